@@ -1,0 +1,97 @@
+# sandlab build. `make` builds build/sandlab; `make check` installs what is
+# missing, builds with ASan/UBSan and runs every test; `make run` opens the
+# dashboard on the checkout's own lab (images/ and overlays/ here).
+
+PREFIX  ?= /usr/local
+DESTDIR ?=
+CC      ?= cc
+CFLAGS  ?= -O2 -g
+PKGS    := ncursesw vterm termkey sqlite3 uuid jansson
+
+# SAN=1 builds into build/san with AddressSanitizer and UBSan.
+ifeq ($(SAN),1)
+B        := build/san
+SANFLAGS := -fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer
+else
+B        := build
+SANFLAGS :=
+endif
+
+PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+ALL_CFLAGS := -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -Wshadow -Wno-unused-parameter \
+	-Isrc -Iui $(PKG_CFLAGS) $(CFLAGS) $(SANFLAGS) -MMD -MP
+ALL_LDFLAGS := $(SANFLAGS) $(LDFLAGS)
+
+CORE_SRC := $(filter-out src/main.c,$(wildcard src/*.c))
+UI_SRC   := $(wildcard ui/*.c)
+CORE_OBJ := $(CORE_SRC:%.c=$(B)/obj/%.o)
+UI_OBJ   := $(UI_SRC:%.c=$(B)/obj/%.o)
+MAIN_OBJ := $(B)/obj/src/main.o
+UNIT_SRC := $(wildcard tests/unit/test_*.c)
+UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(B)/tests/%)
+
+.PHONY: all deps check run bench install clean guests unit tests-build fuzz
+all: $(B)/sandlab
+
+$(B)/obj/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -c -o $@ $<
+
+$(B)/libsandlab.a: $(CORE_OBJ)
+	@rm -f $@
+	ar rcs $@ $^
+
+$(B)/sandlab: $(MAIN_OBJ) $(UI_OBJ) $(B)/libsandlab.a
+	$(CC) $(ALL_LDFLAGS) -o $@ $(MAIN_OBJ) $(UI_OBJ) $(B)/libsandlab.a $(PKG_LIBS)
+
+$(B)/tests/%: tests/unit/%.c $(B)/libsandlab.a
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -o $@ $< $(B)/libsandlab.a $(PKG_LIBS) -lcmocka $(ALL_LDFLAGS)
+
+tests-build: $(B)/sandlab $(UNIT_BIN)
+
+# Debian packages: the build's, the tests', and the guests' (images/DEPS).
+DEB_PKGS := build-essential pkg-config libncurses-dev libvterm-dev libtermkey-dev \
+	libtickit-dev libsqlite3-dev uuid-dev libjansson-dev libcmocka-dev \
+	qemu-system-x86 qemu-utils tmux python3 $(shell cat images/DEPS 2>/dev/null)
+
+deps:
+	@missing=$$(for p in $(DEB_PKGS); do \
+		dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q '^install ok installed' || echo $$p; done); \
+	if [ -n "$$missing" ]; then \
+		echo "installing:" $$missing; \
+		if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
+		$$SUDO apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends $$missing; \
+	fi
+
+guests:
+	@bash images/build all
+
+# Everything runs from a fresh make so pkg-config sees the packages deps installed.
+check: deps
+	@$(MAKE) --no-print-directory SAN=1 tests-build
+	@$(MAKE) --no-print-directory guests
+	@bash tests/run build/san
+
+run: deps
+	@$(MAKE) --no-print-directory all
+	@$(MAKE) --no-print-directory guests
+	@bash tests/demo-lab
+	@SANDLAB_LAB=$(CURDIR) ./build/sandlab
+
+bench: deps
+	@$(MAKE) --no-print-directory all
+	@$(MAKE) --no-print-directory guests
+	@bash tests/bench/run
+
+install: $(B)/sandlab
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/sandlab/themes
+	install -m 0755 $(B)/sandlab $(DESTDIR)$(PREFIX)/bin/sandlab
+	install -m 0644 themes/* $(DESTDIR)$(PREFIX)/share/sandlab/themes/
+
+clean:
+	rm -rf build
+
+-include $(CORE_OBJ:.o=.d) $(UI_OBJ:.o=.d) $(MAIN_OBJ:.o=.d)

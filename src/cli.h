@@ -1,0 +1,61 @@
+/*
+ * cli.h: the command line. One table lists every command with its usage
+ * and help; `sandlab help` and dispatch both read it. Each group of
+ * commands lives in its own cmd-*.c file.
+ */
+#ifndef SANDLAB_CLI_H
+#define SANDLAB_CLI_H
+
+#include <jansson.h>
+
+#include "lab.h"
+
+struct cli {
+	const char *lab_dir;    /* --lab, or NULL */
+	int         json;       /* --json */
+	struct lab *lab;        /* opened on first use by cli_lab */
+};
+
+struct cmd {
+	const char *group;      /* "image", "node", or NULL for top level */
+	const char *name;
+	int       (*fn)(struct cli *c, int argc, char **argv);
+	const char *usage;
+	const char *help;
+};
+
+/* Runs the command in argv. Returns the exit status: 0, 1 (failed) or 2
+ * (bad usage); or -1 when argv names no command, with *dashboard_lab set
+ * to the --lab option (or NULL): the caller then opens the dashboard. */
+int cli_main(int argc, char **argv, const char **dashboard_lab);
+
+/* The lab, opened on first use; NULL after printing why. */
+struct lab *cli_lab(struct cli *c);
+
+/* One option: "--name" (has_arg: value in *val) or a flag (*flag = 1). */
+struct cli_opt {
+	const char  *name;
+	const char **val;
+	int         *flag;
+};
+
+/* Splits argv (after the command words) into options and up to max_pos
+ * positionals. Prints a usage error and returns -1 on anything unknown. */
+int cli_parse(int argc, char **argv, const struct cli_opt *opts, char **pos, int max_pos,
+    int *npos, const char *usage);
+
+/* "sandlab: <message>" on stderr; returns 1. */
+int cli_fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* Usage error; returns 2. */
+int cli_usage(const char *usage);
+
+/* Prints a JSON value on stdout and frees it; returns 0. */
+int cli_json_out(json_t *v);
+
+/* Integer option in [min, max] into *out (unchanged when s is NULL). */
+int cli_int(const char *s, const char *what, long min, long max, int *out);
+
+/* Text as it may be shown on a terminal (sanitised); caller frees. */
+char *cli_shown(const char *s);
+
+#endif

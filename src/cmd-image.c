@@ -1,0 +1,197 @@
+/*
+ * cmd-image.c: `sandlab image ...`. Output only; the work is image.c's.
+ */
+#include "cmd.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "image.h"
+
+static json_t *
+image_json(const struct image *im)
+{
+	return json_pack("{s:s, s:s, s:s, s:s, s:I, s:I, s:I, s:i}",
+	    "id", im->id, "name", im->name, "file", im->file, "format", im->format,
+	    "virtual_size", (json_int_t)im->virtual_size, "file_size", (json_int_t)im->file_size,
+	    "imported_at", (json_int_t)im->imported_at, "nodes", im->nodes);
+}
+
+int
+cmd_image_ls(struct cli *c, int argc, char **argv)
+{
+	static const char usage[] = "image ls [--json]";
+	struct lab *lab;
+	struct image *v;
+	size_t n;
+	struct err e;
+	char *pos[1];
+	int npos;
+
+	if (cli_parse(argc, argv, NULL, pos, 0, &npos, usage) != 0)
+		return 2;
+	if ((lab = cli_lab(c)) == NULL)
+		return 1;
+	if (image_list(lab, &v, &n, &e) != 0)
+		return cli_fail("%s", e.msg);
+	if (c->json) {
+		json_t *a = json_array();
+		for (size_t i = 0; i < n; i++)
+			json_array_append_new(a, image_json(&v[i]));
+		image_list_free(v, n);
+		return cli_json_out(a);
+	}
+	printf("%-24s %-6s %10s %10s %5s\n", "NAME", "FORMAT", "VIRTUAL", "ON DISK", "NODES");
+	for (size_t i = 0; i < n; i++) {
+		char a[32], b[32];
+		printf("%-24s %-6s %10s %10s %5d\n", v[i].name, v[i].format,
+		    fmt_size(v[i].virtual_size, a, sizeof a), fmt_size(v[i].file_size, b, sizeof b), v[i].nodes);
+	}
+	if (n == 0)
+		printf("(no images: add one with sandlab image import FILE)\n");
+	image_list_free(v, n);
+	return 0;
+}
+
+struct progress {
+	int      tty;
+	int      last;
+	int64_t  start;
+};
+
+static void
+import_progress(uint64_t done, uint64_t total, void *arg)
+{
+	struct progress *p = arg;
+	int pct = total ? (int)(done * 100 / total) : 100;
+	char a[32], b[32];
+
+	if (p->tty) {
+		int fill = pct * 30 / 100;
+		fprintf(stderr, "\r[%.*s%*s] %3d%% %s / %s", fill, "##############################",
+		    30 - fill, "", pct, fmt_size(done, a, sizeof a), fmt_size(total, b, sizeof b));
+		if (done == total)
+			fputc('\n', stderr);
+	} else if (pct / 10 != p->last / 10 || done == total) {
+		fprintf(stderr, "import: %d%% (%s of %s)\n", pct, fmt_size(done, a, sizeof a),
+		    fmt_size(total, b, sizeof b));
+	}
+	p->last = pct;
+}
+
+int
+cmd_image_import(struct cli *c, int argc, char **argv)
+{
+	static const char usage[] = "image import FILE [--name NAME] [--format raw|qcow2] [--max-size SIZE]";
+	const char *name = NULL, *format = NULL, *max = NULL;
+	struct cli_opt opts[] = {
+		{ "--name", &name, NULL }, { "--format", &format, NULL }, { "--max-size", &max, NULL }, { 0 },
+	};
+	struct progress p = { .tty = isatty(2), .last = -1 };
+	struct image_import_opts o = { 0 };
+	struct image im;
+	struct lab *lab;
+	struct err e;
+	char *pos[1];
+	int npos;
+
+	if (cli_parse(argc, argv, opts, pos, 1, &npos, usage) != 0)
+		return 2;
+	if (npos != 1)
+		return cli_usage(usage);
+	if (max != NULL && (parse_size(max, &o.max_size) != 0 || o.max_size == 0))
+		return cli_fail("--max-size takes a size such as 64G or 2T");
+	if ((lab = cli_lab(c)) == NULL)
+		return 1;
+	o.name = name;
+	o.format = format;
+	o.progress = c->json ? NULL : import_progress;
+	o.arg = &p;
+	if (image_import(lab, pos[0], &o, &im, &e) != 0)
+		return cli_fail("%s", e.msg);
+	if (c->json)
+		cli_json_out(image_json(&im));
+	else {
+		char a[32];
+		printf("imported %s (%s, virtual size %s)\n", im.name, im.format,
+		    fmt_size(im.virtual_size, a, sizeof a));
+	}
+	image_clear(&im);
+	return 0;
+}
+
+struct scan_out {
+	json_t *arr;
+	int     bad;
+};
+
+static void
+scan_report(const char *file, const struct image *im, const char *why, void *arg)
+{
+	struct scan_out *s = arg;
+	char *f = cli_shown(file);
+
+	if (s->arr != NULL)
+		json_array_append_new(s->arr, json_pack("{s:s, s:s?, s:s?}", "file", f,
+		    "name", im ? im->name : NULL, "refused", why));
+	else if (im != NULL)
+		printf("took in %s as %s (%s)\n", f, im->name, im->format);
+	else
+		fprintf(stderr, "sandlab: left %s alone: %s\n", f, why);
+	if (im == NULL)
+		s->bad++;
+	free(f);
+}
+
+int
+cmd_image_scan(struct cli *c, int argc, char **argv)
+{
+	static const char usage[] = "image scan [--max-size SIZE]";
+	const char *max = NULL;
+	struct cli_opt opts[] = { { "--max-size", &max, NULL }, { 0 } };
+	struct scan_out s = { .arr = c->json ? json_array() : NULL };
+	uint64_t cap = 0;
+	struct lab *lab;
+	struct err e;
+	char *pos[1];
+	int npos;
+
+	if (cli_parse(argc, argv, opts, pos, 0, &npos, usage) != 0)
+		return 2;
+	if (max != NULL && (parse_size(max, &cap) != 0 || cap == 0))
+		return cli_fail("--max-size takes a size such as 64G or 2T");
+	if ((lab = cli_lab(c)) == NULL)
+		return 1;
+	if (image_scan(lab, cap, scan_report, &s, &e) != 0) {
+		json_decref(s.arr);
+		return cli_fail("%s", e.msg);
+	}
+	if (s.arr != NULL)
+		cli_json_out(s.arr);
+	return s.bad ? 1 : 0;
+}
+
+int
+cmd_image_rm(struct cli *c, int argc, char **argv)
+{
+	static const char usage[] = "image rm NAME";
+	struct lab *lab;
+	struct err e;
+	char *pos[1];
+	int npos;
+
+	if (cli_parse(argc, argv, NULL, pos, 1, &npos, usage) != 0)
+		return 2;
+	if (npos != 1)
+		return cli_usage(usage);
+	if ((lab = cli_lab(c)) == NULL)
+		return 1;
+	if (image_rm(lab, pos[0], &e) != 0)
+		return cli_fail("%s", e.msg);
+	if (c->json)
+		return cli_json_out(json_pack("{s:s}", "removed", pos[0]));
+	return 0;
+}

@@ -1,0 +1,261 @@
+/*
+ * db.c: sqlite set-up, migrations and transaction helpers. The schema is
+ * defined only here; every other module reads and writes its own tables
+ * through prepared statements.
+ */
+#include "db.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define DB_BUSY_MS 30000
+
+/* Each entry takes the schema from version i to i + 1. Never edit a
+ * released entry: add a new one. */
+static const char *const db_migrations[] = {
+	/* 0 -> 1: the lab store. */
+	"CREATE TABLE settings ("
+	"  key TEXT PRIMARY KEY,"
+	"  value TEXT NOT NULL);"
+	"CREATE TABLE images ("
+	"  id TEXT PRIMARY KEY,"
+	"  name TEXT NOT NULL UNIQUE COLLATE NOCASE,"
+	"  file TEXT NOT NULL UNIQUE,"
+	"  format TEXT NOT NULL CHECK (format IN ('raw', 'qcow2')),"
+	"  virtual_size INTEGER NOT NULL CHECK (virtual_size >= 0),"
+	"  file_size INTEGER NOT NULL CHECK (file_size >= 0),"
+	"  imported_at INTEGER NOT NULL);"
+	"CREATE TABLE nodes ("
+	"  id TEXT PRIMARY KEY,"
+	"  name TEXT NOT NULL UNIQUE COLLATE NOCASE,"
+	"  image_id TEXT NOT NULL REFERENCES images(id) ON DELETE RESTRICT,"
+	"  overlay TEXT NOT NULL UNIQUE,"
+	"  ram_mb INTEGER NOT NULL CHECK (ram_mb BETWEEN 16 AND 1048576),"
+	"  cpus INTEGER NOT NULL CHECK (cpus BETWEEN 1 AND 64),"
+	"  accel TEXT NOT NULL DEFAULT 'auto' CHECK (accel IN ('auto', 'kvm', 'tcg')),"
+	"  created_at INTEGER NOT NULL);"
+	"CREATE INDEX nodes_image ON nodes(image_id);"
+	"CREATE TABLE nics ("
+	"  node_id TEXT NOT NULL REFERENCES nodes(id) ON DELETE CASCADE,"
+	"  idx INTEGER NOT NULL CHECK (idx BETWEEN 0 AND 31),"
+	"  model TEXT NOT NULL DEFAULT 'virtio-net-pci' CHECK (model IN ('virtio-net-pci', 'e1000')),"
+	"  mac TEXT NOT NULL UNIQUE COLLATE NOCASE,"
+	"  attach TEXT NOT NULL DEFAULT 'none' CHECK (attach IN ('none', 'user', 'link')),"
+	"  PRIMARY KEY (node_id, idx));"
+	"CREATE TABLE forwards ("
+	"  node_id TEXT NOT NULL,"
+	"  idx INTEGER NOT NULL,"
+	"  proto TEXT NOT NULL CHECK (proto IN ('tcp', 'udp')),"
+	"  host_port INTEGER NOT NULL CHECK (host_port BETWEEN 1 AND 65535),"
+	"  guest_port INTEGER NOT NULL CHECK (guest_port BETWEEN 1 AND 65535),"
+	"  PRIMARY KEY (proto, host_port),"
+	"  FOREIGN KEY (node_id, idx) REFERENCES nics(node_id, idx) ON DELETE CASCADE);"
+	"CREATE TABLE links ("
+	"  id TEXT PRIMARY KEY,"
+	"  a_node TEXT NOT NULL, a_idx INTEGER NOT NULL, a_port INTEGER NOT NULL UNIQUE,"
+	"  b_node TEXT NOT NULL, b_idx INTEGER NOT NULL, b_port INTEGER NOT NULL UNIQUE,"
+	"  UNIQUE (a_node, a_idx), UNIQUE (b_node, b_idx),"
+	"  CHECK (a_node <> b_node),"
+	"  FOREIGN KEY (a_node, a_idx) REFERENCES nics(node_id, idx) ON DELETE CASCADE,"
+	"  FOREIGN KEY (b_node, b_idx) REFERENCES nics(node_id, idx) ON DELETE CASCADE);"
+	/* Runtime facts written by keepers; the keeper's lock says whether
+	 * one is alive, this row says what it last reported. */
+	"CREATE TABLE runs ("
+	"  node_id TEXT PRIMARY KEY REFERENCES nodes(id) ON DELETE CASCADE,"
+	"  state TEXT NOT NULL CHECK (state IN ('starting', 'running', 'stopping', 'stopped', 'crashed')),"
+	"  accel TEXT, accel_why TEXT,"
+	"  vnc_display INTEGER UNIQUE,"
+	"  keeper_pid INTEGER, qemu_pid INTEGER,"
+	"  started_at INTEGER, exit_kind TEXT, exit_detail TEXT, exit_at INTEGER);"
+	/* History outlives nodes, so no foreign key. */
+	"CREATE TABLE events ("
+	"  id INTEGER PRIMARY KEY AUTOINCREMENT,"
+	"  at INTEGER NOT NULL,"
+	"  node_id TEXT,"
+	"  kind TEXT NOT NULL,"
+	"  detail TEXT NOT NULL DEFAULT '');"
+	"CREATE INDEX events_node ON events(node_id, id);"
+	/* Files being made outside a transaction: a process that dies before
+	 * committing leaves its row here, and the next opener removes its files. */
+	"CREATE TABLE pending ("
+	"  id INTEGER PRIMARY KEY AUTOINCREMENT,"
+	"  tmp TEXT NOT NULL,"
+	"  final TEXT NOT NULL,"
+	"  pid INTEGER NOT NULL,"
+	"  start_time INTEGER NOT NULL,"
+	"  ino INTEGER NOT NULL DEFAULT 0,"
+	"  created_at INTEGER NOT NULL);",
+};
+
+const int DB_VERSION = (int)(sizeof db_migrations / sizeof db_migrations[0]);
+
+int
+db_fail(sqlite3 *db, struct err *e, const char *what)
+{
+	return err_set(e, "%s: %s", what, db ? sqlite3_errmsg(db) : "no database");
+}
+
+int
+db_exec(sqlite3 *db, const char *sql, struct err *e)
+{
+	char *msg = NULL;
+
+	if (sqlite3_exec(db, sql, NULL, NULL, &msg) != SQLITE_OK) {
+		err_set(e, "database: %s", msg ? msg : sqlite3_errmsg(db));
+		sqlite3_free(msg);
+		return -1;
+	}
+	return 0;
+}
+
+int
+db_begin(sqlite3 *db, struct err *e)
+{
+	return db_exec(db, "BEGIN IMMEDIATE", e);
+}
+
+int
+db_commit(sqlite3 *db, struct err *e)
+{
+	if (db_exec(db, "COMMIT", e) != 0) {
+		db_rollback(db);
+		return -1;
+	}
+	return 0;
+}
+
+void
+db_rollback(sqlite3 *db)
+{
+	if (!sqlite3_get_autocommit(db))
+		sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
+}
+
+sqlite3_stmt *
+db_prepare(sqlite3 *db, const char *sql, struct err *e)
+{
+	sqlite3_stmt *st = NULL;
+
+	if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK) {
+		db_fail(db, e, "database");
+		return NULL;
+	}
+	return st;
+}
+
+char *
+db_text(sqlite3_stmt *st, int col)
+{
+	const unsigned char *t = sqlite3_column_text(st, col);
+
+	return xstrdup(t ? (const char *)t : "");
+}
+
+int
+db_version(sqlite3 *db)
+{
+	sqlite3_stmt *st;
+	int v = -1;
+
+	if (sqlite3_prepare_v2(db, "PRAGMA user_version", -1, &st, NULL) != SQLITE_OK)
+		return -1;
+	if (sqlite3_step(st) == SQLITE_ROW)
+		v = sqlite3_column_int(st, 0);
+	sqlite3_finalize(st);
+	return v;
+}
+
+int
+db_migrate(sqlite3 *db, int target, struct err *e)
+{
+	struct err step;
+	char sql[64];
+	int v;
+
+	if (target > DB_VERSION)
+		return err_set(e, "no migration to schema version %d", target);
+	for (;;) {
+		if (db_begin(db, e) != 0)
+			return -1;
+		/* Read under the write lock: another process may have migrated. */
+		v = db_version(db);
+		if (v < 0) {
+			db_fail(db, e, "reading the schema version");
+			db_rollback(db);
+			return -1;
+		}
+		if (v > DB_VERSION) {
+			db_rollback(db);
+			return err_set(e, "this lab's database has schema version %d, but this "
+			    "sandlab only knows versions up to %d; use a newer sandlab", v, DB_VERSION);
+		}
+		if (v >= target) {
+			db_rollback(db);
+			return 0;
+		}
+		snprintf(sql, sizeof sql, "PRAGMA user_version = %d", v + 1);
+		if (db_exec(db, db_migrations[v], &step) != 0 || db_exec(db, sql, &step) != 0) {
+			db_rollback(db);
+			return err_set(e, "migrating the lab database from version %d to %d: %s",
+			    v, v + 1, step.msg);
+		}
+		if (db_commit(db, e) != 0)
+			return -1;
+	}
+}
+
+sqlite3 *
+db_open_raw(const char *path, struct err *e)
+{
+	sqlite3 *db = NULL;
+
+	if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL) != SQLITE_OK) {
+		err_set(e, "cannot open database %s: %s", path, db ? sqlite3_errmsg(db) : "out of memory");
+		sqlite3_close(db);
+		return NULL;
+	}
+	sqlite3_busy_timeout(db, DB_BUSY_MS);
+	sqlite3_extended_result_codes(db, 1);
+	if (db_exec(db, "PRAGMA foreign_keys = ON", e) != 0 ||
+	    db_exec(db, "PRAGMA journal_mode = WAL", e) != 0 ||
+	    db_exec(db, "PRAGMA synchronous = NORMAL", e) != 0) {
+		err_set(e, "cannot set up database %s: %s", path, sqlite3_errmsg(db));
+		sqlite3_close(db);
+		return NULL;
+	}
+	return db;
+}
+
+sqlite3 *
+db_open(const char *path, struct err *e)
+{
+	sqlite3 *db = db_open_raw(path, e);
+
+	if (db == NULL)
+		return NULL;
+	if (db_migrate(db, DB_VERSION, e) != 0) {
+		sqlite3_close(db);
+		return NULL;
+	}
+	return db;
+}
+
+int
+db_event(sqlite3 *db, const char *node_id, const char *kind, const char *detail)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	st = db_prepare(db, "INSERT INTO events (at, node_id, kind, detail) VALUES (?, ?, ?, ?)", NULL);
+	if (st == NULL)
+		return -1;
+	sqlite3_bind_int64(st, 1, now_s());
+	if (node_id)
+		sqlite3_bind_text(st, 2, node_id, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(st, 3, kind, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(st, 4, detail ? detail : "", -1, SQLITE_TRANSIENT);
+	rc = sqlite3_step(st) == SQLITE_DONE ? 0 : -1;
+	sqlite3_finalize(st);
+	return rc;
+}

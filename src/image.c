@@ -1,0 +1,851 @@
+/*
+ * image.c: importing, scanning, listing and removing base images.
+ *
+ * Verification never trusts a single source: the format is sniffed here
+ * from the bytes, a qcow2 header is range-checked here, and then qemu-img
+ * (under CPU, memory and wall limits, told the format, with --force-share)
+ * reports what it sees, which image_info_check vets again. An import runs
+ * the checks on the source, copies it, and runs them again on the copy,
+ * which nobody else can change, before it is recorded (pending.h).
+ */
+#include "image.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <uuid/uuid.h>
+#include <dirent.h>
+
+#include "db.h"
+#include "name.h"
+#include "pending.h"
+#include "proc.h"
+#include "sanitize.h"
+
+#define IMAGE_CAP_DEFAULT (1ull << 40) /* 1 TiB */
+
+static const struct {
+	unsigned    bit;
+	const char *name;
+} image_fmt_names[] = {
+	{ FMT_RAW, "raw" }, { FMT_QCOW2, "qcow2" }, { FMT_QCOW1, "qcow (version 1)" },
+	{ FMT_VMDK, "vmdk" }, { FMT_VDI, "vdi" }, { FMT_VHDX, "vhdx" }, { FMT_VPC, "vpc (vhd)" },
+	{ FMT_QED, "qed" }, { FMT_LUKS, "luks" }, { FMT_PARALLELS, "parallels" },
+	{ FMT_CLOOP, "cloop" }, { FMT_BOCHS, "bochs" }, { FMT_DMG, "dmg" },
+	{ FMT_MBR, "raw disk with a boot sector" },
+};
+
+const char *
+image_fmt_name(unsigned fmt)
+{
+	for (size_t i = 0; i < sizeof image_fmt_names / sizeof image_fmt_names[0]; i++)
+		if (image_fmt_names[i].bit == fmt)
+			return image_fmt_names[i].name;
+	return "unknown";
+}
+
+static uint32_t
+be32(const unsigned char *p)
+{
+	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
+}
+
+static uint64_t
+be64(const unsigned char *p)
+{
+	return (uint64_t)be32(p) << 32 | be32(p + 4);
+}
+
+static int
+has(const unsigned char *buf, size_t len, size_t off, const char *magic, size_t mlen)
+{
+	return off + mlen <= len && memcmp(buf + off, magic, mlen) == 0;
+}
+
+unsigned
+image_sniff(const unsigned char *h, size_t len, const unsigned char *tail512, uint64_t file_size)
+{
+	unsigned m = 0;
+
+	if (has(h, len, 0, "QFI\xfb", 4) && len >= 8) {
+		uint32_t v = be32(h + 4);
+		m |= v == 1 ? FMT_QCOW1 : FMT_QCOW2;
+	}
+	if (has(h, len, 0, "QED\0", 4))
+		m |= FMT_QED;
+	if (has(h, len, 0, "KDMV", 4) || has(h, len, 0, "COWD", 4) ||
+	    has(h, len, 0, "# Disk DescriptorFile", 21))
+		m |= FMT_VMDK;
+	if (has(h, len, 0x40, "\x7f\x10\xda\xbe", 4))
+		m |= FMT_VDI;
+	if (has(h, len, 0, "vhdxfile", 8))
+		m |= FMT_VHDX;
+	if (has(h, len, 0, "conectix", 8) ||
+	    (tail512 != NULL && file_size >= 512 && memcmp(tail512, "conectix", 8) == 0))
+		m |= FMT_VPC;
+	if (has(h, len, 0, "LUKS\xba\xbe", 6))
+		m |= FMT_LUKS;
+	if (has(h, len, 0, "WithoutFreeSpace", 16) || has(h, len, 0, "WithouFreSpacExt", 16))
+		m |= FMT_PARALLELS;
+	if (has(h, len, 0, "#!/bin/sh\n#V2.0 Format", 22))
+		m |= FMT_CLOOP;
+	if (has(h, len, 0, "Bochs Virtual HD Image", 22))
+		m |= FMT_BOCHS;
+	if (tail512 != NULL && file_size >= 512 && memcmp(tail512, "koly", 4) == 0)
+		m |= FMT_DMG;
+	if (len >= 512 && h[510] == 0x55 && h[511] == 0xaa)
+		m |= FMT_MBR;
+	if ((m & ~(unsigned)FMT_MBR) == 0)
+		m |= FMT_RAW;
+	return m;
+}
+
+int
+image_sniff_decide(unsigned m, struct err *e)
+{
+	unsigned formats = m & ~(unsigned)(FMT_MBR | FMT_RAW);
+	char list[256] = "";
+
+	if (formats == 0)
+		return FMT_RAW;
+	if ((formats & (formats - 1)) == 0 && !(formats == FMT_QCOW2 && (m & FMT_MBR))) {
+		if (formats == FMT_QCOW2)
+			return FMT_QCOW2;
+		return err_set(e, "the file is in %s format, which sandlab does not take; "
+		    "convert it first (qemu-img convert -O qcow2 FILE OUT.qcow2)", image_fmt_name(formats));
+	}
+	for (unsigned bit = 1; bit != 0 && bit <= FMT_MBR; bit <<= 1) {
+		if (!(m & bit) || bit == FMT_RAW)
+			continue;
+		if (list[0] != '\0')
+			strncat(list, " and ", sizeof list - strlen(list) - 1);
+		strncat(list, image_fmt_name(bit), sizeof list - strlen(list) - 1);
+	}
+	return err_set(e, "the file looks like more than one format (%s), so its format cannot be "
+	    "told safely; if you know it, give it with --format raw or --format qcow2", list);
+}
+
+int
+image_qcow2_header_check(const unsigned char *h, size_t len, uint64_t size, struct err *e)
+{
+	uint32_t version, cluster_bits, l1_size, rt_clusters, nb_snap, crypt, hdr_len = 72;
+	uint64_t backing_off, l1_off, rt_off, snap_off, incompat = 0, cluster;
+
+	if (len < 72 || !has(h, len, 0, "QFI\xfb", 4))
+		return err_set(e, "the qcow2 header is incomplete");
+	version = be32(h + 4);
+	if (version != 2 && version != 3)
+		return err_set(e, "qcow2 version %u is not supported", version);
+	backing_off = be64(h + 8);
+	cluster_bits = be32(h + 20);
+	crypt = be32(h + 32);
+	l1_size = be32(h + 36);
+	l1_off = be64(h + 40);
+	rt_off = be64(h + 48);
+	rt_clusters = be32(h + 56);
+	nb_snap = be32(h + 60);
+	snap_off = be64(h + 64);
+	if (version == 3) {
+		if (len < 104)
+			return err_set(e, "the qcow2 header is incomplete");
+		incompat = be64(h + 72);
+		hdr_len = be32(h + 100);
+	}
+	if (backing_off != 0)
+		return err_set(e, "the image names a backing file; sandlab takes only standalone images "
+		    "(flatten it first: qemu-img convert -O qcow2 FILE OUT.qcow2)");
+	if (crypt != 0)
+		return err_set(e, "the image is encrypted; sandlab takes only unencrypted images");
+	if (incompat & 1)
+		return err_set(e, "the image is marked dirty (it was not closed cleanly); "
+		    "repair it with qemu-img check -r all FILE first");
+	if (incompat & 2)
+		return err_set(e, "the image is marked corrupt; repair it with qemu-img check -r all FILE first");
+	if (incompat & 4)
+		return err_set(e, "the image keeps its data in an external data file; "
+		    "sandlab takes only self-contained images");
+	if (cluster_bits < 9 || cluster_bits > 21)
+		return err_set(e, "the qcow2 header has an invalid cluster size (2^%u)", cluster_bits);
+	if (hdr_len < 72 || hdr_len > (1u << cluster_bits))
+		return err_set(e, "the qcow2 header has an invalid length (%u)", hdr_len);
+	cluster = 1ull << cluster_bits;
+	if (l1_off % cluster != 0 || rt_off % cluster != 0 || rt_off == 0)
+		return err_set(e, "the qcow2 header places its tables at invalid offsets");
+	if (l1_off > size || (uint64_t)l1_size * 8 > size - l1_off)
+		return err_set(e, "the file is truncated: its qcow2 L1 table ends past the end of the file "
+		    "(%llu bytes)", (unsigned long long)size);
+	if (rt_off > size || (uint64_t)rt_clusters * cluster > size - rt_off)
+		return err_set(e, "the file is truncated: its qcow2 refcount table ends past the end of the "
+		    "file (%llu bytes)", (unsigned long long)size);
+	if (nb_snap != 0 && snap_off >= size)
+		return err_set(e, "the file is truncated: its snapshot table lies past the end of the file");
+	return 0;
+}
+
+uint64_t
+image_default_cap(void)
+{
+	const char *v = getenv("SANDLAB_MAX_IMAGE_SIZE");
+	uint64_t cap;
+
+	if (v != NULL && parse_size(v, &cap) == 0 && cap > 0)
+		return cap;
+	return IMAGE_CAP_DEFAULT;
+}
+
+static int
+json_flag(json_t *o, const char *key)
+{
+	json_t *v = json_object_get(o, key);
+
+	return v != NULL && !json_is_false(v) && !json_is_null(v);
+}
+
+int
+image_info_check(const char *text, const char *fmt, uint64_t cap, struct image_info *out, struct err *e)
+{
+	static const char *backing_keys[] = {
+		"backing-filename", "full-backing-filename", "backing-filename-format", "backing-image",
+	};
+	json_error_t je;
+	json_t *root, *v, *spec, *data;
+	char a[32], b[32];
+	int rc = -1;
+
+	root = json_loads(text, JSON_REJECT_DUPLICATES, &je);
+	if (root == NULL || !json_is_object(root)) {
+		err_set(e, "qemu-img gave output that is not a JSON object (line %d: %s)", je.line, je.text);
+		goto out;
+	}
+	v = json_object_get(root, "format");
+	if (!json_is_string(v) || strcmp(json_string_value(v), fmt) != 0) {
+		err_set(e, "qemu-img does not read the file as %s", fmt);
+		goto out;
+	}
+	for (size_t i = 0; i < sizeof backing_keys / sizeof backing_keys[0]; i++)
+		if (json_object_get(root, backing_keys[i]) != NULL) {
+			v = json_object_get(root, "backing-filename");
+			char *shown = json_is_string(v) ? sanitize(json_string_value(v), strlen(json_string_value(v)))
+			    : xstrdup("(unnamed)");
+			err_set(e, "the image has a backing file (%s); sandlab takes only standalone images "
+			    "(flatten it first: qemu-img convert -O qcow2 FILE OUT.qcow2)", shown);
+			free(shown);
+			goto out;
+		}
+	if (json_flag(root, "encrypted")) {
+		err_set(e, "the image is encrypted; sandlab takes only unencrypted images");
+		goto out;
+	}
+	if (json_flag(root, "dirty-flag")) {
+		err_set(e, "the image is marked dirty; repair it with qemu-img check -r all FILE first");
+		goto out;
+	}
+	spec = json_object_get(root, "format-specific");
+	data = spec ? json_object_get(spec, "data") : NULL;
+	if (data != NULL) {
+		if (json_object_get(data, "data-file") != NULL || json_flag(data, "data-file-raw")) {
+			err_set(e, "the image keeps its data in an external data file; "
+			    "sandlab takes only self-contained images");
+			goto out;
+		}
+		if (json_flag(data, "corrupt")) {
+			err_set(e, "the image is marked corrupt; repair it with qemu-img check -r all FILE first");
+			goto out;
+		}
+		if (json_object_get(data, "encrypt") != NULL) {
+			err_set(e, "the image is encrypted; sandlab takes only unencrypted images");
+			goto out;
+		}
+	}
+	v = json_object_get(root, "virtual-size");
+	if (!json_is_integer(v) || json_integer_value(v) < 0) {
+		err_set(e, "qemu-img did not report a virtual size");
+		goto out;
+	}
+	if ((uint64_t)json_integer_value(v) > cap) {
+		err_set(e, "the image's virtual size is %s, over the limit of %s "
+		    "(raise it with --max-size or SANDLAB_MAX_IMAGE_SIZE)",
+		    fmt_size((uint64_t)json_integer_value(v), a, sizeof a), fmt_size(cap, b, sizeof b));
+		goto out;
+	}
+	if (out != NULL) {
+		out->virtual_size = (uint64_t)json_integer_value(v);
+		v = json_object_get(root, "actual-size");
+		out->actual_size = json_is_integer(v) ? (uint64_t)json_integer_value(v) : 0;
+	}
+	rc = 0;
+out:
+	json_decref(root);
+	return rc;
+}
+
+/* qemu-img under limits: a hostile image must not take the machine. */
+static const struct proc_limits image_probe_limits = {
+	.cpu_s = 10, .as_bytes = 2ull << 30, .wall_ms = 30000, .out_max = 1 << 20,
+};
+
+static int
+image_qemu_img(char **argv, struct proc_result *r, int ok_codes_mask, struct err *e)
+{
+	char how[160];
+
+	if (proc_run(argv, &image_probe_limits, NULL, NULL, r, e) != 0)
+		return -1;
+	if (r->exited && !r->timed_out && r->code < 8 && (ok_codes_mask & (1 << r->code)))
+		return 0;
+	proc_describe(r, &image_probe_limits, how, sizeof how);
+	size_t n = r->err_len > 300 ? 300 : r->err_len;
+	while (n > 0 && (r->errout[n - 1] == '\n' || r->errout[n - 1] == '\r'))
+		n--;
+	char *msg = sanitize(r->errout, n);
+	err_set(e, "qemu-img %s cannot read the file: it %s%s%s", argv[1], how, *msg ? ": " : "", msg);
+	free(msg);
+	proc_result_free(r);
+	return -1;
+}
+
+/* All the checks, on one file. *fmt_io: 0 = sniff, else the forced format.
+ * On success *fmt_io is FMT_RAW or FMT_QCOW2 and info is filled. */
+static int
+image_verify(const char *path, int *fmt_io, uint64_t cap, struct image_info *info, struct err *e)
+{
+	unsigned char head[IMAGE_SNIFF_LEN], tail[512];
+	struct stat sb;
+	ssize_t hn = 0;
+	int fd, fmt;
+	const char *fname;
+	struct proc_result r;
+
+	fd = open(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+	if (fd < 0)
+		return err_sys(e, "cannot open the file");
+	if (fstat(fd, &sb) != 0 || !S_ISREG(sb.st_mode)) {
+		close(fd);
+		return err_set(e, "not a regular file");
+	}
+	memset(head, 0, sizeof head);
+	memset(tail, 0, sizeof tail);
+	hn = pread(fd, head, sizeof head, 0);
+	if (hn < 0 || (sb.st_size >= 512 && pread(fd, tail, 512, sb.st_size - 512) != 512)) {
+		close(fd);
+		return err_sys(e, "cannot read the file");
+	}
+	close(fd);
+	if (sb.st_size == 0)
+		return err_set(e, "the file is empty");
+
+	unsigned m = image_sniff(head, (size_t)hn, tail, (uint64_t)sb.st_size);
+	if (*fmt_io == 0) {
+		if ((fmt = image_sniff_decide(m, e)) < 0)
+			return -1;
+	} else {
+		fmt = *fmt_io;
+		if (fmt == FMT_QCOW2 && !(m & FMT_QCOW2))
+			return err_set(e, "the file has no qcow2 header, so it is not qcow2");
+		/* Forcing raw is for a raw disk whose guest wrote a qcow2
+		 * header into it; any other header means a mistake. */
+		unsigned other = m & ~(unsigned)(FMT_RAW | FMT_MBR | FMT_QCOW2);
+		if (fmt == FMT_RAW && other != 0)
+			return err_set(e, "the file carries a %s header; refusing to treat it as raw",
+			    image_fmt_name(other & -other));
+	}
+	if (fmt == FMT_QCOW2 && image_qcow2_header_check(head, (size_t)hn, (uint64_t)sb.st_size, e) != 0)
+		return -1;
+	fname = fmt == FMT_QCOW2 ? "qcow2" : "raw";
+
+	char *info_argv[] = { "qemu-img", "info", "-f", (char *)fname, "--output=json",
+		"--force-share", "--", (char *)path, NULL };
+	if (image_qemu_img(info_argv, &r, 1, e) != 0)
+		return -1;
+	int rc = image_info_check(r.out, fname, cap, info, e);
+	proc_result_free(&r);
+	if (rc != 0)
+		return -1;
+	if (fmt == FMT_QCOW2) {
+		/* 0: clean, 3: only leaked clusters (harmless). */
+		char *check_argv[] = { "qemu-img", "check", "-f", "qcow2", "--output=json",
+			"--force-share", "--", (char *)path, NULL };
+		if (image_qemu_img(check_argv, &r, 1 << 0 | 1 << 3, e) != 0)
+			return -1;
+		proc_result_free(&r);
+	}
+	*fmt_io = fmt;
+	return 0;
+}
+
+void
+image_clear(struct image *im)
+{
+	free(im->name);
+	free(im->file);
+	free(im->format);
+	memset(im, 0, sizeof *im);
+}
+
+void
+image_list_free(struct image *v, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		image_clear(&v[i]);
+	free(v);
+}
+
+#define IMAGE_COLS "i.id, i.name, i.file, i.format, i.virtual_size, i.file_size, i.imported_at, " \
+	"(SELECT count(*) FROM nodes n WHERE n.image_id = i.id)"
+
+static void
+image_from_row(sqlite3_stmt *st, struct image *im)
+{
+	snprintf(im->id, sizeof im->id, "%s", (const char *)sqlite3_column_text(st, 0));
+	im->name = db_text(st, 1);
+	im->file = db_text(st, 2);
+	im->format = db_text(st, 3);
+	im->virtual_size = (uint64_t)sqlite3_column_int64(st, 4);
+	im->file_size = (uint64_t)sqlite3_column_int64(st, 5);
+	im->imported_at = sqlite3_column_int64(st, 6);
+	im->nodes = sqlite3_column_int(st, 7);
+}
+
+int
+image_list(struct lab *lab, struct image **out, size_t *n, struct err *e)
+{
+	sqlite3_stmt *st = db_prepare(lab->db, "SELECT " IMAGE_COLS " FROM images i ORDER BY i.name", e);
+	struct image *v = NULL;
+	size_t len = 0, cap = 0;
+	int rc;
+
+	if (st == NULL)
+		return -1;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		if (len == cap)
+			v = xreallocarray(v, cap = cap ? cap * 2 : 16, sizeof *v);
+		memset(&v[len], 0, sizeof v[len]);
+		image_from_row(st, &v[len++]);
+	}
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE) {
+		image_list_free(v, len);
+		return db_fail(lab->db, e, "listing images");
+	}
+	*out = v;
+	*n = len;
+	return 0;
+}
+
+int
+image_get(struct lab *lab, const char *key, struct image *out, struct err *e)
+{
+	sqlite3_stmt *st = db_prepare(lab->db, "SELECT " IMAGE_COLS " FROM images i "
+	    "WHERE i.name = ?1 COLLATE NOCASE OR i.id = ?1", e);
+	int rc;
+	char shown[96];
+
+	if (st == NULL)
+		return -1;
+	sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
+	memset(out, 0, sizeof *out);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		image_from_row(st, out);
+	sqlite3_finalize(st);
+	if (rc == SQLITE_ROW)
+		return 0;
+	if (rc != SQLITE_DONE)
+		return db_fail(lab->db, e, "looking up an image");
+	sanitize_to(key, strlen(key), shown, sizeof shown);
+	return err_set(e, "no image named \"%s\" (see: sandlab image ls)", shown);
+}
+
+/* Copies src into dst, keeping holes; reports progress. */
+static int
+image_copy(int in, int out, uint64_t total, const struct image_import_opts *o, struct err *e)
+{
+	enum { BLK = 1 << 20 };
+	char *buf = xmalloc(BLK);
+	uint64_t done = 0, next_report = 0;
+	int rc = 0;
+
+	while (done < total) {
+		size_t want = total - done < BLK ? (size_t)(total - done) : BLK;
+		ssize_t n = pread(in, buf, want, (off_t)done);
+		size_t i;
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			rc = err_sys(e, "reading the file failed");
+			break;
+		}
+		if (n == 0) {
+			rc = err_set(e, "the file shrank while it was being copied");
+			break;
+		}
+		for (i = 0; i < (size_t)n && buf[i] == 0; i++)
+			;
+		if (i < (size_t)n) {
+			ssize_t w = 0;
+			size_t off = 0;
+			while (off < (size_t)n) {
+				w = pwrite(out, buf + off, (size_t)n - off, (off_t)(done + off));
+				if (w < 0 && errno == EINTR)
+					continue;
+				if (w < 0)
+					break;
+				off += (size_t)w;
+			}
+			if (w < 0) {
+				char a[32], b[32];
+				if (errno == ENOSPC || errno == EDQUOT)
+					rc = err_set(e, "the disk holding the lab is full: copied %s of %s; "
+					    "free some space and import again", fmt_size(done, a, sizeof a),
+					    fmt_size(total, b, sizeof b));
+				else
+					rc = err_sys(e, "writing the copy failed");
+				break;
+			}
+		}
+		done += (uint64_t)n;
+		if (o->progress != NULL && (done >= next_report || done == total)) {
+			o->progress(done, total, o->arg);
+			next_report = done + total / 100 + 1;
+		}
+	}
+	free(buf);
+	if (rc == 0 && ftruncate(out, (off_t)total) != 0)
+		rc = err_sys(e, "the disk holding the lab is full or failing");
+	if (rc == 0 && fsync(out) != 0)
+		rc = errno == ENOSPC ? err_set(e, "the disk holding the lab is full; free some space and import again")
+		    : err_sys(e, "writing the copy failed");
+	return rc;
+}
+
+/* Base of a path without folder and a known disk extension. */
+static char *
+image_name_from_path(const char *path)
+{
+	static const char *exts[] = { ".qcow2", ".qcow", ".img", ".raw", ".bin", ".disk" };
+	const char *base = strrchr(path, '/');
+	char *name = xstrdup(base ? base + 1 : path);
+	size_t len = strlen(name);
+
+	for (size_t i = 0; i < sizeof exts / sizeof exts[0]; i++) {
+		size_t el = strlen(exts[i]);
+		if (len > el && strcasecmp(name + len - el, exts[i]) == 0) {
+			name[len - el] = '\0';
+			break;
+		}
+	}
+	return name;
+}
+
+static int
+image_name_taken(struct lab *lab, const char *name, struct err *e)
+{
+	sqlite3_stmt *st = db_prepare(lab->db, "SELECT 1 FROM images WHERE name = ? COLLATE NOCASE", e);
+	int taken;
+
+	if (st == NULL)
+		return -1;
+	sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
+	taken = sqlite3_step(st) == SQLITE_ROW;
+	sqlite3_finalize(st);
+	if (taken)
+		return err_set(e, "an image named \"%s\" already exists; choose another with --name", name);
+	return 0;
+}
+
+/* Inserts the row; inside the caller's transaction. */
+static int
+image_insert(struct lab *lab, struct image *im, struct err *e)
+{
+	sqlite3_stmt *st = db_prepare(lab->db, "INSERT INTO images (id, name, file, format, virtual_size, "
+	    "file_size, imported_at) VALUES (?, ?, ?, ?, ?, ?, ?)", e);
+	int rc;
+
+	if (st == NULL)
+		return -1;
+	sqlite3_bind_text(st, 1, im->id, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, im->name, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 3, im->file, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 4, im->format, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 5, (int64_t)im->virtual_size);
+	sqlite3_bind_int64(st, 6, (int64_t)im->file_size);
+	sqlite3_bind_int64(st, 7, im->imported_at);
+	rc = sqlite3_step(st);
+	sqlite3_finalize(st);
+	if (rc == SQLITE_CONSTRAINT_UNIQUE || rc == SQLITE_CONSTRAINT_PRIMARYKEY)
+		return err_set(e, "an image named \"%s\" already exists; choose another with --name", im->name);
+	if (rc != SQLITE_DONE)
+		return db_fail(lab->db, e, "recording the image");
+	return 0;
+}
+
+static void
+image_new_id(char id[37])
+{
+	uuid_t u;
+
+	uuid_generate_random(u);
+	uuid_unparse_lower(u, id);
+}
+
+static int
+image_parse_format(const char *s, int *fmt, struct err *e)
+{
+	if (s == NULL)
+		*fmt = 0;
+	else if (strcmp(s, "raw") == 0)
+		*fmt = FMT_RAW;
+	else if (strcmp(s, "qcow2") == 0)
+		*fmt = FMT_QCOW2;
+	else
+		return err_set(e, "format must be raw or qcow2");
+	return 0;
+}
+
+int
+image_import(struct lab *lab, const char *path, const struct image_import_opts *o,
+    struct image *out, struct err *e)
+{
+	struct image im = { 0 };
+	struct image_info info;
+	struct stat sb, fsb;
+	char shown[256], *tmp_rel = NULL, *tmp_abs = NULL, *final_abs = NULL;
+	uint64_t cap = o->max_size ? o->max_size : image_default_cap();
+	int64_t pid_entry = -1;
+	int in = -1, outfd = -1, fmt, fmt2, renamed = 0;
+	struct err why;
+
+	sanitize_to(path, strlen(path), shown, sizeof shown);
+	if (image_parse_format(o->format, &fmt, e) != 0)
+		return -1;
+	if (lstat(path, &sb) != 0)
+		return err_sys(e, "cannot import %s", shown);
+	if (S_ISLNK(sb.st_mode))
+		return err_set(e, "cannot import %s: it is a symbolic link; give the path of the file itself", shown);
+	if (S_ISDIR(sb.st_mode))
+		return err_set(e, "cannot import %s: it is a folder, not a disk image file", shown);
+	if (!S_ISREG(sb.st_mode))
+		return err_set(e, "cannot import %s: it is not a regular file (a FIFO, socket or device)", shown);
+
+	im.name = o->name ? xstrdup(o->name) : image_name_from_path(path);
+	if (name_check(im.name, "image name", e) != 0)
+		goto fail;
+	if (image_name_taken(lab, im.name, e) != 0)
+		goto fail;
+
+	fmt2 = fmt;
+	if (image_verify(path, &fmt2, cap, &info, &why) != 0) {
+		err_set(e, "cannot import %s: %s", shown, why.msg);
+		goto fail;
+	}
+	in = open(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+	if (in < 0 || fstat(in, &fsb) != 0 || fsb.st_ino != sb.st_ino || fsb.st_dev != sb.st_dev ||
+	    !S_ISREG(fsb.st_mode)) {
+		err_set(e, "cannot import %s: the file changed while it was being checked", shown);
+		goto fail;
+	}
+
+	image_new_id(im.id);
+	im.format = xstrdup(fmt2 == FMT_QCOW2 ? "qcow2" : "raw");
+	im.file = xasprintf("%s.%s", im.name, fmt2 == FMT_QCOW2 ? "qcow2" : "img");
+	tmp_rel = xasprintf("images/.import-%s.tmp", im.id);
+	tmp_abs = xasprintf("%s/%s", lab->root, tmp_rel);
+	final_abs = xasprintf("%s/%s", lab->images, im.file);
+	char *final_rel = xasprintf("images/%s", im.file);
+	pid_entry = pending_add(lab, tmp_rel, final_rel, e);
+	free(final_rel);
+	if (pid_entry < 0)
+		goto fail;
+	outfd = open(tmp_abs, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+	if (outfd < 0) {
+		err_sys(e, "cannot create a file in %s", lab->images);
+		goto fail;
+	}
+	if (pending_set_file(lab, pid_entry, tmp_abs, e) != 0)
+		goto fail;
+	if (image_copy(in, outfd, (uint64_t)fsb.st_size, o, e) != 0)
+		goto fail;
+	close(outfd);
+	outfd = -1;
+	close(in);
+	in = -1;
+
+	/* Again on our own copy: the source may have changed under us. */
+	fmt = fmt2;
+	if (image_verify(tmp_abs, &fmt, cap, &info, &why) != 0 || fmt != fmt2) {
+		err_set(e, "cannot import %s: the copy failed its checks: %s", shown, why.msg);
+		goto fail;
+	}
+	chmod(tmp_abs, 0444);
+	im.virtual_size = info.virtual_size;
+	im.file_size = (uint64_t)fsb.st_size;
+	im.imported_at = now_s();
+
+	if (db_begin(lab->db, e) != 0)
+		goto fail;
+	if (access(final_abs, F_OK) == 0) {
+		err_set(e, "images/%s already exists; choose another name with --name", im.file);
+		goto fail_txn;
+	}
+	if (image_insert(lab, &im, e) != 0)
+		goto fail_txn;
+	if (rename(tmp_abs, final_abs) != 0) {
+		err_sys(e, "cannot move the image into place");
+		goto fail_txn;
+	}
+	renamed = 1;
+	if (pending_done(lab, pid_entry, e) != 0)
+		goto fail_txn;
+	if (db_commit(lab->db, e) != 0)
+		goto fail_renamed;
+	db_event(lab->db, NULL, "image-import", im.name);
+	free(tmp_rel);
+	free(tmp_abs);
+	free(final_abs);
+	if (out != NULL)
+		*out = im;
+	else
+		image_clear(&im);
+	return 0;
+
+fail_txn:
+	db_rollback(lab->db);
+fail_renamed:
+	if (renamed && rename(final_abs, tmp_abs) != 0)
+		unlink(final_abs);
+fail:
+	if (outfd >= 0)
+		close(outfd);
+	if (in >= 0)
+		close(in);
+	if (pid_entry > 0)
+		pending_abandon(lab, pid_entry);
+	free(tmp_rel);
+	free(tmp_abs);
+	free(final_abs);
+	image_clear(&im);
+	return -1;
+}
+
+int
+image_scan(struct lab *lab, uint64_t max_size,
+    void (*report)(const char *file, const struct image *im, const char *why, void *arg),
+    void *arg, struct err *e)
+{
+	DIR *d = opendir(lab->images);
+	struct dirent *de;
+	uint64_t cap = max_size ? max_size : image_default_cap();
+
+	if (d == NULL)
+		return err_sys(e, "cannot read %s", lab->images);
+	while ((de = readdir(d)) != NULL) {
+		struct image im = { 0 };
+		struct image_info info;
+		struct stat sb;
+		struct err why;
+		sqlite3_stmt *st;
+		char *abs;
+		int known, fmt = 0;
+
+		if (de->d_name[0] == '.')
+			continue; /* ours in the making, or hidden */
+		st = db_prepare(lab->db, "SELECT 1 FROM images WHERE file = ?", e);
+		if (st == NULL) {
+			closedir(d);
+			return -1;
+		}
+		sqlite3_bind_text(st, 1, de->d_name, -1, SQLITE_STATIC);
+		known = sqlite3_step(st) == SQLITE_ROW;
+		sqlite3_finalize(st);
+		if (known)
+			continue;
+		abs = xasprintf("%s/%s", lab->images, de->d_name);
+		if (lstat(abs, &sb) != 0 || !S_ISREG(sb.st_mode)) {
+			if (report)
+				report(de->d_name, NULL, "not a regular file", arg);
+			free(abs);
+			continue;
+		}
+		im.name = image_name_from_path(de->d_name);
+		if (name_check(im.name, "image name", &why) != 0 || image_name_taken(lab, im.name, &why) != 0 ||
+		    image_verify(abs, &fmt, cap, &info, &why) != 0) {
+			if (report)
+				report(de->d_name, NULL, why.msg, arg);
+			image_clear(&im);
+			free(abs);
+			continue;
+		}
+		image_new_id(im.id);
+		im.file = xstrdup(de->d_name);
+		im.format = xstrdup(fmt == FMT_QCOW2 ? "qcow2" : "raw");
+		im.virtual_size = info.virtual_size;
+		im.file_size = (uint64_t)sb.st_size;
+		im.imported_at = now_s();
+		chmod(abs, sb.st_mode & ~0222u);
+		if (db_begin(lab->db, &why) != 0 || image_insert(lab, &im, &why) != 0 ||
+		    db_commit(lab->db, &why) != 0) {
+			db_rollback(lab->db);
+			if (report)
+				report(de->d_name, NULL, why.msg, arg);
+		} else if (report)
+			report(de->d_name, &im, NULL, arg);
+		image_clear(&im);
+		free(abs);
+	}
+	closedir(d);
+	return 0;
+}
+
+int
+image_rm(struct lab *lab, const char *key, struct err *e)
+{
+	struct image im;
+	sqlite3_stmt *st;
+	int64_t doomed;
+	char *rel;
+
+	if (db_begin(lab->db, e) != 0)
+		return -1;
+	if (image_get(lab, key, &im, e) != 0) {
+		db_rollback(lab->db);
+		return -1;
+	}
+	if (im.nodes > 0) {
+		err_set(e, "image \"%s\" is used by %d node%s; remove %s first (see: sandlab node ls)",
+		    im.name, im.nodes, im.nodes == 1 ? "" : "s", im.nodes == 1 ? "it" : "them");
+		goto fail;
+	}
+	st = db_prepare(lab->db, "DELETE FROM images WHERE id = ?", e);
+	if (st == NULL)
+		goto fail;
+	sqlite3_bind_text(st, 1, im.id, -1, SQLITE_STATIC);
+	if (sqlite3_step(st) != SQLITE_DONE) {
+		sqlite3_finalize(st);
+		db_fail(lab->db, e, "removing the image");
+		goto fail;
+	}
+	sqlite3_finalize(st);
+	rel = xasprintf("images/%s", im.file);
+	doomed = pending_doomed(lab, rel, e);
+	free(rel);
+	if (doomed < 0)
+		goto fail;
+	db_event(lab->db, NULL, "image-rm", im.name);
+	if (db_commit(lab->db, e) != 0) {
+		image_clear(&im);
+		return -1;
+	}
+	pending_abandon(lab, doomed);
+	image_clear(&im);
+	return 0;
+fail:
+	db_rollback(lab->db);
+	image_clear(&im);
+	return -1;
+}

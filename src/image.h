@@ -1,0 +1,105 @@
+/*
+ * image.h: base images. A base image is verified once, on import or scan,
+ * and its format is recorded; nothing probes it again afterwards. Files in
+ * images/ are never changed after import.
+ */
+#ifndef SANDLAB_IMAGE_H
+#define SANDLAB_IMAGE_H
+
+#include <stdint.h>
+
+#include "lab.h"
+
+/* Formats the sniffer knows; only RAW and QCOW2 are accepted. */
+enum image_fmt {
+	FMT_RAW    = 1u << 0,  /* no known header (a plain disk) */
+	FMT_QCOW2  = 1u << 1,
+	FMT_QCOW1  = 1u << 2,
+	FMT_VMDK   = 1u << 3,
+	FMT_VDI    = 1u << 4,
+	FMT_VHDX   = 1u << 5,
+	FMT_VPC    = 1u << 6,
+	FMT_QED    = 1u << 7,
+	FMT_LUKS   = 1u << 8,
+	FMT_PARALLELS = 1u << 9,
+	FMT_CLOOP  = 1u << 10,
+	FMT_BOCHS  = 1u << 11,
+	FMT_DMG    = 1u << 12,
+	FMT_MBR    = 1u << 13,  /* a boot signature at 510: looks like a raw disk */
+};
+
+/* Bytes of the file start that image_sniff wants (more is fine). */
+#define IMAGE_SNIFF_LEN 4096
+
+/* Which format signatures the first bytes (and the tail, for vpc/dmg) carry.
+ * Pure: a bit set of enum image_fmt. A file with none is FMT_RAW. */
+unsigned image_sniff(const unsigned char *head, size_t head_len,
+    const unsigned char *tail512, uint64_t file_size);
+
+/* Name of one format bit ("qcow2", "vmdk", ...). */
+const char *image_fmt_name(unsigned fmt);
+
+/* From a sniff result: the one accepted format to use (FMT_RAW or
+ * FMT_QCOW2), or -1 with a message (unsupported, or ambiguous). */
+int image_sniff_decide(unsigned matches, struct err *e);
+
+/* Checks the qcow2 header's tables lie inside a file of file_size bytes
+ * (catches truncation without trusting qemu-img). Pure. */
+int image_qcow2_header_check(const unsigned char *head, size_t len, uint64_t file_size, struct err *e);
+
+/* What qemu-img info said, after image_info_check accepted it. */
+struct image_info {
+	uint64_t virtual_size;
+	uint64_t actual_size;
+};
+
+/* Checks `qemu-img info --output=json` text for the format fmt ("raw" or
+ * "qcow2"): the format matches, no backing file of any kind, no external
+ * data file, not encrypted, not corrupt, no dirty flag, virtual size at
+ * most cap. Pure. */
+int image_info_check(const char *json, const char *fmt, uint64_t cap,
+    struct image_info *out, struct err *e);
+
+struct image {
+	char     id[37];
+	char    *name;
+	char    *file;          /* name inside images/ */
+	char    *format;        /* "raw" or "qcow2" */
+	uint64_t virtual_size;
+	uint64_t file_size;     /* bytes on disk when imported */
+	int64_t  imported_at;
+	int      nodes;         /* nodes whose overlay uses it */
+};
+
+void image_clear(struct image *im);
+void image_list_free(struct image *v, size_t n);
+
+struct image_import_opts {
+	const char *name;       /* NULL: from the file name */
+	const char *format;     /* NULL: sniffed; "raw"/"qcow2" forces it */
+	uint64_t    max_size;   /* 0: the lab default */
+	/* Progress: bytes done of total, called now and then. */
+	void      (*progress)(uint64_t done, uint64_t total, void *arg);
+	void       *arg;
+};
+
+/* Default cap on virtual size (SANDLAB_MAX_IMAGE_SIZE overrides). */
+uint64_t image_default_cap(void);
+
+/* Verifies `path` and copies it into images/. On failure nothing is left. */
+int image_import(struct lab *lab, const char *path, const struct image_import_opts *o,
+    struct image *out, struct err *e);
+
+/* Takes in files dropped into images/ by hand, through the same checks.
+ * report() is called once per new file with NULL (taken in) or a reason. */
+int image_scan(struct lab *lab, uint64_t max_size,
+    void (*report)(const char *file, const struct image *im, const char *why, void *arg),
+    void *arg, struct err *e);
+
+int image_list(struct lab *lab, struct image **out, size_t *n, struct err *e);
+/* By name (case-insensitive) or id. */
+int image_get(struct lab *lab, const char *key, struct image *out, struct err *e);
+/* Refuses while nodes use it; removes the row and the file. */
+int image_rm(struct lab *lab, const char *key, struct err *e);
+
+#endif

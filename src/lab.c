@@ -1,0 +1,171 @@
+/*
+ * lab.c: the lab folder. Everything the lab holds is found from its root,
+ * except the run folder, which moves to a private folder under
+ * $XDG_RUNTIME_DIR (or /tmp) when unix socket paths would be too long.
+ */
+#include "lab.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "db.h"
+#include "pending.h"
+
+/* sockaddr_un.sun_path holds 108 bytes with its terminator. */
+#define SOCK_PATH_MAX 107
+/* Longest name below a node's run folder: "/<36-char id>/console.sock". */
+#define RUN_TAIL_MAX (1 + 36 + 1 + 16)
+
+char *
+lab_dir_choose(const char *opt)
+{
+	const char *v;
+
+	if (opt != NULL && *opt != '\0')
+		return xstrdup(opt);
+	if ((v = getenv("SANDLAB_LAB")) != NULL && *v != '\0')
+		return xstrdup(v);
+	if ((v = getenv("XDG_DATA_HOME")) != NULL && *v == '/')
+		return xasprintf("%s/sandlab", v);
+	if ((v = getenv("HOME")) != NULL && *v == '/')
+		return xasprintf("%s/.local/share/sandlab", v);
+	return xstrdup("./sandlab-lab");
+}
+
+char *
+lab_path(const struct lab *lab, const char *sub, const char *name)
+{
+	if (name == NULL)
+		return xasprintf("%s/%s", lab->root, sub);
+	return xasprintf("%s/%s/%s", lab->root, sub, name);
+}
+
+/* FNV-1a, to give each long lab path its own private run folder. */
+static uint32_t
+lab_hash(const char *s)
+{
+	uint32_t h = 2166136261u;
+
+	for (; *s; s++)
+		h = (h ^ (unsigned char)*s) * 16777619u;
+	return h;
+}
+
+/* A folder that must be ours alone: created 0700, or refused if it exists
+ * owned by someone else, as a symlink, or open to others. */
+static int
+lab_private_dir(const char *path, struct err *e)
+{
+	struct stat sb;
+
+	if (mkdir(path, 0700) != 0 && errno != EEXIST)
+		return err_sys(e, "cannot create %s", path);
+	if (lstat(path, &sb) != 0)
+		return err_sys(e, "cannot inspect %s", path);
+	if (!S_ISDIR(sb.st_mode))
+		return err_set(e, "%s is not a folder; remove it and try again", path);
+	if (sb.st_uid != geteuid())
+		return err_set(e, "%s belongs to another user; refusing to use it", path);
+	if ((sb.st_mode & 0077) != 0 && chmod(path, 0700) != 0)
+		return err_sys(e, "cannot make %s private", path);
+	return 0;
+}
+
+static char *
+lab_run_dir(const char *root, struct err *e)
+{
+	char *run = xasprintf("%s/run", root);
+	const char *base;
+	char *alt;
+
+	if (strlen(run) + RUN_TAIL_MAX <= SOCK_PATH_MAX) {
+		if (lab_private_dir(run, e) != 0) {
+			free(run);
+			return NULL;
+		}
+		return run;
+	}
+	free(run);
+	base = getenv("XDG_RUNTIME_DIR");
+	if (base == NULL || *base != '/' || strlen(base) > 48)
+		base = "/tmp";
+	alt = xasprintf("%s/sandlab-%u-%08x", base, (unsigned)geteuid(), lab_hash(root));
+	if (lab_private_dir(alt, e) != 0) {
+		free(alt);
+		return NULL;
+	}
+	return alt;
+}
+
+struct lab *
+lab_open(const char *dir, struct err *e)
+{
+	struct lab *lab;
+	char *real;
+	struct stat sb;
+
+	if (mkdir_p(dir, 0755, e) != 0)
+		return NULL;
+	if ((real = realpath(dir, NULL)) == NULL) {
+		err_sys(e, "cannot resolve lab folder %s", dir);
+		return NULL;
+	}
+	if (stat(real, &sb) != 0 || !S_ISDIR(sb.st_mode)) {
+		err_set(e, "lab folder %s is not a folder", real);
+		free(real);
+		return NULL;
+	}
+	lab = xcalloc(1, sizeof *lab);
+	lab->root = real;
+	lab->images = lab_path(lab, "images", NULL);
+	lab->overlays = lab_path(lab, "overlays", NULL);
+	lab->logs = lab_path(lab, "logs", NULL);
+	lab->db_path = lab_path(lab, "lab.db", NULL);
+	if (mkdir_p(lab->images, 0755, e) != 0 || mkdir_p(lab->overlays, 0755, e) != 0 ||
+	    mkdir_p(lab->logs, 0700, e) != 0)
+		goto fail;
+	if ((lab->run = lab_run_dir(lab->root, e)) == NULL)
+		goto fail;
+	if ((lab->db = db_open(lab->db_path, e)) == NULL)
+		goto fail;
+	if (pending_recover(lab, e) != 0)
+		goto fail;
+	return lab;
+fail:
+	lab_close(lab);
+	return NULL;
+}
+
+void
+lab_close(struct lab *lab)
+{
+	if (lab == NULL)
+		return;
+	if (lab->db != NULL)
+		sqlite3_close(lab->db);
+	free(lab->root);
+	free(lab->images);
+	free(lab->overlays);
+	free(lab->logs);
+	free(lab->run);
+	free(lab->db_path);
+	free(lab);
+}
+
+char *
+lab_node_run_dir(const struct lab *lab, const char *node_id, struct err *e)
+{
+	char *d = xasprintf("%s/%s", lab->run, node_id);
+
+	if (lab_private_dir(d, e) != 0) {
+		free(d);
+		return NULL;
+	}
+	return d;
+}

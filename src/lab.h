@@ -1,0 +1,38 @@
+/*
+ * lab.h: a lab directory and its open database. Finding the folder,
+ * creating its layout, and recovering from a process that died half-way
+ * through making a file (see pending.h) happen in lab_open.
+ */
+#ifndef SANDLAB_LAB_H
+#define SANDLAB_LAB_H
+
+#include <sqlite3.h>
+
+#include "util.h"
+
+struct lab {
+	char    *root;      /* absolute */
+	char    *images;    /* root/images */
+	char    *overlays;  /* root/overlays */
+	char    *logs;      /* root/logs */
+	char    *run;       /* root/run, or a private folder when root is long */
+	char    *db_path;   /* root/lab.db */
+	sqlite3 *db;
+};
+
+/* The lab folder: opt (--lab), else $SANDLAB_LAB, else
+ * $XDG_DATA_HOME/sandlab, else ~/.local/share/sandlab. Caller frees. */
+char *lab_dir_choose(const char *opt);
+
+/* Creates the layout if needed, opens and migrates the database, removes
+ * what dead processes left half-made. NULL and a message on failure. */
+struct lab *lab_open(const char *dir, struct err *e);
+void lab_close(struct lab *lab);
+
+/* root/<sub>/<name> (or root/<sub> when name is NULL); caller frees. */
+char *lab_path(const struct lab *lab, const char *sub, const char *name);
+
+/* The run folder of a node (0700, created), by node id; caller frees. */
+char *lab_node_run_dir(const struct lab *lab, const char *node_id, struct err *e);
+
+#endif

@@ -1,0 +1,564 @@
+/*
+ * node.c: creating, listing, changing and removing nodes. Each change
+ * that touches a file follows the pending.h protocol, so a process killed
+ * at any point leaves the rows and the overlays in agreement.
+ */
+#include "node.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/random.h>
+#include <unistd.h>
+#include <uuid/uuid.h>
+
+#include "db.h"
+#include "image.h"
+#include "name.h"
+#include "overlay.h"
+#include "pending.h"
+#include "runstate.h"
+#include "sanitize.h"
+
+int
+node_check_ram(long mb, struct err *e)
+{
+	if (mb < NODE_RAM_MIN || mb > NODE_RAM_MAX)
+		return err_set(e, "RAM must be between %d and %d MiB", NODE_RAM_MIN, NODE_RAM_MAX);
+	return 0;
+}
+
+int
+node_check_cpus(long n, struct err *e)
+{
+	if (n < 1 || n > NODE_CPUS_MAX)
+		return err_set(e, "CPUs must be between 1 and %d", NODE_CPUS_MAX);
+	return 0;
+}
+
+int
+node_check_nics(long n, struct err *e)
+{
+	if (n < 0 || n > NODE_NICS_MAX)
+		return err_set(e, "NICs must be between 0 and %d", NODE_NICS_MAX);
+	return 0;
+}
+
+int
+node_check_accel(const char *a, struct err *e)
+{
+	if (a == NULL || (strcmp(a, "auto") != 0 && strcmp(a, "kvm") != 0 && strcmp(a, "tcg") != 0))
+		return err_set(e, "accelerator must be auto, kvm or tcg");
+	return 0;
+}
+
+void
+node_clear(struct node *n)
+{
+	free(n->name);
+	free(n->image_name);
+	free(n->image_file);
+	free(n->image_format);
+	free(n->overlay);
+	free(n->nics);
+	memset(n, 0, sizeof *n);
+}
+
+void
+node_list_free(struct node *v, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		node_clear(&v[i]);
+	free(v);
+}
+
+#define NODE_COLS "n.id, n.name, n.image_id, i.name, i.file, i.format, n.overlay, n.ram_mb, " \
+	"n.cpus, n.accel, n.created_at"
+
+static void
+node_from_row(struct lab *lab, sqlite3_stmt *st, struct node *n)
+{
+	memset(n, 0, sizeof *n);
+	snprintf(n->id, sizeof n->id, "%s", (const char *)sqlite3_column_text(st, 0));
+	n->name = db_text(st, 1);
+	snprintf(n->image_id, sizeof n->image_id, "%s", (const char *)sqlite3_column_text(st, 2));
+	n->image_name = db_text(st, 3);
+	n->image_file = xasprintf("%s/%s", lab->images, (const char *)sqlite3_column_text(st, 4));
+	n->image_format = db_text(st, 5);
+	n->overlay = xasprintf("%s/%s", lab->overlays, (const char *)sqlite3_column_text(st, 6));
+	n->ram_mb = sqlite3_column_int(st, 7);
+	n->cpus = sqlite3_column_int(st, 8);
+	snprintf(n->accel, sizeof n->accel, "%s", (const char *)sqlite3_column_text(st, 9));
+	n->created_at = sqlite3_column_int64(st, 10);
+}
+
+/* Attaches NIC rows to v[0..len), which node_list sorted by name: the
+ * query walks nodes in the same order, so one forward cursor suffices. */
+static int
+node_load_nics(struct lab *lab, struct node *v, size_t len, struct err *e)
+{
+	sqlite3_stmt *st;
+	size_t j = 0;
+	int rc;
+
+	if (len == 1) {
+		st = db_prepare(lab->db, "SELECT node_id, idx, model, mac, attach FROM nics "
+		    "WHERE node_id = ? ORDER BY idx", e);
+		if (st)
+			sqlite3_bind_text(st, 1, v[0].id, -1, SQLITE_STATIC);
+	} else
+		st = db_prepare(lab->db, "SELECT c.node_id, c.idx, c.model, c.mac, c.attach FROM nics c "
+		    "JOIN nodes n ON n.id = c.node_id ORDER BY n.name, c.idx", e);
+	if (st == NULL)
+		return -1;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		const char *id = (const char *)sqlite3_column_text(st, 0);
+		while (j < len && strcmp(v[j].id, id) != 0)
+			j++;
+		if (j == len)
+			break; /* a node created after the list was read */
+		struct node *n = &v[j];
+		n->nics = xreallocarray(n->nics, (size_t)n->nnics + 1, sizeof *n->nics);
+		struct nic *c = &n->nics[n->nnics++];
+		memset(c, 0, sizeof *c);
+		c->idx = sqlite3_column_int(st, 1);
+		snprintf(c->model, sizeof c->model, "%s", (const char *)sqlite3_column_text(st, 2));
+		snprintf(c->mac, sizeof c->mac, "%s", (const char *)sqlite3_column_text(st, 3));
+		snprintf(c->attach, sizeof c->attach, "%s", (const char *)sqlite3_column_text(st, 4));
+	}
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE && rc != SQLITE_ROW)
+		return db_fail(lab->db, e, "reading NICs");
+	return 0;
+}
+
+int
+node_list(struct lab *lab, struct node **out, size_t *n, struct err *e)
+{
+	sqlite3_stmt *st = db_prepare(lab->db, "SELECT " NODE_COLS " FROM nodes n "
+	    "JOIN images i ON i.id = n.image_id ORDER BY n.name", e);
+	struct node *v = NULL;
+	size_t len = 0, cap = 0;
+	int rc, own_txn;
+
+	if (st == NULL)
+		return -1;
+	/* One read transaction, so nodes and NICs come from one snapshot. */
+	own_txn = sqlite3_get_autocommit(lab->db) && db_exec(lab->db, "BEGIN", NULL) == 0;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		if (len == cap)
+			v = xreallocarray(v, cap = cap ? cap * 2 : 16, sizeof *v);
+		node_from_row(lab, st, &v[len++]);
+	}
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE) {
+		db_fail(lab->db, e, "listing nodes");
+		goto fail;
+	}
+	if (len > 0 && node_load_nics(lab, v, len, e) != 0)
+		goto fail;
+	if (own_txn)
+		db_rollback(lab->db);
+	*out = v;
+	*n = len;
+	return 0;
+fail:
+	if (own_txn)
+		db_rollback(lab->db);
+	node_list_free(v, len);
+	return -1;
+}
+
+int
+node_get(struct lab *lab, const char *key, struct node *out, struct err *e)
+{
+	sqlite3_stmt *st = db_prepare(lab->db, "SELECT " NODE_COLS " FROM nodes n "
+	    "JOIN images i ON i.id = n.image_id WHERE n.name = ?1 COLLATE NOCASE OR n.id = ?1", e);
+	char shown[96];
+	int rc;
+
+	memset(out, 0, sizeof *out);
+	if (st == NULL)
+		return -1;
+	sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		node_from_row(lab, st, out);
+	sqlite3_finalize(st);
+	if (rc == SQLITE_ROW)
+		return node_load_nics(lab, out, 1, e) == 0 ? 0 : (node_clear(out), -1);
+	if (rc != SQLITE_DONE)
+		return db_fail(lab->db, e, "looking up a node");
+	sanitize_to(key, strlen(key), shown, sizeof shown);
+	return err_set(e, "no node named \"%s\" (see: sandlab node ls)", shown);
+}
+
+static void
+node_new_id(char id[37])
+{
+	uuid_t u;
+
+	uuid_generate_random(u);
+	uuid_unparse_lower(u, id);
+}
+
+/* Adds NICs idx [from, to) with fresh MACs unique in the lab; in a txn. */
+static int
+node_add_nics(struct lab *lab, const char *node_id, int from, int to, struct err *e)
+{
+	sqlite3_stmt *st = db_prepare(lab->db, "INSERT INTO nics (node_id, idx, mac) VALUES (?, ?, ?)", e);
+
+	if (st == NULL)
+		return -1;
+	for (int i = from; i < to; i++) {
+		int tries, rc = SQLITE_ERROR;
+		for (tries = 0; tries < 32; tries++) {
+			unsigned char r[3];
+			char mac[18];
+			if (getrandom(r, sizeof r, 0) != sizeof r)
+				fatal("getrandom failed");
+			snprintf(mac, sizeof mac, "52:54:00:%02x:%02x:%02x", r[0], r[1], r[2]);
+			sqlite3_reset(st);
+			sqlite3_bind_text(st, 1, node_id, -1, SQLITE_STATIC);
+			sqlite3_bind_int(st, 2, i);
+			sqlite3_bind_text(st, 3, mac, -1, SQLITE_TRANSIENT);
+			rc = sqlite3_step(st);
+			if (rc != SQLITE_CONSTRAINT_UNIQUE)
+				break;
+		}
+		if (rc != SQLITE_DONE) {
+			sqlite3_finalize(st);
+			return db_fail(lab->db, e, "adding a NIC");
+		}
+	}
+	sqlite3_finalize(st);
+	return 0;
+}
+
+static int
+node_name_taken(struct lab *lab, const char *name, const char *except_id, struct err *e)
+{
+	sqlite3_stmt *st = db_prepare(lab->db, "SELECT 1 FROM nodes WHERE name = ? COLLATE NOCASE "
+	    "AND id <> ?", e);
+	int taken;
+
+	if (st == NULL)
+		return -1;
+	sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, except_id ? except_id : "", -1, SQLITE_STATIC);
+	taken = sqlite3_step(st) == SQLITE_ROW;
+	sqlite3_finalize(st);
+	if (taken)
+		return err_set(e, "a node named \"%s\" already exists", name);
+	return 0;
+}
+
+/*
+ * Makes a new overlay for node `id` on image im under a temporary name,
+ * recorded in the journal. On success *tmp_abs, *file (the final name in
+ * overlays/) and *entry are set; the caller renames and commits.
+ */
+static int
+node_make_overlay(struct lab *lab, const char *backing, const char *fmt, char **tmp_abs,
+    char **file, int64_t *entry, struct err *e)
+{
+	char fid[37], *tmp_rel, *final_rel;
+
+	node_new_id(fid);
+	*file = xasprintf("%s.qcow2", fid);
+	tmp_rel = xasprintf("overlays/.new-%s.qcow2", fid);
+	final_rel = xasprintf("overlays/%s", *file);
+	*tmp_abs = xasprintf("%s/%s", lab->root, tmp_rel);
+	*entry = pending_add(lab, tmp_rel, final_rel, e);
+	free(tmp_rel);
+	free(final_rel);
+	if (*entry < 0)
+		goto fail;
+	if (overlay_create(*tmp_abs, backing, fmt, e) != 0 ||
+	    pending_set_file(lab, *entry, *tmp_abs, e) != 0) {
+		pending_abandon(lab, *entry);
+		goto fail;
+	}
+	return 0;
+fail:
+	free(*tmp_abs);
+	free(*file);
+	*tmp_abs = *file = NULL;
+	return -1;
+}
+
+int
+node_create(struct lab *lab, const struct node_spec *s, struct node *out, struct err *e)
+{
+	struct image im = { 0 };
+	char id[37], *tmp_abs = NULL, *file = NULL, *final_abs = NULL, *backing = NULL;
+	int ram = s->ram_mb ? s->ram_mb : NODE_RAM_DEFAULT;
+	int cpus = s->cpus ? s->cpus : NODE_CPUS_DEFAULT;
+	int nics = s->nics >= 0 ? s->nics : NODE_NICS_DEFAULT;
+	const char *accel = s->accel ? s->accel : "auto";
+	int64_t entry = -1;
+	int renamed = 0, rc;
+	sqlite3_stmt *st;
+
+	if (name_check(s->name, "node name", e) != 0 || node_check_ram(ram, e) != 0 ||
+	    node_check_cpus(cpus, e) != 0 || node_check_nics(nics, e) != 0 ||
+	    node_check_accel(accel, e) != 0)
+		return -1;
+	if (s->image == NULL)
+		return err_set(e, "a node needs a base image (--image NAME; see: sandlab image ls)");
+	if (node_name_taken(lab, s->name, NULL, e) != 0 || image_get(lab, s->image, &im, e) != 0)
+		return -1;
+	backing = xasprintf("%s/%s", lab->images, im.file);
+	if (node_make_overlay(lab, backing, im.format, &tmp_abs, &file, &entry, e) != 0)
+		goto fail;
+	final_abs = xasprintf("%s/%s", lab->overlays, file);
+	node_new_id(id);
+
+	if (db_begin(lab->db, e) != 0)
+		goto fail;
+	st = db_prepare(lab->db, "INSERT INTO nodes (id, name, image_id, overlay, ram_mb, cpus, accel, "
+	    "created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)", e);
+	if (st == NULL)
+		goto fail_txn;
+	sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, s->name, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 3, im.id, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 4, file, -1, SQLITE_STATIC);
+	sqlite3_bind_int(st, 5, ram);
+	sqlite3_bind_int(st, 6, cpus);
+	sqlite3_bind_text(st, 7, accel, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 8, now_s());
+	rc = sqlite3_step(st);
+	sqlite3_finalize(st);
+	if (rc == SQLITE_CONSTRAINT_UNIQUE) {
+		err_set(e, "a node named \"%s\" already exists", s->name);
+		goto fail_txn;
+	}
+	if (rc == SQLITE_CONSTRAINT_FOREIGNKEY) {
+		err_set(e, "image \"%s\" was removed meanwhile", im.name);
+		goto fail_txn;
+	}
+	if (rc != SQLITE_DONE) {
+		db_fail(lab->db, e, "recording the node");
+		goto fail_txn;
+	}
+	if (node_add_nics(lab, id, 0, nics, e) != 0)
+		goto fail_txn;
+	if (rename(tmp_abs, final_abs) != 0) {
+		err_sys(e, "cannot move the overlay into place");
+		goto fail_txn;
+	}
+	renamed = 1;
+	if (pending_done(lab, entry, e) != 0)
+		goto fail_txn;
+	db_event(lab->db, id, "create", s->name);
+	if (db_commit(lab->db, e) != 0)
+		goto fail_renamed;
+	image_clear(&im);
+	free(tmp_abs);
+	free(file);
+	free(final_abs);
+	free(backing);
+	return out ? node_get(lab, id, out, e) : 0;
+
+fail_txn:
+	db_rollback(lab->db);
+fail_renamed:
+	if (renamed && rename(final_abs, tmp_abs) != 0)
+		unlink(final_abs);
+fail:
+	if (entry > 0)
+		pending_abandon(lab, entry);
+	image_clear(&im);
+	free(tmp_abs);
+	free(file);
+	free(final_abs);
+	free(backing);
+	return -1;
+}
+
+/* Looks up key inside a transaction and refuses while the node runs. */
+static int
+node_get_stopped(struct lab *lab, const char *key, const char *doing, struct node *n, struct err *e)
+{
+	if (node_get(lab, key, n, e) != 0)
+		return -1;
+	if (runstate_live(lab, n->id)) {
+		err_set(e, "node \"%s\" is running; stop it before you %s it (sandlab node stop %s)",
+		    n->name, doing, n->name);
+		node_clear(n);
+		return -1;
+	}
+	return 0;
+}
+
+static int
+node_update(struct lab *lab, const char *sql, const char *id, const char *text, int num, struct err *e)
+{
+	sqlite3_stmt *st = db_prepare(lab->db, sql, e);
+	int rc;
+
+	if (st == NULL)
+		return -1;
+	if (text != NULL)
+		sqlite3_bind_text(st, 1, text, -1, SQLITE_STATIC);
+	else
+		sqlite3_bind_int(st, 1, num);
+	sqlite3_bind_text(st, 2, id, -1, SQLITE_STATIC);
+	rc = sqlite3_step(st);
+	sqlite3_finalize(st);
+	if (rc == SQLITE_CONSTRAINT_UNIQUE)
+		return err_set(e, "a node named \"%s\" already exists", text ? text : "");
+	if (rc != SQLITE_DONE)
+		return db_fail(lab->db, e, "changing the node");
+	return 0;
+}
+
+int
+node_set(struct lab *lab, const char *key, const struct node_changes *c, struct err *e)
+{
+	struct node n;
+
+	if ((c->ram_mb && node_check_ram(c->ram_mb, e) != 0) ||
+	    (c->cpus && node_check_cpus(c->cpus, e) != 0) ||
+	    (c->nics >= 0 && node_check_nics(c->nics, e) != 0) ||
+	    (c->accel && node_check_accel(c->accel, e) != 0))
+		return -1;
+	if (db_begin(lab->db, e) != 0)
+		return -1;
+	if (node_get_stopped(lab, key, "change", &n, e) != 0)
+		goto fail;
+	if (c->ram_mb && node_update(lab, "UPDATE nodes SET ram_mb = ? WHERE id = ?", n.id, NULL, c->ram_mb, e) != 0)
+		goto fail_node;
+	if (c->cpus && node_update(lab, "UPDATE nodes SET cpus = ? WHERE id = ?", n.id, NULL, c->cpus, e) != 0)
+		goto fail_node;
+	if (c->accel && node_update(lab, "UPDATE nodes SET accel = ? WHERE id = ?", n.id, c->accel, 0, e) != 0)
+		goto fail_node;
+	if (c->nics >= 0 && c->nics < n.nnics &&
+	    node_update(lab, "DELETE FROM nics WHERE idx >= ? AND node_id = ?", n.id, NULL, c->nics, e) != 0)
+		goto fail_node;
+	if (c->nics > n.nnics && node_add_nics(lab, n.id, n.nnics, c->nics, e) != 0)
+		goto fail_node;
+	db_event(lab->db, n.id, "set", "");
+	node_clear(&n);
+	return db_commit(lab->db, e);
+fail_node:
+	node_clear(&n);
+fail:
+	db_rollback(lab->db);
+	return -1;
+}
+
+int
+node_rename(struct lab *lab, const char *key, const char *new_name, struct err *e)
+{
+	struct node n;
+	char *detail;
+
+	if (name_check(new_name, "node name", e) != 0)
+		return -1;
+	if (db_begin(lab->db, e) != 0)
+		return -1;
+	if (node_get_stopped(lab, key, "rename", &n, e) != 0)
+		goto fail;
+	if (node_name_taken(lab, new_name, n.id, e) != 0 ||
+	    node_update(lab, "UPDATE nodes SET name = ? WHERE id = ?", n.id, new_name, 0, e) != 0) {
+		node_clear(&n);
+		goto fail;
+	}
+	detail = xasprintf("%s -> %s", n.name, new_name);
+	db_event(lab->db, n.id, "rename", detail);
+	free(detail);
+	node_clear(&n);
+	return db_commit(lab->db, e);
+fail:
+	db_rollback(lab->db);
+	return -1;
+}
+
+int
+node_reset(struct lab *lab, const char *key, struct err *e)
+{
+	struct node n;
+	char *tmp_abs = NULL, *file = NULL, *final_abs = NULL, *old_rel = NULL;
+	int64_t entry = -1, doomed;
+	int renamed = 0;
+
+	if (node_get(lab, key, &n, e) != 0)
+		return -1;
+	if (node_make_overlay(lab, n.image_file, n.image_format, &tmp_abs, &file, &entry, e) != 0) {
+		node_clear(&n);
+		return -1;
+	}
+	final_abs = xasprintf("%s/%s", lab->overlays, file);
+	old_rel = xasprintf("overlays/%s", strrchr(n.overlay, '/') + 1);
+	node_clear(&n);
+	if (db_begin(lab->db, e) != 0)
+		goto fail;
+	if (node_get_stopped(lab, key, "reset", &n, e) != 0)
+		goto fail_txn;
+	if (node_update(lab, "UPDATE nodes SET overlay = ? WHERE id = ?", n.id, file, 0, e) != 0 ||
+	    (doomed = pending_doomed(lab, old_rel, e)) < 0) {
+		node_clear(&n);
+		goto fail_txn;
+	}
+	db_event(lab->db, n.id, "reset", "");
+	node_clear(&n);
+	if (rename(tmp_abs, final_abs) != 0) {
+		err_sys(e, "cannot move the new overlay into place");
+		goto fail_txn;
+	}
+	renamed = 1;
+	if (pending_done(lab, entry, e) != 0)
+		goto fail_txn;
+	if (db_commit(lab->db, e) != 0)
+		goto fail_renamed;
+	pending_abandon(lab, doomed);
+	free(tmp_abs);
+	free(file);
+	free(final_abs);
+	free(old_rel);
+	return 0;
+fail_txn:
+	db_rollback(lab->db);
+fail_renamed:
+	if (renamed && rename(final_abs, tmp_abs) != 0)
+		unlink(final_abs);
+fail:
+	pending_abandon(lab, entry);
+	free(tmp_abs);
+	free(file);
+	free(final_abs);
+	free(old_rel);
+	return -1;
+}
+
+int
+node_rm(struct lab *lab, const char *key, struct err *e)
+{
+	struct node n;
+	char *rel;
+	int64_t doomed;
+
+	if (db_begin(lab->db, e) != 0)
+		return -1;
+	if (node_get_stopped(lab, key, "remove", &n, e) != 0)
+		goto fail;
+	rel = xasprintf("overlays/%s", strrchr(n.overlay, '/') + 1);
+	doomed = pending_doomed(lab, rel, e);
+	free(rel);
+	if (doomed < 0 || node_update(lab, "DELETE FROM nodes WHERE id = ?2 AND ?1 IS NOT NULL", n.id, "", 0, e) != 0) {
+		node_clear(&n);
+		goto fail;
+	}
+	db_event(lab->db, n.id, "rm", n.name);
+	node_clear(&n);
+	if (db_commit(lab->db, e) != 0)
+		return -1;
+	pending_abandon(lab, doomed);
+	return 0;
+fail:
+	db_rollback(lab->db);
+	return -1;
+}

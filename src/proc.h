@@ -1,0 +1,49 @@
+/*
+ * proc.h: runs a helper program (qemu-img) from an argv, never a shell,
+ * with CPU, address-space and wall-clock limits, and collects its output.
+ */
+#ifndef SANDLAB_PROC_H
+#define SANDLAB_PROC_H
+
+#include <stddef.h>
+
+#include "util.h"
+
+struct proc_limits {
+	int    cpu_s;      /* RLIMIT_CPU, 0 = none */
+	size_t as_bytes;   /* RLIMIT_AS, 0 = none */
+	int    wall_ms;    /* killed after this long, 0 = none */
+	size_t out_max;    /* output kept per stream; the rest is read and dropped */
+};
+
+struct proc_result {
+	int    exited;     /* 1: exited with `code`; 0: killed by `sig` */
+	int    code;
+	int    sig;
+	int    timed_out;
+	char  *out;        /* stdout, NUL-terminated, caller frees */
+	size_t out_len;
+	char  *errout;     /* stderr, NUL-terminated, caller frees */
+	size_t err_len;
+};
+
+/* Called with each stderr chunk as it arrives (progress lines). */
+typedef void (*proc_err_cb)(const char *buf, size_t len, void *arg);
+
+/* Runs argv[0] (looked up in PATH) with stdin from /dev/null. 0 when the
+ * program ran (whatever its status; see r), -1 when it could not start. */
+int proc_run(char *const argv[], const struct proc_limits *lim, proc_err_cb cb, void *arg,
+    struct proc_result *r, struct err *e);
+
+/* 1 when r says the program exited with status 0. */
+int proc_ok(const struct proc_result *r);
+
+/* "exited with status 2" / "killed by signal 9 (timed out after 10 s)". */
+void proc_describe(const struct proc_result *r, const struct proc_limits *lim, char *buf, size_t len);
+
+void proc_result_free(struct proc_result *r);
+
+/* Closes every descriptor above 2 in a freshly forked child. */
+void proc_close_fds(int keep);
+
+#endif

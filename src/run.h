@@ -1,0 +1,66 @@
+/*
+ * run.h: running nodes, as the CLI and the dashboard see them. Starting a
+ * node spawns its keeper (keeper.h), which owns QEMU for the node's whole
+ * life; these functions only ask keepers to act and read what they
+ * recorded. A node's state comes from the keeper's lock (runstate.h) and
+ * the `runs` row, never from a pid alone.
+ *
+ * CONTRACT between the runtime and the dashboard work: keep these
+ * signatures; add to them rather than change them.
+ */
+#ifndef SANDLAB_RUN_H
+#define SANDLAB_RUN_H
+
+#include <stdint.h>
+
+#include "lab.h"
+
+enum run_state {
+	RUN_STOPPED,
+	RUN_STARTING,
+	RUN_RUNNING,
+	RUN_STOPPING,
+	RUN_CRASHED,
+};
+
+struct run_info {
+	enum run_state state;
+	char     accel[8];          /* accelerator QEMU really runs with: kvm, tcg, or "" */
+	char     accel_why[160];    /* why it fell back to tcg, or "" */
+	char     vnc[64];           /* "127.0.0.1:5901", or "" when not running */
+	int      vnc_display;       /* -1 when none */
+	int64_t  started_at;        /* 0 when not running */
+	char     exit_kind[16];     /* shutdown, crashed, killed, failed, or "" */
+	char     exit_detail[160];  /* "signal 9", "status 1", QEMU's message... */
+	int64_t  exit_at;
+	int      keeper_pid;
+	int      qemu_pid;
+};
+
+/* "stopped", "starting", ... */
+const char *run_state_name(enum run_state s);
+
+/* The live state of one node (by id). */
+int run_info_get(struct lab *lab, const char *node_id, struct run_info *out, struct err *e);
+
+/* Progress of a start or stop, one line per step ("sent ACPI powerdown"). */
+typedef void (*run_step_cb)(const char *node_name, const char *step, void *arg);
+
+/* Starts a node (by name or id) and waits until its keeper reports
+ * running or failure. */
+int run_start(struct lab *lab, const char *key, run_step_cb cb, void *arg, struct err *e);
+
+/* ACPI powerdown, grace_s seconds, QMP quit, then kill; each step reported. */
+int run_stop(struct lab *lab, const char *key, int grace_s, run_step_cb cb, void *arg, struct err *e);
+
+/* Kills QEMU at once (recorded as killed by the user). */
+int run_kill(struct lab *lab, const char *key, run_step_cb cb, void *arg, struct err *e);
+
+/* Connects to the node's console socket. The stream is raw bytes both
+ * ways: the keeper sends its replay of recent output, then live output;
+ * whatever the client writes goes to the guest's serial line. Returns a
+ * connected, nonblocking, close-on-exec fd, or -1 with a message (not
+ * running, no such node...). */
+int run_console_connect(struct lab *lab, const char *key, struct err *e);
+
+#endif

@@ -1,0 +1,54 @@
+/*
+ * util.h: what every module of the core uses: allocation that cannot fail
+ * silently, the error message type that recoverable failures fill in, and
+ * the fatal path that restores the terminal before aborting.
+ */
+#ifndef SANDLAB_UTIL_H
+#define SANDLAB_UTIL_H
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define ERR_MAX 1024
+
+/* A recoverable failure: the callee writes a sentence a user can act on. */
+struct err {
+	char msg[ERR_MAX];
+};
+
+/* Both return -1 so a caller can write `return err_set(e, ...)`. */
+int err_set(struct err *e, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* As err_set, with ": strerror(errno)" appended. */
+int err_sys(struct err *e, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* Out of memory or a broken invariant: run the hook, print, abort. */
+void fatal(const char *fmt, ...) __attribute__((format(printf, 1, 2), noreturn));
+/* The dashboard installs a hook that gives the terminal back first. */
+void fatal_set_hook(void (*hook)(void));
+
+void *xmalloc(size_t n);
+void *xcalloc(size_t n, size_t size);
+void *xrealloc(void *p, size_t n);
+void *xreallocarray(void *p, size_t n, size_t size);
+char *xstrdup(const char *s);
+char *xstrndup(const char *s, size_t n);
+char *xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* Seconds since the epoch, and a monotonic clock in milliseconds. */
+int64_t now_s(void);
+int64_t mono_ms(void);
+
+/* "1.5 GiB"-style size into buf (at least 16 bytes). */
+const char *fmt_size(uint64_t bytes, char *buf, size_t len);
+/* Parse "512", "512M", "2G", "1T" (powers of 1024; bare = bytes). -1 on bad input. */
+int parse_size(const char *s, uint64_t *out);
+/* Parse a decimal integer in [min, max]; -1 on anything else. */
+int parse_int(const char *s, long min, long max, long *out);
+
+/* mkdir -p with the given mode for each created folder. */
+int mkdir_p(const char *path, unsigned mode, struct err *e);
+/* Write all of buf, retrying on EINTR and short writes. */
+int write_all(int fd, const void *buf, size_t len);
+
+#endif
