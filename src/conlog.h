@@ -13,7 +13,7 @@
 #include "util.h"
 
 #define CONLOG_MAX_DEFAULT (4u << 20)
-#define CONLOG_MAX_MIN (64u << 10)
+#define CONLOG_MAX_MIN (16u << 10)
 
 struct conlog {
 	char    *path;

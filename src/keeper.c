@@ -46,7 +46,7 @@
 #define KEEPER_CLIENTS_MAX   64
 /* A client further behind than this is disconnected: the guest and the
  * other clients never wait for it. */
-#define KEEPER_CLIENT_QUEUE  (KEEPER_REPLAY + (1u << 20))
+#define KEEPER_CLIENT_QUEUE  (KEEPER_REPLAY + (256u << 10))
 #define KEEPER_TO_GUEST_MAX  (64u << 10)
 #define KEEPER_READ_CHUNK    (64u << 10)
 #define KEEPER_START_MS      60000
@@ -369,6 +369,33 @@ fail:
 	return -1;
 }
 
+/* A test hook, off unless $SANDLAB_TEST_VNC_GATE names a path: before its
+ * first QEMU, the keeper writes the display it chose to PATH.display and
+ * waits (up to 30 s) for PATH.go, so a test can take that port between
+ * the choice and QEMU's bind, the race the retry exists for. */
+static int
+keeper_test_gate(struct keeper *k)
+{
+	const char *gate = getenv("SANDLAB_TEST_VNC_GATE");
+	char *shown, *go;
+	int fd;
+
+	if (gate == NULL || *gate == '\0' || k->nskip > 0)
+		return 0;
+	shown = xasprintf("%s.display", gate);
+	go = xasprintf("%s.go", gate);
+	fd = open(shown, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+	if (fd >= 0) {
+		dprintf(fd, "%d\n", k->display);
+		close(fd);
+	}
+	for (int i = 0; i < 3000 && access(go, F_OK) != 0; i++)
+		usleep(10000);
+	free(shown);
+	free(go);
+	return 0;
+}
+
 /* Reserves a display and starts QEMU; on failure the keeper is done. */
 static int
 keeper_attempt(struct keeper *k)
@@ -377,7 +404,7 @@ keeper_attempt(struct keeper *k)
 
 	if (vnc_reserve(k->lab, k->node.id, k->vnc_host, k->skip, k->nskip, &k->display, &e) != 0 ||
 	    runrow_starting(k->lab->db, k->node.id, k->accel.accel, k->accel.why, (int)getpid(), &e) != 0 ||
-	    keeper_spawn(k, &e) != 0) {
+	    keeper_test_gate(k) != 0 || keeper_spawn(k, &e) != 0) {
 		snprintf(k->fail_msg, sizeof k->fail_msg, "%.*s", (int)sizeof k->fail_msg - 1, e.msg);
 		return -1;
 	}
