@@ -56,6 +56,7 @@ fi
 console_open 1 t1
 if wait_for 20 out_has 1 "tiny login: "; then ok "banner through sandlab console"; else not_ok "banner through sandlab console" "$(cat "$T/cout.1")"; fi
 console_send 1 'abc\r'
+console_send 1 '\033[2J\033]0;title\007esc-test\r'
 if wait_for 20 out_has 1 $'abc\r\n'; then ok "bytes sent come back as echo"; else not_ok "bytes sent come back as echo" "$(od -c "$T/cout.1" | tail -3)"; fi
 
 # A second client at the same time: both see output, both can type.
@@ -138,7 +139,17 @@ if pid_gone "$kpid" && wait_for 10 pid_gone "$qpid" && [ -z "$(ls "$SANDLAB_LAB"
 else
 	not_ok "after stop no keeper, QEMU or socket is left" "$(ls -la "$SANDLAB_LAB"/run/*/)"
 fi
-if "$SANDLAB" console t1 --log | grep -q "tiny login: abc"; then ok "console --log keeps the output"; else not_ok "console --log keeps the output"; fi
+if "$SANDLAB" console t1 --log | grep -q "tiny login: abc" && "$SANDLAB" console t1 --log | grep -q $'\033\\[2J'; then
+	ok "console --log keeps the raw output when stdout is not a terminal"
+else
+	not_ok "console --log keeps the raw output when stdout is not a terminal"
+fi
+script -qec "$SANDLAB console t1 --log" /dev/null >"$T/tty.log" </dev/null || true
+if grep -q "esc-test" "$T/tty.log" && ! grep -q $'\033' "$T/tty.log"; then
+	ok "console --log on a terminal drops escape sequences"
+else
+	not_ok "console --log on a terminal drops escape sequences" "$(od -c "$T/tty.log" | head -5)"
+fi
 expect_fail "console of a stopped node says it is not running" "not running" "$SANDLAB" console t1 </dev/null
 
 done_testing
