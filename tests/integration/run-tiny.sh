@@ -100,7 +100,7 @@ stty -g >"$T/stty.after"
 sleep 60
 PANE
 tmux -L "$sock" -f /dev/null new-session -d -x 80 -y 24 "bash $T/pane.sh"
-if wait_for 20 sh -c "tmux -L $sock capture-pane -p | grep -q 'tiny login'"; then
+if wait_for 20 sh -c "tmux -L $sock capture-pane -p | grep -q before-kill"; then
 	tmux -L "$sock" send-keys 'typed-in-tmux' Enter
 	if wait_for 20 sh -c "tmux -L $sock capture-pane -p | grep -q typed-in-tmux"; then ok "a terminal attached in tmux echoes"; else not_ok "a terminal attached in tmux echoes" "$(tmux -L "$sock" capture-pane -p)"; fi
 	tmux -L "$sock" send-keys C-]
