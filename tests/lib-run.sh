@@ -76,3 +76,13 @@ for n in json.load(sys.stdin):
 	fi
 }
 at_exit _run_cleanup
+
+# run_done: the last line of a runtime test: first checks that no keeper
+# or console client of this test reported a sanitizer error or leak (the
+# keepers' stderr is their log; the CLI's is the test's).
+run_done() {
+	local hits
+	hits=$(grep -l -e "Sanitizer" -e "runtime error:" "$SANDLAB_LAB"/logs/*.keeper.log "$T"/cerr.* 2>/dev/null || true)
+	if [ -z "$hits" ]; then ok "no sanitizer report from keepers or consoles"; else not_ok "no sanitizer report from keepers or consoles" "$(grep -h -A5 Sanitizer $hits | head -20)"; fi
+	done_testing
+}

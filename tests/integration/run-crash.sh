@@ -59,4 +59,4 @@ else
 fi
 if [ -z "$(find "$SANDLAB_LAB/run" -name '*.sock')" ]; then ok "no socket left"; else not_ok "no socket left" "$(find "$SANDLAB_LAB/run" -name '*.sock')"; fi
 
-done_testing
+run_done

@@ -110,4 +110,4 @@ fi
 
 if "$SANDLAB" node stop f1 --grace 0 >/dev/null && state_is f1 stopped; then ok "flood node stops"; else not_ok "flood node stops"; fi
 
-done_testing
+run_done

@@ -24,4 +24,4 @@ if script -qec "$SANDLAB console l1 --log" /dev/null | tr -d '\r' | grep -q "sum
 out=$("$SANDLAB" node stop l1 --grace 20 2>&1) || true
 if state_is l1 stopped; then ok "linux node stops ($(run_get l1 last_exit.detail))"; else not_ok "linux node stops" "$out"; fi
 
-done_testing
+run_done

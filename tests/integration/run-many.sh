@@ -41,4 +41,4 @@ for f in "$SANDLAB_LAB"/run/*/keeper.lock; do
 done
 if [ "$held" -eq 0 ]; then ok "no lock held"; else not_ok "no lock held" "$held locks held"; fi
 
-done_testing
+run_done

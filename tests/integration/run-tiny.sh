@@ -152,4 +152,4 @@ else
 fi
 expect_fail "console of a stopped node says it is not running" "not running" "$SANDLAB" console t1 </dev/null
 
-done_testing
+run_done

@@ -91,4 +91,4 @@ else
 fi
 
 "$SANDLAB" node stop --all --grace 0 >/dev/null
-done_testing
+run_done
