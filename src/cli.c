@@ -173,7 +173,7 @@ cli_print_help(FILE *f)
 	    "The lab is --lab DIR, else $SANDLAB_LAB, else $XDG_DATA_HOME/sandlab.\n"
 	    "Every command takes --json.\n\ncommands:\n");
 	for (size_t i = 0; i < sizeof cmd_table / sizeof cmd_table[0]; i++)
-		fprintf(f, "  %-44s %s\n", cmd_table[i].usage, cmd_table[i].help);
+		fprintf(f, "  %s\n      %s\n", cmd_table[i].usage, cmd_table[i].help);
 }
 
 static int

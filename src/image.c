@@ -510,6 +510,8 @@ image_copy(int in, int out, uint64_t total, const struct image_import_opts *o, s
 			}
 		}
 		done += (uint64_t)n;
+		if (done >= total / 2 && done - (uint64_t)n < total / 2)
+			crash_point("import-half-copied");
 		if (o->progress != NULL && (done >= next_report || done == total)) {
 			o->progress(done, total, o->arg);
 			next_report = done + total / 100 + 1;
@@ -669,6 +671,7 @@ image_import(struct lab *lab, const char *path, const struct image_import_opts *
 	}
 	if (pending_set_file(lab, pid_entry, tmp_abs, e) != 0)
 		goto fail;
+	crash_point("import-journaled");
 	if (image_copy(in, outfd, (uint64_t)fsb.st_size, o, e) != 0)
 		goto fail;
 	close(outfd);
@@ -683,6 +686,7 @@ image_import(struct lab *lab, const char *path, const struct image_import_opts *
 		goto fail;
 	}
 	chmod(tmp_abs, 0444);
+	crash_point("import-verified");
 	im.virtual_size = info.virtual_size;
 	im.file_size = (uint64_t)fsb.st_size;
 	im.imported_at = now_s();
@@ -700,6 +704,7 @@ image_import(struct lab *lab, const char *path, const struct image_import_opts *
 		goto fail_txn;
 	}
 	renamed = 1;
+	crash_point("import-renamed");
 	if (pending_done(lab, pid_entry, e) != 0)
 		goto fail_txn;
 	if (db_commit(lab->db, e) != 0)
