@@ -545,6 +545,22 @@ image_name_from_path(const char *path)
 	return name;
 }
 
+/* Files image_scan considers: disk images by their usual endings, so
+ * scripts or notes kept beside them are left alone. */
+static int
+image_scan_candidate(const char *file)
+{
+	static const char *exts[] = { ".qcow2", ".img", ".raw" };
+	size_t len = strlen(file);
+
+	for (size_t i = 0; i < sizeof exts / sizeof exts[0]; i++) {
+		size_t el = strlen(exts[i]);
+		if (len > el && strcasecmp(file + len - el, exts[i]) == 0)
+			return 1;
+	}
+	return 0;
+}
+
 static int
 image_name_taken(struct lab *lab, const char *name, struct err *e)
 {
@@ -758,8 +774,8 @@ image_scan(struct lab *lab, uint64_t max_size,
 		char *abs;
 		int known, fmt = 0;
 
-		if (de->d_name[0] == '.')
-			continue; /* ours in the making, or hidden */
+		if (de->d_name[0] == '.' || !image_scan_candidate(de->d_name))
+			continue; /* ours in the making, hidden, or not a disk image */
 		st = db_prepare(lab->db, "SELECT 1 FROM images WHERE file = ?", e);
 		if (st == NULL) {
 			closedir(d);

@@ -92,6 +92,11 @@ else
 	not_ok "scan takes in a good dropped file and refuses a bad one" "rc=$rc $out"
 fi
 check "scanned image listed" sh -c "'$S' image ls | grep -q '^dropped '"
+printf '#!/bin/sh\n' >"$LABDIR/images/build-script"
+chmod 755 "$LABDIR/images/build-script"
+"$S" image scan >/dev/null 2>&1 || true
+check "scan leaves files that are not disk images alone" sh -c "! '$S' image ls | grep -q '^build-script' && [ \"\$(stat -c %a '$LABDIR/images/build-script')\" = 755 ]"
+rm -f "$LABDIR/images/build-script" "$LABDIR/images/evil.qcow2"
 
 # rm refuses while a node uses the image, then works.
 "$S" node create n1 --image good >/dev/null
