@@ -24,6 +24,22 @@ node_json(const struct node *n)
 	    "created_at", (json_int_t)n->created_at, "nics", nics);
 }
 
+/* After a change: with --json, the node as it now is. */
+static int
+node_print_json(struct cli *c, struct lab *lab, const char *key)
+{
+	struct node n;
+	struct err e;
+
+	if (!c->json)
+		return 0;
+	if (node_get(lab, key, &n, &e) != 0)
+		return cli_fail("%s", e.msg);
+	cli_json_out(node_json(&n));
+	node_clear(&n);
+	return 0;
+}
+
 int
 cmd_node_create(struct cli *c, int argc, char **argv)
 {
@@ -164,7 +180,7 @@ cmd_node_set(struct cli *c, int argc, char **argv)
 		return 1;
 	if (node_set(lab, pos[0], &ch, &e) != 0)
 		return cli_fail("%s", e.msg);
-	return 0;
+	return node_print_json(c, lab, pos[0]);
 }
 
 int
@@ -184,7 +200,7 @@ cmd_node_rename(struct cli *c, int argc, char **argv)
 		return 1;
 	if (node_rename(lab, pos[0], pos[1], &e) != 0)
 		return cli_fail("%s", e.msg);
-	return 0;
+	return node_print_json(c, lab, pos[1]);
 }
 
 int
@@ -204,7 +220,7 @@ cmd_node_reset(struct cli *c, int argc, char **argv)
 		return 1;
 	if (node_reset(lab, pos[0], &e) != 0)
 		return cli_fail("%s", e.msg);
-	return 0;
+	return node_print_json(c, lab, pos[0]);
 }
 
 int
@@ -222,8 +238,16 @@ cmd_node_rm(struct cli *c, int argc, char **argv)
 		return cli_usage(usage);
 	if ((lab = cli_lab(c)) == NULL)
 		return 1;
-	for (int i = 0; i < npos; i++)
+	json_t *removed = json_array();
+	for (int i = 0; i < npos; i++) {
 		if (node_rm(lab, pos[i], &e) != 0)
 			rc = cli_fail("%s", e.msg);
+		else
+			json_array_append_new(removed, json_string(pos[i]));
+	}
+	if (c->json)
+		cli_json_out(json_pack("{s:o}", "removed", removed));
+	else
+		json_decref(removed);
 	return rc;
 }
