@@ -90,12 +90,10 @@ cmd_node_ls(struct cli *c, int argc, char **argv)
 	size_t n;
 	struct err e;
 	char *pos[1];
-	int npos;
+	int npos, rc;
 
-	if (cli_parse(argc, argv, NULL, pos, 0, &npos, usage) != 0)
-		return 2;
-	if ((lab = cli_lab(c)) == NULL)
-		return 1;
+	if ((lab = cli_start(c, argc, argv, NULL, pos, 0, 0, &npos, usage, &rc)) == NULL)
+		return rc;
 	if (node_list(lab, &v, &n, &e) != 0)
 		return cli_fail("%s", e.msg);
 	if (c->json) {
@@ -123,14 +121,10 @@ cmd_node_show(struct cli *c, int argc, char **argv)
 	struct node n;
 	struct err e;
 	char *pos[1], *ov;
-	int npos;
+	int npos, rc;
 
-	if (cli_parse(argc, argv, NULL, pos, 1, &npos, usage) != 0)
-		return 2;
-	if (npos != 1)
-		return cli_usage(usage);
-	if ((lab = cli_lab(c)) == NULL)
-		return 1;
+	if ((lab = cli_start(c, argc, argv, NULL, pos, 1, 1, &npos, usage, &rc)) == NULL)
+		return rc;
 	if (node_get(lab, pos[0], &n, &e) != 0)
 		return cli_fail("%s", e.msg);
 	if (c->json) {
@@ -190,14 +184,10 @@ cmd_node_rename(struct cli *c, int argc, char **argv)
 	struct lab *lab;
 	struct err e;
 	char *pos[2];
-	int npos;
+	int npos, rc;
 
-	if (cli_parse(argc, argv, NULL, pos, 2, &npos, usage) != 0)
-		return 2;
-	if (npos != 2)
-		return cli_usage(usage);
-	if ((lab = cli_lab(c)) == NULL)
-		return 1;
+	if ((lab = cli_start(c, argc, argv, NULL, pos, 2, 2, &npos, usage, &rc)) == NULL)
+		return rc;
 	if (node_rename(lab, pos[0], pos[1], &e) != 0)
 		return cli_fail("%s", e.msg);
 	return node_print_json(c, lab, pos[1]);
@@ -210,14 +200,10 @@ cmd_node_reset(struct cli *c, int argc, char **argv)
 	struct lab *lab;
 	struct err e;
 	char *pos[1];
-	int npos;
+	int npos, rc;
 
-	if (cli_parse(argc, argv, NULL, pos, 1, &npos, usage) != 0)
-		return 2;
-	if (npos != 1)
-		return cli_usage(usage);
-	if ((lab = cli_lab(c)) == NULL)
-		return 1;
+	if ((lab = cli_start(c, argc, argv, NULL, pos, 1, 1, &npos, usage, &rc)) == NULL)
+		return rc;
 	if (node_reset(lab, pos[0], &e) != 0)
 		return cli_fail("%s", e.msg);
 	return node_print_json(c, lab, pos[0]);
@@ -232,12 +218,8 @@ cmd_node_rm(struct cli *c, int argc, char **argv)
 	char *pos[256];
 	int npos, rc = 0;
 
-	if (cli_parse(argc, argv, NULL, pos, 256, &npos, usage) != 0)
-		return 2;
-	if (npos < 1)
-		return cli_usage(usage);
-	if ((lab = cli_lab(c)) == NULL)
-		return 1;
+	if ((lab = cli_start(c, argc, argv, NULL, pos, 1, 256, &npos, usage, &rc)) == NULL)
+		return rc;
 	json_t *removed = json_array();
 	for (int i = 0; i < npos; i++) {
 		if (node_rm(lab, pos[i], &e) != 0)
