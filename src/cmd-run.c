@@ -241,7 +241,7 @@ cmd_node_cmd(struct cli *c, int argc, char **argv)
 	if (ri.accel[0])
 		snprintf(ch.accel, sizeof ch.accel, "%s", ri.accel);
 	else {
-		accel_probe(QEMU_BIN_DEFAULT, &probe);
+		accel_probe(QEMU_BIN_DEFAULT, 0, &probe);
 		if (accel_decide(n.accel, &probe, &ch, &e) != 0) {
 			node_clear(&n);
 			return cli_fail("%s", e.msg);
@@ -330,7 +330,7 @@ cmd_accel(struct cli *c, int argc, char **argv)
 
 	if (cli_parse(argc, argv, NULL, pos, 0, &npos, usage) != 0)
 		return 2;
-	accel_probe(QEMU_BIN_DEFAULT, &p);
+	accel_probe(QEMU_BIN_DEFAULT, 1, &p);
 	accel_probe_why(&p, why, sizeof why);
 	accel_decide("auto", &p, &ch, &e);
 	if (c->json) {

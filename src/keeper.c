@@ -1130,7 +1130,10 @@ keeper_main(const char *lab_dir, int argc, char **argv)
 		return 1;
 	}
 	klog("keeping node %s (%s)", k.node.name, k.node.id);
-	accel_probe(QEMU_BIN_DEFAULT, &probe);
+	/* Probed afresh on every start; a node set to tcg needs no probe. */
+	memset(&probe, 0, sizeof probe);
+	if (strcmp(k.node.accel, "tcg") != 0)
+		accel_probe(QEMU_BIN_DEFAULT, 0, &probe);
 	if (accel_decide(k.node.accel, &probe, &k.accel, &e) != 0) {
 		struct err e2;
 		if (runrow_finish(k.lab->db, k.node.id, "stopped", "failed", e.msg, &e2) != 0)

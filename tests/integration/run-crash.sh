@@ -40,7 +40,7 @@ expect_fail "console to a node whose keeper died says not running" "not running"
 
 # The next start takes over: stale sockets replaced, the death recorded.
 if "$SANDLAB" node start c1 >/dev/null && state_is c1 running; then ok "a node whose keeper died starts again"; else not_ok "a node whose keeper died starts again"; fi
-id=$("$SANDLAB" node show c1 --json | python3 -c 'import json,sys; print(json.load(sys.stdin)["id"])')
+id=$(node_id c1)
 events() { python3 -c 'import sqlite3,sys; [print(*r) for r in sqlite3.connect(sys.argv[1]).execute("SELECT kind, detail FROM events WHERE node_id = ?", (sys.argv[2],))]' "$SANDLAB_LAB/lab.db" "$id"; }
 if events | grep -q "^crashed .*keeper died"; then
 	ok "the keeper's death is in the event log"
