@@ -266,26 +266,13 @@ keeper_clean_stale(struct keeper *k)
 static int
 keeper_spawn(struct keeper *k, struct err *e)
 {
-	struct qemu_nic *nics = xcalloc((size_t)k->node.nnics + 1, sizeof *nics);
-	struct qemu_cfg cfg = {
-		.name = k->node.name, .disk = k->node.overlay, .disk_format = "qcow2",
-		.ram_mb = k->node.ram_mb, .cpus = k->node.cpus, .accel = k->accel.accel,
-		.vnc_display = k->display, .vnc_host = k->vnc_host, .vnc_password = k->vnc_pw != NULL,
-		.qmp_fd = 3, .nics = nics, .nnics = k->node.nnics,
-	};
 	struct sockaddr_un sa = { .sun_family = AF_UNIX };
 	int sp[2] = { -1, -1 }, ep[2] = { -1, -1 }, lfd = -1, cfd = -1;
 	pid_t keeper = getpid(), pid;
 	char **argv;
 
-	for (int i = 0; i < k->node.nnics; i++) {
-		nics[i].idx = k->node.nics[i].idx;
-		nics[i].model = k->node.nics[i].model;
-		nics[i].mac = k->node.nics[i].mac;
-		nics[i].attach = k->node.nics[i].attach;
-	}
-	argv = qemu_argv(&cfg, e);
-	free(nics);
+	argv = qemu_node_argv(&k->node, k->accel.accel, k->display, k->vnc_host, k->vnc_pw != NULL,
+	    3, e);
 	if (argv == NULL)
 		return -1;
 	if ((lfd = keeper_listen(k->qmp_path, 1, e)) < 0)
