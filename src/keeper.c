@@ -574,6 +574,15 @@ keeper_broadcast_end(struct keeper *k, const struct run_exit *x)
 		kctl_send(&k->ctls[i], line);
 }
 
+/* Only ever our own child, by the pid fork gave us: never 0 or -1,
+ * which would signal a process group. */
+static void
+keeper_signal_qemu(struct keeper *k, int sig)
+{
+	if (k->qemu_pid > 0)
+		kill(k->qemu_pid, sig);
+}
+
 static void
 keeper_kill(struct keeper *k, int user)
 {
@@ -583,7 +592,7 @@ keeper_kill(struct keeper *k, int user)
 		k->facts.user_kill = 1;
 	else
 		k->facts.stop_killed = 1;
-	kill(k->qemu_pid, SIGKILL);
+	keeper_signal_qemu(k, SIGKILL);
 	k->stop = STOP_KILLED;
 	k->deadline = 0;
 }
@@ -611,7 +620,7 @@ keeper_stop(struct keeper *k, int grace_s)
 	k->facts.stop_grace_s = grace_s;
 	if (!k->ready) {
 		/* QMP is not up yet: QEMU handles SIGTERM as a clean quit. */
-		kill(k->qemu_pid, SIGTERM);
+		keeper_signal_qemu(k, SIGTERM);
 		k->stop = STOP_QUIT;
 		k->deadline = mono_ms() + KEEPER_QUIT_WAIT_S * 1000;
 		keeper_step(k, "QEMU is still starting; sent it SIGTERM");
@@ -649,7 +658,7 @@ keeper_deadline(struct keeper *k)
 			snprintf(k->fail_msg, sizeof k->fail_msg,
 			    "QEMU did not become ready within %d s", KEEPER_START_MS / 1000);
 			keeper_step(k, "%s; killing it", k->fail_msg);
-			kill(k->qemu_pid, SIGKILL);
+			keeper_signal_qemu(k, SIGKILL);
 		}
 		break;
 	case STOP_KILLED:
@@ -756,7 +765,7 @@ keeper_qmp_line(struct keeper *k, const char *line, size_t len)
 		klog("QMP error: %s", m.error);
 		if ((m.id == k->caps_id || m.id == k->pw_id) && !k->ready) {
 			snprintf(k->fail_msg, sizeof k->fail_msg, "QMP refused set-up: %.120s", m.error);
-			kill(k->qemu_pid, SIGKILL);
+			keeper_signal_qemu(k, SIGKILL);
 		}
 		break;
 	case QMP_EVENT:
