@@ -59,4 +59,19 @@ else
 fi
 if [ -z "$(find "$SANDLAB_LAB/run" -name '*.sock')" ]; then ok "no socket left"; else not_ok "no socket left" "$(find "$SANDLAB_LAB/run" -name '*.sock')"; fi
 
+# QEMU that cannot start: the start fails with QEMU's own words, recorded.
+"$SANDLAB" node create c2 --image tiny --ram 64 >/dev/null
+ov=$("$SANDLAB" node show c2 --json | python3 -c 'import json,sys; print(json.load(sys.stdin)["overlay"])')
+mv "$ov" "$ov.away"
+expect_fail "a QEMU that cannot start: the start fails with its message" "cannot start c2: .*$(basename "$ov")" \
+	"$SANDLAB" node start c2
+if state_is c2 stopped && [ "$(run_get c2 last_exit.kind)" = failed ] && run_get c2 last_exit.detail | grep -q "No such file"; then
+	ok "the failed start is recorded with QEMU's reason"
+else
+	not_ok "the failed start is recorded with QEMU's reason" "$("$SANDLAB" node show c2)"
+fi
+mv "$ov.away" "$ov"
+check "it starts once its disk is back" "$SANDLAB" node start c2
+"$SANDLAB" node kill c2 >/dev/null
+
 run_done
