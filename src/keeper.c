@@ -91,7 +91,7 @@ struct keeper {
 	int           serial_fd, err_fd, qmp_fd;
 	struct qmp_reader qmp_in;
 	struct bufq   qmp_out;
-	long long     qmp_id, caps_id, pw_id;
+	long long     qmp_id, caps_id, pw_id, status_id;
 	char          errtail[KEEPER_ERR_TAIL];
 	size_t        errlen;
 	char          fail_msg[160];
@@ -339,7 +339,7 @@ keeper_spawn(struct keeper *k, struct err *e)
 	set_nonblock(k->serial_fd);
 	set_nonblock(k->err_fd);
 	set_nonblock(k->qmp_fd);
-	k->caps_id = k->pw_id = -1;
+	k->caps_id = k->pw_id = k->status_id = -1;
 	k->deadline = mono_ms() + KEEPER_START_MS;
 	keeper_step(k, "QEMU started (pid %d, %s, VNC %s:%d)", (int)pid, k->accel.accel,
 	    k->vnc_host ? k->vnc_host : QEMU_VNC_HOST, QEMU_VNC_PORT_BASE + k->display);
@@ -751,21 +751,32 @@ keeper_qmp_line(struct keeper *k, const char *line, size_t len)
 		keeper_qmp_send(k, "qmp_capabilities", NULL, &k->caps_id);
 		break;
 	case QMP_RETURN:
-		if (m.id == k->caps_id && !k->ready) {
-			if (k->vnc_pw != NULL) {
-				json_t *a = json_pack("{s:s, s:s}", "protocol", "vnc", "password", k->vnc_pw);
-				char *s = json_dumps(a, JSON_COMPACT);
-				keeper_qmp_send(k, "set_password", s, &k->pw_id);
-				free(s);
-				json_decref(a);
-			} else
+		/* Set-up, in order: capabilities, the VNC password if any, then
+		 * query-status, whose "running" makes the node ready. */
+		if (k->ready || m.id < 0)
+			break;
+		if (m.id == k->caps_id && k->vnc_pw != NULL) {
+			json_t *a = json_pack("{s:s, s:s}", "protocol", "vnc", "password", k->vnc_pw);
+			char *s = json_dumps(a, JSON_COMPACT);
+			keeper_qmp_send(k, "set_password", s, &k->pw_id);
+			free(s);
+			json_decref(a);
+		} else if (m.id == k->caps_id || m.id == k->pw_id)
+			keeper_qmp_send(k, "query-status", NULL, &k->status_id);
+		else if (m.id == k->status_id) {
+			if (strcmp(m.status, "running") == 0)
 				keeper_ready(k);
-		} else if (m.id == k->pw_id && !k->ready)
-			keeper_ready(k);
+			else {
+				snprintf(k->fail_msg, sizeof k->fail_msg, "QEMU is %s, not running, after "
+				    "start-up", m.status);
+				keeper_signal_qemu(k, SIGKILL);
+			}
+		}
 		break;
 	case QMP_ERROR:
 		klog("QMP error: %s", m.error);
-		if ((m.id == k->caps_id || m.id == k->pw_id) && !k->ready) {
+		if (m.id >= 0 && (m.id == k->caps_id || m.id == k->pw_id || m.id == k->status_id) &&
+		    !k->ready) {
 			snprintf(k->fail_msg, sizeof k->fail_msg, "QMP refused set-up: %.120s", m.error);
 			keeper_signal_qemu(k, SIGKILL);
 		}
