@@ -912,6 +912,7 @@ keeper_gone(struct keeper *k)
 	close(k->gone_fd);
 	k->gone_fd = -1;
 	keeper_step(k, "the node's lock file %s was removed; killing QEMU", k->lock_path);
+	k->facts.lock_lost = 1;
 	keeper_kill(k, 1);
 }
 

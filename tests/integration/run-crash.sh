@@ -65,7 +65,7 @@ if [ -z "$(find "$SANDLAB_LAB/run" -name '*.sock')" ]; then ok "no socket left";
 qpid=$(run_get c1 qemu_pid)
 kpid=$(run_get c1 keeper_pid)
 rm -f "$SANDLAB_LAB/run/$(node_id c1)/keeper.lock"
-if wait_for 10 pid_gone "$kpid" && wait_for 10 pid_gone "$qpid"; then
+if wait_for 10 pid_gone "$kpid" && wait_for 10 pid_gone "$qpid" && run_get c1 last_exit.detail | grep -q "lock file was removed"; then
 	ok "a keeper whose lock file is removed kills QEMU and exits"
 else
 	not_ok "a keeper whose lock file is removed kills QEMU and exits"
