@@ -47,6 +47,9 @@ struct vtcon {
 	int offset;              /* view: lines scrolled back */
 
 	struct vtfeed feed;      /* mends libvterm's input handling */
+	struct vtcon_cell *blank_row; /* see blank_row() */
+	struct vtcon_pen blank_row_pen;
+	int blank_cols;
 	char title[VTCON_TITLE_MAX];
 	unsigned long bells;
 	vtcon_output_fn *out;
@@ -152,6 +155,21 @@ view_pushed(struct vtcon *vc, int lines)
 	}
 }
 
+/* A row of blank cells in pen, for rows that scroll in: copying it is
+ * several times cheaper than blanking cell by cell. */
+static const struct vtcon_cell *
+blank_row(struct vtcon *vc, const struct vtcon_pen *pen)
+{
+	if (vc->blank_cols != vc->cols || memcmp(&vc->blank_row_pen, pen, sizeof *pen) != 0) {
+		vc->blank_row = xreallocarray(vc->blank_row, (size_t)vc->cols, sizeof *vc->blank_row);
+		for (int c = 0; c < vc->cols; c++)
+			cell_blank(&vc->blank_row[c], pen);
+		vc->blank_row_pen = *pen;
+		vc->blank_cols = vc->cols;
+	}
+	return vc->blank_row;
+}
+
 /* Reverses the row pointers [a, b). */
 static void
 rows_reverse(struct vtcon_cell **row, int a, int b)
@@ -193,8 +211,7 @@ scroll_rows(struct vtcon *vc, int top, int bot, int n)
 	}
 	rows_reverse(vc->grid, top, bot);
 	for (int r = first_new; r < first_new + k; r++)
-		for (int c = 0; c < vc->cols; c++)
-			cell_blank(&vc->grid[r][c], &pen);
+		memcpy(vc->grid[r], blank_row(vc, &pen), (size_t)vc->cols * sizeof(struct vtcon_cell));
 	mark_rows(vc, top, bot);
 }
 
@@ -589,6 +606,7 @@ vtcon_free(struct vtcon *vc)
 	scrollback_free(vc->sb);
 	free(vc->dirty);
 	vtfeed_free(&vc->feed);
+	free(vc->blank_row);
 	free(vc);
 }
 
