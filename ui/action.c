@@ -1,0 +1,208 @@
+/*
+ * action.c: the dashboard's actions, one function per key table row.
+ * Lab changes go through the core (node.h, image.h, run.h); outcomes and
+ * failures go to the status line in words the user can act on.
+ */
+#include "action.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "app.h"
+#include "form.h"
+#include "keys.h"
+#include "layout.h"
+
+static int
+action_rows(const struct app *a)
+{
+	struct pane *p = a->focus;
+
+	return p && p->h > 3 ? p->h - 3 : 1;
+}
+
+/* Moves the focused list's selection by d rows (clamped). */
+static void
+action_move(struct app *a, int d)
+{
+	int *sel, n;
+
+	if (a->focus == a->images) {
+		sel = &a->sel_image;
+		n = (int)a->model.nimages;
+	} else if (a->focus == a->nodes) {
+		sel = &a->sel_node;
+		n = (int)a->model.nnodes;
+	} else
+		return;
+	if (n == 0)
+		return;
+	*sel += d;
+	if (*sel < 0)
+		*sel = 0;
+	if (*sel >= n)
+		*sel = n - 1;
+	a->focus->dirty = 1;
+	a->details->dirty = 1;
+}
+
+void action_up(struct app *a) { action_move(a, -1); }
+void action_down(struct app *a) { action_move(a, 1); }
+void action_page_up(struct app *a) { action_move(a, -action_rows(a)); }
+void action_page_down(struct app *a) { action_move(a, action_rows(a)); }
+void action_top(struct app *a) { action_move(a, -(1 << 30)); }
+void action_bottom(struct app *a) { action_move(a, 1 << 30); }
+
+void
+action_quit(struct app *a)
+{
+	a->quit = 1;
+}
+
+void
+action_help(struct app *a)
+{
+	keys_help_open(a);
+}
+
+void
+action_redraw(struct app *a)
+{
+	clearok(curscr, TRUE);
+	app_dirty_all(a);
+}
+
+void
+action_focus_next(struct app *a)
+{
+	app_focus_cycle(a, 1);
+}
+
+void
+action_focus_prev(struct app *a)
+{
+	app_focus_cycle(a, -1);
+}
+
+void
+action_create(struct app *a)
+{
+	form_create_open(a, a->focus == a->images && app_sel_image(a) ? app_sel_image(a)->name : NULL);
+}
+
+void
+action_import(struct app *a)
+{
+	form_import_open(a);
+}
+
+/* The node an action is about: the focused console's, else the selected. */
+static const struct model_node *
+action_subject(struct app *a)
+{
+	const struct model_node *mn = app_sel_node(a);
+
+	if (mn == NULL)
+		app_msg(a, APP_MSG_WARN, "no node selected: create one with c");
+	return mn;
+}
+
+void
+action_edit(struct app *a)
+{
+	const struct model_node *mn = action_subject(a);
+
+	if (mn)
+		form_edit_open(a, mn);
+}
+
+static void
+action_delete_node_yes(struct app *a, void *arg)
+{
+	struct err e;
+
+	if (node_rm(a->lab, arg, &e) != 0)
+		app_msg(a, APP_MSG_ERROR, "%s", e.msg);
+	else
+		app_msg(a, APP_MSG_INFO, "deleted node %s", (char *)arg);
+	app_reload(a);
+}
+
+void
+action_delete_node(struct app *a)
+{
+	const struct model_node *mn = action_subject(a);
+	char q[256];
+
+	if (mn == NULL)
+		return;
+	snprintf(q, sizeof q, "Delete node %s and its disk? This cannot be undone.", mn->n.name);
+	form_confirm_open(a, "Delete node", q, action_delete_node_yes, xstrdup(mn->n.name));
+}
+
+static void
+action_delete_image_yes(struct app *a, void *arg)
+{
+	struct err e;
+
+	if (image_rm(a->lab, arg, &e) != 0)
+		app_msg(a, APP_MSG_ERROR, "%s", e.msg);
+	else
+		app_msg(a, APP_MSG_INFO, "deleted image %s", (char *)arg);
+	app_reload(a);
+}
+
+void
+action_delete_image(struct app *a)
+{
+	const struct image *im = app_sel_image(a);
+	char q[256];
+
+	if (im == NULL) {
+		app_msg(a, APP_MSG_WARN, "no image selected: import one with i");
+		return;
+	}
+	if (im->nodes > 0) {
+		app_msg(a, APP_MSG_WARN, "image %s is used by %d node%s: delete those first", im->name,
+		    im->nodes, im->nodes == 1 ? "" : "s");
+		return;
+	}
+	snprintf(q, sizeof q, "Delete image %s and its file?", im->name);
+	form_confirm_open(a, "Delete image", q, action_delete_image_yes, xstrdup(im->name));
+}
+
+void
+action_start(struct app *a)
+{
+	const struct model_node *mn = action_subject(a);
+
+	if (mn)
+		app_msg(a, APP_MSG_WARN, "starting nodes needs the runtime, which this build lacks");
+}
+
+void
+action_stop(struct app *a)
+{
+	action_start(a);
+}
+
+void
+action_kill(struct app *a)
+{
+	action_start(a);
+}
+
+void
+action_console_open(struct app *a)
+{
+	action_start(a);
+}
+
+void action_console_enter(struct app *a) { (void)a; }
+void action_console_leave(struct app *a) { a->entered = 0; }
+void action_console_close(struct app *a) { (void)a; }
+void action_console_zoom(struct app *a) { (void)a; }
+void action_console_scroll_up(struct app *a) { (void)a; }
+void action_console_scroll_down(struct app *a) { (void)a; }
+void action_console_scroll_end(struct app *a) { (void)a; }
