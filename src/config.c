@@ -181,7 +181,7 @@ config_load(struct config *out, struct err *e)
 	}
 	rc = config_parse(text, len, out, &re);
 	if (rc != 0)
-		err_set(e, "%s: %s", path, re.msg);
+		err_set(e, "settings file %s (in %s)", re.msg, path);
 	free(text);
 	free(path);
 	return rc;

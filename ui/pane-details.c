@@ -65,8 +65,14 @@ pane_details_node(struct pane *p, struct app *a, const struct model_node *mn)
 	snprintf(buf, sizeof buf, "%s (%s)", n->image_name, n->image_format);
 	if (y <= last)
 		pane_details_row(w, y++, inner, "image", buf, theme_attr(ROLE_NORMAL));
-	if (y <= last)
-		pane_details_row(w, y++, inner, "overlay", n->overlay, theme_attr(ROLE_NORMAL));
+	if (y <= last) {
+		/* Inside the lab, the path from its root (the status line has it). */
+		size_t rl = strlen(a->lab->root);
+		const char *ov = n->overlay;
+		if (strncmp(ov, a->lab->root, rl) == 0 && ov[rl] == '/')
+			ov += rl + 1;
+		pane_details_row(w, y++, inner, "overlay", ov, theme_attr(ROLE_NORMAL));
+	}
 	for (int i = 0; i < n->nnics && y <= last; i++) {
 		snprintf(buf, sizeof buf, "eth%d %s %s, %s", n->nics[i].idx, n->nics[i].model,
 		    n->nics[i].mac, n->nics[i].attach);
@@ -107,7 +113,7 @@ pane_details_image(struct pane *p, struct app *a, const struct image *im)
 	    fmt_size(im->virtual_size, vs, sizeof vs), fmt_size(im->file_size, fs, sizeof fs));
 	if (y <= last)
 		pane_details_row(w, y++, inner, "format", buf, theme_attr(ROLE_NORMAL));
-	snprintf(buf, sizeof buf, "%s/%s", a->lab->images, im->file);
+	snprintf(buf, sizeof buf, "images/%s", im->file);
 	if (y <= last)
 		pane_details_row(w, y++, inner, "file", buf, theme_attr(ROLE_NORMAL));
 	pane_details_time(im->imported_at, when, sizeof when);

@@ -85,20 +85,22 @@ pane_nodes_state_name(enum run_state s)
 	}
 }
 
-/* Which columns fit in inner columns, and the name's width. */
+/* Which columns fit in `inner` columns when the name wants `want`
+ * columns; returns the name's width. Columns are dropped whole, least
+ * important first, until the name gets up to 20 columns of what it wants. */
 static int
-pane_nodes_fit(int inner, int *show)
+pane_nodes_fit(int inner, int want, int *show)
 {
-	int used, namew;
+	int used, namemin = want < 20 ? want : 20;
 
 	for (int c = 0; c < COL_N; c++)
 		show[c] = 1;
-	for (int drop = COL_N - 1; drop > 1; drop--) {
+	for (int drop = COL_N - 1; drop >= 1; drop--) {
 		used = 1;
-		for (int c = 0; c < COL_N; c++)
+		for (int c = 1; c < COL_N; c++)
 			if (show[c])
 				used += pane_nodes_cols[c].width + 1;
-		if (used <= inner)
+		if (used + namemin <= inner || drop == 1)
 			break;
 		for (int c = 0; c < COL_N; c++)
 			if (pane_nodes_cols[c].priority == drop)
@@ -108,8 +110,9 @@ pane_nodes_fit(int inner, int *show)
 	for (int c = 1; c < COL_N; c++)
 		if (show[c])
 			used += pane_nodes_cols[c].width + 1;
-	namew = inner - used - 1;
-	return namew < 1 ? 1 : namew;
+	if (inner - used < want)
+		want = inner - used;
+	return want < 1 ? 1 : want;
 }
 
 static void
@@ -164,7 +167,6 @@ pane_nodes_draw(struct pane *p, struct app *a)
 	draw_frame(w, title, focused);
 	if (p->h < 3 || inner < 6)
 		return;
-	width[COL_NAME] = pane_nodes_fit(inner, show);
 	{
 		/* The name takes what it needs; slack goes to the right end. */
 		int longest = 8;
@@ -173,8 +175,7 @@ pane_nodes_draw(struct pane *p, struct app *a)
 			if (l > longest)
 				longest = l;
 		}
-		if (width[COL_NAME] > longest)
-			width[COL_NAME] = longest;
+		width[COL_NAME] = pane_nodes_fit(inner - 1, longest, show);
 	}
 	for (int c = 1; c < COL_N; c++)
 		width[c] = pane_nodes_cols[c].width;

@@ -52,6 +52,10 @@ pane_status_draw(struct pane *p, struct app *a)
 		if (rw > p->w / 2)
 			rw = 0;
 	}
+	/* A message wins over the lab path when both do not fit. */
+	if ((a->msg[0] || a->warn[0]) &&
+	    draw_width(a->msg) + draw_width(a->warn) + 3 > p->w - rw)
+		rw = 0;
 	avail = p->w - rw;
 	if (a->warn[0]) {
 		x += draw_text(w, 0, x, avail - x, " ", st);
