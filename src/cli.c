@@ -33,6 +33,19 @@ static const struct cmd cmd_table[] = {
 	{ "node", "rename", cmd_node_rename, "node rename NAME NEW-NAME", "rename a stopped node" },
 	{ "node", "reset", cmd_node_reset, "node reset NAME", "give a stopped node a fresh overlay (its disk changes are lost)" },
 	{ "node", "rm", cmd_node_rm, "node rm NAME...", "remove stopped nodes and their overlays" },
+	{ "node", "start", cmd_node_start, "node start NAME...|--all [--vnc-host ADDR]",
+	  "start nodes; each gets a keeper that owns its QEMU and console" },
+	{ "node", "stop", cmd_node_stop, "node stop NAME...|--all [--grace SECONDS]",
+	  "ACPI powerdown, wait (default 30 s), then QMP quit, then kill" },
+	{ "node", "kill", cmd_node_kill, "node kill NAME...", "kill nodes' QEMU at once" },
+	{ "node", "restart", cmd_node_restart, "node restart NAME... [--grace SECONDS]",
+	  "stop, then start" },
+	{ "node", "cmd", cmd_node_cmd, "node cmd NAME [--json]", "print the QEMU command line of a node" },
+	{ NULL, "console", cmd_console, "console NAME [--log | --follow]",
+	  "attach to a node's serial console (Ctrl-] detaches); --log prints its log, --follow tails it" },
+	{ NULL, "vnc", cmd_vnc, "vnc NAME [--json]", "print a running node's VNC address" },
+	{ NULL, "accel", cmd_accel, "accel [--json]", "say whether KVM is usable here, and why" },
+	{ NULL, "__keeper", cmd_keeper, "__keeper", NULL },
 	{ NULL, "help", cmd_help, "help", "this list" },
 };
 
@@ -174,7 +187,8 @@ cli_print_help(FILE *f)
 	    "The lab is --lab DIR, else $SANDLAB_LAB, else $XDG_DATA_HOME/sandlab.\n"
 	    "Every command takes --json.\n\ncommands:\n");
 	for (size_t i = 0; i < sizeof cmd_table / sizeof cmd_table[0]; i++)
-		fprintf(f, "  %-44s %s\n", cmd_table[i].usage, cmd_table[i].help);
+		if (cmd_table[i].help != NULL) /* hidden: internal commands */
+			fprintf(f, "  %-44s %s\n", cmd_table[i].usage, cmd_table[i].help);
 }
 
 static int

@@ -20,4 +20,14 @@ int cmd_node_rename(struct cli *c, int argc, char **argv);
 int cmd_node_reset(struct cli *c, int argc, char **argv);
 int cmd_node_rm(struct cli *c, int argc, char **argv);
 
+int cmd_node_start(struct cli *c, int argc, char **argv);
+int cmd_node_stop(struct cli *c, int argc, char **argv);
+int cmd_node_kill(struct cli *c, int argc, char **argv);
+int cmd_node_restart(struct cli *c, int argc, char **argv);
+int cmd_node_cmd(struct cli *c, int argc, char **argv);
+int cmd_console(struct cli *c, int argc, char **argv);
+int cmd_vnc(struct cli *c, int argc, char **argv);
+int cmd_accel(struct cli *c, int argc, char **argv);
+int cmd_keeper(struct cli *c, int argc, char **argv);
+
 #endif

@@ -86,6 +86,9 @@ static const char *const db_migrations[] = {
 	"  start_time INTEGER NOT NULL,"
 	"  ino INTEGER NOT NULL DEFAULT 0,"
 	"  created_at INTEGER NOT NULL);",
+	/* 1 -> 2: the address VNC listens on when it is not loopback (set
+	 * only with a password), so `sandlab vnc` can say host:port. */
+	"ALTER TABLE runs ADD COLUMN vnc_host TEXT;",
 };
 
 const int DB_VERSION = (int)(sizeof db_migrations / sizeof db_migrations[0]);
