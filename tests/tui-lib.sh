@@ -43,7 +43,8 @@ tui_settle() {
 	local end=$(( $(date +%s) + secs )) prev=""
 	while [ "$(date +%s)" -lt "$end" ]; do
 		SCREEN=$(tui_cap $flag)
-		if [ "$SCREEN" = "$prev" ] && printf '%s' "$SCREEN" | grep -qF -- "$marker"; then
+		if [ "$SCREEN" = "$prev" ] && printf '%s' "$SCREEN" | grep -qF -- "$marker" &&
+			! printf '%s' "$SCREEN" | grep -qF "KVM: probing"; then
 			return 0
 		fi
 		prev=$SCREEN
@@ -59,6 +60,7 @@ tui_mask() {
 		-e "s#${T}#<T>#g" \
 		-e 's#/tmp/sandlab-test\.[A-Za-z0-9]+#<T>#g' \
 		-e 's#lab …[^ ]*#lab <T>#g' \
+		-e 's/ +KVM: (yes|no \(TCG\)).*$/ <kvm and lab>/' \
 		-e 's/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/<uuid>/g' \
 		-e 's/52:54:00(:[0-9a-f]{2}){3}/<mac>/g' \
 		-e 's/[0-9]{4}-[0-9]{2}-[0-9]{2} [0-9]{2}:[0-9]{2}:[0-9]{2}/<time>/g' \

@@ -12,7 +12,9 @@
 #include "app.h"
 #include "form.h"
 #include "keys.h"
+#include "job.h"
 #include "layout.h"
+#include "pane-nodes.h"
 
 static int
 action_rows(const struct app *a)
@@ -172,31 +174,81 @@ action_delete_image(struct app *a)
 	form_confirm_open(a, "Delete image", q, action_delete_image_yes, xstrdup(im->name));
 }
 
+static int
+action_live(const struct model_node *mn)
+{
+	return mn->run.state == RUN_RUNNING || mn->run.state == RUN_STARTING ||
+	    mn->run.state == RUN_STOPPING;
+}
+
 void
 action_start(struct app *a)
 {
 	const struct model_node *mn = action_subject(a);
 
-	if (mn)
-		app_msg(a, APP_MSG_WARN, "starting nodes needs the runtime, which this build lacks");
+	if (mn == NULL)
+		return;
+	if (action_live(mn)) {
+		app_msg(a, APP_MSG_WARN, "%s is %s already", mn->n.name, pane_nodes_state_name(mn->run.state));
+		return;
+	}
+	if (job_run(a, JOB_START, mn->n.id, mn->n.name) == 0)
+		app_msg(a, APP_MSG_INFO, "%s: starting", mn->n.name);
 }
 
 void
 action_stop(struct app *a)
 {
-	action_start(a);
+	const struct model_node *mn = action_subject(a);
+
+	if (mn == NULL)
+		return;
+	if (!action_live(mn)) {
+		app_msg(a, APP_MSG_WARN, "%s is not running", mn->n.name);
+		return;
+	}
+	if (job_run(a, JOB_STOP, mn->n.id, mn->n.name) == 0)
+		app_msg(a, APP_MSG_INFO, "%s: stopping (ACPI powerdown, then harder after %d s)",
+		    mn->n.name, RUN_GRACE_DEFAULT);
+}
+
+static void
+action_kill_yes(struct app *a, void *arg)
+{
+	int i = model_node_index(&a->model, arg);
+
+	if (i < 0) {
+		app_msg(a, APP_MSG_WARN, "the node is gone");
+		return;
+	}
+	if (job_run(a, JOB_KILL, arg, a->model.nodes[i].n.name) == 0)
+		app_msg(a, APP_MSG_INFO, "%s: killing", a->model.nodes[i].n.name);
 }
 
 void
 action_kill(struct app *a)
 {
-	action_start(a);
+	const struct model_node *mn = action_subject(a);
+	char q[256];
+
+	if (mn == NULL)
+		return;
+	if (!action_live(mn)) {
+		app_msg(a, APP_MSG_WARN, "%s is not running", mn->n.name);
+		return;
+	}
+	snprintf(q, sizeof q, "Kill %s's QEMU now? The guest gets no chance to shut down.", mn->n.name);
+	form_confirm_open(a, "Kill node", q, action_kill_yes, xstrdup(mn->n.id));
 }
 
 void
 action_console_open(struct app *a)
 {
-	action_start(a);
+	const struct model_node *mn = action_subject(a);
+
+	if (mn == NULL)
+		return;
+	app_console_open(a, mn->n.id, 1);
 }
 
 void action_console_enter(struct app *a) { (void)a; }

@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "draw.h"
+#include "job.h"
 #include "keys.h"
 #include "layout.h"
 #include "overlay.h"
@@ -376,6 +377,23 @@ app_watch_read(struct app *a)
 		a->reload_due = mono_ms() + APP_RELOAD_MS;
 }
 
+/* ---- consoles ---- */
+
+void
+app_console_open(struct app *a, const char *node_id, int enter)
+{
+	(void)node_id;
+	(void)enter;
+	app_msg(a, APP_MSG_WARN, "console panes are not in this build yet; use: sandlab console NODE");
+}
+
+void
+app_jobs_done(struct app *a, const char *node_id)
+{
+	(void)a;
+	(void)node_id;
+}
+
 /* ---- the loop ---- */
 
 static int
@@ -483,10 +501,12 @@ app_timeout(struct app *a, int termkey_wait)
 int
 app_run(struct app *a)
 {
-	struct pollfd fds[3 + APP_MAX_CONSOLES];
+	struct pollfd fds[4 + APP_MAX_CONSOLES];
 	app_watch_start(a);
 	a->need_layout = 1;
 	app_redraw(a);
+	/* Only after the first frame: the probe runs QEMU once. */
+	job_run(a, JOB_PROBE, "", "KVM probe");
 	while (!a->quit) {
 		int nfds = 0, timeout, rc;
 		int64_t now;
@@ -494,6 +514,7 @@ app_run(struct app *a)
 		fds[nfds++] = (struct pollfd){ .fd = STDIN_FILENO, .events = POLLIN };
 		fds[nfds++] = (struct pollfd){ .fd = term_signal_fd(), .events = POLLIN };
 		fds[nfds++] = (struct pollfd){ .fd = a->inotify_fd, .events = POLLIN };
+		fds[nfds++] = (struct pollfd){ .fd = job_fd(), .events = POLLIN };
 		timeout = app_timeout(a, a->key_pending ? termkey_get_waittime(a->tk) : -1);
 		rc = poll(fds, (nfds_t)nfds, timeout);
 		if (rc < 0 && errno != EINTR)
@@ -512,6 +533,8 @@ app_run(struct app *a)
 			app_drain_keys(a, 1);   /* a lone ESC waited long enough */
 		if (rc > 0 && a->inotify_fd >= 0 && (fds[2].revents & POLLIN))
 			app_watch_read(a);
+		if (rc > 0 && job_fd() >= 0 && (fds[3].revents & POLLIN))
+			job_drain(a);
 		if (a->reload_due > 0 && now >= a->reload_due)
 			app_reload(a);
 		if (a->uptime_due > 0 && now >= a->uptime_due)

@@ -54,6 +54,7 @@ struct app {
 	char          warn[256];      /* a lasting warning (second dashboard) */
 	int           lock_fd;        /* the dashboard lock, or -1 */
 	char          accel_text[96]; /* what the status line says of KVM */
+	char          accel_why[256]; /* why not, for the details */
 
 	TermKeyKey    escape_key;     /* leaves a focused console */
 	char          escape_name[64];
@@ -85,6 +86,13 @@ void app_focus_cycle(struct app *a, int dir);
 /* Opens an overlay (closing any other). */
 void app_overlay_open(struct app *a, struct overlay *o);
 void app_overlay_close(struct app *a);
+
+/* Opens (or focuses) the console of node_id in a tile; enter: keys go
+ * to it right away. */
+void app_console_open(struct app *a, const char *node_id, int enter);
+
+/* A start, stop or kill of node_id finished (the model is reloaded). */
+void app_jobs_done(struct app *a, const char *node_id);
 
 /* Runs the dashboard until quit; returns the exit status. */
 int app_run(struct app *a);

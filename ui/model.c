@@ -4,19 +4,24 @@
  */
 #include "model.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
-#include "runstate.h"
-
-/* The runtime state of one node. */
+/* The runtime state of one node; a node whose state cannot be read shows
+ * as stopped, with the reason as its last exit. */
 static void
 model_run_state(struct lab *lab, struct model_node *mn)
 {
-	memset(&mn->run, 0, sizeof mn->run);
-	mn->run.vnc_display = -1;
-	mn->run.state = runstate_live(lab, mn->n.id) ? RUN_RUNNING : RUN_STOPPED;
+	struct err e;
+
+	if (run_info_get(lab, mn->n.id, &mn->run, &e) != 0) {
+		memset(&mn->run, 0, sizeof mn->run);
+		mn->run.vnc_display = -1;
+		snprintf(mn->run.exit_kind, sizeof mn->run.exit_kind, "unknown");
+		snprintf(mn->run.exit_detail, sizeof mn->run.exit_detail, "%.150s", e.msg);
+	}
 }
 
 int
