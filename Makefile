@@ -54,7 +54,17 @@ $(B)/sandlab: $(MAIN_OBJ) $(UI_OBJ) $(B)/libsandlab.a
 $(B)/tests/%: tests/unit/%.c $(B)/libsandlab.a
 	@mkdir -p $(dir $@)
 	@$(if $(V),,echo "  TEST    $@")
-	$(Q)$(CC) $(ALL_CFLAGS) -o $@ $< $(B)/libsandlab.a $(PKG_LIBS) -lcmocka $(ALL_LDFLAGS)
+	$(Q)$(CC) $(ALL_CFLAGS) -o $@ $< $(UI_TEST_LIB) $(B)/libsandlab.a $(PKG_LIBS) -lcmocka $(ALL_LDFLAGS)
+
+# Unit tests of ui/ code (tests/unit/test_vt*.c, test_ui_*.c) also link the
+# ui objects. They come from an archive, so a test pulls in only the
+# objects it uses and never the dashboard's entry points.
+$(B)/libsandlab-ui.a: $(UI_OBJ)
+	@rm -f $@
+	$(Q)ar rcs $@ $^
+UI_TESTS := $(filter $(B)/tests/test_vt% $(B)/tests/test_ui_%,$(UNIT_BIN))
+$(UI_TESTS): $(B)/libsandlab-ui.a
+$(UI_TESTS): UI_TEST_LIB := $(B)/libsandlab-ui.a
 
 tests-build: $(B)/sandlab $(UNIT_BIN)
 
