@@ -14,6 +14,7 @@
 #include "keys.h"
 #include "job.h"
 #include "layout.h"
+#include "pane-console.h"
 #include "pane-nodes.h"
 
 static int
@@ -105,6 +106,10 @@ action_subject(struct app *a)
 {
 	const struct model_node *mn = app_sel_node(a);
 
+	if (app_console_focused(a) >= 0) {
+		int i = model_node_index(&a->model, pane_console_node(a->focus));
+		mn = i >= 0 ? &a->model.nodes[i] : NULL;
+	}
 	if (mn == NULL)
 		app_msg(a, APP_MSG_WARN, "no node selected: create one with c");
 	return mn;
@@ -251,10 +256,52 @@ action_console_open(struct app *a)
 	app_console_open(a, mn->n.id, 1);
 }
 
-void action_console_enter(struct app *a) { (void)a; }
-void action_console_leave(struct app *a) { a->entered = 0; }
-void action_console_close(struct app *a) { (void)a; }
-void action_console_zoom(struct app *a) { (void)a; }
-void action_console_scroll_up(struct app *a) { (void)a; }
-void action_console_scroll_down(struct app *a) { (void)a; }
-void action_console_scroll_end(struct app *a) { (void)a; }
+void
+action_console_enter(struct app *a)
+{
+	if (app_console_focused(a) < 0)
+		return;
+	a->entered = 1;
+	a->focus->dirty = 1;
+	a->status->dirty = 1;
+}
+
+void
+action_console_leave(struct app *a)
+{
+	a->entered = 0;
+	if (a->focus)
+		a->focus->dirty = 1;
+	a->status->dirty = 1;
+}
+
+void
+action_console_close(struct app *a)
+{
+	int i = app_console_focused(a);
+
+	if (i >= 0)
+		app_console_close(a, (size_t)i);
+}
+
+void
+action_console_zoom(struct app *a)
+{
+	int i = app_console_focused(a);
+
+	if (i >= 0)
+		app_console_zoom(a, (size_t)i);
+}
+
+static void
+action_console_scroll(struct app *a, int lines, int to_live)
+{
+	if (app_console_focused(a) >= 0)
+		pane_console_scroll(a->focus, lines, to_live);
+}
+
+void action_console_page_up(struct app *a) { action_console_scroll(a, a->focus ? pane_console_page(a->focus) : 1, 0); }
+void action_console_page_down(struct app *a) { action_console_scroll(a, a->focus ? -pane_console_page(a->focus) : -1, 0); }
+void action_console_line_up(struct app *a) { action_console_scroll(a, 1, 0); }
+void action_console_line_down(struct app *a) { action_console_scroll(a, -1, 0); }
+void action_console_scroll_end(struct app *a) { action_console_scroll(a, 0, 1); }

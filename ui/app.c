@@ -18,6 +18,8 @@
 #include <unistd.h>
 
 #include "draw.h"
+#include "pane-console.h"
+#include "uistate.h"
 #include "job.h"
 #include "keys.h"
 #include "layout.h"
@@ -49,8 +51,9 @@ void
 app_dirty_all(struct app *a)
 {
 	a->images->dirty = a->nodes->dirty = a->details->dirty = a->status->dirty = 1;
+	a->images->full = a->nodes->full = a->details->full = a->status->full = 1;
 	for (size_t i = 0; i < a->nconsoles; i++)
-		a->consoles[i]->dirty = 1;
+		a->consoles[i]->dirty = a->consoles[i]->full = 1;
 	if (a->overlay)
 		a->overlay->dirty = 1;
 }
@@ -103,7 +106,12 @@ app_reload(struct app *a)
 		a->sel_image = (int)a->model.nimages - 1;
 	else if (a->sel_image < 0 && a->model.nimages > 0)
 		a->sel_image = 0;
-	app_dirty_all(a);
+	for (size_t k = 0; k < a->nconsoles; k++)
+		pane_console_attach(a->consoles[k], a);
+	/* Titles and lists change; consoles keep their screens. */
+	a->images->dirty = a->nodes->dirty = a->details->dirty = a->status->dirty = 1;
+	for (size_t k = 0; k < a->nconsoles; k++)
+		a->consoles[k]->dirty = 1;
 }
 
 void
@@ -237,7 +245,8 @@ app_paste(struct app *a, const char *s, size_t n)
 	if (a->overlay && a->overlay->kind->paste) {
 		a->overlay->kind->paste(a->overlay, a, s, n);
 		a->overlay->dirty = 1;
-	}
+	} else if (!a->overlay && a->entered && app_console_focused(a) >= 0)
+		pane_console_paste(a->focus, s, n);
 }
 
 /* Decodes what libtermkey holds; leaves a->key_pending set when it keeps
@@ -379,17 +388,114 @@ app_watch_read(struct app *a)
 
 /* ---- consoles ---- */
 
+int
+app_console_focused(const struct app *a)
+{
+	for (size_t i = 0; i < a->nconsoles; i++)
+		if (a->consoles[i] == a->focus)
+			return (int)i;
+	return -1;
+}
+
 void
 app_console_open(struct app *a, const char *node_id, int enter)
 {
-	(void)node_id;
-	(void)enter;
-	app_msg(a, APP_MSG_WARN, "console panes are not in this build yet; use: sandlab console NODE");
+	struct pane *p = NULL;
+
+	for (size_t i = 0; i < a->nconsoles; i++)
+		if (strcmp(pane_console_node(a->consoles[i]), node_id) == 0)
+			p = a->consoles[i];
+	if (p == NULL) {
+		if (a->nconsoles == APP_MAX_CONSOLES) {
+			app_msg(a, APP_MSG_WARN, "%d consoles are open already: close one with x",
+			    APP_MAX_CONSOLES);
+			return;
+		}
+		p = pane_console_new(a, node_id);
+		a->consoles[a->nconsoles++] = p;
+		app_uistate_save(a);
+	}
+	/* A console hidden by another's zoom comes forward. */
+	if (a->zoom >= 0 && a->consoles[a->zoom] != p)
+		a->zoom = -1;
+	layout_build(a);
+	app_focus(a, p);
+	a->entered = enter;
+	app_dirty_all(a);
+}
+
+void
+app_console_close(struct app *a, size_t i)
+{
+	if (i >= a->nconsoles)
+		return;
+	if (a->focus == a->consoles[i])
+		a->focus = a->nodes;
+	pane_free(a->consoles[i]);
+	memmove(&a->consoles[i], &a->consoles[i + 1], (a->nconsoles - i - 1) * sizeof a->consoles[0]);
+	a->nconsoles--;
+	if (a->zoom == (int)i)
+		a->zoom = -1;
+	else if (a->zoom > (int)i)
+		a->zoom--;
+	a->entered = 0;
+	a->need_layout = 1;
+	app_dirty_all(a);
+	clearok(curscr, TRUE);
+	app_uistate_save(a);
+}
+
+void
+app_console_zoom(struct app *a, size_t i)
+{
+	if (i >= a->nconsoles)
+		return;
+	a->zoom = a->zoom == (int)i ? -1 : (int)i;
+	a->need_layout = 1;
+	app_dirty_all(a);
+	app_uistate_save(a);
+}
+
+void
+app_uistate_save(struct app *a)
+{
+	struct uistate s;
+	struct err e;
+
+	if (a->lock_fd < 0)
+		return;             /* the other dashboard's layout is the one kept */
+	memset(&s, 0, sizeof s);
+	for (size_t i = 0; i < a->nconsoles && s.n < UISTATE_MAX_CONSOLES; i++)
+		snprintf(s.consoles[s.n++], sizeof s.consoles[0], "%s", pane_console_node(a->consoles[i]));
+	s.zoom = a->zoom;
+	if (uistate_save(a->lab, &s, &e) != 0)
+		app_msg(a, APP_MSG_WARN, "cannot remember the open consoles: %s", e.msg);
+}
+
+void
+app_uistate_restore(struct app *a)
+{
+	struct uistate s;
+	struct err e;
+
+	if (uistate_load(a->lab, &s, &e) != 0) {
+		app_msg(a, APP_MSG_WARN, "cannot read the consoles of the last run: %s", e.msg);
+		return;
+	}
+	for (size_t i = 0; i < s.n && a->nconsoles < APP_MAX_CONSOLES; i++)
+		if (model_node_index(&a->model, s.consoles[i]) >= 0)
+			a->consoles[a->nconsoles++] = pane_console_new(a, s.consoles[i]);
+	if (s.zoom >= 0 && (size_t)s.zoom < s.n)
+		for (size_t i = 0; i < a->nconsoles; i++)
+			if (strcmp(pane_console_node(a->consoles[i]), s.consoles[s.zoom]) == 0)
+				a->zoom = (int)i;
+	a->need_layout = 1;
 }
 
 void
 app_jobs_done(struct app *a, const char *node_id)
 {
+	/* app_reload already attached consoles of nodes that now run. */
 	(void)a;
 	(void)node_id;
 }
@@ -502,6 +608,7 @@ int
 app_run(struct app *a)
 {
 	struct pollfd fds[4 + APP_MAX_CONSOLES];
+	struct pane *polled[APP_MAX_CONSOLES];
 	app_watch_start(a);
 	a->need_layout = 1;
 	app_redraw(a);
@@ -515,6 +622,11 @@ app_run(struct app *a)
 		fds[nfds++] = (struct pollfd){ .fd = term_signal_fd(), .events = POLLIN };
 		fds[nfds++] = (struct pollfd){ .fd = a->inotify_fd, .events = POLLIN };
 		fds[nfds++] = (struct pollfd){ .fd = job_fd(), .events = POLLIN };
+		for (size_t i = 0; i < a->nconsoles; i++) {
+			polled[i] = a->consoles[i];
+			fds[nfds++] = (struct pollfd){ .fd = pane_console_fd(polled[i]),
+			    .events = pane_console_events(polled[i]) };
+		}
 		timeout = app_timeout(a, a->key_pending ? termkey_get_waittime(a->tk) : -1);
 		rc = poll(fds, (nfds_t)nfds, timeout);
 		if (rc < 0 && errno != EINTR)
@@ -533,6 +645,13 @@ app_run(struct app *a)
 			app_drain_keys(a, 1);   /* a lone ESC waited long enough */
 		if (rc > 0 && a->inotify_fd >= 0 && (fds[2].revents & POLLIN))
 			app_watch_read(a);
+		if (rc > 0) {
+			/* Consoles first: a key below may close one of them. */
+			size_t n = (size_t)nfds - 4;
+			for (size_t i = 0; i < n; i++)
+				if (fds[4 + i].revents && i < a->nconsoles && a->consoles[i] == polled[i])
+					pane_console_io(polled[i], a, fds[4 + i].revents);
+		}
 		if (rc > 0 && job_fd() >= 0 && (fds[3].revents & POLLIN))
 			job_drain(a);
 		if (a->reload_due > 0 && now >= a->reload_due)

@@ -91,6 +91,22 @@ void app_overlay_close(struct app *a);
  * to it right away. */
 void app_console_open(struct app *a, const char *node_id, int enter);
 
+/* Closes console tile i (the node keeps running). */
+void app_console_close(struct app *a, size_t i);
+
+/* The focused console's index, or -1. */
+int app_console_focused(const struct app *a);
+
+/* Toggles the zoom of console i. */
+void app_console_zoom(struct app *a, size_t i);
+
+/* Remembers the open consoles in the lab (when this dashboard holds the
+ * lab's dashboard lock). */
+void app_uistate_save(struct app *a);
+
+/* Reopens the consoles the last dashboard on this lab had open. */
+void app_uistate_restore(struct app *a);
+
 /* A start, stop or kill of node_id finished (the model is reloaded). */
 void app_jobs_done(struct app *a, const char *node_id);
 

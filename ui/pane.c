@@ -55,6 +55,7 @@ pane_place(struct pane *p, struct app *a, int y, int x, int h, int w)
 	p->h = h;
 	p->w = w;
 	p->dirty = 1;
+	p->full = 1;
 	if (changed && p->kind->resize)
 		p->kind->resize(p, a);
 }

@@ -45,6 +45,7 @@ struct pane {
 	WINDOW *win;         /* NULL while the pane is not on screen */
 	int     y, x, h, w;
 	int     dirty;
+	int     full;        /* something covered it: repaint all, frame too */
 	int     top;         /* first visible row of a list */
 	int     cur_on;      /* wants the terminal cursor at (cur_y, cur_x) */
 	int     cur_y, cur_x;

@@ -169,6 +169,7 @@ ui_main(const struct ui_opts *o)
 	a->details = pane_new(&pane_details_kind, NULL);
 	a->status = pane_new(&pane_status_kind, NULL);
 	a->focus = a->nodes;
+	app_uistate_restore(a);
 	snprintf(a->accel_text, sizeof a->accel_text, "KVM: probing");
 	if (cfg_bad)
 		app_msg(a, APP_MSG_WARN, "%s", cfg_err.msg);
