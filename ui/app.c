@@ -612,8 +612,10 @@ app_run(struct app *a)
 	app_watch_start(a);
 	a->need_layout = 1;
 	app_redraw(a);
-	/* Only after the first frame: the probe runs QEMU once. */
+	/* Only after the first frame: the probe runs QEMU once, and the scan
+	 * runs qemu-img on files new in images/ (none, usually). */
 	job_run(a, JOB_PROBE, "", "KVM probe");
+	job_run(a, JOB_SCAN, "", "image scan");
 	while (!a->quit) {
 		int nfds = 0, timeout, rc;
 		int64_t now;

@@ -17,6 +17,7 @@
 
 #include "accel.h"
 #include "app.h"
+#include "image.h"
 #include "qemu.h"
 #include "run.h"
 
@@ -86,9 +87,47 @@ job_probe(struct job *j)
 	}
 }
 
+/* image_scan's report: count what was taken in, keep the last refusal. */
+struct job_scan {
+	int  taken;
+	int  refused;
+	char why[900];
+};
+
+static void
+job_scan_report(const char *file, const struct image *im, const char *why, void *arg)
+{
+	struct job_scan *s = arg;
+
+	if (im != NULL)
+		s->taken++;
+	else {
+		s->refused++;
+		snprintf(s->why, sizeof s->why, "%.100s: %.700s", file, why);
+	}
+}
+
+static int
+job_scan(struct lab *lab, char *msg, size_t len, struct err *e)
+{
+	struct job_scan s = { 0 };
+
+	if (image_scan(lab, 0, job_scan_report, &s, e) != 0)
+		return -1;
+	if (s.taken == 0 && s.refused == 0)
+		snprintf(msg, len, "%s", "");
+	else if (s.refused == 0)
+		snprintf(msg, len, "took in %d image file%s found in images/", s.taken, s.taken == 1 ? "" : "s");
+	else
+		snprintf(msg, len, "took in %d image file%s from images/, refused %d (%s)", s.taken,
+		    s.taken == 1 ? "" : "s", s.refused, s.why);
+	return 0;
+}
+
 static void *
 job_main(void *arg)
 {
+	char msg[1024] = "";
 	struct job *j = arg;
 	struct lab *lab;
 	struct err e = { "" };
@@ -111,12 +150,15 @@ job_main(void *arg)
 		case JOB_KILL:
 			rc = run_kill(lab, j->node_id, job_step, j, &e);
 			break;
+		case JOB_SCAN:
+			rc = job_scan(lab, msg, sizeof msg, &e);
+			break;
 		default:
 			break;
 		}
 		lab_close(lab);
 	}
-	job_send(j, JOB_MSG_DONE, rc, rc == 0 ? "" : e.msg);
+	job_send(j, JOB_MSG_DONE, rc, rc == 0 ? msg : e.msg);
 	free(j);
 	return NULL;
 }
@@ -177,7 +219,7 @@ job_run(struct app *a, enum job_kind kind, const char *node_id, const char *name
 		/* The loop must never block on it; the threads may wait. */
 		fcntl(job_pipe[0], F_SETFL, O_NONBLOCK);
 	}
-	if (kind != JOB_PROBE && job_busy(node_id)) {
+	if (kind != JOB_PROBE && kind != JOB_SCAN && job_busy(node_id)) {
 		app_msg(a, APP_MSG_WARN, "%s is busy with an earlier start or stop", name);
 		return -1;
 	}
@@ -199,7 +241,7 @@ job_run(struct app *a, enum job_kind kind, const char *node_id, const char *name
 		return -1;
 	}
 	pthread_attr_destroy(&attr);
-	if (kind != JOB_PROBE)
+	if (kind != JOB_PROBE && kind != JOB_SCAN)
 		job_mark(node_id, 1);
 	job_count++;
 	return 0;
@@ -237,6 +279,16 @@ job_drain(struct app *a)
 				snprintf(a->accel_text, sizeof a->accel_text, "KVM: no (TCG)");
 			snprintf(a->accel_why, sizeof a->accel_why, "%.200s", m.text);
 			a->status->dirty = 1;
+			continue;
+		}
+		if (m.job == JOB_SCAN) {
+			job_count--;
+			if (m.rc != 0)
+				app_msg(a, APP_MSG_WARN, "scanning images/: %s", m.text);
+			else if (m.text[0]) {
+				app_msg(a, APP_MSG_INFO, "%s", m.text);
+				app_reload(a);
+			}
 			continue;
 		}
 		if (m.kind == JOB_MSG_STEP) {

@@ -1,7 +1,8 @@
 /*
  * job.h: core calls that take seconds (start, stop, kill a node; the KVM
  * probe) run on a thread of their own with their own lab handle, so the
- * loop keeps drawing consoles and reading keys meanwhile. Each job's
+ * loop keeps drawing consoles and reading keys meanwhile. JOB_SCAN takes in
+ * image files dropped into images/ by hand (image_scan). Each job's
  * steps and result come back as messages on one pipe the loop polls; the
  * thread touches nothing of the app.
  */
@@ -10,7 +11,7 @@
 
 struct app;
 
-enum job_kind { JOB_START, JOB_STOP, JOB_KILL, JOB_PROBE };
+enum job_kind { JOB_START, JOB_STOP, JOB_KILL, JOB_PROBE, JOB_SCAN };
 
 /* Starts a job on a node (by id; name for messages). 0, or -1 with a
  * message in the status line. */

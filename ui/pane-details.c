@@ -12,6 +12,7 @@
 #include "app.h"
 #include "draw.h"
 #include "event.h"
+#include "pane-console.h"
 #include "pane-nodes.h"
 #include "theme.h"
 
@@ -129,6 +130,13 @@ pane_details_draw(struct pane *p, struct app *a)
 {
 	const struct model_node *mn = app_sel_node(a);
 	const struct image *im = app_sel_image(a);
+	int ci = app_console_focused(a);
+
+	/* On a console, the details are its node's. */
+	if (ci >= 0) {
+		int i = model_node_index(&a->model, pane_console_node(a->focus));
+		mn = i >= 0 ? &a->model.nodes[i] : NULL;
+	}
 
 	werase(p->win);
 	draw_frame(p->win, "Details", 0);

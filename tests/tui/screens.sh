@@ -70,4 +70,13 @@ for size in 50x15 30x8; do
 	if tui_settle "alpha"; then golden "narrow-$size"; else not_ok "narrow-$size" "$SCREEN"; fi
 done
 
+# A disk image dropped into images/ by hand is taken in at start.
+cp "$TOP/images/tiny.qcow2" "$SANDLAB_LAB/images/dropped.qcow2"
+tui_start 80 24
+if tui_settle "took in 1 image file" && printf '%s' "$SCREEN" | grep -q "dropped"; then
+	ok "image dropped into images/ is taken in at start"
+else
+	not_ok "image dropped into images/ is taken in at start" "$SCREEN"
+fi
+
 done_testing
