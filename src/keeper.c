@@ -91,7 +91,7 @@ struct keeper {
 	int           serial_fd, err_fd, qmp_fd;
 	struct qmp_reader qmp_in;
 	struct bufq   qmp_out;
-	long long     qmp_id, caps_id, pw_id;
+	long long     qmp_id, caps_id, pw_id, status_id;
 	char          errtail[KEEPER_ERR_TAIL];
 	size_t        errlen;
 	char          fail_msg[160];
@@ -108,6 +108,7 @@ struct keeper {
 	struct kctl  *ctls;
 	size_t        nctls;
 	int           done;
+	int           locked;       /* the lock is ours: so are the sockets */
 };
 
 static void keeper_finish(struct keeper *k, int wait_status);
@@ -266,26 +267,13 @@ keeper_clean_stale(struct keeper *k)
 static int
 keeper_spawn(struct keeper *k, struct err *e)
 {
-	struct qemu_nic *nics = xcalloc((size_t)k->node.nnics + 1, sizeof *nics);
-	struct qemu_cfg cfg = {
-		.name = k->node.name, .disk = k->node.overlay, .disk_format = "qcow2",
-		.ram_mb = k->node.ram_mb, .cpus = k->node.cpus, .accel = k->accel.accel,
-		.vnc_display = k->display, .vnc_host = k->vnc_host, .vnc_password = k->vnc_pw != NULL,
-		.qmp_fd = 3, .nics = nics, .nnics = k->node.nnics,
-	};
 	struct sockaddr_un sa = { .sun_family = AF_UNIX };
 	int sp[2] = { -1, -1 }, ep[2] = { -1, -1 }, lfd = -1, cfd = -1;
 	pid_t keeper = getpid(), pid;
 	char **argv;
 
-	for (int i = 0; i < k->node.nnics; i++) {
-		nics[i].idx = k->node.nics[i].idx;
-		nics[i].model = k->node.nics[i].model;
-		nics[i].mac = k->node.nics[i].mac;
-		nics[i].attach = k->node.nics[i].attach;
-	}
-	argv = qemu_argv(&cfg, e);
-	free(nics);
+	argv = qemu_node_argv(&k->node, k->accel.accel, k->display, k->vnc_host, k->vnc_pw != NULL,
+	    3, e);
 	if (argv == NULL)
 		return -1;
 	if ((lfd = keeper_listen(k->qmp_path, 1, e)) < 0)
@@ -351,7 +339,7 @@ keeper_spawn(struct keeper *k, struct err *e)
 	set_nonblock(k->serial_fd);
 	set_nonblock(k->err_fd);
 	set_nonblock(k->qmp_fd);
-	k->caps_id = k->pw_id = -1;
+	k->caps_id = k->pw_id = k->status_id = -1;
 	k->deadline = mono_ms() + KEEPER_START_MS;
 	keeper_step(k, "QEMU started (pid %d, %s, VNC %s:%d)", (int)pid, k->accel.accel,
 	    k->vnc_host ? k->vnc_host : QEMU_VNC_HOST, QEMU_VNC_PORT_BASE + k->display);
@@ -438,7 +426,8 @@ keeper_close_qemu_fds(struct keeper *k)
 	qmp_reader_free(&k->qmp_in);
 	bufq_free(&k->qmp_out);
 	bufq_free(&k->to_guest);
-	unlink(k->qmp_path);
+	if (k->locked)
+		unlink(k->qmp_path);
 }
 
 static void
@@ -587,6 +576,15 @@ keeper_broadcast_end(struct keeper *k, const struct run_exit *x)
 		kctl_send(&k->ctls[i], line);
 }
 
+/* Only ever our own child, by the pid fork gave us: never 0 or -1,
+ * which would signal a process group. */
+static void
+keeper_signal_qemu(struct keeper *k, int sig)
+{
+	if (k->qemu_pid > 0)
+		kill(k->qemu_pid, sig);
+}
+
 static void
 keeper_kill(struct keeper *k, int user)
 {
@@ -596,7 +594,7 @@ keeper_kill(struct keeper *k, int user)
 		k->facts.user_kill = 1;
 	else
 		k->facts.stop_killed = 1;
-	kill(k->qemu_pid, SIGKILL);
+	keeper_signal_qemu(k, SIGKILL);
 	k->stop = STOP_KILLED;
 	k->deadline = 0;
 }
@@ -624,7 +622,7 @@ keeper_stop(struct keeper *k, int grace_s)
 	k->facts.stop_grace_s = grace_s;
 	if (!k->ready) {
 		/* QMP is not up yet: QEMU handles SIGTERM as a clean quit. */
-		kill(k->qemu_pid, SIGTERM);
+		keeper_signal_qemu(k, SIGTERM);
 		k->stop = STOP_QUIT;
 		k->deadline = mono_ms() + KEEPER_QUIT_WAIT_S * 1000;
 		keeper_step(k, "QEMU is still starting; sent it SIGTERM");
@@ -662,7 +660,7 @@ keeper_deadline(struct keeper *k)
 			snprintf(k->fail_msg, sizeof k->fail_msg,
 			    "QEMU did not become ready within %d s", KEEPER_START_MS / 1000);
 			keeper_step(k, "%s; killing it", k->fail_msg);
-			kill(k->qemu_pid, SIGKILL);
+			keeper_signal_qemu(k, SIGKILL);
 		}
 		break;
 	case STOP_KILLED:
@@ -753,23 +751,34 @@ keeper_qmp_line(struct keeper *k, const char *line, size_t len)
 		keeper_qmp_send(k, "qmp_capabilities", NULL, &k->caps_id);
 		break;
 	case QMP_RETURN:
-		if (m.id == k->caps_id && !k->ready) {
-			if (k->vnc_pw != NULL) {
-				json_t *a = json_pack("{s:s, s:s}", "protocol", "vnc", "password", k->vnc_pw);
-				char *s = json_dumps(a, JSON_COMPACT);
-				keeper_qmp_send(k, "set_password", s, &k->pw_id);
-				free(s);
-				json_decref(a);
-			} else
+		/* Set-up, in order: capabilities, the VNC password if any, then
+		 * query-status, whose "running" makes the node ready. */
+		if (k->ready || m.id < 0)
+			break;
+		if (m.id == k->caps_id && k->vnc_pw != NULL) {
+			json_t *a = json_pack("{s:s, s:s}", "protocol", "vnc", "password", k->vnc_pw);
+			char *s = json_dumps(a, JSON_COMPACT);
+			keeper_qmp_send(k, "set_password", s, &k->pw_id);
+			free(s);
+			json_decref(a);
+		} else if (m.id == k->caps_id || m.id == k->pw_id)
+			keeper_qmp_send(k, "query-status", NULL, &k->status_id);
+		else if (m.id == k->status_id) {
+			if (strcmp(m.status, "running") == 0)
 				keeper_ready(k);
-		} else if (m.id == k->pw_id && !k->ready)
-			keeper_ready(k);
+			else {
+				snprintf(k->fail_msg, sizeof k->fail_msg, "QEMU is %s, not running, after "
+				    "start-up", m.status);
+				keeper_signal_qemu(k, SIGKILL);
+			}
+		}
 		break;
 	case QMP_ERROR:
 		klog("QMP error: %s", m.error);
-		if ((m.id == k->caps_id || m.id == k->pw_id) && !k->ready) {
+		if (m.id >= 0 && (m.id == k->caps_id || m.id == k->pw_id || m.id == k->status_id) &&
+		    !k->ready) {
 			snprintf(k->fail_msg, sizeof k->fail_msg, "QMP refused set-up: %.120s", m.error);
-			kill(k->qemu_pid, SIGKILL);
+			keeper_signal_qemu(k, SIGKILL);
 		}
 		break;
 	case QMP_EVENT:
@@ -984,8 +993,10 @@ keeper_lock(struct keeper *k, struct err *e)
 	/* Readers (runstate_live) hold a shared lock for an instant; only a
 	 * keeper holds it for long. */
 	for (int i = 0; i < KEEPER_LOCK_TRIES; i++) {
-		if (flock(k->lock_fd, LOCK_EX | LOCK_NB) == 0)
+		if (flock(k->lock_fd, LOCK_EX | LOCK_NB) == 0) {
+			k->locked = 1;
 			return 0;
+		}
 		if (errno != EWOULDBLOCK)
 			return err_sys(e, "cannot lock %s", k->lock_path);
 		usleep(10000);
@@ -1049,12 +1060,13 @@ keeper_teardown(struct keeper *k)
 	}
 	free(k->ctls);
 	free(k->clients);
-	if (k->con_path)
+	/* A keeper that did not get the lock must not touch the sockets of
+	 * the one that has it. */
+	if (k->locked) {
 		unlink(k->con_path);
-	if (k->ctl_path)
 		unlink(k->ctl_path);
-	if (k->qmp_path)
 		unlink(k->qmp_path);
+	}
 	keeper_close_qemu_fds(k);
 	if (k->con_fd >= 0)
 		close(k->con_fd);
@@ -1130,7 +1142,10 @@ keeper_main(const char *lab_dir, int argc, char **argv)
 		return 1;
 	}
 	klog("keeping node %s (%s)", k.node.name, k.node.id);
-	accel_probe(QEMU_BIN_DEFAULT, &probe);
+	/* Probed afresh on every start; a node set to tcg needs no probe. */
+	memset(&probe, 0, sizeof probe);
+	if (strcmp(k.node.accel, "tcg") != 0)
+		accel_probe(QEMU_BIN_DEFAULT, 0, &probe);
 	if (accel_decide(k.node.accel, &probe, &k.accel, &e) != 0) {
 		struct err e2;
 		if (runrow_finish(k.lab->db, k.node.id, "stopped", "failed", e.msg, &e2) != 0)

@@ -10,6 +10,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "node.h"
+
 struct argv_buf {
 	char **v;
 	size_t n, cap;
@@ -166,6 +168,26 @@ qemu_argv(const struct qemu_cfg *c, struct err *e)
 	argv_pair(&a, "-sandbox", xstrdup("on,obsolete=deny,elevateprivileges=deny,spawn=deny,"
 	    "resourcecontrol=deny"));
 	return a.v;
+}
+
+char **
+qemu_node_argv(const struct node *n, const char *accel, int vnc_display, const char *vnc_host,
+    int vnc_password, int qmp_fd, struct err *e)
+{
+	struct qemu_nic *nics = xcalloc((size_t)n->nnics + 1, sizeof *nics);
+	struct qemu_cfg cfg = {
+		.name = n->name, .disk = n->overlay, .disk_format = "qcow2", .ram_mb = n->ram_mb,
+		.cpus = n->cpus, .accel = accel, .vnc_display = vnc_display, .vnc_host = vnc_host,
+		.vnc_password = vnc_password, .qmp_fd = qmp_fd, .nics = nics, .nnics = n->nnics,
+	};
+	char **argv;
+
+	for (int i = 0; i < n->nnics; i++)
+		nics[i] = (struct qemu_nic){ n->nics[i].idx, n->nics[i].model, n->nics[i].mac,
+		    n->nics[i].attach };
+	argv = qemu_argv(&cfg, e);
+	free(nics);
+	return argv;
 }
 
 void

@@ -36,8 +36,11 @@ pid_gone() {
 	[ "$(awk '{print $3}' "/proc/$1/stat" 2>/dev/null)" = Z ]
 }
 
+# node_id NODE: the node's id.
+node_id() { "$SANDLAB" node show "$1" --json | python3 -c 'import json,sys; print(json.load(sys.stdin)["id"])'; }
+
 # log_of NODE: the node's console log path.
-log_of() { echo "$SANDLAB_LAB/logs/$("$SANDLAB" node show "$1" --json | python3 -c 'import json,sys; print(json.load(sys.stdin)["id"])').log"; }
+log_of() { echo "$SANDLAB_LAB/logs/$(node_id "$1").log"; }
 
 _console_pids=()
 # console_open N NODE: `sandlab console NODE` with stdin from fifo $T/cin.N
@@ -76,3 +79,13 @@ for n in json.load(sys.stdin):
 	fi
 }
 at_exit _run_cleanup
+
+# run_done: the last line of a runtime test: first checks that no keeper
+# or console client of this test reported a sanitizer error or leak (the
+# keepers' stderr is their log; the CLI's is the test's).
+run_done() {
+	local hits
+	hits=$(grep -l -e "Sanitizer" -e "runtime error:" "$SANDLAB_LAB"/logs/*.keeper.log "$T"/cerr.* 2>/dev/null || true)
+	if [ -z "$hits" ]; then ok "no sanitizer report from keepers or consoles"; else not_ok "no sanitizer report from keepers or consoles" "$(grep -h -A5 Sanitizer $hits | head -20)"; fi
+	done_testing
+}

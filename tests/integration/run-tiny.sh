@@ -56,6 +56,7 @@ fi
 console_open 1 t1
 if wait_for 20 out_has 1 "tiny login: "; then ok "banner through sandlab console"; else not_ok "banner through sandlab console" "$(cat "$T/cout.1")"; fi
 console_send 1 'abc\r'
+console_send 1 '\033[2J\033]0;title\007esc-test\r'
 if wait_for 20 out_has 1 $'abc\r\n'; then ok "bytes sent come back as echo"; else not_ok "bytes sent come back as echo" "$(od -c "$T/cout.1" | tail -3)"; fi
 
 # A second client at the same time: both see output, both can type.
@@ -99,7 +100,7 @@ stty -g >"$T/stty.after"
 sleep 60
 PANE
 tmux -L "$sock" -f /dev/null new-session -d -x 80 -y 24 "bash $T/pane.sh"
-if wait_for 20 sh -c "tmux -L $sock capture-pane -p | grep -q 'tiny login'"; then
+if wait_for 20 sh -c "tmux -L $sock capture-pane -p | grep -q before-kill"; then
 	tmux -L "$sock" send-keys 'typed-in-tmux' Enter
 	if wait_for 20 sh -c "tmux -L $sock capture-pane -p | grep -q typed-in-tmux"; then ok "a terminal attached in tmux echoes"; else not_ok "a terminal attached in tmux echoes" "$(tmux -L "$sock" capture-pane -p)"; fi
 	tmux -L "$sock" send-keys C-]
@@ -113,6 +114,67 @@ else
 	not_ok "Ctrl-] detaches, restores the terminal, leaves the node running" "not reached"
 fi
 tmux -L "$sock" kill-server 2>/dev/null || true
+
+# SIGTERM to an attached console: the terminal comes back too.
+rm -f "$T/stty.before" "$T/stty.after" "$T/pane.done"
+tmux -L "$sock" -f /dev/null new-session -d -x 80 -y 24 "bash $T/pane.sh"
+pane=$(tmux -L "$sock" display -p '#{pane_pid}')
+if wait_for 20 sh -c "tmux -L $sock capture-pane -p | grep -q before-kill" && cpid=$(pgrep -P "$pane") && kill -TERM "$cpid" &&
+    wait_for 20 test -f "$T/stty.after" && cmp -s "$T/stty.before" "$T/stty.after" && state_is t1 running; then
+	ok "SIGTERM to an attached console restores the terminal"
+else
+	not_ok "SIGTERM to an attached console restores the terminal" "$(tmux -L "$sock" capture-pane -p | tail -3)"
+fi
+tmux -L "$sock" kill-server 2>/dev/null || true
+
+# Two starts of one node at once: one runs it, the other is told so, and
+# the loser leaves the winner's sockets alone.
+"$SANDLAB" node create d1 --image tiny --ram 32 --nics 0 >/dev/null
+"$SANDLAB" node start d1 >"$T/s1" 2>&1 &
+a=$!
+"$SANDLAB" node start d1 >"$T/s2" 2>&1 &
+b=$!
+ra=0; rb=0
+wait "$a" || ra=$?
+wait "$b" || rb=$?
+console_open 5 d1
+if [ $((ra == 0)) -ne $((rb == 0)) ] && cat "$T/s1" "$T/s2" | grep -q "already running" &&
+    wait_for 20 out_has 5 "tiny login: "; then
+	ok "two starts at once: one runs the node, the other says it is already running"
+else
+	not_ok "two starts at once: one runs the node, the other says it is already running" "$ra $rb $(cat "$T/s1" "$T/s2")"
+fi
+console_close 5
+# A second keeper started by hand gives up on the lock and touches nothing.
+rc=0
+"$SANDLAB" __keeper "$(node_id d1)" 2>"$T/k2.err" || rc=$?
+if [ "$rc" -ne 0 ] && grep -q "already running" "$T/k2.err" && [ -S "$SANDLAB_LAB/run/$(node_id d1)/console.sock" ] &&
+    [ -S "$SANDLAB_LAB/run/$(node_id d1)/ctl.sock" ] && state_is d1 running; then
+	ok "a second keeper refuses the held lock and leaves the sockets alone"
+else
+	not_ok "a second keeper refuses the held lock and leaves the sockets alone" "rc=$rc $(cat "$T/k2.err")"
+fi
+"$SANDLAB" node stop d1 --grace 0 >/dev/null
+
+# console --follow: the log's end, then what the guest writes next.
+"$SANDLAB" console t1 --follow >"$T/follow.out" 2>&1 &
+fpid=$!
+disown "$fpid"
+at_exit "kill $fpid"
+console_open 4 t1
+wait_for 20 grep -q before-kill "$T/follow.out" || true
+console_send 4 'followed-line\r'
+if wait_for 20 grep -q followed-line "$T/follow.out"; then ok "console --follow tails the log"; else not_ok "console --follow tails the log" "$(cat "$T/follow.out")"; fi
+kill "$fpid" 2>/dev/null || true
+console_close 4
+
+# restart: a new QEMU, running again.
+old_qemu=$(run_get t1 qemu_pid)
+if "$SANDLAB" node restart t1 --grace 0 >/dev/null && state_is t1 running && [ "$(run_get t1 qemu_pid)" != "$old_qemu" ]; then
+	ok "restart gives a running node with a new QEMU"
+else
+	not_ok "restart gives a running node with a new QEMU" "$("$SANDLAB" node show t1)"
+fi
 
 # VNC: an address, and something listens there.
 addr=$("$SANDLAB" vnc t1)
@@ -138,7 +200,17 @@ if pid_gone "$kpid" && wait_for 10 pid_gone "$qpid" && [ -z "$(ls "$SANDLAB_LAB"
 else
 	not_ok "after stop no keeper, QEMU or socket is left" "$(ls -la "$SANDLAB_LAB"/run/*/)"
 fi
-if "$SANDLAB" console t1 --log | grep -q "tiny login: abc"; then ok "console --log keeps the output"; else not_ok "console --log keeps the output"; fi
+if "$SANDLAB" console t1 --log | grep -q "tiny login: abc" && "$SANDLAB" console t1 --log | grep -q $'\033\\[2J'; then
+	ok "console --log keeps the raw output when stdout is not a terminal"
+else
+	not_ok "console --log keeps the raw output when stdout is not a terminal"
+fi
+script -qec "$SANDLAB console t1 --log" /dev/null >"$T/tty.log" </dev/null || true
+if grep -q "esc-test" "$T/tty.log" && ! grep -q $'\033' "$T/tty.log"; then
+	ok "console --log on a terminal drops escape sequences"
+else
+	not_ok "console --log on a terminal drops escape sequences" "$(od -c "$T/tty.log" | head -5)"
+fi
 expect_fail "console of a stopped node says it is not running" "not running" "$SANDLAB" console t1 </dev/null
 
-done_testing
+run_done
