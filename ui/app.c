@@ -106,6 +106,10 @@ app_reload(struct app *a)
 		a->sel_image = (int)a->model.nimages - 1;
 	else if (a->sel_image < 0 && a->model.nimages > 0)
 		a->sel_image = 0;
+	/* A console of a node deleted elsewhere has nothing left to show. */
+	for (size_t k = a->nconsoles; k-- > 0;)
+		if (model_node_index(&a->model, pane_console_node(a->consoles[k])) < 0)
+			app_console_close(a, k);
 	for (size_t k = 0; k < a->nconsoles; k++)
 		pane_console_attach(a->consoles[k], a);
 	/* Titles and lists change; consoles keep their screens. */

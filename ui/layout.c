@@ -63,26 +63,28 @@ layout_free(struct layout_node *n)
 int
 layout_tile_cols(int n, int h, int w)
 {
-	int best = 1;
+	int best = -1;
 	double best_score = 0;
 
 	if (n <= 1 || h <= 0 || w <= 0)
 		return 1;
-	for (int c = 1; c <= n; c++) {
+	for (int c = 1; c <= n && c <= LAYOUT_MAX_KIDS; c++) {
 		int r = (n + c - 1) / c;
 		double tw = (double)w / c, th = (double)h / r;
 		/* A console is about 3 columns per row; 2.5 also suits cells. */
 		double ratio = tw / (th * 2.5);
 		double score = ratio >= 1 ? ratio : 1 / ratio;
 
-		if (tw < 20 && c > 1)
-			break;
-		if (c == 1 || score < best_score) {
+		if (r > LAYOUT_MAX_KIDS)
+			continue;   /* a split holds at most LAYOUT_MAX_KIDS */
+		if (tw < 20 && best > 0)
+			break;      /* narrower tiles are no use */
+		if (best < 0 || score < best_score) {
 			best = c;
 			best_score = score;
 		}
 	}
-	return best;
+	return best > 0 ? best : LAYOUT_MAX_KIDS;
 }
 
 /* The console tiles as rows of columns. */

@@ -61,4 +61,20 @@ if tui_settle "node      t1"; then ok "click selects a node"; else not_ok "click
 keys -l $'\e[<64;40;'"$row"'M'
 if tui_settle "node      f1"; then ok "wheel moves the selection"; else not_ok "wheel moves the selection" "$SCREEN"; fi
 
+# Sixteen console tiles (of stopped nodes) through sizes down to 1x1.
+for i in $(seq 1 14); do "$SANDLAB" node create "m$i" --image tiny --ram 16 >/dev/null; done
+"$SANDLAB" node ls --json | sed -n 's/^    "id": "\(.*\)",$/console \1/p' >"$SANDLAB_LAB/ui-state"
+tui_start 400 60
+tui_settle "m9 · stopped" >/dev/null || true
+pid=$(tui_pid)
+for size in 80x24 5x2 1x1 30x5 200x50 17x9 400x60 80x24; do
+	tx resize-window -t t -x "${size%x*}" -y "${size#*x}"
+	sleep 0.3
+done
+if kill -0 "$pid" 2>/dev/null && tui_settle "m9 · stopped" && [ "$(printf '%s\n' "$SCREEN" | grep -c '^┌─ m')" -ge 3 ]; then
+	ok "16 tiles through sizes down to 1x1"
+else
+	not_ok "16 tiles through sizes down to 1x1" "$SCREEN"
+fi
+
 done_testing
