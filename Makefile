@@ -34,27 +34,34 @@ UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(B)/tests/%)
 .PHONY: all deps check run bench install clean guests unit tests-build fuzz
 all: $(B)/sandlab
 
+# V=1 shows the whole command lines.
+Q := $(if $(V),,@)
+
 $(B)/obj/%.o: %.c
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) -c -o $@ $<
+	@$(if $(V),,echo "  CC      $<")
+	$(Q)$(CC) $(ALL_CFLAGS) -c -o $@ $<
 
 $(B)/libsandlab.a: $(CORE_OBJ)
 	@rm -f $@
-	ar rcs $@ $^
+	$(Q)ar rcs $@ $^
 
 $(B)/sandlab: $(MAIN_OBJ) $(UI_OBJ) $(B)/libsandlab.a
-	$(CC) $(ALL_LDFLAGS) -o $@ $(MAIN_OBJ) $(UI_OBJ) $(B)/libsandlab.a $(PKG_LIBS)
+	@$(if $(V),,echo "  LD      $@")
+	$(Q)$(CC) $(ALL_LDFLAGS) -o $@ $(MAIN_OBJ) $(UI_OBJ) $(B)/libsandlab.a $(PKG_LIBS)
 
 $(B)/tests/%: tests/unit/%.c $(B)/libsandlab.a
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) -o $@ $< $(B)/libsandlab.a $(PKG_LIBS) -lcmocka $(ALL_LDFLAGS)
+	@$(if $(V),,echo "  TEST    $@")
+	$(Q)$(CC) $(ALL_CFLAGS) -o $@ $< $(B)/libsandlab.a $(PKG_LIBS) -lcmocka $(ALL_LDFLAGS)
 
 tests-build: $(B)/sandlab $(UNIT_BIN)
 
 # Debian packages: the build's, the tests', and the guests' (images/DEPS).
 DEB_PKGS := build-essential pkg-config libncurses-dev libvterm-dev libtermkey-dev \
 	libtickit-dev libsqlite3-dev uuid-dev libjansson-dev libcmocka-dev \
-	qemu-system-x86 qemu-utils tmux python3 $(shell cat images/DEPS 2>/dev/null)
+	qemu-system-x86 qemu-utils tmux python3 sqlite3 procps time \
+	$(shell cat images/DEPS 2>/dev/null)
 
 deps:
 	@missing=$$(for p in $(DEB_PKGS); do \
@@ -89,7 +96,7 @@ bench: deps
 install: $(B)/sandlab
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/sandlab/themes
 	install -m 0755 $(B)/sandlab $(DESTDIR)$(PREFIX)/bin/sandlab
-	install -m 0644 themes/* $(DESTDIR)$(PREFIX)/share/sandlab/themes/
+	for t in themes/*; do [ -f "$$t" ] && install -m 0644 "$$t" $(DESTDIR)$(PREFIX)/share/sandlab/themes/ || true; done
 
 clean:
 	rm -rf build

@@ -178,6 +178,26 @@ cli_lab(struct cli *c)
 	return c->lab;
 }
 
+struct lab *
+cli_start(struct cli *c, int argc, char **argv, const struct cli_opt *opts,
+    char **pos, int min_pos, int max_pos, int *npos, const char *usage, int *rc)
+{
+	struct lab *lab;
+
+	*rc = 2;
+	if (cli_parse(argc, argv, opts, pos, max_pos, npos, usage) != 0)
+		return NULL;
+	if (*npos < min_pos) {
+		cli_usage(usage);
+		return NULL;
+	}
+	*rc = 1;
+	if ((lab = cli_lab(c)) == NULL)
+		return NULL;
+	*rc = 0;
+	return lab;
+}
+
 static void
 cli_print_help(FILE *f)
 {
@@ -187,7 +207,7 @@ cli_print_help(FILE *f)
 	    "Every command takes --json.\n\ncommands:\n");
 	for (size_t i = 0; i < sizeof cmd_table / sizeof cmd_table[0]; i++)
 		if (cmd_table[i].help != NULL) /* hidden: internal commands */
-			fprintf(f, "  %-44s %s\n", cmd_table[i].usage, cmd_table[i].help);
+			fprintf(f, "  %s\n      %s\n", cmd_table[i].usage, cmd_table[i].help);
 }
 
 static int

@@ -44,6 +44,11 @@ struct cli_opt {
 int cli_parse(int argc, char **argv, const struct cli_opt *opts, char **pos, int max_pos,
     int *npos, const char *usage);
 
+/* The start of most commands: cli_parse with min_pos..max_pos positionals,
+ * then the lab. NULL with *rc set to the exit status on failure. */
+struct lab *cli_start(struct cli *c, int argc, char **argv, const struct cli_opt *opts,
+    char **pos, int min_pos, int max_pos, int *npos, const char *usage, int *rc);
+
 /* "sandlab: <message>" on stderr; returns 1. */
 int cli_fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* Usage error; returns 2. */

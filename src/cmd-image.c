@@ -29,12 +29,10 @@ cmd_image_ls(struct cli *c, int argc, char **argv)
 	size_t n;
 	struct err e;
 	char *pos[1];
-	int npos;
+	int npos, rc;
 
-	if (cli_parse(argc, argv, NULL, pos, 0, &npos, usage) != 0)
-		return 2;
-	if ((lab = cli_lab(c)) == NULL)
-		return 1;
+	if ((lab = cli_start(c, argc, argv, NULL, pos, 0, 0, &npos, usage, &rc)) == NULL)
+		return rc;
 	if (image_list(lab, &v, &n, &e) != 0)
 		return cli_fail("%s", e.msg);
 	if (c->json) {
@@ -181,14 +179,10 @@ cmd_image_rm(struct cli *c, int argc, char **argv)
 	struct lab *lab;
 	struct err e;
 	char *pos[1];
-	int npos;
+	int npos, rc;
 
-	if (cli_parse(argc, argv, NULL, pos, 1, &npos, usage) != 0)
-		return 2;
-	if (npos != 1)
-		return cli_usage(usage);
-	if ((lab = cli_lab(c)) == NULL)
-		return 1;
+	if ((lab = cli_start(c, argc, argv, NULL, pos, 1, 1, &npos, usage, &rc)) == NULL)
+		return rc;
 	if (image_rm(lab, pos[0], &e) != 0)
 		return cli_fail("%s", e.msg);
 	if (c->json)

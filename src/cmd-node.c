@@ -76,6 +76,22 @@ node_exit_shown(const struct run_info *ri, char *buf, size_t len)
 		snprintf(buf, len, "%s", ri->exit_kind);
 }
 
+/* After a change: with --json, the node as it now is. */
+static int
+node_print_json(struct cli *c, struct lab *lab, const char *key)
+{
+	struct node n;
+	struct err e;
+
+	if (!c->json)
+		return 0;
+	if (node_get(lab, key, &n, &e) != 0)
+		return cli_fail("%s", e.msg);
+	cli_json_out(node_json(&n, NULL));
+	node_clear(&n);
+	return 0;
+}
+
 int
 cmd_node_create(struct cli *c, int argc, char **argv)
 {
@@ -126,12 +142,10 @@ cmd_node_ls(struct cli *c, int argc, char **argv)
 	size_t n;
 	struct err e;
 	char *pos[1];
-	int npos;
+	int npos, rc;
 
-	if (cli_parse(argc, argv, NULL, pos, 0, &npos, usage) != 0)
-		return 2;
-	if ((lab = cli_lab(c)) == NULL)
-		return 1;
+	if ((lab = cli_start(c, argc, argv, NULL, pos, 0, 0, &npos, usage, &rc)) == NULL)
+		return rc;
 	if (node_list(lab, &v, &n, &e) != 0)
 		return cli_fail("%s", e.msg);
 	struct run_info *ri = xcalloc(n + 1, sizeof *ri);
@@ -183,14 +197,10 @@ cmd_node_show(struct cli *c, int argc, char **argv)
 	struct run_info ri;
 	struct err e;
 	char *pos[1], *ov, up[32];
-	int npos;
+	int npos, rc;
 
-	if (cli_parse(argc, argv, NULL, pos, 1, &npos, usage) != 0)
-		return 2;
-	if (npos != 1)
-		return cli_usage(usage);
-	if ((lab = cli_lab(c)) == NULL)
-		return 1;
+	if ((lab = cli_start(c, argc, argv, NULL, pos, 1, 1, &npos, usage, &rc)) == NULL)
+		return rc;
 	if (node_get(lab, pos[0], &n, &e) != 0)
 		return cli_fail("%s", e.msg);
 	if (run_info_get(lab, n.id, &ri, &e) != 0) {
@@ -265,7 +275,7 @@ cmd_node_set(struct cli *c, int argc, char **argv)
 		return 1;
 	if (node_set(lab, pos[0], &ch, &e) != 0)
 		return cli_fail("%s", e.msg);
-	return 0;
+	return node_print_json(c, lab, pos[0]);
 }
 
 int
@@ -275,17 +285,13 @@ cmd_node_rename(struct cli *c, int argc, char **argv)
 	struct lab *lab;
 	struct err e;
 	char *pos[2];
-	int npos;
+	int npos, rc;
 
-	if (cli_parse(argc, argv, NULL, pos, 2, &npos, usage) != 0)
-		return 2;
-	if (npos != 2)
-		return cli_usage(usage);
-	if ((lab = cli_lab(c)) == NULL)
-		return 1;
+	if ((lab = cli_start(c, argc, argv, NULL, pos, 2, 2, &npos, usage, &rc)) == NULL)
+		return rc;
 	if (node_rename(lab, pos[0], pos[1], &e) != 0)
 		return cli_fail("%s", e.msg);
-	return 0;
+	return node_print_json(c, lab, pos[1]);
 }
 
 int
@@ -295,17 +301,13 @@ cmd_node_reset(struct cli *c, int argc, char **argv)
 	struct lab *lab;
 	struct err e;
 	char *pos[1];
-	int npos;
+	int npos, rc;
 
-	if (cli_parse(argc, argv, NULL, pos, 1, &npos, usage) != 0)
-		return 2;
-	if (npos != 1)
-		return cli_usage(usage);
-	if ((lab = cli_lab(c)) == NULL)
-		return 1;
+	if ((lab = cli_start(c, argc, argv, NULL, pos, 1, 1, &npos, usage, &rc)) == NULL)
+		return rc;
 	if (node_reset(lab, pos[0], &e) != 0)
 		return cli_fail("%s", e.msg);
-	return 0;
+	return node_print_json(c, lab, pos[0]);
 }
 
 int
@@ -317,14 +319,18 @@ cmd_node_rm(struct cli *c, int argc, char **argv)
 	char *pos[256];
 	int npos, rc = 0;
 
-	if (cli_parse(argc, argv, NULL, pos, 256, &npos, usage) != 0)
-		return 2;
-	if (npos < 1)
-		return cli_usage(usage);
-	if ((lab = cli_lab(c)) == NULL)
-		return 1;
-	for (int i = 0; i < npos; i++)
+	if ((lab = cli_start(c, argc, argv, NULL, pos, 1, 256, &npos, usage, &rc)) == NULL)
+		return rc;
+	json_t *removed = json_array();
+	for (int i = 0; i < npos; i++) {
 		if (node_rm(lab, pos[i], &e) != 0)
 			rc = cli_fail("%s", e.msg);
+		else
+			json_array_append_new(removed, json_string(pos[i]));
+	}
+	if (c->json)
+		cli_json_out(json_pack("{s:o}", "removed", removed));
+	else
+		json_decref(removed);
 	return rc;
 }

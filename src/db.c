@@ -178,6 +178,9 @@ db_migrate(sqlite3 *db, int target, struct err *e)
 
 	if (target > DB_VERSION)
 		return err_set(e, "no migration to schema version %d", target);
+	/* The common case, already current, takes no write lock. */
+	if (db_version(db) == target)
+		return 0;
 	for (;;) {
 		if (db_begin(db, e) != 0)
 			return -1;

@@ -510,6 +510,8 @@ image_copy(int in, int out, uint64_t total, const struct image_import_opts *o, s
 			}
 		}
 		done += (uint64_t)n;
+		if (done >= total / 2 && done - (uint64_t)n < total / 2)
+			crash_point("import-half-copied");
 		if (o->progress != NULL && (done >= next_report || done == total)) {
 			o->progress(done, total, o->arg);
 			next_report = done + total / 100 + 1;
@@ -541,6 +543,22 @@ image_name_from_path(const char *path)
 		}
 	}
 	return name;
+}
+
+/* Files image_scan considers: disk images by their usual endings, so
+ * scripts or notes kept beside them are left alone. */
+static int
+image_scan_candidate(const char *file)
+{
+	static const char *exts[] = { ".qcow2", ".img", ".raw" };
+	size_t len = strlen(file);
+
+	for (size_t i = 0; i < sizeof exts / sizeof exts[0]; i++) {
+		size_t el = strlen(exts[i]);
+		if (len > el && strcasecmp(file + len - el, exts[i]) == 0)
+			return 1;
+	}
+	return 0;
 }
 
 static int
@@ -669,6 +687,7 @@ image_import(struct lab *lab, const char *path, const struct image_import_opts *
 	}
 	if (pending_set_file(lab, pid_entry, tmp_abs, e) != 0)
 		goto fail;
+	crash_point("import-journaled");
 	if (image_copy(in, outfd, (uint64_t)fsb.st_size, o, e) != 0)
 		goto fail;
 	close(outfd);
@@ -683,6 +702,7 @@ image_import(struct lab *lab, const char *path, const struct image_import_opts *
 		goto fail;
 	}
 	chmod(tmp_abs, 0444);
+	crash_point("import-verified");
 	im.virtual_size = info.virtual_size;
 	im.file_size = (uint64_t)fsb.st_size;
 	im.imported_at = now_s();
@@ -700,6 +720,7 @@ image_import(struct lab *lab, const char *path, const struct image_import_opts *
 		goto fail_txn;
 	}
 	renamed = 1;
+	crash_point("import-renamed");
 	if (pending_done(lab, pid_entry, e) != 0)
 		goto fail_txn;
 	if (db_commit(lab->db, e) != 0)
@@ -753,8 +774,8 @@ image_scan(struct lab *lab, uint64_t max_size,
 		char *abs;
 		int known, fmt = 0;
 
-		if (de->d_name[0] == '.')
-			continue; /* ours in the making, or hidden */
+		if (de->d_name[0] == '.' || !image_scan_candidate(de->d_name))
+			continue; /* ours in the making, hidden, or not a disk image */
 		st = db_prepare(lab->db, "SELECT 1 FROM images WHERE file = ?", e);
 		if (st == NULL) {
 			closedir(d);

@@ -90,7 +90,8 @@ uint64_t image_default_cap(void);
 int image_import(struct lab *lab, const char *path, const struct image_import_opts *o,
     struct image *out, struct err *e);
 
-/* Takes in files dropped into images/ by hand, through the same checks.
+/* Takes in files dropped into images/ by hand (*.qcow2, *.img, *.raw),
+ * through the same checks as an import.
  * report() is called once per new file with NULL (taken in) or a reason. */
 int image_scan(struct lab *lab, uint64_t max_size,
     void (*report)(const char *file, const struct image *im, const char *why, void *arg),

@@ -275,6 +275,7 @@ node_make_overlay(struct lab *lab, const char *backing, const char *fmt, char **
 	free(final_rel);
 	if (*entry < 0)
 		goto fail;
+	crash_point("overlay-journaled");
 	if (overlay_create(*tmp_abs, backing, fmt, e) != 0 ||
 	    pending_set_file(lab, *entry, *tmp_abs, e) != 0) {
 		pending_abandon(lab, *entry);
@@ -312,6 +313,7 @@ node_create(struct lab *lab, const struct node_spec *s, struct node *out, struct
 	backing = xasprintf("%s/%s", lab->images, im.file);
 	if (node_make_overlay(lab, backing, im.format, &tmp_abs, &file, &entry, e) != 0)
 		goto fail;
+	crash_point("overlay-made");
 	final_abs = xasprintf("%s/%s", lab->overlays, file);
 	node_new_id(id);
 
@@ -350,6 +352,7 @@ node_create(struct lab *lab, const struct node_spec *s, struct node *out, struct
 		goto fail_txn;
 	}
 	renamed = 1;
+	crash_point("node-renamed");
 	if (pending_done(lab, entry, e) != 0)
 		goto fail_txn;
 	db_event(lab->db, id, "create", s->name);
@@ -556,6 +559,7 @@ node_rm(struct lab *lab, const char *key, struct err *e)
 	node_clear(&n);
 	if (db_commit(lab->db, e) != 0)
 		return -1;
+	crash_point("node-rm-committed");
 	pending_abandon(lab, doomed);
 	return 0;
 fail:

@@ -5,6 +5,7 @@
 #include "util.h"
 
 #include <errno.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -132,6 +133,15 @@ xasprintf(const char *fmt, ...)
 		fatal("out of memory formatting a string");
 	va_end(ap);
 	return p;
+}
+
+void
+crash_point(const char *name)
+{
+	const char *at = getenv("SANDLAB_CRASH_AT");
+
+	if (at != NULL && strcmp(at, name) == 0)
+		raise(SIGKILL);
 }
 
 int64_t

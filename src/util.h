@@ -35,6 +35,10 @@ char *xstrdup(const char *s);
 char *xstrndup(const char *s, size_t n);
 char *xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
+/* Fault injection for crash tests: when $SANDLAB_CRASH_AT names this
+ * point, the process kills itself with SIGKILL right here. */
+void crash_point(const char *name);
+
 /* Seconds since the epoch, and a monotonic clock in milliseconds. */
 int64_t now_s(void);
 int64_t mono_ms(void);

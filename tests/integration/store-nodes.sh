@@ -1,0 +1,89 @@
+#!/usr/bin/env bash
+# Nodes with the real qemu-img and QEMU: create, inspect, change, reset and
+# remove; bad input refused with a clear message and nothing changed; an
+# overlay made by node create boots the tiny guest under plain QEMU.
+source "$(dirname "$0")/../lib.sh"
+
+S=$SANDLAB
+LABDIR="$T/lab"
+TINY="$TOP/images/tiny.qcow2"
+[ -f "$TINY" ] || bash "$TOP/images/build" tiny >/dev/null
+
+"$S" image import "$TINY" --name tiny >/dev/null 2>&1
+check "create with defaults" "$S" node create r1 --image tiny
+check "create with resources" "$S" node create r2 --image tiny --ram 64 --cpus 2 --nics 3 --accel tcg
+
+json=$("$S" node show r2 --json)
+check "show reports resources" python3 -c '
+import json, sys
+n = json.loads(sys.argv[1])
+assert n["ram_mb"] == 64 and n["cpus"] == 2 and n["accel"] == "tcg", n
+assert [c["index"] for c in n["nics"]] == [0, 1, 2], n
+assert all(c["mac"].startswith("52:54:00:") for c in n["nics"]), n
+' "$json"
+check "MACs unique in the lab" sh -c "[ \"\$(sqlite3 '$LABDIR/lab.db' 'SELECT count(DISTINCT mac) = count(*) FROM nics')\" = 1 ]"
+
+ov=$(printf '%s' "$json" | python3 -c 'import json,sys; print(json.load(sys.stdin)["overlay"])')
+info=$(qemu-img info --output=json -U "$ov")
+check "overlay: absolute backing path and explicit backing format" python3 -c '
+import json, sys
+i = json.loads(sys.argv[1])
+assert i["format"] == "qcow2", i
+assert i["backing-filename"].startswith("/") and i["backing-filename"].endswith("/images/tiny.qcow2"), i
+assert i["backing-filename-format"] == "qcow2", i
+' "$info"
+
+# Bad input: clear refusal, nothing created.
+count_nodes() { sqlite3 "$LABDIR/lab.db" 'SELECT count(*) FROM nodes'; }
+before=$(count_nodes)
+expect_fail "duplicate name refused" "already exists" "$S" node create r1 --image tiny
+expect_fail "duplicate name refused regardless of case" "already exists" "$S" node create R1 --image tiny
+expect_fail "path separator refused" "contains '/'" "$S" node create a/b --image tiny
+expect_fail "control character refused" "control character" "$S" node create "$(printf 'a\033]0;x\007')" --image tiny
+expect_fail "10,000-byte name refused" "10000 bytes long" "$S" node create "$(head -c 10000 /dev/zero | tr '\0' a)" --image tiny
+expect_fail "invalid UTF-8 refused" "non-ASCII byte" "$S" node create "$(printf 'a\xff')" --image tiny
+expect_fail "leading dash refused" "unknown option|must start" "$S" node create -x --image tiny
+expect_fail "missing image refused" "no image named" "$S" node create r9 --image nope
+expect_fail "no image given" "needs a base image" "$S" node create r9
+expect_fail "RAM out of range refused" "--ram must be" "$S" node create r9 --image tiny --ram 1
+expect_fail "CPUs not a number refused" "--cpus must be" "$S" node create r9 --image tiny --cpus two
+expect_fail "bad accel refused" "auto, kvm or tcg" "$S" node create r9 --image tiny --accel xen
+check "refusals created nothing" sh -c "[ \"\$(sqlite3 '$LABDIR/lab.db' 'SELECT count(*) FROM nodes')\" = $before ]"
+check "no stray overlays" sh -c "[ \$(ls -A '$LABDIR/overlays' | wc -l) = $before ]"
+
+# Changes.
+check "set ram, cpus, nics, accel" "$S" node set r1 --ram 128 --cpus 2 --nics 2 --accel kvm
+check "set took effect" sh -c "'$S' node show r1 --json | python3 -c 'import json,sys; n=json.load(sys.stdin); assert (n[\"ram_mb\"], n[\"cpus\"], len(n[\"nics\"]), n[\"accel\"]) == (128, 2, 2, \"kvm\"), n'"
+check "fewer NICs" "$S" node set r1 --nics 0
+expect_fail "set with nothing to change" "nothing to change" "$S" node set r1
+expect_fail "set bad value changes nothing" "accel" "$S" node set r1 --ram 64 --accel nope
+check "bad set left RAM alone" sh -c "'$S' node show r1 --json | grep -q '\"ram_mb\": 128'"
+check "rename" "$S" node rename r1 core1
+expect_fail "rename onto an existing name" "already exists" "$S" node rename core1 r2
+expect_fail "rename to a bad name" "node name" "$S" node rename core1 'a b'
+check "renamed node listed" sh -c "'$S' node ls | grep -q '^core1 '"
+
+old=$("$S" node show core1 --json | python3 -c 'import json,sys; print(json.load(sys.stdin)["overlay"])')
+qemu-io -f qcow2 -c 'write -P 0x5a 0 64k' "$old" >/dev/null
+check "reset" "$S" node reset core1
+new=$("$S" node show core1 --json | python3 -c 'import json,sys; print(json.load(sys.stdin)["overlay"])')
+check "reset gives a fresh overlay and removes the old" sh -c "[ '$old' != '$new' ] && [ ! -e '$old' ] && [ -e '$new' ]"
+check "fresh overlay has no guest writes" sh -c "qemu-io -f qcow2 -c 'read -P 0x5a 0 64k' '$new' 2>&1 | grep -q 'Pattern verification failed'"
+
+# The overlay boots: plain QEMU on it shows the tiny banner.
+out="$T/serial.out"
+qemu-system-x86_64 -accel tcg -m 16 -nodefaults -display none -no-user-config \
+	-drive "file=$new,format=qcow2,if=ide" -serial "file:$out" &
+qpid=$!
+at_exit "kill $qpid"
+if wait_for 30 grep -q 'tiny login: ' "$out"; then ok "overlay boots to the tiny banner"; else not_ok "overlay boots to the tiny banner" "$(cat "$out" 2>/dev/null)"; fi
+kill "$qpid" 2>/dev/null || true
+wait "$qpid" 2>/dev/null || true
+
+check "rm several" "$S" node rm core1 r2
+check "rm removed rows and overlays" sh -c "[ \"\$(sqlite3 '$LABDIR/lab.db' 'SELECT count(*) FROM nodes')\" = 0 ] && [ -z \"\$(ls -A '$LABDIR/overlays')\" ]"
+expect_fail "rm of a missing node" "no node named" "$S" node rm core1
+check "events recorded" sh -c "[ \"\$(sqlite3 '$LABDIR/lab.db' \"SELECT count(*) FROM events WHERE kind IN ('create','set','rename','reset','rm')\")\" -ge 6 ]"
+check "node ls --json on an empty lab is []" sh -c "[ \"\$('$S' node ls --json)\" = '[]' ]"
+
+done_testing

@@ -1,0 +1,187 @@
+/* Unit tests: schema migrations from empty and from every older version,
+ * refusal of a newer database, and the constraints the store relies on. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <cmocka.h>
+
+#include "db.h"
+
+static char dir[] = "/tmp/sandlab-unit-db.XXXXXX";
+
+static int
+setup(void **state)
+{
+	return mkdtemp(dir) ? 0 : -1;
+}
+
+static int
+teardown(void **state)
+{
+	char cmd[128];
+
+	snprintf(cmd, sizeof cmd, "rm -rf -- '%s'", dir);
+	return system(cmd) == 0 ? 0 : -1;
+}
+
+static char *
+fresh(const char *name)
+{
+	char *p = xasprintf("%s/%s", dir, name);
+	char *w = xasprintf("%s-wal", p), *s = xasprintf("%s-shm", p);
+
+	unlink(p);
+	unlink(w);
+	unlink(s);
+	free(w);
+	free(s);
+	return p;
+}
+
+static int
+scalar(sqlite3 *db, const char *sql)
+{
+	sqlite3_stmt *st;
+	int v = -999;
+
+	assert_int_equal(sqlite3_prepare_v2(db, sql, -1, &st, NULL), SQLITE_OK);
+	if (sqlite3_step(st) == SQLITE_ROW)
+		v = sqlite3_column_int(st, 0);
+	sqlite3_finalize(st);
+	return v;
+}
+
+static void
+text_is(sqlite3 *db, const char *sql, const char *want)
+{
+	sqlite3_stmt *st;
+
+	assert_int_equal(sqlite3_prepare_v2(db, sql, -1, &st, NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+	assert_string_equal((const char *)sqlite3_column_text(st, 0), want);
+	sqlite3_finalize(st);
+}
+
+/* Rows valid at schema version v (v >= 1), so later migrations must keep them. */
+static void
+fill(sqlite3 *db, int v)
+{
+	struct err e;
+
+	if (v < 1)
+		return;
+	assert_int_equal(db_exec(db,
+	    "INSERT INTO images VALUES ('i1', 'base', 'base.qcow2', 'qcow2', 1048576, 4096, 1);"
+	    "INSERT INTO nodes VALUES ('n1', 'r1', 'i1', 'n1.qcow2', 256, 1, 'auto', 2);"
+	    "INSERT INTO nics (node_id, idx, mac) VALUES ('n1', 0, '52:54:00:00:00:01');"
+	    "INSERT INTO events (at, node_id, kind) VALUES (3, 'n1', 'create');", &e), 0);
+}
+
+static void
+migrate_from_every_version(void **state)
+{
+	struct err e;
+
+	assert_true(DB_VERSION >= 1);
+	for (int from = 0; from <= DB_VERSION; from++) {
+		char *path = fresh("m.db");
+		sqlite3 *db = db_open_raw(path, &e);
+
+		assert_non_null(db);
+		assert_int_equal(db_migrate(db, from, &e), 0);
+		assert_int_equal(db_version(db), from);
+		fill(db, from);
+		assert_int_equal(db_migrate(db, DB_VERSION, &e), 0);
+		assert_int_equal(db_version(db), DB_VERSION);
+		text_is(db, "PRAGMA integrity_check", "ok");
+		assert_int_equal(scalar(db, "SELECT count(*) FROM pragma_foreign_key_check"), 0);
+		if (from >= 1) {
+			text_is(db, "SELECT name FROM nodes WHERE id = 'n1'", "r1");
+			text_is(db, "SELECT mac FROM nics WHERE node_id = 'n1'", "52:54:00:00:00:01");
+		}
+		/* every table the store relies on exists */
+		assert_int_equal(scalar(db, "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND "
+		    "name IN ('images', 'nodes', 'nics', 'links', 'forwards', 'runs', 'events', 'pending', 'settings')"), 9);
+		sqlite3_close(db);
+		free(path);
+	}
+}
+
+static void
+open_is_idempotent_and_wal(void **state)
+{
+	struct err e;
+	char *path = fresh("w.db");
+	sqlite3 *db = db_open(path, &e);
+
+	assert_non_null(db);
+	text_is(db, "PRAGMA journal_mode", "wal");
+	assert_int_equal(scalar(db, "PRAGMA foreign_keys"), 1);
+	fill(db, DB_VERSION);
+	sqlite3_close(db);
+	db = db_open(path, &e);
+	assert_non_null(db);
+	assert_int_equal(scalar(db, "SELECT count(*) FROM nodes"), 1);
+	sqlite3_close(db);
+	free(path);
+}
+
+static void
+newer_database_refused(void **state)
+{
+	struct err e;
+	char *path = fresh("n.db");
+	sqlite3 *db = db_open(path, &e);
+	char sql[64];
+
+	assert_non_null(db);
+	snprintf(sql, sizeof sql, "PRAGMA user_version = %d", DB_VERSION + 1);
+	assert_int_equal(db_exec(db, sql, &e), 0);
+	sqlite3_close(db);
+	assert_null(db_open(path, &e));
+	assert_non_null(strstr(e.msg, "newer sandlab"));
+	free(path);
+}
+
+static void
+constraints_hold(void **state)
+{
+	struct err e;
+	char *path = fresh("c.db");
+	sqlite3 *db = db_open(path, &e);
+
+	assert_non_null(db);
+	fill(db, DB_VERSION);
+	/* names unique regardless of case */
+	assert_int_equal(db_exec(db, "INSERT INTO nodes VALUES ('n2', 'R1', 'i1', 'n2.qcow2', 256, 1, 'auto', 2)", &e), -1);
+	/* an image in use cannot go */
+	assert_int_equal(db_exec(db, "DELETE FROM images WHERE id = 'i1'", &e), -1);
+	/* a MAC is unique in the lab */
+	assert_int_equal(db_exec(db, "INSERT INTO nodes VALUES ('n3', 'r3', 'i1', 'n3.qcow2', 256, 1, 'auto', 2);"
+	    "INSERT INTO nics (node_id, idx, mac) VALUES ('n3', 0, '52:54:00:00:00:01')", &e), -1);
+	/* bad values refused by CHECKs */
+	assert_int_equal(db_exec(db, "UPDATE nodes SET accel = 'xen' WHERE id = 'n1'", &e), -1);
+	assert_int_equal(db_exec(db, "UPDATE nodes SET cpus = 0 WHERE id = 'n1'", &e), -1);
+	/* removing a node takes its NICs with it */
+	assert_int_equal(db_exec(db, "DELETE FROM nodes WHERE id = 'n1'", &e), 0);
+	assert_int_equal(scalar(db, "SELECT count(*) FROM nics WHERE node_id = 'n1'"), 0);
+	sqlite3_close(db);
+	free(path);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(migrate_from_every_version),
+		cmocka_unit_test(open_is_idempotent_and_wal),
+		cmocka_unit_test(newer_database_refused),
+		cmocka_unit_test(constraints_hold),
+	};
+	return cmocka_run_group_tests(tests, setup, teardown);
+}
