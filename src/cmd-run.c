@@ -11,6 +11,7 @@
 
 #include "accel.h"
 #include "keeper.h"
+#include "net.h"
 #include "node.h"
 #include "qemu.h"
 #include "run.h"
@@ -218,11 +219,12 @@ cmd_node_cmd(struct cli *c, int argc, char **argv)
 	struct accel_choice ch;
 	struct run_info ri;
 	struct qemu_nic *nics;
+	struct net_nic *nv;
 	struct node n;
 	struct lab *lab;
 	struct err e;
 	char *pos[1], **qargv;
-	int npos;
+	int npos, nn;
 
 	if (cli_parse(argc, argv, NULL, pos, 1, &npos, usage) != 0)
 		return 2;
@@ -247,16 +249,19 @@ cmd_node_cmd(struct cli *c, int argc, char **argv)
 			return cli_fail("%s", e.msg);
 		}
 	}
-	nics = xcalloc((size_t)n.nnics + 1, sizeof *nics);
-	for (int i = 0; i < n.nnics; i++)
-		nics[i] = (struct qemu_nic){ n.nics[i].idx, n.nics[i].model, n.nics[i].mac, n.nics[i].attach };
+	if (net_nics_get(lab, n.id, &nv, &nn, &e) != 0) {
+		node_clear(&n);
+		return cli_fail("%s", e.msg);
+	}
+	nics = net_qemu_nics(nv, nn);
 	struct qemu_cfg cfg = {
 		.name = n.name, .disk = n.overlay, .disk_format = "qcow2", .ram_mb = n.ram_mb,
 		.cpus = n.cpus, .accel = ch.accel, .vnc_display = ri.vnc_display >= 0 ? ri.vnc_display : 0,
-		.qmp_fd = 3, .nics = nics, .nnics = n.nnics,
+		.qmp_fd = 3, .nics = nics, .nnics = nn,
 	};
 	qargv = qemu_argv(&cfg, &e);
-	free(nics);
+	net_qemu_nics_free(nics, nn);
+	net_nics_free(nv, nn);
 	node_clear(&n);
 	if (qargv == NULL)
 		return cli_fail("%s", e.msg);

@@ -32,6 +32,7 @@
 #include "conlog.h"
 #include "db.h"
 #include "lab.h"
+#include "net.h"
 #include "node.h"
 #include "proc.h"
 #include "qemu.h"
@@ -266,28 +267,39 @@ keeper_clean_stale(struct keeper *k)
 static int
 keeper_spawn(struct keeper *k, struct err *e)
 {
-	struct qemu_nic *nics = xcalloc((size_t)k->node.nnics + 1, sizeof *nics);
+	struct net_nic *nv;
+	struct qemu_nic *nics;
+	int nn;
+	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	int sp[2] = { -1, -1 }, ep[2] = { -1, -1 }, lfd = -1, cfd = -1;
+	pid_t keeper = getpid(), pid;
+	char **argv, *sig;
+
+	/* The NICs as the rows say now (links and forwards included), not
+	 * as they were when the keeper read its node. */
+	if (net_nics_get(k->lab, k->node.id, &nv, &nn, e) != 0)
+		return -1;
+	if (net_ports_check(k->node.name, nv, nn, e) != 0) {
+		net_nics_free(nv, nn);
+		return -1;
+	}
+	nics = net_qemu_nics(nv, nn);
 	struct qemu_cfg cfg = {
 		.name = k->node.name, .disk = k->node.overlay, .disk_format = "qcow2",
 		.ram_mb = k->node.ram_mb, .cpus = k->node.cpus, .accel = k->accel.accel,
 		.vnc_display = k->display, .vnc_host = k->vnc_host, .vnc_password = k->vnc_pw != NULL,
-		.qmp_fd = 3, .nics = nics, .nnics = k->node.nnics,
+		.qmp_fd = 3, .nics = nics, .nnics = nn,
 	};
-	struct sockaddr_un sa = { .sun_family = AF_UNIX };
-	int sp[2] = { -1, -1 }, ep[2] = { -1, -1 }, lfd = -1, cfd = -1;
-	pid_t keeper = getpid(), pid;
-	char **argv;
-
-	for (int i = 0; i < k->node.nnics; i++) {
-		nics[i].idx = k->node.nics[i].idx;
-		nics[i].model = k->node.nics[i].model;
-		nics[i].mac = k->node.nics[i].mac;
-		nics[i].attach = k->node.nics[i].attach;
-	}
 	argv = qemu_argv(&cfg, e);
-	free(nics);
-	if (argv == NULL)
+	net_qemu_nics_free(nics, nn);
+	sig = net_signature(nv, nn);
+	net_nics_free(nv, nn);
+	if (argv == NULL || net_record(k->lab, k->node.id, sig, e) != 0) {
+		free(sig);
+		qemu_argv_free(argv);
 		return -1;
+	}
+	free(sig);
 	if ((lfd = keeper_listen(k->qmp_path, 1, e)) < 0)
 		goto fail;
 	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sp) != 0 || pipe2(ep, O_CLOEXEC) != 0) {
