@@ -69,7 +69,7 @@ accel_probe_qemu(const char *qemu_bin, struct accel_probe *p)
 }
 
 void
-accel_probe(const char *qemu_bin, struct accel_probe *p)
+accel_probe(const char *qemu_bin, int full, struct accel_probe *p)
 {
 	int fd, v;
 
@@ -94,7 +94,10 @@ accel_probe(const char *qemu_bin, struct accel_probe *p)
 		}
 		close(fd);
 	}
-	accel_probe_qemu(qemu_bin, p);
+	if (full || p->create_vm == 1)
+		accel_probe_qemu(qemu_bin, p);
+	else
+		p->qemu_kvm = -1;
 }
 
 int

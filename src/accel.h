@@ -21,7 +21,7 @@ struct accel_probe {
 	int  api_version;     /* what it returned, -1 if not asked */
 	int  create_vm;       /* KVM_CREATE_VM succeeds */
 	int  vm_errno;
-	int  qemu_kvm;        /* `qemu -accel help` lists kvm */
+	int  qemu_kvm;        /* `qemu -accel help` lists kvm (-1: not asked) */
 	char qemu_accels[64]; /* what it listed, comma separated */
 	char qemu_error[160]; /* why QEMU could not be asked, or "" */
 };
@@ -31,9 +31,11 @@ struct accel_choice {
 	char why[160];        /* why auto fell back to tcg, else "" */
 };
 
-/* Probes /dev/kvm and asks `qemu_bin -accel help`. Never fails: what
- * could not be checked is recorded as failed, with its reason. */
-void accel_probe(const char *qemu_bin, struct accel_probe *p);
+/* Probes /dev/kvm and asks `qemu_bin -accel help` (when full is 0, QEMU
+ * is asked only if the kernel's checks passed: a start needs no more to
+ * decide, and saves running QEMU once). Never fails: what could not be
+ * checked is recorded as failed or not reached, with its reason. */
+void accel_probe(const char *qemu_bin, int full, struct accel_probe *p);
 
 /* 1 when every check passed. */
 int accel_kvm_usable(const struct accel_probe *p);

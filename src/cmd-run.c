@@ -98,66 +98,56 @@ cmd_run_grace(const char *s, int *grace)
 	return cli_int(s, "--grace", 0, 86400, grace);
 }
 
-int
-cmd_node_start(struct cli *c, int argc, char **argv)
+/* node start and node stop: named nodes or --all, all at once. */
+static int
+cmd_run_many(struct cli *c, int argc, char **argv, int start)
 {
-	static const char usage[] = "node start NAME...|--all [--vnc-host ADDR]";
-	const char *vnc_host = NULL;
-	int all = 0, npos, n, failed;
-	struct cli_opt opts[] = { { "--all", NULL, &all }, { "--vnc-host", &vnc_host, NULL }, { 0 } };
-	struct run_start_opts o = { 0 };
+	const char *usage = start ? "node start NAME...|--all [--vnc-host ADDR]" :
+	    "node stop NAME...|--all [--grace SECONDS]";
+	const char *val = NULL;
+	int all = 0, npos, n, grace = RUN_GRACE_DEFAULT, failed, rc;
+	struct cli_opt opts[] = { { "--all", NULL, &all },
+	    { start ? "--vnc-host" : "--grace", &val, NULL }, { 0 } };
+	struct run_start_opts o = { .vnc_host = start ? val : NULL };
 	char *pos[CMD_RUN_MAX_NODES], **keys;
 	struct lab *lab;
 	struct err *errs;
 
+	/* Check everything before cli_lab, which may create the lab. */
 	if (cli_parse(argc, argv, opts, pos, CMD_RUN_MAX_NODES, &npos, usage) != 0)
 		return 2;
 	if ((npos == 0) == !all)
 		return cli_usage(usage);
+	if (!start && cmd_run_grace(val, &grace) != 0)
+		return 2;
 	if ((lab = cli_lab(c)) == NULL)
 		return 1;
-	if ((keys = cmd_run_targets(lab, pos, npos, all, 0, &n)) == NULL)
+	/* --all: what is stopped for start, what runs for stop. */
+	if ((keys = cmd_run_targets(lab, pos, npos, all, !start, &n)) == NULL)
 		return 1;
 	if (n == 0 && all && !c->json)
-		printf("every node is already running\n");
-	o.vnc_host = vnc_host;
+		printf("%s\n", start ? "every node is already running" : "no node is running");
 	errs = xcalloc((size_t)n + 1, sizeof *errs);
-	failed = run_start_many(lab, keys, n, &o, cmd_run_step, &c->json, errs);
-	int rc = cmd_run_results(c, keys, n, errs, "start");
+	if (start)
+		failed = run_start_many(lab, keys, n, &o, cmd_run_step, &c->json, errs);
+	else
+		failed = run_stop_many(lab, keys, n, grace, cmd_run_step, &c->json, errs);
+	rc = cmd_run_results(c, keys, n, errs, start ? "start" : "stop");
 	free(errs);
 	cmd_run_free_targets(keys, n);
 	return failed ? 1 : rc;
 }
 
 int
+cmd_node_start(struct cli *c, int argc, char **argv)
+{
+	return cmd_run_many(c, argc, argv, 1);
+}
+
+int
 cmd_node_stop(struct cli *c, int argc, char **argv)
 {
-	static const char usage[] = "node stop NAME...|--all [--grace SECONDS]";
-	const char *grace_s = NULL;
-	int all = 0, npos, n, grace, failed;
-	struct cli_opt opts[] = { { "--all", NULL, &all }, { "--grace", &grace_s, NULL }, { 0 } };
-	char *pos[CMD_RUN_MAX_NODES], **keys;
-	struct lab *lab;
-	struct err *errs;
-
-	if (cli_parse(argc, argv, opts, pos, CMD_RUN_MAX_NODES, &npos, usage) != 0)
-		return 2;
-	if ((npos == 0) == !all)
-		return cli_usage(usage);
-	if (cmd_run_grace(grace_s, &grace) != 0)
-		return 2;
-	if ((lab = cli_lab(c)) == NULL)
-		return 1;
-	if ((keys = cmd_run_targets(lab, pos, npos, all, 1, &n)) == NULL)
-		return 1;
-	if (n == 0 && all && !c->json)
-		printf("no node is running\n");
-	errs = xcalloc((size_t)n + 1, sizeof *errs);
-	failed = run_stop_many(lab, keys, n, grace, cmd_run_step, &c->json, errs);
-	int rc = cmd_run_results(c, keys, n, errs, "stop");
-	free(errs);
-	cmd_run_free_targets(keys, n);
-	return failed ? 1 : rc;
+	return cmd_run_many(c, argc, argv, 0);
 }
 
 int
@@ -169,12 +159,8 @@ cmd_node_kill(struct cli *c, int argc, char **argv)
 	struct err *errs;
 	int npos, rc;
 
-	if (cli_parse(argc, argv, NULL, pos, CMD_RUN_MAX_NODES, &npos, usage) != 0)
-		return 2;
-	if (npos == 0)
-		return cli_usage(usage);
-	if ((lab = cli_lab(c)) == NULL)
-		return 1;
+	if ((lab = cli_start(c, argc, argv, NULL, pos, 1, CMD_RUN_MAX_NODES, &npos, usage, &rc)) == NULL)
+		return rc;
 	errs = xcalloc((size_t)npos, sizeof *errs);
 	for (int i = 0; i < npos; i++)
 		run_kill(lab, pos[i], cmd_run_step, &c->json, &errs[i]);
@@ -194,14 +180,10 @@ cmd_node_restart(struct cli *c, int argc, char **argv)
 	struct err *errs;
 	int npos, grace, rc;
 
-	if (cli_parse(argc, argv, opts, pos, CMD_RUN_MAX_NODES, &npos, usage) != 0)
-		return 2;
-	if (npos == 0)
-		return cli_usage(usage);
+	if ((lab = cli_start(c, argc, argv, opts, pos, 1, CMD_RUN_MAX_NODES, &npos, usage, &rc)) == NULL)
+		return rc;
 	if (cmd_run_grace(grace_s, &grace) != 0)
 		return 2;
-	if ((lab = cli_lab(c)) == NULL)
-		return 1;
 	errs = xcalloc((size_t)npos, sizeof *errs);
 	/* Stop what runs, then start all of them. */
 	if (run_stop_many(lab, pos, npos, grace, cmd_run_step, &c->json, errs) == 0)
@@ -211,6 +193,33 @@ cmd_node_restart(struct cli *c, int argc, char **argv)
 	return rc;
 }
 
+/* The one node a command names, with its run state; NULL (and *rc) when
+ * the command cannot go on. */
+static struct lab *
+cmd_run_one(struct cli *c, int argc, char **argv, const char *usage, struct node *n,
+    struct run_info *ri, int *rc)
+{
+	struct lab *lab;
+	struct err e;
+	char *pos[1];
+	int npos;
+
+	if ((lab = cli_start(c, argc, argv, NULL, pos, 1, 1, &npos, usage, rc)) == NULL)
+		return NULL;
+	*rc = 1;
+	if (node_get(lab, pos[0], n, &e) != 0) {
+		cli_fail("%s", e.msg);
+		return NULL;
+	}
+	if (run_info_get(lab, n->id, ri, &e) != 0) {
+		node_clear(n);
+		cli_fail("%s", e.msg);
+		return NULL;
+	}
+	*rc = 0;
+	return lab;
+}
+
 int
 cmd_node_cmd(struct cli *c, int argc, char **argv)
 {
@@ -218,50 +227,27 @@ cmd_node_cmd(struct cli *c, int argc, char **argv)
 	struct accel_probe probe;
 	struct accel_choice ch;
 	struct run_info ri;
-	struct qemu_nic *nics;
-	struct net_nic *nv;
 	struct node n;
-	struct lab *lab;
 	struct err e;
-	char *pos[1], **qargv;
-	int npos, nn;
+	struct lab *lab;
+	char **qargv;
+	int rc;
 
-	if (cli_parse(argc, argv, NULL, pos, 1, &npos, usage) != 0)
-		return 2;
-	if (npos != 1)
-		return cli_usage(usage);
-	if ((lab = cli_lab(c)) == NULL)
-		return 1;
-	if (node_get(lab, pos[0], &n, &e) != 0)
-		return cli_fail("%s", e.msg);
-	if (run_info_get(lab, n.id, &ri, &e) != 0) {
-		node_clear(&n);
-		return cli_fail("%s", e.msg);
-	}
+	if ((lab = cmd_run_one(c, argc, argv, usage, &n, &ri, &rc)) == NULL)
+		return rc;
 	/* A running node shows what its keeper chose; otherwise what a
 	 * start would choose now (the VNC display is picked at start). */
 	if (ri.accel[0])
 		snprintf(ch.accel, sizeof ch.accel, "%s", ri.accel);
 	else {
-		accel_probe(QEMU_BIN_DEFAULT, &probe);
+		accel_probe(QEMU_BIN_DEFAULT, 0, &probe);
 		if (accel_decide(n.accel, &probe, &ch, &e) != 0) {
 			node_clear(&n);
 			return cli_fail("%s", e.msg);
 		}
 	}
-	if (net_nics_get(lab, n.id, &nv, &nn, &e) != 0) {
-		node_clear(&n);
-		return cli_fail("%s", e.msg);
-	}
-	nics = net_qemu_nics(nv, nn);
-	struct qemu_cfg cfg = {
-		.name = n.name, .disk = n.overlay, .disk_format = "qcow2", .ram_mb = n.ram_mb,
-		.cpus = n.cpus, .accel = ch.accel, .vnc_display = ri.vnc_display >= 0 ? ri.vnc_display : 0,
-		.qmp_fd = 3, .nics = nics, .nnics = nn,
-	};
-	qargv = qemu_argv(&cfg, &e);
-	net_qemu_nics_free(nics, nn);
-	net_nics_free(nv, nn);
+	qargv = net_node_argv(lab, &n, ch.accel, ri.vnc_display >= 0 ? ri.vnc_display : 0, NULL, 0, 3,
+	    0, NULL, &e);
 	node_clear(&n);
 	if (qargv == NULL)
 		return cli_fail("%s", e.msg);
@@ -288,25 +274,12 @@ cmd_vnc(struct cli *c, int argc, char **argv)
 	static const char usage[] = "vnc NAME [--json]";
 	struct run_info ri;
 	struct node n;
-	struct lab *lab;
-	struct err e;
-	char *pos[1];
-	int npos;
+	int rc;
 
-	if (cli_parse(argc, argv, NULL, pos, 1, &npos, usage) != 0)
-		return 2;
-	if (npos != 1)
-		return cli_usage(usage);
-	if ((lab = cli_lab(c)) == NULL)
-		return 1;
-	if (node_get(lab, pos[0], &n, &e) != 0)
-		return cli_fail("%s", e.msg);
-	if (run_info_get(lab, n.id, &ri, &e) != 0) {
-		node_clear(&n);
-		return cli_fail("%s", e.msg);
-	}
+	if (cmd_run_one(c, argc, argv, usage, &n, &ri, &rc) == NULL)
+		return rc;
 	if (ri.vnc[0] == '\0') {
-		int rc = cli_fail("%s is %s: it has no VNC address (start it with: sandlab node start %s)",
+		rc = cli_fail("%s is %s: it has no VNC address (start it with: sandlab node start %s)",
 		    n.name, run_state_name(ri.state), n.name);
 		node_clear(&n);
 		return rc;
@@ -335,7 +308,7 @@ cmd_accel(struct cli *c, int argc, char **argv)
 
 	if (cli_parse(argc, argv, NULL, pos, 0, &npos, usage) != 0)
 		return 2;
-	accel_probe(QEMU_BIN_DEFAULT, &p);
+	accel_probe(QEMU_BIN_DEFAULT, 1, &p);
 	accel_probe_why(&p, why, sizeof why);
 	accel_decide("auto", &p, &ch, &e);
 	if (c->json) {

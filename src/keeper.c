@@ -267,33 +267,16 @@ keeper_clean_stale(struct keeper *k)
 static int
 keeper_spawn(struct keeper *k, struct err *e)
 {
-	struct net_nic *nv;
-	struct qemu_nic *nics;
-	int nn;
 	struct sockaddr_un sa = { .sun_family = AF_UNIX };
 	int sp[2] = { -1, -1 }, ep[2] = { -1, -1 }, lfd = -1, cfd = -1;
 	pid_t keeper = getpid(), pid;
-	char **argv, *sig;
+	char **argv, *sig = NULL;
 
-	/* The NICs as the rows say now (links and forwards included), not
-	 * as they were when the keeper read its node. */
-	if (net_nics_get(k->lab, k->node.id, &nv, &nn, e) != 0)
-		return -1;
-	if (net_ports_check(k->node.name, nv, nn, e) != 0) {
-		net_nics_free(nv, nn);
-		return -1;
-	}
-	nics = net_qemu_nics(nv, nn);
-	struct qemu_cfg cfg = {
-		.name = k->node.name, .disk = k->node.overlay, .disk_format = "qcow2",
-		.ram_mb = k->node.ram_mb, .cpus = k->node.cpus, .accel = k->accel.accel,
-		.vnc_display = k->display, .vnc_host = k->vnc_host, .vnc_password = k->vnc_pw != NULL,
-		.qmp_fd = 3, .nics = nics, .nnics = nn,
-	};
-	argv = qemu_argv(&cfg, e);
-	net_qemu_nics_free(nics, nn);
-	sig = net_signature(nv, nn);
-	net_nics_free(nv, nn);
+	/* The NICs as the rows say now, not as they were when the keeper
+	 * read its node; what QEMU gets is recorded, so a change made while
+	 * it runs shows as waiting for a restart. */
+	argv = net_node_argv(k->lab, &k->node, k->accel.accel, k->display, k->vnc_host,
+	    k->vnc_pw != NULL, 3, 1, &sig, e);
 	if (argv == NULL || net_record(k->lab, k->node.id, sig, e) != 0) {
 		free(sig);
 		qemu_argv_free(argv);
@@ -599,6 +582,15 @@ keeper_broadcast_end(struct keeper *k, const struct run_exit *x)
 		kctl_send(&k->ctls[i], line);
 }
 
+/* Only ever our own child, by the pid fork gave us: never 0 or -1,
+ * which would signal a process group. */
+static void
+keeper_signal_qemu(struct keeper *k, int sig)
+{
+	if (k->qemu_pid > 0)
+		kill(k->qemu_pid, sig);
+}
+
 static void
 keeper_kill(struct keeper *k, int user)
 {
@@ -608,7 +600,7 @@ keeper_kill(struct keeper *k, int user)
 		k->facts.user_kill = 1;
 	else
 		k->facts.stop_killed = 1;
-	kill(k->qemu_pid, SIGKILL);
+	keeper_signal_qemu(k, SIGKILL);
 	k->stop = STOP_KILLED;
 	k->deadline = 0;
 }
@@ -636,7 +628,7 @@ keeper_stop(struct keeper *k, int grace_s)
 	k->facts.stop_grace_s = grace_s;
 	if (!k->ready) {
 		/* QMP is not up yet: QEMU handles SIGTERM as a clean quit. */
-		kill(k->qemu_pid, SIGTERM);
+		keeper_signal_qemu(k, SIGTERM);
 		k->stop = STOP_QUIT;
 		k->deadline = mono_ms() + KEEPER_QUIT_WAIT_S * 1000;
 		keeper_step(k, "QEMU is still starting; sent it SIGTERM");
@@ -674,7 +666,7 @@ keeper_deadline(struct keeper *k)
 			snprintf(k->fail_msg, sizeof k->fail_msg,
 			    "QEMU did not become ready within %d s", KEEPER_START_MS / 1000);
 			keeper_step(k, "%s; killing it", k->fail_msg);
-			kill(k->qemu_pid, SIGKILL);
+			keeper_signal_qemu(k, SIGKILL);
 		}
 		break;
 	case STOP_KILLED:
@@ -781,7 +773,7 @@ keeper_qmp_line(struct keeper *k, const char *line, size_t len)
 		klog("QMP error: %s", m.error);
 		if ((m.id == k->caps_id || m.id == k->pw_id) && !k->ready) {
 			snprintf(k->fail_msg, sizeof k->fail_msg, "QMP refused set-up: %.120s", m.error);
-			kill(k->qemu_pid, SIGKILL);
+			keeper_signal_qemu(k, SIGKILL);
 		}
 		break;
 	case QMP_EVENT:
@@ -1142,7 +1134,10 @@ keeper_main(const char *lab_dir, int argc, char **argv)
 		return 1;
 	}
 	klog("keeping node %s (%s)", k.node.name, k.node.id);
-	accel_probe(QEMU_BIN_DEFAULT, &probe);
+	/* Probed afresh on every start; a node set to tcg needs no probe. */
+	memset(&probe, 0, sizeof probe);
+	if (strcmp(k.node.accel, "tcg") != 0)
+		accel_probe(QEMU_BIN_DEFAULT, 0, &probe);
 	if (accel_decide(k.node.accel, &probe, &k.accel, &e) != 0) {
 		struct err e2;
 		if (runrow_finish(k.lab->db, k.node.id, "stopped", "failed", e.msg, &e2) != 0)

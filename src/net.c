@@ -358,6 +358,29 @@ net_nics_get(struct lab *lab, const char *node_id, struct net_nic **out, int *n,
 	return -1;
 }
 
+char **
+net_node_argv(struct lab *lab, const struct node *n, const char *accel, int vnc_display,
+    const char *vnc_host, int vnc_password, int qmp_fd, int check_ports, char **sig,
+    struct err *e)
+{
+	struct net_nic *v;
+	struct qemu_nic *q;
+	char **argv = NULL;
+	int nn;
+
+	if (net_nics_get(lab, n->id, &v, &nn, e) != 0)
+		return NULL;
+	if (!check_ports || net_ports_check(n->name, v, nn, e) == 0) {
+		q = net_qemu_nics(v, nn);
+		argv = qemu_node_argv(n, q, nn, accel, vnc_display, vnc_host, vnc_password, qmp_fd, e);
+		net_qemu_nics_free(q, nn);
+		if (argv != NULL && sig != NULL)
+			*sig = net_signature(v, nn);
+	}
+	net_nics_free(v, nn);
+	return argv;
+}
+
 int
 net_running_get(struct lab *lab, const char *node_id, char **sig, struct err *e)
 {

@@ -87,6 +87,15 @@ int net_port_free(const char *proto, int port);
 int net_nics_get(struct lab *lab, const char *node_id, struct net_nic **out, int *n, struct err *e);
 void net_nics_free(struct net_nic *v, int n);
 
+struct node;
+
+/* qemu_node_argv for node n with its NICs as the rows say now (links and
+ * forwards included). With sig, *sig is their signature (caller frees).
+ * check_ports: first refuse when a port QEMU would bind is taken. */
+char **net_node_argv(struct lab *lab, const struct node *n, const char *accel, int vnc_display,
+    const char *vnc_host, int vnc_password, int qmp_fd, int check_ports, char **sig,
+    struct err *e);
+
 /* The signature its keeper recorded when the node (by id) last started
  * (NULL when none); caller frees. */
 int net_running_get(struct lab *lab, const char *node_id, char **sig, struct err *e);

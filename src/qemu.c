@@ -10,6 +10,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "node.h"
+
 struct argv_buf {
 	char **v;
 	size_t n, cap;
@@ -209,6 +211,19 @@ qemu_argv(const struct qemu_cfg *c, struct err *e)
 	argv_pair(&a, "-sandbox", xstrdup("on,obsolete=deny,elevateprivileges=deny,spawn=deny,"
 	    "resourcecontrol=deny"));
 	return a.v;
+}
+
+char **
+qemu_node_argv(const struct node *n, const struct qemu_nic *nics, int nnics, const char *accel,
+    int vnc_display, const char *vnc_host, int vnc_password, int qmp_fd, struct err *e)
+{
+	struct qemu_cfg cfg = {
+		.name = n->name, .disk = n->overlay, .disk_format = "qcow2", .ram_mb = n->ram_mb,
+		.cpus = n->cpus, .accel = accel, .vnc_display = vnc_display, .vnc_host = vnc_host,
+		.vnc_password = vnc_password, .qmp_fd = qmp_fd, .nics = nics, .nnics = nnics,
+	};
+
+	return qemu_argv(&cfg, e);
 }
 
 void

@@ -62,6 +62,15 @@ struct qemu_cfg {
 char **qemu_argv(const struct qemu_cfg *c, struct err *e);
 void qemu_argv_free(char **argv);
 
+struct node;
+
+/* The argv of a node as its keeper runs it: qemu_argv with the node's
+ * name, overlay and resources, and its NICs as the network rows give them
+ * (net_node_argv in net.h reads those); the same call serves `node cmd`. */
+char **qemu_node_argv(const struct node *n, const struct qemu_nic *nics, int nnics,
+    const char *accel, int vnc_display, const char *vnc_host, int vnc_password, int qmp_fd,
+    struct err *e);
+
 /* An option value with every comma doubled, as QEMU's option syntax
  * requires; caller frees. */
 char *qemu_escape(const char *value);

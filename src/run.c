@@ -172,6 +172,27 @@ run_jobs_free(struct run_job *jobs, int n)
 	free(jobs);
 }
 
+/* Looks the node up for a job; -1 (the job done, failed) when there is
+ * no such node. */
+static int
+run_job_init(struct lab *lab, struct run_job *j, const char *key, struct err *err)
+{
+	struct node nd;
+
+	j->fd = -1;
+	j->err = err;
+	err->msg[0] = '\0';
+	if (node_get(lab, key, &nd, err) != 0) {
+		j->done = 1;
+		j->name = sanitize(key, strlen(key));
+		return -1;
+	}
+	snprintf(j->id, sizeof j->id, "%s", nd.id);
+	j->name = xstrdup(nd.name);
+	node_clear(&nd);
+	return 0;
+}
+
 /* Handles one line from a keeper: "step T", "ready", "failed T", "end S K D". */
 static void
 run_job_line(struct run_job *j, char *line, run_step_cb cb, void *arg)
@@ -336,18 +357,8 @@ run_start_many(struct lab *lab, char *const *keys, int n, const struct run_start
 
 	for (int i = 0; i < n; i++) {
 		struct run_job *j = &jobs[i];
-		struct node nd;
-		j->fd = -1;
-		j->err = &errs[i];
-		errs[i].msg[0] = '\0';
-		if (node_get(lab, keys[i], &nd, j->err) != 0) {
-			j->done = 1;
-			j->name = sanitize(keys[i], strlen(keys[i]));
+		if (run_job_init(lab, j, keys[i], &errs[i]) != 0)
 			continue;
-		}
-		snprintf(j->id, sizeof j->id, "%s", nd.id);
-		j->name = xstrdup(nd.name);
-		node_clear(&nd);
 		if (runstate_live(lab, j->id)) {
 			err_set(j->err, "%s is already running (stop it first, or see: sandlab node ls)", j->name);
 			j->done = 1;
@@ -429,18 +440,8 @@ run_ctl_many(struct lab *lab, char *const *keys, int n, const char *cmd, int64_t
 
 	for (int i = 0; i < n; i++) {
 		struct run_job *j = &jobs[i];
-		struct node nd;
-		j->fd = -1;
-		j->err = &errs[i];
-		errs[i].msg[0] = '\0';
-		if (node_get(lab, keys[i], &nd, j->err) != 0) {
-			j->done = 1;
-			j->name = sanitize(keys[i], strlen(keys[i]));
+		if (run_job_init(lab, j, keys[i], &errs[i]) != 0)
 			continue;
-		}
-		snprintf(j->id, sizeof j->id, "%s", nd.id);
-		j->name = xstrdup(nd.name);
-		node_clear(&nd);
 		if (!runstate_live(lab, j->id)) {
 			if (cb)
 				cb(j->name, "not running", arg);

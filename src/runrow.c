@@ -6,6 +6,7 @@
 
 #include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
 
@@ -141,11 +142,16 @@ runrow_finish(sqlite3 *db, const char *node_id, const char *state, const char *k
 	    "keeper_pid = NULL, qemu_pid = NULL", node_id, t, 3, i, 1, state, ev, e);
 }
 
-/* The last non-empty line of QEMU's stderr, sanitised, or "". */
+/* The last non-empty line of QEMU's stderr, sanitised, without QEMU's
+ * program name; when too long for buf, its middle (usually a path) gives
+ * way to "...", so the reason at its end survives. */
 static void
 last_line(const char *s, char *buf, size_t len)
 {
+	static const char prog[] = "qemu-system-x86_64: ";
 	const char *end, *start;
+	char *clean;
+	size_t n, head;
 
 	buf[0] = '\0';
 	if (s == NULL)
@@ -156,7 +162,25 @@ last_line(const char *s, char *buf, size_t len)
 	start = end;
 	while (start > s && start[-1] != '\n')
 		start--;
-	sanitize_to(start, (size_t)(end - start), buf, len);
+	if ((size_t)(end - start) > sizeof prog - 1 && strncmp(start, prog, sizeof prog - 1) == 0)
+		start += sizeof prog - 1;
+	clean = sanitize(start, (size_t)(end - start));
+	n = strlen(clean);
+	if (n < len)
+		memcpy(buf, clean, n + 1);
+	else {
+		/* Cut at byte boundaries that sanitize left as whole characters
+		 * or escapes: step back over UTF-8 continuation bytes. */
+		size_t tail = (len - 1) * 2 / 3 - 3;
+		head = len - 1 - 3 - tail;
+		while (head > 0 && (clean[head] & 0xc0) == 0x80)
+			head--;
+		size_t from = n - tail;
+		while (from < n && (clean[from] & 0xc0) == 0x80)
+			from++;
+		snprintf(buf, len, "%.*s...%s", (int)head, clean, clean + from);
+	}
+	free(clean);
 }
 
 void

@@ -36,8 +36,11 @@ pid_gone() {
 	[ "$(awk '{print $3}' "/proc/$1/stat" 2>/dev/null)" = Z ]
 }
 
+# node_id NODE: the node's id.
+node_id() { "$SANDLAB" node show "$1" --json | python3 -c 'import json,sys; print(json.load(sys.stdin)["id"])'; }
+
 # log_of NODE: the node's console log path.
-log_of() { echo "$SANDLAB_LAB/logs/$("$SANDLAB" node show "$1" --json | python3 -c 'import json,sys; print(json.load(sys.stdin)["id"])').log"; }
+log_of() { echo "$SANDLAB_LAB/logs/$(node_id "$1").log"; }
 
 _console_pids=()
 # console_open N NODE: `sandlab console NODE` with stdin from fifo $T/cin.N

@@ -40,7 +40,7 @@ expect_fail "console to a node whose keeper died says not running" "not running"
 
 # The next start takes over: stale sockets replaced, the death recorded.
 if "$SANDLAB" node start c1 >/dev/null && state_is c1 running; then ok "a node whose keeper died starts again"; else not_ok "a node whose keeper died starts again"; fi
-id=$("$SANDLAB" node show c1 --json | python3 -c 'import json,sys; print(json.load(sys.stdin)["id"])')
+id=$(node_id c1)
 events() { python3 -c 'import sqlite3,sys; [print(*r) for r in sqlite3.connect(sys.argv[1]).execute("SELECT kind, detail FROM events WHERE node_id = ?", (sys.argv[2],))]' "$SANDLAB_LAB/lab.db" "$id"; }
 if events | grep -q "^crashed .*keeper died"; then
 	ok "the keeper's death is in the event log"
@@ -58,5 +58,20 @@ else
 	not_ok "node kill: killed, recorded" "$out / $("$SANDLAB" node show c1)"
 fi
 if [ -z "$(find "$SANDLAB_LAB/run" -name '*.sock')" ]; then ok "no socket left"; else not_ok "no socket left" "$(find "$SANDLAB_LAB/run" -name '*.sock')"; fi
+
+# QEMU that cannot start: the start fails with QEMU's own words, recorded.
+"$SANDLAB" node create c2 --image tiny --ram 64 >/dev/null
+ov=$("$SANDLAB" node show c2 --json | python3 -c 'import json,sys; print(json.load(sys.stdin)["overlay"])')
+mv "$ov" "$ov.away"
+expect_fail "a QEMU that cannot start: the start fails with its message" "cannot start c2: .*$(basename "$ov")" \
+	"$SANDLAB" node start c2
+if state_is c2 stopped && [ "$(run_get c2 last_exit.kind)" = failed ] && run_get c2 last_exit.detail | grep -q "No such file"; then
+	ok "the failed start is recorded with QEMU's reason"
+else
+	not_ok "the failed start is recorded with QEMU's reason" "$("$SANDLAB" node show c2)"
+fi
+mv "$ov.away" "$ov"
+check "it starts once its disk is back" "$SANDLAB" node start c2
+"$SANDLAB" node kill c2 >/dev/null
 
 run_done

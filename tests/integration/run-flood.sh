@@ -18,7 +18,7 @@ export SANDLAB_LOG_MAX=32k
 
 lab_image flood
 "$SANDLAB" node create f1 --image flood --ram 64 >/dev/null
-id=$("$SANDLAB" node show f1 --json | python3 -c 'import json,sys; print(json.load(sys.stdin)["id"])')
+id=$(node_id f1)
 sock="$SANDLAB_LAB/run/$id/console.sock"
 log="$SANDLAB_LAB/logs/$id.log"
 

@@ -115,6 +115,26 @@ else
 fi
 tmux -L "$sock" kill-server 2>/dev/null || true
 
+# console --follow: the log's end, then what the guest writes next.
+"$SANDLAB" console t1 --follow >"$T/follow.out" 2>&1 &
+fpid=$!
+disown "$fpid"
+at_exit "kill $fpid"
+console_open 4 t1
+wait_for 20 grep -q before-kill "$T/follow.out" || true
+console_send 4 'followed-line\r'
+if wait_for 20 grep -q followed-line "$T/follow.out"; then ok "console --follow tails the log"; else not_ok "console --follow tails the log" "$(cat "$T/follow.out")"; fi
+kill "$fpid" 2>/dev/null || true
+console_close 4
+
+# restart: a new QEMU, running again.
+old_qemu=$(run_get t1 qemu_pid)
+if "$SANDLAB" node restart t1 --grace 0 >/dev/null && state_is t1 running && [ "$(run_get t1 qemu_pid)" != "$old_qemu" ]; then
+	ok "restart gives a running node with a new QEMU"
+else
+	not_ok "restart gives a running node with a new QEMU" "$("$SANDLAB" node show t1)"
+fi
+
 # VNC: an address, and something listens there.
 addr=$("$SANDLAB" vnc t1)
 port=${addr##*:}

@@ -89,6 +89,28 @@ reasons(void **state)
 	assert_string_equal(why, "KVM is usable");
 }
 
+/* A start asks QEMU only after the kernel's checks pass; "not asked"
+ * must decide like "does not list kvm". */
+static void
+qemu_not_asked(void **state)
+{
+	for (int bits = 0; bits < 8; bits++) {
+		struct accel_probe p;
+		struct accel_choice c;
+		struct err e;
+		char why[160];
+
+		probe_from_bits(bits, &p);
+		p.qemu_kvm = -1;
+		assert_int_equal(accel_kvm_usable(&p), 0);
+		assert_int_equal(accel_decide("auto", &p, &c, &e), 0);
+		assert_string_equal(c.accel, "tcg");
+		assert_int_equal(accel_decide("kvm", &p, &c, &e), -1);
+		accel_probe_why(&p, why, sizeof why);
+		assert_string_not_equal(why, "KVM is usable");
+	}
+}
+
 static void
 bad_setting(void **state)
 {
@@ -148,6 +170,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(every_combination),
 		cmocka_unit_test(reasons),
+		cmocka_unit_test(qemu_not_asked),
 		cmocka_unit_test(bad_setting),
 		cmocka_unit_test(retry_with_tcg),
 		cmocka_unit_test(parse_help),
