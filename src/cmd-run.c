@@ -108,7 +108,7 @@ cmd_run_many(struct cli *c, int argc, char **argv, int start)
 	int all = 0, npos, n, grace = RUN_GRACE_DEFAULT, failed, rc;
 	struct cli_opt opts[] = { { "--all", NULL, &all },
 	    { start ? "--vnc-host" : "--grace", &val, NULL }, { 0 } };
-	struct run_start_opts o = { .vnc_host = start ? val : NULL };
+	struct run_start_opts o = { 0 };
 	char *pos[CMD_RUN_MAX_NODES], **keys;
 	struct lab *lab;
 	struct err *errs;
@@ -128,6 +128,7 @@ cmd_run_many(struct cli *c, int argc, char **argv, int start)
 	if (n == 0 && all && !c->json)
 		printf("%s\n", start ? "every node is already running" : "no node is running");
 	errs = xcalloc((size_t)n + 1, sizeof *errs);
+	o.vnc_host = start ? val : NULL;
 	if (start)
 		failed = run_start_many(lab, keys, n, &o, cmd_run_step, &c->json, errs);
 	else

@@ -109,6 +109,7 @@ struct keeper {
 	struct kctl  *ctls;
 	size_t        nctls;
 	int           done;
+	int           locked;       /* the lock is ours: so are the sockets */
 };
 
 static void keeper_finish(struct keeper *k, int wait_status);
@@ -433,7 +434,8 @@ keeper_close_qemu_fds(struct keeper *k)
 	qmp_reader_free(&k->qmp_in);
 	bufq_free(&k->qmp_out);
 	bufq_free(&k->to_guest);
-	unlink(k->qmp_path);
+	if (k->locked)
+		unlink(k->qmp_path);
 }
 
 static void
@@ -988,8 +990,10 @@ keeper_lock(struct keeper *k, struct err *e)
 	/* Readers (runstate_live) hold a shared lock for an instant; only a
 	 * keeper holds it for long. */
 	for (int i = 0; i < KEEPER_LOCK_TRIES; i++) {
-		if (flock(k->lock_fd, LOCK_EX | LOCK_NB) == 0)
+		if (flock(k->lock_fd, LOCK_EX | LOCK_NB) == 0) {
+			k->locked = 1;
 			return 0;
+		}
 		if (errno != EWOULDBLOCK)
 			return err_sys(e, "cannot lock %s", k->lock_path);
 		usleep(10000);
@@ -1053,12 +1057,13 @@ keeper_teardown(struct keeper *k)
 	}
 	free(k->ctls);
 	free(k->clients);
-	if (k->con_path)
+	/* A keeper that did not get the lock must not touch the sockets of
+	 * the one that has it. */
+	if (k->locked) {
 		unlink(k->con_path);
-	if (k->ctl_path)
 		unlink(k->ctl_path);
-	if (k->qmp_path)
 		unlink(k->qmp_path);
+	}
 	keeper_close_qemu_fds(k);
 	if (k->con_fd >= 0)
 		close(k->con_fd);

@@ -115,6 +115,47 @@ else
 fi
 tmux -L "$sock" kill-server 2>/dev/null || true
 
+# SIGTERM to an attached console: the terminal comes back too.
+rm -f "$T/stty.before" "$T/stty.after" "$T/pane.done"
+tmux -L "$sock" -f /dev/null new-session -d -x 80 -y 24 "bash $T/pane.sh"
+pane=$(tmux -L "$sock" display -p '#{pane_pid}')
+if wait_for 20 sh -c "tmux -L $sock capture-pane -p | grep -q before-kill" && cpid=$(pgrep -P "$pane") && kill -TERM "$cpid" &&
+    wait_for 20 test -f "$T/stty.after" && cmp -s "$T/stty.before" "$T/stty.after" && state_is t1 running; then
+	ok "SIGTERM to an attached console restores the terminal"
+else
+	not_ok "SIGTERM to an attached console restores the terminal" "$(tmux -L "$sock" capture-pane -p | tail -3)"
+fi
+tmux -L "$sock" kill-server 2>/dev/null || true
+
+# Two starts of one node at once: one runs it, the other is told so, and
+# the loser leaves the winner's sockets alone.
+"$SANDLAB" node create d1 --image tiny --ram 32 --nics 0 >/dev/null
+"$SANDLAB" node start d1 >"$T/s1" 2>&1 &
+a=$!
+"$SANDLAB" node start d1 >"$T/s2" 2>&1 &
+b=$!
+ra=0; rb=0
+wait "$a" || ra=$?
+wait "$b" || rb=$?
+console_open 5 d1
+if [ $((ra == 0)) -ne $((rb == 0)) ] && cat "$T/s1" "$T/s2" | grep -q "already running" &&
+    wait_for 20 out_has 5 "tiny login: "; then
+	ok "two starts at once: one runs the node, the other says it is already running"
+else
+	not_ok "two starts at once: one runs the node, the other says it is already running" "$ra $rb $(cat "$T/s1" "$T/s2")"
+fi
+console_close 5
+# A second keeper started by hand gives up on the lock and touches nothing.
+rc=0
+"$SANDLAB" __keeper "$(node_id d1)" 2>"$T/k2.err" || rc=$?
+if [ "$rc" -ne 0 ] && grep -q "already running" "$T/k2.err" && [ -S "$SANDLAB_LAB/run/$(node_id d1)/console.sock" ] &&
+    [ -S "$SANDLAB_LAB/run/$(node_id d1)/ctl.sock" ] && state_is d1 running; then
+	ok "a second keeper refuses the held lock and leaves the sockets alone"
+else
+	not_ok "a second keeper refuses the held lock and leaves the sockets alone" "rc=$rc $(cat "$T/k2.err")"
+fi
+"$SANDLAB" node stop d1 --grace 0 >/dev/null
+
 # console --follow: the log's end, then what the guest writes next.
 "$SANDLAB" console t1 --follow >"$T/follow.out" 2>&1 &
 fpid=$!
