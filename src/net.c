@@ -432,6 +432,32 @@ net_record(struct lab *lab, const char *node_id, const char *sig, struct err *e)
 	return 0;
 }
 
+int
+net_nics_unused_from(struct lab *lab, const char *node_id, const char *name, int from_idx,
+    struct err *e)
+{
+	struct net_nic *v;
+	char f[32];
+	int n, rc = 0;
+
+	if (net_nics_get(lab, node_id, &v, &n, e) != 0)
+		return -1;
+	for (int i = 0; i < n && rc == 0; i++) {
+		if (v[i].idx < from_idx)
+			continue;
+		if (v[i].link_id[0])
+			rc = err_set(e, "%s:eth%d is linked to %s:eth%d; remove the link first "
+			    "(sandlab link rm %s:eth%d)", name, v[i].idx, v[i].peer_name, v[i].peer_idx,
+			    name, v[i].idx);
+		else if (v[i].nfwds > 0)
+			rc = err_set(e, "%s:eth%d forwards %s; remove its forwards first (sandlab nic "
+			    "unforward %s:eth%d %s)", name, v[i].idx, net_fwd_format(&v[i].fwds[0], f, sizeof f),
+			    name, v[i].idx, f);
+	}
+	net_nics_free(v, n);
+	return rc;
+}
+
 void
 net_note_add(struct lab *lab, struct net_note *note, const char *node_id, const char *name)
 {

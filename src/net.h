@@ -131,6 +131,12 @@ int net_mac_new(struct lab *lab, char out[18], struct err *e);
 int net_forward_insert(struct lab *lab, const char *node_id, int idx, const struct net_fwd *f,
     struct err *e);
 
+/* Refuses, naming the first, when a NIC of the node (by id) from index
+ * from_idx up has a link or a forward: lowering a node's NIC count must
+ * not drop them unseen. */
+int net_nics_unused_from(struct lab *lab, const char *node_id, const char *name, int from_idx,
+    struct err *e);
+
 /* Adds node (id) and its name to note when it is running. */
 void net_note_add(struct lab *lab, struct net_note *note, const char *node_id, const char *name);
 

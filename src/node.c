@@ -16,6 +16,7 @@
 #include "db.h"
 #include "image.h"
 #include "name.h"
+#include "net.h"
 #include "overlay.h"
 #include "pending.h"
 #include "runstate.h"
@@ -451,7 +452,8 @@ node_set(struct lab *lab, const char *key, const struct node_changes *c, struct 
 	if (c->accel && node_update(lab, "UPDATE nodes SET accel = ? WHERE id = ?", n.id, c->accel, 0, e) != 0)
 		goto fail_node;
 	if (c->nics >= 0 && c->nics < n.nnics &&
-	    node_update(lab, "DELETE FROM nics WHERE idx >= ? AND node_id = ?", n.id, NULL, c->nics, e) != 0)
+	    (net_nics_unused_from(lab, n.id, n.name, c->nics, e) != 0 ||
+	    node_update(lab, "DELETE FROM nics WHERE idx >= ? AND node_id = ?", n.id, NULL, c->nics, e) != 0))
 		goto fail_node;
 	if (c->nics > n.nnics && node_add_nics(lab, n.id, n.nnics, c->nics, e) != 0)
 		goto fail_node;

@@ -87,6 +87,8 @@ if [ "$(nic_mac c 0)" = 52:54:00:ab:cd:ef ]; then ok "the MAC is kept in lowerca
 out=$("$SANDLAB" nic set b:eth1 --model e1000)
 if printf '%s' "$out" | grep -q "virtio drivers only"; then ok "nic set --model e1000 says the linux guest has virtio only"; else not_ok "e1000 note" "$out"; fi
 
+refused "node set --nics: not below a linked NIC" "a:eth1 is linked to b:eth0; remove the link first" "$SANDLAB" node set a --nics 1
+
 # ---- forwards ----
 check "nic forward" "$SANDLAB" nic forward c:eth0 tcp:2222:22
 if "$SANDLAB" node cmd c 2>/dev/null | grep -q -- "-netdev user,id=net0,hostfwd=tcp:127.0.0.1:2222-:22"; then ok "node cmd: user-mode NAT forwards from 127.0.0.1 only"; else not_ok "hostfwd" "$("$SANDLAB" node cmd c 2>&1)"; fi
@@ -100,6 +102,8 @@ refused "nic unforward: no such forward" "forwards no tcp host port 2299" "$SAND
 check "nic forward udp" "$SANDLAB" nic forward c:eth0 udp:5353:53
 check "nic unforward" "$SANDLAB" nic unforward c:eth0 udp:5353
 if [ "$(sqlite3 "$DB" "SELECT count(*) FROM forwards")" = 1 ]; then ok "one forward left"; else not_ok "forwards" "$(sqlite3 "$DB" 'SELECT * FROM forwards')"; fi
+
+refused "node set --nics: not below a NIC with forwards" "c:eth0 forwards tcp:2222:22; remove its forwards first" "$SANDLAB" node set c --nics 0
 
 # ---- lab files ----
 check "lab export" "$SANDLAB" lab export "$T/one.lab"
