@@ -20,7 +20,8 @@ endif
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 ALL_CFLAGS := -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -Wshadow -Wno-unused-parameter \
-	-Isrc -Iui $(PKG_CFLAGS) $(CFLAGS) $(SANFLAGS) -MMD -MP
+	-Isrc -Iui $(PKG_CFLAGS) $(CFLAGS) $(SANFLAGS) -MMD -MP \
+	-DSANDLAB_DATADIR='"$(PREFIX)/share/sandlab"'
 ALL_LDFLAGS := $(SANFLAGS) $(LDFLAGS)
 
 CORE_SRC := $(filter-out src/main.c,$(wildcard src/*.c))
@@ -53,7 +54,17 @@ $(B)/sandlab: $(MAIN_OBJ) $(UI_OBJ) $(B)/libsandlab.a
 $(B)/tests/%: tests/unit/%.c $(B)/libsandlab.a
 	@mkdir -p $(dir $@)
 	@$(if $(V),,echo "  TEST    $@")
-	$(Q)$(CC) $(ALL_CFLAGS) -o $@ $< $(B)/libsandlab.a $(PKG_LIBS) -lcmocka $(ALL_LDFLAGS)
+	$(Q)$(CC) $(ALL_CFLAGS) -o $@ $< $(UI_TEST_LIB) $(B)/libsandlab.a $(PKG_LIBS) -lcmocka $(ALL_LDFLAGS)
+
+# Unit tests of ui/ code (tests/unit/test_vt*.c, test_ui_*.c) also link the
+# ui objects. They come from an archive, so a test pulls in only the
+# objects it uses and never the dashboard's entry points.
+$(B)/libsandlab-ui.a: $(UI_OBJ)
+	@rm -f $@
+	$(Q)ar rcs $@ $^
+UI_TESTS := $(filter $(B)/tests/test_vt% $(B)/tests/test_ui_%,$(UNIT_BIN))
+$(UI_TESTS): $(B)/libsandlab-ui.a
+$(UI_TESTS): UI_TEST_LIB := $(B)/libsandlab-ui.a
 
 tests-build: $(B)/sandlab $(UNIT_BIN)
 

@@ -225,8 +225,9 @@ cli_start(struct cli *c, int argc, char **argv, const struct cli_opt *opts,
 static void
 cli_print_help(FILE *f)
 {
-	fprintf(f, "usage: sandlab [--lab DIR] [COMMAND ...]\n\n"
-	    "With no command, sandlab opens the dashboard.\n"
+	fprintf(f, "usage: sandlab [--lab DIR] [--theme NAME] [COMMAND ...]\n\n"
+	    "With no command, sandlab opens the dashboard (--theme: default, light,\n"
+	    "high-contrast, monochrome, or any file in a themes folder).\n"
 	    "The lab is --lab DIR, else $SANDLAB_LAB, else $XDG_DATA_HOME/sandlab.\n"
 	    "Every command takes --json.\n\ncommands:\n");
 	for (size_t i = 0; i < sizeof cmd_table / sizeof cmd_table[0]; i++)
@@ -242,9 +243,10 @@ cmd_help(struct cli *c, int argc, char **argv)
 }
 
 int
-cli_main(int argc, char **argv, const char **dashboard_lab)
+cli_main(int argc, char **argv, struct cli_dashboard *dash)
 {
 	struct cli c = { 0 };
+	const char *theme = NULL;
 	char **rest = xcalloc((size_t)argc + 1, sizeof *rest);
 	int n = 0, rc;
 
@@ -256,6 +258,10 @@ cli_main(int argc, char **argv, const char **dashboard_lab)
 			c.lab_dir = argv[++i];
 		else if (strncmp(argv[i], "--lab=", 6) == 0)
 			c.lab_dir = argv[i] + 6;
+		else if (strcmp(argv[i], "--theme") == 0 && i + 1 < argc)
+			theme = argv[++i];
+		else if (strncmp(argv[i], "--theme=", 8) == 0)
+			theme = argv[i] + 8;
 		else if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
 			free(rest);
 			cli_print_help(stdout);
@@ -273,7 +279,8 @@ cli_main(int argc, char **argv, const char **dashboard_lab)
 			rc = t->fn(&c, n - 2, rest + 2);
 	}
 	if (n == 0) {
-		*dashboard_lab = c.lab_dir;
+		dash->lab_dir = c.lab_dir;
+		dash->theme = theme;
 		rc = -1;
 	} else if (rc < 0) {
 		char *a = cli_shown(rest[0]), *b = cli_shown(n > 1 ? rest[1] : "");

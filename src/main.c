@@ -4,6 +4,7 @@
  */
 #include <locale.h>
 #include <signal.h>
+#include <string.h>
 
 #include "cli.h"
 #include "ui.h"
@@ -11,13 +12,21 @@
 int
 main(int argc, char **argv)
 {
-	const char *lab_dir = NULL;
+	struct cli_dashboard dash = { 0 };
+	struct ui_opts o = { 0 };
 	int rc;
 
 	setlocale(LC_ALL, "");
 	signal(SIGPIPE, SIG_IGN);
-	rc = cli_main(argc, argv, &lab_dir);
+	/* The dashboard's key table as Markdown, for the README. */
+	if (argc == 2 && strcmp(argv[1], "__keys") == 0) {
+		ui_keys_markdown();
+		return 0;
+	}
+	rc = cli_main(argc, argv, &dash);
 	if (rc >= 0)
 		return rc;
-	return ui_main(lab_dir);
+	o.lab_dir = dash.lab_dir;
+	o.theme = dash.theme;
+	return ui_main(&o);
 }

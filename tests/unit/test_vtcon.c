@@ -1,0 +1,586 @@
+/* The console's terminal model (ui/vtcon.c, ui/scrollback.c) and key
+ * encoding (ui/vtcon-key.c): guest bytes in, cells, scrollback, damage,
+ * title and cursor out; keys in, the bytes a guest's mode requires out. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "sanitize.h"
+#include "vtcon-key.h"
+#include "vtcon.h"
+
+/* Bytes the terminal sent to the "guest". */
+static char sent[4096];
+static size_t nsent;
+
+static void
+capture(const char *bytes, size_t len, void *arg)
+{
+	(void)arg;
+	assert_true(nsent + len < sizeof sent);
+	memcpy(sent + nsent, bytes, len);
+	nsent += len;
+}
+
+static struct vtcon *
+console(int rows, int cols, int sb)
+{
+	struct vtcon *vc = vtcon_new(rows, cols, sb);
+
+	vtcon_set_output(vc, capture, NULL);
+	nsent = 0;
+	return vc;
+}
+
+static void
+feed(struct vtcon *vc, const char *s)
+{
+	vtcon_feed(vc, s, strlen(s));
+}
+
+/* Text of a line, for assertions. */
+static const char *
+text(struct vtcon *vc, int line)
+{
+	static char buf[1024];
+
+	if (vtcon_line_text(vc, line, buf, sizeof buf) < 0)
+		return "<none>";
+	return buf;
+}
+
+static const struct vtcon_cell *
+cell(struct vtcon *vc, int row, int col)
+{
+	static struct vtcon_cell cells[256];
+
+	assert_int_equal(vtcon_line(vc, row, cells, 256), 0);
+	return &cells[col];
+}
+
+/* --- keys --- */
+
+static TermKeyKey
+key_unicode(long cp, int mods)
+{
+	TermKeyKey k = { .type = TERMKEY_TYPE_UNICODE, .code.codepoint = cp, .modifiers = mods };
+
+	return k;
+}
+
+static TermKeyKey
+key_sym(TermKeySym sym, int mods)
+{
+	TermKeyKey k = { .type = TERMKEY_TYPE_KEYSYM, .code.sym = sym, .modifiers = mods };
+
+	return k;
+}
+
+static TermKeyKey
+key_fn(int n)
+{
+	TermKeyKey k = { .type = TERMKEY_TYPE_FUNCTION, .code.number = n };
+
+	return k;
+}
+
+/* Sends key and checks the exact bytes that left. */
+static void
+expect_key(struct vtcon *vc, TermKeyKey key, const char *want, size_t wantlen)
+{
+	nsent = 0;
+	assert_true(vtcon_key(vc, &key));
+	assert_int_equal(nsent, wantlen);
+	assert_memory_equal(sent, want, wantlen);
+}
+#define EXPECT_KEY(vc, key, lit) expect_key(vc, key, lit, sizeof(lit) - 1)
+
+static void
+keys_cursor_modes(void **state)
+{
+	struct vtcon *vc = console(24, 80, 0);
+
+	EXPECT_KEY(vc, key_sym(TERMKEY_SYM_UP, 0), "\x1b[A");
+	feed(vc, "\x1b[?1h"); /* DECCKM: application cursor keys */
+	EXPECT_KEY(vc, key_sym(TERMKEY_SYM_UP, 0), "\x1bOA");
+	/* with a modifier the CSI form is used in either mode */
+	EXPECT_KEY(vc, key_sym(TERMKEY_SYM_LEFT, TERMKEY_KEYMOD_CTRL), "\x1b[1;5D");
+	feed(vc, "\x1b[?1l");
+	EXPECT_KEY(vc, key_sym(TERMKEY_SYM_LEFT, TERMKEY_KEYMOD_CTRL), "\x1b[1;5D");
+	EXPECT_KEY(vc, key_sym(TERMKEY_SYM_DOWN, 0), "\x1b[B");
+	vtcon_free(vc);
+}
+
+static void
+keys_letters_and_controls(void **state)
+{
+	struct vtcon *vc = console(24, 80, 0);
+
+	EXPECT_KEY(vc, key_unicode('x', TERMKEY_KEYMOD_ALT), "\x1bx");
+	EXPECT_KEY(vc, key_unicode('c', TERMKEY_KEYMOD_CTRL), "\x03");
+	EXPECT_KEY(vc, key_unicode('z', TERMKEY_KEYMOD_CTRL), "\x1a");
+	EXPECT_KEY(vc, key_unicode('s', TERMKEY_KEYMOD_CTRL), "\x13");
+	EXPECT_KEY(vc, key_unicode(']', TERMKEY_KEYMOD_CTRL), "\x1d");
+	EXPECT_KEY(vc, key_unicode(0xe9, 0), "\xc3\xa9");
+	/* libvterm alone would send ESC and one byte 0xE9 */
+	EXPECT_KEY(vc, key_unicode(0xe9, TERMKEY_KEYMOD_ALT), "\x1b\xc3\xa9");
+	EXPECT_KEY(vc, key_unicode(0x6f22, 0), "\xe6\xbc\xa2");
+	EXPECT_KEY(vc, key_unicode('A', TERMKEY_KEYMOD_SHIFT), "A");
+	EXPECT_KEY(vc, key_sym(TERMKEY_SYM_SPACE, 0), " ");
+	vtcon_free(vc);
+}
+
+static void
+keys_special(void **state)
+{
+	struct vtcon *vc = console(24, 80, 0);
+
+	EXPECT_KEY(vc, key_fn(1), "\x1bOP");
+	EXPECT_KEY(vc, key_fn(5), "\x1b[15~");
+	EXPECT_KEY(vc, key_fn(12), "\x1b[24~");
+	EXPECT_KEY(vc, key_sym(TERMKEY_SYM_ENTER, 0), "\r");
+	EXPECT_KEY(vc, key_sym(TERMKEY_SYM_BACKSPACE, 0), "\x7f");
+	EXPECT_KEY(vc, key_sym(TERMKEY_SYM_DEL, 0), "\x7f");
+	EXPECT_KEY(vc, key_sym(TERMKEY_SYM_TAB, 0), "\t");
+	EXPECT_KEY(vc, key_sym(TERMKEY_SYM_TAB, TERMKEY_KEYMOD_SHIFT), "\x1b[Z");
+	EXPECT_KEY(vc, key_sym(TERMKEY_SYM_ESCAPE, 0), "\x1b");
+	EXPECT_KEY(vc, key_sym(TERMKEY_SYM_DELETE, 0), "\x1b[3~");
+	EXPECT_KEY(vc, key_sym(TERMKEY_SYM_PAGEUP, 0), "\x1b[5~");
+	EXPECT_KEY(vc, key_sym(TERMKEY_SYM_KP5, 0), "5");
+	feed(vc, "\x1b="); /* DECKPAM: application keypad */
+	EXPECT_KEY(vc, key_sym(TERMKEY_SYM_KP5, 0), "\x1bOu");
+	feed(vc, "\x1b[20h"); /* LNM: Enter sends CR LF */
+	EXPECT_KEY(vc, key_sym(TERMKEY_SYM_ENTER, 0), "\r\n");
+	vtcon_free(vc);
+}
+
+static void
+keys_not_for_the_guest(void **state)
+{
+	struct vtcon *vc = console(24, 80, 0);
+	TermKeyKey mouse = { .type = TERMKEY_TYPE_MOUSE };
+	TermKeyKey f13 = key_fn(13), help = key_sym(TERMKEY_SYM_HELP, 0);
+	TermKeyKey bad = key_unicode(0xd800, 0);
+
+	nsent = 0;
+	assert_false(vtcon_key(vc, &mouse));
+	assert_false(vtcon_key(vc, &f13));
+	assert_false(vtcon_key(vc, &help));
+	assert_false(vtcon_key(vc, &bad));
+	assert_int_equal(nsent, 0);
+	vtcon_free(vc);
+}
+
+static void
+paste_modes(void **state)
+{
+	struct vtcon *vc = console(24, 80, 0);
+	static const char hostile[] = "ok\x1b[201~\x1b]2;x\x07\x9b" "1\r\nz\x7f\x03\tend";
+
+	nsent = 0;
+	vtcon_paste(vc, "ls -l\nwc\r\n", 10);
+	assert_int_equal(nsent, 9);
+	assert_memory_equal(sent, "ls -l\rwc\r", 9);
+	feed(vc, "\x1b[?2004h");
+	nsent = 0;
+	vtcon_paste(vc, "a\nb", 3);
+	assert_int_equal(nsent, 15);
+	assert_memory_equal(sent, "\x1b[200~a\rb\x1b[201~", 15);
+	/* controls inside a paste cannot close the bracket early */
+	nsent = 0;
+	vtcon_paste(vc, hostile, sizeof hostile - 1);
+	sent[nsent] = '\0';
+	assert_string_equal(sent, "\x1b[200~ok[201~]2;x1\rz\tend\x1b[201~");
+	feed(vc, "\x1b[?2004l");
+	nsent = 0;
+	vtcon_paste(vc, "\xc3\xa9", 2);
+	assert_int_equal(nsent, 2);
+	assert_memory_equal(sent, "\xc3\xa9", 2);
+	vtcon_free(vc);
+}
+
+/* --- the screen model --- */
+
+static void
+model_text_and_colours(void **state)
+{
+	struct vtcon *vc = console(5, 40, 100);
+	const struct vtcon_cell *c;
+
+	feed(vc, "\x1b[31mred\x1b[0m \x1b[38;5;123mX\x1b[48;2;1;2;3mY\x1b[m");
+	feed(vc, "\r\n\x1b[1;4;3;7mB\x1b[22;24;23;27mn");
+	assert_string_equal(text(vc, 0), "red XY");
+	c = cell(vc, 0, 0);
+	assert_true(VTERM_COLOR_IS_INDEXED(&c->pen.fg));
+	assert_int_equal(c->pen.fg.indexed.idx, 1);
+	assert_true(VTERM_COLOR_IS_DEFAULT_BG(&c->pen.bg));
+	assert_true(VTERM_COLOR_IS_DEFAULT_FG(&cell(vc, 0, 3)->pen.fg));
+	c = cell(vc, 0, 4);
+	assert_true(VTERM_COLOR_IS_INDEXED(&c->pen.fg));
+	assert_int_equal(c->pen.fg.indexed.idx, 123);
+	c = cell(vc, 0, 5);
+	assert_true(VTERM_COLOR_IS_RGB(&c->pen.bg) && !VTERM_COLOR_IS_DEFAULT_BG(&c->pen.bg));
+	assert_int_equal(c->pen.bg.rgb.red, 1);
+	assert_int_equal(c->pen.bg.rgb.green, 2);
+	assert_int_equal(c->pen.bg.rgb.blue, 3);
+	c = cell(vc, 1, 0);
+	assert_int_equal(c->pen.attrs & (VTCON_A_BOLD | VTCON_A_UNDERLINE | VTCON_A_ITALIC | VTCON_A_REVERSE),
+	    VTCON_A_BOLD | VTCON_A_UNDERLINE | VTCON_A_ITALIC | VTCON_A_REVERSE);
+	assert_int_equal(cell(vc, 1, 1)->pen.attrs, 0);
+	vtcon_free(vc);
+}
+
+static void
+model_cursor_motion(void **state)
+{
+	struct vtcon *vc = console(5, 20, 0);
+	int row, col;
+
+	feed(vc, "hello\x1b[1;3HXY");
+	assert_string_equal(text(vc, 0), "heXYo");
+	assert_true(vtcon_cursor(vc, &row, &col));
+	assert_int_equal(row, 0);
+	assert_int_equal(col, 4);
+	feed(vc, "\x1b[3;10Hmid\x1b[2A\x1b[3Dup\x1b[?25l");
+	assert_string_equal(text(vc, 2), "         mid");
+	assert_string_equal(text(vc, 0), "heXYo    up");
+	assert_false(vtcon_cursor(vc, &row, &col));
+	/* erase to end of line, insert and delete characters */
+	feed(vc, "\x1b[1;3H\x1b[K");
+	assert_string_equal(text(vc, 0), "he");
+	feed(vc, "\rabcdef\r\x1b[2@");
+	assert_string_equal(text(vc, 0), "  abcdef");
+	feed(vc, "\x1b[3P");
+	assert_string_equal(text(vc, 0), "bcdef");
+	vtcon_free(vc);
+}
+
+static void
+model_wide_and_combining(void **state)
+{
+	struct vtcon *vc = console(3, 10, 10);
+	const struct vtcon_cell *c;
+
+	feed(vc, "\xe6\xbc\xa2x e\xcc\x81");
+	assert_string_equal(text(vc, 0), "\xe6\xbc\xa2x e\xcc\x81");
+	c = cell(vc, 0, 0);
+	assert_int_equal(c->ch[0], 0x6f22);
+	assert_true(c->pen.attrs & VTCON_A_WIDE);
+	assert_int_equal(cell(vc, 0, 1)->ch[0], VTCON_WIDE_TAIL);
+	assert_int_equal(cell(vc, 0, 2)->ch[0], 'x');
+	c = cell(vc, 0, 4);
+	assert_int_equal(c->ch[0], 'e');
+	assert_int_equal(c->ch[1], 0x301);
+	/* writing over the right half removes the whole character */
+	feed(vc, "\x1b[1;2Ha");
+	assert_string_equal(text(vc, 0), " ax e\xcc\x81");
+	assert_false(cell(vc, 0, 0)->pen.attrs & VTCON_A_WIDE);
+	/* a wide character at the last column wraps to the next line */
+	feed(vc, "\x1b[2;10H\xe6\xbc\xa2");
+	assert_string_equal(text(vc, 1), "");
+	assert_string_equal(text(vc, 2), "\xe6\xbc\xa2");
+	vtcon_free(vc);
+}
+
+static void
+model_scrolling_and_scrollback(void **state)
+{
+	struct vtcon *vc = console(24, 80, 1000);
+	char line[32];
+	struct vtcon *small;
+
+	for (int i = 0; i < 100; i++) {
+		snprintf(line, sizeof line, "line %d\r\n", i);
+		feed(vc, line);
+	}
+	assert_int_equal(vtcon_sb_lines(vc), 77);
+	assert_string_equal(text(vc, 0), "line 77");
+	assert_string_equal(text(vc, 22), "line 99");
+	assert_string_equal(text(vc, 23), "");
+	assert_string_equal(text(vc, -1), "line 76");
+	assert_string_equal(text(vc, -77), "line 0");
+	assert_string_equal(text(vc, -78), "<none>");
+	assert_string_equal(text(vc, 24), "<none>");
+
+	/* a scroll region scrolls inside itself and keeps no history */
+	feed(vc, "\x1b[2;4r\x1b[4;1H\n\n");
+	assert_int_equal(vtcon_sb_lines(vc), 77);
+	assert_string_equal(text(vc, 0), "line 77");
+	assert_string_equal(text(vc, 1), "line 80");
+	assert_string_equal(text(vc, 2), "");
+	feed(vc, "\x1b[r");
+	vtcon_free(vc);
+
+	/* the ring keeps the newest lines */
+	small = console(5, 20, 10);
+	for (int i = 0; i < 100; i++) {
+		snprintf(line, sizeof line, "%d\r\n", i);
+		feed(small, line);
+	}
+	assert_int_equal(vtcon_sb_lines(small), 10);
+	assert_string_equal(text(small, -1), "95");
+	assert_string_equal(text(small, -10), "86");
+	vtcon_free(small);
+}
+
+static void
+model_scrollback_keeps_cells(void **state)
+{
+	struct vtcon *vc = console(2, 12, 10);
+	struct vtcon_cell before[12], after[12];
+
+	feed(vc, "\x1b[1;31;48;5;200mA\x1b[0;4mb\xe6\xbc\xa2\x1b[38;2;9;8;7me\xcc\x81\x1b[m z\x1b[44m  \x1b[m");
+	assert_int_equal(vtcon_line(vc, 0, before, 12), 0);
+	feed(vc, "\r\n\r\n");
+	assert_int_equal(vtcon_sb_lines(vc), 1);
+	assert_int_equal(vtcon_line(vc, -1, after, 12), 0);
+	/* the coloured trailing blanks are kept; the default ones need not be */
+	for (int c = 0; c < 10; c++) {
+		assert_memory_equal(before[c].ch, after[c].ch, sizeof before[c].ch);
+		assert_memory_equal(&before[c].pen.fg, &after[c].pen.fg, sizeof(VTermColor));
+		assert_memory_equal(&before[c].pen.bg, &after[c].pen.bg, sizeof(VTermColor));
+		assert_int_equal(before[c].pen.attrs & ~(unsigned)VTCON_A_PROTECTED, after[c].pen.attrs);
+	}
+	vtcon_free(vc);
+}
+
+static void
+model_damage(void **state)
+{
+	struct vtcon *vc = console(5, 20, 10);
+	struct vtcon_cell scratch[20];
+
+	assert_true(vtcon_is_dirty(vc)); /* a new console draws everything */
+	vtcon_mark_clean(vc);
+	assert_false(vtcon_is_dirty(vc));
+	feed(vc, "\x1b[3;1Hx");
+	assert_true(vtcon_is_dirty(vc));
+	for (int r = 0; r < 5; r++)
+		assert_int_equal(vtcon_view_dirty(vc, r), r == 2);
+	vtcon_mark_clean(vc);
+	feed(vc, "\x1b[5;5H"); /* the cursor alone */
+	assert_true(vtcon_is_dirty(vc));
+	for (int r = 0; r < 5; r++)
+		assert_false(vtcon_view_dirty(vc, r));
+	vtcon_mark_clean(vc);
+	feed(vc, "\n"); /* scrolls: every row moved */
+	for (int r = 0; r < 5; r++)
+		assert_true(vtcon_view_dirty(vc, r));
+	vtcon_mark_clean(vc);
+	/* scrolling the view back repaints it and shows history */
+	assert_int_equal(vtcon_scroll(vc, 3), 1);
+	assert_true(vtcon_view_dirty(vc, 4));
+	assert_int_equal(vtcon_view_row(vc, 0, scratch)[0].ch[0], 0);
+	assert_int_equal(vtcon_view_row(vc, 2, scratch)[0].ch[0], 'x');
+	vtcon_mark_clean(vc);
+	assert_false(vtcon_is_dirty(vc));
+	vtcon_free(vc);
+}
+
+static void
+model_view_follows_history(void **state)
+{
+	struct vtcon *vc = console(3, 10, 5);
+	struct vtcon_cell scratch[10];
+	char line[16];
+
+	for (int i = 0; i < 6; i++) {
+		snprintf(line, sizeof line, "\r\n%d", i);
+		feed(vc, line);
+	}
+	/* screen: 3 4 5; history: "" 0 1 2 */
+	assert_string_equal(text(vc, 0), "3");
+	assert_int_equal(vtcon_scroll(vc, 2), 2);
+	assert_int_equal(vtcon_view_row(vc, 0, scratch)[0].ch[0], '1');
+	feed(vc, "\r\n6");
+	/* the view stays on the same lines while output arrives */
+	assert_int_equal(vtcon_scroll_offset(vc), 3);
+	assert_int_equal(vtcon_view_row(vc, 0, scratch)[0].ch[0], '1');
+	feed(vc, "\r\n7\r\n8\r\n9");
+	/* ...until they leave the ring: then it shows the oldest */
+	assert_int_equal(vtcon_scroll_offset(vc), 5);
+	assert_int_equal(vtcon_view_row(vc, 0, scratch)[0].ch[0], '2');
+	assert_int_equal(vtcon_scroll(vc, -100), 0);
+	assert_int_equal(vtcon_view_row(vc, 2, scratch)[0].ch[0], '9');
+	vtcon_free(vc);
+}
+
+static void
+model_resize_keeps_content(void **state)
+{
+	struct vtcon *vc = console(10, 20, 100);
+	char line[16];
+	int row, col;
+
+	for (int i = 0; i < 10; i++) {
+		snprintf(line, sizeof line, "%sa%d", i ? "\r\n" : "", i);
+		feed(vc, line);
+	}
+	vtcon_resize(vc, 5, 20);
+	assert_string_equal(text(vc, 0), "a5");
+	assert_string_equal(text(vc, 4), "a9");
+	assert_true(vtcon_cursor(vc, &row, &col));
+	assert_int_equal(row, 4);
+	assert_int_equal(col, 2);
+	assert_int_equal(vtcon_sb_lines(vc), 5);
+	vtcon_resize(vc, 10, 20);
+	assert_string_equal(text(vc, 0), "a0");
+	assert_string_equal(text(vc, 9), "a9");
+	assert_int_equal(vtcon_sb_lines(vc), 0);
+	assert_true(vtcon_cursor(vc, &row, &col));
+	assert_int_equal(row, 9);
+	/* narrower cuts lines (libvterm 0.1.4 does not reflow), wider pads */
+	feed(vc, "\r\nxxxxxxxxxx\xe6\xbc\xa2yy");
+	vtcon_resize(vc, 10, 11);
+	assert_string_equal(text(vc, 9), "xxxxxxxxxx");
+	vtcon_resize(vc, 10, 30);
+	feed(vc, "\x1b[10;25Hend");
+	assert_string_equal(text(vc, 9), "xxxxxxxxxx              end");
+	vtcon_free(vc);
+}
+
+static void
+model_alt_screen(void **state)
+{
+	struct vtcon *vc = console(3, 10, 10);
+
+	feed(vc, "main");
+	feed(vc, "\x1b[?1049h\x1b[HALT\r\n1\r\n2\r\n3\r\n4");
+	assert_string_equal(text(vc, 0), "2");
+	assert_int_equal(vtcon_sb_lines(vc), 0); /* full-screen programs keep no history */
+	feed(vc, "\x1b[?1049l");
+	assert_string_equal(text(vc, 0), "main");
+	vtcon_free(vc);
+}
+
+static void
+model_title_is_sanitised(void **state)
+{
+	struct vtcon *vc = console(3, 10, 0);
+	const char *t;
+
+	assert_string_equal(vtcon_title(vc), "");
+	feed(vc, "\x1b]2;ok title\x07");
+	assert_string_equal(vtcon_title(vc), "ok title");
+	assert_true(vtcon_is_dirty(vc));
+	/* libvterm drops C0 controls and DEL from the OSC string but passes
+	 * raw C1 bytes and invalid UTF-8: they come out escaped */
+	feed(vc, "\x1b]2;a\x01" "b\x9b" "31m\x7f" "c\xff\x07");
+	t = vtcon_title(vc);
+	assert_string_equal(t, "ab\\x9b31mc\\xff");
+	/* an encoded C1 control is replaced before libvterm sees it */
+	feed(vc, "\x1b]0;x\xc2\x9by\x1b\\");
+	assert_string_equal(vtcon_title(vc), "x\xef\xbf\xbdy");
+	for (t = vtcon_title(vc); *t; t++)
+		assert_true((unsigned char)*t >= 0x20 && *t != 0x7f);
+	/* the screen shows none of it */
+	assert_string_equal(text(vc, 0), "");
+	vtcon_free(vc);
+}
+
+static void
+model_hostile_c1(void **state)
+{
+	struct vtcon *vc = console(3, 10, 0);
+	int row, col;
+
+	/* 0.1.4 would take these as width -1 glyphs and move left of column 0 */
+	for (int i = 0; i < 50; i++)
+		feed(vc, "\xc2\x85\xc2\x9b");
+	feed(vc, "\x1bH\x1b[K\x1b[@x");
+	vtcon_cursor(vc, &row, &col);
+	assert_true(row >= 0 && col >= 0 && col < 10);
+	/* a C1 character split across two reads is caught too */
+	feed(vc, "\x1b[2J\x1b[2;1H\xc2");
+	feed(vc, "\x9bZ");
+	assert_string_equal(text(vc, 1), "\xef\xbf\xbdZ");
+	/* and 0xC2 starting a real character is kept */
+	feed(vc, "\xc2");
+	feed(vc, "\xb0");
+	assert_string_equal(text(vc, 1), "\xef\xbf\xbdZ\xc2\xb0");
+	vtcon_free(vc);
+}
+
+static void
+model_sequences_split_across_reads(void **state)
+{
+	struct vtcon *vc = console(3, 10, 0);
+	static const char seq[] = "\x1b[1;3H\x1b[38;5;200mK\xe6\xbc\xa2";
+
+	/* every split point of a sequence and of a character */
+	for (size_t cut = 0; cut < sizeof seq - 1; cut++) {
+		feed(vc, "\x1b[2J\x1b[m");
+		vtcon_feed(vc, seq, cut);
+		vtcon_feed(vc, seq + cut, sizeof seq - 1 - cut);
+		assert_string_equal(text(vc, 0), "  K\xe6\xbc\xa2");
+		assert_int_equal(cell(vc, 0, 2)->pen.fg.indexed.idx, 200);
+	}
+	vtcon_free(vc);
+}
+
+static void
+model_title_split_across_reads(void **state)
+{
+	struct vtcon *vc = console(3, 10, 0);
+	static const char *const seqs[] = {
+		"\x1b]2;t\xc3\xa9tle\x07z", "\x1b]0;t\xc3\xa9tle\x1b\\z",
+	};
+
+	for (size_t s = 0; s < 2; s++) {
+		size_t len = strlen(seqs[s]);
+
+		for (size_t cut = 0; cut < len; cut++) {
+			feed(vc, "\x1b]2;-\x07\x1b[H");
+			vtcon_feed(vc, seqs[s], cut);
+			vtcon_feed(vc, seqs[s] + cut, len - cut);
+			assert_string_equal(vtcon_title(vc), "t\xc3\xa9tle");
+			assert_string_equal(text(vc, 0), "z");
+		}
+	}
+	vtcon_free(vc);
+}
+
+static void
+model_replies_to_queries(void **state)
+{
+	struct vtcon *vc = console(5, 20, 0);
+
+	nsent = 0;
+	feed(vc, "\x1b[3;7H\x1b[6n"); /* cursor position report */
+	assert_int_equal(nsent, 6);
+	assert_memory_equal(sent, "\x1b[3;7R", 6);
+	vtcon_free(vc);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(keys_cursor_modes),
+		cmocka_unit_test(keys_letters_and_controls),
+		cmocka_unit_test(keys_special),
+		cmocka_unit_test(keys_not_for_the_guest),
+		cmocka_unit_test(paste_modes),
+		cmocka_unit_test(model_text_and_colours),
+		cmocka_unit_test(model_cursor_motion),
+		cmocka_unit_test(model_wide_and_combining),
+		cmocka_unit_test(model_scrolling_and_scrollback),
+		cmocka_unit_test(model_scrollback_keeps_cells),
+		cmocka_unit_test(model_damage),
+		cmocka_unit_test(model_view_follows_history),
+		cmocka_unit_test(model_resize_keeps_content),
+		cmocka_unit_test(model_alt_screen),
+		cmocka_unit_test(model_title_is_sanitised),
+		cmocka_unit_test(model_hostile_c1),
+		cmocka_unit_test(model_sequences_split_across_reads),
+		cmocka_unit_test(model_title_split_across_reads),
+		cmocka_unit_test(model_replies_to_queries),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

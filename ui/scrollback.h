@@ -1,0 +1,35 @@
+/*
+ * scrollback.h: a ring of lines that scrolled off a console's screen, each
+ * kept compact (UTF-8 text plus runs of identical pens, trailing blanks
+ * dropped) so 10,000 lines of a wide console cost a few megabytes, not the
+ * 64 MB their cells would. Lines are numbered from 0, the oldest.
+ */
+#ifndef SANDLAB_SCROLLBACK_H
+#define SANDLAB_SCROLLBACK_H
+
+#include <stddef.h>
+
+#include "vtcon.h"
+
+struct scrollback;
+
+/* A ring of at most cap lines (cap >= 1). Aborts on no memory. */
+struct scrollback *scrollback_new(int cap);
+void scrollback_free(struct scrollback *sb);
+int scrollback_len(const struct scrollback *sb);
+int scrollback_cap(const struct scrollback *sb);
+
+/* Appends a copy of cells[0..n); when full, the oldest line goes. Trailing
+ * cells that are blank on the default background are not kept. */
+void scrollback_push(struct scrollback *sb, const struct vtcon_cell *cells, int n);
+/* Line i into out[0..n): its cells, then cells of pen blank; a wide character
+ * that would be cut by the right edge becomes a blank. -1 when no line i. */
+int scrollback_get(const struct scrollback *sb, int i, struct vtcon_cell *out, int n,
+    const struct vtcon_pen *blank);
+/* Removes the newest line, decoded into out as by scrollback_get. */
+int scrollback_pop(struct scrollback *sb, struct vtcon_cell *out, int n,
+    const struct vtcon_pen *blank);
+/* Heap bytes the lines and the ring hold (for benchmarks). */
+size_t scrollback_bytes(const struct scrollback *sb);
+
+#endif
