@@ -25,17 +25,10 @@ cmd_net_out(const struct cli *c)
 static void
 cmd_net_effect(const struct cli *c, const char *what, const struct net_note *note)
 {
-	FILE *f = cmd_net_out(c);
+	char text[512];
 
-	if (note->nrunning == 0)
-		fprintf(f, "%s; it is used from the next start\n", what);
-	else if (note->nrunning == 1)
-		fprintf(f, "%s; %s is running: this takes effect when %s restarts "
-		    "(sandlab node restart %s)\n", what, note->running[0], note->running[0], note->running[0]);
-	else
-		fprintf(f, "%s; %s and %s are running: this takes effect when each restarts "
-		    "(sandlab node restart %s %s)\n", what, note->running[0], note->running[1],
-		    note->running[0], note->running[1]);
+	net_note_text(note, text, sizeof text);
+	fprintf(cmd_net_out(c), "%s; %s\n", what, text);
 }
 
 static json_t *
@@ -247,33 +240,14 @@ cmd_nic_unforward(struct cli *c, int argc, char **argv)
 	return cmd_nic_fwd(c, argc, argv, 0);
 }
 
-/* "up", "restart" (running without this link's current set-up) or
- * "stopped", for one end of a link. */
-static const char *
-cmd_link_end_state(struct lab *lab, const struct link_end *end)
-{
-	struct net_nic *v;
-	struct err e;
-	unsigned pend;
-	int n;
-
-	if (!run_live(lab, end->id))
-		return "stopped";
-	if (net_nics_get(lab, end->id, &v, &n, &e) != 0)
-		return "unknown";
-	pend = net_pending_node(lab, end->id, v, n);
-	net_nics_free(v, n);
-	return pend & (1u << end->idx) ? "restart" : "up";
-}
-
 static json_t *
 cmd_link_json(struct lab *lab, const struct link *l)
 {
 	return json_pack("{s:s, s:{s:s, s:i, s:i, s:s}, s:{s:s, s:i, s:i, s:s}}", "id", l->id,
 	    "a", "node", l->a.name, "nic", l->a.idx, "port", l->a.port, "state",
-	    cmd_link_end_state(lab, &l->a),
+	    link_end_state(lab, &l->a),
 	    "b", "node", l->b.name, "nic", l->b.idx, "port", l->b.port, "state",
-	    cmd_link_end_state(lab, &l->b));
+	    link_end_state(lab, &l->b));
 }
 
 int
@@ -353,7 +327,7 @@ cmd_link_ls(struct cli *c, int argc, char **argv)
 		snprintf(a, sizeof a, "%s:eth%d", v[i].a.name, v[i].a.idx);
 		snprintf(b, sizeof b, "%s:eth%d", v[i].b.name, v[i].b.idx);
 		printf("%.8s  %-24s %-24s %5d-%-5d %s, %s\n", v[i].id, a, b, v[i].a.port, v[i].b.port,
-		    cmd_link_end_state(lab, &v[i].a), cmd_link_end_state(lab, &v[i].b));
+		    link_end_state(lab, &v[i].a), link_end_state(lab, &v[i].b));
 	}
 	if (n == 0)
 		printf("(no links: add one with sandlab link add NODE:ethN NODE:ethN)\n");

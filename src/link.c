@@ -11,6 +11,7 @@
 
 #include "db.h"
 #include "node.h"
+#include "runstate.h"
 #include "sanitize.h"
 
 #define LINK_PORTS (NET_LINK_PORT_MAX - NET_LINK_PORT_MIN + 1)
@@ -277,4 +278,21 @@ link_list(struct lab *lab, struct link **out, size_t *n, struct err *e)
 	*out = v;
 	*n = len;
 	return 0;
+}
+
+const char *
+link_end_state(struct lab *lab, const struct link_end *end)
+{
+	struct net_nic *v;
+	struct err e;
+	unsigned pend;
+	int n;
+
+	if (!runstate_live(lab, end->id))
+		return "stopped";
+	if (net_nics_get(lab, end->id, &v, &n, &e) != 0)
+		return "unknown";
+	pend = net_pending_node(lab, end->id, v, n);
+	net_nics_free(v, n);
+	return pend & (1u << end->idx) ? "restart" : "up";
 }

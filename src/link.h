@@ -43,6 +43,10 @@ int link_insert(struct lab *lab, const char *a_id, int a_idx, const char *b_id, 
 int link_rm(struct lab *lab, const char *what, struct link *out, struct net_note *note,
     struct err *e);
 
+/* "up" (its node runs with this link), "restart" (its node runs without
+ * the link's present set-up until it restarts) or "stopped". */
+const char *link_end_state(struct lab *lab, const struct link_end *end);
+
 /* Every link, by the name of its `a` node, then its NIC index. */
 int link_list(struct lab *lab, struct link **out, size_t *n, struct err *e);
 

@@ -459,6 +459,20 @@ net_nics_unused_from(struct lab *lab, const char *node_id, const char *name, int
 }
 
 void
+net_note_text(const struct net_note *note, char *buf, size_t len)
+{
+	if (note->nrunning == 0)
+		snprintf(buf, len, "it is used from the next start");
+	else if (note->nrunning == 1)
+		snprintf(buf, len, "%s is running: this takes effect when %s restarts (sandlab node "
+		    "restart %s)", note->running[0], note->running[0], note->running[0]);
+	else
+		snprintf(buf, len, "%s and %s are running: this takes effect when each restarts "
+		    "(sandlab node restart %s %s)", note->running[0], note->running[1],
+		    note->running[0], note->running[1]);
+}
+
+void
 net_note_add(struct lab *lab, struct net_note *note, const char *node_id, const char *name)
 {
 	if (note == NULL || note->nrunning >= 2 || !runstate_live(lab, node_id))

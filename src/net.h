@@ -137,6 +137,10 @@ int net_forward_insert(struct lab *lab, const char *node_id, int idx, const stru
 int net_nics_unused_from(struct lab *lab, const char *node_id, const char *name, int from_idx,
     struct err *e);
 
+/* What a change means now, for the words after "linked ...; ": "it is
+ * used from the next start", or which running nodes must restart. */
+void net_note_text(const struct net_note *note, char *buf, size_t len);
+
 /* Adds node (id) and its name to note when it is running. */
 void net_note_add(struct lab *lab, struct net_note *note, const char *node_id, const char *name);
 
