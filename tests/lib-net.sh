@@ -52,3 +52,30 @@ for p in random.sample(range(20000, 30000), 200):
     print(p)
     break' "$1"
 }
+
+# dump: the lab's network and nodes as rows, and its overlay files.
+dump() {
+	sqlite3 "$SANDLAB_LAB/lab.db" "SELECT 'node', name, image_id, overlay, ram_mb, cpus, accel FROM nodes ORDER BY name;
+		SELECT 'nic', node_id, idx, model, mac, attach FROM nics ORDER BY node_id, idx;
+		SELECT 'link', id, a_node, a_idx, a_port, b_node, b_idx, b_port FROM links ORDER BY id;
+		SELECT 'fwd', node_id, idx, proto, host_port, guest_port FROM forwards ORDER BY proto, host_port;
+		SELECT 'pending', count(*) FROM pending;"
+	ls -a "$SANDLAB_LAB/overlays"
+}
+
+# refused NAME REGEX CMD...: CMD fails with a message matching REGEX and
+# the lab is as it was.
+refused() {
+	local name=$1 pat=$2; shift 2
+	local before after out rc=0
+	before=$(dump)
+	out=$("$@" 2>&1 >/dev/null) || rc=$?
+	after=$(dump)
+	if [ "$rc" -eq 0 ]; then not_ok "$name" "succeeded, expected a refusal"
+	elif ! printf '%s' "$out" | grep -Eq -- "$pat"; then not_ok "$name" "message did not match /$pat/: $out"
+	elif [ "$before" != "$after" ]; then not_ok "$name" "the lab changed: $(diff <(echo "$before") <(echo "$after") | head -5)"
+	else ok "$name"; fi
+}
+
+# overlay_of NODE: the path of its overlay.
+overlay_of() { "$SANDLAB" node show "$1" --json | python3 -c 'import json,sys; print(json.load(sys.stdin)["overlay"])'; }
