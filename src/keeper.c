@@ -18,6 +18,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/file.h>
+#include <sys/inotify.h>
 #include <sys/prctl.h>
 #include <sys/signalfd.h>
 #include <sys/socket.h>
@@ -80,6 +81,7 @@ struct keeper {
 	struct node   node;
 	char         *dir, *lock_path, *con_path, *ctl_path, *qmp_path, *log_path;
 	int           lock_fd, report_fd, sig_fd, con_fd, ctl_fd;
+	int           gone_fd;      /* inotify: our lock file was deleted */
 	const char   *vnc_host;     /* NULL: loopback */
 	char         *vnc_pw;
 	struct accel_choice accel;
@@ -92,7 +94,7 @@ struct keeper {
 	int           serial_fd, err_fd, qmp_fd;
 	struct qmp_reader qmp_in;
 	struct bufq   qmp_out;
-	long long     qmp_id, caps_id, pw_id;
+	long long     qmp_id, caps_id, pw_id, status_id;
 	char          errtail[KEEPER_ERR_TAIL];
 	size_t        errlen;
 	char          fail_msg[160];
@@ -347,7 +349,7 @@ keeper_spawn(struct keeper *k, struct err *e)
 	set_nonblock(k->serial_fd);
 	set_nonblock(k->err_fd);
 	set_nonblock(k->qmp_fd);
-	k->caps_id = k->pw_id = -1;
+	k->caps_id = k->pw_id = k->status_id = -1;
 	k->deadline = mono_ms() + KEEPER_START_MS;
 	keeper_step(k, "QEMU started (pid %d, %s, VNC %s:%d)", (int)pid, k->accel.accel,
 	    k->vnc_host ? k->vnc_host : QEMU_VNC_HOST, QEMU_VNC_PORT_BASE + k->display);
@@ -759,21 +761,32 @@ keeper_qmp_line(struct keeper *k, const char *line, size_t len)
 		keeper_qmp_send(k, "qmp_capabilities", NULL, &k->caps_id);
 		break;
 	case QMP_RETURN:
-		if (m.id == k->caps_id && !k->ready) {
-			if (k->vnc_pw != NULL) {
-				json_t *a = json_pack("{s:s, s:s}", "protocol", "vnc", "password", k->vnc_pw);
-				char *s = json_dumps(a, JSON_COMPACT);
-				keeper_qmp_send(k, "set_password", s, &k->pw_id);
-				free(s);
-				json_decref(a);
-			} else
+		/* Set-up, in order: capabilities, the VNC password if any, then
+		 * query-status, whose "running" makes the node ready. */
+		if (k->ready || m.id < 0)
+			break;
+		if (m.id == k->caps_id && k->vnc_pw != NULL) {
+			json_t *a = json_pack("{s:s, s:s}", "protocol", "vnc", "password", k->vnc_pw);
+			char *s = json_dumps(a, JSON_COMPACT);
+			keeper_qmp_send(k, "set_password", s, &k->pw_id);
+			free(s);
+			json_decref(a);
+		} else if (m.id == k->caps_id || m.id == k->pw_id)
+			keeper_qmp_send(k, "query-status", NULL, &k->status_id);
+		else if (m.id == k->status_id) {
+			if (strcmp(m.status, "running") == 0)
 				keeper_ready(k);
-		} else if (m.id == k->pw_id && !k->ready)
-			keeper_ready(k);
+			else {
+				snprintf(k->fail_msg, sizeof k->fail_msg, "QEMU is %s, not running, after "
+				    "start-up", m.status);
+				keeper_signal_qemu(k, SIGKILL);
+			}
+		}
 		break;
 	case QMP_ERROR:
 		klog("QMP error: %s", m.error);
-		if ((m.id == k->caps_id || m.id == k->pw_id) && !k->ready) {
+		if (m.id >= 0 && (m.id == k->caps_id || m.id == k->pw_id || m.id == k->status_id) &&
+		    !k->ready) {
 			snprintf(k->fail_msg, sizeof k->fail_msg, "QMP refused set-up: %.120s", m.error);
 			keeper_signal_qemu(k, SIGKILL);
 		}
@@ -884,9 +897,36 @@ keeper_signal(struct keeper *k)
 		keeper_qemu_exited(k, status);
 }
 
+/* Our lock file was deleted (the lab removed from under us, say): the
+ * lock no longer proves anything, another keeper could start, and nobody
+ * can reach this node any more; it must not run on unowned. (The folder
+ * itself is pinned by our bound sockets, so its own deletion would not be
+ * reported until we closed them.) */
+static void
+keeper_gone(struct keeper *k)
+{
+	char buf[4096] __attribute__((aligned(__alignof__(struct inotify_event))));
+	ssize_t n = read(k->gone_fd, buf, sizeof buf);
+	int gone = 0;
+
+	for (char *p = buf; n > 0 && p < buf + n; ) {
+		struct inotify_event *ev = (struct inotify_event *)p;
+		if ((ev->mask & IN_DELETE) && ev->len > 0 && strcmp(ev->name, "keeper.lock") == 0)
+			gone = 1;
+		p += sizeof *ev + ev->len;
+	}
+	if (!gone)
+		return;
+	close(k->gone_fd);
+	k->gone_fd = -1;
+	keeper_step(k, "the node's lock file %s was removed; killing QEMU", k->lock_path);
+	k->facts.lock_lost = 1;
+	keeper_kill(k, 1);
+}
+
 /* ---- the loop ---- */
 
-enum { SLOT_SIG, SLOT_CON, SLOT_CTL, SLOT_SERIAL, SLOT_ERR, SLOT_QMP, SLOT_FIXED };
+enum { SLOT_SIG, SLOT_CON, SLOT_CTL, SLOT_SERIAL, SLOT_ERR, SLOT_QMP, SLOT_GONE, SLOT_FIXED };
 
 static void
 keeper_loop(struct keeper *k)
@@ -907,6 +947,7 @@ keeper_loop(struct keeper *k)
 		    (short)(POLLIN | (k->to_guest.len ? POLLOUT : 0)), 0 };
 		pfd[SLOT_ERR] = (struct pollfd){ k->err_fd, POLLIN, 0 };
 		pfd[SLOT_QMP] = (struct pollfd){ k->qmp_fd, (short)(POLLIN | (k->qmp_out.len ? POLLOUT : 0)), 0 };
+		pfd[SLOT_GONE] = (struct pollfd){ k->gone_fd, POLLIN, 0 };
 		/* Input waits in the clients' sockets while the guest is not
 		 * taking it. */
 		int room = k->to_guest.len + 4096 <= KEEPER_TO_GUEST_MAX;
@@ -973,6 +1014,8 @@ keeper_loop(struct keeper *k)
 			keeper_accept_client(k);
 		if (pfd[SLOT_CTL].revents)
 			keeper_accept_ctl(k);
+		if (pfd[SLOT_GONE].revents)
+			keeper_gone(k);
 		if (pfd[SLOT_SIG].revents)
 			keeper_signal(k);
 	}
@@ -1035,6 +1078,12 @@ keeper_setup(struct keeper *k, const char *lab_dir, const char *node_id, struct 
 	if ((k->con_fd = keeper_listen(k->con_path, 16, e)) < 0 ||
 	    (k->ctl_fd = keeper_listen(k->ctl_path, 16, e)) < 0)
 		return -1;
+	/* Best effort: without inotify the keeper just cannot notice. */
+	k->gone_fd = inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
+	if (k->gone_fd >= 0 && inotify_add_watch(k->gone_fd, k->dir, IN_DELETE) < 0) {
+		close(k->gone_fd);
+		k->gone_fd = -1;
+	}
 	if (conlog_open(&k->log, k->log_path, conlog_max_from_env(), e) != 0)
 		return -1;
 	ring_init(&k->ring, KEEPER_REPLAY);
@@ -1071,6 +1120,8 @@ keeper_teardown(struct keeper *k)
 		close(k->ctl_fd);
 	if (k->sig_fd >= 0)
 		close(k->sig_fd);
+	if (k->gone_fd >= 0)
+		close(k->gone_fd);
 	conlog_close(&k->log);
 	ring_free(&k->ring);
 	if (k->vnc_pw) {
@@ -1093,7 +1144,7 @@ keeper_teardown(struct keeper *k)
 int
 keeper_main(const char *lab_dir, int argc, char **argv)
 {
-	struct keeper k = { .lock_fd = -1, .report_fd = -1, .sig_fd = -1, .con_fd = -1,
+	struct keeper k = { .lock_fd = -1, .report_fd = -1, .sig_fd = -1, .gone_fd = -1, .con_fd = -1,
 	    .ctl_fd = -1, .serial_fd = -1, .err_fd = -1, .qmp_fd = -1, .display = -1 };
 	const char *node_id = NULL;
 	struct accel_probe probe;
