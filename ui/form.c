@@ -37,6 +37,7 @@ struct form_field {
 	size_t               len, cur;       /* bytes; cur is a UTF-8 boundary */
 	char               **choices;        /* FF_CHOICE: owned copies */
 	int                  nchoices, choice;
+	int                  fresh;          /* just focused: typing replaces */
 	char                 err[ERR_MAX];   /* the check's complaint, or "" */
 	char                 hint[256];      /* shown when there is no complaint */
 };
@@ -248,7 +249,9 @@ form_draw(struct overlay *o, struct app *a)
 			snprintf(before, sizeof before, "%.*s", (int)f->cur, f->buf);
 			while (draw_width(before + start) > fw - 1 && start < f->cur)
 				start = form_next(f, start);
-			draw_text(win, y, 2 + FORM_LABEL_W, fw, f->buf + start, fa);
+			/* A fresh value shows as selected: typing replaces it. */
+			draw_text(win, y, 2 + FORM_LABEL_W, fw, f->buf + start,
+			    focused && f->fresh && f->len ? theme_attr(ROLE_SELECTED) : fa);
 			if (focused) {
 				o->cur_on = 1;
 				o->cur_y = y;
@@ -315,12 +318,24 @@ form_submit(struct form *fm, struct app *a)
 	return fm->submit(fm, a) == 0 ? OVERLAY_CLOSE : OVERLAY_KEEP;
 }
 
+/* Moves the focus by d fields; the field entered is "fresh": the first
+ * character typed replaces its value, as in most dialogs. */
+static void
+form_move(struct form *fm, int d)
+{
+	fm->f[fm->focus].fresh = 0;
+	fm->focus = (fm->focus + d + fm->nf) % fm->nf;
+	fm->f[fm->focus].fresh = 1;
+}
+
 static enum overlay_result
 form_key(struct overlay *o, struct app *a, const TermKeyKey *k)
 {
 	struct form *fm = o->data;
 	struct form_field *f = &fm->f[fm->focus];
-	int changed = 0;
+	int changed = 0, fresh = f->fresh;
+
+	f->fresh = 0;
 
 	if (k->type == TERMKEY_TYPE_KEYSYM) {
 		switch (k->code.sym) {
@@ -330,13 +345,21 @@ form_key(struct overlay *o, struct app *a, const TermKeyKey *k)
 			return form_submit(fm, a);
 		case TERMKEY_SYM_TAB:
 			if (k->modifiers & TERMKEY_KEYMOD_SHIFT) {
-				fm->focus = (fm->focus + fm->nf - 1) % fm->nf;
+				form_move(fm, -1);
 				break;
 			}
 			if (f->kind == FF_PATH) {
-				char list[200];
-				int m = form_complete_path(f->buf, sizeof f->buf, list, sizeof list);
+				char list[200], before[FORM_TEXT_MAX];
+				int m;
+
+				snprintf(before, sizeof before, "%s", f->buf);
+				m = form_complete_path(f->buf, sizeof f->buf, list, sizeof list);
 				f->len = f->cur = strlen(f->buf);
+				/* A path complete already: Tab goes on to the next field. */
+				if (m == 1 && strcmp(before, f->buf) == 0 && before[f->len - 1] != '/') {
+					form_move(fm, 1);
+					break;
+				}
 				if (m > 1)
 					snprintf(f->hint, sizeof f->hint, "%d matches: %s", m, list);
 				else if (m == 0)
@@ -346,13 +369,13 @@ form_key(struct overlay *o, struct app *a, const TermKeyKey *k)
 				fm->check(fm, a, fm->focus);
 				break;
 			}
-			fm->focus = (fm->focus + 1) % fm->nf;
+			form_move(fm, 1);
 			break;
 		case TERMKEY_SYM_DOWN:
-			fm->focus = (fm->focus + 1) % fm->nf;
+			form_move(fm, 1);
 			break;
 		case TERMKEY_SYM_UP:
-			fm->focus = (fm->focus + fm->nf - 1) % fm->nf;
+			form_move(fm, -1);
 			break;
 		case TERMKEY_SYM_LEFT:
 			if (f->kind == FF_CHOICE && f->nchoices)
@@ -373,7 +396,11 @@ form_key(struct overlay *o, struct app *a, const TermKeyKey *k)
 			f->cur = f->len;
 			break;
 		case TERMKEY_SYM_BACKSPACE:
-			if (f->kind != FF_CHOICE && f->cur > 0)
+			if (fresh && f->kind != FF_CHOICE) {
+				f->len = f->cur = 0;
+				f->buf[0] = '\0';
+				changed = 1;
+			} else if (f->kind != FF_CHOICE && f->cur > 0)
 				form_delete(f, form_prev(f, f->cur), f->cur), changed = 1;
 			break;
 		case TERMKEY_SYM_DELETE:
@@ -395,6 +422,10 @@ form_key(struct overlay *o, struct app *a, const TermKeyKey *k)
 		    k->code.codepoint >= 0x20 && k->code.codepoint != 0x7f) {
 			char u[4];
 			size_t n;
+			if (fresh) {
+				f->len = f->cur = 0;
+				f->buf[0] = '\0';
+			}
 			form_utf8((uint32_t)k->code.codepoint, u, &n);
 			form_insert(f, u, n);
 			changed = 1;
@@ -447,7 +478,7 @@ form_open(struct app *a, struct form *fm)
 {
 	struct overlay *o = overlay_new(&form_kind, fm);
 
-	/* Show the checks' verdicts on prefilled values only once typed. */
+	fm->f[fm->focus].fresh = 1;
 	app_overlay_open(a, o);
 }
 

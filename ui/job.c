@@ -78,7 +78,7 @@ job_probe(struct job *j)
 	struct accel_probe p;
 	char why[256];
 
-	accel_probe(QEMU_BIN_DEFAULT, 1, &p);
+	accel_probe(QEMU_BIN_DEFAULT, 0, &p);
 	if (accel_kvm_usable(&p))
 		job_send(j, JOB_MSG_DONE, 1, "KVM: yes");
 	else {

@@ -56,6 +56,14 @@ else
 	not_ok "two-consoles-200x50" "$SCREEN"
 fi
 
+keys Tab Tab z
+if tui_settle "c2 · running" && ! printf '%s' "$SCREEN" | grep -qF "Nodes ("; then
+	golden "zoomed-200x50"
+else
+	not_ok "zoomed-200x50" "$SCREEN"
+fi
+keys z
+
 # Scrollback: enough lines to scroll, then PageUp shows the start.
 tui_start 80 24
 tui_settle "tiny login: hello-c1" >/dev/null

@@ -35,12 +35,14 @@ for size in 80x24 200x50; do
 done
 
 # The create form with an invalid name: the core's message, inline.
-tui_start 80 24
-tui_settle "gamma-long-name.01" >/dev/null
-keys c
-tui_settle "Create a node" >/dev/null
-keys 'bad name!'
-if tui_settle "contains ' '"; then golden "create-invalid-80x24"; else not_ok "create-invalid-80x24" "$SCREEN"; fi
+for size in 200x50 80x24; do
+	tui_start "${size%x*}" "${size#*x}"
+	tui_settle "gamma-long-name.01" >/dev/null
+	keys c
+	tui_settle "Create a node" >/dev/null
+	keys 'bad name!'
+	if tui_settle "contains ' '"; then golden "create-invalid-$size"; else not_ok "create-invalid-$size" "$SCREEN"; fi
+done
 # A name that exists already.
 keys C-u 'alpha'
 if tui_settle "exists already"; then ok "create form: existing name refused inline"; else not_ok "create form: existing name" "$SCREEN"; fi
@@ -57,11 +59,32 @@ fi
 keys c
 tui_settle "Create a node" >/dev/null
 keys 'delta' Tab '128' Enter
-if tui_settle "created node delta" && "$SANDLAB" node show delta | grep -q 128; then
+if tui_settle "created node delta" && "$SANDLAB" node show delta --json | grep -q '"ram_mb": 128,'; then
 	ok "create form: creates the node"
 else
 	not_ok "create form: creates the node" "$SCREEN"
 fi
+
+# The import form: Tab completes the path, the image comes in.
+keys i
+tui_settle "Import a disk image" >/dev/null
+keys -l "$T/oth"
+keys Tab
+if tui_settle "other.qcow2"; then ok "import form: Tab completes the path"; else not_ok "import form: Tab completes the path" "$SCREEN"; fi
+keys Tab
+keys -l 'via-form'
+keys Enter
+if tui_settle "imported image via-form" && "$SANDLAB" image ls | grep -q "via-form"; then
+	ok "import form: imports the image"
+else
+	not_ok "import form: imports the image" "$SCREEN"
+fi
+keys i
+tui_settle "Import a disk image" >/dev/null
+keys -l "$T"
+keys Enter
+if tui_settle "a folder: Tab lists its files"; then ok "import form: a folder is refused inline"; else not_ok "import form: a folder is refused inline" "$SCREEN"; fi
+keys Escape
 
 # Narrow and short terminals: columns and panes drop, nothing garbled.
 for size in 50x15 30x8; do

@@ -11,6 +11,8 @@ source "$TOP/tests/tui-lib.sh"
 "$SANDLAB" node create beta --image tiny >/dev/null
 
 for theme in default light high-contrast monochrome; do
+	TUI_ARGS="--theme $theme" tui_start 200 50
+	if tui_settle "beta" 20 -e; then golden "theme-$theme-200x50"; else not_ok "theme-$theme-200x50" "no screen"; fi
 	TUI_ARGS="--theme $theme" tui_start 80 24
 	if tui_settle "beta" 20 -e; then golden "theme-$theme"; else not_ok "theme-$theme" "no screen"; fi
 done
