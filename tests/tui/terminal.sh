@@ -40,8 +40,10 @@ done
 expect_fail "refuses a non-terminal" "needs a terminal" sh -c "\"$SANDLAB\" </dev/null >/dev/null"
 
 # A second dashboard on the same lab warns and goes on; the first does not.
+# The first must hold the lock before the second starts: wait for it
+# generously, as an ASan build on a loaded machine starts slowly.
 tui_start 80 24
-started || true
+tui_settle "Nodes (0)" 90 || true
 first=$(tui_pid)
 tx new-session -d -s t2 -x 100 -y 24 "env TERM=tmux-256color $SANDLAB; sleep 600"
 if wait_for 20 sh -c "tmux -L $TMUX_SOCK capture-pane -p -t t2 | grep -q 'another dashboard (pid $first)'"; then
