@@ -59,7 +59,8 @@ struct vtcon {
 	void *out_arg;
 };
 
-static int clampi(int v, int lo, int hi)
+static int
+clampi(int v, int lo, int hi)
 {
 	return v < lo ? lo : v > hi ? hi : v;
 }

@@ -250,6 +250,8 @@ model_cursor_motion(void **state)
 	assert_string_equal(text(vc, 2), "         mid");
 	assert_string_equal(text(vc, 0), "heXYo    up");
 	assert_false(vtcon_cursor(vc, &row, &col));
+	feed(vc, "\a\a");
+	assert_int_equal(vtcon_bells(vc), 2);
 	/* erase to end of line, insert and delete characters */
 	feed(vc, "\x1b[1;3H\x1b[K");
 	assert_string_equal(text(vc, 0), "he");
