@@ -20,7 +20,8 @@ endif
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 ALL_CFLAGS := -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -Wshadow -Wno-unused-parameter \
-	-Isrc -Iui $(PKG_CFLAGS) $(CFLAGS) $(SANFLAGS) -MMD -MP
+	-Isrc -Iui $(PKG_CFLAGS) $(CFLAGS) $(SANFLAGS) -MMD -MP \
+	-DSANDLAB_DATADIR='"$(PREFIX)/share/sandlab"'
 ALL_LDFLAGS := $(SANFLAGS) $(LDFLAGS)
 
 CORE_SRC := $(filter-out src/main.c,$(wildcard src/*.c))

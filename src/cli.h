@@ -24,10 +24,16 @@ struct cmd {
 	const char *help;
 };
 
+/* The global options that the dashboard takes (pointers into argv). */
+struct cli_dashboard {
+	const char *lab_dir;    /* --lab, or NULL */
+	const char *theme;      /* --theme, or NULL */
+};
+
 /* Runs the command in argv. Returns the exit status: 0, 1 (failed) or 2
- * (bad usage); or -1 when argv names no command, with *dashboard_lab set
- * to the --lab option (or NULL): the caller then opens the dashboard. */
-int cli_main(int argc, char **argv, const char **dashboard_lab);
+ * (bad usage); or -1 when argv names no command, with *dash filled from
+ * the global options: the caller then opens the dashboard. */
+int cli_main(int argc, char **argv, struct cli_dashboard *dash);
 
 /* The lab, opened on first use; NULL after printing why. */
 struct lab *cli_lab(struct cli *c);

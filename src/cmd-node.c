@@ -7,21 +7,73 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "node.h"
+#include "run.h"
+
+/* The node's runtime facts as JSON (state, accelerator really used and
+ * why, VNC, uptime, last exit). */
+static json_t *
+node_run_json(const struct run_info *ri)
+{
+	char up[32];
+
+	run_uptime(ri, up, sizeof up);
+	return json_pack("{s:s, s:s?, s:s?, s:s?, s:i, s:I, s:s, s:i, s:i, s:{s:s?, s:s?, s:I}}",
+	    "state", run_state_name(ri->state),
+	    "accel", ri->accel[0] ? ri->accel : NULL,
+	    "accel_why", ri->accel_why[0] ? ri->accel_why : NULL,
+	    "vnc", ri->vnc[0] ? ri->vnc : NULL,
+	    "vnc_display", ri->vnc_display,
+	    "started_at", (json_int_t)ri->started_at,
+	    "uptime", up,
+	    "keeper_pid", ri->keeper_pid,
+	    "qemu_pid", ri->qemu_pid,
+	    "last_exit", "kind", ri->exit_kind[0] ? ri->exit_kind : NULL,
+	    "detail", ri->exit_detail[0] ? ri->exit_detail : NULL, "at", (json_int_t)ri->exit_at);
+}
 
 static json_t *
-node_json(const struct node *n)
+node_json(const struct node *n, const struct run_info *ri)
 {
-	json_t *nics = json_array();
+	json_t *nics = json_array(), *o;
 
 	for (int i = 0; i < n->nnics; i++)
 		json_array_append_new(nics, json_pack("{s:i, s:s, s:s, s:s}", "index", n->nics[i].idx,
 		    "model", n->nics[i].model, "mac", n->nics[i].mac, "attach", n->nics[i].attach));
-	return json_pack("{s:s, s:s, s:s, s:s, s:s, s:i, s:i, s:s, s:I, s:o}",
+	o = json_pack("{s:s, s:s, s:s, s:s, s:s, s:i, s:i, s:s, s:I, s:o}",
 	    "id", n->id, "name", n->name, "image", n->image_name, "image_id", n->image_id,
 	    "overlay", n->overlay, "ram_mb", n->ram_mb, "cpus", n->cpus, "accel", n->accel,
 	    "created_at", (json_int_t)n->created_at, "nics", nics);
+	if (ri != NULL) {
+		json_object_set_new(o, "state", json_string(run_state_name(ri->state)));
+		json_object_set_new(o, "run", node_run_json(ri));
+	}
+	return o;
+}
+
+/* The accelerator column: the one really used while running, else the
+ * setting; a star marks a fall back to tcg. */
+static void
+node_accel_shown(const struct node *n, const struct run_info *ri, char *buf, size_t len)
+{
+	if (ri->accel[0])
+		snprintf(buf, len, "%s%s", ri->accel, ri->accel_why[0] ? "*" : "");
+	else
+		snprintf(buf, len, "%s", n->accel);
+}
+
+/* "shutdown", "crashed: signal 9 (SIGKILL)"... for a table cell. */
+static void
+node_exit_shown(const struct run_info *ri, char *buf, size_t len)
+{
+	if (ri->exit_kind[0] == '\0')
+		snprintf(buf, len, "-");
+	else if (strcmp(ri->exit_kind, "crashed") == 0 || strcmp(ri->exit_kind, "failed") == 0)
+		snprintf(buf, len, "%s: %s", ri->exit_kind, ri->exit_detail);
+	else
+		snprintf(buf, len, "%s", ri->exit_kind);
 }
 
 /* After a change: with --json, the node as it now is. */
@@ -35,7 +87,7 @@ node_print_json(struct cli *c, struct lab *lab, const char *key)
 		return 0;
 	if (node_get(lab, key, &n, &e) != 0)
 		return cli_fail("%s", e.msg);
-	cli_json_out(node_json(&n));
+	cli_json_out(node_json(&n, NULL));
 	node_clear(&n);
 	return 0;
 }
@@ -73,7 +125,7 @@ cmd_node_create(struct cli *c, int argc, char **argv)
 	if (node_create(lab, &s, &n, &e) != 0)
 		return cli_fail("%s", e.msg);
 	if (c->json)
-		cli_json_out(node_json(&n));
+		cli_json_out(node_json(&n, NULL));
 	else
 		printf("created node %s on %s (%d MiB, %d CPU%s, %d NIC%s)\n", n.name, n.image_name,
 		    n.ram_mb, n.cpus, n.cpus == 1 ? "" : "s", n.nnics, n.nnics == 1 ? "" : "s");
@@ -96,19 +148,42 @@ cmd_node_ls(struct cli *c, int argc, char **argv)
 		return rc;
 	if (node_list(lab, &v, &n, &e) != 0)
 		return cli_fail("%s", e.msg);
+	struct run_info *ri = xcalloc(n + 1, sizeof *ri);
+	for (size_t i = 0; i < n; i++)
+		if (run_info_get(lab, v[i].id, &ri[i], &e) != 0) {
+			free(ri);
+			node_list_free(v, n);
+			return cli_fail("%s", e.msg);
+		}
 	if (c->json) {
 		json_t *a = json_array();
 		for (size_t i = 0; i < n; i++)
-			json_array_append_new(a, node_json(&v[i]));
+			json_array_append_new(a, node_json(&v[i], &ri[i]));
+		free(ri);
 		node_list_free(v, n);
 		return cli_json_out(a);
 	}
-	printf("%-20s %-16s %4s %7s %4s %-5s\n", "NAME", "IMAGE", "CPUS", "RAM", "NICS", "ACCEL");
-	for (size_t i = 0; i < n; i++)
-		printf("%-20s %-16s %4d %4dMiB %4d %-5s\n", v[i].name, v[i].image_name, v[i].cpus,
-		    v[i].ram_mb, v[i].nnics, v[i].accel);
+	printf("%-20s %-12s %-8s %-5s %4s %7s %4s %-15s %-7s %s\n", "NAME", "IMAGE", "STATE",
+	    "ACCEL", "CPUS", "RAM", "NICS", "VNC", "UPTIME", "LAST EXIT");
+	for (size_t i = 0; i < n; i++) {
+		char accel[16], up[32], ex[200];
+		node_accel_shown(&v[i], &ri[i], accel, sizeof accel);
+		run_uptime(&ri[i], up, sizeof up);
+		node_exit_shown(&ri[i], ex, sizeof ex);
+		printf("%-20s %-12s %-8s %-5s %4d %4dMiB %4d %-15s %-7s %s\n", v[i].name, v[i].image_name,
+		    run_state_name(ri[i].state), accel, v[i].cpus, v[i].ram_mb, v[i].nnics,
+		    ri[i].vnc[0] ? ri[i].vnc : "-", up[0] ? up : "-", ex);
+	}
 	if (n == 0)
 		printf("(no nodes: create one with sandlab node create NAME --image IMAGE)\n");
+	else {
+		for (size_t i = 0; i < n; i++)
+			if (ri[i].accel_why[0]) {
+				printf("* fell back to tcg: %s (see: sandlab accel)\n", ri[i].accel_why);
+				break;
+			}
+	}
+	free(ri);
 	node_list_free(v, n);
 	return 0;
 }
@@ -119,29 +194,57 @@ cmd_node_show(struct cli *c, int argc, char **argv)
 	static const char usage[] = "node show NAME [--json]";
 	struct lab *lab;
 	struct node n;
+	struct run_info ri;
 	struct err e;
-	char *pos[1], *ov;
+	char *pos[1], *ov, up[32];
 	int npos, rc;
 
 	if ((lab = cli_start(c, argc, argv, NULL, pos, 1, 1, &npos, usage, &rc)) == NULL)
 		return rc;
 	if (node_get(lab, pos[0], &n, &e) != 0)
 		return cli_fail("%s", e.msg);
+	if (run_info_get(lab, n.id, &ri, &e) != 0) {
+		node_clear(&n);
+		return cli_fail("%s", e.msg);
+	}
 	if (c->json) {
-		cli_json_out(node_json(&n));
+		json_t *o = node_json(&n, &ri);
+		/* NICs in full: links, forwards, what waits for a restart. */
+		json_object_set_new(o, "network", cmd_net_nics_json(lab, n.id));
+		cli_json_out(o);
 		node_clear(&n);
 		return 0;
 	}
 	ov = cli_shown(n.overlay);
-	printf("name:     %s\nid:       %s\nimage:    %s (%s)\noverlay:  %s\n"
-	    "cpus:     %d\nram:      %d MiB\naccel:    %s\n",
-	    n.name, n.id, n.image_name, n.image_format, ov, n.cpus, n.ram_mb, n.accel);
+	printf("name:      %s\nid:        %s\nimage:     %s (%s)\noverlay:   %s\n"
+	    "cpus:      %d\nram:       %d MiB\n",
+	    n.name, n.id, n.image_name, n.image_format, ov, n.cpus, n.ram_mb);
 	free(ov);
-	for (int i = 0; i < n.nnics; i++)
-		printf("nic %d:    %s %s attach=%s\n", n.nics[i].idx, n.nics[i].model, n.nics[i].mac,
-		    n.nics[i].attach);
+	printf("state:     %s\n", run_state_name(ri.state));
+	if (ri.accel[0])
+		printf("accel:     %s (setting %s%s%s)\n", ri.accel, n.accel,
+		    ri.accel_why[0] ? "; fell back to tcg: " : "", ri.accel_why);
+	else
+		printf("accel:     %s (setting; decided at start)\n", n.accel);
+	if (ri.vnc[0])
+		printf("vnc:       %s\n", ri.vnc);
+	run_uptime(&ri, up, sizeof up);
+	if (up[0])
+		printf("uptime:    %s\n", up);
+	if (ri.keeper_pid > 0)
+		printf("pids:      keeper %d, qemu %d\n", ri.keeper_pid, ri.qemu_pid);
+	if (ri.exit_kind[0]) {
+		char when[64] = "";
+		time_t t = (time_t)ri.exit_at;
+		struct tm tm;
+		if (ri.exit_at > 0)
+			strftime(when, sizeof when, " at %Y-%m-%d %H:%M:%S", localtime_r(&t, &tm));
+		printf("last exit: %s: %s%s\n", ri.exit_kind, ri.exit_detail, when);
+	}
+	printf("nics:\n");
+	rc = cmd_net_nics_print(lab, n.id, n.name, "  ");
 	node_clear(&n);
-	return 0;
+	return rc;
 }
 
 int

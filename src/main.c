@@ -13,7 +13,8 @@
 int
 main(int argc, char **argv)
 {
-	const char *lab_dir = NULL;
+	struct cli_dashboard dash = { 0 };
+	struct ui_opts o = { 0 };
 	int rc;
 
 	setlocale(LC_ALL, "");
@@ -21,8 +22,15 @@ main(int argc, char **argv)
 	/* a hidden viewer for tests and benchmarks; it draws, so it lives in ui/ */
 	if (argc > 1 && strcmp(argv[1], "__vtcat") == 0)
 		return vtcat_main(argc - 1, argv + 1);
-	rc = cli_main(argc, argv, &lab_dir);
+	/* The dashboard's key table as Markdown, for the README. */
+	if (argc == 2 && strcmp(argv[1], "__keys") == 0) {
+		ui_keys_markdown();
+		return 0;
+	}
+	rc = cli_main(argc, argv, &dash);
 	if (rc >= 0)
 		return rc;
-	return ui_main(lab_dir);
+	o.lab_dir = dash.lab_dir;
+	o.theme = dash.theme;
+	return ui_main(&o);
 }

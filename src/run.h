@@ -11,6 +11,7 @@
 #ifndef SANDLAB_RUN_H
 #define SANDLAB_RUN_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 #include "lab.h"
@@ -62,5 +63,33 @@ int run_kill(struct lab *lab, const char *key, run_step_cb cb, void *arg, struct
  * connected, nonblocking, close-on-exec fd, or -1 with a message (not
  * running, no such node...). */
 int run_console_connect(struct lab *lab, const char *key, struct err *e);
+
+/* ---- additions to the contract (the dashboard may use them too) ---- */
+
+#define RUN_GRACE_DEFAULT 30
+
+struct run_start_opts {
+	const char *vnc_host;   /* NULL: 127.0.0.1; another address needs
+	                         * $SANDLAB_VNC_PASSWORD, set over QMP */
+};
+
+/* Starts n nodes at once: every keeper is spawned first, then all are
+ * waited for. errs[i] says why node i failed. Returns how many failed. */
+int run_start_many(struct lab *lab, char *const *keys, int n, const struct run_start_opts *o,
+    run_step_cb cb, void *arg, struct err *errs);
+
+/* Stops n nodes at once (as run_stop). Returns how many failed. */
+int run_stop_many(struct lab *lab, char *const *keys, int n, int grace_s, run_step_cb cb,
+    void *arg, struct err *errs);
+
+/* 1 when the node (by id) has a live keeper. */
+int run_live(struct lab *lab, const char *node_id);
+
+/* "12m 5s"-style uptime of a running node into buf, or "" */
+void run_uptime(const struct run_info *ri, char *buf, size_t len);
+
+/* The console log of a node (by id), and its rotated predecessor; caller frees. */
+char *run_log_path(const struct lab *lab, const char *node_id);
+char *run_log_old_path(const struct lab *lab, const char *node_id);
 
 #endif

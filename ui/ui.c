@@ -1,16 +1,187 @@
 /*
- * ui.c: the dashboard. Placeholder entry until the panes land: it lists
- * the lab so `make run` shows something true.
+ * ui.c: starts the dashboard: settings (config file, --theme), the lab,
+ * the terminal, the panes; then runs the loop and gives everything back.
  */
 #include "ui.h"
 
 #include <curses.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "app.h"
+#include "config.h"
+#include "keys.h"
+#include "layout.h"
+#include "overlay.h"
+#include "pane-details.h"
+#include "pane-images.h"
+#include "pane-nodes.h"
+#include "pane-status.h"
+#include "term.h"
+#include "theme.h"
+#include "uistate.h"
+
+#define UI_ESCAPE_DEFAULT "C-]"
+
+/* Hides key_mouse from libtermkey's terminfo driver: with it, an SGR
+ * mouse report (ESC [ <) is taken for an old-style one and misread. */
+static const char *
+ui_terminfo_hook(const char *name, const char *value, void *data)
+{
+	(void)data;
+	if (strcmp(name, "key_mouse") == 0)
+		return NULL;
+	return value;
+}
+
+static TermKey *
+ui_termkey(void)
+{
+	const char *term = getenv("TERM");
+	TermKey *tk = termkey_new_abstract(term ? term : "xterm", TERMKEY_FLAG_UTF8 | TERMKEY_FLAG_NOSTART);
+
+	if (tk == NULL)
+		return NULL;
+	termkey_hook_terminfo_getstr(tk, ui_terminfo_hook, NULL);
+	if (!termkey_start(tk)) {
+		termkey_destroy(tk);
+		return NULL;
+	}
+	termkey_set_canonflags(tk, termkey_get_canonflags(tk) | TERMKEY_CANON_DELBS);
+	return tk;
+}
+
+/* The console escape key from the config, else Ctrl-]. */
+static void
+ui_escape_key(struct app *a, const struct config *cfg, char *warn, size_t wlen)
+{
+	const char *name = cfg->console_escape[0] ? cfg->console_escape : UI_ESCAPE_DEFAULT;
+	const char *end;
+
+	memset(&a->escape_key, 0, sizeof a->escape_key);
+	end = termkey_strpkey(a->tk, name, &a->escape_key, 0);
+	if (end == NULL || *end != '\0') {
+		snprintf(warn, wlen, "config: console_escape \"%s\" is not a key name; using %s", name,
+		    UI_ESCAPE_DEFAULT);
+		name = UI_ESCAPE_DEFAULT;
+		termkey_strpkey(a->tk, name, &a->escape_key, 0);
+	}
+	snprintf(a->escape_name, sizeof a->escape_name, "%s", name);
+}
+
+static void
+ui_free(struct app *a)
+{
+	overlay_free(a->overlay);
+	for (size_t i = 0; i < a->nconsoles; i++)
+		pane_free(a->consoles[i]);
+	pane_free(a->images);
+	pane_free(a->nodes);
+	pane_free(a->details);
+	pane_free(a->status);
+	layout_free(a->layout);
+	model_free(&a->model);
+	if (a->tk)
+		termkey_destroy(a->tk);
+	if (a->inotify_fd >= 0)
+		close(a->inotify_fd);
+	if (a->lock_fd >= 0)
+		close(a->lock_fd);
+}
+
+void
+ui_keys_markdown(void)
+{
+	TermKey *tk = termkey_new_abstract("xterm", TERMKEY_FLAG_UTF8);
+
+	if (tk == NULL)
+		fatal("cannot start libtermkey");
+	keys_init(tk);
+	keys_markdown(stdout, UI_ESCAPE_DEFAULT);
+	termkey_destroy(tk);
+}
 
 int
-ui_main(const char *lab_dir)
+ui_main(const struct ui_opts *o)
 {
-	(void)lab_dir;
-	fprintf(stderr, "sandlab: the dashboard is not built yet; use the CLI (sandlab help)\n");
-	return 1;
+	struct app app, *a = &app;
+	struct config cfg;
+	struct err e, cfg_err = { "" }, theme_err = { "" };
+	char why[512], warn[256] = "", *dir;
+	int other = 0, cfg_bad;
+
+	memset(a, 0, sizeof *a);
+	a->sel_node = a->sel_image = -1;
+	a->zoom = -1;
+	a->lock_fd = a->inotify_fd = -1;
+	cfg_bad = config_load(&cfg, &cfg_err) != 0;
+
+	dir = lab_dir_choose(o->lab_dir);
+	a->lab = lab_open(dir, &e);
+	free(dir);
+	if (a->lab == NULL) {
+		fprintf(stderr, "sandlab: %s\n", e.msg);
+		return 1;
+	}
+	a->lock_fd = uistate_lock(a->lab, &other, &e);
+	if (a->lock_fd == -2) {
+		fprintf(stderr, "sandlab: %s\n", e.msg);
+		lab_close(a->lab);
+		return 1;
+	}
+	if (a->lock_fd == -1) {
+		if (other > 0)
+			snprintf(a->warn, sizeof a->warn, "another dashboard (pid %d) has this lab open; "
+			    "this one does not save its consoles", other);
+		else
+			snprintf(a->warn, sizeof a->warn, "another dashboard has this lab open; "
+			    "this one does not save its consoles");
+	}
+	if (model_load(&a->model, a->lab, &e) != 0) {
+		fprintf(stderr, "sandlab: %s\n", e.msg);
+		lab_close(a->lab);
+		return 1;
+	}
+	a->sel_node = a->model.nnodes ? 0 : -1;
+	a->sel_image = a->model.nimages ? 0 : -1;
+	a->tk = ui_termkey();
+	if (a->tk == NULL) {
+		fprintf(stderr, "sandlab: cannot read keys on this terminal (libtermkey failed)\n");
+		ui_free(a);
+		lab_close(a->lab);
+		return 1;
+	}
+	keys_init(a->tk);
+	ui_escape_key(a, &cfg, warn, sizeof warn);
+	if (term_start(why, sizeof why) != 0) {
+		fprintf(stderr, "sandlab: %s\n", why);
+		ui_free(a);
+		lab_close(a->lab);
+		return 1;
+	}
+	if (theme_load(o->theme ? o->theme : cfg.theme, &theme_err) != 0) {
+		/* Monochrome is in place; say why the theme was not. */
+	}
+	a->images = pane_new(&pane_images_kind, NULL);
+	a->nodes = pane_new(&pane_nodes_kind, NULL);
+	a->details = pane_new(&pane_details_kind, NULL);
+	a->status = pane_new(&pane_status_kind, NULL);
+	a->focus = a->nodes;
+	app_uistate_restore(a);
+	snprintf(a->accel_text, sizeof a->accel_text, "KVM: probing");
+	if (cfg_bad)
+		app_msg(a, APP_MSG_WARN, "%s", cfg_err.msg);
+	else if (theme_err.msg[0])
+		app_msg(a, APP_MSG_WARN, "%s", theme_err.msg);
+	else if (warn[0])
+		app_msg(a, APP_MSG_WARN, "%s", warn);
+
+	app_run(a);
+
+	term_stop();
+	ui_free(a);
+	lab_close(a->lab);
+	return 0;
 }

@@ -5,7 +5,15 @@
 #ifndef SANDLAB_UI_H
 #define SANDLAB_UI_H
 
-/* Runs the dashboard on the lab (NULL: the default lab); exit status. */
-int ui_main(const char *lab_dir);
+struct ui_opts {
+	const char *lab_dir;   /* --lab, or NULL for the default lab */
+	const char *theme;     /* --theme, or NULL: the config file's, else default */
+};
+
+/* Runs the dashboard; returns the exit status. */
+int ui_main(const struct ui_opts *o);
+
+/* Prints the key table as Markdown (sandlab __keys, for the README). */
+void ui_keys_markdown(void);
 
 #endif

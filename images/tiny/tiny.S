@@ -13,16 +13,18 @@
  * Receiving is interrupt driven: the UART raises IRQ4 when a byte arrives,
  * the handler drains the receive FIFO, and in between the CPU sits in
  * "sti; hlt".  An idle guest therefore costs no host CPU, even under TCG
- * with many copies running.  Every other IRQ line (the BIOS timer
- * included) is masked, so nothing wakes the CPU but the serial port.
+ * with many copies running.  Every other IRQ line is masked and the BIOS
+ * timer is stopped, so nothing wakes the CPU but the serial port.
  *
  * Built with --defsym FLOOD=1 ("flood"), it instead writes an endless
- * stream of numbered lines as fast as the UART accepts them:
+ * stream of numbered lines as fast as the UART takes them (16-byte bursts
+ * into the empty transmit FIFO), each line 81 bytes:
  *
- *   flood 00000000 ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/<CR><LF>
+ *   "flood NNNNNNNN " + 64 characters A-Z a-z 0-9 + / + CR LF
  *
- * (75 bytes a line; the 8-digit decimal counter wraps after 99999999.)
- * The flood guest ignores input.
+ * NNNNNNNN is a decimal line number from 00000000 (it wraps after
+ * 99999999), so a reader can tell whether lines were lost.  The flood guest
+ * ignores input.
  *
  * Build (images/build does this):
  *   as --32 [--defsym FLOOD=1] -o tiny.o tiny.S
@@ -53,6 +55,9 @@
 	.equ	PIC_EOI,   0x20
 
 	.equ	IRQ4_VECTOR, 0x0c	/* BIOS maps master IRQ0..7 to 0x08.. */
+
+	.equ	PIT_CH0,  0x40		/* 8254 timer, channel 0 counter */
+	.equ	PIT_CMD,  0x43		/* 8254 timer, mode/command register */
 
 _start:
 	cli
@@ -95,7 +100,20 @@ start:
 	/* --- flood: print numbered lines forever, no interrupts needed --- */
 flood_loop:
 	mov	$line, %si
-	call	puts
+burst:					/* the FIFO takes 16 bytes once empty */
+	mov	$UART_LSR, %dx
+1:	in	%dx, %al
+	test	$LSR_THRE, %al
+	jz	1b
+	mov	$UART_THR, %dx
+	mov	$16, %cx
+2:	lodsb
+	test	%al, %al
+	jz	line_done
+	out	%al, %dx
+	loop	2b
+	jmp	burst
+line_done:
 	mov	$digits_end - 1, %bx	/* add one to the ASCII counter */
 	mov	$8, %cx
 bump:
@@ -114,6 +132,16 @@ bump:
 	out	%al, $PIC1_DATA		/* master PIC: only IRQ4 may interrupt */
 	mov	$0xff, %al
 	out	%al, $PIC2_DATA		/* slave PIC: nothing */
+	/*
+	 * Stop the BIOS's 18.2 Hz timer: channel 0 in mode 0 counts down once
+	 * and then stays quiet.  Its IRQ is masked anyway, but QEMU would go on
+	 * emulating every tick (about 0.5% of a host core per idle guest).
+	 */
+	mov	$0x30, %al		/* channel 0, low byte then high, mode 0 */
+	out	%al, $PIT_CMD
+	xor	%al, %al
+	out	%al, $PIT_CH0
+	out	%al, $PIT_CH0
 	mov	$UART_IER, %dx
 	mov	$0x01, %al
 	out	%al, %dx		/* interrupt on "received data available" */

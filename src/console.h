@@ -1,0 +1,47 @@
+/*
+ * console.h: the client side of a node's console. console_attach joins a
+ * terminal (raw; Ctrl-] detaches) or plain pipes to the keeper's console
+ * socket; console_clean makes a kept log safe to show on a terminal. The
+ * terminal's settings are restored on every way out that a process can
+ * catch. Nothing here draws a screen (that is libvterm's job in ui/).
+ */
+#ifndef SANDLAB_CONSOLE_H
+#define SANDLAB_CONSOLE_H
+
+#include <stddef.h>
+
+#include "util.h"
+
+#define CONSOLE_ESCAPE 0x1d   /* Ctrl-], as telnet and virsh */
+
+enum console_end {
+	CONSOLE_DETACHED,     /* the escape key */
+	CONSOLE_INPUT_EOF,    /* stdin ended (scripts) */
+	CONSOLE_NODE_GONE,    /* the keeper closed the connection */
+	CONSOLE_SIGNAL,       /* SIGTERM, SIGHUP, SIGINT */
+	CONSOLE_ERROR,
+};
+
+/* Relays until one of the ends above. When in_fd is a terminal it is put
+ * in raw mode for the duration and the escape key detaches; otherwise
+ * bytes pass untouched both ways. */
+enum console_end console_attach(int sock, int in_fd, int out_fd, struct err *e);
+
+/* Gives the terminal its settings back if console_attach changed them;
+ * safe to call from a fatal path. */
+void console_restore_tty(void);
+
+/* Streaming cleaner for guest output shown on a terminal: keeps printable
+ * text (valid UTF-8), newlines and tabs; drops escape sequences, carriage
+ * returns and other control bytes. */
+struct console_clean {
+	int           state;
+	unsigned char pend[4];
+	size_t        npend;
+};
+
+void console_clean_init(struct console_clean *c);
+/* Cleans n bytes into out (room for n + 4 bytes); returns the length. */
+size_t console_clean(struct console_clean *c, const char *in, size_t n, char *out);
+
+#endif

@@ -1,0 +1,1220 @@
+/*
+ * keeper.c: the keeper of one running node. One poll loop over QEMU's
+ * serial line, stderr and QMP socket, the console and control sockets,
+ * their clients and a signalfd. It never blocks on a client and never
+ * wakes up unless something happened or a deadline it set (start
+ * timeout, stop grace) is due. It must not trust a pid it did not start
+ * while holding the node's lock.
+ */
+#include "keeper.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <jansson.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/inotify.h>
+#include <sys/prctl.h>
+#include <sys/signalfd.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "accel.h"
+#include "bufq.h"
+#include "conlog.h"
+#include "db.h"
+#include "lab.h"
+#include "net.h"
+#include "node.h"
+#include "proc.h"
+#include "qemu.h"
+#include "qmp.h"
+#include "ring.h"
+#include "runrow.h"
+#include "runstate.h"
+#include "sanitize.h"
+#include "vnc.h"
+
+#define KEEPER_REPLAY        (256u << 10)   /* replay ring */
+#define KEEPER_CLIENTS_MAX   64
+/* A client further behind than this is disconnected: the guest and the
+ * other clients never wait for it. */
+#define KEEPER_CLIENT_QUEUE  (KEEPER_REPLAY + (256u << 10))
+#define KEEPER_TO_GUEST_MAX  (64u << 10)
+#define KEEPER_READ_CHUNK    (64u << 10)
+#define KEEPER_START_MS      60000
+#define KEEPER_VNC_TRIES     10
+#define KEEPER_ERR_TAIL      4096
+#define KEEPER_LOCK_TRIES    100            /* x 10 ms: outlasts a reader's brief shared lock */
+#define KEEPER_CTL_LINE      128
+
+struct kclient {
+	int         fd;
+	struct bufq out;
+};
+
+struct kctl {
+	int         fd;
+	char        in[KEEPER_CTL_LINE];
+	size_t      inlen;
+	struct bufq out;
+};
+
+enum kstop {
+	STOP_NONE,
+	STOP_POWERDOWN,   /* ACPI powerdown sent; waiting out the grace */
+	STOP_QUIT,        /* QMP quit (or SIGTERM while starting) sent */
+	STOP_KILLED,      /* SIGKILL sent */
+};
+
+struct keeper {
+	struct lab   *lab;
+	struct node   node;
+	char         *dir, *lock_path, *con_path, *ctl_path, *qmp_path, *log_path;
+	int           lock_fd, report_fd, sig_fd, con_fd, ctl_fd;
+	int           gone_fd;      /* inotify: our lock file was deleted */
+	const char   *vnc_host;     /* NULL: loopback */
+	char         *vnc_pw;
+	struct accel_choice accel;
+	int           display;
+	int           skip[KEEPER_VNC_TRIES];
+	int           nskip;
+	int           tcg_retried;
+	/* The current QEMU. */
+	pid_t         qemu_pid;
+	int           serial_fd, err_fd, qmp_fd;
+	struct qmp_reader qmp_in;
+	struct bufq   qmp_out;
+	long long     qmp_id, caps_id, pw_id, status_id;
+	char          errtail[KEEPER_ERR_TAIL];
+	size_t        errlen;
+	char          fail_msg[160];
+	int           ready;
+	enum kstop    stop;
+	int64_t       deadline;     /* monotonic ms; 0 = nothing pending */
+	struct run_exit_facts facts;
+	/* The console. */
+	struct ring   ring;
+	struct conlog log;
+	struct bufq   to_guest;
+	struct kclient *clients;
+	size_t        nclients;
+	struct kctl  *ctls;
+	size_t        nctls;
+	int           done;
+	int           locked;       /* the lock is ours: so are the sockets */
+};
+
+static void keeper_finish(struct keeper *k, int wait_status);
+
+/* Diagnostics go to the keeper's own log (its stderr), with a time. */
+static void
+klog(const char *fmt, ...)
+{
+	char ts[32];
+	time_t t = time(NULL);
+	struct tm tm;
+	va_list ap;
+
+	strftime(ts, sizeof ts, "%Y-%m-%d %H:%M:%S", localtime_r(&t, &tm));
+	fprintf(stderr, "%s keeper[%d]: ", ts, (int)getpid());
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+}
+
+static void
+kctl_send(struct kctl *c, const char *line)
+{
+	bufq_push(&c->out, line, strlen(line));
+	bufq_flush(&c->out, c->fd);
+}
+
+/* One step of a start or a stop: to whoever started us and to every
+ * control client. */
+static void
+keeper_step(struct keeper *k, const char *fmt, ...)
+{
+	char text[300], line[320];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(text, sizeof text, fmt, ap);
+	va_end(ap);
+	for (char *p = text; *p; p++)
+		if (*p == '\n')
+			*p = ' ';
+	klog("%s", text);
+	snprintf(line, sizeof line, "step %s\n", text);
+	if (k->report_fd >= 0)
+		write_all(k->report_fd, line, strlen(line));
+	for (size_t i = 0; i < k->nctls; i++)
+		kctl_send(&k->ctls[i], line);
+}
+
+static void
+keeper_report_end(struct keeper *k, const char *word, const char *text)
+{
+	char line[320];
+
+	if (k->report_fd < 0)
+		return;
+	snprintf(line, sizeof line, "%s%s%s\n", word, text ? " " : "", text ? text : "");
+	write_all(k->report_fd, line, strlen(line));
+	close(k->report_fd);
+	k->report_fd = -1;
+}
+
+static void
+set_nonblock(int fd)
+{
+	int fl = fcntl(fd, F_GETFL);
+
+	if (fl >= 0)
+		fcntl(fd, F_SETFL, fl | O_NONBLOCK);
+}
+
+/* A listening unix socket at path, mode 0600, replacing a stale one. */
+static int
+keeper_listen(const char *path, int backlog, struct err *e)
+{
+	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	int fd;
+
+	if (strlen(path) >= sizeof sa.sun_path)
+		return err_set(e, "socket path too long: %s", path);
+	strcpy(sa.sun_path, path);
+	unlink(path);
+	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+	if (fd < 0)
+		return err_sys(e, "cannot create a socket");
+	if (bind(fd, (struct sockaddr *)&sa, sizeof sa) != 0 || chmod(path, 0600) != 0 ||
+	    listen(fd, backlog) != 0) {
+		err_sys(e, "cannot listen on %s", path);
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+/* ---- the previous run ---- */
+
+/* 1 when pid is a QEMU whose command line opens this node's overlay. */
+static int
+keeper_is_our_qemu(struct keeper *k, int pid)
+{
+	char path[64], buf[8192], *want, *esc;
+	ssize_t n;
+	int fd, hit = 0;
+
+	snprintf(path, sizeof path, "/proc/%d/cmdline", pid);
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
+		return 0;
+	n = read(fd, buf, sizeof buf - 1);
+	close(fd);
+	if (n <= 0)
+		return 0;
+	buf[n] = '\0';
+	esc = qemu_escape(k->node.overlay);
+	want = xasprintf("file=%s,format=", esc);
+	for (char *p = buf; p < buf + n; p += strlen(p) + 1)
+		if (strncmp(p, want, strlen(want)) == 0)
+			hit = 1;
+	free(esc);
+	free(want);
+	return hit;
+}
+
+/* We hold the lock, so no keeper lives for this node. A row still saying
+ * starting/running/stopping means the last keeper died: say so, and make
+ * sure its QEMU (which PR_SET_PDEATHSIG should already have killed) is
+ * gone, checking its command line, not just its pid. */
+static void
+keeper_clean_stale(struct keeper *k)
+{
+	struct run_row r;
+	struct err e;
+
+	unlink(k->con_path);
+	unlink(k->ctl_path);
+	unlink(k->qmp_path);
+	if (runrow_get(k->lab->db, k->node.id, &r, &e) != 0 || !r.present)
+		return;
+	if (strcmp(r.state, "starting") != 0 && strcmp(r.state, "running") != 0 &&
+	    strcmp(r.state, "stopping") != 0)
+		return;
+	klog("the previous keeper (pid %d) died while the node was %s", r.keeper_pid, r.state);
+	if (r.qemu_pid > 0 && keeper_is_our_qemu(k, r.qemu_pid)) {
+		klog("killing its QEMU (pid %d), still running", r.qemu_pid);
+		kill(r.qemu_pid, SIGKILL);
+		for (int i = 0; i < 500 && kill(r.qemu_pid, 0) == 0 && keeper_is_our_qemu(k, r.qemu_pid); i++)
+			usleep(10000);
+	}
+	if (runrow_finish(k->lab->db, k->node.id, "crashed", "crashed",
+	    "its keeper died; found by the next start", &e) != 0)
+		klog("%s", e.msg);
+}
+
+/* ---- QEMU ---- */
+
+static int
+keeper_spawn(struct keeper *k, struct err *e)
+{
+	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	int sp[2] = { -1, -1 }, ep[2] = { -1, -1 }, lfd = -1, cfd = -1;
+	pid_t keeper = getpid(), pid;
+	char **argv, *sig = NULL;
+
+	/* The NICs as the rows say now, not as they were when the keeper
+	 * read its node; what QEMU gets is recorded, so a change made while
+	 * it runs shows as waiting for a restart. */
+	argv = net_node_argv(k->lab, &k->node, k->accel.accel, k->display, k->vnc_host,
+	    k->vnc_pw != NULL, 3, 1, &sig, e);
+	if (argv == NULL || net_record(k->lab, k->node.id, sig, e) != 0) {
+		free(sig);
+		qemu_argv_free(argv);
+		return -1;
+	}
+	free(sig);
+	if ((lfd = keeper_listen(k->qmp_path, 1, e)) < 0)
+		goto fail;
+	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sp) != 0 || pipe2(ep, O_CLOEXEC) != 0) {
+		err_sys(e, "cannot create QEMU's pipes");
+		goto fail;
+	}
+	k->errlen = 0;
+	k->errtail[0] = '\0';
+	pid = fork();
+	if (pid < 0) {
+		err_sys(e, "cannot start QEMU");
+		goto fail;
+	}
+	if (pid == 0) {
+		sigset_t none;
+		/* QEMU must never outlive its keeper unowned. */
+		prctl(PR_SET_PDEATHSIG, SIGKILL);
+		if (getppid() != keeper)
+			_exit(127);
+		setsid();
+		int s = fcntl(sp[1], F_DUPFD_CLOEXEC, 10), er = fcntl(ep[1], F_DUPFD_CLOEXEC, 10),
+		    l = fcntl(lfd, F_DUPFD_CLOEXEC, 10);
+		if (s < 0 || er < 0 || l < 0 || dup2(s, 0) < 0 || dup2(s, 1) < 0 || dup2(er, 2) < 0 ||
+		    dup2(l, 3) < 0)
+			_exit(127);
+		proc_close_fds(3);
+		sigemptyset(&none);
+		sigprocmask(SIG_SETMASK, &none, NULL);
+		signal(SIGPIPE, SIG_DFL);
+		signal(SIGHUP, SIG_DFL);
+		signal(SIGTERM, SIG_DFL);
+		signal(SIGINT, SIG_DFL);
+		execvp(argv[0], argv);
+		dprintf(2, "cannot run %s: %s\n", argv[0], strerror(errno));
+		_exit(127);
+	}
+	qemu_argv_free(argv);
+	argv = NULL;
+	close(sp[1]);
+	close(ep[1]);
+	/* Connect before QEMU accepts: the connection waits in the backlog of
+	 * the socket we made, so there is nothing to poll for. */
+	snprintf(sa.sun_path, sizeof sa.sun_path, "%s", k->qmp_path);
+	cfd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (cfd < 0 || connect(cfd, (struct sockaddr *)&sa, sizeof sa) != 0) {
+		err_sys(e, "cannot connect to QEMU's QMP socket");
+		kill(pid, SIGKILL);
+		waitpid(pid, NULL, 0);
+		if (cfd >= 0)
+			close(cfd);
+		close(sp[0]);
+		close(ep[0]);
+		close(lfd);
+		return -1;
+	}
+	close(lfd);
+	k->qemu_pid = pid;
+	k->serial_fd = sp[0];
+	k->err_fd = ep[0];
+	k->qmp_fd = cfd;
+	set_nonblock(k->serial_fd);
+	set_nonblock(k->err_fd);
+	set_nonblock(k->qmp_fd);
+	k->caps_id = k->pw_id = k->status_id = -1;
+	k->deadline = mono_ms() + KEEPER_START_MS;
+	keeper_step(k, "QEMU started (pid %d, %s, VNC %s:%d)", (int)pid, k->accel.accel,
+	    k->vnc_host ? k->vnc_host : QEMU_VNC_HOST, QEMU_VNC_PORT_BASE + k->display);
+	return 0;
+fail:
+	qemu_argv_free(argv);
+	for (int i = 0; i < 2; i++) {
+		if (sp[i] >= 0)
+			close(sp[i]);
+		if (ep[i] >= 0)
+			close(ep[i]);
+	}
+	if (lfd >= 0)
+		close(lfd);
+	return -1;
+}
+
+/* A test hook, off unless $SANDLAB_TEST_VNC_GATE names a path: before its
+ * first QEMU, the keeper writes the display it chose to PATH.display and
+ * waits (up to 30 s) for PATH.go, so a test can take that port between
+ * the choice and QEMU's bind, the race the retry exists for. */
+static int
+keeper_test_gate(struct keeper *k)
+{
+	const char *gate = getenv("SANDLAB_TEST_VNC_GATE");
+	char *shown, *go;
+	int fd;
+
+	if (gate == NULL || *gate == '\0' || k->nskip > 0)
+		return 0;
+	shown = xasprintf("%s.display", gate);
+	go = xasprintf("%s.go", gate);
+	fd = open(shown, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+	if (fd >= 0) {
+		dprintf(fd, "%d\n", k->display);
+		close(fd);
+	}
+	for (int i = 0; i < 3000 && access(go, F_OK) != 0; i++)
+		usleep(10000);
+	free(shown);
+	free(go);
+	return 0;
+}
+
+/* Reserves a display and starts QEMU; on failure the keeper is done. */
+static int
+keeper_attempt(struct keeper *k)
+{
+	struct err e;
+
+	if (vnc_reserve(k->lab, k->node.id, k->vnc_host, k->skip, k->nskip, &k->display, &e) != 0 ||
+	    runrow_starting(k->lab->db, k->node.id, k->accel.accel, k->accel.why, (int)getpid(), &e) != 0 ||
+	    keeper_test_gate(k) != 0 || keeper_spawn(k, &e) != 0) {
+		snprintf(k->fail_msg, sizeof k->fail_msg, "%.*s", (int)sizeof k->fail_msg - 1, e.msg);
+		return -1;
+	}
+	return 0;
+}
+
+static void
+keeper_qmp_send(struct keeper *k, const char *execute, const char *args, long long *id)
+{
+	char *line;
+
+	if (k->qmp_fd < 0)
+		return;
+	*id = ++k->qmp_id;
+	line = qmp_command(execute, args, *id);
+	bufq_push(&k->qmp_out, line, strlen(line));
+	free(line);
+	bufq_flush(&k->qmp_out, k->qmp_fd);
+}
+
+static void
+keeper_close_qemu_fds(struct keeper *k)
+{
+	if (k->serial_fd >= 0)
+		close(k->serial_fd);
+	if (k->err_fd >= 0)
+		close(k->err_fd);
+	if (k->qmp_fd >= 0)
+		close(k->qmp_fd);
+	k->serial_fd = k->err_fd = k->qmp_fd = -1;
+	qmp_reader_free(&k->qmp_in);
+	bufq_free(&k->qmp_out);
+	bufq_free(&k->to_guest);
+	if (k->locked)
+		unlink(k->qmp_path);
+}
+
+static void
+keeper_ready(struct keeper *k)
+{
+	struct err e;
+	char vnc[80];
+
+	k->ready = 1;
+	k->facts.started = 1;
+	if (k->stop == STOP_NONE)
+		k->deadline = 0;
+	if (runrow_running(k->lab->db, k->node.id, (int)k->qemu_pid, &e) != 0)
+		klog("%s", e.msg);
+	vnc_address(k->vnc_host, k->display, vnc, sizeof vnc);
+	keeper_step(k, "running (%s%s%s), VNC on %s", k->accel.accel, k->accel.why[0] ? ": " : "",
+	    k->accel.why, vnc);
+	keeper_report_end(k, "ready", NULL);
+}
+
+/* ---- the console ---- */
+
+static void
+keeper_drop_client(struct keeper *k, size_t i)
+{
+	close(k->clients[i].fd);
+	bufq_free(&k->clients[i].out);
+	k->clients[i] = k->clients[--k->nclients];
+}
+
+static void
+keeper_guest_output(struct keeper *k, const char *p, size_t n)
+{
+	conlog_write(&k->log, p, n);
+	ring_add(&k->ring, p, n);
+	for (size_t i = 0; i < k->nclients; ) {
+		struct kclient *c = &k->clients[i];
+		if (c->out.len + n > KEEPER_CLIENT_QUEUE) {
+			klog("console client too far behind (%zu bytes queued); disconnected", c->out.len);
+			keeper_drop_client(k, i);
+			continue;
+		}
+		bufq_push(&c->out, p, n);
+		if (bufq_flush(&c->out, c->fd) < 0) {
+			keeper_drop_client(k, i);
+			continue;
+		}
+		i++;
+	}
+}
+
+/* Reads what the guest wrote; 0 at end of file. */
+static int
+keeper_read_serial(struct keeper *k)
+{
+	char buf[KEEPER_READ_CHUNK];
+	ssize_t n = read(k->serial_fd, buf, sizeof buf);
+
+	if (n > 0) {
+		keeper_guest_output(k, buf, (size_t)n);
+		return 1;
+	}
+	if (n < 0 && (errno == EAGAIN || errno == EINTR))
+		return -1;
+	return 0;
+}
+
+static void
+keeper_read_stderr(struct keeper *k)
+{
+	char buf[4096];
+	ssize_t n;
+
+	while ((n = read(k->err_fd, buf, sizeof buf)) > 0) {
+		/* Keep the tail: the last lines say why QEMU failed. */
+		if ((size_t)n >= sizeof k->errtail - 1) {
+			memcpy(k->errtail, buf + n - (sizeof k->errtail - 1), sizeof k->errtail - 1);
+			k->errlen = sizeof k->errtail - 1;
+		} else {
+			if (k->errlen + (size_t)n > sizeof k->errtail - 1) {
+				size_t drop = k->errlen + (size_t)n - (sizeof k->errtail - 1);
+				memmove(k->errtail, k->errtail + drop, k->errlen - drop);
+				k->errlen -= drop;
+			}
+			memcpy(k->errtail + k->errlen, buf, (size_t)n);
+			k->errlen += (size_t)n;
+		}
+		k->errtail[k->errlen] = '\0';
+		fprintf(stderr, "qemu: %.*s", (int)n, buf);
+	}
+	if (n == 0) {
+		close(k->err_fd);
+		k->err_fd = -1;
+	}
+}
+
+static void
+keeper_accept_client(struct keeper *k)
+{
+	int fd = accept4(k->con_fd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
+
+	if (fd < 0)
+		return;
+	if (k->nclients >= KEEPER_CLIENTS_MAX) {
+		close(fd);
+		return;
+	}
+	k->clients = xreallocarray(k->clients, k->nclients + 1, sizeof *k->clients);
+	struct kclient *c = &k->clients[k->nclients++];
+	memset(c, 0, sizeof *c);
+	c->fd = fd;
+	ring_copy(&k->ring, &c->out);
+	if (bufq_flush(&c->out, fd) < 0)
+		keeper_drop_client(k, k->nclients - 1);
+}
+
+/* Input from a client for the guest; 0 when the client went away. */
+static int
+keeper_client_input(struct keeper *k, struct kclient *c)
+{
+	char buf[4096];
+	size_t room = KEEPER_TO_GUEST_MAX - k->to_guest.len;
+	ssize_t n = read(c->fd, buf, room < sizeof buf ? room : sizeof buf);
+
+	if (n == 0)
+		return 0;
+	if (n < 0)
+		return errno == EAGAIN || errno == EINTR;
+	if (k->serial_fd >= 0) {
+		bufq_push(&k->to_guest, buf, (size_t)n);
+		if (bufq_flush(&k->to_guest, k->serial_fd) < 0)
+			bufq_free(&k->to_guest);
+	}
+	return 1;
+}
+
+/* ---- stopping ---- */
+
+static void
+keeper_broadcast_end(struct keeper *k, const struct run_exit *x)
+{
+	char line[320];
+
+	snprintf(line, sizeof line, "end %s %s %s\n", x->state, x->kind, x->detail);
+	for (size_t i = 0; i < k->nctls; i++)
+		kctl_send(&k->ctls[i], line);
+}
+
+/* Only ever our own child, by the pid fork gave us: never 0 or -1,
+ * which would signal a process group. */
+static void
+keeper_signal_qemu(struct keeper *k, int sig)
+{
+	if (k->qemu_pid > 0)
+		kill(k->qemu_pid, sig);
+}
+
+static void
+keeper_kill(struct keeper *k, int user)
+{
+	if (k->qemu_pid <= 0)
+		return;
+	if (user)
+		k->facts.user_kill = 1;
+	else
+		k->facts.stop_killed = 1;
+	keeper_signal_qemu(k, SIGKILL);
+	k->stop = STOP_KILLED;
+	k->deadline = 0;
+}
+
+static void
+keeper_stop(struct keeper *k, int grace_s)
+{
+	struct err e;
+	int64_t until = mono_ms() + (int64_t)grace_s * 1000;
+
+	if (k->stop == STOP_POWERDOWN) {
+		/* A second stop may only shorten the wait. */
+		if (until < k->deadline) {
+			k->deadline = until;
+			k->facts.stop_grace_s = grace_s;
+		}
+		keeper_step(k, "already stopping");
+		return;
+	}
+	if (k->stop != STOP_NONE) {
+		keeper_step(k, "already stopping");
+		return;
+	}
+	k->facts.stop_requested = 1;
+	k->facts.stop_grace_s = grace_s;
+	if (!k->ready) {
+		/* QMP is not up yet: QEMU handles SIGTERM as a clean quit. */
+		keeper_signal_qemu(k, SIGTERM);
+		k->stop = STOP_QUIT;
+		k->deadline = mono_ms() + KEEPER_QUIT_WAIT_S * 1000;
+		keeper_step(k, "QEMU is still starting; sent it SIGTERM");
+		return;
+	}
+	if (runrow_stopping(k->lab->db, k->node.id, "ACPI powerdown", &e) != 0)
+		klog("%s", e.msg);
+	keeper_qmp_send(k, "system_powerdown", NULL, &(long long){ 0 });
+	k->stop = STOP_POWERDOWN;
+	k->deadline = until;
+	keeper_step(k, "sent ACPI powerdown; waiting up to %d s for the guest to power off", grace_s);
+}
+
+static void
+keeper_deadline(struct keeper *k)
+{
+	long long id;
+
+	k->deadline = 0;
+	switch (k->stop) {
+	case STOP_POWERDOWN:
+		k->facts.stop_quit_sent = 1;
+		keeper_qmp_send(k, "quit", NULL, &id);
+		k->stop = STOP_QUIT;
+		k->deadline = mono_ms() + KEEPER_QUIT_WAIT_S * 1000;
+		keeper_step(k, "the guest did not power off within %d s; sent QMP quit",
+		    k->facts.stop_grace_s);
+		break;
+	case STOP_QUIT:
+		keeper_step(k, "QEMU did not quit within %d s; killing it", KEEPER_QUIT_WAIT_S);
+		keeper_kill(k, 0);
+		break;
+	case STOP_NONE:
+		if (!k->ready) {
+			snprintf(k->fail_msg, sizeof k->fail_msg,
+			    "QEMU did not become ready within %d s", KEEPER_START_MS / 1000);
+			keeper_step(k, "%s; killing it", k->fail_msg);
+			keeper_signal_qemu(k, SIGKILL);
+		}
+		break;
+	case STOP_KILLED:
+		break;
+	}
+}
+
+static void
+keeper_ctl_command(struct keeper *k, const char *line)
+{
+	long grace;
+
+	if (strncmp(line, "stop ", 5) == 0 && parse_int(line + 5, 0, 86400, &grace) == 0)
+		keeper_stop(k, (int)grace);
+	else if (strcmp(line, "kill") == 0) {
+		keeper_step(k, "killing QEMU (SIGKILL)");
+		keeper_kill(k, 1);
+	} else
+		klog("unknown control command ignored");
+}
+
+/* Reads control lines; 0 when the client went away. */
+static int
+keeper_ctl_input(struct keeper *k, size_t i)
+{
+	struct kctl *c = &k->ctls[i];
+	ssize_t n = read(c->fd, c->in + c->inlen, sizeof c->in - 1 - c->inlen);
+	char *nl;
+
+	if (n == 0)
+		return 0;
+	if (n < 0)
+		return errno == EAGAIN || errno == EINTR;
+	c->inlen += (size_t)n;
+	c->in[c->inlen] = '\0';
+	while ((nl = memchr(k->ctls[i].in, '\n', k->ctls[i].inlen)) != NULL) {
+		char line[KEEPER_CTL_LINE];
+		c = &k->ctls[i];
+		size_t len = (size_t)(nl - c->in);
+		memcpy(line, c->in, len);
+		line[len] = '\0';
+		memmove(c->in, nl + 1, c->inlen - len - 1);
+		c->inlen -= len + 1;
+		keeper_ctl_command(k, line);
+	}
+	if (k->ctls[i].inlen == sizeof k->ctls[i].in - 1)
+		return 0; /* a line too long to be ours */
+	return 1;
+}
+
+static void
+keeper_drop_ctl(struct keeper *k, size_t i)
+{
+	close(k->ctls[i].fd);
+	bufq_free(&k->ctls[i].out);
+	k->ctls[i] = k->ctls[--k->nctls];
+}
+
+static void
+keeper_accept_ctl(struct keeper *k)
+{
+	int fd = accept4(k->ctl_fd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
+
+	if (fd < 0)
+		return;
+	if (k->nctls >= KEEPER_CLIENTS_MAX) {
+		close(fd);
+		return;
+	}
+	k->ctls = xreallocarray(k->ctls, k->nctls + 1, sizeof *k->ctls);
+	memset(&k->ctls[k->nctls], 0, sizeof *k->ctls);
+	k->ctls[k->nctls++].fd = fd;
+}
+
+/* ---- QMP ---- */
+
+static void
+keeper_qmp_line(struct keeper *k, const char *line, size_t len)
+{
+	struct qmp_msg m;
+
+	if (qmp_parse(line, len, &m) != 0) {
+		klog("QMP sent something that is not a JSON object; ignored");
+		return;
+	}
+	switch (m.kind) {
+	case QMP_GREETING:
+		keeper_qmp_send(k, "qmp_capabilities", NULL, &k->caps_id);
+		break;
+	case QMP_RETURN:
+		/* Set-up, in order: capabilities, the VNC password if any, then
+		 * query-status, whose "running" makes the node ready. */
+		if (k->ready || m.id < 0)
+			break;
+		if (m.id == k->caps_id && k->vnc_pw != NULL) {
+			json_t *a = json_pack("{s:s, s:s}", "protocol", "vnc", "password", k->vnc_pw);
+			char *s = json_dumps(a, JSON_COMPACT);
+			keeper_qmp_send(k, "set_password", s, &k->pw_id);
+			free(s);
+			json_decref(a);
+		} else if (m.id == k->caps_id || m.id == k->pw_id)
+			keeper_qmp_send(k, "query-status", NULL, &k->status_id);
+		else if (m.id == k->status_id) {
+			if (strcmp(m.status, "running") == 0)
+				keeper_ready(k);
+			else {
+				snprintf(k->fail_msg, sizeof k->fail_msg, "QEMU is %s, not running, after "
+				    "start-up", m.status);
+				keeper_signal_qemu(k, SIGKILL);
+			}
+		}
+		break;
+	case QMP_ERROR:
+		klog("QMP error: %s", m.error);
+		if (m.id >= 0 && (m.id == k->caps_id || m.id == k->pw_id || m.id == k->status_id) &&
+		    !k->ready) {
+			snprintf(k->fail_msg, sizeof k->fail_msg, "QMP refused set-up: %.120s", m.error);
+			keeper_signal_qemu(k, SIGKILL);
+		}
+		break;
+	case QMP_EVENT:
+		if (strcmp(m.event, "SHUTDOWN") == 0) {
+			k->facts.shutdown_seen = 1;
+			k->facts.shutdown_guest = m.guest;
+			snprintf(k->facts.shutdown_reason, sizeof k->facts.shutdown_reason, "%s", m.reason);
+		}
+		break;
+	case QMP_OTHER:
+		break;
+	}
+}
+
+static void
+keeper_read_qmp(struct keeper *k)
+{
+	char buf[8192];
+	ssize_t n = read(k->qmp_fd, buf, sizeof buf);
+	const char *line;
+	size_t len;
+
+	if (n < 0 && (errno == EAGAIN || errno == EINTR))
+		return;
+	if (n <= 0 || qmp_reader_feed(&k->qmp_in, buf, (size_t)n) != 0) {
+		/* QEMU is going away (its exit arrives as SIGCHLD). */
+		close(k->qmp_fd);
+		k->qmp_fd = -1;
+		return;
+	}
+	while (qmp_reader_next(&k->qmp_in, &line, &len))
+		keeper_qmp_line(k, line, len);
+}
+
+/* ---- QEMU's end ---- */
+
+static void
+keeper_qemu_exited(struct keeper *k, int status)
+{
+	struct accel_choice c;
+	int vnc_busy;
+
+	k->qemu_pid = 0;
+	/* Whatever the guest and QEMU said last belongs in the log. */
+	while (k->serial_fd >= 0 && keeper_read_serial(k) > 0)
+		;
+	if (k->err_fd >= 0)
+		keeper_read_stderr(k);
+	keeper_close_qemu_fds(k);
+	if (k->ready || k->stop != STOP_NONE || k->facts.user_kill || k->fail_msg[0]) {
+		keeper_finish(k, status);
+		return;
+	}
+	vnc_busy = qemu_err_vnc_busy(k->errtail);
+	if (vnc_busy && k->nskip < KEEPER_VNC_TRIES) {
+		keeper_step(k, "VNC port %d was taken by another program; trying another display",
+		    QEMU_VNC_PORT_BASE + k->display);
+		k->skip[k->nskip++] = k->display;
+	} else if (!k->tcg_retried && accel_retry_tcg(k->node.accel, k->accel.accel, k->errtail, &c)) {
+		k->tcg_retried = 1;
+		k->accel = c;
+		keeper_step(k, "%s; trying again with tcg", c.why);
+	} else {
+		keeper_finish(k, status);
+		return;
+	}
+	if (keeper_attempt(k) != 0)
+		keeper_finish(k, status);
+}
+
+static void
+keeper_finish(struct keeper *k, int status)
+{
+	struct run_exit x;
+	struct err e;
+
+	k->facts.wait_status = status;
+	k->facts.stderr_tail = k->errtail;
+	run_exit_describe(&k->facts, &x);
+	if (k->fail_msg[0] && !k->ready && strcmp(x.kind, "failed") == 0)
+		sanitize_to(k->fail_msg, strlen(k->fail_msg), x.detail, sizeof x.detail);
+	if (runrow_finish(k->lab->db, k->node.id, x.state, x.kind, x.detail, &e) != 0)
+		klog("%s", e.msg);
+	keeper_step(k, "QEMU ended: %s (%s)", x.kind, x.detail);
+	if (k->report_fd >= 0)
+		keeper_report_end(k, "failed", x.detail);
+	keeper_broadcast_end(k, &x);
+	k->done = 1;
+}
+
+static void
+keeper_signal(struct keeper *k)
+{
+	struct signalfd_siginfo si;
+	int status;
+
+	while (read(k->sig_fd, &si, sizeof si) == (ssize_t)sizeof si) {
+		if (si.ssi_signo == SIGTERM || si.ssi_signo == SIGINT) {
+			keeper_step(k, "the keeper got signal %d; stopping the node", (int)si.ssi_signo);
+			if (k->qemu_pid > 0)
+				keeper_stop(k, KEEPER_TERM_GRACE_S);
+		}
+	}
+	/* SIGCHLD coalesces: ask for QEMU by its pid. */
+	if (k->qemu_pid > 0 && waitpid(k->qemu_pid, &status, WNOHANG) == k->qemu_pid)
+		keeper_qemu_exited(k, status);
+}
+
+/* Our lock file was deleted (the lab removed from under us, say): the
+ * lock no longer proves anything, another keeper could start, and nobody
+ * can reach this node any more; it must not run on unowned. (The folder
+ * itself is pinned by our bound sockets, so its own deletion would not be
+ * reported until we closed them.) */
+static void
+keeper_gone(struct keeper *k)
+{
+	char buf[4096] __attribute__((aligned(__alignof__(struct inotify_event))));
+	ssize_t n = read(k->gone_fd, buf, sizeof buf);
+	int gone = 0;
+
+	for (char *p = buf; n > 0 && p < buf + n; ) {
+		struct inotify_event *ev = (struct inotify_event *)p;
+		if ((ev->mask & IN_DELETE) && ev->len > 0 && strcmp(ev->name, "keeper.lock") == 0)
+			gone = 1;
+		p += sizeof *ev + ev->len;
+	}
+	if (!gone)
+		return;
+	close(k->gone_fd);
+	k->gone_fd = -1;
+	keeper_step(k, "the node's lock file %s was removed; killing QEMU", k->lock_path);
+	k->facts.lock_lost = 1;
+	keeper_kill(k, 1);
+}
+
+/* ---- the loop ---- */
+
+enum { SLOT_SIG, SLOT_CON, SLOT_CTL, SLOT_SERIAL, SLOT_ERR, SLOT_QMP, SLOT_GONE, SLOT_FIXED };
+
+static void
+keeper_loop(struct keeper *k)
+{
+	struct pollfd *pfd = NULL;
+	size_t cap = 0;
+
+	while (!k->done) {
+		size_t n = SLOT_FIXED + k->nclients + k->nctls, nc = k->nclients, nt = k->nctls;
+		int timeout = -1;
+
+		if (n > cap)
+			pfd = xreallocarray(pfd, cap = n * 2, sizeof *pfd);
+		pfd[SLOT_SIG] = (struct pollfd){ k->sig_fd, POLLIN, 0 };
+		pfd[SLOT_CON] = (struct pollfd){ k->con_fd, POLLIN, 0 };
+		pfd[SLOT_CTL] = (struct pollfd){ k->ctl_fd, POLLIN, 0 };
+		pfd[SLOT_SERIAL] = (struct pollfd){ k->serial_fd,
+		    (short)(POLLIN | (k->to_guest.len ? POLLOUT : 0)), 0 };
+		pfd[SLOT_ERR] = (struct pollfd){ k->err_fd, POLLIN, 0 };
+		pfd[SLOT_QMP] = (struct pollfd){ k->qmp_fd, (short)(POLLIN | (k->qmp_out.len ? POLLOUT : 0)), 0 };
+		pfd[SLOT_GONE] = (struct pollfd){ k->gone_fd, POLLIN, 0 };
+		/* Input waits in the clients' sockets while the guest is not
+		 * taking it. */
+		int room = k->to_guest.len + 4096 <= KEEPER_TO_GUEST_MAX;
+		for (size_t i = 0; i < nc; i++)
+			pfd[SLOT_FIXED + i] = (struct pollfd){ k->clients[i].fd,
+			    (short)((room ? POLLIN : 0) | (k->clients[i].out.len ? POLLOUT : 0)), 0 };
+		for (size_t i = 0; i < nt; i++)
+			pfd[SLOT_FIXED + nc + i] = (struct pollfd){ k->ctls[i].fd,
+			    (short)(POLLIN | (k->ctls[i].out.len ? POLLOUT : 0)), 0 };
+		if (k->deadline) {
+			int64_t left = k->deadline - mono_ms();
+			timeout = left < 0 ? 0 : (int)left;
+		}
+		int got = poll(pfd, n, timeout);
+		if (got < 0 && errno != EINTR) {
+			klog("poll: %s", strerror(errno));
+			break;
+		}
+		if (k->deadline && mono_ms() >= k->deadline)
+			keeper_deadline(k);
+		if (got <= 0)
+			continue;
+		/* Clients first, by descending index, so removals do not shift
+		 * the ones still to be served. */
+		for (size_t j = nt; j-- > 0; ) {
+			short re = pfd[SLOT_FIXED + nc + j].revents;
+			if (j >= k->nctls || re == 0)
+				continue;
+			if ((re & POLLOUT) && bufq_flush(&k->ctls[j].out, k->ctls[j].fd) < 0)
+				re |= POLLERR;
+			if ((re & (POLLIN | POLLHUP | POLLERR)) && !keeper_ctl_input(k, j))
+				keeper_drop_ctl(k, j);
+		}
+		for (size_t j = nc; j-- > 0; ) {
+			short re = pfd[SLOT_FIXED + j].revents;
+			if (j >= k->nclients || re == 0)
+				continue;
+			if ((re & POLLOUT) && bufq_flush(&k->clients[j].out, k->clients[j].fd) < 0) {
+				keeper_drop_client(k, j);
+				continue;
+			}
+			if ((re & (POLLIN | POLLHUP | POLLERR)) && !keeper_client_input(k, &k->clients[j]))
+				keeper_drop_client(k, j);
+		}
+		if (pfd[SLOT_SERIAL].revents && k->serial_fd >= 0) {
+			if ((pfd[SLOT_SERIAL].revents & POLLOUT) &&
+			    bufq_flush(&k->to_guest, k->serial_fd) < 0)
+				bufq_free(&k->to_guest);
+			if ((pfd[SLOT_SERIAL].revents & (POLLIN | POLLHUP | POLLERR)) &&
+			    keeper_read_serial(k) == 0) {
+				close(k->serial_fd);
+				k->serial_fd = -1;
+			}
+		}
+		if (pfd[SLOT_ERR].revents && k->err_fd >= 0)
+			keeper_read_stderr(k);
+		if (pfd[SLOT_QMP].revents && k->qmp_fd >= 0) {
+			if ((pfd[SLOT_QMP].revents & POLLOUT) && bufq_flush(&k->qmp_out, k->qmp_fd) < 0)
+				bufq_free(&k->qmp_out);
+			if (pfd[SLOT_QMP].revents & (POLLIN | POLLHUP | POLLERR))
+				keeper_read_qmp(k);
+		}
+		if (pfd[SLOT_CON].revents)
+			keeper_accept_client(k);
+		if (pfd[SLOT_CTL].revents)
+			keeper_accept_ctl(k);
+		if (pfd[SLOT_GONE].revents)
+			keeper_gone(k);
+		if (pfd[SLOT_SIG].revents)
+			keeper_signal(k);
+	}
+	free(pfd);
+}
+
+/* ---- set-up and tear-down ---- */
+
+static int
+keeper_lock(struct keeper *k, struct err *e)
+{
+	k->lock_fd = open(k->lock_path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
+	if (k->lock_fd < 0)
+		return err_sys(e, "cannot open %s", k->lock_path);
+	/* Readers (runstate_live) hold a shared lock for an instant; only a
+	 * keeper holds it for long. */
+	for (int i = 0; i < KEEPER_LOCK_TRIES; i++) {
+		if (flock(k->lock_fd, LOCK_EX | LOCK_NB) == 0) {
+			k->locked = 1;
+			return 0;
+		}
+		if (errno != EWOULDBLOCK)
+			return err_sys(e, "cannot lock %s", k->lock_path);
+		usleep(10000);
+	}
+	return err_set(e, "node %s is already running (another keeper holds its lock)", k->node.name);
+}
+
+static int
+keeper_setup(struct keeper *k, const char *lab_dir, const char *node_id, struct err *e)
+{
+	sigset_t set;
+	char *dir;
+
+	if ((dir = lab_dir_choose(lab_dir)) == NULL)
+		return err_set(e, "no lab folder");
+	k->lab = lab_open(dir, e);
+	free(dir);
+	if (k->lab == NULL)
+		return -1;
+	if (node_get(k->lab, node_id, &k->node, e) != 0)
+		return -1;
+	if ((k->dir = lab_node_run_dir(k->lab, k->node.id, e)) == NULL)
+		return -1;
+	k->lock_path = runstate_lock_path(k->lab, k->node.id);
+	k->con_path = xasprintf("%s/console.sock", k->dir);
+	k->ctl_path = xasprintf("%s/ctl.sock", k->dir);
+	k->qmp_path = xasprintf("%s/qmp.sock", k->dir);
+	k->log_path = xasprintf("%s/%s.log", k->lab->logs, k->node.id);
+	if (keeper_lock(k, e) != 0)
+		return -1;
+	keeper_clean_stale(k);
+	sigemptyset(&set);
+	sigaddset(&set, SIGCHLD);
+	sigaddset(&set, SIGTERM);
+	sigaddset(&set, SIGINT);
+	sigprocmask(SIG_BLOCK, &set, NULL);
+	if ((k->sig_fd = signalfd(-1, &set, SFD_NONBLOCK | SFD_CLOEXEC)) < 0)
+		return err_sys(e, "cannot set up signals");
+	if ((k->con_fd = keeper_listen(k->con_path, 16, e)) < 0 ||
+	    (k->ctl_fd = keeper_listen(k->ctl_path, 16, e)) < 0)
+		return -1;
+	/* Best effort: without inotify the keeper just cannot notice. */
+	k->gone_fd = inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
+	if (k->gone_fd >= 0 && inotify_add_watch(k->gone_fd, k->dir, IN_DELETE) < 0) {
+		close(k->gone_fd);
+		k->gone_fd = -1;
+	}
+	if (conlog_open(&k->log, k->log_path, conlog_max_from_env(), e) != 0)
+		return -1;
+	ring_init(&k->ring, KEEPER_REPLAY);
+	return 0;
+}
+
+static void
+keeper_teardown(struct keeper *k)
+{
+	/* Last words to control clients are tiny: give each one try. */
+	for (size_t i = 0; i < k->nctls; i++) {
+		bufq_flush(&k->ctls[i].out, k->ctls[i].fd);
+		close(k->ctls[i].fd);
+		bufq_free(&k->ctls[i].out);
+	}
+	for (size_t i = 0; i < k->nclients; i++) {
+		bufq_flush(&k->clients[i].out, k->clients[i].fd);
+		close(k->clients[i].fd);
+		bufq_free(&k->clients[i].out);
+	}
+	free(k->ctls);
+	free(k->clients);
+	/* A keeper that did not get the lock must not touch the sockets of
+	 * the one that has it. */
+	if (k->locked) {
+		unlink(k->con_path);
+		unlink(k->ctl_path);
+		unlink(k->qmp_path);
+	}
+	keeper_close_qemu_fds(k);
+	if (k->con_fd >= 0)
+		close(k->con_fd);
+	if (k->ctl_fd >= 0)
+		close(k->ctl_fd);
+	if (k->sig_fd >= 0)
+		close(k->sig_fd);
+	if (k->gone_fd >= 0)
+		close(k->gone_fd);
+	conlog_close(&k->log);
+	ring_free(&k->ring);
+	if (k->vnc_pw) {
+		explicit_bzero(k->vnc_pw, strlen(k->vnc_pw));
+		free(k->vnc_pw);
+	}
+	node_clear(&k->node);
+	lab_close(k->lab);
+	/* The lock goes last: once it is released the row must be final. */
+	if (k->lock_fd >= 0)
+		close(k->lock_fd);
+	free(k->dir);
+	free(k->lock_path);
+	free(k->con_path);
+	free(k->ctl_path);
+	free(k->qmp_path);
+	free(k->log_path);
+}
+
+int
+keeper_main(const char *lab_dir, int argc, char **argv)
+{
+	struct keeper k = { .lock_fd = -1, .report_fd = -1, .sig_fd = -1, .gone_fd = -1, .con_fd = -1,
+	    .ctl_fd = -1, .serial_fd = -1, .err_fd = -1, .qmp_fd = -1, .display = -1 };
+	const char *node_id = NULL;
+	struct accel_probe probe;
+	struct err e;
+	int rc = 1;
+
+	k.log.fd = -1;
+	for (int i = 0; i < argc; i++) {
+		long v;
+		if (strcmp(argv[i], "--report-fd") == 0 && i + 1 < argc &&
+		    parse_int(argv[i + 1], 3, 1024, &v) == 0) {
+			k.report_fd = (int)v;
+			i++;
+		} else if (strcmp(argv[i], "--vnc-host") == 0 && i + 1 < argc)
+			k.vnc_host = argv[++i];
+		else
+			node_id = argv[i];
+	}
+	umask(077);
+	signal(SIGPIPE, SIG_IGN);
+	signal(SIGHUP, SIG_IGN);
+	if (k.vnc_host != NULL && qemu_vnc_host_local(k.vnc_host))
+		k.vnc_host = NULL;
+	if (k.vnc_host != NULL) {
+		const char *pw = getenv("SANDLAB_VNC_PASSWORD");
+		if (pw == NULL || *pw == '\0') {
+			keeper_report_end(&k, "failed", "VNC on an address other than 127.0.0.1 needs a "
+			    "password in $SANDLAB_VNC_PASSWORD");
+			return 1;
+		}
+		k.vnc_pw = xstrdup(pw);
+	}
+	/* QEMU gets the password over QMP, never in its environment. */
+	unsetenv("SANDLAB_VNC_PASSWORD");
+	if (node_id == NULL) {
+		keeper_report_end(&k, "failed", "no node given to the keeper");
+		return 2;
+	}
+	if (keeper_setup(&k, lab_dir, node_id, &e) != 0) {
+		klog("%s", e.msg);
+		keeper_report_end(&k, "failed", e.msg);
+		keeper_teardown(&k);
+		return 1;
+	}
+	klog("keeping node %s (%s)", k.node.name, k.node.id);
+	/* Probed afresh on every start; a node set to tcg needs no probe. */
+	memset(&probe, 0, sizeof probe);
+	if (strcmp(k.node.accel, "tcg") != 0)
+		accel_probe(QEMU_BIN_DEFAULT, 0, &probe);
+	if (accel_decide(k.node.accel, &probe, &k.accel, &e) != 0) {
+		struct err e2;
+		if (runrow_finish(k.lab->db, k.node.id, "stopped", "failed", e.msg, &e2) != 0)
+			klog("%s", e2.msg);
+		keeper_step(&k, "%s", e.msg);
+		keeper_report_end(&k, "failed", e.msg);
+		keeper_teardown(&k);
+		return 1;
+	}
+	keeper_step(&k, "accelerator %s%s%s", k.accel.accel, k.accel.why[0] ? ": " : "", k.accel.why);
+	if (keeper_attempt(&k) != 0) {
+		struct err e2;
+		if (runrow_finish(k.lab->db, k.node.id, "stopped", "failed", k.fail_msg, &e2) != 0)
+			klog("%s", e2.msg);
+		keeper_step(&k, "%s", k.fail_msg);
+		keeper_report_end(&k, "failed", k.fail_msg);
+	} else {
+		keeper_loop(&k);
+		rc = 0;
+	}
+	klog("done");
+	keeper_teardown(&k);
+	return rc;
+}

@@ -1,0 +1,26 @@
+/*
+ * keeper.h: the keeper, one process per running node, detached from any
+ * terminal. It holds the node's lock (runstate.h) for its whole life,
+ * starts QEMU with the serial line already connected to itself, logs the
+ * console, serves it to any number of clients, talks QMP, and records in
+ * the `runs` row how QEMU ended. It is the hidden command
+ * `sandlab __keeper`, started by run.c; nothing else should run it.
+ *
+ * Files in run/<node-id>/: keeper.lock, console.sock (raw bytes both
+ * ways: replay, then live output; input goes to the guest), ctl.sock
+ * (lines: "stop SECONDS" or "kill"; answers "step TEXT" lines and
+ * "end STATE KIND DETAIL"), qmp.sock (QEMU's, used by the keeper only).
+ */
+#ifndef SANDLAB_KEEPER_H
+#define SANDLAB_KEEPER_H
+
+/* Grace for ACPI powerdown when the keeper itself gets SIGTERM. */
+#define KEEPER_TERM_GRACE_S 30
+/* How long QEMU has to go after QMP quit before it is killed. */
+#define KEEPER_QUIT_WAIT_S 5
+
+/* argv after the command word: [--report-fd N] [--vnc-host H] NODE-ID.
+ * Returns the process's exit status. */
+int keeper_main(const char *lab_dir, int argc, char **argv);
+
+#endif

@@ -1,0 +1,321 @@
+/*
+ * qemu.c: builds a node's QEMU argv. Pure: it reads its arguments and
+ * allocates, nothing else, so tests can check every option it writes.
+ * Every value that reaches a comma-separated option goes through
+ * qemu_escape; every -drive names its format.
+ */
+#include "qemu.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "node.h"
+
+struct argv_buf {
+	char **v;
+	size_t n, cap;
+};
+
+static void
+argv_add(struct argv_buf *a, char *s)
+{
+	if (a->n + 2 > a->cap)
+		a->v = xreallocarray(a->v, a->cap = a->cap ? a->cap * 2 : 32, sizeof *a->v);
+	a->v[a->n++] = s;
+	a->v[a->n] = NULL;
+}
+
+static void
+argv_pair(struct argv_buf *a, const char *opt, char *val)
+{
+	argv_add(a, xstrdup(opt));
+	argv_add(a, val);
+}
+
+char *
+qemu_escape(const char *value)
+{
+	size_t n = 0;
+	char *out, *o;
+
+	for (const char *p = value; *p; p++)
+		n += *p == ',' ? 2 : 1;
+	o = out = xmalloc(n + 1);
+	for (const char *p = value; *p; p++) {
+		*o++ = *p;
+		if (*p == ',')
+			*o++ = ',';
+	}
+	*o = '\0';
+	return out;
+}
+
+int
+qemu_vnc_host_local(const char *host)
+{
+	return host == NULL || strcmp(host, QEMU_VNC_HOST) == 0;
+}
+
+/* Host names and IPv4 addresses only: QEMU's -vnc parses the rest. */
+static int
+qemu_host_ok(const char *h)
+{
+	if (*h == '\0' || strlen(h) > 253)
+		return 0;
+	for (; *h; h++)
+		if (!((*h >= 'a' && *h <= 'z') || (*h >= 'A' && *h <= 'Z') ||
+		    (*h >= '0' && *h <= '9') || *h == '.' || *h == '-'))
+			return 0;
+	return 1;
+}
+
+static int
+qemu_port_ok(int port)
+{
+	return port >= 1 && port <= 65535;
+}
+
+static int
+qemu_check(const struct qemu_cfg *c, struct err *e)
+{
+	if (c->name == NULL || *c->name == '\0')
+		return err_set(e, "the VM needs a name");
+	if (c->disk == NULL || *c->disk == '\0' || c->disk_format == NULL ||
+	    (strcmp(c->disk_format, "qcow2") != 0 && strcmp(c->disk_format, "raw") != 0))
+		return err_set(e, "the VM's disk needs a path and a format (qcow2 or raw)");
+	if (c->accel == NULL || (strcmp(c->accel, "kvm") != 0 && strcmp(c->accel, "tcg") != 0))
+		return err_set(e, "the accelerator must be kvm or tcg");
+	if (c->ram_mb < 1 || c->cpus < 1)
+		return err_set(e, "RAM and CPUs must be positive");
+	if (c->vnc_display >= 0 && c->vnc_display + QEMU_VNC_PORT_BASE > 65535)
+		return err_set(e, "VNC display %d is out of range", c->vnc_display);
+	if (c->vnc_display >= 0 && !qemu_vnc_host_local(c->vnc_host)) {
+		if (!qemu_host_ok(c->vnc_host))
+			return err_set(e, "VNC address must be a host name or an IPv4 address");
+		if (!c->vnc_password)
+			return err_set(e, "VNC may listen on %s only with a password; "
+			    "without one it listens on %s", c->vnc_host, QEMU_VNC_HOST);
+	}
+	if (c->qmp_fd < 0 && (c->qmp_path == NULL || *c->qmp_path == '\0'))
+		return err_set(e, "QMP needs a socket");
+	for (int i = 0; i < c->nnics; i++) {
+		const struct qemu_nic *n = &c->nics[i];
+		if (n->model == NULL || (strcmp(n->model, "virtio-net-pci") != 0 &&
+		    strcmp(n->model, "e1000") != 0))
+			return err_set(e, "NIC %d: unknown model", n->idx);
+		if (n->mac == NULL || strlen(n->mac) != 17 || strspn(n->mac, "0123456789abcdefABCDEF:") != 17)
+			return err_set(e, "NIC %d: bad MAC address", n->idx);
+		if (n->attach == NULL || (strcmp(n->attach, "none") != 0 &&
+		    strcmp(n->attach, "user") != 0 && strcmp(n->attach, "link") != 0))
+			return err_set(e, "NIC %d: unknown attachment", n->idx);
+		if (strcmp(n->attach, "link") == 0 && (!qemu_port_ok(n->local_port) ||
+		    !qemu_port_ok(n->remote_port) || n->local_port == n->remote_port))
+			return err_set(e, "NIC %d: a link needs two different UDP ports", n->idx);
+		for (int j = 0; j < n->nfwds; j++) {
+			const struct qemu_fwd *f = &n->fwds[j];
+			if (strcmp(n->attach, "user") != 0)
+				return err_set(e, "NIC %d: port forwards need user-mode NAT", n->idx);
+			if (f->proto == NULL || (strcmp(f->proto, "tcp") != 0 && strcmp(f->proto, "udp") != 0) ||
+			    !qemu_port_ok(f->host_port) || !qemu_port_ok(f->guest_port))
+				return err_set(e, "NIC %d: a forward is tcp or udp between ports 1 and 65535",
+				    n->idx);
+		}
+	}
+	return 0;
+}
+
+char *
+qemu_netdev(const struct qemu_nic *n)
+{
+	char *s, *t;
+
+	if (strcmp(n->attach, "link") == 0)
+		/* dgram, not stream or socket: a UDP end needs no peer to start,
+		 * so either node may start first and restart alone. */
+		return xasprintf("dgram,id=net%d,local.type=inet,local.host=%s,local.port=%d,"
+		    "remote.type=inet,remote.host=%s,remote.port=%d", n->idx, QEMU_LINK_HOST,
+		    n->local_port, QEMU_LINK_HOST, n->remote_port);
+	if (strcmp(n->attach, "user") != 0)
+		return NULL;
+	s = xasprintf("user,id=net%d", n->idx);
+	for (int j = 0; j < n->nfwds; j++) {
+		/* Bound to loopback only: nothing in a lab is reachable from the
+		 * network unless the user forwards it on by other means. */
+		t = xasprintf("%s,hostfwd=%s:%s:%d-:%d", s, n->fwds[j].proto, QEMU_LINK_HOST,
+		    n->fwds[j].host_port, n->fwds[j].guest_port);
+		free(s);
+		s = t;
+	}
+	return s;
+}
+
+static void
+qemu_add_nics(struct argv_buf *a, const struct qemu_cfg *c)
+{
+	for (int i = 0; i < c->nnics; i++) {
+		const struct qemu_nic *n = &c->nics[i];
+		char *nd = qemu_netdev(n);
+		/* "none" gets a NIC with no backend: the guest sees the
+		 * interface and its MAC, with nothing on the wire. */
+		if (nd != NULL) {
+			argv_pair(a, "-netdev", nd);
+			argv_pair(a, "-device", xasprintf("%s,id=nic%d,netdev=net%d,mac=%s", n->model,
+			    n->idx, n->idx, n->mac));
+		} else
+			argv_pair(a, "-device", xasprintf("%s,id=nic%d,mac=%s", n->model, n->idx, n->mac));
+	}
+}
+
+char **
+qemu_argv(const struct qemu_cfg *c, struct err *e)
+{
+	struct argv_buf a = { 0 };
+	char *esc;
+
+	if (qemu_check(c, e) != 0)
+		return NULL;
+	argv_add(&a, xstrdup(c->binary ? c->binary : QEMU_BIN_DEFAULT));
+	esc = qemu_escape(c->name);
+	argv_pair(&a, "-name", xasprintf("guest=%s", esc));
+	free(esc);
+	argv_add(&a, xstrdup("-nodefaults"));
+	argv_add(&a, xstrdup("-no-user-config"));
+	argv_pair(&a, "-machine", xstrdup("pc"));
+	argv_pair(&a, "-accel", xstrdup(c->accel));
+	argv_pair(&a, "-m", xasprintf("%d", c->ram_mb));
+	argv_pair(&a, "-smp", xasprintf("%d", c->cpus));
+	argv_pair(&a, "-display", xstrdup("none"));
+	esc = qemu_escape(c->disk);
+	argv_pair(&a, "-drive", xasprintf("file=%s,format=%s,if=virtio", esc, c->disk_format));
+	free(esc);
+	/* The serial line is QEMU's stdin/stdout: a socketpair the keeper
+	 * holds before QEMU runs, so no byte of the boot is lost. */
+	argv_pair(&a, "-chardev", xstrdup("stdio,id=serial0,signal=off"));
+	argv_pair(&a, "-serial", xstrdup("chardev:serial0"));
+	if (c->qmp_fd >= 0)
+		argv_pair(&a, "-chardev", xasprintf("socket,id=qmp,fd=%d,server=on,wait=off", c->qmp_fd));
+	else {
+		esc = qemu_escape(c->qmp_path);
+		argv_pair(&a, "-chardev", xasprintf("socket,id=qmp,path=%s,server=on,wait=off", esc));
+		free(esc);
+	}
+	argv_pair(&a, "-mon", xstrdup("chardev=qmp,mode=control"));
+	if (c->vnc_display >= 0) {
+		argv_pair(&a, "-device", xstrdup("VGA"));
+		argv_pair(&a, "-vnc", xasprintf("%s:%d%s", c->vnc_host ? c->vnc_host : QEMU_VNC_HOST,
+		    c->vnc_display, c->vnc_password ? ",password=on" : ""));
+	}
+	qemu_add_nics(&a, c);
+	/* QEMU needs none of these at run time; deny them to a guest escape. */
+	argv_pair(&a, "-sandbox", xstrdup("on,obsolete=deny,elevateprivileges=deny,spawn=deny,"
+	    "resourcecontrol=deny"));
+	return a.v;
+}
+
+char **
+qemu_node_argv(const struct node *n, const struct qemu_nic *nics, int nnics, const char *accel,
+    int vnc_display, const char *vnc_host, int vnc_password, int qmp_fd, struct err *e)
+{
+	struct qemu_cfg cfg = {
+		.name = n->name, .disk = n->overlay, .disk_format = "qcow2", .ram_mb = n->ram_mb,
+		.cpus = n->cpus, .accel = accel, .vnc_display = vnc_display, .vnc_host = vnc_host,
+		.vnc_password = vnc_password, .qmp_fd = qmp_fd, .nics = nics, .nnics = nnics,
+	};
+
+	return qemu_argv(&cfg, e);
+}
+
+void
+qemu_argv_free(char **argv)
+{
+	if (argv == NULL)
+		return;
+	for (char **p = argv; *p; p++)
+		free(*p);
+	free(argv);
+}
+
+/* Appends one word, quoted so a shell reads it back unchanged. */
+static void
+shell_word(char **out, size_t *len, size_t *cap, const char *w)
+{
+	static const char safe[] = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+	    "0123456789_@%+=:,./-";
+	int plain = *w != '\0' && strspn(w, safe) == strlen(w);
+	int ctl = 0;
+	size_t need = strlen(w) * 4 + 8;
+
+	for (const char *p = w; *p; p++)
+		if ((unsigned char)*p < 0x20 || *p == 0x7f)
+			ctl = 1;
+	if (*len + need + 1 > *cap)
+		*out = xrealloc(*out, *cap = (*len + need + 1) * 2);
+	char *o = *out + *len;
+	if (plain)
+		o += sprintf(o, "%s", w);
+	else if (ctl) {
+		/* bash's $'...' spells control bytes out instead of sending them. */
+		o += sprintf(o, "$'");
+		for (const char *p = w; *p; p++) {
+			unsigned char ch = (unsigned char)*p;
+			if (ch < 0x20 || ch == 0x7f)
+				o += sprintf(o, "\\x%02x", ch);
+			else if (ch == '\'' || ch == '\\')
+				o += sprintf(o, "\\%c", ch);
+			else
+				*o++ = (char)ch;
+		}
+		*o++ = '\'';
+	} else {
+		*o++ = '\'';
+		for (const char *p = w; *p; p++) {
+			if (*p == '\'')
+				o += sprintf(o, "'\\''");
+			else
+				*o++ = *p;
+		}
+		*o++ = '\'';
+	}
+	*o = '\0';
+	*len = (size_t)(o - *out);
+}
+
+char *
+qemu_argv_shell(char *const *argv)
+{
+	size_t len = 0, cap = 256;
+	char *out = xmalloc(cap);
+
+	out[0] = '\0';
+	for (size_t i = 0; argv[i]; i++) {
+		if (i > 0) {
+			if (len + 2 > cap)
+				out = xrealloc(out, cap *= 2);
+			out[len++] = ' ';
+			out[len] = '\0';
+		}
+		shell_word(&out, &len, &cap, argv[i]);
+	}
+	return out;
+}
+
+int
+qemu_err_vnc_busy(const char *s)
+{
+	/* QEMU 7.2: "-vnc 127.0.0.1:7: Failed to find an available port:
+	 * Address already in use". */
+	const char *line;
+
+	for (line = s; line && *line; ) {
+		const char *end = strchr(line, '\n');
+		size_t n = end ? (size_t)(end - line) : strlen(line);
+		char *l = xstrndup(line, n);
+		int hit = strstr(l, "-vnc") != NULL && strstr(l, "Address already in use") != NULL;
+		free(l);
+		if (hit)
+			return 1;
+		line = end ? end + 1 : NULL;
+	}
+	return 0;
+}

@@ -1,0 +1,92 @@
+/*
+ * qemu.h: the QEMU command line of a node, built by a pure function from
+ * the node's settings, its paths and what the keeper decided (accelerator,
+ * VNC display, inherited descriptors). Never a shell: the result is an
+ * argv for execvp. Also reads QEMU's stderr for the failures the keeper
+ * retries. Nothing here starts a process.
+ */
+#ifndef SANDLAB_QEMU_H
+#define SANDLAB_QEMU_H
+
+#include "util.h"
+
+#define QEMU_BIN_DEFAULT "qemu-system-x86_64"
+#define QEMU_VNC_HOST "127.0.0.1"
+#define QEMU_VNC_PORT_BASE 5900
+
+/* A host port forward of a user-mode NAT NIC; QEMU binds it on 127.0.0.1. */
+struct qemu_fwd {
+	const char *proto;      /* tcp, udp */
+	int         host_port;
+	int         guest_port;
+};
+
+#define QEMU_LINK_HOST "127.0.0.1"
+
+struct qemu_nic {
+	int         idx;
+	const char *model;      /* virtio-net-pci, e1000 */
+	const char *mac;
+	const char *attach;     /* none, user, link */
+	/* attach link: a UDP socket on 127.0.0.1:local_port that sends to
+	 * 127.0.0.1:remote_port, where the other end listens. */
+	int         local_port;
+	int         remote_port;
+	/* attach user: host port forwards. */
+	const struct qemu_fwd *fwds;
+	int         nfwds;
+};
+
+struct qemu_cfg {
+	const char *binary;     /* NULL: QEMU_BIN_DEFAULT */
+	const char *name;       /* node name, shown as the VM's name */
+	const char *disk;       /* overlay path */
+	const char *disk_format;/* always given: "qcow2" */
+	int         ram_mb;
+	int         cpus;
+	const char *accel;      /* kvm or tcg */
+	int         vnc_display;/* -1: no VNC */
+	const char *vnc_host;   /* NULL: 127.0.0.1 */
+	int         vnc_password;/* 1: password=on; the keeper sets it over QMP */
+	int         qmp_fd;     /* listening socket inherited by QEMU, or -1 */
+	const char *qmp_path;   /* when qmp_fd < 0: QEMU listens here */
+	const struct qemu_nic *nics;
+	int         nnics;
+};
+
+/* The argv (NULL-terminated; free with qemu_argv_free), or NULL and a
+ * message: a VNC address other than loopback without a password, an
+ * unknown accelerator or NIC model, a missing path, a link without its
+ * two ports, a forward that is not tcp or udp between ports 1-65535. The serial line is
+ * QEMU's stdio (the keeper's socketpair), with signals off. */
+char **qemu_argv(const struct qemu_cfg *c, struct err *e);
+void qemu_argv_free(char **argv);
+
+struct node;
+
+/* The argv of a node as its keeper runs it: qemu_argv with the node's
+ * name, overlay and resources, and its NICs as the network rows give them
+ * (net_node_argv in net.h reads those); the same call serves `node cmd`. */
+char **qemu_node_argv(const struct node *n, const struct qemu_nic *nics, int nnics,
+    const char *accel, int vnc_display, const char *vnc_host, int vnc_password, int qmp_fd,
+    struct err *e);
+
+/* An option value with every comma doubled, as QEMU's option syntax
+ * requires; caller frees. */
+char *qemu_escape(const char *value);
+
+/* The -netdev value of one NIC (NULL when it has no backend: attach
+ * none); caller frees. Pure, as qemu_argv. */
+char *qemu_netdev(const struct qemu_nic *n);
+
+/* The argv as one line a user can read and paste into a POSIX shell:
+ * words quoted where needed, non-printable bytes escaped; caller frees. */
+char *qemu_argv_shell(char *const *argv);
+
+/* 1 when QEMU's stderr says the VNC port was taken. */
+int qemu_err_vnc_busy(const char *qemu_stderr);
+
+/* 1 when host is the loopback address VNC may use without a password. */
+int qemu_vnc_host_local(const char *host);
+
+#endif

@@ -1,0 +1,536 @@
+/*
+ * run.c: the runtime as its users see it: node state from the keeper's
+ * lock and the `runs` row, starting keepers (double fork, setsid, stdio
+ * away from any terminal), and asking keepers to stop or kill over their
+ * control sockets. It never signals QEMU or a keeper by pid: only a
+ * keeper, holding the lock, acts on its QEMU.
+ */
+#include "run.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "keeper.h"
+#include "node.h"
+#include "proc.h"
+#include "runrow.h"
+#include "runstate.h"
+#include "sanitize.h"
+#include "vnc.h"
+
+#define RUN_START_WAIT_MS 120000
+#define RUN_EXIT_WAIT_MS  15000
+#define RUN_LINE_MAX      512
+#define KEEPER_LOG_MAX    (1 << 20)
+
+const char *
+run_state_name(enum run_state s)
+{
+	switch (s) {
+	case RUN_STOPPED: return "stopped";
+	case RUN_STARTING: return "starting";
+	case RUN_RUNNING: return "running";
+	case RUN_STOPPING: return "stopping";
+	case RUN_CRASHED: return "crashed";
+	}
+	return "unknown";
+}
+
+static enum run_state
+run_state_parse(const char *s)
+{
+	if (strcmp(s, "starting") == 0)
+		return RUN_STARTING;
+	if (strcmp(s, "running") == 0)
+		return RUN_RUNNING;
+	if (strcmp(s, "stopping") == 0)
+		return RUN_STOPPING;
+	if (strcmp(s, "crashed") == 0)
+		return RUN_CRASHED;
+	return RUN_STOPPED;
+}
+
+int
+run_live(struct lab *lab, const char *node_id)
+{
+	return runstate_live(lab, node_id);
+}
+
+char *
+run_log_path(const struct lab *lab, const char *node_id)
+{
+	return xasprintf("%s/%s.log", lab->logs, node_id);
+}
+
+char *
+run_log_old_path(const struct lab *lab, const char *node_id)
+{
+	return xasprintf("%s/%s.log.1", lab->logs, node_id);
+}
+
+int
+run_info_get(struct lab *lab, const char *node_id, struct run_info *out, struct err *e)
+{
+	struct run_row r;
+	int live;
+
+	memset(out, 0, sizeof *out);
+	out->vnc_display = -1;
+	/* The lock, then the row: a keeper writes its last row before it
+	 * lets the lock go, so a dead lock with a live-looking row means the
+	 * keeper died. Looking at the lock again catches a keeper that
+	 * started in between. */
+	live = runstate_live(lab, node_id);
+	if (runrow_get(lab->db, node_id, &r, e) != 0)
+		return -1;
+	if (!live)
+		live = runstate_live(lab, node_id);
+	snprintf(out->exit_kind, sizeof out->exit_kind, "%s", r.exit_kind);
+	snprintf(out->exit_detail, sizeof out->exit_detail, "%s", r.exit_detail);
+	out->exit_at = r.exit_at;
+	if (!live) {
+		enum run_state s = r.present ? run_state_parse(r.state) : RUN_STOPPED;
+		if (s == RUN_STARTING || s == RUN_RUNNING || s == RUN_STOPPING) {
+			out->state = RUN_CRASHED;
+			snprintf(out->exit_kind, sizeof out->exit_kind, "crashed");
+			snprintf(out->exit_detail, sizeof out->exit_detail, "its keeper (pid %d) died while "
+			    "the node was %s; QEMU went with it", r.keeper_pid, r.state);
+			out->exit_at = 0;
+		} else
+			out->state = s;
+		return 0;
+	}
+	out->state = r.present ? run_state_parse(r.state) : RUN_STARTING;
+	/* A new keeper holds the lock before it writes its first row. */
+	if (out->state == RUN_STOPPED || out->state == RUN_CRASHED)
+		out->state = RUN_STARTING;
+	snprintf(out->accel, sizeof out->accel, "%s", r.accel);
+	snprintf(out->accel_why, sizeof out->accel_why, "%s", r.accel_why);
+	out->vnc_display = r.vnc_display;
+	if (r.vnc_display >= 0)
+		vnc_address(r.vnc_host, r.vnc_display, out->vnc, sizeof out->vnc);
+	out->started_at = out->state == RUN_RUNNING || out->state == RUN_STOPPING ? r.started_at : 0;
+	out->keeper_pid = r.keeper_pid;
+	out->qemu_pid = r.qemu_pid;
+	return 0;
+}
+
+void
+run_uptime(const struct run_info *ri, char *buf, size_t len)
+{
+	int64_t s;
+
+	buf[0] = '\0';
+	if (ri->started_at <= 0)
+		return;
+	s = now_s() - ri->started_at;
+	if (s < 0)
+		s = 0;
+	if (s < 60)
+		snprintf(buf, len, "%llds", (long long)s);
+	else if (s < 3600)
+		snprintf(buf, len, "%lldm%02llds", (long long)(s / 60), (long long)(s % 60));
+	else if (s < 86400)
+		snprintf(buf, len, "%lldh%02lldm", (long long)(s / 3600), (long long)(s % 3600 / 60));
+	else
+		snprintf(buf, len, "%lldd%02lldh", (long long)(s / 86400), (long long)(s % 86400 / 3600));
+}
+
+/* ---- jobs: one per node, reading lines from a keeper ---- */
+
+struct run_job {
+	char        id[37];
+	char       *name;
+	int         fd;
+	char        buf[RUN_LINE_MAX];
+	size_t      len;
+	int         done;
+	int         ok;
+	int         skip;        /* nothing to do for this node */
+	struct err *err;
+};
+
+static void
+run_jobs_free(struct run_job *jobs, int n)
+{
+	for (int i = 0; i < n; i++) {
+		if (jobs[i].fd >= 0)
+			close(jobs[i].fd);
+		free(jobs[i].name);
+	}
+	free(jobs);
+}
+
+/* Looks the node up for a job; -1 (the job done, failed) when there is
+ * no such node. */
+static int
+run_job_init(struct lab *lab, struct run_job *j, const char *key, struct err *err)
+{
+	struct node nd;
+
+	j->fd = -1;
+	j->err = err;
+	err->msg[0] = '\0';
+	if (node_get(lab, key, &nd, err) != 0) {
+		j->done = 1;
+		j->name = sanitize(key, strlen(key));
+		return -1;
+	}
+	snprintf(j->id, sizeof j->id, "%s", nd.id);
+	j->name = xstrdup(nd.name);
+	node_clear(&nd);
+	return 0;
+}
+
+/* Handles one line from a keeper: "step T", "ready", "failed T", "end S K D". */
+static void
+run_job_line(struct run_job *j, char *line, run_step_cb cb, void *arg)
+{
+	char shown[RUN_LINE_MAX + 64];
+
+	sanitize_to(line, strlen(line), shown, sizeof shown);
+	if (strncmp(line, "step ", 5) == 0) {
+		if (cb)
+			cb(j->name, shown + 5, arg);
+	} else if (strcmp(line, "ready") == 0) {
+		j->done = j->ok = 1;
+	} else if (strncmp(line, "failed", 6) == 0) {
+		j->done = 1;
+		err_set(j->err, "cannot start %s: %s", j->name, line[6] ? shown + 7 : "its keeper failed");
+	} else if (strncmp(line, "end ", 4) == 0) {
+		/* "end STATE KIND DETAIL": the keeper's steps said the rest. */
+		j->done = j->ok = 1;
+		shown[4 + strcspn(shown + 4, " ")] = '\0';
+		if (cb)
+			cb(j->name, shown + 4, arg);
+	}
+}
+
+/* Reads from every job until each is done or the deadline passes. */
+static void
+run_jobs_wait(struct run_job *jobs, int n, int64_t deadline, run_step_cb cb, void *arg)
+{
+	struct pollfd *pfd = xcalloc((size_t)n, sizeof *pfd);
+
+	for (;;) {
+		int waiting = 0;
+		for (int i = 0; i < n; i++) {
+			pfd[i].fd = jobs[i].done || jobs[i].fd < 0 ? -1 : jobs[i].fd;
+			pfd[i].events = POLLIN;
+			waiting += pfd[i].fd >= 0;
+		}
+		int64_t left = deadline - mono_ms();
+		if (waiting == 0 || left <= 0)
+			break;
+		if (poll(pfd, (nfds_t)n, (int)left) < 0 && errno != EINTR)
+			break;
+		for (int i = 0; i < n; i++) {
+			struct run_job *j = &jobs[i];
+			ssize_t got;
+			char *nl;
+			if (pfd[i].fd < 0 || pfd[i].revents == 0)
+				continue;
+			got = read(j->fd, j->buf + j->len, sizeof j->buf - 1 - j->len);
+			if (got < 0 && (errno == EINTR || errno == EAGAIN))
+				continue;
+			if (got <= 0) {
+				close(j->fd);
+				j->fd = -1;
+				continue;
+			}
+			j->len += (size_t)got;
+			j->buf[j->len] = '\0';
+			while ((nl = strchr(j->buf, '\n')) != NULL) {
+				*nl = '\0';
+				run_job_line(j, j->buf, cb, arg);
+				memmove(j->buf, nl + 1, j->len - (size_t)(nl + 1 - j->buf) + 1);
+				j->len = strlen(j->buf);
+			}
+			if (j->len == sizeof j->buf - 1)
+				j->len = 0; /* an overlong line: drop it */
+		}
+	}
+	free(pfd);
+}
+
+/* ---- starting ---- */
+
+/* Starts `sandlab __keeper` for the node, detached: the child makes a new
+ * session and forks again, so the keeper is no session leader, has no
+ * controlling terminal, and is not our child. Returns the read end of the
+ * keeper's report pipe. */
+static int
+run_spawn_keeper(struct lab *lab, const char *node_id, const struct run_start_opts *o,
+    struct err *e)
+{
+	char exe[PATH_MAX], *log, *argv[12];
+	int p[2], n = 0, logfd, devnull, status;
+	ssize_t len;
+	struct stat sb;
+	pid_t pid;
+
+	len = readlink("/proc/self/exe", exe, sizeof exe - 1);
+	if (len <= 0)
+		return err_sys(e, "cannot find the sandlab program to start a keeper");
+	exe[len] = '\0';
+	log = xasprintf("%s/%s.keeper.log", lab->logs, node_id);
+	logfd = open(log, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC | O_NOFOLLOW, 0600);
+	free(log);
+	/* An oversized keeper log is started afresh; failing that is harmless. */
+	if (logfd >= 0 && fstat(logfd, &sb) == 0 && sb.st_size > KEEPER_LOG_MAX &&
+	    ftruncate(logfd, 0) != 0)
+		sb.st_size = 0;
+	devnull = open("/dev/null", O_RDWR | O_CLOEXEC);
+	if (devnull < 0 || pipe2(p, O_CLOEXEC) != 0) {
+		err_sys(e, "cannot prepare a keeper");
+		goto fail_fds;
+	}
+	argv[n++] = "sandlab";
+	argv[n++] = "--lab";
+	argv[n++] = lab->root;
+	argv[n++] = "__keeper";
+	argv[n++] = "--report-fd";
+	argv[n++] = "3";
+	if (o != NULL && o->vnc_host != NULL) {
+		argv[n++] = "--vnc-host";
+		argv[n++] = (char *)o->vnc_host;
+	}
+	argv[n++] = (char *)node_id;
+	argv[n] = NULL;
+	pid = fork();
+	if (pid < 0) {
+		err_sys(e, "cannot start a keeper");
+		close(p[0]);
+		close(p[1]);
+		goto fail_fds;
+	}
+	if (pid == 0) {
+		sigset_t none;
+		setsid();
+		pid = fork();
+		if (pid != 0)
+			_exit(pid < 0 ? 1 : 0);
+		int r = fcntl(p[1], F_DUPFD_CLOEXEC, 10);
+		if (r < 0 || dup2(devnull, 0) < 0 || dup2(devnull, 1) < 0 ||
+		    dup2(logfd >= 0 ? logfd : devnull, 2) < 0 || dup2(r, 3) < 0)
+			_exit(127);
+		proc_close_fds(3);
+		sigemptyset(&none);
+		sigprocmask(SIG_SETMASK, &none, NULL);
+		signal(SIGPIPE, SIG_DFL);
+		execv(exe, argv);
+		dprintf(2, "cannot run %s: %s\n", exe, strerror(errno));
+		_exit(127);
+	}
+	close(p[1]);
+	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+		;
+	if (logfd >= 0)
+		close(logfd);
+	close(devnull);
+	return p[0];
+fail_fds:
+	if (logfd >= 0)
+		close(logfd);
+	if (devnull >= 0)
+		close(devnull);
+	return -1;
+}
+
+int
+run_start_many(struct lab *lab, char *const *keys, int n, const struct run_start_opts *o,
+    run_step_cb cb, void *arg, struct err *errs)
+{
+	struct run_job *jobs = xcalloc((size_t)n, sizeof *jobs);
+	int failed = 0;
+
+	for (int i = 0; i < n; i++) {
+		struct run_job *j = &jobs[i];
+		if (run_job_init(lab, j, keys[i], &errs[i]) != 0)
+			continue;
+		if (runstate_live(lab, j->id)) {
+			err_set(j->err, "%s is already running (stop it first, or see: sandlab node ls)", j->name);
+			j->done = 1;
+			continue;
+		}
+		if ((j->fd = run_spawn_keeper(lab, j->id, o, j->err)) < 0)
+			j->done = 1;
+	}
+	run_jobs_wait(jobs, n, mono_ms() + RUN_START_WAIT_MS, cb, arg);
+	for (int i = 0; i < n; i++) {
+		struct run_job *j = &jobs[i];
+		if (!j->done && errs[i].msg[0] == '\0') {
+			/* The keeper went away without a word: its row may say why. */
+			struct run_info ri;
+			struct err e2;
+			if (j->fd >= 0)
+				err_set(j->err, "%s did not report within %d s; see sandlab node show %s",
+				    j->name, RUN_START_WAIT_MS / 1000, j->name);
+			else if (run_info_get(lab, j->id, &ri, &e2) == 0 && ri.exit_detail[0])
+				err_set(j->err, "cannot start %s: %s", j->name, ri.exit_detail);
+			else
+				err_set(j->err, "cannot start %s: its keeper died; see %s/%s.keeper.log",
+				    j->name, lab->logs, j->id);
+		}
+		if (!j->ok)
+			failed++;
+	}
+	run_jobs_free(jobs, n);
+	return failed;
+}
+
+int
+run_start(struct lab *lab, const char *key, run_step_cb cb, void *arg, struct err *e)
+{
+	char *keys[] = { (char *)key };
+
+	return run_start_many(lab, keys, 1, NULL, cb, arg, e) == 0 ? 0 : -1;
+}
+
+/* ---- stopping and killing ---- */
+
+/* Connects to a node's socket (console.sock or ctl.sock). A keeper that
+ * holds the lock but is still setting up gets a moment. */
+static int
+run_connect(struct lab *lab, const char *node_id, const char *name, const char *sock,
+    struct err *e)
+{
+	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	int64_t until = mono_ms() + 5000;
+
+	if ((size_t)snprintf(sa.sun_path, sizeof sa.sun_path, "%s/%s/%s", lab->run, node_id, sock) >=
+	    sizeof sa.sun_path)
+		return err_set(e, "socket path too long under %s", lab->run);
+	for (;;) {
+		int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+		if (fd < 0)
+			return err_sys(e, "cannot create a socket");
+		if (connect(fd, (struct sockaddr *)&sa, sizeof sa) == 0)
+			return fd;
+		int saved = errno;
+		close(fd);
+		if (!runstate_live(lab, node_id))
+			return err_set(e, "%s is not running (start it with: sandlab node start %s)", name, name);
+		if ((saved != ENOENT && saved != ECONNREFUSED) || mono_ms() > until) {
+			errno = saved;
+			return err_sys(e, "cannot reach the keeper of %s", name);
+		}
+		usleep(20000);
+	}
+}
+
+static int
+run_ctl_many(struct lab *lab, char *const *keys, int n, const char *cmd, int64_t wait_ms,
+    run_step_cb cb, void *arg, struct err *errs)
+{
+	struct run_job *jobs = xcalloc((size_t)n, sizeof *jobs);
+	int failed = 0;
+	int64_t until;
+
+	for (int i = 0; i < n; i++) {
+		struct run_job *j = &jobs[i];
+		if (run_job_init(lab, j, keys[i], &errs[i]) != 0)
+			continue;
+		if (!runstate_live(lab, j->id)) {
+			if (cb)
+				cb(j->name, "not running", arg);
+			j->done = j->ok = j->skip = 1;
+			continue;
+		}
+		j->fd = run_connect(lab, j->id, j->name, "ctl.sock", j->err);
+		if (j->fd < 0) {
+			/* It stopped between the two looks: nothing left to do. */
+			j->done = 1;
+			if (!runstate_live(lab, j->id))
+				j->ok = j->skip = 1;
+			continue;
+		}
+		if (write_all(j->fd, cmd, strlen(cmd)) != 0) {
+			err_sys(j->err, "cannot talk to the keeper of %s", j->name);
+			j->done = 1;
+		}
+	}
+	run_jobs_wait(jobs, n, mono_ms() + wait_ms, cb, arg);
+	/* The keeper records the end, then releases the lock as it exits:
+	 * wait for that, so a caller can act on a node that is really gone. */
+	until = mono_ms() + RUN_EXIT_WAIT_MS;
+	for (int i = 0; i < n; i++) {
+		struct run_job *j = &jobs[i];
+		if (j->skip || (j->err->msg[0] && !j->ok))
+			continue;
+		while (runstate_live(lab, j->id) && mono_ms() < until)
+			usleep(10000);
+		if (runstate_live(lab, j->id)) {
+			j->ok = 0;
+			err_set(j->err, "%s: its keeper is still running; see sandlab node show %s",
+			    j->name, j->name);
+		} else
+			j->ok = 1;
+	}
+	for (int i = 0; i < n; i++)
+		if (!jobs[i].ok) {
+			if (errs[i].msg[0] == '\0')
+				err_set(&errs[i], "%s did not stop", jobs[i].name);
+			failed++;
+		}
+	run_jobs_free(jobs, n);
+	return failed;
+}
+
+int
+run_stop_many(struct lab *lab, char *const *keys, int n, int grace_s, run_step_cb cb,
+    void *arg, struct err *errs)
+{
+	char cmd[32];
+
+	snprintf(cmd, sizeof cmd, "stop %d\n", grace_s);
+	return run_ctl_many(lab, keys, n, cmd, (int64_t)(grace_s + KEEPER_QUIT_WAIT_S + 30) * 1000,
+	    cb, arg, errs);
+}
+
+int
+run_stop(struct lab *lab, const char *key, int grace_s, run_step_cb cb, void *arg, struct err *e)
+{
+	char *keys[] = { (char *)key };
+
+	return run_stop_many(lab, keys, 1, grace_s, cb, arg, e) == 0 ? 0 : -1;
+}
+
+int
+run_kill(struct lab *lab, const char *key, run_step_cb cb, void *arg, struct err *e)
+{
+	char *keys[] = { (char *)key };
+
+	return run_ctl_many(lab, keys, 1, "kill\n", 30000, cb, arg, e) == 0 ? 0 : -1;
+}
+
+int
+run_console_connect(struct lab *lab, const char *key, struct err *e)
+{
+	struct node nd;
+	int fd, fl;
+
+	if (node_get(lab, key, &nd, e) != 0)
+		return -1;
+	fd = run_connect(lab, nd.id, nd.name, "console.sock", e);
+	node_clear(&nd);
+	if (fd < 0)
+		return -1;
+	fl = fcntl(fd, F_GETFL);
+	if (fl < 0 || fcntl(fd, F_SETFL, fl | O_NONBLOCK) != 0) {
+		close(fd);
+		return err_sys(e, "cannot set up the console connection");
+	}
+	return fd;
+}

@@ -1,0 +1,139 @@
+/*
+ * vnc.c: choosing and reserving VNC displays.
+ */
+#include "vnc.h"
+
+#include <arpa/inet.h>
+#include <netdb.h>
+#include <netinet/in.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "db.h"
+#include "qemu.h"
+#include "runstate.h"
+
+void
+vnc_address(const char *host, int display, char *buf, size_t len)
+{
+	snprintf(buf, len, "%s:%d", host && *host ? host : QEMU_VNC_HOST, QEMU_VNC_PORT_BASE + display);
+}
+
+int
+vnc_port_free(const char *host, int display)
+{
+	struct addrinfo hints = { .ai_family = AF_INET, .ai_socktype = SOCK_STREAM,
+	    .ai_flags = AI_NUMERICSERV | AI_PASSIVE };
+	struct addrinfo *res = NULL;
+	char port[16];
+	int fd, ok = 0, one = 1;
+
+	snprintf(port, sizeof port, "%d", QEMU_VNC_PORT_BASE + display);
+	if (getaddrinfo(host && *host ? host : QEMU_VNC_HOST, port, &hints, &res) != 0 || res == NULL)
+		return 0;
+	fd = socket(res->ai_family, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	/* QEMU sets SO_REUSEADDR too: a port in TIME_WAIT is free for it. */
+	if (fd >= 0 && setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one) == 0 &&
+	    bind(fd, res->ai_addr, res->ai_addrlen) == 0 && listen(fd, 1) == 0)
+		ok = 1;
+	if (fd >= 0)
+		close(fd);
+	freeaddrinfo(res);
+	return ok;
+}
+
+/* Forgets the displays of rows whose keeper no longer lives; in a txn. */
+static int
+vnc_release_dead(struct lab *lab, const char *node_id, struct err *e)
+{
+	sqlite3_stmt *st = db_prepare(lab->db, "SELECT node_id FROM runs WHERE vnc_display IS NOT NULL "
+	    "AND node_id <> ?", e);
+	sqlite3_stmt *up;
+	int rc;
+
+	if (st == NULL)
+		return -1;
+	if ((up = db_prepare(lab->db, "UPDATE runs SET vnc_display = NULL WHERE node_id = ?", e)) == NULL) {
+		sqlite3_finalize(st);
+		return -1;
+	}
+	sqlite3_bind_text(st, 1, node_id, -1, SQLITE_STATIC);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		const char *id = (const char *)sqlite3_column_text(st, 0);
+		if (runstate_live(lab, id))
+			continue;
+		sqlite3_reset(up);
+		sqlite3_bind_text(up, 1, id, -1, SQLITE_TRANSIENT);
+		if (sqlite3_step(up) != SQLITE_DONE) {
+			rc = SQLITE_ERROR;
+			break;
+		}
+	}
+	sqlite3_finalize(st);
+	sqlite3_finalize(up);
+	if (rc != SQLITE_DONE)
+		return db_fail(lab->db, e, "releasing VNC displays");
+	return 0;
+}
+
+int
+vnc_reserve(struct lab *lab, const char *node_id, const char *host, const int *skip,
+    int nskip, int *display, struct err *e)
+{
+	char used[VNC_DISPLAYS] = { 0 };
+	sqlite3_stmt *st;
+	int rc, chosen = -1;
+
+	if (db_begin(lab->db, e) != 0)
+		return -1;
+	if (vnc_release_dead(lab, node_id, e) != 0)
+		goto fail;
+	if ((st = db_prepare(lab->db, "SELECT vnc_display FROM runs WHERE vnc_display IS NOT NULL "
+	    "AND node_id <> ?", e)) == NULL)
+		goto fail;
+	sqlite3_bind_text(st, 1, node_id, -1, SQLITE_STATIC);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		int d = sqlite3_column_int(st, 0);
+		if (d >= 0 && d < VNC_DISPLAYS)
+			used[d] = 1;
+	}
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE) {
+		db_fail(lab->db, e, "reading VNC displays");
+		goto fail;
+	}
+	for (int i = 0; i < nskip; i++)
+		if (skip[i] >= 0 && skip[i] < VNC_DISPLAYS)
+			used[skip[i]] = 1;
+	for (int d = 0; d < VNC_DISPLAYS && chosen < 0; d++)
+		if (!used[d] && vnc_port_free(host, d))
+			chosen = d;
+	if (chosen < 0) {
+		err_set(e, "no free VNC display: ports %d to %d are all in use", QEMU_VNC_PORT_BASE,
+		    QEMU_VNC_PORT_BASE + VNC_DISPLAYS - 1);
+		goto fail;
+	}
+	if ((st = db_prepare(lab->db, "INSERT INTO runs (node_id, state, vnc_display, vnc_host) "
+	    "VALUES (?1, 'starting', ?2, ?3) ON CONFLICT (node_id) DO UPDATE SET state = 'starting', "
+	    "vnc_display = ?2, vnc_host = ?3", e)) == NULL)
+		goto fail;
+	sqlite3_bind_text(st, 1, node_id, -1, SQLITE_STATIC);
+	sqlite3_bind_int(st, 2, chosen);
+	if (host != NULL)
+		sqlite3_bind_text(st, 3, host, -1, SQLITE_STATIC);
+	rc = sqlite3_step(st);
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE) {
+		db_fail(lab->db, e, "reserving a VNC display");
+		goto fail;
+	}
+	if (db_commit(lab->db, e) != 0)
+		return -1;
+	*display = chosen;
+	return 0;
+fail:
+	db_rollback(lab->db);
+	return -1;
+}

@@ -1,0 +1,142 @@
+#!/usr/bin/env python3
+"""tests/bench/ptyterm.py: drives the dashboard in a pseudo-terminal of a
+given size, with no terminal emulator in between, so timings are the
+dashboard's own. Used by tests/bench/dashboard.sh.
+
+  ptyterm.py firstframe COLS ROWS MARKER -- CMD...
+      ms from spawn until MARKER is in the output
+  ptyterm.py latency COLS ROWS N -- CMD...
+      opens the selected node's console (Enter), waits for 'login:', then
+      sends N keystrokes one at a time and times each until its echo is
+      drawn; prints median and p99 in ms
+  ptyterm.py idle COLS ROWS MARKER SECS -- CMD...
+      waits for MARKER and 3 s more, then counts the dashboard's context
+      switches (all threads, /proc) over SECS seconds
+  ptyterm.py rss COLS ROWS MARKER LOGDIR LINES -- CMD...
+      waits for MARKER, then until every *.log in LOGDIR has LINES lines,
+      then prints the dashboard's VmRSS and VmHWM
+"""
+import fcntl, os, pty, select, struct, sys, termios, time, glob, signal
+
+def spawn(cols, rows, argv):
+    pid, fd = pty.fork()
+    if pid == 0:
+        os.execvp(argv[0], argv)
+    fcntl.ioctl(fd, termios.TIOCSWINSZ, struct.pack('HHHH', rows, cols, 0, 0))
+    os.kill(pid, signal.SIGWINCH)
+    return pid, fd
+
+def pump(fd, secs):
+    """Reads output for secs seconds (or until there is none); returns it."""
+    out = b''
+    end = time.monotonic() + secs
+    while True:
+        left = end - time.monotonic()
+        if left <= 0:
+            return out
+        r, _, _ = select.select([fd], [], [], left)
+        if not r:
+            return out
+        try:
+            out += os.read(fd, 65536)
+        except OSError:
+            return out
+
+def wait_for(fd, marker, secs=120):
+    buf = b''
+    end = time.monotonic() + secs
+    while marker not in buf:
+        left = end - time.monotonic()
+        if left <= 0:
+            sys.exit('timed out waiting for %r' % marker)
+        r, _, _ = select.select([fd], [], [], left)
+        if r:
+            buf = buf[-65536:] + os.read(fd, 65536)
+
+def the_dashboard(pid):
+    # pty.fork's child execs the dashboard itself.
+    return pid
+
+def switches(pid):
+    total = 0
+    for st in glob.glob('/proc/%d/task/*/status' % pid):
+        with open(st) as f:
+            for line in f:
+                if line.startswith(('voluntary_ctxt_switches', 'nonvoluntary_ctxt_switches')):
+                    total += int(line.split()[1])
+    return total
+
+def proc_kb(pid, key):
+    with open('/proc/%d/status' % pid) as f:
+        for line in f:
+            if line.startswith(key + ':'):
+                return int(line.split()[1])
+    return -1
+
+def finish(pid, fd):
+    os.kill(pid, signal.SIGTERM)
+    pump(fd, 1)
+    os.waitpid(pid, 0)
+
+def main():
+    mode = sys.argv[1]
+    sep = sys.argv.index('--')
+    args, cmd = sys.argv[2:sep], sys.argv[sep + 1:]
+    cols, rows = int(args[0]), int(args[1])
+    t0 = time.monotonic()
+    pid, fd = spawn(cols, rows, cmd)
+    if mode == 'firstframe':
+        wait_for(fd, args[2].encode())
+        print('%.1f' % ((time.monotonic() - t0) * 1000))
+    elif mode == 'latency':
+        n = int(args[2])
+        pump(fd, 2)
+        os.write(fd, b'\r')
+        wait_for(fd, b'login:')
+        pump(fd, 1)
+        keys = b'wxyzuv'
+        times = []
+        for i in range(n):
+            k = keys[i % len(keys):i % len(keys) + 1]
+            pump(fd, 0.02)
+            t = time.monotonic()
+            os.write(fd, k)
+            buf = b''
+            while k not in buf:
+                r, _, _ = select.select([fd], [], [], 10)
+                if not r:
+                    sys.exit('no echo for key %d' % i)
+                buf += os.read(fd, 65536)
+            times.append((time.monotonic() - t) * 1000)
+        times.sort()
+        print('median %.2f ms, p99 %.2f ms, max %.2f ms over %d keys' % (
+            times[len(times) // 2], times[min(len(times) - 1, int(len(times) * 0.99))], times[-1], n))
+    elif mode == 'idle':
+        wait_for(fd, args[2].encode())
+        pump(fd, 3)
+        secs = float(args[3])
+        a = switches(pid)
+        out = pump(fd, secs)
+        b = switches(pid)
+        print('%d context switches in %.0f s, %d bytes drawn' % (b - a, secs, len(out)))
+    elif mode == 'rss':
+        wait_for(fd, args[2].encode())
+        logdir, lines = args[3], int(args[4])
+        before = proc_kb(pid, 'VmRSS')
+        end = time.monotonic() + 600
+        while time.monotonic() < end:
+            pump(fd, 1)
+            counts = []
+            for log in glob.glob(os.path.join(logdir, '*.log')):
+                if log.endswith('.keeper.log'):
+                    continue
+                with open(log, 'rb') as f:
+                    counts.append(f.read().count(b'\n'))
+            if counts and min(counts) >= lines:
+                break
+        pump(fd, 2)
+        print('%d consoles, fewest lines %d: VmRSS %d KiB (%d KiB with the consoles just opened), VmHWM %d KiB' % (
+            len(counts), min(counts), proc_kb(pid, 'VmRSS'), before, proc_kb(pid, 'VmHWM')))
+    finish(pid, fd)
+
+main()

@@ -1,0 +1,125 @@
+#!/usr/bin/env bash
+# Runtime figures, all under TCG with the tiny guest:
+#  - `sandlab node start` to the banner at a console client, median of 10,
+#    beside bare QEMU (same machine options, serial on a pipe) to banner;
+#  - RSS per keeper (and per QEMU, for scale) with 5 nodes running;
+#  - wakeups of an idle keeper over 10 s with a silent guest: context
+#    switches from /proc/PID/status, and syscalls counted by strace -c;
+#  - console round trip (one byte in, its echo out), median and p99 of 300,
+#    through the keeper's socket beside QEMU's own socket chardev.
+source "$(dirname "$0")/../lib.sh"
+source "$(dirname "$0")/../lib-run.sh"
+
+lab_image tiny
+"$SANDLAB" node create b1 --image tiny --ram 64 --nics 0 >/dev/null
+sock="$SANDLAB_LAB/run/$(node_id b1)/console.sock"
+
+cat >"$T/bench.py" <<'PY'
+import os, socket, statistics, subprocess, sys, time
+
+def wait_banner(sock, t0, limit=30):
+    buf = b""
+    sock.settimeout(limit)
+    while b"tiny login: " not in buf:
+        b = sock.recv(4096)
+        if not b:
+            raise SystemExit("connection closed before the banner")
+        buf += b
+    return time.monotonic() - t0
+
+def start(sandlab, sockpath):
+    t0 = time.monotonic()
+    subprocess.run([sandlab, "node", "start", "b1"], check=True, stdout=subprocess.DEVNULL)
+    s = socket.socket(socket.AF_UNIX)
+    s.connect(sockpath)
+    dt = wait_banner(s, t0)
+    s.close()
+    subprocess.run([sandlab, "node", "stop", "b1", "--grace", "0"], check=True, stdout=subprocess.DEVNULL)
+    return dt
+
+def bare(overlay):
+    t0 = time.monotonic()
+    a, b = socket.socketpair()
+    p = subprocess.Popen(["qemu-system-x86_64", "-nodefaults", "-no-user-config", "-machine", "pc",
+        "-accel", "tcg", "-m", "64", "-display", "none",
+        "-drive", "file=%s,format=qcow2,if=virtio" % overlay,
+        "-chardev", "stdio,id=s,signal=off", "-serial", "chardev:s"],
+        stdin=b.fileno(), stdout=b.fileno(), stderr=subprocess.DEVNULL)
+    b.close()
+    dt = wait_banner(a, t0)
+    p.kill(); p.wait(); a.close()
+    return dt
+
+def rtt(sock, n=300):
+    sock.settimeout(10)
+    out = []
+    for i in range(n):
+        c = bytes([0x41 + i % 26])
+        t0 = time.monotonic()
+        sock.sendall(c)
+        got = b""
+        while c not in got:
+            got += sock.recv(64)
+        out.append((time.monotonic() - t0) * 1000)
+    out.sort()
+    return statistics.median(out), out[int(len(out) * 0.99) - 1]
+
+mode = sys.argv[1]
+if mode == "start":
+    ks = [start(sys.argv[2], sys.argv[3]) for _ in range(10)]
+    bs = [bare(sys.argv[4]) for _ in range(10)]
+    print("start to banner: sandlab node start %.0f ms, bare qemu %.0f ms (median of 10; min %.0f / %.0f)"
+          % (statistics.median(ks) * 1000, statistics.median(bs) * 1000, min(ks) * 1000, min(bs) * 1000))
+elif mode == "rtt-keeper":
+    s = socket.socket(socket.AF_UNIX); s.connect(sys.argv[2])
+    wait_banner(s, time.monotonic())
+    m, p = rtt(s)
+    print("console round trip through the keeper: median %.3f ms, p99 %.3f ms (300 bytes)" % (m, p))
+elif mode == "rtt-bare":
+    path = sys.argv[3]
+    p = subprocess.Popen(["qemu-system-x86_64", "-nodefaults", "-no-user-config", "-machine", "pc",
+        "-accel", "tcg", "-m", "64", "-display", "none",
+        "-drive", "file=%s,format=qcow2,if=virtio" % sys.argv[2],
+        "-chardev", "socket,id=s,path=%s,server=on,wait=on" % path, "-serial", "chardev:s"],
+        stderr=subprocess.DEVNULL)
+    s = socket.socket(socket.AF_UNIX)
+    for _ in range(200):
+        try:
+            s.connect(path); break
+        except OSError:
+            time.sleep(0.02)
+    wait_banner(s, time.monotonic())
+    m, q = rtt(s)
+    print("console round trip on QEMU's own socket:  median %.3f ms, p99 %.3f ms (300 bytes)" % (m, q))
+    p.kill(); p.wait()
+PY
+
+qemu-img create -q -f qcow2 -F qcow2 -b "$IMAGES/tiny.qcow2" "$T/bare.qcow2"
+python3 "$T/bench.py" start "$SANDLAB" "$sock" "$T/bare.qcow2"
+
+# Five nodes: RSS of each keeper and QEMU.
+for i in 2 3 4 5 6; do "$SANDLAB" node create "b$i" --image tiny --ram 64 --nics 0 >/dev/null; done
+"$SANDLAB" node start b1 b2 b3 b4 b5 >/dev/null
+krss=0; qrss=0
+for n in b1 b2 b3 b4 b5; do
+	krss=$((krss + $(awk '/VmRSS/ {print $2}' "/proc/$(run_get $n keeper_pid)/status")))
+	qrss=$((qrss + $(awk '/VmRSS/ {print $2}' "/proc/$(run_get $n qemu_pid)/status")))
+done
+echo "RSS per keeper: $((krss / 5)) kB (QEMU beside it: $((qrss / 5)) kB), mean of 5 running tiny nodes"
+
+# An idle keeper over 10 s: the guest is silent, no client attached.
+k=$(run_get b1 keeper_pid)
+sleep 1
+cs() { awk '/ctxt_switches/ {s += $2} END {print s}' "/proc/$k/status"; }
+c0=$(cs); sleep 10; c1=$(cs)
+echo "idle keeper, 10 s: $((c1 - c0)) context switches (voluntary + involuntary, /proc/PID/status)"
+if command -v strace >/dev/null; then
+	timeout -s INT 10 strace -c -f -p "$k" -o "$T/strace.out" >/dev/null 2>&1 || true
+	calls=$(awk '/total/ {print $(NF-1)}' "$T/strace.out" 2>/dev/null)
+	echo "idle keeper, 10 s: ${calls:-0} syscalls (strace -c -f -p)"
+fi
+
+python3 "$T/bench.py" rtt-keeper "$SANDLAB_LAB/run/$(node_id b2)/console.sock"
+qemu-img create -q -f qcow2 -F qcow2 -b "$IMAGES/tiny.qcow2" "$T/bare2.qcow2"
+python3 "$T/bench.py" rtt-bare "$T/bare2.qcow2" "$T/bare.sock"
+"$SANDLAB" node stop --all --grace 0 >/dev/null

@@ -1,0 +1,216 @@
+#!/usr/bin/env bash
+# run-tiny.sh: the tiny guest under a keeper: start, banner and echo through
+# `sandlab console` from a script, two clients at once, detaching, a CLI
+# killed with SIGKILL, the accelerator on a host without KVM, node cmd,
+# and a stop with a grace period the guest ignores.
+set -eu
+source "$(dirname "$0")/../lib.sh"
+source "$(dirname "$0")/../lib-run.sh"
+
+lab_image tiny
+"$SANDLAB" node create t1 --image tiny --ram 64 >/dev/null
+
+check "start reports running" "$SANDLAB" node start t1
+check "node is running" state_is t1 running
+expect_fail "starting a running node is refused" "already running" "$SANDLAB" node start t1
+
+# Accelerator: this host has no /dev/kvm, so auto runs tcg and says why.
+if [ ! -e /dev/kvm ]; then
+	if [ "$(run_get t1 accel)" = tcg ] && run_get t1 accel_why | grep -q "/dev/kvm" &&
+	    "$SANDLAB" node ls | grep -E '^t1 ' | grep -q 'tcg\*' &&
+	    "$SANDLAB" node show t1 | grep -q "fell back to tcg: /dev/kvm"; then
+		ok "auto without /dev/kvm runs tcg and says why"
+	else
+		not_ok "auto without /dev/kvm runs tcg and says why" "$("$SANDLAB" node show t1)"
+	fi
+	"$SANDLAB" node create k1 --image tiny --ram 64 --accel kvm >/dev/null
+	expect_fail "kvm forced on a host without KVM is a clear error" "set to kvm, but this host cannot use KVM" \
+		"$SANDLAB" node start k1
+	if state_is k1 stopped && [ "$(run_get k1 last_exit.kind)" = failed ]; then ok "the failed start is recorded"; else not_ok "the failed start is recorded" "$("$SANDLAB" node show k1)"; fi
+else
+	ok "auto without /dev/kvm runs tcg and says why # SKIP host has /dev/kvm"
+fi
+if "$SANDLAB" accel | grep -q "nodes set to auto run with" &&
+    "$SANDLAB" accel --json | python3 -c 'import json,sys; d=json.load(sys.stdin); assert d["auto_chooses"] in ("kvm","tcg") and d["why"]'; then
+	ok "sandlab accel prints the probe and why"
+else
+	not_ok "sandlab accel prints the probe and why"
+fi
+
+# node cmd: the argv, readable and as JSON.
+if "$SANDLAB" node cmd t1 --json | python3 -c '
+import json, sys
+a = json.load(sys.stdin)
+assert a[0].startswith("qemu-system"), a[0]
+assert "-nodefaults" in a and a[a.index("-display") + 1] == "none"
+assert all("format=" in a[i + 1] for i, w in enumerate(a) if w == "-drive")
+assert a[a.index("-vnc") + 1].startswith("127.0.0.1:")
+assert a[a.index("-name") + 1] == "guest=t1"'; then
+	ok "node cmd --json gives the argv"
+else
+	not_ok "node cmd --json gives the argv" "$("$SANDLAB" node cmd t1 2>&1)"
+fi
+
+# One scripted client: the banner (replayed: it was printed before we
+# attached), then an echo.
+console_open 1 t1
+if wait_for 20 out_has 1 "tiny login: "; then ok "banner through sandlab console"; else not_ok "banner through sandlab console" "$(cat "$T/cout.1")"; fi
+console_send 1 'abc\r'
+console_send 1 '\033[2J\033]0;title\007esc-test\r'
+if wait_for 20 out_has 1 $'abc\r\n'; then ok "bytes sent come back as echo"; else not_ok "bytes sent come back as echo" "$(od -c "$T/cout.1" | tail -3)"; fi
+
+# A second client at the same time: both see output, both can type.
+console_open 2 t1
+wait_for 20 out_has 2 "tiny login: " || true
+console_send 2 'from-two\r'
+console_send 1 'from-one\r'
+if wait_for 20 out_has 1 from-two && wait_for 20 out_has 2 from-one && out_has 2 from-two && out_has 1 from-one; then
+	ok "two clients see each other's typing"
+else
+	not_ok "two clients see each other's typing" "1: $(tr -d '\r' <"$T/cout.1" | tail -c 200) 2: $(tr -d '\r' <"$T/cout.2" | tail -c 200)"
+fi
+
+# Detaching (end of input for a script) leaves the node running.
+console_close 2
+if wait_for 10 pid_gone "$CONSOLE_PID_2" && state_is t1 running; then ok "detaching leaves the node running"; else not_ok "detaching leaves the node running"; fi
+
+# SIGKILL the CLI: the node keeps running; a new attach gets the replay.
+console_send 1 'before-kill\r'
+wait_for 20 out_has 1 before-kill || true
+kill -9 "$CONSOLE_PID_1"
+console_close 1
+wait_for 10 pid_gone "$CONSOLE_PID_1" || true
+console_open 3 t1
+if state_is t1 running && wait_for 20 out_has 3 before-kill && out_has 3 "tiny login: "; then
+	ok "after SIGKILL of a console the node runs and a new attach gets the replay"
+else
+	not_ok "after SIGKILL of a console the node runs and a new attach gets the replay" "$(cat "$T/cout.3")"
+fi
+console_close 3
+
+# The terminal: attached in a tmux pane, raw mode, Ctrl-] detaches and
+# the terminal's settings come back.
+sock="sandlab-test-$$"
+at_exit "tmux -L $sock kill-server"
+cat >"$T/pane.sh" <<PANE
+stty -g >"$T/stty.before"
+"$SANDLAB" console t1
+echo "console-exit=\$?" >"$T/pane.done"
+stty -g >"$T/stty.after"
+sleep 60
+PANE
+tmux -L "$sock" -f /dev/null new-session -d -x 80 -y 24 "bash $T/pane.sh"
+if wait_for 20 sh -c "tmux -L $sock capture-pane -p | grep -q before-kill"; then
+	tmux -L "$sock" send-keys 'typed-in-tmux' Enter
+	if wait_for 20 sh -c "tmux -L $sock capture-pane -p | grep -q typed-in-tmux"; then ok "a terminal attached in tmux echoes"; else not_ok "a terminal attached in tmux echoes" "$(tmux -L "$sock" capture-pane -p)"; fi
+	tmux -L "$sock" send-keys C-]
+	if wait_for 20 test -f "$T/stty.after" && cmp -s "$T/stty.before" "$T/stty.after" && grep -q console-exit=0 "$T/pane.done" && state_is t1 running; then
+		ok "Ctrl-] detaches, restores the terminal, leaves the node running"
+	else
+		not_ok "Ctrl-] detaches, restores the terminal, leaves the node running" "$(tmux -L "$sock" capture-pane -p | tail -5)"
+	fi
+else
+	not_ok "a terminal attached in tmux echoes" "no banner: $(tmux -L "$sock" capture-pane -p)"
+	not_ok "Ctrl-] detaches, restores the terminal, leaves the node running" "not reached"
+fi
+tmux -L "$sock" kill-server 2>/dev/null || true
+
+# SIGTERM to an attached console: the terminal comes back too.
+rm -f "$T/stty.before" "$T/stty.after" "$T/pane.done"
+tmux -L "$sock" -f /dev/null new-session -d -x 80 -y 24 "bash $T/pane.sh"
+pane=$(tmux -L "$sock" display -p '#{pane_pid}')
+if wait_for 20 sh -c "tmux -L $sock capture-pane -p | grep -q before-kill" && cpid=$(pgrep -P "$pane") && kill -TERM "$cpid" &&
+    wait_for 20 test -f "$T/stty.after" && cmp -s "$T/stty.before" "$T/stty.after" && state_is t1 running; then
+	ok "SIGTERM to an attached console restores the terminal"
+else
+	not_ok "SIGTERM to an attached console restores the terminal" "$(tmux -L "$sock" capture-pane -p | tail -3)"
+fi
+tmux -L "$sock" kill-server 2>/dev/null || true
+
+# Two starts of one node at once: one runs it, the other is told so, and
+# the loser leaves the winner's sockets alone.
+"$SANDLAB" node create d1 --image tiny --ram 32 --nics 0 >/dev/null
+"$SANDLAB" node start d1 >"$T/s1" 2>&1 &
+a=$!
+"$SANDLAB" node start d1 >"$T/s2" 2>&1 &
+b=$!
+ra=0; rb=0
+wait "$a" || ra=$?
+wait "$b" || rb=$?
+console_open 5 d1
+if [ $((ra == 0)) -ne $((rb == 0)) ] && cat "$T/s1" "$T/s2" | grep -q "already running" &&
+    wait_for 20 out_has 5 "tiny login: "; then
+	ok "two starts at once: one runs the node, the other says it is already running"
+else
+	not_ok "two starts at once: one runs the node, the other says it is already running" "$ra $rb $(cat "$T/s1" "$T/s2")"
+fi
+console_close 5
+# A second keeper started by hand gives up on the lock and touches nothing.
+rc=0
+"$SANDLAB" __keeper "$(node_id d1)" 2>"$T/k2.err" || rc=$?
+if [ "$rc" -ne 0 ] && grep -q "already running" "$T/k2.err" && [ -S "$SANDLAB_LAB/run/$(node_id d1)/console.sock" ] &&
+    [ -S "$SANDLAB_LAB/run/$(node_id d1)/ctl.sock" ] && state_is d1 running; then
+	ok "a second keeper refuses the held lock and leaves the sockets alone"
+else
+	not_ok "a second keeper refuses the held lock and leaves the sockets alone" "rc=$rc $(cat "$T/k2.err")"
+fi
+"$SANDLAB" node stop d1 --grace 0 >/dev/null
+
+# console --follow: the log's end, then what the guest writes next.
+"$SANDLAB" console t1 --follow >"$T/follow.out" 2>&1 &
+fpid=$!
+disown "$fpid"
+at_exit "kill $fpid"
+console_open 4 t1
+wait_for 20 grep -q before-kill "$T/follow.out" || true
+console_send 4 'followed-line\r'
+if wait_for 20 grep -q followed-line "$T/follow.out"; then ok "console --follow tails the log"; else not_ok "console --follow tails the log" "$(cat "$T/follow.out")"; fi
+kill "$fpid" 2>/dev/null || true
+console_close 4
+
+# restart: a new QEMU, running again.
+old_qemu=$(run_get t1 qemu_pid)
+if "$SANDLAB" node restart t1 --grace 0 >/dev/null && state_is t1 running && [ "$(run_get t1 qemu_pid)" != "$old_qemu" ]; then
+	ok "restart gives a running node with a new QEMU"
+else
+	not_ok "restart gives a running node with a new QEMU" "$("$SANDLAB" node show t1)"
+fi
+
+# VNC: an address, and something listens there.
+addr=$("$SANDLAB" vnc t1)
+port=${addr##*:}
+if [ "${addr%:*}" = 127.0.0.1 ] && python3 -c "import socket,sys; s=socket.create_connection(('127.0.0.1', $port), 5); sys.exit(0 if s.recv(12).startswith(b'RFB') else 1)"; then
+	ok "vnc prints 127.0.0.1:PORT and VNC answers there"
+else
+	not_ok "vnc prints 127.0.0.1:PORT and VNC answers there" "$addr"
+fi
+
+# Stop: the tiny guest ignores ACPI; after the grace, quit ends it cleanly.
+kpid=$(run_get t1 keeper_pid)
+qpid=$(run_get t1 qemu_pid)
+out=$("$SANDLAB" node stop t1 --grace 1 2>&1) || true
+if printf '%s' "$out" | grep -q "sent ACPI powerdown" && printf '%s' "$out" | grep -q "sent QMP quit" &&
+    state_is t1 stopped && [ "$(run_get t1 last_exit.kind)" = shutdown ]; then
+	ok "stop reports each step and ends stopped"
+else
+	not_ok "stop reports each step and ends stopped" "$out"
+fi
+if pid_gone "$kpid" && wait_for 10 pid_gone "$qpid" && [ -z "$(ls "$SANDLAB_LAB"/run/*/ | grep sock || true)" ]; then
+	ok "after stop no keeper, QEMU or socket is left"
+else
+	not_ok "after stop no keeper, QEMU or socket is left" "$(ls -la "$SANDLAB_LAB"/run/*/)"
+fi
+if "$SANDLAB" console t1 --log | grep -q "tiny login: abc" && "$SANDLAB" console t1 --log | grep -q $'\033\\[2J'; then
+	ok "console --log keeps the raw output when stdout is not a terminal"
+else
+	not_ok "console --log keeps the raw output when stdout is not a terminal"
+fi
+script -qec "$SANDLAB console t1 --log" /dev/null >"$T/tty.log" </dev/null || true
+if grep -q "esc-test" "$T/tty.log" && ! grep -q $'\033' "$T/tty.log"; then
+	ok "console --log on a terminal drops escape sequences"
+else
+	not_ok "console --log on a terminal drops escape sequences" "$(od -c "$T/tty.log" | head -5)"
+fi
+expect_fail "console of a stopped node says it is not running" "not running" "$SANDLAB" console t1 </dev/null
+
+run_done

@@ -1,0 +1,65 @@
+#!/usr/bin/env bash
+# tests/tui/terminal.sh: the dashboard gives the terminal back on every
+# way out (q, SIGTERM, SIGHUP, a crash signal), refuses a non-terminal, and
+# a second dashboard on the same lab says it is not alone.
+set -eu
+source "$(dirname "$0")/../lib.sh"
+source "$TOP/tests/tui-lib.sh"
+
+# restored NAME CODE: the dashboard exited with CODE and the pane is back
+# to the normal screen, with no mouse or keypad mode left on.
+restored() {
+	local name=$1 code=$2 flags
+	if ! tui_settle "DASHBOARD-EXITED $code" 20; then
+		not_ok "$name" "did not exit with $code: $(printf '%s' "$SCREEN" | tail -n 3)"
+		return
+	fi
+	flags=$(tx display-message -p -t t '#{alternate_on}#{mouse_any_flag}#{mouse_sgr_flag}#{keypad_flag}#{cursor_flag}')
+	if [ "$flags" = "00001" ]; then ok "$name"; else not_ok "$name" "pane flags alt/mouse/sgr/keypad/cursor = $flags"; fi
+}
+
+started() {
+	tui_settle "Nodes (0)" 20 && [ "$(tx display-message -p -t t '#{alternate_on}#{mouse_any_flag}#{mouse_sgr_flag}')" = 111 ]
+}
+
+tui_start 80 24
+if started; then ok "dashboard takes the terminal (alternate screen, SGR mouse)"; else not_ok "dashboard takes the terminal" "$SCREEN"; fi
+keys q
+restored "q gives the terminal back" 0
+
+for sig in TERM HUP SEGV ABRT; do
+	tui_start 80 24
+	started || true
+	pid=$(tui_pid)
+	kill -s "$sig" "$pid"
+	case $sig in TERM) code=143 ;; HUP) code=129 ;; SEGV) code=139 ;; ABRT) code=134 ;; esac
+	restored "SIG$sig gives the terminal back" "$code"
+done
+
+# Not a terminal: a clear message, status 1.
+expect_fail "refuses a non-terminal" "needs a terminal" sh -c "\"$SANDLAB\" </dev/null >/dev/null"
+
+# A second dashboard on the same lab warns and goes on; the first does not.
+# The first must hold the lock before the second starts: wait for it
+# generously, as an ASan build on a loaded machine starts slowly.
+tui_start 80 24
+tui_settle "Nodes (0)" 90 || true
+first=$(tui_pid)
+tx new-session -d -s t2 -x 100 -y 24 "env TERM=tmux-256color $SANDLAB; sleep 600"
+if wait_for 20 sh -c "tmux -L $TMUX_SOCK capture-pane -p -t t2 | grep -q 'another dashboard (pid $first)'"; then
+	ok "second dashboard names the first"
+else
+	not_ok "second dashboard names the first" "$(tx capture-pane -p -t t2 | tail -n 2)"
+fi
+if ! tui_cap | grep -q "another dashboard"; then ok "first dashboard is not warned"; else not_ok "first dashboard is not warned"; fi
+# When the first one quits, a new one is alone again.
+keys q
+tui_settle "DASHBOARD-EXITED 0" 20 || true
+tui_start 80 24
+if started && ! tui_cap | grep -q "another dashboard (pid $first)"; then
+	ok "lock follows the live dashboard"
+else
+	not_ok "lock follows the live dashboard" "$(tui_cap | tail -n 1)"
+fi
+
+done_testing

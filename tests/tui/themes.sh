@@ -1,0 +1,64 @@
+#!/usr/bin/env bash
+# tests/tui/themes.sh: every theme's colours (capture-pane -e goldens),
+# 8-colour terminals (TERM=xterm, TERM=linux), screen-256color, NO_COLOR,
+# the config file's theme, and a missing theme.
+set -eu
+source "$(dirname "$0")/../lib.sh"
+source "$TOP/tests/tui-lib.sh"
+
+"$SANDLAB" image import "$TOP/images/tiny.qcow2" --name tiny >/dev/null 2>&1
+"$SANDLAB" node create alpha --image tiny >/dev/null
+"$SANDLAB" node create beta --image tiny >/dev/null
+
+for theme in default light high-contrast monochrome; do
+	TUI_ARGS="--theme $theme" tui_start 200 50
+	if tui_settle "beta" 20 -e; then golden "theme-$theme-200x50"; else not_ok "theme-$theme-200x50" "no screen"; fi
+	TUI_ARGS="--theme $theme" tui_start 80 24
+	if tui_settle "beta" 20 -e; then golden "theme-$theme"; else not_ok "theme-$theme" "no screen"; fi
+done
+mono=$(printf '%s\n' "$SCREEN" | tui_mask)
+
+for term in xterm linux screen-256color; do
+	TUI_TERM=$term tui_start 80 24
+	if tui_settle "beta" 20 -e; then golden "theme-default-$term"; else not_ok "theme-default-$term" "no screen"; fi
+done
+
+# NO_COLOR: attributes only, exactly as the monochrome theme.
+tui_start 80 24 NO_COLOR=1
+if tui_settle "beta" 20 -e && [ "$(printf '%s\n' "$SCREEN" | tui_mask)" = "$mono" ]; then
+	ok "NO_COLOR draws as monochrome"
+else
+	not_ok "NO_COLOR draws as monochrome" "screens differ"
+fi
+
+# The config file chooses the theme; --theme overrides it.
+mkdir -p "$XDG_CONFIG_HOME/sandlab"
+echo "theme = light" >"$XDG_CONFIG_HOME/sandlab/config"
+TUI_ARGS="--theme light" tui_start 80 24
+tui_settle "beta" 20 -e
+light=$(printf '%s\n' "$SCREEN" | tui_mask)
+tui_start 80 24
+if tui_settle "beta" 20 -e && [ "$(printf '%s\n' "$SCREEN" | tui_mask)" = "$light" ]; then
+	ok "config file picks the theme"
+else
+	not_ok "config file picks the theme" "screen is not the light theme's"
+fi
+
+# A bad config line and a missing theme are said in the status line.
+echo "colour = red" >"$XDG_CONFIG_HOME/sandlab/config"
+tui_start 80 24
+if tui_settle "unknown setting" 20; then ok "bad config line is reported"; else not_ok "bad config line is reported" "$SCREEN"; fi
+rm -f "$XDG_CONFIG_HOME/sandlab/config"
+TUI_ARGS="--theme nosuch" tui_start 80 24
+if tui_settle 'no theme named "nosuch"' 20; then ok "missing theme is reported"; else not_ok "missing theme is reported" "$SCREEN"; fi
+# SANDLAB_THEMES points at a folder of one's own.
+mkdir -p "$T/mythemes"
+sed 's/^selected *=.*/selected = black bright-magenta/' "$TOP/themes/default" >"$T/mythemes/mine"
+TUI_ARGS="--theme mine" tui_start 80 24 "SANDLAB_THEMES=$T/mythemes"
+if tui_settle "beta" 20 -e && printf '%s' "$SCREEN" | grep -q $'\e\\[[0-9;]*105m'; then
+	ok "theme from SANDLAB_THEMES"
+else
+	not_ok "theme from SANDLAB_THEMES" "no bright magenta background"
+fi
+
+done_testing

@@ -1,0 +1,415 @@
+/*
+ * action.c: the dashboard's actions, one function per key table row.
+ * Lab changes go through the core (node.h, image.h, run.h); outcomes and
+ * failures go to the status line in words the user can act on.
+ */
+#include "action.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "app.h"
+#include "form.h"
+#include "keys.h"
+#include "job.h"
+#include "layout.h"
+#include "link.h"
+#include "netview.h"
+#include "pane-console.h"
+#include "pane-nodes.h"
+
+static int
+action_rows(const struct app *a)
+{
+	struct pane *p = a->focus;
+
+	return p && p->h > 3 ? p->h - 3 : 1;
+}
+
+/* Moves the focused list's selection by d rows (clamped). */
+static void
+action_move(struct app *a, int d)
+{
+	int *sel, n;
+
+	if (a->focus == a->images) {
+		sel = &a->sel_image;
+		n = (int)a->model.nimages;
+	} else if (a->focus == a->nodes) {
+		sel = &a->sel_node;
+		n = (int)a->model.nnodes;
+	} else
+		return;
+	if (n == 0)
+		return;
+	*sel += d;
+	if (*sel < 0)
+		*sel = 0;
+	if (*sel >= n)
+		*sel = n - 1;
+	a->focus->dirty = 1;
+	a->details->dirty = 1;
+}
+
+void action_up(struct app *a) { action_move(a, -1); }
+void action_down(struct app *a) { action_move(a, 1); }
+void action_page_up(struct app *a) { action_move(a, -action_rows(a)); }
+void action_page_down(struct app *a) { action_move(a, action_rows(a)); }
+void action_top(struct app *a) { action_move(a, -(1 << 30)); }
+void action_bottom(struct app *a) { action_move(a, 1 << 30); }
+
+void
+action_quit(struct app *a)
+{
+	a->quit = 1;
+}
+
+void
+action_help(struct app *a)
+{
+	keys_help_open(a);
+}
+
+void
+action_redraw(struct app *a)
+{
+	clearok(curscr, TRUE);
+	app_dirty_all(a);
+}
+
+void
+action_focus_next(struct app *a)
+{
+	app_focus_cycle(a, 1);
+}
+
+void
+action_focus_prev(struct app *a)
+{
+	app_focus_cycle(a, -1);
+}
+
+void
+action_create(struct app *a)
+{
+	form_create_open(a, a->focus == a->images && app_sel_image(a) ? app_sel_image(a)->name : NULL);
+}
+
+void
+action_import(struct app *a)
+{
+	form_import_open(a);
+}
+
+/* The node an action is about: the focused console's, else the selected. */
+static const struct model_node *
+action_subject(struct app *a)
+{
+	const struct model_node *mn = app_sel_node(a);
+
+	if (app_console_focused(a) >= 0) {
+		int i = model_node_index(&a->model, pane_console_node(a->focus));
+		mn = i >= 0 ? &a->model.nodes[i] : NULL;
+	}
+	if (mn == NULL)
+		app_msg(a, APP_MSG_WARN, "no node selected: create one with c");
+	return mn;
+}
+
+void
+action_edit(struct app *a)
+{
+	const struct model_node *mn = action_subject(a);
+
+	if (mn)
+		form_edit_open(a, mn);
+}
+
+static void
+action_delete_node_yes(struct app *a, void *arg)
+{
+	struct err e;
+
+	if (node_rm(a->lab, arg, &e) != 0)
+		app_msg(a, APP_MSG_ERROR, "%s", e.msg);
+	else
+		app_msg(a, APP_MSG_INFO, "deleted node %s", (char *)arg);
+	app_reload(a);
+}
+
+void
+action_delete_node(struct app *a)
+{
+	const struct model_node *mn = action_subject(a);
+	char q[256];
+
+	if (mn == NULL)
+		return;
+	snprintf(q, sizeof q, "Delete node %s and its disk? This cannot be undone.", mn->n.name);
+	form_confirm_open(a, "Delete node", q, action_delete_node_yes, xstrdup(mn->n.name));
+}
+
+static void
+action_delete_image_yes(struct app *a, void *arg)
+{
+	struct err e;
+
+	if (image_rm(a->lab, arg, &e) != 0)
+		app_msg(a, APP_MSG_ERROR, "%s", e.msg);
+	else
+		app_msg(a, APP_MSG_INFO, "deleted image %s", (char *)arg);
+	app_reload(a);
+}
+
+void
+action_delete_image(struct app *a)
+{
+	const struct image *im = app_sel_image(a);
+	char q[256];
+
+	if (im == NULL) {
+		app_msg(a, APP_MSG_WARN, "no image selected: import one with i");
+		return;
+	}
+	if (im->nodes > 0) {
+		app_msg(a, APP_MSG_WARN, "image %s is used by %d node%s: delete those first", im->name,
+		    im->nodes, im->nodes == 1 ? "" : "s");
+		return;
+	}
+	snprintf(q, sizeof q, "Delete image %s and its file?", im->name);
+	form_confirm_open(a, "Delete image", q, action_delete_image_yes, xstrdup(im->name));
+}
+
+static int
+action_live(const struct model_node *mn)
+{
+	return mn->run.state == RUN_RUNNING || mn->run.state == RUN_STARTING ||
+	    mn->run.state == RUN_STOPPING;
+}
+
+void
+action_start(struct app *a)
+{
+	const struct model_node *mn = action_subject(a);
+
+	if (mn == NULL)
+		return;
+	if (action_live(mn)) {
+		app_msg(a, APP_MSG_WARN, "%s is %s already", mn->n.name, pane_nodes_state_name(mn->run.state));
+		return;
+	}
+	if (job_run(a, JOB_START, mn->n.id, mn->n.name) == 0)
+		app_msg(a, APP_MSG_INFO, "%s: starting", mn->n.name);
+}
+
+void
+action_stop(struct app *a)
+{
+	const struct model_node *mn = action_subject(a);
+
+	if (mn == NULL)
+		return;
+	if (!action_live(mn)) {
+		app_msg(a, APP_MSG_WARN, "%s is not running", mn->n.name);
+		return;
+	}
+	if (job_run(a, JOB_STOP, mn->n.id, mn->n.name) == 0)
+		app_msg(a, APP_MSG_INFO, "%s: stopping (ACPI powerdown, then harder after %d s)",
+		    mn->n.name, RUN_GRACE_DEFAULT);
+}
+
+static void
+action_kill_yes(struct app *a, void *arg)
+{
+	int i = model_node_index(&a->model, arg);
+
+	if (i < 0) {
+		app_msg(a, APP_MSG_WARN, "the node is gone");
+		return;
+	}
+	if (job_run(a, JOB_KILL, arg, a->model.nodes[i].n.name) == 0)
+		app_msg(a, APP_MSG_INFO, "%s: killing", a->model.nodes[i].n.name);
+}
+
+void
+action_kill(struct app *a)
+{
+	const struct model_node *mn = action_subject(a);
+	char q[256];
+
+	if (mn == NULL)
+		return;
+	if (!action_live(mn)) {
+		app_msg(a, APP_MSG_WARN, "%s is not running", mn->n.name);
+		return;
+	}
+	snprintf(q, sizeof q, "Kill %s's QEMU now? The guest gets no chance to shut down.", mn->n.name);
+	form_confirm_open(a, "Kill node", q, action_kill_yes, xstrdup(mn->n.id));
+}
+
+void
+action_console_open(struct app *a)
+{
+	const struct model_node *mn = action_subject(a);
+
+	if (mn == NULL)
+		return;
+	app_console_open(a, mn->n.id, 1);
+}
+
+void
+action_console_enter(struct app *a)
+{
+	if (app_console_focused(a) < 0)
+		return;
+	a->entered = 1;
+	a->focus->dirty = 1;
+	a->status->dirty = 1;
+}
+
+void
+action_console_leave(struct app *a)
+{
+	a->entered = 0;
+	if (a->focus)
+		a->focus->dirty = 1;
+	a->status->dirty = 1;
+}
+
+void
+action_console_close(struct app *a)
+{
+	int i = app_console_focused(a);
+
+	if (i >= 0)
+		app_console_close(a, (size_t)i);
+}
+
+void
+action_console_zoom(struct app *a)
+{
+	int i = app_console_focused(a);
+
+	if (i >= 0)
+		app_console_zoom(a, (size_t)i);
+}
+
+static void
+action_console_scroll(struct app *a, int lines, int to_live)
+{
+	if (app_console_focused(a) >= 0)
+		pane_console_scroll(a->focus, lines, to_live);
+}
+
+void action_console_page_up(struct app *a) { action_console_scroll(a, a->focus ? pane_console_page(a->focus) : 1, 0); }
+void action_console_page_down(struct app *a) { action_console_scroll(a, a->focus ? -pane_console_page(a->focus) : -1, 0); }
+void action_console_line_up(struct app *a) { action_console_scroll(a, 1, 0); }
+void action_console_line_down(struct app *a) { action_console_scroll(a, -1, 0); }
+void action_console_scroll_end(struct app *a) { action_console_scroll(a, 0, 1); }
+
+/* ---- the whole lab ---- */
+
+/* Starts or stops every node that is not already so (and not busy with
+ * an earlier job); says how many. */
+static void
+action_all(struct app *a, enum job_kind kind)
+{
+	int n = 0, skipped = 0;
+
+	for (size_t i = 0; i < a->model.nnodes; i++) {
+		const struct model_node *mn = &a->model.nodes[i];
+		if (action_live(mn) == (kind == JOB_START))
+			continue;
+		if (job_busy(mn->n.id) || job_run(a, kind, mn->n.id, mn->n.name) != 0)
+			skipped++;
+		else
+			n++;
+	}
+	if (n == 0 && skipped == 0)
+		app_msg(a, APP_MSG_WARN, "%s", kind == JOB_START ? "every node is running already" :
+		    "no node is running");
+	else
+		app_msg(a, skipped ? APP_MSG_WARN : APP_MSG_INFO, "%s %d node%s%s", kind == JOB_START ?
+		    "starting" : "stopping", n, n == 1 ? "" : "s", skipped ? " (some were busy: try again)" : "");
+}
+
+void
+action_start_all(struct app *a)
+{
+	action_all(a, JOB_START);
+}
+
+static void
+action_stop_all_yes(struct app *a, void *arg)
+{
+	(void)arg;
+	action_all(a, JOB_STOP);
+}
+
+void
+action_stop_all(struct app *a)
+{
+	int n = 0;
+	char q[160];
+
+	for (size_t i = 0; i < a->model.nnodes; i++)
+		n += action_live(&a->model.nodes[i]);
+	if (n == 0) {
+		app_msg(a, APP_MSG_WARN, "no node is running");
+		return;
+	}
+	snprintf(q, sizeof q, "Stop all %d running node%s? Each gets an ACPI powerdown, then "
+	    "harder after %d s.", n, n == 1 ? "" : "s", RUN_GRACE_DEFAULT);
+	form_confirm_open(a, "Stop all nodes", q, action_stop_all_yes, NULL);
+}
+
+/* ---- the network views ---- */
+
+void action_links(struct app *a) { netview_links_open(a); }
+void action_map(struct app *a) { netview_map_open(a); }
+void action_netview_up(struct app *a) { netview_move(a, -1); }
+void action_netview_down(struct app *a) { netview_move(a, 1); }
+void action_netview_page_up(struct app *a) { netview_move(a, -10); }
+void action_netview_page_down(struct app *a) { netview_move(a, 10); }
+void action_netview_close(struct app *a) { app_overlay_close(a); }
+
+void
+action_link_add(struct app *a)
+{
+	form_link_open(a);
+}
+
+static void
+action_link_remove_yes(struct app *a, void *arg)
+{
+	struct net_note note = { 0 };
+	struct link l;
+	struct err e;
+	char text[512];
+
+	if (link_rm(a->lab, arg, &l, &note, &e) != 0)
+		app_msg(a, APP_MSG_ERROR, "%s", e.msg);
+	else {
+		net_note_text(&note, text, sizeof text);
+		app_msg(a, APP_MSG_INFO, "removed the link %s:eth%d - %s:eth%d; %s", l.a.name, l.a.idx,
+		    l.b.name, l.b.idx, text);
+	}
+	app_reload(a);
+	netview_links_open(a);  /* back where the removal started */
+}
+
+void
+action_link_remove(struct app *a)
+{
+	const struct link *l = netview_selected(a);
+	char q[256];
+
+	if (l == NULL) {
+		app_msg(a, APP_MSG_WARN, "no link selected: a adds one");
+		return;
+	}
+	snprintf(q, sizeof q, "Remove the link %s:eth%d - %s:eth%d?", l->a.name, l->a.idx,
+	    l->b.name, l->b.idx);
+	form_confirm_open(a, "Remove link", q, action_link_remove_yes, xstrdup(l->id));
+}

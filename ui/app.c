@@ -1,0 +1,673 @@
+/*
+ * app.c: the loop. One poll() over the terminal, the signal self-pipe,
+ * the lab's change notifications and (later) console sockets; keys are
+ * decoded by libtermkey from bytes we read ourselves, so bracketed paste
+ * can be cut out first. Handlers mark panes dirty; one redraw pass per
+ * turn draws them, at most one frame per APP_FRAME_MS. Must not sleep,
+ * block on the lab for long, or wake up when nothing happens.
+ */
+#include "app.h"
+
+#include <errno.h>
+#include <poll.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/inotify.h>
+#include <unistd.h>
+
+#include "draw.h"
+#include "pane-console.h"
+#include "uistate.h"
+#include "job.h"
+#include "keys.h"
+#include "layout.h"
+#include "overlay.h"
+#include "pane-nodes.h"
+#include "term.h"
+#include "theme.h"
+
+#define APP_RELOAD_MS 200         /* coalesce bursts of lab writes */
+#define APP_TRANSITION_MS 1000    /* re-read while a node starts or stops */
+#define APP_PASTE_MAX (1 << 20)
+
+static const char app_paste_start[] = "\033[200~";
+static const char app_paste_end[] = "\033[201~";
+
+void
+app_msg(struct app *a, enum app_msg level, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(a->msg, sizeof a->msg, fmt, ap);
+	va_end(ap);
+	a->msg_level = level;
+	a->status->dirty = 1;
+}
+
+void
+app_dirty_all(struct app *a)
+{
+	a->images->dirty = a->nodes->dirty = a->details->dirty = a->status->dirty = 1;
+	a->images->full = a->nodes->full = a->details->full = a->status->full = 1;
+	for (size_t i = 0; i < a->nconsoles; i++)
+		a->consoles[i]->dirty = a->consoles[i]->full = 1;
+	if (a->overlay)
+		a->overlay->dirty = 1;
+}
+
+const struct model_node *
+app_sel_node(const struct app *a)
+{
+	if (a->sel_node < 0 || (size_t)a->sel_node >= a->model.nnodes)
+		return NULL;
+	return &a->model.nodes[a->sel_node];
+}
+
+const struct image *
+app_sel_image(const struct app *a)
+{
+	if (a->sel_image < 0 || (size_t)a->sel_image >= a->model.nimages)
+		return NULL;
+	return &a->model.images[a->sel_image];
+}
+
+void
+app_reload(struct app *a)
+{
+	char node_id[37] = "", image_id[37] = "";
+	struct err e;
+	int i;
+
+	if (app_sel_node(a))
+		snprintf(node_id, sizeof node_id, "%s", app_sel_node(a)->n.id);
+	if (app_sel_image(a))
+		snprintf(image_id, sizeof image_id, "%s", app_sel_image(a)->id);
+	a->need_reload = 0;
+	a->reload_due = 0;
+	if (model_load(&a->model, a->lab, &e) != 0) {
+		app_msg(a, APP_MSG_ERROR, "cannot read the lab: %s", e.msg);
+		return;
+	}
+	/* Keep the selection on the same thing; else stay near the old row. */
+	i = node_id[0] ? model_node_index(&a->model, node_id) : -1;
+	if (i >= 0)
+		a->sel_node = i;
+	else if (a->sel_node >= (int)a->model.nnodes)
+		a->sel_node = (int)a->model.nnodes - 1;
+	else if (a->sel_node < 0 && a->model.nnodes > 0)
+		a->sel_node = 0;
+	i = image_id[0] ? model_image_index(&a->model, image_id) : -1;
+	if (i >= 0)
+		a->sel_image = i;
+	else if (a->sel_image >= (int)a->model.nimages)
+		a->sel_image = (int)a->model.nimages - 1;
+	else if (a->sel_image < 0 && a->model.nimages > 0)
+		a->sel_image = 0;
+	/* A console of a node deleted elsewhere has nothing left to show. */
+	for (size_t k = a->nconsoles; k-- > 0;)
+		if (model_node_index(&a->model, pane_console_node(a->consoles[k])) < 0)
+			app_console_close(a, k);
+	for (size_t k = 0; k < a->nconsoles; k++)
+		pane_console_attach(a->consoles[k], a);
+	/* Titles and lists change; consoles keep their screens. */
+	a->images->dirty = a->nodes->dirty = a->details->dirty = a->status->dirty = 1;
+	for (size_t k = 0; k < a->nconsoles; k++)
+		a->consoles[k]->dirty = 1;
+}
+
+void
+app_focus(struct app *a, struct pane *p)
+{
+	if (p == NULL || p->win == NULL || !p->kind->focusable)
+		return;
+	if (a->focus)
+		a->focus->dirty = 1;
+	a->focus = p;
+	p->dirty = 1;
+	a->details->dirty = 1;
+	a->status->dirty = 1;
+}
+
+void
+app_focus_cycle(struct app *a, int dir)
+{
+	struct pane *ring[2 + APP_MAX_CONSOLES];
+	int n = 0, at = -1;
+
+	if (a->images->win)
+		ring[n++] = a->images;
+	if (a->nodes->win)
+		ring[n++] = a->nodes;
+	for (size_t i = 0; i < a->nconsoles; i++)
+		if (a->consoles[i]->win)
+			ring[n++] = a->consoles[i];
+	if (n == 0)
+		return;
+	for (int i = 0; i < n; i++)
+		if (ring[i] == a->focus)
+			at = i;
+	at = at < 0 ? 0 : (at + dir + n) % n;
+	app_focus(a, ring[at]);
+}
+
+void
+app_overlay_open(struct app *a, struct overlay *o)
+{
+	app_overlay_close(a);
+	a->overlay = o;
+	o->dirty = 1;
+}
+
+void
+app_overlay_close(struct app *a)
+{
+	if (a->overlay == NULL)
+		return;
+	overlay_free(a->overlay);
+	a->overlay = NULL;
+	/* What was under it must be drawn again. */
+	app_dirty_all(a);
+	touchwin(stdscr);
+}
+
+/* ---- input ---- */
+
+static void
+app_key(struct app *a, const TermKeyKey *k)
+{
+	if (a->overlay) {
+		if (a->overlay->kind->key(a->overlay, a, k) == OVERLAY_CLOSE)
+			app_overlay_close(a);
+		else if (a->overlay)
+			a->overlay->dirty = 1;
+		return;
+	}
+	if (!a->entered && a->msg[0]) {
+		a->msg[0] = '\0';
+		a->status->dirty = 1;
+	}
+	if (a->focus && a->focus->kind->key && !a->entered) {
+		enum pane_result r = a->focus->kind->key(a->focus, a, k);
+		if (r == PANE_REDRAW)
+			a->focus->dirty = 1;
+		if (r != PANE_UNHANDLED)
+			return;
+	}
+	if (keys_dispatch(a, k))
+		return;
+	if (a->entered && a->focus && a->focus->kind->key) {
+		/* Inside a console every other key is the guest's. */
+		if (a->focus->kind->key(a->focus, a, k) == PANE_REDRAW)
+			a->focus->dirty = 1;
+	}
+}
+
+static void
+app_mouse(struct app *a, const TermKeyKey *k)
+{
+	TermKeyMouseEvent ev;
+	int button, line, col;
+	struct pane *p;
+	enum pane_mouse what;
+	enum pane_result r;
+
+	if (termkey_interpret_mouse(a->tk, k, &ev, &button, &line, &col) != TERMKEY_RES_KEY)
+		return;
+	/* libtermkey counts from 1. */
+	line--;
+	col--;
+	if (ev == TERMKEY_MOUSE_PRESS && (button == 4 || button == 5))
+		what = button == 4 ? PANE_MOUSE_WHEEL_UP : PANE_MOUSE_WHEEL_DOWN;
+	else if (ev == TERMKEY_MOUSE_PRESS && button == 1)
+		what = PANE_MOUSE_PRESS;
+	else
+		return;
+	if (a->overlay)
+		return;
+	p = layout_pane_at(a, line, col);
+	if (p == NULL)
+		return;
+	if (what == PANE_MOUSE_PRESS && p != a->focus) {
+		if (a->entered)
+			a->entered = 0;
+		app_focus(a, p);
+	}
+	if (p->kind->mouse) {
+		r = p->kind->mouse(p, a, what, line - p->y, col - p->x);
+		if (r == PANE_REDRAW)
+			p->dirty = 1;
+	}
+}
+
+/* Pasted text: to the overlay, or to an entered console. */
+static void
+app_paste(struct app *a, const char *s, size_t n)
+{
+	if (a->overlay && a->overlay->kind->paste) {
+		a->overlay->kind->paste(a->overlay, a, s, n);
+		a->overlay->dirty = 1;
+	} else if (!a->overlay && a->entered && app_console_focused(a) >= 0)
+		pane_console_paste(a->focus, s, n);
+}
+
+/* Decodes what libtermkey holds; leaves a->key_pending set when it keeps
+ * a half sequence (a lone ESC) for its wait time. */
+static void
+app_drain_keys(struct app *a, int force)
+{
+	TermKeyKey k;
+	TermKeyResult r;
+
+	for (;;) {
+		r = force ? termkey_getkey_force(a->tk, &k) : termkey_getkey(a->tk, &k);
+		if (r != TERMKEY_RES_KEY)
+			break;
+		if (k.type == TERMKEY_TYPE_MOUSE)
+			app_mouse(a, &k);
+		else if (k.type != TERMKEY_TYPE_UNKNOWN_CSI && k.type != TERMKEY_TYPE_POSITION &&
+		    k.type != TERMKEY_TYPE_MODEREPORT && k.type != TERMKEY_TYPE_DCS && k.type != TERMKEY_TYPE_OSC)
+			app_key(a, &k);
+		if (a->quit)
+			break;
+	}
+	a->key_pending = r == TERMKEY_RES_AGAIN;
+}
+
+/* The paste scanner: bytes outside paste markers go to libtermkey; a
+ * paste is collected whole and handed over at its end marker. */
+struct app_input {
+	char   *paste;
+	size_t  plen;
+	int     in_paste;
+	char    carry[8];      /* the start of a marker split across reads */
+	size_t  ncarry;
+};
+
+static struct app_input app_in;
+
+static void
+app_input_bytes(struct app *a, const char *buf, size_t n)
+{
+	char *all = xmalloc(app_in.ncarry + n);
+	size_t len = app_in.ncarry + n, i = 0;
+
+	memcpy(all, app_in.carry, app_in.ncarry);
+	memcpy(all + app_in.ncarry, buf, n);
+	app_in.ncarry = 0;
+	while (i < len) {
+		const char *marker = app_in.in_paste ? app_paste_end : app_paste_start;
+		size_t ml = sizeof app_paste_start - 1;
+		char *hit = memmem(all + i, len - i, marker, ml);
+		size_t upto = hit ? (size_t)(hit - all) : len;
+
+		if (!hit) {
+			/* Hold back a tail that may begin a marker (2 bytes or more:
+			 * a lone ESC must reach libtermkey to time out as a key). */
+			for (size_t k = ml - 1; k >= 2; k--)
+				if (len - i >= k && memcmp(all + len - k, marker, k) == 0) {
+					memcpy(app_in.carry, all + len - k, k);
+					app_in.ncarry = k;
+					upto = len - k;
+					break;
+				}
+		}
+		if (app_in.in_paste) {
+			size_t take = upto - i;
+			if (app_in.plen + take > APP_PASTE_MAX)
+				take = APP_PASTE_MAX - app_in.plen;
+			app_in.paste = xrealloc(app_in.paste, app_in.plen + take + 1);
+			memcpy(app_in.paste + app_in.plen, all + i, take);
+			app_in.plen += take;
+		} else if (upto > i) {
+			termkey_push_bytes(a->tk, all + i, upto - i);
+			app_drain_keys(a, 0);
+		}
+		if (!hit)
+			break;
+		if (app_in.in_paste) {
+			app_paste(a, app_in.paste ? app_in.paste : "", app_in.plen);
+			free(app_in.paste);
+			app_in.paste = NULL;
+			app_in.plen = 0;
+		}
+		app_in.in_paste = !app_in.in_paste;
+		i = upto + ml;
+	}
+	free(all);
+}
+
+static void
+app_read_terminal(struct app *a)
+{
+	char buf[4096];
+	ssize_t n = read(STDIN_FILENO, buf, sizeof buf);
+
+	if (n == 0 || (n < 0 && errno != EINTR && errno != EAGAIN)) {
+		/* The terminal went away. */
+		a->quit = 1;
+		return;
+	}
+	if (n > 0)
+		app_input_bytes(a, buf, (size_t)n);
+}
+
+/* ---- lab changes ---- */
+
+static void
+app_watch_start(struct app *a)
+{
+	a->inotify_fd = inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
+	if (a->inotify_fd < 0)
+		return;
+	/* Every write to the lab goes through the WAL file; keepers appear
+	 * and vanish in run/. */
+	if (inotify_add_watch(a->inotify_fd, a->lab->root, IN_MODIFY | IN_CREATE | IN_MOVED_TO) < 0) {
+		close(a->inotify_fd);
+		a->inotify_fd = -1;
+		return;
+	}
+	inotify_add_watch(a->inotify_fd, a->lab->run, IN_CREATE | IN_DELETE);
+}
+
+static void
+app_watch_read(struct app *a)
+{
+	char buf[4096] __attribute__((aligned(__alignof__(struct inotify_event))));
+	ssize_t n;
+
+	while ((n = read(a->inotify_fd, buf, sizeof buf)) > 0) {
+		for (char *p = buf; p < buf + n;) {
+			struct inotify_event *ev = (struct inotify_event *)p;
+			if (ev->len == 0 || strncmp(ev->name, "lab.db", 6) == 0 || strlen(ev->name) == 36)
+				a->need_reload = 1;
+			p += sizeof *ev + ev->len;
+		}
+	}
+	if (a->need_reload && a->reload_due == 0)
+		a->reload_due = mono_ms() + APP_RELOAD_MS;
+}
+
+/* ---- consoles ---- */
+
+int
+app_console_focused(const struct app *a)
+{
+	for (size_t i = 0; i < a->nconsoles; i++)
+		if (a->consoles[i] == a->focus)
+			return (int)i;
+	return -1;
+}
+
+void
+app_console_open(struct app *a, const char *node_id, int enter)
+{
+	struct pane *p = NULL;
+
+	for (size_t i = 0; i < a->nconsoles; i++)
+		if (strcmp(pane_console_node(a->consoles[i]), node_id) == 0)
+			p = a->consoles[i];
+	if (p == NULL) {
+		if (a->nconsoles == APP_MAX_CONSOLES) {
+			app_msg(a, APP_MSG_WARN, "%d consoles are open already: close one with x",
+			    APP_MAX_CONSOLES);
+			return;
+		}
+		p = pane_console_new(a, node_id);
+		a->consoles[a->nconsoles++] = p;
+		app_uistate_save(a);
+	}
+	/* A console hidden by another's zoom comes forward. */
+	if (a->zoom >= 0 && a->consoles[a->zoom] != p)
+		a->zoom = -1;
+	layout_build(a);
+	app_focus(a, p);
+	a->entered = enter;
+	app_dirty_all(a);
+}
+
+void
+app_console_close(struct app *a, size_t i)
+{
+	if (i >= a->nconsoles)
+		return;
+	if (a->focus == a->consoles[i])
+		a->focus = a->nodes;
+	pane_free(a->consoles[i]);
+	memmove(&a->consoles[i], &a->consoles[i + 1], (a->nconsoles - i - 1) * sizeof a->consoles[0]);
+	a->nconsoles--;
+	if (a->zoom == (int)i)
+		a->zoom = -1;
+	else if (a->zoom > (int)i)
+		a->zoom--;
+	a->entered = 0;
+	a->need_layout = 1;
+	app_dirty_all(a);
+	clearok(curscr, TRUE);
+	app_uistate_save(a);
+}
+
+void
+app_console_zoom(struct app *a, size_t i)
+{
+	if (i >= a->nconsoles)
+		return;
+	a->zoom = a->zoom == (int)i ? -1 : (int)i;
+	a->need_layout = 1;
+	app_dirty_all(a);
+	app_uistate_save(a);
+}
+
+void
+app_uistate_save(struct app *a)
+{
+	struct uistate s;
+	struct err e;
+
+	if (a->lock_fd < 0)
+		return;             /* the other dashboard's layout is the one kept */
+	memset(&s, 0, sizeof s);
+	for (size_t i = 0; i < a->nconsoles && s.n < UISTATE_MAX_CONSOLES; i++)
+		snprintf(s.consoles[s.n++], sizeof s.consoles[0], "%s", pane_console_node(a->consoles[i]));
+	s.zoom = a->zoom;
+	if (uistate_save(a->lab, &s, &e) != 0)
+		app_msg(a, APP_MSG_WARN, "cannot remember the open consoles: %s", e.msg);
+}
+
+void
+app_uistate_restore(struct app *a)
+{
+	struct uistate s;
+	struct err e;
+
+	if (uistate_load(a->lab, &s, &e) != 0) {
+		app_msg(a, APP_MSG_WARN, "cannot read the consoles of the last run: %s", e.msg);
+		return;
+	}
+	for (size_t i = 0; i < s.n && a->nconsoles < APP_MAX_CONSOLES; i++)
+		if (model_node_index(&a->model, s.consoles[i]) >= 0)
+			a->consoles[a->nconsoles++] = pane_console_new(a, s.consoles[i]);
+	if (s.zoom >= 0 && (size_t)s.zoom < s.n)
+		for (size_t i = 0; i < a->nconsoles; i++)
+			if (strcmp(pane_console_node(a->consoles[i]), s.consoles[s.zoom]) == 0)
+				a->zoom = (int)i;
+	a->need_layout = 1;
+}
+
+void
+app_jobs_done(struct app *a, const char *node_id)
+{
+	/* app_reload already attached consoles of nodes that now run. */
+	(void)a;
+	(void)node_id;
+}
+
+/* ---- the loop ---- */
+
+static int
+app_any_dirty(const struct app *a)
+{
+	if (a->images->dirty || a->nodes->dirty || a->details->dirty || a->status->dirty)
+		return 1;
+	for (size_t i = 0; i < a->nconsoles; i++)
+		if (a->consoles[i]->dirty)
+			return 1;
+	return a->overlay && a->overlay->dirty;
+}
+
+static void
+app_draw_pane(struct app *a, struct pane *p, int *any)
+{
+	if (p->win == NULL || !p->dirty)
+		return;
+	wbkgdset(p->win, ' ' | theme_attr(ROLE_NORMAL));
+	p->kind->draw(p, a);
+	wnoutrefresh(p->win);
+	p->dirty = 0;
+	*any = 1;
+}
+
+static void
+app_redraw(struct app *a)
+{
+	int any = 0;
+
+	if (a->need_layout)
+		layout_build(a);
+	app_draw_pane(a, a->images, &any);
+	app_draw_pane(a, a->nodes, &any);
+	app_draw_pane(a, a->details, &any);
+	for (size_t i = 0; i < a->nconsoles; i++)
+		app_draw_pane(a, a->consoles[i], &any);
+	app_draw_pane(a, a->status, &any);
+	if (a->overlay && (a->overlay->dirty || any)) {
+		a->overlay->kind->draw(a->overlay, a);
+		touchwin(a->overlay->win);
+		wnoutrefresh(a->overlay->win);
+		a->overlay->dirty = 0;
+	}
+	/* The cursor: shown only where a form or an entered console wants it;
+	 * doupdate leaves it where the last window refreshed put it. */
+	if (a->overlay && a->overlay->cur_on && a->overlay->win) {
+		wmove(a->overlay->win, a->overlay->cur_y, a->overlay->cur_x);
+		wnoutrefresh(a->overlay->win);
+		curs_set(1);
+	} else if (!a->overlay && a->entered && a->focus && a->focus->win && a->focus->cur_on) {
+		wmove(a->focus->win, a->focus->cur_y, a->focus->cur_x);
+		wnoutrefresh(a->focus->win);
+		curs_set(1);
+	} else
+		curs_set(0);
+	doupdate();
+	a->last_frame = mono_ms();
+}
+
+/* Milliseconds until the next timed thing, or -1 for none. */
+static int
+app_timeout(struct app *a, int termkey_wait)
+{
+	int64_t now = mono_ms(), due = -1;
+
+	if (app_any_dirty(a) || a->need_layout) {
+		int64_t frame = a->last_frame + APP_FRAME_MS;
+		due = frame;
+	}
+	if (a->reload_due > 0 && (due < 0 || a->reload_due < due))
+		due = a->reload_due;
+	if (a->model.transitional) {
+		int64_t t = now + APP_TRANSITION_MS;
+		if (a->reload_due == 0)
+			a->reload_due = t;
+		if (due < 0 || a->reload_due < due)
+			due = a->reload_due;
+	}
+	/* The uptime column changes once a minute while nodes run. */
+	if (a->nodes->win) {
+		int64_t s = now_s(), next = -1;
+		for (size_t i = 0; i < a->model.nnodes; i++) {
+			const struct run_info *r = &a->model.nodes[i].run;
+			if (r->state == RUN_RUNNING && r->started_at > 0) {
+				int64_t t = pane_nodes_next_tick(r->started_at, s);
+				if (next < 0 || t < next)
+					next = t;
+			}
+		}
+		if (next >= 0) {
+			a->uptime_due = now + next * 1000;
+			if (due < 0 || a->uptime_due < due)
+				due = a->uptime_due;
+		} else
+			a->uptime_due = 0;
+	}
+	if (termkey_wait >= 0 && (due < 0 || now + termkey_wait < due))
+		due = now + termkey_wait;
+	if (due < 0)
+		return -1;
+	return due <= now ? 0 : (int)(due - now);
+}
+
+int
+app_run(struct app *a)
+{
+	struct pollfd fds[4 + APP_MAX_CONSOLES];
+	struct pane *polled[APP_MAX_CONSOLES];
+	app_watch_start(a);
+	a->need_layout = 1;
+	app_redraw(a);
+	/* Only after the first frame: the probe runs QEMU once, and the scan
+	 * runs qemu-img on files new in images/ (none, usually). */
+	job_run(a, JOB_PROBE, "", "KVM probe");
+	job_run(a, JOB_SCAN, "", "image scan");
+	while (!a->quit) {
+		int nfds = 0, timeout, rc;
+		int64_t now;
+
+		fds[nfds++] = (struct pollfd){ .fd = STDIN_FILENO, .events = POLLIN };
+		fds[nfds++] = (struct pollfd){ .fd = term_signal_fd(), .events = POLLIN };
+		fds[nfds++] = (struct pollfd){ .fd = a->inotify_fd, .events = POLLIN };
+		fds[nfds++] = (struct pollfd){ .fd = job_fd(), .events = POLLIN };
+		for (size_t i = 0; i < a->nconsoles; i++) {
+			polled[i] = a->consoles[i];
+			fds[nfds++] = (struct pollfd){ .fd = pane_console_fd(polled[i]),
+			    .events = pane_console_events(polled[i]) };
+		}
+		timeout = app_timeout(a, a->key_pending ? termkey_get_waittime(a->tk) : -1);
+		rc = poll(fds, (nfds_t)nfds, timeout);
+		if (rc < 0 && errno != EINTR)
+			fatal("poll: %s", strerror(errno));
+		now = mono_ms();
+		if (rc > 0 && (fds[1].revents & POLLIN) && term_signal_drain()) {
+			if (term_resize()) {
+				a->need_layout = 1;
+				app_dirty_all(a);
+				clearok(curscr, TRUE);
+			}
+		}
+		if (rc > 0 && (fds[0].revents & (POLLIN | POLLHUP | POLLERR)))
+			app_read_terminal(a);
+		else if (a->key_pending)
+			app_drain_keys(a, 1);   /* a lone ESC waited long enough */
+		if (rc > 0 && a->inotify_fd >= 0 && (fds[2].revents & POLLIN))
+			app_watch_read(a);
+		if (rc > 0) {
+			/* Consoles first: a key below may close one of them. */
+			size_t n = (size_t)nfds - 4;
+			for (size_t i = 0; i < n; i++)
+				if (fds[4 + i].revents && i < a->nconsoles && a->consoles[i] == polled[i])
+					pane_console_io(polled[i], a, fds[4 + i].revents);
+		}
+		if (rc > 0 && job_fd() >= 0 && (fds[3].revents & POLLIN))
+			job_drain(a);
+		if (a->reload_due > 0 && now >= a->reload_due)
+			app_reload(a);
+		if (a->uptime_due > 0 && now >= a->uptime_due)
+			a->nodes->dirty = 1;
+		if (a->quit)
+			break;
+		if ((app_any_dirty(a) || a->need_layout) && now - a->last_frame >= APP_FRAME_MS)
+			app_redraw(a);
+	}
+	return 0;
+}

@@ -1,0 +1,116 @@
+/*
+ * app.h: the dashboard's state and its one loop. The loop polls the
+ * terminal, console sockets, a signal self-pipe and lab change
+ * notifications; handlers only change state and mark panes dirty, and one
+ * redraw pass per loop turn (at most one frame per APP_FRAME_MS) draws
+ * what is dirty. With nothing dirty and nothing pending, poll() sleeps
+ * without a timeout.
+ */
+#ifndef SANDLAB_UI_APP_H
+#define SANDLAB_UI_APP_H
+
+#include <stdint.h>
+#include <termkey.h>
+
+#include "lab.h"
+#include "model.h"
+#include "pane.h"
+
+#define APP_FRAME_MS 16
+#define APP_MAX_CONSOLES 16
+
+enum app_msg { APP_MSG_INFO, APP_MSG_WARN, APP_MSG_ERROR };
+
+struct overlay;
+struct layout_node;
+
+struct app {
+	struct lab   *lab;
+	TermKey      *tk;
+	struct model  model;
+	int           sel_node;       /* index into model.nodes, or -1 */
+	int           sel_image;      /* index into model.images, or -1 */
+
+	/* Panes: the fixed ones, and one per open console (tile order). */
+	struct pane  *images, *nodes, *details, *status;
+	struct pane  *consoles[APP_MAX_CONSOLES];
+	size_t        nconsoles;
+	int           zoom;           /* console index shown alone, or -1 */
+	struct pane  *focus;
+	int           entered;        /* the focused console gets every key */
+	struct overlay *overlay;      /* help, a form or a confirmation */
+	struct layout_node *layout;
+
+	int           need_layout;
+	int           need_reload;
+	int64_t       reload_due;     /* mono ms of the next model reload, or 0 */
+	int64_t       uptime_due;     /* mono ms when an uptime shown changes, or 0 */
+	int           key_pending;    /* libtermkey holds half a key (an ESC) */
+	int           quit;
+	int64_t       last_frame;
+
+	char          msg[512];       /* the status line's message, until a key */
+	enum app_msg  msg_level;
+	char          warn[256];      /* a lasting warning (second dashboard) */
+	int           lock_fd;        /* the dashboard lock, or -1 */
+	char          accel_text[96]; /* what the status line says of KVM */
+	char          accel_why[256]; /* why not, for the details */
+
+	TermKeyKey    escape_key;     /* leaves a focused console */
+	char          escape_name[64];
+	int           inotify_fd;
+	int           mouse_down;     /* a button is held (ignore drags) */
+};
+
+/* Sets the status line message (sanitised when drawn). */
+void app_msg(struct app *a, enum app_msg level, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+/* Marks everything for redraw. */
+void app_dirty_all(struct app *a);
+
+/* Reloads the model now (keeping the selection by id) and marks the
+ * panes that show it dirty. */
+void app_reload(struct app *a);
+
+/* The selected node or image, or NULL. */
+const struct model_node *app_sel_node(const struct app *a);
+const struct image *app_sel_image(const struct app *a);
+
+/* Moves focus to pane p (must be on screen and focusable). */
+void app_focus(struct app *a, struct pane *p);
+
+/* Focus to the next/previous focusable pane on screen. */
+void app_focus_cycle(struct app *a, int dir);
+
+/* Opens an overlay (closing any other). */
+void app_overlay_open(struct app *a, struct overlay *o);
+void app_overlay_close(struct app *a);
+
+/* Opens (or focuses) the console of node_id in a tile; enter: keys go
+ * to it right away. */
+void app_console_open(struct app *a, const char *node_id, int enter);
+
+/* Closes console tile i (the node keeps running). */
+void app_console_close(struct app *a, size_t i);
+
+/* The focused console's index, or -1. */
+int app_console_focused(const struct app *a);
+
+/* Toggles the zoom of console i. */
+void app_console_zoom(struct app *a, size_t i);
+
+/* Remembers the open consoles in the lab (when this dashboard holds the
+ * lab's dashboard lock). */
+void app_uistate_save(struct app *a);
+
+/* Reopens the consoles the last dashboard on this lab had open. */
+void app_uistate_restore(struct app *a);
+
+/* A start, stop or kill of node_id finished (the model is reloaded). */
+void app_jobs_done(struct app *a, const char *node_id);
+
+/* Runs the dashboard until quit; returns the exit status. */
+int app_run(struct app *a);
+
+#endif

@@ -1,0 +1,44 @@
+/*
+ * pane-console.h: a node's serial console in a tile. The pane owns its
+ * connection to the node's keeper (run_console_connect) and a vtcon (the
+ * guest's terminal model); guest bytes are fed in as they arrive and the
+ * damaged rows are painted in the next frame. When the node stops, the
+ * pane says so and keeps its history; when the node runs again, the pane
+ * attaches again.
+ */
+#ifndef SANDLAB_UI_PANE_CONSOLE_H
+#define SANDLAB_UI_PANE_CONSOLE_H
+
+#include <stddef.h>
+
+#include "pane.h"
+
+struct app;
+
+extern const struct pane_kind pane_console_kind;
+
+/* A console pane for a node (by id); attaches if the node runs. */
+struct pane *pane_console_new(struct app *a, const char *node_id);
+
+/* The node it shows (by id). */
+const char *pane_console_node(const struct pane *p);
+
+/* Its socket and the poll events it wants (0 when detached). */
+int pane_console_fd(const struct pane *p);
+short pane_console_events(const struct pane *p);
+
+/* Reads what the guest sent / writes what waits for it. */
+void pane_console_io(struct pane *p, struct app *a, short revents);
+
+/* Attaches when detached and the node runs (after each model reload). */
+void pane_console_attach(struct pane *p, struct app *a);
+
+/* Scrollback: lines back (negative: forward); 0 with to_live jumps back to
+ * the live screen. A page is the pane's height. */
+void pane_console_scroll(struct pane *p, int lines, int to_live);
+int pane_console_page(const struct pane *p);
+
+/* A bracketed paste from the user, for the guest. */
+void pane_console_paste(struct pane *p, const char *s, size_t n);
+
+#endif

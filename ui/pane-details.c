@@ -1,0 +1,209 @@
+/*
+ * pane-details.c: the selected node (image, overlay, resources, NICs with
+ * their links, NAT and forwards, last exit, recent events) or image.
+ * Reads NICs and events through the core when it draws, which happens
+ * only when the selection or the lab changed.
+ */
+#include "pane-details.h"
+
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include "app.h"
+#include "draw.h"
+#include "event.h"
+#include "net.h"
+#include "pane-console.h"
+#include "pane-nodes.h"
+#include "theme.h"
+
+#define DETAILS_EVENTS 8
+
+/* Row y: a dim label in 10 columns, then the value. */
+static void
+pane_details_row(WINDOW *w, int y, int inner, const char *label, const char *value, attr_t at)
+{
+	draw_text(w, y, 2, 10, label, theme_attr(ROLE_DIM));
+	draw_text(w, y, 12, inner - 11, value, at);
+}
+
+static void
+pane_details_time(int64_t t, char *buf, size_t len)
+{
+	time_t tt = (time_t)t;
+	struct tm tm;
+
+	if (t <= 0 || localtime_r(&tt, &tm) == NULL)
+		snprintf(buf, len, "-");
+	else
+		strftime(buf, len, "%Y-%m-%d %H:%M:%S", &tm);
+}
+
+/* "eth1 virtio-net-pci MAC, link to r2:eth0 (udp 40000>40001)", "eth0 ...,
+ * user (NAT) tcp 127.0.0.1:2222->22", "eth2 ..., none". */
+static void
+pane_details_nic(const struct net_nic *c, char *buf, size_t len)
+{
+	size_t used = (size_t)snprintf(buf, len, "eth%d %s %s, ", c->idx, c->model, c->mac);
+
+	if (used >= len)
+		return;
+	if (strcmp(c->attach, "link") == 0)
+		snprintf(buf + used, len - used, "link to %s:eth%d (udp %d>%d)", c->peer_name,
+		    c->peer_idx, c->local_port, c->remote_port);
+	else if (strcmp(c->attach, "user") == 0) {
+		used += (size_t)snprintf(buf + used, len - used, "user (NAT)");
+		for (int j = 0; j < c->nfwds && used < len; j++)
+			used += (size_t)snprintf(buf + used, len - used, " %s %s:%d->%d", c->fwds[j].proto,
+			    QEMU_LINK_HOST, c->fwds[j].host_port, c->fwds[j].guest_port);
+	} else
+		snprintf(buf + used, len - used, "%s", c->attach);
+}
+
+/* The node's NICs from row y: what each attaches to, its forwards, and
+ * whether the running QEMU has it otherwise until a restart. Returns the
+ * next free row. */
+static int
+pane_details_nics(struct pane *p, struct app *a, const struct node *n, int y)
+{
+	int inner = p->w - 2, last = p->h - 2, nn;
+	struct net_nic *v;
+	struct err e;
+	unsigned pend;
+	char buf[512];
+
+	if (y > last)
+		return y;
+	if (net_nics_get(a->lab, n->id, &v, &nn, &e) != 0) {
+		pane_details_row(p->win, y++, inner, "NICs", e.msg, theme_attr(ROLE_ERROR));
+		return y;
+	}
+	pend = net_pending_node(a->lab, n->id, v, nn);
+	for (int i = 0; i < nn && y <= last; i++) {
+		int waits = !!(pend & (1u << v[i].idx));
+		pane_details_nic(&v[i], buf, sizeof buf);
+		if (waits)
+			snprintf(buf + strlen(buf), sizeof buf - strlen(buf), "; at restart");
+		pane_details_row(p->win, y++, inner, i == 0 ? "NICs" : "", buf,
+		    theme_attr(waits ? ROLE_WARN : ROLE_NORMAL));
+	}
+	if (nn == 0)
+		pane_details_row(p->win, y++, inner, "NICs", "none", theme_attr(ROLE_DIM));
+	net_nics_free(v, nn);
+	return y;
+}
+
+static void
+pane_details_node(struct pane *p, struct app *a, const struct model_node *mn)
+{
+	WINDOW *w = p->win;
+	const struct node *n = &mn->n;
+	const struct run_info *r = &mn->run;
+	int inner = p->w - 2, y = 1, last = p->h - 2;
+	char buf[512], when[32];
+	struct event *ev = NULL;
+	size_t nev = 0;
+	struct err e;
+
+	snprintf(buf, sizeof buf, "%s", pane_nodes_state_name(r->state));
+	pane_details_row(w, y++, inner, "node", n->name, theme_attr(ROLE_TITLE));
+	if (r->accel[0] && r->accel_why[0])
+		snprintf(buf, sizeof buf, "%s with %s (%s)", pane_nodes_state_name(r->state), r->accel, r->accel_why);
+	else if (r->accel[0])
+		snprintf(buf, sizeof buf, "%s with %s", pane_nodes_state_name(r->state), r->accel);
+	pane_details_row(w, y++, inner, "state", buf, theme_attr(ROLE_NORMAL));
+	if (y <= last && r->vnc[0])
+		pane_details_row(w, y++, inner, "VNC", r->vnc, theme_attr(ROLE_NORMAL));
+	snprintf(buf, sizeof buf, "%d MiB RAM, %d CPU%s, accelerator %s", n->ram_mb, n->cpus,
+	    n->cpus == 1 ? "" : "s", n->accel);
+	if (y <= last)
+		pane_details_row(w, y++, inner, "resources", buf, theme_attr(ROLE_NORMAL));
+	snprintf(buf, sizeof buf, "%s (%s)", n->image_name, n->image_format);
+	if (y <= last)
+		pane_details_row(w, y++, inner, "image", buf, theme_attr(ROLE_NORMAL));
+	if (y <= last) {
+		/* Inside the lab, the path from its root (the status line has it). */
+		size_t rl = strlen(a->lab->root);
+		const char *ov = n->overlay;
+		if (strncmp(ov, a->lab->root, rl) == 0 && ov[rl] == '/')
+			ov += rl + 1;
+		pane_details_row(w, y++, inner, "overlay", ov, theme_attr(ROLE_NORMAL));
+	}
+	y = pane_details_nics(p, a, n, y);
+	if (r->exit_kind[0] && y <= last) {
+		pane_details_time(r->exit_at, when, sizeof when);
+		snprintf(buf, sizeof buf, "%s%s%s at %s", r->exit_kind, r->exit_detail[0] ? ": " : "",
+		    r->exit_detail, when);
+		pane_details_row(w, y++, inner, "last exit", buf,
+		    theme_attr(strcmp(r->exit_kind, "crashed") == 0 ? ROLE_CRASHED : ROLE_NORMAL));
+	}
+	if (y > last)
+		return;
+	if (event_recent(a->lab, n->id, DETAILS_EVENTS, &ev, &nev, &e) != 0) {
+		pane_details_row(w, y, inner, "events", e.msg, theme_attr(ROLE_ERROR));
+		return;
+	}
+	for (size_t i = 0; i < nev && y <= last; i++) {
+		pane_details_time(ev[i].at, when, sizeof when);
+		snprintf(buf, sizeof buf, "%s  %s %s", when, ev[i].kind, ev[i].detail);
+		pane_details_row(w, y++, inner, i == 0 ? "events" : "", buf, theme_attr(ROLE_NORMAL));
+	}
+	event_list_free(ev, nev);
+}
+
+static void
+pane_details_image(struct pane *p, struct app *a, const struct image *im)
+{
+	WINDOW *w = p->win;
+	int inner = p->w - 2, y = 1, last = p->h - 2;
+	char buf[512], vs[16], fs[16], when[32];
+
+	pane_details_row(w, y++, inner, "image", im->name, theme_attr(ROLE_TITLE));
+	snprintf(buf, sizeof buf, "%s, virtual size %s, %s on disk", im->format,
+	    fmt_size(im->virtual_size, vs, sizeof vs), fmt_size(im->file_size, fs, sizeof fs));
+	if (y <= last)
+		pane_details_row(w, y++, inner, "format", buf, theme_attr(ROLE_NORMAL));
+	snprintf(buf, sizeof buf, "images/%s", im->file);
+	if (y <= last)
+		pane_details_row(w, y++, inner, "file", buf, theme_attr(ROLE_NORMAL));
+	pane_details_time(im->imported_at, when, sizeof when);
+	if (y <= last)
+		pane_details_row(w, y++, inner, "imported", when, theme_attr(ROLE_NORMAL));
+	snprintf(buf, sizeof buf, "%d node%s", im->nodes, im->nodes == 1 ? "" : "s");
+	if (y <= last)
+		pane_details_row(w, y++, inner, "used by", buf, theme_attr(ROLE_NORMAL));
+}
+
+static void
+pane_details_draw(struct pane *p, struct app *a)
+{
+	const struct model_node *mn = app_sel_node(a);
+	const struct image *im = app_sel_image(a);
+	int ci = app_console_focused(a);
+
+	/* On a console, the details are its node's. */
+	if (ci >= 0) {
+		int i = model_node_index(&a->model, pane_console_node(a->focus));
+		mn = i >= 0 ? &a->model.nodes[i] : NULL;
+	}
+
+	werase(p->win);
+	draw_frame(p->win, "Details", 0);
+	if (p->h < 3 || p->w < 16)
+		return;
+	if (a->focus == a->images && im != NULL)
+		pane_details_image(p, a, im);
+	else if (mn != NULL)
+		pane_details_node(p, a, mn);
+	else if (im != NULL)
+		pane_details_image(p, a, im);
+	else
+		draw_text(p->win, 1, 2, p->w - 4, "nothing selected", theme_attr(ROLE_DIM));
+}
+
+const struct pane_kind pane_details_kind = {
+	.name = "details",
+	.focusable = 0,
+	.draw = pane_details_draw,
+};
