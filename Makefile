@@ -68,6 +68,17 @@ $(UI_TESTS): UI_TEST_LIB := $(B)/libsandlab-ui.a
 
 tests-build: $(B)/sandlab $(UNIT_BIN)
 
+# libFuzzer targets (clang): `make fuzz`, then e.g. build/fuzz/vtcon
+# -max_total_time=60. Not part of check, which runs the bounded fuzzers
+# among the unit tests.
+FUZZ_VTCON_SRC := tests/fuzz/vtcon.c ui/vtcon.c ui/vtfeed.c ui/scrollback.c ui/utf8.c \
+	src/sanitize.c src/util.c
+fuzz: build/fuzz/vtcon
+build/fuzz/vtcon: $(FUZZ_VTCON_SRC) $(wildcard ui/*.h src/*.h)
+	@mkdir -p $(dir $@)
+	$(Q)clang -std=c11 -D_GNU_SOURCE -g -O1 -Isrc -Iui $(PKG_CFLAGS) \
+		-fsanitize=fuzzer,address,undefined -o $@ $(FUZZ_VTCON_SRC) $(PKG_LIBS)
+
 # Debian packages: the build's, the tests', and the guests' (images/DEPS).
 DEB_PKGS := build-essential pkg-config libncurses-dev libvterm-dev libtermkey-dev \
 	libtickit-dev libsqlite3-dev uuid-dev libjansson-dev libcmocka-dev \

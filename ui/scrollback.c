@@ -76,12 +76,6 @@ scrollback_len(const struct scrollback *sb)
 	return sb->len;
 }
 
-int
-scrollback_cap(const struct scrollback *sb)
-{
-	return sb->cap;
-}
-
 size_t
 scrollback_bytes(const struct scrollback *sb)
 {

@@ -17,7 +17,6 @@ struct scrollback;
 struct scrollback *scrollback_new(int cap);
 void scrollback_free(struct scrollback *sb);
 int scrollback_len(const struct scrollback *sb);
-int scrollback_cap(const struct scrollback *sb);
 
 /* Appends a copy of cells[0..n); when full, the oldest line goes. Trailing
  * cells that are blank on the default background are not kept. */

@@ -22,6 +22,9 @@
 #include "vtfeed.h"
 
 #define DIM_MAX 1000
+/* A double-width line on a 1-column screen is 0 columns wide, and
+ * libvterm 0.1.4 then puts its cursor at column -1. */
+#define COLS_MIN 2
 
 /* A screen buffer: rows are pointers into one block, so scrolling moves
  * pointers, not cells. */
@@ -56,7 +59,8 @@ struct vtcon {
 	void *out_arg;
 };
 
-static int clampi(int v, int lo, int hi)
+static int
+clampi(int v, int lo, int hi)
 {
 	return v < lo ? lo : v > hi ? hi : v;
 }
@@ -566,7 +570,7 @@ vtcon_new(int rows, int cols, int sb_lines)
 	VTermColor fg, bg;
 
 	vc->rows = clampi(rows, 1, DIM_MAX);
-	vc->cols = clampi(cols, 1, DIM_MAX);
+	vc->cols = clampi(cols, COLS_MIN, DIM_MAX);
 	vc->vt = vterm_new(vc->rows, vc->cols);
 	if (vc->vt == NULL)
 		fatal("out of memory for a terminal of %dx%d", vc->cols, vc->rows);
@@ -627,7 +631,7 @@ void
 vtcon_resize(struct vtcon *vc, int rows, int cols)
 {
 	rows = clampi(rows, 1, DIM_MAX);
-	cols = clampi(cols, 1, DIM_MAX);
+	cols = clampi(cols, COLS_MIN, DIM_MAX);
 	if (rows != vc->rows || cols != vc->cols) {
 		vterm_set_size(vc->vt, rows, cols);
 		vtfeed_resized(vc->vt);

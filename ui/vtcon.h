@@ -64,8 +64,9 @@ struct vtcon_cell {
  * key functions; it must not call back into the same vtcon. */
 typedef void vtcon_output_fn(const char *bytes, size_t len, void *arg);
 
-/* A console of rows x cols (clamped to 1..1000) keeping sb_lines lines of
- * scrollback (negative: VTCON_SB_DEFAULT; 0: none). Aborts on no memory. */
+/* A console of rows x cols (clamped to 1..1000 rows, 2..1000 columns)
+ * keeping sb_lines lines of scrollback (negative: VTCON_SB_DEFAULT; 0:
+ * none). Aborts on no memory. */
 struct vtcon *vtcon_new(int rows, int cols, int sb_lines);
 void vtcon_free(struct vtcon *vc);
 /* Where the terminal's replies go; fn NULL drops them. */

@@ -1,31 +1,41 @@
 /*
  * vtfeed.c: what libvterm 0.1.4 gets wrong about its input, mended before
- * the bytes reach it. Each mend was seen here on Debian 12's 0.1.4:
+ * the bytes reach it. Each defect was seen here on Debian 12's 0.1.4, by
+ * probing it or by the fuzzers (tests/unit/test_vtcon_fuzz.c under
+ * valgrind, tests/fuzz/vtcon.c under libFuzzer):
  *
  * - A UTF-8 character split across two vterm_input_write calls becomes
- *   two U+FFFD, and an OSC or DCS string (a title) split across calls is
- *   lost. Socket reads split anywhere, so the tail of a read that is an
- *   unfinished character, escape sequence or string waits for the next
- *   read (up to VTFEED_HOLD_MAX bytes; a longer string goes as it is).
+ *   two U+FFFD; an OSC or DCS string split across calls is lost, and with
+ *   controls inside its terminator it reads out of bounds. Socket reads
+ *   split anywhere, so an unfinished character, sequence or string at the
+ *   end of a read waits for the next one (up to VTFEED_HOLD_MAX bytes).
+ *   A string reaches libvterm whole and in a plain form (ESC, its
+ *   introducer, its text without controls, ESC \); one that is cancelled
+ *   or longer than VTFEED_HOLD_MAX is dropped, as a terminal ignores it.
  * - A UTF-8-encoded C1 control (U+0080..U+009F) is a glyph of width -1 to
  *   it: its cursor goes to negative columns, from where later sequences
  *   index its arrays out of bounds. Its decoder also keeps half a
  *   character across an escape sequence (C2 ESC b 90 makes U+0090). So
  *   libvterm only ever gets valid UTF-8 without C1 controls: any other
  *   byte of 0x80 and above becomes U+FFFD, as libvterm shows them anyway.
+ * - A CSI sequence with more than 16 parameters is written past the end
+ *   of its parameter array (heap corruption): such a sequence loses its
+ *   parameters past the 16th, and one too long to hold is dropped. So is
+ *   every sequence cut short by ESC, CAN or SUB (a terminal ignores it),
+ *   so that libvterm never gets the start of a sequence without its end.
  * - DECRC (ESC 8) restores a saved cursor that a resize left outside the
- *   screen: the cursor is put back on the screen right after it. (The
- *   owner resets the scroll margins on a resize, which 0.1.4 keeps even
- *   when they no longer fit; see vtfeed_resized.)
+ *   screen: the cursor is put back on the screen right after it. The
+ *   scroll margins, which 0.1.4 keeps across a resize even when they no
+ *   longer fit, are reset by vtfeed_resized.
  * - REP (CSI n b) repeats the last glyph printed from text by advancing
  *   the cursor by that glyph's width, and loops forever when the width is
  *   0: nothing printed yet, or a combining mark with nothing to combine
  *   with. Such a REP is dropped (it would repeat nothing visible); the
  *   owner primes a new terminal with one printed space.
  *
- * To find REP, a small lexer walks the escape sequences (not the text in
- * between, which memchr skips), the way libvterm's parser delimits them.
- * Writes are only ever split between sequences, never inside a string.
+ * A small lexer walks the escape sequences the way 0.1.4's parser
+ * delimits them (probed byte by byte); the text between them is skipped
+ * with memchr. Writes are split only between sequences.
  */
 #include "vtfeed.h"
 
@@ -36,12 +46,36 @@
 #include "sanitize.h"
 #include "util.h"
 
+/* libvterm 0.1.4's array of CSI parameters (CSI_ARGS_MAX there). */
+#define CSI_ARGS 16
+
 enum seq {
 	SEQ_OTHER,
 	SEQ_REP,
 	SEQ_DECALN,
 	SEQ_DECRC,
+	SEQ_CSI_LONG,       /* more parameters than libvterm has room for */
+	SEQ_STRING,         /* OSC or DCS, terminated */
+	SEQ_STRING_CANCELLED,
+	SEQ_ABORTED,        /* an escape or CSI cut short: does nothing */
 	SEQ_UNFINISHED,
+	SEQ_CSI_UNFINISHED,
+	SEQ_STRING_UNFINISHED,
+};
+
+/* What a lexed sequence is, and where its parts are. */
+struct seqinfo {
+	enum seq kind;
+	size_t end;   /* where the next thing starts (n: unfinished) */
+	size_t intro; /* a string's introducer (']' or 'P') */
+	size_t text_end; /* where a string's text ends */
+};
+
+enum {
+	SKIP_NONE,
+	SKIP_ESC,
+	SKIP_CSI,
+	SKIP_STRING,
 };
 
 static bool
@@ -57,103 +91,145 @@ is_passed_over(unsigned char c)
 	return (c < 0x20 && !is_abort(c)) || c == 0x7f;
 }
 
-/*
- * The escape sequence starting at p[i] (an ESC): what it is, and in *end
- * where the next one may start. It follows libvterm 0.1.4's parser as
- * probed byte by byte: inside an escape or CSI, C0 controls are executed
- * and DEL ignored without ending it; ESC, CAN and SUB end it; bytes from
- * 0x80 are ignored in an escape and end a CSI; a string ends at BEL, ESC,
- * CAN or SUB.
- */
-static enum seq
-seq_scan(const unsigned char *p, size_t i, size_t n, size_t *end)
+static bool
+unfinished(enum seq kind)
 {
-	size_t j = i + 1, inter = 0;
-	unsigned char first_inter = 0;
-	bool plain = true;
+	return kind == SEQ_UNFINISHED || kind == SEQ_CSI_UNFINISHED || kind == SEQ_STRING_UNFINISHED;
+}
 
-	while (j < n && (is_passed_over(p[j]) || p[j] >= 0x80))
+/* A CSI from p[j] (after the '['): inside it, C0 controls are executed
+ * and DEL ignored, ESC, CAN, SUB and bytes from 0x80 end it. */
+static void
+scan_csi(const unsigned char *p, size_t j, size_t n, struct seqinfo *s)
+{
+	size_t seps = 0;
+	bool plain = true; /* no leader, no intermediate: may be REP */
+
+	if (j < n && p[j] >= 0x3c && p[j] <= 0x3f) {
+		plain = false;
 		j++;
-	if (j >= n)
-		return SEQ_UNFINISHED;
-	if (is_abort(p[j])) {
-		*end = j + (p[j] != 0x1b);
-		return SEQ_OTHER;
 	}
-	if (p[j] == '[') { /* CSI: leader, parameters, intermediates, final */
-		j++;
-		if (j < n && p[j] >= 0x3c && p[j] <= 0x3f) {
+	for (; j < n; j++) {
+		if (is_passed_over(p[j]))
+			continue;
+		if (is_abort(p[j]) || p[j] >= 0x80) {
+			s->end = j + (p[j] == 0x18 || p[j] == 0x1a);
+			s->kind = SEQ_ABORTED;
+			return;
+		}
+		if (p[j] >= 0x40) {
+			s->end = j + 1;
+			s->kind = seps >= CSI_ARGS ? SEQ_CSI_LONG :
+			    plain && p[j] == 'b' ? SEQ_REP : SEQ_OTHER;
+			return;
+		}
+		if (p[j] <= 0x2f)
 			plain = false;
-			j++;
-		}
-		for (; j < n; j++) {
-			if (is_passed_over(p[j]))
-				continue;
-			if (is_abort(p[j]) || p[j] >= 0x80) {
-				*end = j + (p[j] == 0x18 || p[j] == 0x1a);
-				return SEQ_OTHER;
-			}
-			if (p[j] >= 0x40) {
-				*end = j + 1;
-				return plain && p[j] == 'b' ? SEQ_REP : SEQ_OTHER;
-			}
-			if (p[j] <= 0x2f)
-				plain = false; /* an intermediate: not REP */
-		}
-		return SEQ_UNFINISHED;
+		else if (p[j] == ';' || p[j] == ':')
+			seps++;
 	}
-	if (memchr("]P_^X", p[j], 5) != NULL) { /* a string */
-		for (j++; j < n; j++) {
-			if (p[j] == 0x07 || p[j] == 0x18 || p[j] == 0x1a) {
-				*end = j + 1;
-				return SEQ_OTHER;
-			}
-			if (p[j] == 0x1b) { /* ST (ESC \) or the next sequence */
-				*end = j;
-				return SEQ_OTHER;
-			}
+	s->kind = SEQ_CSI_UNFINISHED;
+}
+
+/* A string's text from p[j]: it ends at BEL or ST (ESC \); CAN, SUB, or
+ * an ESC that starts anything else cancel it. */
+static void
+scan_string(const unsigned char *p, size_t j, size_t n, struct seqinfo *s)
+{
+	for (; j < n; j++) {
+		size_t m;
+
+		if (p[j] == 0x07) {
+			s->text_end = j;
+			s->end = j + 1;
+			s->kind = SEQ_STRING;
+			return;
 		}
-		return SEQ_UNFINISHED;
+		if (p[j] == 0x18 || p[j] == 0x1a) {
+			s->end = j + 1;
+			s->kind = SEQ_STRING_CANCELLED;
+			return;
+		}
+		if (p[j] != 0x1b)
+			continue;
+		for (m = j + 1; m < n && is_passed_over(p[m]); m++)
+			;
+		if (m == n)
+			break;
+		s->text_end = j;
+		s->end = p[m] == '\\' ? m + 1 : j;
+		s->kind = p[m] == '\\' ? SEQ_STRING : SEQ_STRING_CANCELLED;
+		return;
 	}
-	for (; j < n; j++) { /* intermediates, then a final byte */
+	s->kind = SEQ_STRING_UNFINISHED;
+}
+
+/* The escape sequence starting at p[i], an ESC. 0.1.4 passes over C0
+ * controls and bytes from 0x80 after it, collects intermediates
+ * (0x20-0x2f), and then, whatever the intermediates, takes '[' as CSI,
+ * ']' and 'P' as a string (OSC, DCS), and anything else as the final
+ * byte (so APC, PM and SOS are not strings to it). */
+static void
+seq_scan(const unsigned char *p, size_t i, size_t n, struct seqinfo *s)
+{
+	size_t inter = 0;
+	unsigned char first_inter = 0;
+
+	s->end = n; /* unless it finishes */
+	for (size_t j = i + 1; j < n; j++) {
 		if (is_passed_over(p[j]) || p[j] >= 0x80)
 			continue;
 		if (is_abort(p[j])) {
-			*end = j + (p[j] != 0x1b);
-			return SEQ_OTHER;
+			s->end = j + (p[j] != 0x1b);
+			s->kind = SEQ_ABORTED;
+			return;
 		}
 		if (p[j] <= 0x2f) {
 			if (inter++ == 0)
 				first_inter = p[j];
 			continue;
 		}
-		*end = j + 1;
+		if (p[j] == '[') {
+			scan_csi(p, j + 1, n, s);
+			return;
+		}
+		if (p[j] == ']' || p[j] == 'P') {
+			s->intro = j;
+			scan_string(p, j + 1, n, s);
+			return;
+		}
+		s->end = j + 1;
+		s->kind = SEQ_OTHER;
 		if (p[j] == '8' && inter == 0)
-			return SEQ_DECRC;
-		if (p[j] == '8' && inter == 1 && first_inter == '#')
-			return SEQ_DECALN;
-		return SEQ_OTHER;
+			s->kind = SEQ_DECRC;
+		else if (p[j] == '8' && inter == 1 && first_inter == '#')
+			s->kind = SEQ_DECALN;
+		return;
 	}
-	return SEQ_UNFINISHED;
+	s->kind = SEQ_UNFINISHED;
 }
 
 /* Where the bytes that must wait for the next read begin (n: none). */
 static size_t
 hold_from(const unsigned char *p, size_t n)
 {
-	const unsigned char *esc = memrchr(p, 0x1b, n);
-	size_t cut = n, end;
+	const unsigned char *esc = memrchr(p, 0x1b, n), *prev;
+	struct seqinfo s;
+	size_t cut = n;
 
-	if (esc != NULL && (size_t)(p + n - esc) <= VTFEED_HOLD_MAX &&
-	    seq_scan(p, (size_t)(esc - p), n, &end) == SEQ_UNFINISHED)
-		cut = (size_t)(esc - p);
-	if (cut == n - 1 && n > 1) {
-		/* a lone ESC may be the first half of the ST of a string */
-		esc = memrchr(p, 0x1b, n - 1);
-		if (esc != NULL && (size_t)(p + n - esc) <= VTFEED_HOLD_MAX &&
-		    esc + 1 < p + n - 1 && memchr("]P_^X", esc[1], 5) != NULL &&
-		    seq_scan(p, (size_t)(esc - p), n - 1, &end) == SEQ_UNFINISHED)
+	if (esc != NULL) {
+		seq_scan(p, (size_t)(esc - p), n, &s);
+		if (unfinished(s.kind))
 			cut = (size_t)(esc - p);
+		/* that ESC may be the first half of the ST of a string */
+		prev = esc > p ? memrchr(p, 0x1b, (size_t)(esc - p)) : NULL;
+		if (prev != NULL) {
+			seq_scan(p, (size_t)(prev - p), n, &s);
+			if (s.kind == SEQ_STRING_UNFINISHED)
+				cut = (size_t)(prev - p);
+		}
+		if (n - cut > VTFEED_HOLD_MAX)
+			cut = n; /* too long to hold: write_checked drops it */
 	}
 	for (size_t k = 1; k <= 3 && k <= cut; k++) {
 		unsigned char b = p[cut - k];
@@ -195,7 +271,8 @@ write_clean(struct vtfeed *f, VTerm *vt, const unsigned char *p, size_t n)
 	while (i < n && (len = char_len(p, i, n)) != 0)
 		i += len;
 	if (i == n) {
-		vterm_input_write(vt, (const char *)p, n);
+		if (n > 0)
+			vterm_input_write(vt, (const char *)p, n);
 		return;
 	}
 	buf_reserve(&f->clean, &f->clean_size, 3 * n);
@@ -216,6 +293,45 @@ write_clean(struct vtfeed *f, VTerm *vt, const unsigned char *p, size_t n)
 	vterm_input_write(vt, f->clean, o);
 }
 
+/* Writes the CSI sequence p[0..n) with its parameters past the CSI_ARGS-th
+ * cut off, unless it is then a REP that would loop. */
+static void
+write_csi_capped(struct vtfeed *f, VTerm *vt, const unsigned char *p, size_t n)
+{
+	struct seqinfo s;
+	size_t o = 0, seps = 0;
+
+	buf_reserve(&f->rewrite, &f->rewrite_size, n);
+	for (size_t k = 0; k < n; k++) {
+		if (p[k] == ';' || p[k] == ':')
+			seps++;
+		if (seps >= CSI_ARGS && p[k] >= 0x30 && p[k] <= 0x3f)
+			continue;
+		f->rewrite[o++] = (char)p[k];
+	}
+	seq_scan((const unsigned char *)f->rewrite, 0, o, &s);
+	if (s.kind != SEQ_REP || f->last_width > 0)
+		write_clean(f, vt, (const unsigned char *)f->rewrite, o);
+}
+
+/* Writes a terminated string in its plain form: ESC, introducer, text
+ * without controls, ST. */
+static void
+write_string(struct vtfeed *f, VTerm *vt, const unsigned char *p, const struct seqinfo *s)
+{
+	size_t o = 0;
+
+	buf_reserve(&f->rewrite, &f->rewrite_size, s->text_end - s->intro + 4);
+	f->rewrite[o++] = 0x1b;
+	f->rewrite[o++] = (char)p[s->intro];
+	for (size_t k = s->intro + 1; k < s->text_end; k++)
+		if (p[k] >= 0x20 && p[k] != 0x7f)
+			f->rewrite[o++] = (char)p[k];
+	f->rewrite[o++] = 0x1b;
+	f->rewrite[o++] = '\\';
+	write_clean(f, vt, (const unsigned char *)f->rewrite, o);
+}
+
 /* Puts libvterm's cursor back on its screen if it left it. */
 static void
 cursor_clamp(VTerm *vt)
@@ -233,45 +349,90 @@ cursor_clamp(VTerm *vt)
 	vterm_input_write(vt, cup, strlen(cup));
 }
 
-/* Writes p[0..n), whose sequences are all finished, splitting it around
- * REP and DECALN. */
+/* Writes p[0..n), whose last sequence is finished unless too long to
+ * hold, mending the sequences listed at the top. */
 static void
 write_checked(struct vtfeed *f, VTerm *vt, const unsigned char *p, size_t n)
 {
-	size_t start = 0, i = 0, end;
+	size_t start = 0, i = 0;
 	const unsigned char *esc;
+	struct seqinfo s;
 
 	while ((esc = memchr(p + i, 0x1b, n - i)) != NULL) {
 		i = (size_t)(esc - p);
-		switch (seq_scan(p, i, n, &end)) {
+		seq_scan(p, i, n, &s);
+		if (s.kind == SEQ_OTHER) {
+			i = s.end;
+			continue;
+		}
+		write_clean(f, vt, p + start, i - start);
+		switch (s.kind) {
 		case SEQ_REP:
-			write_clean(f, vt, p + start, i - start);
 			if (f->last_width > 0)
-				write_clean(f, vt, p + i, end - i);
-			start = end;
+				write_clean(f, vt, p + i, s.end - i);
 			break;
 		case SEQ_DECALN:
 			/* its glyphs are not text: REP still repeats the old one */
-			write_clean(f, vt, p + start, i - start);
 			f->in_decaln = true;
-			write_clean(f, vt, p + i, end - i);
+			write_clean(f, vt, p + i, s.end - i);
 			f->in_decaln = false;
-			start = end;
 			break;
 		case SEQ_DECRC:
-			write_clean(f, vt, p + start, end - start);
+			write_clean(f, vt, p + i, s.end - i);
 			cursor_clamp(vt);
-			start = end;
+			break;
+		case SEQ_CSI_LONG:
+			write_csi_capped(f, vt, p + i, s.end - i);
+			break;
+		case SEQ_STRING:
+			write_string(f, vt, p, &s);
 			break;
 		case SEQ_UNFINISHED:
-			end = n; /* too long to hold: libvterm gets it as it is */
+		case SEQ_CSI_UNFINISHED:
+		case SEQ_STRING_UNFINISHED:
+			/* too long to hold: dropped, with the rest of it */
+			f->skip = s.kind == SEQ_UNFINISHED ? SKIP_ESC :
+			    s.kind == SEQ_CSI_UNFINISHED ? SKIP_CSI : SKIP_STRING;
 			break;
-		case SEQ_OTHER:
+		default:
+			/* aborted or cancelled: dropped, so that libvterm never
+			 * holds a sequence whose end went with a dropped one */
 			break;
 		}
-		i = end > i ? end : i + 1;
+		i = start = s.end;
 	}
 	write_clean(f, vt, p + start, n - start);
+}
+
+/* How many bytes at the start of p finish what write_checked dropped. */
+static size_t
+skip_dropped(struct vtfeed *f, const unsigned char *p, size_t n)
+{
+	for (size_t k = 0; k < n; k++) {
+		unsigned char c = p[k];
+
+		if (f->skip == SKIP_ESC && ((c >= 0x30 && c <= 0x7e) || c == 0x18 || c == 0x1a)) {
+			f->skip = SKIP_NONE;
+			return k + 1;
+		}
+		if (f->skip == SKIP_CSI && ((c >= 0x40 && c <= 0x7e) || c == 0x18 || c == 0x1a)) {
+			f->skip = SKIP_NONE;
+			return k + 1; /* its final byte, or CAN or SUB */
+		}
+		if (f->skip == SKIP_STRING && (c == 0x07 || c == 0x18 || c == 0x1a)) {
+			f->skip = SKIP_NONE;
+			return k + 1;
+		}
+		if (c == 0x1b || (f->skip == SKIP_CSI && c >= 0x80)) {
+			/* the end of it: a string's ST goes too (should its
+			 * backslash come in the next read, it shows as text) */
+			bool st = f->skip == SKIP_STRING && k + 1 < n && p[k + 1] == '\\';
+
+			f->skip = SKIP_NONE;
+			return st ? k + 2 : k;
+		}
+	}
+	return n;
 }
 
 void
@@ -285,7 +446,8 @@ vtfeed_free(struct vtfeed *f)
 {
 	free(f->join);
 	free(f->clean);
-	f->join = f->clean = NULL;
+	free(f->rewrite);
+	f->join = f->clean = f->rewrite = NULL;
 }
 
 void
@@ -301,14 +463,19 @@ vtfeed_write(struct vtfeed *f, VTerm *vt, const void *bytes, size_t len)
 	const unsigned char *p = bytes;
 	size_t n = len, cut;
 
-	if (len == 0)
+	if (f->skip != SKIP_NONE) {
+		cut = skip_dropped(f, p, n);
+		p += cut;
+		n -= cut;
+	}
+	if (n == 0)
 		return;
 	if (f->nheld > 0) {
-		buf_reserve(&f->join, &f->join_size, f->nheld + len);
+		buf_reserve(&f->join, &f->join_size, f->nheld + n);
 		memcpy(f->join, f->held, f->nheld);
-		memcpy(f->join + f->nheld, bytes, len);
+		memcpy(f->join + f->nheld, p, n);
 		p = (const unsigned char *)f->join;
-		n = f->nheld + len;
+		n += f->nheld;
 		f->nheld = 0;
 	}
 	cut = hold_from(p, n);

@@ -16,10 +16,13 @@
 struct vtfeed {
 	unsigned char held[VTFEED_HOLD_MAX]; /* the tail that waits */
 	size_t nheld;
-	char *join, *clean;   /* held + new bytes; bytes with C1 replaced */
-	size_t join_size, clean_size;
+	char *join;           /* held + new bytes */
+	char *clean;          /* bytes made valid UTF-8 */
+	char *rewrite;        /* a sequence in the form libvterm copes with */
+	size_t join_size, clean_size, rewrite_size;
 	int last_width;       /* of the last glyph printed from text */
 	bool in_decaln;       /* the glyphs being printed are DECALN's */
+	int skip;             /* dropping the rest of a sequence (vtfeed.c) */
 };
 
 void vtfeed_init(struct vtfeed *f);

@@ -250,6 +250,8 @@ model_cursor_motion(void **state)
 	assert_string_equal(text(vc, 2), "         mid");
 	assert_string_equal(text(vc, 0), "heXYo    up");
 	assert_false(vtcon_cursor(vc, &row, &col));
+	feed(vc, "\a\a");
+	assert_int_equal(vtcon_bells(vc), 2);
 	/* erase to end of line, insert and delete characters */
 	feed(vc, "\x1b[1;3H\x1b[K");
 	assert_string_equal(text(vc, 0), "he");
@@ -570,6 +572,36 @@ model_rep_before_any_text(void **state)
 }
 
 static void
+model_many_csi_parameters(void **state)
+{
+	struct vtcon *vc = console(3, 20, 0);
+	char seq[64 * 1024];
+	size_t n = 0;
+
+	/* 0.1.4 writes parameters past its 16th beyond its array */
+	n += (size_t)sprintf(seq, "\x1b[");
+	for (int i = 0; i < 17; i++)
+		n += (size_t)sprintf(seq + n, "%s", i == 0 ? "31" : ";1");
+	n += (size_t)sprintf(seq + n, "mA");
+	vtcon_feed(vc, seq, n);
+	assert_string_equal(text(vc, 0), "A");
+	assert_int_equal(cell(vc, 0, 0)->pen.fg.indexed.idx, 1); /* the first 16 apply */
+	/* sub-parameters count too; so does a REP */
+	feed(vc, "\x1b[38:2:1:2:3:4:5:6:7:8:9:10:11:12:13:14:15:16:17:18mB\x1b[1;1;1;1;1;1;1;1;1;1;1;1;1;1;1;1;1;2bC");
+	assert_string_equal(text(vc, 0), "ABBC");
+	/* one too long to hold is dropped, however it is split */
+	memcpy(seq, "\x1b[", 2);
+	memset(seq + 2, ';', sizeof seq - 2);
+	feed(vc, "\x1b[m\r\n");
+	vtcon_feed(vc, seq, sizeof seq);
+	vtcon_feed(vc, seq + 2, 1000);
+	feed(vc, "1mD\x1b[0mE");
+	assert_string_equal(text(vc, 1), "DE");
+	assert_false(cell(vc, 1, 0)->pen.attrs & VTCON_A_BOLD); /* its final byte went with it */
+	vtcon_free(vc);
+}
+
+static void
 model_replies_to_queries(void **state)
 {
 	struct vtcon *vc = console(5, 20, 0);
@@ -604,6 +636,7 @@ main(void)
 		cmocka_unit_test(model_sequences_split_across_reads),
 		cmocka_unit_test(model_title_split_across_reads),
 		cmocka_unit_test(model_rep_before_any_text),
+		cmocka_unit_test(model_many_csi_parameters),
 		cmocka_unit_test(model_replies_to_queries),
 	};
 

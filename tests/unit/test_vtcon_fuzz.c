@@ -134,7 +134,7 @@ check_invariants(struct vtcon *vc)
 
 	vtcon_size(vc, &rows, &cols);
 	assert_in_range(rows, 1, 1000);
-	assert_in_range(cols, 1, 1000);
+	assert_in_range(cols, 2, 1000);
 	vtcon_cursor(vc, &r, &c);
 	assert_in_range(r, 0, rows - 1);
 	assert_in_range(c, 0, cols - 1);
