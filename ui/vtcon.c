@@ -19,9 +19,9 @@
 #include "scrollback.h"
 #include "utf8.h"
 #include "util.h"
+#include "vtfeed.h"
 
 #define DIM_MAX 1000
-#define HOLD_MAX 4096 /* see vtcon_feed */
 
 /* A screen buffer: rows are pointers into one block, so scrolling moves
  * pointers, not cells. */
@@ -46,10 +46,10 @@ struct vtcon {
 	struct scrollback *sb;   /* NULL without scrollback */
 	int offset;              /* view: lines scrolled back */
 
-	unsigned char held[HOLD_MAX]; /* input waiting for the rest (vtcon_feed) */
-	size_t nheld;
-	char *fbuf, *cbuf;       /* held + new input; input with C1 replaced */
-	size_t fbuf_size, cbuf_size;
+	struct vtfeed feed;      /* mends libvterm's input handling */
+	struct vtcon_cell *blank_row; /* see blank_row() */
+	struct vtcon_pen blank_row_pen;
+	int blank_cols;
 	char title[VTCON_TITLE_MAX];
 	unsigned long bells;
 	vtcon_output_fn *out;
@@ -155,6 +155,21 @@ view_pushed(struct vtcon *vc, int lines)
 	}
 }
 
+/* A row of blank cells in pen, for rows that scroll in: copying it is
+ * several times cheaper than blanking cell by cell. */
+static const struct vtcon_cell *
+blank_row(struct vtcon *vc, const struct vtcon_pen *pen)
+{
+	if (vc->blank_cols != vc->cols || memcmp(&vc->blank_row_pen, pen, sizeof *pen) != 0) {
+		vc->blank_row = xreallocarray(vc->blank_row, (size_t)vc->cols, sizeof *vc->blank_row);
+		for (int c = 0; c < vc->cols; c++)
+			cell_blank(&vc->blank_row[c], pen);
+		vc->blank_row_pen = *pen;
+		vc->blank_cols = vc->cols;
+	}
+	return vc->blank_row;
+}
+
 /* Reverses the row pointers [a, b). */
 static void
 rows_reverse(struct vtcon_cell **row, int a, int b)
@@ -196,8 +211,7 @@ scroll_rows(struct vtcon *vc, int top, int bot, int n)
 	}
 	rows_reverse(vc->grid, top, bot);
 	for (int r = first_new; r < first_new + k; r++)
-		for (int c = 0; c < vc->cols; c++)
-			cell_blank(&vc->grid[r][c], &pen);
+		memcpy(vc->grid[r], blank_row(vc, &pen), (size_t)vc->cols * sizeof(struct vtcon_cell));
 	mark_rows(vc, top, bot);
 }
 
@@ -220,6 +234,7 @@ cb_putglyph(VTermGlyphInfo *info, VTermPos pos, void *user)
 	struct vtcon_cell *row, *c;
 	int w = info->width == 2 ? 2 : 1;
 
+	vtfeed_glyph(&vc->feed, info->width);
 	if (pos.row < 0 || pos.row >= vc->rows || pos.col < 0 || pos.col >= vc->cols)
 		return 1;
 	if (pos.col + w > vc->cols)
@@ -573,6 +588,10 @@ vtcon_new(int rows, int cols, int sb_lines)
 	vterm_state_set_callbacks(vc->state, &state_callbacks, vc);
 	vterm_output_set_callback(vc->vt, on_output, vc);
 	vterm_state_reset(vc->state, 1);
+	/* REP (CSI n b) needs a glyph printed before it (see vtfeed.c): a
+	 * space printed and erased gives it one */
+	vtfeed_init(&vc->feed);
+	vtcon_feed(vc, " \r\x1b[K", 5);
 	return vc;
 }
 
@@ -586,8 +605,8 @@ vtcon_free(struct vtcon *vc)
 	grid_free(&vc->alt);
 	scrollback_free(vc->sb);
 	free(vc->dirty);
-	free(vc->fbuf);
-	free(vc->cbuf);
+	vtfeed_free(&vc->feed);
+	free(vc->blank_row);
 	free(vc);
 }
 
@@ -598,105 +617,10 @@ vtcon_set_output(struct vtcon *vc, vtcon_output_fn *fn, void *arg)
 	vc->out_arg = arg;
 }
 
-/*
- * What libvterm 0.1.4 gets wrong about its input, and vtcon_feed mends:
- * - A character split across two writes becomes two U+FFFD, and an OSC or
- *   DCS string (a title) split across writes is lost. Socket reads split
- *   anywhere, so the tail of a read that is an unfinished character or
- *   string waits for the next read (a string only up to HOLD_MAX bytes).
- * - A UTF-8-encoded C1 control (U+0080..U+009F, bytes C2 80..C2 9F) is a
- *   glyph of width -1 to it: its cursor goes to negative columns, from
- *   where later sequences index its arrays out of bounds. Such characters
- *   reach it as U+FFFD, as every other sequence it cannot print does.
- */
-/* Where the bytes that must wait for the next read begin (n: none). */
-static size_t
-feed_cut(const unsigned char *p, size_t n)
-{
-	size_t cut = n, end = n;
-	const unsigned char *esc, *q;
-
-	if (p[n - 1] == 0x1b)
-		cut = end = n - 1; /* may be the first half of ST */
-	esc = memrchr(p, 0x1b, end);
-	if (esc != NULL && esc + 1 < p + end && memchr("]P_^X", esc[1], 5) != NULL &&
-	    (size_t)(p + n - esc) <= HOLD_MAX) {
-		/* a string ends at BEL or ST (ESC backslash, whose ESC would be
-		 * the last one); CAN and SUB cancel it */
-		for (q = esc + 2; q < p + end; q++)
-			if (*q == 0x07 || *q == 0x18 || *q == 0x1a)
-				break;
-		if (q == p + end)
-			cut = (size_t)(esc - p);
-	}
-	for (size_t k = 1; k <= 3 && k <= cut; k++) {
-		unsigned char b = p[cut - k];
-		size_t need;
-
-		if (b >= 0x80 && b < 0xc0)
-			continue; /* a continuation byte: look further back */
-		need = b >= 0xf0 ? 4 : b >= 0xe0 ? 3 : b >= 0xc0 ? 2 : 1;
-		if (need > k && b <= 0xf4)
-			cut -= k;
-		break;
-	}
-	return cut;
-}
-
-static void
-buf_reserve(char **buf, size_t *size, size_t want)
-{
-	if (want > *size) {
-		*size = want + want / 2;
-		*buf = xrealloc(*buf, *size);
-	}
-}
-
-/* Writes p[0..n) to libvterm in one go, with C1 characters replaced. */
-static void
-write_filtered(struct vtcon *vc, const unsigned char *p, size_t n)
-{
-	const unsigned char *q = p, *end = p + n;
-	size_t o = 0;
-
-	while ((q = memchr(q, 0xc2, (size_t)(end - q))) != NULL && !(q + 1 < end && q[1] >= 0x80 && q[1] <= 0x9f))
-		q++;
-	if (q == NULL) {
-		vterm_input_write(vc->vt, (const char *)p, n);
-		return;
-	}
-	buf_reserve(&vc->cbuf, &vc->cbuf_size, n + n / 2 + 1);
-	for (size_t i = 0; i < n; i++) {
-		if (p[i] == 0xc2 && i + 1 < n && p[i + 1] >= 0x80 && p[i + 1] <= 0x9f) {
-			memcpy(vc->cbuf + o, "\xef\xbf\xbd", 3);
-			o += 3;
-			i++;
-		} else
-			vc->cbuf[o++] = (char)p[i];
-	}
-	vterm_input_write(vc->vt, vc->cbuf, o);
-}
-
 void
 vtcon_feed(struct vtcon *vc, const void *bytes, size_t len)
 {
-	const unsigned char *p = bytes;
-	size_t n = len, cut;
-
-	if (len == 0)
-		return;
-	if (vc->nheld > 0) {
-		buf_reserve(&vc->fbuf, &vc->fbuf_size, vc->nheld + len);
-		memcpy(vc->fbuf, vc->held, vc->nheld);
-		memcpy(vc->fbuf + vc->nheld, bytes, len);
-		p = (const unsigned char *)vc->fbuf;
-		n = vc->nheld + len;
-		vc->nheld = 0;
-	}
-	cut = feed_cut(p, n);
-	write_filtered(vc, p, cut);
-	memcpy(vc->held, p + cut, n - cut);
-	vc->nheld = n - cut;
+	vtfeed_write(&vc->feed, vc->vt, bytes, len);
 }
 
 void
@@ -704,8 +628,10 @@ vtcon_resize(struct vtcon *vc, int rows, int cols)
 {
 	rows = clampi(rows, 1, DIM_MAX);
 	cols = clampi(cols, 1, DIM_MAX);
-	if (rows != vc->rows || cols != vc->cols)
+	if (rows != vc->rows || cols != vc->cols) {
 		vterm_set_size(vc->vt, rows, cols);
+		vtfeed_resized(vc->vt);
+	}
 }
 
 void
@@ -815,6 +741,15 @@ unsigned long
 vtcon_bells(const struct vtcon *vc)
 {
 	return vc->bells;
+}
+
+size_t
+vtcon_memory(const struct vtcon *vc)
+{
+	size_t grid = (size_t)vc->rows * ((size_t)vc->cols * sizeof(struct vtcon_cell) + sizeof(void *));
+
+	return sizeof *vc + grid * (vc->alt.row ? 2 : 1) + (size_t)vc->rows +
+	    vc->feed.join_size + vc->feed.clean_size + (vc->sb ? scrollback_bytes(vc->sb) : 0);
 }
 
 int

@@ -109,6 +109,8 @@ bool vtcon_cursor(const struct vtcon *vc, int *row, int *col);
 const char *vtcon_title(const struct vtcon *vc);
 /* BEL characters received so far. */
 unsigned long vtcon_bells(const struct vtcon *vc);
+/* Heap bytes the console holds: screens, scrollback, buffers. */
+size_t vtcon_memory(const struct vtcon *vc);
 
 /* Cells of line `line` (numbering above) into out[0..n): cells past the
  * line's end are blank. Returns 0, or -1 when there is no such line. */

@@ -468,14 +468,14 @@ model_title_is_sanitised(void **state)
 	feed(vc, "\x1b]2;ok title\x07");
 	assert_string_equal(vtcon_title(vc), "ok title");
 	assert_true(vtcon_is_dirty(vc));
-	/* libvterm drops C0 controls and DEL from the OSC string but passes
-	 * raw C1 bytes and invalid UTF-8: they come out escaped */
+	/* libvterm drops C0 controls and DEL from the OSC string; raw C1
+	 * bytes and invalid UTF-8 never reach it (U+FFFD instead) */
 	feed(vc, "\x1b]2;a\x01" "b\x9b" "31m\x7f" "c\xff\x07");
 	t = vtcon_title(vc);
-	assert_string_equal(t, "ab\\x9b31mc\\xff");
-	/* an encoded C1 control is replaced before libvterm sees it */
+	assert_string_equal(t, "ab\xef\xbf\xbd" "31mc\xef\xbf\xbd");
+	/* an encoded C1 control too */
 	feed(vc, "\x1b]0;x\xc2\x9by\x1b\\");
-	assert_string_equal(vtcon_title(vc), "x\xef\xbf\xbdy");
+	assert_string_equal(vtcon_title(vc), "x\xef\xbf\xbd\xef\xbf\xbdy");
 	for (t = vtcon_title(vc); *t; t++)
 		assert_true((unsigned char)*t >= 0x20 && *t != 0x7f);
 	/* the screen shows none of it */
@@ -498,11 +498,16 @@ model_hostile_c1(void **state)
 	/* a C1 character split across two reads is caught too */
 	feed(vc, "\x1b[2J\x1b[2;1H\xc2");
 	feed(vc, "\x9bZ");
-	assert_string_equal(text(vc, 1), "\xef\xbf\xbdZ");
-	/* and 0xC2 starting a real character is kept */
+	assert_string_equal(text(vc, 1), "\xef\xbf\xbd\xef\xbf\xbdZ");
+	/* and one libvterm would assemble across an escape sequence */
+	for (const char *p = "\xc2\x1b" "b\x90"; *p; p++)
+		vtcon_feed(vc, p, 1);
+	vtcon_cursor(vc, &row, &col);
+	assert_int_equal(col, 5);
+	/* while 0xC2 starting a real character is kept */
 	feed(vc, "\xc2");
 	feed(vc, "\xb0");
-	assert_string_equal(text(vc, 1), "\xef\xbf\xbdZ\xc2\xb0");
+	assert_string_equal(text(vc, 1), "\xef\xbf\xbd\xef\xbf\xbdZ\xef\xbf\xbd\xef\xbf\xbd\xc2\xb0");
 	vtcon_free(vc);
 }
 
@@ -546,6 +551,25 @@ model_title_split_across_reads(void **state)
 }
 
 static void
+model_rep_before_any_text(void **state)
+{
+	struct vtcon *vc = console(3, 10, 0);
+
+	/* libvterm 0.1.4 alone never returns from these */
+	feed(vc, "\x1b[5bx\x1b[2b");
+	assert_string_equal(text(vc, 0), "     xxx");
+	/* a combining mark with nothing to combine with, then REP */
+	feed(vc, "\r\n\xcc\x81\x1b[3b-\x1b[2b\r\n\xe2\x80\x8b\x1b[1m\x1b[");
+	feed(vc, "4b+");
+	assert_string_equal(text(vc, 1), "---");
+	assert_string_equal(text(vc, 2), "+");
+	/* DECALN's E is not what REP repeats */
+	feed(vc, "\x1b[Hq\x1b#8\x1b[1;5H\x1b[2b");
+	assert_string_equal(text(vc, 0), "EEEEqqEEEE");
+	vtcon_free(vc);
+}
+
+static void
 model_replies_to_queries(void **state)
 {
 	struct vtcon *vc = console(5, 20, 0);
@@ -579,6 +603,7 @@ main(void)
 		cmocka_unit_test(model_hostile_c1),
 		cmocka_unit_test(model_sequences_split_across_reads),
 		cmocka_unit_test(model_title_split_across_reads),
+		cmocka_unit_test(model_rep_before_any_text),
 		cmocka_unit_test(model_replies_to_queries),
 	};
 

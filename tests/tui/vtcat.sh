@@ -1,0 +1,97 @@
+#!/usr/bin/env bash
+# The console renderer end to end: `sandlab __vtcat` draws known streams in
+# a real tmux at 80x24 (its own server), and what tmux shows is checked:
+# text, overwrites, wide characters, colours and attributes (capture-pane
+# -e), the final frame of a longer stream, the guest's title sanitised and
+# kept from the outer terminal, and the viewer ending on a key.
+set -eu
+source "$(dirname "$0")/../lib.sh"
+
+sock="sandlab-vtcat-$$"
+tm() { tmux -L "$sock" "$@"; }
+at_exit "tmux -L '$sock' kill-server"
+cat >"${T:?}/tmux.conf" <<'EOF'
+set -g default-terminal tmux-256color
+set -g alternate-screen off
+set -g remain-on-exit on
+EOF
+tm -f "$T/tmux.conf" new-session -d -s main -x 80 -y 24 "sleep 600"
+
+# run NAME ARGS...: runs the viewer on $T/NAME.in in a new window NAME; its
+# exit status lands in $T/NAME.rc.
+run() {
+	local name=$1; shift
+	tm new-window -d -n "$name" "$SANDLAB __vtcat $* <'$T/$name.in'; echo \$? >'$T/$name.rc'"
+}
+screen_of() { tm capture-pane -p -t "main:$1"; }
+colours_of() { tm capture-pane -p -e -t "main:$1"; }
+row() { screen_of "$1" | sed -n "$(($2 + 1))p"; }
+shows() { screen_of "$1" | grep -qF -- "$2"; }
+
+# 1. colours, attributes, a wide character, overwriting, cursor motion
+printf '%b' 'plain text\r\n' \
+	'\033[31mRED\033[0m \033[1;44mBOLDBLUE\033[0m \033[4;3munder\033[0m \033[38;5;208mORANGE\033[0m \033[38;2;10;200;30mRGB\033[0m \033[7mrev\033[0m\r\n' \
+	'wide: \xe6\xbc\xa2\xe5\xad\x97!\r\n' \
+	'overwrite: XXXXXXXX\033[8Dabc\r\n' \
+	'\033[10;5Hpositioned\033[24;1Hdone' >"$T/basic.in"
+run basic --hold
+if wait_for 20 shows basic done; then ok "stream drawn"; else not_ok "stream drawn" "$(screen_of basic | head -3)"; fi
+check "plain text" test "$(row basic 0)" = "plain text"
+check "wide characters take two columns" test "$(row basic 2)" = "wide: 漢字!"
+check "cursor motion overwrites" test "$(row basic 3)" = "overwrite: abcXXXXX"
+check "absolute positioning" test "$(row basic 9)" = "    positioned"
+line=$(colours_of basic | sed -n 2p)
+missing=
+for re in '\[31mRED' '\[1m(\x1b\[44m|;44m)BOLDBLUE|\[1;44mBOLDBLUE' '\[(3;4|4;3)munder' \
+	'\[38;5;208mORANGE' '\[38;5;[0-9]+mRGB' '\[7mrev'; do
+	printf '%s' "$line" | grep -qP -- "$re" || missing="$missing $re"
+done
+if [ -z "$missing" ]; then
+	ok "colours and attributes reach the terminal"
+else
+	not_ok "colours and attributes reach the terminal" "no$missing in: $(printf '%s' "$line" | cat -v)"
+fi
+tm send-keys -t main:basic x
+if wait_for 10 test -s "$T/basic.rc"; then
+	check "a key ends the held viewer" test "$(cat "$T/basic.rc")" = 0
+else
+	not_ok "a key ends the held viewer" "still running"
+fi
+
+# 2. a longer stream: the last frame shows its end, then the viewer exits
+python3 - "$T/long.in" <<'EOF'
+import sys
+with open(sys.argv[1], "w") as f:
+    for i in range(20000):
+        f.write("\x1b[3%dmline %d \u00e9\u6f22 %s\x1b[m\r\n" % (i % 8, i, "x" * (i % 50)))
+    f.write("LAST-LINE-OF-STREAM")
+EOF
+run long
+if wait_for 60 test -s "$T/long.rc"; then
+	check "the viewer exits at the end of its input" test "$(cat "$T/long.rc")" = 0
+	check "the final frame shows the stream's end" shows long "LAST-LINE-OF-STREAM"
+	check "the line before it too" test "$(row long 22)" = "line 19999 é漢 $(printf 'x%.0s' $(seq 1 49))"
+else
+	not_ok "the viewer exits at the end of its input" "still running"
+fi
+
+# 3. a title with control bytes: shown sanitised, never passed on
+printf '%b' '\033]2;EVIL\x01\x9b[2J\x07\033]0;ICON\x7f\xff\033\\' 'body text' >"$T/title.in"
+run title --hold --rows 23
+if wait_for 20 shows title "body text"; then ok "title stream drawn"; else not_ok "title stream drawn" "$(screen_of title | head -2)"; fi
+status=$(row title 23)
+check "the title is shown, sanitised" test "$status" = "title: ICON�"
+bad=$(screen_of title | LC_ALL=C grep -c $'[\x01-\x08\x0b-\x1f\x7f]' || true)
+check "no control byte reaches the screen" test "$bad" = 0
+title=$(tm display-message -p -t main:title '#{pane_title}')
+if printf '%s' "$title" | grep -q -e EVIL -e ICON; then
+	not_ok "the guest's title does not reach the outer terminal" "pane title: $title"
+else
+	ok "the guest's title does not reach the outer terminal"
+fi
+check "the body is not cleared by the bytes in the title" test "$(row title 0)" = "body text"
+tm send-keys -t main:title q
+wait_for 10 test -s "$T/title.rc" || true
+check "the title viewer exits" test -s "$T/title.rc"
+
+done_testing
