@@ -18,6 +18,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/file.h>
+#include <sys/inotify.h>
 #include <sys/prctl.h>
 #include <sys/signalfd.h>
 #include <sys/socket.h>
@@ -79,6 +80,7 @@ struct keeper {
 	struct node   node;
 	char         *dir, *lock_path, *con_path, *ctl_path, *qmp_path, *log_path;
 	int           lock_fd, report_fd, sig_fd, con_fd, ctl_fd;
+	int           gone_fd;      /* inotify: our lock file was deleted */
 	const char   *vnc_host;     /* NULL: loopback */
 	char         *vnc_pw;
 	struct accel_choice accel;
@@ -887,9 +889,36 @@ keeper_signal(struct keeper *k)
 		keeper_qemu_exited(k, status);
 }
 
+/* Our lock file was deleted (the lab removed from under us, say): the
+ * lock no longer proves anything, another keeper could start, and nobody
+ * can reach this node any more; it must not run on unowned. (The folder
+ * itself is pinned by our bound sockets, so its own deletion would not be
+ * reported until we closed them.) */
+static void
+keeper_gone(struct keeper *k)
+{
+	char buf[4096] __attribute__((aligned(__alignof__(struct inotify_event))));
+	ssize_t n = read(k->gone_fd, buf, sizeof buf);
+	int gone = 0;
+
+	for (char *p = buf; n > 0 && p < buf + n; ) {
+		struct inotify_event *ev = (struct inotify_event *)p;
+		if ((ev->mask & IN_DELETE) && ev->len > 0 && strcmp(ev->name, "keeper.lock") == 0)
+			gone = 1;
+		p += sizeof *ev + ev->len;
+	}
+	if (!gone)
+		return;
+	close(k->gone_fd);
+	k->gone_fd = -1;
+	keeper_step(k, "the node's lock file %s was removed; killing QEMU", k->lock_path);
+	k->facts.lock_lost = 1;
+	keeper_kill(k, 1);
+}
+
 /* ---- the loop ---- */
 
-enum { SLOT_SIG, SLOT_CON, SLOT_CTL, SLOT_SERIAL, SLOT_ERR, SLOT_QMP, SLOT_FIXED };
+enum { SLOT_SIG, SLOT_CON, SLOT_CTL, SLOT_SERIAL, SLOT_ERR, SLOT_QMP, SLOT_GONE, SLOT_FIXED };
 
 static void
 keeper_loop(struct keeper *k)
@@ -910,6 +939,7 @@ keeper_loop(struct keeper *k)
 		    (short)(POLLIN | (k->to_guest.len ? POLLOUT : 0)), 0 };
 		pfd[SLOT_ERR] = (struct pollfd){ k->err_fd, POLLIN, 0 };
 		pfd[SLOT_QMP] = (struct pollfd){ k->qmp_fd, (short)(POLLIN | (k->qmp_out.len ? POLLOUT : 0)), 0 };
+		pfd[SLOT_GONE] = (struct pollfd){ k->gone_fd, POLLIN, 0 };
 		/* Input waits in the clients' sockets while the guest is not
 		 * taking it. */
 		int room = k->to_guest.len + 4096 <= KEEPER_TO_GUEST_MAX;
@@ -976,6 +1006,8 @@ keeper_loop(struct keeper *k)
 			keeper_accept_client(k);
 		if (pfd[SLOT_CTL].revents)
 			keeper_accept_ctl(k);
+		if (pfd[SLOT_GONE].revents)
+			keeper_gone(k);
 		if (pfd[SLOT_SIG].revents)
 			keeper_signal(k);
 	}
@@ -1038,6 +1070,12 @@ keeper_setup(struct keeper *k, const char *lab_dir, const char *node_id, struct 
 	if ((k->con_fd = keeper_listen(k->con_path, 16, e)) < 0 ||
 	    (k->ctl_fd = keeper_listen(k->ctl_path, 16, e)) < 0)
 		return -1;
+	/* Best effort: without inotify the keeper just cannot notice. */
+	k->gone_fd = inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
+	if (k->gone_fd >= 0 && inotify_add_watch(k->gone_fd, k->dir, IN_DELETE) < 0) {
+		close(k->gone_fd);
+		k->gone_fd = -1;
+	}
 	if (conlog_open(&k->log, k->log_path, conlog_max_from_env(), e) != 0)
 		return -1;
 	ring_init(&k->ring, KEEPER_REPLAY);
@@ -1074,6 +1112,8 @@ keeper_teardown(struct keeper *k)
 		close(k->ctl_fd);
 	if (k->sig_fd >= 0)
 		close(k->sig_fd);
+	if (k->gone_fd >= 0)
+		close(k->gone_fd);
 	conlog_close(&k->log);
 	ring_free(&k->ring);
 	if (k->vnc_pw) {
@@ -1096,7 +1136,7 @@ keeper_teardown(struct keeper *k)
 int
 keeper_main(const char *lab_dir, int argc, char **argv)
 {
-	struct keeper k = { .lock_fd = -1, .report_fd = -1, .sig_fd = -1, .con_fd = -1,
+	struct keeper k = { .lock_fd = -1, .report_fd = -1, .sig_fd = -1, .gone_fd = -1, .con_fd = -1,
 	    .ctl_fd = -1, .serial_fd = -1, .err_fd = -1, .qmp_fd = -1, .display = -1 };
 	const char *node_id = NULL;
 	struct accel_probe probe;

@@ -212,7 +212,10 @@ run_exit_describe(const struct run_exit_facts *f, struct run_exit *o)
 	}
 	if (WIFSIGNALED(st)) {
 		int sig = WTERMSIG(st);
-		if (sig == SIGKILL && f->user_kill) {
+		if (sig == SIGKILL && f->lock_lost) {
+			snprintf(o->kind, sizeof o->kind, "killed");
+			snprintf(o->detail, sizeof o->detail, "its lock file was removed; the keeper ended it");
+		} else if (sig == SIGKILL && f->user_kill) {
 			snprintf(o->kind, sizeof o->kind, "killed");
 			snprintf(o->detail, sizeof o->detail, "killed by the user (node kill)");
 		} else if (sig == SIGKILL && f->stop_killed) {

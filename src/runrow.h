@@ -47,6 +47,7 @@ struct run_exit_facts {
 	int  started;            /* QEMU had become ready */
 	int  wait_status;        /* from waitpid */
 	int  user_kill;          /* node kill */
+	int  lock_lost;          /* the lock file was deleted: the keeper killed QEMU */
 	int  stop_requested;     /* node stop (or SIGTERM to the keeper) */
 	int  stop_grace_s;
 	int  stop_quit_sent;     /* the grace ran out and quit was sent */

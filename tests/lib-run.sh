@@ -77,6 +77,17 @@ for n in json.load(sys.stdin):
 		# shellcheck disable=SC2086
 		"$SANDLAB" node kill $names >/dev/null 2>&1 || true
 	fi
+	# A keeper that did not answer: SIGKILL it by the pid its row gives,
+	# if that process is this lab's keeper (QEMU dies with it).
+	for p in $("$SANDLAB" node ls --json 2>/dev/null | python3 -c '
+import json, sys
+for n in json.load(sys.stdin):
+    if n["state"] in ("starting", "running", "stopping") and n["run"]["keeper_pid"]:
+        print(n["run"]["keeper_pid"])' 2>/dev/null || true); do
+		if tr '\0' ' ' <"/proc/$p/cmdline" 2>/dev/null | grep -qF -- "--lab $SANDLAB_LAB __keeper"; then
+			kill -9 "$p" 2>/dev/null || true
+		fi
+	done
 }
 at_exit _run_cleanup
 

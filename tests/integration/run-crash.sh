@@ -59,6 +59,20 @@ else
 fi
 if [ -z "$(find "$SANDLAB_LAB/run" -name '*.sock')" ]; then ok "no socket left"; else not_ok "no socket left" "$(find "$SANDLAB_LAB/run" -name '*.sock')"; fi
 
+# The lock file removed from under a running node (its lab deleted, say):
+# the keeper can no longer prove it owns the node, so it ends it.
+"$SANDLAB" node start c1 >/dev/null
+qpid=$(run_get c1 qemu_pid)
+kpid=$(run_get c1 keeper_pid)
+rm -f "$SANDLAB_LAB/run/$(node_id c1)/keeper.lock"
+if wait_for 10 pid_gone "$kpid" && wait_for 10 pid_gone "$qpid" && run_get c1 last_exit.detail | grep -q "lock file was removed"; then
+	ok "a keeper whose lock file is removed kills QEMU and exits"
+else
+	not_ok "a keeper whose lock file is removed kills QEMU and exits"
+fi
+check "the node starts again afterwards" "$SANDLAB" node start c1
+"$SANDLAB" node kill c1 >/dev/null
+
 # QEMU that cannot start: the start fails with QEMU's own words, recorded.
 "$SANDLAB" node create c2 --image tiny --ram 64 >/dev/null
 ov=$("$SANDLAB" node show c2 --json | python3 -c 'import json,sys; print(json.load(sys.stdin)["overlay"])')

@@ -73,6 +73,10 @@ kills(void **state)
 	    .stop_requested = 1, .stop_quit_sent = 1, .stop_killed = 1 });
 	assert_string_equal(x.kind, "killed");
 	assert_non_null(strstr(x.detail, "node stop"));
+	x = describe((struct run_exit_facts){ .started = 1, .wait_status = SIGNALED(SIGKILL),
+	    .user_kill = 1, .lock_lost = 1 });
+	assert_string_equal(x.kind, "killed");
+	assert_non_null(strstr(x.detail, "lock file was removed"));
 	/* SIGKILL from someone else is a crash. */
 	x = describe((struct run_exit_facts){ .started = 1, .wait_status = SIGNALED(SIGKILL) });
 	assert_string_equal(x.kind, "crashed");
