@@ -208,7 +208,10 @@ cmd_node_show(struct cli *c, int argc, char **argv)
 		return cli_fail("%s", e.msg);
 	}
 	if (c->json) {
-		cli_json_out(node_json(&n, &ri));
+		json_t *o = node_json(&n, &ri);
+		/* NICs in full: links, forwards, what waits for a restart. */
+		json_object_set_new(o, "network", cmd_net_nics_json(lab, n.id));
+		cli_json_out(o);
 		node_clear(&n);
 		return 0;
 	}
@@ -238,11 +241,10 @@ cmd_node_show(struct cli *c, int argc, char **argv)
 			strftime(when, sizeof when, " at %Y-%m-%d %H:%M:%S", localtime_r(&t, &tm));
 		printf("last exit: %s: %s%s\n", ri.exit_kind, ri.exit_detail, when);
 	}
-	for (int i = 0; i < n.nnics; i++)
-		printf("nic %d:     %s %s attach=%s\n", n.nics[i].idx, n.nics[i].model, n.nics[i].mac,
-		    n.nics[i].attach);
+	printf("nics:\n");
+	rc = cmd_net_nics_print(lab, n.id, n.name, "  ");
 	node_clear(&n);
-	return 0;
+	return rc;
 }
 
 int

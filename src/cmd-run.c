@@ -11,6 +11,7 @@
 
 #include "accel.h"
 #include "keeper.h"
+#include "net.h"
 #include "node.h"
 #include "qemu.h"
 #include "run.h"
@@ -229,10 +230,11 @@ cmd_node_cmd(struct cli *c, int argc, char **argv)
 	struct run_info ri;
 	struct node n;
 	struct err e;
+	struct lab *lab;
 	char **qargv;
 	int rc;
 
-	if (cmd_run_one(c, argc, argv, usage, &n, &ri, &rc) == NULL)
+	if ((lab = cmd_run_one(c, argc, argv, usage, &n, &ri, &rc)) == NULL)
 		return rc;
 	/* A running node shows what its keeper chose; otherwise what a
 	 * start would choose now (the VNC display is picked at start). */
@@ -245,7 +247,8 @@ cmd_node_cmd(struct cli *c, int argc, char **argv)
 			return cli_fail("%s", e.msg);
 		}
 	}
-	qargv = qemu_node_argv(&n, ch.accel, ri.vnc_display >= 0 ? ri.vnc_display : 0, NULL, 0, 3, &e);
+	qargv = net_node_argv(lab, &n, ch.accel, ri.vnc_display >= 0 ? ri.vnc_display : 0, NULL, 0, 3,
+	    0, NULL, &e);
 	node_clear(&n);
 	if (qargv == NULL)
 		return cli_fail("%s", e.msg);

@@ -30,4 +30,24 @@ int cmd_vnc(struct cli *c, int argc, char **argv);
 int cmd_accel(struct cli *c, int argc, char **argv);
 int cmd_keeper(struct cli *c, int argc, char **argv);
 
+int cmd_nic_ls(struct cli *c, int argc, char **argv);
+int cmd_nic_set(struct cli *c, int argc, char **argv);
+int cmd_nic_forward(struct cli *c, int argc, char **argv);
+int cmd_nic_unforward(struct cli *c, int argc, char **argv);
+int cmd_link_add(struct cli *c, int argc, char **argv);
+int cmd_link_ls(struct cli *c, int argc, char **argv);
+int cmd_link_rm(struct cli *c, int argc, char **argv);
+int cmd_lab_export(struct cli *c, int argc, char **argv);
+int cmd_lab_import(struct cli *c, int argc, char **argv);
+int cmd_node_clone(struct cli *c, int argc, char **argv);
+int cmd_snapshot_create(struct cli *c, int argc, char **argv);
+int cmd_snapshot_ls(struct cli *c, int argc, char **argv);
+int cmd_snapshot_apply(struct cli *c, int argc, char **argv);
+int cmd_snapshot_rm(struct cli *c, int argc, char **argv);
+
+/* Shared by node show: a node's NICs (with links, forwards, and what
+ * waits for a restart) as JSON, and as a table with each line indented. */
+json_t *cmd_net_nics_json(struct lab *lab, const char *node_id);
+int cmd_net_nics_print(struct lab *lab, const char *node_id, const char *name, const char *indent);
+
 #endif

@@ -89,6 +89,28 @@ static const char *const db_migrations[] = {
 	/* 1 -> 2: the address VNC listens on when it is not loopback (set
 	 * only with a password), so `sandlab vnc` can say host:port. */
 	"ALTER TABLE runs ADD COLUMN vnc_host TEXT;",
+	/* 2 -> 3: networks. runs.net is the NIC set-up a running QEMU was
+	 * started with (net.h), so a change made since shows as pending a
+	 * restart. The triggers keep what the UNIQUE columns of links cannot
+	 * say alone: a NIC is an end of one link at most (never `a` of one
+	 * and `b` of another), and a UDP port belongs to one end of one link;
+	 * and a NIC whose link goes, by any path (node removed, NIC count
+	 * lowered), is left attached to nothing. */
+	"ALTER TABLE runs ADD COLUMN net TEXT;"
+	"CREATE TRIGGER links_nic_once BEFORE INSERT ON links"
+	" WHEN EXISTS (SELECT 1 FROM links WHERE (a_node = NEW.b_node AND a_idx = NEW.b_idx)"
+	"  OR (b_node = NEW.a_node AND b_idx = NEW.a_idx))"
+	" BEGIN SELECT RAISE(ABORT, 'a NIC can be an end of one link only'); END;"
+	"CREATE TRIGGER links_port_once BEFORE INSERT ON links"
+	" WHEN NEW.a_port = NEW.b_port OR EXISTS (SELECT 1 FROM links"
+	"  WHERE a_port = NEW.b_port OR b_port = NEW.a_port)"
+	" BEGIN SELECT RAISE(ABORT, 'a link port is used once only'); END;"
+	"CREATE TRIGGER links_no_update BEFORE UPDATE ON links"
+	" BEGIN SELECT RAISE(ABORT, 'links are added and removed, never changed'); END;"
+	"CREATE TRIGGER links_detach AFTER DELETE ON links BEGIN"
+	" UPDATE nics SET attach = 'none' WHERE attach = 'link' AND"
+	"  ((node_id = OLD.a_node AND idx = OLD.a_idx) OR (node_id = OLD.b_node AND idx = OLD.b_idx));"
+	" END;",
 };
 
 const int DB_VERSION = (int)(sizeof db_migrations / sizeof db_migrations[0]);

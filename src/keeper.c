@@ -33,6 +33,7 @@
 #include "conlog.h"
 #include "db.h"
 #include "lab.h"
+#include "net.h"
 #include "node.h"
 #include "proc.h"
 #include "qemu.h"
@@ -272,12 +273,19 @@ keeper_spawn(struct keeper *k, struct err *e)
 	struct sockaddr_un sa = { .sun_family = AF_UNIX };
 	int sp[2] = { -1, -1 }, ep[2] = { -1, -1 }, lfd = -1, cfd = -1;
 	pid_t keeper = getpid(), pid;
-	char **argv;
+	char **argv, *sig = NULL;
 
-	argv = qemu_node_argv(&k->node, k->accel.accel, k->display, k->vnc_host, k->vnc_pw != NULL,
-	    3, e);
-	if (argv == NULL)
+	/* The NICs as the rows say now, not as they were when the keeper
+	 * read its node; what QEMU gets is recorded, so a change made while
+	 * it runs shows as waiting for a restart. */
+	argv = net_node_argv(k->lab, &k->node, k->accel.accel, k->display, k->vnc_host,
+	    k->vnc_pw != NULL, 3, 1, &sig, e);
+	if (argv == NULL || net_record(k->lab, k->node.id, sig, e) != 0) {
+		free(sig);
+		qemu_argv_free(argv);
 		return -1;
+	}
+	free(sig);
 	if ((lfd = keeper_listen(k->qmp_path, 1, e)) < 0)
 		goto fail;
 	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sp) != 0 || pipe2(ep, O_CLOEXEC) != 0) {

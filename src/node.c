@@ -16,6 +16,7 @@
 #include "db.h"
 #include "image.h"
 #include "name.h"
+#include "net.h"
 #include "overlay.h"
 #include "pending.h"
 #include "runstate.h"
@@ -194,7 +195,7 @@ node_get(struct lab *lab, const char *key, struct node *out, struct err *e)
 	return err_set(e, "no node named \"%s\" (see: sandlab node ls)", shown);
 }
 
-static void
+void
 node_new_id(char id[37])
 {
 	uuid_t u;
@@ -254,53 +255,107 @@ node_name_taken(struct lab *lab, const char *name, const char *except_id, struct
 	return 0;
 }
 
-/*
- * Makes a new overlay for node `id` on image im under a temporary name,
- * recorded in the journal. On success *tmp_abs, *file (the final name in
- * overlays/) and *entry are set; the caller renames and commits.
- */
-static int
-node_make_overlay(struct lab *lab, const char *backing, const char *fmt, char **tmp_abs,
-    char **file, int64_t *entry, struct err *e)
+int
+node_disk_new(struct lab *lab, const char *backing, const char *fmt, const char *copy_from,
+    struct node_disk *d, struct err *e)
 {
 	char fid[37], *tmp_rel, *final_rel;
 
+	memset(d, 0, sizeof *d);
 	node_new_id(fid);
-	*file = xasprintf("%s.qcow2", fid);
+	d->file = xasprintf("%s.qcow2", fid);
 	tmp_rel = xasprintf("overlays/.new-%s.qcow2", fid);
-	final_rel = xasprintf("overlays/%s", *file);
-	*tmp_abs = xasprintf("%s/%s", lab->root, tmp_rel);
-	*entry = pending_add(lab, tmp_rel, final_rel, e);
+	final_rel = xasprintf("overlays/%s", d->file);
+	d->tmp_abs = xasprintf("%s/%s", lab->root, tmp_rel);
+	d->final_abs = xasprintf("%s/%s", lab->overlays, d->file);
+	d->entry = pending_add(lab, tmp_rel, final_rel, e);
 	free(tmp_rel);
 	free(final_rel);
-	if (*entry < 0)
+	if (d->entry < 0)
 		goto fail;
 	crash_point("overlay-journaled");
-	if (overlay_create(*tmp_abs, backing, fmt, e) != 0 ||
-	    pending_set_file(lab, *entry, *tmp_abs, e) != 0) {
-		pending_abandon(lab, *entry);
+	if ((copy_from ? overlay_copy(copy_from, d->tmp_abs, backing, fmt, e) :
+	    overlay_create(d->tmp_abs, backing, fmt, e)) != 0 ||
+	    pending_set_file(lab, d->entry, d->tmp_abs, e) != 0)
 		goto fail;
-	}
 	return 0;
 fail:
-	free(*tmp_abs);
-	free(*file);
-	*tmp_abs = *file = NULL;
+	node_disk_undo(lab, d);
 	return -1;
+}
+
+int
+node_disk_place(struct lab *lab, struct node_disk *d, struct err *e)
+{
+	if (rename(d->tmp_abs, d->final_abs) != 0)
+		return err_sys(e, "cannot move the new overlay into place");
+	d->renamed = 1;
+	crash_point("node-renamed");
+	return pending_done(lab, d->entry, e);
+}
+
+void
+node_disk_undo(struct lab *lab, struct node_disk *d)
+{
+	if (d->renamed && rename(d->final_abs, d->tmp_abs) != 0)
+		unlink(d->final_abs);
+	d->renamed = 0;
+	if (d->entry > 0)
+		pending_abandon(lab, d->entry);
+	d->entry = 0;
+	free(d->tmp_abs);
+	free(d->file);
+	free(d->final_abs);
+	memset(d, 0, sizeof *d);
+}
+
+void
+node_disk_free(struct node_disk *d)
+{
+	free(d->tmp_abs);
+	free(d->file);
+	free(d->final_abs);
+	memset(d, 0, sizeof *d);
+}
+
+int
+node_row_insert(struct lab *lab, const struct node_row *r, struct err *e)
+{
+	sqlite3_stmt *st = db_prepare(lab->db, "INSERT INTO nodes (id, name, image_id, overlay, ram_mb, "
+	    "cpus, accel, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)", e);
+	int rc;
+
+	if (st == NULL)
+		return -1;
+	sqlite3_bind_text(st, 1, r->id, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, r->name, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 3, r->image_id, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 4, r->overlay_file, -1, SQLITE_STATIC);
+	sqlite3_bind_int(st, 5, r->ram_mb);
+	sqlite3_bind_int(st, 6, r->cpus);
+	sqlite3_bind_text(st, 7, r->accel, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 8, now_s());
+	rc = sqlite3_step(st);
+	sqlite3_finalize(st);
+	if (rc == SQLITE_CONSTRAINT_UNIQUE)
+		return err_set(e, "a node named \"%s\" already exists", r->name);
+	if (rc == SQLITE_CONSTRAINT_FOREIGNKEY)
+		return err_set(e, "image \"%s\" was removed meanwhile", r->image_name);
+	if (rc != SQLITE_DONE)
+		return db_fail(lab->db, e, "recording the node");
+	return 0;
 }
 
 int
 node_create(struct lab *lab, const struct node_spec *s, struct node *out, struct err *e)
 {
 	struct image im = { 0 };
-	char id[37], *tmp_abs = NULL, *file = NULL, *final_abs = NULL, *backing = NULL;
+	struct node_disk d = { 0 };
+	char id[37], *backing = NULL;
 	int ram = s->ram_mb ? s->ram_mb : NODE_RAM_DEFAULT;
 	int cpus = s->cpus ? s->cpus : NODE_CPUS_DEFAULT;
 	int nics = s->nics >= 0 ? s->nics : NODE_NICS_DEFAULT;
 	const char *accel = s->accel ? s->accel : "auto";
-	int64_t entry = -1;
-	int renamed = 0, rc;
-	sqlite3_stmt *st;
 
 	if (name_check(s->name, "node name", e) != 0 || node_check_ram(ram, e) != 0 ||
 	    node_check_cpus(cpus, e) != 0 || node_check_nics(nics, e) != 0 ||
@@ -311,72 +366,30 @@ node_create(struct lab *lab, const struct node_spec *s, struct node *out, struct
 	if (node_name_taken(lab, s->name, NULL, e) != 0 || image_get(lab, s->image, &im, e) != 0)
 		return -1;
 	backing = xasprintf("%s/%s", lab->images, im.file);
-	if (node_make_overlay(lab, backing, im.format, &tmp_abs, &file, &entry, e) != 0)
+	if (node_disk_new(lab, backing, im.format, NULL, &d, e) != 0)
 		goto fail;
 	crash_point("overlay-made");
-	final_abs = xasprintf("%s/%s", lab->overlays, file);
 	node_new_id(id);
 
 	if (db_begin(lab->db, e) != 0)
 		goto fail;
-	st = db_prepare(lab->db, "INSERT INTO nodes (id, name, image_id, overlay, ram_mb, cpus, accel, "
-	    "created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)", e);
-	if (st == NULL)
-		goto fail_txn;
-	sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 2, s->name, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 3, im.id, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 4, file, -1, SQLITE_STATIC);
-	sqlite3_bind_int(st, 5, ram);
-	sqlite3_bind_int(st, 6, cpus);
-	sqlite3_bind_text(st, 7, accel, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(st, 8, now_s());
-	rc = sqlite3_step(st);
-	sqlite3_finalize(st);
-	if (rc == SQLITE_CONSTRAINT_UNIQUE) {
-		err_set(e, "a node named \"%s\" already exists", s->name);
-		goto fail_txn;
-	}
-	if (rc == SQLITE_CONSTRAINT_FOREIGNKEY) {
-		err_set(e, "image \"%s\" was removed meanwhile", im.name);
-		goto fail_txn;
-	}
-	if (rc != SQLITE_DONE) {
-		db_fail(lab->db, e, "recording the node");
-		goto fail_txn;
-	}
-	if (node_add_nics(lab, id, 0, nics, e) != 0)
-		goto fail_txn;
-	if (rename(tmp_abs, final_abs) != 0) {
-		err_sys(e, "cannot move the overlay into place");
-		goto fail_txn;
-	}
-	renamed = 1;
-	crash_point("node-renamed");
-	if (pending_done(lab, entry, e) != 0)
-		goto fail_txn;
+	struct node_row row = { .id = id, .name = s->name, .image_id = im.id, .image_name = im.name,
+	    .overlay_file = d.file, .ram_mb = ram, .cpus = cpus, .accel = accel };
+	if (node_row_insert(lab, &row, e) != 0 || node_add_nics(lab, id, 0, nics, e) != 0 ||
+	    node_disk_place(lab, &d, e) != 0)
+		goto fail;
 	db_event(lab->db, id, "create", s->name);
 	if (db_commit(lab->db, e) != 0)
-		goto fail_renamed;
+		goto fail;
 	image_clear(&im);
-	free(tmp_abs);
-	free(file);
-	free(final_abs);
+	node_disk_free(&d);
 	free(backing);
 	return out ? node_get(lab, id, out, e) : 0;
 
-fail_txn:
-	db_rollback(lab->db);
-fail_renamed:
-	if (renamed && rename(final_abs, tmp_abs) != 0)
-		unlink(final_abs);
 fail:
-	if (entry > 0)
-		pending_abandon(lab, entry);
+	db_rollback(lab->db);
+	node_disk_undo(lab, &d);
 	image_clear(&im);
-	free(tmp_abs);
-	free(file);
-	free(final_abs);
 	free(backing);
 	return -1;
 }
@@ -439,7 +452,8 @@ node_set(struct lab *lab, const char *key, const struct node_changes *c, struct 
 	if (c->accel && node_update(lab, "UPDATE nodes SET accel = ? WHERE id = ?", n.id, c->accel, 0, e) != 0)
 		goto fail_node;
 	if (c->nics >= 0 && c->nics < n.nnics &&
-	    node_update(lab, "DELETE FROM nics WHERE idx >= ? AND node_id = ?", n.id, NULL, c->nics, e) != 0)
+	    (net_nics_unused_from(lab, n.id, n.name, c->nics, e) != 0 ||
+	    node_update(lab, "DELETE FROM nics WHERE idx >= ? AND node_id = ?", n.id, NULL, c->nics, e) != 0))
 		goto fail_node;
 	if (c->nics > n.nnics && node_add_nics(lab, n.id, n.nnics, c->nics, e) != 0)
 		goto fail_node;
@@ -484,55 +498,38 @@ int
 node_reset(struct lab *lab, const char *key, struct err *e)
 {
 	struct node n;
-	char *tmp_abs = NULL, *file = NULL, *final_abs = NULL, *old_rel = NULL;
-	int64_t entry = -1, doomed;
-	int renamed = 0;
+	struct node_disk d;
+	char *old_rel;
+	int64_t doomed;
 
 	if (node_get(lab, key, &n, e) != 0)
 		return -1;
-	if (node_make_overlay(lab, n.image_file, n.image_format, &tmp_abs, &file, &entry, e) != 0) {
+	if (node_disk_new(lab, n.image_file, n.image_format, NULL, &d, e) != 0) {
 		node_clear(&n);
 		return -1;
 	}
-	final_abs = xasprintf("%s/%s", lab->overlays, file);
 	old_rel = xasprintf("overlays/%s", strrchr(n.overlay, '/') + 1);
 	node_clear(&n);
 	if (db_begin(lab->db, e) != 0)
 		goto fail;
 	if (node_get_stopped(lab, key, "reset", &n, e) != 0)
-		goto fail_txn;
-	if (node_update(lab, "UPDATE nodes SET overlay = ? WHERE id = ?", n.id, file, 0, e) != 0 ||
+		goto fail;
+	if (node_update(lab, "UPDATE nodes SET overlay = ? WHERE id = ?", n.id, d.file, 0, e) != 0 ||
 	    (doomed = pending_doomed(lab, old_rel, e)) < 0) {
 		node_clear(&n);
-		goto fail_txn;
+		goto fail;
 	}
 	db_event(lab->db, n.id, "reset", "");
 	node_clear(&n);
-	if (rename(tmp_abs, final_abs) != 0) {
-		err_sys(e, "cannot move the new overlay into place");
-		goto fail_txn;
-	}
-	renamed = 1;
-	if (pending_done(lab, entry, e) != 0)
-		goto fail_txn;
-	if (db_commit(lab->db, e) != 0)
-		goto fail_renamed;
+	if (node_disk_place(lab, &d, e) != 0 || db_commit(lab->db, e) != 0)
+		goto fail;
 	pending_abandon(lab, doomed);
-	free(tmp_abs);
-	free(file);
-	free(final_abs);
+	node_disk_free(&d);
 	free(old_rel);
 	return 0;
-fail_txn:
-	db_rollback(lab->db);
-fail_renamed:
-	if (renamed && rename(final_abs, tmp_abs) != 0)
-		unlink(final_abs);
 fail:
-	pending_abandon(lab, entry);
-	free(tmp_abs);
-	free(file);
-	free(final_abs);
+	db_rollback(lab->db);
+	node_disk_undo(lab, &d);
 	free(old_rel);
 	return -1;
 }

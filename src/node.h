@@ -75,6 +75,47 @@ int node_rename(struct lab *lab, const char *key, const char *new_name, struct e
 int node_reset(struct lab *lab, const char *key, struct err *e);
 int node_rm(struct lab *lab, const char *key, struct err *e);
 
+/* ---- building blocks for making nodes in bulk (lab import, clone) ---- */
+
+/* A fresh random uuid, lowercase. */
+void node_new_id(char id[37]);
+
+/* A node's overlay in the making, by the pending.h protocol: made under
+ * a temporary name recorded in the journal, moved into place inside the
+ * transaction that records the node. */
+struct node_disk {
+	char   *tmp_abs;
+	char   *file;          /* its name in overlays/, for the nodes row */
+	char   *final_abs;
+	int64_t entry;         /* journal entry */
+	int     renamed;
+};
+
+/* A new overlay on backing (absolute, format fmt), or with copy_from a
+ * copy of that overlay's current state on the same backing. */
+int node_disk_new(struct lab *lab, const char *backing, const char *fmt, const char *copy_from,
+    struct node_disk *d, struct err *e);
+/* Inside the transaction: moves it into place and ends its journal entry. */
+int node_disk_place(struct lab *lab, struct node_disk *d, struct err *e);
+/* After the transaction failed (rolled back): the file and its journal
+ * entry go; d is cleared. Safe on a zeroed d. */
+void node_disk_undo(struct lab *lab, struct node_disk *d);
+/* After the transaction committed: d's strings go; d is cleared. */
+void node_disk_free(struct node_disk *d);
+
+/* One nodes row, inside the caller's transaction; values already checked. */
+struct node_row {
+	const char *id;
+	const char *name;
+	const char *image_id;
+	const char *image_name;  /* for messages */
+	const char *overlay_file;/* name in overlays/ */
+	int         ram_mb;
+	int         cpus;
+	const char *accel;
+};
+int node_row_insert(struct lab *lab, const struct node_row *r, struct err *e);
+
 /* Checks values of a spec or changes; pure. */
 int node_check_ram(long mb, struct err *e);
 int node_check_cpus(long n, struct err *e);

@@ -71,6 +71,12 @@ qemu_host_ok(const char *h)
 }
 
 static int
+qemu_port_ok(int port)
+{
+	return port >= 1 && port <= 65535;
+}
+
+static int
 qemu_check(const struct qemu_cfg *c, struct err *e)
 {
 	if (c->name == NULL || *c->name == '\0')
@@ -103,8 +109,45 @@ qemu_check(const struct qemu_cfg *c, struct err *e)
 		if (n->attach == NULL || (strcmp(n->attach, "none") != 0 &&
 		    strcmp(n->attach, "user") != 0 && strcmp(n->attach, "link") != 0))
 			return err_set(e, "NIC %d: unknown attachment", n->idx);
+		if (strcmp(n->attach, "link") == 0 && (!qemu_port_ok(n->local_port) ||
+		    !qemu_port_ok(n->remote_port) || n->local_port == n->remote_port))
+			return err_set(e, "NIC %d: a link needs two different UDP ports", n->idx);
+		for (int j = 0; j < n->nfwds; j++) {
+			const struct qemu_fwd *f = &n->fwds[j];
+			if (strcmp(n->attach, "user") != 0)
+				return err_set(e, "NIC %d: port forwards need user-mode NAT", n->idx);
+			if (f->proto == NULL || (strcmp(f->proto, "tcp") != 0 && strcmp(f->proto, "udp") != 0) ||
+			    !qemu_port_ok(f->host_port) || !qemu_port_ok(f->guest_port))
+				return err_set(e, "NIC %d: a forward is tcp or udp between ports 1 and 65535",
+				    n->idx);
+		}
 	}
 	return 0;
+}
+
+char *
+qemu_netdev(const struct qemu_nic *n)
+{
+	char *s, *t;
+
+	if (strcmp(n->attach, "link") == 0)
+		/* dgram, not stream or socket: a UDP end needs no peer to start,
+		 * so either node may start first and restart alone. */
+		return xasprintf("dgram,id=net%d,local.type=inet,local.host=%s,local.port=%d,"
+		    "remote.type=inet,remote.host=%s,remote.port=%d", n->idx, QEMU_LINK_HOST,
+		    n->local_port, QEMU_LINK_HOST, n->remote_port);
+	if (strcmp(n->attach, "user") != 0)
+		return NULL;
+	s = xasprintf("user,id=net%d", n->idx);
+	for (int j = 0; j < n->nfwds; j++) {
+		/* Bound to loopback only: nothing in a lab is reachable from the
+		 * network unless the user forwards it on by other means. */
+		t = xasprintf("%s,hostfwd=%s:%s:%d-:%d", s, n->fwds[j].proto, QEMU_LINK_HOST,
+		    n->fwds[j].host_port, n->fwds[j].guest_port);
+		free(s);
+		s = t;
+	}
+	return s;
 }
 
 static void
@@ -112,11 +155,11 @@ qemu_add_nics(struct argv_buf *a, const struct qemu_cfg *c)
 {
 	for (int i = 0; i < c->nnics; i++) {
 		const struct qemu_nic *n = &c->nics[i];
-		/* "user" gets QEMU's NAT; "none" and, until links are wired by
-		 * the networking work, "link" get a NIC with no peer: the guest
-		 * sees the interface and its MAC, with nothing on the wire. */
-		if (strcmp(n->attach, "user") == 0) {
-			argv_pair(a, "-netdev", xasprintf("user,id=net%d", n->idx));
+		char *nd = qemu_netdev(n);
+		/* "none" gets a NIC with no backend: the guest sees the
+		 * interface and its MAC, with nothing on the wire. */
+		if (nd != NULL) {
+			argv_pair(a, "-netdev", nd);
 			argv_pair(a, "-device", xasprintf("%s,id=nic%d,netdev=net%d,mac=%s", n->model,
 			    n->idx, n->idx, n->mac));
 		} else
@@ -171,23 +214,16 @@ qemu_argv(const struct qemu_cfg *c, struct err *e)
 }
 
 char **
-qemu_node_argv(const struct node *n, const char *accel, int vnc_display, const char *vnc_host,
-    int vnc_password, int qmp_fd, struct err *e)
+qemu_node_argv(const struct node *n, const struct qemu_nic *nics, int nnics, const char *accel,
+    int vnc_display, const char *vnc_host, int vnc_password, int qmp_fd, struct err *e)
 {
-	struct qemu_nic *nics = xcalloc((size_t)n->nnics + 1, sizeof *nics);
 	struct qemu_cfg cfg = {
 		.name = n->name, .disk = n->overlay, .disk_format = "qcow2", .ram_mb = n->ram_mb,
 		.cpus = n->cpus, .accel = accel, .vnc_display = vnc_display, .vnc_host = vnc_host,
-		.vnc_password = vnc_password, .qmp_fd = qmp_fd, .nics = nics, .nnics = n->nnics,
+		.vnc_password = vnc_password, .qmp_fd = qmp_fd, .nics = nics, .nnics = nnics,
 	};
-	char **argv;
 
-	for (int i = 0; i < n->nnics; i++)
-		nics[i] = (struct qemu_nic){ n->nics[i].idx, n->nics[i].model, n->nics[i].mac,
-		    n->nics[i].attach };
-	argv = qemu_argv(&cfg, e);
-	free(nics);
-	return argv;
+	return qemu_argv(&cfg, e);
 }
 
 void

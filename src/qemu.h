@@ -14,11 +14,27 @@
 #define QEMU_VNC_HOST "127.0.0.1"
 #define QEMU_VNC_PORT_BASE 5900
 
+/* A host port forward of a user-mode NAT NIC; QEMU binds it on 127.0.0.1. */
+struct qemu_fwd {
+	const char *proto;      /* tcp, udp */
+	int         host_port;
+	int         guest_port;
+};
+
+#define QEMU_LINK_HOST "127.0.0.1"
+
 struct qemu_nic {
 	int         idx;
 	const char *model;      /* virtio-net-pci, e1000 */
 	const char *mac;
 	const char *attach;     /* none, user, link */
+	/* attach link: a UDP socket on 127.0.0.1:local_port that sends to
+	 * 127.0.0.1:remote_port, where the other end listens. */
+	int         local_port;
+	int         remote_port;
+	/* attach user: host port forwards. */
+	const struct qemu_fwd *fwds;
+	int         nfwds;
 };
 
 struct qemu_cfg {
@@ -40,7 +56,8 @@ struct qemu_cfg {
 
 /* The argv (NULL-terminated; free with qemu_argv_free), or NULL and a
  * message: a VNC address other than loopback without a password, an
- * unknown accelerator or NIC model, a missing path. The serial line is
+ * unknown accelerator or NIC model, a missing path, a link without its
+ * two ports, a forward that is not tcp or udp between ports 1-65535. The serial line is
  * QEMU's stdio (the keeper's socketpair), with signals off. */
 char **qemu_argv(const struct qemu_cfg *c, struct err *e);
 void qemu_argv_free(char **argv);
@@ -48,13 +65,19 @@ void qemu_argv_free(char **argv);
 struct node;
 
 /* The argv of a node as its keeper runs it: qemu_argv with the node's
- * name, overlay, resources and NICs; the same call serves `node cmd`. */
-char **qemu_node_argv(const struct node *n, const char *accel, int vnc_display,
-    const char *vnc_host, int vnc_password, int qmp_fd, struct err *e);
+ * name, overlay and resources, and its NICs as the network rows give them
+ * (net_node_argv in net.h reads those); the same call serves `node cmd`. */
+char **qemu_node_argv(const struct node *n, const struct qemu_nic *nics, int nnics,
+    const char *accel, int vnc_display, const char *vnc_host, int vnc_password, int qmp_fd,
+    struct err *e);
 
 /* An option value with every comma doubled, as QEMU's option syntax
  * requires; caller frees. */
 char *qemu_escape(const char *value);
+
+/* The -netdev value of one NIC (NULL when it has no backend: attach
+ * none); caller frees. Pure, as qemu_argv. */
+char *qemu_netdev(const struct qemu_nic *n);
 
 /* The argv as one line a user can read and paste into a POSIX shell:
  * words quoted where needed, non-printable bytes escaped; caller frees. */

@@ -14,6 +14,8 @@
 #include "keys.h"
 #include "job.h"
 #include "layout.h"
+#include "link.h"
+#include "netview.h"
 #include "pane-console.h"
 #include "pane-nodes.h"
 
@@ -305,3 +307,109 @@ void action_console_page_down(struct app *a) { action_console_scroll(a, a->focus
 void action_console_line_up(struct app *a) { action_console_scroll(a, 1, 0); }
 void action_console_line_down(struct app *a) { action_console_scroll(a, -1, 0); }
 void action_console_scroll_end(struct app *a) { action_console_scroll(a, 0, 1); }
+
+/* ---- the whole lab ---- */
+
+/* Starts or stops every node that is not already so (and not busy with
+ * an earlier job); says how many. */
+static void
+action_all(struct app *a, enum job_kind kind)
+{
+	int n = 0, skipped = 0;
+
+	for (size_t i = 0; i < a->model.nnodes; i++) {
+		const struct model_node *mn = &a->model.nodes[i];
+		if (action_live(mn) == (kind == JOB_START))
+			continue;
+		if (job_busy(mn->n.id) || job_run(a, kind, mn->n.id, mn->n.name) != 0)
+			skipped++;
+		else
+			n++;
+	}
+	if (n == 0 && skipped == 0)
+		app_msg(a, APP_MSG_WARN, "%s", kind == JOB_START ? "every node is running already" :
+		    "no node is running");
+	else
+		app_msg(a, skipped ? APP_MSG_WARN : APP_MSG_INFO, "%s %d node%s%s", kind == JOB_START ?
+		    "starting" : "stopping", n, n == 1 ? "" : "s", skipped ? " (some were busy: try again)" : "");
+}
+
+void
+action_start_all(struct app *a)
+{
+	action_all(a, JOB_START);
+}
+
+static void
+action_stop_all_yes(struct app *a, void *arg)
+{
+	(void)arg;
+	action_all(a, JOB_STOP);
+}
+
+void
+action_stop_all(struct app *a)
+{
+	int n = 0;
+	char q[160];
+
+	for (size_t i = 0; i < a->model.nnodes; i++)
+		n += action_live(&a->model.nodes[i]);
+	if (n == 0) {
+		app_msg(a, APP_MSG_WARN, "no node is running");
+		return;
+	}
+	snprintf(q, sizeof q, "Stop all %d running node%s? Each gets an ACPI powerdown, then "
+	    "harder after %d s.", n, n == 1 ? "" : "s", RUN_GRACE_DEFAULT);
+	form_confirm_open(a, "Stop all nodes", q, action_stop_all_yes, NULL);
+}
+
+/* ---- the network views ---- */
+
+void action_links(struct app *a) { netview_links_open(a); }
+void action_map(struct app *a) { netview_map_open(a); }
+void action_netview_up(struct app *a) { netview_move(a, -1); }
+void action_netview_down(struct app *a) { netview_move(a, 1); }
+void action_netview_page_up(struct app *a) { netview_move(a, -10); }
+void action_netview_page_down(struct app *a) { netview_move(a, 10); }
+void action_netview_close(struct app *a) { app_overlay_close(a); }
+
+void
+action_link_add(struct app *a)
+{
+	form_link_open(a);
+}
+
+static void
+action_link_remove_yes(struct app *a, void *arg)
+{
+	struct net_note note = { 0 };
+	struct link l;
+	struct err e;
+	char text[512];
+
+	if (link_rm(a->lab, arg, &l, &note, &e) != 0)
+		app_msg(a, APP_MSG_ERROR, "%s", e.msg);
+	else {
+		net_note_text(&note, text, sizeof text);
+		app_msg(a, APP_MSG_INFO, "removed the link %s:eth%d - %s:eth%d; %s", l.a.name, l.a.idx,
+		    l.b.name, l.b.idx, text);
+	}
+	app_reload(a);
+	netview_links_open(a);  /* back where the removal started */
+}
+
+void
+action_link_remove(struct app *a)
+{
+	const struct link *l = netview_selected(a);
+	char q[256];
+
+	if (l == NULL) {
+		app_msg(a, APP_MSG_WARN, "no link selected: a adds one");
+		return;
+	}
+	snprintf(q, sizeof q, "Remove the link %s:eth%d - %s:eth%d?", l->a.name, l->a.idx,
+	    l->b.name, l->b.idx);
+	form_confirm_open(a, "Remove link", q, action_link_remove_yes, xstrdup(l->id));
+}

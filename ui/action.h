@@ -1,6 +1,6 @@
 /*
  * action.h: what the keys do. Each action reads the app's focus and
- * selection and calls the core (node.h, image.h, run.h); it reports the
+ * selection and calls the core (node.h, image.h, run.h, link.h); it reports the
  * outcome in the status line. Only keys.c's table refers to these.
  */
 #ifndef SANDLAB_UI_ACTION_H
@@ -37,5 +37,16 @@ void action_console_page_down(struct app *a);
 void action_console_line_up(struct app *a);
 void action_console_line_down(struct app *a);
 void action_console_scroll_end(struct app *a);
+void action_start_all(struct app *a);
+void action_stop_all(struct app *a);
+void action_links(struct app *a);
+void action_map(struct app *a);
+void action_netview_up(struct app *a);
+void action_netview_down(struct app *a);
+void action_netview_page_up(struct app *a);
+void action_netview_page_down(struct app *a);
+void action_netview_close(struct app *a);
+void action_link_add(struct app *a);
+void action_link_remove(struct app *a);
 
 #endif

@@ -21,6 +21,9 @@ void form_import_open(struct app *a);
 /* Edit a node's name and resources. */
 void form_edit_open(struct app *a, const struct model_node *mn);
 
+/* Add a link: two NICs attached to nothing, on two different nodes. */
+void form_link_open(struct app *a);
+
 /* Asks `question`; runs yes(a, arg) on y. arg is freed with free(). */
 void form_confirm_open(struct app *a, const char *title, const char *question,
     void (*yes)(struct app *a, void *arg), void *arg);

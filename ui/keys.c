@@ -10,11 +10,13 @@
 #include "action.h"
 #include "app.h"
 #include "draw.h"
+#include "netview.h"
 #include "overlay.h"
 #include "theme.h"
 #include "util.h"
 
 #define KCTX_NODE (KCTX_NODES | KCTX_CONSOLE)   /* a node is the subject */
+#define KCTX_NETVIEW (KCTX_LINKS | KCTX_MAP)   /* either network view */
 
 static const struct key_row keys_table[] = {
 	{ "?",            KCTX_GLOBAL,  action_help,        "help",   "show this help (Esc closes it)" },
@@ -46,6 +48,19 @@ static const struct key_row keys_table[] = {
 	{ "Down j",       KCTX_CONSOLE, action_console_line_down, NULL, "scroll forward a line" },
 	{ "End G",        KCTX_CONSOLE, action_console_scroll_end, NULL, "back to the live screen" },
 	{ "C-l",          KCTX_GLOBAL,  action_redraw,      NULL,     "redraw the screen" },
+	{ "n",            KCTX_GLOBAL,  action_links,       "links",  "the links between nodes: add and remove them" },
+	{ "m",            KCTX_GLOBAL,  action_map,         "map",    "a map of the lab: nodes, their NICs and links" },
+	{ "a",            KCTX_GLOBAL,  action_start_all,   NULL,     "start every stopped node" },
+	{ "A",            KCTX_GLOBAL,  action_stop_all,    NULL,     "stop every running node (asks first)" },
+	{ "a",            KCTX_LINKS,   action_link_add,    "add",    "add a link between two free NICs of two nodes" },
+	{ "D",            KCTX_LINKS,   action_link_remove, "remove", "remove the selected link (asks first)" },
+	{ "m",            KCTX_LINKS,   action_map,         "map",    "switch to the map" },
+	{ "n",            KCTX_MAP,     action_links,       "links",  "switch to the links view" },
+	{ "Up k",         KCTX_NETVIEW, action_netview_up,  NULL,     "select the previous link, or scroll the map up" },
+	{ "Down j",       KCTX_NETVIEW, action_netview_down, NULL,    "select the next link, or scroll the map down" },
+	{ "PageUp",       KCTX_NETVIEW, action_netview_page_up, NULL, "ten rows up" },
+	{ "PageDown",     KCTX_NETVIEW, action_netview_page_down, NULL, "ten rows down" },
+	{ "Escape q",     KCTX_NETVIEW, action_netview_close, "close", "close the view" },
 	{ NULL,           KCTX_ENTERED, action_console_leave, "leave", "leave the console (every other key goes to the guest)" },
 };
 
@@ -67,6 +82,9 @@ static const struct {
 	{ KCTX_IMAGES, "In the image list" },
 	{ KCTX_CONSOLE, "On a console pane" },
 	{ KCTX_ENTERED, "Inside a console" },
+	{ KCTX_LINKS, "In the links view" },
+	{ KCTX_MAP, "On the map" },
+	{ KCTX_NETVIEW, "In the links view or on the map" },
 };
 
 void
@@ -106,6 +124,10 @@ keys_init(TermKey *tk)
 unsigned
 keys_context(const struct app *a)
 {
+	unsigned net = netview_context(a);
+
+	if (net != 0)
+		return net;
 	if (a->entered)
 		return KCTX_ENTERED;
 	if (a->focus == a->images)

@@ -21,6 +21,8 @@ enum key_ctx {
 	KCTX_NODES   = 1u << 3,   /* the nodes list */
 	KCTX_CONSOLE = 1u << 4,   /* a console pane, not entered */
 	KCTX_ENTERED = 1u << 5,   /* inside a console: keys go to the guest */
+	KCTX_LINKS   = 1u << 6,   /* the links view is open */
+	KCTX_MAP     = 1u << 7,   /* the map is open */
 };
 
 struct key_row {

@@ -46,6 +46,7 @@ model_load(struct model *m, struct lab *lab, struct err *e)
 			fresh.transitional = 1;
 	}
 	free(nodes);    /* the elements moved into fresh.nodes */
+	fresh.generation = m->generation + 1;
 	model_free(m);
 	*m = fresh;
 	return 0;

@@ -23,6 +23,8 @@ struct model {
 	struct model_node *nodes;
 	size_t             nnodes;
 	int                transitional;   /* some node is starting or stopping */
+	unsigned           generation;     /* one more at every load: views that
+	                                      read more of the lab reload then */
 };
 
 /* Replaces m's contents with the lab's. On failure m is left as it was. */

@@ -1,7 +1,8 @@
 /*
- * pane-details.c: the selected node (image, overlay, resources, NICs,
- * last exit, recent events) or image. Reads events through the core
- * when it draws, which happens only when the selection or the lab changed.
+ * pane-details.c: the selected node (image, overlay, resources, NICs with
+ * their links, NAT and forwards, last exit, recent events) or image.
+ * Reads NICs and events through the core when it draws, which happens
+ * only when the selection or the lab changed.
  */
 #include "pane-details.h"
 
@@ -12,6 +13,7 @@
 #include "app.h"
 #include "draw.h"
 #include "event.h"
+#include "net.h"
 #include "pane-console.h"
 #include "pane-nodes.h"
 #include "theme.h"
@@ -36,6 +38,60 @@ pane_details_time(int64_t t, char *buf, size_t len)
 		snprintf(buf, len, "-");
 	else
 		strftime(buf, len, "%Y-%m-%d %H:%M:%S", &tm);
+}
+
+/* "eth1 virtio-net-pci MAC, link to r2:eth0 (udp 40000>40001)", "eth0 ...,
+ * user (NAT) tcp 127.0.0.1:2222->22", "eth2 ..., none". */
+static void
+pane_details_nic(const struct net_nic *c, char *buf, size_t len)
+{
+	size_t used = (size_t)snprintf(buf, len, "eth%d %s %s, ", c->idx, c->model, c->mac);
+
+	if (used >= len)
+		return;
+	if (strcmp(c->attach, "link") == 0)
+		snprintf(buf + used, len - used, "link to %s:eth%d (udp %d>%d)", c->peer_name,
+		    c->peer_idx, c->local_port, c->remote_port);
+	else if (strcmp(c->attach, "user") == 0) {
+		used += (size_t)snprintf(buf + used, len - used, "user (NAT)");
+		for (int j = 0; j < c->nfwds && used < len; j++)
+			used += (size_t)snprintf(buf + used, len - used, " %s %s:%d->%d", c->fwds[j].proto,
+			    QEMU_LINK_HOST, c->fwds[j].host_port, c->fwds[j].guest_port);
+	} else
+		snprintf(buf + used, len - used, "%s", c->attach);
+}
+
+/* The node's NICs from row y: what each attaches to, its forwards, and
+ * whether the running QEMU has it otherwise until a restart. Returns the
+ * next free row. */
+static int
+pane_details_nics(struct pane *p, struct app *a, const struct node *n, int y)
+{
+	int inner = p->w - 2, last = p->h - 2, nn;
+	struct net_nic *v;
+	struct err e;
+	unsigned pend;
+	char buf[512];
+
+	if (y > last)
+		return y;
+	if (net_nics_get(a->lab, n->id, &v, &nn, &e) != 0) {
+		pane_details_row(p->win, y++, inner, "NICs", e.msg, theme_attr(ROLE_ERROR));
+		return y;
+	}
+	pend = net_pending_node(a->lab, n->id, v, nn);
+	for (int i = 0; i < nn && y <= last; i++) {
+		int waits = !!(pend & (1u << v[i].idx));
+		pane_details_nic(&v[i], buf, sizeof buf);
+		if (waits)
+			snprintf(buf + strlen(buf), sizeof buf - strlen(buf), "; at restart");
+		pane_details_row(p->win, y++, inner, i == 0 ? "NICs" : "", buf,
+		    theme_attr(waits ? ROLE_WARN : ROLE_NORMAL));
+	}
+	if (nn == 0)
+		pane_details_row(p->win, y++, inner, "NICs", "none", theme_attr(ROLE_DIM));
+	net_nics_free(v, nn);
+	return y;
 }
 
 static void
@@ -74,13 +130,7 @@ pane_details_node(struct pane *p, struct app *a, const struct model_node *mn)
 			ov += rl + 1;
 		pane_details_row(w, y++, inner, "overlay", ov, theme_attr(ROLE_NORMAL));
 	}
-	for (int i = 0; i < n->nnics && y <= last; i++) {
-		snprintf(buf, sizeof buf, "eth%d %s %s, %s", n->nics[i].idx, n->nics[i].model,
-		    n->nics[i].mac, n->nics[i].attach);
-		pane_details_row(w, y++, inner, i == 0 ? "NICs" : "", buf, theme_attr(ROLE_NORMAL));
-	}
-	if (n->nnics == 0 && y <= last)
-		pane_details_row(w, y++, inner, "NICs", "none", theme_attr(ROLE_DIM));
+	y = pane_details_nics(p, a, n, y);
 	if (r->exit_kind[0] && y <= last) {
 		pane_details_time(r->exit_at, when, sizeof when);
 		snprintf(buf, sizeof buf, "%s%s%s at %s", r->exit_kind, r->exit_detail[0] ? ": " : "",

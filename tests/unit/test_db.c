@@ -79,7 +79,19 @@ fill(sqlite3 *db, int v)
 	    "INSERT INTO images VALUES ('i1', 'base', 'base.qcow2', 'qcow2', 1048576, 4096, 1);"
 	    "INSERT INTO nodes VALUES ('n1', 'r1', 'i1', 'n1.qcow2', 256, 1, 'auto', 2);"
 	    "INSERT INTO nics (node_id, idx, mac) VALUES ('n1', 0, '52:54:00:00:00:01');"
-	    "INSERT INTO events (at, node_id, kind) VALUES (3, 'n1', 'create');", &e), 0);
+	    "INSERT INTO events (at, node_id, kind) VALUES (3, 'n1', 'create');"
+	    /* a second node, a link between the two, a port forward, a run row */
+	    "INSERT INTO nodes VALUES ('n2', 'r2', 'i1', 'n2.qcow2', 256, 1, 'auto', 2);"
+	    "INSERT INTO nics (node_id, idx, mac, attach) VALUES ('n1', 1, '52:54:00:00:00:02', 'link'),"
+	    "  ('n2', 0, '52:54:00:00:00:03', 'link');"
+	    "INSERT INTO links VALUES ('l1', 'n1', 1, 40000, 'n2', 0, 40001);"
+	    "UPDATE nics SET attach = 'user' WHERE node_id = 'n1' AND idx = 0;"
+	    "INSERT INTO forwards VALUES ('n1', 0, 'tcp', 2222, 22);"
+	    "INSERT INTO runs (node_id, state) VALUES ('n1', 'stopped');", &e), 0);
+	if (v >= 2)
+		assert_int_equal(db_exec(db, "UPDATE runs SET vnc_host = '10.1.2.3' WHERE node_id = 'n1'", &e), 0);
+	if (v >= 3)
+		assert_int_equal(db_exec(db, "UPDATE runs SET net = '0 user' WHERE node_id = 'n1'", &e), 0);
 }
 
 static void
@@ -102,8 +114,15 @@ migrate_from_every_version(void **state)
 		assert_int_equal(scalar(db, "SELECT count(*) FROM pragma_foreign_key_check"), 0);
 		if (from >= 1) {
 			text_is(db, "SELECT name FROM nodes WHERE id = 'n1'", "r1");
-			text_is(db, "SELECT mac FROM nics WHERE node_id = 'n1'", "52:54:00:00:00:01");
+			text_is(db, "SELECT mac FROM nics WHERE node_id = 'n1' AND idx = 0", "52:54:00:00:00:01");
+			text_is(db, "SELECT b_node || ':' || b_idx || '@' || b_port FROM links WHERE id = 'l1'", "n2:0@40001");
+			text_is(db, "SELECT proto || ':' || host_port || ':' || guest_port FROM forwards", "tcp:2222:22");
+			text_is(db, "SELECT attach FROM nics WHERE node_id = 'n2'", "link");
 		}
+		if (from >= 2)
+			text_is(db, "SELECT vnc_host FROM runs WHERE node_id = 'n1'", "10.1.2.3");
+		if (from >= 3)
+			text_is(db, "SELECT net FROM runs WHERE node_id = 'n1'", "0 user");
 		/* every table the store relies on exists */
 		assert_int_equal(scalar(db, "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND "
 		    "name IN ('images', 'nodes', 'nics', 'links', 'forwards', 'runs', 'events', 'pending', 'settings')"), 9);
@@ -126,7 +145,7 @@ open_is_idempotent_and_wal(void **state)
 	sqlite3_close(db);
 	db = db_open(path, &e);
 	assert_non_null(db);
-	assert_int_equal(scalar(db, "SELECT count(*) FROM nodes"), 1);
+	assert_int_equal(scalar(db, "SELECT count(*) FROM nodes"), 2);
 	sqlite3_close(db);
 	free(path);
 }
@@ -158,7 +177,7 @@ constraints_hold(void **state)
 	assert_non_null(db);
 	fill(db, DB_VERSION);
 	/* names unique regardless of case */
-	assert_int_equal(db_exec(db, "INSERT INTO nodes VALUES ('n2', 'R1', 'i1', 'n2.qcow2', 256, 1, 'auto', 2)", &e), -1);
+	assert_int_equal(db_exec(db, "INSERT INTO nodes VALUES ('n9', 'R1', 'i1', 'n9.qcow2', 256, 1, 'auto', 2)", &e), -1);
 	/* an image in use cannot go */
 	assert_int_equal(db_exec(db, "DELETE FROM images WHERE id = 'i1'", &e), -1);
 	/* a MAC is unique in the lab */
@@ -167,9 +186,26 @@ constraints_hold(void **state)
 	/* bad values refused by CHECKs */
 	assert_int_equal(db_exec(db, "UPDATE nodes SET accel = 'xen' WHERE id = 'n1'", &e), -1);
 	assert_int_equal(db_exec(db, "UPDATE nodes SET cpus = 0 WHERE id = 'n1'", &e), -1);
-	/* removing a node takes its NICs with it */
+	/* a NIC is an end of one link at most, whichever end it would be */
+	assert_int_equal(db_exec(db, "INSERT INTO nodes VALUES ('n4', 'r4', 'i1', 'n4.qcow2', 256, 1, 'auto', 2);"
+	    "INSERT INTO nics (node_id, idx, mac) VALUES ('n4', 0, '52:54:00:00:00:04'), ('n4', 1, '52:54:00:00:00:05')", &e), 0);
+	assert_int_equal(db_exec(db, "INSERT INTO links VALUES ('l2', 'n2', 0, 40010, 'n4', 0, 40011)", &e), -1);
+	assert_non_null(strstr(e.msg, "one link only"));
+	assert_int_equal(db_exec(db, "INSERT INTO links VALUES ('l2', 'n4', 0, 40010, 'n1', 1, 40011)", &e), -1);
+	assert_int_equal(db_exec(db, "INSERT INTO links VALUES ('l2', 'n4', 0, 40010, 'n4', 1, 40011)", &e), -1);
+	/* a port serves one end of one link */
+	assert_int_equal(db_exec(db, "INSERT INTO links VALUES ('l2', 'n4', 0, 40001, 'n1', 0, 40011)", &e), -1);
+	assert_non_null(strstr(e.msg, "port"));
+	assert_int_equal(db_exec(db, "INSERT INTO links VALUES ('l2', 'n4', 0, 40012, 'n1', 0, 40012)", &e), -1);
+	assert_int_equal(db_exec(db, "INSERT INTO links VALUES ('l2', 'n4', 0, 40012, 'n1', 0, 40013)", &e), 0);
+	assert_int_equal(db_exec(db, "UPDATE links SET a_port = 40020 WHERE id = 'l2'", &e), -1);
+	/* removing a node takes its NICs, links and forwards with it, and
+	 * the other end of each link is left attached to nothing */
 	assert_int_equal(db_exec(db, "DELETE FROM nodes WHERE id = 'n1'", &e), 0);
 	assert_int_equal(scalar(db, "SELECT count(*) FROM nics WHERE node_id = 'n1'"), 0);
+	assert_int_equal(scalar(db, "SELECT count(*) FROM links"), 0);
+	assert_int_equal(scalar(db, "SELECT count(*) FROM forwards"), 0);
+	text_is(db, "SELECT attach FROM nics WHERE node_id = 'n2'", "none");
 	sqlite3_close(db);
 	free(path);
 }

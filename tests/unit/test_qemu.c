@@ -1,7 +1,7 @@
 /*
  * test_qemu.c: the QEMU argv builder: formats on every drive, commas in
  * paths doubled, no shell, loopback VNC unless a password is set, NICs
- * from the node's rows; plus shell quoting for `node cmd` and reading
+ * from the node's rows (user-mode NAT with loopback forwards, UDP links); plus shell quoting for `node cmd` and reading
  * QEMU's VNC failure.
  */
 #include <setjmp.h>
@@ -14,10 +14,16 @@
 
 #include "qemu.h"
 
+static const struct qemu_fwd fwds[] = {
+	{ .proto = "tcp", .host_port = 2222, .guest_port = 22 },
+	{ .proto = "udp", .host_port = 5353, .guest_port = 53 },
+};
+
 static const struct qemu_nic nics[] = {
-	{ 0, "virtio-net-pci", "52:54:00:aa:bb:01", "user" },
-	{ 1, "e1000", "52:54:00:aa:bb:02", "none" },
-	{ 2, "virtio-net-pci", "52:54:00:aa:bb:03", "link" },
+	{ .idx = 0, .model = "virtio-net-pci", .mac = "52:54:00:aa:bb:01", .attach = "user" },
+	{ .idx = 1, .model = "e1000", .mac = "52:54:00:aa:bb:02", .attach = "none" },
+	{ .idx = 2, .model = "virtio-net-pci", .mac = "52:54:00:aa:bb:03", .attach = "link",
+	  .local_port = 40000, .remote_port = 40001 },
 };
 
 static struct qemu_cfg
@@ -160,23 +166,98 @@ nics_from_rows(void **state)
 	v = qemu_argv(&c, &e);
 	assert_non_null(v);
 	assert_string_equal(opt_value(v, "-netdev", 0), "user,id=net0");
-	assert_null(opt_value(v, "-netdev", 1));
+	/* A link is UDP on loopback: its own port, and the other end's. */
+	assert_string_equal(opt_value(v, "-netdev", 1), "dgram,id=net2,local.type=inet,"
+	    "local.host=127.0.0.1,local.port=40000,remote.type=inet,remote.host=127.0.0.1,remote.port=40001");
+	assert_null(opt_value(v, "-netdev", 2));
 	for (int i = 0; v[i]; i++)
 		if (strcmp(v[i], "-device") == 0 && strstr(v[i + 1], "mac=") != NULL)
 			devices++;
 	assert_int_equal(devices, 3);
 	assert_non_null(strstr(opt_value(v, "-device", 1), "virtio-net-pci,id=nic0,netdev=net0,mac=52:54:00:aa:bb:01"));
+	/* attach none: a NIC with no backend */
 	assert_string_equal(opt_value(v, "-device", 2), "e1000,id=nic1,mac=52:54:00:aa:bb:02");
-	assert_string_equal(opt_value(v, "-device", 3), "virtio-net-pci,id=nic2,mac=52:54:00:aa:bb:03");
+	assert_string_equal(opt_value(v, "-device", 3), "virtio-net-pci,id=nic2,netdev=net2,mac=52:54:00:aa:bb:03");
 	qemu_argv_free(v);
 
-	struct qemu_nic bad = { 0, "rtl8139,netdev=x", "52:54:00:aa:bb:01", "none" };
+	struct qemu_nic bad = { .idx = 0, .model = "rtl8139,netdev=x", .mac = "52:54:00:aa:bb:01",
+	    .attach = "none" };
 	c.nics = &bad;
 	c.nnics = 1;
 	assert_null(qemu_argv(&c, &e));
 	bad.model = "e1000";
 	bad.mac = "52:54:00:aa:bb:01,x";
 	assert_null(qemu_argv(&c, &e));
+}
+
+/* User-mode NAT: forwards bound to 127.0.0.1 only, one hostfwd each. */
+static void
+user_forwards(void **state)
+{
+	struct qemu_cfg c = base_cfg();
+	struct qemu_nic n = nics[0];
+	struct err e;
+	char **v;
+
+	n.fwds = fwds;
+	n.nfwds = 2;
+	c.nics = &n;
+	c.nnics = 1;
+	v = qemu_argv(&c, &e);
+	assert_non_null(v);
+	assert_string_equal(opt_value(v, "-netdev", 0),
+	    "user,id=net0,hostfwd=tcp:127.0.0.1:2222-:22,hostfwd=udp:127.0.0.1:5353-:53");
+	qemu_argv_free(v);
+
+	/* Forwards need NAT; values outside 1-65535 or another protocol are refused. */
+	struct qemu_fwd f = { .proto = "tcp", .host_port = 0, .guest_port = 22 };
+	n.fwds = &f;
+	n.nfwds = 1;
+	assert_null(qemu_argv(&c, &e));
+	f.host_port = 70000;
+	assert_null(qemu_argv(&c, &e));
+	f.host_port = 2222;
+	f.proto = "sctp";
+	assert_null(qemu_argv(&c, &e));
+	f.proto = "tcp,hostfwd=tcp::1-:1";
+	assert_null(qemu_argv(&c, &e));
+	f.proto = "tcp";
+	n.attach = "none";
+	assert_null(qemu_argv(&c, &e));
+	assert_non_null(strstr(e.msg, "NAT"));
+	n.attach = "user";
+	v = qemu_argv(&c, &e);
+	assert_non_null(v);
+	qemu_argv_free(v);
+}
+
+/* A link without two different ports cannot be built. */
+static void
+link_ports_required(void **state)
+{
+	struct qemu_cfg c = base_cfg();
+	struct qemu_nic n = nics[2];
+	struct err e;
+
+	c.nics = &n;
+	c.nnics = 1;
+	n.local_port = 0;
+	assert_null(qemu_argv(&c, &e));
+	assert_non_null(strstr(e.msg, "two different UDP ports"));
+	n.local_port = 40001;
+	assert_null(qemu_argv(&c, &e));
+	n.local_port = 65536;
+	assert_null(qemu_argv(&c, &e));
+	n.local_port = 40002;
+	char **v = qemu_argv(&c, &e);
+	assert_non_null(v);
+	char *nd = qemu_netdev(&n);
+	assert_string_equal(opt_value(v, "-netdev", 0), nd);
+	assert_non_null(strstr(nd, "local.port=40002,"));
+	free(nd);
+	qemu_argv_free(v);
+	n.attach = "none";
+	assert_null(qemu_netdev(&n));
 }
 
 static void
@@ -223,6 +304,8 @@ main(void)
 		cmocka_unit_test(commas_doubled),
 		cmocka_unit_test(vnc_address),
 		cmocka_unit_test(nics_from_rows),
+		cmocka_unit_test(user_forwards),
+		cmocka_unit_test(link_ports_required),
 		cmocka_unit_test(bad_input),
 		cmocka_unit_test(shell_quoting),
 		cmocka_unit_test(vnc_busy),

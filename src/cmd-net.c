@@ -1,0 +1,339 @@
+/*
+ * cmd-net.c: `sandlab nic ls|set|forward|unforward` and `sandlab link
+ * add|ls|rm`. Output only; the work is net.c's and link.c's. Each change
+ * says whether it reached a running node: none does before a restart.
+ */
+#include "cmd.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "link.h"
+#include "net.h"
+#include "node.h"
+#include "run.h"
+
+/* Informative lines: stdout, or stderr when stdout carries JSON. */
+static FILE *
+cmd_net_out(const struct cli *c)
+{
+	return c->json ? stderr : stdout;
+}
+
+/* "takes effect when r1 restarts" for the running nodes a change touched. */
+static void
+cmd_net_effect(const struct cli *c, const char *what, const struct net_note *note)
+{
+	char text[512];
+
+	net_note_text(note, text, sizeof text);
+	fprintf(cmd_net_out(c), "%s; %s\n", what, text);
+}
+
+static json_t *
+cmd_net_nic_json(const struct net_nic *c, int pending)
+{
+	json_t *fw = json_array(), *o;
+
+	for (int j = 0; j < c->nfwds; j++)
+		json_array_append_new(fw, json_pack("{s:s, s:i, s:i}", "proto", c->fwds[j].proto,
+		    "host_port", c->fwds[j].host_port, "guest_port", c->fwds[j].guest_port));
+	o = json_pack("{s:i, s:s, s:s, s:s, s:o, s:b}", "index", c->idx, "model", c->model,
+	    "mac", c->mac, "attach", c->attach, "forwards", fw, "pending_restart", pending);
+	json_object_set_new(o, "name", json_sprintf("eth%d", c->idx));
+	if (c->link_id[0])
+		json_object_set_new(o, "link", json_pack("{s:s, s:s, s:i, s:i, s:i}", "id", c->link_id,
+		    "peer", c->peer_name, "peer_index", c->peer_idx, "local_port", c->local_port,
+		    "remote_port", c->remote_port));
+	else
+		json_object_set_new(o, "link", json_null());
+	return o;
+}
+
+/* What a NIC attaches to, for a table cell: "r2:eth0 (udp 40000>40001)",
+ * "tcp:2222:22 udp:5353:53", "-". */
+static void
+cmd_net_to(const struct net_nic *c, char *buf, size_t len)
+{
+	size_t used = 0;
+	char f[32];
+
+	buf[0] = '\0';
+	if (strcmp(c->attach, "link") == 0)
+		snprintf(buf, len, "%s:eth%d (udp %d>%d)", c->peer_name, c->peer_idx, c->local_port,
+		    c->remote_port);
+	else if (strcmp(c->attach, "user") == 0 && c->nfwds == 0)
+		snprintf(buf, len, "NAT, no forwards");
+	else
+		for (int j = 0; j < c->nfwds && used + 1 < len; j++)
+			used += (size_t)snprintf(buf + used, len - used, "%s%s", j ? " " : "",
+			    net_fwd_format(&c->fwds[j], f, sizeof f));
+	if (buf[0] == '\0')
+		snprintf(buf, len, "-");
+}
+
+json_t *
+cmd_net_nics_json(struct lab *lab, const char *node_id)
+{
+	struct net_nic *v;
+	struct err e;
+	json_t *a = json_array();
+	unsigned pend;
+	int n;
+
+	if (net_nics_get(lab, node_id, &v, &n, &e) != 0)
+		return a;
+	pend = net_pending_node(lab, node_id, v, n);
+	for (int i = 0; i < n; i++)
+		json_array_append_new(a, cmd_net_nic_json(&v[i], !!(pend & (1u << v[i].idx))));
+	net_nics_free(v, n);
+	return a;
+}
+
+int
+cmd_net_nics_print(struct lab *lab, const char *node_id, const char *name, const char *indent)
+{
+	struct net_nic *v;
+	struct err e;
+	unsigned pend;
+	int n;
+
+	if (net_nics_get(lab, node_id, &v, &n, &e) != 0)
+		return cli_fail("%s", e.msg);
+	pend = net_pending_node(lab, node_id, v, n);
+	printf("%s%-5s %-15s %-17s %-6s %-*s%s\n", indent, "NIC", "MODEL", "MAC", "ATTACH",
+	    pend ? 31 : 0, "TO", pend ? "PENDING" : "");
+	for (int i = 0; i < n; i++) {
+		char to[256];
+		cmd_net_to(&v[i], to, sizeof to);
+		printf("%seth%-2d %-15s %-17s %-6s %-*s%s\n", indent, v[i].idx, v[i].model, v[i].mac,
+		    v[i].attach, pend ? 31 : 0, to, pend & (1u << v[i].idx) ? "restart" : "");
+	}
+	if (n == 0)
+		printf("%s(no NICs: give it some with sandlab node set %s --nics N)\n", indent, name);
+	for (int i = n; i <= NET_NIC_IDX_MAX; i++)
+		if (pend & (1u << i))
+			printf("%seth%-2d %-72s%s\n", indent, i, "(removed; QEMU still has it)", "restart");
+	if (pend)
+		printf("%s%s is running with an older set-up of the NICs marked restart; it takes "
+		    "effect when %s restarts (sandlab node restart %s)\n", indent, name, name, name);
+	net_nics_free(v, n);
+	return 0;
+}
+
+int
+cmd_nic_ls(struct cli *c, int argc, char **argv)
+{
+	static const char usage[] = "nic ls NODE [--json]";
+	struct lab *lab;
+	struct node n;
+	struct err e;
+	char *pos[1];
+	int npos, rc;
+
+	if ((lab = cli_start(c, argc, argv, NULL, pos, 1, 1, &npos, usage, &rc)) == NULL)
+		return rc;
+	if (node_get(lab, pos[0], &n, &e) != 0)
+		return cli_fail("%s", e.msg);
+	if (c->json)
+		rc = cli_json_out(cmd_net_nics_json(lab, n.id));
+	else
+		rc = cmd_net_nics_print(lab, n.id, n.name, "");
+	node_clear(&n);
+	return rc;
+}
+
+/* With --json, the NICs of the node in ref as they now are. */
+static int
+cmd_net_print_node(struct cli *c, struct lab *lab, const char *node)
+{
+	struct node n;
+	struct err e;
+
+	if (!c->json)
+		return 0;
+	if (node_get(lab, node, &n, &e) != 0)
+		return cli_fail("%s", e.msg);
+	cli_json_out(cmd_net_nics_json(lab, n.id));
+	node_clear(&n);
+	return 0;
+}
+
+int
+cmd_nic_set(struct cli *c, int argc, char **argv)
+{
+	static const char usage[] = "nic set NODE:ethN [--model virtio-net-pci|e1000] [--mac MAC] "
+	    "[--attach none|user]";
+	struct net_change ch = { 0 };
+	struct cli_opt opts[] = {
+		{ "--model", &ch.model, NULL }, { "--mac", &ch.mac, NULL }, { "--attach", &ch.attach, NULL },
+		{ 0 },
+	};
+	struct net_note note = { 0 };
+	struct lab *lab;
+	struct err e;
+	char *pos[1], node[96], *what;
+	int npos, rc, idx;
+
+	if ((lab = cli_start(c, argc, argv, opts, pos, 1, 1, &npos, usage, &rc)) == NULL)
+		return rc;
+	if (!ch.model && !ch.mac && !ch.attach)
+		return cli_fail("nothing to change: give --model, --mac or --attach");
+	if (net_ref_parse(pos[0], node, sizeof node, &idx, &e) != 0 ||
+	    net_nic_set(lab, node, idx, &ch, &note, &e) != 0)
+		return cli_fail("%s", e.msg);
+	what = xasprintf("%s:eth%d:%s%s%s%s%s%s", node, idx, ch.model ? " model " : "",
+	    ch.model ? ch.model : "", ch.mac ? " mac " : "", ch.mac ? ch.mac : "",
+	    ch.attach ? " attach " : "", ch.attach ? ch.attach : "");
+	cmd_net_effect(c, what, &note);
+	free(what);
+	if (ch.model && strcmp(ch.model, "e1000") == 0)
+		fprintf(cmd_net_out(c), "note: the kernel of sandlab's linux test guest (Debian's cloud "
+		    "kernel) has virtio drivers only: it will not see an e1000 NIC\n");
+	return cmd_net_print_node(c, lab, node);
+}
+
+/* nic forward / unforward: NODE:ethN PROTO:HOST[:GUEST]. */
+static int
+cmd_nic_fwd(struct cli *c, int argc, char **argv, int add)
+{
+	const char *usage = add ? "nic forward NODE:ethN tcp|udp:HOSTPORT:GUESTPORT" :
+	    "nic unforward NODE:ethN tcp|udp:HOSTPORT[:GUESTPORT]";
+	struct net_note note = { 0 };
+	struct net_fwd f;
+	struct lab *lab;
+	struct err e;
+	char *pos[2], node[96], *what;
+	int npos, rc, idx;
+
+	if ((lab = cli_start(c, argc, argv, NULL, pos, 2, 2, &npos, usage, &rc)) == NULL)
+		return rc;
+	if (net_ref_parse(pos[0], node, sizeof node, &idx, &e) != 0 ||
+	    net_fwd_parse(pos[1], add, &f, &e) != 0 ||
+	    (add ? net_forward_add(lab, node, idx, &f, &note, &e) :
+	    net_forward_rm(lab, node, idx, &f, &note, &e)) != 0)
+		return cli_fail("%s", e.msg);
+	if (add)
+		what = xasprintf("%s:eth%d: %s %s:%d now forwards to guest port %d", node, idx, f.proto,
+		    QEMU_LINK_HOST, f.host_port, f.guest_port);
+	else
+		what = xasprintf("%s:eth%d: %s host port %d no longer forwarded", node, idx, f.proto,
+		    f.host_port);
+	cmd_net_effect(c, what, &note);
+	free(what);
+	if (add && !net_port_free(f.proto, f.host_port))
+		fprintf(cmd_net_out(c), "note: %s %s:%d is in use by another program now; %s will "
+		    "not start until it is free\n", f.proto, QEMU_LINK_HOST, f.host_port, node);
+	return cmd_net_print_node(c, lab, node);
+}
+
+int
+cmd_nic_forward(struct cli *c, int argc, char **argv)
+{
+	return cmd_nic_fwd(c, argc, argv, 1);
+}
+
+int
+cmd_nic_unforward(struct cli *c, int argc, char **argv)
+{
+	return cmd_nic_fwd(c, argc, argv, 0);
+}
+
+static json_t *
+cmd_link_json(struct lab *lab, const struct link *l)
+{
+	return json_pack("{s:s, s:{s:s, s:i, s:i, s:s}, s:{s:s, s:i, s:i, s:s}}", "id", l->id,
+	    "a", "node", l->a.name, "nic", l->a.idx, "port", l->a.port, "state",
+	    link_end_state(lab, &l->a),
+	    "b", "node", l->b.name, "nic", l->b.idx, "port", l->b.port, "state",
+	    link_end_state(lab, &l->b));
+}
+
+int
+cmd_link_add(struct cli *c, int argc, char **argv)
+{
+	static const char usage[] = "link add NODE:ethN NODE:ethN";
+	struct net_note note = { 0 };
+	struct link l;
+	struct lab *lab;
+	struct err e;
+	char *pos[2], a[96], b[96], *what;
+	int npos, rc, ai, bi;
+
+	if ((lab = cli_start(c, argc, argv, NULL, pos, 2, 2, &npos, usage, &rc)) == NULL)
+		return rc;
+	if (net_ref_parse(pos[0], a, sizeof a, &ai, &e) != 0 ||
+	    net_ref_parse(pos[1], b, sizeof b, &bi, &e) != 0 ||
+	    link_add(lab, a, ai, b, bi, &l, &note, &e) != 0)
+		return cli_fail("%s", e.msg);
+	what = xasprintf("linked %s:eth%d - %s:eth%d (udp %s:%d <-> %s:%d)", l.a.name, l.a.idx,
+	    l.b.name, l.b.idx, QEMU_LINK_HOST, l.a.port, QEMU_LINK_HOST, l.b.port);
+	cmd_net_effect(c, what, &note);
+	free(what);
+	if (c->json)
+		cli_json_out(cmd_link_json(lab, &l));
+	return 0;
+}
+
+int
+cmd_link_rm(struct cli *c, int argc, char **argv)
+{
+	static const char usage[] = "link rm NODE:ethN|LINK-ID";
+	struct net_note note = { 0 };
+	struct link l;
+	struct lab *lab;
+	struct err e;
+	char *pos[1], *what;
+	int npos, rc;
+
+	if ((lab = cli_start(c, argc, argv, NULL, pos, 1, 1, &npos, usage, &rc)) == NULL)
+		return rc;
+	if (link_rm(lab, pos[0], &l, &note, &e) != 0)
+		return cli_fail("%s", e.msg);
+	what = xasprintf("removed the link %s:eth%d - %s:eth%d", l.a.name, l.a.idx, l.b.name, l.b.idx);
+	cmd_net_effect(c, what, &note);
+	free(what);
+	if (c->json)
+		cli_json_out(json_pack("{s:s, s:s}", "removed", l.id, "state", "removed"));
+	return 0;
+}
+
+int
+cmd_link_ls(struct cli *c, int argc, char **argv)
+{
+	static const char usage[] = "link ls [--json]";
+	struct link *v;
+	struct lab *lab;
+	struct err e;
+	char *pos[1];
+	size_t n;
+	int npos, rc;
+
+	if ((lab = cli_start(c, argc, argv, NULL, pos, 0, 0, &npos, usage, &rc)) == NULL)
+		return rc;
+	if (link_list(lab, &v, &n, &e) != 0)
+		return cli_fail("%s", e.msg);
+	if (c->json) {
+		json_t *a = json_array();
+		for (size_t i = 0; i < n; i++)
+			json_array_append_new(a, cmd_link_json(lab, &v[i]));
+		free(v);
+		return cli_json_out(a);
+	}
+	printf("%-8s  %-24s %-24s %-11s %s\n", "ID", "A", "B", "UDP PORTS", "STATE (A, B)");
+	for (size_t i = 0; i < n; i++) {
+		char a[96], b[96];
+		snprintf(a, sizeof a, "%s:eth%d", v[i].a.name, v[i].a.idx);
+		snprintf(b, sizeof b, "%s:eth%d", v[i].b.name, v[i].b.idx);
+		printf("%.8s  %-24s %-24s %5d-%-5d %s, %s\n", v[i].id, a, b, v[i].a.port, v[i].b.port,
+		    link_end_state(lab, &v[i].a), link_end_state(lab, &v[i].b));
+	}
+	if (n == 0)
+		printf("(no links: add one with sandlab link add NODE:ethN NODE:ethN)\n");
+	else
+		printf("(state: up = running with this link; restart = running without it until "
+		    "a restart; stopped)\n");
+	free(v);
+	return 0;
+}

@@ -1,0 +1,757 @@
+/*
+ * labfile.c: lab files: parsing and formatting (pure), reading and
+ * writing the file, export from and import into the lab database. The
+ * parser reads outside input: it bounds every line, checks every value
+ * and never prints what it read unsanitised.
+ */
+#include "labfile.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "db.h"
+#include "image.h"
+#include "link.h"
+#include "name.h"
+#include "node.h"
+#include "sanitize.h"
+
+#define LF_WORDS_MAX 80
+
+void
+labfile_free(struct labfile *lf)
+{
+	for (int i = 0; i < lf->nnodes; i++) {
+		for (int j = 0; j < lf->nodes[i].nnics; j++)
+			free(lf->nodes[i].nics[j].fwds);
+		free(lf->nodes[i].nics);
+	}
+	free(lf->nodes);
+	free(lf->links);
+	memset(lf, 0, sizeof *lf);
+}
+
+/* ---- parsing ---- */
+
+struct lf_parse {
+	struct labfile *lf;
+	int             line;
+	int             version_seen;
+	int            *link_line;  /* per NIC (node * NODE_NICS_MAX + idx): line of its link */
+	struct err     *e;
+};
+
+/* "line N: " + the message; returns -1. */
+static int __attribute__((format(printf, 2, 3)))
+lf_fail(struct lf_parse *p, const char *fmt, ...)
+{
+	char msg[ERR_MAX];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof msg, fmt, ap);
+	va_end(ap);
+	return err_set(p->e, "line %d: %s", p->line, msg);
+}
+
+/* A word as it may appear in a message. */
+static const char *
+lf_shown(const char *w, char *buf, size_t len)
+{
+	sanitize_to(w, strlen(w), buf, len);
+	return buf;
+}
+
+static int
+lf_node_find(const struct labfile *lf, const char *name)
+{
+	for (int i = 0; i < lf->nnodes; i++)
+		if (strcasecmp(lf->nodes[i].name, name) == 0)
+			return i;
+	return -1;
+}
+
+/* A NIC reference of a node defined above: node index and NIC index. */
+static int
+lf_ref(struct lf_parse *p, const char *w, int *node, int *idx)
+{
+	char name[96], shown[96];
+	struct err e;
+
+	if (net_ref_parse(w, name, sizeof name, idx, &e) != 0)
+		return lf_fail(p, "%s", e.msg);
+	if ((*node = lf_node_find(p->lf, name)) < 0)
+		return lf_fail(p, "no node %s above this line", lf_shown(name, shown, sizeof shown));
+	return 0;
+}
+
+/* Splits "key=value"; *val points into w (which is modified). */
+static int
+lf_key(struct lf_parse *p, char *w, char **key, char **val)
+{
+	char *eq = strchr(w, '=');
+	char shown[96];
+
+	if (eq == NULL || eq == w)
+		return lf_fail(p, "\"%s\" is not KEY=VALUE", lf_shown(w, shown, sizeof shown));
+	*eq = '\0';
+	*key = w;
+	*val = eq + 1;
+	return 0;
+}
+
+/* Marks key as seen in *seen (bit per known key); refuses a repeat. */
+static int
+lf_once(struct lf_parse *p, unsigned *seen, int bit, const char *key)
+{
+	if (*seen & (1u << bit))
+		return lf_fail(p, "%s= is given twice", key);
+	*seen |= 1u << bit;
+	return 0;
+}
+
+static int
+lf_int(struct lf_parse *p, const char *key, const char *val, long min, long max, int *out)
+{
+	long v;
+	char shown[64];
+
+	if (parse_int(val, min, max, &v) != 0)
+		return lf_fail(p, "%s=%s: a whole number from %ld to %ld is needed", key,
+		    lf_shown(val, shown, sizeof shown), min, max);
+	*out = (int)v;
+	return 0;
+}
+
+static int
+lf_node(struct lf_parse *p, char **w, int nw)
+{
+	struct labfile *lf = p->lf;
+	struct labfile_node *n;
+	unsigned seen = 0;
+	char shown[96];
+	struct err e;
+	int other;
+
+	if (nw < 2)
+		return lf_fail(p, "a node line is: node NAME image=IMAGE [ram=MB] [cpus=N] [accel=auto|kvm|tcg]");
+	if (name_check(w[1], "node name", &e) != 0)
+		return lf_fail(p, "%s", e.msg);
+	if ((other = lf_node_find(lf, w[1])) >= 0)
+		return lf_fail(p, "a node named %s is already defined on line %d", w[1], lf->nodes[other].line);
+	if (lf->nnodes >= LABFILE_NODES_MAX)
+		return lf_fail(p, "more than %d nodes", LABFILE_NODES_MAX);
+	lf->nodes = xreallocarray(lf->nodes, (size_t)lf->nnodes + 1, sizeof *lf->nodes);
+	p->link_line = xreallocarray(p->link_line, ((size_t)lf->nnodes + 1) * NODE_NICS_MAX,
+	    sizeof *p->link_line);
+	memset(p->link_line + (size_t)lf->nnodes * NODE_NICS_MAX, 0, NODE_NICS_MAX * sizeof *p->link_line);
+	n = &lf->nodes[lf->nnodes++];
+	memset(n, 0, sizeof *n);
+	n->line = p->line;
+	snprintf(n->name, sizeof n->name, "%s", w[1]);
+	n->ram_mb = NODE_RAM_DEFAULT;
+	n->cpus = NODE_CPUS_DEFAULT;
+	snprintf(n->accel, sizeof n->accel, "auto");
+	for (int i = 2; i < nw; i++) {
+		char *key = NULL, *val = NULL;
+		if (lf_key(p, w[i], &key, &val) != 0)
+			return -1;
+		if (strcmp(key, "image") == 0) {
+			if (lf_once(p, &seen, 0, key) != 0)
+				return -1;
+			if (name_check(val, "image name", &e) != 0)
+				return lf_fail(p, "%s", e.msg);
+			snprintf(n->image, sizeof n->image, "%s", val);
+		} else if (strcmp(key, "ram") == 0) {
+			if (lf_once(p, &seen, 1, key) != 0 ||
+			    lf_int(p, key, val, NODE_RAM_MIN, NODE_RAM_MAX, &n->ram_mb) != 0)
+				return -1;
+		} else if (strcmp(key, "cpus") == 0) {
+			if (lf_once(p, &seen, 2, key) != 0 || lf_int(p, key, val, 1, NODE_CPUS_MAX, &n->cpus) != 0)
+				return -1;
+		} else if (strcmp(key, "accel") == 0) {
+			if (lf_once(p, &seen, 3, key) != 0)
+				return -1;
+			if (node_check_accel(val, &e) != 0)
+				return lf_fail(p, "%s", e.msg);
+			snprintf(n->accel, sizeof n->accel, "%s", val);
+		} else
+			return lf_fail(p, "unknown key \"%s\" for a node (known: image, ram, cpus, accel)",
+			    lf_shown(key, shown, sizeof shown));
+	}
+	if (n->image[0] == '\0')
+		return lf_fail(p, "node %s needs image=IMAGE", n->name);
+	return 0;
+}
+
+/* Where else in the file this MAC or host port is used, or 0. */
+static int
+lf_mac_line(const struct labfile *lf, const char *mac)
+{
+	for (int i = 0; i < lf->nnodes; i++)
+		for (int j = 0; j < lf->nodes[i].nnics; j++)
+			if (strcmp(lf->nodes[i].nics[j].mac, mac) == 0)
+				return lf->nodes[i].nics[j].line;
+	return 0;
+}
+
+static int
+lf_fwd_line(const struct labfile *lf, const struct net_fwd *f)
+{
+	for (int i = 0; i < lf->nnodes; i++)
+		for (int j = 0; j < lf->nodes[i].nnics; j++)
+			for (int k = 0; k < lf->nodes[i].nics[j].nfwds; k++)
+				if (strcmp(lf->nodes[i].nics[j].fwds[k].proto, f->proto) == 0 &&
+				    lf->nodes[i].nics[j].fwds[k].host_port == f->host_port)
+					return lf->nodes[i].nics[j].line;
+	return 0;
+}
+
+/* One key=value of a nic line into c. */
+static int
+lf_nic_key(struct lf_parse *p, struct labfile_nic *c, unsigned *seen, char *key, char *val)
+{
+	char shown[96];
+	struct err e;
+	int other;
+
+	if (strcmp(key, "model") == 0) {
+		if (lf_once(p, seen, 0, key) != 0)
+			return -1;
+		if (net_model_check(val, &e) != 0)
+			return lf_fail(p, "%s", e.msg);
+		snprintf(c->model, sizeof c->model, "%s", val);
+	} else if (strcmp(key, "mac") == 0) {
+		if (lf_once(p, seen, 1, key) != 0)
+			return -1;
+		char mac[18];
+		if (net_mac_parse(val, mac, &e) != 0)
+			return lf_fail(p, "%s", e.msg);
+		if ((other = lf_mac_line(p->lf, mac)) != 0)
+			return lf_fail(p, "MAC %s is already given on line %d; MACs are unique in a lab",
+			    mac, other);
+		memcpy(c->mac, mac, sizeof mac);
+	} else if (strcmp(key, "attach") == 0) {
+		if (lf_once(p, seen, 2, key) != 0)
+			return -1;
+		if (strcmp(val, "none") != 0 && strcmp(val, "user") != 0 && strcmp(val, "link") != 0)
+			return lf_fail(p, "attach=%s: none, user or link is needed",
+			    lf_shown(val, shown, sizeof shown));
+		snprintf(c->attach, sizeof c->attach, "%s", val);
+	} else if (strcmp(key, "forward") == 0) {
+		struct net_fwd f;
+		if (net_fwd_parse(val, 1, &f, &e) != 0)
+			return lf_fail(p, "%s", e.msg);
+		if ((other = lf_fwd_line(p->lf, &f)) != 0)
+			return lf_fail(p, "host port %s %d is already forwarded on line %d", f.proto,
+			    f.host_port, other);
+		if (c->nfwds >= NET_FWDS_MAX)
+			return lf_fail(p, "more than %d forwards on one NIC", NET_FWDS_MAX);
+		c->fwds = xreallocarray(c->fwds, (size_t)c->nfwds + 1, sizeof *c->fwds);
+		c->fwds[c->nfwds++] = f;
+	} else
+		return lf_fail(p, "unknown key \"%s\" for a NIC (known: model, mac, attach, forward)",
+		    lf_shown(key, shown, sizeof shown));
+	return 0;
+}
+
+static int
+lf_nic(struct lf_parse *p, char **w, int nw)
+{
+	struct labfile_node *n;
+	struct labfile_nic *c;
+	unsigned seen = 0;
+	int node, idx;
+
+	if (nw < 2)
+		return lf_fail(p, "a nic line is: nic NODE:ethN [model=M] [mac=MAC] [attach=none|user|link] "
+		    "[forward=tcp:HOST:GUEST]...");
+	if (lf_ref(p, w[1], &node, &idx) != 0)
+		return -1;
+	n = &p->lf->nodes[node];
+	if (idx != n->nnics)
+		return lf_fail(p, "%s:eth%d is out of order: NICs of a node are listed from eth0 up, "
+		    "and %s's next is eth%d", n->name, idx, n->name, n->nnics);
+	if (n->nnics >= NODE_NICS_MAX)
+		return lf_fail(p, "%s has more than %d NICs", n->name, NODE_NICS_MAX);
+	n->nics = xreallocarray(n->nics, (size_t)n->nnics + 1, sizeof *n->nics);
+	c = &n->nics[n->nnics++];
+	memset(c, 0, sizeof *c);
+	c->line = p->line;
+	snprintf(c->model, sizeof c->model, "virtio-net-pci");
+	for (int i = 2; i < nw; i++) {
+		char *key = NULL, *val = NULL;
+		if (lf_key(p, w[i], &key, &val) != 0 || lf_nic_key(p, c, &seen, key, val) != 0)
+			return -1;
+	}
+	/* attach stays "" when not given: a link line may still claim it. */
+	if (c->nfwds > 0 && strcmp(c->attach, "user") != 0)
+		return lf_fail(p, "forwards need user-mode NAT: attach=user");
+	return 0;
+}
+
+static int
+lf_link(struct lf_parse *p, char **w, int nw)
+{
+	struct labfile *lf = p->lf;
+	int node[2], idx[2];
+
+	if (nw != 3)
+		return lf_fail(p, "a link line is: link NODE:ethN NODE:ethN");
+	for (int i = 0; i < 2; i++) {
+		struct labfile_node *n;
+		struct labfile_nic *c;
+		int *ll;
+		if (lf_ref(p, w[1 + i], &node[i], &idx[i]) != 0)
+			return -1;
+		n = &lf->nodes[node[i]];
+		if (idx[i] >= n->nnics)
+			return lf_fail(p, "%s has no eth%d above this line", n->name, idx[i]);
+		c = &n->nics[idx[i]];
+		ll = &p->link_line[node[i] * NODE_NICS_MAX + idx[i]];
+		if (*ll != 0)
+			return lf_fail(p, "%s:eth%d is already linked on line %d; a NIC takes one link",
+			    n->name, idx[i], *ll);
+		if (c->attach[0] != '\0' && strcmp(c->attach, "link") != 0)
+			return lf_fail(p, "%s:eth%d has attach=%s (line %d); a linked NIC has attach=link",
+			    n->name, idx[i], c->attach, c->line);
+		if (i == 1 && node[0] == node[1])
+			return lf_fail(p, "a link joins two different nodes; both ends are on %s", n->name);
+	}
+	if (lf->nlinks >= LABFILE_NODES_MAX * NODE_NICS_MAX)
+		return lf_fail(p, "too many links");
+	for (int i = 0; i < 2; i++) {
+		p->link_line[node[i] * NODE_NICS_MAX + idx[i]] = p->line;
+		snprintf(lf->nodes[node[i]].nics[idx[i]].attach, sizeof lf->nodes[0].nics[0].attach, "link");
+	}
+	lf->links = xreallocarray(lf->links, (size_t)lf->nlinks + 1, sizeof *lf->links);
+	lf->links[lf->nlinks++] = (struct labfile_link){ .line = p->line, .a = node[0],
+	    .a_idx = idx[0], .b = node[1], .b_idx = idx[1] };
+	return 0;
+}
+
+static int
+lf_version(struct lf_parse *p, char **w, int nw)
+{
+	char shown[64];
+	long v;
+
+	if (p->version_seen)
+		return lf_fail(p, "a second sandlab-lab line");
+	if (nw != 2 || parse_int(w[1], 1, 1000000, &v) != 0)
+		return lf_fail(p, "the version line is: sandlab-lab %d", LABFILE_VERSION);
+	if (v != LABFILE_VERSION)
+		return lf_fail(p, "this is a version %s lab file; this sandlab reads version %d",
+		    lf_shown(w[1], shown, sizeof shown), LABFILE_VERSION);
+	p->version_seen = 1;
+	return 0;
+}
+
+/* One line (no newline, no NUL, len <= LABFILE_LINE_MAX). */
+static int
+lf_line(struct lf_parse *p, const char *s, size_t len)
+{
+	char buf[LABFILE_LINE_MAX + 1], *w[LF_WORDS_MAX], *q, shown[96];
+	int nw = 0;
+
+	if (len > 0 && s[len - 1] == '\r')
+		len--;
+	memcpy(buf, s, len);
+	buf[len] = '\0';
+	for (size_t i = 0; i < len; i++) {
+		unsigned char ch = (unsigned char)buf[i];
+		if (ch == '#' && (i == 0 || buf[i - 1] == ' ' || buf[i - 1] == '\t')) {
+			buf[i] = '\0';  /* a comment: never shown, so any text */
+			break;
+		}
+		if ((ch < 0x20 && ch != '\t') || ch == 0x7f)
+			return lf_fail(p, "a control character (byte 0x%02x)", ch);
+	}
+	for (q = strtok(buf, " \t"); q != NULL; q = strtok(NULL, " \t")) {
+		if (nw == LF_WORDS_MAX)
+			return lf_fail(p, "more than %d words", LF_WORDS_MAX);
+		w[nw++] = q;
+	}
+	if (nw == 0)
+		return 0;
+	if (strcmp(w[0], "sandlab-lab") == 0)
+		return lf_version(p, w, nw);
+	if (!p->version_seen)
+		return lf_fail(p, "a lab file starts with the line \"sandlab-lab %d\"", LABFILE_VERSION);
+	if (strcmp(w[0], "node") == 0)
+		return lf_node(p, w, nw);
+	if (strcmp(w[0], "nic") == 0)
+		return lf_nic(p, w, nw);
+	if (strcmp(w[0], "link") == 0)
+		return lf_link(p, w, nw);
+	return lf_fail(p, "unknown line \"%s\" (a line is sandlab-lab, node, nic, link or a # comment)",
+	    lf_shown(w[0], shown, sizeof shown));
+}
+
+/* After the last line: every NIC's attachment settled. */
+static int
+lf_finish(struct lf_parse *p)
+{
+	struct labfile *lf = p->lf;
+
+	if (!p->version_seen)
+		return lf_fail(p, "no \"sandlab-lab %d\" line: this is not a lab file", LABFILE_VERSION);
+	for (int i = 0; i < lf->nnodes; i++)
+		for (int j = 0; j < lf->nodes[i].nnics; j++) {
+			struct labfile_nic *c = &lf->nodes[i].nics[j];
+			if (strcmp(c->attach, "link") == 0 && p->link_line[i * NODE_NICS_MAX + j] == 0) {
+				p->line = c->line;
+				return lf_fail(p, "%s:eth%d has attach=link, but no link line joins it",
+				    lf->nodes[i].name, j);
+			}
+			if (c->attach[0] == '\0')
+				snprintf(c->attach, sizeof c->attach, "none");
+		}
+	return 0;
+}
+
+int
+labfile_parse(const char *text, size_t len, struct labfile *out, struct err *e)
+{
+	struct lf_parse p = { .lf = out, .e = e };
+	size_t at = 0;
+	int rc = 0;
+
+	memset(out, 0, sizeof *out);
+	while (at < len && rc == 0) {
+		const char *nl = memchr(text + at, '\n', len - at);
+		size_t n = nl ? (size_t)(nl - (text + at)) : len - at;
+		p.line++;
+		if (n > LABFILE_LINE_MAX)
+			rc = lf_fail(&p, "longer than %d bytes (%zu)", LABFILE_LINE_MAX, n);
+		else if (memchr(text + at, '\0', n) != NULL)
+			rc = lf_fail(&p, "a NUL byte: this is not a text file");
+		else
+			rc = lf_line(&p, text + at, n);
+		at += n + (nl != NULL);
+	}
+	if (rc == 0) {
+		p.line++;
+		rc = lf_finish(&p);
+	}
+	free(p.link_line);
+	if (rc != 0)
+		labfile_free(out);
+	return rc;
+}
+
+/* ---- formatting ---- */
+
+struct lf_buf {
+	char  *s;
+	size_t len, cap;
+};
+
+static void __attribute__((format(printf, 2, 3)))
+lf_put(struct lf_buf *b, const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(NULL, 0, fmt, ap);
+	va_end(ap);
+	if (b->len + (size_t)n + 1 > b->cap)
+		b->s = xrealloc(b->s, b->cap = (b->len + (size_t)n + 1) * 2);
+	va_start(ap, fmt);
+	vsnprintf(b->s + b->len, (size_t)n + 1, fmt, ap);
+	va_end(ap);
+	b->len += (size_t)n;
+}
+
+char *
+labfile_format(const struct labfile *lf)
+{
+	struct lf_buf b = { 0 };
+	char f[32];
+
+	lf_put(&b, "# sandlab lab file: nodes, their NICs, and links between NICs.\n"
+	    "# Disks are not included: importing gives each node a fresh overlay on its image.\n"
+	    "sandlab-lab %d\n", LABFILE_VERSION);
+	for (int i = 0; i < lf->nnodes; i++) {
+		const struct labfile_node *n = &lf->nodes[i];
+		lf_put(&b, "\nnode %s image=%s ram=%d cpus=%d accel=%s\n", n->name, n->image, n->ram_mb,
+		    n->cpus, n->accel);
+		for (int j = 0; j < n->nnics; j++) {
+			const struct labfile_nic *c = &n->nics[j];
+			lf_put(&b, "nic %s:eth%d model=%s", n->name, j, c->model);
+			if (c->mac[0])
+				lf_put(&b, " mac=%s", c->mac);
+			lf_put(&b, " attach=%s", c->attach);
+			for (int k = 0; k < c->nfwds; k++)
+				lf_put(&b, " forward=%s", net_fwd_format(&c->fwds[k], f, sizeof f));
+			lf_put(&b, "\n");
+		}
+	}
+	if (lf->nlinks > 0)
+		lf_put(&b, "\n");
+	for (int i = 0; i < lf->nlinks; i++) {
+		const struct labfile_link *l = &lf->links[i];
+		lf_put(&b, "link %s:eth%d %s:eth%d\n", lf->nodes[l->a].name, l->a_idx,
+		    lf->nodes[l->b].name, l->b_idx);
+	}
+	return b.s;
+}
+
+/* ---- files ---- */
+
+int
+labfile_read(const char *path, char **text, size_t *len, struct err *e)
+{
+	struct stat sb;
+	char shown[256];
+	size_t cap = 1 << 16, n = 0;
+	char *buf;
+	int fd;
+
+	sanitize_to(path, strlen(path), shown, sizeof shown);
+	if (strcmp(path, "-") == 0)
+		fd = dup(0);
+	else
+		fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
+	if (fd < 0)
+		return err_sys(e, "cannot open %s", shown);
+	if (fstat(fd, &sb) != 0 || (strcmp(path, "-") != 0 && !S_ISREG(sb.st_mode))) {
+		close(fd);
+		return err_set(e, "%s is not a regular file", shown);
+	}
+	buf = xmalloc(cap);
+	for (;;) {
+		ssize_t got;
+		if (n == cap)
+			buf = xrealloc(buf, cap *= 2);
+		got = read(fd, buf + n, cap - n);
+		if (got < 0 && errno == EINTR)
+			continue;
+		if (got < 0) {
+			err_sys(e, "cannot read %s", shown);
+			goto fail;
+		}
+		if (got == 0)
+			break;
+		n += (size_t)got;
+		if (n > LABFILE_SIZE_MAX) {
+			err_set(e, "%s is larger than %u MiB; a lab file is far smaller", shown,
+			    LABFILE_SIZE_MAX >> 20);
+			goto fail;
+		}
+	}
+	close(fd);
+	*text = buf;
+	*len = n;
+	return 0;
+fail:
+	close(fd);
+	free(buf);
+	return -1;
+}
+
+int
+labfile_write(const char *path, const char *text, struct err *e)
+{
+	char shown[256], *tmp;
+	int fd;
+
+	if (strcmp(path, "-") == 0) {
+		if (write_all(1, text, strlen(text)) != 0)
+			return err_sys(e, "cannot write the lab file to standard output");
+		return 0;
+	}
+	sanitize_to(path, strlen(path), shown, sizeof shown);
+	tmp = xasprintf("%s.tmp-%d", path, (int)getpid());
+	fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0644);
+	if (fd < 0) {
+		free(tmp);
+		return err_sys(e, "cannot create a file next to %s", shown);
+	}
+	if (write_all(fd, text, strlen(text)) != 0 || fsync(fd) != 0) {
+		err_sys(e, "cannot write %s", shown);
+		close(fd);
+		goto fail;
+	}
+	if (close(fd) != 0 || rename(tmp, path) != 0) {
+		err_sys(e, "cannot write %s", shown);
+		goto fail;
+	}
+	free(tmp);
+	return 0;
+fail:
+	unlink(tmp);
+	free(tmp);
+	return -1;
+}
+
+/* ---- the database ---- */
+
+int
+labfile_export(struct lab *lab, struct labfile *out, struct err *e)
+{
+	struct node *v = NULL;
+	struct link *lv = NULL;
+	size_t n = 0, nl = 0;
+	int own_txn, rc = -1;
+
+	memset(out, 0, sizeof *out);
+	/* One snapshot for nodes, NICs and links. */
+	own_txn = sqlite3_get_autocommit(lab->db) && db_exec(lab->db, "BEGIN", NULL) == 0;
+	if (node_list(lab, &v, &n, e) != 0 || link_list(lab, &lv, &nl, e) != 0)
+		goto done;
+	out->nodes = xcalloc(n + 1, sizeof *out->nodes);
+	for (size_t i = 0; i < n; i++) {
+		struct labfile_node *d = &out->nodes[out->nnodes++];
+		struct net_nic *nv;
+		int nn;
+		d->line = 0;
+		snprintf(d->name, sizeof d->name, "%s", v[i].name);
+		snprintf(d->image, sizeof d->image, "%s", v[i].image_name);
+		d->ram_mb = v[i].ram_mb;
+		d->cpus = v[i].cpus;
+		snprintf(d->accel, sizeof d->accel, "%s", v[i].accel);
+		if (net_nics_get(lab, v[i].id, &nv, &nn, e) != 0)
+			goto done;
+		d->nics = xcalloc((size_t)nn + 1, sizeof *d->nics);
+		for (int j = 0; j < nn; j++) {
+			struct labfile_nic *c = &d->nics[d->nnics++];
+			snprintf(c->model, sizeof c->model, "%s", nv[j].model);
+			snprintf(c->mac, sizeof c->mac, "%s", nv[j].mac);
+			snprintf(c->attach, sizeof c->attach, "%s", nv[j].attach);
+			c->nfwds = nv[j].nfwds;
+			c->fwds = nv[j].fwds;
+			nv[j].fwds = NULL;
+			nv[j].nfwds = 0;
+		}
+		net_nics_free(nv, nn);
+	}
+	out->links = xcalloc(nl + 1, sizeof *out->links);
+	for (size_t i = 0; i < nl; i++) {
+		struct labfile_link *l = &out->links[out->nlinks++];
+		/* node_list and link_list read one snapshot: both ends are listed. */
+		for (size_t k = 0; k < n; k++) {
+			if (strcmp(v[k].id, lv[i].a.id) == 0)
+				l->a = (int)k;
+			if (strcmp(v[k].id, lv[i].b.id) == 0)
+				l->b = (int)k;
+		}
+		l->a_idx = lv[i].a.idx;
+		l->b_idx = lv[i].b.idx;
+	}
+	rc = 0;
+done:
+	if (own_txn)
+		db_rollback(lab->db);
+	node_list_free(v, n);
+	free(lv);
+	if (rc != 0)
+		labfile_free(out);
+	return rc;
+}
+
+/* One node of an import: its overlay in the making, id and image. */
+struct lf_made {
+	struct node_disk disk;
+	char   id[37];
+	char   image_id[37];
+};
+
+/* The rows of lf, inside the caller's transaction; made[i] has node i's
+ * overlay and id. */
+static int
+lf_insert(struct lab *lab, const struct labfile *lf, struct lf_made *made, struct err *e)
+{
+	struct err why;
+
+	for (int i = 0; i < lf->nnodes; i++) {
+		const struct labfile_node *n = &lf->nodes[i];
+		struct node_row r = { .id = made[i].id, .name = n->name, .image_id = made[i].image_id,
+		    .image_name = n->image, .overlay_file = made[i].disk.file, .ram_mb = n->ram_mb,
+		    .cpus = n->cpus, .accel = n->accel };
+		if (node_row_insert(lab, &r, &why) != 0)
+			return err_set(e, "line %d: %s", n->line, why.msg);
+	}
+	/* NICs with a MAC in the file first, so a new MAC avoids them all. */
+	for (int pass = 0; pass < 2; pass++)
+		for (int i = 0; i < lf->nnodes; i++)
+			for (int j = 0; j < lf->nodes[i].nnics; j++) {
+				const struct labfile_nic *c = &lf->nodes[i].nics[j];
+				char mac[18];
+				if ((c->mac[0] != '\0') != (pass == 0))
+					continue;
+				snprintf(mac, sizeof mac, "%s", c->mac);
+				if ((!mac[0] && net_mac_new(lab, mac, &why) != 0) ||
+				    net_nic_insert(lab, made[i].id, j, c->model, mac, c->attach, &why) != 0)
+					return err_set(e, "line %d: %s", c->line, why.msg);
+			}
+	for (int i = 0; i < lf->nnodes; i++)
+		for (int j = 0; j < lf->nodes[i].nnics; j++)
+			for (int k = 0; k < lf->nodes[i].nics[j].nfwds; k++)
+				if (net_forward_insert(lab, made[i].id, j, &lf->nodes[i].nics[j].fwds[k], &why) != 0)
+					return err_set(e, "line %d: %s", lf->nodes[i].nics[j].line, why.msg);
+	for (int i = 0; i < lf->nlinks; i++) {
+		const struct labfile_link *l = &lf->links[i];
+		if (link_insert(lab, made[l->a].id, l->a_idx, made[l->b].id, l->b_idx, NULL, &why) != 0)
+			return err_set(e, "line %d: %s", l->line, why.msg);
+	}
+	return 0;
+}
+
+int
+labfile_import(struct lab *lab, const struct labfile *lf, struct err *e)
+{
+	struct lf_made *made = xcalloc((size_t)lf->nnodes + 1, sizeof *made);
+	struct image im;
+	struct err why;
+	int rc = -1, i;
+
+	/* Images first: a missing one costs no overlay. */
+	for (i = 0; i < lf->nnodes; i++) {
+		const struct labfile_node *n = &lf->nodes[i];
+		char *backing;
+		int made_ok;
+		if (image_get(lab, n->image, &im, &why) != 0) {
+			err_set(e, "line %d: no image named %s in this lab (see: sandlab image ls; add it "
+			    "with: sandlab image import FILE --name %s)", n->line, n->image, n->image);
+			goto out;
+		}
+		snprintf(made[i].image_id, sizeof made[i].image_id, "%s", im.id);
+		node_new_id(made[i].id);
+		backing = xasprintf("%s/%s", lab->images, im.file);
+		made_ok = node_disk_new(lab, backing, im.format, NULL, &made[i].disk, &why) == 0;
+		free(backing);
+		image_clear(&im);
+		if (!made_ok) {
+			err_set(e, "line %d: %s", n->line, why.msg);
+			goto out;
+		}
+	}
+	if (db_begin(lab->db, e) != 0 || lf_insert(lab, lf, made, e) != 0)
+		goto out;
+	for (i = 0; i < lf->nnodes; i++) {
+		if (node_disk_place(lab, &made[i].disk, e) != 0)
+			goto out;
+		db_event(lab->db, made[i].id, "import", lf->nodes[i].name);
+	}
+	crash_point("import-placed");
+	if (db_commit(lab->db, e) == 0)
+		rc = 0;
+out:
+	if (rc != 0)
+		db_rollback(lab->db);
+	for (i = 0; i < lf->nnodes; i++)
+		if (rc != 0)
+			node_disk_undo(lab, &made[i].disk);
+		else
+			node_disk_free(&made[i].disk);
+	free(made);
+	return rc;
+}

@@ -1,0 +1,85 @@
+/*
+ * labfile.h: lab files, a line-oriented text form of a lab's nodes, NICs
+ * and links that recreates them (README: "Lab files"):
+ *
+ *   sandlab-lab 1
+ *   node r1 image=linux ram=256 cpus=1 accel=auto
+ *   nic r1:eth0 model=virtio-net-pci mac=52:54:00:12:34:56 attach=user forward=tcp:2222:22
+ *   nic r1:eth1 model=virtio-net-pci mac=52:54:00:12:34:57 attach=link
+ *   link r1:eth1 r2:eth0
+ *
+ * Disks are not in the file: an import gives each node a fresh overlay
+ * on its image. Parsing and formatting are pure (and fuzzed); export
+ * reads the database, import writes it in one transaction or not at all.
+ */
+#ifndef SANDLAB_LABFILE_H
+#define SANDLAB_LABFILE_H
+
+#include <stddef.h>
+
+#include "lab.h"
+#include "net.h"
+
+#define LABFILE_VERSION   1
+#define LABFILE_LINE_MAX  4096
+#define LABFILE_SIZE_MAX  (64u << 20)
+#define LABFILE_NODES_MAX 4096
+
+struct labfile_nic {
+	int   line;
+	char  model[24];
+	char  mac[18];          /* "" when the file gives none: a new one at import */
+	char  attach[8];        /* none, user, link */
+	struct net_fwd *fwds;
+	int   nfwds;
+};
+
+struct labfile_node {
+	int   line;
+	char  name[64];
+	char  image[64];
+	int   ram_mb;
+	int   cpus;
+	char  accel[8];
+	struct labfile_nic *nics;   /* eth0, eth1, ... */
+	int   nnics;
+};
+
+struct labfile_link {
+	int   line;
+	int   a, a_idx;             /* node index in nodes[], NIC index */
+	int   b, b_idx;
+};
+
+struct labfile {
+	struct labfile_node *nodes;
+	int   nnodes;
+	struct labfile_link *links;
+	int   nlinks;
+};
+
+void labfile_free(struct labfile *lf);
+
+/* Parses text[0..len) (any bytes). On failure, out is empty and e says
+ * "line N: why". Checks everything a file can get wrong by itself. */
+int labfile_parse(const char *text, size_t len, struct labfile *out, struct err *e);
+
+/* The canonical text of lf; caller frees. parse(format(x)) == x and
+ * format(parse(t)) == t for any t format made. */
+char *labfile_format(const struct labfile *lf);
+
+/* A regular file (or "-": stdin) of at most LABFILE_SIZE_MAX bytes; caller frees. */
+int labfile_read(const char *path, char **text, size_t *len, struct err *e);
+/* Writes text to path through a temporary file and a rename ("-": stdout). */
+int labfile_write(const char *path, const char *text, struct err *e);
+
+/* The lab as a lab file: nodes by name, each with its NICs; links by the
+ * name of their `a` node. */
+int labfile_export(struct lab *lab, struct labfile *out, struct err *e);
+
+/* Adds lf's nodes (fresh overlays, their NICs, forwards and links) to the
+ * lab, all or nothing: a missing image, a node name the lab has, a MAC or
+ * host port the lab uses are refused as "line N: why". */
+int labfile_import(struct lab *lab, const struct labfile *lf, struct err *e);
+
+#endif

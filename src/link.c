@@ -1,0 +1,298 @@
+/*
+ * link.c: rows of the `links` table: adding (with its two UDP ports),
+ * removing and listing links. The database's triggers (db.c) stand
+ * behind the checks here; the checks exist to say what is wrong in words.
+ */
+#include "link.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "db.h"
+#include "node.h"
+#include "runstate.h"
+#include "sanitize.h"
+
+#define LINK_PORTS (NET_LINK_PORT_MAX - NET_LINK_PORT_MIN + 1)
+
+/* Two ports no link of the lab has and the host has free; in a txn. */
+static int
+link_ports(struct lab *lab, int *pa, int *pb, struct err *e)
+{
+	sqlite3_stmt *st = db_prepare(lab->db, "SELECT a_port FROM links UNION ALL "
+	    "SELECT b_port FROM links", e);
+	char *used;
+	int rc, got = 0, ports[2];
+
+	if (st == NULL)
+		return -1;
+	used = xcalloc(LINK_PORTS, 1);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		int p = sqlite3_column_int(st, 0);
+		if (p >= NET_LINK_PORT_MIN && p <= NET_LINK_PORT_MAX)
+			used[p - NET_LINK_PORT_MIN] = 1;
+	}
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE) {
+		free(used);
+		return db_fail(lab->db, e, "reading link ports");
+	}
+	for (int i = 0; i < LINK_PORTS && got < 2; i++)
+		if (!used[i] && net_port_free("udp", NET_LINK_PORT_MIN + i))
+			ports[got++] = NET_LINK_PORT_MIN + i;
+	free(used);
+	if (got < 2)
+		return err_set(e, "no two free UDP ports left in %d-%d for a link", NET_LINK_PORT_MIN,
+		    NET_LINK_PORT_MAX);
+	*pa = ports[0];
+	*pb = ports[1];
+	return 0;
+}
+
+int
+link_insert(struct lab *lab, const char *a_id, int a_idx, const char *b_id, int b_idx,
+    struct link *out, struct err *e)
+{
+	sqlite3_stmt *st;
+	struct link l;
+	int rc;
+
+	memset(&l, 0, sizeof l);
+	node_new_id(l.id);
+	if (link_ports(lab, &l.a.port, &l.b.port, e) != 0)
+		return -1;
+	st = db_prepare(lab->db, "INSERT INTO links (id, a_node, a_idx, a_port, b_node, b_idx, b_port) "
+	    "VALUES (?, ?, ?, ?, ?, ?, ?)", e);
+	if (st == NULL)
+		return -1;
+	sqlite3_bind_text(st, 1, l.id, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, a_id, -1, SQLITE_STATIC);
+	sqlite3_bind_int(st, 3, a_idx);
+	sqlite3_bind_int(st, 4, l.a.port);
+	sqlite3_bind_text(st, 5, b_id, -1, SQLITE_STATIC);
+	sqlite3_bind_int(st, 6, b_idx);
+	sqlite3_bind_int(st, 7, l.b.port);
+	rc = sqlite3_step(st);
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE)
+		return db_fail(lab->db, e, "adding the link");
+	st = db_prepare(lab->db, "UPDATE nics SET attach = 'link' WHERE (node_id = ?1 AND idx = ?2) "
+	    "OR (node_id = ?3 AND idx = ?4)", e);
+	if (st == NULL)
+		return -1;
+	sqlite3_bind_text(st, 1, a_id, -1, SQLITE_STATIC);
+	sqlite3_bind_int(st, 2, a_idx);
+	sqlite3_bind_text(st, 3, b_id, -1, SQLITE_STATIC);
+	sqlite3_bind_int(st, 4, b_idx);
+	rc = sqlite3_step(st);
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE)
+		return db_fail(lab->db, e, "attaching the NICs to the link");
+	snprintf(l.a.id, sizeof l.a.id, "%s", a_id);
+	snprintf(l.b.id, sizeof l.b.id, "%s", b_id);
+	l.a.idx = a_idx;
+	l.b.idx = b_idx;
+	if (out != NULL)
+		*out = l;
+	return 0;
+}
+
+/* Why this NIC cannot take a link, or 0. */
+static int
+link_end_ok(const char *name, const struct net_nic *c, struct err *e)
+{
+	if (strcmp(c->attach, "link") == 0)
+		return err_set(e, "%s:eth%d is already linked to %s:eth%d; a NIC takes one link "
+		    "(remove that one first: sandlab link rm %s:eth%d)", name, c->idx, c->peer_name,
+		    c->peer_idx, name, c->idx);
+	if (strcmp(c->attach, "user") == 0)
+		return err_set(e, "%s:eth%d uses user-mode NAT; detach it first: sandlab nic set "
+		    "%s:eth%d --attach none", name, c->idx, name, c->idx);
+	return 0;
+}
+
+int
+link_add(struct lab *lab, const char *a_key, int a_idx, const char *b_key, int b_idx,
+    struct link *out, struct net_note *note, struct err *e)
+{
+	struct net_nic *av = NULL, *bv = NULL;
+	char a_id[37], b_id[37], a_name[64], b_name[64], *detail;
+	int an = 0, bn = 0;
+	struct link l;
+
+	if (db_begin(lab->db, e) != 0)
+		return -1;
+	if (net_node_nic(lab, a_key, a_idx, a_id, a_name, sizeof a_name, &av, &an, e) != 0 ||
+	    net_node_nic(lab, b_key, b_idx, b_id, b_name, sizeof b_name, &bv, &bn, e) != 0)
+		goto fail;
+	if (strcmp(a_id, b_id) == 0) {
+		err_set(e, "a link joins two different nodes; %s:eth%d and %s:eth%d are both on %s",
+		    a_name, a_idx, b_name, b_idx, a_name);
+		goto fail;
+	}
+	if (link_end_ok(a_name, &av[a_idx], e) != 0 || link_end_ok(b_name, &bv[b_idx], e) != 0 ||
+	    link_insert(lab, a_id, a_idx, b_id, b_idx, &l, e) != 0)
+		goto fail;
+	snprintf(l.a.name, sizeof l.a.name, "%s", a_name);
+	snprintf(l.b.name, sizeof l.b.name, "%s", b_name);
+	detail = xasprintf("%s:eth%d - %s:eth%d (udp %d, %d)", a_name, a_idx, b_name, b_idx,
+	    l.a.port, l.b.port);
+	db_event(lab->db, a_id, "link", detail);
+	db_event(lab->db, b_id, "link", detail);
+	free(detail);
+	net_note_add(lab, note, a_id, a_name);
+	net_note_add(lab, note, b_id, b_name);
+	net_nics_free(av, an);
+	net_nics_free(bv, bn);
+	if (db_commit(lab->db, e) != 0)
+		return -1;
+	if (out != NULL)
+		*out = l;
+	return 0;
+fail:
+	net_nics_free(av, an);
+	net_nics_free(bv, bn);
+	db_rollback(lab->db);
+	return -1;
+}
+
+#define LINK_COLS "l.id, l.a_node, a.name, l.a_idx, l.a_port, l.b_node, b.name, l.b_idx, l.b_port " \
+	"FROM links l JOIN nodes a ON a.id = l.a_node JOIN nodes b ON b.id = l.b_node "
+
+static void
+link_from_row(sqlite3_stmt *st, struct link *l)
+{
+	struct link_end *end[2] = { &l->a, &l->b };
+
+	memset(l, 0, sizeof *l);
+	snprintf(l->id, sizeof l->id, "%s", (const char *)sqlite3_column_text(st, 0));
+	for (int i = 0; i < 2; i++) {
+		snprintf(end[i]->id, sizeof end[i]->id, "%s", (const char *)sqlite3_column_text(st, 1 + 4 * i));
+		snprintf(end[i]->name, sizeof end[i]->name, "%s", (const char *)sqlite3_column_text(st, 2 + 4 * i));
+		end[i]->idx = sqlite3_column_int(st, 3 + 4 * i);
+		end[i]->port = sqlite3_column_int(st, 4 + 4 * i);
+	}
+}
+
+/* The one link `what` names, in the caller's transaction. */
+static int
+link_find(struct lab *lab, const char *what, struct link *out, struct err *e)
+{
+	char node[96], shown[96];
+	sqlite3_stmt *st;
+	int idx, rc, found = 0;
+
+	sanitize_to(what, strlen(what), shown, sizeof shown);
+	if (strchr(what, ':') != NULL) {
+		struct node nd;
+		if (net_ref_parse(what, node, sizeof node, &idx, e) != 0 || node_get(lab, node, &nd, e) != 0)
+			return -1;
+		st = db_prepare(lab->db, "SELECT " LINK_COLS "WHERE (l.a_node = ?1 AND l.a_idx = ?2) "
+		    "OR (l.b_node = ?1 AND l.b_idx = ?2)", e);
+		if (st != NULL) {
+			sqlite3_bind_text(st, 1, nd.id, -1, SQLITE_TRANSIENT);
+			sqlite3_bind_int(st, 2, idx);
+		}
+		node_clear(&nd);
+	} else {
+		if (strlen(what) < 4 || strlen(what) > 36 || strspn(what, "0123456789abcdef-") != strlen(what))
+			return err_set(e, "\"%s\" is neither NODE:ethN nor a link id (see: sandlab link ls)", shown);
+		st = db_prepare(lab->db, "SELECT " LINK_COLS "WHERE substr(l.id, 1, length(?1)) = ?1", e);
+		if (st != NULL)
+			sqlite3_bind_text(st, 1, what, -1, SQLITE_STATIC);
+	}
+	if (st == NULL)
+		return -1;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+		if (found++ == 0)
+			link_from_row(st, out);
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE)
+		return db_fail(lab->db, e, "looking up a link");
+	if (found == 0)
+		return err_set(e, "no link at %s (see: sandlab link ls)", shown);
+	if (found > 1)
+		return err_set(e, "%d links have an id starting with %s; give more of it", found, shown);
+	return 0;
+}
+
+int
+link_rm(struct lab *lab, const char *what, struct link *out, struct net_note *note, struct err *e)
+{
+	sqlite3_stmt *st;
+	struct link l;
+	char *detail;
+	int rc;
+
+	if (db_begin(lab->db, e) != 0)
+		return -1;
+	if (link_find(lab, what, &l, e) != 0)
+		goto fail;
+	if ((st = db_prepare(lab->db, "DELETE FROM links WHERE id = ?", e)) == NULL)
+		goto fail;
+	sqlite3_bind_text(st, 1, l.id, -1, SQLITE_STATIC);
+	rc = sqlite3_step(st);
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE) {
+		db_fail(lab->db, e, "removing the link");
+		goto fail;
+	}
+	detail = xasprintf("%s:eth%d - %s:eth%d removed", l.a.name, l.a.idx, l.b.name, l.b.idx);
+	db_event(lab->db, l.a.id, "link", detail);
+	db_event(lab->db, l.b.id, "link", detail);
+	free(detail);
+	net_note_add(lab, note, l.a.id, l.a.name);
+	net_note_add(lab, note, l.b.id, l.b.name);
+	if (db_commit(lab->db, e) != 0)
+		return -1;
+	if (out != NULL)
+		*out = l;
+	return 0;
+fail:
+	db_rollback(lab->db);
+	return -1;
+}
+
+int
+link_list(struct lab *lab, struct link **out, size_t *n, struct err *e)
+{
+	sqlite3_stmt *st = db_prepare(lab->db, "SELECT " LINK_COLS "ORDER BY a.name, l.a_idx", e);
+	struct link *v = NULL;
+	size_t len = 0;
+	int rc;
+
+	*out = NULL;
+	*n = 0;
+	if (st == NULL)
+		return -1;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		v = xreallocarray(v, len + 1, sizeof *v);
+		link_from_row(st, &v[len++]);
+	}
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE) {
+		free(v);
+		return db_fail(lab->db, e, "listing links");
+	}
+	*out = v;
+	*n = len;
+	return 0;
+}
+
+const char *
+link_end_state(struct lab *lab, const struct link_end *end)
+{
+	struct net_nic *v;
+	struct err e;
+	unsigned pend;
+	int n;
+
+	if (!runstate_live(lab, end->id))
+		return "stopped";
+	if (net_nics_get(lab, end->id, &v, &n, &e) != 0)
+		return "unknown";
+	pend = net_pending_node(lab, end->id, v, n);
+	net_nics_free(v, n);
+	return pend & (1u << end->idx) ? "restart" : "up";
+}

@@ -1,0 +1,81 @@
+# tests/lib-net.sh: sourced by the network tests after lib.sh and
+# lib-run.sh. Drives shells of linux guests through `sandlab console`
+# (lib-run.sh's console_* helpers) and reads the lab's NICs.
+
+# guest_up N NODE: console N on NODE, and a shell there that answers.
+# The prompt can come before the shell reads its line, so a harmless
+# probe is sent until its answer shows.
+guest_up() {
+	local n=$1 node=$2 i
+	console_open "$n" "$node"
+	if ! wait_for 120 out_has "$n" "linux# "; then
+		not_ok "$node boots to a shell" "$(tail -c 300 "$T/cout.$n" | tr -d '\r')"
+		return 1
+	fi
+	for i in 1 2 3 4 5 6; do
+		console_send "$n" "echo up-$node-\$((40+2))\r"
+		if wait_for 10 out_has "$n" "up-$node-42"; then return 0; fi
+	done
+	not_ok "$node's shell answers" "$(tail -c 300 "$T/cout.$n" | tr -d '\r')"
+	return 1
+}
+
+_gsh_seq=0
+# gsh N SECONDS COMMANDS: runs COMMANDS in the shell of console N; true
+# when they succeed within SECONDS. The markers are arithmetic, so the
+# echo of the typed line never matches them.
+gsh() {
+	local n=$1 secs=$2 cmd=$3 tag
+	_gsh_seq=$((_gsh_seq + 1))
+	tag="g$_gsh_seq"
+	console_send "$n" "if $cmd; then echo $tag-\$((40+2)); else echo $tag-\$((90+9)); fi\r"
+	wait_for "$secs" sh -c "grep -qF -e '$tag-42' -e '$tag-99' '$T/cout.$n'" || return 1
+	grep -qF "$tag-42" "$T/cout.$n"
+}
+
+# guest_tail N: the end of console N's output, for a failure message.
+guest_tail() { tail -c "${2:-400}" "$T/cout.$1" | tr -d '\r' | tr '\n' ' '; }
+
+# nic_mac NODE IDX: the MAC the lab gave NODE's ethIDX.
+nic_mac() { "$SANDLAB" nic ls "$1" --json | python3 -c 'import json,sys; print(json.load(sys.stdin)[int(sys.argv[1])]["mac"])' "$2"; }
+
+# free_port PROTO: a port from 20000-29999 (below the link range) free on
+# 127.0.0.1 now.
+free_port() {
+	python3 -c 'import random, socket, sys
+for p in random.sample(range(20000, 30000), 200):
+    s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM if sys.argv[1] == "udp" else socket.SOCK_STREAM)
+    try:
+        s.bind(("127.0.0.1", p))
+    except OSError:
+        continue
+    print(p)
+    break' "$1"
+}
+
+# dump: the lab's network and nodes as rows, and its overlay files.
+dump() {
+	sqlite3 "$SANDLAB_LAB/lab.db" "SELECT 'node', name, image_id, overlay, ram_mb, cpus, accel FROM nodes ORDER BY name;
+		SELECT 'nic', node_id, idx, model, mac, attach FROM nics ORDER BY node_id, idx;
+		SELECT 'link', id, a_node, a_idx, a_port, b_node, b_idx, b_port FROM links ORDER BY id;
+		SELECT 'fwd', node_id, idx, proto, host_port, guest_port FROM forwards ORDER BY proto, host_port;
+		SELECT 'pending', count(*) FROM pending;"
+	ls -a "$SANDLAB_LAB/overlays"
+}
+
+# refused NAME REGEX CMD...: CMD fails with a message matching REGEX and
+# the lab is as it was.
+refused() {
+	local name=$1 pat=$2; shift 2
+	local before after out rc=0
+	before=$(dump)
+	out=$("$@" 2>&1 >/dev/null) || rc=$?
+	after=$(dump)
+	if [ "$rc" -eq 0 ]; then not_ok "$name" "succeeded, expected a refusal"
+	elif ! printf '%s' "$out" | grep -Eq -- "$pat"; then not_ok "$name" "message did not match /$pat/: $out"
+	elif [ "$before" != "$after" ]; then not_ok "$name" "the lab changed: $(diff <(echo "$before") <(echo "$after") | head -5)"
+	else ok "$name"; fi
+}
+
+# overlay_of NODE: the path of its overlay.
+overlay_of() { "$SANDLAB" node show "$1" --json | python3 -c 'import json,sys; print(json.load(sys.stdin)["overlay"])'; }

@@ -1,0 +1,178 @@
+/* Unit tests of the pure parts of net.c: NIC references, MACs, forwards,
+ * the signature the keeper records and what differs from it. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "net.h"
+
+static void
+refs(void **state)
+{
+	char node[64];
+	struct err e;
+	int idx;
+
+	assert_int_equal(net_ref_parse("r1:eth0", node, sizeof node, &idx, &e), 0);
+	assert_string_equal(node, "r1");
+	assert_int_equal(idx, 0);
+	assert_int_equal(net_ref_parse("a.b-c:eth31", node, sizeof node, &idx, &e), 0);
+	assert_int_equal(idx, 31);
+	assert_int_equal(net_ref_parse("r1:eth32", node, sizeof node, &idx, &e), -1);
+	assert_int_equal(net_ref_parse("r1:eth", node, sizeof node, &idx, &e), -1);
+	assert_int_equal(net_ref_parse("r1:eth-1", node, sizeof node, &idx, &e), -1);
+	assert_int_equal(net_ref_parse("r1:0", node, sizeof node, &idx, &e), -1);
+	assert_int_equal(net_ref_parse(":eth0", node, sizeof node, &idx, &e), -1);
+	assert_int_equal(net_ref_parse("r1", node, sizeof node, &idx, &e), -1);
+	assert_non_null(strstr(e.msg, "NODE:ethN"));
+	/* too long for the buffer: refused, not cut */
+	assert_int_equal(net_ref_parse("abcdefghij:eth0", node, 8, &idx, &e), -1);
+	/* a control byte is shown escaped in the message */
+	assert_int_equal(net_ref_parse("r\x1b[2J", node, sizeof node, &idx, &e), -1);
+	assert_null(strchr(e.msg, '\x1b'));
+}
+
+static void
+macs(void **state)
+{
+	char mac[18];
+	struct err e;
+
+	assert_int_equal(net_mac_parse("52:54:00:AB:cd:01", mac, &e), 0);
+	assert_string_equal(mac, "52:54:00:ab:cd:01");
+	assert_int_equal(net_mac_parse("53:54:00:ab:cd:01", mac, &e), -1);   /* multicast */
+	assert_non_null(strstr(e.msg, "multicast"));
+	assert_int_equal(net_mac_parse("ff:ff:ff:ff:ff:ff", mac, &e), -1);
+	assert_int_equal(net_mac_parse("00:00:00:00:00:00", mac, &e), -1);
+	assert_int_equal(net_mac_parse("52:54:00:ab:cd", mac, &e), -1);
+	assert_int_equal(net_mac_parse("52-54-00-ab-cd-01", mac, &e), -1);
+	assert_int_equal(net_mac_parse("52:54:00:ab:cd:0g", mac, &e), -1);
+	assert_int_equal(net_mac_parse("52:54:00:ab:cd:01,x", mac, &e), -1);
+	assert_int_equal(net_mac_parse("", mac, &e), -1);
+}
+
+static void
+forwards(void **state)
+{
+	struct net_fwd f;
+	struct err e;
+	char buf[32];
+
+	assert_int_equal(net_fwd_parse("tcp:2222:22", 1, &f, &e), 0);
+	assert_string_equal(f.proto, "tcp");
+	assert_int_equal(f.host_port, 2222);
+	assert_int_equal(f.guest_port, 22);
+	assert_string_equal(net_fwd_format(&f, buf, sizeof buf), "tcp:2222:22");
+	assert_int_equal(net_fwd_parse("udp:5353:53", 1, &f, &e), 0);
+	assert_int_equal(net_fwd_parse("tcp:2222", 1, &f, &e), -1);
+	assert_int_equal(net_fwd_parse("tcp:2222", 0, &f, &e), 0);           /* unforward */
+	assert_int_equal(f.host_port, 2222);
+	assert_int_equal(net_fwd_parse("sctp:2222:22", 1, &f, &e), -1);
+	assert_int_equal(net_fwd_parse("tcp:0:22", 1, &f, &e), -1);
+	assert_int_equal(net_fwd_parse("tcp:65536:22", 1, &f, &e), -1);
+	assert_int_equal(net_fwd_parse("tcp:2222:22:1", 1, &f, &e), -1);
+	assert_int_equal(net_fwd_parse("tcp:2222:22,hostfwd=x", 1, &f, &e), -1);
+	/* the link range is the lab's own */
+	assert_int_equal(net_fwd_parse("tcp:40000:22", 1, &f, &e), -1);
+	assert_non_null(strstr(e.msg, "links"));
+	assert_int_equal(net_fwd_parse("tcp:49999:22", 1, &f, &e), -1);
+	assert_int_equal(net_fwd_parse("tcp:50000:22", 1, &f, &e), 0);
+}
+
+static void
+models(void **state)
+{
+	struct err e;
+
+	assert_int_equal(net_model_check("virtio-net-pci", &e), 0);
+	assert_int_equal(net_model_check("e1000", &e), 0);
+	assert_int_equal(net_model_check("rtl8139", &e), -1);
+	assert_int_equal(net_model_check(NULL, &e), -1);
+}
+
+static void
+signature_and_pending(void **state)
+{
+	struct net_fwd f[1] = { { "tcp", 2222, 22 } };
+	struct net_nic v[3];
+	char *sig;
+
+	memset(v, 0, sizeof v);
+	for (int i = 0; i < 3; i++) {
+		v[i].idx = i;
+		strcpy(v[i].model, "virtio-net-pci");
+		snprintf(v[i].mac, sizeof v[i].mac, "52:54:00:00:00:%02x", i);
+		strcpy(v[i].attach, "none");
+	}
+	strcpy(v[0].attach, "user");
+	v[0].fwds = f;
+	v[0].nfwds = 1;
+	strcpy(v[1].attach, "link");
+	v[1].local_port = 40000;
+	v[1].remote_port = 40001;
+	sig = net_signature(v, 3);
+	assert_string_equal(sig,
+	    "eth0 virtio-net-pci 52:54:00:00:00:00 user tcp:2222:22\n"
+	    "eth1 virtio-net-pci 52:54:00:00:00:01 link udp 40000>40001\n"
+	    "eth2 virtio-net-pci 52:54:00:00:00:02 none\n");
+	assert_int_equal(net_pending(sig, v, 3), 0);
+	assert_int_equal(net_pending(NULL, v, 3), 0);
+	/* a new forward, a new port, a new model: that NIC only */
+	v[0].nfwds = 0;
+	assert_int_equal(net_pending(sig, v, 3), 1u << 0);
+	v[0].nfwds = 1;
+	v[1].remote_port = 40005;
+	assert_int_equal(net_pending(sig, v, 3), 1u << 1);
+	v[1].remote_port = 40001;
+	strcpy(v[2].model, "e1000");
+	assert_int_equal(net_pending(sig, v, 3), 1u << 2);
+	strcpy(v[2].model, "virtio-net-pci");
+	/* NICs removed since the start, and added */
+	assert_int_equal(net_pending(sig, v, 2), 1u << 2);
+	assert_int_equal(net_pending("eth0 virtio-net-pci 52:54:00:00:00:00 user tcp:2222:22\n", v, 2),
+	    1u << 1);
+	/* a prefix of a line is not the line */
+	assert_int_equal(net_pending("eth0 virtio-net-pci 52:54:00:00:00:00 user tcp:2222:22 tcp:1:1\n"
+	    "eth1 virtio-net-pci 52:54:00:00:00:01 link udp 40000>40001\n", v, 2), 1u << 0);
+	free(sig);
+}
+
+static void
+qemu_view(void **state)
+{
+	struct net_fwd f[2] = { { "tcp", 2222, 22 }, { "udp", 5353, 53 } };
+	struct net_nic v[1];
+	struct qemu_nic *q;
+	char *nd;
+
+	memset(v, 0, sizeof v);
+	strcpy(v[0].model, "e1000");
+	strcpy(v[0].mac, "52:54:00:00:00:09");
+	strcpy(v[0].attach, "user");
+	v[0].fwds = f;
+	v[0].nfwds = 2;
+	q = net_qemu_nics(v, 1);
+	nd = qemu_netdev(&q[0]);
+	assert_string_equal(nd, "user,id=net0,hostfwd=tcp:127.0.0.1:2222-:22,hostfwd=udp:127.0.0.1:5353-:53");
+	free(nd);
+	net_qemu_nics_free(q, 1);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(refs),
+		cmocka_unit_test(macs),
+		cmocka_unit_test(forwards),
+		cmocka_unit_test(models),
+		cmocka_unit_test(signature_and_pending),
+		cmocka_unit_test(qemu_view),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

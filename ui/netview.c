@@ -1,0 +1,390 @@
+/*
+ * netview.c: the links view and the map. Both read the lab through the
+ * core when they open and when the model's generation moves on (the lab
+ * changed); drawing only reads what was loaded. Keys come from the key
+ * table (keys_dispatch in the view's context): this file handles none.
+ */
+#include "netview.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "app.h"
+#include "draw.h"
+#include "keys.h"
+#include "link.h"
+#include "net.h"
+#include "overlay.h"
+#include "pane-nodes.h"
+#include "theme.h"
+
+/* One line of the map: a node's name and state (first NIC only), then
+ * one NIC and what it attaches to. */
+struct nv_row {
+	char            node[64];
+	char            state[16];
+	enum theme_role state_role;
+	char            nic[256];
+	enum theme_role nic_role;
+};
+
+struct nv_link_state {
+	char a[12], b[12];
+};
+
+struct netview {
+	int                   map;
+	unsigned              gen;      /* model generation last loaded */
+	struct link          *links;
+	size_t                nlinks;
+	struct nv_link_state *states;
+	struct nv_row        *rows;
+	int                   nrows;
+	int                   sel, top;
+	char                  err[ERR_MAX];
+};
+
+static const struct overlay_kind netview_kind;
+
+static struct netview *
+netview_of(const struct app *a)
+{
+	return a->overlay && a->overlay->kind == &netview_kind ? a->overlay->data : NULL;
+}
+
+static void
+netview_clear(struct netview *nv)
+{
+	free(nv->links);
+	free(nv->states);
+	free(nv->rows);
+	nv->links = NULL;
+	nv->states = NULL;
+	nv->rows = NULL;
+	nv->nlinks = 0;
+	nv->nrows = 0;
+	nv->err[0] = '\0';
+}
+
+static struct nv_row *
+netview_row(struct netview *nv)
+{
+	nv->rows = xreallocarray(nv->rows, (size_t)nv->nrows + 1, sizeof *nv->rows);
+	memset(&nv->rows[nv->nrows], 0, sizeof nv->rows[0]);
+	nv->rows[nv->nrows].state_role = ROLE_NORMAL;
+	nv->rows[nv->nrows].nic_role = ROLE_NORMAL;
+	return &nv->rows[nv->nrows++];
+}
+
+static enum theme_role
+netview_state_role(enum run_state s)
+{
+	switch (s) {
+	case RUN_RUNNING: return ROLE_RUNNING;
+	case RUN_STARTING:
+	case RUN_STOPPING: return ROLE_STARTING;
+	case RUN_CRASHED: return ROLE_CRASHED;
+	default: return ROLE_STOPPED;
+	}
+}
+
+/* "eth1 <----> r:eth0", "eth0 NAT tcp 127.0.0.1:2222->22", "eth2 -". */
+static void
+netview_nic_text(const struct net_nic *c, int pending, char *buf, size_t len)
+{
+	size_t used;
+
+	if (strcmp(c->attach, "link") == 0)
+		used = (size_t)snprintf(buf, len, "eth%d <----> %s:eth%d", c->idx, c->peer_name, c->peer_idx);
+	else if (strcmp(c->attach, "user") == 0) {
+		used = (size_t)snprintf(buf, len, "eth%d NAT", c->idx);
+		for (int j = 0; j < c->nfwds && used < len; j++)
+			used += (size_t)snprintf(buf + used, len - used, " %s %s:%d->%d", c->fwds[j].proto,
+			    QEMU_LINK_HOST, c->fwds[j].host_port, c->fwds[j].guest_port);
+	} else
+		used = (size_t)snprintf(buf, len, "eth%d -", c->idx);
+	if (pending && used < len)
+		snprintf(buf + used, len - used, "  (at restart)");
+}
+
+/* The rows of one node of the map. */
+static void
+netview_map_node(struct netview *nv, struct app *a, const struct model_node *mn)
+{
+	struct net_nic *v;
+	struct err e;
+	unsigned pend;
+	int n;
+	struct nv_row *r = netview_row(nv);
+
+	snprintf(r->node, sizeof r->node, "%s", mn->n.name);
+	snprintf(r->state, sizeof r->state, "%s", pane_nodes_state_name(mn->run.state));
+	r->state_role = netview_state_role(mn->run.state);
+	if (net_nics_get(a->lab, mn->n.id, &v, &n, &e) != 0) {
+		snprintf(r->nic, sizeof r->nic, "%.200s", e.msg);
+		r->nic_role = ROLE_ERROR;
+		return;
+	}
+	pend = net_pending_node(a->lab, mn->n.id, v, n);
+	if (n == 0) {
+		snprintf(r->nic, sizeof r->nic, "(no NICs)");
+		r->nic_role = ROLE_DIM;
+	}
+	for (int i = 0; i < n; i++) {
+		if (i > 0)
+			r = netview_row(nv);
+		netview_nic_text(&v[i], !!(pend & (1u << v[i].idx)), r->nic, sizeof r->nic);
+		if (pend & (1u << v[i].idx))
+			r->nic_role = ROLE_WARN;
+	}
+	net_nics_free(v, n);
+}
+
+/* The node at the other end of link l from node index i, or -1. */
+static int
+netview_peer(const struct app *a, const struct link *l, int i)
+{
+	const char *id = a->model.nodes[i].n.id;
+
+	if (strcmp(l->a.id, id) == 0)
+		return model_node_index(&a->model, l->b.id);
+	if (strcmp(l->b.id, id) == 0)
+		return model_node_index(&a->model, l->a.id);
+	return -1;
+}
+
+/* The map: each group of nodes that links join, walked breadth first from
+ * its first node by name (a chain reads in order), then the nodes no link
+ * joins. */
+static void
+netview_map_rows(struct netview *nv, struct app *a)
+{
+	size_t n = a->model.nnodes;
+	char *seen = xcalloc(n + 1, 1);
+	int *queue = xcalloc(n + 1, sizeof *queue), groups = 0;
+
+	for (size_t start = 0; start < n; start++) {
+		int head = 0, tail = 0, linked = 0;
+		if (seen[start])
+			continue;
+		for (size_t k = 0; k < nv->nlinks; k++)
+			linked |= netview_peer(a, &nv->links[k], (int)start) >= 0;
+		if (!linked)
+			continue;
+		if (groups++ > 0)
+			netview_row(nv);
+		seen[start] = 1;
+		queue[tail++] = (int)start;
+		while (head < tail) {
+			int i = queue[head++];
+			netview_map_node(nv, a, &a->model.nodes[i]);
+			/* Neighbours in name order: the model is sorted by name. */
+			for (size_t j = 0; j < n; j++)
+				for (size_t k = 0; k < nv->nlinks && !seen[j]; k++)
+					if (netview_peer(a, &nv->links[k], i) == (int)j) {
+						seen[j] = 1;
+						queue[tail++] = (int)j;
+					}
+		}
+	}
+	for (size_t i = 0, first = 1; i < n; i++) {
+		if (seen[i])
+			continue;
+		if (first && groups > 0)
+			netview_row(nv);
+		first = 0;
+		netview_map_node(nv, a, &a->model.nodes[i]);
+	}
+	if (n == 0)
+		snprintf(netview_row(nv)->nic, sizeof nv->rows[0].nic, "(no nodes: create one with c)");
+	free(seen);
+	free(queue);
+}
+
+static void
+netview_load(struct netview *nv, struct app *a)
+{
+	struct err e;
+
+	netview_clear(nv);
+	nv->gen = a->model.generation;
+	if (link_list(a->lab, &nv->links, &nv->nlinks, &e) != 0) {
+		snprintf(nv->err, sizeof nv->err, "%s", e.msg);
+		return;
+	}
+	nv->states = xcalloc(nv->nlinks + 1, sizeof *nv->states);
+	for (size_t i = 0; i < nv->nlinks; i++) {
+		snprintf(nv->states[i].a, sizeof nv->states[i].a, "%s", link_end_state(a->lab, &nv->links[i].a));
+		snprintf(nv->states[i].b, sizeof nv->states[i].b, "%s", link_end_state(a->lab, &nv->links[i].b));
+	}
+	if (nv->map)
+		netview_map_rows(nv, a);
+}
+
+static int
+netview_total(const struct netview *nv)
+{
+	return nv->map ? nv->nrows : (int)nv->nlinks;
+}
+
+static void
+netview_draw_links(struct netview *nv, WINDOW *win, int rows, int w)
+{
+	char a[96], b[96], ports[32], st[32];
+
+	draw_fmt(win, 1, 2, w - 4, theme_attr(ROLE_HEADER), "%-22s %-22s %-12s %s", "A", "B",
+	    "UDP ports", "state (A, B)");
+	if (nv->nlinks == 0)
+		draw_text(win, 2, 2, w - 4, "no links yet: a adds one between two free NICs",
+		    theme_attr(ROLE_DIM));
+	for (int r = 0; r < rows && nv->top + r < (int)nv->nlinks; r++) {
+		const struct link *l = &nv->links[nv->top + r];
+		int sel = nv->top + r == nv->sel;
+		attr_t at = theme_attr(sel ? ROLE_SELECTED : ROLE_OVERLAY);
+		snprintf(a, sizeof a, "%s:eth%d", l->a.name, l->a.idx);
+		snprintf(b, sizeof b, "%s:eth%d", l->b.name, l->b.idx);
+		snprintf(ports, sizeof ports, "%d-%d", l->a.port, l->b.port);
+		snprintf(st, sizeof st, "%s, %s", nv->states[nv->top + r].a, nv->states[nv->top + r].b);
+		draw_fill(win, 2 + r, 1, w - 2, at);
+		draw_fmt(win, 2 + r, 2, w - 4, at, "%-22s %-22s %-12s %s", a, b, ports, st);
+	}
+}
+
+static void
+netview_draw_map(struct netview *nv, WINDOW *win, int rows, int w)
+{
+	draw_fmt(win, 1, 2, w - 4, theme_attr(ROLE_HEADER), "%-18s %-9s %s", "node", "state",
+	    "NICs and what they attach to");
+	for (int r = 0; r < rows && nv->top + r < nv->nrows; r++) {
+		const struct nv_row *row = &nv->rows[nv->top + r];
+		draw_text(win, 2 + r, 2, 18, row->node, theme_attr(ROLE_TITLE));
+		draw_text(win, 2 + r, 21, 9, row->state, theme_attr(row->state_role));
+		draw_text(win, 2 + r, 31, w - 33, row->nic, theme_attr(row->nic_role));
+	}
+}
+
+static void
+netview_draw(struct overlay *o, struct app *a)
+{
+	struct netview *nv = o->data;
+	int total, hh, ww, rows, w;
+	WINDOW *win;
+
+	if (nv->gen != a->model.generation)
+		netview_load(nv, a);
+	total = netview_total(nv);
+	hh = (total > 0 ? total : 1) + 4;
+	if (hh > LINES - 2)
+		hh = LINES - 2;
+	if (hh < 6)
+		hh = LINES < 6 ? LINES : 6;
+	ww = COLS - 4 < 96 ? COLS - 4 : 96;
+	win = overlay_window(o, hh, ww, nv->map ? "Map of the lab" : "Links");
+	w = getmaxx(win);
+	rows = getmaxy(win) - 4;
+	if (rows < 1)
+		rows = 1;
+	if (nv->sel >= total)
+		nv->sel = total - 1;
+	if (nv->sel < 0)
+		nv->sel = 0;
+	if (!nv->map && nv->sel < nv->top)
+		nv->top = nv->sel;
+	if (!nv->map && nv->sel >= nv->top + rows)
+		nv->top = nv->sel - rows + 1;
+	if (nv->top > total - rows)
+		nv->top = total - rows;
+	if (nv->top < 0)
+		nv->top = 0;
+	if (nv->err[0])
+		draw_text(win, 1, 2, w - 4, nv->err, theme_attr(ROLE_ERROR));
+	else if (nv->map)
+		netview_draw_map(nv, win, rows, w);
+	else
+		netview_draw_links(nv, win, rows, w);
+	draw_text(win, getmaxy(win) - 2, 2, w - 4, total > rows ? "more: Up/Down scroll" : "",
+	    theme_attr(ROLE_DIM));
+}
+
+static enum overlay_result
+netview_key(struct overlay *o, struct app *a, const TermKeyKey *k)
+{
+	(void)o;
+	/* Every key of the view is a row of the key table; an action may
+	 * close this overlay or replace it, so o is not touched after. */
+	keys_dispatch(a, k);
+	return OVERLAY_KEEP;
+}
+
+static void
+netview_free(struct overlay *o)
+{
+	struct netview *nv = o->data;
+
+	netview_clear(nv);
+	free(nv);
+}
+
+static const struct overlay_kind netview_kind = {
+	.draw = netview_draw,
+	.key = netview_key,
+	.free = netview_free,
+};
+
+static void
+netview_open(struct app *a, int map)
+{
+	struct netview *nv = xcalloc(1, sizeof *nv);
+
+	nv->map = map;
+	netview_load(nv, a);
+	app_overlay_open(a, overlay_new(&netview_kind, nv));
+	a->status->dirty = 1;   /* its hints are the view's now */
+}
+
+void
+netview_links_open(struct app *a)
+{
+	netview_open(a, 0);
+}
+
+void
+netview_map_open(struct app *a)
+{
+	netview_open(a, 1);
+}
+
+unsigned
+netview_context(const struct app *a)
+{
+	const struct netview *nv = netview_of(a);
+
+	if (nv == NULL)
+		return 0;
+	return nv->map ? KCTX_MAP : KCTX_LINKS;
+}
+
+void
+netview_move(struct app *a, int d)
+{
+	struct netview *nv = netview_of(a);
+
+	if (nv == NULL)
+		return;
+	if (nv->map)
+		nv->top += d;
+	else
+		nv->sel += d;
+	a->overlay->dirty = 1;
+}
+
+const struct link *
+netview_selected(const struct app *a)
+{
+	const struct netview *nv = netview_of(a);
+
+	if (nv == NULL || nv->map || nv->sel < 0 || (size_t)nv->sel >= nv->nlinks)
+		return NULL;
+	return &nv->links[nv->sel];
+}
