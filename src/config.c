@@ -36,8 +36,9 @@ config_trim(char *s)
 }
 
 static int
-config_line(char *line, struct config *out, char *why, size_t whylen)
+config_line(char *line, void *arg, char *why, size_t whylen)
 {
+	struct config *out = arg;
 	char *eq, *key, *val;
 	size_t i;
 
@@ -78,7 +79,8 @@ config_line(char *line, struct config *out, char *why, size_t whylen)
 }
 
 int
-config_parse(const char *text, size_t len, struct config *out, struct err *e)
+config_lines(const char *text, size_t len, int (*fn)(char *line, void *arg, char *why, size_t whylen),
+    void *arg, struct err *e)
 {
 	char line[512], why[160];
 	size_t pos = 0;
@@ -95,11 +97,17 @@ config_parse(const char *text, size_t len, struct config *out, struct err *e)
 			return err_set(e, "line %d: holds a NUL byte", lineno);
 		memcpy(line, text + pos, n);
 		line[n] = '\0';
-		if (config_line(line, out, why, sizeof why) != 0)
+		if (fn(line, arg, why, sizeof why) != 0)
 			return err_set(e, "line %d: %s", lineno, why);
 		pos = end + 1;
 	}
 	return 0;
+}
+
+int
+config_parse(const char *text, size_t len, struct config *out, struct err *e)
+{
+	return config_lines(text, len, config_line, out, e);
 }
 
 char *

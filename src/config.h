@@ -18,6 +18,13 @@ struct config {
 	char console_escape[CONFIG_VALUE_MAX];  /* "" when not set */
 };
 
+/* Calls fn on each line of text (any bytes) as a NUL-terminated copy,
+ * and stops at the first line that is longer than 511 bytes, holds a NUL,
+ * or that fn refuses (returning -1 with a reason in why); then e says
+ * "line N: why". The settings and theme files are read through this. */
+int config_lines(const char *text, size_t len, int (*fn)(char *line, void *arg, char *why, size_t whylen),
+    void *arg, struct err *e);
+
 /* Parses text (any bytes); on an error, e says "line N: why" and out keeps
  * the settings of the lines before it. */
 int config_parse(const char *text, size_t len, struct config *out, struct err *e);

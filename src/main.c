@@ -19,14 +19,14 @@ main(int argc, char **argv)
 
 	setlocale(LC_ALL, "");
 	signal(SIGPIPE, SIG_IGN);
-	/* a hidden viewer for tests and benchmarks; it draws, so it lives in ui/ */
-	if (argc > 1 && strcmp(argv[1], "__vtcat") == 0)
-		return vtcat_main(argc - 1, argv + 1);
 	/* The dashboard's key table as Markdown, for the README. */
 	if (argc == 2 && strcmp(argv[1], "__keys") == 0) {
 		ui_keys_markdown();
 		return 0;
 	}
+	/* a hidden viewer for tests and benchmarks; it draws, so it lives in ui/ */
+	if (argc > 1 && strcmp(argv[1], "__vtcat") == 0)
+		return vtcat_main(argc - 1, argv + 1);
 	rc = cli_main(argc, argv, &dash);
 	if (rc >= 0)
 		return rc;

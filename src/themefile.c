@@ -4,6 +4,8 @@
  */
 #include "themefile.h"
 
+#include "config.h"
+
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
@@ -255,32 +257,28 @@ themefile_line(char *line, struct theme_style *out, int *seen, char *why, size_t
 	return 0;
 }
 
+struct themefile_state {
+	struct theme_style *out;
+	int                 seen[ROLE_COUNT];
+};
+
+static int
+themefile_line_cb(char *line, void *arg, char *why, size_t whylen)
+{
+	struct themefile_state *st = arg;
+
+	return themefile_line(line, st->out, st->seen, why, whylen);
+}
+
 int
 themefile_parse(const char *text, size_t len, struct theme_style out[ROLE_COUNT], struct err *e)
 {
-	int seen[ROLE_COUNT] = { 0 };
-	char line[512], why[160];
-	size_t pos = 0;
-	int lineno = 0;
+	struct themefile_state st = { .out = out };
 
-	while (pos < len) {
-		const char *nl = memchr(text + pos, '\n', len - pos);
-		size_t end = nl ? (size_t)(nl - text) : len;
-		size_t n = end - pos;
-
-		lineno++;
-		if (n >= sizeof line)
-			return err_set(e, "line %d: longer than %zu bytes", lineno, sizeof line - 1);
-		if (memchr(text + pos, '\0', n) != NULL)
-			return err_set(e, "line %d: holds a NUL byte", lineno);
-		memcpy(line, text + pos, n);
-		line[n] = '\0';
-		if (themefile_line(line, out, seen, why, sizeof why) != 0)
-			return err_set(e, "line %d: %s", lineno, why);
-		pos = end + 1;
-	}
+	if (config_lines(text, len, themefile_line_cb, &st, e) != 0)
+		return -1;
 	for (int i = 0; i < ROLE_COUNT; i++)
-		if (!seen[i])
+		if (!st.seen[i])
 			return err_set(e, "role %s is missing (a theme gives every role)",
 			    themefile_roles[i].name);
 	return 0;

@@ -18,9 +18,12 @@ tx() { tmux -L "$TMUX_SOCK" -f /dev/null "$@"; }
 # W x H. The pane stays after the dashboard exits (to check the terminal
 # was given back). Extra VAR=VALUE pairs go into its environment.
 tui_start() {
-	local w=$1 h=$2
+	local w=$1 h=$2 old
 	shift 2
+	# The last dashboard must be gone first (it holds the lab's lock).
+	old=$(tui_pid 2>/dev/null || true)
 	tx kill-session -t t 2>/dev/null || true
+	if [ -n "$old" ]; then wait_for 20 sh -c "! kill -0 $old" || true; fi
 	tx new-session -d -s t -x "$w" -y "$h" \
 		"env TERM=${TUI_TERM:-tmux-256color} $* $SANDLAB ${TUI_ARGS:-}; echo DASHBOARD-EXITED \$?; sleep 600"
 	tx set-option -t t remain-on-exit on >/dev/null

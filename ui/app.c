@@ -74,6 +74,19 @@ app_sel_image(const struct app *a)
 	return &a->model.images[a->sel_image];
 }
 
+/* After a reload: the selection stays on the same thing (found: its new
+ * index, or -1 when it is gone), else near its old row. */
+static void
+app_keep_selection(int *sel, int found, size_t n)
+{
+	if (found >= 0)
+		*sel = found;
+	else if (*sel >= (int)n)
+		*sel = (int)n - 1;
+	else if (*sel < 0 && n > 0)
+		*sel = 0;
+}
+
 void
 app_reload(struct app *a)
 {
@@ -91,21 +104,10 @@ app_reload(struct app *a)
 		app_msg(a, APP_MSG_ERROR, "cannot read the lab: %s", e.msg);
 		return;
 	}
-	/* Keep the selection on the same thing; else stay near the old row. */
 	i = node_id[0] ? model_node_index(&a->model, node_id) : -1;
-	if (i >= 0)
-		a->sel_node = i;
-	else if (a->sel_node >= (int)a->model.nnodes)
-		a->sel_node = (int)a->model.nnodes - 1;
-	else if (a->sel_node < 0 && a->model.nnodes > 0)
-		a->sel_node = 0;
+	app_keep_selection(&a->sel_node, i, a->model.nnodes);
 	i = image_id[0] ? model_image_index(&a->model, image_id) : -1;
-	if (i >= 0)
-		a->sel_image = i;
-	else if (a->sel_image >= (int)a->model.nimages)
-		a->sel_image = (int)a->model.nimages - 1;
-	else if (a->sel_image < 0 && a->model.nimages > 0)
-		a->sel_image = 0;
+	app_keep_selection(&a->sel_image, i, a->model.nimages);
 	/* A console of a node deleted elsewhere has nothing left to show. */
 	for (size_t k = a->nconsoles; k-- > 0;)
 		if (model_node_index(&a->model, pane_console_node(a->consoles[k])) < 0)
@@ -369,7 +371,27 @@ app_watch_start(struct app *a)
 		a->inotify_fd = -1;
 		return;
 	}
-	inotify_add_watch(a->inotify_fd, a->lab->run, IN_CREATE | IN_DELETE);
+	inotify_add_watch(a->inotify_fd, a->lab->run, IN_CREATE | IN_DELETE | IN_CLOSE);
+}
+
+/* Another dashboard closed the lock file (it may have quit): if this one
+ * runs without the lock, it takes it now and keeps the layout from here. */
+static void
+app_lock_retry(struct app *a)
+{
+	struct err e;
+	int other;
+
+	if (a->lock_fd >= 0)
+		return;
+	a->lock_fd = uistate_lock(a->lab, &other, &e);
+	if (a->lock_fd < 0) {
+		a->lock_fd = -1;
+		return;
+	}
+	a->warn[0] = '\0';
+	a->status->dirty = 1;
+	app_uistate_save(a);
 }
 
 static void
@@ -381,7 +403,12 @@ app_watch_read(struct app *a)
 	while ((n = read(a->inotify_fd, buf, sizeof buf)) > 0) {
 		for (char *p = buf; p < buf + n;) {
 			struct inotify_event *ev = (struct inotify_event *)p;
-			if (ev->len == 0 || strncmp(ev->name, "lab.db", 6) == 0 || strlen(ev->name) == 36)
+			if (ev->len > 0 && strcmp(ev->name, "dashboard.lock") == 0) {
+				if (ev->mask & IN_CLOSE)
+					app_lock_retry(a);
+			} else if (ev->mask & IN_CLOSE)
+				;   /* closes matter only for the lock */
+			else if (ev->len == 0 || strncmp(ev->name, "lab.db", 6) == 0 || strlen(ev->name) == 36)
 				a->need_reload = 1;
 			p += sizeof *ev + ev->len;
 		}
@@ -494,14 +521,6 @@ app_uistate_restore(struct app *a)
 			if (strcmp(pane_console_node(a->consoles[i]), s.consoles[s.zoom]) == 0)
 				a->zoom = (int)i;
 	a->need_layout = 1;
-}
-
-void
-app_jobs_done(struct app *a, const char *node_id)
-{
-	/* app_reload already attached consoles of nodes that now run. */
-	(void)a;
-	(void)node_id;
 }
 
 /* ---- the loop ---- */

@@ -107,9 +107,6 @@ void app_uistate_save(struct app *a);
 /* Reopens the consoles the last dashboard on this lab had open. */
 void app_uistate_restore(struct app *a);
 
-/* A start, stop or kill of node_id finished (the model is reloaded). */
-void app_jobs_done(struct app *a, const char *node_id);
-
 /* Runs the dashboard until quit; returns the exit status. */
 int app_run(struct app *a);
 

@@ -59,8 +59,9 @@ draw_prepare(const char *s, int maxw, wchar_t *buf, size_t bufmax, int *cols)
 	return (int)draw_wide(clean, maxw, buf, bufmax, cols);
 }
 
-int
-draw_text(WINDOW *w, int y, int x, int maxw, const char *s, attr_t a)
+/* Draws s in [x, x + maxw), at its left or right end. */
+static int
+draw_aligned(WINDOW *w, int y, int x, int maxw, const char *s, attr_t a, int right)
 {
 	wchar_t buf[1024];
 	int cols, n;
@@ -69,24 +70,21 @@ draw_text(WINDOW *w, int y, int x, int maxw, const char *s, attr_t a)
 		return 0;
 	n = draw_prepare(s, maxw, buf, 1024, &cols);
 	wattr_set(w, a & ~A_COLOR, PAIR_NUMBER(a), NULL);
-	mvwaddnwstr(w, y, x, buf, n);
+	mvwaddnwstr(w, y, right ? x + maxw - cols : x, buf, n);
 	wattr_set(w, A_NORMAL, 0, NULL);
 	return cols;
 }
 
 int
+draw_text(WINDOW *w, int y, int x, int maxw, const char *s, attr_t a)
+{
+	return draw_aligned(w, y, x, maxw, s, a, 0);
+}
+
+int
 draw_text_right(WINDOW *w, int y, int x, int maxw, const char *s, attr_t a)
 {
-	wchar_t buf[1024];
-	int cols, n;
-
-	if (maxw <= 0 || s == NULL)
-		return 0;
-	n = draw_prepare(s, maxw, buf, 1024, &cols);
-	wattr_set(w, a & ~A_COLOR, PAIR_NUMBER(a), NULL);
-	mvwaddnwstr(w, y, x + maxw - cols, buf, n);
-	wattr_set(w, A_NORMAL, 0, NULL);
-	return cols;
+	return draw_aligned(w, y, x, maxw, s, a, 1);
 }
 
 int

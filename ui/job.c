@@ -301,7 +301,7 @@ job_drain(struct app *a)
 			app_msg(a, APP_MSG_INFO, "%s: %s done", m.name, job_verb(m.job));
 		else
 			app_msg(a, APP_MSG_ERROR, "%s: %s failed: %s", m.name, job_verb(m.job), m.text);
+		/* The reload also attaches consoles of nodes that now run. */
 		app_reload(a);
-		app_jobs_done(a, m.node_id);
 	}
 }

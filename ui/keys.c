@@ -140,14 +140,11 @@ keys_context(const struct app *a)
 	return KCTX_GLOBAL;
 }
 
-/* Exact match: the single-row context bits must hold in ctx, and for
- * rows of several contexts any one. */
+/* A row applies when one of its contexts is current. */
 static int
 keys_row_applies(size_t i, unsigned ctx)
 {
-	unsigned rc = keys_table[i].ctx;
-
-	return (rc & ctx) != 0;
+	return (keys_table[i].ctx & ctx) != 0;
 }
 
 int
@@ -165,8 +162,8 @@ keys_dispatch(struct app *a, const TermKeyKey *k)
 			}
 			continue;
 		}
-		/* Specific contexts first: a row for the list beats a global one,
-		 * which the table order already gives (Enter rows, D rows). */
+		/* The first row that applies wins: where a key means different
+		 * things (Enter, D), each row's context tells them apart. */
 		for (int j = 0; j < keys_nparsed[i]; j++)
 			if (termkey_keycmp(a->tk, k, &keys_parsed[i][j]) == 0) {
 				keys_table[i].fn(a);

@@ -66,18 +66,8 @@ pane_images_draw(struct pane *p, struct app *a)
 static enum pane_result
 pane_images_mouse(struct pane *p, struct app *a, enum pane_mouse ev, int y, int x)
 {
-	int n = (int)a->model.nimages;
-
-	if (n == 0)
-		return PANE_HANDLED;
-	if (ev == PANE_MOUSE_PRESS && y >= 2 && y < p->h - 1 && p->top + y - 2 < n)
-		a->sel_image = p->top + y - 2;
-	else if (ev == PANE_MOUSE_WHEEL_UP && a->sel_image > 0)
-		a->sel_image--;
-	else if (ev == PANE_MOUSE_WHEEL_DOWN && a->sel_image + 1 < n)
-		a->sel_image++;
 	a->details->dirty = 1;
-	return PANE_REDRAW;
+	return pane_list_mouse(p, ev, y, &a->sel_image, (int)a->model.nimages);
 }
 
 const struct pane_kind pane_images_kind = {

@@ -229,18 +229,8 @@ pane_nodes_draw(struct pane *p, struct app *a)
 static enum pane_result
 pane_nodes_mouse(struct pane *p, struct app *a, enum pane_mouse ev, int y, int x)
 {
-	int n = (int)a->model.nnodes;
-
-	if (n == 0)
-		return PANE_HANDLED;
-	if (ev == PANE_MOUSE_PRESS && y >= 2 && y < p->h - 1 && p->top + y - 2 < n)
-		a->sel_node = p->top + y - 2;
-	else if (ev == PANE_MOUSE_WHEEL_UP && a->sel_node > 0)
-		a->sel_node--;
-	else if (ev == PANE_MOUSE_WHEEL_DOWN && a->sel_node + 1 < n)
-		a->sel_node++;
 	a->details->dirty = 1;
-	return PANE_REDRAW;
+	return pane_list_mouse(p, ev, y, &a->sel_node, (int)a->model.nnodes);
 }
 
 const struct pane_kind pane_nodes_kind = {

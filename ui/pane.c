@@ -60,6 +60,20 @@ pane_place(struct pane *p, struct app *a, int y, int x, int h, int w)
 		p->kind->resize(p, a);
 }
 
+enum pane_result
+pane_list_mouse(struct pane *p, enum pane_mouse ev, int y, int *sel, int n)
+{
+	if (n == 0)
+		return PANE_HANDLED;
+	if (ev == PANE_MOUSE_PRESS && y >= 2 && y < p->h - 1 && p->top + y - 2 < n)
+		*sel = p->top + y - 2;
+	else if (ev == PANE_MOUSE_WHEEL_UP && *sel > 0)
+		(*sel)--;
+	else if (ev == PANE_MOUSE_WHEEL_DOWN && *sel + 1 < n)
+		(*sel)++;
+	return PANE_REDRAW;
+}
+
 void
 pane_scroll_to(struct pane *p, int sel, int rows)
 {

@@ -59,6 +59,10 @@ void pane_free(struct pane *p);
 /* Puts the pane at a rectangle (h or w 0: off screen); marks it dirty. */
 void pane_place(struct pane *p, struct app *a, int y, int x, int h, int w);
 
+/* A click or wheel on a list pane whose rows start at pane row 2: moves
+ * *sel among n rows. */
+enum pane_result pane_list_mouse(struct pane *p, enum pane_mouse ev, int y, int *sel, int n);
+
 /* Keeps row sel visible in a list of `rows` visible rows: adjusts p->top. */
 void pane_scroll_to(struct pane *p, int sel, int rows);
 

@@ -172,11 +172,10 @@ scrollback_push(struct scrollback *sb, const struct vtcon_cell *cells, int n)
 	l->size = size;
 	l->nruns = (uint16_t)nruns;
 	l->ntext = (uint32_t)ntext;
-	/* An empty line has no buffers yet: memcpy must not see NULL. */
-	if (nruns > 0)
+	if (nruns > 0) { /* an empty line has neither */
 		memcpy(l->runs, sb->runs, (size_t)nruns * sizeof(struct run));
-	if (ntext > 0)
 		memcpy((char *)(l->runs + nruns), sb->text, ntext);
+	}
 	sb->bytes += size;
 }
 

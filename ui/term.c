@@ -144,8 +144,12 @@ term_start(char *why, size_t whylen)
 	sa.sa_flags = SA_RESTART;
 	sigaction(SIGWINCH, &sa, NULL);
 
-	/* Keypad transmit mode so keys arrive as terminfo lists them. */
-	putp(tigetstr("smkx") != (char *)-1 && tigetstr("smkx") ? tigetstr("smkx") : "");
+	/* Keypad transmit mode, so keys arrive as terminfo lists them. */
+	{
+		char *smkx = tigetstr("smkx");
+		if (smkx != NULL && smkx != (char *)-1)
+			putp(smkx);
+	}
 	fflush(stdout);
 	write_all(STDOUT_FILENO, modes_on, sizeof modes_on - 1);
 	return 0;

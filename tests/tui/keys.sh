@@ -90,4 +90,15 @@ size=$(stat -c %s "$log")
 key C-]
 if tui_settle "Enter type" && [ "$(stat -c %s "$log")" = "$size" ]; then ok "Ctrl-] leaves without sending"; else not_ok "Ctrl-] leaves without sending"; fi
 
+# console_escape in the config file: C-g leaves, and C-] goes to the guest.
+mkdir -p "$XDG_CONFIG_HOME/sandlab"
+echo "console_escape = C-g" >"$XDG_CONFIG_HOME/sandlab/config"
+tui_start 80 24
+tui_settle "k1" >/dev/null
+keys Enter
+tui_settle "typing, C-g leaves" >/dev/null
+case_keys "with console_escape = C-g, Ctrl-] reaches the guest" "1d" C-]
+key C-g
+if tui_settle "Enter type" && ! printf '%s' "$SCREEN" | grep -qF "typing,"; then ok "console_escape C-g leaves"; else not_ok "console_escape C-g leaves" "$SCREEN"; fi
+
 done_testing

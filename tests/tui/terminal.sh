@@ -52,11 +52,19 @@ else
 	not_ok "second dashboard names the first" "$(tx capture-pane -p -t t2 | tail -n 2)"
 fi
 if ! tui_cap | grep -q "another dashboard"; then ok "first dashboard is not warned"; else not_ok "first dashboard is not warned"; fi
-# When the first one quits, a new one is alone again.
+# When the first one quits, the second takes the lock and its warning goes.
 keys q
 tui_settle "DASHBOARD-EXITED 0" 20 || true
+if wait_for 20 sh -c "! tmux -L $TMUX_SOCK capture-pane -p -t t2 | grep -q 'another dashboard'"; then
+	ok "second dashboard takes over the lock when the first quits"
+else
+	not_ok "second dashboard takes over the lock" "$(tx capture-pane -p -t t2 | tail -n 1)"
+fi
+tx send-keys -t t2 q
+wait_for 20 sh -c "tmux -L $TMUX_SOCK capture-pane -p -t t2 | grep -q '^$'" || true
+sleep 1
 tui_start 80 24
-if started && ! tui_cap | grep -q "another dashboard (pid $first)"; then
+if started && ! tui_cap | grep -q "another dashboard"; then
 	ok "lock follows the live dashboard"
 else
 	not_ok "lock follows the live dashboard" "$(tui_cap | tail -n 1)"
