@@ -8,6 +8,18 @@ CC      ?= cc
 CFLAGS  ?= -O2 -g
 PKGS    := ncursesw vterm termkey sqlite3 uuid jansson
 
+# The core, src/, is in layers; a file includes only headers of its own
+# layer or of layers below it (tests/integration/layers.sh checks this):
+#
+#   cli       cli, cmd-*, main       the command table and its commands
+#   ui/       the dashboard          (beside cli; main.c starts it)
+#   runtime   keeper, run, qmp, console, conlog, vnc, accel
+#   net       net, link, labfile, clone, snapshot
+#   machine   qemu                   the pure QEMU argv builder
+#   store     db, lab, pending, image, overlay, node, event, runrow, ...
+#   base      util, proc, sanitize, name, bufq, ring, config, themefile
+SRC_DIRS := src/base src/store src/machine src/net src/runtime src/cli
+
 # SAN=1 builds into build/san with AddressSanitizer and UBSan.
 ifeq ($(SAN),1)
 B        := build/san
@@ -20,15 +32,15 @@ endif
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 ALL_CFLAGS := -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -Wshadow -Wno-unused-parameter \
-	-Isrc -Iui $(PKG_CFLAGS) $(CFLAGS) $(SANFLAGS) -MMD -MP \
+	$(SRC_DIRS:%=-I%) -Iui $(PKG_CFLAGS) $(CFLAGS) $(SANFLAGS) -MMD -MP \
 	-DSANDLAB_DATADIR='"$(PREFIX)/share/sandlab"'
 ALL_LDFLAGS := $(SANFLAGS) $(LDFLAGS)
 
-CORE_SRC := $(filter-out src/main.c,$(wildcard src/*.c))
+CORE_SRC := $(filter-out src/cli/main.c,$(wildcard $(SRC_DIRS:%=%/*.c)))
 UI_SRC   := $(wildcard ui/*.c)
 CORE_OBJ := $(CORE_SRC:%.c=$(B)/obj/%.o)
 UI_OBJ   := $(UI_SRC:%.c=$(B)/obj/%.o)
-MAIN_OBJ := $(B)/obj/src/main.o
+MAIN_OBJ := $(B)/obj/src/cli/main.o
 UNIT_SRC := $(wildcard tests/unit/test_*.c)
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(B)/tests/%)
 
@@ -72,11 +84,11 @@ tests-build: $(B)/sandlab $(UNIT_BIN)
 # -max_total_time=60. Not part of check, which runs the bounded fuzzers
 # among the unit tests.
 FUZZ_VTCON_SRC := tests/fuzz/vtcon.c ui/vtcon.c ui/vtfeed.c ui/scrollback.c ui/utf8.c \
-	src/sanitize.c src/util.c
+	src/base/sanitize.c src/base/util.c
 fuzz: build/fuzz/vtcon
-build/fuzz/vtcon: $(FUZZ_VTCON_SRC) $(wildcard ui/*.h src/*.h)
+build/fuzz/vtcon: $(FUZZ_VTCON_SRC) $(wildcard ui/*.h src/*/*.h)
 	@mkdir -p $(dir $@)
-	$(Q)clang -std=c11 -D_GNU_SOURCE -g -O1 -Isrc -Iui $(PKG_CFLAGS) \
+	$(Q)clang -std=c11 -D_GNU_SOURCE -g -O1 $(SRC_DIRS:%=-I%) -Iui $(PKG_CFLAGS) \
 		-fsanitize=fuzzer,address,undefined -o $@ $(FUZZ_VTCON_SRC) $(PKG_LIBS)
 
 # Debian packages: the build's, the tests', and the guests' (images/DEPS).

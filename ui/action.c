@@ -372,7 +372,7 @@ void action_netview_up(struct app *a) { netview_move(a, -1); }
 void action_netview_down(struct app *a) { netview_move(a, 1); }
 void action_netview_page_up(struct app *a) { netview_move(a, -10); }
 void action_netview_page_down(struct app *a) { netview_move(a, 10); }
-void action_netview_close(struct app *a) { app_overlay_close(a); }
+void action_netview_close(struct app *a) { app_modal_close(a); }
 
 void
 action_link_add(struct app *a)

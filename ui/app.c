@@ -23,7 +23,7 @@
 #include "job.h"
 #include "keys.h"
 #include "layout.h"
-#include "overlay.h"
+#include "modal.h"
 #include "pane-nodes.h"
 #include "term.h"
 #include "theme.h"
@@ -54,8 +54,8 @@ app_dirty_all(struct app *a)
 	a->images->full = a->nodes->full = a->details->full = a->status->full = 1;
 	for (size_t i = 0; i < a->nconsoles; i++)
 		a->consoles[i]->dirty = a->consoles[i]->full = 1;
-	if (a->overlay)
-		a->overlay->dirty = 1;
+	if (a->modal)
+		a->modal->dirty = 1;
 }
 
 const struct model_node *
@@ -156,20 +156,20 @@ app_focus_cycle(struct app *a, int dir)
 }
 
 void
-app_overlay_open(struct app *a, struct overlay *o)
+app_modal_open(struct app *a, struct modal *o)
 {
-	app_overlay_close(a);
-	a->overlay = o;
+	app_modal_close(a);
+	a->modal = o;
 	o->dirty = 1;
 }
 
 void
-app_overlay_close(struct app *a)
+app_modal_close(struct app *a)
 {
-	if (a->overlay == NULL)
+	if (a->modal == NULL)
 		return;
-	overlay_free(a->overlay);
-	a->overlay = NULL;
+	modal_free(a->modal);
+	a->modal = NULL;
 	/* What was under it must be drawn again. */
 	app_dirty_all(a);
 	touchwin(stdscr);
@@ -180,11 +180,11 @@ app_overlay_close(struct app *a)
 static void
 app_key(struct app *a, const TermKeyKey *k)
 {
-	if (a->overlay) {
-		if (a->overlay->kind->key(a->overlay, a, k) == OVERLAY_CLOSE)
-			app_overlay_close(a);
-		else if (a->overlay)
-			a->overlay->dirty = 1;
+	if (a->modal) {
+		if (a->modal->kind->key(a->modal, a, k) == MODAL_CLOSE)
+			app_modal_close(a);
+		else if (a->modal)
+			a->modal->dirty = 1;
 		return;
 	}
 	if (!a->entered && a->msg[0]) {
@@ -227,7 +227,7 @@ app_mouse(struct app *a, const TermKeyKey *k)
 		what = PANE_MOUSE_PRESS;
 	else
 		return;
-	if (a->overlay)
+	if (a->modal)
 		return;
 	p = layout_pane_at(a, line, col);
 	if (p == NULL)
@@ -244,14 +244,14 @@ app_mouse(struct app *a, const TermKeyKey *k)
 	}
 }
 
-/* Pasted text: to the overlay, or to an entered console. */
+/* Pasted text: to the modal window, or to an entered console. */
 static void
 app_paste(struct app *a, const char *s, size_t n)
 {
-	if (a->overlay && a->overlay->kind->paste) {
-		a->overlay->kind->paste(a->overlay, a, s, n);
-		a->overlay->dirty = 1;
-	} else if (!a->overlay && a->entered && app_console_focused(a) >= 0)
+	if (a->modal && a->modal->kind->paste) {
+		a->modal->kind->paste(a->modal, a, s, n);
+		a->modal->dirty = 1;
+	} else if (!a->modal && a->entered && app_console_focused(a) >= 0)
 		pane_console_paste(a->focus, s, n);
 }
 
@@ -533,7 +533,7 @@ app_any_dirty(const struct app *a)
 	for (size_t i = 0; i < a->nconsoles; i++)
 		if (a->consoles[i]->dirty)
 			return 1;
-	return a->overlay && a->overlay->dirty;
+	return a->modal && a->modal->dirty;
 }
 
 static void
@@ -561,19 +561,19 @@ app_redraw(struct app *a)
 	for (size_t i = 0; i < a->nconsoles; i++)
 		app_draw_pane(a, a->consoles[i], &any);
 	app_draw_pane(a, a->status, &any);
-	if (a->overlay && (a->overlay->dirty || any)) {
-		a->overlay->kind->draw(a->overlay, a);
-		touchwin(a->overlay->win);
-		wnoutrefresh(a->overlay->win);
-		a->overlay->dirty = 0;
+	if (a->modal && (a->modal->dirty || any)) {
+		a->modal->kind->draw(a->modal, a);
+		touchwin(a->modal->win);
+		wnoutrefresh(a->modal->win);
+		a->modal->dirty = 0;
 	}
 	/* The cursor: shown only where a form or an entered console wants it;
 	 * doupdate leaves it where the last window refreshed put it. */
-	if (a->overlay && a->overlay->cur_on && a->overlay->win) {
-		wmove(a->overlay->win, a->overlay->cur_y, a->overlay->cur_x);
-		wnoutrefresh(a->overlay->win);
+	if (a->modal && a->modal->cur_on && a->modal->win) {
+		wmove(a->modal->win, a->modal->cur_y, a->modal->cur_x);
+		wnoutrefresh(a->modal->win);
 		curs_set(1);
-	} else if (!a->overlay && a->entered && a->focus && a->focus->win && a->focus->cur_on) {
+	} else if (!a->modal && a->entered && a->focus && a->focus->win && a->focus->cur_on) {
 		wmove(a->focus->win, a->focus->cur_y, a->focus->cur_x);
 		wnoutrefresh(a->focus->win);
 		curs_set(1);

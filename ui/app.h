@@ -21,7 +21,7 @@
 
 enum app_msg { APP_MSG_INFO, APP_MSG_WARN, APP_MSG_ERROR };
 
-struct overlay;
+struct modal;
 struct layout_node;
 
 struct app {
@@ -38,7 +38,7 @@ struct app {
 	int           zoom;           /* console index shown alone, or -1 */
 	struct pane  *focus;
 	int           entered;        /* the focused console gets every key */
-	struct overlay *overlay;      /* help, a form or a confirmation */
+	struct modal *modal;      /* help, a form or a confirmation */
 	struct layout_node *layout;
 
 	int           need_layout;
@@ -83,9 +83,9 @@ void app_focus(struct app *a, struct pane *p);
 /* Focus to the next/previous focusable pane on screen. */
 void app_focus_cycle(struct app *a, int dir);
 
-/* Opens an overlay (closing any other). */
-void app_overlay_open(struct app *a, struct overlay *o);
-void app_overlay_close(struct app *a);
+/* Opens a modal window (closing any other). */
+void app_modal_open(struct app *a, struct modal *o);
+void app_modal_close(struct app *a);
 
 /* Opens (or focuses) the console of node_id in a tile; enter: keys go
  * to it right away. */

@@ -20,7 +20,7 @@
 #include "name.h"
 #include "net.h"
 #include "node.h"
-#include "overlay.h"
+#include "modal.h"
 #include "theme.h"
 #include "util.h"
 
@@ -220,12 +220,12 @@ form_complete_path(char *path, size_t size, char *list, size_t listsize)
 /* ---- drawing and keys ---- */
 
 static void
-form_draw(struct overlay *o, struct app *a)
+form_draw(struct modal *o, struct app *a)
 {
 	struct form *fm = o->data;
 	int w = COLS - 4 < 76 ? COLS - 4 : 76;
 	int h = 2 + 1 + fm->nf * 2 + 3 + (fm->progress[0] ? 2 : 0);
-	WINDOW *win = overlay_window(o, h, w, fm->title);
+	WINDOW *win = modal_window(o, h, w, fm->title);
 	int fw, y = 2;
 
 	w = getmaxx(win);
@@ -304,7 +304,7 @@ form_utf8(uint32_t cp, char *out, size_t *n)
 	}
 }
 
-static enum overlay_result
+static enum modal_result
 form_submit(struct form *fm, struct app *a)
 {
 	int bad = form_check_all(fm, a);
@@ -312,10 +312,10 @@ form_submit(struct form *fm, struct app *a)
 	if (bad >= 0) {
 		fm->focus = bad;
 		snprintf(fm->msg, sizeof fm->msg, "%s", fm->f[bad].err);
-		return OVERLAY_KEEP;
+		return MODAL_KEEP;
 	}
 	fm->msg[0] = '\0';
-	return fm->submit(fm, a) == 0 ? OVERLAY_CLOSE : OVERLAY_KEEP;
+	return fm->submit(fm, a) == 0 ? MODAL_CLOSE : MODAL_KEEP;
 }
 
 /* Moves the focus by d fields; the field entered is "fresh": the first
@@ -328,8 +328,8 @@ form_move(struct form *fm, int d)
 	fm->f[fm->focus].fresh = 1;
 }
 
-static enum overlay_result
-form_key(struct overlay *o, struct app *a, const TermKeyKey *k)
+static enum modal_result
+form_key(struct modal *o, struct app *a, const TermKeyKey *k)
 {
 	struct form *fm = o->data;
 	struct form_field *f = &fm->f[fm->focus];
@@ -340,7 +340,7 @@ form_key(struct overlay *o, struct app *a, const TermKeyKey *k)
 	if (k->type == TERMKEY_TYPE_KEYSYM) {
 		switch (k->code.sym) {
 		case TERMKEY_SYM_ESCAPE:
-			return OVERLAY_CLOSE;
+			return MODAL_CLOSE;
 		case TERMKEY_SYM_ENTER:
 			return form_submit(fm, a);
 		case TERMKEY_SYM_TAB:
@@ -435,12 +435,12 @@ form_key(struct overlay *o, struct app *a, const TermKeyKey *k)
 		fm->msg[0] = '\0';
 		fm->check(fm, a, fm->focus);
 	}
-	return OVERLAY_KEEP;
+	return MODAL_KEEP;
 }
 
 /* Pasted text goes into a text field, without its control bytes. */
 static void
-form_paste(struct overlay *o, struct app *a, const char *s, size_t n)
+form_paste(struct modal *o, struct app *a, const char *s, size_t n)
 {
 	struct form *fm = o->data;
 	struct form_field *f = &fm->f[fm->focus];
@@ -454,7 +454,7 @@ form_paste(struct overlay *o, struct app *a, const char *s, size_t n)
 }
 
 static void
-form_free(struct overlay *o)
+form_free(struct modal *o)
 {
 	struct form *fm = o->data;
 
@@ -466,7 +466,7 @@ form_free(struct overlay *o)
 	free(fm);
 }
 
-static const struct overlay_kind form_kind = {
+static const struct modal_kind form_kind = {
 	.draw = form_draw,
 	.key = form_key,
 	.paste = form_paste,
@@ -476,10 +476,10 @@ static const struct overlay_kind form_kind = {
 static void
 form_open(struct app *a, struct form *fm)
 {
-	struct overlay *o = overlay_new(&form_kind, fm);
+	struct modal *o = modal_new(&form_kind, fm);
 
 	fm->f[fm->focus].fresh = 1;
-	app_overlay_open(a, o);
+	app_modal_open(a, o);
 }
 
 /* ---- shared checks ---- */
@@ -740,7 +740,7 @@ form_import_check(struct form *fm, struct app *a, int i)
 	return 0;
 }
 
-static struct overlay *form_import_overlay;
+static struct modal *form_import_modal;
 static struct app *form_import_app;
 
 /* Called by image_import as it copies: redraw the bar right away, since
@@ -754,9 +754,9 @@ form_import_progress(uint64_t done, uint64_t total, void *arg)
 	fm->fraction = total ? (double)done / (double)total : 1.0;
 	snprintf(fm->progress, sizeof fm->progress, "copying: %s of %s", fmt_size(done, d, sizeof d),
 	    fmt_size(total, t, sizeof t));
-	if (form_import_overlay) {
-		form_draw(form_import_overlay, form_import_app);
-		wnoutrefresh(form_import_overlay->win);
+	if (form_import_modal) {
+		form_draw(form_import_modal, form_import_app);
+		wnoutrefresh(form_import_modal->win);
 		doupdate();
 	}
 }
@@ -790,19 +790,19 @@ form_import_submit(struct form *fm, struct app *a)
 	return 0;
 }
 
-static enum overlay_result
-form_import_key(struct overlay *o, struct app *a, const TermKeyKey *k)
+static enum modal_result
+form_import_key(struct modal *o, struct app *a, const TermKeyKey *k)
 {
-	enum overlay_result r;
+	enum modal_result r;
 
-	form_import_overlay = o;
+	form_import_modal = o;
 	form_import_app = a;
 	r = form_key(o, a, k);
-	form_import_overlay = NULL;
+	form_import_modal = NULL;
 	return r;
 }
 
-static const struct overlay_kind form_import_kind = {
+static const struct modal_kind form_import_kind = {
 	.draw = form_draw,
 	.key = form_import_key,
 	.paste = form_paste,
@@ -820,7 +820,7 @@ form_import_open(struct app *a)
 	fm->submit = form_import_submit;
 	snprintf(form_text(fm, "File", "", FF_PATH)->hint, 256, "qcow2 or raw; Tab completes");
 	snprintf(form_text(fm, "Name", "", FF_TEXT)->hint, 256, "empty: from the file name");
-	app_overlay_open(a, overlay_new(&form_import_kind, fm));
+	app_modal_open(a, modal_new(&form_import_kind, fm));
 }
 
 /* ---- add a link ---- */
@@ -943,19 +943,19 @@ struct form_confirm {
 };
 
 static void
-form_confirm_draw(struct overlay *o, struct app *a)
+form_confirm_draw(struct modal *o, struct app *a)
 {
 	struct form_confirm *c = o->data;
 	int w = COLS - 4 < 64 ? COLS - 4 : 64;
-	WINDOW *win = overlay_window(o, 7, w, c->title);
+	WINDOW *win = modal_window(o, 7, w, c->title);
 
 	draw_text(win, 2, 2, getmaxx(win) - 4, c->question, theme_attr(ROLE_OVERLAY));
 	draw_text(win, 4, 2, getmaxx(win) - 4, "y: yes   n or Esc: no", theme_attr(ROLE_WARN));
 	o->cur_on = 0;
 }
 
-static enum overlay_result
-form_confirm_key(struct overlay *o, struct app *a, const TermKeyKey *k)
+static enum modal_result
+form_confirm_key(struct modal *o, struct app *a, const TermKeyKey *k)
 {
 	struct form_confirm *c = o->data;
 
@@ -965,18 +965,18 @@ form_confirm_key(struct overlay *o, struct app *a, const TermKeyKey *k)
 		void (*yes)(struct app *, void *) = c->yes;
 		void *arg = c->arg;
 		c->arg = NULL;
-		app_overlay_close(a);
+		app_modal_close(a);
 		yes(a, arg);
 		free(arg);
-		return OVERLAY_KEEP;
+		return MODAL_KEEP;
 	}
 	if (k->type == TERMKEY_TYPE_UNICODE || k->type == TERMKEY_TYPE_KEYSYM)
-		return OVERLAY_CLOSE;
-	return OVERLAY_KEEP;
+		return MODAL_CLOSE;
+	return MODAL_KEEP;
 }
 
 static void
-form_confirm_free(struct overlay *o)
+form_confirm_free(struct modal *o)
 {
 	struct form_confirm *c = o->data;
 
@@ -984,7 +984,7 @@ form_confirm_free(struct overlay *o)
 	free(c);
 }
 
-static const struct overlay_kind form_confirm_kind = {
+static const struct modal_kind form_confirm_kind = {
 	.draw = form_confirm_draw,
 	.key = form_confirm_key,
 	.free = form_confirm_free,
@@ -1000,5 +1000,5 @@ form_confirm_open(struct app *a, const char *title, const char *question,
 	snprintf(c->question, sizeof c->question, "%s", question);
 	c->yes = yes;
 	c->arg = arg;
-	app_overlay_open(a, overlay_new(&form_confirm_kind, c));
+	app_modal_open(a, modal_new(&form_confirm_kind, c));
 }

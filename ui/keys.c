@@ -11,7 +11,7 @@
 #include "app.h"
 #include "draw.h"
 #include "netview.h"
-#include "overlay.h"
+#include "modal.h"
 #include "theme.h"
 #include "util.h"
 
@@ -226,7 +226,7 @@ keys_markdown(FILE *f, const char *escape_name)
 	}
 }
 
-/* The help overlay: the table, by section, scrollable. */
+/* The help window: the table, by section, scrollable. */
 struct keys_help {
 	int top;
 };
@@ -256,7 +256,7 @@ keys_help_lines(const struct app *a, WINDOW *win, int from, int rows, int w)
 }
 
 static void
-keys_help_draw(struct overlay *o, struct app *a)
+keys_help_draw(struct modal *o, struct app *a)
 {
 	struct keys_help *h = o->data;
 	int total = keys_help_lines(a, NULL, 0, 0, 0);
@@ -267,7 +267,7 @@ keys_help_draw(struct overlay *o, struct app *a)
 
 	if (hh < 5)
 		hh = LINES;
-	win = overlay_window(o, hh, ww, "Keys");
+	win = modal_window(o, hh, ww, "Keys");
 	rows = getmaxy(win) - 3;
 	if (h->top > total - rows)
 		h->top = total - rows;
@@ -278,15 +278,15 @@ keys_help_draw(struct overlay *o, struct app *a)
 	    total > rows ? "Up/Down scroll, Esc or ? closes" : "Esc or ? closes", theme_attr(ROLE_DIM));
 }
 
-static enum overlay_result
-keys_help_key(struct overlay *o, struct app *a, const TermKeyKey *k)
+static enum modal_result
+keys_help_key(struct modal *o, struct app *a, const TermKeyKey *k)
 {
 	struct keys_help *h = o->data;
 
 	if (k->type == TERMKEY_TYPE_KEYSYM) {
 		switch (k->code.sym) {
 		case TERMKEY_SYM_ESCAPE:
-			return OVERLAY_CLOSE;
+			return MODAL_CLOSE;
 		case TERMKEY_SYM_UP:
 			h->top--;
 			break;
@@ -304,23 +304,23 @@ keys_help_key(struct overlay *o, struct app *a, const TermKeyKey *k)
 		}
 	} else if (k->type == TERMKEY_TYPE_UNICODE && k->modifiers == 0) {
 		if (k->code.codepoint == '?' || k->code.codepoint == 'q')
-			return OVERLAY_CLOSE;
+			return MODAL_CLOSE;
 		if (k->code.codepoint == 'j')
 			h->top++;
 		if (k->code.codepoint == 'k')
 			h->top--;
 	}
 	o->dirty = 1;
-	return OVERLAY_KEEP;
+	return MODAL_KEEP;
 }
 
 static void
-keys_help_free(struct overlay *o)
+keys_help_free(struct modal *o)
 {
 	free(o->data);
 }
 
-static const struct overlay_kind keys_help_kind = {
+static const struct modal_kind keys_help_kind = {
 	.draw = keys_help_draw,
 	.key = keys_help_key,
 	.free = keys_help_free,
@@ -329,5 +329,5 @@ static const struct overlay_kind keys_help_kind = {
 void
 keys_help_open(struct app *a)
 {
-	app_overlay_open(a, overlay_new(&keys_help_kind, xcalloc(1, sizeof(struct keys_help))));
+	app_modal_open(a, modal_new(&keys_help_kind, xcalloc(1, sizeof(struct keys_help))));
 }

@@ -1,6 +1,6 @@
 /*
  * keys.h: THE key table. Each row names its keys, the context it applies
- * in, the action and its help text; dispatch, the `?` help overlay, the
+ * in, the action and its help text; dispatch, the `?` help window, the
  * status line hints and the README's key list all read this one table.
  */
 #ifndef SANDLAB_UI_KEYS_H
@@ -47,7 +47,7 @@ int keys_dispatch(struct app *a, const TermKeyKey *k);
  * the status line at (y, x); returns the columns used. */
 int keys_draw_hints(const struct app *a, WINDOW *win, int y, int x, int w);
 
-/* Opens the help overlay. */
+/* Opens the help window. */
 void keys_help_open(struct app *a);
 
 /* Writes the table as a Markdown list (for the README). */

@@ -15,7 +15,7 @@
 #include "keys.h"
 #include "link.h"
 #include "net.h"
-#include "overlay.h"
+#include "modal.h"
 #include "pane-nodes.h"
 #include "theme.h"
 
@@ -45,12 +45,12 @@ struct netview {
 	char                  err[ERR_MAX];
 };
 
-static const struct overlay_kind netview_kind;
+static const struct modal_kind netview_kind;
 
 static struct netview *
 netview_of(const struct app *a)
 {
-	return a->overlay && a->overlay->kind == &netview_kind ? a->overlay->data : NULL;
+	return a->modal && a->modal->kind == &netview_kind ? a->modal->data : NULL;
 }
 
 static void
@@ -265,7 +265,7 @@ netview_draw_map(struct netview *nv, WINDOW *win, int rows, int w)
 }
 
 static void
-netview_draw(struct overlay *o, struct app *a)
+netview_draw(struct modal *o, struct app *a)
 {
 	struct netview *nv = o->data;
 	int total, hh, ww, rows, w;
@@ -280,7 +280,7 @@ netview_draw(struct overlay *o, struct app *a)
 	if (hh < 6)
 		hh = LINES < 6 ? LINES : 6;
 	ww = COLS - 4 < 96 ? COLS - 4 : 96;
-	win = overlay_window(o, hh, ww, nv->map ? "Map of the lab" : "Links");
+	win = modal_window(o, hh, ww, nv->map ? "Map of the lab" : "Links");
 	w = getmaxx(win);
 	rows = getmaxy(win) - 4;
 	if (rows < 1)
@@ -307,18 +307,18 @@ netview_draw(struct overlay *o, struct app *a)
 	    theme_attr(ROLE_DIM));
 }
 
-static enum overlay_result
-netview_key(struct overlay *o, struct app *a, const TermKeyKey *k)
+static enum modal_result
+netview_key(struct modal *o, struct app *a, const TermKeyKey *k)
 {
 	(void)o;
 	/* Every key of the view is a row of the key table; an action may
-	 * close this overlay or replace it, so o is not touched after. */
+	 * close this window or replace it, so o is not touched after. */
 	keys_dispatch(a, k);
-	return OVERLAY_KEEP;
+	return MODAL_KEEP;
 }
 
 static void
-netview_free(struct overlay *o)
+netview_free(struct modal *o)
 {
 	struct netview *nv = o->data;
 
@@ -326,7 +326,7 @@ netview_free(struct overlay *o)
 	free(nv);
 }
 
-static const struct overlay_kind netview_kind = {
+static const struct modal_kind netview_kind = {
 	.draw = netview_draw,
 	.key = netview_key,
 	.free = netview_free,
@@ -339,7 +339,7 @@ netview_open(struct app *a, int map)
 
 	nv->map = map;
 	netview_load(nv, a);
-	app_overlay_open(a, overlay_new(&netview_kind, nv));
+	app_modal_open(a, modal_new(&netview_kind, nv));
 	a->status->dirty = 1;   /* its hints are the view's now */
 }
 
@@ -376,7 +376,7 @@ netview_move(struct app *a, int d)
 		nv->top += d;
 	else
 		nv->sel += d;
-	a->overlay->dirty = 1;
+	a->modal->dirty = 1;
 }
 
 const struct link *

@@ -1,5 +1,5 @@
 /*
- * netview.h: the lab's network in the dashboard, as two overlays: the
+ * netview.h: the lab's network in the dashboard, as two modal windows: the
  * links view (every link, its UDP ports and whether each end runs with
  * it; links are added and removed from here) and the map (nodes grouped
  * by the links that join them, each NIC and what it attaches to). Their

@@ -14,7 +14,7 @@
 #include "config.h"
 #include "keys.h"
 #include "layout.h"
-#include "overlay.h"
+#include "modal.h"
 #include "pane-details.h"
 #include "pane-images.h"
 #include "pane-nodes.h"
@@ -74,7 +74,7 @@ ui_escape_key(struct app *a, const struct config *cfg, char *warn, size_t wlen)
 static void
 ui_free(struct app *a)
 {
-	overlay_free(a->overlay);
+	modal_free(a->modal);
 	for (size_t i = 0; i < a->nconsoles; i++)
 		pane_free(a->consoles[i]);
 	pane_free(a->images);

@@ -1,17 +1,17 @@
 /*
- * overlay.c: what overlays share: their window.
+ * modal.c: what modal windows (help, forms, confirmations) share: their window.
  */
-#include "overlay.h"
+#include "modal.h"
 
 #include <stdlib.h>
 
 #include "draw.h"
 #include "util.h"
 
-struct overlay *
-overlay_new(const struct overlay_kind *kind, void *data)
+struct modal *
+modal_new(const struct modal_kind *kind, void *data)
 {
-	struct overlay *o = xcalloc(1, sizeof *o);
+	struct modal *o = xcalloc(1, sizeof *o);
 
 	o->kind = kind;
 	o->data = data;
@@ -20,7 +20,7 @@ overlay_new(const struct overlay_kind *kind, void *data)
 }
 
 void
-overlay_free(struct overlay *o)
+modal_free(struct modal *o)
 {
 	if (o == NULL)
 		return;
@@ -32,7 +32,7 @@ overlay_free(struct overlay *o)
 }
 
 WINDOW *
-overlay_window(struct overlay *o, int h, int w, const char *title)
+modal_window(struct modal *o, int h, int w, const char *title)
 {
 	if (o->win)
 		delwin(o->win);
