@@ -35,8 +35,10 @@ static const struct cmd cmd_table[] = {
 	{ "node", "rm", cmd_node_rm, "node rm NAME...", "remove stopped nodes and their overlays" },
 	{ "node", "clone", cmd_node_clone, "node clone NAME NEW-NAME [--disk]",
 	  "a new node like NAME: a fresh overlay on its image, or with --disk a copy of its disk (stopped)" },
-	{ "node", "start", cmd_node_start, "node start NAME...|--all [--vnc-host ADDR]",
-	  "start nodes; each gets a keeper that owns its QEMU and console" },
+	{ "node", "start", cmd_node_start,
+	  "node start NAME...|--all [--vnc-host ADDR] [--wait-for REGEX [--timeout S]]",
+	  "start nodes; each gets a keeper that owns its QEMU and console; --wait-for returns "
+	  "once each console has shown REGEX since this start (default timeout 120 s)" },
 	{ "node", "stop", cmd_node_stop, "node stop NAME...|--all [--grace SECONDS]",
 	  "ACPI powerdown, wait (default 30 s), then QMP quit, then kill" },
 	{ "node", "kill", cmd_node_kill, "node kill NAME...", "kill nodes' QEMU at once" },
@@ -59,6 +61,11 @@ static const struct cmd cmd_table[] = {
 	  "write the lab's nodes, NICs and links as a lab file (disks not included)" },
 	{ "lab", "import", cmd_lab_import, "lab import FILE|-",
 	  "add the nodes, NICs and links of a lab file, all or nothing" },
+	{ "lab", "up", cmd_lab_up, "lab up FILE [--timeout S]",
+	  "import the lab file unless its nodes are there, start every node, wait until each "
+	  "console shows the node's ready= pattern; fails naming the node that did not" },
+	{ "lab", "down", cmd_lab_down, "lab down [--rm] [--grace SECONDS]",
+	  "stop every running node; --rm then removes the nodes lab up imported" },
 	{ "snapshot", "create", cmd_snapshot_create, "snapshot create NODE [NAME]",
 	  "take a snapshot of a stopped node's disk" },
 	{ "snapshot", "ls", cmd_snapshot_ls, "snapshot ls NODE [--json]", "list a node's disk snapshots" },
@@ -67,6 +74,13 @@ static const struct cmd cmd_table[] = {
 	{ "snapshot", "rm", cmd_snapshot_rm, "snapshot rm NODE NAME", "remove a snapshot" },
 	{ NULL, "console", cmd_console, "console NAME [--log | --follow]",
 	  "attach to a node's serial console (Ctrl-] detaches); --log prints its log, --follow tails it" },
+	{ NULL, "send", cmd_send, "send NODE... TEXT | send NODE... --file FILE",
+	  "type TEXT into consoles (escapes: \\r \\n \\t \\e \\\\ \\xHH), or a file's bytes as they are" },
+	{ NULL, "expect", cmd_expect,
+	  "expect NODE [--timeout S] [--from-start] (--expect REGEX | --send TEXT | --sendline TEXT)...",
+	  "steps in order: wait for a POSIX extended regex in the console's output (escape "
+	  "sequences removed; new output only unless --from-start), or type text (--sendline adds "
+	  "Enter); exit 1 naming the step that timed out (default 30 s per step)" },
 	{ NULL, "vnc", cmd_vnc, "vnc NAME [--json]", "print a running node's VNC address" },
 	{ NULL, "accel", cmd_accel, "accel [--json]", "say whether KVM is usable here, and why" },
 	{ NULL, "__keeper", cmd_keeper, "__keeper", NULL },

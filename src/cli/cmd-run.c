@@ -8,8 +8,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "accel.h"
+#include "conwait.h"
 #include "keeper.h"
 #include "net.h"
 #include "node.h"
@@ -98,16 +100,73 @@ cmd_run_grace(const char *s, int *grace)
 	return cli_int(s, "--grace", 0, 86400, grace);
 }
 
+/* --wait-for: each node that started, until its console has shown regex
+ * since this start. A keeper is new with each start, so its replay holds
+ * exactly the output since then. Returns how many did not. */
+static int
+cmd_run_wait_for(struct cli *c, struct lab *lab, char **keys, int n, struct err *errs,
+    const char *regex, int timeout)
+{
+	struct conwait *w = xcalloc((size_t)n + 1, sizeof *w);
+	int64_t deadline = mono_ms() + (int64_t)timeout * 1000;
+	int failed = 0, nw = 0;
+	FILE *f = c->json ? stderr : stdout;
+	struct err e;
+
+	for (int i = 0; i < n; i++) {
+		if (errs[i].msg[0])
+			continue;
+		int fd = run_console_connect(lab, keys[i], &errs[i]);
+		if (fd < 0) {
+			failed++;
+			continue;
+		}
+		conwait_init(&w[nw], keys[i], fd);
+		expect_set(&w[nw].x, regex, &e);   /* checked before the start */
+		nw++;
+	}
+	conwait_run(w, (size_t)nw, deadline, 0, NULL, NULL);
+	for (int j = 0; j < nw; j++) {
+		int i = 0;
+		while (keys[i] != w[j].name)
+			i++;
+		char *name = cli_shown(keys[i]), *re = cli_shown(regex);
+		if (w[j].state == CONWAIT_MATCHED)
+			fprintf(f, "%s: console showed \"%s\"\n", name, re);
+		else {
+			char *tail = expect_tail(&w[j].x, 3);
+			for (char *p = tail; (p = strchr(p, '\n')) != NULL; )
+				*p = '|';
+			err_set(&errs[i], "%s: %s \"%s\"%s (last output: %s)", name,
+			    w[j].state == CONWAIT_GONE ? "stopped before its console showed" :
+			    "its console did not show", re,
+			    w[j].state == CONWAIT_GONE ? "" : " in time", tail[0] ? tail : "none");
+			free(tail);
+			failed++;
+		}
+		free(name);
+		free(re);
+		close(w[j].fd);
+		conwait_free(&w[j]);
+	}
+	free(w);
+	return failed;
+}
+
 /* node start and node stop: named nodes or --all, all at once. */
 static int
 cmd_run_many(struct cli *c, int argc, char **argv, int start)
 {
-	const char *usage = start ? "node start NAME...|--all [--vnc-host ADDR]" :
-	    "node stop NAME...|--all [--grace SECONDS]";
-	const char *val = NULL;
-	int all = 0, npos, n, grace = RUN_GRACE_DEFAULT, failed, rc;
+	const char *usage = start ? "node start NAME...|--all [--vnc-host ADDR] [--wait-for REGEX "
+	    "[--timeout S]]" : "node stop NAME...|--all [--grace SECONDS]";
+	const char *val = NULL, *wait_for = NULL, *timeout_s = NULL;
+	int all = 0, npos, n, grace = RUN_GRACE_DEFAULT, failed, rc, timeout = 120;
 	struct cli_opt opts[] = { { "--all", NULL, &all },
-	    { start ? "--vnc-host" : "--grace", &val, NULL }, { 0 } };
+	    { start ? "--vnc-host" : "--grace", &val, NULL },
+	    /* NULL ends the list: stop takes neither of the last two. */
+	    { start ? "--wait-for" : NULL, &wait_for, NULL },
+	    { "--timeout", &timeout_s, NULL }, { 0 } };
+	struct err re_err;
 	struct run_start_opts o = { 0 };
 	char *pos[CMD_RUN_MAX_NODES], **keys;
 	struct lab *lab;
@@ -120,6 +179,12 @@ cmd_run_many(struct cli *c, int argc, char **argv, int start)
 		return cli_usage(usage);
 	if (!start && cmd_run_grace(val, &grace) != 0)
 		return 2;
+	if (start && ((timeout_s && !wait_for) || cli_int(timeout_s, "--timeout", 1, 86400, &timeout)))
+		return timeout_s && !wait_for ? cli_usage(usage) : 2;
+	if (wait_for && expect_check(wait_for, &re_err) != 0) {
+		cli_fail("--wait-for: %s", re_err.msg);
+		return 2;
+	}
 	if ((lab = cli_lab(c)) == NULL)
 		return 1;
 	/* --all: what is stopped for start, what runs for stop. */
@@ -129,9 +194,11 @@ cmd_run_many(struct cli *c, int argc, char **argv, int start)
 		printf("%s\n", start ? "every node is already running" : "no node is running");
 	errs = xcalloc((size_t)n + 1, sizeof *errs);
 	o.vnc_host = start ? val : NULL;
-	if (start)
+	if (start) {
 		failed = run_start_many(lab, keys, n, &o, cmd_run_step, &c->json, errs);
-	else
+		if (wait_for != NULL)
+			failed += cmd_run_wait_for(c, lab, keys, n, errs, wait_for, timeout);
+	} else
 		failed = run_stop_many(lab, keys, n, grace, cmd_run_step, &c->json, errs);
 	rc = cmd_run_results(c, keys, n, errs, start ? "start" : "stop");
 	free(errs);

@@ -10,6 +10,7 @@
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <regex.h>
 #include <string.h>
 #include <strings.h>
 #include <sys/stat.h>
@@ -140,7 +141,8 @@ lf_node(struct lf_parse *p, char **w, int nw)
 	int other;
 
 	if (nw < 2)
-		return lf_fail(p, "a node line is: node NAME image=IMAGE [ram=MB] [cpus=N] [accel=auto|kvm|tcg]");
+		return lf_fail(p, "a node line is: node NAME image=IMAGE [ram=MB] [cpus=N] [accel=auto|kvm|tcg] "
+		    "[ready=REGEX]");
 	if (name_check(w[1], "node name", &e) != 0)
 		return lf_fail(p, "%s", e.msg);
 	if ((other = lf_node_find(lf, w[1])) >= 0)
@@ -181,8 +183,25 @@ lf_node(struct lf_parse *p, char **w, int nw)
 			if (node_check_accel(val, &e) != 0)
 				return lf_fail(p, "%s", e.msg);
 			snprintf(n->accel, sizeof n->accel, "%s", val);
+		} else if (strcmp(key, "ready") == 0) {
+			/* A POSIX extended regex that `lab up` waits for on the console. */
+			regex_t re;
+			int bad;
+			if (lf_once(p, &seen, 4, key) != 0)
+				return -1;
+			if (val[0] == '\0' || strlen(val) >= sizeof n->ready)
+				return lf_fail(p, "ready= needs a regular expression of 1 to %zu bytes",
+				    sizeof n->ready - 1);
+			if ((bad = regcomp(&re, val, REG_EXTENDED | REG_NEWLINE | REG_NOSUB)) != 0) {
+				char why[128];
+				regerror(bad, &re, why, sizeof why);
+				regfree(&re);
+				return lf_fail(p, "ready=%s: %s", lf_shown(val, shown, sizeof shown), why);
+			}
+			regfree(&re);
+			snprintf(n->ready, sizeof n->ready, "%s", val);
 		} else
-			return lf_fail(p, "unknown key \"%s\" for a node (known: image, ram, cpus, accel)",
+			return lf_fail(p, "unknown key \"%s\" for a node (known: image, ram, cpus, accel, ready)",
 			    lf_shown(key, shown, sizeof shown));
 	}
 	if (n->image[0] == '\0')
@@ -481,8 +500,11 @@ labfile_format(const struct labfile *lf)
 	    "sandlab-lab %d\n", LABFILE_VERSION);
 	for (int i = 0; i < lf->nnodes; i++) {
 		const struct labfile_node *n = &lf->nodes[i];
-		lf_put(&b, "\nnode %s image=%s ram=%d cpus=%d accel=%s\n", n->name, n->image, n->ram_mb,
+		lf_put(&b, "\nnode %s image=%s ram=%d cpus=%d accel=%s", n->name, n->image, n->ram_mb,
 		    n->cpus, n->accel);
+		if (n->ready[0])
+			lf_put(&b, " ready=%s", n->ready);
+		lf_put(&b, "\n");
 		for (int j = 0; j < n->nnics; j++) {
 			const struct labfile_nic *c = &n->nics[j];
 			lf_put(&b, "nic %s:eth%d model=%s", n->name, j, c->model);

@@ -3,7 +3,7 @@
  * and links that recreates them (README: "Lab files"):
  *
  *   sandlab-lab 1
- *   node r1 image=linux ram=256 cpus=1 accel=auto
+ *   node r1 image=linux ram=256 cpus=1 accel=auto ready=linux#
  *   nic r1:eth0 model=virtio-net-pci mac=52:54:00:12:34:56 attach=user forward=tcp:2222:22
  *   nic r1:eth1 model=virtio-net-pci mac=52:54:00:12:34:57 attach=link
  *   link r1:eth1 r2:eth0
@@ -24,6 +24,7 @@
 #define LABFILE_LINE_MAX  4096
 #define LABFILE_SIZE_MAX  (64u << 20)
 #define LABFILE_NODES_MAX 4096
+#define LABFILE_READY_MAX 512
 
 struct labfile_nic {
 	int   line;
@@ -41,6 +42,7 @@ struct labfile_node {
 	int   ram_mb;
 	int   cpus;
 	char  accel[8];
+	char  ready[LABFILE_READY_MAX];   /* regex `lab up` waits for, or "" (in files only) */
 	struct labfile_nic *nics;   /* eth0, eth1, ... */
 	int   nnics;
 };

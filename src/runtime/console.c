@@ -45,6 +45,27 @@ console_raw(int fd, struct err *e)
 	return 0;
 }
 
+int
+console_send(int sock, const void *buf, size_t len, struct err *e)
+{
+	size_t off = 0;
+
+	/* The socket is nonblocking; the keeper reads promptly, so waiting
+	 * here for room is short. */
+	while (off < len) {
+		ssize_t w = send(sock, (const char *)buf + off, len - off, MSG_NOSIGNAL);
+		if (w < 0 && (errno == EAGAIN || errno == EINTR)) {
+			struct pollfd p = { sock, POLLOUT, 0 };
+			poll(&p, 1, -1);
+			continue;
+		}
+		if (w < 0)
+			return err_sys(e, "console connection lost");
+		off += (size_t)w;
+	}
+	return 0;
+}
+
 /* Sends input to the guest; with a terminal, stops at the escape key.
  * Returns 1 when the escape key was seen. */
 static int
@@ -52,23 +73,9 @@ console_input(int sock, const char *buf, size_t n, int tty, struct err *e)
 {
 	const char *esc = tty ? memchr(buf, CONSOLE_ESCAPE, n) : NULL;
 	size_t len = esc ? (size_t)(esc - buf) : n;
-	size_t off = 0;
 
-	/* The socket is nonblocking; the keeper reads promptly, so waiting
-	 * here for room is short. */
-	while (off < len) {
-		ssize_t w = send(sock, buf + off, len - off, MSG_NOSIGNAL);
-		if (w < 0 && (errno == EAGAIN || errno == EINTR)) {
-			struct pollfd p = { sock, POLLOUT, 0 };
-			poll(&p, 1, -1);
-			continue;
-		}
-		if (w < 0) {
-			err_sys(e, "console connection lost");
-			return -1;
-		}
-		off += (size_t)w;
-	}
+	if (console_send(sock, buf, len, e) != 0)
+		return -1;
 	return esc != NULL;
 }
 

@@ -27,6 +27,10 @@ enum console_end {
  * bytes pass untouched both ways. */
 enum console_end console_attach(int sock, int in_fd, int out_fd, struct err *e);
 
+/* Writes all of buf to a (nonblocking) console socket, waiting for room;
+ * -1 with why when the connection is lost. */
+int console_send(int sock, const void *buf, size_t len, struct err *e);
+
 /* Gives the terminal its settings back if console_attach changed them;
  * safe to call from a fatal path. */
 void console_restore_tty(void);

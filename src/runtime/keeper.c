@@ -79,8 +79,8 @@ enum kstop {
 struct keeper {
 	struct lab   *lab;
 	struct node   node;
-	char         *dir, *lock_path, *con_path, *ctl_path, *qmp_path, *log_path;
-	int           lock_fd, report_fd, sig_fd, con_fd, ctl_fd;
+	char         *dir, *lock_path, *con_path, *live_path, *ctl_path, *qmp_path, *log_path;
+	int           lock_fd, report_fd, sig_fd, con_fd, live_fd, ctl_fd;
 	int           gone_fd;      /* inotify: our lock file was deleted */
 	const char   *vnc_host;     /* NULL: loopback */
 	char         *vnc_pw;
@@ -246,6 +246,7 @@ keeper_clean_stale(struct keeper *k)
 	struct err e;
 
 	unlink(k->con_path);
+	unlink(k->live_path);
 	unlink(k->ctl_path);
 	unlink(k->qmp_path);
 	if (runrow_get(k->lab->db, k->node.id, &r, &e) != 0 || !r.present)
@@ -534,10 +535,12 @@ keeper_read_stderr(struct keeper *k)
 	}
 }
 
+/* A client of console.sock gets the replay first; one of live.sock only
+ * what the guest writes from now on (scripts waiting for new output). */
 static void
-keeper_accept_client(struct keeper *k)
+keeper_accept_client(struct keeper *k, int listen_fd, int replay)
 {
-	int fd = accept4(k->con_fd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
+	int fd = accept4(listen_fd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
 
 	if (fd < 0)
 		return;
@@ -549,7 +552,8 @@ keeper_accept_client(struct keeper *k)
 	struct kclient *c = &k->clients[k->nclients++];
 	memset(c, 0, sizeof *c);
 	c->fd = fd;
-	ring_copy(&k->ring, &c->out);
+	if (replay)
+		ring_copy(&k->ring, &c->out);
 	if (bufq_flush(&c->out, fd) < 0)
 		keeper_drop_client(k, k->nclients - 1);
 }
@@ -926,7 +930,7 @@ keeper_gone(struct keeper *k)
 
 /* ---- the loop ---- */
 
-enum { SLOT_SIG, SLOT_CON, SLOT_CTL, SLOT_SERIAL, SLOT_ERR, SLOT_QMP, SLOT_GONE, SLOT_FIXED };
+enum { SLOT_SIG, SLOT_CON, SLOT_LIVE, SLOT_CTL, SLOT_SERIAL, SLOT_ERR, SLOT_QMP, SLOT_GONE, SLOT_FIXED };
 
 static void
 keeper_loop(struct keeper *k)
@@ -942,6 +946,7 @@ keeper_loop(struct keeper *k)
 			pfd = xreallocarray(pfd, cap = n * 2, sizeof *pfd);
 		pfd[SLOT_SIG] = (struct pollfd){ k->sig_fd, POLLIN, 0 };
 		pfd[SLOT_CON] = (struct pollfd){ k->con_fd, POLLIN, 0 };
+		pfd[SLOT_LIVE] = (struct pollfd){ k->live_fd, POLLIN, 0 };
 		pfd[SLOT_CTL] = (struct pollfd){ k->ctl_fd, POLLIN, 0 };
 		pfd[SLOT_SERIAL] = (struct pollfd){ k->serial_fd,
 		    (short)(POLLIN | (k->to_guest.len ? POLLOUT : 0)), 0 };
@@ -1011,7 +1016,9 @@ keeper_loop(struct keeper *k)
 				keeper_read_qmp(k);
 		}
 		if (pfd[SLOT_CON].revents)
-			keeper_accept_client(k);
+			keeper_accept_client(k, k->con_fd, 1);
+		if (pfd[SLOT_LIVE].revents)
+			keeper_accept_client(k, k->live_fd, 0);
 		if (pfd[SLOT_CTL].revents)
 			keeper_accept_ctl(k);
 		if (pfd[SLOT_GONE].revents)
@@ -1062,6 +1069,7 @@ keeper_setup(struct keeper *k, const char *lab_dir, const char *node_id, struct 
 		return -1;
 	k->lock_path = runstate_lock_path(k->lab, k->node.id);
 	k->con_path = xasprintf("%s/console.sock", k->dir);
+	k->live_path = xasprintf("%s/live.sock", k->dir);
 	k->ctl_path = xasprintf("%s/ctl.sock", k->dir);
 	k->qmp_path = xasprintf("%s/qmp.sock", k->dir);
 	k->log_path = xasprintf("%s/%s.log", k->lab->logs, k->node.id);
@@ -1076,6 +1084,7 @@ keeper_setup(struct keeper *k, const char *lab_dir, const char *node_id, struct 
 	if ((k->sig_fd = signalfd(-1, &set, SFD_NONBLOCK | SFD_CLOEXEC)) < 0)
 		return err_sys(e, "cannot set up signals");
 	if ((k->con_fd = keeper_listen(k->con_path, 16, e)) < 0 ||
+	    (k->live_fd = keeper_listen(k->live_path, 16, e)) < 0 ||
 	    (k->ctl_fd = keeper_listen(k->ctl_path, 16, e)) < 0)
 		return -1;
 	/* Best effort: without inotify the keeper just cannot notice. */
@@ -1110,12 +1119,15 @@ keeper_teardown(struct keeper *k)
 	 * the one that has it. */
 	if (k->locked) {
 		unlink(k->con_path);
+		unlink(k->live_path);
 		unlink(k->ctl_path);
 		unlink(k->qmp_path);
 	}
 	keeper_close_qemu_fds(k);
 	if (k->con_fd >= 0)
 		close(k->con_fd);
+	if (k->live_fd >= 0)
+		close(k->live_fd);
 	if (k->ctl_fd >= 0)
 		close(k->ctl_fd);
 	if (k->sig_fd >= 0)
@@ -1136,6 +1148,7 @@ keeper_teardown(struct keeper *k)
 	free(k->dir);
 	free(k->lock_path);
 	free(k->con_path);
+	free(k->live_path);
 	free(k->ctl_path);
 	free(k->qmp_path);
 	free(k->log_path);
@@ -1145,6 +1158,7 @@ int
 keeper_main(const char *lab_dir, int argc, char **argv)
 {
 	struct keeper k = { .lock_fd = -1, .report_fd = -1, .sig_fd = -1, .gone_fd = -1, .con_fd = -1,
+	    .live_fd = -1,
 	    .ctl_fd = -1, .serial_fd = -1, .err_fd = -1, .qmp_fd = -1, .display = -1 };
 	const char *node_id = NULL;
 	struct accel_probe probe;

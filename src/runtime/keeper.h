@@ -7,7 +7,8 @@
  * `sandlab __keeper`, started by run.c; nothing else should run it.
  *
  * Files in run/<node-id>/: keeper.lock, console.sock (raw bytes both
- * ways: replay, then live output; input goes to the guest), ctl.sock
+ * ways: replay, then live output; input goes to the guest), live.sock
+ * (the same without the replay: for scripts that wait for new output), ctl.sock
  * (lines: "stop SECONDS" or "kill"; answers "step TEXT" lines and
  * "end STATE KIND DETAIL"), qmp.sock (QEMU's, used by the keeper only).
  */

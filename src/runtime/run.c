@@ -515,15 +515,15 @@ run_kill(struct lab *lab, const char *key, run_step_cb cb, void *arg, struct err
 	return run_ctl_many(lab, keys, 1, "kill\n", 30000, cb, arg, e) == 0 ? 0 : -1;
 }
 
-int
-run_console_connect(struct lab *lab, const char *key, struct err *e)
+static int
+run_console_socket(struct lab *lab, const char *key, const char *sock, struct err *e)
 {
 	struct node nd;
 	int fd, fl;
 
 	if (node_get(lab, key, &nd, e) != 0)
 		return -1;
-	fd = run_connect(lab, nd.id, nd.name, "console.sock", e);
+	fd = run_connect(lab, nd.id, nd.name, sock, e);
 	node_clear(&nd);
 	if (fd < 0)
 		return -1;
@@ -533,4 +533,16 @@ run_console_connect(struct lab *lab, const char *key, struct err *e)
 		return err_sys(e, "cannot set up the console connection");
 	}
 	return fd;
+}
+
+int
+run_console_connect(struct lab *lab, const char *key, struct err *e)
+{
+	return run_console_socket(lab, key, "console.sock", e);
+}
+
+int
+run_console_connect_live(struct lab *lab, const char *key, struct err *e)
+{
+	return run_console_socket(lab, key, "live.sock", e);
 }

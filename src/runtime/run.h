@@ -88,6 +88,10 @@ int run_live(struct lab *lab, const char *node_id);
 /* "12m 5s"-style uptime of a running node into buf, or "" */
 void run_uptime(const struct run_info *ri, char *buf, size_t len);
 
+/* As run_console_connect, without the replay: the client sees only what
+ * the guest writes after it connected. */
+int run_console_connect_live(struct lab *lab, const char *key, struct err *e);
+
 /* The console log of a node (by id), and its rotated predecessor; caller frees. */
 char *run_log_path(const struct lab *lab, const char *node_id);
 char *run_log_old_path(const struct lab *lab, const char *node_id);

@@ -52,3 +52,34 @@ event_list_free(struct event *v, size_t n)
 	}
 	free(v);
 }
+
+int
+event_nodes_with(struct lab *lab, const char *kind, char ***ids, size_t *n, struct err *e)
+{
+	sqlite3_stmt *st;
+	char **v = NULL;
+	size_t k = 0;
+	int rc;
+
+	*ids = NULL;
+	*n = 0;
+	st = db_prepare(lab->db, "SELECT DISTINCT n.id FROM events e JOIN nodes n ON n.id = e.node_id "
+	    "WHERE e.kind = ? ORDER BY n.name", e);
+	if (st == NULL)
+		return -1;
+	sqlite3_bind_text(st, 1, kind, -1, SQLITE_TRANSIENT);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		v = xreallocarray(v, k + 1, sizeof *v);
+		v[k++] = db_text(st, 0);
+	}
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE) {
+		for (size_t i = 0; i < k; i++)
+			free(v[i]);
+		free(v);
+		return db_fail(lab->db, e, "reading events");
+	}
+	*ids = v;
+	*n = k;
+	return 0;
+}

@@ -22,4 +22,9 @@ int event_recent(struct lab *lab, const char *node_id, size_t max, struct event 
     struct err *e);
 void event_list_free(struct event *v, size_t n);
 
+/* The ids of the nodes still in the lab that have an event of this kind
+ * (`lab up` marks the nodes it imports with "lab-up"). Caller frees each
+ * and the array. */
+int event_nodes_with(struct lab *lab, const char *kind, char ***ids, size_t *n, struct err *e);
+
 #endif
