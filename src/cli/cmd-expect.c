@@ -177,7 +177,7 @@ cmd_expect_parse(int argc, char **argv, const char *usage, const char **node, in
 			}
 			s[n].kind = (enum step_kind)k;
 			s[n].arg = argv[++i];
-			if (k == STEP_EXPECT && expect_check(s[n].arg, &e) != 0) {
+			if (k == STEP_EXPECT && expect_valid(s[n].arg, &e) != 0) {
 				cli_fail("step %d: %s", n + 1, e.msg);
 				goto bad;
 			}

@@ -181,7 +181,7 @@ cmd_run_many(struct cli *c, int argc, char **argv, int start)
 		return 2;
 	if (start && ((timeout_s && !wait_for) || cli_int(timeout_s, "--timeout", 1, 86400, &timeout)))
 		return timeout_s && !wait_for ? cli_usage(usage) : 2;
-	if (wait_for && expect_check(wait_for, &re_err) != 0) {
+	if (wait_for && expect_valid(wait_for, &re_err) != 0) {
 		cli_fail("--wait-for: %s", re_err.msg);
 		return 2;
 	}

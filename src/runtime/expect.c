@@ -48,7 +48,7 @@ expect_compile(regex_t *re, const char *regex, struct err *e)
 }
 
 int
-expect_check(const char *regex, struct err *e)
+expect_valid(const char *regex, struct err *e)
 {
 	regex_t re;
 

@@ -39,7 +39,7 @@ void expect_free(struct expect *x);
 int expect_set(struct expect *x, const char *regex, struct err *e);
 
 /* Checks that regex compiles; -1 with why. */
-int expect_check(const char *regex, struct err *e);
+int expect_valid(const char *regex, struct err *e);
 
 /* Adds guest output (any bytes). Returns 1 when the pattern set matched:
  * the pattern is then cleared, x->match holds the matched text and the

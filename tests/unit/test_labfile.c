@@ -23,7 +23,7 @@ static const char canonical[] =
     "nic a:eth0 model=virtio-net-pci mac=52:54:00:00:00:01 attach=link\n"
     "nic a:eth1 model=e1000 mac=52:54:00:00:00:02 attach=user forward=tcp:2222:22 forward=udp:5353:53\n"
     "\n"
-    "node b image=tiny ram=64 cpus=2 accel=tcg\n"
+    "node b image=tiny ram=64 cpus=2 accel=tcg ready=tiny[[:space:]]login:\n"
     "nic b:eth0 model=virtio-net-pci mac=52:54:00:00:00:03 attach=link\n"
     "nic b:eth1 model=virtio-net-pci mac=52:54:00:00:00:04 attach=link\n"
     "nic b:eth2 model=virtio-net-pci mac=52:54:00:00:00:05 attach=none\n"
@@ -47,6 +47,8 @@ round_trip(void **state)
 	assert_int_equal(lf.nodes[0].nics[1].nfwds, 2);
 	assert_int_equal(lf.links[1].a, 2);
 	assert_int_equal(lf.links[1].b_idx, 1);
+	assert_string_equal(lf.nodes[1].ready, "tiny[[:space:]]login:");
+	assert_string_equal(lf.nodes[0].ready, "");
 	text = labfile_format(&lf);
 	assert_string_equal(text, canonical);
 	free(text);
@@ -115,6 +117,9 @@ malformed(void **state)
 	REFUSED("sandlab-lab 1\nnode a image=linux ram=1 \n", "line 2:", "ram=1");
 	REFUSED("sandlab-lab 1\nnode a image=linux ram=64 ram=64\n", "line 2:", "given twice");
 	REFUSED("sandlab-lab 1\nnode a\n", "line 2:", "needs image=");
+	REFUSED("sandlab-lab 1\nnode a image=linux ready=(\n", "line 2:", "ready=(");
+	REFUSED("sandlab-lab 1\nnode a image=linux ready=\n", "line 2:", "ready= needs");
+	REFUSED("sandlab-lab 1\nnode a image=linux ready=x ready=y\n", "line 2:", "given twice");
 	REFUSED("sandlab-lab 1\nnode a image=../x\n", "line 2:", "image name");
 	REFUSED("sandlab-lab 1\nnode a image=linux accel=xen\n", "line 2:", "accelerator");
 	REFUSED("sandlab-lab 1\nnode a/b image=linux\n", "line 2:", "contains '/'");
