@@ -1,36 +1,42 @@
 # tests/lib-net.sh: sourced by the network tests after lib.sh and
-# lib-run.sh. Drives shells of linux guests through `sandlab console`
-# (lib-run.sh's console_* helpers) and reads the lab's NICs.
+# lib-run.sh. Drives shells of linux guests with `sandlab expect`, keeps
+# a `sandlab console` client per guest (lib-run.sh's console_* helpers)
+# for the failure messages, and reads the lab's NICs.
 
-# guest_up N NODE: console N on NODE, and a shell there that answers.
-# The prompt can come before the shell reads its line, so a harmless
-# probe is sent until its answer shows.
+# guest_up N NODE: console N on NODE (its output in $T/cout.N, for
+# guest_tail), and a shell there that answers. The prompt can come before
+# the shell reads its line, so a harmless probe is sent until its answer
+# shows. The waiting is `sandlab expect`'s.
 guest_up() {
 	local n=$1 node=$2 i
 	console_open "$n" "$node"
-	if ! wait_for 120 out_has "$n" "linux# "; then
+	eval "_guest_node_$n=\$node"
+	if ! "$SANDLAB" expect "$node" --from-start --timeout 120 --expect 'linux# ' >/dev/null 2>&1; then
 		not_ok "$node boots to a shell" "$(tail -c 300 "$T/cout.$n" | tr -d '\r')"
 		return 1
 	fi
 	for i in 1 2 3 4 5 6; do
-		console_send "$n" "echo up-$node-\$((40+2))\r"
-		if wait_for 10 out_has "$n" "up-$node-42"; then return 0; fi
+		if "$SANDLAB" expect "$node" --timeout 10 --sendline "echo up-$node-\$((40+2))" \
+		    --expect "up-$node-42" >/dev/null 2>&1; then return 0; fi
 	done
 	not_ok "$node's shell answers" "$(tail -c 300 "$T/cout.$n" | tr -d '\r')"
 	return 1
 }
 
 _gsh_seq=0
-# gsh N SECONDS COMMANDS: runs COMMANDS in the shell of console N; true
-# when they succeed within SECONDS. The markers are arithmetic, so the
-# echo of the typed line never matches them.
+# gsh N SECONDS COMMANDS: runs COMMANDS in the shell of console N's node;
+# true when they succeed within SECONDS. The markers are arithmetic, so
+# the echo of the typed line never matches them.
 gsh() {
-	local n=$1 secs=$2 cmd=$3 tag
+	local n=$1 secs=$2 cmd=$3 tag node out
 	_gsh_seq=$((_gsh_seq + 1))
 	tag="g$_gsh_seq"
-	console_send "$n" "if $cmd; then echo $tag-\$((40+2)); else echo $tag-\$((90+9)); fi\r"
-	wait_for "$secs" sh -c "grep -qF -e '$tag-42' -e '$tag-99' '$T/cout.$n'" || return 1
-	grep -qF "$tag-42" "$T/cout.$n"
+	eval "node=\$_guest_node_$n"
+	out=$("$SANDLAB" expect "$node" --json --timeout "$secs" \
+	    --sendline "if $cmd; then echo $tag-\$((40+2)); else echo $tag-\$((90+9)); fi" \
+	    --expect "$tag-(42|99)" 2>/dev/null) || return 1
+	case "$out" in *"\"matched\": \"$tag-42\""*) return 0 ;; esac
+	return 1
 }
 
 # guest_tail N: the end of console N's output, for a failure message.
