@@ -295,6 +295,29 @@ action_console_zoom(struct app *a)
 		app_console_zoom(a, (size_t)i);
 }
 
+/* Broadcast: marks or unmarks the focused console. */
+void
+action_console_mark(struct app *a)
+{
+	int i = app_console_focused(a);
+
+	if (i < 0)
+		return;
+	pane_console_mark(a->consoles[i], !pane_console_marked(a->consoles[i]));
+	a->status->dirty = 1;
+}
+
+/* Marks every open console; when all are marked already, unmarks them. */
+void
+action_console_mark_all(struct app *a)
+{
+	int on = pane_console_marked_count(a) < a->nconsoles;
+
+	for (size_t i = 0; i < a->nconsoles; i++)
+		pane_console_mark(a->consoles[i], on);
+	a->status->dirty = 1;
+}
+
 static void
 action_console_scroll(struct app *a, int lines, int to_live)
 {

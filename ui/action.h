@@ -32,6 +32,8 @@ void action_console_enter(struct app *a);
 void action_console_leave(struct app *a);
 void action_console_close(struct app *a);
 void action_console_zoom(struct app *a);
+void action_console_mark(struct app *a);
+void action_console_mark_all(struct app *a);
 void action_console_page_up(struct app *a);
 void action_console_page_down(struct app *a);
 void action_console_line_up(struct app *a);

@@ -252,7 +252,7 @@ app_paste(struct app *a, const char *s, size_t n)
 		a->modal->kind->paste(a->modal, a, s, n);
 		a->modal->dirty = 1;
 	} else if (!a->modal && a->entered && app_console_focused(a) >= 0)
-		pane_console_paste(a->focus, s, n);
+		pane_console_paste(a->focus, a, s, n);
 }
 
 /* Decodes what libtermkey holds; leaves a->key_pending set when it keeps

@@ -42,6 +42,8 @@ static const struct key_row keys_table[] = {
 	{ "i",            KCTX_GLOBAL,  action_import,      "import", "import a disk image" },
 	{ "z",            KCTX_CONSOLE, action_console_zoom, "zoom",  "zoom this console to the whole screen, and back" },
 	{ "x",            KCTX_CONSOLE, action_console_close, "close", "close this console pane (the node keeps running)" },
+	{ "b",            KCTX_CONSOLE, action_console_mark, "mark", "broadcast: mark or unmark; typing goes to all marked" },
+	{ "B",            KCTX_GLOBAL,  action_console_mark_all, NULL, "mark all open consoles for broadcast; again unmarks" },
 	{ "PageUp",       KCTX_CONSOLE, action_console_page_up, NULL, "scroll back a page (the wheel scrolls too)" },
 	{ "PageDown",     KCTX_CONSOLE, action_console_page_down, NULL, "scroll forward a page" },
 	{ "Up k",         KCTX_CONSOLE, action_console_line_up, NULL, "scroll back a line" },

@@ -37,6 +37,7 @@ struct console {
 	int           attached_once; /* a later attach marks the restart */
 	char          frame[512];    /* the title last drawn, to skip redraws */
 	int           frame_focus;
+	int           marked;        /* keys typed into a marked console go to all marked ones */
 	struct vtcon_colors colors;
 };
 
@@ -191,13 +192,63 @@ pane_console_page(const struct pane *p)
 	return p->h > 3 ? p->h - 3 : 1;
 }
 
+/* The consoles that typing into p reaches: p itself, or when p is marked
+ * every marked console that is attached. */
+static size_t
+pane_console_targets(struct pane *p, struct app *a, struct pane **out)
+{
+	struct console *c = p->data;
+	size_t n = 0;
+
+	if (!c->marked) {
+		out[n++] = p;
+		return n;
+	}
+	for (size_t i = 0; i < a->nconsoles; i++)
+		if (pane_console_marked(a->consoles[i]))
+			out[n++] = a->consoles[i];
+	return n;
+}
+
 void
-pane_console_paste(struct pane *p, const char *s, size_t n)
+pane_console_paste(struct pane *p, struct app *a, const char *s, size_t n)
+{
+	struct pane *t[APP_MAX_CONSOLES];
+	size_t nt = pane_console_targets(p, a, t);
+
+	/* Whole, to each guest: each vtcon brackets it as its guest asked. */
+	for (size_t i = 0; i < nt; i++) {
+		struct console *c = t[i]->data;
+		vtcon_paste(c->vc, s, n);
+		pane_console_flush(c);
+	}
+}
+
+int
+pane_console_marked(const struct pane *p)
+{
+	return ((const struct console *)p->data)->marked;
+}
+
+void
+pane_console_mark(struct pane *p, int on)
 {
 	struct console *c = p->data;
 
-	vtcon_paste(c->vc, s, n);
-	pane_console_flush(c);
+	if (c->marked != on) {
+		c->marked = on;
+		p->dirty = 1;
+	}
+}
+
+size_t
+pane_console_marked_count(const struct app *a)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < a->nconsoles; i++)
+		n += (size_t)pane_console_marked(a->consoles[i]);
+	return n;
 }
 
 /* The title: name, state, scrollback position, what keys do now. */
@@ -215,7 +266,9 @@ pane_console_title(struct pane *p, struct app *a, char *buf, size_t len)
 		snprintf(buf, len, "(deleted node)");
 		return;
 	}
-	n = (size_t)snprintf(buf, len, "%s · %s", mn->n.name, pane_nodes_state_name(mn->run.state));
+	/* A marked tile says so first, where a narrow frame still shows it. */
+	n = (size_t)snprintf(buf, len, "%s%s · %s", c->marked ? "[B] " : "", mn->n.name,
+	    pane_nodes_state_name(mn->run.state));
 	if (c->fd < 0 && n < len) {
 		if (mn->run.state == RUN_RUNNING || mn->run.state == RUN_STARTING)
 			n += (size_t)snprintf(buf + n, len - n, ", attaching");
@@ -226,7 +279,10 @@ pane_console_title(struct pane *p, struct app *a, char *buf, size_t len)
 		n += (size_t)snprintf(buf + n, len - n, " · %s", title);
 	if (off > 0 && n < len)
 		n += (size_t)snprintf(buf + n, len - n, " · scrolled back %d (End: live)", off);
-	if (a->entered && a->focus == p && n < len)
+	if (a->entered && a->focus == p && c->marked && n < len)
+		snprintf(buf + n, len - n, " · typing to all %zu marked, %s leaves",
+		    pane_console_marked_count(a), a->escape_name);
+	else if (a->entered && a->focus == p && n < len)
 		snprintf(buf + n, len - n, " · typing, %s leaves", a->escape_name);
 }
 
@@ -282,19 +338,29 @@ static enum pane_result
 pane_console_key(struct pane *p, struct app *a, const TermKeyKey *k)
 {
 	struct console *c = p->data;
+	struct pane *t[APP_MAX_CONSOLES];
+	size_t nt;
 
 	if (!a->entered)
 		return PANE_UNHANDLED;
-	if (c->fd < 0) {
+	if (c->fd < 0 && !c->marked) {
 		app_msg(a, APP_MSG_WARN, "the node is not running: %s leaves, then s starts it",
 		    a->escape_name);
 		return PANE_HANDLED;
 	}
-	/* Typing takes the view back to the live screen, as terminals do. */
-	if (vtcon_scroll_offset(c->vc) > 0)
-		pane_console_scroll(p, 0, 1);
-	vtcon_key(c->vc, k);
-	pane_console_flush(c);
+	/* Typing takes the view back to the live screen, as terminals do.
+	 * A marked console's key goes to every marked guest, each encoded
+	 * by that guest's own vtcon for its own modes. */
+	nt = pane_console_targets(p, a, t);
+	for (size_t i = 0; i < nt; i++) {
+		struct console *o = t[i]->data;
+		if (o->fd < 0)
+			continue;   /* a stopped marked node just misses the key */
+		if (vtcon_scroll_offset(o->vc) > 0)
+			pane_console_scroll(t[i], 0, 1);
+		vtcon_key(o->vc, k);
+		pane_console_flush(o);
+	}
 	return PANE_HANDLED;
 }
 

@@ -38,7 +38,14 @@ void pane_console_attach(struct pane *p, struct app *a);
 void pane_console_scroll(struct pane *p, int lines, int to_live);
 int pane_console_page(const struct pane *p);
 
-/* A bracketed paste from the user, for the guest. */
-void pane_console_paste(struct pane *p, const char *s, size_t n);
+/* A bracketed paste from the user, for the guest; when p is marked, for
+ * every marked guest. */
+void pane_console_paste(struct pane *p, struct app *a, const char *s, size_t n);
+
+/* Broadcast: keys and pastes typed into a marked console go to every
+ * marked console. */
+int pane_console_marked(const struct pane *p);
+void pane_console_mark(struct pane *p, int on);
+size_t pane_console_marked_count(const struct app *a);
 
 #endif

@@ -12,6 +12,7 @@
 #include "app.h"
 #include "draw.h"
 #include "keys.h"
+#include "pane-console.h"
 #include "theme.h"
 
 /* The lab path with $HOME as ~. */
@@ -57,6 +58,14 @@ pane_status_draw(struct pane *p, struct app *a)
 	    draw_width(a->msg) + draw_width(a->warn) + 3 > p->w - rw)
 		rw = 0;
 	avail = p->w - rw;
+	if (pane_console_marked_count(a) > 0) {
+		/* Broadcast is on: say to how many consoles typing goes. */
+		char b[64];
+		size_t n = pane_console_marked_count(a);
+		snprintf(b, sizeof b, "broadcast to %zu console%s", n, n == 1 ? "" : "s");
+		x += draw_text(w, 0, x, avail - x, " ", st);
+		x += draw_text(w, 0, x, avail - x, b, theme_attr(ROLE_WARN));
+	}
 	if (a->warn[0]) {
 		x += draw_text(w, 0, x, avail - x, " ", st);
 		x += draw_text(w, 0, x, avail - x, a->warn, theme_attr(ROLE_WARN));
