@@ -354,9 +354,9 @@ cmd_lab_up(struct cli *c, int argc, char **argv)
 		for (int i = 0; i < u.n; i++) {
 			struct up_node *x = &u.v[i];
 			int64_t t = x->waiting ? x->w->t_ms - u.t0 : 0;
-			json_array_append_new(a, json_pack("{s:s, s:b, s:b, s:b, s:f, s:s}", "node", x->name,
+			json_array_append_new(a, json_pack("{s:s, s:b, s:b, s:b, s:I, s:s}", "node", x->name,
 			    "ready", !x->failed, "imported", imported > 0, "started", x->started,
-			    "seconds", (double)t / 1000, "status", x->status));
+			    "ms", (json_int_t)t, "status", x->status));
 		}
 		cli_json_out(a);
 	} else if (!failed && imported == 0 && started == 0)
