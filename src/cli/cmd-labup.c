@@ -136,6 +136,10 @@ up_waited(struct conwait *w, void *arg)
 	if (x == NULL)
 		return;
 	if (w->state == CONWAIT_MATCHED) {
+		/* Done with this console: unread output would pile up in its
+		 * keeper while the others are waited for. */
+		close(w->fd);
+		w->fd = -1;
 		char *re = cli_shown(x->ln->ready);
 		snprintf(x->status, sizeof x->status, "ready: its console showed \"%s\" (%.1f s)", re,
 		    (double)(w->t_ms - u->t0) / 1000);
@@ -328,6 +332,8 @@ cmd_lab_up(struct cli *c, int argc, char **argv)
 		x->waiting = 1;
 		if (x->ln->ready[0] == '\0') {
 			x->w->state = CONWAIT_MATCHED;
+			close(fd);
+			x->w->fd = -1;
 			snprintf(x->status, sizeof x->status, "ready: running (no ready= pattern to wait for)");
 			up_say(&u, x);
 			continue;
@@ -366,7 +372,8 @@ cmd_lab_up(struct cli *c, int argc, char **argv)
 out:
 	for (int i = 0; i < u.n; i++) {
 		if (u.v[i].waiting) {
-			close(u.v[i].w->fd);
+			if (u.v[i].w->fd >= 0)
+				close(u.v[i].w->fd);
 			conwait_free(u.v[i].w);
 		}
 		free(u.v[i].name);

@@ -43,6 +43,13 @@ else
 	not_ok "lab up again is a no-op" "rc=$rc $(cat "$T/up2.out") pids $before / $(keeper_pids)"
 fi
 
+if "$SANDLAB" lab up "$T/lab.txt" --json </dev/null | python3 -c '
+import json, sys
+v = json.load(sys.stdin)
+assert [n["node"] for n in v] == ["a", "b", "c"], v
+assert all(n["ready"] and not n["started"] and not n["imported"] and n["ms"] >= 0 for n in v), v'; then
+	ok "lab up --json: each node ready, none started"; else not_ok "lab up --json"; fi
+
 # A node whose image never prints its pattern: the others come up, the
 # command fails naming it, in time, with what it printed.
 cat >"$T/bad.txt" <<'LAB'
