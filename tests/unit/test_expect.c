@@ -2,7 +2,8 @@
  * test_expect.c: the send/expect engine: patterns match across reads and
  * through escape sequences, what follows a match is kept for the next
  * pattern, a chatty guest cannot grow the window without bound, the
- * "last lines" tail, and the escapes of `sandlab send`.
+ * "last lines" tail, the escapes of `sandlab send`, and conwait over
+ * socket pairs: a match, a console that closes, a deadline.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -12,6 +13,10 @@
 #include <string.h>
 #include <cmocka.h>
 
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "conwait.h"
 #include "expect.h"
 
 #define FEED(x, s) expect_feed((x), (s), strlen(s))
@@ -142,6 +147,53 @@ unescape(void **state)
 	assert_int_equal(expect_unescape("end\\", &out, &len, &e), -1);
 }
 
+static void
+conwait_three(void **state)
+{
+	int a[2], b[2], c[2];
+	struct conwait w[3];
+	struct err e;
+	int64_t t0;
+
+	assert_int_equal(socketpair(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK, 0, a), 0);
+	assert_int_equal(socketpair(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK, 0, b), 0);
+	assert_int_equal(socketpair(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK, 0, c), 0);
+	conwait_init(&w[0], "a", a[0]);
+	conwait_init(&w[1], "b", b[0]);
+	conwait_init(&w[2], "c", c[0]);
+	for (int i = 0; i < 3; i++)
+		assert_int_equal(expect_set(&w[i].x, "login: $", &e), 0);
+	/* a matches, b's keeper goes away, c prints something else. */
+	assert_int_equal(write(a[1], "\033[1mtiny login: ", 17), 17);
+	assert_int_equal(write(b[1], "booting\r\n", 9), 9);
+	close(b[1]);
+	assert_int_equal(write(c[1], "no prompt here\r\n", 16), 16);
+	t0 = mono_ms();
+	assert_int_equal(conwait_run(w, 3, t0 + 300, 0, NULL, NULL), 2);
+	assert_true(mono_ms() - t0 >= 290);
+	assert_int_equal(w[0].state, CONWAIT_MATCHED);
+	assert_string_equal(w[0].x.match, "login: ");
+	assert_int_equal(w[1].state, CONWAIT_GONE);
+	assert_int_equal(w[2].state, CONWAIT_TIMEOUT);
+	char *t = expect_tail(&w[2].x, 3);
+	assert_string_equal(t, "no prompt here");
+	free(t);
+	/* Text already kept matches the next pattern without a read. */
+	assert_int_equal(write(c[1], "login: \r\nx\r\n", 13), 13);
+	w[2].state = CONWAIT_WAITING;
+	assert_int_equal(conwait_run(&w[2], 1, mono_ms() + 5000, 0, NULL, NULL), 0);
+	assert_int_equal(expect_set(&w[2].x, "^x$", &e), 0);
+	w[2].state = CONWAIT_WAITING;
+	assert_int_equal(conwait_run(&w[2], 1, mono_ms() + 100, 0, NULL, NULL), 0);
+	for (int i = 0; i < 3; i++)
+		conwait_free(&w[i]);
+	close(a[0]);
+	close(a[1]);
+	close(b[0]);
+	close(c[0]);
+	close(c[1]);
+}
+
 int
 main(void)
 {
@@ -153,6 +205,7 @@ main(void)
 		cmocka_unit_test(window_is_bounded),
 		cmocka_unit_test(tail_lines),
 		cmocka_unit_test(unescape),
+		cmocka_unit_test(conwait_three),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
