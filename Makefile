@@ -13,7 +13,7 @@ PKGS    := ncursesw vterm termkey sqlite3 uuid jansson
 #
 #   cli       cli, cmd-*, main       the command table and its commands
 #   ui/       the dashboard          (beside cli; main.c starts it)
-#   runtime   keeper, run, qmp, console, conlog, vnc, accel
+#   runtime   keeper, run, qmp, console, conlog, vnc, accel, expect, conwait
 #   net       net, link, labfile, clone, snapshot
 #   machine   qemu                   the pure QEMU argv builder
 #   store     db, lab, pending, image, overlay, node, event, runrow, ...
