@@ -35,9 +35,11 @@ cmd_send_read_file(const char *path, char **out, size_t *len)
 	size_t cap = 65536, n = 0;
 	char *b;
 
-	if (fd < 0 || fstat(fd, &sb) != 0 || (fd != 0 && !S_ISREG(sb.st_mode))) {
+	int bad = fd < 0 || fstat(fd, &sb) != 0;
+
+	if (bad || (fd != 0 && !S_ISREG(sb.st_mode))) {
 		char *shown = cli_shown(path);
-		cli_fail("cannot read %s: %s", shown, fd < 0 ? strerror(errno) : "not a regular file");
+		cli_fail("cannot read %s: %s", shown, bad ? strerror(errno) : "not a regular file");
 		free(shown);
 		if (fd > 0)
 			close(fd);

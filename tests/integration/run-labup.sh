@@ -88,6 +88,18 @@ else
 	not_ok "a node that dies while waited for" "rc=$rc $(cat "$T/dies.out" "$T/dies.err")"
 fi
 
+# A node that cannot start at all (KVM forced on a host without it).
+if [ ! -e /dev/kvm ]; then
+	printf 'sandlab-lab 1\nnode nokvm image=tiny ram=64 accel=kvm ready=tiny\n' >"$T/nokvm.txt"
+	rc=0
+	"$SANDLAB" lab up "$T/nokvm.txt" --timeout 30 </dev/null >"$T/nokvm.out" 2>"$T/nokvm.err" || rc=$?
+	if [ "$rc" = 1 ] && grep -q 'lab up: nokvm is not ready: .*cannot use KVM' "$T/nokvm.err"; then
+		ok "a node that cannot start fails lab up with its name and why"
+	else
+		not_ok "a node that cannot start" "rc=$rc $(cat "$T/nokvm.out" "$T/nokvm.err")"
+	fi
+fi
+
 # On a terminal: a table drawn in place.
 if command -v script >/dev/null; then
 	rc=0
