@@ -81,6 +81,13 @@ $(B)/obj/src/cli/cmd-version.o: $(B)/version.stamp
 $(B)/obj/src/cli/cmd-version.o: ALL_CFLAGS += -DSANDLAB_VERSION='"$(VERSION)"' \
 	-DSANDLAB_VTERM_VERSION='"$(VTERM_VERSION)"' -DSANDLAB_TICKIT_VERSION='"$(TICKIT_VERSION)"'
 
+# The themes' folder is compiled in: a new PREFIX rebuilds what uses it,
+# so `make install PREFIX=/usr` installs a binary that looks in /usr.
+$(B)/prefix.stamp: FORCE
+	@mkdir -p $(dir $@)
+	@echo "$(PREFIX)" | cmp -s - $@ || echo "$(PREFIX)" >$@
+$(B)/obj/ui/theme.o: $(B)/prefix.stamp
+
 # sandlab(1): the hand-written prologue in doc/ around the command table
 # and the key table, which the binary prints.
 $(B)/sandlab.1: $(B)/sandlab doc/sandlab.1.in doc/mkman

@@ -84,11 +84,13 @@ MANWIDTH=80 man -l "$MAN" >"$T/man.txt" 2>"$T/man.err" || true
 check "man -l renders it, without warnings" sh -c \
 	"grep -q 'sandlab node start' '$T/man.txt' && [ ! -s '$T/man.err' ]"
 
-# make install into a staging root, without rebuilding anything.
+# make install into a staging root, without rebuilding anything (nor
+# writing anything outside $T).
 san=
 case "$B" in */san) san=1 ;; esac
 rel=${B#"$TOP"/}
-if make -s -C "$TOP" SAN=$san -o "$rel/sandlab" -o "$rel/sandlab.1" install \
+if make -s -C "$TOP" SAN=$san -o "$rel/sandlab" -o "$rel/sandlab.1" -o "$rel/prefix.stamp" \
+	-o "$rel/version.stamp" install \
 	DESTDIR="$T/root" PREFIX=/usr >"$T/install" 2>&1; then
 	ok "make install DESTDIR=... PREFIX=/usr"
 else
