@@ -74,6 +74,11 @@ check "nonsense suggests nothing" sh -c "'$S' qqqqqq 2>&1 | grep -q 'unknown com
 rc=0; "$S" nod 2>/dev/null || rc=$?
 check "an unknown command exits 2" test "$rc" = 2
 
+# node kill takes --all, as stop does (issue 15).
+check "node kill --all with nothing running" sh -c "'$S' node kill --all | grep -qx 'no node is running'"
+expect_fail "node kill: names or --all, not both" 'usage: sandlab node kill' "$S" node kill x --all
+expect_fail "node kill: names or --all, not neither" 'usage: sandlab node kill' "$S" node kill
+
 # The man page: built from the tables, lint-clean, and man renders it.
 check "man page has the key table" grep -q '^\.SS Anywhere' "$MAN"
 check "man page has the prologue" sh -c "grep -q '^\.SH EXIT STATUS' '$MAN' && grep -q '^\.SH ENVIRONMENT' '$MAN' && grep -q '^\.SH EXAMPLES' '$MAN'"
