@@ -65,7 +65,7 @@ const struct cmd cmd_table[] = {
 	{ NULL, "accel", cmd_accel, "accel [--json]", "say whether KVM is usable here, and why", 0 },
 	{ NULL, "help", cmd_help, "help [COMMAND...]",
 	  "list every command, or say what one command or group does", 0 },
-	{ NULL, "__keeper", cmd_keeper, "__keeper NODE-ID",
+	{ NULL, "__keeper", cmd_keeper, "__keeper NODE-ID [--report-fd FD] [--vnc-host ADDR]",
 	  "the process that owns a running node (started by node start)", 1 },
 	{ NULL, "__complete", cmd_complete, "__complete WORD...",
 	  "what may come next after WORD... (asked by shell completion)", 1 },
@@ -249,7 +249,7 @@ cmd_main(int argc, char **argv, struct cmd_dashboard *dash)
 		else
 			rest[n++] = argv[i];
 	}
-	if (version && n == 0)
+	if (version)
 		rc = cmd_version(&c, 0, rest);
 	else if (help)
 		rc = cmd_help_words(stdout, n, rest) == 0 ? 0 : cmd_unknown(rest, n);
