@@ -1,8 +1,8 @@
 /*
  * app.c: the loop. One poll() over the terminal, the signal self-pipe,
  * the lab's change notifications and (later) console sockets; keys are
- * decoded by libtickit (ui/input) from bytes we read ourselves, so
- * bracketed paste can be cut out first. Handlers mark panes dirty; one redraw pass per
+ * decoded by libtickit from bytes we read ourselves, so bracketed paste
+ * can be cut out first. Handlers mark panes dirty; one redraw pass per
  * turn draws them, at most one frame per APP_FRAME_MS. Must not sleep,
  * block on the lab for long, or wake up when nothing happens.
  */

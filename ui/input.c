@@ -180,18 +180,6 @@ input_on_mouse(TickitTerm *tt, TickitEventFlags flags, void *info, void *user)
 	return 1;
 }
 
-/* Hides key_mouse from libtickit's terminfo reading: xterm-256color's
- * terminfo says kmous=\E[<, and with it an SGR mouse report (ESC [ <) is
- * taken for an old-style one and misread (as libtermkey did). */
-static const char *
-input_terminfo_hook(const char *name, const char *value, void *data)
-{
-	(void)data;
-	if (strcmp(name, "key_mouse") == 0)
-		return NULL;
-	return value;
-}
-
 static void
 input_discard(TickitTerm *tt, const char *bytes, size_t len, void *user)
 {
@@ -201,19 +189,47 @@ input_discard(TickitTerm *tt, const char *bytes, size_t len, void *user)
 	(void)user;
 }
 
-struct input *
-input_new(const char *term, input_fn *fn, void *user)
+/* What libtickit reads from terminfo, amended. key_mouse is hidden:
+ * xterm-256color's terminfo says kmous=\E[<, and with it an SGR mouse
+ * report (ESC [ <) is taken for an old-style one and misread (as
+ * libtermkey did). A missing output string is given as empty: libtickit
+ * 0.4.3 aborts when a terminfo entry lacks one it requires (vt100 has no
+ * parm_ich, dumb no cursor_address), and this TickitTerm writes nothing. */
+static const char *
+input_terminfo_hook(const char *name, const char *value, void *data)
+{
+	(void)data;
+	if (strcmp(name, "key_mouse") == 0)
+		return NULL;
+	if (value == NULL && strncmp(name, "key_", 4) != 0)
+		return "";
+	return value;
+}
+
+static TickitTerm *
+input_term(const char *term)
 {
 	static const struct TickitTerminfoHook hook = { input_terminfo_hook, NULL };
 	struct TickitTermBuilder b;
-	struct input *in = xmalloc(sizeof *in);
 
 	memset(&b, 0, sizeof b);
-	b.termtype = term ? term : "xterm";
+	b.termtype = term;
 	b.open = TICKIT_NO_OPEN;
 	b.output_func = input_discard;
 	b.ti_hook = &hook;
-	in->tt = tickit_term_build(&b);
+	return tickit_term_build(&b);
+}
+
+struct input *
+input_new(const char *term, input_fn *fn, void *user)
+{
+	struct input *in = xmalloc(sizeof *in);
+
+	/* A terminal with no terminfo entry here: keys as xterm sends them
+	 * (libtermkey decoded CSI and SS3 keys without terminfo too). */
+	in->tt = input_term(term ? term : "xterm");
+	if (in->tt == NULL)
+		in->tt = input_term("xterm");
 	if (in->tt == NULL) {
 		free(in);
 		return NULL;

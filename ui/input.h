@@ -62,8 +62,9 @@ struct input;
  * input_check. */
 typedef void input_fn(void *user, const struct input_key *k);
 
-/* An input decoder for terminal type term (NULL: "xterm"). Returns NULL
- * if libtickit cannot make one. Writes nothing to the terminal. */
+/* An input decoder for terminal type term (NULL, or a type with no
+ * terminfo entry here: "xterm"). Returns NULL if libtickit cannot make
+ * one. Writes nothing to the terminal. */
 struct input *input_new(const char *term, input_fn *fn, void *user);
 void input_free(struct input *in);
 

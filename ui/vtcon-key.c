@@ -1,5 +1,5 @@
 /*
- * vtcon-key.c: the user's keys (ui/input) to guest bytes through libvterm's keyboard
+ * vtcon-key.c: input keys to guest bytes through libvterm's keyboard
  * functions, which know the modes the guest set. This file only chooses
  * which libvterm key an input key is, and works around the one place
  * where libvterm 0.1.4 encodes wrongly (Alt with a non-ASCII character).

@@ -109,6 +109,27 @@ keys_linux(void **state)
 	keys_under("linux");
 }
 
+/* libtickit 0.4.3 aborts on a terminfo entry without the output strings
+ * it requires: that may not stop the dashboard, which ncurses can draw on
+ * such terminals. (A type with no entry at all falls back to xterm; not
+ * tested here, as libtickit leaks the TickitTerm it fails to build, and
+ * ncurses refuses such a TERM anyway.) */
+static void
+terminals_libtickit_would_refuse(void **state)
+{
+	static const char *const terms[] = { "vt100", "vt220", "ansi", "dumb" };
+
+	(void)state;
+	for (size_t i = 0; i < sizeof terms / sizeof terms[0]; i++) {
+		struct input *in = input_new(terms[i], collect, NULL);
+
+		assert_non_null(in);
+		expect_named(in, "\033[A", "Up");
+		expect_named(in, "\035", "C-]");
+		input_free(in);
+	}
+}
+
 static void
 lone_escape_waits(void **state)
 {
@@ -189,6 +210,7 @@ main(void)
 		cmocka_unit_test(keys_tmux_256color),
 		cmocka_unit_test(keys_screen_256color),
 		cmocka_unit_test(keys_linux),
+		cmocka_unit_test(terminals_libtickit_would_refuse),
 		cmocka_unit_test(lone_escape_waits),
 		cmocka_unit_test(names),
 	};
