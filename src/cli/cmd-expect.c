@@ -254,7 +254,7 @@ int
 cmd_expect(struct cli *c, int argc, char **argv)
 {
 	static const char usage[] = "expect NODE [--timeout S] [--from-start] "
-	    "(--expect REGEX | --send TEXT | --sendline TEXT)...";
+	    "[--expect REGEX | --send TEXT | --sendline TEXT]...";
 	const char *node;
 	struct conwait w;
 	struct step *s;
