@@ -10,7 +10,11 @@
 #include <string.h>
 
 #include "app.h"
-#include "form.h"
+#include "form-confirm.h"
+#include "form-create.h"
+#include "form-edit.h"
+#include "form-import.h"
+#include "form-link.h"
 #include "keys.h"
 #include "job.h"
 #include "layout.h"
