@@ -82,6 +82,7 @@ ui_free(struct app *a)
 	pane_free(a->details);
 	pane_free(a->status);
 	layout_free(a->layout);
+	free(a->in.paste);
 	model_free(&a->model);
 	if (a->tk)
 		termkey_destroy(a->tk);
