@@ -7,6 +7,9 @@
 
 #include "cli.h"
 
+/* `__vtcat` (argv[0]): the hidden console viewer; no struct cli, no lab. */
+int cmd_vtcat(int argc, char **argv);
+
 int cmd_image_ls(struct cli *c, int argc, char **argv);
 int cmd_image_import(struct cli *c, int argc, char **argv);
 int cmd_image_scan(struct cli *c, int argc, char **argv);
