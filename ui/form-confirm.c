@@ -33,11 +33,11 @@ form_confirm_draw(struct modal *o, struct app *a)
 }
 
 static enum modal_result
-form_confirm_key(struct modal *o, struct app *a, const TermKeyKey *k)
+form_confirm_key(struct modal *o, struct app *a, const struct input_key *k)
 {
 	struct form_confirm *c = o->data;
 
-	if (k->type == TERMKEY_TYPE_UNICODE && k->modifiers == 0 &&
+	if (k->type == INPUT_TYPE_UNICODE && k->modifiers == 0 &&
 	    (k->code.codepoint == 'y' || k->code.codepoint == 'Y')) {
 		/* Close first: the action may open something else. */
 		void (*yes)(struct app *, void *) = c->yes;
@@ -48,7 +48,7 @@ form_confirm_key(struct modal *o, struct app *a, const TermKeyKey *k)
 		free(arg);
 		return MODAL_KEEP;
 	}
-	if (k->type == TERMKEY_TYPE_UNICODE || k->type == TERMKEY_TYPE_KEYSYM)
+	if (k->type == INPUT_TYPE_UNICODE || k->type == INPUT_TYPE_KEYSYM)
 		return MODAL_CLOSE;
 	return MODAL_KEEP;
 }

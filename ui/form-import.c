@@ -90,11 +90,11 @@ form_import_submit(struct form *fm, struct app *a)
 }
 
 static enum modal_result
-form_import_key(struct modal *o, struct app *a, const TermKeyKey *k)
+form_import_key(struct modal *o, struct app *a, const struct input_key *k)
 {
 	struct form *fm = o->data;
 
-	if (fm->progress[0] && !(k->type == TERMKEY_TYPE_KEYSYM && k->code.sym == TERMKEY_SYM_ESCAPE))
+	if (fm->progress[0] && !(k->type == INPUT_TYPE_KEYSYM && k->code.sym == INPUT_SYM_ESCAPE))
 		return MODAL_KEEP;
 	return form_key(o, a, k);
 }

@@ -71,7 +71,7 @@ void form_open(struct app *a, struct form *fm);
 
 /* The engine's modal functions, for a dialog with a kind of its own. */
 void form_draw(struct modal *o, struct app *a);
-enum modal_result form_key(struct modal *o, struct app *a, const TermKeyKey *k);
+enum modal_result form_key(struct modal *o, struct app *a, const struct input_key *k);
 void form_paste(struct modal *o, struct app *a, const char *s, size_t n);
 void form_free(struct modal *o);
 
