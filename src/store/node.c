@@ -582,3 +582,19 @@ fail:
 	db_rollback(lab->db);
 	return -1;
 }
+
+int
+node_names(struct lab *lab, void (*fn)(const char *name, void *arg), void *arg, struct err *e)
+{
+	sqlite3_stmt *st = db_prepare(lab->db, "SELECT name FROM nodes ORDER BY name", e);
+	int rc;
+
+	if (st == NULL)
+		return -1;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+		fn((const char *)sqlite3_column_text(st, 0), arg);
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE)
+		return db_fail(lab->db, e, "cannot list node names");
+	return 0;
+}
