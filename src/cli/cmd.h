@@ -76,6 +76,9 @@ int cmd_version(struct cli *c, int argc, char **argv);
 /* cmd-complete.c: the hidden `__complete WORD...` that shell completion asks. */
 int cmd_complete(struct cli *c, int argc, char **argv);
 
+/* `__vtcat` (argv[0]): the hidden console viewer; no struct cli, no lab. */
+int cmd_vtcat(int argc, char **argv);
+
 int cmd_image_ls(struct cli *c, int argc, char **argv);
 int cmd_image_import(struct cli *c, int argc, char **argv);
 int cmd_image_scan(struct cli *c, int argc, char **argv);

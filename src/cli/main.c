@@ -8,7 +8,6 @@
 
 #include "cmd.h"
 #include "ui.h"
-#include "vtcat.h"
 
 int
 main(int argc, char **argv)
@@ -26,7 +25,7 @@ main(int argc, char **argv)
 	}
 	/* a hidden viewer for tests and benchmarks; it draws, so it lives in ui/ */
 	if (argc > 1 && strcmp(argv[1], "__vtcat") == 0)
-		return vtcat_main(argc - 1, argv + 1);
+		return cmd_vtcat(argc - 1, argv + 1);
 	rc = cmd_main(argc, argv, &dash);
 	if (rc >= 0)
 		return rc;

@@ -73,6 +73,10 @@ struct node_changes {
 	const char *accel;
 };
 int node_set(struct lab *lab, const char *key, const struct node_changes *c, struct err *e);
+/* node_set and a rename (new_name NULL: none) in one transaction: both
+ * are saved, or neither (nothing changed on failure). */
+int node_set_rename(struct lab *lab, const char *key, const struct node_changes *c, const char *new_name,
+    struct err *e);
 int node_rename(struct lab *lab, const char *key, const char *new_name, struct err *e);
 /* A fresh overlay on the same image (the old disk state is discarded). */
 int node_reset(struct lab *lab, const char *key, struct err *e);
