@@ -188,14 +188,15 @@ fi
 # Stop: the tiny guest ignores ACPI; after the grace, quit ends it cleanly.
 kpid=$(run_get t1 keeper_pid)
 qpid=$(run_get t1 qemu_pid)
-out=$("$SANDLAB" node stop t1 --grace 1 2>&1) || true
-if printf '%s' "$out" | grep -q "sent ACPI powerdown" && printf '%s' "$out" | grep -q "sent QMP quit" &&
+rc=0
+out=$("$SANDLAB" node stop t1 --grace 1 2>&1) || rc=$?
+if [ "$rc" = 0 ] && printf '%s' "$out" | grep -q "sent ACPI powerdown" && printf '%s' "$out" | grep -q "sent QMP quit" &&
     state_is t1 stopped && [ "$(run_get t1 last_exit.kind)" = shutdown ]; then
 	ok "stop reports each step and ends stopped"
 else
 	not_ok "stop reports each step and ends stopped" "$out"
 fi
-if pid_gone "$kpid" && wait_for 10 pid_gone "$qpid" && [ -z "$(ls "$SANDLAB_LAB"/run/*/ | grep sock || true)" ]; then
+if wait_for 30 pid_gone "$kpid" && wait_for 10 pid_gone "$qpid" && [ -z "$(ls "$SANDLAB_LAB"/run/*/ | grep sock || true)" ]; then
 	ok "after stop no keeper, QEMU or socket is left"
 else
 	not_ok "after stop no keeper, QEMU or socket is left" "$(ls -la "$SANDLAB_LAB"/run/*/)"
