@@ -30,7 +30,7 @@ struct labfile_nic {
 	char  model[24];
 	char  mac[18];          /* "" when the file gives none: a new one at import */
 	char  attach[8];        /* none, user, link */
-	struct net_fwd *fwds;
+	struct nic_fwd *fwds;
 	int   nfwds;
 };
 

@@ -100,7 +100,7 @@ link_insert(struct lab *lab, const char *a_id, int a_idx, const char *b_id, int 
 
 /* Why this NIC cannot take a link, or 0. */
 static int
-link_end_ok(const char *name, const struct net_nic *c, struct err *e)
+link_end_ok(const char *name, const struct nic *c, struct err *e)
 {
 	if (strcmp(c->attach, "link") == 0)
 		return err_set(e, "%s:eth%d is already linked to %s:eth%d; a NIC takes one link "
@@ -116,7 +116,7 @@ int
 link_add(struct lab *lab, const char *a_key, int a_idx, const char *b_key, int b_idx,
     struct link *out, struct net_note *note, struct err *e)
 {
-	struct net_nic *av = NULL, *bv = NULL;
+	struct nic *av = NULL, *bv = NULL;
 	char a_id[37], b_id[37], a_name[64], b_name[64], *detail;
 	int an = 0, bn = 0;
 	struct link l;
@@ -143,16 +143,16 @@ link_add(struct lab *lab, const char *a_key, int a_idx, const char *b_key, int b
 	free(detail);
 	net_note_add(lab, note, a_id, a_name);
 	net_note_add(lab, note, b_id, b_name);
-	net_nics_free(av, an);
-	net_nics_free(bv, bn);
+	nic_list_free(av, an);
+	nic_list_free(bv, bn);
 	if (db_commit(lab->db, e) != 0)
 		return -1;
 	if (out != NULL)
 		*out = l;
 	return 0;
 fail:
-	net_nics_free(av, an);
-	net_nics_free(bv, bn);
+	nic_list_free(av, an);
+	nic_list_free(bv, bn);
 	db_rollback(lab->db);
 	return -1;
 }
@@ -283,7 +283,7 @@ link_list(struct lab *lab, struct link **out, size_t *n, struct err *e)
 const char *
 link_end_state(struct lab *lab, const struct link_end *end)
 {
-	struct net_nic *v;
+	struct nic *v;
 	struct err e;
 	unsigned pend;
 	int n;
@@ -293,6 +293,6 @@ link_end_state(struct lab *lab, const struct link_end *end)
 	if (net_nics_get(lab, end->id, &v, &n, &e) != 0)
 		return "unknown";
 	pend = net_pending_node(lab, end->id, v, n);
-	net_nics_free(v, n);
+	nic_list_free(v, n);
 	return pend & (1u << end->idx) ? "restart" : "up";
 }

@@ -676,7 +676,7 @@ image_import(struct lab *lab, const char *path, const struct image_import_opts *
 	tmp_abs = xasprintf("%s/%s", lab->root, tmp_rel);
 	final_abs = xasprintf("%s/%s", lab->images, im.file);
 	char *final_rel = xasprintf("images/%s", im.file);
-	pid_entry = pending_add(lab, tmp_rel, final_rel, e);
+	pid_entry = pending_add(lab->db, tmp_rel, final_rel, e);
 	free(final_rel);
 	if (pid_entry < 0)
 		goto fail;
@@ -685,7 +685,7 @@ image_import(struct lab *lab, const char *path, const struct image_import_opts *
 		err_sys(e, "cannot create a file in %s", lab->images);
 		goto fail;
 	}
-	if (pending_set_file(lab, pid_entry, tmp_abs, e) != 0)
+	if (pending_set_file(lab->db, pid_entry, tmp_abs, e) != 0)
 		goto fail;
 	crash_point("import-journaled");
 	if (image_copy(in, outfd, (uint64_t)fsb.st_size, o, e) != 0)
@@ -721,7 +721,7 @@ image_import(struct lab *lab, const char *path, const struct image_import_opts *
 	}
 	renamed = 1;
 	crash_point("import-renamed");
-	if (pending_done(lab, pid_entry, e) != 0)
+	if (pending_done(lab->db, pid_entry, e) != 0)
 		goto fail_txn;
 	if (db_commit(lab->db, e) != 0)
 		goto fail_renamed;
@@ -746,7 +746,7 @@ fail:
 	if (in >= 0)
 		close(in);
 	if (pid_entry > 0)
-		pending_abandon(lab, pid_entry);
+		pending_abandon(lab->db, lab->root, pid_entry);
 	free(tmp_rel);
 	free(tmp_abs);
 	free(final_abs);
@@ -853,7 +853,7 @@ image_rm(struct lab *lab, const char *key, struct err *e)
 	}
 	sqlite3_finalize(st);
 	rel = xasprintf("images/%s", im.file);
-	doomed = pending_doomed(lab, rel, e);
+	doomed = pending_doomed(lab->db, rel, e);
 	free(rel);
 	if (doomed < 0)
 		goto fail;
@@ -862,7 +862,7 @@ image_rm(struct lab *lab, const char *key, struct err *e)
 		image_clear(&im);
 		return -1;
 	}
-	pending_abandon(lab, doomed);
+	pending_abandon(lab->db, lab->root, doomed);
 	image_clear(&im);
 	return 0;
 fail:

@@ -10,6 +10,7 @@
 #include <stdint.h>
 
 #include "lab.h"
+#include "nic.h"
 
 #define NODE_RAM_MIN 16
 #define NODE_RAM_MAX 1048576
@@ -18,13 +19,6 @@
 #define NODE_RAM_DEFAULT 256
 #define NODE_CPUS_DEFAULT 1
 #define NODE_NICS_DEFAULT 1
-
-struct nic {
-	int   idx;
-	char  model[24];       /* virtio-net-pci, e1000 */
-	char  mac[18];         /* 52:54:00:xx:xx:xx */
-	char  attach[8];       /* none, user, link */
-};
 
 struct node {
 	char     id[37];
@@ -39,7 +33,7 @@ struct node {
 	char     accel[8];     /* auto, kvm, tcg */
 	int64_t  created_at;
 	int      nnics;
-	struct nic *nics;
+	struct nic *nics;      /* rows only (nic_each): no links, no forwards */
 };
 
 void node_clear(struct node *n);
