@@ -16,7 +16,7 @@ PKGS    := ncursesw vterm termkey sqlite3 uuid jansson
 #   runtime   keeper, run, qmp, console, conlog, vnc, accel
 #   net       net, link, labfile, clone, snapshot
 #   machine   qemu                   the pure QEMU argv builder
-#   store     db, lab, pending, image, overlay, node, event, runrow, ...
+#   store     db, lab, pending, image, overlay, node, nic, event, runrow, ...
 #   base      util, proc, sanitize, name, bufq, ring, config, themefile
 SRC_DIRS := src/base src/store src/machine src/net src/runtime src/cli
 

@@ -27,12 +27,10 @@ clone_rows(struct lab *lab, const struct node *src, const struct nic *nv, int nn
 	if (node_row_insert(lab, &r, e) != 0)
 		return -1;
 	for (int i = 0; i < nn; i++) {
-		char mac[18];
 		/* NAT is kept (its forwards are not: host ports are unique);
 		 * a link's other end belongs to the source. */
 		const char *attach = strcmp(nv[i].attach, "user") == 0 ? "user" : "none";
-		if (nic_mac_new(lab, mac, e) != 0 ||
-		    nic_insert(lab, id, nv[i].idx, nv[i].model, mac, attach, e) != 0)
+		if (nic_insert(lab, id, nv[i].idx, nv[i].model, NULL, attach, e) != 0)
 			return -1;
 	}
 	detail = xasprintf("%s from %s", name, src->name);

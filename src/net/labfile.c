@@ -684,12 +684,10 @@ lf_insert(struct lab *lab, const struct labfile *lf, struct lf_made *made, struc
 		for (int i = 0; i < lf->nnodes; i++)
 			for (int j = 0; j < lf->nodes[i].nnics; j++) {
 				const struct labfile_nic *c = &lf->nodes[i].nics[j];
-				char mac[18];
 				if ((c->mac[0] != '\0') != (pass == 0))
 					continue;
-				snprintf(mac, sizeof mac, "%s", c->mac);
-				if ((!mac[0] && nic_mac_new(lab, mac, &why) != 0) ||
-				    nic_insert(lab, made[i].id, j, c->model, mac, c->attach, &why) != 0)
+				if (nic_insert(lab, made[i].id, j, c->model, c->mac[0] ? c->mac : NULL,
+				    c->attach, &why) != 0)
 					return err_set(e, "line %d: %s", c->line, why.msg);
 			}
 	for (int i = 0; i < lf->nnodes; i++)

@@ -408,6 +408,8 @@ net_node_nic(struct lab *lab, const char *node_key, int idx, char id[37], char *
 {
 	struct node nd;
 
+	*nics = NULL;
+	*n = 0;
 	if (node_get(lab, node_key, &nd, e) != 0)
 		return -1;
 	snprintf(id, 37, "%s", nd.id);

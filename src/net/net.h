@@ -30,6 +30,9 @@ struct net_note {
 
 /* ---- pure ---- */
 
+/* Pure parsers and checks: 0, or -1 with a message (outputs then
+ * meaningless). */
+
 /* "r1:eth0" into the node name (or id) and the NIC index. */
 int net_ref_parse(const char *ref, char *node, size_t len, int *idx, struct err *e);
 /* "tcp:2222:22" (guest port may be left out with unforward: want_guest 0). */
@@ -58,7 +61,9 @@ int net_port_free(const char *proto, int port);
 
 /* ---- the lab database ---- */
 
-/* The NICs of a node (by id), by index, with links and forwards. */
+/* The NICs of a node (by id), by index, with links and forwards, from one
+ * snapshot: 0 with *out (free with nic_list_free) and *n, or -1 with a
+ * message and *out NULL, *n 0. */
 int net_nics_get(struct lab *lab, const char *node_id, struct nic **out, int *n, struct err *e);
 
 struct node;
@@ -72,12 +77,13 @@ char **net_node_argv(struct lab *lab, const struct node *n, const struct qemu_cf
     int check_ports, char **sig, struct err *e);
 
 /* The signature its keeper recorded when the node (by id) last started
- * (NULL when none); caller frees. */
+ * (NULL when none); caller frees. 0, or -1 with a message and *sig NULL. */
 int net_running_get(struct lab *lab, const char *node_id, char **sig, struct err *e);
 /* net_pending for a node (by id) and its NICs v as read: 0 when it is
  * not running. */
 unsigned net_pending_node(struct lab *lab, const char *node_id, const struct nic *v, int n);
-/* Called by the keeper with the signature of the QEMU it starts. */
+/* Called by the keeper with the signature of the QEMU it starts. 0, or
+ * -1 with a message and the runs row unchanged. */
 int net_record(struct lab *lab, const char *node_id, const char *sig, struct err *e);
 
 /* Changes to one NIC of a node (name or id); NULL fields are unchanged.
@@ -87,6 +93,9 @@ struct net_change {
 	const char *mac;
 	const char *attach;
 };
+/* net_nic_set, net_forward_add, net_forward_rm: each one transaction with
+ * an event; note gets the node when it is running (note may be NULL).
+ * 0, or -1 with a message and nothing changed. */
 int net_nic_set(struct lab *lab, const char *node_key, int idx, const struct net_change *c,
     struct net_note *note, struct err *e);
 int net_forward_add(struct lab *lab, const char *node_key, int idx, const struct nic_fwd *f,
@@ -96,7 +105,8 @@ int net_forward_rm(struct lab *lab, const char *node_key, int idx, const struct 
     struct net_note *note, struct err *e);
 
 /* Inside the caller's transaction: one forward row; a host port already
- * forwarded in the lab is refused naming its owner. */
+ * forwarded in the lab is refused naming its owner. 0, or -1 with a
+ * message and no row. */
 int net_forward_insert(struct lab *lab, const char *node_id, int idx, const struct nic_fwd *f,
     struct err *e);
 
@@ -108,7 +118,8 @@ void net_note_text(const struct net_note *note, char *buf, size_t len);
 void net_note_add(struct lab *lab, struct net_note *note, const char *node_id, const char *name);
 
 /* Inside a transaction: the node (name or id), its id and name, and the
- * NIC idx it must have. */
+ * NIC idx it must have. 0 with *nics (free with nic_list_free) and *n,
+ * or -1 with a message ("r1 has no eth3 ...") and *nics NULL, *n 0. */
 int net_node_nic(struct lab *lab, const char *node_key, int idx, char id[37], char *name,
     size_t len, struct nic **nics, int *n, struct err *e);
 

@@ -170,7 +170,8 @@ db_prepare(sqlite3 *db, const char *sql, struct err *e)
 	return st;
 }
 
-int
+/* db_bind with a va_list. */
+static int
 db_bindv(sqlite3 *db, sqlite3_stmt *st, struct err *e, const char *types, va_list ap)
 {
 	for (int i = 0; types[i] != '\0'; i++) {
@@ -234,37 +235,15 @@ db_query(sqlite3 *db, struct err *e, const char *sql, const char *types, ...)
 	return st;
 }
 
-int
-db_run(sqlite3 *db, const char *what, struct err *e, const char *sql, const char *types, ...)
+/* db_row with a va_list. */
+static int
+db_rowv(sqlite3 *db, sqlite3_stmt **out, const char *what, struct err *e, const char *sql,
+    const char *types, va_list ap)
 {
-	sqlite3_stmt *st;
-	va_list ap;
-	int rc;
-
-	va_start(ap, types);
-	st = db_queryv(db, e, sql, types, ap);
-	va_end(ap);
-	if (st == NULL)
-		return -1;
-	rc = sqlite3_step(st);
-	if (rc != SQLITE_DONE && rc != SQLITE_ROW)
-		db_fail(db, e, what);
-	sqlite3_finalize(st);
-	return rc == SQLITE_DONE || rc == SQLITE_ROW ? 0 : -1;
-}
-
-int
-db_row(sqlite3 *db, sqlite3_stmt **out, const char *what, struct err *e, const char *sql,
-    const char *types, ...)
-{
-	sqlite3_stmt *st;
-	va_list ap;
+	sqlite3_stmt *st = db_queryv(db, e, sql, types, ap);
 	int rc;
 
 	*out = NULL;
-	va_start(ap, types);
-	st = db_queryv(db, e, sql, types, ap);
-	va_end(ap);
 	if (st == NULL)
 		return -1;
 	rc = sqlite3_step(st);
@@ -276,6 +255,34 @@ db_row(sqlite3 *db, sqlite3_stmt **out, const char *what, struct err *e, const c
 		db_fail(db, e, what);
 	sqlite3_finalize(st);
 	return rc == SQLITE_DONE ? 0 : -1;
+}
+
+int
+db_row(sqlite3 *db, sqlite3_stmt **out, const char *what, struct err *e, const char *sql,
+    const char *types, ...)
+{
+	va_list ap;
+	int rc;
+
+	va_start(ap, types);
+	rc = db_rowv(db, out, what, e, sql, types, ap);
+	va_end(ap);
+	return rc;
+}
+
+int
+db_run(sqlite3 *db, const char *what, struct err *e, const char *sql, const char *types, ...)
+{
+	sqlite3_stmt *st;
+	va_list ap;
+	int rc;
+
+	va_start(ap, types);
+	rc = db_rowv(db, &st, what, e, sql, types, ap);
+	va_end(ap);
+	if (rc == 1)
+		sqlite3_finalize(st);
+	return rc < 0 ? -1 : 0;
 }
 
 char *

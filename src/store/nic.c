@@ -91,7 +91,9 @@ nic_each(struct lab *lab, const char *node_id, nic_each_fn fn, void *arg, struct
 	return stop;
 }
 
-int
+/* "r2:eth0", the NIC other than node_id:idx that has mac, into buf:
+ * 1 when one has it, 0 when none does (or the lookup failed). */
+static int
 nic_mac_owner(struct lab *lab, const char *mac, const char *node_id, int idx, char *buf,
     size_t len)
 {
@@ -108,7 +110,9 @@ nic_mac_owner(struct lab *lab, const char *mac, const char *node_id, int idx, ch
 	return 1;
 }
 
-int
+/* A fresh random MAC unique in the lab into out, inside the caller's
+ * transaction. 0, or -1 with a message (and out meaningless). */
+static int
 nic_mac_new(struct lab *lab, char out[18], struct err *e)
 {
 	char owner[96];

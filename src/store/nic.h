@@ -58,23 +58,15 @@ int nic_model_check(const char *model, struct err *e);
 
 /* Calls fn with each NIC row (idx, model, mac, attach; the rest zero) of
  * the node node_id, by index, or with node_id NULL of every node, by
- * node name and index. fn returns 0 to go on, else the walk stops and
- * that is returned. -1 with a message when reading fails. Reads in the
+ * node name and index. fn returns 0 to go on, or a positive value to
+ * stop the walk, which is then returned. 0 at the end, or -1 with a
+ * message when reading fails (fn has seen the rows before). Reads in the
  * caller's transaction when there is one. */
 typedef int (*nic_each_fn)(const char *node_id, const struct nic *c, void *arg);
 int nic_each(struct lab *lab, const char *node_id, nic_each_fn fn, void *arg, struct err *e);
 
-/* "r2:eth0", the NIC other than node_id:idx that has mac, into buf:
- * 1 when one has it, 0 when none does (or the lookup failed). */
-int nic_mac_owner(struct lab *lab, const char *mac, const char *node_id, int idx, char *buf,
-    size_t len);
-
-/* Inside the caller's transaction: a fresh random MAC unique in the lab
- * into out. 0, or -1 with a message (and out meaningless). */
-int nic_mac_new(struct lab *lab, char out[18], struct err *e);
-
 /* Inside the caller's transaction: one NIC row, values already checked;
- * mac NULL: a fresh one (nic_mac_new). A MAC already in the lab is
+ * mac NULL: a fresh random one unique in the lab. A MAC already in the lab is
  * refused naming its owner. 0, or -1 with a message and no row. */
 int nic_insert(struct lab *lab, const char *node_id, int idx, const char *model, const char *mac,
     const char *attach, struct err *e);
