@@ -6,7 +6,7 @@ PREFIX  ?= /usr/local
 DESTDIR ?=
 CC      ?= cc
 CFLAGS  ?= -O2 -g
-PKGS    := ncursesw vterm termkey sqlite3 uuid jansson
+PKGS    := ncursesw vterm tickit sqlite3 uuid jansson
 
 # The core, src/, is in layers; a file includes only headers of its own
 # layer or of layers below it (tests/integration/layers.sh checks this):
@@ -92,7 +92,7 @@ build/fuzz/vtcon: $(FUZZ_VTCON_SRC) $(wildcard ui/*.h src/*/*.h)
 		-fsanitize=fuzzer,address,undefined -o $@ $(FUZZ_VTCON_SRC) $(PKG_LIBS)
 
 # Debian packages: the build's, the tests', and the guests' (images/DEPS).
-DEB_PKGS := build-essential pkg-config libncurses-dev libvterm-dev libtermkey-dev \
+DEB_PKGS := build-essential pkg-config libncurses-dev libvterm-dev \
 	libtickit-dev libsqlite3-dev uuid-dev libjansson-dev libcmocka-dev \
 	qemu-system-x86 qemu-utils tmux python3 sqlite3 procps time \
 	$(shell cat images/DEPS 2>/dev/null)

@@ -1,7 +1,7 @@
 /*
  * app.c: the loop. One poll() over the terminal, the signal self-pipe,
  * the lab's change notifications and (later) console sockets; keys are
- * decoded by libtermkey from bytes we read ourselves, so bracketed paste
+ * decoded by libtickit from bytes we read ourselves, so bracketed paste
  * can be cut out first. Handlers mark panes dirty; one redraw pass per
  * turn draws them, at most one frame per APP_FRAME_MS. Must not sleep,
  * block on the lab for long, or wake up when nothing happens.
@@ -178,7 +178,7 @@ app_modal_close(struct app *a)
 /* ---- input ---- */
 
 static void
-app_key(struct app *a, const TermKeyKey *k)
+app_key(struct app *a, const struct input_key *k)
 {
 	if (a->modal) {
 		if (a->modal->kind->key(a->modal, a, k) == MODAL_CLOSE)
@@ -208,22 +208,16 @@ app_key(struct app *a, const TermKeyKey *k)
 }
 
 static void
-app_mouse(struct app *a, const TermKeyKey *k)
+app_mouse(struct app *a, const struct input_key *k)
 {
-	TermKeyMouseEvent ev;
-	int button, line, col;
+	int line = k->mouse.line, col = k->mouse.col;
 	struct pane *p;
 	enum pane_mouse what;
 	enum pane_result r;
 
-	if (termkey_interpret_mouse(a->tk, k, &ev, &button, &line, &col) != TERMKEY_RES_KEY)
-		return;
-	/* libtermkey counts from 1. */
-	line--;
-	col--;
-	if (ev == TERMKEY_MOUSE_PRESS && (button == 4 || button == 5))
-		what = button == 4 ? PANE_MOUSE_WHEEL_UP : PANE_MOUSE_WHEEL_DOWN;
-	else if (ev == TERMKEY_MOUSE_PRESS && button == 1)
+	if (k->mouse.ev == INPUT_MOUSE_WHEEL)
+		what = k->mouse.button == INPUT_WHEEL_UP ? PANE_MOUSE_WHEEL_UP : PANE_MOUSE_WHEEL_DOWN;
+	else if (k->mouse.ev == INPUT_MOUSE_PRESS && k->mouse.button == 1)
 		what = PANE_MOUSE_PRESS;
 	else
 		return;
@@ -255,30 +249,28 @@ app_paste(struct app *a, const char *s, size_t n)
 		pane_console_paste(a->focus, s, n);
 }
 
-/* Decodes what libtermkey holds; leaves a->key_pending set when it keeps
- * a half sequence (a lone ESC) for its wait time. */
+/* Each key or mouse event libtickit decodes (reports and unknown
+ * sequences it drops itself); nothing after a key that quits. */
 static void
-app_drain_keys(struct app *a, int force)
+app_on_input(void *user, const struct input_key *k)
 {
-	TermKeyKey k;
-	TermKeyResult r;
+	struct app *a = user;
 
-	for (;;) {
-		r = force ? termkey_getkey_force(a->tk, &k) : termkey_getkey(a->tk, &k);
-		if (r != TERMKEY_RES_KEY)
-			break;
-		if (k.type == TERMKEY_TYPE_MOUSE)
-			app_mouse(a, &k);
-		else if (k.type != TERMKEY_TYPE_UNKNOWN_CSI && k.type != TERMKEY_TYPE_POSITION &&
-		    k.type != TERMKEY_TYPE_MODEREPORT && k.type != TERMKEY_TYPE_DCS && k.type != TERMKEY_TYPE_OSC)
-			app_key(a, &k);
-		if (a->quit)
-			break;
-	}
-	a->key_pending = r == TERMKEY_RES_AGAIN;
+	if (a->quit)
+		return;
+	if (k->type == INPUT_TYPE_MOUSE)
+		app_mouse(a, k);
+	else
+		app_key(a, k);
 }
 
-/* The paste scanner: bytes outside paste markers go to libtermkey; a
+struct input *
+app_input_new(struct app *a)
+{
+	return input_new(getenv("TERM"), app_on_input, a);
+}
+
+/* The paste scanner: bytes outside paste markers go to libtickit; a
  * paste is collected whole and handed over at its end marker. */
 struct app_input {
 	char   *paste;
@@ -307,7 +299,7 @@ app_input_bytes(struct app *a, const char *buf, size_t n)
 
 		if (!hit) {
 			/* Hold back a tail that may begin a marker (2 bytes or more:
-			 * a lone ESC must reach libtermkey to time out as a key). */
+			 * a lone ESC must reach libtickit to time out as a key). */
 			for (size_t k = ml - 1; k >= 2; k--)
 				if (len - i >= k && memcmp(all + len - k, marker, k) == 0) {
 					memcpy(app_in.carry, all + len - k, k);
@@ -324,8 +316,7 @@ app_input_bytes(struct app *a, const char *buf, size_t n)
 			memcpy(app_in.paste + app_in.plen, all + i, take);
 			app_in.plen += take;
 		} else if (upto > i) {
-			termkey_push_bytes(a->tk, all + i, upto - i);
-			app_drain_keys(a, 0);
+			input_push(a->in, all + i, upto - i);
 		}
 		if (!hit)
 			break;
@@ -585,7 +576,7 @@ app_redraw(struct app *a)
 
 /* Milliseconds until the next timed thing, or -1 for none. */
 static int
-app_timeout(struct app *a, int termkey_wait)
+app_timeout(struct app *a, int input_wait)
 {
 	int64_t now = mono_ms(), due = -1;
 
@@ -620,8 +611,8 @@ app_timeout(struct app *a, int termkey_wait)
 		} else
 			a->uptime_due = 0;
 	}
-	if (termkey_wait >= 0 && (due < 0 || now + termkey_wait < due))
-		due = now + termkey_wait;
+	if (input_wait >= 0 && (due < 0 || now + input_wait < due))
+		due = now + input_wait;
 	if (due < 0)
 		return -1;
 	return due <= now ? 0 : (int)(due - now);
@@ -652,7 +643,7 @@ app_run(struct app *a)
 			fds[nfds++] = (struct pollfd){ .fd = pane_console_fd(polled[i]),
 			    .events = pane_console_events(polled[i]) };
 		}
-		timeout = app_timeout(a, a->key_pending ? termkey_get_waittime(a->tk) : -1);
+		timeout = app_timeout(a, input_timeout(a->in));
 		rc = poll(fds, (nfds_t)nfds, timeout);
 		if (rc < 0 && errno != EINTR)
 			fatal("poll: %s", strerror(errno));
@@ -666,8 +657,8 @@ app_run(struct app *a)
 		}
 		if (rc > 0 && (fds[0].revents & (POLLIN | POLLHUP | POLLERR)))
 			app_read_terminal(a);
-		else if (a->key_pending)
-			app_drain_keys(a, 1);   /* a lone ESC waited long enough */
+		else
+			input_check(a->in);     /* a lone ESC that waited long enough */
 		if (rc > 0 && a->inotify_fd >= 0 && (fds[2].revents & POLLIN))
 			app_watch_read(a);
 		if (rc > 0) {

@@ -10,8 +10,8 @@
 #define SANDLAB_UI_APP_H
 
 #include <stdint.h>
-#include <termkey.h>
 
+#include "input.h"
 #include "lab.h"
 #include "model.h"
 #include "pane.h"
@@ -26,7 +26,7 @@ struct layout_node;
 
 struct app {
 	struct lab   *lab;
-	TermKey      *tk;
+	struct input *in;
 	struct model  model;
 	int           sel_node;       /* index into model.nodes, or -1 */
 	int           sel_image;      /* index into model.images, or -1 */
@@ -45,7 +45,6 @@ struct app {
 	int           need_reload;
 	int64_t       reload_due;     /* mono ms of the next model reload, or 0 */
 	int64_t       uptime_due;     /* mono ms when an uptime shown changes, or 0 */
-	int           key_pending;    /* libtermkey holds half a key (an ESC) */
 	int           quit;
 	int64_t       last_frame;
 
@@ -56,11 +55,15 @@ struct app {
 	char          accel_text[96]; /* what the status line says of KVM */
 	char          accel_why[256]; /* why not, for the details */
 
-	TermKeyKey    escape_key;     /* leaves a focused console */
+	struct input_key    escape_key;     /* leaves a focused console */
 	char          escape_name[64];
 	int           inotify_fd;
 	int           mouse_down;     /* a button is held (ignore drags) */
 };
+
+/* The decoder of the user's keys, delivering them to the app; NULL if
+ * libtickit cannot make one for $TERM. */
+struct input *app_input_new(struct app *a);
 
 /* Sets the status line message (sanitised when drawn). */
 void app_msg(struct app *a, enum app_msg level, const char *fmt, ...)

@@ -329,7 +329,7 @@ form_move(struct form *fm, int d)
 }
 
 static enum modal_result
-form_key(struct modal *o, struct app *a, const TermKeyKey *k)
+form_key(struct modal *o, struct app *a, const struct input_key *k)
 {
 	struct form *fm = o->data;
 	struct form_field *f = &fm->f[fm->focus];
@@ -337,14 +337,14 @@ form_key(struct modal *o, struct app *a, const TermKeyKey *k)
 
 	f->fresh = 0;
 
-	if (k->type == TERMKEY_TYPE_KEYSYM) {
+	if (k->type == INPUT_TYPE_KEYSYM) {
 		switch (k->code.sym) {
-		case TERMKEY_SYM_ESCAPE:
+		case INPUT_SYM_ESCAPE:
 			return MODAL_CLOSE;
-		case TERMKEY_SYM_ENTER:
+		case INPUT_SYM_ENTER:
 			return form_submit(fm, a);
-		case TERMKEY_SYM_TAB:
-			if (k->modifiers & TERMKEY_KEYMOD_SHIFT) {
+		case INPUT_SYM_TAB:
+			if (k->modifiers & INPUT_MOD_SHIFT) {
 				form_move(fm, -1);
 				break;
 			}
@@ -371,31 +371,31 @@ form_key(struct modal *o, struct app *a, const TermKeyKey *k)
 			}
 			form_move(fm, 1);
 			break;
-		case TERMKEY_SYM_DOWN:
+		case INPUT_SYM_DOWN:
 			form_move(fm, 1);
 			break;
-		case TERMKEY_SYM_UP:
+		case INPUT_SYM_UP:
 			form_move(fm, -1);
 			break;
-		case TERMKEY_SYM_LEFT:
+		case INPUT_SYM_LEFT:
 			if (f->kind == FF_CHOICE && f->nchoices)
 				f->choice = (f->choice + f->nchoices - 1) % f->nchoices, changed = 1;
 			else
 				f->cur = form_prev(f, f->cur);
 			break;
-		case TERMKEY_SYM_RIGHT:
+		case INPUT_SYM_RIGHT:
 			if (f->kind == FF_CHOICE && f->nchoices)
 				f->choice = (f->choice + 1) % f->nchoices, changed = 1;
 			else
 				f->cur = form_next(f, f->cur);
 			break;
-		case TERMKEY_SYM_HOME:
+		case INPUT_SYM_HOME:
 			f->cur = 0;
 			break;
-		case TERMKEY_SYM_END:
+		case INPUT_SYM_END:
 			f->cur = f->len;
 			break;
-		case TERMKEY_SYM_BACKSPACE:
+		case INPUT_SYM_BACKSPACE:
 			if (fresh && f->kind != FF_CHOICE) {
 				f->len = f->cur = 0;
 				f->buf[0] = '\0';
@@ -403,22 +403,22 @@ form_key(struct modal *o, struct app *a, const TermKeyKey *k)
 			} else if (f->kind != FF_CHOICE && f->cur > 0)
 				form_delete(f, form_prev(f, f->cur), f->cur), changed = 1;
 			break;
-		case TERMKEY_SYM_DELETE:
+		case INPUT_SYM_DELETE:
 			if (f->kind != FF_CHOICE && f->cur < f->len)
 				form_delete(f, f->cur, form_next(f, f->cur)), changed = 1;
 			break;
 		default:
 			break;
 		}
-	} else if (k->type == TERMKEY_TYPE_UNICODE) {
-		if (k->modifiers == TERMKEY_KEYMOD_CTRL && k->code.codepoint == 'u' && f->kind != FF_CHOICE) {
+	} else if (k->type == INPUT_TYPE_UNICODE) {
+		if (k->modifiers == INPUT_MOD_CTRL && k->code.codepoint == 'u' && f->kind != FF_CHOICE) {
 			f->len = f->cur = 0;
 			f->buf[0] = '\0';
 			changed = 1;
 		} else if (k->modifiers == 0 && f->kind == FF_CHOICE && k->code.codepoint == ' ' && f->nchoices) {
 			f->choice = (f->choice + 1) % f->nchoices;
 			changed = 1;
-		} else if ((k->modifiers & ~TERMKEY_KEYMOD_SHIFT) == 0 && f->kind != FF_CHOICE &&
+		} else if ((k->modifiers & ~INPUT_MOD_SHIFT) == 0 && f->kind != FF_CHOICE &&
 		    k->code.codepoint >= 0x20 && k->code.codepoint != 0x7f) {
 			char u[4];
 			size_t n;
@@ -791,7 +791,7 @@ form_import_submit(struct form *fm, struct app *a)
 }
 
 static enum modal_result
-form_import_key(struct modal *o, struct app *a, const TermKeyKey *k)
+form_import_key(struct modal *o, struct app *a, const struct input_key *k)
 {
 	enum modal_result r;
 
@@ -955,11 +955,11 @@ form_confirm_draw(struct modal *o, struct app *a)
 }
 
 static enum modal_result
-form_confirm_key(struct modal *o, struct app *a, const TermKeyKey *k)
+form_confirm_key(struct modal *o, struct app *a, const struct input_key *k)
 {
 	struct form_confirm *c = o->data;
 
-	if (k->type == TERMKEY_TYPE_UNICODE && k->modifiers == 0 &&
+	if (k->type == INPUT_TYPE_UNICODE && k->modifiers == 0 &&
 	    (k->code.codepoint == 'y' || k->code.codepoint == 'Y')) {
 		/* Close first: the action may open something else. */
 		void (*yes)(struct app *, void *) = c->yes;
@@ -970,7 +970,7 @@ form_confirm_key(struct modal *o, struct app *a, const TermKeyKey *k)
 		free(arg);
 		return MODAL_KEEP;
 	}
-	if (k->type == TERMKEY_TYPE_UNICODE || k->type == TERMKEY_TYPE_KEYSYM)
+	if (k->type == INPUT_TYPE_UNICODE || k->type == INPUT_TYPE_KEYSYM)
 		return MODAL_CLOSE;
 	return MODAL_KEEP;
 }

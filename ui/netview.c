@@ -308,7 +308,7 @@ netview_draw(struct modal *o, struct app *a)
 }
 
 static enum modal_result
-netview_key(struct modal *o, struct app *a, const TermKeyKey *k)
+netview_key(struct modal *o, struct app *a, const struct input_key *k)
 {
 	(void)o;
 	/* Every key of the view is a row of the key table; an action may

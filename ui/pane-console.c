@@ -279,7 +279,7 @@ pane_console_draw(struct pane *p, struct app *a)
 }
 
 static enum pane_result
-pane_console_key(struct pane *p, struct app *a, const TermKeyKey *k)
+pane_console_key(struct pane *p, struct app *a, const struct input_key *k)
 {
 	struct console *c = p->data;
 
