@@ -1,7 +1,7 @@
 /*
  * app.h: the dashboard's state and its one loop. The loop polls the
- * terminal, console sockets, a signal self-pipe and lab change
- * notifications; handlers only change state and mark panes dirty, and one
+ * terminal, console sockets, a signal self-pipe, the job pipe and lab
+ * change notifications; handlers only change state and mark panes dirty, and one
  * redraw pass per loop turn (at most one frame per APP_FRAME_MS) draws
  * what is dirty. With nothing dirty and nothing pending, poll() sleeps
  * without a timeout.
@@ -18,11 +18,21 @@
 
 #define APP_FRAME_MS 16
 #define APP_MAX_CONSOLES 16
+#define APP_MAX_PANES (4 + APP_MAX_CONSOLES)    /* images, nodes, details, status */
 
 enum app_msg { APP_MSG_INFO, APP_MSG_WARN, APP_MSG_ERROR };
 
 struct modal;
 struct layout_node;
+
+/* The paste scanner's state between reads of the terminal. */
+struct app_input {
+	char   *paste;         /* a paste collected so far */
+	size_t  plen;
+	int     in_paste;
+	char    carry[8];      /* the start of a marker split across reads */
+	size_t  ncarry;
+};
 
 struct app {
 	struct lab   *lab;
@@ -59,6 +69,7 @@ struct app {
 	char          escape_name[64];
 	int           inotify_fd;
 	int           mouse_down;     /* a button is held (ignore drags) */
+	struct app_input scan;        /* the paste scanner */
 };
 
 /* The decoder of the user's keys, delivering them to the app; NULL if

@@ -52,6 +52,7 @@ ui_free(struct app *a)
 	pane_free(a->details);
 	pane_free(a->status);
 	layout_free(a->layout);
+	free(a->scan.paste);
 	model_free(&a->model);
 	input_free(a->in);
 	if (a->inotify_fd >= 0)

@@ -468,9 +468,14 @@ image_copy(int in, int out, uint64_t total, const struct image_import_opts *o, s
 
 	while (done < total) {
 		size_t want = total - done < BLK ? (size_t)(total - done) : BLK;
-		ssize_t n = pread(in, buf, want, (off_t)done);
+		ssize_t n;
 		size_t i;
 
+		if (o->cancelled != NULL && o->cancelled(o->arg)) {
+			rc = err_set(e, "the import was cancelled");
+			break;
+		}
+		n = pread(in, buf, want, (off_t)done);
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n < 0) {

@@ -60,6 +60,9 @@ int node_create(struct lab *lab, const struct node_spec *s, struct node *out, st
  * (free with node_list_free) and *n, or -1 with a message and nothing to
  * free. */
 int node_list(struct lab *lab, struct node **out, size_t *n, struct err *e);
+/* Calls fn with every node's name (borrowed for the call), by name: only
+ * the names, for shell completion, which must stay fast on a big lab. */
+int node_names(struct lab *lab, void (*fn)(const char *name, void *arg), void *arg, struct err *e);
 /* By name (case-insensitive) or id: 0 with *out filled (caller clears
  * it), or -1 with a message ("no node named ...") and *out zeroed. */
 int node_get(struct lab *lab, const char *key, struct node *out, struct err *e);
@@ -75,6 +78,10 @@ struct node_changes {
  * fresh MACs, and lowering the count is refused while a NIC it would drop
  * has a link or a forward. 0, or -1 with a message and the node unchanged. */
 int node_set(struct lab *lab, const char *key, const struct node_changes *c, struct err *e);
+/* node_set and a rename (new_name NULL: none) in one transaction: both
+ * are saved, or neither (nothing changed on failure). */
+int node_set_rename(struct lab *lab, const char *key, const struct node_changes *c, const char *new_name,
+    struct err *e);
 /* Refused while the node runs or when the name is taken. 0, or -1 with a
  * message and the node unchanged. */
 int node_rename(struct lab *lab, const char *key, const char *new_name, struct err *e);
