@@ -134,7 +134,7 @@ lab_open(const char *dir, struct err *e)
 		goto fail;
 	if ((lab->db = db_open(lab->db_path, e)) == NULL)
 		goto fail;
-	if (pending_recover(lab, e) != 0)
+	if (pending_recover(lab->db, lab->root, e) != 0)
 		goto fail;
 	return lab;
 fail:
