@@ -47,7 +47,7 @@ static const struct cmd cmd_table[] = {
 	  "a node's NICs: model, MAC, what each attaches to, forwards, changes waiting for a restart" },
 	{ "nic", "set", cmd_nic_set, "nic set NODE:ethN [--model virtio-net-pci|e1000] [--mac MAC] [--attach none|user]",
 	  "change a NIC; user = user-mode NAT (outside access, forwards); linux guest: virtio only" },
-	{ "nic", "forward", cmd_nic_forward, "nic forward NODE:ethN tcp|udp:HOSTPORT:GUESTPORT",
+	{ "nic", "forward", cmd_nic_forward, "nic forward NODE:ethN tcp|udp:HOSTPORT:GUESTPORT [--allow-privileged-port]",
 	  "forward 127.0.0.1:HOSTPORT on the host to a guest port (NIC attached to user)" },
 	{ "nic", "unforward", cmd_nic_unforward, "nic unforward NODE:ethN tcp|udp:HOSTPORT",
 	  "remove a port forward" },
@@ -199,6 +199,12 @@ cli_lab(struct cli *c)
 	free(dir);
 	if (c->lab == NULL)
 		cli_fail("%s", e.msg);
+	else if (c->lab->tightened) {
+		char *shown = sanitize(c->lab->root, strlen(c->lab->root));
+		fprintf(stderr, "sandlab: %s was open to other users (%d entries); it is now private "
+		    "to you: folders 0700, files 0600\n", shown, c->lab->tightened);
+		free(shown);
+	}
 	return c->lab;
 }
 
