@@ -26,6 +26,11 @@ struct net_fwd {
 	int  guest_port;
 };
 
+/* Host ports below this are privileged (only root may listen there, and
+ * system services do): a forward from one is refused unless asked for
+ * with net_forward_add_privileged. */
+#define NET_FWD_PRIVILEGED 1024
+
 struct net_nic {
 	int   idx;
 	char  model[24];        /* virtio-net-pci, e1000 */
@@ -61,6 +66,8 @@ int net_model_check(const char *model, struct err *e);
 int net_fwd_parse(const char *s, int want_guest, struct net_fwd *out, struct err *e);
 /* Host ports of forwards: 1-65535 outside the link range. */
 int net_fwd_check(const struct net_fwd *f, struct err *e);
+/* The same, with privileged host ports allowed when allow_privileged. */
+int net_fwd_check_ports(const struct net_fwd *f, int allow_privileged, struct err *e);
 /* "tcp:2222:22" into buf (at least 24 bytes). */
 const char *net_fwd_format(const struct net_fwd *f, char *buf, size_t len);
 
@@ -116,6 +123,9 @@ int net_nic_set(struct lab *lab, const char *node_key, int idx, const struct net
     struct net_note *note, struct err *e);
 int net_forward_add(struct lab *lab, const char *node_key, int idx, const struct net_fwd *f,
     struct net_note *note, struct err *e);
+/* The same for a host port below NET_FWD_PRIVILEGED, asked for explicitly. */
+int net_forward_add_privileged(struct lab *lab, const char *node_key, int idx,
+    const struct net_fwd *f, struct net_note *note, struct err *e);
 /* Removes the forward of that NIC with f's protocol and host port. */
 int net_forward_rm(struct lab *lab, const char *node_key, int idx, const struct net_fwd *f,
     struct net_note *note, struct err *e);
