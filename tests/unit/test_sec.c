@@ -20,6 +20,7 @@
 #include "labfile.h"
 #include "net.h"
 #include "sanitize.h"
+#include "themefile.h"
 #include "util.h"
 #include "vnc.h"
 
@@ -44,6 +45,30 @@ numbers_plain_decimal(void **state)
 	assert_int_equal(parse_size("0", &u), 0);
 	assert_int_equal(parse_size("10G", &u), 0);
 	assert_true(u == 10ull << 30);
+}
+
+/* Theme colour numbers too: "010" is not 10. */
+static int
+theme_with(const char *value, struct theme_style st[ROLE_COUNT])
+{
+	char t[4096];
+	size_t n = 0;
+	struct err e;
+
+	for (int i = 0; i < ROLE_COUNT; i++)
+		n += (size_t)snprintf(t + n, sizeof t - n, "%s = %s\n", themefile_role_name(i), value);
+	return themefile_parse(t, n, st, &e);
+}
+
+static void
+theme_numbers_plain_decimal(void **state)
+{
+	struct theme_style st[ROLE_COUNT];
+
+	assert_int_equal(theme_with("010 default none", st), -1);
+	assert_int_equal(theme_with("+10 default none", st), -1);
+	assert_int_equal(theme_with("10 default none", st), 0);
+	assert_int_equal(st[0].fg, 10);
 }
 
 static void
@@ -181,6 +206,7 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(numbers_plain_decimal),
+		cmocka_unit_test(theme_numbers_plain_decimal),
 		cmocka_unit_test(forwards_privileged),
 		cmocka_unit_test(sanitised_once),
 		cmocka_unit_test(lab_private),
