@@ -138,14 +138,23 @@ lab_tighten(const char *root)
 
 /* lab.db is made before sqlite opens it, so that it is never readable by
  * others for an instant; sqlite gives its -wal and -shm the mode of the
- * database file. */
+ * database file. An existing one is never opened here: closing any fd of
+ * a file drops every POSIX lock this process holds on it, sqlite's too
+ * (a dashboard opens the lab more than once), and another process could
+ * then delete the WAL under it. */
 static int
 lab_db_file(const char *path, struct err *e)
 {
-	int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
+	struct stat sb;
+	int fd;
 
+	if (lstat(path, &sb) == 0)
+		return 0;
+	fd = open(path, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600);
+	if (fd < 0 && errno == EEXIST)
+		return 0;
 	if (fd < 0)
-		return err_sys(e, "cannot open %s", path);
+		return err_sys(e, "cannot create %s", path);
 	close(fd);
 	return 0;
 }
