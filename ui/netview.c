@@ -16,7 +16,7 @@
 #include "link.h"
 #include "net.h"
 #include "modal.h"
-#include "pane-nodes.h"
+#include "run.h"
 #include "theme.h"
 
 /* One line of the map: a node's name and state (first NIC only), then
@@ -119,7 +119,7 @@ netview_map_node(struct netview *nv, struct app *a, const struct model_node *mn)
 	struct nv_row *r = netview_row(nv);
 
 	snprintf(r->node, sizeof r->node, "%s", mn->n.name);
-	snprintf(r->state, sizeof r->state, "%s", pane_nodes_state_name(mn->run.state));
+	snprintf(r->state, sizeof r->state, "%s", run_state_name(mn->run.state));
 	r->state_role = netview_state_role(mn->run.state);
 	if (net_nics_get(a->lab, mn->n.id, &v, &n, &e) != 0) {
 		snprintf(r->nic, sizeof r->nic, "%.200s", e.msg);
@@ -308,7 +308,7 @@ netview_draw(struct modal *o, struct app *a)
 }
 
 static enum modal_result
-netview_key(struct modal *o, struct app *a, const TermKeyKey *k)
+netview_key(struct modal *o, struct app *a, const struct input_key *k)
 {
 	(void)o;
 	/* Every key of the view is a row of the key table; an action may

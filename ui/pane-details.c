@@ -15,7 +15,7 @@
 #include "event.h"
 #include "net.h"
 #include "pane-console.h"
-#include "pane-nodes.h"
+#include "run.h"
 #include "theme.h"
 
 #define DETAILS_EVENTS 8
@@ -106,12 +106,12 @@ pane_details_node(struct pane *p, struct app *a, const struct model_node *mn)
 	size_t nev = 0;
 	struct err e;
 
-	snprintf(buf, sizeof buf, "%s", pane_nodes_state_name(r->state));
+	snprintf(buf, sizeof buf, "%s", run_state_name(r->state));
 	pane_details_row(w, y++, inner, "node", n->name, theme_attr(ROLE_TITLE));
 	if (r->accel[0] && r->accel_why[0])
-		snprintf(buf, sizeof buf, "%s with %s (%s)", pane_nodes_state_name(r->state), r->accel, r->accel_why);
+		snprintf(buf, sizeof buf, "%s with %s (%s)", run_state_name(r->state), r->accel, r->accel_why);
 	else if (r->accel[0])
-		snprintf(buf, sizeof buf, "%s with %s", pane_nodes_state_name(r->state), r->accel);
+		snprintf(buf, sizeof buf, "%s with %s", run_state_name(r->state), r->accel);
 	pane_details_row(w, y++, inner, "state", buf, theme_attr(ROLE_NORMAL));
 	if (y <= last && r->vnc[0]) {
 		snprintf(buf, sizeof buf, "%s  password %s", r->vnc,

@@ -481,6 +481,10 @@ image_copy(int in, int out, uint64_t total, const struct image_import_opts *o, s
 		ssize_t n;
 		size_t i;
 
+		if (o->cancelled != NULL && o->cancelled(o->arg)) {
+			rc = err_set(e, "the import was cancelled");
+			break;
+		}
 		if (done >= data_end && seek_ok) {
 			off_t d = lseek(in, (off_t)done, SEEK_DATA), h;
 			if (d < 0 && errno == ENXIO)

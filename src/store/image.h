@@ -80,7 +80,10 @@ struct image_import_opts {
 	uint64_t    max_size;   /* 0: the lab default */
 	/* Progress: bytes done of total, called now and then. */
 	void      (*progress)(uint64_t done, uint64_t total, void *arg);
-	void       *arg;
+	/* Asked between blocks of the copy; nonzero stops the import, which
+	 * then fails as any other, leaving nothing. May be NULL. */
+	int       (*cancelled)(void *arg);
+	void       *arg;       /* for progress and cancelled */
 };
 
 /* Default cap on virtual size (SANDLAB_MAX_IMAGE_SIZE overrides). */

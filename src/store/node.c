@@ -434,8 +434,18 @@ node_update(struct lab *lab, const char *sql, const char *id, const char *text, 
 int
 node_set(struct lab *lab, const char *key, const struct node_changes *c, struct err *e)
 {
-	struct node n;
+	return node_set_rename(lab, key, c, NULL, e);
+}
 
+int
+node_set_rename(struct lab *lab, const char *key, const struct node_changes *c, const char *new_name,
+    struct err *e)
+{
+	struct node n;
+	char *detail;
+
+	if (new_name != NULL && name_check(new_name, "node name", e) != 0)
+		return -1;
 	if ((c->ram_mb && node_check_ram(c->ram_mb, e) != 0) ||
 	    (c->cpus && node_check_cpus(c->cpus, e) != 0) ||
 	    (c->nics >= 0 && node_check_nics(c->nics, e) != 0) ||
@@ -457,7 +467,16 @@ node_set(struct lab *lab, const char *key, const struct node_changes *c, struct 
 		goto fail_node;
 	if (c->nics > n.nnics && node_add_nics(lab, n.id, n.nnics, c->nics, e) != 0)
 		goto fail_node;
-	db_event(lab->db, n.id, "set", "");
+	if (new_name == NULL || c->ram_mb || c->cpus || c->nics >= 0 || c->accel)
+		db_event(lab->db, n.id, "set", "");
+	if (new_name != NULL && strcmp(new_name, n.name) != 0) {
+		if (node_name_taken(lab, new_name, n.id, e) != 0 ||
+		    node_update(lab, "UPDATE nodes SET name = ? WHERE id = ?", n.id, new_name, 0, e) != 0)
+			goto fail_node;
+		detail = xasprintf("%s -> %s", n.name, new_name);
+		db_event(lab->db, n.id, "rename", detail);
+		free(detail);
+	}
 	node_clear(&n);
 	return db_commit(lab->db, e);
 fail_node:
@@ -564,4 +583,20 @@ node_rm(struct lab *lab, const char *key, struct err *e)
 fail:
 	db_rollback(lab->db);
 	return -1;
+}
+
+int
+node_names(struct lab *lab, void (*fn)(const char *name, void *arg), void *arg, struct err *e)
+{
+	sqlite3_stmt *st = db_prepare(lab->db, "SELECT name FROM nodes ORDER BY name", e);
+	int rc;
+
+	if (st == NULL)
+		return -1;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+		fn((const char *)sqlite3_column_text(st, 0), arg);
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE)
+		return db_fail(lab->db, e, "cannot list node names");
+	return 0;
 }

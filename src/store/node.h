@@ -59,6 +59,9 @@ int node_create(struct lab *lab, const struct node_spec *s, struct node *out, st
 
 /* All nodes, by name. */
 int node_list(struct lab *lab, struct node **out, size_t *n, struct err *e);
+/* Calls fn with every node's name (borrowed for the call), by name: only
+ * the names, for shell completion, which must stay fast on a big lab. */
+int node_names(struct lab *lab, void (*fn)(const char *name, void *arg), void *arg, struct err *e);
 /* By name (case-insensitive) or id. */
 int node_get(struct lab *lab, const char *key, struct node *out, struct err *e);
 
@@ -70,6 +73,10 @@ struct node_changes {
 	const char *accel;
 };
 int node_set(struct lab *lab, const char *key, const struct node_changes *c, struct err *e);
+/* node_set and a rename (new_name NULL: none) in one transaction: both
+ * are saved, or neither (nothing changed on failure). */
+int node_set_rename(struct lab *lab, const char *key, const struct node_changes *c, const char *new_name,
+    struct err *e);
 int node_rename(struct lab *lab, const char *key, const char *new_name, struct err *e);
 /* A fresh overlay on the same image (the old disk state is discarded). */
 int node_reset(struct lab *lab, const char *key, struct err *e);
