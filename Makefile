@@ -25,7 +25,7 @@ TICKIT_VERSION := $(shell pkg-config --modversion tickit 2>/dev/null || echo non
 #   runtime   keeper, run, qmp, console, conlog, vnc, accel
 #   net       net, link, labfile, clone, snapshot
 #   machine   qemu                   the pure QEMU argv builder
-#   store     db, lab, pending, image, overlay, node, event, runrow, ...
+#   store     db, lab, pending, image, overlay, node, nic, event, runrow, ...
 #   base      util, proc, sanitize, name, bufq, ring, config, themefile
 SRC_DIRS := src/base src/store src/machine src/net src/runtime src/cli
 

@@ -13,6 +13,7 @@
 #include "keeper.h"
 #include "net.h"
 #include "node.h"
+#include "proc.h"
 #include "qemu.h"
 #include "run.h"
 #include "sanitize.h"
@@ -258,8 +259,9 @@ cmd_node_cmd(struct cli *c, int argc, char **argv)
 			return cli_fail("%s", e.msg);
 		}
 	}
-	qargv = net_node_argv(lab, &n, ch.accel, ri.vnc_display >= 0 ? ri.vnc_display : 0, NULL, 1, 3,
-	    0, NULL, &e);
+	struct qemu_cfg run = { .accel = ch.accel,
+	    .vnc_display = ri.vnc_display >= 0 ? ri.vnc_display : 0, .vnc_password = 1, .qmp_fd = 3 };
+	qargv = net_node_argv(lab, &n, &run, 0, NULL, &e);
 	node_clear(&n);
 	if (qargv == NULL)
 		return cli_fail("%s", e.msg);
@@ -276,7 +278,7 @@ cmd_node_cmd(struct cli *c, int argc, char **argv)
 			fprintf(stderr, "(stopped: the VNC display is chosen at start; fd 3 is the QMP "
 			    "socket the keeper passes to QEMU)\n");
 	}
-	qemu_argv_free(qargv);
+	proc_argv_free(qargv);
 	return 0;
 }
 

@@ -199,7 +199,7 @@ lab_open(const char *dir, struct err *e)
 		lab->tightened += lab_tighten(lab->run);
 	if ((lab->db = db_open(lab->db_path, e)) == NULL)
 		goto fail;
-	if (pending_recover(lab, e) != 0)
+	if (pending_recover(lab->db, lab->root, e) != 0)
 		goto fail;
 	return lab;
 fail:

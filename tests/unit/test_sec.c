@@ -74,7 +74,7 @@ theme_numbers_plain_decimal(void **state)
 static void
 forwards_privileged(void **state)
 {
-	struct net_fwd f;
+	struct nic_fwd f;
 	struct err e;
 
 	assert_int_equal(net_fwd_parse("tcp:22:22", 1, &f, &e), -1);
