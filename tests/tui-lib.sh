@@ -120,7 +120,7 @@ tui_settle() {
 }
 
 # tui_mask: hides what changes between runs: the temp folder, ids, MACs,
-# times, VNC ports, uptimes.
+# times, VNC ports and passwords, uptimes.
 tui_mask() {
 	sed -E \
 		-e "s#${T}#<T>#g" \
@@ -131,6 +131,7 @@ tui_mask() {
 		-e 's/52:54:00(:[0-9a-f]{2}){3}/<mac>/g' \
 		-e 's/[0-9]{4}-[0-9]{2}-[0-9]{2} [0-9]{2}:[0-9]{2}:[0-9]{2}/<time>/g' \
 		-e 's/127\.0\.0\.1:59[0-9]{2}/127.0.0.1:59NN/g' \
+		-e 's/password [A-Za-z0-9]{8}/password XXXXXXXX/g' \
 		-e 's/pid [0-9]+ */pid <pid>/g' \
 		-e 's/( running .*)(<1m|[0-9]+m|[0-9]+h[0-9]{2}) /\1<up> /g'
 }

@@ -177,7 +177,7 @@ else
 fi
 
 # VNC: an address, and something listens there.
-addr=$("$SANDLAB" vnc t1)
+addr=$("$SANDLAB" vnc t1 | sed -n 1p)
 port=${addr##*:}
 if [ "${addr%:*}" = 127.0.0.1 ] && python3 -c "import socket,sys; s=socket.create_connection(('127.0.0.1', $port), 5); sys.exit(0 if s.recv(12).startswith(b'RFB') else 1)"; then
 	ok "vnc prints 127.0.0.1:PORT and VNC answers there"
