@@ -91,7 +91,7 @@ netview_state_role(enum run_state s)
 
 /* "eth1 <----> r:eth0", "eth0 NAT tcp 127.0.0.1:2222->22", "eth2 -". */
 static void
-netview_nic_text(const struct net_nic *c, int pending, char *buf, size_t len)
+netview_nic_text(const struct nic *c, int pending, char *buf, size_t len)
 {
 	size_t used;
 
@@ -112,7 +112,7 @@ netview_nic_text(const struct net_nic *c, int pending, char *buf, size_t len)
 static void
 netview_map_node(struct netview *nv, struct app *a, const struct model_node *mn)
 {
-	struct net_nic *v;
+	struct nic *v;
 	struct err e;
 	unsigned pend;
 	int n;
@@ -138,7 +138,7 @@ netview_map_node(struct netview *nv, struct app *a, const struct model_node *mn)
 		if (pend & (1u << v[i].idx))
 			r->nic_role = ROLE_WARN;
 	}
-	net_nics_free(v, n);
+	nic_list_free(v, n);
 }
 
 /* The node at the other end of link l from node index i, or -1. */

@@ -43,7 +43,7 @@ pane_details_time(int64_t t, char *buf, size_t len)
 /* "eth1 virtio-net-pci MAC, link to r2:eth0 (udp 40000>40001)", "eth0 ...,
  * user (NAT) tcp 127.0.0.1:2222->22", "eth2 ..., none". */
 static void
-pane_details_nic(const struct net_nic *c, char *buf, size_t len)
+pane_details_nic(const struct nic *c, char *buf, size_t len)
 {
 	size_t used = (size_t)snprintf(buf, len, "eth%d %s %s, ", c->idx, c->model, c->mac);
 
@@ -68,7 +68,7 @@ static int
 pane_details_nics(struct pane *p, struct app *a, const struct node *n, int y)
 {
 	int inner = p->w - 2, last = p->h - 2, nn;
-	struct net_nic *v;
+	struct nic *v;
 	struct err e;
 	unsigned pend;
 	char buf[512];
@@ -90,7 +90,7 @@ pane_details_nics(struct pane *p, struct app *a, const struct node *n, int y)
 	}
 	if (nn == 0)
 		pane_details_row(p->win, y++, inner, "NICs", "none", theme_attr(ROLE_DIM));
-	net_nics_free(v, nn);
+	nic_list_free(v, nn);
 	return y;
 }
 
@@ -113,8 +113,11 @@ pane_details_node(struct pane *p, struct app *a, const struct model_node *mn)
 	else if (r->accel[0])
 		snprintf(buf, sizeof buf, "%s with %s", run_state_name(r->state), r->accel);
 	pane_details_row(w, y++, inner, "state", buf, theme_attr(ROLE_NORMAL));
-	if (y <= last && r->vnc[0])
-		pane_details_row(w, y++, inner, "VNC", r->vnc, theme_attr(ROLE_NORMAL));
+	if (y <= last && r->vnc[0]) {
+		snprintf(buf, sizeof buf, "%s  password %s", r->vnc,
+		    r->vnc_password[0] ? r->vnc_password : "as given at start");
+		pane_details_row(w, y++, inner, "VNC", buf, theme_attr(ROLE_NORMAL));
+	}
 	snprintf(buf, sizeof buf, "%d MiB RAM, %d CPU%s, accelerator %s", n->ram_mb, n->cpus,
 	    n->cpus == 1 ? "" : "s", n->accel);
 	if (y <= last)

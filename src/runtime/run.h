@@ -5,8 +5,9 @@
  * recorded. A node's state comes from the keeper's lock (runstate.h) and
  * the `runs` row, never from a pid alone.
  *
- * CONTRACT between the runtime and the dashboard work: keep these
- * signatures; add to them rather than change them.
+ * The CLI's commands and the dashboard (its jobs and console pane) both
+ * go through these functions, so a node starts, stops and reports its
+ * state the same way from either.
  */
 #ifndef SANDLAB_RUN_H
 #define SANDLAB_RUN_H
@@ -36,6 +37,7 @@ struct run_info {
 	int64_t  exit_at;
 	int      keeper_pid;
 	int      qemu_pid;
+	char     vnc_password[16];  /* the password the keeper made, or "" (vnc.h) */
 };
 
 /* "stopped", "starting", ... */
