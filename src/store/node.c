@@ -13,6 +13,7 @@
 #include <unistd.h>
 #include <uuid/uuid.h>
 
+#include "consize.h"
 #include "db.h"
 #include "image.h"
 #include "name.h"
@@ -75,7 +76,7 @@ node_list_free(struct node *v, size_t n)
 }
 
 #define NODE_COLS "n.id, n.name, n.image_id, i.name, i.file, i.format, n.overlay, n.ram_mb, " \
-	"n.cpus, n.accel, n.created_at"
+	"n.cpus, n.accel, n.created_at, n.console_cols, n.console_rows"
 
 static void
 node_from_row(struct lab *lab, sqlite3_stmt *st, struct node *n)
@@ -92,6 +93,8 @@ node_from_row(struct lab *lab, sqlite3_stmt *st, struct node *n)
 	n->cpus = sqlite3_column_int(st, 8);
 	snprintf(n->accel, sizeof n->accel, "%s", (const char *)sqlite3_column_text(st, 9));
 	n->created_at = sqlite3_column_int64(st, 10);
+	n->console_cols = sqlite3_column_int(st, 11);
+	n->console_rows = sqlite3_column_int(st, 12);
 }
 
 /* Attaches NIC rows to v[0..len), which node_list sorted by name: the
@@ -322,7 +325,7 @@ int
 node_row_insert(struct lab *lab, const struct node_row *r, struct err *e)
 {
 	sqlite3_stmt *st = db_prepare(lab->db, "INSERT INTO nodes (id, name, image_id, overlay, ram_mb, "
-	    "cpus, accel, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)", e);
+	    "cpus, accel, created_at, console_cols, console_rows) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", e);
 	int rc;
 
 	if (st == NULL)
@@ -335,6 +338,8 @@ node_row_insert(struct lab *lab, const struct node_row *r, struct err *e)
 	sqlite3_bind_int(st, 6, r->cpus);
 	sqlite3_bind_text(st, 7, r->accel, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 8, now_s());
+	sqlite3_bind_int(st, 9, r->console_cols ? r->console_cols : CONSIZE_COLS_DEFAULT);
+	sqlite3_bind_int(st, 10, r->console_rows ? r->console_rows : CONSIZE_ROWS_DEFAULT);
 	rc = sqlite3_step(st);
 	sqlite3_finalize(st);
 	if (rc == SQLITE_CONSTRAINT_UNIQUE)
@@ -359,7 +364,8 @@ node_create(struct lab *lab, const struct node_spec *s, struct node *out, struct
 
 	if (name_check(s->name, "node name", e) != 0 || node_check_ram(ram, e) != 0 ||
 	    node_check_cpus(cpus, e) != 0 || node_check_nics(nics, e) != 0 ||
-	    node_check_accel(accel, e) != 0)
+	    node_check_accel(accel, e) != 0 ||
+	    ((s->console_cols || s->console_rows) && consize_check(s->console_cols, s->console_rows, e) != 0))
 		return -1;
 	if (s->image == NULL)
 		return err_set(e, "a node needs a base image (--image NAME; see: sandlab image ls)");
@@ -374,7 +380,8 @@ node_create(struct lab *lab, const struct node_spec *s, struct node *out, struct
 	if (db_begin(lab->db, e) != 0)
 		goto fail;
 	struct node_row row = { .id = id, .name = s->name, .image_id = im.id, .image_name = im.name,
-	    .overlay_file = d.file, .ram_mb = ram, .cpus = cpus, .accel = accel };
+	    .overlay_file = d.file, .ram_mb = ram, .cpus = cpus, .accel = accel,
+	    .console_cols = s->console_cols, .console_rows = s->console_rows };
 	if (node_row_insert(lab, &row, e) != 0 || node_add_nics(lab, id, 0, nics, e) != 0 ||
 	    node_disk_place(lab, &d, e) != 0)
 		goto fail;

@@ -38,6 +38,8 @@ struct node {
 	int      cpus;
 	char     accel[8];     /* auto, kvm, tcg */
 	int64_t  created_at;
+	int      console_cols; /* the guest's terminal size (consize.h) */
+	int      console_rows;
 	int      nnics;
 	struct nic *nics;
 };
@@ -52,6 +54,8 @@ struct node_spec {
 	int         cpus;      /* 0 = default */
 	int         nics;      /* -1 = default */
 	const char *accel;     /* NULL = auto */
+	int         console_cols; /* 0 = default (consize.h) */
+	int         console_rows;
 };
 
 /* Checks the spec, makes the overlay and the row. */
@@ -113,6 +117,8 @@ struct node_row {
 	int         ram_mb;
 	int         cpus;
 	const char *accel;
+	int         console_cols; /* 0 = default */
+	int         console_rows;
 };
 int node_row_insert(struct lab *lab, const struct node_row *r, struct err *e);
 
