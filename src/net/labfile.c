@@ -160,6 +160,8 @@ lf_node(struct lf_parse *p, char **w, int nw)
 	n->ram_mb = NODE_RAM_DEFAULT;
 	n->cpus = NODE_CPUS_DEFAULT;
 	snprintf(n->accel, sizeof n->accel, "auto");
+	n->console_cols = CONSIZE_COLS_DEFAULT;
+	n->console_rows = CONSIZE_ROWS_DEFAULT;
 	for (int i = 2; i < nw; i++) {
 		char *key = NULL, *val = NULL;
 		if (lf_key(p, w[i], &key, &val) != 0)
