@@ -24,6 +24,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <unistd.h>
 
 #include "app.h"
@@ -43,6 +44,9 @@
 #define PANE_CONSOLE_KEEP (1024 * 1024)
 /* Columns a pan key moves the view sideways. */
 #define PANE_CONSOLE_PAN_COLS 8
+/* The replay comes first on a new connection; a gap in it shorter than
+ * this does not end it. */
+#define PANE_CONSOLE_REPLAY_MS 200
 
 struct console {
 	char          node_id[37];
@@ -61,6 +65,8 @@ struct console {
 	int           panned;        /* the user moved the view: it stays */
 	int           bare;          /* zoomed with no frame (pane_console_set_bare) */
 	int           view_h, view_w;/* the view's size when last drawn */
+	int           muted;         /* reading the keeper's replay: no answers */
+	int64_t       attached_at;   /* mono ms */
 };
 
 enum { CUT_TOP = 1, CUT_BOTTOM = 2, CUT_LEFT = 4, CUT_RIGHT = 8 };
@@ -229,6 +235,12 @@ pane_console_attach(struct pane *p, struct app *a)
 	if (fd < 0)
 		return;             /* not ready yet: the next reload tries again */
 	c->fd = fd;
+	/* The keeper's replay may hold queries the guest made long ago (a
+	 * shell's or vi's cursor report): answered now, the answer would be
+	 * typed into whatever runs now. Answers resume when the bytes that
+	 * were waiting have been read. */
+	c->muted = 1;
+	c->attached_at = mono_ms();
 	if (c->attached_once) {
 		/* A new run of the node: its keeper replays from its boot. */
 		static const char mark[] = "\r\n\033[0m[sandlab: the node started again]\r\n";
@@ -252,7 +264,14 @@ pane_console_io(struct pane *p, struct app *a, short revents)
 	if (revents & (POLLIN | POLLHUP | POLLERR)) {
 		n = read(c->fd, buf, sizeof buf);
 		if (n > 0) {
+			int avail = 0;
+			if (c->muted)
+				vtcon_set_output(c->vc, NULL, NULL);
 			pane_console_feed(c, buf, (size_t)n);
+			vtcon_set_output(c->vc, pane_console_output, c);
+			if (c->muted && mono_ms() - c->attached_at >= PANE_CONSOLE_REPLAY_MS &&
+			    ioctl(c->fd, FIONREAD, &avail) == 0 && avail == 0)
+				c->muted = 0;
 			pane_console_flush(c);  /* answers to the guest's queries */
 			if (vtcon_is_dirty(c->vc))
 				p->dirty = 1;
@@ -389,10 +408,12 @@ pane_console_mark_cut(struct pane *p, int cut, int focused)
 	if (p->h < 4 || p->w < 4)
 		return;
 	wattr_set(p->win, b & ~A_COLOR, PAIR_NUMBER(b), NULL);
+	/* at the right end of the top and bottom rules, clear of the title,
+	 * so every row still ends with the frame's own corner or side */
 	if (cut & CUT_TOP)
-		mvwaddch(p->win, 1, p->w - 1, ACS_UARROW);
+		mvwaddch(p->win, 0, p->w - 2, ACS_UARROW);
 	if (cut & CUT_BOTTOM)
-		mvwaddch(p->win, p->h - 2, p->w - 1, ACS_DARROW);
+		mvwaddch(p->win, p->h - 1, p->w - 3, ACS_DARROW);
 	if (cut & CUT_LEFT)
 		mvwaddch(p->win, p->h - 1, 1, ACS_LARROW);
 	if (cut & CUT_RIGHT)
