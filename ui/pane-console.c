@@ -611,7 +611,8 @@ pane_console_stty(struct pane *p, struct app *a)
 	/* This dashboard follows at once; the others when inotify tells them. */
 	pane_console_relay(p, rows, cols);
 	a->need_layout = 1;
-	n = snprintf(cmd, sizeof cmd, "stty rows %d cols %d\r", rows, cols);
+	/* Ctrl-U first: whatever was typed on the line goes */
+	n = snprintf(cmd, sizeof cmd, "\025stty rows %d cols %d\r", rows, cols);
 	pane_console_output(cmd, (size_t)n, c);
 	pane_console_flush(c);
 	app_reload(a);

@@ -87,7 +87,8 @@ console_tell_size(int sock, int fd, console_size_fn *fn, void *arg, struct err *
 		return 0;   /* no size to tell */
 	if (fn(ws.ws_row, ws.ws_col, arg) != 0)
 		return 0;   /* refused (the hook said why) */
-	n = snprintf(cmd, sizeof cmd, "stty rows %d cols %d\r", ws.ws_row, ws.ws_col);
+	/* Ctrl-U first: whatever was typed on the line goes */
+	n = snprintf(cmd, sizeof cmd, "\025stty rows %d cols %d\r", ws.ws_row, ws.ws_col);
 	return console_input(sock, cmd, (size_t)n, 0, e) < 0 ? -1 : 0;
 }
 

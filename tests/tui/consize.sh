@@ -29,7 +29,7 @@ model_has() { wait_for "${2:-30}" sh -c "grep -qF -- '$1' '$DUMP/$ID'"; }
 # top's numbers and process rows change from run to run.
 mask_top() {
 	perl -CSD -Mutf8 -pe 's/[0-9]+(\.[0-9]+)?/N/g if /(Mem|CPU|Load average):/;
-		s/^(│?)( +[0-9]+ +[0-9]+ +[a-z]+ +[A-Z<N ]+ +[0-9]+[mg]? +[0-9]+% +[0-9]+% .*?)(│?)$/$1 . sprintf("%-*s", length($2), "<process>") . $3/e'
+		s/^(│?)( +[0-9]+ +[0-9]+ +[a-z]+ +[A-Z<N ]+ +[0-9]+[mg]? +[0-9]+% +[0-9]+% .*?)(│?)$/$1 . ($3 ne "" ? sprintf("%-*s", length($2), "<process>") : "<process>") . $3/e'
 }
 # cursor_in_view: the row the model's cursor is on is on the screen.
 cursor_in_view() {
@@ -92,26 +92,26 @@ tui_settle "l1 · running" 20 >/dev/null || true
 keys Enter C-c
 tui_settle "linux#" 20 >/dev/null || true
 
-line 'export TERM=xterm; clear; i=1; while [ $i -le 40 ]; do echo "line $i of the file"; i=$((i+1)); done >/tmp/f'
+line 'export TERM=xterm; clear; i=1; while [ $i -le 20 ]; do echo "line $i of the file"; i=$((i+1)); done >/tmp/f'
 
 # --- vi at 80x24: in the tile (78x14 of the guest's 80x24) and zoomed ---
 line 'vi /tmp/f'
 tui_settle '"/tmp/f"' 30 >/dev/null || true
 keys G
-if model_has "line 40 of the file" && tui_settle "line 40 of the file" 20 && cursor_in_view; then
+if model_has "line 20 of the file" && tui_settle "line 20 of the file" 20 && cursor_in_view; then
 	ok "vi in a tile: the cursor row (the last line) is in view"
 else
 	not_ok "vi in a tile: the cursor row (the last line) is in view" "$SCREEN"
 fi
 golden consize-vi-tile-80x24
 keys g g
-if tui_settle "line 1 of the file" 20 && ! printf '%s' "$SCREEN" | grep -q "line 40 of"; then
+if tui_settle "line 1 of the file" 20 && ! printf '%s' "$SCREEN" | grep -q "line 20 of"; then
 	ok "vi in a tile: the view follows the cursor back up"
 else
 	not_ok "vi in a tile: the view follows the cursor back up" "$SCREEN"
 fi
 keys C-] z
-if tui_settle "line 23 of the file" 20 && [ "$(printf '%s\n' "$SCREEN" | head -n 1)" = "line 1 of the file" ] &&
+if tui_settle "line 20 of the file" 20 && [ "$(printf '%s\n' "$SCREEN" | head -n 1)" = "line 1 of the file" ] &&
 	printf '%s\n' "$SCREEN" | tail -n 1 | grep -q '"/tmp/f"\|^ *$\|-'; then
 	ok "vi zoomed at 80x24: the whole guest screen, no frame"
 else
@@ -133,6 +133,8 @@ if tui_settle "l1 · running · 80x24" 30 && model_has "PID" && cursor_in_view; 
 else
 	not_ok "top in a tile: the cursor row is in view" "$SCREEN $(model)"
 fi
+# golden's second looks capture again: through the mask too
+tui_cap() { tx capture-pane -p -t t "$@" | mask_top; }
 SCREEN=$(printf '%s\n' "$SCREEN" | mask_top)
 golden consize-top-tile-80x24
 keys C-] z
@@ -145,7 +147,117 @@ else
 fi
 SCREEN=$(printf '%s\n' "$SCREEN" | mask_top)
 golden consize-top-zoomed-80x24
+tui_cap() { tx capture-pane -p -t t "$@"; }
 keys z Enter q
 tui_settle "linux#" 20 >/dev/null || true
+
+
+# --- --console-size 132x43, and the queries the resize program makes ---
+"$SANDLAB" node set l1 --console-size 132x43 >/dev/null
+if wait_for 20 grep -q '^size 132x43$' "$DUMP/$ID"; then
+	ok "node set --console-size: the open console follows"
+else
+	not_ok "node set --console-size: the open console follows" "$(model | head -2)"
+fi
+# busybox has no resize applet: ask as resize does (cursor report after
+# 999;999, and CSI 18 t), then set the tty from the answer.
+keys Enter
+line 'printf "\0337\033[r\033[999;999H\033[6n\0338"; read -s -n 20 -d R r; r=${r#??}; stty rows ${r%;*} cols ${r#*;}; printf "\033[18t"; read -s -n 20 -d t q; echo "size: $(stty size) report: ${q#??}"'
+if model_has "size: 43 132 report: 8;43;132" 30; then
+	ok "132x43: the resize queries are answered; stty size says 43 132"
+else
+	not_ok "132x43: the resize queries are answered; stty size says 43 132" "$(model | grep size:)"
+fi
+# the tile (78x14) is a viewport on the 132x43 screen, right edge cut
+tui_settle "132x43" 20 >/dev/null || true
+if printf '%s\n' "$SCREEN" | grep -q "size: 43 132" && printf '%s\n' "$SCREEN" | grep -q '→┘'; then
+	ok "the viewport follows the cursor on a larger guest screen, cut edges marked"
+else
+	not_ok "the viewport follows the cursor on a larger guest screen, cut edges marked" "$SCREEN"
+fi
+# pan: the view moves and stays; End follows the cursor again
+keys C-] K K K
+if tui_settle "panned" 20; then ok "H J K L pan the view"; else not_ok "H J K L pan the view" "$SCREEN"; fi
+keys End
+tui_settle "(H J K L pan)" 20 >/dev/null || true
+
+# --- the stty key: the tile's size for the guest and the node ---
+tx resize-window -t t -x 100 -y 32
+tui_settle "l1 · running" 20 >/dev/null || true
+keys t
+if model_has "stty rows 19 cols 98" 20 && wait_for 20 grep -q '^size 98x19$' "$DUMP/$ID" &&
+	"$SANDLAB" node show l1 | grep -q "console: *98x19"; then
+	ok "the stty key types stty rows 19 cols 98 and sets the node's console size"
+else
+	not_ok "the stty key types stty rows 19 cols 98 and sets the node's console size" "$(model | head -3)"
+fi
+keys Enter
+line 'clear; echo "now: $(stty size)"'
+if model_has "now: 19 98" 20; then ok "the guest's stty size is the tile's"; else not_ok "the guest's stty size is the tile's" "$(model)"; fi
+if tui_settle "now: 19 98" 20 && ! printf '%s\n' "$SCREEN" | grep -q '→┘\|↓'; then
+	ok "a tile at the guest's size shows it whole"
+else
+	not_ok "a tile at the guest's size shows it whole" "$SCREEN"
+fi
+
+# --- resizing the outer terminal under a full-screen program ---
+line 'vi /tmp/f'
+tui_settle '"/tmp/f"' 30 >/dev/null || true
+keys 1 0 G
+tui_settle "line 10 of the file" 20 >/dev/null || true
+before=$(tui_cap | tui_mask)
+cp "$DUMP/$ID" "$T/model-before"
+for size in 80x24 60x15 200x50 40x10 120x40 100x32; do
+	tx resize-window -t t -x "${size%x*}" -y "${size#*x}"
+	sleep 0.3
+done
+tui_settle "line 10 of the file" 20 >/dev/null || true
+SCREEN=$(printf '%s\n' "$SCREEN" | tui_mask)
+if [ "$SCREEN" = "$before" ]; then
+	ok "after outer resizes under vi the screen is as before"
+else
+	not_ok "after outer resizes under vi the screen is as before" "$(diff <(printf '%s\n' "$before") <(printf '%s\n' "$SCREEN") | head -20)"
+fi
+if cmp -s "$T/model-before" "$DUMP/$ID"; then
+	ok "after outer resizes the model is unchanged (no text lost)"
+else
+	not_ok "after outer resizes the model is unchanged (no text lost)" "$(diff "$T/model-before" "$DUMP/$ID" | head)"
+fi
+keys Enter
+line ':q!'
+tui_settle "linux#" 20 >/dev/null || true
+keys C-]
+
+# --- sandlab console --stty: the terminal's size, on attach and on resize ---
+tx new-session -d -s c -x 90 -y 20 "$SANDLAB console l1 --stty; sleep 600"
+wait_for 20 sh -c "tmux -L $TMUX_SOCK capture-pane -p -t c | grep -q 'stty rows 20 cols 90'" || true
+# tmux answers the queries in the keeper's replay (vi's, the test's own)
+# as any terminal would; what that typed goes before the test types
+sleep 1
+tx send-keys -t c C-u
+tx send-keys -t c -l 'echo "attached: $(stty size)"'
+tx send-keys -t c Enter
+if wait_for 20 sh -c "tmux -L $TMUX_SOCK capture-pane -p -t c | grep -q 'attached: 20 90'"; then
+	ok "console --stty tells the guest the terminal's size on attach"
+else
+	not_ok "console --stty tells the guest the terminal's size on attach" "$(tx capture-pane -p -t c)"
+fi
+tx resize-window -t c -x 70 -y 15
+wait_for 20 sh -c "tmux -L $TMUX_SOCK capture-pane -p -t c | grep -q 'stty rows 15 cols 70'" || true
+tx send-keys -t c -l 'echo "resized: $(stty size)"'
+tx send-keys -t c Enter
+if wait_for 20 sh -c "tmux -L $TMUX_SOCK capture-pane -p -t c | grep -q 'resized: 15 70'" &&
+	"$SANDLAB" node show l1 | grep -q "console: *70x15"; then
+	ok "console --stty follows SIGWINCH; the node's console size follows"
+else
+	not_ok "console --stty follows SIGWINCH; the node's console size follows" "$(tx capture-pane -p -t c)"
+fi
+# every dashboard's tile of the node follows
+if wait_for 20 grep -q '^size 70x15$' "$DUMP/$ID" && model_has "resized: 15 70"; then
+	ok "the dashboard's console follows the new size without losing text"
+else
+	not_ok "the dashboard's console follows the new size without losing text" "$(model | head -3)"
+fi
+tx send-keys -t c C-]
 
 done_testing
