@@ -288,9 +288,23 @@ pane_console_scroll(struct pane *p, int lines, int to_live)
 	if (to_live) {
 		vtcon_scroll(c->vc, -vtcon_scroll_offset(c->vc));
 		c->panned = 0;      /* the live screen, where the cursor is */
+	} else if (lines > 0) {
+		/* In a view smaller than the guest's screen, history begins
+		 * above the view's top: the view climbs the screen first. */
+		int take = lines < c->top ? lines : c->top;
+		if (take > 0) {
+			c->top -= take;
+			c->panned = 1;
+		}
+		vtcon_scroll(c->vc, lines - take);
+	} else {
+		int back = vtcon_scroll_offset(c->vc), fwd = -lines < back ? -lines : back;
+		vtcon_scroll(c->vc, -fwd);
+		if (-lines > fwd) {
+			c->top += -lines - fwd; /* kept on the screen when drawn */
+			c->panned = 1;
+		}
 	}
-	else
-		vtcon_scroll(c->vc, lines);
 	p->dirty = 1;
 }
 
@@ -337,14 +351,15 @@ pane_console_title(struct pane *p, struct app *a, char *buf, size_t len)
 		n += (size_t)snprintf(buf + n, len - n, " · %s", title);
 	if (off > 0 && n < len)
 		n += (size_t)snprintf(buf + n, len - n, " · scrolled back %d (End: live)", off);
+	if (a->entered && a->focus == p && n < len)
+		n += (size_t)snprintf(buf + n, len - n, " · typing, %s leaves", a->escape_name);
+	/* a view smaller than the guest's screen says so, and how to pan */
 	if (pane_console_cut(c) != 0 && n < len) {
 		int rows, cols;
 		vtcon_size(c->vc, &rows, &cols);
-		n += (size_t)snprintf(buf + n, len - n, " · %dx%d%s", cols, rows,
+		snprintf(buf + n, len - n, " · %dx%d%s", cols, rows,
 		    a->entered && a->focus == p ? "" : c->panned ? " panned (End: cursor)" : " (H J K L pan)");
 	}
-	if (a->entered && a->focus == p && n < len)
-		snprintf(buf + n, len - n, " · typing, %s leaves", a->escape_name);
 }
 
 /* Keeps one coordinate of the view on the guest's screen: `at` is the

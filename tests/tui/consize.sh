@@ -128,7 +128,7 @@ tui_settle "linux#" 20 >/dev/null || true
 # --- top at 80x24 ---
 line 'top'
 sleep 2
-if tui_settle "l1 · running · 80x24" 30 && model_has "PID" && cursor_in_view; then
+if tui_settle "leaves · 80x24" 30 && model_has "PID" && cursor_in_view; then
 	ok "top in a tile: the cursor row is in view"
 else
 	not_ok "top in a tile: the cursor row is in view" "$SCREEN $(model)"
