@@ -52,7 +52,7 @@ static const struct key_row keys_table[] = {
 	{ "J S-Down",     KCTX_CONSOLE, action_console_pan_down, NULL, "pan down (typing or End follows the cursor again)" },
 	{ "H S-Left",     KCTX_CONSOLE, action_console_pan_left, NULL, "pan left" },
 	{ "L S-Right",    KCTX_CONSOLE, action_console_pan_right, NULL, "pan right" },
-	{ "t",            KCTX_CONSOLE, action_console_stty, "stty", "tell the guest the tile's size: types stty rows R cols C, Enter; sets the node's console size" },
+	{ "t",            KCTX_CONSOLE, action_console_stty, "stty", "tell the guest the tile's size (types stty rows R cols C)" },
 	{ "C-l",          KCTX_GLOBAL,  action_redraw,      NULL,     "redraw the screen" },
 	{ "n",            KCTX_GLOBAL,  action_links,       "links",  "the links between nodes: add and remove them" },
 	{ "m",            KCTX_GLOBAL,  action_map,         "map",    "a map of the lab: nodes, their NICs and links" },
