@@ -10,7 +10,7 @@
 #include <string.h>
 
 #include "db.h"
-#include "node.h"
+#include "sanitize.h"
 
 int
 consize_check(int cols, int rows, struct err *e)
@@ -57,38 +57,55 @@ consize_format(int cols, int rows, char *buf, size_t len)
 int
 consize_set(struct lab *lab, const char *key, int cols, int rows, struct err *e)
 {
-	struct node n;
 	sqlite3_stmt *st;
-	char detail[32];
-	int rc;
+	char id[37], detail[32], shown[96];
+	int rc, same;
 
 	if (consize_check(cols, rows, e) != 0 || db_begin(lab->db, e) != 0)
 		return -1;
-	if (node_get(lab, key, &n, e) != 0)
+	/* looked up as node_get does, by name or id; node.h is not included
+	 * here, since node.c takes its defaults and limits from this file */
+	st = db_prepare(lab->db, "SELECT id, console_cols = ?2 AND console_rows = ?3 FROM nodes "
+	    "WHERE name = ?1 COLLATE NOCASE OR id = ?1", e);
+	if (st == NULL)
 		goto fail;
-	if (n.console_cols == cols && n.console_rows == rows) {
-		node_clear(&n);
+	sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
+	sqlite3_bind_int(st, 2, cols);
+	sqlite3_bind_int(st, 3, rows);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		snprintf(id, sizeof id, "%s", (const char *)sqlite3_column_text(st, 0));
+		same = sqlite3_column_int(st, 1);
+	}
+	sqlite3_finalize(st);
+	if (rc == SQLITE_DONE) {
+		sanitize_to(key, strlen(key), shown, sizeof shown);
+		err_set(e, "no node named \"%s\" (see: sandlab node ls)", shown);
+		goto fail;
+	}
+	if (rc != SQLITE_ROW) {
+		db_fail(lab->db, e, "looking up a node");
+		goto fail;
+	}
+	if (same) {
 		db_rollback(lab->db);
 		return 0;   /* no write: open dashboards have nothing to re-read */
 	}
 	st = db_prepare(lab->db, "UPDATE nodes SET console_cols = ?, console_rows = ? WHERE id = ?", e);
 	if (st == NULL)
-		goto fail_node;
+		goto fail;
 	sqlite3_bind_int(st, 1, cols);
 	sqlite3_bind_int(st, 2, rows);
-	sqlite3_bind_text(st, 3, n.id, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 3, id, -1, SQLITE_STATIC);
 	rc = sqlite3_step(st);
 	sqlite3_finalize(st);
 	if (rc != SQLITE_DONE) {
 		db_fail(lab->db, e, "changing the console size");
-		goto fail_node;
+		goto fail;
 	}
 	consize_format(cols, rows, detail, sizeof detail);
-	db_event(lab->db, n.id, "console-size", detail);
-	node_clear(&n);
+	db_event(lab->db, id, "console-size", detail);
 	return db_commit(lab->db, e);
-fail_node:
-	node_clear(&n);
 fail:
 	db_rollback(lab->db);
 	return -1;
