@@ -6,17 +6,26 @@ PREFIX  ?= /usr/local
 DESTDIR ?=
 CC      ?= cc
 CFLAGS  ?= -O2 -g
-PKGS    := ncursesw vterm termkey sqlite3 uuid jansson
+PKGS    := ncursesw vterm tickit sqlite3 uuid jansson
+RELEASE := 0.1
+
+# The version: git describe in a checkout (the release number and the
+# commit when no tag is there yet), else the release number.
+VERSION := $(shell if [ -e .git ]; then git describe --tags --dirty 2>/dev/null || \
+	echo "$(RELEASE)-g$$(git describe --always --dirty 2>/dev/null)"; fi)
+VERSION := $(or $(VERSION),$(RELEASE))
+VTERM_VERSION  := $(shell pkg-config --modversion vterm 2>/dev/null || echo none)
+TICKIT_VERSION := $(shell pkg-config --modversion tickit 2>/dev/null || echo none)
 
 # The core, src/, is in layers; a file includes only headers of its own
 # layer or of layers below it (tests/integration/layers.sh checks this):
 #
-#   cli       cli, cmd-*, main       the command table and its commands
+#   cli       cli, cmd, cmd-*, main  the command table (cmd.c) and its commands
 #   ui/       the dashboard          (beside cli; main.c starts it)
 #   runtime   keeper, run, qmp, console, conlog, vnc, accel
 #   net       net, link, labfile, clone, snapshot
 #   machine   qemu                   the pure QEMU argv builder
-#   store     db, lab, pending, image, overlay, node, event, runrow, ...
+#   store     db, lab, pending, image, overlay, node, nic, event, runrow, ...
 #   base      util, proc, sanitize, name, bufq, ring, config, themefile
 SRC_DIRS := src/base src/store src/machine src/net src/runtime src/cli
 
@@ -44,8 +53,8 @@ MAIN_OBJ := $(B)/obj/src/cli/main.o
 UNIT_SRC := $(wildcard tests/unit/test_*.c)
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(B)/tests/%)
 
-.PHONY: all deps check run bench install clean guests unit tests-build fuzz
-all: $(B)/sandlab
+.PHONY: all deps check run bench install clean guests unit tests-build fuzz FORCE
+all: $(B)/sandlab $(B)/sandlab.1
 
 # V=1 shows the whole command lines.
 Q := $(if $(V),,@)
@@ -63,6 +72,28 @@ $(B)/sandlab: $(MAIN_OBJ) $(UI_OBJ) $(B)/libsandlab.a
 	@$(if $(V),,echo "  LD      $@")
 	$(Q)$(CC) $(ALL_LDFLAGS) -o $@ $(MAIN_OBJ) $(UI_OBJ) $(B)/libsandlab.a $(PKG_LIBS)
 
+# Only cmd-version.o sees the versions; it is rebuilt when they change.
+$(B)/version.stamp: FORCE
+	@mkdir -p $(dir $@)
+	@echo "$(VERSION) $(VTERM_VERSION) $(TICKIT_VERSION)" | cmp -s - $@ || \
+		echo "$(VERSION) $(VTERM_VERSION) $(TICKIT_VERSION)" >$@
+$(B)/obj/src/cli/cmd-version.o: $(B)/version.stamp
+$(B)/obj/src/cli/cmd-version.o: ALL_CFLAGS += -DSANDLAB_VERSION='"$(VERSION)"' \
+	-DSANDLAB_VTERM_VERSION='"$(VTERM_VERSION)"' -DSANDLAB_TICKIT_VERSION='"$(TICKIT_VERSION)"'
+
+# The themes' folder is compiled in: a new PREFIX rebuilds what uses it,
+# so `make install PREFIX=/usr` installs a binary that looks in /usr.
+$(B)/prefix.stamp: FORCE
+	@mkdir -p $(dir $@)
+	@echo "$(PREFIX)" | cmp -s - $@ || echo "$(PREFIX)" >$@
+$(B)/obj/ui/theme.o: $(B)/prefix.stamp
+
+# sandlab(1): the hand-written prologue in doc/ around the command table
+# and the key table, which the binary prints.
+$(B)/sandlab.1: $(B)/sandlab doc/sandlab.1.in doc/mkman
+	@$(if $(V),,echo "  MAN     $@")
+	$(Q)bash doc/mkman $(B)/sandlab doc/sandlab.1.in "$(VERSION)" >$@.tmp && mv $@.tmp $@
+
 $(B)/tests/%: tests/unit/%.c $(B)/libsandlab.a
 	@mkdir -p $(dir $@)
 	@$(if $(V),,echo "  TEST    $@")
@@ -78,7 +109,7 @@ UI_TESTS := $(filter $(B)/tests/test_vt% $(B)/tests/test_ui_%,$(UNIT_BIN))
 $(UI_TESTS): $(B)/libsandlab-ui.a
 $(UI_TESTS): UI_TEST_LIB := $(B)/libsandlab-ui.a
 
-tests-build: $(B)/sandlab $(UNIT_BIN)
+tests-build: $(B)/sandlab $(B)/sandlab.1 $(UNIT_BIN)
 
 # libFuzzer targets (clang): `make fuzz`, then e.g. build/fuzz/vtcon
 # -max_total_time=60. Not part of check, which runs the bounded fuzzers
@@ -92,9 +123,9 @@ build/fuzz/vtcon: $(FUZZ_VTCON_SRC) $(wildcard ui/*.h src/*/*.h)
 		-fsanitize=fuzzer,address,undefined -o $@ $(FUZZ_VTCON_SRC) $(PKG_LIBS)
 
 # Debian packages: the build's, the tests', and the guests' (images/DEPS).
-DEB_PKGS := build-essential pkg-config libncurses-dev libvterm-dev libtermkey-dev \
+DEB_PKGS := build-essential pkg-config libncurses-dev libvterm-dev \
 	libtickit-dev libsqlite3-dev uuid-dev libjansson-dev libcmocka-dev \
-	qemu-system-x86 qemu-utils tmux python3 sqlite3 procps time \
+	qemu-system-x86 qemu-utils tmux python3 sqlite3 procps time groff-base \
 	$(shell cat images/DEPS 2>/dev/null)
 
 deps:
@@ -127,9 +158,18 @@ bench: deps
 	@$(MAKE) --no-print-directory guests
 	@bash tests/bench/run
 
-install: $(B)/sandlab
-	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/sandlab/themes
+# Where Debian's man and bash-completion (and zsh) look under PREFIX.
+MAN1DIR  := $(PREFIX)/share/man/man1
+BASHCOMP := $(PREFIX)/share/bash-completion/completions
+ZSHCOMP  := $(PREFIX)/share/zsh/vendor-completions
+
+install: $(B)/sandlab $(B)/sandlab.1
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/sandlab/themes \
+		$(DESTDIR)$(MAN1DIR) $(DESTDIR)$(BASHCOMP) $(DESTDIR)$(ZSHCOMP)
 	install -m 0755 $(B)/sandlab $(DESTDIR)$(PREFIX)/bin/sandlab
+	install -m 0644 $(B)/sandlab.1 $(DESTDIR)$(MAN1DIR)/sandlab.1
+	install -m 0644 completion/sandlab.bash $(DESTDIR)$(BASHCOMP)/sandlab
+	install -m 0644 completion/_sandlab $(DESTDIR)$(ZSHCOMP)/_sandlab
 	for t in themes/*; do [ -f "$$t" ] && install -m 0644 "$$t" $(DESTDIR)$(PREFIX)/share/sandlab/themes/ || true; done
 
 clean:

@@ -10,14 +10,18 @@
 #include <string.h>
 
 #include "app.h"
-#include "form.h"
+#include "form-confirm.h"
+#include "form-create.h"
+#include "form-edit.h"
+#include "form-import.h"
+#include "form-link.h"
 #include "keys.h"
 #include "job.h"
 #include "layout.h"
 #include "link.h"
 #include "netview.h"
 #include "pane-console.h"
-#include "pane-nodes.h"
+#include "run.h"
 
 static int
 action_rows(const struct app *a)
@@ -196,7 +200,7 @@ action_start(struct app *a)
 	if (mn == NULL)
 		return;
 	if (action_live(mn)) {
-		app_msg(a, APP_MSG_WARN, "%s is %s already", mn->n.name, pane_nodes_state_name(mn->run.state));
+		app_msg(a, APP_MSG_WARN, "%s is %s already", mn->n.name, run_state_name(mn->run.state));
 		return;
 	}
 	if (job_run(a, JOB_START, mn->n.id, mn->n.name) == 0)

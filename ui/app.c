@@ -1,7 +1,7 @@
 /*
  * app.c: the loop. One poll() over the terminal, the signal self-pipe,
- * the lab's change notifications and (later) console sockets; keys are
- * decoded by libtermkey from bytes we read ourselves, so bracketed paste
+ * the lab's change notifications, the job pipe and console sockets; keys
+ * are decoded by libtickit from bytes we read ourselves, so bracketed paste
  * can be cut out first. Handlers mark panes dirty; one redraw pass per
  * turn draws them, at most one frame per APP_FRAME_MS. Must not sleep,
  * block on the lab for long, or wake up when nothing happens.
@@ -47,13 +47,30 @@ app_msg(struct app *a, enum app_msg level, const char *fmt, ...)
 	a->status->dirty = 1;
 }
 
+/* Every pane, fixed and console, in drawing order (the status line last).
+ * Fills out (APP_MAX_PANES) and returns the count. */
+static size_t
+app_panes(const struct app *a, struct pane **out)
+{
+	size_t n = 0;
+
+	out[n++] = a->images;
+	out[n++] = a->nodes;
+	out[n++] = a->details;
+	for (size_t i = 0; i < a->nconsoles; i++)
+		out[n++] = a->consoles[i];
+	out[n++] = a->status;
+	return n;
+}
+
 void
 app_dirty_all(struct app *a)
 {
-	a->images->dirty = a->nodes->dirty = a->details->dirty = a->status->dirty = 1;
-	a->images->full = a->nodes->full = a->details->full = a->status->full = 1;
-	for (size_t i = 0; i < a->nconsoles; i++)
-		a->consoles[i]->dirty = a->consoles[i]->full = 1;
+	struct pane *p[APP_MAX_PANES];
+	size_t n = app_panes(a, p);
+
+	for (size_t i = 0; i < n; i++)
+		p[i]->dirty = p[i]->full = 1;
 	if (a->modal)
 		a->modal->dirty = 1;
 }
@@ -91,7 +108,9 @@ void
 app_reload(struct app *a)
 {
 	char node_id[37] = "", image_id[37] = "";
+	struct pane *p[APP_MAX_PANES];
 	struct err e;
+	size_t n;
 	int i;
 
 	if (app_sel_node(a))
@@ -115,9 +134,9 @@ app_reload(struct app *a)
 	for (size_t k = 0; k < a->nconsoles; k++)
 		pane_console_attach(a->consoles[k], a);
 	/* Titles and lists change; consoles keep their screens. */
-	a->images->dirty = a->nodes->dirty = a->details->dirty = a->status->dirty = 1;
-	for (size_t k = 0; k < a->nconsoles; k++)
-		a->consoles[k]->dirty = 1;
+	n = app_panes(a, p);
+	for (size_t k = 0; k < n; k++)
+		p[k]->dirty = 1;
 }
 
 void
@@ -136,16 +155,13 @@ app_focus(struct app *a, struct pane *p)
 void
 app_focus_cycle(struct app *a, int dir)
 {
-	struct pane *ring[2 + APP_MAX_CONSOLES];
+	struct pane *p[APP_MAX_PANES], *ring[APP_MAX_PANES];
+	size_t np = app_panes(a, p);
 	int n = 0, at = -1;
 
-	if (a->images->win)
-		ring[n++] = a->images;
-	if (a->nodes->win)
-		ring[n++] = a->nodes;
-	for (size_t i = 0; i < a->nconsoles; i++)
-		if (a->consoles[i]->win)
-			ring[n++] = a->consoles[i];
+	for (size_t i = 0; i < np; i++)
+		if (p[i]->win && p[i]->kind->focusable)
+			ring[n++] = p[i];
 	if (n == 0)
 		return;
 	for (int i = 0; i < n; i++)
@@ -178,7 +194,7 @@ app_modal_close(struct app *a)
 /* ---- input ---- */
 
 static void
-app_key(struct app *a, const TermKeyKey *k)
+app_key(struct app *a, const struct input_key *k)
 {
 	if (a->modal) {
 		if (a->modal->kind->key(a->modal, a, k) == MODAL_CLOSE)
@@ -208,22 +224,16 @@ app_key(struct app *a, const TermKeyKey *k)
 }
 
 static void
-app_mouse(struct app *a, const TermKeyKey *k)
+app_mouse(struct app *a, const struct input_key *k)
 {
-	TermKeyMouseEvent ev;
-	int button, line, col;
+	int line = k->mouse.line, col = k->mouse.col;
 	struct pane *p;
 	enum pane_mouse what;
 	enum pane_result r;
 
-	if (termkey_interpret_mouse(a->tk, k, &ev, &button, &line, &col) != TERMKEY_RES_KEY)
-		return;
-	/* libtermkey counts from 1. */
-	line--;
-	col--;
-	if (ev == TERMKEY_MOUSE_PRESS && (button == 4 || button == 5))
-		what = button == 4 ? PANE_MOUSE_WHEEL_UP : PANE_MOUSE_WHEEL_DOWN;
-	else if (ev == TERMKEY_MOUSE_PRESS && button == 1)
+	if (k->mouse.ev == INPUT_MOUSE_WHEEL)
+		what = k->mouse.button == INPUT_WHEEL_UP ? PANE_MOUSE_WHEEL_UP : PANE_MOUSE_WHEEL_DOWN;
+	else if (k->mouse.ev == INPUT_MOUSE_PRESS && k->mouse.button == 1)
 		what = PANE_MOUSE_PRESS;
 	else
 		return;
@@ -255,87 +265,76 @@ app_paste(struct app *a, const char *s, size_t n)
 		pane_console_paste(a->focus, s, n);
 }
 
-/* Decodes what libtermkey holds; leaves a->key_pending set when it keeps
- * a half sequence (a lone ESC) for its wait time. */
+/* Each key or mouse event libtickit decodes (reports and unknown
+ * sequences it drops itself); nothing after a key that quits. */
 static void
-app_drain_keys(struct app *a, int force)
+app_on_input(void *user, const struct input_key *k)
 {
-	TermKeyKey k;
-	TermKeyResult r;
+	struct app *a = user;
 
-	for (;;) {
-		r = force ? termkey_getkey_force(a->tk, &k) : termkey_getkey(a->tk, &k);
-		if (r != TERMKEY_RES_KEY)
-			break;
-		if (k.type == TERMKEY_TYPE_MOUSE)
-			app_mouse(a, &k);
-		else if (k.type != TERMKEY_TYPE_UNKNOWN_CSI && k.type != TERMKEY_TYPE_POSITION &&
-		    k.type != TERMKEY_TYPE_MODEREPORT && k.type != TERMKEY_TYPE_DCS && k.type != TERMKEY_TYPE_OSC)
-			app_key(a, &k);
-		if (a->quit)
-			break;
-	}
-	a->key_pending = r == TERMKEY_RES_AGAIN;
+	if (a->quit)
+		return;
+	if (k->type == INPUT_TYPE_MOUSE)
+		app_mouse(a, k);
+	else
+		app_key(a, k);
 }
 
-/* The paste scanner: bytes outside paste markers go to libtermkey; a
- * paste is collected whole and handed over at its end marker. */
-struct app_input {
-	char   *paste;
-	size_t  plen;
-	int     in_paste;
-	char    carry[8];      /* the start of a marker split across reads */
-	size_t  ncarry;
-};
+struct input *
+app_input_new(struct app *a)
+{
+	return input_new(getenv("TERM"), app_on_input, a);
+}
 
-static struct app_input app_in;
-
+/* The paste scanner (a->scan): bytes outside paste markers go to
+ * libtickit; a paste is collected whole and handed over at its end
+ * marker. */
 static void
 app_input_bytes(struct app *a, const char *buf, size_t n)
 {
-	char *all = xmalloc(app_in.ncarry + n);
-	size_t len = app_in.ncarry + n, i = 0;
+	struct app_input *in = &a->scan;
+	char *all = xmalloc(in->ncarry + n);
+	size_t len = in->ncarry + n, i = 0;
 
-	memcpy(all, app_in.carry, app_in.ncarry);
-	memcpy(all + app_in.ncarry, buf, n);
-	app_in.ncarry = 0;
+	memcpy(all, in->carry, in->ncarry);
+	memcpy(all + in->ncarry, buf, n);
+	in->ncarry = 0;
 	while (i < len) {
-		const char *marker = app_in.in_paste ? app_paste_end : app_paste_start;
+		const char *marker = in->in_paste ? app_paste_end : app_paste_start;
 		size_t ml = sizeof app_paste_start - 1;
 		char *hit = memmem(all + i, len - i, marker, ml);
 		size_t upto = hit ? (size_t)(hit - all) : len;
 
 		if (!hit) {
 			/* Hold back a tail that may begin a marker (2 bytes or more:
-			 * a lone ESC must reach libtermkey to time out as a key). */
+			 * a lone ESC must reach libtickit to time out as a key). */
 			for (size_t k = ml - 1; k >= 2; k--)
 				if (len - i >= k && memcmp(all + len - k, marker, k) == 0) {
-					memcpy(app_in.carry, all + len - k, k);
-					app_in.ncarry = k;
+					memcpy(in->carry, all + len - k, k);
+					in->ncarry = k;
 					upto = len - k;
 					break;
 				}
 		}
-		if (app_in.in_paste) {
+		if (in->in_paste) {
 			size_t take = upto - i;
-			if (app_in.plen + take > APP_PASTE_MAX)
-				take = APP_PASTE_MAX - app_in.plen;
-			app_in.paste = xrealloc(app_in.paste, app_in.plen + take + 1);
-			memcpy(app_in.paste + app_in.plen, all + i, take);
-			app_in.plen += take;
+			if (in->plen + take > APP_PASTE_MAX)
+				take = APP_PASTE_MAX - in->plen;
+			in->paste = xrealloc(in->paste, in->plen + take + 1);
+			memcpy(in->paste + in->plen, all + i, take);
+			in->plen += take;
 		} else if (upto > i) {
-			termkey_push_bytes(a->tk, all + i, upto - i);
-			app_drain_keys(a, 0);
+			input_push(a->in, all + i, upto - i);
 		}
 		if (!hit)
 			break;
-		if (app_in.in_paste) {
-			app_paste(a, app_in.paste ? app_in.paste : "", app_in.plen);
-			free(app_in.paste);
-			app_in.paste = NULL;
-			app_in.plen = 0;
+		if (in->in_paste) {
+			app_paste(a, in->paste ? in->paste : "", in->plen);
+			free(in->paste);
+			in->paste = NULL;
+			in->plen = 0;
 		}
-		app_in.in_paste = !app_in.in_paste;
+		in->in_paste = !in->in_paste;
 		i = upto + ml;
 	}
 	free(all);
@@ -403,12 +402,13 @@ app_watch_read(struct app *a)
 	while ((n = read(a->inotify_fd, buf, sizeof buf)) > 0) {
 		for (char *p = buf; p < buf + n;) {
 			struct inotify_event *ev = (struct inotify_event *)p;
-			if (ev->len > 0 && strcmp(ev->name, "dashboard.lock") == 0) {
+			if (ev->len > 0 && strcmp(ev->name, UISTATE_LOCK_FILE) == 0) {
 				if (ev->mask & IN_CLOSE)
 					app_lock_retry(a);
 			} else if (ev->mask & IN_CLOSE)
 				;   /* closes matter only for the lock */
-			else if (ev->len == 0 || strncmp(ev->name, "lab.db", 6) == 0 || strlen(ev->name) == 36)
+			else if (ev->len == 0 || strncmp(ev->name, LAB_DB_FILE, strlen(LAB_DB_FILE)) == 0 ||
+			    strlen(ev->name) == LAB_ID_LEN)
 				a->need_reload = 1;
 			p += sizeof *ev + ev->len;
 		}
@@ -528,10 +528,11 @@ app_uistate_restore(struct app *a)
 static int
 app_any_dirty(const struct app *a)
 {
-	if (a->images->dirty || a->nodes->dirty || a->details->dirty || a->status->dirty)
-		return 1;
-	for (size_t i = 0; i < a->nconsoles; i++)
-		if (a->consoles[i]->dirty)
+	struct pane *p[APP_MAX_PANES];
+	size_t n = app_panes(a, p);
+
+	for (size_t i = 0; i < n; i++)
+		if (p[i]->dirty)
 			return 1;
 	return a->modal && a->modal->dirty;
 }
@@ -551,16 +552,15 @@ app_draw_pane(struct app *a, struct pane *p, int *any)
 static void
 app_redraw(struct app *a)
 {
+	struct pane *p[APP_MAX_PANES];
+	size_t n;
 	int any = 0;
 
 	if (a->need_layout)
 		layout_build(a);
-	app_draw_pane(a, a->images, &any);
-	app_draw_pane(a, a->nodes, &any);
-	app_draw_pane(a, a->details, &any);
-	for (size_t i = 0; i < a->nconsoles; i++)
-		app_draw_pane(a, a->consoles[i], &any);
-	app_draw_pane(a, a->status, &any);
+	n = app_panes(a, p);
+	for (size_t i = 0; i < n; i++)
+		app_draw_pane(a, p[i], &any);
 	if (a->modal && (a->modal->dirty || any)) {
 		a->modal->kind->draw(a->modal, a);
 		touchwin(a->modal->win);
@@ -585,7 +585,7 @@ app_redraw(struct app *a)
 
 /* Milliseconds until the next timed thing, or -1 for none. */
 static int
-app_timeout(struct app *a, int termkey_wait)
+app_timeout(struct app *a, int input_wait)
 {
 	int64_t now = mono_ms(), due = -1;
 
@@ -620,8 +620,8 @@ app_timeout(struct app *a, int termkey_wait)
 		} else
 			a->uptime_due = 0;
 	}
-	if (termkey_wait >= 0 && (due < 0 || now + termkey_wait < due))
-		due = now + termkey_wait;
+	if (input_wait >= 0 && (due < 0 || now + input_wait < due))
+		due = now + input_wait;
 	if (due < 0)
 		return -1;
 	return due <= now ? 0 : (int)(due - now);
@@ -652,7 +652,7 @@ app_run(struct app *a)
 			fds[nfds++] = (struct pollfd){ .fd = pane_console_fd(polled[i]),
 			    .events = pane_console_events(polled[i]) };
 		}
-		timeout = app_timeout(a, a->key_pending ? termkey_get_waittime(a->tk) : -1);
+		timeout = app_timeout(a, input_timeout(a->in));
 		rc = poll(fds, (nfds_t)nfds, timeout);
 		if (rc < 0 && errno != EINTR)
 			fatal("poll: %s", strerror(errno));
@@ -666,12 +666,13 @@ app_run(struct app *a)
 		}
 		if (rc > 0 && (fds[0].revents & (POLLIN | POLLHUP | POLLERR)))
 			app_read_terminal(a);
-		else if (a->key_pending)
-			app_drain_keys(a, 1);   /* a lone ESC waited long enough */
+		else
+			input_check(a->in);     /* a lone ESC that waited long enough */
 		if (rc > 0 && a->inotify_fd >= 0 && (fds[2].revents & POLLIN))
 			app_watch_read(a);
 		if (rc > 0) {
-			/* Consoles first: a key below may close one of them. */
+			/* A key above may have closed a console: serve only those
+			 * still in the slot they were polled in. */
 			size_t n = (size_t)nfds - 4;
 			for (size_t i = 0; i < n; i++)
 				if (fds[4 + i].revents && i < a->nconsoles && a->consoles[i] == polled[i])

@@ -1,7 +1,7 @@
 /*
  * app.h: the dashboard's state and its one loop. The loop polls the
- * terminal, console sockets, a signal self-pipe and lab change
- * notifications; handlers only change state and mark panes dirty, and one
+ * terminal, console sockets, a signal self-pipe, the job pipe and lab
+ * change notifications; handlers only change state and mark panes dirty, and one
  * redraw pass per loop turn (at most one frame per APP_FRAME_MS) draws
  * what is dirty. With nothing dirty and nothing pending, poll() sleeps
  * without a timeout.
@@ -10,23 +10,33 @@
 #define SANDLAB_UI_APP_H
 
 #include <stdint.h>
-#include <termkey.h>
 
+#include "input.h"
 #include "lab.h"
 #include "model.h"
 #include "pane.h"
 
 #define APP_FRAME_MS 16
 #define APP_MAX_CONSOLES 16
+#define APP_MAX_PANES (4 + APP_MAX_CONSOLES)    /* images, nodes, details, status */
 
 enum app_msg { APP_MSG_INFO, APP_MSG_WARN, APP_MSG_ERROR };
 
 struct modal;
 struct layout_node;
 
+/* The paste scanner's state between reads of the terminal. */
+struct app_input {
+	char   *paste;         /* a paste collected so far */
+	size_t  plen;
+	int     in_paste;
+	char    carry[8];      /* the start of a marker split across reads */
+	size_t  ncarry;
+};
+
 struct app {
 	struct lab   *lab;
-	TermKey      *tk;
+	struct input *in;
 	struct model  model;
 	int           sel_node;       /* index into model.nodes, or -1 */
 	int           sel_image;      /* index into model.images, or -1 */
@@ -45,7 +55,6 @@ struct app {
 	int           need_reload;
 	int64_t       reload_due;     /* mono ms of the next model reload, or 0 */
 	int64_t       uptime_due;     /* mono ms when an uptime shown changes, or 0 */
-	int           key_pending;    /* libtermkey holds half a key (an ESC) */
 	int           quit;
 	int64_t       last_frame;
 
@@ -56,11 +65,16 @@ struct app {
 	char          accel_text[96]; /* what the status line says of KVM */
 	char          accel_why[256]; /* why not, for the details */
 
-	TermKeyKey    escape_key;     /* leaves a focused console */
+	struct input_key    escape_key;     /* leaves a focused console */
 	char          escape_name[64];
 	int           inotify_fd;
 	int           mouse_down;     /* a button is held (ignore drags) */
+	struct app_input scan;        /* the paste scanner */
 };
+
+/* The decoder of the user's keys, delivering them to the app; NULL if
+ * libtickit cannot make one for $TERM. */
+struct input *app_input_new(struct app *a);
 
 /* Sets the status line message (sanitised when drawn). */
 void app_msg(struct app *a, enum app_msg level, const char *fmt, ...)

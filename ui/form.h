@@ -1,36 +1,78 @@
 /*
- * form.h: dialogs: create node, import image, edit node, and yes/no
- * confirmations. Each field is checked as it is typed, with the core's
- * own checks (name_check, node_check_*), so the message shown is the one
- * the CLI would give. Escape cancels any of them.
+ * form.h: the form engine the dialogs (form-*.c) are built on: text,
+ * path and choice fields, each checked as it is typed with the core's own
+ * checks (name_check, node_check_*), so the message shown is the one the
+ * CLI would give. Escape cancels a form; Enter checks every field and
+ * submits.
  */
 #ifndef SANDLAB_UI_FORM_H
 #define SANDLAB_UI_FORM_H
 
 #include <stddef.h>
 
+#include "modal.h"
+#include "util.h"
+
+#define FORM_MAX_FIELDS 8
+#define FORM_TEXT_MAX 512
+#define FORM_LABEL_W 12
+
 struct app;
-struct model_node;
 
-/* Create a node; image_name preselects an image (NULL: the selected one). */
-void form_create_open(struct app *a, const char *image_name);
+/* FF_PATH: a file path; Tab completes it. */
+enum form_field_kind { FF_TEXT, FF_CHOICE, FF_PATH };
 
-/* Import a disk image (path with Tab completion, optional name). */
-void form_import_open(struct app *a);
+struct form_field {
+	const char          *label;
+	enum form_field_kind kind;
+	char                 buf[FORM_TEXT_MAX];
+	size_t               len, cur;       /* bytes; cur is a UTF-8 boundary */
+	char               **choices;        /* FF_CHOICE: owned copies */
+	int                  nchoices, choice;
+	int                  fresh;          /* just focused: typing replaces */
+	char                 err[ERR_MAX];   /* the check's complaint, or "" */
+	char                 hint[256];      /* shown when there is no complaint */
+};
 
-/* Edit a node's name and resources. */
-void form_edit_open(struct app *a, const struct model_node *mn);
+struct form {
+	const char *title;
+	const char *submit_label;
+	struct form_field f[FORM_MAX_FIELDS];
+	int   nf, focus;
+	/* Checks field i, filling f[i].err; 0 when it is fine. */
+	int (*check)(struct form *fm, struct app *a, int i);
+	/* 0: done, close; -1: stay open, fm->msg says why. */
+	int (*submit)(struct form *fm, struct app *a);
+	char  msg[ERR_MAX];
+	char  node_id[37];       /* the node an edit form changes */
+	char  progress[128];     /* an import's progress line, while it runs */
+	double fraction;
+};
 
-/* Add a link: two NICs attached to nothing, on two different nodes. */
-void form_link_open(struct app *a);
+/* Appends a text (or path) field holding value; the form has room. */
+struct form_field *form_text(struct form *fm, const char *label, const char *value,
+    enum form_field_kind kind);
+/* Appends a choice of n copies of choices, sel picked. */
+struct form_field *form_choice(struct form *fm, const char *label, const char *const *choices,
+    int n, int sel);
+/* The field's text, or its picked choice (borrowed). */
+const char *form_value(const struct form_field *f);
+/* Runs the check of every field; the first that fails, or -1. */
+int form_check_all(struct form *fm, struct app *a);
 
-/* Asks `question`; runs yes(a, arg) on y. arg is freed with free(). */
-void form_confirm_open(struct app *a, const char *title, const char *question,
-    void (*yes)(struct app *a, void *arg), void *arg);
+/* Shared checks: 0, or -1 with f->err set. */
+int form_check_int(struct form_field *f, const char *what, long min, long max,
+    int (*check)(long, struct err *));
+/* A node name, free unless own_id (the edited node) holds it. */
+int form_check_name(struct form_field *f, struct app *a, const char *own_id);
 
-/* Completes a path typed so far: the longest unambiguous extension, with
- * "/" after a folder. Writes up to `max` candidates' names (joined by two
- * spaces) into list. Returns the number of matches. */
-int form_complete_path(char *path, size_t size, char *list, size_t listsize);
+/* Opens fm (taken over) in a modal window of the engine's kind. */
+void form_open(struct app *a, struct form *fm);
+
+/* The engine's modal functions, for a dialog with a kind of its own. */
+void form_draw(struct modal *o, struct app *a);
+enum modal_result form_key(struct modal *o, struct app *a, const struct input_key *k);
+void form_paste(struct modal *o, struct app *a, const char *s, size_t n);
+void form_free(struct modal *o);
 
 #endif

@@ -10,6 +10,7 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -29,7 +30,8 @@ struct job_msg {
 	int            kind;        /* enum job_msg_kind */
 	int            job;         /* enum job_kind */
 	int            rc;
-	char           node_id[37];
+	uint64_t       done, total; /* an import's progress */
+	char           node_id[37]; /* an import's image, when it ended well */
 	char           name[64];
 	char           text[1024];
 };
@@ -41,28 +43,46 @@ struct job {
 	char          node_id[37];
 	char          name[64];
 	char          lab_root[PATH_MAX];
+	char          path[PATH_MAX];  /* an import's source */
 };
 
 static int job_pipe[2] = { -1, -1 };
 static pthread_mutex_t job_lock = PTHREAD_MUTEX_INITIALIZER;
 static char job_busy_ids[JOB_MAX][37];
 static int job_count;
+/* The running import's listener, and its stop flag (read by its thread). */
+static int job_importing;
+static void (*job_import_report_fn)(struct app *, const struct job_import_report *, void *);
+static void *job_import_arg;
+static atomic_int job_import_stop;
+
+static void
+job_msg_init(struct job_msg *m, const struct job *j, enum job_msg_kind kind, int rc, const char *text)
+{
+	memset(m, 0, sizeof *m);
+	m->kind = kind;
+	m->job = j->kind;
+	m->rc = rc;
+	snprintf(m->node_id, sizeof m->node_id, "%s", j->node_id);
+	snprintf(m->name, sizeof m->name, "%s", j->name);
+	snprintf(m->text, sizeof m->text, "%s", text);
+}
+
+static void
+job_write(const struct job_msg *m)
+{
+	/* Atomic; the loop reads promptly, and a full pipe just waits. */
+	while (write(job_pipe[1], m, sizeof *m) < 0 && errno == EINTR)
+		;
+}
 
 static void
 job_send(const struct job *j, enum job_msg_kind kind, int rc, const char *text)
 {
 	struct job_msg m;
 
-	memset(&m, 0, sizeof m);
-	m.kind = kind;
-	m.job = j->kind;
-	m.rc = rc;
-	snprintf(m.node_id, sizeof m.node_id, "%s", j->node_id);
-	snprintf(m.name, sizeof m.name, "%s", j->name);
-	snprintf(m.text, sizeof m.text, "%s", text);
-	/* Atomic; the loop reads promptly, and a full pipe just waits. */
-	while (write(job_pipe[1], &m, sizeof m) < 0 && errno == EINTR)
-		;
+	job_msg_init(&m, j, kind, rc, text);
+	job_write(&m);
 }
 
 static void
@@ -124,6 +144,50 @@ job_scan(struct lab *lab, char *msg, size_t len, struct err *e)
 	return 0;
 }
 
+static void
+job_import_progress(uint64_t done, uint64_t total, void *arg)
+{
+	struct job_msg m;
+
+	job_msg_init(&m, arg, JOB_MSG_STEP, 0, "");
+	m.done = done;
+	m.total = total;
+	job_write(&m);
+}
+
+static int
+job_import_cancelled(void *arg)
+{
+	(void)arg;
+	return atomic_load(&job_import_stop);
+}
+
+/* The import's end goes out here, with the image's id on success. */
+static void
+job_import_run(struct job *j, struct lab *lab)
+{
+	struct image_import_opts opts = { 0 };
+	struct image out = { 0 };
+	struct job_msg m;
+	struct err e = { "" };
+	char vs[16];
+
+	opts.name = j->name[0] ? j->name : NULL;
+	opts.progress = job_import_progress;
+	opts.cancelled = job_import_cancelled;
+	opts.arg = j;
+	if (image_import(lab, j->path, &opts, &out, &e) != 0) {
+		job_send(j, JOB_MSG_DONE, -1, e.msg);
+		return;
+	}
+	job_msg_init(&m, j, JOB_MSG_DONE, 0, "");
+	snprintf(m.node_id, sizeof m.node_id, "%s", out.id);
+	snprintf(m.text, sizeof m.text, "imported image %s (%s, %s)", out.name, out.format,
+	    fmt_size(out.virtual_size, vs, sizeof vs));
+	job_write(&m);
+	image_clear(&out);
+}
+
 static void *
 job_main(void *arg)
 {
@@ -139,6 +203,12 @@ job_main(void *arg)
 		return NULL;
 	}
 	lab = lab_open(j->lab_root, &e);
+	if (lab != NULL && j->kind == JOB_IMPORT) {
+		job_import_run(j, lab);
+		lab_close(lab);
+		free(j);
+		return NULL;
+	}
 	if (lab != NULL) {
 		switch (j->kind) {
 		case JOB_START:
@@ -170,12 +240,6 @@ job_fd(void)
 }
 
 int
-job_running(void)
-{
-	return job_count;
-}
-
-int
 job_busy(const char *node_id)
 {
 	int busy = 0;
@@ -204,13 +268,10 @@ job_mark(const char *node_id, int on)
 	pthread_mutex_unlock(&job_lock);
 }
 
-int
-job_run(struct app *a, enum job_kind kind, const char *node_id, const char *name)
+/* Makes the pipe on first use. 0, or -1 with a message. */
+static int
+job_pipe_open(struct app *a)
 {
-	pthread_attr_t attr;
-	pthread_t t;
-	struct job *j;
-
 	if (job_pipe[0] < 0) {
 		if (pipe2(job_pipe, O_CLOEXEC) != 0) {
 			app_msg(a, APP_MSG_ERROR, "cannot make a pipe: %s", strerror(errno));
@@ -219,6 +280,37 @@ job_run(struct app *a, enum job_kind kind, const char *node_id, const char *name
 		/* The loop must never block on it; the threads may wait. */
 		fcntl(job_pipe[0], F_SETFL, O_NONBLOCK);
 	}
+	return 0;
+}
+
+/* Runs j (taken over) on a detached thread. 0, or -1 with a message. */
+static int
+job_spawn(struct app *a, struct job *j)
+{
+	pthread_attr_t attr;
+	pthread_t t;
+
+	snprintf(j->lab_root, sizeof j->lab_root, "%s", a->lab->root);
+	pthread_attr_init(&attr);
+	pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
+	if (pthread_create(&t, &attr, job_main, j) != 0) {
+		pthread_attr_destroy(&attr);
+		app_msg(a, APP_MSG_ERROR, "cannot start a thread for %s", j->name[0] ? j->name : "an import");
+		free(j);
+		return -1;
+	}
+	pthread_attr_destroy(&attr);
+	job_count++;
+	return 0;
+}
+
+int
+job_run(struct app *a, enum job_kind kind, const char *node_id, const char *name)
+{
+	struct job *j;
+
+	if (job_pipe_open(a) != 0)
+		return -1;
 	if (kind != JOB_PROBE && kind != JOB_SCAN && job_busy(node_id)) {
 		app_msg(a, APP_MSG_WARN, "%s is busy with an earlier start or stop", name);
 		return -1;
@@ -231,20 +323,84 @@ job_run(struct app *a, enum job_kind kind, const char *node_id, const char *name
 	j->kind = kind;
 	snprintf(j->node_id, sizeof j->node_id, "%s", node_id);
 	snprintf(j->name, sizeof j->name, "%s", name);
-	snprintf(j->lab_root, sizeof j->lab_root, "%s", a->lab->root);
-	pthread_attr_init(&attr);
-	pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
-	if (pthread_create(&t, &attr, job_main, j) != 0) {
-		pthread_attr_destroy(&attr);
-		free(j);
-		app_msg(a, APP_MSG_ERROR, "cannot start a thread for %s", name);
+	if (job_spawn(a, j) != 0)
 		return -1;
-	}
-	pthread_attr_destroy(&attr);
 	if (kind != JOB_PROBE && kind != JOB_SCAN)
 		job_mark(node_id, 1);
-	job_count++;
 	return 0;
+}
+
+int
+job_import(struct app *a, const char *path, const char *name,
+    void (*report)(struct app *a, const struct job_import_report *r, void *arg), void *arg)
+{
+	struct job *j;
+
+	if (job_pipe_open(a) != 0)
+		return -1;
+	if (job_importing) {
+		app_msg(a, APP_MSG_WARN, "an import is running already; wait for it to finish");
+		return -1;
+	}
+	if (job_count >= JOB_MAX) {
+		app_msg(a, APP_MSG_WARN, "too many jobs at once; wait for some to finish");
+		return -1;
+	}
+	j = xcalloc(1, sizeof *j);
+	j->kind = JOB_IMPORT;
+	snprintf(j->path, sizeof j->path, "%s", path);
+	snprintf(j->name, sizeof j->name, "%s", name ? name : "");
+	atomic_store(&job_import_stop, 0);
+	if (job_spawn(a, j) != 0)
+		return -1;
+	job_importing = 1;
+	job_import_report_fn = report;
+	job_import_arg = arg;
+	return 0;
+}
+
+void
+job_import_cancel(void)
+{
+	if (!job_importing)
+		return;
+	atomic_store(&job_import_stop, 1);
+	job_import_report_fn = NULL;
+	job_import_arg = NULL;
+}
+
+/* An import's message: to its listener, or (once it is gone) its end to
+ * the status line. */
+static void
+job_import_drain(struct app *a, const struct job_msg *m)
+{
+	struct job_import_report r = { 0 };
+	void (*report)(struct app *, const struct job_import_report *, void *) = job_import_report_fn;
+	void *arg = job_import_arg;
+
+	r.ended = m->kind == JOB_MSG_DONE;
+	r.rc = m->rc;
+	r.copied = m->done;
+	r.total = m->total;
+	r.image_id = m->node_id;
+	r.text = m->text;
+	if (r.ended) {
+		job_count--;
+		job_importing = 0;
+		job_import_report_fn = NULL;
+		job_import_arg = NULL;
+	}
+	if (report != NULL) {
+		report(a, &r, arg);
+		return;
+	}
+	if (!r.ended)
+		return;
+	if (r.rc == 0) {
+		app_msg(a, APP_MSG_INFO, "%s", r.text);
+		app_reload(a);
+	} else
+		app_msg(a, APP_MSG_WARN, "image import: %s", r.text);
 }
 
 static const char *
@@ -271,6 +427,10 @@ job_drain(struct app *a)
 	while ((n = read(job_pipe[0], &m, sizeof m)) == (ssize_t)sizeof m) {
 		m.text[sizeof m.text - 1] = '\0';
 		m.name[sizeof m.name - 1] = '\0';
+		if (m.job == JOB_IMPORT) {
+			job_import_drain(a, &m);
+			continue;
+		}
 		if (m.job == JOB_PROBE) {
 			job_count--;
 			if (m.rc == 1)

@@ -74,7 +74,7 @@ static const struct key_row keys_table[] = {
 #define KEYS_PER_ROW 4
 
 /* Parsed keys of each row. */
-static TermKeyKey keys_parsed[KEYS_N][KEYS_PER_ROW];
+static struct input_key keys_parsed[KEYS_N][KEYS_PER_ROW];
 static int keys_nparsed[KEYS_N];
 
 static const struct {
@@ -94,7 +94,7 @@ static const struct {
 };
 
 void
-keys_init(TermKey *tk)
+keys_init(void)
 {
 	for (size_t i = 0; i < KEYS_N; i++) {
 		char *copy, *save = NULL;
@@ -112,12 +112,9 @@ keys_init(TermKey *tk)
 			continue;
 		copy = xstrdup(keys_table[i].keys);
 		for (char *t = strtok_r(copy, " ", &save); t; t = strtok_r(NULL, " ", &save)) {
-			const char *end;
-			TermKeyKey k;
+			struct input_key k;
 
-			memset(&k, 0, sizeof k);
-			end = termkey_strpkey(tk, t, &k, 0);
-			if (end == NULL || *end != '\0')
+			if (input_key_parse(t, &k) != 0)
 				fatal("key table: cannot parse key name \"%s\"", t);
 			if (keys_nparsed[i] == KEYS_PER_ROW)
 				fatal("key table: too many keys in \"%s\"", keys_table[i].keys);
@@ -154,7 +151,7 @@ keys_row_applies(size_t i, unsigned ctx)
 }
 
 int
-keys_dispatch(struct app *a, const TermKeyKey *k)
+keys_dispatch(struct app *a, const struct input_key *k)
 {
 	unsigned ctx = keys_context(a);
 
@@ -162,7 +159,7 @@ keys_dispatch(struct app *a, const TermKeyKey *k)
 		if (!keys_row_applies(i, ctx))
 			continue;
 		if (keys_table[i].keys == NULL) {
-			if (termkey_keycmp(a->tk, k, &a->escape_key) == 0) {
+			if (input_key_equal(k, &a->escape_key)) {
 				keys_table[i].fn(a);
 				return 1;
 			}
@@ -171,7 +168,7 @@ keys_dispatch(struct app *a, const TermKeyKey *k)
 		/* The first row that applies wins: where a key means different
 		 * things (Enter, D), each row's context tells them apart. */
 		for (int j = 0; j < keys_nparsed[i]; j++)
-			if (termkey_keycmp(a->tk, k, &keys_parsed[i][j]) == 0) {
+			if (input_key_equal(k, &keys_parsed[i][j])) {
 				keys_table[i].fn(a);
 				return 1;
 			}
@@ -285,30 +282,30 @@ keys_help_draw(struct modal *o, struct app *a)
 }
 
 static enum modal_result
-keys_help_key(struct modal *o, struct app *a, const TermKeyKey *k)
+keys_help_key(struct modal *o, struct app *a, const struct input_key *k)
 {
 	struct keys_help *h = o->data;
 
-	if (k->type == TERMKEY_TYPE_KEYSYM) {
+	if (k->type == INPUT_TYPE_KEYSYM) {
 		switch (k->code.sym) {
-		case TERMKEY_SYM_ESCAPE:
+		case INPUT_SYM_ESCAPE:
 			return MODAL_CLOSE;
-		case TERMKEY_SYM_UP:
+		case INPUT_SYM_UP:
 			h->top--;
 			break;
-		case TERMKEY_SYM_DOWN:
+		case INPUT_SYM_DOWN:
 			h->top++;
 			break;
-		case TERMKEY_SYM_PAGEUP:
+		case INPUT_SYM_PAGEUP:
 			h->top -= 10;
 			break;
-		case TERMKEY_SYM_PAGEDOWN:
+		case INPUT_SYM_PAGEDOWN:
 			h->top += 10;
 			break;
 		default:
 			break;
 		}
-	} else if (k->type == TERMKEY_TYPE_UNICODE && k->modifiers == 0) {
+	} else if (k->type == INPUT_TYPE_UNICODE && k->modifiers == 0) {
 		if (k->code.codepoint == '?' || k->code.codepoint == 'q')
 			return MODAL_CLOSE;
 		if (k->code.codepoint == 'j')

@@ -8,7 +8,8 @@
 
 #include <curses.h>
 #include <stdio.h>
-#include <termkey.h>
+
+#include "input.h"
 
 struct app;
 
@@ -26,7 +27,7 @@ enum key_ctx {
 };
 
 struct key_row {
-	const char *keys;      /* libtermkey names, space-separated; NULL: the
+	const char *keys;      /* key names (input_key_parse), space-separated; NULL: the
 	                          configurable console escape key */
 	unsigned    ctx;
 	void      (*fn)(struct app *a);
@@ -34,14 +35,14 @@ struct key_row {
 	const char *help;
 };
 
-/* Parses the table's key names (once, with the app's TermKey). */
-void keys_init(TermKey *tk);
+/* Parses the table's key names (once). */
+void keys_init(void);
 
 /* The contexts that apply now. */
 unsigned keys_context(const struct app *a);
 
 /* Runs the action bound to k in the current context; 1 when one ran. */
-int keys_dispatch(struct app *a, const TermKeyKey *k);
+int keys_dispatch(struct app *a, const struct input_key *k);
 
 /* Draws as many "key hint" pairs of the context as fit in w columns of
  * the status line at (y, x); returns the columns used. */

@@ -61,7 +61,9 @@ layout_free(struct layout_node *n)
 	free(n);
 }
 
-int
+/* Grid for n tiles in an area of h x w: columns (rows = ceil(n/cols)),
+ * chosen so tiles come closest to a terminal's usual shape. Pure. */
+static int
 layout_tile_cols(int n, int h, int w)
 {
 	int best = -1;

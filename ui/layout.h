@@ -35,8 +35,4 @@ void layout_free(struct layout_node *n);
 /* The on-screen pane at a screen cell, or NULL. */
 struct pane *layout_pane_at(struct app *a, int y, int x);
 
-/* Grid for n tiles in an area of h x w: columns (rows = ceil(n/cols)),
- * chosen so tiles come closest to a terminal's usual shape. Pure. */
-int layout_tile_cols(int n, int h, int w);
-
 #endif

@@ -8,7 +8,8 @@
 
 #include <curses.h>
 #include <stddef.h>
-#include <termkey.h>
+
+#include "input.h"
 
 struct app;
 struct modal;
@@ -18,7 +19,7 @@ enum modal_result { MODAL_KEEP, MODAL_CLOSE };
 struct modal_kind {
 	/* Draws the modal window (making its window from the screen size). */
 	void (*draw)(struct modal *o, struct app *a);
-	enum modal_result (*key)(struct modal *o, struct app *a, const TermKeyKey *k);
+	enum modal_result (*key)(struct modal *o, struct app *a, const struct input_key *k);
 	/* Pasted text (bracketed paste); may be NULL. */
 	void (*paste)(struct modal *o, struct app *a, const char *s, size_t n);
 	void (*free)(struct modal *o);

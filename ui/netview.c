@@ -16,7 +16,7 @@
 #include "link.h"
 #include "net.h"
 #include "modal.h"
-#include "pane-nodes.h"
+#include "run.h"
 #include "theme.h"
 
 /* One line of the map: a node's name and state (first NIC only), then
@@ -91,7 +91,7 @@ netview_state_role(enum run_state s)
 
 /* "eth1 <----> r:eth0", "eth0 NAT tcp 127.0.0.1:2222->22", "eth2 -". */
 static void
-netview_nic_text(const struct net_nic *c, int pending, char *buf, size_t len)
+netview_nic_text(const struct nic *c, int pending, char *buf, size_t len)
 {
 	size_t used;
 
@@ -112,14 +112,14 @@ netview_nic_text(const struct net_nic *c, int pending, char *buf, size_t len)
 static void
 netview_map_node(struct netview *nv, struct app *a, const struct model_node *mn)
 {
-	struct net_nic *v;
+	struct nic *v;
 	struct err e;
 	unsigned pend;
 	int n;
 	struct nv_row *r = netview_row(nv);
 
 	snprintf(r->node, sizeof r->node, "%s", mn->n.name);
-	snprintf(r->state, sizeof r->state, "%s", pane_nodes_state_name(mn->run.state));
+	snprintf(r->state, sizeof r->state, "%s", run_state_name(mn->run.state));
 	r->state_role = netview_state_role(mn->run.state);
 	if (net_nics_get(a->lab, mn->n.id, &v, &n, &e) != 0) {
 		snprintf(r->nic, sizeof r->nic, "%.200s", e.msg);
@@ -138,7 +138,7 @@ netview_map_node(struct netview *nv, struct app *a, const struct model_node *mn)
 		if (pend & (1u << v[i].idx))
 			r->nic_role = ROLE_WARN;
 	}
-	net_nics_free(v, n);
+	nic_list_free(v, n);
 }
 
 /* The node at the other end of link l from node index i, or -1. */
@@ -308,7 +308,7 @@ netview_draw(struct modal *o, struct app *a)
 }
 
 static enum modal_result
-netview_key(struct modal *o, struct app *a, const TermKeyKey *k)
+netview_key(struct modal *o, struct app *a, const struct input_key *k)
 {
 	(void)o;
 	/* Every key of the view is a row of the key table; an action may

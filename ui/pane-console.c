@@ -30,7 +30,6 @@
 #include "app.h"
 #include "consize.h"
 #include "draw.h"
-#include "pane-nodes.h"
 #include "ring.h"
 #include "run.h"
 #include "theme.h"
@@ -340,7 +339,7 @@ pane_console_title(struct pane *p, struct app *a, char *buf, size_t len)
 		snprintf(buf, len, "(deleted node)");
 		return;
 	}
-	n = (size_t)snprintf(buf, len, "%s · %s", mn->n.name, pane_nodes_state_name(mn->run.state));
+	n = (size_t)snprintf(buf, len, "%s · %s", mn->n.name, run_state_name(mn->run.state));
 	if (c->fd < 0 && n < len) {
 		if (mn->run.state == RUN_RUNNING || mn->run.state == RUN_STARTING)
 			n += (size_t)snprintf(buf + n, len - n, ", attaching");
@@ -637,7 +636,7 @@ pane_console_stty(struct pane *p, struct app *a)
 }
 
 static enum pane_result
-pane_console_key(struct pane *p, struct app *a, const TermKeyKey *k)
+pane_console_key(struct pane *p, struct app *a, const struct input_key *k)
 {
 	struct console *c = p->data;
 

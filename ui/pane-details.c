@@ -15,7 +15,7 @@
 #include "event.h"
 #include "net.h"
 #include "pane-console.h"
-#include "pane-nodes.h"
+#include "run.h"
 #include "theme.h"
 
 #define DETAILS_EVENTS 8
@@ -43,7 +43,7 @@ pane_details_time(int64_t t, char *buf, size_t len)
 /* "eth1 virtio-net-pci MAC, link to r2:eth0 (udp 40000>40001)", "eth0 ...,
  * user (NAT) tcp 127.0.0.1:2222->22", "eth2 ..., none". */
 static void
-pane_details_nic(const struct net_nic *c, char *buf, size_t len)
+pane_details_nic(const struct nic *c, char *buf, size_t len)
 {
 	size_t used = (size_t)snprintf(buf, len, "eth%d %s %s, ", c->idx, c->model, c->mac);
 
@@ -68,7 +68,7 @@ static int
 pane_details_nics(struct pane *p, struct app *a, const struct node *n, int y)
 {
 	int inner = p->w - 2, last = p->h - 2, nn;
-	struct net_nic *v;
+	struct nic *v;
 	struct err e;
 	unsigned pend;
 	char buf[512];
@@ -90,7 +90,7 @@ pane_details_nics(struct pane *p, struct app *a, const struct node *n, int y)
 	}
 	if (nn == 0)
 		pane_details_row(p->win, y++, inner, "NICs", "none", theme_attr(ROLE_DIM));
-	net_nics_free(v, nn);
+	nic_list_free(v, nn);
 	return y;
 }
 
@@ -106,12 +106,12 @@ pane_details_node(struct pane *p, struct app *a, const struct model_node *mn)
 	size_t nev = 0;
 	struct err e;
 
-	snprintf(buf, sizeof buf, "%s", pane_nodes_state_name(r->state));
+	snprintf(buf, sizeof buf, "%s", run_state_name(r->state));
 	pane_details_row(w, y++, inner, "node", n->name, theme_attr(ROLE_TITLE));
 	if (r->accel[0] && r->accel_why[0])
-		snprintf(buf, sizeof buf, "%s with %s (%s)", pane_nodes_state_name(r->state), r->accel, r->accel_why);
+		snprintf(buf, sizeof buf, "%s with %s (%s)", run_state_name(r->state), r->accel, r->accel_why);
 	else if (r->accel[0])
-		snprintf(buf, sizeof buf, "%s with %s", pane_nodes_state_name(r->state), r->accel);
+		snprintf(buf, sizeof buf, "%s with %s", run_state_name(r->state), r->accel);
 	pane_details_row(w, y++, inner, "state", buf, theme_attr(ROLE_NORMAL));
 	if (y <= last && r->vnc[0])
 		pane_details_row(w, y++, inner, "VNC", r->vnc, theme_attr(ROLE_NORMAL));

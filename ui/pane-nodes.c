@@ -9,6 +9,7 @@
 
 #include "app.h"
 #include "draw.h"
+#include "run.h"
 #include "theme.h"
 
 enum { COL_NAME, COL_STATE, COL_ACCEL, COL_CPU, COL_RAM, COL_VNC, COL_UP, COL_N };
@@ -68,23 +69,6 @@ pane_nodes_state_role(enum run_state s)
 	}
 }
 
-const char *
-pane_nodes_state_name(enum run_state s)
-{
-	switch (s) {
-	case RUN_RUNNING:
-		return "running";
-	case RUN_STARTING:
-		return "starting";
-	case RUN_STOPPING:
-		return "stopping";
-	case RUN_CRASHED:
-		return "crashed";
-	default:
-		return "stopped";
-	}
-}
-
 /* Which columns fit in `inner` columns when the name wants `want`
  * columns; returns the name's width. Columns are dropped whole, least
  * important first, until the name gets up to 20 columns of what it wants. */
@@ -127,7 +111,7 @@ pane_nodes_cell(const struct model_node *mn, int c, char *buf, size_t len, int64
 		snprintf(buf, len, "%s", mn->n.name);
 		break;
 	case COL_STATE:
-		snprintf(buf, len, "%s", pane_nodes_state_name(r->state));
+		snprintf(buf, len, "%s", run_state_name(r->state));
 		break;
 	case COL_ACCEL:
 		snprintf(buf, len, "%s", live && r->accel[0] ? r->accel : mn->n.accel);

@@ -7,7 +7,6 @@
 #include <stdint.h>
 
 #include "pane.h"
-#include "run.h"
 
 extern const struct pane_kind pane_nodes_kind;
 
@@ -17,8 +16,5 @@ void pane_nodes_uptime(int64_t secs, char *buf, size_t len);
 /* Seconds until the uptime text of a node started at `started` changes
  * (for the one timer an idle dashboard keeps while nodes run). */
 int64_t pane_nodes_next_tick(int64_t started, int64_t now);
-
-/* "running", "stopped", ... as the dashboard shows a state. */
-const char *pane_nodes_state_name(enum run_state s);
 
 #endif

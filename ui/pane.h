@@ -7,7 +7,8 @@
 #define SANDLAB_UI_PANE_H
 
 #include <curses.h>
-#include <termkey.h>
+
+#include "input.h"
 
 struct app;
 struct pane;
@@ -31,7 +32,7 @@ struct pane_kind {
 	/* Draws the whole pane into p->win (frame included). */
 	void (*draw)(struct pane *p, struct app *a);
 	/* A key while the pane has focus, before the key table. May be NULL. */
-	enum pane_result (*key)(struct pane *p, struct app *a, const TermKeyKey *k);
+	enum pane_result (*key)(struct pane *p, struct app *a, const struct input_key *k);
 	/* A click or wheel at (y, x) inside the pane. May be NULL. */
 	enum pane_result (*mouse)(struct pane *p, struct app *a, enum pane_mouse ev, int y, int x);
 	/* The pane got a new size (p->h, p->w already set). May be NULL. */

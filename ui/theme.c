@@ -18,18 +18,11 @@
 #endif
 
 static attr_t theme_attrs[ROLE_COUNT];
-static char theme_current[96] = "monochrome";
 
 attr_t
 theme_attr(enum theme_role role)
 {
 	return theme_attrs[role];
-}
-
-const char *
-theme_name(void)
-{
-	return theme_current;
 }
 
 int
@@ -154,14 +147,8 @@ theme_load(const char *name, struct err *e)
 	if (name == NULL || *name == '\0')
 		name = "default";
 	theme_apply_mono();
-	if (nc != NULL && *nc != '\0') {
-		snprintf(theme_current, sizeof theme_current, "monochrome (NO_COLOR)");
+	if ((nc != NULL && *nc != '\0') || !has_colors())
 		return 0;
-	}
-	if (!has_colors()) {
-		snprintf(theme_current, sizeof theme_current, "monochrome (no colours)");
-		return 0;
-	}
 	/* A theme name is a file name in a themes folder: same rule as names. */
 	if (name_check(name, "theme name", &why) != 0)
 		return err_set(e, "%s", why.msg);
@@ -173,6 +160,5 @@ theme_load(const char *name, struct err *e)
 	}
 	free(text);
 	theme_apply(st);
-	snprintf(theme_current, sizeof theme_current, "%s", name);
 	return 0;
 }

@@ -24,7 +24,4 @@ int theme_load(const char *name, struct err *e);
 /* The curses attributes (colour pair included) of a role. */
 attr_t theme_attr(enum theme_role role);
 
-/* The name of the theme in use ("monochrome (NO_COLOR)" and such). */
-const char *theme_name(void);
-
 #endif

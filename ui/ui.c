@@ -12,6 +12,7 @@
 
 #include "app.h"
 #include "config.h"
+#include "input.h"
 #include "keys.h"
 #include "layout.h"
 #include "modal.h"
@@ -25,48 +26,17 @@
 
 #define UI_ESCAPE_DEFAULT "C-]"
 
-/* Hides key_mouse from libtermkey's terminfo driver: with it, an SGR
- * mouse report (ESC [ <) is taken for an old-style one and misread. */
-static const char *
-ui_terminfo_hook(const char *name, const char *value, void *data)
-{
-	(void)data;
-	if (strcmp(name, "key_mouse") == 0)
-		return NULL;
-	return value;
-}
-
-static TermKey *
-ui_termkey(void)
-{
-	const char *term = getenv("TERM");
-	TermKey *tk = termkey_new_abstract(term ? term : "xterm", TERMKEY_FLAG_UTF8 | TERMKEY_FLAG_NOSTART);
-
-	if (tk == NULL)
-		return NULL;
-	termkey_hook_terminfo_getstr(tk, ui_terminfo_hook, NULL);
-	if (!termkey_start(tk)) {
-		termkey_destroy(tk);
-		return NULL;
-	}
-	termkey_set_canonflags(tk, termkey_get_canonflags(tk) | TERMKEY_CANON_DELBS);
-	return tk;
-}
-
 /* The console escape key from the config, else Ctrl-]. */
 static void
 ui_escape_key(struct app *a, const struct config *cfg, char *warn, size_t wlen)
 {
 	const char *name = cfg->console_escape[0] ? cfg->console_escape : UI_ESCAPE_DEFAULT;
-	const char *end;
 
-	memset(&a->escape_key, 0, sizeof a->escape_key);
-	end = termkey_strpkey(a->tk, name, &a->escape_key, 0);
-	if (end == NULL || *end != '\0') {
+	if (input_key_parse(name, &a->escape_key) != 0) {
 		snprintf(warn, wlen, "config: console_escape \"%s\" is not a key name; using %s", name,
 		    UI_ESCAPE_DEFAULT);
 		name = UI_ESCAPE_DEFAULT;
-		termkey_strpkey(a->tk, name, &a->escape_key, 0);
+		input_key_parse(name, &a->escape_key);
 	}
 	snprintf(a->escape_name, sizeof a->escape_name, "%s", name);
 }
@@ -82,9 +52,9 @@ ui_free(struct app *a)
 	pane_free(a->details);
 	pane_free(a->status);
 	layout_free(a->layout);
+	free(a->scan.paste);
 	model_free(&a->model);
-	if (a->tk)
-		termkey_destroy(a->tk);
+	input_free(a->in);
 	if (a->inotify_fd >= 0)
 		close(a->inotify_fd);
 	if (a->lock_fd >= 0)
@@ -94,13 +64,8 @@ ui_free(struct app *a)
 void
 ui_keys_markdown(void)
 {
-	TermKey *tk = termkey_new_abstract("xterm", TERMKEY_FLAG_UTF8);
-
-	if (tk == NULL)
-		fatal("cannot start libtermkey");
-	keys_init(tk);
+	keys_init();
 	keys_markdown(stdout, UI_ESCAPE_DEFAULT);
-	termkey_destroy(tk);
 }
 
 int
@@ -146,14 +111,14 @@ ui_main(const struct ui_opts *o)
 	}
 	a->sel_node = a->model.nnodes ? 0 : -1;
 	a->sel_image = a->model.nimages ? 0 : -1;
-	a->tk = ui_termkey();
-	if (a->tk == NULL) {
-		fprintf(stderr, "sandlab: cannot read keys on this terminal (libtermkey failed)\n");
+	a->in = app_input_new(a);
+	if (a->in == NULL) {
+		fprintf(stderr, "sandlab: cannot read keys on this terminal (libtickit failed)\n");
 		ui_free(a);
 		lab_close(a->lab);
 		return 1;
 	}
-	keys_init(a->tk);
+	keys_init();
 	ui_escape_key(a, &cfg, warn, sizeof warn);
 	if (term_start(why, sizeof why) != 0) {
 		fprintf(stderr, "sandlab: %s\n", why);

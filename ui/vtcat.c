@@ -1,6 +1,6 @@
 /*
- * vtcat.c: `sandlab __vtcat [--rows R] [--cols C] [--scrollback N]
- * [--hold] [--stats]`. Renders a byte stream from standard input (a file
+ * vtcat.c: what `sandlab __vtcat [--rows R] [--cols C] [--scrollback N]
+ * [--hold] [--stats]` does (src/cli/cmd-vtcat.c reads the options). Renders a byte stream from standard input (a file
  * or a pipe) through a vtcon into a full-screen curses window, with the
  * redraw policy of the dashboard's console panes: reads only feed the
  * model and mark damage; a frame, at most one per FRAME_MS, paints the
@@ -18,22 +18,19 @@
 #include <errno.h>
 #include <poll.h>
 #include <signal.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
 #include <unistd.h>
 
-#include "cli.h"
 #include "util.h"
 #include "vtcon-draw.h"
 #include "vtcon.h"
 
 #define FRAME_MS 16
 #define READ_SIZE (256 * 1024)
-
-static const char usage[] =
-    "sandlab __vtcat [--rows R] [--cols C] [--scrollback N] [--hold] [--stats] < STREAM";
 
 static volatile sig_atomic_t stopped;
 
@@ -113,26 +110,21 @@ frame(struct vtcat *v)
 	v->frames++;
 }
 
+/* "sandlab: <message>" on stderr, as the CLI says it; returns 1. */
 static int
-parse(struct vtcat *v, int argc, char **argv, int *sb, int *hold, int *stats)
-{
-	const char *rows = NULL, *cols = NULL, *sbs = NULL;
-	const struct cli_opt opts[] = {
-		{ "--rows", &rows, NULL },
-		{ "--cols", &cols, NULL },
-		{ "--scrollback", &sbs, NULL },
-		{ "--hold", NULL, hold },
-		{ "--stats", NULL, stats },
-		{ NULL, NULL, NULL },
-	};
-	int npos;
+vtcat_fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
-	if (cli_parse(argc - 1, argv + 1, opts, NULL, 0, &npos, usage) != 0 ||
-	    cli_int(rows, "--rows", 1, 1000, &v->fixed_rows) != 0 ||
-	    cli_int(cols, "--cols", 1, 1000, &v->fixed_cols) != 0 ||
-	    cli_int(sbs, "--scrollback", 0, 1000000, sb) != 0)
-		return -1;
-	return 0;
+static int
+vtcat_fail(const char *fmt, ...)
+{
+	va_list ap;
+
+	fputs("sandlab: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	return 1;
 }
 
 /* Reads what is there; false at the end of the input. */
@@ -167,10 +159,10 @@ print_stats(struct vtcat *v, unsigned long long bytes, int64_t ms)
 }
 
 int
-vtcat_main(int argc, char **argv)
+vtcat_run(const struct vtcat_opts *o)
 {
-	struct vtcat v = { .fixed_rows = 0 };
-	int sb = VTCON_SB_DEFAULT, hold = 0, stats = 0, rows, cols;
+	struct vtcat v = { .fixed_rows = o->rows, .fixed_cols = o->cols };
+	int sb = o->scrollback, hold = o->hold, stats = o->stats, rows, cols;
 	char *buf;
 	FILE *tty;
 	SCREEN *scr;
@@ -179,19 +171,17 @@ vtcat_main(int argc, char **argv)
 	unsigned long long bytes = 0;
 	int64_t start, next_frame = 0;
 
-	if (parse(&v, argc, argv, &sb, &hold, &stats) != 0)
-		return 2;
 	if (isatty(STDIN_FILENO))
-		return cli_fail("__vtcat reads the stream from standard input: give it a file or a pipe");
+		return vtcat_fail("__vtcat reads the stream from standard input: give it a file or a pipe");
 	if (!isatty(STDOUT_FILENO))
-		return cli_fail("__vtcat draws on a terminal, and standard output is not one");
+		return vtcat_fail("__vtcat draws on a terminal, and standard output is not one");
 	tty = fopen("/dev/tty", "r");
 	if (tty == NULL)
-		return cli_fail("__vtcat reads keys from /dev/tty: %s", strerror(errno));
+		return vtcat_fail("__vtcat reads keys from /dev/tty: %s", strerror(errno));
 	scr = newterm(NULL, stdout, tty);
 	if (scr == NULL) {
 		fclose(tty);
-		return cli_fail("cannot draw on this terminal (TERM=%s)", getenv("TERM") ? getenv("TERM") : "");
+		return vtcat_fail("cannot draw on this terminal (TERM=%s)", getenv("TERM") ? getenv("TERM") : "");
 	}
 	fatal_set_hook(restore_terminal);
 	memset(&sa, 0, sizeof sa);

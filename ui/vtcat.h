@@ -1,12 +1,20 @@
 /*
- * vtcat.h: `sandlab __vtcat`, a hidden viewer that renders its standard
+ * vtcat.h: the hidden viewer behind `sandlab __vtcat`: renders its standard
  * input through a console pane's terminal model, for tests and
- * benchmarks. No curses here, so src/main.c can call it.
+ * benchmarks. No curses here, so the CLI can call it.
  */
 #ifndef SANDLAB_VTCAT_H
 #define SANDLAB_VTCAT_H
 
-/* argv[0] is "__vtcat"; returns the exit status. */
-int vtcat_main(int argc, char **argv);
+struct vtcat_opts {
+	int rows, cols;     /* the console's size; 0: follow the terminal */
+	int scrollback;     /* lines kept */
+	int hold;           /* at the end of the input, wait for a key */
+	int stats;          /* print bytes, frames and memory on stderr at the end */
+};
+
+/* Runs the viewer; returns the exit status ("sandlab: ..." on stderr when
+ * it cannot start). */
+int vtcat_run(const struct vtcat_opts *o);
 
 #endif

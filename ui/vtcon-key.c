@@ -1,7 +1,7 @@
 /*
- * vtcon-key.c: libtermkey keys to guest bytes through libvterm's keyboard
+ * vtcon-key.c: input keys to guest bytes through libvterm's keyboard
  * functions, which know the modes the guest set. This file only chooses
- * which libvterm key a libtermkey key is, and works around the one place
+ * which libvterm key an input key is, and works around the one place
  * where libvterm 0.1.4 encodes wrongly (Alt with a non-ASCII character).
  */
 #include "vtcon-key.h"
@@ -9,61 +9,61 @@
 #include "sanitize.h"
 #include "utf8.h"
 
-/* libtermkey keysyms a terminal sends, as libvterm keys; 0: none. Find and
+/* Named keys a terminal sends, as libvterm keys; 0: none. Find and
  * Select are Home and End on the keypads that have them. */
-static const VTermKey sym_keys[TERMKEY_N_SYMS] = {
-	[TERMKEY_SYM_BACKSPACE] = VTERM_KEY_BACKSPACE,
+static const VTermKey sym_keys[INPUT_N_SYMS] = {
+	[INPUT_SYM_BACKSPACE] = VTERM_KEY_BACKSPACE,
 	/* a terminal's Backspace sends DEL unless told otherwise; both mean
 	 * "erase left", which libvterm encodes as DEL */
-	[TERMKEY_SYM_DEL] = VTERM_KEY_BACKSPACE,
-	[TERMKEY_SYM_TAB] = VTERM_KEY_TAB,
-	[TERMKEY_SYM_ENTER] = VTERM_KEY_ENTER,
-	[TERMKEY_SYM_ESCAPE] = VTERM_KEY_ESCAPE,
-	[TERMKEY_SYM_UP] = VTERM_KEY_UP,
-	[TERMKEY_SYM_DOWN] = VTERM_KEY_DOWN,
-	[TERMKEY_SYM_LEFT] = VTERM_KEY_LEFT,
-	[TERMKEY_SYM_RIGHT] = VTERM_KEY_RIGHT,
-	[TERMKEY_SYM_INSERT] = VTERM_KEY_INS,
-	[TERMKEY_SYM_DELETE] = VTERM_KEY_DEL,
-	[TERMKEY_SYM_HOME] = VTERM_KEY_HOME,
-	[TERMKEY_SYM_FIND] = VTERM_KEY_HOME,
-	[TERMKEY_SYM_END] = VTERM_KEY_END,
-	[TERMKEY_SYM_SELECT] = VTERM_KEY_END,
-	[TERMKEY_SYM_PAGEUP] = VTERM_KEY_PAGEUP,
-	[TERMKEY_SYM_PAGEDOWN] = VTERM_KEY_PAGEDOWN,
-	[TERMKEY_SYM_KP0] = VTERM_KEY_KP_0,
-	[TERMKEY_SYM_KP1] = VTERM_KEY_KP_1,
-	[TERMKEY_SYM_KP2] = VTERM_KEY_KP_2,
-	[TERMKEY_SYM_KP3] = VTERM_KEY_KP_3,
-	[TERMKEY_SYM_KP4] = VTERM_KEY_KP_4,
-	[TERMKEY_SYM_KP5] = VTERM_KEY_KP_5,
-	[TERMKEY_SYM_KP6] = VTERM_KEY_KP_6,
-	[TERMKEY_SYM_KP7] = VTERM_KEY_KP_7,
-	[TERMKEY_SYM_KP8] = VTERM_KEY_KP_8,
-	[TERMKEY_SYM_KP9] = VTERM_KEY_KP_9,
-	[TERMKEY_SYM_KPENTER] = VTERM_KEY_KP_ENTER,
-	[TERMKEY_SYM_KPPLUS] = VTERM_KEY_KP_PLUS,
-	[TERMKEY_SYM_KPMINUS] = VTERM_KEY_KP_MINUS,
-	[TERMKEY_SYM_KPMULT] = VTERM_KEY_KP_MULT,
-	[TERMKEY_SYM_KPDIV] = VTERM_KEY_KP_DIVIDE,
-	[TERMKEY_SYM_KPCOMMA] = VTERM_KEY_KP_COMMA,
-	[TERMKEY_SYM_KPPERIOD] = VTERM_KEY_KP_PERIOD,
-	[TERMKEY_SYM_KPEQUALS] = VTERM_KEY_KP_EQUAL,
+	[INPUT_SYM_DEL] = VTERM_KEY_BACKSPACE,
+	[INPUT_SYM_TAB] = VTERM_KEY_TAB,
+	[INPUT_SYM_ENTER] = VTERM_KEY_ENTER,
+	[INPUT_SYM_ESCAPE] = VTERM_KEY_ESCAPE,
+	[INPUT_SYM_UP] = VTERM_KEY_UP,
+	[INPUT_SYM_DOWN] = VTERM_KEY_DOWN,
+	[INPUT_SYM_LEFT] = VTERM_KEY_LEFT,
+	[INPUT_SYM_RIGHT] = VTERM_KEY_RIGHT,
+	[INPUT_SYM_INSERT] = VTERM_KEY_INS,
+	[INPUT_SYM_DELETE] = VTERM_KEY_DEL,
+	[INPUT_SYM_HOME] = VTERM_KEY_HOME,
+	[INPUT_SYM_FIND] = VTERM_KEY_HOME,
+	[INPUT_SYM_END] = VTERM_KEY_END,
+	[INPUT_SYM_SELECT] = VTERM_KEY_END,
+	[INPUT_SYM_PAGEUP] = VTERM_KEY_PAGEUP,
+	[INPUT_SYM_PAGEDOWN] = VTERM_KEY_PAGEDOWN,
+	[INPUT_SYM_KP0] = VTERM_KEY_KP_0,
+	[INPUT_SYM_KP1] = VTERM_KEY_KP_1,
+	[INPUT_SYM_KP2] = VTERM_KEY_KP_2,
+	[INPUT_SYM_KP3] = VTERM_KEY_KP_3,
+	[INPUT_SYM_KP4] = VTERM_KEY_KP_4,
+	[INPUT_SYM_KP5] = VTERM_KEY_KP_5,
+	[INPUT_SYM_KP6] = VTERM_KEY_KP_6,
+	[INPUT_SYM_KP7] = VTERM_KEY_KP_7,
+	[INPUT_SYM_KP8] = VTERM_KEY_KP_8,
+	[INPUT_SYM_KP9] = VTERM_KEY_KP_9,
+	[INPUT_SYM_KPENTER] = VTERM_KEY_KP_ENTER,
+	[INPUT_SYM_KPPLUS] = VTERM_KEY_KP_PLUS,
+	[INPUT_SYM_KPMINUS] = VTERM_KEY_KP_MINUS,
+	[INPUT_SYM_KPMULT] = VTERM_KEY_KP_MULT,
+	[INPUT_SYM_KPDIV] = VTERM_KEY_KP_DIVIDE,
+	[INPUT_SYM_KPCOMMA] = VTERM_KEY_KP_COMMA,
+	[INPUT_SYM_KPPERIOD] = VTERM_KEY_KP_PERIOD,
+	[INPUT_SYM_KPEQUALS] = VTERM_KEY_KP_EQUAL,
 };
 
 /* The function keys libvterm 0.1.4 knows. */
 #define FKEY_MAX 12
 
 static VTermModifier
-mods_of(int termkey_mods)
+mods_of(int input_mods)
 {
 	VTermModifier m = VTERM_MOD_NONE;
 
-	if (termkey_mods & TERMKEY_KEYMOD_SHIFT)
+	if (input_mods & INPUT_MOD_SHIFT)
 		m |= VTERM_MOD_SHIFT;
-	if (termkey_mods & TERMKEY_KEYMOD_ALT)
+	if (input_mods & INPUT_MOD_ALT)
 		m |= VTERM_MOD_ALT;
-	if (termkey_mods & TERMKEY_KEYMOD_CTRL)
+	if (input_mods & INPUT_MOD_CTRL)
 		m |= VTERM_MOD_CTRL;
 	return m;
 }
@@ -85,24 +85,24 @@ send_unichar(VTerm *vt, long cp, VTermModifier mods)
 }
 
 bool
-vtcon_key(struct vtcon *vc, const TermKeyKey *key)
+vtcon_key(struct vtcon *vc, const struct input_key *key)
 {
 	VTerm *vt = vtcon_vterm(vc);
 	VTermModifier mods = mods_of(key->modifiers);
 	VTermKey k;
 
 	switch (key->type) {
-	case TERMKEY_TYPE_UNICODE:
+	case INPUT_TYPE_UNICODE:
 		return send_unichar(vt, key->code.codepoint, mods);
-	case TERMKEY_TYPE_FUNCTION:
+	case INPUT_TYPE_FUNCTION:
 		if (key->code.number < 1 || key->code.number > FKEY_MAX)
 			return false;
 		vterm_keyboard_key(vt, VTERM_KEY_FUNCTION(key->code.number), mods);
 		return true;
-	case TERMKEY_TYPE_KEYSYM:
-		if (key->code.sym == TERMKEY_SYM_SPACE)
+	case INPUT_TYPE_KEYSYM:
+		if (key->code.sym == INPUT_SYM_SPACE)
 			return send_unichar(vt, ' ', mods);
-		if (key->code.sym <= TERMKEY_SYM_NONE || key->code.sym >= TERMKEY_N_SYMS)
+		if (key->code.sym <= INPUT_SYM_NONE || key->code.sym >= INPUT_N_SYMS)
 			return false;
 		k = sym_keys[key->code.sym];
 		if (k == VTERM_KEY_NONE)

@@ -2,7 +2,7 @@
  * config.h: the user's settings file, $XDG_CONFIG_HOME/sandlab/config
  * (else ~/.config/sandlab/config): lines `key = value`, `#` comments.
  * Keys: theme (a theme name), console_escape (the key that leaves a
- * focused console, in libtermkey's notation such as C-] or C-g).
+ * focused console, a key name such as C-] or C-g).
  */
 #ifndef SANDLAB_CONFIG_H
 #define SANDLAB_CONFIG_H

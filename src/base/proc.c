@@ -207,3 +207,41 @@ proc_result_free(struct proc_result *r)
 	free(r->errout);
 	r->out = r->errout = NULL;
 }
+
+uint64_t
+proc_start_time(int pid)
+{
+	char path[64], buf[1024];
+	FILE *f;
+	size_t n;
+	char *p;
+	int field;
+	unsigned long long v = 0;
+
+	snprintf(path, sizeof path, "/proc/%d/stat", pid);
+	if ((f = fopen(path, "re")) == NULL)
+		return 0;
+	n = fread(buf, 1, sizeof buf - 1, f);
+	fclose(f);
+	buf[n] = '\0';
+	/* The command name may hold spaces and ')': fields restart after the last ')'. */
+	if ((p = strrchr(buf, ')')) == NULL)
+		return 0;
+	p++;
+	/* p now points before field 3; the start time is field 22. */
+	for (field = 2; field < 22 && p != NULL; field++)
+		p = strchr(p + 1, ' ');
+	if (p != NULL)
+		sscanf(p, " %llu", &v);
+	return v;
+}
+
+void
+proc_argv_free(char **argv)
+{
+	if (argv == NULL)
+		return;
+	for (char **p = argv; *p; p++)
+		free(*p);
+	free(argv);
+}

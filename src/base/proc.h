@@ -1,11 +1,15 @@
 /*
  * proc.h: runs a helper program (qemu-img) from an argv, never a shell,
  * with CPU, address-space and wall-clock limits, and collects its output.
+ * Also the small facts about processes the layers above share: the one
+ * way to free an argv, and a process's start time (to tell a live owner
+ * from a reused pid).
  */
 #ifndef SANDLAB_PROC_H
 #define SANDLAB_PROC_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "util.h"
 
@@ -45,5 +49,11 @@ void proc_result_free(struct proc_result *r);
 
 /* Closes every descriptor above 2 in a freshly forked child. */
 void proc_close_fds(int keep);
+
+/* Start time of a process (clock ticks since boot), 0 if it does not exist. */
+uint64_t proc_start_time(int pid);
+
+/* Frees a NULL-terminated argv of malloc'd words and the array; NULL is fine. */
+void proc_argv_free(char **argv);
 
 #endif

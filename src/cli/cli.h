@@ -1,7 +1,7 @@
 /*
- * cli.h: the command line. One table lists every command with its usage
- * and help; `sandlab help` and dispatch both read it. Each group of
- * commands lives in its own cmd-*.c file.
+ * cli.h: what every command needs: the options all commands share, the
+ * lab opened on first use, argument parsing and error reporting. The
+ * command table and dispatch are in cmd.c; this file knows no command.
  */
 #ifndef SANDLAB_CLI_H
 #define SANDLAB_CLI_H
@@ -15,25 +15,6 @@ struct cli {
 	int         json;       /* --json */
 	struct lab *lab;        /* opened on first use by cli_lab */
 };
-
-struct cmd {
-	const char *group;      /* "image", "node", or NULL for top level */
-	const char *name;
-	int       (*fn)(struct cli *c, int argc, char **argv);
-	const char *usage;
-	const char *help;
-};
-
-/* The global options that the dashboard takes (pointers into argv). */
-struct cli_dashboard {
-	const char *lab_dir;    /* --lab, or NULL */
-	const char *theme;      /* --theme, or NULL */
-};
-
-/* Runs the command in argv. Returns the exit status: 0, 1 (failed) or 2
- * (bad usage); or -1 when argv names no command, with *dash filled from
- * the global options: the caller then opens the dashboard. */
-int cli_main(int argc, char **argv, struct cli_dashboard *dash);
 
 /* The lab, opened on first use; NULL after printing why. */
 struct lab *cli_lab(struct cli *c);

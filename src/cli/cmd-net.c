@@ -32,7 +32,7 @@ cmd_net_effect(const struct cli *c, const char *what, const struct net_note *not
 }
 
 static json_t *
-cmd_net_nic_json(const struct net_nic *c, int pending)
+cmd_net_nic_json(const struct nic *c, int pending)
 {
 	json_t *fw = json_array(), *o;
 
@@ -54,7 +54,7 @@ cmd_net_nic_json(const struct net_nic *c, int pending)
 /* What a NIC attaches to, for a table cell: "r2:eth0 (udp 40000>40001)",
  * "tcp:2222:22 udp:5353:53", "-". */
 static void
-cmd_net_to(const struct net_nic *c, char *buf, size_t len)
+cmd_net_to(const struct nic *c, char *buf, size_t len)
 {
 	size_t used = 0;
 	char f[32];
@@ -76,7 +76,7 @@ cmd_net_to(const struct net_nic *c, char *buf, size_t len)
 json_t *
 cmd_net_nics_json(struct lab *lab, const char *node_id)
 {
-	struct net_nic *v;
+	struct nic *v;
 	struct err e;
 	json_t *a = json_array();
 	unsigned pend;
@@ -87,14 +87,14 @@ cmd_net_nics_json(struct lab *lab, const char *node_id)
 	pend = net_pending_node(lab, node_id, v, n);
 	for (int i = 0; i < n; i++)
 		json_array_append_new(a, cmd_net_nic_json(&v[i], !!(pend & (1u << v[i].idx))));
-	net_nics_free(v, n);
+	nic_list_free(v, n);
 	return a;
 }
 
 int
 cmd_net_nics_print(struct lab *lab, const char *node_id, const char *name, const char *indent)
 {
-	struct net_nic *v;
+	struct nic *v;
 	struct err e;
 	unsigned pend;
 	int n;
@@ -118,7 +118,7 @@ cmd_net_nics_print(struct lab *lab, const char *node_id, const char *name, const
 	if (pend)
 		printf("%s%s is running with an older set-up of the NICs marked restart; it takes "
 		    "effect when %s restarts (sandlab node restart %s)\n", indent, name, name, name);
-	net_nics_free(v, n);
+	nic_list_free(v, n);
 	return 0;
 }
 
@@ -201,7 +201,7 @@ cmd_nic_fwd(struct cli *c, int argc, char **argv, int add)
 	const char *usage = add ? "nic forward NODE:ethN tcp|udp:HOSTPORT:GUESTPORT" :
 	    "nic unforward NODE:ethN tcp|udp:HOSTPORT[:GUESTPORT]";
 	struct net_note note = { 0 };
-	struct net_fwd f;
+	struct nic_fwd f;
 	struct lab *lab;
 	struct err e;
 	char *pos[2], node[96], *what;

@@ -13,6 +13,7 @@
 #include "keeper.h"
 #include "net.h"
 #include "node.h"
+#include "proc.h"
 #include "qemu.h"
 #include "run.h"
 #include "sanitize.h"
@@ -154,19 +155,30 @@ cmd_node_stop(struct cli *c, int argc, char **argv)
 int
 cmd_node_kill(struct cli *c, int argc, char **argv)
 {
-	static const char usage[] = "node kill NAME...";
-	char *pos[CMD_RUN_MAX_NODES];
+	static const char usage[] = "node kill NAME...|--all";
+	int all = 0, npos, n, rc;
+	struct cli_opt opts[] = { { "--all", NULL, &all }, { 0 } };
+	char *pos[CMD_RUN_MAX_NODES], **keys;
 	struct lab *lab;
 	struct err *errs;
-	int npos, rc;
 
-	if ((lab = cli_start(c, argc, argv, NULL, pos, 1, CMD_RUN_MAX_NODES, &npos, usage, &rc)) == NULL)
-		return rc;
-	errs = xcalloc((size_t)npos, sizeof *errs);
-	for (int i = 0; i < npos; i++)
-		run_kill(lab, pos[i], cmd_run_step, &c->json, &errs[i]);
-	rc = cmd_run_results(c, pos, npos, errs, "kill");
+	if (cli_parse(argc, argv, opts, pos, CMD_RUN_MAX_NODES, &npos, usage) != 0)
+		return 2;
+	if ((npos == 0) == !all)
+		return cli_usage(usage);
+	if ((lab = cli_lab(c)) == NULL)
+		return 1;
+	/* --all: every node that runs, as for stop. */
+	if ((keys = cmd_run_targets(lab, pos, npos, all, 1, &n)) == NULL)
+		return 1;
+	if (n == 0 && all && !c->json)
+		printf("no node is running\n");
+	errs = xcalloc((size_t)n + 1, sizeof *errs);
+	for (int i = 0; i < n; i++)
+		run_kill(lab, keys[i], cmd_run_step, &c->json, &errs[i]);
+	rc = cmd_run_results(c, keys, n, errs, "kill");
 	free(errs);
+	cmd_run_free_targets(keys, n);
 	return rc;
 }
 
@@ -247,8 +259,9 @@ cmd_node_cmd(struct cli *c, int argc, char **argv)
 			return cli_fail("%s", e.msg);
 		}
 	}
-	qargv = net_node_argv(lab, &n, ch.accel, ri.vnc_display >= 0 ? ri.vnc_display : 0, NULL, 0, 3,
-	    0, NULL, &e);
+	struct qemu_cfg run = { .accel = ch.accel,
+	    .vnc_display = ri.vnc_display >= 0 ? ri.vnc_display : 0, .qmp_fd = 3 };
+	qargv = net_node_argv(lab, &n, &run, 0, NULL, &e);
 	node_clear(&n);
 	if (qargv == NULL)
 		return cli_fail("%s", e.msg);
@@ -265,7 +278,7 @@ cmd_node_cmd(struct cli *c, int argc, char **argv)
 			fprintf(stderr, "(stopped: the VNC display is chosen at start; fd 3 is the QMP "
 			    "socket the keeper passes to QEMU)\n");
 	}
-	qemu_argv_free(qargv);
+	proc_argv_free(qargv);
 	return 0;
 }
 

@@ -1,11 +1,83 @@
 /*
- * cmd.h: the command functions the table in cli.c lists. Each takes the
- * arguments after its command words and returns an exit status.
+ * cmd.h: the command table and the command functions it lists. Each
+ * function takes the arguments after its command words and returns an
+ * exit status. The table is the one source of dispatch, help, the man
+ * page, the README's command list and shell completion.
  */
 #ifndef SANDLAB_CMD_H
 #define SANDLAB_CMD_H
 
+#include <stddef.h>
+#include <stdio.h>
+
 #include "cli.h"
+
+struct cmd {
+	const char *group;      /* "image", "node", or NULL for top level */
+	const char *name;
+	int       (*fn)(struct cli *c, int argc, char **argv);
+	const char *usage;      /* the words after "sandlab"; read by completion */
+	const char *help;       /* one line, never NULL */
+	int         hidden;     /* internal: not in help, man page or completion */
+};
+
+/* A group of commands ("sandlab node ..."): its name and what it is for. */
+struct cmd_group {
+	const char *name;
+	const char *help;
+};
+
+/* An option every command takes, or one before the command. */
+struct cmd_global {
+	const char *name;       /* "--lab" */
+	const char *arg;        /* "DIR", or NULL for a flag */
+	const char *help;
+};
+
+extern const struct cmd cmd_table[];
+extern const size_t cmd_table_n;
+extern const struct cmd_group cmd_groups[];
+extern const size_t cmd_groups_n;
+extern const struct cmd_global cmd_globals[];
+extern const size_t cmd_globals_n;
+
+/* The global options that the dashboard takes (pointers into argv). */
+struct cmd_dashboard {
+	const char *lab_dir;    /* --lab, or NULL */
+	const char *theme;      /* --theme, or NULL */
+};
+
+/* Runs the command in argv. Returns the exit status: 0, 1 (failed) or 2
+ * (bad usage); or -1 when argv names no command, with *dash filled from
+ * the global options: the caller then opens the dashboard. */
+int cmd_main(int argc, char **argv, struct cmd_dashboard *dash);
+
+/* The group called name, or NULL. */
+const struct cmd_group *cmd_group_find(const char *name);
+/* The command called by words[0] (top level) or words[0] words[1];
+ * *used says how many words it took. NULL when none. */
+const struct cmd *cmd_find(char **words, int n, int *used);
+/* "unknown command" on stderr, with the nearest name when there is one;
+ * returns 2. */
+int cmd_unknown(char **words, int n);
+/* Of names[0..n), the one nearest to word (a typo or a prefix), or NULL. */
+const char *cmd_nearest(const char *word, const char *const *names, size_t n);
+
+/* cmd-help.c: help on everything, on a group, or on one command. */
+int cmd_help(struct cli *c, int argc, char **argv);
+/* Prints the help on the command or group argv names; 2 when none. */
+int cmd_help_words(FILE *f, int argc, char **argv);
+/* The hidden `__commands`: the table, for the tests and the docs. */
+int cmd_help_dump(struct cli *c, int argc, char **argv);
+
+/* cmd-version.c: `sandlab --version`. */
+int cmd_version(struct cli *c, int argc, char **argv);
+
+/* cmd-complete.c: the hidden `__complete WORD...` that shell completion asks. */
+int cmd_complete(struct cli *c, int argc, char **argv);
+
+/* `__vtcat` (argv[0]): the hidden console viewer; no struct cli, no lab. */
+int cmd_vtcat(int argc, char **argv);
 
 int cmd_image_ls(struct cli *c, int argc, char **argv);
 int cmd_image_import(struct cli *c, int argc, char **argv);

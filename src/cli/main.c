@@ -6,14 +6,13 @@
 #include <signal.h>
 #include <string.h>
 
-#include "cli.h"
+#include "cmd.h"
 #include "ui.h"
-#include "vtcat.h"
 
 int
 main(int argc, char **argv)
 {
-	struct cli_dashboard dash = { 0 };
+	struct cmd_dashboard dash = { 0 };
 	struct ui_opts o = { 0 };
 	int rc;
 
@@ -26,8 +25,8 @@ main(int argc, char **argv)
 	}
 	/* a hidden viewer for tests and benchmarks; it draws, so it lives in ui/ */
 	if (argc > 1 && strcmp(argv[1], "__vtcat") == 0)
-		return vtcat_main(argc - 1, argv + 1);
-	rc = cli_main(argc, argv, &dash);
+		return cmd_vtcat(argc - 1, argv + 1);
+	rc = cmd_main(argc, argv, &dash);
 	if (rc >= 0)
 		return rc;
 	o.lab_dir = dash.lab_dir;

@@ -214,26 +214,20 @@ qemu_argv(const struct qemu_cfg *c, struct err *e)
 }
 
 char **
-qemu_node_argv(const struct node *n, const struct qemu_nic *nics, int nnics, const char *accel,
-    int vnc_display, const char *vnc_host, int vnc_password, int qmp_fd, struct err *e)
+qemu_node_argv(const struct node *n, const struct qemu_cfg *run, const struct qemu_nic *nics,
+    int nnics, struct err *e)
 {
-	struct qemu_cfg cfg = {
-		.name = n->name, .disk = n->overlay, .disk_format = "qcow2", .ram_mb = n->ram_mb,
-		.cpus = n->cpus, .accel = accel, .vnc_display = vnc_display, .vnc_host = vnc_host,
-		.vnc_password = vnc_password, .qmp_fd = qmp_fd, .nics = nics, .nnics = nnics,
-	};
+	struct qemu_cfg cfg = *run;
+
+	cfg.name = n->name;
+	cfg.disk = n->overlay;
+	cfg.disk_format = "qcow2";
+	cfg.ram_mb = n->ram_mb;
+	cfg.cpus = n->cpus;
+	cfg.nics = nics;
+	cfg.nnics = nnics;
 
 	return qemu_argv(&cfg, e);
-}
-
-void
-qemu_argv_free(char **argv)
-{
-	if (argv == NULL)
-		return;
-	for (char **p = argv; *p; p++)
-		free(*p);
-	free(argv);
 }
 
 /* Appends one word, quoted so a shell reads it back unchanged. */

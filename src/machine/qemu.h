@@ -23,6 +23,11 @@ struct qemu_fwd {
 
 #define QEMU_LINK_HOST "127.0.0.1"
 
+/* A NIC as the argv builder takes it: borrowed strings and only what
+ * QEMU is told, so the builder stays pure and tests write NICs as
+ * literals. Not struct nic (nic.h), the lab's row with its link peers and
+ * forwards in the lab's own buffers: net_qemu_nics (net.h) makes one from
+ * the other. */
 struct qemu_nic {
 	int         idx;
 	const char *model;      /* virtio-net-pci, e1000 */
@@ -54,22 +59,23 @@ struct qemu_cfg {
 	int         nnics;
 };
 
-/* The argv (NULL-terminated; free with qemu_argv_free), or NULL and a
- * message: a VNC address other than loopback without a password, an
- * unknown accelerator or NIC model, a missing path, a link without its
- * two ports, a forward that is not tcp or udp between ports 1-65535. The serial line is
- * QEMU's stdio (the keeper's socketpair), with signals off. */
+/* The argv (NULL-terminated; free with proc_argv_free, proc.h), or NULL
+ * and a message: a VNC address other than loopback without a password,
+ * an unknown accelerator or NIC model, a missing path, a link without its
+ * two ports, a forward that is not tcp or udp between ports 1-65535. The
+ * serial line is QEMU's stdio (the keeper's socketpair), with signals off. */
 char **qemu_argv(const struct qemu_cfg *c, struct err *e);
-void qemu_argv_free(char **argv);
 
 struct node;
 
-/* The argv of a node as its keeper runs it: qemu_argv with the node's
- * name, overlay and resources, and its NICs as the network rows give them
- * (net_node_argv in net.h reads those); the same call serves `node cmd`. */
-char **qemu_node_argv(const struct node *n, const struct qemu_nic *nics, int nnics,
-    const char *accel, int vnc_display, const char *vnc_host, int vnc_password, int qmp_fd,
-    struct err *e);
+/* The argv of a node as its keeper runs it: qemu_argv with what the
+ * caller decided in run (binary, accel, VNC, QMP: the fields a node does
+ * not hold), the node's name, overlay and resources, and nics[0..nnics)
+ * as the network rows give them (net_node_argv in net.h reads those);
+ * run's own name, disk and NIC fields are ignored. The same call serves
+ * `node cmd`. NULL and a message as qemu_argv. */
+char **qemu_node_argv(const struct node *n, const struct qemu_cfg *run,
+    const struct qemu_nic *nics, int nnics, struct err *e);
 
 /* An option value with every comma doubled, as QEMU's option syntax
  * requires; caller frees. */

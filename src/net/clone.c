@@ -16,7 +16,7 @@
 
 /* The rows of the clone, inside the caller's transaction. */
 static int
-clone_rows(struct lab *lab, const struct node *src, const struct net_nic *nv, int nn,
+clone_rows(struct lab *lab, const struct node *src, const struct nic *nv, int nn,
     const char *id, const char *name, const char *file, struct err *e)
 {
 	struct node_row r = { .id = id, .name = name, .image_id = src->image_id,
@@ -28,12 +28,10 @@ clone_rows(struct lab *lab, const struct node *src, const struct net_nic *nv, in
 	if (node_row_insert(lab, &r, e) != 0)
 		return -1;
 	for (int i = 0; i < nn; i++) {
-		char mac[18];
 		/* NAT is kept (its forwards are not: host ports are unique);
 		 * a link's other end belongs to the source. */
 		const char *attach = strcmp(nv[i].attach, "user") == 0 ? "user" : "none";
-		if (net_mac_new(lab, mac, e) != 0 ||
-		    net_nic_insert(lab, id, nv[i].idx, nv[i].model, mac, attach, e) != 0)
+		if (nic_insert(lab, id, nv[i].idx, nv[i].model, NULL, attach, e) != 0)
 			return -1;
 	}
 	detail = xasprintf("%s from %s", name, src->name);
@@ -48,7 +46,7 @@ clone_node(struct lab *lab, const char *src_key, const char *new_name, int disk,
 {
 	struct node src;
 	struct node_disk d = { 0 };
-	struct net_nic *nv = NULL;
+	struct nic *nv = NULL;
 	char id[37];
 	int nn = 0, rc = -1;
 
@@ -80,7 +78,7 @@ done:
 	} else
 		node_disk_free(&d);
 	node_clear(&src);
-	net_nics_free(nv, nn);
+	nic_list_free(nv, nn);
 	if (rc == 0 && out != NULL)
 		return node_get(lab, id, out, e);
 	return rc;

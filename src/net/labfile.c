@@ -211,7 +211,7 @@ lf_mac_line(const struct labfile *lf, const char *mac)
 }
 
 static int
-lf_fwd_line(const struct labfile *lf, const struct net_fwd *f)
+lf_fwd_line(const struct labfile *lf, const struct nic_fwd *f)
 {
 	for (int i = 0; i < lf->nnodes; i++)
 		for (int j = 0; j < lf->nodes[i].nnics; j++)
@@ -233,14 +233,14 @@ lf_nic_key(struct lf_parse *p, struct labfile_nic *c, unsigned *seen, char *key,
 	if (strcmp(key, "model") == 0) {
 		if (lf_once(p, seen, 0, key) != 0)
 			return -1;
-		if (net_model_check(val, &e) != 0)
+		if (nic_model_check(val, &e) != 0)
 			return lf_fail(p, "%s", e.msg);
 		snprintf(c->model, sizeof c->model, "%s", val);
 	} else if (strcmp(key, "mac") == 0) {
 		if (lf_once(p, seen, 1, key) != 0)
 			return -1;
 		char mac[18];
-		if (net_mac_parse(val, mac, &e) != 0)
+		if (nic_mac_parse(val, mac, &e) != 0)
 			return lf_fail(p, "%s", e.msg);
 		if ((other = lf_mac_line(p->lf, mac)) != 0)
 			return lf_fail(p, "MAC %s is already given on line %d; MACs are unique in a lab",
@@ -254,7 +254,7 @@ lf_nic_key(struct lf_parse *p, struct labfile_nic *c, unsigned *seen, char *key,
 			    lf_shown(val, shown, sizeof shown));
 		snprintf(c->attach, sizeof c->attach, "%s", val);
 	} else if (strcmp(key, "forward") == 0) {
-		struct net_fwd f;
+		struct nic_fwd f;
 		if (net_fwd_parse(val, 1, &f, &e) != 0)
 			return lf_fail(p, "%s", e.msg);
 		if ((other = lf_fwd_line(p->lf, &f)) != 0)
@@ -624,7 +624,7 @@ labfile_export(struct lab *lab, struct labfile *out, struct err *e)
 	out->nodes = xcalloc(n + 1, sizeof *out->nodes);
 	for (size_t i = 0; i < n; i++) {
 		struct labfile_node *d = &out->nodes[out->nnodes++];
-		struct net_nic *nv;
+		struct nic *nv;
 		int nn;
 		d->line = 0;
 		snprintf(d->name, sizeof d->name, "%s", v[i].name);
@@ -647,7 +647,7 @@ labfile_export(struct lab *lab, struct labfile *out, struct err *e)
 			nv[j].fwds = NULL;
 			nv[j].nfwds = 0;
 		}
-		net_nics_free(nv, nn);
+		nic_list_free(nv, nn);
 	}
 	out->links = xcalloc(nl + 1, sizeof *out->links);
 	for (size_t i = 0; i < nl; i++) {
@@ -701,12 +701,10 @@ lf_insert(struct lab *lab, const struct labfile *lf, struct lf_made *made, struc
 		for (int i = 0; i < lf->nnodes; i++)
 			for (int j = 0; j < lf->nodes[i].nnics; j++) {
 				const struct labfile_nic *c = &lf->nodes[i].nics[j];
-				char mac[18];
 				if ((c->mac[0] != '\0') != (pass == 0))
 					continue;
-				snprintf(mac, sizeof mac, "%s", c->mac);
-				if ((!mac[0] && net_mac_new(lab, mac, &why) != 0) ||
-				    net_nic_insert(lab, made[i].id, j, c->model, mac, c->attach, &why) != 0)
+				if (nic_insert(lab, made[i].id, j, c->model, c->mac[0] ? c->mac : NULL,
+				    c->attach, &why) != 0)
 					return err_set(e, "line %d: %s", c->line, why.msg);
 			}
 	for (int i = 0; i < lf->nnodes; i++)

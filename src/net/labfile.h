@@ -25,12 +25,14 @@
 #define LABFILE_SIZE_MAX  (64u << 20)
 #define LABFILE_NODES_MAX 4096
 
+/* A NIC as a lab file writes it, not a row (struct nic, nic.h): it keeps
+ * its line for messages, may have no MAC yet, and its link is in links[]. */
 struct labfile_nic {
 	int   line;
 	char  model[24];
 	char  mac[18];          /* "" when the file gives none: a new one at import */
 	char  attach[8];        /* none, user, link */
-	struct net_fwd *fwds;
+	struct nic_fwd *fwds;
 	int   nfwds;
 };
 

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "db.h"
+#include "nic.h"
 #include "node.h"
 #include "runstate.h"
 #include "sanitize.h"
@@ -54,41 +55,18 @@ int
 link_insert(struct lab *lab, const char *a_id, int a_idx, const char *b_id, int b_idx,
     struct link *out, struct err *e)
 {
-	sqlite3_stmt *st;
 	struct link l;
-	int rc;
 
 	memset(&l, 0, sizeof l);
 	node_new_id(l.id);
 	if (link_ports(lab, &l.a.port, &l.b.port, e) != 0)
 		return -1;
-	st = db_prepare(lab->db, "INSERT INTO links (id, a_node, a_idx, a_port, b_node, b_idx, b_port) "
-	    "VALUES (?, ?, ?, ?, ?, ?, ?)", e);
-	if (st == NULL)
+	if (db_run(lab->db, "adding the link", e, "INSERT INTO links (id, a_node, a_idx, a_port, "
+	    "b_node, b_idx, b_port) VALUES (?, ?, ?, ?, ?, ?, ?)", "ttiitii", l.id, a_id, a_idx,
+	    l.a.port, b_id, b_idx, l.b.port) != 0 ||
+	    nic_update(lab, a_id, a_idx, NULL, NULL, "link", e) != 0 ||
+	    nic_update(lab, b_id, b_idx, NULL, NULL, "link", e) != 0)
 		return -1;
-	sqlite3_bind_text(st, 1, l.id, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 2, a_id, -1, SQLITE_STATIC);
-	sqlite3_bind_int(st, 3, a_idx);
-	sqlite3_bind_int(st, 4, l.a.port);
-	sqlite3_bind_text(st, 5, b_id, -1, SQLITE_STATIC);
-	sqlite3_bind_int(st, 6, b_idx);
-	sqlite3_bind_int(st, 7, l.b.port);
-	rc = sqlite3_step(st);
-	sqlite3_finalize(st);
-	if (rc != SQLITE_DONE)
-		return db_fail(lab->db, e, "adding the link");
-	st = db_prepare(lab->db, "UPDATE nics SET attach = 'link' WHERE (node_id = ?1 AND idx = ?2) "
-	    "OR (node_id = ?3 AND idx = ?4)", e);
-	if (st == NULL)
-		return -1;
-	sqlite3_bind_text(st, 1, a_id, -1, SQLITE_STATIC);
-	sqlite3_bind_int(st, 2, a_idx);
-	sqlite3_bind_text(st, 3, b_id, -1, SQLITE_STATIC);
-	sqlite3_bind_int(st, 4, b_idx);
-	rc = sqlite3_step(st);
-	sqlite3_finalize(st);
-	if (rc != SQLITE_DONE)
-		return db_fail(lab->db, e, "attaching the NICs to the link");
 	snprintf(l.a.id, sizeof l.a.id, "%s", a_id);
 	snprintf(l.b.id, sizeof l.b.id, "%s", b_id);
 	l.a.idx = a_idx;
@@ -100,7 +78,7 @@ link_insert(struct lab *lab, const char *a_id, int a_idx, const char *b_id, int 
 
 /* Why this NIC cannot take a link, or 0. */
 static int
-link_end_ok(const char *name, const struct net_nic *c, struct err *e)
+link_end_ok(const char *name, const struct nic *c, struct err *e)
 {
 	if (strcmp(c->attach, "link") == 0)
 		return err_set(e, "%s:eth%d is already linked to %s:eth%d; a NIC takes one link "
@@ -116,7 +94,7 @@ int
 link_add(struct lab *lab, const char *a_key, int a_idx, const char *b_key, int b_idx,
     struct link *out, struct net_note *note, struct err *e)
 {
-	struct net_nic *av = NULL, *bv = NULL;
+	struct nic *av = NULL, *bv = NULL;
 	char a_id[37], b_id[37], a_name[64], b_name[64], *detail;
 	int an = 0, bn = 0;
 	struct link l;
@@ -143,16 +121,16 @@ link_add(struct lab *lab, const char *a_key, int a_idx, const char *b_key, int b
 	free(detail);
 	net_note_add(lab, note, a_id, a_name);
 	net_note_add(lab, note, b_id, b_name);
-	net_nics_free(av, an);
-	net_nics_free(bv, bn);
+	nic_list_free(av, an);
+	nic_list_free(bv, bn);
 	if (db_commit(lab->db, e) != 0)
 		return -1;
 	if (out != NULL)
 		*out = l;
 	return 0;
 fail:
-	net_nics_free(av, an);
-	net_nics_free(bv, bn);
+	nic_list_free(av, an);
+	nic_list_free(bv, bn);
 	db_rollback(lab->db);
 	return -1;
 }
@@ -179,7 +157,7 @@ link_from_row(sqlite3_stmt *st, struct link *l)
 static int
 link_find(struct lab *lab, const char *what, struct link *out, struct err *e)
 {
-	char node[96], shown[96];
+	char node[96], shown[96], id[37];
 	sqlite3_stmt *st;
 	int idx, rc, found = 0;
 
@@ -188,19 +166,15 @@ link_find(struct lab *lab, const char *what, struct link *out, struct err *e)
 		struct node nd;
 		if (net_ref_parse(what, node, sizeof node, &idx, e) != 0 || node_get(lab, node, &nd, e) != 0)
 			return -1;
-		st = db_prepare(lab->db, "SELECT " LINK_COLS "WHERE (l.a_node = ?1 AND l.a_idx = ?2) "
-		    "OR (l.b_node = ?1 AND l.b_idx = ?2)", e);
-		if (st != NULL) {
-			sqlite3_bind_text(st, 1, nd.id, -1, SQLITE_TRANSIENT);
-			sqlite3_bind_int(st, 2, idx);
-		}
+		snprintf(id, sizeof id, "%s", nd.id);
 		node_clear(&nd);
+		st = db_query(lab->db, e, "SELECT " LINK_COLS "WHERE (l.a_node = ?1 AND l.a_idx = ?2) "
+		    "OR (l.b_node = ?1 AND l.b_idx = ?2)", "ti", id, idx);
 	} else {
 		if (strlen(what) < 4 || strlen(what) > 36 || strspn(what, "0123456789abcdef-") != strlen(what))
 			return err_set(e, "\"%s\" is neither NODE:ethN nor a link id (see: sandlab link ls)", shown);
-		st = db_prepare(lab->db, "SELECT " LINK_COLS "WHERE substr(l.id, 1, length(?1)) = ?1", e);
-		if (st != NULL)
-			sqlite3_bind_text(st, 1, what, -1, SQLITE_STATIC);
+		st = db_query(lab->db, e, "SELECT " LINK_COLS "WHERE substr(l.id, 1, length(?1)) = ?1",
+		    "t", what);
 	}
 	if (st == NULL)
 		return -1;
@@ -220,24 +194,15 @@ link_find(struct lab *lab, const char *what, struct link *out, struct err *e)
 int
 link_rm(struct lab *lab, const char *what, struct link *out, struct net_note *note, struct err *e)
 {
-	sqlite3_stmt *st;
 	struct link l;
 	char *detail;
-	int rc;
 
 	if (db_begin(lab->db, e) != 0)
 		return -1;
 	if (link_find(lab, what, &l, e) != 0)
 		goto fail;
-	if ((st = db_prepare(lab->db, "DELETE FROM links WHERE id = ?", e)) == NULL)
+	if (db_run(lab->db, "removing the link", e, "DELETE FROM links WHERE id = ?", "t", l.id) != 0)
 		goto fail;
-	sqlite3_bind_text(st, 1, l.id, -1, SQLITE_STATIC);
-	rc = sqlite3_step(st);
-	sqlite3_finalize(st);
-	if (rc != SQLITE_DONE) {
-		db_fail(lab->db, e, "removing the link");
-		goto fail;
-	}
 	detail = xasprintf("%s:eth%d - %s:eth%d removed", l.a.name, l.a.idx, l.b.name, l.b.idx);
 	db_event(lab->db, l.a.id, "link", detail);
 	db_event(lab->db, l.b.id, "link", detail);
@@ -283,7 +248,7 @@ link_list(struct lab *lab, struct link **out, size_t *n, struct err *e)
 const char *
 link_end_state(struct lab *lab, const struct link_end *end)
 {
-	struct net_nic *v;
+	struct nic *v;
 	struct err e;
 	unsigned pend;
 	int n;
@@ -293,6 +258,6 @@ link_end_state(struct lab *lab, const struct link_end *end)
 	if (net_nics_get(lab, end->id, &v, &n, &e) != 0)
 		return "unknown";
 	pend = net_pending_node(lab, end->id, v, n);
-	net_nics_free(v, n);
+	nic_list_free(v, n);
 	return pend & (1u << end->idx) ? "restart" : "up";
 }

@@ -1,17 +1,16 @@
 /*
- * net.c: NICs, their forwards, and what a running node's QEMU was given.
- * Reads and changes rows of `nics` and `forwards`; the rows of `links`
- * are link.c's. Starts nothing and talks to no keeper.
+ * net.c: NICs as the network sees them, their forwards, and what a
+ * running node's QEMU was given. Changes rows of `forwards`; the rows of
+ * `nics` are nic.c's and those of `links` link.c's. Starts nothing and
+ * talks to no keeper.
  */
 #include "net.h"
 
 #include <arpa/inet.h>
-#include <ctype.h>
 #include <netinet/in.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/random.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -42,41 +41,7 @@ net_ref_parse(const char *ref, char *node, size_t len, int *idx, struct err *e)
 }
 
 int
-net_mac_parse(const char *s, char out[18], struct err *e)
-{
-	char shown[64];
-	unsigned first;
-
-	sanitize_to(s, strlen(s), shown, sizeof shown);
-	if (strlen(s) != 17)
-		return err_set(e, "MAC \"%s\" is not six pairs of hex digits, as 52:54:00:12:34:56", shown);
-	for (int i = 0; i < 17; i++) {
-		int sep = i % 3 == 2;
-		if (sep ? s[i] != ':' : !isxdigit((unsigned char)s[i]))
-			return err_set(e, "MAC \"%s\" is not six pairs of hex digits, as 52:54:00:12:34:56",
-			    shown);
-		out[i] = (char)tolower((unsigned char)s[i]);
-	}
-	out[17] = '\0';
-	first = (unsigned)strtoul(out, NULL, 16);
-	if (first & 1)
-		return err_set(e, "MAC %s is a multicast address; a NIC needs a unicast one "
-		    "(an even first byte, as 52:...)", out);
-	if (strcmp(out, "00:00:00:00:00:00") == 0)
-		return err_set(e, "MAC 00:00:00:00:00:00 is not a usable address");
-	return 0;
-}
-
-int
-net_model_check(const char *model, struct err *e)
-{
-	if (model != NULL && (strcmp(model, "virtio-net-pci") == 0 || strcmp(model, "e1000") == 0))
-		return 0;
-	return err_set(e, "NIC model must be virtio-net-pci or e1000");
-}
-
-int
-net_fwd_check(const struct net_fwd *f, struct err *e)
+net_fwd_check(const struct nic_fwd *f, struct err *e)
 {
 	if (strcmp(f->proto, "tcp") != 0 && strcmp(f->proto, "udp") != 0)
 		return err_set(e, "a forward is tcp or udp");
@@ -89,7 +54,7 @@ net_fwd_check(const struct net_fwd *f, struct err *e)
 }
 
 int
-net_fwd_parse(const char *s, int want_guest, struct net_fwd *out, struct err *e)
+net_fwd_parse(const char *s, int want_guest, struct nic_fwd *out, struct err *e)
 {
 	char buf[64], shown[64], *host, *guest;
 	long h, g = 1;
@@ -116,14 +81,14 @@ net_fwd_parse(const char *s, int want_guest, struct net_fwd *out, struct err *e)
 }
 
 const char *
-net_fwd_format(const struct net_fwd *f, char *buf, size_t len)
+net_fwd_format(const struct nic_fwd *f, char *buf, size_t len)
 {
 	snprintf(buf, len, "%s:%d:%d", f->proto, f->host_port, f->guest_port);
 	return buf;
 }
 
 struct qemu_nic *
-net_qemu_nics(const struct net_nic *v, int n)
+net_qemu_nics(const struct nic *v, int n)
 {
 	struct qemu_nic *q = xcalloc((size_t)n + 1, sizeof *q);
 
@@ -151,7 +116,7 @@ net_qemu_nics_free(struct qemu_nic *q, int n)
 
 /* The signature line of one NIC, without its newline; caller frees. */
 static char *
-net_nic_line(const struct net_nic *c)
+net_nic_line(const struct nic *c)
 {
 	char *s = xasprintf("eth%d %s %s %s", c->idx, c->model, c->mac, c->attach), *t;
 	char f[32];
@@ -170,7 +135,7 @@ net_nic_line(const struct net_nic *c)
 }
 
 char *
-net_signature(const struct net_nic *v, int n)
+net_signature(const struct nic *v, int n)
 {
 	char *s = xstrdup(""), *t, *l;
 
@@ -185,7 +150,7 @@ net_signature(const struct net_nic *v, int n)
 }
 
 unsigned
-net_pending(const char *running, const struct net_nic *v, int n)
+net_pending(const char *running, const struct nic *v, int n)
 {
 	unsigned mask = 0, seen = 0;
 	const char *p;
@@ -233,12 +198,12 @@ net_port_free(const char *proto, int port)
 }
 
 int
-net_ports_check(const char *node_name, const struct net_nic *v, int n, struct err *e)
+net_ports_check(const char *node_name, const struct nic *v, int n, struct err *e)
 {
 	char f[32];
 
 	for (int i = 0; i < n; i++) {
-		const struct net_nic *c = &v[i];
+		const struct nic *c = &v[i];
 		if (strcmp(c->attach, "link") == 0 && !net_port_free("udp", c->local_port))
 			return err_set(e, "UDP port %d on %s, the end of the link %s:eth%d - %s:eth%d, is "
 			    "in use by another program; free it, or give the link new ports "
@@ -257,14 +222,6 @@ net_ports_check(const char *node_name, const struct net_nic *v, int n, struct er
 
 /* ---- the database ---- */
 
-void
-net_nics_free(struct net_nic *v, int n)
-{
-	for (int i = 0; i < n; i++)
-		free(v[i].fwds);
-	free(v);
-}
-
 static void
 net_copy_col(char *dst, size_t len, sqlite3_stmt *st, int col)
 {
@@ -275,22 +232,21 @@ net_copy_col(char *dst, size_t len, sqlite3_stmt *st, int col)
 
 /* Adds the forwards to v (sorted by idx), in the caller's snapshot. */
 static int
-net_load_fwds(struct lab *lab, const char *node_id, struct net_nic *v, int n, struct err *e)
+net_load_fwds(struct lab *lab, const char *node_id, struct nic *v, int n, struct err *e)
 {
-	sqlite3_stmt *st = db_prepare(lab->db, "SELECT idx, proto, host_port, guest_port FROM forwards "
-	    "WHERE node_id = ? ORDER BY idx, proto, host_port", e);
+	sqlite3_stmt *st = db_query(lab->db, e, "SELECT idx, proto, host_port, guest_port FROM forwards "
+	    "WHERE node_id = ? ORDER BY idx, proto, host_port", "t", node_id);
 	int rc;
 
 	if (st == NULL)
 		return -1;
-	sqlite3_bind_text(st, 1, node_id, -1, SQLITE_STATIC);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		int idx = sqlite3_column_int(st, 0);
 		for (int i = 0; i < n; i++) {
 			if (v[i].idx != idx)
 				continue;
 			v[i].fwds = xreallocarray(v[i].fwds, (size_t)v[i].nfwds + 1, sizeof *v[i].fwds);
-			struct net_fwd *f = &v[i].fwds[v[i].nfwds++];
+			struct nic_fwd *f = &v[i].fwds[v[i].nfwds++];
 			net_copy_col(f->proto, sizeof f->proto, st, 1);
 			f->host_port = sqlite3_column_int(st, 2);
 			f->guest_port = sqlite3_column_int(st, 3);
@@ -303,7 +259,7 @@ net_load_fwds(struct lab *lab, const char *node_id, struct net_nic *v, int n, st
 }
 
 int
-net_nics_get(struct lab *lab, const char *node_id, struct net_nic **out, int *n, struct err *e)
+net_nics_get(struct lab *lab, const char *node_id, struct nic **out, int *n, struct err *e)
 {
 	/* is_a: this NIC is the link's `a` end. */
 	sqlite3_stmt *st = db_prepare(lab->db,
@@ -316,18 +272,21 @@ net_nics_get(struct lab *lab, const char *node_id, struct net_nic **out, int *n,
 	    "LEFT JOIN nodes p ON p.id = CASE WHEN l.a_node = c.node_id AND l.a_idx = c.idx"
 	    " THEN l.b_node ELSE l.a_node END "
 	    "WHERE c.node_id = ? ORDER BY c.idx", e);
-	struct net_nic *v = NULL;
+	struct nic *v = NULL;
 	int len = 0, rc, own_txn;
 
 	*out = NULL;
 	*n = 0;
 	if (st == NULL)
 		return -1;
+	if (db_bind(lab->db, st, e, "t", node_id) != 0) {
+		sqlite3_finalize(st);
+		return -1;
+	}
 	own_txn = sqlite3_get_autocommit(lab->db) && db_exec(lab->db, "BEGIN", NULL) == 0;
-	sqlite3_bind_text(st, 1, node_id, -1, SQLITE_STATIC);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		v = xreallocarray(v, (size_t)len + 1, sizeof *v);
-		struct net_nic *c = &v[len++];
+		struct nic *c = &v[len++];
 		memset(c, 0, sizeof *c);
 		c->idx = sqlite3_column_int(st, 0);
 		net_copy_col(c->model, sizeof c->model, st, 1);
@@ -354,16 +313,15 @@ net_nics_get(struct lab *lab, const char *node_id, struct net_nic **out, int *n,
 	}
 	if (own_txn)
 		db_rollback(lab->db);
-	net_nics_free(v, len);
+	nic_list_free(v, len);
 	return -1;
 }
 
 char **
-net_node_argv(struct lab *lab, const struct node *n, const char *accel, int vnc_display,
-    const char *vnc_host, int vnc_password, int qmp_fd, int check_ports, char **sig,
-    struct err *e)
+net_node_argv(struct lab *lab, const struct node *n, const struct qemu_cfg *run,
+    int check_ports, char **sig, struct err *e)
 {
-	struct net_nic *v;
+	struct nic *v;
 	struct qemu_nic *q;
 	char **argv = NULL;
 	int nn;
@@ -372,36 +330,33 @@ net_node_argv(struct lab *lab, const struct node *n, const char *accel, int vnc_
 		return NULL;
 	if (!check_ports || net_ports_check(n->name, v, nn, e) == 0) {
 		q = net_qemu_nics(v, nn);
-		argv = qemu_node_argv(n, q, nn, accel, vnc_display, vnc_host, vnc_password, qmp_fd, e);
+		argv = qemu_node_argv(n, run, q, nn, e);
 		net_qemu_nics_free(q, nn);
 		if (argv != NULL && sig != NULL)
 			*sig = net_signature(v, nn);
 	}
-	net_nics_free(v, nn);
+	nic_list_free(v, nn);
 	return argv;
 }
 
 int
 net_running_get(struct lab *lab, const char *node_id, char **sig, struct err *e)
 {
-	sqlite3_stmt *st = db_prepare(lab->db, "SELECT net FROM runs WHERE node_id = ?", e);
-	int rc;
+	sqlite3_stmt *st;
+	int rc = db_row(lab->db, &st, "reading a node's running set-up", e,
+	    "SELECT net FROM runs WHERE node_id = ?", "t", node_id);
 
 	*sig = NULL;
-	if (st == NULL)
-		return -1;
-	sqlite3_bind_text(st, 1, node_id, -1, SQLITE_STATIC);
-	rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW && sqlite3_column_type(st, 0) != SQLITE_NULL)
+	if (rc != 1)
+		return rc;
+	if (sqlite3_column_type(st, 0) != SQLITE_NULL)
 		*sig = db_text(st, 0);
 	sqlite3_finalize(st);
-	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-		return db_fail(lab->db, e, "reading a node's running set-up");
 	return 0;
 }
 
 unsigned
-net_pending_node(struct lab *lab, const char *node_id, const struct net_nic *v, int n)
+net_pending_node(struct lab *lab, const char *node_id, const struct nic *v, int n)
 {
 	struct err e;
 	char *sig = NULL;
@@ -418,44 +373,8 @@ net_pending_node(struct lab *lab, const char *node_id, const struct net_nic *v, 
 int
 net_record(struct lab *lab, const char *node_id, const char *sig, struct err *e)
 {
-	sqlite3_stmt *st = db_prepare(lab->db, "UPDATE runs SET net = ? WHERE node_id = ?", e);
-	int rc;
-
-	if (st == NULL)
-		return -1;
-	sqlite3_bind_text(st, 1, sig, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 2, node_id, -1, SQLITE_STATIC);
-	rc = sqlite3_step(st);
-	sqlite3_finalize(st);
-	if (rc != SQLITE_DONE)
-		return db_fail(lab->db, e, "recording a node's network set-up");
-	return 0;
-}
-
-int
-net_nics_unused_from(struct lab *lab, const char *node_id, const char *name, int from_idx,
-    struct err *e)
-{
-	struct net_nic *v;
-	char f[32];
-	int n, rc = 0;
-
-	if (net_nics_get(lab, node_id, &v, &n, e) != 0)
-		return -1;
-	for (int i = 0; i < n && rc == 0; i++) {
-		if (v[i].idx < from_idx)
-			continue;
-		if (v[i].link_id[0])
-			rc = err_set(e, "%s:eth%d is linked to %s:eth%d; remove the link first "
-			    "(sandlab link rm %s:eth%d)", name, v[i].idx, v[i].peer_name, v[i].peer_idx,
-			    name, v[i].idx);
-		else if (v[i].nfwds > 0)
-			rc = err_set(e, "%s:eth%d forwards %s; remove its forwards first (sandlab nic "
-			    "unforward %s:eth%d %s)", name, v[i].idx, net_fwd_format(&v[i].fwds[0], f, sizeof f),
-			    name, v[i].idx, f);
-	}
-	net_nics_free(v, n);
-	return rc;
+	return db_run(lab->db, "recording a node's network set-up", e,
+	    "UPDATE runs SET net = ? WHERE node_id = ?", "tt", sig, node_id);
 }
 
 void
@@ -485,10 +404,12 @@ net_note_add(struct lab *lab, struct net_note *note, const char *node_id, const 
 
 int
 net_node_nic(struct lab *lab, const char *node_key, int idx, char id[37], char *name,
-    size_t len, struct net_nic **nics, int *n, struct err *e)
+    size_t len, struct nic **nics, int *n, struct err *e)
 {
 	struct node nd;
 
+	*nics = NULL;
+	*n = 0;
 	if (node_get(lab, node_key, &nd, e) != 0)
 		return -1;
 	snprintf(id, 37, "%s", nd.id);
@@ -503,7 +424,7 @@ net_node_nic(struct lab *lab, const char *node_key, int idx, char id[37], char *
 		else
 			err_set(e, "%s has no eth%d (it has eth0 to eth%d); give it more NICs with: "
 			    "sandlab node set %s --nics %d", name, idx, *n - 1, name, idx + 1);
-		net_nics_free(*nics, *n);
+		nic_list_free(*nics, *n);
 		*nics = NULL;
 		*n = 0;
 		return -1;
@@ -511,114 +432,34 @@ net_node_nic(struct lab *lab, const char *node_key, int idx, char id[37], char *
 	return 0;
 }
 
-/* "r2:eth0", the NIC that has mac (other than node_id:idx), into buf; 0
- * when none has it. */
-static int
-net_mac_owner(struct lab *lab, const char *mac, const char *node_id, int idx, char *buf,
-    size_t len)
-{
-	sqlite3_stmt *st = db_prepare(lab->db, "SELECT n.name, c.idx FROM nics c JOIN nodes n "
-	    "ON n.id = c.node_id WHERE c.mac = ? COLLATE NOCASE AND NOT (c.node_id = ? AND c.idx = ?)", NULL);
-	int found = 0;
-
-	if (st == NULL)
-		return 0;
-	sqlite3_bind_text(st, 1, mac, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 2, node_id, -1, SQLITE_STATIC);
-	sqlite3_bind_int(st, 3, idx);
-	if (sqlite3_step(st) == SQLITE_ROW) {
-		snprintf(buf, len, "%s:eth%d", (const char *)sqlite3_column_text(st, 0),
-		    sqlite3_column_int(st, 1));
-		found = 1;
-	}
-	sqlite3_finalize(st);
-	return found;
-}
-
 int
-net_mac_new(struct lab *lab, char out[18], struct err *e)
-{
-	char owner[96];
-
-	for (int tries = 0; tries < 64; tries++) {
-		unsigned char r[3];
-		if (getrandom(r, sizeof r, 0) != sizeof r)
-			fatal("getrandom failed");
-		/* 52:54:00 is the prefix QEMU's own NICs use. */
-		snprintf(out, 18, "52:54:00:%02x:%02x:%02x", r[0], r[1], r[2]);
-		if (!net_mac_owner(lab, out, "", -1, owner, sizeof owner))
-			return 0;
-	}
-	return err_set(e, "cannot find a free MAC address in the lab");
-}
-
-int
-net_nic_insert(struct lab *lab, const char *node_id, int idx, const char *model, const char *mac,
-    const char *attach, struct err *e)
-{
-	sqlite3_stmt *st;
-	char owner[96];
-	int rc;
-
-	if (net_mac_owner(lab, mac, node_id, idx, owner, sizeof owner))
-		return err_set(e, "MAC %s is already used by %s; MACs are unique in a lab", mac, owner);
-	st = db_prepare(lab->db, "INSERT INTO nics (node_id, idx, model, mac, attach) "
-	    "VALUES (?, ?, ?, ?, ?)", e);
-	if (st == NULL)
-		return -1;
-	sqlite3_bind_text(st, 1, node_id, -1, SQLITE_STATIC);
-	sqlite3_bind_int(st, 2, idx);
-	sqlite3_bind_text(st, 3, model, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 4, mac, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 5, attach, -1, SQLITE_STATIC);
-	rc = sqlite3_step(st);
-	sqlite3_finalize(st);
-	if (rc != SQLITE_DONE)
-		return db_fail(lab->db, e, "adding a NIC");
-	return 0;
-}
-
-int
-net_forward_insert(struct lab *lab, const char *node_id, int idx, const struct net_fwd *f,
+net_forward_insert(struct lab *lab, const char *node_id, int idx, const struct nic_fwd *f,
     struct err *e)
 {
-	sqlite3_stmt *st = db_prepare(lab->db, "SELECT n.name, f.idx, f.guest_port FROM forwards f "
-	    "JOIN nodes n ON n.id = f.node_id WHERE f.proto = ? AND f.host_port = ?", e);
-	int rc;
+	sqlite3_stmt *st;
+	int rc = db_row(lab->db, &st, "looking up a port forward", e, "SELECT n.name, f.idx, "
+	    "f.guest_port FROM forwards f JOIN nodes n ON n.id = f.node_id WHERE f.proto = ? "
+	    "AND f.host_port = ?", "ti", f->proto, f->host_port);
 
-	if (st == NULL)
+	if (rc < 0)
 		return -1;
-	sqlite3_bind_text(st, 1, f->proto, -1, SQLITE_STATIC);
-	sqlite3_bind_int(st, 2, f->host_port);
-	if (sqlite3_step(st) == SQLITE_ROW) {
+	if (rc == 1) {
 		err_set(e, "host port %s %d is already forwarded to %s:eth%d port %d; host ports are "
 		    "unique in a lab", f->proto, f->host_port, (const char *)sqlite3_column_text(st, 0),
 		    sqlite3_column_int(st, 1), sqlite3_column_int(st, 2));
 		sqlite3_finalize(st);
 		return -1;
 	}
-	sqlite3_finalize(st);
-	st = db_prepare(lab->db, "INSERT INTO forwards (node_id, idx, proto, host_port, guest_port) "
-	    "VALUES (?, ?, ?, ?, ?)", e);
-	if (st == NULL)
-		return -1;
-	sqlite3_bind_text(st, 1, node_id, -1, SQLITE_STATIC);
-	sqlite3_bind_int(st, 2, idx);
-	sqlite3_bind_text(st, 3, f->proto, -1, SQLITE_STATIC);
-	sqlite3_bind_int(st, 4, f->host_port);
-	sqlite3_bind_int(st, 5, f->guest_port);
-	rc = sqlite3_step(st);
-	sqlite3_finalize(st);
-	if (rc != SQLITE_DONE)
-		return db_fail(lab->db, e, "adding a port forward");
-	return 0;
+	return db_run(lab->db, "adding a port forward", e, "INSERT INTO forwards (node_id, idx, "
+	    "proto, host_port, guest_port) VALUES (?, ?, ?, ?, ?)", "titii", node_id, idx, f->proto,
+	    f->host_port, f->guest_port);
 }
 
 /* One change to one NIC, made inside a transaction: it gets the node's
  * id and name and the NIC as it is now, and returns the event's detail
  * (caller frees), or NULL with e set. */
 typedef char *(*net_nic_fn)(struct lab *lab, const char *id, const char *name,
-    const struct net_nic *c, const void *arg, struct err *e);
+    const struct nic *c, const void *arg, struct err *e);
 
 /* Runs fn on node_key's NIC idx in one transaction, with an event of
  * kind and the node in note when it is running. */
@@ -626,7 +467,7 @@ static int
 net_nic_change(struct lab *lab, const char *node_key, int idx, const char *kind, net_nic_fn fn,
     const void *arg, struct net_note *note, struct err *e)
 {
-	struct net_nic *v = NULL;
+	struct nic *v = NULL;
 	char id[37], name[64], *detail = NULL;
 	int n = 0;
 
@@ -637,7 +478,7 @@ net_nic_change(struct lab *lab, const char *node_key, int idx, const char *kind,
 		db_event(lab->db, id, kind, detail);
 		net_note_add(lab, note, id, name);
 	}
-	net_nics_free(v, n);
+	nic_list_free(v, n);
 	if (detail == NULL) {
 		db_rollback(lab->db);
 		return -1;
@@ -646,33 +487,9 @@ net_nic_change(struct lab *lab, const char *node_key, int idx, const char *kind,
 	return db_commit(lab->db, e);
 }
 
-/* One statement on a NIC's rows: ?1 node id, ?2 NIC index, ?3 text, ?4 int.
- * Returns the rows changed, or -1. */
-static int
-net_exec_nic(struct lab *lab, const char *sql, const char *node_id, int idx, const char *text,
-    int num, struct err *e)
-{
-	sqlite3_stmt *st = db_prepare(lab->db, sql, e);
-	int rc;
-
-	if (st == NULL)
-		return -1;
-	sqlite3_bind_text(st, 1, node_id, -1, SQLITE_STATIC);
-	sqlite3_bind_int(st, 2, idx);
-	if (sqlite3_bind_parameter_count(st) >= 3)
-		sqlite3_bind_text(st, 3, text, -1, SQLITE_STATIC);
-	if (sqlite3_bind_parameter_count(st) >= 4)
-		sqlite3_bind_int(st, 4, num);
-	rc = sqlite3_step(st);
-	sqlite3_finalize(st);
-	if (rc != SQLITE_DONE)
-		return db_fail(lab->db, e, "changing a NIC");
-	return sqlite3_changes(lab->db);
-}
-
 /* Refuses an attachment change the NIC's link or forwards stand in the way of. */
 static int
-net_attach_ok(const char *name, const struct net_nic *c, const char *attach, struct err *e)
+net_attach_ok(const char *name, const struct nic *c, const char *attach, struct err *e)
 {
 	char f[32];
 
@@ -693,24 +510,13 @@ net_attach_ok(const char *name, const struct net_nic *c, const char *attach, str
 }
 
 static char *
-net_set_fn(struct lab *lab, const char *id, const char *name, const struct net_nic *c,
+net_set_fn(struct lab *lab, const char *id, const char *name, const struct nic *c,
     const void *arg, struct err *e)
 {
 	const struct net_change *ch = arg;  /* mac already lowercase */
-	char owner[96];
 
-	if (ch->attach && net_attach_ok(name, c, ch->attach, e) != 0)
-		return NULL;
-	if (ch->mac && net_mac_owner(lab, ch->mac, id, c->idx, owner, sizeof owner)) {
-		err_set(e, "MAC %s is already used by %s; MACs are unique in a lab", ch->mac, owner);
-		return NULL;
-	}
-	if ((ch->model && net_exec_nic(lab, "UPDATE nics SET model = ?3 WHERE node_id = ?1 AND idx = ?2",
-	    id, c->idx, ch->model, 0, e) < 0) ||
-	    (ch->mac && net_exec_nic(lab, "UPDATE nics SET mac = ?3 WHERE node_id = ?1 AND idx = ?2",
-	    id, c->idx, ch->mac, 0, e) < 0) ||
-	    (ch->attach && net_exec_nic(lab, "UPDATE nics SET attach = ?3 WHERE node_id = ?1 AND idx = ?2",
-	    id, c->idx, ch->attach, 0, e) < 0))
+	if ((ch->attach && net_attach_ok(name, c, ch->attach, e) != 0) ||
+	    nic_update(lab, id, c->idx, ch->model, ch->mac, ch->attach, e) != 0)
 		return NULL;
 	return xasprintf("eth%d%s%s%s%s%s%s", c->idx, ch->model ? " model=" : "",
 	    ch->model ? ch->model : "", ch->mac ? " mac=" : "", ch->mac ? ch->mac : "",
@@ -724,8 +530,8 @@ net_nic_set(struct lab *lab, const char *node_key, int idx, const struct net_cha
 	struct net_change norm = *ch;
 	char mac[18];
 
-	if ((ch->model && net_model_check(ch->model, e) != 0) ||
-	    (ch->mac && net_mac_parse(ch->mac, mac, e) != 0))
+	if ((ch->model && nic_model_check(ch->model, e) != 0) ||
+	    (ch->mac && nic_mac_parse(ch->mac, mac, e) != 0))
 		return -1;
 	if (ch->mac)
 		norm.mac = mac;
@@ -733,10 +539,10 @@ net_nic_set(struct lab *lab, const char *node_key, int idx, const struct net_cha
 }
 
 static char *
-net_forward_add_fn(struct lab *lab, const char *id, const char *name, const struct net_nic *c,
+net_forward_add_fn(struct lab *lab, const char *id, const char *name, const struct nic *c,
     const void *arg, struct err *e)
 {
-	const struct net_fwd *f = arg;
+	const struct nic_fwd *f = arg;
 	char buf[32];
 
 	if (strcmp(c->attach, "user") != 0) {
@@ -756,7 +562,7 @@ net_forward_add_fn(struct lab *lab, const char *id, const char *name, const stru
 }
 
 int
-net_forward_add(struct lab *lab, const char *node_key, int idx, const struct net_fwd *f,
+net_forward_add(struct lab *lab, const char *node_key, int idx, const struct nic_fwd *f,
     struct net_note *note, struct err *e)
 {
 	if (net_fwd_check(f, e) != 0)
@@ -765,15 +571,17 @@ net_forward_add(struct lab *lab, const char *node_key, int idx, const struct net
 }
 
 static char *
-net_forward_rm_fn(struct lab *lab, const char *id, const char *name, const struct net_nic *c,
+net_forward_rm_fn(struct lab *lab, const char *id, const char *name, const struct nic *c,
     const void *arg, struct err *e)
 {
-	const struct net_fwd *f = arg;
-	int gone = net_exec_nic(lab, "DELETE FROM forwards WHERE node_id = ?1 AND idx = ?2 AND "
-	    "proto = ?3 AND host_port = ?4", id, c->idx, f->proto, f->host_port, e);
+	const struct nic_fwd *f = arg;
+	int gone;
 
-	if (gone < 0)
+	if (db_run(lab->db, "removing a port forward", e, "DELETE FROM forwards WHERE node_id = ? "
+	    "AND idx = ? AND proto = ? AND host_port = ?", "titi", id, c->idx, f->proto,
+	    f->host_port) != 0)
 		return NULL;
+	gone = sqlite3_changes(lab->db);
 	if (gone == 0) {
 		err_set(e, "%s:eth%d forwards no %s host port %d (see: sandlab nic ls %s)", name, c->idx,
 		    f->proto, f->host_port, name);
@@ -783,7 +591,7 @@ net_forward_rm_fn(struct lab *lab, const char *id, const char *name, const struc
 }
 
 int
-net_forward_rm(struct lab *lab, const char *node_key, int idx, const struct net_fwd *f,
+net_forward_rm(struct lab *lab, const char *node_key, int idx, const struct nic_fwd *f,
     struct net_note *note, struct err *e)
 {
 	return net_nic_change(lab, node_key, idx, "forward", net_forward_rm_fn, f, note, e);

@@ -12,6 +12,7 @@
 #include <stddef.h>
 
 #include "lab.h"
+#include "nic.h"
 #include "qemu.h"
 
 /* Links use UDP ports on 127.0.0.1 from this range; forwards may not. */
@@ -19,29 +20,6 @@
 #define NET_LINK_PORT_MAX 49999
 #define NET_NIC_IDX_MAX   31
 #define NET_FWDS_MAX      64
-
-struct net_fwd {
-	char proto[4];          /* tcp, udp */
-	int  host_port;         /* on 127.0.0.1 */
-	int  guest_port;
-};
-
-struct net_nic {
-	int   idx;
-	char  model[24];        /* virtio-net-pci, e1000 */
-	char  mac[18];
-	char  attach[8];        /* none, user, link */
-	/* attach link: the other end and the two UDP ports */
-	char  link_id[37];
-	char  peer_id[37];
-	char  peer_name[64];
-	int   peer_idx;
-	int   local_port;
-	int   remote_port;
-	/* attach user */
-	struct net_fwd *fwds;
-	int   nfwds;
-};
 
 /* Which of the nodes a change touched are running: the change reaches
  * them when they restart. */
@@ -52,57 +30,60 @@ struct net_note {
 
 /* ---- pure ---- */
 
+/* Pure parsers and checks: 0, or -1 with a message (outputs then
+ * meaningless). */
+
 /* "r1:eth0" into the node name (or id) and the NIC index. */
 int net_ref_parse(const char *ref, char *node, size_t len, int *idx, struct err *e);
-/* A unicast MAC "52:54:00:12:34:56" (any case) into lowercase. */
-int net_mac_parse(const char *s, char out[18], struct err *e);
-int net_model_check(const char *model, struct err *e);
 /* "tcp:2222:22" (guest port may be left out with unforward: want_guest 0). */
-int net_fwd_parse(const char *s, int want_guest, struct net_fwd *out, struct err *e);
+int net_fwd_parse(const char *s, int want_guest, struct nic_fwd *out, struct err *e);
 /* Host ports of forwards: 1-65535 outside the link range. */
-int net_fwd_check(const struct net_fwd *f, struct err *e);
+int net_fwd_check(const struct nic_fwd *f, struct err *e);
 /* "tcp:2222:22" into buf (at least 24 bytes). */
-const char *net_fwd_format(const struct net_fwd *f, char *buf, size_t len);
+const char *net_fwd_format(const struct nic_fwd *f, char *buf, size_t len);
 
 /* The QEMU view of v[0..n): one allocation, valid while v is. */
-struct qemu_nic *net_qemu_nics(const struct net_nic *v, int n);
+struct qemu_nic *net_qemu_nics(const struct nic *v, int n);
 void net_qemu_nics_free(struct qemu_nic *q, int n);
 
 /* One line per NIC of what QEMU is given ("eth1 virtio-net-pci MAC link
  * 40000>40001"); what the keeper records at start. Caller frees. */
-char *net_signature(const struct net_nic *v, int n);
+char *net_signature(const struct nic *v, int n);
 /* Bits (1 << idx) of the NICs whose set-up in v differs from the
  * recorded signature `running`, NICs added or removed since included. */
-unsigned net_pending(const char *running, const struct net_nic *v, int n);
+unsigned net_pending(const char *running, const struct nic *v, int n);
 
 /* "the link port 40000 of r1:eth1 ..." when a port this node's QEMU will
  * bind on 127.0.0.1 is taken by another program. */
-int net_ports_check(const char *node_name, const struct net_nic *v, int n, struct err *e);
+int net_ports_check(const char *node_name, const struct nic *v, int n, struct err *e);
 /* 1 when proto ("tcp"/"udp") port can be bound on 127.0.0.1 now. */
 int net_port_free(const char *proto, int port);
 
 /* ---- the lab database ---- */
 
-/* The NICs of a node (by id), by index, with links and forwards. */
-int net_nics_get(struct lab *lab, const char *node_id, struct net_nic **out, int *n, struct err *e);
-void net_nics_free(struct net_nic *v, int n);
+/* The NICs of a node (by id), by index, with links and forwards, from one
+ * snapshot: 0 with *out (free with nic_list_free) and *n, or -1 with a
+ * message and *out NULL, *n 0. */
+int net_nics_get(struct lab *lab, const char *node_id, struct nic **out, int *n, struct err *e);
 
 struct node;
 
-/* qemu_node_argv for node n with its NICs as the rows say now (links and
- * forwards included). With sig, *sig is their signature (caller frees).
- * check_ports: first refuse when a port QEMU would bind is taken. */
-char **net_node_argv(struct lab *lab, const struct node *n, const char *accel, int vnc_display,
-    const char *vnc_host, int vnc_password, int qmp_fd, int check_ports, char **sig,
-    struct err *e);
+/* qemu_node_argv(n, run, ...) for node n with its NICs as the rows say
+ * now (links and forwards included). With sig, *sig is their signature
+ * (caller frees). check_ports: first refuse when a port QEMU would bind
+ * is taken. The argv (free with proc_argv_free), or NULL with a message
+ * and *sig untouched. */
+char **net_node_argv(struct lab *lab, const struct node *n, const struct qemu_cfg *run,
+    int check_ports, char **sig, struct err *e);
 
 /* The signature its keeper recorded when the node (by id) last started
- * (NULL when none); caller frees. */
+ * (NULL when none); caller frees. 0, or -1 with a message and *sig NULL. */
 int net_running_get(struct lab *lab, const char *node_id, char **sig, struct err *e);
 /* net_pending for a node (by id) and its NICs v as read: 0 when it is
  * not running. */
-unsigned net_pending_node(struct lab *lab, const char *node_id, const struct net_nic *v, int n);
-/* Called by the keeper with the signature of the QEMU it starts. */
+unsigned net_pending_node(struct lab *lab, const char *node_id, const struct nic *v, int n);
+/* Called by the keeper with the signature of the QEMU it starts. 0, or
+ * -1 with a message and the runs row unchanged. */
 int net_record(struct lab *lab, const char *node_id, const char *sig, struct err *e);
 
 /* Changes to one NIC of a node (name or id); NULL fields are unchanged.
@@ -112,29 +93,21 @@ struct net_change {
 	const char *mac;
 	const char *attach;
 };
+/* net_nic_set, net_forward_add, net_forward_rm: each one transaction with
+ * an event; note gets the node when it is running (note may be NULL).
+ * 0, or -1 with a message and nothing changed. */
 int net_nic_set(struct lab *lab, const char *node_key, int idx, const struct net_change *c,
     struct net_note *note, struct err *e);
-int net_forward_add(struct lab *lab, const char *node_key, int idx, const struct net_fwd *f,
+int net_forward_add(struct lab *lab, const char *node_key, int idx, const struct nic_fwd *f,
     struct net_note *note, struct err *e);
 /* Removes the forward of that NIC with f's protocol and host port. */
-int net_forward_rm(struct lab *lab, const char *node_key, int idx, const struct net_fwd *f,
+int net_forward_rm(struct lab *lab, const char *node_key, int idx, const struct nic_fwd *f,
     struct net_note *note, struct err *e);
 
-/* Inside the caller's transaction: one NIC row with these values; a MAC
- * already in the lab is refused naming its owner. */
-int net_nic_insert(struct lab *lab, const char *node_id, int idx, const char *model,
-    const char *mac, const char *attach, struct err *e);
-/* Inside the caller's transaction: a fresh random MAC unique in the lab. */
-int net_mac_new(struct lab *lab, char out[18], struct err *e);
 /* Inside the caller's transaction: one forward row; a host port already
- * forwarded in the lab is refused naming its owner. */
-int net_forward_insert(struct lab *lab, const char *node_id, int idx, const struct net_fwd *f,
-    struct err *e);
-
-/* Refuses, naming the first, when a NIC of the node (by id) from index
- * from_idx up has a link or a forward: lowering a node's NIC count must
- * not drop them unseen. */
-int net_nics_unused_from(struct lab *lab, const char *node_id, const char *name, int from_idx,
+ * forwarded in the lab is refused naming its owner. 0, or -1 with a
+ * message and no row. */
+int net_forward_insert(struct lab *lab, const char *node_id, int idx, const struct nic_fwd *f,
     struct err *e);
 
 /* What a change means now, for the words after "linked ...; ": "it is
@@ -145,8 +118,9 @@ void net_note_text(const struct net_note *note, char *buf, size_t len);
 void net_note_add(struct lab *lab, struct net_note *note, const char *node_id, const char *name);
 
 /* Inside a transaction: the node (name or id), its id and name, and the
- * NIC idx it must have. */
+ * NIC idx it must have. 0 with *nics (free with nic_list_free) and *n,
+ * or -1 with a message ("r1 has no eth3 ...") and *nics NULL, *n 0. */
 int net_node_nic(struct lab *lab, const char *node_key, int idx, char id[37], char *name,
-    size_t len, struct net_nic **nics, int *n, struct err *e);
+    size_t len, struct nic **nics, int *n, struct err *e);
 
 #endif

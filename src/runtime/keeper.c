@@ -278,11 +278,12 @@ keeper_spawn(struct keeper *k, struct err *e)
 	/* The NICs as the rows say now, not as they were when the keeper
 	 * read its node; what QEMU gets is recorded, so a change made while
 	 * it runs shows as waiting for a restart. */
-	argv = net_node_argv(k->lab, &k->node, k->accel.accel, k->display, k->vnc_host,
-	    k->vnc_pw != NULL, 3, 1, &sig, e);
+	struct qemu_cfg run = { .accel = k->accel.accel, .vnc_display = k->display,
+	    .vnc_host = k->vnc_host, .vnc_password = k->vnc_pw != NULL, .qmp_fd = 3 };
+	argv = net_node_argv(k->lab, &k->node, &run, 1, &sig, e);
 	if (argv == NULL || net_record(k->lab, k->node.id, sig, e) != 0) {
 		free(sig);
-		qemu_argv_free(argv);
+		proc_argv_free(argv);
 		return -1;
 	}
 	free(sig);
@@ -322,7 +323,7 @@ keeper_spawn(struct keeper *k, struct err *e)
 		dprintf(2, "cannot run %s: %s\n", argv[0], strerror(errno));
 		_exit(127);
 	}
-	qemu_argv_free(argv);
+	proc_argv_free(argv);
 	argv = NULL;
 	close(sp[1]);
 	close(ep[1]);
@@ -355,7 +356,7 @@ keeper_spawn(struct keeper *k, struct err *e)
 	    k->vnc_host ? k->vnc_host : QEMU_VNC_HOST, QEMU_VNC_PORT_BASE + k->display);
 	return 0;
 fail:
-	qemu_argv_free(argv);
+	proc_argv_free(argv);
 	for (int i = 0; i < 2; i++) {
 		if (sp[i] >= 0)
 			close(sp[i]);

@@ -5,8 +5,9 @@
  * recorded. A node's state comes from the keeper's lock (runstate.h) and
  * the `runs` row, never from a pid alone.
  *
- * CONTRACT between the runtime and the dashboard work: keep these
- * signatures; add to them rather than change them.
+ * The CLI's commands and the dashboard (its jobs and console pane) both
+ * go through these functions, so a node starts, stops and reports its
+ * state the same way from either.
  */
 #ifndef SANDLAB_RUN_H
 #define SANDLAB_RUN_H

@@ -48,8 +48,8 @@ vnc_port_free(const char *host, int display)
 static int
 vnc_release_dead(struct lab *lab, const char *node_id, struct err *e)
 {
-	sqlite3_stmt *st = db_prepare(lab->db, "SELECT node_id FROM runs WHERE vnc_display IS NOT NULL "
-	    "AND node_id <> ?", e);
+	sqlite3_stmt *st = db_query(lab->db, e, "SELECT node_id FROM runs WHERE vnc_display IS NOT NULL "
+	    "AND node_id <> ?", "t", node_id);
 	sqlite3_stmt *up;
 	int rc;
 
@@ -59,14 +59,12 @@ vnc_release_dead(struct lab *lab, const char *node_id, struct err *e)
 		sqlite3_finalize(st);
 		return -1;
 	}
-	sqlite3_bind_text(st, 1, node_id, -1, SQLITE_STATIC);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		const char *id = (const char *)sqlite3_column_text(st, 0);
 		if (runstate_live(lab, id))
 			continue;
 		sqlite3_reset(up);
-		sqlite3_bind_text(up, 1, id, -1, SQLITE_TRANSIENT);
-		if (sqlite3_step(up) != SQLITE_DONE) {
+		if (db_bind(lab->db, up, NULL, "t", id) != 0 || sqlite3_step(up) != SQLITE_DONE) {
 			rc = SQLITE_ERROR;
 			break;
 		}
@@ -90,10 +88,9 @@ vnc_reserve(struct lab *lab, const char *node_id, const char *host, const int *s
 		return -1;
 	if (vnc_release_dead(lab, node_id, e) != 0)
 		goto fail;
-	if ((st = db_prepare(lab->db, "SELECT vnc_display FROM runs WHERE vnc_display IS NOT NULL "
-	    "AND node_id <> ?", e)) == NULL)
+	if ((st = db_query(lab->db, e, "SELECT vnc_display FROM runs WHERE vnc_display IS NOT NULL "
+	    "AND node_id <> ?", "t", node_id)) == NULL)
 		goto fail;
-	sqlite3_bind_text(st, 1, node_id, -1, SQLITE_STATIC);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		int d = sqlite3_column_int(st, 0);
 		if (d >= 0 && d < VNC_DISPLAYS)
@@ -115,20 +112,11 @@ vnc_reserve(struct lab *lab, const char *node_id, const char *host, const int *s
 		    QEMU_VNC_PORT_BASE + VNC_DISPLAYS - 1);
 		goto fail;
 	}
-	if ((st = db_prepare(lab->db, "INSERT INTO runs (node_id, state, vnc_display, vnc_host) "
-	    "VALUES (?1, 'starting', ?2, ?3) ON CONFLICT (node_id) DO UPDATE SET state = 'starting', "
-	    "vnc_display = ?2, vnc_host = ?3", e)) == NULL)
+	if (db_run(lab->db, "reserving a VNC display", e, "INSERT INTO runs (node_id, state, "
+	    "vnc_display, vnc_host) VALUES (?1, 'starting', ?2, ?3) ON CONFLICT (node_id) DO UPDATE "
+	    "SET state = 'starting', vnc_display = ?2, vnc_host = ?3", "tit", node_id, chosen,
+	    host) != 0)
 		goto fail;
-	sqlite3_bind_text(st, 1, node_id, -1, SQLITE_STATIC);
-	sqlite3_bind_int(st, 2, chosen);
-	if (host != NULL)
-		sqlite3_bind_text(st, 3, host, -1, SQLITE_STATIC);
-	rc = sqlite3_step(st);
-	sqlite3_finalize(st);
-	if (rc != SQLITE_DONE) {
-		db_fail(lab->db, e, "reserving a VNC display");
-		goto fail;
-	}
 	if (db_commit(lab->db, e) != 0)
 		return -1;
 	*display = chosen;

@@ -5,6 +5,7 @@
  */
 #include "db.h"
 
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -175,6 +176,121 @@ db_prepare(sqlite3 *db, const char *sql, struct err *e)
 	return st;
 }
 
+/* db_bind with a va_list. */
+static int
+db_bindv(sqlite3 *db, sqlite3_stmt *st, struct err *e, const char *types, va_list ap)
+{
+	for (int i = 0; types[i] != '\0'; i++) {
+		const char *t;
+		int rc;
+
+		switch (types[i]) {
+		case 't':
+			t = va_arg(ap, const char *);
+			rc = t ? sqlite3_bind_text(st, i + 1, t, -1, SQLITE_STATIC) : sqlite3_bind_null(st, i + 1);
+			break;
+		case 'i':
+			rc = sqlite3_bind_int(st, i + 1, va_arg(ap, int));
+			break;
+		case 'I':
+			rc = sqlite3_bind_int64(st, i + 1, va_arg(ap, int64_t));
+			break;
+		default:
+			fatal("db_bind: no parameter type '%c'", types[i]);
+		}
+		if (rc != SQLITE_OK)
+			return db_fail(db, e, "binding a value");
+	}
+	return 0;
+}
+
+int
+db_bind(sqlite3 *db, sqlite3_stmt *st, struct err *e, const char *types, ...)
+{
+	va_list ap;
+	int rc;
+
+	va_start(ap, types);
+	rc = db_bindv(db, st, e, types, ap);
+	va_end(ap);
+	return rc;
+}
+
+/* db_query with a va_list. */
+static sqlite3_stmt *
+db_queryv(sqlite3 *db, struct err *e, const char *sql, const char *types, va_list ap)
+{
+	sqlite3_stmt *st = db_prepare(db, sql, e);
+
+	if (st != NULL && db_bindv(db, st, e, types, ap) != 0) {
+		sqlite3_finalize(st);
+		return NULL;
+	}
+	return st;
+}
+
+sqlite3_stmt *
+db_query(sqlite3 *db, struct err *e, const char *sql, const char *types, ...)
+{
+	sqlite3_stmt *st;
+	va_list ap;
+
+	va_start(ap, types);
+	st = db_queryv(db, e, sql, types, ap);
+	va_end(ap);
+	return st;
+}
+
+/* db_row with a va_list. */
+static int
+db_rowv(sqlite3 *db, sqlite3_stmt **out, const char *what, struct err *e, const char *sql,
+    const char *types, va_list ap)
+{
+	sqlite3_stmt *st = db_queryv(db, e, sql, types, ap);
+	int rc;
+
+	*out = NULL;
+	if (st == NULL)
+		return -1;
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		*out = st;
+		return 1;
+	}
+	if (rc != SQLITE_DONE)
+		db_fail(db, e, what);
+	sqlite3_finalize(st);
+	return rc == SQLITE_DONE ? 0 : -1;
+}
+
+int
+db_row(sqlite3 *db, sqlite3_stmt **out, const char *what, struct err *e, const char *sql,
+    const char *types, ...)
+{
+	va_list ap;
+	int rc;
+
+	va_start(ap, types);
+	rc = db_rowv(db, out, what, e, sql, types, ap);
+	va_end(ap);
+	return rc;
+}
+
+int
+db_run(sqlite3 *db, const char *what, struct err *e, const char *sql, const char *types, ...)
+{
+	sqlite3_stmt *st;
+	va_list ap;
+	int rc;
+
+	va_start(ap, types);
+	rc = db_rowv(db, &st, what, e, sql, types, ap);
+	va_end(ap);
+	if (rc == 1)
+		sqlite3_finalize(st);
+	return rc < 0 ? -1 : 0;
+}
+
 char *
 db_text(sqlite3_stmt *st, int col)
 {
@@ -278,18 +394,6 @@ db_open(const char *path, struct err *e)
 int
 db_event(sqlite3 *db, const char *node_id, const char *kind, const char *detail)
 {
-	sqlite3_stmt *st;
-	int rc;
-
-	st = db_prepare(db, "INSERT INTO events (at, node_id, kind, detail) VALUES (?, ?, ?, ?)", NULL);
-	if (st == NULL)
-		return -1;
-	sqlite3_bind_int64(st, 1, now_s());
-	if (node_id)
-		sqlite3_bind_text(st, 2, node_id, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_text(st, 3, kind, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_text(st, 4, detail ? detail : "", -1, SQLITE_TRANSIENT);
-	rc = sqlite3_step(st) == SQLITE_DONE ? 0 : -1;
-	sqlite3_finalize(st);
-	return rc;
+	return db_run(db, "recording an event", NULL, "INSERT INTO events (at, node_id, kind, detail) "
+	    "VALUES (?, ?, ?, ?)", "Ittt", now_s(), node_id, kind, detail ? detail : "");
 }

@@ -18,12 +18,10 @@ event_recent(struct lab *lab, const char *node_id, size_t max, struct event **ou
 
 	*out = NULL;
 	*n = 0;
-	st = db_prepare(lab->db, "SELECT at, kind, detail FROM events WHERE node_id = ? "
-	    "ORDER BY id DESC LIMIT ?", e);
+	st = db_query(lab->db, e, "SELECT at, kind, detail FROM events WHERE node_id = ? "
+	    "ORDER BY id DESC LIMIT ?", "tI", node_id, (int64_t)max);
 	if (st == NULL)
 		return -1;
-	sqlite3_bind_text(st, 1, node_id, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_int64(st, 2, (sqlite3_int64)max);
 	v = xcalloc(max ? max : 1, sizeof *v);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW && k < max) {
 		v[k].at = sqlite3_column_int64(st, 0);

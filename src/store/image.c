@@ -440,23 +440,19 @@ image_list(struct lab *lab, struct image **out, size_t *n, struct err *e)
 int
 image_get(struct lab *lab, const char *key, struct image *out, struct err *e)
 {
-	sqlite3_stmt *st = db_prepare(lab->db, "SELECT " IMAGE_COLS " FROM images i "
-	    "WHERE i.name = ?1 COLLATE NOCASE OR i.id = ?1", e);
-	int rc;
+	sqlite3_stmt *st;
 	char shown[96];
+	int rc = db_row(lab->db, &st, "looking up an image", e, "SELECT " IMAGE_COLS " FROM images i "
+	    "WHERE i.name = ?1 COLLATE NOCASE OR i.id = ?1", "t", key);
 
-	if (st == NULL)
-		return -1;
-	sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
 	memset(out, 0, sizeof *out);
-	rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW)
+	if (rc < 0)
+		return -1;
+	if (rc == 1) {
 		image_from_row(st, out);
-	sqlite3_finalize(st);
-	if (rc == SQLITE_ROW)
+		sqlite3_finalize(st);
 		return 0;
-	if (rc != SQLITE_DONE)
-		return db_fail(lab->db, e, "looking up an image");
+	}
 	sanitize_to(key, strlen(key), shown, sizeof shown);
 	return err_set(e, "no image named \"%s\" (see: sandlab image ls)", shown);
 }
@@ -472,9 +468,14 @@ image_copy(int in, int out, uint64_t total, const struct image_import_opts *o, s
 
 	while (done < total) {
 		size_t want = total - done < BLK ? (size_t)(total - done) : BLK;
-		ssize_t n = pread(in, buf, want, (off_t)done);
+		ssize_t n;
 		size_t i;
 
+		if (o->cancelled != NULL && o->cancelled(o->arg)) {
+			rc = err_set(e, "the import was cancelled");
+			break;
+		}
+		n = pread(in, buf, want, (off_t)done);
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n < 0) {
@@ -564,43 +565,31 @@ image_scan_candidate(const char *file)
 static int
 image_name_taken(struct lab *lab, const char *name, struct err *e)
 {
-	sqlite3_stmt *st = db_prepare(lab->db, "SELECT 1 FROM images WHERE name = ? COLLATE NOCASE", e);
-	int taken;
+	sqlite3_stmt *st;
+	int taken = db_row(lab->db, &st, "looking up an image name", e,
+	    "SELECT 1 FROM images WHERE name = ? COLLATE NOCASE", "t", name);
 
-	if (st == NULL)
-		return -1;
-	sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
-	taken = sqlite3_step(st) == SQLITE_ROW;
+	if (taken <= 0)
+		return taken;
 	sqlite3_finalize(st);
-	if (taken)
-		return err_set(e, "an image named \"%s\" already exists; choose another with --name", name);
-	return 0;
+	return err_set(e, "an image named \"%s\" already exists; choose another with --name", name);
 }
 
 /* Inserts the row; inside the caller's transaction. */
 static int
 image_insert(struct lab *lab, struct image *im, struct err *e)
 {
-	sqlite3_stmt *st = db_prepare(lab->db, "INSERT INTO images (id, name, file, format, virtual_size, "
-	    "file_size, imported_at) VALUES (?, ?, ?, ?, ?, ?, ?)", e);
 	int rc;
 
-	if (st == NULL)
-		return -1;
-	sqlite3_bind_text(st, 1, im->id, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 2, im->name, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 3, im->file, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 4, im->format, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(st, 5, (int64_t)im->virtual_size);
-	sqlite3_bind_int64(st, 6, (int64_t)im->file_size);
-	sqlite3_bind_int64(st, 7, im->imported_at);
-	rc = sqlite3_step(st);
-	sqlite3_finalize(st);
+	if (db_run(lab->db, "recording the image", e, "INSERT INTO images (id, name, file, format, "
+	    "virtual_size, file_size, imported_at) VALUES (?, ?, ?, ?, ?, ?, ?)", "ttttIII", im->id,
+	    im->name, im->file, im->format, (int64_t)im->virtual_size, (int64_t)im->file_size,
+	    (int64_t)im->imported_at) == 0)
+		return 0;
+	rc = sqlite3_extended_errcode(lab->db);
 	if (rc == SQLITE_CONSTRAINT_UNIQUE || rc == SQLITE_CONSTRAINT_PRIMARYKEY)
 		return err_set(e, "an image named \"%s\" already exists; choose another with --name", im->name);
-	if (rc != SQLITE_DONE)
-		return db_fail(lab->db, e, "recording the image");
-	return 0;
+	return -1;
 }
 
 static void
@@ -676,7 +665,7 @@ image_import(struct lab *lab, const char *path, const struct image_import_opts *
 	tmp_abs = xasprintf("%s/%s", lab->root, tmp_rel);
 	final_abs = xasprintf("%s/%s", lab->images, im.file);
 	char *final_rel = xasprintf("images/%s", im.file);
-	pid_entry = pending_add(lab, tmp_rel, final_rel, e);
+	pid_entry = pending_add(lab->db, tmp_rel, final_rel, e);
 	free(final_rel);
 	if (pid_entry < 0)
 		goto fail;
@@ -685,7 +674,7 @@ image_import(struct lab *lab, const char *path, const struct image_import_opts *
 		err_sys(e, "cannot create a file in %s", lab->images);
 		goto fail;
 	}
-	if (pending_set_file(lab, pid_entry, tmp_abs, e) != 0)
+	if (pending_set_file(lab->db, pid_entry, tmp_abs, e) != 0)
 		goto fail;
 	crash_point("import-journaled");
 	if (image_copy(in, outfd, (uint64_t)fsb.st_size, o, e) != 0)
@@ -721,7 +710,7 @@ image_import(struct lab *lab, const char *path, const struct image_import_opts *
 	}
 	renamed = 1;
 	crash_point("import-renamed");
-	if (pending_done(lab, pid_entry, e) != 0)
+	if (pending_done(lab->db, pid_entry, e) != 0)
 		goto fail_txn;
 	if (db_commit(lab->db, e) != 0)
 		goto fail_renamed;
@@ -746,7 +735,7 @@ fail:
 	if (in >= 0)
 		close(in);
 	if (pid_entry > 0)
-		pending_abandon(lab, pid_entry);
+		pending_abandon(lab->db, lab->root, pid_entry);
 	free(tmp_rel);
 	free(tmp_abs);
 	free(final_abs);
@@ -776,16 +765,16 @@ image_scan(struct lab *lab, uint64_t max_size,
 
 		if (de->d_name[0] == '.' || !image_scan_candidate(de->d_name))
 			continue; /* ours in the making, hidden, or not a disk image */
-		st = db_prepare(lab->db, "SELECT 1 FROM images WHERE file = ?", e);
-		if (st == NULL) {
+		known = db_row(lab->db, &st, "looking up an image file", e,
+		    "SELECT 1 FROM images WHERE file = ?", "t", de->d_name);
+		if (known < 0) {
 			closedir(d);
 			return -1;
 		}
-		sqlite3_bind_text(st, 1, de->d_name, -1, SQLITE_STATIC);
-		known = sqlite3_step(st) == SQLITE_ROW;
-		sqlite3_finalize(st);
-		if (known)
+		if (known == 1) {
+			sqlite3_finalize(st);
 			continue;
+		}
 		abs = xasprintf("%s/%s", lab->images, de->d_name);
 		if (lstat(abs, &sb) != 0 || !S_ISREG(sb.st_mode)) {
 			if (report)
@@ -827,7 +816,6 @@ int
 image_rm(struct lab *lab, const char *key, struct err *e)
 {
 	struct image im;
-	sqlite3_stmt *st;
 	int64_t doomed;
 	char *rel;
 
@@ -842,18 +830,10 @@ image_rm(struct lab *lab, const char *key, struct err *e)
 		    im.name, im.nodes, im.nodes == 1 ? "" : "s", im.nodes == 1 ? "it" : "them");
 		goto fail;
 	}
-	st = db_prepare(lab->db, "DELETE FROM images WHERE id = ?", e);
-	if (st == NULL)
+	if (db_run(lab->db, "removing the image", e, "DELETE FROM images WHERE id = ?", "t", im.id) != 0)
 		goto fail;
-	sqlite3_bind_text(st, 1, im.id, -1, SQLITE_STATIC);
-	if (sqlite3_step(st) != SQLITE_DONE) {
-		sqlite3_finalize(st);
-		db_fail(lab->db, e, "removing the image");
-		goto fail;
-	}
-	sqlite3_finalize(st);
 	rel = xasprintf("images/%s", im.file);
-	doomed = pending_doomed(lab, rel, e);
+	doomed = pending_doomed(lab->db, rel, e);
 	free(rel);
 	if (doomed < 0)
 		goto fail;
@@ -862,7 +842,7 @@ image_rm(struct lab *lab, const char *key, struct err *e)
 		image_clear(&im);
 		return -1;
 	}
-	pending_abandon(lab, doomed);
+	pending_abandon(lab->db, lab->root, doomed);
 	image_clear(&im);
 	return 0;
 fail:

@@ -44,7 +44,8 @@ const char *image_fmt_name(unsigned fmt);
 int image_sniff_decide(unsigned matches, struct err *e);
 
 /* Checks the qcow2 header's tables lie inside a file of file_size bytes
- * (catches truncation without trusting qemu-img). Pure. */
+ * (catches truncation without trusting qemu-img). Pure: 0, or -1 with a
+ * message. */
 int image_qcow2_header_check(const unsigned char *head, size_t len, uint64_t file_size, struct err *e);
 
 /* What qemu-img info said, after image_info_check accepted it. */
@@ -56,7 +57,8 @@ struct image_info {
 /* Checks `qemu-img info --output=json` text for the format fmt ("raw" or
  * "qcow2"): the format matches, no backing file of any kind, no external
  * data file, not encrypted, not corrupt, no dirty flag, virtual size at
- * most cap. Pure. */
+ * most cap. Pure: 0 with *out filled, or -1 with a message (*out then
+ * meaningless). */
 int image_info_check(const char *json, const char *fmt, uint64_t cap,
     struct image_info *out, struct err *e);
 
@@ -71,7 +73,9 @@ struct image {
 	int      nodes;         /* nodes whose overlay uses it */
 };
 
+/* Frees an image's strings and zeroes it; safe on a zeroed one. */
 void image_clear(struct image *im);
+/* Frees v[0..n) (image_list's result) and v. */
 void image_list_free(struct image *v, size_t n);
 
 struct image_import_opts {
@@ -80,27 +84,41 @@ struct image_import_opts {
 	uint64_t    max_size;   /* 0: the lab default */
 	/* Progress: bytes done of total, called now and then. */
 	void      (*progress)(uint64_t done, uint64_t total, void *arg);
-	void       *arg;
+	/* Asked between blocks of the copy; nonzero stops the import, which
+	 * then fails as any other, leaving nothing. May be NULL. */
+	int       (*cancelled)(void *arg);
+	void       *arg;       /* for progress and cancelled */
 };
 
 /* Default cap on virtual size (SANDLAB_MAX_IMAGE_SIZE overrides). */
 uint64_t image_default_cap(void);
 
-/* Verifies `path` and copies it into images/. On failure nothing is left. */
+/* Verifies `path` and copies it into images/, with its row, by the
+ * pending.h protocol. 0 with *out filled (out may be NULL; caller clears
+ * it), or -1 with a message, and then neither a file nor a row is left
+ * (a crash in between is cleaned up by the next lab_open). */
 int image_import(struct lab *lab, const char *path, const struct image_import_opts *o,
     struct image *out, struct err *e);
 
 /* Takes in files dropped into images/ by hand (*.qcow2, *.img, *.raw),
  * through the same checks as an import.
- * report() is called once per new file with NULL (taken in) or a reason. */
+ * report() is called once per new file with NULL (taken in) or a reason.
+ * 0 when every file was looked at (a file refused is reported, not an
+ * error); -1 with a message when the folder or the database cannot be
+ * read, and then the files taken in before stay taken in. */
 int image_scan(struct lab *lab, uint64_t max_size,
     void (*report)(const char *file, const struct image *im, const char *why, void *arg),
     void *arg, struct err *e);
 
+/* Every image, by name: 0 with *out (free with image_list_free) and *n,
+ * or -1 with a message and nothing to free. */
 int image_list(struct lab *lab, struct image **out, size_t *n, struct err *e);
-/* By name (case-insensitive) or id. */
+/* By name (case-insensitive) or id: 0 with *out filled (caller clears
+ * it), or -1 with a message ("no image named ...") and *out zeroed. */
 int image_get(struct lab *lab, const char *key, struct image *out, struct err *e);
-/* Refuses while nodes use it; removes the row and the file. */
+/* Refuses while nodes use it; removes the row and the file. 0, or -1 with
+ * a message and the image unchanged (a crash after the commit leaves a
+ * file the next lab_open removes). */
 int image_rm(struct lab *lab, const char *key, struct err *e);
 
 #endif

@@ -20,7 +20,7 @@
 /* sockaddr_un.sun_path holds 108 bytes with its terminator. */
 #define SOCK_PATH_MAX 107
 /* Longest name below a node's run folder: "/<36-char id>/console.sock". */
-#define RUN_TAIL_MAX (1 + 36 + 1 + 16)
+#define RUN_TAIL_MAX (1 + LAB_ID_LEN + 1 + 16)
 
 char *
 lab_dir_choose(const char *opt)
@@ -126,7 +126,7 @@ lab_open(const char *dir, struct err *e)
 	lab->images = lab_path(lab, "images", NULL);
 	lab->overlays = lab_path(lab, "overlays", NULL);
 	lab->logs = lab_path(lab, "logs", NULL);
-	lab->db_path = lab_path(lab, "lab.db", NULL);
+	lab->db_path = lab_path(lab, LAB_DB_FILE, NULL);
 	if (mkdir_p(lab->images, 0755, e) != 0 || mkdir_p(lab->overlays, 0755, e) != 0 ||
 	    mkdir_p(lab->logs, 0700, e) != 0)
 		goto fail;
@@ -134,7 +134,7 @@ lab_open(const char *dir, struct err *e)
 		goto fail;
 	if ((lab->db = db_open(lab->db_path, e)) == NULL)
 		goto fail;
-	if (pending_recover(lab, e) != 0)
+	if (pending_recover(lab->db, lab->root, e) != 0)
 		goto fail;
 	return lab;
 fail:

@@ -10,6 +10,14 @@
 
 #include "util.h"
 
+/* The database's file name in the lab root; its -wal and -shm files
+ * begin so too. */
+#define LAB_DB_FILE "lab.db"
+
+/* Length of an id (a lowercase uuid), as node and image ids and the
+ * names of the node run folders are. */
+#define LAB_ID_LEN 36
+
 struct lab {
 	char    *root;      /* absolute */
 	char    *images;    /* root/images */

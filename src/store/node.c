@@ -9,7 +9,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/random.h>
 #include <unistd.h>
 #include <uuid/uuid.h>
 
@@ -17,7 +16,7 @@
 #include "db.h"
 #include "image.h"
 #include "name.h"
-#include "net.h"
+#include "nic.h"
 #include "overlay.h"
 #include "pending.h"
 #include "runstate.h"
@@ -63,7 +62,7 @@ node_clear(struct node *n)
 	free(n->image_file);
 	free(n->image_format);
 	free(n->overlay);
-	free(n->nics);
+	nic_list_free(n->nics, n->nnics);
 	memset(n, 0, sizeof *n);
 }
 
@@ -97,44 +96,35 @@ node_from_row(struct lab *lab, sqlite3_stmt *st, struct node *n)
 	n->console_rows = sqlite3_column_int(st, 12);
 }
 
+/* Where node_load_nics is in v[0..len). */
+struct node_cursor {
+	struct node *v;
+	size_t len, j;
+};
+
+static int
+node_add_nic(const char *node_id, const struct nic *c, void *arg)
+{
+	struct node_cursor *k = arg;
+
+	while (k->j < k->len && strcmp(k->v[k->j].id, node_id) != 0)
+		k->j++;
+	if (k->j == k->len)
+		return 1; /* a node created after the list was read */
+	struct node *n = &k->v[k->j];
+	n->nics = xreallocarray(n->nics, (size_t)n->nnics + 1, sizeof *n->nics);
+	n->nics[n->nnics++] = *c;
+	return 0;
+}
+
 /* Attaches NIC rows to v[0..len), which node_list sorted by name: the
- * query walks nodes in the same order, so one forward cursor suffices. */
+ * rows come for nodes in the same order, so one forward cursor suffices. */
 static int
 node_load_nics(struct lab *lab, struct node *v, size_t len, struct err *e)
 {
-	sqlite3_stmt *st;
-	size_t j = 0;
-	int rc;
+	struct node_cursor k = { .v = v, .len = len };
 
-	if (len == 1) {
-		st = db_prepare(lab->db, "SELECT node_id, idx, model, mac, attach FROM nics "
-		    "WHERE node_id = ? ORDER BY idx", e);
-		if (st)
-			sqlite3_bind_text(st, 1, v[0].id, -1, SQLITE_STATIC);
-	} else
-		st = db_prepare(lab->db, "SELECT c.node_id, c.idx, c.model, c.mac, c.attach FROM nics c "
-		    "JOIN nodes n ON n.id = c.node_id ORDER BY n.name, c.idx", e);
-	if (st == NULL)
-		return -1;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		const char *id = (const char *)sqlite3_column_text(st, 0);
-		while (j < len && strcmp(v[j].id, id) != 0)
-			j++;
-		if (j == len)
-			break; /* a node created after the list was read */
-		struct node *n = &v[j];
-		n->nics = xreallocarray(n->nics, (size_t)n->nnics + 1, sizeof *n->nics);
-		struct nic *c = &n->nics[n->nnics++];
-		memset(c, 0, sizeof *c);
-		c->idx = sqlite3_column_int(st, 1);
-		snprintf(c->model, sizeof c->model, "%s", (const char *)sqlite3_column_text(st, 2));
-		snprintf(c->mac, sizeof c->mac, "%s", (const char *)sqlite3_column_text(st, 3));
-		snprintf(c->attach, sizeof c->attach, "%s", (const char *)sqlite3_column_text(st, 4));
-	}
-	sqlite3_finalize(st);
-	if (rc != SQLITE_DONE && rc != SQLITE_ROW)
-		return db_fail(lab->db, e, "reading NICs");
-	return 0;
+	return nic_each(lab, len == 1 ? v[0].id : NULL, node_add_nic, &k, e) < 0 ? -1 : 0;
 }
 
 int
@@ -177,23 +167,20 @@ fail:
 int
 node_get(struct lab *lab, const char *key, struct node *out, struct err *e)
 {
-	sqlite3_stmt *st = db_prepare(lab->db, "SELECT " NODE_COLS " FROM nodes n "
-	    "JOIN images i ON i.id = n.image_id WHERE n.name = ?1 COLLATE NOCASE OR n.id = ?1", e);
+	sqlite3_stmt *st;
 	char shown[96];
-	int rc;
+	int rc = db_row(lab->db, &st, "looking up a node", e, "SELECT " NODE_COLS " FROM nodes n "
+	    "JOIN images i ON i.id = n.image_id WHERE n.name = ?1 COLLATE NOCASE OR n.id = ?1",
+	    "t", key);
 
 	memset(out, 0, sizeof *out);
-	if (st == NULL)
+	if (rc < 0)
 		return -1;
-	sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
-	rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW)
+	if (rc == 1) {
 		node_from_row(lab, st, out);
-	sqlite3_finalize(st);
-	if (rc == SQLITE_ROW)
+		sqlite3_finalize(st);
 		return node_load_nics(lab, out, 1, e) == 0 ? 0 : (node_clear(out), -1);
-	if (rc != SQLITE_DONE)
-		return db_fail(lab->db, e, "looking up a node");
+	}
 	sanitize_to(key, strlen(key), shown, sizeof shown);
 	return err_set(e, "no node named \"%s\" (see: sandlab node ls)", shown);
 }
@@ -207,55 +194,19 @@ node_new_id(char id[37])
 	uuid_unparse_lower(u, id);
 }
 
-/* Adds NICs idx [from, to) with fresh MACs unique in the lab; in a txn. */
-static int
-node_add_nics(struct lab *lab, const char *node_id, int from, int to, struct err *e)
-{
-	sqlite3_stmt *st = db_prepare(lab->db, "INSERT INTO nics (node_id, idx, mac) VALUES (?, ?, ?)", e);
-
-	if (st == NULL)
-		return -1;
-	for (int i = from; i < to; i++) {
-		int tries, rc = SQLITE_ERROR;
-		for (tries = 0; tries < 32; tries++) {
-			unsigned char r[3];
-			char mac[18];
-			if (getrandom(r, sizeof r, 0) != sizeof r)
-				fatal("getrandom failed");
-			snprintf(mac, sizeof mac, "52:54:00:%02x:%02x:%02x", r[0], r[1], r[2]);
-			sqlite3_reset(st);
-			sqlite3_bind_text(st, 1, node_id, -1, SQLITE_STATIC);
-			sqlite3_bind_int(st, 2, i);
-			sqlite3_bind_text(st, 3, mac, -1, SQLITE_TRANSIENT);
-			rc = sqlite3_step(st);
-			if (rc != SQLITE_CONSTRAINT_UNIQUE)
-				break;
-		}
-		if (rc != SQLITE_DONE) {
-			sqlite3_finalize(st);
-			return db_fail(lab->db, e, "adding a NIC");
-		}
-	}
-	sqlite3_finalize(st);
-	return 0;
-}
-
 static int
 node_name_taken(struct lab *lab, const char *name, const char *except_id, struct err *e)
 {
-	sqlite3_stmt *st = db_prepare(lab->db, "SELECT 1 FROM nodes WHERE name = ? COLLATE NOCASE "
-	    "AND id <> ?", e);
-	int taken;
+	sqlite3_stmt *st;
+	int taken = db_row(lab->db, &st, "looking up a node name", e, "SELECT 1 FROM nodes "
+	    "WHERE name = ? COLLATE NOCASE AND id <> ?", "tt", name, except_id ? except_id : "");
 
-	if (st == NULL)
+	if (taken < 0)
 		return -1;
-	sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 2, except_id ? except_id : "", -1, SQLITE_STATIC);
-	taken = sqlite3_step(st) == SQLITE_ROW;
+	if (taken == 0)
+		return 0;
 	sqlite3_finalize(st);
-	if (taken)
-		return err_set(e, "a node named \"%s\" already exists", name);
-	return 0;
+	return err_set(e, "a node named \"%s\" already exists", name);
 }
 
 int
@@ -271,7 +222,7 @@ node_disk_new(struct lab *lab, const char *backing, const char *fmt, const char 
 	final_rel = xasprintf("overlays/%s", d->file);
 	d->tmp_abs = xasprintf("%s/%s", lab->root, tmp_rel);
 	d->final_abs = xasprintf("%s/%s", lab->overlays, d->file);
-	d->entry = pending_add(lab, tmp_rel, final_rel, e);
+	d->entry = pending_add(lab->db, tmp_rel, final_rel, e);
 	free(tmp_rel);
 	free(final_rel);
 	if (d->entry < 0)
@@ -279,7 +230,7 @@ node_disk_new(struct lab *lab, const char *backing, const char *fmt, const char 
 	crash_point("overlay-journaled");
 	if ((copy_from ? overlay_copy(copy_from, d->tmp_abs, backing, fmt, e) :
 	    overlay_create(d->tmp_abs, backing, fmt, e)) != 0 ||
-	    pending_set_file(lab, d->entry, d->tmp_abs, e) != 0)
+	    pending_set_file(lab->db, d->entry, d->tmp_abs, e) != 0)
 		goto fail;
 	return 0;
 fail:
@@ -294,7 +245,7 @@ node_disk_place(struct lab *lab, struct node_disk *d, struct err *e)
 		return err_sys(e, "cannot move the new overlay into place");
 	d->renamed = 1;
 	crash_point("node-renamed");
-	return pending_done(lab, d->entry, e);
+	return pending_done(lab->db, d->entry, e);
 }
 
 void
@@ -304,7 +255,7 @@ node_disk_undo(struct lab *lab, struct node_disk *d)
 		unlink(d->final_abs);
 	d->renamed = 0;
 	if (d->entry > 0)
-		pending_abandon(lab, d->entry);
+		pending_abandon(lab->db, lab->root, d->entry);
 	d->entry = 0;
 	free(d->tmp_abs);
 	free(d->file);
@@ -324,31 +275,17 @@ node_disk_free(struct node_disk *d)
 int
 node_row_insert(struct lab *lab, const struct node_row *r, struct err *e)
 {
-	sqlite3_stmt *st = db_prepare(lab->db, "INSERT INTO nodes (id, name, image_id, overlay, ram_mb, "
-	    "cpus, accel, created_at, console_cols, console_rows) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", e);
-	int rc;
-
-	if (st == NULL)
-		return -1;
-	sqlite3_bind_text(st, 1, r->id, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 2, r->name, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 3, r->image_id, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 4, r->overlay_file, -1, SQLITE_STATIC);
-	sqlite3_bind_int(st, 5, r->ram_mb);
-	sqlite3_bind_int(st, 6, r->cpus);
-	sqlite3_bind_text(st, 7, r->accel, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(st, 8, now_s());
-	sqlite3_bind_int(st, 9, r->console_cols ? r->console_cols : CONSIZE_COLS_DEFAULT);
-	sqlite3_bind_int(st, 10, r->console_rows ? r->console_rows : CONSIZE_ROWS_DEFAULT);
-	rc = sqlite3_step(st);
-	sqlite3_finalize(st);
-	if (rc == SQLITE_CONSTRAINT_UNIQUE)
+	if (db_run(lab->db, "recording the node", e, "INSERT INTO nodes (id, name, image_id, overlay, "
+	    "ram_mb, cpus, accel, created_at, console_cols, console_rows) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+	    "ttttiitIii", r->id, r->name, r->image_id, r->overlay_file, r->ram_mb, r->cpus, r->accel, now_s(),
+	    r->console_cols ? r->console_cols : CONSIZE_COLS_DEFAULT,
+	    r->console_rows ? r->console_rows : CONSIZE_ROWS_DEFAULT) == 0)
+		return 0;
+	if (sqlite3_extended_errcode(lab->db) == SQLITE_CONSTRAINT_UNIQUE)
 		return err_set(e, "a node named \"%s\" already exists", r->name);
-	if (rc == SQLITE_CONSTRAINT_FOREIGNKEY)
+	if (sqlite3_extended_errcode(lab->db) == SQLITE_CONSTRAINT_FOREIGNKEY)
 		return err_set(e, "image \"%s\" was removed meanwhile", r->image_name);
-	if (rc != SQLITE_DONE)
-		return db_fail(lab->db, e, "recording the node");
-	return 0;
+	return -1;
 }
 
 int
@@ -382,7 +319,7 @@ node_create(struct lab *lab, const struct node_spec *s, struct node *out, struct
 	struct node_row row = { .id = id, .name = s->name, .image_id = im.id, .image_name = im.name,
 	    .overlay_file = d.file, .ram_mb = ram, .cpus = cpus, .accel = accel,
 	    .console_cols = s->console_cols, .console_rows = s->console_rows };
-	if (node_row_insert(lab, &row, e) != 0 || node_add_nics(lab, id, 0, nics, e) != 0 ||
+	if (node_row_insert(lab, &row, e) != 0 || nic_add(lab, id, 0, nics, e) != 0 ||
 	    node_disk_place(lab, &d, e) != 0)
 		goto fail;
 	db_event(lab->db, id, "create", s->name);
@@ -419,30 +356,29 @@ node_get_stopped(struct lab *lab, const char *key, const char *doing, struct nod
 static int
 node_update(struct lab *lab, const char *sql, const char *id, const char *text, int num, struct err *e)
 {
-	sqlite3_stmt *st = db_prepare(lab->db, sql, e);
-	int rc;
-
-	if (st == NULL)
-		return -1;
-	if (text != NULL)
-		sqlite3_bind_text(st, 1, text, -1, SQLITE_STATIC);
-	else
-		sqlite3_bind_int(st, 1, num);
-	sqlite3_bind_text(st, 2, id, -1, SQLITE_STATIC);
-	rc = sqlite3_step(st);
-	sqlite3_finalize(st);
-	if (rc == SQLITE_CONSTRAINT_UNIQUE)
+	if ((text != NULL ? db_run(lab->db, "changing the node", e, sql, "tt", text, id) :
+	    db_run(lab->db, "changing the node", e, sql, "it", num, id)) == 0)
+		return 0;
+	if (sqlite3_extended_errcode(lab->db) == SQLITE_CONSTRAINT_UNIQUE)
 		return err_set(e, "a node named \"%s\" already exists", text ? text : "");
-	if (rc != SQLITE_DONE)
-		return db_fail(lab->db, e, "changing the node");
-	return 0;
+	return -1;
 }
 
 int
 node_set(struct lab *lab, const char *key, const struct node_changes *c, struct err *e)
 {
-	struct node n;
+	return node_set_rename(lab, key, c, NULL, e);
+}
 
+int
+node_set_rename(struct lab *lab, const char *key, const struct node_changes *c, const char *new_name,
+    struct err *e)
+{
+	struct node n;
+	char *detail;
+
+	if (new_name != NULL && name_check(new_name, "node name", e) != 0)
+		return -1;
 	if ((c->ram_mb && node_check_ram(c->ram_mb, e) != 0) ||
 	    (c->cpus && node_check_cpus(c->cpus, e) != 0) ||
 	    (c->nics >= 0 && node_check_nics(c->nics, e) != 0) ||
@@ -459,12 +395,20 @@ node_set(struct lab *lab, const char *key, const struct node_changes *c, struct 
 	if (c->accel && node_update(lab, "UPDATE nodes SET accel = ? WHERE id = ?", n.id, c->accel, 0, e) != 0)
 		goto fail_node;
 	if (c->nics >= 0 && c->nics < n.nnics &&
-	    (net_nics_unused_from(lab, n.id, n.name, c->nics, e) != 0 ||
-	    node_update(lab, "DELETE FROM nics WHERE idx >= ? AND node_id = ?", n.id, NULL, c->nics, e) != 0))
+	    nic_rm_from(lab, n.id, n.name, c->nics, e) != 0)
 		goto fail_node;
-	if (c->nics > n.nnics && node_add_nics(lab, n.id, n.nnics, c->nics, e) != 0)
+	if (c->nics > n.nnics && nic_add(lab, n.id, n.nnics, c->nics, e) != 0)
 		goto fail_node;
-	db_event(lab->db, n.id, "set", "");
+	if (new_name == NULL || c->ram_mb || c->cpus || c->nics >= 0 || c->accel)
+		db_event(lab->db, n.id, "set", "");
+	if (new_name != NULL && strcmp(new_name, n.name) != 0) {
+		if (node_name_taken(lab, new_name, n.id, e) != 0 ||
+		    node_update(lab, "UPDATE nodes SET name = ? WHERE id = ?", n.id, new_name, 0, e) != 0)
+			goto fail_node;
+		detail = xasprintf("%s -> %s", n.name, new_name);
+		db_event(lab->db, n.id, "rename", detail);
+		free(detail);
+	}
 	node_clear(&n);
 	return db_commit(lab->db, e);
 fail_node:
@@ -522,7 +466,7 @@ node_reset(struct lab *lab, const char *key, struct err *e)
 	if (node_get_stopped(lab, key, "reset", &n, e) != 0)
 		goto fail;
 	if (node_update(lab, "UPDATE nodes SET overlay = ? WHERE id = ?", n.id, d.file, 0, e) != 0 ||
-	    (doomed = pending_doomed(lab, old_rel, e)) < 0) {
+	    (doomed = pending_doomed(lab->db, old_rel, e)) < 0) {
 		node_clear(&n);
 		goto fail;
 	}
@@ -530,7 +474,7 @@ node_reset(struct lab *lab, const char *key, struct err *e)
 	node_clear(&n);
 	if (node_disk_place(lab, &d, e) != 0 || db_commit(lab->db, e) != 0)
 		goto fail;
-	pending_abandon(lab, doomed);
+	pending_abandon(lab->db, lab->root, doomed);
 	node_disk_free(&d);
 	free(old_rel);
 	return 0;
@@ -553,7 +497,7 @@ node_rm(struct lab *lab, const char *key, struct err *e)
 	if (node_get_stopped(lab, key, "remove", &n, e) != 0)
 		goto fail;
 	rel = xasprintf("overlays/%s", strrchr(n.overlay, '/') + 1);
-	doomed = pending_doomed(lab, rel, e);
+	doomed = pending_doomed(lab->db, rel, e);
 	free(rel);
 	if (doomed < 0 || node_update(lab, "DELETE FROM nodes WHERE id = ?2 AND ?1 IS NOT NULL", n.id, "", 0, e) != 0) {
 		node_clear(&n);
@@ -564,9 +508,25 @@ node_rm(struct lab *lab, const char *key, struct err *e)
 	if (db_commit(lab->db, e) != 0)
 		return -1;
 	crash_point("node-rm-committed");
-	pending_abandon(lab, doomed);
+	pending_abandon(lab->db, lab->root, doomed);
 	return 0;
 fail:
 	db_rollback(lab->db);
 	return -1;
+}
+
+int
+node_names(struct lab *lab, void (*fn)(const char *name, void *arg), void *arg, struct err *e)
+{
+	sqlite3_stmt *st = db_prepare(lab->db, "SELECT name FROM nodes ORDER BY name", e);
+	int rc;
+
+	if (st == NULL)
+		return -1;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+		fn((const char *)sqlite3_column_text(st, 0), arg);
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE)
+		return db_fail(lab->db, e, "cannot list node names");
+	return 0;
 }

@@ -10,6 +10,7 @@
 #include <stdint.h>
 
 #include "lab.h"
+#include "nic.h"
 
 #define NODE_RAM_MIN 16
 #define NODE_RAM_MAX 1048576
@@ -18,13 +19,6 @@
 #define NODE_RAM_DEFAULT 256
 #define NODE_CPUS_DEFAULT 1
 #define NODE_NICS_DEFAULT 1
-
-struct nic {
-	int   idx;
-	char  model[24];       /* virtio-net-pci, e1000 */
-	char  mac[18];         /* 52:54:00:xx:xx:xx */
-	char  attach[8];       /* none, user, link */
-};
 
 struct node {
 	char     id[37];
@@ -41,10 +35,12 @@ struct node {
 	int      console_cols; /* the guest's terminal size (consize.h) */
 	int      console_rows;
 	int      nnics;
-	struct nic *nics;
+	struct nic *nics;      /* rows only (nic_each): no links, no forwards */
 };
 
+/* Frees a node's strings and NICs and zeroes it; safe on a zeroed one. */
 void node_clear(struct node *n);
+/* Frees v[0..n) (node_list's result) and v. */
 void node_list_free(struct node *v, size_t n);
 
 struct node_spec {
@@ -58,12 +54,21 @@ struct node_spec {
 	int         console_rows;
 };
 
-/* Checks the spec, makes the overlay and the row. */
+/* Checks the spec, makes the overlay, the row and its NICs (fresh MACs),
+ * by the pending.h protocol. 0 with *out filled (out may be NULL; caller
+ * clears it), or -1 with a message, and then neither an overlay nor a row
+ * is left. */
 int node_create(struct lab *lab, const struct node_spec *s, struct node *out, struct err *e);
 
-/* All nodes, by name. */
+/* All nodes, by name, with their NICs, from one snapshot: 0 with *out
+ * (free with node_list_free) and *n, or -1 with a message and nothing to
+ * free. */
 int node_list(struct lab *lab, struct node **out, size_t *n, struct err *e);
-/* By name (case-insensitive) or id. */
+/* Calls fn with every node's name (borrowed for the call), by name: only
+ * the names, for shell completion, which must stay fast on a big lab. */
+int node_names(struct lab *lab, void (*fn)(const char *name, void *arg), void *arg, struct err *e);
+/* By name (case-insensitive) or id: 0 with *out filled (caller clears
+ * it), or -1 with a message ("no node named ...") and *out zeroed. */
 int node_get(struct lab *lab, const char *key, struct node *out, struct err *e);
 
 /* Changes: fields left at 0 / NULL / -1 are unchanged. */
@@ -73,10 +78,25 @@ struct node_changes {
 	int         nics;      /* -1 = unchanged */
 	const char *accel;
 };
+/* All in one transaction, refused while the node runs; NICs added get
+ * fresh MACs, and lowering the count is refused while a NIC it would drop
+ * has a link or a forward. 0, or -1 with a message and the node unchanged. */
 int node_set(struct lab *lab, const char *key, const struct node_changes *c, struct err *e);
+/* node_set and a rename (new_name NULL: none) in one transaction: both
+ * are saved, or neither (nothing changed on failure). */
+int node_set_rename(struct lab *lab, const char *key, const struct node_changes *c, const char *new_name,
+    struct err *e);
+/* Refused while the node runs or when the name is taken. 0, or -1 with a
+ * message and the node unchanged. */
 int node_rename(struct lab *lab, const char *key, const char *new_name, struct err *e);
-/* A fresh overlay on the same image (the old disk state is discarded). */
+/* A fresh overlay on the same image (the old disk state is discarded).
+ * Refused while the node runs. 0, or -1 with a message, the old overlay in
+ * place and no new file left. */
 int node_reset(struct lab *lab, const char *key, struct err *e);
+/* Removes the row (its NICs, links and forwards go with it) and then the
+ * overlay. Refused while the node runs. 0, or -1 with a message and the
+ * node unchanged (a crash after the commit leaves an overlay the next
+ * lab_open removes). */
 int node_rm(struct lab *lab, const char *key, struct err *e);
 
 /* ---- building blocks for making nodes in bulk (lab import, clone) ---- */
@@ -96,10 +116,13 @@ struct node_disk {
 };
 
 /* A new overlay on backing (absolute, format fmt), or with copy_from a
- * copy of that overlay's current state on the same backing. */
+ * copy of that overlay's current state on the same backing. 0 with *d
+ * filled, or -1 with a message, no file and no journal entry left, and
+ * *d zeroed. */
 int node_disk_new(struct lab *lab, const char *backing, const char *fmt, const char *copy_from,
     struct node_disk *d, struct err *e);
-/* Inside the transaction: moves it into place and ends its journal entry. */
+/* Inside the transaction: moves it into place and ends its journal entry.
+ * 0, or -1 with a message; then roll back and node_disk_undo. */
 int node_disk_place(struct lab *lab, struct node_disk *d, struct err *e);
 /* After the transaction failed (rolled back): the file and its journal
  * entry go; d is cleared. Safe on a zeroed d. */
@@ -107,7 +130,9 @@ void node_disk_undo(struct lab *lab, struct node_disk *d);
 /* After the transaction committed: d's strings go; d is cleared. */
 void node_disk_free(struct node_disk *d);
 
-/* One nodes row, inside the caller's transaction; values already checked. */
+/* One nodes row, inside the caller's transaction; values already checked.
+ * 0, or -1 with a message ("a node named ... already exists", "image ...
+ * was removed meanwhile") and no row. */
 struct node_row {
 	const char *id;
 	const char *name;
@@ -122,7 +147,7 @@ struct node_row {
 };
 int node_row_insert(struct lab *lab, const struct node_row *r, struct err *e);
 
-/* Checks values of a spec or changes; pure. */
+/* Checks values of a spec or changes; pure: 0, or -1 with a message. */
 int node_check_ram(long mb, struct err *e);
 int node_check_cpus(long n, struct err *e);
 int node_check_nics(long n, struct err *e);

@@ -32,16 +32,6 @@ overlay_create_argv(const char *path, const char *backing, const char *fmt)
 	return v;
 }
 
-void
-argv_free(char **argv)
-{
-	if (argv == NULL)
-		return;
-	for (char **p = argv; *p; p++)
-		free(*p);
-	free(argv);
-}
-
 char **
 overlay_copy_argv(const char *src, const char *path, const char *backing, const char *fmt)
 {
@@ -78,7 +68,7 @@ overlay_img(char **argv, const char *what, int wall_ms, char **out, struct err *
 	int rc = 0;
 
 	if (proc_run(argv, &lim, NULL, NULL, &r, e) != 0) {
-		argv_free(argv);
+		proc_argv_free(argv);
 		return -1;
 	}
 	if (!proc_ok(&r)) {
@@ -91,7 +81,7 @@ overlay_img(char **argv, const char *what, int wall_ms, char **out, struct err *
 		r.out = NULL;
 	}
 	proc_result_free(&r);
-	argv_free(argv);
+	proc_argv_free(argv);
 	return rc;
 }
 

@@ -24,8 +24,7 @@ char **overlay_copy_argv(const char *src, const char *path, const char *backing,
  * (caller frees). */
 int overlay_img(char **argv, const char *what, int wall_ms, char **out, struct err *e);
 
-/* The argv overlay_create runs (NULL-terminated; free with argv_free). */
+/* The argv overlay_create runs (NULL-terminated; free with proc_argv_free, proc.h). */
 char **overlay_create_argv(const char *path, const char *backing, const char *fmt);
-void argv_free(char **argv);
 
 #endif

@@ -16,32 +16,42 @@
 
 #include <stdint.h>
 
-#include "lab.h"
+#include <sqlite3.h>
+
+#include "util.h"
+
+/*
+ * The journal is a table of the lab database db; paths in it are relative
+ * to the lab's root folder, root. It sits below lab.h: lab_open runs
+ * pending_recover.
+ */
 
 /* Records the intent in its own transaction. Paths are relative to the lab
- * root. Returns the entry id (> 0) or -1. */
-int64_t pending_add(struct lab *lab, const char *tmp, const char *final, struct err *e);
+ * root. Returns the entry id (> 0), or -1 with a message and no entry. */
+int64_t pending_add(sqlite3 *db, const char *tmp, const char *final, struct err *e);
 
 /* Records the inode of the finished temporary file, so that recovery
- * removes the final path only if it is this very file. */
-int pending_set_file(struct lab *lab, int64_t id, const char *tmp_abs, struct err *e);
+ * removes the final path only if it is this very file. 0, or -1 with a
+ * message and the entry unchanged. */
+int pending_set_file(sqlite3 *db, int64_t id, const char *tmp_abs, struct err *e);
 
-/* Forgets the entry; call inside the transaction that commits the row. */
-int pending_done(struct lab *lab, int64_t id, struct err *e);
+/* Forgets the entry; call inside the transaction that commits the row.
+ * 0, or -1 with a message and the entry kept. */
+int pending_done(sqlite3 *db, int64_t id, struct err *e);
 
 /* After a failure with no row committed: remove the temporary file and
  * the entry. Best effort; a crash here is handled by pending_recover. */
-void pending_abandon(struct lab *lab, int64_t id);
+void pending_abandon(sqlite3 *db, const char *root, int64_t id);
 
 /* Inside the caller's transaction: marks a file for removal (owner pid 0,
  * so recovery removes it if this process dies). Returns the entry id; once
- * committed, pending_abandon(id) removes the file and the entry. */
-int64_t pending_doomed(struct lab *lab, const char *rel, struct err *e);
+ * committed, pending_abandon(id) removes the file and the entry. -1 with a
+ * message and no entry on failure. */
+int64_t pending_doomed(sqlite3 *db, const char *rel, struct err *e);
 
-/* Removes the files of entries whose owner is no longer alive. */
-int pending_recover(struct lab *lab, struct err *e);
-
-/* Start time of a process (clock ticks since boot), 0 if it does not exist. */
-uint64_t proc_start_time(int pid);
+/* Removes the files of entries whose owner is no longer alive. 0, or -1
+ * with a message and every entry kept (files already removed stay gone;
+ * the next run finds nothing to remove for them). */
+int pending_recover(sqlite3 *db, const char *root, struct err *e);
 
 #endif

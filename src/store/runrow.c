@@ -24,18 +24,15 @@ col_copy(sqlite3_stmt *st, int col, char *buf, size_t len)
 int
 runrow_get(sqlite3 *db, const char *node_id, struct run_row *r, struct err *e)
 {
-	sqlite3_stmt *st = db_prepare(db, "SELECT state, accel, accel_why, vnc_display, vnc_host, "
-	    "keeper_pid, qemu_pid, started_at, exit_kind, exit_detail, exit_at FROM runs "
-	    "WHERE node_id = ?", e);
+	sqlite3_stmt *st;
 	int rc;
 
 	memset(r, 0, sizeof *r);
 	r->vnc_display = -1;
-	if (st == NULL)
-		return -1;
-	sqlite3_bind_text(st, 1, node_id, -1, SQLITE_STATIC);
-	rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW) {
+	rc = db_row(db, &st, "reading a node's run state", e, "SELECT state, accel, accel_why, "
+	    "vnc_display, vnc_host, keeper_pid, qemu_pid, started_at, exit_kind, exit_detail, "
+	    "exit_at FROM runs WHERE node_id = ?", "t", node_id);
+	if (rc == 1) {
 		r->present = 1;
 		col_copy(st, 0, r->state, sizeof r->state);
 		col_copy(st, 1, r->accel, sizeof r->accel);
@@ -49,11 +46,9 @@ runrow_get(sqlite3 *db, const char *node_id, struct run_row *r, struct err *e)
 		col_copy(st, 8, r->exit_kind, sizeof r->exit_kind);
 		col_copy(st, 9, r->exit_detail, sizeof r->exit_detail);
 		r->exit_at = sqlite3_column_int64(st, 10);
+		sqlite3_finalize(st);
 	}
-	sqlite3_finalize(st);
-	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-		return db_fail(db, e, "reading a node's run state");
-	return 0;
+	return rc < 0 ? -1 : 0;
 }
 
 /* Runs one statement with text/int parameters in its own transaction,
@@ -72,13 +67,14 @@ runrow_write(sqlite3 *db, const char *sql, const char *node_id, const char *cons
 		db_rollback(db);
 		return -1;
 	}
-	sqlite3_bind_text(st, 1, node_id, -1, SQLITE_STATIC);
-	for (int i = 0; i < ntexts; i++, p++)
+	rc = sqlite3_bind_text(st, 1, node_id, -1, SQLITE_STATIC);
+	for (int i = 0; i < ntexts && rc == SQLITE_OK; i++, p++)
 		if (texts[i] != NULL)
-			sqlite3_bind_text(st, p, texts[i], -1, SQLITE_STATIC);
-	for (int i = 0; i < nints; i++, p++)
-		sqlite3_bind_int64(st, p, ints[i]);
-	rc = sqlite3_step(st);
+			rc = sqlite3_bind_text(st, p, texts[i], -1, SQLITE_STATIC);
+	for (int i = 0; i < nints && rc == SQLITE_OK; i++, p++)
+		rc = sqlite3_bind_int64(st, p, ints[i]);
+	if (rc == SQLITE_OK)
+		rc = sqlite3_step(st);
 	sqlite3_finalize(st);
 	if (rc != SQLITE_DONE) {
 		db_fail(db, e, "recording a node's run state");

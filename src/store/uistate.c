@@ -20,7 +20,7 @@
 int
 uistate_lock(struct lab *lab, int *other_pid, struct err *e)
 {
-	char *path = xasprintf("%s/dashboard.lock", lab->run);
+	char *path = xasprintf("%s/%s", lab->run, UISTATE_LOCK_FILE);
 	char buf[32];
 	int fd;
 	ssize_t n;

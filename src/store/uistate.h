@@ -13,6 +13,9 @@
 
 #define UISTATE_MAX_CONSOLES 64
 
+/* The dashboard lock's file name in the lab's run folder. */
+#define UISTATE_LOCK_FILE "dashboard.lock"
+
 struct uistate {
 	char   consoles[UISTATE_MAX_CONSOLES][37];  /* node ids, in tile order */
 	size_t n;

@@ -5,6 +5,7 @@
 # Ctrl/Alt combinations, function keys, Ctrl-C, Enter, Backspace,
 # Shift-Tab, UTF-8, and pastes plain and bracketed. The bytes are read
 # from the node's console log (the keeper writes the guest's raw output).
+# Then SGR mouse reports under four TERMs.
 set -eu
 source "$(dirname "$0")/../lib.sh"
 source "$TOP/tests/tui-lib.sh"
@@ -100,5 +101,21 @@ tui_settle "typing, C-g leaves" >/dev/null
 case_keys "with console_escape = C-g, Ctrl-] reaches the guest" "1d" C-]
 key C-g
 if tui_settle "Enter type" && ! printf '%s' "$SCREEN" | grep -qF "typing,"; then ok "console_escape C-g leaves"; else not_ok "console_escape C-g leaves" "$SCREEN"; fi
+
+# SGR mouse reports (ESC [ < ... M) are read as clicks and wheel turns
+# whatever TERM says: xterm-256color's terminfo names ESC [ < as its
+# key_mouse, which must not make the decoder take them for old-style ones.
+"$SANDLAB" node create k2 --image tiny --ram 32 >/dev/null
+rm -f "$SANDLAB_LAB/ui-state" "$XDG_CONFIG_HOME/sandlab/config"
+for term in xterm-256color tmux-256color screen-256color linux; do
+	TUI_TERM=$term tui_start 80 24
+	tui_settle "k2" >/dev/null
+	row=$(tui_cap | grep -nE "(│|x) k2 " | head -n 1 | cut -d: -f1)   # ACS lines may show as x
+	keys -l $'\e[<0;40;'"$row"'M'
+	keys -l $'\e[<0;40;'"$row"'m'
+	if tui_settle "node      k2"; then ok "TERM=$term: SGR click selects a node"; else not_ok "TERM=$term: SGR click selects a node" "$SCREEN"; fi
+	keys -l $'\e[<64;40;'"$row"'M'
+	if tui_settle "node      k1"; then ok "TERM=$term: SGR wheel moves the selection"; else not_ok "TERM=$term: SGR wheel moves the selection" "$SCREEN"; fi
+done
 
 done_testing

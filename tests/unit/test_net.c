@@ -43,23 +43,23 @@ macs(void **state)
 	char mac[18];
 	struct err e;
 
-	assert_int_equal(net_mac_parse("52:54:00:AB:cd:01", mac, &e), 0);
+	assert_int_equal(nic_mac_parse("52:54:00:AB:cd:01", mac, &e), 0);
 	assert_string_equal(mac, "52:54:00:ab:cd:01");
-	assert_int_equal(net_mac_parse("53:54:00:ab:cd:01", mac, &e), -1);   /* multicast */
+	assert_int_equal(nic_mac_parse("53:54:00:ab:cd:01", mac, &e), -1);   /* multicast */
 	assert_non_null(strstr(e.msg, "multicast"));
-	assert_int_equal(net_mac_parse("ff:ff:ff:ff:ff:ff", mac, &e), -1);
-	assert_int_equal(net_mac_parse("00:00:00:00:00:00", mac, &e), -1);
-	assert_int_equal(net_mac_parse("52:54:00:ab:cd", mac, &e), -1);
-	assert_int_equal(net_mac_parse("52-54-00-ab-cd-01", mac, &e), -1);
-	assert_int_equal(net_mac_parse("52:54:00:ab:cd:0g", mac, &e), -1);
-	assert_int_equal(net_mac_parse("52:54:00:ab:cd:01,x", mac, &e), -1);
-	assert_int_equal(net_mac_parse("", mac, &e), -1);
+	assert_int_equal(nic_mac_parse("ff:ff:ff:ff:ff:ff", mac, &e), -1);
+	assert_int_equal(nic_mac_parse("00:00:00:00:00:00", mac, &e), -1);
+	assert_int_equal(nic_mac_parse("52:54:00:ab:cd", mac, &e), -1);
+	assert_int_equal(nic_mac_parse("52-54-00-ab-cd-01", mac, &e), -1);
+	assert_int_equal(nic_mac_parse("52:54:00:ab:cd:0g", mac, &e), -1);
+	assert_int_equal(nic_mac_parse("52:54:00:ab:cd:01,x", mac, &e), -1);
+	assert_int_equal(nic_mac_parse("", mac, &e), -1);
 }
 
 static void
 forwards(void **state)
 {
-	struct net_fwd f;
+	struct nic_fwd f;
 	struct err e;
 	char buf[32];
 
@@ -89,17 +89,17 @@ models(void **state)
 {
 	struct err e;
 
-	assert_int_equal(net_model_check("virtio-net-pci", &e), 0);
-	assert_int_equal(net_model_check("e1000", &e), 0);
-	assert_int_equal(net_model_check("rtl8139", &e), -1);
-	assert_int_equal(net_model_check(NULL, &e), -1);
+	assert_int_equal(nic_model_check("virtio-net-pci", &e), 0);
+	assert_int_equal(nic_model_check("e1000", &e), 0);
+	assert_int_equal(nic_model_check("rtl8139", &e), -1);
+	assert_int_equal(nic_model_check(NULL, &e), -1);
 }
 
 static void
 signature_and_pending(void **state)
 {
-	struct net_fwd f[1] = { { "tcp", 2222, 22 } };
-	struct net_nic v[3];
+	struct nic_fwd f[1] = { { "tcp", 2222, 22 } };
+	struct nic v[3];
 	char *sig;
 
 	memset(v, 0, sizeof v);
@@ -145,8 +145,8 @@ signature_and_pending(void **state)
 static void
 qemu_view(void **state)
 {
-	struct net_fwd f[2] = { { "tcp", 2222, 22 }, { "udp", 5353, 53 } };
-	struct net_nic v[1];
+	struct nic_fwd f[2] = { { "tcp", 2222, 22 }, { "udp", 5353, 53 } };
+	struct nic v[1];
 	struct qemu_nic *q;
 	char *nd;
 

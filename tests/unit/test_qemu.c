@@ -12,6 +12,7 @@
 #include <string.h>
 #include <cmocka.h>
 
+#include "proc.h"
 #include "qemu.h"
 
 static const struct qemu_fwd fwds[] = {
@@ -80,7 +81,7 @@ basic(void **state)
 		assert_string_not_equal(v[i], "sh");
 		assert_string_not_equal(v[i], "-c");
 	}
-	qemu_argv_free(v);
+	proc_argv_free(v);
 }
 
 static void
@@ -97,7 +98,7 @@ every_drive_has_format(void **state)
 			assert_non_null(strstr(v[i + 1], ",format=qcow2"));
 		}
 	assert_int_equal(drives, 1);
-	qemu_argv_free(v);
+	proc_argv_free(v);
 	c.disk_format = "vmdk";
 	assert_null(qemu_argv(&c, &e));
 	c.disk_format = NULL;
@@ -125,7 +126,7 @@ commas_doubled(void **state)
 	assert_string_equal(opt_value(v, "-chardev", 1),
 	    "socket,id=qmp,path=/run/a,,b/qmp.sock,server=on,wait=off");
 	assert_string_equal(opt_value(v, "-name", 0), "guest=n,,x");
-	qemu_argv_free(v);
+	proc_argv_free(v);
 }
 
 static void
@@ -142,7 +143,7 @@ vnc_address(void **state)
 	v = qemu_argv(&c, &e);
 	assert_non_null(v);
 	assert_string_equal(opt_value(v, "-vnc", 0), "0.0.0.0:3,password=on");
-	qemu_argv_free(v);
+	proc_argv_free(v);
 	c.vnc_host = "1.2.3.4,share=ignore";
 	assert_null(qemu_argv(&c, &e));
 	c.vnc_host = NULL;
@@ -150,7 +151,7 @@ vnc_address(void **state)
 	c.vnc_display = -1;
 	v = qemu_argv(&c, &e);
 	assert_null(opt_value(v, "-vnc", 0));
-	qemu_argv_free(v);
+	proc_argv_free(v);
 }
 
 static void
@@ -178,7 +179,7 @@ nics_from_rows(void **state)
 	/* attach none: a NIC with no backend */
 	assert_string_equal(opt_value(v, "-device", 2), "e1000,id=nic1,mac=52:54:00:aa:bb:02");
 	assert_string_equal(opt_value(v, "-device", 3), "virtio-net-pci,id=nic2,netdev=net2,mac=52:54:00:aa:bb:03");
-	qemu_argv_free(v);
+	proc_argv_free(v);
 
 	struct qemu_nic bad = { .idx = 0, .model = "rtl8139,netdev=x", .mac = "52:54:00:aa:bb:01",
 	    .attach = "none" };
@@ -207,7 +208,7 @@ user_forwards(void **state)
 	assert_non_null(v);
 	assert_string_equal(opt_value(v, "-netdev", 0),
 	    "user,id=net0,hostfwd=tcp:127.0.0.1:2222-:22,hostfwd=udp:127.0.0.1:5353-:53");
-	qemu_argv_free(v);
+	proc_argv_free(v);
 
 	/* Forwards need NAT; values outside 1-65535 or another protocol are refused. */
 	struct qemu_fwd f = { .proto = "tcp", .host_port = 0, .guest_port = 22 };
@@ -228,7 +229,7 @@ user_forwards(void **state)
 	n.attach = "user";
 	v = qemu_argv(&c, &e);
 	assert_non_null(v);
-	qemu_argv_free(v);
+	proc_argv_free(v);
 }
 
 /* A link without two different ports cannot be built. */
@@ -255,7 +256,7 @@ link_ports_required(void **state)
 	assert_string_equal(opt_value(v, "-netdev", 0), nd);
 	assert_non_null(strstr(nd, "local.port=40002,"));
 	free(nd);
-	qemu_argv_free(v);
+	proc_argv_free(v);
 	n.attach = "none";
 	assert_null(qemu_netdev(&n));
 }

@@ -65,33 +65,33 @@ cell(struct vtcon *vc, int row, int col)
 
 /* --- keys --- */
 
-static TermKeyKey
+static struct input_key
 key_unicode(long cp, int mods)
 {
-	TermKeyKey k = { .type = TERMKEY_TYPE_UNICODE, .code.codepoint = cp, .modifiers = mods };
+	struct input_key k = { .type = INPUT_TYPE_UNICODE, .code.codepoint = cp, .modifiers = mods };
 
 	return k;
 }
 
-static TermKeyKey
-key_sym(TermKeySym sym, int mods)
+static struct input_key
+key_sym(enum input_sym sym, int mods)
 {
-	TermKeyKey k = { .type = TERMKEY_TYPE_KEYSYM, .code.sym = sym, .modifiers = mods };
+	struct input_key k = { .type = INPUT_TYPE_KEYSYM, .code.sym = sym, .modifiers = mods };
 
 	return k;
 }
 
-static TermKeyKey
+static struct input_key
 key_fn(int n)
 {
-	TermKeyKey k = { .type = TERMKEY_TYPE_FUNCTION, .code.number = n };
+	struct input_key k = { .type = INPUT_TYPE_FUNCTION, .code.number = n };
 
 	return k;
 }
 
 /* Sends key and checks the exact bytes that left. */
 static void
-expect_key(struct vtcon *vc, TermKeyKey key, const char *want, size_t wantlen)
+expect_key(struct vtcon *vc, struct input_key key, const char *want, size_t wantlen)
 {
 	nsent = 0;
 	assert_true(vtcon_key(vc, &key));
@@ -105,14 +105,14 @@ keys_cursor_modes(void **state)
 {
 	struct vtcon *vc = console(24, 80, 0);
 
-	EXPECT_KEY(vc, key_sym(TERMKEY_SYM_UP, 0), "\x1b[A");
+	EXPECT_KEY(vc, key_sym(INPUT_SYM_UP, 0), "\x1b[A");
 	feed(vc, "\x1b[?1h"); /* DECCKM: application cursor keys */
-	EXPECT_KEY(vc, key_sym(TERMKEY_SYM_UP, 0), "\x1bOA");
+	EXPECT_KEY(vc, key_sym(INPUT_SYM_UP, 0), "\x1bOA");
 	/* with a modifier the CSI form is used in either mode */
-	EXPECT_KEY(vc, key_sym(TERMKEY_SYM_LEFT, TERMKEY_KEYMOD_CTRL), "\x1b[1;5D");
+	EXPECT_KEY(vc, key_sym(INPUT_SYM_LEFT, INPUT_MOD_CTRL), "\x1b[1;5D");
 	feed(vc, "\x1b[?1l");
-	EXPECT_KEY(vc, key_sym(TERMKEY_SYM_LEFT, TERMKEY_KEYMOD_CTRL), "\x1b[1;5D");
-	EXPECT_KEY(vc, key_sym(TERMKEY_SYM_DOWN, 0), "\x1b[B");
+	EXPECT_KEY(vc, key_sym(INPUT_SYM_LEFT, INPUT_MOD_CTRL), "\x1b[1;5D");
+	EXPECT_KEY(vc, key_sym(INPUT_SYM_DOWN, 0), "\x1b[B");
 	vtcon_free(vc);
 }
 
@@ -121,17 +121,17 @@ keys_letters_and_controls(void **state)
 {
 	struct vtcon *vc = console(24, 80, 0);
 
-	EXPECT_KEY(vc, key_unicode('x', TERMKEY_KEYMOD_ALT), "\x1bx");
-	EXPECT_KEY(vc, key_unicode('c', TERMKEY_KEYMOD_CTRL), "\x03");
-	EXPECT_KEY(vc, key_unicode('z', TERMKEY_KEYMOD_CTRL), "\x1a");
-	EXPECT_KEY(vc, key_unicode('s', TERMKEY_KEYMOD_CTRL), "\x13");
-	EXPECT_KEY(vc, key_unicode(']', TERMKEY_KEYMOD_CTRL), "\x1d");
+	EXPECT_KEY(vc, key_unicode('x', INPUT_MOD_ALT), "\x1bx");
+	EXPECT_KEY(vc, key_unicode('c', INPUT_MOD_CTRL), "\x03");
+	EXPECT_KEY(vc, key_unicode('z', INPUT_MOD_CTRL), "\x1a");
+	EXPECT_KEY(vc, key_unicode('s', INPUT_MOD_CTRL), "\x13");
+	EXPECT_KEY(vc, key_unicode(']', INPUT_MOD_CTRL), "\x1d");
 	EXPECT_KEY(vc, key_unicode(0xe9, 0), "\xc3\xa9");
 	/* libvterm alone would send ESC and one byte 0xE9 */
-	EXPECT_KEY(vc, key_unicode(0xe9, TERMKEY_KEYMOD_ALT), "\x1b\xc3\xa9");
+	EXPECT_KEY(vc, key_unicode(0xe9, INPUT_MOD_ALT), "\x1b\xc3\xa9");
 	EXPECT_KEY(vc, key_unicode(0x6f22, 0), "\xe6\xbc\xa2");
-	EXPECT_KEY(vc, key_unicode('A', TERMKEY_KEYMOD_SHIFT), "A");
-	EXPECT_KEY(vc, key_sym(TERMKEY_SYM_SPACE, 0), " ");
+	EXPECT_KEY(vc, key_unicode('A', INPUT_MOD_SHIFT), "A");
+	EXPECT_KEY(vc, key_sym(INPUT_SYM_SPACE, 0), " ");
 	vtcon_free(vc);
 }
 
@@ -143,19 +143,19 @@ keys_special(void **state)
 	EXPECT_KEY(vc, key_fn(1), "\x1bOP");
 	EXPECT_KEY(vc, key_fn(5), "\x1b[15~");
 	EXPECT_KEY(vc, key_fn(12), "\x1b[24~");
-	EXPECT_KEY(vc, key_sym(TERMKEY_SYM_ENTER, 0), "\r");
-	EXPECT_KEY(vc, key_sym(TERMKEY_SYM_BACKSPACE, 0), "\x7f");
-	EXPECT_KEY(vc, key_sym(TERMKEY_SYM_DEL, 0), "\x7f");
-	EXPECT_KEY(vc, key_sym(TERMKEY_SYM_TAB, 0), "\t");
-	EXPECT_KEY(vc, key_sym(TERMKEY_SYM_TAB, TERMKEY_KEYMOD_SHIFT), "\x1b[Z");
-	EXPECT_KEY(vc, key_sym(TERMKEY_SYM_ESCAPE, 0), "\x1b");
-	EXPECT_KEY(vc, key_sym(TERMKEY_SYM_DELETE, 0), "\x1b[3~");
-	EXPECT_KEY(vc, key_sym(TERMKEY_SYM_PAGEUP, 0), "\x1b[5~");
-	EXPECT_KEY(vc, key_sym(TERMKEY_SYM_KP5, 0), "5");
+	EXPECT_KEY(vc, key_sym(INPUT_SYM_ENTER, 0), "\r");
+	EXPECT_KEY(vc, key_sym(INPUT_SYM_BACKSPACE, 0), "\x7f");
+	EXPECT_KEY(vc, key_sym(INPUT_SYM_DEL, 0), "\x7f");
+	EXPECT_KEY(vc, key_sym(INPUT_SYM_TAB, 0), "\t");
+	EXPECT_KEY(vc, key_sym(INPUT_SYM_TAB, INPUT_MOD_SHIFT), "\x1b[Z");
+	EXPECT_KEY(vc, key_sym(INPUT_SYM_ESCAPE, 0), "\x1b");
+	EXPECT_KEY(vc, key_sym(INPUT_SYM_DELETE, 0), "\x1b[3~");
+	EXPECT_KEY(vc, key_sym(INPUT_SYM_PAGEUP, 0), "\x1b[5~");
+	EXPECT_KEY(vc, key_sym(INPUT_SYM_KP5, 0), "5");
 	feed(vc, "\x1b="); /* DECKPAM: application keypad */
-	EXPECT_KEY(vc, key_sym(TERMKEY_SYM_KP5, 0), "\x1bOu");
+	EXPECT_KEY(vc, key_sym(INPUT_SYM_KP5, 0), "\x1bOu");
 	feed(vc, "\x1b[20h"); /* LNM: Enter sends CR LF */
-	EXPECT_KEY(vc, key_sym(TERMKEY_SYM_ENTER, 0), "\r\n");
+	EXPECT_KEY(vc, key_sym(INPUT_SYM_ENTER, 0), "\r\n");
 	vtcon_free(vc);
 }
 
@@ -163,9 +163,9 @@ static void
 keys_not_for_the_guest(void **state)
 {
 	struct vtcon *vc = console(24, 80, 0);
-	TermKeyKey mouse = { .type = TERMKEY_TYPE_MOUSE };
-	TermKeyKey f13 = key_fn(13), help = key_sym(TERMKEY_SYM_HELP, 0);
-	TermKeyKey bad = key_unicode(0xd800, 0);
+	struct input_key mouse = { .type = INPUT_TYPE_MOUSE };
+	struct input_key f13 = key_fn(13), help = key_sym(INPUT_SYM_HELP, 0);
+	struct input_key bad = key_unicode(0xd800, 0);
 
 	nsent = 0;
 	assert_false(vtcon_key(vc, &mouse));

@@ -172,7 +172,7 @@ check_invariants(struct vtcon *vc)
 static void
 poke(struct vtcon *vc, WINDOW **win, const struct vtcon_colors *map)
 {
-	TermKeyKey key;
+	struct input_key key;
 
 	switch (pick(8)) {
 	case 0: {
@@ -188,11 +188,11 @@ poke(struct vtcon *vc, WINDOW **win, const struct vtcon_colors *map)
 		break;
 	case 2:
 		memset(&key, 0, sizeof key);
-		key.type = (TermKeyType)pick(4);
+		key.type = (enum input_type)pick(4);
 		key.code.codepoint = (long)(pick(2) ? pick(0x110000) : pick(128));
-		if (key.type == TERMKEY_TYPE_KEYSYM)
-			key.code.sym = (TermKeySym)pick(TERMKEY_N_SYMS + 2) - 1;
-		else if (key.type == TERMKEY_TYPE_FUNCTION)
+		if (key.type == INPUT_TYPE_KEYSYM)
+			key.code.sym = (enum input_sym)pick(INPUT_N_SYMS + 2) - 1;
+		else if (key.type == INPUT_TYPE_FUNCTION)
 			key.code.number = (int)pick(40) - 2;
 		key.modifiers = (int)pick(8);
 		vtcon_key(vc, &key);

@@ -1,0 +1,272 @@
+/*
+ * cmd.c: the command table and dispatch. Every command is one row; help,
+ * the man page, the README's command list and shell completion are all
+ * made from these rows, so none of them can drift from what runs.
+ */
+#include "cmd.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+const struct cmd cmd_table[] = {
+	{ "image", "ls", cmd_image_ls, "image ls [--json]",
+	  "list base images: name, format, virtual size, file size, nodes using it", 0 },
+	{ "image", "import", cmd_image_import, "image import FILE [--name NAME] [--format raw|qcow2] [--max-size SIZE]",
+	  "verify a disk image and copy it into the lab", 0 },
+	{ "image", "scan", cmd_image_scan, "image scan [--max-size SIZE]",
+	  "take in image files dropped into images/ by hand, through the same checks", 0 },
+	{ "image", "rm", cmd_image_rm, "image rm NAME",
+	  "remove an image no node uses", 0 },
+	{ "node", "create", cmd_node_create,
+	  "node create NAME --image IMAGE [--ram MB] [--cpus N] [--nics N] [--accel auto|kvm|tcg]"
+	  " [--console-size COLSxROWS]",
+	  "create a node on a qcow2 overlay of an image (console 80x24 unless given)", 0 },
+	{ "node", "ls", cmd_node_ls, "node ls [--json]", "list nodes", 0 },
+	{ "node", "show", cmd_node_show, "node show NAME [--json]", "show one node in full", 0 },
+	{ "node", "set", cmd_node_set, "node set NAME [--ram MB] [--cpus N] [--nics N] [--accel auto|kvm|tcg]"
+	  " [--console-size COLSxROWS]",
+	  "change a stopped node's resources, or any node's console size", 0 },
+	{ "node", "rename", cmd_node_rename, "node rename NAME NEW-NAME", "rename a stopped node", 0 },
+	{ "node", "reset", cmd_node_reset, "node reset NAME", "give a stopped node a fresh overlay (its disk changes are lost)", 0 },
+	{ "node", "rm", cmd_node_rm, "node rm NAME...", "remove stopped nodes and their overlays", 0 },
+	{ "node", "clone", cmd_node_clone, "node clone NAME NEW-NAME [--disk]",
+	  "a new node like NAME: a fresh overlay on its image, or with --disk a copy of its disk (stopped)", 0 },
+	{ "node", "start", cmd_node_start, "node start NAME...|--all [--vnc-host ADDR]",
+	  "start nodes; each gets a keeper that owns its QEMU and console", 0 },
+	{ "node", "stop", cmd_node_stop, "node stop NAME...|--all [--grace SECONDS]",
+	  "ACPI powerdown, wait (default 30 s), then QMP quit, then kill", 0 },
+	{ "node", "kill", cmd_node_kill, "node kill NAME...|--all", "kill nodes' QEMU at once", 0 },
+	{ "node", "restart", cmd_node_restart, "node restart NAME... [--grace SECONDS]",
+	  "stop, then start", 0 },
+	{ "node", "cmd", cmd_node_cmd, "node cmd NAME [--json]", "print the QEMU command line of a node", 0 },
+	{ "nic", "ls", cmd_nic_ls, "nic ls NODE [--json]",
+	  "a node's NICs: model, MAC, what each attaches to, forwards, changes waiting for a restart", 0 },
+	{ "nic", "set", cmd_nic_set, "nic set NODE:ethN [--model virtio-net-pci|e1000] [--mac MAC] [--attach none|user]",
+	  "change a NIC; user = user-mode NAT (outside access, forwards); linux guest: virtio only", 0 },
+	{ "nic", "forward", cmd_nic_forward, "nic forward NODE:ethN tcp|udp:HOSTPORT:GUESTPORT",
+	  "forward 127.0.0.1:HOSTPORT on the host to a guest port (NIC attached to user)", 0 },
+	{ "nic", "unforward", cmd_nic_unforward, "nic unforward NODE:ethN tcp|udp:HOSTPORT",
+	  "remove a port forward", 0 },
+	{ "link", "add", cmd_link_add, "link add NODE:ethN NODE:ethN",
+	  "join two NICs of two nodes by a point-to-point link (UDP on 127.0.0.1)", 0 },
+	{ "link", "ls", cmd_link_ls, "link ls [--json]", "list links, their ports and state", 0 },
+	{ "link", "rm", cmd_link_rm, "link rm NODE:ethN|LINK-ID", "remove a link", 0 },
+	{ "lab", "export", cmd_lab_export, "lab export FILE|-",
+	  "write the lab's nodes, NICs and links as a lab file (disks not included)", 0 },
+	{ "lab", "import", cmd_lab_import, "lab import FILE|-",
+	  "add the nodes, NICs and links of a lab file, all or nothing", 0 },
+	{ "snapshot", "create", cmd_snapshot_create, "snapshot create NODE [NAME]",
+	  "take a snapshot of a stopped node's disk", 0 },
+	{ "snapshot", "ls", cmd_snapshot_ls, "snapshot ls NODE [--json]", "list a node's disk snapshots", 0 },
+	{ "snapshot", "apply", cmd_snapshot_apply, "snapshot apply NODE NAME",
+	  "put a stopped node's disk back to a snapshot", 0 },
+	{ "snapshot", "rm", cmd_snapshot_rm, "snapshot rm NODE NAME", "remove a snapshot", 0 },
+	{ NULL, "console", cmd_console, "console NAME [--log | --follow | --stty]",
+	  "attach to a node's serial console (Ctrl-] detaches); --log prints its log, --follow tails it;"
+	  " --stty tells the guest this terminal's size", 0 },
+	{ NULL, "vnc", cmd_vnc, "vnc NAME [--json]", "print a running node's VNC address", 0 },
+	{ NULL, "accel", cmd_accel, "accel [--json]", "say whether KVM is usable here, and why", 0 },
+	{ NULL, "help", cmd_help, "help [COMMAND...]",
+	  "list every command, or say what one command or group does", 0 },
+	{ NULL, "__keeper", cmd_keeper, "__keeper NODE-ID [--report-fd FD] [--vnc-host ADDR]",
+	  "the process that owns a running node (started by node start)", 1 },
+	{ NULL, "__complete", cmd_complete, "__complete WORD...",
+	  "what may come next after WORD... (asked by shell completion)", 1 },
+	{ NULL, "__commands", cmd_help_dump, "__commands [--man|--markdown]",
+	  "print this table (for tests, the man page and the README)", 1 },
+};
+
+const size_t cmd_table_n = sizeof cmd_table / sizeof cmd_table[0];
+
+const struct cmd_group cmd_groups[] = {
+	{ "image", "base images: import, list, remove" },
+	{ "node", "nodes: create, change, start, stop, inspect, remove" },
+	{ "nic", "a node's network cards: model, MAC, NAT and port forwards" },
+	{ "link", "point-to-point links between two nodes' NICs" },
+	{ "lab", "the whole lab as a lab file: export, import" },
+	{ "snapshot", "disk snapshots of stopped nodes" },
+};
+const size_t cmd_groups_n = sizeof cmd_groups / sizeof cmd_groups[0];
+
+const struct cmd_global cmd_globals[] = {
+	{ "--lab", "DIR", "the lab folder (default: $SANDLAB_LAB, else $XDG_DATA_HOME/sandlab)" },
+	{ "--json", NULL, "print results as JSON" },
+	{ "--theme", "NAME", "the dashboard's colours: default, light, high-contrast, monochrome, or a theme file" },
+	{ "--help", NULL, "help on the command given (also -h)" },
+	{ "--version", NULL, "the version of sandlab and of what it runs with (also -V)" },
+};
+const size_t cmd_globals_n = sizeof cmd_globals / sizeof cmd_globals[0];
+
+const struct cmd_group *
+cmd_group_find(const char *name)
+{
+	for (size_t i = 0; i < cmd_groups_n; i++)
+		if (strcmp(cmd_groups[i].name, name) == 0)
+			return &cmd_groups[i];
+	return NULL;
+}
+
+const struct cmd *
+cmd_find(char **words, int n, int *used)
+{
+	for (size_t i = 0; i < cmd_table_n; i++) {
+		const struct cmd *t = &cmd_table[i];
+		if (t->group == NULL && n >= 1 && strcmp(words[0], t->name) == 0) {
+			*used = 1;
+			return t;
+		}
+		if (t->group != NULL && n >= 2 && strcmp(words[0], t->group) == 0 &&
+		    strcmp(words[1], t->name) == 0) {
+			*used = 2;
+			return t;
+		}
+	}
+	return NULL;
+}
+
+/* Edit distance (insert, delete, change, swap two neighbours), capped at
+ * 9: only small distances matter. */
+static size_t
+cmd_distance(const char *a, const char *b)
+{
+	size_t la = strlen(a), lb = strlen(b), d[16][16];
+
+	if (la > 14 || lb > 14)
+		return 9;
+	for (size_t i = 0; i <= la; i++)
+		d[i][0] = i;
+	for (size_t j = 0; j <= lb; j++)
+		d[0][j] = j;
+	for (size_t i = 1; i <= la; i++)
+		for (size_t j = 1; j <= lb; j++) {
+			size_t v = d[i - 1][j - 1] + (a[i - 1] != b[j - 1]);
+			if (d[i - 1][j] + 1 < v)
+				v = d[i - 1][j] + 1;
+			if (d[i][j - 1] + 1 < v)
+				v = d[i][j - 1] + 1;
+			if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] &&
+			    d[i - 2][j - 2] + 1 < v)
+				v = d[i - 2][j - 2] + 1;
+			d[i][j] = v;
+		}
+	return d[la][lb];
+}
+
+const char *
+cmd_nearest(const char *word, const char *const *names, size_t n)
+{
+	const char *best = NULL;
+	size_t best_d = 9, wl = strlen(word);
+
+	if (wl == 0)
+		return NULL;
+	for (size_t i = 0; i < n; i++) {
+		size_t d;
+		/* A prefix is what a user who half-remembers types. */
+		if (strncmp(names[i], word, wl) == 0)
+			d = 1;
+		else
+			d = cmd_distance(word, names[i]);
+		if (d < best_d) {
+			best_d = d;
+			best = names[i];
+		}
+	}
+	/* One slip in a short word, two in a longer one. */
+	return best_d <= (wl < 5 ? 1u : 2u) ? best : NULL;
+}
+
+/* The names that may follow `group` (NULL: top level), hidden ones left out. */
+static size_t
+cmd_names(const char *group, const char **names, size_t max)
+{
+	size_t n = 0;
+
+	if (group == NULL)
+		for (size_t i = 0; i < cmd_groups_n && n < max; i++)
+			names[n++] = cmd_groups[i].name;
+	for (size_t i = 0; i < cmd_table_n && n < max; i++) {
+		const struct cmd *t = &cmd_table[i];
+		if (t->hidden)
+			continue;
+		if ((group == NULL && t->group == NULL) ||
+		    (group != NULL && t->group != NULL && strcmp(group, t->group) == 0))
+			names[n++] = t->name;
+	}
+	return n;
+}
+
+int
+cmd_unknown(char **words, int n)
+{
+	const struct cmd_group *g = cmd_group_find(words[0]);
+	const char *names[128], *near;
+	const char *word = g != NULL && n > 1 ? words[1] : words[0];
+	char *shown = cli_shown(word);
+	size_t nn = cmd_names(g != NULL ? g->name : NULL, names, 128);
+
+	near = cmd_nearest(word, names, nn);
+	if (g != NULL)
+		cli_fail("unknown command \"%s %s\"", g->name, shown);
+	else
+		cli_fail("unknown command \"%s\"", shown);
+	if (near != NULL)
+		fprintf(stderr, "did you mean \"%s%s%s\"?\n", g != NULL ? g->name : "",
+		    g != NULL ? " " : "", near);
+	fprintf(stderr, "see \"sandlab help%s%s\"\n", g != NULL ? " " : "", g != NULL ? g->name : "");
+	free(shown);
+	return 2;
+}
+
+int
+cmd_main(int argc, char **argv, struct cmd_dashboard *dash)
+{
+	struct cli c = { 0 };
+	const struct cmd *t;
+	const char *theme = NULL;
+	char **rest = xcalloc((size_t)argc + 1, sizeof *rest);
+	int n = 0, rc, used, help = 0, version = 0, only_pos = 0;
+
+	/* Global options may stand anywhere before "--"; pull them out
+	 * first. The hidden __complete gets its words untouched. */
+	for (int i = 1; i < argc; i++) {
+		if (only_pos || (n >= 1 && strcmp(rest[0], "__complete") == 0))
+			rest[n++] = argv[i];
+		else if (strcmp(argv[i], "--") == 0) {
+			only_pos = 1;
+			rest[n++] = argv[i];
+		} else if (strcmp(argv[i], "--json") == 0)
+			c.json = 1;
+		else if (strcmp(argv[i], "--lab") == 0 && i + 1 < argc)
+			c.lab_dir = argv[++i];
+		else if (strncmp(argv[i], "--lab=", 6) == 0)
+			c.lab_dir = argv[i] + 6;
+		else if (strcmp(argv[i], "--theme") == 0 && i + 1 < argc)
+			theme = argv[++i];
+		else if (strncmp(argv[i], "--theme=", 8) == 0)
+			theme = argv[i] + 8;
+		else if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0)
+			help = 1;
+		else if (strcmp(argv[i], "--version") == 0 || strcmp(argv[i], "-V") == 0)
+			version = 1;
+		else
+			rest[n++] = argv[i];
+	}
+	if (version)
+		rc = cmd_version(&c, 0, rest);
+	else if (help)
+		rc = cmd_help_words(stdout, n, rest) == 0 ? 0 : cmd_unknown(rest, n);
+	else if (n == 0) {
+		dash->lab_dir = c.lab_dir;
+		dash->theme = theme;
+		rc = -1;
+	} else if ((t = cmd_find(rest, n, &used)) != NULL)
+		rc = t->fn(&c, n - used, rest + used);
+	else if (n == 1 && cmd_group_find(rest[0]) != NULL)
+		rc = cmd_help_words(stdout, n, rest); /* a group alone lists its commands */
+	else
+		rc = cmd_unknown(rest, n);
+	lab_close(c.lab);
+	free(rest);
+	return rc;
+}

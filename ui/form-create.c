@@ -1,0 +1,92 @@
+/*
+ * form-create.c: the "Create a node" dialog; one node_create on submit.
+ */
+#include "form-create.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "app.h"
+#include "form.h"
+#include "form-node.h"
+#include "node.h"
+#include "util.h"
+
+static int
+form_create_check(struct form *fm, struct app *a, int i)
+{
+	if (i == NF_IMAGE) {
+		fm->f[i].err[0] = '\0';
+		if (fm->f[i].nchoices == 0) {
+			snprintf(fm->f[i].err, sizeof fm->f[i].err, "no images yet: import one first (i)");
+			return -1;
+		}
+		return 0;
+	}
+	return form_node_check(fm, a, i, NF_NAME, NULL);
+}
+
+static int
+form_create_submit(struct form *fm, struct app *a)
+{
+	struct node_spec spec = { 0 };
+	struct node out = { 0 };
+	struct err e;
+	long v;
+
+	spec.image = form_value(&fm->f[NF_IMAGE]);
+	spec.name = fm->f[NF_NAME].buf;
+	spec.ram_mb = parse_int(fm->f[NF_RAM].buf, 0, NODE_RAM_MAX, &v) == 0 ? (int)v : 0;
+	spec.cpus = parse_int(fm->f[NF_CPUS].buf, 0, NODE_CPUS_MAX, &v) == 0 ? (int)v : 0;
+	spec.nics = parse_int(fm->f[NF_NICS].buf, 0, NODE_NICS_MAX, &v) == 0 ? (int)v : -1;
+	spec.accel = form_value(&fm->f[NF_ACCEL]);
+	if (node_create(a->lab, &spec, &out, &e) != 0) {
+		snprintf(fm->msg, sizeof fm->msg, "%s", e.msg);
+		return -1;
+	}
+	app_msg(a, APP_MSG_INFO, "created node %s on %s", out.name, spec.image);
+	app_reload(a);
+	a->sel_node = model_node_index(&a->model, out.id);
+	app_focus(a, a->nodes);
+	node_clear(&out);
+	return 0;
+}
+
+void
+form_create_open(struct app *a, const char *image_name)
+{
+	struct form *fm = xcalloc(1, sizeof *fm);
+	const char **names = xcalloc(a->model.nimages + 1, sizeof *names);
+	const struct image *sel = app_sel_image(a);
+	int pick = 0;
+	char num[16];
+
+	for (size_t i = 0; i < a->model.nimages; i++) {
+		names[i] = a->model.images[i].name;
+		if ((image_name && strcasecmp(image_name, names[i]) == 0) ||
+		    (!image_name && sel == &a->model.images[i]))
+			pick = (int)i;
+	}
+	fm->title = "Create a node";
+	fm->submit_label = "create";
+	fm->check = form_create_check;
+	fm->submit = form_create_submit;
+	snprintf(form_choice(fm, "Image", names, (int)a->model.nimages, pick)->hint, 256,
+	    "Left/Right or Space picks");
+	snprintf(form_text(fm, "Name", "", FF_TEXT)->hint, 256,
+	    "letters, digits, . _ - ; up to 63");
+	snprintf(num, sizeof num, "%d", NODE_RAM_DEFAULT);
+	snprintf(form_text(fm, "RAM (MiB)", num, FF_TEXT)->hint, 256, "%d to %d", NODE_RAM_MIN, NODE_RAM_MAX);
+	snprintf(num, sizeof num, "%d", NODE_CPUS_DEFAULT);
+	snprintf(form_text(fm, "CPUs", num, FF_TEXT)->hint, 256, "1 to %d", NODE_CPUS_MAX);
+	snprintf(num, sizeof num, "%d", NODE_NICS_DEFAULT);
+	snprintf(form_text(fm, "NICs", num, FF_TEXT)->hint, 256, "0 to %d", NODE_NICS_MAX);
+	snprintf(form_choice(fm, "Accelerator", form_node_accels, 3, 0)->hint, 256,
+	    "auto: KVM when the host has it, else TCG");
+	free(names);
+	fm->focus = a->model.nimages ? NF_NAME : NF_IMAGE;
+	form_create_check(fm, a, NF_IMAGE);
+	form_open(a, fm);
+}

@@ -1,0 +1,80 @@
+/*
+ * form-edit.c: the "Edit the node" dialog; one node_set_rename on submit,
+ * so the changes and the new name are saved together or not at all.
+ */
+#include "form-edit.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "app.h"
+#include "form.h"
+#include "form-node.h"
+#include "node.h"
+#include "util.h"
+
+enum { EF_NAME, EF_RAM, EF_CPUS, EF_NICS, EF_ACCEL };
+
+static int
+form_edit_check(struct form *fm, struct app *a, int i)
+{
+	return form_node_check(fm, a, i, EF_NAME, fm->node_id);
+}
+
+static int
+form_edit_submit(struct form *fm, struct app *a)
+{
+	int i = model_node_index(&a->model, fm->node_id);
+	const struct node *n;
+	struct node_changes c = { .nics = -1 };
+	const char *new_name = NULL;
+	struct err e;
+	long v;
+
+	if (i < 0) {
+		snprintf(fm->msg, sizeof fm->msg, "the node is gone (deleted elsewhere)");
+		return -1;
+	}
+	n = &a->model.nodes[i].n;
+	if (parse_int(fm->f[EF_RAM].buf, 0, NODE_RAM_MAX, &v) == 0 && v != n->ram_mb)
+		c.ram_mb = (int)v;
+	if (parse_int(fm->f[EF_CPUS].buf, 0, NODE_CPUS_MAX, &v) == 0 && v != n->cpus)
+		c.cpus = (int)v;
+	if (parse_int(fm->f[EF_NICS].buf, 0, NODE_NICS_MAX, &v) == 0 && v != n->nnics)
+		c.nics = (int)v;
+	if (strcmp(form_value(&fm->f[EF_ACCEL]), n->accel) != 0)
+		c.accel = form_value(&fm->f[EF_ACCEL]);
+	if (strcmp(fm->f[EF_NAME].buf, n->name) != 0)
+		new_name = fm->f[EF_NAME].buf;
+	if ((c.ram_mb || c.cpus || c.nics >= 0 || c.accel || new_name) &&
+	    node_set_rename(a->lab, fm->node_id, &c, new_name, &e) != 0) {
+		snprintf(fm->msg, sizeof fm->msg, "%s", e.msg);
+		return -1;
+	}
+	app_msg(a, APP_MSG_INFO, "saved node %s", fm->f[EF_NAME].buf);
+	app_reload(a);
+	return 0;
+}
+
+void
+form_edit_open(struct app *a, const struct model_node *mn)
+{
+	struct form *fm = xcalloc(1, sizeof *fm);
+	char num[16];
+
+	fm->title = "Edit the node";
+	fm->submit_label = "save";
+	fm->check = form_edit_check;
+	fm->submit = form_edit_submit;
+	snprintf(fm->node_id, sizeof fm->node_id, "%s", mn->n.id);
+	snprintf(form_text(fm, "Name", mn->n.name, FF_TEXT)->hint, 256, "letters, digits, . _ - ; up to 63");
+	snprintf(num, sizeof num, "%d", mn->n.ram_mb);
+	snprintf(form_text(fm, "RAM (MiB)", num, FF_TEXT)->hint, 256, "%d to %d", NODE_RAM_MIN, NODE_RAM_MAX);
+	snprintf(num, sizeof num, "%d", mn->n.cpus);
+	snprintf(form_text(fm, "CPUs", num, FF_TEXT)->hint, 256, "1 to %d", NODE_CPUS_MAX);
+	snprintf(num, sizeof num, "%d", mn->n.nnics);
+	snprintf(form_text(fm, "NICs", num, FF_TEXT)->hint, 256, "0 to %d", NODE_NICS_MAX);
+	snprintf(form_choice(fm, "Accelerator", form_node_accels, 3, form_node_accel_index(mn->n.accel))->hint, 256,
+	    "changes apply at the next start");
+	form_open(a, fm);
+}

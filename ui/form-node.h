@@ -1,0 +1,25 @@
+/*
+ * form-node.h: what the create and edit forms share.
+ */
+#ifndef SANDLAB_UI_FORM_NODE_H
+#define SANDLAB_UI_FORM_NODE_H
+
+#define FORM_NODE_NACCELS 3
+
+struct app;
+struct form;
+
+/* Fields of node forms, in order (the edit form has no image). */
+enum { NF_IMAGE, NF_NAME, NF_RAM, NF_CPUS, NF_NICS, NF_ACCEL };
+
+/* The accelerator choices: "auto", "kvm", "tcg". */
+extern const char *const form_node_accels[FORM_NODE_NACCELS];
+
+/* The index of accel among them (0 when unknown). */
+int form_node_accel_index(const char *accel);
+
+/* Checks field i of a node form whose name field is at index base;
+ * own_id: the edited node (NULL when creating). 0, or -1 with its err. */
+int form_node_check(struct form *fm, struct app *a, int i, int base, const char *own_id);
+
+#endif
