@@ -205,15 +205,17 @@ line 'vi /tmp/f'
 tui_settle '"/tmp/f"' 30 >/dev/null || true
 keys 1 0 G
 tui_settle "line 10 of the file" 20 >/dev/null || true
-before=$(tui_cap | tui_mask)
+# the console's tile, frame included (the lists above show uptimes)
+tile() { sed -n '/^┌─ l1 /,$p' | sed '$d'; }
+before=$(tui_cap | tile)
 cp "$DUMP/$ID" "$T/model-before"
 for size in 80x24 60x15 200x50 40x10 120x40 100x32; do
 	tx resize-window -t t -x "${size%x*}" -y "${size#*x}"
 	sleep 0.3
 done
 tui_settle "line 10 of the file" 20 >/dev/null || true
-SCREEN=$(printf '%s\n' "$SCREEN" | tui_mask)
-if [ "$SCREEN" = "$before" ]; then
+SCREEN=$(printf '%s\n' "$SCREEN" | tile)
+if [ -n "$before" ] && [ "$SCREEN" = "$before" ]; then
 	ok "after outer resizes under vi the screen is as before"
 else
 	not_ok "after outer resizes under vi the screen is as before" "$(diff <(printf '%s\n' "$before") <(printf '%s\n' "$SCREEN") | head -20)"
