@@ -53,7 +53,7 @@ MAIN_OBJ := $(B)/obj/src/cli/main.o
 UNIT_SRC := $(wildcard tests/unit/test_*.c)
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(B)/tests/%)
 
-.PHONY: all deps check run bench install clean guests unit tests-build fuzz FORCE
+.PHONY: all deps check run bench install clean guests unit tests-build fuzz FORCE mutate
 all: $(B)/sandlab $(B)/sandlab.1
 
 # V=1 shows the whole command lines.
@@ -146,6 +146,14 @@ check: deps
 	@$(MAKE) --no-print-directory SAN=1 tests-build
 	@$(MAKE) --no-print-directory guests
 	@bash tests/run build/san
+
+# Breaks the code on purpose, one mutation at a time in a copy of the
+# tree, and checks that the tests meant to notice fail (tests/mutate).
+# Slow, so not part of check.
+mutate: deps
+	@$(MAKE) --no-print-directory SAN=1 tests-build
+	@$(MAKE) --no-print-directory guests
+	@bash tests/mutate
 
 run: deps
 	@$(MAKE) --no-print-directory all

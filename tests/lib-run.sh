@@ -17,7 +17,9 @@ lab_image() {
 
 # run_get NODE KEY: a field of `node show --json`: state, or run.KEY.
 run_get() {
-	"$SANDLAB" node show "$1" --json | python3 -c '
+	local json
+	json=$("$SANDLAB" node show "$1" --json) || { echo "run_get: node show $1 failed" >&2; return 1; }
+	printf '%s' "$json" | python3 -c '
 import json, sys
 d = json.load(sys.stdin)
 k = sys.argv[1]
@@ -37,7 +39,11 @@ pid_gone() {
 }
 
 # node_id NODE: the node's id.
-node_id() { "$SANDLAB" node show "$1" --json | python3 -c 'import json,sys; print(json.load(sys.stdin)["id"])'; }
+node_id() {
+	local json
+	json=$("$SANDLAB" node show "$1" --json) || { echo "node_id: node show $1 failed" >&2; return 1; }
+	printf '%s' "$json" | python3 -c 'import json,sys; print(json.load(sys.stdin)["id"])'
+}
 
 # log_of NODE: the node's console log path.
 log_of() { echo "$SANDLAB_LAB/logs/$(node_id "$1").log"; }
@@ -91,12 +97,17 @@ for n in json.load(sys.stdin):
 }
 at_exit _run_cleanup
 
-# run_done: the last line of a runtime test: first checks that no keeper
-# or console client of this test reported a sanitizer error or leak (the
-# keepers' stderr is their log; the CLI's is the test's).
+# run_done: the last line of a runtime test: ends the lab's keepers and
+# waits for their pids to be gone (a keeper writes its sanitizer report as
+# it exits, after it has let go of its lock), then checks that no keeper or
+# console client of this test reported a sanitizer error or leak (in the
+# report files of $SAN_DIR, the keepers' logs, the consoles' stderr).
 run_done() {
 	local hits
-	hits=$(grep -l -e "Sanitizer" -e "runtime error:" "$SANDLAB_LAB"/logs/*.keeper.log "$T"/cerr.* 2>/dev/null || true)
-	if [ -z "$hits" ]; then ok "no sanitizer report from keepers or consoles"; else not_ok "no sanitizer report from keepers or consoles" "$(grep -h -A5 Sanitizer $hits | head -20)"; fi
+	keepers_end
+	hits=$(grep -l -E -- "$SAN_PATTERN" "$SANDLAB_LAB"/logs/*.keeper.log "$T"/cerr.* 2>/dev/null || true)
+	hits="$hits$(find "${SAN_DIR:?}" -type f ! -name .mark)"
+	# shellcheck disable=SC2086
+	if [ -z "$hits" ]; then ok "no sanitizer report from keepers or consoles"; else not_ok "no sanitizer report from keepers or consoles" "$(grep -h -E -A5 -- "$SAN_PATTERN" $hits | head -20)"; fi
 	done_testing
 }

@@ -2,7 +2,15 @@
 # temporary folder (removed on exit), a way to report cases, and helpers to
 # wait for conditions. Reports are lines "ok - NAME" / "not ok - NAME: WHY",
 # which tests/run counts.
+#
+# Every sandlab process a test starts (CLI, keeper, dashboard) writes its
+# sanitizer reports into $SAN_DIR (ASAN_OPTIONS / UBSAN_OPTIONS log_path),
+# not onto a stderr a test may throw away: check and expect_fail fail on a
+# report that appears while they run, and done_testing, after waiting for
+# the lab's keepers (and, through done_hook, the test's dashboards) to end,
+# fails on any report at all.
 set -eu
+set -o pipefail
 
 TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 : "${SANDLAB:=$TOP/build/sandlab}"
@@ -11,6 +19,13 @@ T=$(mktemp -d "${TMPDIR:-/tmp}/sandlab-test.XXXXXX")
 export SANDLAB_LAB="$T/lab"
 _cleanups=()
 _failed=0
+_done_hooks=()
+SAN_DIR="$T/san"
+mkdir -p "$SAN_DIR"
+export ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}log_path=$SAN_DIR/asan"
+export UBSAN_OPTIONS="${UBSAN_OPTIONS:+$UBSAN_OPTIONS:}log_path=$SAN_DIR/ubsan"
+# What a sanitizer writes when it reports (ASan, LSan, UBSan).
+SAN_PATTERN='ERROR: AddressSanitizer|ERROR: LeakSanitizer|runtime error:|Sanitizer'
 
 # at_exit CMD...: run CMD when the script ends (last added runs first).
 at_exit() { _cleanups+=("$*"); }
@@ -27,18 +42,44 @@ trap _finish EXIT
 ok() { echo "ok - $1"; }
 not_ok() { echo "not ok - $1: ${2:-}"; _failed=$((_failed + 1)); }
 
-# check NAME CMD...: runs CMD, reports ok/not ok by its status.
+_san_seen=0
+# san_fresh [TEXT]: true when a sanitizer report file appeared in $SAN_DIR
+# since the last look, or TEXT (a command's output) carries one; the start
+# of the report is left in $SAN_REPORT.
+san_fresh() {
+	local n
+	SAN_REPORT=
+	n=$(find "${SAN_DIR:?}" -type f ! -name .mark | wc -l)
+	if [ "$n" -gt "$_san_seen" ]; then
+		_san_seen=$n
+		SAN_REPORT=$(find "${SAN_DIR:?}" -type f ! -name .mark -newer "$SAN_DIR/.mark" -exec grep -h -m 3 -E "$SAN_PATTERN|#[0-9] " {} + 2>/dev/null | head -n 8 | tr '\n' ' ')
+		[ -n "$SAN_REPORT" ] || SAN_REPORT="see $(ls "$SAN_DIR")"
+	elif printf '%s' "${1:-}" | grep -Eq -- "$SAN_PATTERN"; then
+		SAN_REPORT=$(printf '%s' "$1" | grep -E -m 3 -- "$SAN_PATTERN" | tr '\n' ' ')
+	fi
+	touch "$SAN_DIR/.mark"
+	[ -n "$SAN_REPORT" ]
+}
+touch "$SAN_DIR/.mark"
+
+# check NAME CMD...: runs CMD, reports ok/not ok by its status; a sanitizer
+# report from it is a failure too.
 check() {
 	local name=$1; shift
-	local out
-	if out=$("$@" 2>&1); then ok "$name"; else not_ok "$name" "$(printf '%s' "$out" | tail -n 3 | tr '\n' ' ')"; fi
+	local out rc=0
+	out=$("$@" 2>&1) || rc=$?
+	if san_fresh "$out"; then not_ok "$name" "sanitizer report: $SAN_REPORT"
+	elif [ "$rc" -eq 0 ]; then ok "$name"
+	else not_ok "$name" "$(printf '%s' "$out" | tail -n 3 | tr '\n' ' ')"; fi
 }
 
-# expect_fail NAME PATTERN CMD...: CMD must fail and its stderr match PATTERN.
+# expect_fail NAME PATTERN CMD...: CMD must fail and its stderr match
+# PATTERN, with no sanitizer report (a sanitizer's exit is a failure too).
 expect_fail() {
 	local name=$1 pat=$2; shift 2
 	local out rc=0
 	out=$("$@" 2>&1 >/dev/null) || rc=$?
+	if san_fresh "$out"; then not_ok "$name" "sanitizer report: $SAN_REPORT"; return; fi
 	if [ "$rc" -eq 0 ]; then not_ok "$name" "succeeded, expected failure"; return; fi
 	if printf '%s' "$out" | grep -Eq -- "$pat"; then ok "$name"; else not_ok "$name" "stderr did not match /$pat/: $out"; fi
 }
@@ -54,5 +95,51 @@ wait_for() {
 	return 1
 }
 
-# done_testing: last line of every script; its status says whether all passed.
-done_testing() { [ "$_failed" -eq 0 ]; }
+# done_hook CMD...: run CMD at done_testing, before the sanitizer check
+# (last added runs first): a library ends what it started there.
+done_hook() { _done_hooks+=("$*"); }
+
+# lab_pids: pids of this lab's keepers (their command line names the lab).
+lab_pids() { pgrep -f -- "--lab $SANDLAB_LAB __keeper" || true; }
+
+# keepers_end: ends every keeper of the lab through sandlab (node kill: the
+# keeper exits normally, so LeakSanitizer runs) and waits for their pids
+# to be gone: a keeper lets go of its lock before it exits, so its report
+# is written only after `node stop` or `node kill` has returned.
+keepers_end() {
+	local pids names p
+	pids=$(lab_pids)
+	[ -n "$pids" ] || return 0
+	names=$("$SANDLAB" node ls --json | python3 -c '
+import json, sys
+for n in json.load(sys.stdin):
+    if n["state"] in ("starting", "running", "stopping"):
+        print(n["name"])')
+	# shellcheck disable=SC2086
+	if [ -n "$names" ]; then "$SANDLAB" node kill $names >/dev/null; fi
+	for p in $pids; do
+		if ! wait_for 60 sh -c "! [ -d /proc/$p ] || [ \"\$(awk '{print \$3}' /proc/$p/stat 2>/dev/null)\" = Z ]"; then
+			not_ok "keeper $p ends" "still running after node kill"
+		fi
+	done
+}
+
+# done_testing: last line of every script: ends the test's dashboards and
+# keepers, fails on any sanitizer report from any sandlab process of the
+# test (report files, keeper logs), then its status says whether all passed.
+done_testing() {
+	local i hits
+	for ((i = ${#_done_hooks[@]} - 1; i >= 0; i--)); do
+		eval "${_done_hooks[$i]}"
+	done
+	keepers_end
+	hits=$(find "${SAN_DIR:?}" -type f ! -name .mark)
+	hits="$hits$(grep -l -E -- "$SAN_PATTERN" "$SANDLAB_LAB"/logs/*.keeper.log 2>/dev/null || true)"
+	if [ -z "$hits" ]; then
+		ok "no sanitizer report from any sandlab process"
+	else
+		# shellcheck disable=SC2086
+		not_ok "no sanitizer report from any sandlab process" "$(grep -h -E -A6 -- "$SAN_PATTERN" $hits | head -n 30)"
+	fi
+	[ "$_failed" -eq 0 ]
+}

@@ -14,20 +14,82 @@ at_exit "tmux -L $TMUX_SOCK kill-server"
 # tx ARGS...: tmux on the test's own server.
 tx() { tmux -L "$TMUX_SOCK" -f /dev/null "$@"; }
 
+# Each dashboard writes its stderr into $T/tui-N.err and its exit status
+# into $T/tui-N.rc (N counts the dashboards of the test); tui_quit or
+# tui_exited checks them, and a dashboard still running at done_testing is
+# quit with tui_quit.
+_tui_n=0
+_tui_open=0
+
+# tui_cmd N ARGS...: the pane's command line for dashboard N.
+tui_cmd() {
+	local n=$1
+	shift
+	echo "env TERM=${TUI_TERM:-tmux-256color} ASAN_OPTIONS='$ASAN_OPTIONS' UBSAN_OPTIONS='$UBSAN_OPTIONS' $* $SANDLAB ${TUI_ARGS:-} 2>'$T/tui-$n.err'; echo \$? >'$T/tui-$n.rc.tmp'; mv '$T/tui-$n.rc.tmp' '$T/tui-$n.rc'; echo DASHBOARD-EXITED \$(cat '$T/tui-$n.rc'); sleep 600"
+}
+
 # tui_start W H [VAR=VALUE...]: (re)starts the dashboard in session "t" at
-# W x H. The pane stays after the dashboard exits (to check the terminal
-# was given back). Extra VAR=VALUE pairs go into its environment.
+# W x H; a dashboard still running there is first quit with tui_quit (and
+# checked). The pane stays after the dashboard exits (to check the
+# terminal was given back). Extra VAR=VALUE pairs go into its environment.
 tui_start() {
-	local w=$1 h=$2 old
+	local w=$1 h=$2
 	shift 2
 	# The last dashboard must be gone first (it holds the lab's lock).
-	old=$(tui_pid 2>/dev/null || true)
+	tui_quit
 	tx kill-session -t t 2>/dev/null || true
-	if [ -n "$old" ]; then wait_for 20 sh -c "! kill -0 $old" || true; fi
-	tx new-session -d -s t -x "$w" -y "$h" \
-		"env TERM=${TUI_TERM:-tmux-256color} $* $SANDLAB ${TUI_ARGS:-}; echo DASHBOARD-EXITED \$?; sleep 600"
+	_tui_n=$((_tui_n + 1))
+	_tui_open=1
+	tx new-session -d -s t -x "$w" -y "$h" "$(tui_cmd "$_tui_n" "$@")"
 	tx set-option -t t remain-on-exit on >/dev/null
 }
+
+# tui_exited CODE [NAME]: the current dashboard has exited (waits for it)
+# with status CODE, wrote nothing to stderr (no sanitizer report, no
+# message) and left no sanitizer report file.
+tui_exited() {
+	local code=$1 name=${2:-"dashboard $_tui_n exits with $1, stderr empty"} f="$T/tui-$_tui_n"
+	_tui_open=0
+	if ! wait_for 60 test -e "$f.rc"; then
+		not_ok "$name" "still running: $(tui_cap 2>/dev/null | tail -n 2 | tr '\n' ' ')"
+		return 1
+	fi
+	if [ "$(cat "$f.rc")" != "$code" ]; then
+		not_ok "$name" "exit status $(cat "$f.rc"); stderr: $(head -c 600 "$f.err")"
+		return 1
+	elif [ -s "$f.err" ]; then
+		not_ok "$name" "stderr: $(head -c 600 "$f.err")"
+		return 1
+	elif san_fresh; then
+		not_ok "$name" "sanitizer report: $SAN_REPORT"
+		return 1
+	fi
+	ok "$name"
+}
+
+# tui_quit [NAME]: quits the current dashboard, if one runs, the way a
+# user does (leaving a console with its escape key, closing what is open
+# with Escape, then q) and checks it with tui_exited 0.
+tui_quit() {
+	local name=${1:-} leave i
+	[ "$_tui_open" = 1 ] || return 0
+	if [ ! -e "$T/tui-$_tui_n.rc" ]; then
+		for i in 1 2 3; do
+			leave=$(tui_cap | sed -n 's/.*typing, \([^ ]*\) leaves.*/\1/p' | tail -n 1)
+			if [ -n "$leave" ]; then
+				keys "$leave"
+				wait_for 10 sh -c "! tmux -L $TMUX_SOCK capture-pane -p -t t | grep -q 'typing, '" || true
+			fi
+			keys q
+			wait_for 10 test -e "$T/tui-$_tui_n.rc" && break
+			# Something open (a form, the help) took the q: close it.
+			keys Escape
+			tui_settle "Nodes (" 10 >/dev/null || true
+		done
+	fi
+	tui_exited 0 ${name:+"$name"}
+}
+done_hook tui_quit
 
 # tui_cap [-e]: the screen as text (-e: with colour escapes).
 tui_cap() { tx capture-pane -p -t t "$@"; }
@@ -58,7 +120,7 @@ tui_settle() {
 }
 
 # tui_mask: hides what changes between runs: the temp folder, ids, MACs,
-# times, VNC ports, uptimes.
+# times, VNC ports and passwords, uptimes.
 tui_mask() {
 	sed -E \
 		-e "s#${T}#<T>#g" \
@@ -69,6 +131,7 @@ tui_mask() {
 		-e 's/52:54:00(:[0-9a-f]{2}){3}/<mac>/g' \
 		-e 's/[0-9]{4}-[0-9]{2}-[0-9]{2} [0-9]{2}:[0-9]{2}:[0-9]{2}/<time>/g' \
 		-e 's/127\.0\.0\.1:59[0-9]{2}/127.0.0.1:59NN/g' \
+		-e 's/password [A-Za-z0-9]{8}/password XXXXXXXX/g' \
 		-e 's/pid [0-9]+ */pid <pid>/g' \
 		-e 's/( running .*)(<1m|[0-9]+m|[0-9]+h[0-9]{2}) /\1<up> /g'
 }
@@ -103,3 +166,23 @@ golden() {
 
 # keys ARGS...: send-keys to the dashboard.
 keys() { tx send-keys -t t "$@"; }
+
+# console_log NODE: the path of NODE's console log (the guest's raw output,
+# written by its keeper).
+console_log() {
+	local json
+	json=$("$SANDLAB" node show "$1" --json) || return 1
+	echo "$SANDLAB_LAB/logs/$(printf '%s' "$json" | python3 -c 'import json,sys; print(json.load(sys.stdin)["id"])').log"
+}
+
+# echo_keys LOG ARGS...: sends one key (or, with -l TEXT, one text) to the
+# console pane and waits until the guest's echo of it has reached LOG (the
+# log grew): a lone Escape is then taken as the Escape key, not as the
+# start of a sequence, without guessing a pause.
+echo_keys() {
+	local log=$1 size
+	shift
+	size=$(stat -c %s "$log")
+	keys "$@"
+	wait_for 20 sh -c "[ \$(stat -c %s '$log') -gt $size ]"
+}

@@ -55,7 +55,9 @@ draw_prepare(const char *s, int maxw, wchar_t *buf, size_t bufmax, int *cols)
 {
 	char clean[1024];
 
-	sanitize_to(s, strlen(s), clean, sizeof clean);
+	/* Messages come sanitised once (errors, names): escape only what
+	 * would reach the terminal raw, so none is escaped twice. */
+	sanitize_again_to(s, strlen(s), clean, sizeof clean);
 	return (int)draw_wide(clean, maxw, buf, bufmax, cols);
 }
 

@@ -113,8 +113,11 @@ pane_details_node(struct pane *p, struct app *a, const struct model_node *mn)
 	else if (r->accel[0])
 		snprintf(buf, sizeof buf, "%s with %s", run_state_name(r->state), r->accel);
 	pane_details_row(w, y++, inner, "state", buf, theme_attr(ROLE_NORMAL));
-	if (y <= last && r->vnc[0])
-		pane_details_row(w, y++, inner, "VNC", r->vnc, theme_attr(ROLE_NORMAL));
+	if (y <= last && r->vnc[0]) {
+		snprintf(buf, sizeof buf, "%s  password %s", r->vnc,
+		    r->vnc_password[0] ? r->vnc_password : "as given at start");
+		pane_details_row(w, y++, inner, "VNC", buf, theme_attr(ROLE_NORMAL));
+	}
 	snprintf(buf, sizeof buf, "%d MiB RAM, %d CPU%s, accelerator %s", n->ram_mb, n->cpus,
 	    n->cpus == 1 ? "" : "s", n->accel);
 	if (y <= last)

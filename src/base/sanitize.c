@@ -46,9 +46,10 @@ utf8_seq_len(const unsigned char *s, size_t avail)
 	return n;
 }
 
-/* Appends the sanitised text to out (size cap, terminated); returns bytes needed. */
+/* Appends the sanitised text to out (size cap, terminated); returns bytes
+ * needed. Backslashes are doubled only when bs is set. */
 static size_t
-sanitize_into(const char *s, size_t len, char *out, size_t cap)
+sanitize_into(const char *s, size_t len, char *out, size_t cap, int bs)
 {
 	const unsigned char *p = (const unsigned char *)s;
 	size_t i = 0, o = 0, written = 0;
@@ -67,7 +68,7 @@ sanitize_into(const char *s, size_t len, char *out, size_t cap)
 			src = tmp;
 			sn = 4;
 			n = 1;
-		} else if (p[i] == '\\') {
+		} else if (p[i] == '\\' && bs) {
 			src = "\\\\";
 			sn = 2;
 		} else {
@@ -90,15 +91,21 @@ sanitize_into(const char *s, size_t len, char *out, size_t cap)
 char *
 sanitize(const char *s, size_t len)
 {
-	size_t need = sanitize_into(s, len, NULL, 0);
+	size_t need = sanitize_into(s, len, NULL, 0, 1);
 	char *out = xmalloc(need + 1);
 
-	sanitize_into(s, len, out, need + 1);
+	sanitize_into(s, len, out, need + 1, 1);
 	return out;
 }
 
 void
 sanitize_to(const char *s, size_t len, char *buf, size_t size)
 {
-	sanitize_into(s, len, buf, size);
+	sanitize_into(s, len, buf, size, 1);
+}
+
+void
+sanitize_again_to(const char *s, size_t len, char *buf, size_t size)
+{
+	sanitize_into(s, len, buf, size, 0);
 }

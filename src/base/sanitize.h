@@ -12,6 +12,12 @@
 char *sanitize(const char *s, size_t len);
 /* The same into buf (always terminated, truncated to fit). */
 void sanitize_to(const char *s, size_t len, char *buf, size_t size);
+/* For text that was sanitised once already (error messages, what a
+ * keeper reports): control bytes and invalid UTF-8 are escaped, but
+ * backslashes are left alone, so "\x1b" stays "\x1b" and is not shown as
+ * "\\x1b". On sanitised text it changes nothing; on any text its output
+ * is safe for a terminal. */
+void sanitize_again_to(const char *s, size_t len, char *buf, size_t size);
 /* Length of the valid UTF-8 sequence at s (1-4), or 0 when invalid. */
 size_t utf8_seq_len(const unsigned char *s, size_t avail);
 

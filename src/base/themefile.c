@@ -149,8 +149,7 @@ static int
 themefile_color(const char *w, int *out)
 {
 	unsigned r, g, b;
-	char tail;
-	int n;
+	long n;
 
 	if (strcasecmp(w, "default") == 0) {
 		*out = THEME_DEFAULT_COLOR;
@@ -171,9 +170,9 @@ themefile_color(const char *w, int *out)
 		*out = themefile_rgb_to_256(r, g, b);
 		return 0;
 	}
-	if (strspn(w, "0123456789") == strlen(w) && strlen(w) <= 3 &&
-	    sscanf(w, "%d%c", &n, &tail) == 1 && n <= 255) {
-		*out = n;
+	/* Plain decimal, as every number sandlab reads. */
+	if (w[0] != '-' && parse_int(w, 0, 255, &n) == 0) {
+		*out = (int)n;
 		return 0;
 	}
 	return -1;

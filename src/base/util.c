@@ -179,6 +179,21 @@ fmt_size(uint64_t bytes, char *buf, size_t len)
 	return buf;
 }
 
+/* Numbers are plain decimal: an optional '-', then 0 or a digit 1-9 and
+ * more digits. strtol alone takes "+5", " 5" and "010", which a user who
+ * typed them did not mean as 5 and 10. */
+static int
+util_plain_decimal(const char *s)
+{
+	if (s == NULL)
+		return 0;
+	if (*s == '-')
+		s++;
+	if (*s < '0' || *s > '9')
+		return 0;
+	return !(s[0] == '0' && s[1] >= '0' && s[1] <= '9');
+}
+
 int
 parse_size(const char *s, uint64_t *out)
 {
@@ -186,7 +201,7 @@ parse_size(const char *s, uint64_t *out)
 	unsigned long long v;
 	unsigned shift = 0;
 
-	if (s == NULL || *s < '0' || *s > '9')
+	if (!util_plain_decimal(s) || *s == '-')
 		return -1;
 	errno = 0;
 	v = strtoull(s, &end, 10);
@@ -218,7 +233,7 @@ parse_int(const char *s, long min, long max, long *out)
 	char *end;
 	long v;
 
-	if (s == NULL || *s == '\0')
+	if (!util_plain_decimal(s))
 		return -1;
 	errno = 0;
 	v = strtol(s, &end, 10);

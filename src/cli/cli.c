@@ -138,6 +138,12 @@ cli_lab(struct cli *c)
 	free(dir);
 	if (c->lab == NULL)
 		cli_fail("%s", e.msg);
+	else if (c->lab->tightened) {
+		char *shown = sanitize(c->lab->root, strlen(c->lab->root));
+		fprintf(stderr, "sandlab: %s was open to other users (%d entries); it is now private "
+		    "to you: folders 0700, files 0600\n", shown, c->lab->tightened);
+		free(shown);
+	}
 	return c->lab;
 }
 

@@ -198,6 +198,10 @@ cmd_console(struct cli *c, int argc, char **argv)
 	case CONSOLE_INPUT_EOF:
 	case CONSOLE_SIGNAL:
 		break;
+	case CONSOLE_REFUSED:
+		rc = cli_fail("the console of %s already serves %d clients, the most a keeper takes; "
+		    "detach one and attach again", n.name, CONSOLE_CLIENTS_MAX);
+		break;
 	case CONSOLE_NODE_GONE:
 		fputs(tty ? "\r\n" : "", stderr);
 		if (run_info_get(lab, n.id, &ri, &e) == 0 && ri.state != RUN_RUNNING &&

@@ -198,20 +198,23 @@ cmd_nic_set(struct cli *c, int argc, char **argv)
 static int
 cmd_nic_fwd(struct cli *c, int argc, char **argv, int add)
 {
-	const char *usage = add ? "nic forward NODE:ethN tcp|udp:HOSTPORT:GUESTPORT" :
+	const char *usage = add ? "nic forward NODE:ethN tcp|udp:HOSTPORT:GUESTPORT [--allow-privileged-port]" :
 	    "nic unforward NODE:ethN tcp|udp:HOSTPORT[:GUESTPORT]";
 	struct net_note note = { 0 };
 	struct nic_fwd f;
 	struct lab *lab;
 	struct err e;
 	char *pos[2], node[96], *what;
-	int npos, rc, idx;
+	int npos, rc, idx, priv = 0;
+	struct cli_opt opts[] = { { "--allow-privileged-port", NULL, &priv }, { 0 } };
 
-	if ((lab = cli_start(c, argc, argv, NULL, pos, 2, 2, &npos, usage, &rc)) == NULL)
+	if ((lab = cli_start(c, argc, argv, add ? opts : NULL, pos, 2, 2, &npos, usage, &rc)) == NULL)
 		return rc;
+	/* With the option, the checks wait for net_forward_add, which sees it. */
 	if (net_ref_parse(pos[0], node, sizeof node, &idx, &e) != 0 ||
-	    net_fwd_parse(pos[1], add, &f, &e) != 0 ||
-	    (add ? net_forward_add(lab, node, idx, &f, &note, &e) :
+	    net_fwd_parse(pos[1], add && !priv, &f, &e) != 0)
+		return cli_fail("%s", e.msg);
+	if ((add ? (priv ? net_forward_add_privileged : net_forward_add)(lab, node, idx, &f, &note, &e) :
 	    net_forward_rm(lab, node, idx, &f, &note, &e)) != 0)
 		return cli_fail("%s", e.msg);
 	if (add)

@@ -260,7 +260,7 @@ cmd_node_cmd(struct cli *c, int argc, char **argv)
 		}
 	}
 	struct qemu_cfg run = { .accel = ch.accel,
-	    .vnc_display = ri.vnc_display >= 0 ? ri.vnc_display : 0, .qmp_fd = 3 };
+	    .vnc_display = ri.vnc_display >= 0 ? ri.vnc_display : 0, .vnc_password = 1, .qmp_fd = 3 };
 	qargv = net_node_argv(lab, &n, &run, 0, NULL, &e);
 	node_clear(&n);
 	if (qargv == NULL)
@@ -298,14 +298,22 @@ cmd_vnc(struct cli *c, int argc, char **argv)
 		node_clear(&n);
 		return rc;
 	}
+	/* A node started with --vnc-host has the password its user gave;
+	 * the keeper keeps only the ones it made. */
 	if (c->json) {
 		char *colon = strrchr(ri.vnc, ':');
 		char *host = xstrndup(ri.vnc, (size_t)(colon - ri.vnc));
-		cli_json_out(json_pack("{s:s, s:s, s:i, s:i, s:s}", "node", n.name, "host", host,
-		    "port", atoi(colon + 1), "display", ri.vnc_display, "address", ri.vnc));
+		cli_json_out(json_pack("{s:s, s:s, s:i, s:i, s:s, s:s?}", "node", n.name, "host", host,
+		    "port", atoi(colon + 1), "display", ri.vnc_display, "address", ri.vnc,
+		    "password", ri.vnc_password[0] ? ri.vnc_password : NULL));
 		free(host);
-	} else
+	} else {
 		printf("%s\n", ri.vnc);
+		if (ri.vnc_password[0])
+			printf("password: %s\n", ri.vnc_password);
+		else
+			printf("password: the one given in $SANDLAB_VNC_PASSWORD at start\n");
+	}
 	node_clear(&n);
 	return 0;
 }

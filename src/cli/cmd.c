@@ -43,7 +43,7 @@ const struct cmd cmd_table[] = {
 	  "a node's NICs: model, MAC, what each attaches to, forwards, changes waiting for a restart", 0 },
 	{ "nic", "set", cmd_nic_set, "nic set NODE:ethN [--model virtio-net-pci|e1000] [--mac MAC] [--attach none|user]",
 	  "change a NIC; user = user-mode NAT (outside access, forwards); linux guest: virtio only", 0 },
-	{ "nic", "forward", cmd_nic_forward, "nic forward NODE:ethN tcp|udp:HOSTPORT:GUESTPORT",
+	{ "nic", "forward", cmd_nic_forward, "nic forward NODE:ethN tcp|udp:HOSTPORT:GUESTPORT [--allow-privileged-port]",
 	  "forward 127.0.0.1:HOSTPORT on the host to a guest port (NIC attached to user)", 0 },
 	{ "nic", "unforward", cmd_nic_unforward, "nic unforward NODE:ethN tcp|udp:HOSTPORT",
 	  "remove a port forward", 0 },
@@ -64,7 +64,7 @@ const struct cmd cmd_table[] = {
 	{ NULL, "console", cmd_console, "console NAME [--log | --follow | --stty]",
 	  "attach to a node's serial console (Ctrl-] detaches); --log prints its log, --follow tails it;"
 	  " --stty tells the guest this terminal's size", 0 },
-	{ NULL, "vnc", cmd_vnc, "vnc NAME [--json]", "print a running node's VNC address", 0 },
+	{ NULL, "vnc", cmd_vnc, "vnc NAME [--json]", "print a running node's VNC address and password", 0 },
 	{ NULL, "accel", cmd_accel, "accel [--json]", "say whether KVM is usable here, and why", 0 },
 	{ NULL, "help", cmd_help, "help [COMMAND...]",
 	  "list every command, or say what one command or group does", 0 },

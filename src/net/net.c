@@ -43,6 +43,12 @@ net_ref_parse(const char *ref, char *node, size_t len, int *idx, struct err *e)
 int
 net_fwd_check(const struct nic_fwd *f, struct err *e)
 {
+	return net_fwd_check_ports(f, 0, e);
+}
+
+int
+net_fwd_check_ports(const struct nic_fwd *f, int allow_privileged, struct err *e)
+{
 	if (strcmp(f->proto, "tcp") != 0 && strcmp(f->proto, "udp") != 0)
 		return err_set(e, "a forward is tcp or udp");
 	if (f->host_port < 1 || f->host_port > 65535 || f->guest_port < 1 || f->guest_port > 65535)
@@ -50,6 +56,11 @@ net_fwd_check(const struct nic_fwd *f, struct err *e)
 	if (f->host_port >= NET_LINK_PORT_MIN && f->host_port <= NET_LINK_PORT_MAX)
 		return err_set(e, "host ports %d-%d are where sandlab puts its links; forward from "
 		    "another host port", NET_LINK_PORT_MIN, NET_LINK_PORT_MAX);
+	if (f->host_port < NET_FWD_PRIVILEGED && !allow_privileged)
+		return err_set(e, "host port %d is privileged (below %d): only root may listen there, "
+		    "and a system service may; forward from port %d or above, or add "
+		    "--allow-privileged-port if you mean it", f->host_port, NET_FWD_PRIVILEGED,
+		    NET_FWD_PRIVILEGED);
 	return 0;
 }
 
@@ -566,6 +577,15 @@ net_forward_add(struct lab *lab, const char *node_key, int idx, const struct nic
     struct net_note *note, struct err *e)
 {
 	if (net_fwd_check(f, e) != 0)
+		return -1;
+	return net_nic_change(lab, node_key, idx, "forward", net_forward_add_fn, f, note, e);
+}
+
+int
+net_forward_add_privileged(struct lab *lab, const char *node_key, int idx,
+    const struct nic_fwd *f, struct net_note *note, struct err *e)
+{
+	if (net_fwd_check_ports(f, 1, e) != 0)
 		return -1;
 	return net_nic_change(lab, node_key, idx, "forward", net_forward_add_fn, f, note, e);
 }

@@ -21,6 +21,11 @@
 #define NET_NIC_IDX_MAX   31
 #define NET_FWDS_MAX      64
 
+/* Host ports below this are privileged (only root may listen there, and
+ * system services do): a forward from one is refused unless asked for
+ * with net_forward_add_privileged. */
+#define NET_FWD_PRIVILEGED 1024
+
 /* Which of the nodes a change touched are running: the change reaches
  * them when they restart. */
 struct net_note {
@@ -39,6 +44,8 @@ int net_ref_parse(const char *ref, char *node, size_t len, int *idx, struct err 
 int net_fwd_parse(const char *s, int want_guest, struct nic_fwd *out, struct err *e);
 /* Host ports of forwards: 1-65535 outside the link range. */
 int net_fwd_check(const struct nic_fwd *f, struct err *e);
+/* The same, with privileged host ports allowed when allow_privileged. */
+int net_fwd_check_ports(const struct nic_fwd *f, int allow_privileged, struct err *e);
 /* "tcp:2222:22" into buf (at least 24 bytes). */
 const char *net_fwd_format(const struct nic_fwd *f, char *buf, size_t len);
 
@@ -100,6 +107,9 @@ int net_nic_set(struct lab *lab, const char *node_key, int idx, const struct net
     struct net_note *note, struct err *e);
 int net_forward_add(struct lab *lab, const char *node_key, int idx, const struct nic_fwd *f,
     struct net_note *note, struct err *e);
+/* The same for a host port below NET_FWD_PRIVILEGED, asked for explicitly. */
+int net_forward_add_privileged(struct lab *lab, const char *node_key, int idx,
+    const struct nic_fwd *f, struct net_note *note, struct err *e);
 /* Removes the forward of that NIC with f's protocol and host port. */
 int net_forward_rm(struct lab *lab, const char *node_key, int idx, const struct nic_fwd *f,
     struct net_note *note, struct err *e);

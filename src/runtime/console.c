@@ -105,7 +105,8 @@ console_attach_sized(int sock, int in_fd, int out_fd, console_size_fn *size_fn, 
 	sigset_t set, old;
 	int sfd, tty = isatty(in_fd), in_open = 1;
 	enum console_end end = CONSOLE_ERROR;
-	char buf[16384];
+	char buf[16384], first[sizeof CONSOLE_REFUSED_LINE];
+	size_t got = 0;
 
 	sigemptyset(&set);
 	sigaddset(&set, SIGTERM);
@@ -157,9 +158,16 @@ console_attach_sized(int sock, int in_fd, int out_fd, console_size_fn *size_fn, 
 		if (p[0].revents) {
 			ssize_t n = read(sock, buf, sizeof buf);
 			if (n == 0 || (n < 0 && errno != EAGAIN && errno != EINTR)) {
-				end = CONSOLE_NODE_GONE;
+				/* A keeper at its cap sends that line alone; one that
+				 * took us sent a replay or more first. */
+				end = got == sizeof first - 1 && memcmp(first, CONSOLE_REFUSED_LINE, got) == 0 ?
+				    CONSOLE_REFUSED : CONSOLE_NODE_GONE;
 				break;
 			}
+			if (n > 0 && got < sizeof first)
+				memcpy(first + got, buf, (size_t)n < sizeof first - got ? (size_t)n : sizeof first - got);
+			if (n > 0)
+				got += (size_t)n;
 			if (n > 0 && write_all(out_fd, buf, (size_t)n) != 0) {
 				err_sys(e, "cannot write the console's output");
 				break;

@@ -14,10 +14,19 @@
 
 #define CONSOLE_ESCAPE 0x1d   /* Ctrl-], as telnet and virsh */
 
+/* The most console clients a keeper serves at once. Each costs the keeper
+ * up to a replay and a backlog of queued output (about 512 KiB) while it
+ * is slow, so the number is bounded; a client over it is sent this one
+ * line (and nothing else) and closed, so it can say why. */
+#define CONSOLE_CLIENTS_MAX 64
+#define CONSOLE_REFUSED_LINE "\r\nsandlab: refused: this console already serves 64 clients, " \
+	"the most a keeper takes; detach one and attach again\r\n"
+
 enum console_end {
 	CONSOLE_DETACHED,     /* the escape key */
 	CONSOLE_INPUT_EOF,    /* stdin ended (scripts) */
 	CONSOLE_NODE_GONE,    /* the keeper closed the connection */
+	CONSOLE_REFUSED,      /* the keeper already serves CONSOLE_CLIENTS_MAX */
 	CONSOLE_SIGNAL,       /* SIGTERM, SIGHUP, SIGINT */
 	CONSOLE_ERROR,
 };

@@ -31,6 +31,7 @@
 #include "accel.h"
 #include "bufq.h"
 #include "conlog.h"
+#include "console.h"
 #include "db.h"
 #include "lab.h"
 #include "net.h"
@@ -45,7 +46,7 @@
 #include "vnc.h"
 
 #define KEEPER_REPLAY        (256u << 10)   /* replay ring */
-#define KEEPER_CLIENTS_MAX   64
+#define KEEPER_CLIENTS_MAX   CONSOLE_CLIENTS_MAX
 /* A client further behind than this is disconnected: the guest and the
  * other clients never wait for it. */
 #define KEEPER_CLIENT_QUEUE  (KEEPER_REPLAY + (256u << 10))
@@ -79,7 +80,9 @@ enum kstop {
 struct keeper {
 	struct lab   *lab;
 	struct node   node;
-	char         *dir, *lock_path, *con_path, *ctl_path, *qmp_path, *log_path;
+	char         *dir, *lock_path, *con_path, *ctl_path, *qmp_path, *log_path, *pw_path;
+	char         *end_path;
+	int           end_kept;     /* the end is in end_path, not in the db */
 	int           lock_fd, report_fd, sig_fd, con_fd, ctl_fd;
 	int           gone_fd;      /* inotify: our lock file was deleted */
 	const char   *vnc_host;     /* NULL: loopback */
@@ -239,8 +242,8 @@ keeper_is_our_qemu(struct keeper *k, int pid)
  * starting/running/stopping means the last keeper died: say so, and make
  * sure its QEMU (which PR_SET_PDEATHSIG should already have killed) is
  * gone, checking its command line, not just its pid. */
-static void
-keeper_clean_stale(struct keeper *k)
+static int
+keeper_clean_stale(struct keeper *k, struct err *e0)
 {
 	struct run_row r;
 	struct err e;
@@ -248,11 +251,20 @@ keeper_clean_stale(struct keeper *k)
 	unlink(k->con_path);
 	unlink(k->ctl_path);
 	unlink(k->qmp_path);
+	unlink(k->pw_path);
+	/* The last keeper's end, kept because the db could not take it. */
+	if (runstate_end_apply(k->lab, k->node.id, &r)) {
+		k->end_kept = access(k->end_path, F_OK) == 0;
+		if (k->end_kept)
+			return err_set(e0, "the end of the node's last run is not recorded yet: the lab "
+			    "database cannot be written (is its disk full?)");
+		return 0;
+	}
 	if (runrow_get(k->lab->db, k->node.id, &r, &e) != 0 || !r.present)
-		return;
+		return 0;
 	if (strcmp(r.state, "starting") != 0 && strcmp(r.state, "running") != 0 &&
 	    strcmp(r.state, "stopping") != 0)
-		return;
+		return 0;
 	klog("the previous keeper (pid %d) died while the node was %s", r.keeper_pid, r.state);
 	if (r.qemu_pid > 0 && keeper_is_our_qemu(k, r.qemu_pid)) {
 		klog("killing its QEMU (pid %d), still running", r.qemu_pid);
@@ -263,6 +275,7 @@ keeper_clean_stale(struct keeper *k)
 	if (runrow_finish(k->lab->db, k->node.id, "crashed", "crashed",
 	    "its keeper died; found by the next start", &e) != 0)
 		klog("%s", e.msg);
+	return 0;
 }
 
 /* ---- QEMU ---- */
@@ -543,6 +556,10 @@ keeper_accept_client(struct keeper *k)
 	if (fd < 0)
 		return;
 	if (k->nclients >= KEEPER_CLIENTS_MAX) {
+		/* Fits any socket buffer: a nonblocking write is whole. */
+		klog("console client refused: %d clients already", KEEPER_CLIENTS_MAX);
+		if (write(fd, CONSOLE_REFUSED_LINE, sizeof CONSOLE_REFUSED_LINE - 1) < 0)
+			klog("cannot tell the refused client why: %s", strerror(errno));
 		close(fd);
 		return;
 	}
@@ -871,8 +888,16 @@ keeper_finish(struct keeper *k, int status)
 	run_exit_describe(&k->facts, &x);
 	if (k->fail_msg[0] && !k->ready && strcmp(x.kind, "failed") == 0)
 		sanitize_to(k->fail_msg, strlen(k->fail_msg), x.detail, sizeof x.detail);
-	if (runrow_finish(k->lab->db, k->node.id, x.state, x.kind, x.detail, &e) != 0)
+	if (runrow_finish(k->lab->db, k->node.id, x.state, x.kind, x.detail, &e) != 0) {
+		/* A full disk, say: the end waits in the room reserved at start,
+		 * for the next reader of the lab to record. */
 		klog("%s", e.msg);
+		if (runstate_end_keep(k->lab, k->node.id, x.state, x.kind, x.detail, now_s()) == 0) {
+			k->end_kept = 1;
+			klog("the end is kept in %s until the database can take it", k->end_path);
+		} else
+			klog("cannot keep the end in %s either: %s", k->end_path, strerror(errno));
+	}
 	keeper_step(k, "QEMU ended: %s (%s)", x.kind, x.detail);
 	if (k->report_fd >= 0)
 		keeper_report_end(k, "failed", x.detail);
@@ -1035,6 +1060,18 @@ keeper_lock(struct keeper *k, struct err *e)
 	 * keeper holds it for long. */
 	for (int i = 0; i < KEEPER_LOCK_TRIES; i++) {
 		if (flock(k->lock_fd, LOCK_EX | LOCK_NB) == 0) {
+			struct stat a, b;
+			/* A reader that found the last keeper dead removes its
+			 * lock file (runstate_settle): a lock on a file no longer
+			 * at the path proves nothing; take the new one. */
+			if (fstat(k->lock_fd, &a) == 0 && (stat(k->lock_path, &b) != 0 ||
+			    a.st_ino != b.st_ino || a.st_dev != b.st_dev)) {
+				close(k->lock_fd);
+				k->lock_fd = open(k->lock_path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
+				if (k->lock_fd < 0)
+					return err_sys(e, "cannot open %s", k->lock_path);
+				continue;
+			}
 			k->locked = 1;
 			return 0;
 		}
@@ -1065,10 +1102,13 @@ keeper_setup(struct keeper *k, const char *lab_dir, const char *node_id, struct 
 	k->con_path = xasprintf("%s/console.sock", k->dir);
 	k->ctl_path = xasprintf("%s/ctl.sock", k->dir);
 	k->qmp_path = xasprintf("%s/qmp.sock", k->dir);
+	k->pw_path = xasprintf("%s/vnc.pw", k->dir);
+	k->end_path = xasprintf("%s/end", k->dir);
 	k->log_path = xasprintf("%s/%s.log", k->lab->logs, k->node.id);
 	if (keeper_lock(k, e) != 0)
 		return -1;
-	keeper_clean_stale(k);
+	if (keeper_clean_stale(k, e) != 0 || runstate_end_reserve(k->lab, k->node.id, e) != 0)
+		return -1;
 	sigemptyset(&set);
 	sigaddset(&set, SIGCHLD);
 	sigaddset(&set, SIGTERM);
@@ -1113,6 +1153,9 @@ keeper_teardown(struct keeper *k)
 		unlink(k->con_path);
 		unlink(k->ctl_path);
 		unlink(k->qmp_path);
+		unlink(k->pw_path);
+		if (!k->end_kept)
+			unlink(k->end_path);
 	}
 	keeper_close_qemu_fds(k);
 	if (k->con_fd >= 0)
@@ -1131,7 +1174,11 @@ keeper_teardown(struct keeper *k)
 	}
 	node_clear(&k->node);
 	lab_close(k->lab);
-	/* The lock goes last: once it is released the row must be final. */
+	/* The lock goes last: once it is released the row must be final.
+	 * Its file goes too, unless it guards a kept end (a keeper waiting
+	 * for it makes a new one: keeper_lock). */
+	if (k->locked && !k->end_kept)
+		unlink(k->lock_path);
 	if (k->lock_fd >= 0)
 		close(k->lock_fd);
 	free(k->dir);
@@ -1139,6 +1186,8 @@ keeper_teardown(struct keeper *k)
 	free(k->con_path);
 	free(k->ctl_path);
 	free(k->qmp_path);
+	free(k->pw_path);
+	free(k->end_path);
 	free(k->log_path);
 }
 
@@ -1189,6 +1238,18 @@ keeper_main(const char *lab_dir, int argc, char **argv)
 		keeper_report_end(&k, "failed", e.msg);
 		keeper_teardown(&k);
 		return 1;
+	}
+	if (k.vnc_pw == NULL) {
+		char pw[VNC_PASSWORD_LEN + 1];
+		vnc_password_new(pw);
+		k.vnc_pw = xstrdup(pw);
+		explicit_bzero(pw, sizeof pw);
+		if (vnc_password_save(k.lab, k.node.id, k.vnc_pw, &e) != 0) {
+			klog("%s", e.msg);
+			keeper_report_end(&k, "failed", e.msg);
+			keeper_teardown(&k);
+			return 1;
+		}
 	}
 	klog("keeping node %s (%s)", k.node.name, k.node.id);
 	/* Probed afresh on every start; a node set to tcg needs no probe. */

@@ -101,6 +101,15 @@ run_info_get(struct lab *lab, const char *node_id, struct run_info *out, struct 
 	out->exit_at = r.exit_at;
 	if (!live) {
 		enum run_state s = r.present ? run_state_parse(r.state) : RUN_STOPPED;
+		/* The keeper died or could not write its end: what it kept is
+		 * the truth, and what it left behind goes. */
+		if ((s == RUN_STARTING || s == RUN_RUNNING || s == RUN_STOPPING) &&
+		    runstate_settle(lab, node_id, &r)) {
+			s = run_state_parse(r.state);
+			snprintf(out->exit_kind, sizeof out->exit_kind, "%s", r.exit_kind);
+			snprintf(out->exit_detail, sizeof out->exit_detail, "%s", r.exit_detail);
+			out->exit_at = r.exit_at;
+		}
 		if (s == RUN_STARTING || s == RUN_RUNNING || s == RUN_STOPPING) {
 			out->state = RUN_CRASHED;
 			snprintf(out->exit_kind, sizeof out->exit_kind, "crashed");
@@ -118,8 +127,10 @@ run_info_get(struct lab *lab, const char *node_id, struct run_info *out, struct 
 	snprintf(out->accel, sizeof out->accel, "%s", r.accel);
 	snprintf(out->accel_why, sizeof out->accel_why, "%s", r.accel_why);
 	out->vnc_display = r.vnc_display;
-	if (r.vnc_display >= 0)
+	if (r.vnc_display >= 0) {
 		vnc_address(r.vnc_host, r.vnc_display, out->vnc, sizeof out->vnc);
+		vnc_password_read(lab, node_id, out->vnc_password, sizeof out->vnc_password);
+	}
 	out->started_at = out->state == RUN_RUNNING || out->state == RUN_STOPPING ? r.started_at : 0;
 	out->keeper_pid = r.keeper_pid;
 	out->qemu_pid = r.qemu_pid;
@@ -199,7 +210,8 @@ run_job_line(struct run_job *j, char *line, run_step_cb cb, void *arg)
 {
 	char shown[RUN_LINE_MAX + 64];
 
-	sanitize_to(line, strlen(line), shown, sizeof shown);
+	/* The keeper's texts are sanitised where they were made. */
+	sanitize_again_to(line, strlen(line), shown, sizeof shown);
 	if (strncmp(line, "step ", 5) == 0) {
 		if (cb)
 			cb(j->name, shown + 5, arg);

@@ -37,6 +37,7 @@ struct run_info {
 	int64_t  exit_at;
 	int      keeper_pid;
 	int      qemu_pid;
+	char     vnc_password[16];  /* the password the keeper made, or "" (vnc.h) */
 };
 
 /* "stopped", "starting", ... */

@@ -1,13 +1,18 @@
 /*
- * vnc.c: choosing and reserving VNC displays.
+ * vnc.c: choosing and reserving VNC displays, and the per-start VNC
+ * password (why a password: see vnc.h).
  */
 #include "vnc.h"
 
 #include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
 #include <netdb.h>
 #include <netinet/in.h>
 #include <stdio.h>
 #include <string.h>
+#include <stdlib.h>
+#include <sys/random.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -115,8 +120,13 @@ vnc_reserve(struct lab *lab, const char *node_id, const char *host, const int *s
 	if (db_run(lab->db, "reserving a VNC display", e, "INSERT INTO runs (node_id, state, "
 	    "vnc_display, vnc_host) VALUES (?1, 'starting', ?2, ?3) ON CONFLICT (node_id) DO UPDATE "
 	    "SET state = 'starting', vnc_display = ?2, vnc_host = ?3", "tit", node_id, chosen,
-	    host) != 0)
+	    host) != 0) {
+		/* The row's node went between the keeper's read and this
+		 * insert: a `node rm` won the race. */
+		if (sqlite3_extended_errcode(lab->db) == SQLITE_CONSTRAINT_FOREIGNKEY)
+			err_set(e, "the node was removed while it was starting");
 		goto fail;
+	}
 	if (db_commit(lab->db, e) != 0)
 		return -1;
 	*display = chosen;
@@ -124,4 +134,64 @@ vnc_reserve(struct lab *lab, const char *node_id, const char *host, const int *s
 fail:
 	db_rollback(lab->db);
 	return -1;
+}
+
+void
+vnc_password_new(char buf[VNC_PASSWORD_LEN + 1])
+{
+	static const char set[] = "ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz23456789";
+	unsigned char r[VNC_PASSWORD_LEN];
+
+	if (getrandom(r, sizeof r, 0) != (ssize_t)sizeof r)
+		fatal("getrandom failed");
+	/* 57 symbols over 256 values: a slight bias, of no weight at 8 symbols. */
+	for (int i = 0; i < VNC_PASSWORD_LEN; i++)
+		buf[i] = set[r[i] % (sizeof set - 1)];
+	buf[VNC_PASSWORD_LEN] = '\0';
+	explicit_bzero(r, sizeof r);
+}
+
+static char *
+vnc_password_path(const struct lab *lab, const char *node_id)
+{
+	return xasprintf("%s/%s/vnc.pw", lab->run, node_id);
+}
+
+int
+vnc_password_save(const struct lab *lab, const char *node_id, const char *pw, struct err *e)
+{
+	char *path = vnc_password_path(lab, node_id);
+	int fd, rc = 0;
+
+	unlink(path);
+	fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600);
+	if (fd < 0 || write_all(fd, pw, strlen(pw)) != 0)
+		rc = err_sys(e, "cannot keep the VNC password in %s", path);
+	if (fd >= 0)
+		close(fd);
+	free(path);
+	return rc;
+}
+
+void
+vnc_password_read(const struct lab *lab, const char *node_id, char *buf, size_t len)
+{
+	char *path = vnc_password_path(lab, node_id);
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+	ssize_t n = -1;
+
+	free(path);
+	buf[0] = '\0';
+	if (fd < 0 || len == 0)
+		goto out;
+	n = read(fd, buf, len - 1);
+	buf[n > 0 ? n : 0] = '\0';
+	/* Only what vnc_password_new makes is shown. */
+	for (ssize_t i = 0; i < n; i++)
+		if (!((buf[i] >= 'A' && buf[i] <= 'Z') || (buf[i] >= 'a' && buf[i] <= 'z') ||
+		    (buf[i] >= '0' && buf[i] <= '9')))
+			buf[0] = '\0';
+out:
+	if (fd >= 0)
+		close(fd);
 }

@@ -24,4 +24,24 @@ int vnc_reserve(struct lab *lab, const char *node_id, const char *host, const in
 /* "127.0.0.1:5903" into buf. */
 void vnc_address(const char *host, int display, char *buf, size_t len);
 
+/* Every node's VNC asks for a password, random per start.
+ *
+ * Why a password and not a unix socket: VNC viewers connect over TCP, and
+ * a loopback TCP port cannot be closed to other local users (the kernel
+ * offers no peer credentials on TCP), so a unix socket in run/ would still
+ * need a TCP bridge that any user could reach. A password works with every
+ * viewer. QEMU gets it over QMP set_password, never in its argv or
+ * environment; the keeper keeps a copy in run/<id>/vnc.pw (0600, in the
+ * private run folder) for `sandlab vnc` and the dashboard to show. */
+#define VNC_PASSWORD_LEN 8   /* VNC authentication uses 8 bytes at most */
+
+/* A new random password (VNC_PASSWORD_LEN letters and digits) into buf. */
+void vnc_password_new(char buf[VNC_PASSWORD_LEN + 1]);
+
+/* Writes pw to the node's run folder, 0600; -1 and a message on failure. */
+int vnc_password_save(const struct lab *lab, const char *node_id, const char *pw, struct err *e);
+
+/* The password of a running node into buf, or "" when it has none. */
+void vnc_password_read(const struct lab *lab, const char *node_id, char *buf, size_t len);
+
 #endif

@@ -457,17 +457,23 @@ image_get(struct lab *lab, const char *key, struct image *out, struct err *e)
 	return err_set(e, "no image named \"%s\" (see: sandlab image ls)", shown);
 }
 
-/* Copies src into dst, keeping holes; reports progress. */
+/* Copies src into dst, keeping holes; reports progress. Only the data
+ * extents are read (SEEK_DATA/SEEK_HOLE), so the time follows the data,
+ * not the virtual size: a 1 TiB raw file with 64 MiB in it is read as
+ * 64 MiB. Zero blocks inside data are skipped on write as well. A file
+ * system without SEEK_DATA is read whole. */
 static int
 image_copy(int in, int out, uint64_t total, const struct image_import_opts *o, struct err *e)
 {
 	enum { BLK = 1 << 20 };
 	char *buf = xmalloc(BLK);
-	uint64_t done = 0, next_report = 0;
-	int rc = 0;
+	uint64_t done = 0, next_report = 0, data_end = 0;
+	int rc = 0, seek_ok = 1;
+	struct stat sb;
 
 	while (done < total) {
-		size_t want = total - done < BLK ? (size_t)(total - done) : BLK;
+		uint64_t from = done;
+		size_t want;
 		ssize_t n;
 		size_t i;
 
@@ -475,6 +481,25 @@ image_copy(int in, int out, uint64_t total, const struct image_import_opts *o, s
 			rc = err_set(e, "the import was cancelled");
 			break;
 		}
+		if (done >= data_end && seek_ok) {
+			off_t d = lseek(in, (off_t)done, SEEK_DATA), h;
+			if (d < 0 && errno == ENXIO)
+				d = (off_t)total;      /* a hole to the end */
+			else if (d < 0) {
+				seek_ok = 0;           /* no SEEK_DATA here: read it all */
+				d = (off_t)done;
+			}
+			if ((uint64_t)d > total)
+				d = (off_t)total;
+			h = seek_ok && (uint64_t)d < total ? lseek(in, d, SEEK_HOLE) : (off_t)total;
+			data_end = h < 0 || (uint64_t)h > total ? total : (uint64_t)h;
+			done = (uint64_t)d;
+			if (done >= total)
+				goto advanced;
+		}
+		if (!seek_ok)
+			data_end = total;
+		want = data_end - done < BLK ? (size_t)(data_end - done) : BLK;
 		n = pread(in, buf, want, (off_t)done);
 		if (n < 0 && errno == EINTR)
 			continue;
@@ -511,7 +536,8 @@ image_copy(int in, int out, uint64_t total, const struct image_import_opts *o, s
 			}
 		}
 		done += (uint64_t)n;
-		if (done >= total / 2 && done - (uint64_t)n < total / 2)
+advanced:
+		if (done >= total / 2 && from < total / 2)
 			crash_point("import-half-copied");
 		if (o->progress != NULL && (done >= next_report || done == total)) {
 			o->progress(done, total, o->arg);
@@ -519,6 +545,9 @@ image_copy(int in, int out, uint64_t total, const struct image_import_opts *o, s
 		}
 	}
 	free(buf);
+	/* Holes are not read, so a shrinking file shows only here. */
+	if (rc == 0 && (fstat(in, &sb) != 0 || (uint64_t)sb.st_size < total))
+		rc = err_set(e, "the file shrank while it was being copied");
 	if (rc == 0 && ftruncate(out, (off_t)total) != 0)
 		rc = err_sys(e, "the disk holding the lab is full or failing");
 	if (rc == 0 && fsync(out) != 0)
@@ -690,7 +719,8 @@ image_import(struct lab *lab, const char *path, const struct image_import_opts *
 		err_set(e, "cannot import %s: the copy failed its checks: %s", shown, why.msg);
 		goto fail;
 	}
-	chmod(tmp_abs, 0444);
+	/* Read-only, and its owner's alone like everything in the lab. */
+	chmod(tmp_abs, 0400);
 	crash_point("import-verified");
 	im.virtual_size = info.virtual_size;
 	im.file_size = (uint64_t)fsb.st_size;
@@ -797,7 +827,7 @@ image_scan(struct lab *lab, uint64_t max_size,
 		im.virtual_size = info.virtual_size;
 		im.file_size = (uint64_t)sb.st_size;
 		im.imported_at = now_s();
-		chmod(abs, sb.st_mode & ~0222u);
+		chmod(abs, sb.st_mode & 0500);
 		if (db_begin(lab->db, &why) != 0 || image_insert(lab, &im, &why) != 0 ||
 		    db_commit(lab->db, &why) != 0) {
 			db_rollback(lab->db);

@@ -2,11 +2,16 @@
  * lab.c: the lab folder. Everything the lab holds is found from its root,
  * except the run folder, which moves to a private folder under
  * $XDG_RUNTIME_DIR (or /tmp) when unix socket paths would be too long.
+ * A lab is its owner's alone: folders 0700, files 0600, whatever the
+ * umask the user runs with; a lab made looser than that is tightened on
+ * open.
  */
 #include "lab.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <ftw.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -103,14 +108,69 @@ lab_run_dir(const char *root, struct err *e)
 	return alt;
 }
 
+/* nftw has no argument for its callback: the count of entries made
+ * private by the walk in progress. */
+static int lab_tighten_count;
+
+static int
+lab_tighten_one(const char *path, const struct stat *sb, int type, struct FTW *ftw)
+{
+	(void)ftw;
+	if (type == FTW_SL || type == FTW_SLN || sb->st_uid != geteuid() || (sb->st_mode & 0077) == 0)
+		return 0;
+	if (type != FTW_D && type != FTW_DP && type != FTW_DNR && type != FTW_F)
+		return 0;
+	if (chmod(path, sb->st_mode & 07700) == 0)
+		lab_tighten_count++;
+	return 0;
+}
+
+/* Takes group and other bits off everything of ours under root, without
+ * following links or crossing into another file system; returns how many
+ * entries were open to others. A stat per entry: no contents are read. */
+static int
+lab_tighten(const char *root)
+{
+	lab_tighten_count = 0;
+	nftw(root, lab_tighten_one, 16, FTW_PHYS | FTW_MOUNT);
+	return lab_tighten_count;
+}
+
+/* lab.db is made before sqlite opens it, so that it is never readable by
+ * others for an instant; sqlite gives its -wal and -shm the mode of the
+ * database file. An existing one is never opened here: closing any fd of
+ * a file drops every POSIX lock this process holds on it, sqlite's too
+ * (a dashboard opens the lab more than once), and another process could
+ * then delete the WAL under it. */
+static int
+lab_db_file(const char *path, struct err *e)
+{
+	struct stat sb;
+	int fd;
+
+	if (lstat(path, &sb) == 0)
+		return 0;
+	fd = open(path, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600);
+	if (fd < 0 && errno == EEXIST)
+		return 0;
+	if (fd < 0)
+		return err_sys(e, "cannot create %s", path);
+	close(fd);
+	return 0;
+}
+
 struct lab *
 lab_open(const char *dir, struct err *e)
 {
 	struct lab *lab;
 	char *real;
 	struct stat sb;
+	int loose;
 
-	if (mkdir_p(dir, 0755, e) != 0)
+	/* Everything this process (and QEMU, qemu-img and keepers, which
+	 * inherit it) makes from now on is its owner's alone. */
+	umask(077);
+	if (mkdir_p(dir, 0700, e) != 0)
 		return NULL;
 	if ((real = realpath(dir, NULL)) == NULL) {
 		err_sys(e, "cannot resolve lab folder %s", dir);
@@ -121,17 +181,22 @@ lab_open(const char *dir, struct err *e)
 		free(real);
 		return NULL;
 	}
+	loose = lab_tighten(real);
 	lab = xcalloc(1, sizeof *lab);
 	lab->root = real;
+	lab->tightened = loose;
 	lab->images = lab_path(lab, "images", NULL);
 	lab->overlays = lab_path(lab, "overlays", NULL);
 	lab->logs = lab_path(lab, "logs", NULL);
 	lab->db_path = lab_path(lab, LAB_DB_FILE, NULL);
-	if (mkdir_p(lab->images, 0755, e) != 0 || mkdir_p(lab->overlays, 0755, e) != 0 ||
-	    mkdir_p(lab->logs, 0700, e) != 0)
+	if (mkdir_p(lab->images, 0700, e) != 0 || mkdir_p(lab->overlays, 0700, e) != 0 ||
+	    mkdir_p(lab->logs, 0700, e) != 0 || lab_db_file(lab->db_path, e) != 0)
 		goto fail;
 	if ((lab->run = lab_run_dir(lab->root, e)) == NULL)
 		goto fail;
+	/* A run folder outside the lab: its contents too. */
+	if (strncmp(lab->run, lab->root, strlen(lab->root)) != 0)
+		lab->tightened += lab_tighten(lab->run);
 	if ((lab->db = db_open(lab->db_path, e)) == NULL)
 		goto fail;
 	if (pending_recover(lab->db, lab->root, e) != 0)
@@ -168,4 +233,39 @@ lab_node_run_dir(const struct lab *lab, const char *node_id, struct err *e)
 		return NULL;
 	}
 	return d;
+}
+
+/* Removes the files in dir named ID or ID.*: a node's logs are
+ * <id>.log, <id>.log.1 and <id>.keeper.log. */
+static void
+lab_unlink_prefixed(const char *dir, const char *id)
+{
+	DIR *d = opendir(dir);
+	struct dirent *de;
+	size_t n = strlen(id);
+
+	if (d == NULL)
+		return;
+	while ((de = readdir(d)) != NULL)
+		if (strncmp(de->d_name, id, n) == 0 && (de->d_name[n] == '\0' || de->d_name[n] == '.'))
+			unlinkat(dirfd(d), de->d_name, 0);
+	closedir(d);
+}
+
+void
+lab_node_forget(const struct lab *lab, const char *node_id)
+{
+	char *run = xasprintf("%s/%s", lab->run, node_id);
+	DIR *d;
+	struct dirent *de;
+
+	if ((d = opendir(run)) != NULL) {
+		while ((de = readdir(d)) != NULL)
+			if (strcmp(de->d_name, ".") != 0 && strcmp(de->d_name, "..") != 0)
+				unlinkat(dirfd(d), de->d_name, 0);
+		closedir(d);
+		rmdir(run);
+	}
+	free(run);
+	lab_unlink_prefixed(lab->logs, node_id);
 }

@@ -26,6 +26,8 @@ struct lab {
 	char    *run;       /* root/run, or a private folder when root is long */
 	char    *db_path;   /* root/lab.db */
 	sqlite3 *db;
+	int      tightened; /* entries that were open to other users, made
+	                     * private by lab_open: the caller says so once */
 };
 
 /* The lab folder: opt (--lab), else $SANDLAB_LAB, else
@@ -42,5 +44,10 @@ char *lab_path(const struct lab *lab, const char *sub, const char *name);
 
 /* The run folder of a node (0700, created), by node id; caller frees. */
 char *lab_node_run_dir(const struct lab *lab, const char *node_id, struct err *e);
+
+/* Removes what a removed node leaves outside the database: its run
+ * folder and its logs. Only for a node whose row is gone and whose keeper
+ * is not alive. */
+void lab_node_forget(const struct lab *lab, const char *node_id);
 
 #endif

@@ -489,7 +489,7 @@ int
 node_rm(struct lab *lab, const char *key, struct err *e)
 {
 	struct node n;
-	char *rel;
+	char *rel, id[64];
 	int64_t doomed;
 
 	if (db_begin(lab->db, e) != 0)
@@ -504,11 +504,13 @@ node_rm(struct lab *lab, const char *key, struct err *e)
 		goto fail;
 	}
 	db_event(lab->db, n.id, "rm", n.name);
+	snprintf(id, sizeof id, "%s", n.id);
 	node_clear(&n);
 	if (db_commit(lab->db, e) != 0)
 		return -1;
 	crash_point("node-rm-committed");
 	pending_abandon(lab->db, lab->root, doomed);
+	lab_node_forget(lab, id);
 	return 0;
 fail:
 	db_rollback(lab->db);

@@ -126,8 +126,15 @@ int
 runrow_finish(sqlite3 *db, const char *node_id, const char *state, const char *kind,
     const char *detail, struct err *e)
 {
+	return runrow_finish_at(db, node_id, state, kind, detail, now_s(), e);
+}
+
+int
+runrow_finish_at(sqlite3 *db, const char *node_id, const char *state, const char *kind,
+    const char *detail, int64_t at, struct err *e)
+{
 	const char *t[] = { state, kind, detail };
-	int64_t i[] = { now_s() };
+	int64_t i[] = { at };
 	char ev[200];
 
 	snprintf(ev, sizeof ev, "%s: %s", kind, detail);

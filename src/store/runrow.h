@@ -41,6 +41,10 @@ int runrow_stopping(sqlite3 *db, const char *node_id, const char *how, struct er
 /* The end: state stopped or crashed, how QEMU ended; frees the display. */
 int runrow_finish(sqlite3 *db, const char *node_id, const char *state, const char *kind,
     const char *detail, struct err *e);
+/* The same, for an end that happened at `at` (a kept end record, see
+ * runstate.h, applied later). */
+int runrow_finish_at(sqlite3 *db, const char *node_id, const char *state, const char *kind,
+    const char *detail, int64_t at, struct err *e);
 
 /* What the keeper knew when QEMU ended. */
 struct run_exit_facts {

@@ -12,19 +12,32 @@ source "$(dirname "$0")/../lib-net.sh"
 lab_image tiny
 "$SANDLAB" node create a --image tiny --nics 2 >/dev/null
 "$SANDLAB" node create b --image tiny --nics 2 >/dev/null
-"$SANDLAB" node create c --image tiny --nics 1 >/dev/null
+# c has no default left: RAM, CPUs, accelerator, MAC, attachment, forward.
+"$SANDLAB" node create c --image tiny --nics 1 --ram 96 --cpus 3 --accel tcg >/dev/null
 "$SANDLAB" link add a:eth1 b:eth0 >/dev/null
 "$SANDLAB" nic set a:eth0 --attach user >/dev/null
-"$SANDLAB" nic set b:eth1 --model e1000 >/dev/null
+"$SANDLAB" nic set b:eth1 --model e1000 --mac 52:54:00:12:34:56 >/dev/null
 "$SANDLAB" nic set c:eth0 --attach user --mac 52:54:00:ab:cd:ef >/dev/null
 "$SANDLAB" nic forward c:eth0 tcp:2222:22 >/dev/null
 mac_a0=$(nic_mac a 0)
 
 # ---- lab files ----
 check "lab export" "$SANDLAB" lab export "$T/one.lab"
+# The file against what the test set, not only against sandlab's re-reading.
+for line in "node c image=tiny ram=96 cpus=3 accel=tcg" \
+	"nic c:eth0 model=virtio-net-pci mac=52:54:00:ab:cd:ef attach=user forward=tcp:2222:22" \
+	"nic b:eth1 model=e1000 mac=52:54:00:12:34:56 attach=none" \
+	"node a image=tiny ram=256 cpus=1 accel=auto" \
+	"link a:eth1 b:eth0"; do
+	check "lab export writes: $line" grep -qxF -- "$line" "$T/one.lab"
+done
+check "lab export writes a:eth0 attached to user" grep -qE '^nic a:eth0 model=virtio-net-pci mac=52:54:00(:[0-9a-f]{2}){3} attach=user$' "$T/one.lab"
 export SANDLAB_LAB="$T/lab2"
 lab_image tiny
 check "lab import into an empty lab" "$SANDLAB" lab import "$T/one.lab"
+check "lab import wrote c's row: 96 MB, 3 CPUs, tcg" test "$(sqlite3 "$SANDLAB_LAB/lab.db" "SELECT ram_mb, cpus, accel FROM nodes WHERE name = 'c'")" = "96|3|tcg"
+check "lab import wrote b:eth1: e1000, its MAC" test "$(sqlite3 "$SANDLAB_LAB/lab.db" "SELECT model, mac FROM nics JOIN nodes ON nodes.id = nics.node_id WHERE name = 'b' AND idx = 1")" = "e1000|52:54:00:12:34:56"
+check "lab import wrote c's forward" test "$(sqlite3 "$SANDLAB_LAB/lab.db" "SELECT proto, host_port, guest_port FROM forwards")" = "tcp|2222|22"
 check "lab export of the imported lab" "$SANDLAB" lab export "$T/two.lab"
 if cmp -s "$T/one.lab" "$T/two.lab"; then ok "export, import, export: the same bytes"; else not_ok "round trip" "$(diff "$T/one.lab" "$T/two.lab")"; fi
 if [ "$(ls "$SANDLAB_LAB/overlays" | wc -l)" = 3 ] && "$SANDLAB" link ls | grep -q "a:eth1 .*b:eth0"; then

@@ -34,7 +34,8 @@ gsh 3 20 "ip addr add 10.0.0.2/24 dev eth0 && ip link set eth0 up" || true
 if gsh 1 60 "ping -c 2 -w 40 10.0.0.2 >/dev/null"; then ok "a pings b again after b restarted"; else not_ok "ping after restart" "$(guest_tail 1)"; fi
 console_close 1
 console_close 3
-out=$("$SANDLAB" node stop a b --grace 20 2>&1) || true
-if state_is a stopped && state_is b stopped; then ok "both stop"; else not_ok "stop" "$out"; fi
+rc=0
+out=$("$SANDLAB" node stop a b --grace 20 2>&1) || rc=$?
+if [ "$rc" = 0 ] && state_is a stopped && state_is b stopped; then ok "both stop"; else not_ok "stop" "$out"; fi
 
 run_done

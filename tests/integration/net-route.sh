@@ -27,7 +27,8 @@ if gsh 1 30 "! ping -c 1 -w 4 10.0.2.1 >/dev/null"; then ok "A cannot reach B wh
 if gsh 2 20 "echo 1 > /proc/sys/net/ipv4/ip_forward"; then ok "R forwards"; else not_ok "R forwards" "$(guest_tail 2)"; fi
 if gsh 1 60 "ping -c 2 -w 40 10.0.2.1 | grep -q 'ttl=63'"; then ok "A pings B through R (TTL 63)"; else not_ok "A pings B" "$(guest_tail 1)"; fi
 for n in 1 2 3; do console_close "$n"; done
-out=$("$SANDLAB" node stop --all --grace 20 2>&1) || true
-if state_is a stopped && state_is r stopped && state_is b stopped; then ok "all stop"; else not_ok "stop" "$out"; fi
+rc=0
+out=$("$SANDLAB" node stop --all --grace 20 2>&1) || rc=$?
+if [ "$rc" = 0 ] && state_is a stopped && state_is r stopped && state_is b stopped; then ok "all stop"; else not_ok "stop" "$out"; fi
 
 run_done

@@ -50,8 +50,9 @@ fi
 
 # node kill: recorded as killed by the user.
 qpid=$(run_get c1 qemu_pid)
-out=$("$SANDLAB" node kill c1 2>&1) || true
-if state_is c1 stopped && [ "$(run_get c1 last_exit.kind)" = killed ] && pid_gone "$qpid" &&
+rc=0
+out=$("$SANDLAB" node kill c1 2>&1) || rc=$?
+if [ "$rc" = 0 ] && state_is c1 stopped && [ "$(run_get c1 last_exit.kind)" = killed ] && pid_gone "$qpid" &&
     printf '%s' "$out" | grep -q "killed"; then
 	ok "node kill: killed, recorded"
 else

@@ -21,7 +21,8 @@ if "$SANDLAB" console l1 --log | grep -q "sum=42"; then ok "the session is in th
 # On a terminal the log goes through the cleaner and still reads.
 if script -qec "$SANDLAB console l1 --log" /dev/null | tr -d '\r' | grep -q "sum=42"; then ok "console --log on a terminal shows the text"; else not_ok "console --log on a terminal shows the text"; fi
 
-out=$("$SANDLAB" node stop l1 --grace 20 2>&1) || true
-if state_is l1 stopped; then ok "linux node stops ($(run_get l1 last_exit.detail))"; else not_ok "linux node stops" "$out"; fi
+rc=0
+out=$("$SANDLAB" node stop l1 --grace 20 2>&1) || rc=$?
+if [ "$rc" = 0 ] && state_is l1 stopped; then ok "linux node stops ($(run_get l1 last_exit.detail))"; else not_ok "linux node stops" "$out"; fi
 
 run_done

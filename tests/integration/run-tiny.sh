@@ -177,7 +177,7 @@ else
 fi
 
 # VNC: an address, and something listens there.
-addr=$("$SANDLAB" vnc t1)
+addr=$("$SANDLAB" vnc t1 | sed -n 1p)
 port=${addr##*:}
 if [ "${addr%:*}" = 127.0.0.1 ] && python3 -c "import socket,sys; s=socket.create_connection(('127.0.0.1', $port), 5); sys.exit(0 if s.recv(12).startswith(b'RFB') else 1)"; then
 	ok "vnc prints 127.0.0.1:PORT and VNC answers there"
@@ -188,14 +188,15 @@ fi
 # Stop: the tiny guest ignores ACPI; after the grace, quit ends it cleanly.
 kpid=$(run_get t1 keeper_pid)
 qpid=$(run_get t1 qemu_pid)
-out=$("$SANDLAB" node stop t1 --grace 1 2>&1) || true
-if printf '%s' "$out" | grep -q "sent ACPI powerdown" && printf '%s' "$out" | grep -q "sent QMP quit" &&
+rc=0
+out=$("$SANDLAB" node stop t1 --grace 1 2>&1) || rc=$?
+if [ "$rc" = 0 ] && printf '%s' "$out" | grep -q "sent ACPI powerdown" && printf '%s' "$out" | grep -q "sent QMP quit" &&
     state_is t1 stopped && [ "$(run_get t1 last_exit.kind)" = shutdown ]; then
 	ok "stop reports each step and ends stopped"
 else
 	not_ok "stop reports each step and ends stopped" "$out"
 fi
-if pid_gone "$kpid" && wait_for 10 pid_gone "$qpid" && [ -z "$(ls "$SANDLAB_LAB"/run/*/ | grep sock || true)" ]; then
+if wait_for 30 pid_gone "$kpid" && wait_for 10 pid_gone "$qpid" && [ -z "$(ls "$SANDLAB_LAB"/run/*/ | grep sock || true)" ]; then
 	ok "after stop no keeper, QEMU or socket is left"
 else
 	not_ok "after stop no keeper, QEMU or socket is left" "$(ls -la "$SANDLAB_LAB"/run/*/)"

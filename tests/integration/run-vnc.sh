@@ -71,7 +71,7 @@ else
 	not_ok "a VNC port taken before QEMU binds it means a retry" "$result"
 fi
 
-addr=$("$SANDLAB" vnc v2)
+addr=$("$SANDLAB" vnc v2 | sed -n 1p)
 if [ "$addr" = "127.0.0.1:$((5900 + $(run_get v2 vnc_display)))" ] &&
     python3 -c "import socket,sys; s=socket.create_connection(('127.0.0.1', ${addr##*:}), 5); sys.exit(0 if s.recv(12).startswith(b'RFB') else 1)"; then
 	ok "vnc prints the address and QEMU listens there"
@@ -89,7 +89,7 @@ expect_fail "vnc of a stopped node" "no VNC address" "$SANDLAB" vnc v3
 expect_fail "VNC on another address needs a password" "needs a password" \
 	env -u SANDLAB_VNC_PASSWORD "$SANDLAB" node start v3 --vnc-host 127.0.0.2
 if SANDLAB_VNC_PASSWORD=secret1 "$SANDLAB" node start v3 --vnc-host 127.0.0.2 >/dev/null 2>&1 &&
-    [ "$("$SANDLAB" vnc v3)" = "127.0.0.2:$((5900 + $(run_get v3 vnc_display)))" ]; then
+    [ "$("$SANDLAB" vnc v3 | sed -n 1p)" = "127.0.0.2:$((5900 + $(run_get v3 vnc_display)))" ]; then
 	port=$((5900 + $(run_get v3 vnc_display)))
 	if python3 -c "
 import socket, sys

@@ -75,18 +75,32 @@ for point in import-journaled import-half-copied import-verified import-renamed;
 	check "agree after import killed at $point" agree
 done
 
-# Random moments: kill creators and importers while they work. Each runs
-# in its own session so one SIGKILL to the group stops every process in it.
+# Moments found by looking, not by the clock: creators and an importer are
+# killed once 0 to 3 of the round's nodes exist and the lab's journal holds
+# an operation in flight (a pending row). A kill that landed mid-operation
+# leaves its journal row behind, which the next lab_open recovers: most
+# rounds must show one. Each runs in its own session so one SIGKILL to the
+# group stops every process in it.
+pending() { sqlite3 -cmd '.timeout 5000' "$LABDIR/lab.db" 'SELECT count(*) FROM pending' 2>/dev/null || echo 0; }
+landed=0
 for round in 1 2 3 4 5 6; do
 	setsid bash -c 'for i in 1 2 3 4 5 6 7 8; do "$0" node create "r$1-$i" --image tiny >/dev/null 2>&1 || true; done' "$S" "$round" &
 	p1=$!
 	setsid "$S" image import "$T/big.qcow2" --name "rb$round" >/dev/null 2>&1 &
 	p2=$!
-	sleep "0.$((RANDOM % 9 + 1))"
+	wait_for 60 sh -c "[ \"\$(sqlite3 -cmd '.timeout 2000' '$LABDIR/lab.db' \"SELECT count(*) FROM nodes WHERE name LIKE 'r$round-%'\")\" -ge $((round % 4)) ]" || true
+	wait_for 30 sh -c "[ \"\$(sqlite3 -cmd '.timeout 2000' '$LABDIR/lab.db' 'SELECT count(*) FROM pending' 2>/dev/null)\" -gt 0 ]" || true
 	kill -KILL -- "-$p1" "-$p2" 2>/dev/null || true
 	wait "$p1" "$p2" 2>/dev/null || true
-	wait_for 10 sh -c "! pgrep -s $p1 >/dev/null && ! pgrep -s $p2 >/dev/null" || true
+	# Killed means dead: both process groups gone before the lab is read.
+	if ! wait_for 10 sh -c "! pgrep -s $p1 >/dev/null && ! pgrep -s $p2 >/dev/null"; then
+		not_ok "round $round: the killed processes are gone" "$(pgrep -a -s "$p1,$p2")"
+	fi
+	if [ "$(pending)" -gt 0 ]; then landed=$((landed + 1)); fi
+	# Recovery now, so the next round's look sees only its own journal.
+	"$S" image ls >/dev/null
 done
+if [ "$landed" -ge 3 ]; then ok "random SIGKILLs landed mid-operation (journal left behind: $landed of 6)"; else not_ok "random SIGKILLs landed mid-operation" "only $landed of 6 left a journal row"; fi
 "$S" node ls >/dev/null
 check "agree after random SIGKILLs" agree
 

@@ -25,9 +25,9 @@ head -c 1048576 /dev/urandom >"$W/disk.raw"
 truncate -s 8M "$W/disk.raw"
 check "import good raw under another name" "$S" image import "$W/disk.raw" --name plain
 check "copied raw content is identical" cmp "$W/disk.raw" "$LABDIR/images/plain.img"
-check "qcow2 recorded as qcow2" sh -c "'$S' image ls --json | grep -q '\"format\": \"qcow2\"'"
-check "raw recorded as raw" sh -c "'$S' image ls --json | python3 -c 'import json,sys; d={i[\"name\"]:i for i in json.load(sys.stdin)}; assert d[\"plain\"][\"format\"]==\"raw\" and d[\"plain\"][\"virtual_size\"]==8388608, d'"
-check "imported files are read-only" sh -c "[ \"\$(stat -c %a '$LABDIR/images/good.qcow2')\" = 444 ]"
+check "qcow2 recorded as qcow2" bash -o pipefail -c "'$S' image ls --json | grep -q '\"format\": \"qcow2\"'"
+check "raw recorded as raw" bash -o pipefail -c "'$S' image ls --json | python3 -c 'import json,sys; d={i[\"name\"]:i for i in json.load(sys.stdin)}; assert d[\"plain\"][\"format\"]==\"raw\" and d[\"plain\"][\"virtual_size\"]==8388608, d'"
+check "imported files are read-only, and their owner's alone" sh -c "[ \"\$(stat -c %a '$LABDIR/images/good.qcow2')\" = 400 ]"
 BASE="good.qcow2 plain.img "
 check "only the two imports in images/" nothing_left "$BASE"
 expect_fail "same name twice refused" "already exists" "$S" image import "$W/good.qcow2"
@@ -91,11 +91,12 @@ if [ "$rc" -ne 0 ] && printf '%s' "$out" | grep -q 'took in dropped.qcow2' && pr
 else
 	not_ok "scan takes in a good dropped file and refuses a bad one" "rc=$rc $out"
 fi
-check "scanned image listed" sh -c "'$S' image ls | grep -q '^dropped '"
+check "scanned image listed" bash -o pipefail -c "'$S' image ls | grep -q '^dropped '"
 printf '#!/bin/sh\n' >"$LABDIR/images/build-script"
 chmod 755 "$LABDIR/images/build-script"
 "$S" image scan >/dev/null 2>&1 || true
-check "scan leaves files that are not disk images alone" sh -c "! '$S' image ls | grep -q '^build-script' && [ \"\$(stat -c %a '$LABDIR/images/build-script')\" = 755 ]"
+# Left alone by scan, but private like all of the lab: 0755 becomes 0700.
+check "scan leaves files that are not disk images alone" bash -o pipefail -c "! '$S' image ls | grep -q '^build-script' && [ \"\$(stat -c %a '$LABDIR/images/build-script')\" = 700 ]"
 rm -f "$LABDIR/images/build-script" "$LABDIR/images/evil.qcow2"
 
 # rm refuses while a node uses the image, then works.
@@ -105,6 +106,6 @@ expect_fail "image rm refused while a node uses it" "used by 1 node" "$S" image 
 check "image rm once unused" "$S" image rm good
 check "image file removed" test ! -e "$LABDIR/images/good.qcow2"
 expect_fail "rm of a missing image" "no image named" "$S" image rm good
-check "json output of image ls parses" sh -c "'$S' image ls --json | python3 -c 'import json,sys; json.load(sys.stdin)'"
+check "json output of image ls parses" bash -o pipefail -c "'$S' image ls --json | python3 -c 'import json,sys; json.load(sys.stdin)'"
 
 done_testing

@@ -21,6 +21,7 @@ assert n["ram_mb"] == 64 and n["cpus"] == 2 and n["accel"] == "tcg", n
 assert [c["index"] for c in n["nics"]] == [0, 1, 2], n
 assert all(c["mac"].startswith("52:54:00:") for c in n["nics"]), n
 ' "$json"
+check "create wrote the db row: 64 MB, 2 CPUs, tcg, 3 NICs" test "$(sqlite3 "$LABDIR/lab.db" "SELECT ram_mb, cpus, accel, (SELECT count(*) FROM nics WHERE node_id = nodes.id) FROM nodes WHERE name = 'r2'")" = "64|2|tcg|3"
 check "MACs unique in the lab" sh -c "[ \"\$(sqlite3 '$LABDIR/lab.db' 'SELECT count(DISTINCT mac) = count(*) FROM nics')\" = 1 ]"
 
 ov=$(printf '%s' "$json" | python3 -c 'import json,sys; print(json.load(sys.stdin)["overlay"])')
@@ -53,15 +54,16 @@ check "no stray overlays" sh -c "[ \$(ls -A '$LABDIR/overlays' | wc -l) = $befor
 
 # Changes.
 check "set ram, cpus, nics, accel" "$S" node set r1 --ram 128 --cpus 2 --nics 2 --accel kvm
-check "set took effect" sh -c "'$S' node show r1 --json | python3 -c 'import json,sys; n=json.load(sys.stdin); assert (n[\"ram_mb\"], n[\"cpus\"], len(n[\"nics\"]), n[\"accel\"]) == (128, 2, 2, \"kvm\"), n'"
+check "set took effect" bash -o pipefail -c "'$S' node show r1 --json | python3 -c 'import json,sys; n=json.load(sys.stdin); assert (n[\"ram_mb\"], n[\"cpus\"], len(n[\"nics\"]), n[\"accel\"]) == (128, 2, 2, \"kvm\"), n'"
+check "set wrote the db row: 128 MB, 2 CPUs, kvm, 2 NICs" test "$(sqlite3 "$LABDIR/lab.db" "SELECT ram_mb, cpus, accel, (SELECT count(*) FROM nics WHERE node_id = nodes.id) FROM nodes WHERE name = 'r1'")" = "128|2|kvm|2"
 check "fewer NICs" "$S" node set r1 --nics 0
 expect_fail "set with nothing to change" "nothing to change" "$S" node set r1
 expect_fail "set bad value changes nothing" "accel" "$S" node set r1 --ram 64 --accel nope
-check "bad set left RAM alone" sh -c "'$S' node show r1 --json | grep -q '\"ram_mb\": 128'"
+check "bad set left RAM alone" bash -o pipefail -c "'$S' node show r1 --json | grep -q '\"ram_mb\": 128'"
 check "rename" "$S" node rename r1 core1
 expect_fail "rename onto an existing name" "already exists" "$S" node rename core1 r2
 expect_fail "rename to a bad name" "node name" "$S" node rename core1 'a b'
-check "renamed node listed" sh -c "'$S' node ls | grep -q '^core1 '"
+check "renamed node listed" bash -o pipefail -c "'$S' node ls | grep -q '^core1 '"
 
 old=$("$S" node show core1 --json | python3 -c 'import json,sys; print(json.load(sys.stdin)["overlay"])')
 qemu-io -f qcow2 -c 'write -P 0x5a 0 64k' "$old" >/dev/null

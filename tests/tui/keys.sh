@@ -22,11 +22,23 @@ tui_settle "k1" >/dev/null
 keys Enter
 tui_settle "tiny login:" >/dev/null
 
-# key NAME...: one key at a time, with a pause so that a lone Escape is
-# taken as the Escape key and not as the start of a sequence.
-key() { for k in "$@"; do keys "$k"; sleep 0.15; done; }
-# literal TEXT: typed as characters.
-literal() { keys -l "$1"; sleep 0.15; }
+# key NAME...: one key at a time, each once the guest has echoed the one
+# before, so that a lone Escape is taken as the Escape key and not as the
+# start of a sequence.
+key() { for k in "$@"; do echo_keys "$log" "$k" || echo "# no echo of $k" >&2; done; }
+# literal TEXT: typed as characters (and echoed).
+literal() { echo_keys "$log" -l "$1" || echo "# no echo of $1" >&2; }
+# paste: tmux's buffer pasted into the pane (-p: bracketed when the pane
+# asked for it), and echoed.
+paste() {
+	local size
+	size=$(stat -c %s "$log")
+	tx paste-buffer -p -t t
+	wait_for 20 sh -c "[ \$(stat -c %s '$log') -gt $size ]" || echo "# no echo of the paste" >&2
+}
+# synced TAG: TAG typed and shown on the screen: the dashboard has taken in
+# every byte the guest echoed before it (modes it set included).
+synced() { keys -l "$1"; wait_for 20 sh -c "tmux -L $TMUX_SOCK capture-pane -p -t t | grep -qF -- '$1'"; }
 # echoed HEX: waits until the log holds these bytes (hex) after the banner.
 echoed() {
 	wait_for 20 sh -c "python3 -c 'import sys; d=open(sys.argv[1],\"rb\").read(); sys.exit(0 if bytes.fromhex(sys.argv[2]) in d else 1)' '$log' '$1'"
@@ -61,19 +73,17 @@ case_keys "a UTF-8 letter" "$(hex 'é')" é
 # A paste while the guest has no bracketed paste: the text, line ends as CR.
 printf 'pasted\nline' | tx load-buffer -
 literal "<"
-tx paste-buffer -p -t t
-sleep 0.3
+paste
 literal ">"
 if echoed "$(hex '<pasted')0d0a$(hex 'line>')"; then ok "paste (plain)"; else not_ok "paste (plain)" "$(tail -c 60 "$log" | od -An -c | tr '\n' ' ')"; fi
 
 # The guest turns on application cursor keys and bracketed paste (the
 # echo of what we type is what sets the modes in the pane's terminal).
 key Escape; literal "[?1h"; key Escape; literal "[?2004h"
-sleep 0.3
+if synced "modes-set"; then ok "the mode switches came back to the dashboard"; else not_ok "the mode switches came back" "$(tui_cap | tail -n 3)"; fi
 case_keys "Up (application cursor keys)" "$(hex $'\eOA')" Up
 literal "<"
-tx paste-buffer -p -t t
-sleep 0.3
+paste
 literal ">"
 if echoed "$(hex $'<\e[200~pasted')0d0a$(hex $'line\e[201~>')"; then ok "paste (bracketed)"; else not_ok "paste (bracketed)" "$(tail -c 60 "$log" | od -An -c | tr '\n' ' ')"; fi
 # A paste cannot smuggle escapes to the guest: the outer end marker inside
@@ -81,14 +91,13 @@ if echoed "$(hex $'<\e[200~pasted')0d0a$(hex $'line\e[201~>')"; then ok "paste (
 # an unknown key and dropped.
 printf 'a\e[201~\e[31mb' | tx load-buffer -
 literal "<"
-tx paste-buffer -p -t t
-sleep 0.3
+paste
 literal ">"
 if echoed "$(hex $'<\e[200~a\e[201~b>')"; then ok "paste drops control characters"; else not_ok "paste drops control characters" "$(tail -c 60 "$log" | od -An -c | tr '\n' ' ')"; fi
 
 # Ctrl-] stays with the dashboard; nothing reaches the guest.
 size=$(stat -c %s "$log")
-key C-]
+keys C-]
 if tui_settle "Enter type" && [ "$(stat -c %s "$log")" = "$size" ]; then ok "Ctrl-] leaves without sending"; else not_ok "Ctrl-] leaves without sending"; fi
 
 # console_escape in the config file: C-g leaves, and C-] goes to the guest.
@@ -99,7 +108,7 @@ tui_settle "k1" >/dev/null
 keys Enter
 tui_settle "typing, C-g leaves" >/dev/null
 case_keys "with console_escape = C-g, Ctrl-] reaches the guest" "1d" C-]
-key C-g
+keys C-g
 if tui_settle "Enter type" && ! printf '%s' "$SCREEN" | grep -qF "typing,"; then ok "console_escape C-g leaves"; else not_ok "console_escape C-g leaves" "$SCREEN"; fi
 
 # SGR mouse reports (ESC [ < ... M) are read as clicks and wheel turns

@@ -102,7 +102,7 @@ tui_settle "Nodes (4)" >/dev/null
 "$SANDLAB" node rm c d >/dev/null
 tui_settle "Nodes (2)" >/dev/null
 keys a
-if wait_for 60 sh -c "[ \"\$(\"$SANDLAB\" node ls --json | python3 -c 'import json,sys; print(all(n[\"state\"] == \"running\" for n in json.load(sys.stdin)))')\" = True ]"; then
+if wait_for 60 bash -o pipefail -c "[ \"\$(\"$SANDLAB\" node ls --json | python3 -c 'import json,sys; print(all(n[\"state\"] == \"running\" for n in json.load(sys.stdin)))')\" = True ]"; then
 	ok "a starts every node ($(states))"
 else
 	not_ok "start all" "$(states)"
@@ -117,7 +117,7 @@ keys A
 if tui_settle "Stop all 2 running nodes?"; then ok "A asks before stopping all"; else not_ok "A asks" "$SCREEN"; fi
 keys y
 # The tiny guest ignores ACPI: each stop waits out the grace period.
-if wait_for 100 sh -c "[ \"\$(\"$SANDLAB\" node ls --json | python3 -c 'import json,sys; print(all(n[\"state\"] == \"stopped\" for n in json.load(sys.stdin)))')\" = True ]"; then
+if wait_for 100 bash -o pipefail -c "[ \"\$(\"$SANDLAB\" node ls --json | python3 -c 'import json,sys; print(all(n[\"state\"] == \"stopped\" for n in json.load(sys.stdin)))')\" = True ]"; then
 	ok "A stops every node"
 else
 	not_ok "stop all" "$(states)"

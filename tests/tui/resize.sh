@@ -17,14 +17,26 @@ at_exit "$SANDLAB node kill f1"
 tui_start 80 24
 tui_settle "f1" >/dev/null
 keys Enter
-wait_for 30 sh -c "tmux -L $TMUX_SOCK capture-pane -p -t t | grep -qE '[0-9]{3,}'" || true
+# flood_max: the highest flood line number on the screen (0 if none).
+flood_max() { tui_cap | grep -oE 'flood [0-9]{8}' | awk '{ n = $2 + 0; if (n > m) m = n } END { print m + 0 }'; }
+if wait_for 60 sh -c "tmux -L $TMUX_SOCK capture-pane -p -t t | grep -qE 'flood [0-9]{8}'"; then
+	ok "the flood shows in the pane"
+else
+	not_ok "the flood shows in the pane" "$(tui_cap | tail -n 3)"
+fi
 keys C-]
+before=$(flood_max)
 pid=$(tui_pid)
 for size in 120x40 60x15 200x50 40x10 100x30 81x25 30x8 150x45 100x30; do
 	tx resize-window -t t -x "${size%x*}" -y "${size#*x}"
 	sleep 0.2
 done
-if kill -0 "$pid" 2>/dev/null; then ok "survives resizes under a flood"; else not_ok "survives resizes under a flood" "dashboard died"; fi
+# Alive, and the flood still drawn: newer lines than before the resizes.
+if kill -0 "$pid" 2>/dev/null && [ "$before" -gt 0 ] && wait_for 30 sh -c "[ \"\$(tmux -L $TMUX_SOCK capture-pane -p -t t | grep -oE 'flood [0-9]{8}' | awk '{ n = \$2 + 0; if (n > m) m = n } END { print m + 0 }')\" -gt $before ]"; then
+	ok "survives resizes under a flood"
+else
+	not_ok "survives resizes under a flood" "alive: $(kill -0 "$pid" 2>/dev/null && echo yes || echo no); flood line $before before, $(flood_max) after"
+fi
 
 # At 100x30: the first row is the top of the images and nodes frames, the
 # last is the status line, and every row is exactly 100 columns wide.
@@ -67,11 +79,13 @@ for i in $(seq 1 14); do "$SANDLAB" node create "m$i" --image tiny --ram 16 >/de
 tui_start 400 60
 tui_settle "m9 · stopped" >/dev/null || true
 pid=$(tui_pid)
-for size in 80x24 5x2 1x1 30x5 200x50 17x9 400x60 80x24; do
+for size in 80x24 5x2 1x1 30x5 200x50 17x9 400x60 80x24 400x60; do
 	tx resize-window -t t -x "${size%x*}" -y "${size#*x}"
 	sleep 0.3
 done
-if kill -0 "$pid" 2>/dev/null && tui_settle "m9 · stopped" && [ "$(printf '%s\n' "$SCREEN" | grep -c '^┌─ m')" -ge 3 ]; then
+# Back at 400x60: all sixteen tiles drawn again, each with its frame.
+tiles() { printf '%s\n' "$SCREEN" | grep -oE '┌─ (m[0-9]+|f1|t1) · stopped' | sort -u | wc -l; }
+if kill -0 "$pid" 2>/dev/null && tui_settle "m9 · stopped" && [ "$(tiles)" = 16 ]; then
 	ok "16 tiles through sizes down to 1x1"
 else
 	not_ok "16 tiles through sizes down to 1x1" "$SCREEN"

@@ -16,6 +16,7 @@ restored() {
 	fi
 	flags=$(tx display-message -p -t t '#{alternate_on}#{mouse_any_flag}#{mouse_sgr_flag}#{keypad_flag}#{cursor_flag}')
 	if [ "$flags" = "00001" ]; then ok "$name"; else not_ok "$name" "pane flags alt/mouse/sgr/keypad/cursor = $flags"; fi
+	tui_exited "$code" "$name: status $code, stderr empty, no sanitizer report"
 }
 
 started() {
@@ -45,24 +46,32 @@ expect_fail "refuses a non-terminal" "needs a terminal" sh -c "\"$SANDLAB\" </de
 tui_start 80 24
 tui_settle "Nodes (0)" 90 || true
 first=$(tui_pid)
-tx new-session -d -s t2 -x 100 -y 24 "env TERM=tmux-256color $SANDLAB; sleep 600"
+tx new-session -d -s t2 -x 100 -y 24 "$(tui_cmd second)"
 if wait_for 20 sh -c "tmux -L $TMUX_SOCK capture-pane -p -t t2 | grep -q 'another dashboard (pid $first)'"; then
 	ok "second dashboard names the first"
 else
 	not_ok "second dashboard names the first" "$(tx capture-pane -p -t t2 | tail -n 2)"
 fi
-if ! tui_cap | grep -q "another dashboard"; then ok "first dashboard is not warned"; else not_ok "first dashboard is not warned"; fi
+# Not warned, and still alive and drawing (the absence alone would also
+# hold for a dashboard that died).
+if tui_settle "Nodes (0)" 20 && ! printf '%s' "$SCREEN" | grep -q "another dashboard" && [ ! -e "$T/tui-$_tui_n.rc" ]; then
+	ok "first dashboard is not warned"
+else
+	not_ok "first dashboard is not warned" "$(printf '%s' "$SCREEN" | tail -n 2)"
+fi
 # When the first one quits, the second takes the lock and its warning goes.
-keys q
-tui_settle "DASHBOARD-EXITED 0" 20 || true
+tui_quit "the first dashboard quits with q: status 0, stderr empty"
 if wait_for 20 sh -c "! tmux -L $TMUX_SOCK capture-pane -p -t t2 | grep -q 'another dashboard'"; then
 	ok "second dashboard takes over the lock when the first quits"
 else
 	not_ok "second dashboard takes over the lock" "$(tx capture-pane -p -t t2 | tail -n 1)"
 fi
 tx send-keys -t t2 q
-wait_for 20 sh -c "tmux -L $TMUX_SOCK capture-pane -p -t t2 | grep -q '^$'" || true
-sleep 1
+if wait_for 60 test -e "$T/tui-second.rc" && [ "$(cat "$T/tui-second.rc")" = 0 ] && [ ! -s "$T/tui-second.err" ]; then
+	ok "the second dashboard quits with q: status 0, stderr empty"
+else
+	not_ok "the second dashboard quits with q" "status $(cat "$T/tui-second.rc" 2>/dev/null); $(head -c 400 "$T/tui-second.err")"
+fi
 tui_start 80 24
 if started && ! tui_cap | grep -q "another dashboard"; then
 	ok "lock follows the live dashboard"
