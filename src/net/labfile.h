@@ -43,6 +43,8 @@ struct labfile_node {
 	int   ram_mb;
 	int   cpus;
 	char  accel[8];
+	int   console_cols;         /* console=COLSxROWS (consize.h) */
+	int   console_rows;
 	struct labfile_nic *nics;   /* eth0, eth1, ... */
 	int   nnics;
 };
