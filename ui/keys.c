@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "action.h"
+#include "action-console.h"
 #include "app.h"
 #include "draw.h"
 #include "netview.h"
@@ -48,7 +49,12 @@ static const struct key_row keys_table[] = {
 	{ "PageDown",     KCTX_CONSOLE, action_console_page_down, NULL, "scroll forward a page" },
 	{ "Up k",         KCTX_CONSOLE, action_console_line_up, NULL, "scroll back a line" },
 	{ "Down j",       KCTX_CONSOLE, action_console_line_down, NULL, "scroll forward a line" },
-	{ "End G",        KCTX_CONSOLE, action_console_scroll_end, NULL, "back to the live screen" },
+	{ "End G",        KCTX_CONSOLE, action_console_scroll_end, NULL, "back to the live screen and the cursor" },
+	{ "K S-Up",       KCTX_CONSOLE, action_console_pan_up, NULL, "pan up a guest screen larger than its tile" },
+	{ "J S-Down",     KCTX_CONSOLE, action_console_pan_down, NULL, "pan down (typing or End follows the cursor again)" },
+	{ "H S-Left",     KCTX_CONSOLE, action_console_pan_left, NULL, "pan left" },
+	{ "L S-Right",    KCTX_CONSOLE, action_console_pan_right, NULL, "pan right" },
+	{ "t",            KCTX_CONSOLE, action_console_stty, "stty", "tell the guest the tile's size (types stty rows R cols C)" },
 	{ "C-l",          KCTX_GLOBAL,  action_redraw,      NULL,     "redraw the screen" },
 	{ "n",            KCTX_GLOBAL,  action_links,       "links",  "the links between nodes: add and remove them" },
 	{ "m",            KCTX_GLOBAL,  action_map,         "map",    "a map of the lab: nodes, their NICs and links" },

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "app.h"
+#include "pane-console.h"
 #include "util.h"
 
 static int
@@ -126,8 +127,17 @@ layout_tree(struct app *a, int H, int W)
 {
 	struct layout_node *root = layout_split(LAYOUT_ROWS, 0), *main;
 
+	for (size_t i = 0; i < a->nconsoles; i++)
+		pane_console_set_bare(a->consoles[i], 0);
 	if (a->zoom >= 0 && (size_t)a->zoom < a->nconsoles) {
-		layout_add(root, layout_leaf(a->consoles[a->zoom], 0));
+		struct pane *z = a->consoles[a->zoom];
+		layout_add(root, layout_leaf(z, 0));
+		/* A guest screen that fits only in the whole terminal gets it:
+		 * frame and status line give way while zoomed. */
+		if (pane_console_needs_screen(z, H + 1, W)) {
+			pane_console_set_bare(z, 1);
+			return root;
+		}
 	} else if (a->nconsoles == 0) {
 		int dh = layout_clamp(H * 40 / 100, 6, 16);
 		layout_add(root, layout_lists(a, 0, W));

@@ -30,7 +30,9 @@ short pane_console_events(const struct pane *p);
 /* Reads what the guest sent / writes what waits for it. */
 void pane_console_io(struct pane *p, struct app *a, short revents);
 
-/* Attaches when detached and the node runs (after each model reload). */
+/* After each model reload: follows the node's console size (re-laying
+ * the emulator when it changed) and attaches when detached and the node
+ * runs. */
 void pane_console_attach(struct pane *p, struct app *a);
 
 /* Scrollback: lines back (negative: forward); 0 with to_live jumps back to
@@ -47,5 +49,21 @@ void pane_console_paste(struct pane *p, struct app *a, const char *s, size_t n);
 int pane_console_marked(const struct pane *p);
 void pane_console_mark(struct pane *p, int on);
 size_t pane_console_marked_count(const struct app *a);
+
+/* Zoomed alone with neither frame nor status line (the layout decides:
+ * pane_console_needs_screen). */
+void pane_console_set_bare(struct pane *p, int bare);
+/* Whether the guest's screen needs the whole terminal of lines x columns
+ * to be shown whole (no room for a frame and the status line). */
+int pane_console_needs_screen(const struct pane *p, int lines, int columns);
+
+/* Moves the view on a guest screen larger than the tile by rows and by
+ * cols pan steps; the view stays there until typing or End. */
+void pane_console_pan(struct pane *p, int rows, int cols);
+
+/* Tells the guest the tile's size: types `stty rows R cols C` and Enter
+ * and sets the node's console size to match. 0, or -1 (said in the
+ * status line). */
+int pane_console_stty(struct pane *p, struct app *a);
 
 #endif

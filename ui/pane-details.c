@@ -122,6 +122,9 @@ pane_details_node(struct pane *p, struct app *a, const struct model_node *mn)
 	    n->cpus == 1 ? "" : "s", n->accel);
 	if (y <= last)
 		pane_details_row(w, y++, inner, "resources", buf, theme_attr(ROLE_NORMAL));
+	snprintf(buf, sizeof buf, "%dx%d (the guest's terminal size)", n->console_cols, n->console_rows);
+	if (y <= last)
+		pane_details_row(w, y++, inner, "console", buf, theme_attr(ROLE_NORMAL));
 	snprintf(buf, sizeof buf, "%s (%s)", n->image_name, n->image_format);
 	if (y <= last)
 		pane_details_row(w, y++, inner, "image", buf, theme_attr(ROLE_NORMAL));

@@ -18,7 +18,6 @@
 #include <errno.h>
 #include <poll.h>
 #include <signal.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -110,23 +109,6 @@ frame(struct vtcat *v)
 	v->frames++;
 }
 
-/* "sandlab: <message>" on stderr, as the CLI says it; returns 1. */
-static int
-vtcat_fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-
-static int
-vtcat_fail(const char *fmt, ...)
-{
-	va_list ap;
-
-	fputs("sandlab: ", stderr);
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputc('\n', stderr);
-	return 1;
-}
-
 /* Reads what is there; false at the end of the input. */
 static bool
 pump(struct vtcat *v, char *buf, unsigned long long *bytes)
@@ -159,7 +141,7 @@ print_stats(struct vtcat *v, unsigned long long bytes, int64_t ms)
 }
 
 int
-vtcat_run(const struct vtcat_opts *o)
+vtcat_run(const struct vtcat_opts *o, struct err *e)
 {
 	struct vtcat v = { .fixed_rows = o->rows, .fixed_cols = o->cols };
 	int sb = o->scrollback, hold = o->hold, stats = o->stats, rows, cols;
@@ -172,16 +154,16 @@ vtcat_run(const struct vtcat_opts *o)
 	int64_t start, next_frame = 0;
 
 	if (isatty(STDIN_FILENO))
-		return vtcat_fail("__vtcat reads the stream from standard input: give it a file or a pipe");
+		return err_set(e, "__vtcat reads the stream from standard input: give it a file or a pipe");
 	if (!isatty(STDOUT_FILENO))
-		return vtcat_fail("__vtcat draws on a terminal, and standard output is not one");
+		return err_set(e, "__vtcat draws on a terminal, and standard output is not one");
 	tty = fopen("/dev/tty", "r");
 	if (tty == NULL)
-		return vtcat_fail("__vtcat reads keys from /dev/tty: %s", strerror(errno));
+		return err_sys(e, "__vtcat reads keys from /dev/tty");
 	scr = newterm(NULL, stdout, tty);
 	if (scr == NULL) {
 		fclose(tty);
-		return vtcat_fail("cannot draw on this terminal (TERM=%s)", getenv("TERM") ? getenv("TERM") : "");
+		return err_set(e, "cannot draw on this terminal (TERM=%s)", getenv("TERM") ? getenv("TERM") : "");
 	}
 	fatal_set_hook(restore_terminal);
 	memset(&sa, 0, sizeof sa);

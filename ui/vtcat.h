@@ -6,6 +6,8 @@
 #ifndef SANDLAB_VTCAT_H
 #define SANDLAB_VTCAT_H
 
+#include "util.h"
+
 struct vtcat_opts {
 	int rows, cols;     /* the console's size; 0: follow the terminal */
 	int scrollback;     /* lines kept */
@@ -13,8 +15,8 @@ struct vtcat_opts {
 	int stats;          /* print bytes, frames and memory on stderr at the end */
 };
 
-/* Runs the viewer; returns the exit status ("sandlab: ..." on stderr when
- * it cannot start). */
-int vtcat_run(const struct vtcat_opts *o);
+/* Runs the viewer; returns its exit status, or -1 with *e set when it
+ * cannot start (nothing is drawn then). */
+int vtcat_run(const struct vtcat_opts *o, struct err *e);
 
 #endif

@@ -238,8 +238,16 @@ paint_row(WINDOW *win, int y, const struct vtcon_cell *cells, int n, bool revers
 		wchar_t wc[CCHARW_MAX + 1];
 		int cols = (c->pen.attrs & VTCON_A_WIDE) && x + 1 < n ? 2 : 1;
 
-		if (c->ch[0] == VTCON_WIDE_TAIL)
+		if (c->ch[0] == VTCON_WIDE_TAIL && x > 0)
 			continue; /* drawn with its left half */
+		if (c->ch[0] == VTCON_WIDE_TAIL) {
+			/* its left half is left of the view: a blank keeps the columns */
+			static const wchar_t blank[2] = { L' ', 0 };
+			pen_look(&c->pen, reverse_all, map, &a, &pair);
+			last = &c->pen;
+			setcchar(&line[k++], blank, a, 0, &pair);
+			continue;
+		}
 		if (last == NULL || memcmp(&c->pen, last, sizeof *last) != 0) {
 			pen_look(&c->pen, reverse_all, map, &a, &pair);
 			last = &c->pen;
@@ -256,10 +264,16 @@ paint_row(WINDOW *win, int y, const struct vtcon_cell *cells, int n, bool revers
 bool
 vtcon_draw(struct vtcon *vc, WINDOW *win, const struct vtcon_colors *map)
 {
+	return vtcon_draw_at(vc, win, map, 0, 0);
+}
+
+bool
+vtcon_draw_at(struct vtcon *vc, WINDOW *win, const struct vtcon_colors *map, int top, int left)
+{
 	static cchar_t *line;
 	static struct vtcon_cell *scratch;
 	static int have;
-	int rows, cols, wrows, wcols, n, cr, cc;
+	int rows, cols, wrows, wcols, n, cr, cc, vrows, vcols;
 	bool painted = false, visible;
 
 	getmaxyx(win, wrows, wcols);
@@ -269,23 +283,31 @@ vtcon_draw(struct vtcon *vc, WINDOW *win, const struct vtcon_colors *map)
 		scratch = xreallocarray(scratch, (size_t)cols, sizeof *scratch);
 		have = cols;
 	}
-	n = cols < wcols ? cols : wcols;
-	for (int y = 0; y < rows && y < wrows; y++) {
-		if (!vtcon_view_dirty(vc, y))
+	top = top < 0 ? 0 : top >= rows ? rows - 1 : top;
+	left = left < 0 ? 0 : left >= cols ? cols - 1 : left;
+	vrows = rows - top;     /* the part of the guest's screen in view */
+	vcols = cols - left;
+	n = vcols < wcols ? vcols : wcols;
+	for (int y = 0; y < vrows && y < wrows; y++) {
+		if (!vtcon_view_dirty(vc, top + y))
 			continue;
-		paint_row(win, y, vtcon_view_row(vc, y, scratch), n, vtcon_reverse_video(vc), map, line);
-		if (wcols > cols) {
-			wmove(win, y, cols);
+		paint_row(win, y, vtcon_view_row(vc, top + y, scratch) + left, n, vtcon_reverse_video(vc),
+		    map, line);
+		if (wcols > vcols) {
+			wmove(win, y, vcols);
 			wclrtoeol(win);
 		}
 		painted = true;
 	}
-	if (painted && wrows > rows) {
-		wmove(win, rows, 0);
+	if (painted && wrows > vrows) {
+		wmove(win, vrows, 0);
 		wclrtobot(win);
 	}
 	vtcon_mark_clean(vc);
-	visible = vtcon_cursor(vc, &cr, &cc) && vtcon_scroll_offset(vc) == 0 && cr < wrows && cc < wcols;
+	visible = vtcon_cursor(vc, &cr, &cc) && vtcon_scroll_offset(vc) == 0;
+	cr -= top;
+	cc -= left;
+	visible = visible && cr >= 0 && cc >= 0 && cr < wrows && cc < wcols;
 	if (visible)
 		wmove(win, cr, cc);
 	return visible;

@@ -36,5 +36,9 @@ int vtcon_color_number(const VTermColor *c, int ncolors, bool *bright);
  * then win's cursor is left there, so refresh this window last and show
  * the terminal cursor. */
 bool vtcon_draw(struct vtcon *vc, WINDOW *win, const struct vtcon_colors *map);
+/* The same with the guest's cell (top, left) at win's top-left: win is a
+ * viewport on a guest screen larger than it. The caller invalidates the
+ * console when it moves the viewport. */
+bool vtcon_draw_at(struct vtcon *vc, WINDOW *win, const struct vtcon_colors *map, int top, int left);
 
 #endif

@@ -12,6 +12,7 @@
  */
 #include "vtcon.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -552,6 +553,36 @@ static const VTermStateCallbacks state_callbacks = {
 	.setlineinfo = cb_setlineinfo,
 };
 
+static void on_output(const char *s, size_t len, void *user);
+
+/* CSI 18 t and CSI 19 t ask for the text area's size in characters;
+ * the `resize` program of a serial-console guest asks this, or moves to
+ * 999;999 and asks for the cursor (libvterm answers that one). 0.1.4
+ * does not answer these, so they are answered here, with the console's
+ * size: the size the guest's screen is emulated at. */
+static int
+fb_csi(const char *leader, const long args[], int argcount, const char *intermed, char command,
+    void *user)
+{
+	struct vtcon *vc = user;
+	char reply[48];
+	long what;
+	int n;
+
+	if (command != 't' || leader != NULL || intermed != NULL || argcount < 1)
+		return 0;
+	what = CSI_ARG(args[0]);
+	if (what != 18 && what != 19)
+		return 0;
+	n = snprintf(reply, sizeof reply, "\033[%d;%d;%dt", what == 18 ? 8 : 9, vc->rows, vc->cols);
+	on_output(reply, (size_t)n, vc);
+	return 1;
+}
+
+static const VTermParserCallbacks fallbacks = {
+	.csi = fb_csi,
+};
+
 static void
 on_output(const char *s, size_t len, void *user)
 {
@@ -590,6 +621,7 @@ vtcon_new(int rows, int cols, int sb_lines)
 	vc->cursor_visible = true;
 	vc->full = true;
 	vterm_state_set_callbacks(vc->state, &state_callbacks, vc);
+	vterm_state_set_unrecognised_fallbacks(vc->state, &fallbacks, vc);
 	vterm_output_set_callback(vc->vt, on_output, vc);
 	vterm_state_reset(vc->state, 1);
 	/* REP (CSI n b) needs a glyph printed before it (see vtfeed.c): a

@@ -144,6 +144,28 @@ crash_point(const char *name)
 		raise(SIGKILL);
 }
 
+void
+pace_point(const char *name)
+{
+	const char *at = getenv("SANDLAB_PACE");
+	size_t n = strlen(name);
+	struct timespec ts;
+	long ms = 0;
+	const char *p;
+
+	if (at == NULL || strncmp(at, name, n) != 0 || at[n] != ':')
+		return;
+	for (p = at + n + 1; *p >= '0' && *p <= '9' && ms <= 1000; p++)
+		ms = ms * 10 + (*p - '0');
+	if (*p != '\0' || ms <= 0)
+		return;
+	if (ms > 1000)
+		ms = 1000;
+	ts.tv_sec = ms / 1000;
+	ts.tv_nsec = (ms % 1000) * 1000000L;
+	nanosleep(&ts, NULL);
+}
+
 int64_t
 now_s(void)
 {

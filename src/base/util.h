@@ -38,6 +38,10 @@ char *xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* Fault injection for crash tests: when $SANDLAB_CRASH_AT names this
  * point, the process kills itself with SIGKILL right here. */
 void crash_point(const char *name);
+/* Fault injection for race tests: when $SANDLAB_PACE is "NAME:MS" for
+ * this point, the process sleeps MS milliseconds (at most 1000) here, so
+ * that a test can act while a long loop is under way. */
+void pace_point(const char *name);
 
 /* Seconds since the epoch, and a monotonic clock in milliseconds. */
 int64_t now_s(void);

@@ -1,7 +1,9 @@
 /*
- * cmd-console.c: `sandlab console NAME [--log|--follow]`: attach this
- * terminal (or stdin/stdout of a script) to a node's serial console, or
- * print its kept log. Guest output reaches a terminal raw only while the
+ * cmd-console.c: `sandlab console NAME [--log|--follow|--stty]`: attach
+ * this terminal (or stdin/stdout of a script) to a node's serial console,
+ * or print its kept log. With --stty the guest is told this terminal's
+ * size (typed `stty rows R cols C`) on attach and on each resize, and the
+ * node's console size follows, so dashboards show the same screen. Guest output reaches a terminal raw only while the
  * user is attached to the guest (as with any serial terminal); the log
  * commands clean it first unless stdout is not a terminal.
  */
@@ -18,6 +20,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "consize.h"
 #include "console.h"
 #include "node.h"
 #include "run.h"
@@ -131,12 +134,33 @@ cmd_console_follow(struct lab *lab, const struct node *n)
 	return 0;
 }
 
+/* --stty: the node's console size follows this terminal. */
+struct cmd_console_sized {
+	struct lab *lab;
+	const char *id;
+};
+
+static int
+cmd_console_size(int rows, int cols, void *arg)
+{
+	struct cmd_console_sized *z = arg;
+	struct err e;
+
+	if (consize_set(z->lab, z->id, cols, rows, &e) != 0) {
+		fprintf(stderr, "\r\nsandlab: not telling the guest: %s\r\n", e.msg);
+		return -1;
+	}
+	return 0;
+}
+
 int
 cmd_console(struct cli *c, int argc, char **argv)
 {
-	static const char usage[] = "console NAME [--log | --follow]";
-	int log = 0, follow = 0, npos, sock, rc = 0;
-	struct cli_opt opts[] = { { "--log", NULL, &log }, { "--follow", NULL, &follow }, { 0 } };
+	static const char usage[] = "console NAME [--log | --follow | --stty]";
+	int log = 0, follow = 0, stty = 0, npos, sock, rc = 0;
+	struct cli_opt opts[] = { { "--log", NULL, &log }, { "--follow", NULL, &follow },
+		{ "--stty", NULL, &stty }, { 0 } };
+	struct cmd_console_sized sized;
 	struct run_info ri;
 	struct lab *lab;
 	struct node n;
@@ -146,7 +170,7 @@ cmd_console(struct cli *c, int argc, char **argv)
 
 	if (cli_parse(argc, argv, opts, pos, 1, &npos, usage) != 0)
 		return 2;
-	if (npos != 1 || (log && follow))
+	if (npos != 1 || log + follow + stty > 1)
 		return cli_usage(usage);
 	if ((lab = cli_lab(c)) == NULL)
 		return 1;
@@ -164,7 +188,9 @@ cmd_console(struct cli *c, int argc, char **argv)
 	if (tty)
 		fprintf(stderr, "Connected to %s's console. Ctrl-] detaches (the node keeps running).\r\n",
 		    n.name);
-	switch (console_attach(sock, 0, 1, &e)) {
+	sized.lab = lab;
+	sized.id = n.id;
+	switch (console_attach_sized(sock, 0, 1, stty ? cmd_console_size : NULL, &sized, &e)) {
 	case CONSOLE_DETACHED:
 		if (tty)
 			fprintf(stderr, "\r\nDetached from %s; it keeps running.\r\n", n.name);

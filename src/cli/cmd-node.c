@@ -9,6 +9,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "consize.h"
 #include "node.h"
 #include "run.h"
 
@@ -46,6 +47,8 @@ node_json(const struct node *n, const struct run_info *ri)
 	    "id", n->id, "name", n->name, "image", n->image_name, "image_id", n->image_id,
 	    "overlay", n->overlay, "ram_mb", n->ram_mb, "cpus", n->cpus, "accel", n->accel,
 	    "created_at", (json_int_t)n->created_at, "nics", nics);
+	json_object_set_new(o, "console_size", json_pack("{s:i, s:i}", "cols", n->console_cols,
+	    "rows", n->console_rows));
 	if (ri != NULL) {
 		json_object_set_new(o, "state", json_string(run_state_name(ri->state)));
 		json_object_set_new(o, "run", node_run_json(ri));
@@ -96,11 +99,13 @@ int
 cmd_node_create(struct cli *c, int argc, char **argv)
 {
 	static const char usage[] =
-	    "node create NAME --image IMAGE [--ram MB] [--cpus N] [--nics N] [--accel auto|kvm|tcg]";
-	const char *image = NULL, *ram = NULL, *cpus = NULL, *nics = NULL, *accel = NULL;
+	    "node create NAME --image IMAGE [--ram MB] [--cpus N] [--nics N] [--accel auto|kvm|tcg]"
+	    " [--console-size COLSxROWS]";
+	const char *image = NULL, *ram = NULL, *cpus = NULL, *nics = NULL, *accel = NULL, *csize = NULL;
 	struct cli_opt opts[] = {
 		{ "--image", &image, NULL }, { "--ram", &ram, NULL }, { "--cpus", &cpus, NULL },
-		{ "--nics", &nics, NULL }, { "--accel", &accel, NULL }, { 0 },
+		{ "--nics", &nics, NULL }, { "--accel", &accel, NULL }, { "--console-size", &csize, NULL },
+		{ 0 },
 	};
 	struct node_spec s = { .nics = -1 };
 	struct node n;
@@ -117,6 +122,8 @@ cmd_node_create(struct cli *c, int argc, char **argv)
 	    cli_int(cpus, "--cpus", 1, NODE_CPUS_MAX, &s.cpus) != 0 ||
 	    cli_int(nics, "--nics", 0, NODE_NICS_MAX, &s.nics) != 0)
 		return 1;
+	if (csize && consize_parse(csize, &s.console_cols, &s.console_rows, &e) != 0)
+		return cli_fail("--console-size: %s", e.msg);
 	if ((lab = cli_lab(c)) == NULL)
 		return 1;
 	s.name = pos[0];
@@ -217,8 +224,8 @@ cmd_node_show(struct cli *c, int argc, char **argv)
 	}
 	ov = cli_shown(n.overlay);
 	printf("name:      %s\nid:        %s\nimage:     %s (%s)\noverlay:   %s\n"
-	    "cpus:      %d\nram:       %d MiB\n",
-	    n.name, n.id, n.image_name, n.image_format, ov, n.cpus, n.ram_mb);
+	    "cpus:      %d\nram:       %d MiB\nconsole:   %dx%d (the guest's terminal size)\n",
+	    n.name, n.id, n.image_name, n.image_format, ov, n.cpus, n.ram_mb, n.console_cols, n.console_rows);
 	free(ov);
 	printf("state:     %s\n", run_state_name(ri.state));
 	if (ri.accel[0])
@@ -250,12 +257,14 @@ cmd_node_show(struct cli *c, int argc, char **argv)
 int
 cmd_node_set(struct cli *c, int argc, char **argv)
 {
-	static const char usage[] = "node set NAME [--ram MB] [--cpus N] [--nics N] [--accel auto|kvm|tcg]";
-	const char *ram = NULL, *cpus = NULL, *nics = NULL, *accel = NULL;
+	static const char usage[] = "node set NAME [--ram MB] [--cpus N] [--nics N] [--accel auto|kvm|tcg]"
+	    " [--console-size COLSxROWS]";
+	const char *ram = NULL, *cpus = NULL, *nics = NULL, *accel = NULL, *csize = NULL;
 	struct cli_opt opts[] = {
 		{ "--ram", &ram, NULL }, { "--cpus", &cpus, NULL }, { "--nics", &nics, NULL },
-		{ "--accel", &accel, NULL }, { 0 },
+		{ "--accel", &accel, NULL }, { "--console-size", &csize, NULL }, { 0 },
 	};
+	int ccols = 0, crows = 0;
 	struct node_changes ch = { .nics = -1 };
 	struct lab *lab;
 	struct err e;
@@ -266,8 +275,10 @@ cmd_node_set(struct cli *c, int argc, char **argv)
 		return 2;
 	if (npos != 1)
 		return cli_usage(usage);
-	if (!ram && !cpus && !nics && !accel)
-		return cli_fail("nothing to change: give --ram, --cpus, --nics or --accel");
+	if (!ram && !cpus && !nics && !accel && !csize)
+		return cli_fail("nothing to change: give --ram, --cpus, --nics, --accel or --console-size");
+	if (csize && consize_parse(csize, &ccols, &crows, &e) != 0)
+		return cli_fail("--console-size: %s", e.msg);
 	if (cli_int(ram, "--ram", NODE_RAM_MIN, NODE_RAM_MAX, &ch.ram_mb) != 0 ||
 	    cli_int(cpus, "--cpus", 1, NODE_CPUS_MAX, &ch.cpus) != 0 ||
 	    cli_int(nics, "--nics", 0, NODE_NICS_MAX, &ch.nics) != 0)
@@ -275,7 +286,10 @@ cmd_node_set(struct cli *c, int argc, char **argv)
 	ch.accel = accel;
 	if ((lab = cli_lab(c)) == NULL)
 		return 1;
-	if (node_set(lab, pos[0], &ch, &e) != 0)
+	/* The console size is no hardware: it changes while the node runs. */
+	if ((ram || cpus || nics || accel) && node_set(lab, pos[0], &ch, &e) != 0)
+		return cli_fail("%s", e.msg);
+	if (csize && consize_set(lab, pos[0], ccols, crows, &e) != 0)
 		return cli_fail("%s", e.msg);
 	return node_print_json(c, lab, pos[0]);
 }

@@ -22,12 +22,15 @@ cmd_vtcat(int argc, char **argv)
 		{ "--stats", NULL, &o.stats },
 		{ NULL, NULL, NULL },
 	};
-	int npos;
+	struct err e;
+	int npos, rc;
 
 	if (cli_parse(argc - 1, argv + 1, opts, NULL, 0, &npos, usage) != 0 ||
 	    cli_int(rows, "--rows", 1, 1000, &o.rows) != 0 ||
 	    cli_int(cols, "--cols", 1, 1000, &o.cols) != 0 ||
 	    cli_int(sbs, "--scrollback", 0, 1000000, &o.scrollback) != 0)
 		return 2;
-	return vtcat_run(&o);
+	if ((rc = vtcat_run(&o, &e)) < 0)
+		return cli_fail("%s", e.msg);
+	return rc;
 }

@@ -16,6 +16,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "consize.h"
 #include "db.h"
 #include "image.h"
 #include "link.h"
@@ -142,7 +143,7 @@ lf_node(struct lf_parse *p, char **w, int nw)
 
 	if (nw < 2)
 		return lf_fail(p, "a node line is: node NAME image=IMAGE [ram=MB] [cpus=N] [accel=auto|kvm|tcg] "
-		    "[ready=REGEX]");
+		    "[console=COLSxROWS] [ready=REGEX]");
 	if (name_check(w[1], "node name", &e) != 0)
 		return lf_fail(p, "%s", e.msg);
 	if ((other = lf_node_find(lf, w[1])) >= 0)
@@ -160,6 +161,8 @@ lf_node(struct lf_parse *p, char **w, int nw)
 	n->ram_mb = NODE_RAM_DEFAULT;
 	n->cpus = NODE_CPUS_DEFAULT;
 	snprintf(n->accel, sizeof n->accel, "auto");
+	n->console_cols = CONSIZE_COLS_DEFAULT;
+	n->console_rows = CONSIZE_ROWS_DEFAULT;
 	for (int i = 2; i < nw; i++) {
 		char *key = NULL, *val = NULL;
 		if (lf_key(p, w[i], &key, &val) != 0)
@@ -183,11 +186,16 @@ lf_node(struct lf_parse *p, char **w, int nw)
 			if (node_check_accel(val, &e) != 0)
 				return lf_fail(p, "%s", e.msg);
 			snprintf(n->accel, sizeof n->accel, "%s", val);
+		} else if (strcmp(key, "console") == 0) {
+			if (lf_once(p, &seen, 4, key) != 0)
+				return -1;
+			if (consize_parse(val, &n->console_cols, &n->console_rows, &e) != 0)
+				return lf_fail(p, "console=%s: %s", lf_shown(val, shown, sizeof shown), e.msg);
 		} else if (strcmp(key, "ready") == 0) {
 			/* A POSIX extended regex that `lab up` waits for on the console. */
 			regex_t re;
 			int bad;
-			if (lf_once(p, &seen, 4, key) != 0)
+			if (lf_once(p, &seen, 5, key) != 0)
 				return -1;
 			if (val[0] == '\0' || strlen(val) >= sizeof n->ready)
 				return lf_fail(p, "ready= needs a regular expression of 1 to %zu bytes",
@@ -201,7 +209,7 @@ lf_node(struct lf_parse *p, char **w, int nw)
 			regfree(&re);
 			snprintf(n->ready, sizeof n->ready, "%s", val);
 		} else
-			return lf_fail(p, "unknown key \"%s\" for a node (known: image, ram, cpus, accel, ready)",
+			return lf_fail(p, "unknown key \"%s\" for a node (known: image, ram, cpus, accel, console, ready)",
 			    lf_shown(key, shown, sizeof shown));
 	}
 	if (n->image[0] == '\0')
@@ -502,6 +510,10 @@ labfile_format(const struct labfile *lf)
 		const struct labfile_node *n = &lf->nodes[i];
 		lf_put(&b, "\nnode %s image=%s ram=%d cpus=%d accel=%s", n->name, n->image, n->ram_mb,
 		    n->cpus, n->accel);
+		/* the default is left out, so files from before it still match */
+		if (n->console_cols && (n->console_cols != CONSIZE_COLS_DEFAULT ||
+		    n->console_rows != CONSIZE_ROWS_DEFAULT))
+			lf_put(&b, " console=%dx%d", n->console_cols, n->console_rows);
 		if (n->ready[0])
 			lf_put(&b, " ready=%s", n->ready);
 		lf_put(&b, "\n");
@@ -640,6 +652,8 @@ labfile_export(struct lab *lab, struct labfile *out, struct err *e)
 		d->ram_mb = v[i].ram_mb;
 		d->cpus = v[i].cpus;
 		snprintf(d->accel, sizeof d->accel, "%s", v[i].accel);
+		d->console_cols = v[i].console_cols;
+		d->console_rows = v[i].console_rows;
 		if (net_nics_get(lab, v[i].id, &nv, &nn, e) != 0)
 			goto done;
 		d->nics = xcalloc((size_t)nn + 1, sizeof *d->nics);
@@ -697,7 +711,8 @@ lf_insert(struct lab *lab, const struct labfile *lf, struct lf_made *made, struc
 		const struct labfile_node *n = &lf->nodes[i];
 		struct node_row r = { .id = made[i].id, .name = n->name, .image_id = made[i].image_id,
 		    .image_name = n->image, .overlay_file = made[i].disk.file, .ram_mb = n->ram_mb,
-		    .cpus = n->cpus, .accel = n->accel };
+		    .cpus = n->cpus, .accel = n->accel, .console_cols = n->console_cols,
+		    .console_rows = n->console_rows };
 		if (node_row_insert(lab, &r, &why) != 0)
 			return err_set(e, "line %d: %s", n->line, why.msg);
 	}

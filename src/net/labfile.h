@@ -45,6 +45,8 @@ struct labfile_node {
 	int   cpus;
 	char  accel[8];
 	char  ready[LABFILE_READY_MAX];   /* regex `lab up` waits for, or "" (in files only) */
+	int   console_cols;         /* console=COLSxROWS (consize.h) */
+	int   console_rows;
 	struct labfile_nic *nics;   /* eth0, eth1, ... */
 	int   nnics;
 };

@@ -9,6 +9,8 @@
 #include <signal.h>
 #include <string.h>
 #include <sys/signalfd.h>
+#include <stdio.h>
+#include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <termios.h>
 #include <unistd.h>
@@ -79,8 +81,33 @@ console_input(int sock, const char *buf, size_t n, int tty, struct err *e)
 	return esc != NULL;
 }
 
+/* Tells the guest the terminal's size: types `stty rows R cols C` and
+ * Enter, after the caller's hook (which records it) agreed. */
+static int
+console_tell_size(int sock, int fd, console_size_fn *fn, void *arg, struct err *e)
+{
+	struct winsize ws;
+	char cmd[64];
+	int n;
+
+	if (ioctl(fd, TIOCGWINSZ, &ws) != 0 || ws.ws_row == 0 || ws.ws_col == 0)
+		return 0;   /* no size to tell */
+	if (fn(ws.ws_row, ws.ws_col, arg) != 0)
+		return 0;   /* refused (the hook said why) */
+	/* Ctrl-U first: whatever was typed on the line goes */
+	n = snprintf(cmd, sizeof cmd, "\025stty rows %d cols %d\r", ws.ws_row, ws.ws_col);
+	return console_input(sock, cmd, (size_t)n, 0, e) < 0 ? -1 : 0;
+}
+
 enum console_end
 console_attach(int sock, int in_fd, int out_fd, struct err *e)
+{
+	return console_attach_sized(sock, in_fd, out_fd, NULL, NULL, e);
+}
+
+enum console_end
+console_attach_sized(int sock, int in_fd, int out_fd, console_size_fn *size_fn, void *size_arg,
+    struct err *e)
 {
 	sigset_t set, old;
 	int sfd, tty = isatty(in_fd), in_open = 1;
@@ -93,6 +120,8 @@ console_attach(int sock, int in_fd, int out_fd, struct err *e)
 	sigaddset(&set, SIGHUP);
 	sigaddset(&set, SIGINT);
 	sigaddset(&set, SIGQUIT);
+	if (size_fn != NULL && tty)
+		sigaddset(&set, SIGWINCH);
 	sigprocmask(SIG_BLOCK, &set, &old);
 	sfd = signalfd(-1, &set, SFD_CLOEXEC | SFD_NONBLOCK);
 	if (sfd < 0) {
@@ -101,6 +130,12 @@ console_attach(int sock, int in_fd, int out_fd, struct err *e)
 		return CONSOLE_ERROR;
 	}
 	if (tty && console_raw(in_fd, e) != 0) {
+		close(sfd);
+		sigprocmask(SIG_SETMASK, &old, NULL);
+		return CONSOLE_ERROR;
+	}
+	if (size_fn != NULL && tty && console_tell_size(sock, in_fd, size_fn, size_arg, e) != 0) {
+		console_restore_tty();
 		close(sfd);
 		sigprocmask(SIG_SETMASK, &old, NULL);
 		return CONSOLE_ERROR;
@@ -118,6 +153,12 @@ console_attach(int sock, int in_fd, int out_fd, struct err *e)
 			break;
 		}
 		if (p[2].revents) {
+			struct signalfd_siginfo si;
+			if (read(sfd, &si, sizeof si) == (ssize_t)sizeof si && si.ssi_signo == SIGWINCH) {
+				if (console_tell_size(sock, in_fd, size_fn, size_arg, e) != 0)
+					break;
+				continue;
+			}
 			end = CONSOLE_SIGNAL;
 			break;
 		}

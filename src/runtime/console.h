@@ -40,6 +40,15 @@ enum console_end console_attach(int sock, int in_fd, int out_fd, struct err *e);
  * -1 with why when the connection is lost. */
 int console_send(int sock, const void *buf, size_t len, struct err *e);
 
+/* Called with the terminal's size on attach and on each SIGWINCH; 0 lets
+ * console_attach_sized type `stty rows R cols C` and Enter for the guest. */
+typedef int console_size_fn(int rows, int cols, void *arg);
+
+/* console_attach, and when in_fd is a terminal and fn is not NULL, tells
+ * the guest the terminal's size (once on attach, again on each resize). */
+enum console_end console_attach_sized(int sock, int in_fd, int out_fd, console_size_fn *fn, void *arg,
+    struct err *e);
+
 /* Gives the terminal its settings back if console_attach changed them;
  * safe to call from a fatal path. */
 void console_restore_tty(void);

@@ -112,6 +112,12 @@ static const char *const db_migrations[] = {
 	" UPDATE nics SET attach = 'none' WHERE attach = 'link' AND"
 	"  ((node_id = OLD.a_node AND idx = OLD.a_idx) OR (node_id = OLD.b_node AND idx = OLD.b_idx));"
 	" END;",
+	/* 3 -> 4: the console size the guest believes it has (consize.h);
+	 * the dashboard's emulator for the node runs at this size. */
+	"ALTER TABLE nodes ADD COLUMN console_cols INTEGER NOT NULL DEFAULT 80"
+	" CHECK (console_cols BETWEEN 20 AND 500);"
+	"ALTER TABLE nodes ADD COLUMN console_rows INTEGER NOT NULL DEFAULT 24"
+	" CHECK (console_rows BETWEEN 5 AND 200);",
 };
 
 const int DB_VERSION = (int)(sizeof db_migrations / sizeof db_migrations[0]);

@@ -481,6 +481,7 @@ image_copy(int in, int out, uint64_t total, const struct image_import_opts *o, s
 			rc = err_set(e, "the import was cancelled");
 			break;
 		}
+		pace_point("import-block");
 		if (done >= data_end && seek_ok) {
 			off_t d = lseek(in, (off_t)done, SEEK_DATA), h;
 			if (d < 0 && errno == ENXIO)

@@ -12,6 +12,7 @@
 #include <unistd.h>
 #include <uuid/uuid.h>
 
+#include "consize.h"
 #include "db.h"
 #include "image.h"
 #include "name.h"
@@ -74,7 +75,7 @@ node_list_free(struct node *v, size_t n)
 }
 
 #define NODE_COLS "n.id, n.name, n.image_id, i.name, i.file, i.format, n.overlay, n.ram_mb, " \
-	"n.cpus, n.accel, n.created_at"
+	"n.cpus, n.accel, n.created_at, n.console_cols, n.console_rows"
 
 static void
 node_from_row(struct lab *lab, sqlite3_stmt *st, struct node *n)
@@ -91,6 +92,8 @@ node_from_row(struct lab *lab, sqlite3_stmt *st, struct node *n)
 	n->cpus = sqlite3_column_int(st, 8);
 	snprintf(n->accel, sizeof n->accel, "%s", (const char *)sqlite3_column_text(st, 9));
 	n->created_at = sqlite3_column_int64(st, 10);
+	n->console_cols = sqlite3_column_int(st, 11);
+	n->console_rows = sqlite3_column_int(st, 12);
 }
 
 /* Where node_load_nics is in v[0..len). */
@@ -273,8 +276,10 @@ int
 node_row_insert(struct lab *lab, const struct node_row *r, struct err *e)
 {
 	if (db_run(lab->db, "recording the node", e, "INSERT INTO nodes (id, name, image_id, overlay, "
-	    "ram_mb, cpus, accel, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)", "ttttiitI", r->id,
-	    r->name, r->image_id, r->overlay_file, r->ram_mb, r->cpus, r->accel, now_s()) == 0)
+	    "ram_mb, cpus, accel, created_at, console_cols, console_rows) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+	    "ttttiitIii", r->id, r->name, r->image_id, r->overlay_file, r->ram_mb, r->cpus, r->accel, now_s(),
+	    r->console_cols ? r->console_cols : CONSIZE_COLS_DEFAULT,
+	    r->console_rows ? r->console_rows : CONSIZE_ROWS_DEFAULT) == 0)
 		return 0;
 	if (sqlite3_extended_errcode(lab->db) == SQLITE_CONSTRAINT_UNIQUE)
 		return err_set(e, "a node named \"%s\" already exists", r->name);
@@ -296,7 +301,8 @@ node_create(struct lab *lab, const struct node_spec *s, struct node *out, struct
 
 	if (name_check(s->name, "node name", e) != 0 || node_check_ram(ram, e) != 0 ||
 	    node_check_cpus(cpus, e) != 0 || node_check_nics(nics, e) != 0 ||
-	    node_check_accel(accel, e) != 0)
+	    node_check_accel(accel, e) != 0 ||
+	    ((s->console_cols || s->console_rows) && consize_check(s->console_cols, s->console_rows, e) != 0))
 		return -1;
 	if (s->image == NULL)
 		return err_set(e, "a node needs a base image (--image NAME; see: sandlab image ls)");
@@ -311,7 +317,8 @@ node_create(struct lab *lab, const struct node_spec *s, struct node *out, struct
 	if (db_begin(lab->db, e) != 0)
 		goto fail;
 	struct node_row row = { .id = id, .name = s->name, .image_id = im.id, .image_name = im.name,
-	    .overlay_file = d.file, .ram_mb = ram, .cpus = cpus, .accel = accel };
+	    .overlay_file = d.file, .ram_mb = ram, .cpus = cpus, .accel = accel,
+	    .console_cols = s->console_cols, .console_rows = s->console_rows };
 	if (node_row_insert(lab, &row, e) != 0 || nic_add(lab, id, 0, nics, e) != 0 ||
 	    node_disk_place(lab, &d, e) != 0)
 		goto fail;

@@ -32,6 +32,8 @@ struct node {
 	int      cpus;
 	char     accel[8];     /* auto, kvm, tcg */
 	int64_t  created_at;
+	int      console_cols; /* the guest's terminal size (consize.h) */
+	int      console_rows;
 	int      nnics;
 	struct nic *nics;      /* rows only (nic_each): no links, no forwards */
 };
@@ -48,6 +50,8 @@ struct node_spec {
 	int         cpus;      /* 0 = default */
 	int         nics;      /* -1 = default */
 	const char *accel;     /* NULL = auto */
+	int         console_cols; /* 0 = default (consize.h) */
+	int         console_rows;
 };
 
 /* Checks the spec, makes the overlay, the row and its NICs (fresh MACs),
@@ -138,6 +142,8 @@ struct node_row {
 	int         ram_mb;
 	int         cpus;
 	const char *accel;
+	int         console_cols; /* 0 = default */
+	int         console_rows;
 };
 int node_row_insert(struct lab *lab, const struct node_row *r, struct err *e);
 

@@ -72,7 +72,8 @@ check "FILE completes file names" test "$got" = lab.txt
 # Fast on a big lab: 10,000 nodes (rows copied in sqlite, no overlays).
 sqlite3 "$T/lab/lab.db" "
 WITH RECURSIVE c(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM c WHERE i < 9997)
-INSERT INTO nodes SELECT printf('00000000-0000-4000-8000-%012d', i), printf('n%05d', i),
+INSERT INTO nodes (id, name, image_id, overlay, ram_mb, cpus, accel, created_at)
+	SELECT printf('00000000-0000-4000-8000-%012d', i), printf('n%05d', i),
 	image_id, overlay || '.' || i, ram_mb, cpus, accel, created_at
 	FROM c, nodes WHERE nodes.name = 'gamma';"
 check "the big lab has 10,000 nodes" test "$(sqlite3 "$T/lab/lab.db" 'SELECT count(*) FROM nodes')" = 10000

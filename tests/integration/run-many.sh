@@ -37,10 +37,15 @@ for p in $pids; do wait_for 10 pid_gone "$p" || left="$left $p"; done
 if [ -z "$left" ]; then ok "no keeper or QEMU left"; else not_ok "no keeper or QEMU left" "$left"; fi
 socks=$(find "$SANDLAB_LAB/run" -name '*.sock' | wc -l)
 if [ "$socks" -eq 0 ]; then ok "no socket left"; else not_ok "no socket left" "$socks sockets"; fi
+# A keeper that ends cleanly removes its lock file; any left must be free.
 held=0
+files=0
 for f in "$SANDLAB_LAB"/run/*/keeper.lock; do
+	[ -e "$f" ] || continue
+	files=$((files + 1))
 	if ! flock -n -x "$f" true; then held=$((held + 1)); fi
 done
 if [ "$held" -eq 0 ]; then ok "no lock held"; else not_ok "no lock held" "$held locks held"; fi
+if [ "$files" -eq 0 ]; then ok "no lock file left"; else not_ok "no lock file left" "$files lock files"; fi
 
 run_done

@@ -2,7 +2,7 @@
 # tests/tui/import.sh: an image import started from the dashboard runs as
 # a job: the flood guest's console keeps updating while it copies, and Esc
 # cancels it, leaving neither an image row nor a file behind. The source
-# is a large sparse raw file, so the copy takes a while.
+# is a large raw file with 256 MiB of data, copied slowly on purpose.
 set -eu
 source "$(dirname "$0")/../lib.sh"
 source "$TOP/tests/tui-lib.sh"
@@ -11,6 +11,10 @@ source "$TOP/tests/tui-lib.sh"
 "$SANDLAB" node create f1 --image flood --ram 32 >/dev/null
 at_exit "$SANDLAB node kill f1"
 "$SANDLAB" node start f1 >/dev/null
+# 256 MiB of data in a 64 GiB file: holes are not read, so the import is
+# paced (100 ms a MiB of data, through the SANDLAB_PACE test hook) to last
+# long enough to be watched and cancelled.
+head -c 268435456 /dev/zero >"$T/big.img"
 truncate -s 64G "$T/big.img"
 
 # screen_has TEXT: the current screen holds TEXT (the flood never settles).
@@ -18,7 +22,7 @@ screen_has() { tui_cap | grep -qF -- "$1"; }
 # console_rows: the screen's rows with flood counters, but not the form's.
 console_rows() { tui_cap | grep -E '[0-9]{3,}' | grep -vF 'copying:' || true; }
 
-tui_start 120 40 SANDLAB_MAX_IMAGE_SIZE=128G
+tui_start 120 40 SANDLAB_MAX_IMAGE_SIZE=128G SANDLAB_PACE=import-block:100
 tui_settle "f1" >/dev/null
 keys Enter
 wait_for 30 sh -c "tmux -L $TMUX_SOCK capture-pane -p -t t | grep -qE '[0-9]{3,}'" || true

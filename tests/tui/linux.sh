@@ -19,10 +19,10 @@ tui_start 100 32
 tui_settle "l1" >/dev/null
 keys Enter
 if tui_settle "linux#" 120; then ok "linux shell prompt in the pane"; else not_ok "linux shell prompt in the pane" "$SCREEN"; fi
-# Zoomed, the console is 98x29 at 100x32. A serial line carries no size:
-# tell the shell.
-keys C-] z Enter
-line 'stty rows 29 cols 98; export TERM=xterm'
+# Zoomed, the tile is 98x29 at 100x32. A serial line carries no size:
+# the stty key tells the shell the tile's size, and the console follows.
+keys C-] z t Enter
+line 'export TERM=xterm'
 line 'top'
 if tui_settle "PID" 60 && printf '%s' "$SCREEN" | grep -q "Mem:" && printf '%s' "$SCREEN" | grep -q "CPU:"; then
 	ok "busybox top draws its screen"

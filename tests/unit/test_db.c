@@ -67,6 +67,9 @@ text_is(sqlite3 *db, const char *sql, const char *want)
 	sqlite3_finalize(st);
 }
 
+/* A nodes row by the columns of v1, which every later version has. */
+#define NODE_INSERT "INSERT INTO nodes (id, name, image_id, overlay, ram_mb, cpus, accel, created_at) VALUES "
+
 /* Rows valid at schema version v (v >= 1), so later migrations must keep them. */
 static void
 fill(sqlite3 *db, int v)
@@ -77,11 +80,11 @@ fill(sqlite3 *db, int v)
 		return;
 	assert_int_equal(db_exec(db,
 	    "INSERT INTO images VALUES ('i1', 'base', 'base.qcow2', 'qcow2', 1048576, 4096, 1);"
-	    "INSERT INTO nodes VALUES ('n1', 'r1', 'i1', 'n1.qcow2', 256, 1, 'auto', 2);"
+	    NODE_INSERT "('n1', 'r1', 'i1', 'n1.qcow2', 256, 1, 'auto', 2);"
 	    "INSERT INTO nics (node_id, idx, mac) VALUES ('n1', 0, '52:54:00:00:00:01');"
 	    "INSERT INTO events (at, node_id, kind) VALUES (3, 'n1', 'create');"
 	    /* a second node, a link between the two, a port forward, a run row */
-	    "INSERT INTO nodes VALUES ('n2', 'r2', 'i1', 'n2.qcow2', 256, 1, 'auto', 2);"
+	    NODE_INSERT "('n2', 'r2', 'i1', 'n2.qcow2', 256, 1, 'auto', 2);"
 	    "INSERT INTO nics (node_id, idx, mac, attach) VALUES ('n1', 1, '52:54:00:00:00:02', 'link'),"
 	    "  ('n2', 0, '52:54:00:00:00:03', 'link');"
 	    "INSERT INTO links VALUES ('l1', 'n1', 1, 40000, 'n2', 0, 40001);"
@@ -92,6 +95,9 @@ fill(sqlite3 *db, int v)
 		assert_int_equal(db_exec(db, "UPDATE runs SET vnc_host = '10.1.2.3' WHERE node_id = 'n1'", &e), 0);
 	if (v >= 3)
 		assert_int_equal(db_exec(db, "UPDATE runs SET net = '0 user' WHERE node_id = 'n1'", &e), 0);
+	if (v >= 4)
+		assert_int_equal(db_exec(db, "UPDATE nodes SET console_cols = 132, console_rows = 43 "
+		    "WHERE id = 'n1'", &e), 0);
 }
 
 static void
@@ -123,6 +129,10 @@ migrate_from_every_version(void **state)
 			text_is(db, "SELECT vnc_host FROM runs WHERE node_id = 'n1'", "10.1.2.3");
 		if (from >= 3)
 			text_is(db, "SELECT net FROM runs WHERE node_id = 'n1'", "0 user");
+		/* nodes from before v4 get the serial default; later ones keep theirs */
+		if (from >= 1)
+			text_is(db, "SELECT console_cols || 'x' || console_rows FROM nodes WHERE id = 'n1'",
+			    from >= 4 ? "132x43" : "80x24");
 		/* every table the store relies on exists */
 		assert_int_equal(scalar(db, "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND "
 		    "name IN ('images', 'nodes', 'nics', 'links', 'forwards', 'runs', 'events', 'pending', 'settings')"), 9);
@@ -177,17 +187,17 @@ constraints_hold(void **state)
 	assert_non_null(db);
 	fill(db, DB_VERSION);
 	/* names unique regardless of case */
-	assert_int_equal(db_exec(db, "INSERT INTO nodes VALUES ('n9', 'R1', 'i1', 'n9.qcow2', 256, 1, 'auto', 2)", &e), -1);
+	assert_int_equal(db_exec(db, NODE_INSERT "('n9', 'R1', 'i1', 'n9.qcow2', 256, 1, 'auto', 2)", &e), -1);
 	/* an image in use cannot go */
 	assert_int_equal(db_exec(db, "DELETE FROM images WHERE id = 'i1'", &e), -1);
 	/* a MAC is unique in the lab */
-	assert_int_equal(db_exec(db, "INSERT INTO nodes VALUES ('n3', 'r3', 'i1', 'n3.qcow2', 256, 1, 'auto', 2);"
+	assert_int_equal(db_exec(db, NODE_INSERT "('n3', 'r3', 'i1', 'n3.qcow2', 256, 1, 'auto', 2);"
 	    "INSERT INTO nics (node_id, idx, mac) VALUES ('n3', 0, '52:54:00:00:00:01')", &e), -1);
 	/* bad values refused by CHECKs */
 	assert_int_equal(db_exec(db, "UPDATE nodes SET accel = 'xen' WHERE id = 'n1'", &e), -1);
 	assert_int_equal(db_exec(db, "UPDATE nodes SET cpus = 0 WHERE id = 'n1'", &e), -1);
 	/* a NIC is an end of one link at most, whichever end it would be */
-	assert_int_equal(db_exec(db, "INSERT INTO nodes VALUES ('n4', 'r4', 'i1', 'n4.qcow2', 256, 1, 'auto', 2);"
+	assert_int_equal(db_exec(db, NODE_INSERT "('n4', 'r4', 'i1', 'n4.qcow2', 256, 1, 'auto', 2);"
 	    "INSERT INTO nics (node_id, idx, mac) VALUES ('n4', 0, '52:54:00:00:00:04'), ('n4', 1, '52:54:00:00:00:05')", &e), 0);
 	assert_int_equal(db_exec(db, "INSERT INTO links VALUES ('l2', 'n2', 0, 40010, 'n4', 0, 40011)", &e), -1);
 	assert_non_null(strstr(e.msg, "one link only"));

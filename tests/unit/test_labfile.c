@@ -28,7 +28,7 @@ static const char canonical[] =
     "nic b:eth1 model=virtio-net-pci mac=52:54:00:00:00:04 attach=link\n"
     "nic b:eth2 model=virtio-net-pci mac=52:54:00:00:00:05 attach=none\n"
     "\n"
-    "node c image=linux ram=128 cpus=1 accel=kvm\n"
+    "node c image=linux ram=128 cpus=1 accel=kvm console=132x43\n"
     "nic c:eth0 model=virtio-net-pci mac=52:54:00:00:00:06 attach=link\n"
     "\n"
     "link a:eth0 b:eth0\n"
@@ -49,6 +49,10 @@ round_trip(void **state)
 	assert_int_equal(lf.links[1].b_idx, 1);
 	assert_string_equal(lf.nodes[1].ready, "tiny[[:space:]]login:");
 	assert_string_equal(lf.nodes[0].ready, "");
+	assert_int_equal(lf.nodes[0].console_cols, 80);
+	assert_int_equal(lf.nodes[0].console_rows, 24);
+	assert_int_equal(lf.nodes[2].console_cols, 132);
+	assert_int_equal(lf.nodes[2].console_rows, 43);
 	text = labfile_format(&lf);
 	assert_string_equal(text, canonical);
 	free(text);
@@ -122,6 +126,11 @@ malformed(void **state)
 	REFUSED("sandlab-lab 1\nnode a image=linux ready=x ready=y\n", "line 2:", "given twice");
 	REFUSED("sandlab-lab 1\nnode a image=../x\n", "line 2:", "image name");
 	REFUSED("sandlab-lab 1\nnode a image=linux accel=xen\n", "line 2:", "accelerator");
+	REFUSED("sandlab-lab 1\nnode a image=linux console=80\n", "line 2:", "COLSxROWS");
+	REFUSED("sandlab-lab 1\nnode a image=linux console=80x24x1\n", "line 2:", "COLSxROWS");
+	REFUSED("sandlab-lab 1\nnode a image=linux console=10x24\n", "line 2:", "20 to 500 columns");
+	REFUSED("sandlab-lab 1\nnode a image=linux console=80x2000\n", "line 2:", "COLSxROWS");
+	REFUSED("sandlab-lab 1\nnode a image=linux console=80x24 console=80x24\n", "line 2:", "given twice");
 	REFUSED("sandlab-lab 1\nnode a/b image=linux\n", "line 2:", "contains '/'");
 	REFUSED("sandlab-lab 1\nnode -a image=linux\n", "line 2:", "must start with");
 	REFUSED("sandlab-lab 1\nnode a image=linux\n\nnode A image=tiny\n", "line 4:",

@@ -613,6 +613,30 @@ model_replies_to_queries(void **state)
 	vtcon_free(vc);
 }
 
+/* What the resize program asks, answered with the console's size: the
+ * cursor report after moving to 999;999, and the text area size. */
+static void
+model_replies_with_console_size(void **state)
+{
+	struct vtcon *vc = console(43, 132, 0);
+
+	feed(vc, "\x1b" "7\x1b[r\x1b[999;999H\x1b[6n\x1b" "8");
+	assert_int_equal(nsent, 9);
+	assert_memory_equal(sent, "\x1b[43;132R", 9);
+	nsent = 0;
+	feed(vc, "\x1b[18t");
+	assert_int_equal(nsent, 11);
+	assert_memory_equal(sent, "\x1b[8;43;132t", 11);
+	nsent = 0;
+	feed(vc, "\x1b[19t");
+	assert_memory_equal(sent, "\x1b[9;43;132t", 11);
+	/* other window ops stay unanswered */
+	nsent = 0;
+	feed(vc, "\x1b[14t\x1b[?18t\x1b[18$t");
+	assert_int_equal(nsent, 0);
+	vtcon_free(vc);
+}
+
 int
 main(void)
 {
@@ -638,6 +662,7 @@ main(void)
 		cmocka_unit_test(model_rep_before_any_text),
 		cmocka_unit_test(model_many_csi_parameters),
 		cmocka_unit_test(model_replies_to_queries),
+		cmocka_unit_test(model_replies_with_console_size),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -215,6 +215,40 @@ draw_few_colours(void **state)
 	vtcon_free(vc);
 }
 
+/* A window smaller than the guest's screen is a viewport on it: cells
+ * from (top, left) on, a wide character cut by the left edge becomes a
+ * blank in its column, and the cursor is found relative to the view. */
+static void
+draw_viewport(void **state)
+{
+	struct vtcon *vc = vtcon_new(24, 80, 0);
+	WINDOW *win = newwin(4, 10, 0, 0);
+	struct vtcon_colors map = { .fg = -1, .bg = -1, .ncolors = 256 };
+	attr_t a;
+	int fg, bg, y, x;
+
+	feed(vc, "\x1b[3;3Habcdefghijklmnop\x1b[4;4H\xe6\xbc\xa2xyz\x1b[24;80HZ\x1b[5;7H");
+	assert_true(vtcon_draw_at(vc, win, &map, 2, 4));
+	getyx(win, y, x);
+	assert_int_equal(y, 2);   /* guest row 4, col 6 */
+	assert_int_equal(x, 2);
+	assert_int_equal(at(win, 0, 0, &a, &fg, &bg), L'c');
+	assert_int_equal(at(win, 0, 9, &a, &fg, &bg), L'l');
+	/* the wide character takes guest columns 3 and 4: only its right
+	 * half is in view, drawn as a blank so the columns stay in place */
+	assert_int_equal(at(win, 1, 0, &a, &fg, &bg), L' ');
+	assert_int_equal(at(win, 1, 1, &a, &fg, &bg), L'x');
+	/* the cursor out of view is not shown */
+	feed(vc, "\x1b[24;1H");
+	assert_false(vtcon_draw_at(vc, win, &map, 2, 4));
+	/* the corner of the guest's screen, at the view's bottom right */
+	vtcon_invalidate(vc);
+	vtcon_draw_at(vc, win, &map, 20, 70);
+	assert_int_equal(at(win, 3, 9, &a, &fg, &bg), L'Z');
+	delwin(win);
+	vtcon_free(vc);
+}
+
 int
 main(void)
 {
@@ -223,6 +257,7 @@ main(void)
 		cmocka_unit_test(draw_cells),
 		cmocka_unit_test(draw_only_damage),
 		cmocka_unit_test(draw_few_colours),
+		cmocka_unit_test(draw_viewport),
 	};
 
 	if (setlocale(LC_ALL, "C.UTF-8") == NULL)
