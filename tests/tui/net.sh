@@ -105,7 +105,7 @@ keys a
 if wait_for 60 bash -o pipefail -c "[ \"\$(\"$SANDLAB\" node ls --json | python3 -c 'import json,sys; print(all(n[\"state\"] == \"running\" for n in json.load(sys.stdin)))')\" = True ]"; then
 	ok "a starts every node ($(states))"
 else
-	not_ok "start all" "$(states)"
+	not_ok "start all" "$(states); screen: $(tui_cap | tail -n 3); $("$SANDLAB" node show a 2>&1 | tail -n 8)"
 fi
 "$SANDLAB" link rm a:eth1 >/dev/null
 if tui_settle "; at restart" && on_screen "$mac_a1, none; at restart"; then
