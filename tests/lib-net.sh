@@ -78,7 +78,7 @@ refused() {
 	out=$("$@" 2>&1 >/dev/null) || rc=$?
 	after=$(dump)
 	if [ "$rc" -eq 0 ]; then not_ok "$name" "succeeded, expected a refusal"
-	elif ! printf '%s' "$out" | grep -Eq -- "$pat"; then not_ok "$name" "message did not match /$pat/: $out"
+	elif ! text "$out" | grep -Eq -- "$pat"; then not_ok "$name" "message did not match /$pat/: $out"
 	elif [ "$before" != "$after" ]; then not_ok "$name" "the lab changed: $(diff <(echo "$before") <(echo "$after") | head -5)"
 	else ok "$name"; fi
 }

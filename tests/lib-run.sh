@@ -19,7 +19,7 @@ lab_image() {
 run_get() {
 	local json
 	json=$("$SANDLAB" node show "$1" --json) || { echo "run_get: node show $1 failed" >&2; return 1; }
-	printf '%s' "$json" | python3 -c '
+	text "$json" | python3 -c '
 import json, sys
 d = json.load(sys.stdin)
 k = sys.argv[1]
@@ -42,7 +42,7 @@ pid_gone() {
 node_id() {
 	local json
 	json=$("$SANDLAB" node show "$1" --json) || { echo "node_id: node show $1 failed" >&2; return 1; }
-	printf '%s' "$json" | python3 -c 'import json,sys; print(json.load(sys.stdin)["id"])'
+	text "$json" | python3 -c 'import json,sys; print(json.load(sys.stdin)["id"])'
 }
 
 # log_of NODE: the node's console log path.

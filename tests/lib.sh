@@ -27,6 +27,13 @@ export UBSAN_OPTIONS="${UBSAN_OPTIONS:+$UBSAN_OPTIONS:}log_path=$SAN_DIR/ubsan"
 # What a sanitizer writes when it reports (ASan, LSan, UBSan).
 SAN_PATTERN='ERROR: AddressSanitizer|ERROR: LeakSanitizer|runtime error:|Sanitizer'
 
+# text STRING / textln STRING: print STRING (textln adds a newline) for a
+# pipe into `grep -q`. grep -q leaves at its first match, and bash writes a
+# line at a time, so a plain printf can die of SIGPIPE on a later line;
+# under pipefail that would turn a match into a failure. These never fail.
+text() ( trap '' PIPE; printf '%s' "${1-}" 2>/dev/null; exit 0 )
+textln() ( trap '' PIPE; printf '%s\n' "${1-}" 2>/dev/null; exit 0 )
+
 # at_exit CMD...: run CMD when the script ends (last added runs first).
 at_exit() { _cleanups+=("$*"); }
 
@@ -54,8 +61,8 @@ san_fresh() {
 		_san_seen=$n
 		SAN_REPORT=$(find "${SAN_DIR:?}" -type f ! -name .mark -newer "$SAN_DIR/.mark" -exec grep -h -m 3 -E "$SAN_PATTERN|#[0-9] " {} + 2>/dev/null | head -n 8 | tr '\n' ' ')
 		[ -n "$SAN_REPORT" ] || SAN_REPORT="see $(ls "$SAN_DIR")"
-	elif printf '%s' "${1:-}" | grep -Eq -- "$SAN_PATTERN"; then
-		SAN_REPORT=$(printf '%s' "$1" | grep -E -m 3 -- "$SAN_PATTERN" | tr '\n' ' ')
+	elif text "${1:-}" | grep -Eq -- "$SAN_PATTERN"; then
+		SAN_REPORT=$(text "$1" | grep -E -m 3 -- "$SAN_PATTERN" | tr '\n' ' ')
 	fi
 	touch "$SAN_DIR/.mark"
 	[ -n "$SAN_REPORT" ]
@@ -70,7 +77,7 @@ check() {
 	out=$("$@" 2>&1) || rc=$?
 	if san_fresh "$out"; then not_ok "$name" "sanitizer report: $SAN_REPORT"
 	elif [ "$rc" -eq 0 ]; then ok "$name"
-	else not_ok "$name" "$(printf '%s' "$out" | tail -n 3 | tr '\n' ' ')"; fi
+	else not_ok "$name" "$(text "$out" | tail -n 3 | tr '\n' ' ')"; fi
 }
 
 # expect_fail NAME PATTERN CMD...: CMD must fail and its stderr match
@@ -81,7 +88,7 @@ expect_fail() {
 	out=$("$@" 2>&1 >/dev/null) || rc=$?
 	if san_fresh "$out"; then not_ok "$name" "sanitizer report: $SAN_REPORT"; return; fi
 	if [ "$rc" -eq 0 ]; then not_ok "$name" "succeeded, expected failure"; return; fi
-	if printf '%s' "$out" | grep -Eq -- "$pat"; then ok "$name"; else not_ok "$name" "stderr did not match /$pat/: $out"; fi
+	if text "$out" | grep -Eq -- "$pat"; then ok "$name"; else not_ok "$name" "stderr did not match /$pat/: $out"; fi
 }
 
 # wait_for SECONDS CMD...: polls CMD every 0.05 s until it succeeds.

@@ -92,7 +92,8 @@ tui_quit() {
 done_hook tui_quit
 
 # tui_cap [-e]: the screen as text (-e: with colour escapes).
-tui_cap() { tx capture-pane -p -t t "$@"; }
+# Printed through textln, so that `tui_cap | grep -q` cannot fail on SIGPIPE.
+tui_cap() { local s; s=$(tx capture-pane -p -t t "$@") || return; textln "$s"; }
 
 # tui_pid: pid of the dashboard (the pane's shell's child).
 tui_pid() {
@@ -109,8 +110,8 @@ tui_settle() {
 	SETTLE_FLAG=$flag
 	while [ "$(date +%s)" -lt "$end" ]; do
 		SCREEN=$(tui_cap $flag)
-		if [ "$SCREEN" = "$prev" ] && printf '%s' "$SCREEN" | grep -qF -- "$marker" &&
-			! printf '%s' "$SCREEN" | grep -qF "KVM: probing"; then
+		if [ "$SCREEN" = "$prev" ] && text "$SCREEN" | grep -qF -- "$marker" &&
+			! text "$SCREEN" | grep -qF "KVM: probing"; then
 			return 0
 		fi
 		prev=$SCREEN
@@ -139,7 +140,7 @@ tui_mask() {
 # golden NAME: compares the masked $SCREEN with golden/NAME.txt.
 golden() {
 	local name=$1 file="$GOLDEN_DIR/$1.txt" got
-	got=$(printf '%s\n' "$SCREEN" | tui_mask)
+	got=$(textln "$SCREEN" | tui_mask)
 	if [ "${UPDATE_GOLDEN:-}" = 1 ]; then
 		mkdir -p "$GOLDEN_DIR"
 		printf '%s\n' "$got" >"$file"
@@ -155,7 +156,7 @@ golden() {
 		diff -q "$file" <(printf '%s\n' "$got") >/dev/null 2>&1 && break
 		sleep 0.5
 		SCREEN=$(tui_cap ${SETTLE_FLAG:-})
-		got=$(printf '%s\n' "$SCREEN" | tui_mask)
+		got=$(textln "$SCREEN" | tui_mask)
 	done
 	if diff -u "$file" <(printf '%s\n' "$got") >"$T/diff.$name" 2>&1; then
 		ok "golden $name"
@@ -172,7 +173,7 @@ keys() { tx send-keys -t t "$@"; }
 console_log() {
 	local json
 	json=$("$SANDLAB" node show "$1" --json) || return 1
-	echo "$SANDLAB_LAB/logs/$(printf '%s' "$json" | python3 -c 'import json,sys; print(json.load(sys.stdin)["id"])').log"
+	echo "$SANDLAB_LAB/logs/$(text "$json" | python3 -c 'import json,sys; print(json.load(sys.stdin)["id"])').log"
 }
 
 # echo_keys LOG ARGS...: sends one key (or, with -l TEXT, one text) to the

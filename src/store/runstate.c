@@ -155,7 +155,7 @@ runstate_end_apply(struct lab *lab, const char *node_id, struct run_row *r)
 int
 runstate_settle(struct lab *lab, const char *node_id, struct run_row *r)
 {
-	static const char *const left[] = { "console.sock", "ctl.sock", "qmp.sock", "vnc.pw" };
+	static const char *const left[] = { "console.sock", "live.sock", "ctl.sock", "qmp.sock", "vnc.pw" };
 	char *lock = runstate_lock_path(lab, node_id), *path;
 	int fd = open(lock, O_RDONLY | O_CLOEXEC | O_NOFOLLOW), kept = 0;
 	struct stat a, b;

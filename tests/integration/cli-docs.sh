@@ -23,8 +23,8 @@ while IFS=$'\t' read -r kind group name usage help; do
 	[ "$kind" = command ] || continue
 	words=($name)
 	[ "$group" = - ] || words=("$group" "$name")
-	out=$("$S" "${words[@]}" --help 2>&1) && [ "$(printf '%s\n' "$out" | head -n 1)" = "usage: sandlab $usage" ] &&
-		printf '%s' "$out" | grep -qF -- "$help" || bad_dash+=" ${words[*]}"
+	out=$("$S" "${words[@]}" --help 2>&1) && [ "$(textln "$out" | head -n 1)" = "usage: sandlab $usage" ] &&
+		text "$out" | grep -qF -- "$help" || bad_dash+=" ${words[*]}"
 	[ "$("$S" help "${words[@]}" 2>&1)" = "$out" ] || bad_dash+=" help:${words[*]}"
 	grep -qF -- ".B \"sandlab $usage\"" "$T/man-plain" && grep -qF -- "$help" "$T/man-plain" || bad_man+=" ${words[*]}"
 	if [ "$group" = - ]; then

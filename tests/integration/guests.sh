@@ -120,7 +120,7 @@ run_tests() {
 if ! command -v qemu-system-x86_64 >/dev/null; then
 	not_ok "qemu-system-x86_64 present" "not installed (see images/DEPS)"
 elif ! out=$("$IMAGES/build" tiny flood linux 2>&1); then
-	not_ok "images/build tiny flood linux" "$(printf '%s' "$out" | tail -n 3 | tr '\n' ' ')"
+	not_ok "images/build tiny flood linux" "$(text "$out" | tail -n 3 | tr '\n' ' ')"
 else
 	run_tests
 fi

@@ -18,14 +18,14 @@ lab_image tiny
 
 # ---- NICs and links ----
 out=$("$SANDLAB" nic ls a)
-if printf '%s' "$out" | grep -Eq '^eth0 +virtio-net-pci +52:54:00:[0-9a-f:]{8} +none' &&
-   printf '%s' "$out" | grep -q '^eth1 '; then ok "nic ls: two virtio NICs with MACs, attached to nothing"; else not_ok "nic ls" "$out"; fi
+if text "$out" | grep -Eq '^eth0 +virtio-net-pci +52:54:00:[0-9a-f:]{8} +none' &&
+   text "$out" | grep -q '^eth1 '; then ok "nic ls: two virtio NICs with MACs, attached to nothing"; else not_ok "nic ls" "$out"; fi
 
 out=$("$SANDLAB" link add a:eth1 b:eth0)
 ports=$(sqlite3 "$DB" "SELECT a_port || ' ' || b_port FROM links")
 set -- $ports
 if [ "$1" -ge 40000 ] && [ "$1" -le 49999 ] && [ "$2" -ge 40000 ] && [ "$2" -le 49999 ] && [ "$1" != "$2" ] &&
-   printf '%s' "$out" | grep -q "linked a:eth1 - b:eth0 (udp 127.0.0.1:$1 <-> 127.0.0.1:$2); it is used from the next start"; then
+   text "$out" | grep -q "linked a:eth1 - b:eth0 (udp 127.0.0.1:$1 <-> 127.0.0.1:$2); it is used from the next start"; then
 	ok "link add: two loopback UDP ports from 40000-49999 ($1, $2)"; else not_ok "link add" "$out / $ports"; fi
 if "$SANDLAB" link ls | grep -Eq "a:eth1 +b:eth0 +$1-$2 +stopped, stopped"; then ok "link ls shows the link"; else not_ok "link ls" "$("$SANDLAB" link ls)"; fi
 if "$SANDLAB" node cmd a 2>/dev/null | grep -q -- "-netdev dgram,id=net1,local.type=inet,local.host=127.0.0.1,local.port=$1,remote.type=inet,remote.host=127.0.0.1,remote.port=$2"; then
@@ -58,7 +58,7 @@ refused "nic set: detaching a linked NIC" "a:eth1 is linked to b:eth0; remove th
 check "nic set: a MAC of one's own" "$SANDLAB" nic set c:eth0 --mac 52:54:00:AB:CD:EF
 if [ "$(nic_mac c 0)" = 52:54:00:ab:cd:ef ]; then ok "the MAC is kept in lowercase"; else not_ok "MAC lowercase" "$(nic_mac c 0)"; fi
 out=$("$SANDLAB" nic set b:eth1 --model e1000)
-if printf '%s' "$out" | grep -q "virtio drivers only"; then ok "nic set --model e1000 says the linux guest has virtio only"; else not_ok "e1000 note" "$out"; fi
+if text "$out" | grep -q "virtio drivers only"; then ok "nic set --model e1000 says the linux guest has virtio only"; else not_ok "e1000 note" "$out"; fi
 
 refused "node set --nics: not below a linked NIC" "a:eth1 is linked to b:eth0; remove the link first" "$SANDLAB" node set a --nics 1
 
@@ -119,7 +119,7 @@ check "a plain clone of a running node" "$SANDLAB" node clone t t3
 
 if "$SANDLAB" link ls | grep -Eq "t:eth1 +c:eth0 .* up, stopped"; then ok "link ls: up at the running end"; else not_ok "link ls state" "$("$SANDLAB" link ls)"; fi
 out=$("$SANDLAB" link rm t:eth1)
-if printf '%s' "$out" | grep -q "t is running: this takes effect when t restarts"; then ok "link rm on a running node says it takes effect at restart"; else not_ok "link rm message" "$out"; fi
+if text "$out" | grep -q "t is running: this takes effect when t restarts"; then ok "link rm on a running node says it takes effect at restart"; else not_ok "link rm message" "$out"; fi
 if "$SANDLAB" nic ls t | grep -Eq '^eth1 .* restart$' && "$SANDLAB" node show t | grep -q "takes effect when t restarts"; then
 	ok "nic ls and node show mark the change pending a restart"; else not_ok "pending" "$("$SANDLAB" nic ls t)"; fi
 if ss -lunp | grep -q "127.0.0.1:$up .*qemu"; then ok "the running QEMU keeps its link until the restart"; else not_ok "link kept"; fi

@@ -37,7 +37,7 @@ fi
 rc=0
 out=$("$SANDLAB" expect a --json --timeout 60 --sendline 'ping -c 3 -w 40 10.0.0.2' \
     --expect '[^0-9]0% packet loss' --expect 'linux# ' 2>&1) || rc=$?
-if [ "$rc" = 0 ] && printf '%s' "$out" | python3 -c '
+if [ "$rc" = 0 ] && text "$out" | python3 -c '
 import json, sys
 d = json.load(sys.stdin)
 assert d["ok"] and d["steps"][1]["matched"].endswith(" 0% packet loss"), d'; then

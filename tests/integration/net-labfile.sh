@@ -130,7 +130,7 @@ refused "snapshot create: a name taken" "already has a snapshot named s1" "$SAND
 refused "snapshot create: an all-digit name" "needs a letter" "$SANDLAB" snapshot create a 2
 refused "snapshot apply: no such snapshot" "no snapshot named s9" "$SANDLAB" snapshot apply a s9
 out=$("$SANDLAB" snapshot create a)
-if printf '%s' "$out" | grep -Eq 'snapshot snap-[0-9]{8}-[0-9]{6} taken'; then ok "snapshot create without a name makes one"; else not_ok "auto name" "$out"; fi
+if text "$out" | grep -Eq 'snapshot snap-[0-9]{8}-[0-9]{6} taken'; then ok "snapshot create without a name makes one"; else not_ok "auto name" "$out"; fi
 check "snapshot rm" "$SANDLAB" snapshot rm a s1
 if ! "$SANDLAB" snapshot ls a | grep -q ' s1 ' && [ "$("$SANDLAB" snapshot ls a --json | python3 -c 'import json,sys; print(len(json.load(sys.stdin)))')" = 1 ]; then
 	ok "snapshot rm removes it"; else not_ok "snapshot rm" "$("$SANDLAB" snapshot ls a)"; fi

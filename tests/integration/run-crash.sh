@@ -53,7 +53,7 @@ qpid=$(run_get c1 qemu_pid)
 rc=0
 out=$("$SANDLAB" node kill c1 2>&1) || rc=$?
 if [ "$rc" = 0 ] && state_is c1 stopped && [ "$(run_get c1 last_exit.kind)" = killed ] && pid_gone "$qpid" &&
-    printf '%s' "$out" | grep -q "killed"; then
+    text "$out" | grep -q "killed"; then
 	ok "node kill: killed, recorded"
 else
 	not_ok "node kill: killed, recorded" "$out / $("$SANDLAB" node show c1)"

@@ -14,8 +14,8 @@ lab_image tiny
 
 # --wait-for: returns once the console showed the pattern since this start.
 if out=$("$SANDLAB" node start t1 t2 --wait-for 'tiny login: $' --timeout 30 2>&1) &&
-    printf '%s' "$out" | grep -q 't1: console showed "tiny login: \$"' &&
-    printf '%s' "$out" | grep -q 't2: console showed'; then
+    text "$out" | grep -q 't1: console showed "tiny login: \$"' &&
+    text "$out" | grep -q 't2: console showed'; then
 	ok "node start --wait-for returns when both consoles showed the prompt"
 else
 	not_ok "node start --wait-for" "$out"
@@ -46,7 +46,7 @@ rc=0
 out=$("$SANDLAB" expect t1 --timeout 3 --expect 'never-ever-printed' 2>&1) || rc=$?
 ms=$(( ($(date +%s%N) - start) / 1000000 ))
 if [ "$rc" = 1 ] && [ "$ms" -ge 2900 ] && [ "$ms" -le 4000 ] &&
-    printf '%s' "$out" | grep -q 'step 1 (--expect "never-ever-printed") did not match within 3 s'; then
+    text "$out" | grep -q 'step 1 (--expect "never-ever-printed") did not match within 3 s'; then
 	ok "a step that never matches: exit 1 after ${ms} ms (timeout 3 s), naming the step"
 else
 	not_ok "a step that never matches" "rc=$rc ms=$ms $out"
@@ -54,8 +54,8 @@ fi
 rc=0
 out=$("$SANDLAB" expect t1 --timeout 2 --sendline 'last-words' --expect 'last-words' \
     --expect 'never-ever-printed' 2>&1) || rc=$?
-if [ "$rc" = 1 ] && printf '%s' "$out" | grep -q 'step 3 (--expect "never-ever-printed")' &&
-    printf '%s' "$out" | grep -q '| last-words'; then
+if [ "$rc" = 1 ] && text "$out" | grep -q 'step 3 (--expect "never-ever-printed")' &&
+    text "$out" | grep -q '| last-words'; then
 	ok "the failure names step 3 and shows the last line seen"
 else
 	not_ok "the failure names step 3 and shows the last line" "rc=$rc $out"
@@ -113,7 +113,7 @@ expect_fail "send to a missing node" "t9" "$SANDLAB" send t9 'x'
 "$SANDLAB" node stop t2 --grace 0 >/dev/null 2>&1 || true
 rc=0
 out=$("$SANDLAB" node start t2 --wait-for 'never-ever' --timeout 3 2>&1) || rc=$?
-if [ "$rc" = 1 ] && printf '%s' "$out" | grep -q 't2: its console did not show "never-ever" in time'; then
+if [ "$rc" = 1 ] && text "$out" | grep -q 't2: its console did not show "never-ever" in time'; then
 	ok "node start --wait-for that never matches fails naming the node"
 else
 	not_ok "--wait-for never" "rc=$rc $out"

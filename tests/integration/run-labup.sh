@@ -128,12 +128,12 @@ if [ "$("$SANDLAB" node ls --json | python3 -c '
 import json, sys
 print(sum(n["state"] in ("starting", "running", "stopping") for n in json.load(sys.stdin)))')" = 0 ]; then
 	ok "lab down: no node runs"; else not_ok "lab down: no node runs" "$("$SANDLAB" node ls)"; fi
-if out=$("$SANDLAB" lab down 2>&1) && printf '%s' "$out" | grep -q "no node is running"; then
+if out=$("$SANDLAB" lab down 2>&1) && text "$out" | grep -q "no node is running"; then
 	ok "lab down again: nothing to do"; else not_ok "lab down again" "$out"; fi
 check "lab down --rm" "$SANDLAB" lab down --rm
 names=$("$SANDLAB" node ls --json | python3 -c 'import json,sys; print(" ".join(sorted(n["name"] for n in json.load(sys.stdin))))')
 if [ "$names" = "h" ]; then ok "--rm removed what lab up imported, and kept h"; else not_ok "--rm" "left: $names"; fi
-if out=$("$SANDLAB" lab down --rm 2>&1) && printf '%s' "$out" | grep -q "no node left that lab up imported"; then
+if out=$("$SANDLAB" lab down --rm 2>&1) && text "$out" | grep -q "no node left that lab up imported"; then
 	ok "lab down --rm again: nothing to do"; else not_ok "lab down --rm again" "$out"; fi
 check "lab up again after --rm imports afresh" "$SANDLAB" lab up "$T/lab.txt" --timeout 60
 

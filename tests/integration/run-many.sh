@@ -14,7 +14,7 @@ for i in $(seq 1 $N); do "$SANDLAB" node create "m$i" --image tiny --ram 32 --ni
 rc=0
 out=$("$SANDLAB" node start --all 2>&1) || rc=$?
 running=$("$SANDLAB" node ls --json | python3 -c 'import json,sys; print(sum(n["state"] == "running" for n in json.load(sys.stdin)))')
-if [ "$rc" = 0 ] && [ "$running" -eq $N ]; then ok "start --all: $N nodes running"; else not_ok "start --all: $N nodes running" "$running running; $(printf '%s' "$out" | grep -v ': \(accelerator\|QEMU started\|running\)' | tail -5)"; fi
+if [ "$rc" = 0 ] && [ "$running" -eq $N ]; then ok "start --all: $N nodes running"; else not_ok "start --all: $N nodes running" "$running running; $(text "$out" | grep -v ': \(accelerator\|QEMU started\|running\)' | tail -5)"; fi
 
 "$SANDLAB" node ls --json >"$T/ls.json"
 if python3 - "$T/ls.json" <<'PY'
@@ -30,7 +30,7 @@ pids=$(python3 -c 'import json,sys; [print(n["run"]["keeper_pid"], n["run"]["qem
 rc=0
 out=$("$SANDLAB" node stop --all --grace 1 2>&1) || rc=$?
 stopped=$("$SANDLAB" node ls --json | python3 -c 'import json,sys; print(sum(n["state"] == "stopped" for n in json.load(sys.stdin)))')
-if [ "$rc" = 0 ] && [ "$stopped" -eq $N ]; then ok "stop --all: $N nodes stopped"; else not_ok "stop --all: $N nodes stopped" "$stopped stopped; $(printf '%s' "$out" | tail -5)"; fi
+if [ "$rc" = 0 ] && [ "$stopped" -eq $N ]; then ok "stop --all: $N nodes stopped"; else not_ok "stop --all: $N nodes stopped" "$stopped stopped; $(text "$out" | tail -5)"; fi
 
 left=""
 for p in $pids; do wait_for 10 pid_gone "$p" || left="$left $p"; done

@@ -190,7 +190,7 @@ kpid=$(run_get t1 keeper_pid)
 qpid=$(run_get t1 qemu_pid)
 rc=0
 out=$("$SANDLAB" node stop t1 --grace 1 2>&1) || rc=$?
-if [ "$rc" = 0 ] && printf '%s' "$out" | grep -q "sent ACPI powerdown" && printf '%s' "$out" | grep -q "sent QMP quit" &&
+if [ "$rc" = 0 ] && text "$out" | grep -q "sent ACPI powerdown" && text "$out" | grep -q "sent QMP quit" &&
     state_is t1 stopped && [ "$(run_get t1 last_exit.kind)" = shutdown ]; then
 	ok "stop reports each step and ends stopped"
 else

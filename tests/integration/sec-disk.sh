@@ -46,8 +46,8 @@ else
 	    "$(sqlite3 -readonly "$SANDLAB_LAB/lab.db" "SELECT state FROM runs") $(ls -la "$SANDLAB_LAB/run/$id")"
 fi
 ls_full=$("$SANDLAB" node ls 2>&1 | grep -E '^d1 ' || true)
-if printf '%s' "$ls_full" | grep -q ' stopped ' && printf '%s' "$ls_full" | grep -q shutdown &&
-    ! printf '%s' "$ls_full" | grep -q crashed; then
+if text "$ls_full" | grep -q ' stopped ' && text "$ls_full" | grep -q shutdown &&
+    ! text "$ls_full" | grep -q crashed; then
 	ok "node ls says a clean stop while the disk is still full"
 else
 	not_ok "node ls says a clean stop while the disk is still full" "$ls_full"
@@ -55,7 +55,7 @@ fi
 
 rm -f -- "$M/fill"
 ls_after=$("$SANDLAB" node ls 2>&1 | grep -E '^d1 ' || true)
-if printf '%s' "$ls_after" | grep -q ' stopped ' && printf '%s' "$ls_after" | grep -q shutdown &&
+if text "$ls_after" | grep -q ' stopped ' && text "$ls_after" | grep -q shutdown &&
     [ "$(sqlite3 -readonly "$SANDLAB_LAB/lab.db" "SELECT state || ' ' || exit_kind FROM runs WHERE node_id = '$id'")" = "stopped shutdown" ]; then
 	ok "once space is free the clean stop is recorded as a clean stop"
 else

@@ -46,8 +46,8 @@ else
 fi
 
 vnc_json=$("$SANDLAB" vnc n1 --json)
-port=$(printf '%s' "$vnc_json" | python3 -c 'import json,sys; print(json.load(sys.stdin)["port"])')
-pw=$(printf '%s' "$vnc_json" | python3 -c 'import json,sys; print(json.load(sys.stdin).get("password") or "")')
+port=$(text "$vnc_json" | python3 -c 'import json,sys; print(json.load(sys.stdin)["port"])')
+pw=$(text "$vnc_json" | python3 -c 'import json,sys; print(json.load(sys.stdin).get("password") or "")')
 if [ "$("$SANDLAB" vnc n1 | sed -n 2p)" = "password: $pw" ] && [ ${#pw} -eq 8 ]; then
 	ok "vnc prints the address and a password"
 else

@@ -86,7 +86,7 @@ check "nothing left behind by any refusal" nothing_left "$BASE"
 cp "$W/good.qcow2" "$LABDIR/images/dropped.qcow2"
 cp "$W/backing.qcow2" "$LABDIR/images/evil.qcow2"
 out=$("$S" image scan 2>&1) && rc=0 || rc=$?
-if [ "$rc" -ne 0 ] && printf '%s' "$out" | grep -q 'took in dropped.qcow2' && printf '%s' "$out" | grep -q 'left evil.qcow2 alone: .*backing file'; then
+if [ "$rc" -ne 0 ] && text "$out" | grep -q 'took in dropped.qcow2' && text "$out" | grep -q 'left evil.qcow2 alone: .*backing file'; then
 	ok "scan takes in a good dropped file and refuses a bad one"
 else
 	not_ok "scan takes in a good dropped file and refuses a bad one" "rc=$rc $out"

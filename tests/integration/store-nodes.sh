@@ -24,7 +24,7 @@ assert all(c["mac"].startswith("52:54:00:") for c in n["nics"]), n
 check "create wrote the db row: 64 MB, 2 CPUs, tcg, 3 NICs" test "$(sqlite3 "$LABDIR/lab.db" "SELECT ram_mb, cpus, accel, (SELECT count(*) FROM nics WHERE node_id = nodes.id) FROM nodes WHERE name = 'r2'")" = "64|2|tcg|3"
 check "MACs unique in the lab" sh -c "[ \"\$(sqlite3 '$LABDIR/lab.db' 'SELECT count(DISTINCT mac) = count(*) FROM nics')\" = 1 ]"
 
-ov=$(printf '%s' "$json" | python3 -c 'import json,sys; print(json.load(sys.stdin)["overlay"])')
+ov=$(text "$json" | python3 -c 'import json,sys; print(json.load(sys.stdin)["overlay"])')
 info=$(qemu-img info --output=json -U "$ov")
 check "overlay: absolute backing path and explicit backing format" python3 -c '
 import json, sys

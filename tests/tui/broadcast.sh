@@ -27,7 +27,7 @@ tui_settle "b2 · running · typing" >/dev/null
 keys C-] Tab Tab j Enter
 tui_settle "b3 · running · typing" >/dev/null
 keys C-]
-if tui_settle "b3 · running" && [ "$(printf '%s' "$SCREEN" | grep -oF 'tiny login:' | wc -l)" -ge 3 ]; then
+if tui_settle "b3 · running" && [ "$(text "$SCREEN" | grep -oF 'tiny login:' | wc -l)" -ge 3 ]; then
 	ok "three consoles tiled"; else not_ok "three consoles tiled" "$SCREEN"; fi
 
 # Mark b3 (focused), then b1; b2 stays unmarked.
@@ -35,8 +35,8 @@ keys b
 keys BTab BTab
 tui_settle "b1 · running" >/dev/null
 keys b
-if tui_settle "[B] b1 · running" && printf '%s' "$SCREEN" | grep -qF "[B] b3 · running" &&
-    ! printf '%s' "$SCREEN" | grep -qF "[B] b2" && printf '%s' "$SCREEN" | grep -qF "broadcast to 2 consoles"; then
+if tui_settle "[B] b1 · running" && text "$SCREEN" | grep -qF "[B] b3 · running" &&
+    ! text "$SCREEN" | grep -qF "[B] b2" && text "$SCREEN" | grep -qF "broadcast to 2 consoles"; then
 	ok "marked tiles show [B] on their border; the status line counts 2"
 else
 	not_ok "marked tiles and status" "$SCREEN"
@@ -62,16 +62,16 @@ if ! logged b2 "pasted-to-all"; then ok "and not the unmarked one"; else not_ok 
 
 # The escape key leaves as usual; nothing more is sent.
 keys C-]
-if tui_settle "[B] b1 · running" && ! printf '%s' "$SCREEN" | grep -qF "typing"; then
+if tui_settle "[B] b1 · running" && ! text "$SCREEN" | grep -qF "typing"; then
 	ok "C-] leaves a marked console"; else not_ok "C-] leaves a marked console" "$SCREEN"; fi
 
 # B marks every open console; again unmarks them all.
 keys B
-if tui_settle "broadcast to 3 consoles" && printf '%s' "$SCREEN" | grep -qF "[B] b2 · running"; then
+if tui_settle "broadcast to 3 consoles" && text "$SCREEN" | grep -qF "[B] b2 · running"; then
 	ok "B marks all three"; else not_ok "B marks all three" "$SCREEN"; fi
 keys B
-if tui_settle "b2 · running" && ! printf '%s' "$SCREEN" | grep -qF "[B]" &&
-    ! printf '%s' "$SCREEN" | grep -qF "broadcast to"; then
+if tui_settle "b2 · running" && ! text "$SCREEN" | grep -qF "[B]" &&
+    ! text "$SCREEN" | grep -qF "broadcast to"; then
 	ok "B again unmarks all"; else not_ok "B again unmarks all" "$SCREEN"; fi
 keys Enter 'only-b1' Enter
 if wait_for 20 logged b1 "only-b1" && sleep 1 && ! logged b3 "only-b1"; then

@@ -36,7 +36,7 @@ cursor_in_view() {
 	local r text
 	r=$(model | sed -nE 's/^cursor ([0-9]+),.*/\1/p')
 	text=$(model | sed -n "$((r + 3))p" | cut -d'|' -f2- | cut -c1-40)
-	[ -n "$text" ] && printf '%s\n' "$SCREEN" | grep -qF -- "│$text"
+	[ -n "$text" ] && textln "$SCREEN" | grep -qF -- "│$text"
 }
 
 tui_start 80 24 SANDLAB_CONSOLE_DUMP="$DUMP"
@@ -60,7 +60,7 @@ rm -f "$DUMP/$ID"
 tui_start 62 27 SANDLAB_CONSOLE_DUMP="$DUMP"
 model_has "end of screen" || true
 tui_settle "l1 · running" 20 >/dev/null || true
-if printf '%s\n' "$SCREEN" | grep -qE '^│0[0-9]{59}│$'; then ok "a tile of 60x15"; else not_ok "a tile of 60x15" "$SCREEN"; fi
+if textln "$SCREEN" | grep -qE '^│0[0-9]{59}│$'; then ok "a tile of 60x15"; else not_ok "a tile of 60x15" "$SCREEN"; fi
 cp "$DUMP/$ID" "$T/model-60x15" 2>/dev/null || true
 keys q
 wait_for 20 sh -c "tmux -L $TMUX_SOCK capture-pane -p -t t | grep -q DASHBOARD-EXITED" || true
@@ -71,8 +71,8 @@ keys Enter C-] z
 model_has "end of screen" || true
 tui_settle "end of screen" 20 >/dev/null || true
 # the guest's screen whole at the top left, its end marked, room beyond
-if printf '%s\n' "$SCREEN" | sed -n 2p | grep -qE '^│010{78}│ {119}│$' &&
-	printf '%s\n' "$SCREEN" | sed -n 26p | grep -qE '^│─{80}┘ {119}│$'; then
+if textln "$SCREEN" | sed -n 2p | grep -qE '^│010{78}│ {119}│$' &&
+	textln "$SCREEN" | sed -n 26p | grep -qE '^│─{80}┘ {119}│$'; then
 	ok "a tile of 200x50 shows the 80x24 screen whole, its end marked"
 else
 	not_ok "a tile of 200x50 shows the 80x24 screen whole, its end marked" "$SCREEN"
@@ -105,14 +105,14 @@ else
 fi
 golden consize-vi-tile-80x24
 keys g g
-if tui_settle "line 1 of the file" 20 && ! printf '%s' "$SCREEN" | grep -q "line 20 of"; then
+if tui_settle "line 1 of the file" 20 && ! text "$SCREEN" | grep -q "line 20 of"; then
 	ok "vi in a tile: the view follows the cursor back up"
 else
 	not_ok "vi in a tile: the view follows the cursor back up" "$SCREEN"
 fi
 keys C-] z
-if tui_settle "line 20 of the file" 20 && [ "$(printf '%s\n' "$SCREEN" | head -n 1)" = "line 1 of the file" ] &&
-	printf '%s\n' "$SCREEN" | tail -n 1 | grep -q '"/tmp/f"\|^ *$\|-'; then
+if tui_settle "line 20 of the file" 20 && [ "$(textln "$SCREEN" | head -n 1)" = "line 1 of the file" ] &&
+	textln "$SCREEN" | tail -n 1 | grep -q '"/tmp/f"\|^ *$\|-'; then
 	ok "vi zoomed at 80x24: the whole guest screen, no frame"
 else
 	not_ok "vi zoomed at 80x24: the whole guest screen, no frame" "$SCREEN"
@@ -135,17 +135,17 @@ else
 fi
 # golden's second looks capture again: through the mask too
 tui_cap() { tx capture-pane -p -t t "$@" | mask_top; }
-SCREEN=$(printf '%s\n' "$SCREEN" | mask_top)
+SCREEN=$(textln "$SCREEN" | mask_top)
 golden consize-top-tile-80x24
 keys C-] z
 sleep 1
 tui_settle "Mem:" 20 >/dev/null || true
-if printf '%s\n' "$SCREEN" | head -n 1 | grep -q "^Mem:" && printf '%s\n' "$SCREEN" | sed -n 4p | grep -q "PID"; then
+if textln "$SCREEN" | head -n 1 | grep -q "^Mem:" && textln "$SCREEN" | sed -n 4p | grep -q "PID"; then
 	ok "top zoomed: its whole screen from the first row"
 else
 	not_ok "top zoomed: its whole screen from the first row" "$SCREEN"
 fi
-SCREEN=$(printf '%s\n' "$SCREEN" | mask_top)
+SCREEN=$(textln "$SCREEN" | mask_top)
 golden consize-top-zoomed-80x24
 tui_cap() { tx capture-pane -p -t t "$@"; }
 keys z Enter q
@@ -170,7 +170,7 @@ else
 fi
 # the tile (78x14) is a viewport on the 132x43 screen, right edge cut
 tui_settle "132x43" 20 >/dev/null || true
-if printf '%s\n' "$SCREEN" | grep -q "size: 43 132" && printf '%s\n' "$SCREEN" | grep -q '→┘'; then
+if textln "$SCREEN" | grep -q "size: 43 132" && textln "$SCREEN" | grep -q '→┘'; then
 	ok "the viewport follows the cursor on a larger guest screen, cut edges marked"
 else
 	not_ok "the viewport follows the cursor on a larger guest screen, cut edges marked" "$SCREEN"
@@ -194,7 +194,7 @@ fi
 keys Enter
 line 'clear; echo "now: $(stty size)"'
 if model_has "now: 19 98" 20; then ok "the guest's stty size is the tile's"; else not_ok "the guest's stty size is the tile's" "$(model)"; fi
-if tui_settle "now: 19 98" 20 && ! printf '%s\n' "$SCREEN" | grep -q '→┘\|↓'; then
+if tui_settle "now: 19 98" 20 && ! textln "$SCREEN" | grep -q '→┘\|↓'; then
 	ok "a tile at the guest's size shows it whole"
 else
 	not_ok "a tile at the guest's size shows it whole" "$SCREEN"
@@ -214,7 +214,7 @@ for size in 80x24 60x15 200x50 40x10 120x40 100x32; do
 	sleep 0.3
 done
 tui_settle "line 10 of the file" 20 >/dev/null || true
-SCREEN=$(printf '%s\n' "$SCREEN" | tile)
+SCREEN=$(textln "$SCREEN" | tile)
 if [ -n "$before" ] && [ "$SCREEN" = "$before" ]; then
 	ok "after outer resizes under vi the screen is as before"
 else

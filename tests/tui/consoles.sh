@@ -28,7 +28,7 @@ if wait_for 20 screen_has "tiny login: hello-c1"; then ok "typing echoes in the 
 # Ctrl-] leaves; the node list gets focus with Tab; c2's console opens.
 keys C-]
 # The hint of the node list shows (a dead dashboard shows no "typing," either).
-if tui_settle "Enter type" && ! printf '%s' "$SCREEN" | grep -qF "typing," && [ ! -e "$T/tui-$_tui_n.rc" ]; then
+if tui_settle "Enter type" && ! text "$SCREEN" | grep -qF "typing," && [ ! -e "$T/tui-$_tui_n.rc" ]; then
 	ok "C-] leaves the console"
 else
 	not_ok "C-] leaves the console" "$(tui_cap | tail -n 1)"
@@ -38,15 +38,15 @@ tui_settle "c2 · running · typing" >/dev/null
 keys 'second'
 wait_for 20 screen_has "tiny login: second" || true
 keys C-]
-if tui_settle "tiny login: hello-c1" && printf '%s' "$SCREEN" | grep -qF "tiny login: second"; then
+if tui_settle "tiny login: hello-c1" && text "$SCREEN" | grep -qF "tiny login: second"; then
 	golden "two-consoles-80x24"
 else
 	not_ok "two-consoles-80x24" "$SCREEN"
 fi
 keys z
 # c2's 80x24 screen needs the whole 80x24 terminal: frame and status go
-if tui_settle "tiny login: second" && ! printf '%s' "$SCREEN" | grep -qF "Nodes (" &&
-	! printf '%s' "$SCREEN" | grep -qF "c2 · running"; then
+if tui_settle "tiny login: second" && ! text "$SCREEN" | grep -qF "Nodes (" &&
+	! text "$SCREEN" | grep -qF "c2 · running"; then
 	golden "zoomed-80x24"
 else
 	not_ok "zoomed-80x24" "$SCREEN"
@@ -63,7 +63,7 @@ else
 fi
 
 keys Tab Tab z
-if tui_settle "c2 · running" && ! printf '%s' "$SCREEN" | grep -qF "Nodes ("; then
+if tui_settle "c2 · running" && ! text "$SCREEN" | grep -qF "Nodes ("; then
 	golden "zoomed-200x50"
 else
 	not_ok "zoomed-200x50" "$SCREEN"
@@ -79,13 +79,13 @@ tui_settle "c1 · running · typing" >/dev/null
 for i in $(seq 1 30); do keys "line$i" Enter; done
 wait_for 20 screen_has "line30" || true
 keys C-] PageUp PageUp PageUp
-if tui_settle "scrolled back" && printf '%s' "$SCREEN" | grep -qF "tiny login: hello-c1"; then
+if tui_settle "scrolled back" && text "$SCREEN" | grep -qF "tiny login: hello-c1"; then
 	ok "PageUp scrolls back to the start"
 else
 	not_ok "PageUp scrolls back to the start" "$SCREEN"
 fi
 keys End
-if tui_settle "line30" && ! printf '%s' "$SCREEN" | grep -qF "scrolled back"; then ok "End goes back to live"; else not_ok "End goes back to live" "$SCREEN"; fi
+if tui_settle "line30" && ! text "$SCREEN" | grep -qF "scrolled back"; then ok "End goes back to live"; else not_ok "End goes back to live" "$SCREEN"; fi
 
 # SIGKILL: nothing is given back, the nodes run on; a new dashboard
 # reopens both consoles with their recent history (the keeper replays).
@@ -98,7 +98,7 @@ if tui_settle "line30" && tui_settle "tiny login: second"; then ok "consoles reo
 
 # x closes a pane; the node keeps running and the lab forgets the pane.
 keys Tab Tab x
-if tui_settle "Nodes (2)" && ! printf '%s' "$SCREEN" | grep -qF "c2 · running" &&
+if tui_settle "Nodes (2)" && ! text "$SCREEN" | grep -qF "c2 · running" &&
 	"$SANDLAB" node show c2 --json | grep -q '"state": "running"' &&
 	[ "$(grep -c '^console' "$SANDLAB_LAB/ui-state")" = 1 ]; then
 	ok "x closes the pane, the node runs on"
@@ -111,7 +111,7 @@ fi
 qpid=$("$SANDLAB" node show c1 --json | sed -n 's/.*"qemu_pid": \([0-9]*\).*/\1/p')
 kill -KILL "$qpid"
 if tui_settle "c1 · crashed, not attached" 30; then ok "a dead QEMU shows as crashed in the pane"; else not_ok "a dead QEMU shows as crashed" "$SCREEN"; fi
-if printf '%s' "$SCREEN" | grep -qE "c1 +crashed"; then ok "the node list says crashed"; else not_ok "the node list says crashed" "$SCREEN"; fi
+if text "$SCREEN" | grep -qE "c1 +crashed"; then ok "the node list says crashed"; else not_ok "the node list says crashed" "$SCREEN"; fi
 "$SANDLAB" node start c1 >/dev/null
 if tui_settle "the node started again" 30 && tui_settle "c1 · running" 30; then
 	ok "the pane reattaches when the node starts again"

@@ -44,15 +44,15 @@ if [ "$(tx display-message -p -t t '#{pane_title}')" = "$outer_title" ]; then ok
 # The guest clears its screen and moves its cursor home: inside the pane
 # only; the dashboard's frames and lists are still there.
 key Escape; keys -l '[2J'; key Escape; keys -l '[H'; keys -l 'after-clear'
-if tui_settle "after-clear" && printf '%s' "$SCREEN" | grep -qF "Nodes (1)" &&
-	! printf '%s' "$SCREEN" | grep -qF "tiny login:"; then
+if tui_settle "after-clear" && text "$SCREEN" | grep -qF "Nodes (1)" &&
+	! text "$SCREEN" | grep -qF "tiny login:"; then
 	ok "guest escapes act inside the pane only"
 else
 	not_ok "guest escapes act inside the pane only" "$SCREEN"
 fi
 # Colours the guest asks for stay inside the pane (red text there).
 key Escape; keys -l '[31m'; keys -l 'red-text'; key Escape; keys -l '[0m'
-if tui_settle "red-text" 20 -e && printf '%s' "$SCREEN" | grep -q $'\e\\[31mred-text'; then
+if tui_settle "red-text" 20 -e && text "$SCREEN" | grep -q $'\e\\[31mred-text'; then
 	ok "guest colours drawn in the pane"
 else
 	not_ok "guest colours drawn in the pane" "no red cells"
@@ -65,7 +65,7 @@ keys i
 tui_settle "Import a disk image" >/dev/null
 keys -l "$T/bad"
 keys Tab
-if tui_settle 'bad\x1b[41mname.qcow2' 20 -e && ! printf '%s' "$SCREEN" | grep -q $'\e\\[41m'; then
+if tui_settle 'bad\x1b[41mname.qcow2' 20 -e && ! text "$SCREEN" | grep -q $'\e\\[41m'; then
 	ok "file name with an escape shown escaped"
 else
 	not_ok "file name with an escape shown escaped" "$SCREEN"

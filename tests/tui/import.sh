@@ -58,7 +58,7 @@ else
 	not_ok "Esc cancels the import" "$(tui_cap)"
 fi
 left=$(ls -A "$SANDLAB_LAB/images")
-if ! "$SANDLAB" image ls | grep -qw big && ! printf '%s' "$left" | grep -qE 'big|\.import-'; then
+if ! "$SANDLAB" image ls | grep -qw big && ! text "$left" | grep -qE 'big|\.import-'; then
 	ok "a cancelled import leaves no row nor file"
 else
 	not_ok "a cancelled import leaves no row nor file" "$("$SANDLAB" image ls); $left"

@@ -43,7 +43,7 @@ synced() { keys -l "$1"; wait_for 20 sh -c "tmux -L $TMUX_SOCK capture-pane -p -
 echoed() {
 	wait_for 20 sh -c "python3 -c 'import sys; d=open(sys.argv[1],\"rb\").read(); sys.exit(0 if bytes.fromhex(sys.argv[2]) in d else 1)' '$log' '$1'"
 }
-hex() { printf '%s' "$1" | od -An -tx1 | tr -d ' \n'; }
+hex() { text "$1" | od -An -tx1 | tr -d ' \n'; }
 
 # case NAME EXPECTED-BYTES KEY...: brackets the keys with < and > and
 # checks the guest received exactly <EXPECTED>.
@@ -109,7 +109,7 @@ keys Enter
 tui_settle "typing, C-g leaves" >/dev/null
 case_keys "with console_escape = C-g, Ctrl-] reaches the guest" "1d" C-]
 keys C-g
-if tui_settle "Enter type" && ! printf '%s' "$SCREEN" | grep -qF "typing,"; then ok "console_escape C-g leaves"; else not_ok "console_escape C-g leaves" "$SCREEN"; fi
+if tui_settle "Enter type" && ! text "$SCREEN" | grep -qF "typing,"; then ok "console_escape C-g leaves"; else not_ok "console_escape C-g leaves" "$SCREEN"; fi
 
 # SGR mouse reports (ESC [ < ... M) are read as clicks and wheel turns
 # whatever TERM says: xterm-256color's terminfo names ESC [ < as its

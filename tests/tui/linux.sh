@@ -24,7 +24,7 @@ if tui_settle "linux#" 120; then ok "linux shell prompt in the pane"; else not_o
 keys C-] z t Enter
 line 'export TERM=xterm'
 line 'top'
-if tui_settle "PID" 60 && printf '%s' "$SCREEN" | grep -q "Mem:" && printf '%s' "$SCREEN" | grep -q "CPU:"; then
+if tui_settle "PID" 60 && text "$SCREEN" | grep -q "Mem:" && text "$SCREEN" | grep -q "CPU:"; then
 	ok "busybox top draws its screen"
 else
 	not_ok "busybox top draws its screen" "$SCREEN"
@@ -37,7 +37,7 @@ keys i
 keys -l 'hello from vi'
 keys Escape
 sleep 0.3
-if tui_settle "hello from vi" 30 && [ "$(printf '%s\n' "$SCREEN" | grep -c '^│~ ')" -ge 10 ]; then
+if tui_settle "hello from vi" 30 && [ "$(textln "$SCREEN" | grep -c '^│~ ')" -ge 10 ]; then
 	ok "vi draws its screen"
 else
 	not_ok "vi draws its screen" "$SCREEN"

@@ -22,7 +22,7 @@ mac_a1=$(nic_mac a 1)
 # on_screen TEXT...: the settled screen holds every TEXT.
 on_screen() {
 	local t
-	for t in "$@"; do printf '%s' "$SCREEN" | grep -qF -- "$t" || return 1; done
+	for t in "$@"; do text "$SCREEN" | grep -qF -- "$t" || return 1; done
 }
 links_count() { "$SANDLAB" link ls --json | python3 -c 'import json,sys; print(len(json.load(sys.stdin)))'; }
 states() { "$SANDLAB" node ls --json | python3 -c 'import json,sys; print(" ".join(n["state"] for n in json.load(sys.stdin)))'; }
@@ -38,20 +38,20 @@ fi
 
 keys m
 if tui_settle "Map of the lab" && on_screen "eth0 NAT tcp 127.0.0.1:$hp->22" "eth1 <----> b:eth0" "eth0 <----> a:eth1" &&
-   printf '%s\n' "$SCREEN" | grep -Eq '│ c +stopped +eth0 -'; then
+   textln "$SCREEN" | grep -Eq '│ c +stopped +eth0 -'; then
 	ok "m: the map shows nodes, NICs and the link"
 else
 	not_ok "map" "$SCREEN"
 fi
 # The linked pair comes first, the unlinked nodes after a blank line.
-if printf '%s\n' "$SCREEN" | awk '/Map of the lab/,0' | grep -Eo '│ [a-d] ' | tr -d '│ \n' | grep -qx 'abcd'; then
+if textln "$SCREEN" | awk '/Map of the lab/,0' | grep -Eo '│ [a-d] ' | tr -d '│ \n' | grep -qx 'abcd'; then
 	ok "map: linked nodes grouped first"
 else
 	not_ok "map order" "$SCREEN"
 fi
 
 keys n
-if tui_settle "UDP ports" && printf '%s\n' "$SCREEN" | grep -Eq 'a:eth1 +b:eth0 +4[0-9]{4}-4[0-9]{4} +stopped, stopped'; then
+if tui_settle "UDP ports" && textln "$SCREEN" | grep -Eq 'a:eth1 +b:eth0 +4[0-9]{4}-4[0-9]{4} +stopped, stopped'; then
 	ok "n on the map: the links view lists the link"
 else
 	not_ok "links view" "$SCREEN"

@@ -84,7 +84,7 @@ for size in 80x24 5x2 1x1 30x5 200x50 17x9 400x60 80x24 400x60; do
 	sleep 0.3
 done
 # Back at 400x60: all sixteen tiles drawn again, each with its frame.
-tiles() { printf '%s\n' "$SCREEN" | grep -oE '┌─ (m[0-9]+|f1|t1) · stopped' | sort -u | wc -l; }
+tiles() { textln "$SCREEN" | grep -oE '┌─ (m[0-9]+|f1|t1) · stopped' | sort -u | wc -l; }
 if kill -0 "$pid" 2>/dev/null && tui_settle "m9 · stopped" && [ "$(tiles)" = 16 ]; then
 	ok "16 tiles through sizes down to 1x1"
 else

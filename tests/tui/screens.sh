@@ -27,7 +27,7 @@ for size in 80x24 200x50; do
 	keys '?'
 	if tui_settle "Keys"; then golden "help-$size"; else not_ok "help-$size" "no help overlay"; fi
 	keys Escape
-	if tui_settle "gamma-long-name.01" && ! printf '%s' "$SCREEN" | grep -q "Keys"; then
+	if tui_settle "gamma-long-name.01" && ! text "$SCREEN" | grep -q "Keys"; then
 		ok "help-$size closes on Esc"
 	else
 		not_ok "help-$size closes on Esc" "$SCREEN"
@@ -50,7 +50,7 @@ if tui_settle "exists already"; then ok "create form: existing name refused inli
 keys Enter
 tui_settle "exists already" >/dev/null
 keys Escape
-if tui_settle "Nodes (3)" && ! printf '%s' "$SCREEN" | grep -q "Create a node"; then
+if tui_settle "Nodes (3)" && ! text "$SCREEN" | grep -q "Create a node"; then
 	ok "create form: Esc cancels"
 else
 	not_ok "create form: Esc cancels" "$SCREEN"
@@ -96,7 +96,7 @@ done
 # A disk image dropped into images/ by hand is taken in at start.
 cp "$TOP/images/tiny.qcow2" "$SANDLAB_LAB/images/dropped.qcow2"
 tui_start 80 24
-if tui_settle "took in 1 image file" && printf '%s' "$SCREEN" | grep -q "dropped"; then
+if tui_settle "took in 1 image file" && text "$SCREEN" | grep -q "dropped"; then
 	ok "image dropped into images/ is taken in at start"
 else
 	not_ok "image dropped into images/ is taken in at start" "$SCREEN"

@@ -11,7 +11,7 @@ source "$TOP/tests/tui-lib.sh"
 restored() {
 	local name=$1 code=$2 flags
 	if ! tui_settle "DASHBOARD-EXITED $code" 20; then
-		not_ok "$name" "did not exit with $code: $(printf '%s' "$SCREEN" | tail -n 3)"
+		not_ok "$name" "did not exit with $code: $(text "$SCREEN" | tail -n 3)"
 		return
 	fi
 	flags=$(tx display-message -p -t t '#{alternate_on}#{mouse_any_flag}#{mouse_sgr_flag}#{keypad_flag}#{cursor_flag}')
@@ -54,10 +54,10 @@ else
 fi
 # Not warned, and still alive and drawing (the absence alone would also
 # hold for a dashboard that died).
-if tui_settle "Nodes (0)" 20 && ! printf '%s' "$SCREEN" | grep -q "another dashboard" && [ ! -e "$T/tui-$_tui_n.rc" ]; then
+if tui_settle "Nodes (0)" 20 && ! text "$SCREEN" | grep -q "another dashboard" && [ ! -e "$T/tui-$_tui_n.rc" ]; then
 	ok "first dashboard is not warned"
 else
-	not_ok "first dashboard is not warned" "$(printf '%s' "$SCREEN" | tail -n 2)"
+	not_ok "first dashboard is not warned" "$(text "$SCREEN" | tail -n 2)"
 fi
 # When the first one quits, the second takes the lock and its warning goes.
 tui_quit "the first dashboard quits with q: status 0, stderr empty"

@@ -16,7 +16,7 @@ for theme in default light high-contrast monochrome; do
 	TUI_ARGS="--theme $theme" tui_start 80 24
 	if tui_settle "beta" 20 -e; then golden "theme-$theme"; else not_ok "theme-$theme" "no screen"; fi
 done
-mono=$(printf '%s\n' "$SCREEN" | tui_mask)
+mono=$(textln "$SCREEN" | tui_mask)
 
 for term in xterm linux screen-256color; do
 	TUI_TERM=$term tui_start 80 24
@@ -25,7 +25,7 @@ done
 
 # NO_COLOR: attributes only, exactly as the monochrome theme.
 tui_start 80 24 NO_COLOR=1
-if tui_settle "beta" 20 -e && [ "$(printf '%s\n' "$SCREEN" | tui_mask)" = "$mono" ]; then
+if tui_settle "beta" 20 -e && [ "$(textln "$SCREEN" | tui_mask)" = "$mono" ]; then
 	ok "NO_COLOR draws as monochrome"
 else
 	not_ok "NO_COLOR draws as monochrome" "screens differ"
@@ -36,9 +36,9 @@ mkdir -p "$XDG_CONFIG_HOME/sandlab"
 echo "theme = light" >"$XDG_CONFIG_HOME/sandlab/config"
 TUI_ARGS="--theme light" tui_start 80 24
 tui_settle "beta" 20 -e
-light=$(printf '%s\n' "$SCREEN" | tui_mask)
+light=$(textln "$SCREEN" | tui_mask)
 tui_start 80 24
-if tui_settle "beta" 20 -e && [ "$(printf '%s\n' "$SCREEN" | tui_mask)" = "$light" ]; then
+if tui_settle "beta" 20 -e && [ "$(textln "$SCREEN" | tui_mask)" = "$light" ]; then
 	ok "config file picks the theme"
 else
 	not_ok "config file picks the theme" "screen is not the light theme's"
@@ -55,7 +55,7 @@ if tui_settle 'no theme named "nosuch"' 20; then ok "missing theme is reported";
 mkdir -p "$T/mythemes"
 sed 's/^selected *=.*/selected = black bright-magenta/' "$TOP/themes/default" >"$T/mythemes/mine"
 TUI_ARGS="--theme mine" tui_start 80 24 "SANDLAB_THEMES=$T/mythemes"
-if tui_settle "beta" 20 -e && printf '%s' "$SCREEN" | grep -q $'\e\\[[0-9;]*105m'; then
+if tui_settle "beta" 20 -e && text "$SCREEN" | grep -q $'\e\\[[0-9;]*105m'; then
 	ok "theme from SANDLAB_THEMES"
 else
 	not_ok "theme from SANDLAB_THEMES" "no bright magenta background"

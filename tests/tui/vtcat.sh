@@ -54,12 +54,12 @@ line=$(colours_of basic | sed -n 2p)
 missing=
 for re in '\[31mRED' '\[1m(\x1b\[44m|;44m)BOLDBLUE|\[1;44mBOLDBLUE' '\[(3;4|4;3)munder' \
 	'\[38;5;208mORANGE' '\[38;5;[0-9]+mRGB' '\[7mrev'; do
-	printf '%s' "$line" | grep -qP -- "$re" || missing="$missing $re"
+	text "$line" | grep -qP -- "$re" || missing="$missing $re"
 done
 if [ -z "$missing" ]; then
 	ok "colours and attributes reach the terminal"
 else
-	not_ok "colours and attributes reach the terminal" "no$missing in: $(printf '%s' "$line" | cat -v)"
+	not_ok "colours and attributes reach the terminal" "no$missing in: $(text "$line" | cat -v)"
 fi
 tm send-keys -t main:basic x
 if wait_for 10 test -s "$T/basic.rc"; then
@@ -109,7 +109,7 @@ PY
 }
 check "no control byte of the title reaches the terminal" raw_clean
 title=$(tm display-message -p -t main:title '#{pane_title}')
-if printf '%s' "$title" | grep -q -e EVIL -e ICON; then
+if text "$title" | grep -q -e EVIL -e ICON; then
 	not_ok "the guest's title does not reach the outer terminal" "pane title: $title"
 else
 	ok "the guest's title does not reach the outer terminal"
