@@ -289,6 +289,10 @@ cmd_lab_up(struct cli *c, int argc, char **argv)
 			continue;
 		}
 		snprintf(u.v[i].id, sizeof u.v[i].id, "%s", nd.id);
+		/* a node already in the lab waits for its stored pattern when the
+		 * file gives none (checked when it was stored) */
+		if (lf.nodes[i].ready[0] == '\0')
+			snprintf(lf.nodes[i].ready, sizeof lf.nodes[i].ready, "%s", nd.ready);
 		node_clear(&nd);
 		if (run_live(lab, u.v[i].id))
 			snprintf(u.v[i].status, sizeof u.v[i].status, "already running");

@@ -49,6 +49,8 @@ node_json(const struct node *n, const struct run_info *ri)
 	    "created_at", (json_int_t)n->created_at, "nics", nics);
 	json_object_set_new(o, "console_size", json_pack("{s:i, s:i}", "cols", n->console_cols,
 	    "rows", n->console_rows));
+	/* a pattern that is not UTF-8 cannot be a JSON string: then left out */
+	json_object_set_new(o, "ready", json_string(n->ready));
 	if (ri != NULL) {
 		json_object_set_new(o, "state", json_string(run_state_name(ri->state)));
 		json_object_set_new(o, "run", node_run_json(ri));
@@ -100,12 +102,13 @@ cmd_node_create(struct cli *c, int argc, char **argv)
 {
 	static const char usage[] =
 	    "node create NAME --image IMAGE [--ram MB] [--cpus N] [--nics N] [--accel auto|kvm|tcg]"
-	    " [--console-size COLSxROWS]";
+	    " [--console-size COLSxROWS] [--ready REGEX]";
 	const char *image = NULL, *ram = NULL, *cpus = NULL, *nics = NULL, *accel = NULL, *csize = NULL;
+	const char *ready = NULL;
 	struct cli_opt opts[] = {
 		{ "--image", &image, NULL }, { "--ram", &ram, NULL }, { "--cpus", &cpus, NULL },
 		{ "--nics", &nics, NULL }, { "--accel", &accel, NULL }, { "--console-size", &csize, NULL },
-		{ 0 },
+		{ "--ready", &ready, NULL }, { 0 },
 	};
 	struct node_spec s = { .nics = -1 };
 	struct node n;
@@ -124,9 +127,12 @@ cmd_node_create(struct cli *c, int argc, char **argv)
 		return 1;
 	if (csize && consize_parse(csize, &s.console_cols, &s.console_rows, &e) != 0)
 		return cli_fail("--console-size: %s", e.msg);
+	if (ready && node_check_ready(ready, &e) != 0)
+		return cli_fail("--ready: %s", e.msg);
 	if ((lab = cli_lab(c)) == NULL)
 		return 1;
 	s.name = pos[0];
+	s.ready = ready;
 	s.image = image;
 	s.accel = accel;
 	if (node_create(lab, &s, &n, &e) != 0)
@@ -227,6 +233,11 @@ cmd_node_show(struct cli *c, int argc, char **argv)
 	    "cpus:      %d\nram:       %d MiB\nconsole:   %dx%d (the guest's terminal size)\n",
 	    n.name, n.id, n.image_name, n.image_format, ov, n.cpus, n.ram_mb, n.console_cols, n.console_rows);
 	free(ov);
+	if (n.ready[0]) {
+		char *re = cli_shown(n.ready);
+		printf("ready:     %s (the regex lab up waits for)\n", re);
+		free(re);
+	}
 	printf("state:     %s\n", run_state_name(ri.state));
 	if (ri.accel[0])
 		printf("accel:     %s (setting %s%s%s)\n", ri.accel, n.accel,
@@ -258,11 +269,12 @@ int
 cmd_node_set(struct cli *c, int argc, char **argv)
 {
 	static const char usage[] = "node set NAME [--ram MB] [--cpus N] [--nics N] [--accel auto|kvm|tcg]"
-	    " [--console-size COLSxROWS]";
-	const char *ram = NULL, *cpus = NULL, *nics = NULL, *accel = NULL, *csize = NULL;
+	    " [--console-size COLSxROWS] [--ready REGEX]";
+	const char *ram = NULL, *cpus = NULL, *nics = NULL, *accel = NULL, *csize = NULL, *ready = NULL;
 	struct cli_opt opts[] = {
 		{ "--ram", &ram, NULL }, { "--cpus", &cpus, NULL }, { "--nics", &nics, NULL },
-		{ "--accel", &accel, NULL }, { "--console-size", &csize, NULL }, { 0 },
+		{ "--accel", &accel, NULL }, { "--console-size", &csize, NULL }, { "--ready", &ready, NULL },
+		{ 0 },
 	};
 	int ccols = 0, crows = 0;
 	struct node_changes ch = { .nics = -1 };
@@ -275,10 +287,12 @@ cmd_node_set(struct cli *c, int argc, char **argv)
 		return 2;
 	if (npos != 1)
 		return cli_usage(usage);
-	if (!ram && !cpus && !nics && !accel && !csize)
-		return cli_fail("nothing to change: give --ram, --cpus, --nics, --accel or --console-size");
+	if (!ram && !cpus && !nics && !accel && !csize && !ready)
+		return cli_fail("nothing to change: give --ram, --cpus, --nics, --accel, --console-size or --ready");
 	if (csize && consize_parse(csize, &ccols, &crows, &e) != 0)
 		return cli_fail("--console-size: %s", e.msg);
+	if (ready && node_check_ready(ready, &e) != 0)
+		return cli_fail("--ready: %s", e.msg);
 	if (cli_int(ram, "--ram", NODE_RAM_MIN, NODE_RAM_MAX, &ch.ram_mb) != 0 ||
 	    cli_int(cpus, "--cpus", 1, NODE_CPUS_MAX, &ch.cpus) != 0 ||
 	    cli_int(nics, "--nics", 0, NODE_NICS_MAX, &ch.nics) != 0)
@@ -290,6 +304,8 @@ cmd_node_set(struct cli *c, int argc, char **argv)
 	if ((ram || cpus || nics || accel) && node_set(lab, pos[0], &ch, &e) != 0)
 		return cli_fail("%s", e.msg);
 	if (csize && consize_set(lab, pos[0], ccols, crows, &e) != 0)
+		return cli_fail("%s", e.msg);
+	if (ready && node_ready_set(lab, pos[0], ready, &e) != 0)
 		return cli_fail("%s", e.msg);
 	return node_print_json(c, lab, pos[0]);
 }

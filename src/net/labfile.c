@@ -26,6 +26,8 @@
 
 #define LF_WORDS_MAX 80
 
+_Static_assert(LABFILE_READY_MAX == NODE_READY_MAX, "ready= is stored in nodes.ready");
+
 void
 labfile_free(struct labfile *lf)
 {
@@ -654,6 +656,7 @@ labfile_export(struct lab *lab, struct labfile *out, struct err *e)
 		snprintf(d->accel, sizeof d->accel, "%s", v[i].accel);
 		d->console_cols = v[i].console_cols;
 		d->console_rows = v[i].console_rows;
+		snprintf(d->ready, sizeof d->ready, "%s", v[i].ready);
 		if (net_nics_get(lab, v[i].id, &nv, &nn, e) != 0)
 			goto done;
 		d->nics = xcalloc((size_t)nn + 1, sizeof *d->nics);
@@ -712,7 +715,7 @@ lf_insert(struct lab *lab, const struct labfile *lf, struct lf_made *made, struc
 		struct node_row r = { .id = made[i].id, .name = n->name, .image_id = made[i].image_id,
 		    .image_name = n->image, .overlay_file = made[i].disk.file, .ram_mb = n->ram_mb,
 		    .cpus = n->cpus, .accel = n->accel, .console_cols = n->console_cols,
-		    .console_rows = n->console_rows };
+		    .console_rows = n->console_rows, .ready = n->ready };
 		if (node_row_insert(lab, &r, &why) != 0)
 			return err_set(e, "line %d: %s", n->line, why.msg);
 	}

@@ -44,7 +44,7 @@ struct labfile_node {
 	int   ram_mb;
 	int   cpus;
 	char  accel[8];
-	char  ready[LABFILE_READY_MAX];   /* regex `lab up` waits for, or "" (in files only) */
+	char  ready[LABFILE_READY_MAX];   /* regex `lab up` waits for, or "" (nodes.ready) */
 	int   console_cols;         /* console=COLSxROWS (consize.h) */
 	int   console_rows;
 	struct labfile_nic *nics;   /* eth0, eth1, ... */

@@ -118,6 +118,9 @@ static const char *const db_migrations[] = {
 	" CHECK (console_cols BETWEEN 20 AND 500);"
 	"ALTER TABLE nodes ADD COLUMN console_rows INTEGER NOT NULL DEFAULT 24"
 	" CHECK (console_rows BETWEEN 5 AND 200);",
+	/* 4 -> 5: the regex `lab up` waits for on the node's console ('' =
+	 * none), so a lab file's ready= survives export. */
+	"ALTER TABLE nodes ADD COLUMN ready TEXT NOT NULL DEFAULT '';",
 };
 
 const int DB_VERSION = (int)(sizeof db_migrations / sizeof db_migrations[0]);

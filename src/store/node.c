@@ -6,6 +6,7 @@
 #include "node.h"
 
 #include <errno.h>
+#include <regex.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -54,6 +55,33 @@ node_check_accel(const char *a, struct err *e)
 	return 0;
 }
 
+int
+node_check_ready(const char *re, struct err *e)
+{
+	regex_t rx;
+	char why[128];
+	int bad;
+
+	if (strlen(re) >= NODE_READY_MAX)
+		return err_set(e, "a ready pattern has at most %d bytes", NODE_READY_MAX - 1);
+	/* lab files split words at spaces and tabs and refuse control
+	 * characters: export must give back what import reads */
+	for (const unsigned char *p = (const unsigned char *)re; *p; p++)
+		if (*p <= 0x20 || *p == 0x7f)
+			return err_set(e, "a ready pattern is one word of a lab file: no spaces, tabs or control "
+			    "characters (write a space as [[:space:]] or [[:blank:]])");
+	if (re[0] == '\0')
+		return 0;
+	/* the flags `lab up` (expect.h) and the lab file parser use */
+	if ((bad = regcomp(&rx, re, REG_EXTENDED | REG_NEWLINE | REG_NOSUB)) != 0) {
+		regerror(bad, &rx, why, sizeof why);
+		regfree(&rx);
+		return err_set(e, "not a POSIX extended regular expression: %s", why);
+	}
+	regfree(&rx);
+	return 0;
+}
+
 void
 node_clear(struct node *n)
 {
@@ -75,7 +103,7 @@ node_list_free(struct node *v, size_t n)
 }
 
 #define NODE_COLS "n.id, n.name, n.image_id, i.name, i.file, i.format, n.overlay, n.ram_mb, " \
-	"n.cpus, n.accel, n.created_at, n.console_cols, n.console_rows"
+	"n.cpus, n.accel, n.created_at, n.console_cols, n.console_rows, n.ready"
 
 static void
 node_from_row(struct lab *lab, sqlite3_stmt *st, struct node *n)
@@ -94,6 +122,7 @@ node_from_row(struct lab *lab, sqlite3_stmt *st, struct node *n)
 	n->created_at = sqlite3_column_int64(st, 10);
 	n->console_cols = sqlite3_column_int(st, 11);
 	n->console_rows = sqlite3_column_int(st, 12);
+	snprintf(n->ready, sizeof n->ready, "%s", (const char *)sqlite3_column_text(st, 13));
 }
 
 /* Where node_load_nics is in v[0..len). */
@@ -276,10 +305,11 @@ int
 node_row_insert(struct lab *lab, const struct node_row *r, struct err *e)
 {
 	if (db_run(lab->db, "recording the node", e, "INSERT INTO nodes (id, name, image_id, overlay, "
-	    "ram_mb, cpus, accel, created_at, console_cols, console_rows) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-	    "ttttiitIii", r->id, r->name, r->image_id, r->overlay_file, r->ram_mb, r->cpus, r->accel, now_s(),
+	    "ram_mb, cpus, accel, created_at, console_cols, console_rows, ready) "
+	    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+	    "ttttiitIiit", r->id, r->name, r->image_id, r->overlay_file, r->ram_mb, r->cpus, r->accel, now_s(),
 	    r->console_cols ? r->console_cols : CONSIZE_COLS_DEFAULT,
-	    r->console_rows ? r->console_rows : CONSIZE_ROWS_DEFAULT) == 0)
+	    r->console_rows ? r->console_rows : CONSIZE_ROWS_DEFAULT, r->ready ? r->ready : "") == 0)
 		return 0;
 	if (sqlite3_extended_errcode(lab->db) == SQLITE_CONSTRAINT_UNIQUE)
 		return err_set(e, "a node named \"%s\" already exists", r->name);
@@ -302,7 +332,8 @@ node_create(struct lab *lab, const struct node_spec *s, struct node *out, struct
 	if (name_check(s->name, "node name", e) != 0 || node_check_ram(ram, e) != 0 ||
 	    node_check_cpus(cpus, e) != 0 || node_check_nics(nics, e) != 0 ||
 	    node_check_accel(accel, e) != 0 ||
-	    ((s->console_cols || s->console_rows) && consize_check(s->console_cols, s->console_rows, e) != 0))
+	    ((s->console_cols || s->console_rows) && consize_check(s->console_cols, s->console_rows, e) != 0) ||
+	    (s->ready && node_check_ready(s->ready, e) != 0))
 		return -1;
 	if (s->image == NULL)
 		return err_set(e, "a node needs a base image (--image NAME; see: sandlab image ls)");
@@ -318,7 +349,7 @@ node_create(struct lab *lab, const struct node_spec *s, struct node *out, struct
 		goto fail;
 	struct node_row row = { .id = id, .name = s->name, .image_id = im.id, .image_name = im.name,
 	    .overlay_file = d.file, .ram_mb = ram, .cpus = cpus, .accel = accel,
-	    .console_cols = s->console_cols, .console_rows = s->console_rows };
+	    .console_cols = s->console_cols, .console_rows = s->console_rows, .ready = s->ready };
 	if (node_row_insert(lab, &row, e) != 0 || nic_add(lab, id, 0, nics, e) != 0 ||
 	    node_disk_place(lab, &d, e) != 0)
 		goto fail;
@@ -416,6 +447,19 @@ fail_node:
 fail:
 	db_rollback(lab->db);
 	return -1;
+}
+
+int
+node_ready_set(struct lab *lab, const char *key, const char *re, struct err *e)
+{
+	struct node n;
+	int rc;
+
+	if (node_check_ready(re, e) != 0 || node_get(lab, key, &n, e) != 0)
+		return -1;
+	rc = node_update(lab, "UPDATE nodes SET ready = ? WHERE id = ?", n.id, re, 0, e);
+	node_clear(&n);
+	return rc;
 }
 
 int

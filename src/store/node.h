@@ -19,6 +19,7 @@
 #define NODE_RAM_DEFAULT 256
 #define NODE_CPUS_DEFAULT 1
 #define NODE_NICS_DEFAULT 1
+#define NODE_READY_MAX    512  /* bytes of a ready pattern, with its NUL */
 
 struct node {
 	char     id[37];
@@ -34,6 +35,7 @@ struct node {
 	int64_t  created_at;
 	int      console_cols; /* the guest's terminal size (consize.h) */
 	int      console_rows;
+	char     ready[NODE_READY_MAX]; /* regex `lab up` waits for, or "" */
 	int      nnics;
 	struct nic *nics;      /* rows only (nic_each): no links, no forwards */
 };
@@ -52,6 +54,7 @@ struct node_spec {
 	const char *accel;     /* NULL = auto */
 	int         console_cols; /* 0 = default (consize.h) */
 	int         console_rows;
+	const char *ready;     /* NULL = none (node_check_ready) */
 };
 
 /* Checks the spec, makes the overlay, the row and its NICs (fresh MACs),
@@ -89,6 +92,13 @@ int node_set_rename(struct lab *lab, const char *key, const struct node_changes 
 /* Refused while the node runs or when the name is taken. 0, or -1 with a
  * message and the node unchanged. */
 int node_rename(struct lab *lab, const char *key, const char *new_name, struct err *e);
+/* A ready pattern: "" (none), or a POSIX extended regex that a lab file
+ * can carry as one word (no spaces, tabs or control characters). Pure: 0,
+ * or -1 with a message. */
+int node_check_ready(const char *re, struct err *e);
+/* Sets the node's ready pattern ("" clears it), running or not. 0, or -1
+ * with a message and the node unchanged. */
+int node_ready_set(struct lab *lab, const char *key, const char *re, struct err *e);
 /* A fresh overlay on the same image (the old disk state is discarded).
  * Refused while the node runs. 0, or -1 with a message, the old overlay in
  * place and no new file left. */
@@ -144,6 +154,7 @@ struct node_row {
 	const char *accel;
 	int         console_cols; /* 0 = default */
 	int         console_rows;
+	const char *ready;        /* NULL = none */
 };
 int node_row_insert(struct lab *lab, const struct node_row *r, struct err *e);
 

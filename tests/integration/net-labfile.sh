@@ -2,8 +2,9 @@
 # net-labfile.sh: lab files (export, import into an empty lab, export
 # again: the same bytes; malformed files and files that do not fit the lab
 # refused by line, all or nothing, also when killed half-way; a
-# hand-written file with defaults); clones both ways; disk snapshots of a
-# stopped node. Real qemu-img and qemu-io.
+# hand-written file with defaults); ready patterns stored, shown and
+# carried by lab files; clones both ways; disk snapshots of a stopped
+# node. Real qemu-img and qemu-io.
 set -eu
 source "$(dirname "$0")/../lib.sh"
 source "$(dirname "$0")/../lib-run.sh"
@@ -11,7 +12,8 @@ source "$(dirname "$0")/../lib-net.sh"
 
 lab_image tiny
 "$SANDLAB" node create a --image tiny --nics 2 >/dev/null
-"$SANDLAB" node create b --image tiny --nics 2 >/dev/null
+# b's ready pattern has a '#' and a class for a blank (a lab file word has none)
+"$SANDLAB" node create b --image tiny --nics 2 --ready 'login:|linux#[[:blank:]]$' >/dev/null
 # c has no default left: RAM, CPUs, accelerator, MAC, attachment, forward.
 "$SANDLAB" node create c --image tiny --nics 1 --ram 96 --cpus 3 --accel tcg >/dev/null
 "$SANDLAB" link add a:eth1 b:eth0 >/dev/null
@@ -21,13 +23,33 @@ lab_image tiny
 "$SANDLAB" nic forward c:eth0 tcp:2222:22 >/dev/null
 mac_a0=$(nic_mac a 0)
 
+# ---- ready patterns ----
+ready_of() { sqlite3 "$SANDLAB_LAB/lab.db" "SELECT ready FROM nodes WHERE name = '$1'"; }
+check "node set --ready" "$SANDLAB" node set c --ready '^Welcome[[:space:]]to[[:space:]](tiny|linux)#1'
+before=$(ready_of c)
+expect_fail "node set --ready: a bad regex is refused" '^sandlab: --ready: not a POSIX extended regular expression' \
+	"$SANDLAB" node set c --ready 'a(b'
+expect_fail "node set --ready: a space is refused, saying how to write one" 'no spaces.*\[\[:space:\]\]' \
+	"$SANDLAB" node set c --ready 'login: '
+expect_fail "node create --ready: a bad regex is refused" '^sandlab: --ready: not a POSIX' \
+	"$SANDLAB" node create d --image tiny --ready '*['
+if [ "$(ready_of c)" = "$before" ] && [ "$before" = '^Welcome[[:space:]]to[[:space:]](tiny|linux)#1' ] &&
+   [ "$(sqlite3 "$SANDLAB_LAB/lab.db" "SELECT count(*) FROM nodes WHERE name = 'd'")" = 0 ]; then
+	ok "refused --ready values change nothing"; else not_ok "refused --ready" "c has: $(ready_of c)"; fi
+got=$("$SANDLAB" node show b --json | python3 -c 'import json,sys; print(json.load(sys.stdin)["ready"])')
+check "node show --json gives the literal pattern" test "$got" = 'login:|linux#[[:blank:]]$'
+check "node show prints the pattern" sh -c '"$1" node show b | grep -qxF "ready:     login:|linux#[[:blank:]]\$ (the regex lab up waits for)"' sh "$SANDLAB"
+check "node set --ready '' clears it" "$SANDLAB" node set a --ready ''
+check "node show --json: no pattern is \"\"" test "$("$SANDLAB" node show a --json | python3 -c 'import json,sys; print(repr(json.load(sys.stdin)["ready"]))')" = "''"
+
 # ---- lab files ----
 check "lab export" "$SANDLAB" lab export "$T/one.lab"
 # The file against what the test set, not only against sandlab's re-reading.
-for line in "node c image=tiny ram=96 cpus=3 accel=tcg" \
+for line in "node c image=tiny ram=96 cpus=3 accel=tcg ready=^Welcome[[:space:]]to[[:space:]](tiny|linux)#1" \
 	"nic c:eth0 model=virtio-net-pci mac=52:54:00:ab:cd:ef attach=user forward=tcp:2222:22" \
 	"nic b:eth1 model=e1000 mac=52:54:00:12:34:56 attach=none" \
 	"node a image=tiny ram=256 cpus=1 accel=auto" \
+	'node b image=tiny ram=256 cpus=1 accel=auto ready=login:|linux#[[:blank:]]$' \
 	"link a:eth1 b:eth0"; do
 	check "lab export writes: $line" grep -qxF -- "$line" "$T/one.lab"
 done
@@ -37,6 +59,7 @@ lab_image tiny
 check "lab import into an empty lab" "$SANDLAB" lab import "$T/one.lab"
 check "lab import wrote c's row: 96 MB, 3 CPUs, tcg" test "$(sqlite3 "$SANDLAB_LAB/lab.db" "SELECT ram_mb, cpus, accel FROM nodes WHERE name = 'c'")" = "96|3|tcg"
 check "lab import wrote b:eth1: e1000, its MAC" test "$(sqlite3 "$SANDLAB_LAB/lab.db" "SELECT model, mac FROM nics JOIN nodes ON nodes.id = nics.node_id WHERE name = 'b' AND idx = 1")" = "e1000|52:54:00:12:34:56"
+check "lab import wrote b's and c's ready patterns" test "$(sqlite3 "$SANDLAB_LAB/lab.db" "SELECT group_concat(ready, ' ') FROM (SELECT ready FROM nodes ORDER BY name)")" = ' login:|linux#[[:blank:]]$ ^Welcome[[:space:]]to[[:space:]](tiny|linux)#1'
 check "lab import wrote c's forward" test "$(sqlite3 "$SANDLAB_LAB/lab.db" "SELECT proto, host_port, guest_port FROM forwards")" = "tcp|2222|22"
 check "lab export of the imported lab" "$SANDLAB" lab export "$T/two.lab"
 if cmp -s "$T/one.lab" "$T/two.lab"; then ok "export, import, export: the same bytes"; else not_ok "round trip" "$(diff "$T/one.lab" "$T/two.lab")"; fi

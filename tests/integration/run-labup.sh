@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # run-labup.sh: `lab up` and `lab down` on tiny guests: a three-node lab
 # with ready= patterns comes up from a script with no terminal; a second
-# `lab up` does nothing; a node whose console never shows its pattern,
+# `lab up` does nothing; a file without ready= waits for the stored one; a node whose console never shows its pattern,
 # and one that dies while it is waited for, fail naming the node with its
 # last output and why; a lab half there is refused; on a terminal a table
 # is drawn; `lab down` stops everything, and --rm removes only what
@@ -68,6 +68,17 @@ if [ "$rc" = 1 ] && [ "$secs" -le 20 ] &&
 	ok "a node that never shows its pattern fails lab up, named, with its last output"
 else
 	not_ok "a node that never shows its pattern" "rc=$rc secs=$secs $(cat "$T/bad.out" "$T/bad.err")"
+fi
+
+# A node already in the lab waits for its stored pattern (from the import
+# above) when the file gives none.
+printf 'sandlab-lab 1\nnode mute image=tiny ram=64\n' >"$T/stored.txt"
+rc=0
+"$SANDLAB" lab up "$T/stored.txt" --timeout 3 </dev/null >"$T/stored.out" 2>"$T/stored.err" || rc=$?
+if [ "$rc" = 1 ] && grep -q 'lab up: mute is not ready: its console did not show ready=linux# within 3 s' "$T/stored.err"; then
+	ok "a file without ready= waits for the pattern stored in the lab"
+else
+	not_ok "the stored ready pattern" "rc=$rc $(cat "$T/stored.out" "$T/stored.err")"
 fi
 
 # A node that dies while lab up waits: named, with the exit reason.

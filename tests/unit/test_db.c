@@ -98,6 +98,8 @@ fill(sqlite3 *db, int v)
 	if (v >= 4)
 		assert_int_equal(db_exec(db, "UPDATE nodes SET console_cols = 132, console_rows = 43 "
 		    "WHERE id = 'n1'", &e), 0);
+	if (v >= 5)
+		assert_int_equal(db_exec(db, "UPDATE nodes SET ready = 'login:|r1#' WHERE id = 'n1'", &e), 0);
 }
 
 static void
@@ -133,6 +135,10 @@ migrate_from_every_version(void **state)
 		if (from >= 1)
 			text_is(db, "SELECT console_cols || 'x' || console_rows FROM nodes WHERE id = 'n1'",
 			    from >= 4 ? "132x43" : "80x24");
+		/* nodes from before v5 wait for no ready pattern */
+		if (from >= 1)
+			text_is(db, "SELECT '[' || ready || ']' FROM nodes WHERE id = 'n1'",
+			    from >= 5 ? "[login:|r1#]" : "[]");
 		/* every table the store relies on exists */
 		assert_int_equal(scalar(db, "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND "
 		    "name IN ('images', 'nodes', 'nics', 'links', 'forwards', 'runs', 'events', 'pending', 'settings')"), 9);
