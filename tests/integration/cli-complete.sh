@@ -39,7 +39,7 @@ expect_completion() {
 	local name=$1 line=$2 got want
 	shift 2
 	got=$(complete_line "$line" | tr '\n' ' ')
-	want=$(textln "$@" | sort | tr '\n' ' ')
+	want=$(printf '%s\n' "$@" | sort | tr '\n' ' ')
 	if [ "$got" = "$want" ]; then ok "$name"; else not_ok "$name" "\"$line<Tab>\" offered [$got], wanted [$want]"; fi
 }
 
