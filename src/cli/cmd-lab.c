@@ -48,28 +48,40 @@ cmd_lab_export(struct cli *c, int argc, char **argv)
 }
 
 int
+cmd_lab_load(const char *path, const char *tail, struct labfile *lf, char **shown)
+{
+	struct err e;
+	char *text;
+	size_t len;
+	int rc;
+
+	if (labfile_read(path, &text, &len, &e) != 0)
+		return cli_fail("%s", e.msg);
+	*shown = cli_shown(strcmp(path, "-") == 0 ? "(standard input)" : path);
+	rc = labfile_parse(text, len, lf, &e);
+	free(text);
+	if (rc != 0) {
+		rc = cli_fail("%s: %s%s", *shown, e.msg, tail);
+		free(*shown);
+		*shown = NULL;
+	}
+	return rc;
+}
+
+int
 cmd_lab_import(struct cli *c, int argc, char **argv)
 {
 	static const char usage[] = "lab import FILE|-";
 	struct labfile lf;
 	struct lab *lab;
 	struct err e;
-	char *pos[1], *text, *shown;
-	size_t len;
+	char *pos[1], *shown;
 	int npos, rc;
 
 	if ((lab = cli_start(c, argc, argv, NULL, pos, 1, 1, &npos, usage, &rc)) == NULL)
 		return rc;
-	if (labfile_read(pos[0], &text, &len, &e) != 0)
-		return cli_fail("%s", e.msg);
-	shown = cli_shown(strcmp(pos[0], "-") == 0 ? "(standard input)" : pos[0]);
-	rc = labfile_parse(text, len, &lf, &e);
-	free(text);
-	if (rc != 0) {
-		rc = cli_fail("%s: %s; nothing was imported", shown, e.msg);
-		free(shown);
-		return rc;
-	}
+	if (cmd_lab_load(pos[0], "; nothing was imported", &lf, &shown) != 0)
+		return 1;
 	if (labfile_import(lab, &lf, &e) != 0)
 		rc = cli_fail("%s: %s; nothing was imported", shown, e.msg);
 	else if (c->json)

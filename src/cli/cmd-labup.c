@@ -236,8 +236,7 @@ cmd_lab_up(struct cli *c, int argc, char **argv)
 	struct labfile lf;
 	struct lab *lab;
 	struct err e, *errs;
-	char *pos[1], *text, *shown, **keys;
-	size_t len;
+	char *pos[1], *shown, **keys;
 	int npos, rc, timeout = LAB_UP_TIMEOUT, imported, nkeys = 0, failed = 0, started = 0;
 
 	if (cli_parse(argc, argv, opts, pos, 1, &npos, usage) != 0)
@@ -248,16 +247,8 @@ cmd_lab_up(struct cli *c, int argc, char **argv)
 		return 2;
 	if ((lab = cli_lab(c)) == NULL)
 		return 1;
-	if (labfile_read(pos[0], &text, &len, &e) != 0)
-		return cli_fail("%s", e.msg);
-	shown = cli_shown(strcmp(pos[0], "-") == 0 ? "(standard input)" : pos[0]);
-	rc = labfile_parse(text, len, &lf, &e);
-	free(text);
-	if (rc != 0) {
-		rc = cli_fail("%s: %s", shown, e.msg);
-		free(shown);
-		return rc;
-	}
+	if (cmd_lab_load(pos[0], "", &lf, &shown) != 0)
+		return 1;
 	u.n = lf.nnodes;
 	u.v = xcalloc((size_t)u.n + 1, sizeof *u.v);
 	u.w = xcalloc((size_t)u.n + 1, sizeof *u.w);

@@ -124,6 +124,13 @@ int cmd_snapshot_rm(struct cli *c, int argc, char **argv);
 /* Shared by node show: a node's NICs (with links, forwards, and what
  * waits for a restart) as JSON, and as a table with each line indented. */
 json_t *cmd_net_nics_json(struct lab *lab, const char *node_id);
+
+/* Reads and parses the lab file PATH ("-": standard input) into *lf and
+ * sets *shown to its name as messages show it (the caller frees both).
+ * On failure prints why, TAIL appended to a parse error, and returns 1
+ * with nothing to free. */
+struct labfile;
+int cmd_lab_load(const char *path, const char *tail, struct labfile *lf, char **shown);
 int cmd_net_nics_print(struct lab *lab, const char *node_id, const char *name, const char *indent);
 
 #endif
