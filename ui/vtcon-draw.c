@@ -185,6 +185,8 @@ pen_look(const struct vtcon_pen *pen, bool reverse_all, const struct vtcon_color
 		a |= A_ITALIC;
 	if (pen->attrs & VTCON_A_BLINK)
 		a |= A_BLINK;
+	if (pen->attrs & VTCON_A_FAINT)
+		a |= A_DIM;
 	if (((pen->attrs & VTCON_A_REVERSE) != 0) != reverse_all)
 		a |= A_REVERSE;
 	*pair = 0;

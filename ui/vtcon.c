@@ -251,6 +251,8 @@ cb_putglyph(VTermGlyphInfo *info, VTermPos pos, void *user)
 	for (int i = 0; i < VTCON_CELL_CHARS && i < VTERM_MAX_CHARS_PER_CELL && info->chars[i]; i++)
 		c->ch[i] = info->chars[i];
 	c->pen = vc->pen;
+	if (vc->feed.faint)
+		c->pen.attrs |= VTCON_A_FAINT;
 	if (info->protected_cell)
 		c->pen.attrs |= VTCON_A_PROTECTED;
 	if (w == 2) {
@@ -373,6 +375,7 @@ cb_initpen(void *user)
 	struct vtcon *vc = user;
 
 	vc->pen = vc->blank;
+	vc->feed.faint = false;     /* a reset: faint is a pen attribute too */
 	return 1;
 }
 

@@ -45,6 +45,7 @@ enum {
 	VTCON_A_STRIKE = 1 << 5,
 	VTCON_A_WIDE = 1 << 6,      /* left half of a two-column character */
 	VTCON_A_PROTECTED = 1 << 7, /* DECSCA: selective erase skips it */
+	VTCON_A_FAINT = 1 << 8,     /* SGR 2, kept by vtfeed (not libvterm) */
 };
 
 /* Colours as libvterm gives them: test VTERM_COLOR_IS_DEFAULT_FG/BG first,

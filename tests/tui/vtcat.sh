@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # The console renderer end to end: `sandlab __vtcat` draws known streams in
 # a real tmux at 80x24 (its own server), and what tmux shows is checked:
-# text, overwrites, wide characters, colours and attributes (capture-pane
-# -e), the final frame of a longer stream, the guest's title sanitised and
-# kept from the outer terminal, and the viewer ending on a key.
+# text, overwrites, wide characters, colours and attributes, faint too
+# (capture-pane -e), the final frame of a longer stream, the guest's title
+# sanitised and kept from the outer terminal, and the viewer ending on a
+# key.
 set -eu
 source "$(dirname "$0")/../lib.sh"
 
@@ -40,7 +41,7 @@ shows() { screen_of "$1" | grep -qF -- "$2"; }
 
 # 1. colours, attributes, a wide character, overwriting, cursor motion
 printf '%b' 'plain text\r\n' \
-	'\033[31mRED\033[0m \033[1;44mBOLDBLUE\033[0m \033[4;3munder\033[0m \033[38;5;208mORANGE\033[0m \033[38;2;10;200;30mRGB\033[0m \033[7mrev\033[0m\r\n' \
+	'\033[31mRED\033[0m \033[1;44mBOLDBLUE\033[0m \033[4;3munder\033[0m \033[38;5;208mORANGE\033[0m \033[38;2;10;200;30mRGB\033[0m \033[7mrev\033[0m \033[2mfaint\033[22m \033[1;2mboth\033[0m\r\n' \
 	'wide: \xe6\xbc\xa2\xe5\xad\x97!\r\n' \
 	'overwrite: XXXXXXXX\033[8Dabc\r\n' \
 	'\033[10;5Hpositioned\033[24;1Hdone' >"$T/basic.in"
@@ -53,7 +54,7 @@ check "absolute positioning" test "$(row basic 9)" = "    positioned"
 line=$(colours_of basic | sed -n 2p)
 missing=
 for re in '\[31mRED' '\[1m(\x1b\[44m|;44m)BOLDBLUE|\[1;44mBOLDBLUE' '\[(3;4|4;3)munder' \
-	'\[38;5;208mORANGE' '\[38;5;[0-9]+mRGB' '\[7mrev'; do
+	'\[38;5;208mORANGE' '\[38;5;[0-9]+mRGB' '\[7mrev' '\[2mfaint' '\[1m\x1b\[2mboth|\[2m\x1b\[1mboth|\[(1;2|2;1)mboth'; do
 	text "$line" | grep -qP -- "$re" || missing="$missing $re"
 done
 if [ -z "$missing" ]; then

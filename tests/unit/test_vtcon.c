@@ -235,6 +235,52 @@ model_text_and_colours(void **state)
 	vtcon_free(vc);
 }
 
+/* SGR 2 (faint), which libvterm 0.1.4 ignores: set, cleared by 22, 0, an
+ * empty SGR and a reset, never by a colour's own numbers; kept in
+ * scrollback; a sequence split across reads still counts. */
+static void
+model_faint(void **state)
+{
+	struct vtcon *vc = console(4, 20, 10);
+	struct vtcon_cell sb[20];
+
+	feed(vc, "a\x1b[2mb\x1b[22mc\x1b[1;2md\x1b[0me\x1b[2mf\x1b[mg");
+	assert_string_equal(text(vc, 0), "abcdefg");
+	assert_false(cell(vc, 0, 0)->pen.attrs & VTCON_A_FAINT);
+	assert_true(cell(vc, 0, 1)->pen.attrs & VTCON_A_FAINT);
+	assert_false(cell(vc, 0, 2)->pen.attrs & VTCON_A_FAINT);
+	assert_int_equal(cell(vc, 0, 3)->pen.attrs & (VTCON_A_FAINT | VTCON_A_BOLD), VTCON_A_FAINT | VTCON_A_BOLD);
+	assert_false(cell(vc, 0, 4)->pen.attrs & VTCON_A_FAINT);
+	assert_true(cell(vc, 0, 5)->pen.attrs & VTCON_A_FAINT);
+	assert_false(cell(vc, 0, 6)->pen.attrs & VTCON_A_FAINT);
+	/* 38;5;2, 48;2;2;2;2 and 38:2::2:2:2 are colours, not faint */
+	feed(vc, "\r\n\x1b[38;5;2mh\x1b[48;2;2;2;2mi\x1b[38:2::2:2:2mj\x1b[m");
+	assert_string_equal(text(vc, 1), "hij");
+	for (int c = 0; c < 3; c++)
+		assert_false(cell(vc, 1, c)->pen.attrs & VTCON_A_FAINT);
+	/* split across reads, and a 2 after a colour's numbers */
+	feed(vc, "\r\n\x1b[38;5;1");
+	feed(vc, ";2mk\x1b[");
+	feed(vc, "mx");
+	assert_string_equal(text(vc, 2), "kx");
+	assert_true(cell(vc, 2, 0)->pen.attrs & VTCON_A_FAINT);
+	assert_false(cell(vc, 2, 1)->pen.attrs & VTCON_A_FAINT);
+	vtcon_free(vc);
+	/* RIS (ESC c) clears the screen and the faint pen: l is plain */
+	vc = console(2, 20, 10);
+	feed(vc, "x\x1b[2m\x1b" "cl");
+	assert_string_equal(text(vc, 0), "l");
+	assert_false(cell(vc, 0, 0)->pen.attrs & VTCON_A_FAINT);
+	feed(vc, "\x1b[2");
+	feed(vc, "mm\x1b[m\r\n\r\n");
+	assert_int_equal(vtcon_line(vc, -1, sb, 20), 0);
+	assert_int_equal(sb[0].ch[0], 'l');
+	assert_false(sb[0].pen.attrs & VTCON_A_FAINT);
+	assert_int_equal(sb[1].ch[0], 'm');
+	assert_true(sb[1].pen.attrs & VTCON_A_FAINT);
+	vtcon_free(vc);
+}
+
 static void
 model_cursor_motion(void **state)
 {
@@ -647,6 +693,7 @@ main(void)
 		cmocka_unit_test(keys_not_for_the_guest),
 		cmocka_unit_test(paste_modes),
 		cmocka_unit_test(model_text_and_colours),
+		cmocka_unit_test(model_faint),
 		cmocka_unit_test(model_cursor_motion),
 		cmocka_unit_test(model_wide_and_combining),
 		cmocka_unit_test(model_scrolling_and_scrollback),
