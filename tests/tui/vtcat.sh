@@ -7,6 +7,8 @@
 # key.
 set -eu
 source "$(dirname "$0")/../lib.sh"
+# 256 colours unless a case asks for more
+unset COLORTERM || true
 
 sock="sandlab-vtcat-$$"
 tm() { tmux -L "$sock" "$@"; }
@@ -68,6 +70,26 @@ if wait_for 10 test -s "$T/basic.rc"; then
 else
 	not_ok "a key ends the held viewer" "still running"
 fi
+
+# 1b. truecolor: where COLORTERM says the terminal shows it, an RGB colour
+# reaches the terminal as it is (tmux-direct in place of tmux-256color);
+# without COLORTERM it is the nearest of 256 (above)
+printf '%b' 'plain\r\n' '\033[38;2;10;200;30mRGB\033[0m \033[48;2;1;2;3mBG\033[0m \033[38;5;208mORANGE\033[0m\r\n' \
+	'done' >"$T/rgb.in"
+tm new-window -d -n rgb "COLORTERM=truecolor $SANDLAB __vtcat --hold <'$T/rgb.in'; echo \$? >'$T/rgb.rc'; exec sleep 600"
+if wait_for 20 shows rgb done; then ok "truecolor stream drawn"; else not_ok "truecolor stream drawn" "$(screen_of rgb | head -3)"; fi
+line=$(colours_of rgb | sed -n 2p)
+missing=
+for re in '\[38;2;10;200;30mRGB' '\[48;2;1;2;3mBG' '\[38;2;255;135;0mORANGE|\[38;5;208mORANGE'; do
+	text "$line" | grep -qP -- "$re" || missing="$missing $re"
+done
+if [ -z "$missing" ]; then
+	ok "truecolor reaches the terminal as RGB"
+else
+	not_ok "truecolor reaches the terminal as RGB" "no$missing in: $(text "$line" | cat -v)"
+fi
+tm send-keys -t main:rgb x
+wait_for 10 test -s "$T/rgb.rc" || true
 
 # 2. a longer stream: the last frame shows its end, then the viewer exits
 python3 - "$T/long.in" <<'EOF'
