@@ -40,6 +40,17 @@ screen_of() { tm capture-pane -p -t "main:$1"; }
 colours_of() { tm capture-pane -p -e -t "main:$1"; }
 row() { screen_of "$1" | sed -n "$(($2 + 1))p"; }
 shows() { screen_of "$1" | grep -qF -- "$2"; }
+# sgr_shown CASE NAME ROW RE...: row ROW (from 1) of window NAME, with its
+# escapes, matches every Perl regex RE.
+sgr_shown() {
+	local case=$1 name=$2 n=$3 line missing= re
+	shift 3
+	line=$(colours_of "$name" | sed -n "${n}p")
+	for re in "$@"; do
+		text "$line" | grep -qP -- "$re" || missing="$missing $re"
+	done
+	if [ -z "$missing" ]; then ok "$case"; else not_ok "$case" "no$missing in: $(text "$line" | cat -v)"; fi
+}
 
 # 1. colours, attributes, a wide character, overwriting, cursor motion
 printf '%b' 'plain text\r\n' \
@@ -53,17 +64,9 @@ check "plain text" test "$(row basic 0)" = "plain text"
 check "wide characters take two columns" test "$(row basic 2)" = "wide: 漢字!"
 check "cursor motion overwrites" test "$(row basic 3)" = "overwrite: abcXXXXX"
 check "absolute positioning" test "$(row basic 9)" = "    positioned"
-line=$(colours_of basic | sed -n 2p)
-missing=
-for re in '\[31mRED' '\[1m(\x1b\[44m|;44m)BOLDBLUE|\[1;44mBOLDBLUE' '\[(3;4|4;3)munder' \
-	'\[38;5;208mORANGE' '\[38;5;[0-9]+mRGB' '\[7mrev' '\[2mfaint' '\[1m\x1b\[2mboth|\[2m\x1b\[1mboth|\[(1;2|2;1)mboth'; do
-	text "$line" | grep -qP -- "$re" || missing="$missing $re"
-done
-if [ -z "$missing" ]; then
-	ok "colours and attributes reach the terminal"
-else
-	not_ok "colours and attributes reach the terminal" "no$missing in: $(text "$line" | cat -v)"
-fi
+sgr_shown "colours and attributes reach the terminal" basic 2 '\[31mRED' \
+	'\[1m(\x1b\[44m|;44m)BOLDBLUE|\[1;44mBOLDBLUE' '\[(3;4|4;3)munder' '\[38;5;208mORANGE' \
+	'\[38;5;[0-9]+mRGB' '\[7mrev' '\[2mfaint' '\[1m\x1b\[2mboth|\[2m\x1b\[1mboth|\[(1;2|2;1)mboth'
 tm send-keys -t main:basic x
 if wait_for 10 test -s "$T/basic.rc"; then
 	check "a key ends the held viewer" test "$(cat "$T/basic.rc")" = 0
@@ -78,16 +81,8 @@ printf '%b' 'plain\r\n' '\033[38;2;10;200;30mRGB\033[0m \033[48;2;1;2;3mBG\033[0
 	'done' >"$T/rgb.in"
 tm new-window -d -n rgb "COLORTERM=truecolor $SANDLAB __vtcat --hold <'$T/rgb.in'; echo \$? >'$T/rgb.rc'; exec sleep 600"
 if wait_for 20 shows rgb done; then ok "truecolor stream drawn"; else not_ok "truecolor stream drawn" "$(screen_of rgb | head -3)"; fi
-line=$(colours_of rgb | sed -n 2p)
-missing=
-for re in '\[38;2;10;200;30mRGB' '\[48;2;1;2;3mBG' '\[38;2;255;135;0mORANGE|\[38;5;208mORANGE'; do
-	text "$line" | grep -qP -- "$re" || missing="$missing $re"
-done
-if [ -z "$missing" ]; then
-	ok "truecolor reaches the terminal as RGB"
-else
-	not_ok "truecolor reaches the terminal as RGB" "no$missing in: $(text "$line" | cat -v)"
-fi
+sgr_shown "truecolor reaches the terminal as RGB" rgb 2 '\[38;2;10;200;30mRGB' '\[48;2;1;2;3mBG' \
+	'\[38;2;255;135;0mORANGE|\[38;5;208mORANGE'
 tm send-keys -t main:rgb x
 wait_for 10 test -s "$T/rgb.rc" || true
 
