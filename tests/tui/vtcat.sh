@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
 # The console renderer end to end: `sandlab __vtcat` draws known streams in
 # a real tmux at 80x24 (its own server), and what tmux shows is checked:
-# text, overwrites, wide characters, colours and attributes, faint too
-# (capture-pane -e), the final frame of a longer stream, the guest's title
-# sanitised and kept from the outer terminal, and the viewer ending on a
-# key.
+# text, overwrites, wide characters and ZWJ sequences, colours and
+# attributes, faint and truecolor too (capture-pane -e), the final frame of
+# a longer stream, the guest's title sanitised and kept from the outer
+# terminal, and the viewer ending on a key.
 set -eu
 source "$(dirname "$0")/../lib.sh"
 # 256 colours unless a case asks for more
@@ -85,6 +85,22 @@ sgr_shown "truecolor reaches the terminal as RGB" rgb 2 '\[38;2;10;200;30mRGB' '
 	'\[38;2;255;135;0mORANGE|\[38;5;208mORANGE'
 tm send-keys -t main:rgb x
 wait_for 10 test -s "$T/rgb.rc" || true
+
+# 1c. a ZWJ sequence (man ZWJ woman ZWJ girl, 3 glyphs of 2 columns to
+# libvterm) and a heart with VS16, then a character put at an absolute
+# column on each row: what tmux shows has each glyph where the model has
+# it, nothing shifted, no stale cell
+printf '%b' 'A\xf0\x9f\x91\xa8\xe2\x80\x8d\xf0\x9f\x91\xa9\xe2\x80\x8d\xf0\x9f\x91\xa7B|end\r\n' \
+	'heart\xe2\x9d\xa4\xef\xb8\x8f|end\r\n' '\033[1;9H#\033[2;7H#\033[3;1Hdone' >"$T/zwj.in"
+run zwj --hold
+if wait_for 20 shows zwj done; then
+	check "a ZWJ sequence takes the model's columns" test "$(row zwj 0)" = "A👨👩👧B#end"
+	check "a VS16 heart takes the model's column" test "$(row zwj 1)" = "heart❤#end"
+else
+	not_ok "ZWJ stream drawn" "$(screen_of zwj | head -3)"
+fi
+tm send-keys -t main:zwj x
+wait_for 10 test -s "$T/zwj.rc" || true
 
 # 2. a longer stream: the last frame shows its end, then the viewer exits
 python3 - "$T/long.in" <<'EOF'
