@@ -3,8 +3,9 @@
 # a real tmux at 80x24 (its own server), and what tmux shows is checked:
 # text, overwrites, wide characters and ZWJ sequences, colours and
 # attributes, faint and truecolor too (capture-pane -e), the final frame of
-# a longer stream, the guest's title sanitised and kept from the outer
-# terminal, and the viewer ending on a key.
+# a longer stream, text reflowed when the terminal shrinks and grows, the
+# guest's title sanitised and kept from the outer terminal, and the viewer
+# ending on a key.
 set -eu
 source "$(dirname "$0")/../lib.sh"
 # 256 colours unless a case asks for more
@@ -101,6 +102,25 @@ else
 fi
 tm send-keys -t main:zwj x
 wait_for 10 test -s "$T/zwj.rc" || true
+
+# 1d. reflow: the terminal shrinks to 15 columns and grows back; wrapped
+# text is joined again, nothing is cut
+printf '%b' 'tiny login: before quitXYZ\r\n' '0123456789abcdefghijklmnopqrstuvwxyz\r\n' 'done' >"$T/reflow.in"
+run reflow --hold
+if wait_for 20 shows reflow done; then
+	tm resize-window -t main:reflow -x 15 -y 24
+	wait_for 10 sh -c "tmux -L '$sock' capture-pane -p -t main:reflow | grep -qx 'ore quitXYZ'" || true
+	check "shrunk to 15 columns, the text wraps" test "$(screen_of reflow | head -n 5 | tr '\n' '|')" = \
+		"tiny login: bef|ore quitXYZ|0123456789abcde|fghijklmnopqrst|uvwxyz|"
+	tm resize-window -t main:reflow -x 80 -y 24
+	wait_for 10 sh -c "tmux -L '$sock' capture-pane -p -t main:reflow | grep -qx 'tiny login: before quitXYZ'" || true
+	check "grown back, every line is whole" test "$(screen_of reflow | head -n 3 | tr '\n' '|')" = \
+		"tiny login: before quitXYZ|0123456789abcdefghijklmnopqrstuvwxyz|done|"
+else
+	not_ok "reflow stream drawn" "$(screen_of reflow | head -3)"
+fi
+tm send-keys -t main:reflow x
+wait_for 10 test -s "$T/reflow.rc" || true
 
 # 2. a longer stream: the last frame shows its end, then the viewer exits
 python3 - "$T/long.in" <<'EOF'

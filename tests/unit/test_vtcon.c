@@ -281,6 +281,63 @@ model_faint(void **state)
 	vtcon_free(vc);
 }
 
+/* A new width reflows wrapped text (tmux does so): nothing is lost to a
+ * shrink and a grow, lines ended by CR LF stay apart, a wide character is
+ * never cut, the cursor stays after the text, rows that no longer fit go
+ * to scrollback. */
+static void
+model_reflow(void **state)
+{
+	struct vtcon *vc = console(4, 30, 10);
+	int r, c;
+
+	/* 4 rows: what no longer fits goes to scrollback, as it was wrapped */
+	feed(vc, "tiny login: before quitXYZ\r\n01234567890123456789012345678\r\nabcdefghi\xe6\xbc\xa2Z\r\n$ ");
+	vtcon_resize(vc, 4, 15);
+	/* 2 + 2 + 1 + 1 rows: the first two went to scrollback */
+	assert_int_equal(vtcon_sb_lines(vc), 2);
+	assert_string_equal(text(vc, -2), "tiny login: bef");
+	assert_string_equal(text(vc, -1), "ore quitXYZ");
+	assert_string_equal(text(vc, 0), "012345678901234");
+	assert_string_equal(text(vc, 1), "56789012345678");
+	assert_string_equal(text(vc, 2), "abcdefghi\xe6\xbc\xa2Z");
+	assert_string_equal(text(vc, 3), "$");
+	vtcon_cursor(vc, &r, &c);
+	assert_int_equal(r, 3);
+	assert_int_equal(c, 2);
+	vtcon_free(vc);
+
+	/* enough rows: shrink and grow, and every line is whole again */
+	vc = console(16, 30, 10);
+	feed(vc, "tiny login: before quitXYZ\r\n01234567890123456789012345678\r\nabcdefghi\xe6\xbc\xa2Z\r\n$ ");
+	vtcon_resize(vc, 16, 10);
+	/* the wide character does not fit at column 9: it starts a row */
+	assert_string_equal(text(vc, 6), "abcdefghi");
+	assert_string_equal(text(vc, 7), "\xe6\xbc\xa2Z");
+	vtcon_resize(vc, 16, 6);
+	vtcon_resize(vc, 16, 30);
+	assert_int_equal(vtcon_sb_lines(vc), 0);
+	assert_string_equal(text(vc, 0), "tiny login: before quitXYZ");
+	assert_string_equal(text(vc, 1), "01234567890123456789012345678");
+	assert_string_equal(text(vc, 2), "abcdefghi\xe6\xbc\xa2Z");
+	assert_string_equal(text(vc, 3), "$");
+	vtcon_cursor(vc, &r, &c);
+	assert_int_equal(r, 3);
+	assert_int_equal(c, 2);
+	/* typing goes on where the cursor is */
+	feed(vc, "ls");
+	assert_string_equal(text(vc, 3), "$ ls");
+	vtcon_free(vc);
+
+	/* a line exactly as wide as the screen, then CR LF: two lines */
+	vc = console(3, 10, 10);
+	feed(vc, "0123456789\r\nnext");
+	vtcon_resize(vc, 3, 20);
+	assert_string_equal(text(vc, 0), "0123456789");
+	assert_string_equal(text(vc, 1), "next");
+	vtcon_free(vc);
+}
+
 static void
 model_cursor_motion(void **state)
 {
@@ -482,13 +539,16 @@ model_resize_keeps_content(void **state)
 	assert_int_equal(vtcon_sb_lines(vc), 0);
 	assert_true(vtcon_cursor(vc, &row, &col));
 	assert_int_equal(row, 9);
-	/* narrower cuts lines (libvterm 0.1.4 does not reflow), wider pads */
+	/* narrower wraps the line again (vtcon reflows; libvterm 0.1.4 does
+	 * not), the wide character whole on the next row; wider joins it */
 	feed(vc, "\r\nxxxxxxxxxx\xe6\xbc\xa2yy");
 	vtcon_resize(vc, 10, 11);
-	assert_string_equal(text(vc, 9), "xxxxxxxxxx");
+	assert_string_equal(text(vc, 8), "xxxxxxxxxx");
+	assert_string_equal(text(vc, 9), "\xe6\xbc\xa2yy");
 	vtcon_resize(vc, 10, 30);
-	feed(vc, "\x1b[10;25Hend");
-	assert_string_equal(text(vc, 9), "xxxxxxxxxx              end");
+	assert_string_equal(text(vc, 8), "xxxxxxxxxx\xe6\xbc\xa2yy");
+	feed(vc, "\x1b[9;25Hend");
+	assert_string_equal(text(vc, 8), "xxxxxxxxxx\xe6\xbc\xa2yy          end");
 	vtcon_free(vc);
 }
 
@@ -694,6 +754,7 @@ main(void)
 		cmocka_unit_test(paste_modes),
 		cmocka_unit_test(model_text_and_colours),
 		cmocka_unit_test(model_faint),
+		cmocka_unit_test(model_reflow),
 		cmocka_unit_test(model_cursor_motion),
 		cmocka_unit_test(model_wide_and_combining),
 		cmocka_unit_test(model_scrolling_and_scrollback),
