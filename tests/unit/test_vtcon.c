@@ -281,18 +281,30 @@ model_faint(void **state)
 	vtcon_free(vc);
 }
 
+/* Three lines of 26, 29 and 12 columns, and a prompt. */
+#define REFLOW_TEXT "tiny login: before quitXYZ\r\n01234567890123456789012345678\r\nabcdefghi\xe6\xbc\xa2Z\r\n$ "
+
 /* A new width reflows wrapped text (tmux does so): nothing is lost to a
  * shrink and a grow, lines ended by CR LF stay apart, a wide character is
  * never cut, the cursor stays after the text, rows that no longer fit go
  * to scrollback. */
 static void
+cursor_is(struct vtcon *vc, int row, int col)
+{
+	int r, c;
+
+	vtcon_cursor(vc, &r, &c);
+	assert_int_equal(r, row);
+	assert_int_equal(c, col);
+}
+
+static void
 model_reflow(void **state)
 {
 	struct vtcon *vc = console(4, 30, 10);
-	int r, c;
 
 	/* 4 rows: what no longer fits goes to scrollback, as it was wrapped */
-	feed(vc, "tiny login: before quitXYZ\r\n01234567890123456789012345678\r\nabcdefghi\xe6\xbc\xa2Z\r\n$ ");
+	feed(vc, REFLOW_TEXT);
 	vtcon_resize(vc, 4, 15);
 	/* 2 + 2 + 1 + 1 rows: the first two went to scrollback */
 	assert_int_equal(vtcon_sb_lines(vc), 2);
@@ -302,14 +314,12 @@ model_reflow(void **state)
 	assert_string_equal(text(vc, 1), "56789012345678");
 	assert_string_equal(text(vc, 2), "abcdefghi\xe6\xbc\xa2Z");
 	assert_string_equal(text(vc, 3), "$");
-	vtcon_cursor(vc, &r, &c);
-	assert_int_equal(r, 3);
-	assert_int_equal(c, 2);
+	cursor_is(vc, 3, 2);
 	vtcon_free(vc);
 
 	/* enough rows: shrink and grow, and every line is whole again */
 	vc = console(16, 30, 10);
-	feed(vc, "tiny login: before quitXYZ\r\n01234567890123456789012345678\r\nabcdefghi\xe6\xbc\xa2Z\r\n$ ");
+	feed(vc, REFLOW_TEXT);
 	vtcon_resize(vc, 16, 10);
 	/* the wide character does not fit at column 9: it starts a row */
 	assert_string_equal(text(vc, 6), "abcdefghi");
@@ -321,9 +331,7 @@ model_reflow(void **state)
 	assert_string_equal(text(vc, 1), "01234567890123456789012345678");
 	assert_string_equal(text(vc, 2), "abcdefghi\xe6\xbc\xa2Z");
 	assert_string_equal(text(vc, 3), "$");
-	vtcon_cursor(vc, &r, &c);
-	assert_int_equal(r, 3);
-	assert_int_equal(c, 2);
+	cursor_is(vc, 3, 2);
 	/* typing goes on where the cursor is */
 	feed(vc, "ls");
 	assert_string_equal(text(vc, 3), "$ ls");
