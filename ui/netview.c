@@ -234,7 +234,7 @@ netview_draw_links(struct netview *nv, WINDOW *win, int rows, int w)
 	char a[96], b[96], ports[32], st[32];
 
 	/* A>B: the impairments of the frames A sends (shape.h). */
-	draw_fmt(win, 1, 2, w - 4, theme_attr(ROLE_HEADER), "%-16s %-16s %-11s %-4s %-14s %-14s %s",
+	draw_fmt(win, 1, 2, w - 4, theme_attr(ROLE_HEADER), "%-14s %-14s %-11s %-4s %-12s %-12s %s",
 	    "A", "B", "UDP ports", "link", "A>B", "B>A", "state (A, B)");
 	if (nv->nlinks == 0)
 		draw_text(win, 2, 2, w - 4, "no links yet: a adds one between two free NICs",
@@ -248,7 +248,7 @@ netview_draw_links(struct netview *nv, WINDOW *win, int rows, int w)
 		snprintf(ports, sizeof ports, "%d-%d", l->a.port, l->b.port);
 		snprintf(st, sizeof st, "%s, %s", nv->states[nv->top + r].a, nv->states[nv->top + r].b);
 		draw_fill(win, 2 + r, 1, w - 2, at);
-		draw_fmt(win, 2 + r, 2, w - 4, at, "%-16s %-16s %-11s %-4s %-14s %-14s %s", a, b, ports,
+		draw_fmt(win, 2 + r, 2, w - 4, at, "%-14s %-14s %-11s %-4s %-12s %-12s %s", a, b, ports,
 		    l->up ? "up" : "down", l->a.shape[0] ? l->a.shape : "-",
 		    l->b.shape[0] ? l->b.shape : "-", st);
 	}
