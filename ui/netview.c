@@ -109,6 +109,26 @@ netview_nic_text(const struct nic *c, int pending, char *buf, size_t len)
 }
 
 /* The rows of one node of the map. */
+/* Appends to a linked NIC's text what its wire does: ", down" when the
+ * cable is pulled, ", sends delay=100,..." when what it sends is impaired. */
+static void
+netview_nic_wire(const struct netview *nv, const char *node_id, const struct nic *c, char *buf,
+    size_t len)
+{
+	size_t used = strlen(buf);
+
+	for (size_t k = 0; c->link_id[0] && k < nv->nlinks; k++) {
+		const struct link *l = &nv->links[k];
+		const char *shape;
+		if (strcmp(l->id, c->link_id) != 0)
+			continue;
+		shape = strcmp(l->a.id, node_id) == 0 && l->a.idx == c->idx ? l->a.shape : l->b.shape;
+		snprintf(buf + used, len - used, "%s%s%s", l->up ? "" : ", down", shape[0] ? ", sends " : "",
+		    shape);
+		return;
+	}
+}
+
 static void
 netview_map_node(struct netview *nv, struct app *a, const struct model_node *mn)
 {
@@ -135,6 +155,7 @@ netview_map_node(struct netview *nv, struct app *a, const struct model_node *mn)
 		if (i > 0)
 			r = netview_row(nv);
 		netview_nic_text(&v[i], !!(pend & (1u << v[i].idx)), r->nic, sizeof r->nic);
+		netview_nic_wire(nv, mn->n.id, &v[i], r->nic, sizeof r->nic);
 		if (pend & (1u << v[i].idx))
 			r->nic_role = ROLE_WARN;
 	}
