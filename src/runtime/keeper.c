@@ -295,7 +295,8 @@ keeper_spawn(struct keeper *k, struct err *e)
 	struct qemu_cfg run = { .accel = k->accel.accel, .vnc_display = k->display,
 	    .vnc_host = k->vnc_host, .vnc_password = k->vnc_pw != NULL, .qmp_fd = 3 };
 	argv = net_node_argv(k->lab, &k->node, &run, 1, &sig, e);
-	if (argv == NULL || net_record(k->lab, k->node.id, sig, e) != 0) {
+	if (argv == NULL || net_record(k->lab, k->node.id, sig, e) != 0 ||
+	    node_hw_started(k->lab, &k->node, e) != 0) {
 		free(sig);
 		proc_argv_free(argv);
 		return -1;
