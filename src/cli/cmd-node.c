@@ -12,6 +12,7 @@
 #include "consize.h"
 #include "node.h"
 #include "run.h"
+#include "runstate.h"
 
 /* The node's runtime facts as JSON (state, accelerator really used and
  * why, VNC, uptime, last exit). */
@@ -369,6 +370,50 @@ cmd_node_set(struct cli *c, int argc, char **argv)
 		return cli_fail("%s", e.msg);
 	if (ready && node_ready_set(lab, pos[0], ready, &e) != 0)
 		return cli_fail("%s", e.msg);
+	return node_print_json(c, lab, pos[0]);
+}
+
+int
+cmd_node_cdrom(struct cli *c, int argc, char **argv)
+{
+	static const char usage[] = "node cdrom NAME [IMAGE] [--eject]";
+	int eject = 0;
+	struct cli_opt opts[] = { { "--eject", NULL, &eject }, { 0 } };
+	struct node_changes ch = { .nics = -1 };
+	char was[64];
+	struct lab *lab;
+	struct node n;
+	struct err e;
+	char *pos[2];
+	int npos, rc;
+
+	if ((lab = cli_start(c, argc, argv, opts, pos, 1, 2, &npos, usage, &rc)) == NULL)
+		return rc;
+	if ((npos == 2) == eject)
+		return cli_fail("give an image of kind iso, or --eject (not both)");
+	ch.hw[HW_CDROM] = eject ? "none" : pos[1];
+	if (node_get(lab, pos[0], &n, &e) != 0)
+		return cli_fail("%s", e.msg);
+	snprintf(was, sizeof was, "%s", n.hw.v[HW_CDROM][0] ? n.hw.v[HW_CDROM] : "none");
+	node_clear(&n);
+	/* the row first: it is what the keeper puts into the drive */
+	if (node_set(lab, pos[0], &ch, &e) != 0 || node_get(lab, pos[0], &n, &e) != 0)
+		return cli_fail("%s", e.msg);
+	if (!runstate_live(lab, n.id)) {
+		if (!c->json)
+			printf("%s is stopped: it starts with %s%s\n", n.name, eject ? "an empty CD-ROM drive" :
+			    n.hw.v[HW_CDROM], eject ? "" : " in its CD-ROM drive");
+	} else if (run_cdrom(lab, n.id, &e) != 0) {
+		/* the drive kept its medium: so does the row */
+		struct err ignored;
+		ch.hw[HW_CDROM] = was;
+		node_set(lab, n.id, &ch, &ignored);
+		node_clear(&n);
+		return cli_fail("%s", e.msg);
+	} else if (!c->json)
+		printf(eject ? "ejected the CD-ROM of %s%s\n" : "%s: the CD-ROM drive now holds %s\n", n.name,
+		    eject ? "" : n.hw.v[HW_CDROM]);
+	node_clear(&n);
 	return node_print_json(c, lab, pos[0]);
 }
 

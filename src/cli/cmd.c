@@ -32,6 +32,9 @@ const struct cmd cmd_table[] = {
 	  " [--console-size COLSxROWS] [--ready REGEX]" CMD_NODE_HW_USAGE,
 	  "change a stopped node's resources, or any node's console size or ready pattern; a change "
 	  "of a running node's machine waits for its restart", 0 },
+	{ "node", "cdrom", cmd_node_cdrom, "node cdrom NAME [IMAGE] [--eject]",
+	  "put an image of kind iso into a node's CD-ROM drive, or take it out with --eject: at once "
+	  "through QMP while the node runs (the guest sees it), else recorded for its next start", 0 },
 	{ "node", "rename", cmd_node_rename, "node rename NAME NEW-NAME", "rename a stopped node", 0 },
 	{ "node", "reset", cmd_node_reset, "node reset NAME", "give a stopped node a fresh overlay (its disk changes are lost)", 0 },
 	{ "node", "rm", cmd_node_rm, "node rm NAME...", "remove stopped nodes and their overlays", 0 },

@@ -94,6 +94,7 @@ int cmd_node_show(struct cli *c, int argc, char **argv);
 	" [--boot-once disk|cdrom|network|none] [--cdrom IMAGE|none] [--kernel IMAGE|none]" \
 	" [--initrd IMAGE|none] [--append TEXT]"
 int cmd_node_set(struct cli *c, int argc, char **argv);
+int cmd_node_cdrom(struct cli *c, int argc, char **argv);
 int cmd_node_rename(struct cli *c, int argc, char **argv);
 int cmd_node_reset(struct cli *c, int argc, char **argv);
 int cmd_node_rm(struct cli *c, int argc, char **argv);

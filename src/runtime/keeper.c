@@ -98,6 +98,8 @@ struct keeper {
 	struct qmp_reader qmp_in;
 	struct bufq   qmp_out;
 	long long     qmp_id, caps_id, pw_id, status_id;
+	long long     cdrom_id;     /* the medium change under way, or -1 */
+	int           cdrom_fd;     /* the control client that asked for it */
 	char          errtail[KEEPER_ERR_TAIL];
 	size_t        errlen;
 	char          fail_msg[160];
@@ -365,7 +367,8 @@ keeper_spawn(struct keeper *k, struct err *e)
 	set_nonblock(k->serial_fd);
 	set_nonblock(k->err_fd);
 	set_nonblock(k->qmp_fd);
-	k->caps_id = k->pw_id = k->status_id = -1;
+	k->caps_id = k->pw_id = k->status_id = k->cdrom_id = -1;
+	k->cdrom_fd = -1;
 	k->deadline = mono_ms() + KEEPER_START_MS;
 	keeper_step(k, "QEMU started (pid %d, %s, VNC %s:%d)", (int)pid, k->accel.accel,
 	    k->vnc_host ? k->vnc_host : QEMU_VNC_HOST, QEMU_VNC_PORT_BASE + k->display);
@@ -701,12 +704,65 @@ keeper_deadline(struct keeper *k)
 	}
 }
 
+/* Answers the control client that asked for the medium change. */
 static void
-keeper_ctl_command(struct keeper *k, const char *line)
+keeper_cdrom_reply(struct keeper *k, const char *fmt, const char *text)
+{
+	char line[256];
+
+	snprintf(line, sizeof line, fmt, text);
+	for (size_t i = 0; i < k->nctls; i++)
+		if (k->ctls[i].fd == k->cdrom_fd)
+			kctl_send(&k->ctls[i], line);
+	k->cdrom_id = -1;
+	k->cdrom_fd = -1;
+}
+
+/* "cdrom": puts the medium the node's row now names into the drive, or
+ * ejects it when the row names none. The row is the truth (node cdrom
+ * records it first), so nothing from the socket reaches QEMU as a path. */
+static void
+keeper_cdrom(struct keeper *k, int fd)
+{
+	struct node n;
+	struct err e;
+	json_t *a;
+	char *s;
+
+	if (!k->ready || k->stop != STOP_NONE || k->cdrom_id >= 0) {
+		for (size_t i = 0; i < k->nctls; i++)
+			if (k->ctls[i].fd == fd)
+				kctl_send(&k->ctls[i], k->cdrom_id >= 0 ? "cdrom error a medium change is under way\n" :
+				    "cdrom error the node is not running\n");
+		return;
+	}
+	if (node_get(k->lab, k->node.id, &n, &e) != 0) {
+		k->cdrom_fd = fd;
+		keeper_cdrom_reply(k, "cdrom error %s\n", e.msg);
+		return;
+	}
+	if (n.hw.v[HW_CDROM][0])
+		a = json_pack("{s:s, s:s, s:s, s:s}", "id", QEMU_CDROM_ID, "filename", n.hw.file[HW_CDROM],
+		    "format", "raw", "read-only-mode", "read-only");
+	else
+		a = json_pack("{s:s, s:b}", "id", QEMU_CDROM_ID, "force", 1);
+	s = json_dumps(a, JSON_COMPACT);
+	k->cdrom_fd = fd;
+	klog("CD-ROM: %s", n.hw.v[HW_CDROM][0] ? "changing the medium" : "ejecting");
+	keeper_qmp_send(k, n.hw.v[HW_CDROM][0] ? "blockdev-change-medium" : "eject", s, &k->cdrom_id);
+	free(s);
+	json_decref(a);
+	node_clear(&n);
+}
+
+static void
+keeper_ctl_command(struct keeper *k, int fd, const char *line)
 {
 	long grace;
 
-	if (strncmp(line, "stop ", 5) == 0 && parse_int(line + 5, 0, 86400, &grace) == 0)
+	if (strcmp(line, "cdrom") == 0)
+		keeper_cdrom(k, fd);
+	else if (strncmp(line, "stop ", 5) == 0 && parse_int(line + 5, 0, 86400, &grace) == 0)
 		keeper_stop(k, (int)grace);
 	else if (strcmp(line, "kill") == 0) {
 		keeper_step(k, "killing QEMU (SIGKILL)");
@@ -737,7 +793,7 @@ keeper_ctl_input(struct keeper *k, size_t i)
 		line[len] = '\0';
 		memmove(c->in, nl + 1, c->inlen - len - 1);
 		c->inlen -= len + 1;
-		keeper_ctl_command(k, line);
+		keeper_ctl_command(k, c->fd, line);
 	}
 	if (k->ctls[i].inlen == sizeof k->ctls[i].in - 1)
 		return 0; /* a line too long to be ours */
@@ -784,6 +840,10 @@ keeper_qmp_line(struct keeper *k, const char *line, size_t len)
 		keeper_qmp_send(k, "qmp_capabilities", NULL, &k->caps_id);
 		break;
 	case QMP_RETURN:
+		if (m.id >= 0 && m.id == k->cdrom_id) {
+			keeper_cdrom_reply(k, "cdrom ok%s\n", "");
+			break;
+		}
 		/* Set-up, in order: capabilities, the VNC password if any, then
 		 * query-status, whose "running" makes the node ready. */
 		if (k->ready || m.id < 0)
@@ -808,6 +868,10 @@ keeper_qmp_line(struct keeper *k, const char *line, size_t len)
 		break;
 	case QMP_ERROR:
 		klog("QMP error: %s", m.error);
+		if (m.id >= 0 && m.id == k->cdrom_id) {
+			keeper_cdrom_reply(k, "cdrom error %s\n", m.error);
+			break;
+		}
 		if (m.id >= 0 && (m.id == k->caps_id || m.id == k->pw_id || m.id == k->status_id) &&
 		    !k->ready) {
 			snprintf(k->fail_msg, sizeof k->fail_msg, "QMP refused set-up: %.120s", m.error);

@@ -194,9 +194,10 @@ hw_sig(const struct hw *h)
 	s = xmalloc(len);
 	s[0] = '\0';
 	/* image fields by id: an image renamed is the same machine; the
-	 * boot-once is spent by the start itself, so it is not part of it */
+	 * boot-once is spent by the start itself, and the CD-ROM's medium
+	 * changes while the node runs (node cdrom), so neither is part of it */
 	for (int k = 0; k < HW_NKEYS; k++)
-		if (k != HW_BOOT_ONCE)
+		if (k != HW_BOOT_ONCE && k != HW_CDROM)
 				sprintf(s + strlen(s), "%s%s=%s", k ? ";" : "", hw_fields[k].name,
 			    hw_fields[k].image_kind ? h->id[k] : h->v[k]);
 	return s;
