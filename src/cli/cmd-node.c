@@ -11,6 +11,7 @@
 
 #include "consize.h"
 #include "node.h"
+#include "qemuprobe.h"
 #include "run.h"
 #include "runstate.h"
 
@@ -180,6 +181,9 @@ cmd_node_create(struct cli *c, int argc, char **argv)
 		return cli_fail("--ready: %s", e.msg);
 	if ((lab = cli_lab(c)) == NULL)
 		return 1;
+	if (s.hw[HW_CPU_MODEL] && qemuprobe_check_cpu(lab, s.hw[HW_CPU_MODEL],
+	    s.hw[HW_ARCH] ? s.hw[HW_ARCH] : "x86_64", &e) != 0)
+		return cli_fail("%s", e.msg);
 	s.name = pos[0];
 	s.ready = ready;
 	s.image = image;
@@ -331,7 +335,7 @@ cmd_node_set(struct cli *c, int argc, char **argv)
 	struct lab *lab;
 	struct err e;
 	char *pos[1];
-	int npos;
+	int npos, rc;
 
 	cmd_node_hw_opts(opts, 6, ch.hw);
 	if (cli_parse(argc, argv, opts, pos, 1, &npos, usage) != 0)
@@ -354,6 +358,16 @@ cmd_node_set(struct cli *c, int argc, char **argv)
 	ch.accel = accel;
 	if ((lab = cli_lab(c)) == NULL)
 		return 1;
+	if (ch.hw[HW_CPU_MODEL] && hw_check(HW_CPU_MODEL, ch.hw[HW_CPU_MODEL], &e) == 0) {
+		struct node n;
+		if (node_get(lab, pos[0], &n, &e) != 0)
+			return cli_fail("%s", e.msg);
+		rc = qemuprobe_check_cpu(lab, ch.hw[HW_CPU_MODEL], ch.hw[HW_ARCH] ? ch.hw[HW_ARCH] :
+		    n.hw.v[HW_ARCH], &e);
+		node_clear(&n);
+		if (rc != 0)
+			return cli_fail("%s", e.msg);
+	}
 	/* The console size is no hardware: it changes while the node runs. */
 	if ((ram || cpus || nics || accel || hw) && node_set(lab, pos[0], &ch, &e) != 0)
 		return cli_fail("%s", e.msg);

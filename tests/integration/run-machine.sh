@@ -41,7 +41,21 @@ expect_fail "a disk image as a CD-ROM is refused" 'image tiny is of kind disk, n
 	"$S" node create b1 --image tiny --cdrom tiny
 expect_fail "a missing CD-ROM image is named" 'no image named "nosuch"' \
 	"$S" node create b1 --image tiny --cdrom nosuch
+expect_fail "a CPU model this QEMU lacks names what it offers" \
+	'cpu-model "Skylake-Clent": not a model of qemu-system-x86_64; it offers auto, host, max and: 486 486-v1 Broadwell' \
+	"$S" node create b1 --image tiny --cpu-model Skylake-Clent
 check "no bad value made a node" test -z "$(nodes)"
+# -cpu help is asked once per binary: kept under its path, size and mtime
+cache="$SANDLAB_LAB/run/qemu-cpus-x86_64.cache"
+qbin=$(command -v qemu-system-x86_64)
+check "the answer is kept under the binary's identity" \
+	grep -qx "$qbin $(stat -c %s "$qbin") $(stat -c %Y "$qbin")\.[0-9]*" "$cache"
+{ head -n 1 "$cache"; echo Sandlab-Fake-CPU; } >"$T/cache" && cp "$T/cache" "$cache"
+check "an unchanged QEMU is not asked again" "$S" node create f1 --image tiny --cpu-model Sandlab-Fake-CPU
+{ echo "/usr/bin/qemu-system-x86_64 1 1.0"; echo Sandlab-Fake-CPU; } >"$cache"
+expect_fail "a QEMU whose identity changed is asked again" 'cpu-model "Sandlab-Fake-CPU": not a model' \
+	"$S" node create f2 --image tiny --cpu-model Sandlab-Fake-CPU
+"$S" node rm f1 >/dev/null
 
 # ---- image kinds
 mkdir -p "$T/isodir" "$T/isodir2"

@@ -17,6 +17,7 @@
 #include "hw.h"
 #include "proc.h"
 #include "qemu.h"
+#include "qemuprobe.h"
 
 static const struct qemu_fwd fwds[] = {
 	{ .proto = "tcp", .host_port = 2222, .guest_port = 22 },
@@ -529,6 +530,23 @@ machine_checks(void **state)
 }
 
 static void
+cpu_help_parsed(void **state)
+{
+	char **v;
+	size_t n;
+
+	qemuprobe_parse_cpus("Available CPUs:\nx86 486                   (alias configured by machine type)\n"
+	    "x86 Skylake-Client-v4\n\nRecognized CPUID flags:\n  3dnow x86 abm\nx86 ", &v, &n);
+	assert_int_equal(n, 2);
+	assert_string_equal(v[0], "486");
+	assert_string_equal(v[1], "Skylake-Client-v4");
+	qemuprobe_free(v, n);
+	qemuprobe_parse_cpus("", &v, &n);
+	assert_int_equal(n, 0);
+	qemuprobe_free(v, n);
+}
+
+static void
 shell_quoting(void **state)
 {
 	char *argv[] = { "qemu", "-drive", "file=/a b/it's,format=qcow2", "x\x1b[2Jy", "", NULL };
@@ -565,6 +583,7 @@ main(void)
 		cmocka_unit_test(machine_type_cpu_arch_vga),
 		cmocka_unit_test(machine_boot_cdrom_kernel),
 		cmocka_unit_test(machine_checks),
+		cmocka_unit_test(cpu_help_parsed),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
