@@ -1,8 +1,9 @@
 /*
  * hw.c: the fields of a node's machine and their checks. Pure: no rows,
- * no files. Every value that reaches QEMU passes hw_check first, and the
- * argv builder (qemu.c) escapes it again; a value never holds a comma
- * unless it is a boot order, which the builder spells as letters.
+ * no files. Every value that reaches QEMU passes hw_check first: a word
+ * from a list, a CPU model without a comma (so no options ride along), a
+ * boot order the builder (qemu.c) spells as letters, and a kernel command
+ * line that is an argv word of its own, never part of an option list.
  */
 #include "hw.h"
 

@@ -419,20 +419,29 @@ node_hw_store(struct lab *lab, const char *id, const struct hw *h, unsigned mask
 int
 node_row_insert(struct lab *lab, const struct node_row *r, struct err *e)
 {
+	const char *m[HW_NKEYS];
+
+	/* the machine in the same statement: one INSERT per node, as before */
+	_Static_assert(HW_NKEYS == 11, "the INSERT below lists the machine's 11 columns");
+	for (int k = 0; k < HW_NKEYS; k++)
+		m[k] = r->hw == NULL ? (hw_fields[k].image_kind ? NULL : hw_fields[k].dflt) :
+		    hw_fields[k].image_kind ? (r->hw->id[k][0] ? r->hw->id[k] : NULL) : r->hw->v[k];
 	if (db_run(lab->db, "recording the node", e, "INSERT INTO nodes (id, name, image_id, overlay, "
-	    "ram_mb, cpus, accel, created_at, console_cols, console_rows, ready) "
-	    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-	    "ttttiitIiit", r->id, r->name, r->image_id, r->overlay_file, r->ram_mb, r->cpus, r->accel, now_s(),
-	    r->console_cols ? r->console_cols : CONSIZE_COLS_DEFAULT,
-	    r->console_rows ? r->console_rows : CONSIZE_ROWS_DEFAULT, r->ready ? r->ready : "") == 0)
-		return r->hw ? node_hw_store(lab, r->id, r->hw, (1u << HW_NKEYS) - 1, e) : 0;
+	    "ram_mb, cpus, accel, created_at, console_cols, console_rows, ready, disk_bus, machine, "
+	    "cpu_model, arch, vga, boot, boot_once, cdrom_id, kernel_id, initrd_id, append) "
+	    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+	    "ttttiitIiitttttttttttt", r->id, r->name, r->image_id, r->overlay_file, r->ram_mb, r->cpus,
+	    r->accel, now_s(), r->console_cols ? r->console_cols : CONSIZE_COLS_DEFAULT,
+	    r->console_rows ? r->console_rows : CONSIZE_ROWS_DEFAULT, r->ready ? r->ready : "",
+	    m[HW_DISK_BUS], m[HW_MACHINE], m[HW_CPU_MODEL], m[HW_ARCH], m[HW_VGA], m[HW_BOOT],
+	    m[HW_BOOT_ONCE], m[HW_CDROM], m[HW_KERNEL], m[HW_INITRD], m[HW_APPEND]) == 0)
+		return 0;
 	if (sqlite3_extended_errcode(lab->db) == SQLITE_CONSTRAINT_UNIQUE)
 		return err_set(e, "a node named \"%s\" already exists", r->name);
 	if (sqlite3_extended_errcode(lab->db) == SQLITE_CONSTRAINT_FOREIGNKEY)
 		return err_set(e, "image \"%s\" was removed meanwhile", r->image_name);
 	return -1;
 }
-
 
 int
 node_create(struct lab *lab, const struct node_spec *s, struct node *out, struct err *e)
