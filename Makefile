@@ -125,7 +125,7 @@ build/fuzz/vtcon: $(FUZZ_VTCON_SRC) $(wildcard ui/*.h src/*/*.h)
 # Debian packages: the build's, the tests', and the guests' (images/DEPS).
 DEB_PKGS := build-essential pkg-config libncurses-dev libvterm-dev \
 	libtickit-dev libsqlite3-dev uuid-dev libjansson-dev libcmocka-dev \
-	qemu-system-x86 qemu-utils tmux python3 sqlite3 procps time groff-base openssl \
+	qemu-system-x86 qemu-utils tmux python3 sqlite3 procps time groff-base openssl xorriso mtools \
 	libpcap-dev tcpdump ncurses-term \
 	$(shell cat images/DEPS 2>/dev/null)
 

@@ -7,6 +7,7 @@
 #include "pane-details.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
@@ -16,6 +17,7 @@
 #include "net.h"
 #include "pane-console.h"
 #include "run.h"
+#include "sanitize.h"
 #include "theme.h"
 
 #define DETAILS_EVENTS 8
@@ -94,6 +96,26 @@ pane_details_nics(struct pane *p, struct app *a, const struct node *n, int y)
 	return y;
 }
 
+/* The machine's fields that differ from the default, "q35, disk sata,
+ * cdrom inst"; 0 when every one is at its default. Values are sanitised:
+ * image names and the command line come from the lab. */
+static int
+pane_details_machine(const struct hw *h, char *buf, size_t len)
+{
+	size_t at = 0;
+
+	buf[0] = '\0';
+	for (int k = 0; k < HW_NKEYS && at + 1 < len; k++) {
+		char *v;
+		if (strcmp(h->v[k], hw_fields[k].dflt) == 0)
+			continue;
+		v = sanitize(h->v[k], strlen(h->v[k]));
+		at += (size_t)snprintf(buf + at, len - at, "%s%s %s", at ? ", " : "", hw_fields[k].name, v);
+		free(v);
+	}
+	return buf[0] != '\0';
+}
+
 static void
 pane_details_node(struct pane *p, struct app *a, const struct model_node *mn)
 {
@@ -122,6 +144,10 @@ pane_details_node(struct pane *p, struct app *a, const struct model_node *mn)
 	    n->cpus == 1 ? "" : "s", n->accel);
 	if (y <= last)
 		pane_details_row(w, y++, inner, "resources", buf, theme_attr(ROLE_NORMAL));
+	/* The machine, only when it is not the default one (a virtio disk on
+	 * pc): most nodes keep the pane as short as it was. */
+	if (y <= last && pane_details_machine(&n->hw, buf, sizeof buf))
+		pane_details_row(w, y++, inner, "hardware", buf, theme_attr(ROLE_NORMAL));
 	snprintf(buf, sizeof buf, "%dx%d (the guest's terminal size)", n->console_cols, n->console_rows);
 	if (y <= last)
 		pane_details_row(w, y++, inner, "console", buf, theme_attr(ROLE_NORMAL));

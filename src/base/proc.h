@@ -47,6 +47,9 @@ void proc_describe(const struct proc_result *r, const struct proc_limits *lim, c
 
 void proc_result_free(struct proc_result *r);
 
+/* Where PATH finds prog (as execvp would), or NULL; caller frees. */
+char *proc_which(const char *prog);
+
 /* Closes every descriptor above 2 in a freshly forked child, but keep
  * (-1: none). */
 void proc_close_fds(int keep);

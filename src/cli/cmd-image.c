@@ -14,8 +14,8 @@
 static json_t *
 image_json(const struct image *im)
 {
-	return json_pack("{s:s, s:s, s:s, s:s, s:I, s:I, s:I, s:i}",
-	    "id", im->id, "name", im->name, "file", im->file, "format", im->format,
+	return json_pack("{s:s, s:s, s:s, s:s, s:s, s:I, s:I, s:I, s:i}",
+	    "id", im->id, "name", im->name, "file", im->file, "kind", im->kind, "format", im->format,
 	    "virtual_size", (json_int_t)im->virtual_size, "file_size", (json_int_t)im->file_size,
 	    "imported_at", (json_int_t)im->imported_at, "nodes", im->nodes);
 }
@@ -42,10 +42,10 @@ cmd_image_ls(struct cli *c, int argc, char **argv)
 		image_list_free(v, n);
 		return cli_json_out(a);
 	}
-	printf("%-24s %-6s %10s %10s %5s\n", "NAME", "FORMAT", "VIRTUAL", "ON DISK", "NODES");
+	printf("%-24s %-6s %-6s %10s %10s %5s\n", "NAME", "KIND", "FORMAT", "VIRTUAL", "ON DISK", "NODES");
 	for (size_t i = 0; i < n; i++) {
 		char a[32], b[32];
-		printf("%-24s %-6s %10s %10s %5d\n", v[i].name, v[i].format,
+		printf("%-24s %-6s %-6s %10s %10s %5d\n", v[i].name, v[i].kind, v[i].format,
 		    fmt_size(v[i].virtual_size, a, sizeof a), fmt_size(v[i].file_size, b, sizeof b), v[i].nodes);
 	}
 	if (n == 0)
@@ -83,10 +83,12 @@ import_progress(uint64_t done, uint64_t total, void *arg)
 int
 cmd_image_import(struct cli *c, int argc, char **argv)
 {
-	static const char usage[] = "image import FILE [--name NAME] [--format raw|qcow2] [--max-size SIZE]";
-	const char *name = NULL, *format = NULL, *max = NULL;
+	static const char usage[] = "image import FILE [--name NAME] [--format raw|qcow2] [--max-size SIZE]"
+	    " [--kind disk|iso|kernel|initrd]";
+	const char *name = NULL, *format = NULL, *max = NULL, *kind = NULL;
 	struct cli_opt opts[] = {
-		{ "--name", &name, NULL }, { "--format", &format, NULL }, { "--max-size", &max, NULL }, { 0 },
+		{ "--name", &name, NULL }, { "--format", &format, NULL }, { "--max-size", &max, NULL },
+		{ "--kind", &kind, NULL }, { 0 },
 	};
 	struct progress p = { .tty = isatty(2), .last = -1 };
 	struct image_import_opts o = { 0 };
@@ -106,6 +108,7 @@ cmd_image_import(struct cli *c, int argc, char **argv)
 		return 1;
 	o.name = name;
 	o.format = format;
+	o.kind = kind;
 	o.progress = c->json ? NULL : import_progress;
 	o.arg = &p;
 	if (image_import(lab, pos[0], &o, &im, &e) != 0)
@@ -114,7 +117,7 @@ cmd_image_import(struct cli *c, int argc, char **argv)
 		cli_json_out(image_json(&im));
 	else {
 		char a[32];
-		printf("imported %s (%s, virtual size %s)\n", im.name, im.format,
+		printf("imported %s (%s, %s, virtual size %s)\n", im.name, im.kind, im.format,
 		    fmt_size(im.virtual_size, a, sizeof a));
 	}
 	image_clear(&im);

@@ -13,6 +13,7 @@
 #include "clone.h"
 #include "labfile.h"
 #include "node.h"
+#include "qemuprobe.h"
 #include "snapshot.h"
 
 int
@@ -82,7 +83,17 @@ cmd_lab_import(struct cli *c, int argc, char **argv)
 		return rc;
 	if (cmd_lab_load(pos[0], "; nothing was imported", &lf, &shown) != 0)
 		return 1;
-	if (labfile_import(lab, &lf, &e) != 0)
+	/* a CPU model this QEMU lacks, before anything is made */
+	rc = 0;
+	for (int i = 0; i < lf.nnodes && rc == 0; i++) {
+		const struct labfile_node *n = &lf.nodes[i];
+		if (n->hw[HW_CPU_MODEL] && qemuprobe_check_cpu(lab, n->hw[HW_CPU_MODEL],
+		    n->hw[HW_ARCH] ? n->hw[HW_ARCH] : "x86_64", &e) != 0)
+			rc = cli_fail("%s: line %d: %s; nothing was imported", shown, n->line, e.msg);
+	}
+	if (rc != 0)
+		; /* said above */
+	else if (labfile_import(lab, &lf, &e) != 0)
 		rc = cli_fail("%s: %s; nothing was imported", shown, e.msg);
 	else if (c->json)
 		cli_json_out(json_pack("{s:s, s:i, s:i}", "file", shown, "nodes", lf.nnodes,

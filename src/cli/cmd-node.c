@@ -11,7 +11,9 @@
 
 #include "consize.h"
 #include "node.h"
+#include "qemuprobe.h"
 #include "run.h"
+#include "runstate.h"
 
 /* The node's runtime facts as JSON (state, accelerator really used and
  * why, VNC, uptime, last exit). */
@@ -35,6 +37,17 @@ node_run_json(const struct run_info *ri)
 	    "detail", ri->exit_detail[0] ? ri->exit_detail : NULL, "at", (json_int_t)ri->exit_at);
 }
 
+/* The machine as JSON: every field by its name. */
+static json_t *
+node_hw_json(const struct hw *h)
+{
+	json_t *o = json_object();
+
+	for (int k = 0; k < HW_NKEYS; k++)
+		json_object_set_new(o, hw_fields[k].name, json_string(h->v[k]));
+	return o;
+}
+
 static json_t *
 node_json(const struct node *n, const struct run_info *ri)
 {
@@ -51,6 +64,7 @@ node_json(const struct node *n, const struct run_info *ri)
 	    "rows", n->console_rows));
 	/* a pattern that is not UTF-8 cannot be a JSON string: then left out */
 	json_object_set_new(o, "ready", json_string(n->ready));
+	json_object_set_new(o, "machine", node_hw_json(&n->hw));
 	if (ri != NULL) {
 		json_object_set_new(o, "state", json_string(run_state_name(ri->state)));
 		json_object_set_new(o, "run", node_run_json(ri));
@@ -97,26 +111,62 @@ node_print_json(struct cli *c, struct lab *lab, const char *key)
 	return 0;
 }
 
+/* Adds --disk-bus ... --append (hw.h) to opts at [at..at+HW_NKEYS), each
+ * storing into vals[k], and ends the table. Option names outlive the
+ * call: they are built once. */
+static void
+cmd_node_hw_opts(struct cli_opt *opts, int at, const char **vals)
+{
+	static char names[HW_NKEYS][32];
+
+	for (int k = 0; k < HW_NKEYS; k++) {
+		snprintf(names[k], sizeof names[k], "--%s", hw_fields[k].name);
+		opts[at + k] = (struct cli_opt){ names[k], &vals[k], NULL };
+	}
+	opts[at + HW_NKEYS] = (struct cli_opt){ 0 };
+}
+
+
+/* The machine, a line for each field that is not at its default. */
+static void
+node_hw_print(const struct node *n, int pending)
+{
+	const struct hw *h = &n->hw;
+	char *v;
+
+	printf("machine:   %s, disk bus %s, cpu %s, arch %s, vga %s%s\n", h->v[HW_MACHINE],
+	    h->v[HW_DISK_BUS], h->v[HW_CPU_MODEL], h->v[HW_ARCH], h->v[HW_VGA],
+	    pending ? " (changed: takes effect when it restarts)" : "");
+	for (int k = HW_BOOT; k < HW_NKEYS; k++) {
+		if (h->v[k][0] == '\0')
+			continue;
+		v = cli_shown(h->v[k]);
+		printf("%s:%*s %s\n", hw_fields[k].name, (int)(9 - strlen(hw_fields[k].name)), "", v);
+		free(v);
+	}
+}
+
 int
 cmd_node_create(struct cli *c, int argc, char **argv)
 {
 	static const char usage[] =
 	    "node create NAME --image IMAGE [--ram MB] [--cpus N] [--nics N] [--accel auto|kvm|tcg]"
-	    " [--console-size COLSxROWS] [--ready REGEX]";
+	    " [--console-size COLSxROWS] [--ready REGEX]" CMD_NODE_HW_USAGE;
 	const char *image = NULL, *ram = NULL, *cpus = NULL, *nics = NULL, *accel = NULL, *csize = NULL;
 	const char *ready = NULL;
-	struct cli_opt opts[] = {
+	struct node_spec s = { .nics = -1 };
+	struct cli_opt opts[7 + HW_NKEYS + 1] = {
 		{ "--image", &image, NULL }, { "--ram", &ram, NULL }, { "--cpus", &cpus, NULL },
 		{ "--nics", &nics, NULL }, { "--accel", &accel, NULL }, { "--console-size", &csize, NULL },
-		{ "--ready", &ready, NULL }, { 0 },
+		{ "--ready", &ready, NULL },
 	};
-	struct node_spec s = { .nics = -1 };
 	struct node n;
 	struct lab *lab;
 	struct err e;
 	char *pos[1];
 	int npos;
 
+	cmd_node_hw_opts(opts, 7, s.hw);
 	if (cli_parse(argc, argv, opts, pos, 1, &npos, usage) != 0)
 		return 2;
 	if (npos != 1)
@@ -131,6 +181,9 @@ cmd_node_create(struct cli *c, int argc, char **argv)
 		return cli_fail("--ready: %s", e.msg);
 	if ((lab = cli_lab(c)) == NULL)
 		return 1;
+	if (s.hw[HW_CPU_MODEL] && qemuprobe_check_cpu(lab, s.hw[HW_CPU_MODEL],
+	    s.hw[HW_ARCH] ? s.hw[HW_ARCH] : "x86_64", &e) != 0)
+		return cli_fail("%s", e.msg);
 	s.name = pos[0];
 	s.ready = ready;
 	s.image = image;
@@ -224,6 +277,7 @@ cmd_node_show(struct cli *c, int argc, char **argv)
 		json_t *o = node_json(&n, &ri);
 		/* NICs in full: links, forwards, what waits for a restart. */
 		json_object_set_new(o, "network", cmd_net_nics_json(lab, n.id));
+		json_object_set_new(o, "machine_pending_restart", json_boolean(node_hw_pending(lab, &n)));
 		cli_json_out(o);
 		node_clear(&n);
 		return 0;
@@ -233,6 +287,7 @@ cmd_node_show(struct cli *c, int argc, char **argv)
 	    "cpus:      %d\nram:       %d MiB\nconsole:   %dx%d (the guest's terminal size)\n",
 	    n.name, n.id, n.image_name, n.image_format, ov, n.cpus, n.ram_mb, n.console_cols, n.console_rows);
 	free(ov);
+	node_hw_print(&n, node_hw_pending(lab, &n));
 	if (n.ready[0]) {
 		char *re = cli_shown(n.ready);
 		printf("ready:     %s (the regex lab up waits for)\n", re);
@@ -269,26 +324,29 @@ int
 cmd_node_set(struct cli *c, int argc, char **argv)
 {
 	static const char usage[] = "node set NAME [--ram MB] [--cpus N] [--nics N] [--accel auto|kvm|tcg]"
-	    " [--console-size COLSxROWS] [--ready REGEX]";
+	    " [--console-size COLSxROWS] [--ready REGEX]" CMD_NODE_HW_USAGE;
 	const char *ram = NULL, *cpus = NULL, *nics = NULL, *accel = NULL, *csize = NULL, *ready = NULL;
-	struct cli_opt opts[] = {
+	int ccols = 0, crows = 0, hw = 0;
+	struct node_changes ch = { .nics = -1 };
+	struct cli_opt opts[6 + HW_NKEYS + 1] = {
 		{ "--ram", &ram, NULL }, { "--cpus", &cpus, NULL }, { "--nics", &nics, NULL },
 		{ "--accel", &accel, NULL }, { "--console-size", &csize, NULL }, { "--ready", &ready, NULL },
-		{ 0 },
 	};
-	int ccols = 0, crows = 0;
-	struct node_changes ch = { .nics = -1 };
 	struct lab *lab;
 	struct err e;
 	char *pos[1];
-	int npos;
+	int npos, rc;
 
+	cmd_node_hw_opts(opts, 6, ch.hw);
 	if (cli_parse(argc, argv, opts, pos, 1, &npos, usage) != 0)
 		return 2;
 	if (npos != 1)
 		return cli_usage(usage);
-	if (!ram && !cpus && !nics && !accel && !csize && !ready)
-		return cli_fail("nothing to change: give --ram, --cpus, --nics, --accel, --console-size or --ready");
+	for (int k = 0; k < HW_NKEYS; k++)
+		hw |= ch.hw[k] != NULL;
+	if (!ram && !cpus && !nics && !accel && !csize && !ready && !hw)
+		return cli_fail("nothing to change: give --ram, --cpus, --nics, --accel, --console-size, --ready "
+		    "or a machine option (see: sandlab node set --help)");
 	if (csize && consize_parse(csize, &ccols, &crows, &e) != 0)
 		return cli_fail("--console-size: %s", e.msg);
 	if (ready && node_check_ready(ready, &e) != 0)
@@ -300,13 +358,76 @@ cmd_node_set(struct cli *c, int argc, char **argv)
 	ch.accel = accel;
 	if ((lab = cli_lab(c)) == NULL)
 		return 1;
+	if (ch.hw[HW_CPU_MODEL] && hw_check(HW_CPU_MODEL, ch.hw[HW_CPU_MODEL], &e) == 0) {
+		struct node n;
+		if (node_get(lab, pos[0], &n, &e) != 0)
+			return cli_fail("%s", e.msg);
+		rc = qemuprobe_check_cpu(lab, ch.hw[HW_CPU_MODEL], ch.hw[HW_ARCH] ? ch.hw[HW_ARCH] :
+		    n.hw.v[HW_ARCH], &e);
+		node_clear(&n);
+		if (rc != 0)
+			return cli_fail("%s", e.msg);
+	}
 	/* The console size is no hardware: it changes while the node runs. */
-	if ((ram || cpus || nics || accel) && node_set(lab, pos[0], &ch, &e) != 0)
+	if ((ram || cpus || nics || accel || hw) && node_set(lab, pos[0], &ch, &e) != 0)
 		return cli_fail("%s", e.msg);
+	if (hw && !c->json) {
+		struct node n;
+		if (node_get(lab, pos[0], &n, &e) == 0) {
+			if (node_hw_pending(lab, &n))
+				printf("%s is running: its new machine takes effect when it restarts "
+				    "(sandlab node restart %s)\n", n.name, n.name);
+			node_clear(&n);
+		}
+	}
 	if (csize && consize_set(lab, pos[0], ccols, crows, &e) != 0)
 		return cli_fail("%s", e.msg);
 	if (ready && node_ready_set(lab, pos[0], ready, &e) != 0)
 		return cli_fail("%s", e.msg);
+	return node_print_json(c, lab, pos[0]);
+}
+
+int
+cmd_node_cdrom(struct cli *c, int argc, char **argv)
+{
+	static const char usage[] = "node cdrom NAME [IMAGE] [--eject]";
+	int eject = 0;
+	struct cli_opt opts[] = { { "--eject", NULL, &eject }, { 0 } };
+	struct node_changes ch = { .nics = -1 };
+	char was[64];
+	struct lab *lab;
+	struct node n;
+	struct err e;
+	char *pos[2];
+	int npos, rc;
+
+	if ((lab = cli_start(c, argc, argv, opts, pos, 1, 2, &npos, usage, &rc)) == NULL)
+		return rc;
+	if ((npos == 2) == eject)
+		return cli_fail("give an image of kind iso, or --eject (not both)");
+	ch.hw[HW_CDROM] = eject ? "none" : pos[1];
+	if (node_get(lab, pos[0], &n, &e) != 0)
+		return cli_fail("%s", e.msg);
+	snprintf(was, sizeof was, "%s", n.hw.v[HW_CDROM][0] ? n.hw.v[HW_CDROM] : "none");
+	node_clear(&n);
+	/* the row first: it is what the keeper puts into the drive */
+	if (node_set(lab, pos[0], &ch, &e) != 0 || node_get(lab, pos[0], &n, &e) != 0)
+		return cli_fail("%s", e.msg);
+	if (!runstate_live(lab, n.id)) {
+		if (!c->json)
+			printf("%s is stopped: it starts with %s%s\n", n.name, eject ? "an empty CD-ROM drive" :
+			    n.hw.v[HW_CDROM], eject ? "" : " in its CD-ROM drive");
+	} else if (run_cdrom(lab, n.id, &e) != 0) {
+		/* the drive kept its medium: so does the row */
+		struct err ignored;
+		ch.hw[HW_CDROM] = was;
+		node_set(lab, n.id, &ch, &ignored);
+		node_clear(&n);
+		return cli_fail("%s", e.msg);
+	} else if (!c->json)
+		printf(eject ? "ejected the CD-ROM of %s%s\n" : "%s: the CD-ROM drive now holds %s\n", n.name,
+		    eject ? "" : n.hw.v[HW_CDROM]);
+	node_clear(&n);
 	return node_print_json(c, lab, pos[0]);
 }
 

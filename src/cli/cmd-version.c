@@ -28,27 +28,6 @@
 #define SANDLAB_TICKIT_VERSION "unknown"
 #endif
 
-/* Where PATH finds prog (as execvp would), or NULL; caller frees. */
-static char *
-cmd_version_which(const char *prog)
-{
-	const char *path = getenv("PATH");
-	char *copy, *dir, *save = NULL, *found = NULL;
-
-	if (path == NULL || *path == '\0')
-		path = "/usr/local/bin:/usr/bin:/bin";
-	copy = xstrdup(path);
-	for (dir = strtok_r(copy, ":", &save); dir && !found; dir = strtok_r(NULL, ":", &save)) {
-		char *p = xasprintf("%s/%s", *dir ? dir : ".", prog);
-		if (access(p, X_OK) == 0)
-			found = p;
-		else
-			free(p);
-	}
-	free(copy);
-	return found;
-}
-
 /* "QEMU emulator version 7.2.x (...) at /usr/bin/qemu-system-x86_64", or
  * why there is none. */
 static void
@@ -58,7 +37,7 @@ cmd_version_qemu(void)
 	struct proc_limits lim = { .cpu_s = 10, .wall_ms = 10000, .out_max = 4096 };
 	struct proc_result r;
 	struct err e;
-	char *where = cmd_version_which(QEMU_BIN_DEFAULT);
+	char *where = proc_which(QEMU_BIN_DEFAULT);
 
 	if (where == NULL) {
 		printf("qemu      not found: no %s in PATH\n", QEMU_BIN_DEFAULT);

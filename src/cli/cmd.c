@@ -10,22 +10,31 @@
 
 const struct cmd cmd_table[] = {
 	{ "image", "ls", cmd_image_ls, "image ls [--json]",
-	  "list base images: name, format, virtual size, file size, nodes using it", 0 },
-	{ "image", "import", cmd_image_import, "image import FILE [--name NAME] [--format raw|qcow2] [--max-size SIZE]",
-	  "verify a disk image and copy it into the lab", 0 },
+	  "list images: name, kind, format, virtual size, file size, nodes using it", 0 },
+	{ "image", "import", cmd_image_import, "image import FILE [--name NAME] [--format raw|qcow2] [--max-size SIZE]"
+	  " [--kind disk|iso|kernel|initrd]",
+	  "verify an image and copy it into the lab; its kind is told by its bytes (an ISO 9660 "
+	  "file is an iso, a bzImage a kernel) unless given; an initrd needs --kind initrd", 0 },
 	{ "image", "scan", cmd_image_scan, "image scan [--max-size SIZE]",
 	  "take in image files dropped into images/ by hand, through the same checks", 0 },
 	{ "image", "rm", cmd_image_rm, "image rm NAME",
 	  "remove an image no node uses", 0 },
 	{ "node", "create", cmd_node_create,
 	  "node create NAME --image IMAGE [--ram MB] [--cpus N] [--nics N] [--accel auto|kvm|tcg]"
-	  " [--console-size COLSxROWS] [--ready REGEX]",
-	  "create a node on a qcow2 overlay of an image (console 80x24 unless given)", 0 },
+	  " [--console-size COLSxROWS] [--ready REGEX]" CMD_NODE_HW_USAGE,
+	  "create a node on a qcow2 overlay of a disk image (console 80x24 unless given); its machine: "
+	  "the boot disk's bus, pc or q35, CPU model (auto: host under KVM, max under TCG), arch, VGA, "
+	  "boot order (disk,cdrom,network) and a boot-once, a CD-ROM (an image of kind iso), a kernel "
+	  "boot (images of kind kernel and initrd, and the kernel's command line)", 0 },
 	{ "node", "ls", cmd_node_ls, "node ls [--json]", "list nodes", 0 },
 	{ "node", "show", cmd_node_show, "node show NAME [--json]", "show one node in full", 0 },
 	{ "node", "set", cmd_node_set, "node set NAME [--ram MB] [--cpus N] [--nics N] [--accel auto|kvm|tcg]"
-	  " [--console-size COLSxROWS] [--ready REGEX]",
-	  "change a stopped node's resources, or any node's console size or ready pattern", 0 },
+	  " [--console-size COLSxROWS] [--ready REGEX]" CMD_NODE_HW_USAGE,
+	  "change a stopped node's resources, or any node's console size or ready pattern; a change "
+	  "of a running node's machine waits for its restart", 0 },
+	{ "node", "cdrom", cmd_node_cdrom, "node cdrom NAME [IMAGE] [--eject]",
+	  "put an image of kind iso into a node's CD-ROM drive, or take it out with --eject: at once "
+	  "through QMP while the node runs (the guest sees it), else recorded for its next start", 0 },
 	{ "node", "rename", cmd_node_rename, "node rename NAME NEW-NAME", "rename a stopped node", 0 },
 	{ "node", "reset", cmd_node_reset, "node reset NAME", "give a stopped node a fresh overlay (its disk changes are lost)", 0 },
 	{ "node", "rm", cmd_node_rm, "node rm NAME...", "remove stopped nodes and their overlays", 0 },

@@ -99,6 +99,16 @@ qemu_check(const struct qemu_cfg *c, struct err *e)
 	}
 	if (c->qmp_fd < 0 && (c->qmp_path == NULL || *c->qmp_path == '\0'))
 		return err_set(e, "QMP needs a socket");
+	if (c->hw != NULL) {
+		for (int k = 0; k < HW_NKEYS; k++) {
+			if (c->hw->v[k] == NULL || hw_check(k, c->hw->v[k], e) != 0)
+				return c->hw->v[k] ? -1 : err_set(e, "the machine's %s is missing", hw_fields[k].name);
+			if (hw_fields[k].image_kind && c->hw->v[k][0] && c->hw->file[k] == NULL)
+				return err_set(e, "the machine's %s has no file", hw_fields[k].name);
+		}
+		if (hw_check_all(c->hw, e) != 0)
+			return -1;
+	}
 	for (int i = 0; i < c->nnics; i++) {
 		const struct qemu_nic *n = &c->nics[i];
 		if (n->model == NULL || (strcmp(n->model, "virtio-net-pci") != 0 &&
@@ -169,6 +179,116 @@ qemu_add_nics(struct argv_buf *a, const struct qemu_cfg *c)
 	}
 }
 
+const char *
+qemu_binary(const char *arch)
+{
+	return arch && strcmp(arch, "i386") == 0 ? QEMU_BIN_I386 : QEMU_BIN_DEFAULT;
+}
+
+const char *
+qemu_cpu(const char *model, const char *accel)
+{
+	if (strcmp(model, "auto") != 0)
+		return model;
+	return strcmp(accel, "kvm") == 0 ? "host" : "max";
+}
+
+/* The value of a machine field: the default when the config has no hw. */
+static const char *
+qemu_hw(const struct qemu_cfg *c, enum hw_key k)
+{
+	return c->hw ? c->hw->v[k] : hw_fields[k].dflt;
+}
+
+/* The boot disk on its bus. virtio keeps the one -drive it always had;
+ * the others are a drive without a device and the device that holds it. */
+static void
+qemu_add_disk(struct argv_buf *a, const struct qemu_cfg *c)
+{
+	const char *bus = qemu_hw(c, HW_DISK_BUS);
+	char *esc = qemu_escape(c->disk);
+
+	if (strcmp(bus, "virtio") == 0 || strcmp(bus, "ide") == 0) {
+		argv_pair(a, "-drive", xasprintf("file=%s,format=%s,if=%s%s", esc, c->disk_format, bus,
+		    strcmp(bus, "ide") == 0 ? ",index=0" : ""));
+		free(esc);
+		return;
+	}
+	argv_pair(a, "-drive", xasprintf("file=%s,format=%s,if=none,id=disk0", esc, c->disk_format));
+	free(esc);
+	if (strcmp(bus, "sata") == 0) {
+		argv_pair(a, "-device", xstrdup("ahci,id=ahci0"));
+		argv_pair(a, "-device", xstrdup("ide-hd,drive=disk0,bus=ahci0.0"));
+	} else {
+		/* scsi: virtio-scsi, what guests of this decade carry */
+		argv_pair(a, "-device", xstrdup("virtio-scsi-pci,id=scsi0"));
+		argv_pair(a, "-device", xstrdup("scsi-hd,drive=disk0,bus=scsi0.0"));
+	}
+}
+
+/* The CD-ROM drive: always there, on the second IDE bus (pc's secondary
+ * channel, q35's second AHCI port), so a medium can be put in while the
+ * node runs; with the node's ISO in it, read-only. */
+static void
+qemu_add_cdrom(struct argv_buf *a, const struct qemu_cfg *c)
+{
+	if (c->hw != NULL && c->hw->v[HW_CDROM][0]) {
+		char *esc = qemu_escape(c->hw->file[HW_CDROM]);
+		argv_pair(a, "-drive", xasprintf("file=%s,format=raw,if=none,id=cdrom0,media=cdrom,readonly=on",
+		    esc));
+		free(esc);
+		argv_pair(a, "-device", xstrdup("ide-cd,id=" QEMU_CDROM_ID ",drive=cdrom0,bus=ide.1"));
+	} else
+		argv_pair(a, "-device", xstrdup("ide-cd,id=" QEMU_CDROM_ID ",bus=ide.1"));
+}
+
+/* -boot order=... once=...: disk, cdrom, network are c, d, n. */
+static void
+qemu_add_boot(struct argv_buf *a, const struct qemu_cfg *c)
+{
+	const char *order = qemu_hw(c, HW_BOOT), *once = qemu_hw(c, HW_BOOT_ONCE);
+	char letters[8] = "", *s;
+	size_t n = 0;
+
+	for (const char *p = order; *p; ) {
+		letters[n++] = *p == 'd' ? 'c' : *p == 'c' ? 'd' : 'n';
+		p += strcspn(p, ",");
+		p += *p == ',';
+	}
+	letters[n] = '\0';
+	if (n == 0 && once[0] == '\0')
+		return;
+	s = xasprintf("%s%s%s%s%s", n ? "order=" : "", letters, n && once[0] ? "," : "",
+	    once[0] ? "once=" : "", once[0] == 'd' ? "c" : once[0] == 'c' ? "d" : once[0] ? "n" : "");
+	argv_pair(a, "-boot", s);
+}
+
+/* The display device; none leaves VNC a blank screen. */
+static void
+qemu_add_vga(struct argv_buf *a, const struct qemu_cfg *c)
+{
+	const char *vga = qemu_hw(c, HW_VGA);
+
+	if (strcmp(vga, "none") == 0)
+		return;
+	argv_pair(a, "-device", xstrdup(strcmp(vga, "std") == 0 ? "VGA" : strcmp(vga, "virtio") == 0 ?
+	    "virtio-vga" : "cirrus-vga"));
+}
+
+/* -kernel, -initrd and -append: plain file names, not option lists, so
+ * no escaping; hw_check_all saw the kernel is there when the others are. */
+static void
+qemu_add_kernel(struct argv_buf *a, const struct qemu_cfg *c)
+{
+	if (c->hw == NULL || c->hw->v[HW_KERNEL][0] == '\0')
+		return;
+	argv_pair(a, "-kernel", xstrdup(c->hw->file[HW_KERNEL]));
+	if (c->hw->v[HW_INITRD][0])
+		argv_pair(a, "-initrd", xstrdup(c->hw->file[HW_INITRD]));
+	if (c->hw->v[HW_APPEND][0])
+		argv_pair(a, "-append", xstrdup(c->hw->v[HW_APPEND]));
+}
+
 char **
 qemu_argv(const struct qemu_cfg *c, struct err *e)
 {
@@ -177,20 +297,22 @@ qemu_argv(const struct qemu_cfg *c, struct err *e)
 
 	if (qemu_check(c, e) != 0)
 		return NULL;
-	argv_add(&a, xstrdup(c->binary ? c->binary : QEMU_BIN_DEFAULT));
+	argv_add(&a, xstrdup(c->binary ? c->binary : qemu_binary(qemu_hw(c, HW_ARCH))));
 	esc = qemu_escape(c->name);
 	argv_pair(&a, "-name", xasprintf("guest=%s", esc));
 	free(esc);
 	argv_add(&a, xstrdup("-nodefaults"));
 	argv_add(&a, xstrdup("-no-user-config"));
-	argv_pair(&a, "-machine", xstrdup("pc"));
+	argv_pair(&a, "-machine", xstrdup(qemu_hw(c, HW_MACHINE)));
 	argv_pair(&a, "-accel", xstrdup(c->accel));
+	argv_pair(&a, "-cpu", xstrdup(qemu_cpu(qemu_hw(c, HW_CPU_MODEL), c->accel)));
 	argv_pair(&a, "-m", xasprintf("%d", c->ram_mb));
 	argv_pair(&a, "-smp", xasprintf("%d", c->cpus));
 	argv_pair(&a, "-display", xstrdup("none"));
-	esc = qemu_escape(c->disk);
-	argv_pair(&a, "-drive", xasprintf("file=%s,format=%s,if=virtio", esc, c->disk_format));
-	free(esc);
+	qemu_add_disk(&a, c);
+	qemu_add_cdrom(&a, c);
+	qemu_add_boot(&a, c);
+	qemu_add_kernel(&a, c);
 	/* The serial line is QEMU's stdin/stdout: a socketpair the keeper
 	 * holds before QEMU runs, so no byte of the boot is lost. */
 	argv_pair(&a, "-chardev", xstrdup("stdio,id=serial0,signal=off"));
@@ -204,7 +326,7 @@ qemu_argv(const struct qemu_cfg *c, struct err *e)
 	}
 	argv_pair(&a, "-mon", xstrdup("chardev=qmp,mode=control"));
 	if (c->vnc_display >= 0) {
-		argv_pair(&a, "-device", xstrdup("VGA"));
+		qemu_add_vga(&a, c);
 		argv_pair(&a, "-vnc", xasprintf("%s:%d%s", c->vnc_host ? c->vnc_host : QEMU_VNC_HOST,
 		    c->vnc_display, c->vnc_password ? ",password=on" : ""));
 	}
@@ -228,6 +350,7 @@ qemu_node_argv(const struct node *n, const struct qemu_cfg *run, const struct qe
 	cfg.cpus = n->cpus;
 	cfg.nics = nics;
 	cfg.nnics = nnics;
+	cfg.hw = &n->hw;
 
 	return qemu_argv(&cfg, e);
 }

@@ -8,9 +8,11 @@
 #ifndef SANDLAB_QEMU_H
 #define SANDLAB_QEMU_H
 
+#include "hw.h"
 #include "util.h"
 
 #define QEMU_BIN_DEFAULT "qemu-system-x86_64"
+#define QEMU_BIN_I386    "qemu-system-i386"
 #define QEMU_VNC_HOST "127.0.0.1"
 #define QEMU_VNC_PORT_BASE 5900
 
@@ -62,12 +64,27 @@ struct qemu_cfg {
 	 * idx, so links change without touching QEMU; 0: links are direct
 	 * UDP between the two QEMUs and "none" has no backend. */
 	int         wire_fd_base;
+	/* The machine (hw.h): disk bus, machine type, CPU model, arch, VGA,
+	 * boot order, CD-ROM, kernel boot. NULL: every field at its default. */
+	const struct hw *hw;
 };
+
+/* The binary for an arch ("x86_64", "i386"). */
+const char *qemu_binary(const char *arch);
+
+/* The -cpu value of a CPU model setting: auto is host under kvm and max
+ * under tcg (QEMU's default qemu64 lacks x86-64-v2). */
+const char *qemu_cpu(const char *model, const char *accel);
+
+/* The qdev id of the CD-ROM drive every node has (empty when it has no
+ * ISO), which QMP's blockdev-change-medium and eject name. */
+#define QEMU_CDROM_ID "cd0"
 
 /* The argv (NULL-terminated; free with proc_argv_free, proc.h), or NULL
  * and a message: a VNC address other than loopback without a password,
  * an unknown accelerator or NIC model, a missing path, a link without its
- * two ports, a forward that is not tcp or udp between ports 1-65535. The
+ * two ports, a forward that is not tcp or udp between ports 1-65535, a
+ * machine field hw_check refuses or an image field without its file. The
  * serial line is QEMU's stdio (the keeper's socketpair), with signals off. */
 char **qemu_argv(const struct qemu_cfg *c, struct err *e);
 

@@ -35,6 +35,8 @@ labfile_free(struct labfile *lf)
 		for (int j = 0; j < lf->nodes[i].nnics; j++)
 			free(lf->nodes[i].nics[j].fwds);
 		free(lf->nodes[i].nics);
+		for (int k = 0; k < HW_NKEYS; k++)
+			free(lf->nodes[i].hw[k]);
 	}
 	free(lf->nodes);
 	free(lf->links);
@@ -141,7 +143,7 @@ lf_node(struct lf_parse *p, char **w, int nw)
 	unsigned seen = 0;
 	char shown[96];
 	struct err e;
-	int other;
+	int other, k;
 
 	if (nw < 2)
 		return lf_fail(p, "a node line is: node NAME image=IMAGE [ram=MB] [cpus=N] [accel=auto|kvm|tcg] "
@@ -210,12 +212,48 @@ lf_node(struct lf_parse *p, char **w, int nw)
 			}
 			regfree(&re);
 			snprintf(n->ready, sizeof n->ready, "%s", val);
+		} else if ((k = hw_key_find(key)) >= 0 && k != HW_APPEND) {
+			if (lf_once(p, &seen, 6 + k, key) != 0)
+				return -1;
+			if (hw_check(k, val, &e) != 0)
+				return lf_fail(p, "%s", e.msg);
+			n->hw[k] = xstrdup(val);
 		} else
-			return lf_fail(p, "unknown key \"%s\" for a node (known: image, ram, cpus, accel, console, ready)",
+			return lf_fail(p, "unknown key \"%s\" for a node (known: image, ram, cpus, accel, console, "
+			    "ready, disk-bus, machine, cpu-model, arch, vga, boot, boot-once, cdrom, kernel, initrd)",
 			    lf_shown(key, shown, sizeof shown));
 	}
 	if (n->image[0] == '\0')
 		return lf_fail(p, "node %s needs image=IMAGE", n->name);
+	return 0;
+}
+
+/* "append NODE TEXT...": the kernel's command line of a node above, its
+ * words joined by one space (hw_check refuses any other spacing, so the
+ * text comes back as it was written). */
+static int
+lf_append(struct lf_parse *p, char **w, int nw)
+{
+	char text[LABFILE_LINE_MAX + 1] = "", shown[96];
+	struct labfile_node *n;
+	struct err e;
+	int i;
+
+	if (nw < 3)
+		return lf_fail(p, "an append line is: append NODE TEXT (the kernel's command line)");
+	if ((i = lf_node_find(p->lf, w[1])) < 0)
+		return lf_fail(p, "no node %s above this line", lf_shown(w[1], shown, sizeof shown));
+	n = &p->lf->nodes[i];
+	if (n->hw[HW_APPEND] != NULL)
+		return lf_fail(p, "node %s has a second append line", n->name);
+	for (int j = 2; j < nw; j++) {
+		if (j > 2)
+			strcat(text, " ");
+		strcat(text, w[j]);
+	}
+	if (hw_check(HW_APPEND, text, &e) != 0)
+		return lf_fail(p, "%s", e.msg);
+	n->hw[HW_APPEND] = xstrdup(text);
 	return 0;
 }
 
@@ -449,7 +487,9 @@ lf_line(struct lf_parse *p, const char *s, size_t len)
 		return lf_nic(p, w, nw);
 	if (strcmp(w[0], "link") == 0)
 		return lf_link(p, w, nw);
-	return lf_fail(p, "unknown line \"%s\" (a line is sandlab-lab, node, nic, link or a # comment)",
+	if (strcmp(w[0], "append") == 0)
+		return lf_append(p, w, nw);
+	return lf_fail(p, "unknown line \"%s\" (a line is sandlab-lab, node, nic, link, append or a # comment)",
 	    lf_shown(w[0], shown, sizeof shown));
 }
 
@@ -529,6 +569,14 @@ lf_put(struct lf_buf *b, const char *fmt, ...)
 	b->len += (size_t)n;
 }
 
+/* 1 when a machine field has the value a node gets without it. */
+static int
+lf_hw_default(int k, const char *val)
+{
+	return strcmp(val, hw_fields[k].dflt) == 0 || (hw_fields[k].image_kind && hw_none(val)) ||
+	    (k == HW_BOOT_ONCE && hw_none(val));
+}
+
 char *
 labfile_format(const struct labfile *lf)
 {
@@ -548,7 +596,12 @@ labfile_format(const struct labfile *lf)
 			lf_put(&b, " console=%dx%d", n->console_cols, n->console_rows);
 		if (n->ready[0])
 			lf_put(&b, " ready=%s", n->ready);
+		for (int k = 0; k < HW_APPEND; k++)
+			if (n->hw[k] && !lf_hw_default(k, n->hw[k]))
+				lf_put(&b, " %s=%s", hw_fields[k].name, n->hw[k]);
 		lf_put(&b, "\n");
+		if (n->hw[HW_APPEND] && n->hw[HW_APPEND][0])
+			lf_put(&b, "append %s %s\n", n->name, n->hw[HW_APPEND]);
 		for (int j = 0; j < n->nnics; j++) {
 			const struct labfile_nic *c = &n->nics[j];
 			lf_put(&b, "nic %s:eth%d model=%s", n->name, j, c->model);
@@ -695,6 +748,8 @@ labfile_export(struct lab *lab, struct labfile *out, struct err *e)
 		d->console_cols = v[i].console_cols;
 		d->console_rows = v[i].console_rows;
 		snprintf(d->ready, sizeof d->ready, "%s", v[i].ready);
+		for (int k = 0; k < HW_NKEYS; k++)
+			d->hw[k] = xstrdup(v[i].hw.v[k]);
 		if (net_nics_get(lab, v[i].id, &nv, &nn, e) != 0)
 			goto done;
 		d->nics = xcalloc((size_t)nn + 1, sizeof *d->nics);
@@ -742,6 +797,7 @@ struct lf_made {
 	struct node_disk disk;
 	char   id[37];
 	char   image_id[37];
+	struct hw hw;          /* its machine, images looked up */
 };
 
 /* The rows of lf, inside the caller's transaction; made[i] has node i's
@@ -756,7 +812,7 @@ lf_insert(struct lab *lab, const struct labfile *lf, struct lf_made *made, struc
 		struct node_row r = { .id = made[i].id, .name = n->name, .image_id = made[i].image_id,
 		    .image_name = n->image, .overlay_file = made[i].disk.file, .ram_mb = n->ram_mb,
 		    .cpus = n->cpus, .accel = n->accel, .console_cols = n->console_cols,
-		    .console_rows = n->console_rows, .ready = n->ready };
+		    .console_rows = n->console_rows, .ready = n->ready, .hw = &made[i].hw };
 		if (node_row_insert(lab, &r, &why) != 0)
 			return err_set(e, "line %d: %s", n->line, why.msg);
 	}
@@ -805,6 +861,13 @@ labfile_import(struct lab *lab, const struct labfile *lf, struct err *e)
 			    "with: sandlab image import FILE --name %s)", n->line, n->image, n->image);
 			goto out;
 		}
+		hw_init(&made[i].hw);
+		if (image_check_disk(&im, &why) != 0 ||
+		    node_hw_apply(lab, &made[i].hw, (const char *const *)n->hw, &why) != 0) {
+			image_clear(&im);
+			err_set(e, "line %d: %s", n->line, why.msg);
+			goto out;
+		}
 		snprintf(made[i].image_id, sizeof made[i].image_id, "%s", im.id);
 		node_new_id(made[i].id);
 		backing = xasprintf("%s/%s", lab->images, im.file);
@@ -829,11 +892,13 @@ labfile_import(struct lab *lab, const struct labfile *lf, struct err *e)
 out:
 	if (rc != 0)
 		db_rollback(lab->db);
-	for (i = 0; i < lf->nnodes; i++)
+	for (i = 0; i < lf->nnodes; i++) {
 		if (rc != 0)
 			node_disk_undo(lab, &made[i].disk);
 		else
 			node_disk_free(&made[i].disk);
+		hw_clear(&made[i].hw);
+	}
 	free(made);
 	return rc;
 }

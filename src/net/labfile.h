@@ -8,6 +8,10 @@
  *   nic r1:eth1 model=virtio-net-pci mac=52:54:00:12:34:57 attach=link
  *   link r1:eth1 r2:eth0
  *
+ * A node's machine (hw.h) is keys of its node line (disk-bus=ide
+ * machine=q35 cdrom=IMAGE ...) and its kernel's command line a line of
+ * its own, after the node line: "append r1 console=ttyS0 quiet".
+ *
  * Disks are not in the file: an import gives each node a fresh overlay
  * on its image. Parsing and formatting are pure (and fuzzed); export
  * reads the database, import writes it in one transaction or not at all.
@@ -17,6 +21,7 @@
 
 #include <stddef.h>
 
+#include "hw.h"
 #include "lab.h"
 #include "shape.h"
 #include "net.h"
@@ -48,6 +53,10 @@ struct labfile_node {
 	char  ready[LABFILE_READY_MAX];   /* regex `lab up` waits for, or "" (nodes.ready) */
 	int   console_cols;         /* console=COLSxROWS (consize.h) */
 	int   console_rows;
+	/* The machine (hw.h): disk-bus=... cdrom=..., and the kernel's
+	 * command line on a line of its own (append NODE TEXT...); NULL or
+	 * the default: not written. */
+	char *hw[HW_NKEYS];
 	struct labfile_nic *nics;   /* eth0, eth1, ... */
 	int   nnics;
 };

@@ -102,6 +102,8 @@ struct keeper {
 	struct qmp_reader qmp_in;
 	struct bufq   qmp_out;
 	long long     qmp_id, caps_id, pw_id, status_id;
+	long long     cdrom_id;     /* the medium change under way, or -1 */
+	int           cdrom_fd;     /* the control client that asked for it */
 	char          errtail[KEEPER_ERR_TAIL];
 	size_t        errlen;
 	char          fail_msg[160];
@@ -333,6 +335,7 @@ keeper_spawn(struct keeper *k, struct err *e)
 	k->wire = direct ? NULL : wire_new(keeper_tap, k);
 	argv = net_node_argv(k->lab, &k->node, &run, 1, &sig, e);
 	if (argv == NULL || net_record(k->lab, k->node.id, sig, e) != 0 ||
+	    node_hw_started(k->lab, &k->node, e) != 0 ||
 	    net_nics_get(k->lab, k->node.id, &nics, &nn, e) != 0 ||
 	    (k->wire && wire_plumb(k->wire, nics, nn, &wired, e) != 0)) {
 		free(sig);
@@ -419,7 +422,8 @@ keeper_spawn(struct keeper *k, struct err *e)
 	set_nonblock(k->serial_fd);
 	set_nonblock(k->err_fd);
 	set_nonblock(k->qmp_fd);
-	k->caps_id = k->pw_id = k->status_id = -1;
+	k->caps_id = k->pw_id = k->status_id = k->cdrom_id = -1;
+	k->cdrom_fd = -1;
 	k->deadline = mono_ms() + KEEPER_START_MS;
 	keeper_step(k, "QEMU started (pid %d, %s, VNC %s:%d)", (int)pid, k->accel.accel,
 	    k->vnc_host ? k->vnc_host : QEMU_VNC_HOST, QEMU_VNC_PORT_BASE + k->display);
@@ -758,6 +762,57 @@ keeper_deadline(struct keeper *k)
 	}
 }
 
+/* Answers the control client that asked for the medium change. */
+static void
+keeper_cdrom_reply(struct keeper *k, const char *fmt, const char *text)
+{
+	char line[256];
+
+	snprintf(line, sizeof line, fmt, text);
+	for (size_t i = 0; i < k->nctls; i++)
+		if (k->ctls[i].fd == k->cdrom_fd)
+			kctl_send(&k->ctls[i], line);
+	k->cdrom_id = -1;
+	k->cdrom_fd = -1;
+}
+
+/* "cdrom": puts the medium the node's row now names into the drive, or
+ * ejects it when the row names none. The row is the truth (node cdrom
+ * records it first), so nothing from the socket reaches QEMU as a path. */
+static void
+keeper_cdrom(struct keeper *k, int fd)
+{
+	struct node n;
+	struct err e;
+	json_t *a;
+	char *s;
+
+	if (!k->ready || k->stop != STOP_NONE || k->cdrom_id >= 0) {
+		for (size_t i = 0; i < k->nctls; i++)
+			if (k->ctls[i].fd == fd)
+				kctl_send(&k->ctls[i], k->cdrom_id >= 0 ? "cdrom error a medium change is under way\n" :
+				    "cdrom error the node is not running\n");
+		return;
+	}
+	if (node_get(k->lab, k->node.id, &n, &e) != 0) {
+		k->cdrom_fd = fd;
+		keeper_cdrom_reply(k, "cdrom error %s\n", e.msg);
+		return;
+	}
+	if (n.hw.v[HW_CDROM][0])
+		a = json_pack("{s:s, s:s, s:s, s:s}", "id", QEMU_CDROM_ID, "filename", n.hw.file[HW_CDROM],
+		    "format", "raw", "read-only-mode", "read-only");
+	else
+		a = json_pack("{s:s, s:b}", "id", QEMU_CDROM_ID, "force", 1);
+	s = json_dumps(a, JSON_COMPACT);
+	k->cdrom_fd = fd;
+	klog("CD-ROM: %s", n.hw.v[HW_CDROM][0] ? "changing the medium" : "ejecting");
+	keeper_qmp_send(k, n.hw.v[HW_CDROM][0] ? "blockdev-change-medium" : "eject", s, &k->cdrom_id);
+	free(s);
+	json_decref(a);
+	node_clear(&n);
+}
+
 static void
 keeper_ctl_command(struct keeper *k, struct kctl *c, const char *line)
 {
@@ -765,7 +820,9 @@ keeper_ctl_command(struct keeper *k, struct kctl *c, const char *line)
 	struct err e;
 	char reply[320];
 
-	if (strcmp(line, "wire") == 0) {
+	if (strcmp(line, "cdrom") == 0)
+		keeper_cdrom(k, c->fd);
+	else if (strcmp(line, "wire") == 0) {
 		/* A link of this node changed in the lab: in effect now. */
 		if (k->wire == NULL)
 			snprintf(reply, sizeof reply, "wired\n");
@@ -870,6 +927,10 @@ keeper_qmp_line(struct keeper *k, const char *line, size_t len)
 		keeper_qmp_send(k, "qmp_capabilities", NULL, &k->caps_id);
 		break;
 	case QMP_RETURN:
+		if (m.id >= 0 && m.id == k->cdrom_id) {
+			keeper_cdrom_reply(k, "cdrom ok%s\n", "");
+			break;
+		}
 		/* Set-up, in order: capabilities, the VNC password if any, then
 		 * query-status, whose "running" makes the node ready. */
 		if (k->ready || m.id < 0)
@@ -894,6 +955,10 @@ keeper_qmp_line(struct keeper *k, const char *line, size_t len)
 		break;
 	case QMP_ERROR:
 		klog("QMP error: %s", m.error);
+		if (m.id >= 0 && m.id == k->cdrom_id) {
+			keeper_cdrom_reply(k, "cdrom error %s\n", m.error);
+			break;
+		}
 		if (m.id >= 0 && (m.id == k->caps_id || m.id == k->pw_id || m.id == k->status_id) &&
 		    !k->ready) {
 			snprintf(k->fail_msg, sizeof k->fail_msg, "QMP refused set-up: %.120s", m.error);

@@ -413,6 +413,64 @@ run_start(struct lab *lab, const char *key, run_step_cb cb, void *arg, struct er
 
 /* ---- stopping and killing ---- */
 
+int
+run_cdrom(struct lab *lab, const char *key, struct err *e)
+{
+	struct node n;
+	char buf[512];
+	size_t len = 0;
+	int64_t until = mono_ms() + 15000;
+	int fd, rc = -1;
+
+	if (node_get(lab, key, &n, e) != 0)
+		return -1;
+	if ((fd = ctl_connect(lab, n.id, n.name, "ctl.sock", e)) < 0)
+		goto out;
+	if (write_all(fd, "cdrom\n", 6) != 0) {
+		err_sys(e, "cannot talk to the keeper of %s", n.name);
+		goto out;
+	}
+	/* Step lines of a stop may come first; ours starts with "cdrom ". */
+	for (;;) {
+		struct pollfd p = { fd, POLLIN, 0 };
+		int64_t left = until - mono_ms();
+		char *nl;
+		ssize_t r;
+		if (left <= 0 || poll(&p, 1, (int)left) <= 0) {
+			err_set(e, "the keeper of %s did not answer the medium change", n.name);
+			goto out;
+		}
+		if ((r = read(fd, buf + len, sizeof buf - 1 - len)) <= 0) {
+			err_set(e, "%s stopped during the medium change", n.name);
+			goto out;
+		}
+		len += (size_t)r;
+		buf[len] = '\0';
+		while ((nl = strchr(buf, '\n')) != NULL) {
+			*nl = '\0';
+			if (strcmp(buf, "cdrom ok") == 0) {
+				rc = 0;
+				goto out;
+			}
+			if (strncmp(buf, "cdrom error ", 12) == 0) {
+				char *why = sanitize(buf + 12, strlen(buf + 12));
+				err_set(e, "QEMU refused the medium change of %s: %s", n.name, why);
+				free(why);
+				goto out;
+			}
+			len -= (size_t)(nl + 1 - buf);
+			memmove(buf, nl + 1, len + 1);
+		}
+		if (len == sizeof buf - 1)
+			len = 0; /* a line too long to be ours */
+	}
+out:
+	if (fd >= 0)
+		close(fd);
+	node_clear(&n);
+	return rc;
+}
+
 static int
 run_ctl_many(struct lab *lab, char *const *keys, int n, const char *cmd, int64_t wait_ms,
     run_step_cb cb, void *arg, struct err *errs)

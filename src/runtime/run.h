@@ -59,6 +59,12 @@ int run_stop(struct lab *lab, const char *key, int grace_s, run_step_cb cb, void
 /* Kills QEMU at once (recorded as killed by the user). */
 int run_kill(struct lab *lab, const char *key, run_step_cb cb, void *arg, struct err *e);
 
+/* Asks the keeper of a running node to put the CD-ROM medium its row now
+ * names into the drive (or eject it when the row names none), through
+ * QMP; the guest sees it at once. 0 once QEMU has done it, or -1 with a
+ * message (QEMU's refusal, the node not running). */
+int run_cdrom(struct lab *lab, const char *key, struct err *e);
+
 /* Connects to the node's console socket. The stream is raw bytes both
  * ways: the keeper sends its replay of recent output, then live output;
  * whatever the client writes goes to the guest's serial line. Returns a

@@ -134,6 +134,29 @@ static const char *const db_migrations[] = {
 	"CREATE TRIGGER links_no_update BEFORE UPDATE OF id, a_node, a_idx, a_port, b_node, b_idx,"
 	" b_port ON links"
 	" BEGIN SELECT RAISE(ABORT, 'links are added and removed, never moved'); END;",
+	/* 6 -> 7: real machines (issue 10). An image has a kind: a disk,
+	 * an ISO 9660 CD-ROM, a kernel or an initrd. A node has a machine
+	 * (hw.h): the boot disk's bus, machine type, CPU model, arch, VGA,
+	 * boot order, a CD-ROM and a kernel boot, each an image of its kind.
+	 * runs.hw is the machine a running QEMU was started with (hw_sig), so
+	 * a change made since shows as pending a restart, as runs.net does. */
+	"ALTER TABLE images ADD COLUMN kind TEXT NOT NULL DEFAULT 'disk'"
+	" CHECK (kind IN ('disk', 'iso', 'kernel', 'initrd'));"
+	"ALTER TABLE nodes ADD COLUMN disk_bus TEXT NOT NULL DEFAULT 'virtio'"
+	" CHECK (disk_bus IN ('virtio', 'ide', 'sata', 'scsi'));"
+	"ALTER TABLE nodes ADD COLUMN machine TEXT NOT NULL DEFAULT 'pc' CHECK (machine IN ('pc', 'q35'));"
+	"ALTER TABLE nodes ADD COLUMN cpu_model TEXT NOT NULL DEFAULT 'auto';"
+	"ALTER TABLE nodes ADD COLUMN arch TEXT NOT NULL DEFAULT 'x86_64' CHECK (arch IN ('x86_64', 'i386'));"
+	"ALTER TABLE nodes ADD COLUMN vga TEXT NOT NULL DEFAULT 'std'"
+	" CHECK (vga IN ('std', 'virtio', 'cirrus', 'none'));"
+	"ALTER TABLE nodes ADD COLUMN boot TEXT NOT NULL DEFAULT '';"
+	"ALTER TABLE nodes ADD COLUMN boot_once TEXT NOT NULL DEFAULT ''"
+	" CHECK (boot_once IN ('', 'disk', 'cdrom', 'network'));"
+	"ALTER TABLE nodes ADD COLUMN cdrom_id TEXT REFERENCES images(id) ON DELETE RESTRICT;"
+	"ALTER TABLE nodes ADD COLUMN kernel_id TEXT REFERENCES images(id) ON DELETE RESTRICT;"
+	"ALTER TABLE nodes ADD COLUMN initrd_id TEXT REFERENCES images(id) ON DELETE RESTRICT;"
+	"ALTER TABLE nodes ADD COLUMN append TEXT NOT NULL DEFAULT '';"
+	"ALTER TABLE runs ADD COLUMN hw TEXT;",
 };
 
 const int DB_VERSION = (int)(sizeof db_migrations / sizeof db_migrations[0]);

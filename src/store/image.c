@@ -309,16 +309,79 @@ image_qemu_img(char **argv, struct proc_result *r, int ok_codes_mask, struct err
 	return -1;
 }
 
-/* All the checks, on one file. *fmt_io: 0 = sniff, else the forced format.
- * On success *fmt_io is FMT_RAW or FMT_QCOW2 and info is filled. */
-static int
-image_verify(const char *path, int *fmt_io, uint64_t cap, struct image_info *info, struct err *e)
+const char *
+image_kind_sniff(const unsigned char *h, size_t len, const unsigned char *iso, size_t iso_len)
 {
-	unsigned char head[IMAGE_SNIFF_LEN], tail[512];
+	/* ISO 9660: a volume descriptor at 32 KiB, "CD001" after its type
+	 * byte. Told before any disk format, so an ISO is never probed as a
+	 * disk (a hybrid ISO also carries an MBR). */
+	if (has(iso, iso_len, 1, "CD001", 5))
+		return "iso";
+	/* Linux's x86 boot protocol: "HdrS" at 0x202 of a bzImage. */
+	if (has(h, len, 0x202, "HdrS", 4))
+		return "kernel";
+	return NULL;
+}
+
+int
+image_check_disk(const struct image *im, struct err *e)
+{
+	if (strcmp(im->kind, "disk") == 0)
+		return 0;
+	if (strcmp(im->kind, "iso") == 0)
+		return err_set(e, "image %s is an ISO 9660 file, not a disk: give it as --cdrom %s, with a disk "
+		    "image as --image", im->name, im->name);
+	return err_set(e, "image %s is a %s, not a disk: give it as --%s %s, with a disk image as --image",
+	    im->name, im->kind, im->kind, im->name);
+}
+
+static int
+image_kind_check(const char *kind, struct err *e)
+{
+	char shown[64], *bars = xasprintf("|%s|", kind);
+	int ok = strstr("|" IMAGE_KINDS "|", bars) != NULL;
+
+	free(bars);
+	if (ok)
+		return 0;
+	sanitize_to(kind, strlen(kind), shown, sizeof shown);
+	return err_set(e, "--kind \"%s\": one of disk, iso, kernel, initrd", shown);
+}
+
+/* The kind to record, from what the bytes tell (sniffed, or NULL for a
+ * disk) and what the user asked (NULL: what the bytes tell). A kind the
+ * bytes contradict is refused; an initrd has no signature to check. */
+static int
+image_kind_decide(const char *sniffed, const char *asked, const char **out, struct err *e)
+{
+	if (asked == NULL) {
+		*out = sniffed ? sniffed : "disk";
+		return 0;
+	}
+	if ((strcmp(asked, "iso") == 0 || strcmp(asked, "kernel") == 0) &&
+	    (sniffed == NULL || strcmp(sniffed, asked) != 0))
+		return err_set(e, "it is not %s (%s)", strcmp(asked, "iso") == 0 ? "an ISO 9660 file" : "a kernel",
+		    strcmp(asked, "iso") == 0 ? "no \"CD001\" at 32 KiB" : "no bzImage \"HdrS\" at 0x202");
+	if (sniffed != NULL && strcmp(sniffed, asked) != 0)
+		return err_set(e, "it is %s, not %s; import it with --kind %s",
+		    strcmp(sniffed, "iso") == 0 ? "an ISO 9660 file" : "a kernel", asked, sniffed);
+	*out = asked;
+	return 0;
+}
+
+/* All the checks, on one file. *fmt_io: 0 = sniff, else the forced format.
+ * *kind_io: NULL = sniff, else the kind asked. On success *fmt_io is
+ * FMT_RAW or FMT_QCOW2, *kind_io the kind, and info is filled. A file
+ * that is no disk is never given to qemu-img: its size is its size. */
+static int
+image_verify(const char *path, int *fmt_io, const char **kind_io, uint64_t cap, struct image_info *info,
+    struct err *e)
+{
+	unsigned char head[IMAGE_SNIFF_LEN], tail[512], iso[8];
 	struct stat sb;
-	ssize_t hn = 0;
+	ssize_t hn = 0, isn = 0;
 	int fd, fmt;
-	const char *fname;
+	const char *fname, *kind = NULL;
 	struct proc_result r;
 
 	fd = open(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
@@ -331,13 +394,27 @@ image_verify(const char *path, int *fmt_io, uint64_t cap, struct image_info *inf
 	memset(head, 0, sizeof head);
 	memset(tail, 0, sizeof tail);
 	hn = pread(fd, head, sizeof head, 0);
-	if (hn < 0 || (sb.st_size >= 512 && pread(fd, tail, 512, sb.st_size - 512) != 512)) {
+	if (hn >= 0)
+		isn = pread(fd, iso, sizeof iso, 0x8000);
+	if (hn < 0 || isn < 0 || (sb.st_size >= 512 && pread(fd, tail, 512, sb.st_size - 512) != 512)) {
 		close(fd);
 		return err_sys(e, "cannot read the file");
 	}
 	close(fd);
 	if (sb.st_size == 0)
 		return err_set(e, "the file is empty");
+	if (image_kind_decide(image_kind_sniff(head, (size_t)hn, iso, (size_t)isn), *kind_io, &kind, e) != 0)
+		return -1;
+	*kind_io = kind;
+	if (strcmp(kind, "disk") != 0) {
+		if (*fmt_io != 0 && *fmt_io != FMT_RAW)
+			return err_set(e, "a file of kind %s is read as it is (--format raw, or none)", kind);
+		if ((uint64_t)sb.st_size > cap)
+			return err_set(e, "it is larger than the cap of %llu bytes", (unsigned long long)cap);
+		info->virtual_size = info->actual_size = (uint64_t)sb.st_size;
+		*fmt_io = FMT_RAW;
+		return 0;
+	}
 
 	unsigned m = image_sniff(head, (size_t)hn, tail, (uint64_t)sb.st_size);
 	if (*fmt_io == 0) {
@@ -396,7 +473,8 @@ image_list_free(struct image *v, size_t n)
 }
 
 #define IMAGE_COLS "i.id, i.name, i.file, i.format, i.virtual_size, i.file_size, i.imported_at, " \
-	"(SELECT count(*) FROM nodes n WHERE n.image_id = i.id)"
+	"(SELECT count(*) FROM nodes n WHERE n.image_id = i.id OR n.cdrom_id = i.id OR " \
+	"n.kernel_id = i.id OR n.initrd_id = i.id), i.kind"
 
 static void
 image_from_row(sqlite3_stmt *st, struct image *im)
@@ -409,6 +487,7 @@ image_from_row(sqlite3_stmt *st, struct image *im)
 	im->file_size = (uint64_t)sqlite3_column_int64(st, 5);
 	im->imported_at = sqlite3_column_int64(st, 6);
 	im->nodes = sqlite3_column_int(st, 7);
+	snprintf(im->kind, sizeof im->kind, "%s", (const char *)sqlite3_column_text(st, 8));
 }
 
 int
@@ -561,7 +640,7 @@ advanced:
 static char *
 image_name_from_path(const char *path)
 {
-	static const char *exts[] = { ".qcow2", ".qcow", ".img", ".raw", ".bin", ".disk" };
+	static const char *exts[] = { ".qcow2", ".qcow", ".img", ".raw", ".bin", ".disk", ".iso" };
 	const char *base = strrchr(path, '/');
 	char *name = xstrdup(base ? base + 1 : path);
 	size_t len = strlen(name);
@@ -612,9 +691,9 @@ image_insert(struct lab *lab, struct image *im, struct err *e)
 	int rc;
 
 	if (db_run(lab->db, "recording the image", e, "INSERT INTO images (id, name, file, format, "
-	    "virtual_size, file_size, imported_at) VALUES (?, ?, ?, ?, ?, ?, ?)", "ttttIII", im->id,
+	    "virtual_size, file_size, imported_at, kind) VALUES (?, ?, ?, ?, ?, ?, ?, ?)", "ttttIIIt", im->id,
 	    im->name, im->file, im->format, (int64_t)im->virtual_size, (int64_t)im->file_size,
-	    (int64_t)im->imported_at) == 0)
+	    (int64_t)im->imported_at, im->kind[0] ? im->kind : "disk") == 0)
 		return 0;
 	rc = sqlite3_extended_errcode(lab->db);
 	if (rc == SQLITE_CONSTRAINT_UNIQUE || rc == SQLITE_CONSTRAINT_PRIMARYKEY)
@@ -656,6 +735,7 @@ image_import(struct lab *lab, const char *path, const struct image_import_opts *
 	uint64_t cap = o->max_size ? o->max_size : image_default_cap();
 	int64_t pid_entry = -1;
 	int in = -1, outfd = -1, fmt, fmt2, renamed = 0;
+	const char *kind, *kind2;
 	struct err why;
 
 	sanitize_to(path, strlen(path), shown, sizeof shown);
@@ -676,8 +756,11 @@ image_import(struct lab *lab, const char *path, const struct image_import_opts *
 	if (image_name_taken(lab, im.name, e) != 0)
 		goto fail;
 
+	if (o->kind != NULL && image_kind_check(o->kind, e) != 0)
+		goto fail;
 	fmt2 = fmt;
-	if (image_verify(path, &fmt2, cap, &info, &why) != 0) {
+	kind = o->kind;
+	if (image_verify(path, &fmt2, &kind, cap, &info, &why) != 0) {
 		err_set(e, "cannot import %s: %s", shown, why.msg);
 		goto fail;
 	}
@@ -690,7 +773,8 @@ image_import(struct lab *lab, const char *path, const struct image_import_opts *
 
 	image_new_id(im.id);
 	im.format = xstrdup(fmt2 == FMT_QCOW2 ? "qcow2" : "raw");
-	im.file = xasprintf("%s.%s", im.name, fmt2 == FMT_QCOW2 ? "qcow2" : "img");
+	snprintf(im.kind, sizeof im.kind, "%s", kind);
+	im.file = xasprintf("%s.%s", im.name, strcmp(kind, "disk") != 0 ? kind : fmt2 == FMT_QCOW2 ? "qcow2" : "img");
 	tmp_rel = xasprintf("images/.import-%s.tmp", im.id);
 	tmp_abs = xasprintf("%s/%s", lab->root, tmp_rel);
 	final_abs = xasprintf("%s/%s", lab->images, im.file);
@@ -716,7 +800,8 @@ image_import(struct lab *lab, const char *path, const struct image_import_opts *
 
 	/* Again on our own copy: the source may have changed under us. */
 	fmt = fmt2;
-	if (image_verify(tmp_abs, &fmt, cap, &info, &why) != 0 || fmt != fmt2) {
+	kind2 = kind;
+	if (image_verify(tmp_abs, &fmt, &kind2, cap, &info, &why) != 0 || fmt != fmt2) {
 		err_set(e, "cannot import %s: the copy failed its checks: %s", shown, why.msg);
 		goto fail;
 	}
@@ -792,6 +877,7 @@ image_scan(struct lab *lab, uint64_t max_size,
 		struct err why;
 		sqlite3_stmt *st;
 		char *abs;
+		const char *kind = "disk"; /* what is dropped in by hand boots a node */
 		int known, fmt = 0;
 
 		if (de->d_name[0] == '.' || !image_scan_candidate(de->d_name))
@@ -815,7 +901,7 @@ image_scan(struct lab *lab, uint64_t max_size,
 		}
 		im.name = image_name_from_path(de->d_name);
 		if (name_check(im.name, "image name", &why) != 0 || image_name_taken(lab, im.name, &why) != 0 ||
-		    image_verify(abs, &fmt, cap, &info, &why) != 0) {
+		    image_verify(abs, &fmt, &kind, cap, &info, &why) != 0) {
 			if (report)
 				report(de->d_name, NULL, why.msg, arg);
 			image_clear(&im);

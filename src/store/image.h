@@ -71,7 +71,22 @@ struct image {
 	uint64_t file_size;     /* bytes on disk when imported */
 	int64_t  imported_at;
 	int      nodes;         /* nodes whose overlay uses it */
+	char     kind[8];       /* disk, iso, kernel, initrd */
 };
+
+/* The kinds of image: a disk a node's overlay grows on, an ISO 9660 file
+ * for a CD-ROM, a kernel and an initrd for a direct kernel boot. */
+#define IMAGE_KINDS "disk|iso|kernel|initrd"
+
+/* The kind the first bytes tell (and 32 KiB in, where ISO 9660 keeps
+ * "CD001"): "iso", "kernel" (a bzImage: "HdrS" at 0x202), or NULL for
+ * anything else (a disk; an initrd is never told by its bytes). Pure. */
+const char *image_kind_sniff(const unsigned char *head, size_t head_len,
+    const unsigned char *iso_desc, size_t iso_len);
+
+/* 0 when im is a disk image a node can boot from, or -1 with a message
+ * (an ISO goes in as --cdrom, a kernel as --kernel). */
+int image_check_disk(const struct image *im, struct err *e);
 
 /* Frees an image's strings and zeroes it; safe on a zeroed one. */
 void image_clear(struct image *im);
@@ -81,6 +96,7 @@ void image_list_free(struct image *v, size_t n);
 struct image_import_opts {
 	const char *name;       /* NULL: from the file name */
 	const char *format;     /* NULL: sniffed; "raw"/"qcow2" forces it */
+	const char *kind;       /* NULL: sniffed (image_kind_sniff); else one of IMAGE_KINDS */
 	uint64_t    max_size;   /* 0: the lab default */
 	/* Progress: bytes done of total, called now and then. */
 	void      (*progress)(uint64_t done, uint64_t total, void *arg);

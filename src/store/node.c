@@ -82,6 +82,68 @@ node_check_ready(const char *re, struct err *e)
 	return 0;
 }
 
+int
+node_hw_apply(struct lab *lab, struct hw *h, const char *const vals[HW_NKEYS], struct err *e)
+{
+	for (int k = 0; k < HW_NKEYS; k++) {
+		const char *kind = hw_fields[k].image_kind;
+		struct image im;
+		if (vals[k] == NULL)
+			continue;
+		if (hw_check(k, vals[k], e) != 0)
+			return -1;
+		hw_set(h, k, vals[k]);
+		if (!kind || hw_none(vals[k]))
+			continue;
+		if (image_get(lab, vals[k], &im, e) != 0)
+			return -1;
+		if (strcmp(im.kind, kind) != 0) {
+			err_set(e, "--%s %s: image %s is of kind %s, not %s%s", hw_fields[k].name, im.name,
+			    im.name, im.kind, kind, strcmp(kind, "iso") == 0 ? " (import an ISO 9660 file: "
+			    "sandlab image import FILE.iso)" : "");
+			image_clear(&im);
+			return -1;
+		}
+		hw_set(h, k, im.name);
+		snprintf(h->id[k], sizeof h->id[k], "%s", im.id);
+		h->file[k] = xasprintf("%s/%s", lab->images, im.file);
+		image_clear(&im);
+	}
+	return hw_check_all(h, e);
+}
+
+int
+node_hw_pending(struct lab *lab, const struct node *n)
+{
+	sqlite3_stmt *st;
+	struct err e;
+	int pending = 0;
+
+	if (!runstate_live(lab, n->id) || db_row(lab->db, &st, "reading a node's run", &e,
+	    "SELECT hw FROM runs WHERE node_id = ? AND hw IS NOT NULL", "t", n->id) != 1)
+		return 0;
+	char *now = hw_sig(&n->hw);
+	pending = strcmp(now, (const char *)sqlite3_column_text(st, 0)) != 0;
+	free(now);
+	sqlite3_finalize(st);
+	return pending;
+}
+
+int
+node_hw_started(struct lab *lab, const struct node *n, struct err *e)
+{
+	char *sig = hw_sig(&n->hw);
+	int rc = db_run(lab->db, "recording a node's machine", e,
+	    "UPDATE runs SET hw = ? WHERE node_id = ?", "tt", sig, n->id);
+
+	free(sig);
+	/* --boot-once is for the next boot only */
+	if (rc == 0 && n->hw.v[HW_BOOT_ONCE][0])
+		rc = db_run(lab->db, "spending the node's boot-once", e,
+		    "UPDATE nodes SET boot_once = '' WHERE id = ?", "t", n->id);
+	return rc;
+}
+
 void
 node_clear(struct node *n)
 {
@@ -91,6 +153,7 @@ node_clear(struct node *n)
 	free(n->image_format);
 	free(n->overlay);
 	nic_list_free(n->nics, n->nnics);
+	hw_clear(&n->hw);
 	memset(n, 0, sizeof *n);
 }
 
@@ -102,8 +165,37 @@ node_list_free(struct node *v, size_t n)
 	free(v);
 }
 
+/* The machine's columns follow in enum hw_key order (hw.h); each image
+ * field is three: its id, the image's name and file. */
 #define NODE_COLS "n.id, n.name, n.image_id, i.name, i.file, i.format, n.overlay, n.ram_mb, " \
-	"n.cpus, n.accel, n.created_at, n.console_cols, n.console_rows, n.ready"
+	"n.cpus, n.accel, n.created_at, n.console_cols, n.console_rows, n.ready, " \
+	"n.disk_bus, n.machine, n.cpu_model, n.arch, n.vga, n.boot, n.boot_once, " \
+	"n.cdrom_id, ic.name, ic.file, n.kernel_id, ik.name, ik.file, n.initrd_id, ir.name, ir.file, " \
+	"n.append"
+#define NODE_FROM "nodes n JOIN images i ON i.id = n.image_id " \
+	"LEFT JOIN images ic ON ic.id = n.cdrom_id LEFT JOIN images ik ON ik.id = n.kernel_id " \
+	"LEFT JOIN images ir ON ir.id = n.initrd_id"
+_Static_assert(HW_CDROM == HW_BOOT_ONCE + 1 && HW_KERNEL == HW_CDROM + 1 && HW_INITRD == HW_KERNEL + 1 &&
+    HW_APPEND == HW_NKEYS - 1, "NODE_COLS lists the machine in enum hw_key order");
+
+static void
+node_hw_from_row(struct lab *lab, sqlite3_stmt *st, int col, struct hw *h)
+{
+	memset(h, 0, sizeof *h);
+	for (int k = 0; k < HW_NKEYS; k++) {
+		if (!hw_fields[k].image_kind) {
+			h->v[k] = db_text(st, col++);
+			continue;
+		}
+		if (sqlite3_column_type(st, col) != SQLITE_NULL) {
+			snprintf(h->id[k], sizeof h->id[k], "%s", (const char *)sqlite3_column_text(st, col));
+			h->v[k] = db_text(st, col + 1);
+			h->file[k] = xasprintf("%s/%s", lab->images, (const char *)sqlite3_column_text(st, col + 2));
+		} else
+			h->v[k] = xstrdup("");
+		col += 3;
+	}
+}
 
 static void
 node_from_row(struct lab *lab, sqlite3_stmt *st, struct node *n)
@@ -123,6 +215,7 @@ node_from_row(struct lab *lab, sqlite3_stmt *st, struct node *n)
 	n->console_cols = sqlite3_column_int(st, 11);
 	n->console_rows = sqlite3_column_int(st, 12);
 	snprintf(n->ready, sizeof n->ready, "%s", (const char *)sqlite3_column_text(st, 13));
+	node_hw_from_row(lab, st, 14, &n->hw);
 }
 
 /* Where node_load_nics is in v[0..len). */
@@ -159,8 +252,8 @@ node_load_nics(struct lab *lab, struct node *v, size_t len, struct err *e)
 int
 node_list(struct lab *lab, struct node **out, size_t *n, struct err *e)
 {
-	sqlite3_stmt *st = db_prepare(lab->db, "SELECT " NODE_COLS " FROM nodes n "
-	    "JOIN images i ON i.id = n.image_id ORDER BY n.name", e);
+	sqlite3_stmt *st = db_prepare(lab->db, "SELECT " NODE_COLS " FROM " NODE_FROM
+	    " ORDER BY n.name", e);
 	struct node *v = NULL;
 	size_t len = 0, cap = 0;
 	int rc, own_txn;
@@ -198,8 +291,8 @@ node_get(struct lab *lab, const char *key, struct node *out, struct err *e)
 {
 	sqlite3_stmt *st;
 	char shown[96];
-	int rc = db_row(lab->db, &st, "looking up a node", e, "SELECT " NODE_COLS " FROM nodes n "
-	    "JOIN images i ON i.id = n.image_id WHERE n.name = ?1 COLLATE NOCASE OR n.id = ?1",
+	int rc = db_row(lab->db, &st, "looking up a node", e, "SELECT " NODE_COLS " FROM " NODE_FROM
+	    " WHERE n.name = ?1 COLLATE NOCASE OR n.id = ?1",
 	    "t", key);
 
 	memset(out, 0, sizeof *out);
@@ -301,15 +394,47 @@ node_disk_free(struct node_disk *d)
 	memset(d, 0, sizeof *d);
 }
 
+/* Writes the machine fields of h marked in mask (bit per enum hw_key)
+ * to the node's row, inside the caller's transaction. */
+static int
+node_hw_store(struct lab *lab, const char *id, const struct hw *h, unsigned mask, struct err *e)
+{
+	for (int k = 0; k < HW_NKEYS; k++) {
+		if (!(mask & (1u << k)))
+			continue;
+		/* the column names come from hw_fields, never from input */
+		char *sql = xasprintf("UPDATE nodes SET %s = ? WHERE id = ?", hw_fields[k].column);
+		const char *val = hw_fields[k].image_kind ? (h->id[k][0] ? h->id[k] : NULL) : h->v[k];
+		int rc = db_run(lab->db, "recording the node's machine", e, sql, "tt", val, id);
+		free(sql);
+		if (rc != 0) {
+			if (sqlite3_extended_errcode(lab->db) == SQLITE_CONSTRAINT_FOREIGNKEY)
+				return err_set(e, "image \"%s\" was removed meanwhile", h->v[k]);
+			return -1;
+		}
+	}
+	return 0;
+}
+
 int
 node_row_insert(struct lab *lab, const struct node_row *r, struct err *e)
 {
+	const char *m[HW_NKEYS];
+
+	/* the machine in the same statement: one INSERT per node, as before */
+	_Static_assert(HW_NKEYS == 11, "the INSERT below lists the machine's 11 columns");
+	for (int k = 0; k < HW_NKEYS; k++)
+		m[k] = r->hw == NULL ? (hw_fields[k].image_kind ? NULL : hw_fields[k].dflt) :
+		    hw_fields[k].image_kind ? (r->hw->id[k][0] ? r->hw->id[k] : NULL) : r->hw->v[k];
 	if (db_run(lab->db, "recording the node", e, "INSERT INTO nodes (id, name, image_id, overlay, "
-	    "ram_mb, cpus, accel, created_at, console_cols, console_rows, ready) "
-	    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-	    "ttttiitIiit", r->id, r->name, r->image_id, r->overlay_file, r->ram_mb, r->cpus, r->accel, now_s(),
-	    r->console_cols ? r->console_cols : CONSIZE_COLS_DEFAULT,
-	    r->console_rows ? r->console_rows : CONSIZE_ROWS_DEFAULT, r->ready ? r->ready : "") == 0)
+	    "ram_mb, cpus, accel, created_at, console_cols, console_rows, ready, disk_bus, machine, "
+	    "cpu_model, arch, vga, boot, boot_once, cdrom_id, kernel_id, initrd_id, append) "
+	    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+	    "ttttiitIiitttttttttttt", r->id, r->name, r->image_id, r->overlay_file, r->ram_mb, r->cpus,
+	    r->accel, now_s(), r->console_cols ? r->console_cols : CONSIZE_COLS_DEFAULT,
+	    r->console_rows ? r->console_rows : CONSIZE_ROWS_DEFAULT, r->ready ? r->ready : "",
+	    m[HW_DISK_BUS], m[HW_MACHINE], m[HW_CPU_MODEL], m[HW_ARCH], m[HW_VGA], m[HW_BOOT],
+	    m[HW_BOOT_ONCE], m[HW_CDROM], m[HW_KERNEL], m[HW_INITRD], m[HW_APPEND]) == 0)
 		return 0;
 	if (sqlite3_extended_errcode(lab->db) == SQLITE_CONSTRAINT_UNIQUE)
 		return err_set(e, "a node named \"%s\" already exists", r->name);
@@ -323,6 +448,7 @@ node_create(struct lab *lab, const struct node_spec *s, struct node *out, struct
 {
 	struct image im = { 0 };
 	struct node_disk d = { 0 };
+	struct hw hw = { 0 };
 	char id[37], *backing = NULL;
 	int ram = s->ram_mb ? s->ram_mb : NODE_RAM_DEFAULT;
 	int cpus = s->cpus ? s->cpus : NODE_CPUS_DEFAULT;
@@ -337,8 +463,10 @@ node_create(struct lab *lab, const struct node_spec *s, struct node *out, struct
 		return -1;
 	if (s->image == NULL)
 		return err_set(e, "a node needs a base image (--image NAME; see: sandlab image ls)");
-	if (node_name_taken(lab, s->name, NULL, e) != 0 || image_get(lab, s->image, &im, e) != 0)
-		return -1;
+	hw_init(&hw);
+	if (node_name_taken(lab, s->name, NULL, e) != 0 || node_hw_apply(lab, &hw, s->hw, e) != 0 ||
+	    image_get(lab, s->image, &im, e) != 0 || image_check_disk(&im, e) != 0)
+		goto fail;
 	backing = xasprintf("%s/%s", lab->images, im.file);
 	if (node_disk_new(lab, backing, im.format, NULL, &d, e) != 0)
 		goto fail;
@@ -349,7 +477,8 @@ node_create(struct lab *lab, const struct node_spec *s, struct node *out, struct
 		goto fail;
 	struct node_row row = { .id = id, .name = s->name, .image_id = im.id, .image_name = im.name,
 	    .overlay_file = d.file, .ram_mb = ram, .cpus = cpus, .accel = accel,
-	    .console_cols = s->console_cols, .console_rows = s->console_rows, .ready = s->ready };
+	    .console_cols = s->console_cols, .console_rows = s->console_rows, .ready = s->ready,
+	    .hw = &hw };
 	if (node_row_insert(lab, &row, e) != 0 || nic_add(lab, id, 0, nics, e) != 0 ||
 	    node_disk_place(lab, &d, e) != 0)
 		goto fail;
@@ -357,6 +486,7 @@ node_create(struct lab *lab, const struct node_spec *s, struct node *out, struct
 	if (db_commit(lab->db, e) != 0)
 		goto fail;
 	image_clear(&im);
+	hw_clear(&hw);
 	node_disk_free(&d);
 	free(backing);
 	return out ? node_get(lab, id, out, e) : 0;
@@ -365,6 +495,7 @@ fail:
 	db_rollback(lab->db);
 	node_disk_undo(lab, &d);
 	image_clear(&im);
+	hw_clear(&hw);
 	free(backing);
 	return -1;
 }
@@ -407,6 +538,8 @@ node_set_rename(struct lab *lab, const char *key, const struct node_changes *c, 
 {
 	struct node n;
 	char *detail;
+	unsigned hw_mask = 0;
+	int hw_only;
 
 	if (new_name != NULL && name_check(new_name, "node name", e) != 0)
 		return -1;
@@ -415,10 +548,22 @@ node_set_rename(struct lab *lab, const char *key, const struct node_changes *c, 
 	    (c->nics >= 0 && node_check_nics(c->nics, e) != 0) ||
 	    (c->accel && node_check_accel(c->accel, e) != 0))
 		return -1;
+	for (int k = 0; k < HW_NKEYS; k++)
+		if (c->hw[k] != NULL) {
+			if (hw_check(k, c->hw[k], e) != 0)
+				return -1;
+			hw_mask |= 1u << k;
+		}
+	/* the machine may change while the node runs: it waits for a
+	 * restart (node_hw_pending); the rest needs the node stopped */
+	hw_only = new_name == NULL && !c->ram_mb && !c->cpus && c->nics < 0 && !c->accel;
 	if (db_begin(lab->db, e) != 0)
 		return -1;
-	if (node_get_stopped(lab, key, "change", &n, e) != 0)
+	if ((hw_only ? node_get(lab, key, &n, e) : node_get_stopped(lab, key, "change", &n, e)) != 0)
 		goto fail;
+	if (hw_mask && (node_hw_apply(lab, &n.hw, c->hw, e) != 0 ||
+	    node_hw_store(lab, n.id, &n.hw, hw_mask, e) != 0))
+		goto fail_node;
 	if (c->ram_mb && node_update(lab, "UPDATE nodes SET ram_mb = ? WHERE id = ?", n.id, NULL, c->ram_mb, e) != 0)
 		goto fail_node;
 	if (c->cpus && node_update(lab, "UPDATE nodes SET cpus = ? WHERE id = ?", n.id, NULL, c->cpus, e) != 0)
@@ -430,7 +575,7 @@ node_set_rename(struct lab *lab, const char *key, const struct node_changes *c, 
 		goto fail_node;
 	if (c->nics > n.nnics && nic_add(lab, n.id, n.nnics, c->nics, e) != 0)
 		goto fail_node;
-	if (new_name == NULL || c->ram_mb || c->cpus || c->nics >= 0 || c->accel)
+	if (new_name == NULL || c->ram_mb || c->cpus || c->nics >= 0 || c->accel || hw_mask)
 		db_event(lab->db, n.id, "set", "");
 	if (new_name != NULL && strcmp(new_name, n.name) != 0) {
 		if (node_name_taken(lab, new_name, n.id, e) != 0 ||

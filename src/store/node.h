@@ -9,6 +9,7 @@
 
 #include <stdint.h>
 
+#include "hw.h"
 #include "lab.h"
 #include "nic.h"
 
@@ -38,6 +39,7 @@ struct node {
 	char     ready[NODE_READY_MAX]; /* regex `lab up` waits for, or "" */
 	int      nnics;
 	struct nic *nics;      /* rows only (nic_each): no links, no forwards */
+	struct hw hw;          /* its machine, images resolved to files */
 };
 
 /* Frees a node's strings and NICs and zeroes it; safe on a zeroed one. */
@@ -55,6 +57,7 @@ struct node_spec {
 	int         console_cols; /* 0 = default (consize.h) */
 	int         console_rows;
 	const char *ready;     /* NULL = none (node_check_ready) */
+	const char *hw[HW_NKEYS]; /* machine fields (hw.h); NULL = default */
 };
 
 /* Checks the spec, makes the overlay, the row and its NICs (fresh MACs),
@@ -80,10 +83,13 @@ struct node_changes {
 	int         cpus;
 	int         nics;      /* -1 = unchanged */
 	const char *accel;
+	const char *hw[HW_NKEYS]; /* machine fields (hw.h); NULL = unchanged */
 };
-/* All in one transaction, refused while the node runs; NICs added get
- * fresh MACs, and lowering the count is refused while a NIC it would drop
- * has a link or a forward. 0, or -1 with a message and the node unchanged. */
+/* All in one transaction. RAM, CPUs, NICs and accel are refused while
+ * the node runs; machine fields are not: a running node shows them as
+ * pending a restart (node_hw_pending). NICs added get fresh MACs, and
+ * lowering the count is refused while a NIC it would drop has a link or
+ * a forward. 0, or -1 with a message and the node unchanged. */
 int node_set(struct lab *lab, const char *key, const struct node_changes *c, struct err *e);
 /* node_set and a rename (new_name NULL: none) in one transaction: both
  * are saved, or neither (nothing changed on failure). */
@@ -155,6 +161,7 @@ struct node_row {
 	int         console_cols; /* 0 = default */
 	int         console_rows;
 	const char *ready;        /* NULL = none */
+	const struct hw *hw;      /* NULL = defaults; image fields by id[] */
 };
 int node_row_insert(struct lab *lab, const struct node_row *r, struct err *e);
 
@@ -163,5 +170,17 @@ int node_check_ram(long mb, struct err *e);
 int node_check_cpus(long n, struct err *e);
 int node_check_nics(long n, struct err *e);
 int node_check_accel(const char *a, struct err *e);
+
+/* Fills h from the values given (vals[k] NULL: h keeps its value), each
+ * checked (hw_check), image names looked up and their kinds checked (an
+ * ISO is no kernel, a disk image no CD-ROM), then the whole (hw_check_all).
+ * 0, or -1 with a message and h as it was given, partly changed. */
+int node_hw_apply(struct lab *lab, struct hw *h, const char *const vals[HW_NKEYS], struct err *e);
+/* 1 when the node runs with another machine than its rows say (a change
+ * made since it started), 0 when not or when it is stopped. */
+int node_hw_pending(struct lab *lab, const struct node *n);
+/* Records the machine a node's QEMU starts with (runs.hw) and spends its
+ * boot-once. 0, or -1 with a message. */
+int node_hw_started(struct lab *lab, const struct node *n, struct err *e);
 
 #endif

@@ -79,7 +79,8 @@ fill(sqlite3 *db, int v)
 	if (v < 1)
 		return;
 	assert_int_equal(db_exec(db,
-	    "INSERT INTO images VALUES ('i1', 'base', 'base.qcow2', 'qcow2', 1048576, 4096, 1);"
+	    "INSERT INTO images (id, name, file, format, virtual_size, file_size, imported_at) "
+	    "VALUES ('i1', 'base', 'base.qcow2', 'qcow2', 1048576, 4096, 1);"
 	    NODE_INSERT "('n1', 'r1', 'i1', 'n1.qcow2', 256, 1, 'auto', 2);"
 	    "INSERT INTO nics (node_id, idx, mac) VALUES ('n1', 0, '52:54:00:00:00:01');"
 	    "INSERT INTO events (at, node_id, kind) VALUES (3, 'n1', 'create');"
@@ -100,6 +101,11 @@ fill(sqlite3 *db, int v)
 		    "WHERE id = 'n1'", &e), 0);
 	if (v >= 5)
 		assert_int_equal(db_exec(db, "UPDATE nodes SET ready = 'login:|r1#' WHERE id = 'n1'", &e), 0);
+	if (v >= 7)
+		assert_int_equal(db_exec(db,
+		    "INSERT INTO images (id, name, file, format, virtual_size, file_size, imported_at, kind) "
+		    "VALUES ('i2', 'inst', 'inst.iso', 'raw', 4096, 4096, 1, 'iso');"
+		    "UPDATE nodes SET disk_bus = 'sata', machine = 'q35', cdrom_id = 'i2' WHERE id = 'n1'", &e), 0);
 }
 
 static void
@@ -139,6 +145,14 @@ migrate_from_every_version(void **state)
 		if (from >= 1)
 			text_is(db, "SELECT '[' || ready || ']' FROM nodes WHERE id = 'n1'",
 			    from >= 5 ? "[login:|r1#]" : "[]");
+		/* images and nodes from before v7: disks, and the machine nodes
+		 * had (a virtio disk on pc, no CD-ROM); later ones keep theirs */
+		if (from >= 1) {
+			text_is(db, "SELECT kind FROM images WHERE id = 'i1'", "disk");
+			text_is(db, "SELECT disk_bus || ' ' || machine || ' ' || cpu_model || ' ' || vga || ' [' || "
+			    "coalesce(cdrom_id, '') || ']' FROM nodes WHERE id = 'n1'",
+			    from >= 7 ? "sata q35 auto std [i2]" : "virtio pc auto std []");
+		}
 		/* every table the store relies on exists */
 		assert_int_equal(scalar(db, "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND "
 		    "name IN ('images', 'nodes', 'nics', 'links', 'forwards', 'runs', 'events', 'pending', 'settings')"), 9);
@@ -202,6 +216,12 @@ constraints_hold(void **state)
 	/* bad values refused by CHECKs */
 	assert_int_equal(db_exec(db, "UPDATE nodes SET accel = 'xen' WHERE id = 'n1'", &e), -1);
 	assert_int_equal(db_exec(db, "UPDATE nodes SET cpus = 0 WHERE id = 'n1'", &e), -1);
+	assert_int_equal(db_exec(db, "UPDATE nodes SET disk_bus = 'nvme' WHERE id = 'n1'", &e), -1);
+	assert_int_equal(db_exec(db, "UPDATE nodes SET machine = 'virt' WHERE id = 'n1'", &e), -1);
+	assert_int_equal(db_exec(db, "UPDATE images SET kind = 'floppy' WHERE id = 'i1'", &e), -1);
+	/* an ISO a node holds as its CD-ROM cannot go */
+	assert_int_equal(db_exec(db, "DELETE FROM images WHERE id = 'i2'", &e), -1);
+	assert_int_equal(db_exec(db, "UPDATE nodes SET cdrom_id = 'nope' WHERE id = 'n1'", &e), -1);
 	/* a NIC is an end of one link at most, whichever end it would be */
 	assert_int_equal(db_exec(db, NODE_INSERT "('n4', 'r4', 'i1', 'n4.qcow2', 256, 1, 'auto', 2);"
 	    "INSERT INTO nics (node_id, idx, mac) VALUES ('n4', 0, '52:54:00:00:00:04'), ('n4', 1, '52:54:00:00:00:05')", &e), 0);

@@ -4,6 +4,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <cmocka.h>
@@ -207,11 +208,46 @@ info_refuses(void **state)
 	}
 }
 
+/* The kind by the bytes: "CD001" after the type byte of the volume
+ * descriptor at 32 KiB, "HdrS" at 0x202; nothing else tells a kind. */
+static void
+sniff_kinds(void **state)
+{
+	unsigned char head[4096] = { 0 }, iso[8] = { 0 };
+	struct image im = { .name = "inst", .kind = "iso" };
+	struct err e;
+
+	assert_null(image_kind_sniff(head, sizeof head, iso, sizeof iso));
+	memcpy(iso, "\x01" "CD001" "\x01", 7);
+	assert_string_equal(image_kind_sniff(head, sizeof head, iso, sizeof iso), "iso");
+	/* a short file has no descriptor there */
+	assert_null(image_kind_sniff(head, sizeof head, iso, 5));
+	memcpy(iso, "\x01" "CD002", 6);
+	assert_null(image_kind_sniff(head, sizeof head, iso, sizeof iso));
+	memcpy(head + 0x202, "HdrS", 4);
+	assert_string_equal(image_kind_sniff(head, sizeof head, iso, sizeof iso), "kernel");
+	assert_null(image_kind_sniff(head, 0x205, iso, 0));
+	/* an ISO that also carries a boot sector stays an ISO */
+	memcpy(iso, "\x01" "CD001", 6);
+	assert_string_equal(image_kind_sniff(head, sizeof head, iso, sizeof iso), "iso");
+
+	assert_int_equal(image_check_disk(&im, &e), -1);
+	assert_string_equal(e.msg, "image inst is an ISO 9660 file, not a disk: give it as --cdrom inst, "
+	    "with a disk image as --image");
+	snprintf(im.kind, sizeof im.kind, "kernel");
+	assert_int_equal(image_check_disk(&im, &e), -1);
+	assert_string_equal(e.msg, "image inst is a kernel, not a disk: give it as --kernel inst, "
+	    "with a disk image as --image");
+	snprintf(im.kind, sizeof im.kind, "disk");
+	assert_int_equal(image_check_disk(&im, &e), 0);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(sniff_formats),
+		cmocka_unit_test(sniff_kinds),
 		cmocka_unit_test(qcow2_header_ranges),
 		cmocka_unit_test(info_accepts_plain),
 		cmocka_unit_test(info_refuses),

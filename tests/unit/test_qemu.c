@@ -1,8 +1,10 @@
 /*
  * test_qemu.c: the QEMU argv builder: formats on every drive, commas in
  * paths doubled, no shell, loopback VNC unless a password is set, NICs
- * from the node's rows (user-mode NAT with loopback forwards, UDP links); plus shell quoting for `node cmd` and reading
- * QEMU's VNC failure.
+ * from the node's rows (user-mode NAT with loopback forwards, UDP links),
+ * the node's machine (hw.h: each disk bus, q35, CPU model, arch, VGA,
+ * boot order, CD-ROM, kernel boot) word for word; plus shell quoting for
+ * `node cmd` and reading QEMU's VNC failure.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -12,8 +14,10 @@
 #include <string.h>
 #include <cmocka.h>
 
+#include "hw.h"
 #include "proc.h"
 #include "qemu.h"
+#include "qemuprobe.h"
 
 static const struct qemu_fwd fwds[] = {
 	{ .proto = "tcp", .host_port = 2222, .guest_port = 22 },
@@ -175,10 +179,11 @@ nics_from_rows(void **state)
 		if (strcmp(v[i], "-device") == 0 && strstr(v[i + 1], "mac=") != NULL)
 			devices++;
 	assert_int_equal(devices, 3);
-	assert_non_null(strstr(opt_value(v, "-device", 1), "virtio-net-pci,id=nic0,netdev=net0,mac=52:54:00:aa:bb:01"));
+	/* after the CD-ROM drive and the VGA */
+	assert_non_null(strstr(opt_value(v, "-device", 2), "virtio-net-pci,id=nic0,netdev=net0,mac=52:54:00:aa:bb:01"));
 	/* attach none: a NIC with no backend */
-	assert_string_equal(opt_value(v, "-device", 2), "e1000,id=nic1,mac=52:54:00:aa:bb:02");
-	assert_string_equal(opt_value(v, "-device", 3), "virtio-net-pci,id=nic2,netdev=net2,mac=52:54:00:aa:bb:03");
+	assert_string_equal(opt_value(v, "-device", 3), "e1000,id=nic1,mac=52:54:00:aa:bb:02");
+	assert_string_equal(opt_value(v, "-device", 4), "virtio-net-pci,id=nic2,netdev=net2,mac=52:54:00:aa:bb:03");
 	proc_argv_free(v);
 
 	struct qemu_nic bad = { .idx = 0, .model = "rtl8139,netdev=x", .mac = "52:54:00:aa:bb:01",
@@ -300,6 +305,270 @@ bad_input(void **state)
 	assert_null(qemu_argv(&c, &e));
 }
 
+/* The argv of base_cfg with the machine h, joined by spaces from the
+ * word after -display to the word before -chardev: the machine's part. */
+static char *
+machine_words(struct hw *h, const char *accel)
+{
+	struct qemu_cfg c = base_cfg();
+	struct err e;
+	char **v, *out = xstrdup("");
+	int i = 0;
+
+	c.hw = h;
+	c.accel = accel;
+	v = qemu_argv(&c, &e);
+	if (v == NULL) {
+		free(out);
+		return NULL;
+	}
+	while (v[i] && strcmp(v[i], "-display") != 0)
+		i++;
+	for (i += 2; v[i] && strcmp(v[i], "-chardev") != 0; i++) {
+		char *t = xasprintf("%s%s%s", out, *out ? " " : "", v[i]);
+		free(out);
+		out = t;
+	}
+	proc_argv_free(v);
+	return out;
+}
+
+static void
+expect_machine(struct hw *h, const char *accel, const char *want)
+{
+	char *got = machine_words(h, accel);
+
+	assert_non_null(got);
+	assert_string_equal(got, want);
+	free(got);
+}
+
+static void
+machine_disk_buses(void **state)
+{
+	struct hw h;
+
+	hw_init(&h);
+	expect_machine(&h, "tcg", "-drive file=/lab/overlays/a.qcow2,format=qcow2,if=virtio "
+	    "-device ide-cd,id=cd0,bus=ide.1");
+	hw_set(&h, HW_DISK_BUS, "ide");
+	expect_machine(&h, "tcg", "-drive file=/lab/overlays/a.qcow2,format=qcow2,if=ide,index=0 "
+	    "-device ide-cd,id=cd0,bus=ide.1");
+	hw_set(&h, HW_DISK_BUS, "sata");
+	expect_machine(&h, "tcg", "-drive file=/lab/overlays/a.qcow2,format=qcow2,if=none,id=disk0 "
+	    "-device ahci,id=ahci0 -device ide-hd,drive=disk0,bus=ahci0.0 -device ide-cd,id=cd0,bus=ide.1");
+	hw_set(&h, HW_DISK_BUS, "scsi");
+	expect_machine(&h, "tcg", "-drive file=/lab/overlays/a.qcow2,format=qcow2,if=none,id=disk0 "
+	    "-device virtio-scsi-pci,id=scsi0 -device scsi-hd,drive=disk0,bus=scsi0.0 "
+	    "-device ide-cd,id=cd0,bus=ide.1");
+	hw_set(&h, HW_DISK_BUS, "usb");
+	assert_null(machine_words(&h, "tcg"));
+	hw_clear(&h);
+}
+
+/* The value after opt in the argv of base_cfg with machine h. */
+static char *
+machine_opt(struct hw *h, const char *accel, const char *opt)
+{
+	struct qemu_cfg c = base_cfg();
+	struct err e;
+	char **v;
+	char *out;
+
+	c.hw = h;
+	c.accel = accel;
+	v = qemu_argv(&c, &e);
+	assert_non_null(v);
+	out = opt_value(v, opt, 0) ? xstrdup(opt_value(v, opt, 0)) : NULL;
+	if (strcmp(opt, "binary") == 0) {
+		free(out);
+		out = xstrdup(v[0]);
+	}
+	proc_argv_free(v);
+	return out;
+}
+
+static void
+expect_opt(struct hw *h, const char *accel, const char *opt, const char *want)
+{
+	char *got = machine_opt(h, accel, opt);
+
+	if (want == NULL)
+		assert_null(got);
+	else {
+		assert_non_null(got);
+		assert_string_equal(got, want);
+	}
+	free(got);
+}
+
+static void
+machine_type_cpu_arch_vga(void **state)
+{
+	struct hw h;
+	struct qemu_cfg c = base_cfg();
+	struct err e;
+	char **v;
+
+	/* no machine at all: the defaults, as a node made before them */
+	v = qemu_argv(&c, &e);
+	assert_string_equal(opt_value(v, "-machine", 0), "pc");
+	assert_string_equal(opt_value(v, "-cpu", 0), "max");
+	proc_argv_free(v);
+
+	hw_init(&h);
+	expect_opt(&h, "tcg", "-machine", "pc");
+	hw_set(&h, HW_MACHINE, "q35");
+	expect_opt(&h, "tcg", "-machine", "q35");
+	/* auto: max under TCG (x86-64-v2 and more), host under KVM */
+	expect_opt(&h, "tcg", "-cpu", "max");
+	expect_opt(&h, "kvm", "-cpu", "host");
+	hw_set(&h, HW_CPU_MODEL, "Skylake-Client");
+	expect_opt(&h, "tcg", "-cpu", "Skylake-Client");
+	expect_opt(&h, "kvm", "-cpu", "Skylake-Client");
+	hw_set(&h, HW_CPU_MODEL, "max,+avx");
+	assert_null(machine_words(&h, "tcg"));
+	hw_set(&h, HW_CPU_MODEL, "host");
+	expect_opt(&h, "tcg", "-cpu", "host");
+	expect_opt(&h, "tcg", "binary", "qemu-system-x86_64");
+	hw_set(&h, HW_ARCH, "i386");
+	expect_opt(&h, "tcg", "binary", "qemu-system-i386");
+	hw_set(&h, HW_ARCH, "arm");
+	assert_null(machine_words(&h, "tcg"));
+	hw_set(&h, HW_ARCH, "x86_64");
+	expect_opt(&h, "tcg", "-device", "ide-cd,id=cd0,bus=ide.1");
+	/* VGA: the device after the CD-ROM */
+	v = (c.hw = &h, qemu_argv(&c, &e));
+	assert_string_equal(opt_value(v, "-device", 1), "VGA");
+	proc_argv_free(v);
+	hw_set(&h, HW_VGA, "virtio");
+	v = qemu_argv(&c, &e);
+	assert_string_equal(opt_value(v, "-device", 1), "virtio-vga");
+	proc_argv_free(v);
+	hw_set(&h, HW_VGA, "cirrus");
+	v = qemu_argv(&c, &e);
+	assert_string_equal(opt_value(v, "-device", 1), "cirrus-vga");
+	proc_argv_free(v);
+	hw_set(&h, HW_VGA, "none");
+	v = qemu_argv(&c, &e);
+	for (int i = 0; v[i]; i++)
+		assert_null(strstr(v[i], "VGA"));
+	assert_non_null(opt_value(v, "-vnc", 0));
+	proc_argv_free(v);
+	hw_set(&h, HW_VGA, "qxl");
+	assert_null(qemu_argv(&c, &e));
+	assert_non_null(strstr(e.msg, "std|virtio|cirrus|none"));
+	hw_clear(&h);
+}
+
+static void
+machine_boot_cdrom_kernel(void **state)
+{
+	struct hw h;
+
+	hw_init(&h);
+	expect_opt(&h, "tcg", "-boot", NULL);
+	hw_set(&h, HW_BOOT, "cdrom,disk,network");
+	expect_opt(&h, "tcg", "-boot", "order=dcn");
+	hw_set(&h, HW_BOOT_ONCE, "cdrom");
+	expect_opt(&h, "tcg", "-boot", "order=dcn,once=d");
+	hw_set(&h, HW_BOOT, "");
+	expect_opt(&h, "tcg", "-boot", "once=d");
+	hw_set(&h, HW_BOOT_ONCE, "none");
+	assert_string_equal(h.v[HW_BOOT_ONCE], "");
+	hw_set(&h, HW_BOOT, "disk,disk");
+	assert_null(machine_words(&h, "tcg"));
+	hw_set(&h, HW_BOOT, "floppy");
+	assert_null(machine_words(&h, "tcg"));
+	hw_set(&h, HW_BOOT, "network");
+	expect_opt(&h, "tcg", "-boot", "order=n");
+
+	/* a CD-ROM: read-only, raw, in the drive cd0; a comma in its path doubled */
+	hw_set(&h, HW_CDROM, "inst");
+	assert_null(machine_words(&h, "tcg")); /* no file: refused */
+	h.file[HW_CDROM] = xstrdup("/lab/images/inst,1.iso");
+	expect_machine(&h, "tcg", "-drive file=/lab/overlays/a.qcow2,format=qcow2,if=virtio "
+	    "-drive file=/lab/images/inst,,1.iso,format=raw,if=none,id=cdrom0,media=cdrom,readonly=on "
+	    "-device ide-cd,id=cd0,drive=cdrom0,bus=ide.1 -boot order=n");
+	hw_set(&h, HW_CDROM, "none");
+	assert_string_equal(h.v[HW_CDROM], "");
+	assert_null(h.file[HW_CDROM]);
+
+	/* a kernel boot: the files as they are, the command line one word */
+	hw_set(&h, HW_APPEND, "console=ttyS0 quiet");
+	assert_null(machine_words(&h, "tcg")); /* a command line needs a kernel */
+	hw_set(&h, HW_KERNEL, "vmlinuz");
+	h.file[HW_KERNEL] = xstrdup("/lab/images/vmlinuz.kernel");
+	hw_set(&h, HW_INITRD, "initrd");
+	h.file[HW_INITRD] = xstrdup("/lab/images/initrd.initrd");
+	expect_opt(&h, "tcg", "-kernel", "/lab/images/vmlinuz.kernel");
+	expect_opt(&h, "tcg", "-initrd", "/lab/images/initrd.initrd");
+	expect_opt(&h, "tcg", "-append", "console=ttyS0 quiet");
+	hw_set(&h, HW_APPEND, "");
+	expect_opt(&h, "tcg", "-append", NULL);
+	hw_set(&h, HW_APPEND, "a  b");
+	assert_null(machine_words(&h, "tcg"));
+	hw_set(&h, HW_APPEND, "a #b");
+	assert_null(machine_words(&h, "tcg"));
+	hw_set(&h, HW_APPEND, "a\nb");
+	assert_null(machine_words(&h, "tcg"));
+	hw_clear(&h);
+}
+
+static void
+machine_checks(void **state)
+{
+	struct err e;
+	struct hw a, b;
+	char *sa, *sb;
+
+	assert_int_equal(hw_check(HW_DISK_BUS, "nvme", &e), -1);
+	assert_string_equal(e.msg, "--disk-bus \"nvme\": one of virtio|ide|sata|scsi");
+	assert_int_equal(hw_check(HW_MACHINE, "virt", &e), -1);
+	assert_string_equal(e.msg, "--machine \"virt\": one of pc|q35");
+	assert_int_equal(hw_check(HW_MACHINE, "", &e), -1);
+	assert_int_equal(hw_check(HW_CPU_MODEL, "", &e), -1);
+	assert_int_equal(hw_check(HW_CDROM, "../x", &e), -1);
+	assert_int_equal(hw_check(HW_CDROM, "none", &e), 0);
+	assert_int_equal(hw_check(HW_BOOT_ONCE, "floppy", &e), -1);
+	assert_int_equal(hw_key_find("disk-bus"), HW_DISK_BUS);
+	assert_int_equal(hw_key_find("append"), HW_APPEND);
+	assert_int_equal(hw_key_find("disk_bus"), -1);
+	/* the signature: the same machine, the same line; boot-once is spent
+	 * by the start, so it is no change */
+	hw_init(&a);
+	hw_init(&b);
+	hw_set(&b, HW_BOOT_ONCE, "cdrom");
+	sa = hw_sig(&a);
+	sb = hw_sig(&b);
+	assert_string_equal(sa, sb);
+	free(sb);
+	hw_set(&b, HW_DISK_BUS, "ide");
+	sb = hw_sig(&b);
+	assert_string_not_equal(sa, sb);
+	free(sa);
+	free(sb);
+	hw_clear(&a);
+	hw_clear(&b);
+}
+
+static void
+cpu_help_parsed(void **state)
+{
+	char **v;
+	size_t n;
+
+	qemuprobe_parse_cpus("Available CPUs:\nx86 486                   (alias configured by machine type)\n"
+	    "x86 Skylake-Client-v4\n\nRecognized CPUID flags:\n  3dnow x86 abm\nx86 ", &v, &n);
+	assert_int_equal(n, 2);
+	assert_string_equal(v[0], "486");
+	assert_string_equal(v[1], "Skylake-Client-v4");
+	qemuprobe_free(v, n);
+	qemuprobe_parse_cpus("", &v, &n);
+	assert_int_equal(n, 0);
+	qemuprobe_free(v, n);
+}
+
 static void
 shell_quoting(void **state)
 {
@@ -334,6 +603,11 @@ main(void)
 		cmocka_unit_test(bad_input),
 		cmocka_unit_test(shell_quoting),
 		cmocka_unit_test(vnc_busy),
+		cmocka_unit_test(machine_disk_buses),
+		cmocka_unit_test(machine_type_cpu_arch_vga),
+		cmocka_unit_test(machine_boot_cdrom_kernel),
+		cmocka_unit_test(machine_checks),
+		cmocka_unit_test(cpu_help_parsed),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

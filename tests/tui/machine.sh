@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# tests/tui/machine.sh: the details pane shows a node's machine when it
+# is not the default one (a virtio disk on pc, cpu auto, std VGA), field
+# by field, and a node with the default machine has no such row.
+set -eu
+source "$(dirname "$0")/../lib.sh"
+source "$TOP/tests/tui-lib.sh"
+
+"$SANDLAB" image import "$TOP/images/tiny.qcow2" --name tiny >/dev/null 2>&1
+"$SANDLAB" node create a1 --image tiny --ram 32 --machine q35 --disk-bus sata --vga none >/dev/null
+"$SANDLAB" node create b1 --image tiny --ram 32 >/dev/null
+
+tui_start 120 30
+if tui_settle "hardware  disk-bus sata" 20; then
+	ok "the details pane shows a node's machine"
+else
+	not_ok "the details pane shows a node's machine" "$SCREEN"
+fi
+if text "$SCREEN" | grep -qF "hardware  disk-bus sata, machine q35, vga none"; then
+	ok "each field that is not at its default, by its option's name"
+else
+	not_ok "each field that is not at its default, by its option's name" "$SCREEN"
+fi
+keys Down
+if tui_settle "node      b1" 20 && ! text "$SCREEN" | grep -qF "hardware"; then
+	ok "a node with the default machine has no hardware row"
+else
+	not_ok "a node with the default machine has no hardware row" "$SCREEN"
+fi
+tui_quit
+done_testing
