@@ -214,8 +214,8 @@ nics_on_wires(void **state)
 	assert_string_equal(opt_value(v, "-netdev", 1), "dgram,id=net1,local.type=fd,local.str=5");
 	assert_string_equal(opt_value(v, "-netdev", 2), "dgram,id=net2,local.type=fd,local.str=6");
 	assert_null(opt_value(v, "-netdev", 3));
-	assert_string_equal(opt_value(v, "-device", 2), "e1000,id=nic1,netdev=net1,mac=52:54:00:aa:bb:02");
-	assert_string_equal(opt_value(v, "-device", 3), "virtio-net-pci,id=nic2,netdev=net2,mac=52:54:00:aa:bb:03");
+	assert_string_equal(opt_value(v, "-device", 3), "e1000,id=nic1,netdev=net1,mac=52:54:00:aa:bb:02");
+	assert_string_equal(opt_value(v, "-device", 4), "virtio-net-pci,id=nic2,netdev=net2,mac=52:54:00:aa:bb:03");
 	proc_argv_free(v);
 }
 
