@@ -10,9 +10,12 @@
 
 const struct cmd cmd_table[] = {
 	{ "image", "ls", cmd_image_ls, "image ls [--json]",
-	  "list base images: name, format, virtual size, file size, nodes using it", 0 },
+	  "list base images: name, format, source format, virtual size, file size, nodes using it", 0 },
+	{ "image", "show", cmd_image_show, "image show NAME [--json]",
+	  "show one base image: its file, format, the format it came in, sizes, nodes using it", 0 },
 	{ "image", "import", cmd_image_import, "image import FILE [--name NAME] [--format raw|qcow2] [--max-size SIZE]",
-	  "verify a disk image and copy it into the lab", 0 },
+	  "verify a disk image and copy it into the lab; vmdk, vdi, vhdx, vpc and qed are converted "
+	  "to qcow2, and each disk of an OVA becomes an image", 0 },
 	{ "image", "scan", cmd_image_scan, "image scan [--max-size SIZE]",
 	  "take in image files dropped into images/ by hand, through the same checks", 0 },
 	{ "image", "rm", cmd_image_rm, "image rm NAME",

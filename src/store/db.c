@@ -121,6 +121,10 @@ static const char *const db_migrations[] = {
 	/* 4 -> 5: the regex `lab up` waits for on the node's console ('' =
 	 * none), so a lab file's ready= survives export. */
 	"ALTER TABLE nodes ADD COLUMN ready TEXT NOT NULL DEFAULT '';",
+	/* 5 -> 6: the format an image came in (vmdk, vdi, ova/vmdk, ...),
+	 * before import converted it; images before this came as they are. */
+	"ALTER TABLE images ADD COLUMN source_format TEXT NOT NULL DEFAULT '';"
+	"UPDATE images SET source_format = format;",
 };
 
 const int DB_VERSION = (int)(sizeof db_migrations / sizeof db_migrations[0]);
