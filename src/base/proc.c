@@ -17,6 +17,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "sanitize.h"
+
 void
 proc_close_fds(int keep)
 {
@@ -242,4 +244,14 @@ proc_argv_free(char **argv)
 	for (char **p = argv; *p; p++)
 		free(*p);
 	free(argv);
+}
+
+char *
+proc_errtext(const struct proc_result *r)
+{
+	size_t n = r->err_len > 300 ? 300 : r->err_len;
+
+	while (n > 0 && (r->errout[n - 1] == '\n' || r->errout[n - 1] == '\r'))
+		n--;
+	return sanitize(r->errout, n);
 }

@@ -50,6 +50,10 @@ void proc_describe(const struct proc_result *r, const struct proc_limits *lim, c
 
 void proc_result_free(struct proc_result *r);
 
+/* What the program said on stderr, for a message: its first 300 bytes
+ * without trailing newlines, sanitised. Caller frees. */
+char *proc_errtext(const struct proc_result *r);
+
 /* Closes every descriptor above 2 in a freshly forked child. */
 void proc_close_fds(int keep);
 

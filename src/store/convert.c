@@ -219,10 +219,7 @@ convert_run(const char *fmt, const char *src, uint64_t src_size, const char *dst
 		return err_set(e, "the import was cancelled");
 	}
 	if (!proc_ok(&r)) {
-		size_t n = r.err_len > 300 ? 300 : r.err_len;
-		while (n > 0 && (r.errout[n - 1] == '\n' || r.errout[n - 1] == '\r'))
-			n--;
-		char *msg = sanitize(r.errout, n);
+		char *msg = proc_errtext(&r);
 		proc_describe(&r, &lim, how, sizeof how);
 		err_set(e, "qemu-img convert could not convert the %s file: it %s%s%s", name, how,
 		    *msg ? ": " : "", msg);

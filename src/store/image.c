@@ -317,10 +317,7 @@ image_qemu_img(char **argv, struct proc_result *r, int ok_codes_mask, struct err
 	if (r->exited && !r->timed_out && r->code < 8 && (ok_codes_mask & (1 << r->code)))
 		return 0;
 	proc_describe(r, &image_probe_limits, how, sizeof how);
-	size_t n = r->err_len > 300 ? 300 : r->err_len;
-	while (n > 0 && (r->errout[n - 1] == '\n' || r->errout[n - 1] == '\r'))
-		n--;
-	char *msg = sanitize(r->errout, n);
+	char *msg = proc_errtext(r);
 	err_set(e, "qemu-img %s cannot read the file: it %s%s%s", argv[1], how, *msg ? ": " : "", msg);
 	free(msg);
 	proc_result_free(r);
