@@ -47,7 +47,7 @@ const struct cmd cmd_table[] = {
 	{ "nic", "ls", cmd_nic_ls, "nic ls NODE [--json]",
 	  "a node's NICs: model, MAC, what each attaches to, forwards, changes waiting for a restart", 0 },
 	{ "nic", "set", cmd_nic_set, "nic set NODE:ethN [--model virtio-net-pci|e1000] [--mac MAC] [--attach none|user]",
-	  "change a NIC; user = user-mode NAT (outside access, forwards); linux guest: virtio only", 0 },
+	  "change a NIC; user = user-mode NAT (outside access, forwards)", 0 },
 	{ "nic", "forward", cmd_nic_forward, "nic forward NODE:ethN tcp|udp:HOSTPORT:GUESTPORT [--allow-privileged-port]",
 	  "forward 127.0.0.1:HOSTPORT on the host to a guest port (NIC attached to user)", 0 },
 	{ "nic", "unforward", cmd_nic_unforward, "nic unforward NODE:ethN tcp|udp:HOSTPORT",
