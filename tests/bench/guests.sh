@@ -36,7 +36,7 @@ boot_ms() {
 
 boot_ms "linux.qcow2 (BIOS, virtio disk)" -drive "file=$IMAGES/linux.qcow2,format=qcow2,if=virtio,snapshot=on"
 if [ -n "${BENCH_OLD_LINUX:-}" ]; then
-	boot_ms "${BENCH_OLD_LINUX##*/} (BIOS, virtio disk)" -drive "file=$BENCH_OLD_LINUX,format=qcow2,if=virtio,snapshot=on"
+	boot_ms "BENCH_OLD_LINUX (BIOS, virtio disk)" -drive "file=$BENCH_OLD_LINUX,format=qcow2,if=virtio,snapshot=on"
 fi
 boot_ms "linux.iso (BIOS, IDE CD-ROM)" -drive "file=$IMAGES/linux.iso,format=raw,if=ide,media=cdrom,readonly=on" -boot d
 cp /usr/share/OVMF/OVMF_VARS_4M.fd "$T/vars.fd"
