@@ -6,7 +6,7 @@ PREFIX  ?= /usr/local
 DESTDIR ?=
 CC      ?= cc
 CFLAGS  ?= -O2 -g
-PKGS    := ncursesw vterm tickit sqlite3 uuid jansson libpcap
+PKGS    := ncursesw vterm tickit sqlite3 uuid jansson libpcap libarchive libxml-2.0
 RELEASE := 0.1
 
 # The version: git describe in a checkout (the release number and the
@@ -124,7 +124,7 @@ build/fuzz/vtcon: $(FUZZ_VTCON_SRC) $(wildcard ui/*.h src/*/*.h)
 
 # Debian packages: the build's, the tests', and the guests' (images/DEPS).
 DEB_PKGS := build-essential pkg-config libncurses-dev libvterm-dev \
-	libtickit-dev libsqlite3-dev uuid-dev libjansson-dev libcmocka-dev \
+	libtickit-dev libsqlite3-dev uuid-dev libjansson-dev libcmocka-dev libarchive-dev libxml2-dev \
 	qemu-system-x86 qemu-utils tmux python3 sqlite3 procps time groff-base openssl xorriso mtools \
 	libpcap-dev tcpdump ncurses-term \
 	$(shell cat images/DEPS 2>/dev/null)

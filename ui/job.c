@@ -19,6 +19,7 @@
 #include "accel.h"
 #include "app.h"
 #include "image.h"
+#include "import.h"
 #include "qemu.h"
 #include "run.h"
 
@@ -176,14 +177,18 @@ job_import_run(struct job *j, struct lab *lab)
 	opts.progress = job_import_progress;
 	opts.cancelled = job_import_cancelled;
 	opts.arg = j;
-	if (image_import(lab, j->path, &opts, &out, &e) != 0) {
+	if (import_any(lab, j->path, &opts, &out, &e) != 0) {
 		job_send(j, JOB_MSG_DONE, -1, e.msg);
 		return;
 	}
 	job_msg_init(&m, j, JOB_MSG_DONE, 0, "");
 	snprintf(m.node_id, sizeof m.node_id, "%s", out.id);
-	snprintf(m.text, sizeof m.text, "imported image %s (%s, %s)", out.name, out.format,
-	    fmt_size(out.virtual_size, vs, sizeof vs));
+	if (out.source_format != NULL && strcmp(out.source_format, out.format) != 0)
+		snprintf(m.text, sizeof m.text, "imported image %s (%s converted from %s, %s)", out.name,
+		    out.format, out.source_format, fmt_size(out.virtual_size, vs, sizeof vs));
+	else
+		snprintf(m.text, sizeof m.text, "imported image %s (%s, %s)", out.name, out.format,
+		    fmt_size(out.virtual_size, vs, sizeof vs));
 	job_write(&m);
 	image_clear(&out);
 }

@@ -17,6 +17,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "sanitize.h"
+
 /* 1 when fd is one of those mask keeps (bit i: first + i). */
 static int
 proc_fd_kept(int fd, int first, uint64_t mask)
@@ -83,7 +85,7 @@ sink_take(struct sink *s, size_t *len)
 }
 
 int
-proc_run(char *const argv[], const struct proc_limits *lim, proc_err_cb cb, void *arg,
+proc_run(char *const argv[], const struct proc_limits *lim, proc_out_cb cb, void *arg,
     struct proc_result *r, struct err *e)
 {
 	int outp[2], errp[2], status;
@@ -167,12 +169,10 @@ proc_run(char *const argv[], const struct proc_limits *lim, proc_err_cb cb, void
 				open_fds--;
 				continue;
 			}
-			if (i == 0)
-				sink_add(&so, buf, (size_t)got);
-			else {
-				sink_add(&se, buf, (size_t)got);
-				if (cb != NULL)
-					cb(buf, (size_t)got, arg);
+			sink_add(i == 0 ? &so : &se, buf, (size_t)got);
+			if (cb != NULL && !r->stopped && cb(i + 1, buf, (size_t)got, arg) != 0) {
+				r->stopped = 1;
+				kill(-pid, SIGKILL);
 			}
 		}
 	}
@@ -182,7 +182,7 @@ proc_run(char *const argv[], const struct proc_limits *lim, proc_err_cb cb, void
 	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
 		;
 	/* Reap stragglers of the group after a timeout. */
-	if (r->timed_out)
+	if (r->timed_out || r->stopped)
 		kill(-pid, SIGKILL);
 	if (WIFEXITED(status)) {
 		r->exited = 1;
@@ -277,4 +277,14 @@ proc_which(const char *prog)
 	}
 	free(copy);
 	return found;
+}
+
+char *
+proc_errtext(const struct proc_result *r)
+{
+	size_t n = r->err_len > 300 ? 300 : r->err_len;
+
+	while (n > 0 && (r->errout[n - 1] == '\n' || r->errout[n - 1] == '\r'))
+		n--;
+	return sanitize(r->errout, n);
 }

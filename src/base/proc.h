@@ -25,18 +25,21 @@ struct proc_result {
 	int    code;
 	int    sig;
 	int    timed_out;
+	int    stopped;    /* the callback asked to stop it (killed) */
 	char  *out;        /* stdout, NUL-terminated, caller frees */
 	size_t out_len;
 	char  *errout;     /* stderr, NUL-terminated, caller frees */
 	size_t err_len;
 };
 
-/* Called with each stderr chunk as it arrives (progress lines). */
-typedef void (*proc_err_cb)(const char *buf, size_t len, void *arg);
+/* Called with each chunk of output as it arrives (progress lines);
+ * stream is 1 (stdout) or 2 (stderr). Nonzero stops the program: its
+ * group is killed and r->stopped set. */
+typedef int (*proc_out_cb)(int stream, const char *buf, size_t len, void *arg);
 
 /* Runs argv[0] (looked up in PATH) with stdin from /dev/null. 0 when the
  * program ran (whatever its status; see r), -1 when it could not start. */
-int proc_run(char *const argv[], const struct proc_limits *lim, proc_err_cb cb, void *arg,
+int proc_run(char *const argv[], const struct proc_limits *lim, proc_out_cb cb, void *arg,
     struct proc_result *r, struct err *e);
 
 /* 1 when r says the program exited with status 0. */
@@ -50,8 +53,11 @@ void proc_result_free(struct proc_result *r);
 /* Where PATH finds prog (as execvp would), or NULL; caller frees. */
 char *proc_which(const char *prog);
 
-/* Closes every descriptor above 2 in a freshly forked child, but keep
- * (-1: none). */
+/* What the program said on stderr, for a message: its first 300 bytes
+ * without trailing newlines, sanitised. Caller frees. */
+char *proc_errtext(const struct proc_result *r);
+
+/* Closes every descriptor above 2 in a freshly forked child. */
 void proc_close_fds(int keep);
 /* The same, keeping first + i for each bit i set in mask. */
 void proc_close_fds_mask(int first, uint64_t mask);

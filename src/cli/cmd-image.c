@@ -10,14 +10,54 @@
 #include <unistd.h>
 
 #include "image.h"
+#include "import.h"
 
 static json_t *
 image_json(const struct image *im)
 {
-	return json_pack("{s:s, s:s, s:s, s:s, s:s, s:I, s:I, s:I, s:i}",
+	return json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:I, s:I, s:I, s:i}",
 	    "id", im->id, "name", im->name, "file", im->file, "kind", im->kind, "format", im->format,
+	    "source_format", im->source_format && *im->source_format ? im->source_format : im->format,
 	    "virtual_size", (json_int_t)im->virtual_size, "file_size", (json_int_t)im->file_size,
 	    "imported_at", (json_int_t)im->imported_at, "nodes", im->nodes);
+}
+
+/* The format an image came in; rows from before it was kept say none. */
+static const char *
+image_source(const struct image *im)
+{
+	return im->source_format && *im->source_format ? im->source_format : im->format;
+}
+
+int
+cmd_image_show(struct cli *c, int argc, char **argv)
+{
+	static const char usage[] = "image show NAME [--json]";
+	struct lab *lab;
+	struct image im;
+	struct err e;
+	char *pos[1], a[32], b[32], when[32];
+	int npos, rc;
+	time_t t;
+
+	if ((lab = cli_start(c, argc, argv, NULL, pos, 1, 1, &npos, usage, &rc)) == NULL)
+		return rc;
+	if (image_get(lab, pos[0], &im, &e) != 0)
+		return cli_fail("%s", e.msg);
+	if (c->json) {
+		rc = cli_json_out(image_json(&im));
+		image_clear(&im);
+		return rc;
+	}
+	t = (time_t)im.imported_at;
+	strftime(when, sizeof when, "%Y-%m-%d %H:%M:%S", localtime(&t));
+	printf("name:          %s\nid:            %s\nfile:          images/%s\nkind:          %s\n"
+	    "format:        %s\nsource format: %s\nvirtual size:  %s\non disk:       %s\nimported:      %s\n"
+	    "nodes:         %d\n",
+	    im.name, im.id, im.file, im.kind, im.format, image_source(&im), fmt_size(im.virtual_size, a, sizeof a),
+	    fmt_size(im.file_size, b, sizeof b), when, im.nodes);
+	image_clear(&im);
+	return 0;
 }
 
 int
@@ -42,10 +82,11 @@ cmd_image_ls(struct cli *c, int argc, char **argv)
 		image_list_free(v, n);
 		return cli_json_out(a);
 	}
-	printf("%-24s %-6s %-6s %10s %10s %5s\n", "NAME", "KIND", "FORMAT", "VIRTUAL", "ON DISK", "NODES");
+	printf("%-24s %-6s %-6s %-9s %10s %10s %5s\n", "NAME", "KIND", "FORMAT", "SOURCE", "VIRTUAL", "ON DISK",
+	    "NODES");
 	for (size_t i = 0; i < n; i++) {
 		char a[32], b[32];
-		printf("%-24s %-6s %-6s %10s %10s %5d\n", v[i].name, v[i].kind, v[i].format,
+		printf("%-24s %-6s %-6s %-9s %10s %10s %5d\n", v[i].name, v[i].kind, v[i].format, image_source(&v[i]),
 		    fmt_size(v[i].virtual_size, a, sizeof a), fmt_size(v[i].file_size, b, sizeof b), v[i].nodes);
 	}
 	if (n == 0)
@@ -58,7 +99,27 @@ struct progress {
 	int      tty;
 	int      last;
 	int64_t  start;
+	int      many;   /* import_each has printed the images */
 };
+
+/* One line per image made; an OVA with several disks says each. */
+static void
+import_each(const struct image *im, void *arg)
+{
+	struct progress *p = arg;
+	char a[32];
+
+	p->many = 1;
+	if (strcmp(im->kind, "disk") != 0)
+		printf("imported %s (%s, %s, virtual size %s)\n", im->name, im->kind, im->format,
+		    fmt_size(im->virtual_size, a, sizeof a));
+	else if (strcmp(image_source(im), im->format) == 0)
+		printf("imported %s (%s, virtual size %s)\n", im->name, im->format,
+		    fmt_size(im->virtual_size, a, sizeof a));
+	else
+		printf("imported %s (%s converted from %s, virtual size %s)\n", im->name, im->format,
+		    image_source(im), fmt_size(im->virtual_size, a, sizeof a));
+}
 
 static void
 import_progress(uint64_t done, uint64_t total, void *arg)
@@ -66,6 +127,9 @@ import_progress(uint64_t done, uint64_t total, void *arg)
 	struct progress *p = arg;
 	int pct = total ? (int)(done * 100 / total) : 100;
 	char a[32], b[32];
+
+	if (pct == p->last)
+		return;
 
 	if (p->tty) {
 		int fill = pct * 30 / 100;
@@ -111,15 +175,14 @@ cmd_image_import(struct cli *c, int argc, char **argv)
 	o.kind = kind;
 	o.progress = c->json ? NULL : import_progress;
 	o.arg = &p;
-	if (image_import(lab, pos[0], &o, &im, &e) != 0)
+	o.each = c->json ? NULL : import_each;
+	p.many = 0;
+	if (import_any(lab, pos[0], &o, &im, &e) != 0)
 		return cli_fail("%s", e.msg);
 	if (c->json)
 		cli_json_out(image_json(&im));
-	else {
-		char a[32];
-		printf("imported %s (%s, %s, virtual size %s)\n", im.name, im.kind, im.format,
-		    fmt_size(im.virtual_size, a, sizeof a));
-	}
+	else if (!p.many)
+		import_each(&im, &p);
 	image_clear(&im);
 	return 0;
 }

@@ -191,9 +191,6 @@ cmd_nic_set(struct cli *c, int argc, char **argv)
 	    ch.attach ? " attach " : "", ch.attach ? ch.attach : "");
 	cmd_net_effect(c, what, &note);
 	free(what);
-	if (ch.model && strcmp(ch.model, "e1000") == 0)
-		fprintf(cmd_net_out(c), "note: the kernel of sandlab's linux test guest (Debian's cloud "
-		    "kernel) has virtio drivers only: it will not see an e1000 NIC\n");
 	return cmd_net_print_node(c, lab, node);
 }
 

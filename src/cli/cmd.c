@@ -10,11 +10,14 @@
 
 const struct cmd cmd_table[] = {
 	{ "image", "ls", cmd_image_ls, "image ls [--json]",
-	  "list images: name, kind, format, virtual size, file size, nodes using it", 0 },
+	  "list images: name, kind, format, source format, virtual size, file size, nodes using it", 0 },
+	{ "image", "show", cmd_image_show, "image show NAME [--json]",
+	  "show one image: its file, kind, format, the format it came in, sizes, nodes using it", 0 },
 	{ "image", "import", cmd_image_import, "image import FILE [--name NAME] [--format raw|qcow2] [--max-size SIZE]"
 	  " [--kind disk|iso|kernel|initrd]",
 	  "verify an image and copy it into the lab; its kind is told by its bytes (an ISO 9660 "
-	  "file is an iso, a bzImage a kernel) unless given; an initrd needs --kind initrd", 0 },
+	  "file is an iso, a bzImage a kernel) unless given, and an initrd needs --kind initrd; vmdk, "
+	  "vdi, vhdx, vpc and qed disks are converted to qcow2, and each disk of an OVA becomes an image", 0 },
 	{ "image", "scan", cmd_image_scan, "image scan [--max-size SIZE]",
 	  "take in image files dropped into images/ by hand, through the same checks", 0 },
 	{ "image", "rm", cmd_image_rm, "image rm NAME",
@@ -53,7 +56,7 @@ const struct cmd cmd_table[] = {
 	{ "nic", "ls", cmd_nic_ls, "nic ls NODE [--json]",
 	  "a node's NICs: model, MAC, what each attaches to, forwards, changes waiting for a restart", 0 },
 	{ "nic", "set", cmd_nic_set, "nic set NODE:ethN [--model virtio-net-pci|e1000] [--mac MAC] [--attach none|user]",
-	  "change a NIC; user = user-mode NAT (outside access, forwards); linux guest: virtio only", 0 },
+	  "change a NIC; user = user-mode NAT (outside access, forwards)", 0 },
 	{ "nic", "forward", cmd_nic_forward, "nic forward NODE:ethN tcp|udp:HOSTPORT:GUESTPORT [--allow-privileged-port]",
 	  "forward 127.0.0.1:HOSTPORT on the host to a guest port (NIC attached to user)", 0 },
 	{ "nic", "unforward", cmd_nic_unforward, "nic unforward NODE:ethN tcp|udp:HOSTPORT",

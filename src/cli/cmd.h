@@ -80,6 +80,7 @@ int cmd_complete(struct cli *c, int argc, char **argv);
 int cmd_vtcat(int argc, char **argv);
 
 int cmd_image_ls(struct cli *c, int argc, char **argv);
+int cmd_image_show(struct cli *c, int argc, char **argv);
 int cmd_image_import(struct cli *c, int argc, char **argv);
 int cmd_image_scan(struct cli *c, int argc, char **argv);
 int cmd_image_rm(struct cli *c, int argc, char **argv);

@@ -157,6 +157,10 @@ static const char *const db_migrations[] = {
 	"ALTER TABLE nodes ADD COLUMN initrd_id TEXT REFERENCES images(id) ON DELETE RESTRICT;"
 	"ALTER TABLE nodes ADD COLUMN append TEXT NOT NULL DEFAULT '';"
 	"ALTER TABLE runs ADD COLUMN hw TEXT;",
+	/* 7 -> 8: the format an image came in (vmdk, vdi, ova/vmdk, ...),
+	 * before import converted it; images before this came as they are. */
+	"ALTER TABLE images ADD COLUMN source_format TEXT NOT NULL DEFAULT '';"
+	"UPDATE images SET source_format = format;",
 };
 
 const int DB_VERSION = (int)(sizeof db_migrations / sizeof db_migrations[0]);

@@ -21,6 +21,7 @@
 #include <uuid/uuid.h>
 #include <dirent.h>
 
+#include "convert.h"
 #include "db.h"
 #include "name.h"
 #include "pending.h"
@@ -32,12 +33,13 @@
 static const struct {
 	unsigned    bit;
 	const char *name;
+	const char *qemu;   /* qemu-img's name, for the formats it reads */
 } image_fmt_names[] = {
-	{ FMT_RAW, "raw" }, { FMT_QCOW2, "qcow2" }, { FMT_QCOW1, "qcow (version 1)" },
-	{ FMT_VMDK, "vmdk" }, { FMT_VDI, "vdi" }, { FMT_VHDX, "vhdx" }, { FMT_VPC, "vpc (vhd)" },
-	{ FMT_QED, "qed" }, { FMT_LUKS, "luks" }, { FMT_PARALLELS, "parallels" },
-	{ FMT_CLOOP, "cloop" }, { FMT_BOCHS, "bochs" }, { FMT_DMG, "dmg" },
-	{ FMT_MBR, "raw disk with a boot sector" },
+	{ FMT_RAW, "raw", "raw" }, { FMT_QCOW2, "qcow2", "qcow2" }, { FMT_QCOW1, "qcow (version 1)", NULL },
+	{ FMT_VMDK, "vmdk", "vmdk" }, { FMT_VDI, "vdi", "vdi" }, { FMT_VHDX, "vhdx", "vhdx" },
+	{ FMT_VPC, "vpc (vhd)", "vpc" }, { FMT_QED, "qed", "qed" }, { FMT_LUKS, "luks", NULL },
+	{ FMT_PARALLELS, "parallels", NULL }, { FMT_CLOOP, "cloop", NULL }, { FMT_BOCHS, "bochs", NULL },
+	{ FMT_DMG, "dmg", NULL }, { FMT_MBR, "raw disk with a boot sector", NULL },
 };
 
 const char *
@@ -47,6 +49,22 @@ image_fmt_name(unsigned fmt)
 		if (image_fmt_names[i].bit == fmt)
 			return image_fmt_names[i].name;
 	return "unknown";
+}
+
+const char *
+image_fmt_qemu(unsigned fmt)
+{
+	for (size_t i = 0; i < sizeof image_fmt_names / sizeof image_fmt_names[0]; i++)
+		if (image_fmt_names[i].bit == fmt)
+			return image_fmt_names[i].qemu;
+	return NULL;
+}
+
+/* 1 when the format is one import converts to qcow2. */
+static int
+image_fmt_converted(int fmt)
+{
+	return fmt > 0 && fmt != FMT_RAW && fmt != FMT_QCOW2 && convert_takes(image_fmt_qemu((unsigned)fmt));
 }
 
 static uint32_t
@@ -114,8 +132,8 @@ image_sniff_decide(unsigned m, struct err *e)
 	if (formats == 0)
 		return FMT_RAW;
 	if ((formats & (formats - 1)) == 0 && !(formats == FMT_QCOW2 && (m & FMT_MBR))) {
-		if (formats == FMT_QCOW2)
-			return FMT_QCOW2;
+		if (formats == FMT_QCOW2 || image_fmt_converted((int)formats))
+			return (int)formats;
 		return err_set(e, "the file is in %s format, which sandlab does not take; "
 		    "convert it first (qemu-img convert -O qcow2 FILE OUT.qcow2)", image_fmt_name(formats));
 	}
@@ -299,10 +317,7 @@ image_qemu_img(char **argv, struct proc_result *r, int ok_codes_mask, struct err
 	if (r->exited && !r->timed_out && r->code < 8 && (ok_codes_mask & (1 << r->code)))
 		return 0;
 	proc_describe(r, &image_probe_limits, how, sizeof how);
-	size_t n = r->err_len > 300 ? 300 : r->err_len;
-	while (n > 0 && (r->errout[n - 1] == '\n' || r->errout[n - 1] == '\r'))
-		n--;
-	char *msg = sanitize(r->errout, n);
+	char *msg = proc_errtext(r);
 	err_set(e, "qemu-img %s cannot read the file: it %s%s%s", argv[1], how, *msg ? ": " : "", msg);
 	free(msg);
 	proc_result_free(r);
@@ -371,8 +386,9 @@ image_kind_decide(const char *sniffed, const char *asked, const char **out, stru
 
 /* All the checks, on one file. *fmt_io: 0 = sniff, else the forced format.
  * *kind_io: NULL = sniff, else the kind asked. On success *fmt_io is
- * FMT_RAW or FMT_QCOW2, *kind_io the kind, and info is filled. A file
- * that is no disk is never given to qemu-img: its size is its size. */
+ * FMT_RAW, FMT_QCOW2 or a format convert.h takes, *kind_io the kind, and
+ * info is filled. A file that is no disk is never given to qemu-img: its
+ * size is its size. */
 static int
 image_verify(const char *path, int *fmt_io, const char **kind_io, uint64_t cap, struct image_info *info,
     struct err *e)
@@ -424,6 +440,8 @@ image_verify(const char *path, int *fmt_io, const char **kind_io, uint64_t cap, 
 		fmt = *fmt_io;
 		if (fmt == FMT_QCOW2 && !(m & FMT_QCOW2))
 			return err_set(e, "the file has no qcow2 header, so it is not qcow2");
+		if (fmt != FMT_QCOW2 && fmt != FMT_RAW && !(m & (unsigned)fmt))
+			return err_set(e, "the file is no longer in %s format", image_fmt_name((unsigned)fmt));
 		/* Forcing raw is for a raw disk whose guest wrote a qcow2
 		 * header into it; any other header means a mistake. */
 		unsigned other = m & ~(unsigned)(FMT_RAW | FMT_MBR | FMT_QCOW2);
@@ -433,19 +451,24 @@ image_verify(const char *path, int *fmt_io, const char **kind_io, uint64_t cap, 
 	}
 	if (fmt == FMT_QCOW2 && image_qcow2_header_check(head, (size_t)hn, (uint64_t)sb.st_size, e) != 0)
 		return -1;
-	fname = fmt == FMT_QCOW2 ? "qcow2" : "raw";
+	fname = image_fmt_qemu((unsigned)fmt);
+	if (image_fmt_converted(fmt) &&
+	    convert_bytes_check(fname, head, (size_t)hn, tail, (uint64_t)sb.st_size, e) != 0)
+		return -1;
 
 	char *info_argv[] = { "qemu-img", "info", "-f", (char *)fname, "--output=json",
 		"--force-share", "--", (char *)path, NULL };
 	if (image_qemu_img(info_argv, &r, 1, e) != 0)
 		return -1;
 	int rc = image_info_check(r.out, fname, cap, info, e);
+	if (rc == 0)
+		rc = convert_info_check(fname, r.out, path, e);
 	proc_result_free(&r);
 	if (rc != 0)
 		return -1;
-	if (fmt == FMT_QCOW2) {
+	if (fmt == FMT_QCOW2 || convert_has_check(fname)) {
 		/* 0: clean, 3: only leaked clusters (harmless). */
-		char *check_argv[] = { "qemu-img", "check", "-f", "qcow2", "--output=json",
+		char *check_argv[] = { "qemu-img", "check", "-f", (char *)fname, "--output=json",
 			"--force-share", "--", (char *)path, NULL };
 		if (image_qemu_img(check_argv, &r, 1 << 0 | 1 << 3, e) != 0)
 			return -1;
@@ -461,6 +484,7 @@ image_clear(struct image *im)
 	free(im->name);
 	free(im->file);
 	free(im->format);
+	free(im->source_format);
 	memset(im, 0, sizeof *im);
 }
 
@@ -474,7 +498,7 @@ image_list_free(struct image *v, size_t n)
 
 #define IMAGE_COLS "i.id, i.name, i.file, i.format, i.virtual_size, i.file_size, i.imported_at, " \
 	"(SELECT count(*) FROM nodes n WHERE n.image_id = i.id OR n.cdrom_id = i.id OR " \
-	"n.kernel_id = i.id OR n.initrd_id = i.id), i.kind"
+	"n.kernel_id = i.id OR n.initrd_id = i.id), i.kind, i.source_format"
 
 static void
 image_from_row(sqlite3_stmt *st, struct image *im)
@@ -488,6 +512,7 @@ image_from_row(sqlite3_stmt *st, struct image *im)
 	im->imported_at = sqlite3_column_int64(st, 6);
 	im->nodes = sqlite3_column_int(st, 7);
 	snprintf(im->kind, sizeof im->kind, "%s", (const char *)sqlite3_column_text(st, 8));
+	im->source_format = db_text(st, 9);
 }
 
 int
@@ -640,7 +665,8 @@ advanced:
 static char *
 image_name_from_path(const char *path)
 {
-	static const char *exts[] = { ".qcow2", ".qcow", ".img", ".raw", ".bin", ".disk", ".iso" };
+	static const char *exts[] = { ".qcow2", ".qcow", ".img", ".raw", ".bin", ".disk", ".iso", ".vmdk", ".vdi",
+		".vhdx", ".vhd", ".qed" };
 	const char *base = strrchr(path, '/');
 	char *name = xstrdup(base ? base + 1 : path);
 	size_t len = strlen(name);
@@ -691,9 +717,10 @@ image_insert(struct lab *lab, struct image *im, struct err *e)
 	int rc;
 
 	if (db_run(lab->db, "recording the image", e, "INSERT INTO images (id, name, file, format, "
-	    "virtual_size, file_size, imported_at, kind) VALUES (?, ?, ?, ?, ?, ?, ?, ?)", "ttttIIIt", im->id,
-	    im->name, im->file, im->format, (int64_t)im->virtual_size, (int64_t)im->file_size,
-	    (int64_t)im->imported_at, im->kind[0] ? im->kind : "disk") == 0)
+	    "virtual_size, file_size, imported_at, kind, source_format) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+	    "ttttIIItt", im->id, im->name, im->file, im->format, (int64_t)im->virtual_size,
+	    (int64_t)im->file_size, (int64_t)im->imported_at, im->kind[0] ? im->kind : "disk",
+	    im->source_format ? im->source_format : im->format) == 0)
 		return 0;
 	rc = sqlite3_extended_errcode(lab->db);
 	if (rc == SQLITE_CONSTRAINT_UNIQUE || rc == SQLITE_CONSTRAINT_PRIMARYKEY)
@@ -724,9 +751,88 @@ image_parse_format(const char *s, int *fmt, struct err *e)
 	return 0;
 }
 
+/* A conversion shows as one bar: the copy of the source fills the first
+ * half, qemu-img convert the second. */
+struct image_phase {
+	const struct image_import_opts *o;
+	uint64_t total;
+};
+
+static void
+image_phase_copied(uint64_t done, uint64_t total, void *arg)
+{
+	struct image_phase *ph = arg;
+
+	if (ph->o->progress != NULL)
+		ph->o->progress(total ? done * (ph->total / 2) / total : 0, ph->total, ph->o->arg);
+}
+
+static void
+image_phase_converted(double pct, void *arg)
+{
+	struct image_phase *ph = arg;
+
+	if (ph->o->progress != NULL)
+		ph->o->progress(ph->total / 2 + (uint64_t)(pct / 100 * (double)(ph->total - ph->total / 2)),
+		    ph->total, ph->o->arg);
+}
+
+static int
+image_phase_cancelled(void *arg)
+{
+	struct image_phase *ph = arg;
+
+	return ph->o->cancelled != NULL && ph->o->cancelled(ph->o->arg);
+}
+
+/* Copies the source into the lab under a journalled name, checks the
+ * copy again (nobody else can change it), and converts it to qcow2 at
+ * tmp_abs. The copy is removed whatever happens. 0, or -1 with a message
+ * (tmp_abs may exist; the caller's journal entry removes it). */
+static int
+image_convert(struct lab *lab, int in, uint64_t size, int fmt, const char *id, const char *tmp_abs,
+    uint64_t cap, const struct image_import_opts *o, struct err *e)
+{
+	struct image_phase ph = { .o = o, .total = size };
+	struct image_import_opts half = { .progress = image_phase_copied,
+		.cancelled = image_phase_cancelled, .arg = &ph };
+	char *src_rel = xasprintf("images/.import-%s.src", id);
+	char *src_abs = xasprintf("%s/%s", lab->root, src_rel);
+	struct image_info info;
+	struct err why;
+	int fd = -1, fmt2 = fmt, rc = -1;
+	const char *kind = "disk"; /* what converts is a disk */
+	int64_t entry = pending_add(lab->db, src_rel, src_rel, e);
+
+	if (entry < 0)
+		goto out;
+	fd = open(src_abs, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+	if (fd < 0) {
+		err_sys(e, "cannot create a file in %s", lab->images);
+		goto out;
+	}
+	if (image_copy(in, fd, size, &half, e) != 0)
+		goto out;
+	if (image_verify(src_abs, &fmt2, &kind, cap, &info, &why) != 0 || fmt2 != fmt) {
+		err_set(e, "the copy failed its checks: %s", why.msg);
+		goto out;
+	}
+	crash_point("import-converting");
+	rc = convert_run(image_fmt_qemu((unsigned)fmt), src_abs, size, tmp_abs, image_phase_converted,
+	    image_phase_cancelled, &ph, e);
+out:
+	if (fd >= 0)
+		close(fd);
+	if (entry > 0)
+		pending_abandon(lab->db, lab->root, entry);
+	free(src_rel);
+	free(src_abs);
+	return rc;
+}
+
 int
-image_import(struct lab *lab, const char *path, const struct image_import_opts *o,
-    struct image *out, struct err *e)
+image_import_from(struct lab *lab, const char *path, const char *shown_as, const char *container,
+    const struct image_import_opts *o, struct image *out, struct err *e)
 {
 	struct image im = { 0 };
 	struct image_info info;
@@ -734,11 +840,11 @@ image_import(struct lab *lab, const char *path, const struct image_import_opts *
 	char shown[256], *tmp_rel = NULL, *tmp_abs = NULL, *final_abs = NULL;
 	uint64_t cap = o->max_size ? o->max_size : image_default_cap();
 	int64_t pid_entry = -1;
-	int in = -1, outfd = -1, fmt, fmt2, renamed = 0;
+	int in = -1, outfd = -1, fmt, fmt2, renamed = 0, conv;
 	const char *kind, *kind2;
 	struct err why;
 
-	sanitize_to(path, strlen(path), shown, sizeof shown);
+	sanitize_to(shown_as ? shown_as : path, strlen(shown_as ? shown_as : path), shown, sizeof shown);
 	if (image_parse_format(o->format, &fmt, e) != 0)
 		return -1;
 	if (lstat(path, &sb) != 0)
@@ -771,10 +877,16 @@ image_import(struct lab *lab, const char *path, const struct image_import_opts *
 		goto fail;
 	}
 
+	conv = image_fmt_converted(fmt2);
 	image_new_id(im.id);
-	im.format = xstrdup(fmt2 == FMT_QCOW2 ? "qcow2" : "raw");
+	im.format = xstrdup(fmt2 == FMT_RAW ? "raw" : "qcow2");
 	snprintf(im.kind, sizeof im.kind, "%s", kind);
-	im.file = xasprintf("%s.%s", im.name, strcmp(kind, "disk") != 0 ? kind : fmt2 == FMT_QCOW2 ? "qcow2" : "img");
+	im.file = xasprintf("%s.%s", im.name, strcmp(kind, "disk") != 0 ? kind : fmt2 == FMT_RAW ? "img" : "qcow2");
+	if (conv)
+		im.source_format = container ? xasprintf("%s/%s", container, image_fmt_qemu((unsigned)fmt2))
+		    : xstrdup(image_fmt_qemu((unsigned)fmt2));
+	else if (container)
+		im.source_format = xasprintf("%s/%s", container, im.format);
 	tmp_rel = xasprintf("images/.import-%s.tmp", im.id);
 	tmp_abs = xasprintf("%s/%s", lab->root, tmp_rel);
 	final_abs = xasprintf("%s/%s", lab->images, im.file);
@@ -783,32 +895,46 @@ image_import(struct lab *lab, const char *path, const struct image_import_opts *
 	free(final_rel);
 	if (pid_entry < 0)
 		goto fail;
-	outfd = open(tmp_abs, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
-	if (outfd < 0) {
-		err_sys(e, "cannot create a file in %s", lab->images);
-		goto fail;
+	if (conv) {
+		if (image_convert(lab, in, (uint64_t)fsb.st_size, fmt2, im.id, tmp_abs, cap, o, &why) != 0) {
+			err_set(e, "cannot import %s: %s", shown, why.msg);
+			goto fail;
+		}
+		if (pending_set_file(lab->db, pid_entry, tmp_abs, e) != 0)
+			goto fail;
+	} else {
+		outfd = open(tmp_abs, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+		if (outfd < 0) {
+			err_sys(e, "cannot create a file in %s", lab->images);
+			goto fail;
+		}
+		if (pending_set_file(lab->db, pid_entry, tmp_abs, e) != 0)
+			goto fail;
+		crash_point("import-journaled");
+		if (image_copy(in, outfd, (uint64_t)fsb.st_size, o, e) != 0)
+			goto fail;
+		close(outfd);
+		outfd = -1;
 	}
-	if (pending_set_file(lab->db, pid_entry, tmp_abs, e) != 0)
-		goto fail;
-	crash_point("import-journaled");
-	if (image_copy(in, outfd, (uint64_t)fsb.st_size, o, e) != 0)
-		goto fail;
-	close(outfd);
-	outfd = -1;
 	close(in);
 	in = -1;
 
 	/* Again on our own copy: the source may have changed under us. */
-	fmt = fmt2;
+	fmt = conv ? FMT_QCOW2 : fmt2;
 	kind2 = kind;
-	if (image_verify(tmp_abs, &fmt, &kind2, cap, &info, &why) != 0 || fmt != fmt2) {
-		err_set(e, "cannot import %s: the copy failed its checks: %s", shown, why.msg);
+	if (image_verify(tmp_abs, &fmt, &kind2, cap, &info, &why) != 0 || fmt != (conv ? FMT_QCOW2 : fmt2)) {
+		err_set(e, "cannot import %s: the %s failed its checks: %s", shown,
+		    conv ? "converted image" : "copy", why.msg);
 		goto fail;
 	}
 	/* Read-only, and its owner's alone like everything in the lab. */
 	chmod(tmp_abs, 0400);
 	crash_point("import-verified");
 	im.virtual_size = info.virtual_size;
+	if (stat(tmp_abs, &fsb) != 0) {
+		err_sys(e, "cannot import %s", shown);
+		goto fail;
+	}
 	im.file_size = (uint64_t)fsb.st_size;
 	im.imported_at = now_s();
 
@@ -860,6 +986,13 @@ fail:
 }
 
 int
+image_import(struct lab *lab, const char *path, const struct image_import_opts *o,
+    struct image *out, struct err *e)
+{
+	return image_import_from(lab, path, NULL, NULL, o, out, e);
+}
+
+int
 image_scan(struct lab *lab, uint64_t max_size,
     void (*report)(const char *file, const struct image *im, const char *why, void *arg),
     void *arg, struct err *e)
@@ -904,6 +1037,17 @@ image_scan(struct lab *lab, uint64_t max_size,
 		    image_verify(abs, &fmt, &kind, cap, &info, &why) != 0) {
 			if (report)
 				report(de->d_name, NULL, why.msg, arg);
+			image_clear(&im);
+			free(abs);
+			continue;
+		}
+		if (image_fmt_converted(fmt)) {
+			if (report) {
+				char *msg = xasprintf("it is in %s format; import it with sandlab image import, "
+				    "which converts it to qcow2", image_fmt_name((unsigned)fmt));
+				report(de->d_name, NULL, msg, arg);
+				free(msg);
+			}
 			image_clear(&im);
 			free(abs);
 			continue;

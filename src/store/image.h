@@ -10,7 +10,8 @@
 
 #include "lab.h"
 
-/* Formats the sniffer knows; only RAW and QCOW2 are accepted. */
+/* Formats the sniffer knows; RAW and QCOW2 are taken as they are, the
+ * ones convert.h names are converted to qcow2, the rest refused. */
 enum image_fmt {
 	FMT_RAW    = 1u << 0,  /* no known header (a plain disk) */
 	FMT_QCOW2  = 1u << 1,
@@ -36,11 +37,15 @@ enum image_fmt {
 unsigned image_sniff(const unsigned char *head, size_t head_len,
     const unsigned char *tail512, uint64_t file_size);
 
-/* Name of one format bit ("qcow2", "vmdk", ...). */
+/* Name of one format bit ("qcow2", "vmdk", "vpc (vhd)", ...). */
 const char *image_fmt_name(unsigned fmt);
+/* qemu-img's name of one format bit ("vpc"), or NULL for formats sandlab
+ * never hands to qemu-img. */
+const char *image_fmt_qemu(unsigned fmt);
 
-/* From a sniff result: the one accepted format to use (FMT_RAW or
- * FMT_QCOW2), or -1 with a message (unsupported, or ambiguous). */
+/* From a sniff result: the one accepted format to use (FMT_RAW,
+ * FMT_QCOW2 or one convert.h converts), or -1 with a message (unsupported,
+ * or ambiguous). */
 int image_sniff_decide(unsigned matches, struct err *e);
 
 /* Checks the qcow2 header's tables lie inside a file of file_size bytes
@@ -67,6 +72,7 @@ struct image {
 	char    *name;
 	char    *file;          /* name inside images/ */
 	char    *format;        /* "raw" or "qcow2" */
+	char    *source_format; /* what it came as: "vmdk", "ova/vmdk", or the same as format */
 	uint64_t virtual_size;
 	uint64_t file_size;     /* bytes on disk when imported */
 	int64_t  imported_at;
@@ -103,18 +109,29 @@ struct image_import_opts {
 	/* Asked between blocks of the copy; nonzero stops the import, which
 	 * then fails as any other, leaving nothing. May be NULL. */
 	int       (*cancelled)(void *arg);
-	void       *arg;       /* for progress and cancelled */
+	/* Called for each image an OVA brought, in order, when it brought
+	 * more than one. May be NULL. */
+	void      (*each)(const struct image *im, void *arg);
+	void       *arg;       /* for progress, cancelled and each */
 };
 
 /* Default cap on virtual size (SANDLAB_MAX_IMAGE_SIZE overrides). */
 uint64_t image_default_cap(void);
 
 /* Verifies `path` and copies it into images/, with its row, by the
- * pending.h protocol. 0 with *out filled (out may be NULL; caller clears
- * it), or -1 with a message, and then neither a file nor a row is left
- * (a crash in between is cleaned up by the next lab_open). */
+ * pending.h protocol; a vmdk, vdi, vhdx, vpc or qed file is converted to
+ * qcow2 (convert.h). An OVA is not a disk: import.h tells them apart. 0
+ * with *out filled (out may be NULL; caller clears it), or -1 with a
+ * message, and then neither a file nor a row is left (a crash in between
+ * is cleaned up by the next lab_open). */
 int image_import(struct lab *lab, const char *path, const struct image_import_opts *o,
     struct image *out, struct err *e);
+
+/* image_import of a file taken out of a container. shown_as: how messages
+ * name the file (NULL: its path); container: what it came out of ("ova",
+ * recorded as "ova/vmdk"), or NULL. */
+int image_import_from(struct lab *lab, const char *path, const char *shown_as, const char *container,
+    const struct image_import_opts *o, struct image *out, struct err *e);
 
 /* Takes in files dropped into images/ by hand (*.qcow2, *.img, *.raw),
  * through the same checks as an import.

@@ -1,7 +1,10 @@
 #!/usr/bin/env bash
 # Image import figures: a 1 TiB sparse raw file holding 64 MiB of data,
 # and a dense 1 GiB qcow2, each imported by sandlab beside
-# `cp --sparse=always` and `qemu-img convert` of the same file, in one run.
+# `cp --sparse=always` and `qemu-img convert` of the same file, in one run;
+# then a dense 1 GiB vmdk (monolithicSparse and streamOptimized), which
+# sandlab copies, checks and converts to qcow2, beside a bare
+# `qemu-img convert -O qcow2` of the same file.
 # Wall times in ms. The sparse import reads only the data extents
 # (SEEK_DATA/SEEK_HOLE), so its time follows the 64 MiB, not the 1 TiB;
 # each sandlab figure includes its `qemu-img info`/`check` runs.
@@ -40,3 +43,15 @@ echo "dense qcow2: 1 GiB virtual, $(du -m "$W/dense.qcow2" | cut -f1) MiB alloca
 timed "sandlab image import" "$S" image import "$W/dense.qcow2" --name dense
 timed "cp --sparse=always" cp --sparse=always "$W/dense.qcow2" "$W/dense.cp"
 timed "qemu-img convert (qcow2)" qemu-img convert -f qcow2 -O qcow2 "$W/dense.qcow2" "$W/dense.conv"
+rm -f "$W/dense.cp" "$W/dense.conv"
+"$S" image rm dense >/dev/null
+
+# The same 1 GiB as vmdk: import = checks + copy + qemu-img convert.
+for sub in monolithicSparse streamOptimized; do
+	qemu-img convert -f qcow2 -O vmdk -o subformat=$sub "$W/dense.qcow2" "$W/dense-$sub.vmdk"
+	echo "dense vmdk ($sub): 1 GiB virtual, $(du -m "$W/dense-$sub.vmdk" | cut -f1) MiB allocated"
+	timed "sandlab image import" "$S" image import "$W/dense-$sub.vmdk" --name "dense-$sub"
+	timed "qemu-img convert (vmdk)" qemu-img convert -f vmdk -O qcow2 "$W/dense-$sub.vmdk" "$W/dense-$sub.conv"
+	rm -f "$W/dense-$sub.vmdk" "$W/dense-$sub.conv"
+	"$S" image rm "dense-$sub" >/dev/null
+done

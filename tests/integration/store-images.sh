@@ -66,8 +66,11 @@ disk[0:len(hdr)] = hdr
 open(out, 'wb').write(disk)
 PY
 expect_fail "raw file carrying a qcow2 header with a backing file refused" "backing file" "$S" image import "$W/rawq2.img"
+printf 'QFI\373\0\0\0\1' >"$W/v1.qcow"; truncate -s 1M "$W/v1.qcow"
+expect_fail "qcow version 1 refused with advice" "qcow .version 1. format, which sandlab does not take; convert it first" \
+	"$S" image import "$W/v1.qcow"
 printf 'KDMV' >"$W/v.vmdk"; truncate -s 1M "$W/v.vmdk"
-expect_fail "vmdk refused with advice" "convert it first" "$S" image import "$W/v.vmdk"
+expect_fail "a broken vmdk is refused before conversion" "qemu-img info cannot read the file" "$S" image import "$W/v.vmdk"
 : >"$W/empty.img"
 expect_fail "empty file refused" "empty" "$S" image import "$W/empty.img"
 

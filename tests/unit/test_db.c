@@ -122,6 +122,8 @@ migrate_from_every_version(void **state)
 		assert_int_equal(db_migrate(db, from, &e), 0);
 		assert_int_equal(db_version(db), from);
 		fill(db, from);
+		int had_source = (int)scalar(db, "SELECT count(*) FROM pragma_table_info('images') "
+		    "WHERE name = 'source_format'");
 		assert_int_equal(db_migrate(db, DB_VERSION, &e), 0);
 		assert_int_equal(db_version(db), DB_VERSION);
 		text_is(db, "PRAGMA integrity_check", "ok");
@@ -132,6 +134,9 @@ migrate_from_every_version(void **state)
 			text_is(db, "SELECT b_node || ':' || b_idx || '@' || b_port FROM links WHERE id = 'l1'", "n2:0@40001");
 			text_is(db, "SELECT proto || ':' || host_port || ':' || guest_port FROM forwards", "tcp:2222:22");
 			text_is(db, "SELECT attach FROM nics WHERE node_id = 'n2'", "link");
+			/* images from before the source format came as they are */
+			if (!had_source)
+				text_is(db, "SELECT source_format FROM images WHERE id = 'i1'", "qcow2");
 		}
 		if (from >= 2)
 			text_is(db, "SELECT vnc_host FROM runs WHERE node_id = 'n1'", "10.1.2.3");

@@ -9,6 +9,7 @@
 #include <string.h>
 #include <cmocka.h>
 
+#include "convert.h"
 #include "image.h"
 
 static void
@@ -242,12 +243,74 @@ sniff_kinds(void **state)
 	assert_int_equal(image_check_disk(&im, &e), 0);
 }
 
+static void
+convert_checks(void **state)
+{
+	unsigned char h[IMAGE_SNIFF_LEN], tail[512];
+	struct err e;
+
+	/* a single convertible format is taken; qcow1 and luks still are not */
+	assert_int_equal(image_sniff_decide(FMT_VMDK, &e), FMT_VMDK);
+	assert_int_equal(image_sniff_decide(FMT_VPC | FMT_MBR, &e), FMT_VPC);
+	assert_int_equal(image_sniff_decide(FMT_LUKS, &e), -1);
+	assert_string_equal(image_fmt_qemu(FMT_VPC), "vpc");
+	assert_true(convert_takes("vpc") && !convert_takes("qcow2") && !convert_takes(NULL));
+
+	/* a vmdk text descriptor is refused before qemu-img reads it */
+	memset(h, 0, sizeof h);
+	memcpy(h, "# Disk DescriptorFile\n", 22);
+	assert_int_equal(convert_bytes_check("vmdk", h, sizeof h, NULL, 1 << 20, &e), -1);
+	assert_non_null(strstr(e.msg, "names its data in other files"));
+	memcpy(h, "KDMV", 4);
+	assert_int_equal(convert_bytes_check("vmdk", h, sizeof h, NULL, 1 << 20, &e), 0);
+
+	/* vpc: a differencing disk (type 4) has a parent */
+	memset(tail, 0, sizeof tail);
+	memcpy(tail, "conectix", 8);
+	tail[63] = 4;
+	assert_int_equal(convert_bytes_check("vpc", h, sizeof h, tail, 1 << 20, &e), -1);
+	assert_non_null(strstr(e.msg, "differencing"));
+	tail[63] = 3;
+	assert_int_equal(convert_bytes_check("vpc", h, sizeof h, tail, 1 << 20, &e), 0);
+
+	/* vdi: 4 blocks of 1 MiB used, data at 1 MiB: 5 MiB needed */
+	memset(h, 0, sizeof h);
+	h[0x155] = 0x02;                       /* bmap at 512 */
+	h[0x15a] = 0x10;                       /* data at 1 MiB */
+	h[0x17a] = 0x10;                       /* block size 1 MiB */
+	h[0x180] = 8;                          /* 8 blocks */
+	h[0x184] = 4;                          /* 4 used */
+	assert_int_equal(convert_bytes_check("vdi", h, sizeof h, NULL, 5 << 20, &e), 0);
+	assert_int_equal(convert_bytes_check("vdi", h, sizeof h, NULL, (5 << 20) - 1, &e), -1);
+	assert_non_null(strstr(e.msg, "truncated"));
+	assert_non_null(strstr(e.msg, "5242880"));
+
+	/* vmdk extents must be the file itself */
+	static const char ok[] = "{\"format-specific\": {\"type\": \"vmdk\", \"data\": {\"create-type\": "
+	    "\"streamOptimized\", \"extents\": [{\"filename\": \"/lab/a.vmdk\"}]}}}";
+	static const char other[] = "{\"format-specific\": {\"type\": \"vmdk\", \"data\": {\"create-type\": "
+	    "\"monolithicSparse\", \"extents\": [{\"filename\": \"/lab/a.vmdk\"}, {\"filename\": \"/etc/passwd\"}]}}}";
+	static const char flat[] = "{\"format-specific\": {\"type\": \"vmdk\", \"data\": {\"create-type\": "
+	    "\"monolithicFlat\", \"extents\": [{\"filename\": \"/lab/a.vmdk\"}]}}}";
+	assert_int_equal(convert_info_check("vmdk", ok, "/lab/a.vmdk", &e), 0);
+	assert_int_equal(convert_info_check("vmdk", other, "/lab/a.vmdk", &e), -1);
+	assert_non_null(strstr(e.msg, "/etc/passwd"));
+	assert_int_equal(convert_info_check("vmdk", flat, "/lab/a.vmdk", &e), -1);
+	assert_non_null(strstr(e.msg, "monolithicFlat"));
+
+	/* qemu-img -p output: the last complete report wins */
+	assert_true(convert_progress_parse("    (0.00/100%)\r    (45.50/100%)\r    (50.", 41) == 45.5);
+	assert_true(convert_progress_parse("nothing", 7) < 0);
+	assert_true(convert_progress_parse("(101.00/100%)", 13) < 0);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(sniff_formats),
 		cmocka_unit_test(sniff_kinds),
+		cmocka_unit_test(convert_checks),
 		cmocka_unit_test(qcow2_header_ranges),
 		cmocka_unit_test(info_accepts_plain),
 		cmocka_unit_test(info_refuses),

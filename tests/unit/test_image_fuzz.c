@@ -12,6 +12,7 @@
 #include <cmocka.h>
 #include <jansson.h>
 
+#include "convert.h"
 #include "image.h"
 
 static uint64_t rng = 0x9e3779b97f4a7c15ull;
@@ -93,8 +94,12 @@ fuzz_sniff(void **state)
 		}
 		unsigned m = image_sniff(h, len, next() % 2 ? tail : NULL, next());
 		int d = image_sniff_decide(m, &e);
-		/* the decision is raw or qcow2, or a refusal with a reason */
-		assert_true(d == FMT_RAW || d == FMT_QCOW2 || (d == -1 && strlen(e.msg) > 0));
+		/* the decision is raw, qcow2 or a format it converts, or a
+		 * refusal with a reason */
+		assert_true(d == FMT_RAW || d == FMT_QCOW2 || (d > 0 && convert_takes(image_fmt_qemu((unsigned)d))) ||
+		    (d == -1 && strlen(e.msg) > 0));
+		if (d == FMT_VMDK)
+			assert_true(len >= 4 && memcmp(h, "KDMV", 4) == 0);
 		if (d == FMT_QCOW2)
 			assert_true(len >= 4 && memcmp(h, "QFI\xfb", 4) == 0);
 	}
