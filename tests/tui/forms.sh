@@ -53,8 +53,10 @@ else
 	not_ok "Tab picks from the list, in order" "$SCREEN"
 fi
 keys Enter
+# The form shrinks back: nothing of the list nor of its old frame stays.
 if tui_settle "Name" && ! text "$SCREEN" | grep -qF "4 here" &&
-	text "$SCREEN" | grep -qF "$T/src/beta.img"; then
+	text "$SCREEN" | grep -qF "$T/src/beta.img" && ! text "$SCREEN" | grep -qF "alpha.qcow2" &&
+	[ "$(title_count "Import a disk image")" = 1 ]; then
 	ok "Enter takes the pick and closes the list"
 else
 	not_ok "Enter takes the pick and closes the list" "$SCREEN"
