@@ -41,11 +41,14 @@ int
 pane_status_rows(const struct app *a, int w)
 {
 	char t[2 * ERR_MAX + 2];
+	/* A quarter of the screen at most: the layout can always give that
+	 * (a status line that never got its rows would ask again each frame). */
+	int most = LINES / 4 < PANE_STATUS_ROWS_MAX ? LINES / 4 : PANE_STATUS_ROWS_MAX;
 
 	pane_status_text(a, t, sizeof t);
-	if (t[0] == '\0' || draw_width(t) <= w - 2)
+	if (t[0] == '\0' || most <= 1 || draw_width(t) <= w - 2)
 		return 1;
-	return draw_wrap(NULL, 0, 0, w - 2, PANE_STATUS_ROWS_MAX, t, 0);
+	return draw_wrap(NULL, 0, 0, w - 2, most, t, 0);
 }
 
 static void
