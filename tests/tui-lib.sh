@@ -121,7 +121,8 @@ tui_settle() {
 }
 
 # tui_mask: hides what changes between runs: the temp folder, ids, MACs,
-# times, VNC ports and passwords, uptimes.
+# times, VNC ports and passwords, uptimes (right-aligned: "<1m" and "2m"
+# mask to the same row).
 tui_mask() {
 	sed -E \
 		-e "s#${T}#<T>#g" \
@@ -134,7 +135,8 @@ tui_mask() {
 		-e 's/127\.0\.0\.1:59[0-9]{2}/127.0.0.1:59NN/g' \
 		-e 's/password [A-Za-z0-9]{8}/password XXXXXXXX/g' \
 		-e 's/pid [0-9]+ */pid <pid>/g' \
-		-e 's/( running .*)(<1m|[0-9]+m|[0-9]+h[0-9]{2}) /\1<up> /g'
+		-e 's/( running .*)<1m /\1 1m /g' \
+		-e 's/( running .* )([0-9]+m|[0-9]+h[0-9]{2}|[0-9]+d[0-9]{2}) /\1<up> /g'
 }
 
 # golden NAME: compares the masked $SCREEN with golden/NAME.txt.
