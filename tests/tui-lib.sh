@@ -121,7 +121,8 @@ tui_settle() {
 }
 
 # tui_mask: hides what changes between runs: the temp folder, ids, MACs,
-# times, VNC ports and passwords, uptimes.
+# times, VNC ports and passwords, uptimes (right-aligned: "<1m" and "2m"
+# mask to the same row).
 tui_mask() {
 	sed -E \
 		-e "s#${T}#<T>#g" \
@@ -134,7 +135,8 @@ tui_mask() {
 		-e 's/127\.0\.0\.1:59[0-9]{2}/127.0.0.1:59NN/g' \
 		-e 's/password [A-Za-z0-9]{8}/password XXXXXXXX/g' \
 		-e 's/pid [0-9]+ */pid <pid>/g' \
-		-e 's/( running .*)(<1m|[0-9]+m|[0-9]+h[0-9]{2}) /\1<up> /g'
+		-e 's/( running .*)<1m /\1 1m /g' \
+		-e 's/( running .* )([0-9]+m|[0-9]+h[0-9]{2}|[0-9]+d[0-9]{2}) /\1<up> /g'
 }
 
 # golden NAME: compares the masked $SCREEN with golden/NAME.txt.
@@ -186,4 +188,38 @@ echo_keys() {
 	size=$(stat -c %s "$log")
 	keys "$@"
 	wait_for 20 sh -c "[ \$(stat -c %s '$log') -gt $size ]"
+}
+
+# tui_whole TEXT: TEXT is whole on the current screen ($SCREEN, from
+# tui_settle): inside one framed box (a form, a question, a pane) or on
+# the unframed rows (the status line), read row after row, so a message
+# wrapped onto several rows counts and one cut short does not. Spaces and
+# frame lines are left out of the comparison (a row may break anywhere).
+tui_whole() {
+	text "$SCREEN" | python3 -c '
+import sys
+want = "".join(sys.argv[1].split())
+rows = sys.stdin.read().split("\n")
+frame = set("│─┌┐└┘├┤┬┴┼")
+def flat(s):
+    return "".join(ch for ch in s if not ch.isspace() and ch not in frame)
+texts = ["".join(flat(r) for r in rows)]
+# every box: a top-left corner, its top-right on the same row, and the rows
+# down to its bottom-left corner
+for r, row in enumerate(rows):
+    for c, ch in enumerate(row):
+        if ch != "┌":
+            continue
+        c2 = row.find("┐", c + 1)
+        if c2 < 0:
+            continue
+        inner = []
+        for rr in range(r + 1, len(rows)):
+            line = rows[rr]
+            if c < len(line) and line[c] == "└":
+                break
+            inner.append(line[c + 1:c2])
+        texts.append("".join(flat(x) for x in inner))
+sys.exit(0 if any(want in t for t in texts) else 1)
+' "$1"
 }

@@ -15,6 +15,7 @@
 #include "form-edit.h"
 #include "form-import.h"
 #include "form-link.h"
+#include "guard.h"
 #include "keys.h"
 #include "job.h"
 #include "layout.h"
@@ -79,8 +80,7 @@ action_help(struct app *a)
 void
 action_redraw(struct app *a)
 {
-	clearok(curscr, TRUE);
-	app_dirty_all(a);
+	app_repaint(a);
 }
 
 void
@@ -122,25 +122,41 @@ action_subject(struct app *a)
 	return mn;
 }
 
+/* Refuses (on the status line) an action on a live node. */
+static int
+action_refuse_live(struct app *a, const struct model_node *mn, const char *then)
+{
+	char m[ERR_MAX];
+
+	if (!guard_stopped(mn, then, m, sizeof m))
+		return 0;
+	app_msg(a, APP_MSG_WARN, "%s", m);
+	return 1;
+}
+
 void
 action_edit(struct app *a)
 {
 	const struct model_node *mn = action_subject(a);
 
-	if (mn)
+	if (mn && !action_refuse_live(a, mn, "e edits it"))
 		form_edit_open(a, mn);
 }
 
 static void
 action_delete_node_yes(struct app *a, void *arg)
 {
+	const struct model_node *mn;
 	struct err e;
+	int rc = node_rm(a->lab, arg, &e);
 
-	if (node_rm(a->lab, arg, &e) != 0)
-		app_msg(a, APP_MSG_ERROR, "%s", e.msg);
-	else
-		app_msg(a, APP_MSG_INFO, "deleted node %s", (char *)arg);
 	app_reload(a);
+	/* Started since the question opened: say it in the dashboard's words. */
+	mn = model_node_by_name(&a->model, arg);
+	if (rc != 0 && !(mn && action_refuse_live(a, mn, "D deletes it")))
+		app_msg(a, APP_MSG_ERROR, "%s", e.msg);
+	else if (rc == 0)
+		app_msg(a, APP_MSG_INFO, "deleted node %s", (char *)arg);
 }
 
 void
@@ -149,7 +165,7 @@ action_delete_node(struct app *a)
 	const struct model_node *mn = action_subject(a);
 	char q[256];
 
-	if (mn == NULL)
+	if (mn == NULL || action_refuse_live(a, mn, "D deletes it"))
 		return;
 	snprintf(q, sizeof q, "Delete node %s and its disk? This cannot be undone.", mn->n.name);
 	form_confirm_open(a, "Delete node", q, action_delete_node_yes, xstrdup(mn->n.name));
@@ -186,13 +202,6 @@ action_delete_image(struct app *a)
 	form_confirm_open(a, "Delete image", q, action_delete_image_yes, xstrdup(im->name));
 }
 
-static int
-action_live(const struct model_node *mn)
-{
-	return mn->run.state == RUN_RUNNING || mn->run.state == RUN_STARTING ||
-	    mn->run.state == RUN_STOPPING;
-}
-
 void
 action_start(struct app *a)
 {
@@ -200,7 +209,7 @@ action_start(struct app *a)
 
 	if (mn == NULL)
 		return;
-	if (action_live(mn)) {
+	if (guard_live(mn)) {
 		app_msg(a, APP_MSG_WARN, "%s is %s already", mn->n.name, run_state_name(mn->run.state));
 		return;
 	}
@@ -215,7 +224,7 @@ action_stop(struct app *a)
 
 	if (mn == NULL)
 		return;
-	if (!action_live(mn)) {
+	if (!guard_live(mn)) {
 		app_msg(a, APP_MSG_WARN, "%s is not running", mn->n.name);
 		return;
 	}
@@ -245,7 +254,7 @@ action_kill(struct app *a)
 
 	if (mn == NULL)
 		return;
-	if (!action_live(mn)) {
+	if (!guard_live(mn)) {
 		app_msg(a, APP_MSG_WARN, "%s is not running", mn->n.name);
 		return;
 	}
@@ -260,7 +269,9 @@ action_console_open(struct app *a)
 
 	if (mn == NULL)
 		return;
-	app_console_open(a, mn->n.id, 1);
+	/* A stopped node's tile opens without typing into it, so that s
+	 * starts the node, as its title says. */
+	app_console_open(a, mn->n.id, guard_live(mn));
 }
 
 void
@@ -347,7 +358,7 @@ action_all(struct app *a, enum job_kind kind)
 
 	for (size_t i = 0; i < a->model.nnodes; i++) {
 		const struct model_node *mn = &a->model.nodes[i];
-		if (action_live(mn) == (kind == JOB_START))
+		if (guard_live(mn) == (kind == JOB_START))
 			continue;
 		if (job_busy(mn->n.id) || job_run(a, kind, mn->n.id, mn->n.name) != 0)
 			skipped++;
@@ -382,7 +393,7 @@ action_stop_all(struct app *a)
 	char q[160];
 
 	for (size_t i = 0; i < a->model.nnodes; i++)
-		n += action_live(&a->model.nodes[i]);
+		n += guard_live(&a->model.nodes[i]);
 	if (n == 0) {
 		app_msg(a, APP_MSG_WARN, "no node is running");
 		return;

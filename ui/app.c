@@ -75,6 +75,13 @@ app_dirty_all(struct app *a)
 		a->modal->dirty = 1;
 }
 
+void
+app_repaint(struct app *a)
+{
+	clearok(curscr, TRUE);
+	app_dirty_all(a);
+}
+
 const struct model_node *
 app_sel_node(const struct app *a)
 {
@@ -197,6 +204,12 @@ static void
 app_key(struct app *a, const struct input_key *k)
 {
 	if (a->modal) {
+		/* C-l repaints under a modal window too: it takes every other key. */
+		if (k->type == INPUT_TYPE_UNICODE && k->modifiers == INPUT_MOD_CTRL &&
+		    k->code.codepoint == 'l') {
+			app_repaint(a);
+			return;
+		}
 		if (a->modal->kind->key(a->modal, a, k) == MODAL_CLOSE)
 			app_modal_close(a);
 		else if (a->modal)

@@ -82,6 +82,9 @@ void app_msg(struct app *a, enum app_msg level, const char *fmt, ...)
 
 /* Marks everything for redraw. */
 void app_dirty_all(struct app *a);
+/* Repaints the whole terminal at the next frame (C-l): what another
+ * program wrote over it, or a stale modal frame, goes. */
+void app_repaint(struct app *a);
 
 /* Reloads the model now (keeping the selection by id) and marks the
  * panes that show it dirty. */

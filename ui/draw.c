@@ -111,6 +111,46 @@ draw_width(const char *s)
 	return cols;
 }
 
+int
+draw_wrap(WINDOW *w, int y, int x, int maxw, int maxlines, const char *s, attr_t a)
+{
+	char line[1024];
+	int n = 0;
+
+	if (maxw <= 0 || s == NULL)
+		return 0;
+	while (*s && n < maxlines) {
+		size_t len = strlen(s), fit = 0, brk = 0;
+
+		/* The longest prefix that fits, then back to its last space. */
+		while (fit < len) {
+			size_t next = fit + 1;
+			while (next < len && ((unsigned char)s[next] & 0xC0) == 0x80)
+				next++;
+			snprintf(line, sizeof line, "%.*s", (int)next, s);
+			if (next >= sizeof line || draw_width(line) > maxw)
+				break;
+			fit = next;
+			if (fit < len && s[fit] == ' ')
+				brk = fit;
+		}
+		if (fit == 0)
+			break;
+		if (fit < len && brk > 0)
+			fit = brk;
+		/* The last row shows what is left, cut: better than losing a row. */
+		if (n == maxlines - 1)
+			fit = len;
+		if (w)
+			draw_fmt(w, y + n, x, maxw, a, "%.*s", (int)fit, s);
+		n++;
+		s += fit;
+		while (*s == ' ')
+			s++;
+	}
+	return n;
+}
+
 void
 draw_fill(WINDOW *w, int y, int x, int n, attr_t a)
 {

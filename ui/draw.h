@@ -23,6 +23,11 @@ int draw_fmt(WINDOW *w, int y, int x, int maxw, attr_t a, const char *fmt, ...)
 /* Display width of sanitised s. */
 int draw_width(const char *s);
 
+/* Draws s in rows of at most maxw columns from (y, x), broken at spaces
+ * (or anywhere in a word longer than a row), at most maxlines rows; the
+ * number of rows. With w NULL it only counts them. */
+int draw_wrap(WINDOW *w, int y, int x, int maxw, int maxlines, const char *s, attr_t a);
+
 /* Fills n columns from (y, x) with spaces in attribute a. */
 void draw_fill(WINDOW *w, int y, int x, int n, attr_t a);
 

@@ -25,10 +25,12 @@ form_confirm_draw(struct modal *o, struct app *a)
 {
 	struct form_confirm *c = o->data;
 	int w = COLS - 4 < 64 ? COLS - 4 : 64;
-	WINDOW *win = modal_window(o, 7, w, c->title);
+	/* The question wraps: a long node name must not cut off what is asked. */
+	int rows = draw_wrap(NULL, 0, 0, w - 4, 8, c->question, 0);
+	WINDOW *win = modal_window(o, a, 6 + rows, w, c->title);
 
-	draw_text(win, 2, 2, getmaxx(win) - 4, c->question, theme_attr(ROLE_OVERLAY));
-	draw_text(win, 4, 2, getmaxx(win) - 4, "y: yes   n or Esc: no", theme_attr(ROLE_WARN));
+	draw_wrap(win, 2, 2, getmaxx(win) - 4, 8, c->question, theme_attr(ROLE_OVERLAY));
+	draw_text(win, 3 + rows, 2, getmaxx(win) - 4, "y: yes   n or Esc: no", theme_attr(ROLE_WARN));
 	o->cur_on = 0;
 }
 

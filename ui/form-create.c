@@ -54,21 +54,42 @@ form_create_submit(struct form *fm, struct app *a)
 	return 0;
 }
 
+/* The image the form starts on: the one asked for (Enter on an image),
+ * else the selected node's (another like it), else the one most nodes
+ * use, else the images pane's selection. Never merely the first by name:
+ * that is a test guest (flood) in the demo lab. */
+static int
+form_create_pick(struct app *a, const char *image_name)
+{
+	const struct model_node *mn = app_sel_node(a);
+	const struct image *sel = app_sel_image(a);
+	int pick = -1, most = 0;
+
+	for (size_t i = 0; i < a->model.nimages; i++) {
+		const struct image *im = &a->model.images[i];
+		if (image_name ? strcasecmp(image_name, im->name) == 0 :
+		    mn != NULL && strcmp(mn->n.image_id, im->id) == 0)
+			return (int)i;
+		if (im->nodes > most) {
+			most = im->nodes;
+			pick = (int)i;
+		}
+	}
+	if (pick < 0 && sel != NULL)
+		pick = (int)(sel - a->model.images);
+	return pick < 0 ? 0 : pick;
+}
+
 void
 form_create_open(struct app *a, const char *image_name)
 {
 	struct form *fm = xcalloc(1, sizeof *fm);
 	const char **names = xcalloc(a->model.nimages + 1, sizeof *names);
-	const struct image *sel = app_sel_image(a);
-	int pick = 0;
+	int pick = form_create_pick(a, image_name);
 	char num[16];
 
-	for (size_t i = 0; i < a->model.nimages; i++) {
+	for (size_t i = 0; i < a->model.nimages; i++)
 		names[i] = a->model.images[i].name;
-		if ((image_name && strcasecmp(image_name, names[i]) == 0) ||
-		    (!image_name && sel == &a->model.images[i]))
-			pick = (int)i;
-	}
 	fm->title = "Create a node";
 	fm->submit_label = "create";
 	fm->check = form_create_check;

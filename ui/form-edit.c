@@ -10,6 +10,7 @@
 #include "app.h"
 #include "form.h"
 #include "form-node.h"
+#include "guard.h"
 #include "node.h"
 #include "util.h"
 
@@ -48,7 +49,11 @@ form_edit_submit(struct form *fm, struct app *a)
 		new_name = fm->f[EF_NAME].buf;
 	if ((c.ram_mb || c.cpus || c.nics >= 0 || c.accel || new_name) &&
 	    node_set_rename(a->lab, fm->node_id, &c, new_name, &e) != 0) {
-		snprintf(fm->msg, sizeof fm->msg, "%s", e.msg);
+		/* Started since the form opened: say it in the dashboard's words. */
+		app_reload(a);
+		i = model_node_index(&a->model, fm->node_id);
+		if (i < 0 || !guard_stopped(&a->model.nodes[i], "save", fm->msg, sizeof fm->msg))
+			snprintf(fm->msg, sizeof fm->msg, "%s", e.msg);
 		return -1;
 	}
 	app_msg(a, APP_MSG_INFO, "saved node %s", fm->f[EF_NAME].buf);

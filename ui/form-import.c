@@ -4,11 +4,14 @@
 #include "form-import.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 
 #include "app.h"
 #include "form.h"
+#include "guard.h"
+#include "image.h"
 #include "job.h"
 #include "modal.h"
 #include "name.h"
@@ -25,6 +28,8 @@ form_import_check(struct form *fm, struct app *a, int i)
 
 	f->err[0] = '\0';
 	if (i == IF_PATH) {
+		/* The name field's default comes from the file name. */
+		form_import_check(fm, a, IF_NAME);
 		if (f->buf[0] == '\0') {
 			snprintf(f->err, sizeof f->err, "type the path of a disk image (Tab completes)");
 			return -1;
@@ -43,6 +48,21 @@ form_import_check(struct form *fm, struct app *a, int i)
 	if (f->buf[0] && name_check(f->buf, "image name", &e) != 0) {
 		snprintf(f->err, sizeof f->err, "%s", e.msg);
 		return -1;
+	}
+	/* Taken already: said while typing (the core says it again, in the
+	 * CLI's words, if another import takes the name meanwhile). */
+	if (f->buf[0])
+		return guard_image_name(&a->model, f->buf, f->err, sizeof f->err) ? -1 : 0;
+	if (lstat(fm->f[IF_PATH].buf, &sb) == 0 && S_ISREG(sb.st_mode)) {
+		char *name = image_name_from_path(fm->f[IF_PATH].buf), taken[ERR_MAX];
+		int rc = 0;
+		if (guard_image_name(&a->model, name, taken, sizeof taken)) {
+			snprintf(f->err, sizeof f->err, "from the file name this would be %s, which an "
+			    "image has already: type another name", name);
+			rc = -1;
+		}
+		free(name);
+		return rc;
 	}
 	return 0;
 }
@@ -65,7 +85,13 @@ form_import_report(struct app *a, const struct job_import_report *r, void *arg)
 	}
 	fm->progress[0] = '\0';
 	if (r->rc != 0) {
-		snprintf(fm->msg, sizeof fm->msg, "%s", r->text);
+		/* The name was taken meanwhile: say it in the form's words. */
+		app_reload(a);
+		if (form_import_check(fm, a, IF_NAME) != 0) {
+			snprintf(fm->msg, sizeof fm->msg, "%s", fm->f[IF_NAME].err);
+			fm->focus = IF_NAME;
+		} else
+			snprintf(fm->msg, sizeof fm->msg, "%s", r->text);
 		return;
 	}
 	app_msg(a, APP_MSG_INFO, "%s", r->text);

@@ -31,6 +31,7 @@ form_text(struct form *fm, const char *label, const char *value, enum form_field
 	f->kind = kind;
 	snprintf(f->buf, sizeof f->buf, "%s", value ? value : "");
 	f->len = f->cur = strlen(f->buf);
+	f->menu_sel = -1;
 	return f;
 }
 
@@ -112,16 +113,37 @@ form_check_all(struct form *fm, struct app *a)
 /* ---- completion ---- */
 
 static int
-form_complete_path(char *path, size_t size, char *list, size_t listsize)
+form_name_cmp(const void *x, const void *y)
 {
-	char dir[FORM_TEXT_MAX], common[FORM_TEXT_MAX] = "";
+	return strcmp(*(char *const *)x, *(char *const *)y);
+}
+
+static void
+form_menu_close(struct form_field *f)
+{
+	for (int i = 0; i < f->nmenu; i++)
+		free(f->menu[i]);
+	free(f->menu);
+	f->menu = NULL;
+	f->nmenu = 0;
+	f->menu_sel = -1;
+}
+
+/* Completes path in place as far as its matches agree, and returns them
+ * in *names (sorted, folders with a '/', n of them; free each and the
+ * array); the folder they are in goes to dir. Only what an import can
+ * take is offered: regular files, and folders to go into. */
+static int
+form_complete_path(char *path, size_t size, char ***names, char *dir, size_t dirsize)
+{
+	char common[FORM_TEXT_MAX] = "";
 	const char *base, *home = getenv("HOME");
-	size_t blen, nlist = 0;
+	size_t blen;
 	int matches = 0, only_dir = 0;
 	DIR *d;
 	struct dirent *de;
 
-	list[0] = '\0';
+	*names = NULL;
 	/* ~/ means home, as a shell would have it. */
 	if (path[0] == '~' && (path[1] == '/' || path[1] == '\0') && home && *home) {
 		char tmp[FORM_TEXT_MAX];
@@ -130,20 +152,21 @@ form_complete_path(char *path, size_t size, char *list, size_t listsize)
 	}
 	base = strrchr(path, '/');
 	if (base) {
-		snprintf(dir, sizeof dir, "%.*s", (int)(base - path + 1), path);
+		snprintf(dir, dirsize, "%.*s", (int)(base - path + 1), path);
 		base++;
 	} else {
-		snprintf(dir, sizeof dir, "./");
+		dir[0] = '\0';
 		base = path;
 	}
 	blen = strlen(base);
-	d = opendir(dir);
+	d = opendir(dir[0] ? dir : ".");
 	if (d == NULL)
 		return 0;
 	while ((de = readdir(d)) != NULL) {
 		struct stat sb;
 		char full[FORM_TEXT_MAX * 2];
 		size_t k;
+		int is_dir;
 
 		if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
 			continue;
@@ -152,7 +175,12 @@ form_complete_path(char *path, size_t size, char *list, size_t listsize)
 		if (strncmp(de->d_name, base, blen) != 0)
 			continue;
 		snprintf(full, sizeof full, "%s%s", dir, de->d_name);
-		int is_dir = stat(full, &sb) == 0 && S_ISDIR(sb.st_mode);
+		if (lstat(full, &sb) != 0)
+			continue;
+		is_dir = S_ISDIR(sb.st_mode) || (S_ISLNK(sb.st_mode) && stat(full, &sb) == 0 &&
+		    S_ISDIR(sb.st_mode));
+		if (!is_dir && !S_ISREG(sb.st_mode))
+			continue;   /* devices, FIFOs, links to files: an import refuses them */
 		if (matches == 0) {
 			snprintf(common, sizeof common, "%s", de->d_name);
 			only_dir = is_dir;
@@ -161,40 +189,114 @@ form_complete_path(char *path, size_t size, char *list, size_t listsize)
 				;
 			common[k] = '\0';
 		}
-		matches++;
-		if (nlist + strlen(de->d_name) + 3 < listsize) {
-			nlist += (size_t)snprintf(list + nlist, listsize - nlist, "%s%s%s",
-			    nlist ? "  " : "", de->d_name, is_dir ? "/" : "");
-		}
+		*names = xreallocarray(*names, (size_t)matches + 1, sizeof **names);
+		(*names)[matches++] = xasprintf("%s%s", de->d_name, is_dir ? "/" : "");
 	}
 	closedir(d);
 	if (matches == 0)
 		return 0;
+	qsort(*names, (size_t)matches, sizeof **names, form_name_cmp);
 	if (strlen(common) >= blen) {
 		char out[FORM_TEXT_MAX * 2];
-		snprintf(out, sizeof out, "%.*s%s%s", (int)(base - path), path, common,
-		    matches == 1 && only_dir ? "/" : "");
+		snprintf(out, sizeof out, "%s%s%s", dir, common, matches == 1 && only_dir ? "/" : "");
 		if (strlen(out) < size)
 			snprintf(path, size, "%s", out);
 	}
 	return matches;
 }
 
+/* Puts the menu's pick d places on (wrapping) into the field. */
+static void
+form_menu_step(struct form_field *f, int d)
+{
+	f->menu_sel = f->menu_sel < 0 ? (d > 0 ? 0 : f->nmenu - 1) :
+	    (f->menu_sel + d + f->nmenu) % f->nmenu;
+	snprintf(f->buf, sizeof f->buf, "%s%s", f->menu_dir, f->menu[f->menu_sel]);
+	f->len = f->cur = strlen(f->buf);
+}
+
+/* Tab in a path field: completes; when more than one thing matches (a
+ * folder's files), lists them to pick from. 1 when the path was
+ * complete already (Tab then moves on). */
+static int
+form_tab_path(struct form *fm, struct app *a, struct form_field *f)
+{
+	char before[FORM_TEXT_MAX], **names;
+	int m;
+
+	form_menu_close(f);
+	snprintf(before, sizeof before, "%s", f->buf);
+	m = form_complete_path(f->buf, sizeof f->buf, &names, f->menu_dir, sizeof f->menu_dir);
+	f->len = f->cur = strlen(f->buf);
+	if (m == 1 && strcmp(before, f->buf) == 0 && f->len && f->buf[f->len - 1] != '/') {
+		free(names[0]);
+		free(names);
+		return 1;
+	}
+	fm->check(fm, a, (int)(f - fm->f));
+	if (m > 1) {
+		f->menu = names;
+		f->nmenu = m;
+		f->menu_sel = -1;
+	} else {
+		if (m == 1)
+			free(names[0]);
+		free(names);
+		if (m == 0)
+			snprintf(f->err, sizeof f->err, "%s", f->len && f->buf[f->len - 1] == '/' ?
+			    "nothing to import in this folder" : "no file or folder here starts so");
+	}
+	return 0;
+}
+
 /* ---- drawing and keys ---- */
+
+/* Rows under field f: its Tab list, else its complaint or hint (wrapped). */
+static int
+form_sub_rows(const struct form_field *f, int fw)
+{
+	const char *t = f->err[0] ? f->err : f->hint;
+
+	if (f->nmenu)
+		return 1 + (f->nmenu < FORM_MENU_ROWS ? f->nmenu : FORM_MENU_ROWS);
+	return t[0] ? draw_wrap(NULL, 0, 0, fw, 3, t, 0) : 1;
+}
+
+static void
+form_draw_menu(WINDOW *win, int y, int x, int fw, const struct form_field *f)
+{
+	int rows = f->nmenu < FORM_MENU_ROWS ? f->nmenu : FORM_MENU_ROWS;
+	int top = f->menu_sel >= rows ? f->menu_sel - rows + 1 : 0;
+
+	draw_fmt(win, y, x, fw, theme_attr(ROLE_DIM), "%d here: Tab or Up/Down picks, Enter takes it",
+	    f->nmenu);
+	for (int r = 0; r < rows; r++) {
+		int k = top + r;
+		attr_t at = theme_attr(k == f->menu_sel ? ROLE_SELECTED : ROLE_OVERLAY);
+		draw_fill(win, y + 1 + r, x, fw, at);
+		draw_text(win, y + 1 + r, x + 1, fw - 1, f->menu[k], at);
+	}
+}
 
 void
 form_draw(struct modal *o, struct app *a)
 {
 	struct form *fm = o->data;
 	int w = COLS - 4 < 76 ? COLS - 4 : 76;
-	int h = 2 + 1 + fm->nf * 2 + 3 + (fm->progress[0] ? 2 : 0);
-	WINDOW *win = modal_window(o, h, w, fm->title);
-	int fw, y = 2;
+	int fw = w - 4 - FORM_LABEL_W, h, y = 2, mrows;
+	WINDOW *win;
 
+	/* The height follows what is shown: wrapped complaints, a Tab list,
+	 * the progress bar, a wrapped message. */
+	mrows = fm->msg[0] ? draw_wrap(NULL, 0, 0, w - 4, 4, fm->msg, 0) : 1;
+	h = 2 + (fm->progress[0] ? 2 : 0) + mrows + 3;
+	for (int i = 0; i < fm->nf; i++)
+		h += 1 + form_sub_rows(&fm->f[i], fw);
+	win = modal_window(o, a, h, w, fm->title);
 	w = getmaxx(win);
 	fw = w - 4 - FORM_LABEL_W;
 	o->cur_on = 0;
-	for (int i = 0; i < fm->nf; i++, y += 2) {
+	for (int i = 0; i < fm->nf; i++) {
 		struct form_field *f = &fm->f[i];
 		int focused = i == fm->focus;
 		attr_t fa = theme_attr(focused ? ROLE_FIELD_FOCUS : ROLE_FIELD);
@@ -221,10 +323,13 @@ form_draw(struct modal *o, struct app *a)
 				o->cur_x = 2 + FORM_LABEL_W + draw_width(before + start);
 			}
 		}
-		if (f->err[0])
-			draw_text(win, y + 1, 2 + FORM_LABEL_W, fw, f->err, theme_attr(ROLE_ERROR));
+		if (f->nmenu)
+			form_draw_menu(win, y + 1, 2 + FORM_LABEL_W, fw, f);
+		else if (f->err[0])
+			draw_wrap(win, y + 1, 2 + FORM_LABEL_W, fw, 3, f->err, theme_attr(ROLE_ERROR));
 		else if (f->hint[0])
-			draw_text(win, y + 1, 2 + FORM_LABEL_W, fw, f->hint, theme_attr(ROLE_DIM));
+			draw_wrap(win, y + 1, 2 + FORM_LABEL_W, fw, 3, f->hint, theme_attr(ROLE_DIM));
+		y += 1 + form_sub_rows(f, fw);
 	}
 	if (fm->progress[0]) {
 		int bw = w - 4, fill = (int)(fm->fraction * bw);
@@ -235,11 +340,11 @@ form_draw(struct modal *o, struct app *a)
 		o->cur_on = 0;
 	}
 	if (fm->msg[0])
-		draw_text(win, y, 2, w - 4, fm->msg, theme_attr(ROLE_ERROR));
+		draw_wrap(win, y, 2, w - 4, 4, fm->msg, theme_attr(ROLE_ERROR));
 	{
 		char keys[160];
 		snprintf(keys, sizeof keys, "Enter %s   Tab/Down next   Esc cancel", fm->submit_label);
-		draw_text(win, h - 2, 2, w - 4, keys, theme_attr(ROLE_DIM));
+		draw_text(win, getmaxy(win) - 2, 2, w - 4, keys, theme_attr(ROLE_DIM));
 	}
 }
 
@@ -276,6 +381,38 @@ form_key(struct modal *o, struct app *a, const struct input_key *k)
 
 	f->fresh = 0;
 
+	/* A Tab list is open: Tab and the arrows pick, Enter takes the pick
+	 * (a folder lists its own), Esc closes the list; any other key closes
+	 * it and does what it does. */
+	if (f->nmenu && k->type == INPUT_TYPE_KEYSYM) {
+		switch (k->code.sym) {
+		case INPUT_SYM_TAB:
+			form_menu_step(f, k->modifiers & INPUT_MOD_SHIFT ? -1 : 1);
+			fm->check(fm, a, fm->focus);
+			return MODAL_KEEP;
+		case INPUT_SYM_DOWN:
+		case INPUT_SYM_UP:
+			form_menu_step(f, k->code.sym == INPUT_SYM_DOWN ? 1 : -1);
+			fm->check(fm, a, fm->focus);
+			return MODAL_KEEP;
+		case INPUT_SYM_ENTER:
+			form_menu_close(f);
+			if (f->len && f->buf[f->len - 1] == '/')
+				form_tab_path(fm, a, f);
+			fm->check(fm, a, fm->focus);
+			if (f->nmenu)   /* the folder's list; its check would say "a folder" */
+				f->err[0] = '\0';
+			return MODAL_KEEP;
+		case INPUT_SYM_ESCAPE:
+			form_menu_close(f);
+			return MODAL_KEEP;
+		default:
+			break;
+		}
+	}
+	if (f->nmenu)
+		form_menu_close(f);
+
 	if (k->type == INPUT_TYPE_KEYSYM) {
 		switch (k->code.sym) {
 		case INPUT_SYM_ESCAPE:
@@ -288,24 +425,9 @@ form_key(struct modal *o, struct app *a, const struct input_key *k)
 				break;
 			}
 			if (f->kind == FF_PATH) {
-				char list[200], before[FORM_TEXT_MAX];
-				int m;
-
-				snprintf(before, sizeof before, "%s", f->buf);
-				m = form_complete_path(f->buf, sizeof f->buf, list, sizeof list);
-				f->len = f->cur = strlen(f->buf);
 				/* A path complete already: Tab goes on to the next field. */
-				if (m == 1 && strcmp(before, f->buf) == 0 && before[f->len - 1] != '/') {
+				if (form_tab_path(fm, a, f))
 					form_move(fm, 1);
-					break;
-				}
-				if (m > 1)
-					snprintf(f->hint, sizeof f->hint, "%d matches: %s", m, list);
-				else if (m == 0)
-					snprintf(f->hint, sizeof f->hint, "no file or folder starts so");
-				else
-					f->hint[0] = '\0';
-				fm->check(fm, a, fm->focus);
 				break;
 			}
 			form_move(fm, 1);
@@ -384,6 +506,7 @@ form_paste(struct modal *o, struct app *a, const char *s, size_t n)
 
 	if (f->kind == FF_CHOICE)
 		return;
+	form_menu_close(f);
 	for (size_t i = 0; i < n; i++)
 		if ((unsigned char)s[i] >= 0x20 && s[i] != 0x7f)
 			form_insert(f, s + i, 1);
@@ -396,6 +519,7 @@ form_free(struct modal *o)
 	struct form *fm = o->data;
 
 	for (int i = 0; i < fm->nf; i++) {
+		form_menu_close(&fm->f[i]);
 		for (int c = 0; c < fm->f[i].nchoices; c++)
 			free(fm->f[i].choices[c]);
 		free(fm->f[i].choices);

@@ -16,10 +16,12 @@
 #define FORM_MAX_FIELDS 8
 #define FORM_TEXT_MAX 512
 #define FORM_LABEL_W 12
+#define FORM_MENU_ROWS 8   /* rows of a Tab list shown at once */
 
 struct app;
 
-/* FF_PATH: a file path; Tab completes it. */
+/* FF_PATH: a file path; Tab completes it, and lists a folder's files
+ * (regular files and folders, what an import can take) to pick from. */
 enum form_field_kind { FF_TEXT, FF_CHOICE, FF_PATH };
 
 struct form_field {
@@ -32,6 +34,11 @@ struct form_field {
 	int                  fresh;          /* just focused: typing replaces */
 	char                 err[ERR_MAX];   /* the check's complaint, or "" */
 	char                 hint[256];      /* shown when there is no complaint */
+	/* FF_PATH: the files and folders Tab listed, to pick from (owned;
+	 * folders end in '/'); menu_sel -1 until one is picked. */
+	char               **menu;
+	int                  nmenu, menu_sel;
+	char                 menu_dir[FORM_TEXT_MAX];  /* what a pick goes after */
 };
 
 struct form {

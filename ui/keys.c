@@ -30,7 +30,7 @@ static const struct key_row keys_table[] = {
 	{ "PageDown",     KCTX_LIST,    action_page_down,   NULL,     "a page down" },
 	{ "Home g",       KCTX_LIST,    action_top,         NULL,     "the first row" },
 	{ "End G",        KCTX_LIST,    action_bottom,      NULL,     "the last row" },
-	{ "Enter",        KCTX_NODES,   action_console_open, "console", "open the node's console and type into it" },
+	{ "Enter",        KCTX_NODES,   action_console_open, "console", "open the node's console; type into it if it runs" },
 	{ "Enter",        KCTX_CONSOLE, action_console_enter, "type", "type into this console" },
 	{ "Enter",        KCTX_IMAGES,  action_create,      NULL,     "create a node from this image" },
 	{ "s",            KCTX_NODE,    action_start,       "start",  "start the node" },
@@ -272,7 +272,7 @@ keys_help_draw(struct modal *o, struct app *a)
 
 	if (hh < 5)
 		hh = LINES;
-	win = modal_window(o, hh, ww, "Keys");
+	win = modal_window(o, a, hh, ww, "Keys");
 	rows = getmaxy(win) - 3;
 	if (h->top > total - rows)
 		h->top = total - rows;

@@ -12,6 +12,7 @@
 
 #include "app.h"
 #include "pane-console.h"
+#include "pane-status.h"
 #include "util.h"
 
 static int
@@ -160,7 +161,7 @@ layout_tree(struct app *a, int H, int W)
 			layout_add(root, layout_lists(a, th, W));
 		layout_add(root, layout_tiles(a, 0, H - th, W));
 	}
-	layout_add(root, layout_leaf(a->status, 1));
+	layout_add(root, layout_leaf(a->status, pane_status_rows(a, W)));
 	return root;
 }
 
@@ -244,7 +245,7 @@ layout_build(struct app *a)
 	int nall = layout_all_panes(a, all);
 
 	layout_free(a->layout);
-	a->layout = layout_tree(a, LINES - 1, COLS);
+	a->layout = layout_tree(a, LINES - pane_status_rows(a, COLS), COLS);
 	layout_mark(a->layout, on, all, nall);
 	for (int i = 0; i < nall; i++)
 		if (!on[i])

@@ -38,7 +38,8 @@ struct modal *modal_new(const struct modal_kind *kind, void *data);
 void modal_free(struct modal *o);
 
 /* Replaces o->win by a centred framed window of h x w (clipped to the
- * screen) and returns it. */
-WINDOW *modal_window(struct modal *o, int h, int w, const char *title);
+ * screen) and returns it. When it is smaller or elsewhere than the last
+ * one, the panes are drawn again under it (no stale frame stays). */
+WINDOW *modal_window(struct modal *o, struct app *a, int h, int w, const char *title);
 
 #endif

@@ -304,7 +304,7 @@ netview_draw(struct modal *o, struct app *a)
 	if (hh < 6)
 		hh = LINES < 6 ? LINES : 6;
 	ww = COLS - 4 < 96 ? COLS - 4 : 96;
-	win = modal_window(o, hh, ww, nv->map ? "Map of the lab" : "Links");
+	win = modal_window(o, a, hh, ww, nv->map ? "Map of the lab" : "Links");
 	w = getmaxx(win);
 	rows = getmaxy(win) - 4;
 	if (rows < 1)

@@ -375,23 +375,19 @@ pane_console_marked_count(const struct app *a)
 
 static int pane_console_cut(const struct console *c);
 
-/* The title: name, state, scrollback position, what keys do now. */
+/* The title's parts: who (name and state), the guest's own title, and
+ * what keys do now; name may be shortened by the caller. */
 static void
-pane_console_title(struct pane *p, struct app *a, char *buf, size_t len)
+pane_console_title_parts(struct pane *p, struct app *a, const struct model_node *mn,
+    const char *name, int with_guest, char *buf, size_t len)
 {
 	struct console *c = p->data;
-	int i = model_node_index(&a->model, c->node_id);
-	const struct model_node *mn = i >= 0 ? &a->model.nodes[i] : NULL;
 	const char *title = vtcon_title(c->vc);
 	int off = vtcon_scroll_offset(c->vc);
 	size_t n;
 
-	if (mn == NULL) {
-		snprintf(buf, len, "(deleted node)");
-		return;
-	}
 	/* A marked tile says so first, where a narrow frame still shows it. */
-	n = (size_t)snprintf(buf, len, "%s%s · %s", c->marked ? "[B] " : "", mn->n.name,
+	n = (size_t)snprintf(buf, len, "%s%s · %s", c->marked ? "[B] " : "", name,
 	    run_state_name(mn->run.state));
 	if (c->fd < 0 && n < len) {
 		if (mn->run.state == RUN_RUNNING || mn->run.state == RUN_STARTING)
@@ -399,7 +395,7 @@ pane_console_title(struct pane *p, struct app *a, char *buf, size_t len)
 		else
 			n += (size_t)snprintf(buf + n, len - n, ", not attached: s starts it");
 	}
-	if (title[0] && n < len)
+	if (with_guest && title[0] && n < len)
 		n += (size_t)snprintf(buf + n, len - n, " · %s", title);
 	if (off > 0 && n < len)
 		n += (size_t)snprintf(buf + n, len - n, " · scrolled back %d (End: live)", off);
@@ -415,6 +411,42 @@ pane_console_title(struct pane *p, struct app *a, char *buf, size_t len)
 		snprintf(buf + n, len - n, " · %dx%d%s", cols, rows,
 		    a->entered && a->focus == p ? "" : c->panned ? " panned (End: cursor)" : " (H J K L pan)");
 	}
+}
+
+/* The title: name, state, scrollback position, what keys do now. When
+ * the frame is too narrow, the guest's title goes first, then the name
+ * is shortened: what the keys do is what a user must read. */
+static void
+pane_console_title(struct pane *p, struct app *a, char *buf, size_t len)
+{
+	struct console *c = p->data;
+	int i = model_node_index(&a->model, c->node_id);
+	const struct model_node *mn = i >= 0 ? &a->model.nodes[i] : NULL;
+	int room = p->w - 6, over;   /* draw_frame: two corners, two dashes, two spaces */
+	char name[96];
+
+	if (mn == NULL) {
+		snprintf(buf, len, "(deleted node)");
+		return;
+	}
+	pane_console_title_parts(p, a, mn, mn->n.name, 1, buf, len);
+	if (draw_width(buf) <= room)
+		return;
+	pane_console_title_parts(p, a, mn, mn->n.name, 0, buf, len);
+	over = draw_width(buf) - room;
+	if (over <= 0)
+		return;
+	/* Keep at least a few characters of the name, then "…". */
+	{
+		int keep = draw_width(mn->n.name) - over - 1;
+		if (keep < 4)
+			keep = 4;
+		if (keep >= draw_width(mn->n.name))
+			return;
+		/* Names are ASCII (name_check), so columns are bytes. */
+		snprintf(name, sizeof name, "%.*s…", keep, mn->n.name);
+	}
+	pane_console_title_parts(p, a, mn, name, 0, buf, len);
 }
 
 /* Keeps one coordinate of the view on the guest's screen: `at` is the

@@ -30,6 +30,18 @@ pane_details_row(WINDOW *w, int y, int inner, const char *label, const char *val
 	draw_text(w, y, 12, inner - 11, value, at);
 }
 
+/* As pane_details_row, the value wrapped onto up to 3 rows (not past
+ * row last): a fallback's reason (/dev/kvm ...) is read whole. The rows. */
+static int
+pane_details_wrap(WINDOW *w, int y, int last, int inner, const char *label, const char *value,
+    attr_t at)
+{
+	int room = last - y + 1;
+
+	draw_text(w, y, 2, 10, label, theme_attr(ROLE_DIM));
+	return draw_wrap(w, y, 12, inner - 11, room < 3 ? room : 3, value, at);
+}
+
 static void
 pane_details_time(int64_t t, char *buf, size_t len)
 {
@@ -134,7 +146,7 @@ pane_details_node(struct pane *p, struct app *a, const struct model_node *mn)
 		snprintf(buf, sizeof buf, "%s with %s (%s)", run_state_name(r->state), r->accel, r->accel_why);
 	else if (r->accel[0])
 		snprintf(buf, sizeof buf, "%s with %s", run_state_name(r->state), r->accel);
-	pane_details_row(w, y++, inner, "state", buf, theme_attr(ROLE_NORMAL));
+	y += pane_details_wrap(w, y, last, inner, "state", buf, theme_attr(ROLE_NORMAL));
 	if (y <= last && r->vnc[0]) {
 		snprintf(buf, sizeof buf, "%s  password %s", r->vnc,
 		    r->vnc_password[0] ? r->vnc_password : "as given at start");
@@ -167,7 +179,7 @@ pane_details_node(struct pane *p, struct app *a, const struct model_node *mn)
 		pane_details_time(r->exit_at, when, sizeof when);
 		snprintf(buf, sizeof buf, "%s%s%s at %s", r->exit_kind, r->exit_detail[0] ? ": " : "",
 		    r->exit_detail, when);
-		pane_details_row(w, y++, inner, "last exit", buf,
+		y += pane_details_wrap(w, y, last, inner, "last exit", buf,
 		    theme_attr(strcmp(r->exit_kind, "crashed") == 0 ? ROLE_CRASHED : ROLE_NORMAL));
 	}
 	if (y > last)

@@ -22,11 +22,13 @@ static const struct {
 } pane_nodes_cols[COL_N] = {
 	[COL_NAME]  = { "NAME", 8, 0, 0 },
 	[COL_STATE] = { "STATE", 8, 1, 0 },
-	[COL_ACCEL] = { "ACCEL", 5, 5, 0 },
-	[COL_CPU]   = { "CPU", 3, 4, 1 },
+	/* How long a node has run matters at a glance; its accelerator and
+	 * CPUs are in the details: at 80 columns UP stays, ACCEL goes. */
+	[COL_ACCEL] = { "ACCEL", 5, 6, 0 },
+	[COL_CPU]   = { "CPU", 3, 5, 1 },
 	[COL_RAM]   = { "RAM", 6, 3, 1 },
 	[COL_VNC]   = { "VNC", 15, 2, 0 },
-	[COL_UP]    = { "UP", 5, 6, 1 },
+	[COL_UP]    = { "UP", 5, 4, 1 },
 };
 
 void

@@ -28,17 +28,52 @@ pane_status_lab(const struct app *a, char *buf, size_t len)
 		snprintf(buf, len, "%s", a->lab->root);
 }
 
+#define PANE_STATUS_ROWS_MAX 3
+
+/* The lasting warning and the message, as one text. */
+static void
+pane_status_text(const struct app *a, char *buf, size_t len)
+{
+	snprintf(buf, len, "%s%s%s", a->warn, a->warn[0] && a->msg[0] ? " " : "", a->msg);
+}
+
+int
+pane_status_rows(const struct app *a, int w)
+{
+	char t[2 * ERR_MAX + 2];
+	/* A quarter of the screen at most: the layout can always give that
+	 * (a status line that never got its rows would ask again each frame). */
+	int most = LINES / 4 < PANE_STATUS_ROWS_MAX ? LINES / 4 : PANE_STATUS_ROWS_MAX;
+
+	pane_status_text(a, t, sizeof t);
+	if (t[0] == '\0' || most <= 1 || draw_width(t) <= w - 2)
+		return 1;
+	return draw_wrap(NULL, 0, 0, w - 2, most, t, 0);
+}
+
 static void
 pane_status_draw(struct pane *p, struct app *a)
 {
 	WINDOW *w = p->win;
 	char lab[512], right[700];
-	int rw, x = 0, avail;
+	int rw, x = 0, avail, rows = pane_status_rows(a, p->w);
 	attr_t st = theme_attr(ROLE_STATUS);
 
 	wbkgdset(w, ' ' | st);
 	werase(w);
-	draw_fill(w, 0, 0, p->w, st);
+	for (int y = 0; y < p->h; y++)
+		draw_fill(w, y, 0, p->w, st);
+	/* The layout gives the status line the rows its text needs. */
+	if (rows != p->h)
+		a->need_layout = 1;
+	if (rows > 1 && p->h > 1) {
+		char t[2 * ERR_MAX + 2];
+		enum theme_role r = a->msg_level == APP_MSG_ERROR ? ROLE_ERROR :
+		    a->msg_level == APP_MSG_WARN || !a->msg[0] ? ROLE_WARN : ROLE_STATUS;
+		pane_status_text(a, t, sizeof t);
+		draw_wrap(w, 0, 1, p->w - 2, p->h, t, theme_attr(r));
+		return;
+	}
 	pane_status_lab(a, lab, sizeof lab);
 	snprintf(right, sizeof right, " %s  lab %s ", a->accel_text, lab);
 	rw = draw_width(right);

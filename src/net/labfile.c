@@ -515,14 +515,38 @@ lf_finish(struct lf_parse *p)
 	return 0;
 }
 
+/* Lines whose first word is "node": counted before anything else, so
+ * that a file over the limit is refused at once with its count, not at
+ * the line where the limit is passed. */
+static size_t
+lf_count_nodes(const char *text, size_t len)
+{
+	size_t n = 0, at = 0;
+
+	while (at < len) {
+		const char *nl = memchr(text + at, '\n', len - at);
+		size_t end = nl ? (size_t)(nl - text) : len;
+		while (at < end && (text[at] == ' ' || text[at] == '\t'))
+			at++;
+		if (end - at > 4 && memcmp(text + at, "node", 4) == 0 &&
+		    (text[at + 4] == ' ' || text[at + 4] == '\t'))
+			n++;
+		at = end + 1;
+	}
+	return n;
+}
+
 int
 labfile_parse(const char *text, size_t len, struct labfile *out, struct err *e)
 {
 	struct lf_parse p = { .lf = out, .e = e };
-	size_t at = 0;
+	size_t at = 0, nodes = lf_count_nodes(text, len);
 	int rc = 0;
 
 	memset(out, 0, sizeof *out);
+	if (nodes > LABFILE_NODES_MAX)
+		return err_set(e, "the file defines %zu nodes, more than the %d a lab file may hold "
+		    "(split it into several)", nodes, LABFILE_NODES_MAX);
 	while (at < len && rc == 0) {
 		const char *nl = memchr(text + at, '\n', len - at);
 		size_t n = nl ? (size_t)(nl - (text + at)) : len - at;

@@ -661,8 +661,7 @@ advanced:
 	return rc;
 }
 
-/* Base of a path without folder and a known disk extension. */
-static char *
+char *
 image_name_from_path(const char *path)
 {
 	static const char *exts[] = { ".qcow2", ".qcow", ".img", ".raw", ".bin", ".disk", ".iso", ".vmdk", ".vdi",

@@ -115,6 +115,10 @@ struct image_import_opts {
 	void       *arg;       /* for progress, cancelled and each */
 };
 
+/* The name an import gives when none is asked for: the path's last part
+ * without a known disk ending (.qcow2, .img, ...). Allocated. */
+char *image_name_from_path(const char *path);
+
 /* Default cap on virtual size (SANDLAB_MAX_IMAGE_SIZE overrides). */
 uint64_t image_default_cap(void);
 

@@ -215,6 +215,32 @@ long_lines(void **state)
 	free(t);
 }
 
+/* A file over the node limit is refused with its count before any line
+ * is parsed: the message names no line, and a bad line after the limit
+ * is not what is reported. */
+static void
+too_many_nodes(void **state)
+{
+	size_t cap = 64 + (LABFILE_NODES_MAX + 2) * 32u;
+	char *t = xmalloc(cap);
+	size_t n = (size_t)sprintf(t, "sandlab-lab 1\n");
+	struct labfile lf;
+	struct err e;
+	char want[160];
+
+	(void)state;
+	for (int i = 0; i < LABFILE_NODES_MAX; i++)
+		n += (size_t)sprintf(t + n, "node n%d image=tiny\n", i);
+	assert_int_equal(labfile_parse(t, n, &lf, &e), 0);
+	labfile_free(&lf);
+	n += (size_t)sprintf(t + n, "\tnode last image=tiny\nbad line\n");
+	assert_int_equal(labfile_parse(t, n, &lf, &e), -1);
+	snprintf(want, sizeof want, "the file defines %d nodes, more than the %d a lab file may "
+	    "hold (split it into several)", LABFILE_NODES_MAX + 1, LABFILE_NODES_MAX);
+	assert_string_equal(e.msg, want);
+	free(t);
+}
+
 static uint64_t rng = 0x2545f4914f6cdd1dull;
 
 static uint64_t
@@ -298,6 +324,7 @@ main(void)
 		cmocka_unit_test(hand_written),
 		cmocka_unit_test(malformed),
 		cmocka_unit_test(long_lines),
+		cmocka_unit_test(too_many_nodes),
 		cmocka_unit_test(fuzz_parse),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
