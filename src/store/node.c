@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 #include <uuid/uuid.h>
 
@@ -238,13 +239,119 @@ node_name_taken(struct lab *lab, const char *name, const char *except_id, struct
 	return err_set(e, "a node named \"%s\" already exists", name);
 }
 
+/*
+ * Empty overlays. One made by qemu-img depends only on its backing file
+ * (absolute path) and format, so it is made once per image, kept in
+ * cache/ of the lab, and its bytes are written for each new node: a node
+ * then costs no process. The file name is a hash of the backing path, the
+ * format and the image file's identity (device, inode, size, mtime), so a
+ * moved lab or a re-imported image gets a new one. A lost or damaged one
+ * is made again; it is made by the pending.h protocol like any file, so a
+ * kill leaves no half-made one behind.
+ */
+static int
+node_template_make(struct lab *lab, const char *backing, const char *fmt, const char *final_rel,
+    struct err *e)
+{
+	char fid[37], *dir = lab_path(lab, "cache", NULL), *tmp_rel, *tmp_abs, *final_abs;
+	int64_t entry;
+	int rc = -1;
+
+	if (mkdir_p(dir, 0700, e) != 0) {
+		free(dir);
+		return -1;
+	}
+	free(dir);
+	node_new_id(fid);
+	tmp_rel = xasprintf("cache/.new-%s.qcow2", fid);
+	tmp_abs = xasprintf("%s/%s", lab->root, tmp_rel);
+	final_abs = xasprintf("%s/%s", lab->root, final_rel);
+	if ((entry = pending_add(lab->db, tmp_rel, final_rel, e)) < 0)
+		goto out;
+	/* Another process may make the same one meanwhile: same bytes, and
+	 * rename replaces atomically, so either copy serves. */
+	if (overlay_create(tmp_abs, backing, fmt, e) != 0 ||
+	    pending_set_file(lab->db, entry, tmp_abs, e) != 0) {
+		pending_abandon(lab->db, lab->root, entry);
+		goto out;
+	}
+	if (rename(tmp_abs, final_abs) != 0) {
+		err_sys(e, "cannot move the empty overlay into place");
+		pending_abandon(lab->db, lab->root, entry);
+		goto out;
+	}
+	pending_done(lab->db, entry, NULL);
+	rc = 0;
+out:
+	free(tmp_rel);
+	free(tmp_abs);
+	free(final_abs);
+	return rc;
+}
+
+/* The bytes of an empty overlay on backing, borrowed from lab->tpls. */
+static int
+node_template(struct lab *lab, const char *backing, const char *fmt, const char **buf, size_t *len,
+    struct err *e)
+{
+	struct stat sb;
+	struct lab_tpl *t;
+	char *key, *rel, *abs;
+	uint64_t h = 14695981039346656037ull;
+	int rc;
+
+	if (stat(backing, &sb) != 0)
+		return err_sys(e, "cannot read the base image %s", backing);
+	key = xasprintf("%s\n%s\n%ju %ju %jd %jd.%09ld", backing, fmt, (uintmax_t)sb.st_dev,
+	    (uintmax_t)sb.st_ino, (intmax_t)sb.st_size, (intmax_t)sb.st_mtim.tv_sec, sb.st_mtim.tv_nsec);
+	for (t = lab->tpls; t != NULL; t = t->next)
+		if (strcmp(t->key, key) == 0) {
+			free(key);
+			*buf = t->buf;
+			*len = t->len;
+			return 0;
+		}
+	for (const char *p = key; *p; p++)      /* FNV-1a 64 */
+		h = (h ^ (unsigned char)*p) * 1099511628211ull;
+	rel = xasprintf("cache/overlay-%016jx.qcow2", (uintmax_t)h);
+	abs = xasprintf("%s/%s", lab->root, rel);
+	t = xcalloc(1, sizeof *t);
+	rc = overlay_template_read(abs, &t->buf, &t->len, e);
+	if (rc == 1)
+		rc = node_template_make(lab, backing, fmt, rel, e) == 0 ?
+		    overlay_template_read(abs, &t->buf, &t->len, e) : -1;
+	free(rel);
+	free(abs);
+	if (rc != 0) {
+		if (rc == 1)
+			err_set(e, "the empty overlay qemu-img made for %s is not a small qcow2 file", backing);
+		free(key);
+		free(t);
+		return -1;
+	}
+	t->key = key;
+	t->next = lab->tpls;
+	lab->tpls = t;
+	*buf = t->buf;
+	*len = t->len;
+	return 0;
+}
+
 int
 node_disk_new(struct lab *lab, const char *backing, const char *fmt, const char *copy_from,
     struct node_disk *d, struct err *e)
 {
 	char fid[37], *tmp_rel, *final_rel;
+	const char *tpl = NULL;
+	size_t tpl_len = 0;
 
 	memset(d, 0, sizeof *d);
+	/* Checked before anything is made: overlay_create checks it too, but
+	 * a template made once must not carry a relative backing path. */
+	if (backing[0] != '/')
+		return err_set(e, "backing file %s is not an absolute path", backing);
+	if (copy_from == NULL && node_template(lab, backing, fmt, &tpl, &tpl_len, e) != 0)
+		return -1;
 	node_new_id(fid);
 	d->file = xasprintf("%s.qcow2", fid);
 	tmp_rel = xasprintf("overlays/.new-%s.qcow2", fid);
@@ -258,7 +365,7 @@ node_disk_new(struct lab *lab, const char *backing, const char *fmt, const char 
 		goto fail;
 	crash_point("overlay-journaled");
 	if ((copy_from ? overlay_copy(copy_from, d->tmp_abs, backing, fmt, e) :
-	    overlay_create(d->tmp_abs, backing, fmt, e)) != 0 ||
+	    overlay_write(d->tmp_abs, tpl, tpl_len, e)) != 0 ||
 	    pending_set_file(lab->db, d->entry, d->tmp_abs, e) != 0)
 		goto fail;
 	return 0;

@@ -34,6 +34,40 @@ assert i["backing-filename"].startswith("/") and i["backing-filename"].endswith(
 assert i["backing-filename-format"] == "qcow2", i
 ' "$info"
 
+# The overlay is written from an empty one qemu-img made once per image
+# (cache/): the same bytes as qemu-img create gives, read back by qemu-img
+# as a qcow2 on the absolute image path with an explicit format.
+labreal=$(realpath "$LABDIR")
+check "overlay: qemu-img reads the written overlay with the values it was made from" python3 -c '
+import json, sys
+i = json.loads(sys.argv[1])
+assert i["format"] == "qcow2" and i["virtual-size"] == 1048576, i
+assert i["backing-filename"] == sys.argv[2] + "/images/tiny.qcow2", (i, sys.argv[2])
+assert i["full-backing-filename"] == sys.argv[2] + "/images/tiny.qcow2", i
+assert i["backing-filename-format"] == "qcow2" and i["cluster-size"] == 65536, i
+assert i["format-specific"]["data"]["corrupt"] is False and i["dirty-flag"] is False, i
+' "$info" "$labreal"
+check "overlay: qemu-img check finds no errors" qemu-img check -q -U "$ov"
+qemu-img create -q -f qcow2 -b "$labreal/images/tiny.qcow2" -F qcow2 "$T/bare.qcow2"
+check "overlay: the same bytes as qemu-img create" cmp "$T/bare.qcow2" "$ov"
+check "overlay: one empty overlay kept per image" test "$(ls "$LABDIR/cache" | grep -c '^overlay-[0-9a-f]\{16\}\.qcow2$')" = 1
+check "overlay: zero blocks left as holes (under 64 KiB on disk)" test "$(du -k "$ov" | cut -f1)" -lt 64
+# A damaged or replaced empty overlay is never copied: it is made again.
+tpl=$(ls "$LABDIR"/cache/overlay-*.qcow2)
+for bad in garbage truncated symlink; do
+	rm -f "${tpl:?}"
+	case $bad in
+	garbage) head -c 196616 /dev/urandom >"$tpl" ;;
+	truncated) head -c 3 "$T/bare.qcow2" >"$tpl" ;;
+	symlink) ln -s "$T/bare.qcow2" "$tpl" ;;
+	esac
+	check "a $bad empty overlay is made again" "$S" node create "t-$bad" --image tiny
+	tov=$("$S" node show "t-$bad" --json | python3 -c 'import json,sys; print(json.load(sys.stdin)["overlay"])')
+	check "the node on a $bad empty overlay has qemu-img's bytes" cmp "$T/bare.qcow2" "$tov"
+	check "a $bad empty overlay is replaced by a regular qcow2" sh -c "[ -f '$tpl' ] && [ ! -L '$tpl' ] && cmp -s '$T/bare.qcow2' '$tpl'"
+	"$S" node rm "t-$bad" >/dev/null
+done
+
 # Bad input: clear refusal, nothing created.
 count_nodes() { sqlite3 "$LABDIR/lab.db" 'SELECT count(*) FROM nodes'; }
 before=$(count_nodes)
