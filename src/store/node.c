@@ -126,72 +126,122 @@ node_from_row(struct lab *lab, sqlite3_stmt *st, struct node *n)
 	snprintf(n->ready, sizeof n->ready, "%s", (const char *)sqlite3_column_text(st, 13));
 }
 
-/* Where node_load_nics is in v[0..len). */
-struct node_cursor {
-	struct node *v;
-	size_t len, j;
-};
-
+/* One node's NICs, by index. */
 static int
-node_add_nic(const char *node_id, const struct nic *c, void *arg)
+node_add_one_nic(const char *node_id, const struct nic *c, void *arg)
 {
-	struct node_cursor *k = arg;
+	struct node *n = arg;
 
-	while (k->j < k->len && strcmp(k->v[k->j].id, node_id) != 0)
-		k->j++;
-	if (k->j == k->len)
-		return 1; /* a node created after the list was read */
-	struct node *n = &k->v[k->j];
+	(void)node_id;
 	n->nics = xreallocarray(n->nics, (size_t)n->nnics + 1, sizeof *n->nics);
 	n->nics[n->nnics++] = *c;
 	return 0;
 }
 
-/* Attaches NIC rows to v[0..len), which node_list sorted by name: the
- * rows come for nodes in the same order, so one forward cursor suffices. */
-static int
-node_load_nics(struct lab *lab, struct node *v, size_t len, struct err *e)
-{
-	struct node_cursor k = { .v = v, .len = len };
+/* node_each's walk: nodes by name, merged with NIC rows by node name. */
+struct node_walk {
+	struct lab   *lab;
+	sqlite3_stmt *st;
+	struct node   cur;
+	int           has_cur;   /* cur holds a row not yet given to fn */
+	int           rc;        /* sqlite3_step's last, or SQLITE_ROW */
+	node_each_fn  fn;
+	void         *arg;
+};
 
-	return nic_each(lab, len == 1 ? v[0].id : NULL, node_add_nic, &k, e) < 0 ? -1 : 0;
+/* Gives cur to fn and reads the next node; 0, or fn's stop value. */
+static int
+node_walk_next(struct node_walk *w)
+{
+	int stop = 0;
+
+	if (w->has_cur) {
+		stop = w->fn(&w->cur, w->arg);
+		node_clear(&w->cur);
+		w->has_cur = 0;
+	}
+	if (stop == 0 && (w->rc = sqlite3_step(w->st)) == SQLITE_ROW) {
+		node_from_row(w->lab, w->st, &w->cur);
+		w->has_cur = 1;
+	}
+	return stop;
+}
+
+/* NIC rows come by node name as the nodes do, so the node a row belongs
+ * to is cur or one after it. */
+static int
+node_walk_nic(const char *node_id, const struct nic *c, void *arg)
+{
+	struct node_walk *w = arg;
+	int stop;
+
+	while (w->has_cur && strcmp(w->cur.id, node_id) != 0)
+		if ((stop = node_walk_next(w)) != 0)
+			return stop;
+	if (!w->has_cur)
+		return 2; /* cannot happen in one snapshot: a NIC of no node */
+	return node_add_one_nic(node_id, c, &w->cur);
+}
+
+int
+node_each(struct lab *lab, node_each_fn fn, void *arg, struct err *e)
+{
+	struct node_walk w = { .lab = lab, .fn = fn, .arg = arg };
+	int stop, own_txn;
+
+	w.st = db_prepare(lab->db, "SELECT " NODE_COLS " FROM nodes n "
+	    "JOIN images i ON i.id = n.image_id ORDER BY n.name", e);
+	if (w.st == NULL)
+		return -1;
+	/* One read transaction, so nodes and NICs come from one snapshot. */
+	own_txn = sqlite3_get_autocommit(lab->db) && db_exec(lab->db, "BEGIN", NULL) == 0;
+	stop = node_walk_next(&w);
+	if (stop == 0)
+		stop = nic_each(lab, NULL, node_walk_nic, &w, e);
+	while (stop == 0 && w.has_cur)
+		stop = node_walk_next(&w);
+	if (stop == 2)
+		stop = err_set(e, "the lab changed while it was read (a NIC of no node); try again");
+	else if (stop == 0 && w.rc != SQLITE_DONE)
+		stop = db_fail(lab->db, e, "listing nodes");
+	if (w.has_cur)
+		node_clear(&w.cur);
+	sqlite3_finalize(w.st);
+	if (own_txn)
+		db_rollback(lab->db);
+	return stop;
+}
+
+/* node_list's collector. */
+struct node_vec {
+	struct node *v;
+	size_t len, cap;
+};
+
+static int
+node_vec_add(struct node *n, void *arg)
+{
+	struct node_vec *k = arg;
+
+	if (k->len == k->cap)
+		k->v = xreallocarray(k->v, k->cap = k->cap ? k->cap * 2 : 16, sizeof *k->v);
+	k->v[k->len++] = *n;
+	memset(n, 0, sizeof *n);
+	return 0;
 }
 
 int
 node_list(struct lab *lab, struct node **out, size_t *n, struct err *e)
 {
-	sqlite3_stmt *st = db_prepare(lab->db, "SELECT " NODE_COLS " FROM nodes n "
-	    "JOIN images i ON i.id = n.image_id ORDER BY n.name", e);
-	struct node *v = NULL;
-	size_t len = 0, cap = 0;
-	int rc, own_txn;
+	struct node_vec k = { 0 };
 
-	if (st == NULL)
+	if (node_each(lab, node_vec_add, &k, e) != 0) {
+		node_list_free(k.v, k.len);
 		return -1;
-	/* One read transaction, so nodes and NICs come from one snapshot. */
-	own_txn = sqlite3_get_autocommit(lab->db) && db_exec(lab->db, "BEGIN", NULL) == 0;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		if (len == cap)
-			v = xreallocarray(v, cap = cap ? cap * 2 : 16, sizeof *v);
-		node_from_row(lab, st, &v[len++]);
 	}
-	sqlite3_finalize(st);
-	if (rc != SQLITE_DONE) {
-		db_fail(lab->db, e, "listing nodes");
-		goto fail;
-	}
-	if (len > 0 && node_load_nics(lab, v, len, e) != 0)
-		goto fail;
-	if (own_txn)
-		db_rollback(lab->db);
-	*out = v;
-	*n = len;
+	*out = k.v;
+	*n = k.len;
 	return 0;
-fail:
-	if (own_txn)
-		db_rollback(lab->db);
-	node_list_free(v, len);
-	return -1;
 }
 
 int
@@ -209,7 +259,7 @@ node_get(struct lab *lab, const char *key, struct node *out, struct err *e)
 	if (rc == 1) {
 		node_from_row(lab, st, out);
 		sqlite3_finalize(st);
-		return node_load_nics(lab, out, 1, e) == 0 ? 0 : (node_clear(out), -1);
+		return nic_each(lab, out->id, node_add_one_nic, out, e) == 0 ? 0 : (node_clear(out), -1);
 	}
 	sanitize_to(key, strlen(key), shown, sizeof shown);
 	return err_set(e, "no node named \"%s\" (see: sandlab node ls)", shown);
