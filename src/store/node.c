@@ -418,6 +418,9 @@ node_disk_new(struct lab *lab, const char *backing, const char *fmt, const char 
 	    overlay_write(d->tmp_abs, tpl, tpl_len, e)) != 0 ||
 	    pending_set_file(lab->db, d->entry, d->tmp_abs, e) != 0)
 		goto fail;
+	/* Writing an overlay is quick; the crash test paces here to kill a
+	 * create while its journal row stands. */
+	pace_point("overlay-written");
 	return 0;
 fail:
 	node_disk_undo(lab, d);
