@@ -9,43 +9,57 @@
 #include <string.h>
 #include <strings.h>
 
-/* The runtime state of one node; a node whose state cannot be read shows
- * as stopped, with the reason as its last exit. */
-static void
-model_run_state(struct lab *lab, struct model_node *mn)
+/* model_load's walk over the nodes. */
+struct model_fill {
+	struct model    *m;
+	struct run_list *runs;
+	size_t           cap;
+};
+
+/* Takes one node with its runtime state; a node whose state cannot be
+ * read shows as stopped, with the reason as its last exit. */
+static int
+model_add_node(struct node *n, void *arg)
 {
+	struct model_fill *f = arg;
+	struct model_node *mn;
 	struct err e;
 
-	if (run_info_get(lab, mn->n.id, &mn->run, &e) != 0) {
+	if (f->m->nnodes == f->cap)
+		f->m->nodes = xreallocarray(f->m->nodes, f->cap = f->cap ? f->cap * 2 : 64, sizeof *f->m->nodes);
+	mn = &f->m->nodes[f->m->nnodes++];
+	memset(mn, 0, sizeof *mn);
+	mn->n = *n;
+	memset(n, 0, sizeof *n);    /* moved into the model */
+	if (run_list_get(f->runs, mn->n.id, &mn->run, &e) != 0) {
 		memset(&mn->run, 0, sizeof mn->run);
 		mn->run.vnc_display = -1;
 		snprintf(mn->run.exit_kind, sizeof mn->run.exit_kind, "unknown");
 		snprintf(mn->run.exit_detail, sizeof mn->run.exit_detail, "%.150s", e.msg);
 	}
+	if (mn->run.state == RUN_STARTING || mn->run.state == RUN_STOPPING)
+		f->m->transitional = 1;
+	return 0;
 }
 
 int
 model_load(struct model *m, struct lab *lab, struct err *e)
 {
 	struct model fresh = { 0 };
-	struct node *nodes = NULL;
-	size_t nn = 0;
+	struct model_fill f = { .m = &fresh };
+	int rc;
 
 	if (image_list(lab, &fresh.images, &fresh.nimages, e) != 0)
 		return -1;
-	if (node_list(lab, &nodes, &nn, e) != 0) {
-		image_list_free(fresh.images, fresh.nimages);
+	f.runs = run_list_new(lab);
+	rc = node_each(lab, model_add_node, &f, e);
+	run_list_free(f.runs);
+	if (rc != 0) {
+		model_free(&fresh);
 		return -1;
 	}
-	fresh.nodes = xcalloc(nn ? nn : 1, sizeof *fresh.nodes);
-	fresh.nnodes = nn;
-	for (size_t i = 0; i < nn; i++) {
-		fresh.nodes[i].n = nodes[i];
-		model_run_state(lab, &fresh.nodes[i]);
-		if (fresh.nodes[i].run.state == RUN_STARTING || fresh.nodes[i].run.state == RUN_STOPPING)
-			fresh.transitional = 1;
-	}
-	free(nodes);    /* the elements moved into fresh.nodes */
+	if (fresh.nodes == NULL)
+		fresh.nodes = xcalloc(1, sizeof *fresh.nodes);
 	fresh.generation = m->generation + 1;
 	model_free(m);
 	*m = fresh;

@@ -199,58 +199,89 @@ cmd_node_create(struct cli *c, int argc, char **argv)
 	return 0;
 }
 
+/* node ls: one node at a time, printed as it is read. */
+struct node_ls {
+	struct lab *lab;
+	struct run_list *runs;
+	int         json;
+	size_t      n;
+	char        why[sizeof ((struct run_info *)0)->accel_why]; /* first fall back */
+	struct err  e;
+};
+
+/* Prints one element of a JSON array as cli_json_out would inside the
+ * array (indent 2), so a big list is never one tree in memory. */
+static void
+node_ls_json(json_t *o, int first)
+{
+	char *s = json_dumps(o, JSON_INDENT(2) | JSON_SORT_KEYS | JSON_ENSURE_ASCII);
+
+	if (s == NULL)
+		fatal("cannot format JSON output");
+	fputs(first ? "[\n  " : ",\n  ", stdout);
+	for (const char *p = s, *nl; *p; p = nl + 1) {
+		if ((nl = strchr(p, '\n')) == NULL) {
+			fputs(p, stdout);
+			break;
+		}
+		fwrite(p, 1, (size_t)(nl - p), stdout);
+		fputs("\n  ", stdout);
+	}
+	free(s);
+	json_decref(o);
+}
+
+static int
+node_ls_one(struct node *n, void *arg)
+{
+	struct node_ls *k = arg;
+	struct run_info ri;
+	char accel[16], up[32], ex[200];
+
+	if (run_list_get(k->runs, n->id, &ri, &k->e) != 0)
+		return 1;
+	if (k->json) {
+		node_ls_json(node_json(n, &ri), k->n++ == 0);
+		return 0;
+	}
+	if (k->n++ == 0)
+		printf("%-20s %-12s %-8s %-5s %4s %7s %4s %-15s %-7s %s\n", "NAME", "IMAGE", "STATE",
+		    "ACCEL", "CPUS", "RAM", "NICS", "VNC", "UPTIME", "LAST EXIT");
+	node_accel_shown(n, &ri, accel, sizeof accel);
+	run_uptime(&ri, up, sizeof up);
+	node_exit_shown(&ri, ex, sizeof ex);
+	printf("%-20s %-12s %-8s %-5s %4d %4dMiB %4d %-15s %-7s %s\n", n->name, n->image_name,
+	    run_state_name(ri.state), accel, n->cpus, n->ram_mb, n->nnics,
+	    ri.vnc[0] ? ri.vnc : "-", up[0] ? up : "-", ex);
+	if (k->why[0] == '\0' && ri.accel_why[0])
+		snprintf(k->why, sizeof k->why, "%s", ri.accel_why);
+	return 0;
+}
+
 int
 cmd_node_ls(struct cli *c, int argc, char **argv)
 {
 	static const char usage[] = "node ls [--json]";
-	struct lab *lab;
-	struct node *v;
-	size_t n;
-	struct err e;
+	struct node_ls k = { .json = c->json };
 	char *pos[1];
 	int npos, rc;
 
-	if ((lab = cli_start(c, argc, argv, NULL, pos, 0, 0, &npos, usage, &rc)) == NULL)
+	if ((k.lab = cli_start(c, argc, argv, NULL, pos, 0, 0, &npos, usage, &rc)) == NULL)
 		return rc;
-	if (node_list(lab, &v, &n, &e) != 0)
-		return cli_fail("%s", e.msg);
-	struct run_info *ri = xcalloc(n + 1, sizeof *ri);
-	for (size_t i = 0; i < n; i++)
-		if (run_info_get(lab, v[i].id, &ri[i], &e) != 0) {
-			free(ri);
-			node_list_free(v, n);
-			return cli_fail("%s", e.msg);
-		}
-	if (c->json) {
-		json_t *a = json_array();
-		for (size_t i = 0; i < n; i++)
-			json_array_append_new(a, node_json(&v[i], &ri[i]));
-		free(ri);
-		node_list_free(v, n);
-		return cli_json_out(a);
-	}
-	printf("%-20s %-12s %-8s %-5s %4s %7s %4s %-15s %-7s %s\n", "NAME", "IMAGE", "STATE",
-	    "ACCEL", "CPUS", "RAM", "NICS", "VNC", "UPTIME", "LAST EXIT");
-	for (size_t i = 0; i < n; i++) {
-		char accel[16], up[32], ex[200];
-		node_accel_shown(&v[i], &ri[i], accel, sizeof accel);
-		run_uptime(&ri[i], up, sizeof up);
-		node_exit_shown(&ri[i], ex, sizeof ex);
-		printf("%-20s %-12s %-8s %-5s %4d %4dMiB %4d %-15s %-7s %s\n", v[i].name, v[i].image_name,
-		    run_state_name(ri[i].state), accel, v[i].cpus, v[i].ram_mb, v[i].nnics,
-		    ri[i].vnc[0] ? ri[i].vnc : "-", up[0] ? up : "-", ex);
-	}
-	if (n == 0)
+	k.runs = run_list_new(k.lab);
+	rc = node_each(k.lab, node_ls_one, &k, &k.e);
+	run_list_free(k.runs);
+	/* What was printed stays; the message says the list is cut short. */
+	if (k.json && k.n > 0)
+		fputs("\n]\n", stdout);
+	if (rc != 0)
+		return cli_fail("%s%s", k.e.msg, k.n > 0 ? " (the list above is incomplete)" : "");
+	if (k.json && k.n == 0)
+		puts("[]");
+	else if (k.n == 0)
 		printf("(no nodes: create one with sandlab node create NAME --image IMAGE)\n");
-	else {
-		for (size_t i = 0; i < n; i++)
-			if (ri[i].accel_why[0]) {
-				printf("* fell back to tcg: %s (see: sandlab accel)\n", ri[i].accel_why);
-				break;
-			}
-	}
-	free(ri);
-	node_list_free(v, n);
+	else if (k.why[0])
+		printf("* fell back to tcg: %s (see: sandlab accel)\n", k.why);
 	return 0;
 }
 

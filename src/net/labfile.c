@@ -6,6 +6,7 @@
  */
 #include "labfile.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -50,6 +51,9 @@ struct lf_parse {
 	int             line;
 	int             version_seen;
 	int            *link_line;  /* per NIC (node * NODE_NICS_MAX + idx): line of its link */
+	int            *slots;      /* node names hashed without case: index + 1, or 0 */
+	size_t          nslots;     /* a power of two, at least twice the nodes */
+	size_t          cap;        /* nodes lf->nodes and link_line have room for */
 	struct err     *e;
 };
 
@@ -74,13 +78,44 @@ lf_shown(const char *w, char *buf, size_t len)
 	return buf;
 }
 
-static int
-lf_node_find(const struct labfile *lf, const char *name)
+/* Node names match without case (name.h allows ASCII only), through a
+ * hash table: a file of 10,000 nodes is not 50 million comparisons. */
+static size_t
+lf_name_hash(const char *name)
 {
-	for (int i = 0; i < lf->nnodes; i++)
-		if (strcasecmp(lf->nodes[i].name, name) == 0)
-			return i;
+	size_t h = 2166136261u;
+
+	for (const unsigned char *c = (const unsigned char *)name; *c; c++)
+		h = (h ^ (size_t)tolower(*c)) * 16777619u;
+	return h;
+}
+
+static int
+lf_node_find(const struct lf_parse *p, const char *name)
+{
+	if (p->nslots == 0)
+		return -1;
+	for (size_t i = lf_name_hash(name) & (p->nslots - 1); p->slots[i] != 0; i = (i + 1) & (p->nslots - 1))
+		if (strcasecmp(p->lf->nodes[p->slots[i] - 1].name, name) == 0)
+			return p->slots[i] - 1;
 	return -1;
+}
+
+/* Records node idx (its name set) in the table, growing it first. */
+static void
+lf_node_index(struct lf_parse *p, int idx)
+{
+	if ((size_t)idx * 2 + 2 > p->nslots) {
+		free(p->slots);
+		p->nslots = p->nslots ? p->nslots * 2 : 64;
+		p->slots = xcalloc(p->nslots, sizeof *p->slots);
+		for (int j = 0; j < idx; j++)
+			lf_node_index(p, j);
+	}
+	size_t i = lf_name_hash(p->lf->nodes[idx].name) & (p->nslots - 1);
+	while (p->slots[i] != 0)
+		i = (i + 1) & (p->nslots - 1);
+	p->slots[i] = idx + 1;
 }
 
 /* A NIC reference of a node defined above: node index and NIC index. */
@@ -92,7 +127,7 @@ lf_ref(struct lf_parse *p, const char *w, int *node, int *idx)
 
 	if (net_ref_parse(w, name, sizeof name, idx, &e) != 0)
 		return lf_fail(p, "%s", e.msg);
-	if ((*node = lf_node_find(p->lf, name)) < 0)
+	if ((*node = lf_node_find(p, name)) < 0)
 		return lf_fail(p, "no node %s above this line", lf_shown(name, shown, sizeof shown));
 	return 0;
 }
@@ -150,18 +185,22 @@ lf_node(struct lf_parse *p, char **w, int nw)
 		    "[console=COLSxROWS] [ready=REGEX]");
 	if (name_check(w[1], "node name", &e) != 0)
 		return lf_fail(p, "%s", e.msg);
-	if ((other = lf_node_find(lf, w[1])) >= 0)
+	if ((other = lf_node_find(p, w[1])) >= 0)
 		return lf_fail(p, "a node named %s is already defined on line %d", w[1], lf->nodes[other].line);
 	if (lf->nnodes >= LABFILE_NODES_MAX)
 		return lf_fail(p, "more than %d nodes", LABFILE_NODES_MAX);
-	lf->nodes = xreallocarray(lf->nodes, (size_t)lf->nnodes + 1, sizeof *lf->nodes);
-	p->link_line = xreallocarray(p->link_line, ((size_t)lf->nnodes + 1) * NODE_NICS_MAX,
-	    sizeof *p->link_line);
+	/* Doubling: growing by one node would copy a big file's nodes once per line. */
+	if ((size_t)lf->nnodes == p->cap) {
+		p->cap = p->cap ? p->cap * 2 : 16;
+		lf->nodes = xreallocarray(lf->nodes, p->cap, sizeof *lf->nodes);
+		p->link_line = xreallocarray(p->link_line, p->cap * NODE_NICS_MAX, sizeof *p->link_line);
+	}
 	memset(p->link_line + (size_t)lf->nnodes * NODE_NICS_MAX, 0, NODE_NICS_MAX * sizeof *p->link_line);
 	n = &lf->nodes[lf->nnodes++];
 	memset(n, 0, sizeof *n);
 	n->line = p->line;
 	snprintf(n->name, sizeof n->name, "%s", w[1]);
+	lf_node_index(p, lf->nnodes - 1);
 	n->ram_mb = NODE_RAM_DEFAULT;
 	n->cpus = NODE_CPUS_DEFAULT;
 	snprintf(n->accel, sizeof n->accel, "auto");
@@ -564,6 +603,7 @@ labfile_parse(const char *text, size_t len, struct labfile *out, struct err *e)
 		rc = lf_finish(&p);
 	}
 	free(p.link_line);
+	free(p.slots);
 	if (rc != 0)
 		labfile_free(out);
 	return rc;

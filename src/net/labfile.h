@@ -29,7 +29,7 @@
 #define LABFILE_VERSION   1
 #define LABFILE_LINE_MAX  4096
 #define LABFILE_SIZE_MAX  (64u << 20)
-#define LABFILE_NODES_MAX 4096
+#define LABFILE_NODES_MAX 16384
 #define LABFILE_READY_MAX 512
 
 /* A NIC as a lab file writes it, not a row (struct nic, nic.h): it keeps

@@ -7,6 +7,7 @@
  */
 #include "run.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -80,8 +81,12 @@ run_log_old_path(const struct lab *lab, const char *node_id)
 	return xasprintf("%s/%s.log.1", lab->logs, node_id);
 }
 
-int
-run_info_get(struct lab *lab, const char *node_id, struct run_info *out, struct err *e)
+/* run_info_get's work, reading the row with *st (runrow_read). With
+ * no_dir, the node had no run folder a moment ago, so its lock cannot
+ * have been held then and the first look at it is skipped. */
+static int
+run_info_read(struct lab *lab, sqlite3_stmt **st, const char *node_id, int no_dir,
+    struct run_info *out, struct err *e)
 {
 	struct run_row r;
 	int live;
@@ -92,10 +97,13 @@ run_info_get(struct lab *lab, const char *node_id, struct run_info *out, struct 
 	 * lets the lock go, so a dead lock with a live-looking row means the
 	 * keeper died. Looking at the lock again catches a keeper that
 	 * started in between. */
-	live = runstate_live(lab, node_id);
-	if (runrow_get(lab->db, node_id, &r, e) != 0)
+	live = !no_dir && runstate_live(lab, node_id);
+	if (runrow_read(lab->db, st, node_id, &r, e) != 0)
 		return -1;
-	if (!live)
+	/* Without a run folder before the row was read, only a row saying
+	 * a keeper is at work needs the second look. */
+	if (!live && (!no_dir || (r.present && (run_state_parse(r.state) == RUN_STARTING ||
+	    run_state_parse(r.state) == RUN_RUNNING || run_state_parse(r.state) == RUN_STOPPING))))
 		live = runstate_live(lab, node_id);
 	snprintf(out->exit_kind, sizeof out->exit_kind, "%s", r.exit_kind);
 	snprintf(out->exit_detail, sizeof out->exit_detail, "%s", r.exit_detail);
@@ -136,6 +144,74 @@ run_info_get(struct lab *lab, const char *node_id, struct run_info *out, struct 
 	out->keeper_pid = r.keeper_pid;
 	out->qemu_pid = r.qemu_pid;
 	return 0;
+}
+
+int
+run_info_get(struct lab *lab, const char *node_id, struct run_info *out, struct err *e)
+{
+	sqlite3_stmt *st = NULL;
+	int rc = run_info_read(lab, &st, node_id, 0, out, e);
+
+	sqlite3_finalize(st);
+	return rc;
+}
+
+struct run_list {
+	struct lab   *lab;
+	sqlite3_stmt *st;
+	char        **dirs;   /* entries of lab->run, sorted; NULL: unknown */
+	size_t        ndirs;
+};
+
+static int
+run_list_cmp(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+struct run_list *
+run_list_new(struct lab *lab)
+{
+	struct run_list *l = xcalloc(1, sizeof *l);
+	DIR *d = opendir(lab->run);
+	struct dirent *de;
+	size_t cap = 0;
+
+	l->lab = lab;
+	if (d == NULL)
+		return l;       /* every node is looked at, as run_info_get does */
+	l->dirs = xcalloc(1, sizeof *l->dirs);
+	while ((de = readdir(d)) != NULL) {
+		if (de->d_name[0] == '.')
+			continue;
+		if (l->ndirs + 1 >= cap)
+			l->dirs = xreallocarray(l->dirs, cap = cap ? cap * 2 : 16, sizeof *l->dirs);
+		l->dirs[l->ndirs++] = xstrdup(de->d_name);
+	}
+	closedir(d);
+	qsort(l->dirs, l->ndirs, sizeof *l->dirs, run_list_cmp);
+	return l;
+}
+
+int
+run_list_get(struct run_list *l, const char *node_id, struct run_info *out, struct err *e)
+{
+	int no_dir = l->dirs != NULL &&
+	    bsearch(&node_id, l->dirs, l->ndirs, sizeof *l->dirs, run_list_cmp) == NULL;
+
+	return run_info_read(l->lab, &l->st, node_id, no_dir, out, e);
+}
+
+void
+run_list_free(struct run_list *l)
+{
+	if (l == NULL)
+		return;
+	sqlite3_finalize(l->st);
+	for (size_t i = 0; i < l->ndirs; i++)
+		free(l->dirs[i]);
+	free(l->dirs);
+	free(l);
 }
 
 void

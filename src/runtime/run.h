@@ -46,6 +46,15 @@ const char *run_state_name(enum run_state s);
 /* The live state of one node (by id). */
 int run_info_get(struct lab *lab, const char *node_id, struct run_info *out, struct err *e);
 
+/* The live state of many nodes, for a listing: run_info_get's answers,
+ * with one prepared statement, and the run folder read once so that a
+ * node that never had a keeper costs no lock lookup. run_list_new never
+ * fails (without the folder, every node is looked at). */
+struct run_list;
+struct run_list *run_list_new(struct lab *lab);
+int run_list_get(struct run_list *l, const char *node_id, struct run_info *out, struct err *e);
+void run_list_free(struct run_list *l);
+
 /* Progress of a start or stop, one line per step ("sent ACPI powerdown"). */
 typedef void (*run_step_cb)(const char *node_name, const char *step, void *arg);
 

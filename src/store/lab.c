@@ -220,6 +220,13 @@ lab_close(struct lab *lab)
 	free(lab->logs);
 	free(lab->run);
 	free(lab->db_path);
+	while (lab->tpls != NULL) {
+		struct lab_tpl *t = lab->tpls;
+		lab->tpls = t->next;
+		free(t->key);
+		free(t->buf);
+		free(t);
+	}
 	free(lab);
 }
 

@@ -18,6 +18,14 @@
  * names of the node run folders are. */
 #define LAB_ID_LEN 36
 
+/* An empty overlay this process has read (node.c), by its key. */
+struct lab_tpl {
+	struct lab_tpl *next;
+	char   *key;
+	char   *buf;
+	size_t  len;
+};
+
 struct lab {
 	char    *root;      /* absolute */
 	char    *images;    /* root/images */
@@ -28,6 +36,7 @@ struct lab {
 	sqlite3 *db;
 	int      tightened; /* entries that were open to other users, made
 	                     * private by lab_open: the caller says so once */
+	struct lab_tpl *tpls; /* freed by lab_close */
 };
 
 /* The lab folder: opt (--lab), else $SANDLAB_LAB, else

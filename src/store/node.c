@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 #include <uuid/uuid.h>
 
@@ -218,72 +219,121 @@ node_from_row(struct lab *lab, sqlite3_stmt *st, struct node *n)
 	node_hw_from_row(lab, st, 14, &n->hw);
 }
 
-/* Where node_load_nics is in v[0..len). */
-struct node_cursor {
-	struct node *v;
-	size_t len, j;
-};
-
+/* One node's NICs, by index. */
 static int
-node_add_nic(const char *node_id, const struct nic *c, void *arg)
+node_add_one_nic(const char *node_id, const struct nic *c, void *arg)
 {
-	struct node_cursor *k = arg;
+	struct node *n = arg;
 
-	while (k->j < k->len && strcmp(k->v[k->j].id, node_id) != 0)
-		k->j++;
-	if (k->j == k->len)
-		return 1; /* a node created after the list was read */
-	struct node *n = &k->v[k->j];
+	(void)node_id;
 	n->nics = xreallocarray(n->nics, (size_t)n->nnics + 1, sizeof *n->nics);
 	n->nics[n->nnics++] = *c;
 	return 0;
 }
 
-/* Attaches NIC rows to v[0..len), which node_list sorted by name: the
- * rows come for nodes in the same order, so one forward cursor suffices. */
-static int
-node_load_nics(struct lab *lab, struct node *v, size_t len, struct err *e)
-{
-	struct node_cursor k = { .v = v, .len = len };
+/* node_each's walk: nodes by name, merged with NIC rows by node name. */
+struct node_walk {
+	struct lab   *lab;
+	sqlite3_stmt *st;
+	struct node   cur;
+	int           has_cur;   /* cur holds a row not yet given to fn */
+	int           rc;        /* sqlite3_step's last, or SQLITE_ROW */
+	node_each_fn  fn;
+	void         *arg;
+};
 
-	return nic_each(lab, len == 1 ? v[0].id : NULL, node_add_nic, &k, e) < 0 ? -1 : 0;
+/* Gives cur to fn and reads the next node; 0, or fn's stop value. */
+static int
+node_walk_next(struct node_walk *w)
+{
+	int stop = 0;
+
+	if (w->has_cur) {
+		stop = w->fn(&w->cur, w->arg);
+		node_clear(&w->cur);
+		w->has_cur = 0;
+	}
+	if (stop == 0 && (w->rc = sqlite3_step(w->st)) == SQLITE_ROW) {
+		node_from_row(w->lab, w->st, &w->cur);
+		w->has_cur = 1;
+	}
+	return stop;
+}
+
+/* NIC rows come by node name as the nodes do, so the node a row belongs
+ * to is cur or one after it. */
+static int
+node_walk_nic(const char *node_id, const struct nic *c, void *arg)
+{
+	struct node_walk *w = arg;
+	int stop;
+
+	while (w->has_cur && strcmp(w->cur.id, node_id) != 0)
+		if ((stop = node_walk_next(w)) != 0)
+			return stop;
+	if (!w->has_cur)
+		return 2; /* cannot happen in one snapshot: a NIC of no node */
+	return node_add_one_nic(node_id, c, &w->cur);
+}
+
+int
+node_each(struct lab *lab, node_each_fn fn, void *arg, struct err *e)
+{
+	struct node_walk w = { .lab = lab, .fn = fn, .arg = arg };
+	int stop, own_txn;
+
+	w.st = db_prepare(lab->db, "SELECT " NODE_COLS " FROM " NODE_FROM " ORDER BY n.name", e);
+	if (w.st == NULL)
+		return -1;
+	/* One read transaction, so nodes and NICs come from one snapshot. */
+	own_txn = sqlite3_get_autocommit(lab->db) && db_exec(lab->db, "BEGIN", NULL) == 0;
+	stop = node_walk_next(&w);
+	if (stop == 0)
+		stop = nic_each(lab, NULL, node_walk_nic, &w, e);
+	while (stop == 0 && w.has_cur)
+		stop = node_walk_next(&w);
+	if (stop == 2)
+		stop = err_set(e, "the lab changed while it was read (a NIC of no node); try again");
+	else if (stop == 0 && w.rc != SQLITE_DONE)
+		stop = db_fail(lab->db, e, "listing nodes");
+	if (w.has_cur)
+		node_clear(&w.cur);
+	sqlite3_finalize(w.st);
+	if (own_txn)
+		db_rollback(lab->db);
+	return stop;
+}
+
+/* node_list's collector. */
+struct node_vec {
+	struct node *v;
+	size_t len, cap;
+};
+
+static int
+node_vec_add(struct node *n, void *arg)
+{
+	struct node_vec *k = arg;
+
+	if (k->len == k->cap)
+		k->v = xreallocarray(k->v, k->cap = k->cap ? k->cap * 2 : 16, sizeof *k->v);
+	k->v[k->len++] = *n;
+	memset(n, 0, sizeof *n);
+	return 0;
 }
 
 int
 node_list(struct lab *lab, struct node **out, size_t *n, struct err *e)
 {
-	sqlite3_stmt *st = db_prepare(lab->db, "SELECT " NODE_COLS " FROM " NODE_FROM
-	    " ORDER BY n.name", e);
-	struct node *v = NULL;
-	size_t len = 0, cap = 0;
-	int rc, own_txn;
+	struct node_vec k = { 0 };
 
-	if (st == NULL)
+	if (node_each(lab, node_vec_add, &k, e) != 0) {
+		node_list_free(k.v, k.len);
 		return -1;
-	/* One read transaction, so nodes and NICs come from one snapshot. */
-	own_txn = sqlite3_get_autocommit(lab->db) && db_exec(lab->db, "BEGIN", NULL) == 0;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		if (len == cap)
-			v = xreallocarray(v, cap = cap ? cap * 2 : 16, sizeof *v);
-		node_from_row(lab, st, &v[len++]);
 	}
-	sqlite3_finalize(st);
-	if (rc != SQLITE_DONE) {
-		db_fail(lab->db, e, "listing nodes");
-		goto fail;
-	}
-	if (len > 0 && node_load_nics(lab, v, len, e) != 0)
-		goto fail;
-	if (own_txn)
-		db_rollback(lab->db);
-	*out = v;
-	*n = len;
+	*out = k.v;
+	*n = k.len;
 	return 0;
-fail:
-	if (own_txn)
-		db_rollback(lab->db);
-	node_list_free(v, len);
-	return -1;
 }
 
 int
@@ -301,7 +351,7 @@ node_get(struct lab *lab, const char *key, struct node *out, struct err *e)
 	if (rc == 1) {
 		node_from_row(lab, st, out);
 		sqlite3_finalize(st);
-		return node_load_nics(lab, out, 1, e) == 0 ? 0 : (node_clear(out), -1);
+		return nic_each(lab, out->id, node_add_one_nic, out, e) == 0 ? 0 : (node_clear(out), -1);
 	}
 	sanitize_to(key, strlen(key), shown, sizeof shown);
 	return err_set(e, "no node named \"%s\" (see: sandlab node ls)", shown);
@@ -331,13 +381,119 @@ node_name_taken(struct lab *lab, const char *name, const char *except_id, struct
 	return err_set(e, "a node named \"%s\" already exists", name);
 }
 
+/*
+ * Empty overlays. One made by qemu-img depends only on its backing file
+ * (absolute path) and format, so it is made once per image, kept in
+ * cache/ of the lab, and its bytes are written for each new node: a node
+ * then costs no process. The file name is a hash of the backing path, the
+ * format and the image file's identity (device, inode, size, mtime), so a
+ * moved lab or a re-imported image gets a new one. A lost or damaged one
+ * is made again; it is made by the pending.h protocol like any file, so a
+ * kill leaves no half-made one behind.
+ */
+static int
+node_template_make(struct lab *lab, const char *backing, const char *fmt, const char *final_rel,
+    struct err *e)
+{
+	char fid[37], *dir = lab_path(lab, "cache", NULL), *tmp_rel, *tmp_abs, *final_abs;
+	int64_t entry;
+	int rc = -1;
+
+	if (mkdir_p(dir, 0700, e) != 0) {
+		free(dir);
+		return -1;
+	}
+	free(dir);
+	node_new_id(fid);
+	tmp_rel = xasprintf("cache/.new-%s.qcow2", fid);
+	tmp_abs = xasprintf("%s/%s", lab->root, tmp_rel);
+	final_abs = xasprintf("%s/%s", lab->root, final_rel);
+	if ((entry = pending_add(lab->db, tmp_rel, final_rel, e)) < 0)
+		goto out;
+	/* Another process may make the same one meanwhile: same bytes, and
+	 * rename replaces atomically, so either copy serves. */
+	if (overlay_create(tmp_abs, backing, fmt, e) != 0 ||
+	    pending_set_file(lab->db, entry, tmp_abs, e) != 0) {
+		pending_abandon(lab->db, lab->root, entry);
+		goto out;
+	}
+	if (rename(tmp_abs, final_abs) != 0) {
+		err_sys(e, "cannot move the empty overlay into place");
+		pending_abandon(lab->db, lab->root, entry);
+		goto out;
+	}
+	pending_done(lab->db, entry, NULL);
+	rc = 0;
+out:
+	free(tmp_rel);
+	free(tmp_abs);
+	free(final_abs);
+	return rc;
+}
+
+/* The bytes of an empty overlay on backing, borrowed from lab->tpls. */
+static int
+node_template(struct lab *lab, const char *backing, const char *fmt, const char **buf, size_t *len,
+    struct err *e)
+{
+	struct stat sb;
+	struct lab_tpl *t;
+	char *key, *rel, *abs;
+	uint64_t h = 14695981039346656037ull;
+	int rc;
+
+	if (stat(backing, &sb) != 0)
+		return err_sys(e, "cannot read the base image %s", backing);
+	key = xasprintf("%s\n%s\n%ju %ju %jd %jd.%09ld", backing, fmt, (uintmax_t)sb.st_dev,
+	    (uintmax_t)sb.st_ino, (intmax_t)sb.st_size, (intmax_t)sb.st_mtim.tv_sec, sb.st_mtim.tv_nsec);
+	for (t = lab->tpls; t != NULL; t = t->next)
+		if (strcmp(t->key, key) == 0) {
+			free(key);
+			*buf = t->buf;
+			*len = t->len;
+			return 0;
+		}
+	for (const char *p = key; *p; p++)      /* FNV-1a 64 */
+		h = (h ^ (unsigned char)*p) * 1099511628211ull;
+	rel = xasprintf("cache/overlay-%016jx.qcow2", (uintmax_t)h);
+	abs = xasprintf("%s/%s", lab->root, rel);
+	t = xcalloc(1, sizeof *t);
+	rc = overlay_template_read(abs, &t->buf, &t->len, e);
+	if (rc == 1)
+		rc = node_template_make(lab, backing, fmt, rel, e) == 0 ?
+		    overlay_template_read(abs, &t->buf, &t->len, e) : -1;
+	free(rel);
+	free(abs);
+	if (rc != 0) {
+		if (rc == 1)
+			err_set(e, "the empty overlay qemu-img made for %s is not a small qcow2 file", backing);
+		free(key);
+		free(t);
+		return -1;
+	}
+	t->key = key;
+	t->next = lab->tpls;
+	lab->tpls = t;
+	*buf = t->buf;
+	*len = t->len;
+	return 0;
+}
+
 int
 node_disk_new(struct lab *lab, const char *backing, const char *fmt, const char *copy_from,
     struct node_disk *d, struct err *e)
 {
 	char fid[37], *tmp_rel, *final_rel;
+	const char *tpl = NULL;
+	size_t tpl_len = 0;
 
 	memset(d, 0, sizeof *d);
+	/* Checked before anything is made: overlay_create checks it too, but
+	 * a template made once must not carry a relative backing path. */
+	if (backing[0] != '/')
+		return err_set(e, "backing file %s is not an absolute path", backing);
+	if (copy_from == NULL && node_template(lab, backing, fmt, &tpl, &tpl_len, e) != 0)
+		return -1;
 	node_new_id(fid);
 	d->file = xasprintf("%s.qcow2", fid);
 	tmp_rel = xasprintf("overlays/.new-%s.qcow2", fid);
@@ -351,9 +507,12 @@ node_disk_new(struct lab *lab, const char *backing, const char *fmt, const char 
 		goto fail;
 	crash_point("overlay-journaled");
 	if ((copy_from ? overlay_copy(copy_from, d->tmp_abs, backing, fmt, e) :
-	    overlay_create(d->tmp_abs, backing, fmt, e)) != 0 ||
+	    overlay_write(d->tmp_abs, tpl, tpl_len, e)) != 0 ||
 	    pending_set_file(lab->db, d->entry, d->tmp_abs, e) != 0)
 		goto fail;
+	/* Writing an overlay is quick; the crash test paces here to kill a
+	 * create while its journal row stands. */
+	pace_point("overlay-written");
 	return 0;
 fail:
 	node_disk_undo(lab, d);

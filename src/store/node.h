@@ -70,6 +70,13 @@ int node_create(struct lab *lab, const struct node_spec *s, struct node *out, st
  * (free with node_list_free) and *n, or -1 with a message and nothing to
  * free. */
 int node_list(struct lab *lab, struct node **out, size_t *n, struct err *e);
+/* The same walk, one node at a time, so a big lab is never held whole:
+ * fn gets each node by name, cleared after the call unless fn moves its
+ * contents out (zeroing *n), and returns 0 to go on, or a positive value
+ * to stop the walk, which is then returned. 0 at the end, or -1 with a
+ * message (fn has seen the nodes before). */
+typedef int (*node_each_fn)(struct node *n, void *arg);
+int node_each(struct lab *lab, node_each_fn fn, void *arg, struct err *e);
 /* Calls fn with every node's name (borrowed for the call), by name: only
  * the names, for shell completion, which must stay fast on a big lab. */
 int node_names(struct lab *lab, void (*fn)(const char *name, void *arg), void *arg, struct err *e);

@@ -1,11 +1,16 @@
 /*
- * overlay.c: makes node overlays with qemu-img. It does not decide where
+ * overlay.c: makes node overlays, with qemu-img or by writing again the
+ * bytes of an empty overlay that qemu-img made. It does not decide where
  * they live or record them; node.c does.
  */
 #include "overlay.h"
 
+#include <errno.h>
+#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "proc.h"
 #include "sanitize.h"
@@ -109,4 +114,74 @@ overlay_copy(const char *src, const char *path, const char *backing, const char 
 	if (overlay_check_backing(backing, fmt, e) != 0)
 		return -1;
 	return overlay_img(overlay_copy_argv(src, path, backing, fmt), "convert", 3600 * 1000, NULL, e);
+}
+
+int
+overlay_template_read(const char *path, char **buf, size_t *len, struct err *e)
+{
+	struct stat sb;
+	char *b;
+	ssize_t n;
+	int fd;
+
+	*buf = NULL;
+	*len = 0;
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW)) < 0)
+		return errno == ENOENT || errno == ELOOP ? 1 : err_sys(e, "cannot open %s", path);
+	if (fstat(fd, &sb) != 0 || !S_ISREG(sb.st_mode) || sb.st_size < 4 ||
+	    sb.st_size > OVERLAY_TEMPLATE_MAX) {
+		close(fd);
+		return 1;
+	}
+	b = xmalloc((size_t)sb.st_size);
+	n = pread(fd, b, (size_t)sb.st_size, 0);
+	close(fd);
+	/* Only qemu-img's qcow2 magic: anything else is not ours to copy. */
+	if (n != (ssize_t)sb.st_size || memcmp(b, "QFI\xfb", 4) != 0) {
+		free(b);
+		return 1;
+	}
+	*buf = b;
+	*len = (size_t)sb.st_size;
+	return 0;
+}
+
+int
+overlay_write(const char *path, const char *buf, size_t len, struct err *e)
+{
+	enum { BLK = 4096 };
+	int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600);
+	static const char zero[BLK];
+
+	if (fd < 0)
+		return err_sys(e, "cannot create the overlay");
+	/* Most of an empty qcow2 is zeros: those blocks stay holes, so a
+	 * node costs a few KiB of disk, not the file's length. */
+	for (size_t off = 0, n, end; off < len; off = end) {
+		n = len - off < BLK ? len - off : BLK;
+		end = off + n;
+		if (memcmp(buf + off, zero, n) == 0)
+			continue;
+		while (end < len) {
+			n = len - end < BLK ? len - end : BLK;
+			if (memcmp(buf + end, zero, n) == 0)
+				break;
+			end += n;
+		}
+		if (lseek(fd, (off_t)off, SEEK_SET) < 0 || write_all(fd, buf + off, end - off) != 0)
+			goto fail;
+	}
+	if (ftruncate(fd, (off_t)len) != 0)
+		goto fail;
+	if (close(fd) != 0) {
+		fd = -1;
+		goto fail;
+	}
+	return 0;
+fail:
+	err_sys(e, "cannot write the overlay");
+	if (fd >= 0)
+		close(fd);
+	unlink(path);
+	return -1;
 }

@@ -22,33 +22,52 @@ col_copy(sqlite3_stmt *st, int col, char *buf, size_t len)
 }
 
 int
-runrow_get(sqlite3 *db, const char *node_id, struct run_row *r, struct err *e)
+runrow_read(sqlite3 *db, sqlite3_stmt **st, const char *node_id, struct run_row *r, struct err *e)
 {
-	sqlite3_stmt *st;
 	int rc;
 
 	memset(r, 0, sizeof *r);
 	r->vnc_display = -1;
-	rc = db_row(db, &st, "reading a node's run state", e, "SELECT state, accel, accel_why, "
-	    "vnc_display, vnc_host, keeper_pid, qemu_pid, started_at, exit_kind, exit_detail, "
-	    "exit_at FROM runs WHERE node_id = ?", "t", node_id);
-	if (rc == 1) {
+	if (*st == NULL && (*st = db_prepare(db, "SELECT state, accel, accel_why, vnc_display, "
+	    "vnc_host, keeper_pid, qemu_pid, started_at, exit_kind, exit_detail, exit_at FROM runs "
+	    "WHERE node_id = ?", e)) == NULL)
+		return -1;
+	sqlite3_reset(*st);
+	if (sqlite3_bind_text(*st, 1, node_id, -1, SQLITE_TRANSIENT) != SQLITE_OK)
+		return db_fail(db, e, "reading a node's run state");
+	rc = sqlite3_step(*st);
+	if (rc == SQLITE_ROW) {
 		r->present = 1;
-		col_copy(st, 0, r->state, sizeof r->state);
-		col_copy(st, 1, r->accel, sizeof r->accel);
-		col_copy(st, 2, r->accel_why, sizeof r->accel_why);
-		if (sqlite3_column_type(st, 3) != SQLITE_NULL)
-			r->vnc_display = sqlite3_column_int(st, 3);
-		col_copy(st, 4, r->vnc_host, sizeof r->vnc_host);
-		r->keeper_pid = sqlite3_column_int(st, 5);
-		r->qemu_pid = sqlite3_column_int(st, 6);
-		r->started_at = sqlite3_column_int64(st, 7);
-		col_copy(st, 8, r->exit_kind, sizeof r->exit_kind);
-		col_copy(st, 9, r->exit_detail, sizeof r->exit_detail);
-		r->exit_at = sqlite3_column_int64(st, 10);
-		sqlite3_finalize(st);
+		col_copy(*st, 0, r->state, sizeof r->state);
+		col_copy(*st, 1, r->accel, sizeof r->accel);
+		col_copy(*st, 2, r->accel_why, sizeof r->accel_why);
+		if (sqlite3_column_type(*st, 3) != SQLITE_NULL)
+			r->vnc_display = sqlite3_column_int(*st, 3);
+		col_copy(*st, 4, r->vnc_host, sizeof r->vnc_host);
+		r->keeper_pid = sqlite3_column_int(*st, 5);
+		r->qemu_pid = sqlite3_column_int(*st, 6);
+		r->started_at = sqlite3_column_int64(*st, 7);
+		col_copy(*st, 8, r->exit_kind, sizeof r->exit_kind);
+		col_copy(*st, 9, r->exit_detail, sizeof r->exit_detail);
+		r->exit_at = sqlite3_column_int64(*st, 10);
+	} else if (rc != SQLITE_DONE) {
+		rc = db_fail(db, e, "reading a node's run state");
+		sqlite3_reset(*st);
+		return rc;
 	}
-	return rc < 0 ? -1 : 0;
+	/* Reset, so the statement holds no read snapshot between calls. */
+	sqlite3_reset(*st);
+	return 0;
+}
+
+int
+runrow_get(sqlite3 *db, const char *node_id, struct run_row *r, struct err *e)
+{
+	sqlite3_stmt *st = NULL;
+	int rc = runrow_read(db, &st, node_id, r, e);
+
+	sqlite3_finalize(st);
+	return rc;
 }
 
 /* Runs one statement with text/int parameters in its own transaction,

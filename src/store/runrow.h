@@ -30,6 +30,9 @@ struct run_row {
 
 /* Reads the row; r->present = 0 when the node never ran. */
 int runrow_get(sqlite3 *db, const char *node_id, struct run_row *r, struct err *e);
+/* The same, for many rows in a row: *st is prepared on the first call
+ * (*st NULL) and reused; the caller finalizes it. */
+int runrow_read(sqlite3 *db, sqlite3_stmt **st, const char *node_id, struct run_row *r, struct err *e);
 
 /* The keeper's writes. Each is one transaction and adds an event. */
 /* The row of a starting attempt: state starting, accelerator, VNC display

@@ -18,8 +18,13 @@ dashboard's own. Used by tests/bench/dashboard.sh.
   ptyterm.py rss COLS ROWS MARKER LOGDIR LINES -- CMD...
       waits for MARKER, then until every *.log in LOGDIR has LINES lines,
       then prints the dashboard's VmRSS and VmHWM
+  ptyterm.py change COLS ROWS MARKER NEW-MARKER CHANGE-CMD... -- CMD...
+      waits for MARKER and 3 s more, runs CHANGE-CMD (a change made by
+      another process), waits until NEW-MARKER is drawn and 1 s more, and
+      prints the CPU time the dashboard spent meanwhile (all threads,
+      /proc/PID/task/*/schedstat, in ns) and the ms until it was drawn
 """
-import fcntl, os, pty, select, struct, sys, termios, time, glob, signal
+import fcntl, os, pty, select, struct, sys, termios, time, glob, signal, subprocess
 
 def spawn(cols, rows, argv):
     pid, fd = pty.fork()
@@ -67,6 +72,13 @@ def switches(pid):
             for line in f:
                 if line.startswith(('voluntary_ctxt_switches', 'nonvoluntary_ctxt_switches')):
                     total += int(line.split()[1])
+    return total
+
+def cpu_ns(pid):
+    total = 0
+    for st in glob.glob('/proc/%d/task/*/schedstat' % pid):
+        with open(st) as f:
+            total += int(f.read().split()[0])
     return total
 
 def proc_kb(pid, key):
@@ -123,6 +135,16 @@ def main():
         out = pump(fd, secs)
         b = switches(pid)
         print('%d context switches in %.0f s, %d bytes drawn' % (b - a, secs, len(out)))
+    elif mode == 'change':
+        wait_for(fd, args[2].encode())
+        pump(fd, 3)
+        a = cpu_ns(pid)
+        t = time.monotonic()
+        subprocess.run(args[4:], check=True, stdout=subprocess.DEVNULL)
+        wait_for(fd, args[3].encode())
+        drawn = (time.monotonic() - t) * 1000
+        pump(fd, 1)
+        print('%.1f ms CPU, drawn %.0f ms after the change' % ((cpu_ns(pid) - a) / 1e6, drawn))
     elif mode == 'rss':
         wait_for(fd, args[2].encode())
         logdir, lines = args[3], int(args[4])

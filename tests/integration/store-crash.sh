@@ -84,6 +84,9 @@ done
 pending() { sqlite3 -cmd '.timeout 5000' "$LABDIR/lab.db" 'SELECT count(*) FROM pending' 2>/dev/null || echo 0; }
 landed=0
 for round in 1 2 3 4 5 6; do
+	# An overlay is written in well under a millisecond: a pause after it,
+	# journal row in place, gives the kill a moment to land in.
+	SANDLAB_PACE=overlay-written:50 \
 	setsid bash -c 'for i in 1 2 3 4 5 6 7 8; do "$0" node create "r$1-$i" --image tiny >/dev/null 2>&1 || true; done' "$S" "$round" &
 	p1=$!
 	setsid "$S" image import "$T/big.qcow2" --name "rb$round" >/dev/null 2>&1 &

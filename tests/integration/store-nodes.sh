@@ -34,6 +34,40 @@ assert i["backing-filename"].startswith("/") and i["backing-filename"].endswith(
 assert i["backing-filename-format"] == "qcow2", i
 ' "$info"
 
+# The overlay is written from an empty one qemu-img made once per image
+# (cache/): the same bytes as qemu-img create gives, read back by qemu-img
+# as a qcow2 on the absolute image path with an explicit format.
+labreal=$(realpath "$LABDIR")
+check "overlay: qemu-img reads the written overlay with the values it was made from" python3 -c '
+import json, sys
+i = json.loads(sys.argv[1])
+assert i["format"] == "qcow2" and i["virtual-size"] == 1048576, i
+assert i["backing-filename"] == sys.argv[2] + "/images/tiny.qcow2", (i, sys.argv[2])
+assert i["full-backing-filename"] == sys.argv[2] + "/images/tiny.qcow2", i
+assert i["backing-filename-format"] == "qcow2" and i["cluster-size"] == 65536, i
+assert i["format-specific"]["data"]["corrupt"] is False and i["dirty-flag"] is False, i
+' "$info" "$labreal"
+check "overlay: qemu-img check finds no errors" qemu-img check -q -U "$ov"
+qemu-img create -q -f qcow2 -b "$labreal/images/tiny.qcow2" -F qcow2 "$T/bare.qcow2"
+check "overlay: the same bytes as qemu-img create" cmp "$T/bare.qcow2" "$ov"
+check "overlay: one empty overlay kept per image" test "$(ls "$LABDIR/cache" | grep -c '^overlay-[0-9a-f]\{16\}\.qcow2$')" = 1
+check "overlay: zero blocks left as holes (under 64 KiB on disk)" test "$(du -k "$ov" | cut -f1)" -lt 64
+# A damaged or replaced empty overlay is never copied: it is made again.
+tpl=$(ls "$LABDIR"/cache/overlay-*.qcow2)
+for bad in garbage truncated symlink; do
+	rm -f "${tpl:?}"
+	case $bad in
+	garbage) head -c 196616 /dev/urandom >"$tpl" ;;
+	truncated) head -c 3 "$T/bare.qcow2" >"$tpl" ;;
+	symlink) ln -s "$T/bare.qcow2" "$tpl" ;;
+	esac
+	check "a $bad empty overlay is made again" "$S" node create "t-$bad" --image tiny
+	tov=$("$S" node show "t-$bad" --json | python3 -c 'import json,sys; print(json.load(sys.stdin)["overlay"])')
+	check "the node on a $bad empty overlay has qemu-img's bytes" cmp "$T/bare.qcow2" "$tov"
+	check "a $bad empty overlay is replaced by a regular qcow2" sh -c "[ -f '$tpl' ] && [ ! -L '$tpl' ] && cmp -s '$T/bare.qcow2' '$tpl'"
+	"$S" node rm "t-$bad" >/dev/null
+done
+
 # Bad input: clear refusal, nothing created.
 count_nodes() { sqlite3 "$LABDIR/lab.db" 'SELECT count(*) FROM nodes'; }
 before=$(count_nodes)
@@ -87,5 +121,40 @@ check "rm removed rows and overlays" sh -c "[ \"\$(sqlite3 '$LABDIR/lab.db' 'SEL
 expect_fail "rm of a missing node" "no node named" "$S" node rm core1
 check "events recorded" sh -c "[ \"\$(sqlite3 '$LABDIR/lab.db' \"SELECT count(*) FROM events WHERE kind IN ('create','set','rename','reset','rm')\")\" -ge 6 ]"
 check "node ls --json on an empty lab is []" sh -c "[ \"\$('$S' node ls --json)\" = '[]' ]"
+
+# A lab of 300 nodes from one lab file: node ls streams them by name with
+# the NIC counts the file gave (node i has i % 3 NICs), text and JSON.
+python3 - "$T/big.lab" <<'PY'
+import sys
+with open(sys.argv[1], "w") as f:
+    f.write("sandlab-lab 1\n")
+    for i in range(300):
+        f.write("node big%03d image=tiny ram=%d\n" % (i, 16 + i % 7))
+        for j in range(i % 3):
+            f.write("nic big%03d:eth%d attach=none\n" % (i, j))
+PY
+check "lab import of 300 nodes" "$S" lab import "$T/big.lab"
+"$S" node ls --json >"$T/ls.json"
+check "node ls --json lists the 300 by name with their NICs and RAM" python3 -c '
+import json, sys
+v = json.load(open(sys.argv[1]))
+assert [n["name"] for n in v] == ["big%03d" % i for i in range(300)], [n["name"] for n in v][:5]
+assert [len(n["nics"]) for n in v] == [i % 3 for i in range(300)]
+assert [n["ram_mb"] for n in v] == [16 + i % 7 for i in range(300)]
+assert all(n["state"] == "stopped" and n["run"]["last_exit"] == {"kind": None, "detail": None, "at": 0} for n in v), v[0]
+' "$T/ls.json"
+"$S" node ls >"$T/ls.txt"
+check "node ls prints a header and 300 rows" test "$(wc -l <"$T/ls.txt")" = 301
+check "node ls row of big299: 1 CPU, 21 MiB, 2 NICs, stopped" grep -Eq '^big299 +tiny +stopped +auto +1 +21MiB +2 +- +- +- *$' "$T/ls.txt"
+check "300 overlays, one empty overlay kept" sh -c "[ \$(ls '$LABDIR/overlays' | wc -l) = 300 ] && [ \$(ls '$LABDIR/cache' | wc -l) = 1 ]"
+# Over the limit: refused by line before anything is made.
+python3 -c '
+import sys
+print("sandlab-lab 1")
+for i in range(16385): print("node m%d image=tiny" % i)
+' >"$T/over.lab"
+expect_fail "a lab file of 16385 nodes is refused at its line" "line 16386: more than 16384 nodes" \
+	"$S" lab import "$T/over.lab"
+check "the refused file made no node" test "$(sqlite3 "$LABDIR/lab.db" "SELECT count(*) FROM nodes WHERE name LIKE 'm%'")" = 0
 
 done_testing

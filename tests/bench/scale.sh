@@ -1,0 +1,83 @@
+#!/usr/bin/env bash
+# The scale table of issue 15, one line per row: the figure, its goal and
+# the method. Labs of 1,000 and 10,000 nodes are made with `lab import` of
+# a generated lab file (node NAME image=tiny ram=64, one user-mode NIC
+# each). Wall times are medians of several runs; CPU is user + system of
+# the sandlab process (wait4 rusage), which says more than wall time on a
+# machine shared with other work. Peak RSS is GNU time's %M of one more
+# run (a Python child's ru_maxrss would count the interpreter it forked).
+source "$(dirname "$0")/../lib.sh"
+
+S=$SANDLAB
+P="python3 $TOP/tests/bench/ptyterm.py"
+W="$T/w"
+mkdir -p "${W:?}"
+export TERM=xterm-256color LANG=C.UTF-8 XDG_CONFIG_HOME="$T/config"
+
+# runs N CMD...: runs CMD N times (output discarded; "{i}" in a word is
+# the run's number); prints the median wall ms and median CPU ms.
+cat >"$W/runs.py" <<'PY'
+import os, statistics, subprocess, sys, time
+n, argv = int(sys.argv[1]), sys.argv[2:]
+wall, cpu = [], []
+for k in range(n):
+    t = time.monotonic()
+    p = subprocess.Popen([a.replace("{i}", str(k)) for a in argv], stdout=subprocess.DEVNULL)
+    _, status, ru = os.wait4(p.pid, 0)
+    wall.append((time.monotonic() - t) * 1000)
+    if status != 0:
+        sys.exit("%s: exit status %d" % (" ".join(argv), status))
+    cpu.append((ru.ru_utime + ru.ru_stime) * 1000)
+print("%.1f %.1f" % (statistics.median(wall), statistics.median(cpu)))
+PY
+runs() { python3 "$W/runs.py" "$@"; }
+rss_mib() { /usr/bin/time -f %M -o "$W/rss" "$@" >/dev/null && awk '{ printf "%.1f", $1 / 1024 }' "$W/rss"; }
+row() { # WHAT FIGURE GOAL METHOD
+	printf '%s: %s (goal: %s; now before issue 15: %s)\n    method: %s\n' "$1" "$2" "$3" "$4" "$5"
+}
+labfile() { # N FILE
+	python3 -c '
+import sys
+n = int(sys.argv[1])
+print("sandlab-lab 1")
+for i in range(1, n + 1):
+    print("node n%d image=tiny ram=64 cpus=1 accel=auto" % i)
+    print("nic n%d:eth0 model=virtio-net-pci attach=user" % i)
+' "$1" >"$2"
+}
+
+for n in 1000 10000; do
+	export SANDLAB_LAB="$T/lab$n"
+	"$S" image import "$TOP/images/tiny.qcow2" --name tiny >/dev/null 2>&1
+	labfile "$n" "$W/lab$n.txt"
+	read -r wall cpu < <(runs 1 "$S" lab import "$W/lab$n.txt")
+	goal=$([ "$n" = 1000 ] && echo "under 3 s" || echo "under 30 s")
+	was=$([ "$n" = 1000 ] && echo "26.6 s" || echo "297 s")
+	row "create $n nodes with lab import" "$(awk -v w="$wall" -v c="$cpu" 'BEGIN { printf "%.2f s wall, %.2f s CPU", w / 1000, c / 1000 }'), $(du -sk "$SANDLAB_LAB/overlays" | cut -f1) KiB of overlays" \
+	    "$goal" "$was" "one run of sandlab lab import on a fresh lab holding the tiny image"
+done
+
+export SANDLAB_LAB="$T/lab1000"
+read -r wall cpu < <(runs 21 "$S" node create "c{i}" --image tiny)
+row "node create one node" "median ${wall} ms wall, ${cpu} ms CPU" "under 5 ms" "about 39 ms" \
+    "21 node create on the lab of 1,000 nodes, median"
+
+export SANDLAB_LAB="$T/lab10000"
+read -r wall cpu < <(runs 5 "$S" node ls)
+row "node ls, 10,000 nodes" "median ${wall} ms wall, ${cpu} ms CPU, peak RSS $(rss_mib "$S" node ls) MiB" "under 100 ms" "275 ms, 13.6 MiB" \
+    "5 runs of node ls >/dev/null, median"
+read -r wall cpu < <(runs 5 "$S" node ls --json)
+row "node ls --json, 10,000 nodes" "median ${wall} ms wall, ${cpu} ms CPU, peak RSS $(rss_mib "$S" node ls --json) MiB" \
+    "under 150 ms, under 20 MiB" "636 ms, 61.7 MiB" "5 runs of node ls --json >/dev/null, median"
+
+for i in 1 2 3; do $P firstframe 200 50 "Nodes (10000)" -- "$S"; done | sort -n >"$W/ff"
+row "dashboard first frame, 10,000 nodes" "median $(sed -n 2p "$W/ff") ms (runs: $(tr '\n' ' ' <"$W/ff"| sed 's/ $//'))" \
+    "under 50 ms" "417 ms" "spawn in a 200x50 pty until \"Nodes (10000)\" is drawn (tests/bench/ptyterm.py firstframe), 3 runs"
+got=$($P change 200 50 "Nodes (10000)" "aa-renamed" "$S" node rename n1 aa-renamed -- "$S")
+row "dashboard after one external change, 10,000 nodes" "$got" "under 10 ms" "0.37 s CPU" \
+    "dashboard idle in a 200x50 pty, then sandlab node rename n1 aa-renamed from another process; CPU of the dashboard until the new name is drawn and 1 s more (ptyterm.py change)"
+
+got=$(RUNTIME_START_ONLY=1 bash "$TOP/tests/bench/runtime.sh" | sed -n 's/^start to banner: //p')
+ratio=$(text "$got" | sed -n 's/^sandlab node start \([0-9]*\) ms, bare qemu \([0-9]*\) ms.*/\1 \2/p' | awk '{ if ($2 > 0) printf "%.2fx", $1 / $2 }')
+row "node start to tiny banner" "$ratio ($got)" "under 1.2x" "1.43x (0.222 s vs 0.153 s)" \
+    "tests/bench/runtime.sh: node start until the banner at a console client, beside bare QEMU with the same options, median of 10"
