@@ -280,7 +280,7 @@ lf_append(struct lf_parse *p, char **w, int nw)
 
 	if (nw < 3)
 		return lf_fail(p, "an append line is: append NODE TEXT (the kernel's command line)");
-	if ((i = lf_node_find(p->lf, w[1])) < 0)
+	if ((i = lf_node_find(p, w[1])) < 0)
 		return lf_fail(p, "no node %s above this line", lf_shown(w[1], shown, sizeof shown));
 	n = &p->lf->nodes[i];
 	if (n->hw[HW_APPEND] != NULL)
