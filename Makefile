@@ -6,7 +6,7 @@ PREFIX  ?= /usr/local
 DESTDIR ?=
 CC      ?= cc
 CFLAGS  ?= -O2 -g
-PKGS    := ncursesw vterm tickit sqlite3 uuid jansson
+PKGS    := ncursesw vterm tickit sqlite3 uuid jansson yaml-0.1
 RELEASE := 0.1
 
 # The version: git describe in a checkout (the release number and the
@@ -124,8 +124,9 @@ build/fuzz/vtcon: $(FUZZ_VTCON_SRC) $(wildcard ui/*.h src/*/*.h)
 
 # Debian packages: the build's, the tests', and the guests' (images/DEPS).
 DEB_PKGS := build-essential pkg-config libncurses-dev libvterm-dev \
-	libtickit-dev libsqlite3-dev uuid-dev libjansson-dev libcmocka-dev \
+	libtickit-dev libsqlite3-dev uuid-dev libjansson-dev libyaml-dev libcmocka-dev \
 	qemu-system-x86 qemu-utils tmux python3 sqlite3 procps time groff-base openssl \
+	xorriso openssh-client python3-yaml \
 	$(shell cat images/DEPS 2>/dev/null)
 
 deps:

@@ -19,13 +19,13 @@ const struct cmd cmd_table[] = {
 	  "remove an image no node uses", 0 },
 	{ "node", "create", cmd_node_create,
 	  "node create NAME --image IMAGE [--ram MB] [--cpus N] [--nics N] [--accel auto|kvm|tcg]"
-	  " [--console-size COLSxROWS] [--ready REGEX]",
+	  " [--console-size COLSxROWS] [--ready REGEX] [--cloud-init on|off] [--ci-user NAME] [--user-data FILE]",
 	  "create a node on a qcow2 overlay of an image (console 80x24 unless given)", 0 },
 	{ "node", "ls", cmd_node_ls, "node ls [--json]", "list nodes", 0 },
 	{ "node", "show", cmd_node_show, "node show NAME [--json]", "show one node in full", 0 },
 	{ "node", "set", cmd_node_set, "node set NAME [--ram MB] [--cpus N] [--nics N] [--accel auto|kvm|tcg]"
-	  " [--console-size COLSxROWS] [--ready REGEX]",
-	  "change a stopped node's resources, or any node's console size or ready pattern", 0 },
+	  " [--console-size COLSxROWS] [--ready REGEX] [--cloud-init on|off] [--ci-user NAME] [--user-data FILE]",
+	  "change a stopped node's resources, or any node's console size, ready pattern or cloud-init settings", 0 },
 	{ "node", "rename", cmd_node_rename, "node rename NAME NEW-NAME", "rename a stopped node", 0 },
 	{ "node", "reset", cmd_node_reset, "node reset NAME", "give a stopped node a fresh overlay (its disk changes are lost)", 0 },
 	{ "node", "rm", cmd_node_rm, "node rm NAME...", "remove stopped nodes and their overlays", 0 },
@@ -71,6 +71,8 @@ const struct cmd cmd_table[] = {
 	{ NULL, "console", cmd_console, "console NAME [--log | --follow | --stty]",
 	  "attach to a node's serial console (Ctrl-] detaches); --log prints its log, --follow tails it;"
 	  " --stty tells the guest this terminal's size", 0 },
+	{ NULL, "ssh", cmd_ssh, "ssh NODE [-- COMMAND...]",
+	  "ssh to a node with cloud-init on, as its seeded user, checking the host key sandlab pinned", 0 },
 	{ NULL, "send", cmd_send, "send NODE... TEXT | send NODE... --file FILE",
 	  "type TEXT into consoles (escapes: \\r \\n \\t \\e \\\\ \\xHH), or a file's bytes as they are", 0 },
 	{ NULL, "expect", cmd_expect,

@@ -99,6 +99,8 @@ qemu_check(const struct qemu_cfg *c, struct err *e)
 	}
 	if (c->qmp_fd < 0 && (c->qmp_path == NULL || *c->qmp_path == '\0'))
 		return err_set(e, "QMP needs a socket");
+	if (c->seed != NULL && *c->seed == '\0')
+		return err_set(e, "the cloud-init seed needs a path");
 	for (int i = 0; i < c->nnics; i++) {
 		const struct qemu_nic *n = &c->nics[i];
 		if (n->model == NULL || (strcmp(n->model, "virtio-net-pci") != 0 &&
@@ -167,6 +169,23 @@ qemu_add_nics(struct argv_buf *a, const struct qemu_cfg *c)
 	}
 }
 
+/* The cloud-init seed: a read-only CD-ROM of its own on the second IDE
+ * bus's slave position, apart from any CD-ROM the user gives, so the two
+ * never take each other's place. */
+static void
+qemu_add_seed(struct argv_buf *a, const struct qemu_cfg *c)
+{
+	char *esc;
+
+	if (c->seed == NULL)
+		return;
+	esc = qemu_escape(c->seed);
+	argv_pair(a, "-drive", xasprintf("file=%s,format=raw,if=none,id=cidata,media=cdrom,readonly=on",
+	    esc));
+	free(esc);
+	argv_pair(a, "-device", xstrdup("ide-cd,drive=cidata,bus=ide.1,unit=1"));
+}
+
 char **
 qemu_argv(const struct qemu_cfg *c, struct err *e)
 {
@@ -189,6 +208,7 @@ qemu_argv(const struct qemu_cfg *c, struct err *e)
 	esc = qemu_escape(c->disk);
 	argv_pair(&a, "-drive", xasprintf("file=%s,format=%s,if=virtio", esc, c->disk_format));
 	free(esc);
+	qemu_add_seed(&a, c);
 	/* The serial line is QEMU's stdin/stdout: a socketpair the keeper
 	 * holds before QEMU runs, so no byte of the boot is lost. */
 	argv_pair(&a, "-chardev", xstrdup("stdio,id=serial0,signal=off"));

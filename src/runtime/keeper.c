@@ -43,6 +43,7 @@
 #include "runrow.h"
 #include "runstate.h"
 #include "sanitize.h"
+#include "seed.h"
 #include "vnc.h"
 
 #define KEEPER_REPLAY        (256u << 10)   /* replay ring */
@@ -294,7 +295,13 @@ keeper_spawn(struct keeper *k, struct err *e)
 	 * it runs shows as waiting for a restart. */
 	struct qemu_cfg run = { .accel = k->accel.accel, .vnc_display = k->display,
 	    .vnc_host = k->vnc_host, .vnc_password = k->vnc_pw != NULL, .qmp_fd = 3 };
+	char *seed;
+	/* The seed first: it may add the ssh forward that the argv then has. */
+	if (seed_prepare(k->lab, &k->node, &seed, e) != 0)
+		return -1;
+	run.seed = seed;
 	argv = net_node_argv(k->lab, &k->node, &run, 1, &sig, e);
+	free(seed);
 	if (argv == NULL || net_record(k->lab, k->node.id, sig, e) != 0) {
 		free(sig);
 		proc_argv_free(argv);
