@@ -98,6 +98,10 @@ xorriso -osirrox on -indev "$iso" -extract /user-data "$T/ud2" >/dev/null 2>&1
 check "changed inputs: a new seed with the user's own user-data" cmp "$T/ud2" "$T/script"
 check "the ssh forward was not added twice" test "$(db "SELECT count(*) FROM forwards WHERE node_id = '$id'")" = 1
 
+check "--user-data '' goes back to sandlab's" "$S" node set c1 --user-data ''
+check "the row's user-data is gone" test "$(db "SELECT user_data IS NULL FROM cloudinit WHERE node_id = '$id'")" = 1
+check "own user-data again" "$S" node set c1 --user-data "$T/script"
+
 # Reset and clone give new instance-ids.
 check "reset" "$S" node reset c1
 check "a reset raises the generation" test "$(db "SELECT generation FROM cloudinit WHERE node_id = '$id'")" = 2
