@@ -194,6 +194,9 @@ seed_user_data(const struct cloudinit *ci, const char *priv, const char *pub, co
 	y_seq(&em, 0, 0);
 	y_map(&em, 0);
 	y_seq(&em, 0, 0);
+	/* The node's name resolves in the guest (sudo looks it up). */
+	y_str(&em, "manage_etc_hosts");
+	y_raw(&em, "true");
 	/* Only sandlab's key: any other would not be in known_hosts. */
 	y_str(&em, "ssh_deletekeys");
 	y_raw(&em, "true");

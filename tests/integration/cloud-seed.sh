@@ -74,7 +74,7 @@ assert u["plain_text_passwd"] == sys.argv[2] and u["lock_passwd"] is False, u
 assert u["ssh_authorized_keys"] == [open(sys.argv[3]).read().strip()], u
 assert d["ssh_keys"]["ed25519_public"] == sys.argv[4], d["ssh_keys"]
 assert d["ssh_keys"]["ed25519_private"].startswith("-----BEGIN OPENSSH PRIVATE KEY-----"), d
-assert d["ssh_deletekeys"] is True and d["ssh_genkeytypes"] == [], d
+assert d["ssh_deletekeys"] is True and d["ssh_genkeytypes"] == [] and d["manage_etc_hosts"] is True, d
 ' "$T/x/user-data" "$pw" "$HOME/.ssh/id_test.pub" "$hostpub"
 check "known_hosts pins that key under the node's alias" test \
 	"$(cat "$SANDLAB_LAB/known_hosts")" = "sandlab-$id $hostpub"
