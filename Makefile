@@ -53,7 +53,7 @@ MAIN_OBJ := $(B)/obj/src/cli/main.o
 UNIT_SRC := $(wildcard tests/unit/test_*.c)
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(B)/tests/%)
 
-.PHONY: all deps check run bench install clean guests unit tests-build fuzz FORCE mutate
+.PHONY: all deps check run bench install clean guests guests-cloud unit tests-build fuzz FORCE mutate
 all: $(B)/sandlab $(B)/sandlab.1
 
 # V=1 shows the whole command lines.
@@ -141,6 +141,12 @@ deps:
 
 guests:
 	@bash images/build all
+
+# The Debian 12 cloud image (minutes; cached in ~/.cache/sandlab/images):
+# not in guests, so make run does not wait for it; tests/integration/
+# cloud-boot.sh builds it when it first runs.
+guests-cloud:
+	@bash images/build cloud
 
 # Everything runs from a fresh make so pkg-config sees the packages deps installed.
 check: deps
