@@ -126,7 +126,7 @@ build/fuzz/vtcon: $(FUZZ_VTCON_SRC) $(wildcard ui/*.h src/*/*.h)
 DEB_PKGS := build-essential pkg-config libncurses-dev libvterm-dev \
 	libtickit-dev libsqlite3-dev uuid-dev libjansson-dev libyaml-dev libcmocka-dev \
 	qemu-system-x86 qemu-utils tmux python3 sqlite3 procps time groff-base openssl \
-	xorriso openssh-client python3-yaml \
+	xorriso openssh-client python3-yaml ncurses-term \
 	$(shell cat images/DEPS 2>/dev/null)
 
 deps:
