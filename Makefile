@@ -6,7 +6,7 @@ PREFIX  ?= /usr/local
 DESTDIR ?=
 CC      ?= cc
 CFLAGS  ?= -O2 -g
-PKGS    := ncursesw vterm tickit sqlite3 uuid jansson yaml-0.1
+PKGS    := ncursesw vterm tickit sqlite3 uuid jansson yaml-0.1 libpcap
 RELEASE := 0.1
 
 # The version: git describe in a checkout (the release number and the
@@ -22,8 +22,8 @@ TICKIT_VERSION := $(shell pkg-config --modversion tickit 2>/dev/null || echo non
 #
 #   cli       cli, cmd, cmd-*, main  the command table (cmd.c) and its commands
 #   ui/       the dashboard          (beside cli; main.c starts it)
-#   runtime   keeper, run, qmp, console, conlog, vnc, accel, expect, conwait
-#   net       net, link, labfile, clone, snapshot
+#   runtime   keeper, run, qmp, console, conlog, vnc, accel, expect, conwait, wire, ctl
+#   net       net, link, shape, labfile, clone, snapshot
 #   machine   qemu                   the pure QEMU argv builder
 #   store     db, lab, pending, image, overlay, node, nic, event, runrow, ...
 #   base      util, proc, sanitize, name, bufq, ring, config, themefile
@@ -126,7 +126,7 @@ build/fuzz/vtcon: $(FUZZ_VTCON_SRC) $(wildcard ui/*.h src/*/*.h)
 DEB_PKGS := build-essential pkg-config libncurses-dev libvterm-dev \
 	libtickit-dev libsqlite3-dev uuid-dev libjansson-dev libyaml-dev libcmocka-dev \
 	qemu-system-x86 qemu-utils tmux python3 sqlite3 procps time groff-base openssl \
-	xorriso openssh-client python3-yaml ncurses-term \
+	xorriso openssh-client python3-yaml libpcap-dev tcpdump ncurses-term \
 	$(shell cat images/DEPS 2>/dev/null)
 
 deps:

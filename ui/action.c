@@ -22,6 +22,7 @@
 #include "netview.h"
 #include "pane-console.h"
 #include "run.h"
+#include "wire.h"
 
 static int
 action_rows(const struct app *a)
@@ -413,14 +414,14 @@ action_link_remove_yes(struct app *a, void *arg)
 	struct net_note note = { 0 };
 	struct link l;
 	struct err e;
-	char text[512];
+	char text[600];
 
 	if (link_rm(a->lab, arg, &l, &note, &e) != 0)
 		app_msg(a, APP_MSG_ERROR, "%s", e.msg);
 	else {
-		net_note_text(&note, text, sizeof text);
-		app_msg(a, APP_MSG_INFO, "removed the link %s:eth%d - %s:eth%d; %s", l.a.name, l.a.idx,
-		    l.b.name, l.b.idx, text);
+		int rc = wire_apply(a->lab, &l, text, sizeof text);
+		app_msg(a, rc == 0 ? APP_MSG_INFO : APP_MSG_ERROR, "removed the link %s:eth%d - "
+		    "%s:eth%d; %s", l.a.name, l.a.idx, l.b.name, l.b.idx, text);
 	}
 	app_reload(a);
 	netview_links_open(a);  /* back where the removal started */

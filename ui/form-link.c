@@ -12,6 +12,7 @@
 #include "app.h"
 #include "form.h"
 #include "link.h"
+#include "wire.h"
 #include "net.h"
 #include "util.h"
 
@@ -54,8 +55,8 @@ static int
 form_link_submit(struct form *fm, struct app *a)
 {
 	struct net_note note = { 0 };
-	char an[96], bn[96], text[512];
-	int ai, bi;
+	char an[96], bn[96], text[600];
+	int ai, bi, rc;
 	struct link l;
 	struct err e;
 
@@ -65,9 +66,9 @@ form_link_submit(struct form *fm, struct app *a)
 		snprintf(fm->msg, sizeof fm->msg, "%s", e.msg);
 		return -1;
 	}
-	net_note_text(&note, text, sizeof text);
-	app_msg(a, APP_MSG_INFO, "linked %s:eth%d - %s:eth%d; %s", l.a.name, l.a.idx, l.b.name,
-	    l.b.idx, text);
+	rc = wire_apply(a->lab, &l, text, sizeof text);
+	app_msg(a, rc == 0 ? APP_MSG_INFO : APP_MSG_ERROR, "linked %s:eth%d - %s:eth%d; %s",
+	    l.a.name, l.a.idx, l.b.name, l.b.idx, text);
 	app_reload(a);
 	return 0;
 }

@@ -109,6 +109,26 @@ netview_nic_text(const struct nic *c, int pending, char *buf, size_t len)
 }
 
 /* The rows of one node of the map. */
+/* Appends to a linked NIC's text what its wire does: ", down" when the
+ * cable is pulled, ", sends delay=100,..." when what it sends is impaired. */
+static void
+netview_nic_wire(const struct netview *nv, const char *node_id, const struct nic *c, char *buf,
+    size_t len)
+{
+	size_t used = strlen(buf);
+
+	for (size_t k = 0; c->link_id[0] && k < nv->nlinks; k++) {
+		const struct link *l = &nv->links[k];
+		const char *shape;
+		if (strcmp(l->id, c->link_id) != 0)
+			continue;
+		shape = strcmp(l->a.id, node_id) == 0 && l->a.idx == c->idx ? l->a.shape : l->b.shape;
+		snprintf(buf + used, len - used, "%s%s%s", l->up ? "" : ", down", shape[0] ? ", sends " : "",
+		    shape);
+		return;
+	}
+}
+
 static void
 netview_map_node(struct netview *nv, struct app *a, const struct model_node *mn)
 {
@@ -135,6 +155,7 @@ netview_map_node(struct netview *nv, struct app *a, const struct model_node *mn)
 		if (i > 0)
 			r = netview_row(nv);
 		netview_nic_text(&v[i], !!(pend & (1u << v[i].idx)), r->nic, sizeof r->nic);
+		netview_nic_wire(nv, mn->n.id, &v[i], r->nic, sizeof r->nic);
 		if (pend & (1u << v[i].idx))
 			r->nic_role = ROLE_WARN;
 	}
@@ -233,8 +254,9 @@ netview_draw_links(struct netview *nv, WINDOW *win, int rows, int w)
 {
 	char a[96], b[96], ports[32], st[32];
 
-	draw_fmt(win, 1, 2, w - 4, theme_attr(ROLE_HEADER), "%-22s %-22s %-12s %s", "A", "B",
-	    "UDP ports", "state (A, B)");
+	/* A>B: the impairments of the frames A sends (shape.h). */
+	draw_fmt(win, 1, 2, w - 4, theme_attr(ROLE_HEADER), "%-14s %-14s %-11s %-4s %-12s %-12s %s",
+	    "A", "B", "UDP ports", "link", "A>B", "B>A", "state (A, B)");
 	if (nv->nlinks == 0)
 		draw_text(win, 2, 2, w - 4, "no links yet: a adds one between two free NICs",
 		    theme_attr(ROLE_DIM));
@@ -247,7 +269,9 @@ netview_draw_links(struct netview *nv, WINDOW *win, int rows, int w)
 		snprintf(ports, sizeof ports, "%d-%d", l->a.port, l->b.port);
 		snprintf(st, sizeof st, "%s, %s", nv->states[nv->top + r].a, nv->states[nv->top + r].b);
 		draw_fill(win, 2 + r, 1, w - 2, at);
-		draw_fmt(win, 2 + r, 2, w - 4, at, "%-22s %-22s %-12s %s", a, b, ports, st);
+		draw_fmt(win, 2 + r, 2, w - 4, at, "%-14s %-14s %-11s %-4s %-12s %-12s %s", a, b, ports,
+		    l->up ? "up" : "down", l->a.shape[0] ? l->a.shape : "-",
+		    l->b.shape[0] ? l->b.shape : "-", st);
 	}
 }
 

@@ -319,6 +319,25 @@ write_csi_capped(struct vtfeed *f, VTerm *vt, const unsigned char *p, size_t n)
 		write_clean(f, vt, (const unsigned char *)f->rewrite, o);
 }
 
+/* Whether the cleaned DCS text t[0..n) is a status string request
+ * (DECRQSS, "$q" then the setting) that libvterm 0.1.4 does not know:
+ * it formats its "invalid request" reply with "%.s" where "%.*s" was
+ * meant and reads a length as a pointer, so a guest could crash the
+ * dashboard with six bytes. Such requests go unanswered instead, as on
+ * terminals without DECRQSS. */
+static bool
+decrqss_unknown(const char *t, size_t n)
+{
+	static const char *const known[] = { "m", "r", "s", " q", "\"q" };
+
+	if (n < 2 || t[0] != '$' || t[1] != 'q')
+		return false;
+	for (size_t k = 0; k < sizeof known / sizeof known[0]; k++)
+		if (n - 2 == strlen(known[k]) && memcmp(t + 2, known[k], n - 2) == 0)
+			return false;
+	return true;
+}
+
 /* Writes a terminated string in its plain form: ESC, introducer, text
  * without controls, ST. */
 static void
@@ -332,6 +351,8 @@ write_string(struct vtfeed *f, VTerm *vt, const unsigned char *p, const struct s
 	for (size_t k = s->intro + 1; k < s->text_end; k++)
 		if (p[k] >= 0x20 && p[k] != 0x7f)
 			f->rewrite[o++] = (char)p[k];
+	if (p[s->intro] == 'P' && decrqss_unknown(f->rewrite + 2, o - 2))
+		return;
 	f->rewrite[o++] = 0x1b;
 	f->rewrite[o++] = '\\';
 	write_clean(f, vt, (const unsigned char *)f->rewrite, o);

@@ -17,8 +17,21 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+/* 1 when fd is one of those mask keeps (bit i: first + i). */
+static int
+proc_fd_kept(int fd, int first, uint64_t mask)
+{
+	return first >= 0 && fd >= first && fd - first < 64 && (mask >> (fd - first) & 1);
+}
+
 void
 proc_close_fds(int keep)
+{
+	proc_close_fds_mask(keep, keep >= 0 ? 1 : 0);
+}
+
+void
+proc_close_fds_mask(int first, uint64_t mask)
 {
 	DIR *d = opendir("/proc/self/fd");
 	struct dirent *de;
@@ -26,14 +39,14 @@ proc_close_fds(int keep)
 
 	if (d == NULL) {
 		for (int fd = 3; fd < 1024; fd++)
-			if (fd != keep)
+			if (!proc_fd_kept(fd, first, mask))
 				close(fd);
 		return;
 	}
 	dfd = dirfd(d);
 	while ((de = readdir(d)) != NULL) {
 		int fd = atoi(de->d_name);
-		if (fd > 2 && fd != dfd && fd != keep)
+		if (fd > 2 && fd != dfd && !proc_fd_kept(fd, first, mask))
 			close(fd);
 	}
 	closedir(d);

@@ -47,8 +47,11 @@ void proc_describe(const struct proc_result *r, const struct proc_limits *lim, c
 
 void proc_result_free(struct proc_result *r);
 
-/* Closes every descriptor above 2 in a freshly forked child. */
+/* Closes every descriptor above 2 in a freshly forked child, but keep
+ * (-1: none). */
 void proc_close_fds(int keep);
+/* The same, keeping first + i for each bit i set in mask. */
+void proc_close_fds_mask(int first, uint64_t mask);
 
 /* Start time of a process (clock ticks since boot), 0 if it does not exist. */
 uint64_t proc_start_time(int pid);

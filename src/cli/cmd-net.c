@@ -1,7 +1,8 @@
 /*
  * cmd-net.c: `sandlab nic ls|set|forward|unforward` and `sandlab link
- * add|ls|rm`. Output only; the work is net.c's and link.c's. Each change
- * says whether it reached a running node: none does before a restart.
+ * add|ls|rm|set`. Output only; the work is net.c's and link.c's. Each
+ * change says whether it reached a running node: a NIC change waits for a
+ * restart; a link change reaches running wires at once (wire.h).
  */
 #include "cmd.h"
 
@@ -13,6 +14,8 @@
 #include "net.h"
 #include "node.h"
 #include "run.h"
+#include "shape.h"
+#include "wire.h"
 
 /* Informative lines: stdout, or stderr when stdout carries JSON. */
 static FILE *
@@ -246,11 +249,27 @@ cmd_nic_unforward(struct cli *c, int argc, char **argv)
 static json_t *
 cmd_link_json(struct lab *lab, const struct link *l)
 {
-	return json_pack("{s:s, s:{s:s, s:i, s:i, s:s}, s:{s:s, s:i, s:i, s:s}}", "id", l->id,
-	    "a", "node", l->a.name, "nic", l->a.idx, "port", l->a.port, "state",
-	    link_end_state(lab, &l->a),
-	    "b", "node", l->b.name, "nic", l->b.idx, "port", l->b.port, "state",
-	    link_end_state(lab, &l->b));
+	return json_pack("{s:s, s:b, s:{s:s, s:i, s:i, s:s, s:s, s:s}, s:{s:s, s:i, s:i, s:s, s:s, "
+	    "s:s}}", "id", l->id, "up", l->up,
+	    "a", "node", l->a.name, "nic", l->a.idx, "port", l->a.port, "host", l->a.host,
+	    "shape", l->a.shape, "state", link_end_state(lab, &l->a),
+	    "b", "node", l->b.name, "nic", l->b.idx, "port", l->b.port, "host", l->b.host,
+	    "shape", l->b.shape, "state", link_end_state(lab, &l->b));
+}
+
+/* A link change, then its running ends told: "in effect now", or when
+ * it will be. 0, or 1 when a running keeper did not take it. */
+static int
+cmd_link_effect(const struct cli *c, struct lab *lab, const char *what, const struct link *l)
+{
+	char text[600];
+
+	if (wire_apply(lab, l, text, sizeof text) != 0) {
+		fprintf(cmd_net_out(c), "%s\n", what);
+		return cli_fail("%s", text);
+	}
+	fprintf(cmd_net_out(c), "%s; %s\n", what, text);
+	return 0;
 }
 
 int
@@ -271,12 +290,12 @@ cmd_link_add(struct cli *c, int argc, char **argv)
 	    link_add(lab, a, ai, b, bi, &l, &note, &e) != 0)
 		return cli_fail("%s", e.msg);
 	what = xasprintf("linked %s:eth%d - %s:eth%d (udp %s:%d <-> %s:%d)", l.a.name, l.a.idx,
-	    l.b.name, l.b.idx, QEMU_LINK_HOST, l.a.port, QEMU_LINK_HOST, l.b.port);
-	cmd_net_effect(c, what, &note);
+	    l.b.name, l.b.idx, l.a.host, l.a.port, l.b.host, l.b.port);
+	rc = cmd_link_effect(c, lab, what, &l);
 	free(what);
 	if (c->json)
 		cli_json_out(cmd_link_json(lab, &l));
-	return 0;
+	return rc;
 }
 
 int
@@ -295,11 +314,11 @@ cmd_link_rm(struct cli *c, int argc, char **argv)
 	if (link_rm(lab, pos[0], &l, &note, &e) != 0)
 		return cli_fail("%s", e.msg);
 	what = xasprintf("removed the link %s:eth%d - %s:eth%d", l.a.name, l.a.idx, l.b.name, l.b.idx);
-	cmd_net_effect(c, what, &note);
+	rc = cmd_link_effect(c, lab, what, &l);
 	free(what);
 	if (c->json)
 		cli_json_out(json_pack("{s:s, s:s}", "removed", l.id, "state", "removed"));
-	return 0;
+	return rc;
 }
 
 int
@@ -324,19 +343,82 @@ cmd_link_ls(struct cli *c, int argc, char **argv)
 		free(v);
 		return cli_json_out(a);
 	}
-	printf("%-8s  %-24s %-24s %-11s %s\n", "ID", "A", "B", "UDP PORTS", "STATE (A, B)");
+	printf("%-8s  %-24s %-24s %-11s %-5s %-20s %-20s %s\n", "ID", "A", "B", "UDP PORTS", "LINK",
+	    "A>B", "B>A", "STATE (A, B)");
 	for (size_t i = 0; i < n; i++) {
 		char a[96], b[96];
 		snprintf(a, sizeof a, "%s:eth%d", v[i].a.name, v[i].a.idx);
 		snprintf(b, sizeof b, "%s:eth%d", v[i].b.name, v[i].b.idx);
-		printf("%.8s  %-24s %-24s %5d-%-5d %s, %s\n", v[i].id, a, b, v[i].a.port, v[i].b.port,
-		    link_end_state(lab, &v[i].a), link_end_state(lab, &v[i].b));
+		printf("%.8s  %-24s %-24s %5d-%-5d %-5s %-20s %-20s %s, %s\n", v[i].id, a, b, v[i].a.port,
+		    v[i].b.port, v[i].up ? "up" : "down", v[i].a.shape[0] ? v[i].a.shape : "-",
+		    v[i].b.shape[0] ? v[i].b.shape : "-", link_end_state(lab, &v[i].a),
+		    link_end_state(lab, &v[i].b));
 	}
 	if (n == 0)
 		printf("(no links: add one with sandlab link add NODE:ethN NODE:ethN)\n");
 	else
-		printf("(state: up = running with this link; restart = running without it until "
-		    "a restart; stopped)\n");
+		printf("(A>B: impairments of frames A sends; state: up = running with this link; "
+		    "restart = running without it until a restart; stopped)\n");
 	free(v);
 	return 0;
+}
+
+int
+cmd_link_set(struct cli *c, int argc, char **argv)
+{
+	static const char usage[] = "link set NODE:ethN|LINK-ID [--up | --down] [--delay MS] "
+	    "[--jitter MS] [--loss PCT] [--rate KBIT] [--duplicate PCT] [--corrupt PCT] [--clear] "
+	    "[--out | --in]";
+	const char *val[SHAPE_NFIELDS] = { 0 };
+	int up = 0, down = 0, clear = 0, out = 0, in = 0;
+	struct cli_opt opts[] = {
+		{ "--up", NULL, &up }, { "--down", NULL, &down }, { "--clear", NULL, &clear },
+		{ "--out", NULL, &out }, { "--in", NULL, &in },
+		{ "--delay", &val[SHAPE_DELAY], NULL }, { "--jitter", &val[SHAPE_JITTER], NULL },
+		{ "--loss", &val[SHAPE_LOSS], NULL }, { "--rate", &val[SHAPE_RATE], NULL },
+		{ "--duplicate", &val[SHAPE_DUPLICATE], NULL }, { "--corrupt", &val[SHAPE_CORRUPT], NULL },
+		{ 0 },
+	};
+	struct link_change ch = { .up = -1 };
+	struct link l;
+	struct lab *lab;
+	struct err e;
+	char *pos[1], *what;
+	int npos, rc, any = 0;
+
+	if ((lab = cli_start(c, argc, argv, opts, pos, 1, 1, &npos, usage, &rc)) == NULL)
+		return rc;
+	if (up && down)
+		return cli_fail("--up and --down contradict each other; give one");
+	for (int f = 0; f < SHAPE_NFIELDS; f++) {
+		long v;
+		ch.v[f] = -1;
+		if (val[f] == NULL)
+			continue;
+		if (parse_int(val[f], 0, 1L << 30, &v) != 0)
+			return cli_fail("--%s needs a whole number, not \"%.20s\"", shape_field_name(f),
+			    val[f]);
+		if (shape_check(f, v, &e) != 0)
+			return cli_fail("%s", e.msg);
+		ch.v[f] = v;
+		any = 1;
+	}
+	if (!up && !down && !clear && !any)
+		return cli_fail("nothing to change: give --up, --down, --clear or an impairment "
+		    "(--delay, --jitter, --loss, --rate, --duplicate, --corrupt)");
+	ch.up = up ? 1 : down ? 0 : -1;
+	ch.clear = clear;
+	/* Neither direction named: both. */
+	ch.out = out || !in;
+	ch.in = in || !out;
+	if (link_set(lab, pos[0], &ch, &l, &e) != 0)
+		return cli_fail("%s", e.msg);
+	what = xasprintf("link %s:eth%d - %s:eth%d: %s; %s>%s %s; %s>%s %s", l.a.name, l.a.idx,
+	    l.b.name, l.b.idx, l.up ? "up" : "down", l.a.name, l.b.name, l.a.shape[0] ? l.a.shape : "-",
+	    l.b.name, l.a.name, l.b.shape[0] ? l.b.shape : "-");
+	rc = cmd_link_effect(c, lab, what, &l);
+	free(what);
+	if (c->json)
+		cli_json_out(cmd_link_json(lab, &l));
+	return rc;
 }

@@ -327,7 +327,8 @@ cmd_node_cmd(struct cli *c, int argc, char **argv)
 		}
 	}
 	struct qemu_cfg run = { .accel = ch.accel,
-	    .vnc_display = ri.vnc_display >= 0 ? ri.vnc_display : 0, .vnc_password = 1, .qmp_fd = 3 };
+	    .vnc_display = ri.vnc_display >= 0 ? ri.vnc_display : 0, .vnc_password = 1, .qmp_fd = 3,
+	    .wire_fd_base = NET_WIRE_FD_BASE };
 	qargv = net_node_argv(lab, &n, &run, 0, NULL, &e);
 	node_clear(&n);
 	if (qargv == NULL)
@@ -343,7 +344,8 @@ cmd_node_cmd(struct cli *c, int argc, char **argv)
 		free(s);
 		if (ri.vnc_display < 0)
 			fprintf(stderr, "(stopped: the VNC display is chosen at start; fd 3 is the QMP "
-			    "socket the keeper passes to QEMU)\n");
+			    "socket the keeper passes to QEMU, fd %d + N the wire of ethN)\n",
+			    NET_WIRE_FD_BASE);
 	}
 	proc_argv_free(qargv);
 	return 0;

@@ -50,9 +50,14 @@ const struct cmd cmd_table[] = {
 	{ "nic", "unforward", cmd_nic_unforward, "nic unforward NODE:ethN tcp|udp:HOSTPORT",
 	  "remove a port forward", 0 },
 	{ "link", "add", cmd_link_add, "link add NODE:ethN NODE:ethN",
-	  "join two NICs of two nodes by a point-to-point link (UDP on 127.0.0.1)", 0 },
+	  "join two NICs of two nodes by a point-to-point link (UDP on 127.0.0.1), at once on running nodes", 0 },
 	{ "link", "ls", cmd_link_ls, "link ls [--json]", "list links, their ports and state", 0 },
 	{ "link", "rm", cmd_link_rm, "link rm NODE:ethN|LINK-ID", "remove a link", 0 },
+	{ "link", "set", cmd_link_set, "link set NODE:ethN|LINK-ID [--up | --down] [--delay MS] "
+	  "[--jitter MS] [--loss PCT] [--rate KBIT] [--duplicate PCT] [--corrupt PCT] [--clear] "
+	  "[--out | --in]",
+	  "pull or plug a link's cable, or impair its frames (both ways, or only those the named "
+	  "end sends or receives); at once on running nodes", 0 },
 	{ "lab", "export", cmd_lab_export, "lab export FILE|-",
 	  "write the lab's nodes, NICs and links as a lab file (disks not included)", 0 },
 	{ "lab", "import", cmd_lab_import, "lab import FILE|-",
@@ -80,6 +85,9 @@ const struct cmd cmd_table[] = {
 	  "one step or more, in order: wait for a POSIX extended regex in the console's output (escape "
 	  "sequences removed; new output only unless --from-start), or type text (--sendline adds "
 	  "Enter); exit 1 naming the step that timed out (default 30 s per step)", 0 },
+	{ NULL, "capture", cmd_capture, "capture NODE:ethN -w FILE|- [-c COUNT]",
+	  "write a running node's NIC frames, both ways, as pcap (-w - into a pipe: | tcpdump -n -r -); "
+	  "Ctrl-C ends it", 0 },
 	{ NULL, "vnc", cmd_vnc, "vnc NAME [--json]", "print a running node's VNC address and password", 0 },
 	{ NULL, "accel", cmd_accel, "accel [--json]", "say whether KVM is usable here, and why", 0 },
 	{ NULL, "help", cmd_help, "help [COMMAND...]",

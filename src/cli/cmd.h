@@ -112,6 +112,8 @@ int cmd_nic_unforward(struct cli *c, int argc, char **argv);
 int cmd_link_add(struct cli *c, int argc, char **argv);
 int cmd_link_ls(struct cli *c, int argc, char **argv);
 int cmd_link_rm(struct cli *c, int argc, char **argv);
+int cmd_link_set(struct cli *c, int argc, char **argv);
+int cmd_capture(struct cli *c, int argc, char **argv);
 int cmd_lab_export(struct cli *c, int argc, char **argv);
 int cmd_lab_import(struct cli *c, int argc, char **argv);
 int cmd_lab_up(struct cli *c, int argc, char **argv);

@@ -157,7 +157,9 @@ qemu_add_nics(struct argv_buf *a, const struct qemu_cfg *c)
 {
 	for (int i = 0; i < c->nnics; i++) {
 		const struct qemu_nic *n = &c->nics[i];
-		char *nd = qemu_netdev(n);
+		char *nd = c->wire_fd_base > 0 && strcmp(n->attach, "user") != 0 ?
+		    xasprintf("dgram,id=net%d,local.type=fd,local.str=%d", n->idx,
+		    c->wire_fd_base + n->idx) : qemu_netdev(n);
 		/* "none" gets a NIC with no backend: the guest sees the
 		 * interface and its MAC, with nothing on the wire. */
 		if (nd != NULL) {

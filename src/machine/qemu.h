@@ -57,6 +57,11 @@ struct qemu_cfg {
 	const char *qmp_path;   /* when qmp_fd < 0: QEMU listens here */
 	const struct qemu_nic *nics;
 	int         nnics;
+	/* > 0: every NIC not on user-mode NAT is plugged into its keeper's
+	 * wire (wire.h) through the inherited datagram socket wire_fd_base +
+	 * idx, so links change without touching QEMU; 0: links are direct
+	 * UDP between the two QEMUs and "none" has no backend. */
+	int         wire_fd_base;
 	const char *seed;       /* cloud-init NoCloud seed ISO (seed.h), or NULL */
 };
 

@@ -329,10 +329,37 @@ static int
 lf_link(struct lf_parse *p, char **w, int nw)
 {
 	struct labfile *lf = p->lf;
+	struct labfile_link l = { .line = p->line };
 	int node[2], idx[2];
 
-	if (nw != 3)
-		return lf_fail(p, "a link line is: link NODE:ethN NODE:ethN");
+	if (nw < 3)
+		return lf_fail(p, "a link line is: link NODE:ethN NODE:ethN [state=up|down] "
+		    "[a>b=IMPAIRMENTS] [b>a=IMPAIRMENTS]");
+	for (int i = 3; i < nw; i++) {
+		char *val = strchr(w[i], '=');
+		struct shape sh;
+		struct err why;
+		char *dst = NULL;
+		if (val == NULL)
+			return lf_fail(p, "\"%.40s\": a link line is: link NODE:ethN NODE:ethN "
+			    "[state=up|down] [a>b=IMPAIRMENTS] [b>a=IMPAIRMENTS]", w[i]);
+		*val++ = '\0';
+		if (strcmp(w[i], "state") == 0) {
+			if (strcmp(val, "up") != 0 && strcmp(val, "down") != 0)
+				return lf_fail(p, "state=%.20s: up or down is needed", val);
+			l.down = strcmp(val, "down") == 0;
+			continue;
+		}
+		if (strcmp(w[i], "a>b") == 0)
+			dst = l.a_shape;
+		else if (strcmp(w[i], "b>a") == 0)
+			dst = l.b_shape;
+		else
+			return lf_fail(p, "unknown \"%.20s=\" on a link line (state=, a>b=, b>a=)", w[i]);
+		if (shape_parse(val, &sh, &why) != 0)
+			return lf_fail(p, "%s", why.msg);
+		shape_format(&sh, dst, SHAPE_TEXT_MAX);
+	}
 	for (int i = 0; i < 2; i++) {
 		struct labfile_node *n;
 		struct labfile_nic *c;
@@ -360,8 +387,11 @@ lf_link(struct lf_parse *p, char **w, int nw)
 		snprintf(lf->nodes[node[i]].nics[idx[i]].attach, sizeof lf->nodes[0].nics[0].attach, "link");
 	}
 	lf->links = xreallocarray(lf->links, (size_t)lf->nlinks + 1, sizeof *lf->links);
-	lf->links[lf->nlinks++] = (struct labfile_link){ .line = p->line, .a = node[0],
-	    .a_idx = idx[0], .b = node[1], .b_idx = idx[1] };
+	l.a = node[0];
+	l.a_idx = idx[0];
+	l.b = node[1];
+	l.b_idx = idx[1];
+	lf->links[lf->nlinks++] = l;
 	return 0;
 }
 
@@ -534,8 +564,16 @@ labfile_format(const struct labfile *lf)
 		lf_put(&b, "\n");
 	for (int i = 0; i < lf->nlinks; i++) {
 		const struct labfile_link *l = &lf->links[i];
-		lf_put(&b, "link %s:eth%d %s:eth%d\n", lf->nodes[l->a].name, l->a_idx,
+		lf_put(&b, "link %s:eth%d %s:eth%d", lf->nodes[l->a].name, l->a_idx,
 		    lf->nodes[l->b].name, l->b_idx);
+		/* what is left out is the default, so older files still match */
+		if (l->down)
+			lf_put(&b, " state=down");
+		if (l->a_shape[0])
+			lf_put(&b, " a>b=%s", l->a_shape);
+		if (l->b_shape[0])
+			lf_put(&b, " b>a=%s", l->b_shape);
+		lf_put(&b, "\n");
 	}
 	return b.s;
 }
@@ -684,6 +722,9 @@ labfile_export(struct lab *lab, struct labfile *out, struct err *e)
 		}
 		l->a_idx = lv[i].a.idx;
 		l->b_idx = lv[i].b.idx;
+		l->down = !lv[i].up;
+		snprintf(l->a_shape, sizeof l->a_shape, "%s", lv[i].a.shape);
+		snprintf(l->b_shape, sizeof l->b_shape, "%s", lv[i].b.shape);
 	}
 	rc = 0;
 done:
@@ -737,7 +778,10 @@ lf_insert(struct lab *lab, const struct labfile *lf, struct lf_made *made, struc
 					return err_set(e, "line %d: %s", lf->nodes[i].nics[j].line, why.msg);
 	for (int i = 0; i < lf->nlinks; i++) {
 		const struct labfile_link *l = &lf->links[i];
-		if (link_insert(lab, made[l->a].id, l->a_idx, made[l->b].id, l->b_idx, NULL, &why) != 0)
+		struct link made_l;
+		if (link_insert(lab, made[l->a].id, l->a_idx, made[l->b].id, l->b_idx, &made_l, &why) != 0 ||
+		    ((l->down || l->a_shape[0] || l->b_shape[0]) &&
+		    link_set_state(lab, made_l.id, !l->down, l->a_shape, l->b_shape, &why) != 0))
 			return err_set(e, "line %d: %s", l->line, why.msg);
 	}
 	return 0;

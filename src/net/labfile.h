@@ -18,6 +18,7 @@
 #include <stddef.h>
 
 #include "lab.h"
+#include "shape.h"
 #include "net.h"
 
 #define LABFILE_VERSION   1
@@ -55,6 +56,9 @@ struct labfile_link {
 	int   line;
 	int   a, a_idx;             /* node index in nodes[], NIC index */
 	int   b, b_idx;
+	int   down;                 /* state=down: the cable pulled */
+	char  a_shape[SHAPE_TEXT_MAX];  /* a>b=: impairments of frames a sends (shape.h) */
+	char  b_shape[SHAPE_TEXT_MAX];  /* b>a= */
 };
 
 struct labfile {

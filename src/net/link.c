@@ -14,6 +14,7 @@
 #include "node.h"
 #include "runstate.h"
 #include "sanitize.h"
+#include "shape.h"
 
 #define LINK_PORTS (NET_LINK_PORT_MAX - NET_LINK_PORT_MIN + 1)
 
@@ -71,6 +72,9 @@ link_insert(struct lab *lab, const char *a_id, int a_idx, const char *b_id, int 
 	snprintf(l.b.id, sizeof l.b.id, "%s", b_id);
 	l.a.idx = a_idx;
 	l.b.idx = b_idx;
+	l.up = 1;
+	snprintf(l.a.host, sizeof l.a.host, "%s", QEMU_LINK_HOST);
+	snprintf(l.b.host, sizeof l.b.host, "%s", QEMU_LINK_HOST);
 	if (out != NULL)
 		*out = l;
 	return 0;
@@ -135,8 +139,17 @@ fail:
 	return -1;
 }
 
-#define LINK_COLS "l.id, l.a_node, a.name, l.a_idx, l.a_port, l.b_node, b.name, l.b_idx, l.b_port " \
+#define LINK_COLS "l.id, l.a_node, a.name, l.a_idx, l.a_port, l.a_host, l.a_shape, " \
+	"l.b_node, b.name, l.b_idx, l.b_port, l.b_host, l.b_shape, l.up " \
 	"FROM links l JOIN nodes a ON a.id = l.a_node JOIN nodes b ON b.id = l.b_node "
+
+static void
+link_col(char *dst, size_t len, sqlite3_stmt *st, int col)
+{
+	const unsigned char *t = sqlite3_column_text(st, col);
+
+	snprintf(dst, len, "%s", t ? (const char *)t : "");
+}
 
 static void
 link_from_row(sqlite3_stmt *st, struct link *l)
@@ -144,38 +157,25 @@ link_from_row(sqlite3_stmt *st, struct link *l)
 	struct link_end *end[2] = { &l->a, &l->b };
 
 	memset(l, 0, sizeof *l);
-	snprintf(l->id, sizeof l->id, "%s", (const char *)sqlite3_column_text(st, 0));
+	link_col(l->id, sizeof l->id, st, 0);
 	for (int i = 0; i < 2; i++) {
-		snprintf(end[i]->id, sizeof end[i]->id, "%s", (const char *)sqlite3_column_text(st, 1 + 4 * i));
-		snprintf(end[i]->name, sizeof end[i]->name, "%s", (const char *)sqlite3_column_text(st, 2 + 4 * i));
-		end[i]->idx = sqlite3_column_int(st, 3 + 4 * i);
-		end[i]->port = sqlite3_column_int(st, 4 + 4 * i);
+		link_col(end[i]->id, sizeof end[i]->id, st, 1 + 6 * i);
+		link_col(end[i]->name, sizeof end[i]->name, st, 2 + 6 * i);
+		end[i]->idx = sqlite3_column_int(st, 3 + 6 * i);
+		end[i]->port = sqlite3_column_int(st, 4 + 6 * i);
+		link_col(end[i]->host, sizeof end[i]->host, st, 5 + 6 * i);
+		link_col(end[i]->shape, sizeof end[i]->shape, st, 6 + 6 * i);
 	}
+	l->up = sqlite3_column_int(st, 13);
 }
 
-/* The one link `what` names, in the caller's transaction. */
+/* Every link the statement (LINK_COLS) gives: the first into *out; how
+ * many, or -1 with a message. Finalizes st. */
 static int
-link_find(struct lab *lab, const char *what, struct link *out, struct err *e)
+link_rows(struct lab *lab, sqlite3_stmt *st, struct link *out, struct err *e)
 {
-	char node[96], shown[96], id[37];
-	sqlite3_stmt *st;
-	int idx, rc, found = 0;
+	int rc, found = 0;
 
-	sanitize_to(what, strlen(what), shown, sizeof shown);
-	if (strchr(what, ':') != NULL) {
-		struct node nd;
-		if (net_ref_parse(what, node, sizeof node, &idx, e) != 0 || node_get(lab, node, &nd, e) != 0)
-			return -1;
-		snprintf(id, sizeof id, "%s", nd.id);
-		node_clear(&nd);
-		st = db_query(lab->db, e, "SELECT " LINK_COLS "WHERE (l.a_node = ?1 AND l.a_idx = ?2) "
-		    "OR (l.b_node = ?1 AND l.b_idx = ?2)", "ti", id, idx);
-	} else {
-		if (strlen(what) < 4 || strlen(what) > 36 || strspn(what, "0123456789abcdef-") != strlen(what))
-			return err_set(e, "\"%s\" is neither NODE:ethN nor a link id (see: sandlab link ls)", shown);
-		st = db_query(lab->db, e, "SELECT " LINK_COLS "WHERE substr(l.id, 1, length(?1)) = ?1",
-		    "t", what);
-	}
 	if (st == NULL)
 		return -1;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
@@ -184,6 +184,38 @@ link_find(struct lab *lab, const char *what, struct link *out, struct err *e)
 	sqlite3_finalize(st);
 	if (rc != SQLITE_DONE)
 		return db_fail(lab->db, e, "looking up a link");
+	return found;
+}
+
+int
+link_of_nic(struct lab *lab, const char *node_id, int idx, struct link *out, struct err *e)
+{
+	return link_rows(lab, db_query(lab->db, e, "SELECT " LINK_COLS "WHERE (l.a_node = ?1 AND "
+	    "l.a_idx = ?2) OR (l.b_node = ?1 AND l.b_idx = ?2)", "ti", node_id, idx), out, e);
+}
+
+/* The one link `what` names, in the caller's transaction. */
+static int
+link_find(struct lab *lab, const char *what, struct link *out, struct err *e)
+{
+	char node[96], shown[96];
+	int idx, found;
+
+	sanitize_to(what, strlen(what), shown, sizeof shown);
+	if (strchr(what, ':') != NULL) {
+		struct node nd;
+		if (net_ref_parse(what, node, sizeof node, &idx, e) != 0 || node_get(lab, node, &nd, e) != 0)
+			return -1;
+		found = link_of_nic(lab, nd.id, idx, out, e);
+		node_clear(&nd);
+	} else {
+		if (strlen(what) < 4 || strlen(what) > 36 || strspn(what, "0123456789abcdef-") != strlen(what))
+			return err_set(e, "\"%s\" is neither NODE:ethN nor a link id (see: sandlab link ls)", shown);
+		found = link_rows(lab, db_query(lab->db, e, "SELECT " LINK_COLS "WHERE "
+		    "substr(l.id, 1, length(?1)) = ?1", "t", what), out, e);
+	}
+	if (found < 0)
+		return -1;
 	if (found == 0)
 		return err_set(e, "no link at %s (see: sandlab link ls)", shown);
 	if (found > 1)
@@ -243,6 +275,85 @@ link_list(struct lab *lab, struct link **out, size_t *n, struct err *e)
 	*out = v;
 	*n = len;
 	return 0;
+}
+
+int
+link_set_state(struct lab *lab, const char *id, int up, const char *a_shape,
+    const char *b_shape, struct err *e)
+{
+	return db_run(lab->db, "changing a link", e, "UPDATE links SET up = ?, a_shape = ?, "
+	    "b_shape = ? WHERE id = ?", "ittt", up, a_shape, b_shape, id);
+}
+
+/* c's impairments applied to the text of one direction, into buf. */
+static int
+link_shape_apply(const char *now, const struct link_change *c, char *buf, size_t len,
+    struct err *e)
+{
+	struct shape s;
+
+	if (shape_parse(now, &s, e) != 0)
+		return -1;
+	if (c->clear)
+		memset(&s, 0, sizeof s);
+	for (int f = 0; f < SHAPE_NFIELDS; f++)
+		if (c->v[f] >= 0)
+			s.v[f] = (int)c->v[f];
+	shape_format(&s, buf, len);
+	return 0;
+}
+
+int
+link_set(struct lab *lab, const char *what, const struct link_change *c, struct link *out,
+    struct err *e)
+{
+	char node[96], shapes[2][SHAPE_TEXT_MAX], *detail;
+	struct link l;
+	int idx = -1, named_b = 0, up;
+
+	for (int f = 0; f < SHAPE_NFIELDS; f++)
+		if (c->v[f] >= 0 && shape_check(f, c->v[f], e) != 0)
+			return -1;
+	if (db_begin(lab->db, e) != 0)
+		return -1;
+	if (link_find(lab, what, &l, e) != 0)
+		goto fail;
+	/* Directions are seen from the end the user named; a link id names a. */
+	if (strchr(what, ':') != NULL && net_ref_parse(what, node, sizeof node, &idx, e) == 0) {
+		struct node nd;
+		if (node_get(lab, node, &nd, e) != 0)
+			goto fail;
+		named_b = strcmp(nd.id, l.b.id) == 0 && idx == l.b.idx;
+		node_clear(&nd);
+	}
+	snprintf(shapes[0], sizeof shapes[0], "%s", l.a.shape);
+	snprintf(shapes[1], sizeof shapes[1], "%s", l.b.shape);
+	/* out: frames the named end sends, which are its own end's shape. */
+	if ((c->out && link_shape_apply(named_b ? l.b.shape : l.a.shape, c,
+	    shapes[named_b], sizeof shapes[0], e) != 0) ||
+	    (c->in && link_shape_apply(named_b ? l.a.shape : l.b.shape, c,
+	    shapes[!named_b], sizeof shapes[0], e) != 0))
+		goto fail;
+	up = c->up >= 0 ? c->up : l.up;
+	if (link_set_state(lab, l.id, up, shapes[0], shapes[1], e) != 0)
+		goto fail;
+	detail = xasprintf("%s:eth%d - %s:eth%d %s, %s>%s %s, %s>%s %s", l.a.name, l.a.idx, l.b.name,
+	    l.b.idx, up ? "up" : "down", l.a.name, l.b.name, shapes[0][0] ? shapes[0] : "-",
+	    l.b.name, l.a.name, shapes[1][0] ? shapes[1] : "-");
+	db_event(lab->db, l.a.id, "link", detail);
+	db_event(lab->db, l.b.id, "link", detail);
+	free(detail);
+	if (db_commit(lab->db, e) != 0)
+		return -1;
+	l.up = up;
+	snprintf(l.a.shape, sizeof l.a.shape, "%s", shapes[0]);
+	snprintf(l.b.shape, sizeof l.b.shape, "%s", shapes[1]);
+	if (out != NULL)
+		*out = l;
+	return 0;
+fail:
+	db_rollback(lab->db);
+	return -1;
 }
 
 const char *

@@ -1,10 +1,13 @@
 /*
  * link.h: point-to-point links between two NICs of two nodes. A link is
- * a pair of UDP sockets on 127.0.0.1 (QEMU's -netdev dgram): each end
- * listens on its own port and sends to the other's. UDP needs no peer to
- * start, so either node may start first and either may restart alone.
- * Ports come from NET_LINK_PORT_MIN..MAX, unique in the lab and free on
- * the host when chosen (and checked again when a node starts).
+ * a pair of UDP sockets, one per end, each held by the wire of its node's
+ * keeper (wire.h): an end listens on its own port and sends to the
+ * other's. UDP needs no peer to start, so either node may start first and
+ * either may restart alone. Ports come from NET_LINK_PORT_MIN..MAX,
+ * unique in the lab and free on the host when chosen (and checked again
+ * when a node starts). A link may be down, and each end has the
+ * impairments of the frames it sends (shape.h); running wires are told
+ * of a change by the caller (wire_tell), so it takes effect at once.
  */
 #ifndef SANDLAB_LINK_H
 #define SANDLAB_LINK_H
@@ -13,17 +16,31 @@
 
 #include "lab.h"
 #include "net.h"
+#include "shape.h"
+
+#define LINK_HOST_LEN 46        /* an IPv4 or IPv6 address as text */
 
 struct link_end {
 	char id[37];            /* node id */
 	char name[64];
 	int  idx;
 	int  port;              /* where this end listens */
+	char host[LINK_HOST_LEN];/* ... on this address (127.0.0.1 unless set) */
+	char shape[SHAPE_TEXT_MAX]; /* impairments of the frames this end sends */
 };
 
 struct link {
 	char            id[37];
 	struct link_end a, b;
+	int             up;     /* 0: the cable is pulled */
+};
+
+/* A change to a link made by link_set; NULL/-1 fields are unchanged. */
+struct link_change {
+	int         up;         /* -1, 0 or 1 */
+	int         clear;      /* 1: the chosen directions lose their impairments first */
+	int         out, in;    /* directions, seen from the named end: frames it sends, receives */
+	long        v[SHAPE_NFIELDS];  /* -1: unchanged */
 };
 
 /* Links a_key:eth<a_idx> to b_key:eth<b_idx> (nodes by name or id):
@@ -42,6 +59,22 @@ int link_insert(struct lab *lab, const char *a_id, int a_idx, const char *b_id, 
  * unique prefix of 4 or more characters); both NICs become attach=none. */
 int link_rm(struct lab *lab, const char *what, struct link *out, struct net_note *note,
     struct err *e);
+
+/* Changes a link named as link_rm does: up or down, and impairments of
+ * the chosen directions. One transaction with an event on both nodes;
+ * *out is the link as it is now. 0, or -1 with a message and nothing
+ * changed. */
+int link_set(struct lab *lab, const char *what, const struct link_change *c, struct link *out,
+    struct err *e);
+
+/* Inside the caller's transaction: sets a link's state (by id) as a lab
+ * file gives it; texts already checked. */
+int link_set_state(struct lab *lab, const char *id, int up, const char *a_shape,
+    const char *b_shape, struct err *e);
+
+/* The link a NIC (node id, index) is an end of: 1 with *out, 0 when it
+ * has none, -1 with a message. */
+int link_of_nic(struct lab *lab, const char *node_id, int idx, struct link *out, struct err *e);
 
 /* "up" (its node runs with this link), "restart" (its node runs without
  * the link's present set-up until it restarts) or "stopped". */

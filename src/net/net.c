@@ -129,14 +129,12 @@ net_qemu_nics_free(struct qemu_nic *q, int n)
 static char *
 net_nic_line(const struct nic *c)
 {
-	char *s = xasprintf("eth%d %s %s %s", c->idx, c->model, c->mac, c->attach), *t;
+	/* A NIC that is not on user-mode NAT is plugged into its keeper's
+	 * wire whether linked or not: linking it changes nothing QEMU has. */
+	int user = strcmp(c->attach, "user") == 0;
+	char *s = xasprintf("eth%d %s %s %s", c->idx, c->model, c->mac, user ? "user" : "wire"), *t;
 	char f[32];
 
-	if (strcmp(c->attach, "link") == 0) {
-		t = xasprintf("%s udp %d>%d", s, c->local_port, c->remote_port);
-		free(s);
-		s = t;
-	}
 	for (int j = 0; strcmp(c->attach, "user") == 0 && j < c->nfwds; j++) {
 		t = xasprintf("%s %s", s, net_fwd_format(&c->fwds[j], f, sizeof f));
 		free(s);

@@ -20,6 +20,8 @@
 #define NET_LINK_PORT_MAX 49999
 #define NET_NIC_IDX_MAX   31
 #define NET_FWDS_MAX      64
+/* QEMU finds the wire's end of ethN at this descriptor + N (qemu.h). */
+#define NET_WIRE_FD_BASE  4
 
 /* Host ports below this are privileged (only root may listen there, and
  * system services do): a forward from one is refused unless asked for
@@ -53,8 +55,9 @@ const char *net_fwd_format(const struct nic_fwd *f, char *buf, size_t len);
 struct qemu_nic *net_qemu_nics(const struct nic *v, int n);
 void net_qemu_nics_free(struct qemu_nic *q, int n);
 
-/* One line per NIC of what QEMU is given ("eth1 virtio-net-pci MAC link
- * 40000>40001"); what the keeper records at start. Caller frees. */
+/* One line per NIC of what QEMU is given ("eth1 virtio-net-pci MAC wire",
+ * links and their ports being the wire's, not QEMU's); what the keeper
+ * records at start. Caller frees. */
 char *net_signature(const struct nic *v, int n);
 /* Bits (1 << idx) of the NICs whose set-up in v differs from the
  * recorded signature `running`, NICs added or removed since included. */

@@ -45,6 +45,7 @@
 #include "sanitize.h"
 #include "seed.h"
 #include "vnc.h"
+#include "wire.h"
 
 #define KEEPER_REPLAY        (256u << 10)   /* replay ring */
 #define KEEPER_CLIENTS_MAX   CONSOLE_CLIENTS_MAX
@@ -58,6 +59,8 @@
 #define KEEPER_ERR_TAIL      4096
 #define KEEPER_LOCK_TRIES    100            /* x 10 ms: outlasts a reader's brief shared lock */
 #define KEEPER_CTL_LINE      128
+/* A capture client further behind than this loses frames, not the link. */
+#define KEEPER_CAPTURE_QUEUE (4u << 20)
 
 struct kclient {
 	int         fd;
@@ -69,6 +72,7 @@ struct kctl {
 	char        in[KEEPER_CTL_LINE];
 	size_t      inlen;
 	struct bufq out;
+	int         capture;    /* 1 + the NIC whose frames it gets; 0: a control client */
 };
 
 enum kstop {
@@ -116,6 +120,7 @@ struct keeper {
 	size_t        nctls;
 	int           done;
 	int           locked;       /* the lock is ours: so are the sockets */
+	struct wire  *wire;         /* the NICs' live wires (wire.h) */
 };
 
 static void keeper_finish(struct keeper *k, int wait_status);
@@ -163,7 +168,8 @@ keeper_step(struct keeper *k, const char *fmt, ...)
 	if (k->report_fd >= 0)
 		write_all(k->report_fd, line, strlen(line));
 	for (size_t i = 0; i < k->nctls; i++)
-		kctl_send(&k->ctls[i], line);
+		if (!k->ctls[i].capture)
+			kctl_send(&k->ctls[i], line);
 }
 
 static void
@@ -282,6 +288,23 @@ keeper_clean_stale(struct keeper *k, struct err *e0)
 
 /* ---- QEMU ---- */
 
+/* A frame on NIC idx's wire, to each client capturing it. A client that
+ * is behind loses whole frames and never holds up the wire. */
+static void
+keeper_tap(int idx, const struct wire_rec *r, const void *frame, void *arg)
+{
+	struct keeper *k = arg;
+
+	for (size_t i = 0; i < k->nctls; i++) {
+		struct kctl *c = &k->ctls[i];
+		if (c->capture != idx + 1 || c->out.len + sizeof *r + r->caplen > KEEPER_CAPTURE_QUEUE)
+			continue;
+		bufq_push(&c->out, r, sizeof *r);
+		bufq_push(&c->out, frame, r->caplen);
+		bufq_flush(&c->out, c->fd);
+	}
+}
+
 static int
 keeper_spawn(struct keeper *k, struct err *e)
 {
@@ -289,25 +312,45 @@ keeper_spawn(struct keeper *k, struct err *e)
 	int sp[2] = { -1, -1 }, ep[2] = { -1, -1 }, lfd = -1, cfd = -1;
 	pid_t keeper = getpid(), pid;
 	char **argv, *sig = NULL;
+	struct nic *nics = NULL;
+	uint64_t wired = 0;
+	int nn = 0;
 
 	/* The NICs as the rows say now, not as they were when the keeper
 	 * read its node; what QEMU gets is recorded, so a change made while
 	 * it runs shows as waiting for a restart. */
 	struct qemu_cfg run = { .accel = k->accel.accel, .vnc_display = k->display,
-	    .vnc_host = k->vnc_host, .vnc_password = k->vnc_pw != NULL, .qmp_fd = 3 };
+	    .vnc_host = k->vnc_host, .vnc_password = k->vnc_pw != NULL, .qmp_fd = 3,
+	    .wire_fd_base = NET_WIRE_FD_BASE };
+	struct err we;
 	char *seed;
 	/* The seed first: it may add the ssh forward that the argv then has. */
 	if (seed_prepare(k->lab, &k->node, &seed, e) != 0)
 		return -1;
 	run.seed = seed;
+	/* A benchmark hook, off unless set: links as QEMU's own direct UDP
+	 * (no wire), to measure what the wire costs beside it. */
+	int direct = getenv("SANDLAB_BENCH_DIRECT_LINKS") != NULL;
+	if (direct)
+		run.wire_fd_base = 0;
+	/* A fresh wire for each QEMU: a retry's port check must not find the
+	 * link ports held by our own last attempt. */
+	wire_free(k->wire);
+	k->wire = direct ? NULL : wire_new(keeper_tap, k);
 	argv = net_node_argv(k->lab, &k->node, &run, 1, &sig, e);
 	free(seed);
-	if (argv == NULL || net_record(k->lab, k->node.id, sig, e) != 0) {
+	if (argv == NULL || net_record(k->lab, k->node.id, sig, e) != 0 ||
+	    net_nics_get(k->lab, k->node.id, &nics, &nn, e) != 0 ||
+	    (k->wire && wire_plumb(k->wire, nics, nn, &wired, e) != 0)) {
 		free(sig);
+		nic_list_free(nics, nn);
 		proc_argv_free(argv);
 		return -1;
 	}
+	nic_list_free(nics, nn);
 	free(sig);
+	if (k->wire && wire_load(k->wire, k->lab, k->node.id, &we) != 0)
+		keeper_step(k, "a link is not wired: %s", we.msg);
 	if ((lfd = keeper_listen(k->qmp_path, 1, e)) < 0)
 		goto fail;
 	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sp) != 0 || pipe2(ep, O_CLOEXEC) != 0) {
@@ -333,7 +376,17 @@ keeper_spawn(struct keeper *k, struct err *e)
 		if (s < 0 || er < 0 || l < 0 || dup2(s, 0) < 0 || dup2(s, 1) < 0 || dup2(er, 2) < 0 ||
 		    dup2(l, 3) < 0)
 			_exit(127);
-		proc_close_fds(3);
+		/* The wire's ends to NET_WIRE_FD_BASE + idx: first all above
+		 * that range, so no move lands on an end not yet moved. */
+		int moved[64];
+		for (int i = 0; i < 64; i++)
+			if ((moved[i] = wired >> i & 1 ? fcntl(wire_qemu_fd(k->wire, i), F_DUPFD_CLOEXEC,
+			    NET_WIRE_FD_BASE + 64) : -1) < 0 && (wired >> i & 1))
+				_exit(127);
+		for (int i = 0; i < 64; i++)
+			if ((wired >> i & 1) && dup2(moved[i], NET_WIRE_FD_BASE + i) < 0)
+				_exit(127);
+		proc_close_fds_mask(3, 1 | wired << (NET_WIRE_FD_BASE - 3));
 		sigemptyset(&none);
 		sigprocmask(SIG_SETMASK, &none, NULL);
 		signal(SIGPIPE, SIG_DFL);
@@ -348,6 +401,8 @@ keeper_spawn(struct keeper *k, struct err *e)
 	argv = NULL;
 	close(sp[1]);
 	close(ep[1]);
+	if (k->wire)
+		wire_plumbed(k->wire);
 	/* Connect before QEMU accepts: the connection waits in the backlog of
 	 * the socket we made, so there is nothing to poll for. */
 	snprintf(sa.sun_path, sizeof sa.sun_path, "%s", k->qmp_path);
@@ -455,6 +510,8 @@ keeper_close_qemu_fds(struct keeper *k)
 	if (k->qmp_fd >= 0)
 		close(k->qmp_fd);
 	k->serial_fd = k->err_fd = k->qmp_fd = -1;
+	if (k->wire != NULL)
+		wire_unplug(k->wire);
 	qmp_reader_free(&k->qmp_in);
 	bufq_free(&k->qmp_out);
 	bufq_free(&k->to_guest);
@@ -612,7 +669,8 @@ keeper_broadcast_end(struct keeper *k, const struct run_exit *x)
 
 	snprintf(line, sizeof line, "end %s %s %s\n", x->state, x->kind, x->detail);
 	for (size_t i = 0; i < k->nctls; i++)
-		kctl_send(&k->ctls[i], line);
+		if (!k->ctls[i].capture)
+			kctl_send(&k->ctls[i], line);
 }
 
 /* Only ever our own child, by the pid fork gave us: never 0 or -1,
@@ -708,11 +766,31 @@ keeper_deadline(struct keeper *k)
 }
 
 static void
-keeper_ctl_command(struct keeper *k, const char *line)
+keeper_ctl_command(struct keeper *k, struct kctl *c, const char *line)
 {
-	long grace;
+	long grace, idx;
+	struct err e;
+	char reply[320];
 
-	if (strncmp(line, "stop ", 5) == 0 && parse_int(line + 5, 0, 86400, &grace) == 0)
+	if (strcmp(line, "wire") == 0) {
+		/* A link of this node changed in the lab: in effect now. */
+		if (k->wire == NULL)
+			snprintf(reply, sizeof reply, "wired\n");
+		else if (wire_load(k->wire, k->lab, k->node.id, &e) != 0)
+			snprintf(reply, sizeof reply, "wire-failed %.300s\n", e.msg);
+		else
+			snprintf(reply, sizeof reply, "wired\n");
+		kctl_send(c, reply);
+	} else if (strncmp(line, "capture ", 8) == 0 && parse_int(line + 8, 0, NET_NIC_IDX_MAX, &idx) == 0) {
+		if (k->wire == NULL || wire_qemu_plugged(k->wire, (int)idx) == 0) {
+			snprintf(reply, sizeof reply, "capture-failed eth%ld is not on a wire (no such NIC, "
+			    "or user-mode NAT)\n", idx);
+			kctl_send(c, reply);
+		} else {
+			kctl_send(c, "capturing\n");
+			c->capture = 1 + (int)idx;
+		}
+	} else if (strncmp(line, "stop ", 5) == 0 && parse_int(line + 5, 0, 86400, &grace) == 0)
 		keeper_stop(k, (int)grace);
 	else if (strcmp(line, "kill") == 0) {
 		keeper_step(k, "killing QEMU (SIGKILL)");
@@ -726,9 +804,16 @@ static int
 keeper_ctl_input(struct keeper *k, size_t i)
 {
 	struct kctl *c = &k->ctls[i];
-	ssize_t n = read(c->fd, c->in + c->inlen, sizeof c->in - 1 - c->inlen);
+	ssize_t n;
 	char *nl;
 
+	if (c->capture) {
+		/* Only its going away matters. */
+		char drop[256];
+		n = read(c->fd, drop, sizeof drop);
+		return n != 0 && (n > 0 || errno == EAGAIN || errno == EINTR);
+	}
+	n = read(c->fd, c->in + c->inlen, sizeof c->in - 1 - c->inlen);
 	if (n == 0)
 		return 0;
 	if (n < 0)
@@ -743,7 +828,9 @@ keeper_ctl_input(struct keeper *k, size_t i)
 		line[len] = '\0';
 		memmove(c->in, nl + 1, c->inlen - len - 1);
 		c->inlen -= len + 1;
-		keeper_ctl_command(k, line);
+		keeper_ctl_command(k, c, line);
+		if (c->capture)
+			break;  /* what a capture client sends after is not read */
 	}
 	if (k->ctls[i].inlen == sizeof k->ctls[i].in - 1)
 		return 0; /* a line too long to be ours */
@@ -972,11 +1059,12 @@ keeper_loop(struct keeper *k)
 	size_t cap = 0;
 
 	while (!k->done) {
-		size_t n = SLOT_FIXED + k->nclients + k->nctls, nc = k->nclients, nt = k->nctls;
-		int timeout = -1;
+		size_t n = SLOT_FIXED + k->nclients + k->nctls, nc = k->nclients, nt = k->nctls, nw;
+		int timeout = -1, wt;
 
-		if (n > cap)
-			pfd = xreallocarray(pfd, cap = n * 2, sizeof *pfd);
+		/* Room for the wire's two sockets per NIC after the clients. */
+		if (n + WIRE_POLLFDS_MAX > cap)
+			pfd = xreallocarray(pfd, cap = (n + WIRE_POLLFDS_MAX) * 2, sizeof *pfd);
 		pfd[SLOT_SIG] = (struct pollfd){ k->sig_fd, POLLIN, 0 };
 		pfd[SLOT_CON] = (struct pollfd){ k->con_fd, POLLIN, 0 };
 		pfd[SLOT_LIVE] = (struct pollfd){ k->live_fd, POLLIN, 0 };
@@ -999,13 +1087,21 @@ keeper_loop(struct keeper *k)
 			int64_t left = k->deadline - mono_ms();
 			timeout = left < 0 ? 0 : (int)left;
 		}
-		int got = poll(pfd, n, timeout);
+		nw = k->wire ? wire_pollfds(k->wire, pfd + n, WIRE_POLLFDS_MAX) : 0;
+		wt = k->wire ? wire_timeout_ms(k->wire) : -1;
+		if (wt >= 0 && (timeout < 0 || wt < timeout))
+			timeout = wt;
+		int got = poll(pfd, n + nw, timeout);
 		if (got < 0 && errno != EINTR) {
 			klog("poll: %s", strerror(errno));
 			break;
 		}
 		if (k->deadline && mono_ms() >= k->deadline)
 			keeper_deadline(k);
+		/* Frames first: control commands below may re-plumb the wire,
+		 * which then skips the descriptors it no longer has. */
+		if (k->wire)
+			wire_events(k->wire, pfd + n, got > 0 ? nw : 0);
 		if (got <= 0)
 			continue;
 		/* Clients first, by descending index, so removals do not shift
@@ -1185,6 +1281,8 @@ keeper_teardown(struct keeper *k)
 		close(k->sig_fd);
 	if (k->gone_fd >= 0)
 		close(k->gone_fd);
+	wire_free(k->wire);
+	k->wire = NULL;
 	conlog_close(&k->log);
 	ring_free(&k->ring);
 	if (k->vnc_pw) {

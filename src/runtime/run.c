@@ -21,6 +21,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "ctl.h"
 #include "keeper.h"
 #include "node.h"
 #include "proc.h"
@@ -412,36 +413,6 @@ run_start(struct lab *lab, const char *key, run_step_cb cb, void *arg, struct er
 
 /* ---- stopping and killing ---- */
 
-/* Connects to a node's socket (console.sock or ctl.sock). A keeper that
- * holds the lock but is still setting up gets a moment. */
-static int
-run_connect(struct lab *lab, const char *node_id, const char *name, const char *sock,
-    struct err *e)
-{
-	struct sockaddr_un sa = { .sun_family = AF_UNIX };
-	int64_t until = mono_ms() + 5000;
-
-	if ((size_t)snprintf(sa.sun_path, sizeof sa.sun_path, "%s/%s/%s", lab->run, node_id, sock) >=
-	    sizeof sa.sun_path)
-		return err_set(e, "socket path too long under %s", lab->run);
-	for (;;) {
-		int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-		if (fd < 0)
-			return err_sys(e, "cannot create a socket");
-		if (connect(fd, (struct sockaddr *)&sa, sizeof sa) == 0)
-			return fd;
-		int saved = errno;
-		close(fd);
-		if (!runstate_live(lab, node_id))
-			return err_set(e, "%s is not running (start it with: sandlab node start %s)", name, name);
-		if ((saved != ENOENT && saved != ECONNREFUSED) || mono_ms() > until) {
-			errno = saved;
-			return err_sys(e, "cannot reach the keeper of %s", name);
-		}
-		usleep(20000);
-	}
-}
-
 static int
 run_ctl_many(struct lab *lab, char *const *keys, int n, const char *cmd, int64_t wait_ms,
     run_step_cb cb, void *arg, struct err *errs)
@@ -460,7 +431,7 @@ run_ctl_many(struct lab *lab, char *const *keys, int n, const char *cmd, int64_t
 			j->done = j->ok = j->skip = 1;
 			continue;
 		}
-		j->fd = run_connect(lab, j->id, j->name, "ctl.sock", j->err);
+		j->fd = ctl_connect(lab, j->id, j->name, "ctl.sock", j->err);
 		if (j->fd < 0) {
 			/* It stopped between the two looks: nothing left to do. */
 			j->done = 1;
@@ -535,7 +506,7 @@ run_console_socket(struct lab *lab, const char *key, const char *sock, struct er
 
 	if (node_get(lab, key, &nd, e) != 0)
 		return -1;
-	fd = run_connect(lab, nd.id, nd.name, sock, e);
+	fd = ctl_connect(lab, nd.id, nd.name, sock, e);
 	node_clear(&nd);
 	if (fd < 0)
 		return -1;

@@ -121,7 +121,20 @@ static const char *const db_migrations[] = {
 	/* 4 -> 5: the regex `lab up` waits for on the node's console ('' =
 	 * none), so a lab file's ready= survives export. */
 	"ALTER TABLE nodes ADD COLUMN ready TEXT NOT NULL DEFAULT '';",
-	/* 5 -> 6: cloud-init settings of a node (cloudinit.h); a reset (a new
+	/* 5 -> 6: links are live wires (wire.h). A link can be down (the
+	 * cable pulled); each end has the impairments of the frames it sends
+	 * (shape.h text, '' = none) and the address its wire listens on
+	 * (loopback unless set). Ends and ports still never change. */
+	"DROP TRIGGER links_no_update;"
+	"ALTER TABLE links ADD COLUMN up INTEGER NOT NULL DEFAULT 1 CHECK (up IN (0, 1));"
+	"ALTER TABLE links ADD COLUMN a_shape TEXT NOT NULL DEFAULT '';"
+	"ALTER TABLE links ADD COLUMN b_shape TEXT NOT NULL DEFAULT '';"
+	"ALTER TABLE links ADD COLUMN a_host TEXT NOT NULL DEFAULT '127.0.0.1';"
+	"ALTER TABLE links ADD COLUMN b_host TEXT NOT NULL DEFAULT '127.0.0.1';"
+	"CREATE TRIGGER links_no_update BEFORE UPDATE OF id, a_node, a_idx, a_port, b_node, b_idx,"
+	" b_port ON links"
+	" BEGIN SELECT RAISE(ABORT, 'links are added and removed, never moved'); END;",
+	/* 6 -> 7: cloud-init settings of a node (cloudinit.h); a reset (a new
 	 * overlay) raises the generation, so the instance-id changes and
 	 * cloud-init runs again on the fresh disk. */
 	"CREATE TABLE cloudinit ("

@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # net-cli.sh: NICs, forwards and links from the CLI, and every refusal
 # leaving the lab as it was; ports checked at start; snapshots and disk
-# clones refused while a node runs; changes to a running node waiting for
-# its restart; start and stop of all nodes. The tiny guest where a node
-# must run. (Lab files, clones and snapshots: net-labfile.sh.)
+# clones refused while a node runs; NIC changes to a running node waiting
+# for its restart, link changes in effect at once; start and stop of all
+# nodes. The tiny guest where a node must run. (Lab files, clones and
+# snapshots: net-labfile.sh.)
 set -eu
 source "$(dirname "$0")/../lib.sh"
 source "$(dirname "$0")/../lib-run.sh"
@@ -27,11 +28,14 @@ set -- $ports
 if [ "$1" -ge 40000 ] && [ "$1" -le 49999 ] && [ "$2" -ge 40000 ] && [ "$2" -le 49999 ] && [ "$1" != "$2" ] &&
    text "$out" | grep -q "linked a:eth1 - b:eth0 (udp 127.0.0.1:$1 <-> 127.0.0.1:$2); it is used from the next start"; then
 	ok "link add: two loopback UDP ports from 40000-49999 ($1, $2)"; else not_ok "link add" "$out / $ports"; fi
-if "$SANDLAB" link ls | grep -Eq "a:eth1 +b:eth0 +$1-$2 +stopped, stopped"; then ok "link ls shows the link"; else not_ok "link ls" "$("$SANDLAB" link ls)"; fi
-if "$SANDLAB" node cmd a 2>/dev/null | grep -q -- "-netdev dgram,id=net1,local.type=inet,local.host=127.0.0.1,local.port=$1,remote.type=inet,remote.host=127.0.0.1,remote.port=$2"; then
-	ok "node cmd: the link is a -netdev dgram on loopback"; else not_ok "node cmd dgram" "$("$SANDLAB" node cmd a 2>&1)"; fi
-if "$SANDLAB" node cmd b 2>/dev/null | grep -q -- "local.port=$2,remote.type=inet,remote.host=127.0.0.1,remote.port=$1"; then
-	ok "node cmd: the other end has the ports swapped"; else not_ok "node cmd other end" "$("$SANDLAB" node cmd b 2>&1)"; fi
+if "$SANDLAB" link ls | grep -Eq "a:eth1 +b:eth0 +$1-$2 +up +- +- +stopped, stopped"; then ok "link ls shows the link"; else not_ok "link ls" "$("$SANDLAB" link ls)"; fi
+# QEMU's NICs are plugged into the keeper's wire (fd 4 + N); the link's
+# UDP ports are the wire's, so they are not on QEMU's command line.
+if "$SANDLAB" node cmd a 2>/dev/null | grep -q -- "-netdev dgram,id=net1,local.type=fd,local.str=5 " &&
+   ! "$SANDLAB" node cmd a 2>/dev/null | grep -q -- "port=$1"; then
+	ok "node cmd: the linked NIC is a -netdev dgram on the wire's socket"; else not_ok "node cmd dgram" "$("$SANDLAB" node cmd a 2>&1)"; fi
+if "$SANDLAB" node cmd b 2>/dev/null | grep -q -- "-netdev dgram,id=net0,local.type=fd,local.str=4 "; then
+	ok "node cmd: the other end too"; else not_ok "node cmd other end" "$("$SANDLAB" node cmd b 2>&1)"; fi
 
 refused "link add: a NIC already linked" "a:eth1 is already linked to b:eth0" "$SANDLAB" link add a:eth1 c:eth0
 refused "link add: the b end of a link cannot be the a end of another" "b:eth0 is already linked to a:eth1" \
@@ -107,8 +111,10 @@ expect_fail "start refused: the link's UDP port is taken" "UDP port $up on 127.0
 kill "$holder"
 wait_for 10 sh -c "! ss -lun | grep -q '127.0.0.1:$up '" || true
 check "start once the ports are free" "$SANDLAB" node start t
-if ss -ltnp | grep -q "127.0.0.1:$hp .*qemu" && ss -lunp | grep -q "127.0.0.1:$up .*qemu"; then
-	ok "QEMU holds the forward on 127.0.0.1 and its end of the link"; else not_ok "QEMU ports" "$(ss -ltunp | grep qemu)"; fi
+kpid=$(run_get t keeper_pid)
+if ss -ltnp | grep -q "127.0.0.1:$hp .*qemu" && ss -uanp | grep -q "127.0.0.1:$up .*pid=$kpid,"; then
+	ok "QEMU holds the forward on 127.0.0.1, the keeper's wire its end of the link"
+else not_ok "ports" "$(ss -ltunp | grep -E "qemu|pid=$kpid,")"; fi
 
 refused "snapshot create refused while running" "t is running; stop it before you take a snapshot" "$SANDLAB" snapshot create t s1
 refused "snapshot apply refused while running" "stop it before you apply" "$SANDLAB" snapshot apply t s1
@@ -118,14 +124,20 @@ check "snapshot ls works while running" "$SANDLAB" snapshot ls t
 check "a plain clone of a running node" "$SANDLAB" node clone t t3
 
 if "$SANDLAB" link ls | grep -Eq "t:eth1 +c:eth0 .* up, stopped"; then ok "link ls: up at the running end"; else not_ok "link ls state" "$("$SANDLAB" link ls)"; fi
+# Links are live wires (wire.h): a change reaches a running node at once.
 out=$("$SANDLAB" link rm t:eth1)
-if text "$out" | grep -q "t is running: this takes effect when t restarts"; then ok "link rm on a running node says it takes effect at restart"; else not_ok "link rm message" "$out"; fi
+if text "$out" | grep -q "removed the link t:eth1 - c:eth0; in effect now on t$"; then ok "link rm on a running node is in effect at once"; else not_ok "link rm message" "$out"; fi
+if ! "$SANDLAB" nic ls t | grep -q restart && ! "$SANDLAB" node show t | grep -q "takes effect when t restarts"; then
+	ok "nic ls and node show: nothing waits for a restart"; else not_ok "pending" "$("$SANDLAB" nic ls t)"; fi
+if wait_for 5 sh -c "! ss -uan | grep -q '127.0.0.1:$up '"; then ok "the wire let go of the link's port at once"; else not_ok "port after link rm" "$(ss -uanp | grep ":$up ")"; fi
+# A NAT change still waits for a restart: QEMU's user-mode stack is its own.
+"$SANDLAB" nic set t:eth1 --attach user >/dev/null
 if "$SANDLAB" nic ls t | grep -Eq '^eth1 .* restart$' && "$SANDLAB" node show t | grep -q "takes effect when t restarts"; then
-	ok "nic ls and node show mark the change pending a restart"; else not_ok "pending" "$("$SANDLAB" nic ls t)"; fi
-if ss -lunp | grep -q "127.0.0.1:$up .*qemu"; then ok "the running QEMU keeps its link until the restart"; else not_ok "link kept"; fi
+	ok "nic ls and node show mark a NAT change pending a restart"; else not_ok "pending NAT" "$("$SANDLAB" nic ls t)"; fi
 check "restart" "$SANDLAB" node restart t --grace 1
-if ! "$SANDLAB" nic ls t | grep -q restart && ! ss -lun | grep -q "127.0.0.1:$up "; then ok "after the restart nothing is pending and the port is gone"; else not_ok "after restart" "$("$SANDLAB" nic ls t)"; fi
+if ! "$SANDLAB" nic ls t | grep -q restart && ! ss -uan | grep -q "127.0.0.1:$up "; then ok "after the restart nothing is pending and the port is gone"; else not_ok "after restart" "$("$SANDLAB" nic ls t)"; fi
 refused "link rm: no link there" "no link at t:eth1" "$SANDLAB" link rm t:eth1
+"$SANDLAB" nic set t:eth1 --attach none >/dev/null
 
 # link rm by id prefix
 "$SANDLAB" link add t:eth1 c:eth0 >/dev/null

@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # tests/tui/net.sh: the lab's network in the real dashboard: the details
 # pane shows NICs, MACs, links, NAT and forwards, and changes waiting for
-# a restart; the map (m) and the links view (n) show nodes and links; a
-# link is added through the form and removed with D; start all (a) and
-# stop all (A) work on every node. The lab is checked through the CLI.
+# a restart (a NAT change; link changes are live); the map (m) and the
+# links view (n) show nodes and links, down or impaired; a link is added
+# through the form and removed with D; start all (a) and stop all (A)
+# work on every node. The lab is checked through the CLI.
 set -eu
 source "$(dirname "$0")/../lib.sh"
 source "$TOP/tests/tui-lib.sh"
@@ -36,10 +37,14 @@ else
 	not_ok "details: NICs" "$SCREEN"
 fi
 
+# The link pulled, and what a sends delayed: the map and the links view
+# show both.
+"$SANDLAB" link set a:eth1 --down --delay 50 --out >/dev/null
 keys m
-if tui_settle "Map of the lab" && on_screen "eth0 NAT tcp 127.0.0.1:$hp->22" "eth1 <----> b:eth0" "eth0 <----> a:eth1" &&
+if tui_settle "Map of the lab" && on_screen "eth0 NAT tcp 127.0.0.1:$hp->22" "eth1 <----> b:eth0, down, sends delay=50" \
+   "eth0 <----> a:eth1, down" && ! on_screen "a:eth1, down, sends" &&
    textln "$SCREEN" | grep -Eq '│ c +stopped +eth0 -'; then
-	ok "m: the map shows nodes, NICs and the link"
+	ok "m: the map shows nodes, NICs and the link, down, with what a sends delayed"
 else
 	not_ok "map" "$SCREEN"
 fi
@@ -51,7 +56,7 @@ else
 fi
 
 keys n
-if tui_settle "UDP ports" && textln "$SCREEN" | grep -Eq 'a:eth1 +b:eth0 +4[0-9]{4}-4[0-9]{4} +stopped, stopped'; then
+if tui_settle "UDP ports" && textln "$SCREEN" | grep -Eq 'a:eth1 +b:eth0 +4[0-9]{4}-4[0-9]{4} +down +delay=50 +- +stopped, stopped'; then
 	ok "n on the map: the links view lists the link"
 else
 	not_ok "links view" "$SCREEN"
@@ -107,9 +112,17 @@ if wait_for 60 bash -o pipefail -c "[ \"\$(\"$SANDLAB\" node ls --json | python3
 else
 	not_ok "start all" "$(states); screen: $(tui_cap | tail -n 3); $("$SANDLAB" node show a 2>&1 | tail -n 8)"
 fi
+# Links are live wires: a link removed while running waits for nothing,
+# a NAT change still waits for a restart.
 "$SANDLAB" link rm a:eth1 >/dev/null
-if tui_settle "; at restart" && on_screen "$mac_a1, none; at restart"; then
-	ok "details: a link removed while running waits for a restart"
+if tui_settle "$mac_a1, none" && ! on_screen "$mac_a1, none; at restart"; then
+	ok "details: a link removed while running is gone at once, nothing pending"
+else
+	not_ok "link rm while running" "$SCREEN"
+fi
+"$SANDLAB" nic set a:eth1 --attach user >/dev/null
+if tui_settle "; at restart" && on_screen "$mac_a1, user (NAT); at restart"; then
+	ok "details: a NIC moved to NAT while running waits for a restart"
 else
 	not_ok "pending in details" "$SCREEN"
 fi

@@ -87,7 +87,7 @@ fill(sqlite3 *db, int v)
 	    NODE_INSERT "('n2', 'r2', 'i1', 'n2.qcow2', 256, 1, 'auto', 2);"
 	    "INSERT INTO nics (node_id, idx, mac, attach) VALUES ('n1', 1, '52:54:00:00:00:02', 'link'),"
 	    "  ('n2', 0, '52:54:00:00:00:03', 'link');"
-	    "INSERT INTO links VALUES ('l1', 'n1', 1, 40000, 'n2', 0, 40001);"
+	    "INSERT INTO links (id, a_node, a_idx, a_port, b_node, b_idx, b_port) VALUES ('l1', 'n1', 1, 40000, 'n2', 0, 40001);"
 	    "UPDATE nics SET attach = 'user' WHERE node_id = 'n1' AND idx = 0;"
 	    "INSERT INTO forwards VALUES ('n1', 0, 'tcp', 2222, 22);"
 	    "INSERT INTO runs (node_id, state) VALUES ('n1', 'stopped');", &e), 0);
@@ -205,16 +205,20 @@ constraints_hold(void **state)
 	/* a NIC is an end of one link at most, whichever end it would be */
 	assert_int_equal(db_exec(db, NODE_INSERT "('n4', 'r4', 'i1', 'n4.qcow2', 256, 1, 'auto', 2);"
 	    "INSERT INTO nics (node_id, idx, mac) VALUES ('n4', 0, '52:54:00:00:00:04'), ('n4', 1, '52:54:00:00:00:05')", &e), 0);
-	assert_int_equal(db_exec(db, "INSERT INTO links VALUES ('l2', 'n2', 0, 40010, 'n4', 0, 40011)", &e), -1);
+	assert_int_equal(db_exec(db, "INSERT INTO links (id, a_node, a_idx, a_port, b_node, b_idx, b_port) VALUES ('l2', 'n2', 0, 40010, 'n4', 0, 40011)", &e), -1);
 	assert_non_null(strstr(e.msg, "one link only"));
-	assert_int_equal(db_exec(db, "INSERT INTO links VALUES ('l2', 'n4', 0, 40010, 'n1', 1, 40011)", &e), -1);
-	assert_int_equal(db_exec(db, "INSERT INTO links VALUES ('l2', 'n4', 0, 40010, 'n4', 1, 40011)", &e), -1);
+	assert_int_equal(db_exec(db, "INSERT INTO links (id, a_node, a_idx, a_port, b_node, b_idx, b_port) VALUES ('l2', 'n4', 0, 40010, 'n1', 1, 40011)", &e), -1);
+	assert_int_equal(db_exec(db, "INSERT INTO links (id, a_node, a_idx, a_port, b_node, b_idx, b_port) VALUES ('l2', 'n4', 0, 40010, 'n4', 1, 40011)", &e), -1);
 	/* a port serves one end of one link */
-	assert_int_equal(db_exec(db, "INSERT INTO links VALUES ('l2', 'n4', 0, 40001, 'n1', 0, 40011)", &e), -1);
+	assert_int_equal(db_exec(db, "INSERT INTO links (id, a_node, a_idx, a_port, b_node, b_idx, b_port) VALUES ('l2', 'n4', 0, 40001, 'n1', 0, 40011)", &e), -1);
 	assert_non_null(strstr(e.msg, "port"));
-	assert_int_equal(db_exec(db, "INSERT INTO links VALUES ('l2', 'n4', 0, 40012, 'n1', 0, 40012)", &e), -1);
-	assert_int_equal(db_exec(db, "INSERT INTO links VALUES ('l2', 'n4', 0, 40012, 'n1', 0, 40013)", &e), 0);
+	assert_int_equal(db_exec(db, "INSERT INTO links (id, a_node, a_idx, a_port, b_node, b_idx, b_port) VALUES ('l2', 'n4', 0, 40012, 'n1', 0, 40012)", &e), -1);
+	assert_int_equal(db_exec(db, "INSERT INTO links (id, a_node, a_idx, a_port, b_node, b_idx, b_port) VALUES ('l2', 'n4', 0, 40012, 'n1', 0, 40013)", &e), 0);
 	assert_int_equal(db_exec(db, "UPDATE links SET a_port = 40020 WHERE id = 'l2'", &e), -1);
+	/* a link's state and impairments change; its ends never move */
+	assert_int_equal(db_exec(db, "UPDATE links SET up = 0, a_shape = 'delay=5' WHERE id = 'l2'", &e), 0);
+	assert_int_equal(db_exec(db, "UPDATE links SET up = 2 WHERE id = 'l2'", &e), -1);
+	assert_int_equal(db_exec(db, "UPDATE links SET b_node = 'n4' WHERE id = 'l2'", &e), -1);
 	/* removing a node takes its NICs, links and forwards with it, and
 	 * the other end of each link is left attached to nothing */
 	assert_int_equal(db_exec(db, "DELETE FROM nodes WHERE id = 'n1'", &e), 0);

@@ -32,7 +32,7 @@ static const char canonical[] =
     "nic c:eth0 model=virtio-net-pci mac=52:54:00:00:00:06 attach=link\n"
     "\n"
     "link a:eth0 b:eth0\n"
-    "link c:eth0 b:eth1\n";
+    "link c:eth0 b:eth1 state=down a>b=delay=100,jitter=10 b>a=loss=5,rate=1000\n";
 
 static void
 round_trip(void **state)
@@ -47,6 +47,11 @@ round_trip(void **state)
 	assert_int_equal(lf.nodes[0].nics[1].nfwds, 2);
 	assert_int_equal(lf.links[1].a, 2);
 	assert_int_equal(lf.links[1].b_idx, 1);
+	assert_int_equal(lf.links[0].down, 0);
+	assert_int_equal(lf.links[1].down, 1);
+	assert_string_equal(lf.links[0].a_shape, "");
+	assert_string_equal(lf.links[1].a_shape, "delay=100,jitter=10");
+	assert_string_equal(lf.links[1].b_shape, "loss=5,rate=1000");
 	assert_string_equal(lf.nodes[1].ready, "tiny[[:space:]]login:");
 	assert_string_equal(lf.nodes[0].ready, "");
 	assert_int_equal(lf.nodes[0].console_cols, 80);
@@ -169,6 +174,13 @@ malformed(void **state)
 	REFUSED(HEAD "link a:eth0 b:eth1\n", "line 7:", "b has no eth1");
 	REFUSED(HEAD "link a:eth0\n", "line 7:", "link NODE:ethN NODE:ethN");
 	REFUSED(HEAD "link a:eth0 b:eth0 c:eth0\n", "line 7:", "link NODE:ethN NODE:ethN");
+	REFUSED(HEAD "link a:eth0 b:eth0 state=sideways\n", "line 7:", "up or down");
+	REFUSED(HEAD "link a:eth0 b:eth0 speed=10\n", "line 7:", "unknown \"speed=\"");
+	REFUSED(HEAD "link a:eth0 b:eth0 a>b=delay=100,loss=101\n", "line 7:", "loss is from 0 to 100");
+	REFUSED(HEAD "link a:eth0 b:eth0 b>a=wobble=3\n", "line 7:", "unknown \"wobble\"");
+	REFUSED(HEAD "link a:eth0 b:eth0 a>b=delay\n", "line 7:", "NAME=NUMBER");
+	REFUSED(HEAD "link a:eth0 b:eth0 a>b=delay=1s\n", "line 7:", "delay needs a whole number");
+	REFUSED(HEAD "link a:eth0 b:eth0 a>b=rate=3\n", "line 7:", "rate is 0 (unlimited) or 8");
 	REFUSED("sandlab-lab 1\nnode a image=linux\nnic a:eth0 attach=user\nnode b image=linux\nnic b:eth0\n"
 	    "link a:eth0 b:eth0\n", "line 6:", "attach=user");
 	REFUSED(HEAD "link a:eth0 b:eth0 # ok\nlink a:ethX b:eth0\n", "line 8:", "not a NIC");
@@ -219,7 +231,7 @@ static const char *const pieces[] = {
 	"\n", " ", "#", "=", ":", "eth", "eth0", "eth7", "eth9", "node ", "nic ", "link ",
 	"sandlab-lab 1\n", "a", "b", "A", "image=linux", "mac=52:54:00:00:00:0", "attach=link",
 	"attach=user", "forward=tcp:2222:22", "model=e1000", "ram=", "99999999999", "-1", "\r",
-	"\t", "\x1b", "\xff", "\0",
+	"\t", "\x1b", "\xff", "\0", " state=down", " a>b=delay=5", ",loss=7", "b>a=",
 };
 
 static void

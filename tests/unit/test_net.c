@@ -118,17 +118,23 @@ signature_and_pending(void **state)
 	sig = net_signature(v, 3);
 	assert_string_equal(sig,
 	    "eth0 virtio-net-pci 52:54:00:00:00:00 user tcp:2222:22\n"
-	    "eth1 virtio-net-pci 52:54:00:00:00:01 link udp 40000>40001\n"
-	    "eth2 virtio-net-pci 52:54:00:00:00:02 none\n");
+	    "eth1 virtio-net-pci 52:54:00:00:00:01 wire\n"
+	    "eth2 virtio-net-pci 52:54:00:00:00:02 wire\n");
 	assert_int_equal(net_pending(sig, v, 3), 0);
 	assert_int_equal(net_pending(NULL, v, 3), 0);
 	/* a new forward, a new port, a new model: that NIC only */
 	v[0].nfwds = 0;
 	assert_int_equal(net_pending(sig, v, 3), 1u << 0);
 	v[0].nfwds = 1;
+	/* a link's ports, or the link itself, are the wire's: live, not pending */
 	v[1].remote_port = 40005;
-	assert_int_equal(net_pending(sig, v, 3), 1u << 1);
+	assert_int_equal(net_pending(sig, v, 3), 0);
 	v[1].remote_port = 40001;
+	strcpy(v[1].attach, "none");
+	assert_int_equal(net_pending(sig, v, 3), 0);
+	strcpy(v[1].attach, "user");
+	assert_int_equal(net_pending(sig, v, 3), 1u << 1);
+	strcpy(v[1].attach, "link");
 	strcpy(v[2].model, "e1000");
 	assert_int_equal(net_pending(sig, v, 3), 1u << 2);
 	strcpy(v[2].model, "virtio-net-pci");
@@ -138,7 +144,7 @@ signature_and_pending(void **state)
 	    1u << 1);
 	/* a prefix of a line is not the line */
 	assert_int_equal(net_pending("eth0 virtio-net-pci 52:54:00:00:00:00 user tcp:2222:22 tcp:1:1\n"
-	    "eth1 virtio-net-pci 52:54:00:00:00:01 link udp 40000>40001\n", v, 2), 1u << 0);
+	    "eth1 virtio-net-pci 52:54:00:00:00:01 wire\n", v, 2), 1u << 0);
 	free(sig);
 }
 

@@ -215,6 +215,29 @@ nics_from_rows(void **state)
 	assert_null(qemu_argv(&c, &e));
 }
 
+/* On wires (wire.h): every NIC but NAT gets the wire's socket at
+ * wire_fd_base + idx, linked or not; NAT is as without wires. */
+static void
+nics_on_wires(void **state)
+{
+	struct qemu_cfg c = base_cfg();
+	struct err e;
+	char **v;
+
+	c.nics = nics;
+	c.nnics = 3;
+	c.wire_fd_base = 4;
+	v = qemu_argv(&c, &e);
+	assert_non_null(v);
+	assert_string_equal(opt_value(v, "-netdev", 0), "user,id=net0");
+	assert_string_equal(opt_value(v, "-netdev", 1), "dgram,id=net1,local.type=fd,local.str=5");
+	assert_string_equal(opt_value(v, "-netdev", 2), "dgram,id=net2,local.type=fd,local.str=6");
+	assert_null(opt_value(v, "-netdev", 3));
+	assert_string_equal(opt_value(v, "-device", 2), "e1000,id=nic1,netdev=net1,mac=52:54:00:aa:bb:02");
+	assert_string_equal(opt_value(v, "-device", 3), "virtio-net-pci,id=nic2,netdev=net2,mac=52:54:00:aa:bb:03");
+	proc_argv_free(v);
+}
+
 /* User-mode NAT: forwards bound to 127.0.0.1 only, one hostfwd each. */
 static void
 user_forwards(void **state)
@@ -330,6 +353,7 @@ main(void)
 		cmocka_unit_test(cloud_init_seed),
 		cmocka_unit_test(vnc_address),
 		cmocka_unit_test(nics_from_rows),
+		cmocka_unit_test(nics_on_wires),
 		cmocka_unit_test(user_forwards),
 		cmocka_unit_test(link_ports_required),
 		cmocka_unit_test(bad_input),

@@ -724,6 +724,16 @@ model_replies_to_queries(void **state)
 	feed(vc, "\x1b[3;7H\x1b[6n"); /* cursor position report */
 	assert_int_equal(nsent, 6);
 	assert_memory_equal(sent, "\x1b[3;7R", 6);
+	/* a status string query libvterm knows: the scroll region */
+	nsent = 0;
+	feed(vc, "\x1bP$qr\x1b\\");
+	assert_int_equal(nsent, 11);
+	assert_memory_equal(sent, "\x1bP1$r1;5r\x1b\\", 11);
+	/* one it does not know: libvterm 0.1.4 would format its "invalid"
+	 * reply with a bad printf format and crash; it goes unanswered */
+	nsent = 0;
+	feed(vc, "\x1bP$qx\x1b\\\x1bP$q\x1b\\\x1bP$q\"p\x1b\\");
+	assert_int_equal(nsent, 0);
 	vtcon_free(vc);
 }
 
