@@ -1,6 +1,7 @@
 /*
- * pane-details.c: the selected node (image, overlay, resources, NICs with
- * their links, NAT and forwards, last exit, recent events) or image.
+ * pane-details.c: the selected node (image, overlay, resources, cloud-init
+ * user and password, NICs with their links, NAT and forwards, last exit,
+ * recent events) or image.
  * Reads NICs and events through the core when it draws, which happens
  * only when the selection or the lab changed.
  */
@@ -12,6 +13,7 @@
 #include <time.h>
 
 #include "app.h"
+#include "cloudinit.h"
 #include "draw.h"
 #include "event.h"
 #include "net.h"
@@ -138,6 +140,7 @@ pane_details_node(struct pane *p, struct app *a, const struct model_node *mn)
 	char buf[512], when[32];
 	struct event *ev = NULL;
 	size_t nev = 0;
+	struct cloudinit ci;
 	struct err e;
 
 	snprintf(buf, sizeof buf, "%s", run_state_name(r->state));
@@ -163,6 +166,15 @@ pane_details_node(struct pane *p, struct app *a, const struct model_node *mn)
 	snprintf(buf, sizeof buf, "%dx%d (the guest's terminal size)", n->console_cols, n->console_rows);
 	if (y <= last)
 		pane_details_row(w, y++, inner, "console", buf, theme_attr(ROLE_NORMAL));
+	if (y <= last && cloudinit_get(a->lab, n->id, &ci, &e) == 0) {
+		/* The password for the serial console login (letters and digits). */
+		if (ci.on) {
+			snprintf(buf, sizeof buf, "user %s, password %s (cloud-init%s)", ci.user, ci.password,
+			    ci.user_data ? ", own user-data" : "");
+			pane_details_row(w, y++, inner, "login", buf, theme_attr(ROLE_NORMAL));
+		}
+		cloudinit_clear(&ci);
+	}
 	snprintf(buf, sizeof buf, "%s (%s)", n->image_name, n->image_format);
 	if (y <= last)
 		pane_details_row(w, y++, inner, "image", buf, theme_attr(ROLE_NORMAL));

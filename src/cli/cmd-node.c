@@ -9,7 +9,9 @@
 #include <string.h>
 #include <time.h>
 
+#include "cloudinit.h"
 #include "consize.h"
+#include "labfile.h"
 #include "node.h"
 #include "qemuprobe.h"
 #include "run.h"
@@ -146,31 +148,82 @@ node_hw_print(const struct node *n, int pending)
 	}
 }
 
+/* The cloud-init options of node create and set, checked before
+ * anything changes: 0 with *ch filled (*text holds user-data read from
+ * the file; caller frees), or 1 after printing why. */
+static int
+node_ci_opts(const char *on, const char *user, const char *user_data, struct cloudinit_changes *ch,
+    char **text)
+{
+	struct err e;
+	size_t len;
+
+	*ch = (struct cloudinit_changes){ .on = -1 };
+	*text = NULL;
+	if (on != NULL) {
+		if (strcmp(on, "on") != 0 && strcmp(on, "off") != 0)
+			return cli_fail("--cloud-init: give on or off");
+		ch->on = strcmp(on, "on") == 0;
+	}
+	if (user != NULL) {
+		if (cloudinit_check_user(user, &e) != 0)
+			return cli_fail("--ci-user: %s", e.msg);
+		ch->user = user;
+	}
+	if (user_data != NULL && user_data[0] == '\0')
+		ch->user_data_default = 1;
+	else if (user_data != NULL) {
+		if (labfile_read(user_data, text, &len, &e) != 0)
+			return cli_fail("--user-data: %s", e.msg);
+		if (cloudinit_check_user_data(*text, len, &e) != 0) {
+			free(*text);
+			*text = NULL;
+			return cli_fail("--user-data: %s", e.msg);
+		}
+		*text = xrealloc(*text, len + 1);
+		(*text)[len] = '\0';
+		ch->user_data = *text;
+	}
+	return 0;
+}
+
+/* 1 when the options change any cloud-init setting. */
+static int
+node_ci_any(const struct cloudinit_changes *ch)
+{
+	return ch->on >= 0 || ch->user || ch->user_data || ch->user_data_default;
+}
+
 int
 cmd_node_create(struct cli *c, int argc, char **argv)
 {
 	static const char usage[] =
 	    "node create NAME --image IMAGE [--ram MB] [--cpus N] [--nics N] [--accel auto|kvm|tcg]"
-	    " [--console-size COLSxROWS] [--ready REGEX]" CMD_NODE_HW_USAGE;
+	    " [--console-size COLSxROWS] [--ready REGEX] [--cloud-init on|off] [--ci-user NAME]"
+	    " [--user-data FILE]" CMD_NODE_HW_USAGE;
 	const char *image = NULL, *ram = NULL, *cpus = NULL, *nics = NULL, *accel = NULL, *csize = NULL;
-	const char *ready = NULL;
+	const char *ready = NULL, *ci = NULL, *ci_user = NULL, *user_data = NULL;
 	struct node_spec s = { .nics = -1 };
-	struct cli_opt opts[7 + HW_NKEYS + 1] = {
+	struct cli_opt opts[10 + HW_NKEYS + 1] = {
 		{ "--image", &image, NULL }, { "--ram", &ram, NULL }, { "--cpus", &cpus, NULL },
 		{ "--nics", &nics, NULL }, { "--accel", &accel, NULL }, { "--console-size", &csize, NULL },
-		{ "--ready", &ready, NULL },
+		{ "--ready", &ready, NULL }, { "--cloud-init", &ci, NULL }, { "--ci-user", &ci_user, NULL },
+		{ "--user-data", &user_data, NULL },
 	};
+	struct cloudinit_changes ch;
 	struct node n;
 	struct lab *lab;
 	struct err e;
-	char *pos[1];
+	char *pos[1], *ud;
 	int npos;
 
-	cmd_node_hw_opts(opts, 7, s.hw);
+	cmd_node_hw_opts(opts, 10, s.hw);
 	if (cli_parse(argc, argv, opts, pos, 1, &npos, usage) != 0)
 		return 2;
 	if (npos != 1)
 		return cli_usage(usage);
+	if (node_ci_opts(ci, ci_user, user_data, &ch, &ud) != 0)
+		return 1;
 	if (cli_int(ram, "--ram", NODE_RAM_MIN, NODE_RAM_MAX, &s.ram_mb) != 0 ||
 	    cli_int(cpus, "--cpus", 1, NODE_CPUS_MAX, &s.cpus) != 0 ||
 	    cli_int(nics, "--nics", 0, NODE_NICS_MAX, &s.nics) != 0)
@@ -188,8 +241,19 @@ cmd_node_create(struct cli *c, int argc, char **argv)
 	s.ready = ready;
 	s.image = image;
 	s.accel = accel;
-	if (node_create(lab, &s, &n, &e) != 0)
+	if (node_create(lab, &s, &n, &e) != 0) {
+		free(ud);
 		return cli_fail("%s", e.msg);
+	}
+	/* Settings made apart from the node: on failure the node goes too. */
+	if (node_ci_any(&ch) && cloudinit_set(lab, n.id, &ch, &e) != 0) {
+		struct err e2;
+		free(ud);
+		node_rm(lab, n.id, &e2);
+		node_clear(&n);
+		return cli_fail("%s", e.msg);
+	}
+	free(ud);
 	if (c->json)
 		cli_json_out(node_json(&n, NULL));
 	else
@@ -285,6 +349,29 @@ cmd_node_ls(struct cli *c, int argc, char **argv)
 	return 0;
 }
 
+/* The node's cloud-init settings, for node show: NULL when it has none
+ * (or they cannot be read: show still shows the rest). */
+static json_t *
+node_ci_json(struct lab *lab, const char *node_id)
+{
+	struct cloudinit ci;
+	struct err e;
+	char iid[96];
+	json_t *o;
+
+	if (cloudinit_get(lab, node_id, &ci, &e) != 0)
+		return NULL;
+	if (ci.password[0] == '\0') {
+		cloudinit_clear(&ci);
+		return NULL;
+	}
+	cloudinit_instance_id(node_id, ci.generation, iid, sizeof iid);
+	o = json_pack("{s:b, s:s, s:s, s:s, s:s}", "on", ci.on, "user", ci.user, "password", ci.password,
+	    "user_data", ci.user_data ? "own" : "sandlab", "instance_id", iid);
+	cloudinit_clear(&ci);
+	return o;
+}
+
 int
 cmd_node_show(struct cli *c, int argc, char **argv)
 {
@@ -309,6 +396,9 @@ cmd_node_show(struct cli *c, int argc, char **argv)
 		/* NICs in full: links, forwards, what waits for a restart. */
 		json_object_set_new(o, "network", cmd_net_nics_json(lab, n.id));
 		json_object_set_new(o, "machine_pending_restart", json_boolean(node_hw_pending(lab, &n)));
+		json_t *ci = node_ci_json(lab, n.id);
+		if (ci != NULL)
+			json_object_set_new(o, "cloud_init", ci);
 		cli_json_out(o);
 		node_clear(&n);
 		return 0;
@@ -323,6 +413,20 @@ cmd_node_show(struct cli *c, int argc, char **argv)
 		char *re = cli_shown(n.ready);
 		printf("ready:     %s (the regex lab up waits for)\n", re);
 		free(re);
+	}
+	json_t *ci = node_ci_json(lab, n.id);
+	if (ci != NULL) {
+		/* The password is sandlab's own letters and digits; the user
+		 * name passed cloudinit_check_user. */
+		if (json_is_true(json_object_get(ci, "on")))
+			printf("cloud-init: on: user %s, password %s (%s user-data, instance-id %s)\n",
+			    json_string_value(json_object_get(ci, "user")),
+			    json_string_value(json_object_get(ci, "password")),
+			    json_string_value(json_object_get(ci, "user_data")),
+			    json_string_value(json_object_get(ci, "instance_id")));
+		else
+			printf("cloud-init: off\n");
+		json_decref(ci);
 	}
 	printf("state:     %s\n", run_state_name(ri.state));
 	if (ri.accel[0])
@@ -355,29 +459,35 @@ int
 cmd_node_set(struct cli *c, int argc, char **argv)
 {
 	static const char usage[] = "node set NAME [--ram MB] [--cpus N] [--nics N] [--accel auto|kvm|tcg]"
-	    " [--console-size COLSxROWS] [--ready REGEX]" CMD_NODE_HW_USAGE;
+	    " [--console-size COLSxROWS] [--ready REGEX] [--cloud-init on|off] [--ci-user NAME]"
+	    " [--user-data FILE]" CMD_NODE_HW_USAGE;
 	const char *ram = NULL, *cpus = NULL, *nics = NULL, *accel = NULL, *csize = NULL, *ready = NULL;
-	int ccols = 0, crows = 0, hw = 0;
-	struct node_changes ch = { .nics = -1 };
-	struct cli_opt opts[6 + HW_NKEYS + 1] = {
+	const char *ci = NULL, *ci_user = NULL, *user_data = NULL;
+	struct cli_opt opts[9 + HW_NKEYS + 1] = {
 		{ "--ram", &ram, NULL }, { "--cpus", &cpus, NULL }, { "--nics", &nics, NULL },
 		{ "--accel", &accel, NULL }, { "--console-size", &csize, NULL }, { "--ready", &ready, NULL },
+		{ "--cloud-init", &ci, NULL }, { "--ci-user", &ci_user, NULL },
+		{ "--user-data", &user_data, NULL },
 	};
+	int ccols = 0, crows = 0, hw = 0;
+	struct node_changes ch = { .nics = -1 };
+	struct cloudinit_changes cich;
+	struct node n;
 	struct lab *lab;
 	struct err e;
-	char *pos[1];
+	char *pos[1], *ud;
 	int npos, rc;
 
-	cmd_node_hw_opts(opts, 6, ch.hw);
+	cmd_node_hw_opts(opts, 9, ch.hw);
 	if (cli_parse(argc, argv, opts, pos, 1, &npos, usage) != 0)
 		return 2;
 	if (npos != 1)
 		return cli_usage(usage);
 	for (int k = 0; k < HW_NKEYS; k++)
 		hw |= ch.hw[k] != NULL;
-	if (!ram && !cpus && !nics && !accel && !csize && !ready && !hw)
-		return cli_fail("nothing to change: give --ram, --cpus, --nics, --accel, --console-size, --ready "
-		    "or a machine option (see: sandlab node set --help)");
+	if (!ram && !cpus && !nics && !accel && !csize && !ready && !hw && !ci && !ci_user && !user_data)
+		return cli_fail("nothing to change: give --ram, --cpus, --nics, --accel, --console-size, --ready, "
+		    "--cloud-init, --ci-user, --user-data or a machine option (see: sandlab node set --help)");
 	if (csize && consize_parse(csize, &ccols, &crows, &e) != 0)
 		return cli_fail("--console-size: %s", e.msg);
 	if (ready && node_check_ready(ready, &e) != 0)
@@ -387,35 +497,55 @@ cmd_node_set(struct cli *c, int argc, char **argv)
 	    cli_int(nics, "--nics", 0, NODE_NICS_MAX, &ch.nics) != 0)
 		return 1;
 	ch.accel = accel;
-	if ((lab = cli_lab(c)) == NULL)
+	if (node_ci_opts(ci, ci_user, user_data, &cich, &ud) != 0)
 		return 1;
+	rc = 1;
+	if ((lab = cli_lab(c)) == NULL)
+		goto out;
 	if (ch.hw[HW_CPU_MODEL] && hw_check(HW_CPU_MODEL, ch.hw[HW_CPU_MODEL], &e) == 0) {
-		struct node n;
-		if (node_get(lab, pos[0], &n, &e) != 0)
-			return cli_fail("%s", e.msg);
+		if (node_get(lab, pos[0], &n, &e) != 0) {
+			rc = cli_fail("%s", e.msg);
+			goto out;
+		}
 		rc = qemuprobe_check_cpu(lab, ch.hw[HW_CPU_MODEL], ch.hw[HW_ARCH] ? ch.hw[HW_ARCH] :
 		    n.hw.v[HW_ARCH], &e);
 		node_clear(&n);
-		if (rc != 0)
-			return cli_fail("%s", e.msg);
+		if (rc != 0) {
+			rc = cli_fail("%s", e.msg);
+			goto out;
+		}
+		rc = 1;
 	}
-	/* The console size is no hardware: it changes while the node runs. */
-	if ((ram || cpus || nics || accel || hw) && node_set(lab, pos[0], &ch, &e) != 0)
-		return cli_fail("%s", e.msg);
-	if (hw && !c->json) {
-		struct node n;
-		if (node_get(lab, pos[0], &n, &e) == 0) {
-			if (node_hw_pending(lab, &n))
-				printf("%s is running: its new machine takes effect when it restarts "
-				    "(sandlab node restart %s)\n", n.name, n.name);
-			node_clear(&n);
+	/* The console size is no hardware: it changes while the node runs;
+	 * cloud-init settings are read at each start, so they may too. */
+	if (((ram || cpus || nics || accel || hw) && node_set(lab, pos[0], &ch, &e) != 0) ||
+	    (csize && consize_set(lab, pos[0], ccols, crows, &e) != 0) ||
+	    (ready && node_ready_set(lab, pos[0], ready, &e) != 0)) {
+		rc = cli_fail("%s", e.msg);
+		goto out;
+	}
+	if (hw && !c->json && node_get(lab, pos[0], &n, &e) == 0) {
+		if (node_hw_pending(lab, &n))
+			printf("%s is running: its new machine takes effect when it restarts "
+			    "(sandlab node restart %s)\n", n.name, n.name);
+		node_clear(&n);
+	}
+	if (node_ci_any(&cich)) {
+		if (node_get(lab, pos[0], &n, &e) != 0) {
+			rc = cli_fail("%s", e.msg);
+			goto out;
+		}
+		rc = cloudinit_set(lab, n.id, &cich, &e);
+		node_clear(&n);
+		if (rc != 0) {
+			rc = cli_fail("%s", e.msg);
+			goto out;
 		}
 	}
-	if (csize && consize_set(lab, pos[0], ccols, crows, &e) != 0)
-		return cli_fail("%s", e.msg);
-	if (ready && node_ready_set(lab, pos[0], ready, &e) != 0)
-		return cli_fail("%s", e.msg);
-	return node_print_json(c, lab, pos[0]);
+	rc = node_print_json(c, lab, pos[0]);
+out:
+	free(ud);
+	return rc;
 }
 
 int

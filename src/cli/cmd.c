@@ -24,7 +24,8 @@ const struct cmd cmd_table[] = {
 	  "remove an image no node uses", 0 },
 	{ "node", "create", cmd_node_create,
 	  "node create NAME --image IMAGE [--ram MB] [--cpus N] [--nics N] [--accel auto|kvm|tcg]"
-	  " [--console-size COLSxROWS] [--ready REGEX]" CMD_NODE_HW_USAGE,
+	  " [--console-size COLSxROWS] [--ready REGEX] [--cloud-init on|off] [--ci-user NAME] [--user-data FILE]"
+	  CMD_NODE_HW_USAGE,
 	  "create a node on a qcow2 overlay of a disk image (console 80x24 unless given); its machine: "
 	  "the boot disk's bus, pc or q35, CPU model (auto: host under KVM, max under TCG), arch, VGA, "
 	  "boot order (disk,cdrom,network) and a boot-once, a CD-ROM (an image of kind iso), a kernel "
@@ -32,8 +33,10 @@ const struct cmd cmd_table[] = {
 	{ "node", "ls", cmd_node_ls, "node ls [--json]", "list nodes", 0 },
 	{ "node", "show", cmd_node_show, "node show NAME [--json]", "show one node in full", 0 },
 	{ "node", "set", cmd_node_set, "node set NAME [--ram MB] [--cpus N] [--nics N] [--accel auto|kvm|tcg]"
-	  " [--console-size COLSxROWS] [--ready REGEX]" CMD_NODE_HW_USAGE,
-	  "change a stopped node's resources, or any node's console size or ready pattern; a change "
+	  " [--console-size COLSxROWS] [--ready REGEX] [--cloud-init on|off] [--ci-user NAME] [--user-data FILE]"
+	  CMD_NODE_HW_USAGE,
+	  "change a stopped node's resources, or any node's console size, ready pattern or cloud-init "
+	  "settings; a change "
 	  "of a running node's machine waits for its restart", 0 },
 	{ "node", "cdrom", cmd_node_cdrom, "node cdrom NAME [IMAGE] [--eject]",
 	  "put an image of kind iso into a node's CD-ROM drive, or take it out with --eject: at once "
@@ -88,6 +91,8 @@ const struct cmd cmd_table[] = {
 	{ NULL, "console", cmd_console, "console NAME [--log | --follow | --stty]",
 	  "attach to a node's serial console (Ctrl-] detaches); --log prints its log, --follow tails it;"
 	  " --stty tells the guest this terminal's size", 0 },
+	{ NULL, "ssh", cmd_ssh, "ssh NODE [-- COMMAND...]",
+	  "ssh to a node with cloud-init on, as its seeded user, checking the host key sandlab pinned", 0 },
 	{ NULL, "send", cmd_send, "send NODE... TEXT | send NODE... --file FILE",
 	  "type TEXT into consoles (escapes: \\r \\n \\t \\e \\\\ \\xHH), or a file's bytes as they are", 0 },
 	{ NULL, "expect", cmd_expect,

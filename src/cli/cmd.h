@@ -106,6 +106,7 @@ int cmd_node_kill(struct cli *c, int argc, char **argv);
 int cmd_node_restart(struct cli *c, int argc, char **argv);
 int cmd_node_cmd(struct cli *c, int argc, char **argv);
 int cmd_console(struct cli *c, int argc, char **argv);
+int cmd_ssh(struct cli *c, int argc, char **argv);
 int cmd_send(struct cli *c, int argc, char **argv);
 int cmd_expect(struct cli *c, int argc, char **argv);
 int cmd_vnc(struct cli *c, int argc, char **argv);

@@ -109,6 +109,8 @@ qemu_check(const struct qemu_cfg *c, struct err *e)
 		if (hw_check_all(c->hw, e) != 0)
 			return -1;
 	}
+	if (c->seed != NULL && *c->seed == '\0')
+		return err_set(e, "the cloud-init seed needs a path");
 	for (int i = 0; i < c->nnics; i++) {
 		const struct qemu_nic *n = &c->nics[i];
 		if (n->model == NULL || (strcmp(n->model, "virtio-net-pci") != 0 &&
@@ -289,6 +291,26 @@ qemu_add_kernel(struct argv_buf *a, const struct qemu_cfg *c)
 		argv_pair(a, "-append", xstrdup(c->hw->v[HW_APPEND]));
 }
 
+/* The cloud-init seed: a read-only CD-ROM of its own on the second IDE
+ * bus (pc) or AHCI port (q35), apart from any CD-ROM the user gives, so the two
+ * never take each other's place. */
+static void
+qemu_add_seed(struct argv_buf *a, const struct qemu_cfg *c)
+{
+	char *esc;
+
+	if (c->seed == NULL)
+		return;
+	esc = qemu_escape(c->seed);
+	argv_pair(a, "-drive", xasprintf("file=%s,format=raw,if=none,id=cidata,media=cdrom,readonly=on",
+	    esc));
+	free(esc);
+	/* pc: the secondary channel's slave, beside the user's CD-ROM;
+	 * q35: an AHCI port takes one device, so the next port */
+	argv_pair(a, "-device", xstrdup(strcmp(qemu_hw(c, HW_MACHINE), "q35") == 0 ?
+	    "ide-cd,drive=cidata,bus=ide.2" : "ide-cd,drive=cidata,bus=ide.1,unit=1"));
+}
+
 char **
 qemu_argv(const struct qemu_cfg *c, struct err *e)
 {
@@ -313,6 +335,7 @@ qemu_argv(const struct qemu_cfg *c, struct err *e)
 	qemu_add_cdrom(&a, c);
 	qemu_add_boot(&a, c);
 	qemu_add_kernel(&a, c);
+	qemu_add_seed(&a, c);
 	/* The serial line is QEMU's stdin/stdout: a socketpair the keeper
 	 * holds before QEMU runs, so no byte of the boot is lost. */
 	argv_pair(&a, "-chardev", xstrdup("stdio,id=serial0,signal=off"));

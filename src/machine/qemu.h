@@ -67,6 +67,7 @@ struct qemu_cfg {
 	/* The machine (hw.h): disk bus, machine type, CPU model, arch, VGA,
 	 * boot order, CD-ROM, kernel boot. NULL: every field at its default. */
 	const struct hw *hw;
+	const char *seed;       /* cloud-init NoCloud seed ISO (seed.h), or NULL */
 };
 
 /* The binary for an arch ("x86_64", "i386"). */
@@ -94,7 +95,7 @@ struct node;
  * caller decided in run (binary, accel, VNC, QMP: the fields a node does
  * not hold), the node's name, overlay and resources, and nics[0..nnics)
  * as the network rows give them (net_node_argv in net.h reads those);
- * run's own name, disk and NIC fields are ignored. The same call serves
+ * run's own name, disk and NIC fields are ignored; its seed is kept. The same call serves
  * `node cmd`. NULL and a message as qemu_argv. */
 char **qemu_node_argv(const struct node *n, const struct qemu_cfg *run,
     const struct qemu_nic *nics, int nnics, struct err *e);

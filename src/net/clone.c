@@ -9,6 +9,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "cloudinit.h"
 #include "db.h"
 #include "name.h"
 #include "net.h"
@@ -25,7 +26,8 @@ clone_rows(struct lab *lab, const struct node *src, const struct nic *nv, int nn
 	    .console_rows = src->console_rows, .ready = src->ready, .hw = &src->hw };
 	char *detail;
 
-	if (node_row_insert(lab, &r, e) != 0)
+	/* cloud-init goes with the node; the new id makes a new instance-id. */
+	if (node_row_insert(lab, &r, e) != 0 || cloudinit_copy(lab, src->id, id, e) != 0)
 		return -1;
 	for (int i = 0; i < nn; i++) {
 		/* NAT is kept (its forwards are not: host ports are unique);

@@ -43,6 +43,7 @@
 #include "runrow.h"
 #include "runstate.h"
 #include "sanitize.h"
+#include "seed.h"
 #include "vnc.h"
 #include "wire.h"
 
@@ -324,6 +325,11 @@ keeper_spawn(struct keeper *k, struct err *e)
 	    .vnc_host = k->vnc_host, .vnc_password = k->vnc_pw != NULL, .qmp_fd = 3,
 	    .wire_fd_base = NET_WIRE_FD_BASE };
 	struct err we;
+	char *seed;
+	/* The seed first: it may add the ssh forward that the argv then has. */
+	if (seed_prepare(k->lab, &k->node, &seed, e) != 0)
+		return -1;
+	run.seed = seed;
 	/* A benchmark hook, off unless set: links as QEMU's own direct UDP
 	 * (no wire), to measure what the wire costs beside it. */
 	int direct = getenv("SANDLAB_BENCH_DIRECT_LINKS") != NULL;
@@ -334,6 +340,7 @@ keeper_spawn(struct keeper *k, struct err *e)
 	wire_free(k->wire);
 	k->wire = direct ? NULL : wire_new(keeper_tap, k);
 	argv = net_node_argv(k->lab, &k->node, &run, 1, &sig, e);
+	free(seed);
 	if (argv == NULL || net_record(k->lab, k->node.id, sig, e) != 0 ||
 	    node_hw_started(k->lab, &k->node, e) != 0 ||
 	    net_nics_get(k->lab, k->node.id, &nics, &nn, e) != 0 ||

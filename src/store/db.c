@@ -161,6 +161,19 @@ static const char *const db_migrations[] = {
 	 * before import converted it; images before this came as they are. */
 	"ALTER TABLE images ADD COLUMN source_format TEXT NOT NULL DEFAULT '';"
 	"UPDATE images SET source_format = format;",
+	/* 8 -> 9: cloud-init settings of a node (cloudinit.h); a reset (a new
+	 * overlay) raises the generation, so the instance-id changes and
+	 * cloud-init runs again on the fresh disk. */
+	"CREATE TABLE cloudinit ("
+	"  node_id TEXT PRIMARY KEY REFERENCES nodes(id) ON DELETE CASCADE,"
+	"  enabled INTEGER NOT NULL DEFAULT 0 CHECK (enabled IN (0, 1)),"
+	"  user TEXT NOT NULL,"
+	"  password TEXT NOT NULL,"
+	"  user_data TEXT,"
+	"  generation INTEGER NOT NULL DEFAULT 1 CHECK (generation >= 1));"
+	"CREATE TRIGGER cloudinit_reset AFTER UPDATE OF overlay ON nodes BEGIN"
+	" UPDATE cloudinit SET generation = generation + 1 WHERE node_id = NEW.id;"
+	" END;",
 };
 
 const int DB_VERSION = (int)(sizeof db_migrations / sizeof db_migrations[0]);

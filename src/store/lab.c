@@ -259,20 +259,39 @@ lab_unlink_prefixed(const char *dir, const char *id)
 	closedir(d);
 }
 
+/* Removes a folder's files, one level of subfolders with theirs, and
+ * the folder; what cannot go stays. */
+static void
+lab_rm_tree(const char *path, int depth)
+{
+	DIR *d;
+	struct dirent *de;
+
+	if ((d = opendir(path)) == NULL)
+		return;
+	while ((de = readdir(d)) != NULL) {
+		if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
+			continue;
+		if (unlinkat(dirfd(d), de->d_name, 0) != 0 && depth > 0) {
+			char *sub = xasprintf("%s/%s", path, de->d_name);
+			lab_rm_tree(sub, depth - 1);
+			free(sub);
+		}
+	}
+	closedir(d);
+	rmdir(path);
+}
+
 void
 lab_node_forget(const struct lab *lab, const char *node_id)
 {
 	char *run = xasprintf("%s/%s", lab->run, node_id);
-	DIR *d;
-	struct dirent *de;
+	/* its cloud-init seed, host key and password (seed.h) */
+	char *seeds = xasprintf("%s/seeds/%s", lab->root, node_id);
 
-	if ((d = opendir(run)) != NULL) {
-		while ((de = readdir(d)) != NULL)
-			if (strcmp(de->d_name, ".") != 0 && strcmp(de->d_name, "..") != 0)
-				unlinkat(dirfd(d), de->d_name, 0);
-		closedir(d);
-		rmdir(run);
-	}
+	lab_rm_tree(run, 0);
+	lab_rm_tree(seeds, 1);
 	free(run);
+	free(seeds);
 	lab_unlink_prefixed(lab->logs, node_id);
 }

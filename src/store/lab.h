@@ -55,7 +55,7 @@ char *lab_path(const struct lab *lab, const char *sub, const char *name);
 char *lab_node_run_dir(const struct lab *lab, const char *node_id, struct err *e);
 
 /* Removes what a removed node leaves outside the database: its run
- * folder and its logs. Only for a node whose row is gone and whose keeper
+ * folder, its logs and its cloud-init seed folder. Only for a node whose row is gone and whose keeper
  * is not alive. */
 void lab_node_forget(const struct lab *lab, const char *node_id);
 

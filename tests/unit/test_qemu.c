@@ -3,7 +3,8 @@
  * paths doubled, no shell, loopback VNC unless a password is set, NICs
  * from the node's rows (user-mode NAT with loopback forwards, UDP links),
  * the node's machine (hw.h: each disk bus, q35, CPU model, arch, VGA,
- * boot order, CD-ROM, kernel boot) word for word; plus shell quoting for
+ * boot order, CD-ROM, kernel boot) word for word; the cloud-init seed as
+ * a read-only CD-ROM of its own; plus shell quoting for
  * `node cmd` and reading QEMU's VNC failure.
  */
 #include <setjmp.h>
@@ -131,6 +132,29 @@ commas_doubled(void **state)
 	    "socket,id=qmp,path=/run/a,,b/qmp.sock,server=on,wait=off");
 	assert_string_equal(opt_value(v, "-name", 0), "guest=n,,x");
 	proc_argv_free(v);
+}
+
+static void
+cloud_init_seed(void **state)
+{
+	struct qemu_cfg c = base_cfg();
+	struct err e;
+	char **v = qemu_argv(&c, &e);
+
+	/* None without a seed. */
+	assert_null(opt_value(v, "-drive", 1));
+	assert_false(has_word(v, "ide-cd,drive=cidata,bus=ide.1,unit=1"));
+	proc_argv_free(v);
+	c.seed = "/lab/seeds/x,y/seed.iso";
+	v = qemu_argv(&c, &e);
+	assert_non_null(v);
+	assert_string_equal(opt_value(v, "-drive", 1),
+	    "file=/lab/seeds/x,,y/seed.iso,format=raw,if=none,id=cidata,media=cdrom,readonly=on");
+	assert_true(has_word(v, "ide-cd,drive=cidata,bus=ide.1,unit=1"));
+	proc_argv_free(v);
+	c.seed = "";
+	assert_null(qemu_argv(&c, &e));
+	assert_string_equal(e.msg, "the cloud-init seed needs a path");
 }
 
 static void
@@ -595,6 +619,7 @@ main(void)
 		cmocka_unit_test(basic),
 		cmocka_unit_test(every_drive_has_format),
 		cmocka_unit_test(commas_doubled),
+		cmocka_unit_test(cloud_init_seed),
 		cmocka_unit_test(vnc_address),
 		cmocka_unit_test(nics_from_rows),
 		cmocka_unit_test(nics_on_wires),
