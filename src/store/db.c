@@ -121,6 +121,15 @@ static const char *const db_migrations[] = {
 	/* 4 -> 5: the regex `lab up` waits for on the node's console ('' =
 	 * none), so a lab file's ready= survives export. */
 	"ALTER TABLE nodes ADD COLUMN ready TEXT NOT NULL DEFAULT '';",
+	/* hosts: other machines that run nodes through libvirt (host.h).
+	 * nodes.host is where a node is placed, NULL for the implicit host
+	 * `local`; a host with nodes placed on it cannot go. */
+	"CREATE TABLE hosts ("
+	"  name TEXT PRIMARY KEY COLLATE NOCASE,"
+	"  uri TEXT NOT NULL,"
+	"  address TEXT NOT NULL DEFAULT '',"
+	"  added_at INTEGER NOT NULL);"
+	"ALTER TABLE nodes ADD COLUMN host TEXT REFERENCES hosts(name) ON DELETE RESTRICT;",
 };
 
 const int DB_VERSION = (int)(sizeof db_migrations / sizeof db_migrations[0]);
