@@ -128,7 +128,7 @@ DEB_PKGS := build-essential pkg-config libncurses-dev libvterm-dev \
 	libtickit-dev libsqlite3-dev uuid-dev libjansson-dev libcmocka-dev \
 	qemu-system-x86 qemu-utils tmux python3 sqlite3 procps time groff-base openssl \
 	libxml2-dev libvirt-dev libvirt-clients libvirt-daemon-system libvirt-daemon-driver-qemu \
-	openssh-server netcat-openbsd \
+	openssh-server netcat-openbsd ncurses-term \
 	$(shell cat images/DEPS 2>/dev/null)
 
 deps:

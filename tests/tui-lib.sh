@@ -8,7 +8,7 @@ GOLDEN_DIR="$TOP/tests/tui/golden"
 TMUX_SOCK="sandlab-test-$$"
 export XDG_CONFIG_HOME="$T/config"
 export LANG=C.UTF-8
-unset NO_COLOR || true
+unset NO_COLOR COLORTERM || true
 at_exit "tmux -L $TMUX_SOCK kill-server"
 
 # tx ARGS...: tmux on the test's own server.

@@ -525,6 +525,16 @@ app_uistate_restore(struct app *a)
 
 /* ---- the loop ---- */
 
+/* Whether a pane has something to draw. A pane the layout hides (no
+ * window: details at 80x24, consoles behind a zoom) has nothing, whatever
+ * its flag says; pane_place marks it dirty when it shows again. Counting
+ * it kept the frame timer running forever. */
+static int
+app_pane_due(const struct pane *p)
+{
+	return p->win != NULL && p->dirty;
+}
+
 static int
 app_any_dirty(const struct app *a)
 {
@@ -532,7 +542,7 @@ app_any_dirty(const struct app *a)
 	size_t n = app_panes(a, p);
 
 	for (size_t i = 0; i < n; i++)
-		if (p[i]->dirty)
+		if (app_pane_due(p[i]))
 			return 1;
 	return a->modal && a->modal->dirty;
 }
@@ -540,8 +550,10 @@ app_any_dirty(const struct app *a)
 static void
 app_draw_pane(struct app *a, struct pane *p, int *any)
 {
-	if (p->win == NULL || !p->dirty)
+	if (!app_pane_due(p)) {
+		p->dirty = 0;   /* hidden: drawn in full when placed again */
 		return;
+	}
 	wbkgdset(p->win, ' ' | theme_attr(ROLE_NORMAL));
 	p->kind->draw(p, a);
 	wnoutrefresh(p->win);

@@ -23,7 +23,7 @@
 #define CELL_TEXT_MAX (4 + (VTCON_CELL_CHARS - 1) * 5 + 1)
 /* Attributes a run keeps: what a cell looks like, not how it was written. */
 #define PEN_VISIBLE (VTCON_A_BOLD | VTCON_A_UNDERLINE | VTCON_A_ITALIC | VTCON_A_BLINK | \
-	VTCON_A_REVERSE | VTCON_A_STRIKE)
+	VTCON_A_REVERSE | VTCON_A_STRIKE | VTCON_A_FAINT)
 
 struct run {
 	uint16_t col;

@@ -14,7 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
-#include <term.h>
+#include <ncursesw/term.h> /* <term.h> would be ui/term.h, under -Iui */
 #include <termios.h>
 #include <unistd.h>
 
@@ -32,6 +32,47 @@ static char term_undo[512];       /* what restores the screen, for handlers */
 static size_t term_undo_len;
 static const int term_crash_sigs[] = { SIGSEGV, SIGABRT, SIGBUS, SIGFPE, SIGILL, SIGTERM, SIGHUP,
 	SIGINT, SIGQUIT };
+
+/* Whether COLORTERM says the terminal shows 24-bit colour. */
+static int
+term_colorterm_direct(void)
+{
+	const char *ct = getenv("COLORTERM");
+
+	return ct != NULL && (strcmp(ct, "truecolor") == 0 || strcmp(ct, "24bit") == 0);
+}
+
+/* Whether terminfo has an entry `name` (NULL: TERM's) and, when so,
+ * whether it shows 24-bit colour. Reads the entry only: no screen yet. */
+static int
+term_entry(const char *name, int fd, int *direct)
+{
+	int err = 0;
+
+	*direct = 0;
+	if (setupterm(name, fd, &err) != OK)
+		return 0;
+	*direct = tigetflag("RGB") > 0 || tigetnum("colors") >= (1 << 24);
+	del_curterm(cur_term);
+	return 1;
+}
+
+SCREEN *
+term_newterm(FILE *out, FILE *in)
+{
+	const char *t = getenv("TERM");
+	char direct[64];
+	size_t base = t ? strcspn(t, "-") : 0;
+	int has;
+
+	/* A second newterm after a first one draws nothing here: the type
+	 * is chosen from the entries before the one screen is made. */
+	snprintf(direct, sizeof direct, "%.*s-direct", (int)base, t ? t : "");
+	if (term_colorterm_direct() && base > 0 && base + sizeof "-direct" <= sizeof direct &&
+	    term_entry(NULL, fileno(out), &has) && !has && term_entry(direct, fileno(out), &has) && has)
+		return newterm(direct, out, in);
+	return newterm(NULL, out, in);
+}
 
 static void
 term_undo_add(const char *cap)
@@ -103,7 +144,7 @@ term_start(char *why, size_t whylen)
 		snprintf(why, whylen, "cannot read the terminal's settings: %s", strerror(errno));
 		return -1;
 	}
-	scr = newterm(NULL, stdout, stdin);
+	scr = term_newterm(stdout, stdin);
 	if (scr == NULL) {
 		const char *t = getenv("TERM");
 		snprintf(why, whylen, "cannot use the terminal type \"%.40s\" (set TERM to one "

@@ -8,6 +8,14 @@
 #define SANDLAB_UI_TERM_H
 
 #include <stddef.h>
+#include <stdio.h>
+
+/* A curses screen on out and in: of TERM's terminfo entry, or, when
+ * COLORTERM says the terminal shows 24-bit colour (truecolor, 24bit) and
+ * TERM's entry has no direct colour, of its -direct sibling (tmux-256color:
+ * tmux-direct, xterm-256color: xterm-direct) where terminfo has one.
+ * NULL when TERM is unknown. */
+struct screen *term_newterm(FILE *out, FILE *in);
 
 /* Starts curses on the terminal of fd 0/1. Returns -1 with a message
  * when stdin or stdout is not a terminal or the terminal is unknown. */

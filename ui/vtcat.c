@@ -24,6 +24,7 @@
 #include <sys/resource.h>
 #include <unistd.h>
 
+#include "term.h"
 #include "util.h"
 #include "vtcon-draw.h"
 #include "vtcon.h"
@@ -160,7 +161,7 @@ vtcat_run(const struct vtcat_opts *o, struct err *e)
 	tty = fopen("/dev/tty", "r");
 	if (tty == NULL)
 		return err_sys(e, "__vtcat reads keys from /dev/tty");
-	scr = newterm(NULL, stdout, tty);
+	scr = term_newterm(stdout, tty);
 	if (scr == NULL) {
 		fclose(tty);
 		return err_set(e, "cannot draw on this terminal (TERM=%s)", getenv("TERM") ? getenv("TERM") : "");

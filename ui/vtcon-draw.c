@@ -185,6 +185,8 @@ pen_look(const struct vtcon_pen *pen, bool reverse_all, const struct vtcon_color
 		a |= A_ITALIC;
 	if (pen->attrs & VTCON_A_BLINK)
 		a |= A_BLINK;
+	if (pen->attrs & VTCON_A_FAINT)
+		a |= A_DIM;
 	if (((pen->attrs & VTCON_A_REVERSE) != 0) != reverse_all)
 		a |= A_REVERSE;
 	*pair = 0;
@@ -204,6 +206,19 @@ pen_look(const struct vtcon_pen *pen, bool reverse_all, const struct vtcon_color
 	*pair = pair_for(fg, bg);
 }
 
+/* Marks that make a terminal join or widen what the grid keeps apart:
+ * ZERO WIDTH JOINER (libvterm puts the emoji of a ZWJ sequence in cells
+ * of their own, 2 columns each, where a terminal that joins them draws 2
+ * in all) and VARIATION SELECTOR-16 (some terminals draw a 1-column
+ * character followed by it in 2). Sent, they shift the rest of the row
+ * on the screen and leave stale cells; kept back, each glyph is drawn in
+ * the columns the grid gives it. */
+static bool
+cell_mark_joins(uint32_t ch)
+{
+	return ch == 0x200d || ch == 0xfe0f;
+}
+
 /* The characters curses gets for cell c, which takes `cols` columns on
  * the guest's screen; returns the columns they take (1 when replaced). */
 static int
@@ -219,7 +234,7 @@ cell_glyph(const struct vtcon_cell *c, int cols, wchar_t wc[CCHARW_MAX + 1])
 	}
 	wc[0] = base;
 	for (int i = 1; i < VTCON_CELL_CHARS && c->ch[i] && k < CCHARW_MAX; i++)
-		if (c->ch[i] <= 0x10ffff && wcwidth((wchar_t)c->ch[i]) == 0)
+		if (c->ch[i] <= 0x10ffff && wcwidth((wchar_t)c->ch[i]) == 0 && !cell_mark_joins(c->ch[i]))
 			wc[k++] = (wchar_t)c->ch[i];
 	wc[k] = 0;
 	return cols;

@@ -51,6 +51,9 @@ struct vtcon {
 	int offset;              /* view: lines scrolled back */
 
 	struct vtfeed feed;      /* mends libvterm's input handling */
+	int wrap_row;            /* a glyph ended at the right margin of this
+	                          * row: text at the next row's start wraps
+	                          * (-1: none) */
 	struct vtcon_cell *blank_row; /* see blank_row() */
 	struct vtcon_pen blank_row_pen;
 	int blank_cols;
@@ -244,6 +247,13 @@ cb_putglyph(VTermGlyphInfo *info, VTermPos pos, void *user)
 		return 1;
 	if (pos.col + w > vc->cols)
 		w = 1; /* cannot happen with libvterm's wrapping; drawn as '?' */
+	/* Text that goes on at column 0 right after a glyph at the margin is
+	 * a wrap (the row above, or the same index after a scroll). */
+	if (vc->wrap_row >= 0 && pos.col == 0 && pos.row > 0 &&
+	    (pos.row == vc->wrap_row + 1 || pos.row == vc->wrap_row))
+		vc->grid[pos.row - 1][vc->cols - 1].pen.attrs |= VTCON_A_WRAPPED;
+	/* (one column short: a wide glyph that does not fit there wraps) */
+	vc->wrap_row = pos.col + w >= vc->cols - 1 ? pos.row : -1;
 	row = vc->grid[pos.row];
 	row_unsplit(row, vc->cols, pos.col, pos.col + w);
 	c = &row[pos.col];
@@ -251,6 +261,8 @@ cb_putglyph(VTermGlyphInfo *info, VTermPos pos, void *user)
 	for (int i = 0; i < VTCON_CELL_CHARS && i < VTERM_MAX_CHARS_PER_CELL && info->chars[i]; i++)
 		c->ch[i] = info->chars[i];
 	c->pen = vc->pen;
+	if (vc->feed.faint)
+		c->pen.attrs |= VTCON_A_FAINT;
 	if (info->protected_cell)
 		c->pen.attrs |= VTCON_A_PROTECTED;
 	if (w == 2) {
@@ -337,6 +349,10 @@ cb_movecursor(VTermPos pos, VTermPos oldpos, int visible, void *user)
 	struct vtcon *vc = user;
 
 	vc->cursor_moved = true;
+	/* waiting at the margin for the next glyph is no move; anything else
+	 * (CR, LF, CUP) ends a wrap */
+	if (vc->wrap_row >= 0 && (pos.row != vc->wrap_row || pos.col != vc->cols - 1))
+		vc->wrap_row = -1;
 	return 1;
 }
 
@@ -373,6 +389,7 @@ cb_initpen(void *user)
 	struct vtcon *vc = user;
 
 	vc->pen = vc->blank;
+	vc->feed.faint = false;     /* a reset: faint is a pen attribute too */
 	return 1;
 }
 
@@ -453,12 +470,20 @@ cb_bell(void *user)
 	return 1;
 }
 
+/* Whether cell c may end a line without being kept: blank on the default
+ * background. */
+static bool
+cell_is_blank(const struct vtcon_cell *c)
+{
+	return (c->ch[0] == 0 || c->ch[0] == ' ') && c->ch[1] == 0 &&
+	    VTERM_COLOR_IS_DEFAULT_BG(&c->pen.bg) && !(c->pen.attrs & VTCON_A_REVERSE);
+}
+
 static bool
 row_is_blank(const struct vtcon_cell *row, int cols)
 {
 	for (int c = 0; c < cols; c++)
-		if ((row[c].ch[0] != 0 && row[c].ch[0] != ' ') ||
-		    !VTERM_COLOR_IS_DEFAULT_BG(&row[c].pen.bg) || (row[c].pen.attrs & VTCON_A_REVERSE))
+		if (!cell_is_blank(&row[c]))
 			return false;
 	return true;
 }
@@ -481,6 +506,103 @@ grid_resize(struct grid *g, int old_rows, int old_cols, int rows, int cols, int 
 	*g = n;
 }
 
+/* Makes row `r` of the reflow buffer exist (blank), growing it. */
+static struct vtcon_cell *
+reflow_row(struct vtcon_cell **out, int *alloc, int r, int cols, const struct vtcon_pen *blank)
+{
+	if (r >= *alloc) {
+		int was = *alloc;
+		*alloc = r * 2 + 8;
+		*out = xreallocarray(*out, (size_t)*alloc, (size_t)cols * sizeof **out);
+		for (size_t k = (size_t)was * (size_t)cols; k < (size_t)*alloc * (size_t)cols; k++)
+			cell_blank(&(*out)[k], blank);
+	}
+	return *out + (size_t)r * (size_t)cols;
+}
+
+/* The primary screen at a new width: each run of rows joined by wraps is
+ * one line, wrapped again at `cols` (a wide character that would be cut
+ * goes to the next row). Rows that do not fit go to scrollback from the
+ * top, after blank rows below the cursor. Sets the cursor's new place. */
+static void
+reflow(struct vtcon *vc, int old_rows, int old_cols, int rows, int cols, VTermPos cur,
+    VTermPos *to)
+{
+	struct vtcon_cell *out = NULL, *row;
+	int alloc = 0, nrows = 0, drop;
+	struct grid n;
+
+	to->row = to->col = 0;
+	for (int r = 0; r < old_rows;) {
+		int e = r, len, col = 0, at = -1;
+
+		while (e + 1 < old_rows && (vc->prim.row[e][old_cols - 1].pen.attrs & VTCON_A_WRAPPED))
+			e++;
+		len = old_cols;
+		while (len > 0 && cell_is_blank(&vc->prim.row[e][len - 1]))
+			len--;
+		len += (e - r) * old_cols;
+		if (cur.row >= r && cur.row <= e) {
+			at = (cur.row - r) * old_cols + cur.col;
+			if (at + 1 > len)
+				len = at + 1;   /* the blanks up to the cursor are kept */
+		}
+		row = reflow_row(&out, &alloc, nrows, cols, &vc->blank);
+		for (int i = 0; i < len; i++) {
+			const struct vtcon_cell *c = &vc->prim.row[r + i / old_cols][i % old_cols];
+			int w = (c->pen.attrs & VTCON_A_WIDE) && i + 1 < len ? 2 : 1;
+
+			if (i == at) {
+				to->row = nrows;
+				to->col = col < cols ? col : cols - 1;
+			}
+			if (c->ch[0] == VTCON_WIDE_TAIL)
+				continue;   /* comes with its left half */
+			if (i % old_cols == old_cols - 1 && i + 1 < len && cell_is_blank(c) &&
+			    (vc->prim.row[r + i / old_cols + 1][0].pen.attrs & VTCON_A_WIDE))
+				continue;   /* the gap a wide character left when it wrapped */
+			if (col + w > cols) {
+				row[cols - 1].pen.attrs |= VTCON_A_WRAPPED;
+				row = reflow_row(&out, &alloc, ++nrows, cols, &vc->blank);
+				col = 0;
+				if (i == at)
+					to->row = nrows, to->col = 0;
+			}
+			row[col] = *c;
+			row[col].pen.attrs &= ~(uint32_t)VTCON_A_WRAPPED;
+			if (w == 2)
+				row[col + 1] = vc->prim.row[r + (i + 1) / old_cols][(i + 1) % old_cols];
+			col += w;
+		}
+		nrows++;
+		r = e + 1;
+	}
+	/* blank rows below the cursor go first, then rows from the top */
+	while (nrows > rows && nrows - 1 > to->row) {
+		bool blank = true;
+		for (int c = 0; c < cols && blank; c++)
+			blank = cell_is_blank(&out[(size_t)(nrows - 1) * (size_t)cols + (size_t)c]);
+		if (!blank)
+			break;
+		nrows--;
+	}
+	drop = nrows > rows ? nrows - rows : 0;
+	if (vc->sb != NULL) {
+		for (int i = 0; i < drop; i++)
+			scrollback_push(vc->sb, out + (size_t)i * (size_t)cols, cols);
+		view_pushed(vc, drop);
+	}
+	grid_alloc(&n, rows, cols, &vc->blank);
+	for (int r = 0; r < rows && drop + r < nrows; r++) {
+		memcpy(n.row[r], out + (size_t)(drop + r) * (size_t)cols, (size_t)cols * sizeof *out);
+		row_repair(n.row[r], cols);
+	}
+	grid_free(&vc->prim);
+	vc->prim = n;
+	free(out);
+	to->row -= drop;
+}
+
 /* The state layer resized; the cursor moves by *delta afterwards. On the
  * primary screen, rows that would fall off the bottom (content or cursor
  * below the new last row) leave by the top into scrollback, and when the
@@ -494,6 +616,24 @@ cb_resize(int rows, int cols, VTermPos *delta, void *user)
 	VTermPos cur;
 
 	vterm_state_get_cursorpos(vc->state, &cur);
+	vc->wrap_row = -1;
+	if (!on_alt && cols != vc->cols) {
+		VTermPos to;
+
+		reflow(vc, old_rows, vc->cols, rows, cols, cur, &to);
+		if (vc->alt.row != NULL)
+			grid_resize(&vc->alt, old_rows, vc->cols, rows, cols, 0, &vc->blank);
+		delta->row = to.row - cur.row;
+		delta->col = to.col - cur.col;
+		vc->grid = vc->prim.row;
+		vc->rows = rows;
+		vc->cols = cols;
+		vc->dirty = xrealloc(vc->dirty, (size_t)rows);
+		vc->offset = clampi(vc->offset, 0, vc->sb ? scrollback_len(vc->sb) : 0);
+		vc->full = true;
+		mark_rows(vc, 0, rows);
+		return 1;
+	}
 	if (!on_alt && rows < old_rows) {
 		int keep = old_rows;
 
@@ -627,6 +767,7 @@ vtcon_new(int rows, int cols, int sb_lines)
 	/* REP (CSI n b) needs a glyph printed before it (see vtfeed.c): a
 	 * space printed and erased gives it one */
 	vtfeed_init(&vc->feed);
+	vc->wrap_row = -1;
 	vtcon_feed(vc, " \r\x1b[K", 5);
 	return vc;
 }

@@ -45,6 +45,8 @@ enum {
 	VTCON_A_STRIKE = 1 << 5,
 	VTCON_A_WIDE = 1 << 6,      /* left half of a two-column character */
 	VTCON_A_PROTECTED = 1 << 7, /* DECSCA: selective erase skips it */
+	VTCON_A_FAINT = 1 << 8,     /* SGR 2, kept by vtfeed (not libvterm) */
+	VTCON_A_WRAPPED = 1 << 9,   /* on a row's last cell: the text wrapped on */
 };
 
 /* Colours as libvterm gives them: test VTERM_COLOR_IS_DEFAULT_FG/BG first,
@@ -76,7 +78,10 @@ void vtcon_set_output(struct vtcon *vc, vtcon_output_fn *fn, void *arg);
  * Any bytes are safe; a character split across calls is joined. */
 void vtcon_feed(struct vtcon *vc, const void *bytes, size_t len);
 /* New size (clamped as in vtcon_new). Rows that no longer fit above the
- * cursor go to scrollback; rows gained come back from it. */
+ * cursor go to scrollback; rows gained come back from it. A new width
+ * reflows the primary screen as tmux does: lines the guest's text wrapped
+ * are joined and wrapped again at the new width, so shrinking and growing
+ * loses no text; the cursor stays on its character. */
 void vtcon_resize(struct vtcon *vc, int rows, int cols);
 void vtcon_size(const struct vtcon *vc, int *rows, int *cols);
 

@@ -33,6 +33,11 @@
  *   with. Such a REP is dropped (it would repeat nothing visible); the
  *   owner primes a new terminal with one printed space.
  *
+ * - Faint (SGR 2) is not one of its pen attributes: it ignores it. The
+ *   SGR sequences are read here as well, and vtfeed.faint says whether
+ *   the glyphs printed now are faint (SGR 2 sets it; 0, 22 and an empty
+ *   SGR clear it; the owner clears it on a reset).
+ *
  * A small lexer walks the escape sequences the way 0.1.4's parser
  * delimits them (probed byte by byte); the text between them is skipped
  * with memchr. Writes are split only between sequences.
@@ -332,6 +337,46 @@ write_string(struct vtfeed *f, VTerm *vt, const unsigned char *p, const struct s
 	write_clean(f, vt, (const unsigned char *)f->rewrite, o);
 }
 
+/* Whether glyphs are faint after the sequence p[0..n) (ESC first), when
+ * they were `faint` before: only a plain SGR (CSI digits ; : m) changes
+ * it. A colour's own numbers (38;5;N, 38;2;R;G;B, and 48, 58 alike) are
+ * not attributes; with colons they are one parameter anyway. */
+static bool
+sgr_faint(const unsigned char *p, size_t n, bool faint)
+{
+	long arg[CSI_ARGS];
+	int nargs = 0;
+	long v = 0;
+	bool sub = false;
+
+	if (n < 3 || p[1] != '[' || p[n - 1] != 'm')
+		return faint;
+	for (size_t k = 2; k + 1 < n; k++)
+		if (!(p[k] >= '0' && p[k] <= '9') && p[k] != ';' && p[k] != ':')
+			return faint;
+	for (size_t k = 2; k < n && nargs < CSI_ARGS; k++) {
+		if (p[k] >= '0' && p[k] <= '9') {
+			if (!sub && v < 100000)
+				v = v * 10 + (p[k] - '0');
+		} else if (p[k] == ':') {
+			sub = true;     /* sub-parameters belong to the one before */
+		} else {
+			arg[nargs++] = v;
+			v = 0;
+			sub = false;
+		}
+	}
+	for (int i = 0; i < nargs; i++) {
+		if (arg[i] == 0 || arg[i] == 22)
+			faint = false;
+		else if (arg[i] == 2)
+			faint = true;
+		else if ((arg[i] == 38 || arg[i] == 48 || arg[i] == 58) && i + 1 < nargs)
+			i += arg[i + 1] == 5 ? 2 : arg[i + 1] == 2 ? 4 : 0;
+	}
+	return faint;
+}
+
 /* Puts libvterm's cursor back on its screen if it left it. */
 static void
 cursor_clamp(VTerm *vt)
@@ -361,6 +406,14 @@ write_checked(struct vtfeed *f, VTerm *vt, const unsigned char *p, size_t n)
 	while ((esc = memchr(p + i, 0x1b, n - i)) != NULL) {
 		i = (size_t)(esc - p);
 		seq_scan(p, i, n, &s);
+		if (s.kind == SEQ_OTHER && p[i + 1] == '[' && p[s.end - 1] == 'm' &&
+		    sgr_faint(p + i, s.end - i, f->faint) != f->faint) {
+			/* what came before was printed with the old faintness */
+			write_clean(f, vt, p + start, s.end - start);
+			f->faint = !f->faint;
+			i = start = s.end;
+			continue;
+		}
 		if (s.kind == SEQ_OTHER) {
 			i = s.end;
 			continue;

@@ -22,6 +22,7 @@ struct vtfeed {
 	size_t join_size, clean_size, rewrite_size;
 	int last_width;       /* of the last glyph printed from text */
 	bool in_decaln;       /* the glyphs being printed are DECALN's */
+	bool faint;           /* SGR 2 is on (libvterm does not keep it) */
 	int skip;             /* dropping the rest of a sequence (vtfeed.c) */
 };
 

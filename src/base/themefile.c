@@ -134,6 +134,12 @@ themefile_downsample(int idx, int ncolors, int *bold)
 		return THEME_DEFAULT_COLOR;
 	if (idx > 255)
 		idx = 255;
+	if (ncolors >= THEMEFILE_DIRECT && idx >= 8) {
+		int n;
+		themefile_palette(idx, rgb);
+		n = rgb[0] << 16 | rgb[1] << 8 | rgb[2];
+		return n < 8 ? 0 : n;
+	}
 	if (ncolors < 256 && idx >= 16) {
 		themefile_palette(idx, rgb);
 		idx = themefile_nearest(rgb, 0, 15);

@@ -72,8 +72,11 @@ int themefile_parse(const char *text, size_t len, struct theme_style out[ROLE_CO
 struct theme_style themefile_mono(int role);
 
 /* A colour index 0-255 as the nearest colour a terminal with ncolors
- * colours has (8, 16, 88 or 256 and up). On 8-colour terminals a bright
- * foreground becomes its plain colour with *bold set to 1. */
+ * colours has (8, 16, 88, 256 and up, or THEMEFILE_DIRECT). On 8-colour
+ * terminals a bright foreground becomes its plain colour with *bold set
+ * to 1; on a direct-colour one an index from 8 up becomes its palette
+ * colour as 0xRRGGBB (there, numbers below 8 are the ANSI colours). */
+#define THEMEFILE_DIRECT (1 << 24)
 int themefile_downsample(int idx, int ncolors, int *bold);
 
 /* #rrggbb as the nearest index of the xterm 256-colour palette. */

@@ -1,9 +1,6 @@
 #!/usr/bin/env bash
-# Dashboard figures, each with its method:
-# - idle wakeups: context switches of all the dashboard's threads over 10 s
-#   (/proc/PID/task/*/status) with 4 silent consoles (tiny guests) open;
-# - keystroke to echo through the tiny guest: a pty harness writes a key
-#   and times until the echoed character is in the dashboard's output;
+# Dashboard figures, each with its method (idle wake-ups and keystroke
+# echo per terminal size are in tests/bench/idle.sh):
 # - start to first frame on a lab of 1,000 nodes (made with a CLI loop of
 #   `node create`): spawn until "Nodes (1000)" is drawn;
 # - RSS with 16 consoles of flood guests once each console log holds
@@ -21,17 +18,6 @@ at_exit stop_all
 
 "$S" image import "$TOP/images/tiny.qcow2" --name tiny >/dev/null 2>&1
 "$S" image import "$TOP/images/flood.qcow2" --name flood >/dev/null 2>&1
-
-# Idle: 4 silent consoles.
-for i in 1 2 3 4; do "$S" node create "idle$i" --image tiny --ram 16 >/dev/null; done
-"$S" node start idle1 idle2 idle3 idle4 >/dev/null
-{ for i in 1 2 3 4; do echo "console $(id_of "idle$i")"; done; } >"$SANDLAB_LAB/ui-state"
-echo "idle, 4 silent consoles open: $($P idle 160 48 'idle4 · running' 10 -- "$S")"
-
-# Keystroke to echo (idle1 is the first node, selected at start).
-rm -f "$SANDLAB_LAB/ui-state"
-echo "keystroke to echo through the tiny guest, 80x24: $($P latency 80 24 300 -- "$S")"
-"$S" node kill idle1 idle2 idle3 idle4 >/dev/null
 
 # RSS with 16 flooding consoles.
 names=()

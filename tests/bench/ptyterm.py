@@ -9,6 +9,9 @@ dashboard's own. Used by tests/bench/dashboard.sh.
       opens the selected node's console (Enter), waits for 'login:', then
       sends N keystrokes one at a time and times each until its echo is
       drawn; prints median and p99 in ms
+  ptyterm.py attached COLS ROWS N -- CMD...
+      the same for a CMD that shows the console at once (sandlab console):
+      no Enter, 'login:' is awaited in what it first prints
   ptyterm.py idle COLS ROWS MARKER SECS -- CMD...
       waits for MARKER and 3 s more, then counts the dashboard's context
       switches (all threads, /proc) over SECS seconds
@@ -88,10 +91,11 @@ def main():
     if mode == 'firstframe':
         wait_for(fd, args[2].encode())
         print('%.1f' % ((time.monotonic() - t0) * 1000))
-    elif mode == 'latency':
+    elif mode in ('latency', 'attached'):
         n = int(args[2])
-        pump(fd, 2)
-        os.write(fd, b'\r')
+        if mode == 'latency':
+            pump(fd, 2)
+            os.write(fd, b'\r')
         wait_for(fd, b'login:')
         pump(fd, 1)
         keys = b'wxyzuv'

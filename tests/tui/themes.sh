@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # tests/tui/themes.sh: every theme's colours (capture-pane -e goldens),
-# 8-colour terminals (TERM=xterm, TERM=linux), screen-256color, NO_COLOR,
+# 8-colour terminals (TERM=xterm, TERM=linux), screen-256color, direct
+# colour (COLORTERM=truecolor), NO_COLOR,
 # the config file's theme, and a missing theme.
 set -eu
 source "$(dirname "$0")/../lib.sh"
@@ -22,6 +23,38 @@ for term in xterm linux screen-256color; do
 	TUI_TERM=$term tui_start 80 24
 	if tui_settle "beta" 20 -e; then golden "theme-default-$term"; else not_ok "theme-default-$term" "no screen"; fi
 done
+
+# COLORTERM=truecolor: the same screen, each palette colour from 8 up sent
+# as its RGB value (tmux-direct in place of tmux-256color); 0-7 stay ANSI.
+tui_start 80 24
+tui_settle "beta" 20 -e
+pal=$(textln "$SCREEN")
+tui_start 80 24 COLORTERM=truecolor
+if tui_settle "beta" 20 -e && [ "$(textln "$pal" | python3 -c '
+import re, sys
+base = [(0,0,0),(205,0,0),(0,205,0),(205,205,0),(0,0,238),(205,0,205),(0,205,205),(229,229,229),
+        (127,127,127),(255,0,0),(0,255,0),(255,255,0),(92,92,255),(255,0,255),(0,255,255),(255,255,255)]
+lv = [0, 95, 135, 175, 215, 255]
+def rgb(i):
+    if i < 16: return base[i]
+    if i < 232: i -= 16; return (lv[i // 36], lv[i // 6 % 6], lv[i % 6])
+    return (8 + 10 * (i - 232),) * 3
+def sgr(m):
+    a, out, k = m.group(1).split(";"), [], 0
+    while k < len(a):
+        n = int(a[k] or 0)
+        if n in (38, 48) and a[k + 1] == "5" and int(a[k + 2]) >= 8:
+            out.append("%d;2;%d;%d;%d" % ((n,) + rgb(int(a[k + 2])))); k += 3; continue
+        if 90 <= n <= 97 or 100 <= n <= 107:
+            out.append("%d;2;%d;%d;%d" % ((38 if n < 100 else 48,) + rgb(n % 10 + 8))); k += 1; continue
+        out.append(a[k]); k += 1
+    return "\x1b[" + ";".join(out) + "m"
+sys.stdout.write(re.sub("\x1b\\[([0-9;]*)m", sgr, sys.stdin.read()))
+')" = "$(textln "$SCREEN")" ] && text "$SCREEN" | grep -q $'\e\\[38;2;127;127;127m'; then
+	ok "COLORTERM=truecolor: the theme in RGB"
+else
+	not_ok "COLORTERM=truecolor: the theme in RGB" "$(textln "$SCREEN" | head -3 | cat -v)"
+fi
 
 # NO_COLOR: attributes only, exactly as the monochrome theme.
 tui_start 80 24 NO_COLOR=1

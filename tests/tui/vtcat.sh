@@ -1,11 +1,15 @@
 #!/usr/bin/env bash
 # The console renderer end to end: `sandlab __vtcat` draws known streams in
 # a real tmux at 80x24 (its own server), and what tmux shows is checked:
-# text, overwrites, wide characters, colours and attributes (capture-pane
-# -e), the final frame of a longer stream, the guest's title sanitised and
-# kept from the outer terminal, and the viewer ending on a key.
+# text, overwrites, wide characters and ZWJ sequences, colours and
+# attributes, faint and truecolor too (capture-pane -e), the final frame of
+# a longer stream, text reflowed when the terminal shrinks and grows, the
+# guest's title sanitised and kept from the outer terminal, and the viewer
+# ending on a key.
 set -eu
 source "$(dirname "$0")/../lib.sh"
+# 256 colours unless a case asks for more
+unset COLORTERM || true
 
 sock="sandlab-vtcat-$$"
 tm() { tmux -L "$sock" "$@"; }
@@ -37,10 +41,21 @@ screen_of() { tm capture-pane -p -t "main:$1"; }
 colours_of() { tm capture-pane -p -e -t "main:$1"; }
 row() { screen_of "$1" | sed -n "$(($2 + 1))p"; }
 shows() { screen_of "$1" | grep -qF -- "$2"; }
+# sgr_shown CASE NAME ROW RE...: row ROW (from 1) of window NAME, with its
+# escapes, matches every Perl regex RE.
+sgr_shown() {
+	local case=$1 name=$2 n=$3 line missing= re
+	shift 3
+	line=$(colours_of "$name" | sed -n "${n}p")
+	for re in "$@"; do
+		text "$line" | grep -qP -- "$re" || missing="$missing $re"
+	done
+	if [ -z "$missing" ]; then ok "$case"; else not_ok "$case" "no$missing in: $(text "$line" | cat -v)"; fi
+}
 
 # 1. colours, attributes, a wide character, overwriting, cursor motion
 printf '%b' 'plain text\r\n' \
-	'\033[31mRED\033[0m \033[1;44mBOLDBLUE\033[0m \033[4;3munder\033[0m \033[38;5;208mORANGE\033[0m \033[38;2;10;200;30mRGB\033[0m \033[7mrev\033[0m\r\n' \
+	'\033[31mRED\033[0m \033[1;44mBOLDBLUE\033[0m \033[4;3munder\033[0m \033[38;5;208mORANGE\033[0m \033[38;2;10;200;30mRGB\033[0m \033[7mrev\033[0m \033[2mfaint\033[22m \033[1;2mboth\033[0m\r\n' \
 	'wide: \xe6\xbc\xa2\xe5\xad\x97!\r\n' \
 	'overwrite: XXXXXXXX\033[8Dabc\r\n' \
 	'\033[10;5Hpositioned\033[24;1Hdone' >"$T/basic.in"
@@ -50,23 +65,62 @@ check "plain text" test "$(row basic 0)" = "plain text"
 check "wide characters take two columns" test "$(row basic 2)" = "wide: 漢字!"
 check "cursor motion overwrites" test "$(row basic 3)" = "overwrite: abcXXXXX"
 check "absolute positioning" test "$(row basic 9)" = "    positioned"
-line=$(colours_of basic | sed -n 2p)
-missing=
-for re in '\[31mRED' '\[1m(\x1b\[44m|;44m)BOLDBLUE|\[1;44mBOLDBLUE' '\[(3;4|4;3)munder' \
-	'\[38;5;208mORANGE' '\[38;5;[0-9]+mRGB' '\[7mrev'; do
-	text "$line" | grep -qP -- "$re" || missing="$missing $re"
-done
-if [ -z "$missing" ]; then
-	ok "colours and attributes reach the terminal"
-else
-	not_ok "colours and attributes reach the terminal" "no$missing in: $(text "$line" | cat -v)"
-fi
+sgr_shown "colours and attributes reach the terminal" basic 2 '\[31mRED' \
+	'\[1m(\x1b\[44m|;44m)BOLDBLUE|\[1;44mBOLDBLUE' '\[(3;4|4;3)munder' '\[38;5;208mORANGE' \
+	'\[38;5;[0-9]+mRGB' '\[7mrev' '\[2mfaint' '\[1m\x1b\[2mboth|\[2m\x1b\[1mboth|\[(1;2|2;1)mboth'
 tm send-keys -t main:basic x
 if wait_for 10 test -s "$T/basic.rc"; then
 	check "a key ends the held viewer" test "$(cat "$T/basic.rc")" = 0
 else
 	not_ok "a key ends the held viewer" "still running"
 fi
+
+# 1b. truecolor: where COLORTERM says the terminal shows it, an RGB colour
+# reaches the terminal as it is (tmux-direct in place of tmux-256color);
+# without COLORTERM it is the nearest of 256 (above)
+printf '%b' 'plain\r\n' '\033[38;2;10;200;30mRGB\033[0m \033[48;2;1;2;3mBG\033[0m \033[38;5;208mORANGE\033[0m\r\n' \
+	'done' >"$T/rgb.in"
+tm new-window -d -n rgb "COLORTERM=truecolor $SANDLAB __vtcat --hold <'$T/rgb.in'; echo \$? >'$T/rgb.rc'; exec sleep 600"
+if wait_for 20 shows rgb done; then ok "truecolor stream drawn"; else not_ok "truecolor stream drawn" "$(screen_of rgb | head -3)"; fi
+sgr_shown "truecolor reaches the terminal as RGB" rgb 2 '\[38;2;10;200;30mRGB' '\[48;2;1;2;3mBG' \
+	'\[38;2;255;135;0mORANGE|\[38;5;208mORANGE'
+tm send-keys -t main:rgb x
+wait_for 10 test -s "$T/rgb.rc" || true
+
+# 1c. a ZWJ sequence (man ZWJ woman ZWJ girl, 3 glyphs of 2 columns to
+# libvterm) and a heart with VS16, then a character put at an absolute
+# column on each row: what tmux shows has each glyph where the model has
+# it, nothing shifted, no stale cell
+printf '%b' 'A\xf0\x9f\x91\xa8\xe2\x80\x8d\xf0\x9f\x91\xa9\xe2\x80\x8d\xf0\x9f\x91\xa7B|end\r\n' \
+	'heart\xe2\x9d\xa4\xef\xb8\x8f|end\r\n' '\033[1;9H#\033[2;7H#\033[3;1Hdone' >"$T/zwj.in"
+run zwj --hold
+if wait_for 20 shows zwj done; then
+	check "a ZWJ sequence takes the model's columns" test "$(row zwj 0)" = "A👨👩👧B#end"
+	check "a VS16 heart takes the model's column" test "$(row zwj 1)" = "heart❤#end"
+else
+	not_ok "ZWJ stream drawn" "$(screen_of zwj | head -3)"
+fi
+tm send-keys -t main:zwj x
+wait_for 10 test -s "$T/zwj.rc" || true
+
+# 1d. reflow: the terminal shrinks to 15 columns and grows back; wrapped
+# text is joined again, nothing is cut
+printf '%b' 'tiny login: before quitXYZ\r\n' '0123456789abcdefghijklmnopqrstuvwxyz\r\n' 'done' >"$T/reflow.in"
+run reflow --hold
+if wait_for 20 shows reflow done; then
+	tm resize-window -t main:reflow -x 15 -y 24
+	wait_for 10 sh -c "tmux -L '$sock' capture-pane -p -t main:reflow | grep -qx 'ore quitXYZ'" || true
+	check "shrunk to 15 columns, the text wraps" test "$(screen_of reflow | head -n 5 | tr '\n' '|')" = \
+		"tiny login: bef|ore quitXYZ|0123456789abcde|fghijklmnopqrst|uvwxyz|"
+	tm resize-window -t main:reflow -x 80 -y 24
+	wait_for 10 sh -c "tmux -L '$sock' capture-pane -p -t main:reflow | grep -qx 'tiny login: before quitXYZ'" || true
+	check "grown back, every line is whole" test "$(screen_of reflow | head -n 3 | tr '\n' '|')" = \
+		"tiny login: before quitXYZ|0123456789abcdefghijklmnopqrstuvwxyz|done|"
+else
+	not_ok "reflow stream drawn" "$(screen_of reflow | head -3)"
+fi
+tm send-keys -t main:reflow x
+wait_for 10 test -s "$T/reflow.rc" || true
 
 # 2. a longer stream: the last frame shows its end, then the viewer exits
 python3 - "$T/long.in" <<'EOF'

@@ -149,6 +149,13 @@ downsamples_colours(void **state)
 	int bold;
 
 	assert_int_equal(themefile_downsample(196, 256, &bold), 196);
+	/* direct colour: 0xRRGGBB from 8 up, the ANSI numbers below */
+	assert_int_equal(themefile_downsample(196, THEMEFILE_DIRECT, &bold), 0xff0000);
+	assert_int_equal(themefile_downsample(244, THEMEFILE_DIRECT, &bold), 0x808080);
+	assert_int_equal(themefile_downsample(12, THEMEFILE_DIRECT, &bold), 0x5c5cff);
+	assert_int_equal(themefile_downsample(3, THEMEFILE_DIRECT, &bold), 3);
+	assert_int_equal(themefile_downsample(16, THEMEFILE_DIRECT, &bold), 0);
+	assert_int_equal(bold, 0);
 	assert_int_equal(bold, 0);
 	/* Pure red in the cube is bright red; on 8 colours, red and bold. */
 	assert_int_equal(themefile_downsample(196, 16, &bold), 9);

@@ -235,6 +235,117 @@ model_text_and_colours(void **state)
 	vtcon_free(vc);
 }
 
+/* SGR 2 (faint), which libvterm 0.1.4 ignores: set, cleared by 22, 0, an
+ * empty SGR and a reset, never by a colour's own numbers; kept in
+ * scrollback; a sequence split across reads still counts. */
+static void
+model_faint(void **state)
+{
+	struct vtcon *vc = console(4, 20, 10);
+	struct vtcon_cell sb[20];
+
+	feed(vc, "a\x1b[2mb\x1b[22mc\x1b[1;2md\x1b[0me\x1b[2mf\x1b[mg");
+	assert_string_equal(text(vc, 0), "abcdefg");
+	assert_false(cell(vc, 0, 0)->pen.attrs & VTCON_A_FAINT);
+	assert_true(cell(vc, 0, 1)->pen.attrs & VTCON_A_FAINT);
+	assert_false(cell(vc, 0, 2)->pen.attrs & VTCON_A_FAINT);
+	assert_int_equal(cell(vc, 0, 3)->pen.attrs & (VTCON_A_FAINT | VTCON_A_BOLD), VTCON_A_FAINT | VTCON_A_BOLD);
+	assert_false(cell(vc, 0, 4)->pen.attrs & VTCON_A_FAINT);
+	assert_true(cell(vc, 0, 5)->pen.attrs & VTCON_A_FAINT);
+	assert_false(cell(vc, 0, 6)->pen.attrs & VTCON_A_FAINT);
+	/* 38;5;2, 48;2;2;2;2 and 38:2::2:2:2 are colours, not faint */
+	feed(vc, "\r\n\x1b[38;5;2mh\x1b[48;2;2;2;2mi\x1b[38:2::2:2:2mj\x1b[m");
+	assert_string_equal(text(vc, 1), "hij");
+	for (int c = 0; c < 3; c++)
+		assert_false(cell(vc, 1, c)->pen.attrs & VTCON_A_FAINT);
+	/* split across reads, and a 2 after a colour's numbers */
+	feed(vc, "\r\n\x1b[38;5;1");
+	feed(vc, ";2mk\x1b[");
+	feed(vc, "mx");
+	assert_string_equal(text(vc, 2), "kx");
+	assert_true(cell(vc, 2, 0)->pen.attrs & VTCON_A_FAINT);
+	assert_false(cell(vc, 2, 1)->pen.attrs & VTCON_A_FAINT);
+	vtcon_free(vc);
+	/* RIS (ESC c) clears the screen and the faint pen: l is plain */
+	vc = console(2, 20, 10);
+	feed(vc, "x\x1b[2m\x1b" "cl");
+	assert_string_equal(text(vc, 0), "l");
+	assert_false(cell(vc, 0, 0)->pen.attrs & VTCON_A_FAINT);
+	feed(vc, "\x1b[2");
+	feed(vc, "mm\x1b[m\r\n\r\n");
+	assert_int_equal(vtcon_line(vc, -1, sb, 20), 0);
+	assert_int_equal(sb[0].ch[0], 'l');
+	assert_false(sb[0].pen.attrs & VTCON_A_FAINT);
+	assert_int_equal(sb[1].ch[0], 'm');
+	assert_true(sb[1].pen.attrs & VTCON_A_FAINT);
+	vtcon_free(vc);
+}
+
+/* Three lines of 26, 29 and 12 columns, and a prompt. */
+#define REFLOW_TEXT "tiny login: before quitXYZ\r\n01234567890123456789012345678\r\nabcdefghi\xe6\xbc\xa2Z\r\n$ "
+
+/* A new width reflows wrapped text (tmux does so): nothing is lost to a
+ * shrink and a grow, lines ended by CR LF stay apart, a wide character is
+ * never cut, the cursor stays after the text, rows that no longer fit go
+ * to scrollback. */
+static void
+cursor_is(struct vtcon *vc, int row, int col)
+{
+	int r, c;
+
+	vtcon_cursor(vc, &r, &c);
+	assert_int_equal(r, row);
+	assert_int_equal(c, col);
+}
+
+static void
+model_reflow(void **state)
+{
+	struct vtcon *vc = console(4, 30, 10);
+
+	/* 4 rows: what no longer fits goes to scrollback, as it was wrapped */
+	feed(vc, REFLOW_TEXT);
+	vtcon_resize(vc, 4, 15);
+	/* 2 + 2 + 1 + 1 rows: the first two went to scrollback */
+	assert_int_equal(vtcon_sb_lines(vc), 2);
+	assert_string_equal(text(vc, -2), "tiny login: bef");
+	assert_string_equal(text(vc, -1), "ore quitXYZ");
+	assert_string_equal(text(vc, 0), "012345678901234");
+	assert_string_equal(text(vc, 1), "56789012345678");
+	assert_string_equal(text(vc, 2), "abcdefghi\xe6\xbc\xa2Z");
+	assert_string_equal(text(vc, 3), "$");
+	cursor_is(vc, 3, 2);
+	vtcon_free(vc);
+
+	/* enough rows: shrink and grow, and every line is whole again */
+	vc = console(16, 30, 10);
+	feed(vc, REFLOW_TEXT);
+	vtcon_resize(vc, 16, 10);
+	/* the wide character does not fit at column 9: it starts a row */
+	assert_string_equal(text(vc, 6), "abcdefghi");
+	assert_string_equal(text(vc, 7), "\xe6\xbc\xa2Z");
+	vtcon_resize(vc, 16, 6);
+	vtcon_resize(vc, 16, 30);
+	assert_int_equal(vtcon_sb_lines(vc), 0);
+	assert_string_equal(text(vc, 0), "tiny login: before quitXYZ");
+	assert_string_equal(text(vc, 1), "01234567890123456789012345678");
+	assert_string_equal(text(vc, 2), "abcdefghi\xe6\xbc\xa2Z");
+	assert_string_equal(text(vc, 3), "$");
+	cursor_is(vc, 3, 2);
+	/* typing goes on where the cursor is */
+	feed(vc, "ls");
+	assert_string_equal(text(vc, 3), "$ ls");
+	vtcon_free(vc);
+
+	/* a line exactly as wide as the screen, then CR LF: two lines */
+	vc = console(3, 10, 10);
+	feed(vc, "0123456789\r\nnext");
+	vtcon_resize(vc, 3, 20);
+	assert_string_equal(text(vc, 0), "0123456789");
+	assert_string_equal(text(vc, 1), "next");
+	vtcon_free(vc);
+}
+
 static void
 model_cursor_motion(void **state)
 {
@@ -436,13 +547,16 @@ model_resize_keeps_content(void **state)
 	assert_int_equal(vtcon_sb_lines(vc), 0);
 	assert_true(vtcon_cursor(vc, &row, &col));
 	assert_int_equal(row, 9);
-	/* narrower cuts lines (libvterm 0.1.4 does not reflow), wider pads */
+	/* narrower wraps the line again (vtcon reflows; libvterm 0.1.4 does
+	 * not), the wide character whole on the next row; wider joins it */
 	feed(vc, "\r\nxxxxxxxxxx\xe6\xbc\xa2yy");
 	vtcon_resize(vc, 10, 11);
-	assert_string_equal(text(vc, 9), "xxxxxxxxxx");
+	assert_string_equal(text(vc, 8), "xxxxxxxxxx");
+	assert_string_equal(text(vc, 9), "\xe6\xbc\xa2yy");
 	vtcon_resize(vc, 10, 30);
-	feed(vc, "\x1b[10;25Hend");
-	assert_string_equal(text(vc, 9), "xxxxxxxxxx              end");
+	assert_string_equal(text(vc, 8), "xxxxxxxxxx\xe6\xbc\xa2yy");
+	feed(vc, "\x1b[9;25Hend");
+	assert_string_equal(text(vc, 8), "xxxxxxxxxx\xe6\xbc\xa2yy          end");
 	vtcon_free(vc);
 }
 
@@ -647,6 +761,8 @@ main(void)
 		cmocka_unit_test(keys_not_for_the_guest),
 		cmocka_unit_test(paste_modes),
 		cmocka_unit_test(model_text_and_colours),
+		cmocka_unit_test(model_faint),
+		cmocka_unit_test(model_reflow),
 		cmocka_unit_test(model_cursor_motion),
 		cmocka_unit_test(model_wide_and_combining),
 		cmocka_unit_test(model_scrolling_and_scrollback),

@@ -89,17 +89,26 @@ colour_numbers(void **state)
 	assert_int_equal(number("196", VTCON_COLORS_DIRECT, &bright), 0xff0000);
 }
 
+/* The characters (base, then marks), attributes and pair at y, x of win. */
+static void
+cell_at(WINDOW *win, int y, int x, wchar_t wc[CCHARW_MAX + 1], attr_t *attrs, int *pair)
+{
+	cchar_t cc;
+	short spair;
+
+	*pair = 0;
+	assert_int_equal(mvwin_wch(win, y, x, &cc), OK);
+	assert_int_equal(getcchar(&cc, wc, attrs, &spair, pair), OK);
+}
+
 /* The character, attributes and pair colours at y, x of win. */
 static wchar_t
 at(WINDOW *win, int y, int x, attr_t *attrs, int *fg, int *bg)
 {
-	cchar_t cc;
 	wchar_t wc[CCHARW_MAX + 1];
-	short spair;
-	int pair = 0;
+	int pair;
 
-	assert_int_equal(mvwin_wch(win, y, x, &cc), OK);
-	assert_int_equal(getcchar(&cc, wc, attrs, &spair, &pair), OK);
+	cell_at(win, y, x, wc, attrs, &pair);
 	assert_int_equal(extended_pair_content(pair, fg, bg), OK);
 	*attrs &= ~A_COLOR;
 	return wc[0];
@@ -151,6 +160,53 @@ draw_cells(void **state)
 	assert_int_equal(at(win, 1, 2, &a, &fg, &bg), L'.');
 	feed(vc, "\x1b[?25l");
 	assert_false(vtcon_draw(vc, win, &map));
+	delwin(win);
+	vtcon_free(vc);
+}
+
+/* A ZWJ sequence (man ZWJ woman ZWJ girl) and a VS16 heart: each glyph
+ * in the columns libvterm gave it, without the joiner or the selector,
+ * which would make a terminal draw them narrower than the grid. */
+static wchar_t
+marks_at(WINDOW *win, int y, int x, wchar_t *mark)
+{
+	wchar_t wc[CCHARW_MAX + 1];
+	attr_t a;
+	int pair;
+
+	cell_at(win, y, x, wc, &a, &pair);
+	*mark = wc[0] ? wc[1] : 0;
+	return wc[0];
+}
+
+static void
+draw_joined_emoji(void **state)
+{
+	struct vtcon *vc = vtcon_new(2, 20, 10);
+	WINDOW *win = newwin(2, 20, 0, 0);
+	struct vtcon_colors map = { .fg = -1, .bg = -1, .ncolors = 256 };
+	wchar_t mark;
+	int y, x;
+
+	feed(vc, "A\xf0\x9f\x91\xa8\xe2\x80\x8d\xf0\x9f\x91\xa9\xe2\x80\x8d\xf0\x9f\x91\xa7" "B\r\n");
+	feed(vc, "e\xcc\x81\xe2\x9d\xa4\xef\xb8\x8f" "C");
+	vtcon_draw(vc, win, &map);
+	getyx(win, y, x);
+	assert_int_equal(x, 3);
+	assert_int_equal(y, 1);
+	assert_int_equal(marks_at(win, 0, 0, &mark), L'A');
+	assert_int_equal(marks_at(win, 0, 1, &mark), 0x1f468);
+	assert_int_equal(mark, 0);
+	assert_int_equal(marks_at(win, 0, 3, &mark), 0x1f469);
+	assert_int_equal(mark, 0);
+	assert_int_equal(marks_at(win, 0, 5, &mark), 0x1f467);
+	assert_int_equal(marks_at(win, 0, 7, &mark), L'B');
+	/* other combining marks are still drawn */
+	assert_int_equal(marks_at(win, 1, 0, &mark), L'e');
+	assert_int_equal(mark, 0x301);
+	assert_int_equal(marks_at(win, 1, 1, &mark), 0x2764);
+	assert_int_equal(mark, 0);
+	assert_int_equal(marks_at(win, 1, 2, &mark), L'C');
 	delwin(win);
 	vtcon_free(vc);
 }
@@ -255,6 +311,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(colour_numbers),
 		cmocka_unit_test(draw_cells),
+		cmocka_unit_test(draw_joined_emoji),
 		cmocka_unit_test(draw_only_damage),
 		cmocka_unit_test(draw_few_colours),
 		cmocka_unit_test(draw_viewport),
