@@ -6,7 +6,7 @@ PREFIX  ?= /usr/local
 DESTDIR ?=
 CC      ?= cc
 CFLAGS  ?= -O2 -g
-PKGS    := ncursesw vterm tickit sqlite3 uuid jansson libpcap libarchive libxml-2.0 yaml-0.1
+PKGS    := ncursesw vterm tickit sqlite3 uuid jansson libpcap libarchive libxml-2.0 yaml-0.1 libvirt
 RELEASE := 0.1
 
 # The version: git describe in a checkout (the release number and the
@@ -22,12 +22,14 @@ TICKIT_VERSION := $(shell pkg-config --modversion tickit 2>/dev/null || echo non
 #
 #   cli       cli, cmd, cmd-*, main  the command table (cmd.c) and its commands
 #   ui/       the dashboard          (beside cli; main.c starts it)
-#   runtime   keeper, run, qmp, console, conlog, vnc, accel, expect, conwait, wire, ctl
+#   runtime   keeper, run, qmp, console, conlog, vnc, accel, expect, conwait, wire, ctl,
+#             seed, qemuprobe
+#   remote    host                   other hosts, through libvirt
 #   net       net, link, shape, labfile, clone, snapshot
-#   machine   qemu                   the pure QEMU argv builder
+#   machine   qemu, domxml           the pure QEMU argv and libvirt XML builders
 #   store     db, lab, pending, image, overlay, node, nic, event, runrow, ...
 #   base      util, proc, sanitize, name, bufq, ring, config, themefile
-SRC_DIRS := src/base src/store src/machine src/net src/runtime src/cli
+SRC_DIRS := src/base src/store src/machine src/net src/remote src/runtime src/cli
 
 # SAN=1 builds into build/san with AddressSanitizer and UBSan.
 ifeq ($(SAN),1)
@@ -127,6 +129,8 @@ DEB_PKGS := build-essential pkg-config libncurses-dev libvterm-dev \
 	libtickit-dev libsqlite3-dev uuid-dev libjansson-dev libcmocka-dev libarchive-dev libxml2-dev libyaml-dev \
 	qemu-system-x86 qemu-utils tmux python3 sqlite3 procps time groff-base openssl xorriso mtools \
 	openssh-client python3-yaml libpcap-dev tcpdump ncurses-term \
+	libvirt-dev libvirt-clients libvirt-daemon-system libvirt-daemon-driver-qemu \
+	openssh-server netcat-openbsd \
 	$(shell cat images/DEPS 2>/dev/null)
 
 deps:

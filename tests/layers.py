@@ -15,7 +15,7 @@ import re
 import sys
 
 ROOT = sys.argv[1] if len(sys.argv) > 1 else os.path.join(os.path.dirname(__file__), "..")
-LAYERS = ["src/base", "src/store", "src/machine", "src/net", "src/runtime", "ui", "src/cli"]
+LAYERS = ["src/base", "src/store", "src/machine", "src/net", "src/remote", "src/runtime", "ui", "src/cli"]
 INC = re.compile(r'^\s*#\s*include\s+([<"])([^>"]+)[>"]', re.M)
 
 failed = 0

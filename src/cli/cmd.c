@@ -56,6 +56,13 @@ const struct cmd cmd_table[] = {
 	{ "node", "restart", cmd_node_restart, "node restart NAME... [--grace SECONDS]",
 	  "stop, then start", 0 },
 	{ "node", "cmd", cmd_node_cmd, "node cmd NAME [--json]", "print the QEMU command line of a node", 0 },
+	{ "host", "add", cmd_host_add, "host add NAME URI [--address IP]",
+	  "add a machine that runs nodes through libvirt (URI such as qemu+ssh://user@machine/system); "
+	  "--address is where its peers' links reach it", 0 },
+	{ "host", "ls", cmd_host_ls, "host ls [--timeout S] [--json]",
+	  "list hosts: reachable or not (each asked at once, at most S seconds, default 5), "
+	  "libvirt and QEMU versions, KVM, CPUs, free memory, nodes placed there", 0 },
+	{ "host", "rm", cmd_host_rm, "host rm NAME", "remove a host no node is placed on", 0 },
 	{ "nic", "ls", cmd_nic_ls, "nic ls NODE [--json]",
 	  "a node's NICs: model, MAC, what each attaches to, forwards, changes waiting for a restart", 0 },
 	{ "nic", "set", cmd_nic_set, "nic set NODE:ethN [--model virtio-net-pci|e1000] [--mac MAC] [--attach none|user]",
@@ -120,6 +127,7 @@ const size_t cmd_table_n = sizeof cmd_table / sizeof cmd_table[0];
 const struct cmd_group cmd_groups[] = {
 	{ "image", "base images: import, list, remove" },
 	{ "node", "nodes: create, change, start, stop, inspect, remove" },
+	{ "host", "the machines nodes run on: local, and others through libvirt" },
 	{ "nic", "a node's network cards: model, MAC, NAT and port forwards" },
 	{ "link", "point-to-point links between two nodes' NICs" },
 	{ "lab", "the whole lab as a lab file: export, import; up and down" },

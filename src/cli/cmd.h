@@ -113,6 +113,10 @@ int cmd_vnc(struct cli *c, int argc, char **argv);
 int cmd_accel(struct cli *c, int argc, char **argv);
 int cmd_keeper(struct cli *c, int argc, char **argv);
 
+int cmd_host_add(struct cli *c, int argc, char **argv);
+int cmd_host_ls(struct cli *c, int argc, char **argv);
+int cmd_host_rm(struct cli *c, int argc, char **argv);
+
 int cmd_nic_ls(struct cli *c, int argc, char **argv);
 int cmd_nic_set(struct cli *c, int argc, char **argv);
 int cmd_nic_forward(struct cli *c, int argc, char **argv);

@@ -174,6 +174,15 @@ static const char *const db_migrations[] = {
 	"CREATE TRIGGER cloudinit_reset AFTER UPDATE OF overlay ON nodes BEGIN"
 	" UPDATE cloudinit SET generation = generation + 1 WHERE node_id = NEW.id;"
 	" END;",
+	/* 9 -> 10: other machines (hosts) that run nodes through libvirt (host.h).
+	 * nodes.host is where a node is placed, NULL for the implicit host
+	 * `local`; a host with nodes placed on it cannot go. */
+	"CREATE TABLE hosts ("
+	"  name TEXT PRIMARY KEY COLLATE NOCASE,"
+	"  uri TEXT NOT NULL,"
+	"  address TEXT NOT NULL DEFAULT '',"
+	"  added_at INTEGER NOT NULL);"
+	"ALTER TABLE nodes ADD COLUMN host TEXT REFERENCES hosts(name) ON DELETE RESTRICT;",
 };
 
 const int DB_VERSION = (int)(sizeof db_migrations / sizeof db_migrations[0]);

@@ -1,0 +1,286 @@
+/*
+ * domxml.c: builds the libvirt XML of a remote node. Pure: libxml2's
+ * writer escapes every value, so a name or path never becomes markup.
+ * The checks mirror qemu.c's: what a local node may not do, a remote one
+ * may not either (VNC off loopback, above all).
+ */
+#include "domxml.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <libxml/xmlwriter.h>
+
+/* The writer and whether a call failed (only out of memory can). */
+struct dx {
+	xmlBufferPtr     buf;
+	xmlTextWriterPtr w;
+	int              bad;
+};
+
+static void
+dx_open(struct dx *d)
+{
+	d->buf = xmlBufferCreate();
+	d->w = d->buf ? xmlNewTextWriterMemory(d->buf, 0) : NULL;
+	if (d->w == NULL)
+		fatal("out of memory");
+	d->bad = xmlTextWriterSetIndent(d->w, 1) < 0 ||
+	    xmlTextWriterSetIndentString(d->w, BAD_CAST "  ") < 0;
+}
+
+/* The text written, or NULL when a call failed; frees the writer. */
+static char *
+dx_close(struct dx *d)
+{
+	char *s = NULL;
+
+	if (xmlTextWriterEndDocument(d->w) < 0)
+		d->bad = 1;
+	xmlFreeTextWriter(d->w);
+	if (!d->bad)
+		s = xstrdup((const char *)xmlBufferContent(d->buf));
+	xmlBufferFree(d->buf);
+	if (s == NULL)
+		fatal("out of memory writing XML");
+	return s;
+}
+
+static void
+dx_start(struct dx *d, const char *el)
+{
+	d->bad |= xmlTextWriterStartElement(d->w, BAD_CAST el) < 0;
+}
+
+static void
+dx_end(struct dx *d)
+{
+	d->bad |= xmlTextWriterEndElement(d->w) < 0;
+}
+
+static void
+dx_attr(struct dx *d, const char *name, const char *value)
+{
+	d->bad |= xmlTextWriterWriteAttribute(d->w, BAD_CAST name, BAD_CAST value) < 0;
+}
+
+static void
+dx_attr_int(struct dx *d, const char *name, long long value)
+{
+	char v[32];
+
+	snprintf(v, sizeof v, "%lld", value);
+	dx_attr(d, name, v);
+}
+
+/* <el>text</el> */
+static void
+dx_text(struct dx *d, const char *el, const char *text)
+{
+	d->bad |= xmlTextWriterWriteElement(d->w, BAD_CAST el, BAD_CAST text) < 0;
+}
+
+/* <el a="v"/> with one attribute. */
+static void
+dx_empty(struct dx *d, const char *el, const char *attr, const char *value)
+{
+	dx_start(d, el);
+	dx_attr(d, attr, value);
+	dx_end(d);
+}
+
+char *
+domxml_name(const char *lab_dir, const char *node_name, const char *node_id)
+{
+	const char *base;
+	size_t len = strlen(lab_dir);
+	char *lab, *s;
+
+	/* "/labs/a/" names "a", as "/labs/a" does. */
+	while (len > 1 && lab_dir[len - 1] == '/')
+		len--;
+	for (base = lab_dir + len; base > lab_dir && base[-1] != '/'; base--)
+		;
+	lab = xstrndup(base, (size_t)(lab_dir + len - base));
+	for (char *p = lab; *p; p++)
+		if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
+		    (*p >= '0' && *p <= '9') || *p == '.' || *p == '_' || *p == '-'))
+			*p = '_';
+	s = xasprintf("sandlab-%s-%s-%.8s", *lab ? lab : "_", node_name, node_id);
+	free(lab);
+	return s;
+}
+
+static int
+domxml_port_ok(int port)
+{
+	return port >= 1 && port <= 65535;
+}
+
+static int
+domxml_check(const struct domxml_cfg *c, struct err *e)
+{
+	if (c->name == NULL || *c->name == '\0')
+		return err_set(e, "the domain needs a name");
+	if (c->accel == NULL || (strcmp(c->accel, "kvm") != 0 && strcmp(c->accel, "tcg") != 0))
+		return err_set(e, "the accelerator must be kvm or tcg");
+	if (c->ram_mb < 1 || c->cpus < 1)
+		return err_set(e, "RAM and CPUs must be positive");
+	if (c->pool == NULL || *c->pool == '\0' || c->volume == NULL || *c->volume == '\0')
+		return err_set(e, "the domain's disk needs a pool and a volume");
+	/* A remote VNC listens on the host's loopback only: the user reaches
+	 * it through ssh, as the URI's own transport. */
+	if (c->vnc_host != NULL && strcmp(c->vnc_host, DOMXML_VNC_HOST) != 0)
+		return err_set(e, "VNC of a node on another host listens on that host's %s only",
+		    DOMXML_VNC_HOST);
+	for (int i = 0; i < c->nnics; i++) {
+		const struct domxml_nic *n = &c->nics[i];
+		if (n->model == NULL || (strcmp(n->model, "virtio-net-pci") != 0 &&
+		    strcmp(n->model, "e1000") != 0))
+			return err_set(e, "NIC %d: unknown model", n->idx);
+		if (n->mac == NULL || strlen(n->mac) != 17 || strspn(n->mac, "0123456789abcdefABCDEF:") != 17)
+			return err_set(e, "NIC %d: bad MAC address", n->idx);
+		if (n->attach == NULL || (strcmp(n->attach, "none") != 0 &&
+		    strcmp(n->attach, "user") != 0 && strcmp(n->attach, "link") != 0))
+			return err_set(e, "NIC %d: unknown attachment", n->idx);
+		if (strcmp(n->attach, "link") == 0 && (n->local_host == NULL || n->remote_host == NULL ||
+		    !domxml_port_ok(n->local_port) || !domxml_port_ok(n->remote_port)))
+			return err_set(e, "NIC %d: a link needs two addresses and two UDP ports", n->idx);
+	}
+	return 0;
+}
+
+static void
+domxml_nic(struct dx *d, const struct domxml_nic *n)
+{
+	int link = strcmp(n->attach, "link") == 0;
+
+	dx_start(d, "interface");
+	dx_attr(d, "type", link ? "udp" : "user");
+	dx_empty(d, "mac", "address", n->mac);
+	if (link) {
+		dx_start(d, "source");
+		dx_attr(d, "address", n->remote_host);
+		dx_attr_int(d, "port", n->remote_port);
+		dx_start(d, "local");
+		dx_attr(d, "address", n->local_host);
+		dx_attr_int(d, "port", n->local_port);
+		dx_end(d);
+		dx_end(d);
+	}
+	dx_empty(d, "model", "type", strcmp(n->model, "e1000") == 0 ? "e1000" : "virtio");
+	/* "none": libvirt 9.0 has no NIC without a backend, so the guest gets
+	 * a user-mode one whose link is down: its MAC, nothing on the wire. */
+	if (strcmp(n->attach, "none") == 0)
+		dx_empty(d, "link", "state", "down");
+	dx_end(d);
+}
+
+char *
+domxml_domain(const struct domxml_cfg *c, struct err *e)
+{
+	struct dx d;
+
+	if (domxml_check(c, e) != 0)
+		return NULL;
+	dx_open(&d);
+	dx_start(&d, "domain");
+	dx_attr(&d, "type", strcmp(c->accel, "kvm") == 0 ? "kvm" : "qemu");
+	dx_text(&d, "name", c->name);
+	if (c->title != NULL)
+		dx_text(&d, "title", c->title);
+	dx_start(&d, "memory");
+	dx_attr(&d, "unit", "MiB");
+	d.bad |= xmlTextWriterWriteFormatString(d.w, "%d", c->ram_mb) < 0;
+	dx_end(&d);
+	d.bad |= xmlTextWriterWriteFormatElement(d.w, BAD_CAST "vcpu", "%d", c->cpus) < 0;
+	dx_start(&d, "os");
+	dx_start(&d, "type");
+	dx_attr(&d, "arch", "x86_64");
+	dx_attr(&d, "machine", "pc");
+	d.bad |= xmlTextWriterWriteString(d.w, BAD_CAST "hvm") < 0;
+	dx_end(&d);
+	dx_empty(&d, "boot", "dev", "hd");
+	dx_end(&d);
+	/* The keeper records how the node ended; libvirt must not restart it. */
+	dx_text(&d, "on_poweroff", "destroy");
+	dx_text(&d, "on_reboot", "restart");
+	dx_text(&d, "on_crash", "destroy");
+	dx_start(&d, "devices");
+	dx_start(&d, "disk");
+	dx_attr(&d, "type", "volume");
+	dx_attr(&d, "device", "disk");
+	dx_start(&d, "driver");
+	dx_attr(&d, "name", "qemu");
+	dx_attr(&d, "type", "qcow2");
+	dx_end(&d);
+	dx_start(&d, "source");
+	dx_attr(&d, "pool", c->pool);
+	dx_attr(&d, "volume", c->volume);
+	dx_end(&d);
+	dx_start(&d, "target");
+	dx_attr(&d, "dev", "vda");
+	dx_attr(&d, "bus", "virtio");
+	dx_end(&d);
+	dx_end(&d);
+	for (int i = 0; i < c->nnics; i++)
+		domxml_nic(&d, &c->nics[i]);
+	/* One pty is both the serial port and the console that
+	 * virDomainOpenConsole hands the keeper. */
+	dx_start(&d, "serial");
+	dx_attr(&d, "type", "pty");
+	dx_empty(&d, "target", "port", "0");
+	dx_end(&d);
+	dx_start(&d, "console");
+	dx_attr(&d, "type", "pty");
+	dx_start(&d, "target");
+	dx_attr(&d, "type", "serial");
+	dx_attr(&d, "port", "0");
+	dx_end(&d);
+	dx_end(&d);
+	dx_start(&d, "graphics");
+	dx_attr(&d, "type", "vnc");
+	dx_attr(&d, "port", "-1");
+	dx_attr(&d, "autoport", "yes");
+	dx_attr(&d, "listen", DOMXML_VNC_HOST);
+	dx_start(&d, "listen");
+	dx_attr(&d, "type", "address");
+	dx_attr(&d, "address", DOMXML_VNC_HOST);
+	dx_end(&d);
+	dx_end(&d);
+	dx_start(&d, "video");
+	dx_empty(&d, "model", "type", "vga");
+	dx_end(&d);
+	dx_end(&d);
+	dx_end(&d);
+	return dx_close(&d);
+}
+
+char *
+domxml_volume(const char *name, long long capacity, const char *backing_path,
+    const char *backing_format, struct err *e)
+{
+	struct dx d;
+
+	if (name == NULL || *name == '\0' || capacity <= 0)
+		return err_set(e, "a volume needs a name and a size"), NULL;
+	if (backing_path == NULL || *backing_path == '\0' || backing_format == NULL ||
+	    (strcmp(backing_format, "qcow2") != 0 && strcmp(backing_format, "raw") != 0))
+		return err_set(e, "a volume's backing store needs a path and a format (qcow2 or raw)"), NULL;
+	dx_open(&d);
+	dx_start(&d, "volume");
+	dx_text(&d, "name", name);
+	dx_start(&d, "capacity");
+	dx_attr(&d, "unit", "bytes");
+	d.bad |= xmlTextWriterWriteFormatString(d.w, "%lld", capacity) < 0;
+	dx_end(&d);
+	dx_start(&d, "target");
+	dx_empty(&d, "format", "type", "qcow2");
+	dx_end(&d);
+	dx_start(&d, "backingStore");
+	dx_text(&d, "path", backing_path);
+	dx_empty(&d, "format", "type", backing_format);
+	dx_end(&d);
+	dx_end(&d);
+	return dx_close(&d);
+}

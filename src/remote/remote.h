@@ -1,0 +1,40 @@
+/*
+ * remote.h: talking to the other hosts of a lab through libvirt. A host
+ * that does not answer must never hang the CLI or the dashboard, and
+ * libvirt's own calls have no deadline, so every question to a host is
+ * asked by a child process that is killed when its time is up.
+ */
+#ifndef SANDLAB_REMOTE_H
+#define SANDLAB_REMOTE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define REMOTE_PROBE_MS 5000
+
+/* What a host said about itself. */
+struct remote_facts {
+	int       reachable;         /* 1 when it answered */
+	char      error[256];        /* why not (sanitised), or "" */
+	char      libvirt[24];       /* "9.0.0" */
+	char      qemu[24];          /* "7.2.22" */
+	int       kvm;               /* 1 when it offers KVM domains for x86_64 */
+	int       cpus;
+	uint64_t  mem_total;         /* bytes */
+	uint64_t  mem_free;          /* bytes */
+	int       elapsed_ms;        /* how long the answer (or the wait) took */
+};
+
+/* Asks every uris[i] at once and waits at most timeout_ms in all: out[i]
+ * is what host i said, or unreachable with the reason (libvirt's error,
+ * or "no answer within N s"). Never fails as a whole. */
+void remote_probe_many(const char *const *uris, size_t n, int timeout_ms,
+    struct remote_facts *out);
+
+/* "9.0.0" from libvirt's number (major * 1000000 + minor * 1000 + micro). */
+void remote_version_str(unsigned long v, char *buf, size_t len);
+
+/* 1 when libvirt's capabilities XML offers KVM domains for x86_64. Pure. */
+int remote_caps_kvm(const char *caps_xml);
+
+#endif

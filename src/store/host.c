@@ -1,0 +1,206 @@
+/*
+ * host.c: rows of the hosts table. The database refuses removing a host
+ * that nodes are placed on (a foreign key); this file says so first, in
+ * words, naming the nodes.
+ */
+#include "host.h"
+
+#include <arpa/inet.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "db.h"
+#include "name.h"
+#include "sanitize.h"
+
+void
+host_clear(struct host *h)
+{
+	free(h->name);
+	free(h->uri);
+	free(h->address);
+	memset(h, 0, sizeof *h);
+}
+
+void
+host_list_free(struct host *v, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		host_clear(&v[i]);
+	free(v);
+}
+
+int
+host_check_uri(const char *uri, struct err *e)
+{
+	static const char *const schemes[] = {
+		"qemu://", "qemu+ssh://", "qemu+libssh://", "qemu+libssh2://",
+		"qemu+tcp://", "qemu+tls://", "qemu+unix://",
+	};
+	size_t len = strlen(uri);
+	int known = 0;
+
+	if (len == 0 || len > HOST_URI_MAX)
+		return err_set(e, "a host's URI is 1 to %d characters", HOST_URI_MAX);
+	for (const char *p = uri; *p; p++)
+		if ((unsigned char)*p <= ' ' || *p == 0x7f)
+			return err_set(e, "a host's URI has no spaces or control characters");
+	for (size_t i = 0; i < sizeof schemes / sizeof schemes[0]; i++)
+		if (strncmp(uri, schemes[i], strlen(schemes[i])) == 0)
+			known = 1;
+	if (!known)
+		return err_set(e, "a host's URI is a libvirt QEMU URI, such as "
+		    "qemu+ssh://user@machine/system (qemu:// qemu+ssh:// qemu+libssh:// "
+		    "qemu+libssh2:// qemu+tcp:// qemu+tls:// qemu+unix://)");
+	return 0;
+}
+
+int
+host_check_address(const char *address, struct err *e)
+{
+	unsigned char buf[16];
+
+	if (inet_pton(AF_INET, address, buf) != 1 && inet_pton(AF_INET6, address, buf) != 1) {
+		char *shown = sanitize(address, strlen(address));
+		err_set(e, "\"%s\" is not an IPv4 or IPv6 address", shown);
+		free(shown);
+		return -1;
+	}
+	return 0;
+}
+
+int
+host_add(struct lab *lab, const char *name, const char *uri, const char *address,
+    struct err *e)
+{
+	if (name_check(name, "host name", e) != 0 || host_check_uri(uri, e) != 0)
+		return -1;
+	if (address != NULL && *address != '\0' && host_check_address(address, e) != 0)
+		return -1;
+	if (strcasecmp(name, HOST_LOCAL) == 0)
+		return err_set(e, "\"%s\" is this machine's own host, always there", HOST_LOCAL);
+	if (db_run(lab->db, "add host", e,
+	    "INSERT INTO hosts (name, uri, address, added_at) VALUES (?1, ?2, ?3, ?4)", "tttI",
+	    name, uri, address ? address : "", now_s()) != 0) {
+		if (sqlite3_extended_errcode(lab->db) == SQLITE_CONSTRAINT_PRIMARYKEY)
+			return err_set(e, "there is already a host named %s", name);
+		return -1;
+	}
+	db_event(lab->db, NULL, "host-add", name);
+	return 0;
+}
+
+static void
+host_read(sqlite3_stmt *st, struct host *h)
+{
+	h->name = db_text(st, 0);
+	h->uri = db_text(st, 1);
+	h->address = db_text(st, 2);
+	h->added_at = sqlite3_column_int64(st, 3);
+	h->nodes = sqlite3_column_int(st, 4);
+}
+
+#define HOST_COLUMNS "h.name, h.uri, h.address, h.added_at," \
+	" (SELECT count(*) FROM nodes n WHERE n.host = h.name)"
+
+int
+host_list(struct lab *lab, struct host **out, size_t *n, struct err *e)
+{
+	sqlite3_stmt *st = db_query(lab->db, e, "SELECT " HOST_COLUMNS
+	    " FROM hosts h ORDER BY h.name", "");
+	struct host *v = NULL;
+	size_t cnt = 0;
+	int rc;
+
+	*out = NULL;
+	*n = 0;
+	if (st == NULL)
+		return -1;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		v = xreallocarray(v, cnt + 1, sizeof *v);
+		host_read(st, &v[cnt++]);
+	}
+	if (rc != SQLITE_DONE) {
+		db_fail(lab->db, e, "list hosts");
+		sqlite3_finalize(st);
+		host_list_free(v, cnt);
+		return -1;
+	}
+	sqlite3_finalize(st);
+	*out = v;
+	*n = cnt;
+	return 0;
+}
+
+int
+host_local_nodes(struct lab *lab, struct err *e)
+{
+	sqlite3_stmt *st;
+	int n, rc = db_row(lab->db, &st, "count nodes", e,
+	    "SELECT count(*) FROM nodes WHERE host IS NULL", "");
+
+	if (rc <= 0)
+		return rc < 0 ? -1 : 0;
+	n = sqlite3_column_int(st, 0);
+	sqlite3_finalize(st);
+	return n;
+}
+
+int
+host_get(struct lab *lab, const char *name, struct host *out, struct err *e)
+{
+	sqlite3_stmt *st;
+	int rc = db_row(lab->db, &st, "read host", e, "SELECT " HOST_COLUMNS
+	    " FROM hosts h WHERE h.name = ?1", "t", name);
+
+	memset(out, 0, sizeof *out);
+	if (rc < 0)
+		return -1;
+	if (rc == 0) {
+		char *shown = sanitize(name, strlen(name));
+		err_set(e, "no host named \"%s\" (see sandlab host ls)", shown);
+		free(shown);
+		return -1;
+	}
+	host_read(st, out);
+	sqlite3_finalize(st);
+	return 0;
+}
+
+int
+host_rm(struct lab *lab, const char *name, struct err *e)
+{
+	struct host h;
+	sqlite3_stmt *st;
+	char names[256] = "";
+	size_t used = 0;
+	int rc;
+
+	if (strcasecmp(name, HOST_LOCAL) == 0)
+		return err_set(e, "\"%s\" is this machine's own host and cannot be removed", HOST_LOCAL);
+	if (host_get(lab, name, &h, e) != 0)
+		return -1;
+	if (h.nodes > 0) {
+		st = db_query(lab->db, e, "SELECT name FROM nodes WHERE host = ?1 ORDER BY name LIMIT 4",
+		    "t", h.name);
+		for (int i = 0; st != NULL && (rc = sqlite3_step(st)) == SQLITE_ROW; i++) {
+			const char *nm = (const char *)sqlite3_column_text(st, 0);
+			int w = snprintf(names + used, sizeof names - used, "%s%s", i ? ", " : "",
+			    i < 3 ? nm : "...");
+			if (w > 0 && (size_t)w < sizeof names - used)
+				used += (size_t)w;
+		}
+		sqlite3_finalize(st);
+		err_set(e, "host %s has %d node%s placed on it (%s): remove them first", h.name,
+		    h.nodes, h.nodes == 1 ? "" : "s", names);
+		host_clear(&h);
+		return -1;
+	}
+	rc = db_run(lab->db, "remove host", e, "DELETE FROM hosts WHERE name = ?1", "t", h.name);
+	if (rc == 0)
+		db_event(lab->db, NULL, "host-rm", h.name);
+	host_clear(&h);
+	return rc;
+}

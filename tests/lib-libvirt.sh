@@ -1,0 +1,155 @@
+# tests/lib-libvirt.sh: sourced by the tests of other hosts after lib.sh
+# (and lib-net.sh, for free_port). Starts the test's own libvirt host:
+# a libvirtd from Debian's packages, run by hand (no systemd) as an
+# unprivileged session daemon whose config, runtime, cache and state
+# folders are all under $T/lv, and an sshd of the test's own on a free
+# 127.0.0.1 port with a host key and a user key made here. Then
+# $LV_URI is a real qemu+ssh:// URI to that daemon: root logs in to
+# 127.0.0.1 with the test's key through the ssh binary, and nc -U joins
+# the channel to the daemon's socket. ssh takes no known_hosts file from
+# the URI (no_verify=1 lets it add the test's host key to root's own), so
+# the test takes its line out of ~root/.ssh/known_hosts again at exit.
+# (qemu+libssh://, which takes a known_hosts file, stalled for seconds
+# per connection here and never answered from a forked child.) Both
+# daemons are ended by pid at exit # and their folders go with $T.
+#
+# Why a session daemon as nobody: a root libvirtd keeps its QEMU state in
+# fixed system folders (/run/libvirt, /var/lib/libvirt); an unprivileged
+# one keeps everything under its XDG folders, which the test owns.
+
+LV_USER=nobody
+LV_DIR="$T/lv"
+LV_PID=
+SSHD_PID=
+
+# lv_skip WHY: the whole test is skipped (one "ok # SKIP" line).
+lv_skip() { echo "ok - libvirt host # SKIP $1"; exit 0; }
+
+# lv_start: starts libvirtd and sshd; sets LV_URI, LV_SOCK, LV_PORT.
+lv_start() {
+	local i
+	[ "$(id -u)" = 0 ] || lv_skip "needs root (sshd, and libvirtd as $LV_USER)"
+	for i in libvirtd sshd ssh-keygen nc setpriv virsh; do
+		command -v "$i" >/dev/null || PATH=$PATH:/usr/sbin command -v "$i" >/dev/null ||
+			lv_skip "$i is missing: make deps"
+	done
+	# $T is root's 0700; nobody may pass through it to its own folder.
+	chmod 0711 "${T:?}"
+	mkdir -p "$LV_DIR"/{home,run,config/libvirt,cache,data,pool} "$T/ssh"
+	# The session daemon's qemu.conf: QEMU's output to a file, not
+	# through virtlogd (one daemon fewer to start and end).
+	printf 'stdio_handler = "file"\n' >"$LV_DIR/config/libvirt/qemu.conf"
+	printf 'unix_sock_dir = "%s"\nunix_sock_rw_perms = "0700"\nauth_unix_rw = "none"\n' \
+		"$LV_DIR/run" >"$LV_DIR/libvirtd.conf"
+	chown -R "$LV_USER" "$LV_DIR"
+	chmod 0700 "$LV_DIR"
+	LV_SOCK="$LV_DIR/run/libvirt-sock"
+	setpriv --reuid="$LV_USER" --regid=nogroup --clear-groups \
+		env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin HOME="$LV_DIR/home" \
+		XDG_RUNTIME_DIR="$LV_DIR/run" XDG_CONFIG_HOME="$LV_DIR/config" \
+		XDG_CACHE_HOME="$LV_DIR/cache" XDG_DATA_HOME="$LV_DIR/data" \
+		"$(PATH=$PATH:/usr/sbin command -v libvirtd)" -f "$LV_DIR/libvirtd.conf" \
+		>"$T/libvirtd.log" 2>&1 &
+	LV_PID=$!
+	at_exit lv_stop
+	# The socket comes first; the first call waits until the QEMU driver
+	# has probed QEMU's capabilities, many seconds on a loaded machine.
+	if ! wait_for 120 lv_virsh version; then
+		not_ok "libvirtd starts" "$(tail -n 5 "$T/libvirtd.log")"
+		exit 1
+	fi
+
+	# sshd: root logs in with the test's key only, on loopback only.
+	ssh-keygen -q -t ed25519 -N '' -f "$T/ssh/host_key"
+	ssh-keygen -q -t ed25519 -N '' -f "$T/ssh/user_key"
+	cp "$T/ssh/user_key.pub" "$T/ssh/authorized_keys"
+	LV_PORT=$(free_port tcp)
+	cat >"$T/ssh/sshd_config" <<-CONF
+	Port $LV_PORT
+	ListenAddress 127.0.0.1
+	HostKey $T/ssh/host_key
+	PidFile $T/ssh/sshd.pid
+	AuthorizedKeysFile $T/ssh/authorized_keys
+	PermitRootLogin prohibit-password
+	AllowUsers root
+	PasswordAuthentication no
+	KbdInteractiveAuthentication no
+	UsePAM no
+	StrictModes no
+	X11Forwarding no
+	CONF
+	# sshd refuses to start without its privilege separation folder,
+	# which the package makes only through its init script.
+	[ -d /run/sshd ] || install -d -m 0755 /run/sshd
+	"$(PATH=$PATH:/usr/sbin command -v sshd)" -D -e -f "$T/ssh/sshd_config" >"$T/sshd.log" 2>&1 &
+	SSHD_PID=$!
+	if ! wait_for 10 nc -z 127.0.0.1 "$LV_PORT"; then
+		not_ok "sshd starts" "$(tail -n 5 "$T/sshd.log")"
+		exit 1
+	fi
+	LV_URI="qemu+ssh://root@127.0.0.1:$LV_PORT/session?socket=$LV_SOCK&keyfile=$T/ssh/user_key&no_verify=1&proxy=netcat"
+	LV_KH=/root/.ssh/known_hosts
+	[ -e "$LV_KH" ] && LV_KH_NEW=0 || LV_KH_NEW=1
+	at_exit lv_known_hosts_clean
+	# The first calls through ssh can wait many seconds more: wait
+	# until one is answered, so the test's own deadlines start fair.
+	if ! wait_for 120 timeout 10 virsh -q -c "$LV_URI" version; then
+		not_ok "libvirtd answers over ssh" "$(tail -n 5 "$T/libvirtd.log" "$T/sshd.log")"
+		exit 1
+	fi
+}
+
+# lv_known_hosts_clean: takes the key ssh added for our sshd out of
+# root's known_hosts (hashed lines: ssh-keygen -R finds them), and the
+# file (and ssh-keygen's backup) when the test made it.
+lv_known_hosts_clean() {
+	[ -f "${LV_KH:?}" ] || return 0
+	[ -e "$LV_KH.old" ] && LV_KH_OLD=1 || LV_KH_OLD=0
+	ssh-keygen -q -R "[127.0.0.1]:$LV_PORT" -f "$LV_KH" >/dev/null 2>&1 || true
+	[ "$LV_KH_OLD" = 1 ] || rm -f "$LV_KH.old"
+	if [ "$LV_KH_NEW" = 1 ] && [ ! -s "$LV_KH" ]; then rm -f "$LV_KH"; fi
+}
+
+# lv_sshd_stop / lv_sshd_start: the host goes away and comes back.
+lv_sshd_stop() {
+	[ -n "$SSHD_PID" ] || return 0
+	kill "$SSHD_PID" 2>/dev/null || true
+	wait "$SSHD_PID" 2>/dev/null || true
+	SSHD_PID=
+}
+lv_sshd_start() {
+	"$(PATH=$PATH:/usr/sbin command -v sshd)" -D -e -f "$T/ssh/sshd_config" >>"$T/sshd.log" 2>&1 &
+	SSHD_PID=$!
+	wait_for 10 nc -z 127.0.0.1 "$LV_PORT"
+}
+
+# lv_virsh ARGS...: virsh on the test's daemon, straight through its socket.
+lv_virsh() { virsh -q -c "qemu:///session?socket=$LV_SOCK" "$@"; }
+
+# lv_listeners: "ADDR:PORT" of every TCP/UDP socket our daemons listen
+# on, and the QEMUs the session daemon started (they leave its process
+# tree, so they are found as $LV_USER's processes that name $LV_DIR).
+lv_listeners() {
+	local p pids="$LV_PID $SSHD_PID"
+	pids="$pids $( (pgrep -u "$LV_USER" -f -- "$LV_DIR" || true) | tr "\n" " ")"
+	for p in $pids; do
+		ss -Hlntup 2>/dev/null | awk -v p="pid=$p," 'index($0, p) {print $5}'
+	done
+}
+
+# lv_stop: destroys what the daemon still runs, ends sshd and libvirtd
+# (by pid) and waits for them.
+lv_stop() {
+	local d
+	if [ -n "$LV_PID" ] && [ -S "${LV_SOCK:-}" ]; then
+		for d in $(lv_virsh list --name 2>/dev/null); do
+			lv_virsh destroy "$d" >/dev/null 2>&1 || true
+		done
+	fi
+	lv_sshd_stop
+	if [ -n "$LV_PID" ]; then
+		kill "$LV_PID" 2>/dev/null || true
+		wait "$LV_PID" 2>/dev/null || true
+		LV_PID=
+	fi
+}

@@ -1,0 +1,226 @@
+/*
+ * test_domxml.c: the libvirt XML builder of remote nodes, against literal
+ * XML: a transient domain named after the lab and the node, its disk a
+ * volume, serial on a pty that is the console, VNC on the host's
+ * loopback, user-mode and UDP NICs; the volume whose backing store names
+ * its format; markup in values escaped; bad input refused.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "domxml.h"
+
+static const struct domxml_nic nics[] = {
+	{ .idx = 0, .model = "virtio-net-pci", .mac = "52:54:00:aa:bb:01", .attach = "user" },
+	{ .idx = 1, .model = "e1000", .mac = "52:54:00:aa:bb:02", .attach = "none" },
+	{ .idx = 2, .model = "virtio-net-pci", .mac = "52:54:00:aa:bb:03", .attach = "link",
+	  .local_host = "10.0.0.2", .local_port = 40000, .remote_host = "10.0.0.1", .remote_port = 40001 },
+};
+
+static struct domxml_cfg
+base_cfg(void)
+{
+	struct domxml_cfg c = {
+		.name = "sandlab-lab1-r1-0123abcd", .title = "r1", .accel = "tcg",
+		.ram_mb = 64, .cpus = 2, .pool = "sandlab", .volume = "r1-0123abcd.qcow2",
+	};
+	return c;
+}
+
+static void
+domain_basic(void **state)
+{
+	struct domxml_cfg c = base_cfg();
+	struct err e;
+	char *x = domxml_domain(&c, &e);
+
+	assert_non_null(x);
+	assert_string_equal(x,
+	    "<domain type=\"qemu\">\n"
+	    "  <name>sandlab-lab1-r1-0123abcd</name>\n"
+	    "  <title>r1</title>\n"
+	    "  <memory unit=\"MiB\">64</memory>\n"
+	    "  <vcpu>2</vcpu>\n"
+	    "  <os>\n"
+	    "    <type arch=\"x86_64\" machine=\"pc\">hvm</type>\n"
+	    "    <boot dev=\"hd\"/>\n"
+	    "  </os>\n"
+	    "  <on_poweroff>destroy</on_poweroff>\n"
+	    "  <on_reboot>restart</on_reboot>\n"
+	    "  <on_crash>destroy</on_crash>\n"
+	    "  <devices>\n"
+	    "    <disk type=\"volume\" device=\"disk\">\n"
+	    "      <driver name=\"qemu\" type=\"qcow2\"/>\n"
+	    "      <source pool=\"sandlab\" volume=\"r1-0123abcd.qcow2\"/>\n"
+	    "      <target dev=\"vda\" bus=\"virtio\"/>\n"
+	    "    </disk>\n"
+	    "    <serial type=\"pty\">\n"
+	    "      <target port=\"0\"/>\n"
+	    "    </serial>\n"
+	    "    <console type=\"pty\">\n"
+	    "      <target type=\"serial\" port=\"0\"/>\n"
+	    "    </console>\n"
+	    "    <graphics type=\"vnc\" port=\"-1\" autoport=\"yes\" listen=\"127.0.0.1\">\n"
+	    "      <listen type=\"address\" address=\"127.0.0.1\"/>\n"
+	    "    </graphics>\n"
+	    "    <video>\n"
+	    "      <model type=\"vga\"/>\n"
+	    "    </video>\n"
+	    "  </devices>\n"
+	    "</domain>\n");
+	free(x);
+	c.accel = "kvm";
+	x = domxml_domain(&c, &e);
+	assert_non_null(strstr(x, "<domain type=\"kvm\">\n"));
+	free(x);
+}
+
+static void
+domain_nics(void **state)
+{
+	struct domxml_cfg c = base_cfg();
+	struct err e;
+	char *x, *from, *to;
+
+	c.nics = nics;
+	c.nnics = 3;
+	x = domxml_domain(&c, &e);
+	assert_non_null(x);
+	from = strstr(x, "    <interface");
+	to = strstr(x, "    <serial");
+	assert_non_null(from);
+	assert_non_null(to);
+	*to = '\0';
+	assert_string_equal(from,
+	    "    <interface type=\"user\">\n"
+	    "      <mac address=\"52:54:00:aa:bb:01\"/>\n"
+	    "      <model type=\"virtio\"/>\n"
+	    "    </interface>\n"
+	    "    <interface type=\"user\">\n"
+	    "      <mac address=\"52:54:00:aa:bb:02\"/>\n"
+	    "      <model type=\"e1000\"/>\n"
+	    "      <link state=\"down\"/>\n"
+	    "    </interface>\n"
+	    "    <interface type=\"udp\">\n"
+	    "      <mac address=\"52:54:00:aa:bb:03\"/>\n"
+	    "      <source address=\"10.0.0.1\" port=\"40001\">\n"
+	    "        <local address=\"10.0.0.2\" port=\"40000\"/>\n"
+	    "      </source>\n"
+	    "      <model type=\"virtio\"/>\n"
+	    "    </interface>\n");
+	free(x);
+}
+
+static void
+values_escaped(void **state)
+{
+	struct domxml_cfg c = base_cfg();
+	struct err e;
+	char *x;
+
+	c.title = "a<b>&\"c\"";
+	c.volume = "v'</source><disk>";
+	x = domxml_domain(&c, &e);
+	assert_non_null(x);
+	assert_non_null(strstr(x, "<title>a&lt;b&gt;&amp;&quot;c&quot;</title>"));
+	assert_non_null(strstr(x, "volume=\"v'&lt;/source&gt;&lt;disk&gt;\""));
+	assert_null(strstr(x, "<disk>"));
+	free(x);
+}
+
+static void
+domain_refused(void **state)
+{
+	struct domxml_cfg c = base_cfg();
+	struct domxml_nic bad = nics[2];
+	struct err e;
+
+	c.vnc_host = "0.0.0.0";
+	assert_null(domxml_domain(&c, &e));
+	assert_string_equal(e.msg, "VNC of a node on another host listens on that host's 127.0.0.1 only");
+	c = base_cfg();
+	c.accel = "hvf";
+	assert_null(domxml_domain(&c, &e));
+	assert_string_equal(e.msg, "the accelerator must be kvm or tcg");
+	c = base_cfg();
+	c.volume = NULL;
+	assert_null(domxml_domain(&c, &e));
+	assert_string_equal(e.msg, "the domain's disk needs a pool and a volume");
+	c = base_cfg();
+	c.nics = &bad;
+	c.nnics = 1;
+	bad.remote_port = 0;
+	assert_null(domxml_domain(&c, &e));
+	assert_string_equal(e.msg, "NIC 2: a link needs two addresses and two UDP ports");
+	bad = nics[0];
+	bad.model = "rtl8139";
+	assert_null(domxml_domain(&c, &e));
+	assert_string_equal(e.msg, "NIC 0: unknown model");
+	bad = nics[0];
+	bad.mac = "52:54:00:aa:bb";
+	assert_null(domxml_domain(&c, &e));
+	assert_string_equal(e.msg, "NIC 0: bad MAC address");
+}
+
+static void
+volume(void **state)
+{
+	struct err e;
+	char *x = domxml_volume("r1-0123abcd.qcow2", 1073741824LL,
+	    "/pool/img-tiny.qcow2", "raw", &e);
+
+	assert_non_null(x);
+	assert_string_equal(x,
+	    "<volume>\n"
+	    "  <name>r1-0123abcd.qcow2</name>\n"
+	    "  <capacity unit=\"bytes\">1073741824</capacity>\n"
+	    "  <target>\n"
+	    "    <format type=\"qcow2\"/>\n"
+	    "  </target>\n"
+	    "  <backingStore>\n"
+	    "    <path>/pool/img-tiny.qcow2</path>\n"
+	    "    <format type=\"raw\"/>\n"
+	    "  </backingStore>\n"
+	    "</volume>\n");
+	free(x);
+	assert_null(domxml_volume("v", 1024, "/pool/i", NULL, &e));
+	assert_string_equal(e.msg, "a volume's backing store needs a path and a format (qcow2 or raw)");
+	assert_null(domxml_volume("v", 1024, "/pool/i", "vmdk", &e));
+	assert_null(domxml_volume("v", 0, "/pool/i", "qcow2", &e));
+	assert_string_equal(e.msg, "a volume needs a name and a size");
+}
+
+static void
+names(void **state)
+{
+	char *s = domxml_name("/home/u/labs/lab 1/", "r1", "0123abcd-0000-4000-8000-000000000000");
+
+	assert_string_equal(s, "sandlab-lab_1-r1-0123abcd");
+	free(s);
+	/* Two labs with the same folder name: the node ids tell them apart. */
+	s = domxml_name("/a/lab", "r1", "99999999-0000-4000-8000-000000000000");
+	assert_string_equal(s, "sandlab-lab-r1-99999999");
+	free(s);
+	s = domxml_name("/", "r1", "0123abcd-0000-4000-8000-000000000000");
+	assert_string_equal(s, "sandlab-_-r1-0123abcd");
+	free(s);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(domain_basic),
+		cmocka_unit_test(domain_nics),
+		cmocka_unit_test(values_escaped),
+		cmocka_unit_test(domain_refused),
+		cmocka_unit_test(volume),
+		cmocka_unit_test(names),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
