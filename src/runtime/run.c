@@ -190,6 +190,16 @@ run_list_new(struct lab *lab)
 	}
 	closedir(d);
 	qsort(l->dirs, l->ndirs, sizeof *l->dirs, run_list_cmp);
+	/* A node with a run folder may have an end its keeper kept there (a
+	 * full disk, a killed keeper): record it now, as run_info_get does,
+	 * since run_list_get is read inside node_each's read transaction,
+	 * where no row can be written. */
+	for (size_t i = 0; i < l->ndirs; i++) {
+		struct run_info ri;
+		struct err e;
+		if (strlen(l->dirs[i]) == LAB_ID_LEN)
+			run_info_get(lab, l->dirs[i], &ri, &e);
+	}
 	return l;
 }
 

@@ -153,7 +153,7 @@ import sys
 print("sandlab-lab 1")
 for i in range(16385): print("node m%d image=tiny" % i)
 ' >"$T/over.lab"
-expect_fail "a lab file of 16385 nodes is refused at its line" "line 16386: more than 16384 nodes" \
+expect_fail "a lab file of 16385 nodes is refused before it is read" "the file defines 16385 nodes, more than the 16384" \
 	"$S" lab import "$T/over.lab"
 check "the refused file made no node" test "$(sqlite3 "$LABDIR/lab.db" "SELECT count(*) FROM nodes WHERE name LIKE 'm%'")" = 0
 
