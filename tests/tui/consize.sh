@@ -28,7 +28,9 @@ model() { cat "$DUMP/$ID" 2>/dev/null; }
 model_has() { wait_for "${2:-30}" sh -c "grep -qF -- '$1' '$DUMP/$ID'"; }
 # top's numbers and process rows change from run to run.
 mask_top() {
-	perl -CSD -Mutf8 -pe 's/[0-9]+(\.[0-9]+)?/N/g if /(Mem|CPU|Load average):/;
+	# top's figures change width (99% vs 100%) and move their padding: the
+	# digits and the runs of spaces of those rows are masked both
+	perl -CSD -Mutf8 -pe 's/[0-9]+(\.[0-9]+)?/N/g, s/ {2,}/ /g if /(Mem|CPU|Load average):/;
 		s/^(│?)( +[0-9]+ +[0-9]+ +[a-z]+ +[A-Z<N ]+ +[0-9]+[mg]? +[0-9]+% +[0-9]+% .*?)(│?)$/$1 . ($3 ne "" ? sprintf("%-*s", length($2), "<process>") : "<process>") . $3/e'
 }
 # cursor_in_view: the row the model's cursor is on is on the screen.
