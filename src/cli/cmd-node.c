@@ -222,8 +222,6 @@ cmd_node_create(struct cli *c, int argc, char **argv)
 		return 2;
 	if (npos != 1)
 		return cli_usage(usage);
-	if (node_ci_opts(ci, ci_user, user_data, &ch, &ud) != 0)
-		return 1;
 	if (cli_int(ram, "--ram", NODE_RAM_MIN, NODE_RAM_MAX, &s.ram_mb) != 0 ||
 	    cli_int(cpus, "--cpus", 1, NODE_CPUS_MAX, &s.cpus) != 0 ||
 	    cli_int(nics, "--nics", 0, NODE_NICS_MAX, &s.nics) != 0)
@@ -237,6 +235,10 @@ cmd_node_create(struct cli *c, int argc, char **argv)
 	if (s.hw[HW_CPU_MODEL] && qemuprobe_check_cpu(lab, s.hw[HW_CPU_MODEL],
 	    s.hw[HW_ARCH] ? s.hw[HW_ARCH] : "x86_64", &e) != 0)
 		return cli_fail("%s", e.msg);
+	/* Last of the checks: it reads the user-data file, which the node
+	 * must not be made without, and which a refusal above would leak. */
+	if (node_ci_opts(ci, ci_user, user_data, &ch, &ud) != 0)
+		return 1;
 	s.name = pos[0];
 	s.ready = ready;
 	s.image = image;

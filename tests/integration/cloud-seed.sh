@@ -41,6 +41,9 @@ expect_fail "root as the user" "cannot be root" "$S" node set c1 --ci-user root
 expect_fail "a user name with a space" "user name is" "$S" node set c1 --ci-user "a b"
 expect_fail "cloud-init neither on nor off" "give on or off" "$S" node set c1 --cloud-init yes
 expect_fail "bad user-data on create makes no node" "must start with" "$S" node create c9 --image tiny --user-data "$T/plain"
+printf '#cloud-config\nruncmd: []\n' >"$T/ok.yaml"
+expect_fail "good user-data with a bad --ram makes no node (and leaks nothing)" "--ram" \
+	"$S" node create c9 --image tiny --user-data "$T/ok.yaml" --ram 1
 check "nothing changed by the refusals" test \
 	"$(db "SELECT enabled, user, user_data IS NULL, password FROM cloudinit WHERE node_id = '$id'"),$(db "SELECT count(*) FROM nodes WHERE name = 'c9'")" = "1|alice|1|$pw,0"
 
