@@ -105,7 +105,10 @@ if model_has "line 20 of the file" && tui_settle "line 20 of the file" 20 && cur
 else
 	not_ok "vi in a tile: the cursor row (the last line) is in view" "$SCREEN"
 fi
-golden consize-vi-tile-80x24
+# No golden of this screen: which rows around the cursor the tile shows
+# depends on when the view last followed vi's cursor (seen: lines 7-20 in
+# one full run, 11-20 and vi's empty rows in the next); the check above
+# holds either way.
 keys g g
 if tui_settle "line 1 of the file" 20 && ! text "$SCREEN" | grep -q "line 20 of"; then
 	ok "vi in a tile: the view follows the cursor back up"
