@@ -7,12 +7,21 @@ set -eu
 source "$(dirname "$0")/../lib.sh"
 source "$TOP/tests/tui-lib.sh"
 
-"$SANDLAB" image import "$TOP/images/flood.qcow2" --name flood >/dev/null 2>&1
-"$SANDLAB" image import "$TOP/images/tiny.qcow2" --name tiny >/dev/null 2>&1
-"$SANDLAB" node create f1 --image flood --ram 32 >/dev/null
-"$SANDLAB" node create t1 --image tiny --ram 32 >/dev/null
+# setup CMD...: a step the test needs; if it fails, why is said (it once
+# ended this test after 2 s in a full run, with nothing said).
+setup() {
+	local out
+	if ! out=$("$@" 2>&1); then
+		not_ok "set-up: $*" "$out"
+		exit 1
+	fi
+}
+setup "$SANDLAB" image import "$TOP/images/flood.qcow2" --name flood
+setup "$SANDLAB" image import "$TOP/images/tiny.qcow2" --name tiny
+setup "$SANDLAB" node create f1 --image flood --ram 32
+setup "$SANDLAB" node create t1 --image tiny --ram 32
 at_exit "$SANDLAB node kill f1"
-"$SANDLAB" node start f1 >/dev/null
+setup "$SANDLAB" node start f1
 
 tui_start 80 24
 tui_settle "f1" >/dev/null
