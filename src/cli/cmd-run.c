@@ -97,7 +97,8 @@ cmd_run_results(struct cli *c, char **keys, int n, struct err *errs, const char 
 static int
 cmd_run_grace(const char *s, int *grace)
 {
-	*grace = RUN_GRACE_DEFAULT;
+	/* none given: each node's own (stopmode.h) */
+	*grace = RUN_GRACE_NODE;
 	return cli_int(s, "--grace", 0, 86400, grace);
 }
 
@@ -161,7 +162,7 @@ cmd_run_many(struct cli *c, int argc, char **argv, int start)
 	const char *usage = start ? "node start NAME...|--all [--vnc-host ADDR] [--wait-for REGEX "
 	    "[--timeout S]]" : "node stop NAME...|--all [--grace SECONDS]";
 	const char *val = NULL, *wait_for = NULL, *timeout_s = NULL;
-	int all = 0, npos, n, grace = RUN_GRACE_DEFAULT, failed, rc, timeout = 120;
+	int all = 0, npos, n, grace = RUN_GRACE_NODE, failed, rc, timeout = 120;
 	struct cli_opt opts[] = { { "--all", NULL, &all },
 	    { start ? "--vnc-host" : "--grace", &val, NULL },
 	    /* NULL ends the list: stop takes neither of the last two. */
