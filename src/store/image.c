@@ -248,8 +248,7 @@ image_info_check(const char *text, const char *fmt, uint64_t cap, struct image_i
 	for (size_t i = 0; i < sizeof backing_keys / sizeof backing_keys[0]; i++)
 		if (json_object_get(root, backing_keys[i]) != NULL) {
 			v = json_object_get(root, "backing-filename");
-			char *shown = json_is_string(v) ? sanitize(json_string_value(v), strlen(json_string_value(v)))
-			    : xstrdup("(unnamed)");
+			char *shown = convert_json_shown(v, "(unnamed)");
 			err_set(e, "the image has a backing file (%s); sandlab takes only standalone images "
 			    "(flatten it first: qemu-img convert -O qcow2 FILE OUT.qcow2)", shown);
 			free(shown);
