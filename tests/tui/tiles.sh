@@ -2,7 +2,8 @@
 # tests/tui/tiles.sh: three console tiles side by side at 80x24 (real
 # QEMU, the tiny guest): each title keeps the node's name whole, then its
 # state, then the hints that still fit, in a shorter form when they have
-# one (golden); no title runs into the frame's corner.
+# one (golden); no title runs into the frame's corner. S on a node whose
+# stop method is poweroff stops it.
 set -eu
 source "$(dirname "$0")/../lib.sh"
 source "$TOP/tests/tui-lib.sh"
@@ -52,5 +53,16 @@ else
 	not_ok "a narrow typing tile keeps its name whole and its frame closed" "$SCREEN"
 fi
 keys C-]
+# S on a node that powers off stops it. (What it says first, "powering
+# off at once", is replaced by "stop done" as soon as the quick stop
+# ends, so only the end is checked.)
+to_nodes || true
+keys g S
+if tui_settle "alpha-router: stop done" &&
+    wait_for 60 sh -c '"$0" node show alpha-router --json | grep -q "\"state\": \"stopped\""' "$SANDLAB"; then
+	ok "S on a poweroff node stops it"
+else
+	not_ok "S on a poweroff node stops it" "$SCREEN"
+fi
 tui_quit
 done_testing
