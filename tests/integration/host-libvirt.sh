@@ -10,6 +10,9 @@ source "$TOP/tests/lib-net.sh"
 source "$TOP/tests/lib-libvirt.sh"
 
 S=$SANDLAB
+# ssh reaches the test's sshd with the test's own known_hosts only.
+kh_sum() { if [ -e /root/.ssh/known_hosts ]; then sha256sum </root/.ssh/known_hosts; else echo none; fi; }
+kh_before=$(kh_sum)
 lv_start
 
 check "add the libvirt host" "$S" host add lv "$LV_URI" --address 127.0.0.1
@@ -61,7 +64,7 @@ mute_pid=$!
 at_exit "kill $mute_pid"
 wait_for 10 nc -z 127.0.0.1 "$mute"
 check "add a host that never answers" "$S" host add mute \
-	"qemu+ssh://root@127.0.0.1:$mute/session?keyfile=$T/ssh/user_key&no_verify=1"
+	"qemu+ssh://root@127.0.0.1:$mute/session?command=$LV_SSH"
 lv_sshd_stop
 rc=0
 out=$(timeout 60 "$S" host ls --timeout 2 --json) || rc=$?
@@ -82,5 +85,8 @@ check "host ls: lv up again once its sshd is back" sh -c \
 check "host rm mute" "$S" host rm mute
 expect_fail "host rm of no such host" 'no host named "mute"' "$S" host rm mute
 expect_fail "local cannot be removed" 'cannot be removed' "$S" host rm local
+check "root's known_hosts is as it was" test "$(kh_sum)" = "$kh_before"
+check "ssh used the test's known_hosts, which holds its host key only" \
+	test "$(wc -l <"$T/ssh/known_hosts")" = 1
 
 done_testing
