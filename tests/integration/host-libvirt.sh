@@ -3,8 +3,9 @@
 # (tests/lib-libvirt.sh): host add, ls and rm with bad input refused; host
 # ls reports what the daemon says (versions, KVM, CPUs, memory) and a host
 # that does not answer (its sshd stopped, or a port that never speaks)
-# shows unreachable within the timeout, without hanging; nothing of the
-# test listens off loopback.
+# shows unreachable within the timeout, without hanging; host rm is
+# refused while a node is placed there; nothing of the test listens off
+# loopback, and ssh writes nothing outside the test's folder.
 source "$(dirname "$0")/../lib.sh"
 source "$TOP/tests/lib-net.sh"
 source "$TOP/tests/lib-libvirt.sh"
@@ -79,8 +80,15 @@ assert h["local"]["reachable"] is True, h
 check "no probe and no ssh of one is left behind" sh -c \
 	'! pgrep -f -- "^$1 host ls" >/dev/null && ! pgrep -f -- "^ssh .*-p $2 " >/dev/null' _ "$S" "$mute"
 lv_sshd_start
-check "host ls: lv up again once its sshd is back" sh -c \
-	'"$1" host ls --timeout 60 --json | python3 -c "import json,sys; h={x[\"name\"]: x for x in json.load(sys.stdin)}; assert h[\"lv\"][\"reachable\"]"' _ "$S"
+# A node placed on lv (placement asks the host nothing).
+TINY="$TOP/images/tiny.qcow2"
+[ -f "$TINY" ] || bash "$TOP/images/build" tiny >/dev/null
+"$S" image import "$TINY" --name tiny >/dev/null 2>&1
+check "create a node placed on lv" "$S" node create r1 --image tiny --host lv
+check "host ls: lv up again once its sshd is back, with its one node" sh -c \
+	'"$1" host ls --timeout 60 --json | python3 -c "import json,sys; h={x[\"name\"]: x for x in json.load(sys.stdin)}; assert h[\"lv\"][\"reachable\"] and h[\"lv\"][\"nodes\"] == 1, h"' _ "$S"
+expect_fail "host rm lv is refused while r1 is placed there" 'host lv has 1 node placed on it \(r1\)' \
+	"$S" host rm lv
 
 check "host rm mute" "$S" host rm mute
 expect_fail "host rm of no such host" 'no host named "mute"' "$S" host rm mute

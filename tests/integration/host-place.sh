@@ -68,6 +68,10 @@ expect_fail "host rm refused while b is placed on far" \
 	"$S" host rm far
 check "far is still there" test "$(sqlite3 "$DB" "SELECT count(*) FROM hosts WHERE name = 'far'")" = 1
 
+check "node clone b b2" "$S" node clone b b2
+check "the clone is placed where b is" test "$(host_of b2)" = far
+check "node rm b2" "$S" node rm b2
+
 # A node placed elsewhere is not started here instead.
 expect_fail "node start b is refused: placed on far" \
 	'b is placed on host far, and starting nodes on other hosts is not there yet' "$S" node start b
