@@ -179,7 +179,8 @@ node_list_free(struct node *v, size_t n)
 #define NODE_FROM "nodes n JOIN images i ON i.id = n.image_id " \
 	"LEFT JOIN images ic ON ic.id = n.cdrom_id LEFT JOIN images ik ON ik.id = n.kernel_id " \
 	"LEFT JOIN images ir ON ir.id = n.initrd_id"
-/* after the id, 13 columns and the machine's (11 fields, 3 of them images) */
+/* the host follows the 14 columns before the machine and the machine's
+ * (11 fields, the 3 images three columns each) */
 #define NODE_COL_HOST (14 + HW_NKEYS + 2 * 3)
 _Static_assert(HW_CDROM == HW_BOOT_ONCE + 1 && HW_KERNEL == HW_CDROM + 1 && HW_INITRD == HW_KERNEL + 1 &&
     HW_APPEND == HW_NKEYS - 1, "NODE_COLS lists the machine in enum hw_key order");
