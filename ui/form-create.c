@@ -1,5 +1,6 @@
 /*
- * form-create.c: the "Create a node" dialog; one node_create on submit.
+ * form-create.c: the "Create a node" dialog, the node on one page and its
+ * machine on the next; one node_create on submit.
  */
 #include "form-create.h"
 
@@ -10,7 +11,9 @@
 
 #include "app.h"
 #include "form.h"
+#include "form-hw.h"
 #include "form-node.h"
+#include "guard.h"
 #include "node.h"
 #include "util.h"
 
@@ -25,6 +28,8 @@ form_create_check(struct form *fm, struct app *a, int i)
 		}
 		return 0;
 	}
+	if (i >= NF_HW)
+		return form_hw_check(fm, NF_HW, i);
 	return form_node_check(fm, a, i, NF_NAME, NULL);
 }
 
@@ -36,6 +41,10 @@ form_create_submit(struct form *fm, struct app *a)
 	struct err e;
 	long v;
 
+	if (form_hw_check_all(fm, NF_HW) != 0)
+		return -1;
+	for (int k = 0; k < HW_NKEYS; k++)
+		spec.hw[k] = form_hw_value(fm, NF_HW, k);
 	spec.image = form_value(&fm->f[NF_IMAGE]);
 	spec.name = fm->f[NF_NAME].buf;
 	spec.ram_mb = parse_int(fm->f[NF_RAM].buf, 0, NODE_RAM_MAX, &v) == 0 ? (int)v : 0;
@@ -43,7 +52,7 @@ form_create_submit(struct form *fm, struct app *a)
 	spec.nics = parse_int(fm->f[NF_NICS].buf, 0, NODE_NICS_MAX, &v) == 0 ? (int)v : -1;
 	spec.accel = form_value(&fm->f[NF_ACCEL]);
 	if (node_create(a->lab, &spec, &out, &e) != 0) {
-		snprintf(fm->msg, sizeof fm->msg, "%s", e.msg);
+		guard_hw_words(e.msg, fm->msg, sizeof fm->msg);
 		return -1;
 	}
 	app_msg(a, APP_MSG_INFO, "created node %s on %s", out.name, spec.image);
@@ -94,6 +103,7 @@ form_create_open(struct app *a, const char *image_name)
 	fm->submit_label = "create";
 	fm->check = form_create_check;
 	fm->submit = form_create_submit;
+	form_page(fm, "Node");
 	snprintf(form_choice(fm, "Image", names, (int)a->model.nimages, pick)->hint, 256,
 	    "Left/Right or Space picks");
 	snprintf(form_text(fm, "Name", "", FF_TEXT)->hint, 256,
@@ -106,6 +116,9 @@ form_create_open(struct app *a, const char *image_name)
 	snprintf(form_text(fm, "NICs", num, FF_TEXT)->hint, 256, "0 to %d", NODE_NICS_MAX);
 	snprintf(form_choice(fm, "Accelerator", form_node_accels, 3, 0)->hint, 256,
 	    "auto: KVM when the host has it, else TCG");
+	/* a template field will want room here: the Node page has it */
+	form_page(fm, "Machine");
+	form_hw_add(fm, a, NULL);
 	free(names);
 	fm->focus = a->model.nimages ? NF_NAME : NF_IMAGE;
 	form_create_check(fm, a, NF_IMAGE);
