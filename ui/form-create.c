@@ -41,7 +41,7 @@ form_create_submit(struct form *fm, struct app *a)
 	struct err e;
 	long v;
 
-	if (form_hw_check_all(fm, NF_HW) != 0)
+	if (form_hw_check_all(fm, a, NF_HW) != 0)
 		return -1;
 	for (int k = 0; k < HW_NKEYS; k++)
 		spec.hw[k] = form_hw_value(fm, NF_HW, k);

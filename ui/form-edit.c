@@ -44,7 +44,7 @@ form_edit_submit(struct form *fm, struct app *a)
 	}
 	n = &a->model.nodes[i].n;
 	live = guard_live(&a->model.nodes[i]);
-	if (form_hw_check_all(fm, EF_HW) != 0)
+	if (form_hw_check_all(fm, a, EF_HW) != 0)
 		return -1;
 	for (int k = 0; k < HW_NKEYS; k++)
 		if (form_hw_changed(fm, EF_HW, k, n->hw.v[k])) {

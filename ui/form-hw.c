@@ -168,7 +168,7 @@ form_hw_changed(const struct form *fm, int base, enum hw_key k, const char *cur)
 }
 
 int
-form_hw_check_all(struct form *fm, int base)
+form_hw_check_all(struct form *fm, struct app *a, int base)
 {
 	struct hw h;
 	int bad;
@@ -177,6 +177,10 @@ form_hw_check_all(struct form *fm, int base)
 	for (int k = 0; k < HW_NKEYS; k++)
 		hw_set(&h, k, form_hw_value(fm, base, k));
 	bad = guard_hw_all(&h, fm->msg, sizeof fm->msg);
+	if (!bad && guard_hw_cpu(a->lab, h.v[HW_CPU_MODEL], h.v[HW_ARCH], fm->msg, sizeof fm->msg)) {
+		bad = 1;
+		fm->focus = base + HW_CPU_MODEL;
+	}
 	hw_clear(&h);
 	return bad ? -1 : 0;
 }

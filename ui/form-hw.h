@@ -31,8 +31,10 @@ const char *form_hw_value(const struct form *fm, int base, enum hw_key k);
  * "none" and "" being the same where the core makes them so (hw_set). */
 int form_hw_changed(const struct form *fm, int base, enum hw_key k, const char *cur);
 
-/* The fields against each other (hw_check_all), in the form's words:
- * 0, or -1 with fm->msg saying why. */
-int form_hw_check_all(struct form *fm, int base);
+/* The fields against each other (hw_check_all) and the CPU model
+ * against this QEMU's (as the CLI does before it saves), in the form's
+ * words: 0, or -1 with fm->msg saying why and the focus on the CPU model
+ * when it is the one refused. */
+int form_hw_check_all(struct form *fm, struct app *a, int base);
 
 #endif

@@ -10,6 +10,8 @@
 #include <strings.h>
 
 #include "form-hw.h"
+#include "qemuprobe.h"
+#include "sanitize.h"
 
 int
 guard_live(const struct model_node *mn)
@@ -92,5 +94,19 @@ guard_hw_all(const struct hw *h, char *buf, size_t len)
 	if (hw_check_all(h, &e) == 0)
 		return 0;
 	guard_hw_words(e.msg, buf, len);
+	return 1;
+}
+
+int
+guard_hw_cpu(struct lab *lab, const char *model, const char *arch, char *buf, size_t len)
+{
+	char shown[96];
+	struct err e;
+
+	if (qemuprobe_check_cpu(lab, model, arch, &e) == 0)
+		return 0;
+	sanitize_to(model, strlen(model), shown, sizeof shown);
+	snprintf(buf, len, "%s \"%s\": qemu-system-%s has no such model; auto, host, max or one that "
+	    "qemu-system-%s -cpu help lists", form_hw_label(HW_CPU_MODEL), shown, arch, arch);
 	return 1;
 }

@@ -10,6 +10,7 @@
 #include <stddef.h>
 
 #include "hw.h"
+#include "lab.h"
 #include "model.h"
 
 /* 1 when the node is starting, running or stopping. */
@@ -29,6 +30,11 @@ int guard_image_name(const struct model *m, const char *name, char *buf, size_t 
 int guard_hw(enum hw_key k, const char *val, char *buf, size_t len);
 /* When h's fields disagree (hw_check_all): 1, and buf says why; else 0. */
 int guard_hw_all(const struct hw *h, char *buf, size_t len);
+/* When this QEMU (for arch) lists no CPU model named model, as the CLI
+ * checks before it saves (qemuprobe_check_cpu: asked once, then cached):
+ * 1, and buf says so in a few words (the CLI's list of models would not
+ * fit a form); else 0. */
+int guard_hw_cpu(struct lab *lab, const char *model, const char *arch, char *buf, size_t len);
 /* msg, a core message, with the machine's CLI options in it
  * ("--cpu-model", "(--kernel IMAGE)") put as the form's fields. */
 void guard_hw_words(const char *msg, char *buf, size_t len);

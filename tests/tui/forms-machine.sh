@@ -2,7 +2,8 @@
 # tests/tui/forms-machine.sh: the machine's page of the create and edit
 # forms (no guest runs): choices cycle with Right, the CD-ROM picks among
 # the images of kind iso, a bad CPU model is said in the form (whole, in
-# the form's words) and Enter then saves nothing; the node made has the
+# the form's words) and Enter then saves nothing, nor with a model this
+# QEMU lacks; the node made has the
 # values picked (node show --json); the edit form opens on what the node
 # has, refuses a bad value at Enter, and saves a good one. The page at
 # 80x24 and 200x50 against goldens; the details pane shows the machine one
@@ -24,6 +25,7 @@ hw() {
 	json=$("$SANDLAB" node show "$1" --json) || return 1
 	text "$json" | python3 -c 'import json, sys; print(json.load(sys.stdin)["machine"][sys.argv[1]])' "$2"
 }
+NOCPU_MSG='CPU model "nosuchcpu": qemu-system-x86_64 has no such model; auto, host, max or one that qemu-system-x86_64 -cpu help lists'
 CPU_MSG='CPU model "bad,model": auto, host, max or a model name that qemu-system-x86_64 -cpu help lists'
 
 tui_start 80 24
@@ -59,6 +61,16 @@ if ! "$SANDLAB" node show m1 >/dev/null 2>&1 && text "$SCREEN" | grep -qF "Creat
 	ok "Enter with a bad CPU model creates nothing and keeps the form"
 else
 	not_ok "Enter with a bad CPU model creates nothing and keeps the form" "$("$SANDLAB" node ls 2>&1); $SCREEN"
+fi
+# A well-formed name this QEMU does not have: refused at Enter, as the CLI
+# refuses it, in the form's words.
+keys C-u
+keys -l "nosuchcpu"
+keys Enter
+if tui_settle "has no such model" 60 && tui_whole "$NOCPU_MSG" && ! "$SANDLAB" node show m1 >/dev/null 2>&1; then
+	ok "Enter with a CPU model this QEMU lacks creates nothing and says so"
+else
+	not_ok "Enter with a CPU model this QEMU lacks creates nothing and says so" "$SCREEN"
 fi
 keys C-u
 keys -l "max"
