@@ -23,7 +23,7 @@ form_create_check(struct form *fm, struct app *a, int i)
 	if (i == NF_IMAGE) {
 		fm->f[i].err[0] = '\0';
 		if (fm->f[i].nchoices == 0) {
-			snprintf(fm->f[i].err, sizeof fm->f[i].err, "no images yet: import one first (i)");
+			snprintf(fm->f[i].err, sizeof fm->f[i].err, "no disk images yet: import one first (i)");
 			return -1;
 		}
 		return 0;
@@ -94,17 +94,24 @@ form_create_open(struct app *a, const char *image_name)
 {
 	struct form *fm = xcalloc(1, sizeof *fm);
 	const char **names = xcalloc(a->model.nimages + 1, sizeof *names);
-	int pick = form_create_pick(a, image_name);
+	int pick = form_create_pick(a, image_name), n = 0, sel = 0;
 	char num[16];
 
-	for (size_t i = 0; i < a->model.nimages; i++)
-		names[i] = a->model.images[i].name;
+	/* A node grows on a disk; an ISO, a kernel or an initrd is picked on
+	 * the machine's page. */
+	for (size_t i = 0; i < a->model.nimages; i++) {
+		if (strcmp(a->model.images[i].kind, "disk") != 0)
+			continue;
+		if ((int)i == pick)
+			sel = n;
+		names[n++] = a->model.images[i].name;
+	}
 	fm->title = "Create a node";
 	fm->submit_label = "create";
 	fm->check = form_create_check;
 	fm->submit = form_create_submit;
 	form_page(fm, "Node");
-	snprintf(form_choice(fm, "Image", names, (int)a->model.nimages, pick)->hint, 256,
+	snprintf(form_choice(fm, "Image", names, n, sel)->hint, 256,
 	    "Left/Right or Space picks");
 	snprintf(form_text(fm, "Name", "", FF_TEXT)->hint, 256,
 	    "letters, digits, . _ - ; up to 63");
@@ -120,7 +127,7 @@ form_create_open(struct app *a, const char *image_name)
 	form_page(fm, "Machine");
 	form_hw_add(fm, a, NULL);
 	free(names);
-	fm->focus = a->model.nimages ? NF_NAME : NF_IMAGE;
+	fm->focus = n ? NF_NAME : NF_IMAGE;
 	form_create_check(fm, a, NF_IMAGE);
 	form_open(a, fm);
 }

@@ -32,6 +32,15 @@ tui_start 80 24
 tui_settle "t1" >/dev/null || true
 keys c
 tui_settle "Create a node: Node (1/2)" >/dev/null || true
+# The image a node grows on is a disk: Right on the Image field finds no
+# other (the ISO is for the CD-ROM).
+keys Up Right
+if tui_settle "< tiny >" && ! text "$SCREEN" | grep -qF "< inst >"; then
+	ok "the create form's image is a disk image, never an ISO"
+else
+	not_ok "the create form's image is a disk image, never an ISO" "$SCREEN"
+fi
+keys Down
 keys -l "m1"
 keys PageDown
 if tui_settle "Create a node: Machine (2/2)" && text "$SCREEN" | grep -qF "< virtio >" &&
