@@ -132,8 +132,19 @@ else
 		"$(hw m1 append); $SCREEN"
 fi
 keys C-u
-# Back to the CD-ROM (Initrd, Kernel, CD-ROM): inst -> none.
-keys Up Up Up Right
+# Up to the boot order (Initrd, Kernel, CD-ROM, Boot once, Boot order):
+# a device twice is said at once.
+keys Up Up Up Up Up
+keys -l "disk,disk"
+if tui_settle "disk,disk" &&
+	tui_whole 'Boot order "disk,disk": an order of disk, cdrom and network, each at most once, comma-separated (e.g. cdrom,disk)'; then
+	ok "a bad boot order is said while typing"
+else
+	not_ok "a bad boot order is said while typing" "$SCREEN"
+fi
+keys C-u
+# Down to the CD-ROM: inst -> none.
+keys Down Down Right
 keys Enter
 if tui_settle "saved node m1" && [ "$(hw m1 cdrom)" = "" ] && [ "$(hw m1 machine)" = q35 ]; then
 	ok "the edit saves the machine changed"
