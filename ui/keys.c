@@ -36,7 +36,7 @@ static const struct key_row keys_table[] = {
 	{ "s",            KCTX_NODE,    action_start,       "start",  "start the node" },
 	{ "S",            KCTX_NODE,    action_stop,        "stop",   "stop the node (ACPI powerdown, then harder)" },
 	{ "X",            KCTX_NODE,    action_kill,        NULL,     "kill the node's QEMU at once (asks first)" },
-	{ "e",            KCTX_NODE,    action_edit,        NULL,     "edit the node: name, RAM, CPUs, NICs, accelerator" },
+	{ "e",            KCTX_NODE,    action_edit,        NULL,     "edit the node: name, RAM, CPUs, NICs, accelerator, machine" },
 	{ "D",            KCTX_NODES,   action_delete_node, NULL,     "delete the node and its disk (asks first)" },
 	{ "D",            KCTX_IMAGES,  action_delete_image, NULL,    "delete the image (asks first; not while nodes use it)" },
 	{ "c",            KCTX_GLOBAL,  action_create,      "create", "create a node" },

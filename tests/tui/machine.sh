@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # tests/tui/machine.sh: the details pane shows a node's machine when it
-# is not the default one (a virtio disk on pc, cpu auto, std VGA), field
-# by field, and a node with the default machine has no such row.
+# is not the default one (a virtio disk on pc, cpu auto, std VGA), one
+# field a row, and a node with the default machine has no such row.
 set -eu
 source "$(dirname "$0")/../lib.sh"
 source "$TOP/tests/tui-lib.sh"
@@ -10,16 +10,17 @@ source "$TOP/tests/tui-lib.sh"
 "$SANDLAB" node create a1 --image tiny --ram 32 --machine q35 --disk-bus sata --vga none >/dev/null
 "$SANDLAB" node create b1 --image tiny --ram 32 >/dev/null
 
-tui_start 120 30
+tui_start 120 40
 if tui_settle "hardware  disk-bus sata" 20; then
 	ok "the details pane shows a node's machine"
 else
 	not_ok "the details pane shows a node's machine" "$SCREEN"
 fi
-if text "$SCREEN" | grep -qF "hardware  disk-bus sata, machine q35, vga none"; then
-	ok "each field that is not at its default, by its option's name"
+if text "$SCREEN" | grep -qE '│ hardware  disk-bus sata +│' && text "$SCREEN" | grep -qE '│ {11}machine q35 +│' &&
+	text "$SCREEN" | grep -qE '│ {11}vga none +│'; then
+	ok "each field that is not at its default, one a row, by its option's name"
 else
-	not_ok "each field that is not at its default, by its option's name" "$SCREEN"
+	not_ok "each field that is not at its default, one a row, by its option's name" "$SCREEN"
 fi
 keys Down
 if tui_settle "node      b1" 20 && ! text "$SCREEN" | grep -qF "hardware"; then
