@@ -352,8 +352,10 @@ cmd_complete(struct cli *c, int argc, char **argv)
 	} else if (t == NULL && ncmdw == 0) {
 		for (size_t i = 0; i < cmd_groups_n; i++)
 			cmd_complete_put(&cc, cmd_groups[i].name);
+		/* A command that is also a group (capture) is offered once. */
 		for (size_t i = 0; i < cmd_table_n; i++)
-			if (cmd_table[i].group == NULL && !cmd_table[i].hidden)
+			if (cmd_table[i].group == NULL && !cmd_table[i].hidden &&
+			    cmd_group_find(cmd_table[i].name) == NULL)
 				cmd_complete_put(&cc, cmd_table[i].name);
 	} else if (t == NULL && ncmdw == 1) {
 		for (size_t i = 0; i < cmd_table_n; i++)
