@@ -11,7 +11,8 @@
  * "--image IMAGE"); "a|b|c" are literal choices; upper-case words are
  * positionals, "..." repeats one. A positional's word says what it names:
  * NAME and NODE a node (an image in the image group; nothing new in a
- * create command or in the snapshot group, whose NAME is a snapshot),
+ * create command or in the snapshot group, whose NAME is a snapshot; a
+ * capture file in the capture group),
  * IMAGE an image, HOST (and NAME in the host group) a host, NODE:ethN a NIC, LINK-ID a link, FILE a file,
  * TEMPLATE a template (none yet). Names come from the lab, read once.
  */
@@ -22,6 +23,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "capture.h"
 #include "host.h"
 #include "image.h"
 #include "link.h"
@@ -205,6 +207,21 @@ cmd_complete_links(struct cmd_complete *cc)
 	free(v);
 }
 
+/* The lab's capture files. */
+static void
+cmd_complete_captures(struct cmd_complete *cc)
+{
+	struct capture_info *v;
+	struct err e;
+	size_t n;
+
+	if (cmd_complete_lab(cc) == NULL || capture_list(cc->lab, &v, &n, &e) != 0)
+		return;
+	for (size_t i = 0; i < n; i++)
+		cmd_complete_put(cc, v[i].name);
+	free(v);
+}
+
 /* local, always there, and the hosts added. */
 static void
 cmd_complete_hosts(struct cmd_complete *cc)
@@ -236,6 +253,8 @@ cmd_complete_kind(struct cmd_complete *cc, const struct cmd *t, const char *kind
 
 	if (strcmp(kind, "FILE") == 0 || strcmp(kind, "DIR") == 0) {
 		printf(":files\n");
+	} else if (strcmp(kind, "NAME") == 0 && in_group && strcmp(t->group, "capture") == 0) {
+		cmd_complete_captures(cc);
 	} else if (strcmp(kind, "IMAGE") == 0 ||
 	    (strcmp(kind, "NAME") == 0 && in_group && strcmp(t->group, "image") == 0)) {
 		cmd_complete_images(cc);
@@ -315,6 +334,18 @@ cmd_complete(struct cli *c, int argc, char **argv)
 			continue;
 		}
 		if (t != NULL) {
+			/* A command that is also a group: "capture ls" is the
+			 * group's command, "capture r1:eth0" the command's word. */
+			const struct cmd *sub;
+			if (npos == 0 && ncmdw == 1 && t->group == NULL) {
+				cmdw[ncmdw++] = argv[i];
+				if ((sub = cmd_find(cmdw, ncmdw, &used)) != NULL && used == 2 && !sub->hidden) {
+					t = sub;
+					cmd_complete_spec(t, &sp);
+					continue;
+				}
+				ncmdw--;
+			}
 			npos++;
 			continue;
 		}
@@ -343,8 +374,10 @@ cmd_complete(struct cli *c, int argc, char **argv)
 	} else if (t == NULL && ncmdw == 0) {
 		for (size_t i = 0; i < cmd_groups_n; i++)
 			cmd_complete_put(&cc, cmd_groups[i].name);
+		/* A command that is also a group (capture) is offered once. */
 		for (size_t i = 0; i < cmd_table_n; i++)
-			if (cmd_table[i].group == NULL && !cmd_table[i].hidden)
+			if (cmd_table[i].group == NULL && !cmd_table[i].hidden &&
+			    cmd_group_find(cmd_table[i].name) == NULL)
 				cmd_complete_put(&cc, cmd_table[i].name);
 	} else if (t == NULL && ncmdw == 1) {
 		for (size_t i = 0; i < cmd_table_n; i++)
@@ -352,6 +385,11 @@ cmd_complete(struct cli *c, int argc, char **argv)
 			    strcmp(cmd_table[i].group, cmdw[0]) == 0)
 				cmd_complete_put(&cc, cmd_table[i].name);
 	} else if (t != NULL && sp.nslots > 0) {
+		if (ncmdw == 1 && npos == 0 && t->group == NULL && cmd_group_find(t->name) != NULL)
+			for (size_t i = 0; i < cmd_table_n; i++)
+				if (cmd_table[i].group != NULL && !cmd_table[i].hidden &&
+				    strcmp(cmd_table[i].group, t->name) == 0)
+					cmd_complete_put(&cc, cmd_table[i].name);
 		int s = npos < sp.nslots ? npos : sp.nslots - 1;
 		if (npos < sp.nslots || sp.slots[s].repeats)
 			for (int a = 0; a < sp.slots[s].nalts; a++)

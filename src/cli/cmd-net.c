@@ -350,6 +350,14 @@ cmd_link_ls(struct cli *c, int argc, char **argv)
 		    v[i].b.port, v[i].up ? "up" : "down", v[i].a.shape[0] ? v[i].a.shape : "-",
 		    v[i].b.shape[0] ? v[i].b.shape : "-", link_end_state(lab, &v[i].a),
 		    link_end_state(lab, &v[i].b));
+		/* An end somewhere else than 127.0.0.1 says where. */
+		for (int k = 0; k < 2; k++) {
+			const struct link_end *end = k ? &v[i].b : &v[i].a;
+			if (strcmp(end->host, QEMU_LINK_HOST) != 0)
+				printf("%.8s  %s:eth%d listens on %s%s%s:%d\n", v[i].id, end->name, end->idx,
+				    strchr(end->host, ':') ? "[" : "", end->host, strchr(end->host, ':') ? "]" : "",
+				    end->port);
+		}
 	}
 	if (n == 0)
 		printf("(no links: add one with sandlab link add NODE:ethN NODE:ethN)\n");
@@ -365,11 +373,12 @@ cmd_link_set(struct cli *c, int argc, char **argv)
 {
 	static const char usage[] = "link set NODE:ethN|LINK-ID [--up | --down] [--delay MS] "
 	    "[--jitter MS] [--loss PCT] [--rate KBIT] [--duplicate PCT] [--corrupt PCT] [--clear] "
-	    "[--out | --in]";
-	const char *val[SHAPE_NFIELDS] = { 0 };
-	int up = 0, down = 0, clear = 0, out = 0, in = 0;
+	    "[--out | --in] [--address ADDR [--allow-remote]]";
+	const char *val[SHAPE_NFIELDS] = { 0 }, *address = NULL;
+	int up = 0, down = 0, clear = 0, out = 0, in = 0, remote = 0;
 	struct cli_opt opts[] = {
 		{ "--up", NULL, &up }, { "--down", NULL, &down }, { "--clear", NULL, &clear },
+		{ "--address", &address, NULL }, { "--allow-remote", NULL, &remote },
 		{ "--out", NULL, &out }, { "--in", NULL, &in },
 		{ "--delay", &val[SHAPE_DELAY], NULL }, { "--jitter", &val[SHAPE_JITTER], NULL },
 		{ "--loss", &val[SHAPE_LOSS], NULL }, { "--rate", &val[SHAPE_RATE], NULL },
@@ -400,9 +409,13 @@ cmd_link_set(struct cli *c, int argc, char **argv)
 		ch.v[f] = v;
 		any = 1;
 	}
-	if (!up && !down && !clear && !any)
-		return cli_fail("nothing to change: give --up, --down, --clear or an impairment "
+	if (remote && address == NULL)
+		return cli_fail("--allow-remote goes with --address");
+	if (!up && !down && !clear && !any && address == NULL)
+		return cli_fail("nothing to change: give --up, --down, --clear, --address or an impairment "
 		    "(--delay, --jitter, --loss, --rate, --duplicate, --corrupt)");
+	ch.address = address;
+	ch.allow_remote = remote;
 	ch.up = up ? 1 : down ? 0 : -1;
 	ch.clear = clear;
 	/* Neither direction named: both. */

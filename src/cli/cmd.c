@@ -81,9 +81,10 @@ const struct cmd cmd_table[] = {
 	{ "link", "rm", cmd_link_rm, "link rm NODE:ethN|LINK-ID", "remove a link", 0 },
 	{ "link", "set", cmd_link_set, "link set NODE:ethN|LINK-ID [--up | --down] [--delay MS] "
 	  "[--jitter MS] [--loss PCT] [--rate KBIT] [--duplicate PCT] [--corrupt PCT] [--clear] "
-	  "[--out | --in]",
+	  "[--out | --in] [--address ADDR [--allow-remote]]",
 	  "pull or plug a link's cable, or impair its frames (both ways, or only those the named "
-	  "end sends or receives); at once on running nodes", 0 },
+	  "end sends or receives), or move the named end to another address (another host's: "
+	  "--allow-remote); at once on running nodes", 0 },
 	{ "lab", "export", cmd_lab_export, "lab export FILE|-",
 	  "write the lab's nodes, NICs and links as a lab file (disks not included)", 0 },
 	{ "lab", "import", cmd_lab_import, "lab import FILE|-",
@@ -111,6 +112,10 @@ const struct cmd cmd_table[] = {
 	  "one step or more, in order: wait for a POSIX extended regex in the console's output (escape "
 	  "sequences removed; new output only unless --from-start), or type text (--sendline adds "
 	  "Enter); exit 1 naming the step that timed out (default 30 s per step)", 0 },
+	{ "capture", "ls", cmd_capture_ls, "capture ls [--json]",
+	  "list the lab's captures (captures/): name, link end, bytes, frames, running or done", 0 },
+	{ "capture", "rm", cmd_capture_rm, "capture rm NAME...",
+	  "remove captures from captures/ (not one that is running)", 0 },
 	{ NULL, "capture", cmd_capture, "capture NODE:ethN -w FILE|- [-c COUNT]",
 	  "write a running node's NIC frames, both ways, as pcap (-w - into a pipe: | tcpdump -n -r -); "
 	  "Ctrl-C ends it", 0 },
@@ -134,6 +139,7 @@ const struct cmd_group cmd_groups[] = {
 	{ "host", "the machines nodes run on: local, and others through libvirt" },
 	{ "nic", "a node's network cards: model, MAC, NAT and port forwards" },
 	{ "link", "point-to-point links between two nodes' NICs" },
+	{ "capture", "pcap captures of a running node's NIC, and the lab's captures/ folder" },
 	{ "lab", "the whole lab as a lab file: export, import; up and down" },
 	{ "snapshot", "disk snapshots of stopped nodes" },
 };
@@ -311,10 +317,10 @@ cmd_main(int argc, char **argv, struct cmd_dashboard *dash)
 		dash->lab_dir = c.lab_dir;
 		dash->theme = theme;
 		rc = -1;
-	} else if ((t = cmd_find(rest, n, &used)) != NULL)
-		rc = t->fn(&c, n - used, rest + used);
-	else if (n == 1 && cmd_group_find(rest[0]) != NULL)
+	} else if (n == 1 && cmd_group_find(rest[0]) != NULL)
 		rc = cmd_help_words(stdout, n, rest); /* a group alone lists its commands */
+	else if ((t = cmd_find(rest, n, &used)) != NULL)
+		rc = t->fn(&c, n - used, rest + used);
 	else
 		rc = cmd_unknown(rest, n);
 	lab_close(c.lab);

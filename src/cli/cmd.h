@@ -126,6 +126,8 @@ int cmd_link_ls(struct cli *c, int argc, char **argv);
 int cmd_link_rm(struct cli *c, int argc, char **argv);
 int cmd_link_set(struct cli *c, int argc, char **argv);
 int cmd_capture(struct cli *c, int argc, char **argv);
+int cmd_capture_ls(struct cli *c, int argc, char **argv);
+int cmd_capture_rm(struct cli *c, int argc, char **argv);
 int cmd_lab_export(struct cli *c, int argc, char **argv);
 int cmd_lab_import(struct cli *c, int argc, char **argv);
 int cmd_lab_up(struct cli *c, int argc, char **argv);

@@ -62,9 +62,7 @@ lab_hash(const char *s)
 	return h;
 }
 
-/* A folder that must be ours alone: created 0700, or refused if it exists
- * owned by someone else, as a symlink, or open to others. */
-static int
+int
 lab_private_dir(const char *path, struct err *e)
 {
 	struct stat sb;
