@@ -139,6 +139,32 @@ pane_nodes_cell(const struct model_node *mn, int c, char *buf, size_t len, int64
 	}
 }
 
+/* The widest name's cells + 1 (at least 8), measured once per model
+ * load: every frame (each key in the list) measured all of them, 10,000
+ * names at 10,000 nodes. The model changes only by a new load (a new
+ * generation, array and count). */
+static int
+pane_nodes_longest(const struct model *m)
+{
+	static unsigned gen;
+	static const struct model_node *nodes;
+	static size_t n;
+	static int longest = -1;
+
+	if (longest < 0 || gen != m->generation || nodes != m->nodes || n != m->nnodes) {
+		longest = 8;
+		for (size_t i = 0; i < m->nnodes; i++) {
+			int l = draw_width(m->nodes[i].n.name) + 1;
+			if (l > longest)
+				longest = l;
+		}
+		gen = m->generation;
+		nodes = m->nodes;
+		n = m->nnodes;
+	}
+	return longest;
+}
+
 static void
 pane_nodes_draw(struct pane *p, struct app *a)
 {
@@ -153,16 +179,8 @@ pane_nodes_draw(struct pane *p, struct app *a)
 	draw_frame(w, title, focused);
 	if (p->h < 3 || inner < 6)
 		return;
-	{
-		/* The name takes what it needs; slack goes to the right end. */
-		int longest = 8;
-		for (size_t i = 0; i < a->model.nnodes; i++) {
-			int l = draw_width(a->model.nodes[i].n.name) + 1;
-			if (l > longest)
-				longest = l;
-		}
-		width[COL_NAME] = pane_nodes_fit(inner - 1, longest, show);
-	}
+	/* The name takes what it needs; slack goes to the right end. */
+	width[COL_NAME] = pane_nodes_fit(inner - 1, pane_nodes_longest(&a->model), show);
 	for (int c = 1; c < COL_N; c++)
 		width[c] = pane_nodes_cols[c].width;
 	for (int c = 0, x = 2; c < COL_N; c++) {
