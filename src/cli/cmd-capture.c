@@ -4,6 +4,8 @@
  * as pcap (linktype Ethernet) by libpcap as they come, so a pipe into
  * `tcpdump -r -` or `wireshark -k -i -` reads them live. Ctrl-C (or
  * SIGTERM, or the node stopping) ends it with a complete file.
+ * libpcap is opened here (dl_open), not linked: linked, it and D-Bus,
+ * systemd and libgcrypt under it were loaded by every sandlab command.
  */
 #include "cmd.h"
 
@@ -20,6 +22,28 @@
 #include "wire.h"
 
 static volatile sig_atomic_t cmd_capture_stop;
+
+#define CMD_CAPTURE_PCAP "libpcap.so.0.8"
+#define CMD_CAPTURE_CALLS(X) X(pcap_open_dead) X(pcap_dump_fopen) X(pcap_geterr) \
+	X(pcap_close) X(pcap_dump_flush) X(pcap_dump) X(pcap_dump_close)
+#define CMD_CAPTURE_FIELD(f) __typeof__(&f) f;
+static struct { CMD_CAPTURE_CALLS(CMD_CAPTURE_FIELD) } libpcap;
+
+/* Finds libpcap's calls; 0, or -1 with the reason in e. */
+static int
+cmd_capture_pcap(struct err *e)
+{
+	void *h = dl_open(CMD_CAPTURE_PCAP, e);
+
+	if (h == NULL)
+		return -1;
+#define CMD_CAPTURE_FIND(fn) \
+	if ((libpcap.fn = (__typeof__(libpcap.fn))dl_call(h, CMD_CAPTURE_PCAP, #fn, e)) == NULL) \
+		return -1;
+	CMD_CAPTURE_CALLS(CMD_CAPTURE_FIND)
+#undef CMD_CAPTURE_FIND
+	return 0;
+}
 
 static void
 cmd_capture_signal(int sig)
@@ -68,7 +92,7 @@ cmd_capture(struct cli *c, int argc, char **argv)
 		return 2;
 	if (strcmp(file, "-") == 0 && isatty(STDOUT_FILENO))
 		return cli_fail("pcap is binary: send -w - into a pipe (| tcpdump -n -r -), not a terminal");
-	if (net_ref_parse(pos[0], node, sizeof node, &idx, &e) != 0 ||
+	if (cmd_capture_pcap(&e) != 0 || net_ref_parse(pos[0], node, sizeof node, &idx, &e) != 0 ||
 	    (fd = wire_capture_connect(lab, node, idx, &e)) < 0)
 		return cli_fail("%s", e.msg);
 	out = strcmp(file, "-") == 0 ? stdout : fopen(file, "wb");
@@ -79,17 +103,17 @@ cmd_capture(struct cli *c, int argc, char **argv)
 		close(fd);
 		return rc;
 	}
-	pc = pcap_open_dead(DLT_EN10MB, WIRE_FRAME_MAX);
-	if (pc == NULL || (pd = pcap_dump_fopen(pc, out)) == NULL) {
-		rc = cli_fail("cannot start the pcap file%s%s", pc ? ": " : "", pc ? pcap_geterr(pc) : "");
+	pc = libpcap.pcap_open_dead(DLT_EN10MB, WIRE_FRAME_MAX);
+	if (pc == NULL || (pd = libpcap.pcap_dump_fopen(pc, out)) == NULL) {
+		rc = cli_fail("cannot start the pcap file%s%s", pc ? ": " : "", pc ? libpcap.pcap_geterr(pc) : "");
 		if (pc)
-			pcap_close(pc);
+			libpcap.pcap_close(pc);
 		if (out != stdout)
 			fclose(out);
 		close(fd);
 		return rc;
 	}
-	pcap_dump_flush(pd);
+	libpcap.pcap_dump_flush(pd);
 	/* The ending signals interrupt the read (no SA_RESTART) and end the
 	 * loop; they are let through only while waiting, so a frame is never
 	 * written half. */
@@ -114,19 +138,19 @@ cmd_capture(struct cli *c, int argc, char **argv)
 		h.ts.tv_sec = (time_t)(r.ts_us / 1000000);
 		h.ts.tv_usec = (suseconds_t)(r.ts_us % 1000000);
 		h.caplen = h.len = r.caplen;
-		pcap_dump((u_char *)pd, &h, frame);
+		libpcap.pcap_dump((u_char *)pd, &h, frame);
 		/* Live: a reader down the pipe sees each frame as it comes. */
-		if (pcap_dump_flush(pd) != 0)
+		if (libpcap.pcap_dump_flush(pd) != 0)
 			break;
 		if (count > 0 && ++seen >= count)
 			break;
 	}
 	close(fd);
-	rc = pcap_dump_flush(pd) == 0 ? 0 : 1;
+	rc = libpcap.pcap_dump_flush(pd) == 0 ? 0 : 1;
 	if (out == stdout)
 		fflush(stdout);
 	else
-		pcap_dump_close(pd);
-	pcap_close(pc);
+		libpcap.pcap_dump_close(pd);
+	libpcap.pcap_close(pc);
 	return rc;
 }

@@ -15,7 +15,6 @@
  */
 #include "remote.h"
 
-#include <dlfcn.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
@@ -75,20 +74,20 @@ static struct { REMOTE_LIBVIRT_CALLS(REMOTE_FIELD) } virt;
 static int
 remote_libvirt_open(struct remote_facts *f)
 {
-	void *h = dlopen("libvirt.so.0", RTLD_NOW | RTLD_LOCAL);
+	void *h;
+	struct err e;
 
-	if (h == NULL) {
-		snprintf(f->error, sizeof f->error, "cannot load libvirt: %s", dlerror());
-		return -1;
-	}
+	if ((h = dl_open("libvirt.so.0", &e)) == NULL)
+		goto fail;
 #define REMOTE_FIND(fn) \
-	if ((virt.fn = (__typeof__(virt.fn))dlsym(h, #fn)) == NULL) { \
-		snprintf(f->error, sizeof f->error, "libvirt lacks %s", #fn); \
-		return -1; \
-	}
+	if ((virt.fn = (__typeof__(virt.fn))dl_call(h, "libvirt.so.0", #fn, &e)) == NULL) \
+		goto fail;
 	REMOTE_LIBVIRT_CALLS(REMOTE_FIND)
 #undef REMOTE_FIND
 	return 0;
+fail:
+	snprintf(f->error, sizeof f->error, "%.*s", (int)sizeof f->error - 1, e.msg);
+	return -1;
 }
 
 /* libvirt prints every error on stderr unless told otherwise; the child
