@@ -23,6 +23,7 @@
 #include "netview.h"
 #include "pane-console.h"
 #include "run.h"
+#include "stopmode.h"
 #include "wire.h"
 
 static int
@@ -217,6 +218,22 @@ action_start(struct app *a)
 		app_msg(a, APP_MSG_INFO, "%s: starting", mn->n.name);
 }
 
+/* What a stop will do, by the node's stop method (stopmode.h); one
+ * that cannot be read is said as the default. */
+static void
+action_stop_said(struct app *a, const struct model_node *mn)
+{
+	struct stopmode m;
+	struct err e;
+
+	stopmode_get(a->lab, mn->n.id, &m, &e);
+	if (m.poweroff)
+		app_msg(a, APP_MSG_INFO, "%s: powering off at once (its stop method)", mn->n.name);
+	else
+		app_msg(a, APP_MSG_INFO, "%s: stopping (ACPI powerdown, then harder after %d s)",
+		    mn->n.name, m.grace_s);
+}
+
 void
 action_stop(struct app *a)
 {
@@ -229,8 +246,7 @@ action_stop(struct app *a)
 		return;
 	}
 	if (job_run(a, JOB_STOP, mn->n.id, mn->n.name) == 0)
-		app_msg(a, APP_MSG_INFO, "%s: stopping (ACPI powerdown, then harder after %d s)",
-		    mn->n.name, RUN_GRACE_DEFAULT);
+		action_stop_said(a, mn);
 }
 
 static void

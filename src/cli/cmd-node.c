@@ -17,6 +17,7 @@
 #include "qemuprobe.h"
 #include "run.h"
 #include "runstate.h"
+#include "stopmode.h"
 
 /* The node's runtime facts as JSON (state, accelerator really used and
  * why, VNC, uptime, last exit). */
@@ -196,30 +197,49 @@ node_ci_any(const struct cloudinit_changes *ch)
 	return ch->on >= 0 || ch->user || ch->user_data || ch->user_data_default;
 }
 
+/* --on-stop and --stop-grace of node create and set, checked before
+ * anything changes: 0 with *grace (-1 when not given), or 1 after
+ * printing why. */
+static int
+node_stop_opts(const char *on_stop, const char *grace, int *grace_s)
+{
+	struct err e;
+
+	*grace_s = -1;
+	if (on_stop && stopmode_check_method(on_stop, &e) != 0)
+		return cli_fail("%s", e.msg);
+	if (grace && stopmode_check_grace(grace, grace_s, &e) != 0)
+		return cli_fail("%s", e.msg);
+	return 0;
+}
+
 int
 cmd_node_create(struct cli *c, int argc, char **argv)
 {
 	static const char usage[] =
 	    "node create NAME --image IMAGE [--ram MB] [--cpus N] [--nics N] [--accel auto|kvm|tcg]"
 	    " [--console-size COLSxROWS] [--ready REGEX] [--cloud-init on|off] [--ci-user NAME]"
-	    " [--user-data FILE] [--host HOST]" CMD_NODE_HW_USAGE;
+	    " [--user-data FILE] [--host HOST] [--on-stop shutdown|poweroff] [--stop-grace SECONDS]"
+	    CMD_NODE_HW_USAGE;
 	const char *image = NULL, *ram = NULL, *cpus = NULL, *nics = NULL, *accel = NULL, *csize = NULL;
 	const char *ready = NULL, *ci = NULL, *ci_user = NULL, *user_data = NULL, *host = NULL;
+	const char *on_stop = NULL, *stop_grace = NULL;
 	struct node_spec s = { .nics = -1 };
-	struct cli_opt opts[11 + HW_NKEYS + 1] = {
+	struct cli_opt opts[13 + HW_NKEYS + 1] = {
 		{ "--image", &image, NULL }, { "--ram", &ram, NULL }, { "--cpus", &cpus, NULL },
 		{ "--nics", &nics, NULL }, { "--accel", &accel, NULL }, { "--console-size", &csize, NULL },
 		{ "--ready", &ready, NULL }, { "--cloud-init", &ci, NULL }, { "--ci-user", &ci_user, NULL },
-		{ "--user-data", &user_data, NULL }, { "--host", &host, NULL },
+		{ "--user-data", &user_data, NULL }, { "--host", &host, NULL }, { "--on-stop", &on_stop, NULL },
+		{ "--stop-grace", &stop_grace, NULL },
 	};
 	struct cloudinit_changes ch;
 	struct node n;
 	struct lab *lab;
 	struct err e;
 	char *pos[1], *ud;
-	int npos;
+	int npos, grace;
 
-	cmd_node_hw_opts(opts, 11, s.hw);
+	cmd_node_hw_opts(opts, 13, s.hw);
 	if (cli_parse(argc, argv, opts, pos, 1, &npos, usage) != 0)
 		return 2;
 	if (npos != 1)
@@ -232,6 +252,8 @@ cmd_node_create(struct cli *c, int argc, char **argv)
 		return cli_fail("--console-size: %s", e.msg);
 	if (ready && node_check_ready(ready, &e) != 0)
 		return cli_fail("--ready: %s", e.msg);
+	if (node_stop_opts(on_stop, stop_grace, &grace) != 0)
+		return 1;
 	if ((lab = cli_lab(c)) == NULL)
 		return 1;
 	if (s.hw[HW_CPU_MODEL] && qemuprobe_check_cpu(lab, s.hw[HW_CPU_MODEL],
@@ -251,7 +273,8 @@ cmd_node_create(struct cli *c, int argc, char **argv)
 		return cli_fail("%s", e.msg);
 	}
 	/* Settings made apart from the node: on failure the node goes too. */
-	if (node_ci_any(&ch) && cloudinit_set(lab, n.id, &ch, &e) != 0) {
+	if ((node_ci_any(&ch) && cloudinit_set(lab, n.id, &ch, &e) != 0) ||
+	    ((on_stop || stop_grace) && stopmode_set(lab, n.id, on_stop, grace, &e) != 0)) {
 		struct err e2;
 		free(ud);
 		node_rm(lab, n.id, &e2);
@@ -369,6 +392,32 @@ node_ci_json(struct lab *lab, const char *node_id)
 	return o;
 }
 
+/* The stop method, for node show: on_stop and stop_grace in o. A row
+ * that cannot be read shows the defaults: show still shows the rest. */
+static void
+node_stop_json(struct lab *lab, const char *node_id, json_t *o)
+{
+	struct stopmode m;
+	struct err e;
+
+	stopmode_get(lab, node_id, &m, &e);
+	json_object_set_new(o, "on_stop", json_string(stopmode_method(&m)));
+	json_object_set_new(o, "stop_grace", json_integer(m.grace_s));
+}
+
+static void
+node_stop_print(struct lab *lab, const char *node_id)
+{
+	struct stopmode m;
+	struct err e;
+
+	stopmode_get(lab, node_id, &m, &e);
+	if (m.poweroff)
+		printf("on stop:   poweroff (QEMU quits at once)\n");
+	else
+		printf("on stop:   shutdown (ACPI powerdown, quit after %d s)\n", m.grace_s);
+}
+
 int
 cmd_node_show(struct cli *c, int argc, char **argv)
 {
@@ -396,6 +445,7 @@ cmd_node_show(struct cli *c, int argc, char **argv)
 		json_t *ci = node_ci_json(lab, n.id);
 		if (ci != NULL)
 			json_object_set_new(o, "cloud_init", ci);
+		node_stop_json(lab, n.id, o);
 		cli_json_out(o);
 		node_clear(&n);
 		return 0;
@@ -426,6 +476,7 @@ cmd_node_show(struct cli *c, int argc, char **argv)
 			printf("cloud-init: off\n");
 		json_decref(ci);
 	}
+	node_stop_print(lab, n.id);
 	printf("state:     %s\n", run_state_name(ri.state));
 	if (ri.accel[0])
 		printf("accel:     %s (setting %s%s%s)\n", ri.accel, n.accel,
@@ -458,16 +509,19 @@ cmd_node_set(struct cli *c, int argc, char **argv)
 {
 	static const char usage[] = "node set NAME [--ram MB] [--cpus N] [--nics N] [--accel auto|kvm|tcg]"
 	    " [--console-size COLSxROWS] [--ready REGEX] [--cloud-init on|off] [--ci-user NAME]"
-	    " [--user-data FILE] [--host HOST]" CMD_NODE_HW_USAGE;
+	    " [--user-data FILE] [--host HOST] [--on-stop shutdown|poweroff] [--stop-grace SECONDS]"
+	    CMD_NODE_HW_USAGE;
 	const char *ram = NULL, *cpus = NULL, *nics = NULL, *accel = NULL, *csize = NULL, *ready = NULL;
 	const char *ci = NULL, *ci_user = NULL, *user_data = NULL, *host = NULL;
-	struct cli_opt opts[10 + HW_NKEYS + 1] = {
+	const char *on_stop = NULL, *stop_grace = NULL;
+	struct cli_opt opts[12 + HW_NKEYS + 1] = {
 		{ "--ram", &ram, NULL }, { "--cpus", &cpus, NULL }, { "--nics", &nics, NULL },
 		{ "--accel", &accel, NULL }, { "--console-size", &csize, NULL }, { "--ready", &ready, NULL },
 		{ "--cloud-init", &ci, NULL }, { "--ci-user", &ci_user, NULL },
-		{ "--user-data", &user_data, NULL }, { "--host", &host, NULL },
+		{ "--user-data", &user_data, NULL }, { "--host", &host, NULL }, { "--on-stop", &on_stop, NULL },
+		{ "--stop-grace", &stop_grace, NULL },
 	};
-	int ccols = 0, crows = 0, hw = 0;
+	int ccols = 0, crows = 0, hw = 0, grace;
 	struct node_changes ch = { .nics = -1 };
 	struct cloudinit_changes cich;
 	struct node n;
@@ -476,7 +530,7 @@ cmd_node_set(struct cli *c, int argc, char **argv)
 	char *pos[1], *ud;
 	int npos, rc;
 
-	cmd_node_hw_opts(opts, 10, ch.hw);
+	cmd_node_hw_opts(opts, 12, ch.hw);
 	if (cli_parse(argc, argv, opts, pos, 1, &npos, usage) != 0)
 		return 2;
 	if (npos != 1)
@@ -484,10 +538,12 @@ cmd_node_set(struct cli *c, int argc, char **argv)
 	for (int k = 0; k < HW_NKEYS; k++)
 		hw |= ch.hw[k] != NULL;
 	if (!ram && !cpus && !nics && !accel && !csize && !ready && !hw && !ci && !ci_user && !user_data &&
-	    !host)
+	    !host && !on_stop && !stop_grace)
 		return cli_fail("nothing to change: give --ram, --cpus, --nics, --accel, --console-size, --ready, "
-		    "--cloud-init, --ci-user, --user-data, --host or a machine option "
+		    "--cloud-init, --ci-user, --user-data, --host, --on-stop, --stop-grace or a machine option "
 		    "(see: sandlab node set --help)");
+	if (node_stop_opts(on_stop, stop_grace, &grace) != 0)
+		return 1;
 	if (csize && consize_parse(csize, &ccols, &crows, &e) != 0)
 		return cli_fail("--console-size: %s", e.msg);
 	if (ready && node_check_ready(ready, &e) != 0)
@@ -531,12 +587,16 @@ cmd_node_set(struct cli *c, int argc, char **argv)
 			    "(sandlab node restart %s)\n", n.name, n.name);
 		node_clear(&n);
 	}
-	if (node_ci_any(&cich)) {
+	if (node_ci_any(&cich) || on_stop || stop_grace) {
 		if (node_get(lab, pos[0], &n, &e) != 0) {
 			rc = cli_fail("%s", e.msg);
 			goto out;
 		}
-		rc = cloudinit_set(lab, n.id, &cich, &e);
+		/* the stop method is read at each stop: it changes while the
+		 * node runs */
+		rc = node_ci_any(&cich) ? cloudinit_set(lab, n.id, &cich, &e) : 0;
+		if (rc == 0 && (on_stop || stop_grace))
+			rc = stopmode_set(lab, n.id, on_stop, grace, &e);
 		node_clear(&n);
 		if (rc != 0) {
 			rc = cli_fail("%s", e.msg);

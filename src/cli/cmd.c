@@ -25,8 +25,10 @@ const struct cmd cmd_table[] = {
 	{ "node", "create", cmd_node_create,
 	  "node create NAME --image IMAGE [--ram MB] [--cpus N] [--nics N] [--accel auto|kvm|tcg]"
 	  " [--console-size COLSxROWS] [--ready REGEX] [--cloud-init on|off] [--ci-user NAME] [--user-data FILE]"
-	  " [--host HOST]" CMD_NODE_HW_USAGE,
-	  "create a node on a qcow2 overlay of a disk image (console 80x24 unless given); its machine: "
+	  " [--host HOST] [--on-stop shutdown|poweroff] [--stop-grace SECONDS]" CMD_NODE_HW_USAGE,
+	  "create a node on a qcow2 overlay of a disk image (console 80x24 unless given); how it stops: "
+	  "shutdown (ACPI powerdown, a grace of 30 s unless given, then quit) or poweroff (quit at once, "
+	  "for guests that ignore ACPI); its machine: "
 	  "the boot disk's bus, pc or q35, CPU model (auto: host under KVM, max under TCG), arch, VGA, "
 	  "boot order (disk,cdrom,network) and a boot-once, a CD-ROM (an image of kind iso), a kernel "
 	  "boot (images of kind kernel and initrd, and the kernel's command line); --host places it on "
@@ -35,9 +37,9 @@ const struct cmd cmd_table[] = {
 	{ "node", "show", cmd_node_show, "node show NAME [--json]", "show one node in full", 0 },
 	{ "node", "set", cmd_node_set, "node set NAME [--ram MB] [--cpus N] [--nics N] [--accel auto|kvm|tcg]"
 	  " [--console-size COLSxROWS] [--ready REGEX] [--cloud-init on|off] [--ci-user NAME] [--user-data FILE]"
-	  " [--host HOST]" CMD_NODE_HW_USAGE,
-	  "change a stopped node's resources or host, or any node's console size, ready pattern or cloud-init "
-	  "settings; a change "
+	  " [--host HOST] [--on-stop shutdown|poweroff] [--stop-grace SECONDS]" CMD_NODE_HW_USAGE,
+	  "change a stopped node's resources or host, or any node's console size, ready pattern, cloud-init "
+	  "settings or stop method; a change "
 	  "of a running node's machine waits for its restart", 0 },
 	{ "node", "cdrom", cmd_node_cdrom, "node cdrom NAME [IMAGE] [--eject]",
 	  "put an image of kind iso into a node's CD-ROM drive, or take it out with --eject: at once "
@@ -52,7 +54,8 @@ const struct cmd cmd_table[] = {
 	  "start nodes; each gets a keeper that owns its QEMU and console; --wait-for returns "
 	  "once each console has shown REGEX since this start (default timeout 120 s)", 0 },
 	{ "node", "stop", cmd_node_stop, "node stop NAME...|--all [--grace SECONDS]",
-	  "ACPI powerdown, wait (default 30 s), then QMP quit, then kill", 0 },
+	  "ACPI powerdown, wait (the node's stop grace, 30 s unless set), then QMP quit, then kill; "
+	  "a node whose stop method is poweroff gets the quit at once", 0 },
 	{ "node", "kill", cmd_node_kill, "node kill NAME...|--all", "kill nodes' QEMU at once", 0 },
 	{ "node", "restart", cmd_node_restart, "node restart NAME... [--grace SECONDS]",
 	  "stop, then start", 0 },

@@ -14,6 +14,7 @@
 #include "name.h"
 #include "net.h"
 #include "runstate.h"
+#include "stopmode.h"
 
 /* The rows of the clone, inside the caller's transaction. */
 static int
@@ -27,8 +28,10 @@ clone_rows(struct lab *lab, const struct node *src, const struct nic *nv, int nn
 	    .host = node_is_local(src) ? NULL : src->host };
 	char *detail;
 
-	/* cloud-init goes with the node; the new id makes a new instance-id. */
-	if (node_row_insert(lab, &r, e) != 0 || cloudinit_copy(lab, src->id, id, e) != 0)
+	/* cloud-init and the stop method go with the node; the new id makes a
+	 * new instance-id. */
+	if (node_row_insert(lab, &r, e) != 0 || cloudinit_copy(lab, src->id, id, e) != 0 ||
+	    stopmode_copy(lab, src->id, id, e) != 0)
 		return -1;
 	for (int i = 0; i < nn; i++) {
 		/* NAT is kept (its forwards are not: host ports are unique);

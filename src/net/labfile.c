@@ -25,6 +25,7 @@
 #include "name.h"
 #include "node.h"
 #include "sanitize.h"
+#include "stopmode.h"
 
 #define LF_WORDS_MAX 80
 
@@ -171,6 +172,34 @@ lf_int(struct lf_parse *p, const char *key, const char *val, long min, long max,
 	return 0;
 }
 
+/* on-stop= and stop-grace= of a node line: 1 when key is neither, 0
+ * when taken, -1 after lf_fail. Bits 28 and 29 of seen are theirs. */
+static int
+lf_node_stop(struct lf_parse *p, struct labfile_node *n, unsigned *seen, const char *key,
+    const char *val)
+{
+	struct err e;
+	char shown[96];
+
+	if (strcmp(key, "on-stop") == 0) {
+		if (lf_once(p, seen, 28, key) != 0)
+			return -1;
+		if (stopmode_check_method(val, &e) != 0)
+			return lf_fail(p, "on-stop=%s: shutdown or poweroff", lf_shown(val, shown, sizeof shown));
+		snprintf(n->on_stop, sizeof n->on_stop, "%s", val);
+		return 0;
+	}
+	if (strcmp(key, "stop-grace") == 0) {
+		int g;
+		if (lf_once(p, seen, 29, key) != 0 || lf_int(p, key, val, 0, STOPMODE_GRACE_MAX, &g) != 0)
+			return -1;
+		/* canonical, so format gives back what the lab stores */
+		snprintf(n->stop_grace, sizeof n->stop_grace, "%d", g);
+		return 0;
+	}
+	return 1;
+}
+
 static int
 lf_node(struct lf_parse *p, char **w, int nw)
 {
@@ -209,9 +238,13 @@ lf_node(struct lf_parse *p, char **w, int nw)
 	n->console_rows = CONSIZE_ROWS_DEFAULT;
 	for (int i = 2; i < nw; i++) {
 		char *key = NULL, *val = NULL;
+		int taken;
 		if (lf_key(p, w[i], &key, &val) != 0)
 			return -1;
-		if (strcmp(key, "image") == 0) {
+		if ((taken = lf_node_stop(p, n, &seen, key, val)) <= 0) {
+			if (taken < 0)
+				return -1;
+		} else if (strcmp(key, "image") == 0) {
 			if (lf_once(p, &seen, 0, key) != 0)
 				return -1;
 			if (name_check(val, "image name", &e) != 0)
@@ -268,7 +301,8 @@ lf_node(struct lf_parse *p, char **w, int nw)
 			n->hw[k] = xstrdup(val);
 		} else
 			return lf_fail(p, "unknown key \"%s\" for a node (known: image, ram, cpus, accel, console, "
-			    "ready, host, disk-bus, machine, cpu-model, arch, vga, boot, boot-once, cdrom, kernel, initrd)",
+			    "ready, host, disk-bus, machine, cpu-model, arch, vga, boot, boot-once, cdrom, kernel, initrd, "
+			    "on-stop, stop-grace)",
 			    lf_shown(key, shown, sizeof shown));
 	}
 	if (n->image[0] == '\0')
@@ -674,6 +708,10 @@ labfile_format(const struct labfile *lf)
 		for (int k = 0; k < HW_APPEND; k++)
 			if (n->hw[k] && !lf_hw_default(k, n->hw[k]))
 				lf_put(&b, " %s=%s", hw_fields[k].name, n->hw[k]);
+		if (n->on_stop[0])
+			lf_put(&b, " on-stop=%s", n->on_stop);
+		if (n->stop_grace[0])
+			lf_put(&b, " stop-grace=%s", n->stop_grace);
 		lf_put(&b, "\n");
 		if (n->hw[HW_APPEND] && n->hw[HW_APPEND][0])
 			lf_put(&b, "append %s %s\n", n->name, n->hw[HW_APPEND]);
@@ -796,6 +834,22 @@ fail:
 
 /* ---- the database ---- */
 
+/* A node's stop method as a lab file carries it: nothing for a node
+ * without a row, so labs from before it export as they did. */
+static int
+lf_export_stop(struct lab *lab, const char *node_id, struct labfile_node *d, struct err *e)
+{
+	struct stopmode m;
+
+	if (stopmode_get(lab, node_id, &m, e) != 0)
+		return -1;
+	if (m.method_set)
+		snprintf(d->on_stop, sizeof d->on_stop, "%s", stopmode_method(&m));
+	if (m.grace_set)
+		snprintf(d->stop_grace, sizeof d->stop_grace, "%d", m.grace_s);
+	return 0;
+}
+
 int
 labfile_export(struct lab *lab, struct labfile *out, struct err *e)
 {
@@ -827,7 +881,7 @@ labfile_export(struct lab *lab, struct labfile *out, struct err *e)
 			snprintf(d->host, sizeof d->host, "%s", v[i].host);
 		for (int k = 0; k < HW_NKEYS; k++)
 			d->hw[k] = xstrdup(v[i].hw.v[k]);
-		if (net_nics_get(lab, v[i].id, &nv, &nn, e) != 0)
+		if (lf_export_stop(lab, v[i].id, d, e) != 0 || net_nics_get(lab, v[i].id, &nv, &nn, e) != 0)
 			goto done;
 		d->nics = xcalloc((size_t)nn + 1, sizeof *d->nics);
 		for (int j = 0; j < nn; j++) {
@@ -896,6 +950,9 @@ lf_insert(struct lab *lab, const struct labfile *lf, struct lf_made *made, struc
 		    .console_rows = n->console_rows, .ready = n->ready, .hw = &made[i].hw, .host = host };
 		rc = node_row_insert(lab, &r, &why);
 		free(host);
+		if (rc == 0 && (n->on_stop[0] || n->stop_grace[0]))
+			rc = stopmode_set(lab, made[i].id, n->on_stop[0] ? n->on_stop : NULL,
+			    n->stop_grace[0] ? atoi(n->stop_grace) : -1, &why);
 		if (rc != 0)
 			return err_set(e, "line %d: %s", n->line, why.msg);
 	}

@@ -10,7 +10,8 @@
  *
  * A node's machine (hw.h) is keys of its node line (disk-bus=ide
  * machine=q35 cdrom=IMAGE ...) and its kernel's command line a line of
- * its own, after the node line: "append r1 console=ttyS0 quiet".
+ * its own, after the node line: "append r1 console=ttyS0 quiet". Its stop
+ * method (stopmode.h) is on-stop=poweroff and stop-grace=SECONDS.
  *
  * A node placed on another host says so: host=NAME (a host of the lab
  * that imports it, sandlab host add); none is the machine itself, local.
@@ -61,6 +62,10 @@ struct labfile_node {
 	 * command line on a line of its own (append NODE TEXT...); NULL or
 	 * the default: not written. */
 	char *hw[HW_NKEYS];
+	/* on-stop=shutdown|poweroff stop-grace=SECONDS (stopmode.h), as
+	 * written; "" when the node has none of its own: not written */
+	char  on_stop[12];
+	char  stop_grace[8];
 	struct labfile_nic *nics;   /* eth0, eth1, ... */
 	int   nnics;
 };

@@ -183,6 +183,12 @@ static const char *const db_migrations[] = {
 	"  address TEXT NOT NULL DEFAULT '',"
 	"  added_at INTEGER NOT NULL);"
 	"ALTER TABLE nodes ADD COLUMN host TEXT REFERENCES hosts(name) ON DELETE RESTRICT;",
+	/* 10 -> 11: how a node is stopped (stopmode.h); NULL, like no row,
+	 * is the default: shutdown with the default grace, as before. */
+	"CREATE TABLE stopmodes ("
+	"  node_id TEXT PRIMARY KEY REFERENCES nodes(id) ON DELETE CASCADE,"
+	"  method TEXT CHECK (method IN ('shutdown', 'poweroff')),"
+	"  grace INTEGER CHECK (grace BETWEEN 0 AND 600));",
 };
 
 const int DB_VERSION = (int)(sizeof db_migrations / sizeof db_migrations[0]);
