@@ -303,28 +303,6 @@ struct node_ls {
 	struct err  e;
 };
 
-/* Prints one element of a JSON array as cli_json_out would inside the
- * array (indent 2), so a big list is never one tree in memory. */
-static void
-node_ls_json(json_t *o, int first)
-{
-	char *s = json_dumps(o, JSON_INDENT(2) | JSON_SORT_KEYS | JSON_ENSURE_ASCII);
-
-	if (s == NULL)
-		fatal("cannot format JSON output");
-	fputs(first ? "[\n  " : ",\n  ", stdout);
-	for (const char *p = s, *nl; *p; p = nl + 1) {
-		if ((nl = strchr(p, '\n')) == NULL) {
-			fputs(p, stdout);
-			break;
-		}
-		fwrite(p, 1, (size_t)(nl - p), stdout);
-		fputs("\n  ", stdout);
-	}
-	free(s);
-	json_decref(o);
-}
-
 static int
 node_ls_one(struct node *n, void *arg)
 {
@@ -335,7 +313,7 @@ node_ls_one(struct node *n, void *arg)
 	if (run_list_get(k->runs, n->id, &ri, &k->e) != 0)
 		return 1;
 	if (k->json) {
-		node_ls_json(node_json(n, &ri), k->n++ == 0);
+		cli_json_item(node_json(n, &ri), k->n++ == 0);
 		return 0;
 	}
 	/* The HOST column only in a lab that uses other hosts: a lab on
