@@ -189,21 +189,8 @@ cmd_template_show(struct cli *c, int argc, char **argv)
 		printf("cloud-init: off\n");
 	printf("nodes:     %d made from it (a change of the template changes none of them)\n", t.nodes);
 	if (t.usage[0]) {
-		/* line by line: each sanitised, so a newline stays a line break */
 		printf("usage:\n");
-		for (char *p = t.usage, *nl; *p; p = nl + 1) {
-			char *line, *shown;
-			nl = strchr(p, '\n');
-			line = nl ? strndup(p, (size_t)(nl - p)) : strdup(p);
-			if (line == NULL)
-				fatal("out of memory");
-			shown = cli_shown(line);
-			printf("  %s\n", shown);
-			free(shown);
-			free(line);
-			if (nl == NULL)
-				break;
-		}
+		cli_print_lines("  ", "  ", t.usage);
 	}
 	template_clear(&t);
 	return 0;

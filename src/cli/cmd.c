@@ -59,6 +59,15 @@ const struct cmd cmd_table[] = {
 	  "change a template; nodes made from it keep what they were made with", 0 },
 	{ "template", "rm", cmd_template_rm, "template rm NAME...",
 	  "remove templates no node was made from (a node made from one names it until removed)", 0 },
+	{ "appliance", "show", cmd_appliance_show, "appliance show FILE [--version V] [--json]",
+	  "the template a GNS3 appliance file (.gns3a, registry versions 1 to 8) would make, for the "
+	  "version named (default: the first), its image files with their md5sum and size, and every "
+	  "field that cannot be mapped, with the reason; no image file is needed", 0 },
+	{ "appliance", "import", cmd_appliance_import,
+	  "appliance import FILE [--version V] [--images DIR] [--name NAME]",
+	  "import the image files of an appliance's version, found by name in DIR, beside the file, then "
+	  "in the lab's images/, their md5sum and size checked, and make its template (named from the "
+	  "appliance and version unless --name); all or nothing", 0 },
 	{ "node", "start", cmd_node_start,
 	  "node start NAME...|--all [--vnc-host ADDR] [--wait-for REGEX [--timeout S]]",
 	  "start nodes; each gets a keeper that owns its QEMU and console; --wait-for returns "
@@ -141,6 +150,7 @@ const struct cmd_group cmd_groups[] = {
 	{ "image", "base images: import, list, remove" },
 	{ "node", "nodes: create, change, start, stop, inspect, remove" },
 	{ "template", "templates: named machines that nodes are made from" },
+	{ "appliance", "GNS3 appliance files: the template one makes, and its import" },
 	{ "host", "the machines nodes run on: local, and others through libvirt" },
 	{ "nic", "a node's network cards: model, MAC, NAT and port forwards" },
 	{ "link", "point-to-point links between two nodes' NICs" },
@@ -308,8 +318,9 @@ cmd_main(int argc, char **argv, struct cmd_dashboard *dash)
 			theme = argv[i] + 8;
 		else if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0)
 			help = 1;
-		else if (strcmp(argv[i], "--version") == 0 || strcmp(argv[i], "-V") == 0)
-			version = 1;
+		else if ((strcmp(argv[i], "--version") == 0 || strcmp(argv[i], "-V") == 0) &&
+		    !(n >= 1 && strcmp(rest[0], "appliance") == 0))
+			version = 1;    /* after "appliance", --version V is the appliance's */
 		else
 			rest[n++] = argv[i];
 	}

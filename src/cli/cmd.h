@@ -132,6 +132,10 @@ int cmd_template_show(struct cli *c, int argc, char **argv);
 int cmd_template_set(struct cli *c, int argc, char **argv);
 int cmd_template_rm(struct cli *c, int argc, char **argv);
 
+/* cmd-appliance.c */
+int cmd_appliance_show(struct cli *c, int argc, char **argv);
+int cmd_appliance_import(struct cli *c, int argc, char **argv);
+
 int cmd_node_start(struct cli *c, int argc, char **argv);
 int cmd_node_stop(struct cli *c, int argc, char **argv);
 int cmd_node_kill(struct cli *c, int argc, char **argv);
