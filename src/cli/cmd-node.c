@@ -11,6 +11,7 @@
 
 #include "cloudinit.h"
 #include "consize.h"
+#include "host.h"
 #include "labfile.h"
 #include "node.h"
 #include "qemuprobe.h"
@@ -68,6 +69,7 @@ node_json(const struct node *n, const struct run_info *ri)
 	/* a pattern that is not UTF-8 cannot be a JSON string: then left out */
 	json_object_set_new(o, "ready", json_string(n->ready));
 	json_object_set_new(o, "machine", node_hw_json(&n->hw));
+	json_object_set_new(o, "host", json_string(n->host));
 	if (ri != NULL) {
 		json_object_set_new(o, "state", json_string(run_state_name(ri->state)));
 		json_object_set_new(o, "run", node_run_json(ri));
@@ -251,13 +253,13 @@ cmd_node_create(struct cli *c, int argc, char **argv)
 	static const char usage[] =
 	    "node create NAME [--image IMAGE] [--template TEMPLATE] [--ram MB] [--cpus N] [--nics N]"
 	    " [--accel auto|kvm|tcg] [--console-size COLSxROWS] [--ready REGEX] [--cloud-init on|off]"
-	    " [--ci-user NAME] [--user-data FILE]" CMD_NODE_HW_USAGE;
-	const char *csize = NULL, *ready = NULL, *user_data = NULL, *tname = NULL;
+	    " [--ci-user NAME] [--user-data FILE] [--host HOST]" CMD_NODE_HW_USAGE;
+	const char *csize = NULL, *ready = NULL, *user_data = NULL, *tname = NULL, *host = NULL;
 	struct cmd_node_opts o;
 	struct node_spec s = { .nics = -1 };
-	struct cli_opt opts[4 + CMD_NODE_OPTS_N + 1] = {
+	struct cli_opt opts[5 + CMD_NODE_OPTS_N + 1] = {
 		{ "--console-size", &csize, NULL }, { "--ready", &ready, NULL },
-		{ "--user-data", &user_data, NULL }, { "--template", &tname, NULL },
+		{ "--user-data", &user_data, NULL }, { "--template", &tname, NULL }, { "--host", &host, NULL },
 	};
 	struct cloudinit_changes ch;
 	struct template t = { 0 };
@@ -267,7 +269,7 @@ cmd_node_create(struct cli *c, int argc, char **argv)
 	char *pos[1], *ud = NULL;
 	int npos, rc = 1;
 
-	cmd_node_opts_add(opts, 4, &o, 1);
+	cmd_node_opts_add(opts, 5, &o, 1);
 	if (cli_parse(argc, argv, opts, pos, 1, &npos, usage) != 0)
 		return 2;
 	if (npos != 1)
@@ -301,6 +303,7 @@ cmd_node_create(struct cli *c, int argc, char **argv)
 		node_from_template(&t, &o, &s, &ch);
 	s.name = pos[0];
 	s.ready = ready;
+	s.host = host;
 	if (node_create(lab, &s, &n, &e) != 0) {
 		rc = cli_fail("%s", e.msg);
 		goto out;
@@ -325,9 +328,10 @@ cmd_node_create(struct cli *c, int argc, char **argv)
 	if (c->json)
 		cli_json_out(node_json(&n, NULL));
 	else
-		printf("created node %s%s%s on %s (%d MiB, %d CPU%s, %d NIC%s)\n", n.name,
+		printf("created node %s%s%s on %s (%d MiB, %d CPU%s, %d NIC%s)%s%s\n", n.name,
 		    tname ? " from template " : "", tname ? t.name : "", n.image_name,
-		    n.ram_mb, n.cpus, n.cpus == 1 ? "" : "s", n.nnics, n.nnics == 1 ? "" : "s");
+		    n.ram_mb, n.cpus, n.cpus == 1 ? "" : "s", n.nnics, n.nnics == 1 ? "" : "s",
+		    node_is_local(&n) ? "" : ", placed on host ", node_is_local(&n) ? "" : n.host);
 	node_clear(&n);
 	rc = 0;
 out:
@@ -342,6 +346,7 @@ struct node_ls {
 	struct run_list *runs;
 	int         json;
 	size_t      n;
+	int         hosts;  /* some node is on another host: a HOST column */
 	char        why[sizeof ((struct run_info *)0)->accel_why]; /* first fall back */
 	struct err  e;
 };
@@ -381,13 +386,20 @@ node_ls_one(struct node *n, void *arg)
 		node_ls_json(node_json(n, &ri), k->n++ == 0);
 		return 0;
 	}
+	/* The HOST column only in a lab that uses other hosts: a lab on
+	 * this machine alone reads as it always did. */
 	if (k->n++ == 0)
-		printf("%-20s %-12s %-8s %-5s %4s %7s %4s %-15s %-7s %s\n", "NAME", "IMAGE", "STATE",
+		printf("%-20s %s%s%-12s %-8s %-5s %4s %7s %4s %-15s %-7s %s\n", "NAME",
+		    k->hosts ? "HOST" : "", k->hosts ? "         " : "", "IMAGE", "STATE",
 		    "ACCEL", "CPUS", "RAM", "NICS", "VNC", "UPTIME", "LAST EXIT");
 	node_accel_shown(n, &ri, accel, sizeof accel);
 	run_uptime(&ri, up, sizeof up);
 	node_exit_shown(&ri, ex, sizeof ex);
-	printf("%-20s %-12s %-8s %-5s %4d %4dMiB %4d %-15s %-7s %s\n", n->name, n->image_name,
+	if (k->hosts)
+		printf("%-20s %-12s ", n->name, n->host);
+	else
+		printf("%-20s ", n->name);
+	printf("%-12s %-8s %-5s %4d %4dMiB %4d %-15s %-7s %s\n", n->image_name,
 	    run_state_name(ri.state), accel, n->cpus, n->ram_mb, n->nnics,
 	    ri.vnc[0] ? ri.vnc : "-", up[0] ? up : "-", ex);
 	if (k->why[0] == '\0' && ri.accel_why[0])
@@ -406,6 +418,11 @@ cmd_node_ls(struct cli *c, int argc, char **argv)
 	if ((k.lab = cli_start(c, argc, argv, NULL, pos, 0, 0, &npos, usage, &rc)) == NULL)
 		return rc;
 	k.runs = run_list_new(k.lab);
+	k.hosts = host_placed_nodes(k.lab, &k.e);
+	if (k.hosts < 0) {
+		run_list_free(k.runs);
+		return cli_fail("%s", k.e.msg);
+	}
 	rc = node_each(k.lab, node_ls_one, &k, &k.e);
 	run_list_free(k.runs);
 	/* What was printed stays; the message says the list is cut short. */
@@ -483,6 +500,7 @@ cmd_node_show(struct cli *c, int argc, char **argv)
 	    "cpus:      %d\nram:       %d MiB\nconsole:   %dx%d (the guest's terminal size)\n",
 	    n.name, n.id, n.image_name, n.image_format, ov, n.cpus, n.ram_mb, n.console_cols, n.console_rows);
 	free(ov);
+	printf("host:      %s%s\n", n.host, node_is_local(&n) ? " (this machine)" : "");
 	/* a template's name passed name_check */
 	if (template_of_node(lab, n.id, tpl, sizeof tpl, &e) == 0 && tpl[0])
 		printf("template:  %s (made from it; a change of the template changes no node)\n", tpl);
@@ -538,12 +556,12 @@ cmd_node_set(struct cli *c, int argc, char **argv)
 {
 	static const char usage[] = "node set NAME [--ram MB] [--cpus N] [--nics N] [--accel auto|kvm|tcg]"
 	    " [--console-size COLSxROWS] [--ready REGEX] [--cloud-init on|off] [--ci-user NAME]"
-	    " [--user-data FILE]" CMD_NODE_HW_USAGE;
-	const char *csize = NULL, *ready = NULL, *user_data = NULL;
+	    " [--user-data FILE] [--host HOST]" CMD_NODE_HW_USAGE;
+	const char *csize = NULL, *ready = NULL, *user_data = NULL, *host = NULL;
 	struct cmd_node_opts o;
-	struct cli_opt opts[3 + CMD_NODE_OPTS_N + 1] = {
+	struct cli_opt opts[4 + CMD_NODE_OPTS_N + 1] = {
 		{ "--console-size", &csize, NULL }, { "--ready", &ready, NULL },
-		{ "--user-data", &user_data, NULL },
+		{ "--user-data", &user_data, NULL }, { "--host", &host, NULL },
 	};
 	int ccols = 0, crows = 0, hw = 0;
 	struct node_changes ch = { .nics = -1 };
@@ -554,16 +572,17 @@ cmd_node_set(struct cli *c, int argc, char **argv)
 	char *pos[1], *ud;
 	int npos, rc;
 
-	cmd_node_opts_add(opts, 3, &o, 0);
+	cmd_node_opts_add(opts, 4, &o, 0);
 	if (cli_parse(argc, argv, opts, pos, 1, &npos, usage) != 0)
 		return 2;
 	if (npos != 1)
 		return cli_usage(usage);
 	for (int k = 0; k < HW_NKEYS; k++)
 		hw |= o.hw[k] != NULL;
-	if (!cmd_node_opts_any(&o) && !csize && !ready && !user_data)
+	if (!cmd_node_opts_any(&o) && !csize && !ready && !user_data && !host)
 		return cli_fail("nothing to change: give --ram, --cpus, --nics, --accel, --console-size, --ready, "
-		    "--cloud-init, --ci-user, --user-data or a machine option (see: sandlab node set --help)");
+		    "--cloud-init, --ci-user, --user-data, --host or a machine option "
+		    "(see: sandlab node set --help)");
 	if (csize && consize_parse(csize, &ccols, &crows, &e) != 0)
 		return cli_fail("--console-size: %s", e.msg);
 	if (ready && node_check_ready(ready, &e) != 0)
@@ -574,6 +593,7 @@ cmd_node_set(struct cli *c, int argc, char **argv)
 	ch.cpus = o.ncpus;
 	ch.nics = o.nnics;
 	ch.accel = o.accel;
+	ch.host = host;
 	memcpy(ch.hw, o.hw, sizeof ch.hw);
 	if (node_ci_opts(&o, user_data, &cich, &ud) != 0)
 		return 1;
@@ -596,7 +616,7 @@ cmd_node_set(struct cli *c, int argc, char **argv)
 	}
 	/* The console size is no hardware: it changes while the node runs;
 	 * cloud-init settings are read at each start, so they may too. */
-	if (((o.ram || o.cpus || o.nics || o.accel || hw) && node_set(lab, pos[0], &ch, &e) != 0) ||
+	if (((o.ram || o.cpus || o.nics || o.accel || hw || host) && node_set(lab, pos[0], &ch, &e) != 0) ||
 	    (csize && consize_set(lab, pos[0], ccols, crows, &e) != 0) ||
 	    (ready && node_ready_set(lab, pos[0], ready, &e) != 0)) {
 		rc = cli_fail("%s", e.msg);

@@ -19,6 +19,7 @@
 
 #include "consize.h"
 #include "db.h"
+#include "host.h"
 #include "image.h"
 #include "link.h"
 #include "name.h"
@@ -214,7 +215,7 @@ lf_node(struct lf_parse *p, char **w, int nw)
 
 	if (nw < 2)
 		return lf_fail(p, "a node line is: node NAME image=IMAGE [ram=MB] [cpus=N] [accel=auto|kvm|tcg] "
-		    "[console=COLSxROWS] [ready=REGEX]");
+		    "[console=COLSxROWS] [ready=REGEX] [host=HOST]");
 	if (name_check(w[1], "node name", &e) != 0)
 		return lf_fail(p, "%s", e.msg);
 	if ((other = lf_node_find(p, w[1])) >= 0)
@@ -283,8 +284,16 @@ lf_node(struct lf_parse *p, char **w, int nw)
 			}
 			regfree(&re);
 			snprintf(n->ready, sizeof n->ready, "%s", val);
-		} else if (strcmp(key, "template") == 0) {
+		} else if (strcmp(key, "host") == 0) {
 			if (lf_once(p, &seen, 6 + HW_NKEYS, key) != 0)
+				return -1;
+			if (name_check(val, "host name", &e) != 0)
+				return lf_fail(p, "%s", e.msg);
+			/* local is the default, and written as no key at all */
+			if (strcasecmp(val, HOST_LOCAL) != 0)
+				snprintf(n->host, sizeof n->host, "%s", val);
+		} else if (strcmp(key, "template") == 0) {
+			if (lf_once(p, &seen, 7 + HW_NKEYS, key) != 0)
 				return -1;
 			if (lf_template_find(p, val) < 0)
 				return lf_fail(p, "template=%s: no template line of that name above this line",
@@ -298,8 +307,8 @@ lf_node(struct lf_parse *p, char **w, int nw)
 			n->hw[k] = xstrdup(val);
 		} else
 			return lf_fail(p, "unknown key \"%s\" for a node (known: image, ram, cpus, accel, console, "
-			    "ready, template, disk-bus, machine, cpu-model, arch, vga, boot, boot-once, cdrom, kernel, "
-			    "initrd)",
+			    "ready, host, template, disk-bus, machine, cpu-model, arch, vga, boot, boot-once, cdrom, "
+			    "kernel, initrd)",
 			    lf_shown(key, shown, sizeof shown));
 	}
 	if (n->image[0] == '\0')
@@ -954,6 +963,8 @@ labfile_format(const struct labfile *lf)
 			lf_put(&b, " console=%dx%d", n->console_cols, n->console_rows);
 		if (n->ready[0])
 			lf_put(&b, " ready=%s", n->ready);
+		if (n->host[0])
+			lf_put(&b, " host=%s", n->host);
 		if (n->template[0])
 			lf_put(&b, " template=%s", n->template);
 		for (int k = 0; k < HW_APPEND; k++)
@@ -1139,6 +1150,8 @@ labfile_export(struct lab *lab, struct labfile *out, struct err *e)
 		d->console_cols = v[i].console_cols;
 		d->console_rows = v[i].console_rows;
 		snprintf(d->ready, sizeof d->ready, "%s", v[i].ready);
+		if (!node_is_local(&v[i]))
+			snprintf(d->host, sizeof d->host, "%s", v[i].host);
 		for (int k = 0; k < HW_NKEYS; k++)
 			d->hw[k] = xstrdup(v[i].hw.v[k]);
 		if (template_of_node(lab, v[i].id, d->template, sizeof d->template, e) != 0 ||
@@ -1201,11 +1214,17 @@ lf_insert(struct lab *lab, const struct labfile *lf, struct lf_made *made, struc
 
 	for (int i = 0; i < lf->nnodes; i++) {
 		const struct labfile_node *n = &lf->nodes[i];
+		char *host;
+		int rc;
+		if (node_host_resolve(lab, n->host[0] ? n->host : NULL, &host, &why) != 0)
+			return err_set(e, "line %d: %s", n->line, why.msg);
 		struct node_row r = { .id = made[i].id, .name = n->name, .image_id = made[i].image_id,
 		    .image_name = n->image, .overlay_file = made[i].disk.file, .ram_mb = n->ram_mb,
 		    .cpus = n->cpus, .accel = n->accel, .console_cols = n->console_cols,
-		    .console_rows = n->console_rows, .ready = n->ready, .hw = &made[i].hw };
-		if (node_row_insert(lab, &r, &why) != 0)
+		    .console_rows = n->console_rows, .ready = n->ready, .hw = &made[i].hw, .host = host };
+		rc = node_row_insert(lab, &r, &why);
+		free(host);
+		if (rc != 0)
 			return err_set(e, "line %d: %s", n->line, why.msg);
 	}
 	/* NICs with a MAC in the file first, so a new MAC avoids them all. */
