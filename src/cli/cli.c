@@ -200,3 +200,18 @@ cli_start(struct cli *c, int argc, char **argv, const struct cli_opt *opts,
 	return lab;
 }
 
+
+void
+cli_print_lines(const char *first, const char *indent, const char *text)
+{
+	const char *p = text;
+
+	do {
+		const char *nl = strchr(p, '\n');
+		char *line = xstrndup(p, nl ? (size_t)(nl - p) : strlen(p)), *shown = cli_shown(line);
+		printf("%s%s\n", p == text ? first : indent, shown);
+		free(shown);
+		free(line);
+		p = nl ? nl + 1 : NULL;
+	} while (p != NULL);
+}

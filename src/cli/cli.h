@@ -56,5 +56,8 @@ int cli_int(const char *s, const char *what, long min, long max, int *out);
 
 /* Text as it may be shown on a terminal (sanitised); caller frees. */
 char *cli_shown(const char *s);
+/* Prints text line by line, each sanitised (so a newline stays a line
+ * break), the first after first, the others after indent. */
+void cli_print_lines(const char *first, const char *indent, const char *text);
 
 #endif

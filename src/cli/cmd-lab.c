@@ -96,8 +96,12 @@ cmd_lab_import(struct cli *c, int argc, char **argv)
 	else if (labfile_import(lab, &lf, &e) != 0)
 		rc = cli_fail("%s: %s; nothing was imported", shown, e.msg);
 	else if (c->json)
-		cli_json_out(json_pack("{s:s, s:i, s:i}", "file", shown, "nodes", lf.nnodes,
-		    "links", lf.nlinks));
+		cli_json_out(json_pack("{s:s, s:i, s:i, s:i}", "file", shown, "nodes", lf.nnodes,
+		    "links", lf.nlinks, "templates", lf.ntemplates));
+	else if (lf.ntemplates > 0)
+		printf("imported %s: %d template%s, %d node%s, %d link%s (each node on a fresh overlay)\n",
+		    shown, lf.ntemplates, lf.ntemplates == 1 ? "" : "s", lf.nnodes, lf.nnodes == 1 ? "" : "s",
+		    lf.nlinks, lf.nlinks == 1 ? "" : "s");
 	else
 		printf("imported %s: %d node%s, %d link%s (each node on a fresh overlay)\n", shown,
 		    lf.nnodes, lf.nnodes == 1 ? "" : "s", lf.nlinks, lf.nlinks == 1 ? "" : "s");

@@ -23,10 +23,12 @@ const struct cmd cmd_table[] = {
 	{ "image", "rm", cmd_image_rm, "image rm NAME",
 	  "remove an image no node uses", 0 },
 	{ "node", "create", cmd_node_create,
-	  "node create NAME --image IMAGE [--ram MB] [--cpus N] [--nics N] [--accel auto|kvm|tcg]"
-	  " [--console-size COLSxROWS] [--ready REGEX] [--cloud-init on|off] [--ci-user NAME] [--user-data FILE]"
-	  " [--host HOST] [--on-stop shutdown|poweroff] [--stop-grace SECONDS]" CMD_NODE_HW_USAGE,
-	  "create a node on a qcow2 overlay of a disk image (console 80x24 unless given); how it stops: "
+	  "node create NAME [--image IMAGE] [--template TEMPLATE] [--ram MB] [--cpus N] [--nics N]"
+	  " [--accel auto|kvm|tcg] [--console-size COLSxROWS] [--ready REGEX] [--cloud-init on|off]"
+	  " [--ci-user NAME] [--user-data FILE] [--host HOST] [--on-stop shutdown|poweroff]"
+	  " [--stop-grace SECONDS]" CMD_NODE_HW_USAGE,
+	  "create a node on a qcow2 overlay of a disk image, or from a template, whose values the "
+	  "options given override (console 80x24 unless given); how it stops: "
 	  "shutdown (ACPI powerdown, a grace of 30 s unless given, then quit) or poweroff (quit at once, "
 	  "for guests that ignore ACPI); its machine: "
 	  "the boot disk's bus, pc or q35, CPU model (auto: host under KVM, max under TCG), arch, VGA, "
@@ -49,6 +51,27 @@ const struct cmd cmd_table[] = {
 	{ "node", "rm", cmd_node_rm, "node rm NAME...", "remove stopped nodes and their overlays", 0 },
 	{ "node", "clone", cmd_node_clone, "node clone NAME NEW-NAME [--disk]",
 	  "a new node like NAME: a fresh overlay on its image, or with --disk a copy of its disk (stopped)", 0 },
+	{ "template", "create", cmd_template_create, "template create NAME --image IMAGE" CMD_TEMPLATE_USAGE,
+	  "a named machine nodes are made from: a disk image, RAM, CPUs, NIC count and model, the "
+	  "machine options of node create, cloud-init, the console used (serial or vnc) and a usage "
+	  "text with login hints", 0 },
+	{ "template", "ls", cmd_template_ls, "template ls [--json]",
+	  "list templates and how many nodes were made from each", 0 },
+	{ "template", "show", cmd_template_show, "template show NAME [--json]",
+	  "show one template in full, with its usage text", 0 },
+	{ "template", "set", cmd_template_set, "template set NAME [--image IMAGE]" CMD_TEMPLATE_USAGE,
+	  "change a template; nodes made from it keep what they were made with", 0 },
+	{ "template", "rm", cmd_template_rm, "template rm NAME...",
+	  "remove templates no node was made from (a node made from one names it until removed)", 0 },
+	{ "appliance", "show", cmd_appliance_show, "appliance show FILE [--version V] [--json]",
+	  "the template a GNS3 appliance file (.gns3a, registry versions 1 to 8) would make, for the "
+	  "version named (default: the first), its image files with their md5sum and size, and every "
+	  "field that cannot be mapped, with the reason; no image file is needed", 0 },
+	{ "appliance", "import", cmd_appliance_import,
+	  "appliance import FILE [--version V] [--images DIR] [--name NAME]",
+	  "import the image files of an appliance's version, found by name in DIR, beside the file, then "
+	  "in the lab's images/, their md5sum and size checked, and make its template (named from the "
+	  "appliance and version unless --name); all or nothing", 0 },
 	{ "node", "start", cmd_node_start,
 	  "node start NAME...|--all [--vnc-host ADDR] [--wait-for REGEX [--timeout S]]",
 	  "start nodes; each gets a keeper that owns its QEMU and console; --wait-for returns "
@@ -136,6 +159,8 @@ const size_t cmd_table_n = sizeof cmd_table / sizeof cmd_table[0];
 const struct cmd_group cmd_groups[] = {
 	{ "image", "base images: import, list, remove" },
 	{ "node", "nodes: create, change, start, stop, inspect, remove" },
+	{ "template", "templates: named machines that nodes are made from" },
+	{ "appliance", "GNS3 appliance files: the template one makes, and its import" },
 	{ "host", "the machines nodes run on: local, and others through libvirt" },
 	{ "nic", "a node's network cards: model, MAC, NAT and port forwards" },
 	{ "link", "point-to-point links between two nodes' NICs" },
@@ -304,8 +329,9 @@ cmd_main(int argc, char **argv, struct cmd_dashboard *dash)
 			theme = argv[i] + 8;
 		else if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0)
 			help = 1;
-		else if (strcmp(argv[i], "--version") == 0 || strcmp(argv[i], "-V") == 0)
-			version = 1;
+		else if ((strcmp(argv[i], "--version") == 0 || strcmp(argv[i], "-V") == 0) &&
+		    !(n >= 1 && strcmp(rest[0], "appliance") == 0))
+			version = 1;    /* after "appliance", --version V is the appliance's */
 		else
 			rest[n++] = argv[i];
 	}

@@ -189,6 +189,42 @@ static const char *const db_migrations[] = {
 	"  node_id TEXT PRIMARY KEY REFERENCES nodes(id) ON DELETE CASCADE,"
 	"  method TEXT CHECK (method IN ('shutdown', 'poweroff')),"
 	"  grace INTEGER CHECK (grace BETWEEN 0 AND 600));",
+	/* 11 -> 12: templates, named machines nodes are made from (template.h):
+	 * the machine's columns as nodes has them, NIC count and model, the
+	 * boot disk, cloud-init, a console type and a usage text. A node made
+	 * from one is recorded in template_nodes, which keeps the template
+	 * while such a node names it; a node is a copy, so a change of its
+	 * template changes no node. NIC models are checked by nic.c, which
+	 * knows what this QEMU offers. */
+	"CREATE TABLE templates ("
+	"  id TEXT PRIMARY KEY,"
+	"  name TEXT NOT NULL UNIQUE COLLATE NOCASE,"
+	"  image_id TEXT NOT NULL REFERENCES images(id) ON DELETE RESTRICT,"
+	"  ram_mb INTEGER NOT NULL CHECK (ram_mb BETWEEN 16 AND 1048576),"
+	"  cpus INTEGER NOT NULL CHECK (cpus BETWEEN 1 AND 64),"
+	"  nics INTEGER NOT NULL CHECK (nics BETWEEN 0 AND 8),"
+	"  nic_model TEXT NOT NULL,"
+	"  accel TEXT NOT NULL CHECK (accel IN ('auto', 'kvm', 'tcg')),"
+	"  disk_bus TEXT NOT NULL CHECK (disk_bus IN ('virtio', 'ide', 'sata', 'scsi')),"
+	"  machine TEXT NOT NULL CHECK (machine IN ('pc', 'q35')),"
+	"  cpu_model TEXT NOT NULL,"
+	"  arch TEXT NOT NULL CHECK (arch IN ('x86_64', 'i386')),"
+	"  vga TEXT NOT NULL CHECK (vga IN ('std', 'virtio', 'cirrus', 'none')),"
+	"  boot TEXT NOT NULL,"
+	"  boot_once TEXT NOT NULL CHECK (boot_once IN ('', 'disk', 'cdrom', 'network')),"
+	"  cdrom_id TEXT REFERENCES images(id) ON DELETE RESTRICT,"
+	"  kernel_id TEXT REFERENCES images(id) ON DELETE RESTRICT,"
+	"  initrd_id TEXT REFERENCES images(id) ON DELETE RESTRICT,"
+	"  append TEXT NOT NULL,"
+	"  cloud_init INTEGER NOT NULL CHECK (cloud_init IN (0, 1)),"
+	"  ci_user TEXT NOT NULL,"
+	"  console TEXT NOT NULL CHECK (console IN ('serial', 'vnc')),"
+	"  usage TEXT NOT NULL,"
+	"  created_at INTEGER NOT NULL);"
+	"CREATE TABLE template_nodes ("
+	"  node_id TEXT PRIMARY KEY REFERENCES nodes(id) ON DELETE CASCADE,"
+	"  template_id TEXT NOT NULL REFERENCES templates(id) ON DELETE RESTRICT);"
+	"CREATE INDEX template_nodes_template ON template_nodes(template_id);",
 };
 
 const int DB_VERSION = (int)(sizeof db_migrations / sizeof db_migrations[0]);

@@ -67,6 +67,14 @@ hw_key_find(const char *name)
 	return -1;
 }
 
+const char *
+hw_column_value(const struct hw *h, enum hw_key k)
+{
+	if (!hw_fields[k].image_kind)
+		return h->v[k];
+	return h->id[k][0] ? h->id[k] : NULL;
+}
+
 int
 hw_none(const char *val)
 {

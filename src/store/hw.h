@@ -58,6 +58,10 @@ int hw_check(enum hw_key k, const char *val, struct err *e);
  * kernel). Pure: 0, or -1 with a message. */
 int hw_check_all(const struct hw *h, struct err *e);
 
+/* The value of field k as a row holds it (nodes, templates): an image
+ * field's image id, or NULL when it has none; else the text. Borrowed. */
+const char *hw_column_value(const struct hw *h, enum hw_key k);
+
 /* "none" and "" both mean no image. */
 int hw_none(const char *val);
 

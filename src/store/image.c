@@ -1111,8 +1111,14 @@ image_rm(struct lab *lab, const char *key, struct err *e)
 		    im.name, im.nodes, im.nodes == 1 ? "" : "s", im.nodes == 1 ? "it" : "them");
 		goto fail;
 	}
-	if (db_run(lab->db, "removing the image", e, "DELETE FROM images WHERE id = ?", "t", im.id) != 0)
+	if (db_run(lab->db, "removing the image", e, "DELETE FROM images WHERE id = ?", "t", im.id) != 0) {
+		/* no node uses it: a template does (template.h); sqlite
+		 * reports ON DELETE RESTRICT as a trigger's constraint */
+		if ((sqlite3_extended_errcode(lab->db) & 0xff) == SQLITE_CONSTRAINT)
+			err_set(e, "image \"%s\" is used by a template; remove the template or give it "
+			    "another image first (see: sandlab template ls)", im.name);
 		goto fail;
+	}
 	rel = xasprintf("images/%s", im.file);
 	doomed = pending_doomed(lab->db, rel, e);
 	free(rel);

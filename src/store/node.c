@@ -185,7 +185,7 @@ node_list_free(struct node *v, size_t n)
 _Static_assert(HW_CDROM == HW_BOOT_ONCE + 1 && HW_KERNEL == HW_CDROM + 1 && HW_INITRD == HW_KERNEL + 1 &&
     HW_APPEND == HW_NKEYS - 1, "NODE_COLS lists the machine in enum hw_key order");
 
-static void
+void
 node_hw_from_row(struct lab *lab, sqlite3_stmt *st, int col, struct hw *h)
 {
 	memset(h, 0, sizeof *h);
@@ -570,7 +570,7 @@ node_hw_store(struct lab *lab, const char *id, const struct hw *h, unsigned mask
 			continue;
 		/* the column names come from hw_fields, never from input */
 		char *sql = xasprintf("UPDATE nodes SET %s = ? WHERE id = ?", hw_fields[k].column);
-		const char *val = hw_fields[k].image_kind ? (h->id[k][0] ? h->id[k] : NULL) : h->v[k];
+		const char *val = hw_column_value(h, k);
 		int rc = db_run(lab->db, "recording the node's machine", e, sql, "tt", val, id);
 		free(sql);
 		if (rc != 0) {
@@ -626,7 +626,7 @@ node_row_insert(struct lab *lab, const struct node_row *r, struct err *e)
 	_Static_assert(HW_NKEYS == 11, "the INSERT below lists the machine's 11 columns");
 	for (int k = 0; k < HW_NKEYS; k++)
 		m[k] = r->hw == NULL ? (hw_fields[k].image_kind ? NULL : hw_fields[k].dflt) :
-		    hw_fields[k].image_kind ? (r->hw->id[k][0] ? r->hw->id[k] : NULL) : r->hw->v[k];
+		    hw_column_value(r->hw, k);
 	if (db_run(lab->db, "recording the node", e, "INSERT INTO nodes (id, name, image_id, overlay, "
 	    "ram_mb, cpus, accel, created_at, console_cols, console_rows, ready, disk_bus, machine, "
 	    "cpu_model, arch, vga, boot, boot_once, cdrom_id, kernel_id, initrd_id, append, host) "
@@ -667,7 +667,7 @@ node_create(struct lab *lab, const struct node_spec *s, struct node *out, struct
 	    (s->ready && node_check_ready(s->ready, e) != 0))
 		return -1;
 	if (s->image == NULL)
-		return err_set(e, "a node needs a base image (--image NAME; see: sandlab image ls)");
+		return err_set(e, "a node needs a base image (--image NAME, or --template NAME; see: sandlab image ls)");
 	hw_init(&hw);
 	if (node_name_taken(lab, s->name, NULL, e) != 0 || node_hw_apply(lab, &hw, s->hw, e) != 0 ||
 	    node_host_resolve(lab, s->host, &host, e) != 0 ||

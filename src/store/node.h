@@ -195,6 +195,10 @@ int node_check_accel(const char *a, struct err *e);
  * ISO is no kernel, a disk image no CD-ROM), then the whole (hw_check_all).
  * 0, or -1 with a message and h as it was given, partly changed. */
 int node_hw_apply(struct lab *lab, struct hw *h, const char *const vals[HW_NKEYS], struct err *e);
+/* Reads a machine from a row's columns from col on, laid out as nodes
+ * has them in enum hw_key order, each image field as three columns: its
+ * id, the image's name and file (templates are read the same way). */
+void node_hw_from_row(struct lab *lab, sqlite3_stmt *st, int col, struct hw *h);
 /* 1 when the node runs with another machine than its rows say (a change
  * made since it started), 0 when not or when it is stopped. */
 int node_hw_pending(struct lab *lab, const struct node *n);
