@@ -136,8 +136,8 @@ node_hw_print(const struct node *n, int pending)
 	const struct hw *h = &n->hw;
 	char *v;
 
-	printf("machine:   %s, disk bus %s, cpu %s, arch %s, vga %s%s\n", h->v[HW_MACHINE],
-	    h->v[HW_DISK_BUS], h->v[HW_CPU_MODEL], h->v[HW_ARCH], h->v[HW_VGA],
+	printf("machine:   %s, disk bus %s, cpu %s, arch %s, vga %s, firmware %s%s\n", h->v[HW_MACHINE],
+	    h->v[HW_DISK_BUS], h->v[HW_CPU_MODEL], h->v[HW_ARCH], h->v[HW_VGA], h->v[HW_FIRMWARE],
 	    pending ? " (changed: takes effect when it restarts)" : "");
 	for (int k = HW_BOOT; k < HW_NKEYS; k++) {
 		if (h->v[k][0] == '\0')
@@ -200,15 +200,15 @@ cmd_node_create(struct cli *c, int argc, char **argv)
 	static const char usage[] =
 	    "node create NAME --image IMAGE [--ram MB] [--cpus N] [--nics N] [--accel auto|kvm|tcg]"
 	    " [--console-size COLSxROWS] [--ready REGEX] [--cloud-init on|off] [--ci-user NAME]"
-	    " [--user-data FILE]" CMD_NODE_HW_USAGE;
+	    " [--user-data FILE] [--nic-model MODEL]" CMD_NODE_HW_USAGE;
 	const char *image = NULL, *ram = NULL, *cpus = NULL, *nics = NULL, *accel = NULL, *csize = NULL;
 	const char *ready = NULL, *ci = NULL, *ci_user = NULL, *user_data = NULL;
 	struct node_spec s = { .nics = -1 };
-	struct cli_opt opts[10 + HW_NKEYS + 1] = {
+	struct cli_opt opts[11 + HW_NKEYS + 1] = {
 		{ "--image", &image, NULL }, { "--ram", &ram, NULL }, { "--cpus", &cpus, NULL },
 		{ "--nics", &nics, NULL }, { "--accel", &accel, NULL }, { "--console-size", &csize, NULL },
 		{ "--ready", &ready, NULL }, { "--cloud-init", &ci, NULL }, { "--ci-user", &ci_user, NULL },
-		{ "--user-data", &user_data, NULL },
+		{ "--user-data", &user_data, NULL }, { "--nic-model", &s.nic_model, NULL },
 	};
 	struct cloudinit_changes ch;
 	struct node n;
@@ -217,7 +217,7 @@ cmd_node_create(struct cli *c, int argc, char **argv)
 	char *pos[1], *ud;
 	int npos;
 
-	cmd_node_hw_opts(opts, 10, s.hw);
+	cmd_node_hw_opts(opts, 11, s.hw);
 	if (cli_parse(argc, argv, opts, pos, 1, &npos, usage) != 0)
 		return 2;
 	if (npos != 1)
@@ -234,6 +234,9 @@ cmd_node_create(struct cli *c, int argc, char **argv)
 		return 1;
 	if (s.hw[HW_CPU_MODEL] && qemuprobe_check_cpu(lab, s.hw[HW_CPU_MODEL],
 	    s.hw[HW_ARCH] ? s.hw[HW_ARCH] : "x86_64", &e) != 0)
+		return cli_fail("%s", e.msg);
+	if (s.nic_model && qemuprobe_check_nic(lab, s.nic_model, s.hw[HW_ARCH] ? s.hw[HW_ARCH] : "x86_64",
+	    "--nic-model", &e) != 0)
 		return cli_fail("%s", e.msg);
 	/* Last of the checks: it reads the user-data file, which the node
 	 * must not be made without, and which a refusal above would leak. */
@@ -462,7 +465,7 @@ cmd_node_set(struct cli *c, int argc, char **argv)
 {
 	static const char usage[] = "node set NAME [--ram MB] [--cpus N] [--nics N] [--accel auto|kvm|tcg]"
 	    " [--console-size COLSxROWS] [--ready REGEX] [--cloud-init on|off] [--ci-user NAME]"
-	    " [--user-data FILE]" CMD_NODE_HW_USAGE;
+	    " [--user-data FILE] [--nic-model MODEL]" CMD_NODE_HW_USAGE;
 	const char *ram = NULL, *cpus = NULL, *nics = NULL, *accel = NULL, *csize = NULL, *ready = NULL;
 	const char *ci = NULL, *ci_user = NULL, *user_data = NULL;
 	struct cli_opt opts[9 + HW_NKEYS + 1] = {

@@ -58,6 +58,7 @@ struct node_spec {
 	int         console_rows;
 	const char *ready;     /* NULL = none (node_check_ready) */
 	const char *hw[HW_NKEYS]; /* machine fields (hw.h); NULL = default */
+	const char *nic_model; /* of every NIC (nic.h); NULL = virtio-net-pci */
 };
 
 /* Checks the spec, makes the overlay, the row and its NICs (fresh MACs),
@@ -112,12 +113,12 @@ int node_check_ready(const char *re, struct err *e);
 /* Sets the node's ready pattern ("" clears it), running or not. 0, or -1
  * with a message and the node unchanged. */
 int node_ready_set(struct lab *lab, const char *key, const char *re, struct err *e);
-/* A fresh overlay on the same image (the old disk state is discarded).
- * Refused while the node runs. 0, or -1 with a message, the old overlay in
+/* A fresh overlay on the same image (the old disk state is discarded),
+ * and a UEFI node fresh NVRAM. Refused while the node runs. 0, or -1 with a message, the old overlay in
  * place and no new file left. */
 int node_reset(struct lab *lab, const char *key, struct err *e);
 /* Removes the row (its NICs, links and forwards go with it) and then the
- * overlay. Refused while the node runs. 0, or -1 with a message and the
+ * overlay and its UEFI NVRAM. Refused while the node runs. 0, or -1 with a message and the
  * node unchanged (a crash after the commit leaves an overlay the next
  * lab_open removes). */
 int node_rm(struct lab *lab, const char *key, struct err *e);
@@ -171,6 +172,12 @@ struct node_row {
 	const struct hw *hw;      /* NULL = defaults; image fields by id[] */
 };
 int node_row_insert(struct lab *lab, const struct node_row *r, struct err *e);
+
+/* A UEFI machine h (else nothing): the NVRAM file of the overlay at
+ * overlay, a copy of from_overlay's (clone --disk) or, when that is NULL
+ * or has none, of OVMF's template (firmware.h). 0, or -1 with a message
+ * and no file made. */
+int node_vars_new(const struct hw *h, const char *overlay, const char *from_overlay, struct err *e);
 
 /* Checks values of a spec or changes; pure: 0, or -1 with a message. */
 int node_check_ram(long mb, struct err *e);
