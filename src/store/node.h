@@ -40,6 +40,7 @@ struct node {
 	int      nnics;
 	struct nic *nics;      /* rows only (nic_each): no links, no forwards */
 	struct hw hw;          /* its machine, images resolved to files */
+	char    *host;         /* where it runs: HOST_LOCAL or a hosts row's name */
 };
 
 /* Frees a node's strings and NICs and zeroes it; safe on a zeroed one. */
@@ -59,6 +60,7 @@ struct node_spec {
 	const char *ready;     /* NULL = none (node_check_ready) */
 	const char *hw[HW_NKEYS]; /* machine fields (hw.h); NULL = default */
 	const char *nic_model; /* of every NIC (nic.h); NULL = virtio-net-pci */
+	const char *host;      /* NULL or HOST_LOCAL = local, else a host's name */
 };
 
 /* Checks the spec, makes the overlay, the row and its NICs (fresh MACs),
@@ -92,8 +94,9 @@ struct node_changes {
 	int         nics;      /* -1 = unchanged */
 	const char *accel;
 	const char *hw[HW_NKEYS]; /* machine fields (hw.h); NULL = unchanged */
+	const char *host;      /* NULL = unchanged; HOST_LOCAL or a host's name */
 };
-/* All in one transaction. RAM, CPUs, NICs and accel are refused while
+/* All in one transaction. RAM, CPUs, NICs, accel and host are refused while
  * the node runs; machine fields are not: a running node shows them as
  * pending a restart (node_hw_pending). NICs added get fresh MACs, and
  * lowering the count is refused while a NIC it would drop has a link or
@@ -170,6 +173,7 @@ struct node_row {
 	int         console_rows;
 	const char *ready;        /* NULL = none */
 	const struct hw *hw;      /* NULL = defaults; image fields by id[] */
+	const char *host;         /* NULL = local, else a hosts row's name as stored */
 };
 int node_row_insert(struct lab *lab, const struct node_row *r, struct err *e);
 
@@ -178,6 +182,13 @@ int node_row_insert(struct lab *lab, const struct node_row *r, struct err *e);
  * or has none, of OVMF's template (firmware.h). 0, or -1 with a message
  * and no file made. */
 int node_vars_new(const struct hw *h, const char *overlay, const char *from_overlay, struct err *e);
+/* 1 when the node runs on this machine (keeper and QEMU), 0 when it is
+ * placed on another host (libvirt). */
+int node_is_local(const struct node *n);
+/* The host a node is to be placed on, by name (case-insensitive): NULL
+ * into *out for `local`, else the name as the hosts row spells it
+ * (caller frees). 0, or -1 with "no host named ...". */
+int node_host_resolve(struct lab *lab, const char *name, char **out, struct err *e);
 
 /* Checks values of a spec or changes; pure: 0, or -1 with a message. */
 int node_check_ram(long mb, struct err *e);
