@@ -110,7 +110,9 @@ expect_fail "nic set refuses an unknown model, naming what is offered" 'model "r
 	"$S" nic set l1:eth0 --model rtl8193
 # driver: "nic=NAME=" is not in the echoed command line, only in its output
 drv_probe='printf "nic=%s=\n" $(basename $(readlink /sys/class/net/eth0/device/driver))'
-gw_probe='ip link set eth0 up; ip addr add 10.0.2.15/24 dev eth0; ping -c 1 -W 10 10.0.2.2 >/dev/null && echo gw-$((6*7))'
+# the link may come up a while after "ip link set up" (e1000e once lost
+# its only ping): up to ten tries of 3 s each, done at the first answer
+gw_probe='ip link set eth0 up; ip addr add 10.0.2.15/24 dev eth0; for i in 1 2 3 4 5 6 7 8 9 10; do if ping -c 1 -W 3 10.0.2.2 >/dev/null; then echo gw-$((6*7)); break; fi; done'
 for pair in e1000e:e1000e rtl8139:8139cp; do
 	model=${pair%%:*} drv=${pair#*:}
 	[ "$model" = e1000e ] || "$S" nic set l1:eth0 --model "$model" >/dev/null
