@@ -83,13 +83,17 @@ cmd_lab_import(struct cli *c, int argc, char **argv)
 		return rc;
 	if (cmd_lab_load(pos[0], "; nothing was imported", &lf, &shown) != 0)
 		return 1;
-	/* a CPU model this QEMU lacks, before anything is made */
+	/* a CPU or NIC model this QEMU lacks, before anything is made */
 	rc = 0;
 	for (int i = 0; i < lf.nnodes && rc == 0; i++) {
 		const struct labfile_node *n = &lf.nodes[i];
-		if (n->hw[HW_CPU_MODEL] && qemuprobe_check_cpu(lab, n->hw[HW_CPU_MODEL],
-		    n->hw[HW_ARCH] ? n->hw[HW_ARCH] : "x86_64", &e) != 0)
+		const char *arch = n->hw[HW_ARCH] ? n->hw[HW_ARCH] : "x86_64";
+		if (n->hw[HW_CPU_MODEL] && qemuprobe_check_cpu(lab, n->hw[HW_CPU_MODEL], arch, &e) != 0)
 			rc = cli_fail("%s: line %d: %s; nothing was imported", shown, n->line, e.msg);
+		for (int j = 0; j < n->nnics && rc == 0; j++)
+			if (qemuprobe_check_nic(lab, n->nics[j].model, arch, "model", &e) != 0)
+				rc = cli_fail("%s: line %d: %s; nothing was imported", shown, n->nics[j].line,
+				    e.msg);
 	}
 	if (rc != 0)
 		; /* said above */

@@ -13,6 +13,7 @@
 #include "link.h"
 #include "net.h"
 #include "node.h"
+#include "qemuprobe.h"
 #include "run.h"
 #include "shape.h"
 #include "wire.h"
@@ -163,10 +164,24 @@ cmd_net_print_node(struct cli *c, struct lab *lab, const char *node)
 	return 0;
 }
 
+/* 0 when model is a NIC this node's QEMU (by its arch) offers. */
+static int
+cmd_nic_model_ok(struct lab *lab, const char *node, const char *model, struct err *e)
+{
+	struct node n;
+	int rc;
+
+	if (node_get(lab, node, &n, e) != 0)
+		return -1;
+	rc = qemuprobe_check_nic(lab, model, n.hw.v[HW_ARCH], "--model", e);
+	node_clear(&n);
+	return rc;
+}
+
 int
 cmd_nic_set(struct cli *c, int argc, char **argv)
 {
-	static const char usage[] = "nic set NODE:ethN [--model virtio-net-pci|e1000] [--mac MAC] "
+	static const char usage[] = "nic set NODE:ethN [--model MODEL] [--mac MAC] "
 	    "[--attach none|user]";
 	struct net_change ch = { 0 };
 	struct cli_opt opts[] = {
@@ -184,6 +199,7 @@ cmd_nic_set(struct cli *c, int argc, char **argv)
 	if (!ch.model && !ch.mac && !ch.attach)
 		return cli_fail("nothing to change: give --model, --mac or --attach");
 	if (net_ref_parse(pos[0], node, sizeof node, &idx, &e) != 0 ||
+	    (ch.model && cmd_nic_model_ok(lab, node, ch.model, &e) != 0) ||
 	    net_nic_set(lab, node, idx, &ch, &note, &e) != 0)
 		return cli_fail("%s", e.msg);
 	what = xasprintf("%s:eth%d:%s%s%s%s%s%s", node, idx, ch.model ? " model " : "",

@@ -180,8 +180,8 @@ cmd_node_hw_print(const struct hw *h, int pending)
 {
 	char *v;
 
-	printf("machine:   %s, disk bus %s, cpu %s, arch %s, vga %s%s\n", h->v[HW_MACHINE],
-	    h->v[HW_DISK_BUS], h->v[HW_CPU_MODEL], h->v[HW_ARCH], h->v[HW_VGA],
+	printf("machine:   %s, disk bus %s, cpu %s, arch %s, vga %s, firmware %s%s\n", h->v[HW_MACHINE],
+	    h->v[HW_DISK_BUS], h->v[HW_CPU_MODEL], h->v[HW_ARCH], h->v[HW_VGA], h->v[HW_FIRMWARE],
 	    pending ? " (changed: takes effect when it restarts)" : "");
 	for (int k = HW_BOOT; k < HW_NKEYS; k++) {
 		if (h->v[k][0] == '\0')
@@ -271,15 +271,16 @@ cmd_node_create(struct cli *c, int argc, char **argv)
 	    "node create NAME [--image IMAGE] [--template TEMPLATE] [--ram MB] [--cpus N] [--nics N]"
 	    " [--accel auto|kvm|tcg] [--console-size COLSxROWS] [--ready REGEX] [--cloud-init on|off]"
 	    " [--ci-user NAME] [--user-data FILE] [--host HOST] [--on-stop shutdown|poweroff]"
-	    " [--stop-grace SECONDS]" CMD_NODE_HW_USAGE;
+	    " [--stop-grace SECONDS] [--nic-model MODEL]" CMD_NODE_HW_USAGE;
 	const char *csize = NULL, *ready = NULL, *user_data = NULL, *tname = NULL, *host = NULL;
 	const char *on_stop = NULL, *stop_grace = NULL;
 	struct cmd_node_opts o;
 	struct node_spec s = { .nics = -1 };
-	struct cli_opt opts[7 + CMD_NODE_OPTS_N + 1] = {
+	struct cli_opt opts[8 + CMD_NODE_OPTS_N + 1] = {
 		{ "--console-size", &csize, NULL }, { "--ready", &ready, NULL },
 		{ "--user-data", &user_data, NULL }, { "--template", &tname, NULL }, { "--host", &host, NULL },
 		{ "--on-stop", &on_stop, NULL }, { "--stop-grace", &stop_grace, NULL },
+		{ "--nic-model", &s.nic_model, NULL },
 	};
 	struct cloudinit_changes ch;
 	struct template t = { 0 };
@@ -289,7 +290,7 @@ cmd_node_create(struct cli *c, int argc, char **argv)
 	char *pos[1], *ud = NULL;
 	int npos, rc = 1, grace;
 
-	cmd_node_opts_add(opts, 7, &o, 1);
+	cmd_node_opts_add(opts, 8, &o, 1);
 	if (cli_parse(argc, argv, opts, pos, 1, &npos, usage) != 0)
 		return 2;
 	if (npos != 1)
@@ -317,6 +318,11 @@ cmd_node_create(struct cli *c, int argc, char **argv)
 		rc = cli_fail("%s", e.msg);
 		goto out;
 	}
+	if (s.nic_model && qemuprobe_check_nic(lab, s.nic_model, s.hw[HW_ARCH] ? s.hw[HW_ARCH] :
+	    tname ? t.hw.v[HW_ARCH] : "x86_64", "--nic-model", &e) != 0) {
+		rc = cli_fail("%s", e.msg);
+		goto out;
+	}
 	/* Last of the checks: it reads the user-data file, which the node
 	 * must not be made without, and which a refusal above would leak. */
 	if (node_ci_opts(&o, user_data, &ch, &ud) != 0)
@@ -331,7 +337,7 @@ cmd_node_create(struct cli *c, int argc, char **argv)
 		goto out;
 	}
 	/* Settings made apart from the node: on failure the node goes too. */
-	if ((tname && template_node_mark(lab, n.id, t.id, t.nic_model, &e) != 0) ||
+	if ((tname && template_node_mark(lab, n.id, t.id, s.nic_model ? s.nic_model : t.nic_model, &e) != 0) ||
 	    (node_ci_any(&ch) && cloudinit_set(lab, n.id, &ch, &e) != 0) ||
 	    ((on_stop || stop_grace) && stopmode_set(lab, n.id, on_stop, grace, &e) != 0)) {
 		struct err e2;

@@ -26,15 +26,16 @@ const struct cmd cmd_table[] = {
 	  "node create NAME [--image IMAGE] [--template TEMPLATE] [--ram MB] [--cpus N] [--nics N]"
 	  " [--accel auto|kvm|tcg] [--console-size COLSxROWS] [--ready REGEX] [--cloud-init on|off]"
 	  " [--ci-user NAME] [--user-data FILE] [--host HOST] [--on-stop shutdown|poweroff]"
-	  " [--stop-grace SECONDS]" CMD_NODE_HW_USAGE,
+	  " [--stop-grace SECONDS] [--nic-model MODEL]" CMD_NODE_HW_USAGE,
 	  "create a node on a qcow2 overlay of a disk image, or from a template, whose values the "
 	  "options given override (console 80x24 unless given); how it stops: "
 	  "shutdown (ACPI powerdown, a grace of 30 s unless given, then quit) or poweroff (quit at once, "
 	  "for guests that ignore ACPI); its machine: "
-	  "the boot disk's bus, pc or q35, CPU model (auto: host under KVM, max under TCG), arch, VGA, "
+	  "the boot disk's bus, pc or q35, BIOS or UEFI (OVMF), CPU model (auto: host under KVM, max under TCG), arch, VGA, "
 	  "boot order (disk,cdrom,network) and a boot-once, a CD-ROM (an image of kind iso), a kernel "
 	  "boot (images of kind kernel and initrd, and the kernel's command line); --host places it on "
-	  "a host added with host add (local, this machine, unless given)", 0 },
+	  "a host added with host add (local, this machine, unless given); --nic-model: the model of "
+	  "its NICs, one this QEMU offers (virtio-net-pci unless given)", 0 },
 	{ "node", "ls", cmd_node_ls, "node ls [--json]", "list nodes", 0 },
 	{ "node", "show", cmd_node_show, "node show NAME [--json]", "show one node in full", 0 },
 	{ "node", "set", cmd_node_set, "node set NAME [--ram MB] [--cpus N] [--nics N] [--accel auto|kvm|tcg]"
@@ -92,7 +93,7 @@ const struct cmd cmd_table[] = {
 	{ "host", "rm", cmd_host_rm, "host rm NAME", "remove a host no node is placed on", 0 },
 	{ "nic", "ls", cmd_nic_ls, "nic ls NODE [--json]",
 	  "a node's NICs: model, MAC, what each attaches to, forwards, changes waiting for a restart", 0 },
-	{ "nic", "set", cmd_nic_set, "nic set NODE:ethN [--model virtio-net-pci|e1000] [--mac MAC] [--attach none|user]",
+	{ "nic", "set", cmd_nic_set, "nic set NODE:ethN [--model MODEL] [--mac MAC] [--attach none|user]",
 	  "change a NIC; user = user-mode NAT (outside access, forwards)", 0 },
 	{ "nic", "forward", cmd_nic_forward, "nic forward NODE:ethN tcp|udp:HOSTPORT:GUESTPORT [--allow-privileged-port]",
 	  "forward 127.0.0.1:HOSTPORT on the host to a guest port (NIC attached to user)", 0 },

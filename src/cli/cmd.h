@@ -91,7 +91,8 @@ int cmd_node_ls(struct cli *c, int argc, char **argv);
 int cmd_node_show(struct cli *c, int argc, char **argv);
 /* The machine's options of node create and node set (hw.h), in the
  * order of enum hw_key; cmd_node_opts_add adds them to an option table. */
-#define CMD_NODE_HW_USAGE " [--disk-bus virtio|ide|sata|scsi] [--machine pc|q35] [--cpu-model MODEL]" \
+#define CMD_NODE_HW_USAGE " [--disk-bus virtio|ide|sata|scsi] [--machine pc|q35] [--firmware bios|uefi]" \
+	" [--cpu-model MODEL]" \
 	" [--arch x86_64|i386] [--vga std|virtio|cirrus|none] [--boot ORDER]" \
 	" [--boot-once disk|cdrom|network|none] [--cdrom IMAGE|none] [--kernel IMAGE|none]" \
 	" [--initrd IMAGE|none] [--append TEXT]"

@@ -11,6 +11,7 @@
 
 #include "cloudinit.h"
 #include "db.h"
+#include "firmware.h"
 #include "name.h"
 #include "net.h"
 #include "runstate.h"
@@ -63,8 +64,10 @@ clone_node(struct lab *lab, const char *src_key, const char *new_name, int disk,
 		    "or clone without --disk for a fresh overlay on its image", src.name, src.name);
 		goto done;
 	}
+	/* a UEFI node's NVRAM follows its disk: copied with --disk, else fresh */
 	if (net_nics_get(lab, src.id, &nv, &nn, e) != 0 ||
-	    node_disk_new(lab, src.image_file, src.image_format, disk ? src.overlay : NULL, &d, e) != 0)
+	    node_disk_new(lab, src.image_file, src.image_format, disk ? src.overlay : NULL, &d, e) != 0 ||
+	    node_vars_new(&src.hw, d.final_abs, disk ? src.overlay : NULL, e) != 0)
 		goto done;
 	node_new_id(id);
 	if (db_begin(lab->db, e) != 0)
@@ -80,6 +83,8 @@ clone_node(struct lab *lab, const char *src_key, const char *new_name, int disk,
 done:
 	if (rc != 0) {
 		db_rollback(lab->db);
+		if (d.final_abs)
+			firmware_vars_rm(d.final_abs);
 		node_disk_undo(lab, &d);
 	} else
 		node_disk_free(&d);

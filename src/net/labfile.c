@@ -19,6 +19,7 @@
 
 #include "consize.h"
 #include "db.h"
+#include "firmware.h"
 #include "host.h"
 #include "image.h"
 #include "link.h"
@@ -340,8 +341,8 @@ lf_node(struct lf_parse *p, char **w, int nw)
 			n->hw[k] = xstrdup(val);
 		} else
 			return lf_fail(p, "unknown key \"%s\" for a node (known: image, ram, cpus, accel, console, "
-			    "ready, host, template, disk-bus, machine, cpu-model, arch, vga, boot, boot-once, cdrom, "
-			    "kernel, initrd, on-stop, stop-grace)",
+			    "ready, host, template, disk-bus, machine, firmware, cpu-model, arch, vga, boot, boot-once, "
+			    "cdrom, kernel, initrd, on-stop, stop-grace)",
 			    lf_shown(key, shown, sizeof shown));
 	}
 	if (n->image[0] == '\0')
@@ -1395,7 +1396,8 @@ labfile_import(struct lab *lab, const struct labfile *lf, struct err *e)
 		snprintf(made[i].image_id, sizeof made[i].image_id, "%s", im.id);
 		node_new_id(made[i].id);
 		backing = xasprintf("%s/%s", lab->images, im.file);
-		made_ok = node_disk_new(lab, backing, im.format, NULL, &made[i].disk, &why) == 0;
+		made_ok = node_disk_new(lab, backing, im.format, NULL, &made[i].disk, &why) == 0 &&
+		    node_vars_new(&made[i].hw, made[i].disk.final_abs, NULL, &why) == 0;
 		free(backing);
 		image_clear(&im);
 		if (!made_ok) {
@@ -1418,9 +1420,11 @@ out:
 	if (rc != 0)
 		db_rollback(lab->db);
 	for (i = 0; i < lf->nnodes; i++) {
-		if (rc != 0)
+		if (rc != 0) {
+			if (made[i].disk.final_abs)
+				firmware_vars_rm(made[i].disk.final_abs);
 			node_disk_undo(lab, &made[i].disk);
-		else
+		} else
 			node_disk_free(&made[i].disk);
 		hw_clear(&made[i].hw);
 	}

@@ -51,7 +51,7 @@
  * its line for messages, may have no MAC yet, and its link is in links[]. */
 struct labfile_nic {
 	int   line;
-	char  model[24];
+	char  model[NIC_MODEL_MAX];
 	char  mac[18];          /* "" when the file gives none: a new one at import */
 	char  attach[8];        /* none, user, link */
 	struct nic_fwd *fwds;

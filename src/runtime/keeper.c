@@ -33,6 +33,7 @@
 #include "conlog.h"
 #include "console.h"
 #include "db.h"
+#include "firmware.h"
 #include "lab.h"
 #include "net.h"
 #include "node.h"
@@ -327,6 +328,10 @@ keeper_spawn(struct keeper *k, struct err *e)
 	    .wire_fd_base = NET_WIRE_FD_BASE };
 	struct err we;
 	char *seed;
+	/* A UEFI node made by an older sandlab, or whose NVRAM file went,
+	 * gets one from the template. */
+	if (strcmp(k->node.hw.v[HW_FIRMWARE], "uefi") == 0 && firmware_vars_ensure(k->node.overlay, e) != 0)
+		return -1;
 	/* The seed first: it may add the ssh forward that the argv then has. */
 	if (seed_prepare(k->lab, &k->node, &seed, e) != 0)
 		return -1;

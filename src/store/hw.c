@@ -17,6 +17,7 @@
 const struct hw_field hw_fields[HW_NKEYS] = {
 	[HW_DISK_BUS]  = { "disk-bus", "disk_bus", "virtio|ide|sata|scsi", "virtio", NULL },
 	[HW_MACHINE]   = { "machine", "machine", "pc|q35", "pc", NULL },
+	[HW_FIRMWARE]  = { "firmware", "firmware", "bios|uefi", "bios", NULL },
 	[HW_CPU_MODEL] = { "cpu-model", "cpu_model", "auto|host|max|NAME", "auto", NULL },
 	[HW_ARCH]      = { "arch", "arch", "x86_64|i386", "x86_64", NULL },
 	[HW_VGA]       = { "vga", "vga", "std|virtio|cirrus|none", "std", NULL },

@@ -1,7 +1,7 @@
 /*
  * hw.h: a node's machine (the hardware QEMU gives it): the boot disk's
- * bus, machine type, CPU model, architecture, VGA, boot order, a CD-ROM
- * and a direct kernel boot. One table names each field once (its CLI
+ * bus, machine type, firmware (BIOS or UEFI), CPU model, architecture,
+ * VGA, boot order, a CD-ROM and a direct kernel boot. One table names each field once (its CLI
  * option --NAME, its lab-file key NAME=, its nodes column, its values),
  * so the store, the CLI, the lab file and node show cannot drift. Pure:
  * reading rows and images is node.c's.
@@ -14,7 +14,7 @@
 #include "util.h"
 
 enum hw_key {
-	HW_DISK_BUS, HW_MACHINE, HW_CPU_MODEL, HW_ARCH, HW_VGA, HW_BOOT, HW_BOOT_ONCE,
+	HW_DISK_BUS, HW_MACHINE, HW_FIRMWARE, HW_CPU_MODEL, HW_ARCH, HW_VGA, HW_BOOT, HW_BOOT_ONCE,
 	HW_CDROM, HW_KERNEL, HW_INITRD, HW_APPEND, HW_NKEYS
 };
 

@@ -59,6 +59,7 @@ struct node_spec {
 	int         console_rows;
 	const char *ready;     /* NULL = none (node_check_ready) */
 	const char *hw[HW_NKEYS]; /* machine fields (hw.h); NULL = default */
+	const char *nic_model; /* of every NIC (nic.h); NULL = virtio-net-pci */
 	const char *host;      /* NULL or HOST_LOCAL = local, else a host's name */
 };
 
@@ -115,12 +116,12 @@ int node_check_ready(const char *re, struct err *e);
 /* Sets the node's ready pattern ("" clears it), running or not. 0, or -1
  * with a message and the node unchanged. */
 int node_ready_set(struct lab *lab, const char *key, const char *re, struct err *e);
-/* A fresh overlay on the same image (the old disk state is discarded).
- * Refused while the node runs. 0, or -1 with a message, the old overlay in
+/* A fresh overlay on the same image (the old disk state is discarded),
+ * and a UEFI node fresh NVRAM. Refused while the node runs. 0, or -1 with a message, the old overlay in
  * place and no new file left. */
 int node_reset(struct lab *lab, const char *key, struct err *e);
 /* Removes the row (its NICs, links and forwards go with it) and then the
- * overlay. Refused while the node runs. 0, or -1 with a message and the
+ * overlay and its UEFI NVRAM. Refused while the node runs. 0, or -1 with a message and the
  * node unchanged (a crash after the commit leaves an overlay the next
  * lab_open removes). */
 int node_rm(struct lab *lab, const char *key, struct err *e);
@@ -176,6 +177,11 @@ struct node_row {
 };
 int node_row_insert(struct lab *lab, const struct node_row *r, struct err *e);
 
+/* A UEFI machine h (else nothing): the NVRAM file of the overlay at
+ * overlay, a copy of from_overlay's (clone --disk) or, when that is NULL
+ * or has none, of OVMF's template (firmware.h). 0, or -1 with a message
+ * and no file made. */
+int node_vars_new(const struct hw *h, const char *overlay, const char *from_overlay, struct err *e);
 /* 1 when the node runs on this machine (keeper and QEMU), 0 when it is
  * placed on another host (libvirt). */
 int node_is_local(const struct node *n);

@@ -238,7 +238,7 @@ malformed(void **state)
 	REFUSED("sandlab-lab 1\nnic a:eth0\n", "line 2:", "no node a above");
 	REFUSED("sandlab-lab 1\nnode a image=linux\nnic a:eth1\n", "line 3:", "out of order");
 	REFUSED("sandlab-lab 1\nnode a image=linux\nnic a:eth0\nnic a:eth0\n", "line 4:", "out of order");
-	REFUSED("sandlab-lab 1\nnode a image=linux\nnic a:eth0 model=rtl8139\n", "line 3:", "model");
+	REFUSED("sandlab-lab 1\nnode a image=linux\nnic a:eth0 model=rtl,8139\n", "line 3:", "NIC model \"rtl,8139\"");
 	REFUSED("sandlab-lab 1\nnode a image=linux\nnic a:eth0 speed=10\n", "line 3:", "unknown key \"speed\"");
 	REFUSED("sandlab-lab 1\nnode a image=linux\nnic a:eth0 attach=bridge\n", "line 3:", "attach=bridge");
 	REFUSED("sandlab-lab 1\nnode a image=linux\nnic a:eth0 mac=01:00:00:00:00:01\n", "line 3:", "multicast");
