@@ -13,6 +13,34 @@
 
 #include "appliance.h"
 #include "labfile.h"
+#include "qemuprobe.h"
+
+/* The store maps qemu.adapter_type by its form; whether this QEMU offers
+ * the model is the probe's to say, so one it lacks moves from mapped to
+ * unmapped, with what it offers. */
+static void
+appliance_nic_offered(struct lab *lab, json_t *o)
+{
+	json_t *t = json_object_get(o, "template"), *mapped = json_object_get(o, "mapped");
+	const char *model = json_string_value(json_object_get(t, "nic_model"));
+	const char *arch = json_string_value(json_object_get(json_object_get(t, "machine"), "arch"));
+	struct err e;
+	size_t i;
+	json_t *v;
+
+	if (model == NULL || qemuprobe_check_nic(lab, model, arch ? arch : "x86_64", "qemu.adapter_type",
+	    &e) == 0)
+		return;
+	json_array_append_new(json_object_get(o, "unmapped"), json_pack("{s:s, s:s, s:s}", "field",
+	    "qemu.adapter_type", "value", model, "reason", e.msg));
+	json_array_foreach(mapped, i, v) {
+		if (json_is_string(v) && strcmp(json_string_value(v), "qemu.adapter_type") == 0) {
+			json_array_remove(mapped, i);
+			break;
+		}
+	}
+	json_object_del(t, "nic_model");
+}
 
 /* "  key:  value", a text's lines under each other, each sanitised. */
 static void
@@ -142,6 +170,7 @@ cmd_appliance_import(struct cli *c, int argc, char **argv)
 		json_decref(o);
 		return 1;
 	}
+	appliance_nic_offered(lab, o);
 	rc = appliance_import(lab, o, pos[0], dir, name, tname, appliance_progress, &c->json, &e);
 	json_decref(o);
 	if (rc != 0)
@@ -159,6 +188,7 @@ cmd_appliance_show(struct cli *c, int argc, char **argv)
 	static const char usage[] = "appliance show FILE [--version V] [--json]";
 	const char *version = NULL;
 	struct cli_opt opts[] = { { "--version", &version, NULL }, { 0 } };
+	struct lab *lab;
 	char *pos[1];
 	json_t *o;
 	int npos;
@@ -169,6 +199,11 @@ cmd_appliance_show(struct cli *c, int argc, char **argv)
 		return cli_usage(usage);
 	if (appliance_load(pos[0], version, &o) != 0)
 		return 1;
+	if ((lab = cli_lab(c)) == NULL) {
+		json_decref(o);
+		return 1;
+	}
+	appliance_nic_offered(lab, o);
 	if (c->json)
 		return cli_json_out(o);
 	appliance_print_text(o);

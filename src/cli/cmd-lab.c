@@ -85,6 +85,14 @@ cmd_lab_import(struct cli *c, int argc, char **argv)
 		return 1;
 	/* a CPU or NIC model this QEMU lacks, before anything is made */
 	rc = 0;
+	for (int i = 0; i < lf.ntemplates && rc == 0; i++) {
+		const struct labfile_template *t = &lf.templates[i];
+		const char *arch = t->hw[HW_ARCH] ? t->hw[HW_ARCH] : "x86_64";
+		if (t->hw[HW_CPU_MODEL] && qemuprobe_check_cpu(lab, t->hw[HW_CPU_MODEL], arch, &e) != 0)
+			rc = cli_fail("%s: line %d: %s; nothing was imported", shown, t->line, e.msg);
+		else if (t->nic_model[0] && qemuprobe_check_nic(lab, t->nic_model, arch, "nic-model", &e) != 0)
+			rc = cli_fail("%s: line %d: %s; nothing was imported", shown, t->line, e.msg);
+	}
 	for (int i = 0; i < lf.nnodes && rc == 0; i++) {
 		const struct labfile_node *n = &lf.nodes[i];
 		const char *arch = n->hw[HW_ARCH] ? n->hw[HW_ARCH] : "x86_64";

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "nic.h"
+#include "qemuprobe.h"
 #include "template.h"
 
 static json_t *
@@ -99,6 +100,9 @@ cmd_template_create(struct cli *c, int argc, char **argv)
 		return rc;
 	if ((lab = cli_lab(c)) == NULL)
 		return 1;
+	if (s.nic_model && qemuprobe_check_nic(lab, s.nic_model, s.hw[HW_ARCH] ? s.hw[HW_ARCH] : "x86_64",
+	    "--nic-model", &e) != 0)
+		return cli_fail("%s", e.msg);
 	if (template_create(lab, name, &s, &e) != 0)
 		return cli_fail("%s", e.msg);
 	return template_print_after(c, lab, name, "created");
@@ -118,6 +122,9 @@ cmd_template_set(struct cli *c, int argc, char **argv)
 		return rc;
 	if ((lab = cli_lab(c)) == NULL)
 		return 1;
+	if (s.nic_model && qemuprobe_check_nic(lab, s.nic_model, s.hw[HW_ARCH] ? s.hw[HW_ARCH] : "x86_64",
+	    "--nic-model", &e) != 0)
+		return cli_fail("%s", e.msg);
 	if (template_set(lab, name, &s, &e) != 0)
 		return cli_fail("%s", e.msg);
 	return template_print_after(c, lab, name, "changed");

@@ -107,7 +107,7 @@ check "sandlab --version still answers before a command" sh -c "'$S' --version |
 
 # A NIC model this QEMU does not offer, named with what it offers.
 cat >"$A/nic.gns3a" <<'EOF'
-{"name": "Odd NIC", "registry_version": 3, "qemu": {"adapter_type": "i82559er", "adapters": 12, "ram": 8, "hda_disk_interface": "pflash", "boot_priority": "x", "weird": 1}}
+{"name": "Odd NIC", "registry_version": 3, "qemu": {"adapter_type": "i82559zz", "adapters": 12, "ram": 8, "hda_disk_interface": "pflash", "boot_priority": "x", "weird": 1}}
 EOF
 check "odd values: each left out with what sandlab takes" jq_py '
 u = {x["field"]: x["reason"] for x in o["unmapped"]}

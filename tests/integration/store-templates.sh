@@ -63,7 +63,7 @@ expect_fail "unknown image refused" 'no image named "nope"' "$S" template create
 expect_fail "no image given" "needs a boot disk" "$S" template create t1
 expect_fail "bad template name" "template name" "$S" template create 'a b' --image tiny
 expect_fail "bad console" "serial or vnc" "$S" template create t1 --image tiny --console rdp
-expect_fail "bad NIC model" "ne2k" "$S" template create t1 --image tiny --nic-model ne2k
+expect_fail "bad NIC model" "ne2k.*not a NIC model" "$S" template create t1 --image tiny --nic-model ne2k
 expect_fail "a control character in the usage text" "no control characters" "$S" template create t1 --image tiny --usage "$(printf 'a\033[2Jb')"
 expect_fail "invalid UTF-8 in the usage text" "UTF-8" "$S" template create t1 --image tiny --usage "$(printf 'a\xffb')"
 expect_fail "a usage text over 4095 bytes" "at most 4095 bytes" "$S" template create t1 --image tiny --usage "$(head -c 4096 /dev/zero | tr '\0' a)"

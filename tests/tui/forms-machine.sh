@@ -57,7 +57,8 @@ if tui_settle "< q35 >" && text "$SCREEN" | grep -qF "< sata >"; then
 else
 	not_ok "a choice cycles its listed values" "$SCREEN"
 fi
-keys Down
+# Past Firmware to the CPU model.
+keys Down Down
 keys -l "bad,model"
 if tui_settle "bad,model" && tui_whole "$CPU_MSG" && ! text "$SCREEN" | grep -qF -- "--cpu-model"; then
 	ok "a bad CPU model is said while typing, whole and in the form's words"
