@@ -75,10 +75,13 @@ tui_quit() {
 	[ "$_tui_open" = 1 ] || return 0
 	if [ ! -e "$T/tui-$_tui_n.rc" ]; then
 		for i in 1 2 3; do
+			# typing: the key that leaves is in the tile's title, or, when
+			# the title is too narrow for it, first on the status line
 			leave=$(tui_cap | sed -n 's/.*typing, \([^ ]*\) leaves.*/\1/p' | tail -n 1)
+			[ -n "$leave" ] || leave=$(tui_cap | tail -n 1 | sed -n 's/^ *\([^ ]*\) leave  .*/\1/p')
 			if [ -n "$leave" ]; then
 				keys "$leave"
-				wait_for 10 sh -c "! tmux -L $TMUX_SOCK capture-pane -p -t t | grep -q 'typing, '" || true
+				wait_for 10 sh -c "! tmux -L $TMUX_SOCK capture-pane -p -t t | grep -q 'typing, \\| leave  '" || true
 			fi
 			keys q
 			wait_for 10 test -e "$T/tui-$_tui_n.rc" && break

@@ -98,8 +98,9 @@ check "scanned image listed" bash -o pipefail -c "'$S' image ls | grep -q '^drop
 printf '#!/bin/sh\n' >"$LABDIR/images/build-script"
 chmod 755 "$LABDIR/images/build-script"
 "$S" image scan >/dev/null 2>&1 || true
-# Left alone by scan, but private like all of the lab: 0755 becomes 0700.
-check "scan leaves files that are not disk images alone" bash -o pipefail -c "! '$S' image ls | grep -q '^build-script' && [ \"\$(stat -c %a '$LABDIR/images/build-script')\" = 700 ]"
+# Left alone by scan, and private like all of the lab: inside images/,
+# which is 0700, no other user reaches it.
+check "scan leaves files that are not disk images alone" bash -o pipefail -c "! '$S' image ls | grep -q '^build-script' && [ \"\$(stat -c %a '$LABDIR/images')\" = 700 ]"
 rm -f "$LABDIR/images/build-script" "$LABDIR/images/evil.qcow2"
 
 # rm refuses while a node uses the image, then works.

@@ -93,7 +93,7 @@ else
 	not_ok "the details' state line is whole" "want: $want; $SCREEN"
 fi
 keys Enter
-if tui_settle "typing, C-] leaves"; then
+if tui_settle "C-] leave"; then
 	ok "Enter on a running node types into its tile"
 else
 	not_ok "Enter on a running node types into its tile" "$SCREEN"
