@@ -50,6 +50,23 @@ node_hw_json(const struct hw *h)
 	return o;
 }
 
+/* The extra disks as JSON: index, bus, size or image, the spelling
+ * --disk takes, and the file. */
+static json_t *
+node_disks_json(const struct node *n)
+{
+	json_t *a = json_array();
+
+	for (int i = 0; i < n->ndisks; i++) {
+		const struct disk *d = &n->disks[i];
+		char *t = disk_text(d);
+		json_array_append_new(a, json_pack("{s:i, s:s, s:s, s:I, s:s?, s:s}", "index", d->idx,
+		    "bus", d->bus, "disk", t, "size", (json_int_t)d->size, "image", d->image, "file", d->file));
+		free(t);
+	}
+	return a;
+}
+
 static json_t *
 node_json(const struct node *n, const struct run_info *ri)
 {
@@ -67,6 +84,7 @@ node_json(const struct node *n, const struct run_info *ri)
 	/* a pattern that is not UTF-8 cannot be a JSON string: then left out */
 	json_object_set_new(o, "ready", json_string(n->ready));
 	json_object_set_new(o, "machine", node_hw_json(&n->hw));
+	json_object_set_new(o, "disks", node_disks_json(n));
 	if (ri != NULL) {
 		json_object_set_new(o, "state", json_string(run_state_name(ri->state)));
 		json_object_set_new(o, "run", node_run_json(ri));
@@ -146,6 +164,13 @@ node_hw_print(const struct node *n, int pending)
 		printf("%s:%*s %s\n", hw_fields[k].name, (int)(9 - strlen(hw_fields[k].name)), "", v);
 		free(v);
 	}
+	/* one line a disk, by the number --disk-rm takes */
+	for (int i = 0; i < n->ndisks; i++) {
+		char *t = disk_text(&n->disks[i]), *f = cli_shown(n->disks[i].file);
+		printf("disk %d:%*s %s (%s)\n", n->disks[i].idx, n->disks[i].idx < 10 ? 3 : 2, "", t, f);
+		free(t);
+		free(f);
+	}
 }
 
 /* The cloud-init options of node create and set, checked before
@@ -200,10 +225,12 @@ cmd_node_create(struct cli *c, int argc, char **argv)
 	static const char usage[] =
 	    "node create NAME --image IMAGE [--ram MB] [--cpus N] [--nics N] [--accel auto|kvm|tcg]"
 	    " [--console-size COLSxROWS] [--ready REGEX] [--cloud-init on|off] [--ci-user NAME]"
-	    " [--user-data FILE]" CMD_NODE_HW_USAGE;
+	    " [--user-data FILE]" CMD_NODE_HW_USAGE CMD_NODE_DISK_USAGE;
 	const char *image = NULL, *ram = NULL, *cpus = NULL, *nics = NULL, *accel = NULL, *csize = NULL;
 	const char *ready = NULL, *ci = NULL, *ci_user = NULL, *user_data = NULL;
 	struct node_spec s = { .nics = -1 };
+	const char *disks[DISK_MAX + 1];
+	struct cli_many dm = { disks, 0, DISK_MAX + 1 };
 	struct cli_opt opts[10 + HW_NKEYS + 1] = {
 		{ "--image", &image, NULL }, { "--ram", &ram, NULL }, { "--cpus", &cpus, NULL },
 		{ "--nics", &nics, NULL }, { "--accel", &accel, NULL }, { "--console-size", &csize, NULL },
@@ -218,7 +245,8 @@ cmd_node_create(struct cli *c, int argc, char **argv)
 	int npos;
 
 	cmd_node_hw_opts(opts, 10, s.hw);
-	if (cli_parse(argc, argv, opts, pos, 1, &npos, usage) != 0)
+	if (cli_take_many(&argc, argv, "--disk", &dm) != 0 ||
+	    cli_parse(argc, argv, opts, pos, 1, &npos, usage) != 0)
 		return 2;
 	if (npos != 1)
 		return cli_usage(usage);
@@ -241,6 +269,8 @@ cmd_node_create(struct cli *c, int argc, char **argv)
 		return 1;
 	s.name = pos[0];
 	s.ready = ready;
+	s.disks = disks;
+	s.ndisks = dm.n;
 	s.image = image;
 	s.accel = accel;
 	if (node_create(lab, &s, &n, &e) != 0) {
@@ -462,9 +492,12 @@ cmd_node_set(struct cli *c, int argc, char **argv)
 {
 	static const char usage[] = "node set NAME [--ram MB] [--cpus N] [--nics N] [--accel auto|kvm|tcg]"
 	    " [--console-size COLSxROWS] [--ready REGEX] [--cloud-init on|off] [--ci-user NAME]"
-	    " [--user-data FILE]" CMD_NODE_HW_USAGE;
+	    " [--user-data FILE]" CMD_NODE_HW_USAGE CMD_NODE_DISK_USAGE " [--disk-rm N]";
 	const char *ram = NULL, *cpus = NULL, *nics = NULL, *accel = NULL, *csize = NULL, *ready = NULL;
 	const char *ci = NULL, *ci_user = NULL, *user_data = NULL;
+	const char *disks[DISK_MAX + 1], *rm_text[DISK_MAX + 1];
+	struct cli_many dm = { disks, 0, DISK_MAX + 1 }, rm = { rm_text, 0, DISK_MAX };
+	int rm_idx[DISK_MAX];
 	struct cli_opt opts[9 + HW_NKEYS + 1] = {
 		{ "--ram", &ram, NULL }, { "--cpus", &cpus, NULL }, { "--nics", &nics, NULL },
 		{ "--accel", &accel, NULL }, { "--console-size", &csize, NULL }, { "--ready", &ready, NULL },
@@ -481,15 +514,25 @@ cmd_node_set(struct cli *c, int argc, char **argv)
 	int npos, rc;
 
 	cmd_node_hw_opts(opts, 9, ch.hw);
-	if (cli_parse(argc, argv, opts, pos, 1, &npos, usage) != 0)
+	if (cli_take_many(&argc, argv, "--disk", &dm) != 0 || cli_take_many(&argc, argv, "--disk-rm", &rm) != 0 ||
+	    cli_parse(argc, argv, opts, pos, 1, &npos, usage) != 0)
 		return 2;
 	if (npos != 1)
 		return cli_usage(usage);
+	for (int i = 0; i < rm.n; i++)
+		if (cli_int(rm_text[i], "--disk-rm", 1, 1000000, &rm_idx[i]) != 0)
+			return 1;
+	ch.disks_add = disks;
+	ch.ndisks_add = dm.n;
+	ch.disks_rm = rm_idx;
+	ch.ndisks_rm = rm.n;
 	for (int k = 0; k < HW_NKEYS; k++)
 		hw |= ch.hw[k] != NULL;
+	hw |= dm.n > 0 || rm.n > 0;
 	if (!ram && !cpus && !nics && !accel && !csize && !ready && !hw && !ci && !ci_user && !user_data)
 		return cli_fail("nothing to change: give --ram, --cpus, --nics, --accel, --console-size, --ready, "
-		    "--cloud-init, --ci-user, --user-data or a machine option (see: sandlab node set --help)");
+		    "--cloud-init, --ci-user, --user-data, --disk, --disk-rm or a machine option "
+		    "(see: sandlab node set --help)");
 	if (csize && consize_parse(csize, &ccols, &crows, &e) != 0)
 		return cli_fail("--console-size: %s", e.msg);
 	if (ready && node_check_ready(ready, &e) != 0)
@@ -528,7 +571,7 @@ cmd_node_set(struct cli *c, int argc, char **argv)
 	}
 	if (hw && !c->json && node_get(lab, pos[0], &n, &e) == 0) {
 		if (node_hw_pending(lab, &n))
-			printf("%s is running: its new machine takes effect when it restarts "
+			printf("%s is running: its new machine and disks take effect when it restarts "
 			    "(sandlab node restart %s)\n", n.name, n.name);
 		node_clear(&n);
 	}

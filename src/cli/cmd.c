@@ -25,27 +25,29 @@ const struct cmd cmd_table[] = {
 	{ "node", "create", cmd_node_create,
 	  "node create NAME --image IMAGE [--ram MB] [--cpus N] [--nics N] [--accel auto|kvm|tcg]"
 	  " [--console-size COLSxROWS] [--ready REGEX] [--cloud-init on|off] [--ci-user NAME] [--user-data FILE]"
-	  CMD_NODE_HW_USAGE,
+	  CMD_NODE_HW_USAGE CMD_NODE_DISK_USAGE,
 	  "create a node on a qcow2 overlay of a disk image (console 80x24 unless given); its machine: "
 	  "the boot disk's bus, pc or q35, CPU model (auto: host under KVM, max under TCG), arch, VGA, "
 	  "boot order (disk,cdrom,network) and a boot-once, a CD-ROM (an image of kind iso), a kernel "
-	  "boot (images of kind kernel and initrd, and the kernel's command line)", 0 },
+	  "boot (images of kind kernel and initrd, and the kernel's command line)" CMD_NODE_DISK_HELP, 0 },
 	{ "node", "ls", cmd_node_ls, "node ls [--json]", "list nodes", 0 },
 	{ "node", "show", cmd_node_show, "node show NAME [--json]", "show one node in full", 0 },
 	{ "node", "set", cmd_node_set, "node set NAME [--ram MB] [--cpus N] [--nics N] [--accel auto|kvm|tcg]"
 	  " [--console-size COLSxROWS] [--ready REGEX] [--cloud-init on|off] [--ci-user NAME] [--user-data FILE]"
-	  CMD_NODE_HW_USAGE,
+	  CMD_NODE_HW_USAGE CMD_NODE_DISK_USAGE " [--disk-rm N]",
 	  "change a stopped node's resources, or any node's console size, ready pattern or cloud-init "
 	  "settings; a change "
-	  "of a running node's machine waits for its restart", 0 },
+	  "of a running node's machine or extra disks waits for its restart" CMD_NODE_DISK_HELP
+	  " adds one; --disk-rm N removes extra disk N and its file (node show numbers them)", 0 },
 	{ "node", "cdrom", cmd_node_cdrom, "node cdrom NAME [IMAGE] [--eject]",
 	  "put an image of kind iso into a node's CD-ROM drive, or take it out with --eject: at once "
 	  "through QMP while the node runs (the guest sees it), else recorded for its next start", 0 },
 	{ "node", "rename", cmd_node_rename, "node rename NAME NEW-NAME", "rename a stopped node", 0 },
-	{ "node", "reset", cmd_node_reset, "node reset NAME", "give a stopped node a fresh overlay (its disk changes are lost)", 0 },
-	{ "node", "rm", cmd_node_rm, "node rm NAME...", "remove stopped nodes and their overlays", 0 },
+	{ "node", "reset", cmd_node_reset, "node reset NAME", "give a stopped node a fresh overlay and fresh extra disks (its disk changes are lost)", 0 },
+	{ "node", "rm", cmd_node_rm, "node rm NAME...", "remove stopped nodes, their overlays and extra disks", 0 },
 	{ "node", "clone", cmd_node_clone, "node clone NAME NEW-NAME [--disk]",
-	  "a new node like NAME: a fresh overlay on its image, or with --disk a copy of its disk (stopped)", 0 },
+	  "a new node like NAME: a fresh overlay on its image and fresh extra disks, or with --disk a copy of "
+	  "its disks (stopped)", 0 },
 	{ "node", "start", cmd_node_start,
 	  "node start NAME...|--all [--vnc-host ADDR] [--wait-for REGEX [--timeout S]]",
 	  "start nodes; each gets a keeper that owns its QEMU and console; --wait-for returns "

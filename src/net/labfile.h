@@ -12,8 +12,9 @@
  * machine=q35 cdrom=IMAGE ...) and its kernel's command line a line of
  * its own, after the node line: "append r1 console=ttyS0 quiet".
  *
- * Disks are not in the file: an import gives each node a fresh overlay
- * on its image. Parsing and formatting are pure (and fuzzed); export
+ * Disk contents are not in the file: an import gives each node a fresh
+ * overlay on its image, and fresh extra disks of the sizes and images its
+ * disk= keys give. Parsing and formatting are pure (and fuzzed); export
  * reads the database, import writes it in one transaction or not at all.
  */
 #ifndef SANDLAB_LABFILE_H
@@ -21,6 +22,7 @@
 
 #include <stddef.h>
 
+#include "disk.h"
 #include "hw.h"
 #include "lab.h"
 #include "shape.h"
@@ -57,6 +59,10 @@ struct labfile_node {
 	 * command line on a line of its own (append NODE TEXT...); NULL or
 	 * the default: not written. */
 	char *hw[HW_NKEYS];
+	/* Its extra disks, disk=64M,bus=sata disk=image:NAME (disk.h), in
+	 * order, as disk_text spells them. */
+	char *disks[DISK_MAX];
+	int   ndisks;
 	struct labfile_nic *nics;   /* eth0, eth1, ... */
 	int   nnics;
 };

@@ -16,7 +16,8 @@
 
 static const char canonical[] =
     "# sandlab lab file: nodes, their NICs, and links between NICs.\n"
-    "# Disks are not included: importing gives each node a fresh overlay on its image.\n"
+    "# Disk contents are not included: importing gives each node a fresh overlay on its image\n"
+    "# and fresh extra disks.\n"
     "sandlab-lab 1\n"
     "\n"
     "node a image=linux ram=256 cpus=1 accel=auto\n"
