@@ -79,6 +79,10 @@ qemu_port_ok(int port)
 
 static const char *qemu_hw(const struct qemu_cfg *c, enum hw_key k);
 
+/* The PCI slot of extra virtio disk N is this + N: above what the
+ * automatic slots reach (the boot disk, VGA, controllers, 8 NICs). */
+#define QEMU_DISK_SLOT 0x10
+
 /* The extra disks: known buses, paths, indexes from 1, and no more than
  * the buses hold (disk.h's limits, the same the store checks); on pc a
  * cloud-init seed takes the IDE unit the second extra IDE disk would. */
@@ -100,7 +104,7 @@ qemu_check_disks(const struct qemu_cfg *c, struct err *e)
 		snprintf(v[i].bus, sizeof v[i].bus, "%s", d->bus);
 		ide += strcmp(d->bus, "ide") == 0;
 	}
-	if (disk_check_buses(qemu_hw(c, HW_DISK_BUS), v, c->ndisks, e) != 0)
+	if (disk_check_buses(qemu_hw(c, HW_DISK_BUS), qemu_hw(c, HW_MACHINE), v, c->ndisks, e) != 0)
 		return -1;
 	if (c->seed != NULL && ide == DISK_IDE_MAX && strcmp(qemu_hw(c, HW_DISK_BUS), "ide") == 0 &&
 	    strcmp(qemu_hw(c, HW_MACHINE), "pc") == 0)
@@ -279,7 +283,7 @@ qemu_add_disk(struct argv_buf *a, const struct qemu_cfg *c)
 }
 
 /* The extra disks (disk.h), each a drive diskN and its device on its bus,
- * after the boot disk: virtio-blk devices take the next PCI slots (vdb,
+ * after the boot disk: virtio-blk devices take PCI slots after it (vdb,
  * vdc... in the guest); SATA and SCSI share the boot disk's controller
  * or get one; IDE takes the units the boot disk and the CD-ROM leave
  * (qemu_check counted them). */
@@ -296,7 +300,12 @@ qemu_add_disks(struct argv_buf *a, const struct qemu_cfg *c)
 		argv_pair(a, "-drive", xasprintf("file=%s,format=qcow2,if=none,id=disk%d", esc, d->idx));
 		free(esc);
 		if (strcmp(d->bus, "virtio") == 0)
-			argv_pair(a, "-device", xasprintf("virtio-blk-pci,drive=disk%d", d->idx));
+			/* QEMU makes the boot disk's if=virtio device after every
+			 * -device, so an automatic slot would come before it (the
+			 * firmware would boot the blank disk, and it would be vda):
+			 * the extra ones take slots from 0x10 on */
+			argv_pair(a, "-device", xasprintf("virtio-blk-pci,drive=disk%d,addr=0x%x", d->idx,
+			    QEMU_DISK_SLOT + d->idx));
 		else if (strcmp(d->bus, "ide") == 0) {
 			/* pc: two channels of two units, the CD-ROM the second's
 			 * master; q35: one port each, the CD-ROM on ide.1 and a

@@ -55,7 +55,10 @@ expect_fail "an ISO as a disk is refused" '--disk image:cd: image cd is of kind 
 expect_fail "an initrd as a disk is refused" '--disk image:rd: image rd is of kind initrd, not disk' \
 	"$S" node create b --image tiny --disk image:rd
 expect_fail "three extra IDE disks are refused" 'IDE has four units: the boot disk.s, the CD-ROM.s and 2 extra disks \(this node would have 3' \
-	"$S" node create b --image tiny --disk 1M,bus=ide --disk 1M,bus=ide --disk 1M,bus=ide
+	"$S" node create b --image tiny --disk-bus ide --disk 1M,bus=ide --disk 1M,bus=ide --disk 1M,bus=ide
+expect_fail "an IDE disk beside a virtio boot disk is refused (the firmware would boot it)" \
+	'an extra disk on ide beside a boot disk on virtio: the firmware \(SeaBIOS\) looks at ide disks first' \
+	"$S" node create b --image tiny --disk 1M,bus=ide
 expect_fail "six SATA disks beside a SATA boot disk are refused" 'the SATA controller has 6 ports, one is the boot disk.s: 5 extra disks at most' \
 	"$S" node create b --image tiny --disk-bus sata --disk 1M,bus=sata --disk 1M,bus=sata \
 	--disk 1M,bus=sata --disk 1M,bus=sata --disk 1M,bus=sata --disk 1M,bus=sata
@@ -68,7 +71,7 @@ check "no bad disk made a node, a row or a file" sh -c \
 	"[ \"\$('$S' node ls --json)\" = '[]' ] && [ \$(sqlite3 '$DB' 'SELECT count(*) FROM disks') = 0 ] && [ \$(find '$SANDLAB_LAB/overlays' -mindepth 1 | wc -l) = 0 ]"
 
 # ---- create: a blank disk of the size, an overlay on an image, each bus
-check "create with four extra disks" "$S" node create n1 --image tiny \
+check "create with four extra disks" "$S" node create n1 --image tiny --disk-bus ide \
 	--disk 64M --disk 1G,bus=sata --disk image:tiny,bus=scsi --disk=2048K,bus=ide
 check "node show --json lists them by number, spelled as --disk takes them" \
 	test "$(disk_json n1)" = "1:64M 2:1G,bus=sata 3:image:tiny,bus=scsi 4:2M,bus=ide"
@@ -81,7 +84,7 @@ check "the image disk is an overlay on the image" \
 check "a file and a row for each, and the boot disk's" test "$(files) $(disks_rows)" = "5 4"
 cmd=$("$S" node cmd n1)
 f1=$(disk_file n1 1) f2=$(disk_file n1 2) f3=$(disk_file n1 3) f4=$(disk_file n1 4)
-want="-drive file=$f1,format=qcow2,if=none,id=disk1 -device virtio-blk-pci,drive=disk1 -drive file=$f2,format=qcow2,if=none,id=disk2 -device ahci,id=ahci0 -device ide-hd,drive=disk2,bus=ahci0.0 -drive file=$f3,format=qcow2,if=none,id=disk3 -device virtio-scsi-pci,id=scsi0 -device scsi-hd,drive=disk3,bus=scsi0.0,scsi-id=3 -drive file=$f4,format=qcow2,if=none,id=disk4 -device ide-hd,drive=disk4,bus=ide.0,unit=0 -device ide-cd"
+want="-drive file=$f1,format=qcow2,if=none,id=disk1 -device virtio-blk-pci,drive=disk1,addr=0x11 -drive file=$f2,format=qcow2,if=none,id=disk2 -device ahci,id=ahci0 -device ide-hd,drive=disk2,bus=ahci0.0 -drive file=$f3,format=qcow2,if=none,id=disk3 -device virtio-scsi-pci,id=scsi0 -device scsi-hd,drive=disk3,bus=scsi0.0,scsi-id=3 -drive file=$f4,format=qcow2,if=none,id=disk4 -device ide-hd,drive=disk4,bus=ide.0,unit=1 -device ide-cd"
 if text "$cmd" | grep -qF -- "$want"; then ok "node cmd has each disk on its bus"; else not_ok "node cmd has each disk on its bus" "$cmd"; fi
 expect_fail "an image a disk uses cannot go" 'image "rd"|image "tiny" is used by 1 node' "$S" image rm tiny
 
@@ -94,12 +97,12 @@ expect_fail "removing a disk that is not there is refused" 'the node has no disk
 expect_fail "--disk-rm takes a number" '--disk-rm' "$S" node set n1 --disk-rm two
 check "the refused changes left the five disks, rows and files" \
 	test "$(disk_json n1) $(disks_rows) $(files)" = "$before 5 6"
-"$S" node create s1 --image tiny --disk 1M,bus=sata --disk 1M,bus=sata --disk 1M,bus=sata \
+"$S" node create s1 --image tiny --disk-bus ide --disk 1M,bus=sata --disk 1M,bus=sata --disk 1M,bus=sata \
 	--disk 1M,bus=sata --disk 1M,bus=sata --disk 1M,bus=sata >/dev/null
 expect_fail "a boot disk moved to SATA beside six SATA disks is refused" \
 	'the SATA controller has 6 ports, one is the boot disk.s: 5 extra disks at most \(this node would have 6\)' \
 	"$S" node set s1 --disk-bus sata
-check "the refused move left the boot disk on virtio" sh -c "'$S' node show s1 | grep -q 'disk bus virtio'"
+check "the refused move left the boot disk on IDE" sh -c "'$S' node show s1 | grep -q 'disk bus ide'"
 "$S" node rm s1 >/dev/null
 check "node set --disk-rm 2 removes disk 2" "$S" node set n1 --disk-rm 2
 check "its file is gone" test ! -e "$f2"
@@ -131,7 +134,7 @@ check "three nodes: 15 files, 12 rows" test "$(files) $(disks_rows)" = "15 12"
 # ---- lab files
 "$S" lab export "$T/a.lab"
 check "the lab file lists the disks in order" \
-	grep -qx 'node n1 image=tiny ram=256 cpus=1 accel=auto disk=64M disk=image:tiny,bus=scsi disk=2M,bus=ide disk=8M,bus=scsi' "$T/a.lab"
+	grep -qx 'node n1 image=tiny ram=256 cpus=1 accel=auto disk-bus=ide disk=64M disk=image:tiny,bus=scsi disk=2M,bus=ide disk=8M,bus=scsi' "$T/a.lab"
 (
 	export SANDLAB_LAB="$T/lab2"
 	lab_image tiny

@@ -685,9 +685,9 @@ extra_disks(void **state)
 	struct err e;
 
 	expect_extra("virtio", "pc", one, 1,
-	    "-drive file=/l/o/d1.qcow2,format=qcow2,if=none,id=disk1 -device virtio-blk-pci,drive=disk1");
+	    "-drive file=/l/o/d1.qcow2,format=qcow2,if=none,id=disk1 -device virtio-blk-pci,drive=disk1,addr=0x11");
 	/* SATA: an AHCI controller of its own, or the boot disk's from port 1 */
-	expect_extra("virtio", "pc", sata, 2,
+	expect_extra("ide", "pc", sata, 2,
 	    "-drive file=/l/o/d1.qcow2,format=qcow2,if=none,id=disk1 -device ahci,id=ahci0 "
 	    "-device ide-hd,drive=disk1,bus=ahci0.0 "
 	    "-drive file=/l/o/d2.qcow2,format=qcow2,if=none,id=disk2 -device ide-hd,drive=disk2,bus=ahci0.1");
@@ -704,22 +704,27 @@ extra_disks(void **state)
 	expect_extra("ide", "pc", ide, 2,
 	    "-drive file=/l/o/d1.qcow2,format=qcow2,if=none,id=disk1 -device ide-hd,drive=disk1,bus=ide.0,unit=1 "
 	    "-drive file=/l/o/d,,2.qcow2,format=qcow2,if=none,id=disk2 -device ide-hd,drive=disk2,bus=ide.1,unit=1");
-	expect_extra("virtio", "pc", ide, 2,
-	    "-drive file=/l/o/d1.qcow2,format=qcow2,if=none,id=disk1 -device ide-hd,drive=disk1,bus=ide.0,unit=0 "
-	    "-drive file=/l/o/d,,2.qcow2,format=qcow2,if=none,id=disk2 -device ide-hd,drive=disk2,bus=ide.0,unit=1");
 	expect_extra("ide", "q35", ide, 2,
 	    "-drive file=/l/o/d1.qcow2,format=qcow2,if=none,id=disk1 -device ide-hd,drive=disk1,bus=ide.3 "
 	    "-drive file=/l/o/d,,2.qcow2,format=qcow2,if=none,id=disk2 -device ide-hd,drive=disk2,bus=ide.4");
-	/* a mix, after a SCSI boot disk: its controller is shared */
-	expect_extra("scsi", "pc", mix, 4,
-	    "-drive file=/l/o/d1.qcow2,format=qcow2,if=none,id=disk1 -device scsi-hd,drive=disk1,bus=scsi0.0,scsi-id=1 "
-	    "-drive file=/l/o/d3.qcow2,format=qcow2,if=none,id=disk3 -device virtio-blk-pci,drive=disk3 "
+	/* a mix after an IDE boot disk, the bus the firmware looks at first */
+	expect_extra("ide", "pc", mix, 4,
+	    "-drive file=/l/o/d1.qcow2,format=qcow2,if=none,id=disk1 -device virtio-scsi-pci,id=scsi0 "
+	    "-device scsi-hd,drive=disk1,bus=scsi0.0,scsi-id=1 "
+	    "-drive file=/l/o/d3.qcow2,format=qcow2,if=none,id=disk3 -device virtio-blk-pci,drive=disk3,addr=0x13 "
 	    "-drive file=/l/o/d4.qcow2,format=qcow2,if=none,id=disk4 -device ahci,id=ahci0 "
 	    "-device ide-hd,drive=disk4,bus=ahci0.0 "
-	    "-drive file=/l/o/d5.qcow2,format=qcow2,if=none,id=disk5 -device ide-hd,drive=disk5,bus=ide.0,unit=0");
+	    "-drive file=/l/o/d5.qcow2,format=qcow2,if=none,id=disk5 -device ide-hd,drive=disk5,bus=ide.0,unit=1");
+	/* a disk the firmware finds before the boot disk would be booted */
+	assert_null(extra_words("virtio", "pc", ide, 2, NULL, &e));
+	assert_non_null(strstr(e.msg, "an extra disk on ide beside a boot disk on virtio"));
+	assert_null(extra_words("scsi", "pc", one, 1, NULL, &e));
+	assert_non_null(strstr(e.msg, "an extra disk on virtio beside a boot disk on scsi"));
+	assert_null(extra_words("ide", "q35", sata, 2, NULL, &e));
+	assert_non_null(strstr(e.msg, "an extra disk on sata beside a boot disk on ide"));
 
 	/* more than a bus holds, an unknown bus, no file: refused */
-	assert_null(extra_words("virtio", "pc", three_ide, 3, NULL, &e));
+	assert_null(extra_words("ide", "pc", three_ide, 3, NULL, &e));
 	assert_non_null(strstr(e.msg, "IDE has four units"));
 	assert_null(extra_words("ide", "pc", ide, 2, "/l/seed.iso", &e));
 	assert_non_null(strstr(e.msg, "one extra IDE disk at most"));
@@ -733,7 +738,7 @@ extra_disks(void **state)
 	assert_non_null(strstr(e.msg, "at most 8 extra disks"));
 	for (int i = 0; i < 6; i++)
 		nine[i] = (struct qemu_disk){ i + 1, "sata", "/a" };
-	char *six = extra_words("virtio", "pc", nine, 6, NULL, &e);
+	char *six = extra_words("ide", "pc", nine, 6, NULL, &e);
 	assert_non_null(six);
 	free(six);
 	assert_null(extra_words("sata", "pc", nine, 6, NULL, &e));
