@@ -143,7 +143,11 @@ disk_check_buses(const char *boot_bus, const char *machine, const struct disk *v
 	if (n > DISK_MAX)
 		return err_set(e, "a node has at most %d extra disks", DISK_MAX);
 	for (int i = 0; i < n; i++)
-		if (disk_bus_rank(v[i].bus, machine) < disk_bus_rank(boot_bus, machine))
+		if (disk_bus_rank(v[i].bus, machine) < disk_bus_rank(boot_bus, machine) ||
+		    /* SeaBIOS sets up virtio-blk and virtio-scsi in threads of
+		     * their own: a blank SCSI disk beside a virtio boot disk was
+		     * seen booted first */
+		    (strcmp(boot_bus, "virtio") == 0 && strcmp(v[i].bus, "scsi") == 0))
 			return err_set(e, "an extra disk on %s beside a boot disk on %s: the firmware (SeaBIOS) "
 			    "looks at %s disks first and would try to boot that one; put it on %s, or the boot "
 			    "disk on %s (--disk-bus)", v[i].bus, boot_bus, v[i].bus, boot_bus, v[i].bus);

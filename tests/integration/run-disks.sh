@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # run-disks.sh: extra disks (issue 10) under real QEMU (TCG). The linux
-# guest sees a blank 64M disk on virtio (vdb) and a 32M one on virtio-scsi
-# (sda) at their sizes; what it writes survives a stop and a start; a
+# guest (booted from IDE) sees a blank 64M disk on virtio (vda: its boot
+# disk is no virtio one) and a 32M one on virtio-scsi (sda) at their sizes; what it writes survives a stop and a start; a
 # disk added while it runs waits for the restart (shown as pending), then
 # the guest sees it; clone --disk copies what was written; node rm takes
 # the files away.
@@ -20,15 +20,16 @@ guest() {
 		{ echo "$out $("$S" console d1 --log | tail -n 5)"; return 1; }
 }
 
-"$S" node create d1 --image linux --ram 256 --disk 64M --disk 32M,bus=scsi >/dev/null
+# the boot disk on IDE: the firmware finds it before the extra ones
+"$S" node create d1 --image linux --ram 256 --disk-bus ide --disk 64M --disk 32M,bus=scsi >/dev/null
 f1=$(disk_file d1 1) f2=$(disk_file d1 2)
 check "the linux guest boots with its extra disks" "$S" node start d1 --wait-for 'linux# ' --timeout 180
 # SCSI targets are scanned after the shell may be up: wait in the guest
-check "virtio: the guest sees disk 1 as vdb, 64 MiB (131072 sectors)" \
-	guest 'echo vdb=$(cat /sys/block/vdb/size)' 'vdb=131072'
+check "virtio: the guest sees disk 1 as vda, 64 MiB (131072 sectors)" \
+	guest 'echo vda=$(cat /sys/block/vda/size)' 'vda=131072'
 check "scsi: the guest sees disk 2 as sda, 32 MiB (65536 sectors)" \
 	guest 'i=0; while [ ! -e /sys/block/sda ] && [ $i -lt 120 ]; do sleep 1; i=$((i+1)); done; echo sda=$(cat /sys/block/sda/size)' 'sda=65536'
-check "the guest writes to the blank disk" guest 'printf sandlab-marker >/dev/vdb && sync && echo wrote-$?' 'wrote-0'
+check "the guest writes to the blank disk" guest 'printf sandlab-marker >/dev/vda && sync && echo wrote-$?' 'wrote-0'
 
 # a disk added while it runs waits for a restart
 check "node set --disk on a running node" "$S" node set d1 --disk 8M
@@ -38,9 +39,9 @@ check "stop" "$S" node stop d1 --grace 60
 check "the disk files are still there" test -f "$f1" -a -f "$f2"
 check "start again" "$S" node start d1 --wait-for 'linux# ' --timeout 180
 check "nothing is pending after the restart" test "$(pending d1)" = False
-check "what the guest wrote survived the stop and start" guest 'echo got-$(head -c 14 /dev/vdb)' 'got-sandlab-marker'
-check "the disk added while it ran is vdc, 8 MiB (16384 sectors)" \
-	guest 'echo vdc=$(cat /sys/block/vdc/size)' 'vdc=16384'
+check "what the guest wrote survived the stop and start" guest 'echo got-$(head -c 14 /dev/vda)' 'got-sandlab-marker'
+check "the disk added while it ran is vdb, 8 MiB (16384 sectors)" \
+	guest 'echo vdb=$(cat /sys/block/vdb/size)' 'vdb=16384'
 check "stop" "$S" node stop d1 --grace 60
 
 # clone --disk copies the extra disks as they are

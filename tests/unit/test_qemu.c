@@ -695,7 +695,7 @@ extra_disks(void **state)
 	    "-drive file=/l/o/d1.qcow2,format=qcow2,if=none,id=disk1 -device ide-hd,drive=disk1,bus=ahci0.1 "
 	    "-drive file=/l/o/d2.qcow2,format=qcow2,if=none,id=disk2 -device ide-hd,drive=disk2,bus=ahci0.2");
 	/* SCSI: virtio-scsi, the disk's number its target */
-	expect_extra("virtio", "pc", scsi, 1,
+	expect_extra("sata", "pc", scsi, 1,
 	    "-drive file=/l/o/d1.qcow2,format=qcow2,if=none,id=disk1 -device virtio-scsi-pci,id=scsi0 "
 	    "-device scsi-hd,drive=disk1,bus=scsi0.0,scsi-id=1");
 	expect_extra("scsi", "pc", scsi, 1,
@@ -718,6 +718,8 @@ extra_disks(void **state)
 	/* a disk the firmware finds before the boot disk would be booted */
 	assert_null(extra_words("virtio", "pc", ide, 2, NULL, &e));
 	assert_non_null(strstr(e.msg, "an extra disk on ide beside a boot disk on virtio"));
+	assert_null(extra_words("virtio", "pc", scsi, 1, NULL, &e));
+	assert_non_null(strstr(e.msg, "an extra disk on scsi beside a boot disk on virtio"));
 	assert_null(extra_words("scsi", "pc", one, 1, NULL, &e));
 	assert_non_null(strstr(e.msg, "an extra disk on virtio beside a boot disk on scsi"));
 	assert_null(extra_words("ide", "q35", sata, 2, NULL, &e));
