@@ -5,13 +5,14 @@
 # folders are all under $T/lv, and an sshd of the test's own on a free
 # 127.0.0.1 port with a host key and a user key made here. Then
 # $LV_URI is a real qemu+ssh:// URI to that daemon: root logs in to
-# 127.0.0.1 with the test's key through the ssh binary, and nc -U joins
-# the channel to the daemon's socket. ssh takes no known_hosts file from
-# the URI (no_verify=1 lets it add the test's host key to root's own), so
-# the test takes its line out of ~root/.ssh/known_hosts again at exit.
-# (qemu+libssh://, which takes a known_hosts file, stalled for seconds
-# per connection here and never answered from a forked child.) Both
-# daemons are ended by pid at exit # and their folders go with $T.
+# 127.0.0.1 with the test's key, and nc -U joins the channel to the
+# daemon's socket. The URI's command= names $LV_SSH, a wrapper in $T that
+# runs ssh with the test's key and the test's own known_hosts (holding
+# the host key made here) with strict checking, so ssh reads and writes
+# nothing outside $T. (qemu+libssh://, which takes a known_hosts file,
+# stalled for seconds per connection here and never answered from a
+# forked child.) Both daemons are ended by pid at exit and their folders
+# go with $T.
 #
 # Why a session daemon as nobody: a root libvirtd keeps its QEMU state in
 # fixed system folders (/run/libvirt, /var/lib/libvirt); an unprivileged
@@ -87,27 +88,27 @@ lv_start() {
 		not_ok "sshd starts" "$(tail -n 5 "$T/sshd.log")"
 		exit 1
 	fi
-	LV_URI="qemu+ssh://root@127.0.0.1:$LV_PORT/session?socket=$LV_SOCK&keyfile=$T/ssh/user_key&no_verify=1&proxy=netcat"
-	LV_KH=/root/.ssh/known_hosts
-	[ -e "$LV_KH" ] && LV_KH_NEW=0 || LV_KH_NEW=1
-	at_exit lv_known_hosts_clean
+	# libvirt's ssh transport runs command= in place of ssh; ssh takes
+	# the first value it is given for an option, so ours come before
+	# libvirt's own arguments.
+	printf '[127.0.0.1]:%s %s\n' "$LV_PORT" "$(cut -d' ' -f1,2 "$T/ssh/host_key.pub")" \
+		>"$T/ssh/known_hosts"
+	LV_SSH="$T/ssh/lv-ssh"
+	cat >"$LV_SSH" <<-WRAP
+	#!/bin/sh
+	set -eu
+	exec ssh -o UserKnownHostsFile=$T/ssh/known_hosts -o GlobalKnownHostsFile=/dev/null \\
+		-o StrictHostKeyChecking=yes -o UpdateHostKeys=no -o BatchMode=yes \\
+		-o IdentitiesOnly=yes -i $T/ssh/user_key "\$@"
+	WRAP
+	chmod 0700 "$LV_SSH"
+	LV_URI="qemu+ssh://root@127.0.0.1:$LV_PORT/session?socket=$LV_SOCK&command=$LV_SSH&proxy=netcat"
 	# The first calls through ssh can wait many seconds more: wait
 	# until one is answered, so the test's own deadlines start fair.
 	if ! wait_for 120 timeout 10 virsh -q -c "$LV_URI" version; then
 		not_ok "libvirtd answers over ssh" "$(tail -n 5 "$T/libvirtd.log" "$T/sshd.log")"
 		exit 1
 	fi
-}
-
-# lv_known_hosts_clean: takes the key ssh added for our sshd out of
-# root's known_hosts (hashed lines: ssh-keygen -R finds them), and the
-# file (and ssh-keygen's backup) when the test made it.
-lv_known_hosts_clean() {
-	[ -f "${LV_KH:?}" ] || return 0
-	[ -e "$LV_KH.old" ] && LV_KH_OLD=1 || LV_KH_OLD=0
-	ssh-keygen -q -R "[127.0.0.1]:$LV_PORT" -f "$LV_KH" >/dev/null 2>&1 || true
-	[ "$LV_KH_OLD" = 1 ] || rm -f "$LV_KH.old"
-	if [ "$LV_KH_NEW" = 1 ] && [ ! -s "$LV_KH" ]; then rm -f "$LV_KH"; fi
 }
 
 # lv_sshd_stop / lv_sshd_start: the host goes away and comes back.

@@ -176,6 +176,9 @@ pane_details_node(struct pane *p, struct app *a, const struct model_node *mn)
 		}
 		cloudinit_clear(&ci);
 	}
+	/* Only a node placed elsewhere says where: the rest run here. */
+	if (y <= last && !node_is_local(n))
+		pane_details_row(w, y++, inner, "host", n->host, theme_attr(ROLE_NORMAL));
 	snprintf(buf, sizeof buf, "%s (%s)", n->image_name, n->image_format);
 	if (y <= last)
 		pane_details_row(w, y++, inner, "image", buf, theme_attr(ROLE_NORMAL));

@@ -9,10 +9,11 @@
 
 #include "app.h"
 #include "draw.h"
+#include "node.h"
 #include "run.h"
 #include "theme.h"
 
-enum { COL_NAME, COL_STATE, COL_ACCEL, COL_CPU, COL_RAM, COL_VNC, COL_UP, COL_N };
+enum { COL_NAME, COL_HOST, COL_STATE, COL_ACCEL, COL_CPU, COL_RAM, COL_VNC, COL_UP, COL_N };
 
 static const struct {
 	const char *title;
@@ -21,14 +22,16 @@ static const struct {
 	int         right;      /* right-aligned */
 } pane_nodes_cols[COL_N] = {
 	[COL_NAME]  = { "NAME", 8, 0, 0 },
+	/* Only in a lab with nodes on other hosts (pane_nodes_fit). */
+	[COL_HOST]  = { "HOST", 8, 3, 0 },
 	[COL_STATE] = { "STATE", 8, 1, 0 },
 	/* How long a node has run matters at a glance; its accelerator and
 	 * CPUs are in the details: at 80 columns UP stays, ACCEL goes. */
-	[COL_ACCEL] = { "ACCEL", 5, 6, 0 },
-	[COL_CPU]   = { "CPU", 3, 5, 1 },
-	[COL_RAM]   = { "RAM", 6, 3, 1 },
+	[COL_ACCEL] = { "ACCEL", 5, 7, 0 },
+	[COL_CPU]   = { "CPU", 3, 6, 1 },
+	[COL_RAM]   = { "RAM", 6, 4, 1 },
 	[COL_VNC]   = { "VNC", 15, 2, 0 },
-	[COL_UP]    = { "UP", 5, 4, 1 },
+	[COL_UP]    = { "UP", 5, 5, 1 },
 };
 
 void
@@ -73,14 +76,16 @@ pane_nodes_state_role(enum run_state s)
 
 /* Which columns fit in `inner` columns when the name wants `want`
  * columns; returns the name's width. Columns are dropped whole, least
- * important first, until the name gets up to 20 columns of what it wants. */
+ * important first, until the name gets up to 20 columns of what it wants.
+ * HOST is there only when `hosts` (a node is placed on another host), so
+ * a lab on this machine alone looks as it always did. */
 static int
-pane_nodes_fit(int inner, int want, int *show)
+pane_nodes_fit(int inner, int want, int hosts, int *show)
 {
 	int used, namemin = want < 20 ? want : 20;
 
 	for (int c = 0; c < COL_N; c++)
-		show[c] = 1;
+		show[c] = c != COL_HOST || hosts;
 	for (int drop = COL_N - 1; drop >= 1; drop--) {
 		used = 1;
 		for (int c = 1; c < COL_N; c++)
@@ -111,6 +116,9 @@ pane_nodes_cell(const struct model_node *mn, int c, char *buf, size_t len, int64
 	switch (c) {
 	case COL_NAME:
 		snprintf(buf, len, "%s", mn->n.name);
+		break;
+	case COL_HOST:
+		snprintf(buf, len, "%s", mn->n.host ? mn->n.host : "local");
 		break;
 	case COL_STATE:
 		snprintf(buf, len, "%s", run_state_name(r->state));
@@ -155,13 +163,14 @@ pane_nodes_draw(struct pane *p, struct app *a)
 		return;
 	{
 		/* The name takes what it needs; slack goes to the right end. */
-		int longest = 8;
+		int longest = 8, hosts = 0;
 		for (size_t i = 0; i < a->model.nnodes; i++) {
 			int l = draw_width(a->model.nodes[i].n.name) + 1;
 			if (l > longest)
 				longest = l;
+			hosts |= !node_is_local(&a->model.nodes[i].n);
 		}
-		width[COL_NAME] = pane_nodes_fit(inner - 1, longest, show);
+		width[COL_NAME] = pane_nodes_fit(inner - 1, longest, hosts, show);
 	}
 	for (int c = 1; c < COL_N; c++)
 		width[c] = pane_nodes_cols[c].width;

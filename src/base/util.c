@@ -266,6 +266,12 @@ parse_int(const char *s, long min, long max, long *out)
 }
 
 int
+port_ok(int port)
+{
+	return port >= 1 && port <= 65535;
+}
+
+int
 mkdir_p(const char *path, unsigned mode, struct err *e)
 {
 	char *p = xstrdup(path);

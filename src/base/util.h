@@ -53,6 +53,8 @@ const char *fmt_size(uint64_t bytes, char *buf, size_t len);
 int parse_size(const char *s, uint64_t *out);
 /* Parse a decimal integer in [min, max]; -1 on anything else. */
 int parse_int(const char *s, long min, long max, long *out);
+/* 1 if port is a TCP or UDP port number (1-65535), else 0. */
+int port_ok(int port);
 
 /* mkdir -p with the given mode for each created folder. */
 int mkdir_p(const char *path, unsigned mode, struct err *e);

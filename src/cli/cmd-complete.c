@@ -12,7 +12,7 @@
  * positionals, "..." repeats one. A positional's word says what it names:
  * NAME and NODE a node (an image in the image group; nothing new in a
  * create command or in the snapshot group, whose NAME is a snapshot),
- * IMAGE an image, NODE:ethN a NIC, LINK-ID a link, FILE a file,
+ * IMAGE an image, HOST (and NAME in the host group) a host, NODE:ethN a NIC, LINK-ID a link, FILE a file,
  * TEMPLATE a template (none yet). Names come from the lab, read once.
  */
 #include "cmd.h"
@@ -22,6 +22,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "host.h"
 #include "image.h"
 #include "link.h"
 #include "node.h"
@@ -204,6 +205,23 @@ cmd_complete_links(struct cmd_complete *cc)
 	free(v);
 }
 
+/* local, always there, and the hosts added. */
+static void
+cmd_complete_hosts(struct cmd_complete *cc)
+{
+	struct lab *lab = cmd_complete_lab(cc);
+	struct host *v;
+	size_t n;
+	struct err e;
+
+	cmd_complete_put(cc, HOST_LOCAL);
+	if (lab == NULL || host_list(lab, &v, &n, &e) != 0)
+		return;
+	for (size_t i = 0; i < n; i++)
+		cmd_complete_put(cc, v[i].name);
+	host_list_free(v, n);
+}
+
 /* Templates do not exist yet; when they do, their names go here. */
 static void
 cmd_complete_templates(struct cmd_complete *cc)
@@ -221,6 +239,10 @@ cmd_complete_kind(struct cmd_complete *cc, const struct cmd *t, const char *kind
 	} else if (strcmp(kind, "IMAGE") == 0 ||
 	    (strcmp(kind, "NAME") == 0 && in_group && strcmp(t->group, "image") == 0)) {
 		cmd_complete_images(cc);
+	} else if (strcmp(kind, "HOST") == 0 ||
+	    (strcmp(kind, "NAME") == 0 && in_group && strcmp(t->group, "host") == 0 && slot == 0 &&
+	    strcmp(t->name, "add") != 0)) {
+		cmd_complete_hosts(cc);
 	} else if (strcmp(kind, "NODE:ethN") == 0) {
 		cmd_complete_nodes(cc, 1);
 	} else if (strcmp(kind, "NODE") == 0 ||

@@ -11,6 +11,7 @@
 
 #include "cloudinit.h"
 #include "consize.h"
+#include "host.h"
 #include "labfile.h"
 #include "node.h"
 #include "qemuprobe.h"
@@ -85,6 +86,7 @@ node_json(const struct node *n, const struct run_info *ri)
 	json_object_set_new(o, "ready", json_string(n->ready));
 	json_object_set_new(o, "machine", node_hw_json(&n->hw));
 	json_object_set_new(o, "disks", node_disks_json(n));
+	json_object_set_new(o, "host", json_string(n->host));
 	if (ri != NULL) {
 		json_object_set_new(o, "state", json_string(run_state_name(ri->state)));
 		json_object_set_new(o, "run", node_run_json(ri));
@@ -225,17 +227,17 @@ cmd_node_create(struct cli *c, int argc, char **argv)
 	static const char usage[] =
 	    "node create NAME --image IMAGE [--ram MB] [--cpus N] [--nics N] [--accel auto|kvm|tcg]"
 	    " [--console-size COLSxROWS] [--ready REGEX] [--cloud-init on|off] [--ci-user NAME]"
-	    " [--user-data FILE]" CMD_NODE_HW_USAGE CMD_NODE_DISK_USAGE;
+	    " [--user-data FILE] [--host HOST]" CMD_NODE_HW_USAGE CMD_NODE_DISK_USAGE;
 	const char *image = NULL, *ram = NULL, *cpus = NULL, *nics = NULL, *accel = NULL, *csize = NULL;
-	const char *ready = NULL, *ci = NULL, *ci_user = NULL, *user_data = NULL;
+	const char *ready = NULL, *ci = NULL, *ci_user = NULL, *user_data = NULL, *host = NULL;
 	struct node_spec s = { .nics = -1 };
 	const char *disks[DISK_MAX + 1];
 	struct cli_many dm = { disks, 0, DISK_MAX + 1 };
-	struct cli_opt opts[10 + HW_NKEYS + 1] = {
+	struct cli_opt opts[11 + HW_NKEYS + 1] = {
 		{ "--image", &image, NULL }, { "--ram", &ram, NULL }, { "--cpus", &cpus, NULL },
 		{ "--nics", &nics, NULL }, { "--accel", &accel, NULL }, { "--console-size", &csize, NULL },
 		{ "--ready", &ready, NULL }, { "--cloud-init", &ci, NULL }, { "--ci-user", &ci_user, NULL },
-		{ "--user-data", &user_data, NULL },
+		{ "--user-data", &user_data, NULL }, { "--host", &host, NULL },
 	};
 	struct cloudinit_changes ch;
 	struct node n;
@@ -244,7 +246,7 @@ cmd_node_create(struct cli *c, int argc, char **argv)
 	char *pos[1], *ud;
 	int npos;
 
-	cmd_node_hw_opts(opts, 10, s.hw);
+	cmd_node_hw_opts(opts, 11, s.hw);
 	if (cli_take_many(&argc, argv, "--disk", &dm) != 0 ||
 	    cli_parse(argc, argv, opts, pos, 1, &npos, usage) != 0)
 		return 2;
@@ -273,6 +275,7 @@ cmd_node_create(struct cli *c, int argc, char **argv)
 	s.ndisks = dm.n;
 	s.image = image;
 	s.accel = accel;
+	s.host = host;
 	if (node_create(lab, &s, &n, &e) != 0) {
 		free(ud);
 		return cli_fail("%s", e.msg);
@@ -289,8 +292,9 @@ cmd_node_create(struct cli *c, int argc, char **argv)
 	if (c->json)
 		cli_json_out(node_json(&n, NULL));
 	else
-		printf("created node %s on %s (%d MiB, %d CPU%s, %d NIC%s)\n", n.name, n.image_name,
-		    n.ram_mb, n.cpus, n.cpus == 1 ? "" : "s", n.nnics, n.nnics == 1 ? "" : "s");
+		printf("created node %s on %s (%d MiB, %d CPU%s, %d NIC%s)%s%s\n", n.name, n.image_name,
+		    n.ram_mb, n.cpus, n.cpus == 1 ? "" : "s", n.nnics, n.nnics == 1 ? "" : "s",
+		    node_is_local(&n) ? "" : ", placed on host ", node_is_local(&n) ? "" : n.host);
 	node_clear(&n);
 	return 0;
 }
@@ -301,6 +305,7 @@ struct node_ls {
 	struct run_list *runs;
 	int         json;
 	size_t      n;
+	int         hosts;  /* some node is on another host: a HOST column */
 	char        why[sizeof ((struct run_info *)0)->accel_why]; /* first fall back */
 	struct err  e;
 };
@@ -340,13 +345,20 @@ node_ls_one(struct node *n, void *arg)
 		node_ls_json(node_json(n, &ri), k->n++ == 0);
 		return 0;
 	}
+	/* The HOST column only in a lab that uses other hosts: a lab on
+	 * this machine alone reads as it always did. */
 	if (k->n++ == 0)
-		printf("%-20s %-12s %-8s %-5s %4s %7s %4s %-15s %-7s %s\n", "NAME", "IMAGE", "STATE",
+		printf("%-20s %s%s%-12s %-8s %-5s %4s %7s %4s %-15s %-7s %s\n", "NAME",
+		    k->hosts ? "HOST" : "", k->hosts ? "         " : "", "IMAGE", "STATE",
 		    "ACCEL", "CPUS", "RAM", "NICS", "VNC", "UPTIME", "LAST EXIT");
 	node_accel_shown(n, &ri, accel, sizeof accel);
 	run_uptime(&ri, up, sizeof up);
 	node_exit_shown(&ri, ex, sizeof ex);
-	printf("%-20s %-12s %-8s %-5s %4d %4dMiB %4d %-15s %-7s %s\n", n->name, n->image_name,
+	if (k->hosts)
+		printf("%-20s %-12s ", n->name, n->host);
+	else
+		printf("%-20s ", n->name);
+	printf("%-12s %-8s %-5s %4d %4dMiB %4d %-15s %-7s %s\n", n->image_name,
 	    run_state_name(ri.state), accel, n->cpus, n->ram_mb, n->nnics,
 	    ri.vnc[0] ? ri.vnc : "-", up[0] ? up : "-", ex);
 	if (k->why[0] == '\0' && ri.accel_why[0])
@@ -365,6 +377,11 @@ cmd_node_ls(struct cli *c, int argc, char **argv)
 	if ((k.lab = cli_start(c, argc, argv, NULL, pos, 0, 0, &npos, usage, &rc)) == NULL)
 		return rc;
 	k.runs = run_list_new(k.lab);
+	k.hosts = host_placed_nodes(k.lab, &k.e);
+	if (k.hosts < 0) {
+		run_list_free(k.runs);
+		return cli_fail("%s", k.e.msg);
+	}
 	rc = node_each(k.lab, node_ls_one, &k, &k.e);
 	run_list_free(k.runs);
 	/* What was printed stays; the message says the list is cut short. */
@@ -440,6 +457,7 @@ cmd_node_show(struct cli *c, int argc, char **argv)
 	    "cpus:      %d\nram:       %d MiB\nconsole:   %dx%d (the guest's terminal size)\n",
 	    n.name, n.id, n.image_name, n.image_format, ov, n.cpus, n.ram_mb, n.console_cols, n.console_rows);
 	free(ov);
+	printf("host:      %s%s\n", n.host, node_is_local(&n) ? " (this machine)" : "");
 	node_hw_print(&n, node_hw_pending(lab, &n));
 	if (n.ready[0]) {
 		char *re = cli_shown(n.ready);
@@ -492,17 +510,17 @@ cmd_node_set(struct cli *c, int argc, char **argv)
 {
 	static const char usage[] = "node set NAME [--ram MB] [--cpus N] [--nics N] [--accel auto|kvm|tcg]"
 	    " [--console-size COLSxROWS] [--ready REGEX] [--cloud-init on|off] [--ci-user NAME]"
-	    " [--user-data FILE]" CMD_NODE_HW_USAGE CMD_NODE_DISK_USAGE " [--disk-rm N]";
+	    " [--user-data FILE] [--host HOST]" CMD_NODE_HW_USAGE CMD_NODE_DISK_USAGE " [--disk-rm N]";
 	const char *ram = NULL, *cpus = NULL, *nics = NULL, *accel = NULL, *csize = NULL, *ready = NULL;
-	const char *ci = NULL, *ci_user = NULL, *user_data = NULL;
+	const char *ci = NULL, *ci_user = NULL, *user_data = NULL, *host = NULL;
 	const char *disks[DISK_MAX + 1], *rm_text[DISK_MAX + 1];
 	struct cli_many dm = { disks, 0, DISK_MAX + 1 }, rm = { rm_text, 0, DISK_MAX };
 	int rm_idx[DISK_MAX];
-	struct cli_opt opts[9 + HW_NKEYS + 1] = {
+	struct cli_opt opts[10 + HW_NKEYS + 1] = {
 		{ "--ram", &ram, NULL }, { "--cpus", &cpus, NULL }, { "--nics", &nics, NULL },
 		{ "--accel", &accel, NULL }, { "--console-size", &csize, NULL }, { "--ready", &ready, NULL },
 		{ "--cloud-init", &ci, NULL }, { "--ci-user", &ci_user, NULL },
-		{ "--user-data", &user_data, NULL },
+		{ "--user-data", &user_data, NULL }, { "--host", &host, NULL },
 	};
 	int ccols = 0, crows = 0, hw = 0;
 	struct node_changes ch = { .nics = -1 };
@@ -513,7 +531,7 @@ cmd_node_set(struct cli *c, int argc, char **argv)
 	char *pos[1], *ud;
 	int npos, rc;
 
-	cmd_node_hw_opts(opts, 9, ch.hw);
+	cmd_node_hw_opts(opts, 10, ch.hw);
 	if (cli_take_many(&argc, argv, "--disk", &dm) != 0 || cli_take_many(&argc, argv, "--disk-rm", &rm) != 0 ||
 	    cli_parse(argc, argv, opts, pos, 1, &npos, usage) != 0)
 		return 2;
@@ -529,9 +547,10 @@ cmd_node_set(struct cli *c, int argc, char **argv)
 	for (int k = 0; k < HW_NKEYS; k++)
 		hw |= ch.hw[k] != NULL;
 	hw |= dm.n > 0 || rm.n > 0;
-	if (!ram && !cpus && !nics && !accel && !csize && !ready && !hw && !ci && !ci_user && !user_data)
+	if (!ram && !cpus && !nics && !accel && !csize && !ready && !hw && !ci && !ci_user && !user_data &&
+	    !host)
 		return cli_fail("nothing to change: give --ram, --cpus, --nics, --accel, --console-size, --ready, "
-		    "--cloud-init, --ci-user, --user-data, --disk, --disk-rm or a machine option "
+		    "--cloud-init, --ci-user, --user-data, --host, --disk, --disk-rm or a machine option "
 		    "(see: sandlab node set --help)");
 	if (csize && consize_parse(csize, &ccols, &crows, &e) != 0)
 		return cli_fail("--console-size: %s", e.msg);
@@ -542,6 +561,7 @@ cmd_node_set(struct cli *c, int argc, char **argv)
 	    cli_int(nics, "--nics", 0, NODE_NICS_MAX, &ch.nics) != 0)
 		return 1;
 	ch.accel = accel;
+	ch.host = host;
 	if (node_ci_opts(ci, ci_user, user_data, &cich, &ud) != 0)
 		return 1;
 	rc = 1;
@@ -563,7 +583,7 @@ cmd_node_set(struct cli *c, int argc, char **argv)
 	}
 	/* The console size is no hardware: it changes while the node runs;
 	 * cloud-init settings are read at each start, so they may too. */
-	if (((ram || cpus || nics || accel || hw) && node_set(lab, pos[0], &ch, &e) != 0) ||
+	if (((ram || cpus || nics || accel || hw || host) && node_set(lab, pos[0], &ch, &e) != 0) ||
 	    (csize && consize_set(lab, pos[0], ccols, crows, &e) != 0) ||
 	    (ready && node_ready_set(lab, pos[0], ready, &e) != 0)) {
 		rc = cli_fail("%s", e.msg);

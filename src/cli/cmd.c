@@ -25,17 +25,18 @@ const struct cmd cmd_table[] = {
 	{ "node", "create", cmd_node_create,
 	  "node create NAME --image IMAGE [--ram MB] [--cpus N] [--nics N] [--accel auto|kvm|tcg]"
 	  " [--console-size COLSxROWS] [--ready REGEX] [--cloud-init on|off] [--ci-user NAME] [--user-data FILE]"
-	  CMD_NODE_HW_USAGE CMD_NODE_DISK_USAGE,
+	  " [--host HOST]" CMD_NODE_HW_USAGE CMD_NODE_DISK_USAGE,
 	  "create a node on a qcow2 overlay of a disk image (console 80x24 unless given); its machine: "
 	  "the boot disk's bus, pc or q35, CPU model (auto: host under KVM, max under TCG), arch, VGA, "
 	  "boot order (disk,cdrom,network) and a boot-once, a CD-ROM (an image of kind iso), a kernel "
-	  "boot (images of kind kernel and initrd, and the kernel's command line)" CMD_NODE_DISK_HELP, 0 },
+	  "boot (images of kind kernel and initrd, and the kernel's command line); --host places it on "
+	  "a host added with host add (local, this machine, unless given)" CMD_NODE_DISK_HELP, 0 },
 	{ "node", "ls", cmd_node_ls, "node ls [--json]", "list nodes", 0 },
 	{ "node", "show", cmd_node_show, "node show NAME [--json]", "show one node in full", 0 },
 	{ "node", "set", cmd_node_set, "node set NAME [--ram MB] [--cpus N] [--nics N] [--accel auto|kvm|tcg]"
 	  " [--console-size COLSxROWS] [--ready REGEX] [--cloud-init on|off] [--ci-user NAME] [--user-data FILE]"
-	  CMD_NODE_HW_USAGE CMD_NODE_DISK_USAGE " [--disk-rm N]",
-	  "change a stopped node's resources, or any node's console size, ready pattern or cloud-init "
+	  " [--host HOST]" CMD_NODE_HW_USAGE CMD_NODE_DISK_USAGE " [--disk-rm N]",
+	  "change a stopped node's resources or host, or any node's console size, ready pattern or cloud-init "
 	  "settings; a change "
 	  "of a running node's machine or extra disks waits for its restart" CMD_NODE_DISK_HELP
 	  " adds one; --disk-rm N removes extra disk N and its file (node show numbers them)", 0 },

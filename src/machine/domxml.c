@@ -112,12 +112,6 @@ domxml_name(const char *lab_dir, const char *node_name, const char *node_id)
 }
 
 static int
-domxml_port_ok(int port)
-{
-	return port >= 1 && port <= 65535;
-}
-
-static int
 domxml_check(const struct domxml_cfg *c, struct err *e)
 {
 	if (c->name == NULL || *c->name == '\0')
@@ -144,7 +138,7 @@ domxml_check(const struct domxml_cfg *c, struct err *e)
 		    strcmp(n->attach, "user") != 0 && strcmp(n->attach, "link") != 0))
 			return err_set(e, "NIC %d: unknown attachment", n->idx);
 		if (strcmp(n->attach, "link") == 0 && (n->local_host == NULL || n->remote_host == NULL ||
-		    !domxml_port_ok(n->local_port) || !domxml_port_ok(n->remote_port)))
+		    !port_ok(n->local_port) || !port_ok(n->remote_port)))
 			return err_set(e, "NIC %d: a link needs two addresses and two UDP ports", n->idx);
 	}
 	return 0;

@@ -71,12 +71,6 @@ qemu_host_ok(const char *h)
 	return 1;
 }
 
-static int
-qemu_port_ok(int port)
-{
-	return port >= 1 && port <= 65535;
-}
-
 static const char *qemu_hw(const struct qemu_cfg *c, enum hw_key k);
 
 /* The PCI slot of extra virtio disk N is this + N: above what the
@@ -160,15 +154,15 @@ qemu_check(const struct qemu_cfg *c, struct err *e)
 		if (n->attach == NULL || (strcmp(n->attach, "none") != 0 &&
 		    strcmp(n->attach, "user") != 0 && strcmp(n->attach, "link") != 0))
 			return err_set(e, "NIC %d: unknown attachment", n->idx);
-		if (strcmp(n->attach, "link") == 0 && (!qemu_port_ok(n->local_port) ||
-		    !qemu_port_ok(n->remote_port) || n->local_port == n->remote_port))
+		if (strcmp(n->attach, "link") == 0 && (!port_ok(n->local_port) ||
+		    !port_ok(n->remote_port) || n->local_port == n->remote_port))
 			return err_set(e, "NIC %d: a link needs two different UDP ports", n->idx);
 		for (int j = 0; j < n->nfwds; j++) {
 			const struct qemu_fwd *f = &n->fwds[j];
 			if (strcmp(n->attach, "user") != 0)
 				return err_set(e, "NIC %d: port forwards need user-mode NAT", n->idx);
 			if (f->proto == NULL || (strcmp(f->proto, "tcp") != 0 && strcmp(f->proto, "udp") != 0) ||
-			    !qemu_port_ok(f->host_port) || !qemu_port_ok(f->guest_port))
+			    !port_ok(f->host_port) || !port_ok(f->guest_port))
 				return err_set(e, "NIC %d: a forward is tcp or udp between ports 1 and 65535",
 				    n->idx);
 		}

@@ -24,7 +24,8 @@ clone_rows(struct lab *lab, const struct node *src, const struct nic *nv, int nn
 	struct node_row r = { .id = id, .name = name, .image_id = src->image_id,
 	    .image_name = src->image_name, .overlay_file = file, .ram_mb = src->ram_mb,
 	    .cpus = src->cpus, .accel = src->accel, .console_cols = src->console_cols,
-	    .console_rows = src->console_rows, .ready = src->ready, .hw = &src->hw };
+	    .console_rows = src->console_rows, .ready = src->ready, .hw = &src->hw,
+	    .host = node_is_local(src) ? NULL : src->host };
 	char *detail;
 
 	/* cloud-init goes with the node; the new id makes a new instance-id. */

@@ -20,6 +20,7 @@
 #include "consize.h"
 #include "db.h"
 #include "disk.h"
+#include "host.h"
 #include "image.h"
 #include "link.h"
 #include "name.h"
@@ -185,7 +186,7 @@ lf_node(struct lf_parse *p, char **w, int nw)
 
 	if (nw < 2)
 		return lf_fail(p, "a node line is: node NAME image=IMAGE [ram=MB] [cpus=N] [accel=auto|kvm|tcg] "
-		    "[console=COLSxROWS] [ready=REGEX]");
+		    "[console=COLSxROWS] [ready=REGEX] [host=HOST]");
 	if (name_check(w[1], "node name", &e) != 0)
 		return lf_fail(p, "%s", e.msg);
 	if ((other = lf_node_find(p, w[1])) >= 0)
@@ -254,6 +255,14 @@ lf_node(struct lf_parse *p, char **w, int nw)
 			}
 			regfree(&re);
 			snprintf(n->ready, sizeof n->ready, "%s", val);
+		} else if (strcmp(key, "host") == 0) {
+			if (lf_once(p, &seen, 6 + HW_NKEYS, key) != 0)
+				return -1;
+			if (name_check(val, "host name", &e) != 0)
+				return lf_fail(p, "%s", e.msg);
+			/* local is the default, and written as no key at all */
+			if (strcasecmp(val, HOST_LOCAL) != 0)
+				snprintf(n->host, sizeof n->host, "%s", val);
 		} else if (strcmp(key, "disk") == 0) {
 			/* repeatable: the node's extra disks in order, each
 			 * written back as disk_text spells it */
@@ -272,7 +281,7 @@ lf_node(struct lf_parse *p, char **w, int nw)
 			n->hw[k] = xstrdup(val);
 		} else
 			return lf_fail(p, "unknown key \"%s\" for a node (known: image, ram, cpus, accel, console, "
-			    "ready, disk-bus, machine, cpu-model, arch, vga, boot, boot-once, cdrom, kernel, initrd, "
+			    "ready, host, disk-bus, machine, cpu-model, arch, vga, boot, boot-once, cdrom, kernel, initrd, "
 			    "disk)",
 			    lf_shown(key, shown, sizeof shown));
 	}
@@ -675,6 +684,8 @@ labfile_format(const struct labfile *lf)
 			lf_put(&b, " console=%dx%d", n->console_cols, n->console_rows);
 		if (n->ready[0])
 			lf_put(&b, " ready=%s", n->ready);
+		if (n->host[0])
+			lf_put(&b, " host=%s", n->host);
 		for (int k = 0; k < HW_APPEND; k++)
 			if (n->hw[k] && !lf_hw_default(k, n->hw[k]))
 				lf_put(&b, " %s=%s", hw_fields[k].name, n->hw[k]);
@@ -829,6 +840,8 @@ labfile_export(struct lab *lab, struct labfile *out, struct err *e)
 		d->console_cols = v[i].console_cols;
 		d->console_rows = v[i].console_rows;
 		snprintf(d->ready, sizeof d->ready, "%s", v[i].ready);
+		if (!node_is_local(&v[i]))
+			snprintf(d->host, sizeof d->host, "%s", v[i].host);
 		for (int k = 0; k < HW_NKEYS; k++)
 			d->hw[k] = xstrdup(v[i].hw.v[k]);
 		for (int k = 0; k < v[i].ndisks; k++)
@@ -893,11 +906,17 @@ lf_insert(struct lab *lab, const struct labfile *lf, struct lf_made *made, struc
 
 	for (int i = 0; i < lf->nnodes; i++) {
 		const struct labfile_node *n = &lf->nodes[i];
+		char *host;
+		int rc;
+		if (node_host_resolve(lab, n->host[0] ? n->host : NULL, &host, &why) != 0)
+			return err_set(e, "line %d: %s", n->line, why.msg);
 		struct node_row r = { .id = made[i].id, .name = n->name, .image_id = made[i].image_id,
 		    .image_name = n->image, .overlay_file = made[i].disk.file, .ram_mb = n->ram_mb,
 		    .cpus = n->cpus, .accel = n->accel, .console_cols = n->console_cols,
-		    .console_rows = n->console_rows, .ready = n->ready, .hw = &made[i].hw };
-		if (node_row_insert(lab, &r, &why) != 0 || node_disks_place(lab, made[i].id, &made[i].disks, &why) != 0)
+		    .console_rows = n->console_rows, .ready = n->ready, .hw = &made[i].hw, .host = host };
+		rc = node_row_insert(lab, &r, &why);
+		free(host);
+		if (rc != 0 || node_disks_place(lab, made[i].id, &made[i].disks, &why) != 0)
 			return err_set(e, "line %d: %s", n->line, why.msg);
 	}
 	/* NICs with a MAC in the file first, so a new MAC avoids them all. */

@@ -12,6 +12,9 @@
  * machine=q35 cdrom=IMAGE ...) and its kernel's command line a line of
  * its own, after the node line: "append r1 console=ttyS0 quiet".
  *
+ * A node placed on another host says so: host=NAME (a host of the lab
+ * that imports it, sandlab host add); none is the machine itself, local.
+ *
  * Disk contents are not in the file: an import gives each node a fresh
  * overlay on its image, and fresh extra disks of the sizes and images its
  * disk= keys give. Parsing and formatting are pure (and fuzzed); export
@@ -52,6 +55,7 @@ struct labfile_node {
 	int   ram_mb;
 	int   cpus;
 	char  accel[8];
+	char  host[64];             /* host=NAME where it runs; "" = local (host.h) */
 	char  ready[LABFILE_READY_MAX];   /* regex `lab up` waits for, or "" (nodes.ready) */
 	int   console_cols;         /* console=COLSxROWS (consize.h) */
 	int   console_rows;

@@ -51,7 +51,7 @@ net_fwd_check_ports(const struct nic_fwd *f, int allow_privileged, struct err *e
 {
 	if (strcmp(f->proto, "tcp") != 0 && strcmp(f->proto, "udp") != 0)
 		return err_set(e, "a forward is tcp or udp");
-	if (f->host_port < 1 || f->host_port > 65535 || f->guest_port < 1 || f->guest_port > 65535)
+	if (!port_ok(f->host_port) || !port_ok(f->guest_port))
 		return err_set(e, "forward ports are from 1 to 65535");
 	if (f->host_port >= NET_LINK_PORT_MIN && f->host_port <= NET_LINK_PORT_MAX)
 		return err_set(e, "host ports %d-%d are where sandlab puts its links; forward from "

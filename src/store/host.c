@@ -134,18 +134,30 @@ host_list(struct lab *lab, struct host **out, size_t *n, struct err *e)
 	return 0;
 }
 
-int
-host_local_nodes(struct lab *lab, struct err *e)
+/* The answer of a count(*) query: 0 or more, or -1 with a message. */
+static int
+host_count(struct lab *lab, const char *sql, struct err *e)
 {
 	sqlite3_stmt *st;
-	int n, rc = db_row(lab->db, &st, "count nodes", e,
-	    "SELECT count(*) FROM nodes WHERE host IS NULL", "");
+	int n, rc = db_row(lab->db, &st, "count nodes", e, sql, "");
 
 	if (rc <= 0)
 		return rc < 0 ? -1 : 0;
 	n = sqlite3_column_int(st, 0);
 	sqlite3_finalize(st);
 	return n;
+}
+
+int
+host_placed_nodes(struct lab *lab, struct err *e)
+{
+	return host_count(lab, "SELECT count(*) FROM nodes WHERE host IS NOT NULL", e);
+}
+
+int
+host_local_nodes(struct lab *lab, struct err *e)
+{
+	return host_count(lab, "SELECT count(*) FROM nodes WHERE host IS NULL", e);
 }
 
 int
@@ -193,8 +205,8 @@ host_rm(struct lab *lab, const char *name, struct err *e)
 				used += (size_t)w;
 		}
 		sqlite3_finalize(st);
-		err_set(e, "host %s has %d node%s placed on it (%s): remove them first", h.name,
-		    h.nodes, h.nodes == 1 ? "" : "s", names);
+		err_set(e, "host %s has %d node%s placed on it (%s): move them (sandlab node set "
+		    "NODE --host local) or remove them first", h.name, h.nodes, h.nodes == 1 ? "" : "s", names);
 		host_clear(&h);
 		return -1;
 	}

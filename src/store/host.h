@@ -43,6 +43,10 @@ int host_add(struct lab *lab, const char *name, const char *uri, const char *add
  * host_list_free) and *n, or -1 with a message. `local` is not in it. */
 int host_list(struct lab *lab, struct host **out, size_t *n, struct err *e);
 
+/* How many nodes are placed on hosts other than `local`: 0 or more, or
+ * -1 with a message. */
+int host_placed_nodes(struct lab *lab, struct err *e);
+
 /* How many nodes run on `local`: 0 or more, or -1 with a message. */
 int host_local_nodes(struct lab *lab, struct err *e);
 

@@ -10,12 +10,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 #include <unistd.h>
 #include <uuid/uuid.h>
 
 #include "consize.h"
 #include "db.h"
+#include "host.h"
 #include "image.h"
 #include "name.h"
 #include "nic.h"
@@ -173,6 +175,7 @@ node_clear(struct node *n)
 	nic_list_free(n->nics, n->nnics);
 	hw_clear(&n->hw);
 	disk_list_free(n->disks, n->ndisks);
+	free(n->host);
 	memset(n, 0, sizeof *n);
 }
 
@@ -190,10 +193,13 @@ node_list_free(struct node *v, size_t n)
 	"n.cpus, n.accel, n.created_at, n.console_cols, n.console_rows, n.ready, " \
 	"n.disk_bus, n.machine, n.cpu_model, n.arch, n.vga, n.boot, n.boot_once, " \
 	"n.cdrom_id, ic.name, ic.file, n.kernel_id, ik.name, ik.file, n.initrd_id, ir.name, ir.file, " \
-	"n.append"
+	"n.append, COALESCE(n.host, '" HOST_LOCAL "')"
 #define NODE_FROM "nodes n JOIN images i ON i.id = n.image_id " \
 	"LEFT JOIN images ic ON ic.id = n.cdrom_id LEFT JOIN images ik ON ik.id = n.kernel_id " \
 	"LEFT JOIN images ir ON ir.id = n.initrd_id"
+/* the host follows the 14 columns before the machine and the machine's
+ * (11 fields, the 3 images three columns each) */
+#define NODE_COL_HOST (14 + HW_NKEYS + 2 * 3)
 _Static_assert(HW_CDROM == HW_BOOT_ONCE + 1 && HW_KERNEL == HW_CDROM + 1 && HW_INITRD == HW_KERNEL + 1 &&
     HW_APPEND == HW_NKEYS - 1, "NODE_COLS lists the machine in enum hw_key order");
 
@@ -235,6 +241,7 @@ node_from_row(struct lab *lab, sqlite3_stmt *st, struct node *n)
 	n->console_rows = sqlite3_column_int(st, 12);
 	snprintf(n->ready, sizeof n->ready, "%s", (const char *)sqlite3_column_text(st, 13));
 	node_hw_from_row(lab, st, 14, &n->hw);
+	n->host = db_text(st, NODE_COL_HOST);
 }
 
 /* One node's NICs, by index. */
@@ -691,6 +698,41 @@ node_hw_store(struct lab *lab, const char *id, const struct hw *h, unsigned mask
 }
 
 int
+node_is_local(const struct node *n)
+{
+	return n->host == NULL || strcmp(n->host, HOST_LOCAL) == 0;
+}
+
+int
+node_host_resolve(struct lab *lab, const char *name, char **out, struct err *e)
+{
+	struct host h;
+
+	*out = NULL;
+	if (name == NULL || strcasecmp(name, HOST_LOCAL) == 0)
+		return 0;
+	if (host_get(lab, name, &h, e) != 0)
+		return -1;
+	*out = h.name;
+	h.name = NULL;
+	host_clear(&h);
+	return 0;
+}
+
+/* For a message after a failed insert: 1 when the host still has a row. */
+static int
+node_host_exists(struct lab *lab, const char *name)
+{
+	struct host h;
+	struct err e;
+
+	if (host_get(lab, name, &h, &e) != 0)
+		return 0;
+	host_clear(&h);
+	return 1;
+}
+
+int
 node_row_insert(struct lab *lab, const struct node_row *r, struct err *e)
 {
 	const char *m[HW_NKEYS];
@@ -702,18 +744,22 @@ node_row_insert(struct lab *lab, const struct node_row *r, struct err *e)
 		    hw_fields[k].image_kind ? (r->hw->id[k][0] ? r->hw->id[k] : NULL) : r->hw->v[k];
 	if (db_run(lab->db, "recording the node", e, "INSERT INTO nodes (id, name, image_id, overlay, "
 	    "ram_mb, cpus, accel, created_at, console_cols, console_rows, ready, disk_bus, machine, "
-	    "cpu_model, arch, vga, boot, boot_once, cdrom_id, kernel_id, initrd_id, append) "
-	    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-	    "ttttiitIiitttttttttttt", r->id, r->name, r->image_id, r->overlay_file, r->ram_mb, r->cpus,
+	    "cpu_model, arch, vga, boot, boot_once, cdrom_id, kernel_id, initrd_id, append, host) "
+	    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+	    "ttttiitIiittttttttttttt", r->id, r->name, r->image_id, r->overlay_file, r->ram_mb, r->cpus,
 	    r->accel, now_s(), r->console_cols ? r->console_cols : CONSIZE_COLS_DEFAULT,
 	    r->console_rows ? r->console_rows : CONSIZE_ROWS_DEFAULT, r->ready ? r->ready : "",
 	    m[HW_DISK_BUS], m[HW_MACHINE], m[HW_CPU_MODEL], m[HW_ARCH], m[HW_VGA], m[HW_BOOT],
-	    m[HW_BOOT_ONCE], m[HW_CDROM], m[HW_KERNEL], m[HW_INITRD], m[HW_APPEND]) == 0)
+	    m[HW_BOOT_ONCE], m[HW_CDROM], m[HW_KERNEL], m[HW_INITRD], m[HW_APPEND], r->host) == 0)
 		return 0;
 	if (sqlite3_extended_errcode(lab->db) == SQLITE_CONSTRAINT_UNIQUE)
 		return err_set(e, "a node named \"%s\" already exists", r->name);
 	if (sqlite3_extended_errcode(lab->db) == SQLITE_CONSTRAINT_FOREIGNKEY)
+	{
+		if (r->host && !node_host_exists(lab, r->host))
+			return err_set(e, "host \"%s\" was removed meanwhile", r->host);
 		return err_set(e, "image \"%s\" was removed meanwhile", r->image_name);
+	}
 	return -1;
 }
 
@@ -725,7 +771,7 @@ node_create(struct lab *lab, const struct node_spec *s, struct node *out, struct
 	struct hw hw = { 0 };
 	struct disk *dv = NULL;
 	struct node_disks db = { 0 };
-	char id[37], *backing = NULL;
+	char id[37], *backing = NULL, *host = NULL;
 	int ram = s->ram_mb ? s->ram_mb : NODE_RAM_DEFAULT;
 	int cpus = s->cpus ? s->cpus : NODE_CPUS_DEFAULT;
 	int nics = s->nics >= 0 ? s->nics : NODE_NICS_DEFAULT;
@@ -741,6 +787,7 @@ node_create(struct lab *lab, const struct node_spec *s, struct node *out, struct
 		return err_set(e, "a node needs a base image (--image NAME; see: sandlab image ls)");
 	hw_init(&hw);
 	if (node_name_taken(lab, s->name, NULL, e) != 0 || node_hw_apply(lab, &hw, s->hw, e) != 0 ||
+	    node_host_resolve(lab, s->host, &host, e) != 0 ||
 	    image_get(lab, s->image, &im, e) != 0 || image_check_disk(&im, e) != 0 ||
 	    disk_parse_all(lab, s->disks, s->ndisks, &dv, e) != 0)
 		goto fail;
@@ -758,7 +805,7 @@ node_create(struct lab *lab, const struct node_spec *s, struct node *out, struct
 	struct node_row row = { .id = id, .name = s->name, .image_id = im.id, .image_name = im.name,
 	    .overlay_file = d.file, .ram_mb = ram, .cpus = cpus, .accel = accel,
 	    .console_cols = s->console_cols, .console_rows = s->console_rows, .ready = s->ready,
-	    .hw = &hw };
+	    .hw = &hw, .host = host };
 	if (node_row_insert(lab, &row, e) != 0 || nic_add(lab, id, 0, nics, e) != 0 ||
 	    node_disk_place(lab, &d, e) != 0 || node_disks_place(lab, id, &db, e) != 0)
 		goto fail;
@@ -771,6 +818,7 @@ node_create(struct lab *lab, const struct node_spec *s, struct node *out, struct
 	node_disks_free(&db);
 	disk_list_free(dv, s->ndisks);
 	free(backing);
+	free(host);
 	return out ? node_get(lab, id, out, e) : 0;
 
 fail:
@@ -781,6 +829,7 @@ fail:
 	image_clear(&im);
 	hw_clear(&hw);
 	free(backing);
+	free(host);
 	return -1;
 }
 
@@ -851,6 +900,7 @@ node_set_rename(struct lab *lab, const char *key, const struct node_changes *c, 
 	struct disk *dv = NULL;
 	struct node_disks db = { 0 };
 	int64_t *doomed = NULL;
+	char *host = NULL;
 
 	if (new_name != NULL && name_check(new_name, "node name", e) != 0)
 		return -1;
@@ -867,7 +917,7 @@ node_set_rename(struct lab *lab, const char *key, const struct node_changes *c, 
 		}
 	/* the machine may change while the node runs: it waits for a
 	 * restart (node_hw_pending); the rest needs the node stopped */
-	hw_only = new_name == NULL && !c->ram_mb && !c->cpus && c->nics < 0 && !c->accel;
+	hw_only = new_name == NULL && !c->ram_mb && !c->cpus && c->nics < 0 && !c->accel && !c->host;
 	/* the new disks' files first, outside the transaction (pending.h) */
 	if (c->ndisks_add > 0 && (disk_parse_all(lab, c->disks_add, c->ndisks_add, &dv, e) != 0 ||
 	    node_disks_make(lab, dv, c->ndisks_add, NULL, &db, e) != 0))
@@ -891,12 +941,17 @@ node_set_rename(struct lab *lab, const char *key, const struct node_changes *c, 
 		goto fail_node;
 	if (c->accel && node_update(lab, "UPDATE nodes SET accel = ? WHERE id = ?", n.id, c->accel, 0, e) != 0)
 		goto fail_node;
+	/* a node moves between hosts only stopped: its run is on one */
+	if (c->host && (node_host_resolve(lab, c->host, &host, e) != 0 ||
+	    db_run(lab->db, "placing the node", e, "UPDATE nodes SET host = ? WHERE id = ?", "tt",
+	    host, n.id) != 0))
+		goto fail_node;
 	if (c->nics >= 0 && c->nics < n.nnics &&
 	    nic_rm_from(lab, n.id, n.name, c->nics, e) != 0)
 		goto fail_node;
 	if (c->nics > n.nnics && nic_add(lab, n.id, n.nnics, c->nics, e) != 0)
 		goto fail_node;
-	if (new_name == NULL || c->ram_mb || c->cpus || c->nics >= 0 || c->accel || hw_mask || disks)
+	if (new_name == NULL || c->ram_mb || c->cpus || c->nics >= 0 || c->accel || c->host || hw_mask || disks)
 		db_event(lab->db, n.id, "set", "");
 	if (new_name != NULL && strcmp(new_name, n.name) != 0) {
 		if (node_name_taken(lab, new_name, n.id, e) != 0 ||
@@ -907,6 +962,8 @@ node_set_rename(struct lab *lab, const char *key, const struct node_changes *c, 
 		free(detail);
 	}
 	node_clear(&n);
+	free(host);
+	host = NULL;
 	if (db_commit(lab->db, e) != 0)
 		goto fail;
 	for (int i = 0; i < ndoomed; i++)
@@ -918,6 +975,7 @@ node_set_rename(struct lab *lab, const char *key, const struct node_changes *c, 
 fail_node:
 	node_clear(&n);
 fail:
+	free(host);
 	db_rollback(lab->db);
 	node_disks_undo(lab, &db);
 	disk_list_free(dv, dv ? c->ndisks_add : 0);

@@ -43,6 +43,7 @@ struct node {
 	struct hw hw;          /* its machine, images resolved to files */
 	struct disk *disks;    /* its extra disks, by index (disk.h) */
 	int      ndisks;
+	char    *host;         /* where it runs: HOST_LOCAL or a hosts row's name */
 };
 
 /* Frees a node's strings and NICs and zeroes it; safe on a zeroed one. */
@@ -63,6 +64,7 @@ struct node_spec {
 	const char *hw[HW_NKEYS]; /* machine fields (hw.h); NULL = default */
 	const char *const *disks; /* extra disks as disk_parse reads them */
 	int         ndisks;
+	const char *host;      /* NULL or HOST_LOCAL = local, else a host's name */
 };
 
 /* Checks the spec, makes the overlay, the extra disks, the row and its NICs (fresh MACs),
@@ -100,8 +102,9 @@ struct node_changes {
 	int         ndisks_add;
 	const int  *disks_rm;  /* indexes of extra disks to remove */
 	int         ndisks_rm;
+	const char *host;      /* NULL = unchanged; HOST_LOCAL or a host's name */
 };
-/* All in one transaction. RAM, CPUs, NICs and accel are refused while
+/* All in one transaction. RAM, CPUs, NICs, accel and host are refused while
  * the node runs; machine fields and extra disks are not: a running node
  * shows them as pending a restart (node_hw_pending), and a removed disk's
  * file goes at once (a running QEMU keeps it open until it stops). NICs added get fresh MACs, and
@@ -209,8 +212,17 @@ struct node_row {
 	int         console_rows;
 	const char *ready;        /* NULL = none */
 	const struct hw *hw;      /* NULL = defaults; image fields by id[] */
+	const char *host;         /* NULL = local, else a hosts row's name as stored */
 };
 int node_row_insert(struct lab *lab, const struct node_row *r, struct err *e);
+
+/* 1 when the node runs on this machine (keeper and QEMU), 0 when it is
+ * placed on another host (libvirt). */
+int node_is_local(const struct node *n);
+/* The host a node is to be placed on, by name (case-insensitive): NULL
+ * into *out for `local`, else the name as the hosts row spells it
+ * (caller frees). 0, or -1 with "no host named ...". */
+int node_host_resolve(struct lab *lab, const char *name, char **out, struct err *e);
 
 /* Checks values of a spec or changes; pure: 0, or -1 with a message. */
 int node_check_ram(long mb, struct err *e);

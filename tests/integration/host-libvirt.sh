@@ -3,13 +3,17 @@
 # (tests/lib-libvirt.sh): host add, ls and rm with bad input refused; host
 # ls reports what the daemon says (versions, KVM, CPUs, memory) and a host
 # that does not answer (its sshd stopped, or a port that never speaks)
-# shows unreachable within the timeout, without hanging; nothing of the
-# test listens off loopback.
+# shows unreachable within the timeout, without hanging; host rm is
+# refused while a node is placed there; nothing of the test listens off
+# loopback, and ssh writes nothing outside the test's folder.
 source "$(dirname "$0")/../lib.sh"
 source "$TOP/tests/lib-net.sh"
 source "$TOP/tests/lib-libvirt.sh"
 
 S=$SANDLAB
+# ssh reaches the test's sshd with the test's own known_hosts only.
+kh_sum() { if [ -e /root/.ssh/known_hosts ]; then sha256sum </root/.ssh/known_hosts; else echo none; fi; }
+kh_before=$(kh_sum)
 lv_start
 
 check "add the libvirt host" "$S" host add lv "$LV_URI" --address 127.0.0.1
@@ -61,7 +65,7 @@ mute_pid=$!
 at_exit "kill $mute_pid"
 wait_for 10 nc -z 127.0.0.1 "$mute"
 check "add a host that never answers" "$S" host add mute \
-	"qemu+ssh://root@127.0.0.1:$mute/session?keyfile=$T/ssh/user_key&no_verify=1"
+	"qemu+ssh://root@127.0.0.1:$mute/session?command=$LV_SSH"
 lv_sshd_stop
 rc=0
 out=$(timeout 60 "$S" host ls --timeout 2 --json) || rc=$?
@@ -76,11 +80,21 @@ assert h["local"]["reachable"] is True, h
 check "no probe and no ssh of one is left behind" sh -c \
 	'! pgrep -f -- "^$1 host ls" >/dev/null && ! pgrep -f -- "^ssh .*-p $2 " >/dev/null' _ "$S" "$mute"
 lv_sshd_start
-check "host ls: lv up again once its sshd is back" sh -c \
-	'"$1" host ls --timeout 60 --json | python3 -c "import json,sys; h={x[\"name\"]: x for x in json.load(sys.stdin)}; assert h[\"lv\"][\"reachable\"]"' _ "$S"
+# A node placed on lv (placement asks the host nothing).
+TINY="$TOP/images/tiny.qcow2"
+[ -f "$TINY" ] || bash "$TOP/images/build" tiny >/dev/null
+"$S" image import "$TINY" --name tiny >/dev/null 2>&1
+check "create a node placed on lv" "$S" node create r1 --image tiny --host lv
+check "host ls: lv up again once its sshd is back, with its one node" sh -c \
+	'"$1" host ls --timeout 60 --json | python3 -c "import json,sys; h={x[\"name\"]: x for x in json.load(sys.stdin)}; assert h[\"lv\"][\"reachable\"] and h[\"lv\"][\"nodes\"] == 1, h"' _ "$S"
+expect_fail "host rm lv is refused while r1 is placed there" 'host lv has 1 node placed on it \(r1\)' \
+	"$S" host rm lv
 
 check "host rm mute" "$S" host rm mute
 expect_fail "host rm of no such host" 'no host named "mute"' "$S" host rm mute
 expect_fail "local cannot be removed" 'cannot be removed' "$S" host rm local
+check "root's known_hosts is as it was" test "$(kh_sum)" = "$kh_before"
+check "ssh used the test's known_hosts, which holds its host key only" \
+	test "$(wc -l <"$T/ssh/known_hosts")" = 1
 
 done_testing
