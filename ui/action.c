@@ -10,9 +10,11 @@
 #include <string.h>
 
 #include "app.h"
+#include "capjob.h"
 #include "form-confirm.h"
 #include "form-create.h"
 #include "form-edit.h"
+#include "form-impair.h"
 #include "form-import.h"
 #include "form-link.h"
 #include "guard.h"
@@ -20,9 +22,11 @@
 #include "job.h"
 #include "layout.h"
 #include "link.h"
+#include "modal.h"
 #include "netview.h"
 #include "pane-console.h"
 #include "run.h"
+#include "stopmode.h"
 #include "wire.h"
 
 static int
@@ -139,7 +143,9 @@ action_edit(struct app *a)
 {
 	const struct model_node *mn = action_subject(a);
 
-	if (mn && !action_refuse_live(a, mn, "e edits it"))
+	/* A running node's machine may change (pending until a restart); the
+	 * form says the rest waits for a stop. */
+	if (mn)
 		form_edit_open(a, mn);
 }
 
@@ -217,6 +223,22 @@ action_start(struct app *a)
 		app_msg(a, APP_MSG_INFO, "%s: starting", mn->n.name);
 }
 
+/* What a stop will do, by the node's stop method (stopmode.h); one
+ * that cannot be read is said as the default. */
+static void
+action_stop_said(struct app *a, const struct model_node *mn)
+{
+	struct stopmode m;
+	struct err e;
+
+	stopmode_get(a->lab, mn->n.id, &m, &e);
+	if (m.poweroff)
+		app_msg(a, APP_MSG_INFO, "%s: powering off at once (its stop method)", mn->n.name);
+	else
+		app_msg(a, APP_MSG_INFO, "%s: stopping (ACPI powerdown, then harder after %d s)",
+		    mn->n.name, m.grace_s);
+}
+
 void
 action_stop(struct app *a)
 {
@@ -229,8 +251,7 @@ action_stop(struct app *a)
 		return;
 	}
 	if (job_run(a, JOB_STOP, mn->n.id, mn->n.name) == 0)
-		app_msg(a, APP_MSG_INFO, "%s: stopping (ACPI powerdown, then harder after %d s)",
-		    mn->n.name, RUN_GRACE_DEFAULT);
+		action_stop_said(a, mn);
 }
 
 static void
@@ -452,3 +473,75 @@ action_link_remove(struct app *a)
 	    l->b.name, l->b.idx);
 	form_confirm_open(a, "Remove link", q, action_link_remove_yes, xstrdup(l->id));
 }
+
+/* The selected link of the links view, or NULL with a word to the user. */
+static const struct link *
+action_link_selected(struct app *a)
+{
+	const struct link *l = netview_selected(a);
+
+	if (l == NULL)
+		app_msg(a, APP_MSG_WARN, "no link selected: a adds one");
+	return l;
+}
+
+void
+action_link_cable(struct app *a)
+{
+	const struct link *sel = action_link_selected(a);
+	struct link_change ch = { .up = -1 };
+	struct link l;
+	struct err e;
+	char text[600];
+	int rc;
+
+	if (sel == NULL)
+		return;
+	ch.up = !sel->up;
+	for (int f = 0; f < SHAPE_NFIELDS; f++)
+		ch.v[f] = -1;
+	if (link_set(a->lab, sel->id, &ch, &l, &e) != 0) {
+		app_msg(a, APP_MSG_ERROR, "%s", e.msg);
+		return;
+	}
+	rc = wire_apply(a->lab, &l, text, sizeof text);
+	app_msg(a, rc == 0 ? APP_MSG_INFO : APP_MSG_ERROR, "%s the cable of %s:eth%d - %s:eth%d; %s",
+	    l.up ? "plugged" : "pulled", l.a.name, l.a.idx, l.b.name, l.b.idx, text);
+	app_reload(a);
+}
+
+void
+action_link_impair(struct app *a)
+{
+	const struct link *l = action_link_selected(a);
+
+	if (l != NULL)
+		form_impair_open(a, l);
+}
+
+/* Starts or stops the dashboard's capture of one end of the selected link. */
+static void
+action_link_capture(struct app *a, int b)
+{
+	const struct link *l = action_link_selected(a);
+	const struct link_end *end;
+	char name[256];
+	struct err e;
+
+	if (l == NULL)
+		return;
+	end = b ? &l->b : &l->a;
+	if (capjob_stop(end->id, end->idx, name, sizeof name))
+		app_msg(a, APP_MSG_INFO, "capture of %s:eth%d stopped: captures/%s", end->name, end->idx,
+		    name);
+	else if (capjob_start(a->lab, end->id, end->name, end->idx, name, sizeof name, &e) != 0)
+		app_msg(a, APP_MSG_ERROR, "cannot capture %s:eth%d: %s", end->name, end->idx, e.msg);
+	else
+		app_msg(a, APP_MSG_INFO, "capturing %s:eth%d into captures/%s; %s again stops it",
+		    end->name, end->idx, name, b ? "W" : "w");
+	if (a->modal != NULL)
+		a->modal->dirty = 1;
+}
+
+void action_link_capture_a(struct app *a) { action_link_capture(a, 0); }
+void action_link_capture_b(struct app *a) { action_link_capture(a, 1); }

@@ -50,5 +50,9 @@ void action_netview_page_down(struct app *a);
 void action_netview_close(struct app *a);
 void action_link_add(struct app *a);
 void action_link_remove(struct app *a);
+void action_link_cable(struct app *a);
+void action_link_impair(struct app *a);
+void action_link_capture_a(struct app *a);
+void action_link_capture_b(struct app *a);
 
 #endif

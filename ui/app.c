@@ -17,7 +17,9 @@
 #include <sys/inotify.h>
 #include <unistd.h>
 
+#include "capjob.h"
 #include "draw.h"
+#include "link.h"
 #include "pane-console.h"
 #include "uistate.h"
 #include "job.h"
@@ -140,6 +142,15 @@ app_reload(struct app *a)
 			app_console_close(a, k);
 	for (size_t k = 0; k < a->nconsoles; k++)
 		pane_console_attach(a->consoles[k], a);
+	/* A dashboard's capture of a link that is gone ends. */
+	if (capjob_count() > 0) {
+		struct link *links;
+		size_t nl;
+		if (link_list(a->lab, &links, &nl, &e) == 0) {
+			capjob_keep(links, nl);
+			free(links);
+		}
+	}
 	/* Titles and lists change; consoles keep their screens. */
 	n = app_panes(a, p);
 	for (size_t k = 0; k < n; k++)
@@ -714,5 +725,7 @@ app_run(struct app *a)
 		if ((app_any_dirty(a) || a->need_layout) && now - a->last_frame >= APP_FRAME_MS)
 			app_redraw(a);
 	}
+	/* The dashboard's captures end with it, their files complete. */
+	capjob_stop_all();
 	return 0;
 }

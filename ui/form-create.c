@@ -1,5 +1,6 @@
 /*
- * form-create.c: the "Create a node" dialog; one node_create on submit.
+ * form-create.c: the "Create a node" dialog, the node on one page and its
+ * machine on the next; one node_create on submit.
  */
 #include "form-create.h"
 
@@ -10,7 +11,9 @@
 
 #include "app.h"
 #include "form.h"
+#include "form-hw.h"
 #include "form-node.h"
+#include "guard.h"
 #include "node.h"
 #include "util.h"
 
@@ -20,11 +23,13 @@ form_create_check(struct form *fm, struct app *a, int i)
 	if (i == NF_IMAGE) {
 		fm->f[i].err[0] = '\0';
 		if (fm->f[i].nchoices == 0) {
-			snprintf(fm->f[i].err, sizeof fm->f[i].err, "no images yet: import one first (i)");
+			snprintf(fm->f[i].err, sizeof fm->f[i].err, "no disk images yet: import one first (i)");
 			return -1;
 		}
 		return 0;
 	}
+	if (i >= NF_HW)
+		return form_hw_check(fm, NF_HW, i);
 	return form_node_check(fm, a, i, NF_NAME, NULL);
 }
 
@@ -36,6 +41,10 @@ form_create_submit(struct form *fm, struct app *a)
 	struct err e;
 	long v;
 
+	if (form_hw_check_all(fm, a, NF_HW) != 0)
+		return -1;
+	for (int k = 0; k < HW_NKEYS; k++)
+		spec.hw[k] = form_hw_value(fm, NF_HW, k);
 	spec.image = form_value(&fm->f[NF_IMAGE]);
 	spec.name = fm->f[NF_NAME].buf;
 	spec.ram_mb = parse_int(fm->f[NF_RAM].buf, 0, NODE_RAM_MAX, &v) == 0 ? (int)v : 0;
@@ -43,7 +52,7 @@ form_create_submit(struct form *fm, struct app *a)
 	spec.nics = parse_int(fm->f[NF_NICS].buf, 0, NODE_NICS_MAX, &v) == 0 ? (int)v : -1;
 	spec.accel = form_value(&fm->f[NF_ACCEL]);
 	if (node_create(a->lab, &spec, &out, &e) != 0) {
-		snprintf(fm->msg, sizeof fm->msg, "%s", e.msg);
+		guard_hw_words(e.msg, fm->msg, sizeof fm->msg);
 		return -1;
 	}
 	app_msg(a, APP_MSG_INFO, "created node %s on %s", out.name, spec.image);
@@ -85,16 +94,24 @@ form_create_open(struct app *a, const char *image_name)
 {
 	struct form *fm = xcalloc(1, sizeof *fm);
 	const char **names = xcalloc(a->model.nimages + 1, sizeof *names);
-	int pick = form_create_pick(a, image_name);
+	int pick = form_create_pick(a, image_name), n = 0, sel = 0;
 	char num[16];
 
-	for (size_t i = 0; i < a->model.nimages; i++)
-		names[i] = a->model.images[i].name;
+	/* A node grows on a disk; an ISO, a kernel or an initrd is picked on
+	 * the machine's page. */
+	for (size_t i = 0; i < a->model.nimages; i++) {
+		if (strcmp(a->model.images[i].kind, "disk") != 0)
+			continue;
+		if ((int)i == pick)
+			sel = n;
+		names[n++] = a->model.images[i].name;
+	}
 	fm->title = "Create a node";
 	fm->submit_label = "create";
 	fm->check = form_create_check;
 	fm->submit = form_create_submit;
-	snprintf(form_choice(fm, "Image", names, (int)a->model.nimages, pick)->hint, 256,
+	form_page(fm, "Node");
+	snprintf(form_choice(fm, "Image", names, n, sel)->hint, 256,
 	    "Left/Right or Space picks");
 	snprintf(form_text(fm, "Name", "", FF_TEXT)->hint, 256,
 	    "letters, digits, . _ - ; up to 63");
@@ -106,8 +123,11 @@ form_create_open(struct app *a, const char *image_name)
 	snprintf(form_text(fm, "NICs", num, FF_TEXT)->hint, 256, "0 to %d", NODE_NICS_MAX);
 	snprintf(form_choice(fm, "Accelerator", form_node_accels, 3, 0)->hint, 256,
 	    "auto: KVM when the host has it, else TCG");
+	/* a template field will want room here: the Node page has it */
+	form_page(fm, "Machine");
+	form_hw_add(fm, a, NULL);
 	free(names);
-	fm->focus = a->model.nimages ? NF_NAME : NF_IMAGE;
+	fm->focus = n ? NF_NAME : NF_IMAGE;
 	form_create_check(fm, a, NF_IMAGE);
 	form_open(a, fm);
 }

@@ -1,6 +1,8 @@
 /*
- * form-edit.c: the "Edit the node" dialog; one node_set_rename on submit,
- * so the changes and the new name are saved together or not at all.
+ * form-edit.c: the "Edit the node" dialog, the node on one page and its
+ * machine on the next; one node_set_rename on submit, so the changes and
+ * the new name are saved together or not at all. A running node opens on
+ * its machine, which the core records as pending until a restart.
  */
 #include "form-edit.h"
 
@@ -9,16 +11,19 @@
 
 #include "app.h"
 #include "form.h"
+#include "form-hw.h"
 #include "form-node.h"
 #include "guard.h"
 #include "node.h"
 #include "util.h"
 
-enum { EF_NAME, EF_RAM, EF_CPUS, EF_NICS, EF_ACCEL };
+enum { EF_NAME, EF_RAM, EF_CPUS, EF_NICS, EF_ACCEL, EF_HW };
 
 static int
 form_edit_check(struct form *fm, struct app *a, int i)
 {
+	if (i >= EF_HW)
+		return form_hw_check(fm, EF_HW, i);
 	return form_node_check(fm, a, i, EF_NAME, fm->node_id);
 }
 
@@ -31,12 +36,21 @@ form_edit_submit(struct form *fm, struct app *a)
 	const char *new_name = NULL;
 	struct err e;
 	long v;
+	int hw = 0, live;
 
 	if (i < 0) {
 		snprintf(fm->msg, sizeof fm->msg, "the node is gone (deleted elsewhere)");
 		return -1;
 	}
 	n = &a->model.nodes[i].n;
+	live = guard_live(&a->model.nodes[i]);
+	if (form_hw_check_all(fm, a, EF_HW) != 0)
+		return -1;
+	for (int k = 0; k < HW_NKEYS; k++)
+		if (form_hw_changed(fm, EF_HW, k, n->hw.v[k])) {
+			c.hw[k] = form_hw_value(fm, EF_HW, k);
+			hw = 1;
+		}
 	if (parse_int(fm->f[EF_RAM].buf, 0, NODE_RAM_MAX, &v) == 0 && v != n->ram_mb)
 		c.ram_mb = (int)v;
 	if (parse_int(fm->f[EF_CPUS].buf, 0, NODE_CPUS_MAX, &v) == 0 && v != n->cpus)
@@ -47,16 +61,20 @@ form_edit_submit(struct form *fm, struct app *a)
 		c.accel = form_value(&fm->f[EF_ACCEL]);
 	if (strcmp(fm->f[EF_NAME].buf, n->name) != 0)
 		new_name = fm->f[EF_NAME].buf;
-	if ((c.ram_mb || c.cpus || c.nics >= 0 || c.accel || new_name) &&
+	if ((c.ram_mb || c.cpus || c.nics >= 0 || c.accel || new_name || hw) &&
 	    node_set_rename(a->lab, fm->node_id, &c, new_name, &e) != 0) {
 		/* Started since the form opened: say it in the dashboard's words. */
 		app_reload(a);
 		i = model_node_index(&a->model, fm->node_id);
 		if (i < 0 || !guard_stopped(&a->model.nodes[i], "save", fm->msg, sizeof fm->msg))
-			snprintf(fm->msg, sizeof fm->msg, "%s", e.msg);
+			guard_hw_words(e.msg, fm->msg, sizeof fm->msg);
 		return -1;
 	}
-	app_msg(a, APP_MSG_INFO, "saved node %s", fm->f[EF_NAME].buf);
+	if (hw && live)
+		app_msg(a, APP_MSG_INFO, "saved node %s: its machine changes at the next start",
+		    fm->f[EF_NAME].buf);
+	else
+		app_msg(a, APP_MSG_INFO, "saved node %s", fm->f[EF_NAME].buf);
 	app_reload(a);
 	return 0;
 }
@@ -72,7 +90,10 @@ form_edit_open(struct app *a, const struct model_node *mn)
 	fm->check = form_edit_check;
 	fm->submit = form_edit_submit;
 	snprintf(fm->node_id, sizeof fm->node_id, "%s", mn->n.id);
+	form_page(fm, "Node");
 	snprintf(form_text(fm, "Name", mn->n.name, FF_TEXT)->hint, 256, "letters, digits, . _ - ; up to 63");
+	/* Running: the machine may change (at the next start), the rest not. */
+	guard_stopped(mn, "change this page", fm->f[EF_NAME].hint, sizeof fm->f[EF_NAME].hint);
 	snprintf(num, sizeof num, "%d", mn->n.ram_mb);
 	snprintf(form_text(fm, "RAM (MiB)", num, FF_TEXT)->hint, 256, "%d to %d", NODE_RAM_MIN, NODE_RAM_MAX);
 	snprintf(num, sizeof num, "%d", mn->n.cpus);
@@ -81,5 +102,9 @@ form_edit_open(struct app *a, const struct model_node *mn)
 	snprintf(form_text(fm, "NICs", num, FF_TEXT)->hint, 256, "0 to %d", NODE_NICS_MAX);
 	snprintf(form_choice(fm, "Accelerator", form_node_accels, 3, form_node_accel_index(mn->n.accel))->hint, 256,
 	    "changes apply at the next start");
+	form_page(fm, "Machine");
+	form_hw_add(fm, a, &mn->n.hw);
+	if (guard_live(mn))
+		fm->focus = EF_HW;
 	form_open(a, fm);
 }

@@ -29,6 +29,7 @@ form_text(struct form *fm, const char *label, const char *value, enum form_field
 
 	f->label = label;
 	f->kind = kind;
+	f->page = fm->npages ? fm->npages - 1 : 0;
 	snprintf(f->buf, sizeof f->buf, "%s", value ? value : "");
 	f->len = f->cur = strlen(f->buf);
 	f->menu_sel = -1;
@@ -42,12 +43,20 @@ form_choice(struct form *fm, const char *label, const char *const *choices, int 
 
 	f->label = label;
 	f->kind = FF_CHOICE;
+	f->page = fm->npages ? fm->npages - 1 : 0;
 	f->choices = xcalloc(n ? (size_t)n : 1, sizeof *f->choices);
 	for (int i = 0; i < n; i++)
 		f->choices[i] = xstrdup(choices[i]);
 	f->nchoices = n;
 	f->choice = sel >= 0 && sel < n ? sel : 0;
 	return f;
+}
+
+void
+form_page(struct form *fm, const char *name)
+{
+	if (fm->npages < FORM_MAX_PAGES)
+		fm->page_names[fm->npages++] = name;
 }
 
 const char *
@@ -251,15 +260,22 @@ form_tab_path(struct form *fm, struct app *a, struct form_field *f)
 
 /* ---- drawing and keys ---- */
 
-/* Rows under field f: its Tab list, else its complaint or hint (wrapped). */
+#define FORM_WRAP_ROWS 5   /* most rows a field's complaint or hint takes */
+
+/* Rows under field f: its Tab list, else its complaint or hint (wrapped;
+ * a complaint is never cut: the longest, a CPU model's, takes 3 rows at
+ * 80 columns). A quiet field shows its hint only while focused, so a page
+ * of many fields fits 80x24. */
 static int
-form_sub_rows(const struct form_field *f, int fw)
+form_sub_rows(const struct form_field *f, int fw, int focused)
 {
 	const char *t = f->err[0] ? f->err : f->hint;
 
 	if (f->nmenu)
 		return 1 + (f->nmenu < FORM_MENU_ROWS ? f->nmenu : FORM_MENU_ROWS);
-	return t[0] ? draw_wrap(NULL, 0, 0, fw, 3, t, 0) : 1;
+	if (f->quiet && !focused && !f->err[0])
+		return 0;
+	return t[0] ? draw_wrap(NULL, 0, 0, fw, FORM_WRAP_ROWS, t, 0) : 1;
 }
 
 static void
@@ -284,6 +300,8 @@ form_draw(struct modal *o, struct app *a)
 	struct form *fm = o->data;
 	int w = COLS - 4 < 76 ? COLS - 4 : 76;
 	int fw = w - 4 - FORM_LABEL_W, h, y = 2, mrows;
+	int page = fm->f[fm->focus].page;
+	char title[160];
 	WINDOW *win;
 
 	/* The height follows what is shown: wrapped complaints, a Tab list,
@@ -291,8 +309,14 @@ form_draw(struct modal *o, struct app *a)
 	mrows = fm->msg[0] ? draw_wrap(NULL, 0, 0, w - 4, 4, fm->msg, 0) : 1;
 	h = 2 + (fm->progress[0] ? 2 : 0) + mrows + 3;
 	for (int i = 0; i < fm->nf; i++)
-		h += 1 + form_sub_rows(&fm->f[i], fw);
-	win = modal_window(o, a, h, w, fm->title);
+		if (fm->f[i].page == page)
+			h += 1 + form_sub_rows(&fm->f[i], fw, i == fm->focus);
+	if (fm->npages > 1)
+		snprintf(title, sizeof title, "%s: %s (%d/%d)", fm->title, fm->page_names[page], page + 1,
+		    fm->npages);
+	else
+		snprintf(title, sizeof title, "%s", fm->title);
+	win = modal_window(o, a, h, w, title);
 	w = getmaxx(win);
 	fw = w - 4 - FORM_LABEL_W;
 	o->cur_on = 0;
@@ -301,6 +325,8 @@ form_draw(struct modal *o, struct app *a)
 		int focused = i == fm->focus;
 		attr_t fa = theme_attr(focused ? ROLE_FIELD_FOCUS : ROLE_FIELD);
 
+		if (f->page != page)
+			continue;
 		draw_text(win, y, 2, FORM_LABEL_W, f->label, theme_attr(focused ? ROLE_TITLE : ROLE_OVERLAY));
 		draw_fill(win, y, 2 + FORM_LABEL_W, fw, fa);
 		if (f->kind == FF_CHOICE) {
@@ -326,10 +352,10 @@ form_draw(struct modal *o, struct app *a)
 		if (f->nmenu)
 			form_draw_menu(win, y + 1, 2 + FORM_LABEL_W, fw, f);
 		else if (f->err[0])
-			draw_wrap(win, y + 1, 2 + FORM_LABEL_W, fw, 3, f->err, theme_attr(ROLE_ERROR));
-		else if (f->hint[0])
-			draw_wrap(win, y + 1, 2 + FORM_LABEL_W, fw, 3, f->hint, theme_attr(ROLE_DIM));
-		y += 1 + form_sub_rows(f, fw);
+			draw_wrap(win, y + 1, 2 + FORM_LABEL_W, fw, FORM_WRAP_ROWS, f->err, theme_attr(ROLE_ERROR));
+		else if (f->hint[0] && (focused || !f->quiet))
+			draw_wrap(win, y + 1, 2 + FORM_LABEL_W, fw, FORM_WRAP_ROWS, f->hint, theme_attr(ROLE_DIM));
+		y += 1 + form_sub_rows(f, fw, focused);
 	}
 	if (fm->progress[0]) {
 		int bw = w - 4, fill = (int)(fm->fraction * bw);
@@ -342,8 +368,10 @@ form_draw(struct modal *o, struct app *a)
 	if (fm->msg[0])
 		draw_wrap(win, y, 2, w - 4, 4, fm->msg, theme_attr(ROLE_ERROR));
 	{
-		char keys[160];
-		snprintf(keys, sizeof keys, "Enter %s   Tab/Down next   Esc cancel", fm->submit_label);
+		char keys[160], pg[64] = "";
+		if (fm->npages > 1)
+			snprintf(pg, sizeof pg, "PgDn %s   ", fm->page_names[(page + 1) % fm->npages]);
+		snprintf(keys, sizeof keys, "Enter %s   Tab/Down next   %sEsc cancel", fm->submit_label, pg);
 		draw_text(win, getmaxy(win) - 2, 2, w - 4, keys, theme_attr(ROLE_DIM));
 	}
 }
@@ -370,6 +398,20 @@ form_move(struct form *fm, int d)
 	fm->f[fm->focus].fresh = 0;
 	fm->focus = (fm->focus + d + fm->nf) % fm->nf;
 	fm->f[fm->focus].fresh = 1;
+}
+
+/* Moves the focus to the first field of the page d pages on (wrapping). */
+static void
+form_turn(struct form *fm, int d)
+{
+	int n = fm->npages > 1 ? fm->npages : 1;
+	int page = (fm->f[fm->focus].page + d + n) % n;
+
+	for (int i = 0; i < fm->nf; i++)
+		if (fm->f[i].page == page) {
+			form_move(fm, i - fm->focus);
+			return;
+		}
 }
 
 enum modal_result
@@ -437,6 +479,10 @@ form_key(struct modal *o, struct app *a, const struct input_key *k)
 			break;
 		case INPUT_SYM_UP:
 			form_move(fm, -1);
+			break;
+		case INPUT_SYM_PAGEDOWN:
+		case INPUT_SYM_PAGEUP:
+			form_turn(fm, k->code.sym == INPUT_SYM_PAGEDOWN ? 1 : -1);
 			break;
 		case INPUT_SYM_LEFT:
 			if (f->kind == FF_CHOICE && f->nchoices)

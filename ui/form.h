@@ -13,7 +13,8 @@
 #include "modal.h"
 #include "util.h"
 
-#define FORM_MAX_FIELDS 8
+#define FORM_MAX_FIELDS 32  /* a node's fields and its machine's (hw.h) */
+#define FORM_MAX_PAGES 4
 #define FORM_TEXT_MAX 512
 #define FORM_LABEL_W 12
 #define FORM_MENU_ROWS 8   /* rows of a Tab list shown at once */
@@ -39,6 +40,8 @@ struct form_field {
 	char               **menu;
 	int                  nmenu, menu_sel;
 	char                 menu_dir[FORM_TEXT_MAX];  /* what a pick goes after */
+	int                  page;           /* the page it is on (form_page) */
+	int                  quiet;          /* its hint shows only while focused */
 };
 
 struct form {
@@ -51,6 +54,11 @@ struct form {
 	/* 0: done, close; -1: stay open, fm->msg says why. */
 	int (*submit)(struct form *fm, struct app *a);
 	char  msg[ERR_MAX];
+	/* Pages: a form too tall for 80x24 shows one at a time, the focused
+	 * field's; Tab and the arrows cross from one to the next, PgUp/PgDn
+	 * jump. npages 0: one page with no name. */
+	const char *page_names[FORM_MAX_PAGES];
+	int   npages;
 	char  node_id[37];       /* the node an edit form changes */
 	char  progress[128];     /* an import's progress line, while it runs */
 	double fraction;
@@ -62,6 +70,8 @@ struct form_field *form_text(struct form *fm, const char *label, const char *val
 /* Appends a choice of n copies of choices, sel picked. */
 struct form_field *form_choice(struct form *fm, const char *label, const char *const *choices,
     int n, int sel);
+/* Starts page name: the fields appended from now on are on it. */
+void form_page(struct form *fm, const char *name);
 /* The field's text, or its picked choice (borrowed). */
 const char *form_value(const struct form_field *f);
 /* Runs the check of every field; the first that fails, or -1. */

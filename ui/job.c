@@ -220,7 +220,7 @@ job_main(void *arg)
 			rc = run_start(lab, j->node_id, job_step, j, &e);
 			break;
 		case JOB_STOP:
-			rc = run_stop(lab, j->node_id, RUN_GRACE_DEFAULT, job_step, j, &e);
+			rc = run_stop(lab, j->node_id, RUN_GRACE_NODE, job_step, j, &e);
 			break;
 		case JOB_KILL:
 			rc = run_kill(lab, j->node_id, job_step, j, &e);

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "app.h"
+#include "capjob.h"
 #include "draw.h"
 #include "keys.h"
 #include "link.h"
@@ -252,7 +253,7 @@ netview_total(const struct netview *nv)
 static void
 netview_draw_links(struct netview *nv, WINDOW *win, int rows, int w)
 {
-	char a[96], b[96], ports[32], st[32];
+	char a[96], b[96], ports[32], st[40];
 
 	/* A>B: the impairments of the frames A sends (shape.h). */
 	draw_fmt(win, 1, 2, w - 4, theme_attr(ROLE_HEADER), "%-14s %-14s %-11s %-4s %-12s %-12s %s",
@@ -267,12 +268,33 @@ netview_draw_links(struct netview *nv, WINDOW *win, int rows, int w)
 		snprintf(a, sizeof a, "%s:eth%d", l->a.name, l->a.idx);
 		snprintf(b, sizeof b, "%s:eth%d", l->b.name, l->b.idx);
 		snprintf(ports, sizeof ports, "%d-%d", l->a.port, l->b.port);
-		snprintf(st, sizeof st, "%s, %s", nv->states[nv->top + r].a, nv->states[nv->top + r].b);
+		snprintf(st, sizeof st, "%s, %s%s", nv->states[nv->top + r].a, nv->states[nv->top + r].b,
+		    capjob_running(l->a.id, l->a.idx) || capjob_running(l->b.id, l->b.idx) ? ", rec" : "");
 		draw_fill(win, 2 + r, 1, w - 2, at);
 		draw_fmt(win, 2 + r, 2, w - 4, at, "%-14s %-14s %-11s %-4s %-12s %-12s %s", a, b, ports,
 		    l->up ? "up" : "down", l->a.shape[0] ? l->a.shape : "-",
 		    l->b.shape[0] ? l->b.shape : "-", st);
 	}
+}
+
+/* The bottom line: the selected link's captures that run ("rec" in its
+ * row), where they write and how to stop them. */
+static void
+netview_draw_captures(struct netview *nv, WINDOW *win, int w)
+{
+	const struct link *l = nv->sel >= 0 && (size_t)nv->sel < nv->nlinks ? &nv->links[nv->sel] : NULL;
+	char line[600];
+	size_t used = 0;
+
+	for (int b = 0; l != NULL && b < 2 && used < sizeof line; b++) {
+		const struct link_end *end = b ? &l->b : &l->a;
+		const char *name = capjob_name(end->id, end->idx);
+		if (name != NULL)
+			used += (size_t)snprintf(line + used, sizeof line - used, "%s%s:eth%d to captures/%s (%c stops)",
+			    used ? "; " : "capturing ", end->name, end->idx, name, b ? 'W' : 'w');
+	}
+	if (used > 0)
+		draw_text(win, getmaxy(win) - 2, 2, w - 4, line, theme_attr(ROLE_WARN));
 }
 
 static void
@@ -329,6 +351,8 @@ netview_draw(struct modal *o, struct app *a)
 		netview_draw_links(nv, win, rows, w);
 	draw_text(win, getmaxy(win) - 2, 2, w - 4, total > rows ? "more: Up/Down scroll" : "",
 	    theme_attr(ROLE_DIM));
+	if (!nv->map && !nv->err[0])
+		netview_draw_captures(nv, win, w);
 }
 
 static enum modal_result

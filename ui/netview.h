@@ -1,7 +1,8 @@
 /*
  * netview.h: the lab's network in the dashboard, as two modal windows: the
  * links view (every link, its UDP ports and whether each end runs with
- * it; links are added and removed from here) and the map (nodes grouped
+ * it; links are added and removed, pulled and plugged, impaired and
+ * captured from here) and the map (nodes grouped
  * by the links that join them, each NIC and what it attaches to). Their
  * keys are rows of the key table (contexts KCTX_LINKS and KCTX_MAP); what
  * they show is read through the core (link.h, net.h) when they open and

@@ -375,78 +375,115 @@ pane_console_marked_count(const struct app *a)
 
 static int pane_console_cut(const struct console *c);
 
-/* The title's parts: who (name and state), the guest's own title, and
- * what keys do now; name may be shortened by the caller. */
-static void
+/* A part of a tile's title: its text, and a shorter form (or "") for
+ * when the whole does not fit. */
+struct title_part {
+	char text[256];
+	char brief[128];
+	int  prio;        /* 0 is kept first: the name, then state, then hints */
+};
+
+/* The title's parts in the order they are shown: who (name and state),
+ * whether it is attached, the guest's own title, the scrollback
+ * position, what keys do now, and a view smaller than the guest's
+ * screen. Returns how many. */
+static int
 pane_console_title_parts(struct pane *p, struct app *a, const struct model_node *mn,
-    const char *name, int with_guest, char *buf, size_t len)
+    struct title_part v[7])
 {
 	struct console *c = p->data;
 	const char *title = vtcon_title(c->vc);
-	int off = vtcon_scroll_offset(c->vc);
-	size_t n;
+	int off = vtcon_scroll_offset(c->vc), n = 0;
 
+	memset(v, 0, 7 * sizeof *v);
 	/* A marked tile says so first, where a narrow frame still shows it. */
-	n = (size_t)snprintf(buf, len, "%s%s · %s", c->marked ? "[B] " : "", name,
-	    run_state_name(mn->run.state));
-	if (c->fd < 0 && n < len) {
-		if (mn->run.state == RUN_RUNNING || mn->run.state == RUN_STARTING)
-			n += (size_t)snprintf(buf + n, len - n, ", attaching");
-		else
-			n += (size_t)snprintf(buf + n, len - n, ", not attached: s starts it");
+	snprintf(v[n].text, sizeof v[n].text, "%s%s", c->marked ? "[B] " : "", mn->n.name);
+	v[n++].prio = 0;
+	snprintf(v[n].text, sizeof v[n].text, " · %s", run_state_name(mn->run.state));
+	v[n++].prio = 1;
+	if (c->fd < 0) {
+		int live = mn->run.state == RUN_RUNNING || mn->run.state == RUN_STARTING;
+		snprintf(v[n].text, sizeof v[n].text, "%s", live ? ", attaching" : ", not attached: s starts it");
+		snprintf(v[n].brief, sizeof v[n].brief, "%s", live ? "" : ", s starts it");
+		v[n++].prio = 4;
 	}
-	if (with_guest && title[0] && n < len)
-		n += (size_t)snprintf(buf + n, len - n, " · %s", title);
-	if (off > 0 && n < len)
-		n += (size_t)snprintf(buf + n, len - n, " · scrolled back %d (End: live)", off);
-	if (a->entered && a->focus == p && c->marked && n < len)
-		n += (size_t)snprintf(buf + n, len - n, " · typing to all %zu marked, %s leaves",
+	if (title[0]) {
+		snprintf(v[n].text, sizeof v[n].text, " · %s", title);
+		v[n++].prio = 6;
+	}
+	if (off > 0) {
+		snprintf(v[n].text, sizeof v[n].text, " · scrolled back %d (End: live)", off);
+		snprintf(v[n].brief, sizeof v[n].brief, " · scrolled back %d", off);
+		v[n++].prio = 3;
+	}
+	if (a->entered && a->focus == p && c->marked) {
+		snprintf(v[n].text, sizeof v[n].text, " · typing to all %zu marked, %s leaves",
 		    pane_console_marked_count(a), a->escape_name);
-	else if (a->entered && a->focus == p && n < len)
-		n += (size_t)snprintf(buf + n, len - n, " · typing, %s leaves", a->escape_name);
+		snprintf(v[n].brief, sizeof v[n].brief, " · typing to all, %s leaves", a->escape_name);
+		v[n++].prio = 2;
+	} else if (a->entered && a->focus == p) {
+		snprintf(v[n].text, sizeof v[n].text, " · typing, %s leaves", a->escape_name);
+		snprintf(v[n].brief, sizeof v[n].brief, " · %s leaves", a->escape_name);
+		v[n++].prio = 2;
+	}
 	/* a view smaller than the guest's screen says so, and how to pan */
-	if (pane_console_cut(c) != 0 && n < len) {
+	if (pane_console_cut(c) != 0) {
 		int rows, cols;
 		vtcon_size(c->vc, &rows, &cols);
-		snprintf(buf + n, len - n, " · %dx%d%s", cols, rows,
+		snprintf(v[n].text, sizeof v[n].text, " · %dx%d%s", cols, rows,
 		    a->entered && a->focus == p ? "" : c->panned ? " panned (End: cursor)" : " (H J K L pan)");
+		snprintf(v[n].brief, sizeof v[n].brief, " · %dx%d", cols, rows);
+		v[n++].prio = 5;
 	}
+	return n;
 }
 
 /* The title: name, state, scrollback position, what keys do now. When
- * the frame is too narrow, the guest's title goes first, then the name
- * is shortened: what the keys do is what a user must read. */
+ * the frame is too narrow, parts are kept by priority: the node's name
+ * (cut with "…" only when it alone is too wide), then its state, then
+ * the hints, each whole, else in its shorter form, else left out. */
 static void
 pane_console_title(struct pane *p, struct app *a, char *buf, size_t len)
 {
 	struct console *c = p->data;
 	int i = model_node_index(&a->model, c->node_id);
 	const struct model_node *mn = i >= 0 ? &a->model.nodes[i] : NULL;
-	int room = p->w - 6, over;   /* draw_frame: two corners, two dashes, two spaces */
-	char name[96];
+	int room = p->w - 6, used = 0, np;   /* draw_frame: two corners, two dashes, two spaces */
+	struct title_part v[7];
+	const char *pick[7] = { 0 };
+	size_t n = 0;
 
 	if (mn == NULL) {
 		snprintf(buf, len, "(deleted node)");
 		return;
 	}
-	pane_console_title_parts(p, a, mn, mn->n.name, 1, buf, len);
-	if (draw_width(buf) <= room)
-		return;
-	pane_console_title_parts(p, a, mn, mn->n.name, 0, buf, len);
-	over = draw_width(buf) - room;
-	if (over <= 0)
-		return;
-	/* Keep at least a few characters of the name, then "…". */
-	{
-		int keep = draw_width(mn->n.name) - over - 1;
-		if (keep < 4)
-			keep = 4;
-		if (keep >= draw_width(mn->n.name))
-			return;
-		/* Names are ASCII (name_check), so columns are bytes. */
-		snprintf(name, sizeof name, "%.*s…", keep, mn->n.name);
-	}
-	pane_console_title_parts(p, a, mn, name, 0, buf, len);
+	np = pane_console_title_parts(p, a, mn, v);
+	for (int k = 0; k < np; k++)
+		used += draw_width(v[k].text);
+	if (used > room) {
+		used = 0;
+		for (int prio = 0; prio <= 6; prio++)
+			for (int k = 0; k < np; k++) {
+				if (v[k].prio != prio)
+					continue;
+				if (used + draw_width(v[k].text) <= room)
+					pick[k] = v[k].text;
+				else if (v[k].brief[0] && used + draw_width(v[k].brief) <= room)
+					pick[k] = v[k].brief;
+				else if (k == 0 && room > 1) {
+					/* Names are ASCII (name_check), so columns are bytes. */
+					snprintf(v[0].brief, sizeof v[0].brief, "%.*s…", room - 1, v[0].text);
+					pick[k] = v[0].brief;
+				}
+				used += pick[k] ? draw_width(pick[k]) : 0;
+			}
+	} else
+		for (int k = 0; k < np; k++)
+			pick[k] = v[k].text;
+	buf[0] = '\0';
+	for (int k = 0; k < np && n < len; k++)
+		if (pick[k])
+			n += (size_t)snprintf(buf + n, len - n, "%s", pick[k]);
 }
 
 /* Keeps one coordinate of the view on the guest's screen: `at` is the

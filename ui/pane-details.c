@@ -17,7 +17,9 @@
 #include "disk.h"
 #include "draw.h"
 #include "event.h"
+#include "hw.h"
 #include "net.h"
+#include "node.h"
 #include "pane-console.h"
 #include "run.h"
 #include "sanitize.h"
@@ -111,24 +113,43 @@ pane_details_nics(struct pane *p, struct app *a, const struct node *n, int y)
 	return y;
 }
 
-/* The machine's fields that differ from the default, "q35, disk sata,
- * cdrom inst"; 0 when every one is at its default. Values are sanitised:
- * image names and the command line come from the lab. */
+/* The machine's fields that differ from the default ("machine q35"), one
+ * row each; when fewer rows are left than that (keeping keep rows for what
+ * follows), they share rows, wrapped. A change waiting for a restart
+ * (node_hw_pending) says so after them. Values are sanitised: image names
+ * and the command line come from the lab. Returns the next free row. */
 static int
-pane_details_machine(const struct hw *h, char *buf, size_t len)
+pane_details_machine(struct pane *p, struct app *a, const struct node *n, int y, int keep)
 {
-	size_t at = 0;
+	int inner = p->w - 2, last = p->h - 2, nrows = 0, pending = node_hw_pending(a->lab, n);
+	attr_t at = theme_attr(pending ? ROLE_WARN : ROLE_NORMAL);
+	char rows[HW_NKEYS + 1][256], all[2048] = "";
 
-	buf[0] = '\0';
-	for (int k = 0; k < HW_NKEYS && at + 1 < len; k++) {
+	for (int k = 0; k < HW_NKEYS; k++) {
 		char *v;
-		if (strcmp(h->v[k], hw_fields[k].dflt) == 0)
+		if (strcmp(n->hw.v[k], hw_fields[k].dflt) == 0)
 			continue;
-		v = sanitize(h->v[k], strlen(h->v[k]));
-		at += (size_t)snprintf(buf + at, len - at, "%s%s %s", at ? ", " : "", hw_fields[k].name, v);
+		v = sanitize(n->hw.v[k], strlen(n->hw.v[k]));
+		snprintf(rows[nrows++], sizeof rows[0], "%s %s", hw_fields[k].name, v);
 		free(v);
 	}
-	return buf[0] != '\0';
+	if (pending) {
+		snprintf(rows[nrows], sizeof rows[0], "%s", nrows ? "changed: takes effect when it restarts" :
+		    "the default; changed: takes effect when it restarts");
+		nrows++;
+	}
+	if (nrows == 0 || y > last)
+		return y;
+	if (nrows <= last - y + 1 - keep) {
+		for (int r = 0; r < nrows; r++)
+			pane_details_row(p->win, y++, inner, r == 0 ? "hardware" : "", rows[r], at);
+		return y;
+	}
+	for (int r = 0; r < nrows; r++)
+		snprintf(all + strlen(all), sizeof all - strlen(all), "%s%s", r ? ", " : "", rows[r]);
+	draw_text(p->win, y, 2, 10, "hardware", theme_attr(ROLE_DIM));
+	return y + draw_wrap(p->win, y, 12, inner - 11, last - y + 1 - keep > 1 ? last - y + 1 - keep : 1,
+	    all, at);
 }
 
 static void
@@ -161,9 +182,9 @@ pane_details_node(struct pane *p, struct app *a, const struct model_node *mn)
 	if (y <= last)
 		pane_details_row(w, y++, inner, "resources", buf, theme_attr(ROLE_NORMAL));
 	/* The machine, only when it is not the default one (a virtio disk on
-	 * pc): most nodes keep the pane as short as it was. */
-	if (y <= last && pane_details_machine(&n->hw, buf, sizeof buf))
-		pane_details_row(w, y++, inner, "hardware", buf, theme_attr(ROLE_NORMAL));
+	 * pc): most nodes keep the pane as short as it was. Room is kept for
+	 * the console, image, overlay and first NIC rows. */
+	y = pane_details_machine(p, a, n, y, 4);
 	snprintf(buf, sizeof buf, "%dx%d (the guest's terminal size)", n->console_cols, n->console_rows);
 	if (y <= last)
 		pane_details_row(w, y++, inner, "console", buf, theme_attr(ROLE_NORMAL));

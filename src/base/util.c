@@ -4,6 +4,7 @@
  */
 #include "util.h"
 
+#include <dlfcn.h>
 #include <errno.h>
 #include <signal.h>
 #include <stdio.h>
@@ -311,4 +312,24 @@ write_all(int fd, const void *buf, size_t len)
 		len -= (size_t)n;
 	}
 	return 0;
+}
+
+void *
+dl_open(const char *soname, struct err *e)
+{
+	void *h = dlopen(soname, RTLD_NOW | RTLD_LOCAL);
+
+	if (h == NULL)
+		err_set(e, "cannot load %s: %s", soname, dlerror());
+	return h;
+}
+
+void *
+dl_call(void *h, const char *soname, const char *name, struct err *e)
+{
+	void *f = dlsym(h, name);
+
+	if (f == NULL)
+		err_set(e, "%s lacks %s", soname, name);
+	return f;
 }

@@ -61,4 +61,11 @@ int mkdir_p(const char *path, unsigned mode, struct err *e);
 /* Write all of buf, retrying on EINTR and short writes. */
 int write_all(int fd, const void *buf, size_t len);
 
+/* A library opened when first needed (dlopen, RTLD_NOW), not linked:
+ * linked, it and what it needs are loaded by every sandlab process. NULL
+ * with a message when it cannot be. */
+void *dl_open(const char *soname, struct err *e);
+/* A call of h by name, or NULL with the message "SONAME lacks NAME". */
+void *dl_call(void *h, const char *soname, const char *name, struct err *e);
+
 #endif

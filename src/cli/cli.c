@@ -51,6 +51,39 @@ cli_json_out(json_t *v)
 	return 0;
 }
 
+/* cli_json_item's buffer, kept from row to row. */
+static char  *cli_item_buf;
+static size_t cli_item_cap;
+
+void
+cli_json_item(json_t *o, int first)
+{
+	/* Dumped inside a one-element array, o comes out with the indent
+	 * of an element: the text between "[\n" and "\n]" is the element,
+	 * ready to print, with no pass over its lines. */
+	json_t *wrap = json_pack("[o]", o);
+	size_t n;
+
+	if (wrap == NULL)
+		fatal("cannot format JSON output");
+	for (;;) {
+		n = json_dumpb(wrap, cli_item_buf, cli_item_cap,
+		    JSON_INDENT(2) | JSON_SORT_KEYS | JSON_ENSURE_ASCII);
+		if (n == 0)
+			fatal("cannot format JSON output");
+		if (n <= cli_item_cap)
+			break;
+		free(cli_item_buf);
+		cli_item_cap = n * 2;
+		cli_item_buf = xmalloc(cli_item_cap);
+	}
+	json_decref(wrap);
+	if (n < 4 || memcmp(cli_item_buf, "[\n", 2) != 0 || memcmp(cli_item_buf + n - 2, "\n]", 2) != 0)
+		fatal("cannot format JSON output");
+	fputs(first ? "[\n" : ",\n", stdout);
+	fwrite(cli_item_buf + 2, 1, n - 4, stdout);
+}
+
 int
 cli_int(const char *s, const char *what, long min, long max, int *out)
 {
@@ -195,3 +228,18 @@ cli_start(struct cli *c, int argc, char **argv, const struct cli_opt *opts,
 	return lab;
 }
 
+
+void
+cli_print_lines(const char *first, const char *indent, const char *text)
+{
+	const char *p = text;
+
+	do {
+		const char *nl = strchr(p, '\n');
+		char *line = xstrndup(p, nl ? (size_t)(nl - p) : strlen(p)), *shown = cli_shown(line);
+		printf("%s%s\n", p == text ? first : indent, shown);
+		free(shown);
+		free(line);
+		p = nl ? nl + 1 : NULL;
+	} while (p != NULL);
+}

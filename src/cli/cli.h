@@ -55,10 +55,20 @@ int cli_usage(const char *usage);
 /* Prints a JSON value on stdout and frees it; returns 0. */
 int cli_json_out(json_t *v);
 
+/* Prints v (taken) as element of a JSON array that cli_json_out would
+ * print, after "[\n" when first, else after ",\n"; the caller ends the
+ * array with "\n]\n" (or prints "[]" for none). Byte for byte what
+ * cli_json_out prints for the whole array, one element in memory at a
+ * time. */
+void cli_json_item(json_t *v, int first);
+
 /* Integer option in [min, max] into *out (unchanged when s is NULL). */
 int cli_int(const char *s, const char *what, long min, long max, int *out);
 
 /* Text as it may be shown on a terminal (sanitised); caller frees. */
 char *cli_shown(const char *s);
+/* Prints text line by line, each sanitised (so a newline stays a line
+ * break), the first after first, the others after indent. */
+void cli_print_lines(const char *first, const char *indent, const char *text);
 
 #endif

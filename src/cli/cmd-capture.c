@@ -8,39 +8,20 @@
 #include "cmd.h"
 
 #include <errno.h>
-#include <pcap/pcap.h>
-#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
+#include "capture.h"
 #include "net.h"
 #include "wire.h"
-
-static volatile sig_atomic_t cmd_capture_stop;
 
 static void
 cmd_capture_signal(int sig)
 {
-	(void)sig;
-	cmd_capture_stop = 1;
-}
-
-/* Reads exactly len bytes; 0 at the end of the stream or on an error. */
-static int
-cmd_capture_read(int fd, void *buf, size_t len)
-{
-	for (size_t got = 0; got < len; ) {
-		ssize_t n = read(fd, (char *)buf + got, len - got);
-		if (n < 0 && errno == EINTR)
-			return 0;  /* a signal ends the capture */
-		if (n <= 0)
-			return 0;
-		got += (size_t)n;
-	}
-	return 1;
+	(void)sig;  /* only to interrupt the wait (capture_pump) */
 }
 
 int
@@ -49,14 +30,11 @@ cmd_capture(struct cli *c, int argc, char **argv)
 	static const char usage[] = "capture NODE:ethN -w FILE|- [-c COUNT]";
 	const char *file = NULL, *count_s = NULL;
 	struct cli_opt opts[] = { { "-w", &file, NULL }, { "-c", &count_s, NULL }, { 0 } };
-	static unsigned char frame[WIRE_FRAME_MAX];
 	char *pos[1], node[96];
 	struct lab *lab;
 	struct err e;
-	int npos, rc, idx, fd, count = 0, seen = 0;
+	int npos, rc, idx, fd, count = 0;
 	sigset_t ends, old;
-	pcap_t *pc;
-	pcap_dumper_t *pd;
 	FILE *out;
 
 	if ((lab = cli_start(c, argc, argv, opts, pos, 1, 1, &npos, usage, &rc)) == NULL)
@@ -79,20 +57,8 @@ cmd_capture(struct cli *c, int argc, char **argv)
 		close(fd);
 		return rc;
 	}
-	pc = pcap_open_dead(DLT_EN10MB, WIRE_FRAME_MAX);
-	if (pc == NULL || (pd = pcap_dump_fopen(pc, out)) == NULL) {
-		rc = cli_fail("cannot start the pcap file%s%s", pc ? ": " : "", pc ? pcap_geterr(pc) : "");
-		if (pc)
-			pcap_close(pc);
-		if (out != stdout)
-			fclose(out);
-		close(fd);
-		return rc;
-	}
-	pcap_dump_flush(pd);
-	/* The ending signals interrupt the read (no SA_RESTART) and end the
-	 * loop; they are let through only while waiting, so a frame is never
-	 * written half. */
+	/* The ending signals interrupt the wait (no SA_RESTART) and end the
+	 * capture; they are let through only while waiting (capture_pump). */
 	sigemptyset(&ends);
 	sigaddset(&ends, SIGINT);
 	sigaddset(&ends, SIGTERM);
@@ -102,31 +68,78 @@ cmd_capture(struct cli *c, int argc, char **argv)
 	sigaction(SIGTERM, &sa, NULL);
 	sigaction(SIGPIPE, &sa, NULL);
 	sigprocmask(SIG_BLOCK, &ends, &old);
-	for (;;) {
-		struct wire_rec r;
-		struct pcap_pkthdr h;
-		struct pollfd p = { fd, POLLIN, 0 };
-		if (cmd_capture_stop || ppoll(&p, 1, NULL, &old) < 0 || cmd_capture_stop)
-			break;
-		if (!cmd_capture_read(fd, &r, sizeof r) || r.caplen > sizeof frame ||
-		    !cmd_capture_read(fd, frame, r.caplen))
-			break;
-		h.ts.tv_sec = (time_t)(r.ts_us / 1000000);
-		h.ts.tv_usec = (suseconds_t)(r.ts_us % 1000000);
-		h.caplen = h.len = r.caplen;
-		pcap_dump((u_char *)pd, &h, frame);
-		/* Live: a reader down the pipe sees each frame as it comes. */
-		if (pcap_dump_flush(pd) != 0)
-			break;
-		if (count > 0 && ++seen >= count)
-			break;
+	if (capture_pump(fd, out, count, -1, &old, &e) != 0)
+		return cli_fail("%s", e.msg);
+	return 0;
+}
+
+int
+cmd_capture_ls(struct cli *c, int argc, char **argv)
+{
+	static const char usage[] = "capture ls [--json]";
+	struct capture_info *v;
+	struct lab *lab;
+	struct err e;
+	char *pos[1];
+	size_t n;
+	int npos, rc;
+
+	if ((lab = cli_start(c, argc, argv, NULL, pos, 0, 0, &npos, usage, &rc)) == NULL)
+		return rc;
+	if (capture_list(lab, &v, &n, &e) != 0)
+		return cli_fail("%s", e.msg);
+	if (c->json) {
+		json_t *a = json_array();
+		for (size_t i = 0; i < n; i++) {
+			json_t *o = json_pack("{s:s, s:s, s:I, s:s}", "name", v[i].name, "end", v[i].end,
+			    "size", (json_int_t)v[i].size, "state", v[i].running ? "running" : "done");
+			json_object_set_new(o, "frames", v[i].frames < 0 ? json_null() :
+			    json_integer((json_int_t)v[i].frames));
+			json_array_append_new(a, o);
+		}
+		free(v);
+		return cli_json_out(a);
 	}
-	close(fd);
-	rc = pcap_dump_flush(pd) == 0 ? 0 : 1;
-	if (out == stdout)
-		fflush(stdout);
+	if (n == 0)
+		printf("(no captures: the links view's w starts one, or sandlab capture NODE:ethN -w FILE)\n");
 	else
-		pcap_dump_close(pd);
-	pcap_close(pc);
-	return rc;
+		printf("%-44s %-20s %10s %8s %s\n", "NAME", "END", "BYTES", "FRAMES", "STATE");
+	for (size_t i = 0; i < n; i++) {
+		char *name = cli_shown(v[i].name), *end = cli_shown(v[i].end[0] ? v[i].end : "-");
+		char frames[24];
+		if (v[i].frames < 0)
+			snprintf(frames, sizeof frames, "-");
+		else
+			snprintf(frames, sizeof frames, "%lld", (long long)v[i].frames);
+		printf("%-44s %-20s %10lld %8s %s\n", name, end, (long long)v[i].size, frames,
+		    v[i].running ? "running" : "done");
+		free(name);
+		free(end);
+	}
+	free(v);
+	return 0;
+}
+
+int
+cmd_capture_rm(struct cli *c, int argc, char **argv)
+{
+	static const char usage[] = "capture rm NAME...";
+	struct lab *lab;
+	struct err e;
+	char *pos[64];
+	int npos, rc, bad = 0;
+
+	if ((lab = cli_start(c, argc, argv, NULL, pos, 1, 64, &npos, usage, &rc)) == NULL)
+		return rc;
+	for (int i = 0; i < npos; i++) {
+		if (capture_rm(lab, pos[i], &e) != 0) {
+			cli_fail("%s", e.msg);
+			bad = 1;
+		} else if (!c->json) {
+			char *shown = cli_shown(pos[i]);
+			printf("removed the capture %s\n", shown);
+			free(shown);
+		}
+	}
+	return bad;
 }

@@ -11,9 +11,11 @@
  * "--image IMAGE"); "a|b|c" are literal choices; upper-case words are
  * positionals, "..." repeats one. A positional's word says what it names:
  * NAME and NODE a node (an image in the image group; nothing new in a
- * create command or in the snapshot group, whose NAME is a snapshot),
+ * create command or in the snapshot group, whose NAME is a snapshot; a
+ * capture file in the capture group),
  * IMAGE an image, HOST (and NAME in the host group) a host, NODE:ethN a NIC, LINK-ID a link, FILE a file,
- * TEMPLATE a template (none yet). Names come from the lab, read once.
+ * TEMPLATE (and NAME in the template group) a template. Names come
+ * from the lab, read once.
  */
 #include "cmd.h"
 
@@ -22,12 +24,15 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "capture.h"
 #include "host.h"
 #include "image.h"
 #include "link.h"
 #include "node.h"
+#include "template.h"
 
-#define CMD_COMPLETE_MAX 48
+#define CMD_COMPLETE_MAX 128
+#define CMD_COMPLETE_OPTS 48
 
 /* One word of a usage line that is not an option: its alternatives. */
 struct cmd_complete_slot {
@@ -38,8 +43,8 @@ struct cmd_complete_slot {
 
 /* A command's options and positionals, as its usage line says. */
 struct cmd_complete_spec {
-	char opts[12][24];
-	char optval[12][32];    /* what the option's value is; "" for a flag */
+	char opts[CMD_COMPLETE_OPTS][24];
+	char optval[CMD_COMPLETE_OPTS][32];    /* what the option's value is; "" for a flag */
 	int  nopts;
 	struct cmd_complete_slot slots[6];
 	int  nslots;
@@ -83,7 +88,7 @@ cmd_complete_spec(const struct cmd *t, struct cmd_complete_spec *sp)
 		if (strcmp(words[i], "|") == 0 || words[i][0] == '\0')
 			continue;
 		if (strncmp(words[i], "--", 2) == 0) {
-			if (sp->nopts == 12)
+			if (sp->nopts == CMD_COMPLETE_OPTS)
 				continue;
 			snprintf(sp->opts[sp->nopts], sizeof sp->opts[0], "%s", words[i]);
 			if (!closed[i] && i + 1 < n && words[i + 1][0] != '-' && strcmp(words[i + 1], "|") != 0)
@@ -97,7 +102,7 @@ cmd_complete_spec(const struct cmd *t, struct cmd_complete_spec *sp)
 		for (alt = strtok_r(words[i], "|", &s2); alt; alt = strtok_r(NULL, "|", &s2)) {
 			size_t len = strlen(alt);
 			if (strncmp(alt, "--", 2) == 0) {
-				if (sp->nopts < 12)
+				if (sp->nopts < CMD_COMPLETE_OPTS)
 					snprintf(sp->opts[sp->nopts++], sizeof sp->opts[0], "%s", alt);
 				continue;
 			}
@@ -205,6 +210,21 @@ cmd_complete_links(struct cmd_complete *cc)
 	free(v);
 }
 
+/* The lab's capture files. */
+static void
+cmd_complete_captures(struct cmd_complete *cc)
+{
+	struct capture_info *v;
+	struct err e;
+	size_t n;
+
+	if (cmd_complete_lab(cc) == NULL || capture_list(cc->lab, &v, &n, &e) != 0)
+		return;
+	for (size_t i = 0; i < n; i++)
+		cmd_complete_put(cc, v[i].name);
+	free(v);
+}
+
 /* local, always there, and the hosts added. */
 static void
 cmd_complete_hosts(struct cmd_complete *cc)
@@ -222,10 +242,19 @@ cmd_complete_hosts(struct cmd_complete *cc)
 	host_list_free(v, n);
 }
 
-/* Templates do not exist yet; when they do, their names go here. */
 static void
 cmd_complete_templates(struct cmd_complete *cc)
 {
+	struct lab *lab = cmd_complete_lab(cc);
+	struct template *v;
+	size_t n;
+	struct err e;
+
+	if (lab == NULL || template_list(lab, &v, &n, &e) != 0)
+		return;
+	for (size_t i = 0; i < n; i++)
+		cmd_complete_put(cc, v[i].name);
+	template_list_free(v, n);
 }
 
 /* What a word of a usage line names: a kind, or literal choices "a|b". */
@@ -236,6 +265,8 @@ cmd_complete_kind(struct cmd_complete *cc, const struct cmd *t, const char *kind
 
 	if (strcmp(kind, "FILE") == 0 || strcmp(kind, "DIR") == 0) {
 		printf(":files\n");
+	} else if (strcmp(kind, "NAME") == 0 && in_group && strcmp(t->group, "capture") == 0) {
+		cmd_complete_captures(cc);
 	} else if (strcmp(kind, "IMAGE") == 0 ||
 	    (strcmp(kind, "NAME") == 0 && in_group && strcmp(t->group, "image") == 0)) {
 		cmd_complete_images(cc);
@@ -245,14 +276,16 @@ cmd_complete_kind(struct cmd_complete *cc, const struct cmd *t, const char *kind
 		cmd_complete_hosts(cc);
 	} else if (strcmp(kind, "NODE:ethN") == 0) {
 		cmd_complete_nodes(cc, 1);
+	} else if (strcmp(kind, "TEMPLATE") == 0 || (strcmp(kind, "NAME") == 0 && in_group &&
+	    strcmp(t->group, "template") == 0)) {
+		if (!(slot == 0 && strcmp(t->name, "create") == 0))
+			cmd_complete_templates(cc);
 	} else if (strcmp(kind, "NODE") == 0 ||
 	    (strcmp(kind, "NAME") == 0 && !(slot == 0 && strcmp(t->name, "create") == 0) &&
 	    !(in_group && strcmp(t->group, "snapshot") == 0))) {
 		cmd_complete_nodes(cc, 0);
 	} else if (strcmp(kind, "LINK-ID") == 0) {
 		cmd_complete_links(cc);
-	} else if (strcmp(kind, "TEMPLATE") == 0) {
-		cmd_complete_templates(cc);
 	} else if (kind[0] >= 'a' && kind[0] <= 'z' && strchr(kind, ':') == NULL) {
 		cmd_complete_put(cc, kind);
 	}
@@ -315,6 +348,18 @@ cmd_complete(struct cli *c, int argc, char **argv)
 			continue;
 		}
 		if (t != NULL) {
+			/* A command that is also a group: "capture ls" is the
+			 * group's command, "capture r1:eth0" the command's word. */
+			const struct cmd *sub;
+			if (npos == 0 && ncmdw == 1 && t->group == NULL) {
+				cmdw[ncmdw++] = argv[i];
+				if ((sub = cmd_find(cmdw, ncmdw, &used)) != NULL && used == 2 && !sub->hidden) {
+					t = sub;
+					cmd_complete_spec(t, &sp);
+					continue;
+				}
+				ncmdw--;
+			}
 			npos++;
 			continue;
 		}
@@ -343,8 +388,10 @@ cmd_complete(struct cli *c, int argc, char **argv)
 	} else if (t == NULL && ncmdw == 0) {
 		for (size_t i = 0; i < cmd_groups_n; i++)
 			cmd_complete_put(&cc, cmd_groups[i].name);
+		/* A command that is also a group (capture) is offered once. */
 		for (size_t i = 0; i < cmd_table_n; i++)
-			if (cmd_table[i].group == NULL && !cmd_table[i].hidden)
+			if (cmd_table[i].group == NULL && !cmd_table[i].hidden &&
+			    cmd_group_find(cmd_table[i].name) == NULL)
 				cmd_complete_put(&cc, cmd_table[i].name);
 	} else if (t == NULL && ncmdw == 1) {
 		for (size_t i = 0; i < cmd_table_n; i++)
@@ -352,6 +399,11 @@ cmd_complete(struct cli *c, int argc, char **argv)
 			    strcmp(cmd_table[i].group, cmdw[0]) == 0)
 				cmd_complete_put(&cc, cmd_table[i].name);
 	} else if (t != NULL && sp.nslots > 0) {
+		if (ncmdw == 1 && npos == 0 && t->group == NULL && cmd_group_find(t->name) != NULL)
+			for (size_t i = 0; i < cmd_table_n; i++)
+				if (cmd_table[i].group != NULL && !cmd_table[i].hidden &&
+				    strcmp(cmd_table[i].group, t->name) == 0)
+					cmd_complete_put(&cc, cmd_table[i].name);
 		int s = npos < sp.nslots ? npos : sp.nslots - 1;
 		if (npos < sp.nslots || sp.slots[s].repeats)
 			for (int a = 0; a < sp.slots[s].nalts; a++)

@@ -64,6 +64,12 @@ cmd_help_words(FILE *f, int argc, char **argv)
 		fprintf(f, "usage: sandlab %s\n\n%s\n", t->usage, t->help);
 		if (!t->hidden)
 			fprintf(f, "\nIt also takes --json and --lab DIR (see \"sandlab help\").\n");
+		/* A command that is also a group (capture, capture ls): its
+		 * group's commands too. */
+		if (t->group == NULL && (g = cmd_group_find(t->name)) != NULL) {
+			fprintf(f, "\n");
+			cmd_help_group(f, g);
+		}
 		return 0;
 	}
 	if (argc == 1 && (g = cmd_group_find(argv[0])) != NULL) {

@@ -83,21 +83,37 @@ cmd_lab_import(struct cli *c, int argc, char **argv)
 		return rc;
 	if (cmd_lab_load(pos[0], "; nothing was imported", &lf, &shown) != 0)
 		return 1;
-	/* a CPU model this QEMU lacks, before anything is made */
+	/* a CPU or NIC model this QEMU lacks, before anything is made */
 	rc = 0;
+	for (int i = 0; i < lf.ntemplates && rc == 0; i++) {
+		const struct labfile_template *t = &lf.templates[i];
+		const char *arch = t->hw[HW_ARCH] ? t->hw[HW_ARCH] : "x86_64";
+		if (t->hw[HW_CPU_MODEL] && qemuprobe_check_cpu(lab, t->hw[HW_CPU_MODEL], arch, &e) != 0)
+			rc = cli_fail("%s: line %d: %s; nothing was imported", shown, t->line, e.msg);
+		else if (t->nic_model[0] && qemuprobe_check_nic(lab, t->nic_model, arch, "nic-model", &e) != 0)
+			rc = cli_fail("%s: line %d: %s; nothing was imported", shown, t->line, e.msg);
+	}
 	for (int i = 0; i < lf.nnodes && rc == 0; i++) {
 		const struct labfile_node *n = &lf.nodes[i];
-		if (n->hw[HW_CPU_MODEL] && qemuprobe_check_cpu(lab, n->hw[HW_CPU_MODEL],
-		    n->hw[HW_ARCH] ? n->hw[HW_ARCH] : "x86_64", &e) != 0)
+		const char *arch = n->hw[HW_ARCH] ? n->hw[HW_ARCH] : "x86_64";
+		if (n->hw[HW_CPU_MODEL] && qemuprobe_check_cpu(lab, n->hw[HW_CPU_MODEL], arch, &e) != 0)
 			rc = cli_fail("%s: line %d: %s; nothing was imported", shown, n->line, e.msg);
+		for (int j = 0; j < n->nnics && rc == 0; j++)
+			if (qemuprobe_check_nic(lab, n->nics[j].model, arch, "model", &e) != 0)
+				rc = cli_fail("%s: line %d: %s; nothing was imported", shown, n->nics[j].line,
+				    e.msg);
 	}
 	if (rc != 0)
 		; /* said above */
 	else if (labfile_import(lab, &lf, &e) != 0)
 		rc = cli_fail("%s: %s; nothing was imported", shown, e.msg);
 	else if (c->json)
-		cli_json_out(json_pack("{s:s, s:i, s:i}", "file", shown, "nodes", lf.nnodes,
-		    "links", lf.nlinks));
+		cli_json_out(json_pack("{s:s, s:i, s:i, s:i}", "file", shown, "nodes", lf.nnodes,
+		    "links", lf.nlinks, "templates", lf.ntemplates));
+	else if (lf.ntemplates > 0)
+		printf("imported %s: %d template%s, %d node%s, %d link%s (each node on a fresh overlay)\n",
+		    shown, lf.ntemplates, lf.ntemplates == 1 ? "" : "s", lf.nnodes, lf.nnodes == 1 ? "" : "s",
+		    lf.nlinks, lf.nlinks == 1 ? "" : "s");
 	else
 		printf("imported %s: %d node%s, %d link%s (each node on a fresh overlay)\n", shown,
 		    lf.nnodes, lf.nnodes == 1 ? "" : "s", lf.nlinks, lf.nlinks == 1 ? "" : "s");

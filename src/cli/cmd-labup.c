@@ -396,7 +396,7 @@ cmd_lab_down(struct cli *c, int argc, char **argv)
 {
 	static const char usage[] = "lab down [--rm] [--grace SECONDS]";
 	const char *grace_s = NULL;
-	int rm = 0, npos, rc, grace = RUN_GRACE_DEFAULT, nkeys = 0, stop_failed = 0, removed = 0;
+	int rm = 0, npos, rc, grace = RUN_GRACE_NODE, nkeys = 0, stop_failed = 0, removed = 0;
 	struct cli_opt opts[] = { { "--rm", NULL, &rm }, { "--grace", &grace_s, NULL }, { 0 } };
 	struct node *v;
 	struct lab *lab;
@@ -406,6 +406,7 @@ cmd_lab_down(struct cli *c, int argc, char **argv)
 
 	if (cli_parse(argc, argv, opts, pos, 0, &npos, usage) != 0)
 		return 2;
+	/* none given: each node's own (stopmode.h) */
 	if (cli_int(grace_s, "--grace", 0, 86400, &grace) != 0)
 		return 2;
 	if ((lab = cli_lab(c)) == NULL)

@@ -13,6 +13,7 @@
 #include "link.h"
 #include "net.h"
 #include "node.h"
+#include "qemuprobe.h"
 #include "run.h"
 #include "shape.h"
 #include "wire.h"
@@ -163,10 +164,24 @@ cmd_net_print_node(struct cli *c, struct lab *lab, const char *node)
 	return 0;
 }
 
+/* 0 when model is a NIC this node's QEMU (by its arch) offers. */
+static int
+cmd_nic_model_ok(struct lab *lab, const char *node, const char *model, struct err *e)
+{
+	struct node n;
+	int rc;
+
+	if (node_get(lab, node, &n, e) != 0)
+		return -1;
+	rc = qemuprobe_check_nic(lab, model, n.hw.v[HW_ARCH], "--model", e);
+	node_clear(&n);
+	return rc;
+}
+
 int
 cmd_nic_set(struct cli *c, int argc, char **argv)
 {
-	static const char usage[] = "nic set NODE:ethN [--model virtio-net-pci|e1000] [--mac MAC] "
+	static const char usage[] = "nic set NODE:ethN [--model MODEL] [--mac MAC] "
 	    "[--attach none|user]";
 	struct net_change ch = { 0 };
 	struct cli_opt opts[] = {
@@ -184,6 +199,7 @@ cmd_nic_set(struct cli *c, int argc, char **argv)
 	if (!ch.model && !ch.mac && !ch.attach)
 		return cli_fail("nothing to change: give --model, --mac or --attach");
 	if (net_ref_parse(pos[0], node, sizeof node, &idx, &e) != 0 ||
+	    (ch.model && cmd_nic_model_ok(lab, node, ch.model, &e) != 0) ||
 	    net_nic_set(lab, node, idx, &ch, &note, &e) != 0)
 		return cli_fail("%s", e.msg);
 	what = xasprintf("%s:eth%d:%s%s%s%s%s%s", node, idx, ch.model ? " model " : "",
@@ -350,6 +366,14 @@ cmd_link_ls(struct cli *c, int argc, char **argv)
 		    v[i].b.port, v[i].up ? "up" : "down", v[i].a.shape[0] ? v[i].a.shape : "-",
 		    v[i].b.shape[0] ? v[i].b.shape : "-", link_end_state(lab, &v[i].a),
 		    link_end_state(lab, &v[i].b));
+		/* An end somewhere else than 127.0.0.1 says where. */
+		for (int k = 0; k < 2; k++) {
+			const struct link_end *end = k ? &v[i].b : &v[i].a;
+			if (strcmp(end->host, QEMU_LINK_HOST) != 0)
+				printf("%.8s  %s:eth%d listens on %s%s%s:%d\n", v[i].id, end->name, end->idx,
+				    strchr(end->host, ':') ? "[" : "", end->host, strchr(end->host, ':') ? "]" : "",
+				    end->port);
+		}
 	}
 	if (n == 0)
 		printf("(no links: add one with sandlab link add NODE:ethN NODE:ethN)\n");
@@ -365,11 +389,12 @@ cmd_link_set(struct cli *c, int argc, char **argv)
 {
 	static const char usage[] = "link set NODE:ethN|LINK-ID [--up | --down] [--delay MS] "
 	    "[--jitter MS] [--loss PCT] [--rate KBIT] [--duplicate PCT] [--corrupt PCT] [--clear] "
-	    "[--out | --in]";
-	const char *val[SHAPE_NFIELDS] = { 0 };
-	int up = 0, down = 0, clear = 0, out = 0, in = 0;
+	    "[--out | --in] [--address ADDR [--allow-remote]]";
+	const char *val[SHAPE_NFIELDS] = { 0 }, *address = NULL;
+	int up = 0, down = 0, clear = 0, out = 0, in = 0, remote = 0;
 	struct cli_opt opts[] = {
 		{ "--up", NULL, &up }, { "--down", NULL, &down }, { "--clear", NULL, &clear },
+		{ "--address", &address, NULL }, { "--allow-remote", NULL, &remote },
 		{ "--out", NULL, &out }, { "--in", NULL, &in },
 		{ "--delay", &val[SHAPE_DELAY], NULL }, { "--jitter", &val[SHAPE_JITTER], NULL },
 		{ "--loss", &val[SHAPE_LOSS], NULL }, { "--rate", &val[SHAPE_RATE], NULL },
@@ -400,9 +425,13 @@ cmd_link_set(struct cli *c, int argc, char **argv)
 		ch.v[f] = v;
 		any = 1;
 	}
-	if (!up && !down && !clear && !any)
-		return cli_fail("nothing to change: give --up, --down, --clear or an impairment "
+	if (remote && address == NULL)
+		return cli_fail("--allow-remote goes with --address");
+	if (!up && !down && !clear && !any && address == NULL)
+		return cli_fail("nothing to change: give --up, --down, --clear, --address or an impairment "
 		    "(--delay, --jitter, --loss, --rate, --duplicate, --corrupt)");
+	ch.address = address;
+	ch.allow_remote = remote;
 	ch.up = up ? 1 : down ? 0 : -1;
 	ch.clear = clear;
 	/* Neither direction named: both. */

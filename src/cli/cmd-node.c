@@ -17,6 +17,8 @@
 #include "qemuprobe.h"
 #include "run.h"
 #include "runstate.h"
+#include "stopmode.h"
+#include "template.h"
 
 /* The node's runtime facts as JSON (state, accelerator really used and
  * why, VNC, uptime, last exit). */
@@ -133,31 +135,71 @@ node_print_json(struct cli *c, struct lab *lab, const char *key)
 	return 0;
 }
 
-/* Adds --disk-bus ... --append (hw.h) to opts at [at..at+HW_NKEYS), each
- * storing into vals[k], and ends the table. Option names outlive the
- * call: they are built once. */
-static void
-cmd_node_hw_opts(struct cli_opt *opts, int at, const char **vals)
+int
+cmd_node_opts_add(struct cli_opt *opts, int at, struct cmd_node_opts *o, int image)
 {
+	/* option names outlive the call: they are built once */
 	static char names[HW_NKEYS][32];
+	int n = at;
 
+	memset(o, 0, sizeof *o);
+	o->nnics = -1;
+	o->ci_on = -1;
+	if (image)
+		opts[n++] = (struct cli_opt){ "--image", &o->image, NULL };
+	opts[n++] = (struct cli_opt){ "--ram", &o->ram, NULL };
+	opts[n++] = (struct cli_opt){ "--cpus", &o->cpus, NULL };
+	opts[n++] = (struct cli_opt){ "--nics", &o->nics, NULL };
+	opts[n++] = (struct cli_opt){ "--accel", &o->accel, NULL };
+	opts[n++] = (struct cli_opt){ "--cloud-init", &o->ci, NULL };
+	opts[n++] = (struct cli_opt){ "--ci-user", &o->ci_user, NULL };
 	for (int k = 0; k < HW_NKEYS; k++) {
 		snprintf(names[k], sizeof names[k], "--%s", hw_fields[k].name);
-		opts[at + k] = (struct cli_opt){ names[k], &vals[k], NULL };
+		opts[n++] = (struct cli_opt){ names[k], &o->hw[k], NULL };
 	}
-	opts[at + HW_NKEYS] = (struct cli_opt){ 0 };
+	opts[n] = (struct cli_opt){ 0 };
+	return n - at;
 }
 
+int
+cmd_node_opts_check(struct cmd_node_opts *o)
+{
+	struct err e;
+
+	if (cli_int(o->ram, "--ram", NODE_RAM_MIN, NODE_RAM_MAX, &o->ram_mb) != 0 ||
+	    cli_int(o->cpus, "--cpus", 1, NODE_CPUS_MAX, &o->ncpus) != 0 ||
+	    cli_int(o->nics, "--nics", 0, NODE_NICS_MAX, &o->nnics) != 0)
+		return 1;
+	if (o->accel && node_check_accel(o->accel, &e) != 0)
+		return cli_fail("%s", e.msg);
+	if (o->ci != NULL) {
+		if (strcmp(o->ci, "on") != 0 && strcmp(o->ci, "off") != 0)
+			return cli_fail("--cloud-init: give on or off");
+		o->ci_on = strcmp(o->ci, "on") == 0;
+	}
+	if (o->ci_user != NULL && cloudinit_check_user(o->ci_user, &e) != 0)
+		return cli_fail("--ci-user: %s", e.msg);
+	return 0;
+}
+
+int
+cmd_node_opts_any(const struct cmd_node_opts *o)
+{
+	int any = o->image || o->ram || o->cpus || o->nics || o->accel || o->ci || o->ci_user;
+
+	for (int k = 0; k < HW_NKEYS; k++)
+		any |= o->hw[k] != NULL;
+	return any;
+}
 
 /* The machine, a line for each field that is not at its default. */
-static void
-node_hw_print(const struct node *n, int pending)
+void
+cmd_node_hw_print(const struct hw *h, int pending)
 {
-	const struct hw *h = &n->hw;
 	char *v;
 
-	printf("machine:   %s, disk bus %s, cpu %s, arch %s, vga %s%s\n", h->v[HW_MACHINE],
-	    h->v[HW_DISK_BUS], h->v[HW_CPU_MODEL], h->v[HW_ARCH], h->v[HW_VGA],
+	printf("machine:   %s, disk bus %s, cpu %s, arch %s, vga %s, firmware %s%s\n", h->v[HW_MACHINE],
+	    h->v[HW_DISK_BUS], h->v[HW_CPU_MODEL], h->v[HW_ARCH], h->v[HW_VGA], h->v[HW_FIRMWARE],
 	    pending ? " (changed: takes effect when it restarts)" : "");
 	for (int k = HW_BOOT; k < HW_NKEYS; k++) {
 		if (h->v[k][0] == '\0')
@@ -166,7 +208,12 @@ node_hw_print(const struct node *n, int pending)
 		printf("%s:%*s %s\n", hw_fields[k].name, (int)(9 - strlen(hw_fields[k].name)), "", v);
 		free(v);
 	}
-	/* one line a disk, by the number --disk-rm takes */
+}
+
+/* The extra disks, one line a disk, by the number --disk-rm takes. */
+static void
+node_disks_print(const struct node *n)
+{
 	for (int i = 0; i < n->ndisks; i++) {
 		char *t = disk_text(&n->disks[i]), *f = cli_shown(n->disks[i].file);
 		printf("disk %d:%*s %s (%s)\n", n->disks[i].idx, n->disks[i].idx < 10 ? 3 : 2, "", t, f);
@@ -175,28 +222,19 @@ node_hw_print(const struct node *n, int pending)
 	}
 }
 
-/* The cloud-init options of node create and set, checked before
- * anything changes: 0 with *ch filled (*text holds user-data read from
- * the file; caller frees), or 1 after printing why. */
+/* The cloud-init settings of node create and set: the options' words
+ * (checked by cmd_node_opts_check), and the user-data file read and
+ * checked before anything changes: 0 with *ch filled (*text holds
+ * user-data read from the file; caller frees), or 1 after printing why. */
 static int
-node_ci_opts(const char *on, const char *user, const char *user_data, struct cloudinit_changes *ch,
+node_ci_opts(const struct cmd_node_opts *o, const char *user_data, struct cloudinit_changes *ch,
     char **text)
 {
 	struct err e;
 	size_t len;
 
-	*ch = (struct cloudinit_changes){ .on = -1 };
+	*ch = (struct cloudinit_changes){ .on = o->ci_on, .user = o->ci_user };
 	*text = NULL;
-	if (on != NULL) {
-		if (strcmp(on, "on") != 0 && strcmp(on, "off") != 0)
-			return cli_fail("--cloud-init: give on or off");
-		ch->on = strcmp(on, "on") == 0;
-	}
-	if (user != NULL) {
-		if (cloudinit_check_user(user, &e) != 0)
-			return cli_fail("--ci-user: %s", e.msg);
-		ch->user = user;
-	}
 	if (user_data != NULL && user_data[0] == '\0')
 		ch->user_data_default = 1;
 	else if (user_data != NULL) {
@@ -221,82 +259,149 @@ node_ci_any(const struct cloudinit_changes *ch)
 	return ch->on >= 0 || ch->user || ch->user_data || ch->user_data_default;
 }
 
+/* --on-stop and --stop-grace of node create and set, checked before
+ * anything changes: 0 with *grace (-1 when not given), or 1 after
+ * printing why. */
+static int
+node_stop_opts(const char *on_stop, const char *grace, int *grace_s)
+{
+	struct err e;
+
+	*grace_s = -1;
+	if (on_stop && stopmode_check_method(on_stop, &e) != 0)
+		return cli_fail("%s", e.msg);
+	if (grace && stopmode_check_grace(grace, grace_s, &e) != 0)
+		return cli_fail("%s", e.msg);
+	return 0;
+}
+
+/* node create --template T: the template's values where the command
+ * line gives none (s and ch point into t and o, which outlive them). */
+static void
+node_from_template(const struct template *t, const struct cmd_node_opts *o, struct node_spec *s,
+    struct cloudinit_changes *ch)
+{
+	s->image = o->image ? o->image : t->image_id;
+	s->ram_mb = o->ram_mb ? o->ram_mb : t->ram_mb;
+	s->cpus = o->ncpus ? o->ncpus : t->cpus;
+	s->nics = o->nnics >= 0 ? o->nnics : t->nics;
+	s->accel = o->accel ? o->accel : t->accel;
+	for (int k = 0; k < HW_NKEYS; k++)
+		s->hw[k] = o->hw[k] ? o->hw[k] : t->hw.v[k];
+	if (ch->on < 0 && t->cloud_init)
+		ch->on = 1;
+	if (ch->user == NULL && t->cloud_init)
+		ch->user = t->ci_user;
+}
+
 int
 cmd_node_create(struct cli *c, int argc, char **argv)
 {
 	static const char usage[] =
-	    "node create NAME --image IMAGE [--ram MB] [--cpus N] [--nics N] [--accel auto|kvm|tcg]"
-	    " [--console-size COLSxROWS] [--ready REGEX] [--cloud-init on|off] [--ci-user NAME]"
-	    " [--user-data FILE] [--host HOST]" CMD_NODE_HW_USAGE CMD_NODE_DISK_USAGE;
-	const char *image = NULL, *ram = NULL, *cpus = NULL, *nics = NULL, *accel = NULL, *csize = NULL;
-	const char *ready = NULL, *ci = NULL, *ci_user = NULL, *user_data = NULL, *host = NULL;
+	    "node create NAME [--image IMAGE] [--template TEMPLATE] [--ram MB] [--cpus N] [--nics N]"
+	    " [--accel auto|kvm|tcg] [--console-size COLSxROWS] [--ready REGEX] [--cloud-init on|off]"
+	    " [--ci-user NAME] [--user-data FILE] [--host HOST] [--on-stop shutdown|poweroff]"
+	    " [--stop-grace SECONDS] [--nic-model MODEL]" CMD_NODE_HW_USAGE CMD_NODE_DISK_USAGE;
+	const char *csize = NULL, *ready = NULL, *user_data = NULL, *tname = NULL, *host = NULL;
+	const char *on_stop = NULL, *stop_grace = NULL;
+	struct cmd_node_opts o;
 	struct node_spec s = { .nics = -1 };
 	const char *disks[DISK_MAX + 1];
 	struct cli_many dm = { disks, 0, DISK_MAX + 1 };
-	struct cli_opt opts[11 + HW_NKEYS + 1] = {
-		{ "--image", &image, NULL }, { "--ram", &ram, NULL }, { "--cpus", &cpus, NULL },
-		{ "--nics", &nics, NULL }, { "--accel", &accel, NULL }, { "--console-size", &csize, NULL },
-		{ "--ready", &ready, NULL }, { "--cloud-init", &ci, NULL }, { "--ci-user", &ci_user, NULL },
-		{ "--user-data", &user_data, NULL }, { "--host", &host, NULL },
+	struct cli_opt opts[8 + CMD_NODE_OPTS_N + 1] = {
+		{ "--console-size", &csize, NULL }, { "--ready", &ready, NULL },
+		{ "--user-data", &user_data, NULL }, { "--template", &tname, NULL }, { "--host", &host, NULL },
+		{ "--on-stop", &on_stop, NULL }, { "--stop-grace", &stop_grace, NULL },
+		{ "--nic-model", &s.nic_model, NULL },
 	};
 	struct cloudinit_changes ch;
+	struct template t = { 0 };
 	struct node n;
 	struct lab *lab;
 	struct err e;
-	char *pos[1], *ud;
-	int npos;
+	char *pos[1], *ud = NULL;
+	int npos, rc = 1, grace;
 
-	cmd_node_hw_opts(opts, 11, s.hw);
+	cmd_node_opts_add(opts, 8, &o, 1);
 	if (cli_take_many(&argc, argv, "--disk", &dm) != 0 ||
 	    cli_parse(argc, argv, opts, pos, 1, &npos, usage) != 0)
 		return 2;
 	if (npos != 1)
 		return cli_usage(usage);
-	if (cli_int(ram, "--ram", NODE_RAM_MIN, NODE_RAM_MAX, &s.ram_mb) != 0 ||
-	    cli_int(cpus, "--cpus", 1, NODE_CPUS_MAX, &s.cpus) != 0 ||
-	    cli_int(nics, "--nics", 0, NODE_NICS_MAX, &s.nics) != 0)
+	if (cmd_node_opts_check(&o) != 0)
 		return 1;
 	if (csize && consize_parse(csize, &s.console_cols, &s.console_rows, &e) != 0)
 		return cli_fail("--console-size: %s", e.msg);
 	if (ready && node_check_ready(ready, &e) != 0)
 		return cli_fail("--ready: %s", e.msg);
+	if (node_stop_opts(on_stop, stop_grace, &grace) != 0)
+		return 1;
 	if ((lab = cli_lab(c)) == NULL)
 		return 1;
-	if (s.hw[HW_CPU_MODEL] && qemuprobe_check_cpu(lab, s.hw[HW_CPU_MODEL],
-	    s.hw[HW_ARCH] ? s.hw[HW_ARCH] : "x86_64", &e) != 0)
+	s.image = o.image;
+	s.ram_mb = o.ram_mb;
+	s.cpus = o.ncpus;
+	s.nics = o.nnics;
+	s.accel = o.accel;
+	memcpy(s.hw, o.hw, sizeof s.hw);
+	if (tname && template_get(lab, tname, &t, &e) != 0)
 		return cli_fail("%s", e.msg);
+	if (s.hw[HW_CPU_MODEL] && qemuprobe_check_cpu(lab, s.hw[HW_CPU_MODEL],
+	    s.hw[HW_ARCH] ? s.hw[HW_ARCH] : tname ? t.hw.v[HW_ARCH] : "x86_64", &e) != 0) {
+		rc = cli_fail("%s", e.msg);
+		goto out;
+	}
+	if (s.nic_model && qemuprobe_check_nic(lab, s.nic_model, s.hw[HW_ARCH] ? s.hw[HW_ARCH] :
+	    tname ? t.hw.v[HW_ARCH] : "x86_64", "--nic-model", &e) != 0) {
+		rc = cli_fail("%s", e.msg);
+		goto out;
+	}
 	/* Last of the checks: it reads the user-data file, which the node
 	 * must not be made without, and which a refusal above would leak. */
-	if (node_ci_opts(ci, ci_user, user_data, &ch, &ud) != 0)
-		return 1;
+	if (node_ci_opts(&o, user_data, &ch, &ud) != 0)
+		goto out;
+	if (tname)
+		node_from_template(&t, &o, &s, &ch);
 	s.name = pos[0];
 	s.ready = ready;
 	s.disks = disks;
 	s.ndisks = dm.n;
-	s.image = image;
-	s.accel = accel;
 	s.host = host;
 	if (node_create(lab, &s, &n, &e) != 0) {
-		free(ud);
-		return cli_fail("%s", e.msg);
+		rc = cli_fail("%s", e.msg);
+		goto out;
 	}
 	/* Settings made apart from the node: on failure the node goes too. */
-	if (node_ci_any(&ch) && cloudinit_set(lab, n.id, &ch, &e) != 0) {
+	if ((tname && template_node_mark(lab, n.id, t.id, s.nic_model ? s.nic_model : t.nic_model, &e) != 0) ||
+	    (node_ci_any(&ch) && cloudinit_set(lab, n.id, &ch, &e) != 0) ||
+	    ((on_stop || stop_grace) && stopmode_set(lab, n.id, on_stop, grace, &e) != 0)) {
 		struct err e2;
-		free(ud);
 		node_rm(lab, n.id, &e2);
 		node_clear(&n);
-		return cli_fail("%s", e.msg);
+		rc = cli_fail("%s", e.msg);
+		goto out;
 	}
-	free(ud);
+	if (tname) {
+		/* the NICs' model came after the node was read */
+		node_clear(&n);
+		if (node_get(lab, pos[0], &n, &e) != 0) {
+			rc = cli_fail("%s", e.msg);
+			goto out;
+		}
+	}
 	if (c->json)
 		cli_json_out(node_json(&n, NULL));
 	else
-		printf("created node %s on %s (%d MiB, %d CPU%s, %d NIC%s)%s%s\n", n.name, n.image_name,
+		printf("created node %s%s%s on %s (%d MiB, %d CPU%s, %d NIC%s)%s%s\n", n.name,
+		    tname ? " from template " : "", tname ? t.name : "", n.image_name,
 		    n.ram_mb, n.cpus, n.cpus == 1 ? "" : "s", n.nnics, n.nnics == 1 ? "" : "s",
 		    node_is_local(&n) ? "" : ", placed on host ", node_is_local(&n) ? "" : n.host);
 	node_clear(&n);
-	return 0;
+	rc = 0;
+out:
+	free(ud);
+	template_clear(&t);
+	return rc;
 }
 
 /* node ls: one node at a time, printed as it is read. */
@@ -310,28 +415,6 @@ struct node_ls {
 	struct err  e;
 };
 
-/* Prints one element of a JSON array as cli_json_out would inside the
- * array (indent 2), so a big list is never one tree in memory. */
-static void
-node_ls_json(json_t *o, int first)
-{
-	char *s = json_dumps(o, JSON_INDENT(2) | JSON_SORT_KEYS | JSON_ENSURE_ASCII);
-
-	if (s == NULL)
-		fatal("cannot format JSON output");
-	fputs(first ? "[\n  " : ",\n  ", stdout);
-	for (const char *p = s, *nl; *p; p = nl + 1) {
-		if ((nl = strchr(p, '\n')) == NULL) {
-			fputs(p, stdout);
-			break;
-		}
-		fwrite(p, 1, (size_t)(nl - p), stdout);
-		fputs("\n  ", stdout);
-	}
-	free(s);
-	json_decref(o);
-}
-
 static int
 node_ls_one(struct node *n, void *arg)
 {
@@ -342,7 +425,7 @@ node_ls_one(struct node *n, void *arg)
 	if (run_list_get(k->runs, n->id, &ri, &k->e) != 0)
 		return 1;
 	if (k->json) {
-		node_ls_json(node_json(n, &ri), k->n++ == 0);
+		cli_json_item(node_json(n, &ri), k->n++ == 0);
 		return 0;
 	}
 	/* The HOST column only in a lab that uses other hosts: a lab on
@@ -421,6 +504,32 @@ node_ci_json(struct lab *lab, const char *node_id)
 	return o;
 }
 
+/* The stop method, for node show: on_stop and stop_grace in o. A row
+ * that cannot be read shows the defaults: show still shows the rest. */
+static void
+node_stop_json(struct lab *lab, const char *node_id, json_t *o)
+{
+	struct stopmode m;
+	struct err e;
+
+	stopmode_get(lab, node_id, &m, &e);
+	json_object_set_new(o, "on_stop", json_string(stopmode_method(&m)));
+	json_object_set_new(o, "stop_grace", json_integer(m.grace_s));
+}
+
+static void
+node_stop_print(struct lab *lab, const char *node_id)
+{
+	struct stopmode m;
+	struct err e;
+
+	stopmode_get(lab, node_id, &m, &e);
+	if (m.poweroff)
+		printf("on stop:   poweroff (QEMU quits at once)\n");
+	else
+		printf("on stop:   shutdown (ACPI powerdown, quit after %d s)\n", m.grace_s);
+}
+
 int
 cmd_node_show(struct cli *c, int argc, char **argv)
 {
@@ -429,7 +538,7 @@ cmd_node_show(struct cli *c, int argc, char **argv)
 	struct node n;
 	struct run_info ri;
 	struct err e;
-	char *pos[1], *ov, up[32];
+	char *pos[1], *ov, up[32], tpl[96];
 	int npos, rc;
 
 	if ((lab = cli_start(c, argc, argv, NULL, pos, 1, 1, &npos, usage, &rc)) == NULL)
@@ -448,6 +557,9 @@ cmd_node_show(struct cli *c, int argc, char **argv)
 		json_t *ci = node_ci_json(lab, n.id);
 		if (ci != NULL)
 			json_object_set_new(o, "cloud_init", ci);
+		node_stop_json(lab, n.id, o);
+		if (template_of_node(lab, n.id, tpl, sizeof tpl, &e) == 0 && tpl[0])
+			json_object_set_new(o, "template", json_string(tpl));
 		cli_json_out(o);
 		node_clear(&n);
 		return 0;
@@ -458,7 +570,11 @@ cmd_node_show(struct cli *c, int argc, char **argv)
 	    n.name, n.id, n.image_name, n.image_format, ov, n.cpus, n.ram_mb, n.console_cols, n.console_rows);
 	free(ov);
 	printf("host:      %s%s\n", n.host, node_is_local(&n) ? " (this machine)" : "");
-	node_hw_print(&n, node_hw_pending(lab, &n));
+	/* a template's name passed name_check */
+	if (template_of_node(lab, n.id, tpl, sizeof tpl, &e) == 0 && tpl[0])
+		printf("template:  %s (made from it; a change of the template changes no node)\n", tpl);
+	cmd_node_hw_print(&n.hw, node_hw_pending(lab, &n));
+	node_disks_print(&n);
 	if (n.ready[0]) {
 		char *re = cli_shown(n.ready);
 		printf("ready:     %s (the regex lab up waits for)\n", re);
@@ -478,6 +594,7 @@ cmd_node_show(struct cli *c, int argc, char **argv)
 			printf("cloud-init: off\n");
 		json_decref(ci);
 	}
+	node_stop_print(lab, n.id);
 	printf("state:     %s\n", run_state_name(ri.state));
 	if (ri.accel[0])
 		printf("accel:     %s (setting %s%s%s)\n", ri.accel, n.accel,
@@ -510,19 +627,20 @@ cmd_node_set(struct cli *c, int argc, char **argv)
 {
 	static const char usage[] = "node set NAME [--ram MB] [--cpus N] [--nics N] [--accel auto|kvm|tcg]"
 	    " [--console-size COLSxROWS] [--ready REGEX] [--cloud-init on|off] [--ci-user NAME]"
-	    " [--user-data FILE] [--host HOST]" CMD_NODE_HW_USAGE CMD_NODE_DISK_USAGE " [--disk-rm N]";
-	const char *ram = NULL, *cpus = NULL, *nics = NULL, *accel = NULL, *csize = NULL, *ready = NULL;
-	const char *ci = NULL, *ci_user = NULL, *user_data = NULL, *host = NULL;
+	    " [--user-data FILE] [--host HOST] [--on-stop shutdown|poweroff] [--stop-grace SECONDS]"
+	    CMD_NODE_HW_USAGE CMD_NODE_DISK_USAGE " [--disk-rm N]";
+	const char *csize = NULL, *ready = NULL, *user_data = NULL, *host = NULL;
+	const char *on_stop = NULL, *stop_grace = NULL;
+	struct cmd_node_opts o;
 	const char *disks[DISK_MAX + 1], *rm_text[DISK_MAX + 1];
 	struct cli_many dm = { disks, 0, DISK_MAX + 1 }, rm = { rm_text, 0, DISK_MAX };
 	int rm_idx[DISK_MAX];
-	struct cli_opt opts[10 + HW_NKEYS + 1] = {
-		{ "--ram", &ram, NULL }, { "--cpus", &cpus, NULL }, { "--nics", &nics, NULL },
-		{ "--accel", &accel, NULL }, { "--console-size", &csize, NULL }, { "--ready", &ready, NULL },
-		{ "--cloud-init", &ci, NULL }, { "--ci-user", &ci_user, NULL },
+	struct cli_opt opts[6 + CMD_NODE_OPTS_N + 1] = {
+		{ "--console-size", &csize, NULL }, { "--ready", &ready, NULL },
 		{ "--user-data", &user_data, NULL }, { "--host", &host, NULL },
+		{ "--on-stop", &on_stop, NULL }, { "--stop-grace", &stop_grace, NULL },
 	};
-	int ccols = 0, crows = 0, hw = 0;
+	int ccols = 0, crows = 0, hw = 0, grace;
 	struct node_changes ch = { .nics = -1 };
 	struct cloudinit_changes cich;
 	struct node n;
@@ -531,7 +649,7 @@ cmd_node_set(struct cli *c, int argc, char **argv)
 	char *pos[1], *ud;
 	int npos, rc;
 
-	cmd_node_hw_opts(opts, 10, ch.hw);
+	cmd_node_opts_add(opts, 6, &o, 0);
 	if (cli_take_many(&argc, argv, "--disk", &dm) != 0 || cli_take_many(&argc, argv, "--disk-rm", &rm) != 0 ||
 	    cli_parse(argc, argv, opts, pos, 1, &npos, usage) != 0)
 		return 2;
@@ -545,24 +663,29 @@ cmd_node_set(struct cli *c, int argc, char **argv)
 	ch.disks_rm = rm_idx;
 	ch.ndisks_rm = rm.n;
 	for (int k = 0; k < HW_NKEYS; k++)
-		hw |= ch.hw[k] != NULL;
+		hw |= o.hw[k] != NULL;
 	hw |= dm.n > 0 || rm.n > 0;
-	if (!ram && !cpus && !nics && !accel && !csize && !ready && !hw && !ci && !ci_user && !user_data &&
-	    !host)
+	if (!cmd_node_opts_any(&o) && !csize && !ready && !user_data && !host && !on_stop && !stop_grace &&
+	    !hw)
 		return cli_fail("nothing to change: give --ram, --cpus, --nics, --accel, --console-size, --ready, "
-		    "--cloud-init, --ci-user, --user-data, --host, --disk, --disk-rm or a machine option "
+		    "--cloud-init, --ci-user, --user-data, --host, --on-stop, --stop-grace, --disk, --disk-rm or a "
+		    "machine option "
 		    "(see: sandlab node set --help)");
+	if (node_stop_opts(on_stop, stop_grace, &grace) != 0)
+		return 1;
 	if (csize && consize_parse(csize, &ccols, &crows, &e) != 0)
 		return cli_fail("--console-size: %s", e.msg);
 	if (ready && node_check_ready(ready, &e) != 0)
 		return cli_fail("--ready: %s", e.msg);
-	if (cli_int(ram, "--ram", NODE_RAM_MIN, NODE_RAM_MAX, &ch.ram_mb) != 0 ||
-	    cli_int(cpus, "--cpus", 1, NODE_CPUS_MAX, &ch.cpus) != 0 ||
-	    cli_int(nics, "--nics", 0, NODE_NICS_MAX, &ch.nics) != 0)
+	if (cmd_node_opts_check(&o) != 0)
 		return 1;
-	ch.accel = accel;
+	ch.ram_mb = o.ram_mb;
+	ch.cpus = o.ncpus;
+	ch.nics = o.nnics;
+	ch.accel = o.accel;
 	ch.host = host;
-	if (node_ci_opts(ci, ci_user, user_data, &cich, &ud) != 0)
+	memcpy(ch.hw, o.hw, sizeof ch.hw);
+	if (node_ci_opts(&o, user_data, &cich, &ud) != 0)
 		return 1;
 	rc = 1;
 	if ((lab = cli_lab(c)) == NULL)
@@ -583,7 +706,7 @@ cmd_node_set(struct cli *c, int argc, char **argv)
 	}
 	/* The console size is no hardware: it changes while the node runs;
 	 * cloud-init settings are read at each start, so they may too. */
-	if (((ram || cpus || nics || accel || hw || host) && node_set(lab, pos[0], &ch, &e) != 0) ||
+	if (((o.ram || o.cpus || o.nics || o.accel || hw || host) && node_set(lab, pos[0], &ch, &e) != 0) ||
 	    (csize && consize_set(lab, pos[0], ccols, crows, &e) != 0) ||
 	    (ready && node_ready_set(lab, pos[0], ready, &e) != 0)) {
 		rc = cli_fail("%s", e.msg);
@@ -595,12 +718,16 @@ cmd_node_set(struct cli *c, int argc, char **argv)
 			    "(sandlab node restart %s)\n", n.name, n.name);
 		node_clear(&n);
 	}
-	if (node_ci_any(&cich)) {
+	if (node_ci_any(&cich) || on_stop || stop_grace) {
 		if (node_get(lab, pos[0], &n, &e) != 0) {
 			rc = cli_fail("%s", e.msg);
 			goto out;
 		}
-		rc = cloudinit_set(lab, n.id, &cich, &e);
+		/* the stop method is read at each stop: it changes while the
+		 * node runs */
+		rc = node_ci_any(&cich) ? cloudinit_set(lab, n.id, &cich, &e) : 0;
+		if (rc == 0 && (on_stop || stop_grace))
+			rc = stopmode_set(lab, n.id, on_stop, grace, &e);
 		node_clear(&n);
 		if (rc != 0) {
 			rc = cli_fail("%s", e.msg);

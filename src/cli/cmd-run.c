@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "accel.h"
+#include "cloudinit.h"
 #include "conwait.h"
 #include "keeper.h"
 #include "net.h"
@@ -19,6 +20,7 @@
 #include "qemu.h"
 #include "run.h"
 #include "sanitize.h"
+#include "seed.h"
 #include "vnc.h"
 
 #define CMD_RUN_MAX_NODES 4096
@@ -97,7 +99,8 @@ cmd_run_results(struct cli *c, char **keys, int n, struct err *errs, const char 
 static int
 cmd_run_grace(const char *s, int *grace)
 {
-	*grace = RUN_GRACE_DEFAULT;
+	/* none given: each node's own (stopmode.h) */
+	*grace = RUN_GRACE_NODE;
 	return cli_int(s, "--grace", 0, 86400, grace);
 }
 
@@ -161,7 +164,7 @@ cmd_run_many(struct cli *c, int argc, char **argv, int start)
 	const char *usage = start ? "node start NAME...|--all [--vnc-host ADDR] [--wait-for REGEX "
 	    "[--timeout S]]" : "node stop NAME...|--all [--grace SECONDS]";
 	const char *val = NULL, *wait_for = NULL, *timeout_s = NULL;
-	int all = 0, npos, n, grace = RUN_GRACE_DEFAULT, failed, rc, timeout = 120;
+	int all = 0, npos, n, grace = RUN_GRACE_NODE, failed, rc, timeout = 120;
 	struct cli_opt opts[] = { { "--all", NULL, &all },
 	    { start ? "--vnc-host" : "--grace", &val, NULL },
 	    /* NULL ends the list: stop takes neither of the last two. */
@@ -329,8 +332,19 @@ cmd_node_cmd(struct cli *c, int argc, char **argv)
 	struct qemu_cfg run = { .accel = ch.accel,
 	    .vnc_display = ri.vnc_display >= 0 ? ri.vnc_display : 0, .vnc_password = 1, .qmp_fd = 3,
 	    .wire_fd_base = NET_WIRE_FD_BASE };
+	/* The seed drive a start attaches (the ISO itself is made then). */
+	struct cloudinit ci;
+	char *seed = NULL;
+	if (cloudinit_get(lab, n.id, &ci, &e) != 0) {
+		node_clear(&n);
+		return cli_fail("%s", e.msg);
+	}
+	if (ci.on)
+		run.seed = seed = seed_path(lab, n.id);
+	cloudinit_clear(&ci);
 	qargv = net_node_argv(lab, &n, &run, 0, NULL, &e);
 	node_clear(&n);
+	free(seed);
 	if (qargv == NULL)
 		return cli_fail("%s", e.msg);
 	if (c->json) {

@@ -23,21 +23,27 @@ const struct cmd cmd_table[] = {
 	{ "image", "rm", cmd_image_rm, "image rm NAME",
 	  "remove an image no node uses", 0 },
 	{ "node", "create", cmd_node_create,
-	  "node create NAME --image IMAGE [--ram MB] [--cpus N] [--nics N] [--accel auto|kvm|tcg]"
-	  " [--console-size COLSxROWS] [--ready REGEX] [--cloud-init on|off] [--ci-user NAME] [--user-data FILE]"
-	  " [--host HOST]" CMD_NODE_HW_USAGE CMD_NODE_DISK_USAGE,
-	  "create a node on a qcow2 overlay of a disk image (console 80x24 unless given); its machine: "
-	  "the boot disk's bus, pc or q35, CPU model (auto: host under KVM, max under TCG), arch, VGA, "
+	  "node create NAME [--image IMAGE] [--template TEMPLATE] [--ram MB] [--cpus N] [--nics N]"
+	  " [--accel auto|kvm|tcg] [--console-size COLSxROWS] [--ready REGEX] [--cloud-init on|off]"
+	  " [--ci-user NAME] [--user-data FILE] [--host HOST] [--on-stop shutdown|poweroff]"
+	  " [--stop-grace SECONDS] [--nic-model MODEL]" CMD_NODE_HW_USAGE CMD_NODE_DISK_USAGE,
+	  "create a node on a qcow2 overlay of a disk image, or from a template, whose values the "
+	  "options given override (console 80x24 unless given); how it stops: "
+	  "shutdown (ACPI powerdown, a grace of 30 s unless given, then quit) or poweroff (quit at once, "
+	  "for guests that ignore ACPI); its machine: "
+	  "the boot disk's bus, pc or q35, BIOS or UEFI (OVMF), CPU model (auto: host under KVM, max under TCG), arch, VGA, "
 	  "boot order (disk,cdrom,network) and a boot-once, a CD-ROM (an image of kind iso), a kernel "
 	  "boot (images of kind kernel and initrd, and the kernel's command line); --host places it on "
-	  "a host added with host add (local, this machine, unless given)" CMD_NODE_DISK_HELP, 0 },
+	  "a host added with host add (local, this machine, unless given); --nic-model: the model of "
+	  "its NICs, one this QEMU offers (virtio-net-pci unless given)" CMD_NODE_DISK_HELP, 0 },
 	{ "node", "ls", cmd_node_ls, "node ls [--json]", "list nodes", 0 },
 	{ "node", "show", cmd_node_show, "node show NAME [--json]", "show one node in full", 0 },
 	{ "node", "set", cmd_node_set, "node set NAME [--ram MB] [--cpus N] [--nics N] [--accel auto|kvm|tcg]"
 	  " [--console-size COLSxROWS] [--ready REGEX] [--cloud-init on|off] [--ci-user NAME] [--user-data FILE]"
-	  " [--host HOST]" CMD_NODE_HW_USAGE CMD_NODE_DISK_USAGE " [--disk-rm N]",
-	  "change a stopped node's resources or host, or any node's console size, ready pattern or cloud-init "
-	  "settings; a change "
+	  " [--host HOST] [--on-stop shutdown|poweroff] [--stop-grace SECONDS]" CMD_NODE_HW_USAGE
+	  CMD_NODE_DISK_USAGE " [--disk-rm N]",
+	  "change a stopped node's resources or host, or any node's console size, ready pattern, cloud-init "
+	  "settings or stop method; a change "
 	  "of a running node's machine or extra disks waits for its restart" CMD_NODE_DISK_HELP
 	  " adds one; --disk-rm N removes extra disk N and its file (node show numbers them)", 0 },
 	{ "node", "cdrom", cmd_node_cdrom, "node cdrom NAME [IMAGE] [--eject]",
@@ -49,12 +55,34 @@ const struct cmd cmd_table[] = {
 	{ "node", "clone", cmd_node_clone, "node clone NAME NEW-NAME [--disk]",
 	  "a new node like NAME: a fresh overlay on its image and fresh extra disks, or with --disk a copy of "
 	  "its disks (stopped)", 0 },
+	{ "template", "create", cmd_template_create, "template create NAME --image IMAGE" CMD_TEMPLATE_USAGE,
+	  "a named machine nodes are made from: a disk image, RAM, CPUs, NIC count and model, the "
+	  "machine options of node create, cloud-init, the console used (serial or vnc) and a usage "
+	  "text with login hints", 0 },
+	{ "template", "ls", cmd_template_ls, "template ls [--json]",
+	  "list templates and how many nodes were made from each", 0 },
+	{ "template", "show", cmd_template_show, "template show NAME [--json]",
+	  "show one template in full, with its usage text", 0 },
+	{ "template", "set", cmd_template_set, "template set NAME [--image IMAGE]" CMD_TEMPLATE_USAGE,
+	  "change a template; nodes made from it keep what they were made with", 0 },
+	{ "template", "rm", cmd_template_rm, "template rm NAME...",
+	  "remove templates no node was made from (a node made from one names it until removed)", 0 },
+	{ "appliance", "show", cmd_appliance_show, "appliance show FILE [--version V] [--json]",
+	  "the template a GNS3 appliance file (.gns3a, registry versions 1 to 8) would make, for the "
+	  "version named (default: the first), its image files with their md5sum and size, and every "
+	  "field that cannot be mapped, with the reason; no image file is needed", 0 },
+	{ "appliance", "import", cmd_appliance_import,
+	  "appliance import FILE [--version V] [--images DIR] [--name NAME]",
+	  "import the image files of an appliance's version, found by name in DIR, beside the file, then "
+	  "in the lab's images/, their md5sum and size checked, and make its template (named from the "
+	  "appliance and version unless --name); all or nothing", 0 },
 	{ "node", "start", cmd_node_start,
 	  "node start NAME...|--all [--vnc-host ADDR] [--wait-for REGEX [--timeout S]]",
 	  "start nodes; each gets a keeper that owns its QEMU and console; --wait-for returns "
 	  "once each console has shown REGEX since this start (default timeout 120 s)", 0 },
 	{ "node", "stop", cmd_node_stop, "node stop NAME...|--all [--grace SECONDS]",
-	  "ACPI powerdown, wait (default 30 s), then QMP quit, then kill", 0 },
+	  "ACPI powerdown, wait (the node's stop grace, 30 s unless set), then QMP quit, then kill; "
+	  "a node whose stop method is poweroff gets the quit at once", 0 },
 	{ "node", "kill", cmd_node_kill, "node kill NAME...|--all", "kill nodes' QEMU at once", 0 },
 	{ "node", "restart", cmd_node_restart, "node restart NAME... [--grace SECONDS]",
 	  "stop, then start", 0 },
@@ -68,7 +96,7 @@ const struct cmd cmd_table[] = {
 	{ "host", "rm", cmd_host_rm, "host rm NAME", "remove a host no node is placed on", 0 },
 	{ "nic", "ls", cmd_nic_ls, "nic ls NODE [--json]",
 	  "a node's NICs: model, MAC, what each attaches to, forwards, changes waiting for a restart", 0 },
-	{ "nic", "set", cmd_nic_set, "nic set NODE:ethN [--model virtio-net-pci|e1000] [--mac MAC] [--attach none|user]",
+	{ "nic", "set", cmd_nic_set, "nic set NODE:ethN [--model MODEL] [--mac MAC] [--attach none|user]",
 	  "change a NIC; user = user-mode NAT (outside access, forwards)", 0 },
 	{ "nic", "forward", cmd_nic_forward, "nic forward NODE:ethN tcp|udp:HOSTPORT:GUESTPORT [--allow-privileged-port]",
 	  "forward 127.0.0.1:HOSTPORT on the host to a guest port (NIC attached to user)", 0 },
@@ -80,9 +108,10 @@ const struct cmd cmd_table[] = {
 	{ "link", "rm", cmd_link_rm, "link rm NODE:ethN|LINK-ID", "remove a link", 0 },
 	{ "link", "set", cmd_link_set, "link set NODE:ethN|LINK-ID [--up | --down] [--delay MS] "
 	  "[--jitter MS] [--loss PCT] [--rate KBIT] [--duplicate PCT] [--corrupt PCT] [--clear] "
-	  "[--out | --in]",
+	  "[--out | --in] [--address ADDR [--allow-remote]]",
 	  "pull or plug a link's cable, or impair its frames (both ways, or only those the named "
-	  "end sends or receives); at once on running nodes", 0 },
+	  "end sends or receives), or move the named end to another address (another host's: "
+	  "--allow-remote); at once on running nodes", 0 },
 	{ "lab", "export", cmd_lab_export, "lab export FILE|-",
 	  "write the lab's nodes, NICs and links as a lab file (disks not included)", 0 },
 	{ "lab", "import", cmd_lab_import, "lab import FILE|-",
@@ -110,6 +139,10 @@ const struct cmd cmd_table[] = {
 	  "one step or more, in order: wait for a POSIX extended regex in the console's output (escape "
 	  "sequences removed; new output only unless --from-start), or type text (--sendline adds "
 	  "Enter); exit 1 naming the step that timed out (default 30 s per step)", 0 },
+	{ "capture", "ls", cmd_capture_ls, "capture ls [--json]",
+	  "list the lab's captures (captures/): name, link end, bytes, frames, running or done", 0 },
+	{ "capture", "rm", cmd_capture_rm, "capture rm NAME...",
+	  "remove captures from captures/ (not one that is running)", 0 },
 	{ NULL, "capture", cmd_capture, "capture NODE:ethN -w FILE|- [-c COUNT]",
 	  "write a running node's NIC frames, both ways, as pcap (-w - into a pipe: | tcpdump -n -r -); "
 	  "Ctrl-C ends it", 0 },
@@ -130,9 +163,12 @@ const size_t cmd_table_n = sizeof cmd_table / sizeof cmd_table[0];
 const struct cmd_group cmd_groups[] = {
 	{ "image", "base images: import, list, remove" },
 	{ "node", "nodes: create, change, start, stop, inspect, remove" },
+	{ "template", "templates: named machines that nodes are made from" },
+	{ "appliance", "GNS3 appliance files: the template one makes, and its import" },
 	{ "host", "the machines nodes run on: local, and others through libvirt" },
 	{ "nic", "a node's network cards: model, MAC, NAT and port forwards" },
 	{ "link", "point-to-point links between two nodes' NICs" },
+	{ "capture", "pcap captures of a running node's NIC, and the lab's captures/ folder" },
 	{ "lab", "the whole lab as a lab file: export, import; up and down" },
 	{ "snapshot", "disk snapshots of stopped nodes" },
 };
@@ -297,8 +333,9 @@ cmd_main(int argc, char **argv, struct cmd_dashboard *dash)
 			theme = argv[i] + 8;
 		else if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0)
 			help = 1;
-		else if (strcmp(argv[i], "--version") == 0 || strcmp(argv[i], "-V") == 0)
-			version = 1;
+		else if ((strcmp(argv[i], "--version") == 0 || strcmp(argv[i], "-V") == 0) &&
+		    !(n >= 1 && strcmp(rest[0], "appliance") == 0))
+			version = 1;    /* after "appliance", --version V is the appliance's */
 		else
 			rest[n++] = argv[i];
 	}
@@ -310,10 +347,10 @@ cmd_main(int argc, char **argv, struct cmd_dashboard *dash)
 		dash->lab_dir = c.lab_dir;
 		dash->theme = theme;
 		rc = -1;
-	} else if ((t = cmd_find(rest, n, &used)) != NULL)
-		rc = t->fn(&c, n - used, rest + used);
-	else if (n == 1 && cmd_group_find(rest[0]) != NULL)
+	} else if (n == 1 && cmd_group_find(rest[0]) != NULL)
 		rc = cmd_help_words(stdout, n, rest); /* a group alone lists its commands */
+	else if ((t = cmd_find(rest, n, &used)) != NULL)
+		rc = t->fn(&c, n - used, rest + used);
 	else
 		rc = cmd_unknown(rest, n);
 	lab_close(c.lab);

@@ -11,6 +11,7 @@
 #include <stdio.h>
 
 #include "cli.h"
+#include "hw.h"
 
 struct cmd {
 	const char *group;      /* "image", "node", or NULL for top level */
@@ -89,8 +90,9 @@ int cmd_node_create(struct cli *c, int argc, char **argv);
 int cmd_node_ls(struct cli *c, int argc, char **argv);
 int cmd_node_show(struct cli *c, int argc, char **argv);
 /* The machine's options of node create and node set (hw.h), in the
- * order of enum hw_key; cmd_node_hw_opts adds them to an option table. */
-#define CMD_NODE_HW_USAGE " [--disk-bus virtio|ide|sata|scsi] [--machine pc|q35] [--cpu-model MODEL]" \
+ * order of enum hw_key; cmd_node_opts_add adds them to an option table. */
+#define CMD_NODE_HW_USAGE " [--disk-bus virtio|ide|sata|scsi] [--machine pc|q35] [--firmware bios|uefi]" \
+	" [--cpu-model MODEL]" \
 	" [--arch x86_64|i386] [--vga std|virtio|cirrus|none] [--boot ORDER]" \
 	" [--boot-once disk|cdrom|network|none] [--cdrom IMAGE|none] [--kernel IMAGE|none]" \
 	" [--initrd IMAGE|none] [--append TEXT]"
@@ -101,10 +103,45 @@ int cmd_node_show(struct cli *c, int argc, char **argv);
 	"--disk image:NAME (an overlay on an image of kind disk), repeatable, each on virtio unless " \
 	"followed by ,bus=ide, ,bus=sata or ,bus=scsi (--disk 8G,bus=sata)"
 int cmd_node_set(struct cli *c, int argc, char **argv);
+
+/* The options nodes and templates share (node create|set, template
+ * create|set): values as given (NULL: not given), and after
+ * cmd_node_opts_check the numbers (0, 0, -1 and ci_on -1 when not given). */
+struct cmd_node_opts {
+	const char *image, *ram, *cpus, *nics, *accel, *ci, *ci_user;
+	const char *hw[HW_NKEYS];
+	int         ram_mb, ncpus, nnics, ci_on;
+};
+#define CMD_NODE_OPTS_N (7 + HW_NKEYS)   /* most options cmd_node_opts_add adds */
+/* Clears *o, adds its options (--image too when image) to opts from
+ * index at, ends the table; returns how many it added. */
+int cmd_node_opts_add(struct cli_opt *opts, int at, struct cmd_node_opts *o, int image);
+/* Checks the numbers, --accel, --cloud-init and --ci-user: 0, or 1 after
+ * printing why. */
+int cmd_node_opts_check(struct cmd_node_opts *o);
+/* 1 when any of the options was given. */
+int cmd_node_opts_any(const struct cmd_node_opts *o);
+/* A machine as node show and template show print it: one line, then a
+ * line for each field past the VGA that is set; pending adds that a
+ * change waits for a restart. */
+void cmd_node_hw_print(const struct hw *h, int pending);
 int cmd_node_cdrom(struct cli *c, int argc, char **argv);
 int cmd_node_rename(struct cli *c, int argc, char **argv);
 int cmd_node_reset(struct cli *c, int argc, char **argv);
 int cmd_node_rm(struct cli *c, int argc, char **argv);
+
+/* The options of template create and set after NAME (and --image). */
+#define CMD_TEMPLATE_USAGE " [--ram MB] [--cpus N] [--nics N] [--nic-model MODEL] [--accel auto|kvm|tcg]" \
+	" [--cloud-init on|off] [--ci-user NAME] [--console serial|vnc] [--usage TEXT]" CMD_NODE_HW_USAGE
+int cmd_template_create(struct cli *c, int argc, char **argv);
+int cmd_template_ls(struct cli *c, int argc, char **argv);
+int cmd_template_show(struct cli *c, int argc, char **argv);
+int cmd_template_set(struct cli *c, int argc, char **argv);
+int cmd_template_rm(struct cli *c, int argc, char **argv);
+
+/* cmd-appliance.c */
+int cmd_appliance_show(struct cli *c, int argc, char **argv);
+int cmd_appliance_import(struct cli *c, int argc, char **argv);
 
 int cmd_node_start(struct cli *c, int argc, char **argv);
 int cmd_node_stop(struct cli *c, int argc, char **argv);
@@ -132,6 +169,8 @@ int cmd_link_ls(struct cli *c, int argc, char **argv);
 int cmd_link_rm(struct cli *c, int argc, char **argv);
 int cmd_link_set(struct cli *c, int argc, char **argv);
 int cmd_capture(struct cli *c, int argc, char **argv);
+int cmd_capture_ls(struct cli *c, int argc, char **argv);
+int cmd_capture_rm(struct cli *c, int argc, char **argv);
 int cmd_lab_export(struct cli *c, int argc, char **argv);
 int cmd_lab_import(struct cli *c, int argc, char **argv);
 int cmd_lab_up(struct cli *c, int argc, char **argv);

@@ -139,6 +139,9 @@ qemu_check(const struct qemu_cfg *c, struct err *e)
 		}
 		if (hw_check_all(c->hw, e) != 0)
 			return -1;
+		if (strcmp(c->hw->v[HW_FIRMWARE], "uefi") == 0 && (c->fw_code == NULL || *c->fw_code == '\0' ||
+		    c->hw->file[HW_FIRMWARE] == NULL || *c->hw->file[HW_FIRMWARE] == '\0'))
+			return err_set(e, "UEFI needs OVMF's code file and the node's NVRAM file");
 	}
 	if (c->seed != NULL && *c->seed == '\0')
 		return err_set(e, "the cloud-init seed needs a path");
@@ -146,9 +149,8 @@ qemu_check(const struct qemu_cfg *c, struct err *e)
 		return -1;
 	for (int i = 0; i < c->nnics; i++) {
 		const struct qemu_nic *n = &c->nics[i];
-		if (n->model == NULL || (strcmp(n->model, "virtio-net-pci") != 0 &&
-		    strcmp(n->model, "e1000") != 0))
-			return err_set(e, "NIC %d: unknown model", n->idx);
+		if (nic_model_check(n->model, e) != 0)
+			return -1;
 		if (n->mac == NULL || strlen(n->mac) != 17 || strspn(n->mac, "0123456789abcdefABCDEF:") != 17)
 			return err_set(e, "NIC %d: bad MAC address", n->idx);
 		if (n->attach == NULL || (strcmp(n->attach, "none") != 0 &&
@@ -384,6 +386,24 @@ qemu_add_kernel(struct argv_buf *a, const struct qemu_cfg *c)
 		argv_pair(a, "-append", xstrdup(c->hw->v[HW_APPEND]));
 }
 
+/* UEFI: OVMF's code read-only as pflash unit 0 and the node's own VARS
+ * as unit 1, so what the guest writes to NVRAM stays with the node. On
+ * pc as on q35 (OVMF runs on both). */
+static void
+qemu_add_firmware(struct argv_buf *a, const struct qemu_cfg *c)
+{
+	char *esc;
+
+	if (strcmp(qemu_hw(c, HW_FIRMWARE), "uefi") != 0)
+		return;
+	esc = qemu_escape(c->fw_code);
+	argv_pair(a, "-drive", xasprintf("if=pflash,format=raw,unit=0,readonly=on,file=%s", esc));
+	free(esc);
+	esc = qemu_escape(c->hw->file[HW_FIRMWARE]);
+	argv_pair(a, "-drive", xasprintf("if=pflash,format=raw,unit=1,file=%s", esc));
+	free(esc);
+}
+
 /* The cloud-init seed: a read-only CD-ROM of its own on the second IDE
  * bus (pc) or AHCI port (q35), apart from any CD-ROM the user gives, so the two
  * never take each other's place. */
@@ -424,6 +444,7 @@ qemu_argv(const struct qemu_cfg *c, struct err *e)
 	argv_pair(&a, "-m", xasprintf("%d", c->ram_mb));
 	argv_pair(&a, "-smp", xasprintf("%d", c->cpus));
 	argv_pair(&a, "-display", xstrdup("none"));
+	qemu_add_firmware(&a, c);
 	qemu_add_disk(&a, c);
 	qemu_add_disks(&a, c);
 	qemu_add_cdrom(&a, c);

@@ -32,7 +32,7 @@ struct qemu_fwd {
  * the other. */
 struct qemu_nic {
 	int         idx;
-	const char *model;      /* virtio-net-pci, e1000 */
+	const char *model;      /* a QEMU NIC device: virtio-net-pci, e1000e, ... */
 	const char *mac;
 	const char *attach;     /* none, user, link */
 	/* attach link: a UDP socket on 127.0.0.1:local_port that sends to
@@ -75,6 +75,9 @@ struct qemu_cfg {
 	 * boot order, CD-ROM, kernel boot. NULL: every field at its default. */
 	const struct hw *hw;
 	const char *seed;       /* cloud-init NoCloud seed ISO (seed.h), or NULL */
+	/* UEFI (hw firmware uefi): OVMF's code file, read-only pflash unit
+	 * 0; the node's own NVRAM is hw->file[HW_FIRMWARE], unit 1. */
+	const char *fw_code;
 	const struct qemu_disk *disks; /* extra disks, after the boot disk */
 	int         ndisks;
 };

@@ -12,9 +12,11 @@
 
 #include "cloudinit.h"
 #include "db.h"
+#include "firmware.h"
 #include "name.h"
 #include "net.h"
 #include "runstate.h"
+#include "stopmode.h"
 
 /* The rows of the clone, inside the caller's transaction. */
 static int
@@ -28,8 +30,10 @@ clone_rows(struct lab *lab, const struct node *src, const struct nic *nv, int nn
 	    .host = node_is_local(src) ? NULL : src->host };
 	char *detail;
 
-	/* cloud-init goes with the node; the new id makes a new instance-id. */
-	if (node_row_insert(lab, &r, e) != 0 || cloudinit_copy(lab, src->id, id, e) != 0)
+	/* cloud-init and the stop method go with the node; the new id makes a
+	 * new instance-id. */
+	if (node_row_insert(lab, &r, e) != 0 || cloudinit_copy(lab, src->id, id, e) != 0 ||
+	    stopmode_copy(lab, src->id, id, e) != 0)
 		return -1;
 	for (int i = 0; i < nn; i++) {
 		/* NAT is kept (its forwards are not: host ports are unique);
@@ -63,12 +67,14 @@ clone_node(struct lab *lab, const char *src_key, const char *new_name, int disk,
 		goto done;
 	}
 	/* the extra disks as the boot disk: copies with --disk, else fresh
-	 * ones (blank, or a new overlay on the same image), same numbers */
+	 * ones (blank, or a new overlay on the same image), same numbers; a
+	 * UEFI node's NVRAM follows its disk: copied with --disk, else fresh */
 	from = xcalloc((size_t)src.ndisks + 1, sizeof *from);
 	for (int i = 0; i < src.ndisks; i++)
 		from[i] = src.disks[i].file;
 	if (net_nics_get(lab, src.id, &nv, &nn, e) != 0 ||
 	    node_disk_new(lab, src.image_file, src.image_format, disk ? src.overlay : NULL, &d, e) != 0 ||
+	    node_vars_new(&src.hw, d.final_abs, disk ? src.overlay : NULL, e) != 0 ||
 	    node_disks_make(lab, src.disks, src.ndisks, disk ? from : NULL, &db, e) != 0)
 		goto done;
 	node_new_id(id);
@@ -86,6 +92,8 @@ clone_node(struct lab *lab, const char *src_key, const char *new_name, int disk,
 done:
 	if (rc != 0) {
 		db_rollback(lab->db);
+		if (d.final_abs)
+			firmware_vars_rm(d.final_abs);
 		node_disk_undo(lab, &d);
 		node_disks_undo(lab, &db);
 	} else {

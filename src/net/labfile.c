@@ -20,12 +20,16 @@
 #include "consize.h"
 #include "db.h"
 #include "disk.h"
+#include "firmware.h"
 #include "host.h"
 #include "image.h"
 #include "link.h"
 #include "name.h"
+#include "nic.h"
 #include "node.h"
 #include "sanitize.h"
+#include "stopmode.h"
+#include "template.h"
 
 #define LF_WORDS_MAX 80
 
@@ -34,6 +38,12 @@ _Static_assert(LABFILE_READY_MAX == NODE_READY_MAX, "ready= is stored in nodes.r
 void
 labfile_free(struct labfile *lf)
 {
+	for (int i = 0; i < lf->ntemplates; i++) {
+		free(lf->templates[i].usage);
+		for (int k = 0; k < HW_NKEYS; k++)
+			free(lf->templates[i].hw[k]);
+	}
+	free(lf->templates);
 	for (int i = 0; i < lf->nnodes; i++) {
 		for (int j = 0; j < lf->nodes[i].nnics; j++)
 			free(lf->nodes[i].nics[j].fwds);
@@ -174,6 +184,58 @@ lf_int(struct lf_parse *p, const char *key, const char *val, long min, long max,
 	return 0;
 }
 
+/* on-stop= and stop-grace= of a node line: 1 when key is neither, 0
+ * when taken, -1 after lf_fail. Bits 28 and 29 of seen are theirs. */
+static int
+lf_node_stop(struct lf_parse *p, struct labfile_node *n, unsigned *seen, const char *key,
+    const char *val)
+{
+	struct err e;
+	char shown[96];
+
+	if (strcmp(key, "on-stop") == 0) {
+		if (lf_once(p, seen, 28, key) != 0)
+			return -1;
+		if (stopmode_check_method(val, &e) != 0)
+			return lf_fail(p, "on-stop=%s: shutdown or poweroff", lf_shown(val, shown, sizeof shown));
+		snprintf(n->on_stop, sizeof n->on_stop, "%s", val);
+		return 0;
+	}
+	if (strcmp(key, "stop-grace") == 0) {
+		int g;
+		if (lf_once(p, seen, 29, key) != 0 || lf_int(p, key, val, 0, STOPMODE_GRACE_MAX, &g) != 0)
+			return -1;
+		/* canonical, so format gives back what the lab stores */
+		snprintf(n->stop_grace, sizeof n->stop_grace, "%d", g);
+		return 0;
+	}
+	return 1;
+}
+
+/* w[from..nw) joined by one space into text (LABFILE_LINE_MAX + 1 bytes:
+ * the words come from one line). */
+static void
+lf_join(char **w, int from, int nw, char *text)
+{
+	text[0] = '\0';
+	for (int j = from; j < nw; j++) {
+		if (j > from)
+			strcat(text, " ");
+		strcat(text, w[j]);
+	}
+}
+
+/* The template named name above this line, or -1. A file holds few
+ * templates: a walk is enough. */
+static int
+lf_template_find(const struct lf_parse *p, const char *name)
+{
+	for (int i = 0; i < p->lf->ntemplates; i++)
+		if (strcasecmp(p->lf->templates[i].name, name) == 0)
+			return i;
+	return -1;
+}
+
 static int
 lf_node(struct lf_parse *p, char **w, int nw)
 {
@@ -212,9 +274,13 @@ lf_node(struct lf_parse *p, char **w, int nw)
 	n->console_rows = CONSIZE_ROWS_DEFAULT;
 	for (int i = 2; i < nw; i++) {
 		char *key = NULL, *val = NULL;
+		int taken;
 		if (lf_key(p, w[i], &key, &val) != 0)
 			return -1;
-		if (strcmp(key, "image") == 0) {
+		if ((taken = lf_node_stop(p, n, &seen, key, val)) <= 0) {
+			if (taken < 0)
+				return -1;
+		} else if (strcmp(key, "image") == 0) {
 			if (lf_once(p, &seen, 0, key) != 0)
 				return -1;
 			if (name_check(val, "image name", &e) != 0)
@@ -273,6 +339,13 @@ lf_node(struct lf_parse *p, char **w, int nw)
 				return lf_fail(p, "%s", e.msg);
 			n->disks[n->ndisks++] = disk_text(&d);
 			disk_clear(&d);
+		} else if (strcmp(key, "template") == 0) {
+			if (lf_once(p, &seen, 7 + HW_NKEYS, key) != 0)
+				return -1;
+			if (lf_template_find(p, val) < 0)
+				return lf_fail(p, "template=%s: no template line of that name above this line",
+				    lf_shown(val, shown, sizeof shown));
+			snprintf(n->template, sizeof n->template, "%s", val);
 		} else if ((k = hw_key_find(key)) >= 0 && k != HW_APPEND) {
 			if (lf_once(p, &seen, 6 + k, key) != 0)
 				return -1;
@@ -281,12 +354,201 @@ lf_node(struct lf_parse *p, char **w, int nw)
 			n->hw[k] = xstrdup(val);
 		} else
 			return lf_fail(p, "unknown key \"%s\" for a node (known: image, ram, cpus, accel, console, "
-			    "ready, host, disk-bus, machine, cpu-model, arch, vga, boot, boot-once, cdrom, kernel, initrd, "
-			    "disk)",
+			    "ready, host, template, disk-bus, machine, firmware, cpu-model, arch, vga, boot, boot-once, "
+			    "cdrom, kernel, initrd, disk, on-stop, stop-grace)",
 			    lf_shown(key, shown, sizeof shown));
 	}
 	if (n->image[0] == '\0')
 		return lf_fail(p, "node %s needs image=IMAGE", n->name);
+	return 0;
+}
+
+/* One key=value of a template line into t; bit numbers follow the keys. */
+static int
+lf_template_key(struct lf_parse *p, struct labfile_template *t, unsigned *seen, char *key, char *val)
+{
+	static const char *const keys[] = { "image", "ram", "cpus", "nics", "nic-model", "accel",
+	    "cloud-init", "ci-user", "console" };
+	char shown[96];
+	struct err e;
+	int b, k;
+
+	for (b = 0; b < (int)(sizeof keys / sizeof keys[0]); b++)
+		if (strcmp(key, keys[b]) == 0)
+			break;
+	if (b == (int)(sizeof keys / sizeof keys[0])) {
+		if ((k = hw_key_find(key)) < 0 || k == HW_APPEND)
+			return lf_fail(p, "unknown key \"%s\" for a template (known: image, ram, cpus, nics, "
+			    "nic-model, accel, cloud-init, ci-user, console and a node's machine keys)",
+			    lf_shown(key, shown, sizeof shown));
+		if (lf_once(p, seen, 9 + k, key) != 0)
+			return -1;
+		if (hw_check(k, val, &e) != 0)
+			return lf_fail(p, "%s", e.msg);
+		t->hw[k] = xstrdup(val);
+		return 0;
+	}
+	if (lf_once(p, seen, b, key) != 0)
+		return -1;
+	switch (b) {
+	case 0:
+		if (name_check(val, "image name", &e) != 0)
+			return lf_fail(p, "%s", e.msg);
+		snprintf(t->image, sizeof t->image, "%s", val);
+		return 0;
+	case 1:
+		return lf_int(p, key, val, NODE_RAM_MIN, NODE_RAM_MAX, &t->ram_mb);
+	case 2:
+		return lf_int(p, key, val, 1, NODE_CPUS_MAX, &t->cpus);
+	case 3:
+		return lf_int(p, key, val, 0, NODE_NICS_MAX, &t->nics);
+	case 4:
+		if (nic_model_check(val, &e) != 0 || strlen(val) >= sizeof t->nic_model)
+			return lf_fail(p, "nic-model=%s: %s", lf_shown(val, shown, sizeof shown), e.msg);
+		snprintf(t->nic_model, sizeof t->nic_model, "%s", val);
+		return 0;
+	case 5:
+		if (node_check_accel(val, &e) != 0)
+			return lf_fail(p, "%s", e.msg);
+		snprintf(t->accel, sizeof t->accel, "%s", val);
+		return 0;
+	case 6:
+		if (strcmp(val, "on") != 0 && strcmp(val, "off") != 0)
+			return lf_fail(p, "cloud-init=%s: on or off is needed", lf_shown(val, shown, sizeof shown));
+		t->cloud_init = strcmp(val, "on") == 0;
+		return 0;
+	case 7:
+		if (cloudinit_check_user(val, &e) != 0)
+			return lf_fail(p, "ci-user=%s: %s", lf_shown(val, shown, sizeof shown), e.msg);
+		snprintf(t->ci_user, sizeof t->ci_user, "%s", val);
+		return 0;
+	default:
+		if (template_check_console(val, &e) != 0)
+			return lf_fail(p, "console=%s: %s", lf_shown(val, shown, sizeof shown), e.msg);
+		snprintf(t->console, sizeof t->console, "%s", val);
+		return 0;
+	}
+}
+
+/* "template NAME image=IMAGE [KEY=VALUE]...": before the nodes made from it. */
+static int
+lf_template(struct lf_parse *p, char **w, int nw)
+{
+	struct labfile *lf = p->lf;
+	struct labfile_template *t;
+	unsigned seen = 0;
+	struct err e;
+	int other;
+
+	if (nw < 2)
+		return lf_fail(p, "a template line is: template NAME image=IMAGE [ram=MB] [cpus=N] [nics=N] "
+		    "[nic-model=M] [accel=A] [cloud-init=on|off] [ci-user=U] [console=serial|vnc] [machine keys]");
+	if (name_check(w[1], "template name", &e) != 0)
+		return lf_fail(p, "%s", e.msg);
+	if ((other = lf_template_find(p, w[1])) >= 0)
+		return lf_fail(p, "a template named %s is already defined on line %d", w[1],
+		    lf->templates[other].line);
+	if (lf->ntemplates >= LABFILE_TEMPLATES_MAX)
+		return lf_fail(p, "more than %d templates", LABFILE_TEMPLATES_MAX);
+	lf->templates = xreallocarray(lf->templates, (size_t)lf->ntemplates + 1, sizeof *lf->templates);
+	t = &lf->templates[lf->ntemplates++];
+	memset(t, 0, sizeof *t);
+	t->line = p->line;
+	snprintf(t->name, sizeof t->name, "%s", w[1]);
+	/* a template's defaults are template_init's */
+	struct template d;
+	template_init(&d, t->name);
+	t->ram_mb = d.ram_mb;
+	t->cpus = d.cpus;
+	t->nics = d.nics;
+	memcpy(t->nic_model, d.nic_model, sizeof t->nic_model);
+	memcpy(t->accel, d.accel, sizeof t->accel);
+	memcpy(t->ci_user, d.ci_user, sizeof t->ci_user);
+	memcpy(t->console, d.console, sizeof t->console);
+	template_clear(&d);
+	for (int i = 2; i < nw; i++) {
+		char *key = NULL, *val = NULL;
+		if (lf_key(p, w[i], &key, &val) != 0 || lf_template_key(p, t, &seen, key, val) != 0)
+			return -1;
+	}
+	if (t->image[0] == '\0')
+		return lf_fail(p, "template %s needs image=IMAGE", t->name);
+	return 0;
+}
+
+/* Decodes %XX in w (in place); 0, or -1 on a bad escape. */
+static int
+lf_usage_decode(char *w)
+{
+	char *o = w;
+
+	for (const char *i = w; *i; i++) {
+		unsigned v;
+		if (*i != '%') {
+			*o++ = *i;
+			continue;
+		}
+		if (!isxdigit((unsigned char)i[1]) || !isxdigit((unsigned char)i[2]) ||
+		    sscanf(i + 1, "%2x", &v) != 1 || v == 0)
+			return -1;
+		*o++ = (char)v;
+		i += 2;
+	}
+	*o = '\0';
+	return 0;
+}
+
+/* "usage TEMPLATE TEXT...": a piece of a template's usage text; the pieces
+ * of its usage lines follow each other. */
+static int
+lf_usage(struct lf_parse *p, char **w, int nw)
+{
+	struct labfile_template *t;
+	char shown[96];
+	struct err e;
+	size_t have;
+	int i;
+
+	if (nw < 3)
+		return lf_fail(p, "a usage line is: usage TEMPLATE TEXT (%%0A a newline, %%20 a space, %%25 a %%)");
+	if ((i = lf_template_find(p, w[1])) < 0)
+		return lf_fail(p, "no template %s above this line", lf_shown(w[1], shown, sizeof shown));
+	t = &p->lf->templates[i];
+	have = t->usage ? strlen(t->usage) : 0;
+	for (int j = 2; j < nw; j++) {
+		if (lf_usage_decode(w[j]) != 0)
+			return lf_fail(p, "a %% that is not %%XX (two hex digits, not 00) in the usage text");
+		t->usage = xrealloc(t->usage, have + strlen(w[j]) + 2);
+		if (j > 2)
+			t->usage[have++] = ' ';
+		memcpy(t->usage + have, w[j], strlen(w[j]) + 1);
+		have += strlen(w[j]);
+	}
+	if (template_check_usage(t->usage, &e) != 0)
+		return lf_fail(p, "template %s: %s", t->name, e.msg);
+	return 0;
+}
+
+/* "template-append TEMPLATE TEXT...": a template's kernel command line. */
+static int
+lf_template_append(struct lf_parse *p, char **w, int nw)
+{
+	char text[LABFILE_LINE_MAX + 1], shown[96];
+	struct labfile_template *t;
+	struct err e;
+	int i;
+
+	if (nw < 3)
+		return lf_fail(p, "a template-append line is: template-append TEMPLATE TEXT");
+	if ((i = lf_template_find(p, w[1])) < 0)
+		return lf_fail(p, "no template %s above this line", lf_shown(w[1], shown, sizeof shown));
+	t = &p->lf->templates[i];
+	if (t->hw[HW_APPEND] != NULL)
+		return lf_fail(p, "template %s has a second template-append line", t->name);
+	lf_join(w, 2, nw, text);
+	if (hw_check(HW_APPEND, text, &e) != 0)
+		return lf_fail(p, "%s", e.msg);
+	t->hw[HW_APPEND] = xstrdup(text);
 	return 0;
 }
 
@@ -296,7 +558,7 @@ lf_node(struct lf_parse *p, char **w, int nw)
 static int
 lf_append(struct lf_parse *p, char **w, int nw)
 {
-	char text[LABFILE_LINE_MAX + 1] = "", shown[96];
+	char text[LABFILE_LINE_MAX + 1], shown[96];
 	struct labfile_node *n;
 	struct err e;
 	int i;
@@ -308,11 +570,7 @@ lf_append(struct lf_parse *p, char **w, int nw)
 	n = &p->lf->nodes[i];
 	if (n->hw[HW_APPEND] != NULL)
 		return lf_fail(p, "node %s has a second append line", n->name);
-	for (int j = 2; j < nw; j++) {
-		if (j > 2)
-			strcat(text, " ");
-		strcat(text, w[j]);
-	}
+	lf_join(w, 2, nw, text);
 	if (hw_check(HW_APPEND, text, &e) != 0)
 		return lf_fail(p, "%s", e.msg);
 	n->hw[HW_APPEND] = xstrdup(text);
@@ -551,7 +809,14 @@ lf_line(struct lf_parse *p, const char *s, size_t len)
 		return lf_link(p, w, nw);
 	if (strcmp(w[0], "append") == 0)
 		return lf_append(p, w, nw);
-	return lf_fail(p, "unknown line \"%s\" (a line is sandlab-lab, node, nic, link, append or a # comment)",
+	if (strcmp(w[0], "template") == 0)
+		return lf_template(p, w, nw);
+	if (strcmp(w[0], "template-append") == 0)
+		return lf_template_append(p, w, nw);
+	if (strcmp(w[0], "usage") == 0)
+		return lf_usage(p, w, nw);
+	return lf_fail(p, "unknown line \"%s\" (a line is sandlab-lab, template, template-append, usage, "
+	    "node, nic, link, append or a # comment)",
 	    lf_shown(w[0], shown, sizeof shown));
 }
 
@@ -664,6 +929,54 @@ lf_hw_default(int k, const char *val)
 	    (k == HW_BOOT_ONCE && hw_none(val));
 }
 
+/* A template's usage text as a lab file writes it: words joined by one
+ * space, with what a word cannot hold written %XX: '%', a newline, a tab,
+ * '#' (a comment) and a space that is not alone between two other
+ * characters. Caller frees. */
+static char *
+lf_usage_encode(const char *text)
+{
+	struct lf_buf b = { 0 };
+
+	lf_put(&b, "%s", "");
+	for (size_t i = 0; text[i]; i++) {
+		unsigned char c = (unsigned char)text[i];
+		if (c == '%' || c == '\n' || c == '\t' || c == '#' ||
+		    (c == ' ' && (i == 0 || text[i - 1] == ' ' || text[i + 1] == '\0' || text[i + 1] == ' ')))
+			lf_put(&b, "%%%02X", c);
+		else
+			lf_put(&b, "%c", c);
+	}
+	return b.s;
+}
+
+/* The usage lines of template name: one a line of the text (split after
+ * each %0A), a long line in pieces, each cut where no space and no %XX
+ * is split, so the pieces put together give the text back. */
+_Static_assert(LF_WORDS_MAX > 64 + 2, "a usage line's piece is at most 64 words");
+static void
+lf_usage_lines(struct lf_buf *b, const char *name, const char *text)
+{
+	char *enc = lf_usage_encode(text);
+	size_t at = 0, len = strlen(enc);
+
+	while (at < len) {
+		size_t end = at, nl, spaces = 0;
+		const char *hit = strstr(enc + at, "%0A");
+		nl = hit ? (size_t)(hit - enc) + 3 : len;
+		/* at most 1000 bytes and 64 words: a line holds LF_WORDS_MAX */
+		while (end < nl && end - at < 1000 && spaces < 63)
+			spaces += enc[end++] == ' ';
+		/* back off from a cut inside %XX or next to a space */
+		while (end < nl && end > at + 3 && (enc[end - 1] == ' ' || enc[end] == ' ' ||
+		    enc[end - 1] == '%' || enc[end - 2] == '%'))
+			end--;
+		lf_put(b, "usage %s %.*s\n", name, (int)(end - at), enc + at);
+		at = end;
+	}
+	free(enc);
+}
+
 char *
 labfile_format(const struct labfile *lf)
 {
@@ -674,6 +987,20 @@ labfile_format(const struct labfile *lf)
 	    "# Disk contents are not included: importing gives each node a fresh overlay on its image\n"
 	    "# and fresh extra disks.\n"
 	    "sandlab-lab %d\n", LABFILE_VERSION);
+	for (int i = 0; i < lf->ntemplates; i++) {
+		const struct labfile_template *t = &lf->templates[i];
+		lf_put(&b, "\ntemplate %s image=%s ram=%d cpus=%d nics=%d nic-model=%s accel=%s cloud-init=%s "
+		    "ci-user=%s console=%s", t->name, t->image, t->ram_mb, t->cpus, t->nics, t->nic_model,
+		    t->accel, t->cloud_init ? "on" : "off", t->ci_user, t->console);
+		for (int k = 0; k < HW_APPEND; k++)
+			if (t->hw[k] && !lf_hw_default(k, t->hw[k]))
+				lf_put(&b, " %s=%s", hw_fields[k].name, t->hw[k]);
+		lf_put(&b, "\n");
+		if (t->hw[HW_APPEND] && t->hw[HW_APPEND][0])
+			lf_put(&b, "template-append %s %s\n", t->name, t->hw[HW_APPEND]);
+		if (t->usage && t->usage[0])
+			lf_usage_lines(&b, t->name, t->usage);
+	}
 	for (int i = 0; i < lf->nnodes; i++) {
 		const struct labfile_node *n = &lf->nodes[i];
 		lf_put(&b, "\nnode %s image=%s ram=%d cpus=%d accel=%s", n->name, n->image, n->ram_mb,
@@ -686,11 +1013,17 @@ labfile_format(const struct labfile *lf)
 			lf_put(&b, " ready=%s", n->ready);
 		if (n->host[0])
 			lf_put(&b, " host=%s", n->host);
+		if (n->template[0])
+			lf_put(&b, " template=%s", n->template);
 		for (int k = 0; k < HW_APPEND; k++)
 			if (n->hw[k] && !lf_hw_default(k, n->hw[k]))
 				lf_put(&b, " %s=%s", hw_fields[k].name, n->hw[k]);
 		for (int k = 0; k < n->ndisks; k++)
 			lf_put(&b, " disk=%s", n->disks[k]);
+		if (n->on_stop[0])
+			lf_put(&b, " on-stop=%s", n->on_stop);
+		if (n->stop_grace[0])
+			lf_put(&b, " stop-grace=%s", n->stop_grace);
 		lf_put(&b, "\n");
 		if (n->hw[HW_APPEND] && n->hw[HW_APPEND][0])
 			lf_put(&b, "append %s %s\n", n->name, n->hw[HW_APPEND]);
@@ -813,6 +1146,52 @@ fail:
 
 /* ---- the database ---- */
 
+/* A node's stop method as a lab file carries it: nothing for a node
+ * without a row, so labs from before it export as they did. */
+static int
+lf_export_stop(struct lab *lab, const char *node_id, struct labfile_node *d, struct err *e)
+{
+	struct stopmode m;
+
+	if (stopmode_get(lab, node_id, &m, e) != 0)
+		return -1;
+	if (m.method_set)
+		snprintf(d->on_stop, sizeof d->on_stop, "%s", stopmode_method(&m));
+	if (m.grace_set)
+		snprintf(d->stop_grace, sizeof d->stop_grace, "%d", m.grace_s);
+	return 0;
+}
+
+/* The lab's templates into out->templates, by name. */
+static int
+lf_export_templates(struct lab *lab, struct labfile *out, struct err *e)
+{
+	struct template *v;
+	size_t n;
+
+	if (template_list(lab, &v, &n, e) != 0)
+		return -1;
+	out->templates = xcalloc(n + 1, sizeof *out->templates);
+	for (size_t i = 0; i < n; i++) {
+		struct labfile_template *d = &out->templates[out->ntemplates++];
+		snprintf(d->name, sizeof d->name, "%s", v[i].name);
+		snprintf(d->image, sizeof d->image, "%s", v[i].image_name);
+		d->ram_mb = v[i].ram_mb;
+		d->cpus = v[i].cpus;
+		d->nics = v[i].nics;
+		snprintf(d->nic_model, sizeof d->nic_model, "%s", v[i].nic_model);
+		snprintf(d->accel, sizeof d->accel, "%s", v[i].accel);
+		d->cloud_init = v[i].cloud_init;
+		snprintf(d->ci_user, sizeof d->ci_user, "%s", v[i].ci_user);
+		snprintf(d->console, sizeof d->console, "%s", v[i].console);
+		d->usage = xstrdup(v[i].usage);
+		for (int k = 0; k < HW_NKEYS; k++)
+			d->hw[k] = xstrdup(v[i].hw.v[k]);
+	}
+	template_list_free(v, n);
+	return 0;
+}
+
 int
 labfile_export(struct lab *lab, struct labfile *out, struct err *e)
 {
@@ -824,7 +1203,8 @@ labfile_export(struct lab *lab, struct labfile *out, struct err *e)
 	memset(out, 0, sizeof *out);
 	/* One snapshot for nodes, NICs and links. */
 	own_txn = sqlite3_get_autocommit(lab->db) && db_exec(lab->db, "BEGIN", NULL) == 0;
-	if (node_list(lab, &v, &n, e) != 0 || link_list(lab, &lv, &nl, e) != 0)
+	if (node_list(lab, &v, &n, e) != 0 || link_list(lab, &lv, &nl, e) != 0 ||
+	    lf_export_templates(lab, out, e) != 0)
 		goto done;
 	out->nodes = xcalloc(n + 1, sizeof *out->nodes);
 	for (size_t i = 0; i < n; i++) {
@@ -846,7 +1226,9 @@ labfile_export(struct lab *lab, struct labfile *out, struct err *e)
 			d->hw[k] = xstrdup(v[i].hw.v[k]);
 		for (int k = 0; k < v[i].ndisks; k++)
 			d->disks[d->ndisks++] = disk_text(&v[i].disks[k]);
-		if (net_nics_get(lab, v[i].id, &nv, &nn, e) != 0)
+		if (lf_export_stop(lab, v[i].id, d, e) != 0 ||
+		    template_of_node(lab, v[i].id, d->template, sizeof d->template, e) != 0 ||
+		    net_nics_get(lab, v[i].id, &nv, &nn, e) != 0)
 			goto done;
 		d->nics = xcalloc((size_t)nn + 1, sizeof *d->nics);
 		for (int j = 0; j < nn; j++) {
@@ -916,6 +1298,9 @@ lf_insert(struct lab *lab, const struct labfile *lf, struct lf_made *made, struc
 		    .console_rows = n->console_rows, .ready = n->ready, .hw = &made[i].hw, .host = host };
 		rc = node_row_insert(lab, &r, &why);
 		free(host);
+		if (rc == 0 && (n->on_stop[0] || n->stop_grace[0]))
+			rc = stopmode_set(lab, made[i].id, n->on_stop[0] ? n->on_stop : NULL,
+			    n->stop_grace[0] ? atoi(n->stop_grace) : -1, &why);
 		if (rc != 0 || node_disks_place(lab, made[i].id, &made[i].disks, &why) != 0)
 			return err_set(e, "line %d: %s", n->line, why.msg);
 	}
@@ -946,14 +1331,70 @@ lf_insert(struct lab *lab, const struct labfile *lf, struct lf_made *made, struc
 	return 0;
 }
 
+/* The file's templates, checked against the lab (images) into tm[]. */
+static int
+lf_templates_make(struct lab *lab, const struct labfile *lf, struct template *tm, struct err *e)
+{
+	struct err why;
+
+	for (int i = 0; i < lf->ntemplates; i++) {
+		const struct labfile_template *t = &lf->templates[i];
+		struct template_spec sp = { .image = t->image, .ram_mb = t->ram_mb, .cpus = t->cpus,
+		    .nics = t->nics, .nic_model = t->nic_model, .accel = t->accel, .cloud_init = t->cloud_init,
+		    .ci_user = t->ci_user, .console = t->console, .usage = t->usage };
+		memcpy(sp.hw, t->hw, sizeof sp.hw);
+		template_init(&tm[i], t->name);
+		node_new_id(tm[i].id);
+		if (template_apply(lab, &tm[i], &sp, &why) != 0)
+			return err_set(e, "line %d: %s", t->line, why.msg);
+	}
+	return 0;
+}
+
+/* Inside the transaction, before the nodes: the templates' rows. */
+static int
+lf_templates_insert(struct lab *lab, const struct labfile *lf, const struct template *tm, struct err *e)
+{
+	struct err why;
+
+	for (int i = 0; i < lf->ntemplates; i++)
+		if (template_write(lab, &tm[i], &why) != 0)
+			return err_set(e, "line %d: %s", lf->templates[i].line, why.msg);
+	return 0;
+}
+
+/* Inside the transaction, after the nodes: each node's template. */
+static int
+lf_templates_mark(struct lab *lab, const struct labfile *lf, const struct template *tm,
+    const struct lf_made *made, struct err *e)
+{
+	struct err why;
+
+	for (int i = 0; i < lf->nnodes; i++) {
+		const struct labfile_node *n = &lf->nodes[i];
+		int t;
+		if (n->template[0] == '\0')
+			continue;
+		for (t = 0; t < lf->ntemplates && strcasecmp(lf->templates[t].name, n->template) != 0; t++)
+			;
+		/* the parser saw the template above the node */
+		if (t == lf->ntemplates || template_node_mark(lab, made[i].id, tm[t].id, NULL, &why) != 0)
+			return err_set(e, "line %d: %s", n->line, t == lf->ntemplates ? "no such template" : why.msg);
+	}
+	return 0;
+}
+
 int
 labfile_import(struct lab *lab, const struct labfile *lf, struct err *e)
 {
 	struct lf_made *made = xcalloc((size_t)lf->nnodes + 1, sizeof *made);
+	struct template *tm = xcalloc((size_t)lf->ntemplates + 1, sizeof *tm);
 	struct image im;
 	struct err why;
 	int rc = -1, i;
 
+	if (lf_templates_make(lab, lf, tm, e) != 0)
+		goto out;
 	/* Images first: a missing one costs no overlay. */
 	for (i = 0; i < lf->nnodes; i++) {
 		const struct labfile_node *n = &lf->nodes[i];
@@ -980,7 +1421,8 @@ labfile_import(struct lab *lab, const struct labfile *lf, struct err *e)
 		snprintf(made[i].image_id, sizeof made[i].image_id, "%s", im.id);
 		node_new_id(made[i].id);
 		backing = xasprintf("%s/%s", lab->images, im.file);
-		made_ok = node_disk_new(lab, backing, im.format, NULL, &made[i].disk, &why) == 0;
+		made_ok = node_disk_new(lab, backing, im.format, NULL, &made[i].disk, &why) == 0 &&
+		    node_vars_new(&made[i].hw, made[i].disk.final_abs, NULL, &why) == 0;
 		free(backing);
 		image_clear(&im);
 		if (!made_ok) {
@@ -988,7 +1430,8 @@ labfile_import(struct lab *lab, const struct labfile *lf, struct err *e)
 			goto out;
 		}
 	}
-	if (db_begin(lab->db, e) != 0 || lf_insert(lab, lf, made, e) != 0)
+	if (db_begin(lab->db, e) != 0 || lf_templates_insert(lab, lf, tm, e) != 0 ||
+	    lf_insert(lab, lf, made, e) != 0 || lf_templates_mark(lab, lf, tm, made, e) != 0)
 		goto out;
 	for (i = 0; i < lf->nnodes; i++) {
 		if (node_disk_place(lab, &made[i].disk, e) != 0)
@@ -1003,6 +1446,8 @@ out:
 		db_rollback(lab->db);
 	for (i = 0; i < lf->nnodes; i++) {
 		if (rc != 0) {
+			if (made[i].disk.final_abs)
+				firmware_vars_rm(made[i].disk.final_abs);
 			node_disk_undo(lab, &made[i].disk);
 			node_disks_undo(lab, &made[i].disks);
 		} else {
@@ -1012,5 +1457,8 @@ out:
 		hw_clear(&made[i].hw);
 	}
 	free(made);
+	for (i = 0; i < lf->ntemplates; i++)
+		template_clear(&tm[i]);
+	free(tm);
 	return rc;
 }

@@ -10,10 +10,21 @@
  *
  * A node's machine (hw.h) is keys of its node line (disk-bus=ide
  * machine=q35 cdrom=IMAGE ...) and its kernel's command line a line of
- * its own, after the node line: "append r1 console=ttyS0 quiet".
+ * its own, after the node line: "append r1 console=ttyS0 quiet". Its stop
+ * method (stopmode.h) is on-stop=poweroff and stop-grace=SECONDS.
  *
  * A node placed on another host says so: host=NAME (a host of the lab
  * that imports it, sandlab host add); none is the machine itself, local.
+ *
+ * Templates (template.h) come before the nodes, each a template line with
+ * the same machine keys, a template-append line for its kernel's command
+ * line and usage lines for its usage text; a node made from one says
+ * template=NAME:
+ *
+ *   template rtr image=vyos ram=512 cpus=1 nics=4 nic-model=e1000 accel=auto
+ *     cloud-init=off ci-user=lab console=serial disk-bus=ide   (one line)
+ *   usage rtr Login:%20vyos/vyos%0A
+ *   node r1 image=vyos ram=512 cpus=1 accel=auto template=rtr
  *
  * Disk contents are not in the file: an import gives each node a fresh
  * overlay on its image, and fresh extra disks of the sizes and images its
@@ -36,22 +47,42 @@
 #define LABFILE_SIZE_MAX  (64u << 20)
 #define LABFILE_NODES_MAX 16384
 #define LABFILE_READY_MAX 512
+#define LABFILE_TEMPLATES_MAX 1024
 
 /* A NIC as a lab file writes it, not a row (struct nic, nic.h): it keeps
  * its line for messages, may have no MAC yet, and its link is in links[]. */
 struct labfile_nic {
 	int   line;
-	char  model[24];
+	char  model[NIC_MODEL_MAX];
 	char  mac[18];          /* "" when the file gives none: a new one at import */
 	char  attach[8];        /* none, user, link */
 	struct nic_fwd *fwds;
 	int   nfwds;
 };
 
+/* A template: the values of its line, each checked; hw[k] NULL or usage
+ * NULL when the file gives none. */
+struct labfile_template {
+	int   line;
+	char  name[64];
+	char  image[64];
+	int   ram_mb;
+	int   cpus;
+	int   nics;
+	char  nic_model[24];
+	char  accel[8];
+	int   cloud_init;
+	char  ci_user[33];
+	char  console[8];
+	char *usage;                /* decoded from its usage lines */
+	char *hw[HW_NKEYS];
+};
+
 struct labfile_node {
 	int   line;
 	char  name[64];
 	char  image[64];
+	char  template[64];         /* template=NAME of a template above, or "" */
 	int   ram_mb;
 	int   cpus;
 	char  accel[8];
@@ -63,6 +94,10 @@ struct labfile_node {
 	 * command line on a line of its own (append NODE TEXT...); NULL or
 	 * the default: not written. */
 	char *hw[HW_NKEYS];
+	/* on-stop=shutdown|poweroff stop-grace=SECONDS (stopmode.h), as
+	 * written; "" when the node has none of its own: not written */
+	char  on_stop[12];
+	char  stop_grace[8];
 	/* Its extra disks, disk=64M,bus=sata disk=image:NAME (disk.h), in
 	 * order, as disk_text spells them. */
 	char *disks[DISK_MAX];
@@ -81,6 +116,8 @@ struct labfile_link {
 };
 
 struct labfile {
+	struct labfile_template *templates;
+	int   ntemplates;
 	struct labfile_node *nodes;
 	int   nnodes;
 	struct labfile_link *links;
@@ -102,13 +139,14 @@ int labfile_read(const char *path, char **text, size_t *len, struct err *e);
 /* Writes text to path through a temporary file and a rename ("-": stdout). */
 int labfile_write(const char *path, const char *text, struct err *e);
 
-/* The lab as a lab file: nodes by name, each with its NICs; links by the
- * name of their `a` node. */
+/* The lab as a lab file: templates by name; nodes by name, each with its
+ * NICs; links by the name of their `a` node. */
 int labfile_export(struct lab *lab, struct labfile *out, struct err *e);
 
-/* Adds lf's nodes (fresh overlays, their NICs, forwards and links) to the
- * lab, all or nothing: a missing image, a node name the lab has, a MAC or
- * host port the lab uses are refused as "line N: why". */
+/* Adds lf's templates and nodes (fresh overlays, their NICs, forwards and
+ * links) to the lab, all or nothing: a missing image, a template or node
+ * name the lab has, a MAC or host port the lab uses are refused as "line
+ * N: why". */
 int labfile_import(struct lab *lab, const struct labfile *lf, struct err *e);
 
 #endif

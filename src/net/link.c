@@ -5,6 +5,7 @@
  */
 #include "link.h"
 
+#include <arpa/inet.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -304,6 +305,48 @@ link_shape_apply(const char *now, const struct link_change *c, char *buf, size_t
 }
 
 int
+link_address_parse(const char *text, int allow_remote, char *host, size_t len, struct err *e)
+{
+	char shown[64];
+	unsigned char a[16];
+	int loop;
+
+	sanitize_to(text, strlen(text), shown, sizeof shown);
+	if (inet_pton(AF_INET, text, a) == 1)
+		loop = a[0] == 127;
+	else if (inet_pton(AF_INET6, text, a) == 1)
+		loop = memcmp(a, "\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\1", 16) == 0;
+	else
+		return err_set(e, "\"%s\" is not an IP address (as 127.0.0.2 or ::1)", shown);
+	if (!loop && !allow_remote)
+		return err_set(e, "%s is not loopback: a link end there is open to other machines; "
+		    "add --allow-remote if that is meant", shown);
+	if (strlen(text) >= len)
+		return err_set(e, "\"%s\" is too long", shown);
+	snprintf(host, len, "%s", text);
+	return 0;
+}
+
+/* In link_set's transaction: the named end's address (its port stays:
+ * a link's ports never move). */
+static int
+link_set_address(struct lab *lab, struct link *l, int named_b, const struct link_change *c,
+    struct err *e)
+{
+	struct link_end *end = named_b ? &l->b : &l->a;
+	char host[LINK_HOST_LEN];
+
+	if (link_address_parse(c->address, c->allow_remote, host, sizeof host, e) != 0)
+		return -1;
+	if (db_run(lab->db, "changing a link end", e, named_b ?
+	    "UPDATE links SET b_host = ? WHERE id = ?" : "UPDATE links SET a_host = ? WHERE id = ?",
+	    "tt", host, l->id) != 0)
+		return -1;
+	snprintf(end->host, sizeof end->host, "%s", host);
+	return 0;
+}
+
+int
 link_set(struct lab *lab, const char *what, const struct link_change *c, struct link *out,
     struct err *e)
 {
@@ -314,6 +357,9 @@ link_set(struct lab *lab, const char *what, const struct link_change *c, struct 
 	for (int f = 0; f < SHAPE_NFIELDS; f++)
 		if (c->v[f] >= 0 && shape_check(f, c->v[f], e) != 0)
 			return -1;
+	if (c->address != NULL && link_address_parse(c->address, c->allow_remote, node, sizeof node,
+	    e) != 0)
+		return -1;
 	if (db_begin(lab->db, e) != 0)
 		return -1;
 	if (link_find(lab, what, &l, e) != 0)
@@ -335,11 +381,13 @@ link_set(struct lab *lab, const char *what, const struct link_change *c, struct 
 	    shapes[!named_b], sizeof shapes[0], e) != 0))
 		goto fail;
 	up = c->up >= 0 ? c->up : l.up;
-	if (link_set_state(lab, l.id, up, shapes[0], shapes[1], e) != 0)
+	if (link_set_state(lab, l.id, up, shapes[0], shapes[1], e) != 0 ||
+	    (c->address != NULL && link_set_address(lab, &l, named_b, c, e) != 0))
 		goto fail;
-	detail = xasprintf("%s:eth%d - %s:eth%d %s, %s>%s %s, %s>%s %s", l.a.name, l.a.idx, l.b.name,
+	detail = xasprintf("%s:eth%d - %s:eth%d %s, %s>%s %s, %s>%s %s%s%s", l.a.name, l.a.idx, l.b.name,
 	    l.b.idx, up ? "up" : "down", l.a.name, l.b.name, shapes[0][0] ? shapes[0] : "-",
-	    l.b.name, l.a.name, shapes[1][0] ? shapes[1] : "-");
+	    l.b.name, l.a.name, shapes[1][0] ? shapes[1] : "-", c->address ? ", at " : "",
+	    c->address ? (named_b ? l.b.host : l.a.host) : "");
 	db_event(lab->db, l.a.id, "link", detail);
 	db_event(lab->db, l.b.id, "link", detail);
 	free(detail);

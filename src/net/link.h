@@ -8,6 +8,8 @@
  * when a node starts). A link may be down, and each end has the
  * impairments of the frames it sends (shape.h); running wires are told
  * of a change by the caller (wire_tell), so it takes effect at once.
+ * An end's address is 127.0.0.1 unless set (link_set, address): only
+ * loopback unless the user asks for more.
  */
 #ifndef SANDLAB_LINK_H
 #define SANDLAB_LINK_H
@@ -41,7 +43,18 @@ struct link_change {
 	int         clear;      /* 1: the chosen directions lose their impairments first */
 	int         out, in;    /* directions, seen from the named end: frames it sends, receives */
 	long        v[SHAPE_NFIELDS];  /* -1: unchanged */
+	/* The address the named end's wire listens on, and the other end
+	 * sends to (its port stays), as an IP address; NULL: unchanged.
+	 * Another host's address lets a peer there (a libvirt <interface
+	 * type='udp'>, another sandlab) be this end; off loopback it is
+	 * refused unless allow_remote. */
+	const char *address;
+	int         allow_remote;
 };
+
+/* Checks an end address as link_change.address gives it, into
+ * host[0..len). 0, or -1 with a message. */
+int link_address_parse(const char *text, int allow_remote, char *host, size_t len, struct err *e);
 
 /* Links a_key:eth<a_idx> to b_key:eth<b_idx> (nodes by name or id):
  * two different nodes, NICs that exist, that no link has and that do not

@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "db.h"
+#include "firmware.h"
 #include "node.h"
 #include "runstate.h"
 #include "sanitize.h"
@@ -332,19 +333,27 @@ net_node_argv(struct lab *lab, const struct node *n, const struct qemu_cfg *run,
 {
 	struct nic *v;
 	struct qemu_nic *q;
-	char **argv = NULL;
+	struct qemu_cfg cfg = *run;
+	char **argv = NULL, *code = NULL;
 	int nn;
 
-	if (net_nics_get(lab, n->id, &v, &nn, e) != 0)
+	/* OVMF is looked for at each start, so a missing package is named */
+	if (strcmp(n->hw.v[HW_FIRMWARE], "uefi") == 0 && firmware_files(&code, NULL, e) != 0)
 		return NULL;
+	cfg.fw_code = code;
+	if (net_nics_get(lab, n->id, &v, &nn, e) != 0) {
+		free(code);
+		return NULL;
+	}
 	if (!check_ports || net_ports_check(n->name, v, nn, e) == 0) {
 		q = net_qemu_nics(v, nn);
-		argv = qemu_node_argv(n, run, q, nn, e);
+		argv = qemu_node_argv(n, &cfg, q, nn, e);
 		net_qemu_nics_free(q, nn);
 		if (argv != NULL && sig != NULL)
 			*sig = net_signature(v, nn);
 	}
 	nic_list_free(v, nn);
+	free(code);
 	return argv;
 }
 

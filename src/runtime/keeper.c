@@ -33,6 +33,7 @@
 #include "conlog.h"
 #include "console.h"
 #include "db.h"
+#include "firmware.h"
 #include "lab.h"
 #include "net.h"
 #include "node.h"
@@ -44,6 +45,7 @@
 #include "runstate.h"
 #include "sanitize.h"
 #include "seed.h"
+#include "stopmode.h"
 #include "vnc.h"
 #include "wire.h"
 
@@ -326,6 +328,10 @@ keeper_spawn(struct keeper *k, struct err *e)
 	    .wire_fd_base = NET_WIRE_FD_BASE };
 	struct err we;
 	char *seed;
+	/* A UEFI node made by an older sandlab, or whose NVRAM file went,
+	 * gets one from the template. */
+	if (strcmp(k->node.hw.v[HW_FIRMWARE], "uefi") == 0 && firmware_vars_ensure(k->node.overlay, e) != 0)
+		return -1;
 	/* The seed first: it may add the ssh forward that the argv then has. */
 	if (seed_prepare(k->lab, &k->node, &seed, e) != 0)
 		return -1;
@@ -700,10 +706,29 @@ keeper_kill(struct keeper *k, int user)
 	k->deadline = 0;
 }
 
+/* The node's stop method, read when the stop comes (node set may have
+ * changed it while the node ran). A grace given with the stop (>= 0)
+ * replaces the node's; a poweroff node is quit at once either way, since
+ * its guest ignores ACPI. */
+static int
+keeper_stop_mode(struct keeper *k, int *grace_s)
+{
+	struct stopmode m;
+	struct err e;
+
+	if (stopmode_get(k->lab, k->node.id, &m, &e) != 0)
+		klog("%s", e.msg);
+	if (*grace_s < 0)
+		*grace_s = m.grace_s;
+	return m.poweroff;
+}
+
+/* grace_s < 0: the node's own (stopmode.h). */
 static void
 keeper_stop(struct keeper *k, int grace_s)
 {
 	struct err e;
+	int poweroff = keeper_stop_mode(k, &grace_s);
 	int64_t until = mono_ms() + (int64_t)grace_s * 1000;
 
 	if (k->stop == STOP_POWERDOWN) {
@@ -727,6 +752,16 @@ keeper_stop(struct keeper *k, int grace_s)
 		k->stop = STOP_QUIT;
 		k->deadline = mono_ms() + KEEPER_QUIT_WAIT_S * 1000;
 		keeper_step(k, "QEMU is still starting; sent it SIGTERM");
+		return;
+	}
+	if (poweroff) {
+		if (runrow_stopping(k->lab->db, k->node.id, "power off", &e) != 0)
+			klog("%s", e.msg);
+		k->facts.stop_poweroff = 1;
+		keeper_qmp_send(k, "quit", NULL, &(long long){ 0 });
+		k->stop = STOP_QUIT;
+		k->deadline = mono_ms() + KEEPER_QUIT_WAIT_S * 1000;
+		keeper_step(k, "powering off at once (stop method poweroff); sent QMP quit");
 		return;
 	}
 	if (runrow_stopping(k->lab->db, k->node.id, "ACPI powerdown", &e) != 0)
@@ -847,7 +882,7 @@ keeper_ctl_command(struct keeper *k, struct kctl *c, const char *line)
 			kctl_send(c, "capturing\n");
 			c->capture = 1 + (int)idx;
 		}
-	} else if (strncmp(line, "stop ", 5) == 0 && parse_int(line + 5, 0, 86400, &grace) == 0)
+	} else if (strncmp(line, "stop ", 5) == 0 && parse_int(line + 5, -1, 86400, &grace) == 0)
 		keeper_stop(k, (int)grace);
 	else if (strcmp(line, "kill") == 0) {
 		keeper_step(k, "killing QEMU (SIGKILL)");
@@ -1078,7 +1113,7 @@ keeper_signal(struct keeper *k)
 		if (si.ssi_signo == SIGTERM || si.ssi_signo == SIGINT) {
 			keeper_step(k, "the keeper got signal %d; stopping the node", (int)si.ssi_signo);
 			if (k->qemu_pid > 0)
-				keeper_stop(k, KEEPER_TERM_GRACE_S);
+				keeper_stop(k, KEEPER_GRACE_NODE);
 		}
 	}
 	/* SIGCHLD coalesces: ask for QEMU by its pid. */

@@ -9,14 +9,16 @@
  * Files in run/<node-id>/: keeper.lock, console.sock (raw bytes both
  * ways: replay, then live output; input goes to the guest), live.sock
  * (the same without the replay: for scripts that wait for new output), ctl.sock
- * (lines: "stop SECONDS" or "kill"; answers "step TEXT" lines and
+ * (lines: "stop SECONDS", "stop -1" for the node's own stop method and
+ * grace (stopmode.h), or "kill"; answers "step TEXT" lines and
  * "end STATE KIND DETAIL"), qmp.sock (QEMU's, used by the keeper only).
  */
 #ifndef SANDLAB_KEEPER_H
 #define SANDLAB_KEEPER_H
 
-/* Grace for ACPI powerdown when the keeper itself gets SIGTERM. */
-#define KEEPER_TERM_GRACE_S 30
+/* A stop with the node's own method and grace (stopmode.h): what
+ * "stop -1" asks, and what SIGTERM to the keeper does. */
+#define KEEPER_GRACE_NODE (-1)
 /* How long QEMU has to go after QMP quit before it is killed. */
 #define KEEPER_QUIT_WAIT_S 5
 

@@ -1,6 +1,6 @@
 /*
- * qemuprobe.c: asking QEMU what it offers, with a cache keyed by the
- * binary's identity. The cache is a plain file of names, one a line,
+ * qemuprobe.c: asking QEMU what it offers (CPU models, NIC devices),
+ * with a cache keyed by the binary's identity. The cache is a plain file of names, one a line,
  * after a first line with the identity; a cache that does not parse or
  * does not match is asked again and replaced through a rename.
  */
@@ -12,6 +12,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "nic.h"
 #include "proc.h"
 #include "qemu.h"
 #include "sanitize.h"
@@ -70,54 +71,51 @@ qemuprobe_identity(const char *bin, char **path_out)
 	return id;
 }
 
-int
-qemuprobe_cpus(struct lab *lab, const char *arch, char ***out, size_t *n, struct err *e)
+/* What one question (opt: "-cpu", "-device") asks of the QEMU for arch,
+ * parsed by parse into names; the names are kept in the run folder as
+ * qemu-WHAT-ARCH.cache under the binary's identity. 0 with *out and *n,
+ * or -1 with a message. */
+static int
+qemuprobe_ask(struct lab *lab, const char *arch, const char *what, const char *opt,
+    void (*parse)(const char *, char ***, size_t *), char ***out, size_t *n, struct err *e)
 {
 	const char *bin = qemu_binary(arch);
-	char *path = NULL, *id = qemuprobe_identity(bin, &path), *cache, *text = NULL, *tmp;
+	char *path = NULL, *id = qemuprobe_identity(bin, &path), *cache, *tmp;
 	struct proc_result r;
 	char how[160];
 	FILE *f;
+	int hit = 0;
 
 	*out = NULL;
 	*n = 0;
 	if (id == NULL)
 		return err_set(e, "no %s in PATH (install qemu-system-x86)", bin);
-	cache = xasprintf("%s/qemu-cpus-%s.cache", lab->run, arch);
+	cache = xasprintf("%s/qemu-%s-%s.cache", lab->run, what, arch);
 	if ((f = fopen(cache, "re")) != NULL) {
 		char line[4096];
 		if (fgets(line, sizeof line, f) && strcspn(line, "\n") == strlen(id) &&
 		    strncmp(line, id, strlen(id)) == 0) {
-			size_t cap = 0, len = 0;
-			text = NULL;
+			hit = 1;
 			while (fgets(line, sizeof line, f)) {
-				size_t ll = strlen(line);
-				if (len + ll + 5 > cap)
-					text = xrealloc(text, cap = (len + ll + 5) * 2);
-				/* the names again as "x86 NAME" lines: one parser */
-				len += (size_t)sprintf(text + len, "x86 %s", line);
+				line[strcspn(line, "\n")] = '\0';
+				*out = xreallocarray(*out, *n + 1, sizeof **out);
+				(*out)[(*n)++] = xstrdup(line);
 			}
 		}
 		fclose(f);
 	}
-	if (text != NULL) {
-		qemuprobe_parse_cpus(text, out, n);
-		free(text);
-		free(cache);
-		free(id);
-		free(path);
-		return 0;
-	}
-	char *argv[] = { path, "-cpu", "help", NULL };
+	if (hit)
+		goto done;
+	char *argv[] = { path, (char *)opt, "help", NULL };
 	if (proc_run(argv, &qemuprobe_limits, NULL, NULL, &r, e) != 0)
 		goto fail;
 	if (!proc_ok(&r)) {
 		proc_describe(&r, &qemuprobe_limits, how, sizeof how);
-		err_set(e, "%s -cpu help %s", bin, how);
+		err_set(e, "%s %s help %s", bin, opt, how);
 		proc_result_free(&r);
 		goto fail;
 	}
-	qemuprobe_parse_cpus(r.out, out, n);
+	parse(r.out, out, n);
 	proc_result_free(&r);
 	/* kept for the next time; a cache that cannot be written costs a
 	 * probe, nothing else */
@@ -130,6 +128,7 @@ qemuprobe_cpus(struct lab *lab, const char *arch, char ***out, size_t *n, struct
 			unlink(tmp);
 	}
 	free(tmp);
+done:
 	free(cache);
 	free(id);
 	free(path);
@@ -142,29 +141,105 @@ fail:
 }
 
 int
+qemuprobe_cpus(struct lab *lab, const char *arch, char ***out, size_t *n, struct err *e)
+{
+	return qemuprobe_ask(lab, arch, "cpus", "-cpu", qemuprobe_parse_cpus, out, n, e);
+}
+
+/* Appends the names of the PCI devices in the "Network devices:" section
+ * of -device help text (lines 'name "NAME", bus PCI, ...') to *out. */
+void
+qemuprobe_parse_nics(const char *help, char ***out, size_t *n)
+{
+	/* PCI devices that take no netdev= (a switch, an RDMA card) */
+	static const char *const not_nics[] = { "rocker", "pvrdma" };
+	char **v = NULL;
+	size_t len = 0;
+	int in = 0;
+
+	for (const char *l = help; l && *l; ) {
+		const char *end = strchr(l, '\n');
+		size_t ll = end ? (size_t)(end - l) : strlen(l);
+		char *line = xstrndup(l, ll);
+		if (ll == 0 || (ll > 0 && line[ll - 1] == ':'))
+			in = strcmp(line, "Network devices:") == 0;
+		else if (in && strncmp(line, "name \"", 6) == 0) {
+			const char *w = line + 6;
+			size_t wl = strcspn(w, "\"");
+			int skip = w[wl] != '"' || strncmp(w + wl, "\", bus PCI", 9) != 0 || wl == 0;
+			for (size_t i = 0; i < sizeof not_nics / sizeof not_nics[0]; i++)
+				skip |= strlen(not_nics[i]) == wl && strncmp(w, not_nics[i], wl) == 0;
+			if (!skip) {
+				v = xreallocarray(v, len + 1, sizeof *v);
+				v[len++] = xstrndup(w, wl);
+			}
+		}
+		free(line);
+		l = end ? end + 1 : NULL;
+	}
+	*out = v;
+	*n = len;
+}
+
+int
+qemuprobe_nics(struct lab *lab, const char *arch, char ***out, size_t *n, struct err *e)
+{
+	return qemuprobe_ask(lab, arch, "nics", "-device", qemuprobe_parse_nics, out, n, e);
+}
+
+/* 0 when val is one of v[0..n), or when n is 0 (nothing to check
+ * against); else -1 with "OPT "VAL": not a WHAT of BIN; it offers [also]
+ * LIST (all: BIN HELP)". */
+static int
+qemuprobe_in(char **v, size_t n, const char *val, const char *opt, const char *what,
+    const char *also, const char *arch, const char *help, struct err *e)
+{
+	char shown[96], list[600] = "";
+	size_t at = 0, shown_n = 0;
+
+	for (size_t i = 0; i < n; i++)
+		if (strcmp(v[i], val) == 0)
+			return 0;
+	if (n == 0)
+		return 0;
+	for (; shown_n < n && at + strlen(v[shown_n]) + 2 < sizeof list; shown_n++)
+		at += (size_t)snprintf(list + at, sizeof list - at, "%s%s", shown_n ? " " : "", v[shown_n]);
+	sanitize_to(val, strlen(val), shown, sizeof shown);
+	return err_set(e, "%s \"%s\": not a %s of %s; it offers %s%s%s (all: %s %s)", opt, shown, what,
+	    qemu_binary(arch), also, list, shown_n < n ? " ..." : "", qemu_binary(arch), help);
+}
+
+int
+qemuprobe_check_nic(struct lab *lab, const char *model, const char *arch, const char *opt,
+    struct err *e)
+{
+	char **v;
+	size_t n;
+	struct err why;
+	int rc;
+
+	if (nic_model_check(model, e) != 0)
+		return -1;
+	if (qemuprobe_nics(lab, arch, &v, &n, &why) != 0)
+		return 0;
+	rc = qemuprobe_in(v, n, model, opt, "NIC model", "", arch, "-device help", e);
+	qemuprobe_free(v, n);
+	return rc;
+}
+
+int
 qemuprobe_check_cpu(struct lab *lab, const char *model, const char *arch, struct err *e)
 {
-	char **v, shown[96], list[600] = "";
-	size_t n, at = 0;
+	char **v;
+	size_t n;
 	struct err why;
-	int found = 0;
+	int rc;
 
 	if (strcmp(model, "auto") == 0 || strcmp(model, "host") == 0 || strcmp(model, "max") == 0)
 		return 0;
 	if (qemuprobe_cpus(lab, arch, &v, &n, &why) != 0)
 		return 0;
-	for (size_t i = 0; i < n; i++)
-		found |= strcmp(v[i], model) == 0;
-	if (found || n == 0) {
-		qemuprobe_free(v, n);
-		return 0;
-	}
-	size_t shown_n = 0;
-	for (; shown_n < n && at + strlen(v[shown_n]) + 2 < sizeof list; shown_n++)
-		at += (size_t)snprintf(list + at, sizeof list - at, "%s%s", shown_n ? " " : "", v[shown_n]);
-	sanitize_to(model, strlen(model), shown, sizeof shown);
-	err_set(e, "--cpu-model \"%s\": not a model of %s; it offers auto, host, max and: %s%s (all: %s -cpu "
-	    "help)", shown, qemu_binary(arch), list, shown_n < n ? " ..." : "", qemu_binary(arch));
+	rc = qemuprobe_in(v, n, model, "--cpu-model", "model", "auto, host, max and: ", arch, "-cpu help", e);
 	qemuprobe_free(v, n);
-	return -1;
+	return rc;
 }

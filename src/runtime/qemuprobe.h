@@ -1,9 +1,10 @@
 /*
  * qemuprobe.h: what this QEMU offers, asked once per binary. `-cpu help`
- * is run under limits and its answer kept in the lab's run folder under
+ * and `-device help` are run under limits and its answer kept in the lab's run folder under
  * the binary's identity (its path, size and mtime): an unchanged QEMU is
- * never asked again, an upgraded one is. Used to check a CPU model name
- * before a node is made with it, and to name what is offered instead.
+ * never asked again, an upgraded one is. Used to check a CPU model or
+ * NIC model name before a node is made with it, and to name what is
+ * offered instead.
  */
 #ifndef SANDLAB_QEMUPROBE_H
 #define SANDLAB_QEMUPROBE_H
@@ -26,5 +27,20 @@ int qemuprobe_cpus(struct lab *lab, const char *arch, char ***out, size_t *n, st
  * and a message that names what it offers. When QEMU cannot be asked the
  * name passes (QEMU itself says no at start). */
 int qemuprobe_check_cpu(struct lab *lab, const char *model, const char *arch, struct err *e);
+
+/* The NIC models in `-device help` text: the PCI devices of its
+ * "Network devices:" section that take a netdev. Pure, as above. */
+void qemuprobe_parse_nics(const char *help, char ***out, size_t *n);
+
+/* The NIC models of the QEMU for arch, from the cache or by asking it.
+ * 0 with *out and *n, or -1 with a message. */
+int qemuprobe_nics(struct lab *lab, const char *arch, char ***out, size_t *n, struct err *e);
+
+/* 0 when model is a NIC device this QEMU offers; else -1 and a message
+ * that names the option opt ("--nic-model") and what it offers. A name that is no device name at all
+ * (nic_model_check) is refused; when QEMU cannot be asked, any other
+ * passes (QEMU itself says no at start). */
+int qemuprobe_check_nic(struct lab *lab, const char *model, const char *arch, const char *opt,
+    struct err *e);
 
 #endif

@@ -29,6 +29,7 @@
 #include "runrow.h"
 #include "runstate.h"
 #include "sanitize.h"
+#include "stopmode.h"
 #include "vnc.h"
 
 #define RUN_START_WAIT_MS 120000
@@ -633,9 +634,13 @@ run_stop_many(struct lab *lab, char *const *keys, int n, int grace_s, run_step_c
     void *arg, struct err *errs)
 {
 	char cmd[32];
+	/* RUN_GRACE_NODE: each keeper reads its node's grace; none is
+	 * longer than the lab's longest */
+	int wait_s = grace_s == RUN_GRACE_NODE ? stopmode_grace_max(lab) : grace_s;
 
+	_Static_assert(RUN_GRACE_NODE == KEEPER_GRACE_NODE, "run and keeper agree on the node's grace");
 	snprintf(cmd, sizeof cmd, "stop %d\n", grace_s);
-	return run_ctl_many(lab, keys, n, cmd, (int64_t)(grace_s + KEEPER_QUIT_WAIT_S + 30) * 1000,
+	return run_ctl_many(lab, keys, n, cmd, (int64_t)(wait_s + KEEPER_QUIT_WAIT_S + 30) * 1000,
 	    cb, arg, errs);
 }
 

@@ -62,7 +62,9 @@ typedef void (*run_step_cb)(const char *node_name, const char *step, void *arg);
  * running or failure. */
 int run_start(struct lab *lab, const char *key, run_step_cb cb, void *arg, struct err *e);
 
-/* ACPI powerdown, grace_s seconds, QMP quit, then kill; each step reported. */
+/* ACPI powerdown, grace_s seconds, QMP quit, then kill; each step
+ * reported. A node whose stop method is poweroff gets the quit at once;
+ * grace_s RUN_GRACE_NODE takes the node's own grace. */
 int run_stop(struct lab *lab, const char *key, int grace_s, run_step_cb cb, void *arg, struct err *e);
 
 /* Kills QEMU at once (recorded as killed by the user). */
@@ -84,6 +86,9 @@ int run_console_connect(struct lab *lab, const char *key, struct err *e);
 /* ---- additions to the contract (the dashboard may use them too) ---- */
 
 #define RUN_GRACE_DEFAULT 30
+/* As grace_s of run_stop: each node's own stop method and grace
+ * (stopmode.h), which a node without one gives as RUN_GRACE_DEFAULT. */
+#define RUN_GRACE_NODE (-1)
 
 struct run_start_opts {
 	const char *vnc_host;   /* NULL: 127.0.0.1; another address needs

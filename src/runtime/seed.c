@@ -502,6 +502,12 @@ seed_ssh_forward(struct lab *lab, const char *node_id, const struct nic *v, int 
 
 static const char *const seed_names[] = { "meta-data", "user-data", "network-config" };
 
+char *
+seed_path(const struct lab *lab, const char *node_id)
+{
+	return xasprintf("%s/seeds/%s/seed.iso", lab->root, node_id);
+}
+
 int
 seed_prepare(struct lab *lab, const struct node *n, char **iso, struct err *e)
 {
@@ -523,7 +529,7 @@ seed_prepare(struct lab *lab, const struct node *n, char **iso, struct err *e)
 		goto done;
 	dir = xasprintf("%s/seeds/%s", lab->root, n->id);
 	files = xasprintf("%s/cidata", dir);
-	out = xasprintf("%s/seed.iso", dir);
+	out = seed_path(lab, n->id);
 	tmp = xasprintf("%s/seed.iso.new", dir);
 	if (mkdir_p(files, 0700, e) != 0)
 		goto done;

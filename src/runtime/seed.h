@@ -23,6 +23,10 @@
 
 struct node;
 
+/* Where the node's seed ISO is (made at each start when cloud-init is
+ * on): LAB/seeds/<node id>/seed.iso. Caller frees. */
+char *seed_path(const struct lab *lab, const char *node_id);
+
 /* Brings the node's seed up to date: with cloud-init off, 0 and *iso
  * NULL; else 0 and *iso the seed's absolute path (caller frees), rebuilt
  * only when what goes into it changed. -1 with a message when a tool

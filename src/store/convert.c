@@ -28,6 +28,12 @@ le32(const unsigned char *p)
 	return (uint32_t)p[3] << 24 | (uint32_t)p[2] << 16 | (uint32_t)p[1] << 8 | p[0];
 }
 
+char *
+convert_json_shown(const json_t *v, const char *none)
+{
+	return json_is_string(v) ? sanitize(json_string_value(v), strlen(json_string_value(v))) : xstrdup(none);
+}
+
 int
 convert_takes(const char *fmt)
 {
@@ -103,8 +109,7 @@ convert_info_check(const char *fmt, const char *text, const char *path, struct e
 	v = json_object_get(data, "create-type");
 	if (!json_is_string(v) || (strcmp(json_string_value(v), "monolithicSparse") != 0 &&
 	    strcmp(json_string_value(v), "streamOptimized") != 0)) {
-		char *shown = json_is_string(v) ? sanitize(json_string_value(v), strlen(json_string_value(v)))
-		    : xstrdup("none");
+		char *shown = convert_json_shown(v, "none");
 		err_set(e, "the vmdk's type is %s; sandlab takes monolithicSparse and streamOptimized only",
 		    shown);
 		free(shown);
@@ -118,8 +123,7 @@ convert_info_check(const char *fmt, const char *text, const char *path, struct e
 	json_array_foreach(v, i, x) {
 		json_t *f = json_object_get(x, "filename");
 		if (!json_is_string(f) || strcmp(json_string_value(f), path) != 0) {
-			char *shown = json_is_string(f) ? sanitize(json_string_value(f), strlen(json_string_value(f)))
-			    : xstrdup("(unnamed)");
+			char *shown = convert_json_shown(f, "(unnamed)");
 			err_set(e, "the vmdk keeps data in another file (%s); sandlab takes only "
 			    "self-contained images", shown);
 			free(shown);

@@ -14,6 +14,12 @@
 /* Formats are named as qemu-img names them (image_fmt_qemu gives the
  * name of a sniffed format). */
 
+struct json_t;
+
+/* A name qemu-img's JSON gives (a file name), sanitised for a message;
+ * a copy of none when v is not a string. Caller frees. Pure. */
+char *convert_json_shown(const struct json_t *v, const char *none);
+
 /* 1 when sandlab converts the format: vmdk, vdi, vhdx, vpc, qed. */
 int convert_takes(const char *fmt);
 

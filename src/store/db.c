@@ -183,7 +183,79 @@ static const char *const db_migrations[] = {
 	"  address TEXT NOT NULL DEFAULT '',"
 	"  added_at INTEGER NOT NULL);"
 	"ALTER TABLE nodes ADD COLUMN host TEXT REFERENCES hosts(name) ON DELETE RESTRICT;",
-	/* 10 -> 11: a node's extra disks (disk.h), numbered from 1 on each
+	/* 10 -> 11: how a node is stopped (stopmode.h); NULL, like no row,
+	 * is the default: shutdown with the default grace, as before. */
+	"CREATE TABLE stopmodes ("
+	"  node_id TEXT PRIMARY KEY REFERENCES nodes(id) ON DELETE CASCADE,"
+	"  method TEXT CHECK (method IN ('shutdown', 'poweroff')),"
+	"  grace INTEGER CHECK (grace BETWEEN 0 AND 600));",
+	/* 11 -> 12: templates, named machines nodes are made from (template.h):
+	 * the machine's columns as nodes has them, NIC count and model, the
+	 * boot disk, cloud-init, a console type and a usage text. A node made
+	 * from one is recorded in template_nodes, which keeps the template
+	 * while such a node names it; a node is a copy, so a change of its
+	 * template changes no node. NIC models are checked by nic.c, which
+	 * knows what this QEMU offers. */
+	"CREATE TABLE templates ("
+	"  id TEXT PRIMARY KEY,"
+	"  name TEXT NOT NULL UNIQUE COLLATE NOCASE,"
+	"  image_id TEXT NOT NULL REFERENCES images(id) ON DELETE RESTRICT,"
+	"  ram_mb INTEGER NOT NULL CHECK (ram_mb BETWEEN 16 AND 1048576),"
+	"  cpus INTEGER NOT NULL CHECK (cpus BETWEEN 1 AND 64),"
+	"  nics INTEGER NOT NULL CHECK (nics BETWEEN 0 AND 8),"
+	"  nic_model TEXT NOT NULL,"
+	"  accel TEXT NOT NULL CHECK (accel IN ('auto', 'kvm', 'tcg')),"
+	"  disk_bus TEXT NOT NULL CHECK (disk_bus IN ('virtio', 'ide', 'sata', 'scsi')),"
+	"  machine TEXT NOT NULL CHECK (machine IN ('pc', 'q35')),"
+	"  cpu_model TEXT NOT NULL,"
+	"  arch TEXT NOT NULL CHECK (arch IN ('x86_64', 'i386')),"
+	"  vga TEXT NOT NULL CHECK (vga IN ('std', 'virtio', 'cirrus', 'none')),"
+	"  boot TEXT NOT NULL,"
+	"  boot_once TEXT NOT NULL CHECK (boot_once IN ('', 'disk', 'cdrom', 'network')),"
+	"  cdrom_id TEXT REFERENCES images(id) ON DELETE RESTRICT,"
+	"  kernel_id TEXT REFERENCES images(id) ON DELETE RESTRICT,"
+	"  initrd_id TEXT REFERENCES images(id) ON DELETE RESTRICT,"
+	"  append TEXT NOT NULL,"
+	"  cloud_init INTEGER NOT NULL CHECK (cloud_init IN (0, 1)),"
+	"  ci_user TEXT NOT NULL,"
+	"  console TEXT NOT NULL CHECK (console IN ('serial', 'vnc')),"
+	"  usage TEXT NOT NULL,"
+	"  created_at INTEGER NOT NULL);"
+	"CREATE TABLE template_nodes ("
+	"  node_id TEXT PRIMARY KEY REFERENCES nodes(id) ON DELETE CASCADE,"
+	"  template_id TEXT NOT NULL REFERENCES templates(id) ON DELETE RESTRICT);"
+	"CREATE INDEX template_nodes_template ON template_nodes(template_id);",
+	/* 12 -> 13: firmware and NIC models (issue 10). A node boots BIOS or
+	 * UEFI (firmware.h). A NIC's model is any device this QEMU offers
+	 * (qemuprobe.h checks it), so the nics table loses the CHECK that
+	 * allowed two: SQLite cannot alter a CHECK, so the table is made anew
+	 * by the documented 12 steps (db_migrate turns foreign keys off around
+	 * it and checks them before the commit). Rows, ids and the foreign
+	 * keys of forwards and links, which name nics, stay as they were; the
+	 * trigger on links that writes nics goes and comes back. Templates
+	 * carry the firmware as nodes do. */
+	"ALTER TABLE nodes ADD COLUMN firmware TEXT NOT NULL DEFAULT 'bios'"
+	" CHECK (firmware IN ('bios', 'uefi'));"
+	"ALTER TABLE templates ADD COLUMN firmware TEXT NOT NULL DEFAULT 'bios'"
+	" CHECK (firmware IN ('bios', 'uefi'));"
+	"DROP TRIGGER links_detach;"
+	"CREATE TABLE nics_new ("
+	"  node_id TEXT NOT NULL REFERENCES nodes(id) ON DELETE CASCADE,"
+	"  idx INTEGER NOT NULL CHECK (idx BETWEEN 0 AND 31),"
+	"  model TEXT NOT NULL DEFAULT 'virtio-net-pci' CHECK (length(model) BETWEEN 1 AND 39"
+	"   AND model NOT GLOB '*[^A-Za-z0-9_.-]*' AND model NOT GLOB '-*'),"
+	"  mac TEXT NOT NULL UNIQUE COLLATE NOCASE,"
+	"  attach TEXT NOT NULL DEFAULT 'none' CHECK (attach IN ('none', 'user', 'link')),"
+	"  PRIMARY KEY (node_id, idx));"
+	"INSERT INTO nics_new (node_id, idx, model, mac, attach)"
+	" SELECT node_id, idx, model, mac, attach FROM nics;"
+	"DROP TABLE nics;"
+	"ALTER TABLE nics_new RENAME TO nics;"
+	"CREATE TRIGGER links_detach AFTER DELETE ON links BEGIN"
+	" UPDATE nics SET attach = 'none' WHERE attach = 'link' AND"
+	"  ((node_id = OLD.a_node AND idx = OLD.a_idx) OR (node_id = OLD.b_node AND idx = OLD.b_idx));"
+	" END;",
+	/* 13 -> 14: a node's extra disks (disk.h), numbered from 1 on each
 	 * node: a blank qcow2 of size bytes (image_id NULL) or an overlay on
 	 * an image of kind disk; file is its name in overlays/. */
 	"CREATE TABLE disks ("
@@ -376,13 +448,14 @@ db_text(sqlite3_stmt *st, int col)
 	return xstrdup(t ? (const char *)t : "");
 }
 
-int
-db_version(sqlite3 *db)
+/* The number a PRAGMA answers with, or -1. */
+static int
+db_pragma_int(sqlite3 *db, const char *sql)
 {
 	sqlite3_stmt *st;
 	int v = -1;
 
-	if (sqlite3_prepare_v2(db, "PRAGMA user_version", -1, &st, NULL) != SQLITE_OK)
+	if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK)
 		return -1;
 	if (sqlite3_step(st) == SQLITE_ROW)
 		v = sqlite3_column_int(st, 0);
@@ -390,18 +463,42 @@ db_version(sqlite3 *db)
 	return v;
 }
 
+/* 0 when no row names a row that is not there (foreign_key_check),
+ * else -1 with the first table that does. */
+static int
+db_fk_ok(sqlite3 *db, struct err *e)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	if (sqlite3_prepare_v2(db, "PRAGMA foreign_key_check", -1, &st, NULL) != SQLITE_OK)
+		return err_set(e, "checking foreign keys: %s", sqlite3_errmsg(db));
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		err_set(e, "a row of %s names a %s row that is not there",
+		    (const char *)sqlite3_column_text(st, 0), (const char *)sqlite3_column_text(st, 2));
+	else if (rc != SQLITE_DONE)
+		err_set(e, "checking foreign keys: %s", sqlite3_errmsg(db));
+	sqlite3_finalize(st);
+	return rc == SQLITE_DONE ? 0 : -1;
+}
+
 int
-db_migrate(sqlite3 *db, int target, struct err *e)
+db_version(sqlite3 *db)
+{
+	return db_pragma_int(db, "PRAGMA user_version");
+}
+
+/* db_migrate's steps, with foreign keys off: one transaction each. */
+static int
+db_migrate_steps(sqlite3 *db, int target, struct err *e)
 {
 	struct err step;
 	char sql[64];
 	int v;
 
-	if (target > DB_VERSION)
-		return err_set(e, "no migration to schema version %d", target);
-	/* The common case, already current, takes no write lock. */
-	if (db_version(db) == target)
-		return 0;
+	if (db_exec(db, "PRAGMA foreign_keys = OFF", e) != 0)
+		return -1;
 	for (;;) {
 		if (db_begin(db, e) != 0)
 			return -1;
@@ -422,7 +519,8 @@ db_migrate(sqlite3 *db, int target, struct err *e)
 			return 0;
 		}
 		snprintf(sql, sizeof sql, "PRAGMA user_version = %d", v + 1);
-		if (db_exec(db, db_migrations[v], &step) != 0 || db_exec(db, sql, &step) != 0) {
+		if (db_exec(db, db_migrations[v], &step) != 0 || db_exec(db, sql, &step) != 0 ||
+		    db_fk_ok(db, &step) != 0) {
 			db_rollback(db);
 			return err_set(e, "migrating the lab database from version %d to %d: %s",
 			    v, v + 1, step.msg);
@@ -430,6 +528,28 @@ db_migrate(sqlite3 *db, int target, struct err *e)
 		if (db_commit(db, e) != 0)
 			return -1;
 	}
+}
+
+int
+db_migrate(sqlite3 *db, int target, struct err *e)
+{
+	int fk, rc;
+
+	if (target > DB_VERSION)
+		return err_set(e, "no migration to schema version %d", target);
+	/* The common case, already current, takes no write lock. */
+	if (db_version(db) == target)
+		return 0;
+	/* Foreign keys off while the schema changes (they cannot be switched
+	 * inside a transaction), as SQLite's way of remaking a table asks: a
+	 * table dropped to be made anew would take the rows that name it
+	 * along. Each step is checked by foreign_key_check before its commit,
+	 * and the setting comes back as it was. */
+	fk = db_pragma_int(db, "PRAGMA foreign_keys");
+	rc = db_migrate_steps(db, target, e);
+	if (fk > 0 && db_exec(db, "PRAGMA foreign_keys = ON", rc == 0 ? e : NULL) != 0)
+		return -1;
+	return rc;
 }
 
 sqlite3 *

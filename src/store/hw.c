@@ -17,6 +17,7 @@
 const struct hw_field hw_fields[HW_NKEYS] = {
 	[HW_DISK_BUS]  = { "disk-bus", "disk_bus", "virtio|ide|sata|scsi", "virtio", NULL },
 	[HW_MACHINE]   = { "machine", "machine", "pc|q35", "pc", NULL },
+	[HW_FIRMWARE]  = { "firmware", "firmware", "bios|uefi", "bios", NULL },
 	[HW_CPU_MODEL] = { "cpu-model", "cpu_model", "auto|host|max|NAME", "auto", NULL },
 	[HW_ARCH]      = { "arch", "arch", "x86_64|i386", "x86_64", NULL },
 	[HW_VGA]       = { "vga", "vga", "std|virtio|cirrus|none", "std", NULL },
@@ -65,6 +66,14 @@ hw_key_find(const char *name)
 		if (strcmp(hw_fields[k].name, name) == 0)
 			return k;
 	return -1;
+}
+
+const char *
+hw_column_value(const struct hw *h, enum hw_key k)
+{
+	if (!hw_fields[k].image_kind)
+		return h->v[k];
+	return h->id[k][0] ? h->id[k] : NULL;
 }
 
 int

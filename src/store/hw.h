@@ -1,7 +1,7 @@
 /*
  * hw.h: a node's machine (the hardware QEMU gives it): the boot disk's
- * bus, machine type, CPU model, architecture, VGA, boot order, a CD-ROM
- * and a direct kernel boot. One table names each field once (its CLI
+ * bus, machine type, firmware (BIOS or UEFI), CPU model, architecture,
+ * VGA, boot order, a CD-ROM and a direct kernel boot. One table names each field once (its CLI
  * option --NAME, its lab-file key NAME=, its nodes column, its values),
  * so the store, the CLI, the lab file and node show cannot drift. Pure:
  * reading rows and images is node.c's.
@@ -14,7 +14,7 @@
 #include "util.h"
 
 enum hw_key {
-	HW_DISK_BUS, HW_MACHINE, HW_CPU_MODEL, HW_ARCH, HW_VGA, HW_BOOT, HW_BOOT_ONCE,
+	HW_DISK_BUS, HW_MACHINE, HW_FIRMWARE, HW_CPU_MODEL, HW_ARCH, HW_VGA, HW_BOOT, HW_BOOT_ONCE,
 	HW_CDROM, HW_KERNEL, HW_INITRD, HW_APPEND, HW_NKEYS
 };
 
@@ -57,6 +57,10 @@ int hw_check(enum hw_key k, const char *val, struct err *e);
 /* Checks fields against each other (an initrd or a command line needs a
  * kernel). Pure: 0, or -1 with a message. */
 int hw_check_all(const struct hw *h, struct err *e);
+
+/* The value of field k as a row holds it (nodes, templates): an image
+ * field's image id, or NULL when it has none; else the text. Borrowed. */
+const char *hw_column_value(const struct hw *h, enum hw_key k);
 
 /* "none" and "" both mean no image. */
 int hw_none(const char *val);

@@ -248,8 +248,7 @@ image_info_check(const char *text, const char *fmt, uint64_t cap, struct image_i
 	for (size_t i = 0; i < sizeof backing_keys / sizeof backing_keys[0]; i++)
 		if (json_object_get(root, backing_keys[i]) != NULL) {
 			v = json_object_get(root, "backing-filename");
-			char *shown = json_is_string(v) ? sanitize(json_string_value(v), strlen(json_string_value(v)))
-			    : xstrdup("(unnamed)");
+			char *shown = convert_json_shown(v, "(unnamed)");
 			err_set(e, "the image has a backing file (%s); sandlab takes only standalone images "
 			    "(flatten it first: qemu-img convert -O qcow2 FILE OUT.qcow2)", shown);
 			free(shown);
@@ -697,6 +696,27 @@ image_scan_candidate(const char *file)
 	return 0;
 }
 
+/* 1 when file is a line of images/.scan-skip: files kept in images/
+ * that scan leaves alone, such as the checkout's test-only guests (the
+ * checkout is also `make run`'s demo lab). No such file: none. */
+static int
+image_scan_skipped(struct lab *lab, const char *file)
+{
+	char *path = xasprintf("%s/.scan-skip", lab->images), line[256];
+	FILE *f = fopen(path, "re");
+	int hit = 0;
+
+	free(path);
+	if (f == NULL)
+		return 0;
+	while (!hit && fgets(line, sizeof line, f) != NULL) {
+		line[strcspn(line, "\n")] = '\0';
+		hit = strcmp(line, file) == 0;
+	}
+	fclose(f);
+	return hit;
+}
+
 static int
 image_name_taken(struct lab *lab, const char *name, struct err *e)
 {
@@ -1013,8 +1033,9 @@ image_scan(struct lab *lab, uint64_t max_size,
 		const char *kind = "disk"; /* what is dropped in by hand boots a node */
 		int known, fmt = 0;
 
-		if (de->d_name[0] == '.' || !image_scan_candidate(de->d_name))
-			continue; /* ours in the making, hidden, or not a disk image */
+		if (de->d_name[0] == '.' || !image_scan_candidate(de->d_name) ||
+		    image_scan_skipped(lab, de->d_name))
+			continue; /* ours in the making, hidden, not a disk image, or kept out */
 		known = db_row(lab->db, &st, "looking up an image file", e,
 		    "SELECT 1 FROM images WHERE file = ?", "t", de->d_name);
 		if (known < 0) {
@@ -1091,8 +1112,14 @@ image_rm(struct lab *lab, const char *key, struct err *e)
 		    im.name, im.nodes, im.nodes == 1 ? "" : "s", im.nodes == 1 ? "it" : "them");
 		goto fail;
 	}
-	if (db_run(lab->db, "removing the image", e, "DELETE FROM images WHERE id = ?", "t", im.id) != 0)
+	if (db_run(lab->db, "removing the image", e, "DELETE FROM images WHERE id = ?", "t", im.id) != 0) {
+		/* no node uses it: a template does (template.h); sqlite
+		 * reports ON DELETE RESTRICT as a trigger's constraint */
+		if ((sqlite3_extended_errcode(lab->db) & 0xff) == SQLITE_CONSTRAINT)
+			err_set(e, "image \"%s\" is used by a template; remove the template or give it "
+			    "another image first (see: sandlab template ls)", im.name);
 		goto fail;
+	}
 	rel = xasprintf("images/%s", im.file);
 	doomed = pending_doomed(lab->db, rel, e);
 	free(rel);

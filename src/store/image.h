@@ -138,7 +138,8 @@ int image_import_from(struct lab *lab, const char *path, const char *shown_as, c
     const struct image_import_opts *o, struct image *out, struct err *e);
 
 /* Takes in files dropped into images/ by hand (*.qcow2, *.img, *.raw),
- * through the same checks as an import.
+ * through the same checks as an import; files named in images/.scan-skip
+ * (one name a line) are left alone.
  * report() is called once per new file with NULL (taken in) or a reason.
  * 0 when every file was looked at (a file refused is reported, not an
  * error); -1 with a message when the folder or the database cannot be

@@ -62,9 +62,7 @@ lab_hash(const char *s)
 	return h;
 }
 
-/* A folder that must be ours alone: created 0700, or refused if it exists
- * owned by someone else, as a symlink, or open to others. */
-static int
+int
 lab_private_dir(const char *path, struct err *e)
 {
 	struct stat sb;
@@ -116,23 +114,29 @@ static int
 lab_tighten_one(const char *path, const struct stat *sb, int type, struct FTW *ftw)
 {
 	(void)ftw;
-	if (type == FTW_SL || type == FTW_SLN || sb->st_uid != geteuid() || (sb->st_mode & 0077) == 0)
-		return 0;
+	if (type == FTW_SL || type == FTW_SLN || sb->st_uid != geteuid())
+		return FTW_CONTINUE;
+	/* Nobody else can reach what is under a folder of ours that is
+	 * closed to others, so its contents need no look: a lab of 10,000
+	 * nodes costs a stat of its root, not 10,000 on every command. */
+	if ((sb->st_mode & 0077) == 0)
+		return type == FTW_D ? FTW_SKIP_SUBTREE : FTW_CONTINUE;
 	if (type != FTW_D && type != FTW_DP && type != FTW_DNR && type != FTW_F)
-		return 0;
+		return FTW_CONTINUE;
 	if (chmod(path, sb->st_mode & 07700) == 0)
 		lab_tighten_count++;
-	return 0;
+	return FTW_CONTINUE;
 }
 
-/* Takes group and other bits off everything of ours under root, without
+/* Takes group and other bits off everything of ours under root that
+ * others could reach (every folder on the way open to them), without
  * following links or crossing into another file system; returns how many
  * entries were open to others. A stat per entry: no contents are read. */
 static int
 lab_tighten(const char *root)
 {
 	lab_tighten_count = 0;
-	nftw(root, lab_tighten_one, 16, FTW_PHYS | FTW_MOUNT);
+	nftw(root, lab_tighten_one, 16, FTW_PHYS | FTW_MOUNT | FTW_ACTIONRETVAL);
 	return lab_tighten_count;
 }
 

@@ -51,6 +51,12 @@ void lab_close(struct lab *lab);
 /* root/<sub>/<name> (or root/<sub> when name is NULL); caller frees. */
 char *lab_path(const struct lab *lab, const char *sub, const char *name);
 
+/* A folder that must be ours alone: created 0700 (its parent must
+ * exist), made 0700 if it was open to others, or refused if it is owned
+ * by someone else or is not a folder (a symlink). 0, or -1 with a
+ * message. */
+int lab_private_dir(const char *path, struct err *e);
+
 /* The run folder of a node (0700, created), by node id; caller frees. */
 char *lab_node_run_dir(const struct lab *lab, const char *node_id, struct err *e);
 

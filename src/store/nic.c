@@ -51,9 +51,17 @@ nic_mac_parse(const char *s, char out[18], struct err *e)
 int
 nic_model_check(const char *model, struct err *e)
 {
-	if (model != NULL && (strcmp(model, "virtio-net-pci") == 0 || strcmp(model, "e1000") == 0))
+	char shown[64];
+
+	/* which devices this QEMU has is qemuprobe's to say; here only what
+	 * keeps options from riding along: one word, no comma */
+	if (model != NULL && model[0] != '\0' && strlen(model) < NIC_MODEL_MAX &&
+	    strspn(model, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.-") == strlen(model) &&
+	    model[0] != '-')
 		return 0;
-	return err_set(e, "NIC model must be virtio-net-pci or e1000");
+	sanitize_to(model ? model : "", model ? strlen(model) : 0, shown, sizeof shown);
+	return err_set(e, "NIC model \"%s\": a QEMU network device name such as virtio-net-pci, e1000, "
+	    "e1000e, rtl8139 or vmxnet3 (qemu-system-x86_64 -device help lists them)", shown);
 }
 
 static void
@@ -146,10 +154,13 @@ nic_insert(struct lab *lab, const char *node_id, int idx, const char *model, con
 }
 
 int
-nic_add(struct lab *lab, const char *node_id, int from, int to, struct err *e)
+nic_add(struct lab *lab, const char *node_id, int from, int to, const char *model, struct err *e)
 {
+	if (model != NULL && nic_model_check(model, e) != 0)
+		return -1;
 	for (int i = from; i < to; i++)
-		if (nic_insert(lab, node_id, i, NIC_MODEL_DEFAULT, NULL, NIC_ATTACH_DEFAULT, e) != 0)
+		if (nic_insert(lab, node_id, i, model ? model : NIC_MODEL_DEFAULT, NULL, NIC_ATTACH_DEFAULT,
+		    e) != 0)
 			return -1;
 	return 0;
 }

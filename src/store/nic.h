@@ -16,6 +16,8 @@
 /* As the schema's defaults (db.c), for NICs made without a choice. */
 #define NIC_MODEL_DEFAULT  "virtio-net-pci"
 #define NIC_ATTACH_DEFAULT "none"
+/* Longest NIC model name, with its NUL ("virtio-net-pci-non-transitional"). */
+#define NIC_MODEL_MAX 40
 
 /* A host port forward of a user-mode NAT NIC (rows of `forwards`, net.h). */
 struct nic_fwd {
@@ -26,7 +28,7 @@ struct nic_fwd {
 
 struct nic {
 	int   idx;
-	char  model[24];        /* virtio-net-pci, e1000 */
+	char  model[NIC_MODEL_MAX]; /* a QEMU NIC device: virtio-net-pci, e1000e, ... */
 	char  mac[18];          /* 52:54:00:xx:xx:xx, lowercase */
 	char  attach[8];        /* none, user, link */
 	/* Filled by net_nics_get (net.h) only; zero from nic_each. */
@@ -50,8 +52,9 @@ void nic_list_free(struct nic *v, int n);
 /* A unicast MAC "52:54:00:12:34:56" (any case) into lowercase. 0, or -1
  * with a message (out then holds nothing useful). */
 int nic_mac_parse(const char *s, char out[18], struct err *e);
-/* 0 when model is one QEMU is given (virtio-net-pci, e1000), else -1
- * with a message. */
+/* 0 when model can be a QEMU NIC device name (a word of letters,
+ * digits, '_', '.', '-', no comma), else -1 with a message. Which ones
+ * this QEMU has is qemuprobe_check_nic's (qemuprobe.h). */
 int nic_model_check(const char *model, struct err *e);
 
 /* ---- the lab database ---- */
@@ -71,10 +74,11 @@ int nic_each(struct lab *lab, const char *node_id, nic_each_fn fn, void *arg, st
 int nic_insert(struct lab *lab, const char *node_id, int idx, const char *model, const char *mac,
     const char *attach, struct err *e);
 
-/* Inside the caller's transaction: NICs idx [from, to) with the default
- * model and attachment and fresh MACs. 0, or -1 with a message; the
- * caller rolls back the ones already added. */
-int nic_add(struct lab *lab, const char *node_id, int from, int to, struct err *e);
+/* Inside the caller's transaction: NICs idx [from, to) of model (NULL:
+ * the default), attached to nothing, with fresh MACs. 0, or -1 with a
+ * message; the caller rolls back the ones already added. */
+int nic_add(struct lab *lab, const char *node_id, int from, int to, const char *model,
+    struct err *e);
 
 /* Inside the caller's transaction: removes the NICs of node node_id
  * (called name in messages) from index from up. Refuses, naming the

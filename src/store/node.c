@@ -17,6 +17,7 @@
 
 #include "consize.h"
 #include "db.h"
+#include "firmware.h"
 #include "host.h"
 #include "image.h"
 #include "name.h"
@@ -96,6 +97,10 @@ node_hw_apply(struct lab *lab, struct hw *h, const char *const vals[HW_NKEYS], s
 		if (hw_check(k, vals[k], e) != 0)
 			return -1;
 		hw_set(h, k, vals[k]);
+		/* refused here, before anything is made, so a lab without
+		 * OVMF is told which package to install */
+		if (k == HW_FIRMWARE && strcmp(vals[k], "uefi") == 0 && firmware_files(NULL, NULL, e) != 0)
+			return -1;
 		if (!kind || hw_none(vals[k]))
 			continue;
 		if (image_get(lab, vals[k], &im, e) != 0)
@@ -191,19 +196,20 @@ node_list_free(struct node *v, size_t n)
  * field is three: its id, the image's name and file. */
 #define NODE_COLS "n.id, n.name, n.image_id, i.name, i.file, i.format, n.overlay, n.ram_mb, " \
 	"n.cpus, n.accel, n.created_at, n.console_cols, n.console_rows, n.ready, " \
-	"n.disk_bus, n.machine, n.cpu_model, n.arch, n.vga, n.boot, n.boot_once, " \
+	"n.disk_bus, n.machine, n.firmware, n.cpu_model, n.arch, n.vga, n.boot, n.boot_once, " \
 	"n.cdrom_id, ic.name, ic.file, n.kernel_id, ik.name, ik.file, n.initrd_id, ir.name, ir.file, " \
 	"n.append, COALESCE(n.host, '" HOST_LOCAL "')"
 #define NODE_FROM "nodes n JOIN images i ON i.id = n.image_id " \
 	"LEFT JOIN images ic ON ic.id = n.cdrom_id LEFT JOIN images ik ON ik.id = n.kernel_id " \
 	"LEFT JOIN images ir ON ir.id = n.initrd_id"
 /* the host follows the 14 columns before the machine and the machine's
- * (11 fields, the 3 images three columns each) */
+ * (12 fields, the 3 images three columns each) */
 #define NODE_COL_HOST (14 + HW_NKEYS + 2 * 3)
-_Static_assert(HW_CDROM == HW_BOOT_ONCE + 1 && HW_KERNEL == HW_CDROM + 1 && HW_INITRD == HW_KERNEL + 1 &&
+_Static_assert(HW_FIRMWARE == HW_MACHINE + 1 && HW_CPU_MODEL == HW_FIRMWARE + 1 &&
+    HW_CDROM == HW_BOOT_ONCE + 1 && HW_KERNEL == HW_CDROM + 1 && HW_INITRD == HW_KERNEL + 1 &&
     HW_APPEND == HW_NKEYS - 1, "NODE_COLS lists the machine in enum hw_key order");
 
-static void
+void
 node_hw_from_row(struct lab *lab, sqlite3_stmt *st, int col, struct hw *h)
 {
 	memset(h, 0, sizeof *h);
@@ -241,6 +247,9 @@ node_from_row(struct lab *lab, sqlite3_stmt *st, struct node *n)
 	n->console_rows = sqlite3_column_int(st, 12);
 	snprintf(n->ready, sizeof n->ready, "%s", (const char *)sqlite3_column_text(st, 13));
 	node_hw_from_row(lab, st, 14, &n->hw);
+	/* a UEFI node's NVRAM file (firmware.h), named after its overlay */
+	if (strcmp(n->hw.v[HW_FIRMWARE], "uefi") == 0)
+		n->hw.file[HW_FIRMWARE] = firmware_vars_path(n->overlay);
 	n->host = db_text(st, NODE_COL_HOST);
 }
 
@@ -685,7 +694,7 @@ node_hw_store(struct lab *lab, const char *id, const struct hw *h, unsigned mask
 			continue;
 		/* the column names come from hw_fields, never from input */
 		char *sql = xasprintf("UPDATE nodes SET %s = ? WHERE id = ?", hw_fields[k].column);
-		const char *val = hw_fields[k].image_kind ? (h->id[k][0] ? h->id[k] : NULL) : h->v[k];
+		const char *val = hw_column_value(h, k);
 		int rc = db_run(lab->db, "recording the node's machine", e, sql, "tt", val, id);
 		free(sql);
 		if (rc != 0) {
@@ -738,18 +747,18 @@ node_row_insert(struct lab *lab, const struct node_row *r, struct err *e)
 	const char *m[HW_NKEYS];
 
 	/* the machine in the same statement: one INSERT per node, as before */
-	_Static_assert(HW_NKEYS == 11, "the INSERT below lists the machine's 11 columns");
+	_Static_assert(HW_NKEYS == 12, "the INSERT below lists the machine's 12 columns");
 	for (int k = 0; k < HW_NKEYS; k++)
 		m[k] = r->hw == NULL ? (hw_fields[k].image_kind ? NULL : hw_fields[k].dflt) :
-		    hw_fields[k].image_kind ? (r->hw->id[k][0] ? r->hw->id[k] : NULL) : r->hw->v[k];
+		    hw_column_value(r->hw, k);
 	if (db_run(lab->db, "recording the node", e, "INSERT INTO nodes (id, name, image_id, overlay, "
 	    "ram_mb, cpus, accel, created_at, console_cols, console_rows, ready, disk_bus, machine, "
-	    "cpu_model, arch, vga, boot, boot_once, cdrom_id, kernel_id, initrd_id, append, host) "
-	    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-	    "ttttiitIiittttttttttttt", r->id, r->name, r->image_id, r->overlay_file, r->ram_mb, r->cpus,
+	    "firmware, cpu_model, arch, vga, boot, boot_once, cdrom_id, kernel_id, initrd_id, append, host) "
+	    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+	    "ttttiitIiitttttttttttttt", r->id, r->name, r->image_id, r->overlay_file, r->ram_mb, r->cpus,
 	    r->accel, now_s(), r->console_cols ? r->console_cols : CONSIZE_COLS_DEFAULT,
 	    r->console_rows ? r->console_rows : CONSIZE_ROWS_DEFAULT, r->ready ? r->ready : "",
-	    m[HW_DISK_BUS], m[HW_MACHINE], m[HW_CPU_MODEL], m[HW_ARCH], m[HW_VGA], m[HW_BOOT],
+	    m[HW_DISK_BUS], m[HW_MACHINE], m[HW_FIRMWARE], m[HW_CPU_MODEL], m[HW_ARCH], m[HW_VGA], m[HW_BOOT],
 	    m[HW_BOOT_ONCE], m[HW_CDROM], m[HW_KERNEL], m[HW_INITRD], m[HW_APPEND], r->host) == 0)
 		return 0;
 	if (sqlite3_extended_errcode(lab->db) == SQLITE_CONSTRAINT_UNIQUE)
@@ -761,6 +770,27 @@ node_row_insert(struct lab *lab, const struct node_row *r, struct err *e)
 		return err_set(e, "image \"%s\" was removed meanwhile", r->image_name);
 	}
 	return -1;
+}
+
+int
+node_vars_new(const struct hw *h, const char *overlay, const char *from_overlay, struct err *e)
+{
+	char *dst, *src;
+	int rc;
+
+	if (strcmp(h->v[HW_FIRMWARE], "uefi") != 0)
+		return 0;
+	dst = firmware_vars_path(overlay);
+	src = from_overlay ? firmware_vars_path(from_overlay) : NULL;
+	/* a source that never ran has no NVRAM yet: then the template */
+	if (src && access(src, F_OK) != 0) {
+		free(src);
+		src = NULL;
+	}
+	rc = firmware_vars_make(dst, src, e);
+	free(dst);
+	free(src);
+	return rc;
 }
 
 int
@@ -784,7 +814,7 @@ node_create(struct lab *lab, const struct node_spec *s, struct node *out, struct
 	    (s->ready && node_check_ready(s->ready, e) != 0))
 		return -1;
 	if (s->image == NULL)
-		return err_set(e, "a node needs a base image (--image NAME; see: sandlab image ls)");
+		return err_set(e, "a node needs a base image (--image NAME, or --template NAME; see: sandlab image ls)");
 	hw_init(&hw);
 	if (node_name_taken(lab, s->name, NULL, e) != 0 || node_hw_apply(lab, &hw, s->hw, e) != 0 ||
 	    node_host_resolve(lab, s->host, &host, e) != 0 ||
@@ -795,6 +825,7 @@ node_create(struct lab *lab, const struct node_spec *s, struct node *out, struct
 		goto fail;
 	backing = xasprintf("%s/%s", lab->images, im.file);
 	if (node_disk_new(lab, backing, im.format, NULL, &d, e) != 0 ||
+	    node_vars_new(&hw, d.final_abs, NULL, e) != 0 ||
 	    node_disks_make(lab, dv, s->ndisks, NULL, &db, e) != 0)
 		goto fail;
 	crash_point("overlay-made");
@@ -806,7 +837,7 @@ node_create(struct lab *lab, const struct node_spec *s, struct node *out, struct
 	    .overlay_file = d.file, .ram_mb = ram, .cpus = cpus, .accel = accel,
 	    .console_cols = s->console_cols, .console_rows = s->console_rows, .ready = s->ready,
 	    .hw = &hw, .host = host };
-	if (node_row_insert(lab, &row, e) != 0 || nic_add(lab, id, 0, nics, e) != 0 ||
+	if (node_row_insert(lab, &row, e) != 0 || nic_add(lab, id, 0, nics, s->nic_model, e) != 0 ||
 	    node_disk_place(lab, &d, e) != 0 || node_disks_place(lab, id, &db, e) != 0)
 		goto fail;
 	db_event(lab->db, id, "create", s->name);
@@ -823,6 +854,8 @@ node_create(struct lab *lab, const struct node_spec *s, struct node *out, struct
 
 fail:
 	db_rollback(lab->db);
+	if (d.final_abs)
+		firmware_vars_rm(d.final_abs);
 	node_disk_undo(lab, &d);
 	node_disks_undo(lab, &db);
 	disk_list_free(dv, dv ? s->ndisks : 0);
@@ -935,6 +968,11 @@ node_set_rename(struct lab *lab, const char *key, const struct node_changes *c, 
 		goto fail_node;
 	if (db.n > 0 && node_disks_place(lab, n.id, &db, e) != 0)
 		goto fail_node;
+	/* made UEFI: its NVRAM from the template, or the one it kept from
+	 * being UEFI before */
+	if (c->hw[HW_FIRMWARE] && strcmp(n.hw.v[HW_FIRMWARE], "uefi") == 0 &&
+	    firmware_vars_ensure(n.overlay, e) != 0)
+		goto fail_node;
 	if (c->ram_mb && node_update(lab, "UPDATE nodes SET ram_mb = ? WHERE id = ?", n.id, NULL, c->ram_mb, e) != 0)
 		goto fail_node;
 	if (c->cpus && node_update(lab, "UPDATE nodes SET cpus = ? WHERE id = ?", n.id, NULL, c->cpus, e) != 0)
@@ -949,7 +987,7 @@ node_set_rename(struct lab *lab, const char *key, const struct node_changes *c, 
 	if (c->nics >= 0 && c->nics < n.nnics &&
 	    nic_rm_from(lab, n.id, n.name, c->nics, e) != 0)
 		goto fail_node;
-	if (c->nics > n.nnics && nic_add(lab, n.id, n.nnics, c->nics, e) != 0)
+	if (c->nics > n.nnics && nic_add(lab, n.id, n.nnics, c->nics, NULL, e) != 0)
 		goto fail_node;
 	if (new_name == NULL || c->ram_mb || c->cpus || c->nics >= 0 || c->accel || c->host || hw_mask || disks)
 		db_event(lab->db, n.id, "set", "");
@@ -1029,9 +1067,9 @@ node_reset(struct lab *lab, const char *key, struct err *e)
 	struct node n;
 	struct node_disk d;
 	struct node_disks db = { 0 };
-	char *old_rel;
+	char *old_rel, *old_abs;
 	int64_t doomed, *disks_doomed = NULL;
-	int ndisks, ndoomed = 0;
+	int ndisks, ndoomed = 0, rc;
 
 	if (node_get(lab, key, &n, e) != 0)
 		return -1;
@@ -1072,10 +1110,16 @@ node_reset(struct lab *lab, const char *key, struct err *e)
 	for (int i = 0; i < ndoomed; i++)
 		pending_abandon(lab->db, lab->root, disks_doomed[i]);
 	free(disks_doomed);
+	/* the NVRAM goes with the old disk; a UEFI node gets a fresh one */
+	old_abs = xasprintf("%s/%s", lab->root, old_rel);
+	firmware_vars_rm(old_abs);
+	free(old_abs);
+	rc = node_get(lab, key, &n, e) == 0 && node_vars_new(&n.hw, n.overlay, NULL, e) != 0 ? -1 : 0;
+	node_clear(&n);
 	node_disk_free(&d);
 	node_disks_free(&db);
 	free(old_rel);
-	return 0;
+	return rc;
 fail:
 	db_rollback(lab->db);
 	node_disk_undo(lab, &d);
@@ -1089,7 +1133,7 @@ int
 node_rm(struct lab *lab, const char *key, struct err *e)
 {
 	struct node n;
-	char *rel, id[64];
+	char *rel, *overlay = NULL, id[64];
 	int64_t doomed, *disks_doomed = NULL;
 	int ndoomed = 0;
 
@@ -1106,9 +1150,11 @@ node_rm(struct lab *lab, const char *key, struct err *e)
 	}
 	db_event(lab->db, n.id, "rm", n.name);
 	snprintf(id, sizeof id, "%s", n.id);
+	overlay = xstrdup(n.overlay);
 	node_clear(&n);
 	if (db_commit(lab->db, e) != 0) {
 		free(disks_doomed);
+		free(overlay);
 		return -1;
 	}
 	crash_point("node-rm-committed");
@@ -1116,6 +1162,9 @@ node_rm(struct lab *lab, const char *key, struct err *e)
 	for (int i = 0; i < ndoomed; i++)
 		pending_abandon(lab->db, lab->root, disks_doomed[i]);
 	free(disks_doomed);
+	/* a UEFI node's NVRAM, or one left by a node that was UEFI once */
+	firmware_vars_rm(overlay);
+	free(overlay);
 	lab_node_forget(lab, id);
 	return 0;
 fail:

@@ -62,6 +62,7 @@ struct node_spec {
 	int         console_rows;
 	const char *ready;     /* NULL = none (node_check_ready) */
 	const char *hw[HW_NKEYS]; /* machine fields (hw.h); NULL = default */
+	const char *nic_model; /* of every NIC (nic.h); NULL = virtio-net-pci */
 	const char *const *disks; /* extra disks as disk_parse reads them */
 	int         ndisks;
 	const char *host;      /* NULL or HOST_LOCAL = local, else a host's name */
@@ -125,13 +126,13 @@ int node_check_ready(const char *re, struct err *e);
 /* Sets the node's ready pattern ("" clears it), running or not. 0, or -1
  * with a message and the node unchanged. */
 int node_ready_set(struct lab *lab, const char *key, const char *re, struct err *e);
-/* A fresh overlay on the same image, and fresh extra disks (the old disk
- * state is discarded).
- * Refused while the node runs. 0, or -1 with a message, the old overlay in
- * place and no new file left. */
+/* A fresh overlay on the same image (the old disk state is discarded),
+ * fresh extra disks, and a UEFI node fresh NVRAM. Refused while the node
+ * runs. 0, or -1 with a message, the old overlay in place and no new file
+ * left. */
 int node_reset(struct lab *lab, const char *key, struct err *e);
 /* Removes the row (its NICs, links, forwards and disks go with it) and
- * then the overlay and the disks' files. Refused while the node runs. 0, or -1 with a message and the
+ * then the overlay, the disks' files and its UEFI NVRAM. Refused while the node runs. 0, or -1 with a message and the
  * node unchanged (a crash after the commit leaves an overlay the next
  * lab_open removes). */
 int node_rm(struct lab *lab, const char *key, struct err *e);
@@ -216,6 +217,11 @@ struct node_row {
 };
 int node_row_insert(struct lab *lab, const struct node_row *r, struct err *e);
 
+/* A UEFI machine h (else nothing): the NVRAM file of the overlay at
+ * overlay, a copy of from_overlay's (clone --disk) or, when that is NULL
+ * or has none, of OVMF's template (firmware.h). 0, or -1 with a message
+ * and no file made. */
+int node_vars_new(const struct hw *h, const char *overlay, const char *from_overlay, struct err *e);
 /* 1 when the node runs on this machine (keeper and QEMU), 0 when it is
  * placed on another host (libvirt). */
 int node_is_local(const struct node *n);
@@ -235,6 +241,10 @@ int node_check_accel(const char *a, struct err *e);
  * ISO is no kernel, a disk image no CD-ROM), then the whole (hw_check_all).
  * 0, or -1 with a message and h as it was given, partly changed. */
 int node_hw_apply(struct lab *lab, struct hw *h, const char *const vals[HW_NKEYS], struct err *e);
+/* Reads a machine from a row's columns from col on, laid out as nodes
+ * has them in enum hw_key order, each image field as three columns: its
+ * id, the image's name and file (templates are read the same way). */
+void node_hw_from_row(struct lab *lab, sqlite3_stmt *st, int col, struct hw *h);
 /* 1 when the node runs with another machine than its rows say (a change
  * made since it started), 0 when not or when it is stopped. */
 int node_hw_pending(struct lab *lab, const struct node *n);

@@ -114,9 +114,14 @@ ova_member_check(struct ova *v, struct archive_entry *ent, uint64_t cap, struct 
 	return 0;
 }
 
-/* Pass 1: every member checked, the one OVF read. */
+/* Walks the archive's members in order, calling fn with each header read
+ * (the member's data is next in a); fn returns 0 to go on, or -1 with a
+ * message to stop. 0 at the end of a whole archive, or -1 with a message:
+ * fn's, or that the archive is damaged or truncated. */
+typedef int (*ova_member_fn)(struct ova *v, struct archive *a, struct archive_entry *ent, void *arg,
+    struct err *e);
 static int
-ova_scan(struct ova *v, int fd, uint64_t cap, struct err *e)
+ova_each(struct ova *v, int fd, ova_member_fn fn, void *arg, struct err *e)
 {
 	struct archive *a = ova_open(v, fd, e);
 	struct archive_entry *ent;
@@ -124,47 +129,57 @@ ova_scan(struct ova *v, int fd, uint64_t cap, struct err *e)
 
 	if (a == NULL)
 		return -1;
-	while ((r = archive_read_next_header(a, &ent)) == ARCHIVE_OK) {
-		const char *name = archive_entry_pathname(ent);
-		size_t len;
-
-		if (ova_member_check(v, ent, cap, e) != 0)
+	while ((r = archive_read_next_header(a, &ent)) == ARCHIVE_OK)
+		if (fn(v, a, ent, arg, e) != 0)
 			goto out;
-		len = strlen(name);
-		if (len < 4 || strcasecmp(name + len - 4, ".ovf") != 0)
-			continue;
-		if (v->ovf != NULL) {
-			err_set(e, "cannot import %s: it holds more than one OVF descriptor", v->shown);
-			goto out;
-		}
-		if (archive_entry_size(ent) > OVA_OVF_MAX) {
-			err_set(e, "cannot import %s: its OVF descriptor is over 1 MiB", v->shown);
-			goto out;
-		}
-		v->ovf_len = (size_t)archive_entry_size(ent);
-		v->ovf = xmalloc(v->ovf_len + 1);
-		if (archive_read_data(a, v->ovf, v->ovf_len) != (la_ssize_t)v->ovf_len) {
-			err_set(e, "cannot import %s: its OVF descriptor cannot be read (the archive is "
-			    "damaged or truncated)", v->shown);
-			goto out;
-		}
-		v->ovf[v->ovf_len] = '\0';
-		v->ovf_name = xstrdup(name);
-	}
 	if (r != ARCHIVE_EOF) {
 		err_set(e, "cannot import %s: the archive is damaged or truncated (%s)", v->shown,
 		    archive_error_string(a) ? archive_error_string(a) : "unknown error");
-		goto out;
-	}
-	if (v->ovf == NULL) {
-		err_set(e, "cannot import %s: it holds no OVF descriptor (*.ovf), so which disks to take "
-		    "is unknown", v->shown);
 		goto out;
 	}
 	rc = 0;
 out:
 	archive_read_free(a);
 	return rc;
+}
+
+/* Pass 1, one member: checked; the OVF read. */
+static int
+ova_scan_member(struct ova *v, struct archive *a, struct archive_entry *ent, void *arg, struct err *e)
+{
+	const char *name = archive_entry_pathname(ent);
+	uint64_t cap = *(const uint64_t *)arg;
+	size_t len;
+
+	if (ova_member_check(v, ent, cap, e) != 0)
+		return -1;
+	len = strlen(name);
+	if (len < 4 || strcasecmp(name + len - 4, ".ovf") != 0)
+		return 0;
+	if (v->ovf != NULL)
+		return err_set(e, "cannot import %s: it holds more than one OVF descriptor", v->shown);
+	if (archive_entry_size(ent) > OVA_OVF_MAX)
+		return err_set(e, "cannot import %s: its OVF descriptor is over 1 MiB", v->shown);
+	v->ovf_len = (size_t)archive_entry_size(ent);
+	v->ovf = xmalloc(v->ovf_len + 1);
+	if (archive_read_data(a, v->ovf, v->ovf_len) != (la_ssize_t)v->ovf_len)
+		return err_set(e, "cannot import %s: its OVF descriptor cannot be read (the archive is "
+		    "damaged or truncated)", v->shown);
+	v->ovf[v->ovf_len] = '\0';
+	v->ovf_name = xstrdup(name);
+	return 0;
+}
+
+/* Pass 1: every member checked, the one OVF read. */
+static int
+ova_scan(struct ova *v, int fd, uint64_t cap, struct err *e)
+{
+	if (ova_each(v, fd, ova_scan_member, &cap, e) != 0)
+		return -1;
+	if (v->ovf == NULL)
+		return err_set(e, "cannot import %s: it holds no OVF descriptor (*.ovf), so which disks to "
+		    "take is unknown", v->shown);
+	return 0;
 }
 
 /* The value of an attribute by local name, whatever its namespace; free
@@ -295,66 +310,61 @@ ova_extract(struct ova *v, struct archive *a, int fd, uint64_t cap, struct err *
 	return 0;
 }
 
+struct ova_unpack {
+	struct lab *lab;
+	char        id[37];    /* names this import's temporary files */
+};
+
+/* Pass 2, one member: a disk the OVF names goes to its temporary file,
+ * journalled first; any other member is skipped. */
+static int
+ova_unpack_member(struct ova *v, struct archive *a, struct archive_entry *ent, void *arg, struct err *e)
+{
+	struct ova_unpack *u = arg;
+	const char *name = archive_entry_pathname(ent);
+
+	for (int i = 0; i < v->ndisks; i++) {
+		struct ova_disk *d = &v->disks[i];
+		int out, rc;
+
+		if (d->found || name == NULL || strcmp(name, d->href) != 0)
+			continue;
+		d->found = 1;
+		d->tmp_rel = xasprintf("images/.ova-%s-%d.tmp", u->id, i + 1);
+		d->tmp_abs = xasprintf("%s/%s", u->lab->root, d->tmp_rel);
+		if ((d->entry = pending_add(u->lab->db, d->tmp_rel, d->tmp_rel, e)) < 0) {
+			d->entry = 0;
+			return -1;
+		}
+		out = open(d->tmp_abs, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+		if (out < 0)
+			return err_sys(e, "cannot create a file in %s", u->lab->images);
+		rc = ova_extract(v, a, out, (uint64_t)archive_entry_size(ent), e);
+		close(out);
+		return rc;
+	}
+	return 0;
+}
+
 /* Pass 2: each disk to its temporary file, journalled first. */
 static int
 ova_unpack(struct lab *lab, struct ova *v, int fd, struct err *e)
 {
-	struct archive *a = ova_open(v, fd, e);
-	struct archive_entry *ent;
-	uuid_t u;
-	char id[37];
-	int r, rc = -1;
+	struct ova_unpack u = { .lab = lab };
+	uuid_t uu;
 
-	if (a == NULL)
+	uuid_generate_random(uu);
+	uuid_unparse_lower(uu, u.id);
+	if (ova_each(v, fd, ova_unpack_member, &u, e) != 0)
 		return -1;
-	uuid_generate_random(u);
-	uuid_unparse_lower(u, id);
-	while ((r = archive_read_next_header(a, &ent)) == ARCHIVE_OK) {
-		const char *name = archive_entry_pathname(ent);
-
-		for (int i = 0; i < v->ndisks; i++) {
-			struct ova_disk *d = &v->disks[i];
-			int out;
-
-			if (d->found || name == NULL || strcmp(name, d->href) != 0)
-				continue;
-			d->found = 1;
-			d->tmp_rel = xasprintf("images/.ova-%s-%d.tmp", id, i + 1);
-			d->tmp_abs = xasprintf("%s/%s", lab->root, d->tmp_rel);
-			if ((d->entry = pending_add(lab->db, d->tmp_rel, d->tmp_rel, e)) < 0) {
-				d->entry = 0;
-				goto out;
-			}
-			out = open(d->tmp_abs, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
-			if (out < 0) {
-				err_sys(e, "cannot create a file in %s", lab->images);
-				goto out;
-			}
-			if (ova_extract(v, a, out, (uint64_t)archive_entry_size(ent), e) != 0) {
-				close(out);
-				goto out;
-			}
-			close(out);
-			break;
-		}
-	}
-	if (r != ARCHIVE_EOF) {
-		err_set(e, "cannot import %s: the archive is damaged or truncated (%s)", v->shown,
-		    archive_error_string(a) ? archive_error_string(a) : "unknown error");
-		goto out;
-	}
 	for (int i = 0; i < v->ndisks; i++)
 		if (!v->disks[i].found) {
 			char shown[128];
 			sanitize_to(v->disks[i].href, strlen(v->disks[i].href), shown, sizeof shown);
-			err_set(e, "cannot import %s: its OVF names the disk file \"%s\", which the archive "
-			    "does not hold", v->shown, shown);
-			goto out;
+			return err_set(e, "cannot import %s: its OVF names the disk file \"%s\", which the "
+			    "archive does not hold", v->shown, shown);
 		}
-	rc = 0;
-out:
-	archive_read_free(a);
-	return rc;
+	return 0;
 }
 
 /* Image name of disk i: NAME, then NAME-disk2, ... */

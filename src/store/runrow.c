@@ -263,6 +263,8 @@ run_exit_describe(const struct run_exit_facts *f, struct run_exit *o)
 	if (f->shutdown_seen && f->shutdown_guest)
 		snprintf(o->detail, sizeof o->detail, "the guest powered off%s",
 		    f->stop_requested && !f->stop_quit_sent ? " after ACPI powerdown" : "");
+	else if (f->stop_poweroff)
+		snprintf(o->detail, sizeof o->detail, "powered off at once by node stop (stop method poweroff)");
 	else if (f->stop_quit_sent)
 		snprintf(o->detail, sizeof o->detail, "quit over QMP after the guest ignored ACPI "
 		    "powerdown for %d s", f->stop_grace_s);

@@ -59,6 +59,7 @@ struct run_exit_facts {
 	int  stop_grace_s;
 	int  stop_quit_sent;     /* the grace ran out and quit was sent */
 	int  stop_killed;        /* quit did not work either: SIGKILL */
+	int  stop_poweroff;      /* the stop method poweroff: quit at once */
 	int  shutdown_seen;      /* QMP SHUTDOWN event */
 	int  shutdown_guest;
 	char shutdown_reason[48];

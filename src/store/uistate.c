@@ -55,7 +55,7 @@ uistate_lock(struct lab *lab, int *other_pid, struct err *e)
 static int
 uistate_id_ok(const char *s, size_t n)
 {
-	if (n != 36)
+	if (n != LAB_ID_LEN)
 		return 0;
 	for (size_t i = 0; i < n; i++) {
 		int dash = i == 8 || i == 13 || i == 18 || i == 23;
@@ -69,7 +69,7 @@ void
 uistate_parse(const char *text, size_t len, struct uistate *out)
 {
 	size_t pos = 0;
-	char zoom[37] = "";
+	char zoom[LAB_ID_LEN + 1] = "";
 
 	memset(out, 0, sizeof *out);
 	out->zoom = -1;
@@ -82,14 +82,14 @@ uistate_parse(const char *text, size_t len, struct uistate *out)
 		    out->n < UISTATE_MAX_CONSOLES) {
 			int dup = 0;
 			for (size_t i = 0; i < out->n; i++)
-				dup |= memcmp(out->consoles[i], line + 8, 36) == 0;
+				dup |= memcmp(out->consoles[i], line + 8, LAB_ID_LEN) == 0;
 			if (!dup) {
-				memcpy(out->consoles[out->n], line + 8, 36);
-				out->consoles[out->n++][36] = '\0';
+				memcpy(out->consoles[out->n], line + 8, LAB_ID_LEN);
+				out->consoles[out->n++][LAB_ID_LEN] = '\0';
 			}
 		} else if (n > 5 && memcmp(line, "zoom ", 5) == 0 && uistate_id_ok(line + 5, n - 5)) {
-			memcpy(zoom, line + 5, 36);
-			zoom[36] = '\0';
+			memcpy(zoom, line + 5, LAB_ID_LEN);
+			zoom[LAB_ID_LEN] = '\0';
 		}
 	}
 	for (size_t i = 0; i < out->n && zoom[0]; i++)

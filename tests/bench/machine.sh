@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Machine figures, under TCG with the tiny guest: `sandlab node start` to
 # the banner at a console client for each boot disk bus on pc and on q35,
+# and with the uefi guest (OVMF, q35) to its shell prompt,
 # beside bare QEMU started with the same machine words (the node's own
 # -machine, -cpu, disk and CD-ROM options from `node cmd --json`, serial
 # on a socketpair), in the same run; median of BENCH_RUNS (default 5).
@@ -11,12 +12,14 @@ lab_image tiny
 RUNS=${BENCH_RUNS:-5}
 
 cat >"$T/bench.py" <<'PY'
-import json, socket, statistics, subprocess, sys, time
+import json, os, socket, statistics, subprocess, sys, time
 
-def wait_banner(sock, t0, limit=60):
+BANNER = os.environ.get("BENCH_BANNER", "tiny login: ").encode()
+
+def wait_banner(sock, t0, limit=300):
     buf = b""
     sock.settimeout(limit)
-    while b"tiny login: " not in buf:
+    while BANNER not in buf:
         b = sock.recv(4096)
         if not b:
             raise SystemExit("connection closed before the banner")
@@ -47,6 +50,8 @@ def bare_argv(sandlab, node, overlay):
             continue
         if w.startswith("file=") and "format=qcow2" in w:
             w = "file=%s,%s" % (overlay, w.split(",", 1)[1])
+        if w.startswith("if=pflash") and "unit=1" in w:
+            w = "if=pflash,format=raw,unit=1,file=%s.vars" % overlay
         out.append(w)
         i += 1
     return out + ["-chardev", "stdio,id=s,signal=off", "-serial", "chardev:s"]
@@ -61,6 +66,9 @@ def bare(argv):
     return dt
 
 sandlab, node, sockpath, overlay, runs, label = sys.argv[1:7]
+if os.path.exists("/usr/share/OVMF/OVMF_VARS_4M.fd"):  # bare QEMU's own NVRAM
+    with open("/usr/share/OVMF/OVMF_VARS_4M.fd", "rb") as f, open(overlay + ".vars", "wb") as g:
+        g.write(f.read())
 runs = int(runs)
 argv = bare_argv(sandlab, node, overlay)
 ks, bs = [], []
@@ -82,3 +90,12 @@ for m in pc q35; do
 			"$T/bare.qcow2" "$RUNS" "$m/$bus"
 	done
 done
+
+# UEFI: OVMF on q35 boots the uefi guest (systemd-boot, the kernel's EFI
+# stub) to its shell; fewer runs, each takes seconds to a minute.
+lab_image uefi
+"$SANDLAB" node create q35-uefi --image uefi --ram 256 --nics 0 --machine q35 --firmware uefi >/dev/null
+rm -f "$T/bare.qcow2"
+qemu-img create -q -f qcow2 -F qcow2 -b "$IMAGES/uefi.qcow2" "$T/bare.qcow2"
+BENCH_BANNER='linux# ' python3 "$T/bench.py" "$SANDLAB" q35-uefi \
+	"$SANDLAB_LAB/run/$(node_id q35-uefi)/console.sock" "$T/bare.qcow2" "${BENCH_UEFI_RUNS:-3}" q35/uefi

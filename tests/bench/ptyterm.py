@@ -23,6 +23,9 @@ dashboard's own. Used by tests/bench/dashboard.sh.
       another process), waits until NEW-MARKER is drawn and 1 s more, and
       prints the CPU time the dashboard spent meanwhile (all threads,
       /proc/PID/task/*/schedstat, in ns) and the ms until it was drawn
+  ptyterm.py keys COLS ROWS MARKER N -- CMD...
+      waits for MARKER and 3 s more, sends N down-arrows 50 ms apart and
+      prints the dashboard's CPU time per key (the same /proc count)
 """
 import fcntl, os, pty, select, struct, sys, termios, time, glob, signal, subprocess
 
@@ -145,6 +148,18 @@ def main():
         drawn = (time.monotonic() - t) * 1000
         pump(fd, 1)
         print('%.1f ms CPU, drawn %.0f ms after the change' % ((cpu_ns(pid) - a) / 1e6, drawn))
+    elif mode == 'keys':
+        # CPU of the dashboard per key: N down-arrows, each given 50 ms
+        # to be drawn (a frame is at most 16 ms apart).
+        wait_for(fd, args[2].encode())
+        pump(fd, 3)
+        n = int(args[3])
+        a = cpu_ns(pid)
+        for i in range(n):
+            os.write(fd, b'\x1b[B')
+            pump(fd, 0.05)
+        pump(fd, 1)
+        print('%.2f ms CPU per key over %d keys' % ((cpu_ns(pid) - a) / 1e6 / n, n))
     elif mode == 'rss':
         wait_for(fd, args[2].encode())
         logdir, lines = args[3], int(args[4])

@@ -73,6 +73,9 @@ row "node ls --json, 10,000 nodes" "median ${wall} ms wall, ${cpu} ms CPU, peak 
 for i in 1 2 3; do $P firstframe 200 50 "Nodes (10000)" -- "$S"; done | sort -n >"$W/ff"
 row "dashboard first frame, 10,000 nodes" "median $(sed -n 2p "$W/ff") ms (runs: $(tr '\n' ' ' <"$W/ff"| sed 's/ $//'))" \
     "under 50 ms" "417 ms" "spawn in a 200x50 pty until \"Nodes (10000)\" is drawn (tests/bench/ptyterm.py firstframe), 3 runs"
+got=$($P keys 200 50 "Nodes (10000)" 40 -- "$S")
+row "dashboard, one key in the node list, 10,000 nodes" "$got" "(no goal; every frame)" "not measured" \
+    "dashboard idle in a 200x50 pty, then 40 down-arrows 50 ms apart; CPU of the dashboard per key (ptyterm.py keys)"
 got=$($P change 200 50 "Nodes (10000)" "aa-renamed" "$S" node rename n1 aa-renamed -- "$S")
 row "dashboard after one external change, 10,000 nodes" "$got" "under 10 ms" "0.37 s CPU" \
     "dashboard idle in a 200x50 pty, then sandlab node rename n1 aa-renamed from another process; CPU of the dashboard until the new name is drawn and 1 s more (ptyterm.py change)"

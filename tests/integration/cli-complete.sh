@@ -47,7 +47,7 @@ expect_completion "sandlab node st<Tab> offers start and stop" "sandlab node st"
 expect_completion "sandlab node start <Tab> offers the lab's nodes" "sandlab node start " alpha beta gamma
 expect_completion "a node name completes from its start" "sandlab node stop g" gamma
 expect_completion "sandlab <Tab> offers the groups and top-level commands" "sandlab " \
-	accel capture console expect help host image lab link nic node send snapshot ssh vnc
+	accel appliance capture console expect help host image lab link nic node send snapshot ssh template vnc
 expect_completion "sandlab sn<Tab> offers snapshot" "sandlab sn" snapshot
 expect_completion "options of the command and the global ones" "sandlab node start --" \
 	--all --vnc-host --wait-for --timeout --lab --json --theme --help --version

@@ -4,7 +4,8 @@
 # --cloud-init/--ci-user/--user-data and their bad input; at start a seed
 # ISO labelled cidata with the meta-data, user-data and network-config the
 # test expects, attached read-only; an ssh forward added; the host key
-# pinned; files 0600; the seed left alone when nothing changed and rebuilt
+# pinned; node cmd shows the seed drive before the start; files 0600; the
+# seed left alone when nothing changed and rebuilt
 # when something did; a reset and a clone change the instance-id.
 set -eu
 source "$(dirname "$0")/../lib.sh"
@@ -46,6 +47,18 @@ expect_fail "good user-data with a bad --ram makes no node (and leaks nothing)" 
 	"$S" node create c9 --image tiny --user-data "$T/ok.yaml" --ram 1
 check "nothing changed by the refusals" test \
 	"$(db "SELECT enabled, user, user_data IS NULL, password FROM cloudinit WHERE node_id = '$id'"),$(db "SELECT count(*) FROM nodes WHERE name = 'c9'")" = "1|alice|1|$pw,0"
+
+# node cmd shows the seed drive a start attaches; none with cloud-init off.
+want="file=$SANDLAB_LAB/seeds/$id/seed.iso,format=raw,if=none,id=cidata,media=cdrom,readonly=on"
+if "$S" node cmd c1 --json | python3 -c 'import json,sys; sys.exit(0 if sys.argv[1] in json.load(sys.stdin) else 1)' "$want"; then
+	ok "node cmd of a stopped node shows the seed drive a start attaches"
+else
+	not_ok "node cmd of a stopped node shows the seed drive a start attaches" "$("$S" node cmd c1)"
+fi
+"$S" node create plain1 --image tiny >/dev/null
+if ! "$S" node cmd plain1 | grep -q "id=cidata"; then ok "node cmd with cloud-init off has no seed"
+else not_ok "node cmd with cloud-init off has no seed" "$("$S" node cmd plain1)"; fi
+"$S" node rm plain1 >/dev/null
 
 # Start: the seed is made and attached.
 check "c1 starts" "$S" node start c1

@@ -56,7 +56,8 @@ refused "nic set: a MAC collision" "MAC $mac_a0 is already used by a:eth0" "$SAN
 refused "nic set: the same MAC in capitals" "already used by a:eth0" "$SANDLAB" nic set c:eth0 --mac "${mac_a0^^}"
 refused "nic set: a multicast MAC" "multicast" "$SANDLAB" nic set c:eth0 --mac 01:00:5e:00:00:01
 refused "nic set: a malformed MAC" "six pairs of hex digits" "$SANDLAB" nic set c:eth0 --mac 52:54:00:zz:00:01
-refused "nic set: an unknown model" "virtio-net-pci or e1000" "$SANDLAB" nic set c:eth0 --model rtl8139
+refused "nic set: an unknown model names what this QEMU offers" "model \"rtl8193\": not a NIC model of qemu-system-x86_64; it offers e1000 " "$SANDLAB" nic set c:eth0 --model rtl8193
+refused "nic set: a model with an option riding along" "NIC model \"e1000,romfile=/x\"" "$SANDLAB" nic set c:eth0 --model e1000,romfile=/x
 refused "nic set: attach link by hand" "link add" "$SANDLAB" nic set c:eth0 --attach link
 refused "nic set: detaching a linked NIC" "a:eth1 is linked to b:eth0; remove the link first" "$SANDLAB" nic set a:eth1 --attach none
 check "nic set: a MAC of one's own" "$SANDLAB" nic set c:eth0 --mac 52:54:00:AB:CD:EF

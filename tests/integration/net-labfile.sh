@@ -73,6 +73,10 @@ if cmp -s "$T/one.lab" "$T/stdout.lab"; then ok "lab export - writes the same to
 lf() { { echo "sandlab-lab 1"; printf '%s\n' "$@"; } >"$T/bad.lab"; }
 lf "node x image=tiny" "node y image=nosuch"
 refused "lab import: a missing image, after a good node" "bad.lab: line 3: no image named nosuch" "$SANDLAB" lab import "$T/bad.lab"
+lf "node x image=tiny" "nic x:eth0 model=e1000e" "nic x:eth1 model=rtl8193"
+refused "lab import: a NIC model this QEMU lacks names what it offers" \
+	'bad.lab: line 4: model "rtl8193": not a NIC model of qemu-system-x86_64; it offers e1000 .*; nothing was imported' \
+	"$SANDLAB" lab import "$T/bad.lab"
 lf "node x image=tiny colour=red"
 refused "lab import: an unknown key" "line 2: unknown key \"colour\"" "$SANDLAB" lab import "$T/bad.lab"
 lf "node x image=tiny" "node X image=tiny"

@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # tests/tui/forms-live.sh: checks before a form or question, on a running
 # node (the tiny guest, real QEMU under TCG), at 80x24 with a name as long
-# as names may be: e and D refuse at once, in the dashboard's words (its
-# keys, no CLI options), and open nothing; the stop-all question and the
+# as names may be: e opens the node's machine, whose change is saved and
+# shown pending a restart, and its other page says why it waits for a
+# stop; D refuses at once, in the dashboard's words (its keys, no CLI
+# options), and opens nothing; the stop-all question and the
 # details' state line (with the accelerator's reason) are whole on screen;
 # Enter on the running node's tile types into it.
 set -eu
@@ -12,6 +14,16 @@ source "$TOP/tests/lib-run.sh"
 
 N=node-with-a-long-name-that-goes-on-and-on-until-sixty-three-cha
 lab_image tiny
+# machine_of NODE FIELD: a field of the machine in node show --json, or
+# with "pending", whether a change waits for a restart.
+machine_of() {
+	local json
+	json=$("$SANDLAB" node show "$1" --json) || return 1
+	text "$json" | python3 -c '
+import json, sys
+d = json.load(sys.stdin)
+print(d["machine_pending_restart"] if sys.argv[1] == "pending" else d["machine"][sys.argv[1]])' "$2"
+}
 "$SANDLAB" node create "$N" --image tiny --ram 32 --nics 0 >/dev/null
 at_exit "$SANDLAB node kill $N"
 "$SANDLAB" node start "$N" >/dev/null
@@ -19,13 +31,41 @@ at_exit "$SANDLAB node kill $N"
 tui_start 80 24
 tui_settle "running" >/dev/null || true
 
+# e opens the running node's machine: a change is saved, pending a
+# restart; the node's own page says at once why it waits for a stop.
 keys e
-if tui_settle "e edits it" && tui_whole "$N is running: stop it first (S), then e edits it" &&
-	! text "$SCREEN" | grep -qF "Edit the node"; then
-	ok "e on a running node says at once why not and what to do"
+if tui_settle "Edit the node: Machine (2/2)" && text "$SCREEN" | grep -qF "< pc >"; then
+	ok "e on a running node opens its machine"
 else
-	not_ok "e on a running node says at once why not and what to do" "$SCREEN"
+	not_ok "e on a running node opens its machine" "$SCREEN"
 fi
+# Machine: pc -> q35.
+keys Down Right
+tui_settle "< q35 >" >/dev/null || true
+keys Enter
+if tui_settle "next start" && tui_whole "saved node $N: its machine changes at the next start" &&
+	[ "$(machine_of "$N" machine)" = q35 ] && [ "$(machine_of "$N" pending)" = True ]; then
+	ok "a running node's machine is saved, pending a restart"
+else
+	not_ok "a running node's machine is saved, pending a restart" \
+		"$("$SANDLAB" node show "$N" 2>&1); $SCREEN"
+fi
+# The details pane marks it, even at 80x24 under a long state line.
+if tui_settle "when it restarts" && tui_whole "hardware machine q35, changed: takes effect when it restarts"; then
+	ok "the details pane marks a machine change waiting for a restart"
+else
+	not_ok "the details pane marks a machine change waiting for a restart" "$SCREEN"
+fi
+keys e
+keys PageUp
+if tui_settle "Edit the node: Node (1/2)" &&
+	tui_whole "$N is running: stop it first (S), then change this page"; then
+	ok "the node's page of a running node says at once why not and what to do"
+else
+	not_ok "the node's page of a running node says at once why not and what to do" "$SCREEN"
+fi
+keys Escape
+tui_settle "Details" >/dev/null || true
 keys D
 if tui_settle "D deletes it" && tui_whole "$N is running: stop it first (S), then D deletes it" &&
 	! text "$SCREEN" | grep -qF "cannot be undone" && ! text "$SCREEN" | grep -qF "sandlab node"; then

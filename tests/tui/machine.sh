@@ -12,16 +12,17 @@ source "$TOP/tests/tui-lib.sh"
 	--disk 64M --disk image:tiny,bus=scsi >/dev/null
 "$SANDLAB" node create b1 --image tiny --ram 32 >/dev/null
 
-tui_start 120 30
+tui_start 120 40
 if tui_settle "hardware  disk-bus sata" 20; then
 	ok "the details pane shows a node's machine"
 else
 	not_ok "the details pane shows a node's machine" "$SCREEN"
 fi
-if text "$SCREEN" | grep -qF "hardware  disk-bus sata, machine q35, vga none"; then
-	ok "each field that is not at its default, by its option's name"
+if text "$SCREEN" | grep -qE '│ hardware  disk-bus sata +│' && text "$SCREEN" | grep -qE '│ {11}machine q35 +│' &&
+	text "$SCREEN" | grep -qE '│ {11}vga none +│'; then
+	ok "each field that is not at its default, one a row, by its option's name"
 else
-	not_ok "each field that is not at its default, by its option's name" "$SCREEN"
+	not_ok "each field that is not at its default, one a row, by its option's name" "$SCREEN"
 fi
 if text "$SCREEN" | grep -qF "disk 1    64M" && text "$SCREEN" | grep -qF "disk 2    image:tiny,bus=scsi"; then
 	ok "each extra disk has a line, by its number"

@@ -70,6 +70,13 @@ text_is(sqlite3 *db, const char *sql, const char *want)
 /* A nodes row by the columns of v1, which every later version has. */
 #define NODE_INSERT "INSERT INTO nodes (id, name, image_id, overlay, ram_mb, cpus, accel, created_at) VALUES "
 
+/* 1 when the nodes table has the firmware column (and nics any model). */
+static int
+has_firmware(sqlite3 *db)
+{
+	return scalar(db, "SELECT count(*) FROM pragma_table_info('nodes') WHERE name = 'firmware'") == 1;
+}
+
 /* Rows valid at schema version v (v >= 1), so later migrations must keep them. */
 static void
 fill(sqlite3 *db, int v)
@@ -91,7 +98,8 @@ fill(sqlite3 *db, int v)
 	    "INSERT INTO links (id, a_node, a_idx, a_port, b_node, b_idx, b_port) VALUES ('l1', 'n1', 1, 40000, 'n2', 0, 40001);"
 	    "UPDATE nics SET attach = 'user' WHERE node_id = 'n1' AND idx = 0;"
 	    "INSERT INTO forwards VALUES ('n1', 0, 'tcp', 2222, 22);"
-	    "INSERT INTO runs (node_id, state) VALUES ('n1', 'stopped');", &e), 0);
+	    "INSERT INTO runs (node_id, state) VALUES ('n1', 'stopped');"
+	    "UPDATE nics SET model = 'e1000' WHERE node_id = 'n2';", &e), 0);
 	if (v >= 2)
 		assert_int_equal(db_exec(db, "UPDATE runs SET vnc_host = '10.1.2.3' WHERE node_id = 'n1'", &e), 0);
 	if (v >= 3)
@@ -106,6 +114,10 @@ fill(sqlite3 *db, int v)
 		    "INSERT INTO images (id, name, file, format, virtual_size, file_size, imported_at, kind) "
 		    "VALUES ('i2', 'inst', 'inst.iso', 'raw', 4096, 4096, 1, 'iso');"
 		    "UPDATE nodes SET disk_bus = 'sata', machine = 'q35', cdrom_id = 'i2' WHERE id = 'n1'", &e), 0);
+	/* by the column, not the version: the integrator renumbers */
+	if (has_firmware(db))
+		assert_int_equal(db_exec(db, "UPDATE nodes SET firmware = 'uefi' WHERE id = 'n1';"
+		    "UPDATE nics SET model = 'vmxnet3' WHERE node_id = 'n1' AND idx = 1", &e), 0);
 }
 
 static void
@@ -124,6 +136,7 @@ migrate_from_every_version(void **state)
 		fill(db, from);
 		int had_source = (int)scalar(db, "SELECT count(*) FROM pragma_table_info('images') "
 		    "WHERE name = 'source_format'");
+		int had_firmware = has_firmware(db);
 		assert_int_equal(db_migrate(db, DB_VERSION, &e), 0);
 		assert_int_equal(db_version(db), DB_VERSION);
 		text_is(db, "PRAGMA integrity_check", "ok");
@@ -158,6 +171,17 @@ migrate_from_every_version(void **state)
 			    "coalesce(cdrom_id, '') || ']' FROM nodes WHERE id = 'n1'",
 			    from >= 7 ? "sata q35 auto std [i2]" : "virtio pc auto std []");
 		}
+		/* nodes from before the firmware boot BIOS; NICs keep their
+		 * models through the remade nics table, links and forwards their
+		 * rows, and foreign keys are on again */
+		if (from >= 1) {
+			text_is(db, "SELECT firmware FROM nodes WHERE id = 'n1'", had_firmware ? "uefi" : "bios");
+			text_is(db, "SELECT model FROM nics WHERE node_id = 'n2'", "e1000");
+			text_is(db, "SELECT model FROM nics WHERE node_id = 'n1' AND idx = 1",
+			    had_firmware ? "vmxnet3" : "virtio-net-pci");
+			text_is(db, "SELECT model FROM nics WHERE node_id = 'n1' AND idx = 0", "virtio-net-pci");
+		}
+		assert_int_equal(scalar(db, "PRAGMA foreign_keys"), 1);
 		/* every table the store relies on exists */
 		assert_int_equal(scalar(db, "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND "
 		    "name IN ('images', 'nodes', 'nics', 'links', 'forwards', 'runs', 'events', 'pending', 'settings')"), 9);
@@ -224,6 +248,14 @@ constraints_hold(void **state)
 	assert_int_equal(db_exec(db, "UPDATE nodes SET disk_bus = 'nvme' WHERE id = 'n1'", &e), -1);
 	assert_int_equal(db_exec(db, "UPDATE nodes SET machine = 'virt' WHERE id = 'n1'", &e), -1);
 	assert_int_equal(db_exec(db, "UPDATE images SET kind = 'floppy' WHERE id = 'i1'", &e), -1);
+	assert_int_equal(db_exec(db, "UPDATE nodes SET firmware = 'coreboot' WHERE id = 'n1'", &e), -1);
+	/* any NIC device name, but never options riding along */
+	assert_int_equal(db_exec(db, "UPDATE nics SET model = 'rtl8139' WHERE node_id = 'n2'", &e), 0);
+	assert_int_equal(db_exec(db, "UPDATE nics SET model = 'e1000,romfile=x' WHERE node_id = 'n2'", &e), -1);
+	assert_int_equal(db_exec(db, "UPDATE nics SET model = '' WHERE node_id = 'n2'", &e), -1);
+	assert_int_equal(db_exec(db, "UPDATE nics SET model = '-device' WHERE node_id = 'n2'", &e), -1);
+	/* the remade nics table is still what forwards and links name */
+	assert_int_equal(db_exec(db, "INSERT INTO forwards VALUES ('n2', 5, 'tcp', 2223, 22)", &e), -1);
 	/* an ISO a node holds as its CD-ROM cannot go */
 	assert_int_equal(db_exec(db, "DELETE FROM images WHERE id = 'i2'", &e), -1);
 	assert_int_equal(db_exec(db, "UPDATE nodes SET cdrom_id = 'nope' WHERE id = 'n1'", &e), -1);

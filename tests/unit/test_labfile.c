@@ -98,6 +98,80 @@ hand_written(void **state)
 	labfile_free(&lf);
 }
 
+/* Templates: their lines come back as they were; the usage text's
+ * escapes give back newlines, tabs, runs of spaces, '%' and '#'. */
+static const char canonical_tpl[] =
+    "# sandlab lab file: nodes, their NICs, and links between NICs.\n"
+    "# Disks are not included: importing gives each node a fresh overlay on its image.\n"
+    "sandlab-lab 1\n"
+    "\n"
+    "template plain image=tiny ram=256 cpus=1 nics=1 nic-model=virtio-net-pci accel=auto cloud-init=off "
+    "ci-user=lab console=serial\n"
+    "\n"
+    "template rtr image=linux ram=512 cpus=2 nics=4 nic-model=e1000 accel=tcg cloud-init=on "
+    "ci-user=bob console=vnc disk-bus=ide machine=q35 kernel=vmlinuz\n"
+    "template-append rtr console=ttyS0 quiet\n"
+    "usage rtr Login: admin%0A\n"
+    "usage rtr %20%20Password:%20%20none %231 100%25%09tab%20\n"
+    "\n"
+    "node a image=linux ram=512 cpus=2 accel=tcg template=RTR disk-bus=ide machine=q35 kernel=vmlinuz\n"
+    "append a console=ttyS0 quiet\n"
+    "nic a:eth0 model=e1000 mac=52:54:00:00:00:01 attach=none\n";
+
+static void
+templates(void **state)
+{
+	struct labfile lf;
+	struct err e;
+	char *text;
+
+	assert_int_equal(labfile_parse(canonical_tpl, strlen(canonical_tpl), &lf, &e), 0);
+	assert_int_equal(lf.ntemplates, 2);
+	assert_null(lf.templates[0].usage);
+	assert_string_equal(lf.templates[1].usage, "Login: admin\n  Password:  none #1 100%\ttab ");
+	assert_string_equal(lf.templates[1].hw[HW_APPEND], "console=ttyS0 quiet");
+	assert_string_equal(lf.templates[1].hw[HW_DISK_BUS], "ide");
+	assert_string_equal(lf.templates[1].nic_model, "e1000");
+	assert_string_equal(lf.templates[1].console, "vnc");
+	assert_string_equal(lf.templates[1].ci_user, "bob");
+	assert_int_equal(lf.templates[1].cloud_init, 1);
+	assert_int_equal(lf.templates[1].nics, 4);
+	assert_string_equal(lf.nodes[0].template, "RTR");
+	text = labfile_format(&lf);
+	assert_string_equal(text, canonical_tpl);
+	free(text);
+	labfile_free(&lf);
+	assert_int_equal(lf.ntemplates, 0);
+	assert_null(lf.templates);
+}
+
+/* A usage text longer than a line is cut into pieces that read back whole. */
+static void
+template_long_usage(void **state)
+{
+	static const char head[] = "sandlab-lab 1\ntemplate t image=tiny\n";
+	char usage[3000], *in, *text;
+	struct labfile lf, lf2;
+	struct err e;
+
+	for (size_t i = 0; i < sizeof usage - 1; i++)
+		usage[i] = i % 7 == 3 ? ' ' : i % 11 == 5 ? '%' : 'a' + (char)(i % 26);
+	usage[sizeof usage - 1] = '\0';
+	assert_int_equal(labfile_parse(head, strlen(head), &lf, &e), 0);
+	lf.templates[0].usage = strdup(usage);
+	text = labfile_format(&lf);
+	assert_int_equal(labfile_parse(text, strlen(text), &lf2, &e), 0);
+	assert_string_equal(lf2.templates[0].usage, usage);
+	in = labfile_format(&lf2);
+	assert_string_equal(in, text);
+	assert_non_null(strstr(text, "\nusage t "));
+	assert_non_null(strstr(strstr(text, "\nusage t ") + 1, "\nusage t "));
+	free(in);
+	free(text);
+	labfile_free(&lf);
+	labfile_free(&lf2);
+}
+
 static void
 refused(const char *text, size_t len, const char *want_line, const char *want)
 {
@@ -125,6 +199,23 @@ malformed(void **state)
 	REFUSED("sandlab-lab 1\nsandlab-lab 1\n", "line 2:", "second");
 	REFUSED("sandlab-lab x\n", "line 1:", "sandlab-lab 1");
 	REFUSED("sandlab-lab 1\nvm a\n", "line 2:", "unknown line \"vm\"");
+	REFUSED("sandlab-lab 1\ntemplate t\n", "line 2:", "needs image=");
+	REFUSED("sandlab-lab 1\ntemplate t image=tiny\ntemplate T image=tiny\n", "line 3:", "already defined on line 2");
+	REFUSED("sandlab-lab 1\ntemplate t image=tiny colour=red\n", "line 2:", "unknown key \"colour\" for a template");
+	REFUSED("sandlab-lab 1\ntemplate t image=tiny console=rdp\n", "line 2:", "serial or vnc");
+	REFUSED("sandlab-lab 1\ntemplate t image=tiny nic-model=-x\n", "line 2:", "nic-model=-x");
+	REFUSED("sandlab-lab 1\ntemplate t image=tiny nics=9\n", "line 2:", "nics=9");
+	REFUSED("sandlab-lab 1\ntemplate t image=tiny cloud-init=yes\n", "line 2:", "on or off");
+	REFUSED("sandlab-lab 1\ntemplate t image=tiny ci-user=root\n", "line 2:", "ci-user=root");
+	REFUSED("sandlab-lab 1\ntemplate t image=tiny disk-bus=floppy\n", "line 2:", "--disk-bus");
+	REFUSED("sandlab-lab 1\nusage t hello\n", "line 2:", "no template t above");
+	REFUSED("sandlab-lab 1\ntemplate t image=tiny\nusage t 100%\n", "line 3:", "%XX");
+	REFUSED("sandlab-lab 1\ntemplate t image=tiny\nusage t a%00b\n", "line 3:", "%XX");
+	REFUSED("sandlab-lab 1\ntemplate t image=tiny\nusage t a%1Bb\n", "line 3:", "control characters");
+	REFUSED("sandlab-lab 1\ntemplate t image=tiny\nusage t\n", "line 3:", "usage TEMPLATE TEXT");
+	REFUSED("sandlab-lab 1\ntemplate-append t quiet\n", "line 2:", "no template t above");
+	REFUSED("sandlab-lab 1\ntemplate t image=tiny\ntemplate-append t a\ntemplate-append t b\n", "line 4:", "second");
+	REFUSED("sandlab-lab 1\nnode a image=linux template=t\ntemplate t image=tiny\n", "line 2:", "template=t");
 	REFUSED("sandlab-lab 1\nnode a image=linux colour=red\n", "line 2:", "unknown key \"colour\"");
 	REFUSED("sandlab-lab 1\nnode a image=linux ram\n", "line 2:", "not KEY=VALUE");
 	REFUSED("sandlab-lab 1\nnode a image=linux disk=0M\n", "line 2:", "a disk of size 0");
@@ -155,7 +246,7 @@ malformed(void **state)
 	REFUSED("sandlab-lab 1\nnic a:eth0\n", "line 2:", "no node a above");
 	REFUSED("sandlab-lab 1\nnode a image=linux\nnic a:eth1\n", "line 3:", "out of order");
 	REFUSED("sandlab-lab 1\nnode a image=linux\nnic a:eth0\nnic a:eth0\n", "line 4:", "out of order");
-	REFUSED("sandlab-lab 1\nnode a image=linux\nnic a:eth0 model=rtl8139\n", "line 3:", "model");
+	REFUSED("sandlab-lab 1\nnode a image=linux\nnic a:eth0 model=rtl,8139\n", "line 3:", "NIC model \"rtl,8139\"");
 	REFUSED("sandlab-lab 1\nnode a image=linux\nnic a:eth0 speed=10\n", "line 3:", "unknown key \"speed\"");
 	REFUSED("sandlab-lab 1\nnode a image=linux\nnic a:eth0 attach=bridge\n", "line 3:", "attach=bridge");
 	REFUSED("sandlab-lab 1\nnode a image=linux\nnic a:eth0 mac=01:00:00:00:00:01\n", "line 3:", "multicast");
@@ -330,6 +421,8 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(round_trip),
 		cmocka_unit_test(hand_written),
+		cmocka_unit_test(templates),
+		cmocka_unit_test(template_long_usage),
 		cmocka_unit_test(malformed),
 		cmocka_unit_test(long_lines),
 		cmocka_unit_test(too_many_nodes),

@@ -91,7 +91,13 @@ models(void **state)
 
 	assert_int_equal(nic_model_check("virtio-net-pci", &e), 0);
 	assert_int_equal(nic_model_check("e1000", &e), 0);
-	assert_int_equal(nic_model_check("rtl8139", &e), -1);
+	/* any device name: which ones this QEMU has is qemuprobe's to say */
+	assert_int_equal(nic_model_check("rtl8139", &e), 0);
+	assert_int_equal(nic_model_check("rtl8139,romfile=/x", &e), -1);
+	assert_string_equal(e.msg, "NIC model \"rtl8139,romfile=/x\": a QEMU network device name such as "
+	    "virtio-net-pci, e1000, e1000e, rtl8139 or vmxnet3 (qemu-system-x86_64 -device help lists them)");
+	assert_int_equal(nic_model_check("-device", &e), -1);
+	assert_int_equal(nic_model_check("", &e), -1);
 	assert_int_equal(nic_model_check(NULL, &e), -1);
 }
 

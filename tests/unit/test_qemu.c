@@ -17,7 +17,9 @@
 #include <string.h>
 #include <cmocka.h>
 
+#include "firmware.h"
 #include "hw.h"
+#include "nic.h"
 #include "proc.h"
 #include "qemu.h"
 #include "qemuprobe.h"
@@ -596,6 +598,112 @@ cpu_help_parsed(void **state)
 }
 
 static void
+machine_firmware(void **state)
+{
+	struct qemu_cfg c = base_cfg();
+	struct hw h;
+	struct err e;
+	char **v;
+
+	hw_init(&h);
+	hw_set(&h, HW_FIRMWARE, "uefi");
+	c.hw = &h;
+	/* UEFI without OVMF's code or the node's NVRAM is no argv */
+	assert_null(qemu_argv(&c, &e));
+	assert_string_equal(e.msg, "UEFI needs OVMF's code file and the node's NVRAM file");
+	h.file[HW_FIRMWARE] = firmware_vars_path("/lab/overlays/a,b.qcow2");
+	assert_string_equal(h.file[HW_FIRMWARE], "/lab/overlays/a,b.vars.fd");
+	assert_null(qemu_argv(&c, &e));
+	c.fw_code = "/usr/share/OVMF/OVMF_CODE_4M.fd";
+	v = qemu_argv(&c, &e);
+	assert_non_null(v);
+	/* the code read-only as unit 0, the node's own VARS as unit 1, before
+	 * the disk; a comma in a path doubled */
+	assert_string_equal(opt_value(v, "-drive", 0),
+	    "if=pflash,format=raw,unit=0,readonly=on,file=/usr/share/OVMF/OVMF_CODE_4M.fd");
+	assert_string_equal(opt_value(v, "-drive", 1), "if=pflash,format=raw,unit=1,file=/lab/overlays/a,,b.vars.fd");
+	assert_string_equal(opt_value(v, "-drive", 2), "file=/lab/overlays/a.qcow2,format=qcow2,if=virtio");
+	assert_string_equal(opt_value(v, "-machine", 0), "pc");
+	proc_argv_free(v);
+	/* q35 the same way */
+	hw_set(&h, HW_MACHINE, "q35");
+	v = qemu_argv(&c, &e);
+	assert_non_null(v);
+	assert_string_equal(opt_value(v, "-machine", 0), "q35");
+	assert_string_equal(opt_value(v, "-drive", 1), "if=pflash,format=raw,unit=1,file=/lab/overlays/a,,b.vars.fd");
+	proc_argv_free(v);
+	/* BIOS: no pflash, whatever the config carries */
+	hw_set(&h, HW_FIRMWARE, "bios");
+	v = qemu_argv(&c, &e);
+	assert_non_null(v);
+	assert_string_equal(opt_value(v, "-drive", 0), "file=/lab/overlays/a.qcow2,format=qcow2,if=virtio");
+	proc_argv_free(v);
+	assert_int_equal(hw_check(HW_FIRMWARE, "coreboot", &e), -1);
+	assert_string_equal(e.msg, "--firmware \"coreboot\": one of bios|uefi");
+	assert_int_equal(hw_key_find("firmware"), HW_FIRMWARE);
+	hw_clear(&h);
+	/* an overlay name without .qcow2 keeps its name */
+	char *p = firmware_vars_path("/x/y");
+	assert_string_equal(p, "/x/y.vars.fd");
+	free(p);
+}
+
+static void
+nic_models(void **state)
+{
+	struct qemu_nic one[] = {
+		{ .idx = 0, .model = "e1000e", .mac = "52:54:00:aa:bb:01", .attach = "user" },
+		{ .idx = 1, .model = "rtl8139", .mac = "52:54:00:aa:bb:02", .attach = "none" },
+	};
+	struct qemu_cfg c = base_cfg();
+	struct err e;
+	char **v;
+
+	c.nics = one;
+	c.nnics = 2;
+	v = qemu_argv(&c, &e);
+	assert_non_null(v);
+	assert_string_equal(opt_value(v, "-device", 2), "e1000e,id=nic0,netdev=net0,mac=52:54:00:aa:bb:01");
+	assert_string_equal(opt_value(v, "-device", 3), "rtl8139,id=nic1,mac=52:54:00:aa:bb:02");
+	proc_argv_free(v);
+	/* no option rides along with a model */
+	one[1].model = "e1000,romfile=/etc/passwd";
+	assert_null(qemu_argv(&c, &e));
+	assert_non_null(strstr(e.msg, "NIC model \"e1000,romfile=/etc/passwd\""));
+	one[1].model = "-x";
+	assert_null(qemu_argv(&c, &e));
+	one[1].model = "";
+	assert_null(qemu_argv(&c, &e));
+	assert_int_equal(nic_model_check("vmxnet3", &e), 0);
+	assert_int_equal(nic_model_check("virtio-net-pci-non-transitional", &e), 0);
+	assert_int_equal(nic_model_check("a-name-longer-than-any-nic-qemu-has-0123", &e), -1);
+}
+
+static void
+nic_help_parsed(void **state)
+{
+	char **v;
+	size_t n;
+
+	qemuprobe_parse_nics("Storage devices:\nname \"ide-cd\", bus IDE\n\n"
+	    "Network devices:\nname \"e1000\", bus PCI, alias \"e1000-82540em\", desc \"Intel Gigabit\"\n"
+	    "name \"e1000e\", bus PCI, desc \"Intel 82574L GbE Controller\"\n"
+	    "name \"ne2k_isa\", bus ISA\nname \"rocker\", bus PCI, desc \"Rocker Switch\"\n"
+	    "name \"rtl8139\", bus PCI\nname \"usb-net\", bus usb-bus\n"
+	    "name \"vmxnet3\", bus PCI, desc \"VMWare Paravirtualized Ethernet v3\"\n\n"
+	    "Input devices:\nname \"virtio-keyboard-pci\", bus PCI\n", &v, &n);
+	assert_int_equal(n, 4);
+	assert_string_equal(v[0], "e1000");
+	assert_string_equal(v[1], "e1000e");
+	assert_string_equal(v[2], "rtl8139");
+	assert_string_equal(v[3], "vmxnet3");
+	qemuprobe_free(v, n);
+	qemuprobe_parse_nics("", &v, &n);
+	assert_int_equal(n, 0);
+	qemuprobe_free(v, n);
+}
+
+static void
 shell_quoting(void **state)
 {
 	char *argv[] = { "qemu", "-drive", "file=/a b/it's,format=qcow2", "x\x1b[2Jy", "", NULL };
@@ -769,6 +877,9 @@ main(void)
 		cmocka_unit_test(machine_boot_cdrom_kernel),
 		cmocka_unit_test(machine_checks),
 		cmocka_unit_test(cpu_help_parsed),
+		cmocka_unit_test(machine_firmware),
+		cmocka_unit_test(nic_models),
+		cmocka_unit_test(nic_help_parsed),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

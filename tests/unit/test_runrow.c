@@ -110,6 +110,10 @@ shutdowns(void **state)
 	x = describe((struct run_exit_facts){ .started = 1, .stop_requested = 1, .stop_grace_s = 3,
 	    .stop_quit_sent = 1, .shutdown_seen = 1, .shutdown_reason = "host-qmp-quit" });
 	assert_string_equal(x.detail, "quit over QMP after the guest ignored ACPI powerdown for 3 s");
+	x = describe((struct run_exit_facts){ .started = 1, .stop_requested = 1, .stop_poweroff = 1,
+	    .shutdown_seen = 1, .shutdown_reason = "host-qmp-quit" });
+	assert_string_equal(x.kind, "shutdown");
+	assert_string_equal(x.detail, "powered off at once by node stop (stop method poweroff)");
 	x = describe((struct run_exit_facts){ .started = 1, .shutdown_seen = 1,
 	    .shutdown_reason = "host-signal" });
 	assert_string_equal(x.state, "stopped");

@@ -1,0 +1,232 @@
+/*
+ * cmd-template.c: `sandlab template create|ls|show|set|rm`. The options
+ * are node create's (cmd_node_opts_add), so a template takes what a node
+ * takes; output only, the work is template.c's.
+ */
+#include "cmd.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "nic.h"
+#include "qemuprobe.h"
+#include "template.h"
+
+static json_t *
+template_json(const struct template *t)
+{
+	json_t *hw = json_object();
+
+	for (int k = 0; k < HW_NKEYS; k++)
+		json_object_set_new(hw, hw_fields[k].name, json_string(t->hw.v[k]));
+	return json_pack("{s:s, s:s, s:s, s:s, s:i, s:i, s:i, s:s, s:s, s:{s:b, s:s}, s:s, s:s?, s:i, s:o}",
+	    "id", t->id, "name", t->name, "image", t->image_name, "image_id", t->image_id,
+	    "ram_mb", t->ram_mb, "cpus", t->cpus, "nics", t->nics, "nic_model", t->nic_model,
+	    "accel", t->accel, "cloud_init", "on", t->cloud_init, "user", t->ci_user,
+	    "console", t->console, "usage", t->usage,
+	    "nodes", t->nodes, "machine", hw);
+}
+
+/* The options of template create and set into *s: 0, or 1 (bad value,
+ * printed) or 2 (bad usage). */
+static int
+template_opts(int argc, char **argv, const char *usage, int is_set, char **name, struct template_spec *s)
+{
+	static struct cmd_node_opts o;
+	static const char *model, *console, *usage_text;
+	static struct cli_opt opts[3 + CMD_NODE_OPTS_N + 1];
+	struct err e;
+	char *pos[1];
+	int npos;
+
+	model = console = usage_text = NULL;
+	opts[0] = (struct cli_opt){ "--nic-model", &model, NULL };
+	opts[1] = (struct cli_opt){ "--console", &console, NULL };
+	opts[2] = (struct cli_opt){ "--usage", &usage_text, NULL };
+	cmd_node_opts_add(opts, 3, &o, 1);
+	if (cli_parse(argc, argv, opts, pos, 1, &npos, usage) != 0)
+		return 2;
+	if (npos != 1)
+		return cli_usage(usage);
+	if (cmd_node_opts_check(&o) != 0)
+		return 1;
+	if (model && nic_model_check(model, &e) != 0) {
+		char *shown = cli_shown(model);
+		cli_fail("--nic-model %s: %s", shown, e.msg);
+		free(shown);
+		return 1;
+	}
+	*name = pos[0];
+	*s = (struct template_spec){ .image = o.image, .ram_mb = o.ram_mb, .cpus = o.ncpus, .nics = o.nnics,
+	    .nic_model = model, .accel = o.accel, .cloud_init = o.ci_on, .ci_user = o.ci_user,
+	    .console = console, .usage = usage_text };
+	memcpy(s->hw, o.hw, sizeof s->hw);
+	if (is_set && !cmd_node_opts_any(&o) && !model && !console && !usage_text)
+		return cli_fail("nothing to change: give --image, a node option, --nic-model, --console or --usage "
+		    "(see: sandlab template set --help)");
+	return 0;
+}
+
+/* After a change: the template (with --json), or one line. */
+static int
+template_print_after(struct cli *c, struct lab *lab, const char *name, const char *done)
+{
+	struct template t;
+	struct err e;
+
+	if (template_get(lab, name, &t, &e) != 0)
+		return cli_fail("%s", e.msg);
+	if (c->json)
+		cli_json_out(template_json(&t));
+	else
+		printf("%s template %s on %s (%d MiB, %d CPU%s, %d NIC%s %s)\n", done, t.name, t.image_name,
+		    t.ram_mb, t.cpus, t.cpus == 1 ? "" : "s", t.nics, t.nics == 1 ? "" : "s", t.nic_model);
+	template_clear(&t);
+	return 0;
+}
+
+int
+cmd_template_create(struct cli *c, int argc, char **argv)
+{
+	static const char usage[] = "template create NAME --image IMAGE" CMD_TEMPLATE_USAGE;
+	struct template_spec s;
+	struct lab *lab;
+	struct err e;
+	char *name;
+	int rc;
+
+	if ((rc = template_opts(argc, argv, usage, 0, &name, &s)) != 0)
+		return rc;
+	if ((lab = cli_lab(c)) == NULL)
+		return 1;
+	if (s.nic_model && qemuprobe_check_nic(lab, s.nic_model, s.hw[HW_ARCH] ? s.hw[HW_ARCH] : "x86_64",
+	    "--nic-model", &e) != 0)
+		return cli_fail("%s", e.msg);
+	if (template_create(lab, name, &s, &e) != 0)
+		return cli_fail("%s", e.msg);
+	return template_print_after(c, lab, name, "created");
+}
+
+int
+cmd_template_set(struct cli *c, int argc, char **argv)
+{
+	static const char usage[] = "template set NAME [--image IMAGE]" CMD_TEMPLATE_USAGE;
+	struct template_spec s;
+	struct lab *lab;
+	struct err e;
+	char *name;
+	int rc;
+
+	if ((rc = template_opts(argc, argv, usage, 1, &name, &s)) != 0)
+		return rc;
+	if ((lab = cli_lab(c)) == NULL)
+		return 1;
+	if (s.nic_model && qemuprobe_check_nic(lab, s.nic_model, s.hw[HW_ARCH] ? s.hw[HW_ARCH] : "x86_64",
+	    "--nic-model", &e) != 0)
+		return cli_fail("%s", e.msg);
+	if (template_set(lab, name, &s, &e) != 0)
+		return cli_fail("%s", e.msg);
+	return template_print_after(c, lab, name, "changed");
+}
+
+int
+cmd_template_ls(struct cli *c, int argc, char **argv)
+{
+	static const char usage[] = "template ls [--json]";
+	struct template *v;
+	struct lab *lab;
+	struct err e;
+	size_t n;
+	char *pos[1];
+	int npos, rc;
+
+	if ((lab = cli_start(c, argc, argv, NULL, pos, 0, 0, &npos, usage, &rc)) == NULL)
+		return rc;
+	if (template_list(lab, &v, &n, &e) != 0)
+		return cli_fail("%s", e.msg);
+	if (c->json) {
+		json_t *a = json_array();
+		for (size_t i = 0; i < n; i++)
+			json_array_append_new(a, template_json(&v[i]));
+		cli_json_out(a);
+	} else if (n == 0)
+		printf("(no templates: make one with sandlab template create NAME --image IMAGE)\n");
+	else {
+		printf("%-20s %-16s %7s %4s %-20s %-6s %-10s %5s\n", "NAME", "IMAGE", "RAM", "CPUS", "NICS",
+		    "CONS", "CLOUDINIT", "NODES");
+		for (size_t i = 0; i < n; i++) {
+			char nics[40];
+			snprintf(nics, sizeof nics, "%d %s", v[i].nics, v[i].nic_model);
+			printf("%-20s %-16s %4dMiB %4d %-20s %-6s %-10s %5d\n", v[i].name, v[i].image_name,
+			    v[i].ram_mb, v[i].cpus, nics, v[i].console, v[i].cloud_init ? v[i].ci_user : "off",
+			    v[i].nodes);
+		}
+	}
+	template_list_free(v, n);
+	return 0;
+}
+
+int
+cmd_template_show(struct cli *c, int argc, char **argv)
+{
+	static const char usage[] = "template show NAME [--json]";
+	struct template t;
+	struct lab *lab;
+	struct err e;
+	char *pos[1];
+	int npos, rc;
+
+	if ((lab = cli_start(c, argc, argv, NULL, pos, 1, 1, &npos, usage, &rc)) == NULL)
+		return rc;
+	if (template_get(lab, pos[0], &t, &e) != 0)
+		return cli_fail("%s", e.msg);
+	if (c->json) {
+		cli_json_out(template_json(&t));
+		template_clear(&t);
+		return 0;
+	}
+	printf("name:      %s\nid:        %s\nimage:     %s\ncpus:      %d\nram:       %d MiB\n"
+	    "nics:      %d %s\naccel:     %s\nconsole:   %s\n", t.name, t.id, t.image_name, t.cpus,
+	    t.ram_mb, t.nics, t.nic_model, t.accel, t.console);
+	cmd_node_hw_print(&t.hw, 0);
+	if (t.cloud_init)
+		printf("cloud-init: on: user %s\n", t.ci_user);
+	else
+		printf("cloud-init: off\n");
+	printf("nodes:     %d made from it (a change of the template changes none of them)\n", t.nodes);
+	if (t.usage[0]) {
+		printf("usage:\n");
+		cli_print_lines("  ", "  ", t.usage);
+	}
+	template_clear(&t);
+	return 0;
+}
+
+int
+cmd_template_rm(struct cli *c, int argc, char **argv)
+{
+	static const char usage[] = "template rm NAME...";
+	struct lab *lab;
+	struct err e;
+	char *pos[64];
+	int npos, rc = 0;
+
+	if ((lab = cli_start(c, argc, argv, NULL, pos, 1, 64, &npos, usage, &rc)) == NULL)
+		return rc;
+	json_t *removed = json_array();
+	for (int i = 0; i < npos; i++) {
+		if (template_rm(lab, pos[i], &e) != 0)
+			rc = cli_fail("%s", e.msg);
+		else {
+			json_array_append_new(removed, json_string(pos[i]));
+			if (!c->json)
+				printf("removed template %s\n", pos[i]);
+		}
+	}
+	if (c->json)
+		cli_json_out(json_pack("{s:o}", "removed", removed));
+	else
+		json_decref(removed);
+	return rc;
+}

@@ -1,0 +1,363 @@
+/*
+ * template.c: the templates and template_nodes tables. Every value is
+ * checked by the module that owns it (node.h for RAM, CPUs, NICs and the
+ * accelerator and the machine's images, nic.h for NIC models, hw.h,
+ * cloudinit.h), so a template holds nothing a node could not; this file
+ * adds only the console type and the usage text.
+ */
+#include "template.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "db.h"
+#include "image.h"
+#include "name.h"
+#include "nic.h"
+#include "node.h"
+#include "sanitize.h"
+
+/* The machine's columns follow in enum hw_key order, as node_hw_from_row
+ * reads them: each image field is its id, the image's name and file. */
+#define TPL_COLS "t.id, t.name, t.image_id, i.name, t.ram_mb, t.cpus, t.nics, t.nic_model, t.accel, " \
+	"t.cloud_init, t.ci_user, t.console, t.usage, " \
+	"(SELECT count(*) FROM template_nodes tn WHERE tn.template_id = t.id), " \
+	"t.disk_bus, t.machine, t.firmware, t.cpu_model, t.arch, t.vga, t.boot, t.boot_once, " \
+	"t.cdrom_id, ic.name, ic.file, t.kernel_id, ik.name, ik.file, t.initrd_id, ir.name, ir.file, " \
+	"t.append"
+#define TPL_FROM "templates t JOIN images i ON i.id = t.image_id " \
+	"LEFT JOIN images ic ON ic.id = t.cdrom_id LEFT JOIN images ik ON ik.id = t.kernel_id " \
+	"LEFT JOIN images ir ON ir.id = t.initrd_id"
+#define TPL_HW_COL 14
+
+void
+template_clear(struct template *t)
+{
+	free(t->name);
+	free(t->image_name);
+	free(t->usage);
+	hw_clear(&t->hw);
+	memset(t, 0, sizeof *t);
+}
+
+void
+template_list_free(struct template *v, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		template_clear(&v[i]);
+	free(v);
+}
+
+int
+template_check_usage(const char *text, struct err *e)
+{
+	size_t len = strlen(text);
+
+	if (len >= TEMPLATE_USAGE_MAX)
+		return err_set(e, "a usage text has at most %d bytes", TEMPLATE_USAGE_MAX - 1);
+	for (size_t i = 0; i < len; ) {
+		unsigned char c = (unsigned char)text[i];
+		size_t n;
+		if ((c < 0x20 && c != '\n' && c != '\t') || c == 0x7f)
+			return err_set(e, "a usage text holds no control characters but newlines and tabs "
+			    "(byte 0x%02x at %zu)", c, i);
+		if ((n = utf8_seq_len((const unsigned char *)text + i, len - i)) == 0)
+			return err_set(e, "a usage text is UTF-8 (an invalid byte 0x%02x at %zu)", c, i);
+		i += n;
+	}
+	return 0;
+}
+
+int
+template_check_console(const char *c, struct err *e)
+{
+	if (c == NULL || (strcmp(c, "serial") != 0 && strcmp(c, "vnc") != 0))
+		return err_set(e, "a console is serial or vnc");
+	return 0;
+}
+
+void
+template_init(struct template *t, const char *name)
+{
+	memset(t, 0, sizeof *t);
+	t->name = xstrdup(name);
+	t->image_name = xstrdup("");
+	t->ram_mb = NODE_RAM_DEFAULT;
+	t->cpus = NODE_CPUS_DEFAULT;
+	t->nics = NODE_NICS_DEFAULT;
+	snprintf(t->nic_model, sizeof t->nic_model, "virtio-net-pci");
+	snprintf(t->accel, sizeof t->accel, "auto");
+	snprintf(t->ci_user, sizeof t->ci_user, "%s", CLOUDINIT_USER_DEFAULT);
+	snprintf(t->console, sizeof t->console, "serial");
+	t->usage = xstrdup("");
+	hw_init(&t->hw);
+}
+
+int
+template_apply(struct lab *lab, struct template *t, const struct template_spec *s, struct err *e)
+{
+	if ((s->ram_mb && node_check_ram(s->ram_mb, e) != 0) ||
+	    (s->cpus && node_check_cpus(s->cpus, e) != 0) ||
+	    (s->nics >= 0 && node_check_nics(s->nics, e) != 0) ||
+	    (s->nic_model && nic_model_check(s->nic_model, e) != 0) ||
+	    (s->accel && node_check_accel(s->accel, e) != 0) ||
+	    (s->ci_user && cloudinit_check_user(s->ci_user, e) != 0) ||
+	    (s->console && template_check_console(s->console, e) != 0) ||
+	    (s->usage && template_check_usage(s->usage, e) != 0))
+		return -1;
+	if (s->nic_model && strlen(s->nic_model) >= sizeof t->nic_model)
+		return err_set(e, "NIC model %s: too long", s->nic_model);
+	if (s->ram_mb)
+		t->ram_mb = s->ram_mb;
+	if (s->cpus)
+		t->cpus = s->cpus;
+	if (s->nics >= 0)
+		t->nics = s->nics;
+	if (s->nic_model)
+		snprintf(t->nic_model, sizeof t->nic_model, "%s", s->nic_model);
+	if (s->accel)
+		snprintf(t->accel, sizeof t->accel, "%s", s->accel);
+	if (s->cloud_init >= 0)
+		t->cloud_init = s->cloud_init != 0;
+	if (s->ci_user)
+		snprintf(t->ci_user, sizeof t->ci_user, "%s", s->ci_user);
+	if (s->console)
+		snprintf(t->console, sizeof t->console, "%s", s->console);
+	if (s->usage) {
+		free(t->usage);
+		t->usage = xstrdup(s->usage);
+	}
+	if (s->image) {
+		struct image im;
+		if (image_get(lab, s->image, &im, e) != 0)
+			return -1;
+		if (image_check_disk(&im, e) != 0) {
+			image_clear(&im);
+			return -1;
+		}
+		snprintf(t->image_id, sizeof t->image_id, "%s", im.id);
+		free(t->image_name);
+		t->image_name = xstrdup(im.name);
+		image_clear(&im);
+	}
+	return node_hw_apply(lab, &t->hw, s->hw, e);
+}
+
+int
+template_write(struct lab *lab, const struct template *t, struct err *e)
+{
+	const struct hw *h = &t->hw;
+
+	_Static_assert(HW_NKEYS == 12, "the statement below lists the machine's 12 columns");
+	if (db_run(lab->db, "recording the template", e, "INSERT INTO templates (id, name, image_id, "
+	    "ram_mb, cpus, nics, nic_model, accel, disk_bus, machine, cpu_model, arch, vga, boot, "
+	    "boot_once, cdrom_id, kernel_id, initrd_id, append, cloud_init, ci_user, console, usage, "
+	    "created_at, firmware) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, "
+	    "?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25) ON CONFLICT (id) DO UPDATE SET name = ?2, "
+	    "image_id = ?3, ram_mb = ?4, cpus = ?5, nics = ?6, nic_model = ?7, accel = ?8, "
+	    "disk_bus = ?9, machine = ?10, cpu_model = ?11, arch = ?12, vga = ?13, boot = ?14, "
+	    "boot_once = ?15, cdrom_id = ?16, kernel_id = ?17, initrd_id = ?18, append = ?19, "
+	    "cloud_init = ?20, ci_user = ?21, console = ?22, usage = ?23, firmware = ?25",
+	    "tttiiitttttttttttttitttIt", t->id, t->name, t->image_id, t->ram_mb, t->cpus, t->nics,
+	    t->nic_model, t->accel, hw_column_value(h, HW_DISK_BUS), hw_column_value(h, HW_MACHINE),
+	    hw_column_value(h, HW_CPU_MODEL), hw_column_value(h, HW_ARCH), hw_column_value(h, HW_VGA),
+	    hw_column_value(h, HW_BOOT), hw_column_value(h, HW_BOOT_ONCE), hw_column_value(h, HW_CDROM),
+	    hw_column_value(h, HW_KERNEL), hw_column_value(h, HW_INITRD), hw_column_value(h, HW_APPEND),
+	    t->cloud_init, t->ci_user, t->console, t->usage, (int64_t)now_s(),
+	    hw_column_value(h, HW_FIRMWARE)) == 0)
+		return 0;
+	if (sqlite3_extended_errcode(lab->db) == SQLITE_CONSTRAINT_UNIQUE)
+		return err_set(e, "a template named \"%s\" already exists", t->name);
+	if (sqlite3_extended_errcode(lab->db) == SQLITE_CONSTRAINT_FOREIGNKEY)
+		return err_set(e, "an image of template \"%s\" was removed meanwhile", t->name);
+	return -1;
+}
+
+int
+template_create(struct lab *lab, const char *name, const struct template_spec *s, struct err *e)
+{
+	struct template t;
+	int rc = -1;
+
+	if (name_check(name, "template name", e) != 0)
+		return -1;
+	if (s->image == NULL)
+		return err_set(e, "a template needs a boot disk (--image IMAGE; see: sandlab image ls)");
+	template_init(&t, name);
+	node_new_id(t.id);
+	if (db_begin(lab->db, e) != 0)
+		goto out;
+	if (template_apply(lab, &t, s, e) != 0 || template_write(lab, &t, e) != 0) {
+		db_rollback(lab->db);
+		goto out;
+	}
+	db_event(lab->db, NULL, "template-create", name);
+	rc = db_commit(lab->db, e);
+out:
+	template_clear(&t);
+	return rc;
+}
+
+int
+template_set(struct lab *lab, const char *key, const struct template_spec *s, struct err *e)
+{
+	struct template t;
+	int rc;
+
+	if (db_begin(lab->db, e) != 0)
+		return -1;
+	if (template_get(lab, key, &t, e) != 0) {
+		db_rollback(lab->db);
+		return -1;
+	}
+	if (template_apply(lab, &t, s, e) != 0 || template_write(lab, &t, e) != 0) {
+		db_rollback(lab->db);
+		template_clear(&t);
+		return -1;
+	}
+	db_event(lab->db, NULL, "template-set", t.name);
+	rc = db_commit(lab->db, e);
+	template_clear(&t);
+	return rc;
+}
+
+static void
+template_from_row(struct lab *lab, sqlite3_stmt *st, struct template *t)
+{
+	memset(t, 0, sizeof *t);
+	snprintf(t->id, sizeof t->id, "%s", (const char *)sqlite3_column_text(st, 0));
+	t->name = db_text(st, 1);
+	snprintf(t->image_id, sizeof t->image_id, "%s", (const char *)sqlite3_column_text(st, 2));
+	t->image_name = db_text(st, 3);
+	t->ram_mb = sqlite3_column_int(st, 4);
+	t->cpus = sqlite3_column_int(st, 5);
+	t->nics = sqlite3_column_int(st, 6);
+	snprintf(t->nic_model, sizeof t->nic_model, "%s", (const char *)sqlite3_column_text(st, 7));
+	snprintf(t->accel, sizeof t->accel, "%s", (const char *)sqlite3_column_text(st, 8));
+	t->cloud_init = sqlite3_column_int(st, 9);
+	snprintf(t->ci_user, sizeof t->ci_user, "%s", (const char *)sqlite3_column_text(st, 10));
+	snprintf(t->console, sizeof t->console, "%s", (const char *)sqlite3_column_text(st, 11));
+	t->usage = db_text(st, 12);
+	t->nodes = sqlite3_column_int(st, 13);
+	node_hw_from_row(lab, st, TPL_HW_COL, &t->hw);
+}
+
+int
+template_get(struct lab *lab, const char *key, struct template *out, struct err *e)
+{
+	sqlite3_stmt *st;
+	char shown[96];
+	int rc = db_row(lab->db, &st, "looking up a template", e, "SELECT " TPL_COLS " FROM " TPL_FROM
+	    " WHERE t.name = ?1 COLLATE NOCASE OR t.id = ?1", "t", key);
+
+	memset(out, 0, sizeof *out);
+	if (rc < 0)
+		return -1;
+	if (rc == 1) {
+		template_from_row(lab, st, out);
+		sqlite3_finalize(st);
+		return 0;
+	}
+	sanitize_to(key, strlen(key), shown, sizeof shown);
+	return err_set(e, "no template named \"%s\" (see: sandlab template ls)", shown);
+}
+
+int
+template_list(struct lab *lab, struct template **out, size_t *n, struct err *e)
+{
+	sqlite3_stmt *st = db_prepare(lab->db, "SELECT " TPL_COLS " FROM " TPL_FROM " ORDER BY t.name", e);
+	struct template *v = NULL;
+	size_t len = 0;
+	int rc;
+
+	if (st == NULL)
+		return -1;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		v = xreallocarray(v, len + 1, sizeof *v);
+		template_from_row(lab, st, &v[len++]);
+	}
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE) {
+		template_list_free(v, len);
+		return db_fail(lab->db, e, "listing templates");
+	}
+	*out = v;
+	*n = len;
+	return 0;
+}
+
+int
+template_rm(struct lab *lab, const char *key, struct err *e)
+{
+	struct template t;
+	sqlite3_stmt *st;
+	char names[256] = "";
+
+	if (db_begin(lab->db, e) != 0)
+		return -1;
+	if (template_get(lab, key, &t, e) != 0)
+		goto fail;
+	if (t.nodes > 0) {
+		/* name the first few; the count says how many there are */
+		st = db_query(lab->db, e, "SELECT n.name FROM template_nodes tn JOIN nodes n ON n.id = tn.node_id "
+		    "WHERE tn.template_id = ? ORDER BY n.name LIMIT 5", "t", t.id);
+		while (st != NULL && sqlite3_step(st) == SQLITE_ROW)
+			snprintf(names + strlen(names), sizeof names - strlen(names), "%s%s", names[0] ? ", " : "",
+			    (const char *)sqlite3_column_text(st, 0));
+		sqlite3_finalize(st);
+		err_set(e, "template \"%s\" is in use by %d node%s (%s%s); remove %s first, or keep the template",
+		    t.name, t.nodes, t.nodes == 1 ? "" : "s", names, t.nodes > 5 ? ", ..." : "",
+		    t.nodes == 1 ? "it" : "them");
+		goto fail_t;
+	}
+	if (db_run(lab->db, "removing the template", e, "DELETE FROM templates WHERE id = ?", "t", t.id) != 0)
+		goto fail_t;
+	db_event(lab->db, NULL, "template-rm", t.name);
+	template_clear(&t);
+	return db_commit(lab->db, e);
+fail_t:
+	template_clear(&t);
+fail:
+	db_rollback(lab->db);
+	return -1;
+}
+
+int
+template_node_mark(struct lab *lab, const char *node_id, const char *template_id,
+    const char *nic_model, struct err *e)
+{
+	int own = sqlite3_get_autocommit(lab->db);
+
+	if (own && db_begin(lab->db, e) != 0)
+		return -1;
+	if (db_run(lab->db, "recording the node's template", e, "INSERT INTO template_nodes (node_id, "
+	    "template_id) VALUES (?, ?)", "tt", node_id, template_id) != 0)
+		goto fail;
+	/* a NIC index the node does not have changes no row */
+	for (int i = 0; nic_model && i < NODE_NICS_MAX; i++)
+		if (nic_update(lab, node_id, i, nic_model, NULL, NULL, e) != 0)
+			goto fail;
+	return own ? db_commit(lab->db, e) : 0;
+fail:
+	if (own)
+		db_rollback(lab->db);
+	return -1;
+}
+
+int
+template_of_node(struct lab *lab, const char *node_id, char *buf, size_t len, struct err *e)
+{
+	sqlite3_stmt *st;
+	int rc = db_row(lab->db, &st, "looking up a node's template", e, "SELECT t.name FROM "
+	    "template_nodes tn JOIN templates t ON t.id = tn.template_id WHERE tn.node_id = ?", "t", node_id);
+
+	buf[0] = '\0';
+	if (rc < 0)
+		return -1;
+	if (rc == 1) {
+		snprintf(buf, len, "%s", (const char *)sqlite3_column_text(st, 0));
+		sqlite3_finalize(st);
+	}
+	return 0;
+}

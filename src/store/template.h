@@ -1,0 +1,105 @@
+/*
+ * template.h: templates, named machines that nodes are made from: the
+ * boot disk (an image), RAM, CPUs, NIC count and model, the accelerator,
+ * every machine field (hw.h), cloud-init on or off and its user, the
+ * console a user works in (serial or vnc) and a usage text (login hints).
+ * A node made from a template is a copy: it records the template's name
+ * (template_nodes), and a later change of the template changes no node.
+ * A template that a node still names cannot be removed.
+ */
+#ifndef SANDLAB_TEMPLATE_H
+#define SANDLAB_TEMPLATE_H
+
+#include <stddef.h>
+
+#include "cloudinit.h"
+#include "hw.h"
+#include "lab.h"
+
+#define TEMPLATE_USAGE_MAX 4096   /* bytes of a usage text */
+#define TEMPLATE_CONSOLES  "serial|vnc"
+
+struct template {
+	char  id[37];
+	char *name;
+	char  image_id[37];
+	char *image_name;
+	int   ram_mb;
+	int   cpus;
+	int   nics;
+	char  nic_model[24];
+	char  accel[8];
+	int   cloud_init;               /* 0 or 1 */
+	char  ci_user[CLOUDINIT_USER_MAX + 1];
+	char  console[8];               /* serial, vnc */
+	char *usage;                    /* "" when none; may hold newlines */
+	int   nodes;                    /* nodes made from it that name it */
+	struct hw hw;                   /* images resolved to names, ids, files */
+};
+
+/* Frees the strings and zeroes t; safe on a zeroed one. */
+void template_clear(struct template *t);
+/* Frees v[0..n) (template_list's result) and v. */
+void template_list_free(struct template *v, size_t n);
+
+/* Values from the command line or a lab file, as text where they are
+ * checked by their owners (hw.h, nic.h, node.h, cloudinit.h). NULL, 0 or
+ * -1: the default for a new template, unchanged for template_set. */
+struct template_spec {
+	const char *image;      /* image name or id, of kind disk */
+	int         ram_mb;
+	int         cpus;
+	int         nics;       /* -1 */
+	const char *nic_model;
+	const char *accel;
+	int         cloud_init; /* -1 */
+	const char *ci_user;
+	const char *console;
+	const char *usage;
+	const char *hw[HW_NKEYS];
+};
+
+/* A usage text: at most TEMPLATE_USAGE_MAX - 1 bytes of UTF-8, no control
+ * characters but newlines and tabs. Pure: 0, or -1 with a message. */
+int template_check_usage(const char *text, struct err *e);
+/* serial or vnc. Pure: 0, or -1 with a message. */
+int template_check_console(const char *c, struct err *e);
+
+/* A template with every value at its default, named name (not checked),
+ * no image. Caller clears. */
+void template_init(struct template *t, const char *name);
+/* Applies s to t: each value checked, images looked up (the boot disk of
+ * kind disk, the machine's images of their kinds). 0, or -1 with a
+ * message and t partly changed. */
+int template_apply(struct lab *lab, struct template *t, const struct template_spec *s, struct err *e);
+/* Inside the caller's transaction: writes t (new, or the one with its id).
+ * A name another template has is refused. 0, or -1 with a message. */
+int template_write(struct lab *lab, const struct template *t, struct err *e);
+
+/* A new template: name checked, an image needed. 0, or -1 with a message
+ * and nothing made. */
+int template_create(struct lab *lab, const char *name, const struct template_spec *s, struct err *e);
+/* Changes a template; nodes made from it keep what they were made with.
+ * 0, or -1 with a message and the template unchanged. */
+int template_set(struct lab *lab, const char *key, const struct template_spec *s, struct err *e);
+/* By name (case-insensitive) or id: 0 with *out (caller clears), or -1
+ * with a message ("no template named ...") and *out zeroed. */
+int template_get(struct lab *lab, const char *key, struct template *out, struct err *e);
+/* All templates by name: 0 with *out (template_list_free) and *n, or -1
+ * with a message and nothing to free. */
+int template_list(struct lab *lab, struct template **out, size_t *n, struct err *e);
+/* Removes a template no node names; refused naming the nodes that do.
+ * 0, or -1 with a message and the template kept. */
+int template_rm(struct lab *lab, const char *key, struct err *e);
+
+/* Node node_id was made from template template_id: records it and, with
+ * nic_model not NULL, gives each of the node's NICs that model; in the
+ * caller's transaction when one is open, else in its own. 0, or -1 with
+ * a message and nothing changed. */
+int template_node_mark(struct lab *lab, const char *node_id, const char *template_id,
+    const char *nic_model, struct err *e);
+/* The name of the template node_id was made from into buf, "" when none.
+ * 0, or -1 with a message. */
+int template_of_node(struct lab *lab, const char *node_id, char *buf, size_t len, struct err *e);
+
+#endif

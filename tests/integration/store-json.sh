@@ -1,0 +1,146 @@
+#!/usr/bin/env bash
+# node ls --json prints one node at a time (cli_json_item) yet must be the
+# very document cli_json_out would print for the whole array: checked byte
+# for byte against a literal document, with the values sandlab chooses
+# itself (ids, MACs, times, overlay paths) masked by the test.
+source "$(dirname "$0")/../lib.sh"
+
+S=$SANDLAB
+TINY="$TOP/images/tiny.qcow2"
+
+check "no nodes: []" test "$("$S" node ls --json)" = "[]"
+"$S" image import "$TINY" --name tiny >/dev/null 2>&1
+check "create a1" "$S" node create a1 --image tiny --ram 64 --cpus 2 --nics 2 --accel tcg
+check "create b2" "$S" node create b2 --image tiny
+
+"$S" node ls --json >"$T/got.raw"
+sed -E -e 's/"(id|image_id)": "[0-9a-f-]{36}"/"\1": "ID"/' \
+    -e 's/"created_at": [0-9]+/"created_at": 0/' \
+    -e 's/"mac": "52:54:00(:[0-9a-f]{2}){3}"/"mac": "MAC"/' \
+    -e 's|"overlay": "/.*/overlays/[0-9a-f-]{36}\.qcow2"|"overlay": "OVERLAY"|' \
+    "$T/got.raw" >"$T/got"
+cat >"$T/want" <<'JSON'
+[
+  {
+    "accel": "tcg",
+    "console_size": {
+      "cols": 80,
+      "rows": 24
+    },
+    "cpus": 2,
+    "created_at": 0,
+    "host": "local",
+    "id": "ID",
+    "image": "tiny",
+    "image_id": "ID",
+    "machine": {
+      "append": "",
+      "arch": "x86_64",
+      "boot": "",
+      "boot-once": "",
+      "cdrom": "",
+      "cpu-model": "auto",
+      "disk-bus": "virtio",
+      "initrd": "",
+      "kernel": "",
+      "machine": "pc",
+      "vga": "std"
+    },
+    "name": "a1",
+    "nics": [
+      {
+        "attach": "none",
+        "index": 0,
+        "mac": "MAC",
+        "model": "virtio-net-pci"
+      },
+      {
+        "attach": "none",
+        "index": 1,
+        "mac": "MAC",
+        "model": "virtio-net-pci"
+      }
+    ],
+    "overlay": "OVERLAY",
+    "ram_mb": 64,
+    "ready": "",
+    "run": {
+      "accel": null,
+      "accel_why": null,
+      "keeper_pid": 0,
+      "last_exit": {
+        "at": 0,
+        "detail": null,
+        "kind": null
+      },
+      "qemu_pid": 0,
+      "started_at": 0,
+      "state": "stopped",
+      "uptime": "",
+      "vnc": null,
+      "vnc_display": -1
+    },
+    "state": "stopped"
+  },
+  {
+    "accel": "auto",
+    "console_size": {
+      "cols": 80,
+      "rows": 24
+    },
+    "cpus": 1,
+    "created_at": 0,
+    "host": "local",
+    "id": "ID",
+    "image": "tiny",
+    "image_id": "ID",
+    "machine": {
+      "append": "",
+      "arch": "x86_64",
+      "boot": "",
+      "boot-once": "",
+      "cdrom": "",
+      "cpu-model": "auto",
+      "disk-bus": "virtio",
+      "initrd": "",
+      "kernel": "",
+      "machine": "pc",
+      "vga": "std"
+    },
+    "name": "b2",
+    "nics": [
+      {
+        "attach": "none",
+        "index": 0,
+        "mac": "MAC",
+        "model": "virtio-net-pci"
+      }
+    ],
+    "overlay": "OVERLAY",
+    "ram_mb": 256,
+    "ready": "",
+    "run": {
+      "accel": null,
+      "accel_why": null,
+      "keeper_pid": 0,
+      "last_exit": {
+        "at": 0,
+        "detail": null,
+        "kind": null
+      },
+      "qemu_pid": 0,
+      "started_at": 0,
+      "state": "stopped",
+      "uptime": "",
+      "vnc": null,
+      "vnc_display": -1
+    },
+    "state": "stopped"
+  }
+]
+JSON
+check "node ls --json is the literal document" diff "$T/want" "$T/got"
+check "the masks hid only what sandlab chose: 2 ids, 2 image ids, 3 MACs, 2 overlays" test \
+    "$(grep -c -e '"id": "ID"' -e '"image_id": "ID"' -e '"mac": "MAC"' -e '"overlay": "OVERLAY"' "$T/got")" = 9
+
+done_testing
