@@ -102,7 +102,8 @@ hand_written(void **state)
  * escapes give back newlines, tabs, runs of spaces, '%' and '#'. */
 static const char canonical_tpl[] =
     "# sandlab lab file: nodes, their NICs, and links between NICs.\n"
-    "# Disks are not included: importing gives each node a fresh overlay on its image.\n"
+    "# Disk contents are not included: importing gives each node a fresh overlay on its image\n"
+    "# and fresh extra disks.\n"
     "sandlab-lab 1\n"
     "\n"
     "template plain image=tiny ram=256 cpus=1 nics=1 nic-model=virtio-net-pci accel=auto cloud-init=off "
