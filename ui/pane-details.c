@@ -14,6 +14,7 @@
 
 #include "app.h"
 #include "cloudinit.h"
+#include "disk.h"
 #include "draw.h"
 #include "event.h"
 #include "hw.h"
@@ -209,6 +210,14 @@ pane_details_node(struct pane *p, struct app *a, const struct model_node *mn)
 		if (strncmp(ov, a->lab->root, rl) == 0 && ov[rl] == '/')
 			ov += rl + 1;
 		pane_details_row(w, y++, inner, "overlay", ov, theme_attr(ROLE_NORMAL));
+	}
+	/* The extra disks, one line each by the number node set --disk-rm
+	 * takes; image names passed name_check, sizes are digits. */
+	for (int i = 0; i < n->ndisks && y <= last; i++) {
+		char label[16], *t = disk_text(&n->disks[i]);
+		snprintf(label, sizeof label, "disk %d", n->disks[i].idx);
+		pane_details_row(w, y++, inner, label, t, theme_attr(ROLE_NORMAL));
+		free(t);
 	}
 	y = pane_details_nics(p, a, n, y);
 	if (r->exit_kind[0] && y <= last) {

@@ -158,6 +158,34 @@ cli_parse(int argc, char **argv, const struct cli_opt *opts, char **pos, int max
 	return 0;
 }
 
+int
+cli_take_many(int *argc, char **argv, const char *name, struct cli_many *m)
+{
+	size_t nlen = strlen(name);
+	int i = 0, out = 0;
+
+	for (; i < *argc && strcmp(argv[i], "--") != 0; i++) {
+		const char *a = argv[i], *v;
+		if (strncmp(a, name, nlen) != 0 || (a[nlen] != '\0' && a[nlen] != '=')) {
+			argv[out++] = argv[i];
+			continue;
+		}
+		if (a[nlen] == '=')
+			v = a + nlen + 1;
+		else if (i + 1 < *argc)
+			v = argv[++i];
+		else
+			return cli_fail("option %s needs a value", name);
+		if (m->n >= m->max)
+			return cli_fail("option %s is given at most %d times", name, m->max);
+		m->v[m->n++] = v;
+	}
+	for (; i < *argc; i++)
+		argv[out++] = argv[i];
+	*argc = out;
+	return 0;
+}
+
 struct lab *
 cli_lab(struct cli *c)
 {

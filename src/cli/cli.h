@@ -26,6 +26,17 @@ struct cli_opt {
 	int         *flag;
 };
 
+/* The values of an option given more than once, in order (--disk). */
+struct cli_many {
+	const char **v;         /* room for max */
+	int          n, max;
+};
+
+/* Takes every "NAME VALUE" and "NAME=VALUE" out of argv (up to a "--"),
+ * appending the values to m, and lowers *argc; cli_parse then reads the
+ * rest. 0, or -1 after printing why (no value, more than m->max). */
+int cli_take_many(int *argc, char **argv, const char *name, struct cli_many *m);
+
 /* Splits argv (after the command words) into options and up to max_pos
  * positionals. Prints a usage error and returns -1 on anything unknown. */
 int cli_parse(int argc, char **argv, const struct cli_opt *opts, char **pos, int max_pos,

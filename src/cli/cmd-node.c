@@ -53,6 +53,23 @@ node_hw_json(const struct hw *h)
 	return o;
 }
 
+/* The extra disks as JSON: index, bus, size or image, the spelling
+ * --disk takes, and the file. */
+static json_t *
+node_disks_json(const struct node *n)
+{
+	json_t *a = json_array();
+
+	for (int i = 0; i < n->ndisks; i++) {
+		const struct disk *d = &n->disks[i];
+		char *t = disk_text(d);
+		json_array_append_new(a, json_pack("{s:i, s:s, s:s, s:I, s:s?, s:s}", "index", d->idx,
+		    "bus", d->bus, "disk", t, "size", (json_int_t)d->size, "image", d->image, "file", d->file));
+		free(t);
+	}
+	return a;
+}
+
 static json_t *
 node_json(const struct node *n, const struct run_info *ri)
 {
@@ -70,6 +87,7 @@ node_json(const struct node *n, const struct run_info *ri)
 	/* a pattern that is not UTF-8 cannot be a JSON string: then left out */
 	json_object_set_new(o, "ready", json_string(n->ready));
 	json_object_set_new(o, "machine", node_hw_json(&n->hw));
+	json_object_set_new(o, "disks", node_disks_json(n));
 	json_object_set_new(o, "host", json_string(n->host));
 	if (ri != NULL) {
 		json_object_set_new(o, "state", json_string(run_state_name(ri->state)));
@@ -192,6 +210,18 @@ cmd_node_hw_print(const struct hw *h, int pending)
 	}
 }
 
+/* The extra disks, one line a disk, by the number --disk-rm takes. */
+static void
+node_disks_print(const struct node *n)
+{
+	for (int i = 0; i < n->ndisks; i++) {
+		char *t = disk_text(&n->disks[i]), *f = cli_shown(n->disks[i].file);
+		printf("disk %d:%*s %s (%s)\n", n->disks[i].idx, n->disks[i].idx < 10 ? 3 : 2, "", t, f);
+		free(t);
+		free(f);
+	}
+}
+
 /* The cloud-init settings of node create and set: the options' words
  * (checked by cmd_node_opts_check), and the user-data file read and
  * checked before anything changes: 0 with *ch filled (*text holds
@@ -271,11 +301,13 @@ cmd_node_create(struct cli *c, int argc, char **argv)
 	    "node create NAME [--image IMAGE] [--template TEMPLATE] [--ram MB] [--cpus N] [--nics N]"
 	    " [--accel auto|kvm|tcg] [--console-size COLSxROWS] [--ready REGEX] [--cloud-init on|off]"
 	    " [--ci-user NAME] [--user-data FILE] [--host HOST] [--on-stop shutdown|poweroff]"
-	    " [--stop-grace SECONDS] [--nic-model MODEL]" CMD_NODE_HW_USAGE;
+	    " [--stop-grace SECONDS] [--nic-model MODEL]" CMD_NODE_HW_USAGE CMD_NODE_DISK_USAGE;
 	const char *csize = NULL, *ready = NULL, *user_data = NULL, *tname = NULL, *host = NULL;
 	const char *on_stop = NULL, *stop_grace = NULL;
 	struct cmd_node_opts o;
 	struct node_spec s = { .nics = -1 };
+	const char *disks[DISK_MAX + 1];
+	struct cli_many dm = { disks, 0, DISK_MAX + 1 };
 	struct cli_opt opts[8 + CMD_NODE_OPTS_N + 1] = {
 		{ "--console-size", &csize, NULL }, { "--ready", &ready, NULL },
 		{ "--user-data", &user_data, NULL }, { "--template", &tname, NULL }, { "--host", &host, NULL },
@@ -291,7 +323,8 @@ cmd_node_create(struct cli *c, int argc, char **argv)
 	int npos, rc = 1, grace;
 
 	cmd_node_opts_add(opts, 8, &o, 1);
-	if (cli_parse(argc, argv, opts, pos, 1, &npos, usage) != 0)
+	if (cli_take_many(&argc, argv, "--disk", &dm) != 0 ||
+	    cli_parse(argc, argv, opts, pos, 1, &npos, usage) != 0)
 		return 2;
 	if (npos != 1)
 		return cli_usage(usage);
@@ -331,6 +364,8 @@ cmd_node_create(struct cli *c, int argc, char **argv)
 		node_from_template(&t, &o, &s, &ch);
 	s.name = pos[0];
 	s.ready = ready;
+	s.disks = disks;
+	s.ndisks = dm.n;
 	s.host = host;
 	if (node_create(lab, &s, &n, &e) != 0) {
 		rc = cli_fail("%s", e.msg);
@@ -539,6 +574,7 @@ cmd_node_show(struct cli *c, int argc, char **argv)
 	if (template_of_node(lab, n.id, tpl, sizeof tpl, &e) == 0 && tpl[0])
 		printf("template:  %s (made from it; a change of the template changes no node)\n", tpl);
 	cmd_node_hw_print(&n.hw, node_hw_pending(lab, &n));
+	node_disks_print(&n);
 	if (n.ready[0]) {
 		char *re = cli_shown(n.ready);
 		printf("ready:     %s (the regex lab up waits for)\n", re);
@@ -592,10 +628,13 @@ cmd_node_set(struct cli *c, int argc, char **argv)
 	static const char usage[] = "node set NAME [--ram MB] [--cpus N] [--nics N] [--accel auto|kvm|tcg]"
 	    " [--console-size COLSxROWS] [--ready REGEX] [--cloud-init on|off] [--ci-user NAME]"
 	    " [--user-data FILE] [--host HOST] [--on-stop shutdown|poweroff] [--stop-grace SECONDS]"
-	    CMD_NODE_HW_USAGE;
+	    CMD_NODE_HW_USAGE CMD_NODE_DISK_USAGE " [--disk-rm N]";
 	const char *csize = NULL, *ready = NULL, *user_data = NULL, *host = NULL;
 	const char *on_stop = NULL, *stop_grace = NULL;
 	struct cmd_node_opts o;
+	const char *disks[DISK_MAX + 1], *rm_text[DISK_MAX + 1];
+	struct cli_many dm = { disks, 0, DISK_MAX + 1 }, rm = { rm_text, 0, DISK_MAX };
+	int rm_idx[DISK_MAX];
 	struct cli_opt opts[6 + CMD_NODE_OPTS_N + 1] = {
 		{ "--console-size", &csize, NULL }, { "--ready", &ready, NULL },
 		{ "--user-data", &user_data, NULL }, { "--host", &host, NULL },
@@ -611,15 +650,26 @@ cmd_node_set(struct cli *c, int argc, char **argv)
 	int npos, rc;
 
 	cmd_node_opts_add(opts, 6, &o, 0);
-	if (cli_parse(argc, argv, opts, pos, 1, &npos, usage) != 0)
+	if (cli_take_many(&argc, argv, "--disk", &dm) != 0 || cli_take_many(&argc, argv, "--disk-rm", &rm) != 0 ||
+	    cli_parse(argc, argv, opts, pos, 1, &npos, usage) != 0)
 		return 2;
 	if (npos != 1)
 		return cli_usage(usage);
+	for (int i = 0; i < rm.n; i++)
+		if (cli_int(rm_text[i], "--disk-rm", 1, 1000000, &rm_idx[i]) != 0)
+			return 1;
+	ch.disks_add = disks;
+	ch.ndisks_add = dm.n;
+	ch.disks_rm = rm_idx;
+	ch.ndisks_rm = rm.n;
 	for (int k = 0; k < HW_NKEYS; k++)
 		hw |= o.hw[k] != NULL;
-	if (!cmd_node_opts_any(&o) && !csize && !ready && !user_data && !host && !on_stop && !stop_grace)
+	hw |= dm.n > 0 || rm.n > 0;
+	if (!cmd_node_opts_any(&o) && !csize && !ready && !user_data && !host && !on_stop && !stop_grace &&
+	    !hw)
 		return cli_fail("nothing to change: give --ram, --cpus, --nics, --accel, --console-size, --ready, "
-		    "--cloud-init, --ci-user, --user-data, --host, --on-stop, --stop-grace or a machine option "
+		    "--cloud-init, --ci-user, --user-data, --host, --on-stop, --stop-grace, --disk, --disk-rm or a "
+		    "machine option "
 		    "(see: sandlab node set --help)");
 	if (node_stop_opts(on_stop, stop_grace, &grace) != 0)
 		return 1;
@@ -664,7 +714,7 @@ cmd_node_set(struct cli *c, int argc, char **argv)
 	}
 	if (hw && !c->json && node_get(lab, pos[0], &n, &e) == 0) {
 		if (node_hw_pending(lab, &n))
-			printf("%s is running: its new machine takes effect when it restarts "
+			printf("%s is running: its new machine and disks take effect when it restarts "
 			    "(sandlab node restart %s)\n", n.name, n.name);
 		node_clear(&n);
 	}

@@ -26,7 +26,7 @@ const struct cmd cmd_table[] = {
 	  "node create NAME [--image IMAGE] [--template TEMPLATE] [--ram MB] [--cpus N] [--nics N]"
 	  " [--accel auto|kvm|tcg] [--console-size COLSxROWS] [--ready REGEX] [--cloud-init on|off]"
 	  " [--ci-user NAME] [--user-data FILE] [--host HOST] [--on-stop shutdown|poweroff]"
-	  " [--stop-grace SECONDS] [--nic-model MODEL]" CMD_NODE_HW_USAGE,
+	  " [--stop-grace SECONDS] [--nic-model MODEL]" CMD_NODE_HW_USAGE CMD_NODE_DISK_USAGE,
 	  "create a node on a qcow2 overlay of a disk image, or from a template, whose values the "
 	  "options given override (console 80x24 unless given); how it stops: "
 	  "shutdown (ACPI powerdown, a grace of 30 s unless given, then quit) or poweroff (quit at once, "
@@ -35,23 +35,26 @@ const struct cmd cmd_table[] = {
 	  "boot order (disk,cdrom,network) and a boot-once, a CD-ROM (an image of kind iso), a kernel "
 	  "boot (images of kind kernel and initrd, and the kernel's command line); --host places it on "
 	  "a host added with host add (local, this machine, unless given); --nic-model: the model of "
-	  "its NICs, one this QEMU offers (virtio-net-pci unless given)", 0 },
+	  "its NICs, one this QEMU offers (virtio-net-pci unless given)" CMD_NODE_DISK_HELP, 0 },
 	{ "node", "ls", cmd_node_ls, "node ls [--json]", "list nodes", 0 },
 	{ "node", "show", cmd_node_show, "node show NAME [--json]", "show one node in full", 0 },
 	{ "node", "set", cmd_node_set, "node set NAME [--ram MB] [--cpus N] [--nics N] [--accel auto|kvm|tcg]"
 	  " [--console-size COLSxROWS] [--ready REGEX] [--cloud-init on|off] [--ci-user NAME] [--user-data FILE]"
-	  " [--host HOST] [--on-stop shutdown|poweroff] [--stop-grace SECONDS]" CMD_NODE_HW_USAGE,
+	  " [--host HOST] [--on-stop shutdown|poweroff] [--stop-grace SECONDS]" CMD_NODE_HW_USAGE
+	  CMD_NODE_DISK_USAGE " [--disk-rm N]",
 	  "change a stopped node's resources or host, or any node's console size, ready pattern, cloud-init "
 	  "settings or stop method; a change "
-	  "of a running node's machine waits for its restart", 0 },
+	  "of a running node's machine or extra disks waits for its restart" CMD_NODE_DISK_HELP
+	  " adds one; --disk-rm N removes extra disk N and its file (node show numbers them)", 0 },
 	{ "node", "cdrom", cmd_node_cdrom, "node cdrom NAME [IMAGE] [--eject]",
 	  "put an image of kind iso into a node's CD-ROM drive, or take it out with --eject: at once "
 	  "through QMP while the node runs (the guest sees it), else recorded for its next start", 0 },
 	{ "node", "rename", cmd_node_rename, "node rename NAME NEW-NAME", "rename a stopped node", 0 },
-	{ "node", "reset", cmd_node_reset, "node reset NAME", "give a stopped node a fresh overlay (its disk changes are lost)", 0 },
-	{ "node", "rm", cmd_node_rm, "node rm NAME...", "remove stopped nodes and their overlays", 0 },
+	{ "node", "reset", cmd_node_reset, "node reset NAME", "give a stopped node a fresh overlay and fresh extra disks (its disk changes are lost)", 0 },
+	{ "node", "rm", cmd_node_rm, "node rm NAME...", "remove stopped nodes, their overlays and extra disks", 0 },
 	{ "node", "clone", cmd_node_clone, "node clone NAME NEW-NAME [--disk]",
-	  "a new node like NAME: a fresh overlay on its image, or with --disk a copy of its disk (stopped)", 0 },
+	  "a new node like NAME: a fresh overlay on its image and fresh extra disks, or with --disk a copy of "
+	  "its disks (stopped)", 0 },
 	{ "template", "create", cmd_template_create, "template create NAME --image IMAGE" CMD_TEMPLATE_USAGE,
 	  "a named machine nodes are made from: a disk image, RAM, CPUs, NIC count and model, the "
 	  "machine options of node create, cloud-init, the console used (serial or vnc) and a usage "

@@ -96,6 +96,12 @@ int cmd_node_show(struct cli *c, int argc, char **argv);
 	" [--arch x86_64|i386] [--vga std|virtio|cirrus|none] [--boot ORDER]" \
 	" [--boot-once disk|cdrom|network|none] [--cdrom IMAGE|none] [--kernel IMAGE|none]" \
 	" [--initrd IMAGE|none] [--append TEXT]"
+/* Extra disks (disk.h): --disk repeatable, each SIZE or image:NAME with
+ * an optional ,bus=B; node set removes one by its number. */
+#define CMD_NODE_DISK_USAGE " [--disk SIZE|image:NAME]"
+#define CMD_NODE_DISK_HELP "; extra disks: --disk SIZE (a blank qcow2 of 1M to 2T: 64M, 8G) or " \
+	"--disk image:NAME (an overlay on an image of kind disk), repeatable, each on virtio unless " \
+	"followed by ,bus=ide, ,bus=sata or ,bus=scsi (--disk 8G,bus=sata)"
 int cmd_node_set(struct cli *c, int argc, char **argv);
 
 /* The options nodes and templates share (node create|set, template

@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "disk.h"
 #include "node.h"
 
 struct argv_buf {
@@ -70,6 +71,42 @@ qemu_host_ok(const char *h)
 	return 1;
 }
 
+static const char *qemu_hw(const struct qemu_cfg *c, enum hw_key k);
+
+/* The PCI slot of extra virtio disk N is this + N: above what the
+ * automatic slots reach (the boot disk, VGA, controllers, 8 NICs). */
+#define QEMU_DISK_SLOT 0x10
+
+/* The extra disks: known buses, paths, indexes from 1, and no more than
+ * the buses hold (disk.h's limits, the same the store checks); on pc a
+ * cloud-init seed takes the IDE unit the second extra IDE disk would. */
+static int
+qemu_check_disks(const struct qemu_cfg *c, struct err *e)
+{
+	struct disk v[DISK_MAX];
+	int ide = 0;
+
+	if (c->ndisks > DISK_MAX)
+		return err_set(e, "a node has at most %d extra disks", DISK_MAX);
+	for (int i = 0; i < c->ndisks; i++) {
+		const struct qemu_disk *d = &c->disks[i];
+		if (d->file == NULL || d->file[0] == '\0' || d->idx < 1 || d->bus == NULL ||
+		    (hw_check(HW_DISK_BUS, d->bus, e) != 0))
+			return d->bus && d->idx >= 1 && d->file && d->file[0] ? -1 :
+			    err_set(e, "extra disk %d needs an index, a bus and a path", i + 1);
+		memset(&v[i], 0, sizeof v[i]);
+		snprintf(v[i].bus, sizeof v[i].bus, "%s", d->bus);
+		ide += strcmp(d->bus, "ide") == 0;
+	}
+	if (disk_check_buses(qemu_hw(c, HW_DISK_BUS), qemu_hw(c, HW_MACHINE), v, c->ndisks, e) != 0)
+		return -1;
+	if (c->seed != NULL && ide == DISK_IDE_MAX && strcmp(qemu_hw(c, HW_DISK_BUS), "ide") == 0 &&
+	    strcmp(qemu_hw(c, HW_MACHINE), "pc") == 0)
+		return err_set(e, "with cloud-init, its seed takes the last IDE unit of a pc machine whose "
+		    "boot disk is IDE: one extra IDE disk at most (or machine q35)");
+	return 0;
+}
+
 static int
 qemu_check(const struct qemu_cfg *c, struct err *e)
 {
@@ -108,6 +145,8 @@ qemu_check(const struct qemu_cfg *c, struct err *e)
 	}
 	if (c->seed != NULL && *c->seed == '\0')
 		return err_set(e, "the cloud-init seed needs a path");
+	if (qemu_check_disks(c, e) != 0)
+		return -1;
 	for (int i = 0; i < c->nnics; i++) {
 		const struct qemu_nic *n = &c->nics[i];
 		if (nic_model_check(n->model, e) != 0)
@@ -198,6 +237,27 @@ qemu_hw(const struct qemu_cfg *c, enum hw_key k)
 	return c->hw ? c->hw->v[k] : hw_fields[k].dflt;
 }
 
+/* The controller of a SATA or SCSI bus: AHCI, or virtio-scsi (what
+ * guests of this decade carry). */
+static void
+qemu_add_controller(struct argv_buf *a, const char *bus)
+{
+	argv_pair(a, "-device", xstrdup(strcmp(bus, "sata") == 0 ? "ahci,id=ahci0" : "virtio-scsi-pci,id=scsi0"));
+}
+
+/* The device of drive diskN on a SATA port or a SCSI target (the boot
+ * disk is disk0 on port 0, or SCSI's first target, which QEMU picks). */
+static void
+qemu_add_hd(struct argv_buf *a, const char *bus, int n, int unit)
+{
+	if (strcmp(bus, "sata") == 0)
+		argv_pair(a, "-device", xasprintf("ide-hd,drive=disk%d,bus=ahci0.%d", n, unit));
+	else if (unit == 0)
+		argv_pair(a, "-device", xasprintf("scsi-hd,drive=disk%d,bus=scsi0.0", n));
+	else
+		argv_pair(a, "-device", xasprintf("scsi-hd,drive=disk%d,bus=scsi0.0,scsi-id=%d", n, unit));
+}
+
 /* The boot disk on its bus. virtio keeps the one -drive it always had;
  * the others are a drive without a device and the device that holds it. */
 static void
@@ -214,13 +274,52 @@ qemu_add_disk(struct argv_buf *a, const struct qemu_cfg *c)
 	}
 	argv_pair(a, "-drive", xasprintf("file=%s,format=%s,if=none,id=disk0", esc, c->disk_format));
 	free(esc);
-	if (strcmp(bus, "sata") == 0) {
-		argv_pair(a, "-device", xstrdup("ahci,id=ahci0"));
-		argv_pair(a, "-device", xstrdup("ide-hd,drive=disk0,bus=ahci0.0"));
-	} else {
-		/* scsi: virtio-scsi, what guests of this decade carry */
-		argv_pair(a, "-device", xstrdup("virtio-scsi-pci,id=scsi0"));
-		argv_pair(a, "-device", xstrdup("scsi-hd,drive=disk0,bus=scsi0.0"));
+	qemu_add_controller(a, bus);
+	qemu_add_hd(a, bus, 0, 0);
+}
+
+/* The extra disks (disk.h), each a drive diskN and its device on its bus,
+ * after the boot disk: virtio-blk devices take PCI slots after it (vdb,
+ * vdc... in the guest); SATA and SCSI share the boot disk's controller
+ * or get one; IDE takes the units the boot disk and the CD-ROM leave
+ * (qemu_check counted them). */
+static void
+qemu_add_disks(struct argv_buf *a, const struct qemu_cfg *c)
+{
+	const char *boot = qemu_hw(c, HW_DISK_BUS);
+	int q35 = strcmp(qemu_hw(c, HW_MACHINE), "q35") == 0;
+	int ide = 0, sata = strcmp(boot, "sata") == 0, ctl_sata = sata, ctl_scsi = strcmp(boot, "scsi") == 0;
+
+	for (int i = 0; i < c->ndisks; i++) {
+		const struct qemu_disk *d = &c->disks[i];
+		char *esc = qemu_escape(d->file);
+		argv_pair(a, "-drive", xasprintf("file=%s,format=qcow2,if=none,id=disk%d", esc, d->idx));
+		free(esc);
+		if (strcmp(d->bus, "virtio") == 0)
+			/* QEMU makes the boot disk's if=virtio device after every
+			 * -device, so an automatic slot would come before it (the
+			 * firmware would boot the blank disk, and it would be vda):
+			 * the extra ones take slots from 0x10 on */
+			argv_pair(a, "-device", xasprintf("virtio-blk-pci,drive=disk%d,addr=0x%x", d->idx,
+			    QEMU_DISK_SLOT + d->idx));
+		else if (strcmp(d->bus, "ide") == 0) {
+			/* pc: two channels of two units, the CD-ROM the second's
+			 * master; q35: one port each, the CD-ROM on ide.1 and a
+			 * cloud-init seed on ide.2 */
+			static const char *const pc[2][2] = { { "ide.0,unit=0", "ide.0,unit=1" },
+			    { "ide.0,unit=1", "ide.1,unit=1" } };
+			static const char *const q[2][2] = { { "ide.0", "ide.3" }, { "ide.3", "ide.4" } };
+			int booted = strcmp(boot, "ide") == 0;
+			argv_pair(a, "-device", xasprintf("ide-hd,drive=disk%d,bus=%s", d->idx,
+			    q35 ? q[booted][ide] : pc[booted][ide]));
+			ide++;
+		} else {
+			int sa = strcmp(d->bus, "sata") == 0;
+			if (sa ? !ctl_sata : !ctl_scsi)
+				qemu_add_controller(a, d->bus);
+			*(sa ? &ctl_sata : &ctl_scsi) = 1;
+			qemu_add_hd(a, d->bus, d->idx, sa ? sata++ : d->idx);
+		}
 	}
 }
 
@@ -347,6 +446,7 @@ qemu_argv(const struct qemu_cfg *c, struct err *e)
 	argv_pair(&a, "-display", xstrdup("none"));
 	qemu_add_firmware(&a, c);
 	qemu_add_disk(&a, c);
+	qemu_add_disks(&a, c);
 	qemu_add_cdrom(&a, c);
 	qemu_add_boot(&a, c);
 	qemu_add_kernel(&a, c);
@@ -389,8 +489,16 @@ qemu_node_argv(const struct node *n, const struct qemu_cfg *run, const struct qe
 	cfg.nics = nics;
 	cfg.nnics = nnics;
 	cfg.hw = &n->hw;
+	struct qemu_disk *dv = xcalloc((size_t)n->ndisks + 1, sizeof *dv);
+	for (int i = 0; i < n->ndisks; i++)
+		dv[i] = (struct qemu_disk){ .idx = n->disks[i].idx, .bus = n->disks[i].bus,
+		    .file = n->disks[i].file };
+	cfg.disks = dv;
+	cfg.ndisks = n->ndisks;
 
-	return qemu_argv(&cfg, e);
+	char **v = qemu_argv(&cfg, e);
+	free(dv);
+	return v;
 }
 
 /* Appends one word, quoted so a shell reads it back unchanged. */

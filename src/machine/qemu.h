@@ -44,6 +44,13 @@ struct qemu_nic {
 	int         nfwds;
 };
 
+/* An extra disk (disk.h) as the builder takes it: borrowed strings. */
+struct qemu_disk {
+	int         idx;        /* 1, 2, ...: its drive is diskN */
+	const char *bus;        /* virtio, ide, sata, scsi */
+	const char *file;       /* a qcow2 */
+};
+
 struct qemu_cfg {
 	const char *binary;     /* NULL: QEMU_BIN_DEFAULT */
 	const char *name;       /* node name, shown as the VM's name */
@@ -71,6 +78,8 @@ struct qemu_cfg {
 	/* UEFI (hw firmware uefi): OVMF's code file, read-only pflash unit
 	 * 0; the node's own NVRAM is hw->file[HW_FIRMWARE], unit 1. */
 	const char *fw_code;
+	const struct qemu_disk *disks; /* extra disks, after the boot disk */
+	int         ndisks;
 };
 
 /* The binary for an arch ("x86_64", "i386"). */
@@ -88,7 +97,8 @@ const char *qemu_cpu(const char *model, const char *accel);
  * and a message: a VNC address other than loopback without a password,
  * an unknown accelerator or NIC model, a missing path, a link without its
  * two ports, a forward that is not tcp or udp between ports 1-65535, a
- * machine field hw_check refuses or an image field without its file. The
+ * machine field hw_check refuses or an image field without its file,
+ * more extra disks than their buses hold. The
  * serial line is QEMU's stdio (the keeper's socketpair), with signals off. */
 char **qemu_argv(const struct qemu_cfg *c, struct err *e);
 
@@ -98,7 +108,7 @@ struct node;
  * caller decided in run (binary, accel, VNC, QMP: the fields a node does
  * not hold), the node's name, overlay and resources, and nics[0..nnics)
  * as the network rows give them (net_node_argv in net.h reads those);
- * run's own name, disk and NIC fields are ignored; its seed is kept. The same call serves
+ * run's own name, disk, extra disks and NIC fields are ignored; its seed is kept. The same call serves
  * `node cmd`. NULL and a message as qemu_argv. */
 char **qemu_node_argv(const struct node *n, const struct qemu_cfg *run,
     const struct qemu_nic *nics, int nnics, struct err *e);

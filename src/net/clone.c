@@ -1,6 +1,7 @@
 /*
- * clone.c: cloning a node. The overlay follows the pending.h protocol,
- * as node create does; the rows come into being in one transaction.
+ * clone.c: cloning a node. The overlay and the extra disks follow the
+ * pending.h protocol, as node create does; the rows come into being in
+ * one transaction.
  */
 #include "clone.h"
 
@@ -53,8 +54,9 @@ clone_node(struct lab *lab, const char *src_key, const char *new_name, int disk,
 {
 	struct node src;
 	struct node_disk d = { 0 };
+	struct node_disks db = { 0 };
 	struct nic *nv = NULL;
-	char id[37];
+	char id[37], **from = NULL;
 	int nn = 0, rc = -1;
 
 	if (name_check(new_name, "node name", e) != 0 || node_get(lab, src_key, &src, e) != 0)
@@ -64,10 +66,16 @@ clone_node(struct lab *lab, const char *src_key, const char *new_name, int disk,
 		    "or clone without --disk for a fresh overlay on its image", src.name, src.name);
 		goto done;
 	}
-	/* a UEFI node's NVRAM follows its disk: copied with --disk, else fresh */
+	/* the extra disks as the boot disk: copies with --disk, else fresh
+	 * ones (blank, or a new overlay on the same image), same numbers; a
+	 * UEFI node's NVRAM follows its disk: copied with --disk, else fresh */
+	from = xcalloc((size_t)src.ndisks + 1, sizeof *from);
+	for (int i = 0; i < src.ndisks; i++)
+		from[i] = src.disks[i].file;
 	if (net_nics_get(lab, src.id, &nv, &nn, e) != 0 ||
 	    node_disk_new(lab, src.image_file, src.image_format, disk ? src.overlay : NULL, &d, e) != 0 ||
-	    node_vars_new(&src.hw, d.final_abs, disk ? src.overlay : NULL, e) != 0)
+	    node_vars_new(&src.hw, d.final_abs, disk ? src.overlay : NULL, e) != 0 ||
+	    node_disks_make(lab, src.disks, src.ndisks, disk ? from : NULL, &db, e) != 0)
 		goto done;
 	node_new_id(id);
 	if (db_begin(lab->db, e) != 0)
@@ -78,7 +86,8 @@ clone_node(struct lab *lab, const char *src_key, const char *new_name, int disk,
 	if (disk && runstate_live(lab, src.id))
 		err_set(e, "%s started while its disk was being copied; stop it and clone again", src.name);
 	else if (clone_rows(lab, &src, nv, nn, id, new_name, d.file, e) == 0 &&
-	    node_disk_place(lab, &d, e) == 0 && db_commit(lab->db, e) == 0)
+	    node_disk_place(lab, &d, e) == 0 && node_disks_place(lab, id, &db, e) == 0 &&
+	    db_commit(lab->db, e) == 0)
 		rc = 0;
 done:
 	if (rc != 0) {
@@ -86,8 +95,12 @@ done:
 		if (d.final_abs)
 			firmware_vars_rm(d.final_abs);
 		node_disk_undo(lab, &d);
-	} else
+		node_disks_undo(lab, &db);
+	} else {
 		node_disk_free(&d);
+		node_disks_free(&db);
+	}
+	free(from);
 	node_clear(&src);
 	nic_list_free(nv, nn);
 	if (rc == 0 && out != NULL)

@@ -2,7 +2,8 @@
  * clone.h: a new node made from another: same image, resources and NIC
  * models, new MACs. Its disk is a fresh overlay on the image, or (disk)
  * a copy of the source's current disk state on the same backing, which
- * needs the source stopped. Links and port forwards are not copied:
+ * needs the source stopped; its extra disks (disk.h) likewise, fresh or
+ * copied, with the same numbers and buses. Links and port forwards are not copied:
  * their ends and host ports are unique in a lab.
  */
 #ifndef SANDLAB_CLONE_H

@@ -19,6 +19,7 @@
 
 #include "consize.h"
 #include "db.h"
+#include "disk.h"
 #include "firmware.h"
 #include "host.h"
 #include "image.h"
@@ -49,6 +50,8 @@ labfile_free(struct labfile *lf)
 		free(lf->nodes[i].nics);
 		for (int k = 0; k < HW_NKEYS; k++)
 			free(lf->nodes[i].hw[k]);
+		for (int k = 0; k < lf->nodes[i].ndisks; k++)
+			free(lf->nodes[i].disks[k]);
 	}
 	free(lf->nodes);
 	free(lf->links);
@@ -326,6 +329,16 @@ lf_node(struct lf_parse *p, char **w, int nw)
 			/* local is the default, and written as no key at all */
 			if (strcasecmp(val, HOST_LOCAL) != 0)
 				snprintf(n->host, sizeof n->host, "%s", val);
+		} else if (strcmp(key, "disk") == 0) {
+			/* repeatable: the node's extra disks in order, each
+			 * written back as disk_text spells it */
+			struct disk d;
+			if (n->ndisks >= DISK_MAX)
+				return lf_fail(p, "node %s has more than %d disk= keys", n->name, DISK_MAX);
+			if (disk_parse(val, &d, &e) != 0)
+				return lf_fail(p, "%s", e.msg);
+			n->disks[n->ndisks++] = disk_text(&d);
+			disk_clear(&d);
 		} else if (strcmp(key, "template") == 0) {
 			if (lf_once(p, &seen, 7 + HW_NKEYS, key) != 0)
 				return -1;
@@ -342,7 +355,7 @@ lf_node(struct lf_parse *p, char **w, int nw)
 		} else
 			return lf_fail(p, "unknown key \"%s\" for a node (known: image, ram, cpus, accel, console, "
 			    "ready, host, template, disk-bus, machine, firmware, cpu-model, arch, vga, boot, boot-once, "
-			    "cdrom, kernel, initrd, on-stop, stop-grace)",
+			    "cdrom, kernel, initrd, disk, on-stop, stop-grace)",
 			    lf_shown(key, shown, sizeof shown));
 	}
 	if (n->image[0] == '\0')
@@ -971,7 +984,8 @@ labfile_format(const struct labfile *lf)
 	char f[32];
 
 	lf_put(&b, "# sandlab lab file: nodes, their NICs, and links between NICs.\n"
-	    "# Disks are not included: importing gives each node a fresh overlay on its image.\n"
+	    "# Disk contents are not included: importing gives each node a fresh overlay on its image\n"
+	    "# and fresh extra disks.\n"
 	    "sandlab-lab %d\n", LABFILE_VERSION);
 	for (int i = 0; i < lf->ntemplates; i++) {
 		const struct labfile_template *t = &lf->templates[i];
@@ -1004,6 +1018,8 @@ labfile_format(const struct labfile *lf)
 		for (int k = 0; k < HW_APPEND; k++)
 			if (n->hw[k] && !lf_hw_default(k, n->hw[k]))
 				lf_put(&b, " %s=%s", hw_fields[k].name, n->hw[k]);
+		for (int k = 0; k < n->ndisks; k++)
+			lf_put(&b, " disk=%s", n->disks[k]);
 		if (n->on_stop[0])
 			lf_put(&b, " on-stop=%s", n->on_stop);
 		if (n->stop_grace[0])
@@ -1208,6 +1224,8 @@ labfile_export(struct lab *lab, struct labfile *out, struct err *e)
 			snprintf(d->host, sizeof d->host, "%s", v[i].host);
 		for (int k = 0; k < HW_NKEYS; k++)
 			d->hw[k] = xstrdup(v[i].hw.v[k]);
+		for (int k = 0; k < v[i].ndisks; k++)
+			d->disks[d->ndisks++] = disk_text(&v[i].disks[k]);
 		if (lf_export_stop(lab, v[i].id, d, e) != 0 ||
 		    template_of_node(lab, v[i].id, d->template, sizeof d->template, e) != 0 ||
 		    net_nics_get(lab, v[i].id, &nv, &nn, e) != 0)
@@ -1255,6 +1273,7 @@ done:
 /* One node of an import: its overlay in the making, id and image. */
 struct lf_made {
 	struct node_disk disk;
+	struct node_disks disks; /* its extra disks in the making */
 	char   id[37];
 	char   image_id[37];
 	struct hw hw;          /* its machine, images looked up */
@@ -1282,7 +1301,7 @@ lf_insert(struct lab *lab, const struct labfile *lf, struct lf_made *made, struc
 		if (rc == 0 && (n->on_stop[0] || n->stop_grace[0]))
 			rc = stopmode_set(lab, made[i].id, n->on_stop[0] ? n->on_stop : NULL,
 			    n->stop_grace[0] ? atoi(n->stop_grace) : -1, &why);
-		if (rc != 0)
+		if (rc != 0 || node_disks_place(lab, made[i].id, &made[i].disks, &why) != 0)
 			return err_set(e, "line %d: %s", n->line, why.msg);
 	}
 	/* NICs with a MAC in the file first, so a new MAC avoids them all. */
@@ -1380,6 +1399,7 @@ labfile_import(struct lab *lab, const struct labfile *lf, struct err *e)
 	for (i = 0; i < lf->nnodes; i++) {
 		const struct labfile_node *n = &lf->nodes[i];
 		char *backing;
+		struct disk *dv = NULL;
 		int made_ok;
 		if (image_get(lab, n->image, &im, &why) != 0) {
 			err_set(e, "line %d: no image named %s in this lab (see: sandlab image ls; add it "
@@ -1388,11 +1408,16 @@ labfile_import(struct lab *lab, const struct labfile *lf, struct err *e)
 		}
 		hw_init(&made[i].hw);
 		if (image_check_disk(&im, &why) != 0 ||
-		    node_hw_apply(lab, &made[i].hw, (const char *const *)n->hw, &why) != 0) {
+		    node_hw_apply(lab, &made[i].hw, (const char *const *)n->hw, &why) != 0 ||
+		    disk_parse_all(lab, (const char *const *)n->disks, n->ndisks, &dv, &why) != 0 ||
+		    disk_check_buses(made[i].hw.v[HW_DISK_BUS], made[i].hw.v[HW_MACHINE], dv, n->ndisks, &why) != 0 ||
+		    node_disks_make(lab, dv, n->ndisks, NULL, &made[i].disks, &why) != 0) {
+			disk_list_free(dv, dv ? n->ndisks : 0);
 			image_clear(&im);
 			err_set(e, "line %d: %s", n->line, why.msg);
 			goto out;
 		}
+		disk_list_free(dv, n->ndisks);
 		snprintf(made[i].image_id, sizeof made[i].image_id, "%s", im.id);
 		node_new_id(made[i].id);
 		backing = xasprintf("%s/%s", lab->images, im.file);
@@ -1424,8 +1449,11 @@ out:
 			if (made[i].disk.final_abs)
 				firmware_vars_rm(made[i].disk.final_abs);
 			node_disk_undo(lab, &made[i].disk);
-		} else
+			node_disks_undo(lab, &made[i].disks);
+		} else {
 			node_disk_free(&made[i].disk);
+			node_disks_free(&made[i].disks);
+		}
 		hw_clear(&made[i].hw);
 	}
 	free(made);

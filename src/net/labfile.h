@@ -26,8 +26,9 @@
  *   usage rtr Login:%20vyos/vyos%0A
  *   node r1 image=vyos ram=512 cpus=1 accel=auto template=rtr
  *
- * Disks are not in the file: an import gives each node a fresh overlay
- * on its image. Parsing and formatting are pure (and fuzzed); export
+ * Disk contents are not in the file: an import gives each node a fresh
+ * overlay on its image, and fresh extra disks of the sizes and images its
+ * disk= keys give. Parsing and formatting are pure (and fuzzed); export
  * reads the database, import writes it in one transaction or not at all.
  */
 #ifndef SANDLAB_LABFILE_H
@@ -35,6 +36,7 @@
 
 #include <stddef.h>
 
+#include "disk.h"
 #include "hw.h"
 #include "lab.h"
 #include "shape.h"
@@ -96,6 +98,10 @@ struct labfile_node {
 	 * written; "" when the node has none of its own: not written */
 	char  on_stop[12];
 	char  stop_grace[8];
+	/* Its extra disks, disk=64M,bus=sata disk=image:NAME (disk.h), in
+	 * order, as disk_text spells them. */
+	char *disks[DISK_MAX];
+	int   ndisks;
 	struct labfile_nic *nics;   /* eth0, eth1, ... */
 	int   nnics;
 };

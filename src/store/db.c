@@ -255,6 +255,18 @@ static const char *const db_migrations[] = {
 	" UPDATE nics SET attach = 'none' WHERE attach = 'link' AND"
 	"  ((node_id = OLD.a_node AND idx = OLD.a_idx) OR (node_id = OLD.b_node AND idx = OLD.b_idx));"
 	" END;",
+	/* 13 -> 14: a node's extra disks (disk.h), numbered from 1 on each
+	 * node: a blank qcow2 of size bytes (image_id NULL) or an overlay on
+	 * an image of kind disk; file is its name in overlays/. */
+	"CREATE TABLE disks ("
+	"  node_id TEXT NOT NULL REFERENCES nodes(id) ON DELETE CASCADE,"
+	"  idx INTEGER NOT NULL CHECK (idx >= 1),"
+	"  bus TEXT NOT NULL CHECK (bus IN ('virtio', 'ide', 'sata', 'scsi')),"
+	"  size INTEGER CHECK (size > 0),"
+	"  image_id TEXT REFERENCES images(id) ON DELETE RESTRICT,"
+	"  file TEXT NOT NULL UNIQUE,"
+	"  CHECK ((size IS NULL) <> (image_id IS NULL)),"
+	"  PRIMARY KEY (node_id, idx));",
 };
 
 const int DB_VERSION = (int)(sizeof db_migrations / sizeof db_migrations[0]);

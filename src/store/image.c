@@ -497,7 +497,8 @@ image_list_free(struct image *v, size_t n)
 
 #define IMAGE_COLS "i.id, i.name, i.file, i.format, i.virtual_size, i.file_size, i.imported_at, " \
 	"(SELECT count(*) FROM nodes n WHERE n.image_id = i.id OR n.cdrom_id = i.id OR " \
-	"n.kernel_id = i.id OR n.initrd_id = i.id), i.kind, i.source_format"
+	"n.kernel_id = i.id OR n.initrd_id = i.id OR " \
+	"EXISTS (SELECT 1 FROM disks d WHERE d.node_id = n.id AND d.image_id = i.id)), i.kind, i.source_format"
 
 static void
 image_from_row(sqlite3_stmt *st, struct image *im)

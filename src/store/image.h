@@ -76,7 +76,7 @@ struct image {
 	uint64_t virtual_size;
 	uint64_t file_size;     /* bytes on disk when imported */
 	int64_t  imported_at;
-	int      nodes;         /* nodes whose overlay uses it */
+	int      nodes;         /* nodes that use it (overlay, CD-ROM, kernel, extra disk) */
 	char     kind[8];       /* disk, iso, kernel, initrd */
 };
 

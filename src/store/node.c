@@ -120,6 +120,23 @@ node_hw_apply(struct lab *lab, struct hw *h, const char *const vals[HW_NKEYS], s
 	return hw_check_all(h, e);
 }
 
+/* The machine with its extra disks as one line (runs.hw): a disk added
+ * or removed since the start shows as pending, as a machine field does. */
+static char *
+node_sig(const struct node *n)
+{
+	char *sig = hw_sig(&n->hw), *t;
+
+	for (int i = 0; i < n->ndisks; i++) {
+		char *d = disk_text(&n->disks[i]);
+		t = xasprintf("%s disk%d=%s", sig, n->disks[i].idx, d);
+		free(d);
+		free(sig);
+		sig = t;
+	}
+	return sig;
+}
+
 int
 node_hw_pending(struct lab *lab, const struct node *n)
 {
@@ -130,7 +147,7 @@ node_hw_pending(struct lab *lab, const struct node *n)
 	if (!runstate_live(lab, n->id) || db_row(lab->db, &st, "reading a node's run", &e,
 	    "SELECT hw FROM runs WHERE node_id = ? AND hw IS NOT NULL", "t", n->id) != 1)
 		return 0;
-	char *now = hw_sig(&n->hw);
+	char *now = node_sig(n);
 	pending = strcmp(now, (const char *)sqlite3_column_text(st, 0)) != 0;
 	free(now);
 	sqlite3_finalize(st);
@@ -140,7 +157,7 @@ node_hw_pending(struct lab *lab, const struct node *n)
 int
 node_hw_started(struct lab *lab, const struct node *n, struct err *e)
 {
-	char *sig = hw_sig(&n->hw);
+	char *sig = node_sig(n);
 	int rc = db_run(lab->db, "recording a node's machine", e,
 	    "UPDATE runs SET hw = ? WHERE node_id = ?", "tt", sig, n->id);
 
@@ -162,6 +179,7 @@ node_clear(struct node *n)
 	free(n->overlay);
 	nic_list_free(n->nics, n->nnics);
 	hw_clear(&n->hw);
+	disk_list_free(n->disks, n->ndisks);
 	free(n->host);
 	memset(n, 0, sizeof *n);
 }
@@ -256,6 +274,7 @@ struct node_walk {
 	int           rc;        /* sqlite3_step's last, or SQLITE_ROW */
 	node_each_fn  fn;
 	void         *arg;
+	struct err   *e;
 };
 
 /* Gives cur to fn and reads the next node; 0, or fn's stop value. */
@@ -272,6 +291,8 @@ node_walk_next(struct node_walk *w)
 	if (stop == 0 && (w->rc = sqlite3_step(w->st)) == SQLITE_ROW) {
 		node_from_row(w->lab, w->st, &w->cur);
 		w->has_cur = 1;
+		if (disk_list(w->lab, w->cur.id, &w->cur.disks, &w->cur.ndisks, w->e) != 0)
+			return -1;
 	}
 	return stop;
 }
@@ -295,7 +316,7 @@ node_walk_nic(const char *node_id, const struct nic *c, void *arg)
 int
 node_each(struct lab *lab, node_each_fn fn, void *arg, struct err *e)
 {
-	struct node_walk w = { .lab = lab, .fn = fn, .arg = arg };
+	struct node_walk w = { .lab = lab, .fn = fn, .arg = arg, .e = e };
 	int stop, own_txn;
 
 	w.st = db_prepare(lab->db, "SELECT " NODE_COLS " FROM " NODE_FROM " ORDER BY n.name", e);
@@ -367,7 +388,8 @@ node_get(struct lab *lab, const char *key, struct node *out, struct err *e)
 	if (rc == 1) {
 		node_from_row(lab, st, out);
 		sqlite3_finalize(st);
-		return nic_each(lab, out->id, node_add_one_nic, out, e) == 0 ? 0 : (node_clear(out), -1);
+		return nic_each(lab, out->id, node_add_one_nic, out, e) == 0 &&
+		    disk_list(lab, out->id, &out->disks, &out->ndisks, e) == 0 ? 0 : (node_clear(out), -1);
 	}
 	sanitize_to(key, strlen(key), shown, sizeof shown);
 	return err_set(e, "no node named \"%s\" (see: sandlab node ls)", shown);
@@ -495,11 +517,34 @@ node_template(struct lab *lab, const char *backing, const char *fmt, const char 
 	return 0;
 }
 
+/* Gives d its names and journal entry. 0, or -1 with a message and d
+ * zeroed. */
+static int
+node_disk_start(struct lab *lab, struct node_disk *d, struct err *e)
+{
+	char fid[37], *tmp_rel, *final_rel;
+
+	node_new_id(fid);
+	d->file = xasprintf("%s.qcow2", fid);
+	tmp_rel = xasprintf("overlays/.new-%s.qcow2", fid);
+	final_rel = xasprintf("overlays/%s", d->file);
+	d->tmp_abs = xasprintf("%s/%s", lab->root, tmp_rel);
+	d->final_abs = xasprintf("%s/%s", lab->overlays, d->file);
+	d->entry = pending_add(lab->db, tmp_rel, final_rel, e);
+	free(tmp_rel);
+	free(final_rel);
+	if (d->entry < 0) {
+		node_disk_undo(lab, d);
+		return -1;
+	}
+	crash_point("overlay-journaled");
+	return 0;
+}
+
 int
 node_disk_new(struct lab *lab, const char *backing, const char *fmt, const char *copy_from,
     struct node_disk *d, struct err *e)
 {
-	char fid[37], *tmp_rel, *final_rel;
 	const char *tpl = NULL;
 	size_t tpl_len = 0;
 
@@ -510,18 +555,8 @@ node_disk_new(struct lab *lab, const char *backing, const char *fmt, const char 
 		return err_set(e, "backing file %s is not an absolute path", backing);
 	if (copy_from == NULL && node_template(lab, backing, fmt, &tpl, &tpl_len, e) != 0)
 		return -1;
-	node_new_id(fid);
-	d->file = xasprintf("%s.qcow2", fid);
-	tmp_rel = xasprintf("overlays/.new-%s.qcow2", fid);
-	final_rel = xasprintf("overlays/%s", d->file);
-	d->tmp_abs = xasprintf("%s/%s", lab->root, tmp_rel);
-	d->final_abs = xasprintf("%s/%s", lab->overlays, d->file);
-	d->entry = pending_add(lab->db, tmp_rel, final_rel, e);
-	free(tmp_rel);
-	free(final_rel);
-	if (d->entry < 0)
-		goto fail;
-	crash_point("overlay-journaled");
+	if (node_disk_start(lab, d, e) != 0)
+		return -1;
 	if ((copy_from ? overlay_copy(copy_from, d->tmp_abs, backing, fmt, e) :
 	    overlay_write(d->tmp_abs, tpl, tpl_len, e)) != 0 ||
 	    pending_set_file(lab->db, d->entry, d->tmp_abs, e) != 0)
@@ -533,6 +568,22 @@ node_disk_new(struct lab *lab, const char *backing, const char *fmt, const char 
 fail:
 	node_disk_undo(lab, d);
 	return -1;
+}
+
+int
+node_disk_blank(struct lab *lab, uint64_t size, const char *copy_from, struct node_disk *d,
+    struct err *e)
+{
+	memset(d, 0, sizeof *d);
+	if (node_disk_start(lab, d, e) != 0)
+		return -1;
+	if ((copy_from ? overlay_copy(copy_from, d->tmp_abs, NULL, NULL, e) :
+	    overlay_blank(d->tmp_abs, size, e)) != 0 ||
+	    pending_set_file(lab->db, d->entry, d->tmp_abs, e) != 0) {
+		node_disk_undo(lab, d);
+		return -1;
+	}
+	return 0;
 }
 
 int
@@ -567,6 +618,70 @@ node_disk_free(struct node_disk *d)
 	free(d->file);
 	free(d->final_abs);
 	memset(d, 0, sizeof *d);
+}
+
+/* ---- extra disks in the making ---- */
+
+int
+node_disks_make(struct lab *lab, const struct disk *v, int n, char *const *copy_from,
+    struct node_disks *b, struct err *e)
+{
+	memset(b, 0, sizeof *b);
+	if (n == 0)
+		return 0;
+	b->v = xcalloc((size_t)n, sizeof *b->v);
+	b->nd = xcalloc((size_t)n, sizeof *b->nd);
+	for (int i = 0; i < n; i++) {
+		const char *from = copy_from ? copy_from[i] : NULL;
+		struct disk *d = &b->v[i];
+		int rc;
+		disk_copy(d, &v[i]);
+		b->n = i + 1;
+		if (d->image != NULL && d->image_file == NULL)
+			rc = err_set(e, "image %s not looked up", d->image);
+		else
+			rc = d->image ? node_disk_new(lab, d->image_file, d->image_format, from, &b->nd[i], e) :
+			    node_disk_blank(lab, d->size, from, &b->nd[i], e);
+		if (rc != 0) {
+			char *t = disk_text(d);
+			struct err why = *e;
+			err_set(e, "disk %s: %s", t, why.msg);
+			free(t);
+			node_disks_undo(lab, b);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+int
+node_disks_place(struct lab *lab, const char *node_id, struct node_disks *b, struct err *e)
+{
+	for (int i = 0; i < b->n; i++)
+		if (disk_row_insert(lab, node_id, &b->v[i], b->nd[i].file, e) != 0 ||
+		    node_disk_place(lab, &b->nd[i], e) != 0)
+			return -1;
+	return 0;
+}
+
+void
+node_disks_undo(struct lab *lab, struct node_disks *b)
+{
+	for (int i = 0; i < b->n; i++)
+		node_disk_undo(lab, &b->nd[i]);
+	node_disks_free(b);
+}
+
+void
+node_disks_free(struct node_disks *b)
+{
+	for (int i = 0; i < b->n; i++) {
+		node_disk_free(&b->nd[i]);
+		disk_clear(&b->v[i]);
+	}
+	free(b->nd);
+	free(b->v);
+	memset(b, 0, sizeof *b);
 }
 
 /* Writes the machine fields of h marked in mask (bit per enum hw_key)
@@ -684,6 +799,8 @@ node_create(struct lab *lab, const struct node_spec *s, struct node *out, struct
 	struct image im = { 0 };
 	struct node_disk d = { 0 };
 	struct hw hw = { 0 };
+	struct disk *dv = NULL;
+	struct node_disks db = { 0 };
 	char id[37], *backing = NULL, *host = NULL;
 	int ram = s->ram_mb ? s->ram_mb : NODE_RAM_DEFAULT;
 	int cpus = s->cpus ? s->cpus : NODE_CPUS_DEFAULT;
@@ -701,11 +818,15 @@ node_create(struct lab *lab, const struct node_spec *s, struct node *out, struct
 	hw_init(&hw);
 	if (node_name_taken(lab, s->name, NULL, e) != 0 || node_hw_apply(lab, &hw, s->hw, e) != 0 ||
 	    node_host_resolve(lab, s->host, &host, e) != 0 ||
-	    image_get(lab, s->image, &im, e) != 0 || image_check_disk(&im, e) != 0)
+	    image_get(lab, s->image, &im, e) != 0 || image_check_disk(&im, e) != 0 ||
+	    disk_parse_all(lab, s->disks, s->ndisks, &dv, e) != 0)
+		goto fail;
+	if (disk_check_buses(hw.v[HW_DISK_BUS], hw.v[HW_MACHINE], dv, s->ndisks, e) != 0)
 		goto fail;
 	backing = xasprintf("%s/%s", lab->images, im.file);
 	if (node_disk_new(lab, backing, im.format, NULL, &d, e) != 0 ||
-	    node_vars_new(&hw, d.final_abs, NULL, e) != 0)
+	    node_vars_new(&hw, d.final_abs, NULL, e) != 0 ||
+	    node_disks_make(lab, dv, s->ndisks, NULL, &db, e) != 0)
 		goto fail;
 	crash_point("overlay-made");
 	node_new_id(id);
@@ -717,7 +838,7 @@ node_create(struct lab *lab, const struct node_spec *s, struct node *out, struct
 	    .console_cols = s->console_cols, .console_rows = s->console_rows, .ready = s->ready,
 	    .hw = &hw, .host = host };
 	if (node_row_insert(lab, &row, e) != 0 || nic_add(lab, id, 0, nics, s->nic_model, e) != 0 ||
-	    node_disk_place(lab, &d, e) != 0)
+	    node_disk_place(lab, &d, e) != 0 || node_disks_place(lab, id, &db, e) != 0)
 		goto fail;
 	db_event(lab->db, id, "create", s->name);
 	if (db_commit(lab->db, e) != 0)
@@ -725,6 +846,8 @@ node_create(struct lab *lab, const struct node_spec *s, struct node *out, struct
 	image_clear(&im);
 	hw_clear(&hw);
 	node_disk_free(&d);
+	node_disks_free(&db);
+	disk_list_free(dv, s->ndisks);
 	free(backing);
 	free(host);
 	return out ? node_get(lab, id, out, e) : 0;
@@ -734,6 +857,8 @@ fail:
 	if (d.final_abs)
 		firmware_vars_rm(d.final_abs);
 	node_disk_undo(lab, &d);
+	node_disks_undo(lab, &db);
+	disk_list_free(dv, dv ? s->ndisks : 0);
 	image_clear(&im);
 	hw_clear(&hw);
 	free(backing);
@@ -767,6 +892,30 @@ node_update(struct lab *lab, const char *sql, const char *id, const char *text, 
 	return -1;
 }
 
+/* Whether the node's disks after the change (its own less those removed,
+ * with add[0..nadd)) fit its buses (disk_check_buses). */
+static int
+node_disks_fit(const struct node *n, const struct node_changes *c, const struct disk *add, int nadd,
+    struct err *e)
+{
+	struct disk *v = xcalloc((size_t)n->ndisks + (size_t)nadd + 1, sizeof *v);
+	int nv = 0, rc;
+
+	for (int i = 0; i < n->ndisks; i++) {
+		int gone = 0;
+		for (int j = 0; j < c->ndisks_rm; j++)
+			gone |= c->disks_rm[j] == n->disks[i].idx;
+		if (!gone)
+			v[nv++] = n->disks[i];
+	}
+	for (int i = 0; i < nadd; i++)
+		v[nv++] = add[i];
+	/* borrowed copies: only v itself is freed */
+	rc = disk_check_buses(n->hw.v[HW_DISK_BUS], n->hw.v[HW_MACHINE], v, nv, e);
+	free(v);
+	return rc;
+}
+
 int
 node_set(struct lab *lab, const char *key, const struct node_changes *c, struct err *e)
 {
@@ -780,7 +929,10 @@ node_set_rename(struct lab *lab, const char *key, const struct node_changes *c, 
 	struct node n;
 	char *detail;
 	unsigned hw_mask = 0;
-	int hw_only;
+	int hw_only, disks = c->ndisks_add > 0 || c->ndisks_rm > 0, ndoomed = 0;
+	struct disk *dv = NULL;
+	struct node_disks db = { 0 };
+	int64_t *doomed = NULL;
 	char *host = NULL;
 
 	if (new_name != NULL && name_check(new_name, "node name", e) != 0)
@@ -799,12 +951,22 @@ node_set_rename(struct lab *lab, const char *key, const struct node_changes *c, 
 	/* the machine may change while the node runs: it waits for a
 	 * restart (node_hw_pending); the rest needs the node stopped */
 	hw_only = new_name == NULL && !c->ram_mb && !c->cpus && c->nics < 0 && !c->accel && !c->host;
+	/* the new disks' files first, outside the transaction (pending.h) */
+	if (c->ndisks_add > 0 && (disk_parse_all(lab, c->disks_add, c->ndisks_add, &dv, e) != 0 ||
+	    node_disks_make(lab, dv, c->ndisks_add, NULL, &db, e) != 0))
+		goto fail;
 	if (db_begin(lab->db, e) != 0)
-		return -1;
+		goto fail;
 	if ((hw_only ? node_get(lab, key, &n, e) : node_get_stopped(lab, key, "change", &n, e)) != 0)
 		goto fail;
 	if (hw_mask && (node_hw_apply(lab, &n.hw, c->hw, e) != 0 ||
 	    node_hw_store(lab, n.id, &n.hw, hw_mask, e) != 0))
+		goto fail_node;
+	if ((disks || hw_mask) && node_disks_fit(&n, c, db.v, db.n, e) != 0)
+		goto fail_node;
+	if (c->ndisks_rm > 0 && disk_rm_rows(lab, n.id, c->disks_rm, c->ndisks_rm, &doomed, &ndoomed, e) != 0)
+		goto fail_node;
+	if (db.n > 0 && node_disks_place(lab, n.id, &db, e) != 0)
 		goto fail_node;
 	/* made UEFI: its NVRAM from the template, or the one it kept from
 	 * being UEFI before */
@@ -827,7 +989,7 @@ node_set_rename(struct lab *lab, const char *key, const struct node_changes *c, 
 		goto fail_node;
 	if (c->nics > n.nnics && nic_add(lab, n.id, n.nnics, c->nics, NULL, e) != 0)
 		goto fail_node;
-	if (new_name == NULL || c->ram_mb || c->cpus || c->nics >= 0 || c->accel || c->host || hw_mask)
+	if (new_name == NULL || c->ram_mb || c->cpus || c->nics >= 0 || c->accel || c->host || hw_mask || disks)
 		db_event(lab->db, n.id, "set", "");
 	if (new_name != NULL && strcmp(new_name, n.name) != 0) {
 		if (node_name_taken(lab, new_name, n.id, e) != 0 ||
@@ -839,12 +1001,23 @@ node_set_rename(struct lab *lab, const char *key, const struct node_changes *c, 
 	}
 	node_clear(&n);
 	free(host);
-	return db_commit(lab->db, e);
+	host = NULL;
+	if (db_commit(lab->db, e) != 0)
+		goto fail;
+	for (int i = 0; i < ndoomed; i++)
+		pending_abandon(lab->db, lab->root, doomed[i]);
+	free(doomed);
+	node_disks_free(&db);
+	disk_list_free(dv, c->ndisks_add);
+	return 0;
 fail_node:
 	node_clear(&n);
 fail:
 	free(host);
 	db_rollback(lab->db);
+	node_disks_undo(lab, &db);
+	disk_list_free(dv, dv ? c->ndisks_add : 0);
+	free(doomed);
 	return -1;
 }
 
@@ -893,24 +1066,39 @@ node_reset(struct lab *lab, const char *key, struct err *e)
 {
 	struct node n;
 	struct node_disk d;
+	struct node_disks db = { 0 };
 	char *old_rel, *old_abs;
-	int64_t doomed;
-	int rc;
+	int64_t doomed, *disks_doomed = NULL;
+	int ndisks, ndoomed = 0, rc;
 
 	if (node_get(lab, key, &n, e) != 0)
 		return -1;
+	/* the extra disks made fresh too, each keeping its index */
 	if (node_disk_new(lab, n.image_file, n.image_format, NULL, &d, e) != 0) {
 		node_clear(&n);
 		return -1;
 	}
+	if (node_disks_make(lab, n.disks, n.ndisks, NULL, &db, e) != 0) {
+		node_clear(&n);
+		node_disk_undo(lab, &d);
+		return -1;
+	}
+	ndisks = n.ndisks;
 	old_rel = xasprintf("overlays/%s", strrchr(n.overlay, '/') + 1);
 	node_clear(&n);
 	if (db_begin(lab->db, e) != 0)
 		goto fail;
 	if (node_get_stopped(lab, key, "reset", &n, e) != 0)
 		goto fail;
+	if (n.ndisks != ndisks) {
+		err_set(e, "the disks of %s changed meanwhile; reset it again", n.name);
+		node_clear(&n);
+		goto fail;
+	}
 	if (node_update(lab, "UPDATE nodes SET overlay = ? WHERE id = ?", n.id, d.file, 0, e) != 0 ||
-	    (doomed = pending_doomed(lab->db, old_rel, e)) < 0) {
+	    (doomed = pending_doomed(lab->db, old_rel, e)) < 0 ||
+	    disk_rm_rows(lab, n.id, NULL, -1, &disks_doomed, &ndoomed, e) != 0 ||
+	    node_disks_place(lab, n.id, &db, e) != 0) {
 		node_clear(&n);
 		goto fail;
 	}
@@ -919,6 +1107,9 @@ node_reset(struct lab *lab, const char *key, struct err *e)
 	if (node_disk_place(lab, &d, e) != 0 || db_commit(lab->db, e) != 0)
 		goto fail;
 	pending_abandon(lab->db, lab->root, doomed);
+	for (int i = 0; i < ndoomed; i++)
+		pending_abandon(lab->db, lab->root, disks_doomed[i]);
+	free(disks_doomed);
 	/* the NVRAM goes with the old disk; a UEFI node gets a fresh one */
 	old_abs = xasprintf("%s/%s", lab->root, old_rel);
 	firmware_vars_rm(old_abs);
@@ -926,11 +1117,14 @@ node_reset(struct lab *lab, const char *key, struct err *e)
 	rc = node_get(lab, key, &n, e) == 0 && node_vars_new(&n.hw, n.overlay, NULL, e) != 0 ? -1 : 0;
 	node_clear(&n);
 	node_disk_free(&d);
+	node_disks_free(&db);
 	free(old_rel);
 	return rc;
 fail:
 	db_rollback(lab->db);
 	node_disk_undo(lab, &d);
+	node_disks_undo(lab, &db);
+	free(disks_doomed);
 	free(old_rel);
 	return -1;
 }
@@ -940,7 +1134,8 @@ node_rm(struct lab *lab, const char *key, struct err *e)
 {
 	struct node n;
 	char *rel, *overlay = NULL, id[64];
-	int64_t doomed;
+	int64_t doomed, *disks_doomed = NULL;
+	int ndoomed = 0;
 
 	if (db_begin(lab->db, e) != 0)
 		return -1;
@@ -949,7 +1144,7 @@ node_rm(struct lab *lab, const char *key, struct err *e)
 	rel = xasprintf("overlays/%s", strrchr(n.overlay, '/') + 1);
 	doomed = pending_doomed(lab->db, rel, e);
 	free(rel);
-	if (doomed < 0 || node_update(lab, "DELETE FROM nodes WHERE id = ?2 AND ?1 IS NOT NULL", n.id, "", 0, e) != 0) {
+	if (doomed < 0 || disk_rm_rows(lab, n.id, NULL, -1, &disks_doomed, &ndoomed, e) != 0 || node_update(lab, "DELETE FROM nodes WHERE id = ?2 AND ?1 IS NOT NULL", n.id, "", 0, e) != 0) {
 		node_clear(&n);
 		goto fail;
 	}
@@ -958,11 +1153,15 @@ node_rm(struct lab *lab, const char *key, struct err *e)
 	overlay = xstrdup(n.overlay);
 	node_clear(&n);
 	if (db_commit(lab->db, e) != 0) {
+		free(disks_doomed);
 		free(overlay);
 		return -1;
 	}
 	crash_point("node-rm-committed");
 	pending_abandon(lab->db, lab->root, doomed);
+	for (int i = 0; i < ndoomed; i++)
+		pending_abandon(lab->db, lab->root, disks_doomed[i]);
+	free(disks_doomed);
 	/* a UEFI node's NVRAM, or one left by a node that was UEFI once */
 	firmware_vars_rm(overlay);
 	free(overlay);
@@ -970,6 +1169,7 @@ node_rm(struct lab *lab, const char *key, struct err *e)
 	return 0;
 fail:
 	db_rollback(lab->db);
+	free(disks_doomed);
 	return -1;
 }
 

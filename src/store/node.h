@@ -9,6 +9,7 @@
 
 #include <stdint.h>
 
+#include "disk.h"
 #include "hw.h"
 #include "lab.h"
 #include "nic.h"
@@ -40,6 +41,8 @@ struct node {
 	int      nnics;
 	struct nic *nics;      /* rows only (nic_each): no links, no forwards */
 	struct hw hw;          /* its machine, images resolved to files */
+	struct disk *disks;    /* its extra disks, by index (disk.h) */
+	int      ndisks;
 	char    *host;         /* where it runs: HOST_LOCAL or a hosts row's name */
 };
 
@@ -60,10 +63,12 @@ struct node_spec {
 	const char *ready;     /* NULL = none (node_check_ready) */
 	const char *hw[HW_NKEYS]; /* machine fields (hw.h); NULL = default */
 	const char *nic_model; /* of every NIC (nic.h); NULL = virtio-net-pci */
+	const char *const *disks; /* extra disks as disk_parse reads them */
+	int         ndisks;
 	const char *host;      /* NULL or HOST_LOCAL = local, else a host's name */
 };
 
-/* Checks the spec, makes the overlay, the row and its NICs (fresh MACs),
+/* Checks the spec, makes the overlay, the extra disks, the row and its NICs (fresh MACs),
  * by the pending.h protocol. 0 with *out filled (out may be NULL; caller
  * clears it), or -1 with a message, and then neither an overlay nor a row
  * is left. */
@@ -94,11 +99,16 @@ struct node_changes {
 	int         nics;      /* -1 = unchanged */
 	const char *accel;
 	const char *hw[HW_NKEYS]; /* machine fields (hw.h); NULL = unchanged */
+	const char *const *disks_add; /* extra disks to add (disk_parse) */
+	int         ndisks_add;
+	const int  *disks_rm;  /* indexes of extra disks to remove */
+	int         ndisks_rm;
 	const char *host;      /* NULL = unchanged; HOST_LOCAL or a host's name */
 };
 /* All in one transaction. RAM, CPUs, NICs, accel and host are refused while
- * the node runs; machine fields are not: a running node shows them as
- * pending a restart (node_hw_pending). NICs added get fresh MACs, and
+ * the node runs; machine fields and extra disks are not: a running node
+ * shows them as pending a restart (node_hw_pending), and a removed disk's
+ * file goes at once (a running QEMU keeps it open until it stops). NICs added get fresh MACs, and
  * lowering the count is refused while a NIC it would drop has a link or
  * a forward. 0, or -1 with a message and the node unchanged. */
 int node_set(struct lab *lab, const char *key, const struct node_changes *c, struct err *e);
@@ -117,11 +127,12 @@ int node_check_ready(const char *re, struct err *e);
  * with a message and the node unchanged. */
 int node_ready_set(struct lab *lab, const char *key, const char *re, struct err *e);
 /* A fresh overlay on the same image (the old disk state is discarded),
- * and a UEFI node fresh NVRAM. Refused while the node runs. 0, or -1 with a message, the old overlay in
- * place and no new file left. */
+ * fresh extra disks, and a UEFI node fresh NVRAM. Refused while the node
+ * runs. 0, or -1 with a message, the old overlay in place and no new file
+ * left. */
 int node_reset(struct lab *lab, const char *key, struct err *e);
-/* Removes the row (its NICs, links and forwards go with it) and then the
- * overlay and its UEFI NVRAM. Refused while the node runs. 0, or -1 with a message and the
+/* Removes the row (its NICs, links, forwards and disks go with it) and
+ * then the overlay, the disks' files and its UEFI NVRAM. Refused while the node runs. 0, or -1 with a message and the
  * node unchanged (a crash after the commit leaves an overlay the next
  * lab_open removes). */
 int node_rm(struct lab *lab, const char *key, struct err *e);
@@ -148,6 +159,10 @@ struct node_disk {
  * *d zeroed. */
 int node_disk_new(struct lab *lab, const char *backing, const char *fmt, const char *copy_from,
     struct node_disk *d, struct err *e);
+/* The same for a blank qcow2 of size bytes with no backing file (an
+ * extra disk, disk.h), or with copy_from a copy of that one. */
+int node_disk_blank(struct lab *lab, uint64_t size, const char *copy_from, struct node_disk *d,
+    struct err *e);
 /* Inside the transaction: moves it into place and ends its journal entry.
  * 0, or -1 with a message; then roll back and node_disk_undo. */
 int node_disk_place(struct lab *lab, struct node_disk *d, struct err *e);
@@ -156,6 +171,31 @@ int node_disk_place(struct lab *lab, struct node_disk *d, struct err *e);
 void node_disk_undo(struct lab *lab, struct node_disk *d);
 /* After the transaction committed: d's strings go; d is cleared. */
 void node_disk_free(struct node_disk *d);
+
+/* Extra disks (disk.h) in the making, by the same protocol: the files
+ * first, outside any transaction, then the rows inside it. */
+struct node_disks {
+	struct disk      *v;    /* owned copies of the disks being made */
+	struct node_disk *nd;   /* the file of each */
+	int               n;
+};
+
+/* Makes the file of each of v[0..n) (image disks resolved, disk.h): a
+ * blank qcow2 or an overlay on its image, or with copy_from (may be
+ * NULL; an entry NULL: a fresh one) a copy of that file as it is now. v
+ * is unchanged; b gets copies. 0, or -1 with a message, no file left
+ * and *b zeroed. */
+int node_disks_make(struct lab *lab, const struct disk *v, int n, char *const *copy_from,
+    struct node_disks *b, struct err *e);
+/* Inside the transaction: the rows of node_id (each disk keeps its idx;
+ * 0 takes the next free one) and the files moved into place. 0, or -1
+ * with a message; then roll back and node_disks_undo. */
+int node_disks_place(struct lab *lab, const char *node_id, struct node_disks *b, struct err *e);
+/* After a rolled-back transaction: the files and their journal entries
+ * go. Safe on a zeroed b. */
+void node_disks_undo(struct lab *lab, struct node_disks *b);
+/* After the commit: b's memory goes. */
+void node_disks_free(struct node_disks *b);
 
 /* One nodes row, inside the caller's transaction; values already checked.
  * 0, or -1 with a message ("a node named ... already exists", "image ...

@@ -7,6 +7,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -52,10 +53,12 @@ overlay_copy_argv(const char *src, const char *path, const char *backing, const 
 	v[i++] = xstrdup("qcow2");
 	/* With -B the copy keeps the backing file and holds only the
 	 * clusters that differ from it: the node's changes, no more. */
-	v[i++] = xstrdup("-B");
-	v[i++] = xstrdup(backing);
-	v[i++] = xstrdup("-F");
-	v[i++] = xstrdup(fmt);
+	if (backing != NULL) {
+		v[i++] = xstrdup("-B");
+		v[i++] = xstrdup(backing);
+		v[i++] = xstrdup("-F");
+		v[i++] = xstrdup(fmt);
+	}
 	v[i++] = xstrdup("--");
 	v[i++] = xstrdup(src);
 	v[i++] = xstrdup(path);
@@ -108,10 +111,34 @@ overlay_create(const char *path, const char *backing, const char *fmt, struct er
 	return overlay_img(overlay_create_argv(path, backing, fmt), "create", 60000, NULL, e);
 }
 
+char **
+overlay_blank_argv(const char *path, uint64_t size)
+{
+	char **v = xcalloc(10, sizeof *v);
+	int i = 0;
+
+	v[i++] = xstrdup("qemu-img");
+	v[i++] = xstrdup("create");
+	v[i++] = xstrdup("-q");
+	v[i++] = xstrdup("-f");
+	v[i++] = xstrdup("qcow2");
+	v[i++] = xstrdup("--");
+	v[i++] = xstrdup(path);
+	v[i++] = xasprintf("%ju", (uintmax_t)size);
+	v[i] = NULL;
+	return v;
+}
+
+int
+overlay_blank(const char *path, uint64_t size, struct err *e)
+{
+	return overlay_img(overlay_blank_argv(path, size), "create", 60000, NULL, e);
+}
+
 int
 overlay_copy(const char *src, const char *path, const char *backing, const char *fmt, struct err *e)
 {
-	if (overlay_check_backing(backing, fmt, e) != 0)
+	if (backing != NULL && overlay_check_backing(backing, fmt, e) != 0)
 		return -1;
 	return overlay_img(overlay_copy_argv(src, path, backing, fmt), "convert", 3600 * 1000, NULL, e);
 }

@@ -6,17 +6,25 @@
 #ifndef SANDLAB_OVERLAY_H
 #define SANDLAB_OVERLAY_H
 
+#include <stdint.h>
+
 #include "util.h"
 
 /* Creates a qcow2 at path backed by backing (absolute) of format fmt. */
 int overlay_create(const char *path, const char *backing, const char *fmt, struct err *e);
 
 /* A copy at path of the qcow2 overlay src as it is now (no internal
- * snapshots), with the same backing: only its own clusters are copied.
- * src must not be in use. */
+ * snapshots), with the same backing: only its own clusters are copied;
+ * backing NULL: a qcow2 with none (a blank disk's copy). src must not be
+ * in use. */
 int overlay_copy(const char *src, const char *path, const char *backing, const char *fmt,
     struct err *e);
 char **overlay_copy_argv(const char *src, const char *path, const char *backing, const char *fmt);
+
+/* A blank qcow2 of size bytes at path, with no backing file (a node's
+ * extra disk). 0, or -1 with qemu-img's message (a full disk). */
+int overlay_blank(const char *path, uint64_t size, struct err *e);
+char **overlay_blank_argv(const char *path, uint64_t size);
 
 /* Runs qemu-img (argv, NULL-terminated, which it frees) with CPU and
  * wall limits; `what` ("snapshot") names it in a failure message, which

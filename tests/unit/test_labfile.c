@@ -16,7 +16,8 @@
 
 static const char canonical[] =
     "# sandlab lab file: nodes, their NICs, and links between NICs.\n"
-    "# Disks are not included: importing gives each node a fresh overlay on its image.\n"
+    "# Disk contents are not included: importing gives each node a fresh overlay on its image\n"
+    "# and fresh extra disks.\n"
     "sandlab-lab 1\n"
     "\n"
     "node a image=linux ram=256 cpus=1 accel=auto\n"
@@ -28,7 +29,7 @@ static const char canonical[] =
     "nic b:eth1 model=virtio-net-pci mac=52:54:00:00:00:04 attach=link\n"
     "nic b:eth2 model=virtio-net-pci mac=52:54:00:00:00:05 attach=none\n"
     "\n"
-    "node c image=linux ram=128 cpus=1 accel=kvm console=132x43\n"
+    "node c image=linux ram=128 cpus=1 accel=kvm console=132x43 disk=64M disk=image:data,bus=sata disk=1025K,bus=ide\n"
     "nic c:eth0 model=virtio-net-pci mac=52:54:00:00:00:06 attach=link\n"
     "\n"
     "link a:eth0 b:eth0\n"
@@ -57,6 +58,9 @@ round_trip(void **state)
 	assert_int_equal(lf.nodes[0].console_cols, 80);
 	assert_int_equal(lf.nodes[0].console_rows, 24);
 	assert_int_equal(lf.nodes[2].console_cols, 132);
+	assert_int_equal(lf.nodes[2].ndisks, 3);
+	assert_string_equal(lf.nodes[2].disks[1], "image:data,bus=sata");
+	assert_int_equal(lf.nodes[0].ndisks, 0);
 	assert_int_equal(lf.nodes[2].console_rows, 43);
 	text = labfile_format(&lf);
 	assert_string_equal(text, canonical);
@@ -98,7 +102,8 @@ hand_written(void **state)
  * escapes give back newlines, tabs, runs of spaces, '%' and '#'. */
 static const char canonical_tpl[] =
     "# sandlab lab file: nodes, their NICs, and links between NICs.\n"
-    "# Disks are not included: importing gives each node a fresh overlay on its image.\n"
+    "# Disk contents are not included: importing gives each node a fresh overlay on its image\n"
+    "# and fresh extra disks.\n"
     "sandlab-lab 1\n"
     "\n"
     "template plain image=tiny ram=256 cpus=1 nics=1 nic-model=virtio-net-pci accel=auto cloud-init=off "
@@ -214,6 +219,10 @@ malformed(void **state)
 	REFUSED("sandlab-lab 1\nnode a image=linux template=t\ntemplate t image=tiny\n", "line 2:", "template=t");
 	REFUSED("sandlab-lab 1\nnode a image=linux colour=red\n", "line 2:", "unknown key \"colour\"");
 	REFUSED("sandlab-lab 1\nnode a image=linux ram\n", "line 2:", "not KEY=VALUE");
+	REFUSED("sandlab-lab 1\nnode a image=linux disk=0M\n", "line 2:", "a disk of size 0");
+	REFUSED("sandlab-lab 1\nnode a image=linux disk=8G,bus=nvme\n", "line 2:", "one of virtio|ide|sata|scsi");
+	REFUSED("sandlab-lab 1\nnode a image=linux disk=1M disk=1M disk=1M disk=1M disk=1M disk=1M disk=1M "
+	    "disk=1M disk=1M\n", "line 2:", "more than 8 disk= keys");
 	REFUSED("sandlab-lab 1\nnode a image=linux ram=1 \n", "line 2:", "ram=1");
 	REFUSED("sandlab-lab 1\nnode a image=linux ram=64 ram=64\n", "line 2:", "given twice");
 	REFUSED("sandlab-lab 1\nnode a\n", "line 2:", "needs image=");

@@ -3,7 +3,8 @@
  * paths doubled, no shell, loopback VNC unless a password is set, NICs
  * from the node's rows (user-mode NAT with loopback forwards, UDP links),
  * the node's machine (hw.h: each disk bus, q35, CPU model, arch, VGA,
- * boot order, CD-ROM, kernel boot) word for word; the cloud-init seed as
+ * boot order, CD-ROM, kernel boot) word for word; extra disks on each
+ * bus and a mix, and more than a bus holds refused; the cloud-init seed as
  * a read-only CD-ROM of its own; plus shell quoting for
  * `node cmd` and reading QEMU's VNC failure.
  */
@@ -11,6 +12,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <cmocka.h>
@@ -720,6 +722,139 @@ vnc_busy(void **state)
 	assert_false(qemu_err_vnc_busy(""));
 }
 
+
+/* The words of argv from the first extra disk's -drive to the CD-ROM's
+ * device, joined by spaces (caller frees), or NULL when qemu_argv refuses. */
+static char *
+extra_words(const char *boot_bus, const char *machine, const struct qemu_disk *d, int n,
+    const char *seed, struct err *e)
+{
+	struct hw h;
+	struct qemu_cfg c = base_cfg();
+	char **v, *out = NULL;
+	int on = 0;
+	size_t len = 0;
+
+	hw_init(&h);
+	hw_set(&h, HW_DISK_BUS, boot_bus);
+	hw_set(&h, HW_MACHINE, machine);
+	c.hw = &h;
+	c.disks = d;
+	c.ndisks = n;
+	c.seed = seed;
+	v = qemu_argv(&c, e);
+	hw_clear(&h);
+	if (v == NULL)
+		return NULL;
+	out = calloc(1, 1);
+	for (int i = 0; v[i]; i++) {
+		if (strcmp(v[i], "-drive") == 0 && v[i + 1] && strstr(v[i + 1], "id=disk1") != NULL)
+			on = 1, len = 0, out[0] = '\0';
+		if (strncmp(v[i], "ide-cd,id=cd0", 13) == 0)
+			break;
+		if (!on)
+			continue;
+		out = realloc(out, len + strlen(v[i]) + 2);
+		len += (size_t)sprintf(out + len, "%s%s", len ? " " : "", v[i]);
+	}
+	/* the closing "-device" before the CD-ROM belongs to it */
+	if (len >= 8 && strcmp(out + len - 8, " -device") == 0)
+		out[len - 8] = '\0';
+	proc_argv_free(v);
+	return out;
+}
+
+static void
+expect_extra(const char *boot_bus, const char *machine, const struct qemu_disk *d, int n,
+    const char *want)
+{
+	struct err e;
+	char *got = extra_words(boot_bus, machine, d, n, NULL, &e);
+
+	assert_non_null(got);
+	assert_string_equal(got, want);
+	free(got);
+}
+
+static void
+extra_disks(void **state)
+{
+	(void)state;
+	struct qemu_disk one[] = { { 1, "virtio", "/l/o/d1.qcow2" } };
+	struct qemu_disk sata[] = { { 1, "sata", "/l/o/d1.qcow2" }, { 2, "sata", "/l/o/d2.qcow2" } };
+	struct qemu_disk scsi[] = { { 1, "scsi", "/l/o/d1.qcow2" } };
+	struct qemu_disk ide[] = { { 1, "ide", "/l/o/d1.qcow2" }, { 2, "ide", "/l/o/d,2.qcow2" } };
+	struct qemu_disk mix[] = { { 1, "scsi", "/l/o/d1.qcow2" }, { 3, "virtio", "/l/o/d3.qcow2" },
+	    { 4, "sata", "/l/o/d4.qcow2" }, { 5, "ide", "/l/o/d5.qcow2" } };
+	struct qemu_disk three_ide[] = { { 1, "ide", "/a" }, { 2, "ide", "/b" }, { 3, "ide", "/c" } };
+	struct qemu_disk bad[] = { { 1, "nvme", "/a" } };
+	struct qemu_disk nofile[] = { { 1, "virtio", "" } };
+	struct qemu_disk nine[9];
+	struct err e;
+
+	expect_extra("virtio", "pc", one, 1,
+	    "-drive file=/l/o/d1.qcow2,format=qcow2,if=none,id=disk1 -device virtio-blk-pci,drive=disk1,addr=0x11");
+	/* SATA: an AHCI controller of its own, or the boot disk's from port 1 */
+	expect_extra("ide", "pc", sata, 2,
+	    "-drive file=/l/o/d1.qcow2,format=qcow2,if=none,id=disk1 -device ahci,id=ahci0 "
+	    "-device ide-hd,drive=disk1,bus=ahci0.0 "
+	    "-drive file=/l/o/d2.qcow2,format=qcow2,if=none,id=disk2 -device ide-hd,drive=disk2,bus=ahci0.1");
+	expect_extra("sata", "q35", sata, 2,
+	    "-drive file=/l/o/d1.qcow2,format=qcow2,if=none,id=disk1 -device ide-hd,drive=disk1,bus=ahci0.1 "
+	    "-drive file=/l/o/d2.qcow2,format=qcow2,if=none,id=disk2 -device ide-hd,drive=disk2,bus=ahci0.2");
+	/* SCSI: virtio-scsi, the disk's number its target */
+	expect_extra("sata", "pc", scsi, 1,
+	    "-drive file=/l/o/d1.qcow2,format=qcow2,if=none,id=disk1 -device virtio-scsi-pci,id=scsi0 "
+	    "-device scsi-hd,drive=disk1,bus=scsi0.0,scsi-id=1");
+	expect_extra("scsi", "pc", scsi, 1,
+	    "-drive file=/l/o/d1.qcow2,format=qcow2,if=none,id=disk1 -device scsi-hd,drive=disk1,bus=scsi0.0,scsi-id=1");
+	/* IDE: the units the boot disk and the CD-ROM leave; commas doubled */
+	expect_extra("ide", "pc", ide, 2,
+	    "-drive file=/l/o/d1.qcow2,format=qcow2,if=none,id=disk1 -device ide-hd,drive=disk1,bus=ide.0,unit=1 "
+	    "-drive file=/l/o/d,,2.qcow2,format=qcow2,if=none,id=disk2 -device ide-hd,drive=disk2,bus=ide.1,unit=1");
+	expect_extra("ide", "q35", ide, 2,
+	    "-drive file=/l/o/d1.qcow2,format=qcow2,if=none,id=disk1 -device ide-hd,drive=disk1,bus=ide.3 "
+	    "-drive file=/l/o/d,,2.qcow2,format=qcow2,if=none,id=disk2 -device ide-hd,drive=disk2,bus=ide.4");
+	/* a mix after an IDE boot disk, the bus the firmware looks at first */
+	expect_extra("ide", "pc", mix, 4,
+	    "-drive file=/l/o/d1.qcow2,format=qcow2,if=none,id=disk1 -device virtio-scsi-pci,id=scsi0 "
+	    "-device scsi-hd,drive=disk1,bus=scsi0.0,scsi-id=1 "
+	    "-drive file=/l/o/d3.qcow2,format=qcow2,if=none,id=disk3 -device virtio-blk-pci,drive=disk3,addr=0x13 "
+	    "-drive file=/l/o/d4.qcow2,format=qcow2,if=none,id=disk4 -device ahci,id=ahci0 "
+	    "-device ide-hd,drive=disk4,bus=ahci0.0 "
+	    "-drive file=/l/o/d5.qcow2,format=qcow2,if=none,id=disk5 -device ide-hd,drive=disk5,bus=ide.0,unit=1");
+	/* a disk the firmware finds before the boot disk would be booted */
+	assert_null(extra_words("virtio", "pc", ide, 2, NULL, &e));
+	assert_non_null(strstr(e.msg, "an extra disk on ide beside a boot disk on virtio"));
+	assert_null(extra_words("virtio", "pc", scsi, 1, NULL, &e));
+	assert_non_null(strstr(e.msg, "an extra disk on scsi beside a boot disk on virtio"));
+	assert_null(extra_words("scsi", "pc", one, 1, NULL, &e));
+	assert_non_null(strstr(e.msg, "an extra disk on virtio beside a boot disk on scsi"));
+	assert_null(extra_words("ide", "q35", sata, 2, NULL, &e));
+	assert_non_null(strstr(e.msg, "an extra disk on sata beside a boot disk on ide"));
+
+	/* more than a bus holds, an unknown bus, no file: refused */
+	assert_null(extra_words("ide", "pc", three_ide, 3, NULL, &e));
+	assert_non_null(strstr(e.msg, "IDE has four units"));
+	assert_null(extra_words("ide", "pc", ide, 2, "/l/seed.iso", &e));
+	assert_non_null(strstr(e.msg, "one extra IDE disk at most"));
+	assert_null(extra_words("virtio", "pc", bad, 1, NULL, &e));
+	assert_non_null(strstr(e.msg, "one of virtio|ide|sata|scsi"));
+	assert_null(extra_words("virtio", "pc", nofile, 1, NULL, &e));
+	assert_non_null(strstr(e.msg, "needs an index, a bus and a path"));
+	for (int i = 0; i < 9; i++)
+		nine[i] = (struct qemu_disk){ i + 1, "virtio", "/a" };
+	assert_null(extra_words("virtio", "pc", nine, 9, NULL, &e));
+	assert_non_null(strstr(e.msg, "at most 8 extra disks"));
+	for (int i = 0; i < 6; i++)
+		nine[i] = (struct qemu_disk){ i + 1, "sata", "/a" };
+	char *six = extra_words("ide", "pc", nine, 6, NULL, &e);
+	assert_non_null(six);
+	free(six);
+	assert_null(extra_words("sata", "pc", nine, 6, NULL, &e));
+	assert_non_null(strstr(e.msg, "one is the boot disk's"));
+}
+
 int
 main(void)
 {
@@ -737,6 +872,7 @@ main(void)
 		cmocka_unit_test(shell_quoting),
 		cmocka_unit_test(vnc_busy),
 		cmocka_unit_test(machine_disk_buses),
+		cmocka_unit_test(extra_disks),
 		cmocka_unit_test(machine_type_cpu_arch_vga),
 		cmocka_unit_test(machine_boot_cdrom_kernel),
 		cmocka_unit_test(machine_checks),
