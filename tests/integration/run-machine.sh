@@ -139,7 +139,7 @@ mv "$T/one-moved.iso" "$SANDLAB_LAB/images/one.iso"
 expect_fail "node cdrom needs an image or --eject" 'give an image of kind iso, or --eject' "$S" node cdrom cd1
 expect_fail "node cdrom refuses a disk image" 'image tiny is of kind disk, not iso' "$S" node cdrom cd1 tiny
 # a machine change on a running node waits for a restart
-check "a running node's bus can be changed" sh -c "'$S' node set cd1 --disk-bus ide | grep -q 'takes effect when it restarts'"
+check "a running node's bus can be changed" sh -c "'$S' node set cd1 --disk-bus ide | grep -q 'take effect when it restarts'"
 check "node show says the machine waits for a restart" sh -c "'$S' node show cd1 | grep -q '^machine:   pc, disk bus ide.*(changed: takes effect when it restarts)'"
 "$S" node kill cd1 >/dev/null
 check "node cdrom on a stopped node is recorded" sh -c "'$S' node cdrom cd1 two | grep -q 'cd1 is stopped: it starts with two in its CD-ROM drive'"
