@@ -86,48 +86,43 @@ template_print_after(struct cli *c, struct lab *lab, const char *name, const cha
 	return 0;
 }
 
-int
-cmd_template_create(struct cli *c, int argc, char **argv)
+/* template create and set: the options checked (a NIC model against what
+ * this QEMU offers), the template made or changed, then shown. */
+static int
+template_write_cmd(struct cli *c, int argc, char **argv, const char *usage, int is_set)
 {
-	static const char usage[] = "template create NAME --image IMAGE" CMD_TEMPLATE_USAGE;
 	struct template_spec s;
 	struct lab *lab;
 	struct err e;
 	char *name;
 	int rc;
 
-	if ((rc = template_opts(argc, argv, usage, 0, &name, &s)) != 0)
+	if ((rc = template_opts(argc, argv, usage, is_set, &name, &s)) != 0)
 		return rc;
 	if ((lab = cli_lab(c)) == NULL)
 		return 1;
 	if (s.nic_model && qemuprobe_check_nic(lab, s.nic_model, s.hw[HW_ARCH] ? s.hw[HW_ARCH] : "x86_64",
 	    "--nic-model", &e) != 0)
 		return cli_fail("%s", e.msg);
-	if (template_create(lab, name, &s, &e) != 0)
+	if ((is_set ? template_set(lab, name, &s, &e) : template_create(lab, name, &s, &e)) != 0)
 		return cli_fail("%s", e.msg);
-	return template_print_after(c, lab, name, "created");
+	return template_print_after(c, lab, name, is_set ? "changed" : "created");
+}
+
+int
+cmd_template_create(struct cli *c, int argc, char **argv)
+{
+	static const char usage[] = "template create NAME --image IMAGE" CMD_TEMPLATE_USAGE;
+
+	return template_write_cmd(c, argc, argv, usage, 0);
 }
 
 int
 cmd_template_set(struct cli *c, int argc, char **argv)
 {
 	static const char usage[] = "template set NAME [--image IMAGE]" CMD_TEMPLATE_USAGE;
-	struct template_spec s;
-	struct lab *lab;
-	struct err e;
-	char *name;
-	int rc;
 
-	if ((rc = template_opts(argc, argv, usage, 1, &name, &s)) != 0)
-		return rc;
-	if ((lab = cli_lab(c)) == NULL)
-		return 1;
-	if (s.nic_model && qemuprobe_check_nic(lab, s.nic_model, s.hw[HW_ARCH] ? s.hw[HW_ARCH] : "x86_64",
-	    "--nic-model", &e) != 0)
-		return cli_fail("%s", e.msg);
-	if (template_set(lab, name, &s, &e) != 0)
-		return cli_fail("%s", e.msg);
-	return template_print_after(c, lab, name, "changed");
+	return template_write_cmd(c, argc, argv, usage, 1);
 }
 
 int
