@@ -94,7 +94,7 @@ template_write_cmd(struct cli *c, int argc, char **argv, const char *usage, int 
 	struct template_spec s;
 	struct lab *lab;
 	struct err e;
-	char *name;
+	char *name = NULL;
 	int rc;
 
 	if ((rc = template_opts(argc, argv, usage, is_set, &name, &s)) != 0)
