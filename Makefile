@@ -157,7 +157,10 @@ guests-cloud:
 	@bash images/build cloud
 
 # Everything runs from a fresh make so pkg-config sees the packages deps installed.
+# The plain build too: -O2 sees warnings (maybe-uninitialized) the
+# sanitizer build does not, and make run needs it.
 check: deps
+	@$(MAKE) --no-print-directory all
 	@$(MAKE) --no-print-directory SAN=1 tests-build
 	@$(MAKE) --no-print-directory guests
 	@bash tests/run build/san
