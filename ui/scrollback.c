@@ -8,6 +8,9 @@
  * MARK_WIDE (its right half is not stored). Cell characters are never C0
  * controls (libvterm executes those), so the marks cannot be confused
  * with text. Decoding trusts the encoding: only this file writes it.
+ * A line whose text went on to the next keeps the width it was cut at (in
+ * the header's padding, so lines cost no more), which lets a new width
+ * join and cut the lines again as the screen's are (scrollback_reflow).
  */
 #include "scrollback.h"
 
@@ -191,6 +194,16 @@ seq_len(unsigned char lead)
 	return lead < 0x80 ? 1 : lead < 0xe0 ? 2 : lead < 0xf0 ? 3 : 4;
 }
 
+/* n blank cells of pen blank. */
+static void
+cells_blank(struct vtcon_cell *cells, int n, const struct vtcon_pen *blank)
+{
+	for (int i = 0; i < n; i++) {
+		memset(&cells[i], 0, sizeof cells[i]);
+		cells[i].pen = *blank;
+	}
+}
+
 static void
 decode(const struct line *l, struct vtcon_cell *out, int n, const struct vtcon_pen *blank)
 {
@@ -198,10 +211,7 @@ decode(const struct line *l, struct vtcon_cell *out, int n, const struct vtcon_p
 	const unsigned char *end = t + l->ntext;
 	int col = 0, r = 0;
 
-	for (int i = 0; i < n; i++) {
-		memset(&out[i], 0, sizeof out[i]);
-		out[i].pen = *blank;
-	}
+	cells_blank(out, n, blank);
 	while (t < end && col < n) {
 		struct vtcon_cell *c = &out[col];
 		size_t len = seq_len(*t);
@@ -322,10 +332,7 @@ rewrap_push(struct rewrap *w, bool wrapped)
 	if (wrapped)
 		w->row[w->cols - 1].pen.attrs |= VTCON_A_WRAPPED;
 	scrollback_push(w->to, w->row, w->cols);
-	for (int c = 0; c < w->cols; c++) {
-		memset(w->row[c].ch, 0, sizeof w->row[c].ch);
-		w->row[c].pen = *w->blank;
-	}
+	cells_blank(w->row, w->cols, w->blank);
 	w->col = 0;
 }
 
@@ -340,10 +347,7 @@ scrollback_reflow(struct scrollback *sb, int cols, const struct vtcon_pen *blank
 
 	*ncarry = 0;
 	w.row = xreallocarray(NULL, (size_t)cols, sizeof *w.row);
-	for (int c = 0; c < cols; c++) {
-		memset(w.row[c].ch, 0, sizeof w.row[c].ch);
-		w.row[c].pen = *blank;
-	}
+	cells_blank(w.row, cols, blank);
 	for (int i = 0; i < sb->len; i++) {
 		struct line **slot = &sb->ring[(sb->head + i) % sb->cap];
 		const struct line *next = i + 1 < sb->len ? sb->ring[(sb->head + i + 1) % sb->cap] : NULL;
@@ -366,8 +370,7 @@ scrollback_reflow(struct scrollback *sb, int cols, const struct vtcon_pen *blank
 			if (cell->ch[0] == VTCON_WIDE_TAIL)
 				continue; /* comes with its left half */
 			if (c == len - 1 && wrap > 0 && (cell->ch[0] == 0 || cell->ch[0] == ' ') &&
-			    cell->ch[1] == 0 && next != NULL &&
-			    line_starts_wide(next))
+			    cell->ch[1] == 0 && next != NULL && line_starts_wide(next))
 				continue; /* the gap a wide character left when it wrapped */
 			if (w.col + cw > cols)
 				rewrap_push(&w, true);
@@ -388,7 +391,7 @@ scrollback_reflow(struct scrollback *sb, int cols, const struct vtcon_pen *blank
 	}
 	free(cells);
 	free(w.row);
-	/* the new ring takes the old one's place; the scratch stays */
+	/* the new ring takes the old one's place; sb keeps its own scratch */
 	free(sb->ring);
 	sb->ring = to->ring;
 	sb->head = to->head;
