@@ -509,6 +509,16 @@ model_reflow_scrollback(void **state)
 	cursor_is(vc, 0, 32);
 	vtcon_free(vc);
 
+	/* under the alternate screen the primary one reflows too */
+	vc = console(3, 10, 100);
+	feed(vc, "0123456789ABCDEFGHIJ\r\n\x1b[?1049h\x1b[Hvi screen");
+	vtcon_resize(vc, 3, 20);
+	assert_string_equal(text(vc, 0), "vi screen");
+	feed(vc, "\x1b[?1049l");
+	assert_string_equal(text(vc, 0), "0123456789ABCDEFGHIJ");
+	assert_string_equal(text(vc, 1), "");
+	vtcon_free(vc);
+
 	/* a clear: what was on the screen is gone, the scrollback line ends */
 	vc = console(2, 10, 100);
 	feed(vc, "0123456789ABCDEFGHIJabcdefghijXY\x1b[H\x1b[2Jnew");
