@@ -20,7 +20,7 @@ guest() {
 		{ echo "$out $("$S" console d1 --log | tail -n 5)"; return 1; }
 }
 
-# the boot disk on IDE: the firmware finds it before the extra ones
+# the boot disk on IDE, first in the boot order (bootindex)
 "$S" node create d1 --image linux --ram 256 --disk-bus ide --disk 64M --disk 32M,bus=scsi >/dev/null
 f1=$(disk_file d1 1) f2=$(disk_file d1 2)
 check "the linux guest boots with its extra disks" "$S" node start d1 --wait-for 'linux# ' --timeout 180

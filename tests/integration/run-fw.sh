@@ -132,7 +132,7 @@ done
 # ---- the linux ISO: --boot cdrom boots it; --boot-once cdrom once only
 "$S" node create iso --image tiny --ram 256 --cdrom linux-iso --boot cdrom,disk >/dev/null
 check "node cmd has the ISO in the CD-ROM drive and boots it first" sh -c \
-	"'$S' node cmd iso | grep -q -- 'linux-iso.iso,format=raw,if=none,id=cdrom0,media=cdrom,readonly=on .*-boot order=dc'"
+	"'$S' node cmd iso | grep -q -- 'id=hd0,bootindex=2 .*linux-iso.iso,format=raw,if=none,id=cdrom0,media=cdrom,readonly=on -device ide-cd,id=cd0,drive=cdrom0,bus=ide.1,bootindex=1'"
 check "the linux ISO boots from the CD-ROM to the shell" "$S" node start iso --wait-for 'linux# ' --timeout "$BOOT_WAIT"
 "$S" node kill iso >/dev/null
 "$S" node rm iso >/dev/null
