@@ -98,7 +98,7 @@ qemu_check_disks(const struct qemu_cfg *c, struct err *e)
 		snprintf(v[i].bus, sizeof v[i].bus, "%s", d->bus);
 		ide += strcmp(d->bus, "ide") == 0;
 	}
-	if (disk_check_buses(qemu_hw(c, HW_DISK_BUS), qemu_hw(c, HW_MACHINE), v, c->ndisks, e) != 0)
+	if (disk_check_buses(qemu_hw(c, HW_DISK_BUS), v, c->ndisks, e) != 0)
 		return -1;
 	if (c->seed != NULL && ide == DISK_IDE_MAX && strcmp(qemu_hw(c, HW_DISK_BUS), "ide") == 0 &&
 	    strcmp(qemu_hw(c, HW_MACHINE), "pc") == 0)
@@ -197,6 +197,69 @@ qemu_netdev(const struct qemu_nic *n)
 	return s;
 }
 
+/* Boot order by bootindex (QEMU's docs/system/bootindex.rst), not -boot
+ * order: SeaBIOS and OVMF try the devices with an index, in its order,
+ * before any other, whatever their bus. So an extra disk on a bus SeaBIOS
+ * looks at first (IDE, AHCI) is not booted in the boot disk's place. */
+int
+qemu_boot_plan(const struct hw *hw, const int *nic_idx, int nnics, int with_once,
+    struct qemu_boot *out)
+{
+	const char *order = hw ? hw->v[HW_BOOT] : hw_fields[HW_BOOT].dflt;
+	const char *once = with_once ? (hw ? hw->v[HW_BOOT_ONCE] : hw_fields[HW_BOOT_ONCE].dflt) : "";
+	const char *names[4];
+	int nnames = 0, n = 0;
+
+	if (*order == '\0')
+		order = "disk";
+	if (*once)
+		names[nnames++] = once;
+	for (const char *p = order; *p && nnames < 4; ) {
+		size_t len = strcspn(p, ",");
+		const char *w = strncmp(p, "disk", len) == 0 && len == 4 ? "disk" :
+		    strncmp(p, "cdrom", len) == 0 && len == 5 ? "cdrom" : "network";
+		int seen = 0;
+		for (int i = 0; i < nnames; i++)
+			seen |= strcmp(names[i], w) == 0;
+		if (!seen)
+			names[nnames++] = w;
+		p += len;
+		p += *p == ',';
+	}
+	for (int i = 0; i < nnames; i++) {
+		if (strcmp(names[i], "network") != 0 && n < QEMU_BOOT_MAX) {
+			snprintf(out[n].id, sizeof out[n].id, "%s", strcmp(names[i], "disk") == 0 ?
+			    QEMU_BOOT_DISK_ID : QEMU_CDROM_ID);
+			out[n].index = n + 1;
+			n++;
+			continue;
+		}
+		for (int j = 0; j < nnics && n < QEMU_BOOT_MAX; j++) {
+			snprintf(out[n].id, sizeof out[n].id, "nic%d", nic_idx[j] % 100);
+			out[n].index = n + 1;
+			n++;
+		}
+	}
+	return n;
+}
+
+/* ",bootindex=N" for the device of qdev id, or "" when the node's boot
+ * order (boot-once first: this start is the one it is for) names it not. */
+static void
+qemu_bootindex(const struct qemu_cfg *c, const char *id, char *buf, size_t size)
+{
+	struct qemu_boot plan[QEMU_BOOT_MAX];
+	int nics[QEMU_BOOT_MAX], nn = 0, n;
+
+	for (int i = 0; i < c->nnics && nn < QEMU_BOOT_MAX; i++)
+		nics[nn++] = c->nics[i].idx;
+	n = qemu_boot_plan(c->hw, nics, nn, 1, plan);
+	buf[0] = '\0';
+	for (int i = 0; i < n; i++)
+		if (strcmp(plan[i].id, id) == 0)
+			snprintf(buf, size, ",bootindex=%d", plan[i].index);
+}
+
 static void
 qemu_add_nics(struct argv_buf *a, const struct qemu_cfg *c)
 {
@@ -205,14 +268,17 @@ qemu_add_nics(struct argv_buf *a, const struct qemu_cfg *c)
 		char *nd = c->wire_fd_base > 0 && strcmp(n->attach, "user") != 0 ?
 		    xasprintf("dgram,id=net%d,local.type=fd,local.str=%d", n->idx,
 		    c->wire_fd_base + n->idx) : qemu_netdev(n);
+		char id[16], bi[24];
+		snprintf(id, sizeof id, "nic%d", n->idx % 100);
+		qemu_bootindex(c, id, bi, sizeof bi);
 		/* "none" gets a NIC with no backend: the guest sees the
 		 * interface and its MAC, with nothing on the wire. */
 		if (nd != NULL) {
 			argv_pair(a, "-netdev", nd);
-			argv_pair(a, "-device", xasprintf("%s,id=nic%d,netdev=net%d,mac=%s", n->model,
-			    n->idx, n->idx, n->mac));
+			argv_pair(a, "-device", xasprintf("%s,id=nic%d,netdev=net%d,mac=%s%s", n->model,
+			    n->idx, n->idx, n->mac, bi));
 		} else
-			argv_pair(a, "-device", xasprintf("%s,id=nic%d,mac=%s", n->model, n->idx, n->mac));
+			argv_pair(a, "-device", xasprintf("%s,id=nic%d,mac=%s%s", n->model, n->idx, n->mac, bi));
 	}
 }
 
@@ -246,36 +312,44 @@ qemu_add_controller(struct argv_buf *a, const char *bus)
 }
 
 /* The device of drive diskN on a SATA port or a SCSI target (the boot
- * disk is disk0 on port 0, or SCSI's first target, which QEMU picks). */
+ * disk is disk0 on port 0, or SCSI's first target, which QEMU picks).
+ * boot: the boot disk's id and bootindex words, or "". */
 static void
-qemu_add_hd(struct argv_buf *a, const char *bus, int n, int unit)
+qemu_add_hd(struct argv_buf *a, const char *bus, int n, int unit, const char *boot)
 {
 	if (strcmp(bus, "sata") == 0)
-		argv_pair(a, "-device", xasprintf("ide-hd,drive=disk%d,bus=ahci0.%d", n, unit));
+		argv_pair(a, "-device", xasprintf("ide-hd,drive=disk%d,bus=ahci0.%d%s", n, unit, boot));
 	else if (unit == 0)
-		argv_pair(a, "-device", xasprintf("scsi-hd,drive=disk%d,bus=scsi0.0", n));
+		argv_pair(a, "-device", xasprintf("scsi-hd,drive=disk%d,bus=scsi0.0%s", n, boot));
 	else
-		argv_pair(a, "-device", xasprintf("scsi-hd,drive=disk%d,bus=scsi0.0,scsi-id=%d", n, unit));
+		argv_pair(a, "-device", xasprintf("scsi-hd,drive=disk%d,bus=scsi0.0,scsi-id=%d%s", n, unit,
+		    boot));
 }
 
-/* The boot disk on its bus. virtio keeps the one -drive it always had;
- * the others are a drive without a device and the device that holds it. */
+/* The boot disk on its bus: a drive without a device and the device that
+ * holds it, named hd0 and given its place in the boot order. virtio's is
+ * the first -device, so it takes the first free PCI slot (vda). */
 static void
 qemu_add_disk(struct argv_buf *a, const struct qemu_cfg *c)
 {
 	const char *bus = qemu_hw(c, HW_DISK_BUS);
 	char *esc = qemu_escape(c->disk);
+	char bi[24], boot[48];
 
-	if (strcmp(bus, "virtio") == 0 || strcmp(bus, "ide") == 0) {
-		argv_pair(a, "-drive", xasprintf("file=%s,format=%s,if=%s%s", esc, c->disk_format, bus,
-		    strcmp(bus, "ide") == 0 ? ",index=0" : ""));
-		free(esc);
-		return;
-	}
+	qemu_bootindex(c, QEMU_BOOT_DISK_ID, bi, sizeof bi);
+	snprintf(boot, sizeof boot, ",id=%s%s", QEMU_BOOT_DISK_ID, bi);
 	argv_pair(a, "-drive", xasprintf("file=%s,format=%s,if=none,id=disk0", esc, c->disk_format));
 	free(esc);
-	qemu_add_controller(a, bus);
-	qemu_add_hd(a, bus, 0, 0);
+	if (strcmp(bus, "virtio") == 0)
+		argv_pair(a, "-device", xasprintf("virtio-blk-pci,drive=disk0%s", boot));
+	else if (strcmp(bus, "ide") == 0)
+		/* pc: the primary channel's master; q35: AHCI port 0 */
+		argv_pair(a, "-device", xasprintf("ide-hd,drive=disk0,bus=ide.0%s%s",
+		    strcmp(qemu_hw(c, HW_MACHINE), "q35") == 0 ? "" : ",unit=0", boot));
+	else {
+		qemu_add_controller(a, bus);
+		qemu_add_hd(a, bus, 0, 0, boot);
+	}
 }
 
 /* The extra disks (disk.h), each a drive diskN and its device on its bus,
@@ -296,10 +370,9 @@ qemu_add_disks(struct argv_buf *a, const struct qemu_cfg *c)
 		argv_pair(a, "-drive", xasprintf("file=%s,format=qcow2,if=none,id=disk%d", esc, d->idx));
 		free(esc);
 		if (strcmp(d->bus, "virtio") == 0)
-			/* QEMU makes the boot disk's if=virtio device after every
-			 * -device, so an automatic slot would come before it (the
-			 * firmware would boot the blank disk, and it would be vda):
-			 * the extra ones take slots from 0x10 on */
+			/* slots from 0x10 on, after every automatic one: the
+			 * guest names virtio disks in slot order, so the boot
+			 * disk is vda and the extra ones follow in their order */
 			argv_pair(a, "-device", xasprintf("virtio-blk-pci,drive=disk%d,addr=0x%x", d->idx,
 			    QEMU_DISK_SLOT + d->idx));
 		else if (strcmp(d->bus, "ide") == 0) {
@@ -318,7 +391,7 @@ qemu_add_disks(struct argv_buf *a, const struct qemu_cfg *c)
 			if (sa ? !ctl_sata : !ctl_scsi)
 				qemu_add_controller(a, d->bus);
 			*(sa ? &ctl_sata : &ctl_scsi) = 1;
-			qemu_add_hd(a, d->bus, d->idx, sa ? sata++ : d->idx);
+			qemu_add_hd(a, d->bus, d->idx, sa ? sata++ : d->idx, "");
 		}
 	}
 }
@@ -329,35 +402,17 @@ qemu_add_disks(struct argv_buf *a, const struct qemu_cfg *c)
 static void
 qemu_add_cdrom(struct argv_buf *a, const struct qemu_cfg *c)
 {
+	char bi[24];
+
+	qemu_bootindex(c, QEMU_CDROM_ID, bi, sizeof bi);
 	if (c->hw != NULL && c->hw->v[HW_CDROM][0]) {
 		char *esc = qemu_escape(c->hw->file[HW_CDROM]);
 		argv_pair(a, "-drive", xasprintf("file=%s,format=raw,if=none,id=cdrom0,media=cdrom,readonly=on",
 		    esc));
 		free(esc);
-		argv_pair(a, "-device", xstrdup("ide-cd,id=" QEMU_CDROM_ID ",drive=cdrom0,bus=ide.1"));
+		argv_pair(a, "-device", xasprintf("ide-cd,id=" QEMU_CDROM_ID ",drive=cdrom0,bus=ide.1%s", bi));
 	} else
-		argv_pair(a, "-device", xstrdup("ide-cd,id=" QEMU_CDROM_ID ",bus=ide.1"));
-}
-
-/* -boot order=... once=...: disk, cdrom, network are c, d, n. */
-static void
-qemu_add_boot(struct argv_buf *a, const struct qemu_cfg *c)
-{
-	const char *order = qemu_hw(c, HW_BOOT), *once = qemu_hw(c, HW_BOOT_ONCE);
-	char letters[8] = "", *s;
-	size_t n = 0;
-
-	for (const char *p = order; *p; ) {
-		letters[n++] = *p == 'd' ? 'c' : *p == 'c' ? 'd' : 'n';
-		p += strcspn(p, ",");
-		p += *p == ',';
-	}
-	letters[n] = '\0';
-	if (n == 0 && once[0] == '\0')
-		return;
-	s = xasprintf("%s%s%s%s%s", n ? "order=" : "", letters, n && once[0] ? "," : "",
-	    once[0] ? "once=" : "", once[0] == 'd' ? "c" : once[0] == 'c' ? "d" : once[0] ? "n" : "");
-	argv_pair(a, "-boot", s);
+		argv_pair(a, "-device", xasprintf("ide-cd,id=" QEMU_CDROM_ID ",bus=ide.1%s", bi));
 }
 
 /* The display device; none leaves VNC a blank screen. */
@@ -448,7 +503,6 @@ qemu_argv(const struct qemu_cfg *c, struct err *e)
 	qemu_add_disk(&a, c);
 	qemu_add_disks(&a, c);
 	qemu_add_cdrom(&a, c);
-	qemu_add_boot(&a, c);
 	qemu_add_kernel(&a, c);
 	qemu_add_seed(&a, c);
 	/* The serial line is QEMU's stdin/stdout: a socketpair the keeper

@@ -92,6 +92,26 @@ const char *qemu_cpu(const char *model, const char *accel);
 /* The qdev id of the CD-ROM drive every node has (empty when it has no
  * ISO), which QMP's blockdev-change-medium and eject name. */
 #define QEMU_CDROM_ID "cd0"
+/* The qdev id of the boot disk's device; NICs are nic0, nic1, ... */
+#define QEMU_BOOT_DISK_ID "hd0"
+
+/* One device's place in the boot order: its qdev id and its bootindex. */
+struct qemu_boot {
+	char id[8];
+	int  index;
+};
+/* The most devices a boot order names: the boot disk, the CD-ROM, NICs. */
+#define QEMU_BOOT_MAX 10
+
+/* The boot order of hw (its boot and, with with_once, its boot-once) as
+ * bootindex properties, from 1: the boot disk, the CD-ROM and each NIC
+ * (nic_idx[0..nnics), in that order for "network") in the order named;
+ * no order means the disk. A boot-once device comes first, the rest keep
+ * their order. Devices not named get none (the firmware tries them last).
+ * hw NULL: every field at its default. Fills out[0..QEMU_BOOT_MAX) and
+ * returns how many. Pure. */
+int qemu_boot_plan(const struct hw *hw, const int *nic_idx, int nnics, int with_once,
+    struct qemu_boot *out);
 
 /* The argv (NULL-terminated; free with proc_argv_free, proc.h), or NULL
  * and a message: a VNC address other than loopback without a password,

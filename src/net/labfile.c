@@ -1410,7 +1410,7 @@ labfile_import(struct lab *lab, const struct labfile *lf, struct err *e)
 		if (image_check_disk(&im, &why) != 0 ||
 		    node_hw_apply(lab, &made[i].hw, (const char *const *)n->hw, &why) != 0 ||
 		    disk_parse_all(lab, (const char *const *)n->disks, n->ndisks, &dv, &why) != 0 ||
-		    disk_check_buses(made[i].hw.v[HW_DISK_BUS], made[i].hw.v[HW_MACHINE], dv, n->ndisks, &why) != 0 ||
+		    disk_check_buses(made[i].hw.v[HW_DISK_BUS], dv, n->ndisks, &why) != 0 ||
 		    node_disks_make(lab, dv, n->ndisks, NULL, &made[i].disks, &why) != 0) {
 			disk_list_free(dv, dv ? n->ndisks : 0);
 			image_clear(&im);

@@ -105,6 +105,8 @@ struct keeper {
 	struct qmp_reader qmp_in;
 	struct bufq   qmp_out;
 	long long     qmp_id, caps_id, pw_id, status_id;
+	int           boot_nics[QEMU_BOOT_MAX]; /* the NICs QEMU got, for its boot order */
+	int           nboot_nics;
 	long long     cdrom_id;     /* the medium change under way, or -1 */
 	int           cdrom_fd;     /* the control client that asked for it */
 	char          errtail[KEEPER_ERR_TAIL];
@@ -356,6 +358,9 @@ keeper_spawn(struct keeper *k, struct err *e)
 		proc_argv_free(argv);
 		return -1;
 	}
+	k->nboot_nics = 0;
+	for (int i = 0; i < nn && k->nboot_nics < QEMU_BOOT_MAX; i++)
+		k->boot_nics[k->nboot_nics++] = nics[i].idx;
 	nic_list_free(nics, nn);
 	free(sig);
 	if (k->wire && wire_load(k->wire, k->lab, k->node.id, &we) != 0)
@@ -529,6 +534,37 @@ keeper_close_qemu_fds(struct keeper *k)
 		unlink(k->qmp_path);
 }
 
+/* A boot-once is for this start's first boot only: its device came first
+ * in the argv's bootindexes (qemu_boot_plan), since -boot once has no
+ * bootindex equivalent. Once QEMU runs, the node's own order goes back
+ * over QMP; QEMU hands the firmware the changed list at the next reset (a
+ * reboot of the guest), so the first boot stays the boot-once's. Every
+ * index is cleared first: two devices may not hold the same one. */
+static void
+keeper_boot_restore(struct keeper *k)
+{
+	struct qemu_boot once[QEMU_BOOT_MAX], after[QEMU_BOOT_MAX];
+	int nonce, nafter;
+
+	if (k->node.hw.v[HW_BOOT_ONCE][0] == '\0')
+		return;
+	nonce = qemu_boot_plan(&k->node.hw, k->boot_nics, k->nboot_nics, 1, once);
+	nafter = qemu_boot_plan(&k->node.hw, k->boot_nics, k->nboot_nics, 0, after);
+	for (int i = 0; i < nonce + nafter; i++) {
+		const struct qemu_boot *b = i < nonce ? &once[i] : &after[i - nonce];
+		char *path = xasprintf("/machine/peripheral/%s", b->id);
+		json_t *a = json_pack("{s:s, s:s, s:i}", "path", path, "property", "bootindex",
+		    "value", i < nonce ? -1 : b->index);
+		char *s = json_dumps(a, JSON_COMPACT);
+		keeper_qmp_send(k, "qom-set", s, &(long long){ 0 });
+		free(s);
+		free(path);
+		json_decref(a);
+	}
+	klog("boot-once %s: the guest's next reboot follows the node's boot order",
+	    k->node.hw.v[HW_BOOT_ONCE]);
+}
+
 static void
 keeper_ready(struct keeper *k)
 {
@@ -544,6 +580,7 @@ keeper_ready(struct keeper *k)
 	vnc_address(k->vnc_host, k->display, vnc, sizeof vnc);
 	keeper_step(k, "running (%s%s%s), VNC on %s", k->accel.accel, k->accel.why[0] ? ": " : "",
 	    k->accel.why, vnc);
+	keeper_boot_restore(k);
 	keeper_report_end(k, "ready", NULL);
 }
 

@@ -119,38 +119,13 @@ disk_text(const struct disk *d)
 	    sep, bus);
 }
 
-/* Where SeaBIOS finds a bus's disks: IDE, then AHCI controllers in PCI
- * order (q35's own, which holds its IDE, is last), then virtio-blk, then
- * virtio-scsi. It boots only the first disk it finds, so no extra disk
- * may come before the boot disk. */
-static int
-disk_bus_rank(const char *bus, const char *machine)
-{
-	int q35 = strcmp(machine, "q35") == 0;
-
-	if (strcmp(bus, "ide") == 0)
-		return q35 ? 1 : 0;
-	if (strcmp(bus, "sata") == 0)
-		return q35 ? 0 : 1;
-	return strcmp(bus, "virtio") == 0 ? 2 : 3;
-}
-
 int
-disk_check_buses(const char *boot_bus, const char *machine, const struct disk *v, int n, struct err *e)
+disk_check_buses(const char *boot_bus, const struct disk *v, int n, struct err *e)
 {
 	int ide = 0, sata = 0, sata_max = DISK_SATA_PORTS - (strcmp(boot_bus, "sata") == 0);
 
 	if (n > DISK_MAX)
 		return err_set(e, "a node has at most %d extra disks", DISK_MAX);
-	for (int i = 0; i < n; i++)
-		if (disk_bus_rank(v[i].bus, machine) < disk_bus_rank(boot_bus, machine) ||
-		    /* SeaBIOS sets up virtio-blk and virtio-scsi in threads of
-		     * their own: a blank SCSI disk beside a virtio boot disk was
-		     * seen booted first */
-		    (strcmp(boot_bus, "virtio") == 0 && strcmp(v[i].bus, "scsi") == 0))
-			return err_set(e, "an extra disk on %s beside a boot disk on %s: the firmware (SeaBIOS) "
-			    "looks at %s disks first and would try to boot that one; put it on %s, or the boot "
-			    "disk on %s (--disk-bus)", v[i].bus, boot_bus, v[i].bus, boot_bus, v[i].bus);
 	for (int i = 0; i < n; i++) {
 		ide += strcmp(v[i].bus, "ide") == 0;
 		sata += strcmp(v[i].bus, "sata") == 0;

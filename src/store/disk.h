@@ -50,13 +50,11 @@ int disk_parse(const char *text, struct disk *d, struct err *e);
  * file exported again gives the same bytes. Caller frees. */
 char *disk_text(const struct disk *d);
 
-/* Checks that disks v[0..n) fit a node whose boot disk is on boot_bus
- * of machine (pc, q35): at most DISK_MAX, DISK_IDE_MAX on IDE, the ports
- * left on SATA, and none on a bus the firmware looks at before the boot
- * disk's (it would boot the blank one). Pure: 0, or -1 with a message
- * naming the bus and its limit. */
-int disk_check_buses(const char *boot_bus, const char *machine, const struct disk *v, int n,
-    struct err *e);
+/* Checks that disks v[0..n) fit a node whose boot disk is on boot_bus:
+ * at most DISK_MAX, DISK_IDE_MAX on IDE, the ports left on SATA. Any mix
+ * of buses boots the boot disk (qemu.c gives it its bootindex). Pure: 0,
+ * or -1 with a message naming the bus and its limit. */
+int disk_check_buses(const char *boot_bus, const struct disk *v, int n, struct err *e);
 
 void disk_clear(struct disk *d);
 /* Frees v[0..n) and v. */

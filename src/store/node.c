@@ -821,7 +821,7 @@ node_create(struct lab *lab, const struct node_spec *s, struct node *out, struct
 	    image_get(lab, s->image, &im, e) != 0 || image_check_disk(&im, e) != 0 ||
 	    disk_parse_all(lab, s->disks, s->ndisks, &dv, e) != 0)
 		goto fail;
-	if (disk_check_buses(hw.v[HW_DISK_BUS], hw.v[HW_MACHINE], dv, s->ndisks, e) != 0)
+	if (disk_check_buses(hw.v[HW_DISK_BUS], dv, s->ndisks, e) != 0)
 		goto fail;
 	backing = xasprintf("%s/%s", lab->images, im.file);
 	if (node_disk_new(lab, backing, im.format, NULL, &d, e) != 0 ||
@@ -911,7 +911,7 @@ node_disks_fit(const struct node *n, const struct node_changes *c, const struct 
 	for (int i = 0; i < nadd; i++)
 		v[nv++] = add[i];
 	/* borrowed copies: only v itself is freed */
-	rc = disk_check_buses(n->hw.v[HW_DISK_BUS], n->hw.v[HW_MACHINE], v, nv, e);
+	rc = disk_check_buses(n->hw.v[HW_DISK_BUS], v, nv, e);
 	free(v);
 	return rc;
 }

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # run-disks.sh: extra disks (issue 10) under real QEMU (TCG). The linux
 # guest (booted from IDE) sees a blank 64M disk on virtio (vda: its boot
-# disk is no virtio one) and a 32M one on virtio-scsi (sda) at their sizes; what it writes survives a stop and a start; a
+# disk is no virtio one) and a 32M one on virtio-scsi at their sizes; what it writes survives a stop and a start; a
 # disk added while it runs waits for the restart (shown as pending), then
 # the guest sees it; clone --disk copies what was written; node rm takes
 # the files away.
@@ -20,15 +20,16 @@ guest() {
 		{ echo "$out $("$S" console d1 --log | tail -n 5)"; return 1; }
 }
 
-# the boot disk on IDE: the firmware finds it before the extra ones
+# the boot disk on IDE, first in the boot order (bootindex)
 "$S" node create d1 --image linux --ram 256 --disk-bus ide --disk 64M --disk 32M,bus=scsi >/dev/null
 f1=$(disk_file d1 1) f2=$(disk_file d1 2)
 check "the linux guest boots with its extra disks" "$S" node start d1 --wait-for 'linux# ' --timeout 180
 # SCSI targets are scanned after the shell may be up: wait in the guest
 check "virtio: the guest sees disk 1 as vda, 64 MiB (131072 sectors)" \
 	guest 'echo vda=$(cat /sys/block/vda/size)' 'vda=131072'
-check "scsi: the guest sees disk 2 as sda, 32 MiB (65536 sectors)" \
-	guest 'i=0; while [ ! -e /sys/block/sda ] && [ $i -lt 120 ]; do sleep 1; i=$((i+1)); done; echo sda=$(cat /sys/block/sda/size)' 'sda=65536'
+# (the IDE boot disk is an sd disk too, its vendor ATA; a SCSI disk's is QEMU)
+check "scsi: the guest sees disk 2 on SCSI, 32 MiB (65536 sectors)" \
+	guest 's=; i=0; while [ -z "$s" ] && [ $i -lt 120 ]; do for b in /sys/block/sd*; do case "$(cat $b/device/vendor 2>/dev/null)" in QEMU*) s=$(cat $b/size) ;; esac; done; [ -n "$s" ] || sleep 1; i=$((i+1)); done; echo scsi=$s' 'scsi=65536'
 check "the guest writes to the blank disk" guest 'printf sandlab-marker >/dev/vda && sync && echo wrote-$?' 'wrote-0'
 
 # a disk added while it runs waits for a restart

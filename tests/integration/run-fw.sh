@@ -1,13 +1,13 @@
 #!/usr/bin/env bash
 # run-fw.sh: booting what users bring (issue 10) under real QEMU (TCG),
-# one guest at a time: UEFI (OVMF) with a node's own NVRAM file through
-# create, clone, reset and rm; NIC models beyond virtio, bound by their
+# one guest at a time: UEFI (OVMF) on q35 and on pc, with a node's own
+# NVRAM file through create, clone, reset and rm; NIC models beyond virtio, bound by their
 # drivers in the linux guest, which reaches its user-mode gateway; the
 # linux ISO as a node's CD-ROM with --boot cdrom, and --boot-once cdrom
 # (the ISO once, then the disk). Bad input: an unknown NIC model names
 # what this QEMU offers; UEFI without OVMF's files names the package; a
 # lab file carries firmware= and model=.
-# Six linux boots under TCG, one at a time: minutes on a loaded machine.
+# Seven linux boots under TCG, one at a time: minutes on a loaded machine.
 # tests/run timeout: 1800
 set -eu
 source "$(dirname "$0")/../lib.sh"
@@ -100,6 +100,14 @@ check "UEFI on pc: the argv has pflash and -machine pc" sh -c "'$S' node cmd b2 
 expect_fail "a UEFI node whose OVMF went is not started, naming the package" "install Debian's ovmf package" \
 	env SANDLAB_OVMF_DIR="$T/ovmf-none" "$S" node start b2
 "$S" node rm b2 u3 >/dev/null
+# UEFI on pc (i440fx): OVMF's 4M code (no SMM) boots there too
+"$S" node create upc --image uefi --ram 256 --firmware uefi --machine pc >/dev/null
+check "UEFI on pc: the uefi disk boots to the linux shell" "$S" node start upc --wait-for 'linux# ' --timeout "$BOOT_WAIT"
+out=$("$S" expect upc --timeout 60 --sendline 'ls /sys/firmware/efi >/dev/null && echo efi-$((3+4))' --expect 'efi-7' 2>&1) &&
+	ok "UEFI on pc: the guest was booted by EFI (/sys/firmware/efi)" ||
+	not_ok "UEFI on pc: the guest was booted by EFI (/sys/firmware/efi)" "$out $("$S" console upc --log | tail -n 3)"
+"$S" node kill upc >/dev/null
+"$S" node rm upc >/dev/null
 
 # ---- NIC models: the linux guest binds its driver and reaches its gateway
 "$S" node create l1 --image linux --ram 256 --nic-model e1000e >/dev/null
@@ -132,7 +140,7 @@ done
 # ---- the linux ISO: --boot cdrom boots it; --boot-once cdrom once only
 "$S" node create iso --image tiny --ram 256 --cdrom linux-iso --boot cdrom,disk >/dev/null
 check "node cmd has the ISO in the CD-ROM drive and boots it first" sh -c \
-	"'$S' node cmd iso | grep -q -- 'linux-iso.iso,format=raw,if=none,id=cdrom0,media=cdrom,readonly=on .*-boot order=dc'"
+	"'$S' node cmd iso | grep -q -- 'id=hd0,bootindex=2 .*linux-iso.iso,format=raw,if=none,id=cdrom0,media=cdrom,readonly=on -device ide-cd,id=cd0,drive=cdrom0,bus=ide.1,bootindex=1'"
 check "the linux ISO boots from the CD-ROM to the shell" "$S" node start iso --wait-for 'linux# ' --timeout "$BOOT_WAIT"
 "$S" node kill iso >/dev/null
 "$S" node rm iso >/dev/null

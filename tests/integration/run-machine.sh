@@ -99,10 +99,10 @@ for m in pc q35; do
 		"$S" node create "$n" --image tiny --ram 32 --machine "$m" --disk-bus "$bus" >/dev/null
 		cmd=$("$S" node cmd "$n")
 		case $bus in
-		virtio) want='if=virtio' ;;
-		ide) want='if=ide,index=0' ;;
-		sata) want='-device ahci,id=ahci0 -device ide-hd,drive=disk0,bus=ahci0.0' ;;
-		scsi) want='-device virtio-scsi-pci,id=scsi0 -device scsi-hd,drive=disk0,bus=scsi0.0' ;;
+		virtio) want='-device virtio-blk-pci,drive=disk0,id=hd0,bootindex=1' ;;
+		ide) want='-device ide-hd,drive=disk0,bus=ide.0' ;;
+		sata) want='-device ahci,id=ahci0 -device ide-hd,drive=disk0,bus=ahci0.0,id=hd0,bootindex=1' ;;
+		scsi) want='-device virtio-scsi-pci,id=scsi0 -device scsi-hd,drive=disk0,bus=scsi0.0,id=hd0,bootindex=1' ;;
 		esac
 		if text "$cmd" | grep -qF -- "-machine $m " && text "$cmd" | grep -qF -- "$want"; then
 			ok "$n: node cmd has -machine $m and the $bus disk"
@@ -119,8 +119,8 @@ done
 # ---- a CD-ROM: changed while the node runs, recorded while it is stopped
 "$S" node create cd1 --image tiny --ram 32 --cdrom one --boot disk,cdrom >/dev/null
 cmd=$("$S" node cmd cd1)
-if text "$cmd" | grep -qF -- "format=raw,if=none,id=cdrom0,media=cdrom,readonly=on -device ide-cd,id=cd0,drive=cdrom0,bus=ide.1" &&
-    text "$cmd" | grep -qF -- "-boot order=cd"; then
+if text "$cmd" | grep -qF -- "format=raw,if=none,id=cdrom0,media=cdrom,readonly=on -device ide-cd,id=cd0,drive=cdrom0,bus=ide.1,bootindex=2" &&
+    text "$cmd" | grep -qF -- "id=hd0,bootindex=1"; then
 	ok "node cmd has the ISO read-only in the CD-ROM drive, and the boot order"
 else
 	not_ok "node cmd has the ISO read-only in the CD-ROM drive, and the boot order" "$cmd"
@@ -148,7 +148,8 @@ check "the recorded medium is in the next argv" sh -c "'$S' node cmd cd1 | grep 
 expect_fail "an image in a CD-ROM drive cannot be removed" 'used by 1 node' "$S" image rm two
 # a boot-once is for one start
 "$S" node set cd1 --boot-once cdrom >/dev/null
-check "the boot-once is in the argv" sh -c "'$S' node cmd cd1 | grep -qF -- '-boot order=cd,once=d'"
+check "the boot-once is in the argv: the CD-ROM first, then the order" sh -c \
+	"'$S' node cmd cd1 | grep -q -- 'id=hd0,bootindex=2 .*ide-cd,id=cd0,drive=cdrom0,bus=ide.1,bootindex=1'"
 check "the node starts with its boot-once" "$S" node start cd1
 check "the start spent the boot-once" test "$(field cd1 boot-once)" = ""
 "$S" node kill cd1 >/dev/null

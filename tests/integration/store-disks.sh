@@ -56,9 +56,6 @@ expect_fail "an initrd as a disk is refused" '--disk image:rd: image rd is of ki
 	"$S" node create b --image tiny --disk image:rd
 expect_fail "three extra IDE disks are refused" 'IDE has four units: the boot disk.s, the CD-ROM.s and 2 extra disks \(this node would have 3' \
 	"$S" node create b --image tiny --disk-bus ide --disk 1M,bus=ide --disk 1M,bus=ide --disk 1M,bus=ide
-expect_fail "an IDE disk beside a virtio boot disk is refused (the firmware would boot it)" \
-	'an extra disk on ide beside a boot disk on virtio: the firmware \(SeaBIOS\) looks at ide disks first' \
-	"$S" node create b --image tiny --disk 1M,bus=ide
 expect_fail "six SATA disks beside a SATA boot disk are refused" 'the SATA controller has 6 ports, one is the boot disk.s: 5 extra disks at most' \
 	"$S" node create b --image tiny --disk-bus sata --disk 1M,bus=sata --disk 1M,bus=sata \
 	--disk 1M,bus=sata --disk 1M,bus=sata --disk 1M,bus=sata --disk 1M,bus=sata
@@ -69,6 +66,19 @@ expect_fail "--disk without a value is refused" 'option --disk needs a value' \
 	"$S" node create b --image tiny --disk
 check "no bad disk made a node, a row or a file" sh -c \
 	"[ \"\$('$S' node ls --json)\" = '[]' ] && [ \$(sqlite3 '$DB' 'SELECT count(*) FROM disks') = 0 ] && [ \$(find '$SANDLAB_LAB/overlays' -mindepth 1 | wc -l) = 0 ]"
+
+# ---- any mix of buses: the boot disk carries the boot order (bootindex),
+# so an IDE disk beside a virtio boot disk is no longer refused
+check "an IDE and a SCSI disk beside a virtio boot disk" "$S" node create mix --image tiny --disk 1M,bus=ide --disk 1M,bus=scsi
+cmd=$("$S" node cmd mix)
+if text "$cmd" | grep -qF -- "-device virtio-blk-pci,drive=disk0,id=hd0,bootindex=1 " &&
+    text "$cmd" | grep -qF -- "-device ide-hd,drive=disk1,bus=ide.0,unit=0 " &&
+    text "$cmd" | grep -qF -- "-device scsi-hd,drive=disk2,bus=scsi0.0,scsi-id=2 "; then
+	ok "the boot disk has bootindex 1, the extra disks none"
+else
+	not_ok "the boot disk has bootindex 1, the extra disks none" "$cmd"
+fi
+"$S" node rm mix >/dev/null
 
 # ---- create: a blank disk of the size, an overlay on an image, each bus
 check "create with four extra disks" "$S" node create n1 --image tiny --disk-bus ide \

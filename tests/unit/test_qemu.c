@@ -3,8 +3,10 @@
  * paths doubled, no shell, loopback VNC unless a password is set, NICs
  * from the node's rows (user-mode NAT with loopback forwards, UDP links),
  * the node's machine (hw.h: each disk bus, q35, CPU model, arch, VGA,
- * boot order, CD-ROM, kernel boot) word for word; extra disks on each
- * bus and a mix, and more than a bus holds refused; the cloud-init seed as
+ * boot order as bootindex, with a boot-once first and the order the
+ * keeper restores after it, CD-ROM, kernel boot) word for word; extra
+ * disks on each bus and any mix beside any boot disk, and more than a bus
+ * holds refused; the cloud-init seed as
  * a read-only CD-ROM of its own; plus shell quoting for
  * `node cmd` and reading QEMU's VNC failure.
  */
@@ -131,7 +133,7 @@ commas_doubled(void **state)
 	v = qemu_argv(&c, &e);
 	assert_non_null(v);
 	assert_string_equal(opt_value(v, "-drive", 0),
-	    "file=/tmp/x,,format=raw,,file=/etc/passwd,format=qcow2,if=virtio");
+	    "file=/tmp/x,,format=raw,,file=/etc/passwd,format=qcow2,if=none,id=disk0");
 	assert_string_equal(opt_value(v, "-chardev", 1),
 	    "socket,id=qmp,path=/run/a,,b/qmp.sock,server=on,wait=off");
 	assert_string_equal(opt_value(v, "-name", 0), "guest=n,,x");
@@ -207,11 +209,11 @@ nics_from_rows(void **state)
 		if (strcmp(v[i], "-device") == 0 && strstr(v[i + 1], "mac=") != NULL)
 			devices++;
 	assert_int_equal(devices, 3);
-	/* after the CD-ROM drive and the VGA */
-	assert_non_null(strstr(opt_value(v, "-device", 2), "virtio-net-pci,id=nic0,netdev=net0,mac=52:54:00:aa:bb:01"));
+	/* after the boot disk, the CD-ROM drive and the VGA */
+	assert_non_null(strstr(opt_value(v, "-device", 3), "virtio-net-pci,id=nic0,netdev=net0,mac=52:54:00:aa:bb:01"));
 	/* attach none: a NIC with no backend */
-	assert_string_equal(opt_value(v, "-device", 3), "e1000,id=nic1,mac=52:54:00:aa:bb:02");
-	assert_string_equal(opt_value(v, "-device", 4), "virtio-net-pci,id=nic2,netdev=net2,mac=52:54:00:aa:bb:03");
+	assert_string_equal(opt_value(v, "-device", 4), "e1000,id=nic1,mac=52:54:00:aa:bb:02");
+	assert_string_equal(opt_value(v, "-device", 5), "virtio-net-pci,id=nic2,netdev=net2,mac=52:54:00:aa:bb:03");
 	proc_argv_free(v);
 
 	struct qemu_nic bad = { .idx = 0, .model = "rtl8139,netdev=x", .mac = "52:54:00:aa:bb:01",
@@ -222,6 +224,59 @@ nics_from_rows(void **state)
 	bad.model = "e1000";
 	bad.mac = "52:54:00:aa:bb:01,x";
 	assert_null(qemu_argv(&c, &e));
+}
+
+/* Boot order over NICs: "network" names every NIC, in their order; the
+ * plan the keeper restores after a boot-once is the order without it. */
+static void
+boot_order_nics(void **state)
+{
+	struct qemu_cfg c = base_cfg();
+	struct qemu_boot plan[QEMU_BOOT_MAX];
+	struct hw h;
+	struct err e;
+	char **v;
+	int idx[] = { 0, 2 }, n;
+
+	hw_init(&h);
+	hw_set(&h, HW_BOOT, "network,disk");
+	c.hw = &h;
+	c.nics = nics;
+	c.nnics = 3;
+	v = qemu_argv(&c, &e);
+	assert_non_null(v);
+	assert_string_equal(opt_value(v, "-device", 0), "virtio-blk-pci,drive=disk0,id=hd0,bootindex=4");
+	assert_string_equal(opt_value(v, "-device", 1), "ide-cd,id=cd0,bus=ide.1");
+	assert_string_equal(opt_value(v, "-device", 3),
+	    "virtio-net-pci,id=nic0,netdev=net0,mac=52:54:00:aa:bb:01,bootindex=1");
+	assert_string_equal(opt_value(v, "-device", 4), "e1000,id=nic1,mac=52:54:00:aa:bb:02,bootindex=2");
+	assert_string_equal(opt_value(v, "-device", 5),
+	    "virtio-net-pci,id=nic2,netdev=net2,mac=52:54:00:aa:bb:03,bootindex=3");
+	proc_argv_free(v);
+
+	hw_set(&h, HW_BOOT_ONCE, "cdrom");
+	n = qemu_boot_plan(&h, idx, 2, 1, plan);
+	assert_int_equal(n, 4);
+	assert_string_equal(plan[0].id, "cd0");
+	assert_int_equal(plan[0].index, 1);
+	assert_string_equal(plan[1].id, "nic0");
+	assert_int_equal(plan[1].index, 2);
+	assert_string_equal(plan[2].id, "nic2");
+	assert_int_equal(plan[2].index, 3);
+	assert_string_equal(plan[3].id, "hd0");
+	assert_int_equal(plan[3].index, 4);
+	n = qemu_boot_plan(&h, idx, 2, 0, plan);
+	assert_int_equal(n, 3);
+	assert_string_equal(plan[0].id, "nic0");
+	assert_int_equal(plan[0].index, 1);
+	assert_string_equal(plan[2].id, "hd0");
+	assert_int_equal(plan[2].index, 3);
+	/* no hw: the boot disk alone */
+	n = qemu_boot_plan(NULL, idx, 2, 1, plan);
+	assert_int_equal(n, 1);
+	assert_string_equal(plan[0].id, "hd0");
+	assert_int_equal(plan[0].index, 1);
+	hw_clear(&h);
 }
 
 /* On wires (wire.h): every NIC but NAT gets the wire's socket at
@@ -242,8 +297,8 @@ nics_on_wires(void **state)
 	assert_string_equal(opt_value(v, "-netdev", 1), "dgram,id=net1,local.type=fd,local.str=5");
 	assert_string_equal(opt_value(v, "-netdev", 2), "dgram,id=net2,local.type=fd,local.str=6");
 	assert_null(opt_value(v, "-netdev", 3));
-	assert_string_equal(opt_value(v, "-device", 3), "e1000,id=nic1,netdev=net1,mac=52:54:00:aa:bb:02");
-	assert_string_equal(opt_value(v, "-device", 4), "virtio-net-pci,id=nic2,netdev=net2,mac=52:54:00:aa:bb:03");
+	assert_string_equal(opt_value(v, "-device", 4), "e1000,id=nic1,netdev=net1,mac=52:54:00:aa:bb:02");
+	assert_string_equal(opt_value(v, "-device", 5), "virtio-net-pci,id=nic2,netdev=net2,mac=52:54:00:aa:bb:03");
 	proc_argv_free(v);
 }
 
@@ -377,17 +432,23 @@ machine_disk_buses(void **state)
 	struct hw h;
 
 	hw_init(&h);
-	expect_machine(&h, "tcg", "-drive file=/lab/overlays/a.qcow2,format=qcow2,if=virtio "
-	    "-device ide-cd,id=cd0,bus=ide.1");
+	/* each boot disk is the device hd0, first in the boot order */
+	expect_machine(&h, "tcg", "-drive file=/lab/overlays/a.qcow2,format=qcow2,if=none,id=disk0 "
+	    "-device virtio-blk-pci,drive=disk0,id=hd0,bootindex=1 -device ide-cd,id=cd0,bus=ide.1");
 	hw_set(&h, HW_DISK_BUS, "ide");
-	expect_machine(&h, "tcg", "-drive file=/lab/overlays/a.qcow2,format=qcow2,if=ide,index=0 "
-	    "-device ide-cd,id=cd0,bus=ide.1");
+	expect_machine(&h, "tcg", "-drive file=/lab/overlays/a.qcow2,format=qcow2,if=none,id=disk0 "
+	    "-device ide-hd,drive=disk0,bus=ide.0,unit=0,id=hd0,bootindex=1 -device ide-cd,id=cd0,bus=ide.1");
+	hw_set(&h, HW_MACHINE, "q35");
+	expect_machine(&h, "tcg", "-drive file=/lab/overlays/a.qcow2,format=qcow2,if=none,id=disk0 "
+	    "-device ide-hd,drive=disk0,bus=ide.0,id=hd0,bootindex=1 -device ide-cd,id=cd0,bus=ide.1");
+	hw_set(&h, HW_MACHINE, "pc");
 	hw_set(&h, HW_DISK_BUS, "sata");
 	expect_machine(&h, "tcg", "-drive file=/lab/overlays/a.qcow2,format=qcow2,if=none,id=disk0 "
-	    "-device ahci,id=ahci0 -device ide-hd,drive=disk0,bus=ahci0.0 -device ide-cd,id=cd0,bus=ide.1");
+	    "-device ahci,id=ahci0 -device ide-hd,drive=disk0,bus=ahci0.0,id=hd0,bootindex=1 "
+	    "-device ide-cd,id=cd0,bus=ide.1");
 	hw_set(&h, HW_DISK_BUS, "scsi");
 	expect_machine(&h, "tcg", "-drive file=/lab/overlays/a.qcow2,format=qcow2,if=none,id=disk0 "
-	    "-device virtio-scsi-pci,id=scsi0 -device scsi-hd,drive=disk0,bus=scsi0.0 "
+	    "-device virtio-scsi-pci,id=scsi0 -device scsi-hd,drive=disk0,bus=scsi0.0,id=hd0,bootindex=1 "
 	    "-device ide-cd,id=cd0,bus=ide.1");
 	hw_set(&h, HW_DISK_BUS, "usb");
 	assert_null(machine_words(&h, "tcg"));
@@ -464,18 +525,18 @@ machine_type_cpu_arch_vga(void **state)
 	hw_set(&h, HW_ARCH, "arm");
 	assert_null(machine_words(&h, "tcg"));
 	hw_set(&h, HW_ARCH, "x86_64");
-	expect_opt(&h, "tcg", "-device", "ide-cd,id=cd0,bus=ide.1");
-	/* VGA: the device after the CD-ROM */
+	expect_opt(&h, "tcg", "-device", "virtio-blk-pci,drive=disk0,id=hd0,bootindex=1");
+	/* VGA: the device after the boot disk and the CD-ROM */
 	v = (c.hw = &h, qemu_argv(&c, &e));
-	assert_string_equal(opt_value(v, "-device", 1), "VGA");
+	assert_string_equal(opt_value(v, "-device", 2), "VGA");
 	proc_argv_free(v);
 	hw_set(&h, HW_VGA, "virtio");
 	v = qemu_argv(&c, &e);
-	assert_string_equal(opt_value(v, "-device", 1), "virtio-vga");
+	assert_string_equal(opt_value(v, "-device", 2), "virtio-vga");
 	proc_argv_free(v);
 	hw_set(&h, HW_VGA, "cirrus");
 	v = qemu_argv(&c, &e);
-	assert_string_equal(opt_value(v, "-device", 1), "cirrus-vga");
+	assert_string_equal(opt_value(v, "-device", 2), "cirrus-vga");
 	proc_argv_free(v);
 	hw_set(&h, HW_VGA, "none");
 	v = qemu_argv(&c, &e);
@@ -495,29 +556,43 @@ machine_boot_cdrom_kernel(void **state)
 	struct hw h;
 
 	hw_init(&h);
+	/* the boot order is bootindex, never -boot (it would fight it) */
 	expect_opt(&h, "tcg", "-boot", NULL);
+	/* no order: the boot disk first; the CD-ROM and the NICs unnamed */
+	expect_machine(&h, "tcg", "-drive file=/lab/overlays/a.qcow2,format=qcow2,if=none,id=disk0 "
+	    "-device virtio-blk-pci,drive=disk0,id=hd0,bootindex=1 -device ide-cd,id=cd0,bus=ide.1");
 	hw_set(&h, HW_BOOT, "cdrom,disk,network");
-	expect_opt(&h, "tcg", "-boot", "order=dcn");
+	expect_machine(&h, "tcg", "-drive file=/lab/overlays/a.qcow2,format=qcow2,if=none,id=disk0 "
+	    "-device virtio-blk-pci,drive=disk0,id=hd0,bootindex=2 -device ide-cd,id=cd0,bus=ide.1,bootindex=1");
+	/* boot-once first, the others in their order after it */
+	hw_set(&h, HW_BOOT, "disk,cdrom");
 	hw_set(&h, HW_BOOT_ONCE, "cdrom");
-	expect_opt(&h, "tcg", "-boot", "order=dcn,once=d");
+	expect_machine(&h, "tcg", "-drive file=/lab/overlays/a.qcow2,format=qcow2,if=none,id=disk0 "
+	    "-device virtio-blk-pci,drive=disk0,id=hd0,bootindex=2 -device ide-cd,id=cd0,bus=ide.1,bootindex=1");
 	hw_set(&h, HW_BOOT, "");
-	expect_opt(&h, "tcg", "-boot", "once=d");
+	expect_machine(&h, "tcg", "-drive file=/lab/overlays/a.qcow2,format=qcow2,if=none,id=disk0 "
+	    "-device virtio-blk-pci,drive=disk0,id=hd0,bootindex=2 -device ide-cd,id=cd0,bus=ide.1,bootindex=1");
 	hw_set(&h, HW_BOOT_ONCE, "none");
 	assert_string_equal(h.v[HW_BOOT_ONCE], "");
 	hw_set(&h, HW_BOOT, "disk,disk");
 	assert_null(machine_words(&h, "tcg"));
 	hw_set(&h, HW_BOOT, "floppy");
 	assert_null(machine_words(&h, "tcg"));
+	/* network only: the disk and the CD-ROM have no index */
 	hw_set(&h, HW_BOOT, "network");
-	expect_opt(&h, "tcg", "-boot", "order=n");
+	expect_machine(&h, "tcg", "-drive file=/lab/overlays/a.qcow2,format=qcow2,if=none,id=disk0 "
+	    "-device virtio-blk-pci,drive=disk0,id=hd0 -device ide-cd,id=cd0,bus=ide.1");
 
 	/* a CD-ROM: read-only, raw, in the drive cd0; a comma in its path doubled */
 	hw_set(&h, HW_CDROM, "inst");
 	assert_null(machine_words(&h, "tcg")); /* no file: refused */
 	h.file[HW_CDROM] = xstrdup("/lab/images/inst,1.iso");
-	expect_machine(&h, "tcg", "-drive file=/lab/overlays/a.qcow2,format=qcow2,if=virtio "
+	hw_set(&h, HW_BOOT, "cdrom");
+	expect_machine(&h, "tcg", "-drive file=/lab/overlays/a.qcow2,format=qcow2,if=none,id=disk0 "
+	    "-device virtio-blk-pci,drive=disk0,id=hd0 "
 	    "-drive file=/lab/images/inst,,1.iso,format=raw,if=none,id=cdrom0,media=cdrom,readonly=on "
-	    "-device ide-cd,id=cd0,drive=cdrom0,bus=ide.1 -boot order=n");
+	    "-device ide-cd,id=cd0,drive=cdrom0,bus=ide.1,bootindex=1");
+	hw_set(&h, HW_BOOT, "");
 	hw_set(&h, HW_CDROM, "none");
 	assert_string_equal(h.v[HW_CDROM], "");
 	assert_null(h.file[HW_CDROM]);
@@ -622,7 +697,7 @@ machine_firmware(void **state)
 	assert_string_equal(opt_value(v, "-drive", 0),
 	    "if=pflash,format=raw,unit=0,readonly=on,file=/usr/share/OVMF/OVMF_CODE_4M.fd");
 	assert_string_equal(opt_value(v, "-drive", 1), "if=pflash,format=raw,unit=1,file=/lab/overlays/a,,b.vars.fd");
-	assert_string_equal(opt_value(v, "-drive", 2), "file=/lab/overlays/a.qcow2,format=qcow2,if=virtio");
+	assert_string_equal(opt_value(v, "-drive", 2), "file=/lab/overlays/a.qcow2,format=qcow2,if=none,id=disk0");
 	assert_string_equal(opt_value(v, "-machine", 0), "pc");
 	proc_argv_free(v);
 	/* q35 the same way */
@@ -636,7 +711,7 @@ machine_firmware(void **state)
 	hw_set(&h, HW_FIRMWARE, "bios");
 	v = qemu_argv(&c, &e);
 	assert_non_null(v);
-	assert_string_equal(opt_value(v, "-drive", 0), "file=/lab/overlays/a.qcow2,format=qcow2,if=virtio");
+	assert_string_equal(opt_value(v, "-drive", 0), "file=/lab/overlays/a.qcow2,format=qcow2,if=none,id=disk0");
 	proc_argv_free(v);
 	assert_int_equal(hw_check(HW_FIRMWARE, "coreboot", &e), -1);
 	assert_string_equal(e.msg, "--firmware \"coreboot\": one of bios|uefi");
@@ -663,8 +738,8 @@ nic_models(void **state)
 	c.nnics = 2;
 	v = qemu_argv(&c, &e);
 	assert_non_null(v);
-	assert_string_equal(opt_value(v, "-device", 2), "e1000e,id=nic0,netdev=net0,mac=52:54:00:aa:bb:01");
-	assert_string_equal(opt_value(v, "-device", 3), "rtl8139,id=nic1,mac=52:54:00:aa:bb:02");
+	assert_string_equal(opt_value(v, "-device", 3), "e1000e,id=nic0,netdev=net0,mac=52:54:00:aa:bb:01");
+	assert_string_equal(opt_value(v, "-device", 4), "rtl8139,id=nic1,mac=52:54:00:aa:bb:02");
 	proc_argv_free(v);
 	/* no option rides along with a model */
 	one[1].model = "e1000,romfile=/etc/passwd";
@@ -823,15 +898,20 @@ extra_disks(void **state)
 	    "-drive file=/l/o/d4.qcow2,format=qcow2,if=none,id=disk4 -device ahci,id=ahci0 "
 	    "-device ide-hd,drive=disk4,bus=ahci0.0 "
 	    "-drive file=/l/o/d5.qcow2,format=qcow2,if=none,id=disk5 -device ide-hd,drive=disk5,bus=ide.0,unit=1");
-	/* a disk the firmware finds before the boot disk would be booted */
-	assert_null(extra_words("virtio", "pc", ide, 2, NULL, &e));
-	assert_non_null(strstr(e.msg, "an extra disk on ide beside a boot disk on virtio"));
-	assert_null(extra_words("virtio", "pc", scsi, 1, NULL, &e));
-	assert_non_null(strstr(e.msg, "an extra disk on scsi beside a boot disk on virtio"));
-	assert_null(extra_words("scsi", "pc", one, 1, NULL, &e));
-	assert_non_null(strstr(e.msg, "an extra disk on virtio beside a boot disk on scsi"));
-	assert_null(extra_words("ide", "q35", sata, 2, NULL, &e));
-	assert_non_null(strstr(e.msg, "an extra disk on sata beside a boot disk on ide"));
+	/* a bus the firmware looks at before the boot disk's: fine, the boot
+	 * disk has its bootindex and the extra ones none */
+	expect_extra("virtio", "pc", ide, 2,
+	    "-drive file=/l/o/d1.qcow2,format=qcow2,if=none,id=disk1 -device ide-hd,drive=disk1,bus=ide.0,unit=0 "
+	    "-drive file=/l/o/d,,2.qcow2,format=qcow2,if=none,id=disk2 -device ide-hd,drive=disk2,bus=ide.0,unit=1");
+	expect_extra("virtio", "pc", scsi, 1,
+	    "-drive file=/l/o/d1.qcow2,format=qcow2,if=none,id=disk1 -device virtio-scsi-pci,id=scsi0 "
+	    "-device scsi-hd,drive=disk1,bus=scsi0.0,scsi-id=1");
+	expect_extra("scsi", "pc", one, 1,
+	    "-drive file=/l/o/d1.qcow2,format=qcow2,if=none,id=disk1 -device virtio-blk-pci,drive=disk1,addr=0x11");
+	expect_extra("ide", "q35", sata, 2,
+	    "-drive file=/l/o/d1.qcow2,format=qcow2,if=none,id=disk1 -device ahci,id=ahci0 "
+	    "-device ide-hd,drive=disk1,bus=ahci0.0 "
+	    "-drive file=/l/o/d2.qcow2,format=qcow2,if=none,id=disk2 -device ide-hd,drive=disk2,bus=ahci0.1");
 
 	/* more than a bus holds, an unknown bus, no file: refused */
 	assert_null(extra_words("ide", "pc", three_ide, 3, NULL, &e));
@@ -875,6 +955,7 @@ main(void)
 		cmocka_unit_test(extra_disks),
 		cmocka_unit_test(machine_type_cpu_arch_vga),
 		cmocka_unit_test(machine_boot_cdrom_kernel),
+		cmocka_unit_test(boot_order_nics),
 		cmocka_unit_test(machine_checks),
 		cmocka_unit_test(cpu_help_parsed),
 		cmocka_unit_test(machine_firmware),
