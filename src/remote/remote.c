@@ -11,7 +11,7 @@
  * the 43 libraries it pulls in (glib, gnutls, curl, krb5, ...) were mapped
  * and relocated by every sandlab process, which took about two thirds of
  * the CPU of a `node create` (71 of 100 ms on the bench machine). Its
- * headers still give every call its type.
+ * headers still give every call its type (virt.h, shared with rdom.c).
  */
 #include "remote.h"
 
@@ -25,13 +25,12 @@
 #include <string.h>
 #include <sys/wait.h>
 #include <unistd.h>
-#include <libvirt/libvirt.h>
-#include <libvirt/virterror.h>
 #include <libxml/parser.h>
 #include <libxml/xpath.h>
 
 #include "sanitize.h"
 #include "util.h"
+#include "virt.h"
 
 void
 remote_version_str(unsigned long v, char *buf, size_t len)
@@ -61,48 +60,13 @@ remote_caps_kvm(const char *caps_xml)
 	return kvm;
 }
 
-/* The libvirt calls the probe makes, found by remote_libvirt_open. */
-#define REMOTE_LIBVIRT_CALLS(X) X(virConnectClose) X(virConnectGetCapabilities) \
-	X(virConnectGetLibVersion) X(virConnectGetVersion) X(virConnectOpen) \
-	X(virEventRegisterDefaultImpl) X(virEventRunDefaultImpl) X(virGetLastErrorMessage) \
-	X(virNodeGetFreeMemory) X(virNodeGetInfo) X(virSetErrorFunc)
-#define REMOTE_FIELD(f) __typeof__(&f) f;
-static struct { REMOTE_LIBVIRT_CALLS(REMOTE_FIELD) } virt;
-
-/* In the child: opens libvirt and finds its calls. Returns 0, or -1 with
- * the reason in f->error. */
-static int
-remote_libvirt_open(struct remote_facts *f)
-{
-	void *h;
-	struct err e;
-
-	if ((h = dl_open("libvirt.so.0", &e)) == NULL)
-		goto fail;
-#define REMOTE_FIND(fn) \
-	if ((virt.fn = (__typeof__(virt.fn))dl_call(h, "libvirt.so.0", #fn, &e)) == NULL) \
-		goto fail;
-	REMOTE_LIBVIRT_CALLS(REMOTE_FIND)
-#undef REMOTE_FIND
-	return 0;
-fail:
-	snprintf(f->error, sizeof f->error, "%.*s", (int)sizeof f->error - 1, e.msg);
-	return -1;
-}
-
-/* libvirt prints every error on stderr unless told otherwise; the child
- * reports them in its record instead. */
-static void
-remote_quiet(void *arg, virErrorPtr err)
-{
-}
-
 static void
 remote_error(struct remote_facts *f, const char *what)
 {
-	const char *msg = virt.virGetLastErrorMessage();
+	struct err e;
 
-	snprintf(f->error, sizeof f->error, "%s: %s", what, msg ? msg : "unknown error");
+	virt_error(&e, what);
+	snprintf(f->error, sizeof f->error, "%.*s", (int)sizeof f->error - 1, e.msg);
 }
 
 /* The child's second thread: libvirt's event loop, which the libssh
@@ -126,10 +90,12 @@ remote_probe_child(const char *uri, struct remote_facts *f)
 	unsigned long lv = 0, hv = 0;
 	unsigned long long freemem;
 	char *caps;
+	struct err e;
 
-	if (remote_libvirt_open(f) != 0)
+	if (virt_open(&e) != 0) {
+		snprintf(f->error, sizeof f->error, "%.*s", (int)sizeof f->error - 1, e.msg);
 		return;
-	virt.virSetErrorFunc(NULL, remote_quiet);
+	}
 	/* The libssh transports register their socket with libvirt's event
 	 * loop and fail (then wait forever) when there is none. */
 	if (virt.virEventRegisterDefaultImpl() != 0 ||
