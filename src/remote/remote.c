@@ -18,7 +18,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
-#include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -69,22 +68,10 @@ remote_error(struct remote_facts *f, const char *what)
 	snprintf(f->error, sizeof f->error, "%.*s", (int)sizeof f->error - 1, e.msg);
 }
 
-/* The child's second thread: libvirt's event loop, which the libssh
- * transports need running to move their bytes. The child _exits when
- * done, so the loop never has to stop. */
-static void *
-remote_event_loop(void *arg)
-{
-	for (;;)
-		if (virt.virEventRunDefaultImpl() != 0)
-			return NULL;
-}
-
 /* In the child: connects, asks, fills f. */
 static void
 remote_probe_child(const char *uri, struct remote_facts *f)
 {
-	pthread_t loop;
 	virConnectPtr c;
 	virNodeInfo info;
 	unsigned long lv = 0, hv = 0;
@@ -97,9 +84,9 @@ remote_probe_child(const char *uri, struct remote_facts *f)
 		return;
 	}
 	/* The libssh transports register their socket with libvirt's event
-	 * loop and fail (then wait forever) when there is none. */
-	if (virt.virEventRegisterDefaultImpl() != 0 ||
-	    pthread_create(&loop, NULL, remote_event_loop, NULL) != 0) {
+	 * loop and fail (then wait forever) when there is none. The child
+	 * _exits when done, so the loop never has to stop. */
+	if (virt_loop_start(&e) != 0) {
 		remote_error(f, "libvirt's event loop");
 		return;
 	}

@@ -4,6 +4,7 @@
  */
 #include "virt.h"
 
+#include <pthread.h>
 #include <string.h>
 
 #include "sanitize.h"
@@ -46,4 +47,35 @@ virt_error(struct err *e, const char *what)
 		msg = "unknown error";
 	sanitize_again_to(msg, strlen(msg), safe, sizeof safe);
 	return err_set(e, "%s: %s", what, safe);
+}
+
+static pthread_once_t virt_loop_once = PTHREAD_ONCE_INIT;
+static int virt_loop_ok;
+
+static void *
+virt_loop(void *arg)
+{
+	for (;;)
+		if (virt.virEventRunDefaultImpl() != 0)
+			return NULL;
+}
+
+static void
+virt_loop_begin(void)
+{
+	pthread_t t;
+
+	if (virt.virEventRegisterDefaultImpl() == 0 && pthread_create(&t, NULL, virt_loop, NULL) == 0) {
+		pthread_detach(t);
+		virt_loop_ok = 1;
+	}
+}
+
+int
+virt_loop_start(struct err *e)
+{
+	pthread_once(&virt_loop_once, virt_loop_begin);
+	if (!virt_loop_ok)
+		return virt_error(e, "cannot run libvirt's event loop");
+	return 0;
 }

@@ -46,4 +46,11 @@ int virt_open(struct err *e);
  * host). Returns -1, to be returned. */
 int virt_error(struct err *e, const char *what);
 
+/* Registers libvirt's default event loop and runs it in a thread of its
+ * own, once per process, before the first connection (the ssh
+ * transports register their sockets with it; console streams and events
+ * need it). The thread runs until the process ends: libvirt has no way
+ * to stop it. 0, or -1 with why. */
+int virt_loop_start(struct err *e);
+
 #endif
