@@ -2,8 +2,9 @@
 # host-run.sh: a tiny node on the test's own libvirt host over qemu+ssh
 # (tests/lib-libvirt.sh), with the commands of a local node: start (the
 # image uploaded once, checked), the banner through `sandlab console`,
-# two clients at once, replay on a new attach, stop and kill recorded
-# with their reasons, kill -9 of its QEMU on the host seen as a crash;
+# two clients at once, replay on a new attach, node ls and host ls with
+# the host's sshd stopped, stop and kill recorded with their reasons,
+# kill -9 of its QEMU on the host seen as a crash;
 # and bad input: the host unreachable at start, an upload cut short, a
 # domain name already taken on the host, a CPU model libvirt refuses, a
 # machine field the domain XML cannot carry.
@@ -90,6 +91,27 @@ wait_for 10 pid_gone "$CONSOLE_PID_1" || true
 console_open 3 r1
 if wait_for 30 out_has 3 from-two && out_has 3 "tiny login: "; then ok "a new attach gets the replay"; else not_ok "a new attach gets the replay" "$(cat "$T/cout.3")"; fi
 console_close 3
+
+# The host's sshd stopped while r1 runs: node ls and host ls answer
+# within their deadlines, host ls says lv is unreachable; the keeper's
+# own connection (an ssh session already open) carries on.
+lv_sshd_stop
+rc=0
+out=$(timeout 30 "$S" node ls) || rc=$?
+check "node ls answers with lv's sshd stopped" test "$rc" = 0
+check "and shows r1 running on lv" has "$out" "^r1 +lv +tiny +running "
+rc=0
+out=$(timeout 60 "$S" host ls --timeout 3 --json) || rc=$?
+check "host ls answers within its deadline" test "$rc" = 0
+check "and shows lv unreachable" python3 -c '
+import json, sys
+h = {x["name"]: x for x in json.loads(sys.argv[1])}
+assert h["lv"]["reachable"] is False and h["lv"]["nodes"] == 1, h["lv"]' "$out"
+console_open 4 r1
+console_send 4 'while-away\r'
+if wait_for 30 out_has 4 $'while-away\r\n'; then ok "the console still echoes"; else not_ok "the console still echoes" "$(cat "$T/cout.4")"; fi
+console_close 4
+lv_sshd_start
 
 # stop: the tiny guest ignores ACPI; the grace, then destroy.
 check "node stop --grace 1" timeout 120 "$S" node stop r1 --grace 1
