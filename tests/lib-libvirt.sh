@@ -39,7 +39,12 @@ lv_start() {
 	mkdir -p "$LV_DIR"/{home,run,config/libvirt,cache,data,pool} "$T/ssh"
 	# The session daemon's qemu.conf: QEMU's output to a file, not
 	# through virtlogd (one daemon fewer to start and end).
-	printf 'stdio_handler = "file"\n' >"$LV_DIR/config/libvirt/qemu.conf"
+	# VNC ports away from 5900+, where this machine's local nodes take
+	# theirs: libvirt's check that a port is free and QEMU's bind of it
+	# are two steps, and one remote start here failed with display 0
+	# taken between them.
+	printf 'stdio_handler = "file"\nremote_display_port_min = 45900\nremote_display_port_max = 46899\n' \
+		>"$LV_DIR/config/libvirt/qemu.conf"
 	printf 'unix_sock_dir = "%s"\nunix_sock_rw_perms = "0700"\nauth_unix_rw = "none"\n' \
 		"$LV_DIR/run" >"$LV_DIR/libvirtd.conf"
 	chown -R "$LV_USER" "$LV_DIR"

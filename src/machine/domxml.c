@@ -111,6 +111,56 @@ domxml_name(const char *lab_dir, const char *node_name, const char *node_id)
 	return s;
 }
 
+/* libvirt's NIC model for a QEMU device name, or NULL. */
+static const char *
+domxml_nic_model(const char *m)
+{
+	static const char *const same[] = { "e1000", "e1000e", "rtl8139", "vmxnet3", "pcnet", "ne2k_pci" };
+
+	if (m == NULL)
+		return NULL;
+	if (strcmp(m, "virtio-net-pci") == 0)
+		return "virtio";
+	for (size_t i = 0; i < sizeof same / sizeof *same; i++)
+		if (strcmp(m, same[i]) == 0)
+			return same[i];
+	return NULL;
+}
+
+/* A field of the machine, or its default when there is no hw. */
+static const char *
+domxml_hw(const struct domxml_cfg *c, enum hw_key k)
+{
+	return c->hw != NULL && c->hw->v[k] != NULL ? c->hw->v[k] : hw_fields[k].dflt;
+}
+
+/* What the builder cannot express yet, by the field's name. */
+static int
+domxml_check_hw(const struct domxml_cfg *c, struct err *e)
+{
+	static const enum hw_key unset[] = { HW_CDROM, HW_KERNEL, HW_INITRD, HW_APPEND, HW_BOOT_ONCE };
+	const char *boot = domxml_hw(c, HW_BOOT);
+
+	if (c->ndisks > 0)
+		return err_set(e, "extra disks: a node on another host has its own disk only, as yet "
+		    "(remove them with node set --disk-rm, or run it on local)");
+	if (strcmp(domxml_hw(c, HW_FIRMWARE), "bios") != 0)
+		return err_set(e, "firmware %s: a node on another host boots with bios only, as yet",
+		    domxml_hw(c, HW_FIRMWARE));
+	for (size_t i = 0; i < sizeof unset / sizeof *unset; i++)
+		if (domxml_hw(c, unset[i])[0] != '\0')
+			return err_set(e, "%s: not available for a node on another host, as yet",
+			    hw_fields[unset[i]].name);
+	for (const char *p = boot; *p; ) {
+		size_t n = strcspn(p, ",");
+		if (!((n == 4 && strncmp(p, "disk", 4) == 0) || (n == 5 && strncmp(p, "cdrom", 5) == 0) ||
+		    (n == 7 && strncmp(p, "network", 7) == 0)))
+			return err_set(e, "boot: \"%s\" is not an order of disk, cdrom and network", boot);
+		p += n + (p[n] == ',');
+	}
+	return 0;
+}
+
 static int
 domxml_check(const struct domxml_cfg *c, struct err *e)
 {
@@ -129,8 +179,7 @@ domxml_check(const struct domxml_cfg *c, struct err *e)
 		    DOMXML_VNC_HOST);
 	for (int i = 0; i < c->nnics; i++) {
 		const struct domxml_nic *n = &c->nics[i];
-		if (n->model == NULL || (strcmp(n->model, "virtio-net-pci") != 0 &&
-		    strcmp(n->model, "e1000") != 0))
+		if (domxml_nic_model(n->model) == NULL)
 			return err_set(e, "NIC %d: unknown model", n->idx);
 		if (n->mac == NULL || strlen(n->mac) != 17 || strspn(n->mac, "0123456789abcdefABCDEF:") != 17)
 			return err_set(e, "NIC %d: bad MAC address", n->idx);
@@ -141,7 +190,7 @@ domxml_check(const struct domxml_cfg *c, struct err *e)
 		    !port_ok(n->local_port) || !port_ok(n->remote_port)))
 			return err_set(e, "NIC %d: a link needs two addresses and two UDP ports", n->idx);
 	}
-	return 0;
+	return domxml_check_hw(c, e);
 }
 
 static void
@@ -162,7 +211,7 @@ domxml_nic(struct dx *d, const struct domxml_nic *n)
 		dx_end(d);
 		dx_end(d);
 	}
-	dx_empty(d, "model", "type", strcmp(n->model, "e1000") == 0 ? "e1000" : "virtio");
+	dx_empty(d, "model", "type", domxml_nic_model(n->model));
 	/* "none": libvirt 9.0 has no NIC without a backend, so the guest gets
 	 * a user-mode one whose link is down: its MAC, nothing on the wire. */
 	if (strcmp(n->attach, "none") == 0)
@@ -170,10 +219,47 @@ domxml_nic(struct dx *d, const struct domxml_nic *n)
 	dx_end(d);
 }
 
+/* <boot dev=.../> in the order given ("disk,network"), or the disk. */
+static void
+domxml_boot(struct dx *d, const char *order)
+{
+	if (*order == '\0')
+		order = "disk";
+	for (const char *p = order; *p; ) {
+		size_t n = strcspn(p, ",");
+		dx_empty(d, "boot", "dev", strncmp(p, "disk", n) == 0 ? "hd" :
+		    strncmp(p, "cdrom", n) == 0 ? "cdrom" : "network");
+		p += n + (p[n] == ',');
+	}
+}
+
+/* The CPU model as qemu.c gives it: auto is host under KVM and max under
+ * TCG (qemu64 lacks x86-64-v2); a name is a custom model. */
+static void
+domxml_cpu(struct dx *d, const struct domxml_cfg *c, const char *model)
+{
+	int kvm = strcmp(c->accel, "kvm") == 0;
+
+	if (strcmp(model, "auto") == 0)
+		model = kvm ? "host" : "max";
+	dx_start(d, "cpu");
+	if (strcmp(model, "host") == 0)
+		dx_attr(d, "mode", "host-passthrough");
+	else if (strcmp(model, "max") == 0)
+		dx_attr(d, "mode", "maximum");
+	else {
+		dx_attr(d, "mode", "custom");
+		dx_attr(d, "match", "exact");
+		dx_text(d, "model", model);
+	}
+	dx_end(d);
+}
+
 char *
 domxml_domain(const struct domxml_cfg *c, struct err *e)
 {
 	struct dx d;
+	const char *bus, *vga;
 
 	if (domxml_check(c, e) != 0)
 		return NULL;
@@ -190,12 +276,13 @@ domxml_domain(const struct domxml_cfg *c, struct err *e)
 	d.bad |= xmlTextWriterWriteFormatElement(d.w, BAD_CAST "vcpu", "%d", c->cpus) < 0;
 	dx_start(&d, "os");
 	dx_start(&d, "type");
-	dx_attr(&d, "arch", "x86_64");
-	dx_attr(&d, "machine", "pc");
+	dx_attr(&d, "arch", domxml_hw(c, HW_ARCH));
+	dx_attr(&d, "machine", domxml_hw(c, HW_MACHINE));
 	d.bad |= xmlTextWriterWriteString(d.w, BAD_CAST "hvm") < 0;
 	dx_end(&d);
-	dx_empty(&d, "boot", "dev", "hd");
+	domxml_boot(&d, domxml_hw(c, HW_BOOT));
 	dx_end(&d);
+	domxml_cpu(&d, c, domxml_hw(c, HW_CPU_MODEL));
 	/* The keeper records how the node ended; libvirt must not restart it. */
 	dx_text(&d, "on_poweroff", "destroy");
 	dx_text(&d, "on_reboot", "restart");
@@ -212,11 +299,18 @@ domxml_domain(const struct domxml_cfg *c, struct err *e)
 	dx_attr(&d, "pool", c->pool);
 	dx_attr(&d, "volume", c->volume);
 	dx_end(&d);
+	bus = domxml_hw(c, HW_DISK_BUS);
 	dx_start(&d, "target");
-	dx_attr(&d, "dev", "vda");
-	dx_attr(&d, "bus", "virtio");
+	dx_attr(&d, "dev", strcmp(bus, "virtio") == 0 ? "vda" : strcmp(bus, "ide") == 0 ? "hda" : "sda");
+	dx_attr(&d, "bus", bus);
 	dx_end(&d);
 	dx_end(&d);
+	if (strcmp(bus, "scsi") == 0) {
+		dx_start(&d, "controller");
+		dx_attr(&d, "type", "scsi");
+		dx_attr(&d, "model", "virtio-scsi");
+		dx_end(&d);
+	}
 	for (int i = 0; i < c->nnics; i++)
 		domxml_nic(&d, &c->nics[i]);
 	/* One pty is both the serial port and the console that
@@ -242,8 +336,9 @@ domxml_domain(const struct domxml_cfg *c, struct err *e)
 	dx_attr(&d, "address", DOMXML_VNC_HOST);
 	dx_end(&d);
 	dx_end(&d);
+	vga = domxml_hw(c, HW_VGA);
 	dx_start(&d, "video");
-	dx_empty(&d, "model", "type", "vga");
+	dx_empty(&d, "model", "type", strcmp(vga, "std") == 0 ? "vga" : vga);
 	dx_end(&d);
 	dx_end(&d);
 	dx_end(&d);
@@ -274,6 +369,49 @@ domxml_volume(const char *name, long long capacity, const char *backing_path,
 	dx_start(&d, "backingStore");
 	dx_text(&d, "path", backing_path);
 	dx_empty(&d, "format", "type", backing_format);
+	dx_end(&d);
+	dx_end(&d);
+	return dx_close(&d);
+}
+
+char *
+domxml_raw_volume(const char *name, long long capacity, struct err *e)
+{
+	struct dx d;
+
+	if (name == NULL || *name == '\0' || capacity <= 0)
+		return err_set(e, "a volume needs a name and a size"), NULL;
+	dx_open(&d);
+	dx_start(&d, "volume");
+	dx_text(&d, "name", name);
+	dx_start(&d, "capacity");
+	dx_attr(&d, "unit", "bytes");
+	d.bad |= xmlTextWriterWriteFormatString(d.w, "%lld", capacity) < 0;
+	dx_end(&d);
+	dx_start(&d, "target");
+	dx_empty(&d, "format", "type", "raw");
+	dx_end(&d);
+	dx_end(&d);
+	return dx_close(&d);
+}
+
+char *
+domxml_pool(const char *name, const char *path, struct err *e)
+{
+	struct dx d;
+
+	if (name == NULL || *name == '\0' || path == NULL || path[0] != '/')
+		return err_set(e, "a storage pool needs a name and an absolute path"), NULL;
+	dx_open(&d);
+	dx_start(&d, "pool");
+	dx_attr(&d, "type", "dir");
+	dx_text(&d, "name", name);
+	dx_start(&d, "target");
+	dx_text(&d, "path", path);
+	/* The node's disks are its owner's alone, on the host as here. */
+	dx_start(&d, "permissions");
+	dx_text(&d, "mode", "0700");
+	dx_end(&d);
 	dx_end(&d);
 	dx_end(&d);
 	return dx_close(&d);

@@ -7,6 +7,7 @@
 #ifndef SANDLAB_DOMXML_H
 #define SANDLAB_DOMXML_H
 
+#include "hw.h"
 #include "util.h"
 
 #define DOMXML_VNC_HOST "127.0.0.1"
@@ -35,6 +36,8 @@ struct domxml_cfg {
 	const char *vnc_host;   /* NULL: 127.0.0.1, the host's loopback */
 	const struct domxml_nic *nics;
 	int         nnics;
+	const struct hw *hw;    /* the machine (hw.h); NULL: every default */
+	int         ndisks;     /* extra disks: refused, as yet */
 };
 
 /* The domain name of a node of a lab: "sandlab-LAB-NODE-ID8", where LAB
@@ -45,9 +48,12 @@ char *domxml_name(const char *lab_dir, const char *node_name, const char *node_i
 
 /* The <domain> XML (transient: the caller creates it with
  * virDomainCreateXML): disk = the volume, serial on a pty that is also
- * the console, VNC on the host's loopback, NICs. NULL and a message for
- * what libvirt would refuse or what would not be safe (a VNC address that
- * is not loopback, an unknown model or attachment, a link without ports). */
+ * the console, VNC on the host's loopback, NICs, and of the machine its
+ * arch, machine type, disk bus, CPU model, VGA and boot order. NULL and a
+ * message for what libvirt would refuse or what would not be safe (a VNC
+ * address that is not loopback, an unknown model or attachment, a link
+ * without ports), and for what this builder cannot express yet, naming
+ * the field (firmware uefi, extra disks, cdrom, kernel, boot-once). */
 char *domxml_domain(const struct domxml_cfg *c, struct err *e);
 
 /* The <volume> XML of a node's disk: qcow2 of capacity bytes whose
@@ -55,5 +61,12 @@ char *domxml_domain(const struct domxml_cfg *c, struct err *e);
  * (qcow2 or raw) always given. NULL and a message on bad arguments. */
 char *domxml_volume(const char *name, long long capacity, const char *backing_path,
     const char *backing_format, struct err *e);
+
+/* The <volume> XML of a raw volume of capacity bytes: what an image is
+ * uploaded into (its bytes as they are, whatever their format). */
+char *domxml_raw_volume(const char *name, long long capacity, struct err *e);
+
+/* The <pool> XML of a dir pool at path (absolute), mode 0700. */
+char *domxml_pool(const char *name, const char *path, struct err *e);
 
 #endif

@@ -11,27 +11,25 @@
  * the 43 libraries it pulls in (glib, gnutls, curl, krb5, ...) were mapped
  * and relocated by every sandlab process, which took about two thirds of
  * the CPU of a `node create` (71 of 100 ms on the bench machine). Its
- * headers still give every call its type.
+ * headers still give every call its type (virt.h, shared with rdom.c).
  */
 #include "remote.h"
 
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
-#include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
 #include <unistd.h>
-#include <libvirt/libvirt.h>
-#include <libvirt/virterror.h>
 #include <libxml/parser.h>
 #include <libxml/xpath.h>
 
 #include "sanitize.h"
 #include "util.h"
+#include "virt.h"
 
 void
 remote_version_str(unsigned long v, char *buf, size_t len)
@@ -61,79 +59,34 @@ remote_caps_kvm(const char *caps_xml)
 	return kvm;
 }
 
-/* The libvirt calls the probe makes, found by remote_libvirt_open. */
-#define REMOTE_LIBVIRT_CALLS(X) X(virConnectClose) X(virConnectGetCapabilities) \
-	X(virConnectGetLibVersion) X(virConnectGetVersion) X(virConnectOpen) \
-	X(virEventRegisterDefaultImpl) X(virEventRunDefaultImpl) X(virGetLastErrorMessage) \
-	X(virNodeGetFreeMemory) X(virNodeGetInfo) X(virSetErrorFunc)
-#define REMOTE_FIELD(f) __typeof__(&f) f;
-static struct { REMOTE_LIBVIRT_CALLS(REMOTE_FIELD) } virt;
-
-/* In the child: opens libvirt and finds its calls. Returns 0, or -1 with
- * the reason in f->error. */
-static int
-remote_libvirt_open(struct remote_facts *f)
-{
-	void *h;
-	struct err e;
-
-	if ((h = dl_open("libvirt.so.0", &e)) == NULL)
-		goto fail;
-#define REMOTE_FIND(fn) \
-	if ((virt.fn = (__typeof__(virt.fn))dl_call(h, "libvirt.so.0", #fn, &e)) == NULL) \
-		goto fail;
-	REMOTE_LIBVIRT_CALLS(REMOTE_FIND)
-#undef REMOTE_FIND
-	return 0;
-fail:
-	snprintf(f->error, sizeof f->error, "%.*s", (int)sizeof f->error - 1, e.msg);
-	return -1;
-}
-
-/* libvirt prints every error on stderr unless told otherwise; the child
- * reports them in its record instead. */
-static void
-remote_quiet(void *arg, virErrorPtr err)
-{
-}
-
 static void
 remote_error(struct remote_facts *f, const char *what)
 {
-	const char *msg = virt.virGetLastErrorMessage();
+	struct err e;
 
-	snprintf(f->error, sizeof f->error, "%s: %s", what, msg ? msg : "unknown error");
-}
-
-/* The child's second thread: libvirt's event loop, which the libssh
- * transports need running to move their bytes. The child _exits when
- * done, so the loop never has to stop. */
-static void *
-remote_event_loop(void *arg)
-{
-	for (;;)
-		if (virt.virEventRunDefaultImpl() != 0)
-			return NULL;
+	virt_error(&e, what);
+	snprintf(f->error, sizeof f->error, "%.*s", (int)sizeof f->error - 1, e.msg);
 }
 
 /* In the child: connects, asks, fills f. */
 static void
 remote_probe_child(const char *uri, struct remote_facts *f)
 {
-	pthread_t loop;
 	virConnectPtr c;
 	virNodeInfo info;
 	unsigned long lv = 0, hv = 0;
 	unsigned long long freemem;
 	char *caps;
+	struct err e;
 
-	if (remote_libvirt_open(f) != 0)
+	if (virt_open(&e) != 0) {
+		snprintf(f->error, sizeof f->error, "%.*s", (int)sizeof f->error - 1, e.msg);
 		return;
-	virt.virSetErrorFunc(NULL, remote_quiet);
+	}
 	/* The libssh transports register their socket with libvirt's event
-	 * loop and fail (then wait forever) when there is none. */
-	if (virt.virEventRegisterDefaultImpl() != 0 ||
-	    pthread_create(&loop, NULL, remote_event_loop, NULL) != 0) {
+	 * loop and fail (then wait forever) when there is none. The child
+	 * _exits when done, so the loop never has to stop. */
+	if (virt_loop_start(&e) != 0) {
 		remote_error(f, "libvirt's event loop");
 		return;
 	}

@@ -4,7 +4,9 @@
  * their clients and a signalfd. It never blocks on a client and never
  * wakes up unless something happened or a deadline it set (start
  * timeout, stop grace) is due. It must not trust a pid it did not start
- * while holding the node's lock.
+ * while holding the node's lock. A node on another host has no QEMU
+ * child: its keeper holds the domain through rdom.h, whose console and
+ * events arrive as descriptors in the same loop.
  */
 #include "keeper.h"
 
@@ -33,13 +35,18 @@
 #include "conlog.h"
 #include "console.h"
 #include "db.h"
+#include "domxml.h"
 #include "firmware.h"
+#include "host.h"
+#include "image.h"
 #include "lab.h"
 #include "net.h"
 #include "node.h"
 #include "proc.h"
 #include "qemu.h"
 #include "qmp.h"
+#include "rdom.h"
+#include "remote.h"
 #include "ring.h"
 #include "runrow.h"
 #include "runstate.h"
@@ -127,9 +134,17 @@ struct keeper {
 	int           done;
 	int           locked;       /* the lock is ours: so are the sockets */
 	struct wire  *wire;         /* the NICs' live wires (wire.h) */
+	/* A node on another host: its domain there, through libvirt. */
+	struct rdom  *rdom;
+	struct host   host;
+	int           rrunning;     /* the domain runs (no event said it ended) */
 };
 
 static void keeper_finish(struct keeper *k, int wait_status);
+static int keeper_remote_start(struct keeper *k);
+static void keeper_remote_destroy(struct keeper *k);
+static void keeper_remote_shutdown(struct keeper *k);
+static void keeper_remote_event(struct keeper *k);
 
 /* Diagnostics go to the keeper's own log (its stderr), with a time. */
 static void
@@ -492,6 +507,8 @@ keeper_attempt(struct keeper *k)
 {
 	struct err e;
 
+	if (!node_is_local(&k->node))
+		return keeper_remote_start(k);
 	if (vnc_reserve(k->lab, k->node.id, k->vnc_host, k->skip, k->nskip, &k->display, &e) != 0 ||
 	    runrow_starting(k->lab->db, k->node.id, k->accel.accel, k->accel.why, (int)getpid(), &e) != 0 ||
 	    keeper_test_gate(k) != 0 || keeper_spawn(k, &e) != 0) {
@@ -732,13 +749,16 @@ keeper_signal_qemu(struct keeper *k, int sig)
 static void
 keeper_kill(struct keeper *k, int user)
 {
-	if (k->qemu_pid <= 0)
+	if (k->qemu_pid <= 0 && !k->rrunning)
 		return;
 	if (user)
 		k->facts.user_kill = 1;
 	else
 		k->facts.stop_killed = 1;
-	keeper_signal_qemu(k, SIGKILL);
+	if (k->rdom != NULL)
+		keeper_remote_destroy(k);
+	else
+		keeper_signal_qemu(k, SIGKILL);
 	k->stop = STOP_KILLED;
 	k->deadline = 0;
 }
@@ -795,15 +815,23 @@ keeper_stop(struct keeper *k, int grace_s)
 		if (runrow_stopping(k->lab->db, k->node.id, "power off", &e) != 0)
 			klog("%s", e.msg);
 		k->facts.stop_poweroff = 1;
-		keeper_qmp_send(k, "quit", NULL, &(long long){ 0 });
 		k->stop = STOP_QUIT;
 		k->deadline = mono_ms() + KEEPER_QUIT_WAIT_S * 1000;
+		if (k->rdom != NULL) {
+			keeper_step(k, "powering off at once (stop method poweroff): destroying the domain");
+			keeper_remote_destroy(k);
+			return;
+		}
+		keeper_qmp_send(k, "quit", NULL, &(long long){ 0 });
 		keeper_step(k, "powering off at once (stop method poweroff); sent QMP quit");
 		return;
 	}
 	if (runrow_stopping(k->lab->db, k->node.id, "ACPI powerdown", &e) != 0)
 		klog("%s", e.msg);
-	keeper_qmp_send(k, "system_powerdown", NULL, &(long long){ 0 });
+	if (k->rdom != NULL)
+		keeper_remote_shutdown(k);
+	else
+		keeper_qmp_send(k, "system_powerdown", NULL, &(long long){ 0 });
 	k->stop = STOP_POWERDOWN;
 	k->deadline = until;
 	keeper_step(k, "sent ACPI powerdown; waiting up to %d s for the guest to power off", grace_s);
@@ -818,6 +846,13 @@ keeper_deadline(struct keeper *k)
 	switch (k->stop) {
 	case STOP_POWERDOWN:
 		k->facts.stop_quit_sent = 1;
+		if (k->rdom != NULL) {
+			/* libvirt has no quit between ACPI and destroy. */
+			keeper_step(k, "the guest did not power off within %d s; destroying the domain",
+			    k->facts.stop_grace_s);
+			keeper_kill(k, 0);
+			break;
+		}
 		keeper_qmp_send(k, "quit", NULL, &id);
 		k->stop = STOP_QUIT;
 		k->deadline = mono_ms() + KEEPER_QUIT_WAIT_S * 1000;
@@ -922,7 +957,7 @@ keeper_ctl_command(struct keeper *k, struct kctl *c, const char *line)
 	} else if (strncmp(line, "stop ", 5) == 0 && parse_int(line + 5, -1, 86400, &grace) == 0)
 		keeper_stop(k, (int)grace);
 	else if (strcmp(line, "kill") == 0) {
-		keeper_step(k, "killing QEMU (SIGKILL)");
+		keeper_step(k, k->rdom != NULL ? "destroying the domain" : "killing QEMU (SIGKILL)");
 		keeper_kill(k, 1);
 	} else
 		klog("unknown control command ignored");
@@ -1112,17 +1147,13 @@ keeper_qemu_exited(struct keeper *k, int status)
 		keeper_finish(k, status);
 }
 
+/* Records the run's end x, tells everyone, and ends the loop. */
 static void
-keeper_finish(struct keeper *k, int status)
+keeper_finish_exit(struct keeper *k, const struct run_exit *x0)
 {
-	struct run_exit x;
+	struct run_exit x = *x0;
 	struct err e;
 
-	k->facts.wait_status = status;
-	k->facts.stderr_tail = k->errtail;
-	run_exit_describe(&k->facts, &x);
-	if (k->fail_msg[0] && !k->ready && strcmp(x.kind, "failed") == 0)
-		sanitize_to(k->fail_msg, strlen(k->fail_msg), x.detail, sizeof x.detail);
 	if (runrow_finish(k->lab->db, k->node.id, x.state, x.kind, x.detail, &e) != 0) {
 		/* A full disk, say: the end waits in the room reserved at start,
 		 * for the next reader of the lab to record. */
@@ -1133,11 +1164,24 @@ keeper_finish(struct keeper *k, int status)
 		} else
 			klog("cannot keep the end in %s either: %s", k->end_path, strerror(errno));
 	}
-	keeper_step(k, "QEMU ended: %s (%s)", x.kind, x.detail);
+	keeper_step(k, "%s ended: %s (%s)", k->rdom != NULL ? "the domain" : "QEMU", x.kind, x.detail);
 	if (k->report_fd >= 0)
 		keeper_report_end(k, "failed", x.detail);
 	keeper_broadcast_end(k, &x);
 	k->done = 1;
+}
+
+static void
+keeper_finish(struct keeper *k, int status)
+{
+	struct run_exit x;
+
+	k->facts.wait_status = status;
+	k->facts.stderr_tail = k->errtail;
+	run_exit_describe(&k->facts, &x);
+	if (k->fail_msg[0] && !k->ready && strcmp(x.kind, "failed") == 0)
+		sanitize_to(k->fail_msg, strlen(k->fail_msg), x.detail, sizeof x.detail);
+	keeper_finish_exit(k, &x);
 }
 
 static void
@@ -1149,7 +1193,7 @@ keeper_signal(struct keeper *k)
 	while (read(k->sig_fd, &si, sizeof si) == (ssize_t)sizeof si) {
 		if (si.ssi_signo == SIGTERM || si.ssi_signo == SIGINT) {
 			keeper_step(k, "the keeper got signal %d; stopping the node", (int)si.ssi_signo);
-			if (k->qemu_pid > 0)
+			if (k->qemu_pid > 0 || k->rrunning)
 				keeper_stop(k, KEEPER_GRACE_NODE);
 		}
 	}
@@ -1185,9 +1229,216 @@ keeper_gone(struct keeper *k)
 	keeper_kill(k, 1);
 }
 
+/* ---- a node on another host ---- */
+
+/* rdom's step callback: what the upload and the start do, to whoever
+ * started us. */
+static void
+keeper_remote_step(void *arg, const char *fmt, ...)
+{
+	char text[300];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(text, sizeof text, fmt, ap);
+	va_end(ap);
+	keeper_step(arg, "%s", text);
+}
+
+/* The node's NICs as libvirt is told them; what it cannot express is
+ * refused by name. *nics holds the strings *out borrows. */
+static int
+keeper_remote_nics(struct keeper *k, struct nic **nics, int *nn, struct domxml_nic **out,
+    struct err *e)
+{
+	*out = NULL;
+	if (net_nics_get(k->lab, k->node.id, nics, nn, e) != 0)
+		return -1;
+	*out = xcalloc((size_t)(*nn ? *nn : 1), sizeof **out);
+	for (int i = 0; i < *nn; i++) {
+		const struct nic *n = &(*nics)[i];
+		if (strcmp(n->attach, "link") == 0)
+			return err_set(e, "eth%d is linked to %s: links of a node on another host are not "
+			    "built yet", n->idx, n->peer_name);
+		/* Debian 12's libvirt has no port forwards in domain XML. */
+		if (n->nfwds > 0)
+			return err_set(e, "eth%d forwards ports: libvirt cannot express user-mode port "
+			    "forwards, so a node on another host cannot have them", n->idx);
+		(*out)[i] = (struct domxml_nic){ .idx = n->idx, .model = n->model, .mac = n->mac,
+		    .attach = n->attach };
+	}
+	return 0;
+}
+
+/* The accelerator: the node's own, or with auto, kvm when the host
+ * offers it. */
+static const char *
+keeper_remote_accel(struct keeper *k)
+{
+	if (strcmp(k->node.accel, "auto") != 0)
+		return k->node.accel;
+	return rdom_kvm(k->rdom) ? "kvm" : "tcg";
+}
+
+/* Connects to the node's host, puts its image there once, makes its disk
+ * and starts the domain with the console held. 0, or -1 with fail_msg
+ * and nothing of this run left on the host. */
+static int
+keeper_remote_start(struct keeper *k)
+{
+	struct err e;
+	struct image im;
+	struct nic *nics = NULL;
+	struct domxml_nic *dn = NULL;
+	int nn = 0, made = 0, rc = -1, fd;
+	char *img_path = NULL, *name = NULL, *vol = NULL, *volxml = NULL, *domxml = NULL;
+	const char *accel;
+
+	memset(&im, 0, sizeof im);
+	e.msg[0] = '\0';
+	if (runrow_starting(k->lab->db, k->node.id, k->node.accel, "", (int)getpid(), &e) != 0 ||
+	    host_get(k->lab, k->node.host, &k->host, &e) != 0 ||
+	    image_get(k->lab, k->node.image_id, &im, &e) != 0 ||
+	    keeper_remote_nics(k, &nics, &nn, &dn, &e) != 0)
+		goto out;
+	keeper_step(k, "connecting to host %s", k->host.name);
+	if ((k->rdom = rdom_connect(k->host.uri, &e)) == NULL) {
+		char why[sizeof e.msg];
+		snprintf(why, sizeof why, "%s", e.msg);
+		err_set(&e, "host %s is unreachable: %s", k->host.name, why);
+		goto out;
+	}
+	accel = keeper_remote_accel(k);
+	snprintf(k->accel.accel, sizeof k->accel.accel, "%s", accel);
+	if (runrow_starting(k->lab->db, k->node.id, accel, "", (int)getpid(), &e) != 0)
+		goto out;
+	name = domxml_name(k->lab->root, k->node.name, k->node.id);
+	vol = xasprintf("%s.qcow2", name);
+	struct domxml_cfg cfg = { .name = name, .title = k->node.name, .accel = accel,
+	    .ram_mb = k->node.ram_mb, .cpus = k->node.cpus, .pool = RDOM_POOL, .volume = vol,
+	    .nics = dn, .nnics = nn, .hw = &k->node.hw, .ndisks = k->node.ndisks };
+	/* What the host cannot be told is refused before anything is made there. */
+	if ((domxml = domxml_domain(&cfg, &e)) == NULL ||
+	    rdom_image(k->rdom, k->node.image_file, im.id, keeper_remote_step, k, &img_path, &e) != 0 ||
+	    (volxml = domxml_volume(vol, (long long)im.virtual_size, img_path, im.format, &e)) == NULL ||
+	    rdom_disk(k->rdom, vol, volxml, &made, &e) != 0)
+		goto out;
+	if (made)
+		keeper_step(k, "made the node's disk %s on the host (backing store %s)", vol, im.name);
+	if (rdom_start(k->rdom, name, domxml, &e) != 0) {
+		if (made)
+			rdom_disk_rm(k->rdom, vol);
+		goto out;
+	}
+	if ((fd = fcntl(rdom_console_fd(k->rdom), F_DUPFD_CLOEXEC, 3)) < 0) {
+		err_sys(&e, "cannot hold the console");
+		rdom_destroy(k->rdom, &(struct err){ 0 });
+		goto out;
+	}
+	set_nonblock(fd);
+	k->serial_fd = fd;
+	k->rrunning = 1;
+	k->ready = 1;
+	k->facts.started = 1;
+	if (runrow_running(k->lab->db, k->node.id, 0, &e) != 0)
+		klog("%s", e.msg);
+	keeper_step(k, "running on host %s as domain %s (%s), VNC on that host's %s", k->host.name,
+	    name, accel, DOMXML_VNC_HOST);
+	keeper_report_end(k, "ready", NULL);
+	rc = 0;
+out:
+	if (rc != 0) {
+		snprintf(k->fail_msg, sizeof k->fail_msg, "%.*s", (int)sizeof k->fail_msg - 1, e.msg);
+		rdom_free(k->rdom);
+		k->rdom = NULL;
+	}
+	image_clear(&im);
+	nic_list_free(nics, nn);
+	free(dn);
+	free(img_path);
+	free(name);
+	free(vol);
+	free(volxml);
+	free(domxml);
+	return rc;
+}
+
+static void
+keeper_remote_destroy(struct keeper *k)
+{
+	struct err e;
+
+	if (rdom_destroy(k->rdom, &e) != 0)
+		keeper_step(k, "%s", e.msg);
+}
+
+static void
+keeper_remote_shutdown(struct keeper *k)
+{
+	struct err e;
+
+	if (rdom_shutdown(k->rdom, &e) != 0)
+		keeper_step(k, "%s", e.msg);
+}
+
+/* The domain ended: how, from libvirt's reason and what was asked. */
+static void
+keeper_remote_ended(struct keeper *k, int detail)
+{
+	const char *why = rdom_stopped_str(detail);
+	struct run_exit x;
+
+	k->rrunning = 0;
+	while (k->serial_fd >= 0 && keeper_read_serial(k) > 0)
+		;
+	keeper_close_qemu_fds(k);
+	memset(&x, 0, sizeof x);
+	snprintf(x.state, sizeof x.state, "stopped");
+	snprintf(x.kind, sizeof x.kind, "shutdown");
+	if (strcmp(why, "shutdown") == 0)
+		snprintf(x.detail, sizeof x.detail, "the guest powered off%s",
+		    k->facts.stop_requested && !k->facts.stop_quit_sent ? " after ACPI powerdown" : "");
+	else if (strcmp(why, "destroyed") == 0 && k->facts.stop_poweroff)
+		snprintf(x.detail, sizeof x.detail, "powered off at once by node stop (stop method poweroff)");
+	else if (strcmp(why, "destroyed") == 0 && (k->facts.user_kill || k->facts.stop_killed)) {
+		snprintf(x.kind, sizeof x.kind, "killed");
+		if (k->facts.lock_lost)
+			snprintf(x.detail, sizeof x.detail, "its lock file was removed; the keeper ended it");
+		else if (k->facts.user_kill)
+			snprintf(x.detail, sizeof x.detail, "killed by the user (node kill)");
+		else
+			snprintf(x.detail, sizeof x.detail, "the guest ignored ACPI powerdown for %d s; "
+			    "destroyed by node stop", k->facts.stop_grace_s);
+	} else if (strcmp(why, "destroyed") == 0) {
+		snprintf(x.kind, sizeof x.kind, "killed");
+		snprintf(x.detail, sizeof x.detail, "destroyed on host %s, not by sandlab", k->host.name);
+	} else {
+		/* QEMU killed on the host, or failed there: libvirt says "failed". */
+		snprintf(x.state, sizeof x.state, "crashed");
+		snprintf(x.kind, sizeof x.kind, "crashed");
+		snprintf(x.detail, sizeof x.detail, "QEMU on host %s ended unexpectedly (libvirt: %s)",
+		    k->host.name, why);
+	}
+	keeper_finish_exit(k, &x);
+}
+
+static void
+keeper_remote_event(struct keeper *k)
+{
+	struct rdom_ev ev;
+
+	while (k->rdom != NULL && !k->done && rdom_event_next(k->rdom, &ev)) {
+		if (ev.kind == RDOM_EV_STOPPED)
+			keeper_remote_ended(k, ev.detail);
+		else
+			keeper_step(k, "the connection to host %s was lost", k->host.name);
+	}
+}
+
 /* ---- the loop ---- */
 
-enum { SLOT_SIG, SLOT_CON, SLOT_LIVE, SLOT_CTL, SLOT_SERIAL, SLOT_ERR, SLOT_QMP, SLOT_GONE, SLOT_FIXED };
+enum { SLOT_SIG, SLOT_CON, SLOT_LIVE, SLOT_CTL, SLOT_SERIAL, SLOT_ERR, SLOT_QMP, SLOT_GONE, SLOT_REMOTE,
+	SLOT_FIXED };
 
 static void
 keeper_loop(struct keeper *k)
@@ -1211,6 +1462,7 @@ keeper_loop(struct keeper *k)
 		pfd[SLOT_ERR] = (struct pollfd){ k->err_fd, POLLIN, 0 };
 		pfd[SLOT_QMP] = (struct pollfd){ k->qmp_fd, (short)(POLLIN | (k->qmp_out.len ? POLLOUT : 0)), 0 };
 		pfd[SLOT_GONE] = (struct pollfd){ k->gone_fd, POLLIN, 0 };
+		pfd[SLOT_REMOTE] = (struct pollfd){ k->rdom ? rdom_event_fd(k->rdom) : -1, POLLIN, 0 };
 		/* Input waits in the clients' sockets while the guest is not
 		 * taking it. */
 		int room = k->to_guest.len + 4096 <= KEEPER_TO_GUEST_MAX;
@@ -1289,6 +1541,8 @@ keeper_loop(struct keeper *k)
 			keeper_accept_ctl(k);
 		if (pfd[SLOT_GONE].revents)
 			keeper_gone(k);
+		if (pfd[SLOT_REMOTE].revents && k->rdom != NULL)
+			keeper_remote_event(k);
 		if (pfd[SLOT_SIG].revents)
 			keeper_signal(k);
 	}
@@ -1420,6 +1674,9 @@ keeper_teardown(struct keeper *k)
 		close(k->gone_fd);
 	wire_free(k->wire);
 	k->wire = NULL;
+	rdom_free(k->rdom);
+	k->rdom = NULL;
+	host_clear(&k->host);
 	conlog_close(&k->log);
 	ring_free(&k->ring);
 	if (k->vnc_pw) {
@@ -1510,9 +1767,10 @@ keeper_main(const char *lab_dir, int argc, char **argv)
 	klog("keeping node %s (%s)", k.node.name, k.node.id);
 	/* Probed afresh on every start; a node set to tcg needs no probe. */
 	memset(&probe, 0, sizeof probe);
-	if (strcmp(k.node.accel, "tcg") != 0)
+	/* A node on another host: that host's libvirt decides (keeper_remote_start). */
+	if (node_is_local(&k.node) && strcmp(k.node.accel, "tcg") != 0)
 		accel_probe(QEMU_BIN_DEFAULT, 0, &probe);
-	if (accel_decide(k.node.accel, &probe, &k.accel, &e) != 0) {
+	if (node_is_local(&k.node) && accel_decide(k.node.accel, &probe, &k.accel, &e) != 0) {
 		struct err e2;
 		if (runrow_finish(k.lab->db, k.node.id, "stopped", "failed", e.msg, &e2) != 0)
 			klog("%s", e2.msg);
@@ -1521,7 +1779,8 @@ keeper_main(const char *lab_dir, int argc, char **argv)
 		keeper_teardown(&k);
 		return 1;
 	}
-	keeper_step(&k, "accelerator %s%s%s", k.accel.accel, k.accel.why[0] ? ": " : "", k.accel.why);
+	if (node_is_local(&k.node))
+		keeper_step(&k, "accelerator %s%s%s", k.accel.accel, k.accel.why[0] ? ": " : "", k.accel.why);
 	if (keeper_attempt(&k) != 0) {
 		struct err e2;
 		if (runrow_finish(k.lab->db, k.node.id, "stopped", "failed", k.fail_msg, &e2) != 0)

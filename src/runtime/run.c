@@ -257,7 +257,6 @@ struct run_job {
 	int         done;
 	int         ok;
 	int         skip;        /* nothing to do for this node */
-	char       *host;        /* the host it is placed on, NULL for local */
 	struct err *err;
 };
 
@@ -268,7 +267,6 @@ run_jobs_free(struct run_job *jobs, int n)
 		if (jobs[i].fd >= 0)
 			close(jobs[i].fd);
 		free(jobs[i].name);
-		free(jobs[i].host);
 	}
 	free(jobs);
 }
@@ -290,8 +288,6 @@ run_job_init(struct lab *lab, struct run_job *j, const char *key, struct err *er
 	}
 	snprintf(j->id, sizeof j->id, "%s", nd.id);
 	j->name = xstrdup(nd.name);
-	if (!node_is_local(&nd))
-		j->host = xstrdup(nd.host);
 	node_clear(&nd);
 	return 0;
 }
@@ -463,15 +459,6 @@ run_start_many(struct lab *lab, char *const *keys, int n, const struct run_start
 		struct run_job *j = &jobs[i];
 		if (run_job_init(lab, j, keys[i], &errs[i]) != 0)
 			continue;
-		/* A keeper runs QEMU on this machine: a node placed elsewhere
-		 * must not quietly start here instead. */
-		if (j->host != NULL) {
-			err_set(j->err, "%s is placed on host %s, and starting nodes on other hosts is "
-			    "not there yet (run it here: sandlab node set %s --host local)", j->name, j->host,
-			    j->name);
-			j->done = 1;
-			continue;
-		}
 		if (runstate_live(lab, j->id)) {
 			err_set(j->err, "%s is already running (stop it first, or see: sandlab node ls)", j->name);
 			j->done = 1;

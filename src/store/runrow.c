@@ -117,9 +117,11 @@ runrow_starting(sqlite3 *db, const char *node_id, const char *accel, const char 
 	char detail[200];
 
 	snprintf(detail, sizeof detail, "%s%s%s", accel, accel_why[0] ? ": " : "", accel_why);
-	/* The row exists: vnc_reserve made it. */
-	return runrow_write(db, "UPDATE runs SET state = 'starting', accel = ?2, accel_why = ?3, "
-	    "keeper_pid = ?4, qemu_pid = NULL WHERE node_id = ?1", node_id, t, 2, i, 1,
+	/* vnc_reserve made the row of a local node; a node on another host
+	 * has no local display, so its first start makes the row here. */
+	return runrow_write(db, "INSERT INTO runs (node_id, state, accel, accel_why, keeper_pid) "
+	    "VALUES (?1, 'starting', ?2, ?3, ?4) ON CONFLICT (node_id) DO UPDATE SET state = 'starting', "
+	    "accel = ?2, accel_why = ?3, keeper_pid = ?4, qemu_pid = NULL", node_id, t, 2, i, 1,
 	    "starting", detail, e);
 }
 

@@ -50,6 +50,7 @@ domain_basic(void **state)
 	    "    <type arch=\"x86_64\" machine=\"pc\">hvm</type>\n"
 	    "    <boot dev=\"hd\"/>\n"
 	    "  </os>\n"
+	    "  <cpu mode=\"maximum\"/>\n"
 	    "  <on_poweroff>destroy</on_poweroff>\n"
 	    "  <on_reboot>restart</on_reboot>\n"
 	    "  <on_crash>destroy</on_crash>\n"
@@ -77,7 +78,74 @@ domain_basic(void **state)
 	c.accel = "kvm";
 	x = domxml_domain(&c, &e);
 	assert_non_null(strstr(x, "<domain type=\"kvm\">\n"));
+	/* CPU model auto is host under KVM, as qemu.c gives it. */
+	assert_non_null(strstr(x, "  <cpu mode=\"host-passthrough\"/>\n"));
 	free(x);
+}
+
+/* The machine's fields that libvirt can be told, in the XML. */
+static void
+domain_hw(void **state)
+{
+	struct domxml_cfg c = base_cfg();
+	struct hw h;
+	struct err e;
+	char *x;
+
+	hw_init(&h);
+	hw_set(&h, HW_MACHINE, "q35");
+	hw_set(&h, HW_DISK_BUS, "sata");
+	hw_set(&h, HW_VGA, "virtio");
+	hw_set(&h, HW_CPU_MODEL, "Nehalem");
+	hw_set(&h, HW_BOOT, "network,disk");
+	c.hw = &h;
+	x = domxml_domain(&c, &e);
+	assert_non_null(x);
+	assert_non_null(strstr(x,
+	    "  <os>\n"
+	    "    <type arch=\"x86_64\" machine=\"q35\">hvm</type>\n"
+	    "    <boot dev=\"network\"/>\n"
+	    "    <boot dev=\"hd\"/>\n"
+	    "  </os>\n"
+	    "  <cpu mode=\"custom\" match=\"exact\">\n"
+	    "    <model>Nehalem</model>\n"
+	    "  </cpu>\n"));
+	assert_non_null(strstr(x, "      <target dev=\"sda\" bus=\"sata\"/>\n"));
+	assert_non_null(strstr(x, "      <model type=\"virtio\"/>\n    </video>\n"));
+	free(x);
+	hw_set(&h, HW_DISK_BUS, "scsi");
+	hw_set(&h, HW_VGA, "none");
+	x = domxml_domain(&c, &e);
+	assert_non_null(strstr(x, "    </disk>\n"
+	    "    <controller type=\"scsi\" model=\"virtio-scsi\"/>\n"));
+	assert_non_null(strstr(x, "      <model type=\"none\"/>\n    </video>\n"));
+	free(x);
+	hw_clear(&h);
+}
+
+/* What the builder cannot express is refused, naming the field. */
+static void
+domain_hw_refused(void **state)
+{
+	struct domxml_cfg c = base_cfg();
+	struct hw h;
+	struct err e;
+
+	hw_init(&h);
+	c.hw = &h;
+	hw_set(&h, HW_FIRMWARE, "uefi");
+	assert_null(domxml_domain(&c, &e));
+	assert_string_equal(e.msg, "firmware uefi: a node on another host boots with bios only, as yet");
+	hw_set(&h, HW_FIRMWARE, "bios");
+	hw_set(&h, HW_APPEND, "console=ttyS0");
+	assert_null(domxml_domain(&c, &e));
+	assert_string_equal(e.msg, "append: not available for a node on another host, as yet");
+	hw_set(&h, HW_APPEND, "");
+	c.ndisks = 1;
+	assert_null(domxml_domain(&c, &e));
+	assert_string_equal(e.msg, "extra disks: a node on another host has its own disk only, as yet "
+	    "(remove them with node set --disk-rm, or run it on local)");
+	hw_clear(&h);
 }
 
 static void
@@ -158,7 +226,7 @@ domain_refused(void **state)
 	assert_null(domxml_domain(&c, &e));
 	assert_string_equal(e.msg, "NIC 2: a link needs two addresses and two UDP ports");
 	bad = nics[0];
-	bad.model = "rtl8139";
+	bad.model = "i82559er";
 	assert_null(domxml_domain(&c, &e));
 	assert_string_equal(e.msg, "NIC 0: unknown model");
 	bad = nics[0];
@@ -193,6 +261,31 @@ volume(void **state)
 	assert_null(domxml_volume("v", 1024, "/pool/i", "vmdk", &e));
 	assert_null(domxml_volume("v", 0, "/pool/i", "qcow2", &e));
 	assert_string_equal(e.msg, "a volume needs a name and a size");
+	/* An image is uploaded into a raw volume of its size. */
+	x = domxml_raw_volume("image-1", 393216, &e);
+	assert_string_equal(x,
+	    "<volume>\n"
+	    "  <name>image-1</name>\n"
+	    "  <capacity unit=\"bytes\">393216</capacity>\n"
+	    "  <target>\n"
+	    "    <format type=\"raw\"/>\n"
+	    "  </target>\n"
+	    "</volume>\n");
+	free(x);
+	x = domxml_pool("sandlab", "/var/lib/<x>", &e);
+	assert_string_equal(x,
+	    "<pool type=\"dir\">\n"
+	    "  <name>sandlab</name>\n"
+	    "  <target>\n"
+	    "    <path>/var/lib/&lt;x&gt;</path>\n"
+	    "    <permissions>\n"
+	    "      <mode>0700</mode>\n"
+	    "    </permissions>\n"
+	    "  </target>\n"
+	    "</pool>\n");
+	free(x);
+	assert_null(domxml_pool("sandlab", "pool", &e));
+	assert_string_equal(e.msg, "a storage pool needs a name and an absolute path");
 }
 
 static void
@@ -217,6 +310,8 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(domain_basic),
 		cmocka_unit_test(domain_nics),
+		cmocka_unit_test(domain_hw),
+		cmocka_unit_test(domain_hw_refused),
 		cmocka_unit_test(values_escaped),
 		cmocka_unit_test(domain_refused),
 		cmocka_unit_test(volume),

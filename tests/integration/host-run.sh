@@ -1,0 +1,168 @@
+#!/usr/bin/env bash
+# host-run.sh: a tiny node on the test's own libvirt host over qemu+ssh
+# (tests/lib-libvirt.sh), with the commands of a local node: start (the
+# image uploaded once, checked), the banner through `sandlab console`,
+# two clients at once, replay on a new attach, node ls and host ls with
+# the host's sshd stopped, stop and kill recorded with their reasons,
+# kill -9 of its QEMU on the host seen as a crash;
+# and bad input: the host unreachable at start, an upload cut short, a
+# domain name already taken on the host, a CPU model libvirt refuses, a
+# machine field the domain XML cannot carry.
+set -eu
+source "$(dirname "$0")/../lib.sh"
+source "$TOP/tests/lib-net.sh"
+source "$TOP/tests/lib-run.sh"
+source "$TOP/tests/lib-libvirt.sh"
+
+S=$SANDLAB
+lv_start
+# The session daemon runs as nobody and cannot write the default pool
+# folder; the test's own folder it can.
+export SANDLAB_REMOTE_POOL_DIR="$LV_DIR/pool"
+lab_image tiny
+"$S" host add lv "$LV_URI" --address 127.0.0.1 >/dev/null
+# Nodes end before the host does (last added runs first).
+at_exit _run_cleanup
+
+# pool_vols: the names in the host's sandlab pool, one a line, sorted.
+pool_vols() { lv_virsh vol-list sandlab 2>/dev/null | awk '{print $1}' | sort; }
+# lv_doms: the domains the host runs.
+lv_doms() { lv_virsh list --name 2>/dev/null | sed '/^$/d' | sort; }
+# has TEXT PATTERN: TEXT matches the extended regex PATTERN.
+has() { text "$1" | grep -Eq -- "$2"; }
+# ended NODE STATE KIND [DETAIL]: the node's last run ended so.
+ended() {
+	[ "$(run_get "$1" state)" = "$2" ] && [ "$(run_get "$1" last_exit.kind)" = "$3" ] &&
+		{ [ $# -lt 4 ] || [ "$(run_get "$1" last_exit.detail)" = "$4" ]; }
+}
+
+"$S" node create r1 --image tiny --ram 64 --nics 0 --host lv >/dev/null
+id1=$(node_id r1)
+dom1="sandlab-$(basename "$SANDLAB_LAB")-r1-${id1:0:8}"
+
+# The host unreachable at start: a clear message, nothing made there.
+lv_sshd_stop
+rc=0
+out=$(timeout 120 "$S" node start r1 2>&1) || rc=$?
+check "start with the host's sshd stopped fails" test "$rc" != 0
+check "and says the host is unreachable" has "$out" "cannot start r1: host lv is unreachable: cannot connect"
+check "and r1 is stopped, its last start failed" ended r1 stopped failed
+lv_sshd_start
+check "nothing was made on the host" test -z "$(pool_vols)$(lv_doms)"
+
+# An upload cut short leaves no volume that could pass for the image.
+rc=0
+out=$(SANDLAB_TEST_UPLOAD_CUT=65536 timeout 120 "$S" node start r1 2>&1) || rc=$?
+check "a start whose upload is cut fails" test "$rc" != 0
+check "and says so" has "$out" "the upload was cut after 65536 bytes"
+check "and the host's pool holds no volume" test -z "$(pool_vols)"
+
+# The start: upload, check, disk, domain.
+out=$(timeout 180 "$S" node start r1 2>&1) || true
+if state_is r1 running; then ok "r1 starts on lv"; else not_ok "r1 starts on lv" "$out $(tail -n 5 "$SANDLAB_LAB/logs/$id1.keeper.log")"; fi
+check "the image was uploaded and checked" has "$out" "image tiny.qcow2 uploaded and checked \\(size and SHA-256\\)"
+img=$(sqlite3 "$SANDLAB_LAB/lab.db" "SELECT id FROM images WHERE name = 'tiny'")
+check "the pool holds the image, its mark and r1's disk" test "$(pool_vols | tr '\n' ' ')" = \
+	"$(printf '%s\n' "image-$img" "image-$img.ok" "$dom1.qcow2" | sort | tr '\n' ' ')"
+check "the host runs r1's domain" test "$(lv_doms)" = "$dom1"
+volxml=$(lv_virsh vol-dumpxml --pool sandlab "$dom1.qcow2" 2>&1 || true)
+check "r1's disk has the image as backing store, its format given" python3 -c '
+import sys, xml.etree.ElementTree as ET
+v = ET.fromstring(sys.argv[1])
+b = v.find("backingStore")
+assert b.find("path").text.endswith("/image-" + sys.argv[2]), b.find("path").text
+assert b.find("format").get("type") == "qcow2"
+assert v.find("target/format").get("type") == "qcow2"' "$volxml" "$img"
+
+console_open 1 r1
+if wait_for 60 out_has 1 "tiny login: "; then ok "banner through sandlab console"; else not_ok "banner through sandlab console" "$(cat "$T/cout.1" "$T/cerr.1")"; fi
+console_open 2 r1
+wait_for 30 out_has 2 "tiny login: " || true
+console_send 2 'from-two\r'
+console_send 1 'from-one\r'
+if wait_for 30 out_has 1 from-two && wait_for 30 out_has 2 from-one; then
+	ok "two clients at once see each other's typing"
+else
+	not_ok "two clients at once see each other's typing" "1: $(tr -d '\r' <"$T/cout.1" | tail -c 200) 2: $(tr -d '\r' <"$T/cout.2" | tail -c 200)"
+fi
+console_close 2
+console_close 1
+wait_for 10 pid_gone "$CONSOLE_PID_1" || true
+console_open 3 r1
+if wait_for 30 out_has 3 from-two && out_has 3 "tiny login: "; then ok "a new attach gets the replay"; else not_ok "a new attach gets the replay" "$(cat "$T/cout.3")"; fi
+console_close 3
+
+# The host's sshd stopped while r1 runs: node ls and host ls answer
+# within their deadlines, host ls says lv is unreachable; the keeper's
+# own connection (an ssh session already open) carries on.
+lv_sshd_stop
+rc=0
+out=$(timeout 30 "$S" node ls) || rc=$?
+check "node ls answers with lv's sshd stopped" test "$rc" = 0
+check "and shows r1 running on lv" has "$out" "^r1 +lv +tiny +running "
+rc=0
+out=$(timeout 60 "$S" host ls --timeout 3 --json) || rc=$?
+check "host ls answers within its deadline" test "$rc" = 0
+check "and shows lv unreachable" python3 -c '
+import json, sys
+h = {x["name"]: x for x in json.loads(sys.argv[1])}
+assert h["lv"]["reachable"] is False and h["lv"]["nodes"] == 1, h["lv"]' "$out"
+console_open 4 r1
+console_send 4 'while-away\r'
+if wait_for 30 out_has 4 $'while-away\r\n'; then ok "the console still echoes"; else not_ok "the console still echoes" "$(cat "$T/cout.4")"; fi
+console_close 4
+lv_sshd_start
+
+# stop: the tiny guest ignores ACPI; the grace, then destroy.
+check "node stop --grace 1" timeout 120 "$S" node stop r1 --grace 1
+check "the stop is recorded: destroyed after the grace" ended r1 stopped killed \
+	"the guest ignored ACPI powerdown for 1 s; destroyed by node stop"
+check "the domain is gone from the host" test -z "$(lv_doms)"
+check "r1's disk is kept" has "$(pool_vols)" "^$dom1\\.qcow2$"
+
+# A second node of the same image does not upload it again.
+"$S" node create r2 --image tiny --ram 64 --nics 0 --host lv --on-stop poweroff >/dev/null
+out=$(timeout 180 "$S" node start r2 2>&1) || true
+check "r2 starts" state_is r2 running
+check "its image is on the host already" has "$out" "image tiny.qcow2 is on the host already"
+check "and was not uploaded again" test "$(text "$out" | grep -c uploading)" = 0
+check "node kill r2" timeout 60 "$S" node kill r2
+check "the kill is recorded" ended r2 stopped killed "killed by the user (node kill)"
+
+# kill -9 of the QEMU libvirt started for r2: a crash.
+timeout 180 "$S" node start r2 >/dev/null 2>&1 || true
+qpid=$(pgrep -u "$LV_USER" -f -- "guest=sandlab-.*-r2-" | head -n 1 || true)
+check "r2 runs again, its QEMU found under the test's libvirtd" test -n "$qpid"
+[ -z "$qpid" ] || kill -9 "$qpid"
+check "kill -9 of its QEMU is recorded as a crash" wait_for 60 state_is r2 crashed
+check "with the host's word for it" has "$(run_get r2 last_exit.detail)" \
+	"^QEMU on host lv ended unexpectedly \\(libvirt: (failed|crashed)\\)$"
+
+# libvirt refusing the XML: its message shown, the disk made for the
+# start removed again.
+"$S" node create r3 --image tiny --ram 64 --nics 0 --host lv --machine q35 --disk-bus ide >/dev/null
+id3=$(node_id r3)
+dom3="sandlab-$(basename "$SANDLAB_LAB")-r3-${id3:0:8}"
+expect_fail "a domain libvirt refuses: its message" \
+	'cannot start r3: the host refused the domain: unsupported configuration: IDE controllers are unsupported' \
+	timeout 120 "$S" node start r3
+check "and r3's disk made for it is gone" test "$(text "$(pool_vols)" | grep -c "^$dom3")" = 0
+
+# What the domain XML cannot carry: refused by the field's name.
+"$S" node set r3 --machine pc --boot-once network >/dev/null
+expect_fail "boot-once on a remote node is refused by name" \
+	'cannot start r3: boot-once: not available for a node on another host' timeout 120 "$S" node start r3
+
+# A domain of r3's name already on the host: refused, and left alone.
+"$S" node set r3 --boot-once none >/dev/null
+cat >"$T/squat.xml" <<XML
+<domain type='qemu'><name>$dom3</name><memory unit='MiB'>16</memory>
+<os><type arch='x86_64'>hvm</type></os></domain>
+XML
+lv_virsh create "$T/squat.xml" >/dev/null
+expect_fail "a domain name taken on the host is refused" \
+	"cannot start r3: the host already runs a domain named $dom3" timeout 120 "$S" node start r3
+check "the domain there is left running" has "$(lv_doms)" "^$dom3$"
+lv_virsh destroy "$dom3" >/dev/null
+
+done_testing
