@@ -34,7 +34,7 @@ tui_settle "running" >/dev/null || true
 # e opens the running node's machine: a change is saved, pending a
 # restart; the node's own page says at once why it waits for a stop.
 keys e
-if tui_settle "Edit the node: Machine (2/2)" && text "$SCREEN" | grep -qF "< pc >"; then
+if tui_settle "Edit the node: Machine (2/3)" && text "$SCREEN" | grep -qF "< pc >"; then
 	ok "e on a running node opens its machine"
 else
 	not_ok "e on a running node opens its machine" "$SCREEN"
@@ -58,7 +58,7 @@ else
 fi
 keys e
 keys PageUp
-if tui_settle "Edit the node: Node (1/2)" &&
+if tui_settle "Edit the node: Node (1/3)" &&
 	tui_whole "$N is running: stop it first (S), then change this page"; then
 	ok "the node's page of a running node says at once why not and what to do"
 else
