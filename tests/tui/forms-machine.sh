@@ -44,7 +44,7 @@ keys Down
 keys -l "m1"
 keys PageDown
 if tui_settle "Create a node: Machine (2/3)" && text "$SCREEN" | grep -qF "< virtio >" &&
-	text "$SCREEN" | grep -qF "CD-ROM" && text "$SCREEN" | grep -qF "PgDn Node"; then
+	text "$SCREEN" | grep -qF "CD-ROM" && text "$SCREEN" | grep -qF "PgDn Disks"; then
 	ok "PgDn turns to the machine's page"
 else
 	not_ok "PgDn turns to the machine's page" "$SCREEN"
