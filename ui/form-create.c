@@ -22,6 +22,7 @@
 
 /* Where the disks' rows start: after the machine's. */
 #define NF_DISKS (NF_HW + HW_NKEYS)
+_Static_assert(NF_DISKS + DISK_MAX <= FORM_MAX_FIELDS, "the create form has room for every field");
 
 /* The value of field i when no template fills it (the form's defaults). */
 static void

@@ -13,7 +13,7 @@
 #include "modal.h"
 #include "util.h"
 
-#define FORM_MAX_FIELDS 32  /* a node's fields and its machine's (hw.h) */
+#define FORM_MAX_FIELDS 32  /* a node's fields, its machine's (hw.h) and its disks' (disk.h) */
 #define FORM_MAX_PAGES 4
 #define FORM_TEXT_MAX 512
 #define FORM_LABEL_W 12
