@@ -60,6 +60,7 @@ action_move(struct app *a, int d)
 		*sel = n - 1;
 	a->focus->dirty = 1;
 	a->details->dirty = 1;
+	a->status->dirty = 1;   /* its hints follow the node's state */
 }
 
 void action_up(struct app *a) { action_move(a, -1); }
@@ -111,16 +112,22 @@ action_import(struct app *a)
 	form_import_open(a);
 }
 
-/* The node an action is about: the focused console's, else the selected. */
+const struct model_node *
+action_node(const struct app *a)
+{
+	if (app_console_focused(a) >= 0) {
+		int i = model_node_index(&a->model, pane_console_node(a->focus));
+		return i >= 0 ? &a->model.nodes[i] : NULL;
+	}
+	return app_sel_node(a);
+}
+
+/* action_node, or a word on the status line when there is none. */
 static const struct model_node *
 action_subject(struct app *a)
 {
-	const struct model_node *mn = app_sel_node(a);
+	const struct model_node *mn = action_node(a);
 
-	if (app_console_focused(a) >= 0) {
-		int i = model_node_index(&a->model, pane_console_node(a->focus));
-		mn = i >= 0 ? &a->model.nodes[i] : NULL;
-	}
 	if (mn == NULL)
 		app_msg(a, APP_MSG_WARN, "no node selected: create one with c");
 	return mn;

@@ -7,6 +7,11 @@
 #define SANDLAB_UI_ACTION_H
 
 struct app;
+struct model_node;
+
+/* The node an action is about: the focused console's, else the selected
+ * one in the node list; NULL when none (borrowed from the model). */
+const struct model_node *action_node(const struct app *a);
 
 void action_quit(struct app *a);
 void action_help(struct app *a);

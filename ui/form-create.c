@@ -1,6 +1,7 @@
 /*
- * form-create.c: the "Create a node" dialog, the node on one page and its
- * machine on the next; one node_create on submit.
+ * form-create.c: the "Create a node" dialog: the node (from a template or
+ * a bare image) on one page, its machine on the next, its extra disks on
+ * the last; one template_node_create on submit, as `node create` makes it.
  */
 #include "form-create.h"
 
@@ -11,15 +12,77 @@
 
 #include "app.h"
 #include "form.h"
+#include "form-disk.h"
 #include "form-hw.h"
 #include "form-node.h"
 #include "guard.h"
 #include "node.h"
+#include "template.h"
 #include "util.h"
+
+/* Where the disks' rows start: after the machine's. */
+#define NF_DISKS (NF_HW + HW_NKEYS)
+_Static_assert(NF_DISKS + DISK_MAX <= FORM_MAX_FIELDS, "the create form has room for every field");
+
+/* The value of field i when no template fills it (the form's defaults). */
+static void
+form_create_default(int i, char *buf, size_t len)
+{
+	int v = i == NF_RAM ? NODE_RAM_DEFAULT : i == NF_CPUS ? NODE_CPUS_DEFAULT : NODE_NICS_DEFAULT;
+
+	if (i == NF_ACCEL)
+		snprintf(buf, len, "%s", form_node_accels[0]);
+	else if (i >= NF_HW)
+		snprintf(buf, len, "%s", hw_fields[i - NF_HW].dflt);
+	else
+		snprintf(buf, len, "%d", v);
+}
+
+/* The template picked fills each field the user has not changed (theirs
+ * win, as options do on the command line); none puts the defaults back.
+ * The image stays when none is picked. */
+static void
+form_create_fill(struct form *fm, struct app *a)
+{
+	const char *name = form_value(&fm->f[NF_TEMPLATE]);
+	struct template t = { 0 };
+	struct err e;
+	char buf[HW_VALUE_MAX];
+
+	fm->f[NF_TEMPLATE].err[0] = '\0';
+	if (strcmp(name, "none") != 0 && template_get(a->lab, name, &t, &e) != 0) {
+		snprintf(fm->f[NF_TEMPLATE].err, sizeof fm->f[NF_TEMPLATE].err, "%s", e.msg);
+		return;
+	}
+	for (int i = NF_IMAGE; i < NF_DISKS; i++) {
+		struct form_field *f = &fm->f[i];
+		if (f->touched || i == NF_NAME || (i == NF_IMAGE && !t.name))
+			continue;
+		if (!t.name)
+			form_create_default(i, buf, sizeof buf);
+		else if (i == NF_IMAGE)
+			snprintf(buf, sizeof buf, "%s", t.image_name ? t.image_name : "");
+		else if (i == NF_ACCEL)
+			snprintf(buf, sizeof buf, "%s", t.accel);
+		else if (i >= NF_HW)
+			snprintf(buf, sizeof buf, "%s", t.hw.v[i - NF_HW]);
+		else
+			snprintf(buf, sizeof buf, "%d", i == NF_RAM ? t.ram_mb : i == NF_CPUS ? t.cpus : t.nics);
+		/* an image field's choice says none where the row holds "" */
+		form_set(f, f->kind == FF_CHOICE && hw_none(buf) ? "none" : buf);
+		fm->check(fm, a, i);
+	}
+	template_clear(&t);
+}
 
 static int
 form_create_check(struct form *fm, struct app *a, int i)
 {
+	if (i == NF_TEMPLATE) {
+		if (fm->f[i].touched)
+			form_create_fill(fm, a);
+		return fm->f[i].err[0] ? -1 : 0;
+	}
 	if (i == NF_IMAGE) {
 		fm->f[i].err[0] = '\0';
 		if (fm->f[i].nchoices == 0) {
@@ -28,38 +91,71 @@ form_create_check(struct form *fm, struct app *a, int i)
 		}
 		return 0;
 	}
+	if (i >= NF_DISKS)
+		return form_disk_check(fm, a, i);
 	if (i >= NF_HW)
 		return form_hw_check(fm, NF_HW, i);
 	return form_node_check(fm, a, i, NF_NAME, NULL);
 }
 
+/* A field's value for the spec: the user's, or with a template picked
+ * only when the user changed it (the template gives the rest). */
+static int
+form_create_given(const struct form *fm, int i, int tpl)
+{
+	return !tpl || fm->f[i].touched;
+}
+
 static int
 form_create_submit(struct form *fm, struct app *a)
 {
-	struct node_spec spec = { 0 };
+	struct node_spec spec = { .nics = -1 };
+	struct cloudinit_changes ch = { .on = -1 };
+	struct template t = { 0 };
+	const char *disks[DISK_MAX];
 	struct node out = { 0 };
 	struct err e;
 	long v;
+	int tpl = strcmp(form_value(&fm->f[NF_TEMPLATE]), "none") != 0;
 
-	if (form_hw_check_all(fm, a, NF_HW) != 0)
+	if (form_hw_check_all(fm, a, NF_HW) != 0 || form_disk_check_all(fm, NF_DISKS, NF_HW) != 0)
 		return -1;
-	for (int k = 0; k < HW_NKEYS; k++)
-		spec.hw[k] = form_hw_value(fm, NF_HW, k);
-	spec.image = form_value(&fm->f[NF_IMAGE]);
-	spec.name = fm->f[NF_NAME].buf;
-	spec.ram_mb = parse_int(fm->f[NF_RAM].buf, 0, NODE_RAM_MAX, &v) == 0 ? (int)v : 0;
-	spec.cpus = parse_int(fm->f[NF_CPUS].buf, 0, NODE_CPUS_MAX, &v) == 0 ? (int)v : 0;
-	spec.nics = parse_int(fm->f[NF_NICS].buf, 0, NODE_NICS_MAX, &v) == 0 ? (int)v : -1;
-	spec.accel = form_value(&fm->f[NF_ACCEL]);
-	if (node_create(a->lab, &spec, &out, &e) != 0) {
-		guard_hw_words(e.msg, fm->msg, sizeof fm->msg);
+	if (tpl && template_get(a->lab, form_value(&fm->f[NF_TEMPLATE]), &t, &e) != 0) {
+		snprintf(fm->msg, sizeof fm->msg, "%s", e.msg);
 		return -1;
 	}
-	app_msg(a, APP_MSG_INFO, "created node %s on %s", out.name, spec.image);
+	for (int k = 0; k < HW_NKEYS; k++)
+		if (form_create_given(fm, NF_HW + k, tpl))
+			spec.hw[k] = form_hw_value(fm, NF_HW, k);
+	if (form_create_given(fm, NF_IMAGE, tpl))
+		spec.image = form_value(&fm->f[NF_IMAGE]);
+	spec.name = fm->f[NF_NAME].buf;
+	if (form_create_given(fm, NF_RAM, tpl))
+		spec.ram_mb = parse_int(fm->f[NF_RAM].buf, 0, NODE_RAM_MAX, &v) == 0 ? (int)v : 0;
+	if (form_create_given(fm, NF_CPUS, tpl))
+		spec.cpus = parse_int(fm->f[NF_CPUS].buf, 0, NODE_CPUS_MAX, &v) == 0 ? (int)v : 0;
+	if (form_create_given(fm, NF_NICS, tpl))
+		spec.nics = parse_int(fm->f[NF_NICS].buf, 0, NODE_NICS_MAX, &v) == 0 ? (int)v : -1;
+	if (form_create_given(fm, NF_ACCEL, tpl))
+		spec.accel = form_value(&fm->f[NF_ACCEL]);
+	spec.disks = disks;
+	spec.ndisks = form_disk_added(fm, NF_DISKS, disks);
+	if (template_node_create(a->lab, tpl ? &t : NULL, &spec, &ch, &out, &e) != 0) {
+		guard_hw_words(e.msg, fm->msg, sizeof fm->msg);
+		template_clear(&t);
+		return -1;
+	}
+	if (tpl)
+		app_msg(a, APP_MSG_INFO, "created node %s from template %s on %s", out.name, t.name,
+		    out.image_name);
+	else
+		app_msg(a, APP_MSG_INFO, "created node %s on %s", out.name, out.image_name);
+	/* The next keys are about the new node, wherever the form was opened. */
 	app_reload(a);
 	a->sel_node = model_node_index(&a->model, out.id);
 	app_focus(a, a->nodes);
 	node_clear(&out);
+	template_clear(&t);
 	return 0;
 }
 
@@ -89,6 +185,31 @@ form_create_pick(struct app *a, const char *image_name)
 	return pick < 0 ? 0 : pick;
 }
 
+/* The Template field: none, then the lab's templates by name. */
+static void
+form_create_templates(struct form *fm, struct app *a)
+{
+	struct template *v = NULL;
+	size_t n = 0;
+	struct err e;
+	const char **names;
+	struct form_field *f;
+
+	if (template_list(a->lab, &v, &n, &e) != 0)
+		n = 0;
+	names = xcalloc(n + 1, sizeof *names);
+	names[0] = "none";
+	for (size_t i = 0; i < n; i++)
+		names[i + 1] = v[i].name;
+	f = form_choice(fm, "Template", names, (int)n + 1, 0);
+	if (n == 0)
+		snprintf(f->hint, sizeof f->hint, "none yet: sandlab template create makes one");
+	else
+		snprintf(f->hint, sizeof f->hint, "fills the fields you have not changed; Left/Right picks");
+	free(names);
+	template_list_free(v, n);
+}
+
 void
 form_create_open(struct app *a, const char *image_name)
 {
@@ -111,6 +232,7 @@ form_create_open(struct app *a, const char *image_name)
 	fm->check = form_create_check;
 	fm->submit = form_create_submit;
 	form_page(fm, "Node");
+	form_create_templates(fm, a);
 	snprintf(form_choice(fm, "Image", names, n, sel)->hint, 256,
 	    "Left/Right or Space picks");
 	snprintf(form_text(fm, "Name", "", FF_TEXT)->hint, 256,
@@ -123,9 +245,10 @@ form_create_open(struct app *a, const char *image_name)
 	snprintf(form_text(fm, "NICs", num, FF_TEXT)->hint, 256, "0 to %d", NODE_NICS_MAX);
 	snprintf(form_choice(fm, "Accelerator", form_node_accels, 3, 0)->hint, 256,
 	    "auto: KVM when the host has it, else TCG");
-	/* a template field will want room here: the Node page has it */
 	form_page(fm, "Machine");
 	form_hw_add(fm, a, NULL);
+	form_page(fm, "Disks");
+	form_disk_add(fm, NULL);
 	free(names);
 	fm->focus = n ? NF_NAME : NF_IMAGE;
 	form_create_check(fm, a, NF_IMAGE);

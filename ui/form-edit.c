@@ -1,6 +1,7 @@
 /*
- * form-edit.c: the "Edit the node" dialog, the node on one page and its
- * machine on the next; one node_set_rename on submit, so the changes and
+ * form-edit.c: the "Edit the node" dialog, the node on one page, its
+ * machine on the next, its extra disks on the last; one node_set_rename
+ * on submit, so the changes and
  * the new name are saved together or not at all. A running node opens on
  * its machine, which the core records as pending until a restart.
  */
@@ -11,17 +12,20 @@
 
 #include "app.h"
 #include "form.h"
+#include "form-disk.h"
 #include "form-hw.h"
 #include "form-node.h"
 #include "guard.h"
 #include "node.h"
 #include "util.h"
 
-enum { EF_NAME, EF_RAM, EF_CPUS, EF_NICS, EF_ACCEL, EF_HW };
+enum { EF_NAME, EF_RAM, EF_CPUS, EF_NICS, EF_ACCEL, EF_HW, EF_DISKS = EF_HW + HW_NKEYS };
 
 static int
 form_edit_check(struct form *fm, struct app *a, int i)
 {
+	if (i >= EF_DISKS)
+		return form_disk_check(fm, a, i);
 	if (i >= EF_HW)
 		return form_hw_check(fm, EF_HW, i);
 	return form_node_check(fm, a, i, EF_NAME, fm->node_id);
@@ -33,7 +37,8 @@ form_edit_submit(struct form *fm, struct app *a)
 	int i = model_node_index(&a->model, fm->node_id);
 	const struct node *n;
 	struct node_changes c = { .nics = -1 };
-	const char *new_name = NULL;
+	const char *new_name = NULL, *added[DISK_MAX];
+	int removed[DISK_MAX];
 	struct err e;
 	long v;
 	int hw = 0, live;
@@ -44,8 +49,13 @@ form_edit_submit(struct form *fm, struct app *a)
 	}
 	n = &a->model.nodes[i].n;
 	live = guard_live(&a->model.nodes[i]);
-	if (form_hw_check_all(fm, a, EF_HW) != 0)
+	if (form_hw_check_all(fm, a, EF_HW) != 0 || form_disk_check_all(fm, EF_DISKS, EF_HW) != 0)
 		return -1;
+	c.disks_add = added;
+	c.ndisks_add = form_disk_added(fm, EF_DISKS, added);
+	c.disks_rm = removed;
+	c.ndisks_rm = form_disk_removed(fm, EF_DISKS, removed);
+	hw = c.ndisks_add || c.ndisks_rm;
 	for (int k = 0; k < HW_NKEYS; k++)
 		if (form_hw_changed(fm, EF_HW, k, n->hw.v[k])) {
 			c.hw[k] = form_hw_value(fm, EF_HW, k);
@@ -104,6 +114,8 @@ form_edit_open(struct app *a, const struct model_node *mn)
 	    "changes apply at the next start");
 	form_page(fm, "Machine");
 	form_hw_add(fm, a, &mn->n.hw);
+	form_page(fm, "Disks");
+	form_disk_add(fm, &mn->n);
 	if (guard_live(mn))
 		fm->focus = EF_HW;
 	form_open(a, fm);

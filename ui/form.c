@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 
 #include "app.h"
@@ -50,6 +51,22 @@ form_choice(struct form *fm, const char *label, const char *const *choices, int 
 	f->nchoices = n;
 	f->choice = sel >= 0 && sel < n ? sel : 0;
 	return f;
+}
+
+int
+form_set(struct form_field *f, const char *value)
+{
+	if (f->kind != FF_CHOICE) {
+		snprintf(f->buf, sizeof f->buf, "%s", value);
+		f->len = f->cur = strlen(f->buf);
+		return 0;
+	}
+	for (int i = 0; i < f->nchoices; i++)
+		if (strcasecmp(f->choices[i], value) == 0) {
+			f->choice = i;
+			return 0;
+		}
+	return -1;
 }
 
 void
@@ -537,6 +554,7 @@ form_key(struct modal *o, struct app *a, const struct input_key *k)
 		}
 	}
 	if (changed) {
+		f->touched = 1;
 		fm->msg[0] = '\0';
 		fm->check(fm, a, fm->focus);
 	}
@@ -556,6 +574,7 @@ form_paste(struct modal *o, struct app *a, const char *s, size_t n)
 	for (size_t i = 0; i < n; i++)
 		if ((unsigned char)s[i] >= 0x20 && s[i] != 0x7f)
 			form_insert(f, s + i, 1);
+	f->touched = 1;
 	fm->check(fm, a, fm->focus);
 }
 

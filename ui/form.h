@@ -13,7 +13,7 @@
 #include "modal.h"
 #include "util.h"
 
-#define FORM_MAX_FIELDS 32  /* a node's fields and its machine's (hw.h) */
+#define FORM_MAX_FIELDS 32  /* a node's fields, its machine's (hw.h) and its disks' (disk.h) */
 #define FORM_MAX_PAGES 4
 #define FORM_TEXT_MAX 512
 #define FORM_LABEL_W 12
@@ -42,6 +42,8 @@ struct form_field {
 	char                 menu_dir[FORM_TEXT_MAX];  /* what a pick goes after */
 	int                  page;           /* the page it is on (form_page) */
 	int                  quiet;          /* its hint shows only while focused */
+	int                  touched;        /* the user changed it (typed, picked, pasted) */
+	int                  tag;            /* the dialog's own number for it */
 };
 
 struct form {
@@ -72,6 +74,10 @@ struct form_field *form_choice(struct form *fm, const char *label, const char *c
     int n, int sel);
 /* Starts page name: the fields appended from now on are on it. */
 void form_page(struct form *fm, const char *name);
+/* Puts value in the field as the dialog's, not the user's (touched stays
+ * as it was): a text field's text, or the choice of that name (case
+ * ignored). 0, or -1 when a choice has none of that name (unchanged). */
+int form_set(struct form_field *f, const char *value);
 /* The field's text, or its picked choice (borrowed). */
 const char *form_value(const struct form_field *f);
 /* Runs the check of every field; the first that fails, or -1. */

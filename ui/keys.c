@@ -11,6 +11,7 @@
 #include "action-console.h"
 #include "app.h"
 #include "draw.h"
+#include "guard.h"
 #include "netview.h"
 #include "modal.h"
 #include "theme.h"
@@ -156,6 +157,28 @@ keys_row_applies(size_t i, unsigned ctx)
 	return (keys_table[i].ctx & ctx) != 0;
 }
 
+/* Hints offered only while the subject node (action_node) is stopped
+ * (live 0) or live (1), so a running node's line says stop and a stopped
+ * one's start at every width; the keys themselves work (or say why not)
+ * in any state. */
+static const struct {
+	void (*fn)(struct app *a);
+	int   live;
+} keys_when[] = {
+	{ action_start, 0 },
+	{ action_stop, 1 },
+};
+
+/* Row i's hint fits the subject node's state (no node: any state). */
+static int
+keys_row_when(size_t i, const struct model_node *mn)
+{
+	for (size_t j = 0; mn && j < sizeof keys_when / sizeof keys_when[0]; j++)
+		if (keys_when[j].fn == keys_table[i].fn)
+			return guard_live(mn) == keys_when[j].live;
+	return 1;
+}
+
 int
 keys_dispatch(struct app *a, const struct input_key *k)
 {
@@ -198,13 +221,15 @@ int
 keys_draw_hints(const struct app *a, WINDOW *win, int y, int x, int w)
 {
 	unsigned ctx = keys_context(a);
+	const struct model_node *subject = action_node(a);
 	int used = 0;
 
 	for (size_t i = 0; i < KEYS_N; i++) {
 		char label[64], *slash;
 		int need;
 
-		if (keys_table[i].hint == NULL || !keys_row_applies(i, ctx))
+		if (keys_table[i].hint == NULL || !keys_row_applies(i, ctx) ||
+		    !keys_row_when(i, subject))
 			continue;
 		keys_label(i, a->escape_name, label, sizeof label);
 		if ((slash = strchr(label, '/')) != NULL)

@@ -1,6 +1,6 @@
 /*
  * pane-details.c: the selected node (image, overlay, resources, cloud-init
- * user and password, NICs with their links, NAT and forwards, last exit,
+ * user and password, the template and its usage text, NICs with their links, NAT and forwards, last exit,
  * recent events) or image.
  * Reads NICs and events through the core when it draws, which happens
  * only when the selection or the lab changed.
@@ -23,9 +23,11 @@
 #include "pane-console.h"
 #include "run.h"
 #include "sanitize.h"
+#include "template.h"
 #include "theme.h"
 
 #define DETAILS_EVENTS 8
+#define DETAILS_USAGE 4    /* rows of a template's usage text at most */
 
 /* Row y: a dim label in 10 columns, then the value. */
 static void
@@ -158,6 +160,40 @@ pane_details_machine(struct pane *p, struct app *a, const struct node *n, int y,
 	    all, at);
 }
 
+/* The template the node was made from and its usage text (the login
+ * hints), a line of the text at a time, wrapped, sanitised (it comes
+ * from a lab or an appliance file), in at most DETAILS_USAGE rows.
+ * Returns the next free row. */
+static int
+pane_details_template(struct pane *p, struct app *a, const struct node *n, int y)
+{
+	int inner = p->w - 2, last = p->h - 2, first = y;
+	char name[128];
+	struct template t = { 0 };
+	struct err e;
+
+	if (y > last || template_of_node(a->lab, n->id, name, sizeof name, &e) != 0 || !name[0])
+		return y;
+	pane_details_row(p->win, y++, inner, "template", name, theme_attr(ROLE_NORMAL));
+	if (template_get(a->lab, name, &t, &e) != 0)
+		return y;
+	for (char *line = t.usage, *end; line && *line && y <= last && y - first <= DETAILS_USAGE;
+	    line = end ? end + 1 : NULL) {
+		char *shown;
+		int room = last - y + 1;
+		if (room > DETAILS_USAGE + 1 - (y - first))
+			room = DETAILS_USAGE + 1 - (y - first);
+		if ((end = strchr(line, '\n')) != NULL)
+			*end = '\0';
+		shown = sanitize(line, strlen(line));
+		draw_text(p->win, y, 2, 10, y == first + 1 ? "usage" : "", theme_attr(ROLE_DIM));
+		y += shown[0] ? draw_wrap(p->win, y, 12, inner - 11, room, shown, theme_attr(ROLE_NORMAL)) : 1;
+		free(shown);
+	}
+	template_clear(&t);
+	return y;
+}
+
 static void
 pane_details_node(struct pane *p, struct app *a, const struct model_node *mn)
 {
@@ -209,6 +245,7 @@ pane_details_node(struct pane *p, struct app *a, const struct model_node *mn)
 	snprintf(buf, sizeof buf, "%s (%s)", n->image_name, n->image_format);
 	if (y <= last)
 		pane_details_row(w, y++, inner, "image", buf, theme_attr(ROLE_NORMAL));
+	y = pane_details_template(p, a, n, y);
 	if (y <= last) {
 		/* Inside the lab, the path from its root (the status line has it). */
 		size_t rl = strlen(a->lab->root);

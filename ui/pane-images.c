@@ -67,6 +67,7 @@ static enum pane_result
 pane_images_mouse(struct pane *p, struct app *a, enum pane_mouse ev, int y, int x)
 {
 	a->details->dirty = 1;
+	a->status->dirty = 1;   /* its hints follow the node's state */
 	return pane_list_mouse(p, ev, y, &a->sel_image, (int)a->model.nimages);
 }
 

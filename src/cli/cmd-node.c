@@ -252,13 +252,6 @@ node_ci_opts(const struct cmd_node_opts *o, const char *user_data, struct cloudi
 	return 0;
 }
 
-/* 1 when the options change any cloud-init setting. */
-static int
-node_ci_any(const struct cloudinit_changes *ch)
-{
-	return ch->on >= 0 || ch->user || ch->user_data || ch->user_data_default;
-}
-
 /* --on-stop and --stop-grace of node create and set, checked before
  * anything changes: 0 with *grace (-1 when not given), or 1 after
  * printing why. */
@@ -273,25 +266,6 @@ node_stop_opts(const char *on_stop, const char *grace, int *grace_s)
 	if (grace && stopmode_check_grace(grace, grace_s, &e) != 0)
 		return cli_fail("%s", e.msg);
 	return 0;
-}
-
-/* node create --template T: the template's values where the command
- * line gives none (s and ch point into t and o, which outlive them). */
-static void
-node_from_template(const struct template *t, const struct cmd_node_opts *o, struct node_spec *s,
-    struct cloudinit_changes *ch)
-{
-	s->image = o->image ? o->image : t->image_id;
-	s->ram_mb = o->ram_mb ? o->ram_mb : t->ram_mb;
-	s->cpus = o->ncpus ? o->ncpus : t->cpus;
-	s->nics = o->nnics >= 0 ? o->nnics : t->nics;
-	s->accel = o->accel ? o->accel : t->accel;
-	for (int k = 0; k < HW_NKEYS; k++)
-		s->hw[k] = o->hw[k] ? o->hw[k] : t->hw.v[k];
-	if (ch->on < 0 && t->cloud_init)
-		ch->on = 1;
-	if (ch->user == NULL && t->cloud_init)
-		ch->user = t->ci_user;
 }
 
 int
@@ -360,34 +334,22 @@ cmd_node_create(struct cli *c, int argc, char **argv)
 	 * must not be made without, and which a refusal above would leak. */
 	if (node_ci_opts(&o, user_data, &ch, &ud) != 0)
 		goto out;
-	if (tname)
-		node_from_template(&t, &o, &s, &ch);
 	s.name = pos[0];
 	s.ready = ready;
 	s.disks = disks;
 	s.ndisks = dm.n;
 	s.host = host;
-	if (node_create(lab, &s, &n, &e) != 0) {
+	if (template_node_create(lab, tname ? &t : NULL, &s, &ch, &n, &e) != 0) {
 		rc = cli_fail("%s", e.msg);
 		goto out;
 	}
-	/* Settings made apart from the node: on failure the node goes too. */
-	if ((tname && template_node_mark(lab, n.id, t.id, s.nic_model ? s.nic_model : t.nic_model, &e) != 0) ||
-	    (node_ci_any(&ch) && cloudinit_set(lab, n.id, &ch, &e) != 0) ||
-	    ((on_stop || stop_grace) && stopmode_set(lab, n.id, on_stop, grace, &e) != 0)) {
+	/* Made apart from the node: on failure the node goes too. */
+	if ((on_stop || stop_grace) && stopmode_set(lab, n.id, on_stop, grace, &e) != 0) {
 		struct err e2;
 		node_rm(lab, n.id, &e2);
 		node_clear(&n);
 		rc = cli_fail("%s", e.msg);
 		goto out;
-	}
-	if (tname) {
-		/* the NICs' model came after the node was read */
-		node_clear(&n);
-		if (node_get(lab, pos[0], &n, &e) != 0) {
-			rc = cli_fail("%s", e.msg);
-			goto out;
-		}
 	}
 	if (c->json)
 		cli_json_out(node_json(&n, NULL));
@@ -718,14 +680,14 @@ cmd_node_set(struct cli *c, int argc, char **argv)
 			    "(sandlab node restart %s)\n", n.name, n.name);
 		node_clear(&n);
 	}
-	if (node_ci_any(&cich) || on_stop || stop_grace) {
+	if (cloudinit_changes_any(&cich) || on_stop || stop_grace) {
 		if (node_get(lab, pos[0], &n, &e) != 0) {
 			rc = cli_fail("%s", e.msg);
 			goto out;
 		}
 		/* the stop method is read at each stop: it changes while the
 		 * node runs */
-		rc = node_ci_any(&cich) ? cloudinit_set(lab, n.id, &cich, &e) : 0;
+		rc = cloudinit_changes_any(&cich) ? cloudinit_set(lab, n.id, &cich, &e) : 0;
 		if (rc == 0 && (on_stop || stop_grace))
 			rc = stopmode_set(lab, n.id, on_stop, grace, &e);
 		node_clear(&n);

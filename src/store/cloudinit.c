@@ -76,6 +76,12 @@ cloudinit_get(struct lab *lab, const char *node_id, struct cloudinit *out, struc
 }
 
 int
+cloudinit_changes_any(const struct cloudinit_changes *c)
+{
+	return c->on >= 0 || c->user || c->user_data || c->user_data_default;
+}
+
+int
 cloudinit_set(struct lab *lab, const char *node_id, const struct cloudinit_changes *c, struct err *e)
 {
 	char pw[CLOUDINIT_PASSWORD_LEN + 1];

@@ -43,6 +43,8 @@ struct cloudinit_changes {
 	const char *user_data;
 	int         user_data_default;
 };
+/* 1 when c changes any setting (cloudinit_set has work to do). */
+int cloudinit_changes_any(const struct cloudinit_changes *c);
 /* Creates the row when the node has none (with a fresh password), then
  * applies c; values must be checked first (cloudinit_check_*). Runs in
  * the caller's transaction when one is open. 0, or -1 with a message and

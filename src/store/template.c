@@ -345,6 +345,53 @@ fail:
 	return -1;
 }
 
+void
+template_node_spec(const struct template *t, struct node_spec *s, struct cloudinit_changes *ch)
+{
+	s->image = s->image ? s->image : t->image_id;
+	s->ram_mb = s->ram_mb ? s->ram_mb : t->ram_mb;
+	s->cpus = s->cpus ? s->cpus : t->cpus;
+	s->nics = s->nics >= 0 ? s->nics : t->nics;
+	s->accel = s->accel ? s->accel : t->accel;
+	for (int k = 0; k < HW_NKEYS; k++)
+		s->hw[k] = s->hw[k] ? s->hw[k] : t->hw.v[k];
+	if (ch->on < 0 && t->cloud_init)
+		ch->on = 1;
+	if (ch->user == NULL && t->cloud_init)
+		ch->user = t->ci_user;
+}
+
+int
+template_node_create(struct lab *lab, const struct template *t, struct node_spec *s,
+    struct cloudinit_changes *ch, struct node *out, struct err *e)
+{
+	struct err e2;
+
+	if (t)
+		template_node_spec(t, s, ch);
+	if (node_create(lab, s, out, e) != 0)
+		return -1;
+	/* Settings made apart from the node: on failure the node goes too. */
+	if ((t && template_node_mark(lab, out->id, t->id, s->nic_model ? s->nic_model : t->nic_model, e) != 0) ||
+	    (cloudinit_changes_any(ch) && cloudinit_set(lab, out->id, ch, e) != 0))
+		goto fail;
+	if (t) {
+		/* the NICs' model came after the node was read */
+		char id[37];
+		snprintf(id, sizeof id, "%s", out->id);
+		node_clear(out);
+		if (node_get(lab, id, out, e) != 0) {
+			node_rm(lab, id, &e2);
+			return -1;
+		}
+	}
+	return 0;
+fail:
+	node_rm(lab, out->id, &e2);
+	node_clear(out);
+	return -1;
+}
+
 int
 template_of_node(struct lab *lab, const char *node_id, char *buf, size_t len, struct err *e)
 {

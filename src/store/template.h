@@ -15,6 +15,7 @@
 #include "cloudinit.h"
 #include "hw.h"
 #include "lab.h"
+#include "node.h"
 
 #define TEMPLATE_USAGE_MAX 4096   /* bytes of a usage text */
 #define TEMPLATE_CONSOLES  "serial|vnc"
@@ -98,6 +99,18 @@ int template_rm(struct lab *lab, const char *key, struct err *e);
  * a message and nothing changed. */
 int template_node_mark(struct lab *lab, const char *node_id, const char *template_id,
     const char *nic_model, struct err *e);
+/* The values of a node made from t: each one s leaves unset (NULL, 0,
+ * nics -1) is t's, so what the user gave wins; cloud-init is turned on,
+ * with t's user, when t has it on and ch does not say. s and ch then
+ * point into t, which must outlive them. */
+void template_node_spec(const struct template *t, struct node_spec *s, struct cloudinit_changes *ch);
+/* Makes node s (node_create), from t when not NULL (merged first by
+ * template_node_spec, then recorded by template_node_mark with s's NIC
+ * model, else t's), and applies ch when it changes anything. What the CLI
+ * and the dashboard's create form both do. 0 with *out (read after every
+ * step; caller clears), or -1 with a message and no node left. */
+int template_node_create(struct lab *lab, const struct template *t, struct node_spec *s,
+    struct cloudinit_changes *ch, struct node *out, struct err *e);
 /* The name of the template node_id was made from into buf, "" when none.
  * 0, or -1 with a message. */
 int template_of_node(struct lab *lab, const char *node_id, char *buf, size_t len, struct err *e);

@@ -2,8 +2,8 @@
 # tests/tui/forms-live.sh: checks before a form or question, on a running
 # node (the tiny guest, real QEMU under TCG), at 80x24 with a name as long
 # as names may be: e opens the node's machine, whose change is saved and
-# shown pending a restart, and its other page says why it waits for a
-# stop; D refuses at once, in the dashboard's words (its keys, no CLI
+# shown pending a restart, and its node page says why it waits for a
+# stop; a disk added on its disks page waits for the restart too; D refuses at once, in the dashboard's words (its keys, no CLI
 # options), and opens nothing; the stop-all question and the
 # details' state line (with the accelerator's reason) are whole on screen;
 # Enter on the running node's tile types into it.
@@ -34,7 +34,7 @@ tui_settle "running" >/dev/null || true
 # e opens the running node's machine: a change is saved, pending a
 # restart; the node's own page says at once why it waits for a stop.
 keys e
-if tui_settle "Edit the node: Machine (2/2)" && text "$SCREEN" | grep -qF "< pc >"; then
+if tui_settle "Edit the node: Machine (2/3)" && text "$SCREEN" | grep -qF "< pc >"; then
 	ok "e on a running node opens its machine"
 else
 	not_ok "e on a running node opens its machine" "$SCREEN"
@@ -58,13 +58,25 @@ else
 fi
 keys e
 keys PageUp
-if tui_settle "Edit the node: Node (1/2)" &&
+if tui_settle "Edit the node: Node (1/3)" &&
 	tui_whole "$N is running: stop it first (S), then change this page"; then
 	ok "the node's page of a running node says at once why not and what to do"
 else
 	not_ok "the node's page of a running node says at once why not and what to do" "$SCREEN"
 fi
-keys Escape
+# A disk added to the running node (two pages on, the disks') is saved
+# and waits for the restart, as node set --disk does.
+keys PageUp
+tui_settle "Edit the node: Disks (3/3)" >/dev/null || true
+keys -l "16M"
+keys Enter
+if tui_settle "next start" && tui_whole "saved node $N: its machine changes at the next start" &&
+	[ "$(text "$("$SANDLAB" node show "$N" --json)" | python3 -c 'import json, sys; print([x["disk"] for x in json.load(sys.stdin)["disks"]])')" = "['16M']" ]; then
+	ok "a disk added to a running node is saved, waiting for a restart"
+else
+	not_ok "a disk added to a running node is saved, waiting for a restart" \
+		"$("$SANDLAB" node show "$N" 2>&1); $SCREEN"
+fi
 tui_settle "Details" >/dev/null || true
 keys D
 if tui_settle "D deletes it" && tui_whole "$N is running: stop it first (S), then D deletes it" &&

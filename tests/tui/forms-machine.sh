@@ -31,7 +31,7 @@ CPU_MSG='CPU model "bad,model": auto, host, max or a model name that qemu-system
 tui_start 80 24
 tui_settle "t1" >/dev/null || true
 keys c
-tui_settle "Create a node: Node (1/2)" >/dev/null || true
+tui_settle "Create a node: Node (1/3)" >/dev/null || true
 # The image a node grows on is a disk: Right on the Image field finds no
 # other (the ISO is for the CD-ROM).
 keys Up Right
@@ -43,8 +43,8 @@ fi
 keys Down
 keys -l "m1"
 keys PageDown
-if tui_settle "Create a node: Machine (2/2)" && text "$SCREEN" | grep -qF "< virtio >" &&
-	text "$SCREEN" | grep -qF "CD-ROM" && text "$SCREEN" | grep -qF "PgDn Node"; then
+if tui_settle "Create a node: Machine (2/3)" && text "$SCREEN" | grep -qF "< virtio >" &&
+	text "$SCREEN" | grep -qF "CD-ROM" && text "$SCREEN" | grep -qF "PgDn Disks"; then
 	ok "PgDn turns to the machine's page"
 else
 	not_ok "PgDn turns to the machine's page" "$SCREEN"
@@ -110,17 +110,17 @@ else
 fi
 keys e
 keys PageDown
-if tui_settle "Edit the node: Machine (2/2)" && text "$SCREEN" | grep -qF "< sata >" &&
+if tui_settle "Edit the node: Machine (2/3)" && text "$SCREEN" | grep -qF "< sata >" &&
 	text "$SCREEN" | grep -qF "< q35 >" && text "$SCREEN" | grep -qF "< inst >"; then
 	ok "the edit form opens on the node's machine"
 else
 	not_ok "the edit form opens on the node's machine" "$SCREEN"
 fi
 golden edit-machine-200x50
-# Append, the last field: Up from the first page's first field wraps to
-# it. A kernel command line with no kernel: each field is fine alone,
-# Enter checks them together and saves nothing.
-keys PageUp
+# Append, the machine's last field: Up from the disks' page's first row.
+# A kernel command line with no kernel: each field is fine alone, Enter
+# checks them together and saves nothing.
+keys PageDown
 keys Up
 keys -l "console=ttyS0"
 keys Enter
