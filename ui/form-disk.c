@@ -116,8 +116,7 @@ form_disk_check_all(struct form *fm, int base, int hw_base)
 		}
 		n++;
 	}
-	if (!bad && disk_check_buses(form_hw_value(fm, hw_base, HW_DISK_BUS),
-	    form_hw_value(fm, hw_base, HW_MACHINE), v, n, &e) != 0) {
+	if (!bad && disk_check_buses(form_hw_value(fm, hw_base, HW_DISK_BUS), v, n, &e) != 0) {
 		form_disk_words(e.msg, fm->msg, sizeof fm->msg);
 		fm->focus = base;
 		bad = 1;

@@ -3,8 +3,8 @@
 # field, the edit form's disks, and where the focus goes after a create
 # (no guest runs), at 80x24 and 200x50. A disk typed in the form is in
 # node show --json with the size and bus typed; a bad size is said in the
-# form and creates nothing; a disk on a bus the firmware looks at before
-# the boot disk's is refused at Enter in the form's words; a node created
+# form and creates nothing; a bus past its limit (three IDE disks) is
+# refused at Enter in the form's words; a node created
 # from the images pane is selected in the node list with the focus there,
 # so the next key acts on it; a template picked gives the node its RAM
 # and NIC model, a field the user changed wins; the details pane shows
@@ -31,7 +31,7 @@ node_json() {
 	json=$("$SANDLAB" node show "$1" --json) || return 1
 	text "$json" | python3 -c 'import json, sys; d = json.load(sys.stdin); print(eval(sys.argv[1]))' "$2"
 }
-BUS_MSG='an extra disk on sata beside a boot disk on virtio: the firmware (SeaBIOS) looks at sata disks first and would try to boot that one; put it on virtio, or the boot disk on sata (Disk bus)'
+BUS_MSG='IDE has four units: the boot disk'\''s, the CD-ROM'\''s and 2 extra disks (this node would have 3; put the others on virtio, sata or scsi)'
 SIZE_MSG='a disk of size 0 holds nothing; give at least 1M'
 
 tui_start 80 24
@@ -65,12 +65,20 @@ else
 	not_ok "Enter with a bad size creates nothing and keeps the form" "$SCREEN"
 fi
 keys C-u
+# Three IDE disks: IDE has room for two beside the boot disk and the CD-ROM.
+keys -l "1M,bus=ide"
+keys Down
+keys -l "1M,bus=ide"
+keys Down
+keys -l "1M,bus=ide"
 keys Enter
-if tui_settle "(Disk bus)" && tui_whole "$BUS_MSG" && ! "$SANDLAB" node show d1 >/dev/null 2>&1; then
-	ok "a disk before the boot disk's bus is refused at Enter, in the form's words"
+if tui_settle "would have 3" && tui_whole "$BUS_MSG" && ! "$SANDLAB" node show d1 >/dev/null 2>&1; then
+	ok "a bus past its limit is refused at Enter, in the form's words"
 else
-	not_ok "a disk before the boot disk's bus is refused at Enter, in the form's words" "$SCREEN"
+	not_ok "a bus past its limit is refused at Enter, in the form's words" "$SCREEN"
 fi
+# The refusal puts the cursor on Disk 1: the three IDE rows are below it.
+keys Down C-u Down C-u Down C-u
 # The boot disk on sata too (Machine page, Disk bus: virtio -> ide -> sata).
 keys PageUp
 keys Right Right
