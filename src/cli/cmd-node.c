@@ -11,6 +11,7 @@
 
 #include "cloudinit.h"
 #include "consize.h"
+#include "contype.h"
 #include "host.h"
 #include "labfile.h"
 #include "node.h"
@@ -374,7 +375,8 @@ cmd_node_create(struct cli *c, int argc, char **argv)
 	/* Settings made apart from the node: on failure the node goes too. */
 	if ((tname && template_node_mark(lab, n.id, t.id, s.nic_model ? s.nic_model : t.nic_model, &e) != 0) ||
 	    (node_ci_any(&ch) && cloudinit_set(lab, n.id, &ch, &e) != 0) ||
-	    ((on_stop || stop_grace) && stopmode_set(lab, n.id, on_stop, grace, &e) != 0)) {
+	    ((on_stop || stop_grace) && stopmode_set(lab, n.id, on_stop, grace, &e) != 0) ||
+	    (tname && contype_set(lab, n.id, t.console, &e) != 0)) {
 		struct err e2;
 		node_rm(lab, n.id, &e2);
 		node_clear(&n);
@@ -558,6 +560,8 @@ cmd_node_show(struct cli *c, int argc, char **argv)
 		if (ci != NULL)
 			json_object_set_new(o, "cloud_init", ci);
 		node_stop_json(lab, n.id, o);
+		json_object_set_new(o, "console_type", json_string(contype_is_vnc(lab, n.id, &e) == 1 ?
+		    CONTYPE_VNC : CONTYPE_SERIAL));
 		if (template_of_node(lab, n.id, tpl, sizeof tpl, &e) == 0 && tpl[0])
 			json_object_set_new(o, "template", json_string(tpl));
 		cli_json_out(o);
@@ -573,6 +577,8 @@ cmd_node_show(struct cli *c, int argc, char **argv)
 	/* a template's name passed name_check */
 	if (template_of_node(lab, n.id, tpl, sizeof tpl, &e) == 0 && tpl[0])
 		printf("template:  %s (made from it; a change of the template changes no node)\n", tpl);
+	if (contype_is_vnc(lab, n.id, &e) == 1)
+		printf("works in:  VNC (sandlab console prints its address; --serial attaches its serial line)\n");
 	cmd_node_hw_print(&n.hw, node_hw_pending(lab, &n));
 	node_disks_print(&n);
 	if (n.ready[0]) {
