@@ -1,7 +1,8 @@
 /*
  * cmd-console.c: `sandlab console NAME [--log|--follow|--stty]`: attach
  * this terminal (or stdin/stdout of a script) to a node's serial console,
- * or print its kept log. With --stty the guest is told this terminal's
+ * or print its kept log; a node whose console is VNC gets its VNC address
+ * printed instead, unless --serial. With --stty the guest is told this terminal's
  * size (typed `stty rows R cols C`) on attach and on each resize, and the
  * node's console size follows, so dashboards show the same screen. Guest output reaches a terminal raw only while the
  * user is attached to the guest (as with any serial terminal); the log
@@ -22,6 +23,7 @@
 
 #include "consize.h"
 #include "console.h"
+#include "contype.h"
 #include "node.h"
 #include "run.h"
 
@@ -153,13 +155,32 @@ cmd_console_size(int rows, int cols, void *arg)
 	return 0;
 }
 
+/* A node whose console is VNC (contype.h): its address, not its serial
+ * line; 0 while it runs, 1 (with how to start it) when it does not. */
+static int
+cmd_console_vnc(struct lab *lab, const struct node *n)
+{
+	struct run_info ri;
+	struct err e;
+
+	if (run_info_get(lab, n->id, &ri, &e) != 0)
+		return cli_fail("%s", e.msg);
+	if (ri.vnc[0] == '\0')
+		return cli_fail("the console of %s is VNC, and it is %s: start it (sandlab node start %s), "
+		    "then open its VNC address (sandlab vnc %s)", n->name, run_state_name(ri.state), n->name,
+		    n->name);
+	printf("the console of %s is VNC: open %s in a VNC viewer (the password: sandlab vnc %s); "
+	    "its serial line: sandlab console %s --serial\n", n->name, ri.vnc, n->name, n->name);
+	return 0;
+}
+
 int
 cmd_console(struct cli *c, int argc, char **argv)
 {
-	static const char usage[] = "console NAME [--log | --follow | --stty]";
-	int log = 0, follow = 0, stty = 0, npos, sock, rc = 0;
+	static const char usage[] = "console NAME [--log | --follow | --stty] [--serial]";
+	int log = 0, follow = 0, stty = 0, serial = 0, npos, sock, rc = 0;
 	struct cli_opt opts[] = { { "--log", NULL, &log }, { "--follow", NULL, &follow },
-		{ "--stty", NULL, &stty }, { 0 } };
+		{ "--stty", NULL, &stty }, { "--serial", NULL, &serial }, { 0 } };
 	struct cmd_console_sized sized;
 	struct run_info ri;
 	struct lab *lab;
@@ -178,6 +199,11 @@ cmd_console(struct cli *c, int argc, char **argv)
 		return cli_fail("%s", e.msg);
 	if (log || follow) {
 		rc = log ? cmd_console_log(lab, &n) : cmd_console_follow(lab, &n);
+		node_clear(&n);
+		return rc;
+	}
+	if (!serial && (rc = contype_is_vnc(lab, n.id, &e)) != 0) {
+		rc = rc < 0 ? cli_fail("%s", e.msg) : cmd_console_vnc(lab, &n);
 		node_clear(&n);
 		return rc;
 	}

@@ -11,6 +11,7 @@
 
 #include "cloudinit.h"
 #include "consize.h"
+#include "contype.h"
 #include "host.h"
 #include "labfile.h"
 #include "node.h"
@@ -520,6 +521,8 @@ cmd_node_show(struct cli *c, int argc, char **argv)
 		if (ci != NULL)
 			json_object_set_new(o, "cloud_init", ci);
 		node_stop_json(lab, n.id, o);
+		json_object_set_new(o, "console_type", json_string(contype_is_vnc(lab, n.id, &e) == 1 ?
+		    CONTYPE_VNC : CONTYPE_SERIAL));
 		if (template_of_node(lab, n.id, tpl, sizeof tpl, &e) == 0 && tpl[0])
 			json_object_set_new(o, "template", json_string(tpl));
 		cli_json_out(o);
@@ -535,6 +538,8 @@ cmd_node_show(struct cli *c, int argc, char **argv)
 	/* a template's name passed name_check */
 	if (template_of_node(lab, n.id, tpl, sizeof tpl, &e) == 0 && tpl[0])
 		printf("template:  %s (made from it; a change of the template changes no node)\n", tpl);
+	if (contype_is_vnc(lab, n.id, &e) == 1)
+		printf("works in:  VNC (sandlab console prints its address; --serial attaches its serial line)\n");
 	cmd_node_hw_print(&n.hw, node_hw_pending(lab, &n));
 	node_disks_print(&n);
 	if (n.ready[0]) {

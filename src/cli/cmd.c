@@ -127,9 +127,10 @@ const struct cmd cmd_table[] = {
 	{ "snapshot", "apply", cmd_snapshot_apply, "snapshot apply NODE NAME",
 	  "put a stopped node's disk back to a snapshot", 0 },
 	{ "snapshot", "rm", cmd_snapshot_rm, "snapshot rm NODE NAME", "remove a snapshot", 0 },
-	{ NULL, "console", cmd_console, "console NAME [--log | --follow | --stty]",
+	{ NULL, "console", cmd_console, "console NAME [--log | --follow | --stty] [--serial]",
 	  "attach to a node's serial console (Ctrl-] detaches); --log prints its log, --follow tails it;"
-	  " --stty tells the guest this terminal's size", 0 },
+	  " --stty tells the guest this terminal's size; a node whose console is VNC (from a template with"
+	  " --console vnc) gets its VNC address printed instead, unless --serial", 0 },
 	{ NULL, "ssh", cmd_ssh, "ssh NODE [-- COMMAND...]",
 	  "ssh to a node with cloud-init on, as its seeded user, checking the host key sandlab pinned", 0 },
 	{ NULL, "send", cmd_send, "send NODE... TEXT | send NODE... --file FILE",

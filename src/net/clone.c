@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "cloudinit.h"
+#include "contype.h"
 #include "db.h"
 #include "firmware.h"
 #include "name.h"
@@ -30,10 +31,10 @@ clone_rows(struct lab *lab, const struct node *src, const struct nic *nv, int nn
 	    .host = node_is_local(src) ? NULL : src->host };
 	char *detail;
 
-	/* cloud-init and the stop method go with the node; the new id makes a
+	/* cloud-init, the stop method and the console type go with the node; the new id makes a
 	 * new instance-id. */
 	if (node_row_insert(lab, &r, e) != 0 || cloudinit_copy(lab, src->id, id, e) != 0 ||
-	    stopmode_copy(lab, src->id, id, e) != 0)
+	    stopmode_copy(lab, src->id, id, e) != 0 || contype_copy(lab, src->id, id, e) != 0)
 		return -1;
 	for (int i = 0; i < nn; i++) {
 		/* NAT is kept (its forwards are not: host ports are unique);

@@ -17,7 +17,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "cloudinit.h"
 #include "consize.h"
+#include "contype.h"
 #include "db.h"
 #include "disk.h"
 #include "firmware.h"
@@ -52,6 +54,7 @@ labfile_free(struct labfile *lf)
 			free(lf->nodes[i].hw[k]);
 		for (int k = 0; k < lf->nodes[i].ndisks; k++)
 			free(lf->nodes[i].disks[k]);
+		free(lf->nodes[i].user_data);
 	}
 	free(lf->nodes);
 	free(lf->links);
@@ -212,6 +215,34 @@ lf_node_stop(struct lf_parse *p, struct labfile_node *n, unsigned *seen, const c
 	return 1;
 }
 
+/* cloud-init= and ci-user= of a template or node line, into *on and user
+ * (CLOUDINIT_USER_MAX + 1 bytes): 1 when key is neither, 0 when taken, -1
+ * after lf_fail. Bits 26 and 27 of seen are theirs. */
+static int
+lf_ci_key(struct lf_parse *p, unsigned *seen, const char *key, const char *val, int *on, char *user)
+{
+	struct err e;
+	char shown[96];
+
+	if (strcmp(key, "cloud-init") == 0) {
+		if (lf_once(p, seen, 26, key) != 0)
+			return -1;
+		if (strcmp(val, "on") != 0 && strcmp(val, "off") != 0)
+			return lf_fail(p, "cloud-init=%s: on or off is needed", lf_shown(val, shown, sizeof shown));
+		*on = strcmp(val, "on") == 0;
+		return 0;
+	}
+	if (strcmp(key, "ci-user") == 0) {
+		if (lf_once(p, seen, 27, key) != 0)
+			return -1;
+		if (cloudinit_check_user(val, &e) != 0)
+			return lf_fail(p, "ci-user=%s: %s", lf_shown(val, shown, sizeof shown), e.msg);
+		snprintf(user, CLOUDINIT_USER_MAX + 1, "%s", val);
+		return 0;
+	}
+	return 1;
+}
+
 /* w[from..nw) joined by one space into text (LABFILE_LINE_MAX + 1 bytes:
  * the words come from one line). */
 static void
@@ -277,7 +308,8 @@ lf_node(struct lf_parse *p, char **w, int nw)
 		int taken;
 		if (lf_key(p, w[i], &key, &val) != 0)
 			return -1;
-		if ((taken = lf_node_stop(p, n, &seen, key, val)) <= 0) {
+		if ((taken = lf_node_stop(p, n, &seen, key, val)) <= 0 ||
+		    (taken = lf_ci_key(p, &seen, key, val, &n->cloud_init, n->ci_user)) <= 0) {
 			if (taken < 0)
 				return -1;
 		} else if (strcmp(key, "image") == 0) {
@@ -339,6 +371,12 @@ lf_node(struct lf_parse *p, char **w, int nw)
 				return lf_fail(p, "%s", e.msg);
 			n->disks[n->ndisks++] = disk_text(&d);
 			disk_clear(&d);
+		} else if (strcmp(key, "console-type") == 0) {
+			if (lf_once(p, &seen, 25, key) != 0)
+				return -1;
+			if (contype_check(val, &e) != 0)
+				return lf_fail(p, "console-type=%s: %s", lf_shown(val, shown, sizeof shown), e.msg);
+			n->vnc_console = strcmp(val, CONTYPE_VNC) == 0;
 		} else if (strcmp(key, "template") == 0) {
 			if (lf_once(p, &seen, 7 + HW_NKEYS, key) != 0)
 				return -1;
@@ -355,7 +393,7 @@ lf_node(struct lf_parse *p, char **w, int nw)
 		} else
 			return lf_fail(p, "unknown key \"%s\" for a node (known: image, ram, cpus, accel, console, "
 			    "ready, host, template, disk-bus, machine, firmware, cpu-model, arch, vga, boot, boot-once, "
-			    "cdrom, kernel, initrd, disk, on-stop, stop-grace)",
+			    "cdrom, kernel, initrd, disk, on-stop, stop-grace, cloud-init, ci-user, console-type)",
 			    lf_shown(key, shown, sizeof shown));
 	}
 	if (n->image[0] == '\0')
@@ -368,11 +406,13 @@ static int
 lf_template_key(struct lf_parse *p, struct labfile_template *t, unsigned *seen, char *key, char *val)
 {
 	static const char *const keys[] = { "image", "ram", "cpus", "nics", "nic-model", "accel",
-	    "cloud-init", "ci-user", "console" };
+	    "console" };
 	char shown[96];
 	struct err e;
 	int b, k;
 
+	if ((b = lf_ci_key(p, seen, key, val, &t->cloud_init, t->ci_user)) <= 0)
+		return b;
 	for (b = 0; b < (int)(sizeof keys / sizeof keys[0]); b++)
 		if (strcmp(key, keys[b]) == 0)
 			break;
@@ -381,7 +421,7 @@ lf_template_key(struct lf_parse *p, struct labfile_template *t, unsigned *seen, 
 			return lf_fail(p, "unknown key \"%s\" for a template (known: image, ram, cpus, nics, "
 			    "nic-model, accel, cloud-init, ci-user, console and a node's machine keys)",
 			    lf_shown(key, shown, sizeof shown));
-		if (lf_once(p, seen, 9 + k, key) != 0)
+		if (lf_once(p, seen, 7 + k, key) != 0)
 			return -1;
 		if (hw_check(k, val, &e) != 0)
 			return lf_fail(p, "%s", e.msg);
@@ -412,18 +452,8 @@ lf_template_key(struct lf_parse *p, struct labfile_template *t, unsigned *seen, 
 			return lf_fail(p, "%s", e.msg);
 		snprintf(t->accel, sizeof t->accel, "%s", val);
 		return 0;
-	case 6:
-		if (strcmp(val, "on") != 0 && strcmp(val, "off") != 0)
-			return lf_fail(p, "cloud-init=%s: on or off is needed", lf_shown(val, shown, sizeof shown));
-		t->cloud_init = strcmp(val, "on") == 0;
-		return 0;
-	case 7:
-		if (cloudinit_check_user(val, &e) != 0)
-			return lf_fail(p, "ci-user=%s: %s", lf_shown(val, shown, sizeof shown), e.msg);
-		snprintf(t->ci_user, sizeof t->ci_user, "%s", val);
-		return 0;
 	default:
-		if (template_check_console(val, &e) != 0)
+		if (contype_check(val, &e) != 0)
 			return lf_fail(p, "console=%s: %s", lf_shown(val, shown, sizeof shown), e.msg);
 		snprintf(t->console, sizeof t->console, "%s", val);
 		return 0;
@@ -498,15 +528,35 @@ lf_usage_decode(char *w)
 	return 0;
 }
 
-/* "usage TEMPLATE TEXT...": a piece of a template's usage text; the pieces
- * of its usage lines follow each other. */
+/* The words w[2..nw) of a usage or user-data line, decoded, appended to
+ * *text: the pieces of its lines follow each other. 0, or -1 after
+ * lf_fail. */
+static int
+lf_text_piece(struct lf_parse *p, char **w, int nw, char **text, size_t max)
+{
+	size_t have = *text ? strlen(*text) : 0;
+
+	for (int j = 2; j < nw; j++) {
+		if (lf_usage_decode(w[j]) != 0)
+			return lf_fail(p, "a %% that is not %%XX (two hex digits, not 00) in the %s text", w[0]);
+		if (have + strlen(w[j]) + 1 > max)
+			return lf_fail(p, "%s %s: the text is over %zu bytes", w[0], w[1], max);
+		*text = xrealloc(*text, have + strlen(w[j]) + 2);
+		if (j > 2)
+			(*text)[have++] = ' ';
+		memcpy(*text + have, w[j], strlen(w[j]) + 1);
+		have += strlen(w[j]);
+	}
+	return 0;
+}
+
+/* "usage TEMPLATE TEXT...": a piece of a template's usage text. */
 static int
 lf_usage(struct lf_parse *p, char **w, int nw)
 {
 	struct labfile_template *t;
 	char shown[96];
 	struct err e;
-	size_t have;
 	int i;
 
 	if (nw < 3)
@@ -514,19 +564,27 @@ lf_usage(struct lf_parse *p, char **w, int nw)
 	if ((i = lf_template_find(p, w[1])) < 0)
 		return lf_fail(p, "no template %s above this line", lf_shown(w[1], shown, sizeof shown));
 	t = &p->lf->templates[i];
-	have = t->usage ? strlen(t->usage) : 0;
-	for (int j = 2; j < nw; j++) {
-		if (lf_usage_decode(w[j]) != 0)
-			return lf_fail(p, "a %% that is not %%XX (two hex digits, not 00) in the usage text");
-		t->usage = xrealloc(t->usage, have + strlen(w[j]) + 2);
-		if (j > 2)
-			t->usage[have++] = ' ';
-		memcpy(t->usage + have, w[j], strlen(w[j]) + 1);
-		have += strlen(w[j]);
-	}
+	if (lf_text_piece(p, w, nw, &t->usage, SIZE_MAX) != 0)
+		return -1;
 	if (template_check_usage(t->usage, &e) != 0)
 		return lf_fail(p, "template %s: %s", t->name, e.msg);
 	return 0;
+}
+
+/* "user-data NODE TEXT...": a piece of a node's own user-data, checked
+ * whole once the file is read (lf_finish). */
+static int
+lf_user_data(struct lf_parse *p, char **w, int nw)
+{
+	char shown[96];
+	int i;
+
+	if (nw < 3)
+		return lf_fail(p, "a user-data line is: user-data NODE TEXT (%%0A a newline, %%20 a space, "
+		    "%%25 a %%)");
+	if ((i = lf_node_find(p, w[1])) < 0)
+		return lf_fail(p, "no node %s above this line", lf_shown(w[1], shown, sizeof shown));
+	return lf_text_piece(p, w, nw, &p->lf->nodes[i].user_data, CLOUDINIT_DATA_MAX);
 }
 
 /* "template-append TEMPLATE TEXT...": a template's kernel command line. */
@@ -815,8 +873,10 @@ lf_line(struct lf_parse *p, const char *s, size_t len)
 		return lf_template_append(p, w, nw);
 	if (strcmp(w[0], "usage") == 0)
 		return lf_usage(p, w, nw);
+	if (strcmp(w[0], "user-data") == 0)
+		return lf_user_data(p, w, nw);
 	return lf_fail(p, "unknown line \"%s\" (a line is sandlab-lab, template, template-append, usage, "
-	    "node, nic, link, append or a # comment)",
+	    "node, nic, link, append, user-data or a # comment)",
 	    lf_shown(w[0], shown, sizeof shown));
 }
 
@@ -828,6 +888,14 @@ lf_finish(struct lf_parse *p)
 
 	if (!p->version_seen)
 		return lf_fail(p, "no \"sandlab-lab %d\" line: this is not a lab file", LABFILE_VERSION);
+	for (int i = 0; i < lf->nnodes; i++) {
+		struct err e;
+		const char *u = lf->nodes[i].user_data;
+		if (u && cloudinit_check_user_data(u, strlen(u), &e) != 0) {
+			p->line = lf->nodes[i].line;
+			return lf_fail(p, "the user-data of node %s: %s", lf->nodes[i].name, e.msg);
+		}
+	}
 	for (int i = 0; i < lf->nnodes; i++)
 		for (int j = 0; j < lf->nodes[i].nnics; j++) {
 			struct labfile_nic *c = &lf->nodes[i].nics[j];
@@ -929,10 +997,10 @@ lf_hw_default(int k, const char *val)
 	    (k == HW_BOOT_ONCE && hw_none(val));
 }
 
-/* A template's usage text as a lab file writes it: words joined by one
- * space, with what a word cannot hold written %XX: '%', a newline, a tab,
- * '#' (a comment) and a space that is not alone between two other
- * characters. Caller frees. */
+/* A usage or user-data text as a lab file writes it: words joined by one
+ * space, with what a word cannot hold written %XX: '%', control bytes (a
+ * newline, a tab), '#' (a comment) and a space that is not alone between
+ * two other characters. Caller frees. */
 static char *
 lf_usage_encode(const char *text)
 {
@@ -941,7 +1009,7 @@ lf_usage_encode(const char *text)
 	lf_put(&b, "%s", "");
 	for (size_t i = 0; text[i]; i++) {
 		unsigned char c = (unsigned char)text[i];
-		if (c == '%' || c == '\n' || c == '\t' || c == '#' ||
+		if (c == '%' || c < 0x20 || c == 0x7f || c == '#' ||
 		    (c == ' ' && (i == 0 || text[i - 1] == ' ' || text[i + 1] == '\0' || text[i + 1] == ' ')))
 			lf_put(&b, "%%%02X", c);
 		else
@@ -950,12 +1018,13 @@ lf_usage_encode(const char *text)
 	return b.s;
 }
 
-/* The usage lines of template name: one a line of the text (split after
- * each %0A), a long line in pieces, each cut where no space and no %XX
- * is split, so the pieces put together give the text back. */
+/* The usage (or user-data) lines of template (node) name: kind NAME
+ * PIECE, one a line of the text (split after each %0A), a long line in
+ * pieces, each cut where no space and no %XX is split, so the pieces put
+ * together give the text back. */
 _Static_assert(LF_WORDS_MAX > 64 + 2, "a usage line's piece is at most 64 words");
 static void
-lf_usage_lines(struct lf_buf *b, const char *name, const char *text)
+lf_usage_lines(struct lf_buf *b, const char *kind, const char *name, const char *text)
 {
 	char *enc = lf_usage_encode(text);
 	size_t at = 0, len = strlen(enc);
@@ -971,7 +1040,7 @@ lf_usage_lines(struct lf_buf *b, const char *name, const char *text)
 		while (end < nl && end > at + 3 && (enc[end - 1] == ' ' || enc[end] == ' ' ||
 		    enc[end - 1] == '%' || enc[end - 2] == '%'))
 			end--;
-		lf_put(b, "usage %s %.*s\n", name, (int)(end - at), enc + at);
+		lf_put(b, "%s %s %.*s\n", kind, name, (int)(end - at), enc + at);
 		at = end;
 	}
 	free(enc);
@@ -999,7 +1068,7 @@ labfile_format(const struct labfile *lf)
 		if (t->hw[HW_APPEND] && t->hw[HW_APPEND][0])
 			lf_put(&b, "template-append %s %s\n", t->name, t->hw[HW_APPEND]);
 		if (t->usage && t->usage[0])
-			lf_usage_lines(&b, t->name, t->usage);
+			lf_usage_lines(&b, "usage", t->name, t->usage);
 	}
 	for (int i = 0; i < lf->nnodes; i++) {
 		const struct labfile_node *n = &lf->nodes[i];
@@ -1024,9 +1093,17 @@ labfile_format(const struct labfile *lf)
 			lf_put(&b, " on-stop=%s", n->on_stop);
 		if (n->stop_grace[0])
 			lf_put(&b, " stop-grace=%s", n->stop_grace);
+		if (n->vnc_console)
+			lf_put(&b, " console-type=vnc");
+		if (n->cloud_init)
+			lf_put(&b, " cloud-init=on");
+		if (n->ci_user[0] && strcmp(n->ci_user, CLOUDINIT_USER_DEFAULT) != 0)
+			lf_put(&b, " ci-user=%s", n->ci_user);
 		lf_put(&b, "\n");
 		if (n->hw[HW_APPEND] && n->hw[HW_APPEND][0])
 			lf_put(&b, "append %s %s\n", n->name, n->hw[HW_APPEND]);
+		if (n->user_data && n->user_data[0])
+			lf_usage_lines(&b, "user-data", n->name, n->user_data);
 		for (int j = 0; j < n->nnics; j++) {
 			const struct labfile_nic *c = &n->nics[j];
 			lf_put(&b, "nic %s:eth%d model=%s", n->name, j, c->model);
@@ -1162,6 +1239,27 @@ lf_export_stop(struct lab *lab, const char *node_id, struct labfile_node *d, str
 	return 0;
 }
 
+/* A node's cloud-init settings and console type into d: off, the
+ * default user, sandlab's user-data and a serial console are what a node
+ * without rows has, and are not written. */
+static int
+lf_export_ci(struct lab *lab, const char *node_id, struct labfile_node *d, struct err *e)
+{
+	struct cloudinit c;
+
+	if (cloudinit_get(lab, node_id, &c, e) != 0)
+		return -1;
+	d->cloud_init = c.on;
+	if (strcmp(c.user, CLOUDINIT_USER_DEFAULT) != 0)
+		snprintf(d->ci_user, sizeof d->ci_user, "%s", c.user);
+	d->user_data = c.user_data;
+	c.user_data = NULL;
+	cloudinit_clear(&c);
+	if ((d->vnc_console = contype_is_vnc(lab, node_id, e)) < 0)
+		return -1;
+	return 0;
+}
+
 /* The lab's templates into out->templates, by name. */
 static int
 lf_export_templates(struct lab *lab, struct labfile *out, struct err *e)
@@ -1226,7 +1324,7 @@ labfile_export(struct lab *lab, struct labfile *out, struct err *e)
 			d->hw[k] = xstrdup(v[i].hw.v[k]);
 		for (int k = 0; k < v[i].ndisks; k++)
 			d->disks[d->ndisks++] = disk_text(&v[i].disks[k]);
-		if (lf_export_stop(lab, v[i].id, d, e) != 0 ||
+		if (lf_export_stop(lab, v[i].id, d, e) != 0 || lf_export_ci(lab, v[i].id, d, e) != 0 ||
 		    template_of_node(lab, v[i].id, d->template, sizeof d->template, e) != 0 ||
 		    net_nics_get(lab, v[i].id, &nv, &nn, e) != 0)
 			goto done;
@@ -1301,6 +1399,13 @@ lf_insert(struct lab *lab, const struct labfile *lf, struct lf_made *made, struc
 		if (rc == 0 && (n->on_stop[0] || n->stop_grace[0]))
 			rc = stopmode_set(lab, made[i].id, n->on_stop[0] ? n->on_stop : NULL,
 			    n->stop_grace[0] ? atoi(n->stop_grace) : -1, &why);
+		if (rc == 0 && (n->cloud_init || n->ci_user[0] || n->user_data)) {
+			struct cloudinit_changes c = { .on = n->cloud_init, .user = n->ci_user[0] ? n->ci_user : NULL,
+			    .user_data = n->user_data };
+			rc = cloudinit_set(lab, made[i].id, &c, &why);
+		}
+		if (rc == 0 && n->vnc_console)
+			rc = contype_set(lab, made[i].id, CONTYPE_VNC, &why);
 		if (rc != 0 || node_disks_place(lab, made[i].id, &made[i].disks, &why) != 0)
 			return err_set(e, "line %d: %s", n->line, why.msg);
 	}

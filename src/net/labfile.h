@@ -26,6 +26,16 @@
  *   usage rtr Login:%20vyos/vyos%0A
  *   node r1 image=vyos ram=512 cpus=1 accel=auto template=rtr
  *
+ * A node whose console is VNC (contype.h) says console-type=vnc (console=
+ * is its console's size). A node's cloud-init (cloudinit.h) is cloud-init=on ci-user=NAME on its
+ * line, and its own user-data follows in user-data lines, which carry the
+ * file's content (a path would not travel with the lab file), a line of
+ * it per line, %XX for '%', '#', control bytes and spaces not alone:
+ *
+ *   node c1 image=cloud ram=512 cpus=1 accel=auto cloud-init=on ci-user=ops
+ *   user-data c1 #!/bin/sh%0A
+ *   user-data c1 echo%20%20two%20spaces%0A
+ *
  * Disk contents are not in the file: an import gives each node a fresh
  * overlay on its image, and fresh extra disks of the sizes and images its
  * disk= keys give. Parsing and formatting are pure (and fuzzed); export
@@ -102,6 +112,14 @@ struct labfile_node {
 	 * order, as disk_text spells them. */
 	char *disks[DISK_MAX];
 	int   ndisks;
+	/* cloud-init=on ci-user=NAME, and the user's own user-data in
+	 * user-data lines (encoded as usage lines are); off, the default
+	 * user and no user-data are not written. The password is never in
+	 * the file: an import makes a fresh one. */
+	int   cloud_init;
+	char  ci_user[33];          /* "" = the default user */
+	char *user_data;            /* NULL = sandlab's default user-data */
+	int   vnc_console;          /* console-type=vnc (contype.h); serial: not written */
 	struct labfile_nic *nics;   /* eth0, eth1, ... */
 	int   nnics;
 };

@@ -96,6 +96,11 @@ static const char *const appl_nic_models[][2] = {
 	{ "e1000", "e1000" }, { "virtio-net-pci", "virtio-net-pci" }, { "virtio", "virtio-net-pci" },
 	{ NULL, NULL },
 };
+/* Why a firmware file of the appliance's own (bios_image, -bios) is left
+ * out: sandlab boots the firmware Debian ships, which it can name. */
+static const char appl_no_bios[] = "a firmware file of the appliance's own is not used: a node boots "
+    "QEMU's SeaBIOS (--firmware bios) or Debian's OVMF (--firmware uefi)";
+
 static const char *const appl_buses[][2] = {
 	{ "ide", "ide" }, { "sata", "sata" }, { "scsi", "scsi" }, { "virtio", "virtio" }, { NULL, NULL },
 };
@@ -187,7 +192,7 @@ appl_options(struct appl *a, json_t *v)
 			json_object_set_new(a->machine, hw_fields[HW_VGA].name, json_string("none"));
 			appl_mapped(a, field);
 		} else if (strcmp(w, "-bios") == 0) {
-			appl_unmapped(a, field, jw, "sandlab has no firmware option yet (QEMU's SeaBIOS is used)");
+			appl_unmapped(a, field, jw, "%s", appl_no_bios);
 			strtok_r(NULL, " \t\n", &save);
 		} else {
 			/* an option with its value, when one follows */
@@ -421,11 +426,14 @@ appl_version(struct appl *a, json_t *root, const char *version, struct err *e)
 			json_object_set_new(strcmp(as, "image") == 0 ? a->tpl : a->machine, as, json_string(file));
 			appl_mapped(a, field);
 		} else if (strcmp(slot, "bios_image") == 0)
-			appl_unmapped(a, field, v, "sandlab has no firmware option yet (QEMU's SeaBIOS is used)");
+			appl_unmapped(a, field, v, "%s", appl_no_bios);
 		else {
+			const char *is, *bus;
 			snprintf(iface, sizeof iface, "%.3s_disk_interface", slot);
-			appl_unmapped(a, field, v, "a sandlab node has one disk (hda); %s%s not used", slot,
-			    json_object_get(json_object_get(root, "qemu"), iface) ? " and its interface are" : " is");
+			is = json_string_value(json_object_get(json_object_get(root, "qemu"), iface));
+			bus = is ? appl_word(appl_buses, is) : NULL;
+			appl_unmapped(a, field, v, "a template holds one disk (hda): import this file as an image "
+			    "and give it to a node with node create --disk image:NAME,bus=%s", bus ? bus : "virtio");
 		}
 	}
 	return 0;

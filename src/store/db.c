@@ -267,6 +267,11 @@ static const char *const db_migrations[] = {
 	"  file TEXT NOT NULL UNIQUE,"
 	"  CHECK ((size IS NULL) <> (image_id IS NULL)),"
 	"  PRIMARY KEY (node_id, idx));",
+	/* 14 -> 15: a node's console type (contype.h), a row only for a node
+	 * whose console is VNC (from a template with console vnc). */
+	"CREATE TABLE contypes ("
+	"  node_id TEXT PRIMARY KEY REFERENCES nodes(id) ON DELETE CASCADE,"
+	"  type TEXT NOT NULL CHECK (type IN ('vnc')));",
 };
 
 const int DB_VERSION = (int)(sizeof db_migrations / sizeof db_migrations[0]);

@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "contype.h"
 #include "db.h"
 #include "image.h"
 #include "name.h"
@@ -69,14 +70,6 @@ template_check_usage(const char *text, struct err *e)
 	return 0;
 }
 
-int
-template_check_console(const char *c, struct err *e)
-{
-	if (c == NULL || (strcmp(c, "serial") != 0 && strcmp(c, "vnc") != 0))
-		return err_set(e, "a console is serial or vnc");
-	return 0;
-}
-
 void
 template_init(struct template *t, const char *name)
 {
@@ -103,7 +96,7 @@ template_apply(struct lab *lab, struct template *t, const struct template_spec *
 	    (s->nic_model && nic_model_check(s->nic_model, e) != 0) ||
 	    (s->accel && node_check_accel(s->accel, e) != 0) ||
 	    (s->ci_user && cloudinit_check_user(s->ci_user, e) != 0) ||
-	    (s->console && template_check_console(s->console, e) != 0) ||
+	    (s->console && contype_check(s->console, e) != 0) ||
 	    (s->usage && template_check_usage(s->usage, e) != 0))
 		return -1;
 	if (s->nic_model && strlen(s->nic_model) >= sizeof t->nic_model)
@@ -373,7 +366,8 @@ template_node_create(struct lab *lab, const struct template *t, struct node_spec
 		return -1;
 	/* Settings made apart from the node: on failure the node goes too. */
 	if ((t && template_node_mark(lab, out->id, t->id, s->nic_model ? s->nic_model : t->nic_model, e) != 0) ||
-	    (cloudinit_changes_any(ch) && cloudinit_set(lab, out->id, ch, e) != 0))
+	    (cloudinit_changes_any(ch) && cloudinit_set(lab, out->id, ch, e) != 0) ||
+	    (t && contype_set(lab, out->id, t->console, e) != 0))
 		goto fail;
 	if (t) {
 		/* the NICs' model came after the node was read */

@@ -63,8 +63,6 @@ struct template_spec {
 /* A usage text: at most TEMPLATE_USAGE_MAX - 1 bytes of UTF-8, no control
  * characters but newlines and tabs. Pure: 0, or -1 with a message. */
 int template_check_usage(const char *text, struct err *e);
-/* serial or vnc. Pure: 0, or -1 with a message. */
-int template_check_console(const char *c, struct err *e);
 
 /* A template with every value at its default, named name (not checked),
  * no image. Caller clears. */

@@ -105,6 +105,38 @@ assert o["images"]["hda_disk_image"] == {"file": "a-1.qcow2", "filesize": 1}, o[
 expect_fail "a version the file does not have" 'no version "3" in this appliance \(its versions: \["2", ?"1"\]\)' "$S" appliance show "$A/versions.gns3a" --version 3
 check "sandlab --version still answers before a command" sh -c "'$S' --version | grep -q sandlab"
 
+# Images: the CD-ROM, kernel and initrd map onto the machine; the disks
+# hdb to hdd are left out with the bus a node would give them, bios_image
+# with the firmware sandlab boots; console_type vnc makes a VNC-first
+# template.
+cat >"$A/disks.gns3a" <<'EOF'
+{
+  "name": "Disk Box", "registry_version": 5,
+  "qemu": {"adapter_type": "e1000", "adapters": 2, "ram": 128, "hda_disk_interface": "sata", "hdb_disk_interface": "scsi", "console_type": "vnc"},
+  "images": [
+    {"filename": "box.qcow2", "version": "1"}, {"filename": "data.qcow2", "version": "1"},
+    {"filename": "spare.qcow2", "version": "1"}, {"filename": "box.iso", "version": "1"},
+    {"filename": "vmlinuz", "version": "1"}, {"filename": "initrd.gz", "version": "1"}, {"filename": "box.rom", "version": "1"}
+  ],
+  "versions": [
+    {"name": "1", "images": {"hda_disk_image": "box.qcow2", "hdb_disk_image": "data.qcow2", "hdd_disk_image": "spare.qcow2",
+      "cdrom_image": "box.iso", "kernel_image": "vmlinuz", "initrd": "initrd.gz", "bios_image": "box.rom"}}
+  ]
+}
+EOF
+check "disks: the template and what is left out" jq_py '
+assert o["template"] == {"console": "vnc", "image": "box.qcow2", "nic_model": "e1000", "nics": 2, "ram_mb": 128,
+    "machine": {"cdrom": "box.iso", "disk-bus": "sata", "initrd": "initrd.gz", "kernel": "vmlinuz"}}, o["template"]
+assert o["mapped"] == ["qemu.adapter_type", "qemu.adapters", "qemu.ram", "qemu.hda_disk_interface", "qemu.console_type",
+    "images.hda_disk_image", "images.cdrom_image", "images.kernel_image", "images.initrd"], o["mapped"]
+hd = "a template holds one disk (hda): import this file as an image and give it to a node with node create --disk image:NAME,bus="
+bios = "a firmware file of the appliance\x27s own is not used: a node boots QEMU\x27s SeaBIOS (--firmware bios) or Debian\x27s OVMF (--firmware uefi)"
+assert o["unmapped"] == [
+    {"field": "images.hdb_disk_image", "value": "\"data.qcow2\"", "reason": hd + "scsi"},
+    {"field": "images.hdd_disk_image", "value": "\"spare.qcow2\"", "reason": hd + "virtio"},
+    {"field": "images.bios_image", "value": "\"box.rom\"", "reason": bios}], o["unmapped"]
+' "$("$S" appliance show "$A/disks.gns3a" --json)"
+
 # A NIC model this QEMU does not offer, named with what it offers.
 cat >"$A/nic.gns3a" <<'EOF'
 {"name": "Odd NIC", "registry_version": 3, "qemu": {"adapter_type": "i82559zz", "adapters": 12, "ram": 8, "hda_disk_interface": "pflash", "boot_priority": "x", "weird": 1}}

@@ -4,7 +4,9 @@
 # and keep what they were made with when it changes; bad input is refused
 # with a clear message and changes nothing; lab files carry templates
 # (export, import into an empty lab, export again: the same bytes); a
-# node made from a template boots the tiny guest.
+# node made from a template boots the tiny guest; a template's console
+# type vnc makes `sandlab console` give the node's VNC address.
+# tests/run timeout: 1200
 source "$(dirname "$0")/../lib.sh"
 
 S=$SANDLAB
@@ -89,20 +91,43 @@ check "completion offers template names to template show" test "$("$S" __complet
 
 # Lab files carry templates, byte for byte.
 "$S" node create n3 --image tiny >/dev/null
+# A node's cloud-init travels too, its user-data as content, not a path.
+printf '#!/bin/sh\necho  two  spaces # 100%%\n\ttab\n' >"$T/ud.sh"
+"$S" node create n4 --image tiny --cloud-init on --ci-user ops --user-data "$T/ud.sh" >/dev/null
 check "lab export" "$S" lab export "$T/a.lab"
+check "the node line has its cloud-init keys" grep -qxF "node n4 image=tiny ram=256 cpus=1 accel=auto cloud-init=on ci-user=ops" "$T/a.lab"
+check "its user-data follows, one line a line, escaped" test "$(grep '^user-data ' "$T/a.lab")" = "$(printf '%s\n' 'user-data n4 %23!/bin/sh%0A' 'user-data n4 echo%20%20two%20%20spaces %23 100%25%0A' 'user-data n4 %09tab%0A')"
+check "the password stays out of the file" sh -c "! grep -qF '$(db "SELECT c.password FROM cloudinit c JOIN nodes n ON n.id = c.node_id WHERE n.name = 'n4'")' '$T/a.lab'"
 check "the file has the template line" grep -qxF "template rtr image=tiny ram=128 cpus=2 nics=3 nic-model=virtio-net-pci accel=auto cloud-init=on ci-user=bob console=vnc disk-bus=ide machine=q35" "$T/a.lab"
 check "the file has the usage text, escaped" sh -c "grep -qxF 'usage rtr Login: admin%0A' '$T/a.lab' && grep -qxF 'usage rtr %20%20Password:%20%20none %231 100%25%09end' '$T/a.lab'"
-check "the file's node says its template" grep -qxF "node n1 image=tiny ram=64 cpus=2 accel=auto template=rtr disk-bus=ide machine=q35" "$T/a.lab"
+check "the file's node says its template" grep -qxF "node n1 image=tiny ram=64 cpus=2 accel=auto template=rtr disk-bus=ide machine=q35 console-type=vnc cloud-init=on ci-user=bob" "$T/a.lab"
 L2="$T/lab2"
 "$S" --lab "$L2" image import "$TINY" --name tiny >/dev/null 2>&1
 "$S" --lab "$L2" image import "$TINY" --name tiny2 >/dev/null 2>&1
 "$S" --lab "$L2" image import "$TINY" --name tiny3 >/dev/null 2>&1
-check "lab import into an empty lab, counting templates" sh -c "'$S' --lab '$L2' lab import '$T/a.lab' | grep -q ': 3 templates, 3 nodes, 0 links'"
+check "lab import into an empty lab, counting templates" sh -c "'$S' --lab '$L2' lab import '$T/a.lab' | grep -q ': 3 templates, 4 nodes, 0 links'"
 check "export again" "$S" --lab "$L2" lab export "$T/b.lab"
 check "export, import, export: the same bytes" cmp "$T/a.lab" "$T/b.lab"
+check "the imported node has the user-data's bytes" test "$(sqlite3 "$L2/lab.db" "SELECT hex(c.user_data) FROM cloudinit c JOIN nodes n ON n.id = c.node_id WHERE n.name = 'n4'")" = "$(od -An -tx1 -v "$T/ud.sh" | tr -d ' \n' | tr a-f A-F)"
+check "and cloud-init on, as ops, with a password of its own" test "$(sqlite3 "$L2/lab.db" "SELECT c.enabled, c.user, length(c.password), c.password = '$(db "SELECT c.password FROM cloudinit c JOIN nodes n ON n.id = c.node_id WHERE n.name = 'n4'")' FROM cloudinit c JOIN nodes n ON n.id = c.node_id WHERE n.name = 'n4'")" = "1|ops|16|0"
 check "the imported template has its usage text" test "$("$S" --lab "$L2" template show rtr --json | python3 -c 'import json,sys; print(json.load(sys.stdin)["usage"], end="")')" = "$USAGE"
 expect_fail "import again: the template is there" 'line [0-9]+: a template named "plain" already exists' "$S" --lab "$L2" lab import "$T/a.lab"
-check "the refused import added nothing" test "$(sqlite3 "$L2/lab.db" 'SELECT count(*) FROM nodes')" = 3
+check "the refused import added nothing" test "$(sqlite3 "$L2/lab.db" 'SELECT count(*) FROM nodes')" = 4
+# Bad cloud-init in a lab file: a clear message, nothing imported.
+L4="$T/lab4"
+"$S" --lab "$L4" image import "$TINY" --name tiny >/dev/null 2>&1
+bad_lab() { printf 'sandlab-lab 1\nnode c1 image=tiny\n%s\n' "$1" >"$T/bad.lab"; }
+bad_lab 'user-data c9 x'
+expect_fail "user-data of a node not above" "line 3: no node c9 above this line" "$S" --lab "$L4" lab import "$T/bad.lab"
+bad_lab 'user-data c1 %23cloud-config%0A users: [a%0A'
+expect_fail "user-data that is not valid YAML" "line 2: the user-data of node c1: .*not valid YAML" "$S" --lab "$L4" lab import "$T/bad.lab"
+bad_lab 'user-data c1 %ZZ'
+expect_fail "a bad escape in user-data" "line 3: a % that is not %XX .* in the user-data text" "$S" --lab "$L4" lab import "$T/bad.lab"
+printf 'sandlab-lab 1\nnode c1 image=tiny ci-user=root\n' >"$T/bad.lab"
+expect_fail "ci-user=root on a node line" "line 2: ci-user=root: .*cannot be root" "$S" --lab "$L4" lab import "$T/bad.lab"
+printf 'sandlab-lab 1\nnode c1 image=tiny cloud-init=yes\n' >"$T/bad.lab"
+expect_fail "cloud-init=yes on a node line" "line 2: cloud-init=yes: on or off is needed" "$S" --lab "$L4" lab import "$T/bad.lab"
+check "no bad file left a node" test "$(sqlite3 "$L4/lab.db" 'SELECT count(*) FROM nodes')" = 0
 L3="$T/lab3"
 "$S" --lab "$L3" image import "$TINY" --name tiny >/dev/null 2>&1
 expect_fail "import without the template's image" 'line [0-9]+: no image named "tiny3"' "$S" --lab "$L3" lab import "$T/a.lab"
@@ -114,10 +139,26 @@ check "template rm once no node names it" "$S" template rm rtr
 check "the template is gone" test "$(db "SELECT count(*) FROM templates WHERE name = 'rtr'")" = 0
 expect_fail "template rm of an unknown template" 'no template named "rtr"' "$S" template rm rtr
 
-# A node made from a template boots the tiny guest (its banner).
-"$S" template create tinyt --image tiny --ram 32 --nics 0 --accel tcg >/dev/null
+# A node made from a template boots the tiny guest (its banner). Its
+# template's console is VNC: `sandlab console` gives the VNC address, and
+# --serial the serial line.
+"$S" template create tinyt --image tiny --ram 32 --nics 0 --accel tcg --console vnc >/dev/null
 check "node create from the tiny template" "$S" node create boot1 --template tinyt
+check "node show says the node works in VNC" sh -c "'$S' node show boot1 | grep -qxF 'works in:  VNC (sandlab console prints its address; --serial attaches its serial line)'"
+check "node show --json says console_type vnc" test "$("$S" node show boot1 --json | python3 -c 'import json,sys; print(json.load(sys.stdin)["console_type"])')" = vnc
+expect_fail "console of a stopped VNC node says how to start it" "the console of boot1 is VNC, and it is stopped: start it \(sandlab node start boot1\)" "$S" console boot1
 check "it starts and shows the banner" "$S" node start boot1 --wait-for 'tiny login: ' --timeout 120
-check "node kill" "$S" node kill boot1
+addr=$("$S" vnc boot1 | head -n 1)
+check "console prints the VNC address of sandlab vnc" test "$("$S" console boot1 </dev/null)" = "the console of boot1 is VNC: open $addr in a VNC viewer (the password: sandlab vnc boot1); its serial line: sandlab console boot1 --serial"
+mkfifo "$T/vin"
+"$S" console boot1 --serial <"$T/vin" >"$T/vout" 2>&1 &
+vpid=$!
+exec 7>"$T/vin"
+check "console --serial attaches to its serial line" wait_for 60 grep -qF 'tiny login: ' "$T/vout"
+exec 7>&-
+check "console --serial detaches at the end of its input" wait_for 60 sh -c '! kill -0 "$1" 2>/dev/null' _ "$vpid"
+kill "$vpid" 2>/dev/null || true
+check "a clone keeps the console type" sh -c "'$S' node kill boot1 >/dev/null && '$S' node clone boot1 boot2 >/dev/null && test \"\$('$S' node show boot2 --json | python3 -c 'import json,sys; print(json.load(sys.stdin)[\"console_type\"])')\" = vnc"
+check "a node without a template works in its serial console" test "$("$S" node show n3 --json | python3 -c 'import json,sys; print(json.load(sys.stdin)["console_type"])')" = serial
 
 done_testing
