@@ -106,12 +106,10 @@ const struct cmd cmd_table[] = {
 	  "join two NICs of two nodes by a point-to-point link (UDP on 127.0.0.1), at once on running nodes", 0 },
 	{ "link", "ls", cmd_link_ls, "link ls [--json]", "list links, their ports and state", 0 },
 	{ "link", "rm", cmd_link_rm, "link rm NODE:ethN|LINK-ID", "remove a link", 0 },
-	{ "link", "set", cmd_link_set, "link set NODE:ethN|LINK-ID [--up | --down] [--delay MS] "
-	  "[--jitter MS] [--loss PCT] [--rate KBIT] [--duplicate PCT] [--corrupt PCT] [--clear] "
-	  "[--out | --in] [--address ADDR [--allow-remote]]",
+	{ "link", "set", cmd_link_set, CMD_LINK_SET_USAGE,
 	  "pull or plug a link's cable, or impair its frames (both ways, or only those the named "
 	  "end sends or receives), or move the named end to another address (another host's: "
-	  "--allow-remote); at once on running nodes", 0 },
+	  "--allow-remote) or UDP port; at once on running nodes", 0 },
 	{ "lab", "export", cmd_lab_export, "lab export FILE|-",
 	  "write the lab's nodes, NICs and links as a lab file (disks not included)", 0 },
 	{ "lab", "import", cmd_lab_import, "lab import FILE|-",

@@ -167,6 +167,10 @@ int cmd_nic_unforward(struct cli *c, int argc, char **argv);
 int cmd_link_add(struct cli *c, int argc, char **argv);
 int cmd_link_ls(struct cli *c, int argc, char **argv);
 int cmd_link_rm(struct cli *c, int argc, char **argv);
+/* One source for the table's usage and the command's own. */
+#define CMD_LINK_SET_USAGE "link set NODE:ethN|LINK-ID [--up | --down] [--delay MS] " \
+	"[--jitter MS] [--loss PCT] [--rate KBIT] [--duplicate PCT] [--corrupt PCT] [--clear] " \
+	"[--out | --in] [--address ADDR [--allow-remote]] [--port PORT]"
 int cmd_link_set(struct cli *c, int argc, char **argv);
 int cmd_capture(struct cli *c, int argc, char **argv);
 int cmd_capture_ls(struct cli *c, int argc, char **argv);
