@@ -821,22 +821,10 @@ cmd_node_rm(struct cli *c, int argc, char **argv)
 {
 	static const char usage[] = "node rm NAME...";
 	struct lab *lab;
-	struct err e;
 	char *pos[256];
 	int npos, rc = 0;
 
 	if ((lab = cli_start(c, argc, argv, NULL, pos, 1, 256, &npos, usage, &rc)) == NULL)
 		return rc;
-	json_t *removed = json_array();
-	for (int i = 0; i < npos; i++) {
-		if (node_rm(lab, pos[i], &e) != 0)
-			rc = cli_fail("%s", e.msg);
-		else
-			json_array_append_new(removed, json_string(pos[i]));
-	}
-	if (c->json)
-		cli_json_out(json_pack("{s:o}", "removed", removed));
-	else
-		json_decref(removed);
-	return rc;
+	return cli_rm_each(c, lab, pos, npos, node_rm, NULL);
 }
