@@ -259,9 +259,14 @@ cmd_nic_unforward(struct cli *c, int argc, char **argv)
 	return cmd_nic_fwd(c, argc, argv, 0);
 }
 
+/* A link (item) as link --json gives it, with its ends' states in lab
+ * (arg). */
 static json_t *
-cmd_link_json(struct lab *lab, const struct link *l)
+cmd_link_json(const void *item, void *arg)
 {
+	const struct link *l = item;
+	struct lab *lab = arg;
+
 	return json_pack("{s:s, s:b, s:{s:s, s:i, s:i, s:s, s:s, s:s}, s:{s:s, s:i, s:i, s:s, s:s, "
 	    "s:s}}", "id", l->id, "up", l->up,
 	    "a", "node", l->a.name, "nic", l->a.idx, "port", l->a.port, "host", l->a.host,
@@ -307,7 +312,7 @@ cmd_link_add(struct cli *c, int argc, char **argv)
 	rc = cmd_link_effect(c, lab, what, &l);
 	free(what);
 	if (c->json)
-		cli_json_out(cmd_link_json(lab, &l));
+		cli_json_out(cmd_link_json(&l, lab));
 	return rc;
 }
 
@@ -350,11 +355,9 @@ cmd_link_ls(struct cli *c, int argc, char **argv)
 	if (link_list(lab, &v, &n, &e) != 0)
 		return cli_fail("%s", e.msg);
 	if (c->json) {
-		json_t *a = json_array();
-		for (size_t i = 0; i < n; i++)
-			json_array_append_new(a, cmd_link_json(lab, &v[i]));
+		rc = cli_json_list(v, n, sizeof *v, cmd_link_json, lab);
 		free(v);
-		return cli_json_out(a);
+		return rc;
 	}
 	printf("%-8s  %-24s %-24s %-11s %-5s %-20s %-20s %s\n", "ID", "A", "B", "UDP PORTS", "LINK",
 	    "A>B", "B>A", "STATE (A, B)");
@@ -463,6 +466,6 @@ cmd_link_set(struct cli *c, int argc, char **argv)
 	rc = cmd_link_effect(c, lab, what, &l);
 	free(what);
 	if (c->json)
-		cli_json_out(cmd_link_json(lab, &l));
+		cli_json_out(cmd_link_json(&l, lab));
 	return rc;
 }
