@@ -297,11 +297,7 @@ node_from_template(const struct template *t, const struct cmd_node_opts *o, stru
 int
 cmd_node_create(struct cli *c, int argc, char **argv)
 {
-	static const char usage[] =
-	    "node create NAME [--image IMAGE] [--template TEMPLATE] [--ram MB] [--cpus N] [--nics N]"
-	    " [--accel auto|kvm|tcg] [--console-size COLSxROWS] [--ready REGEX] [--cloud-init on|off]"
-	    " [--ci-user NAME] [--user-data FILE] [--host HOST] [--on-stop shutdown|poweroff]"
-	    " [--stop-grace SECONDS] [--nic-model MODEL]" CMD_NODE_HW_USAGE CMD_NODE_DISK_USAGE;
+	static const char usage[] = CMD_NODE_CREATE_USAGE;
 	const char *csize = NULL, *ready = NULL, *user_data = NULL, *tname = NULL, *host = NULL;
 	const char *on_stop = NULL, *stop_grace = NULL;
 	struct cmd_node_opts o;
@@ -625,10 +621,7 @@ cmd_node_show(struct cli *c, int argc, char **argv)
 int
 cmd_node_set(struct cli *c, int argc, char **argv)
 {
-	static const char usage[] = "node set NAME [--ram MB] [--cpus N] [--nics N] [--accel auto|kvm|tcg]"
-	    " [--console-size COLSxROWS] [--ready REGEX] [--cloud-init on|off] [--ci-user NAME]"
-	    " [--user-data FILE] [--host HOST] [--on-stop shutdown|poweroff] [--stop-grace SECONDS]"
-	    CMD_NODE_HW_USAGE CMD_NODE_DISK_USAGE " [--disk-rm N]";
+	static const char usage[] = CMD_NODE_SET_USAGE;
 	const char *csize = NULL, *ready = NULL, *user_data = NULL, *host = NULL;
 	const char *on_stop = NULL, *stop_grace = NULL;
 	struct cmd_node_opts o;
