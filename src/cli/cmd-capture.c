@@ -34,6 +34,7 @@ cmd_capture(struct cli *c, int argc, char **argv)
 	struct lab *lab;
 	struct err e;
 	int npos, rc, idx, fd, count = 0;
+	long frames = 0;
 	sigset_t ends, old;
 	FILE *out;
 
@@ -68,8 +69,18 @@ cmd_capture(struct cli *c, int argc, char **argv)
 	sigaction(SIGTERM, &sa, NULL);
 	sigaction(SIGPIPE, &sa, NULL);
 	sigprocmask(SIG_BLOCK, &ends, &old);
-	if (capture_pump(fd, out, count, -1, &old, &e) != 0)
+	rc = capture_pump(fd, out, count, -1, &old, &frames, &e);
+	if (rc < 0)
 		return cli_fail("%s", e.msg);
+	if (rc == 1) {
+		/* Not asked for: say why, so a script or a user at a pipe knows
+		 * the file is whole but the capture did not run its course. */
+		char *shown = cli_shown(strcmp(file, "-") == 0 ? "stdout" : file);
+		fprintf(stderr, "sandlab: the capture of %s:eth%d ended: %s is no longer running (it "
+		    "stopped, or its keeper went away); %ld frame%s written to %s, complete\n", node, idx,
+		    node, frames, frames == 1 ? "" : "s", shown);
+		free(shown);
+	}
 	return 0;
 }
 
