@@ -7,7 +7,8 @@
 # tcpdump reads; capture ls says running, then done, and capture rm
 # refuses a running one). The frames come from this test: a UDP socket
 # on the stopped peer's port talks to the running node's wire end, as
-# another host would. A dashboard capture also ends when its link is
+# another host would. An end moved to another address and port is shown
+# in the view. A dashboard capture also ends when its link is
 # removed, when its node stops, and when the dashboard quits.
 set -eu
 source "$(dirname "$0")/../lib.sh"
@@ -113,6 +114,17 @@ if tui_settle "UDP ports" && ! on_screen "Impair a link" && [ "$("$SANDLAB" link
 	ok "Esc goes back to the links view, nothing changed"
 else not_ok "Esc" "$SCREEN"; fi
 "$SANDLAB" link set a:eth0 --clear >/dev/null
+
+# An end off 127.0.0.1 and a moved port: the view says where b listens
+# (then b goes back, for the frames below).
+bport=$(link_field 'l["b"]["port"]')
+newp=$(free_port udp)
+"$SANDLAB" link set b:eth0 --address 127.0.0.9 --port "$newp" >/dev/null
+if tui_settle "b:eth0 listens on 127.0.0.9:$newp" && textln "$SCREEN" | grep -Eq "a:eth0 +b:eth0 +4[0-9]{4}-$newp +up"; then
+	ok "the links view shows b's address and moved port"
+else not_ok "address in the view" "$SCREEN"; fi
+"$SANDLAB" link set b:eth0 --address 127.0.0.1 --port "$bport" >/dev/null
+if tui_settle "-$bport " && ! on_screen "listens on"; then ok "back on 127.0.0.1, the line goes"; else not_ok "address line gone" "$SCREEN"; fi
 
 # w: a capture of end A into captures/.
 keys w
