@@ -42,7 +42,7 @@ capjob_main(void *arg)
 	struct err e;
 
 	/* What went wrong is in the file (cut short); nobody waits to read it. */
-	(void)capture_pump(j->fd, j->out, 0, j->stop[0], NULL, &e);
+	(void)capture_pump(j->fd, j->out, 0, j->stop[0], NULL, NULL, &e);
 	atomic_store(&j->ended, 1);
 	return NULL;
 }

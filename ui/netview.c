@@ -278,7 +278,9 @@ netview_draw_links(struct netview *nv, WINDOW *win, int rows, int w)
 }
 
 /* The bottom line: the selected link's captures that run ("rec" in its
- * row), where they write and how to stop them. */
+ * row), where they write and how to stop them; with none, where its
+ * ends listen when one is off 127.0.0.1 (another host's peer, or a test
+ * address), as link ls says it. */
 static void
 netview_draw_captures(struct netview *nv, WINDOW *win, int w)
 {
@@ -293,8 +295,20 @@ netview_draw_captures(struct netview *nv, WINDOW *win, int w)
 			used += (size_t)snprintf(line + used, sizeof line - used, "%s%s:eth%d to captures/%s (%c stops)",
 			    used ? "; " : "capturing ", end->name, end->idx, name, b ? 'W' : 'w');
 	}
-	if (used > 0)
+	if (used > 0) {
 		draw_text(win, getmaxy(win) - 2, 2, w - 4, line, theme_attr(ROLE_WARN));
+		return;
+	}
+	for (int b = 0; l != NULL && b < 2 && used < sizeof line; b++) {
+		const struct link_end *end = b ? &l->b : &l->a;
+		int v6 = strchr(end->host, ':') != NULL;
+		if (strcmp(end->host, QEMU_LINK_HOST) != 0)
+			used += (size_t)snprintf(line + used, sizeof line - used, "%s%s:eth%d listens on %s%s%s:%d",
+			    used ? "; " : "", end->name, end->idx, v6 ? "[" : "", end->host, v6 ? "]" : "",
+			    end->port);
+	}
+	if (used > 0)
+		draw_text(win, getmaxy(win) - 2, 2, w - 4, line, theme_attr(ROLE_DIM));
 }
 
 static void

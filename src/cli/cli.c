@@ -51,6 +51,41 @@ cli_json_out(json_t *v)
 	return 0;
 }
 
+int
+cli_json_list(const void *v, size_t n, size_t size, json_t *(*one)(const void *item, void *arg),
+    void *arg)
+{
+	json_t *a = json_array();
+
+	for (size_t i = 0; i < n; i++)
+		json_array_append_new(a, one((const char *)v + i * size, arg));
+	return cli_json_out(a);
+}
+
+int
+cli_rm_each(const struct cli *c, struct lab *lab, char **names, int n,
+    int (*rm)(struct lab *lab, const char *name, struct err *e), const char *what)
+{
+	json_t *removed = json_array();
+	struct err e;
+	int rc = 0;
+
+	for (int i = 0; i < n; i++) {
+		if (rm(lab, names[i], &e) != 0)
+			rc = cli_fail("%s", e.msg);
+		else {
+			json_array_append_new(removed, json_string(names[i]));
+			if (!c->json && what != NULL)
+				printf("removed %s %s\n", what, names[i]);
+		}
+	}
+	if (c->json)
+		cli_json_out(json_pack("{s:o}", "removed", removed));
+	else
+		json_decref(removed);
+	return rc;
+}
+
 /* cli_json_item's buffer, kept from row to row. */
 static char  *cli_item_buf;
 static size_t cli_item_cap;

@@ -62,6 +62,18 @@ int cli_json_out(json_t *v);
  * time. */
 void cli_json_item(json_t *v, int first);
 
+/* A list for --json: v[0..n) (each size bytes) as one array of one(item,
+ * arg), printed as cli_json_out prints; returns 0. */
+int cli_json_list(const void *v, size_t n, size_t size, json_t *(*one)(const void *item, void *arg),
+    void *arg);
+
+/* `X rm NAME...`: rm(lab, name) for each name, going on past a failure
+ * (its message printed); without --json, "removed WHAT NAME" for each
+ * when what is not NULL; with --json, {"removed": [names]}. 0, or 1 when
+ * any failed. */
+int cli_rm_each(const struct cli *c, struct lab *lab, char **names, int n,
+    int (*rm)(struct lab *lab, const char *name, struct err *e), const char *what);
+
 /* Integer option in [min, max] into *out (unchanged when s is NULL). */
 int cli_int(const char *s, const char *what, long min, long max, int *out);
 

@@ -34,6 +34,7 @@ cmd_capture(struct cli *c, int argc, char **argv)
 	struct lab *lab;
 	struct err e;
 	int npos, rc, idx, fd, count = 0;
+	long frames = 0;
 	sigset_t ends, old;
 	FILE *out;
 
@@ -68,9 +69,33 @@ cmd_capture(struct cli *c, int argc, char **argv)
 	sigaction(SIGTERM, &sa, NULL);
 	sigaction(SIGPIPE, &sa, NULL);
 	sigprocmask(SIG_BLOCK, &ends, &old);
-	if (capture_pump(fd, out, count, -1, &old, &e) != 0)
+	rc = capture_pump(fd, out, count, -1, &old, &frames, &e);
+	if (rc < 0)
 		return cli_fail("%s", e.msg);
+	if (rc == 1) {
+		/* Not asked for: say why, so a script or a user at a pipe knows
+		 * the file is whole but the capture did not run its course. */
+		char *shown = cli_shown(strcmp(file, "-") == 0 ? "stdout" : file);
+		fprintf(stderr, "sandlab: the capture of %s:eth%d ended: %s is no longer running (it "
+		    "stopped, or its keeper went away); %ld frame%s written to %s, complete\n", node, idx,
+		    node, frames, frames == 1 ? "" : "s", shown);
+		free(shown);
+	}
 	return 0;
+}
+
+/* A capture as capture ls --json gives it; arg unused. */
+static json_t *
+cmd_capture_json(const void *item, void *arg)
+{
+	const struct capture_info *ci = item;
+	json_t *o = json_pack("{s:s, s:s, s:I, s:s}", "name", ci->name, "end", ci->end,
+	    "size", (json_int_t)ci->size, "state", ci->running ? "running" : "done");
+
+	(void)arg;
+	json_object_set_new(o, "frames", ci->frames < 0 ? json_null() :
+	    json_integer((json_int_t)ci->frames));
+	return o;
 }
 
 int
@@ -89,16 +114,9 @@ cmd_capture_ls(struct cli *c, int argc, char **argv)
 	if (capture_list(lab, &v, &n, &e) != 0)
 		return cli_fail("%s", e.msg);
 	if (c->json) {
-		json_t *a = json_array();
-		for (size_t i = 0; i < n; i++) {
-			json_t *o = json_pack("{s:s, s:s, s:I, s:s}", "name", v[i].name, "end", v[i].end,
-			    "size", (json_int_t)v[i].size, "state", v[i].running ? "running" : "done");
-			json_object_set_new(o, "frames", v[i].frames < 0 ? json_null() :
-			    json_integer((json_int_t)v[i].frames));
-			json_array_append_new(a, o);
-		}
+		rc = cli_json_list(v, n, sizeof *v, cmd_capture_json, NULL);
 		free(v);
-		return cli_json_out(a);
+		return rc;
 	}
 	if (n == 0)
 		printf("(no captures: the links view's w starts one, or sandlab capture NODE:ethN -w FILE)\n");

@@ -12,9 +12,13 @@
 #include "image.h"
 #include "import.h"
 
+/* An image as --json gives it; arg unused (cli_json_list's shape). */
 static json_t *
-image_json(const struct image *im)
+image_json(const void *item, void *arg)
 {
+	const struct image *im = item;
+
+	(void)arg;
 	return json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:I, s:I, s:I, s:i}",
 	    "id", im->id, "name", im->name, "file", im->file, "kind", im->kind, "format", im->format,
 	    "source_format", im->source_format && *im->source_format ? im->source_format : im->format,
@@ -45,7 +49,7 @@ cmd_image_show(struct cli *c, int argc, char **argv)
 	if (image_get(lab, pos[0], &im, &e) != 0)
 		return cli_fail("%s", e.msg);
 	if (c->json) {
-		rc = cli_json_out(image_json(&im));
+		rc = cli_json_out(image_json(&im, NULL));
 		image_clear(&im);
 		return rc;
 	}
@@ -76,11 +80,9 @@ cmd_image_ls(struct cli *c, int argc, char **argv)
 	if (image_list(lab, &v, &n, &e) != 0)
 		return cli_fail("%s", e.msg);
 	if (c->json) {
-		json_t *a = json_array();
-		for (size_t i = 0; i < n; i++)
-			json_array_append_new(a, image_json(&v[i]));
+		rc = cli_json_list(v, n, sizeof *v, image_json, NULL);
 		image_list_free(v, n);
-		return cli_json_out(a);
+		return rc;
 	}
 	printf("%-24s %-6s %-6s %-9s %10s %10s %5s\n", "NAME", "KIND", "FORMAT", "SOURCE", "VIRTUAL", "ON DISK",
 	    "NODES");
@@ -180,7 +182,7 @@ cmd_image_import(struct cli *c, int argc, char **argv)
 	if (import_any(lab, pos[0], &o, &im, &e) != 0)
 		return cli_fail("%s", e.msg);
 	if (c->json)
-		cli_json_out(image_json(&im));
+		cli_json_out(image_json(&im, NULL));
 	else if (!p.many)
 		import_each(&im, &p);
 	image_clear(&im);

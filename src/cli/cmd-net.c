@@ -259,9 +259,14 @@ cmd_nic_unforward(struct cli *c, int argc, char **argv)
 	return cmd_nic_fwd(c, argc, argv, 0);
 }
 
+/* A link (item) as link --json gives it, with its ends' states in lab
+ * (arg). */
 static json_t *
-cmd_link_json(struct lab *lab, const struct link *l)
+cmd_link_json(const void *item, void *arg)
 {
+	const struct link *l = item;
+	struct lab *lab = arg;
+
 	return json_pack("{s:s, s:b, s:{s:s, s:i, s:i, s:s, s:s, s:s}, s:{s:s, s:i, s:i, s:s, s:s, "
 	    "s:s}}", "id", l->id, "up", l->up,
 	    "a", "node", l->a.name, "nic", l->a.idx, "port", l->a.port, "host", l->a.host,
@@ -307,7 +312,7 @@ cmd_link_add(struct cli *c, int argc, char **argv)
 	rc = cmd_link_effect(c, lab, what, &l);
 	free(what);
 	if (c->json)
-		cli_json_out(cmd_link_json(lab, &l));
+		cli_json_out(cmd_link_json(&l, lab));
 	return rc;
 }
 
@@ -350,11 +355,9 @@ cmd_link_ls(struct cli *c, int argc, char **argv)
 	if (link_list(lab, &v, &n, &e) != 0)
 		return cli_fail("%s", e.msg);
 	if (c->json) {
-		json_t *a = json_array();
-		for (size_t i = 0; i < n; i++)
-			json_array_append_new(a, cmd_link_json(lab, &v[i]));
+		rc = cli_json_list(v, n, sizeof *v, cmd_link_json, lab);
 		free(v);
-		return cli_json_out(a);
+		return rc;
 	}
 	printf("%-8s  %-24s %-24s %-11s %-5s %-20s %-20s %s\n", "ID", "A", "B", "UDP PORTS", "LINK",
 	    "A>B", "B>A", "STATE (A, B)");
@@ -387,15 +390,13 @@ cmd_link_ls(struct cli *c, int argc, char **argv)
 int
 cmd_link_set(struct cli *c, int argc, char **argv)
 {
-	static const char usage[] = "link set NODE:ethN|LINK-ID [--up | --down] [--delay MS] "
-	    "[--jitter MS] [--loss PCT] [--rate KBIT] [--duplicate PCT] [--corrupt PCT] [--clear] "
-	    "[--out | --in] [--address ADDR [--allow-remote]]";
-	const char *val[SHAPE_NFIELDS] = { 0 }, *address = NULL;
+	static const char usage[] = CMD_LINK_SET_USAGE;
+	const char *val[SHAPE_NFIELDS] = { 0 }, *address = NULL, *port = NULL;
 	int up = 0, down = 0, clear = 0, out = 0, in = 0, remote = 0;
 	struct cli_opt opts[] = {
 		{ "--up", NULL, &up }, { "--down", NULL, &down }, { "--clear", NULL, &clear },
 		{ "--address", &address, NULL }, { "--allow-remote", NULL, &remote },
-		{ "--out", NULL, &out }, { "--in", NULL, &in },
+		{ "--port", &port, NULL }, { "--out", NULL, &out }, { "--in", NULL, &in },
 		{ "--delay", &val[SHAPE_DELAY], NULL }, { "--jitter", &val[SHAPE_JITTER], NULL },
 		{ "--loss", &val[SHAPE_LOSS], NULL }, { "--rate", &val[SHAPE_RATE], NULL },
 		{ "--duplicate", &val[SHAPE_DUPLICATE], NULL }, { "--corrupt", &val[SHAPE_CORRUPT], NULL },
@@ -427,9 +428,15 @@ cmd_link_set(struct cli *c, int argc, char **argv)
 	}
 	if (remote && address == NULL)
 		return cli_fail("--allow-remote goes with --address");
-	if (!up && !down && !clear && !any && address == NULL)
-		return cli_fail("nothing to change: give --up, --down, --clear, --address or an impairment "
-		    "(--delay, --jitter, --loss, --rate, --duplicate, --corrupt)");
+	if (port != NULL) {
+		long v;
+		if (parse_int(port, 1024, 65535, &v) != 0)
+			return cli_fail("--port needs a UDP port from 1024 to 65535, not \"%.20s\"", port);
+		ch.port = (int)v;
+	}
+	if (!up && !down && !clear && !any && address == NULL && port == NULL)
+		return cli_fail("nothing to change: give --up, --down, --clear, --address, --port or an "
+		    "impairment (--delay, --jitter, --loss, --rate, --duplicate, --corrupt)");
 	ch.address = address;
 	ch.allow_remote = remote;
 	ch.up = up ? 1 : down ? 0 : -1;
@@ -442,9 +449,23 @@ cmd_link_set(struct cli *c, int argc, char **argv)
 	what = xasprintf("link %s:eth%d - %s:eth%d: %s; %s>%s %s; %s>%s %s", l.a.name, l.a.idx,
 	    l.b.name, l.b.idx, l.up ? "up" : "down", l.a.name, l.b.name, l.a.shape[0] ? l.a.shape : "-",
 	    l.b.name, l.a.name, l.b.shape[0] ? l.b.shape : "-");
+	if (address != NULL || port != NULL) {
+		/* The end that moved: the one named (by node name or id), or a
+		 * when a link id named it, as link_set decides. */
+		char node[96];
+		int idx, named_b = strchr(pos[0], ':') != NULL &&
+		    net_ref_parse(pos[0], node, sizeof node, &idx, &e) == 0 && idx == l.b.idx &&
+		    (strcmp(node, l.b.name) == 0 || strcmp(node, l.b.id) == 0);
+		const struct link_end *end = named_b ? &l.b : &l.a;
+		char *t = xasprintf("%s; %s:eth%d listens on %s%s%s:%d", what, end->name, end->idx,
+		    strchr(end->host, ':') ? "[" : "", end->host, strchr(end->host, ':') ? "]" : "",
+		    end->port);
+		free(what);
+		what = t;
+	}
 	rc = cmd_link_effect(c, lab, what, &l);
 	free(what);
 	if (c->json)
-		cli_json_out(cmd_link_json(lab, &l));
+		cli_json_out(cmd_link_json(&l, lab));
 	return rc;
 }

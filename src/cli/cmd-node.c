@@ -272,11 +272,7 @@ node_stop_opts(const char *on_stop, const char *grace, int *grace_s)
 int
 cmd_node_create(struct cli *c, int argc, char **argv)
 {
-	static const char usage[] =
-	    "node create NAME [--image IMAGE] [--template TEMPLATE] [--ram MB] [--cpus N] [--nics N]"
-	    " [--accel auto|kvm|tcg] [--console-size COLSxROWS] [--ready REGEX] [--cloud-init on|off]"
-	    " [--ci-user NAME] [--user-data FILE] [--host HOST] [--on-stop shutdown|poweroff]"
-	    " [--stop-grace SECONDS] [--nic-model MODEL]" CMD_NODE_HW_USAGE CMD_NODE_DISK_USAGE;
+	static const char usage[] = CMD_NODE_CREATE_USAGE;
 	const char *csize = NULL, *ready = NULL, *user_data = NULL, *tname = NULL, *host = NULL;
 	const char *on_stop = NULL, *stop_grace = NULL;
 	struct cmd_node_opts o;
@@ -592,10 +588,7 @@ cmd_node_show(struct cli *c, int argc, char **argv)
 int
 cmd_node_set(struct cli *c, int argc, char **argv)
 {
-	static const char usage[] = "node set NAME [--ram MB] [--cpus N] [--nics N] [--accel auto|kvm|tcg]"
-	    " [--console-size COLSxROWS] [--ready REGEX] [--cloud-init on|off] [--ci-user NAME]"
-	    " [--user-data FILE] [--host HOST] [--on-stop shutdown|poweroff] [--stop-grace SECONDS]"
-	    CMD_NODE_HW_USAGE CMD_NODE_DISK_USAGE " [--disk-rm N]";
+	static const char usage[] = CMD_NODE_SET_USAGE;
 	const char *csize = NULL, *ready = NULL, *user_data = NULL, *host = NULL;
 	const char *on_stop = NULL, *stop_grace = NULL;
 	struct cmd_node_opts o;
@@ -788,22 +781,10 @@ cmd_node_rm(struct cli *c, int argc, char **argv)
 {
 	static const char usage[] = "node rm NAME...";
 	struct lab *lab;
-	struct err e;
 	char *pos[256];
 	int npos, rc = 0;
 
 	if ((lab = cli_start(c, argc, argv, NULL, pos, 1, 256, &npos, usage, &rc)) == NULL)
 		return rc;
-	json_t *removed = json_array();
-	for (int i = 0; i < npos; i++) {
-		if (node_rm(lab, pos[i], &e) != 0)
-			rc = cli_fail("%s", e.msg);
-		else
-			json_array_append_new(removed, json_string(pos[i]));
-	}
-	if (c->json)
-		cli_json_out(json_pack("{s:o}", "removed", removed));
-	else
-		json_decref(removed);
-	return rc;
+	return cli_rm_each(c, lab, pos, npos, node_rm, NULL);
 }

@@ -13,11 +13,14 @@
 #include "qemuprobe.h"
 #include "template.h"
 
+/* A template as --json gives it; arg unused (cli_json_list's shape). */
 static json_t *
-template_json(const struct template *t)
+template_json(const void *item, void *arg)
 {
+	const struct template *t = item;
 	json_t *hw = json_object();
 
+	(void)arg;
 	for (int k = 0; k < HW_NKEYS; k++)
 		json_object_set_new(hw, hw_fields[k].name, json_string(t->hw.v[k]));
 	return json_pack("{s:s, s:s, s:s, s:s, s:i, s:i, s:i, s:s, s:s, s:{s:b, s:s}, s:s, s:s?, s:i, s:o}",
@@ -78,7 +81,7 @@ template_print_after(struct cli *c, struct lab *lab, const char *name, const cha
 	if (template_get(lab, name, &t, &e) != 0)
 		return cli_fail("%s", e.msg);
 	if (c->json)
-		cli_json_out(template_json(&t));
+		cli_json_out(template_json(&t, NULL));
 	else
 		printf("%s template %s on %s (%d MiB, %d CPU%s, %d NIC%s %s)\n", done, t.name, t.image_name,
 		    t.ram_mb, t.cpus, t.cpus == 1 ? "" : "s", t.nics, t.nics == 1 ? "" : "s", t.nic_model);
@@ -140,12 +143,9 @@ cmd_template_ls(struct cli *c, int argc, char **argv)
 		return rc;
 	if (template_list(lab, &v, &n, &e) != 0)
 		return cli_fail("%s", e.msg);
-	if (c->json) {
-		json_t *a = json_array();
-		for (size_t i = 0; i < n; i++)
-			json_array_append_new(a, template_json(&v[i]));
-		cli_json_out(a);
-	} else if (n == 0)
+	if (c->json)
+		cli_json_list(v, n, sizeof *v, template_json, NULL);
+	else if (n == 0)
 		printf("(no templates: make one with sandlab template create NAME --image IMAGE)\n");
 	else {
 		printf("%-20s %-16s %7s %4s %-20s %-6s %-10s %5s\n", "NAME", "IMAGE", "RAM", "CPUS", "NICS",
@@ -177,7 +177,7 @@ cmd_template_show(struct cli *c, int argc, char **argv)
 	if (template_get(lab, pos[0], &t, &e) != 0)
 		return cli_fail("%s", e.msg);
 	if (c->json) {
-		cli_json_out(template_json(&t));
+		cli_json_out(template_json(&t, NULL));
 		template_clear(&t);
 		return 0;
 	}
@@ -203,25 +203,10 @@ cmd_template_rm(struct cli *c, int argc, char **argv)
 {
 	static const char usage[] = "template rm NAME...";
 	struct lab *lab;
-	struct err e;
 	char *pos[64];
 	int npos, rc = 0;
 
 	if ((lab = cli_start(c, argc, argv, NULL, pos, 1, 64, &npos, usage, &rc)) == NULL)
 		return rc;
-	json_t *removed = json_array();
-	for (int i = 0; i < npos; i++) {
-		if (template_rm(lab, pos[i], &e) != 0)
-			rc = cli_fail("%s", e.msg);
-		else {
-			json_array_append_new(removed, json_string(pos[i]));
-			if (!c->json)
-				printf("removed template %s\n", pos[i]);
-		}
-	}
-	if (c->json)
-		cli_json_out(json_pack("{s:o}", "removed", removed));
-	else
-		json_decref(removed);
-	return rc;
+	return cli_rm_each(c, lab, pos, npos, template_rm, "template");
 }

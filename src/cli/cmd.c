@@ -22,11 +22,7 @@ const struct cmd cmd_table[] = {
 	  "take in image files dropped into images/ by hand, through the same checks", 0 },
 	{ "image", "rm", cmd_image_rm, "image rm NAME",
 	  "remove an image no node uses", 0 },
-	{ "node", "create", cmd_node_create,
-	  "node create NAME [--image IMAGE] [--template TEMPLATE] [--ram MB] [--cpus N] [--nics N]"
-	  " [--accel auto|kvm|tcg] [--console-size COLSxROWS] [--ready REGEX] [--cloud-init on|off]"
-	  " [--ci-user NAME] [--user-data FILE] [--host HOST] [--on-stop shutdown|poweroff]"
-	  " [--stop-grace SECONDS] [--nic-model MODEL]" CMD_NODE_HW_USAGE CMD_NODE_DISK_USAGE,
+	{ "node", "create", cmd_node_create, CMD_NODE_CREATE_USAGE,
 	  "create a node on a qcow2 overlay of a disk image, or from a template, whose values the "
 	  "options given override (console 80x24 unless given); how it stops: "
 	  "shutdown (ACPI powerdown, a grace of 30 s unless given, then quit) or poweroff (quit at once, "
@@ -38,10 +34,7 @@ const struct cmd cmd_table[] = {
 	  "its NICs, one this QEMU offers (virtio-net-pci unless given)" CMD_NODE_DISK_HELP, 0 },
 	{ "node", "ls", cmd_node_ls, "node ls [--json]", "list nodes", 0 },
 	{ "node", "show", cmd_node_show, "node show NAME [--json]", "show one node in full", 0 },
-	{ "node", "set", cmd_node_set, "node set NAME [--ram MB] [--cpus N] [--nics N] [--accel auto|kvm|tcg]"
-	  " [--console-size COLSxROWS] [--ready REGEX] [--cloud-init on|off] [--ci-user NAME] [--user-data FILE]"
-	  " [--host HOST] [--on-stop shutdown|poweroff] [--stop-grace SECONDS]" CMD_NODE_HW_USAGE
-	  CMD_NODE_DISK_USAGE " [--disk-rm N]",
+	{ "node", "set", cmd_node_set, CMD_NODE_SET_USAGE,
 	  "change a stopped node's resources or host, or any node's console size, ready pattern, cloud-init "
 	  "settings or stop method; a change "
 	  "of a running node's machine or extra disks waits for its restart" CMD_NODE_DISK_HELP
@@ -106,12 +99,10 @@ const struct cmd cmd_table[] = {
 	  "join two NICs of two nodes by a point-to-point link (UDP on 127.0.0.1), at once on running nodes", 0 },
 	{ "link", "ls", cmd_link_ls, "link ls [--json]", "list links, their ports and state", 0 },
 	{ "link", "rm", cmd_link_rm, "link rm NODE:ethN|LINK-ID", "remove a link", 0 },
-	{ "link", "set", cmd_link_set, "link set NODE:ethN|LINK-ID [--up | --down] [--delay MS] "
-	  "[--jitter MS] [--loss PCT] [--rate KBIT] [--duplicate PCT] [--corrupt PCT] [--clear] "
-	  "[--out | --in] [--address ADDR [--allow-remote]]",
+	{ "link", "set", cmd_link_set, CMD_LINK_SET_USAGE,
 	  "pull or plug a link's cable, or impair its frames (both ways, or only those the named "
 	  "end sends or receives), or move the named end to another address (another host's: "
-	  "--allow-remote); at once on running nodes", 0 },
+	  "--allow-remote) or UDP port; at once on running nodes", 0 },
 	{ "lab", "export", cmd_lab_export, "lab export FILE|-",
 	  "write the lab's nodes, NICs and links as a lab file (disks not included)", 0 },
 	{ "lab", "import", cmd_lab_import, "lab import FILE|-",

@@ -103,6 +103,17 @@ int cmd_node_show(struct cli *c, int argc, char **argv);
 	"--disk image:NAME (an overlay on an image of kind disk), repeatable, each on virtio unless " \
 	"followed by ,bus=ide, ,bus=sata or ,bus=scsi (--disk 8G,bus=sata)"
 int cmd_node_set(struct cli *c, int argc, char **argv);
+/* The usages of node create and set: one source for the table and the
+ * commands' own messages. */
+#define CMD_NODE_CREATE_USAGE "node create NAME [--image IMAGE] [--template TEMPLATE] [--ram MB]" \
+	" [--cpus N] [--nics N] [--accel auto|kvm|tcg] [--console-size COLSxROWS] [--ready REGEX]" \
+	" [--cloud-init on|off] [--ci-user NAME] [--user-data FILE] [--host HOST]" \
+	" [--on-stop shutdown|poweroff] [--stop-grace SECONDS] [--nic-model MODEL]" \
+	CMD_NODE_HW_USAGE CMD_NODE_DISK_USAGE
+#define CMD_NODE_SET_USAGE "node set NAME [--ram MB] [--cpus N] [--nics N] [--accel auto|kvm|tcg]" \
+	" [--console-size COLSxROWS] [--ready REGEX] [--cloud-init on|off] [--ci-user NAME]" \
+	" [--user-data FILE] [--host HOST] [--on-stop shutdown|poweroff] [--stop-grace SECONDS]" \
+	CMD_NODE_HW_USAGE CMD_NODE_DISK_USAGE " [--disk-rm N]"
 
 /* The options nodes and templates share (node create|set, template
  * create|set): values as given (NULL: not given), and after
@@ -167,6 +178,10 @@ int cmd_nic_unforward(struct cli *c, int argc, char **argv);
 int cmd_link_add(struct cli *c, int argc, char **argv);
 int cmd_link_ls(struct cli *c, int argc, char **argv);
 int cmd_link_rm(struct cli *c, int argc, char **argv);
+/* One source for the table's usage and the command's own. */
+#define CMD_LINK_SET_USAGE "link set NODE:ethN|LINK-ID [--up | --down] [--delay MS] " \
+	"[--jitter MS] [--loss PCT] [--rate KBIT] [--duplicate PCT] [--corrupt PCT] [--clear] " \
+	"[--out | --in] [--address ADDR [--allow-remote]] [--port PORT]"
 int cmd_link_set(struct cli *c, int argc, char **argv);
 int cmd_capture(struct cli *c, int argc, char **argv);
 int cmd_capture_ls(struct cli *c, int argc, char **argv);

@@ -750,7 +750,7 @@ lf_link(struct lf_parse *p, char **w, int nw)
 
 	if (nw < 3)
 		return lf_fail(p, "a link line is: link NODE:ethN NODE:ethN [state=up|down] "
-		    "[a>b=IMPAIRMENTS] [b>a=IMPAIRMENTS]");
+		    "[a>b=IMPAIRMENTS] [b>a=IMPAIRMENTS] [a-port=PORT] [b-port=PORT]");
 	for (int i = 3; i < nw; i++) {
 		char *val = strchr(w[i], '=');
 		struct shape sh;
@@ -758,7 +758,8 @@ lf_link(struct lf_parse *p, char **w, int nw)
 		char *dst = NULL;
 		if (val == NULL)
 			return lf_fail(p, "\"%.40s\": a link line is: link NODE:ethN NODE:ethN "
-			    "[state=up|down] [a>b=IMPAIRMENTS] [b>a=IMPAIRMENTS]", w[i]);
+			    "[state=up|down] [a>b=IMPAIRMENTS] [b>a=IMPAIRMENTS] [a-port=PORT] [b-port=PORT]",
+			    w[i]);
 		*val++ = '\0';
 		if (strcmp(w[i], "state") == 0) {
 			if (strcmp(val, "up") != 0 && strcmp(val, "down") != 0)
@@ -766,12 +767,24 @@ lf_link(struct lf_parse *p, char **w, int nw)
 			l.down = strcmp(val, "down") == 0;
 			continue;
 		}
+		if (strcmp(w[i], "a-port") == 0 || strcmp(w[i], "b-port") == 0) {
+			int *port = w[i][0] == 'a' ? &l.a_port : &l.b_port;
+			long v;
+			if (parse_int(val, 1024, 65535, &v) != 0)
+				return lf_fail(p, "%s=%.20s: a UDP port from 1024 to 65535 is needed", w[i], val);
+			*port = (int)v;
+			if (l.a_port != 0 && l.a_port == l.b_port)
+				return lf_fail(p, "a-port and b-port are both %d; a link's ends need two ports",
+				    l.a_port);
+			continue;
+		}
 		if (strcmp(w[i], "a>b") == 0)
 			dst = l.a_shape;
 		else if (strcmp(w[i], "b>a") == 0)
 			dst = l.b_shape;
 		else
-			return lf_fail(p, "unknown \"%.20s=\" on a link line (state=, a>b=, b>a=)", w[i]);
+			return lf_fail(p, "unknown \"%.20s=\" on a link line (state=, a>b=, b>a=, a-port=, "
+			    "b-port=)", w[i]);
 		if (shape_parse(val, &sh, &why) != 0)
 			return lf_fail(p, "%s", why.msg);
 		shape_format(&sh, dst, SHAPE_TEXT_MAX);
@@ -1128,6 +1141,10 @@ labfile_format(const struct labfile *lf)
 			lf_put(&b, " a>b=%s", l->a_shape);
 		if (l->b_shape[0])
 			lf_put(&b, " b>a=%s", l->b_shape);
+		if (l->a_port)
+			lf_put(&b, " a-port=%d", l->a_port);
+		if (l->b_port)
+			lf_put(&b, " b-port=%d", l->b_port);
 		lf_put(&b, "\n");
 	}
 	return b.s;
@@ -1356,6 +1373,8 @@ labfile_export(struct lab *lab, struct labfile *out, struct err *e)
 		l->down = !lv[i].up;
 		snprintf(l->a_shape, sizeof l->a_shape, "%s", lv[i].a.shape);
 		snprintf(l->b_shape, sizeof l->b_shape, "%s", lv[i].b.shape);
+		l->a_port = lv[i].a.port_set ? lv[i].a.port : 0;
+		l->b_port = lv[i].b.port_set ? lv[i].b.port : 0;
 	}
 	rc = 0;
 done:
@@ -1430,7 +1449,9 @@ lf_insert(struct lab *lab, const struct labfile *lf, struct lf_made *made, struc
 		struct link made_l;
 		if (link_insert(lab, made[l->a].id, l->a_idx, made[l->b].id, l->b_idx, &made_l, &why) != 0 ||
 		    ((l->down || l->a_shape[0] || l->b_shape[0]) &&
-		    link_set_state(lab, made_l.id, !l->down, l->a_shape, l->b_shape, &why) != 0))
+		    link_set_state(lab, made_l.id, !l->down, l->a_shape, l->b_shape, &why) != 0) ||
+		    (l->a_port && link_set_port(lab, made_l.id, 0, l->a_port, &why) != 0) ||
+		    (l->b_port && link_set_port(lab, made_l.id, 1, l->b_port, &why) != 0))
 			return err_set(e, "line %d: %s", l->line, why.msg);
 	}
 	return 0;

@@ -131,6 +131,7 @@ struct labfile_link {
 	int   down;                 /* state=down: the cable pulled */
 	char  a_shape[SHAPE_TEXT_MAX];  /* a>b=: impairments of frames a sends (shape.h) */
 	char  b_shape[SHAPE_TEXT_MAX];  /* b>a= */
+	int   a_port, b_port;       /* a-port=, b-port=: a port the user chose (0: sandlab chooses) */
 };
 
 struct labfile {

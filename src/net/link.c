@@ -141,7 +141,8 @@ fail:
 }
 
 #define LINK_COLS "l.id, l.a_node, a.name, l.a_idx, l.a_port, l.a_host, l.a_shape, " \
-	"l.b_node, b.name, l.b_idx, l.b_port, l.b_host, l.b_shape, l.up " \
+	"l.b_node, b.name, l.b_idx, l.b_port, l.b_host, l.b_shape, l.up, l.a_port_set, " \
+	"l.b_port_set " \
 	"FROM links l JOIN nodes a ON a.id = l.a_node JOIN nodes b ON b.id = l.b_node "
 
 static void
@@ -166,6 +167,7 @@ link_from_row(sqlite3_stmt *st, struct link *l)
 		end[i]->port = sqlite3_column_int(st, 4 + 6 * i);
 		link_col(end[i]->host, sizeof end[i]->host, st, 5 + 6 * i);
 		link_col(end[i]->shape, sizeof end[i]->shape, st, 6 + 6 * i);
+		end[i]->port_set = sqlite3_column_int(st, 14 + i);
 	}
 	l->up = sqlite3_column_int(st, 13);
 }
@@ -327,8 +329,8 @@ link_address_parse(const char *text, int allow_remote, char *host, size_t len, s
 	return 0;
 }
 
-/* In link_set's transaction: the named end's address (its port stays:
- * a link's ports never move). */
+/* In link_set's transaction: the named end's address (its port stays
+ * unless link_change.port moves it too). */
 static int
 link_set_address(struct lab *lab, struct link *l, int named_b, const struct link_change *c,
     struct err *e)
@@ -344,6 +346,43 @@ link_set_address(struct lab *lab, struct link *l, int named_b, const struct link
 		return -1;
 	snprintf(end->host, sizeof end->host, "%s", host);
 	return 0;
+}
+
+int
+link_set_port(struct lab *lab, const char *id, int b, int port, struct err *e)
+{
+	struct link l, other;
+	const struct link_end *me;
+	int found;
+
+	if (port < 1024 || port > 65535)
+		return err_set(e, "UDP port %d: a link end listens on a port from 1024 to 65535", port);
+	found = link_rows(lab, db_query(lab->db, e, "SELECT " LINK_COLS "WHERE l.id = ?", "t", id),
+	    &l, e);
+	if (found <= 0)
+		return found < 0 ? -1 : err_set(e, "no link %.8s", id);
+	me = b ? &l.b : &l.a;
+	if (port == me->port)
+		return db_run(lab->db, "changing a link end", e, b ?
+		    "UPDATE links SET b_port_set = 1 WHERE id = ?" :
+		    "UPDATE links SET a_port_set = 1 WHERE id = ?", "t", id);
+	/* Another link's port, by name: the database would only say "used". */
+	found = link_rows(lab, db_query(lab->db, e, "SELECT " LINK_COLS "WHERE l.id <> ?1 AND "
+	    "(l.a_port = ?2 OR l.b_port = ?2)", "ti", id, port), &other, e);
+	if (found < 0)
+		return -1;
+	if (found > 0)
+		return err_set(e, "UDP port %d is already an end of the link %s:eth%d - %s:eth%d; "
+		    "choose another port", port, other.a.name, other.a.idx, other.b.name, other.b.idx);
+	if (port == (b ? l.a.port : l.b.port))
+		return err_set(e, "UDP port %d is the other end's of this link; choose another port",
+		    port);
+	if (!net_port_free_at("udp", me->host, port))
+		return err_set(e, "UDP port %d on %s is in use by another program; free it or choose "
+		    "another port", port, me->host);
+	return db_run(lab->db, "changing a link end", e, b ?
+	    "UPDATE links SET b_port = ?, b_port_set = 1 WHERE id = ?" :
+	    "UPDATE links SET a_port = ?, a_port_set = 1 WHERE id = ?", "it", port, id);
 }
 
 int
@@ -382,12 +421,18 @@ link_set(struct lab *lab, const char *what, const struct link_change *c, struct 
 		goto fail;
 	up = c->up >= 0 ? c->up : l.up;
 	if (link_set_state(lab, l.id, up, shapes[0], shapes[1], e) != 0 ||
-	    (c->address != NULL && link_set_address(lab, &l, named_b, c, e) != 0))
+	    (c->address != NULL && link_set_address(lab, &l, named_b, c, e) != 0) ||
+	    (c->port > 0 && link_set_port(lab, l.id, named_b, c->port, e) != 0))
 		goto fail;
-	detail = xasprintf("%s:eth%d - %s:eth%d %s, %s>%s %s, %s>%s %s%s%s", l.a.name, l.a.idx, l.b.name,
-	    l.b.idx, up ? "up" : "down", l.a.name, l.b.name, shapes[0][0] ? shapes[0] : "-",
+	if (c->port > 0) {
+		(named_b ? &l.b : &l.a)->port = c->port;
+		(named_b ? &l.b : &l.a)->port_set = 1;
+	}
+	detail = xasprintf("%s:eth%d - %s:eth%d %s, %s>%s %s, %s>%s %s%s%s%s%.0d", l.a.name, l.a.idx,
+	    l.b.name, l.b.idx, up ? "up" : "down", l.a.name, l.b.name, shapes[0][0] ? shapes[0] : "-",
 	    l.b.name, l.a.name, shapes[1][0] ? shapes[1] : "-", c->address ? ", at " : "",
-	    c->address ? (named_b ? l.b.host : l.a.host) : "");
+	    c->address ? (named_b ? l.b.host : l.a.host) : "", c->port > 0 ? ", port " : "",
+	    c->port);
 	db_event(lab->db, l.a.id, "link", detail);
 	db_event(lab->db, l.b.id, "link", detail);
 	free(detail);

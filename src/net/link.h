@@ -9,7 +9,8 @@
  * impairments of the frames it sends (shape.h); running wires are told
  * of a change by the caller (wire_tell), so it takes effect at once.
  * An end's address is 127.0.0.1 unless set (link_set, address): only
- * loopback unless the user asks for more.
+ * loopback unless the user asks for more; its port may be moved
+ * (link_set, port) and the peer's wire then sends to the new one.
  */
 #ifndef SANDLAB_LINK_H
 #define SANDLAB_LINK_H
@@ -27,6 +28,7 @@ struct link_end {
 	char name[64];
 	int  idx;
 	int  port;              /* where this end listens */
+	int  port_set;          /* 1: the user chose port (link set --port) */
 	char host[LINK_HOST_LEN];/* ... on this address (127.0.0.1 unless set) */
 	char shape[SHAPE_TEXT_MAX]; /* impairments of the frames this end sends */
 };
@@ -50,6 +52,9 @@ struct link_change {
 	 * refused unless allow_remote. */
 	const char *address;
 	int         allow_remote;
+	/* The UDP port the named end listens on (1024-65535), 0: unchanged.
+	 * Refused when another link has it or another program holds it. */
+	int         port;
 };
 
 /* Checks an end address as link_change.address gives it, into
@@ -73,8 +78,8 @@ int link_insert(struct lab *lab, const char *a_id, int a_idx, const char *b_id, 
 int link_rm(struct lab *lab, const char *what, struct link *out, struct net_note *note,
     struct err *e);
 
-/* Changes a link named as link_rm does: up or down, and impairments of
- * the chosen directions. One transaction with an event on both nodes;
+/* Changes a link named as link_rm does: up or down, impairments of
+ * the chosen directions, and the named end's address and port. One transaction with an event on both nodes;
  * *out is the link as it is now. 0, or -1 with a message and nothing
  * changed. */
 int link_set(struct lab *lab, const char *what, const struct link_change *c, struct link *out,
@@ -84,6 +89,10 @@ int link_set(struct lab *lab, const char *what, const struct link_change *c, str
  * file gives it; texts already checked. */
 int link_set_state(struct lab *lab, const char *id, int up, const char *a_shape,
     const char *b_shape, struct err *e);
+/* Inside the caller's transaction: end b (0: a) of link id listens on
+ * port from now on, a port the user chose: checked as link_change.port
+ * says. 0, or -1 with a message naming the port. */
+int link_set_port(struct lab *lab, const char *id, int b, int port, struct err *e);
 
 /* The link a NIC (node id, index) is an end of: 1 with *out, 0 when it
  * has none, -1 with a message. */

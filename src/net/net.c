@@ -190,21 +190,40 @@ net_pending(const char *running, const struct nic *v, int n)
 }
 
 int
-net_port_free(const char *proto, int port)
+net_port_free_at(const char *proto, const char *host, int port)
 {
-	struct sockaddr_in sa = { .sin_family = AF_INET, .sin_port = htons((uint16_t)port) };
+	struct sockaddr_storage ss;
+	struct sockaddr_in *a4 = (struct sockaddr_in *)&ss;
+	struct sockaddr_in6 *a6 = (struct sockaddr_in6 *)&ss;
 	int udp = strcmp(proto, "udp") == 0, fd, one = 1, ok;
+	socklen_t len;
 
-	inet_pton(AF_INET, QEMU_LINK_HOST, &sa.sin_addr);
-	fd = socket(AF_INET, (udp ? SOCK_DGRAM : SOCK_STREAM) | SOCK_CLOEXEC, 0);
+	memset(&ss, 0, sizeof ss);
+	if (inet_pton(AF_INET, host, &a4->sin_addr) == 1) {
+		a4->sin_family = AF_INET;
+		a4->sin_port = htons((uint16_t)port);
+		len = sizeof *a4;
+	} else if (inet_pton(AF_INET6, host, &a6->sin6_addr) == 1) {
+		a6->sin6_family = AF_INET6;
+		a6->sin6_port = htons((uint16_t)port);
+		len = sizeof *a6;
+	} else
+		return 0;
+	fd = socket(ss.ss_family, (udp ? SOCK_DGRAM : SOCK_STREAM) | SOCK_CLOEXEC, 0);
 	if (fd < 0)
 		return 0;
 	/* TCP: as QEMU's listener, so a port in TIME_WAIT counts as free.
 	 * UDP: no SO_REUSEADDR, or a bound port could look free. */
 	ok = (udp || setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one) == 0) &&
-	    bind(fd, (struct sockaddr *)&sa, sizeof sa) == 0 && (udp || listen(fd, 1) == 0);
+	    bind(fd, (struct sockaddr *)&ss, len) == 0 && (udp || listen(fd, 1) == 0);
 	close(fd);
 	return ok;
+}
+
+int
+net_port_free(const char *proto, int port)
+{
+	return net_port_free_at(proto, QEMU_LINK_HOST, port);
 }
 
 int

@@ -68,6 +68,9 @@ unsigned net_pending(const char *running, const struct nic *v, int n);
 int net_ports_check(const char *node_name, const struct nic *v, int n, struct err *e);
 /* 1 when proto ("tcp"/"udp") port can be bound on 127.0.0.1 now. */
 int net_port_free(const char *proto, int port);
+/* The same on host (an IPv4 or IPv6 address as text); 0 when host is
+ * not one. */
+int net_port_free_at(const char *proto, const char *host, int port);
 
 /* ---- the lab database ---- */
 

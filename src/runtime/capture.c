@@ -44,12 +44,13 @@ capture_read(int fd, void *buf, size_t len)
 }
 
 int
-capture_pump(int fd, FILE *out, int count, int stop_fd, const sigset_t *sigmask, struct err *e)
+capture_pump(int fd, FILE *out, int count, int stop_fd, const sigset_t *sigmask, long *frames,
+    struct err *e)
 {
 	static _Thread_local unsigned char frame[WIRE_FRAME_MAX];
 	pcap_t *pc;
 	pcap_dumper_t *pd;
-	int seen = 0, rc = 0;
+	int seen = 0, rc = 0, ended = 0;
 
 	pc = pcap_open_dead(DLT_EN10MB, WIRE_FRAME_MAX);
 	if (pc == NULL || (pd = pcap_dump_fopen(pc, out)) == NULL) {
@@ -77,8 +78,10 @@ capture_pump(int fd, FILE *out, int count, int stop_fd, const sigset_t *sigmask,
 		if (stop_fd >= 0 && p[1].revents)
 			break;
 		if (!capture_read(fd, &r, sizeof r) || r.caplen > sizeof frame ||
-		    !capture_read(fd, frame, r.caplen))
+		    !capture_read(fd, frame, r.caplen)) {
+			ended = 1;
 			break;
+		}
 		h.ts.tv_sec = (time_t)(r.ts_us / 1000000);
 		h.ts.tv_usec = (suseconds_t)(r.ts_us % 1000000);
 		h.caplen = h.len = r.caplen;
@@ -86,7 +89,7 @@ capture_pump(int fd, FILE *out, int count, int stop_fd, const sigset_t *sigmask,
 		/* Live: a reader down a pipe sees each frame as it comes. */
 		if (pcap_dump_flush(pd) != 0)
 			rc = err_sys(e, "cannot write the pcap file");
-		if (count > 0 && ++seen >= count)
+		if (++seen >= count && count > 0)
 			break;
 	}
 	close(fd);
@@ -97,7 +100,9 @@ capture_pump(int fd, FILE *out, int count, int stop_fd, const sigset_t *sigmask,
 	else
 		pcap_dump_close(pd);
 	pcap_close(pc);
-	return rc;
+	if (frames != NULL)
+		*frames = seen;
+	return rc != 0 ? rc : ended;
 }
 
 static char *

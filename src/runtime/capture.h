@@ -21,10 +21,13 @@
  * frame, until the stream ends (the node stopped), count frames were
  * written (0: no limit), stop_fd is readable (-1: none) or a signal
  * not in sigmask arrives (sigmask NULL: signals do not end it). Closes
- * fd; out is closed too unless it is stdout (then flushed). 0, or -1
- * with a message (a write failed: what was written is kept). */
+ * fd; out is closed too unless it is stdout (then flushed). *frames
+ * (unless NULL) gets how many frames were written. 1 when the stream
+ * ended (the node stopped, or its keeper went away), 0 when count,
+ * stop_fd or a signal ended it, or -1 with a message (a write failed:
+ * what was written is kept). */
 int capture_pump(int fd, FILE *out, int count, int stop_fd, const sigset_t *sigmask,
-    struct err *e);
+    long *frames, struct err *e);
 
 /* A new file in the lab's captures/ folder (made 0700 when missing) for
  * node:eth<idx>, created 0600 and locked as running until it is closed:

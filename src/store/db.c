@@ -272,6 +272,19 @@ static const char *const db_migrations[] = {
 	"CREATE TABLE contypes ("
 	"  node_id TEXT PRIMARY KEY REFERENCES nodes(id) ON DELETE CASCADE,"
 	"  type TEXT NOT NULL CHECK (type IN ('vnc')));",
+	/* 15 -> 16: an end's port moves (link set --port) while its ends and
+	 * nodes still never change. A port the user chose is marked (*_port_set)
+	 * so lab files keep it; ports sandlab chose are chosen afresh on import.
+	 * A moved port is still one end's of one link only. */
+	"DROP TRIGGER links_no_update;"
+	"CREATE TRIGGER links_no_update BEFORE UPDATE OF id, a_node, a_idx, b_node, b_idx ON links"
+	" BEGIN SELECT RAISE(ABORT, 'links are added and removed, never moved'); END;"
+	"CREATE TRIGGER links_port_once_moved BEFORE UPDATE OF a_port, b_port ON links"
+	" WHEN NEW.a_port = NEW.b_port OR EXISTS (SELECT 1 FROM links WHERE id <> NEW.id AND"
+	"  (a_port IN (NEW.a_port, NEW.b_port) OR b_port IN (NEW.a_port, NEW.b_port)))"
+	" BEGIN SELECT RAISE(ABORT, 'a link port is used once only'); END;"
+	"ALTER TABLE links ADD COLUMN a_port_set INTEGER NOT NULL DEFAULT 0 CHECK (a_port_set IN (0, 1));"
+	"ALTER TABLE links ADD COLUMN b_port_set INTEGER NOT NULL DEFAULT 0 CHECK (b_port_set IN (0, 1));",
 };
 
 const int DB_VERSION = (int)(sizeof db_migrations / sizeof db_migrations[0]);

@@ -7,8 +7,9 @@
 # tcpdump reads; capture ls says running, then done, and capture rm
 # refuses a running one). The frames come from this test: a UDP socket
 # on the stopped peer's port talks to the running node's wire end, as
-# another host would. A dashboard capture also ends when its link is
-# removed, and when the dashboard quits.
+# another host would. An end moved to another address and port is shown
+# in the view. A dashboard capture also ends when its link is
+# removed, when its node stops, and when the dashboard quits.
 set -eu
 source "$(dirname "$0")/../lib.sh"
 source "$TOP/tests/tui-lib.sh"
@@ -114,6 +115,17 @@ if tui_settle "UDP ports" && ! on_screen "Impair a link" && [ "$("$SANDLAB" link
 else not_ok "Esc" "$SCREEN"; fi
 "$SANDLAB" link set a:eth0 --clear >/dev/null
 
+# An end off 127.0.0.1 and a moved port: the view says where b listens
+# (then b goes back, for the frames below).
+bport=$(link_field 'l["b"]["port"]')
+newp=$(free_port udp)
+"$SANDLAB" link set b:eth0 --address 127.0.0.9 --port "$newp" >/dev/null
+if tui_settle "b:eth0 listens on 127.0.0.9:$newp" && textln "$SCREEN" | grep -Eq "a:eth0 +b:eth0 +4[0-9]{4}-$newp +up"; then
+	ok "the links view shows b's address and moved port"
+else not_ok "address in the view" "$SCREEN"; fi
+"$SANDLAB" link set b:eth0 --address 127.0.0.1 --port "$bport" >/dev/null
+if tui_settle "-$bport " && ! on_screen "listens on"; then ok "back on 127.0.0.1, the line goes"; else not_ok "address line gone" "$SCREEN"; fi
+
 # w: a capture of end A into captures/.
 keys w
 tui_settle "capturing a:eth0 into captures/" >/dev/null
@@ -152,9 +164,27 @@ if [ -n "$name2" ] && wait_for 30 cap_is "$name2" 'c["state"], c["frames"]' "('d
 	ok "link rm ends the dashboard's capture of it"
 else not_ok "capture ends with the link" "$name2: $("$SANDLAB" capture ls)"; fi
 
-# The dashboard quits: its capture ends with a complete file.
+# Its node stops: the dashboard's capture ends, the file complete, and
+# neither the view nor capture ls shows it running.
 "$SANDLAB" link add a:eth0 b:eth0 >/dev/null
 tui_settle "a:eth0" >/dev/null
+keys w
+tui_settle "capturing a:eth0 into captures/" >/dev/null
+name4=$(cap_name)
+send 5 sandlab-tag-4
+wait_for 30 cap_is "$name4" 'c["frames"]' 5 || true
+"$SANDLAB" node stop a --grace 1 >/dev/null 2>&1 || true
+if [ -n "$name4" ] && wait_for 60 cap_is "$name4" 'c["state"], c["frames"]' "('done', 5)" &&
+   [ "$(tcpdump -n -e -r "$SANDLAB_LAB/captures/$name4" 2>/dev/null | grep -c "$SRC_MAC > $DST_MAC, ethertype Unknown (0x88b5)" || true)" = 5 ]; then
+	ok "a's stop ends the dashboard's capture: 5 frames in capture ls and in tcpdump, done"
+else not_ok "capture ends with its node" "$name4: $("$SANDLAB" capture ls)"; fi
+if tui_settle "stopped, stopped" && ! on_screen ", rec" && "$SANDLAB" capture ls | grep -Eq "^$name4 +a:eth0 +[0-9]+ +5 done$"; then
+	ok "the links view and capture ls show it done"
+else not_ok "capture done after the stop" "$("$SANDLAB" capture ls); $SCREEN"; fi
+check "a starts again" "$SANDLAB" node start a
+
+# The dashboard quits: its capture ends with a complete file.
+tui_settle "up, stopped" >/dev/null
 keys w
 tui_settle "capturing a:eth0 into captures/" >/dev/null
 name3=$(cap_name)

@@ -271,7 +271,13 @@ constraints_hold(void **state)
 	assert_non_null(strstr(e.msg, "port"));
 	assert_int_equal(db_exec(db, "INSERT INTO links (id, a_node, a_idx, a_port, b_node, b_idx, b_port) VALUES ('l2', 'n4', 0, 40012, 'n1', 0, 40012)", &e), -1);
 	assert_int_equal(db_exec(db, "INSERT INTO links (id, a_node, a_idx, a_port, b_node, b_idx, b_port) VALUES ('l2', 'n4', 0, 40012, 'n1', 0, 40013)", &e), 0);
-	assert_int_equal(db_exec(db, "UPDATE links SET a_port = 40020 WHERE id = 'l2'", &e), -1);
+	/* a port moves, but not onto one another end has (l1's 40001, or
+	 * l2's own other end) */
+	assert_int_equal(db_exec(db, "UPDATE links SET a_port = 40001 WHERE id = 'l2'", &e), -1);
+	assert_non_null(strstr(e.msg, "port"));
+	assert_int_equal(db_exec(db, "UPDATE links SET a_port = 40013 WHERE id = 'l2'", &e), -1);
+	assert_int_equal(db_exec(db, "UPDATE links SET a_port = 40020, a_port_set = 1 WHERE id = 'l2'", &e), 0);
+	text_is(db, "SELECT a_port || ':' || a_port_set || ':' || b_port_set FROM links WHERE id = 'l2'", "40020:1:0");
 	/* a link's state and impairments change; its ends never move */
 	assert_int_equal(db_exec(db, "UPDATE links SET up = 0, a_shape = 'delay=5' WHERE id = 'l2'", &e), 0);
 	assert_int_equal(db_exec(db, "UPDATE links SET up = 2 WHERE id = 'l2'", &e), -1);
