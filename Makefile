@@ -6,7 +6,7 @@ PREFIX  ?= /usr/local
 DESTDIR ?=
 CC      ?= cc
 CFLAGS  ?= -O2 -g
-PKGS    := ncursesw vterm tickit sqlite3 uuid jansson libpcap libarchive libxml-2.0 yaml-0.1 libvirt gnutls
+PKGS    := ncursesw vterm tickit sqlite3 uuid jansson libpcap libarchive libxml-2.0 yaml-0.1 libvirt nettle
 RELEASE := 0.1
 
 # The version: git describe in a checkout (the release number and the
@@ -133,7 +133,7 @@ DEB_PKGS := build-essential pkg-config libncurses-dev libvterm-dev \
 	libtickit-dev libsqlite3-dev uuid-dev libjansson-dev libcmocka-dev libarchive-dev libxml2-dev libyaml-dev \
 	qemu-system-x86 qemu-utils tmux python3 sqlite3 procps time groff-base openssl xorriso mtools \
 	openssh-client python3-yaml libpcap-dev tcpdump ncurses-term \
-	libgnutls28-dev libvirt-dev libtirpc-dev libvirt-clients libvirt-daemon-system libvirt-daemon-driver-qemu \
+	nettle-dev libvirt-dev libtirpc-dev libvirt-clients libvirt-daemon-system libvirt-daemon-driver-qemu \
 	openssh-server netcat-openbsd ovmf \
 	$(shell cat images/DEPS 2>/dev/null)
 
