@@ -6,7 +6,7 @@ PREFIX  ?= /usr/local
 DESTDIR ?=
 CC      ?= cc
 CFLAGS  ?= -O2 -g
-PKGS    := ncursesw vterm tickit sqlite3 uuid jansson libpcap libarchive libxml-2.0 yaml-0.1 libvirt gnutls
+PKGS    := ncursesw vterm tickit sqlite3 uuid jansson libpcap libarchive libxml-2.0 yaml-0.1 libvirt nettle
 RELEASE := 0.1
 
 # The version: git describe in a checkout (the release number and the
@@ -42,10 +42,12 @@ endif
 
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 # libvirt is not linked: src/remote/remote.c opens it (dl_open) when a
-# host is asked, so its 40-odd libraries load in that child only.
+# host is asked, so its 40-odd libraries load in that child only; nor is
+# libpcap (src/runtime/capture.c opens it for a capture), which brought
+# D-Bus, systemd and libgcrypt into every command.
 # ASan resolves the real xdr_* calls it intercepts at start, so under SAN=1
 # libtirpc (libvirt's xdr) must be loaded from the start or they are NULL.
-PKG_LIBS   := $(shell pkg-config --libs $(filter-out libvirt,$(PKGS)) $(if $(SANFLAGS),libtirpc) 2>/dev/null)
+PKG_LIBS   := $(shell pkg-config --libs $(filter-out libvirt libpcap,$(PKGS)) $(if $(SANFLAGS),libtirpc) 2>/dev/null)
 ALL_CFLAGS := -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -Wshadow -Wno-unused-parameter \
 	$(SRC_DIRS:%=-I%) -Iui $(PKG_CFLAGS) $(CFLAGS) $(SANFLAGS) -MMD -MP \
 	-DSANDLAB_DATADIR='"$(PREFIX)/share/sandlab"'
@@ -133,7 +135,7 @@ DEB_PKGS := build-essential pkg-config libncurses-dev libvterm-dev \
 	libtickit-dev libsqlite3-dev uuid-dev libjansson-dev libcmocka-dev libarchive-dev libxml2-dev libyaml-dev \
 	qemu-system-x86 qemu-utils tmux python3 sqlite3 procps time groff-base openssl xorriso mtools \
 	openssh-client python3-yaml libpcap-dev tcpdump ncurses-term \
-	libgnutls28-dev libvirt-dev libtirpc-dev libvirt-clients libvirt-daemon-system libvirt-daemon-driver-qemu \
+	nettle-dev libvirt-dev libtirpc-dev libvirt-clients libvirt-daemon-system libvirt-daemon-driver-qemu \
 	openssh-server netcat-openbsd ovmf \
 	$(shell cat images/DEPS 2>/dev/null)
 

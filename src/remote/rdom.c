@@ -9,7 +9,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <gnutls/crypto.h>
+#include <nettle/sha2.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -180,17 +180,18 @@ rdom_upload(struct rdom *r, virStorageVolPtr v, int fd, long long size, const ch
 {
 	virStreamPtr st = virt.virStreamNew(r->c, 0);
 	char *buf = xmalloc(RDOM_CHUNK);
-	gnutls_hash_hd_t h;
+	struct sha256_ctx h;
 	long long sent = 0, cut = rdom_test_cut();
 	int told = 0, rc = -1;
 
-	if (st == NULL || gnutls_hash_init(&h, GNUTLS_DIG_SHA256) < 0) {
+	sha256_init(&h);
+	if (st == NULL) {
 		err_set(e, "cannot start the upload");
 		goto out;
 	}
 	if (virt.virStorageVolUpload(v, st, 0, (unsigned long long)size, 0) != 0) {
 		virt_error(e, "cannot upload");
-		gnutls_hash_deinit(h, dig);
+		sha256_digest(&h, SHA256_DIGEST_SIZE, dig);
 		goto out;
 	}
 	while (sent < size) {
@@ -203,7 +204,7 @@ rdom_upload(struct rdom *r, virStorageVolPtr v, int fd, long long size, const ch
 			err_set(e, "the upload was cut after %lld bytes (test hook)", cut);
 			break;
 		}
-		gnutls_hash(h, buf, (size_t)n);
+		sha256_update(&h, (size_t)n, (const uint8_t *)buf);
 		for (ssize_t off = 0; off < n; ) {
 			int w = virt.virStreamSend(st, buf + off, (size_t)(n - off));
 			if (w <= 0) {
@@ -219,7 +220,7 @@ rdom_upload(struct rdom *r, virStorageVolPtr v, int fd, long long size, const ch
 		}
 	}
 cut:
-	gnutls_hash_deinit(h, dig);
+	sha256_digest(&h, SHA256_DIGEST_SIZE, dig);
 	if (sent == size && virt.virStreamFinish(st) == 0)
 		rc = 0;
 	else {
@@ -240,17 +241,18 @@ rdom_readback(struct rdom *r, virStorageVolPtr v, long long size, unsigned char 
 {
 	virStreamPtr st = virt.virStreamNew(r->c, 0);
 	char *buf = xmalloc(RDOM_CHUNK);
-	gnutls_hash_hd_t h;
+	struct sha256_ctx h;
 	long long got = 0;
 	int rc = -1;
 
-	if (st == NULL || gnutls_hash_init(&h, GNUTLS_DIG_SHA256) < 0) {
+	sha256_init(&h);
+	if (st == NULL) {
 		err_set(e, "cannot start reading the image back");
 		goto out;
 	}
 	if (virt.virStorageVolDownload(v, st, 0, (unsigned long long)size, 0) != 0) {
 		virt_error(e, "cannot read the image back");
-		gnutls_hash_deinit(h, dig);
+		sha256_digest(&h, SHA256_DIGEST_SIZE, dig);
 		goto out;
 	}
 	for (;;) {
@@ -266,10 +268,10 @@ rdom_readback(struct rdom *r, virStorageVolPtr v, long long size, unsigned char 
 				err_set(e, "the image read back has %lld bytes, not %lld", got, size);
 			break;
 		}
-		gnutls_hash(h, buf, (size_t)n);
+		sha256_update(&h, (size_t)n, (const uint8_t *)buf);
 		got += n;
 	}
-	gnutls_hash_deinit(h, dig);
+	sha256_digest(&h, SHA256_DIGEST_SIZE, dig);
 out:
 	if (st != NULL)
 		virt.virStreamFree(st);

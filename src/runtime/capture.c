@@ -12,6 +12,7 @@
 #include <fcntl.h>
 #include <pcap/pcap.h>
 #include <poll.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/file.h>
@@ -26,6 +27,48 @@
 /* Frames are counted for `capture ls` in files up to this size; bigger
  * ones would make a listing slow. */
 #define CAPTURE_COUNT_MAX (64LL << 20)
+
+/* libpcap is opened when a capture first needs it (dl_open), not linked:
+ * linked, it and D-Bus, systemd and libgcrypt under it were loaded by
+ * every sandlab process, a `node create` as much as a capture. */
+#define CAPTURE_PCAP_SONAME "libpcap.so.0.8"
+#define CAPTURE_PCAP_CALLS(X) X(pcap_open_dead) X(pcap_dump_fopen) X(pcap_geterr) \
+	X(pcap_dump_flush) X(pcap_dump) X(pcap_dump_close) X(pcap_close) X(pcap_open_offline) \
+	X(pcap_next_ex)
+#define CAPTURE_FIELD(f) __typeof__(&f) f;
+static struct { CAPTURE_PCAP_CALLS(CAPTURE_FIELD) } lp;
+static pthread_once_t capture_pcap_once = PTHREAD_ONCE_INIT;
+static struct err capture_pcap_err;
+static int capture_pcap_ok;
+
+/* Once per process, from whichever thread comes first (the dashboard
+ * captures on threads of their own). */
+static void
+capture_pcap_load(void)
+{
+	void *h = dl_open(CAPTURE_PCAP_SONAME, &capture_pcap_err);
+
+	if (h == NULL)
+		return;
+#define CAPTURE_FIND(fn) \
+	if ((lp.fn = (__typeof__(lp.fn))dl_call(h, CAPTURE_PCAP_SONAME, #fn, &capture_pcap_err)) == NULL) \
+		return;
+	CAPTURE_PCAP_CALLS(CAPTURE_FIND)
+#undef CAPTURE_FIND
+	capture_pcap_ok = 1;
+}
+
+/* 0 when libpcap's calls are in lp, or -1 with the reason. */
+static int
+capture_pcap(struct err *e)
+{
+	pthread_once(&capture_pcap_once, capture_pcap_load);
+	if (capture_pcap_ok)
+		return 0;
+	if (e != NULL)
+		*e = capture_pcap_err;
+	return -1;
+}
 
 /* Reads exactly len bytes; 0 at the end of the stream or on an error (a
  * signal while blocked here is not let through, see capture_pump). */
@@ -52,17 +95,23 @@ capture_pump(int fd, FILE *out, int count, int stop_fd, const sigset_t *sigmask,
 	pcap_dumper_t *pd;
 	int seen = 0, rc = 0, ended = 0;
 
-	pc = pcap_open_dead(DLT_EN10MB, WIRE_FRAME_MAX);
-	if (pc == NULL || (pd = pcap_dump_fopen(pc, out)) == NULL) {
-		err_set(e, "cannot start the pcap file%s%s", pc ? ": " : "", pc ? pcap_geterr(pc) : "");
-		if (pc)
-			pcap_close(pc);
+	if (capture_pcap(e) != 0) {
 		if (out != stdout)
 			fclose(out);
 		close(fd);
 		return -1;
 	}
-	if (pcap_dump_flush(pd) != 0)
+	pc = lp.pcap_open_dead(DLT_EN10MB, WIRE_FRAME_MAX);
+	if (pc == NULL || (pd = lp.pcap_dump_fopen(pc, out)) == NULL) {
+		err_set(e, "cannot start the pcap file%s%s", pc ? ": " : "", pc ? lp.pcap_geterr(pc) : "");
+		if (pc)
+			lp.pcap_close(pc);
+		if (out != stdout)
+			fclose(out);
+		close(fd);
+		return -1;
+	}
+	if (lp.pcap_dump_flush(pd) != 0)
 		rc = err_sys(e, "cannot write the pcap file");
 	while (rc == 0) {
 		struct wire_rec r;
@@ -85,21 +134,21 @@ capture_pump(int fd, FILE *out, int count, int stop_fd, const sigset_t *sigmask,
 		h.ts.tv_sec = (time_t)(r.ts_us / 1000000);
 		h.ts.tv_usec = (suseconds_t)(r.ts_us % 1000000);
 		h.caplen = h.len = r.caplen;
-		pcap_dump((u_char *)pd, &h, frame);
+		lp.pcap_dump((u_char *)pd, &h, frame);
 		/* Live: a reader down a pipe sees each frame as it comes. */
-		if (pcap_dump_flush(pd) != 0)
+		if (lp.pcap_dump_flush(pd) != 0)
 			rc = err_sys(e, "cannot write the pcap file");
 		if (++seen >= count && count > 0)
 			break;
 	}
 	close(fd);
-	if (pcap_dump_flush(pd) != 0 && rc == 0)
+	if (lp.pcap_dump_flush(pd) != 0 && rc == 0)
 		rc = err_sys(e, "cannot write the pcap file");
 	if (out == stdout)
 		fflush(stdout);
 	else
-		pcap_dump_close(pd);
-	pcap_close(pc);
+		lp.pcap_dump_close(pd);
+	lp.pcap_close(pc);
 	if (frames != NULL)
 		*frames = seen;
 	return rc != 0 ? rc : ended;
@@ -193,12 +242,13 @@ capture_frames(const char *path, int64_t size)
 	int64_t n = 0;
 	pcap_t *pc;
 
-	if (size > CAPTURE_COUNT_MAX || (pc = pcap_open_offline(path, errbuf)) == NULL)
+	if (size > CAPTURE_COUNT_MAX || capture_pcap(NULL) != 0 ||
+	    (pc = lp.pcap_open_offline(path, errbuf)) == NULL)
 		return -1;
 	/* A running capture's last frame may be half written: count to it. */
-	while (pcap_next_ex(pc, &h, &data) == 1)
+	while (lp.pcap_next_ex(pc, &h, &data) == 1)
 		n++;
-	pcap_close(pc);
+	lp.pcap_close(pc);
 	return n;
 }
 

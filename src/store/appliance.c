@@ -1,7 +1,7 @@
 /*
  * appliance.c: a GNS3 appliance file mapped onto a template, and its
- * import: files found by name, checked (size, md5 through GnuTLS, which
- * the build links already), imported by image.h's checks. Each value
+ * import: files found by name, checked (size, md5 through nettle),
+ * imported by image.h's checks. Each value
  * is checked by the module that owns it (hw.h, nic.h, node.h, template.h)
  * before it is called mapped; the rest goes to `unmapped` with the
  * reason. qemu.options is free QEMU text: it is split into words and only
@@ -11,7 +11,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <gnutls/crypto.h>
+#include <nettle/md5.h>
 #include <libgen.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -539,26 +539,25 @@ appl_name(const char *text, char *out, size_t len)
 		snprintf(out, len, "appliance");
 }
 
-/* The md5 of the open file fd as 32 hex digits. 0, or -1 with a message. */
+/* The md5 of the open file fd as 32 hex digits. 0, or -1 with a message.
+ * nettle, not GnuTLS: linked, GnuTLS and its seven libraries were a third
+ * of the dynamic linker's work at every start of sandlab. */
 static int
 appl_md5(int fd, const char *shown, char hex[33], struct err *e)
 {
-	gnutls_hash_hd_t h;
-	unsigned char buf[1 << 16], dig[16];
+	struct md5_ctx h;
+	unsigned char buf[1 << 16], dig[MD5_DIGEST_SIZE];
 	ssize_t got;
 
-	if (gnutls_hash_init(&h, GNUTLS_DIG_MD5) < 0)
-		return err_set(e, "md5 is not available (GnuTLS refuses it here)");
+	md5_init(&h);
 	while ((got = read(fd, buf, sizeof buf)) != 0) {
 		if (got < 0 && errno == EINTR)
 			continue;
-		if (got < 0) {
-			gnutls_hash_deinit(h, NULL);
+		if (got < 0)
 			return err_sys(e, "cannot read %s", shown);
-		}
-		gnutls_hash(h, buf, (size_t)got);
+		md5_update(&h, (size_t)got, buf);
 	}
-	gnutls_hash_deinit(h, dig);
+	md5_digest(&h, sizeof dig, dig);
 	for (int i = 0; i < 16; i++)
 		snprintf(hex + 2 * i, 3, "%02x", dig[i]);
 	return 0;

@@ -159,17 +159,21 @@ disk_list_free(struct disk *v, int n)
 }
 
 int
-disk_list(struct lab *lab, const char *node_id, struct disk **out, int *n, struct err *e)
+disk_list_with(struct lab *lab, sqlite3_stmt **stp, const char *node_id, struct disk **out, int *n,
+    struct err *e)
 {
-	sqlite3_stmt *st = db_query(lab->db, e, "SELECT d.idx, d.bus, d.size, d.image_id, i.name, i.file, "
-	    "i.format, d.file FROM disks d LEFT JOIN images i ON i.id = d.image_id WHERE d.node_id = ? "
-	    "ORDER BY d.idx", "t", node_id);
+	sqlite3_stmt *st = *stp;
 	struct disk *v = NULL;
 	int len = 0, rc;
 
 	*out = NULL;
 	*n = 0;
-	if (st == NULL)
+	if (st == NULL && (st = *stp = db_prepare(lab->db, "SELECT d.idx, d.bus, d.size, d.image_id, "
+	    "i.name, i.file, i.format, d.file FROM disks d LEFT JOIN images i ON i.id = d.image_id "
+	    "WHERE d.node_id = ? ORDER BY d.idx", e)) == NULL)
+		return -1;
+	sqlite3_reset(st);
+	if (db_bind(lab->db, st, e, "t", node_id) != 0)
 		return -1;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		struct disk *d;
@@ -187,14 +191,25 @@ disk_list(struct lab *lab, const char *node_id, struct disk **out, int *n, struc
 		}
 		d->file = xasprintf("%s/%s", lab->overlays, (const char *)sqlite3_column_text(st, 7));
 	}
-	sqlite3_finalize(st);
 	if (rc != SQLITE_DONE) {
 		disk_list_free(v, len);
 		return db_fail(lab->db, e, "listing a node's disks");
 	}
+	/* Reset, so that the statement holds no read lock between nodes. */
+	sqlite3_reset(st);
 	*out = v;
 	*n = len;
 	return 0;
+}
+
+int
+disk_list(struct lab *lab, const char *node_id, struct disk **out, int *n, struct err *e)
+{
+	sqlite3_stmt *st = NULL;
+	int rc = disk_list_with(lab, &st, node_id, out, n, e);
+
+	sqlite3_finalize(st);
+	return rc;
 }
 
 int

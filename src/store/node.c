@@ -269,6 +269,7 @@ node_add_one_nic(const char *node_id, const struct nic *c, void *arg)
 struct node_walk {
 	struct lab   *lab;
 	sqlite3_stmt *st;
+	sqlite3_stmt *disks;     /* disk_list_with's, kept from node to node */
 	struct node   cur;
 	int           has_cur;   /* cur holds a row not yet given to fn */
 	int           rc;        /* sqlite3_step's last, or SQLITE_ROW */
@@ -291,7 +292,7 @@ node_walk_next(struct node_walk *w)
 	if (stop == 0 && (w->rc = sqlite3_step(w->st)) == SQLITE_ROW) {
 		node_from_row(w->lab, w->st, &w->cur);
 		w->has_cur = 1;
-		if (disk_list(w->lab, w->cur.id, &w->cur.disks, &w->cur.ndisks, w->e) != 0)
+		if (disk_list_with(w->lab, &w->disks, w->cur.id, &w->cur.disks, &w->cur.ndisks, w->e) != 0)
 			return -1;
 	}
 	return stop;
@@ -336,6 +337,7 @@ node_each(struct lab *lab, node_each_fn fn, void *arg, struct err *e)
 	if (w.has_cur)
 		node_clear(&w.cur);
 	sqlite3_finalize(w.st);
+	sqlite3_finalize(w.disks);
 	if (own_txn)
 		db_rollback(lab->db);
 	return stop;

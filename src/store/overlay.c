@@ -8,6 +8,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -16,54 +17,56 @@
 #include "proc.h"
 #include "sanitize.h"
 
-char **
-overlay_create_argv(const char *path, const char *backing, const char *fmt)
-{
-	char **v = xcalloc(12, sizeof *v);
-	int i = 0;
-
-	v[i++] = xstrdup("qemu-img");
-	v[i++] = xstrdup("create");
-	v[i++] = xstrdup("-q");
-	v[i++] = xstrdup("-f");
-	v[i++] = xstrdup("qcow2");
-	v[i++] = xstrdup("-b");
-	v[i++] = xstrdup(backing);
-	v[i++] = xstrdup("-F");
-	v[i++] = xstrdup(fmt);
-	/* "--" keeps a path that starts with '-' from being read as an option. */
-	v[i++] = xstrdup("--");
-	v[i++] = xstrdup(path);
-	v[i] = NULL;
-	return v;
-}
-
-char **
-overlay_copy_argv(const char *src, const char *path, const char *backing, const char *fmt)
+/*
+ * The one qemu-img argv builder of this file: `qemu-img VERB -q -f qcow2`,
+ * then for a copy (src) `-O qcow2`, then the backing file (-b for create,
+ * -B for a copy, each with -F), then "--" so that a path starting with '-'
+ * is never read as an option, then src, path and size (each when given).
+ */
+static char **
+overlay_argv(const char *verb, const char *src, const char *path, const char *backing,
+    const char *fmt, const char *size)
 {
 	char **v = xcalloc(16, sizeof *v);
 	int i = 0;
 
 	v[i++] = xstrdup("qemu-img");
-	v[i++] = xstrdup("convert");
+	v[i++] = xstrdup(verb);
 	v[i++] = xstrdup("-q");
 	v[i++] = xstrdup("-f");
 	v[i++] = xstrdup("qcow2");
-	v[i++] = xstrdup("-O");
-	v[i++] = xstrdup("qcow2");
-	/* With -B the copy keeps the backing file and holds only the
-	 * clusters that differ from it: the node's changes, no more. */
+	if (src != NULL) {
+		v[i++] = xstrdup("-O");
+		v[i++] = xstrdup("qcow2");
+	}
+	/* With -B a copy keeps the backing file and holds only the clusters
+	 * that differ from it: the node's changes, no more. */
 	if (backing != NULL) {
-		v[i++] = xstrdup("-B");
+		v[i++] = xstrdup(src != NULL ? "-B" : "-b");
 		v[i++] = xstrdup(backing);
 		v[i++] = xstrdup("-F");
 		v[i++] = xstrdup(fmt);
 	}
 	v[i++] = xstrdup("--");
-	v[i++] = xstrdup(src);
+	if (src != NULL)
+		v[i++] = xstrdup(src);
 	v[i++] = xstrdup(path);
+	if (size != NULL)
+		v[i++] = xstrdup(size);
 	v[i] = NULL;
 	return v;
+}
+
+char **
+overlay_create_argv(const char *path, const char *backing, const char *fmt)
+{
+	return overlay_argv("create", NULL, path, backing, fmt, NULL);
+}
+
+char **
+overlay_copy_argv(const char *src, const char *path, const char *backing, const char *fmt)
+{
+	return overlay_argv("convert", src, path, backing, fmt, NULL);
 }
 
 int
@@ -114,19 +117,10 @@ overlay_create(const char *path, const char *backing, const char *fmt, struct er
 char **
 overlay_blank_argv(const char *path, uint64_t size)
 {
-	char **v = xcalloc(10, sizeof *v);
-	int i = 0;
+	char n[24];
 
-	v[i++] = xstrdup("qemu-img");
-	v[i++] = xstrdup("create");
-	v[i++] = xstrdup("-q");
-	v[i++] = xstrdup("-f");
-	v[i++] = xstrdup("qcow2");
-	v[i++] = xstrdup("--");
-	v[i++] = xstrdup(path);
-	v[i++] = xasprintf("%ju", (uintmax_t)size);
-	v[i] = NULL;
-	return v;
+	snprintf(n, sizeof n, "%ju", (uintmax_t)size);
+	return overlay_argv("create", NULL, path, NULL, NULL, n);
 }
 
 int

@@ -8,7 +8,8 @@
  * disks on each bus and any mix beside any boot disk, and more than a bus
  * holds refused; the cloud-init seed as
  * a read-only CD-ROM of its own; plus shell quoting for
- * `node cmd` and reading QEMU's VNC failure.
+ * `node cmd` and reading QEMU's VNC failure; and qemu-img's argv for
+ * overlays (create, copy, blank), word for word.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -22,6 +23,7 @@
 #include "firmware.h"
 #include "hw.h"
 #include "nic.h"
+#include "overlay.h"
 #include "proc.h"
 #include "qemu.h"
 #include "qemuprobe.h"
@@ -935,6 +937,49 @@ extra_disks(void **state)
 	assert_non_null(strstr(e.msg, "one is the boot disk's"));
 }
 
+/* argv joined by spaces, for comparing with a literal. */
+static char *
+argv_text(char **argv)
+{
+	size_t n = 1;
+	char *s;
+
+	for (int i = 0; argv[i]; i++)
+		n += strlen(argv[i]) + 1;
+	s = calloc(1, n);
+	for (int i = 0; argv[i]; i++) {
+		if (i > 0)
+			strcat(s, " ");
+		strcat(s, argv[i]);
+	}
+	proc_argv_free(argv);
+	return s;
+}
+
+static void
+overlay_argvs(void **state)
+{
+	char *got[5] = {
+		argv_text(overlay_create_argv("/l/overlays/-n.qcow2", "/l/images/b.qcow2", "qcow2")),
+		argv_text(overlay_copy_argv("/l/overlays/a.qcow2", "/l/overlays/b.qcow2", "/l/images/r.img", "raw")),
+		argv_text(overlay_copy_argv("/l/overlays/a.qcow2", "/l/overlays/b.qcow2", NULL, NULL)),
+		argv_text(overlay_blank_argv("/l/overlays/d.qcow2", 1073741824)),
+		NULL,
+	};
+	static const char *want[] = {
+		"qemu-img create -q -f qcow2 -b /l/images/b.qcow2 -F qcow2 -- /l/overlays/-n.qcow2",
+		"qemu-img convert -q -f qcow2 -O qcow2 -B /l/images/r.img -F raw -- /l/overlays/a.qcow2 "
+		    "/l/overlays/b.qcow2",
+		"qemu-img convert -q -f qcow2 -O qcow2 -- /l/overlays/a.qcow2 /l/overlays/b.qcow2",
+		"qemu-img create -q -f qcow2 -- /l/overlays/d.qcow2 1073741824",
+	};
+
+	for (int i = 0; got[i]; i++) {
+		assert_string_equal(got[i], want[i]);
+		free(got[i]);
+	}
+}
+
 int
 main(void)
 {
@@ -961,6 +1006,7 @@ main(void)
 		cmocka_unit_test(machine_firmware),
 		cmocka_unit_test(nic_models),
 		cmocka_unit_test(nic_help_parsed),
+		cmocka_unit_test(overlay_argvs),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
