@@ -25,6 +25,7 @@
 #include "uistate.h"
 
 #define UI_ESCAPE_DEFAULT "C-]"
+#define UI_FIRST_NODES 100
 
 /* The console escape key from the config, else Ctrl-]. */
 static void
@@ -104,7 +105,10 @@ ui_main(const struct ui_opts *o)
 			snprintf(a->warn, sizeof a->warn, "another dashboard has this lab open; "
 			    "this one does not save its consoles");
 	}
-	if (model_load(&a->model, a->lab, &e) != 0) {
+	/* The first frame waits for the nodes it shows, not for all of
+	 * them (app_run reads the rest after it): UI_FIRST_NODES rows fill
+	 * the node list of any terminal up to that height. */
+	if (model_load_first(&a->model, a->lab, UI_FIRST_NODES, &e) != 0) {
 		fprintf(stderr, "sandlab: %s\n", e.msg);
 		lab_close(a->lab);
 		return 1;

@@ -267,6 +267,43 @@ static const char *const db_migrations[] = {
 	"  file TEXT NOT NULL UNIQUE,"
 	"  CHECK ((size IS NULL) <> (image_id IS NULL)),"
 	"  PRIMARY KEY (node_id, idx));",
+	/* 14 -> 15: which nodes changed (changes.h), so that a dashboard
+	 * re-reads those alone after another process writes: one row per
+	 * write to a node's rows, '' for a write that touches many (an
+	 * image's name is shown with each node). The last 4,096 are kept;
+	 * a reader further behind reads everything. */
+	"CREATE TABLE changes ("
+	"  seq INTEGER PRIMARY KEY,"
+	"  node_id TEXT NOT NULL);"
+	"CREATE TRIGGER changes_trim AFTER INSERT ON changes BEGIN"
+	" DELETE FROM changes WHERE seq <= NEW.seq - 4096;"
+	" END;"
+	"CREATE TRIGGER changes_node_ins AFTER INSERT ON nodes BEGIN"
+	" INSERT INTO changes (node_id) VALUES (NEW.id); END;"
+	"CREATE TRIGGER changes_node_upd AFTER UPDATE ON nodes BEGIN"
+	" INSERT INTO changes (node_id) VALUES (NEW.id); END;"
+	"CREATE TRIGGER changes_node_del AFTER DELETE ON nodes BEGIN"
+	" INSERT INTO changes (node_id) VALUES (OLD.id); END;"
+	"CREATE TRIGGER changes_nic_ins AFTER INSERT ON nics BEGIN"
+	" INSERT INTO changes (node_id) VALUES (NEW.node_id); END;"
+	"CREATE TRIGGER changes_nic_upd AFTER UPDATE ON nics BEGIN"
+	" INSERT INTO changes (node_id) VALUES (NEW.node_id); END;"
+	"CREATE TRIGGER changes_nic_del AFTER DELETE ON nics BEGIN"
+	" INSERT INTO changes (node_id) VALUES (OLD.node_id); END;"
+	"CREATE TRIGGER changes_disk_ins AFTER INSERT ON disks BEGIN"
+	" INSERT INTO changes (node_id) VALUES (NEW.node_id); END;"
+	"CREATE TRIGGER changes_disk_upd AFTER UPDATE ON disks BEGIN"
+	" INSERT INTO changes (node_id) VALUES (NEW.node_id); END;"
+	"CREATE TRIGGER changes_disk_del AFTER DELETE ON disks BEGIN"
+	" INSERT INTO changes (node_id) VALUES (OLD.node_id); END;"
+	"CREATE TRIGGER changes_run_ins AFTER INSERT ON runs BEGIN"
+	" INSERT INTO changes (node_id) VALUES (NEW.node_id); END;"
+	"CREATE TRIGGER changes_run_upd AFTER UPDATE ON runs BEGIN"
+	" INSERT INTO changes (node_id) VALUES (NEW.node_id); END;"
+	"CREATE TRIGGER changes_run_del AFTER DELETE ON runs BEGIN"
+	" INSERT INTO changes (node_id) VALUES (OLD.node_id); END;"
+	"CREATE TRIGGER changes_image_upd AFTER UPDATE ON images BEGIN"
+	" INSERT INTO changes (node_id) VALUES (''); END;",
 };
 
 const int DB_VERSION = (int)(sizeof db_migrations / sizeof db_migrations[0]);
