@@ -438,8 +438,11 @@ int
 node_count(struct lab *lab, struct node_counts *c, struct err *e)
 {
 	sqlite3_stmt *st;
-	int rc = db_row(lab->db, &st, "counting nodes", e, "SELECT count(*), COALESCE(max(length(name)), 0), "
-	    "count(*) FILTER (WHERE host IS NOT NULL AND host <> '" HOST_LOCAL "') FROM nodes", "");
+	/* count and max read the name index alone; the rows are read only
+	 * in a lab that knows other hosts. */
+	int rc = db_row(lab->db, &st, "counting nodes", e, "SELECT (SELECT count(*) FROM nodes), "
+	    "(SELECT COALESCE(max(length(name)), 0) FROM nodes), CASE WHEN EXISTS (SELECT 1 FROM hosts) "
+	    "THEN (SELECT count(*) FROM nodes WHERE host IS NOT NULL AND host <> '" HOST_LOCAL "') ELSE 0 END", "");
 
 	memset(c, 0, sizeof *c);
 	if (rc <= 0)

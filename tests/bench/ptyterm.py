@@ -5,6 +5,9 @@ dashboard's own. Used by tests/bench/dashboard.sh.
 
   ptyterm.py firstframe COLS ROWS MARKER -- CMD...
       ms from spawn until MARKER is in the output
+  ptyterm.py firstframecpu COLS ROWS MARKER -- CMD...
+      the same, and the dashboard's CPU ms (all threads, /proc) at that
+      moment and 3 s later: "WALL CPU-AT-FRAME CPU-AFTER-3S"
   ptyterm.py latency COLS ROWS N -- CMD...
       opens the selected node's console (Enter), waits for 'login:', then
       sends N keystrokes one at a time and times each until its echo is
@@ -29,9 +32,11 @@ dashboard's own. Used by tests/bench/dashboard.sh.
 """
 import fcntl, os, pty, select, struct, sys, termios, time, glob, signal, subprocess
 
-def spawn(cols, rows, argv):
+def spawn(cols, rows, argv, nice=None):
     pid, fd = pty.fork()
     if pid == 0:
+        if nice is not None:
+            os.setpriority(os.PRIO_PROCESS, 0, nice)
         os.execvp(argv[0], argv)
     fcntl.ioctl(fd, termios.TIOCSWINSZ, struct.pack('HHHH', rows, cols, 0, 0))
     os.kill(pid, signal.SIGWINCH)
@@ -101,11 +106,29 @@ def main():
     sep = sys.argv.index('--')
     args, cmd = sys.argv[2:sep], sys.argv[sep + 1:]
     cols, rows = int(args[0]), int(args[1])
+    nice = None
+    if mode == 'firstframecpu':
+        # On a busy machine the observer would read the frame long after
+        # it was written, while the dashboard goes on working: it runs at
+        # a higher priority when it may (root), the dashboard at its own.
+        nice = os.getpriority(os.PRIO_PROCESS, 0)
+        try:
+            os.setpriority(os.PRIO_PROCESS, 0, -15)
+        except OSError:
+            pass
     t0 = time.monotonic()
-    pid, fd = spawn(cols, rows, cmd)
+    pid, fd = spawn(cols, rows, cmd, nice)
     if mode == 'firstframe':
         wait_for(fd, args[2].encode())
         print('%.1f' % ((time.monotonic() - t0) * 1000))
+    elif mode == 'firstframecpu':
+        # Wall time dilates on a shared machine; the CPU the dashboard
+        # spent until the marker was drawn does not. Then its CPU once it
+        # has gone idle (the rest of its start-up, e.g. the whole list).
+        wait_for(fd, args[2].encode())
+        wall, first = (time.monotonic() - t0) * 1000, cpu_ns(pid) / 1e6
+        pump(fd, 3)
+        print('%.1f %.1f %.1f' % (wall, first, cpu_ns(pid) / 1e6))
     elif mode in ('latency', 'attached'):
         n = int(args[2])
         if mode == 'latency':

@@ -1,0 +1,73 @@
+#!/usr/bin/env bash
+# tests/tui/many-nodes.sh: the node list of a big lab (MANY_NODES nodes,
+# made by `lab import` of a generated lab file) at 200x50. End shows the
+# last node; nodes that other processes create, rename and remove appear,
+# move and go without a key press (the dashboard re-reads only the nodes
+# the lab's change log names, ui/model.c); the selection stays on the same
+# node, by id, while rows are added before it. The selected node is read
+# from the details pane's first line ("node NAME").
+set -eu
+source "$(dirname "$0")/../lib.sh"
+source "$TOP/tests/tui-lib.sh"
+
+N=${MANY_NODES:-2000}
+
+"$SANDLAB" image import "$TOP/images/tiny.qcow2" --name tiny >/dev/null 2>&1
+python3 -c '
+import sys
+n = int(sys.argv[1])
+print("sandlab-lab 1")
+for i in range(1, n + 1):
+    print("node n%05d image=tiny ram=64" % i)
+' "$N" >"$T/lab.txt"
+"$SANDLAB" lab import "$T/lab.txt" >/dev/null
+last=$(printf 'n%05d' "$N")
+
+# selected: the name on the details pane's "node" line.
+selected() { tui_cap | sed -n 's/.*│ *node  *\([^ │]*\).*/\1/p' | head -n 1; }
+# sel_is NAME: waits until NAME is the selected node.
+sel_is() { wait_for 20 sh -c "[ \"\$(tmux -L $TMUX_SOCK capture-pane -p -t t | sed -n 's/.*│ *node  *\([^ │]*\).*/\1/p' | head -n 1)\" = '$1' ]"; }
+# shown TEXT: waits until TEXT is on the screen (no key is pressed).
+shown() { wait_for 20 sh -c "tmux -L $TMUX_SOCK capture-pane -p -t t | grep -qF -- '$1'"; }
+gone() { wait_for 20 sh -c "! tmux -L $TMUX_SOCK capture-pane -p -t t | grep -qF -- '$1'"; }
+
+tui_start 200 50
+if tui_settle "Nodes ($N)" 60; then ok "the title counts $N nodes"; else not_ok "title" "$(tui_cap | head -n 3)"; fi
+if [ "$(selected)" = n00001 ]; then ok "the first node is selected"; else not_ok "first" "selected: $(selected)"; fi
+if ! text "$SCREEN" | grep -qF "$last"; then ok "the last node is not shown at first"; else not_ok "last hidden" "$SCREEN"; fi
+
+keys End
+if sel_is "$last" && shown "│ $last "; then ok "End selects and shows the last node, $last"; else not_ok "End" "selected: $(selected)"; fi
+keys Home
+if sel_is n00001; then ok "Home goes back to the first"; else not_ok "Home" "selected: $(selected)"; fi
+keys Down Down Down
+if sel_is n00004; then ok "three rows down: n00004"; else not_ok "Down" "selected: $(selected)"; fi
+
+# Created by another process, named to sort first: shown at the top, and
+# the selection stays on n00004 although its row moved down by one.
+"$SANDLAB" node create a-made-elsewhere --image tiny --ram 32 >/dev/null
+if shown "│ a-made-elsewhere " && shown "Nodes ($((N + 1)))"; then ok "a node created elsewhere appears without a key"
+else not_ok "created elsewhere" "$(tui_cap | head -n 6)"; fi
+if [ "$(selected)" = n00004 ]; then ok "the selection stays on n00004"; else not_ok "selection kept" "selected: $(selected)"; fi
+
+# The selected node renamed elsewhere: the selection follows it (by id) to
+# its new place at the end of the list.
+"$SANDLAB" node rename n00004 zz-renamed >/dev/null
+if sel_is zz-renamed && shown "│ zz-renamed " && gone "│ n00004 "; then ok "a rename elsewhere moves the row; the selection follows it"
+else not_ok "renamed elsewhere" "selected: $(selected)"; fi
+
+# Removed elsewhere: the row goes and the count with it.
+"$SANDLAB" node rm a-made-elsewhere >/dev/null
+if gone "│ a-made-elsewhere " && shown "Nodes ($N)"; then ok "a node removed elsewhere disappears"
+else not_ok "removed elsewhere" "$(tui_cap | head -n 6)"; fi
+if [ "$(selected)" = zz-renamed ]; then ok "the selection stays on zz-renamed"; else not_ok "selection after rm" "selected: $(selected)"; fi
+
+# Many changes at once (more than the change log keeps for the dashboard
+# is not needed: a burst of renames) all show.
+for i in 1 2 3; do "$SANDLAB" node rename "$(printf 'n%05d' $((i + 10)))" "b-burst$i" >/dev/null; done
+keys Home
+if shown "│ b-burst1 " && shown "│ b-burst3 " && gone "│ n00011 "; then ok "a burst of renames shows whole"
+else not_ok "burst" "$(tui_cap | head -n 8)"; fi
+
+tui_quit
+done_testing
