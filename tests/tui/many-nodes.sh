@@ -4,7 +4,8 @@
 # last node; nodes that other processes create, rename and remove appear,
 # move and go without a key press (the dashboard re-reads only the nodes
 # the lab's change log names, ui/model.c); the selection stays on the same
-# node, by id, while rows are added before it. The selected node is read
+# node, by id, while rows are added before it. `/` finds a node in the
+# middle by part of its name. The selected node is read
 # from the details pane's first line ("node NAME").
 set -eu
 source "$(dirname "$0")/../lib.sh"
@@ -40,6 +41,30 @@ keys End
 if sel_is "$last" && shown "│ $last "; then ok "End selects and shows the last node, $last"; else not_ok "End" "selected: $(selected)"; fi
 keys Home
 if sel_is n00001; then ok "Home goes back to the first"; else not_ok "Home" "selected: $(selected)"; fi
+
+# Find (/): a node in the middle by part of its name; Down finds the next
+# one; Esc goes back to where the selection was; a character no name
+# holds is refused with a message.
+mid=$(printf 'n%05d' $((N / 2 + 7)))
+keys /
+tui_settle "Find a node" >/dev/null || true
+keys -l "${mid#n}"
+if sel_is "$mid" && shown "│ $mid "; then ok "find: typing ${mid#n} selects and shows $mid"; else not_ok "find" "selected: $(selected)"; fi
+keys Enter
+if gone "Find a node" && [ "$(selected)" = "$mid" ]; then ok "find: Enter keeps $mid"; else not_ok "find Enter" "selected: $(selected)"; fi
+keys Home /
+tui_settle "Find a node" >/dev/null || true
+keys -l 0002
+if sel_is n00002; then ok "find: 0002 from the top selects n00002"; else not_ok "find 0002" "selected: $(selected)"; fi
+keys Down
+if sel_is n00020; then ok "find: Down selects the next holding it, n00020"; else not_ok "find Down" "selected: $(selected)"; fi
+keys -l '*'
+if shown "names hold letters, digits"; then ok "find: a character no name holds is refused"; else not_ok "find refuses *" "$(tui_cap | grep -F Find -A3)"; fi
+keys -l zzz
+if shown "no node name holds this" && [ "$(selected)" = n00020 ]; then ok "find: no match says so and keeps the selection"
+else not_ok "find no match" "selected: $(selected)"; fi
+keys Escape
+if gone "Find a node" && sel_is n00001; then ok "find: Esc goes back to n00001"; else not_ok "find Esc" "selected: $(selected)"; fi
 keys Down Down Down
 if sel_is n00004; then ok "three rows down: n00004"; else not_ok "Down" "selected: $(selected)"; fi
 
