@@ -59,12 +59,16 @@ pane_details_time(int64_t t, char *buf, size_t len)
 		strftime(buf, len, "%Y-%m-%d %H:%M:%S", &tm);
 }
 
-/* "eth1 virtio-net-pci MAC, link to r2:eth0 (udp 40000>40001)", "eth0 ...,
- * user (NAT) tcp 127.0.0.1:2222->22", "eth2 ..., none". */
+/* "eth1 MAC, link to r2:eth0 (udp 40000>40001)", "eth0 e1000 MAC, user
+ * (NAT) tcp 127.0.0.1:2222->22", "eth2 ..., none". */
 static void
 pane_details_nic(const struct nic *c, char *buf, size_t len)
 {
-	size_t used = (size_t)snprintf(buf, len, "eth%d %s %s, ", c->idx, c->model, c->mac);
+	/* The default model is left out, as the machine's default fields are:
+	 * with it, a link's line did not fit 80 columns. */
+	int dflt = strcmp(c->model, NIC_MODEL_DEFAULT) == 0;
+	size_t used = (size_t)snprintf(buf, len, "eth%d %s%s%s, ", c->idx, dflt ? "" : c->model,
+	    dflt ? "" : " ", c->mac);
 
 	if (used >= len)
 		return;
@@ -104,8 +108,10 @@ pane_details_nics(struct pane *p, struct app *a, const struct node *n, int y)
 		pane_details_nic(&v[i], buf, sizeof buf);
 		if (waits)
 			snprintf(buf + strlen(buf), sizeof buf - strlen(buf), "; at restart");
-		pane_details_row(p->win, y++, inner, i == 0 ? "NICs" : "", buf,
+		/* Wrapped: a link's peer and ports come last and were cut at 80 columns. */
+		int rows = pane_details_wrap(p->win, y, last, inner, i == 0 ? "NICs" : "", buf,
 		    theme_attr(waits ? ROLE_WARN : ROLE_NORMAL));
+		y += rows > 0 ? rows : 1;
 	}
 	if (nn == 0)
 		pane_details_row(p->win, y++, inner, "NICs", "none", theme_attr(ROLE_DIM));

@@ -36,6 +36,20 @@ if tui_settle "link to b:eth0" && on_screen "user (NAT) tcp 127.0.0.1:$hp->22" "
 else
 	not_ok "details: NICs" "$SCREEN"
 fi
+# At 80 columns the link's line is whole: its ports came last and were cut.
+# Node b, whose first NIC is the link (a's second has no row at 24 lines).
+ports=$("$SANDLAB" link ls --json | python3 -c 'import json,sys; l=json.load(sys.stdin)[0]; print("%d>%d" % (l["b"]["port"], l["a"]["port"]))')
+mac_b0=$(nic_mac b 0)
+tx resize-window -t t -x 80 -y 24
+keys Down
+if tui_settle "(udp $ports)" >/dev/null && on_screen "$mac_b0, link to a:eth1 (udp $ports)"; then
+	ok "details at 80x24: the link's line is whole (udp $ports)"
+else
+	not_ok "details at 80x24: the link's line is whole (udp $ports)" "$SCREEN"
+fi
+keys Up
+tx resize-window -t t -x 120 -y 40
+tui_settle "Nodes (4)" >/dev/null
 
 # The link pulled, and what a sends delayed: the map and the links view
 # show both.
