@@ -13,6 +13,8 @@
 #include "changes.h"
 #include "draw.h"
 
+#define MODEL_UPDATE_MAX 64    /* changed nodes re-read one by one */
+
 /* model_load's walk over the nodes. */
 struct model_fill {
 	struct model    *m;
@@ -226,6 +228,12 @@ model_update(struct model *m, struct lab *lab, char (*ids)[37], size_t nids, str
 	rc = changes_since(lab, m->seq, &ch, &nch, &last, e);
 	if (rc != 0)
 		return rc < 0 ? -1 : model_load(m, lab, e);
+	/* Each node put in its place moves the rows after it (about 2 KiB
+	 * each): past a few dozen, reading all is cheaper (a lab import). */
+	if (nch > MODEL_UPDATE_MAX) {
+		free(ch);
+		return model_load(m, lab, e);
+	}
 	for (size_t k = 0; k < nch; k++) {
 		int i = model_node_index(m, ch[k].id);
 		struct node n;

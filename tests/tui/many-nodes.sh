@@ -94,5 +94,17 @@ keys Home
 if shown "│ b-burst1 " && shown "│ b-burst3 " && gone "│ n00011 "; then ok "a burst of renames shows whole"
 else not_ok "burst" "$(tui_cap | head -n 8)"; fi
 
+# 70 nodes at once (more than the dashboard re-reads one by one: it reads
+# all then), by another lab import.
+python3 -c '
+print("sandlab-lab 1")
+for i in range(1, 71):
+    print("node a-bulk%03d image=tiny ram=64" % i)
+' >"$T/bulk.txt"
+"$SANDLAB" lab import "$T/bulk.txt" >/dev/null
+keys Home
+if shown "Nodes ($((N + 70)))" && shown "│ a-bulk001 " && [ "$(selected)" = a-bulk001 ]; then ok "70 nodes imported elsewhere all appear"
+else not_ok "bulk" "$(tui_cap | head -n 6)"; fi
+
 tui_quit
 done_testing
