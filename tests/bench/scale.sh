@@ -76,7 +76,7 @@ export SANDLAB_LAB="$T/lab0"
 "$S" image import "$TOP/images/tiny.qcow2" --name tiny >/dev/null 2>&1
 for i in 1 2 3 4 5; do $P firstframecpu 200 50 "Nodes (0)" -- "$S"; done >"$W/ff0"
 export SANDLAB_LAB="$T/lab10000"
-row "dashboard first frame, 10,000 nodes" "median $(cut -d' ' -f1 "$W/ff" | med) ms wall, $(cut -d' ' -f2 "$W/ff" | med) ms CPU at the frame (a lab of no nodes: $(cut -d' ' -f1 "$W/ff0" | med) ms wall, $(cut -d' ' -f2 "$W/ff0" | med) ms CPU); all nodes read 3 s later: $(cut -d' ' -f3 "$W/ff" | med) ms CPU" \
+row "dashboard first frame, 10,000 nodes" "median $(cut -d' ' -f1 "$W/ff" | med) ms wall, $(cut -d' ' -f2 "$W/ff" | med) ms CPU at the frame (a lab of no nodes: $(cut -d' ' -f1 "$W/ff0" | med) ms wall, $(cut -d' ' -f2 "$W/ff0" | med) ms CPU); once idle (all nodes read): $(cut -d' ' -f3 "$W/ff" | med) ms CPU" \
     "under 50 ms" "417 ms" "spawn in a 200x50 pty until \"Nodes (10000)\" is drawn (tests/bench/ptyterm.py firstframecpu, the observer at a higher priority), 5 runs; the same on a lab of no nodes gives the cost of starting at all; the CPU read at the frame is an upper bound (the dashboard reads the other nodes right after it)"
 got=$($P keys 200 50 "Nodes (10000)" 40 -- "$S")
 row "dashboard, one key in the node list, 10,000 nodes" "$got" "(no goal; every frame)" "not measured" \
