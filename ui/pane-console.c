@@ -13,9 +13,9 @@
  * programs for good. A smaller tile is a viewport that follows the
  * cursor (or where the user panned it); a larger one shows the guest's
  * screen whole and marks where it ends. When the console size changes,
- * the emulator is made again at the new size and fed the output kept
- * here (as much as the keeper replays to a new client), so no text is
- * lost to a re-layout.
+ * the emulator is resized: vtcon reflows its screen and scrollback at a
+ * new width as tmux does, so no text is lost and the whole scrollback
+ * stays (feeding kept output to a new emulator kept only the last of it).
  */
 #include "pane-console.h"
 
@@ -30,7 +30,6 @@
 #include "app.h"
 #include "consize.h"
 #include "draw.h"
-#include "ring.h"
 #include "run.h"
 #include "theme.h"
 #include "vtcon-draw.h"
@@ -39,8 +38,6 @@
 
 #define PANE_CONSOLE_READ (64 * 1024)
 #define PANE_CONSOLE_OUT_MAX (1024 * 1024)
-/* Guest output kept to re-lay the emulator at a new size. */
-#define PANE_CONSOLE_KEEP (1024 * 1024)
 /* Columns a pan key moves the view sideways. */
 #define PANE_CONSOLE_PAN_COLS 8
 /* The replay comes first on a new connection; a gap in it shorter than
@@ -60,7 +57,6 @@ struct console {
 	int           marked;        /* keys typed into a marked console go to all marked ones */
 	int           frame_cut;     /* the cut edges last marked */
 	struct vtcon_colors colors;
-	struct ring   kept;          /* recent guest output, for re-lays */
 	int           top, left;     /* the guest cell at the view's top-left */
 	int           panned;        /* the user moved the view: it stays */
 	int           bare;          /* zoomed with no frame (pane_console_set_bare) */
@@ -99,11 +95,10 @@ pane_console_flush(struct console *c)
 	}
 }
 
-/* Guest output: into the model, and kept for a re-lay. */
+/* Guest output: into the model. */
 static void
 pane_console_feed(struct console *c, const void *bytes, size_t n)
 {
-	ring_add(&c->kept, bytes, n);
 	vtcon_feed(c->vc, bytes, n);
 }
 
@@ -121,22 +116,14 @@ pane_console_want(const struct console *c, struct app *a, int *rows, int *cols)
 	}
 }
 
-/* A new emulator of rows x cols fed the kept output. Its answers to
- * queries in that output went to the guest long ago: none go now. */
+/* The emulator at a new console size, the view back on the cursor. */
 static void
-pane_console_relay(struct pane *p, int rows, int cols)
+pane_console_resize(struct pane *p, int rows, int cols)
 {
 	struct console *c = p->data;
-	struct vtcon *vc = vtcon_new(rows, cols, VTCON_SB_DEFAULT);
-	size_t first = c->kept.size - c->kept.start;
 
-	if (first > c->kept.len)
-		first = c->kept.len;
-	vtcon_feed(vc, c->kept.buf + c->kept.start, first);
-	vtcon_feed(vc, c->kept.buf, c->kept.len - first);
-	vtcon_set_output(vc, pane_console_output, c);
-	vtcon_free(c->vc);
-	c->vc = vc;
+	vtcon_resize(c->vc, rows, cols);
+	vtcon_invalidate(c->vc);
 	c->panned = 0;
 	p->dirty = p->full = 1;
 }
@@ -152,7 +139,7 @@ pane_console_follow_size(struct pane *p, struct app *a)
 	pane_console_want(c, a, &rows, &cols);
 	vtcon_size(c->vc, &have_rows, &have_cols);
 	if (rows != have_rows || cols != have_cols) {
-		pane_console_relay(p, rows, cols);
+		pane_console_resize(p, rows, cols);
 		a->need_layout = 1; /* a zoom may need the whole screen now */
 	}
 }
@@ -168,7 +155,6 @@ pane_console_new(struct app *a, const char *node_id)
 
 	snprintf(c->node_id, sizeof c->node_id, "%s", node_id);
 	c->fd = -1;
-	ring_init(&c->kept, PANE_CONSOLE_KEEP);
 	pane_console_want(c, a, &rows, &cols);
 	c->vc = vtcon_new(rows, cols, VTCON_SB_DEFAULT);
 	vtcon_set_output(c->vc, pane_console_output, c);
@@ -748,7 +734,7 @@ pane_console_stty(struct pane *p, struct app *a)
 		return -1;
 	}
 	/* This dashboard follows at once; the others when inotify tells them. */
-	pane_console_relay(p, rows, cols);
+	pane_console_resize(p, rows, cols);
 	a->need_layout = 1;
 	/* Ctrl-U first: whatever was typed on the line goes */
 	n = snprintf(cmd, sizeof cmd, "\025stty rows %d cols %d\r", rows, cols);
@@ -820,7 +806,6 @@ pane_console_free(struct pane *p)
 	if (c->inner)
 		delwin(c->inner);
 	vtcon_free(c->vc);
-	ring_free(&c->kept);
 	free(c->out);
 	free(c);
 }

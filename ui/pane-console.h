@@ -30,8 +30,8 @@ short pane_console_events(const struct pane *p);
 /* Reads what the guest sent / writes what waits for it. */
 void pane_console_io(struct pane *p, struct app *a, short revents);
 
-/* After each model reload: follows the node's console size (re-laying
- * the emulator when it changed) and attaches when detached and the node
+/* After each model reload: follows the node's console size (resizing
+ * the emulator, which reflows, when it changed) and attaches when detached and the node
  * runs. */
 void pane_console_attach(struct pane *p, struct app *a);
 

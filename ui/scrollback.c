@@ -8,6 +8,9 @@
  * MARK_WIDE (its right half is not stored). Cell characters are never C0
  * controls (libvterm executes those), so the marks cannot be confused
  * with text. Decoding trusts the encoding: only this file writes it.
+ * A line whose text went on to the next keeps the width it was cut at (in
+ * the header's padding, so lines cost no more), which lets a new width
+ * join and cut the lines again as the screen's are (scrollback_reflow).
  */
 #include "scrollback.h"
 
@@ -33,6 +36,9 @@ struct run {
 struct line {
 	size_t size;     /* bytes allocated for the whole line */
 	uint16_t nruns;
+	uint16_t wrap;   /* the text went on to the next line after this
+	                  * many columns (the width it was cut at); 0: the
+	                  * line ended there */
 	uint32_t ntext;
 	struct run runs[]; /* then ntext bytes of text */
 };
@@ -140,10 +146,11 @@ scrollback_push(struct scrollback *sb, const struct vtcon_cell *cells, int n)
 {
 	struct line *l, **slot;
 	size_t ntext, size;
-	int nruns;
+	int nruns, wrap;
 
 	if (n > UINT16_MAX)
 		n = UINT16_MAX;
+	wrap = n > 0 && (cells[n - 1].pen.attrs & VTCON_A_WRAPPED) ? n : 0;
 	while (n > 0 && cell_is_trailing_blank(&cells[n - 1]))
 		n--;
 	if (n > sb->scratch_cols) {
@@ -171,6 +178,7 @@ scrollback_push(struct scrollback *sb, const struct vtcon_cell *cells, int n)
 	l = *slot;
 	l->size = size;
 	l->nruns = (uint16_t)nruns;
+	l->wrap = (uint16_t)wrap;
 	l->ntext = (uint32_t)ntext;
 	if (nruns > 0) { /* an empty line has neither */
 		memcpy(l->runs, sb->runs, (size_t)nruns * sizeof(struct run));
@@ -186,6 +194,16 @@ seq_len(unsigned char lead)
 	return lead < 0x80 ? 1 : lead < 0xe0 ? 2 : lead < 0xf0 ? 3 : 4;
 }
 
+/* n blank cells of pen blank. */
+static void
+cells_blank(struct vtcon_cell *cells, int n, const struct vtcon_pen *blank)
+{
+	for (int i = 0; i < n; i++) {
+		memset(&cells[i], 0, sizeof cells[i]);
+		cells[i].pen = *blank;
+	}
+}
+
 static void
 decode(const struct line *l, struct vtcon_cell *out, int n, const struct vtcon_pen *blank)
 {
@@ -193,10 +211,7 @@ decode(const struct line *l, struct vtcon_cell *out, int n, const struct vtcon_p
 	const unsigned char *end = t + l->ntext;
 	int col = 0, r = 0;
 
-	for (int i = 0; i < n; i++) {
-		memset(&out[i], 0, sizeof out[i]);
-		out[i].pen = *blank;
-	}
+	cells_blank(out, n, blank);
 	while (t < end && col < n) {
 		struct vtcon_cell *c = &out[col];
 		size_t len = seq_len(*t);
@@ -227,6 +242,8 @@ decode(const struct line *l, struct vtcon_cell *out, int n, const struct vtcon_p
 		} else
 			col++;
 	}
+	if (l->wrap == n)
+		out[n - 1].pen.attrs |= VTCON_A_WRAPPED; /* back on a screen of its width */
 }
 
 int
@@ -254,4 +271,133 @@ scrollback_pop(struct scrollback *sb, struct vtcon_cell *out, int n,
 	*slot = NULL;
 	sb->len--;
 	return 0;
+}
+
+void
+scrollback_unwrap_last(struct scrollback *sb)
+{
+	if (sb->len > 0)
+		sb->ring[(sb->head + sb->len - 1) % sb->cap]->wrap = 0;
+}
+
+/* Columns the line's text takes (trailing blanks were not kept): one per
+ * character, two when MARK_WIDE follows it and its marks. */
+static int
+line_cols(const struct line *l)
+{
+	const unsigned char *t = (const unsigned char *)(l->runs + l->nruns);
+	const unsigned char *end = t + l->ntext;
+	int cols = 0;
+
+	while (t < end) {
+		t += seq_len(*t);
+		while (t < end && *t == MARK_COMBINE)
+			t += 1 + seq_len(t[1]);
+		cols++;
+		if (t < end && *t == MARK_WIDE) {
+			t++;
+			cols++;
+		}
+	}
+	return cols;
+}
+
+/* Whether the line starts with a two-column character. */
+static bool
+line_starts_wide(const struct line *l)
+{
+	const unsigned char *t = (const unsigned char *)(l->runs + l->nruns);
+	const unsigned char *end = t + l->ntext;
+
+	if (t == end)
+		return false;
+	t += seq_len(*t);
+	while (t < end && *t == MARK_COMBINE)
+		t += 1 + seq_len(t[1]);
+	return t < end && *t == MARK_WIDE;
+}
+
+/* The row being filled by scrollback_reflow. */
+struct rewrap {
+	struct scrollback *to;
+	struct vtcon_cell *row;
+	int cols, col;
+	const struct vtcon_pen *blank;
+};
+
+/* The row is done: into the new ring, then blank again. */
+static void
+rewrap_push(struct rewrap *w, bool wrapped)
+{
+	if (wrapped)
+		w->row[w->cols - 1].pen.attrs |= VTCON_A_WRAPPED;
+	scrollback_push(w->to, w->row, w->cols);
+	cells_blank(w->row, w->cols, w->blank);
+	w->col = 0;
+}
+
+void
+scrollback_reflow(struct scrollback *sb, int cols, const struct vtcon_pen *blank,
+    struct vtcon_cell *carry, int *ncarry)
+{
+	struct scrollback *to = scrollback_new(sb->cap);
+	struct rewrap w = { .to = to, .cols = cols, .blank = blank };
+	struct vtcon_cell *cells = NULL;
+	int ncells = 0;
+
+	*ncarry = 0;
+	w.row = xreallocarray(NULL, (size_t)cols, sizeof *w.row);
+	cells_blank(w.row, cols, blank);
+	for (int i = 0; i < sb->len; i++) {
+		struct line **slot = &sb->ring[(sb->head + i) % sb->cap];
+		const struct line *next = i + 1 < sb->len ? sb->ring[(sb->head + i + 1) % sb->cap] : NULL;
+		int wrap = (*slot)->wrap, len = wrap > 0 ? wrap : line_cols(*slot);
+
+		if (len > ncells) {
+			cells = xreallocarray(cells, (size_t)len, sizeof *cells);
+			ncells = len;
+		}
+		if (len > 0)
+			decode(*slot, cells, len, blank);
+		/* the old line goes as soon as it is read: memory stays at one ring */
+		sb->bytes -= (*slot)->size;
+		free(*slot);
+		*slot = NULL;
+		for (int c = 0; c < len; c++) {
+			struct vtcon_cell *cell = &cells[c];
+			int cw = (cell->pen.attrs & VTCON_A_WIDE) && c + 1 < len ? 2 : 1;
+
+			if (cell->ch[0] == VTCON_WIDE_TAIL)
+				continue; /* comes with its left half */
+			if (c == len - 1 && wrap > 0 && (cell->ch[0] == 0 || cell->ch[0] == ' ') &&
+			    cell->ch[1] == 0 && next != NULL && line_starts_wide(next))
+				continue; /* the gap a wide character left when it wrapped */
+			if (w.col + cw > cols)
+				rewrap_push(&w, true);
+			w.row[w.col] = *cell;
+			w.row[w.col].pen.attrs &= ~(uint32_t)VTCON_A_WRAPPED;
+			if (cw == 2)
+				w.row[w.col + 1] = cells[c + 1];
+			w.col += cw;
+		}
+		if (wrap == 0)
+			rewrap_push(&w, false);
+		else if (next == NULL) {
+			/* it goes on at the top of the screen: the screen's reflow
+			 * carries on from this row */
+			memcpy(carry, w.row, (size_t)w.col * sizeof *carry);
+			*ncarry = w.col;
+		}
+	}
+	free(cells);
+	free(w.row);
+	/* the new ring takes the old one's place; sb keeps its own scratch */
+	free(sb->ring);
+	sb->ring = to->ring;
+	sb->head = to->head;
+	sb->len = to->len;
+	sb->bytes = to->bytes;
+	to->ring = NULL;
+	to->len = 0;
+	scrollback_free(to);
 }

@@ -6,7 +6,9 @@
  * model and mark damage; a frame, at most one per FRAME_MS, paints the
  * damaged rows. It ends after the final frame when the input ends, or
  * with --hold at the first key after that; q or Ctrl-C end it at any
- * time. Keys come from /dev/tty, since standard input is the stream.
+ * time; PgUp and PgDn scroll back and forth through the scrollback a
+ * screen at a time. Keys come from /dev/tty, since standard input is the
+ * stream.
  *
  * It exists for tests (a known stream, then capture-pane) and for the
  * throughput benchmark; it is no user command and opens no lab. When the
@@ -213,7 +215,10 @@ vtcat_run(const struct vtcat_opts *o, struct err *e)
 		while ((ch = getch()) != ERR) {
 			if (ch == KEY_RESIZE)
 				refit(&v);
-			else if (ch == 'q' || ch == 3 || (eof && hold))
+			else if (ch == KEY_PPAGE || ch == KEY_NPAGE) {
+				vtcon_size(v.vc, &rows, &cols);
+				vtcon_scroll(v.vc, ch == KEY_PPAGE ? rows : -rows);
+			} else if (ch == 'q' || ch == 3 || (eof && hold))
 				stopped = -1;
 		}
 	}

@@ -178,6 +178,15 @@ blank_row(struct vtcon *vc, const struct vtcon_pen *pen)
 	return vc->blank_row;
 }
 
+/* The primary screen's top row was erased or moved down: the scrollback's
+ * newest line, if it wrapped, no longer goes on there. */
+static void
+screen_top_cut(struct vtcon *vc)
+{
+	if (vc->grid == vc->prim.row && vc->sb != NULL)
+		scrollback_unwrap_last(vc->sb);
+}
+
 /* Reverses the row pointers [a, b). */
 static void
 rows_reverse(struct vtcon_cell **row, int a, int b)
@@ -202,6 +211,8 @@ scroll_rows(struct vtcon *vc, int top, int bot, int n)
 
 	if (k == 0)
 		return;
+	if (n < 0 && top == 0)
+		screen_top_cut(vc);
 	if (n > 0 && top == 0 && vc->grid == vc->prim.row && vc->sb != NULL) {
 		for (int i = 0; i < k; i++)
 			scrollback_push(vc->sb, vc->grid[i], vc->cols);
@@ -283,6 +294,8 @@ cb_erase(VTermRect rect, int selective, void *user)
 	struct vtcon_pen pen = erase_pen(vc);
 
 	rect = rect_clip(vc, rect);
+	if (rect.start_row == 0 && rect.end_row > 0 && rect.start_col == 0 && rect.end_col > 0)
+		screen_top_cut(vc);
 	for (int r = rect.start_row; r < rect.end_row; r++) {
 		struct vtcon_cell *row = vc->grid[r];
 
@@ -520,18 +533,28 @@ reflow_row(struct vtcon_cell **out, int *alloc, int r, int cols, const struct vt
 	return *out + (size_t)r * (size_t)cols;
 }
 
-/* The primary screen at a new width: each run of rows joined by wraps is
- * one line, wrapped again at `cols` (a wide character that would be cut
- * goes to the next row). Rows that do not fit go to scrollback from the
- * top, after blank rows below the cursor. Sets the cursor's new place. */
+/* The scrollback and the primary screen at a new width: each run of
+ * lines joined by wraps is one line, wrapped again at `cols` (a wide
+ * character that would be cut goes to the next row); a line the
+ * scrollback's newest wrapped into goes on from the screen's top. Rows
+ * that do not fit go to scrollback from the top, after blank rows below
+ * the cursor. Sets the cursor's new place (cur.row -1: no cursor here). */
 static void
 reflow(struct vtcon *vc, int old_rows, int old_cols, int rows, int cols, VTermPos cur,
     VTermPos *to)
 {
-	struct vtcon_cell *out = NULL, *row;
-	int alloc = 0, nrows = 0, drop;
+	struct vtcon_cell *out = NULL, *row, *carry = NULL;
+	int alloc = 0, nrows = 0, drop, ncarry = 0;
 	struct grid n;
 
+	if (vc->sb != NULL) {
+		carry = xreallocarray(NULL, (size_t)cols, sizeof *carry);
+		scrollback_reflow(vc->sb, cols, &vc->blank, carry, &ncarry);
+		/* the gap a wide character left when it wrapped to the top row */
+		if (ncarry > 0 && cell_is_blank(&carry[ncarry - 1]) &&
+		    (vc->prim.row[0][0].pen.attrs & VTCON_A_WIDE))
+			ncarry--;
+	}
 	to->row = to->col = 0;
 	for (int r = 0; r < old_rows;) {
 		int e = r, len, col = 0, at = -1;
@@ -548,6 +571,10 @@ reflow(struct vtcon *vc, int old_rows, int old_cols, int rows, int cols, VTermPo
 				len = at + 1;   /* the blanks up to the cursor are kept */
 		}
 		row = reflow_row(&out, &alloc, nrows, cols, &vc->blank);
+		if (r == 0 && ncarry > 0) {
+			memcpy(row, carry, (size_t)ncarry * sizeof *carry);
+			col = ncarry;
+		}
 		for (int i = 0; i < len; i++) {
 			const struct vtcon_cell *c = &vc->prim.row[r + i / old_cols][i % old_cols];
 			int w = (c->pen.attrs & VTCON_A_WIDE) && i + 1 < len ? 2 : 1;
@@ -600,6 +627,7 @@ reflow(struct vtcon *vc, int old_rows, int old_cols, int rows, int cols, VTermPo
 	grid_free(&vc->prim);
 	vc->prim = n;
 	free(out);
+	free(carry);
 	to->row -= drop;
 }
 
@@ -617,15 +645,19 @@ cb_resize(int rows, int cols, VTermPos *delta, void *user)
 
 	vterm_state_get_cursorpos(vc->state, &cur);
 	vc->wrap_row = -1;
-	if (!on_alt && cols != vc->cols) {
-		VTermPos to;
+	if (cols != vc->cols) {
+		/* under the alternate screen too: the scrollback goes on into
+		 * the primary screen, and both are text the user may read again */
+		VTermPos to, none = { .row = -1, .col = -1 };
 
-		reflow(vc, old_rows, vc->cols, rows, cols, cur, &to);
+		reflow(vc, old_rows, vc->cols, rows, cols, on_alt ? none : cur, &to);
 		if (vc->alt.row != NULL)
 			grid_resize(&vc->alt, old_rows, vc->cols, rows, cols, 0, &vc->blank);
-		delta->row = to.row - cur.row;
-		delta->col = to.col - cur.col;
-		vc->grid = vc->prim.row;
+		if (!on_alt) {
+			delta->row = to.row - cur.row;
+			delta->col = to.col - cur.col;
+		}
+		vc->grid = on_alt ? vc->alt.row : vc->prim.row;
 		vc->rows = rows;
 		vc->cols = cols;
 		vc->dirty = xrealloc(vc->dirty, (size_t)rows);

@@ -79,9 +79,10 @@ void vtcon_set_output(struct vtcon *vc, vtcon_output_fn *fn, void *arg);
 void vtcon_feed(struct vtcon *vc, const void *bytes, size_t len);
 /* New size (clamped as in vtcon_new). Rows that no longer fit above the
  * cursor go to scrollback; rows gained come back from it. A new width
- * reflows the primary screen as tmux does: lines the guest's text wrapped
- * are joined and wrapped again at the new width, so shrinking and growing
- * loses no text; the cursor stays on its character. */
+ * reflows the scrollback and the primary screen as tmux does: lines the
+ * guest's text wrapped are joined and wrapped again at the new width, so
+ * shrinking and growing loses no text (within the scrollback's size); the
+ * cursor stays on its character. */
 void vtcon_resize(struct vtcon *vc, int rows, int cols);
 void vtcon_size(const struct vtcon *vc, int *rows, int *cols);
 

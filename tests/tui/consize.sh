@@ -6,8 +6,10 @@
 # with goldens; the emulator's cells are the same in a 60x15 tile, a
 # 200x50 tile and at 80x24 (compared in the model, dumped by the hidden
 # SANDLAB_CONSOLE_DUMP); --console-size 132x43 and what the resize
-# program asks; the stty key; `sandlab console --stty`; and resizing the
-# outer terminal under a full-screen program loses nothing.
+# program asks; the stty key; a line scrolled back reads whole after the
+# console's size changed (the scrollback reflows); `sandlab console
+# --stty`; and resizing the outer terminal under a full-screen program
+# loses nothing.
 set -eu
 source "$(dirname "$0")/../lib.sh"
 source "$TOP/tests/tui-lib.sh"
@@ -157,6 +159,12 @@ keys z Enter q
 tui_settle "linux#" 20 >/dev/null || true
 
 
+# A line of 90 R's printed at 80 columns wraps; 50 more lines push it into
+# the scrollback, where it stays through the sizes below (132x43, then
+# 98x19) and is looked for, whole, once the tile shows 98 columns.
+line 'printf "%090d\n" 0 | tr 0 R; seq 1 50'
+model_has "|50" 20 || true
+
 # --- --console-size 132x43, and the queries the resize program makes ---
 "$SANDLAB" node set l1 --console-size 132x43 >/dev/null
 if wait_for 20 grep -q '^size 132x43$' "$DUMP/$ID"; then
@@ -204,6 +212,22 @@ if tui_settle "now: 19 98" 20 && ! textln "$SCREEN" | grep -q '→┘\|↓'; the
 else
 	not_ok "a tile at the guest's size shows it whole" "$SCREEN"
 fi
+
+# The 90 R's were cut at 80 and the console grew and shrank since: scrolled
+# back in the 98-column tile, they read whole on one row.
+keys C-]
+found=
+for _ in 1 2 3 4 5 6 7 8 9 10; do
+	keys PPage
+	tui_settle "l1" 5 >/dev/null || true
+	if textln "$SCREEN" | grep -qE '^│R{90} {8}│$'; then found=1; break; fi
+done
+if [ -n "$found" ]; then
+	ok "scrolled back after two new sizes, a line cut at 80 reads whole at 98"
+else
+	not_ok "scrolled back after two new sizes, a line cut at 80 reads whole at 98" "$SCREEN"
+fi
+keys End Enter
 
 # --- resizing the outer terminal under a full-screen program ---
 line 'vi /tmp/f'

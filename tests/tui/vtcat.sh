@@ -3,7 +3,8 @@
 # a real tmux at 80x24 (its own server), and what tmux shows is checked:
 # text, overwrites, wide characters and ZWJ sequences, colours and
 # attributes, faint and truecolor too (capture-pane -e), the final frame of
-# a longer stream, text reflowed when the terminal shrinks and grows, the
+# a longer stream, text reflowed when the terminal shrinks and grows (on
+# the screen and, scrolled back with PgUp, in the scrollback), the
 # guest's title sanitised and kept from the outer terminal, and the viewer
 # ending on a key.
 set -eu
@@ -121,6 +122,48 @@ else
 fi
 tm send-keys -t main:reflow x
 wait_for 10 test -s "$T/reflow.rc" || true
+
+# 1e. scrollback reflow: long lines scroll off at 80 columns, the terminal
+# shrinks to 40 and grows back; scrolled back (PgUp), a line cut at 40
+# reads whole again, a wide character at column 40 starts the next row
+# whole, and a line exactly 80 wide ended by CR LF stays apart from the
+# next
+L1="long line one: $(printf 'a%.0s' $(seq 1 50)) END1"
+L2="a line of exactly eighty columns, ended by CR LF: it must stay a line of its own"
+L3="wide at 40: $(printf 'w%.0s' $(seq 1 27))漢字 END3"
+L4="NEXT after the eighty"
+{
+	printf '%s\r\n' "$L1" "$L2" "$L3" "$L4"
+	for i in $(seq 1 30); do printf 'filler %d\r\n' "$i"; done
+	printf 'done'
+} >"$T/sbflow.in"
+check "the eighty-column line is 80 wide" test "${#L2}" = 80
+run sbflow --hold
+# rows ROW...: the rows given (from 1) of the window, joined by '|'
+rows_of() { local w=$1; shift; screen_of "$w" | sed -n "$(printf '%sp;' "$@")" | tr '\n' '|'; }
+if wait_for 20 shows sbflow done; then
+	tm resize-window -t main:sbflow -x 40 -y 24
+	wait_for 10 sh -c "tmux -L '$sock' capture-pane -p -t main:sbflow | grep -q '^filler 30'" || true
+	tm send-keys -t main:sbflow PPage
+	wait_for 10 sh -c "tmux -L '$sock' capture-pane -p -t main:sbflow | grep -q '^long line one'" || true
+	want40="long line one: $(printf 'a%.0s' $(seq 1 25))|$(printf 'a%.0s' $(seq 1 25)) END1|"
+	want40="${want40}a line of exactly eighty columns, ended|by CR LF: it must stay a line of its own|"
+	want40="${want40}wide at 40: $(printf 'w%.0s' $(seq 1 27))|漢字 END3|NEXT after the eighty|"
+	check "at 40 columns the scrollback is wrapped at 40, the wide character whole" \
+		test "$(rows_of sbflow 1 2 3 4 5 6 7)" = "$want40"
+	tm send-keys -t main:sbflow NPage
+	wait_for 10 sh -c "tmux -L '$sock' capture-pane -p -t main:sbflow | grep -q '^done'" || true
+	tm resize-window -t main:sbflow -x 80 -y 24
+	wait_for 10 sh -c "tmux -L '$sock' capture-pane -p -t main:sbflow | tail -n 1 | grep -q '^done'" || true
+	tm send-keys -t main:sbflow PPage
+	wait_for 10 sh -c "tmux -L '$sock' capture-pane -p -t main:sbflow | grep -q '^long line one'" || true
+	check "grown back to 80, scrolled back, every line reads whole" \
+		test "$(rows_of sbflow 1 2 3 4 5)" = "$L1|$L2|$L3|$L4|filler 1|"
+else
+	not_ok "scrollback reflow stream drawn" "$(screen_of sbflow | head -3)"
+fi
+tm send-keys -t main:sbflow q
+wait_for 10 test -s "$T/sbflow.rc" || true
 
 # 2. a longer stream: the last frame shows its end, then the viewer exits
 python3 - "$T/long.in" <<'EOF'

@@ -11,6 +11,8 @@
 #include <cmocka.h>
 
 #include "sanitize.h"
+#include "scrollback.h"
+#include "utf8.h"
 #include "vtcon-key.h"
 #include "vtcon.h"
 
@@ -343,6 +345,186 @@ model_reflow(void **state)
 	vtcon_resize(vc, 3, 20);
 	assert_string_equal(text(vc, 0), "0123456789");
 	assert_string_equal(text(vc, 1), "next");
+	vtcon_free(vc);
+}
+
+/* Literal cell rows for the scrollback: one cell per character of s, and
+ * 'W' stands for a wide 漢 (two cells); the row is `cols` wide and its last
+ * cell says whether the text wrapped on. */
+static struct vtcon_cell *
+cells_of(const char *s, int cols, bool wrapped)
+{
+	static struct vtcon_cell row[64];
+	struct vtcon_pen blank = { .fg = { .type = VTERM_COLOR_DEFAULT_FG }, .bg = { .type = VTERM_COLOR_DEFAULT_BG } };
+	int c = 0;
+
+	assert_true(cols <= 64);
+	memset(row, 0, sizeof row);
+	for (int i = 0; i < cols; i++)
+		row[i].pen = blank;
+	for (; *s != '\0'; s++) {
+		if (*s == 'W') {
+			row[c].ch[0] = 0x6f22;
+			row[c].pen.attrs |= VTCON_A_WIDE;
+			row[++c].ch[0] = VTCON_WIDE_TAIL;
+		} else
+			row[c].ch[0] = (unsigned char)*s;
+		c++;
+	}
+	if (wrapped)
+		row[cols - 1].pen.attrs |= VTCON_A_WRAPPED;
+	return row;
+}
+
+/* Text of cells[0..n), 漢 as 'W', blanks as spaces, trailing ones cut;
+ * a '+' at the end when the last cell says the text wraps on. */
+static const char *
+text_of(const struct vtcon_cell *cells, int n)
+{
+	static char buf[128];
+	int len = 0, keep = 0;
+
+	for (int c = 0; c < n; c++) {
+		if (cells[c].ch[0] == VTCON_WIDE_TAIL)
+			continue;
+		buf[len++] = cells[c].ch[0] == 0x6f22 ? 'W' : cells[c].ch[0] ? (char)cells[c].ch[0] : ' ';
+		if (buf[len - 1] != ' ')
+			keep = len;
+	}
+	if (n > 0 && (cells[n - 1].pen.attrs & VTCON_A_WRAPPED))
+		buf[keep++] = '+';
+	buf[keep] = '\0';
+	return buf;
+}
+
+static const char *
+sb_line(struct scrollback *sb, int i, int n)
+{
+	struct vtcon_cell out[64];
+	struct vtcon_pen blank = { .fg = { .type = VTERM_COLOR_DEFAULT_FG }, .bg = { .type = VTERM_COLOR_DEFAULT_BG } };
+
+	assert_int_equal(scrollback_get(sb, i, out, n, &blank), 0);
+	return text_of(out, n);
+}
+
+/* scrollback_reflow on literal rows of 10 columns: wrapped lines join and
+ * are cut again, hard ends stay (also a line exactly as wide as the
+ * screen), a wide character left a gap where it wrapped and never splits,
+ * the newest line's unfinished row is handed on, the cap holds. */
+static void
+scrollback_reflows(void **state)
+{
+	struct scrollback *sb = scrollback_new(100);
+	struct vtcon_pen blank = { .fg = { .type = VTERM_COLOR_DEFAULT_FG }, .bg = { .type = VTERM_COLOR_DEFAULT_BG } };
+	struct vtcon_cell carry[64];
+	int ncarry = -1;
+	static const char *const at5[] = {
+		"01234+", "56789+", "abc", "exact+", "ly-10", "abcde+", "fghi+", "WZ", "tail5+",
+	};
+
+	scrollback_push(sb, cells_of("0123456789", 10, true), 10);
+	scrollback_push(sb, cells_of("abc", 10, false), 10);
+	scrollback_push(sb, cells_of("exactly-10", 10, false), 10);
+	scrollback_push(sb, cells_of("abcdefghi", 10, true), 10); /* W left a gap at 9 */
+	scrollback_push(sb, cells_of("WZ", 10, false), 10);
+	scrollback_push(sb, cells_of("tail567890", 10, true), 10); /* goes on on the screen */
+	assert_string_equal(sb_line(sb, 0, 10), "0123456789+");
+	assert_string_equal(sb_line(sb, 3, 10), "abcdefghi+");
+
+	/* at 5: the wide character does not fit at column 4, it starts a row */
+	scrollback_reflow(sb, 5, &blank, carry, &ncarry);
+	assert_int_equal(scrollback_len(sb), 9);
+	for (int i = 0; i < 9; i++)
+		assert_string_equal(sb_line(sb, i, 5), at5[i]);
+	/* the newest line's last row is handed on, not kept */
+	assert_int_equal(ncarry, 5);
+	assert_string_equal(text_of(carry, 5), "67890");
+
+	/* back at 10 every line is as it was written */
+	scrollback_reflow(sb, 10, &blank, carry, &ncarry);
+	assert_int_equal(ncarry, 5);
+	assert_string_equal(text_of(carry, 5), "tail5");
+	assert_int_equal(scrollback_len(sb), 5);
+	assert_string_equal(sb_line(sb, 0, 10), "0123456789+");
+	assert_string_equal(sb_line(sb, 1, 10), "abc");
+	assert_string_equal(sb_line(sb, 2, 10), "exactly-10");
+	assert_string_equal(sb_line(sb, 3, 10), "abcdefghi+");
+	assert_string_equal(sb_line(sb, 4, 10), "WZ");
+	scrollback_free(sb);
+
+	/* the cap holds: 3 lines that become 13 keep the newest 3 */
+	sb = scrollback_new(3);
+	scrollback_push(sb, cells_of("aaaaaaaaaa", 10, true), 10);
+	scrollback_push(sb, cells_of("bbbbbbbbbb", 10, false), 10);
+	scrollback_push(sb, cells_of("cccccc", 10, false), 10);
+	scrollback_reflow(sb, 2, &blank, carry, &ncarry);
+	assert_int_equal(scrollback_len(sb), 3);
+	assert_string_equal(sb_line(sb, 0, 2), "cc+");
+	assert_string_equal(sb_line(sb, 2, 2), "cc");
+	scrollback_free(sb);
+}
+
+/* Through the console: long lines scroll off, the width shrinks and grows
+ * back, and scrolled back each line reads whole; a line the scrollback's
+ * newest wrapped into goes on at the screen's top; a clear ends it. */
+static void
+model_reflow_scrollback(void **state)
+{
+	struct vtcon *vc = console(3, 30, 100);
+
+	feed(vc, "tiny login: before quitXYZ\r\n"
+	    "0123456789abcdefghijklmnopqrstuvwxyz\r\n" /* 36: wraps at 30 */
+	    "exactly thirty columns wide 30\r\n"
+	    "wide at 12: 12345678901\xe6\xbc\xa2Z\r\n" /* at 12: the gap */
+	    "one\r\ntwo\r\nthree");
+	assert_int_equal(vtcon_sb_lines(vc), 5);
+	vtcon_resize(vc, 3, 12);
+	assert_int_equal(vtcon_sb_lines(vc), 12);
+	assert_string_equal(text(vc, -12), "tiny login:");
+	assert_string_equal(text(vc, -11), "before quitX");
+	assert_string_equal(text(vc, -3), "wide at 12:");
+	assert_string_equal(text(vc, -2), "12345678901");
+	assert_string_equal(text(vc, -1), "\xe6\xbc\xa2Z");
+	vtcon_resize(vc, 3, 30);
+	assert_int_equal(vtcon_sb_lines(vc), 5);
+	assert_string_equal(text(vc, -5), "tiny login: before quitXYZ");
+	assert_string_equal(text(vc, -4), "0123456789abcdefghijklmnopqrst");
+	assert_string_equal(text(vc, -3), "uvwxyz");
+	assert_string_equal(text(vc, -2), "exactly thirty columns wide 30");
+	assert_string_equal(text(vc, -1), "wide at 12: 12345678901\xe6\xbc\xa2Z");
+	assert_string_equal(text(vc, 0), "one");
+	vtcon_resize(vc, 3, 60);
+	assert_int_equal(vtcon_sb_lines(vc), 4);
+	assert_string_equal(text(vc, -3), "0123456789abcdefghijklmnopqrstuvwxyz");
+	assert_string_equal(text(vc, -2), "exactly thirty columns wide 30");
+	vtcon_free(vc);
+
+	/* the newest scrollback line goes on on the screen */
+	vc = console(2, 10, 100);
+	feed(vc, "0123456789ABCDEFGHIJabcdefghijXY");
+	assert_int_equal(vtcon_sb_lines(vc), 2);
+	vtcon_resize(vc, 2, 40);
+	assert_int_equal(vtcon_sb_lines(vc), 0);
+	assert_string_equal(text(vc, 0), "0123456789ABCDEFGHIJabcdefghijXY");
+	cursor_is(vc, 0, 32);
+	vtcon_free(vc);
+
+	/* under the alternate screen the primary one reflows too */
+	vc = console(3, 10, 100);
+	feed(vc, "0123456789ABCDEFGHIJ\r\n\x1b[?1049h\x1b[Hvi screen");
+	vtcon_resize(vc, 3, 20);
+	assert_string_equal(text(vc, 0), "vi screen");
+	feed(vc, "\x1b[?1049l");
+	assert_string_equal(text(vc, 0), "0123456789ABCDEFGHIJ");
+	assert_string_equal(text(vc, 1), "");
+	vtcon_free(vc);
+
+	/* a clear: what was on the screen is gone, the scrollback line ends */
+	vc = console(2, 10, 100);
+	feed(vc, "0123456789ABCDEFGHIJabcdefghijXY\x1b[H\x1b[2Jnew");
+	vtcon_resize(vc, 2, 40);
+	assert_string_equal(text(vc, -1), "0123456789ABCDEFGHIJ");
+	assert_string_equal(text(vc, 0), "new");
 	vtcon_free(vc);
 }
 
@@ -773,6 +955,8 @@ main(void)
 		cmocka_unit_test(model_text_and_colours),
 		cmocka_unit_test(model_faint),
 		cmocka_unit_test(model_reflow),
+		cmocka_unit_test(scrollback_reflows),
+		cmocka_unit_test(model_reflow_scrollback),
 		cmocka_unit_test(model_cursor_motion),
 		cmocka_unit_test(model_wide_and_combining),
 		cmocka_unit_test(model_scrolling_and_scrollback),
