@@ -128,10 +128,15 @@ app_reload(struct app *a)
 		snprintf(image_id, sizeof image_id, "%s", app_sel_image(a)->id);
 	a->need_reload = 0;
 	a->reload_due = 0;
-	if (model_load(&a->model, a->lab, &e) != 0) {
+	if ((a->reload_all || a->model.partial ? model_load(&a->model, a->lab, &e) :
+	    model_update(&a->model, a->lab, a->reload_ids, a->nreload_ids, &e)) != 0) {
+		a->nreload_ids = 0;
+		a->reload_all = 0;
 		app_msg(a, APP_MSG_ERROR, "cannot read the lab: %s", e.msg);
 		return;
 	}
+	a->nreload_ids = 0;
+	a->reload_all = 0;
 	i = node_id[0] ? model_node_index(&a->model, node_id) : -1;
 	app_keep_selection(&a->sel_node, i, a->model.nnodes);
 	i = image_id[0] ? model_image_index(&a->model, image_id) : -1;
@@ -431,9 +436,17 @@ app_watch_read(struct app *a)
 					app_lock_retry(a);
 			} else if (ev->mask & IN_CLOSE)
 				;   /* closes matter only for the lock */
-			else if (ev->len == 0 || strncmp(ev->name, LAB_DB_FILE, strlen(LAB_DB_FILE)) == 0 ||
-			    strlen(ev->name) == LAB_ID_LEN)
+			else if (ev->len == 0 || strncmp(ev->name, LAB_DB_FILE, strlen(LAB_DB_FILE)) == 0)
 				a->need_reload = 1;
+			else if (strlen(ev->name) == LAB_ID_LEN) {
+				/* A keeper came or went: that node's state. */
+				if (a->nreload_ids < APP_RELOAD_IDS)
+					snprintf(a->reload_ids[a->nreload_ids++], sizeof a->reload_ids[0], "%s",
+					    ev->name);
+				else
+					a->reload_all = 1;
+				a->need_reload = 1;
+			}
 			p += sizeof *ev + ev->len;
 		}
 	}
@@ -537,6 +550,9 @@ app_uistate_restore(struct app *a)
 		app_msg(a, APP_MSG_WARN, "cannot read the consoles of the last run: %s", e.msg);
 		return;
 	}
+	/* Consoles find their nodes in the model: all of it first. */
+	if (s.n > 0 && a->model.partial)
+		app_reload(a);
 	for (size_t i = 0; i < s.n && a->nconsoles < APP_MAX_CONSOLES; i++)
 		if (model_node_index(&a->model, s.consoles[i]) >= 0)
 			a->consoles[a->nconsoles++] = pane_console_new(a, s.consoles[i]);
@@ -671,6 +687,10 @@ app_run(struct app *a)
 	app_watch_start(a);
 	a->need_layout = 1;
 	app_redraw(a);
+	/* The first frame showed the first nodes (ui.c): the rest now, before
+	 * any key is read (keys typed meanwhile wait in the terminal). */
+	if (a->model.partial)
+		app_reload(a);
 	/* Only after the first frame: the probe runs QEMU once, and the scan
 	 * runs qemu-img on files new in images/ (none, usually). */
 	job_run(a, JOB_PROBE, "", "KVM probe");

@@ -19,6 +19,7 @@
 #define APP_FRAME_MS 16
 #define APP_MAX_CONSOLES 16
 #define APP_MAX_PANES (4 + APP_MAX_CONSOLES)    /* images, nodes, details, status */
+#define APP_RELOAD_IDS 64
 
 enum app_msg { APP_MSG_INFO, APP_MSG_WARN, APP_MSG_ERROR };
 
@@ -53,6 +54,11 @@ struct app {
 
 	int           need_layout;
 	int           need_reload;
+	/* Nodes whose run folders changed since the last reload (their run
+	 * state is read again), and whether more changed than fit. */
+	char          reload_ids[APP_RELOAD_IDS][37];
+	size_t        nreload_ids;
+	int           reload_all;
 	int64_t       reload_due;     /* mono ms of the next model reload, or 0 */
 	int64_t       uptime_due;     /* mono ms when an uptime shown changes, or 0 */
 	int           quit;
@@ -86,8 +92,9 @@ void app_dirty_all(struct app *a);
  * program wrote over it, or a stale modal frame, goes. */
 void app_repaint(struct app *a);
 
-/* Reloads the model now (keeping the selection by id) and marks the
- * panes that show it dirty. */
+/* Brings the model up to date now (model_update: the nodes that changed,
+ * or everything when that cannot be told), keeping the selection by id,
+ * and marks the panes that show it dirty. */
 void app_reload(struct app *a);
 
 /* The selected node or image, or NULL. */

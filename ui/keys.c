@@ -11,6 +11,7 @@
 #include "action-console.h"
 #include "app.h"
 #include "draw.h"
+#include "find.h"
 #include "guard.h"
 #include "netview.h"
 #include "modal.h"
@@ -39,6 +40,7 @@ static const struct key_row keys_table[] = {
 	{ "X",            KCTX_NODE,    action_kill,        NULL,     "kill the node's QEMU at once (asks first)" },
 	{ "e",            KCTX_NODE,    action_edit,        NULL,     "edit the node: name, RAM, CPUs, NICs, accelerator, machine" },
 	{ "D",            KCTX_NODES,   action_delete_node, NULL,     "delete the node and its disk (asks first)" },
+	{ "/",            KCTX_NODES,   find_open,          NULL,     "find a node by part of its name (Down: the next one)" },
 	{ "D",            KCTX_IMAGES,  action_delete_image, NULL,    "delete the image (asks first; not while nodes use it)" },
 	{ "c",            KCTX_GLOBAL,  action_create,      "create", "create a node" },
 	{ "i",            KCTX_GLOBAL,  action_import,      "import", "import a disk image" },

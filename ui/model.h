@@ -20,15 +20,35 @@ struct model_node {
 struct model {
 	struct image      *images;
 	size_t             nimages;
-	struct model_node *nodes;
+	struct model_node *nodes;          /* by name, as node_each gives them */
 	size_t             nnodes;
+	size_t             cap;            /* nodes allocated */
 	int                transitional;   /* some node is starting or stopping */
-	unsigned           generation;     /* one more at every load: views that
-	                                      read more of the lab reload then */
+	unsigned           generation;     /* one more at every load or update that
+	                                      changed something: views that read
+	                                      more of the lab reload then */
+	int64_t            seq;            /* the change log read up to (changes.h) */
+	int                name_cols;      /* the widest name's cells (at least 1) */
+	size_t             nremote;        /* nodes placed on other hosts */
+	int                partial;        /* nodes holds the first ones only
+	                                      (model_load_first) */
+	size_t             nall;           /* then: how many the lab has */
 };
 
 /* Replaces m's contents with the lab's. On failure m is left as it was. */
 int model_load(struct model *m, struct lab *lab, struct err *e);
+/* The first limit nodes only (by name), with the counts and widths of
+ * all (node_count), for a first frame that does not wait for the rest;
+ * a lab of limit nodes or fewer is read whole (model_load). Whatever
+ * uses the model beyond those rows must model_load first. On failure m
+ * is left as it was. */
+int model_load_first(struct model *m, struct lab *lab, size_t limit, struct err *e);
+/* Brings m up to date by re-reading only the nodes the change log names
+ * (and those in ids[0..nids), whose run folders changed, and any node
+ * starting or stopping), or everything (model_load) when the log cannot
+ * tell, or m is partial. 0, or -1 with a message and m as it was or
+ * partly updated but consistent (every entry a whole node, by name). */
+int model_update(struct model *m, struct lab *lab, char (*ids)[37], size_t nids, struct err *e);
 void model_free(struct model *m);
 
 /* Index by id, or -1. */

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <unistd.h>
 
 #include "app.h"
@@ -25,6 +26,7 @@
 #include "uistate.h"
 
 #define UI_ESCAPE_DEFAULT "C-]"
+#define UI_FIRST_NODES 100     /* when the terminal does not say its height */
 
 /* The console escape key from the config, else Ctrl-]. */
 static void
@@ -68,6 +70,17 @@ ui_keys_markdown(void)
 	keys_markdown(stdout, UI_ESCAPE_DEFAULT);
 }
 
+/* How many nodes the first frame can show: the terminal's rows. */
+static size_t
+ui_first_nodes(void)
+{
+	struct winsize ws;
+
+	if (ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_row > 0)
+		return ws.ws_row;
+	return UI_FIRST_NODES;
+}
+
 int
 ui_main(const struct ui_opts *o)
 {
@@ -104,7 +117,10 @@ ui_main(const struct ui_opts *o)
 			snprintf(a->warn, sizeof a->warn, "another dashboard has this lab open; "
 			    "this one does not save its consoles");
 	}
-	if (model_load(&a->model, a->lab, &e) != 0) {
+	/* The first frame waits for the nodes it shows, not for all of
+	 * them (app_run reads the rest after it): as many as the terminal
+	 * has rows fill the node list. */
+	if (model_load_first(&a->model, a->lab, ui_first_nodes(), &e) != 0) {
 		fprintf(stderr, "sandlab: %s\n", e.msg);
 		lab_close(a->lab);
 		return 1;

@@ -285,6 +285,43 @@ static const char *const db_migrations[] = {
 	" BEGIN SELECT RAISE(ABORT, 'a link port is used once only'); END;"
 	"ALTER TABLE links ADD COLUMN a_port_set INTEGER NOT NULL DEFAULT 0 CHECK (a_port_set IN (0, 1));"
 	"ALTER TABLE links ADD COLUMN b_port_set INTEGER NOT NULL DEFAULT 0 CHECK (b_port_set IN (0, 1));",
+	/* 16 -> 17: which nodes changed (changes.h), so that a dashboard
+	 * re-reads those alone after another process writes: one row per
+	 * write to a node's rows, '' for a write that touches many (an
+	 * image's name is shown with each node). The last 4,096 are kept;
+	 * a reader further behind reads everything. */
+	"CREATE TABLE changes ("
+	"  seq INTEGER PRIMARY KEY,"
+	"  node_id TEXT NOT NULL);"
+	"CREATE TRIGGER changes_trim AFTER INSERT ON changes BEGIN"
+	" DELETE FROM changes WHERE seq <= NEW.seq - 4096;"
+	" END;"
+	"CREATE TRIGGER changes_node_ins AFTER INSERT ON nodes BEGIN"
+	" INSERT INTO changes (node_id) VALUES (NEW.id); END;"
+	"CREATE TRIGGER changes_node_upd AFTER UPDATE ON nodes BEGIN"
+	" INSERT INTO changes (node_id) VALUES (NEW.id); END;"
+	"CREATE TRIGGER changes_node_del AFTER DELETE ON nodes BEGIN"
+	" INSERT INTO changes (node_id) VALUES (OLD.id); END;"
+	"CREATE TRIGGER changes_nic_ins AFTER INSERT ON nics BEGIN"
+	" INSERT INTO changes (node_id) VALUES (NEW.node_id); END;"
+	"CREATE TRIGGER changes_nic_upd AFTER UPDATE ON nics BEGIN"
+	" INSERT INTO changes (node_id) VALUES (NEW.node_id); END;"
+	"CREATE TRIGGER changes_nic_del AFTER DELETE ON nics BEGIN"
+	" INSERT INTO changes (node_id) VALUES (OLD.node_id); END;"
+	"CREATE TRIGGER changes_disk_ins AFTER INSERT ON disks BEGIN"
+	" INSERT INTO changes (node_id) VALUES (NEW.node_id); END;"
+	"CREATE TRIGGER changes_disk_upd AFTER UPDATE ON disks BEGIN"
+	" INSERT INTO changes (node_id) VALUES (NEW.node_id); END;"
+	"CREATE TRIGGER changes_disk_del AFTER DELETE ON disks BEGIN"
+	" INSERT INTO changes (node_id) VALUES (OLD.node_id); END;"
+	"CREATE TRIGGER changes_run_ins AFTER INSERT ON runs BEGIN"
+	" INSERT INTO changes (node_id) VALUES (NEW.node_id); END;"
+	"CREATE TRIGGER changes_run_upd AFTER UPDATE ON runs BEGIN"
+	" INSERT INTO changes (node_id) VALUES (NEW.node_id); END;"
+	"CREATE TRIGGER changes_run_del AFTER DELETE ON runs BEGIN"
+	" INSERT INTO changes (node_id) VALUES (OLD.node_id); END;"
+	"CREATE TRIGGER changes_image_upd AFTER UPDATE ON images BEGIN"
+	" INSERT INTO changes (node_id) VALUES (''); END;",
 };
 
 const int DB_VERSION = (int)(sizeof db_migrations / sizeof db_migrations[0]);

@@ -265,6 +265,19 @@ node_add_one_nic(const char *node_id, const struct nic *c, void *arg)
 	return 0;
 }
 
+/* A node from the row st is on, with its NICs and disks read one node at
+ * a time (node_get, node_first). 0, or -1 with a message and *out clear. */
+static int
+node_whole(struct lab *lab, sqlite3_stmt *st, struct node *out, struct err *e)
+{
+	node_from_row(lab, st, out);
+	if (nic_each(lab, out->id, node_add_one_nic, out, e) == 0 &&
+	    disk_list(lab, out->id, &out->disks, &out->ndisks, e) == 0)
+		return 0;
+	node_clear(out);
+	return -1;
+}
+
 /* node_each's walk: nodes by name, merged with NIC rows by node name. */
 struct node_walk {
 	struct lab   *lab;
@@ -388,13 +401,59 @@ node_get(struct lab *lab, const char *key, struct node *out, struct err *e)
 	if (rc < 0)
 		return -1;
 	if (rc == 1) {
-		node_from_row(lab, st, out);
+		rc = node_whole(lab, st, out, e);
 		sqlite3_finalize(st);
-		return nic_each(lab, out->id, node_add_one_nic, out, e) == 0 &&
-		    disk_list(lab, out->id, &out->disks, &out->ndisks, e) == 0 ? 0 : (node_clear(out), -1);
+		return rc;
 	}
 	sanitize_to(key, strlen(key), shown, sizeof shown);
 	return err_set(e, "no node named \"%s\" (see: sandlab node ls)", shown);
+}
+
+int
+node_first(struct lab *lab, size_t limit, node_each_fn fn, void *arg, struct err *e)
+{
+	sqlite3_stmt *st = db_query(lab->db, e, "SELECT " NODE_COLS " FROM " NODE_FROM " ORDER BY n.name LIMIT ?",
+	    "I", (int64_t)limit);
+	int rc, stop = 0, own_txn;
+
+	if (st == NULL)
+		return -1;
+	own_txn = sqlite3_get_autocommit(lab->db) && db_exec(lab->db, "BEGIN", NULL) == 0;
+	while (stop == 0 && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+		struct node n;
+		if (node_whole(lab, st, &n, e) != 0) {
+			stop = -1;
+			break;
+		}
+		stop = fn(&n, arg);
+		node_clear(&n);
+	}
+	if (stop == 0 && rc != SQLITE_DONE)
+		stop = db_fail(lab->db, e, "listing nodes");
+	sqlite3_finalize(st);
+	if (own_txn)
+		db_rollback(lab->db);
+	return stop;
+}
+
+int
+node_count(struct lab *lab, struct node_counts *c, struct err *e)
+{
+	sqlite3_stmt *st;
+	/* count and max read the name index alone; the rows are read only
+	 * in a lab that knows other hosts. */
+	int rc = db_row(lab->db, &st, "counting nodes", e, "SELECT (SELECT count(*) FROM nodes), "
+	    "(SELECT COALESCE(max(length(name)), 0) FROM nodes), CASE WHEN EXISTS (SELECT 1 FROM hosts) "
+	    "THEN (SELECT count(*) FROM nodes WHERE host IS NOT NULL AND host <> '" HOST_LOCAL "') ELSE 0 END", "");
+
+	memset(c, 0, sizeof *c);
+	if (rc <= 0)
+		return rc;
+	c->n = (size_t)sqlite3_column_int64(st, 0);
+	c->longest = sqlite3_column_int(st, 1);
+	c->remote = (size_t)sqlite3_column_int64(st, 2);
+	sqlite3_finalize(st);
+	return 0;
 }
 
 void

@@ -85,6 +85,19 @@ int node_list(struct lab *lab, struct node **out, size_t *n, struct err *e);
  * message (fn has seen the nodes before). */
 typedef int (*node_each_fn)(struct node *n, void *arg);
 int node_each(struct lab *lab, node_each_fn fn, void *arg, struct err *e);
+/* The first limit nodes by name, whole (NICs and disks), as node_each
+ * gives them, for a screen that shows those first: the rest are not
+ * read. 0, fn's stop value, or -1 with a message. */
+int node_first(struct lab *lab, size_t limit, node_each_fn fn, void *arg, struct err *e);
+/* What a list of all nodes needs before it has them: how many, the
+ * longest name (in bytes: names are ASCII, name.h) and how many are
+ * placed on other hosts. 0, or -1 with a message and *c zeroed. */
+struct node_counts {
+	size_t n;
+	int    longest;
+	size_t remote;
+};
+int node_count(struct lab *lab, struct node_counts *c, struct err *e);
 /* Calls fn with every node's name (borrowed for the call), by name: only
  * the names, for shell completion, which must stay fast on a big lab. */
 int node_names(struct lab *lab, void (*fn)(const char *name, void *arg), void *arg, struct err *e);

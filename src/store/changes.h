@@ -1,0 +1,32 @@
+/*
+ * changes.h: which nodes changed since a point, from the `changes` table
+ * that triggers fill at every write to a node's rows (nodes, nics, disks,
+ * runs), whichever process wrote. The dashboard re-reads those nodes
+ * alone instead of the whole lab (ui/model.c).
+ */
+#ifndef SANDLAB_CHANGES_H
+#define SANDLAB_CHANGES_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "lab.h"
+
+/* One changed node: its id, and whether its row is still there. */
+struct change {
+	char id[37];
+	int  gone;
+};
+
+/* The newest change's number (0 when none was logged): a later
+ * changes_since from it sees what comes after. 0, or -1 with a message. */
+int changes_last(struct lab *lab, int64_t *seq, struct err *e);
+
+/* The nodes changed after seq, each once (caller frees *out), and in *last
+ * the newest number read. 1 when the log cannot tell (changes after seq
+ * were dropped from it, or a write touched many nodes): read everything
+ * then; *out is NULL. 0 with the list, or -1 with a message. */
+int changes_since(struct lab *lab, int64_t seq, struct change **out, size_t *n, int64_t *last,
+    struct err *e);
+
+#endif
