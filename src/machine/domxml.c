@@ -345,6 +345,23 @@ domxml_domain(const struct domxml_cfg *c, struct err *e)
 	return dx_close(&d);
 }
 
+/* Opens d on a <volume> of a name, a capacity in bytes and a format,
+ * left open for what a kind of volume adds (a backing store). */
+static void
+dx_volume_open(struct dx *d, const char *name, long long capacity, const char *format)
+{
+	dx_open(d);
+	dx_start(d, "volume");
+	dx_text(d, "name", name);
+	dx_start(d, "capacity");
+	dx_attr(d, "unit", "bytes");
+	d->bad |= xmlTextWriterWriteFormatString(d->w, "%lld", capacity) < 0;
+	dx_end(d);
+	dx_start(d, "target");
+	dx_empty(d, "format", "type", format);
+	dx_end(d);
+}
+
 char *
 domxml_volume(const char *name, long long capacity, const char *backing_path,
     const char *backing_format, struct err *e)
@@ -356,16 +373,7 @@ domxml_volume(const char *name, long long capacity, const char *backing_path,
 	if (backing_path == NULL || *backing_path == '\0' || backing_format == NULL ||
 	    (strcmp(backing_format, "qcow2") != 0 && strcmp(backing_format, "raw") != 0))
 		return err_set(e, "a volume's backing store needs a path and a format (qcow2 or raw)"), NULL;
-	dx_open(&d);
-	dx_start(&d, "volume");
-	dx_text(&d, "name", name);
-	dx_start(&d, "capacity");
-	dx_attr(&d, "unit", "bytes");
-	d.bad |= xmlTextWriterWriteFormatString(d.w, "%lld", capacity) < 0;
-	dx_end(&d);
-	dx_start(&d, "target");
-	dx_empty(&d, "format", "type", "qcow2");
-	dx_end(&d);
+	dx_volume_open(&d, name, capacity, "qcow2");
 	dx_start(&d, "backingStore");
 	dx_text(&d, "path", backing_path);
 	dx_empty(&d, "format", "type", backing_format);
@@ -381,16 +389,7 @@ domxml_raw_volume(const char *name, long long capacity, struct err *e)
 
 	if (name == NULL || *name == '\0' || capacity <= 0)
 		return err_set(e, "a volume needs a name and a size"), NULL;
-	dx_open(&d);
-	dx_start(&d, "volume");
-	dx_text(&d, "name", name);
-	dx_start(&d, "capacity");
-	dx_attr(&d, "unit", "bytes");
-	d.bad |= xmlTextWriterWriteFormatString(d.w, "%lld", capacity) < 0;
-	dx_end(&d);
-	dx_start(&d, "target");
-	dx_empty(&d, "format", "type", "raw");
-	dx_end(&d);
+	dx_volume_open(&d, name, capacity, "raw");
 	dx_end(&d);
 	return dx_close(&d);
 }
