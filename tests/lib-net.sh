@@ -85,3 +85,59 @@ refused() {
 
 # overlay_of NODE: the path of its overlay.
 overlay_of() { "$SANDLAB" node show "$1" --json | python3 -c 'import json,sys; print(json.load(sys.stdin)["overlay"])'; }
+
+# wire_lab SRC_MAC DST_MAC: the lab of the wire-end tests: tiny nodes a, b,
+# c, d, links a:eth0 - b:eth0 and c:eth0 - d:eth0, a:eth0 with MAC
+# DST_MAC, and a running. A socket of the test then plays b, sending
+# frames from SRC_MAC (wire_frames).
+wire_lab() {
+	WIRE_SRC_MAC=$1
+	WIRE_DST_MAC=$2
+	lab_image tiny
+	for n in a b c d; do "$SANDLAB" node create "$n" --image tiny --ram 32 >/dev/null; done
+	"$SANDLAB" nic set a:eth0 --mac "$WIRE_DST_MAC" >/dev/null
+	"$SANDLAB" link add a:eth0 b:eth0 >/dev/null
+	"$SANDLAB" link add c:eth0 d:eth0 >/dev/null
+	check "a starts" "$SANDLAB" node start a
+}
+
+# link_end NODE FIELD: a field of that node's end of its link (link ls --json).
+link_end() {
+	"$SANDLAB" link ls --json | python3 -c 'import json,sys
+for l in json.load(sys.stdin):
+    for e in (l["a"], l["b"]):
+        if e["node"] == sys.argv[1]: print(e[sys.argv[2]])' "$1" "$2"
+}
+
+# wire_frames HOST FROM TO NAME: a capture of two frames on a:eth0 while a
+# socket of this test bound to HOST:FROM sends two (WIRE_SRC_MAC to
+# WIRE_DST_MAC, ethertype 0x88b5, NAME in the payload) to 127.0.0.1:TO.
+# 0 when both arrive with NAME; else 1 and what was seen on stdout.
+wire_frames() {
+	local host=$1 from=$2 to=$3 name=$4 cap n
+	rm -f "$T/r.pcap"
+	"$SANDLAB" capture a:eth0 -w "$T/r.pcap" -c 2 2>"$T/cap.err" &
+	cap=$!
+	# Connected once its file has the pcap header.
+	wait_for 30 sh -c "[ \$(stat -c %s '$T/r.pcap' 2>/dev/null || echo 0) -ge 24 ]" || true
+	python3 - "$host" "$from" "$to" "$WIRE_SRC_MAC" "$WIRE_DST_MAC" "$name" <<'PY'
+import socket, sys
+mac = lambda m: bytes(int(x, 16) for x in m.split(":"))
+frame = mac(sys.argv[5]) + mac(sys.argv[4]) + b"\x88\xb5" + sys.argv[6].encode().ljust(46, b".")
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+s.bind((sys.argv[1], int(sys.argv[2])))
+for _ in range(2):
+    s.sendto(frame, ("127.0.0.1", int(sys.argv[3])))
+PY
+	if wait_for 60 pid_gone "$cap"; then
+		n=$(tcpdump -n -e -r "$T/r.pcap" 2>/dev/null | grep -c "$WIRE_SRC_MAC > $WIRE_DST_MAC, ethertype Unknown (0x88b5)" || true)
+		wait "$cap" 2>/dev/null || true
+		[ "$n" = 2 ] && [ "$(tcpdump -n -A -r "$T/r.pcap" 2>/dev/null | grep -c "$name" || true)" -ge 1 ] && return 0
+		echo "$n frames: $(tcpdump -n -e -r "$T/r.pcap" 2>&1 | head -4)"
+	else
+		kill -INT "$cap" 2>/dev/null || true
+		wait "$cap" 2>/dev/null || true
+		echo "the capture saw fewer than 2 frames: $(cat "$T/cap.err")"
+	fi
+	return 1
+}

@@ -14,21 +14,7 @@ source "$(dirname "$0")/../lib-run.sh"
 source "$(dirname "$0")/../lib-net.sh"
 
 command -v tcpdump >/dev/null || { not_ok "tcpdump is installed" "make deps installs it"; run_done; exit 1; }
-SRC_MAC=52:54:00:78:01:01
-DST_MAC=52:54:00:78:01:0a
-lab_image tiny
-for n in a b c d; do "$SANDLAB" node create "$n" --image tiny --ram 32 >/dev/null; done
-"$SANDLAB" nic set a:eth0 --mac "$DST_MAC" >/dev/null
-"$SANDLAB" link add a:eth0 b:eth0 >/dev/null
-"$SANDLAB" link add c:eth0 d:eth0 >/dev/null
-check "a starts" "$SANDLAB" node start a
-# end NODE FIELD: a field of that node's end of its link (link ls --json).
-end() {
-	"$SANDLAB" link ls --json | python3 -c 'import json,sys
-for l in json.load(sys.stdin):
-    for e in (l["a"], l["b"]):
-        if e["node"] == sys.argv[1]: print(e[sys.argv[2]])' "$1" "$2"
-}
+wire_lab 52:54:00:78:01:01 52:54:00:78:01:0a
 
 # A UDP port this test holds while the refusals run; ended by its pid.
 python3 -c 'import socket, sys, time
@@ -41,8 +27,8 @@ holder=$!
 at_exit "kill $holder"
 wait_for 30 test -s "$T/held" || true
 held=$(cat "$T/held")
-dport=$(end d port)
-aport=$(end a port)
+dport=$(link_end d port)
+aport=$(link_end a port)
 refused "a port below 1024" "--port needs a UDP port from 1024 to 65535, not \"80\"" "$SANDLAB" link set b:eth0 --port 80
 refused "a port above 65535" "--port needs a UDP port from 1024 to 65535, not \"70000\"" "$SANDLAB" link set b:eth0 --port 70000
 refused "a port that is no number" "--port needs a UDP port from 1024 to 65535, not \"4x\"" "$SANDLAB" link set b:eth0 --port 4x
@@ -52,45 +38,15 @@ refused "a port another program holds" "UDP port $held on 127.0.0.1 is in use by
 kill "$holder"
 wait "$holder" 2>/dev/null || true
 
-# capture_from FROM TO NAME: a capture of two frames on a:eth0 while a
-# socket of this test bound to 127.0.0.1:FROM sends two to 127.0.0.1:TO.
-capture_from() {
-	local from=$1 to=$2 name=$3 cap n
-	rm -f "$T/r.pcap"
-	"$SANDLAB" capture a:eth0 -w "$T/r.pcap" -c 2 2>"$T/cap.err" &
-	cap=$!
-	wait_for 30 sh -c "[ \$(stat -c %s '$T/r.pcap' 2>/dev/null || echo 0) -ge 24 ]" || true
-	python3 - "$from" "$to" "$SRC_MAC" "$DST_MAC" "$name" <<'EOF'
-import socket, sys
-mac = lambda m: bytes(int(x, 16) for x in m.split(":"))
-frame = mac(sys.argv[4]) + mac(sys.argv[3]) + b"\x88\xb5" + sys.argv[5].encode().ljust(46, b".")
-s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-s.bind(("127.0.0.1", int(sys.argv[1])))
-for _ in range(2):
-    s.sendto(frame, ("127.0.0.1", int(sys.argv[2])))
-EOF
-	if wait_for 60 pid_gone "$cap"; then
-		n=$(tcpdump -n -e -r "$T/r.pcap" 2>/dev/null | grep -c "$SRC_MAC > $DST_MAC, ethertype Unknown (0x88b5)" || true)
-		wait "$cap" 2>/dev/null || true
-		[ "$n" = 2 ] && [ "$(tcpdump -n -A -r "$T/r.pcap" 2>/dev/null | grep -c "$name" || true)" -ge 1 ] && return 0
-		echo "$n frames: $(tcpdump -n -e -r "$T/r.pcap" 2>&1 | head -4)"
-	else
-		kill -INT "$cap" 2>/dev/null || true
-		wait "$cap" 2>/dev/null || true
-		echo "the capture saw fewer than 2 frames: $(cat "$T/cap.err")"
-	fi
-	return 1
-}
-
 # b (stopped) moves; a's wire now aims at the new port.
 newb=$(free_port udp)
 out=$("$SANDLAB" link set b:eth0 --port "$newb" 2>&1)
 if text "$out" | grep -q "b:eth0 listens on 127.0.0.1:$newb" && text "$out" | grep -q "in effect now on a" &&
-   [ "$(end b port)" = "$newb" ] && [ "$(end a port)" = "$aport" ]; then
+   [ "$(link_end b port)" = "$newb" ] && [ "$(link_end a port)" = "$aport" ]; then
 	ok "b's end moves to port $newb, in effect on the running a"
 else not_ok "link set --port" "$out; $("$SANDLAB" link ls)"; fi
 if "$SANDLAB" link ls | grep -Eq "a:eth0 +b:eth0 +$aport-$newb "; then ok "link ls shows the moved port"; else not_ok "link ls port" "$("$SANDLAB" link ls)"; fi
-if why=$(capture_from "$newb" "$aport" moved-peer); then ok "frames from b's new port reach a's wire"; else not_ok "frames from b's new port" "$why"; fi
+if why=$(wire_frames 127.0.0.1 "$newb" "$aport" moved-peer); then ok "frames from b's new port reach a's wire"; else not_ok "frames from b's new port" "$why"; fi
 
 # a (running) moves: its wire lets the old port go and listens on the new.
 newa=$(free_port udp)
@@ -98,7 +54,7 @@ while [ "$newa" = "$newb" ]; do newa=$(free_port udp); done
 check "a's end moves while a runs" "$SANDLAB" link set a:eth0 --port "$newa"
 if wait_for 30 python3 -c 'import socket, sys; socket.socket(socket.AF_INET, socket.SOCK_DGRAM).bind(("127.0.0.1", int(sys.argv[1])))' "$aport"; then
 	ok "a's old port $aport is let go"; else not_ok "old port" "still held: $(ss -uanp 2>/dev/null | grep ":$aport " | head -2)"; fi
-if why=$(capture_from "$newb" "$newa" moved-self); then ok "frames sent to a's new port arrive"; else not_ok "frames to a's new port" "$why"; fi
+if why=$(wire_frames 127.0.0.1 "$newb" "$newa" moved-self); then ok "frames sent to a's new port arrive"; else not_ok "frames to a's new port" "$why"; fi
 
 # Lab files keep chosen ports only; an import makes them again.
 "$SANDLAB" lab export "$T/lab.txt"
