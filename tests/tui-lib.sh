@@ -41,6 +41,10 @@ tui_start() {
 	_tui_n=$((_tui_n + 1))
 	_tui_open=1
 	tx new-session -d -s t -x "$w" -y "$h" "$(tui_cmd "$_tui_n" "$@")"
+	# The server outlives its sessions: after kill-session above, a server
+	# with none left would exit, and a new-session that reached it while
+	# it did so would fail with "server exited unexpectedly".
+	tx set-option -s exit-empty off
 	tx set-option -t t remain-on-exit on >/dev/null
 }
 
