@@ -333,3 +333,14 @@ dl_call(void *h, const char *soname, const char *name, struct err *e)
 		err_set(e, "%s lacks %s", soname, name);
 	return f;
 }
+
+int
+dl_once(struct dl_once *o, struct err *e)
+{
+	pthread_once(&o->once, o->load);
+	if (o->ok)
+		return 0;
+	if (e != NULL)
+		*e = o->err;
+	return -1;
+}

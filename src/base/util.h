@@ -6,6 +6,7 @@
 #ifndef SANDLAB_UTIL_H
 #define SANDLAB_UTIL_H
 
+#include <pthread.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -67,5 +68,24 @@ int write_all(int fd, const void *buf, size_t len);
 void *dl_open(const char *soname, struct err *e);
 /* A call of h by name, or NULL with the message "SONAME lacks NAME". */
 void *dl_call(void *h, const char *soname, const char *name, struct err *e);
+
+/* A table of a library's calls, filled once per process by load (from
+ * whichever thread comes first): load sets ok, or leaves why in err. */
+struct dl_once {
+	pthread_once_t once;
+	void         (*load)(void);
+	int            ok;
+	struct err     err;
+};
+#define DL_ONCE(load) { PTHREAD_ONCE_INIT, (load), 0, { "" } }
+/* Runs o's load the first time. 0 when the table is filled, or -1 with
+ * the reason in e (when e is not NULL). */
+int dl_once(struct dl_once *o, struct err *e);
+/* A field of such a table, with the type the library's header gives. */
+#define DL_FIELD(f) __typeof__(&f) f;
+/* In a load: fills table.fn from h, or leaves why in *e and returns. */
+#define DL_FIND(table, h, soname, e, fn) \
+	if (((table).fn = (__typeof__((table).fn))dl_call(h, soname, #fn, e)) == NULL) \
+		return;
 
 #endif
