@@ -35,6 +35,12 @@ void *xreallocarray(void *p, size_t n, size_t size);
 char *xstrdup(const char *s);
 char *xstrndup(const char *s, size_t n);
 char *xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* "DIR/NAME", newly allocated: xasprintf's result without its cost (a
+ * listing of 10,000 nodes makes two per node). */
+char *path_join(const char *dir, const char *name);
+/* src (NULL as "") into dst[len], cut to fit and always ended: what
+ * snprintf "%s" does, at a tenth of its cost, for rows read in bulk. */
+void str_copy(char *dst, size_t len, const char *src);
 
 /* Fault injection for crash tests: when $SANDLAB_CRASH_AT names this
  * point, the process kills itself with SIGKILL right here. */
