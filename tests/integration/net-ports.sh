@@ -43,6 +43,7 @@ refused "SANDLAB_LINK_PORTS with text from outside is shown sanitised" \
 	env SANDLAB_LINK_PORTS="$(printf '4\033[31m-5')" "$SANDLAB" link add b:eth1 c:eth1
 # Unset or empty, the whole range: a new link's ports lie in 40000-49999.
 check "with SANDLAB_LINK_PORTS empty, link add works" env SANDLAB_LINK_PORTS= "$SANDLAB" link add b:eth1 c:eth1
+# shellcheck disable=SC2046 # two numbers, split on purpose
 set -- $(ports 1 b)
 check "and takes its ports from 40000-49999" test "$1" -ge 40000 -a "$1" -le 49999 -a "$2" -ge 40000 -a "$2" -le 49999
 
