@@ -96,7 +96,7 @@ for round in 1 2 3 4 5 6; do
 	kill -KILL -- "-$p1" "-$p2" 2>/dev/null || true
 	wait "$p1" "$p2" 2>/dev/null || true
 	# Killed means dead: both process groups gone before the lab is read.
-	if ! wait_for 10 sh -c "! pgrep -s $p1 >/dev/null && ! pgrep -s $p2 >/dev/null"; then
+	if ! wait_for 60 sh -c "! pgrep -s $p1 >/dev/null && ! pgrep -s $p2 >/dev/null"; then
 		not_ok "round $round: the killed processes are gone" "$(pgrep -a -s "$p1,$p2")"
 	fi
 	if [ "$(pending)" -gt 0 ]; then landed=$((landed + 1)); fi
