@@ -77,8 +77,9 @@ node_json(const struct node *n, const struct run_info *ri)
 	json_t *nics = json_array(), *o;
 
 	for (int i = 0; i < n->nnics; i++)
-		json_array_append_new(nics, json_pack("{s:i, s:s, s:s, s:s}", "index", n->nics[i].idx,
-		    "model", n->nics[i].model, "mac", n->nics[i].mac, "attach", n->nics[i].attach));
+		json_array_append_new(nics, json_pack("{s:i, s:s, s:s, s:s, s:s?}", "index", n->nics[i].idx,
+		    "model", n->nics[i].model, "mac", n->nics[i].mac, "attach", n->nics[i].attach,
+		    "port", n->nics[i].port[0] ? n->nics[i].port : NULL));
 	o = json_pack("{s:s, s:s, s:s, s:s, s:s, s:i, s:i, s:s, s:I, s:o}",
 	    "id", n->id, "name", n->name, "image", n->image_name, "image_id", n->image_id,
 	    "overlay", n->overlay, "ram_mb", n->ram_mb, "cpus", n->cpus, "accel", n->accel,

@@ -96,7 +96,8 @@ const struct cmd cmd_table[] = {
 	{ "nic", "unforward", cmd_nic_unforward, "nic unforward NODE:ethN tcp|udp:HOSTPORT",
 	  "remove a port forward", 0 },
 	{ "link", "add", cmd_link_add, "link add NODE:ethN NODE:ethN",
-	  "join two NICs of two nodes by a point-to-point link (UDP on 127.0.0.1), at once on running nodes", 0 },
+	  "join two NICs of two nodes by a point-to-point link (UDP on 127.0.0.1), at once on running nodes; "
+	  "a NIC with a port name (from a template: Gi0/1) may be named by it, as r1:Gi0/1", 0 },
 	{ "link", "ls", cmd_link_ls, "link ls [--json]", "list links, their ports and state", 0 },
 	{ "link", "rm", cmd_link_rm, "link rm NODE:ethN|LINK-ID", "remove a link", 0 },
 	{ "link", "set", cmd_link_set, CMD_LINK_SET_USAGE,
