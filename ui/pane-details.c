@@ -14,6 +14,7 @@
 
 #include "app.h"
 #include "cloudinit.h"
+#include "contype.h"
 #include "disk.h"
 #include "draw.h"
 #include "event.h"
@@ -231,7 +232,11 @@ pane_details_node(struct pane *p, struct app *a, const struct model_node *mn)
 	 * pc): most nodes keep the pane as short as it was. Room is kept for
 	 * the console, image, overlay and first NIC rows. */
 	y = pane_details_machine(p, a, n, y, 4);
-	snprintf(buf, sizeof buf, "%dx%d (the guest's terminal size)", n->console_cols, n->console_rows);
+	if (contype_is_vnc(a->lab, n->id, &e) == 1)
+		snprintf(buf, sizeof buf, "VNC (Enter gives its address); serial %dx%d", n->console_cols,
+		    n->console_rows);
+	else
+		snprintf(buf, sizeof buf, "%dx%d (the guest's terminal size)", n->console_cols, n->console_rows);
 	if (y <= last)
 		pane_details_row(w, y++, inner, "console", buf, theme_attr(ROLE_NORMAL));
 	if (y <= last && cloudinit_get(a->lab, n->id, &ci, &e) == 0) {
