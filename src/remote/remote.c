@@ -27,6 +27,7 @@
 #include <libxml/parser.h>
 #include <libxml/xpath.h>
 
+#include "firmware.h"
 #include "sanitize.h"
 #include "util.h"
 #include "virt.h"
@@ -37,26 +38,104 @@ remote_version_str(unsigned long v, char *buf, size_t len)
 	snprintf(buf, len, "%lu.%lu.%lu", v / 1000000, v / 1000 % 1000, v % 1000);
 }
 
+/* An XPath question to an XML document from a host: q->r is the answer
+ * (NULL when the text is not XML); remote_xq_close frees it all. */
+struct remote_xq {
+	xmlDocPtr          doc;
+	xmlXPathContextPtr ctx;
+	xmlXPathObjectPtr  r;
+};
+
+static void
+remote_xq_open(struct remote_xq *q, const char *xml, const char *expr)
+{
+	q->doc = xmlReadMemory(xml, (int)strlen(xml), "host.xml", NULL,
+	    XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
+	q->ctx = q->doc ? xmlXPathNewContext(q->doc) : NULL;
+	q->r = q->ctx ? xmlXPathEvalExpression(BAD_CAST expr, q->ctx) : NULL;
+}
+
+static void
+remote_xq_close(struct remote_xq *q)
+{
+	xmlXPathFreeObject(q->r);
+	xmlXPathFreeContext(q->ctx);
+	xmlFreeDoc(q->doc);
+}
+
 int
 remote_caps_kvm(const char *caps_xml)
 {
-	xmlDocPtr doc = xmlReadMemory(caps_xml, (int)strlen(caps_xml), "caps.xml", NULL,
-	    XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
-	xmlXPathContextPtr ctx;
-	xmlXPathObjectPtr r;
+	struct remote_xq q;
 	int kvm = 0;
 
-	if (doc == NULL)
-		return 0;
-	ctx = xmlXPathNewContext(doc);
-	r = ctx ? xmlXPathEvalExpression(BAD_CAST
-	    "boolean(/capabilities/guest/arch[@name='x86_64']/domain[@type='kvm'])", ctx) : NULL;
-	if (r != NULL && r->type == XPATH_BOOLEAN)
-		kvm = r->boolval;
-	xmlXPathFreeObject(r);
-	xmlXPathFreeContext(ctx);
-	xmlFreeDoc(doc);
+	remote_xq_open(&q, caps_xml, "boolean(/capabilities/guest/arch[@name='x86_64']/domain[@type='kvm'])");
+	if (q.r != NULL && q.r->type == XPATH_BOOLEAN)
+		kvm = q.r->boolval;
+	remote_xq_close(&q);
 	return kvm;
+}
+
+int
+remote_domxml_vnc_port(const char *dom_xml)
+{
+	struct remote_xq q;
+	int port = -1;
+
+	remote_xq_open(&q, dom_xml, "number(/domain/devices/graphics[@type='vnc'][1]/@port)");
+	/* NaN when there is none; -1 before the domain runs. */
+	if (q.r != NULL && q.r->type == XPATH_NUMBER && q.r->floatval >= 1 && q.r->floatval <= 65535)
+		port = (int)q.r->floatval;
+	remote_xq_close(&q);
+	return port;
+}
+
+/* How good a loader file is for a node: 2 firmware.h's own build, 1
+ * another build without Secure Boot, 0 one that needs keys or SMM. */
+static int
+remote_ovmf_rank(const char *path)
+{
+	const char *base = strrchr(path, '/') ? strrchr(path, '/') + 1 : path;
+
+	if (path[0] != '/' || strstr(base, "CODE") == NULL)
+		return 0;
+	if (strcmp(base, FIRMWARE_CODE) == 0)
+		return 2;
+	return strstr(base, "secboot") == NULL && strstr(base, ".ms.") == NULL &&
+	    strstr(base, "snakeoil") == NULL;
+}
+
+int
+remote_domcaps_ovmf(const char *domcaps_xml, char **code, char **vars)
+{
+	struct remote_xq q;
+	xmlXPathObjectPtr r;
+	int best = 0;
+
+	*code = *vars = NULL;
+	remote_xq_open(&q, domcaps_xml, "/domainCapabilities/os[@supported='yes']"
+	    "/loader[@supported='yes']/value");
+	r = q.r;
+	for (int i = 0; r != NULL && r->nodesetval != NULL && i < r->nodesetval->nodeNr; i++) {
+		xmlChar *v = xmlNodeGetContent(r->nodesetval->nodeTab[i]);
+		int rank = v ? remote_ovmf_rank((const char *)v) : 0;
+		if (rank > best) {
+			best = rank;
+			free(*code);
+			*code = xstrdup((const char *)v);
+		}
+		xmlFree(v);
+	}
+	remote_xq_close(&q);
+	if (*code == NULL)
+		return -1;
+	/* The last "CODE" is the file name's (a folder may say CODE too). */
+	char *at = NULL;
+	for (char *p = strstr(*code, "CODE"); p; p = strstr(p + 1, "CODE"))
+		at = p;
+	*vars = xstrdup(*code);
+	memcpy(*vars + (at - *code), "VARS", 4);
+	return 0;
 }
 
 static void

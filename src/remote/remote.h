@@ -37,4 +37,16 @@ void remote_version_str(unsigned long v, char *buf, size_t len);
 /* 1 when libvirt's capabilities XML offers KVM domains for x86_64. Pure. */
 int remote_caps_kvm(const char *caps_xml);
 
+/* The port of a running domain's VNC from its XML (virDomainGetXMLDesc),
+ * or -1 when it has none. Pure. */
+int remote_domxml_vnc_port(const char *dom_xml);
+
+/* The UEFI firmware a host offers, from its domain capabilities XML
+ * (virConnectGetDomainCapabilities): *code (caller frees) the OVMF code
+ * file without Secure Boot that firmware.h gives a local node (its 4 MiB
+ * build first), *vars its VARS template beside it (Debian's names: CODE
+ * becomes VARS). Pure: 0, or -1 when the host lists none (no ovmf
+ * package there), *code and *vars NULL. */
+int remote_domcaps_ovmf(const char *domcaps_xml, char **code, char **vars);
+
 #endif
