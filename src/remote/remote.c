@@ -25,9 +25,11 @@
 #include <sys/wait.h>
 #include <unistd.h>
 #include <libxml/parser.h>
+#include <libxml/uri.h>
 #include <libxml/xpath.h>
 
 #include "firmware.h"
+#include "proc.h"
 #include "sanitize.h"
 #include "util.h"
 #include "virt.h"
@@ -307,4 +309,81 @@ remote_probe_many(const char *const *uris, size_t n, int timeout_ms,
 	free(pids);
 	free(pf);
 	free(got);
+}
+
+/* The value of key in a URI's query ("a=1&b=2"), unescaped, or NULL;
+ * caller frees. */
+static char *
+remote_query_param(const char *query, const char *key)
+{
+	size_t klen = strlen(key);
+
+	for (const char *p = query; p != NULL && *p; ) {
+		size_t n = strcspn(p, "&");
+		if (n > klen && strncmp(p, key, klen) == 0 && p[klen] == '=') {
+			char *v = xmlURIUnescapeString(p + klen + 1, (int)(n - klen - 1), NULL);
+			char *out = v ? xstrdup(v) : NULL;
+			xmlFree(v);
+			return out;
+		}
+		p += n + (p[n] == '&');
+	}
+	return NULL;
+}
+
+char **
+remote_ssh_forward(const char *uri, int local_port, int remote_port, int *local, struct err *e)
+{
+	static const char *const ssh[] = { "qemu+ssh", "qemu+libssh", "qemu+libssh2" };
+	xmlURIPtr u = xmlParseURI(uri);
+	char **argv = NULL, *cmd = NULL, *key = NULL, *host = NULL;
+	int n = 0, ok = 0;
+
+	*local = 0;
+	if (u == NULL || u->scheme == NULL) {
+		err_set(e, "the host's URI cannot be read");
+		goto out;
+	}
+	if (u->server == NULL || *u->server == '\0') {
+		*local = 1;
+		goto out;
+	}
+	for (size_t i = 0; i < sizeof ssh / sizeof *ssh; i++)
+		ok |= strcmp(u->scheme, ssh[i]) == 0;
+	if (!ok) {
+		err_set(e, "the host's URI (%s://) has no ssh to forward VNC through: forward its "
+		    "127.0.0.1:%d yourself", strcmp(u->scheme, "qemu+tcp") == 0 ? "qemu+tcp" :
+		    strcmp(u->scheme, "qemu+tls") == 0 ? "qemu+tls" : "qemu", remote_port);
+		goto out;
+	}
+	/* An IPv6 literal comes in brackets, which ssh does not take. */
+	host = u->server[0] == '[' ? xstrndup(u->server + 1, strcspn(u->server + 1, "]")) :
+	    xstrdup(u->server);
+	cmd = remote_query_param(u->query_raw, "command");
+	key = remote_query_param(u->query_raw, "keyfile");
+	argv = xcalloc(16, sizeof *argv);
+	argv[n++] = xstrdup(cmd && *cmd ? cmd : "ssh");
+	argv[n++] = xstrdup("-N");
+	argv[n++] = xstrdup("-o");
+	argv[n++] = xstrdup("ExitOnForwardFailure=yes");
+	argv[n++] = xstrdup("-L");
+	argv[n++] = xasprintf("%d:127.0.0.1:%d", local_port, remote_port);
+	if (u->port > 0) {
+		argv[n++] = xstrdup("-p");
+		argv[n++] = xasprintf("%d", u->port);
+	}
+	if (key && *key) {
+		argv[n++] = xstrdup("-i");
+		argv[n++] = xstrdup(key);
+	}
+	/* "--": a host name never becomes an option of ssh. */
+	argv[n++] = xstrdup("--");
+	argv[n++] = u->user && *u->user ? xasprintf("%s@%s", u->user, host) : xstrdup(host);
+out:
+	free(cmd);
+	free(key);
+	free(host);
+	if (u != NULL)
+		xmlFreeURI(u);
+	return argv;
 }

@@ -909,6 +909,14 @@ keeper_cdrom(struct keeper *k, int fd)
 				    "cdrom error the node is not running\n");
 		return;
 	}
+	/* libvirt would take it (virDomainUpdateDeviceFlags), after the
+	 * ISO's upload; not built yet. */
+	if (k->rdom != NULL) {
+		k->cdrom_fd = fd;
+		keeper_cdrom_reply(k, "cdrom error %s\n", "a node on another host changes its CD-ROM when "
+		    "stopped only, as yet: stop it, change it, start it");
+		return;
+	}
 	if (node_get(k->lab, k->node.id, &n, &e) != 0) {
 		k->cdrom_fd = fd;
 		keeper_cdrom_reply(k, "cdrom error %s\n", e.msg);

@@ -6,7 +6,9 @@
 # read-only CD-ROM, and --boot-once cdrom booting it (spent by the
 # start); a kernel boot of the linux guest's kernel and initrd, uploaded
 # to the pool; UEFI with the host's OVMF and the node's own NVRAM file in
-# the pool, the uefi guest booting to its shell.
+# the pool, the uefi guest booting to its shell; `sandlab vnc` printing
+# the address on the host and the ssh -L command, and --tunnel running
+# it (an RFB handshake through it), ended by Ctrl-C and by the node's end.
 # Bad input: a kernel given as the CD-ROM and a disk image imported as an
 # ISO are refused; UEFI on a host that offers no OVMF is refused before
 # anything is sent there; an ISO upload cut short leaves no volume.
@@ -123,7 +125,7 @@ assert sorted(disks) == sorted([("disk", "vda", "virtio", dom + ".qcow2", False)
                  ("disk", "vdb", "virtio", dom + ".disk2.qcow2", False),
                  ("disk", "sda", "sata", dom + ".disk3.qcow2", False),
                  ("cdrom", "hdc", "ide", sys.argv[4] + "/image-" + iso, True)]), disks' \
-	"$xml" "$dom1" "$iso" "$LV_DIR/pool"
+	"$dom1" "$iso" "$LV_DIR/pool"
 v2=$(lv_virsh vol-dumpxml --pool sandlab "$dom1.disk2.qcow2" 2>&1 || true)
 xml_check "the blank disk is a qcow2 of 2 MiB without a backing store" "$v2" '
 assert d.find("capacity").text == "2097152", d.find("capacity").text
@@ -133,7 +135,49 @@ v3=$(lv_virsh vol-dumpxml --pool sandlab "$dom1.disk3.qcow2" 2>&1 || true)
 xml_check "the image disk is an overlay on the uploaded image, its format given" "$v3" "
 assert d.find('backingStore/path').text == '$LV_DIR/pool/image-$tiny', d.find('backingStore/path').text
 assert d.find('backingStore/format').get('type') == 'qcow2'"
+# A medium change while it runs is not built for a remote node: refused,
+# and the node keeps its ISO.
+expect_fail "node cdrom --eject of a running remote node is refused" \
+	'a node on another host changes its CD-ROM when stopped only, as yet' "$S" node cdrom m1 --eject
+check "and its CD-ROM is still the ISO" test "$(field m1 cdrom)" = linux-iso
+
+# ---- VNC on the host's loopback: the ssh -L command, and --tunnel
+vnc=$(lv_virsh vncdisplay "$dom1" 2>/dev/null || true)
+vport=$((${vnc##*:} + 5900))
+pw=$("$S" vnc m1 --json | python3 -c 'import json,sys; print(json.load(sys.stdin)["password"])')
+out=$("$S" vnc m1 2>&1 || true)
+lport=$(text "$out" | sed -n 's/^then connect to 127\.0\.0\.1:\([0-9]*\) .*/\1/p')
+check "vnc prints the domain's address on the host" test "$(text "$out" | head -n 1)" = \
+	"127.0.0.1:$vport on host lv; reach it with:"
+check "and the ssh -L command as the URI reaches the host" test "$(text "$out" | sed -n 2p)" = \
+	"  $LV_SSH -N -o ExitOnForwardFailure=yes -L $lport:127.0.0.1:$vport -p $LV_PORT -- root@127.0.0.1"
+check "and the password the domain was given" test "$(text "$out" | tail -n 1)" = "password: $pw"
+expect_fail "--tunnel of a local node is refused" '--tunnel is for a node on another host; l1 runs here' \
+	sh -c "'$S' node create l1 --image tiny --nics 0 >/dev/null && '$S' vnc l1 --tunnel"
+# tunnel_up N: starts `sandlab vnc m1 --tunnel` into $T/tun.N; TUN_PID.
+tunnel_up() {
+	"$S" vnc m1 --tunnel >"$T/tun.$1" 2>&1 &
+	TUN_PID=$!
+	wait_for 90 grep -q '^127\.0\.0\.1:[0-9]*$' "$T/tun.$1"
+}
+tun_port() { sed -n 's/^127\.0\.0\.1:\([0-9]*\)$/\1/p' "$T/tun.$1"; }
+if tunnel_up 1; then ok "vnc --tunnel forwards a local port"; else not_ok "vnc --tunnel forwards a local port" "$(cat "$T/tun.1")"; fi
+ssh_pid=$(pgrep -P "$TUN_PID" | head -n 1 || true)
+rfb=$(python3 "$TOP/tests/rfb-auth.py" 127.0.0.1 "$(tun_port 1)" "$pw" 2>&1 || true)
+check "an RFB handshake through the tunnel: the domain's password is taken" test "$rfb" = "types 2
+auth ok"
+kill -INT "$TUN_PID"
+rc=0
+wait "$TUN_PID" || rc=$?
+check "Ctrl-C ends the tunnel" test "$rc" = 0 -a "$(tail -n 1 "$T/tun.1")" = "tunnel closed"
+check "and its ssh" test -n "$ssh_pid" -a ! -e "/proc/${ssh_pid:-0}"
+tunnel_up 2 || true
 check "node kill m1" timeout 60 "$S" node kill m1
+rc=0
+wait_for 30 pid_gone "$TUN_PID" || true
+wait "$TUN_PID" || rc=$?
+check "the node's end ends the tunnel" test "$rc" = 0 -a "$(tail -n 1 "$T/tun.2")" = "m1 stopped; tunnel closed"
+expect_fail "vnc of a stopped remote node says so" 'm1 is stopped: it has no VNC address' "$S" vnc m1
 
 # ---- boot-once cdrom: the linux ISO this start, spent by it
 "$S" node set m1 --boot-once cdrom --ram 256 >/dev/null

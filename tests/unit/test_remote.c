@@ -1,8 +1,8 @@
 /*
  * test_remote.c: the pure parts of remote.c: libvirt's version numbers
  * as text, KVM read from a capabilities document (x86_64 only), the
- * UEFI firmware a host offers from its domain capabilities, and a
- * running domain's VNC port.
+ * UEFI firmware a host offers from its domain capabilities, a running
+ * domain's VNC port, and the ssh -L argv to it from a host's URI.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -12,6 +12,7 @@
 #include <string.h>
 #include <cmocka.h>
 
+#include "proc.h"
 #include "remote.h"
 
 static void
@@ -106,6 +107,56 @@ vnc_port(void **state)
 	assert_int_equal(remote_domxml_vnc_port("<domain"), -1);
 }
 
+/* A word of argv by its index ("" past the end). */
+static const char *
+word(char **argv, int i)
+{
+	for (int j = 0; j < i; j++)
+		if (argv[j] == NULL)
+			return "";
+	return argv[i] ? argv[i] : "";
+}
+
+/* The ssh -L argv as each URI reaches its host. */
+static void
+ssh_forward(void **state)
+{
+	struct err e;
+	char **a;
+	int local;
+
+	a = remote_ssh_forward("qemu+ssh://alice@lab1.example:2222/system?keyfile=/k%20ey&no_tty=1",
+	    40001, 5901, &local, &e);
+	assert_non_null(a);
+	assert_int_equal(local, 0);
+	const char *want[] = { "ssh", "-N", "-o", "ExitOnForwardFailure=yes", "-L", "40001:127.0.0.1:5901",
+	    "-p", "2222", "-i", "/k ey", "--", "alice@lab1.example", NULL };
+	for (int i = 0; i < 13; i++)
+		assert_string_equal(word(a, i), want[i] ? want[i] : "");
+	assert_null(a[12]);
+	proc_argv_free(a);
+	/* command= is the ssh to run; no user, no port: ssh's own defaults;
+	 * an IPv6 literal without its brackets. */
+	a = remote_ssh_forward("qemu+ssh://[::1]/session?socket=/s&command=/opt/my%2Dssh&proxy=netcat",
+	    40002, 45900, &local, &e);
+	assert_string_equal(word(a, 0), "/opt/my-ssh");
+	assert_string_equal(word(a, 5), "40002:127.0.0.1:45900");
+	assert_string_equal(word(a, 6), "--");
+	assert_string_equal(word(a, 7), "::1");
+	assert_null(a[8]);
+	proc_argv_free(a);
+	/* No host: its loopback is this machine's. */
+	assert_null(remote_ssh_forward("qemu:///session", 1, 2, &local, &e));
+	assert_int_equal(local, 1);
+	/* No ssh in the URI: refused, saying what to forward. */
+	assert_null(remote_ssh_forward("qemu+tcp://h1/system", 1, 5902, &local, &e));
+	assert_int_equal(local, 0);
+	assert_string_equal(e.msg, "the host's URI (qemu+tcp://) has no ssh to forward VNC through: "
+	    "forward its 127.0.0.1:5902 yourself");
+	assert_null(remote_ssh_forward("not a uri", 1, 2, &local, &e));
+	assert_string_equal(e.msg, "the host's URI cannot be read");
+}
+
 int
 main(void)
 {
@@ -114,6 +165,7 @@ main(void)
 		cmocka_unit_test(caps),
 		cmocka_unit_test(domcaps_ovmf),
 		cmocka_unit_test(vnc_port),
+		cmocka_unit_test(ssh_forward),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
