@@ -902,19 +902,19 @@ keeper_cdrom(struct keeper *k, int fd)
 	json_t *a;
 	char *s;
 
-	if (!k->ready || k->stop != STOP_NONE || k->cdrom_id >= 0) {
-		for (size_t i = 0; i < k->nctls; i++)
-			if (k->ctls[i].fd == fd)
-				kctl_send(&k->ctls[i], k->cdrom_id >= 0 ? "cdrom error a medium change is under way\n" :
-				    "cdrom error the node is not running\n");
-		return;
-	}
 	/* libvirt would take it (virDomainUpdateDeviceFlags), after the
 	 * ISO's upload; not built yet. */
 	if (k->rdom != NULL) {
 		k->cdrom_fd = fd;
 		keeper_cdrom_reply(k, "cdrom error %s\n", "a node on another host changes its CD-ROM when "
 		    "stopped only, as yet: stop it, change it, start it");
+		return;
+	}
+	if (!k->ready || k->stop != STOP_NONE || k->cdrom_id >= 0) {
+		for (size_t i = 0; i < k->nctls; i++)
+			if (k->ctls[i].fd == fd)
+				kctl_send(&k->ctls[i], k->cdrom_id >= 0 ? "cdrom error a medium change is under way\n" :
+				    "cdrom error the node is not running\n");
 		return;
 	}
 	if (node_get(k->lab, k->node.id, &n, &e) != 0) {
