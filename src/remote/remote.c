@@ -24,15 +24,13 @@
 #include <string.h>
 #include <sys/wait.h>
 #include <unistd.h>
-#include <libxml/parser.h>
-#include <libxml/uri.h>
-#include <libxml/xpath.h>
 
 #include "firmware.h"
 #include "proc.h"
 #include "sanitize.h"
 #include "util.h"
 #include "virt.h"
+#include "xmllib.h"
 
 void
 remote_version_str(unsigned long v, char *buf, size_t len)
@@ -51,18 +49,26 @@ struct remote_xq {
 static void
 remote_xq_open(struct remote_xq *q, const char *xml, const char *expr)
 {
-	q->doc = xmlReadMemory(xml, (int)strlen(xml), "host.xml", NULL,
+	memset(q, 0, sizeof *q);
+	/* libvirt, loaded already, needs libxml2 itself: this cannot fail
+	 * unless the host is broken, and then no answer is the safe one. */
+	if (xmllib_open(NULL) != 0)
+		return;
+	q->doc = xmllib.xmlReadMemory(xml, (int)strlen(xml), "host.xml", NULL,
 	    XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
-	q->ctx = q->doc ? xmlXPathNewContext(q->doc) : NULL;
-	q->r = q->ctx ? xmlXPathEvalExpression(BAD_CAST expr, q->ctx) : NULL;
+	q->ctx = q->doc ? xmllib.xmlXPathNewContext(q->doc) : NULL;
+	q->r = q->ctx ? xmllib.xmlXPathEvalExpression(BAD_CAST expr, q->ctx) : NULL;
 }
 
 static void
 remote_xq_close(struct remote_xq *q)
 {
-	xmlXPathFreeObject(q->r);
-	xmlXPathFreeContext(q->ctx);
-	xmlFreeDoc(q->doc);
+	if (q->r != NULL)
+		xmllib.xmlXPathFreeObject(q->r);
+	if (q->ctx != NULL)
+		xmllib.xmlXPathFreeContext(q->ctx);
+	if (q->doc != NULL)
+		xmllib.xmlFreeDoc(q->doc);
 }
 
 int
@@ -119,14 +125,14 @@ remote_domcaps_ovmf(const char *domcaps_xml, char **code, char **vars)
 	    "/loader[@supported='yes']/value");
 	r = q.r;
 	for (int i = 0; r != NULL && r->nodesetval != NULL && i < r->nodesetval->nodeNr; i++) {
-		xmlChar *v = xmlNodeGetContent(r->nodesetval->nodeTab[i]);
+		xmlChar *v = xmllib.xmlNodeGetContent(r->nodesetval->nodeTab[i]);
 		int rank = v ? remote_ovmf_rank((const char *)v) : 0;
 		if (rank > best) {
 			best = rank;
 			free(*code);
 			*code = xstrdup((const char *)v);
 		}
-		xmlFree(v);
+		xmllib_free(v);
 	}
 	remote_xq_close(&q);
 	if (*code == NULL)
@@ -321,9 +327,9 @@ remote_query_param(const char *query, const char *key)
 	for (const char *p = query; p != NULL && *p; ) {
 		size_t n = strcspn(p, "&");
 		if (n > klen && strncmp(p, key, klen) == 0 && p[klen] == '=') {
-			char *v = xmlURIUnescapeString(p + klen + 1, (int)(n - klen - 1), NULL);
+			char *v = xmllib.xmlURIUnescapeString(p + klen + 1, (int)(n - klen - 1), NULL);
 			char *out = v ? xstrdup(v) : NULL;
-			xmlFree(v);
+			xmllib_free(v);
 			return out;
 		}
 		p += n + (p[n] == '&');
@@ -335,11 +341,14 @@ char **
 remote_ssh_forward(const char *uri, int local_port, int remote_port, int *local, struct err *e)
 {
 	static const char *const ssh[] = { "qemu+ssh", "qemu+libssh", "qemu+libssh2" };
-	xmlURIPtr u = xmlParseURI(uri);
+	xmlURIPtr u = NULL;
 	char **argv = NULL, *cmd = NULL, *key = NULL, *host = NULL;
 	int n = 0, ok = 0;
 
 	*local = 0;
+	if (xmllib_open(e) != 0)
+		return NULL;
+	u = xmllib.xmlParseURI(uri);
 	if (u == NULL || u->scheme == NULL) {
 		err_set(e, "the host's URI cannot be read");
 		goto out;
@@ -384,6 +393,6 @@ out:
 	free(key);
 	free(host);
 	if (u != NULL)
-		xmlFreeURI(u);
+		xmllib.xmlFreeURI(u);
 	return argv;
 }
