@@ -27,6 +27,7 @@ SSHD_PID=
 lv_skip() { echo "ok - libvirt host # SKIP $1"; exit 0; }
 
 # lv_start: starts libvirtd and sshd; sets LV_URI, LV_SOCK, LV_PORT.
+# $LV_QEMU_CONF, when set, is added to the daemon's qemu.conf.
 lv_start() {
 	local i
 	[ "$(id -u)" = 0 ] || lv_skip "needs root (sshd, and libvirtd as $LV_USER)"
@@ -43,8 +44,8 @@ lv_start() {
 	# theirs: libvirt's check that a port is free and QEMU's bind of it
 	# are two steps, and one remote start here failed with display 0
 	# taken between them.
-	printf 'stdio_handler = "file"\nremote_display_port_min = 45900\nremote_display_port_max = 46899\n' \
-		>"$LV_DIR/config/libvirt/qemu.conf"
+	printf 'stdio_handler = "file"\nremote_display_port_min = 45900\nremote_display_port_max = 46899\n%s\n' \
+		"${LV_QEMU_CONF:-}" >"$LV_DIR/config/libvirt/qemu.conf"
 	printf 'unix_sock_dir = "%s"\nunix_sock_rw_perms = "0700"\nauth_unix_rw = "none"\n' \
 		"$LV_DIR/run" >"$LV_DIR/libvirtd.conf"
 	chown -R "$LV_USER" "$LV_DIR"

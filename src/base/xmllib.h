@@ -9,6 +9,7 @@
 
 #include <libxml/parser.h>
 #include <libxml/tree.h>
+#include <libxml/uri.h>
 #include <libxml/xmlwriter.h>
 #include <libxml/xpath.h>
 
@@ -21,7 +22,8 @@
 	X(xmlFreeTextWriter) X(xmlTextWriterSetIndent) X(xmlTextWriterSetIndentString) \
 	X(xmlTextWriterEndDocument) X(xmlTextWriterStartElement) X(xmlTextWriterEndElement) \
 	X(xmlTextWriterWriteAttribute) X(xmlTextWriterWriteElement) X(xmlTextWriterWriteString) \
-	X(xmlTextWriterWriteFormatString) X(xmlTextWriterWriteFormatElement)
+	X(xmlTextWriterWriteFormatString) X(xmlTextWriterWriteFormatElement) \
+	X(xmlParseURI) X(xmlFreeURI) X(xmlURIUnescapeString)
 struct xmllib_calls { XMLLIB_CALLS(DL_FIELD) };
 
 /* Filled by xmllib_open; all NULL before. */

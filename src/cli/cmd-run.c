@@ -279,15 +279,15 @@ cmd_node_restart(struct cli *c, int argc, char **argv)
 /* The one node a command names, with its run state; NULL (and *rc) when
  * the command cannot go on. */
 static struct lab *
-cmd_run_one(struct cli *c, int argc, char **argv, const char *usage, struct node *n,
-    struct run_info *ri, int *rc)
+cmd_run_one(struct cli *c, int argc, char **argv, const struct cli_opt *opts, const char *usage,
+    struct node *n, struct run_info *ri, int *rc)
 {
 	struct lab *lab;
 	struct err e;
 	char *pos[1];
 	int npos;
 
-	if ((lab = cli_start(c, argc, argv, NULL, pos, 1, 1, &npos, usage, rc)) == NULL)
+	if ((lab = cli_start(c, argc, argv, opts, pos, 1, 1, &npos, usage, rc)) == NULL)
 		return NULL;
 	*rc = 1;
 	if (node_get(lab, pos[0], n, &e) != 0) {
@@ -316,7 +316,7 @@ cmd_node_cmd(struct cli *c, int argc, char **argv)
 	char **qargv;
 	int rc;
 
-	if ((lab = cmd_run_one(c, argc, argv, usage, &n, &ri, &rc)) == NULL)
+	if ((lab = cmd_run_one(c, argc, argv, NULL, usage, &n, &ri, &rc)) == NULL)
 		return rc;
 	/* A running node shows what its keeper chose; otherwise what a
 	 * start would choose now (the VNC display is picked at start). */
@@ -368,13 +368,25 @@ cmd_node_cmd(struct cli *c, int argc, char **argv)
 int
 cmd_vnc(struct cli *c, int argc, char **argv)
 {
-	static const char usage[] = "vnc NAME [--json]";
+	static const char usage[] = "vnc NAME [--tunnel] [--json]";
 	struct run_info ri;
 	struct node n;
-	int rc;
+	struct lab *lab;
+	int rc, tunnel = 0;
+	const struct cli_opt opts[] = { { "--tunnel", NULL, &tunnel }, { NULL } };
 
-	if (cmd_run_one(c, argc, argv, usage, &n, &ri, &rc) == NULL)
+	if ((lab = cmd_run_one(c, argc, argv, opts, usage, &n, &ri, &rc)) == NULL)
 		return rc;
+	if (!node_is_local(&n)) {
+		rc = cmd_vnc_remote(c, lab, &n, &ri, tunnel);
+		node_clear(&n);
+		return rc;
+	}
+	if (tunnel) {
+		rc = cli_fail("--tunnel is for a node on another host; %s runs here", n.name);
+		node_clear(&n);
+		return rc;
+	}
 	if (ri.vnc[0] == '\0') {
 		rc = cli_fail("%s is %s: it has no VNC address (start it with: sandlab node start %s)",
 		    n.name, run_state_name(ri.state), n.name);

@@ -140,7 +140,8 @@ const struct cmd cmd_table[] = {
 	{ NULL, "capture", cmd_capture, "capture NODE:ethN -w FILE|- [-c COUNT]",
 	  "write a running node's NIC frames, both ways, as pcap (-w - into a pipe: | tcpdump -n -r -); "
 	  "Ctrl-C ends it", 0 },
-	{ NULL, "vnc", cmd_vnc, "vnc NAME [--json]", "print a running node's VNC address and password", 0 },
+	{ NULL, "vnc", cmd_vnc, "vnc NAME [--tunnel] [--json]", "print a running node's VNC address and "
+	  "password; of a node on another host, the ssh -L command to it (--tunnel runs it)", 0 },
 	{ NULL, "accel", cmd_accel, "accel [--json]", "say whether KVM is usable here, and why", 0 },
 	{ NULL, "help", cmd_help, "help [COMMAND...]",
 	  "list every command, or say what one command or group does", 0 },

@@ -164,6 +164,11 @@ int cmd_ssh(struct cli *c, int argc, char **argv);
 int cmd_send(struct cli *c, int argc, char **argv);
 int cmd_expect(struct cli *c, int argc, char **argv);
 int cmd_vnc(struct cli *c, int argc, char **argv);
+/* cmd-vnc.c: cmd_vnc of a node on another host (--tunnel: tunnel). */
+struct node;
+struct run_info;
+int cmd_vnc_remote(struct cli *c, struct lab *lab, const struct node *n, const struct run_info *ri,
+    int tunnel);
 int cmd_accel(struct cli *c, int argc, char **argv);
 int cmd_keeper(struct cli *c, int argc, char **argv);
 

@@ -12,6 +12,8 @@
 
 #include "xmllib.h"
 
+#include "disk.h"
+
 /* The writer and whether a call failed (only out of memory can). */
 struct dx {
 	xmlBufferPtr     buf;
@@ -139,23 +141,38 @@ domxml_hw(const struct domxml_cfg *c, enum hw_key k)
 	return c->hw != NULL && c->hw->v[k] != NULL ? c->hw->v[k] : hw_fields[k].dflt;
 }
 
-/* What the builder cannot express yet, by the field's name. */
+/* The extra disks, and each field of the machine that needs a file on
+ * the host with that file given. */
 static int
 domxml_check_hw(const struct domxml_cfg *c, struct err *e)
 {
-	static const enum hw_key unset[] = { HW_CDROM, HW_KERNEL, HW_INITRD, HW_APPEND, HW_BOOT_ONCE };
-	const char *boot = domxml_hw(c, HW_BOOT);
+	static const enum hw_key files[] = { HW_CDROM, HW_KERNEL, HW_INITRD };
+	const char *const given[] = { c->cdrom, c->kernel, c->initrd };
+	const char *boot = domxml_hw(c, HW_BOOT), *once = domxml_hw(c, HW_BOOT_ONCE);
 
-	if (c->ndisks > 0)
-		return err_set(e, "extra disks: a node on another host has its own disk only, as yet "
-		    "(remove them with node set --disk-rm, or run it on local)");
-	if (strcmp(domxml_hw(c, HW_FIRMWARE), "bios") != 0)
-		return err_set(e, "firmware %s: a node on another host boots with bios only, as yet",
-		    domxml_hw(c, HW_FIRMWARE));
-	for (size_t i = 0; i < sizeof unset / sizeof *unset; i++)
-		if (domxml_hw(c, unset[i])[0] != '\0')
-			return err_set(e, "%s: not available for a node on another host, as yet",
-			    hw_fields[unset[i]].name);
+	if (c->ndisks < 0 || c->ndisks > DISK_MAX || (c->ndisks > 0 && c->disks == NULL))
+		return err_set(e, "extra disks: at most %d, each with its volume", DISK_MAX);
+	for (int i = 0; i < c->ndisks; i++) {
+		const struct domxml_disk *d = &c->disks[i];
+		if (d->idx < 1 || d->volume == NULL || *d->volume == '\0' || d->bus == NULL)
+			return err_set(e, "extra disk %d needs an index, a bus and a volume", i + 1);
+		if (hw_check(HW_DISK_BUS, d->bus, e) != 0)
+			return -1;
+	}
+	for (size_t i = 0; i < sizeof files / sizeof *files; i++)
+		if (domxml_hw(c, files[i])[0] != '\0' && (given[i] == NULL || given[i][0] != '/'))
+			return err_set(e, "%s: its file on the host is not given", hw_fields[files[i]].name);
+	if (domxml_hw(c, HW_APPEND)[0] != '\0' && c->kernel == NULL)
+		return err_set(e, "append: a kernel command line needs a kernel");
+	if (strcmp(domxml_hw(c, HW_FIRMWARE), "uefi") == 0 &&
+	    (c->loader == NULL || c->loader[0] != '/' || c->nvram == NULL || c->nvram[0] != '/' ||
+	    c->nvram_template == NULL || c->nvram_template[0] != '/'))
+		return err_set(e, "firmware uefi: needs the host's OVMF code, its VARS template and the "
+		    "node's NVRAM file");
+	if (strcmp(domxml_hw(c, HW_FIRMWARE), "uefi") != 0 && strcmp(domxml_hw(c, HW_FIRMWARE), "bios") != 0)
+		return err_set(e, "firmware %s: bios or uefi", domxml_hw(c, HW_FIRMWARE));
+	if (*once && hw_check(HW_BOOT_ONCE, once, e) != 0)
+		return -1;
 	for (const char *p = boot; *p; ) {
 		size_t n = strcspn(p, ",");
 		if (!((n == 4 && strncmp(p, "disk", 4) == 0) || (n == 5 && strncmp(p, "cdrom", 5) == 0) ||
@@ -182,6 +199,8 @@ domxml_check(const struct domxml_cfg *c, struct err *e)
 	if (c->vnc_host != NULL && strcmp(c->vnc_host, DOMXML_VNC_HOST) != 0)
 		return err_set(e, "VNC of a node on another host listens on that host's %s only",
 		    DOMXML_VNC_HOST);
+	if (c->vnc_password != NULL && (strlen(c->vnc_password) > 8 || *c->vnc_password == '\0'))
+		return err_set(e, "a VNC password has 1 to 8 bytes");
 	for (int i = 0; i < c->nnics; i++) {
 		const struct domxml_nic *n = &c->nics[i];
 		if (domxml_nic_model(n->model) == NULL)
@@ -224,16 +243,40 @@ domxml_nic(struct dx *d, const struct domxml_nic *n)
 	dx_end(d);
 }
 
-/* <boot dev=.../> in the order given ("disk,network"), or the disk. */
-static void
-domxml_boot(struct dx *d, const char *order)
+/* libvirt's boot device for one word of a boot order. */
+static const char *
+domxml_boot_dev(const char *p, size_t n)
 {
+	return n == 4 && strncmp(p, "disk", 4) == 0 ? "hd" : n == 5 && strncmp(p, "cdrom", 5) == 0 ?
+	    "cdrom" : "network";
+}
+
+/* <boot dev=.../> in the order given ("disk,network"), or the disk; with
+ * boot-once, its device first and the order after it, each device once.
+ * A transient domain lives one run, so the next start (boot-once spent)
+ * gets the node's own order back. */
+static void
+domxml_boot(struct dx *d, const char *order, const char *once)
+{
+	const char *seen[4];
+	int nseen = 0;
+
 	if (*order == '\0')
 		order = "disk";
+	if (once != NULL && *once && strcmp(once, "none") != 0) {
+		seen[nseen++] = domxml_boot_dev(once, strlen(once));
+		dx_empty(d, "boot", "dev", seen[0]);
+	}
 	for (const char *p = order; *p; ) {
 		size_t n = strcspn(p, ",");
-		dx_empty(d, "boot", "dev", strncmp(p, "disk", n) == 0 ? "hd" :
-		    strncmp(p, "cdrom", n) == 0 ? "cdrom" : "network");
+		const char *dev = domxml_boot_dev(p, n);
+		int dup = 0;
+		for (int i = 0; i < nseen; i++)
+			dup |= strcmp(seen[i], dev) == 0;
+		if (!dup && nseen < 4) {
+			seen[nseen++] = dev;
+			dx_empty(d, "boot", "dev", dev);
+		}
 		p += n + (p[n] == ',');
 	}
 }
@@ -260,11 +303,123 @@ domxml_cpu(struct dx *d, const struct domxml_cfg *c, const char *model)
 	dx_end(d);
 }
 
+/* UEFI's loader and NVRAM, and a kernel boot's files, inside <os>. */
+static void
+domxml_os_files(struct dx *d, const struct domxml_cfg *c)
+{
+	if (strcmp(domxml_hw(c, HW_FIRMWARE), "uefi") == 0) {
+		/* Read-only code and a VARS of the node's own: what the guest
+		 * writes to NVRAM stays with the node, as firmware.h does here. */
+		dx_start(d, "loader");
+		dx_attr(d, "readonly", "yes");
+		dx_attr(d, "type", "pflash");
+		d->bad |= xmllib.xmlTextWriterWriteString(d->w, BAD_CAST c->loader) < 0;
+		dx_end(d);
+		dx_start(d, "nvram");
+		dx_attr(d, "template", c->nvram_template);
+		d->bad |= xmllib.xmlTextWriterWriteString(d->w, BAD_CAST c->nvram) < 0;
+		dx_end(d);
+	}
+	if (domxml_hw(c, HW_KERNEL)[0] == '\0')
+		return;
+	dx_text(d, "kernel", c->kernel);
+	if (domxml_hw(c, HW_INITRD)[0] != '\0')
+		dx_text(d, "initrd", c->initrd);
+	if (domxml_hw(c, HW_APPEND)[0] != '\0')
+		dx_text(d, "cmdline", domxml_hw(c, HW_APPEND));
+}
+
+/* Target names: libvirt places a disk by its name's letter (hda is IDE
+ * bus 0 unit 0, hdc bus 1 unit 0; sdX a SATA or SCSI unit), so each
+ * prefix counts on from the boot disk's "a". hdc stays the CD-ROM's on
+ * pc, where qemu.c puts it (the secondary channel's master). */
+struct domxml_letters {
+	char vd, hd, sd;
+};
+
+static void
+domxml_target(struct dx *d, struct domxml_letters *l, const char *bus)
+{
+	char dev[4] = { 0 };
+	char *next = strcmp(bus, "virtio") == 0 ? &l->vd : strcmp(bus, "ide") == 0 ? &l->hd : &l->sd;
+
+	if (next == &l->hd && *next == 'c')
+		(*next)++;
+	dev[0] = bus[0] == 'v' ? 'v' : bus[0] == 'i' ? 'h' : 's';
+	dev[1] = 'd';
+	dev[2] = (*next)++;
+	dx_start(d, "target");
+	dx_attr(d, "dev", dev);
+	dx_attr(d, "bus", bus);
+	dx_end(d);
+}
+
+/* Opens a <disk> of a type and device, its driver's format given. */
+static void
+dx_disk_open(struct dx *d, const char *type, const char *device, const char *format)
+{
+	dx_start(d, "disk");
+	dx_attr(d, "type", type);
+	dx_attr(d, "device", device);
+	dx_start(d, "driver");
+	dx_attr(d, "name", "qemu");
+	dx_attr(d, "type", format);
+	dx_end(d);
+}
+
+/* A qcow2 disk that is a volume of the pool. */
+static void
+domxml_disk(struct dx *d, struct domxml_letters *l, const char *pool, const char *volume,
+    const char *bus)
+{
+	dx_disk_open(d, "volume", "disk", "qcow2");
+	dx_start(d, "source");
+	dx_attr(d, "pool", pool);
+	dx_attr(d, "volume", volume);
+	dx_end(d);
+	domxml_target(d, l, bus);
+	dx_end(d);
+}
+
+/* The CD-ROM drive with the ISO in it, read-only: IDE's hdc on pc as
+ * qemu.c has it, SATA on q35 (which has no IDE). */
+static void
+domxml_cdrom(struct dx *d, struct domxml_letters *l, const struct domxml_cfg *c)
+{
+	if (domxml_hw(c, HW_CDROM)[0] == '\0')
+		return;
+	dx_disk_open(d, "file", "cdrom", "raw");
+	dx_empty(d, "source", "file", c->cdrom);
+	if (strcmp(domxml_hw(c, HW_MACHINE), "q35") == 0)
+		domxml_target(d, l, "sata");
+	else {
+		dx_start(d, "target");
+		dx_attr(d, "dev", "hdc");
+		dx_attr(d, "bus", "ide");
+		dx_end(d);
+	}
+	dx_start(d, "readonly");
+	dx_end(d);
+	dx_end(d);
+}
+
+/* 1 when the boot disk or an extra disk is on SCSI (one controller). */
+static int
+domxml_scsi(const struct domxml_cfg *c)
+{
+	int scsi = strcmp(domxml_hw(c, HW_DISK_BUS), "scsi") == 0;
+
+	for (int i = 0; i < c->ndisks; i++)
+		scsi |= strcmp(c->disks[i].bus, "scsi") == 0;
+	return scsi;
+}
+
 char *
 domxml_domain(const struct domxml_cfg *c, struct err *e)
 {
 	struct dx d;
-	const char *bus, *vga;
+	struct domxml_letters l = { 'a', 'a', 'a' };
+	const char *vga;
 
 	if (domxml_check(c, e) != 0)
 		return NULL;
@@ -286,7 +441,14 @@ domxml_domain(const struct domxml_cfg *c, struct err *e)
 	dx_attr(&d, "machine", domxml_hw(c, HW_MACHINE));
 	d.bad |= xmllib.xmlTextWriterWriteString(d.w, BAD_CAST "hvm") < 0;
 	dx_end(&d);
-	domxml_boot(&d, domxml_hw(c, HW_BOOT));
+	domxml_os_files(&d, c);
+	domxml_boot(&d, domxml_hw(c, HW_BOOT), c->boot_once ? domxml_hw(c, HW_BOOT_ONCE) : NULL);
+	dx_end(&d);
+	/* ACPI, which a local QEMU has unless told otherwise and libvirt
+	 * leaves out unless told: node stop's powerdown and UEFI need it. */
+	dx_start(&d, "features");
+	dx_start(&d, "acpi");
+	dx_end(&d);
 	dx_end(&d);
 	domxml_cpu(&d, c, domxml_hw(c, HW_CPU_MODEL));
 	/* The keeper records how the node ended; libvirt must not restart it. */
@@ -294,24 +456,11 @@ domxml_domain(const struct domxml_cfg *c, struct err *e)
 	dx_text(&d, "on_reboot", "restart");
 	dx_text(&d, "on_crash", "destroy");
 	dx_start(&d, "devices");
-	dx_start(&d, "disk");
-	dx_attr(&d, "type", "volume");
-	dx_attr(&d, "device", "disk");
-	dx_start(&d, "driver");
-	dx_attr(&d, "name", "qemu");
-	dx_attr(&d, "type", "qcow2");
-	dx_end(&d);
-	dx_start(&d, "source");
-	dx_attr(&d, "pool", c->pool);
-	dx_attr(&d, "volume", c->volume);
-	dx_end(&d);
-	bus = domxml_hw(c, HW_DISK_BUS);
-	dx_start(&d, "target");
-	dx_attr(&d, "dev", strcmp(bus, "virtio") == 0 ? "vda" : strcmp(bus, "ide") == 0 ? "hda" : "sda");
-	dx_attr(&d, "bus", bus);
-	dx_end(&d);
-	dx_end(&d);
-	if (strcmp(bus, "scsi") == 0) {
+	domxml_disk(&d, &l, c->pool, c->volume, domxml_hw(c, HW_DISK_BUS));
+	for (int i = 0; i < c->ndisks; i++)
+		domxml_disk(&d, &l, c->pool, c->disks[i].volume, c->disks[i].bus);
+	domxml_cdrom(&d, &l, c);
+	if (domxml_scsi(c)) {
 		dx_start(&d, "controller");
 		dx_attr(&d, "type", "scsi");
 		dx_attr(&d, "model", "virtio-scsi");
@@ -337,6 +486,9 @@ domxml_domain(const struct domxml_cfg *c, struct err *e)
 	dx_attr(&d, "port", "-1");
 	dx_attr(&d, "autoport", "yes");
 	dx_attr(&d, "listen", DOMXML_VNC_HOST);
+	/* The host's loopback is open to its other users, as ours is (vnc.h). */
+	if (c->vnc_password != NULL)
+		dx_attr(&d, "passwd", c->vnc_password);
 	dx_start(&d, "listen");
 	dx_attr(&d, "type", "address");
 	dx_attr(&d, "address", DOMXML_VNC_HOST);
@@ -393,16 +545,41 @@ domxml_volume(const char *name, long long capacity, const char *backing_path,
 }
 
 char *
-domxml_raw_volume(const char *name, long long capacity, struct err *e)
+domxml_disk_volume(const char *domain, int idx)
+{
+	return idx == 0 ? xasprintf("%s.qcow2", domain) : xasprintf("%s.disk%d.qcow2", domain, idx);
+}
+
+char *
+domxml_nvram_volume(const char *domain)
+{
+	return xasprintf("%s.vars.fd", domain);
+}
+
+/* A volume of a size and format, with nothing behind it. */
+static char *
+dx_plain_volume(const char *name, long long capacity, const char *format, struct err *e)
 {
 	struct dx d;
 
 	if (name == NULL || *name == '\0' || capacity <= 0)
 		return err_set(e, "a volume needs a name and a size"), NULL;
-	if (dx_volume_open(&d, name, capacity, "raw", e) != 0)
+	if (dx_volume_open(&d, name, capacity, format, e) != 0)
 		return NULL;
 	dx_end(&d);
 	return dx_close(&d);
+}
+
+char *
+domxml_blank_volume(const char *name, long long capacity, struct err *e)
+{
+	return dx_plain_volume(name, capacity, "qcow2", e);
+}
+
+char *
+domxml_raw_volume(const char *name, long long capacity, struct err *e)
+{
+	return dx_plain_volume(name, capacity, "raw", e);
 }
 
 char *

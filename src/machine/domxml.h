@@ -25,6 +25,14 @@ struct domxml_nic {
 	int         remote_port;
 };
 
+/* An extra disk as libvirt is told it: a qcow2 volume of the pool (a
+ * blank one, or an overlay on an uploaded image), on a bus of its own. */
+struct domxml_disk {
+	int         idx;        /* 1, 2, ...: disk.h's index */
+	const char *bus;        /* virtio, ide, sata, scsi */
+	const char *volume;     /* domxml_disk_volume's name */
+};
+
 struct domxml_cfg {
 	const char *name;       /* domxml_name's result */
 	const char *title;      /* the node's name, shown by virsh */
@@ -34,10 +42,26 @@ struct domxml_cfg {
 	const char *pool;       /* storage pool of the disk volume */
 	const char *volume;     /* the disk volume (domxml_volume) */
 	const char *vnc_host;   /* NULL: 127.0.0.1, the host's loopback */
+	const char *vnc_password; /* NULL: none; else 8 bytes at most (vnc.h) */
 	const struct domxml_nic *nics;
 	int         nnics;
 	const struct hw *hw;    /* the machine (hw.h); NULL: every default */
-	int         ndisks;     /* extra disks: refused, as yet */
+	const struct domxml_disk *disks;  /* extra disks, in index order */
+	int         ndisks;
+	/* The machine's files on the host (rdom_image's paths, NULL when the
+	 * machine has none): the ISO in a read-only CD-ROM drive, the kernel
+	 * and initrd of a direct kernel boot (the command line is hw's). */
+	const char *cdrom;
+	const char *kernel;
+	const char *initrd;
+	/* firmware uefi: the host's OVMF code (remote_domcaps_ovmf), its VARS
+	 * template, and the node's own NVRAM file in the pool's folder
+	 * (domxml_nvram_volume's name), which the host makes from the
+	 * template when it has none. */
+	const char *loader;
+	const char *nvram_template;
+	const char *nvram;
+	int         boot_once;  /* 1: hw's boot-once goes first (this start is its) */
 };
 
 /* The domain name of a node of a lab: "sandlab-LAB-NODE-ID8", where LAB
@@ -49,11 +73,12 @@ char *domxml_name(const char *lab_dir, const char *node_name, const char *node_i
 /* The <domain> XML (transient: the caller creates it with
  * virDomainCreateXML): disk = the volume, serial on a pty that is also
  * the console, VNC on the host's loopback, NICs, and of the machine its
- * arch, machine type, disk bus, CPU model, VGA and boot order. NULL and a
- * message for what libvirt would refuse or what would not be safe (a VNC
- * address that is not loopback, an unknown model or attachment, a link
- * without ports), and for what this builder cannot express yet, naming
- * the field (firmware uefi, extra disks, cdrom, kernel, boot-once). */
+ * arch, machine type, disk bus, CPU model, VGA and boot order, extra
+ * disks, a CD-ROM, UEFI and a kernel boot. NULL and a message for what
+ * libvirt would refuse or what would not be safe (a VNC address that is
+ * not loopback, an unknown model or attachment, a link without ports), or
+ * for a field of the machine that came without its file on the host
+ * (naming the field). */
 char *domxml_domain(const struct domxml_cfg *c, struct err *e);
 
 /* The <volume> XML of a node's disk: qcow2 of capacity bytes whose
@@ -61,6 +86,19 @@ char *domxml_domain(const struct domxml_cfg *c, struct err *e);
  * (qcow2 or raw) always given. NULL and a message on bad arguments. */
 char *domxml_volume(const char *name, long long capacity, const char *backing_path,
     const char *backing_format, struct err *e);
+
+/* The names of a node's own volumes in the pool, all "DOMAIN." and
+ * something, so that removing the volumes whose name starts with the
+ * domain's name and a dot (domxml_name) removes every one of them and
+ * nothing of another node: its disk "DOMAIN.qcow2", extra disk N
+ * "DOMAIN.diskN.qcow2", its UEFI NVRAM "DOMAIN.vars.fd". Images (ISOs,
+ * kernels too) are "image-ID", shared by the nodes. Caller frees. */
+char *domxml_disk_volume(const char *domain, int idx);
+char *domxml_nvram_volume(const char *domain);
+
+/* The <volume> XML of a blank qcow2 volume of capacity bytes (an extra
+ * disk that is not an image's). */
+char *domxml_blank_volume(const char *name, long long capacity, struct err *e);
 
 /* The <volume> XML of a raw volume of capacity bytes: what an image is
  * uploaded into (its bytes as they are, whatever their format). */

@@ -400,6 +400,25 @@ rdom_kvm(struct rdom *r)
 	return kvm;
 }
 
+int
+rdom_ovmf(struct rdom *r, const char *machine, const char *accel, char **code, char **vars,
+    struct err *e)
+{
+	char *caps = virt.virConnectGetDomainCapabilities(r->c, NULL, "x86_64", machine,
+	    strcmp(accel, "kvm") == 0 ? "kvm" : "qemu", 0);
+	int rc;
+
+	*code = *vars = NULL;
+	if (caps == NULL)
+		return virt_error(e, "cannot read the host's domain capabilities");
+	rc = remote_domcaps_ovmf(caps, code, vars);
+	free(caps);
+	if (rc != 0)
+		return err_set(e, "firmware uefi: the host offers no UEFI firmware (OVMF without Secure "
+		    "Boot); install the ovmf package there, or use --firmware bios");
+	return 0;
+}
+
 /* ---- the domain ---- */
 
 static int
@@ -563,6 +582,24 @@ int
 rdom_event_next(struct rdom *r, struct rdom_ev *ev)
 {
 	return read(r->ev_pipe[0], ev, sizeof *ev) == (ssize_t)sizeof *ev;
+}
+
+int
+rdom_vnc_port(struct rdom *r)
+{
+	char *xml = r->dom ? virt.virDomainGetXMLDesc(r->dom, 0) : NULL;
+	int port = xml ? remote_domxml_vnc_port(xml) : -1;
+
+	free(xml);
+	return port;
+}
+
+int
+rdom_device_update(struct rdom *r, const char *xml, struct err *e)
+{
+	if (virt.virDomainUpdateDeviceFlags(r->dom, xml, VIR_DOMAIN_AFFECT_LIVE) != 0)
+		return virt_error(e, "the host refused the change");
+	return 0;
 }
 
 int

@@ -61,6 +61,21 @@ int rdom_disk(struct rdom *r, const char *name, const char *xml, int *made, stru
 /* Removes the disk volume `name` (a start that failed after making it). */
 void rdom_disk_rm(struct rdom *r, const char *name);
 
+/* The host's UEFI firmware for a domain of machine (pc, q35) and accel
+ * (kvm, tcg): *code and *vars (caller frees) as remote_domcaps_ovmf
+ * chose them. -1 and a message naming the host's missing ovmf package
+ * when it offers none. */
+int rdom_ovmf(struct rdom *r, const char *machine, const char *accel, char **code, char **vars,
+    struct err *e);
+
+/* The TCP port the running domain's VNC listens on, on the host's
+ * loopback, or -1 when it has none. */
+int rdom_vnc_port(struct rdom *r);
+
+/* Changes a device of the running domain (the CD-ROM's medium) to the
+ * one xml describes. 0, or -1 with libvirt's reason. */
+int rdom_device_update(struct rdom *r, const char *xml, struct err *e);
+
 /* 1 when the host offers KVM domains for x86_64. */
 int rdom_kvm(struct rdom *r);
 

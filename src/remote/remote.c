@@ -25,6 +25,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "firmware.h"
+#include "proc.h"
 #include "sanitize.h"
 #include "util.h"
 #include "virt.h"
@@ -36,31 +38,112 @@ remote_version_str(unsigned long v, char *buf, size_t len)
 	snprintf(buf, len, "%lu.%lu.%lu", v / 1000000, v / 1000 % 1000, v % 1000);
 }
 
+/* An XPath question to an XML document from a host: q->r is the answer
+ * (NULL when the text is not XML); remote_xq_close frees it all. */
+struct remote_xq {
+	xmlDocPtr          doc;
+	xmlXPathContextPtr ctx;
+	xmlXPathObjectPtr  r;
+};
+
+static void
+remote_xq_open(struct remote_xq *q, const char *xml, const char *expr)
+{
+	memset(q, 0, sizeof *q);
+	/* libvirt, loaded already, needs libxml2 itself: this cannot fail
+	 * unless the host is broken, and then no answer is the safe one. */
+	if (xmllib_open(NULL) != 0)
+		return;
+	q->doc = xmllib.xmlReadMemory(xml, (int)strlen(xml), "host.xml", NULL,
+	    XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
+	q->ctx = q->doc ? xmllib.xmlXPathNewContext(q->doc) : NULL;
+	q->r = q->ctx ? xmllib.xmlXPathEvalExpression(BAD_CAST expr, q->ctx) : NULL;
+}
+
+static void
+remote_xq_close(struct remote_xq *q)
+{
+	if (q->r != NULL)
+		xmllib.xmlXPathFreeObject(q->r);
+	if (q->ctx != NULL)
+		xmllib.xmlXPathFreeContext(q->ctx);
+	if (q->doc != NULL)
+		xmllib.xmlFreeDoc(q->doc);
+}
+
 int
 remote_caps_kvm(const char *caps_xml)
 {
-	xmlDocPtr doc;
-	xmlXPathContextPtr ctx;
-	xmlXPathObjectPtr r;
+	struct remote_xq q;
 	int kvm = 0;
 
-	/* libvirt, loaded already, needs libxml2 itself: this cannot fail
-	 * unless the host is broken, and then no KVM is the safe answer. */
-	if (xmllib_open(NULL) != 0)
-		return 0;
-	doc = xmllib.xmlReadMemory(caps_xml, (int)strlen(caps_xml), "caps.xml", NULL,
-	    XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
-	if (doc == NULL)
-		return 0;
-	ctx = xmllib.xmlXPathNewContext(doc);
-	r = ctx ? xmllib.xmlXPathEvalExpression(BAD_CAST
-	    "boolean(/capabilities/guest/arch[@name='x86_64']/domain[@type='kvm'])", ctx) : NULL;
-	if (r != NULL && r->type == XPATH_BOOLEAN)
-		kvm = r->boolval;
-	xmllib.xmlXPathFreeObject(r);
-	xmllib.xmlXPathFreeContext(ctx);
-	xmllib.xmlFreeDoc(doc);
+	remote_xq_open(&q, caps_xml, "boolean(/capabilities/guest/arch[@name='x86_64']/domain[@type='kvm'])");
+	if (q.r != NULL && q.r->type == XPATH_BOOLEAN)
+		kvm = q.r->boolval;
+	remote_xq_close(&q);
 	return kvm;
+}
+
+int
+remote_domxml_vnc_port(const char *dom_xml)
+{
+	struct remote_xq q;
+	int port = -1;
+
+	remote_xq_open(&q, dom_xml, "number(/domain/devices/graphics[@type='vnc'][1]/@port)");
+	/* NaN when there is none; -1 before the domain runs. */
+	if (q.r != NULL && q.r->type == XPATH_NUMBER && q.r->floatval >= 1 && q.r->floatval <= 65535)
+		port = (int)q.r->floatval;
+	remote_xq_close(&q);
+	return port;
+}
+
+/* How good a loader file is for a node: 2 firmware.h's own build, 1
+ * another build without Secure Boot, 0 one that needs keys or SMM. */
+static int
+remote_ovmf_rank(const char *path)
+{
+	const char *base = strrchr(path, '/') ? strrchr(path, '/') + 1 : path;
+
+	if (path[0] != '/' || strstr(base, "CODE") == NULL)
+		return 0;
+	if (strcmp(base, FIRMWARE_CODE) == 0)
+		return 2;
+	return strstr(base, "secboot") == NULL && strstr(base, ".ms.") == NULL &&
+	    strstr(base, "snakeoil") == NULL;
+}
+
+int
+remote_domcaps_ovmf(const char *domcaps_xml, char **code, char **vars)
+{
+	struct remote_xq q;
+	xmlXPathObjectPtr r;
+	int best = 0;
+
+	*code = *vars = NULL;
+	remote_xq_open(&q, domcaps_xml, "/domainCapabilities/os[@supported='yes']"
+	    "/loader[@supported='yes']/value");
+	r = q.r;
+	for (int i = 0; r != NULL && r->nodesetval != NULL && i < r->nodesetval->nodeNr; i++) {
+		xmlChar *v = xmllib.xmlNodeGetContent(r->nodesetval->nodeTab[i]);
+		int rank = v ? remote_ovmf_rank((const char *)v) : 0;
+		if (rank > best) {
+			best = rank;
+			free(*code);
+			*code = xstrdup((const char *)v);
+		}
+		xmllib_free(v);
+	}
+	remote_xq_close(&q);
+	if (*code == NULL)
+		return -1;
+	/* The last "CODE" is the file name's (a folder may say CODE too). */
+	char *at = NULL;
+	for (char *p = strstr(*code, "CODE"); p; p = strstr(p + 1, "CODE"))
+		at = p;
+	*vars = xstrdup(*code);
+	memcpy(*vars + (at - *code), "VARS", 4);
+	return 0;
 }
 
 static void
@@ -232,4 +315,84 @@ remote_probe_many(const char *const *uris, size_t n, int timeout_ms,
 	free(pids);
 	free(pf);
 	free(got);
+}
+
+/* The value of key in a URI's query ("a=1&b=2"), unescaped, or NULL;
+ * caller frees. */
+static char *
+remote_query_param(const char *query, const char *key)
+{
+	size_t klen = strlen(key);
+
+	for (const char *p = query; p != NULL && *p; ) {
+		size_t n = strcspn(p, "&");
+		if (n > klen && strncmp(p, key, klen) == 0 && p[klen] == '=') {
+			char *v = xmllib.xmlURIUnescapeString(p + klen + 1, (int)(n - klen - 1), NULL);
+			char *out = v ? xstrdup(v) : NULL;
+			xmllib_free(v);
+			return out;
+		}
+		p += n + (p[n] == '&');
+	}
+	return NULL;
+}
+
+char **
+remote_ssh_forward(const char *uri, int local_port, int remote_port, int *local, struct err *e)
+{
+	static const char *const ssh[] = { "qemu+ssh", "qemu+libssh", "qemu+libssh2" };
+	xmlURIPtr u = NULL;
+	char **argv = NULL, *cmd = NULL, *key = NULL, *host = NULL;
+	int n = 0, ok = 0;
+
+	*local = 0;
+	if (xmllib_open(e) != 0)
+		return NULL;
+	u = xmllib.xmlParseURI(uri);
+	if (u == NULL || u->scheme == NULL) {
+		err_set(e, "the host's URI cannot be read");
+		goto out;
+	}
+	if (u->server == NULL || *u->server == '\0') {
+		*local = 1;
+		goto out;
+	}
+	for (size_t i = 0; i < sizeof ssh / sizeof *ssh; i++)
+		ok |= strcmp(u->scheme, ssh[i]) == 0;
+	if (!ok) {
+		err_set(e, "the host's URI (%s://) has no ssh to forward VNC through: forward its "
+		    "127.0.0.1:%d yourself", strcmp(u->scheme, "qemu+tcp") == 0 ? "qemu+tcp" :
+		    strcmp(u->scheme, "qemu+tls") == 0 ? "qemu+tls" : "qemu", remote_port);
+		goto out;
+	}
+	/* An IPv6 literal comes in brackets, which ssh does not take. */
+	host = u->server[0] == '[' ? xstrndup(u->server + 1, strcspn(u->server + 1, "]")) :
+	    xstrdup(u->server);
+	cmd = remote_query_param(u->query_raw, "command");
+	key = remote_query_param(u->query_raw, "keyfile");
+	argv = xcalloc(16, sizeof *argv);
+	argv[n++] = xstrdup(cmd && *cmd ? cmd : "ssh");
+	argv[n++] = xstrdup("-N");
+	argv[n++] = xstrdup("-o");
+	argv[n++] = xstrdup("ExitOnForwardFailure=yes");
+	argv[n++] = xstrdup("-L");
+	argv[n++] = xasprintf("%d:127.0.0.1:%d", local_port, remote_port);
+	if (u->port > 0) {
+		argv[n++] = xstrdup("-p");
+		argv[n++] = xasprintf("%d", u->port);
+	}
+	if (key && *key) {
+		argv[n++] = xstrdup("-i");
+		argv[n++] = xstrdup(key);
+	}
+	/* "--": a host name never becomes an option of ssh. */
+	argv[n++] = xstrdup("--");
+	argv[n++] = u->user && *u->user ? xasprintf("%s@%s", u->user, host) : xstrdup(host);
+out:
+	free(cmd);
+	free(key);
+	free(host);
+	if (u != NULL)
+		xmllib.xmlFreeURI(u);
+	return argv;
 }

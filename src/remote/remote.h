@@ -10,6 +10,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "util.h"
+
 #define REMOTE_PROBE_MS 5000
 
 /* What a host said about itself. */
@@ -36,5 +38,28 @@ void remote_version_str(unsigned long v, char *buf, size_t len);
 
 /* 1 when libvirt's capabilities XML offers KVM domains for x86_64. Pure. */
 int remote_caps_kvm(const char *caps_xml);
+
+/* The port of a running domain's VNC from its XML (virDomainGetXMLDesc),
+ * or -1 when it has none. Pure. */
+int remote_domxml_vnc_port(const char *dom_xml);
+
+/* The UEFI firmware a host offers, from its domain capabilities XML
+ * (virConnectGetDomainCapabilities): *code (caller frees) the OVMF code
+ * file without Secure Boot that firmware.h gives a local node (its 4 MiB
+ * build first), *vars its VARS template beside it (Debian's names: CODE
+ * becomes VARS). Pure: 0, or -1 when the host lists none (no ovmf
+ * package there), *code and *vars NULL. */
+int remote_domcaps_ovmf(const char *domcaps_xml, char **code, char **vars);
+
+/* The ssh argv (argv[0] the URI's command= or "ssh"; NULL-terminated,
+ * free with proc_argv_free) that forwards 127.0.0.1:local_port here to
+ * the loopback's remote_port on the host of an ssh URI (qemu+ssh://,
+ * qemu+libssh://, qemu+libssh2://), as the URI reaches it: its user, host,
+ * port and keyfile=; -N and ExitOnForwardFailure, so it only forwards and
+ * ends when it cannot. *local is 1 (and NULL returned, no message) for a
+ * URI without a host, whose loopback is this machine's. Pure: NULL and a
+ * message for a URI of no ssh transport. */
+char **remote_ssh_forward(const char *uri, int local_port, int remote_port, int *local,
+    struct err *e);
 
 #endif

@@ -35,6 +35,7 @@
 #include "conlog.h"
 #include "console.h"
 #include "db.h"
+#include "disk.h"
 #include "domxml.h"
 #include "firmware.h"
 #include "host.h"
@@ -901,6 +902,14 @@ keeper_cdrom(struct keeper *k, int fd)
 	json_t *a;
 	char *s;
 
+	/* libvirt would take it (virDomainUpdateDeviceFlags), after the
+	 * ISO's upload; not built yet. */
+	if (k->rdom != NULL) {
+		k->cdrom_fd = fd;
+		keeper_cdrom_reply(k, "cdrom error %s\n", "a node on another host changes its CD-ROM when "
+		    "stopped only, as yet: stop it, change it, start it");
+		return;
+	}
 	if (!k->ready || k->stop != STOP_NONE || k->cdrom_id >= 0) {
 		for (size_t i = 0; i < k->nctls; i++)
 			if (k->ctls[i].fd == fd)
@@ -1280,6 +1289,106 @@ keeper_remote_accel(struct keeper *k)
 	return rdom_kvm(k->rdom) ? "kvm" : "tcg";
 }
 
+/* What a remote node's machine has on its host beyond its disk: the
+ * files its XML names, and the extra disks' volumes. */
+struct kremote_hw {
+	char *file[HW_NKEYS];           /* CD-ROM, kernel, initrd: paths on the host */
+	char *loader, *vars, *nvram;    /* UEFI */
+	struct domxml_disk disks[DISK_MAX];
+	char *vols[DISK_MAX];
+	int   made[DISK_MAX];           /* made by this start: removed if it fails */
+	int   n;
+};
+
+/* The machine's files on the host, uploaded once each like the image
+ * (rdom_image), and the host's OVMF for UEFI, asked first so that a host
+ * without it is refused before anything is sent. */
+static int
+keeper_remote_files(struct keeper *k, const char *accel, struct kremote_hw *h, struct err *e)
+{
+	static const enum hw_key files[] = { HW_CDROM, HW_KERNEL, HW_INITRD };
+	const struct hw *hw = &k->node.hw;
+
+	if (strcmp(hw->v[HW_FIRMWARE], "uefi") == 0 &&
+	    rdom_ovmf(k->rdom, hw->v[HW_MACHINE], accel, &h->loader, &h->vars, e) != 0)
+		return -1;
+	for (size_t i = 0; i < sizeof files / sizeof *files; i++) {
+		enum hw_key f = files[i];
+		if (hw->v[f][0] == '\0')
+			continue;
+		if (rdom_image(k->rdom, hw->file[f], hw->id[f], keeper_remote_step, k, &h->file[f], e) != 0)
+			return -1;
+	}
+	return 0;
+}
+
+/* The extra disks' volumes, named domxml_disk_volume (the node's volumes
+ * share the domain's name as their prefix, which is how its removal finds
+ * them): a blank qcow2 of its size, or an overlay on its image uploaded
+ * once. Kept from run to run, as the disk is. */
+static int
+keeper_remote_disks(struct keeper *k, const char *name, struct kremote_hw *h, struct err *e)
+{
+	for (int i = 0; i < k->node.ndisks && i < DISK_MAX; i++) {
+		const struct disk *d = &k->node.disks[i];
+		char *xml = NULL, *path = NULL;
+		struct image im;
+		int rc;
+
+		memset(&im, 0, sizeof im);
+		h->vols[i] = domxml_disk_volume(name, d->idx);
+		h->disks[i] = (struct domxml_disk){ .idx = d->idx, .bus = d->bus, .volume = h->vols[i] };
+		h->n = i + 1;
+		if (d->image_id[0] == '\0')
+			xml = domxml_blank_volume(h->vols[i], (long long)d->size, e);
+		else if (image_get(k->lab, d->image_id, &im, e) == 0 &&
+		    rdom_image(k->rdom, d->image_file, d->image_id, keeper_remote_step, k, &path, e) == 0)
+			xml = domxml_volume(h->vols[i], (long long)im.virtual_size, path, im.format, e);
+		rc = xml != NULL ? rdom_disk(k->rdom, h->vols[i], xml, &h->made[i], e) : -1;
+		if (rc == 0 && h->made[i])
+			keeper_step(k, "made extra disk %d, %s, on the host", d->idx, h->vols[i]);
+		image_clear(&im);
+		free(path);
+		free(xml);
+		if (rc != 0)
+			return -1;
+	}
+	return 0;
+}
+
+/* The NVRAM of a UEFI node: a file of the pool's folder (where its image
+ * is), named domxml_nvram_volume, which libvirt copies from the template
+ * when it is not there; it outlives the run, as a local node's does. */
+static void
+keeper_remote_nvram(struct keeper *k, const char *name, const char *img_path, struct kremote_hw *h)
+{
+	const char *slash = strrchr(img_path, '/');
+	char *vol;
+
+	if (strcmp(k->node.hw.v[HW_FIRMWARE], "uefi") != 0 || slash == NULL)
+		return;
+	vol = domxml_nvram_volume(name);
+	h->nvram = xasprintf("%.*s/%s", (int)(slash - img_path), img_path, vol);
+	free(vol);
+}
+
+/* Removes the volumes this start made (it failed), and frees h. */
+static void
+keeper_remote_hw_clear(struct keeper *k, struct kremote_hw *h, int failed)
+{
+	for (int i = 0; i < h->n; i++) {
+		if (failed && h->made[i] && k->rdom != NULL)
+			rdom_disk_rm(k->rdom, h->vols[i]);
+		free(h->vols[i]);
+	}
+	for (int f = 0; f < HW_NKEYS; f++)
+		free(h->file[f]);
+	free(h->loader);
+	free(h->vars);
+	free(h->nvram);
+	memset(h, 0, sizeof *h);
+}
+
 /* Connects to the node's host, puts its image there once, makes its disk
  * and starts the domain with the console held. 0, or -1 with fail_msg
  * and nothing of this run left on the host. */
@@ -1290,11 +1399,13 @@ keeper_remote_start(struct keeper *k)
 	struct image im;
 	struct nic *nics = NULL;
 	struct domxml_nic *dn = NULL;
-	int nn = 0, made = 0, rc = -1, fd;
+	int nn = 0, made = 0, rc = -1, fd, port;
 	char *img_path = NULL, *name = NULL, *vol = NULL, *volxml = NULL, *domxml = NULL;
 	const char *accel;
+	struct kremote_hw rhw;
 
 	memset(&im, 0, sizeof im);
+	memset(&rhw, 0, sizeof rhw);
 	e.msg[0] = '\0';
 	if (runrow_starting(k->lab->db, k->node.id, k->node.accel, "", (int)getpid(), &e) != 0 ||
 	    host_get(k->lab, k->node.host, &k->host, &e) != 0 ||
@@ -1313,19 +1424,23 @@ keeper_remote_start(struct keeper *k)
 	if (runrow_starting(k->lab->db, k->node.id, accel, "", (int)getpid(), &e) != 0)
 		goto out;
 	name = domxml_name(k->lab->root, k->node.name, k->node.id);
-	vol = xasprintf("%s.qcow2", name);
-	struct domxml_cfg cfg = { .name = name, .title = k->node.name, .accel = accel,
-	    .ram_mb = k->node.ram_mb, .cpus = k->node.cpus, .pool = RDOM_POOL, .volume = vol,
-	    .nics = dn, .nnics = nn, .hw = &k->node.hw, .ndisks = k->node.ndisks };
-	/* What the host cannot be told is refused before anything is made there. */
-	if ((domxml = domxml_domain(&cfg, &e)) == NULL ||
+	vol = domxml_disk_volume(name, 0);
+	if (keeper_remote_files(k, accel, &rhw, &e) != 0 ||
 	    rdom_image(k->rdom, k->node.image_file, im.id, keeper_remote_step, k, &img_path, &e) != 0 ||
 	    (volxml = domxml_volume(vol, (long long)im.virtual_size, img_path, im.format, &e)) == NULL ||
 	    rdom_disk(k->rdom, vol, volxml, &made, &e) != 0)
 		goto out;
 	if (made)
 		keeper_step(k, "made the node's disk %s on the host (backing store %s)", vol, im.name);
-	if (rdom_start(k->rdom, name, domxml, &e) != 0) {
+	keeper_remote_nvram(k, name, img_path, &rhw);
+	struct domxml_cfg cfg = { .name = name, .title = k->node.name, .accel = accel,
+	    .ram_mb = k->node.ram_mb, .cpus = k->node.cpus, .pool = RDOM_POOL, .volume = vol,
+	    .nics = dn, .nnics = nn, .hw = &k->node.hw, .disks = rhw.disks, .ndisks = k->node.ndisks,
+	    .cdrom = rhw.file[HW_CDROM], .kernel = rhw.file[HW_KERNEL], .initrd = rhw.file[HW_INITRD],
+	    .loader = rhw.loader, .nvram_template = rhw.vars, .nvram = rhw.nvram, .boot_once = 1,
+	    .vnc_password = k->vnc_pw };
+	if (keeper_remote_disks(k, name, &rhw, &e) != 0 || (domxml = domxml_domain(&cfg, &e)) == NULL ||
+	    rdom_start(k->rdom, name, domxml, &e) != 0) {
 		if (made)
 			rdom_disk_rm(k->rdom, vol);
 		goto out;
@@ -1340,13 +1455,18 @@ keeper_remote_start(struct keeper *k)
 	k->rrunning = 1;
 	k->ready = 1;
 	k->facts.started = 1;
-	if (runrow_running(k->lab->db, k->node.id, 0, &e) != 0)
+	if (runrow_running(k->lab->db, k->node.id, 0, &e) != 0 ||
+	    node_hw_started(k->lab, &k->node, &e) != 0)
 		klog("%s", e.msg);
-	keeper_step(k, "running on host %s as domain %s (%s), VNC on that host's %s", k->host.name,
-	    name, accel, DOMXML_VNC_HOST);
+	/* libvirt chose the port: `sandlab vnc` reads it here. */
+	if ((port = rdom_vnc_port(k->rdom)) < 0 || vnc_remote_port_save(k->lab, k->node.id, port, &e) != 0)
+		klog("the domain's VNC port is not known: %s", port < 0 ? "libvirt did not say" : e.msg);
+	keeper_step(k, "running on host %s as domain %s (%s), VNC on that host's %s:%d", k->host.name,
+	    name, accel, DOMXML_VNC_HOST, port);
 	keeper_report_end(k, "ready", NULL);
 	rc = 0;
 out:
+	keeper_remote_hw_clear(k, &rhw, rc != 0);
 	if (rc != 0) {
 		snprintf(k->fail_msg, sizeof k->fail_msg, "%.*s", (int)sizeof k->fail_msg - 1, e.msg);
 		rdom_free(k->rdom);
@@ -1658,6 +1778,7 @@ keeper_teardown(struct keeper *k)
 		unlink(k->ctl_path);
 		unlink(k->qmp_path);
 		unlink(k->pw_path);
+		vnc_remote_port_rm(k->lab, k->node.id);
 		if (!k->end_kept)
 			unlink(k->end_path);
 	}

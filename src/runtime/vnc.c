@@ -151,32 +151,31 @@ vnc_password_new(char buf[VNC_PASSWORD_LEN + 1])
 	explicit_bzero(r, sizeof r);
 }
 
-static char *
-vnc_password_path(const struct lab *lab, const char *node_id)
+/* A small file of the node's run folder (0600, private as the folder),
+ * written whole in place of the last run's. */
+static int
+vnc_file_save(const struct lab *lab, const char *node_id, const char *name, const char *text,
+    const char *what, struct err *e)
 {
-	return xasprintf("%s/%s/vnc.pw", lab->run, node_id);
-}
-
-int
-vnc_password_save(const struct lab *lab, const char *node_id, const char *pw, struct err *e)
-{
-	char *path = vnc_password_path(lab, node_id);
+	char *path = xasprintf("%s/%s/%s", lab->run, node_id, name);
 	int fd, rc = 0;
 
 	unlink(path);
 	fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600);
-	if (fd < 0 || write_all(fd, pw, strlen(pw)) != 0)
-		rc = err_sys(e, "cannot keep the VNC password in %s", path);
+	if (fd < 0 || write_all(fd, text, strlen(text)) != 0)
+		rc = err_sys(e, "cannot keep the %s in %s", what, path);
 	if (fd >= 0)
 		close(fd);
 	free(path);
 	return rc;
 }
 
-void
-vnc_password_read(const struct lab *lab, const char *node_id, char *buf, size_t len)
+/* Such a file's text into buf, "" when there is none; 1 when it holds
+ * only letters and digits (what either file may hold), else 0 and "". */
+static int
+vnc_file_read(const struct lab *lab, const char *node_id, const char *name, char *buf, size_t len)
 {
-	char *path = vnc_password_path(lab, node_id);
+	char *path = xasprintf("%s/%s/%s", lab->run, node_id, name);
 	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
 	ssize_t n = -1;
 
@@ -186,7 +185,6 @@ vnc_password_read(const struct lab *lab, const char *node_id, char *buf, size_t 
 		goto out;
 	n = read(fd, buf, len - 1);
 	buf[n > 0 ? n : 0] = '\0';
-	/* Only what vnc_password_new makes is shown. */
 	for (ssize_t i = 0; i < n; i++)
 		if (!((buf[i] >= 'A' && buf[i] <= 'Z') || (buf[i] >= 'a' && buf[i] <= 'z') ||
 		    (buf[i] >= '0' && buf[i] <= '9')))
@@ -194,4 +192,49 @@ vnc_password_read(const struct lab *lab, const char *node_id, char *buf, size_t 
 out:
 	if (fd >= 0)
 		close(fd);
+	return buf[0] != '\0';
+}
+
+int
+vnc_password_save(const struct lab *lab, const char *node_id, const char *pw, struct err *e)
+{
+	return vnc_file_save(lab, node_id, "vnc.pw", pw, "VNC password", e);
+}
+
+void
+vnc_password_read(const struct lab *lab, const char *node_id, char *buf, size_t len)
+{
+	/* Only what vnc_password_new makes is shown. */
+	vnc_file_read(lab, node_id, "vnc.pw", buf, len);
+}
+
+int
+vnc_remote_port_save(const struct lab *lab, const char *node_id, int port, struct err *e)
+{
+	char text[16];
+
+	snprintf(text, sizeof text, "%d", port);
+	return vnc_file_save(lab, node_id, "vnc.port", text, "VNC port", e);
+}
+
+int
+vnc_remote_port_read(const struct lab *lab, const char *node_id)
+{
+	char text[16];
+	int port;
+
+	if (!vnc_file_read(lab, node_id, "vnc.port", text, sizeof text) || strspn(text, "0123456789") !=
+	    strlen(text))
+		return -1;
+	port = atoi(text);
+	return port >= 1 && port <= 65535 ? port : -1;
+}
+
+void
+vnc_remote_port_rm(const struct lab *lab, const char *node_id)
+{
+	char *path = xasprintf("%s/%s/vnc.port", lab->run, node_id);
+
+	unlink(path);
+	free(path);
 }

@@ -44,4 +44,13 @@ int vnc_password_save(const struct lab *lab, const char *node_id, const char *pw
 /* The password of a running node into buf, or "" when it has none. */
 void vnc_password_read(const struct lab *lab, const char *node_id, char *buf, size_t len);
 
+/* A node on another host: the port its VNC listens on, on that host's
+ * loopback (libvirt chose it), kept by its keeper in run/<id>/vnc.port
+ * (0600) for `sandlab vnc`. 0, or -1 and a message. */
+int vnc_remote_port_save(const struct lab *lab, const char *node_id, int port, struct err *e);
+/* That port, or -1 when the node's keeper kept none. */
+int vnc_remote_port_read(const struct lab *lab, const char *node_id);
+/* Removes the file (the keeper ends). */
+void vnc_remote_port_rm(const struct lab *lab, const char *node_id);
+
 #endif

@@ -50,6 +50,9 @@ domain_basic(void **state)
 	    "    <type arch=\"x86_64\" machine=\"pc\">hvm</type>\n"
 	    "    <boot dev=\"hd\"/>\n"
 	    "  </os>\n"
+	    "  <features>\n"
+	    "    <acpi/>\n"
+	    "  </features>\n"
 	    "  <cpu mode=\"maximum\"/>\n"
 	    "  <on_poweroff>destroy</on_poweroff>\n"
 	    "  <on_reboot>restart</on_reboot>\n"
@@ -78,6 +81,18 @@ domain_basic(void **state)
 	c.accel = "kvm";
 	x = domxml_domain(&c, &e);
 	assert_non_null(strstr(x, "<domain type=\"kvm\">\n"));
+	free(x);
+	/* The host's other users reach its loopback too: a password. */
+	c.vnc_password = "Ab3dEf9h";
+	x = domxml_domain(&c, &e);
+	assert_non_null(strstr(x, "    <graphics type=\"vnc\" port=\"-1\" autoport=\"yes\" listen=\"127.0.0.1\" "
+	    "passwd=\"Ab3dEf9h\">\n"));
+	free(x);
+	c.vnc_password = "123456789";
+	assert_null(domxml_domain(&c, &e));
+	assert_string_equal(e.msg, "a VNC password has 1 to 8 bytes");
+	c.vnc_password = NULL;
+	x = domxml_domain(&c, &e);
 	/* CPU model auto is host under KVM, as qemu.c gives it. */
 	assert_non_null(strstr(x, "  <cpu mode=\"host-passthrough\"/>\n"));
 	free(x);
@@ -107,6 +122,9 @@ domain_hw(void **state)
 	    "    <boot dev=\"network\"/>\n"
 	    "    <boot dev=\"hd\"/>\n"
 	    "  </os>\n"
+	    "  <features>\n"
+	    "    <acpi/>\n"
+	    "  </features>\n"
 	    "  <cpu mode=\"custom\" match=\"exact\">\n"
 	    "    <model>Nehalem</model>\n"
 	    "  </cpu>\n"));
@@ -123,11 +141,13 @@ domain_hw(void **state)
 	hw_clear(&h);
 }
 
-/* What the builder cannot express is refused, naming the field. */
+/* A field that needs its file on the host is refused without it,
+ * naming the field. */
 static void
 domain_hw_refused(void **state)
 {
 	struct domxml_cfg c = base_cfg();
+	struct domxml_disk bad = { .idx = 1, .bus = "usb", .volume = "v" };
 	struct hw h;
 	struct err e;
 
@@ -135,16 +155,189 @@ domain_hw_refused(void **state)
 	c.hw = &h;
 	hw_set(&h, HW_FIRMWARE, "uefi");
 	assert_null(domxml_domain(&c, &e));
-	assert_string_equal(e.msg, "firmware uefi: a node on another host boots with bios only, as yet");
+	assert_string_equal(e.msg, "firmware uefi: needs the host's OVMF code, its VARS template and the "
+	    "node's NVRAM file");
 	hw_set(&h, HW_FIRMWARE, "bios");
-	hw_set(&h, HW_APPEND, "console=ttyS0");
+	hw_set(&h, HW_CDROM, "one");
 	assert_null(domxml_domain(&c, &e));
-	assert_string_equal(e.msg, "append: not available for a node on another host, as yet");
+	assert_string_equal(e.msg, "cdrom: its file on the host is not given");
+	hw_set(&h, HW_CDROM, "");
+	hw_set(&h, HW_KERNEL, "vmlinuz");
+	c.kernel = "pool/vmlinuz";
+	assert_null(domxml_domain(&c, &e));
+	assert_string_equal(e.msg, "kernel: its file on the host is not given");
+	hw_set(&h, HW_KERNEL, "");
+	hw_set(&h, HW_APPEND, "console=ttyS0");
+	c.kernel = NULL;
+	assert_null(domxml_domain(&c, &e));
+	assert_string_equal(e.msg, "append: a kernel command line needs a kernel");
 	hw_set(&h, HW_APPEND, "");
 	c.ndisks = 1;
 	assert_null(domxml_domain(&c, &e));
-	assert_string_equal(e.msg, "extra disks: a node on another host has its own disk only, as yet "
-	    "(remove them with node set --disk-rm, or run it on local)");
+	assert_string_equal(e.msg, "extra disks: at most 8, each with its volume");
+	c.disks = &bad;
+	assert_null(domxml_domain(&c, &e));
+	assert_string_equal(e.msg, "--disk-bus \"usb\": one of virtio|ide|sata|scsi");
+	hw_clear(&h);
+}
+
+/* The text of x from the first line that starts with from up to (not
+ * including) the first line after it that starts with to; caller frees. */
+static char *
+between(const char *x, const char *from, const char *to)
+{
+	const char *a = strstr(x, from), *b;
+
+	assert_non_null(a);
+	b = strstr(a + 1, to);
+	assert_non_null(b);
+	return strndup(a, (size_t)(b - a));
+}
+
+/* Extra disks: volumes of the pool, each on its bus with the next name
+ * of its prefix; hdc stays the CD-ROM's on pc; one SCSI controller. */
+static void
+domain_disks(void **state)
+{
+	static const struct domxml_disk disks[] = {
+		{ .idx = 1, .bus = "ide", .volume = "d.disk1.qcow2" },
+		{ .idx = 2, .bus = "virtio", .volume = "d.disk2.qcow2" },
+		{ .idx = 3, .bus = "ide", .volume = "d.disk3.qcow2" },
+		{ .idx = 4, .bus = "scsi", .volume = "d.disk4.qcow2" },
+	};
+	struct domxml_cfg c = base_cfg();
+	struct hw h;
+	struct err e;
+	char *x, *part;
+
+	hw_init(&h);
+	hw_set(&h, HW_DISK_BUS, "ide");
+	c.hw = &h;
+	c.disks = disks;
+	c.ndisks = 4;
+	x = domxml_domain(&c, &e);
+	assert_non_null(x);
+	part = between(x, "    <disk", "    <serial");
+	assert_string_equal(part,
+	    "    <disk type=\"volume\" device=\"disk\">\n"
+	    "      <driver name=\"qemu\" type=\"qcow2\"/>\n"
+	    "      <source pool=\"sandlab\" volume=\"r1-0123abcd.qcow2\"/>\n"
+	    "      <target dev=\"hda\" bus=\"ide\"/>\n"
+	    "    </disk>\n"
+	    "    <disk type=\"volume\" device=\"disk\">\n"
+	    "      <driver name=\"qemu\" type=\"qcow2\"/>\n"
+	    "      <source pool=\"sandlab\" volume=\"d.disk1.qcow2\"/>\n"
+	    "      <target dev=\"hdb\" bus=\"ide\"/>\n"
+	    "    </disk>\n"
+	    "    <disk type=\"volume\" device=\"disk\">\n"
+	    "      <driver name=\"qemu\" type=\"qcow2\"/>\n"
+	    "      <source pool=\"sandlab\" volume=\"d.disk2.qcow2\"/>\n"
+	    "      <target dev=\"vda\" bus=\"virtio\"/>\n"
+	    "    </disk>\n"
+	    "    <disk type=\"volume\" device=\"disk\">\n"
+	    "      <driver name=\"qemu\" type=\"qcow2\"/>\n"
+	    "      <source pool=\"sandlab\" volume=\"d.disk3.qcow2\"/>\n"
+	    "      <target dev=\"hdd\" bus=\"ide\"/>\n"
+	    "    </disk>\n"
+	    "    <disk type=\"volume\" device=\"disk\">\n"
+	    "      <driver name=\"qemu\" type=\"qcow2\"/>\n"
+	    "      <source pool=\"sandlab\" volume=\"d.disk4.qcow2\"/>\n"
+	    "      <target dev=\"sda\" bus=\"scsi\"/>\n"
+	    "    </disk>\n"
+	    "    <controller type=\"scsi\" model=\"virtio-scsi\"/>\n");
+	free(part);
+	free(x);
+	hw_clear(&h);
+}
+
+/* The CD-ROM read-only on hdc (pc) or the next SATA unit (q35), a kernel
+ * boot's files and command line, and boot-once first in the order. */
+static void
+domain_cdrom_kernel(void **state)
+{
+	struct domxml_cfg c = base_cfg();
+	struct hw h;
+	struct err e;
+	char *x, *part;
+
+	hw_init(&h);
+	hw_set(&h, HW_CDROM, "one");
+	hw_set(&h, HW_KERNEL, "vmlinuz");
+	hw_set(&h, HW_INITRD, "initrd");
+	hw_set(&h, HW_APPEND, "console=ttyS0 a<b");
+	hw_set(&h, HW_BOOT, "disk,cdrom");
+	hw_set(&h, HW_BOOT_ONCE, "cdrom");
+	c.hw = &h;
+	c.cdrom = "/pool/image-c1";
+	c.kernel = "/pool/image-k1";
+	c.initrd = "/pool/image-i1";
+	x = domxml_domain(&c, &e);
+	assert_non_null(x);
+	part = between(x, "  <os>", "  <features");
+	/* Without boot-once (a start that is not its own), the node's order. */
+	assert_string_equal(part,
+	    "  <os>\n"
+	    "    <type arch=\"x86_64\" machine=\"pc\">hvm</type>\n"
+	    "    <kernel>/pool/image-k1</kernel>\n"
+	    "    <initrd>/pool/image-i1</initrd>\n"
+	    "    <cmdline>console=ttyS0 a&lt;b</cmdline>\n"
+	    "    <boot dev=\"hd\"/>\n"
+	    "    <boot dev=\"cdrom\"/>\n"
+	    "  </os>\n");
+	free(part);
+	part = between(x, "    <disk type=\"file\"", "    <serial");
+	assert_string_equal(part,
+	    "    <disk type=\"file\" device=\"cdrom\">\n"
+	    "      <driver name=\"qemu\" type=\"raw\"/>\n"
+	    "      <source file=\"/pool/image-c1\"/>\n"
+	    "      <target dev=\"hdc\" bus=\"ide\"/>\n"
+	    "      <readonly/>\n"
+	    "    </disk>\n");
+	free(part);
+	free(x);
+	c.boot_once = 1;
+	hw_set(&h, HW_MACHINE, "q35");
+	hw_set(&h, HW_DISK_BUS, "sata");
+	x = domxml_domain(&c, &e);
+	assert_non_null(x);
+	assert_non_null(strstr(x, "    <boot dev=\"cdrom\"/>\n    <boot dev=\"hd\"/>\n  </os>\n"));
+	assert_null(strstr(x, "<boot dev=\"cdrom\"/>\n    <boot dev=\"hd\"/>\n    <boot"));
+	assert_non_null(strstr(x, "      <source file=\"/pool/image-c1\"/>\n"
+	    "      <target dev=\"sdb\" bus=\"sata\"/>\n"));
+	free(x);
+	hw_clear(&h);
+}
+
+/* UEFI: the host's OVMF code read-only as pflash, and the node's own
+ * NVRAM file made from the host's template. */
+static void
+domain_uefi(void **state)
+{
+	struct domxml_cfg c = base_cfg();
+	struct hw h;
+	struct err e;
+	char *x, *part;
+
+	hw_init(&h);
+	hw_set(&h, HW_FIRMWARE, "uefi");
+	c.hw = &h;
+	c.loader = "/usr/share/OVMF/OVMF_CODE_4M.fd";
+	c.nvram_template = "/usr/share/OVMF/OVMF_VARS_4M.fd";
+	c.nvram = "/pool/sandlab-lab1-r1-0123abcd.vars.fd";
+	x = domxml_domain(&c, &e);
+	assert_non_null(x);
+	part = between(x, "  <os>", "  <features");
+	assert_string_equal(part,
+	    "  <os>\n"
+	    "    <type arch=\"x86_64\" machine=\"pc\">hvm</type>\n"
+	    "    <loader readonly=\"yes\" type=\"pflash\">/usr/share/OVMF/OVMF_CODE_4M.fd</loader>\n"
+	    "    <nvram template=\"/usr/share/OVMF/OVMF_VARS_4M.fd\">/pool/sandlab-lab1-r1-0123abcd.vars.fd</nvram>\n"
+	    "    <boot dev=\"hd\"/>\n"
+	    "  </os>\n");
+	free(part);
+	free(x);
+	c.nvram = "pool/relative.fd";
+	assert_null(domxml_domain(&c, &e));
 	hw_clear(&h);
 }
 
@@ -284,6 +477,18 @@ volume(void **state)
 	    "  </target>\n"
 	    "</pool>\n");
 	free(x);
+	/* An extra disk that is no image's: a blank qcow2. */
+	x = domxml_blank_volume("d.disk1.qcow2", 67108864, &e);
+	assert_string_equal(x,
+	    "<volume>\n"
+	    "  <name>d.disk1.qcow2</name>\n"
+	    "  <capacity unit=\"bytes\">67108864</capacity>\n"
+	    "  <target>\n"
+	    "    <format type=\"qcow2\"/>\n"
+	    "  </target>\n"
+	    "</volume>\n");
+	free(x);
+	assert_null(domxml_blank_volume("d.disk1.qcow2", 0, &e));
 	assert_null(domxml_pool("sandlab", "pool", &e));
 	assert_string_equal(e.msg, "a storage pool needs a name and an absolute path");
 }
@@ -302,6 +507,16 @@ names(void **state)
 	s = domxml_name("/", "r1", "0123abcd-0000-4000-8000-000000000000");
 	assert_string_equal(s, "sandlab-_-r1-0123abcd");
 	free(s);
+	/* A node's volumes: the domain's name, a dot, and what each is. */
+	s = domxml_disk_volume("sandlab-lab-r1-99999999", 0);
+	assert_string_equal(s, "sandlab-lab-r1-99999999.qcow2");
+	free(s);
+	s = domxml_disk_volume("sandlab-lab-r1-99999999", 3);
+	assert_string_equal(s, "sandlab-lab-r1-99999999.disk3.qcow2");
+	free(s);
+	s = domxml_nvram_volume("sandlab-lab-r1-99999999");
+	assert_string_equal(s, "sandlab-lab-r1-99999999.vars.fd");
+	free(s);
 }
 
 int
@@ -312,6 +527,9 @@ main(void)
 		cmocka_unit_test(domain_nics),
 		cmocka_unit_test(domain_hw),
 		cmocka_unit_test(domain_hw_refused),
+		cmocka_unit_test(domain_disks),
+		cmocka_unit_test(domain_cdrom_kernel),
+		cmocka_unit_test(domain_uefi),
 		cmocka_unit_test(values_escaped),
 		cmocka_unit_test(domain_refused),
 		cmocka_unit_test(volume),
