@@ -69,6 +69,19 @@ int rdom_kvm(struct rdom *r);
  * that name. */
 int rdom_start(struct rdom *r, const char *name, const char *xml, struct err *e);
 
+/* The text every domain this keeper makes carries as its description
+ * ("sandlab node UUID"): how a later keeper knows the domain is its
+ * node's (rdom_attach). Set before rdom_start. */
+void rdom_set_ident(struct rdom *r, const char *ident);
+
+/* Takes hold of the running domain `name` made earlier for this node (a
+ * connection that dropped and came back, a keeper that died): its
+ * description must be the ident set with rdom_set_ident. Watches its
+ * lifecycle and opens its console, taking it from a holder that is gone.
+ * 0 when held; 1 when no domain of that name runs there; -1 with why
+ * (another's domain of that name, which is left alone; libvirt's error). */
+int rdom_attach(struct rdom *r, const char *name, struct err *e);
+
 /* The console's bytes, both ways (a socket, nonblocking); end of file
  * when the console stream ended. -1 before rdom_start. */
 int rdom_console_fd(const struct rdom *r);

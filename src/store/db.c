@@ -322,6 +322,10 @@ static const char *const db_migrations[] = {
 	" INSERT INTO changes (node_id) VALUES (OLD.node_id); END;"
 	"CREATE TRIGGER changes_image_upd AFTER UPDATE ON images BEGIN"
 	" INSERT INTO changes (node_id) VALUES (''); END;",
+	/* runs.host_lost: 1 while a remote node's keeper has lost its
+	 * connection to the node's host and tries again (the node shows as
+	 * unreachable); runrow_running clears it. */
+	"ALTER TABLE runs ADD COLUMN host_lost INTEGER NOT NULL DEFAULT 0;",
 };
 
 const int DB_VERSION = (int)(sizeof db_migrations / sizeof db_migrations[0]);
