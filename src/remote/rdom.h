@@ -64,9 +64,10 @@ void rdom_disk_rm(struct rdom *r, const char *name);
 /* 1 when the host offers KVM domains for x86_64. */
 int rdom_kvm(struct rdom *r);
 
-/* Creates the transient domain `name` from xml, opens its console and
- * watches its lifecycle. Refused when the host already has a domain of
- * that name. */
+/* Creates the transient domain `name` from xml, opens its console,
+ * watches its lifecycle and gives it the ident (rdom_set_ident) as its
+ * description. Refused when the host already has a domain of that name
+ * (the keeper tries rdom_attach first). */
 int rdom_start(struct rdom *r, const char *name, const char *xml, struct err *e);
 
 /* The text every domain this keeper makes carries as its description
