@@ -130,6 +130,23 @@ lv_sshd_start() {
 	wait_for 10 nc -z 127.0.0.1 "$LV_PORT"
 }
 
+# lv_lab: lv_start, then the lab's image tiny and the host lv added,
+# nodes ended before the host (last added runs first). The session
+# daemon runs as nobody and cannot write the default pool folder; the
+# test's own folder it can.
+lv_lab() {
+	lv_start
+	export SANDLAB_REMOTE_POOL_DIR="$LV_DIR/pool"
+	lab_image tiny
+	"$SANDLAB" host add lv "$LV_URI" --address 127.0.0.1 >/dev/null
+	at_exit _run_cleanup
+}
+
+# lv_doms: the domains the host runs, sorted.
+lv_doms() { lv_virsh list --name 2>/dev/null | sed '/^$/d' | sort; }
+# pool_vols: the names in the host's sandlab pool, one a line, sorted.
+pool_vols() { lv_virsh vol-list sandlab 2>/dev/null | awk '{print $1}' | sort; }
+
 # lv_virsh ARGS...: virsh on the test's daemon, straight through its socket.
 lv_virsh() { virsh -q -c "qemu:///session?socket=$LV_SOCK" "$@"; }
 

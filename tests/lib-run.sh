@@ -77,7 +77,7 @@ _run_cleanup() {
 	names=$("$SANDLAB" node ls --json 2>/dev/null | python3 -c '
 import json, sys
 for n in json.load(sys.stdin):
-    if n["state"] in ("starting", "running", "stopping"):
+    if n["state"] in ("starting", "running", "unreachable", "stopping"):
         print(n["name"])' 2>/dev/null || true)
 	if [ -n "$names" ]; then
 		# shellcheck disable=SC2086
@@ -88,7 +88,7 @@ for n in json.load(sys.stdin):
 	for p in $("$SANDLAB" node ls --json 2>/dev/null | python3 -c '
 import json, sys
 for n in json.load(sys.stdin):
-    if n["state"] in ("starting", "running", "stopping") and n["run"]["keeper_pid"]:
+    if n["state"] in ("starting", "running", "unreachable", "stopping") and n["run"]["keeper_pid"]:
         print(n["run"]["keeper_pid"])' 2>/dev/null || true); do
 		if tr '\0' ' ' <"/proc/$p/cmdline" 2>/dev/null | grep -qF -- "--lab $SANDLAB_LAB __keeper"; then
 			kill -9 "$p" 2>/dev/null || true

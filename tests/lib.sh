@@ -140,7 +140,7 @@ keepers_end() {
 	names=$("$SANDLAB" node ls --json | python3 -c '
 import json, sys
 for n in json.load(sys.stdin):
-    if n["state"] in ("starting", "running", "stopping"):
+    if n["state"] in ("starting", "running", "unreachable", "stopping"):
         print(n["name"])')
 	# shellcheck disable=SC2086
 	if [ -n "$names" ]; then "$SANDLAB" node kill $names >/dev/null; fi

@@ -385,7 +385,7 @@ pane_console_title_parts(struct pane *p, struct app *a, const struct model_node 
 	/* A marked tile says so first, where a narrow frame still shows it. */
 	snprintf(v[n].text, sizeof v[n].text, "%s%s", c->marked ? "[B] " : "", mn->n.name);
 	v[n++].prio = 0;
-	snprintf(v[n].text, sizeof v[n].text, " · %s", run_state_name(mn->run.state));
+	snprintf(v[n].text, sizeof v[n].text, " · %s", run_state_shown(&mn->run));
 	v[n++].prio = 1;
 	if (c->fd < 0) {
 		int live = mn->run.state == RUN_RUNNING || mn->run.state == RUN_STARTING;

@@ -212,12 +212,12 @@ pane_details_node(struct pane *p, struct app *a, const struct model_node *mn)
 	struct cloudinit ci;
 	struct err e;
 
-	snprintf(buf, sizeof buf, "%s", run_state_name(r->state));
+	snprintf(buf, sizeof buf, "%s", run_state_shown(r));
 	pane_details_row(w, y++, inner, "node", n->name, theme_attr(ROLE_TITLE));
 	if (r->accel[0] && r->accel_why[0])
-		snprintf(buf, sizeof buf, "%s with %s (%s)", run_state_name(r->state), r->accel, r->accel_why);
+		snprintf(buf, sizeof buf, "%s with %s (%s)", run_state_shown(r), r->accel, r->accel_why);
 	else if (r->accel[0])
-		snprintf(buf, sizeof buf, "%s with %s", run_state_name(r->state), r->accel);
+		snprintf(buf, sizeof buf, "%s with %s", run_state_shown(r), r->accel);
 	y += pane_details_wrap(w, y, last, inner, "state", buf, theme_attr(ROLE_NORMAL));
 	if (y <= last && r->vnc[0]) {
 		snprintf(buf, sizeof buf, "%s  password %s", r->vnc,

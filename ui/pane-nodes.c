@@ -121,7 +121,10 @@ pane_nodes_cell(const struct model_node *mn, int c, char *buf, size_t len, int64
 		snprintf(buf, len, "%s", mn->n.host ? mn->n.host : "local");
 		break;
 	case COL_STATE:
-		snprintf(buf, len, "%s", run_state_name(r->state));
+		/* "unreachable" is wider than the column: the details pane
+		 * says it whole. */
+		snprintf(buf, len, "%s", r->host_lost && r->state == RUN_RUNNING ? "offline" :
+		    run_state_shown(r));
 		break;
 	case COL_ACCEL:
 		snprintf(buf, len, "%s", live && r->accel[0] ? r->accel : mn->n.accel);

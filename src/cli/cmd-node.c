@@ -12,10 +12,13 @@
 #include "cloudinit.h"
 #include "consize.h"
 #include "contype.h"
+#include "domxml.h"
 #include "host.h"
 #include "labfile.h"
 #include "node.h"
 #include "qemuprobe.h"
+#include "rdom.h"
+#include "remote.h"
 #include "run.h"
 #include "runstate.h"
 #include "stopmode.h"
@@ -30,7 +33,7 @@ node_run_json(const struct run_info *ri)
 
 	run_uptime(ri, up, sizeof up);
 	return json_pack("{s:s, s:s?, s:s?, s:s?, s:i, s:I, s:s, s:i, s:i, s:{s:s?, s:s?, s:I}}",
-	    "state", run_state_name(ri->state),
+	    "state", run_state_shown(ri),
 	    "accel", ri->accel[0] ? ri->accel : NULL,
 	    "accel_why", ri->accel_why[0] ? ri->accel_why : NULL,
 	    "vnc", ri->vnc[0] ? ri->vnc : NULL,
@@ -92,7 +95,7 @@ node_json(const struct node *n, const struct run_info *ri)
 	json_object_set_new(o, "disks", node_disks_json(n));
 	json_object_set_new(o, "host", json_string(n->host));
 	if (ri != NULL) {
-		json_object_set_new(o, "state", json_string(run_state_name(ri->state)));
+		json_object_set_new(o, "state", json_string(run_state_shown(ri)));
 		json_object_set_new(o, "run", node_run_json(ri));
 	}
 	return o;
@@ -406,7 +409,7 @@ node_ls_one(struct node *n, void *arg)
 	else
 		printf("%-20s ", n->name);
 	printf("%-12s %-8s %-5s %4d %4dMiB %4d %-15s %-7s %s\n", n->image_name,
-	    run_state_name(ri.state), accel, n->cpus, n->ram_mb, n->nnics,
+	    run_state_shown(&ri), accel, n->cpus, n->ram_mb, n->nnics,
 	    ri.vnc[0] ? ri.vnc : "-", up[0] ? up : "-", ex);
 	if (k->why[0] == '\0' && ri.accel_why[0])
 		snprintf(k->why, sizeof k->why, "%s", ri.accel_why);
@@ -563,7 +566,7 @@ cmd_node_show(struct cli *c, int argc, char **argv)
 		json_decref(ci);
 	}
 	node_stop_print(lab, n.id);
-	printf("state:     %s\n", run_state_name(ri.state));
+	printf("state:     %s\n", run_state_shown(&ri));
 	if (ri.accel[0])
 		printf("accel:     %s (setting %s%s%s)\n", ri.accel, n.accel,
 		    ri.accel_why[0] ? "; fell back to tcg: " : "", ri.accel_why);
@@ -787,15 +790,66 @@ cmd_node_reset(struct cli *c, int argc, char **argv)
 	return node_print_json(c, lab, pos[0]);
 }
 
+/* node rm --force: a node on a host that does not answer goes from the
+ * lab anyway, its volumes left there (cli_rm_each's callback has no
+ * argument for it). */
+static int node_rm_force;
+static int node_rm_json;
+
+/* A node on another host: its disk and other volumes there go first, so
+ * nothing is left behind unseen; a host that does not answer refuses the
+ * rm, unless --force, which says what stays there. */
+static int
+node_rm_one(struct lab *lab, const char *key, struct err *e)
+{
+	struct node n;
+	struct host h;
+	struct err he;
+	char *dom, *prefix, *removed = NULL;
+	int rc = -1;
+
+	if (node_get(lab, key, &n, e) != 0)
+		return -1;
+	if (node_is_local(&n)) {
+		node_clear(&n);
+		return node_rm(lab, key, e);
+	}
+	memset(&h, 0, sizeof h);
+	dom = domxml_name(lab->root, n.name, n.id);
+	prefix = xasprintf("%s.", dom);
+	if (runstate_live(lab, n.id))
+		rc = node_rm(lab, key, e);      /* refused, with node rm's own words */
+	else if (host_get(lab, n.host, &h, e) != 0)
+		;
+	else if (remote_vols_rm(h.uri, RDOM_POOL, prefix, REMOTE_RM_MS, &removed, &he) == 0) {
+		if ((rc = node_rm(lab, key, e)) == 0 && removed[0] && !node_rm_json)
+			printf("removed %s's volumes on host %s: %s\n", n.name, h.name, removed);
+	} else if (!node_rm_force)
+		err_set(e, "cannot remove %s: host %s did not answer (%s), and its volumes there "
+		    "(%s*) would be left behind; node rm --force removes it from the lab anyway",
+		    n.name, h.name, he.msg, prefix);
+	else if ((rc = node_rm(lab, key, e)) == 0 && !node_rm_json)
+		printf("removed %s from the lab; left on host %s, which did not answer: the volumes "
+		    "%s* in its pool %s\n", n.name, h.name, prefix, RDOM_POOL);
+	free(removed);
+	free(prefix);
+	free(dom);
+	host_clear(&h);
+	node_clear(&n);
+	return rc;
+}
+
 int
 cmd_node_rm(struct cli *c, int argc, char **argv)
 {
-	static const char usage[] = "node rm NAME...";
+	static const char usage[] = "node rm NAME... [--force]";
+	const struct cli_opt opts[] = { { "--force", NULL, &node_rm_force }, { NULL, NULL, NULL } };
 	struct lab *lab;
 	char *pos[256];
 	int npos, rc = 0;
 
-	if ((lab = cli_start(c, argc, argv, NULL, pos, 1, 256, &npos, usage, &rc)) == NULL)
+	if ((lab = cli_start(c, argc, argv, opts, pos, 1, 256, &npos, usage, &rc)) == NULL)
 		return rc;
-	return cli_rm_each(c, lab, pos, npos, node_rm, NULL);
+	node_rm_json = c->json;
+	return cli_rm_each(c, lab, pos, npos, node_rm_one, NULL);
 }

@@ -45,7 +45,10 @@ const struct cmd cmd_table[] = {
 	  "through QMP while the node runs (the guest sees it), else recorded for its next start", 0 },
 	{ "node", "rename", cmd_node_rename, "node rename NAME NEW-NAME", "rename a stopped node", 0 },
 	{ "node", "reset", cmd_node_reset, "node reset NAME", "give a stopped node a fresh overlay and fresh extra disks (its disk changes are lost)", 0 },
-	{ "node", "rm", cmd_node_rm, "node rm NAME...", "remove stopped nodes, their overlays and extra disks", 0 },
+	{ "node", "rm", cmd_node_rm, "node rm NAME... [--force]",
+	  "remove stopped nodes, their overlays and extra disks; a node on another host, its volumes "
+	  "there too (refused while the host does not answer; --force removes it from the lab anyway "
+	  "and says what is left there)", 0 },
 	{ "node", "clone", cmd_node_clone, "node clone NAME NEW-NAME [--disk]",
 	  "a new node like NAME: a fresh overlay on its image and fresh extra disks, or with --disk a copy of "
 	  "its disks (stopped)", 0 },

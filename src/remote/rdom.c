@@ -34,6 +34,7 @@ struct rdom {
 	int           bridge_fd;    /* the event thread's end */
 	int           bridge_watch; /* virEventAddHandle's id, or -1 */
 	int           ev_pipe[2];
+	char         *ident;        /* the domain's description: whose it is */
 	/* Console input the stream did not take yet (event thread only). */
 	char          pend[RDOM_TO_CONSOLE];
 	size_t        npend;
@@ -99,8 +100,11 @@ rdom_free(struct rdom *r)
 		virt.virConnectDomainEventDeregisterAny(r->c, r->ev_cb);
 	if (r->dom != NULL)
 		virt.virDomainFree(r->dom);
-	if (r->c != NULL)
+	if (r->c != NULL) {
+		/* r goes now: no close callback may come to it after. */
+		virt.virConnectUnregisterCloseCallback(r->c, rdom_closed);
 		virt.virConnectClose(r->c);
+	}
 	/* The event thread may still be inside a callback that got the
 	 * descriptors before they were removed: close them after. */
 	if (r->con_fd >= 0)
@@ -109,6 +113,7 @@ rdom_free(struct rdom *r)
 		close(r->bridge_fd);
 	close(r->ev_pipe[0]);
 	close(r->ev_pipe[1]);
+	free(r->ident);
 	free(r);
 }
 
@@ -510,8 +515,10 @@ rdom_console_input(int watch, int fd, int events, void *opaque)
 		    VIR_STREAM_EVENT_WRITABLE | VIR_STREAM_EVENT_ERROR | VIR_STREAM_EVENT_HANGUP);
 }
 
+/* flags: VIR_DOMAIN_CONSOLE_FORCE takes the console from a holder that
+ * is gone (a keeper that died, a connection that dropped). */
 static int
-rdom_console_open(struct rdom *r, struct err *e)
+rdom_console_open(struct rdom *r, unsigned flags, struct err *e)
 {
 	int sv[2];
 
@@ -521,7 +528,7 @@ rdom_console_open(struct rdom *r, struct err *e)
 	r->bridge_fd = sv[1];
 	fcntl(r->con_fd, F_SETFL, fcntl(r->con_fd, F_GETFL) | O_NONBLOCK);
 	if ((r->con = virt.virStreamNew(r->c, VIR_STREAM_NONBLOCK)) == NULL ||
-	    virt.virDomainOpenConsole(r->dom, NULL, r->con, 0) != 0)
+	    virt.virDomainOpenConsole(r->dom, NULL, r->con, flags) != 0)
 		return virt_error(e, "cannot open the domain's console");
 	if (virt.virStreamEventAddCallback(r->con, VIR_STREAM_EVENT_READABLE | VIR_STREAM_EVENT_ERROR |
 	    VIR_STREAM_EVENT_HANGUP, rdom_console_stream, r, NULL) != 0)
@@ -554,7 +561,14 @@ rdom_start(struct rdom *r, const char *name, const char *xml, struct err *e)
 		virt.virDomainDestroy(r->dom);
 		return -1;
 	}
-	if (rdom_console_open(r, e) != 0) {
+	if (rdom_console_open(r, 0, e) != 0) {
+		virt.virDomainDestroy(r->dom);
+		return -1;
+	}
+	/* Whose it is, for a keeper that finds it later (rdom_attach). */
+	if (r->ident != NULL && virt.virDomainSetMetadata(r->dom, VIR_DOMAIN_METADATA_DESCRIPTION,
+	    r->ident, NULL, NULL, VIR_DOMAIN_AFFECT_LIVE) != 0) {
+		virt_error(e, "cannot mark the domain as this node's");
 		virt.virDomainDestroy(r->dom);
 		return -1;
 	}
@@ -564,6 +578,50 @@ rdom_start(struct rdom *r, const char *name, const char *xml, struct err *e)
 		return -1;
 	}
 	return 0;
+}
+
+void
+rdom_set_ident(struct rdom *r, const char *ident)
+{
+	free(r->ident);
+	r->ident = xstrdup(ident);
+}
+
+int
+rdom_attach(struct rdom *r, const char *name, struct err *e)
+{
+	virDomainPtr d = virt.virDomainLookupByName(r->c, name);
+	char *desc;
+	int same;
+
+	if (d == NULL) {
+		if (virt.virGetLastErrorCode() == VIR_ERR_NO_DOMAIN)
+			return 1;
+		return virt_error(e, "cannot look the domain up");
+	}
+	/* A transient domain that ended is gone; one still listed but shut
+	 * off is as good as gone. */
+	if (virt.virDomainIsActive(d) != 1) {
+		virt.virDomainFree(d);
+		return 1;
+	}
+	desc = virt.virDomainGetMetadata(d, VIR_DOMAIN_METADATA_DESCRIPTION, NULL, VIR_DOMAIN_AFFECT_LIVE);
+	same = desc != NULL && r->ident != NULL && strcmp(desc, r->ident) == 0;
+	free(desc);
+	if (!same) {
+		virt.virDomainFree(d);
+		return err_set(e, "the host already runs a domain named %s that is not this node's "
+		    "(its description says otherwise); it is left alone", name);
+	}
+	r->dom = d;
+	r->ev_cb = virt.virConnectDomainEventRegisterAny(r->c, r->dom, VIR_DOMAIN_EVENT_ID_LIFECYCLE,
+	    VIR_DOMAIN_EVENT_CALLBACK(rdom_lifecycle), r, NULL);
+	if (r->ev_cb < 0)
+		return virt_error(e, "cannot watch the domain");
+	/* An end between the lookup and the watch: seen now, not missed. */
+	if (virt.virDomainIsActive(d) != 1)
+		return 1;
+	return rdom_console_open(r, VIR_DOMAIN_CONSOLE_FORCE, e);
 }
 
 int

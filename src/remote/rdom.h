@@ -79,10 +79,24 @@ int rdom_device_update(struct rdom *r, const char *xml, struct err *e);
 /* 1 when the host offers KVM domains for x86_64. */
 int rdom_kvm(struct rdom *r);
 
-/* Creates the transient domain `name` from xml, opens its console and
- * watches its lifecycle. Refused when the host already has a domain of
- * that name. */
+/* Creates the transient domain `name` from xml, opens its console,
+ * watches its lifecycle and gives it the ident (rdom_set_ident) as its
+ * description. Refused when the host already has a domain of that name
+ * (the keeper tries rdom_attach first). */
 int rdom_start(struct rdom *r, const char *name, const char *xml, struct err *e);
+
+/* The text every domain this keeper makes carries as its description
+ * ("sandlab node UUID"): how a later keeper knows the domain is its
+ * node's (rdom_attach). Set before rdom_start. */
+void rdom_set_ident(struct rdom *r, const char *ident);
+
+/* Takes hold of the running domain `name` made earlier for this node (a
+ * connection that dropped and came back, a keeper that died): its
+ * description must be the ident set with rdom_set_ident. Watches its
+ * lifecycle and opens its console, taking it from a holder that is gone.
+ * 0 when held; 1 when no domain of that name runs there; -1 with why
+ * (another's domain of that name, which is left alone; libvirt's error). */
+int rdom_attach(struct rdom *r, const char *name, struct err *e);
 
 /* The console's bytes, both ways (a socket, nonblocking); end of file
  * when the console stream ended. -1 before rdom_start. */

@@ -201,8 +201,10 @@ remote_probe_child(const char *uri, struct remote_facts *f)
 	virt.virConnectClose(c);
 }
 
+/* In the child: the question child(arg, rec) answers into rec (reclen
+ * bytes), which goes whole into the pipe *rfd reads. */
 static pid_t
-remote_spawn(const char *uri, int *rfd)
+remote_spawn(void (*child)(const void *arg, void *rec), const void *arg, size_t reclen, int *rfd)
 {
 	int p[2];
 	pid_t pid;
@@ -216,7 +218,7 @@ remote_spawn(const char *uri, int *rfd)
 		return -1;
 	}
 	if (pid == 0) {
-		struct remote_facts f = { 0 };
+		void *rec = xcalloc(1, reclen);
 		int null = open("/dev/null", O_RDWR | O_CLOEXEC);
 		setsid();
 		/* Not even the parent's stdout: whoever reads it must not
@@ -227,8 +229,8 @@ remote_spawn(const char *uri, int *rfd)
 			dup2(null, 2);
 		}
 		close(p[0]);
-		remote_probe_child(uri, &f);
-		(void)write_all(p[1], &f, sizeof f);
+		child(arg, rec);
+		(void)write_all(p[1], rec, reclen);
 		/* No atexit handlers: they belong to the parent (and the
 		 * sanitizers' leak check would count libvirt's globals). */
 		_exit(0);
@@ -236,6 +238,12 @@ remote_spawn(const char *uri, int *rfd)
 	close(p[1]);
 	*rfd = p[0];
 	return pid;
+}
+
+static void
+remote_probe_rec(const void *uri, void *rec)
+{
+	remote_probe_child(uri, rec);
 }
 
 void
@@ -251,7 +259,7 @@ remote_probe_many(const char *const *uris, size_t n, int timeout_ms,
 	for (size_t i = 0; i < n; i++) {
 		memset(&out[i], 0, sizeof out[i]);
 		pf[i].fd = -1;
-		pids[i] = remote_spawn(uris[i], &pf[i].fd);
+		pids[i] = remote_spawn(remote_probe_rec, uris[i], sizeof out[i], &pf[i].fd);
 		if (pids[i] < 0) {
 			snprintf(out[i].error, sizeof out[i].error, "cannot start the probe: %s",
 			    strerror(errno));
@@ -395,4 +403,119 @@ out:
 	if (u != NULL)
 		xmllib.xmlFreeURI(u);
 	return argv;
+}
+
+/* ---- removing a node's volumes ---- */
+
+struct remote_rm_arg {
+	const char *uri, *pool, *prefix;
+};
+
+struct remote_rm_rec {
+	int  done;               /* 1 when the host answered and all went */
+	char error[256];
+	char removed[1024];      /* "a, b", what went */
+};
+
+/* In the child: connects, deletes the volumes of the pool whose names
+ * start with the prefix. */
+static void
+remote_rm_child(const void *arg0, void *rec)
+{
+	const struct remote_rm_arg *a = arg0;
+	struct remote_rm_rec *r = rec;
+	virStoragePoolPtr p;
+	virStorageVolPtr *vols = NULL;
+	virConnectPtr c;
+	struct err e;
+	int n;
+
+	if (virt_open(&e) != 0 || virt_loop_start(&e) != 0) {
+		snprintf(r->error, sizeof r->error, "%.*s", (int)sizeof r->error - 1, e.msg);
+		return;
+	}
+	if ((c = virt.virConnectOpen(a->uri)) == NULL) {
+		virt_error(&e, "cannot connect");
+		snprintf(r->error, sizeof r->error, "%.*s", (int)sizeof r->error - 1, e.msg);
+		return;
+	}
+	/* No pool: nothing of sandlab's is there. */
+	if ((p = virt.virStoragePoolLookupByName(c, a->pool)) == NULL) {
+		r->done = 1;
+		virt.virConnectClose(c);
+		return;
+	}
+	virt.virStoragePoolRefresh(p, 0);
+	if ((n = virt.virStoragePoolListAllVolumes(p, &vols, 0)) < 0) {
+		virt_error(&e, "cannot list the volumes of the pool");
+		snprintf(r->error, sizeof r->error, "%.*s", (int)sizeof r->error - 1, e.msg);
+		n = 0;
+	} else
+		r->done = 1;
+	for (int i = 0; i < n; i++) {
+		const char *name = virt.virStorageVolGetName(vols[i]);
+		if (r->done && name != NULL && strncmp(name, a->prefix, strlen(a->prefix)) == 0) {
+			if (virt.virStorageVolDelete(vols[i], 0) == 0) {
+				size_t len = strlen(r->removed);
+				snprintf(r->removed + len, sizeof r->removed - len, "%s%s", len ? ", " : "", name);
+			} else {
+				virt_error(&e, "cannot remove a volume");
+				snprintf(r->error, sizeof r->error, "%.*s", (int)sizeof r->error - 1, e.msg);
+				r->done = 0;
+			}
+		}
+		virt.virStorageVolFree(vols[i]);
+	}
+	free(vols);
+	virt.virStoragePoolFree(p);
+	virt.virConnectClose(c);
+}
+
+int
+remote_vols_rm(const char *uri, const char *pool, const char *prefix, int timeout_ms, char **removed,
+    struct err *e)
+{
+	struct remote_rm_arg a = { uri, pool, prefix };
+	struct remote_rm_rec r;
+	struct pollfd pf = { -1, POLLIN, 0 };
+	int64_t end = mono_ms() + timeout_ms;
+	size_t got = 0;
+	pid_t pid;
+	char safe[sizeof r.error];
+
+	*removed = NULL;
+	memset(&r, 0, sizeof r);
+	if ((pid = remote_spawn(remote_rm_child, &a, sizeof r, &pf.fd)) < 0)
+		return err_sys(e, "cannot ask the host");
+	while (got < sizeof r) {
+		int64_t left = end - mono_ms();
+		ssize_t n;
+		if (left <= 0)
+			break;
+		if (poll(&pf, 1, (int)left) <= 0)
+			continue;
+		n = read(pf.fd, (char *)&r + got, sizeof r - got);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			break;
+		got += (size_t)n;
+	}
+	if (got < sizeof r) {
+		/* The child and whatever it started (ssh) go. */
+		kill(-pid, SIGKILL);
+		kill(pid, SIGKILL);
+	}
+	close(pf.fd);
+	while (waitpid(pid, NULL, 0) < 0 && errno == EINTR)
+		;
+	if (got < sizeof r)
+		return err_set(e, "no answer within %d s", timeout_ms / 1000);
+	r.error[sizeof r.error - 1] = r.removed[sizeof r.removed - 1] = '\0';
+	/* What libvirt said came from the other host. */
+	sanitize_again_to(r.error, strlen(r.error), safe, sizeof safe);
+	if (!r.done)
+		return err_set(e, "%s", safe[0] ? safe : "the host did not say why");
+	*removed = xstrdup(r.removed);
+	return 0;
 }

@@ -33,6 +33,19 @@ struct remote_facts {
 void remote_probe_many(const char *const *uris, size_t n, int timeout_ms,
     struct remote_facts *out);
 
+/* How long node rm waits for a host. */
+#define REMOTE_RM_MS 30000
+
+/* Removes the volumes of the host's storage pool `pool` (sandlab's is
+ * RDOM_POOL) whose names start with prefix (a node's disk is
+ * "DOMAIN.qcow2", its other volumes "DOMAIN.*": the prefix is
+ * "DOMAIN."), asked in a child killed after timeout_ms.
+ * 0 with *removed (caller frees: the names that went, ", " between, ""
+ * for none), or -1 with why (unreachable, no answer in time, libvirt's
+ * refusal, sanitised). */
+int remote_vols_rm(const char *uri, const char *pool, const char *prefix, int timeout_ms,
+    char **removed, struct err *e);
+
 /* "9.0.0" from libvirt's number (major * 1000000 + minor * 1000 + micro). */
 void remote_version_str(unsigned long v, char *buf, size_t len);
 

@@ -30,7 +30,10 @@
 	X(virStreamEventRemoveCallback) \
 	X(virDomainCreateXML) X(virDomainLookupByName) X(virDomainShutdown) X(virDomainDestroy) \
 	X(virDomainFree) X(virDomainOpenConsole) X(virDomainResume) \
-	X(virConnectGetDomainCapabilities) X(virDomainGetXMLDesc) X(virDomainUpdateDeviceFlags)
+	X(virConnectGetDomainCapabilities) X(virDomainGetXMLDesc) X(virDomainUpdateDeviceFlags) \
+	X(virConnectUnregisterCloseCallback) X(virDomainIsActive) X(virDomainGetMetadata) \
+	X(virDomainSetMetadata) X(virGetLastErrorCode) X(virStoragePoolListAllVolumes) \
+	X(virStorageVolGetName)
 #define VIRT_FIELD(f) __typeof__(&f) f;
 struct virt_calls { VIRT_CALLS(VIRT_FIELD) };
 #undef VIRT_FIELD

@@ -67,6 +67,8 @@
 #define KEEPER_START_MS      60000
 #define KEEPER_VNC_TRIES     10
 #define KEEPER_ERR_TAIL      4096
+/* The longest wait between attempts to reach a remote node's host again. */
+#define KEEPER_RETRY_MAX_S   30
 #define KEEPER_LOCK_TRIES    100            /* x 10 ms: outlasts a reader's brief shared lock */
 #define KEEPER_CTL_LINE      128
 /* A capture client further behind than this loses frames, not the link. */
@@ -139,6 +141,10 @@ struct keeper {
 	struct rdom  *rdom;
 	struct host   host;
 	int           rrunning;     /* the domain runs (no event said it ended) */
+	char         *rname;        /* the domain's name on the host */
+	int           rlost;        /* the connection dropped: rdom is NULL, retrying */
+	int           rtries;       /* attempts to reconnect so far */
+	int64_t       rretry_at;    /* monotonic ms of the next attempt */
 };
 
 static void keeper_finish(struct keeper *k, int wait_status);
@@ -146,6 +152,7 @@ static int keeper_remote_start(struct keeper *k);
 static void keeper_remote_destroy(struct keeper *k);
 static void keeper_remote_shutdown(struct keeper *k);
 static void keeper_remote_event(struct keeper *k);
+static void keeper_remote_let_go(struct keeper *k);
 
 /* Diagnostics go to the keeper's own log (its stderr), with a time. */
 static void
@@ -752,6 +759,10 @@ keeper_kill(struct keeper *k, int user)
 {
 	if (k->qemu_pid <= 0 && !k->rrunning)
 		return;
+	if (k->rlost) {
+		keeper_remote_let_go(k);
+		return;
+	}
 	if (user)
 		k->facts.user_kill = 1;
 	else
@@ -789,6 +800,10 @@ keeper_stop(struct keeper *k, int grace_s)
 	int poweroff = keeper_stop_mode(k, &grace_s);
 	int64_t until = mono_ms() + (int64_t)grace_s * 1000;
 
+	if (k->rlost) {
+		keeper_remote_let_go(k);
+		return;
+	}
 	if (k->stop == STOP_POWERDOWN) {
 		/* A second stop may only shorten the wait. */
 		if (until < k->deadline) {
@@ -1389,6 +1404,33 @@ keeper_remote_hw_clear(struct keeper *k, struct kremote_hw *h, int failed)
 	memset(h, 0, sizeof *h);
 }
 
+/* Marks the domains this keeper makes or takes as the node's: its
+ * uuid, which no other node of any lab has. */
+static void
+keeper_remote_ident(struct keeper *k, struct rdom *r)
+{
+	char *ident = xasprintf("sandlab node %s", k->node.id);
+
+	rdom_set_ident(r, ident);
+	free(ident);
+}
+
+/* A domain of the node's name that runs on the host already was left by
+ * a keeper of this node that died: this keeper takes it over. 0 when
+ * taken, 1 when there is none (a start makes one), -1 when the domain
+ * there is not this node's (refused, and left alone). */
+static int
+keeper_remote_adopt(struct keeper *k, const char *name, struct err *e)
+{
+	int rc;
+
+	keeper_remote_ident(k, k->rdom);
+	if ((rc = rdom_attach(k->rdom, name, e)) == 0)
+		keeper_step(k, "host %s runs domain %s already, this node's (its keeper had died): "
+		    "taking it over", k->host.name, name);
+	return rc;
+}
+
 /* Connects to the node's host, puts its image there once, makes its disk
  * and starts the domain with the console held. 0, or -1 with fail_msg
  * and nothing of this run left on the host. */
@@ -1399,7 +1441,7 @@ keeper_remote_start(struct keeper *k)
 	struct image im;
 	struct nic *nics = NULL;
 	struct domxml_nic *dn = NULL;
-	int nn = 0, made = 0, rc = -1, fd, port;
+	int nn = 0, made = 0, rc = -1, fd, port, arc;
 	char *img_path = NULL, *name = NULL, *vol = NULL, *volxml = NULL, *domxml = NULL;
 	const char *accel;
 	struct kremote_hw rhw;
@@ -1425,6 +1467,10 @@ keeper_remote_start(struct keeper *k)
 		goto out;
 	name = domxml_name(k->lab->root, k->node.name, k->node.id);
 	vol = domxml_disk_volume(name, 0);
+	if ((arc = keeper_remote_adopt(k, name, &e)) < 0)
+		goto out;
+	if (arc == 0)
+		goto held;
 	if (keeper_remote_files(k, accel, &rhw, &e) != 0 ||
 	    rdom_image(k->rdom, k->node.image_file, im.id, keeper_remote_step, k, &img_path, &e) != 0 ||
 	    (volxml = domxml_volume(vol, (long long)im.virtual_size, img_path, im.format, &e)) == NULL ||
@@ -1445,6 +1491,7 @@ keeper_remote_start(struct keeper *k)
 			rdom_disk_rm(k->rdom, vol);
 		goto out;
 	}
+held:
 	if ((fd = fcntl(rdom_console_fd(k->rdom), F_DUPFD_CLOEXEC, 3)) < 0) {
 		err_sys(&e, "cannot hold the console");
 		rdom_destroy(k->rdom, &(struct err){ 0 });
@@ -1463,6 +1510,7 @@ keeper_remote_start(struct keeper *k)
 		klog("the domain's VNC port is not known: %s", port < 0 ? "libvirt did not say" : e.msg);
 	keeper_step(k, "running on host %s as domain %s (%s), VNC on that host's %s:%d", k->host.name,
 	    name, accel, DOMXML_VNC_HOST, port);
+	k->rname = xstrdup(name);
 	keeper_report_end(k, "ready", NULL);
 	rc = 0;
 out:
@@ -1542,6 +1590,137 @@ keeper_remote_ended(struct keeper *k, int detail)
 	keeper_finish_exit(k, &x);
 }
 
+/* A line for the console clients attached now, not the guest's output:
+ * it goes into neither the log nor the replay. */
+static void
+keeper_remote_say(struct keeper *k, const char *fmt, ...)
+{
+	char text[300], line[340];
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	vsnprintf(text, sizeof text, fmt, ap);
+	va_end(ap);
+	n = snprintf(line, sizeof line, "\r\n[sandlab: %s]\r\n", text);
+	for (size_t i = 0; i < k->nclients; ) {
+		bufq_push(&k->clients[i].out, line, (size_t)n);
+		if (bufq_flush(&k->clients[i].out, k->clients[i].fd) < 0) {
+			keeper_drop_client(k, i);
+			continue;
+		}
+		i++;
+	}
+}
+
+/* Seconds before reconnect attempt `try` (0 first): 1, 2, 4, 8, 16, then
+ * every 30, for as long as the keeper lives. */
+static int
+keeper_remote_backoff(int try)
+{
+	return try >= 5 ? KEEPER_RETRY_MAX_S : 1 << try;
+}
+
+/* The connection to the host dropped while the domain ran: the domain
+ * may well run on. The console's clients stay, the row says the host is
+ * unreachable, and keeper_remote_retry tries again on a backoff. */
+static void
+keeper_remote_lost(struct keeper *k)
+{
+	struct err e;
+
+	if (!k->rrunning || k->rlost || k->done)
+		return;
+	while (k->serial_fd >= 0 && keeper_read_serial(k) > 0)
+		;
+	keeper_close_qemu_fds(k);
+	rdom_free(k->rdom);
+	k->rdom = NULL;
+	k->rlost = 1;
+	k->rtries = 0;
+	k->rretry_at = mono_ms() + keeper_remote_backoff(0) * 1000;
+	if (runrow_reachable(k->lab->db, k->node.id, 0, k->host.name, &e) != 0)
+		klog("%s", e.msg);
+	keeper_step(k, "the connection to host %s was lost; trying again after 1, 2, 4, 8 and 16 s, "
+	    "then every %d s", k->host.name, KEEPER_RETRY_MAX_S);
+	keeper_remote_say(k, "host %s is unreachable; the console goes on when it answers again",
+	    k->host.name);
+}
+
+/* The run ends without libvirt's word on how (the keeper no longer
+ * holds the domain): state, kind and the detail fmt says. */
+static void
+keeper_remote_finish(struct keeper *k, const char *state, const char *kind, const char *fmt, ...)
+{
+	struct run_exit x;
+	va_list ap;
+
+	k->rlost = 0;
+	k->rrunning = 0;
+	memset(&x, 0, sizeof x);
+	snprintf(x.state, sizeof x.state, "%s", state);
+	snprintf(x.kind, sizeof x.kind, "%s", kind);
+	va_start(ap, fmt);
+	vsnprintf(x.detail, sizeof x.detail, fmt, ap);
+	va_end(ap);
+	keeper_finish_exit(k, &x);
+}
+
+/* One attempt to reach the host again and take the domain back. */
+static void
+keeper_remote_retry(struct keeper *k)
+{
+	struct rdom *r;
+	struct err e;
+	int rc, fd;
+
+	k->rtries++;
+	e.msg[0] = '\0';
+	if ((r = rdom_connect(k->host.uri, &e)) == NULL)
+		rc = -1;
+	else {
+		keeper_remote_ident(k, r);
+		rc = rdom_attach(r, k->rname, &e);
+	}
+	if (rc == 1) {
+		/* It ended while nobody could see how. */
+		rdom_free(r);
+		keeper_remote_say(k, "host %s answers again, but the node's domain is gone", k->host.name);
+		keeper_remote_finish(k, "crashed", "crashed", "domain %.60s was gone from host %.30s when it "
+		    "answered again", k->rname, k->host.name);
+		return;
+	}
+	if (rc == 0 && (fd = fcntl(rdom_console_fd(r), F_DUPFD_CLOEXEC, 3)) < 0) {
+		err_sys(&e, "cannot hold the console");
+		rc = -1;
+	}
+	if (rc != 0) {
+		rdom_free(r);
+		k->rretry_at = mono_ms() + keeper_remote_backoff(k->rtries) * 1000;
+		klog("host %s: attempt %d: %s; next in %d s", k->host.name, k->rtries, e.msg,
+		    keeper_remote_backoff(k->rtries));
+		return;
+	}
+	set_nonblock(fd);
+	k->serial_fd = fd;
+	k->rdom = r;
+	k->rlost = 0;
+	if (runrow_reachable(k->lab->db, k->node.id, 1, k->host.name, &e) != 0)
+		klog("%s", e.msg);
+	keeper_step(k, "host %s answers again; holding domain %s again", k->host.name, k->rname);
+	keeper_remote_say(k, "host %s answers again", k->host.name);
+}
+
+/* A stop or kill while the host does not answer: nothing can reach the
+ * domain, so the keeper lets go of it and says where it may still run
+ * (node start takes it back: rdom_attach). */
+static void
+keeper_remote_let_go(struct keeper *k)
+{
+	keeper_remote_finish(k, "stopped", "lost", "host %.30s was unreachable: let go of domain %.60s, "
+	    "which may still run there", k->host.name, k->rname);
+}
+
 static void
 keeper_remote_event(struct keeper *k)
 {
@@ -1551,7 +1730,7 @@ keeper_remote_event(struct keeper *k)
 		if (ev.kind == RDOM_EV_STOPPED)
 			keeper_remote_ended(k, ev.detail);
 		else
-			keeper_step(k, "the connection to host %s was lost", k->host.name);
+			keeper_remote_lost(k);
 	}
 }
 
@@ -1596,6 +1775,11 @@ keeper_loop(struct keeper *k)
 			int64_t left = k->deadline - mono_ms();
 			timeout = left < 0 ? 0 : (int)left;
 		}
+		if (k->rlost) {
+			int64_t left = k->rretry_at - mono_ms();
+			if (timeout < 0 || left < timeout)
+				timeout = left < 0 ? 0 : (int)left;
+		}
 		nw = k->wire ? wire_pollfds(k->wire, pfd + n, WIRE_POLLFDS_MAX) : 0;
 		wt = k->wire ? wire_timeout_ms(k->wire) : -1;
 		if (wt >= 0 && (timeout < 0 || wt < timeout))
@@ -1607,6 +1791,8 @@ keeper_loop(struct keeper *k)
 		}
 		if (k->deadline && mono_ms() >= k->deadline)
 			keeper_deadline(k);
+		if (k->rlost && !k->done && mono_ms() >= k->rretry_at)
+			keeper_remote_retry(k);
 		/* Frames first: control commands below may re-plumb the wire,
 		 * which then skips the descriptors it no longer has. */
 		if (k->wire)
@@ -1797,6 +1983,7 @@ keeper_teardown(struct keeper *k)
 	k->wire = NULL;
 	rdom_free(k->rdom);
 	k->rdom = NULL;
+	free(k->rname);
 	host_clear(&k->host);
 	conlog_close(&k->log);
 	ring_free(&k->ring);

@@ -50,6 +50,16 @@ run_state_name(enum run_state s)
 	return "unknown";
 }
 
+const char *
+run_state_shown(const struct run_info *ri)
+{
+	if (ri->host_lost && ri->state == RUN_RUNNING)
+		return "unreachable";
+	if (ri->state == RUN_CRASHED && strcmp(ri->exit_kind, "orphaned") == 0)
+		return "orphaned";
+	return run_state_name(ri->state);
+}
+
 static enum run_state
 run_state_parse(const char *s)
 {
@@ -80,6 +90,29 @@ char *
 run_log_old_path(const struct lab *lab, const char *node_id)
 {
 	return xasprintf("%s/%s.log.1", lab->logs, node_id);
+}
+
+/* The keeper of a node on another host died: its domain is not its
+ * child and may well run on there. 1 when the node is such a node, with
+ * out saying so (exit kind "orphaned"); 0 for a node of this machine. */
+static int
+run_orphan(struct lab *lab, const char *node_id, const struct run_row *r, struct run_info *out)
+{
+	struct node n;
+	struct err e;
+	int remote;
+
+	if (node_get(lab, node_id, &n, &e) != 0)
+		return 0;
+	remote = !node_is_local(&n);
+	if (remote) {
+		snprintf(out->exit_kind, sizeof out->exit_kind, "orphaned");
+		snprintf(out->exit_detail, sizeof out->exit_detail, "its keeper (pid %d) died while the "
+		    "node was %s; its domain may still run on host %.32s (node start takes it over)",
+		    r->keeper_pid, r->state, n.host);
+	}
+	node_clear(&n);
+	return remote;
 }
 
 /* run_info_get's work, reading the row with *st (runrow_read). With
@@ -122,10 +155,12 @@ run_info_read(struct lab *lab, sqlite3_stmt **st, const char *node_id, int no_di
 		}
 		if (s == RUN_STARTING || s == RUN_RUNNING || s == RUN_STOPPING) {
 			out->state = RUN_CRASHED;
+			out->exit_at = 0;
+			if (run_orphan(lab, node_id, &r, out))
+				return 0;
 			snprintf(out->exit_kind, sizeof out->exit_kind, "crashed");
 			snprintf(out->exit_detail, sizeof out->exit_detail, "its keeper (pid %d) died while "
 			    "the node was %s; QEMU went with it", r.keeper_pid, r.state);
-			out->exit_at = 0;
 		} else
 			out->state = s;
 		return 0;
@@ -144,6 +179,7 @@ run_info_read(struct lab *lab, sqlite3_stmt **st, const char *node_id, int no_di
 	out->started_at = out->state == RUN_RUNNING || out->state == RUN_STOPPING ? r.started_at : 0;
 	out->keeper_pid = r.keeper_pid;
 	out->qemu_pid = r.qemu_pid;
+	out->host_lost = r.host_lost && out->state == RUN_RUNNING;
 	return 0;
 }
 

@@ -38,10 +38,16 @@ struct run_info {
 	int      keeper_pid;
 	int      qemu_pid;
 	char     vnc_password[16];  /* the password the keeper made, or "" (vnc.h) */
+	int      host_lost;         /* running on a host that stopped answering; its keeper
+	                             * tries again (state stays RUN_RUNNING) */
 };
 
 /* "stopped", "starting", ... */
 const char *run_state_name(enum run_state s);
+/* What a user is shown: the state's name; "unreachable" for a node
+ * running on a host that stopped answering; "orphaned" for a node on
+ * another host whose keeper died (its domain may run on there). */
+const char *run_state_shown(const struct run_info *ri);
 
 /* The live state of one node (by id). */
 int run_info_get(struct lab *lab, const char *node_id, struct run_info *out, struct err *e);

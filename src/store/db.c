@@ -351,6 +351,10 @@ static const char *const db_migrations[] = {
 	"  model TEXT NOT NULL,"
 	"  mac TEXT NOT NULL,"
 	"  PRIMARY KEY (template_id, idx));",
+	/* 19 -> 20: runs.host_lost: 1 while a remote node's keeper has lost its
+	 * connection to the node's host and tries again (the node shows as
+	 * unreachable); runrow_running clears it. */
+	"ALTER TABLE runs ADD COLUMN host_lost INTEGER NOT NULL DEFAULT 0;",
 };
 
 const int DB_VERSION = (int)(sizeof db_migrations / sizeof db_migrations[0]);

@@ -29,7 +29,7 @@ runrow_read(sqlite3 *db, sqlite3_stmt **st, const char *node_id, struct run_row 
 	memset(r, 0, sizeof *r);
 	r->vnc_display = -1;
 	if (*st == NULL && (*st = db_prepare(db, "SELECT state, accel, accel_why, vnc_display, "
-	    "vnc_host, keeper_pid, qemu_pid, started_at, exit_kind, exit_detail, exit_at FROM runs "
+	    "vnc_host, keeper_pid, qemu_pid, started_at, exit_kind, exit_detail, exit_at, host_lost FROM runs "
 	    "WHERE node_id = ?", e)) == NULL)
 		return -1;
 	sqlite3_reset(*st);
@@ -50,6 +50,7 @@ runrow_read(sqlite3 *db, sqlite3_stmt **st, const char *node_id, struct run_row 
 		col_copy(*st, 8, r->exit_kind, sizeof r->exit_kind);
 		col_copy(*st, 9, r->exit_detail, sizeof r->exit_detail);
 		r->exit_at = sqlite3_column_int64(*st, 10);
+		r->host_lost = sqlite3_column_int(*st, 11);
 	} else if (rc != SQLITE_DONE) {
 		rc = db_fail(db, e, "reading a node's run state");
 		sqlite3_reset(*st);
@@ -132,7 +133,7 @@ runrow_running(sqlite3 *db, const char *node_id, int qemu_pid, struct err *e)
 	char detail[32];
 
 	snprintf(detail, sizeof detail, "qemu pid %d", qemu_pid);
-	return runrow_write(db, "UPDATE runs SET state = 'running', qemu_pid = ?2, started_at = ?3 "
+	return runrow_write(db, "UPDATE runs SET state = 'running', qemu_pid = ?2, started_at = ?3, host_lost = 0 "
 	    "WHERE node_id = ?1", node_id, NULL, 0, i, 2, "running", detail, e);
 }
 
@@ -141,6 +142,15 @@ runrow_stopping(sqlite3 *db, const char *node_id, const char *how, struct err *e
 {
 	return runrow_write(db, "UPDATE runs SET state = 'stopping' WHERE node_id = ?1 AND "
 	    "state IN ('starting', 'running')", node_id, NULL, 0, NULL, 0, "stopping", how, e);
+}
+
+int
+runrow_reachable(sqlite3 *db, const char *node_id, int reachable, const char *detail, struct err *e)
+{
+	int64_t i[] = { !reachable };
+
+	return runrow_write(db, "UPDATE runs SET host_lost = ?2 WHERE node_id = ?1 AND state = 'running'",
+	    node_id, NULL, 0, i, 1, reachable ? "reachable" : "unreachable", detail, e);
 }
 
 int

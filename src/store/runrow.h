@@ -26,6 +26,7 @@ struct run_row {
 	char    exit_kind[16];
 	char    exit_detail[160];
 	int64_t exit_at;
+	int     host_lost;        /* running, but its host stopped answering */
 };
 
 /* Reads the row; r->present = 0 when the node never ran. */
@@ -41,6 +42,11 @@ int runrow_starting(sqlite3 *db, const char *node_id, const char *accel, const c
     int keeper_pid, struct err *e);
 int runrow_running(sqlite3 *db, const char *node_id, int qemu_pid, struct err *e);
 int runrow_stopping(sqlite3 *db, const char *node_id, const char *how, struct err *e);
+/* A running remote node's host stopped answering (reachable 0) or
+ * answers again (1): host_lost, which runrow_running clears too; detail
+ * (the host) goes into the event. */
+int runrow_reachable(sqlite3 *db, const char *node_id, int reachable, const char *detail,
+    struct err *e);
 /* The end: state stopped or crashed, how QEMU ended; frees the display. */
 int runrow_finish(sqlite3 *db, const char *node_id, const char *state, const char *kind,
     const char *detail, struct err *e);

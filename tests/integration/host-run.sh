@@ -14,19 +14,7 @@ source "$TOP/tests/lib-run.sh"
 source "$TOP/tests/lib-libvirt.sh"
 
 S=$SANDLAB
-lv_start
-# The session daemon runs as nobody and cannot write the default pool
-# folder; the test's own folder it can.
-export SANDLAB_REMOTE_POOL_DIR="$LV_DIR/pool"
-lab_image tiny
-"$S" host add lv "$LV_URI" --address 127.0.0.1 >/dev/null
-# Nodes end before the host does (last added runs first).
-at_exit _run_cleanup
-
-# pool_vols: the names in the host's sandlab pool, one a line, sorted.
-pool_vols() { lv_virsh vol-list sandlab 2>/dev/null | awk '{print $1}' | sort; }
-# lv_doms: the domains the host runs.
-lv_doms() { lv_virsh list --name 2>/dev/null | sed '/^$/d' | sort; }
+lv_lab
 # has TEXT PATTERN: TEXT matches the extended regex PATTERN.
 has() { text "$1" | grep -Eq -- "$2"; }
 # ended NODE STATE KIND [DETAIL]: the node's last run ended so.
