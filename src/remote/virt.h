@@ -29,7 +29,8 @@
 	X(virStreamFree) X(virStreamEventAddCallback) X(virStreamEventUpdateCallback) \
 	X(virStreamEventRemoveCallback) \
 	X(virDomainCreateXML) X(virDomainLookupByName) X(virDomainShutdown) X(virDomainDestroy) \
-	X(virDomainFree) X(virDomainOpenConsole) X(virDomainResume)
+	X(virDomainFree) X(virDomainOpenConsole) X(virDomainResume) \
+	X(virDomainUpdateDeviceFlags)
 #define VIRT_FIELD(f) __typeof__(&f) f;
 struct virt_calls { VIRT_CALLS(VIRT_FIELD) };
 #undef VIRT_FIELD
