@@ -319,7 +319,19 @@ cmd_link_add(struct cli *c, int argc, char **argv)
 	    link_add(lab, a, ai, b, bi, &l, &note, &e) != 0)
 		return cli_fail("%s", e.msg);
 	what = xasprintf("linked %s:eth%d - %s:eth%d (udp %s:%d <-> %s:%d)", l.a.name, l.a.idx,
-	    l.b.name, l.b.idx, l.a.host, l.a.port, l.b.host, l.b.port);
+	    l.b.name, l.b.idx, l.a.host[0] ? l.a.host : "?", l.a.port, l.b.host[0] ? l.b.host : "?",
+	    l.b.port);
+	/* An end on a host that has no address yet cannot start: say so now. */
+	for (int k = 0; k < 2; k++) {
+		const struct link_end *end = k ? &l.b : &l.a;
+		char *t;
+		if (end->on_host[0] == '\0' || end->host[0] != '\0')
+			continue;
+		t = xasprintf("%s; %s:eth%d is on host %s, which has no address for links (sandlab host "
+		    "set %s --address IP)", what, end->name, end->idx, end->on_host, end->on_host);
+		free(what);
+		what = t;
+	}
 	rc = cmd_link_effect(c, lab, what, &l);
 	free(what);
 	if (c->json)

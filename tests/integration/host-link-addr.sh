@@ -4,7 +4,7 @@
 # is never asked): the remote end at the host's address in link ls and
 # nic ls, and a local end on loopback refused at start, naming what to
 # change, when the host's address is not on loopback; `host set
-# --address` mends it.
+# --address` mends it; `link add` to a host with no address says so.
 set -eu
 source "$(dirname "$0")/../lib.sh"
 source "$TOP/tests/lib-run.sh"
@@ -17,6 +17,13 @@ lab_image tiny
 "$S" node create a --image tiny --ram 32 >/dev/null
 "$S" node create r --image tiny --ram 32 --host far >/dev/null
 "$S" link add a:eth0 r:eth0 >/dev/null
+# Ports free now, away from the link range other labs on this machine
+# take theirs from (a start refuses a port another program holds).
+p1=$(free_port udp)
+p2=$(free_port udp)
+while [ "$p2" = "$p1" ]; do p2=$(free_port udp); done
+"$S" link set a:eth0 --port "$p1" >/dev/null
+"$S" link set r:eth0 --port "$p2" >/dev/null
 at_exit "$S node kill a"
 rport=$(link_end r port)
 aport=$(link_end a port)
@@ -36,6 +43,14 @@ check "a starts" state_is a running
 check "its start says the link is out of reach and what to do" has "$out" \
 	"a link is not wired: a:eth0 listens on 127\\.0\\.0\\.1, out of reach of r:eth0 at 192\\.0\\.2\\.9 \\(give it an address of this machine that far reaches: sandlab link set a:eth0 --address IP --allow-remote\\)"
 "$S" node kill a >/dev/null
+
+# A link to a node on a host that has no address yet says so at once.
+"$S" host add bare "qemu+ssh://nobody@192.0.2.2/system" >/dev/null
+"$S" node create b --image tiny --ram 32 >/dev/null
+"$S" node create q --image tiny --ram 32 --host bare >/dev/null
+out=$("$S" link add b:eth0 q:eth0 2>&1)
+check "link add to a host with no address says what to do" has "$out" \
+	"^linked b:eth0 - q:eth0 \(udp 127\.0\.0\.1:[0-9]+ <-> \?:[0-9]+\); q:eth0 is on host bare, which has no address for links \(sandlab host set bare --address IP\); it is used from the next start$"
 
 # far on loopback: nothing to change.
 check "host set far --address 127.0.0.1" "$S" host set far --address 127.0.0.1
