@@ -117,7 +117,7 @@ action_node(const struct app *a)
 {
 	if (app_console_focused(a) >= 0) {
 		int i = model_node_index(&a->model, pane_console_node(a->focus));
-		return i >= 0 ? &a->model.nodes[i] : NULL;
+		return i >= 0 ? model_node_at(&a->model, i) : NULL;
 	}
 	return app_sel_node(a);
 }
@@ -270,8 +270,8 @@ action_kill_yes(struct app *a, void *arg)
 		app_msg(a, APP_MSG_WARN, "the node is gone");
 		return;
 	}
-	if (job_run(a, JOB_KILL, arg, a->model.nodes[i].n.name) == 0)
-		app_msg(a, APP_MSG_INFO, "%s: killing", a->model.nodes[i].n.name);
+	if (job_run(a, JOB_KILL, arg, model_node_at(&a->model, i)->n.name) == 0)
+		app_msg(a, APP_MSG_INFO, "%s: killing", model_node_at(&a->model, i)->n.name);
 }
 
 void
@@ -385,7 +385,7 @@ action_all(struct app *a, enum job_kind kind)
 	int n = 0, skipped = 0;
 
 	for (size_t i = 0; i < a->model.nnodes; i++) {
-		const struct model_node *mn = &a->model.nodes[i];
+		const struct model_node *mn = model_node_at(&a->model, i);
 		if (guard_live(mn) == (kind == JOB_START))
 			continue;
 		if (job_busy(mn->n.id) || job_run(a, kind, mn->n.id, mn->n.name) != 0)
@@ -421,7 +421,7 @@ action_stop_all(struct app *a)
 	char q[160];
 
 	for (size_t i = 0; i < a->model.nnodes; i++)
-		n += guard_live(&a->model.nodes[i]);
+		n += guard_live(model_node_at(&a->model, i));
 	if (n == 0) {
 		app_msg(a, APP_MSG_WARN, "no node is running");
 		return;

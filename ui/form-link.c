@@ -83,7 +83,7 @@ form_link_open(struct app *a)
 
 	/* The free NICs: attached to nothing (a NAT NIC is detached first). */
 	for (size_t i = 0; i < a->model.nnodes; i++) {
-		const struct node *nd = &a->model.nodes[i].n;
+		const struct node *nd = &model_node_at(&a->model, i)->n;
 		for (int j = 0; j < nd->nnics; j++) {
 			if (strcmp(nd->nics[j].attach, "none") != 0)
 				continue;

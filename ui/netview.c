@@ -167,7 +167,7 @@ netview_map_node(struct netview *nv, struct app *a, const struct model_node *mn)
 static int
 netview_peer(const struct app *a, const struct link *l, int i)
 {
-	const char *id = a->model.nodes[i].n.id;
+	const char *id = model_node_at(&a->model, i)->n.id;
 
 	if (strcmp(l->a.id, id) == 0)
 		return model_node_index(&a->model, l->b.id);
@@ -200,7 +200,7 @@ netview_map_rows(struct netview *nv, struct app *a)
 		queue[tail++] = (int)start;
 		while (head < tail) {
 			int i = queue[head++];
-			netview_map_node(nv, a, &a->model.nodes[i]);
+			netview_map_node(nv, a, model_node_at(&a->model, i));
 			/* Neighbours in name order: the model is sorted by name. */
 			for (size_t j = 0; j < n; j++)
 				for (size_t k = 0; k < nv->nlinks && !seen[j]; k++)
@@ -216,7 +216,7 @@ netview_map_rows(struct netview *nv, struct app *a)
 		if (first && groups > 0)
 			netview_row(nv);
 		first = 0;
-		netview_map_node(nv, a, &a->model.nodes[i]);
+		netview_map_node(nv, a, model_node_at(&a->model, i));
 	}
 	if (n == 0)
 		snprintf(netview_row(nv)->nic, sizeof nv->rows[0].nic, "(no nodes: create one with c)");

@@ -317,7 +317,7 @@ pane_details_draw(struct pane *p, struct app *a)
 	/* On a console, the details are its node's. */
 	if (ci >= 0) {
 		int i = model_node_index(&a->model, pane_console_node(a->focus));
-		mn = i >= 0 ? &a->model.nodes[i] : NULL;
+		mn = i >= 0 ? model_node_at(&a->model, i) : NULL;
 	}
 
 	werase(p->win);

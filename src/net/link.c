@@ -19,15 +19,22 @@
 
 #define LINK_PORTS (NET_LINK_PORT_MAX - NET_LINK_PORT_MIN + 1)
 
-/* Two ports no link of the lab has and the host has free; in a txn. */
+/* Two ports no link of the lab has and the host has free; in a txn.
+ * From SANDLAB_LINK_PORTS when it is set: a port is picked here but bound
+ * only when its node starts, so two labs picking at once could both take
+ * one that is free now; labs given ranges of their own cannot. */
 static int
 link_ports(struct lab *lab, int *pa, int *pb, struct err *e)
 {
-	sqlite3_stmt *st = db_prepare(lab->db, "SELECT a_port FROM links UNION ALL "
-	    "SELECT b_port FROM links", e);
+	const char *env = getenv("SANDLAB_LINK_PORTS");
+	int lo = NET_LINK_PORT_MIN, hi = NET_LINK_PORT_MAX;
+	sqlite3_stmt *st;
 	char *used;
 	int rc, got = 0, ports[2];
 
+	if (env != NULL && *env != '\0' && net_link_range_parse(env, &lo, &hi, e) != 0)
+		return -1;
+	st = db_prepare(lab->db, "SELECT a_port FROM links UNION ALL SELECT b_port FROM links", e);
 	if (st == NULL)
 		return -1;
 	used = xcalloc(LINK_PORTS, 1);
@@ -41,13 +48,12 @@ link_ports(struct lab *lab, int *pa, int *pb, struct err *e)
 		free(used);
 		return db_fail(lab->db, e, "reading link ports");
 	}
-	for (int i = 0; i < LINK_PORTS && got < 2; i++)
+	for (int i = lo - NET_LINK_PORT_MIN; i <= hi - NET_LINK_PORT_MIN && got < 2; i++)
 		if (!used[i] && net_port_free("udp", NET_LINK_PORT_MIN + i))
 			ports[got++] = NET_LINK_PORT_MIN + i;
 	free(used);
 	if (got < 2)
-		return err_set(e, "no two free UDP ports left in %d-%d for a link", NET_LINK_PORT_MIN,
-		    NET_LINK_PORT_MAX);
+		return err_set(e, "no two free UDP ports left in %d-%d for a link", lo, hi);
 	*pa = ports[0];
 	*pb = ports[1];
 	return 0;

@@ -42,6 +42,30 @@ net_ref_parse(const char *ref, char *node, size_t len, int *idx, struct err *e)
 }
 
 int
+net_link_range_parse(const char *s, int *first, int *last, struct err *e)
+{
+	const char *dash = strchr(s, '-');
+	char buf[16], shown[48];
+	long a, b;
+
+	sanitize_to(s, strlen(s), shown, sizeof shown);
+	if (dash == NULL || (size_t)(dash - s) >= sizeof buf)
+		return err_set(e, "SANDLAB_LINK_PORTS \"%s\": write FIRST-LAST, as 41000-41999", shown);
+	memcpy(buf, s, (size_t)(dash - s));
+	buf[dash - s] = '\0';
+	if (parse_int(buf, NET_LINK_PORT_MIN, NET_LINK_PORT_MAX, &a) != 0 ||
+	    parse_int(dash + 1, NET_LINK_PORT_MIN, NET_LINK_PORT_MAX, &b) != 0)
+		return err_set(e, "SANDLAB_LINK_PORTS \"%s\": both ends are ports from %d to %d, as "
+		    "41000-41999", shown, NET_LINK_PORT_MIN, NET_LINK_PORT_MAX);
+	if (b <= a)
+		return err_set(e, "SANDLAB_LINK_PORTS \"%s\": a link needs two ports; the last must be "
+		    "above the first", shown);
+	*first = (int)a;
+	*last = (int)b;
+	return 0;
+}
+
+int
 net_fwd_check(const struct nic_fwd *f, struct err *e)
 {
 	return net_fwd_check_ports(f, 0, e);

@@ -57,6 +57,10 @@ int net_fwd_parse(const char *s, int want_guest, struct nic_fwd *out, struct err
 int net_fwd_check(const struct nic_fwd *f, struct err *e);
 /* The same, with privileged host ports allowed when allow_privileged. */
 int net_fwd_check_ports(const struct nic_fwd *f, int allow_privileged, struct err *e);
+/* "FIRST-LAST", the ports new links take theirs from (the environment's
+ * SANDLAB_LINK_PORTS, so labs run side by side keep out of each other's
+ * way): two ports or more, inside NET_LINK_PORT_MIN..MAX. */
+int net_link_range_parse(const char *s, int *first, int *last, struct err *e);
 /* "tcp:2222:22" into buf (at least 24 bytes). */
 const char *net_fwd_format(const struct nic_fwd *f, char *buf, size_t len);
 

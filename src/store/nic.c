@@ -72,20 +72,13 @@ nic_copy_col(char *dst, size_t len, sqlite3_stmt *st, int col)
 	str_copy(dst, len, (const char *)t);
 }
 
-int
-nic_each(struct lab *lab, const char *node_id, nic_each_fn fn, void *arg, struct err *e)
+/* The rows st has been stepped to, given to fn; 0, fn's stop value, or
+ * -1 with a message. */
+static int
+nic_rows(struct lab *lab, sqlite3_stmt *st, nic_each_fn fn, void *arg, struct err *e)
 {
-	sqlite3_stmt *st;
 	int rc, stop = 0;
 
-	if (node_id != NULL)
-		st = db_query(lab->db, e, "SELECT node_id, idx, model, mac, attach FROM nics "
-		    "WHERE node_id = ? ORDER BY idx", "t", node_id);
-	else
-		st = db_query(lab->db, e, "SELECT c.node_id, c.idx, c.model, c.mac, c.attach FROM nics c "
-		    "JOIN nodes n ON n.id = c.node_id ORDER BY n.name, c.idx", "");
-	if (st == NULL)
-		return -1;
 	while (stop == 0 && (rc = sqlite3_step(st)) == SQLITE_ROW) {
 		struct nic c = { .idx = sqlite3_column_int(st, 1) };
 		nic_copy_col(c.model, sizeof c.model, st, 2);
@@ -95,6 +88,35 @@ nic_each(struct lab *lab, const char *node_id, nic_each_fn fn, void *arg, struct
 	}
 	if (stop == 0 && rc != SQLITE_DONE)
 		stop = db_fail(lab->db, e, "reading NICs");
+	return stop;
+}
+
+int
+nic_each_with(struct lab *lab, sqlite3_stmt **stp, const char *node_id, nic_each_fn fn, void *arg,
+    struct err *e)
+{
+	if (*stp == NULL && (*stp = db_prepare(lab->db, "SELECT node_id, idx, model, mac, attach FROM nics "
+	    "WHERE node_id = ? ORDER BY idx", e)) == NULL)
+		return -1;
+	sqlite3_reset(*stp);
+	if (db_bind(lab->db, *stp, e, "t", node_id) != 0)
+		return -1;
+	return nic_rows(lab, *stp, fn, arg, e);
+}
+
+int
+nic_each(struct lab *lab, const char *node_id, nic_each_fn fn, void *arg, struct err *e)
+{
+	sqlite3_stmt *st = NULL;
+	int stop;
+
+	if (node_id != NULL)
+		stop = nic_each_with(lab, &st, node_id, fn, arg, e);
+	else if ((st = db_query(lab->db, e, "SELECT c.node_id, c.idx, c.model, c.mac, c.attach FROM nics c "
+	    "JOIN nodes n ON n.id = c.node_id ORDER BY n.name, c.idx", "")) == NULL)
+		return -1;
+	else
+		stop = nic_rows(lab, st, fn, arg, e);
 	sqlite3_finalize(st);
 	return stop;
 }
