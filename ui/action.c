@@ -11,6 +11,7 @@
 
 #include "app.h"
 #include "capjob.h"
+#include "contype.h"
 #include "form-confirm.h"
 #include "form-create.h"
 #include "form-edit.h"
@@ -295,8 +296,23 @@ action_console_open(struct app *a)
 {
 	const struct model_node *mn = action_subject(a);
 
+	struct err e;
+
 	if (mn == NULL)
 		return;
+	/* A node worked on its screen (contype.h) has nothing to type into
+	 * on its serial line: where its screen is, as sandlab console says. */
+	if (contype_is_vnc(a->lab, mn->n.id, &e) == 1) {
+		if (mn->run.vnc[0])
+			app_msg(a, APP_MSG_INFO, "%s works in VNC: %s, password %s (sandlab vnc %s); "
+			    "its serial line: sandlab console %s --serial", mn->n.name, mn->run.vnc,
+			    mn->run.vnc_password[0] ? mn->run.vnc_password : "as given at start", mn->n.name,
+			    mn->n.name);
+		else
+			app_msg(a, APP_MSG_INFO, "%s works in VNC: s starts it, then Enter (or sandlab vnc %s) "
+			    "gives its address", mn->n.name, mn->n.name);
+		return;
+	}
 	/* A stopped node's tile opens without typing into it, so that s
 	 * starts the node, as its title says. */
 	app_console_open(a, mn->n.id, guard_live(mn));

@@ -153,9 +153,11 @@ fail:
 
 #define LINK_COLS "l.id, l.a_node, a.name, l.a_idx, l.a_port, " NET_END_HOST("a", "l.a_host") \
 	", l.a_shape, l.b_node, b.name, l.b_idx, l.b_port, " NET_END_HOST("b", "l.b_host") \
-	", l.b_shape, l.up, " \
-	"l.a_port_set, l.b_port_set, coalesce(a.host, ''), coalesce(b.host, '') " \
-	"FROM links l JOIN nodes a ON a.id = l.a_node JOIN nodes b ON b.id = l.b_node "
+	", l.b_shape, l.up, l.a_port_set, l.b_port_set, coalesce(ac.port, ''), coalesce(bc.port, ''), " \
+	"coalesce(a.host, ''), coalesce(b.host, '') " \
+	"FROM links l JOIN nodes a ON a.id = l.a_node JOIN nodes b ON b.id = l.b_node " \
+	"LEFT JOIN nics ac ON ac.node_id = l.a_node AND ac.idx = l.a_idx " \
+	"LEFT JOIN nics bc ON bc.node_id = l.b_node AND bc.idx = l.b_idx "
 
 static void
 link_col(char *dst, size_t len, sqlite3_stmt *st, int col)
@@ -180,7 +182,8 @@ link_from_row(sqlite3_stmt *st, struct link *l)
 		link_col(end[i]->host, sizeof end[i]->host, st, 5 + 6 * i);
 		link_col(end[i]->shape, sizeof end[i]->shape, st, 6 + 6 * i);
 		end[i]->port_set = sqlite3_column_int(st, 14 + i);
-		link_col(end[i]->on_host, sizeof end[i]->on_host, st, 16 + i);
+		link_col(end[i]->pname, sizeof end[i]->pname, st, 16 + i);
+		link_col(end[i]->on_host, sizeof end[i]->on_host, st, 18 + i);
 	}
 	l->up = sqlite3_column_int(st, 13);
 }
@@ -220,7 +223,7 @@ link_find(struct lab *lab, const char *what, struct link *out, struct err *e)
 	sanitize_to(what, strlen(what), shown, sizeof shown);
 	if (strchr(what, ':') != NULL) {
 		struct node nd;
-		if (net_ref_parse(what, node, sizeof node, &idx, e) != 0 || node_get(lab, node, &nd, e) != 0)
+		if (net_ref_resolve(lab, what, node, sizeof node, &idx, e) != 0 || node_get(lab, node, &nd, e) != 0)
 			return -1;
 		found = link_of_nic(lab, nd.id, idx, out, e);
 		node_clear(&nd);
@@ -421,7 +424,7 @@ link_set(struct lab *lab, const char *what, const struct link_change *c, struct 
 	if (link_find(lab, what, &l, e) != 0)
 		goto fail;
 	/* Directions are seen from the end the user named; a link id names a. */
-	if (strchr(what, ':') != NULL && net_ref_parse(what, node, sizeof node, &idx, e) == 0) {
+	if (strchr(what, ':') != NULL && net_ref_resolve(lab, what, node, sizeof node, &idx, e) == 0) {
 		struct node nd;
 		if (node_get(lab, node, &nd, e) != 0)
 			goto fail;

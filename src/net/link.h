@@ -34,6 +34,7 @@ struct link_end {
 	/* The host its node is placed on, "" for this machine; host is
 	 * then that host's address ("" when it has none). */
 	char on_host[64];
+	char pname[NIC_PORT_MAX];   /* the NIC's port name (portname.h), "" when none */
 };
 
 struct link {
