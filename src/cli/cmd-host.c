@@ -37,6 +37,28 @@ cmd_host_add(struct cli *c, int argc, char **argv)
 }
 
 int
+cmd_host_set(struct cli *c, int argc, char **argv)
+{
+	static const char usage[] = "host set NAME --address IP";
+	const char *address = NULL;
+	const struct cli_opt opts[] = { { "--address", &address, NULL }, { NULL, NULL, NULL } };
+	struct lab *lab;
+	struct err e;
+	char *pos[1];
+	int npos, rc;
+
+	if ((lab = cli_start(c, argc, argv, opts, pos, 1, 1, &npos, usage, &rc)) == NULL)
+		return rc;
+	if (address == NULL)
+		return cli_fail("nothing to change: give --address IP (usage: sandlab %s)", usage);
+	if (host_set_address(lab, pos[0], address, &e) != 0)
+		return cli_fail("%s", e.msg);
+	printf("host %s: links reach it at %s (running nodes take it when they restart)\n", pos[0],
+	    address);
+	return 0;
+}
+
+int
 cmd_host_rm(struct cli *c, int argc, char **argv)
 {
 	static const char usage[] = "host rm NAME";

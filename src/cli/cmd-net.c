@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "host.h"
 #include "link.h"
 #include "net.h"
 #include "node.h"
@@ -48,9 +49,10 @@ cmd_net_nic_json(const struct nic *c, int pending)
 	json_object_set_new(o, "name", json_sprintf("eth%d", c->idx));
 	json_object_set_new(o, "port", c->port[0] ? json_string(c->port) : json_null());
 	if (c->link_id[0])
-		json_object_set_new(o, "link", json_pack("{s:s, s:s, s:i, s:i, s:i}", "id", c->link_id,
-		    "peer", c->peer_name, "peer_index", c->peer_idx, "local_port", c->local_port,
-		    "remote_port", c->remote_port));
+		json_object_set_new(o, "link", json_pack("{s:s, s:s, s:i, s:i, s:i, s:s, s:s}", "id",
+		    c->link_id, "peer", c->peer_name, "peer_index", c->peer_idx, "local_port",
+		    c->local_port, "remote_port", c->remote_port, "peer_host", c->peer_host,
+		    "peer_placed", c->peer_on[0] ? c->peer_on : HOST_LOCAL));
 	else
 		json_object_set_new(o, "link", json_null());
 	return o;
@@ -65,7 +67,17 @@ cmd_net_to(const struct nic *c, char *buf, size_t len)
 	char f[32];
 
 	buf[0] = '\0';
-	if (strcmp(c->attach, "link") == 0 && c->peer_port[0])
+	/* The peer's address when it is not this machine's default. */
+	if (strcmp(c->attach, "link") == 0 && (c->peer_on[0] || strcmp(c->peer_host, QEMU_LINK_HOST))) {
+		char peer[96];
+		if (c->peer_port[0])
+			snprintf(peer, sizeof peer, "%s:%s", c->peer_name, c->peer_port);
+		else
+			snprintf(peer, sizeof peer, "%s:eth%d", c->peer_name, c->peer_idx);
+		snprintf(buf, len, "%s (udp %d>%s:%d%s%s)", peer, c->local_port,
+		    c->peer_host[0] ? c->peer_host : "no address", c->remote_port,
+		    c->peer_on[0] ? " on host " : "", c->peer_on);
+	} else if (strcmp(c->attach, "link") == 0 && c->peer_port[0])
 		snprintf(buf, len, "%s:%s (udp %d>%d)", c->peer_name, c->peer_port, c->local_port,
 		    c->remote_port);
 	else if (strcmp(c->attach, "link") == 0)
@@ -277,12 +289,16 @@ cmd_link_json(const void *item, void *arg)
 	const struct link *l = item;
 	struct lab *lab = arg;
 
-	return json_pack("{s:s, s:b, s:{s:s, s:i, s:i, s:s, s:s, s:s}, s:{s:s, s:i, s:i, s:s, s:s, "
-	    "s:s}}", "id", l->id, "up", l->up,
+	/* "host" is the address an end listens on; "placed" the host its
+	 * node runs on (local: this machine). */
+	return json_pack("{s:s, s:b, s:{s:s, s:i, s:i, s:s, s:s, s:s, s:s}, s:{s:s, s:i, s:i, s:s, "
+	    "s:s, s:s, s:s}}", "id", l->id, "up", l->up,
 	    "a", "node", l->a.name, "nic", l->a.idx, "port", l->a.port, "host", l->a.host,
 	    "shape", l->a.shape, "state", link_end_state(lab, &l->a),
+	    "placed", l->a.on_host[0] ? l->a.on_host : HOST_LOCAL,
 	    "b", "node", l->b.name, "nic", l->b.idx, "port", l->b.port, "host", l->b.host,
-	    "shape", l->b.shape, "state", link_end_state(lab, &l->b));
+	    "shape", l->b.shape, "state", link_end_state(lab, &l->b),
+	    "placed", l->b.on_host[0] ? l->b.on_host : HOST_LOCAL);
 }
 
 /* A link change, then its running ends told: "in effect now", or when
@@ -318,7 +334,19 @@ cmd_link_add(struct cli *c, int argc, char **argv)
 	    link_add(lab, a, ai, b, bi, &l, &note, &e) != 0)
 		return cli_fail("%s", e.msg);
 	what = xasprintf("linked %s:eth%d - %s:eth%d (udp %s:%d <-> %s:%d)", l.a.name, l.a.idx,
-	    l.b.name, l.b.idx, l.a.host, l.a.port, l.b.host, l.b.port);
+	    l.b.name, l.b.idx, l.a.host[0] ? l.a.host : "?", l.a.port, l.b.host[0] ? l.b.host : "?",
+	    l.b.port);
+	/* An end on a host that has no address yet cannot start: say so now. */
+	for (int k = 0; k < 2; k++) {
+		const struct link_end *end = k ? &l.b : &l.a;
+		char *t;
+		if (end->on_host[0] == '\0' || end->host[0] != '\0')
+			continue;
+		t = xasprintf("%s; %s:eth%d is on host %s, which has no address for links (sandlab host "
+		    "set %s --address IP)", what, end->name, end->idx, end->on_host, end->on_host);
+		free(what);
+		what = t;
+	}
 	rc = cmd_link_effect(c, lab, what, &l);
 	free(what);
 	if (c->json)
@@ -379,13 +407,18 @@ cmd_link_ls(struct cli *c, int argc, char **argv)
 		    v[i].b.port, v[i].up ? "up" : "down", v[i].a.shape[0] ? v[i].a.shape : "-",
 		    v[i].b.shape[0] ? v[i].b.shape : "-", link_end_state(lab, &v[i].a),
 		    link_end_state(lab, &v[i].b));
-		/* An end somewhere else than 127.0.0.1 says where. */
+		/* An end somewhere else than 127.0.0.1, or on another host, says where. */
 		for (int k = 0; k < 2; k++) {
 			const struct link_end *end = k ? &v[i].b : &v[i].a;
-			if (strcmp(end->host, QEMU_LINK_HOST) != 0)
-				printf("%.8s  %s:eth%d listens on %s%s%s:%d\n", v[i].id, end->name, end->idx,
-				    strchr(end->host, ':') ? "[" : "", end->host, strchr(end->host, ':') ? "]" : "",
-				    end->port);
+			if (end->on_host[0] != '\0' && end->host[0] == '\0')
+				printf("%.8s  %s:eth%d is on host %s, which has no address for links "
+				    "(sandlab host set %s --address IP)\n", v[i].id, end->name, end->idx,
+				    end->on_host, end->on_host);
+			else if (strcmp(end->host, QEMU_LINK_HOST) != 0 || end->on_host[0] != '\0')
+				printf("%.8s  %s:eth%d listens on %s%s%s:%d%s%s\n", v[i].id, end->name,
+				    end->idx, strchr(end->host, ':') ? "[" : "", end->host,
+				    strchr(end->host, ':') ? "]" : "", end->port,
+				    end->on_host[0] ? " on host " : "", end->on_host);
 		}
 	}
 	if (n == 0)

@@ -90,6 +90,8 @@ const struct cmd cmd_table[] = {
 	{ "host", "ls", cmd_host_ls, "host ls [--timeout S] [--json]",
 	  "list hosts: reachable or not (each asked at once, at most S seconds, default 5), "
 	  "libvirt and QEMU versions, KVM, CPUs, free memory, nodes placed there", 0 },
+	{ "host", "set", cmd_host_set, "host set NAME --address IP",
+	  "change where the peers of a host's links reach it (its nodes' link ends listen there)", 0 },
 	{ "host", "rm", cmd_host_rm, "host rm NAME", "remove a host no node is placed on", 0 },
 	{ "nic", "ls", cmd_nic_ls, "nic ls NODE [--json]",
 	  "a node's NICs: model, MAC, what each attaches to, forwards, changes waiting for a restart", 0 },

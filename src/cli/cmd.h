@@ -175,6 +175,7 @@ int cmd_keeper(struct cli *c, int argc, char **argv);
 int cmd_host_add(struct cli *c, int argc, char **argv);
 int cmd_host_ls(struct cli *c, int argc, char **argv);
 int cmd_host_rm(struct cli *c, int argc, char **argv);
+int cmd_host_set(struct cli *c, int argc, char **argv);
 
 int cmd_nic_ls(struct cli *c, int argc, char **argv);
 int cmd_nic_set(struct cli *c, int argc, char **argv);

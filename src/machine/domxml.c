@@ -134,6 +134,23 @@ domxml_nic_model(const char *m)
 	return NULL;
 }
 
+/* What libvirt would refuse in one NIC, by its index. */
+static int
+domxml_check_nic(const struct domxml_nic *n, struct err *e)
+{
+	if (domxml_nic_model(n->model) == NULL)
+		return err_set(e, "NIC %d: unknown model", n->idx);
+	if (n->mac == NULL || strlen(n->mac) != 17 || strspn(n->mac, "0123456789abcdefABCDEF:") != 17)
+		return err_set(e, "NIC %d: bad MAC address", n->idx);
+	if (n->attach == NULL || (strcmp(n->attach, "none") != 0 &&
+	    strcmp(n->attach, "user") != 0 && strcmp(n->attach, "link") != 0))
+		return err_set(e, "NIC %d: unknown attachment", n->idx);
+	if (strcmp(n->attach, "link") == 0 && (n->local_host == NULL || n->remote_host == NULL ||
+	    !port_ok(n->local_port) || !port_ok(n->remote_port)))
+		return err_set(e, "NIC %d: a link needs two addresses and two UDP ports", n->idx);
+	return 0;
+}
+
 /* A field of the machine, or its default when there is no hw. */
 static const char *
 domxml_hw(const struct domxml_cfg *c, enum hw_key k)
@@ -201,19 +218,9 @@ domxml_check(const struct domxml_cfg *c, struct err *e)
 		    DOMXML_VNC_HOST);
 	if (c->vnc_password != NULL && (strlen(c->vnc_password) > 8 || *c->vnc_password == '\0'))
 		return err_set(e, "a VNC password has 1 to 8 bytes");
-	for (int i = 0; i < c->nnics; i++) {
-		const struct domxml_nic *n = &c->nics[i];
-		if (domxml_nic_model(n->model) == NULL)
-			return err_set(e, "NIC %d: unknown model", n->idx);
-		if (n->mac == NULL || strlen(n->mac) != 17 || strspn(n->mac, "0123456789abcdefABCDEF:") != 17)
-			return err_set(e, "NIC %d: bad MAC address", n->idx);
-		if (n->attach == NULL || (strcmp(n->attach, "none") != 0 &&
-		    strcmp(n->attach, "user") != 0 && strcmp(n->attach, "link") != 0))
-			return err_set(e, "NIC %d: unknown attachment", n->idx);
-		if (strcmp(n->attach, "link") == 0 && (n->local_host == NULL || n->remote_host == NULL ||
-		    !port_ok(n->local_port) || !port_ok(n->remote_port)))
-			return err_set(e, "NIC %d: a link needs two addresses and two UDP ports", n->idx);
-	}
+	for (int i = 0; i < c->nnics; i++)
+		if (domxml_check_nic(&c->nics[i], e) != 0)
+			return -1;
 	return domxml_check_hw(c, e);
 }
 
@@ -238,9 +245,20 @@ domxml_nic(struct dx *d, const struct domxml_nic *n)
 	dx_empty(d, "model", "type", domxml_nic_model(n->model));
 	/* "none": libvirt 9.0 has no NIC without a backend, so the guest gets
 	 * a user-mode one whose link is down: its MAC, nothing on the wire. */
-	if (strcmp(n->attach, "none") == 0)
+	if (strcmp(n->attach, "none") == 0 || (link && n->down))
 		dx_empty(d, "link", "state", "down");
 	dx_end(d);
+}
+
+char *
+domxml_interface(const struct domxml_nic *n, struct err *e)
+{
+	struct dx d;
+
+	if (domxml_check_nic(n, e) != 0 || dx_open(&d, e) != 0)
+		return NULL;
+	domxml_nic(&d, n);
+	return dx_close(&d);
 }
 
 /* libvirt's boot device for one word of a boot order. */

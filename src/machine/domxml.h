@@ -23,6 +23,7 @@ struct domxml_nic {
 	int         local_port;
 	const char *remote_host;
 	int         remote_port;
+	int         down;       /* attach link: the cable is pulled (link state down) */
 };
 
 /* An extra disk as libvirt is told it: a qcow2 volume of the pool (a
@@ -80,6 +81,10 @@ char *domxml_name(const char *lab_dir, const char *node_name, const char *node_i
  * for a field of the machine that came without its file on the host
  * (naming the field). */
 char *domxml_domain(const struct domxml_cfg *c, struct err *e);
+
+/* The <interface> XML of one NIC, as domxml_domain writes it, for a
+ * device update of a running domain. NULL and a message as there. */
+char *domxml_interface(const struct domxml_nic *n, struct err *e);
 
 /* The <volume> XML of a node's disk: qcow2 of capacity bytes whose
  * backing store is the image volume at backing_path, with its format

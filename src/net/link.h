@@ -31,6 +31,9 @@ struct link_end {
 	int  port_set;          /* 1: the user chose port (link set --port) */
 	char host[LINK_HOST_LEN];/* ... on this address (127.0.0.1 unless set) */
 	char shape[SHAPE_TEXT_MAX]; /* impairments of the frames this end sends */
+	/* The host its node is placed on, "" for this machine; host is
+	 * then that host's address ("" when it has none). */
+	char on_host[64];
 	char pname[NIC_PORT_MAX];   /* the NIC's port name (portname.h), "" when none */
 };
 
@@ -99,9 +102,21 @@ int link_set_port(struct lab *lab, const char *id, int b, int port, struct err *
  * has none, -1 with a message. */
 int link_of_nic(struct lab *lab, const char *node_id, int idx, struct link *out, struct err *e);
 
+/* The line a keeper of a node on another host records among its run's
+ * network lines (net_record) for its end me of link l as the domain has
+ * it: addresses, ports, and the link's state when no local wire pulls
+ * it. link_end_state compares it with the lab's. */
+void link_remote_line(const struct link *l, const struct link_end *me, char *buf, size_t len);
+
 /* "up" (its node runs with this link), "restart" (its node runs without
  * the link's present set-up until it restarts) or "stopped". */
 const char *link_end_state(struct lab *lab, const struct link_end *end);
+
+/* Whether frames can cross between the ends me and peer of a link, as
+ * they are placed: an end on a host that has no address, or an end on
+ * loopback facing one that is not, cannot be reached. 0 (always for two
+ * ends on this machine), or -1 with what to change. */
+int link_ends_check(const struct link_end *me, const struct link_end *peer, struct err *e);
 
 /* Every link, by the name of its `a` node, then its NIC index. */
 int link_list(struct lab *lab, struct link **out, size_t *n, struct err *e);

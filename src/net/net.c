@@ -376,7 +376,9 @@ net_nics_get(struct lab *lab, const char *node_id, struct nic **out, int *n, str
 	    " CASE WHEN l.a_node = c.node_id AND l.a_idx = c.idx THEN l.b_idx ELSE l.a_idx END,"
 	    " CASE WHEN l.a_node = c.node_id AND l.a_idx = c.idx THEN l.a_port ELSE l.b_port END,"
 	    " CASE WHEN l.a_node = c.node_id AND l.a_idx = c.idx THEN l.b_port ELSE l.a_port END,"
-	    " c.port, pc.port "
+	    " c.port, pc.port, "
+	    NET_END_HOST("p", "CASE WHEN l.a_node = c.node_id AND l.a_idx = c.idx THEN l.b_host"
+	    " ELSE l.a_host END") ", coalesce(p.host, '') "
 	    "FROM nics c LEFT JOIN links l ON (l.a_node = c.node_id AND l.a_idx = c.idx)"
 	    " OR (l.b_node = c.node_id AND l.b_idx = c.idx) "
 	    "LEFT JOIN nodes p ON p.id = CASE WHEN l.a_node = c.node_id AND l.a_idx = c.idx"
@@ -413,6 +415,8 @@ net_nics_get(struct lab *lab, const char *node_id, struct nic **out, int *n, str
 			c->peer_idx = sqlite3_column_int(st, 7);
 			c->local_port = sqlite3_column_int(st, 8);
 			c->remote_port = sqlite3_column_int(st, 9);
+			net_copy_col(c->peer_host, sizeof c->peer_host, st, 12);
+			net_copy_col(c->peer_on, sizeof c->peer_on, st, 13);
 		}
 	}
 	sqlite3_finalize(st);

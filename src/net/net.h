@@ -28,6 +28,15 @@
  * with net_forward_add_privileged. */
 #define NET_FWD_PRIVILEGED 1024
 
+/* SQL: the address a link end listens on, for the end whose node is the
+ * row alias `node` and whose stored address is the expression `col`: an
+ * end whose node is placed on another host listens where that host is
+ * reached (hosts.address, '' when it has none), whatever its row says:
+ * the host's QEMU binds there, and the peer sends there. */
+#define NET_END_HOST(node, col) \
+	"CASE WHEN " node ".host IS NULL THEN " col " ELSE " \
+	"coalesce((SELECT address FROM hosts h WHERE h.name = " node ".host), '') END"
+
 /* Which of the nodes a change touched are running: the change reaches
  * them when they restart. */
 struct net_note {

@@ -41,6 +41,7 @@
 #include "host.h"
 #include "image.h"
 #include "lab.h"
+#include "link.h"
 #include "net.h"
 #include "node.h"
 #include "proc.h"
@@ -145,6 +146,11 @@ struct keeper {
 	int           rlost;        /* the connection dropped: rdom is NULL, retrying */
 	int           rtries;       /* attempts to reconnect so far */
 	int64_t       rretry_at;    /* monotonic ms of the next attempt */
+	/* Its links as the domain has them, by NIC index (keeper_remote_link);
+	 * rlinked has bit idx for each, rnet the NIC lines it started with. */
+	struct link   rlinks[NET_NIC_IDX_MAX + 1];
+	uint64_t      rlinked;
+	char         *rnet;
 };
 
 static void keeper_finish(struct keeper *k, int wait_status);
@@ -153,6 +159,7 @@ static void keeper_remote_destroy(struct keeper *k);
 static void keeper_remote_shutdown(struct keeper *k);
 static void keeper_remote_event(struct keeper *k);
 static void keeper_remote_let_go(struct keeper *k);
+static void keeper_remote_wire(struct keeper *k, char *reply, size_t len);
 
 /* Diagnostics go to the keeper's own log (its stderr), with a time. */
 static void
@@ -956,13 +963,15 @@ keeper_ctl_command(struct keeper *k, struct kctl *c, const char *line)
 {
 	long grace, idx;
 	struct err e;
-	char reply[320];
+	char reply[512];
 
 	if (strcmp(line, "cdrom") == 0)
 		keeper_cdrom(k, c->fd);
 	else if (strcmp(line, "wire") == 0) {
 		/* A link of this node changed in the lab: in effect now. */
-		if (k->wire == NULL)
+		if (k->rdom != NULL)
+			keeper_remote_wire(k, reply, sizeof reply);
+		else if (k->wire == NULL)
 			snprintf(reply, sizeof reply, "wired\n");
 		else if (wire_load(k->wire, k->lab, k->node.id, &e) != 0)
 			snprintf(reply, sizeof reply, "wire-failed %.300s\n", e.msg);
@@ -1269,6 +1278,53 @@ keeper_remote_step(void *arg, const char *fmt, ...)
 	keeper_step(arg, "%s", text);
 }
 
+/*
+ * A linked NIC of a node on a host is a UDP interface of its QEMU there,
+ * bound to the host's address (host add --address) at this end's port
+ * and sending to the peer's end: the wire of a local peer (which sends
+ * back to the host's address), or the other host's address when the
+ * peer is on a host too. Ports are the lab's link ports, as for two
+ * local nodes. No wire of ours sits on the host's side, so:
+ *  - the local peer's wire carries every frame of the link, both ways:
+ *    --down there drops both directions, as for two local nodes, and
+ *    the local end's impairments shape what it sends;
+ *  - the impairments of the remote end (frames it sends) are not
+ *    applied; the keeper says so at start;
+ *  - between two hosts, --down is the interface's link state (the guest
+ *    sees its carrier go), and no impairment applies.
+ * NIC n into *out (strings borrowed from *l, its link); 0, or -1 with
+ * a message naming what to change.
+ */
+static const struct link_end *
+keeper_remote_end(const struct keeper *k, const struct link *l, int idx)
+{
+	return strcmp(l->a.id, k->node.id) == 0 && l->a.idx == idx ? &l->a : &l->b;
+}
+
+static int
+keeper_remote_link(struct keeper *k, const struct nic *n, struct link *l, struct domxml_nic *out,
+    struct err *e)
+{
+	const struct link_end *me, *peer;
+	int got = link_of_nic(k->lab, k->node.id, n->idx, l, e);
+
+	if (got <= 0)
+		return got < 0 ? -1 : err_set(e, "eth%d is linked, but the lab has no link of it",
+		    n->idx);
+	me = keeper_remote_end(k, l, n->idx);
+	peer = me == &l->a ? &l->b : &l->a;
+	if (link_ends_check(me, peer, e) != 0)
+		return -1;
+	if (me->shape[0] != '\0')
+		keeper_step(k, "eth%d: the impairments of the frames it sends (%s) are not applied "
+		    "on a host", n->idx, me->shape);
+	*out = (struct domxml_nic){ .idx = n->idx, .model = n->model, .mac = n->mac,
+	    .attach = n->attach, .local_host = me->host, .local_port = me->port,
+	    .remote_host = peer->host, .remote_port = peer->port,
+	    .down = !l->up && peer->on_host[0] != '\0' };
+	return 0;
+}
+
 /* The node's NICs as libvirt is told them; what it cannot express is
  * refused by name. *nics holds the strings *out borrows. */
 static int
@@ -1281,9 +1337,13 @@ keeper_remote_nics(struct keeper *k, struct nic **nics, int *nn, struct domxml_n
 	*out = xcalloc((size_t)(*nn ? *nn : 1), sizeof **out);
 	for (int i = 0; i < *nn; i++) {
 		const struct nic *n = &(*nics)[i];
-		if (strcmp(n->attach, "link") == 0)
-			return err_set(e, "eth%d is linked to %s: links of a node on another host are not "
-			    "built yet", n->idx, n->peer_name);
+		if (strcmp(n->attach, "link") == 0) {
+			if (n->idx < 0 || n->idx > NET_NIC_IDX_MAX ||
+			    keeper_remote_link(k, n, &k->rlinks[n->idx], &(*out)[i], e) != 0)
+				return -1;
+			k->rlinked |= 1ULL << n->idx;
+			continue;
+		}
 		/* Debian 12's libvirt has no port forwards in domain XML. */
 		if (n->nfwds > 0)
 			return err_set(e, "eth%d forwards ports: libvirt cannot express user-mode port "
@@ -1292,6 +1352,90 @@ keeper_remote_nics(struct keeper *k, struct nic **nics, int *nn, struct domxml_n
 		    .attach = n->attach };
 	}
 	return 0;
+}
+
+/* The run's network lines: the NICs the domain started with, and its
+ * links as it has them now (link_remote_line), which link ls compares
+ * with the lab's to say "restart". */
+static void
+keeper_remote_record(struct keeper *k)
+{
+	char *sig = xstrdup(k->rnet ? k->rnet : ""), *t, line[256];
+	struct err e;
+
+	for (int i = 0; i <= NET_NIC_IDX_MAX; i++) {
+		if (!(k->rlinked & (1ULL << i)))
+			continue;
+		link_remote_line(&k->rlinks[i], keeper_remote_end(k, &k->rlinks[i], i), line, sizeof line);
+		t = xasprintf("%s%s\n", sig, line);
+		free(sig);
+		sig = t;
+	}
+	if (net_record(k->lab, k->node.id, sig, &e) != 0)
+		klog("%s", e.msg);
+	free(sig);
+}
+
+/* A link of the node changed in the lab ("wire" on the control
+ * socket): each NIC whose link is no longer what the domain has is
+ * changed live when libvirt can (virDomainUpdateDeviceFlags; it can pull
+ * and plug a cable between two hosts, not give a running NIC another
+ * backend), else it waits for the next start. The answer, into reply:
+ * "wired", or "wire-pending" and what waits, and why. */
+static void
+keeper_remote_wire(struct keeper *k, char *reply, size_t len)
+{
+	char why[400] = "", line[2][256];
+	struct nic *v = NULL;
+	struct err e;
+	size_t used = 0;
+	int n = 0;
+
+	if (net_nics_get(k->lab, k->node.id, &v, &n, &e) != 0) {
+		snprintf(reply, len, "wire-failed %.300s\n", e.msg);
+		return;
+	}
+	for (int i = 0; i < n; i++) {
+		int idx = v[i].idx, had, linked = strcmp(v[i].attach, "link") == 0;
+		struct link want;
+		struct domxml_nic dn = { .idx = idx, .model = v[i].model, .mac = v[i].mac,
+		    .attach = "none" };
+		char *xml = NULL;
+		if (idx < 0 || idx > NET_NIC_IDX_MAX)
+			continue;
+		had = (k->rlinked & (1ULL << idx)) != 0;
+		line[0][0] = line[1][0] = '\0';
+		if (had)
+			link_remote_line(&k->rlinks[idx], keeper_remote_end(k, &k->rlinks[idx], idx),
+			    line[0], sizeof line[0]);
+		if (linked && keeper_remote_link(k, &v[i], &want, &dn, &e) == 0)
+			link_remote_line(&want, keeper_remote_end(k, &want, idx), line[1], sizeof line[1]);
+		else if (linked)
+			goto pending;
+		if (strcmp(line[0], line[1]) == 0)
+			continue;
+		if ((xml = domxml_interface(&dn, &e)) != NULL &&
+		    rdom_update_device(k->rdom, xml, &e) == 0) {
+			free(xml);
+			if (linked)
+				k->rlinks[idx] = want;
+			k->rlinked = linked ? k->rlinked | 1ULL << idx : k->rlinked & ~(1ULL << idx);
+			keeper_step(k, "eth%d changed on the running domain", idx);
+			continue;
+		}
+		free(xml);
+pending:
+		if (used < sizeof why)
+			used += (size_t)snprintf(why + used, sizeof why - used, "%seth%d: %s",
+			    used ? "; " : "", idx, e.msg);
+	}
+	nic_list_free(v, n);
+	keeper_remote_record(k);
+	if (used == 0)
+		snprintf(reply, len, "wired\n");
+	else
+		snprintf(reply, len, "wire-pending %s runs on host %s, which takes this change when "
+		    "%s restarts (%.300s)\n", k->node.name, k->host.name, k->node.name, why);
 }
 
 /* The accelerator: the node's own, or with auto, kvm when the host
@@ -1505,6 +1649,8 @@ held:
 	if (runrow_running(k->lab->db, k->node.id, 0, &e) != 0 ||
 	    node_hw_started(k->lab, &k->node, &e) != 0)
 		klog("%s", e.msg);
+	k->rnet = net_signature(nics, nn);
+	keeper_remote_record(k);
 	/* libvirt chose the port: `sandlab vnc` reads it here. */
 	if ((port = rdom_vnc_port(k->rdom)) < 0 || vnc_remote_port_save(k->lab, k->node.id, port, &e) != 0)
 		klog("the domain's VNC port is not known: %s", port < 0 ? "libvirt did not say" : e.msg);
@@ -1984,6 +2130,8 @@ keeper_teardown(struct keeper *k)
 	rdom_free(k->rdom);
 	k->rdom = NULL;
 	free(k->rname);
+	free(k->rnet);
+	k->rnet = NULL;
 	host_clear(&k->host);
 	conlog_close(&k->log);
 	ring_free(&k->ring);

@@ -331,7 +331,7 @@ wire_load(struct wire *w, struct lab *lab, const char *node_id, struct err *e)
 		}
 		int is_a = strcmp(l.a.id, node_id) == 0 && l.a.idx == idx;
 		const struct link_end *me = is_a ? &l.a : &l.b, *peer = is_a ? &l.b : &l.a;
-		if (wire_link(c, idx, me, peer, &e1) != 0) {
+		if (link_ends_check(me, peer, &e1) != 0 || wire_link(c, idx, me, peer, &e1) != 0) {
 			if (rc == 0)
 				*e = e1;
 			rc = -1;
@@ -637,6 +637,11 @@ wire_tell(struct lab *lab, const char *node_id, const char *name, struct err *e)
 				close(fd);
 				return 0;
 			}
+			if (strncmp(buf, "wire-pending ", 13) == 0) {
+				sanitize_to(buf + 13, strlen(buf + 13), e->msg, sizeof e->msg);
+				close(fd);
+				return 1;
+			}
 			if (strncmp(buf, "wire-failed ", 12) == 0) {
 				char shown[300];
 				sanitize_to(buf + 12, strlen(buf + 12), shown, sizeof shown);
@@ -661,17 +666,27 @@ wire_apply(struct lab *lab, const struct link *l, char *text, size_t len)
 	net_note_add(lab, &note, l->a.id, l->a.name);
 	net_note_add(lab, &note, l->b.id, l->b.name);
 	ra = wire_tell(lab, l->a.id, l->a.name, &e);
-	rb = wire_tell(lab, l->b.id, l->b.name, ra == 0 ? &e : &e2);
-	if (ra != 0 || rb != 0)
+	rb = wire_tell(lab, l->b.id, l->b.name, ra >= 0 ? &e2 : &(struct err){ 0 });
+	if (ra >= 0 && rb < 0)
+		e = e2;
+	if (ra < 0 || rb < 0)
 		snprintf(text, len, "the change is in the lab, but a running wire did not take it: %s; "
 		    "it takes effect when that node restarts", e.msg);
-	else if (note.nrunning == 0)
+	else if (ra == 1 && rb == 1)
+		snprintf(text, len, "%s; %s", e.msg, e2.msg);
+	else if (ra == 1 || rb == 1) {
+		/* A node on another host that cannot take it live says why;
+		 * the other end, running here, took it. */
+		const char *took = note.nrunning < 2 ? NULL : ra == 0 ? l->a.name : l->b.name;
+		snprintf(text, len, "%s%s%s%s", took ? "in effect now on " : "", took ? took : "",
+		    took ? "; " : "", ra == 1 ? e.msg : e2.msg);
+	} else if (note.nrunning == 0)
 		snprintf(text, len, "it is used from the next start");
 	else if (note.nrunning == 1)
 		snprintf(text, len, "in effect now on %s", note.running[0]);
 	else
 		snprintf(text, len, "in effect now on %s and %s", note.running[0], note.running[1]);
-	return ra == 0 && rb == 0 ? 0 : -1;
+	return ra >= 0 && rb >= 0 ? 0 : -1;
 }
 
 int

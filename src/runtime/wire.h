@@ -79,13 +79,14 @@ void wire_stats_get(const struct wire *w, int idx, struct wire_stats *out);
 /* ---- from other processes ---- */
 
 /* Tells the keeper of a running node (by id) to reload its wire, and
- * waits until it has: 0 (also when it is not running), or -1 with a
- * message. */
+ * waits until it has: 0 (also when it is not running), 1 with why in *e
+ * when it runs on another host that takes the change only when it
+ * restarts, or -1 with a message. */
 int wire_tell(struct lab *lab, const char *node_id, const char *name, struct err *e);
 /* After a link change is committed: both ends told, as wire_tell, and
  * what that means in text ("in effect now on r1 and r2", "it is used from
- * the next start", or which wire did not take it). 0, or -1 when a
- * running wire did not. */
+ * the next start", what waits for a restart on another host and why, or
+ * which wire did not take it). 0, or -1 when a running wire did not. */
 int wire_apply(struct lab *lab, const struct link *l, char *text, size_t len);
 
 /* A connection that receives NIC idx's frames of a running node (name or

@@ -182,6 +182,29 @@ host_get(struct lab *lab, const char *name, struct host *out, struct err *e)
 }
 
 int
+host_set_address(struct lab *lab, const char *name, const char *address, struct err *e)
+{
+	struct host h;
+	char *detail;
+	int rc;
+
+	if (strcasecmp(name, HOST_LOCAL) == 0)
+		return err_set(e, "\"%s\" is this machine: its link ends are set one by one "
+		    "(sandlab link set NODE:ethN --address IP)", HOST_LOCAL);
+	if (host_check_address(address, e) != 0 || host_get(lab, name, &h, e) != 0)
+		return -1;
+	rc = db_run(lab->db, "change host", e, "UPDATE hosts SET address = ?1 WHERE name = ?2",
+	    "tt", address, h.name);
+	if (rc == 0) {
+		detail = xasprintf("%s address %s", h.name, address);
+		db_event(lab->db, NULL, "host-set", detail);
+		free(detail);
+	}
+	host_clear(&h);
+	return rc;
+}
+
+int
 host_rm(struct lab *lab, const char *name, struct err *e)
 {
 	struct host h;

@@ -54,6 +54,10 @@ int host_local_nodes(struct lab *lab, struct err *e);
  * "no host named ...". */
 int host_get(struct lab *lab, const char *name, struct host *out, struct err *e);
 
+/* Sets where the peers of a host's links reach it (an IP address, as
+ * host_check_address). 0, or -1 with a message and nothing changed. */
+int host_set_address(struct lab *lab, const char *name, const char *address, struct err *e);
+
 /* Removes a host; refused (-1, naming up to a few of them) while nodes
  * are placed on it, and for `local`. */
 int host_rm(struct lab *lab, const char *name, struct err *e);

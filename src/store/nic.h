@@ -43,6 +43,8 @@ struct nic {
 	char  peer_port[NIC_PORT_MAX];  /* the other end's port name, "" when none */
 	int   local_port;
 	int   remote_port;
+	char  peer_host[46];    /* the address the other end listens on */
+	char  peer_on[64];      /* the host its node is placed on, "" for local */
 	/* attach user */
 	struct nic_fwd *fwds;
 	int   nfwds;

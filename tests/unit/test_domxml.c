@@ -377,6 +377,33 @@ domain_nics(void **state)
 	free(x);
 }
 
+/* One NIC alone, for a live update: a link between two hosts whose
+ * cable is pulled has its link down. */
+static void
+interface_one(void **state)
+{
+	struct domxml_nic n = { .idx = 2, .model = "e1000", .mac = "52:54:00:aa:bb:09",
+	    .attach = "link", .local_host = "192.0.2.5", .local_port = 40010,
+	    .remote_host = "192.0.2.6", .remote_port = 40011, .down = 1 };
+	struct err e;
+	char *x = domxml_interface(&n, &e);
+
+	assert_non_null(x);
+	assert_string_equal(x,
+	    "<interface type=\"udp\">\n"
+	    "  <mac address=\"52:54:00:aa:bb:09\"/>\n"
+	    "  <source address=\"192.0.2.6\" port=\"40011\">\n"
+	    "    <local address=\"192.0.2.5\" port=\"40010\"/>\n"
+	    "  </source>\n"
+	    "  <model type=\"e1000\"/>\n"
+	    "  <link state=\"down\"/>\n"
+	    "</interface>\n");
+	free(x);
+	n.remote_port = 0;
+	assert_null(domxml_interface(&n, &e));
+	assert_string_equal(e.msg, "NIC 2: a link needs two addresses and two UDP ports");
+}
+
 static void
 values_escaped(void **state)
 {
@@ -525,6 +552,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(domain_basic),
 		cmocka_unit_test(domain_nics),
+		cmocka_unit_test(interface_one),
 		cmocka_unit_test(domain_hw),
 		cmocka_unit_test(domain_hw_refused),
 		cmocka_unit_test(domain_disks),
