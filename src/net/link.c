@@ -19,9 +19,11 @@
 
 #define LINK_PORTS (NET_LINK_PORT_MAX - NET_LINK_PORT_MIN + 1)
 
-/* Two ports no link of the lab has and the host has free; in a txn. */
+/* Two ports no link of the lab has, none of avoid[0..navoid) (ports a
+ * caller is about to give ends of its own) and the host has free; in a
+ * txn. */
 static int
-link_ports(struct lab *lab, int *pa, int *pb, struct err *e)
+link_ports(struct lab *lab, const int *avoid, int navoid, int *pa, int *pb, struct err *e)
 {
 	sqlite3_stmt *st = db_prepare(lab->db, "SELECT a_port FROM links UNION ALL "
 	    "SELECT b_port FROM links", e);
@@ -41,6 +43,9 @@ link_ports(struct lab *lab, int *pa, int *pb, struct err *e)
 		free(used);
 		return db_fail(lab->db, e, "reading link ports");
 	}
+	for (int i = 0; i < navoid; i++)
+		if (avoid[i] >= NET_LINK_PORT_MIN && avoid[i] <= NET_LINK_PORT_MAX)
+			used[avoid[i] - NET_LINK_PORT_MIN] = 1;
 	for (int i = 0; i < LINK_PORTS && got < 2; i++)
 		if (!used[i] && net_port_free("udp", NET_LINK_PORT_MIN + i))
 			ports[got++] = NET_LINK_PORT_MIN + i;
@@ -55,13 +60,13 @@ link_ports(struct lab *lab, int *pa, int *pb, struct err *e)
 
 int
 link_insert(struct lab *lab, const char *a_id, int a_idx, const char *b_id, int b_idx,
-    struct link *out, struct err *e)
+    const int *avoid, int navoid, struct link *out, struct err *e)
 {
 	struct link l;
 
 	memset(&l, 0, sizeof l);
 	node_new_id(l.id);
-	if (link_ports(lab, &l.a.port, &l.b.port, e) != 0)
+	if (link_ports(lab, avoid, navoid, &l.a.port, &l.b.port, e) != 0)
 		return -1;
 	if (db_run(lab->db, "adding the link", e, "INSERT INTO links (id, a_node, a_idx, a_port, "
 	    "b_node, b_idx, b_port) VALUES (?, ?, ?, ?, ?, ?, ?)", "ttiitii", l.id, a_id, a_idx,
@@ -115,7 +120,7 @@ link_add(struct lab *lab, const char *a_key, int a_idx, const char *b_key, int b
 		goto fail;
 	}
 	if (link_end_ok(a_name, &av[a_idx], e) != 0 || link_end_ok(b_name, &bv[b_idx], e) != 0 ||
-	    link_insert(lab, a_id, a_idx, b_id, b_idx, &l, e) != 0)
+	    link_insert(lab, a_id, a_idx, b_id, b_idx, NULL, 0, &l, e) != 0)
 		goto fail;
 	snprintf(l.a.name, sizeof l.a.name, "%s", a_name);
 	snprintf(l.b.name, sizeof l.b.name, "%s", b_name);

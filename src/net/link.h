@@ -68,10 +68,11 @@ int link_add(struct lab *lab, const char *a_key, int a_idx, const char *b_key, i
     struct link *out, struct net_note *note, struct err *e);
 
 /* Inside the caller's transaction: the link row between two node ids,
- * with fresh ports, and both NICs attach=link; no checks of its own
- * beyond the database's (callers check first). */
+ * with fresh ports, none of them in avoid[0..navoid) (ports the caller
+ * gives ends next, with link_set_port), and both NICs attach=link; no
+ * checks of its own beyond the database's (callers check first). */
 int link_insert(struct lab *lab, const char *a_id, int a_idx, const char *b_id, int b_idx,
-    struct link *out, struct err *e);
+    const int *avoid, int navoid, struct link *out, struct err *e);
 
 /* Removes a link named by either end ("r1:eth1") or by its id (or a
  * unique prefix of 4 or more characters); both NICs become attach=none. */
