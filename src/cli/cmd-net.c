@@ -372,10 +372,9 @@ cmd_link_ls(struct cli *c, int argc, char **argv)
 		/* An end somewhere else than 127.0.0.1 says where. */
 		for (int k = 0; k < 2; k++) {
 			const struct link_end *end = k ? &v[i].b : &v[i].a;
-			if (strcmp(end->host, QEMU_LINK_HOST) != 0)
-				printf("%.8s  %s:eth%d listens on %s%s%s:%d\n", v[i].id, end->name, end->idx,
-				    strchr(end->host, ':') ? "[" : "", end->host, strchr(end->host, ':') ? "]" : "",
-				    end->port);
+			char at[LINK_HOST_LEN + 16];
+			if (link_end_addr(end, at, sizeof at))
+				printf("%.8s  %s:eth%d listens on %s\n", v[i].id, end->name, end->idx, at);
 		}
 	}
 	if (n == 0)

@@ -454,6 +454,15 @@ fail:
 	return -1;
 }
 
+int
+link_end_addr(const struct link_end *end, char *buf, size_t len)
+{
+	int v6 = strchr(end->host, ':') != NULL;
+
+	snprintf(buf, len, "%s%s%s:%d", v6 ? "[" : "", end->host, v6 ? "]" : "", end->port);
+	return strcmp(end->host, QEMU_LINK_HOST) != 0;
+}
+
 const char *
 link_end_state(struct lab *lab, const struct link_end *end)
 {

@@ -99,6 +99,11 @@ int link_set_port(struct lab *lab, const char *id, int b, int port, struct err *
  * has none, -1 with a message. */
 int link_of_nic(struct lab *lab, const char *node_id, int idx, struct link *out, struct err *e);
 
+/* Where an end listens, "127.0.0.9:40001" or "[::1]:40001", into
+ * buf[0..len); 1 when that is off 127.0.0.1 (worth saying: another
+ * host's end, or a test address), else 0. */
+int link_end_addr(const struct link_end *end, char *buf, size_t len);
+
 /* "up" (its node runs with this link), "restart" (its node runs without
  * the link's present set-up until it restarts) or "stopped". */
 const char *link_end_state(struct lab *lab, const struct link_end *end);
