@@ -44,10 +44,13 @@ PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 # libvirt is not linked: src/remote/remote.c opens it (dl_open) when a
 # host is asked, so its 40-odd libraries load in that child only; nor is
 # libpcap (src/runtime/capture.c opens it for a capture), which brought
-# D-Bus, systemd and libgcrypt into every command.
+# D-Bus, systemd and libgcrypt into every command; nor are libarchive and
+# libxml2 (src/base/arclib.c and xmllib.c open them for an OVA import or a
+# libvirt XML): with ICU, libstdc++ and six compression libraries under
+# them, their relocation was over half of a `node create`'s instructions.
 # ASan resolves the real xdr_* calls it intercepts at start, so under SAN=1
 # libtirpc (libvirt's xdr) must be loaded from the start or they are NULL.
-PKG_LIBS   := $(shell pkg-config --libs $(filter-out libvirt libpcap,$(PKGS)) $(if $(SANFLAGS),libtirpc) 2>/dev/null)
+PKG_LIBS   := $(shell pkg-config --libs $(filter-out libvirt libpcap libarchive libxml-2.0,$(PKGS)) $(if $(SANFLAGS),libtirpc) 2>/dev/null)
 ALL_CFLAGS := -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -Wshadow -Wno-unused-parameter \
 	$(SRC_DIRS:%=-I%) -Iui $(PKG_CFLAGS) $(CFLAGS) $(SANFLAGS) -MMD -MP \
 	-DSANDLAB_DATADIR='"$(PREFIX)/share/sandlab"'

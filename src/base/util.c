@@ -136,6 +136,30 @@ xasprintf(const char *fmt, ...)
 	return p;
 }
 
+char *
+path_join(const char *dir, const char *name)
+{
+	size_t a = strlen(dir), b = strlen(name);
+	char *p = xmalloc(a + b + 2);
+
+	memcpy(p, dir, a);
+	p[a] = '/';
+	memcpy(p + a + 1, name, b + 1);
+	return p;
+}
+
+void
+str_copy(char *dst, size_t len, const char *src)
+{
+	size_t n;
+
+	if (len == 0)
+		return;
+	n = src != NULL ? strnlen(src, len - 1) : 0;
+	memcpy(dst, src != NULL ? src : "", n);
+	dst[n] = '\0';
+}
+
 void
 crash_point(const char *name)
 {
@@ -332,4 +356,15 @@ dl_call(void *h, const char *soname, const char *name, struct err *e)
 	if (f == NULL)
 		err_set(e, "%s lacks %s", soname, name);
 	return f;
+}
+
+int
+dl_once(struct dl_once *o, struct err *e)
+{
+	pthread_once(&o->once, o->load);
+	if (o->ok)
+		return 0;
+	if (e != NULL)
+		*e = o->err;
+	return -1;
 }

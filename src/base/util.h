@@ -6,6 +6,7 @@
 #ifndef SANDLAB_UTIL_H
 #define SANDLAB_UTIL_H
 
+#include <pthread.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -34,6 +35,12 @@ void *xreallocarray(void *p, size_t n, size_t size);
 char *xstrdup(const char *s);
 char *xstrndup(const char *s, size_t n);
 char *xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* "DIR/NAME", newly allocated: xasprintf's result without its cost (a
+ * listing of 10,000 nodes makes two per node). */
+char *path_join(const char *dir, const char *name);
+/* src (NULL as "") into dst[len], cut to fit and always ended: what
+ * snprintf "%s" does, at a tenth of its cost, for rows read in bulk. */
+void str_copy(char *dst, size_t len, const char *src);
 
 /* Fault injection for crash tests: when $SANDLAB_CRASH_AT names this
  * point, the process kills itself with SIGKILL right here. */
@@ -67,5 +74,24 @@ int write_all(int fd, const void *buf, size_t len);
 void *dl_open(const char *soname, struct err *e);
 /* A call of h by name, or NULL with the message "SONAME lacks NAME". */
 void *dl_call(void *h, const char *soname, const char *name, struct err *e);
+
+/* A table of a library's calls, filled once per process by load (from
+ * whichever thread comes first): load sets ok, or leaves why in err. */
+struct dl_once {
+	pthread_once_t once;
+	void         (*load)(void);
+	int            ok;
+	struct err     err;
+};
+#define DL_ONCE(load) { PTHREAD_ONCE_INIT, (load), 0, { "" } }
+/* Runs o's load the first time. 0 when the table is filled, or -1 with
+ * the reason in e (when e is not NULL). */
+int dl_once(struct dl_once *o, struct err *e);
+/* A field of such a table, with the type the library's header gives. */
+#define DL_FIELD(f) __typeof__(&f) f;
+/* In a load: fills table.fn from h, or leaves why in *e and returns. */
+#define DL_FIND(table, h, soname, e, fn) \
+	if (((table).fn = (__typeof__((table).fn))dl_call(h, soname, #fn, e)) == NULL) \
+		return;
 
 #endif

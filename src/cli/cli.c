@@ -55,11 +55,10 @@ int
 cli_json_list(const void *v, size_t n, size_t size, json_t *(*one)(const void *item, void *arg),
     void *arg)
 {
-	json_t *a = json_array();
-
 	for (size_t i = 0; i < n; i++)
-		json_array_append_new(a, one((const char *)v + i * size, arg));
-	return cli_json_out(a);
+		cli_json_item(one((const char *)v + i * size, arg), i == 0);
+	cli_json_end(n);
+	return 0;
 }
 
 int
@@ -117,6 +116,12 @@ cli_json_item(json_t *o, int first)
 		fatal("cannot format JSON output");
 	fputs(first ? "[\n" : ",\n", stdout);
 	fwrite(cli_item_buf + 2, 1, n - 4, stdout);
+}
+
+void
+cli_json_end(size_t n)
+{
+	fputs(n > 0 ? "\n]\n" : "[]\n", stdout);
 }
 
 int

@@ -57,13 +57,15 @@ int cli_json_out(json_t *v);
 
 /* Prints v (taken) as element of a JSON array that cli_json_out would
  * print, after "[\n" when first, else after ",\n"; the caller ends the
- * array with "\n]\n" (or prints "[]" for none). Byte for byte what
- * cli_json_out prints for the whole array, one element in memory at a
- * time. */
+ * array with cli_json_end. Byte for byte what cli_json_out prints for
+ * the whole array, one element in memory at a time. */
 void cli_json_item(json_t *v, int first);
+/* Ends an array of n items printed by cli_json_item ("[]" for none). */
+void cli_json_end(size_t n);
 
 /* A list for --json: v[0..n) (each size bytes) as one array of one(item,
- * arg), printed as cli_json_out prints; returns 0. */
+ * arg), printed as cli_json_out prints, one item built at a time;
+ * returns 0. */
 int cli_json_list(const void *v, size_t n, size_t size, json_t *(*one)(const void *item, void *arg),
     void *arg);
 

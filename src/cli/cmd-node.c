@@ -427,13 +427,13 @@ cmd_node_ls(struct cli *c, int argc, char **argv)
 	rc = node_each(k.lab, node_ls_one, &k, &k.e);
 	run_list_free(k.runs);
 	/* What was printed stays; the message says the list is cut short. */
-	if (k.json && k.n > 0)
-		fputs("\n]\n", stdout);
+	if (k.json && (k.n > 0 || rc == 0))
+		cli_json_end(k.n);
 	if (rc != 0)
 		return cli_fail("%s%s", k.e.msg, k.n > 0 ? " (the list above is incomplete)" : "");
-	if (k.json && k.n == 0)
-		puts("[]");
-	else if (k.n == 0)
+	if (k.json)
+		return 0;
+	if (k.n == 0)
 		printf("(no nodes: create one with sandlab node create NAME --image IMAGE)\n");
 	else if (k.why[0])
 		printf("* fell back to tcg: %s (see: sandlab accel)\n", k.why);

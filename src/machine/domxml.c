@@ -9,7 +9,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <libxml/xmlwriter.h>
+
+#include "xmllib.h"
 
 /* The writer and whether a call failed (only out of memory can). */
 struct dx {
@@ -18,15 +19,19 @@ struct dx {
 	int              bad;
 };
 
-static void
-dx_open(struct dx *d)
+/* 0, or -1 when libxml2 cannot be loaded. */
+static int
+dx_open(struct dx *d, struct err *e)
 {
-	d->buf = xmlBufferCreate();
-	d->w = d->buf ? xmlNewTextWriterMemory(d->buf, 0) : NULL;
+	if (xmllib_open(e) != 0)
+		return -1;
+	d->buf = xmllib.xmlBufferCreate();
+	d->w = d->buf ? xmllib.xmlNewTextWriterMemory(d->buf, 0) : NULL;
 	if (d->w == NULL)
 		fatal("out of memory");
-	d->bad = xmlTextWriterSetIndent(d->w, 1) < 0 ||
-	    xmlTextWriterSetIndentString(d->w, BAD_CAST "  ") < 0;
+	d->bad = xmllib.xmlTextWriterSetIndent(d->w, 1) < 0 ||
+	    xmllib.xmlTextWriterSetIndentString(d->w, BAD_CAST "  ") < 0;
+	return 0;
 }
 
 /* The text written, or NULL when a call failed; frees the writer. */
@@ -35,12 +40,12 @@ dx_close(struct dx *d)
 {
 	char *s = NULL;
 
-	if (xmlTextWriterEndDocument(d->w) < 0)
+	if (xmllib.xmlTextWriterEndDocument(d->w) < 0)
 		d->bad = 1;
-	xmlFreeTextWriter(d->w);
+	xmllib.xmlFreeTextWriter(d->w);
 	if (!d->bad)
-		s = xstrdup((const char *)xmlBufferContent(d->buf));
-	xmlBufferFree(d->buf);
+		s = xstrdup((const char *)xmllib.xmlBufferContent(d->buf));
+	xmllib.xmlBufferFree(d->buf);
 	if (s == NULL)
 		fatal("out of memory writing XML");
 	return s;
@@ -49,19 +54,19 @@ dx_close(struct dx *d)
 static void
 dx_start(struct dx *d, const char *el)
 {
-	d->bad |= xmlTextWriterStartElement(d->w, BAD_CAST el) < 0;
+	d->bad |= xmllib.xmlTextWriterStartElement(d->w, BAD_CAST el) < 0;
 }
 
 static void
 dx_end(struct dx *d)
 {
-	d->bad |= xmlTextWriterEndElement(d->w) < 0;
+	d->bad |= xmllib.xmlTextWriterEndElement(d->w) < 0;
 }
 
 static void
 dx_attr(struct dx *d, const char *name, const char *value)
 {
-	d->bad |= xmlTextWriterWriteAttribute(d->w, BAD_CAST name, BAD_CAST value) < 0;
+	d->bad |= xmllib.xmlTextWriterWriteAttribute(d->w, BAD_CAST name, BAD_CAST value) < 0;
 }
 
 static void
@@ -77,7 +82,7 @@ dx_attr_int(struct dx *d, const char *name, long long value)
 static void
 dx_text(struct dx *d, const char *el, const char *text)
 {
-	d->bad |= xmlTextWriterWriteElement(d->w, BAD_CAST el, BAD_CAST text) < 0;
+	d->bad |= xmllib.xmlTextWriterWriteElement(d->w, BAD_CAST el, BAD_CAST text) < 0;
 }
 
 /* <el a="v"/> with one attribute. */
@@ -263,7 +268,8 @@ domxml_domain(const struct domxml_cfg *c, struct err *e)
 
 	if (domxml_check(c, e) != 0)
 		return NULL;
-	dx_open(&d);
+	if (dx_open(&d, e) != 0)
+		return NULL;
 	dx_start(&d, "domain");
 	dx_attr(&d, "type", strcmp(c->accel, "kvm") == 0 ? "kvm" : "qemu");
 	dx_text(&d, "name", c->name);
@@ -271,14 +277,14 @@ domxml_domain(const struct domxml_cfg *c, struct err *e)
 		dx_text(&d, "title", c->title);
 	dx_start(&d, "memory");
 	dx_attr(&d, "unit", "MiB");
-	d.bad |= xmlTextWriterWriteFormatString(d.w, "%d", c->ram_mb) < 0;
+	d.bad |= xmllib.xmlTextWriterWriteFormatString(d.w, "%d", c->ram_mb) < 0;
 	dx_end(&d);
-	d.bad |= xmlTextWriterWriteFormatElement(d.w, BAD_CAST "vcpu", "%d", c->cpus) < 0;
+	d.bad |= xmllib.xmlTextWriterWriteFormatElement(d.w, BAD_CAST "vcpu", "%d", c->cpus) < 0;
 	dx_start(&d, "os");
 	dx_start(&d, "type");
 	dx_attr(&d, "arch", domxml_hw(c, HW_ARCH));
 	dx_attr(&d, "machine", domxml_hw(c, HW_MACHINE));
-	d.bad |= xmlTextWriterWriteString(d.w, BAD_CAST "hvm") < 0;
+	d.bad |= xmllib.xmlTextWriterWriteString(d.w, BAD_CAST "hvm") < 0;
 	dx_end(&d);
 	domxml_boot(&d, domxml_hw(c, HW_BOOT));
 	dx_end(&d);
@@ -346,20 +352,23 @@ domxml_domain(const struct domxml_cfg *c, struct err *e)
 }
 
 /* Opens d on a <volume> of a name, a capacity in bytes and a format,
- * left open for what a kind of volume adds (a backing store). */
-static void
-dx_volume_open(struct dx *d, const char *name, long long capacity, const char *format)
+ * left open for what a kind of volume adds (a backing store); 0, or -1
+ * as dx_open. */
+static int
+dx_volume_open(struct dx *d, const char *name, long long capacity, const char *format, struct err *e)
 {
-	dx_open(d);
+	if (dx_open(d, e) != 0)
+		return -1;
 	dx_start(d, "volume");
 	dx_text(d, "name", name);
 	dx_start(d, "capacity");
 	dx_attr(d, "unit", "bytes");
-	d->bad |= xmlTextWriterWriteFormatString(d->w, "%lld", capacity) < 0;
+	d->bad |= xmllib.xmlTextWriterWriteFormatString(d->w, "%lld", capacity) < 0;
 	dx_end(d);
 	dx_start(d, "target");
 	dx_empty(d, "format", "type", format);
 	dx_end(d);
+	return 0;
 }
 
 char *
@@ -373,7 +382,8 @@ domxml_volume(const char *name, long long capacity, const char *backing_path,
 	if (backing_path == NULL || *backing_path == '\0' || backing_format == NULL ||
 	    (strcmp(backing_format, "qcow2") != 0 && strcmp(backing_format, "raw") != 0))
 		return err_set(e, "a volume's backing store needs a path and a format (qcow2 or raw)"), NULL;
-	dx_volume_open(&d, name, capacity, "qcow2");
+	if (dx_volume_open(&d, name, capacity, "qcow2", e) != 0)
+		return NULL;
 	dx_start(&d, "backingStore");
 	dx_text(&d, "path", backing_path);
 	dx_empty(&d, "format", "type", backing_format);
@@ -389,7 +399,8 @@ domxml_raw_volume(const char *name, long long capacity, struct err *e)
 
 	if (name == NULL || *name == '\0' || capacity <= 0)
 		return err_set(e, "a volume needs a name and a size"), NULL;
-	dx_volume_open(&d, name, capacity, "raw");
+	if (dx_volume_open(&d, name, capacity, "raw", e) != 0)
+		return NULL;
 	dx_end(&d);
 	return dx_close(&d);
 }
@@ -401,7 +412,8 @@ domxml_pool(const char *name, const char *path, struct err *e)
 
 	if (name == NULL || *name == '\0' || path == NULL || path[0] != '/')
 		return err_set(e, "a storage pool needs a name and an absolute path"), NULL;
-	dx_open(&d);
+	if (dx_open(&d, e) != 0)
+		return NULL;
 	dx_start(&d, "pool");
 	dx_attr(&d, "type", "dir");
 	dx_text(&d, "name", name);

@@ -24,12 +24,11 @@
 #include <string.h>
 #include <sys/wait.h>
 #include <unistd.h>
-#include <libxml/parser.h>
-#include <libxml/xpath.h>
 
 #include "sanitize.h"
 #include "util.h"
 #include "virt.h"
+#include "xmllib.h"
 
 void
 remote_version_str(unsigned long v, char *buf, size_t len)
@@ -40,22 +39,27 @@ remote_version_str(unsigned long v, char *buf, size_t len)
 int
 remote_caps_kvm(const char *caps_xml)
 {
-	xmlDocPtr doc = xmlReadMemory(caps_xml, (int)strlen(caps_xml), "caps.xml", NULL,
-	    XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
+	xmlDocPtr doc;
 	xmlXPathContextPtr ctx;
 	xmlXPathObjectPtr r;
 	int kvm = 0;
 
+	/* libvirt, loaded already, needs libxml2 itself: this cannot fail
+	 * unless the host is broken, and then no KVM is the safe answer. */
+	if (xmllib_open(NULL) != 0)
+		return 0;
+	doc = xmllib.xmlReadMemory(caps_xml, (int)strlen(caps_xml), "caps.xml", NULL,
+	    XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
 	if (doc == NULL)
 		return 0;
-	ctx = xmlXPathNewContext(doc);
-	r = ctx ? xmlXPathEvalExpression(BAD_CAST
+	ctx = xmllib.xmlXPathNewContext(doc);
+	r = ctx ? xmllib.xmlXPathEvalExpression(BAD_CAST
 	    "boolean(/capabilities/guest/arch[@name='x86_64']/domain[@type='kvm'])", ctx) : NULL;
 	if (r != NULL && r->type == XPATH_BOOLEAN)
 		kvm = r->boolval;
-	xmlXPathFreeObject(r);
-	xmlXPathFreeContext(ctx);
-	xmlFreeDoc(doc);
+	xmllib.xmlXPathFreeObject(r);
+	xmllib.xmlXPathFreeContext(ctx);
+	xmllib.xmlFreeDoc(doc);
 	return kvm;
 }
 

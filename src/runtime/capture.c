@@ -35,39 +35,30 @@
 #define CAPTURE_PCAP_CALLS(X) X(pcap_open_dead) X(pcap_dump_fopen) X(pcap_geterr) \
 	X(pcap_dump_flush) X(pcap_dump) X(pcap_dump_close) X(pcap_close) X(pcap_open_offline) \
 	X(pcap_next_ex)
-#define CAPTURE_FIELD(f) __typeof__(&f) f;
-static struct { CAPTURE_PCAP_CALLS(CAPTURE_FIELD) } lp;
-static pthread_once_t capture_pcap_once = PTHREAD_ONCE_INIT;
-static struct err capture_pcap_err;
-static int capture_pcap_ok;
+static struct { CAPTURE_PCAP_CALLS(DL_FIELD) } lp;
+static void capture_pcap_load(void);
+static struct dl_once capture_pcap_once = DL_ONCE(capture_pcap_load);
 
-/* Once per process, from whichever thread comes first (the dashboard
- * captures on threads of their own). */
 static void
 capture_pcap_load(void)
 {
-	void *h = dl_open(CAPTURE_PCAP_SONAME, &capture_pcap_err);
+	void *h = dl_open(CAPTURE_PCAP_SONAME, &capture_pcap_once.err);
 
 	if (h == NULL)
 		return;
-#define CAPTURE_FIND(fn) \
-	if ((lp.fn = (__typeof__(lp.fn))dl_call(h, CAPTURE_PCAP_SONAME, #fn, &capture_pcap_err)) == NULL) \
-		return;
+#define CAPTURE_FIND(fn) DL_FIND(lp, h, CAPTURE_PCAP_SONAME, &capture_pcap_once.err, fn)
 	CAPTURE_PCAP_CALLS(CAPTURE_FIND)
 #undef CAPTURE_FIND
-	capture_pcap_ok = 1;
+	capture_pcap_once.ok = 1;
 }
 
-/* 0 when libpcap's calls are in lp, or -1 with the reason. */
+/* 0 when libpcap's calls are in lp, or -1 with the reason. Once per
+ * process, from whichever thread comes first (the dashboard captures on
+ * threads of their own). */
 static int
 capture_pcap(struct err *e)
 {
-	pthread_once(&capture_pcap_once, capture_pcap_load);
-	if (capture_pcap_ok)
-		return 0;
-	if (e != NULL)
-		*e = capture_pcap_err;
-	return -1;
+	return dl_once(&capture_pcap_once, e);
 }
 
 /* Reads exactly len bytes; 0 at the end of the stream or on an error (a

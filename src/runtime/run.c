@@ -106,8 +106,8 @@ run_info_read(struct lab *lab, sqlite3_stmt **st, const char *node_id, int no_di
 	if (!live && (!no_dir || (r.present && (run_state_parse(r.state) == RUN_STARTING ||
 	    run_state_parse(r.state) == RUN_RUNNING || run_state_parse(r.state) == RUN_STOPPING))))
 		live = runstate_live(lab, node_id);
-	snprintf(out->exit_kind, sizeof out->exit_kind, "%s", r.exit_kind);
-	snprintf(out->exit_detail, sizeof out->exit_detail, "%s", r.exit_detail);
+	str_copy(out->exit_kind, sizeof out->exit_kind, r.exit_kind);
+	str_copy(out->exit_detail, sizeof out->exit_detail, r.exit_detail);
 	out->exit_at = r.exit_at;
 	if (!live) {
 		enum run_state s = r.present ? run_state_parse(r.state) : RUN_STOPPED;
@@ -116,8 +116,8 @@ run_info_read(struct lab *lab, sqlite3_stmt **st, const char *node_id, int no_di
 		if ((s == RUN_STARTING || s == RUN_RUNNING || s == RUN_STOPPING) &&
 		    runstate_settle(lab, node_id, &r)) {
 			s = run_state_parse(r.state);
-			snprintf(out->exit_kind, sizeof out->exit_kind, "%s", r.exit_kind);
-			snprintf(out->exit_detail, sizeof out->exit_detail, "%s", r.exit_detail);
+			str_copy(out->exit_kind, sizeof out->exit_kind, r.exit_kind);
+			str_copy(out->exit_detail, sizeof out->exit_detail, r.exit_detail);
 			out->exit_at = r.exit_at;
 		}
 		if (s == RUN_STARTING || s == RUN_RUNNING || s == RUN_STOPPING) {
@@ -134,8 +134,8 @@ run_info_read(struct lab *lab, sqlite3_stmt **st, const char *node_id, int no_di
 	/* A new keeper holds the lock before it writes its first row. */
 	if (out->state == RUN_STOPPED || out->state == RUN_CRASHED)
 		out->state = RUN_STARTING;
-	snprintf(out->accel, sizeof out->accel, "%s", r.accel);
-	snprintf(out->accel_why, sizeof out->accel_why, "%s", r.accel_why);
+	str_copy(out->accel, sizeof out->accel, r.accel);
+	str_copy(out->accel_why, sizeof out->accel_why, r.accel_why);
 	out->vnc_display = r.vnc_display;
 	if (r.vnc_display >= 0) {
 		vnc_address(r.vnc_host, r.vnc_display, out->vnc, sizeof out->vnc);

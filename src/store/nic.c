@@ -69,7 +69,7 @@ nic_copy_col(char *dst, size_t len, sqlite3_stmt *st, int col)
 {
 	const unsigned char *t = sqlite3_column_text(st, col);
 
-	snprintf(dst, len, "%s", t ? (const char *)t : "");
+	str_copy(dst, len, (const char *)t);
 }
 
 int

@@ -232,20 +232,20 @@ static void
 node_from_row(struct lab *lab, sqlite3_stmt *st, struct node *n)
 {
 	memset(n, 0, sizeof *n);
-	snprintf(n->id, sizeof n->id, "%s", (const char *)sqlite3_column_text(st, 0));
+	str_copy(n->id, sizeof n->id, (const char *)sqlite3_column_text(st, 0));
 	n->name = db_text(st, 1);
-	snprintf(n->image_id, sizeof n->image_id, "%s", (const char *)sqlite3_column_text(st, 2));
+	str_copy(n->image_id, sizeof n->image_id, (const char *)sqlite3_column_text(st, 2));
 	n->image_name = db_text(st, 3);
-	n->image_file = xasprintf("%s/%s", lab->images, (const char *)sqlite3_column_text(st, 4));
+	n->image_file = path_join(lab->images, (const char *)sqlite3_column_text(st, 4));
 	n->image_format = db_text(st, 5);
-	n->overlay = xasprintf("%s/%s", lab->overlays, (const char *)sqlite3_column_text(st, 6));
+	n->overlay = path_join(lab->overlays, (const char *)sqlite3_column_text(st, 6));
 	n->ram_mb = sqlite3_column_int(st, 7);
 	n->cpus = sqlite3_column_int(st, 8);
-	snprintf(n->accel, sizeof n->accel, "%s", (const char *)sqlite3_column_text(st, 9));
+	str_copy(n->accel, sizeof n->accel, (const char *)sqlite3_column_text(st, 9));
 	n->created_at = sqlite3_column_int64(st, 10);
 	n->console_cols = sqlite3_column_int(st, 11);
 	n->console_rows = sqlite3_column_int(st, 12);
-	snprintf(n->ready, sizeof n->ready, "%s", (const char *)sqlite3_column_text(st, 13));
+	str_copy(n->ready, sizeof n->ready, (const char *)sqlite3_column_text(st, 13));
 	node_hw_from_row(lab, st, 14, &n->hw);
 	/* a UEFI node's NVRAM file (firmware.h), named after its overlay */
 	if (strcmp(n->hw.v[HW_FIRMWARE], "uefi") == 0)

@@ -7,12 +7,8 @@
  */
 #include "ova.h"
 
-#include <archive.h>
-#include <archive_entry.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <libxml/parser.h>
-#include <libxml/tree.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,8 +16,10 @@
 #include <unistd.h>
 #include <uuid/uuid.h>
 
+#include "arclib.h"
 #include "pending.h"
 #include "sanitize.h"
+#include "xmllib.h"
 
 #define OVA_OVF_MAX   (1 << 20)  /* an OVF is a few KiB of XML */
 #define OVA_DISKS_MAX 16
@@ -82,13 +80,13 @@ ova_plain_name(const struct ova *v, const char *name, const char *what, struct e
 static struct archive *
 ova_open(struct ova *v, int fd, struct err *e)
 {
-	struct archive *a = archive_read_new();
+	struct archive *a = arclib.archive_read_new();
 
-	archive_read_support_format_tar(a);
-	if (lseek(fd, 0, SEEK_SET) != 0 || archive_read_open_fd(a, fd, 1 << 16) != ARCHIVE_OK) {
+	arclib.archive_read_support_format_tar(a);
+	if (lseek(fd, 0, SEEK_SET) != 0 || arclib.archive_read_open_fd(a, fd, 1 << 16) != ARCHIVE_OK) {
 		err_set(e, "cannot import %s: it cannot be read as a tar archive (%s)", v->shown,
-		    archive_error_string(a) ? archive_error_string(a) : "unknown error");
-		archive_read_free(a);
+		    arclib.archive_error_string(a) ? arclib.archive_error_string(a) : "unknown error");
+		arclib.archive_read_free(a);
 		return NULL;
 	}
 	return a;
@@ -98,19 +96,19 @@ ova_open(struct ova *v, int fd, struct err *e)
 static int
 ova_member_check(struct ova *v, struct archive_entry *ent, uint64_t cap, struct err *e)
 {
-	const char *name = archive_entry_pathname(ent);
+	const char *name = arclib.archive_entry_pathname(ent);
 	char shown[128], a[32], b[32];
 
 	if (ova_plain_name(v, name, "member", e) != 0)
 		return -1;
 	sanitize_to(name, strlen(name), shown, sizeof shown);
-	if (archive_entry_hardlink(ent) != NULL || archive_entry_filetype(ent) != AE_IFREG)
+	if (arclib.archive_entry_hardlink(ent) != NULL || arclib.archive_entry_filetype(ent) != AE_IFREG)
 		return err_set(e, "cannot import %s: its member \"%s\" is a link or not a regular file; "
 		    "refusing the whole OVA", v->shown, shown);
-	if (archive_entry_size(ent) < 0 || (uint64_t)archive_entry_size(ent) > cap)
+	if (arclib.archive_entry_size(ent) < 0 || (uint64_t)arclib.archive_entry_size(ent) > cap)
 		return err_set(e, "cannot import %s: its member \"%s\" is %s, over the limit of %s "
 		    "(raise it with --max-size)", v->shown, shown,
-		    fmt_size((uint64_t)archive_entry_size(ent), a, sizeof a), fmt_size(cap, b, sizeof b));
+		    fmt_size((uint64_t)arclib.archive_entry_size(ent), a, sizeof a), fmt_size(cap, b, sizeof b));
 	return 0;
 }
 
@@ -129,17 +127,17 @@ ova_each(struct ova *v, int fd, ova_member_fn fn, void *arg, struct err *e)
 
 	if (a == NULL)
 		return -1;
-	while ((r = archive_read_next_header(a, &ent)) == ARCHIVE_OK)
+	while ((r = arclib.archive_read_next_header(a, &ent)) == ARCHIVE_OK)
 		if (fn(v, a, ent, arg, e) != 0)
 			goto out;
 	if (r != ARCHIVE_EOF) {
 		err_set(e, "cannot import %s: the archive is damaged or truncated (%s)", v->shown,
-		    archive_error_string(a) ? archive_error_string(a) : "unknown error");
+		    arclib.archive_error_string(a) ? arclib.archive_error_string(a) : "unknown error");
 		goto out;
 	}
 	rc = 0;
 out:
-	archive_read_free(a);
+	arclib.archive_read_free(a);
 	return rc;
 }
 
@@ -147,7 +145,7 @@ out:
 static int
 ova_scan_member(struct ova *v, struct archive *a, struct archive_entry *ent, void *arg, struct err *e)
 {
-	const char *name = archive_entry_pathname(ent);
+	const char *name = arclib.archive_entry_pathname(ent);
 	uint64_t cap = *(const uint64_t *)arg;
 	size_t len;
 
@@ -158,11 +156,11 @@ ova_scan_member(struct ova *v, struct archive *a, struct archive_entry *ent, voi
 		return 0;
 	if (v->ovf != NULL)
 		return err_set(e, "cannot import %s: it holds more than one OVF descriptor", v->shown);
-	if (archive_entry_size(ent) > OVA_OVF_MAX)
+	if (arclib.archive_entry_size(ent) > OVA_OVF_MAX)
 		return err_set(e, "cannot import %s: its OVF descriptor is over 1 MiB", v->shown);
-	v->ovf_len = (size_t)archive_entry_size(ent);
+	v->ovf_len = (size_t)arclib.archive_entry_size(ent);
 	v->ovf = xmalloc(v->ovf_len + 1);
-	if (archive_read_data(a, v->ovf, v->ovf_len) != (la_ssize_t)v->ovf_len)
+	if (arclib.archive_read_data(a, v->ovf, v->ovf_len) != (la_ssize_t)v->ovf_len)
 		return err_set(e, "cannot import %s: its OVF descriptor cannot be read (the archive is "
 		    "damaged or truncated)", v->shown);
 	v->ovf[v->ovf_len] = '\0';
@@ -189,7 +187,7 @@ ova_attr(xmlNode *n, const char *key)
 {
 	for (xmlAttr *at = n->properties; at != NULL; at = at->next)
 		if (strcmp((const char *)at->name, key) == 0)
-			return (char *)xmlNodeGetContent((xmlNode *)at);
+			return (char *)xmllib.xmlNodeGetContent((xmlNode *)at);
 	return NULL;
 }
 
@@ -218,12 +216,12 @@ ova_parse(struct ova *v, struct err *e)
 {
 	xmlNode *files[64], *disks[OVA_DISKS_MAX + 1];
 	int nfiles = 0, ndisks = 0, rc = -1;
-	xmlDoc *doc = xmlReadMemory(v->ovf, (int)v->ovf_len, "descriptor.ovf", NULL,
+	xmlDoc *doc = xmllib.xmlReadMemory(v->ovf, (int)v->ovf_len, "descriptor.ovf", NULL,
 	    XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
-	xmlNode *root = doc ? xmlDocGetRootElement(doc) : NULL;
+	xmlNode *root = doc ? xmllib.xmlDocGetRootElement(doc) : NULL;
 
 	if (root == NULL || strcmp((const char *)root->name, "Envelope") != 0) {
-		const xmlError *x = xmlGetLastError();
+		const xmlError *x = xmllib.xmlGetLastError();
 		char why[128] = "no Envelope element";
 		if (root == NULL && x != NULL && x->message != NULL) {
 			size_t n = strlen(x->message);
@@ -255,7 +253,7 @@ ova_parse(struct ova *v, struct err *e)
 				href = ova_attr(files[j], "href");
 				comp = ova_attr(files[j], "compression");
 			}
-			xmlFree(id);
+			xmllib_free(id);
 		}
 		if (ref == NULL || href == NULL)
 			err_set(e, "cannot import %s: disk %d of its OVF names no file in References",
@@ -267,15 +265,15 @@ ova_parse(struct ova *v, struct err *e)
 			v->disks[v->ndisks++].href = xstrdup(href);
 			ok = 1;
 		}
-		xmlFree(ref);
-		xmlFree(href);
-		xmlFree(comp);
+		xmllib_free(ref);
+		xmllib_free(href);
+		xmllib_free(comp);
 		if (!ok)
 			goto out;
 	}
 	rc = 0;
 out:
-	xmlFreeDoc(doc);
+	xmllib.xmlFreeDoc(doc);
 	return rc;
 }
 
@@ -288,7 +286,7 @@ ova_extract(struct ova *v, struct archive *a, int fd, uint64_t cap, struct err *
 	la_int64_t off;
 	int r;
 
-	while ((r = archive_read_data_block(a, &buf, &size, &off)) == ARCHIVE_OK) {
+	while ((r = arclib.archive_read_data_block(a, &buf, &size, &off)) == ARCHIVE_OK) {
 		if (off < 0 || (uint64_t)off + size > cap)
 			return err_set(e, "cannot import %s: a disk in it holds more than its header says",
 			    v->shown);
@@ -304,7 +302,7 @@ ova_extract(struct ova *v, struct archive *a, int fd, uint64_t cap, struct err *
 	}
 	if (r != ARCHIVE_EOF)
 		return err_set(e, "cannot import %s: the archive is damaged or truncated (%s)", v->shown,
-		    archive_error_string(a) ? archive_error_string(a) : "unknown error");
+		    arclib.archive_error_string(a) ? arclib.archive_error_string(a) : "unknown error");
 	if (ftruncate(fd, (off_t)cap) != 0)
 		return err_sys(e, "writing a disk out of the OVA failed");
 	return 0;
@@ -321,7 +319,7 @@ static int
 ova_unpack_member(struct ova *v, struct archive *a, struct archive_entry *ent, void *arg, struct err *e)
 {
 	struct ova_unpack *u = arg;
-	const char *name = archive_entry_pathname(ent);
+	const char *name = arclib.archive_entry_pathname(ent);
 
 	for (int i = 0; i < v->ndisks; i++) {
 		struct ova_disk *d = &v->disks[i];
@@ -339,7 +337,7 @@ ova_unpack_member(struct ova *v, struct archive *a, struct archive_entry *ent, v
 		out = open(d->tmp_abs, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
 		if (out < 0)
 			return err_sys(e, "cannot create a file in %s", u->lab->images);
-		rc = ova_extract(v, a, out, (uint64_t)archive_entry_size(ent), e);
+		rc = ova_extract(v, a, out, (uint64_t)arclib.archive_entry_size(ent), e);
 		close(out);
 		return rc;
 	}
@@ -395,6 +393,8 @@ ova_import(struct lab *lab, const char *path, const struct image_import_opts *o,
 
 	memset(made, 0, sizeof made);
 	sanitize_to(path, strlen(path), v.shown, sizeof v.shown);
+	if (arclib_open(e) != 0 || xmllib_open(e) != 0)
+		return -1;
 	fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
 	if (fd < 0)
 		return err_sys(e, "cannot import %s", v.shown);

@@ -18,7 +18,7 @@ col_copy(sqlite3_stmt *st, int col, char *buf, size_t len)
 {
 	const unsigned char *t = sqlite3_column_text(st, col);
 
-	snprintf(buf, len, "%s", t ? (const char *)t : "");
+	str_copy(buf, len, (const char *)t);
 }
 
 int

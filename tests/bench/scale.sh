@@ -35,6 +35,16 @@ rss_mib() { /usr/bin/time -f %M -o "$W/rss" "$@" >/dev/null && awk '{ printf "%.
 row() { # WHAT FIGURE GOAL METHOD
 	printf '%s: %s (goal: %s; now before issue 15: %s)\n    method: %s\n' "$1" "$2" "$3" "$4" "$5"
 }
+# instructions CMD...: the user-space instructions of one run (callgrind's
+# count, the dynamic loader's work included), which the load of a shared
+# machine does not change as it changes CPU time.
+instructions() {
+	if ! command -v valgrind >/dev/null; then echo "n/a (valgrind is not installed)"; return; fi
+	valgrind --tool=callgrind --callgrind-out-file=/dev/null "$@" 2>&1 >/dev/null |
+	    sed -n 's/.*refs: *//p' | tr -d , | awk '{ printf "%.1f M instructions", $1 / 1e6 }'
+}
+# libs CMD...: how many shared libraries one run loads (LD_DEBUG=libs).
+libs() { LD_DEBUG=libs "$@" 2>&1 >/dev/null | grep -c "calling init:"; }
 labfile() { # N FILE
 	python3 -c '
 import sys
@@ -59,16 +69,17 @@ done
 
 export SANDLAB_LAB="$T/lab1000"
 read -r wall cpu < <(runs 21 "$S" node create "c{i}" --image tiny)
-row "node create one node" "median ${wall} ms wall, ${cpu} ms CPU" "under 5 ms" "about 39 ms" \
-    "21 node create on the lab of 1,000 nodes, median"
+row "node create one node" "median ${wall} ms wall, ${cpu} ms CPU; $(instructions "$S" node create cg1 --image tiny), $(libs "$S" node create cg2 --image tiny) libraries loaded" \
+    "under 5 ms" "about 39 ms" \
+    "21 node create on the lab of 1,000 nodes, median; then one more under valgrind --tool=callgrind and one under LD_DEBUG=libs"
 
 export SANDLAB_LAB="$T/lab10000"
 read -r wall cpu < <(runs 5 "$S" node ls)
-row "node ls, 10,000 nodes" "median ${wall} ms wall, ${cpu} ms CPU, peak RSS $(rss_mib "$S" node ls) MiB" "under 100 ms" "275 ms, 13.6 MiB" \
-    "5 runs of node ls >/dev/null, median"
+row "node ls, 10,000 nodes" "median ${wall} ms wall, ${cpu} ms CPU, peak RSS $(rss_mib "$S" node ls) MiB, $(instructions "$S" node ls)" "under 100 ms" "275 ms, 13.6 MiB" \
+    "5 runs of node ls >/dev/null, median; one more under callgrind"
 read -r wall cpu < <(runs 5 "$S" node ls --json)
-row "node ls --json, 10,000 nodes" "median ${wall} ms wall, ${cpu} ms CPU, peak RSS $(rss_mib "$S" node ls --json) MiB" \
-    "under 150 ms, under 20 MiB" "636 ms, 61.7 MiB" "5 runs of node ls --json >/dev/null, median"
+row "node ls --json, 10,000 nodes" "median ${wall} ms wall, ${cpu} ms CPU, peak RSS $(rss_mib "$S" node ls --json) MiB, $(instructions "$S" node ls --json)" \
+    "under 150 ms, under 20 MiB" "636 ms, 61.7 MiB" "5 runs of node ls --json >/dev/null, median; one more under callgrind"
 
 for i in 1 2 3 4 5; do $P firstframecpu 200 50 "Nodes (10000)" -- "$S"; done >"$W/ff"
 med() { sort -n | sed -n 3p; } # the median of 5

@@ -9,6 +9,8 @@ S=$SANDLAB
 TINY="$TOP/images/tiny.qcow2"
 
 check "no nodes: []" test "$("$S" node ls --json)" = "[]"
+check "no images: []" test "$("$S" image ls --json)" = "[]"
+check "no templates: []" test "$("$S" template ls --json)" = "[]"
 "$S" image import "$TINY" --name tiny >/dev/null 2>&1
 check "create a1" "$S" node create a1 --image tiny --ram 64 --cpus 2 --nics 2 --accel tcg
 check "create b2" "$S" node create b2 --image tiny
@@ -146,5 +148,48 @@ JSON
 check "node ls --json is the literal document" diff "$T/want" "$T/got"
 check "the masks hid only what sandlab chose: 2 ids, 2 image ids, 3 MACs, 2 overlays" test \
     "$(grep -c -e '"id": "ID"' -e '"image_id": "ID"' -e '"mac": "MAC"' -e '"overlay": "OVERLAY"' "$T/got")" = 9
+
+# Every other ls --json (cli_json_list) prints item by item too: the
+# image list, with a name of each character class a name may hold, and a
+# node whose ready pattern is not ASCII and holds JSON's own quote and
+# backslash (escaped by jansson, as \u and \" and \\).
+check "import a.b_c-9" "$S" image import "$TINY" --name a.b_c-9
+"$S" image ls --json | sed -E -e 's/"id": "[0-9a-f-]{36}"/"id": "ID"/' \
+    -e 's/"imported_at": [0-9]+/"imported_at": 0/' -e 's/"file_size": [0-9]+/"file_size": 0/' >"$T/got"
+cat >"$T/want" <<'JSON'
+[
+  {
+    "file": "a.b_c-9.qcow2",
+    "file_size": 0,
+    "format": "qcow2",
+    "id": "ID",
+    "imported_at": 0,
+    "kind": "disk",
+    "name": "a.b_c-9",
+    "nodes": 0,
+    "source_format": "qcow2",
+    "virtual_size": 1048576
+  },
+  {
+    "file": "tiny.qcow2",
+    "file_size": 0,
+    "format": "qcow2",
+    "id": "ID",
+    "imported_at": 0,
+    "kind": "disk",
+    "name": "tiny",
+    "nodes": 2,
+    "source_format": "qcow2",
+    "virtual_size": 1048576
+  }
+]
+JSON
+check "image ls --json is the literal document" diff "$T/want" "$T/got"
+check "create Z.9_x-y with a non-ASCII ready pattern" "$S" node create Z.9_x-y --image a.b_c-9 --ready 'é"\\ok'
+"$S" node ls --json >"$T/got"
+check "its pattern is escaped as jansson escapes it" grep -qxF '    "ready": "\u00E9\"\\\\ok",' "$T/got"
+check "the list is still one array of three" python3 -c '
+import json, sys
+sys.exit(len(json.load(open(sys.argv[1]))) != 3)' "$T/got"
 
 done_testing

@@ -1,4 +1,5 @@
-/* Unit tests: name checks, sanitising, size and number parsing. */
+/* Unit tests: name checks, sanitising, size and number parsing, string
+ * copies, and a library table that cannot be loaded. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -127,6 +128,47 @@ sizes_parse(void **state)
 	assert_int_equal(parse_int("", 1, 64, &l), -1);
 }
 
+static void
+copies_cut_and_join(void **state)
+{
+	char buf[6];
+	char *p = path_join("/lab/overlays", "n1.qcow2");
+
+	str_copy(buf, sizeof buf, "abc");
+	assert_string_equal(buf, "abc");
+	str_copy(buf, sizeof buf, "abcdefgh");
+	assert_string_equal(buf, "abcde");
+	str_copy(buf, sizeof buf, NULL);
+	assert_string_equal(buf, "");
+	assert_string_equal(p, "/lab/overlays/n1.qcow2");
+	free(p);
+}
+
+/* A library that is not installed: every caller gets the same reason,
+ * and the load is tried once. */
+static int missing_loads;
+static void missing_load(void);
+static struct dl_once missing_once = DL_ONCE(missing_load);
+
+static void
+missing_load(void)
+{
+	missing_loads++;
+	if (dl_open("libsandlab-none.so.0", &missing_once.err) != NULL)
+		missing_once.ok = 1;
+}
+
+static void
+dl_once_says_why(void **state)
+{
+	struct err e = { "" };
+
+	assert_int_equal(dl_once(&missing_once, &e), -1);
+	assert_non_null(strstr(e.msg, "cannot load libsandlab-none.so.0: "));
+	assert_int_equal(dl_once(&missing_once, NULL), -1);
+	assert_int_equal(missing_loads, 1);
+}
+
 int
 main(void)
 {
@@ -137,6 +179,8 @@ main(void)
 		cmocka_unit_test(sanitize_escapes),
 		cmocka_unit_test(sanitize_truncates_whole),
 		cmocka_unit_test(sizes_parse),
+		cmocka_unit_test(copies_cut_and_join),
+		cmocka_unit_test(dl_once_says_why),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
