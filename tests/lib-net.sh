@@ -109,6 +109,13 @@ for l in json.load(sys.stdin):
         if e["node"] == sys.argv[1]: print(e[sys.argv[2]])' "$1" "$2"
 }
 
+# pcap_started FILE: waits until FILE holds a pcap file header: a capture
+# writes it once the wire has taken the capture on, so frames sent after
+# that are in it (a fixed pause before them was a guess on a loaded machine).
+pcap_started() {
+	wait_for 60 sh -c "[ \$(stat -c %s '$1' 2>/dev/null || echo 0) -ge 24 ]"
+}
+
 # wire_frames HOST FROM TO NAME: a capture of two frames on a:eth0 while a
 # socket of this test bound to HOST:FROM sends two (WIRE_SRC_MAC to
 # WIRE_DST_MAC, ethertype 0x88b5, NAME in the payload) to 127.0.0.1:TO.
@@ -118,8 +125,7 @@ wire_frames() {
 	rm -f "$T/r.pcap"
 	"$SANDLAB" capture a:eth0 -w "$T/r.pcap" -c 2 2>"$T/cap.err" &
 	cap=$!
-	# Connected once its file has the pcap header.
-	wait_for 30 sh -c "[ \$(stat -c %s '$T/r.pcap' 2>/dev/null || echo 0) -ge 24 ]" || true
+	pcap_started "$T/r.pcap" || true
 	python3 - "$host" "$from" "$to" "$WIRE_SRC_MAC" "$WIRE_DST_MAC" "$name" <<'PY'
 import socket, sys
 mac = lambda m: bytes(int(x, 16) for x in m.split(":"))

@@ -124,6 +124,7 @@ tui_settle() {
 		prev=$SCREEN
 		sleep 0.1
 	done
+	wait_ran_out "tui_settle $marker $secs"
 	return 1
 }
 

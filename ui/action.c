@@ -11,6 +11,7 @@
 
 #include "app.h"
 #include "capjob.h"
+#include "contype.h"
 #include "form-confirm.h"
 #include "form-create.h"
 #include "form-edit.h"
@@ -117,7 +118,7 @@ action_node(const struct app *a)
 {
 	if (app_console_focused(a) >= 0) {
 		int i = model_node_index(&a->model, pane_console_node(a->focus));
-		return i >= 0 ? &a->model.nodes[i] : NULL;
+		return i >= 0 ? model_node_at(&a->model, i) : NULL;
 	}
 	return app_sel_node(a);
 }
@@ -270,8 +271,8 @@ action_kill_yes(struct app *a, void *arg)
 		app_msg(a, APP_MSG_WARN, "the node is gone");
 		return;
 	}
-	if (job_run(a, JOB_KILL, arg, a->model.nodes[i].n.name) == 0)
-		app_msg(a, APP_MSG_INFO, "%s: killing", a->model.nodes[i].n.name);
+	if (job_run(a, JOB_KILL, arg, model_node_at(&a->model, i)->n.name) == 0)
+		app_msg(a, APP_MSG_INFO, "%s: killing", model_node_at(&a->model, i)->n.name);
 }
 
 void
@@ -295,8 +296,23 @@ action_console_open(struct app *a)
 {
 	const struct model_node *mn = action_subject(a);
 
+	struct err e;
+
 	if (mn == NULL)
 		return;
+	/* A node worked on its screen (contype.h) has nothing to type into
+	 * on its serial line: where its screen is, as sandlab console says. */
+	if (contype_is_vnc(a->lab, mn->n.id, &e) == 1) {
+		if (mn->run.vnc[0])
+			app_msg(a, APP_MSG_INFO, "%s works in VNC: %s, password %s (sandlab vnc %s); "
+			    "its serial line: sandlab console %s --serial", mn->n.name, mn->run.vnc,
+			    mn->run.vnc_password[0] ? mn->run.vnc_password : "as given at start", mn->n.name,
+			    mn->n.name);
+		else
+			app_msg(a, APP_MSG_INFO, "%s works in VNC: s starts it, then Enter (or sandlab vnc %s) "
+			    "gives its address", mn->n.name, mn->n.name);
+		return;
+	}
 	/* A stopped node's tile opens without typing into it, so that s
 	 * starts the node, as its title says. */
 	app_console_open(a, mn->n.id, guard_live(mn));
@@ -385,7 +401,7 @@ action_all(struct app *a, enum job_kind kind)
 	int n = 0, skipped = 0;
 
 	for (size_t i = 0; i < a->model.nnodes; i++) {
-		const struct model_node *mn = &a->model.nodes[i];
+		const struct model_node *mn = model_node_at(&a->model, i);
 		if (guard_live(mn) == (kind == JOB_START))
 			continue;
 		if (job_busy(mn->n.id) || job_run(a, kind, mn->n.id, mn->n.name) != 0)
@@ -421,7 +437,7 @@ action_stop_all(struct app *a)
 	char q[160];
 
 	for (size_t i = 0; i < a->model.nnodes; i++)
-		n += guard_live(&a->model.nodes[i]);
+		n += guard_live(model_node_at(&a->model, i));
 	if (n == 0) {
 		app_msg(a, APP_MSG_WARN, "no node is running");
 		return;

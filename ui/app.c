@@ -89,7 +89,7 @@ app_sel_node(const struct app *a)
 {
 	if (a->sel_node < 0 || (size_t)a->sel_node >= a->model.nnodes)
 		return NULL;
-	return &a->model.nodes[a->sel_node];
+	return model_node_at(&a->model, a->sel_node);
 }
 
 const struct image *
@@ -658,7 +658,7 @@ app_timeout(struct app *a, int input_wait)
 	if (a->nodes->win) {
 		int64_t s = now_s(), next = -1;
 		for (size_t i = 0; i < a->model.nnodes; i++) {
-			const struct run_info *r = &a->model.nodes[i].run;
+			const struct run_info *r = &model_node_at(&a->model, i)->run;
 			if (r->state == RUN_RUNNING && r->started_at > 0) {
 				int64_t t = pane_nodes_next_tick(r->started_at, s);
 				if (next < 0 || t < next)

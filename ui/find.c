@@ -46,7 +46,7 @@ find_search(struct find *f, struct app *a, int start)
 		start = 0;
 	for (size_t k = 0; k < n; k++) {
 		size_t i = ((size_t)start + k) % n;
-		if (strcasestr(a->model.nodes[i].n.name, f->buf)) {
+		if (strcasestr(model_node_at(&a->model, i)->n.name, f->buf)) {
 			a->sel_node = (int)i;
 			f->found = 1;
 			break;

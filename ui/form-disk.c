@@ -63,9 +63,9 @@ form_disk_was(struct form *fm, struct app *a, int idx)
 
 	if (i < 0)
 		return NULL;
-	for (int k = 0; k < a->model.nodes[i].n.ndisks; k++)
-		if (a->model.nodes[i].n.disks[k].idx == idx)
-			return disk_text(&a->model.nodes[i].n.disks[k]);
+	for (int k = 0; k < model_node_at(&a->model, i)->n.ndisks; k++)
+		if (model_node_at(&a->model, i)->n.disks[k].idx == idx)
+			return disk_text(&model_node_at(&a->model, i)->n.disks[k]);
 	return NULL;
 }
 

@@ -47,8 +47,8 @@ form_edit_submit(struct form *fm, struct app *a)
 		snprintf(fm->msg, sizeof fm->msg, "the node is gone (deleted elsewhere)");
 		return -1;
 	}
-	n = &a->model.nodes[i].n;
-	live = guard_live(&a->model.nodes[i]);
+	n = &model_node_at(&a->model, i)->n;
+	live = guard_live(model_node_at(&a->model, i));
 	if (form_hw_check_all(fm, a, EF_HW) != 0 || form_disk_check_all(fm, EF_DISKS, EF_HW) != 0)
 		return -1;
 	c.disks_add = added;
@@ -76,7 +76,7 @@ form_edit_submit(struct form *fm, struct app *a)
 		/* Started since the form opened: say it in the dashboard's words. */
 		app_reload(a);
 		i = model_node_index(&a->model, fm->node_id);
-		if (i < 0 || !guard_stopped(&a->model.nodes[i], "save", fm->msg, sizeof fm->msg))
+		if (i < 0 || !guard_stopped(model_node_at(&a->model, i), "save", fm->msg, sizeof fm->msg))
 			guard_hw_words(e.msg, fm->msg, sizeof fm->msg);
 		return -1;
 	}

@@ -60,8 +60,8 @@ form_link_submit(struct form *fm, struct app *a)
 	struct link l;
 	struct err e;
 
-	if (net_ref_parse(form_value(&fm->f[LF_FROM]), an, sizeof an, &ai, &e) != 0 ||
-	    net_ref_parse(form_value(&fm->f[LF_TO]), bn, sizeof bn, &bi, &e) != 0 ||
+	if (net_ref_resolve(a->lab, form_value(&fm->f[LF_FROM]), an, sizeof an, &ai, &e) != 0 ||
+	    net_ref_resolve(a->lab, form_value(&fm->f[LF_TO]), bn, sizeof bn, &bi, &e) != 0 ||
 	    link_add(a->lab, an, ai, bn, bi, &l, &note, &e) != 0) {
 		snprintf(fm->msg, sizeof fm->msg, "%s", e.msg);
 		return -1;
@@ -83,7 +83,7 @@ form_link_open(struct app *a)
 
 	/* The free NICs: attached to nothing (a NAT NIC is detached first). */
 	for (size_t i = 0; i < a->model.nnodes; i++) {
-		const struct node *nd = &a->model.nodes[i].n;
+		const struct node *nd = &model_node_at(&a->model, i)->n;
 		for (int j = 0; j < nd->nnics; j++) {
 			if (strcmp(nd->nics[j].attach, "none") != 0)
 				continue;

@@ -7,6 +7,7 @@
 #ifndef SANDLAB_UI_MODEL_H
 #define SANDLAB_UI_MODEL_H
 
+#include "changes.h"
 #include "image.h"
 #include "lab.h"
 #include "node.h"
@@ -20,14 +21,19 @@ struct model_node {
 struct model {
 	struct image      *images;
 	size_t             nimages;
-	struct model_node *nodes;          /* by name, as node_each gives them */
+	struct model_node **nodes;         /* by name, as node_each gives them;
+	                                      read through model_node_at. One
+	                                      allocation a node: a node put in
+	                                      its place moves pointers, not
+	                                      rows (about 2 KiB each) */
 	size_t             nnodes;
-	size_t             cap;            /* nodes allocated */
+	size_t             cap;            /* pointers allocated */
 	int                transitional;   /* some node is starting or stopping */
 	unsigned           generation;     /* one more at every load or update that
 	                                      changed something: views that read
 	                                      more of the lab reload then */
 	int64_t            seq;            /* the change log read up to (changes.h) */
+	struct changes_stamp stamp;        /* the lab's writes read up to */
 	int                name_cols;      /* the widest name's cells (at least 1) */
 	size_t             nremote;        /* nodes placed on other hosts */
 	int                partial;        /* nodes holds the first ones only
@@ -50,6 +56,10 @@ int model_load_first(struct model *m, struct lab *lab, size_t limit, struct err 
  * partly updated but consistent (every entry a whole node, by name). */
 int model_update(struct model *m, struct lab *lab, char (*ids)[37], size_t nids, struct err *e);
 void model_free(struct model *m);
+
+/* The node at index i of the list by name (borrowed until the next load
+ * or update), or NULL when i is out of range. */
+const struct model_node *model_node_at(const struct model *m, size_t i);
 
 /* Index by id, or -1. */
 int model_node_index(const struct model *m, const char *id);

@@ -120,15 +120,19 @@ netview_nic_text(const struct netview *nv, const char *node_id, const struct nic
 	const struct link *l = netview_link_of(nv, node_id, c, &me, &peer);
 	size_t used;
 
-	if (strcmp(c->attach, "link") == 0)
-		used = (size_t)snprintf(buf, len, "eth%d <----> %s:eth%d", c->idx, c->peer_name, c->peer_idx);
+	if (strcmp(c->attach, "link") == 0 && c->peer_port[0])
+		used = (size_t)snprintf(buf, len, "eth%d%s%s <----> %s:%s", c->idx, c->port[0] ? " " : "",
+		    c->port, c->peer_name, c->peer_port);
+	else if (strcmp(c->attach, "link") == 0)
+		used = (size_t)snprintf(buf, len, "eth%d%s%s <----> %s:eth%d", c->idx, c->port[0] ? " " : "",
+		    c->port, c->peer_name, c->peer_idx);
 	else if (strcmp(c->attach, "user") == 0) {
-		used = (size_t)snprintf(buf, len, "eth%d NAT", c->idx);
+		used = (size_t)snprintf(buf, len, "eth%d%s%s NAT", c->idx, c->port[0] ? " " : "", c->port);
 		for (int j = 0; j < c->nfwds && used < len; j++)
 			used += (size_t)snprintf(buf + used, len - used, " %s %s:%d->%d", c->fwds[j].proto,
 			    QEMU_LINK_HOST, c->fwds[j].host_port, c->fwds[j].guest_port);
 	} else
-		used = (size_t)snprintf(buf, len, "eth%d -", c->idx);
+		used = (size_t)snprintf(buf, len, "eth%d%s%s -", c->idx, c->port[0] ? " " : "", c->port);
 	if (pending && used < len)
 		used += (size_t)snprintf(buf + used, len - used, "  (at restart)");
 	if (l != NULL && used < len)
@@ -198,7 +202,7 @@ netview_map_node(struct netview *nv, struct app *a, const struct model_node *mn)
 static int
 netview_peer(const struct app *a, const struct link *l, int i)
 {
-	const char *id = a->model.nodes[i].n.id;
+	const char *id = model_node_at(&a->model, i)->n.id;
 
 	if (strcmp(l->a.id, id) == 0)
 		return model_node_index(&a->model, l->b.id);
@@ -231,7 +235,7 @@ netview_map_rows(struct netview *nv, struct app *a)
 		queue[tail++] = (int)start;
 		while (head < tail) {
 			int i = queue[head++];
-			netview_map_node(nv, a, &a->model.nodes[i]);
+			netview_map_node(nv, a, model_node_at(&a->model, i));
 			/* Neighbours in name order: the model is sorted by name. */
 			for (size_t j = 0; j < n; j++)
 				for (size_t k = 0; k < nv->nlinks && !seen[j]; k++)
@@ -247,7 +251,7 @@ netview_map_rows(struct netview *nv, struct app *a)
 		if (first && groups > 0)
 			netview_row(nv);
 		first = 0;
-		netview_map_node(nv, a, &a->model.nodes[i]);
+		netview_map_node(nv, a, model_node_at(&a->model, i));
 	}
 	if (n == 0)
 		snprintf(netview_row(nv)->nic, sizeof nv->rows[0].nic, "(no nodes: create one with c)");
@@ -320,8 +324,15 @@ netview_draw_links(struct netview *nv, WINDOW *win, int rows, int w)
 		const struct link *l = &nv->links[nv->top + r];
 		int sel = nv->top + r == nv->sel;
 		attr_t at = theme_attr(sel ? ROLE_SELECTED : ROLE_OVERLAY);
-		snprintf(a, sizeof a, "%s:eth%d", l->a.name, l->a.idx);
-		snprintf(b, sizeof b, "%s:eth%d", l->b.name, l->b.idx);
+		/* a NIC with a port name is shown by it, as link add takes it */
+		if (l->a.pname[0])
+			snprintf(a, sizeof a, "%s:%s", l->a.name, l->a.pname);
+		else
+			snprintf(a, sizeof a, "%s:eth%d", l->a.name, l->a.idx);
+		if (l->b.pname[0])
+			snprintf(b, sizeof b, "%s:%s", l->b.name, l->b.pname);
+		else
+			snprintf(b, sizeof b, "%s:eth%d", l->b.name, l->b.idx);
 		snprintf(ports, sizeof ports, "%d-%d", l->a.port, l->b.port);
 		snprintf(st, sizeof st, "%s, %s%s", nv->states[nv->top + r].a, nv->states[nv->top + r].b,
 		    capjob_running(l->a.id, l->a.idx) || capjob_running(l->b.id, l->b.idx) ? ", rec" : "");

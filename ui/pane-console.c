@@ -110,9 +110,9 @@ pane_console_want(const struct console *c, struct app *a, int *rows, int *cols)
 
 	*rows = CONSIZE_ROWS_DEFAULT;
 	*cols = CONSIZE_COLS_DEFAULT;
-	if (i >= 0 && a->model.nodes[i].n.console_rows > 0) {
-		*rows = a->model.nodes[i].n.console_rows;
-		*cols = a->model.nodes[i].n.console_cols;
+	if (i >= 0 && model_node_at(&a->model, i)->n.console_rows > 0) {
+		*rows = model_node_at(&a->model, i)->n.console_rows;
+		*cols = model_node_at(&a->model, i)->n.console_cols;
 	}
 }
 
@@ -215,7 +215,7 @@ pane_console_attach(struct pane *p, struct app *a)
 	pane_console_follow_size(p, a);
 	if (c->fd >= 0 || i < 0)
 		return;
-	if (a->model.nodes[i].run.state != RUN_RUNNING && a->model.nodes[i].run.state != RUN_STARTING)
+	if (model_node_at(&a->model, i)->run.state != RUN_RUNNING && model_node_at(&a->model, i)->run.state != RUN_STARTING)
 		return;
 	fd = run_console_connect(a->lab, c->node_id, &e);
 	if (fd < 0)
@@ -433,7 +433,7 @@ pane_console_title(struct pane *p, struct app *a, char *buf, size_t len)
 {
 	struct console *c = p->data;
 	int i = model_node_index(&a->model, c->node_id);
-	const struct model_node *mn = i >= 0 ? &a->model.nodes[i] : NULL;
+	const struct model_node *mn = i >= 0 ? model_node_at(&a->model, i) : NULL;
 	int room = p->w - 6, used = 0, np;   /* draw_frame: two corners, two dashes, two spaces */
 	struct title_part v[7];
 	const char *pick[7] = { 0 };

@@ -14,6 +14,7 @@
 
 #include "app.h"
 #include "cloudinit.h"
+#include "contype.h"
 #include "disk.h"
 #include "draw.h"
 #include "event.h"
@@ -61,7 +62,8 @@ pane_details_time(int64_t t, char *buf, size_t len)
 		strftime(buf, len, "%Y-%m-%d %H:%M:%S", &tm);
 }
 
-/* "eth1 MAC, link to r2:eth0 (udp 40000>40001)", "eth0 e1000 MAC, user
+/* "eth1 MAC, link to r2:eth0 (udp 40000>40001)", "eth1 Gi0/1 MAC, link
+ * to r2:Gi0/0 (...)" (port names, portname.h), "eth0 e1000 MAC, user
  * (NAT) tcp 127.0.0.1:2222->22", "eth2 ..., none". */
 static void
 pane_details_nic(const struct nic *c, char *buf, size_t len)
@@ -69,12 +71,15 @@ pane_details_nic(const struct nic *c, char *buf, size_t len)
 	/* The default model is left out, as the machine's default fields are:
 	 * with it, a link's line did not fit 80 columns. */
 	int dflt = strcmp(c->model, NIC_MODEL_DEFAULT) == 0;
-	size_t used = (size_t)snprintf(buf, len, "eth%d %s%s%s, ", c->idx, dflt ? "" : c->model,
-	    dflt ? "" : " ", c->mac);
+	size_t used = (size_t)snprintf(buf, len, "eth%d %s%s%s%s%s, ", c->idx, c->port, c->port[0] ? " " : "",
+	    dflt ? "" : c->model, dflt ? "" : " ", c->mac);
 
 	if (used >= len)
 		return;
-	if (strcmp(c->attach, "link") == 0)
+	if (strcmp(c->attach, "link") == 0 && c->peer_port[0])
+		snprintf(buf + used, len - used, "link to %s:%s (udp %d>%d)", c->peer_name,
+		    c->peer_port, c->local_port, c->remote_port);
+	else if (strcmp(c->attach, "link") == 0)
 		snprintf(buf + used, len - used, "link to %s:eth%d (udp %d>%d)", c->peer_name,
 		    c->peer_idx, c->local_port, c->remote_port);
 	else if (strcmp(c->attach, "user") == 0) {
@@ -227,7 +232,11 @@ pane_details_node(struct pane *p, struct app *a, const struct model_node *mn)
 	 * pc): most nodes keep the pane as short as it was. Room is kept for
 	 * the console, image, overlay and first NIC rows. */
 	y = pane_details_machine(p, a, n, y, 4);
-	snprintf(buf, sizeof buf, "%dx%d (the guest's terminal size)", n->console_cols, n->console_rows);
+	if (contype_is_vnc(a->lab, n->id, &e) == 1)
+		snprintf(buf, sizeof buf, "VNC (Enter gives its address); serial %dx%d", n->console_cols,
+		    n->console_rows);
+	else
+		snprintf(buf, sizeof buf, "%dx%d (the guest's terminal size)", n->console_cols, n->console_rows);
 	if (y <= last)
 		pane_details_row(w, y++, inner, "console", buf, theme_attr(ROLE_NORMAL));
 	if (y <= last && cloudinit_get(a->lab, n->id, &ci, &e) == 0) {
@@ -317,7 +326,7 @@ pane_details_draw(struct pane *p, struct app *a)
 	/* On a console, the details are its node's. */
 	if (ci >= 0) {
 		int i = model_node_index(&a->model, pane_console_node(a->focus));
-		mn = i >= 0 ? &a->model.nodes[i] : NULL;
+		mn = i >= 0 ? model_node_at(&a->model, i) : NULL;
 	}
 
 	werase(p->win);

@@ -194,7 +194,7 @@ pane_nodes_draw(struct pane *p, struct app *a)
 
 		if (i >= a->model.nnodes)
 			break;
-		mn = &a->model.nodes[i];
+		mn = model_node_at(&a->model, i);
 		sel = (int)i == a->sel_node;
 		base = theme_attr(sel ? (focused ? ROLE_SELECTED : ROLE_SELECTED_DIM) : ROLE_NORMAL);
 		if (sel)

@@ -28,6 +28,18 @@ appliance_nic_offered(struct lab *lab, json_t *o)
 	size_t i;
 	json_t *v;
 
+	json_array_foreach(json_object_get(json_object_get(t, "ports"), "adapters"), i, v) {
+		/* a custom adapter's model: only the model is left out */
+		const char *am = json_string_value(json_object_get(v, "model"));
+		char field[96];
+		if (am == NULL || qemuprobe_check_nic(lab, am, arch ? arch : "x86_64", "adapter_type", &e) == 0)
+			continue;
+		snprintf(field, sizeof field, "qemu.custom_adapters (adapter %d).adapter_type",
+		    (int)json_integer_value(json_object_get(v, "adapter")));
+		json_array_append_new(json_object_get(o, "unmapped"), json_pack("{s:s, s:s, s:s}", "field",
+		    field, "value", am, "reason", e.msg));
+		json_object_del(v, "model");
+	}
 	if (model == NULL || qemuprobe_check_nic(lab, model, arch ? arch : "x86_64", "qemu.adapter_type",
 	    &e) == 0)
 		return;
@@ -40,6 +52,36 @@ appliance_nic_offered(struct lab *lab, json_t *o)
 		}
 	}
 	json_object_del(t, "nic_model");
+}
+
+static void appliance_print(const char *key, const char *val);
+
+/* The port names a template would give its NICs: "eth0 Gi0/0, eth1 Gi0/1",
+ * and each custom adapter's model and MAC. */
+static void
+appliance_print_ports(json_t *p)
+{
+	json_t *v;
+	size_t i;
+	char *line = xstrdup("");
+
+	json_array_foreach(json_object_get(p, "names"), i, v) {
+		char *n = xasprintf("%s%seth%zu %s", line, i ? ", " : "", i,
+		    json_string_value(v)[0] ? json_string_value(v) : "-");
+		free(line);
+		line = n;
+	}
+	appliance_print("port names", line);
+	free(line);
+	json_array_foreach(json_object_get(p, "adapters"), i, v) {
+		const char *m = json_string_value(json_object_get(v, "model"));
+		const char *mac = json_string_value(json_object_get(v, "mac"));
+		line = xasprintf("eth%d%s%s%s%s", (int)json_integer_value(json_object_get(v, "adapter")),
+		    m ? " model " : "", m ? m : "", mac ? " mac " : "", mac ? mac : "");
+		if (m || mac)
+			appliance_print("adapter", line);
+		free(line);
+	}
 }
 
 /* "  key:  value", a text's lines under each other, each sanitised. */
@@ -72,6 +114,10 @@ appliance_print_text(json_t *o)
 	printf("\ntemplate it would make:\n");
 	json_object_foreach(t, key, v) {
 		char num[32];
+		if (strcmp(key, "ports") == 0) {
+			appliance_print_ports(v);
+			continue;
+		}
 		if (json_is_object(v)) {
 			const char *k2;
 			json_t *v2;

@@ -46,6 +46,7 @@ cmd_net_nic_json(const struct nic *c, int pending)
 	o = json_pack("{s:i, s:s, s:s, s:s, s:o, s:b}", "index", c->idx, "model", c->model,
 	    "mac", c->mac, "attach", c->attach, "forwards", fw, "pending_restart", pending);
 	json_object_set_new(o, "name", json_sprintf("eth%d", c->idx));
+	json_object_set_new(o, "port", c->port[0] ? json_string(c->port) : json_null());
 	if (c->link_id[0])
 		json_object_set_new(o, "link", json_pack("{s:s, s:s, s:i, s:i, s:i}", "id", c->link_id,
 		    "peer", c->peer_name, "peer_index", c->peer_idx, "local_port", c->local_port,
@@ -64,7 +65,10 @@ cmd_net_to(const struct nic *c, char *buf, size_t len)
 	char f[32];
 
 	buf[0] = '\0';
-	if (strcmp(c->attach, "link") == 0)
+	if (strcmp(c->attach, "link") == 0 && c->peer_port[0])
+		snprintf(buf, len, "%s:%s (udp %d>%d)", c->peer_name, c->peer_port, c->local_port,
+		    c->remote_port);
+	else if (strcmp(c->attach, "link") == 0)
 		snprintf(buf, len, "%s:eth%d (udp %d>%d)", c->peer_name, c->peer_idx, c->local_port,
 		    c->remote_port);
 	else if (strcmp(c->attach, "user") == 0 && c->nfwds == 0)
@@ -106,12 +110,18 @@ cmd_net_nics_print(struct lab *lab, const char *node_id, const char *name, const
 	if (net_nics_get(lab, node_id, &v, &n, &e) != 0)
 		return cli_fail("%s", e.msg);
 	pend = net_pending_node(lab, node_id, v, n);
-	printf("%s%-5s %-15s %-17s %-6s %-*s%s\n", indent, "NIC", "MODEL", "MAC", "ATTACH",
-	    pend ? 31 : 0, "TO", pend ? "PENDING" : "");
+	/* a PORT column only for a node whose NICs have port names (portname.h) */
+	int pw = 0;
+	for (int i = 0; i < n; i++)
+		if (v[i].port[0] && (int)strlen(v[i].port) + 1 > pw)
+			pw = (int)strlen(v[i].port) + 1 > 5 ? (int)strlen(v[i].port) + 1 : 5;
+	printf("%s%-5s %-*s%-15s %-17s %-6s %-*s%s\n", indent, "NIC", pw, pw ? "PORT" : "", "MODEL", "MAC",
+	    "ATTACH", pend ? 31 : 0, "TO", pend ? "PENDING" : "");
 	for (int i = 0; i < n; i++) {
 		char to[256];
 		cmd_net_to(&v[i], to, sizeof to);
-		printf("%seth%-2d %-15s %-17s %-6s %-*s%s\n", indent, v[i].idx, v[i].model, v[i].mac,
+		printf("%seth%-2d %-*s%-15s %-17s %-6s %-*s%s\n", indent, v[i].idx, pw,
+		    v[i].port[0] ? v[i].port : pw ? "-" : "", v[i].model, v[i].mac,
 		    v[i].attach, pend ? 31 : 0, to, pend & (1u << v[i].idx) ? "restart" : "");
 	}
 	if (n == 0)
@@ -303,8 +313,8 @@ cmd_link_add(struct cli *c, int argc, char **argv)
 
 	if ((lab = cli_start(c, argc, argv, NULL, pos, 2, 2, &npos, usage, &rc)) == NULL)
 		return rc;
-	if (net_ref_parse(pos[0], a, sizeof a, &ai, &e) != 0 ||
-	    net_ref_parse(pos[1], b, sizeof b, &bi, &e) != 0 ||
+	if (net_ref_resolve(lab, pos[0], a, sizeof a, &ai, &e) != 0 ||
+	    net_ref_resolve(lab, pos[1], b, sizeof b, &bi, &e) != 0 ||
 	    link_add(lab, a, ai, b, bi, &l, &note, &e) != 0)
 		return cli_fail("%s", e.msg);
 	what = xasprintf("linked %s:eth%d - %s:eth%d (udp %s:%d <-> %s:%d)", l.a.name, l.a.idx,

@@ -77,8 +77,9 @@ node_json(const struct node *n, const struct run_info *ri)
 	json_t *nics = json_array(), *o;
 
 	for (int i = 0; i < n->nnics; i++)
-		json_array_append_new(nics, json_pack("{s:i, s:s, s:s, s:s}", "index", n->nics[i].idx,
-		    "model", n->nics[i].model, "mac", n->nics[i].mac, "attach", n->nics[i].attach));
+		json_array_append_new(nics, json_pack("{s:i, s:s, s:s, s:s, s:s?}", "index", n->nics[i].idx,
+		    "model", n->nics[i].model, "mac", n->nics[i].mac, "attach", n->nics[i].attach,
+		    "port", n->nics[i].port[0] ? n->nics[i].port : NULL));
 	o = json_pack("{s:s, s:s, s:s, s:s, s:s, s:i, s:i, s:s, s:I, s:o}",
 	    "id", n->id, "name", n->name, "image", n->image_name, "image_id", n->image_id,
 	    "overlay", n->overlay, "ram_mb", n->ram_mb, "cpus", n->cpus, "accel", n->accel,
@@ -274,16 +275,16 @@ cmd_node_create(struct cli *c, int argc, char **argv)
 {
 	static const char usage[] = CMD_NODE_CREATE_USAGE;
 	const char *csize = NULL, *ready = NULL, *user_data = NULL, *tname = NULL, *host = NULL;
-	const char *on_stop = NULL, *stop_grace = NULL;
+	const char *on_stop = NULL, *stop_grace = NULL, *console = NULL;
 	struct cmd_node_opts o;
 	struct node_spec s = { .nics = -1 };
 	const char *disks[DISK_MAX + 1];
 	struct cli_many dm = { disks, 0, DISK_MAX + 1 };
-	struct cli_opt opts[8 + CMD_NODE_OPTS_N + 1] = {
+	struct cli_opt opts[9 + CMD_NODE_OPTS_N + 1] = {
 		{ "--console-size", &csize, NULL }, { "--ready", &ready, NULL },
 		{ "--user-data", &user_data, NULL }, { "--template", &tname, NULL }, { "--host", &host, NULL },
 		{ "--on-stop", &on_stop, NULL }, { "--stop-grace", &stop_grace, NULL },
-		{ "--nic-model", &s.nic_model, NULL },
+		{ "--nic-model", &s.nic_model, NULL }, { "--console", &console, NULL },
 	};
 	struct cloudinit_changes ch;
 	struct template t = { 0 };
@@ -293,7 +294,7 @@ cmd_node_create(struct cli *c, int argc, char **argv)
 	char *pos[1], *ud = NULL;
 	int npos, rc = 1, grace;
 
-	cmd_node_opts_add(opts, 8, &o, 1);
+	cmd_node_opts_add(opts, 9, &o, 1);
 	if (cli_take_many(&argc, argv, "--disk", &dm) != 0 ||
 	    cli_parse(argc, argv, opts, pos, 1, &npos, usage) != 0)
 		return 2;
@@ -305,6 +306,8 @@ cmd_node_create(struct cli *c, int argc, char **argv)
 		return cli_fail("--console-size: %s", e.msg);
 	if (ready && node_check_ready(ready, &e) != 0)
 		return cli_fail("--ready: %s", e.msg);
+	if (console && contype_check(console, &e) != 0)
+		return cli_fail("--console: %s", e.msg);
 	if (node_stop_opts(on_stop, stop_grace, &grace) != 0)
 		return 1;
 	if ((lab = cli_lab(c)) == NULL)
@@ -340,8 +343,10 @@ cmd_node_create(struct cli *c, int argc, char **argv)
 		rc = cli_fail("%s", e.msg);
 		goto out;
 	}
-	/* Made apart from the node: on failure the node goes too. */
-	if ((on_stop || stop_grace) && stopmode_set(lab, n.id, on_stop, grace, &e) != 0) {
+	/* Made apart from the node: on failure the node goes too. The
+	 * console given wins over the template's. */
+	if (((on_stop || stop_grace) && stopmode_set(lab, n.id, on_stop, grace, &e) != 0) ||
+	    (console && contype_set(lab, n.id, console, &e) != 0)) {
 		struct err e2;
 		node_rm(lab, n.id, &e2);
 		node_clear(&n);
@@ -590,15 +595,16 @@ cmd_node_set(struct cli *c, int argc, char **argv)
 {
 	static const char usage[] = CMD_NODE_SET_USAGE;
 	const char *csize = NULL, *ready = NULL, *user_data = NULL, *host = NULL;
-	const char *on_stop = NULL, *stop_grace = NULL;
+	const char *on_stop = NULL, *stop_grace = NULL, *console = NULL;
 	struct cmd_node_opts o;
 	const char *disks[DISK_MAX + 1], *rm_text[DISK_MAX + 1];
 	struct cli_many dm = { disks, 0, DISK_MAX + 1 }, rm = { rm_text, 0, DISK_MAX };
 	int rm_idx[DISK_MAX];
-	struct cli_opt opts[6 + CMD_NODE_OPTS_N + 1] = {
+	struct cli_opt opts[7 + CMD_NODE_OPTS_N + 1] = {
 		{ "--console-size", &csize, NULL }, { "--ready", &ready, NULL },
 		{ "--user-data", &user_data, NULL }, { "--host", &host, NULL },
 		{ "--on-stop", &on_stop, NULL }, { "--stop-grace", &stop_grace, NULL },
+		{ "--console", &console, NULL },
 	};
 	int ccols = 0, crows = 0, hw = 0, grace;
 	struct node_changes ch = { .nics = -1 };
@@ -609,7 +615,7 @@ cmd_node_set(struct cli *c, int argc, char **argv)
 	char *pos[1], *ud;
 	int npos, rc;
 
-	cmd_node_opts_add(opts, 6, &o, 0);
+	cmd_node_opts_add(opts, 7, &o, 0);
 	if (cli_take_many(&argc, argv, "--disk", &dm) != 0 || cli_take_many(&argc, argv, "--disk-rm", &rm) != 0 ||
 	    cli_parse(argc, argv, opts, pos, 1, &npos, usage) != 0)
 		return 2;
@@ -626,11 +632,13 @@ cmd_node_set(struct cli *c, int argc, char **argv)
 		hw |= o.hw[k] != NULL;
 	hw |= dm.n > 0 || rm.n > 0;
 	if (!cmd_node_opts_any(&o) && !csize && !ready && !user_data && !host && !on_stop && !stop_grace &&
-	    !hw)
+	    !hw && !console)
 		return cli_fail("nothing to change: give --ram, --cpus, --nics, --accel, --console-size, --ready, "
-		    "--cloud-init, --ci-user, --user-data, --host, --on-stop, --stop-grace, --disk, --disk-rm or a "
-		    "machine option "
+		    "--cloud-init, --ci-user, --user-data, --host, --on-stop, --stop-grace, --console, --disk, "
+		    "--disk-rm or a machine option "
 		    "(see: sandlab node set --help)");
+	if (console && contype_check(console, &e) != 0)
+		return cli_fail("--console: %s", e.msg);
 	if (node_stop_opts(on_stop, stop_grace, &grace) != 0)
 		return 1;
 	if (csize && consize_parse(csize, &ccols, &crows, &e) != 0)
@@ -678,7 +686,7 @@ cmd_node_set(struct cli *c, int argc, char **argv)
 			    "(sandlab node restart %s)\n", n.name, n.name);
 		node_clear(&n);
 	}
-	if (cloudinit_changes_any(&cich) || on_stop || stop_grace) {
+	if (cloudinit_changes_any(&cich) || on_stop || stop_grace || console) {
 		if (node_get(lab, pos[0], &n, &e) != 0) {
 			rc = cli_fail("%s", e.msg);
 			goto out;
@@ -688,6 +696,9 @@ cmd_node_set(struct cli *c, int argc, char **argv)
 		rc = cloudinit_changes_any(&cich) ? cloudinit_set(lab, n.id, &cich, &e) : 0;
 		if (rc == 0 && (on_stop || stop_grace))
 			rc = stopmode_set(lab, n.id, on_stop, grace, &e);
+		/* where the user is sent, read at each console: any time */
+		if (rc == 0 && console)
+			rc = contype_set(lab, n.id, console, &e);
 		node_clear(&n);
 		if (rc != 0) {
 			rc = cli_fail("%s", e.msg);

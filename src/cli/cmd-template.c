@@ -13,6 +13,61 @@
 #include "qemuprobe.h"
 #include "template.h"
 
+/* How a template names its NICs, with the names for nics NICs; null when
+ * it names none. */
+static json_t *
+template_ports_json(const struct portname_spec *p, int nics)
+{
+	char names[NODE_NICS_MAX][PORTNAME_MAX];
+	json_t *o, *a = json_array(), *n = json_array();
+	struct err e;
+
+	if (!portname_spec_any(p)) {
+		json_decref(a);
+		json_decref(n);
+		return json_null();
+	}
+	for (int i = 0; i < p->nadapters; i++)
+		json_array_append_new(a, json_pack("{s:i, s:s, s:s, s:s}", "adapter", p->adapters[i].idx,
+		    "port", p->adapters[i].name, "model", p->adapters[i].model, "mac", p->adapters[i].mac));
+	if (portname_names(p, nics, names, &e) == 0)
+		for (int i = 0; i < nics; i++)
+			json_array_append_new(n, json_string(names[i]));
+	o = json_pack("{s:s, s:s, s:i, s:o, s:o}", "format", p->format, "first", p->first,
+	    "segment", p->segment, "adapters", a, "names", n);
+	return o;
+}
+
+/* "  eth0 mgmt, eth1 Gi0/0" and each custom adapter's model and MAC, as
+ * template show prints them. */
+static void
+template_ports_print(const struct portname_spec *p, int nics)
+{
+	char names[NODE_NICS_MAX][PORTNAME_MAX];
+	struct err e;
+
+	if (!portname_spec_any(p))
+		return;
+	printf("ports:    ");
+	if (p->format[0])
+		printf(" format %s%s", p->format, p->segment ? "" : ";");
+	if (p->segment)
+		printf(" segments of %d;", p->segment);
+	if (p->first[0])
+		printf(" eth0 is %s;", p->first);
+	int ok = portname_names(p, nics, names, &e) == 0;
+	if (!ok)
+		printf(" %s", e.msg);
+	for (int i = 0; i < nics && ok; i++)
+		printf("%s eth%d %s", i ? "," : "", i, names[i][0] ? names[i] : "-");
+	printf("\n");
+	for (int i = 0; i < p->nadapters; i++) {
+		const struct portname_adapter *a = &p->adapters[i];
+		printf("adapter:   eth%d%s%s%s%s%s%s\n", a->idx, a->name[0] ? " port " : "", a->name,
+		    a->model[0] ? " model " : "", a->model, a->mac[0] ? " mac " : "", a->mac);
+	}
+}
+
 /* A template as --json gives it; arg unused (cli_json_list's shape). */
 static json_t *
 template_json(const void *item, void *arg)
@@ -23,12 +78,14 @@ template_json(const void *item, void *arg)
 	(void)arg;
 	for (int k = 0; k < HW_NKEYS; k++)
 		json_object_set_new(hw, hw_fields[k].name, json_string(t->hw.v[k]));
-	return json_pack("{s:s, s:s, s:s, s:s, s:i, s:i, s:i, s:s, s:s, s:{s:b, s:s}, s:s, s:s?, s:i, s:o}",
+	json_t *o = json_pack("{s:s, s:s, s:s, s:s, s:i, s:i, s:i, s:s, s:s, s:{s:b, s:s}, s:s, s:s?, s:i, s:o}",
 	    "id", t->id, "name", t->name, "image", t->image_name, "image_id", t->image_id,
 	    "ram_mb", t->ram_mb, "cpus", t->cpus, "nics", t->nics, "nic_model", t->nic_model,
 	    "accel", t->accel, "cloud_init", "on", t->cloud_init, "user", t->ci_user,
 	    "console", t->console, "usage", t->usage,
 	    "nodes", t->nodes, "machine", hw);
+	json_object_set_new(o, "ports", template_ports_json(&t->ports, t->nics));
+	return o;
 }
 
 /* The options of template create and set into *s: 0, or 1 (bad value,
@@ -185,6 +242,7 @@ cmd_template_show(struct cli *c, int argc, char **argv)
 	    "nics:      %d %s\naccel:     %s\nconsole:   %s\n", t.name, t.id, t.image_name, t.cpus,
 	    t.ram_mb, t.nics, t.nic_model, t.accel, t.console);
 	cmd_node_hw_print(&t.hw, 0);
+	template_ports_print(&t.ports, t.nics);
 	if (t.cloud_init)
 		printf("cloud-init: on: user %s\n", t.ci_user);
 	else

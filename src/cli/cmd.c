@@ -31,12 +31,13 @@ const struct cmd cmd_table[] = {
 	  "boot order (disk,cdrom,network) and a boot-once, a CD-ROM (an image of kind iso), a kernel "
 	  "boot (images of kind kernel and initrd, and the kernel's command line); --host places it on "
 	  "a host added with host add (local, this machine, unless given); --nic-model: the model of "
-	  "its NICs, one this QEMU offers (virtio-net-pci unless given)" CMD_NODE_DISK_HELP, 0 },
+	  "its NICs, one this QEMU offers (virtio-net-pci unless given); --console: where it is worked, "
+	  "its serial line or, for vnc, its screen (the template's unless given)" CMD_NODE_DISK_HELP, 0 },
 	{ "node", "ls", cmd_node_ls, "node ls [--json]", "list nodes", 0 },
 	{ "node", "show", cmd_node_show, "node show NAME [--json]", "show one node in full", 0 },
 	{ "node", "set", cmd_node_set, CMD_NODE_SET_USAGE,
 	  "change a stopped node's resources or host, or any node's console size, ready pattern, cloud-init "
-	  "settings or stop method; a change "
+	  "settings, stop method or console (serial, or vnc: worked on its screen); a change "
 	  "of a running node's machine or extra disks waits for its restart" CMD_NODE_DISK_HELP
 	  " adds one; --disk-rm N removes extra disk N and its file (node show numbers them)", 0 },
 	{ "node", "cdrom", cmd_node_cdrom, "node cdrom NAME [IMAGE] [--eject]",
@@ -96,7 +97,8 @@ const struct cmd cmd_table[] = {
 	{ "nic", "unforward", cmd_nic_unforward, "nic unforward NODE:ethN tcp|udp:HOSTPORT",
 	  "remove a port forward", 0 },
 	{ "link", "add", cmd_link_add, "link add NODE:ethN NODE:ethN",
-	  "join two NICs of two nodes by a point-to-point link (UDP on 127.0.0.1), at once on running nodes", 0 },
+	  "join two NICs of two nodes by a point-to-point link (UDP on 127.0.0.1), at once on running nodes; "
+	  "a NIC with a port name (from a template: Gi0/1) may be named by it, as r1:Gi0/1", 0 },
 	{ "link", "ls", cmd_link_ls, "link ls [--json]", "list links, their ports and state", 0 },
 	{ "link", "rm", cmd_link_rm, "link rm NODE:ethN|LINK-ID", "remove a link", 0 },
 	{ "link", "set", cmd_link_set, CMD_LINK_SET_USAGE,

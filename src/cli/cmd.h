@@ -108,12 +108,12 @@ int cmd_node_set(struct cli *c, int argc, char **argv);
 #define CMD_NODE_CREATE_USAGE "node create NAME [--image IMAGE] [--template TEMPLATE] [--ram MB]" \
 	" [--cpus N] [--nics N] [--accel auto|kvm|tcg] [--console-size COLSxROWS] [--ready REGEX]" \
 	" [--cloud-init on|off] [--ci-user NAME] [--user-data FILE] [--host HOST]" \
-	" [--on-stop shutdown|poweroff] [--stop-grace SECONDS] [--nic-model MODEL]" \
+	" [--on-stop shutdown|poweroff] [--stop-grace SECONDS] [--nic-model MODEL] [--console serial|vnc]" \
 	CMD_NODE_HW_USAGE CMD_NODE_DISK_USAGE
 #define CMD_NODE_SET_USAGE "node set NAME [--ram MB] [--cpus N] [--nics N] [--accel auto|kvm|tcg]" \
 	" [--console-size COLSxROWS] [--ready REGEX] [--cloud-init on|off] [--ci-user NAME]" \
 	" [--user-data FILE] [--host HOST] [--on-stop shutdown|poweroff] [--stop-grace SECONDS]" \
-	CMD_NODE_HW_USAGE CMD_NODE_DISK_USAGE " [--disk-rm N]"
+	" [--console serial|vnc]" CMD_NODE_HW_USAGE CMD_NODE_DISK_USAGE " [--disk-rm N]"
 
 /* The options nodes and templates share (node create|set, template
  * create|set): values as given (NULL: not given), and after

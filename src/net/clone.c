@@ -40,7 +40,7 @@ clone_rows(struct lab *lab, const struct node *src, const struct nic *nv, int nn
 		/* NAT is kept (its forwards are not: host ports are unique);
 		 * a link's other end belongs to the source. */
 		const char *attach = strcmp(nv[i].attach, "user") == 0 ? "user" : "none";
-		if (nic_insert(lab, id, nv[i].idx, nv[i].model, NULL, attach, e) != 0)
+		if (nic_insert(lab, id, nv[i].idx, nv[i].model, NULL, attach, nv[i].port, e) != 0)
 			return -1;
 	}
 	detail = xasprintf("%s from %s", name, src->name);

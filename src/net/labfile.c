@@ -406,7 +406,7 @@ static int
 lf_template_key(struct lf_parse *p, struct labfile_template *t, unsigned *seen, char *key, char *val)
 {
 	static const char *const keys[] = { "image", "ram", "cpus", "nics", "nic-model", "accel",
-	    "console" };
+	    "console", "port-format", "port-first", "port-segment" };
 	char shown[96];
 	struct err e;
 	int b, k;
@@ -419,9 +419,10 @@ lf_template_key(struct lf_parse *p, struct labfile_template *t, unsigned *seen, 
 	if (b == (int)(sizeof keys / sizeof keys[0])) {
 		if ((k = hw_key_find(key)) < 0 || k == HW_APPEND)
 			return lf_fail(p, "unknown key \"%s\" for a template (known: image, ram, cpus, nics, "
-			    "nic-model, accel, cloud-init, ci-user, console and a node's machine keys)",
+			    "nic-model, accel, cloud-init, ci-user, console, port-format, port-first, "
+			    "port-segment and a node's machine keys)",
 			    lf_shown(key, shown, sizeof shown));
-		if (lf_once(p, seen, 7 + k, key) != 0)
+		if (lf_once(p, seen, 10 + k, key) != 0)
 			return -1;
 		if (hw_check(k, val, &e) != 0)
 			return lf_fail(p, "%s", e.msg);
@@ -452,12 +453,72 @@ lf_template_key(struct lf_parse *p, struct labfile_template *t, unsigned *seen, 
 			return lf_fail(p, "%s", e.msg);
 		snprintf(t->accel, sizeof t->accel, "%s", val);
 		return 0;
-	default:
+	case 6:
 		if (contype_check(val, &e) != 0)
 			return lf_fail(p, "console=%s: %s", lf_shown(val, shown, sizeof shown), e.msg);
 		snprintf(t->console, sizeof t->console, "%s", val);
 		return 0;
+	case 7:
+		/* checked with port-segment= at the end of the line */
+		if (strlen(val) >= sizeof t->ports.format)
+			return lf_fail(p, "a port-format has at most %d bytes", (int)sizeof t->ports.format - 1);
+		snprintf(t->ports.format, sizeof t->ports.format, "%s", val);
+		return 0;
+	case 8:
+		if (portname_check(val, &e) != 0)
+			return lf_fail(p, "%s", e.msg);
+		snprintf(t->ports.first, sizeof t->ports.first, "%s", val);
+		return 0;
+	default:
+		return lf_int(p, key, val, 1, PORTNAME_SEGMENT_MAX, &t->ports.segment);
 	}
+}
+
+/* "adapter TEMPLATE:ethN [port=NAME] [model=M] [mac=MAC]": a custom
+ * adapter of a template above, after its line. */
+static int
+lf_adapter(struct lf_parse *p, char **w, int nw)
+{
+	char name[96], shown[96];
+	struct labfile_template *t;
+	struct portname_adapter a = { 0 };
+	unsigned seen = 0;
+	struct err e;
+	int i;
+
+	if (nw < 3)
+		return lf_fail(p, "an adapter line is: adapter TEMPLATE:ethN [port=NAME] [model=M] [mac=MAC]");
+	if (net_ref_parse(w[1], name, sizeof name, &a.idx, &e) != 0)
+		return lf_fail(p, "%s", e.msg);
+	if ((i = lf_template_find(p, name)) < 0)
+		return lf_fail(p, "no template %s above this line", lf_shown(name, shown, sizeof shown));
+	t = &p->lf->templates[i];
+	if (portname_adapter(&t->ports, a.idx) != NULL)
+		return lf_fail(p, "template %s has a second adapter line for eth%d", t->name, a.idx);
+	if (t->ports.nadapters >= PORTNAME_ADAPTERS || a.idx >= PORTNAME_ADAPTERS)
+		return lf_fail(p, "a template's adapters are eth0 to eth%d", PORTNAME_ADAPTERS - 1);
+	for (int j = 2; j < nw; j++) {
+		char *key = NULL, *val = NULL, *dst;
+		size_t len;
+		int b;
+		if (lf_key(p, w[j], &key, &val) != 0)
+			return -1;
+		b = strcmp(key, "port") == 0 ? 0 : strcmp(key, "model") == 0 ? 1 : strcmp(key, "mac") == 0 ? 2 : -1;
+		if (b < 0)
+			return lf_fail(p, "unknown key \"%s\" for an adapter (known: port, model, mac)",
+			    lf_shown(key, shown, sizeof shown));
+		if (lf_once(p, &seen, b, key) != 0)
+			return -1;
+		dst = b == 0 ? a.name : b == 1 ? a.model : a.mac;
+		len = b == 0 ? sizeof a.name : b == 1 ? sizeof a.model : sizeof a.mac;
+		if (strlen(val) >= len)
+			return lf_fail(p, "%s=%s: too long", key, lf_shown(val, shown, sizeof shown));
+		snprintf(dst, len, "%s", val);
+	}
+	if (portname_check_adapter(&a, &e) != 0)
+		return lf_fail(p, "%s", e.msg);
+	t->ports.adapters[t->ports.nadapters++] = a;
+	return 0;
 }
 
 /* "template NAME image=IMAGE [KEY=VALUE]...": before the nodes made from it. */
@@ -503,6 +564,9 @@ lf_template(struct lf_parse *p, char **w, int nw)
 	}
 	if (t->image[0] == '\0')
 		return lf_fail(p, "template %s needs image=IMAGE", t->name);
+	if ((t->ports.format[0] || t->ports.segment) &&
+	    portname_check_format(t->ports.format, t->ports.segment, &e) != 0)
+		return lf_fail(p, "%s", e.msg);
 	return 0;
 }
 
@@ -689,6 +753,12 @@ lf_nic_key(struct lf_parse *p, struct labfile_nic *c, unsigned *seen, char *key,
 			return lf_fail(p, "attach=%s: none, user or link is needed",
 			    lf_shown(val, shown, sizeof shown));
 		snprintf(c->attach, sizeof c->attach, "%s", val);
+	} else if (strcmp(key, "port") == 0) {
+		if (lf_once(p, seen, 3, key) != 0)
+			return -1;
+		if (portname_check(val, &e) != 0)
+			return lf_fail(p, "%s", e.msg);
+		snprintf(c->port, sizeof c->port, "%s", val);
 	} else if (strcmp(key, "forward") == 0) {
 		struct nic_fwd f;
 		if (net_fwd_parse(val, 1, &f, &e) != 0)
@@ -701,7 +771,7 @@ lf_nic_key(struct lf_parse *p, struct labfile_nic *c, unsigned *seen, char *key,
 		c->fwds = xreallocarray(c->fwds, (size_t)c->nfwds + 1, sizeof *c->fwds);
 		c->fwds[c->nfwds++] = f;
 	} else
-		return lf_fail(p, "unknown key \"%s\" for a NIC (known: model, mac, attach, forward)",
+		return lf_fail(p, "unknown key \"%s\" for a NIC (known: model, mac, attach, port, forward)",
 		    lf_shown(key, shown, sizeof shown));
 	return 0;
 }
@@ -716,7 +786,7 @@ lf_nic(struct lf_parse *p, char **w, int nw)
 
 	if (nw < 2)
 		return lf_fail(p, "a nic line is: nic NODE:ethN [model=M] [mac=MAC] [attach=none|user|link] "
-		    "[forward=tcp:HOST:GUEST]...");
+		    "[port=NAME] [forward=tcp:HOST:GUEST]...");
 	if (lf_ref(p, w[1], &node, &idx) != 0)
 		return -1;
 	n = &p->lf->nodes[node];
@@ -738,6 +808,10 @@ lf_nic(struct lf_parse *p, char **w, int nw)
 	/* attach stays "" when not given: a link line may still claim it. */
 	if (c->nfwds > 0 && strcmp(c->attach, "user") != 0)
 		return lf_fail(p, "forwards need user-mode NAT: attach=user");
+	for (int j = 0; c->port[0] && j < n->nnics - 1; j++)
+		if (strcasecmp(n->nics[j].port, c->port) == 0)
+			return lf_fail(p, "port name %s is already %s:eth%d's (line %d); each NIC of a node "
+			    "needs its own", c->port, n->name, j, n->nics[j].line);
 	return 0;
 }
 
@@ -884,11 +958,13 @@ lf_line(struct lf_parse *p, const char *s, size_t len)
 		return lf_template(p, w, nw);
 	if (strcmp(w[0], "template-append") == 0)
 		return lf_template_append(p, w, nw);
+	if (strcmp(w[0], "adapter") == 0)
+		return lf_adapter(p, w, nw);
 	if (strcmp(w[0], "usage") == 0)
 		return lf_usage(p, w, nw);
 	if (strcmp(w[0], "user-data") == 0)
 		return lf_user_data(p, w, nw);
-	return lf_fail(p, "unknown line \"%s\" (a line is sandlab-lab, template, template-append, usage, "
+	return lf_fail(p, "unknown line \"%s\" (a line is sandlab-lab, template, template-append, adapter, usage, "
 	    "node, nic, link, append, user-data or a # comment)",
 	    lf_shown(w[0], shown, sizeof shown));
 }
@@ -1077,7 +1153,25 @@ labfile_format(const struct labfile *lf)
 		for (int k = 0; k < HW_APPEND; k++)
 			if (t->hw[k] && !lf_hw_default(k, t->hw[k]))
 				lf_put(&b, " %s=%s", hw_fields[k].name, t->hw[k]);
+		/* none by default, so files from before port names still match */
+		if (t->ports.format[0])
+			lf_put(&b, " port-format=%s", t->ports.format);
+		if (t->ports.first[0])
+			lf_put(&b, " port-first=%s", t->ports.first);
+		if (t->ports.segment)
+			lf_put(&b, " port-segment=%d", t->ports.segment);
 		lf_put(&b, "\n");
+		for (int k = 0; k < t->ports.nadapters; k++) {
+			const struct portname_adapter *a = &t->ports.adapters[k];
+			lf_put(&b, "adapter %s:eth%d", t->name, a->idx);
+			if (a->name[0])
+				lf_put(&b, " port=%s", a->name);
+			if (a->model[0])
+				lf_put(&b, " model=%s", a->model);
+			if (a->mac[0])
+				lf_put(&b, " mac=%s", a->mac);
+			lf_put(&b, "\n");
+		}
 		if (t->hw[HW_APPEND] && t->hw[HW_APPEND][0])
 			lf_put(&b, "template-append %s %s\n", t->name, t->hw[HW_APPEND]);
 		if (t->usage && t->usage[0])
@@ -1123,6 +1217,8 @@ labfile_format(const struct labfile *lf)
 			if (c->mac[0])
 				lf_put(&b, " mac=%s", c->mac);
 			lf_put(&b, " attach=%s", c->attach);
+			if (c->port[0])
+				lf_put(&b, " port=%s", c->port);
 			for (int k = 0; k < c->nfwds; k++)
 				lf_put(&b, " forward=%s", net_fwd_format(&c->fwds[k], f, sizeof f));
 			lf_put(&b, "\n");
@@ -1302,6 +1398,7 @@ lf_export_templates(struct lab *lab, struct labfile *out, struct err *e)
 		d->usage = xstrdup(v[i].usage);
 		for (int k = 0; k < HW_NKEYS; k++)
 			d->hw[k] = xstrdup(v[i].hw.v[k]);
+		d->ports = v[i].ports;
 	}
 	template_list_free(v, n);
 	return 0;
@@ -1351,6 +1448,7 @@ labfile_export(struct lab *lab, struct labfile *out, struct err *e)
 			snprintf(c->model, sizeof c->model, "%s", nv[j].model);
 			snprintf(c->mac, sizeof c->mac, "%s", nv[j].mac);
 			snprintf(c->attach, sizeof c->attach, "%s", nv[j].attach);
+			snprintf(c->port, sizeof c->port, "%s", nv[j].port);
 			c->nfwds = nv[j].nfwds;
 			c->fwds = nv[j].fwds;
 			nv[j].fwds = NULL;
@@ -1436,7 +1534,7 @@ lf_insert(struct lab *lab, const struct labfile *lf, struct lf_made *made, struc
 				if ((c->mac[0] != '\0') != (pass == 0))
 					continue;
 				if (nic_insert(lab, made[i].id, j, c->model, c->mac[0] ? c->mac : NULL,
-				    c->attach, &why) != 0)
+				    c->attach, c->port, &why) != 0)
 					return err_set(e, "line %d: %s", c->line, why.msg);
 			}
 	for (int i = 0; i < lf->nnodes; i++)
@@ -1481,7 +1579,7 @@ lf_templates_make(struct lab *lab, const struct labfile *lf, struct template *tm
 		const struct labfile_template *t = &lf->templates[i];
 		struct template_spec sp = { .image = t->image, .ram_mb = t->ram_mb, .cpus = t->cpus,
 		    .nics = t->nics, .nic_model = t->nic_model, .accel = t->accel, .cloud_init = t->cloud_init,
-		    .ci_user = t->ci_user, .console = t->console, .usage = t->usage };
+		    .ci_user = t->ci_user, .console = t->console, .usage = t->usage, .ports = &t->ports };
 		memcpy(sp.hw, t->hw, sizeof sp.hw);
 		template_init(&tm[i], t->name);
 		node_new_id(tm[i].id);

@@ -26,6 +26,12 @@
  *   usage rtr Login:%20vyos/vyos%0A
  *   node r1 image=vyos ram=512 cpus=1 accel=auto template=rtr
  *
+ * A template's port names (portname.h) are port-format=Gi0/{0},
+ * port-first=NAME and port-segment=N on its line, and each custom
+ * adapter a line after it: "adapter rtr:eth0 port=mgmt model=e1000
+ * mac=52:54:00:00:00:01" (only what it gives). A NIC with a port name
+ * says port=NAME on its nic line; links still name NICs by ethN.
+ *
  * A node whose console is VNC (contype.h) says console-type=vnc (console=
  * is its console's size). A node's cloud-init (cloudinit.h) is cloud-init=on ci-user=NAME on its
  * line, and its own user-data follows in user-data lines, which carry the
@@ -51,6 +57,7 @@
 #include "lab.h"
 #include "shape.h"
 #include "net.h"
+#include "portname.h"
 
 #define LABFILE_VERSION   1
 #define LABFILE_LINE_MAX  4096
@@ -66,6 +73,7 @@ struct labfile_nic {
 	char  model[NIC_MODEL_MAX];
 	char  mac[18];          /* "" when the file gives none: a new one at import */
 	char  attach[8];        /* none, user, link */
+	char  port[NIC_PORT_MAX];   /* port=NAME (portname.h); "" when none */
 	struct nic_fwd *fwds;
 	int   nfwds;
 };
@@ -86,6 +94,7 @@ struct labfile_template {
 	char  console[8];
 	char *usage;                /* decoded from its usage lines */
 	char *hw[HW_NKEYS];
+	struct portname_spec ports; /* port-format= port-first= port-segment=, adapter lines */
 };
 
 struct labfile_node {

@@ -21,15 +21,21 @@
 
 /* Two ports no link of the lab has, none of avoid[0..navoid) (ports a
  * caller is about to give ends of its own) and the host has free; in a
- * txn. */
+ * txn. From SANDLAB_LINK_PORTS when it is set: a port is picked here but
+ * bound only when its node starts, so two labs picking at once could both
+ * take one that is free now; labs given ranges of their own cannot. */
 static int
 link_ports(struct lab *lab, const int *avoid, int navoid, int *pa, int *pb, struct err *e)
 {
-	sqlite3_stmt *st = db_prepare(lab->db, "SELECT a_port FROM links UNION ALL "
-	    "SELECT b_port FROM links", e);
+	const char *env = getenv("SANDLAB_LINK_PORTS");
+	int lo = NET_LINK_PORT_MIN, hi = NET_LINK_PORT_MAX;
+	sqlite3_stmt *st;
 	char *used;
 	int rc, got = 0, ports[2];
 
+	if (env != NULL && *env != '\0' && net_link_range_parse(env, &lo, &hi, e) != 0)
+		return -1;
+	st = db_prepare(lab->db, "SELECT a_port FROM links UNION ALL SELECT b_port FROM links", e);
 	if (st == NULL)
 		return -1;
 	used = xcalloc(LINK_PORTS, 1);
@@ -46,13 +52,12 @@ link_ports(struct lab *lab, const int *avoid, int navoid, int *pa, int *pb, stru
 	for (int i = 0; i < navoid; i++)
 		if (avoid[i] >= NET_LINK_PORT_MIN && avoid[i] <= NET_LINK_PORT_MAX)
 			used[avoid[i] - NET_LINK_PORT_MIN] = 1;
-	for (int i = 0; i < LINK_PORTS && got < 2; i++)
+	for (int i = lo - NET_LINK_PORT_MIN; i <= hi - NET_LINK_PORT_MIN && got < 2; i++)
 		if (!used[i] && net_port_free("udp", NET_LINK_PORT_MIN + i))
 			ports[got++] = NET_LINK_PORT_MIN + i;
 	free(used);
 	if (got < 2)
-		return err_set(e, "no two free UDP ports left in %d-%d for a link", NET_LINK_PORT_MIN,
-		    NET_LINK_PORT_MAX);
+		return err_set(e, "no two free UDP ports left in %d-%d for a link", lo, hi);
 	*pa = ports[0];
 	*pb = ports[1];
 	return 0;
@@ -147,8 +152,10 @@ fail:
 
 #define LINK_COLS "l.id, l.a_node, a.name, l.a_idx, l.a_port, l.a_host, l.a_shape, " \
 	"l.b_node, b.name, l.b_idx, l.b_port, l.b_host, l.b_shape, l.up, l.a_port_set, " \
-	"l.b_port_set " \
-	"FROM links l JOIN nodes a ON a.id = l.a_node JOIN nodes b ON b.id = l.b_node "
+	"l.b_port_set, coalesce(ac.port, ''), coalesce(bc.port, '') " \
+	"FROM links l JOIN nodes a ON a.id = l.a_node JOIN nodes b ON b.id = l.b_node " \
+	"LEFT JOIN nics ac ON ac.node_id = l.a_node AND ac.idx = l.a_idx " \
+	"LEFT JOIN nics bc ON bc.node_id = l.b_node AND bc.idx = l.b_idx "
 
 static void
 link_col(char *dst, size_t len, sqlite3_stmt *st, int col)
@@ -173,6 +180,7 @@ link_from_row(sqlite3_stmt *st, struct link *l)
 		link_col(end[i]->host, sizeof end[i]->host, st, 5 + 6 * i);
 		link_col(end[i]->shape, sizeof end[i]->shape, st, 6 + 6 * i);
 		end[i]->port_set = sqlite3_column_int(st, 14 + i);
+		link_col(end[i]->pname, sizeof end[i]->pname, st, 16 + i);
 	}
 	l->up = sqlite3_column_int(st, 13);
 }
@@ -212,7 +220,7 @@ link_find(struct lab *lab, const char *what, struct link *out, struct err *e)
 	sanitize_to(what, strlen(what), shown, sizeof shown);
 	if (strchr(what, ':') != NULL) {
 		struct node nd;
-		if (net_ref_parse(what, node, sizeof node, &idx, e) != 0 || node_get(lab, node, &nd, e) != 0)
+		if (net_ref_resolve(lab, what, node, sizeof node, &idx, e) != 0 || node_get(lab, node, &nd, e) != 0)
 			return -1;
 		found = link_of_nic(lab, nd.id, idx, out, e);
 		node_clear(&nd);
@@ -409,7 +417,7 @@ link_set(struct lab *lab, const char *what, const struct link_change *c, struct 
 	if (link_find(lab, what, &l, e) != 0)
 		goto fail;
 	/* Directions are seen from the end the user named; a link id names a. */
-	if (strchr(what, ':') != NULL && net_ref_parse(what, node, sizeof node, &idx, e) == 0) {
+	if (strchr(what, ':') != NULL && net_ref_resolve(lab, what, node, sizeof node, &idx, e) == 0) {
 		struct node nd;
 		if (node_get(lab, node, &nd, e) != 0)
 			goto fail;

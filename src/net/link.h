@@ -31,6 +31,7 @@ struct link_end {
 	int  port_set;          /* 1: the user chose port (link set --port) */
 	char host[LINK_HOST_LEN];/* ... on this address (127.0.0.1 unless set) */
 	char shape[SHAPE_TEXT_MAX]; /* impairments of the frames this end sends */
+	char pname[NIC_PORT_MAX];   /* the NIC's port name (portname.h), "" when none */
 };
 
 struct link {

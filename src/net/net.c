@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -39,6 +40,85 @@ net_ref_parse(const char *ref, char *node, size_t len, int *idx, struct err *e)
 	node[colon - ref] = '\0';
 	*idx = (int)v;
 	return 0;
+}
+
+int
+net_link_range_parse(const char *s, int *first, int *last, struct err *e)
+{
+	const char *dash = strchr(s, '-');
+	char buf[16], shown[48];
+	long a, b;
+
+	sanitize_to(s, strlen(s), shown, sizeof shown);
+	if (dash == NULL || (size_t)(dash - s) >= sizeof buf)
+		return err_set(e, "SANDLAB_LINK_PORTS \"%s\": write FIRST-LAST, as 41000-41999", shown);
+	memcpy(buf, s, (size_t)(dash - s));
+	buf[dash - s] = '\0';
+	if (parse_int(buf, NET_LINK_PORT_MIN, NET_LINK_PORT_MAX, &a) != 0 ||
+	    parse_int(dash + 1, NET_LINK_PORT_MIN, NET_LINK_PORT_MAX, &b) != 0)
+		return err_set(e, "SANDLAB_LINK_PORTS \"%s\": both ends are ports from %d to %d, as "
+		    "41000-41999", shown, NET_LINK_PORT_MIN, NET_LINK_PORT_MAX);
+	if (b <= a)
+		return err_set(e, "SANDLAB_LINK_PORTS \"%s\": a link needs two ports; the last must be "
+		    "above the first", shown);
+	*first = (int)a;
+	*last = (int)b;
+	return 0;
+}
+
+int
+net_ref_resolve(struct lab *lab, const char *ref, char *node, size_t len, int *idx, struct err *e)
+{
+	const char *colon = strrchr(ref, ':');
+	struct err why;
+	struct node nd;
+	char shown[96], names[512] = "";
+	int by_eth, by_port = -1;
+
+	by_eth = net_ref_parse(ref, node, len, idx, &why) == 0 ? *idx : -1;
+	if (colon == NULL || colon == ref || (size_t)(colon - ref) >= len)
+		return err_set(e, "%s", why.msg);
+	memcpy(node, ref, (size_t)(colon - ref));
+	node[colon - ref] = '\0';
+	if (node_get(lab, node, &nd, &why) != 0) {
+		if (by_eth >= 0) {
+			*idx = by_eth;  /* the caller names the missing node */
+			return 0;
+		}
+		return err_set(e, "%s", why.msg);
+	}
+	int eth_exists = 0;
+	for (int i = 0; i < nd.nnics; i++) {
+		if (nd.nics[i].port[0] && strcasecmp(nd.nics[i].port, colon + 1) == 0)
+			by_port = nd.nics[i].idx;
+		eth_exists |= nd.nics[i].idx == by_eth;
+		if (nd.nics[i].port[0])
+			snprintf(names + strlen(names), sizeof names - strlen(names), "%s%s:%s (eth%d)",
+			    names[0] ? ", " : "", nd.name, nd.nics[i].port, nd.nics[i].idx);
+	}
+	sanitize_to(ref, strlen(ref), shown, sizeof shown);
+	if (by_port >= 0 && !eth_exists)
+		by_eth = -1;    /* ethN of a NIC the node does not have: the name */
+	if (by_port >= 0 && by_eth >= 0 && by_port != by_eth) {
+		char other[NIC_PORT_MAX] = "";
+		for (int i = 0; i < nd.nnics; i++)
+			if (nd.nics[i].idx == by_eth)
+				snprintf(other, sizeof other, "%s", nd.nics[i].port);
+		err_set(e, "%s is ambiguous: it is the port name of %s:eth%d and the index of %s:eth%d; "
+		    "name the one you mean as %s:eth%d or %s:%s", shown, nd.name, by_port, nd.name, by_eth,
+		    nd.name, by_port, nd.name, other[0] ? other : "...");
+		node_clear(&nd);
+		return -1;
+	}
+	node_clear(&nd);
+	if (by_port >= 0 || by_eth >= 0) {
+		*idx = by_port >= 0 ? by_port : by_eth;
+		return 0;
+	}
+	if (names[0] == '\0')
+		return err_set(e, "%s", why.msg);
+	return err_set(e, "\"%s\" is not a NIC: after the node name comes :eth0 to :eth%d or a port "
+	    "name (%s)", shown, NET_NIC_IDX_MAX, names);
 }
 
 int
@@ -295,11 +375,14 @@ net_nics_get(struct lab *lab, const char *node_id, struct nic **out, int *n, str
 	    "SELECT c.idx, c.model, c.mac, c.attach, l.id, p.id, p.name,"
 	    " CASE WHEN l.a_node = c.node_id AND l.a_idx = c.idx THEN l.b_idx ELSE l.a_idx END,"
 	    " CASE WHEN l.a_node = c.node_id AND l.a_idx = c.idx THEN l.a_port ELSE l.b_port END,"
-	    " CASE WHEN l.a_node = c.node_id AND l.a_idx = c.idx THEN l.b_port ELSE l.a_port END "
+	    " CASE WHEN l.a_node = c.node_id AND l.a_idx = c.idx THEN l.b_port ELSE l.a_port END,"
+	    " c.port, pc.port "
 	    "FROM nics c LEFT JOIN links l ON (l.a_node = c.node_id AND l.a_idx = c.idx)"
 	    " OR (l.b_node = c.node_id AND l.b_idx = c.idx) "
 	    "LEFT JOIN nodes p ON p.id = CASE WHEN l.a_node = c.node_id AND l.a_idx = c.idx"
 	    " THEN l.b_node ELSE l.a_node END "
+	    "LEFT JOIN nics pc ON pc.node_id = p.id AND pc.idx = CASE WHEN l.a_node = c.node_id"
+	    " AND l.a_idx = c.idx THEN l.b_idx ELSE l.a_idx END "
 	    "WHERE c.node_id = ? ORDER BY c.idx", e);
 	struct nic *v = NULL;
 	int len = 0, rc, own_txn;
@@ -321,7 +404,9 @@ net_nics_get(struct lab *lab, const char *node_id, struct nic **out, int *n, str
 		net_copy_col(c->model, sizeof c->model, st, 1);
 		net_copy_col(c->mac, sizeof c->mac, st, 2);
 		net_copy_col(c->attach, sizeof c->attach, st, 3);
+		net_copy_col(c->port, sizeof c->port, st, 10);
 		if (sqlite3_column_type(st, 4) != SQLITE_NULL) {
+			net_copy_col(c->peer_port, sizeof c->peer_port, st, 11);
 			net_copy_col(c->link_id, sizeof c->link_id, st, 4);
 			net_copy_col(c->peer_id, sizeof c->peer_id, st, 5);
 			net_copy_col(c->peer_name, sizeof c->peer_name, st, 6);

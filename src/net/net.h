@@ -42,12 +42,23 @@ struct net_note {
 
 /* "r1:eth0" into the node name (or id) and the NIC index. */
 int net_ref_parse(const char *ref, char *node, size_t len, int *idx, struct err *e);
+/* ref as net_ref_parse reads it, or NODE:PORT with a port name of one of
+ * the node's NICs (portname.h; Gi0/1 as well as eth1), names matched
+ * without case. A word that is a port name of one NIC and the ethN of
+ * another is refused as ambiguous, naming both; an unknown name is
+ * refused listing the node's names. 0 with node (its name as given) and
+ * *idx, or -1 with a message. */
+int net_ref_resolve(struct lab *lab, const char *ref, char *node, size_t len, int *idx, struct err *e);
 /* "tcp:2222:22" (guest port may be left out with unforward: want_guest 0). */
 int net_fwd_parse(const char *s, int want_guest, struct nic_fwd *out, struct err *e);
 /* Host ports of forwards: 1-65535 outside the link range. */
 int net_fwd_check(const struct nic_fwd *f, struct err *e);
 /* The same, with privileged host ports allowed when allow_privileged. */
 int net_fwd_check_ports(const struct nic_fwd *f, int allow_privileged, struct err *e);
+/* "FIRST-LAST", the ports new links take theirs from (the environment's
+ * SANDLAB_LINK_PORTS, so labs run side by side keep out of each other's
+ * way): two ports or more, inside NET_LINK_PORT_MIN..MAX. */
+int net_link_range_parse(const char *s, int *first, int *last, struct err *e);
 /* "tcp:2222:22" into buf (at least 24 bytes). */
 const char *net_fwd_format(const struct nic_fwd *f, char *buf, size_t len);
 

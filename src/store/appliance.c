@@ -28,6 +28,7 @@
 #include "name.h"
 #include "nic.h"
 #include "node.h"
+#include "portname.h"
 #include "sanitize.h"
 #include "template.h"
 
@@ -245,8 +246,7 @@ appl_qemu(struct appl *a, json_t *q, struct err *e)
 		} else if (strcmp(key, "cpus") == 0) {
 			appl_int(a, field, v, "cpus", node_check_cpus);
 		} else if (strcmp(key, "custom_adapters") == 0) {
-			appl_unmapped(a, field, v, "per-NIC models and MACs are not part of a template: all of "
-			    "its NICs have one model");
+			continue;   /* with the port names: appl_ports */
 		} else if (strcmp(key, "hda_disk_interface") == 0) {
 			if (s == NULL || (m = appl_word(appl_buses, s)) == NULL)
 				appl_unmapped(a, field, v, "the boot disk's bus is virtio, ide, sata or scsi");
@@ -321,6 +321,174 @@ appl_qemu(struct appl *a, json_t *q, struct err *e)
 			appl_unmapped(a, field, v, "not modelled by sandlab");
 	}
 	return 0;
+}
+
+/* Whether p names the most NICs a node has without a collision (what
+ * template_apply asks); 0, or -1 with the reason in e. */
+static int
+appl_ports_ok(const struct portname_spec *p, struct err *e)
+{
+	char names[PORTNAME_ADAPTERS][PORTNAME_MAX];
+
+	return portname_names(p, PORTNAME_ADAPTERS, names, e);
+}
+
+/* One entry of qemu.custom_adapters into *ad: each of its values checked
+ * (a bad one is left out with its reason, the rest kept). 0, or -1 when
+ * the entry names no NIC sandlab has. */
+static int
+appl_adapter(struct appl *a, size_t i, json_t *c, struct portname_adapter *ad)
+{
+	json_t *num = json_object_get(c, "adapter_number"), *v;
+	char field[96];
+	const char *key;
+	struct err e;
+
+	memset(ad, 0, sizeof *ad);
+	snprintf(field, sizeof field, "qemu.custom_adapters[%zu]", i);
+	if (!json_is_object(c) || !json_is_integer(num) || json_integer_value(num) < 0 ||
+	    json_integer_value(num) >= PORTNAME_ADAPTERS) {
+		appl_unmapped(a, field, c, "an adapter_number from 0 to %d is needed (a node has at most %d "
+		    "NICs)", PORTNAME_ADAPTERS - 1, PORTNAME_ADAPTERS);
+		return -1;
+	}
+	ad->idx = (int)json_integer_value(num);
+	json_object_foreach(c, key, v) {
+		const char *s = json_string_value(v), *m;
+		snprintf(field, sizeof field, "qemu.custom_adapters[%zu].%s", i, key);
+		if (strcmp(key, "adapter_number") == 0)
+			continue;
+		if (strcmp(key, "port_name") == 0) {
+			if (s == NULL || portname_check(s, &e) != 0)
+				appl_unmapped(a, field, v, "%s", s ? e.msg : "a string is needed");
+			else
+				snprintf(ad->name, sizeof ad->name, "%s", s);
+		} else if (strcmp(key, "adapter_type") == 0) {
+			m = s ? appl_word(appl_nic_models, s) : NULL;
+			if (s && m == NULL && nic_model_check(s, &e) == 0)
+				m = s;
+			if (m == NULL) {
+				nic_model_check(s ? s : "", &e);
+				appl_unmapped(a, field, v, "%s", e.msg);
+			} else
+				snprintf(ad->model, sizeof ad->model, "%s", m);
+		} else if (strcmp(key, "mac_address") == 0) {
+			if (s == NULL || nic_mac_parse(s, ad->mac, &e) != 0) {
+				appl_unmapped(a, field, v, "%s", s ? e.msg : "a string is needed");
+				ad->mac[0] = '\0';
+			}
+		} else
+			appl_unmapped(a, field, v, "not modelled by sandlab");
+	}
+	return 0;
+}
+
+/* The NICs' port names: port_name_format, first_port_name and
+ * port_segment_size at the top and qemu.custom_adapters, checked
+ * together as a template will check them (portname.h). A value that
+ * cannot be taken, or that would give two NICs one name, is left out
+ * with its reason. Into template.ports: {format, first, segment,
+ * adapters [{adapter, port, model, mac}], names [for its NICs]}. */
+static void
+appl_ports(struct appl *a, json_t *root, json_t *q)
+{
+	json_t *fmt = json_object_get(root, "port_name_format"), *first = json_object_get(root, "first_port_name");
+	json_t *seg = json_object_get(root, "port_segment_size"), *ca = json_object_get(q, "custom_adapters");
+	json_t *out = json_object(), *adapters = json_array(), *names = json_array(), *c;
+	struct portname_spec p = { 0 };
+	char nm[PORTNAME_ADAPTERS][PORTNAME_MAX];
+	struct err e;
+	size_t i;
+	int nics;
+
+	if (seg && (!json_is_integer(seg) || json_integer_value(seg) < 0 ||
+	    json_integer_value(seg) > PORTNAME_SEGMENT_MAX)) {
+		appl_unmapped(a, "port_segment_size", seg, "a whole number from 0 to %d is needed",
+		    PORTNAME_SEGMENT_MAX);
+		seg = NULL;
+	}
+	p.segment = seg ? (int)json_integer_value(seg) : 0;
+	if (fmt) {
+		const char *f = json_string_value(fmt);
+		if (f == NULL || strlen(f) >= sizeof p.format)
+			appl_unmapped(a, "port_name_format", fmt, "a text of at most %d bytes is needed",
+			    (int)sizeof p.format - 1);
+		else if (portname_check_format(f, p.segment, &e) != 0)
+			appl_unmapped(a, "port_name_format", fmt, "%s", e.msg);
+		else {
+			snprintf(p.format, sizeof p.format, "%s", f);
+			appl_mapped(a, "port_name_format");
+		}
+	}
+	if (seg && p.format[0])
+		appl_mapped(a, "port_segment_size");
+	else if (seg)
+		appl_unmapped(a, "port_segment_size", seg, "it counts the ports of a port_name_format, "
+		    "and there is none");
+	p.segment = p.format[0] ? p.segment : 0;
+	if (first) {
+		const char *f = json_string_value(first);
+		if (f == NULL || portname_check(f, &e) != 0)
+			appl_unmapped(a, "first_port_name", first, "%s", f ? e.msg : "a string is needed");
+		else {
+			snprintf(p.first, sizeof p.first, "%s", f);
+			if (appl_ports_ok(&p, &e) != 0) {
+				appl_unmapped(a, "first_port_name", first, "%s", e.msg);
+				p.first[0] = '\0';
+			} else
+				appl_mapped(a, "first_port_name");
+		}
+	}
+	if (ca && !json_is_array(ca))
+		appl_unmapped(a, "qemu.custom_adapters", ca, "a list of adapters is needed");
+	json_array_foreach(ca, i, c) {
+		struct portname_adapter ad;
+		char field[64];
+		snprintf(field, sizeof field, "qemu.custom_adapters[%zu]", i);
+		if (appl_adapter(a, i, c, &ad) != 0)
+			continue;
+		if (portname_adapter(&p, ad.idx) != NULL) {
+			appl_unmapped(a, field, c, "adapter %d is given twice", ad.idx);
+			continue;
+		}
+		p.adapters[p.nadapters++] = ad;
+		if (appl_ports_ok(&p, &e) != 0) {
+			appl_unmapped(a, field, c, "%s", e.msg);
+			p.nadapters--;
+			continue;
+		}
+		if (ad.name[0] || ad.model[0] || ad.mac[0]) {
+			json_t *o = json_pack("{s:i}", "adapter", ad.idx);
+			if (ad.name[0])
+				json_object_set_new(o, "port", json_string(ad.name));
+			if (ad.model[0])
+				json_object_set_new(o, "model", json_string(ad.model));
+			if (ad.mac[0])
+				json_object_set_new(o, "mac", json_string(ad.mac));
+			json_array_append_new(adapters, o);
+			appl_mapped(a, field);
+		}
+	}
+	if (!portname_spec_any(&p)) {
+		json_decref(out);
+		json_decref(adapters);
+		json_decref(names);
+		return;
+	}
+	if (p.format[0])
+		json_object_set_new(out, "format", json_string(p.format));
+	if (p.first[0])
+		json_object_set_new(out, "first", json_string(p.first));
+	if (p.segment)
+		json_object_set_new(out, "segment", json_integer(p.segment));
+	json_object_set_new(out, "adapters", adapters);
+	nics = json_is_integer(json_object_get(a->tpl, "nics")) ?
+	    (int)json_integer_value(json_object_get(a->tpl, "nics")) : NODE_NICS_DEFAULT;
+	if (portname_names(&p, nics, nm, &e) == 0)
+		for (int k = 0; k < nics; k++)
+			json_array_append_new(names, json_string(nm[k][0] ? nm[k] : ""));
+	json_object_set_new(out, "names", names);
+	json_object_set_new(a->tpl, "ports", out);
 }
 
 /* Appends "\nPREFIX VAL" (no newline first when *s is empty). */
@@ -491,12 +659,13 @@ appliance_read(const char *text, size_t len, const char *version, json_t **out, 
 			meta |= strcmp(appl_meta[i], key) == 0;
 		if (strcmp(key, "port_name_format") == 0 || strcmp(key, "first_port_name") == 0 ||
 		    strcmp(key, "port_segment_size") == 0)
-			appl_unmapped(&a, key, v, "NICs are named eth0, eth1, ... in sandlab");
+			continue;   /* appl_ports */
 		else if (strcmp(key, "linked_clone") == 0)
 			appl_unmapped(&a, key, v, "every node runs on an overlay of its image");
 		else if (!meta)
 			appl_unmapped(&a, key, v, "not modelled by sandlab");
 	}
+	appl_ports(&a, root, q);
 	appl_usage(&a, root);
 	json_object_set_new(a.tpl, "machine", a.machine);
 	json_object_set_new(a.out, "template", a.tpl);
@@ -636,6 +805,34 @@ static const char *const appl_kinds[][3] = {
 	{ "kernel_image", "kernel", "kernel" }, { "initrd", "initrd", "initrd" }, { NULL, NULL, NULL },
 };
 
+/* template.ports of appliance_read's JSON (o may be NULL) into *p. */
+static void
+appliance_ports(json_t *o, struct portname_spec *p)
+{
+	json_t *c;
+	size_t i;
+
+	memset(p, 0, sizeof *p);
+	snprintf(p->format, sizeof p->format, "%s", json_string_value(json_object_get(o, "format")) ?
+	    json_string_value(json_object_get(o, "format")) : "");
+	snprintf(p->first, sizeof p->first, "%s", json_string_value(json_object_get(o, "first")) ?
+	    json_string_value(json_object_get(o, "first")) : "");
+	p->segment = (int)json_integer_value(json_object_get(o, "segment"));
+	json_array_foreach(json_object_get(o, "adapters"), i, c) {
+		struct portname_adapter *a;
+		if (p->nadapters >= PORTNAME_ADAPTERS)
+			break;
+		a = &p->adapters[p->nadapters++];
+		a->idx = (int)json_integer_value(json_object_get(c, "adapter"));
+		snprintf(a->name, sizeof a->name, "%s", json_string_value(json_object_get(c, "port")) ?
+		    json_string_value(json_object_get(c, "port")) : "");
+		snprintf(a->model, sizeof a->model, "%s", json_string_value(json_object_get(c, "model")) ?
+		    json_string_value(json_object_get(c, "model")) : "");
+		snprintf(a->mac, sizeof a->mac, "%s", json_string_value(json_object_get(c, "mac")) ?
+		    json_string_value(json_object_get(c, "mac")) : "");
+	}
+}
+
 int
 appliance_import(struct lab *lab, json_t *o, const char *path, const char *dir, const char *name,
     char tname[64], void (*progress)(const char *what, void *arg), void *arg, struct err *e)
@@ -644,6 +841,7 @@ appliance_import(struct lab *lab, json_t *o, const char *path, const char *dir, 
 	json_t *images = json_object_get(o, "images");
 	char made[4][37], inames[4][96], *found[4] = { 0 }, base[64];
 	struct template_spec s = { .nics = -1, .cloud_init = -1 };
+	struct portname_spec ports;
 	struct err why;
 	int nmade = 0, rc = -1, i;
 
@@ -705,6 +903,8 @@ appliance_import(struct lab *lab, json_t *o, const char *path, const char *dir, 
 	s.usage = json_string_value(json_object_get(t, "usage"));
 	for (int k = 0; k < HW_NKEYS; k++)
 		s.hw[k] = json_string_value(json_object_get(m, hw_fields[k].name));
+	appliance_ports(json_object_get(t, "ports"), &ports);
+	s.ports = &ports;
 	s.hw[HW_CDROM] = found[1] ? inames[1] : NULL;
 	s.hw[HW_KERNEL] = found[2] ? inames[2] : NULL;
 	s.hw[HW_INITRD] = found[3] ? inames[3] : NULL;

@@ -22,7 +22,9 @@
  * or NULL: the first). 0 with *out, a JSON object the caller frees:
  *   name, registry_version, version (or null), versions [names],
  *   template {image, ram_mb, cpus, nics, nic_model, accel, console, usage,
- *             cdrom, kernel, initrd, machine {hw field: value}} holding
+ *             cdrom, kernel, initrd, machine {hw field: value},
+ *             ports {format, first, segment, adapters [{adapter, port,
+ *             model, mac}], names [a NIC's port name or ""]}} holding
  *             only what the file gives (images by file name),
  *   images {slot: {file, md5sum?, filesize?}} of the chosen version,
  *   mapped [field...], unmapped [{field, value, reason}...], notes [text...].

@@ -27,6 +27,23 @@ changes_last(struct lab *lab, int64_t *seq, struct err *e)
 }
 
 int
+changes_stamp_read(struct lab *lab, struct changes_stamp *s, struct err *e)
+{
+	sqlite3_stmt *st;
+	int rc = db_row(lab->db, &st, "reading the lab's data version", e, "PRAGMA data_version", "");
+
+	memset(s, 0, sizeof *s);
+	if (rc < 0)
+		return -1;
+	if (rc == 1) {
+		s->data_version = sqlite3_column_int64(st, 0);
+		sqlite3_finalize(st);
+	}
+	s->own_rows = sqlite3_total_changes64(lab->db);
+	return 0;
+}
+
+int
 changes_since(struct lab *lab, int64_t seq, struct change **out, size_t *n, int64_t *last,
     struct err *e)
 {
@@ -40,8 +57,11 @@ changes_since(struct lab *lab, int64_t seq, struct change **out, size_t *n, int6
 	*last = seq;
 	/* One snapshot: the oldest kept and the rows after seq agree. */
 	own_txn = sqlite3_get_autocommit(lab->db) && db_exec(lab->db, "BEGIN", NULL) == 0;
+	/* min and max apart: each is then one end of the key, where both in
+	 * one SELECT scanned the 4,096 rows kept (half of an update's
+	 * instructions at 10,000 nodes). */
 	rc = db_row(lab->db, &st, "reading the change log", e,
-	    "SELECT COALESCE(min(seq), 0), COALESCE(max(seq), 0) FROM changes", "");
+	    "SELECT COALESCE((SELECT min(seq) FROM changes), 0), COALESCE((SELECT max(seq) FROM changes), 0)", "");
 	if (rc <= 0)
 		goto done;
 	{

@@ -322,6 +322,35 @@ static const char *const db_migrations[] = {
 	" INSERT INTO changes (node_id) VALUES (OLD.node_id); END;"
 	"CREATE TRIGGER changes_image_upd AFTER UPDATE ON images BEGIN"
 	" INSERT INTO changes (node_id) VALUES (''); END;",
+	/* 17 -> 18: the dashboard's first frame at 10,000 nodes scanned
+	 * them twice: for how many nodes use an image (image.c), now
+	 * counted through the indexes below, and for the longest name
+	 * (node_count), now the last entry of an index on its length. */
+	"CREATE INDEX nodes_name_len ON nodes(length(name));"
+	"CREATE INDEX nodes_cdrom ON nodes(cdrom_id);"
+	"CREATE INDEX nodes_kernel ON nodes(kernel_id);"
+	"CREATE INDEX nodes_initrd ON nodes(initrd_id);"
+	"CREATE INDEX disks_image ON disks(image_id);",
+	/* 18 -> 19: NICs' port names (portname.h), as GNS3 appliances name
+	 * them (Gi0/1, ge-0/0/1): '' when the NIC has none and is called
+	 * ethN only; a name is one NIC's of its node. A template keeps how
+	 * it names them (port_name_format, first_port_name, port_segment_size)
+	 * and its custom adapters, so each node made from it names its own
+	 * NIC count. */
+	"ALTER TABLE nics ADD COLUMN port TEXT NOT NULL DEFAULT '' CHECK (length(port) < 32"
+	"  AND port NOT GLOB '*[^A-Za-z0-9/._-]*');"
+	"CREATE UNIQUE INDEX nics_port ON nics (node_id, port COLLATE NOCASE) WHERE port <> '';"
+	"ALTER TABLE templates ADD COLUMN port_format TEXT NOT NULL DEFAULT '';"
+	"ALTER TABLE templates ADD COLUMN port_first TEXT NOT NULL DEFAULT '';"
+	"ALTER TABLE templates ADD COLUMN port_segment INTEGER NOT NULL DEFAULT 0"
+	"  CHECK (port_segment BETWEEN 0 AND 64);"
+	"CREATE TABLE template_adapters ("
+	"  template_id TEXT NOT NULL REFERENCES templates(id) ON DELETE CASCADE,"
+	"  idx INTEGER NOT NULL CHECK (idx BETWEEN 0 AND 7),"
+	"  port TEXT NOT NULL,"
+	"  model TEXT NOT NULL,"
+	"  mac TEXT NOT NULL,"
+	"  PRIMARY KEY (template_id, idx));",
 };
 
 const int DB_VERSION = (int)(sizeof db_migrations / sizeof db_migrations[0]);

@@ -72,29 +72,52 @@ nic_copy_col(char *dst, size_t len, sqlite3_stmt *st, int col)
 	str_copy(dst, len, (const char *)t);
 }
 
-int
-nic_each(struct lab *lab, const char *node_id, nic_each_fn fn, void *arg, struct err *e)
+/* The rows st has been stepped to, given to fn; 0, fn's stop value, or
+ * -1 with a message. */
+static int
+nic_rows(struct lab *lab, sqlite3_stmt *st, nic_each_fn fn, void *arg, struct err *e)
 {
-	sqlite3_stmt *st;
 	int rc, stop = 0;
 
-	if (node_id != NULL)
-		st = db_query(lab->db, e, "SELECT node_id, idx, model, mac, attach FROM nics "
-		    "WHERE node_id = ? ORDER BY idx", "t", node_id);
-	else
-		st = db_query(lab->db, e, "SELECT c.node_id, c.idx, c.model, c.mac, c.attach FROM nics c "
-		    "JOIN nodes n ON n.id = c.node_id ORDER BY n.name, c.idx", "");
-	if (st == NULL)
-		return -1;
 	while (stop == 0 && (rc = sqlite3_step(st)) == SQLITE_ROW) {
 		struct nic c = { .idx = sqlite3_column_int(st, 1) };
 		nic_copy_col(c.model, sizeof c.model, st, 2);
 		nic_copy_col(c.mac, sizeof c.mac, st, 3);
 		nic_copy_col(c.attach, sizeof c.attach, st, 4);
+		nic_copy_col(c.port, sizeof c.port, st, 5);
 		stop = fn((const char *)sqlite3_column_text(st, 0), &c, arg);
 	}
 	if (stop == 0 && rc != SQLITE_DONE)
 		stop = db_fail(lab->db, e, "reading NICs");
+	return stop;
+}
+
+int
+nic_each_with(struct lab *lab, sqlite3_stmt **stp, const char *node_id, nic_each_fn fn, void *arg,
+    struct err *e)
+{
+	if (*stp == NULL && (*stp = db_prepare(lab->db, "SELECT node_id, idx, model, mac, attach, port "
+	    "FROM nics WHERE node_id = ? ORDER BY idx", e)) == NULL)
+		return -1;
+	sqlite3_reset(*stp);
+	if (db_bind(lab->db, *stp, e, "t", node_id) != 0)
+		return -1;
+	return nic_rows(lab, *stp, fn, arg, e);
+}
+
+int
+nic_each(struct lab *lab, const char *node_id, nic_each_fn fn, void *arg, struct err *e)
+{
+	sqlite3_stmt *st = NULL;
+	int stop;
+
+	if (node_id != NULL)
+		stop = nic_each_with(lab, &st, node_id, fn, arg, e);
+	else if ((st = db_query(lab->db, e, "SELECT c.node_id, c.idx, c.model, c.mac, c.attach, c.port FROM nics c "
+	    "JOIN nodes n ON n.id = c.node_id ORDER BY n.name, c.idx", "")) == NULL)
+		return -1;
+	else
+		stop = nic_rows(lab, st, fn, arg, e);
 	sqlite3_finalize(st);
 	return stop;
 }
@@ -137,9 +160,39 @@ nic_mac_new(struct lab *lab, char out[18], struct err *e)
 	return err_set(e, "cannot find a free MAC address in the lab");
 }
 
+/* A port name refused by the unique index: which NIC of node_id has it. */
+static int
+nic_port_taken(struct lab *lab, const char *node_id, const char *port, struct err *e)
+{
+	sqlite3_stmt *st;
+	char shown[96];
+	int rc = db_row(lab->db, &st, "looking up a port name", NULL, "SELECT n.name, c.idx FROM nics c "
+	    "JOIN nodes n ON n.id = c.node_id WHERE c.node_id = ? AND c.port = ? COLLATE NOCASE", "tt",
+	    node_id, port);
+
+	sanitize_to(port, strlen(port), shown, sizeof shown);
+	if (rc != 1)
+		return err_set(e, "port name %s is another NIC's of this node; each NIC needs its own", shown);
+	err_set(e, "port name %s is already %s:eth%d's; each NIC of a node needs its own", shown,
+	    (const char *)sqlite3_column_text(st, 0), sqlite3_column_int(st, 1));
+	sqlite3_finalize(st);
+	return -1;
+}
+
+int
+nic_set_port(struct lab *lab, const char *node_id, int idx, const char *port, struct err *e)
+{
+	if (db_run(lab->db, "naming a NIC", e, "UPDATE nics SET port = ?3 WHERE node_id = ?1 AND idx = ?2",
+	    "tit", node_id, idx, port) == 0)
+		return 0;
+	if (sqlite3_extended_errcode(lab->db) == SQLITE_CONSTRAINT_UNIQUE)
+		return nic_port_taken(lab, node_id, port, e);
+	return -1;
+}
+
 int
 nic_insert(struct lab *lab, const char *node_id, int idx, const char *model, const char *mac,
-    const char *attach, struct err *e)
+    const char *attach, const char *port, struct err *e)
 {
 	char owner[96], fresh[18];
 
@@ -149,8 +202,12 @@ nic_insert(struct lab *lab, const char *node_id, int idx, const char *model, con
 		mac = fresh;
 	} else if (nic_mac_owner(lab, mac, node_id, idx, owner, sizeof owner))
 		return err_set(e, "MAC %s is already used by %s; MACs are unique in a lab", mac, owner);
-	return db_run(lab->db, "adding a NIC", e, "INSERT INTO nics (node_id, idx, model, mac, attach) "
-	    "VALUES (?, ?, ?, ?, ?)", "tittt", node_id, idx, model, mac, attach);
+	if (db_run(lab->db, "adding a NIC", e, "INSERT INTO nics (node_id, idx, model, mac, attach, port) "
+	    "VALUES (?, ?, ?, ?, ?, ?)", "titttt", node_id, idx, model, mac, attach, port ? port : "") == 0)
+		return 0;
+	if (port && port[0] && sqlite3_extended_errcode(lab->db) == SQLITE_CONSTRAINT_UNIQUE)
+		return nic_port_taken(lab, node_id, port, e);
+	return -1;
 }
 
 int
@@ -160,7 +217,7 @@ nic_add(struct lab *lab, const char *node_id, int from, int to, const char *mode
 		return -1;
 	for (int i = from; i < to; i++)
 		if (nic_insert(lab, node_id, i, model ? model : NIC_MODEL_DEFAULT, NULL, NIC_ATTACH_DEFAULT,
-		    e) != 0)
+		    NULL, e) != 0)
 			return -1;
 	return 0;
 }

@@ -18,6 +18,8 @@
 #define NIC_ATTACH_DEFAULT "none"
 /* Longest NIC model name, with its NUL ("virtio-net-pci-non-transitional"). */
 #define NIC_MODEL_MAX 40
+/* Bytes of a port name with its NUL (portname.h: Gi0/1, ge-0/0/1). */
+#define NIC_PORT_MAX 32
 
 /* A host port forward of a user-mode NAT NIC (rows of `forwards`, net.h). */
 struct nic_fwd {
@@ -31,12 +33,14 @@ struct nic {
 	char  model[NIC_MODEL_MAX]; /* a QEMU NIC device: virtio-net-pci, e1000e, ... */
 	char  mac[18];          /* 52:54:00:xx:xx:xx, lowercase */
 	char  attach[8];        /* none, user, link */
+	char  port[NIC_PORT_MAX];   /* its port name (portname.h), "" when none */
 	/* Filled by net_nics_get (net.h) only; zero from nic_each. */
 	/* attach link: the other end and the two UDP ports */
 	char  link_id[37];
 	char  peer_id[37];
 	char  peer_name[64];
 	int   peer_idx;
+	char  peer_port[NIC_PORT_MAX];  /* the other end's port name, "" when none */
 	int   local_port;
 	int   remote_port;
 	/* attach user */
@@ -59,7 +63,7 @@ int nic_model_check(const char *model, struct err *e);
 
 /* ---- the lab database ---- */
 
-/* Calls fn with each NIC row (idx, model, mac, attach; the rest zero) of
+/* Calls fn with each NIC row (idx, model, mac, attach, port; the rest zero) of
  * the node node_id, by index, or with node_id NULL of every node, by
  * node name and index. fn returns 0 to go on, or a positive value to
  * stop the walk, which is then returned. 0 at the end, or -1 with a
@@ -67,12 +71,19 @@ int nic_model_check(const char *model, struct err *e);
  * caller's transaction when there is one. */
 typedef int (*nic_each_fn)(const char *node_id, const struct nic *c, void *arg);
 int nic_each(struct lab *lab, const char *node_id, nic_each_fn fn, void *arg, struct err *e);
+/* nic_each of one node for a walk over many (as disk_list_with): *st is
+ * prepared at the first call (*st NULL) and kept for the next ones; the
+ * caller finalizes it at the end. */
+int nic_each_with(struct lab *lab, sqlite3_stmt **st, const char *node_id, nic_each_fn fn, void *arg,
+    struct err *e);
 
 /* Inside the caller's transaction: one NIC row, values already checked;
- * mac NULL: a fresh random one unique in the lab. A MAC already in the lab is
- * refused naming its owner. 0, or -1 with a message and no row. */
+ * mac NULL: a fresh random one unique in the lab; port NULL or "": no
+ * port name. A MAC already in the lab is refused naming its owner, a
+ * port name another NIC of the node has naming that NIC. 0, or -1 with
+ * a message and no row. */
 int nic_insert(struct lab *lab, const char *node_id, int idx, const char *model, const char *mac,
-    const char *attach, struct err *e);
+    const char *attach, const char *port, struct err *e);
 
 /* Inside the caller's transaction: NICs idx [from, to) of model (NULL:
  * the default), attached to nothing, with fresh MACs. 0, or -1 with a
@@ -94,5 +105,10 @@ int nic_rm_from(struct lab *lab, const char *node_id, const char *name, int from
  * rolls back what was already set. */
 int nic_update(struct lab *lab, const char *node_id, int idx, const char *model, const char *mac,
     const char *attach, struct err *e);
+
+/* Inside the caller's transaction: NIC idx's port name (checked by
+ * portname_check; "" removes it). A name another NIC of the node has is
+ * refused naming that NIC. 0, or -1 with a message. */
+int nic_set_port(struct lab *lab, const char *node_id, int idx, const char *port, struct err *e);
 
 #endif

@@ -265,14 +265,29 @@ node_add_one_nic(const char *node_id, const struct nic *c, void *arg)
 	return 0;
 }
 
+/* Statements kept over a walk that reads each node's NICs and disks
+ * apart (node_first): parsed once, not once a node. */
+struct node_parts {
+	sqlite3_stmt *nics;
+	sqlite3_stmt *disks;
+};
+
+static void
+node_parts_free(struct node_parts *p)
+{
+	sqlite3_finalize(p->nics);
+	sqlite3_finalize(p->disks);
+}
+
 /* A node from the row st is on, with its NICs and disks read one node at
- * a time (node_get, node_first). 0, or -1 with a message and *out clear. */
+ * a time through p (node_get, node_first). 0, or -1 with a message and
+ * *out clear. */
 static int
-node_whole(struct lab *lab, sqlite3_stmt *st, struct node *out, struct err *e)
+node_whole(struct lab *lab, sqlite3_stmt *st, struct node_parts *p, struct node *out, struct err *e)
 {
 	node_from_row(lab, st, out);
-	if (nic_each(lab, out->id, node_add_one_nic, out, e) == 0 &&
-	    disk_list(lab, out->id, &out->disks, &out->ndisks, e) == 0)
+	if (nic_each_with(lab, &p->nics, out->id, node_add_one_nic, out, e) == 0 &&
+	    disk_list_with(lab, &p->disks, out->id, &out->disks, &out->ndisks, e) == 0)
 		return 0;
 	node_clear(out);
 	return -1;
@@ -401,7 +416,9 @@ node_get(struct lab *lab, const char *key, struct node *out, struct err *e)
 	if (rc < 0)
 		return -1;
 	if (rc == 1) {
-		rc = node_whole(lab, st, out, e);
+		struct node_parts p = { 0 };
+		rc = node_whole(lab, st, &p, out, e);
+		node_parts_free(&p);
 		sqlite3_finalize(st);
 		return rc;
 	}
@@ -414,6 +431,7 @@ node_first(struct lab *lab, size_t limit, node_each_fn fn, void *arg, struct err
 {
 	sqlite3_stmt *st = db_query(lab->db, e, "SELECT " NODE_COLS " FROM " NODE_FROM " ORDER BY n.name LIMIT ?",
 	    "I", (int64_t)limit);
+	struct node_parts p = { 0 };
 	int rc, stop = 0, own_txn;
 
 	if (st == NULL)
@@ -421,7 +439,7 @@ node_first(struct lab *lab, size_t limit, node_each_fn fn, void *arg, struct err
 	own_txn = sqlite3_get_autocommit(lab->db) && db_exec(lab->db, "BEGIN", NULL) == 0;
 	while (stop == 0 && (rc = sqlite3_step(st)) == SQLITE_ROW) {
 		struct node n;
-		if (node_whole(lab, st, &n, e) != 0) {
+		if (node_whole(lab, st, &p, &n, e) != 0) {
 			stop = -1;
 			break;
 		}
@@ -430,6 +448,7 @@ node_first(struct lab *lab, size_t limit, node_each_fn fn, void *arg, struct err
 	}
 	if (stop == 0 && rc != SQLITE_DONE)
 		stop = db_fail(lab->db, e, "listing nodes");
+	node_parts_free(&p);
 	sqlite3_finalize(st);
 	if (own_txn)
 		db_rollback(lab->db);
@@ -440,8 +459,9 @@ int
 node_count(struct lab *lab, struct node_counts *c, struct err *e)
 {
 	sqlite3_stmt *st;
-	/* count and max read the name index alone; the rows are read only
-	 * in a lab that knows other hosts. */
+	/* count reads the smallest index; max(length(name)) is the last
+	 * entry of nodes_name_len (migration 18), not a scan; the rows are
+	 * read only in a lab that knows other hosts. */
 	int rc = db_row(lab->db, &st, "counting nodes", e, "SELECT (SELECT count(*) FROM nodes), "
 	    "(SELECT COALESCE(max(length(name)), 0) FROM nodes), CASE WHEN EXISTS (SELECT 1 FROM hosts) "
 	    "THEN (SELECT count(*) FROM nodes WHERE host IS NOT NULL AND host <> '" HOST_LOCAL "') ELSE 0 END", "");

@@ -26,11 +26,14 @@
 	"(SELECT count(*) FROM template_nodes tn WHERE tn.template_id = t.id), " \
 	"t.disk_bus, t.machine, t.firmware, t.cpu_model, t.arch, t.vga, t.boot, t.boot_once, " \
 	"t.cdrom_id, ic.name, ic.file, t.kernel_id, ik.name, ik.file, t.initrd_id, ir.name, ir.file, " \
-	"t.append"
+	"t.append, t.port_format, t.port_first, t.port_segment"
 #define TPL_FROM "templates t JOIN images i ON i.id = t.image_id " \
 	"LEFT JOIN images ic ON ic.id = t.cdrom_id LEFT JOIN images ik ON ik.id = t.kernel_id " \
 	"LEFT JOIN images ir ON ir.id = t.initrd_id"
 #define TPL_HW_COL 14
+#define TPL_PORT_COL (TPL_HW_COL + 18)   /* after the 18 machine columns */
+
+_Static_assert(PORTNAME_ADAPTERS == NODE_NICS_MAX, "a custom adapter is one NIC's");
 
 void
 template_clear(struct template *t)
@@ -101,6 +104,21 @@ template_apply(struct lab *lab, struct template *t, const struct template_spec *
 		return -1;
 	if (s->nic_model && strlen(s->nic_model) >= sizeof t->nic_model)
 		return err_set(e, "NIC model %s: too long", s->nic_model);
+	if (s->ports) {
+		struct portname_spec p = *s->ports;
+		if ((p.format[0] || p.segment) && portname_check_format(p.format, p.segment, e) != 0)
+			return -1;
+		if (p.first[0] && portname_check(p.first, e) != 0)
+			return -1;
+		for (int i = 0; i < p.nadapters; i++) {
+			if (portname_check_adapter(&p.adapters[i], e) != 0)
+				return -1;
+			for (int j = 0; j < i; j++)
+				if (p.adapters[j].idx == p.adapters[i].idx)
+					return err_set(e, "custom adapter %d is given twice", p.adapters[i].idx);
+		}
+		t->ports = p;
+	}
 	if (s->ram_mb)
 		t->ram_mb = s->ram_mb;
 	if (s->cpus)
@@ -134,7 +152,34 @@ template_apply(struct lab *lab, struct template *t, const struct template_spec *
 		t->image_name = xstrdup(im.name);
 		image_clear(&im);
 	}
+	if (portname_spec_any(&t->ports)) {
+		/* the names of the most NICs a node may have: a node made with
+		 * more NICs than the template's must not meet a collision */
+		char names[NODE_NICS_MAX][PORTNAME_MAX];
+		if (portname_names(&t->ports, NODE_NICS_MAX, names, e) != 0)
+			return -1;
+	}
 	return node_hw_apply(lab, &t->hw, s->hw, e);
+}
+
+/* After its row: the template's port naming and custom adapters. */
+static int
+template_write_ports(struct lab *lab, const struct template *t, struct err *e)
+{
+	const struct portname_spec *p = &t->ports;
+
+	if (db_run(lab->db, "recording the template's port names", e, "UPDATE templates SET "
+	    "port_format = ?2, port_first = ?3, port_segment = ?4 WHERE id = ?1", "ttti", t->id, p->format,
+	    p->first, p->segment) != 0 ||
+	    db_run(lab->db, "recording the template's adapters", e, "DELETE FROM template_adapters "
+	    "WHERE template_id = ?", "t", t->id) != 0)
+		return -1;
+	for (int i = 0; i < p->nadapters; i++)
+		if (db_run(lab->db, "recording the template's adapters", e, "INSERT INTO template_adapters "
+		    "(template_id, idx, port, model, mac) VALUES (?, ?, ?, ?, ?)", "tittt", t->id,
+		    p->adapters[i].idx, p->adapters[i].name, p->adapters[i].model, p->adapters[i].mac) != 0)
+			return -1;
+	return 0;
 }
 
 int
@@ -159,7 +204,7 @@ template_write(struct lab *lab, const struct template *t, struct err *e)
 	    hw_column_value(h, HW_KERNEL), hw_column_value(h, HW_INITRD), hw_column_value(h, HW_APPEND),
 	    t->cloud_init, t->ci_user, t->console, t->usage, (int64_t)now_s(),
 	    hw_column_value(h, HW_FIRMWARE)) == 0)
-		return 0;
+		return template_write_ports(lab, t, e);
 	if (sqlite3_extended_errcode(lab->db) == SQLITE_CONSTRAINT_UNIQUE)
 		return err_set(e, "a template named \"%s\" already exists", t->name);
 	if (sqlite3_extended_errcode(lab->db) == SQLITE_CONSTRAINT_FOREIGNKEY)
@@ -234,6 +279,33 @@ template_from_row(struct lab *lab, sqlite3_stmt *st, struct template *t)
 	t->usage = db_text(st, 12);
 	t->nodes = sqlite3_column_int(st, 13);
 	node_hw_from_row(lab, st, TPL_HW_COL, &t->hw);
+	snprintf(t->ports.format, sizeof t->ports.format, "%s", (const char *)sqlite3_column_text(st, TPL_PORT_COL));
+	snprintf(t->ports.first, sizeof t->ports.first, "%s", (const char *)sqlite3_column_text(st, TPL_PORT_COL + 1));
+	t->ports.segment = sqlite3_column_int(st, TPL_PORT_COL + 2);
+}
+
+/* The custom adapters of t, by index. 0, or -1 with a message. */
+static int
+template_read_adapters(struct lab *lab, struct template *t, struct err *e)
+{
+	sqlite3_stmt *st = db_query(lab->db, e, "SELECT idx, port, model, mac FROM template_adapters "
+	    "WHERE template_id = ? ORDER BY idx", "t", t->id);
+	int rc;
+
+	if (st == NULL)
+		return -1;
+	t->ports.nadapters = 0;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW && t->ports.nadapters < PORTNAME_ADAPTERS) {
+		struct portname_adapter *a = &t->ports.adapters[t->ports.nadapters++];
+		a->idx = sqlite3_column_int(st, 0);
+		snprintf(a->name, sizeof a->name, "%s", (const char *)sqlite3_column_text(st, 1));
+		snprintf(a->model, sizeof a->model, "%s", (const char *)sqlite3_column_text(st, 2));
+		snprintf(a->mac, sizeof a->mac, "%s", (const char *)sqlite3_column_text(st, 3));
+	}
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE && rc != SQLITE_ROW)
+		return db_fail(lab->db, e, "reading a template's adapters");
+	return 0;
 }
 
 int
@@ -250,6 +322,10 @@ template_get(struct lab *lab, const char *key, struct template *out, struct err 
 	if (rc == 1) {
 		template_from_row(lab, st, out);
 		sqlite3_finalize(st);
+		if (template_read_adapters(lab, out, e) != 0) {
+			template_clear(out);
+			return -1;
+		}
 		return 0;
 	}
 	sanitize_to(key, strlen(key), shown, sizeof shown);
@@ -275,6 +351,11 @@ template_list(struct lab *lab, struct template **out, size_t *n, struct err *e)
 		template_list_free(v, len);
 		return db_fail(lab->db, e, "listing templates");
 	}
+	for (size_t i = 0; i < len; i++)
+		if (template_read_adapters(lab, &v[i], e) != 0) {
+			template_list_free(v, len);
+			return -1;
+		}
 	*out = v;
 	*n = len;
 	return 0;
@@ -354,6 +435,49 @@ template_node_spec(const struct template *t, struct node_spec *s, struct cloudin
 		ch->user = t->ci_user;
 }
 
+/* The NICs of node node_id (nics of them), named as t names them, with
+ * its custom adapters' models (unless model_given) and MACs (while no
+ * other NIC of the lab has one). In the caller's transaction when one is
+ * open, else in its own. 0, or -1 with a message and nothing changed. */
+static int
+template_node_ports(struct lab *lab, const char *node_id, int nics, const struct template *t,
+    int model_given, struct err *e)
+{
+	char names[NODE_NICS_MAX][PORTNAME_MAX];
+	int own = sqlite3_get_autocommit(lab->db);
+
+	if (!portname_spec_any(&t->ports) || nics <= 0)
+		return 0;
+	if (portname_names(&t->ports, nics, names, e) != 0)
+		return -1;
+	if (own && db_begin(lab->db, e) != 0)
+		return -1;
+	for (int i = 0; i < nics; i++) {
+		const struct portname_adapter *a = portname_adapter(&t->ports, i);
+		sqlite3_stmt *st;
+		int mac_free = 0;
+		if (a && a->mac[0]) {
+			int rc = db_row(lab->db, &st, "looking up a MAC", e, "SELECT 1 FROM nics WHERE "
+			    "mac = ? COLLATE NOCASE", "t", a->mac);
+			if (rc < 0)
+				goto fail;
+			if (rc == 1)
+				sqlite3_finalize(st);
+			mac_free = rc == 0;
+		}
+		if ((names[i][0] && nic_set_port(lab, node_id, i, names[i], e) != 0) ||
+		    (a && ((a->model[0] && !model_given) || mac_free) &&
+		    nic_update(lab, node_id, i, a->model[0] && !model_given ? a->model : NULL,
+		    mac_free ? a->mac : NULL, NULL, e) != 0))
+			goto fail;
+	}
+	return own ? db_commit(lab->db, e) : 0;
+fail:
+	if (own)
+		db_rollback(lab->db);
+	return -1;
+}
+
 int
 template_node_create(struct lab *lab, const struct template *t, struct node_spec *s,
     struct cloudinit_changes *ch, struct node *out, struct err *e)
@@ -366,6 +490,7 @@ template_node_create(struct lab *lab, const struct template *t, struct node_spec
 		return -1;
 	/* Settings made apart from the node: on failure the node goes too. */
 	if ((t && template_node_mark(lab, out->id, t->id, s->nic_model ? s->nic_model : t->nic_model, e) != 0) ||
+	    (t && template_node_ports(lab, out->id, out->nnics, t, s->nic_model != NULL, e) != 0) ||
 	    (cloudinit_changes_any(ch) && cloudinit_set(lab, out->id, ch, e) != 0) ||
 	    (t && contype_set(lab, out->id, t->console, e) != 0))
 		goto fail;

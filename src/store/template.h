@@ -2,7 +2,10 @@
  * template.h: templates, named machines that nodes are made from: the
  * boot disk (an image), RAM, CPUs, NIC count and model, the accelerator,
  * every machine field (hw.h), cloud-init on or off and its user, the
- * console a user works in (serial or vnc) and a usage text (login hints).
+ * console a user works in (serial or vnc), a usage text (login hints) and
+ * how its NICs are named (portname.h; custom adapters also give one NIC a
+ * model or a MAC: the MAC goes to the first node made while no other NIC
+ * of the lab has it, later nodes get fresh ones, as MACs are one NIC's).
  * A node made from a template is a copy: it records the template's name
  * (template_nodes), and a later change of the template changes no node.
  * A template that a node still names cannot be removed.
@@ -16,6 +19,7 @@
 #include "hw.h"
 #include "lab.h"
 #include "node.h"
+#include "portname.h"
 
 #define TEMPLATE_USAGE_MAX 4096   /* bytes of a usage text */
 #define TEMPLATE_CONSOLES  "serial|vnc"
@@ -36,6 +40,7 @@ struct template {
 	char *usage;                    /* "" when none; may hold newlines */
 	int   nodes;                    /* nodes made from it that name it */
 	struct hw hw;                   /* images resolved to names, ids, files */
+	struct portname_spec ports;     /* how its nodes' NICs are named */
 };
 
 /* Frees the strings and zeroes t; safe on a zeroed one. */
@@ -58,6 +63,7 @@ struct template_spec {
 	const char *console;
 	const char *usage;
 	const char *hw[HW_NKEYS];
+	const struct portname_spec *ports;  /* NULL: unchanged; checked here */
 };
 
 /* A usage text: at most TEMPLATE_USAGE_MAX - 1 bytes of UTF-8, no control

@@ -98,6 +98,9 @@ row "dashboard after one external change (rename), 10,000 nodes" "$got" "under 1
 got=$($P change 200 50 "Nodes (10000)" "a0-made" "$S" node create a0-made --image tiny -- "$S")
 row "dashboard after one external change (create, first in the list), 10,000 nodes" "$got" "under 10 ms" "0.37 s CPU" \
     "as above with sandlab node create a0-made --image tiny (its row goes first: every row moves)"
+got=$($P change 200 50 "Nodes (10001)" "9999)" "$S" node rm a0-made aa-renamed -- "$S")
+row "dashboard after one external change (rm of the first two), 10,000 nodes" "$got" "under 10 ms" "0.37 s CPU" \
+    "as above with sandlab node rm a0-made aa-renamed, the first two rows (the title goes to 9999: a marker ncurses draws whole, where 10001 -> 10000 redraws one digit)"
 
 got=$(RUNTIME_START_ONLY=1 bash "$TOP/tests/bench/runtime.sh" | sed -n 's/^start to banner: //p')
 ratio=$(text "$got" | sed -n 's/^sandlab node start \([0-9]*\) ms, bare qemu \([0-9]*\) ms.*/\1 \2/p' | awk '{ if ($2 > 0) printf "%.2fx", $1 / $2 }')

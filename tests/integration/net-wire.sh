@@ -61,7 +61,7 @@ check "link set --clear" "$SANDLAB" link set a:eth0 --clear --out
 # A capture of three pings, both ways, to a file; Ctrl-C ends it.
 "$SANDLAB" capture a:eth0 -w "$T/a.pcap" 2>"$T/cap.err" &
 cap=$!
-sleep 1
+pcap_started "$T/a.pcap" || true
 pings 1 2 3 >/dev/null || true
 kill -INT "$cap"
 rc=0; wait "$cap" || rc=$?
@@ -73,9 +73,11 @@ if [ "$rc" = 0 ] && [ "$req" = 3 ] && [ "$rep" = 3 ]; then
 else not_ok "capture to a file" "rc=$rc req=$req rep=$rep $(cat "$T/cap.err" "$T/a.tcpdump") $(head -5 "$T/a.txt")"; fi
 
 # Through a pipe, live, as `| tcpdump -n -r -`.
-("$SANDLAB" capture b:eth0 -w - -c 4 | tcpdump -n -e -r - >"$T/b.txt" 2>/dev/null) &
+# tee keeps a copy of what went down the pipe: its header says the
+# capture has started.
+("$SANDLAB" capture b:eth0 -w - -c 4 | tee "$T/b.pcap" | tcpdump -n -e -r - >"$T/b.txt" 2>/dev/null) &
 pipe=$!
-sleep 1
+pcap_started "$T/b.pcap" || true
 pings 1 2 4 >/dev/null || true
 if wait_for 30 pid_gone "$pipe" && grep -q "$MAC_A > $MAC_B.*ICMP echo request" "$T/b.txt" &&
     grep -q "$MAC_B > $MAC_A.*ICMP echo reply" "$T/b.txt"; then
@@ -113,7 +115,7 @@ if gsh 5 40 "ping -c 2 -w 20 10.0.0.2 >/dev/null"; then ok "after kill -9 and a 
 # No loops: 5 pings are 5 requests and 5 replies at b, not more.
 "$SANDLAB" capture b:eth0 -w "$T/loop.pcap" 2>/dev/null &
 cap=$!
-sleep 1
+pcap_started "$T/loop.pcap" || true
 gsh 5 40 "ping -c 5 -w 20 10.0.0.2 >/dev/null" || true
 sleep 1
 kill -INT "$cap"; wait "$cap" || true

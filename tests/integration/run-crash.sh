@@ -12,26 +12,26 @@ lab_image tiny
 log=$(log_of c1)
 
 "$SANDLAB" node start c1 >/dev/null
-wait_for 20 grep -q "tiny login" "$log" || true
+wait_for 60 grep -q "tiny login" "$log" || true
 qpid=$(run_get c1 qemu_pid)
 kpid=$(run_get c1 keeper_pid)
 kill -9 "$qpid"
-if wait_for 10 state_is c1 crashed && [ "$(run_get c1 last_exit.kind)" = crashed ] &&
+if wait_for 60 state_is c1 crashed && [ "$(run_get c1 last_exit.kind)" = crashed ] &&
     run_get c1 last_exit.detail | grep -q "signal 9"; then
 	ok "SIGKILL of QEMU: crashed, signal 9"
 else
 	not_ok "SIGKILL of QEMU: crashed, signal 9" "$("$SANDLAB" node show c1)"
 fi
 if "$SANDLAB" node ls | grep -E '^c1 ' | grep -q "crashed: signal 9"; then ok "node ls shows the last exit"; else not_ok "node ls shows the last exit" "$("$SANDLAB" node ls)"; fi
-if wait_for 10 pid_gone "$kpid" && grep -q "tiny login" "$log"; then ok "keeper gone, log kept"; else not_ok "keeper gone, log kept"; fi
+if wait_for 60 pid_gone "$kpid" && grep -q "tiny login" "$log"; then ok "keeper gone, log kept"; else not_ok "keeper gone, log kept"; fi
 
 # The keeper killed: QEMU must not linger, the state must say why.
 "$SANDLAB" node start c1 >/dev/null
 qpid=$(run_get c1 qemu_pid)
 kpid=$(run_get c1 keeper_pid)
 kill -9 "$kpid"
-if wait_for 10 pid_gone "$qpid"; then ok "SIGKILL of the keeper takes QEMU with it"; else not_ok "SIGKILL of the keeper takes QEMU with it" "qemu $qpid still there"; fi
-if wait_for 10 state_is c1 crashed && run_get c1 last_exit.detail | grep -q "keeper (pid $kpid) died"; then
+if wait_for 60 pid_gone "$qpid"; then ok "SIGKILL of the keeper takes QEMU with it"; else not_ok "SIGKILL of the keeper takes QEMU with it" "qemu $qpid still there"; fi
+if wait_for 60 state_is c1 crashed && run_get c1 last_exit.detail | grep -q "keeper (pid $kpid) died"; then
 	ok "the node's state says its keeper died"
 else
 	not_ok "the node's state says its keeper died" "$("$SANDLAB" node show c1)"
@@ -66,7 +66,7 @@ if [ -z "$(find "$SANDLAB_LAB/run" -name '*.sock')" ]; then ok "no socket left";
 qpid=$(run_get c1 qemu_pid)
 kpid=$(run_get c1 keeper_pid)
 rm -f "$SANDLAB_LAB/run/$(node_id c1)/keeper.lock"
-if wait_for 10 pid_gone "$kpid" && wait_for 10 pid_gone "$qpid" && run_get c1 last_exit.detail | grep -q "lock file was removed"; then
+if wait_for 60 pid_gone "$kpid" && wait_for 60 pid_gone "$qpid" && run_get c1 last_exit.detail | grep -q "lock file was removed"; then
 	ok "a keeper whose lock file is removed kills QEMU and exits"
 else
 	not_ok "a keeper whose lock file is removed kills QEMU and exits"

@@ -22,7 +22,7 @@ else
 fi
 
 # The banner was printed before we attached: only --from-start sees it.
-if out=$("$SANDLAB" expect t1 --from-start --timeout 10 --expect 'tiny login: ' \
+if out=$("$SANDLAB" expect t1 --from-start --timeout 60 --expect 'tiny login: ' \
     --sendline 'hello-expect' --expect 'hello-expect' </dev/null 2>&1); then
 	ok "expect: banner (replayed), sendline, echo"
 else
@@ -52,7 +52,9 @@ else
 	not_ok "a step that never matches" "rc=$rc ms=$ms $out"
 fi
 rc=0
-out=$("$SANDLAB" expect t1 --timeout 2 --sendline 'last-words' --expect 'last-words' \
+# --timeout is per step: 5 s lets the echo come on a loaded machine
+# before step 3 waits out its time.
+out=$("$SANDLAB" expect t1 --timeout 5 --sendline 'last-words' --expect 'last-words' \
     --expect 'never-ever-printed' 2>&1) || rc=$?
 if [ "$rc" = 1 ] && text "$out" | grep -q 'step 3 (--expect "never-ever-printed")' &&
     text "$out" | grep -q '| last-words'; then
@@ -90,20 +92,23 @@ expect_fail "expect on a stopped node says so" "t3 is not running" "$SANDLAB" ex
 expect_fail "expect on a missing node says so" "no node named" "$SANDLAB" expect t9 --expect x
 
 # send: one text, escapes, to two consoles at once.
-"$SANDLAB" expect t2 --sendline '' --expect 'login' >/dev/null 2>&1 || true
-"$SANDLAB" expect t1 --timeout 10 --expect 'both-A!' >"$T/e1" 2>&1 &
+# t2's banner is in its replay: waiting for new output with "login" in it
+# (an Enter echoes none) always ran out its 30 s.
+"$SANDLAB" expect t2 --from-start --timeout 60 --expect 'tiny login: ' >/dev/null 2>&1 || true
+# The watchers read from the start of the keeper's replay: one that
+# attaches after the text came (a loaded machine) still sees its echo,
+# where a fixed pause before the send was a guess.
+"$SANDLAB" expect t1 --from-start --timeout 60 --expect 'both-A!' >"$T/e1" 2>&1 &
 e1=$!
-"$SANDLAB" expect t2 --timeout 10 --expect 'both-A!' >"$T/e2" 2>&1 &
+"$SANDLAB" expect t2 --from-start --timeout 60 --expect 'both-A!' >"$T/e2" 2>&1 &
 e2=$!
-sleep 0.5
 check "send to two nodes" "$SANDLAB" send t1 t2 'both-\x41!\r'
 r1=0; wait "$e1" || r1=$?
 r2=0; wait "$e2" || r2=$?
 if [ "$r1$r2" = 00 ]; then ok "both consoles got the text"; else not_ok "both consoles got the text" "$(cat "$T/e1" "$T/e2")"; fi
 printf 'from-a-file\r' >"$T/in.txt"
-"$SANDLAB" expect t1 --timeout 10 --expect 'from-a-file' >"$T/e3" 2>&1 &
+"$SANDLAB" expect t1 --from-start --timeout 60 --expect 'from-a-file' >"$T/e3" 2>&1 &
 e3=$!
-sleep 0.5
 check "send --file" "$SANDLAB" send t1 --file "$T/in.txt"
 if wait "$e3"; then ok "the file's bytes arrived"; else not_ok "the file's bytes arrived" "$(cat "$T/e3")"; fi
 expect_fail "send with a bad escape" "two hex digits" "$SANDLAB" send t1 'x\x4'

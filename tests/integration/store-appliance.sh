@@ -65,15 +65,15 @@ check "router: what is left out, each with its reason" jq_py '
 got = [(u["field"], u["value"]) for u in o["unmapped"]]
 assert got == [("qemu.on_close", "\"power_off\""), ("qemu.options -smp", "\"2,sockets=1\""),
     ("qemu.options", "\"-usb\""), ("qemu.options", "\"-device foo\""),
-    ("images.hdb_disk_image", "\"extra.qcow2\""), ("images.bios_image", "\"bios.bin\""),
-    ("port_name_format", "\"Gi0/{0}\"")], got
+    ("images.hdb_disk_image", "\"extra.qcow2\""), ("images.bios_image", "\"bios.bin\"")], got
 assert all(u["reason"] for u in o["unmapped"]), o["unmapped"]
 assert "never passed to QEMU" in o["unmapped"][2]["reason"], o["unmapped"][2]
 assert o["notes"] == ["qemu.console_type spice: the graphic console is VNC (sandlab offers no SPICE)"], o["notes"]
-assert len(o["mapped"]) == 14, o["mapped"]
+assert len(o["mapped"]) == 15 and "port_name_format" in o["mapped"], o["mapped"]
+assert o["template"]["ports"]["names"] == ["Gi0/0", "Gi0/1", "Gi0/2", "Gi0/3"], o["template"]
 ' "$out"
 text=$("$S" appliance show "$A/router.gns3a")
-check "router: the text says how many fields were mapped and left out" sh -c 'printf "%s\n" "$1" | grep -qx "mapped: 14 fields" && printf "%s\n" "$1" | grep -qx "unmapped: 7 fields"' _ "$text"
+check "router: the text says how many fields were mapped and left out" sh -c 'printf "%s\n" "$1" | grep -qx "mapped: 15 fields" && printf "%s\n" "$1" | grep -qx "unmapped: 6 fields"' _ "$text"
 check "router: the usage text shown line by line" sh -c 'printf "%s\n" "$1" | grep -qx "  usage      Log in as admin." && printf "%s\n" "$1" | grep -qx "             No password."' _ "$text"
 
 # Versions: --version picks the files; the default is the first.

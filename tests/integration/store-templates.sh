@@ -161,4 +161,19 @@ kill "$vpid" 2>/dev/null || true
 check "a clone keeps the console type" sh -c "'$S' node kill boot1 >/dev/null && '$S' node clone boot1 boot2 >/dev/null && test \"\$('$S' node show boot2 --json | python3 -c 'import json,sys; print(json.load(sys.stdin)[\"console_type\"])')\" = vnc"
 check "a node without a template works in its serial console" test "$("$S" node show n3 --json | python3 -c 'import json,sys; print(json.load(sys.stdin)["console_type"])')" = serial
 
+# A node's own console: node create|set --console, over the template's.
+ctype() { "$S" node show "$1" --json | python3 -c 'import json,sys; print(json.load(sys.stdin)["console_type"])'; }
+check "node create --console serial wins over the template's vnc" sh -c "'$S' node create boot3 --template tinyt --console serial >/dev/null && test \"\$('$S' node show boot3 --json | python3 -c 'import json,sys; print(json.load(sys.stdin)[\"console_type\"])')\" = serial"
+check "node create --console vnc without a template" sh -c "'$S' node create v1 --image tiny --nics 0 --console vnc >/dev/null"
+check "node show says v1 works in VNC" sh -c "'$S' node show v1 | grep -qxF 'works in:  VNC (sandlab console prints its address; --serial attaches its serial line)'"
+check "node set --console serial" "$S" node set v1 --console serial
+check "v1 now works in its serial console" test "$(ctype v1)" = serial
+check "node set --console vnc" "$S" node set v1 --console vnc
+check "v1 works in VNC again" test "$(ctype v1)" = vnc
+expect_fail "node create --console telnet refused" '^sandlab: --console: a console is serial or vnc$' "$S" node create v2 --image tiny --console telnet
+check "the refused create left no node v2" sh -c "! '$S' node show v2 >/dev/null 2>&1"
+expect_fail "node set --console '' refused" '^sandlab: --console: a console is serial or vnc$' "$S" node set v1 --console ''
+check "the refused set left v1 as it was" test "$(ctype v1)" = vnc
+check "lab files carry a node's own console" sh -c "'$S' lab export - | grep -q '^node v1 .* console-type=vnc'"
+
 done_testing

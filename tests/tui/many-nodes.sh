@@ -5,8 +5,10 @@
 # move and go without a key press (the dashboard re-reads only the nodes
 # the lab's change log names, ui/model.c); the selection stays on the same
 # node, by id, while rows are added before it. `/` finds a node in the
-# middle by part of its name. The selected node is read
-# from the details pane's first line ("node NAME").
+# middle by part of its name. Nodes created before the selection far
+# down keep it where it is, and the images pane's USED column follows
+# them. The selected node is read from the details pane's first line
+# ("node NAME").
 set -eu
 source "$(dirname "$0")/../lib.sh"
 source "$TOP/tests/tui-lib.sh"
@@ -93,6 +95,29 @@ for i in 1 2 3; do "$SANDLAB" node rename "$(printf 'n%05d' $((i + 10)))" "b-bur
 keys Home
 if shown "│ b-burst1 " && shown "│ b-burst3 " && gone "│ n00011 "; then ok "a burst of renames shows whole"
 else not_ok "burst" "$(tui_cap | head -n 8)"; fi
+
+# Far from the top: End selects the last node; nodes created elsewhere
+# that sort first shift the rows, and the selection stays on the last
+# node, still shown. The image's USED column (the images pane's row of
+# tiny) counts the new nodes and the removed one without a key.
+keys End
+if sel_is zz-renamed; then ok "End selects the last node, zz-renamed"; else not_ok "End again" "selected: $(selected)"; fi
+used_is() { wait_for 20 sh -c "tmux -L $TMUX_SOCK capture-pane -p -t t | grep -q '^│ tiny .* $1 *│'"; }
+"$SANDLAB" node create a-early1 --image tiny --ram 32 >/dev/null
+"$SANDLAB" node create a-early2 --image tiny --ram 32 >/dev/null
+if shown "Nodes ($((N + 2)))" && [ "$(selected)" = zz-renamed ] && shown "│ zz-renamed "; then
+	ok "two nodes created elsewhere before it: zz-renamed stays selected and shown"
+else not_ok "created before the end" "selected: $(selected)"; fi
+if used_is $((N + 2)); then ok "tiny's USED column counts them: $((N + 2))"; else not_ok "used +2" "$(tui_cap | grep -F '│ tiny ')"; fi
+"$SANDLAB" node rm a-early1 >/dev/null
+if shown "Nodes ($((N + 1)))" && used_is $((N + 1)) && [ "$(selected)" = zz-renamed ]; then
+	ok "one removed elsewhere: counted out, zz-renamed stays selected"
+else not_ok "removed before the end" "selected: $(selected); $(tui_cap | grep -F '│ tiny ')"; fi
+keys Home
+if sel_is a-early2 && shown "│ a-early2 " && gone "│ a-early1 "; then ok "Home: a-early2 is first, a-early1 gone"
+else not_ok "Home after early create" "selected: $(selected)"; fi
+"$SANDLAB" node rm a-early2 >/dev/null
+if shown "Nodes ($N)" && used_is "$N"; then ok "back to $N nodes, tiny used by $N"; else not_ok "back to N" "$(tui_cap | head -n 4)"; fi
 
 # 70 nodes at once (more than the dashboard re-reads one by one: it reads
 # all then), by another lab import.

@@ -96,7 +96,7 @@ tui_settle "Impair a link" >/dev/null
 bad_form() { # KEYS... ; the last argument is the message expected
 	local want=${*: -1}
 	keys "${@:1:$#-1}"
-	tui_settle "$want" 5
+	tui_settle "$want" 20
 }
 # Moving onto a field selects its text: what is typed replaces it.
 if bad_form Down 1s "delay is a whole number, 0 or more"; then ok "form: a delay of 1s refused"; else not_ok "delay 1s" "$SCREEN"; fi

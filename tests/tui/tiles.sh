@@ -16,11 +16,15 @@ at_exit "$SANDLAB node kill alpha-router bravo-switch charlie-host"
 "$SANDLAB" node start alpha-router bravo-switch charlie-host >/dev/null
 
 # to_nodes: Tab until the node list has focus (its hint says Enter opens a console).
+# Each Tab changes the status line's hints: the next look waits for that,
+# where a fixed 0.2 s pause let a slow redraw take one more Tab past the list.
 to_nodes() {
+	local hints
 	for _ in 1 2 3 4 5 6; do
-		tui_cap | tail -n 1 | grep -qF "Enter console" && return 0
+		hints=$(tui_cap | tail -n 1)
+		text "$hints" | grep -qF "Enter console" && return 0
 		keys Tab
-		sleep 0.2
+		wait_for 20 sh -c '[ "$(tmux -L "$1" capture-pane -p -t t | tail -n 1)" != "$2" ]' _ "$TMUX_SOCK" "$hints" || true
 	done
 	return 1
 }
@@ -33,7 +37,10 @@ for row in 0 1 2; do
 	keys g
 	for ((j = 0; j < row; j++)); do keys j; done
 	keys Enter
-	tui_settle "leaves" >/dev/null || true
+	# typing: "C-] leaves" in the tile's title, or, for a tile too narrow
+	# for it, "C-] leave" on the status line ("leaves" alone ran out its
+	# 20 s for the second and third tiles)
+	tui_settle "C-] leave" >/dev/null || true
 	keys C-]
 	tui_settle "Enter type" >/dev/null || true
 done

@@ -84,6 +84,35 @@ forwards(void **state)
 	assert_int_equal(net_fwd_parse("tcp:50000:22", 1, &f, &e), 0);
 }
 
+/* SANDLAB_LINK_PORTS: the range new links pick from, inside the links' own. */
+static void
+link_range(void **state)
+{
+	struct err e;
+	int lo = 0, hi = 0;
+
+	assert_int_equal(net_link_range_parse("41000-41999", &lo, &hi, &e), 0);
+	assert_int_equal(lo, 41000);
+	assert_int_equal(hi, 41999);
+	assert_int_equal(net_link_range_parse("40000-40001", &lo, &hi, &e), 0);
+	assert_int_equal(lo, 40000);
+	assert_int_equal(hi, 40001);
+	lo = hi = 7;
+	assert_int_equal(net_link_range_parse("41000", &lo, &hi, &e), -1);
+	assert_non_null(strstr(e.msg, "write FIRST-LAST"));
+	assert_int_equal(lo, 7);
+	assert_int_equal(net_link_range_parse("39999-41000", &lo, &hi, &e), -1);
+	assert_non_null(strstr(e.msg, "ports from 40000 to 49999"));
+	assert_int_equal(net_link_range_parse("41000-50000", &lo, &hi, &e), -1);
+	assert_int_equal(net_link_range_parse("41000-x", &lo, &hi, &e), -1);
+	assert_int_equal(net_link_range_parse("-41000", &lo, &hi, &e), -1);
+	assert_int_equal(net_link_range_parse("41000-41000", &lo, &hi, &e), -1);
+	assert_non_null(strstr(e.msg, "needs two ports"));
+	assert_int_equal(net_link_range_parse("41001-41000", &lo, &hi, &e), -1);
+	assert_int_equal(lo, 7);
+	assert_int_equal(hi, 7);
+}
+
 static void
 models(void **state)
 {
@@ -182,6 +211,7 @@ main(void)
 		cmocka_unit_test(refs),
 		cmocka_unit_test(macs),
 		cmocka_unit_test(forwards),
+		cmocka_unit_test(link_range),
 		cmocka_unit_test(models),
 		cmocka_unit_test(signature_and_pending),
 		cmocka_unit_test(qemu_view),
