@@ -90,10 +90,34 @@ netview_state_role(enum run_state s)
 	}
 }
 
-/* "eth1 <----> r:eth0", "eth0 NAT tcp 127.0.0.1:2222->22", "eth2 -". */
-static void
-netview_nic_text(const struct nic *c, int pending, char *buf, size_t len)
+/* The link nv loaded that NIC c (of node_id) is an end of, or NULL;
+ * *me and *peer its ends as seen from c. */
+static const struct link *
+netview_link_of(const struct netview *nv, const char *node_id, const struct nic *c,
+    const struct link_end **me, const struct link_end **peer)
 {
+	for (size_t k = 0; c->link_id[0] && k < nv->nlinks; k++) {
+		const struct link *l = &nv->links[k];
+		int is_a;
+		if (strcmp(l->id, c->link_id) != 0)
+			continue;
+		is_a = strcmp(l->a.id, node_id) == 0 && l->a.idx == c->idx;
+		*me = is_a ? &l->a : &l->b;
+		*peer = is_a ? &l->b : &l->a;
+		return l;
+	}
+	return NULL;
+}
+
+/* "eth1 <----> r:eth0", "eth0 NAT tcp 127.0.0.1:2222->22", "eth2 -";
+ * then ", down" when the cable is pulled, ", sends delay=100,..." when
+ * what c sends is impaired. */
+static void
+netview_nic_text(const struct netview *nv, const char *node_id, const struct nic *c, int pending,
+    char *buf, size_t len)
+{
+	const struct link_end *me = NULL, *peer = NULL;
+	const struct link *l = netview_link_of(nv, node_id, c, &me, &peer);
 	size_t used;
 
 	if (strcmp(c->attach, "link") == 0 && c->peer_port[0])
@@ -110,30 +134,37 @@ netview_nic_text(const struct nic *c, int pending, char *buf, size_t len)
 	} else
 		used = (size_t)snprintf(buf, len, "eth%d%s%s -", c->idx, c->port[0] ? " " : "", c->port);
 	if (pending && used < len)
-		snprintf(buf + used, len - used, "  (at restart)");
+		used += (size_t)snprintf(buf + used, len - used, "  (at restart)");
+	if (l != NULL && used < len)
+		snprintf(buf + used, len - used, "%s%s%s", l->up ? "" : ", down", me->shape[0] ? ", sends " : "",
+		    me->shape);
 }
 
-/* The rows of one node of the map. */
-/* Appends to a linked NIC's text what its wire does: ", down" when the
- * cable is pulled, ", sends delay=100,..." when what it sends is impaired. */
+/* Under a linked NIC's row, a row for each of its link's ends that
+ * listens off 127.0.0.1 (another host's end, or a test address): "  eth1
+ * at 192.0.2.7:40001" for its own, "  r:eth0 at ..." for the peer's. A
+ * row of their own, so an 80-column map shows them whole. */
 static void
-netview_nic_wire(const struct netview *nv, const char *node_id, const struct nic *c, char *buf,
-    size_t len)
+netview_nic_addrs(struct netview *nv, const char *node_id, const struct nic *c)
 {
-	size_t used = strlen(buf);
+	const struct link_end *me = NULL, *peer = NULL;
+	char at[LINK_HOST_LEN + 16];
 
-	for (size_t k = 0; c->link_id[0] && k < nv->nlinks; k++) {
-		const struct link *l = &nv->links[k];
-		const char *shape;
-		if (strcmp(l->id, c->link_id) != 0)
-			continue;
-		shape = strcmp(l->a.id, node_id) == 0 && l->a.idx == c->idx ? l->a.shape : l->b.shape;
-		snprintf(buf + used, len - used, "%s%s%s", l->up ? "" : ", down", shape[0] ? ", sends " : "",
-		    shape);
+	if (netview_link_of(nv, node_id, c, &me, &peer) == NULL)
 		return;
+	if (link_end_addr(me, at, sizeof at)) {
+		struct nv_row *r = netview_row(nv);
+		snprintf(r->nic, sizeof r->nic, "  eth%d at %s", c->idx, at);
+		r->nic_role = ROLE_DIM;
+	}
+	if (link_end_addr(peer, at, sizeof at)) {
+		struct nv_row *r = netview_row(nv);
+		snprintf(r->nic, sizeof r->nic, "  %s:eth%d at %s", peer->name, peer->idx, at);
+		r->nic_role = ROLE_DIM;
 	}
 }
 
+/* The rows of one node of the map. */
 static void
 netview_map_node(struct netview *nv, struct app *a, const struct model_node *mn)
 {
@@ -159,10 +190,10 @@ netview_map_node(struct netview *nv, struct app *a, const struct model_node *mn)
 	for (int i = 0; i < n; i++) {
 		if (i > 0)
 			r = netview_row(nv);
-		netview_nic_text(&v[i], !!(pend & (1u << v[i].idx)), r->nic, sizeof r->nic);
-		netview_nic_wire(nv, mn->n.id, &v[i], r->nic, sizeof r->nic);
+		netview_nic_text(nv, mn->n.id, &v[i], !!(pend & (1u << v[i].idx)), r->nic, sizeof r->nic);
 		if (pend & (1u << v[i].idx))
 			r->nic_role = ROLE_WARN;
+		netview_nic_addrs(nv, mn->n.id, &v[i]);
 	}
 	nic_list_free(v, n);
 }
@@ -254,14 +285,38 @@ netview_total(const struct netview *nv)
 	return nv->map ? nv->nrows : (int)nv->nlinks;
 }
 
+/* Column widths of the links view: as wide as what they hold, so a row
+ * of short names fits 80 columns; a long name or impairment is cut at 24. */
+static void
+netview_widths(const struct netview *nv, int *wa, int *wb, int *wsa, int *wsb)
+{
+	*wa = *wb = 6;
+	*wsa = *wsb = 3;
+	for (size_t i = 0; i < nv->nlinks; i++) {
+		const struct link *l = &nv->links[i];
+		int la = (int)strlen(l->a.name) + 5 + (l->a.idx > 9), lb = (int)strlen(l->b.name) + 5 + (l->b.idx > 9);
+		int sa = (int)strlen(l->a.shape), sb = (int)strlen(l->b.shape);
+		*wa = la > *wa ? la : *wa;
+		*wb = lb > *wb ? lb : *wb;
+		*wsa = sa > *wsa ? sa : *wsa;
+		*wsb = sb > *wsb ? sb : *wsb;
+	}
+	*wa = *wa > 24 ? 24 : *wa;
+	*wb = *wb > 24 ? 24 : *wb;
+	*wsa = *wsa > 24 ? 24 : *wsa;
+	*wsb = *wsb > 24 ? 24 : *wsb;
+}
+
 static void
 netview_draw_links(struct netview *nv, WINDOW *win, int rows, int w)
 {
 	char a[96], b[96], ports[32], st[40];
+	int wa, wb, wsa, wsb;
 
+	netview_widths(nv, &wa, &wb, &wsa, &wsb);
 	/* A>B: the impairments of the frames A sends (shape.h). */
-	draw_fmt(win, 1, 2, w - 4, theme_attr(ROLE_HEADER), "%-14s %-14s %-11s %-4s %-12s %-12s %s",
-	    "A", "B", "UDP ports", "link", "A>B", "B>A", "state (A, B)");
+	draw_fmt(win, 1, 2, w - 4, theme_attr(ROLE_HEADER), "%-*s %-*s %-11s %-4s %-*s %-*s %s",
+	    wa, "A", wb, "B", "UDP ports", "link", wsa, "A>B", wsb, "B>A", "state (A, B)");
 	if (nv->nlinks == 0)
 		draw_text(win, 2, 2, w - 4, "no links yet: a adds one between two free NICs",
 		    theme_attr(ROLE_DIM));
@@ -282,44 +337,67 @@ netview_draw_links(struct netview *nv, WINDOW *win, int rows, int w)
 		snprintf(st, sizeof st, "%s, %s%s", nv->states[nv->top + r].a, nv->states[nv->top + r].b,
 		    capjob_running(l->a.id, l->a.idx) || capjob_running(l->b.id, l->b.idx) ? ", rec" : "");
 		draw_fill(win, 2 + r, 1, w - 2, at);
-		draw_fmt(win, 2 + r, 2, w - 4, at, "%-14s %-14s %-11s %-4s %-12s %-12s %s", a, b, ports,
-		    l->up ? "up" : "down", l->a.shape[0] ? l->a.shape : "-",
+		draw_fmt(win, 2 + r, 2, w - 4, at, "%-*.*s %-*.*s %-11s %-4s %-*.*s %-*.*s %s", wa, wa, a, wb,
+		    wb, b, ports, l->up ? "up" : "down", wsa, wsa, l->a.shape[0] ? l->a.shape : "-", wsb, wsb,
 		    l->b.shape[0] ? l->b.shape : "-", st);
 	}
 }
 
-/* The bottom line: the selected link's captures that run ("rec" in its
- * row), where they write and how to stop them; with none, where its
- * ends listen when one is off 127.0.0.1 (another host's peer, or a test
- * address), as link ls says it. */
-static void
-netview_draw_captures(struct netview *nv, WINDOW *win, int w)
+/* The bottom text of the links view for the selected link, into
+ * part[0] and part[1] (either may be ""): the captures that run ("rec"
+ * in its row), where they write and how to stop them; with none, where
+ * its ends listen when one is off 127.0.0.1 (another host's peer, or a
+ * test address), as link ls says it. 1 for captures, else 0. */
+static int
+netview_bottom(const struct netview *nv, char part[2][300])
 {
 	const struct link *l = nv->sel >= 0 && (size_t)nv->sel < nv->nlinks ? &nv->links[nv->sel] : NULL;
-	char line[600];
-	size_t used = 0;
+	int rec = 0;
 
-	for (int b = 0; l != NULL && b < 2 && used < sizeof line; b++) {
+	part[0][0] = part[1][0] = '\0';
+	for (int b = 0; l != NULL && b < 2; b++) {
 		const struct link_end *end = b ? &l->b : &l->a;
 		const char *name = capjob_name(end->id, end->idx);
 		if (name != NULL)
-			used += (size_t)snprintf(line + used, sizeof line - used, "%s%s:eth%d to captures/%s (%c stops)",
-			    used ? "; " : "capturing ", end->name, end->idx, name, b ? 'W' : 'w');
+			snprintf(part[b], sizeof part[b], "%s%s:eth%d to captures/%s (%c stops)",
+			    rec++ ? "" : "capturing ", end->name, end->idx, name, b ? 'W' : 'w');
 	}
-	if (used > 0) {
-		draw_text(win, getmaxy(win) - 2, 2, w - 4, line, theme_attr(ROLE_WARN));
+	for (int b = 0; l != NULL && !rec && b < 2; b++) {
+		const struct link_end *end = b ? &l->b : &l->a;
+		char at[LINK_HOST_LEN + 16];
+		if (link_end_addr(end, at, sizeof at))
+			snprintf(part[b], sizeof part[b], "%s:eth%d listens on %s", end->name, end->idx, at);
+	}
+	return rec > 0;
+}
+
+/* How many lines the bottom text takes in width w: 1 when it fits, 2
+ * when its two parts each take a line of their own. */
+static int
+netview_bottom_lines(const struct netview *nv, int w)
+{
+	char part[2][300];
+
+	netview_bottom(nv, part);
+	return part[0][0] && part[1][0] && (int)(strlen(part[0]) + 2 + strlen(part[1])) > w - 4 ? 2 : 1;
+}
+
+static void
+netview_draw_bottom(const struct netview *nv, WINDOW *win, int w)
+{
+	char part[2][300], line[604];
+	attr_t at = theme_attr(netview_bottom(nv, part) ? ROLE_WARN : ROLE_DIM);
+	int y = getmaxy(win) - 2;
+
+	if (!part[0][0] && !part[1][0])
+		return;
+	if (netview_bottom_lines(nv, w) == 2) {
+		draw_text(win, y - 1, 2, w - 4, part[0], at);
+		draw_text(win, y, 2, w - 4, part[1], at);
 		return;
 	}
-	for (int b = 0; l != NULL && b < 2 && used < sizeof line; b++) {
-		const struct link_end *end = b ? &l->b : &l->a;
-		int v6 = strchr(end->host, ':') != NULL;
-		if (strcmp(end->host, QEMU_LINK_HOST) != 0)
-			used += (size_t)snprintf(line + used, sizeof line - used, "%s%s:eth%d listens on %s%s%s:%d",
-			    used ? "; " : "", end->name, end->idx, v6 ? "[" : "", end->host, v6 ? "]" : "",
-			    end->port);
-	}
-	if (used > 0)
-		draw_text(win, getmaxy(win) - 2, 2, w - 4, line, theme_attr(ROLE_DIM));
+	snprintf(line, sizeof line, "%s%s%s", part[0], part[0][0] && part[1][0] ? "; " : "", part[1]);
+	draw_text(win, y, 2, w - 4, line, at);
 }
 
 static void
@@ -339,7 +417,7 @@ static void
 netview_draw(struct modal *o, struct app *a)
 {
 	struct netview *nv = o->data;
-	int total, hh, ww, rows, w;
+	int total, hh, ww, rows, w, extra;
 	WINDOW *win;
 
 	if (nv->gen != a->model.generation)
@@ -351,9 +429,14 @@ netview_draw(struct modal *o, struct app *a)
 	if (hh < 6)
 		hh = LINES < 6 ? LINES : 6;
 	ww = COLS - 4 < 96 ? COLS - 4 : 96;
+	/* A bottom text too long for one line takes two, above the last. */
+	extra = nv->map || nv->err[0] ? 0 : netview_bottom_lines(nv, ww) - 1;
+	hh += extra;
+	if (hh > LINES - 2)
+		hh = LINES - 2;
 	win = modal_window(o, a, hh, ww, nv->map ? "Map of the lab" : "Links");
 	w = getmaxx(win);
-	rows = getmaxy(win) - 4;
+	rows = getmaxy(win) - 4 - extra;
 	if (rows < 1)
 		rows = 1;
 	if (nv->sel >= total)
@@ -377,7 +460,7 @@ netview_draw(struct modal *o, struct app *a)
 	draw_text(win, getmaxy(win) - 2, 2, w - 4, total > rows ? "more: Up/Down scroll" : "",
 	    theme_attr(ROLE_DIM));
 	if (!nv->map && !nv->err[0])
-		netview_draw_captures(nv, win, w);
+		netview_draw_bottom(nv, win, w);
 }
 
 static enum modal_result

@@ -410,14 +410,14 @@ cmd_link_ls(struct cli *c, int argc, char **argv)
 		/* An end somewhere else than 127.0.0.1, or on another host, says where. */
 		for (int k = 0; k < 2; k++) {
 			const struct link_end *end = k ? &v[i].b : &v[i].a;
+			char at[LINK_HOST_LEN + 16];
+			int off = link_end_addr(end, at, sizeof at);
 			if (end->on_host[0] != '\0' && end->host[0] == '\0')
 				printf("%.8s  %s:eth%d is on host %s, which has no address for links "
 				    "(sandlab host set %s --address IP)\n", v[i].id, end->name, end->idx,
 				    end->on_host, end->on_host);
-			else if (strcmp(end->host, QEMU_LINK_HOST) != 0 || end->on_host[0] != '\0')
-				printf("%.8s  %s:eth%d listens on %s%s%s:%d%s%s\n", v[i].id, end->name,
-				    end->idx, strchr(end->host, ':') ? "[" : "", end->host,
-				    strchr(end->host, ':') ? "]" : "", end->port,
+			else if (off || end->on_host[0] != '\0')
+				printf("%.8s  %s:eth%d listens on %s%s%s\n", v[i].id, end->name, end->idx, at,
 				    end->on_host[0] ? " on host " : "", end->on_host);
 		}
 	}

@@ -1542,16 +1542,30 @@ lf_insert(struct lab *lab, const struct labfile *lf, struct lf_made *made, struc
 			for (int k = 0; k < lf->nodes[i].nics[j].nfwds; k++)
 				if (net_forward_insert(lab, made[i].id, j, &lf->nodes[i].nics[j].fwds[k], &why) != 0)
 					return err_set(e, "line %d: %s", lf->nodes[i].nics[j].line, why.msg);
+	/* The file's chosen ports are kept from every fresh pick, so a fresh
+	 * port never takes one that an end, of this link or a later one, is
+	 * given next. */
+	int *chosen = xreallocarray(NULL, 2 * (size_t)lf->nlinks + 1, sizeof *chosen), nchosen = 0;
+	for (int i = 0; i < lf->nlinks; i++) {
+		if (lf->links[i].a_port)
+			chosen[nchosen++] = lf->links[i].a_port;
+		if (lf->links[i].b_port)
+			chosen[nchosen++] = lf->links[i].b_port;
+	}
 	for (int i = 0; i < lf->nlinks; i++) {
 		const struct labfile_link *l = &lf->links[i];
 		struct link made_l;
-		if (link_insert(lab, made[l->a].id, l->a_idx, made[l->b].id, l->b_idx, &made_l, &why) != 0 ||
+		if (link_insert(lab, made[l->a].id, l->a_idx, made[l->b].id, l->b_idx, chosen, nchosen,
+		    &made_l, &why) != 0 ||
 		    ((l->down || l->a_shape[0] || l->b_shape[0]) &&
 		    link_set_state(lab, made_l.id, !l->down, l->a_shape, l->b_shape, &why) != 0) ||
 		    (l->a_port && link_set_port(lab, made_l.id, 0, l->a_port, &why) != 0) ||
-		    (l->b_port && link_set_port(lab, made_l.id, 1, l->b_port, &why) != 0))
+		    (l->b_port && link_set_port(lab, made_l.id, 1, l->b_port, &why) != 0)) {
+			free(chosen);
 			return err_set(e, "line %d: %s", l->line, why.msg);
+		}
 	}
+	free(chosen);
 	return 0;
 }
 

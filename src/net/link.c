@@ -19,12 +19,13 @@
 
 #define LINK_PORTS (NET_LINK_PORT_MAX - NET_LINK_PORT_MIN + 1)
 
-/* Two ports no link of the lab has and the host has free; in a txn.
- * From SANDLAB_LINK_PORTS when it is set: a port is picked here but bound
- * only when its node starts, so two labs picking at once could both take
- * one that is free now; labs given ranges of their own cannot. */
+/* Two ports no link of the lab has, none of avoid[0..navoid) (ports a
+ * caller is about to give ends of its own) and the host has free; in a
+ * txn. From SANDLAB_LINK_PORTS when it is set: a port is picked here but
+ * bound only when its node starts, so two labs picking at once could both
+ * take one that is free now; labs given ranges of their own cannot. */
 static int
-link_ports(struct lab *lab, int *pa, int *pb, struct err *e)
+link_ports(struct lab *lab, const int *avoid, int navoid, int *pa, int *pb, struct err *e)
 {
 	const char *env = getenv("SANDLAB_LINK_PORTS");
 	int lo = NET_LINK_PORT_MIN, hi = NET_LINK_PORT_MAX;
@@ -48,6 +49,9 @@ link_ports(struct lab *lab, int *pa, int *pb, struct err *e)
 		free(used);
 		return db_fail(lab->db, e, "reading link ports");
 	}
+	for (int i = 0; i < navoid; i++)
+		if (avoid[i] >= NET_LINK_PORT_MIN && avoid[i] <= NET_LINK_PORT_MAX)
+			used[avoid[i] - NET_LINK_PORT_MIN] = 1;
 	for (int i = lo - NET_LINK_PORT_MIN; i <= hi - NET_LINK_PORT_MIN && got < 2; i++)
 		if (!used[i] && net_port_free("udp", NET_LINK_PORT_MIN + i))
 			ports[got++] = NET_LINK_PORT_MIN + i;
@@ -61,13 +65,13 @@ link_ports(struct lab *lab, int *pa, int *pb, struct err *e)
 
 int
 link_insert(struct lab *lab, const char *a_id, int a_idx, const char *b_id, int b_idx,
-    struct link *out, struct err *e)
+    const int *avoid, int navoid, struct link *out, struct err *e)
 {
 	struct link l;
 
 	memset(&l, 0, sizeof l);
 	node_new_id(l.id);
-	if (link_ports(lab, &l.a.port, &l.b.port, e) != 0)
+	if (link_ports(lab, avoid, navoid, &l.a.port, &l.b.port, e) != 0)
 		return -1;
 	if (db_run(lab->db, "adding the link", e, "INSERT INTO links (id, a_node, a_idx, a_port, "
 	    "b_node, b_idx, b_port) VALUES (?, ?, ?, ?, ?, ?, ?)", "ttiitii", l.id, a_id, a_idx,
@@ -121,7 +125,7 @@ link_add(struct lab *lab, const char *a_key, int a_idx, const char *b_key, int b
 		goto fail;
 	}
 	if (link_end_ok(a_name, &av[a_idx], e) != 0 || link_end_ok(b_name, &bv[b_idx], e) != 0 ||
-	    link_insert(lab, a_id, a_idx, b_id, b_idx, &l, e) != 0)
+	    link_insert(lab, a_id, a_idx, b_id, b_idx, NULL, 0, &l, e) != 0)
 		goto fail;
 	snprintf(l.a.name, sizeof l.a.name, "%s", a_name);
 	snprintf(l.b.name, sizeof l.b.name, "%s", b_name);
@@ -502,6 +506,15 @@ link_remote_state(struct lab *lab, const struct link_end *end)
 		found = strncmp(p, line, len) == 0 && (p[len] == '\n' || p[len] == '\0');
 	free(sig);
 	return found ? "up" : "restart";
+}
+
+int
+link_end_addr(const struct link_end *end, char *buf, size_t len)
+{
+	int v6 = strchr(end->host, ':') != NULL;
+
+	snprintf(buf, len, "%s%s%s:%d", v6 ? "[" : "", end->host, v6 ? "]" : "", end->port);
+	return strcmp(end->host, QEMU_LINK_HOST) != 0;
 }
 
 const char *

@@ -72,10 +72,11 @@ int link_add(struct lab *lab, const char *a_key, int a_idx, const char *b_key, i
     struct link *out, struct net_note *note, struct err *e);
 
 /* Inside the caller's transaction: the link row between two node ids,
- * with fresh ports, and both NICs attach=link; no checks of its own
- * beyond the database's (callers check first). */
+ * with fresh ports, none of them in avoid[0..navoid) (ports the caller
+ * gives ends next, with link_set_port), and both NICs attach=link; no
+ * checks of its own beyond the database's (callers check first). */
 int link_insert(struct lab *lab, const char *a_id, int a_idx, const char *b_id, int b_idx,
-    struct link *out, struct err *e);
+    const int *avoid, int navoid, struct link *out, struct err *e);
 
 /* Removes a link named by either end ("r1:eth1") or by its id (or a
  * unique prefix of 4 or more characters); both NICs become attach=none. */
@@ -107,6 +108,11 @@ int link_of_nic(struct lab *lab, const char *node_id, int idx, struct link *out,
  * it: addresses, ports, and the link's state when no local wire pulls
  * it. link_end_state compares it with the lab's. */
 void link_remote_line(const struct link *l, const struct link_end *me, char *buf, size_t len);
+
+/* Where an end listens, "127.0.0.9:40001" or "[::1]:40001", into
+ * buf[0..len); 1 when that is off 127.0.0.1 (worth saying: another
+ * host's end, or a test address), else 0. */
+int link_end_addr(const struct link_end *end, char *buf, size_t len);
 
 /* "up" (its node runs with this link), "restart" (its node runs without
  * the link's present set-up until it restarts) or "stopped". */

@@ -7,7 +7,8 @@
 # and its frames reach a's capture (a's wire takes datagrams from b's new
 # port only); then a's own port moves while a runs, the old one is let
 # go, and frames sent to the new one arrive. Kept in link ls, in lab files
-# (a-port=/b-port= only for ports a user chose) and through an import.
+# (a-port=/b-port= only for ports a user chose) and through an import,
+# also when a file chooses the ports an import would have picked fresh.
 set -eu
 source "$(dirname "$0")/../lib.sh"
 source "$(dirname "$0")/../lib-run.sh"
@@ -68,6 +69,49 @@ sed -E "s/a-port=$newa/a-port=$dport/; s/b-port=$newb/b-port=$held/" "$T/lab.txt
 if SANDLAB_LAB=$other "$SANDLAB" lab import "$T/lab2.txt" >/dev/null 2>&1 &&
    SANDLAB_LAB=$other "$SANDLAB" link ls | grep -Eq "a:eth0 +b:eth0 +$dport-$held "; then
 	ok "lab import gives the ends the file's ports"; else not_ok "lab import ports" "$(SANDLAB_LAB=$other "$SANDLAB" link ls 2>&1)"; fi
+
+# A port a lab file chooses is kept from the fresh picks of the same
+# import: of that link's other end and of other links. fa and fb are the
+# two fresh ports an import picks now (learnt from a lab of its own); the
+# files then choose exactly those. Another test on this machine may
+# take fa or fb meanwhile ("in use by another program"): then the ports
+# are learnt again, at most three times.
+# ports_lab N LINK-LINES...: an import of lab.txt's nodes with these
+# links into $T/labN; its messages on stdout.
+ports_lab() {
+	local dir=$T/lab$1
+	mkdir -m 0700 "${dir:?}"
+	SANDLAB_LAB=$dir "$SANDLAB" image import "$IMAGES/tiny.qcow2" --name tiny >/dev/null 2>&1
+	{ grep -v '^link ' "$T/lab.txt" | sed 's/ attach=link$//'; printf '%s\n' "${@:2}"; } >"$T/ports$1.txt"
+	SANDLAB_LAB=$dir "$SANDLAB" lab import "$T/ports$1.txt" 2>&1 >/dev/null
+}
+# ports_of N: "a-b c-d", the ends' ports in $T/labN.
+ports_of() {
+	SANDLAB_LAB=$T/lab$1 "$SANDLAB" link ls --json | python3 -c 'import json, sys
+p = {e["node"]: e["port"] for l in json.load(sys.stdin) for e in (l["a"], l["b"])}
+print("%s-%s %s-%s" % (p.get("a"), p.get("b"), p.get("c"), p.get("d")))'
+}
+for try in 1 2 3; do
+	out=$(ports_lab "${try}0" "link c:eth0 d:eth0") || true
+	read -r _ cd < <(ports_of "${try}0")
+	fa=${cd%-*} fb=${cd#*-}
+	o1=$(ports_lab "${try}1" "link a:eth0 b:eth0 a-port=$fb") && r1=$(ports_of "${try}1") || r1=
+	o2=$(ports_lab "${try}2" "link a:eth0 b:eth0 a-port=$fb b-port=$fa") && r2=$(ports_of "${try}2") || r2=
+	o3=$(ports_lab "${try}3" "link c:eth0 d:eth0" "link a:eth0 b:eth0 a-port=$fa b-port=$fb") && r3=$(ports_of "${try}3") || r3=
+	case "$o1$o2$o3" in *"in use by another program"*) continue ;; esac
+	break
+done
+ab1=${r1% *}
+if [ -n "$fb" ] && [ "${ab1%-*}" = "$fb" ] && [ "${ab1#*-}" != "$fb" ] && [ "${ab1#*-}" != None ]; then
+	ok "lab import: a-port=$fb, the port b's end would have got fresh, is kept; b gets another ($ab1)"
+else not_ok "lab import: a-port= the fresh port of b's end" "fresh $fa $fb ($out): $o1 $r1"; fi
+if [ "${r2% *}" = "$fb-$fa" ]; then ok "lab import: the two fresh ports chosen swapped ($fb-$fa)"
+else not_ok "lab import: swapped fresh ports" "fresh $fa $fb: $o2 $r2"; fi
+c3=${r3#* }
+if [ "${r3% *}" = "$fa-$fb" ] && [ "${c3%-*}" != "$fa" ] && [ "${c3%-*}" != "$fb" ] && [ "${c3#*-}" != "$fa" ] &&
+   [ "${c3#*-}" != "$fb" ]; then ok "lab import: a later link's chosen $fa-$fb are kept from an earlier link's fresh picks ($c3)"
+else not_ok "lab import: a later link's chosen ports" "fresh $fa $fb: $o3 $r3"; fi
+
 sed -E "s/^link a:eth0 b:eth0 .*/link a:eth0 b:eth0 b-port=99/" "$T/lab.txt" >"$T/bad.txt"
 line=$(grep -n "b-port=99" "$T/bad.txt" | cut -d: -f1)
 expect_fail "a lab file's port below 1024" "line $line: b-port=99: a UDP port from 1024 to 65535 is needed" env SANDLAB_LAB="$other" "$SANDLAB" lab import "$T/bad.txt"
