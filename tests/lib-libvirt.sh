@@ -176,4 +176,11 @@ lv_stop() {
 		wait "$LV_PID" 2>/dev/null || true
 		LV_PID=
 	fi
+	# A QEMU the daemon could not be asked to destroy (it hung, or the
+	# test was cut short) names this test's folders in its argv: it is
+	# this test's, and goes too (one was seen left running for an hour).
+	local q
+	for q in $(pgrep -f -- "$LV_DIR/" 2>/dev/null || true); do
+		kill -9 "$q" 2>/dev/null || true
+	done
 }
