@@ -20,6 +20,7 @@
 #include "rdom.h"
 #include "remote.h"
 #include "run.h"
+#include "runrow.h"
 #include "runstate.h"
 #include "stopmode.h"
 #include "template.h"
@@ -796,6 +797,18 @@ cmd_node_reset(struct cli *c, int argc, char **argv)
 static int node_rm_force;
 static int node_rm_json;
 
+/* 1 when the node has a run record: a start was tried, so its host may
+ * hold volumes of it (a failed start removes what it made, but a start
+ * that got as far as the host leaves its disk for the next). */
+static int
+node_rm_ran(struct lab *lab, const char *id)
+{
+	struct run_row r;
+	struct err e;
+
+	return runrow_get(lab->db, id, &r, &e) != 0 || r.present;
+}
+
 /* A node on another host: its disk and other volumes there go first, so
  * nothing is left behind unseen; a host that does not answer refuses the
  * rm, unless --force, which says what stays there. */
@@ -817,8 +830,10 @@ node_rm_one(struct lab *lab, const char *key, struct err *e)
 	memset(&h, 0, sizeof h);
 	dom = domxml_name(lab->root, n.name, n.id);
 	prefix = xasprintf("%s.", dom);
-	if (runstate_live(lab, n.id))
-		rc = node_rm(lab, key, e);      /* refused, with node rm's own words */
+	if (runstate_live(lab, n.id) || !node_rm_ran(lab, n.id))
+		/* running: refused, with node rm's own words; never started:
+		 * nothing of it was ever made on the host */
+		rc = node_rm(lab, key, e);
 	else if (host_get(lab, n.host, &h, e) != 0)
 		;
 	else if (remote_vols_rm(h.uri, RDOM_POOL, prefix, REMOTE_RM_MS, &removed, &he) == 0) {

@@ -42,7 +42,10 @@ expect_fail "console to a node whose keeper died says not running" "not running"
 if "$SANDLAB" node start c1 >/dev/null && state_is c1 running; then ok "a node whose keeper died starts again"; else not_ok "a node whose keeper died starts again"; fi
 id=$(node_id c1)
 events() { python3 -c 'import sqlite3,sys; [print(*r) for r in sqlite3.connect(sys.argv[1]).execute("SELECT kind, detail FROM events WHERE node_id = ?", (sys.argv[2],))]' "$SANDLAB_LAB/lab.db" "$id"; }
-if events | grep -q "^crashed .*keeper died"; then
+# waited for: the next start's keeper writes it, and a reader that meets
+# the database busy (python's sqlite3 raises at once) tries again
+died_logged() { events | grep -q "^crashed .*keeper died"; }
+if wait_for 30 died_logged; then
 	ok "the keeper's death is in the event log"
 else
 	not_ok "the keeper's death is in the event log" "$(events)"

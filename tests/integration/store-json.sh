@@ -56,13 +56,15 @@ cat >"$T/want" <<'JSON'
         "attach": "none",
         "index": 0,
         "mac": "MAC",
-        "model": "virtio-net-pci"
+        "model": "virtio-net-pci",
+        "port": null
       },
       {
         "attach": "none",
         "index": 1,
         "mac": "MAC",
-        "model": "virtio-net-pci"
+        "model": "virtio-net-pci",
+        "port": null
       }
     ],
     "overlay": "OVERLAY",
@@ -119,7 +121,8 @@ cat >"$T/want" <<'JSON'
         "attach": "none",
         "index": 0,
         "mac": "MAC",
-        "model": "virtio-net-pci"
+        "model": "virtio-net-pci",
+        "port": null
       }
     ],
     "overlay": "OVERLAY",
