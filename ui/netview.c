@@ -285,16 +285,28 @@ netview_total(const struct netview *nv)
 	return nv->map ? nv->nrows : (int)nv->nlinks;
 }
 
+/* An end as the links view shows it: by its port name when the NIC has
+ * one (as link add takes it), else NODE:ethN. Its length. */
+static int
+netview_end_label(const struct link_end *end, char *buf, size_t len)
+{
+	if (end->pname[0])
+		return snprintf(buf, len, "%s:%s", end->name, end->pname);
+	return snprintf(buf, len, "%s:eth%d", end->name, end->idx);
+}
+
 /* Column widths of the links view: as wide as what they hold, so a row
  * of short names fits 80 columns; a long name or impairment is cut at 24. */
 static void
 netview_widths(const struct netview *nv, int *wa, int *wb, int *wsa, int *wsb)
 {
+	char buf[96];
+
 	*wa = *wb = 6;
 	*wsa = *wsb = 3;
 	for (size_t i = 0; i < nv->nlinks; i++) {
 		const struct link *l = &nv->links[i];
-		int la = (int)strlen(l->a.name) + 5 + (l->a.idx > 9), lb = (int)strlen(l->b.name) + 5 + (l->b.idx > 9);
+		int la = netview_end_label(&l->a, buf, sizeof buf), lb = netview_end_label(&l->b, buf, sizeof buf);
 		int sa = (int)strlen(l->a.shape), sb = (int)strlen(l->b.shape);
 		*wa = la > *wa ? la : *wa;
 		*wb = lb > *wb ? lb : *wb;
@@ -324,15 +336,8 @@ netview_draw_links(struct netview *nv, WINDOW *win, int rows, int w)
 		const struct link *l = &nv->links[nv->top + r];
 		int sel = nv->top + r == nv->sel;
 		attr_t at = theme_attr(sel ? ROLE_SELECTED : ROLE_OVERLAY);
-		/* a NIC with a port name is shown by it, as link add takes it */
-		if (l->a.pname[0])
-			snprintf(a, sizeof a, "%s:%s", l->a.name, l->a.pname);
-		else
-			snprintf(a, sizeof a, "%s:eth%d", l->a.name, l->a.idx);
-		if (l->b.pname[0])
-			snprintf(b, sizeof b, "%s:%s", l->b.name, l->b.pname);
-		else
-			snprintf(b, sizeof b, "%s:eth%d", l->b.name, l->b.idx);
+		netview_end_label(&l->a, a, sizeof a);
+		netview_end_label(&l->b, b, sizeof b);
 		snprintf(ports, sizeof ports, "%d-%d", l->a.port, l->b.port);
 		snprintf(st, sizeof st, "%s, %s%s", nv->states[nv->top + r].a, nv->states[nv->top + r].b,
 		    capjob_running(l->a.id, l->a.idx) || capjob_running(l->b.id, l->b.idx) ? ", rec" : "");
