@@ -106,7 +106,7 @@ tui_cap() { local s; s=$(tx capture-pane -p -t t "$@") || return; textln "$s"; }
 tui_pid() {
 	local shell
 	shell=$(tx display-message -p -t t '#{pane_pid}')
-	pgrep -P "$shell" -x sandlab | head -n 1
+	{ pgrep -P "$shell" -x sandlab || true; } | head -n 1
 }
 
 # tui_settle MARKER [SECS] [-e]: waits until the screen holds MARKER and
