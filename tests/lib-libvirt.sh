@@ -142,10 +142,16 @@ lv_lab() {
 	at_exit _run_cleanup
 }
 
+# lv_dom NODE: the node's domain name on the host (domxml_name).
+lv_dom() { local id; id=$(node_id "$1"); echo "sandlab-$(basename "$SANDLAB_LAB")-$1-${id:0:8}"; }
 # lv_doms: the domains the host runs, sorted.
 lv_doms() { lv_virsh list --name 2>/dev/null | sed '/^$/d' | sort; }
-# pool_vols: the names in the host's sandlab pool, one a line, sorted.
-pool_vols() { lv_virsh vol-list sandlab 2>/dev/null | awk '{print $1}' | sort; }
+# pool_vols: the names in the host's sandlab pool, one a line, sorted
+# (refreshed first: libvirt makes a NVRAM file outside the pool's API).
+pool_vols() {
+	lv_virsh pool-refresh sandlab >/dev/null 2>&1 || true
+	lv_virsh vol-list sandlab 2>/dev/null | awk '{print $1}' | sort
+}
 
 # lv_virsh ARGS...: virsh on the test's daemon, straight through its socket.
 lv_virsh() { virsh -q -c "qemu:///session?socket=$LV_SOCK" "$@"; }

@@ -31,6 +31,11 @@ print("" if v is None else v)' "$2"
 
 # state_is NODE STATE
 state_is() { [ "$(run_get "$1" state)" = "$2" ]; }
+# ended NODE STATE KIND [DETAIL]: the node's last run ended so.
+ended() {
+	[ "$(run_get "$1" state)" = "$2" ] && [ "$(run_get "$1" last_exit.kind)" = "$3" ] &&
+		{ [ $# -lt 4 ] || [ "$(run_get "$1" last_exit.detail)" = "$4" ]; }
+}
 
 # pid_gone PID: no such process, or only its zombie left for init to reap.
 pid_gone() {

@@ -41,6 +41,8 @@ SAN_PATTERN='ERROR: AddressSanitizer|ERROR: LeakSanitizer|runtime error:|Sanitiz
 # under pipefail that would turn a match into a failure. These never fail.
 text() ( trap '' PIPE; printf '%s' "${1-}" 2>/dev/null; exit 0 )
 textln() ( trap '' PIPE; printf '%s\n' "${1-}" 2>/dev/null; exit 0 )
+# has TEXT PATTERN: TEXT matches the extended regex PATTERN.
+has() { text "$1" | grep -Eq -- "$2"; }
 
 # at_exit CMD...: run CMD when the script ends (last added runs first).
 at_exit() { _cleanups+=("$*"); }

@@ -101,6 +101,9 @@ done_hook tui_quit
 # tui_cap [-e]: the screen as text (-e: with colour escapes).
 # Printed through textln, so that `tui_cap | grep -q` cannot fail on SIGPIPE.
 tui_cap() { local s; s=$(tx capture-pane -p -t t "$@") || return; textln "$s"; }
+# screen_has TEXT: the screen holds TEXT now (no settling: for screens
+# that never settle, as under a flood).
+screen_has() { tui_cap | grep -qF -- "$1"; }
 
 # tui_pid: pid of the dashboard (the pane's shell's child).
 tui_pid() {

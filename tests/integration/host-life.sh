@@ -18,13 +18,6 @@ source "$TOP/tests/lib-libvirt.sh"
 S=$SANDLAB
 lv_lab
 
-# has TEXT PATTERN: TEXT matches the extended regex PATTERN.
-has() { text "$1" | grep -Eq -- "$2"; }
-# ended NODE STATE KIND DETAIL: the node's last run ended so.
-ended() {
-	[ "$(run_get "$1" state)" = "$2" ] && [ "$(run_get "$1" last_exit.kind)" = "$3" ] &&
-		[ "$(run_get "$1" last_exit.detail)" = "$4" ]
-}
 # drop NODE: a real drop of NODE's connection: the host's sshd stopped,
 # then the ssh its keeper's libvirt runs (a child of the keeper) killed.
 # $dropped is the pid it killed, or empty.
@@ -40,7 +33,7 @@ start() { out=$(timeout 180 "$S" node start "$1" 2>&1) || true; }
 
 "$S" node create r1 --image tiny --ram 64 --nics 0 --host lv >/dev/null
 id1=$(node_id r1)
-dom1="sandlab-$(basename "$SANDLAB_LAB")-r1-${id1:0:8}"
+dom1=$(lv_dom r1)
 start r1
 if state_is r1 running; then ok "r1 starts on lv"; else not_ok "r1 starts on lv" "$out"; fi
 check "its domain says whose it is" test "$(lv_virsh desc "$dom1")" = "sandlab node $id1"

@@ -11,7 +11,6 @@ source "$TOP/tests/lib-run.sh"
 source "$TOP/tests/lib-net.sh"
 
 S=$SANDLAB
-has() { text "$1" | grep -Eq -- "$2"; }
 lab_image tiny
 "$S" host add far "qemu+ssh://nobody@192.0.2.1/system" --address 192.0.2.9 >/dev/null
 "$S" node create a --image tiny --ram 32 >/dev/null

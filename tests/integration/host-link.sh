@@ -23,13 +23,10 @@ lab_image linux
 "$S" host add lv "$LV_URI" >/dev/null
 at_exit _run_cleanup
 
-lv_doms() { lv_virsh list --name 2>/dev/null | sed '/^$/d' | sort; }
-has() { text "$1" | grep -Eq -- "$2"; }
 
 "$S" node create a --image linux --ram 128 >/dev/null
 "$S" node create r --image linux --ram 128 --host lv >/dev/null
-id_r=$(node_id r)
-dom_r="sandlab-$(basename "$SANDLAB_LAB")-r-${id_r:0:8}"
+dom_r=$(lv_dom r)
 # link_ports: both ends on ports free now, away from the link range that
 # other labs on this machine take theirs from; sets aport and rport.
 link_ports() {

@@ -43,14 +43,6 @@ rm -f "$T/linux.raw"
 at_exit _run_cleanup
 
 img_id() { sqlite3 "$SANDLAB_LAB/lab.db" "SELECT id FROM images WHERE name = '$1'"; }
-dom_of() { local id; id=$(node_id "$1"); echo "sandlab-$(basename "$SANDLAB_LAB")-$1-${id:0:8}"; }
-# pool_vols: the names in the host's sandlab pool, one a line, sorted
-# (refreshed first: libvirt makes a NVRAM file outside the pool's API).
-pool_vols() {
-	lv_virsh pool-refresh sandlab >/dev/null 2>&1 || true
-	lv_virsh vol-list sandlab 2>/dev/null | awk '{print $1}' | sort
-}
-has() { text "$1" | grep -Eq -- "$2"; }
 field() { "$S" node show "$1" --json | python3 -c 'import json,sys; print(json.load(sys.stdin)["machine"][sys.argv[1]])' "$2"; }
 # xml_check NAME XML PYTHON: PYTHON asserts on d, the parsed XML.
 xml_check() {
@@ -97,7 +89,7 @@ rm -rf "${fw:?}"
 # ---- extra disks and the CD-ROM
 "$S" node create m1 --image tiny --ram 64 --nics 0 --host lv \
 	--disk 1M,bus=ide --disk 2M --disk image:tiny,bus=sata --cdrom linux-iso >/dev/null
-dom1=$(dom_of m1)
+dom1=$(lv_dom m1)
 iso=$(img_id linux-iso)
 tiny=$(img_id tiny)
 # An ISO upload cut short: the start fails and no volume of it is left
@@ -190,7 +182,7 @@ check "node kill m1" timeout 60 "$S" node kill m1
 "$S" node create k1 --image tiny --ram 256 --nics 0 --host lv --kernel vmlinuz --initrd initrd \
 	--append 'console=ttyS0,115200 quiet rdinit=/init cryptomgr.notests' >/dev/null
 if starts k1 'linux# '; then ok "the kernel and initrd boot to the linux shell on the host"; else not_ok "the kernel and initrd boot to the linux shell on the host" "$(tail -n 3 "$T/start.out")"; fi
-xml=$(lv_virsh dumpxml "$(dom_of k1)" 2>&1 || true)
+xml=$(lv_virsh dumpxml "$(lv_dom k1)" 2>&1 || true)
 xml_check "the domain boots the uploaded kernel and initrd with the command line" "$xml" "
 assert d.find('os/kernel').text == '$LV_DIR/pool/image-$(img_id vmlinuz)', d.find('os/kernel').text
 assert d.find('os/initrd').text == '$LV_DIR/pool/image-$(img_id initrd)', d.find('os/initrd').text
@@ -199,7 +191,7 @@ check "node kill k1" timeout 60 "$S" node kill k1
 
 # ---- UEFI with the host's OVMF and the node's own NVRAM
 "$S" node create u1 --image uefi --ram 256 --nics 0 --host lv --firmware uefi --machine q35 >/dev/null
-dom=$(dom_of u1)
+dom=$(lv_dom u1)
 if starts u1 'linux# '; then ok "the uefi guest boots under the host's OVMF"; else not_ok "the uefi guest boots under the host's OVMF" "$(tail -n 3 "$T/start.out")"; fi
 xml=$(lv_virsh dumpxml "$dom" 2>&1 || true)
 xml_check "the domain has OVMF's code read-only and the node's NVRAM in the pool" "$xml" "

@@ -16,21 +16,17 @@ lv_lab
 
 # pool_is NAME...: the pool holds exactly these volumes.
 pool_is() { [ "$(pool_vols | tr '\n' ' ')" = "$(printf '%s\n' "$@" | sort | tr '\n' ' ')" ]; }
-# has TEXT PATTERN: TEXT matches the extended regex PATTERN.
-has() { text "$1" | grep -Eq -- "$2"; }
 # names: the lab's node names, one a line.
 names() { "$S" node ls --json | python3 -c 'import json, sys
 for n in json.load(sys.stdin): print(n["name"])'; }
-# dom NODE: the node's domain name on the host.
-dom() { local id; id=$(node_id "$1"); echo "sandlab-$(basename "$SANDLAB_LAB")-$1-${id:0:8}"; }
 
 for n in r1 r2; do
 	"$S" node create "$n" --image tiny --ram 64 --nics 0 --host lv >/dev/null
 	out=$(timeout 180 "$S" node start "$n" 2>&1) || true
 	if state_is "$n" running; then ok "$n starts on lv"; else not_ok "$n starts on lv" "$out"; fi
 done
-dom1=$(dom r1)
-dom2=$(dom r2)
+dom1=$(lv_dom r1)
+dom2=$(lv_dom r2)
 img=$(sqlite3 "$SANDLAB_LAB/lab.db" "SELECT id FROM images WHERE name = 'tiny'")
 check "the pool holds the image, its mark and both disks" \
 	pool_is "image-$img" "image-$img.ok" "$dom1.qcow2" "$dom2.qcow2"

@@ -15,17 +15,10 @@ source "$TOP/tests/lib-libvirt.sh"
 
 S=$SANDLAB
 lv_lab
-# has TEXT PATTERN: TEXT matches the extended regex PATTERN.
-has() { text "$1" | grep -Eq -- "$2"; }
-# ended NODE STATE KIND [DETAIL]: the node's last run ended so.
-ended() {
-	[ "$(run_get "$1" state)" = "$2" ] && [ "$(run_get "$1" last_exit.kind)" = "$3" ] &&
-		{ [ $# -lt 4 ] || [ "$(run_get "$1" last_exit.detail)" = "$4" ]; }
-}
 
 "$S" node create r1 --image tiny --ram 64 --nics 0 --host lv >/dev/null
 id1=$(node_id r1)
-dom1="sandlab-$(basename "$SANDLAB_LAB")-r1-${id1:0:8}"
+dom1=$(lv_dom r1)
 
 # The host unreachable at start: a clear message, nothing made there.
 lv_sshd_stop
@@ -128,8 +121,7 @@ check "with the host's word for it" has "$(run_get r2 last_exit.detail)" \
 # libvirt refusing the XML: its message shown, the disk made for the
 # start removed again.
 "$S" node create r3 --image tiny --ram 64 --nics 0 --host lv --machine q35 --disk-bus ide >/dev/null
-id3=$(node_id r3)
-dom3="sandlab-$(basename "$SANDLAB_LAB")-r3-${id3:0:8}"
+dom3=$(lv_dom r3)
 expect_fail "a domain libvirt refuses: its message" \
 	'cannot start r3: the host refused the domain: unsupported configuration: IDE controllers are unsupported' \
 	timeout 120 "$S" node start r3

@@ -13,7 +13,6 @@ for n in b1 b2 b3; do "$SANDLAB" node create "$n" --image tiny --ram 32 >/dev/nu
 at_exit "$SANDLAB node kill b1 b2 b3"
 "$SANDLAB" node start b1 b2 b3 --wait-for 'tiny login: ' >/dev/null
 
-screen_has() { tui_cap | grep -qF -- "$1"; }
 # logged NODE TEXT: the guest printed TEXT (its console log, cleaned).
 logged() { "$SANDLAB" console "$1" --log | tr -d '\r' | grep -qF -- "$2"; }
 

@@ -15,8 +15,6 @@ source "$TOP/tests/tui-lib.sh"
 at_exit "$SANDLAB node kill c1 c2"
 "$SANDLAB" node start c1 c2 >/dev/null
 
-# screen_has TEXT: the current screen holds TEXT.
-screen_has() { tui_cap | grep -qF -- "$1"; }
 
 tui_start 80 24
 tui_settle "c2" >/dev/null

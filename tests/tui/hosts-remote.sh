@@ -19,8 +19,6 @@ lv_lab
 out=$(timeout 180 "$SANDLAB" node start r1 2>&1) || true
 if state_is r1 running; then ok "r1 starts on lv"; else not_ok "r1 starts on lv" "$out"; fi
 
-# screen_has TEXT: the current screen holds TEXT.
-screen_has() { tui_cap | grep -qF -- "$1"; }
 # screen_re RE: the current screen matches the extended regex RE.
 screen_re() { tui_cap | grep -qE -- "$1"; }
 

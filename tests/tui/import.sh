@@ -17,8 +17,6 @@ at_exit "$SANDLAB node kill f1"
 head -c 268435456 /dev/zero >"$T/big.img"
 truncate -s 64G "$T/big.img"
 
-# screen_has TEXT: the current screen holds TEXT (the flood never settles).
-screen_has() { tui_cap | grep -qF -- "$1"; }
 # console_rows: the screen's rows with flood counters, but not the form's.
 console_rows() { tui_cap | grep -E '[0-9]{3,}' | grep -vF 'copying:' || true; }
 
