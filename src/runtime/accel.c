@@ -164,9 +164,13 @@ accel_retry_tcg(const char *setting, const char *tried, const char *qemu_stderr,
 	if (setting == NULL || tried == NULL || qemu_stderr == NULL ||
 	    strcmp(setting, "auto") != 0 || strcmp(tried, "kvm") != 0)
 		return 0;
-	hit = strstr(qemu_stderr, "failed to initialize kvm");
+	/* QEMU says "failed to initialize kvm" when KVM refuses it at once;
+	 * a host whose KVM opens but cannot run this CPU (nested KVM that
+	 * refuses some MSRs, say) makes QEMU abort in its KVM code before the
+	 * guest runs, naming kvm.c. Either way the line names kvm. */
+	hit = strcasestr(qemu_stderr, "failed to initialize kvm");
 	if (hit == NULL)
-		hit = strstr(qemu_stderr, "failed to initialize KVM");
+		hit = strcasestr(qemu_stderr, "kvm");
 	if (hit == NULL)
 		return 0;
 	/* Quote the line QEMU said it on, sanitised. */
@@ -176,6 +180,6 @@ accel_retry_tcg(const char *setting, const char *tried, const char *qemu_stderr,
 	sanitize_to(hit, n, line, sizeof line);
 	memset(c, 0, sizeof *c);
 	snprintf(c->accel, sizeof c->accel, "tcg");
-	snprintf(c->why, sizeof c->why, "QEMU could not initialise KVM (%s)", line);
+	snprintf(c->why, sizeof c->why, "QEMU could not run with KVM (%s)", line);
 	return 1;
 }

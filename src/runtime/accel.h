@@ -51,8 +51,8 @@ int accel_decide(const char *setting, const struct accel_probe *p, struct accel_
 
 /* After QEMU exited before it was ready: 1 (and the reason in c) when the
  * start should be tried once more with tcg, that is when the setting is
- * auto, kvm was tried, and QEMU's stderr says KVM failed to initialise.
- * Pure. */
+ * auto, kvm was tried, and QEMU's stderr names kvm (it failed to
+ * initialise KVM, or aborted in its KVM code). Pure. */
 int accel_retry_tcg(const char *setting, const char *tried, const char *qemu_stderr,
     struct accel_choice *c);
 
