@@ -153,6 +153,28 @@ accel_decide(const char *setting, const struct accel_probe *p, struct accel_choi
 	return 0;
 }
 
+/* line (n bytes) less the program's name ("qemu-system-x86_64: ") and a
+ * source position ("../../target/i386/kvm/kvm.c:3183: ") in front. */
+static const char *
+accel_quote_start(const char *line, size_t *n)
+{
+	const char *at, *q;
+
+	if (strncmp(line, "qemu-system-", 12) == 0 && (at = memmem(line, *n, ": ", 2)) != NULL) {
+		*n -= (size_t)(at + 2 - line);
+		line = at + 2;
+	}
+	if ((at = memmem(line, *n, ".c:", 3)) == NULL || memchr(line, ' ', (size_t)(at - line)) != NULL)
+		return line;
+	for (q = at + 3; q < line + *n && *q >= '0' && *q <= '9'; q++)
+		;
+	if (q > at + 3 && q + 2 <= line + *n && q[0] == ':' && q[1] == ' ') {
+		*n -= (size_t)(q + 2 - line);
+		line = q + 2;
+	}
+	return line;
+}
+
 int
 accel_retry_tcg(const char *setting, const char *tried, const char *qemu_stderr,
     struct accel_choice *c)
@@ -173,10 +195,11 @@ accel_retry_tcg(const char *setting, const char *tried, const char *qemu_stderr,
 		hit = strcasestr(qemu_stderr, "kvm");
 	if (hit == NULL)
 		return 0;
-	/* Quote the line QEMU said it on, sanitised. */
+	/* Quote the line QEMU said it on, sanitised, less its prefixes. */
 	while (hit > qemu_stderr && hit[-1] != '\n')
 		hit--;
 	n = strcspn(hit, "\n");
+	hit = accel_quote_start(hit, &n);
 	sanitize_to(hit, n, line, sizeof line);
 	memset(c, 0, sizeof *c);
 	snprintf(c->accel, sizeof c->accel, "tcg");
