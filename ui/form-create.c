@@ -32,6 +32,8 @@ form_create_default(int i, char *buf, size_t len)
 
 	if (i == NF_ACCEL)
 		snprintf(buf, len, "%s", form_node_accels[0]);
+	else if (i == NF_CONSOLE)
+		snprintf(buf, len, "%s", form_node_consoles[0]);
 	else if (i >= NF_HW)
 		snprintf(buf, len, "%s", hw_fields[i - NF_HW].dflt);
 	else
@@ -64,6 +66,8 @@ form_create_fill(struct form *fm, struct app *a)
 			snprintf(buf, sizeof buf, "%s", t.image_name ? t.image_name : "");
 		else if (i == NF_ACCEL)
 			snprintf(buf, sizeof buf, "%s", t.accel);
+		else if (i == NF_CONSOLE)
+			snprintf(buf, sizeof buf, "%s", t.console);
 		else if (i >= NF_HW)
 			snprintf(buf, sizeof buf, "%s", t.hw.v[i - NF_HW]);
 		else
@@ -138,6 +142,8 @@ form_create_submit(struct form *fm, struct app *a)
 		spec.nics = parse_int(fm->f[NF_NICS].buf, 0, NODE_NICS_MAX, &v) == 0 ? (int)v : -1;
 	if (form_create_given(fm, NF_ACCEL, tpl))
 		spec.accel = form_value(&fm->f[NF_ACCEL]);
+	if (form_create_given(fm, NF_CONSOLE, tpl))
+		spec.console = form_value(&fm->f[NF_CONSOLE]);
 	spec.disks = disks;
 	spec.ndisks = form_disk_added(fm, NF_DISKS, disks);
 	if (template_node_create(a->lab, tpl ? &t : NULL, &spec, &ch, &out, &e) != 0) {
@@ -245,6 +251,8 @@ form_create_open(struct app *a, const char *image_name)
 	snprintf(form_text(fm, "NICs", num, FF_TEXT)->hint, 256, "0 to %d", NODE_NICS_MAX);
 	snprintf(form_choice(fm, "Accelerator", form_node_accels, 3, 0)->hint, 256,
 	    "auto: KVM when the host has it, else TCG");
+	snprintf(form_choice(fm, "Console", form_node_consoles, 2, 0)->hint, 256,
+	    "what Enter opens: the serial line, or vnc for a viewer");
 	form_page(fm, "Machine");
 	form_hw_add(fm, a, NULL);
 	form_page(fm, "Disks");
