@@ -213,4 +213,44 @@ check "node create from the imported template" "$S" node create t1 --template Ti
 check "the node from the appliance boots (its banner)" "$S" node start t1 --wait-for 'tiny login: ' --timeout 120
 check "node kill" "$S" node kill t1
 
+# Extra disks: hdb and hdc imported with the boot disk as the template's
+# disks, on the buses their interfaces give; a missing hdb file refuses
+# the whole import; past IDE's units, a disk is left out with the reason.
+cp "$TINY" "$A/files/box-hdb.qcow2"
+cp "$TINY" "$A/files/box-hdc.qcow2"
+disk_appliance() { # FILE HDB-FILE [HDB-IFACE HDC-IFACE HDD]
+	cat >"$1" <<EOF
+{"name": "Disk Guest", "registry_version": 8,
+ "qemu": {"adapter_type": "e1000", "adapters": 1, "ram": 32, "console_type": "telnet", "kvm": "disable",
+   "hda_disk_interface": "${3:-sata}", "hdb_disk_interface": "${3:-sata}", "hdc_disk_interface": "${4:-scsi}", "hdd_disk_interface": "${3:-sata}"},
+ "images": [{"filename": "tiny-1.qcow2", "version": "1", "md5sum": "$md5", "filesize": $size}],
+ "versions": [{"name": "1", "images": {"hda_disk_image": "tiny-1.qcow2", "hdb_disk_image": "$2", "hdc_disk_image": "box-hdc.qcow2"${5:-}}}]}
+EOF
+}
+disk_appliance "$A/dmiss.gns3a" missing-hdb.qcow2
+before=$(state)
+expect_fail "disks: a missing hdb file refused, naming it" '^sandlab: image file missing-hdb.qcow2 not found' "$S" appliance import "$A/dmiss.gns3a" --images "$A/files"
+check "disks: the missing hdb left no image and no template" test "$(state)" = "$before"
+disk_appliance "$A/dgood.gns3a" box-hdb.qcow2
+check "disks: show maps hdb and hdc, nothing left out" jq_py '
+assert o["template"]["disks"] == [{"slot": "hdb_disk_image", "file": "box-hdb.qcow2", "bus": "sata"},
+    {"slot": "hdc_disk_image", "file": "box-hdc.qcow2", "bus": "scsi"}], o["template"]
+assert o["unmapped"] == [], o["unmapped"]
+' "$("$S" appliance show "$A/dgood.gns3a" --json)"
+check "disks: import" "$S" appliance import "$A/dgood.gns3a" --images "$A/files"
+check "disks: the template's disks are the imported images, on their buses" test "$(sqlite3 "$SANDLAB_LAB/lab.db" "SELECT group_concat(d.idx || ':' || d.bus || ':' || i.name || ':' || i.kind, ' ') FROM (SELECT * FROM template_disks ORDER BY idx) d JOIN images i ON i.id = d.image_id JOIN templates t ON t.id = d.template_id WHERE t.name = 'Disk-Guest-1'")" = "1:sata:Disk-Guest-1-hdb:disk 2:scsi:Disk-Guest-1-hdc:disk"
+check "disks: a node made from it has them" jq_py '
+assert [d["disk"] for d in o["disks"]] == ["image:Disk-Guest-1-hdb,bus=sata", "image:Disk-Guest-1-hdc,bus=scsi"], o["disks"]
+' "$("$S" node create dg1 --template Disk-Guest-1 --json)"
+disk_appliance "$A/dide.gns3a" box-hdb.qcow2 ide ide ', "hdd_disk_image": "box-hdd.qcow2"'
+check "disks: a third IDE disk left out with IDE's limit" jq_py '
+assert [d["slot"] for d in o["template"]["disks"]] == ["hdb_disk_image", "hdc_disk_image"], o["template"]
+assert [(u["field"], u["reason"][:22]) for u in o["unmapped"]] == [("images.hdd_disk_image", "IDE has four units: th")], o["unmapped"]
+' "$("$S" appliance show "$A/dide.gns3a" --json)"
+disk_appliance "$A/dodd.gns3a" box-hdb.qcow2 sata floppy
+check "disks: an interface sandlab has not is left out, its disk on virtio" jq_py '
+assert o["template"]["disks"][1] == {"slot": "hdc_disk_image", "file": "box-hdc.qcow2", "bus": "virtio"}, o["template"]
+assert [u["field"] for u in o["unmapped"]] == ["qemu.hdc_disk_interface"], o["unmapped"]
+' "$("$S" appliance show "$A/dodd.gns3a" --json)"
+
 done_testing
