@@ -156,9 +156,9 @@ int cmd_node_rm(struct cli *c, int argc, char **argv);
 #define CMD_TEMPLATE_CREATE_USAGE "template create NAME --image IMAGE" CMD_TEMPLATE_USAGE
 #define CMD_TEMPLATE_SET_USAGE "template set NAME [--image IMAGE]" CMD_TEMPLATE_USAGE " [--disk-rm N]"
 /* What template create and set say of port names and disks (help). */
-#define CMD_TEMPLATE_PORTS_HELP "; port names as GNS3 gives them: --port-format Gi0/{0} ({0} or {port0} " \
-	"the port from 0, {port1} from 1, {1} or {segment0} the segment with --port-segment N ports a " \
-	"segment), --port-first NAME names eth0 apart (\"\" removes either)" CMD_NODE_DISK_HELP \
+#define CMD_TEMPLATE_PORTS_HELP "; NIC port names as GNS3 writes them: --port-format Gi0/{0} ({0} or " \
+	"{port0} counts ports from 0, {port1} from 1, {1} or {segment0} counts segments of --port-segment N " \
+	"ports), --port-first NAME gives eth0 a name of its own (\"\" or 0 removes one)" CMD_NODE_DISK_HELP \
 	", each node made from it gets a fresh one"
 int cmd_template_create(struct cli *c, int argc, char **argv);
 int cmd_template_ls(struct cli *c, int argc, char **argv);
