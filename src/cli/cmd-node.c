@@ -58,17 +58,15 @@ node_hw_json(const struct hw *h)
 	return o;
 }
 
-/* The extra disks as JSON: index, bus, size or image, the spelling
- * --disk takes, and the file. */
-static json_t *
-node_disks_json(const struct node *n)
+json_t *
+cmd_disks_json(const struct disk *v, int n)
 {
 	json_t *a = json_array();
 
-	for (int i = 0; i < n->ndisks; i++) {
-		const struct disk *d = &n->disks[i];
+	for (int i = 0; i < n; i++) {
+		const struct disk *d = &v[i];
 		char *t = disk_text(d);
-		json_array_append_new(a, json_pack("{s:i, s:s, s:s, s:I, s:s?, s:s}", "index", d->idx,
+		json_array_append_new(a, json_pack("{s:i, s:s, s:s, s:I, s:s?, s:s?}", "index", d->idx,
 		    "bus", d->bus, "disk", t, "size", (json_int_t)d->size, "image", d->image, "file", d->file));
 		free(t);
 	}
@@ -93,7 +91,7 @@ node_json(const struct node *n, const struct run_info *ri)
 	/* a pattern that is not UTF-8 cannot be a JSON string: then left out */
 	json_object_set_new(o, "ready", json_string(n->ready));
 	json_object_set_new(o, "machine", node_hw_json(&n->hw));
-	json_object_set_new(o, "disks", node_disks_json(n));
+	json_object_set_new(o, "disks", cmd_disks_json(n->disks, n->ndisks));
 	json_object_set_new(o, "host", json_string(n->host));
 	if (ri != NULL) {
 		json_object_set_new(o, "state", json_string(run_state_shown(ri)));

@@ -68,23 +68,6 @@ template_ports_print(const struct portname_spec *p, int nics)
 	}
 }
 
-/* The extra disks as --json gives them: index, bus, the spelling --disk
- * takes, size (0 for an image's) and image (null for a blank one). */
-static json_t *
-template_disks_json(const struct template *t)
-{
-	json_t *a = json_array();
-
-	for (int i = 0; i < t->ndisks; i++) {
-		const struct disk *d = &t->disks[i];
-		char *txt = disk_text(d);
-		json_array_append_new(a, json_pack("{s:i, s:s, s:s, s:I, s:s?}", "index", d->idx, "bus", d->bus,
-		    "disk", txt, "size", (json_int_t)d->size, "image", d->image));
-		free(txt);
-	}
-	return a;
-}
-
 /* A template as --json gives it; arg unused (cli_json_list's shape). */
 static json_t *
 template_json(const void *item, void *arg)
@@ -102,7 +85,7 @@ template_json(const void *item, void *arg)
 	    "console", t->console, "usage", t->usage,
 	    "nodes", t->nodes, "machine", hw);
 	json_object_set_new(o, "ports", template_ports_json(&t->ports, t->nics));
-	json_object_set_new(o, "disks", template_disks_json(t));
+	json_object_set_new(o, "disks", cmd_disks_json(t->disks, t->ndisks));
 	return o;
 }
 

@@ -135,6 +135,10 @@ int cmd_node_opts_add(struct cli_opt *opts, int at, struct cmd_node_opts *o, int
  * --disk-rm) out of argv into *o, before cli_parse reads the rest. 0, or
  * -1 after printing why. */
 int cmd_node_disks_take(int *argc, char **argv, struct cmd_node_opts *o, int rm);
+/* Extra disks v[0..n) as node show and template show give them in JSON:
+ * index, bus, the spelling --disk takes, size (0 for an image's), image
+ * (null for a blank disk) and file (null for a template's). */
+json_t *cmd_disks_json(const struct disk *v, int n);
 /* Checks the numbers, --accel, --cloud-init, --ci-user and --disk-rm: 0,
  * or 1 after printing why. */
 int cmd_node_opts_check(struct cmd_node_opts *o);

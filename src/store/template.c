@@ -365,19 +365,8 @@ template_read_disks(struct lab *lab, struct template *t, struct err *e)
 	if (st == NULL)
 		return -1;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW && t->ndisks < DISK_MAX) {
-		struct disk *d;
 		t->disks = xreallocarray(t->disks, (size_t)t->ndisks + 1, sizeof *t->disks);
-		d = &t->disks[t->ndisks++];
-		memset(d, 0, sizeof *d);
-		d->idx = sqlite3_column_int(st, 0);
-		snprintf(d->bus, sizeof d->bus, "%s", (const char *)sqlite3_column_text(st, 1));
-		d->size = (uint64_t)sqlite3_column_int64(st, 2);
-		if (sqlite3_column_type(st, 3) != SQLITE_NULL) {
-			snprintf(d->image_id, sizeof d->image_id, "%s", (const char *)sqlite3_column_text(st, 3));
-			d->image = db_text(st, 4);
-			d->image_file = xasprintf("%s/%s", lab->images, (const char *)sqlite3_column_text(st, 5));
-			d->image_format = db_text(st, 6);
-		}
+		disk_from_row(lab, st, 0, &t->disks[t->ndisks++]);
 	}
 	sqlite3_finalize(st);
 	if (rc != SQLITE_DONE && rc != SQLITE_ROW)

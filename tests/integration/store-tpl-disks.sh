@@ -31,8 +31,8 @@ check "template show lists each disk by its number" sh -c 'printf "%s\n" "$1" | 
 check "template show --json gives the disks" python3 -c '
 import json, sys
 d = json.loads(sys.argv[1])["disks"]
-assert d == [{"index": 1, "bus": "sata", "disk": "64M,bus=sata", "size": 67108864, "image": None},
-    {"index": 2, "bus": "virtio", "disk": "image:data", "size": 0, "image": "data"}], d
+assert d == [{"index": 1, "bus": "sata", "disk": "64M,bus=sata", "size": 67108864, "image": None, "file": None},
+    {"index": 2, "bus": "virtio", "disk": "image:data", "size": 0, "image": "data", "file": None}], d
 ' "$("$S" template show rt --json)"
 
 # Nodes: the template's disks first, then the node's own; files of their own.
