@@ -1,9 +1,10 @@
 /*
- * template.c: the templates and template_nodes tables. Every value is
- * checked by the module that owns it (node.h for RAM, CPUs, NICs and the
- * accelerator and the machine's images, nic.h for NIC models, hw.h,
- * cloudinit.h), so a template holds nothing a node could not; this file
- * adds only the console type and the usage text.
+ * template.c: the templates, template_nodes, template_adapters and
+ * template_disks tables. Every value is checked by the module that owns
+ * it (node.h for RAM, CPUs, NICs and the accelerator and the machine's
+ * images, nic.h for NIC models, hw.h, cloudinit.h, portname.h, disk.h for
+ * the extra disks and their buses), so a template holds nothing a node
+ * could not; this file adds only the console type and the usage text.
  */
 #include "template.h"
 
