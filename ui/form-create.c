@@ -24,6 +24,8 @@
 #define NF_DISKS (NF_HW + HW_NKEYS)
 _Static_assert(NF_DISKS + DISK_MAX <= FORM_MAX_FIELDS, "the create form has room for every field");
 
+#define FORM_CREATE_TPL_HINT "fills the fields you have not changed; Left/Right picks"
+
 /* The value of field i when no template fills it (the form's defaults). */
 static void
 form_create_default(int i, char *buf, size_t len)
@@ -56,6 +58,13 @@ form_create_fill(struct form *fm, struct app *a)
 		snprintf(fm->f[NF_TEMPLATE].err, sizeof fm->f[NF_TEMPLATE].err, "%s", e.msg);
 		return;
 	}
+	/* its disks are not rows of the Disks page: the hint says they come */
+	if (t.ndisks > 0)
+		snprintf(fm->f[NF_TEMPLATE].hint, sizeof fm->f[NF_TEMPLATE].hint, "fills the fields you have not "
+		    "changed; its %d extra disk%s come%s before the Disks page's", t.ndisks, t.ndisks == 1 ? "" : "s",
+		    t.ndisks == 1 ? "s" : "");
+	else
+		snprintf(fm->f[NF_TEMPLATE].hint, sizeof fm->f[NF_TEMPLATE].hint, "%s", FORM_CREATE_TPL_HINT);
 	for (int i = NF_IMAGE; i < NF_DISKS; i++) {
 		struct form_field *f = &fm->f[i];
 		if (f->touched || i == NF_NAME || (i == NF_IMAGE && !t.name))
@@ -211,7 +220,7 @@ form_create_templates(struct form *fm, struct app *a)
 	if (n == 0)
 		snprintf(f->hint, sizeof f->hint, "none yet: sandlab template create makes one");
 	else
-		snprintf(f->hint, sizeof f->hint, "fills the fields you have not changed; Left/Right picks");
+		snprintf(f->hint, sizeof f->hint, "%s", FORM_CREATE_TPL_HINT);
 	free(names);
 	template_list_free(v, n);
 }

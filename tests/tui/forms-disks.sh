@@ -164,6 +164,11 @@ if tui_settle "< vbox >" && text "$SCREEN" | grep -qE "Console +< vnc >" &&
 else
 	not_ok "a template picked fills the Console field with its console" "$SCREEN"
 fi
+if tui_whole "fills the fields you have not changed; its 1 extra disk comes before the Disks page's"; then
+	ok "the Template field says the template's disk comes with it"
+else
+	not_ok "the Template field says the template's disk comes with it" "$SCREEN"
+fi
 keys Enter
 if tui_settle "created node f2 from template vbox" &&
 	[ "$(node_json f2 'd["console_type"]')" = vnc ] &&
