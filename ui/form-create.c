@@ -24,6 +24,8 @@
 #define NF_DISKS (NF_HW + HW_NKEYS)
 _Static_assert(NF_DISKS + DISK_MAX <= FORM_MAX_FIELDS, "the create form has room for every field");
 
+#define FORM_CREATE_TPL_HINT "fills the fields you have not changed; Left/Right picks"
+
 /* The value of field i when no template fills it (the form's defaults). */
 static void
 form_create_default(int i, char *buf, size_t len)
@@ -32,6 +34,8 @@ form_create_default(int i, char *buf, size_t len)
 
 	if (i == NF_ACCEL)
 		snprintf(buf, len, "%s", form_node_accels[0]);
+	else if (i == NF_CONSOLE)
+		snprintf(buf, len, "%s", form_node_consoles[0]);
 	else if (i >= NF_HW)
 		snprintf(buf, len, "%s", hw_fields[i - NF_HW].dflt);
 	else
@@ -54,6 +58,13 @@ form_create_fill(struct form *fm, struct app *a)
 		snprintf(fm->f[NF_TEMPLATE].err, sizeof fm->f[NF_TEMPLATE].err, "%s", e.msg);
 		return;
 	}
+	/* its disks are not rows of the Disks page: the hint says they come */
+	if (t.ndisks > 0)
+		snprintf(fm->f[NF_TEMPLATE].hint, sizeof fm->f[NF_TEMPLATE].hint, "fills the fields you have not "
+		    "changed; its %d extra disk%s come%s before the Disks page's", t.ndisks, t.ndisks == 1 ? "" : "s",
+		    t.ndisks == 1 ? "s" : "");
+	else
+		snprintf(fm->f[NF_TEMPLATE].hint, sizeof fm->f[NF_TEMPLATE].hint, "%s", FORM_CREATE_TPL_HINT);
 	for (int i = NF_IMAGE; i < NF_DISKS; i++) {
 		struct form_field *f = &fm->f[i];
 		if (f->touched || i == NF_NAME || (i == NF_IMAGE && !t.name))
@@ -64,6 +75,8 @@ form_create_fill(struct form *fm, struct app *a)
 			snprintf(buf, sizeof buf, "%s", t.image_name ? t.image_name : "");
 		else if (i == NF_ACCEL)
 			snprintf(buf, sizeof buf, "%s", t.accel);
+		else if (i == NF_CONSOLE)
+			snprintf(buf, sizeof buf, "%s", t.console);
 		else if (i >= NF_HW)
 			snprintf(buf, sizeof buf, "%s", t.hw.v[i - NF_HW]);
 		else
@@ -138,6 +151,8 @@ form_create_submit(struct form *fm, struct app *a)
 		spec.nics = parse_int(fm->f[NF_NICS].buf, 0, NODE_NICS_MAX, &v) == 0 ? (int)v : -1;
 	if (form_create_given(fm, NF_ACCEL, tpl))
 		spec.accel = form_value(&fm->f[NF_ACCEL]);
+	if (form_create_given(fm, NF_CONSOLE, tpl))
+		spec.console = form_value(&fm->f[NF_CONSOLE]);
 	spec.disks = disks;
 	spec.ndisks = form_disk_added(fm, NF_DISKS, disks);
 	if (template_node_create(a->lab, tpl ? &t : NULL, &spec, &ch, &out, &e) != 0) {
@@ -205,7 +220,7 @@ form_create_templates(struct form *fm, struct app *a)
 	if (n == 0)
 		snprintf(f->hint, sizeof f->hint, "none yet: sandlab template create makes one");
 	else
-		snprintf(f->hint, sizeof f->hint, "fills the fields you have not changed; Left/Right picks");
+		snprintf(f->hint, sizeof f->hint, "%s", FORM_CREATE_TPL_HINT);
 	free(names);
 	template_list_free(v, n);
 }
@@ -245,6 +260,8 @@ form_create_open(struct app *a, const char *image_name)
 	snprintf(form_text(fm, "NICs", num, FF_TEXT)->hint, 256, "0 to %d", NODE_NICS_MAX);
 	snprintf(form_choice(fm, "Accelerator", form_node_accels, 3, 0)->hint, 256,
 	    "auto: KVM when the host has it, else TCG");
+	snprintf(form_choice(fm, "Console", form_node_consoles, 2, 0)->hint, 256,
+	    "what Enter opens: the serial line, or vnc for a viewer");
 	form_page(fm, "Machine");
 	form_hw_add(fm, a, NULL);
 	form_page(fm, "Disks");

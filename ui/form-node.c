@@ -8,10 +8,12 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "contype.h"
 #include "form.h"
 #include "node.h"
 
 const char *const form_node_accels[FORM_NODE_NACCELS] = { "auto", "kvm", "tcg" };
+const char *const form_node_consoles[2] = { CONTYPE_SERIAL, CONTYPE_VNC };
 
 int
 form_node_accel_index(const char *accel)

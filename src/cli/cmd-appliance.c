@@ -118,6 +118,18 @@ appliance_print_text(json_t *o)
 			appliance_print_ports(v);
 			continue;
 		}
+		if (strcmp(key, "disks") == 0) {
+			json_t *d;
+			size_t k;
+			json_array_foreach(v, k, d) {
+				char *line = xasprintf("%.3s %s on %s", json_string_value(json_object_get(d, "slot")),
+				    json_string_value(json_object_get(d, "file")),
+				    json_string_value(json_object_get(d, "bus")));
+				appliance_print("disk", line);
+				free(line);
+			}
+			continue;
+		}
 		if (json_is_object(v)) {
 			const char *k2;
 			json_t *v2;

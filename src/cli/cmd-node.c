@@ -58,17 +58,15 @@ node_hw_json(const struct hw *h)
 	return o;
 }
 
-/* The extra disks as JSON: index, bus, size or image, the spelling
- * --disk takes, and the file. */
-static json_t *
-node_disks_json(const struct node *n)
+json_t *
+cmd_disks_json(const struct disk *v, int n)
 {
 	json_t *a = json_array();
 
-	for (int i = 0; i < n->ndisks; i++) {
-		const struct disk *d = &n->disks[i];
+	for (int i = 0; i < n; i++) {
+		const struct disk *d = &v[i];
 		char *t = disk_text(d);
-		json_array_append_new(a, json_pack("{s:i, s:s, s:s, s:I, s:s?, s:s}", "index", d->idx,
+		json_array_append_new(a, json_pack("{s:i, s:s, s:s, s:I, s:s?, s:s?}", "index", d->idx,
 		    "bus", d->bus, "disk", t, "size", (json_int_t)d->size, "image", d->image, "file", d->file));
 		free(t);
 	}
@@ -93,7 +91,7 @@ node_json(const struct node *n, const struct run_info *ri)
 	/* a pattern that is not UTF-8 cannot be a JSON string: then left out */
 	json_object_set_new(o, "ready", json_string(n->ready));
 	json_object_set_new(o, "machine", node_hw_json(&n->hw));
-	json_object_set_new(o, "disks", node_disks_json(n));
+	json_object_set_new(o, "disks", cmd_disks_json(n->disks, n->ndisks));
 	json_object_set_new(o, "host", json_string(n->host));
 	if (ri != NULL) {
 		json_object_set_new(o, "state", json_string(run_state_shown(ri)));
@@ -168,6 +166,19 @@ cmd_node_opts_add(struct cli_opt *opts, int at, struct cmd_node_opts *o, int ima
 }
 
 int
+cmd_node_disks_take(int *argc, char **argv, struct cmd_node_opts *o, int rm)
+{
+	struct cli_many dm = { o->disks, 0, DISK_MAX + 1 }, rmm = { o->disks_rm_text, 0, DISK_MAX };
+
+	if (cli_take_many(argc, argv, "--disk", &dm) != 0 ||
+	    (rm && cli_take_many(argc, argv, "--disk-rm", &rmm) != 0))
+		return -1;
+	o->ndisks = dm.n;
+	o->ndisks_rm = rmm.n;
+	return 0;
+}
+
+int
 cmd_node_opts_check(struct cmd_node_opts *o)
 {
 	struct err e;
@@ -185,13 +196,17 @@ cmd_node_opts_check(struct cmd_node_opts *o)
 	}
 	if (o->ci_user != NULL && cloudinit_check_user(o->ci_user, &e) != 0)
 		return cli_fail("--ci-user: %s", e.msg);
+	for (int i = 0; i < o->ndisks_rm; i++)
+		if (cli_int(o->disks_rm_text[i], "--disk-rm", 1, 1000000, &o->disks_rm[i]) != 0)
+			return 1;
 	return 0;
 }
 
 int
 cmd_node_opts_any(const struct cmd_node_opts *o)
 {
-	int any = o->image || o->ram || o->cpus || o->nics || o->accel || o->ci || o->ci_user;
+	int any = o->image || o->ram || o->cpus || o->nics || o->accel || o->ci || o->ci_user ||
+	    o->ndisks || o->ndisks_rm;
 
 	for (int k = 0; k < HW_NKEYS; k++)
 		any |= o->hw[k] != NULL;
@@ -282,8 +297,6 @@ cmd_node_create(struct cli *c, int argc, char **argv)
 	const char *on_stop = NULL, *stop_grace = NULL, *console = NULL;
 	struct cmd_node_opts o;
 	struct node_spec s = { .nics = -1 };
-	const char *disks[DISK_MAX + 1];
-	struct cli_many dm = { disks, 0, DISK_MAX + 1 };
 	struct cli_opt opts[9 + CMD_NODE_OPTS_N + 1] = {
 		{ "--console-size", &csize, NULL }, { "--ready", &ready, NULL },
 		{ "--user-data", &user_data, NULL }, { "--template", &tname, NULL }, { "--host", &host, NULL },
@@ -299,7 +312,7 @@ cmd_node_create(struct cli *c, int argc, char **argv)
 	int npos, rc = 1, grace;
 
 	cmd_node_opts_add(opts, 9, &o, 1);
-	if (cli_take_many(&argc, argv, "--disk", &dm) != 0 ||
+	if (cmd_node_disks_take(&argc, argv, &o, 0) != 0 ||
 	    cli_parse(argc, argv, opts, pos, 1, &npos, usage) != 0)
 		return 2;
 	if (npos != 1)
@@ -340,17 +353,16 @@ cmd_node_create(struct cli *c, int argc, char **argv)
 		goto out;
 	s.name = pos[0];
 	s.ready = ready;
-	s.disks = disks;
-	s.ndisks = dm.n;
+	s.disks = o.disks;
+	s.ndisks = o.ndisks;
 	s.host = host;
+	s.console = console;
 	if (template_node_create(lab, tname ? &t : NULL, &s, &ch, &n, &e) != 0) {
 		rc = cli_fail("%s", e.msg);
 		goto out;
 	}
-	/* Made apart from the node: on failure the node goes too. The
-	 * console given wins over the template's. */
-	if (((on_stop || stop_grace) && stopmode_set(lab, n.id, on_stop, grace, &e) != 0) ||
-	    (console && contype_set(lab, n.id, console, &e) != 0)) {
+	/* Made apart from the node: on failure the node goes too. */
+	if ((on_stop || stop_grace) && stopmode_set(lab, n.id, on_stop, grace, &e) != 0) {
 		struct err e2;
 		node_rm(lab, n.id, &e2);
 		node_clear(&n);
@@ -601,9 +613,6 @@ cmd_node_set(struct cli *c, int argc, char **argv)
 	const char *csize = NULL, *ready = NULL, *user_data = NULL, *host = NULL;
 	const char *on_stop = NULL, *stop_grace = NULL, *console = NULL;
 	struct cmd_node_opts o;
-	const char *disks[DISK_MAX + 1], *rm_text[DISK_MAX + 1];
-	struct cli_many dm = { disks, 0, DISK_MAX + 1 }, rm = { rm_text, 0, DISK_MAX };
-	int rm_idx[DISK_MAX];
 	struct cli_opt opts[7 + CMD_NODE_OPTS_N + 1] = {
 		{ "--console-size", &csize, NULL }, { "--ready", &ready, NULL },
 		{ "--user-data", &user_data, NULL }, { "--host", &host, NULL },
@@ -620,21 +629,18 @@ cmd_node_set(struct cli *c, int argc, char **argv)
 	int npos, rc;
 
 	cmd_node_opts_add(opts, 7, &o, 0);
-	if (cli_take_many(&argc, argv, "--disk", &dm) != 0 || cli_take_many(&argc, argv, "--disk-rm", &rm) != 0 ||
+	if (cmd_node_disks_take(&argc, argv, &o, 1) != 0 ||
 	    cli_parse(argc, argv, opts, pos, 1, &npos, usage) != 0)
 		return 2;
 	if (npos != 1)
 		return cli_usage(usage);
-	for (int i = 0; i < rm.n; i++)
-		if (cli_int(rm_text[i], "--disk-rm", 1, 1000000, &rm_idx[i]) != 0)
-			return 1;
-	ch.disks_add = disks;
-	ch.ndisks_add = dm.n;
-	ch.disks_rm = rm_idx;
-	ch.ndisks_rm = rm.n;
+	ch.disks_add = o.disks;
+	ch.ndisks_add = o.ndisks;
+	ch.disks_rm = o.disks_rm;
+	ch.ndisks_rm = o.ndisks_rm;
 	for (int k = 0; k < HW_NKEYS; k++)
 		hw |= o.hw[k] != NULL;
-	hw |= dm.n > 0 || rm.n > 0;
+	hw |= o.ndisks > 0 || o.ndisks_rm > 0;
 	if (!cmd_node_opts_any(&o) && !csize && !ready && !user_data && !host && !on_stop && !stop_grace &&
 	    !hw && !console)
 		return cli_fail("nothing to change: give --ram, --cpus, --nics, --accel, --console-size, --ready, "

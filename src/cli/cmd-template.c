@@ -85,6 +85,7 @@ template_json(const void *item, void *arg)
 	    "console", t->console, "usage", t->usage,
 	    "nodes", t->nodes, "machine", hw);
 	json_object_set_new(o, "ports", template_ports_json(&t->ports, t->nics));
+	json_object_set_new(o, "disks", cmd_disks_json(t->disks, t->ndisks));
 	return o;
 }
 
@@ -94,22 +95,27 @@ static int
 template_opts(int argc, char **argv, const char *usage, int is_set, char **name, struct template_spec *s)
 {
 	static struct cmd_node_opts o;
-	static const char *model, *console, *usage_text;
-	static struct cli_opt opts[3 + CMD_NODE_OPTS_N + 1];
+	static const char *model, *console, *usage_text, *pformat, *pfirst, *pseg;
+	static int seg;
+	static struct cli_opt opts[6 + CMD_NODE_OPTS_N + 1];
 	struct err e;
 	char *pos[1];
 	int npos;
 
-	model = console = usage_text = NULL;
+	model = console = usage_text = pformat = pfirst = pseg = NULL;
 	opts[0] = (struct cli_opt){ "--nic-model", &model, NULL };
 	opts[1] = (struct cli_opt){ "--console", &console, NULL };
 	opts[2] = (struct cli_opt){ "--usage", &usage_text, NULL };
-	cmd_node_opts_add(opts, 3, &o, 1);
-	if (cli_parse(argc, argv, opts, pos, 1, &npos, usage) != 0)
+	opts[3] = (struct cli_opt){ "--port-format", &pformat, NULL };
+	opts[4] = (struct cli_opt){ "--port-first", &pfirst, NULL };
+	opts[5] = (struct cli_opt){ "--port-segment", &pseg, NULL };
+	cmd_node_opts_add(opts, 6, &o, 1);
+	if (cmd_node_disks_take(&argc, argv, &o, is_set) != 0 ||
+	    cli_parse(argc, argv, opts, pos, 1, &npos, usage) != 0)
 		return 2;
 	if (npos != 1)
 		return cli_usage(usage);
-	if (cmd_node_opts_check(&o) != 0)
+	if (cmd_node_opts_check(&o) != 0 || cli_int(pseg, "--port-segment", 0, PORTNAME_SEGMENT_MAX, &seg) != 0)
 		return 1;
 	if (model && nic_model_check(model, &e) != 0) {
 		char *shown = cli_shown(model);
@@ -120,11 +126,13 @@ template_opts(int argc, char **argv, const char *usage, int is_set, char **name,
 	*name = pos[0];
 	*s = (struct template_spec){ .image = o.image, .ram_mb = o.ram_mb, .cpus = o.ncpus, .nics = o.nnics,
 	    .nic_model = model, .accel = o.accel, .cloud_init = o.ci_on, .ci_user = o.ci_user,
-	    .console = console, .usage = usage_text };
+	    .console = console, .usage = usage_text, .port_format = pformat, .port_first = pfirst,
+	    .port_segment = pseg ? &seg : NULL, .disks = o.disks, .ndisks = o.ndisks, .disks_rm = o.disks_rm,
+	    .ndisks_rm = o.ndisks_rm };
 	memcpy(s->hw, o.hw, sizeof s->hw);
-	if (is_set && !cmd_node_opts_any(&o) && !model && !console && !usage_text)
-		return cli_fail("nothing to change: give --image, a node option, --nic-model, --console or --usage "
-		    "(see: sandlab template set --help)");
+	if (is_set && !cmd_node_opts_any(&o) && !model && !console && !usage_text && !pformat && !pfirst && !pseg)
+		return cli_fail("nothing to change: give --image, a node option, --nic-model, --console, --usage, "
+		    "--port-format, --port-first, --port-segment, --disk or --disk-rm (see: sandlab template set --help)");
 	return 0;
 }
 
@@ -172,7 +180,7 @@ template_write_cmd(struct cli *c, int argc, char **argv, const char *usage, int 
 int
 cmd_template_create(struct cli *c, int argc, char **argv)
 {
-	static const char usage[] = "template create NAME --image IMAGE" CMD_TEMPLATE_USAGE;
+	static const char usage[] = CMD_TEMPLATE_CREATE_USAGE;
 
 	return template_write_cmd(c, argc, argv, usage, 0);
 }
@@ -180,7 +188,7 @@ cmd_template_create(struct cli *c, int argc, char **argv)
 int
 cmd_template_set(struct cli *c, int argc, char **argv)
 {
-	static const char usage[] = "template set NAME [--image IMAGE]" CMD_TEMPLATE_USAGE;
+	static const char usage[] = CMD_TEMPLATE_SET_USAGE;
 
 	return template_write_cmd(c, argc, argv, usage, 1);
 }
@@ -242,6 +250,12 @@ cmd_template_show(struct cli *c, int argc, char **argv)
 	    "nics:      %d %s\naccel:     %s\nconsole:   %s\n", t.name, t.id, t.image_name, t.cpus,
 	    t.ram_mb, t.nics, t.nic_model, t.accel, t.console);
 	cmd_node_hw_print(&t.hw, 0);
+	for (int i = 0; i < t.ndisks; i++) {
+		char *d = disk_text(&t.disks[i]);
+		printf("disk %d:%*s %s (a fresh %s for each node)\n", t.disks[i].idx, t.disks[i].idx < 10 ? 3 : 2, "",
+		    d, t.disks[i].image ? "overlay on the image" : "blank disk");
+		free(d);
+	}
 	template_ports_print(&t.ports, t.nics);
 	if (t.cloud_init)
 		printf("cloud-init: on: user %s\n", t.ci_user);

@@ -52,16 +52,17 @@ const struct cmd cmd_table[] = {
 	{ "node", "clone", cmd_node_clone, "node clone NAME NEW-NAME [--disk]",
 	  "a new node like NAME: a fresh overlay on its image and fresh extra disks, or with --disk a copy of "
 	  "its disks (stopped)", 0 },
-	{ "template", "create", cmd_template_create, "template create NAME --image IMAGE" CMD_TEMPLATE_USAGE,
+	{ "template", "create", cmd_template_create, CMD_TEMPLATE_CREATE_USAGE,
 	  "a named machine nodes are made from: a disk image, RAM, CPUs, NIC count and model, the "
-	  "machine options of node create, cloud-init, the console used (serial or vnc) and a usage "
-	  "text with login hints", 0 },
+	  "machine options of node create, cloud-init, the console used (serial or vnc), a usage "
+	  "text with login hints" CMD_TEMPLATE_PORTS_HELP, 0 },
 	{ "template", "ls", cmd_template_ls, "template ls [--json]",
 	  "list templates and how many nodes were made from each", 0 },
 	{ "template", "show", cmd_template_show, "template show NAME [--json]",
 	  "show one template in full, with its usage text", 0 },
-	{ "template", "set", cmd_template_set, "template set NAME [--image IMAGE]" CMD_TEMPLATE_USAGE,
-	  "change a template; nodes made from it keep what they were made with", 0 },
+	{ "template", "set", cmd_template_set, CMD_TEMPLATE_SET_USAGE,
+	  "change a template; nodes made from it keep what they were made with; --disk adds an extra "
+	  "disk, --disk-rm N removes disk N (template show numbers them)" CMD_TEMPLATE_PORTS_HELP, 0 },
 	{ "template", "rm", cmd_template_rm, "template rm NAME...",
 	  "remove templates no node was made from (a node made from one names it until removed)", 0 },
 	{ "appliance", "show", cmd_appliance_show, "appliance show FILE [--version V] [--json]",

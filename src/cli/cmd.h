@@ -11,6 +11,7 @@
 #include <stdio.h>
 
 #include "cli.h"
+#include "disk.h"
 #include "hw.h"
 
 struct cmd {
@@ -122,13 +123,24 @@ struct cmd_node_opts {
 	const char *image, *ram, *cpus, *nics, *accel, *ci, *ci_user;
 	const char *hw[HW_NKEYS];
 	int         ram_mb, ncpus, nnics, ci_on;
+	/* --disk (repeatable) and --disk-rm N, by cmd_node_disks_take */
+	const char *disks[DISK_MAX + 1], *disks_rm_text[DISK_MAX + 1];
+	int         ndisks, ndisks_rm, disks_rm[DISK_MAX];
 };
 #define CMD_NODE_OPTS_N (7 + HW_NKEYS)   /* most options cmd_node_opts_add adds */
 /* Clears *o, adds its options (--image too when image) to opts from
  * index at, ends the table; returns how many it added. */
 int cmd_node_opts_add(struct cli_opt *opts, int at, struct cmd_node_opts *o, int image);
-/* Checks the numbers, --accel, --cloud-init and --ci-user: 0, or 1 after
- * printing why. */
+/* After cmd_node_opts_add: takes every --disk (and with rm every
+ * --disk-rm) out of argv into *o, before cli_parse reads the rest. 0, or
+ * -1 after printing why. */
+int cmd_node_disks_take(int *argc, char **argv, struct cmd_node_opts *o, int rm);
+/* Extra disks v[0..n) as node show and template show give them in JSON:
+ * index, bus, the spelling --disk takes, size (0 for an image's), image
+ * (null for a blank disk) and file (null for a template's). */
+json_t *cmd_disks_json(const struct disk *v, int n);
+/* Checks the numbers, --accel, --cloud-init, --ci-user and --disk-rm: 0,
+ * or 1 after printing why. */
 int cmd_node_opts_check(struct cmd_node_opts *o);
 /* 1 when any of the options was given. */
 int cmd_node_opts_any(const struct cmd_node_opts *o);
@@ -143,7 +155,15 @@ int cmd_node_rm(struct cli *c, int argc, char **argv);
 
 /* The options of template create and set after NAME (and --image). */
 #define CMD_TEMPLATE_USAGE " [--ram MB] [--cpus N] [--nics N] [--nic-model MODEL] [--accel auto|kvm|tcg]" \
-	" [--cloud-init on|off] [--ci-user NAME] [--console serial|vnc] [--usage TEXT]" CMD_NODE_HW_USAGE
+	" [--cloud-init on|off] [--ci-user NAME] [--console serial|vnc] [--usage TEXT]" \
+	" [--port-format FORMAT] [--port-first NAME] [--port-segment N]" CMD_NODE_HW_USAGE CMD_NODE_DISK_USAGE
+#define CMD_TEMPLATE_CREATE_USAGE "template create NAME --image IMAGE" CMD_TEMPLATE_USAGE
+#define CMD_TEMPLATE_SET_USAGE "template set NAME [--image IMAGE]" CMD_TEMPLATE_USAGE " [--disk-rm N]"
+/* What template create and set say of port names and disks (help). */
+#define CMD_TEMPLATE_PORTS_HELP "; NIC port names as GNS3 writes them: --port-format Gi0/{0} ({0} or " \
+	"{port0} counts ports from 0, {port1} from 1, {1} or {segment0} counts segments of --port-segment N " \
+	"ports), --port-first NAME gives eth0 a name of its own (\"\" or 0 removes one)" CMD_NODE_DISK_HELP \
+	", each node made from it gets a fresh one"
 int cmd_template_create(struct cli *c, int argc, char **argv);
 int cmd_template_ls(struct cli *c, int argc, char **argv);
 int cmd_template_show(struct cli *c, int argc, char **argv);

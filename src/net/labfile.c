@@ -44,6 +44,8 @@ labfile_free(struct labfile *lf)
 		free(lf->templates[i].usage);
 		for (int k = 0; k < HW_NKEYS; k++)
 			free(lf->templates[i].hw[k]);
+		for (int k = 0; k < lf->templates[i].ndisks; k++)
+			free(lf->templates[i].disks[k]);
 	}
 	free(lf->templates);
 	for (int i = 0; i < lf->nnodes; i++) {
@@ -256,6 +258,24 @@ lf_join(char **w, int from, int nw, char *text)
 	}
 }
 
+/* A disk= key of the node or template owner: repeatable, the extra disks
+ * in order, each written back as disk_text spells it. 0, or -1 after
+ * lf_fail. */
+static int
+lf_disk_key(struct lf_parse *p, const char *owner, char **disks, int *ndisks, const char *val)
+{
+	struct disk d;
+	struct err e;
+
+	if (*ndisks >= DISK_MAX)
+		return lf_fail(p, "%s has more than %d disk= keys", owner, DISK_MAX);
+	if (disk_parse(val, &d, &e) != 0)
+		return lf_fail(p, "%s", e.msg);
+	disks[(*ndisks)++] = disk_text(&d);
+	disk_clear(&d);
+	return 0;
+}
+
 /* The template named name above this line, or -1. A file holds few
  * templates: a walk is enough. */
 static int
@@ -362,15 +382,8 @@ lf_node(struct lf_parse *p, char **w, int nw)
 			if (strcasecmp(val, HOST_LOCAL) != 0)
 				snprintf(n->host, sizeof n->host, "%s", val);
 		} else if (strcmp(key, "disk") == 0) {
-			/* repeatable: the node's extra disks in order, each
-			 * written back as disk_text spells it */
-			struct disk d;
-			if (n->ndisks >= DISK_MAX)
-				return lf_fail(p, "node %s has more than %d disk= keys", n->name, DISK_MAX);
-			if (disk_parse(val, &d, &e) != 0)
-				return lf_fail(p, "%s", e.msg);
-			n->disks[n->ndisks++] = disk_text(&d);
-			disk_clear(&d);
+			if (lf_disk_key(p, n->name, n->disks, &n->ndisks, val) != 0)
+				return -1;
 		} else if (strcmp(key, "console-type") == 0) {
 			if (lf_once(p, &seen, 25, key) != 0)
 				return -1;
@@ -413,6 +426,8 @@ lf_template_key(struct lf_parse *p, struct labfile_template *t, unsigned *seen, 
 
 	if ((b = lf_ci_key(p, seen, key, val, &t->cloud_init, t->ci_user)) <= 0)
 		return b;
+	if (strcmp(key, "disk") == 0)
+		return lf_disk_key(p, t->name, t->disks, &t->ndisks, val);
 	for (b = 0; b < (int)(sizeof keys / sizeof keys[0]); b++)
 		if (strcmp(key, keys[b]) == 0)
 			break;
@@ -420,7 +435,7 @@ lf_template_key(struct lf_parse *p, struct labfile_template *t, unsigned *seen, 
 		if ((k = hw_key_find(key)) < 0 || k == HW_APPEND)
 			return lf_fail(p, "unknown key \"%s\" for a template (known: image, ram, cpus, nics, "
 			    "nic-model, accel, cloud-init, ci-user, console, port-format, port-first, "
-			    "port-segment and a node's machine keys)",
+			    "port-segment, disk and a node's machine keys)",
 			    lf_shown(key, shown, sizeof shown));
 		if (lf_once(p, seen, 10 + k, key) != 0)
 			return -1;
@@ -1153,6 +1168,8 @@ labfile_format(const struct labfile *lf)
 		for (int k = 0; k < HW_APPEND; k++)
 			if (t->hw[k] && !lf_hw_default(k, t->hw[k]))
 				lf_put(&b, " %s=%s", hw_fields[k].name, t->hw[k]);
+		for (int k = 0; k < t->ndisks; k++)
+			lf_put(&b, " disk=%s", t->disks[k]);
 		/* none by default, so files from before port names still match */
 		if (t->ports.format[0])
 			lf_put(&b, " port-format=%s", t->ports.format);
@@ -1399,6 +1416,8 @@ lf_export_templates(struct lab *lab, struct labfile *out, struct err *e)
 		for (int k = 0; k < HW_NKEYS; k++)
 			d->hw[k] = xstrdup(v[i].hw.v[k]);
 		d->ports = v[i].ports;
+		for (int k = 0; k < v[i].ndisks; k++)
+			d->disks[d->ndisks++] = disk_text(&v[i].disks[k]);
 	}
 	template_list_free(v, n);
 	return 0;
@@ -1579,7 +1598,8 @@ lf_templates_make(struct lab *lab, const struct labfile *lf, struct template *tm
 		const struct labfile_template *t = &lf->templates[i];
 		struct template_spec sp = { .image = t->image, .ram_mb = t->ram_mb, .cpus = t->cpus,
 		    .nics = t->nics, .nic_model = t->nic_model, .accel = t->accel, .cloud_init = t->cloud_init,
-		    .ci_user = t->ci_user, .console = t->console, .usage = t->usage, .ports = &t->ports };
+		    .ci_user = t->ci_user, .console = t->console, .usage = t->usage, .ports = &t->ports,
+		    .disks = (const char *const *)t->disks, .ndisks = t->ndisks };
 		memcpy(sp.hw, t->hw, sizeof sp.hw);
 		template_init(&tm[i], t->name);
 		node_new_id(tm[i].id);

@@ -22,10 +22,12 @@
  * template=NAME:
  *
  *   template rtr image=vyos ram=512 cpus=1 nics=4 nic-model=e1000 accel=auto
- *     cloud-init=off ci-user=lab console=serial disk-bus=ide   (one line)
+ *     cloud-init=off ci-user=lab console=serial disk-bus=ide disk=1G   (one line)
  *   usage rtr Login:%20vyos/vyos%0A
  *   node r1 image=vyos ram=512 cpus=1 accel=auto template=rtr
  *
+ * A template's extra disks are disk= keys as a node's; a node made from
+ * it lists its own disks, so an import adds none twice.
  * A template's port names (portname.h) are port-format=Gi0/{0},
  * port-first=NAME and port-segment=N on its line, and each custom
  * adapter a line after it: "adapter rtr:eth0 port=mgmt model=e1000
@@ -95,6 +97,8 @@ struct labfile_template {
 	char *usage;                /* decoded from its usage lines */
 	char *hw[HW_NKEYS];
 	struct portname_spec ports; /* port-format= port-first= port-segment=, adapter lines */
+	char *disks[DISK_MAX];      /* disk=64M,bus=sata disk=image:NAME, as a node's */
+	int   ndisks;
 };
 
 struct labfile_node {

@@ -254,7 +254,7 @@ appl_qemu(struct appl *a, json_t *q, struct err *e)
 				appl_mapped(a, field);
 		} else if (strcmp(key, "hdb_disk_interface") == 0 || strcmp(key, "hdc_disk_interface") == 0 ||
 		    strcmp(key, "hdd_disk_interface") == 0) {
-			/* listed with the disk image, if the version has one */
+			/* with the disk image, if the version has one: appl_disks */
 			continue;
 		} else if (strcmp(key, "arch") == 0) {
 			if (s == NULL || (strcmp(s, "x86_64") != 0 && strcmp(s, "i386") != 0)) {
@@ -537,6 +537,56 @@ static const char *const appl_slots[][2] = {
 	{ "initrd", "initrd" }, { NULL, NULL },
 };
 
+/* The extra disk slots and the interface that gives each one's bus. */
+static const char *const appl_disk_slots[][2] = {
+	{ "hdb_disk_image", "hdb_disk_interface" }, { "hdc_disk_image", "hdc_disk_interface" },
+	{ "hdd_disk_image", "hdd_disk_interface" }, { NULL, NULL },
+};
+
+/* hdb_disk_image to hdd_disk_image of the chosen version's images (vimg)
+ * into template.disks [{slot, file, bus}], in slot order, each on the bus
+ * its hdX_disk_interface names (virtio when none), checked as a node's
+ * extra disks are against the boot disk's bus (disk_check_buses): a disk
+ * past a bus's limit is left out with the reason, and not imported. */
+static void
+appl_disks(struct appl *a, json_t *root, json_t *vimg)
+{
+	json_t *q = json_object_get(root, "qemu"), *out = json_array();
+	const char *boot = json_string_value(json_object_get(a->machine, hw_fields[HW_DISK_BUS].name));
+	struct disk v[3];
+	int n = 0;
+	struct err e;
+
+	memset(v, 0, sizeof v);
+	for (int i = 0; appl_disk_slots[i][0]; i++) {
+		json_t *f = json_object_get(vimg, appl_disk_slots[i][0]), *iv = json_object_get(q, appl_disk_slots[i][1]);
+		const char *file = json_string_value(f), *is = json_string_value(iv);
+		const char *bus = is ? appl_word(appl_buses, is) : NULL;
+		char field[96], ifield[64];
+		if (file == NULL)
+			continue;
+		snprintf(field, sizeof field, "images.%s", appl_disk_slots[i][0]);
+		snprintf(ifield, sizeof ifield, "qemu.%s", appl_disk_slots[i][1]);
+		if (iv && bus == NULL)
+			appl_unmapped(a, ifield, iv, "a disk's bus is virtio, ide, sata or scsi: this disk goes on virtio");
+		snprintf(v[n].bus, sizeof v[n].bus, "%s", bus ? bus : "virtio");
+		if (disk_check_buses(boot ? boot : hw_fields[HW_DISK_BUS].dflt, v, n + 1, &e) != 0) {
+			appl_unmapped(a, field, f, "%s", e.msg);
+			continue;
+		}
+		json_array_append_new(out, json_pack("{s:s, s:s, s:s}", "slot", appl_disk_slots[i][0], "file", file,
+		    "bus", v[n].bus));
+		appl_mapped(a, field);
+		if (iv && bus)
+			appl_mapped(a, ifield);
+		n++;
+	}
+	if (json_array_size(out))
+		json_object_set_new(a->tpl, "disks", out);
+	else
+		json_decref(out);
+}
+
 /* versions[]: the one named version (or the first) into images and the
  * template's image fields. */
 static int
@@ -573,7 +623,7 @@ appl_version(struct appl *a, json_t *root, const char *version, struct err *e)
 	json_object_set(a->out, "version", json_object_get(chosen, "name"));
 	json_object_foreach(json_object_get(chosen, "images"), slot, v) {
 		const char *file = json_string_value(v), *as = appl_word(appl_slots, slot);
-		char field[96], iface[64];
+		char field[96];
 		json_t *img = json_object(), *f;
 		if (file == NULL)
 			continue;
@@ -595,15 +645,10 @@ appl_version(struct appl *a, json_t *root, const char *version, struct err *e)
 			appl_mapped(a, field);
 		} else if (strcmp(slot, "bios_image") == 0)
 			appl_unmapped(a, field, v, "%s", appl_no_bios);
-		else {
-			const char *is, *bus;
-			snprintf(iface, sizeof iface, "%.3s_disk_interface", slot);
-			is = json_string_value(json_object_get(json_object_get(root, "qemu"), iface));
-			bus = is ? appl_word(appl_buses, is) : NULL;
-			appl_unmapped(a, field, v, "a template holds one disk (hda): import this file as an image "
-			    "and give it to a node with node create --disk image:NAME,bus=%s", bus ? bus : "virtio");
-		}
+		else if (appl_word(appl_disk_slots, slot) == NULL)
+			appl_unmapped(a, field, v, "not an image slot sandlab knows");
 	}
+	appl_disks(a, root, json_object_get(chosen, "images"));
 	return 0;
 }
 
@@ -802,8 +847,26 @@ fail:
  * field that names it. */
 static const char *const appl_kinds[][3] = {
 	{ "hda_disk_image", "disk", "hda" }, { "cdrom_image", "iso", "cdrom" },
-	{ "kernel_image", "kernel", "kernel" }, { "initrd", "initrd", "initrd" }, { NULL, NULL, NULL },
+	{ "kernel_image", "kernel", "kernel" }, { "initrd", "initrd", "initrd" },
+	{ "hdb_disk_image", "disk", "hdb" }, { "hdc_disk_image", "disk", "hdc" },
+	{ "hdd_disk_image", "disk", "hdd" }, { NULL, NULL, NULL },
 };
+#define APPL_KINDS 7
+#define APPL_KIND_HDB 4
+
+/* The entry of template.disks (appliance_read's) for slot, or NULL: a
+ * disk left out (unmapped) is not imported. */
+static json_t *
+appl_disk_of(json_t *t, const char *slot)
+{
+	json_t *d;
+	size_t i;
+
+	json_array_foreach(json_object_get(t, "disks"), i, d)
+		if (strcmp(json_string_value(json_object_get(d, "slot")), slot) == 0)
+			return d;
+	return NULL;
+}
 
 /* template.ports of appliance_read's JSON (o may be NULL) into *p. */
 static void
@@ -839,11 +902,12 @@ appliance_import(struct lab *lab, json_t *o, const char *path, const char *dir, 
 {
 	json_t *t = json_object_get(o, "template"), *m = json_object_get(t, "machine");
 	json_t *images = json_object_get(o, "images");
-	char made[4][37], inames[4][96], *found[4] = { 0 }, base[64];
+	char made[APPL_KINDS][37], inames[APPL_KINDS][96], *found[APPL_KINDS] = { 0 }, base[64];
+	char *disks[APPL_KINDS] = { 0 };
 	struct template_spec s = { .nics = -1, .cloud_init = -1 };
 	struct portname_spec ports;
 	struct err why;
-	int nmade = 0, rc = -1, i;
+	int nmade = 0, ndisks = 0, rc = -1, i;
 
 	memset(made, 0, sizeof made);
 	if (name != NULL)
@@ -867,6 +931,8 @@ appliance_import(struct lab *lab, json_t *o, const char *path, const char *dir, 
 	/* every file found and checked before any is imported */
 	for (i = 0; appl_kinds[i][0]; i++) {
 		json_t *img = json_object_get(images, appl_kinds[i][0]);
+		if (i >= APPL_KIND_HDB && appl_disk_of(t, appl_kinds[i][0]) == NULL)
+			continue;
 		if (img != NULL && appl_find(lab, json_string_value(json_object_get(img, "file")), img, path, dir,
 		    &found[i], e) != 0)
 			goto out;
@@ -889,6 +955,9 @@ appliance_import(struct lab *lab, json_t *o, const char *path, const char *dir, 
 		}
 		snprintf(made[nmade++], sizeof made[0], "%s", im.id);
 		image_clear(&im);
+		if (i >= APPL_KIND_HDB)
+			disks[ndisks++] = xasprintf("image:%s,bus=%s", inames[i],
+			    json_string_value(json_object_get(appl_disk_of(t, appl_kinds[i][0]), "bus")));
 	}
 	s.image = inames[0];
 	if (json_is_integer(json_object_get(t, "ram_mb")))
@@ -908,12 +977,16 @@ appliance_import(struct lab *lab, json_t *o, const char *path, const char *dir, 
 	s.hw[HW_CDROM] = found[1] ? inames[1] : NULL;
 	s.hw[HW_KERNEL] = found[2] ? inames[2] : NULL;
 	s.hw[HW_INITRD] = found[3] ? inames[3] : NULL;
+	s.disks = (const char *const *)disks;
+	s.ndisks = ndisks;
 	rc = template_create(lab, tname, &s, e);
 out:
 	if (rc != 0)
 		for (i = nmade - 1; i >= 0; i--)
 			image_rm(lab, made[i], &why);
-	for (i = 0; i < 4; i++)
+	for (i = 0; i < APPL_KINDS; i++) {
 		free(found[i]);
+		free(disks[i]);
+	}
 	return rc;
 }

@@ -24,8 +24,10 @@
  *   template {image, ram_mb, cpus, nics, nic_model, accel, console, usage,
  *             cdrom, kernel, initrd, machine {hw field: value},
  *             ports {format, first, segment, adapters [{adapter, port,
- *             model, mac}], names [a NIC's port name or ""]}} holding
- *             only what the file gives (images by file name),
+ *             model, mac}], names [a NIC's port name or ""]},
+ *             disks [{slot, file, bus}] (hdb to hdd, on the buses their
+ *             hdX_disk_interface names, within the buses' limits)}
+ *             holding only what the file gives (images by file name),
  *   images {slot: {file, md5sum?, filesize?}} of the chosen version,
  *   mapped [field...], unmapped [{field, value, reason}...], notes [text...].
  * Or -1 with a message: not JSON, not an appliance of registry version 1
@@ -39,8 +41,9 @@ int appliance_read(const char *text, size_t len, const char *version, json_t **o
  * image file of its version is looked for by name in dir (NULL: none),
  * beside the appliance file, then in the lab's images/; its size and
  * md5sum are checked where the file gives them; it is imported through
- * the image checks as NAME-hda, NAME-cdrom, NAME-kernel, NAME-initrd;
- * then the template NAME is made (name NULL: from the appliance's name
+ * the image checks as NAME-hda, NAME-cdrom, NAME-kernel, NAME-initrd and
+ * NAME-hdb to NAME-hdd (the template's extra disks, those of its disks
+ * only); then the template NAME is made (name NULL: from the appliance's name
  * and version). All or nothing: on failure no image and no template of
  * it are left. 0 with the template's name in tname (64 bytes), or -1 with
  * a message. progress, when not NULL, is told each file as it is taken.

@@ -355,6 +355,19 @@ static const char *const db_migrations[] = {
 	 * connection to the node's host and tries again (the node shows as
 	 * unreachable); runrow_running clears it. */
 	"ALTER TABLE runs ADD COLUMN host_lost INTEGER NOT NULL DEFAULT 0;",
+	/* 20 -> 21: a template's extra disks (disk.h), as a node's are
+	 * spelled but with no file: each node made from the template gets a
+	 * fresh blank disk of size bytes (image_id NULL) or a fresh overlay
+	 * on an image of kind disk, numbered idx on the node too. */
+	"CREATE TABLE template_disks ("
+	"  template_id TEXT NOT NULL REFERENCES templates(id) ON DELETE CASCADE,"
+	"  idx INTEGER NOT NULL CHECK (idx >= 1),"
+	"  bus TEXT NOT NULL CHECK (bus IN ('virtio', 'ide', 'sata', 'scsi')),"
+	"  size INTEGER CHECK (size > 0),"
+	"  image_id TEXT REFERENCES images(id) ON DELETE RESTRICT,"
+	"  CHECK ((size IS NULL) <> (image_id IS NULL)),"
+	"  PRIMARY KEY (template_id, idx));"
+	"CREATE INDEX template_disks_image ON template_disks(image_id);",
 };
 
 const int DB_VERSION = (int)(sizeof db_migrations / sizeof db_migrations[0]);

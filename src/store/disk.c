@@ -158,6 +158,21 @@ disk_list_free(struct disk *v, int n)
 	free(v);
 }
 
+void
+disk_from_row(struct lab *lab, sqlite3_stmt *st, int col, struct disk *d)
+{
+	memset(d, 0, sizeof *d);
+	d->idx = sqlite3_column_int(st, col);
+	snprintf(d->bus, sizeof d->bus, "%s", (const char *)sqlite3_column_text(st, col + 1));
+	d->size = (uint64_t)sqlite3_column_int64(st, col + 2);
+	if (sqlite3_column_type(st, col + 3) != SQLITE_NULL) {
+		snprintf(d->image_id, sizeof d->image_id, "%s", (const char *)sqlite3_column_text(st, col + 3));
+		d->image = db_text(st, col + 4);
+		d->image_file = xasprintf("%s/%s", lab->images, (const char *)sqlite3_column_text(st, col + 5));
+		d->image_format = db_text(st, col + 6);
+	}
+}
+
 int
 disk_list_with(struct lab *lab, sqlite3_stmt **stp, const char *node_id, struct disk **out, int *n,
     struct err *e)
@@ -179,16 +194,7 @@ disk_list_with(struct lab *lab, sqlite3_stmt **stp, const char *node_id, struct 
 		struct disk *d;
 		v = xreallocarray(v, (size_t)len + 1, sizeof *v);
 		d = &v[len++];
-		memset(d, 0, sizeof *d);
-		d->idx = sqlite3_column_int(st, 0);
-		snprintf(d->bus, sizeof d->bus, "%s", (const char *)sqlite3_column_text(st, 1));
-		d->size = (uint64_t)sqlite3_column_int64(st, 2);
-		if (sqlite3_column_type(st, 3) != SQLITE_NULL) {
-			snprintf(d->image_id, sizeof d->image_id, "%s", (const char *)sqlite3_column_text(st, 3));
-			d->image = db_text(st, 4);
-			d->image_file = xasprintf("%s/%s", lab->images, (const char *)sqlite3_column_text(st, 5));
-			d->image_format = db_text(st, 6);
-		}
+		disk_from_row(lab, st, 0, d);
 		d->file = xasprintf("%s/%s", lab->overlays, (const char *)sqlite3_column_text(st, 7));
 	}
 	if (rc != SQLITE_DONE) {

@@ -69,6 +69,12 @@ int disk_list(struct lab *lab, const char *node_id, struct disk **v, int *n, str
 int disk_list_with(struct lab *lab, sqlite3_stmt **st, const char *node_id, struct disk **v, int *n,
     struct err *e);
 
+/* A disk from the columns col.. of st: idx, bus, size, image_id and the
+ * image's name, file and format (NULL for a blank disk), as the disks and
+ * template_disks tables joined with images give them; no file. Caller
+ * clears. */
+void disk_from_row(struct lab *lab, sqlite3_stmt *st, int col, struct disk *d);
+
 /* Looks up the image of an image disk (kind disk only): 0 with its id,
  * file and format filled, or -1 with a message. A blank disk: 0. */
 int disk_resolve(struct lab *lab, struct disk *d, struct err *e);

@@ -66,6 +66,8 @@ struct node_spec {
 	const char *const *disks; /* extra disks as disk_parse reads them */
 	int         ndisks;
 	const char *host;      /* NULL or HOST_LOCAL = local, else a host's name */
+	const char *console;   /* serial|vnc (contype.h): template_node_create's,
+	                        * node_create leaves it; NULL = the template's */
 };
 
 /* Checks the spec, makes the overlay, the extra disks, the row and its NICs (fresh MACs),

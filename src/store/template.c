@@ -1,9 +1,10 @@
 /*
- * template.c: the templates and template_nodes tables. Every value is
- * checked by the module that owns it (node.h for RAM, CPUs, NICs and the
- * accelerator and the machine's images, nic.h for NIC models, hw.h,
- * cloudinit.h), so a template holds nothing a node could not; this file
- * adds only the console type and the usage text.
+ * template.c: the templates, template_nodes, template_adapters and
+ * template_disks tables. Every value is checked by the module that owns
+ * it (node.h for RAM, CPUs, NICs and the accelerator and the machine's
+ * images, nic.h for NIC models, hw.h, cloudinit.h, portname.h, disk.h for
+ * the extra disks and their buses), so a template holds nothing a node
+ * could not; this file adds only the console type and the usage text.
  */
 #include "template.h"
 
@@ -42,6 +43,7 @@ template_clear(struct template *t)
 	free(t->image_name);
 	free(t->usage);
 	hw_clear(&t->hw);
+	disk_list_free(t->disks, t->ndisks);
 	memset(t, 0, sizeof *t);
 }
 
@@ -70,6 +72,47 @@ template_check_usage(const char *text, struct err *e)
 			return err_set(e, "a usage text is UTF-8 (an invalid byte 0x%02x at %zu)", c, i);
 		i += n;
 	}
+	return 0;
+}
+
+/* The extra disks of s on t: those removed first (by number), then those
+ * added (numbered after the last), all checked against the boot disk's
+ * bus as a node made from t will have them. 0, or -1 with a message. */
+static int
+template_apply_disks(struct lab *lab, struct template *t, const struct template_spec *s, struct err *e)
+{
+	struct disk *add = NULL;
+	struct err why;
+	int top = 0;
+
+	for (int j = 0; j < s->ndisks_rm; j++) {
+		int i;
+		for (i = 0; i < t->ndisks && t->disks[i].idx != s->disks_rm[j]; i++)
+			;
+		if (i == t->ndisks)
+			return err_set(e, "template \"%s\" has no disk %d (see: sandlab template show %s)",
+			    t->name, s->disks_rm[j], t->name);
+		disk_clear(&t->disks[i]);
+		memmove(&t->disks[i], &t->disks[i + 1], (size_t)(t->ndisks - i - 1) * sizeof *t->disks);
+		t->ndisks--;
+	}
+	if (s->ndisks > 0) {
+		if (t->ndisks + s->ndisks > DISK_MAX)
+			return err_set(e, "a template has at most %d extra disks (this one would have %d)",
+			    DISK_MAX, t->ndisks + s->ndisks);
+		if (disk_parse_all(lab, s->disks, s->ndisks, &add, e) != 0)
+			return -1;
+		for (int i = 0; i < t->ndisks; i++)
+			top = t->disks[i].idx > top ? t->disks[i].idx : top;
+		t->disks = xreallocarray(t->disks, (size_t)(t->ndisks + s->ndisks) + 1, sizeof *t->disks);
+		for (int i = 0; i < s->ndisks; i++) {
+			add[i].idx = ++top;
+			t->disks[t->ndisks++] = add[i];
+		}
+		free(add);  /* its disks' strings moved to t */
+	}
+	if (disk_check_buses(t->hw.v[HW_DISK_BUS], t->disks, t->ndisks, &why) != 0)
+		return err_set(e, "template \"%s\", boot disk on %s: %s", t->name, t->hw.v[HW_DISK_BUS], why.msg);
 	return 0;
 }
 
@@ -104,8 +147,21 @@ template_apply(struct lab *lab, struct template *t, const struct template_spec *
 		return -1;
 	if (s->nic_model && strlen(s->nic_model) >= sizeof t->nic_model)
 		return err_set(e, "NIC model %s: too long", s->nic_model);
-	if (s->ports) {
-		struct portname_spec p = *s->ports;
+	if (s->ports || s->port_format || s->port_first || s->port_segment) {
+		struct portname_spec p = s->ports ? *s->ports : t->ports;
+		if (s->port_format && strlen(s->port_format) >= sizeof p.format)
+			return err_set(e, "a port format has at most %d bytes", (int)sizeof p.format - 1);
+		if (s->port_format)
+			snprintf(p.format, sizeof p.format, "%s", s->port_format);
+		if (s->port_first && s->port_first[0] && portname_check(s->port_first, e) != 0)
+			return -1;
+		if (s->port_first)
+			snprintf(p.first, sizeof p.first, "%s", s->port_first);
+		if (s->port_segment)
+			p.segment = *s->port_segment;
+		if (p.segment && !p.format[0])
+			return err_set(e, "a port segment of %d counts the ports of a port format, and the "
+			    "template has none (give --port-format, or --port-segment 0)", p.segment);
 		if ((p.format[0] || p.segment) && portname_check_format(p.format, p.segment, e) != 0)
 			return -1;
 		if (p.first[0] && portname_check(p.first, e) != 0)
@@ -159,10 +215,13 @@ template_apply(struct lab *lab, struct template *t, const struct template_spec *
 		if (portname_names(&t->ports, NODE_NICS_MAX, names, e) != 0)
 			return -1;
 	}
-	return node_hw_apply(lab, &t->hw, s->hw, e);
+	if (node_hw_apply(lab, &t->hw, s->hw, e) != 0)
+		return -1;
+	return template_apply_disks(lab, t, s, e);
 }
 
-/* After its row: the template's port naming and custom adapters. */
+/* After its row: the template's port naming, custom adapters and extra
+ * disks. */
 static int
 template_write_ports(struct lab *lab, const struct template *t, struct err *e)
 {
@@ -179,6 +238,16 @@ template_write_ports(struct lab *lab, const struct template *t, struct err *e)
 		    "(template_id, idx, port, model, mac) VALUES (?, ?, ?, ?, ?)", "tittt", t->id,
 		    p->adapters[i].idx, p->adapters[i].name, p->adapters[i].model, p->adapters[i].mac) != 0)
 			return -1;
+	if (db_run(lab->db, "recording the template's disks", e, "DELETE FROM template_disks "
+	    "WHERE template_id = ?", "t", t->id) != 0)
+		return -1;
+	for (int i = 0; i < t->ndisks; i++) {
+		const struct disk *d = &t->disks[i];
+		if (db_run(lab->db, "recording the template's disks", e, "INSERT INTO template_disks "
+		    "(template_id, idx, bus, size, image_id) VALUES (?, ?, ?, nullif(?, 0), ?)", "titIt", t->id,
+		    d->idx, d->bus, (int64_t)(d->image ? 0 : d->size), d->image ? d->image_id : NULL) != 0)
+			return -1;
+	}
 	return 0;
 }
 
@@ -284,7 +353,30 @@ template_from_row(struct lab *lab, sqlite3_stmt *st, struct template *t)
 	t->ports.segment = sqlite3_column_int(st, TPL_PORT_COL + 2);
 }
 
-/* The custom adapters of t, by index. 0, or -1 with a message. */
+/* The extra disks of t, by index, images resolved. 0, or -1 with a
+ * message. */
+static int
+template_read_disks(struct lab *lab, struct template *t, struct err *e)
+{
+	sqlite3_stmt *st = db_query(lab->db, e, "SELECT d.idx, d.bus, d.size, d.image_id, i.name, i.file, "
+	    "i.format FROM template_disks d LEFT JOIN images i ON i.id = d.image_id WHERE d.template_id = ? "
+	    "ORDER BY d.idx", "t", t->id);
+	int rc;
+
+	if (st == NULL)
+		return -1;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW && t->ndisks < DISK_MAX) {
+		t->disks = xreallocarray(t->disks, (size_t)t->ndisks + 1, sizeof *t->disks);
+		disk_from_row(lab, st, 0, &t->disks[t->ndisks++]);
+	}
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE && rc != SQLITE_ROW)
+		return db_fail(lab->db, e, "reading a template's disks");
+	return 0;
+}
+
+/* The custom adapters of t, by index, and its extra disks. 0, or -1 with
+ * a message. */
 static int
 template_read_adapters(struct lab *lab, struct template *t, struct err *e)
 {
@@ -305,7 +397,7 @@ template_read_adapters(struct lab *lab, struct template *t, struct err *e)
 	sqlite3_finalize(st);
 	if (rc != SQLITE_DONE && rc != SQLITE_ROW)
 		return db_fail(lab->db, e, "reading a template's adapters");
-	return 0;
+	return template_read_disks(lab, t, e);
 }
 
 int
@@ -482,17 +574,39 @@ int
 template_node_create(struct lab *lab, const struct template *t, struct node_spec *s,
     struct cloudinit_changes *ch, struct node *out, struct err *e)
 {
+	const char *console = s->console ? s->console : t ? t->console : NULL;
+	const char *const *given = s->disks;
+	int ngiven = s->ndisks, rc;
+	char **texts = NULL;
 	struct err e2;
 
 	if (t)
 		template_node_spec(t, s, ch);
-	if (node_create(lab, s, out, e) != 0)
+	if (t && t->ndisks > 0) {
+		/* the template's disks first, numbered 1.. on the node too */
+		texts = xcalloc((size_t)(t->ndisks + ngiven) + 1, sizeof *texts);
+		for (int i = 0; i < t->ndisks; i++)
+			texts[i] = disk_text(&t->disks[i]);
+		for (int i = 0; i < ngiven; i++)
+			texts[t->ndisks + i] = xstrdup(given[i]);
+		s->disks = (const char *const *)texts;
+		s->ndisks = t->ndisks + ngiven;
+	}
+	rc = node_create(lab, s, out, e);
+	if (texts) {
+		for (int i = 0; i < s->ndisks; i++)
+			free(texts[i]);
+		free(texts);
+		s->disks = given;
+		s->ndisks = ngiven;
+	}
+	if (rc != 0)
 		return -1;
 	/* Settings made apart from the node: on failure the node goes too. */
 	if ((t && template_node_mark(lab, out->id, t->id, s->nic_model ? s->nic_model : t->nic_model, e) != 0) ||
 	    (t && template_node_ports(lab, out->id, out->nnics, t, s->nic_model != NULL, e) != 0) ||
 	    (cloudinit_changes_any(ch) && cloudinit_set(lab, out->id, ch, e) != 0) ||
-	    (t && contype_set(lab, out->id, t->console, e) != 0))
+	    (console && contype_set(lab, out->id, console, e) != 0))
 		goto fail;
 	if (t) {
 		/* the NICs' model came after the node was read */

@@ -5,7 +5,9 @@
  * console a user works in (serial or vnc), a usage text (login hints) and
  * how its NICs are named (portname.h; custom adapters also give one NIC a
  * model or a MAC: the MAC goes to the first node made while no other NIC
- * of the lab has it, later nodes get fresh ones, as MACs are one NIC's).
+ * of the lab has it, later nodes get fresh ones, as MACs are one NIC's)
+ * and its extra disks (disk.h, spelled as a node's: each node made from
+ * it gets a fresh blank disk or a fresh overlay on the image of each).
  * A node made from a template is a copy: it records the template's name
  * (template_nodes), and a later change of the template changes no node.
  * A template that a node still names cannot be removed.
@@ -41,6 +43,8 @@ struct template {
 	int   nodes;                    /* nodes made from it that name it */
 	struct hw hw;                   /* images resolved to names, ids, files */
 	struct portname_spec ports;     /* how its nodes' NICs are named */
+	struct disk *disks;             /* its extra disks by idx, images resolved, no files */
+	int   ndisks;
 };
 
 /* Frees the strings and zeroes t; safe on a zeroed one. */
@@ -64,6 +68,15 @@ struct template_spec {
 	const char *usage;
 	const char *hw[HW_NKEYS];
 	const struct portname_spec *ports;  /* NULL: unchanged; checked here */
+	/* Then one part of it (template create|set --port-*): NULL unchanged;
+	 * "" and 0 mean none. */
+	const char *port_format;
+	const char *port_first;
+	const int  *port_segment;
+	const char *const *disks;   /* extra disks to add, as disk_parse reads them */
+	int         ndisks;
+	const int  *disks_rm;       /* numbers of its extra disks to remove */
+	int         ndisks_rm;
 };
 
 /* A usage text: at most TEMPLATE_USAGE_MAX - 1 bytes of UTF-8, no control
@@ -74,8 +87,9 @@ int template_check_usage(const char *text, struct err *e);
  * no image. Caller clears. */
 void template_init(struct template *t, const char *name);
 /* Applies s to t: each value checked, images looked up (the boot disk of
- * kind disk, the machine's images of their kinds). 0, or -1 with a
- * message and t partly changed. */
+ * kind disk, the machine's images and the extra disks' of their kinds),
+ * the extra disks checked against the boot disk's bus (disk_check_buses).
+ * 0, or -1 with a message and t partly changed. */
 int template_apply(struct lab *lab, struct template *t, const struct template_spec *s, struct err *e);
 /* Inside the caller's transaction: writes t (new, or the one with its id).
  * A name another template has is refused. 0, or -1 with a message. */
@@ -110,7 +124,9 @@ int template_node_mark(struct lab *lab, const char *node_id, const char *templat
 void template_node_spec(const struct template *t, struct node_spec *s, struct cloudinit_changes *ch);
 /* Makes node s (node_create), from t when not NULL (merged first by
  * template_node_spec, then recorded by template_node_mark with s's NIC
- * model, else t's), and applies ch when it changes anything. What the CLI
+ * model, else t's; t's extra disks come first, then s's), gives it s's
+ * console type, else t's (contype.h), and applies ch when it changes
+ * anything. What the CLI
  * and the dashboard's create form both do. 0 with *out (read after every
  * step; caller clears), or -1 with a message and no node left. */
 int template_node_create(struct lab *lab, const struct template *t, struct node_spec *s,

@@ -65,15 +65,16 @@ check "router: what is left out, each with its reason" jq_py '
 got = [(u["field"], u["value"]) for u in o["unmapped"]]
 assert got == [("qemu.on_close", "\"power_off\""), ("qemu.options -smp", "\"2,sockets=1\""),
     ("qemu.options", "\"-usb\""), ("qemu.options", "\"-device foo\""),
-    ("images.hdb_disk_image", "\"extra.qcow2\""), ("images.bios_image", "\"bios.bin\"")], got
+    ("images.bios_image", "\"bios.bin\"")], got
 assert all(u["reason"] for u in o["unmapped"]), o["unmapped"]
 assert "never passed to QEMU" in o["unmapped"][2]["reason"], o["unmapped"][2]
 assert o["notes"] == ["qemu.console_type spice: the graphic console is VNC (sandlab offers no SPICE)"], o["notes"]
-assert len(o["mapped"]) == 15 and "port_name_format" in o["mapped"], o["mapped"]
+assert len(o["mapped"]) == 16 and "port_name_format" in o["mapped"], o["mapped"]
+assert o["template"]["disks"] == [{"slot": "hdb_disk_image", "file": "extra.qcow2", "bus": "virtio"}], o["template"]
 assert o["template"]["ports"]["names"] == ["Gi0/0", "Gi0/1", "Gi0/2", "Gi0/3"], o["template"]
 ' "$out"
 text=$("$S" appliance show "$A/router.gns3a")
-check "router: the text says how many fields were mapped and left out" sh -c 'printf "%s\n" "$1" | grep -qx "mapped: 15 fields" && printf "%s\n" "$1" | grep -qx "unmapped: 6 fields"' _ "$text"
+check "router: the text says how many fields were mapped and left out" sh -c 'printf "%s\n" "$1" | grep -qx "mapped: 16 fields" && printf "%s\n" "$1" | grep -qx "unmapped: 5 fields" && printf "%s\n" "$1" | grep -qx "  disk       hdb extra.qcow2 on virtio"' _ "$text"
 check "router: the usage text shown line by line" sh -c 'printf "%s\n" "$1" | grep -qx "  usage      Log in as admin." && printf "%s\n" "$1" | grep -qx "             No password."' _ "$text"
 
 # Versions: --version picks the files; the default is the first.
@@ -106,9 +107,9 @@ expect_fail "a version the file does not have" 'no version "3" in this appliance
 check "sandlab --version still answers before a command" sh -c "'$S' --version | grep -q sandlab"
 
 # Images: the CD-ROM, kernel and initrd map onto the machine; the disks
-# hdb to hdd are left out with the bus a node would give them, bios_image
-# with the firmware sandlab boots; console_type vnc makes a VNC-first
-# template.
+# hdb to hdd are the template's extra disks on the buses their
+# hdX_disk_interface give (virtio when none), bios_image is left out with
+# the firmware sandlab boots; console_type vnc makes a VNC-first template.
 cat >"$A/disks.gns3a" <<'EOF'
 {
   "name": "Disk Box", "registry_version": 5,
@@ -126,14 +127,14 @@ cat >"$A/disks.gns3a" <<'EOF'
 EOF
 check "disks: the template and what is left out" jq_py '
 assert o["template"] == {"console": "vnc", "image": "box.qcow2", "nic_model": "e1000", "nics": 2, "ram_mb": 128,
-    "machine": {"cdrom": "box.iso", "disk-bus": "sata", "initrd": "initrd.gz", "kernel": "vmlinuz"}}, o["template"]
+    "machine": {"cdrom": "box.iso", "disk-bus": "sata", "initrd": "initrd.gz", "kernel": "vmlinuz"},
+    "disks": [{"slot": "hdb_disk_image", "file": "data.qcow2", "bus": "scsi"},
+        {"slot": "hdd_disk_image", "file": "spare.qcow2", "bus": "virtio"}]}, o["template"]
 assert o["mapped"] == ["qemu.adapter_type", "qemu.adapters", "qemu.ram", "qemu.hda_disk_interface", "qemu.console_type",
-    "images.hda_disk_image", "images.cdrom_image", "images.kernel_image", "images.initrd"], o["mapped"]
-hd = "a template holds one disk (hda): import this file as an image and give it to a node with node create --disk image:NAME,bus="
+    "images.hda_disk_image", "images.cdrom_image", "images.kernel_image", "images.initrd",
+    "images.hdb_disk_image", "qemu.hdb_disk_interface", "images.hdd_disk_image"], o["mapped"]
 bios = "a firmware file of the appliance\x27s own is not used: a node boots QEMU\x27s SeaBIOS (--firmware bios) or Debian\x27s OVMF (--firmware uefi)"
 assert o["unmapped"] == [
-    {"field": "images.hdb_disk_image", "value": "\"data.qcow2\"", "reason": hd + "scsi"},
-    {"field": "images.hdd_disk_image", "value": "\"spare.qcow2\"", "reason": hd + "virtio"},
     {"field": "images.bios_image", "value": "\"box.rom\"", "reason": bios}], o["unmapped"]
 ' "$("$S" appliance show "$A/disks.gns3a" --json)"
 
@@ -211,5 +212,45 @@ check "import beside the appliance file, under another name" sh -c "cp '$A/tiny.
 check "node create from the imported template" "$S" node create t1 --template Tiny-Guest-1
 check "the node from the appliance boots (its banner)" "$S" node start t1 --wait-for 'tiny login: ' --timeout 120
 check "node kill" "$S" node kill t1
+
+# Extra disks: hdb and hdc imported with the boot disk as the template's
+# disks, on the buses their interfaces give; a missing hdb file refuses
+# the whole import; past IDE's units, a disk is left out with the reason.
+cp "$TINY" "$A/files/box-hdb.qcow2"
+cp "$TINY" "$A/files/box-hdc.qcow2"
+disk_appliance() { # FILE HDB-FILE [HDB-IFACE HDC-IFACE HDD]
+	cat >"$1" <<EOF
+{"name": "Disk Guest", "registry_version": 8,
+ "qemu": {"adapter_type": "e1000", "adapters": 1, "ram": 32, "console_type": "telnet", "kvm": "disable",
+   "hda_disk_interface": "${3:-sata}", "hdb_disk_interface": "${3:-sata}", "hdc_disk_interface": "${4:-scsi}", "hdd_disk_interface": "${3:-sata}"},
+ "images": [{"filename": "tiny-1.qcow2", "version": "1", "md5sum": "$md5", "filesize": $size}],
+ "versions": [{"name": "1", "images": {"hda_disk_image": "tiny-1.qcow2", "hdb_disk_image": "$2", "hdc_disk_image": "box-hdc.qcow2"${5:-}}}]}
+EOF
+}
+disk_appliance "$A/dmiss.gns3a" missing-hdb.qcow2
+before=$(state)
+expect_fail "disks: a missing hdb file refused, naming it" '^sandlab: image file missing-hdb.qcow2 not found' "$S" appliance import "$A/dmiss.gns3a" --images "$A/files"
+check "disks: the missing hdb left no image and no template" test "$(state)" = "$before"
+disk_appliance "$A/dgood.gns3a" box-hdb.qcow2
+check "disks: show maps hdb and hdc, nothing left out" jq_py '
+assert o["template"]["disks"] == [{"slot": "hdb_disk_image", "file": "box-hdb.qcow2", "bus": "sata"},
+    {"slot": "hdc_disk_image", "file": "box-hdc.qcow2", "bus": "scsi"}], o["template"]
+assert o["unmapped"] == [], o["unmapped"]
+' "$("$S" appliance show "$A/dgood.gns3a" --json)"
+check "disks: import" "$S" appliance import "$A/dgood.gns3a" --images "$A/files"
+check "disks: the template's disks are the imported images, on their buses" test "$(sqlite3 "$SANDLAB_LAB/lab.db" "SELECT group_concat(d.idx || ':' || d.bus || ':' || i.name || ':' || i.kind, ' ') FROM (SELECT * FROM template_disks ORDER BY idx) d JOIN images i ON i.id = d.image_id JOIN templates t ON t.id = d.template_id WHERE t.name = 'Disk-Guest-1'")" = "1:sata:Disk-Guest-1-hdb:disk 2:scsi:Disk-Guest-1-hdc:disk"
+check "disks: a node made from it has them" jq_py '
+assert [d["disk"] for d in o["disks"]] == ["image:Disk-Guest-1-hdb,bus=sata", "image:Disk-Guest-1-hdc,bus=scsi"], o["disks"]
+' "$("$S" node create dg1 --template Disk-Guest-1 --json)"
+disk_appliance "$A/dide.gns3a" box-hdb.qcow2 ide ide ', "hdd_disk_image": "box-hdd.qcow2"'
+check "disks: a third IDE disk left out with IDE's limit" jq_py '
+assert [d["slot"] for d in o["template"]["disks"]] == ["hdb_disk_image", "hdc_disk_image"], o["template"]
+assert [(u["field"], u["reason"][:22]) for u in o["unmapped"]] == [("images.hdd_disk_image", "IDE has four units: th")], o["unmapped"]
+' "$("$S" appliance show "$A/dide.gns3a" --json)"
+disk_appliance "$A/dodd.gns3a" box-hdb.qcow2 sata floppy
+check "disks: an interface sandlab has not is left out, its disk on virtio" jq_py '
+assert o["template"]["disks"][1] == {"slot": "hdc_disk_image", "file": "box-hdc.qcow2", "bus": "virtio"}, o["template"]
+assert [u["field"] for u in o["unmapped"]] == ["qemu.hdc_disk_interface"], o["unmapped"]
+' "$("$S" appliance show "$A/dodd.gns3a" --json)"
 
 done_testing

@@ -130,4 +130,28 @@ bad_lab "lab file: an adapter with a bad MAC" 'line 3: MAC "zz" is not six pairs
 bad_lab "lab file: a port name with a space's stand-in" 'line 3: port name "a%20b"' 'node n8 image=rt-hda ram=32 cpus=1 accel=auto\nnic n8:eth0 port=a%20b\n'
 check "the refused files left nothing" test "$(sqlite3 "$L2/lab.db" "SELECT count(*) FROM templates")" = 2
 
+# template create|set --port-format, --port-first and --port-segment: the
+# words lab files use, checked as an appliance's are.
+prow() { sqlite3 "$SANDLAB_LAB/lab.db" "SELECT port_format || '|' || port_first || '|' || port_segment FROM templates WHERE name = '$1'"; }
+check "template create --port-format --port-first" "$S" template create pf --image rt-hda --nics 4 --port-format 'Gi0/{0}' --port-first mgmt
+check "the row holds the format and first name given" test "$(prow pf)" = "Gi0/{0}|mgmt|0"
+check "template show --json names the NICs" jq_py '
+assert o["ports"]["names"] == ["mgmt", "Gi0/0", "Gi0/1", "Gi0/2"], o["ports"]
+' "$("$S" template show pf --json)"
+check "template set --port-format with --port-segment" "$S" template set pf --port-format 'e{1}/{0}' --port-segment 2
+check "the row took both and kept the first name" test "$(prow pf)" = "e{1}/{0}|mgmt|2"
+check "a node made from it names its NICs by segments" jq_py '
+assert [n["port"] for n in o["nics"]] == ["mgmt", "e0/0", "e0/1", "e1/0"], o["nics"]
+' "$("$S" node create pf1 --template pf --json)"
+expect_fail "a format whose names collide refused" '^sandlab: port names collide: eth0 and eth1 would both be p0 \(port_name_format "p\{1\}"\)' "$S" template set pf --port-format 'p{1}'
+expect_fail "a segment that makes names collide refused" 'port names collide' "$S" template set pf --port-format 'Gi0/{0}'
+expect_fail "a bad first name refused" 'port name "bad name"' "$S" template set pf --port-first 'bad name'
+expect_fail "a segment past 64 refused" '^sandlab: --port-segment' "$S" template set pf --port-segment 65
+check "the refused changes left the template as it was" test "$(prow pf)" = "e{1}/{0}|mgmt|2"
+check "template set --port-first '' --port-segment 0 --port-format '' removes the naming" "$S" template set pf --port-first '' --port-segment 0 --port-format ''
+check "the row has no naming left" test "$(prow pf)" = "||0"
+expect_fail "a segment without a format refused" '^sandlab: a port segment of 4 counts the ports of a port format, and the template has none' "$S" template set pf --port-segment 4
+expect_fail "template create with colliding words refused, nothing made" 'port names collide' "$S" template create pf2 --image rt-hda --port-format 'x'
+check "no template pf2" test "$(sqlite3 "$SANDLAB_LAB/lab.db" "SELECT count(*) FROM templates WHERE name = 'pf2'")" = 0
+
 done_testing

@@ -152,6 +152,49 @@ else
 	not_ok "the details pane shows the template and its usage text at 80x24" "$SCREEN"
 fi
 
+# ---- a template's console and disks; a bare image's console ----
+"$SANDLAB" template create vbox --image tiny --nics 0 --console vnc --disk 8M,bus=sata >/dev/null
+keys c
+tui_settle "Create a node: Node (1/3)" >/dev/null || true
+keys -l "f2"
+keys Up Up Right Right
+if tui_settle "< vbox >" && text "$SCREEN" | grep -qE "Console +< vnc >" &&
+	tui_whole "what Enter opens: the serial line, or vnc for a viewer"; then
+	ok "a template picked fills the Console field with its console"
+else
+	not_ok "a template picked fills the Console field with its console" "$SCREEN"
+fi
+if tui_whole "fills the fields you have not changed; its 1 extra disk comes before the Disks page's"; then
+	ok "the Template field says the template's disk comes with it"
+else
+	not_ok "the Template field says the template's disk comes with it" "$SCREEN"
+fi
+keys Enter
+if tui_settle "created node f2 from template vbox" &&
+	[ "$(node_json f2 'd["console_type"]')" = vnc ] &&
+	[ "$(node_json f2 '[x["disk"] for x in d["disks"]]')" = "['8M,bus=sata']" ]; then
+	ok "the node made from it works in VNC and has the template's disk"
+else
+	not_ok "the node made from it works in VNC and has the template's disk" \
+		"$("$SANDLAB" node show f2 --json 2>&1); $SCREEN"
+fi
+keys c
+tui_settle "Create a node: Node (1/3)" >/dev/null || true
+keys -l "f3"
+keys Down Down Down Down Down Right
+if tui_settle "Console     < vnc >" && text "$SCREEN" | grep -qE "Template +< none >"; then
+	ok "on a bare image the Console field picks vnc"
+else
+	not_ok "on a bare image the Console field picks vnc" "$SCREEN"
+fi
+keys Enter
+if tui_settle "created node f3 on tiny" && [ "$(node_json f3 'd["console_type"]')" = vnc ] &&
+	[ "$(node_json f3 'd.get("template")')" = None ]; then
+	ok "a node from a bare image made with console vnc"
+else
+	not_ok "a node from a bare image made with console vnc" "$("$SANDLAB" node show f3 --json 2>&1); $SCREEN"
+fi
+
 tui_start 200 50
 tui_settle "t1" >/dev/null || true
 # f1, second by name, is still selected: its usage text whole, sanitised.

@@ -110,7 +110,7 @@ static const char canonical_tpl[] =
     "ci-user=lab console=serial\n"
     "\n"
     "template rtr image=linux ram=512 cpus=2 nics=4 nic-model=e1000 accel=tcg cloud-init=on "
-    "ci-user=bob console=vnc disk-bus=ide machine=q35 kernel=vmlinuz\n"
+    "ci-user=bob console=vnc disk-bus=ide machine=q35 kernel=vmlinuz disk=64M,bus=sata disk=image:data\n"
     "template-append rtr console=ttyS0 quiet\n"
     "usage rtr Login: admin%0A\n"
     "usage rtr %20%20Password:%20%20none %231 100%25%09tab%20\n"
@@ -137,6 +137,10 @@ templates(void **state)
 	assert_string_equal(lf.templates[1].ci_user, "bob");
 	assert_int_equal(lf.templates[1].cloud_init, 1);
 	assert_int_equal(lf.templates[1].nics, 4);
+	assert_int_equal(lf.templates[0].ndisks, 0);
+	assert_int_equal(lf.templates[1].ndisks, 2);
+	assert_string_equal(lf.templates[1].disks[0], "64M,bus=sata");
+	assert_string_equal(lf.templates[1].disks[1], "image:data");
 	assert_string_equal(lf.nodes[0].template, "RTR");
 	text = labfile_format(&lf);
 	assert_string_equal(text, canonical_tpl);
@@ -223,6 +227,9 @@ malformed(void **state)
 	REFUSED("sandlab-lab 1\nnode a image=linux disk=8G,bus=nvme\n", "line 2:", "one of virtio|ide|sata|scsi");
 	REFUSED("sandlab-lab 1\nnode a image=linux disk=1M disk=1M disk=1M disk=1M disk=1M disk=1M disk=1M "
 	    "disk=1M disk=1M\n", "line 2:", "more than 8 disk= keys");
+	REFUSED("sandlab-lab 1\ntemplate t image=linux disk=4X\n", "line 2:", "a size is a number with a unit");
+	REFUSED("sandlab-lab 1\ntemplate t image=linux disk=1M disk=1M disk=1M disk=1M disk=1M disk=1M disk=1M "
+	    "disk=1M disk=1M\n", "line 2:", "t has more than 8 disk= keys");
 	REFUSED("sandlab-lab 1\nnode a image=linux ram=1 \n", "line 2:", "ram=1");
 	REFUSED("sandlab-lab 1\nnode a image=linux ram=64 ram=64\n", "line 2:", "given twice");
 	REFUSED("sandlab-lab 1\nnode a\n", "line 2:", "needs image=");
