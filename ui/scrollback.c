@@ -317,22 +317,41 @@ line_starts_wide(const struct line *l)
 	return t < end && *t == MARK_WIDE;
 }
 
-/* The row being filled by scrollback_reflow. */
-struct rewrap {
-	struct scrollback *to;
-	struct vtcon_cell *row;
-	int cols, col;
+int
+rewrap_put(struct rewrap *w, const struct vtcon_cell *c, const struct vtcon_cell *right)
+{
+	int cw = (c->pen.attrs & VTCON_A_WIDE) && right != NULL ? 2 : 1, began = 0;
+
+	if (c->ch[0] == VTCON_WIDE_TAIL)
+		return 0; /* comes with its left half */
+	if (w->col + cw > w->cols) {
+		w->row[w->cols - 1].pen.attrs |= VTCON_A_WRAPPED;
+		w->next_row(w);
+		w->col = 0;
+		began = 1;
+	}
+	w->row[w->col] = *c;
+	w->row[w->col].pen.attrs &= ~(uint32_t)VTCON_A_WRAPPED;
+	if (cw == 2)
+		w->row[w->col + 1] = *right;
+	w->col += cw;
+	return began;
+}
+
+/* scrollback_reflow's rows: a done row goes into the new ring (w->arg),
+ * and the row is blank again. */
+struct sb_rewrap {
+	struct scrollback      *to;
 	const struct vtcon_pen *blank;
 };
 
-/* The row is done: into the new ring, then blank again. */
 static void
-rewrap_push(struct rewrap *w, bool wrapped)
+sb_rewrap_next(struct rewrap *w)
 {
-	if (wrapped)
-		w->row[w->cols - 1].pen.attrs |= VTCON_A_WRAPPED;
-	scrollback_push(w->to, w->row, w->cols);
-	cells_blank(w->row, w->cols, w->blank);
+	struct sb_rewrap *r = w->arg;
+
+	scrollback_push(r->to, w->row, w->cols);
+	cells_blank(w->row, w->cols, r->blank);
 	w->col = 0;
 }
 
@@ -340,8 +359,9 @@ void
 scrollback_reflow(struct scrollback *sb, int cols, const struct vtcon_pen *blank,
     struct vtcon_cell *carry, int *ncarry)
 {
-	struct scrollback *to = scrollback_new(sb->cap);
-	struct rewrap w = { .to = to, .cols = cols, .blank = blank };
+	struct sb_rewrap r = { .to = scrollback_new(sb->cap), .blank = blank };
+	struct scrollback *to = r.to;
+	struct rewrap w = { .cols = cols, .next_row = sb_rewrap_next, .arg = &r };
 	struct vtcon_cell *cells = NULL;
 	int ncells = 0;
 
@@ -365,23 +385,14 @@ scrollback_reflow(struct scrollback *sb, int cols, const struct vtcon_pen *blank
 		*slot = NULL;
 		for (int c = 0; c < len; c++) {
 			struct vtcon_cell *cell = &cells[c];
-			int cw = (cell->pen.attrs & VTCON_A_WIDE) && c + 1 < len ? 2 : 1;
 
-			if (cell->ch[0] == VTCON_WIDE_TAIL)
-				continue; /* comes with its left half */
 			if (c == len - 1 && wrap > 0 && (cell->ch[0] == 0 || cell->ch[0] == ' ') &&
 			    cell->ch[1] == 0 && next != NULL && line_starts_wide(next))
 				continue; /* the gap a wide character left when it wrapped */
-			if (w.col + cw > cols)
-				rewrap_push(&w, true);
-			w.row[w.col] = *cell;
-			w.row[w.col].pen.attrs &= ~(uint32_t)VTCON_A_WRAPPED;
-			if (cw == 2)
-				w.row[w.col + 1] = cells[c + 1];
-			w.col += cw;
+			rewrap_put(&w, cell, c + 1 < len ? &cells[c + 1] : NULL);
 		}
 		if (wrap == 0)
-			rewrap_push(&w, false);
+			sb_rewrap_next(&w);
 		else if (next == NULL) {
 			/* it goes on at the top of the screen: the screen's reflow
 			 * carries on from this row */

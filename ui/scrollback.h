@@ -41,6 +41,22 @@ int scrollback_pop(struct scrollback *sb, struct vtcon_cell *out, int n,
  * Old lines are freed as they are read, so memory stays near one ring. */
 void scrollback_reflow(struct scrollback *sb, int cols, const struct vtcon_pen *blank,
     struct vtcon_cell *carry, int *ncarry);
+/* A row being filled by a reflow (the scrollback's or the screen's): the
+ * cells of a joined line are put in one at a time, and the row wraps when
+ * the next would not fit. next_row is called with the full row (its last
+ * cell already marked VTCON_A_WRAPPED) and must point row at a blank one. */
+struct rewrap {
+	struct vtcon_cell *row;
+	int                cols, col;
+	void             (*next_row)(struct rewrap *w);
+	void              *arg;
+};
+/* Puts c at the end of w's row, with its right half `right` when c is
+ * wide and right is not NULL (a wide cell with nothing after it counts as
+ * one column); the right half of a wide character (VTCON_WIDE_TAIL) comes
+ * with its left and is skipped. 1 when c began a new row, else 0. */
+int rewrap_put(struct rewrap *w, const struct vtcon_cell *c, const struct vtcon_cell *right);
+
 /* The newest line no longer goes on to the screen (the screen's top was
  * erased or moved down): it ends where it ends. */
 void scrollback_unwrap_last(struct scrollback *sb);

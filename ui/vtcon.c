@@ -533,6 +533,21 @@ reflow_row(struct vtcon_cell **out, int *alloc, int r, int cols, const struct vt
 	return *out + (size_t)r * (size_t)cols;
 }
 
+/* reflow's rows: the buffer grows by one blank row each time. */
+struct screen_rewrap {
+	struct vtcon_cell     **out;
+	int                    *alloc, *nrows;
+	const struct vtcon_pen *blank;
+};
+
+static void
+screen_rewrap_next(struct rewrap *w)
+{
+	struct screen_rewrap *r = w->arg;
+
+	w->row = reflow_row(r->out, r->alloc, ++*r->nrows, w->cols, r->blank);
+}
+
 /* The scrollback and the primary screen at a new width: each run of
  * lines joined by wraps is one line, wrapped again at `cols` (a wide
  * character that would be cut goes to the next row); a line the
@@ -543,8 +558,10 @@ static void
 reflow(struct vtcon *vc, int old_rows, int old_cols, int rows, int cols, VTermPos cur,
     VTermPos *to)
 {
-	struct vtcon_cell *out = NULL, *row, *carry = NULL;
+	struct vtcon_cell *out = NULL, *carry = NULL;
 	int alloc = 0, nrows = 0, drop, ncarry = 0;
+	struct screen_rewrap sr = { .out = &out, .alloc = &alloc, .nrows = &nrows, .blank = &vc->blank };
+	struct rewrap w = { .cols = cols, .next_row = screen_rewrap_next, .arg = &sr };
 	struct grid n;
 
 	if (vc->sb != NULL) {
@@ -557,7 +574,7 @@ reflow(struct vtcon *vc, int old_rows, int old_cols, int rows, int cols, VTermPo
 	}
 	to->row = to->col = 0;
 	for (int r = 0; r < old_rows;) {
-		int e = r, len, col = 0, at = -1;
+		int e = r, len, at = -1;
 
 		while (e + 1 < old_rows && (vc->prim.row[e][old_cols - 1].pen.attrs & VTCON_A_WRAPPED))
 			e++;
@@ -570,36 +587,25 @@ reflow(struct vtcon *vc, int old_rows, int old_cols, int rows, int cols, VTermPo
 			if (at + 1 > len)
 				len = at + 1;   /* the blanks up to the cursor are kept */
 		}
-		row = reflow_row(&out, &alloc, nrows, cols, &vc->blank);
+		w.row = reflow_row(&out, &alloc, nrows, cols, &vc->blank);
+		w.col = 0;
 		if (r == 0 && ncarry > 0) {
-			memcpy(row, carry, (size_t)ncarry * sizeof *carry);
-			col = ncarry;
+			memcpy(w.row, carry, (size_t)ncarry * sizeof *carry);
+			w.col = ncarry;
 		}
 		for (int i = 0; i < len; i++) {
 			const struct vtcon_cell *c = &vc->prim.row[r + i / old_cols][i % old_cols];
-			int w = (c->pen.attrs & VTCON_A_WIDE) && i + 1 < len ? 2 : 1;
 
 			if (i == at) {
 				to->row = nrows;
-				to->col = col < cols ? col : cols - 1;
+				to->col = w.col < cols ? w.col : cols - 1;
 			}
-			if (c->ch[0] == VTCON_WIDE_TAIL)
-				continue;   /* comes with its left half */
 			if (i % old_cols == old_cols - 1 && i + 1 < len && cell_is_blank(c) &&
 			    (vc->prim.row[r + i / old_cols + 1][0].pen.attrs & VTCON_A_WIDE))
 				continue;   /* the gap a wide character left when it wrapped */
-			if (col + w > cols) {
-				row[cols - 1].pen.attrs |= VTCON_A_WRAPPED;
-				row = reflow_row(&out, &alloc, ++nrows, cols, &vc->blank);
-				col = 0;
-				if (i == at)
-					to->row = nrows, to->col = 0;
-			}
-			row[col] = *c;
-			row[col].pen.attrs &= ~(uint32_t)VTCON_A_WRAPPED;
-			if (w == 2)
-				row[col + 1] = vc->prim.row[r + (i + 1) / old_cols][(i + 1) % old_cols];
-			col += w;
+			if (rewrap_put(&w, c, i + 1 < len ? &vc->prim.row[r + (i + 1) / old_cols][(i + 1) % old_cols]
+			    : NULL) && i == at)
+				to->row = nrows, to->col = 0;
 		}
 		nrows++;
 		r = e + 1;

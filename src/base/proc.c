@@ -118,7 +118,7 @@ proc_run(char *const argv[], const struct proc_limits *lim, proc_out_cb cb, void
 			dup2(null, 0);
 		dup2(outp[1], 1);
 		dup2(errp[1], 2);
-		proc_close_fds(-1);
+		proc_close_fds(lim->keep_fd > 2 ? lim->keep_fd : -1);
 		if (lim->cpu_s > 0) {
 			rl.rlim_cur = (rlim_t)lim->cpu_s;
 			rl.rlim_max = (rlim_t)lim->cpu_s + 1;

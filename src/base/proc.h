@@ -18,6 +18,7 @@ struct proc_limits {
 	size_t as_bytes;   /* RLIMIT_AS, 0 = none */
 	int    wall_ms;    /* killed after this long, 0 = none */
 	size_t out_max;    /* output kept per stream; the rest is read and dropped */
+	int    keep_fd;    /* a descriptor (> 2, without FD_CLOEXEC) the child keeps; 0 = none */
 };
 
 struct proc_result {

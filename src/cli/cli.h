@@ -60,6 +60,16 @@ int cli_json_out(json_t *v);
  * array with cli_json_end. Byte for byte what cli_json_out prints for
  * the whole array, one element in memory at a time. */
 void cli_json_item(json_t *v, int first);
+/* cli_json_item for a v whose objects were built with their keys in
+ * sorted order (strcmp): printed without jansson's sort, which costs a
+ * qsort and a hash lookup a key (a tenth of node ls --json). */
+void cli_json_item_in_order(json_t *v, int first);
+/* on: until cli_json_arena(0), every JSON value is made in an arena
+ * that each cli_json_item empties after printing its item, instead of
+ * malloc and a json_decref walk (a third of `node ls --json`'s
+ * instructions). Between the two calls a JSON value must not outlive
+ * the item it is part of, and none made before may be freed. */
+void cli_json_arena(int on);
 /* Ends an array of n items printed by cli_json_item ("[]" for none). */
 void cli_json_end(size_t n);
 

@@ -193,7 +193,7 @@ convert_watch_out(int stream, const char *buf, size_t len, void *arg)
 }
 
 int
-convert_run(const char *fmt, const char *src, uint64_t src_size, const char *dst,
+convert_run(const char *fmt, const char *src, int src_fd, uint64_t src_size, const char *dst,
     void (*progress)(double pct, void *arg), int (*cancelled)(void *arg), void *arg,
     struct err *e)
 {
@@ -206,6 +206,7 @@ convert_run(const char *fmt, const char *src, uint64_t src_size, const char *dst
 	struct proc_limits lim = {
 		.cpu_s = 10 + (int)(mib / 64), .as_bytes = 2ull << 30,
 		.wall_ms = 30000 + (int)(mib / 16) * 1000, .out_max = 1 << 16,
+		.keep_fd = src_fd > 2 ? src_fd : 0,
 	};
 	struct convert_watch w = { .progress = progress, .cancelled = cancelled, .arg = arg };
 	const char *name = fmt;

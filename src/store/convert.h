@@ -44,10 +44,11 @@ int convert_info_check(const char *fmt, const char *json, const char *path, stru
 double convert_progress_parse(const char *buf, size_t len);
 
 /* Runs `qemu-img convert -p -f FMT -O qcow2 src dst` under limits that
- * grow with src_size. progress(pct 0..100, arg) is called as qemu-img
- * reports; cancelled(arg) nonzero stops it. Either may be NULL. 0, or -1
- * with a message (dst may then exist; the caller removes it). */
-int convert_run(const char *fmt, const char *src, uint64_t src_size, const char *dst,
+ * grow with src_size. src_fd > 2: a descriptor qemu-img keeps open (src
+ * is then /dev/fd/N); -1: none. progress(pct 0..100, arg) is called as
+ * qemu-img reports; cancelled(arg) nonzero stops it. Either may be NULL.
+ * 0, or -1 with a message (dst may then exist; the caller removes it). */
+int convert_run(const char *fmt, const char *src, int src_fd, uint64_t src_size, const char *dst,
     void (*progress)(double pct, void *arg), int (*cancelled)(void *arg), void *arg,
     struct err *e);
 

@@ -74,13 +74,48 @@ else
 	not_ok "image show names the source format" "$out"
 fi
 check "the converted image is a clean standalone qcow2" qemu-img check -q -f qcow2 "$LABDIR/images/stream.qcow2"
-if "$S" image import "$W/tiny.vdi" --name vdi2 2>"$T/progress" >/dev/null &&
+# A file its group can write goes through a checked copy: the bar's first
+# half is the copy, the second the conversion.
+cp "$W/tiny.vdi" "$W/shared.vdi"
+chmod 0664 "$W/shared.vdi"
+if "$S" image import "$W/shared.vdi" --name vdi2 2>"$T/progress" >/dev/null &&
     grep -qx 'import: 50% (512 KiB of 1.0 MiB)' "$T/progress" && grep -qx 'import: 100% (1.0 MiB of 1.0 MiB)' "$T/progress"; then
-	ok "the import shows progress through copy and conversion"
+	ok "a file others can write shows progress through copy and conversion"
 else
-	not_ok "the import shows progress through copy and conversion" "$(cat "$T/progress")"
+	not_ok "a file others can write shows progress through copy and conversion" "$(cat "$T/progress")"
 fi
-"$S" image rm vdi2
+"$S" image rm vdi2 >/dev/null
+
+# A file only its owner can write converts where it is, with no copy: while
+# the import waits after the conversion (SANDLAB_PACE), images/ holds the
+# converted .tmp and no .src copy.
+chmod 0644 "$W/tiny.vdi"
+SANDLAB_PACE=import-converted:1000 "$S" image import "$W/tiny.vdi" --name vdi3 >/dev/null 2>"$T/progress" &
+imp=$!
+wait_for 20 sh -c 'ls "$1"/images/.import-*.tmp' sh "$LABDIR" >/dev/null 2>&1 || true
+during=$(cd "${LABDIR:?}/images" && ls -A | grep '^\.import-' | sed 's/^\.import-[0-9a-f-]*//' | sort | tr '\n' ' ' || true)
+if wait "$imp" && [ "$during" = ".tmp " ] && grep -qx 'import: 100% (1.0 MiB of 1.0 MiB)' "$T/progress" &&
+    qemu-img compare -q -f vdi -F qcow2 "$W/tiny.vdi" "$LABDIR/images/vdi3.qcow2"; then
+	ok "an owner-only file converts in place, no copy, same data"
+else
+	not_ok "an owner-only file converts in place, no copy, same data" "during: '$during'; $(cat "$T/progress")"
+fi
+"$S" image rm vdi3 >/dev/null
+
+# Changed between the checks and the end of its conversion (touched while
+# the import waits): refused, and nothing is left.
+SANDLAB_PACE=import-converted:1000 "$S" image import "$W/tiny.vdi" --name vdi4 >/dev/null 2>"$T/changed" &
+imp=$!
+wait_for 20 sh -c 'ls "$1"/images/.import-*.tmp' sh "$LABDIR" >/dev/null 2>&1 || true
+touch "$W/tiny.vdi"
+rc=0
+wait "$imp" || rc=$?
+if [ "$rc" = 1 ] && grep -qx "sandlab: cannot import $W/tiny.vdi: the file changed while it was being imported; import it again" "$T/changed"; then
+	ok "a file changed during its conversion is refused"
+else
+	not_ok "a file changed during its conversion is refused" "rc $rc: $(cat "$T/changed")"
+fi
+check "the refused import leaves no image" nothing_left "sparse.qcow2 stream.qcow2 vdi.qcow2 vhdx.qcow2 vpc.qcow2 "
 BASE="sparse.qcow2 stream.qcow2 vdi.qcow2 vhdx.qcow2 vpc.qcow2 "
 check "only the converted images in images/" nothing_left "$BASE"
 
