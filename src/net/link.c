@@ -20,7 +20,8 @@
 #define LINK_PORTS (NET_LINK_PORT_MAX - NET_LINK_PORT_MIN + 1)
 
 int
-link_ports_pick(struct lab *lab, const int *avoid, int navoid, int n, int *out, struct err *e)
+link_ports_pick(struct lab *lab, const int *avoid, int navoid, int n, int *out, const char *purpose,
+    struct err *e)
 {
 	const char *env = getenv("SANDLAB_LINK_PORTS");
 	int lo = NET_LINK_PORT_MIN, hi = NET_LINK_PORT_MAX;
@@ -56,9 +57,12 @@ link_ports_pick(struct lab *lab, const int *avoid, int navoid, int n, int *out, 
 		if (!used[i] && net_port_free("udp", NET_LINK_PORT_MIN + i))
 			out[got++] = NET_LINK_PORT_MIN + i;
 	free(used);
-	if (got < n)
-		return err_set(e, "no %d free UDP ports left in %d-%d%s", n, lo, hi,
-		    n == 2 ? " for a link" : "");
+	if (got < n) {
+		char count[16];
+		snprintf(count, sizeof count, "%d", n);
+		return err_set(e, "no %s free UDP ports left in %d-%d for %s", n == 2 ? "two" : count, lo,
+		    hi, purpose);
+	}
 	return 0;
 }
 
@@ -72,7 +76,7 @@ link_insert(struct lab *lab, const char *a_id, int a_idx, const char *b_id, int 
 	int ports[2];
 
 	node_new_id(l.id);
-	if (link_ports_pick(lab, avoid, navoid, 2, ports, e) != 0)
+	if (link_ports_pick(lab, avoid, navoid, 2, ports, "a link", e) != 0)
 		return -1;
 	l.a.port = ports[0];
 	l.b.port = ports[1];

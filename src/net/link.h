@@ -80,8 +80,10 @@ int link_add(struct lab *lab, const char *a_key, int a_idx, const char *b_key, i
 /* n ports (at most 64) from the link range (NET_LINK_PORT_MIN..MAX, or
  * $SANDLAB_LINK_PORTS) that no link of the lab has, none of
  * avoid[0..navoid), each free on 127.0.0.1 now, into out; in the
- * caller's transaction. 0, or -1 with a message. */
-int link_ports_pick(struct lab *lab, const int *avoid, int navoid, int n, int *out, struct err *e);
+ * caller's transaction. 0, or -1 with a message ("no two free UDP ports
+ * left in 40000-40003 for " purpose). */
+int link_ports_pick(struct lab *lab, const int *avoid, int navoid, int n, int *out, const char *purpose,
+    struct err *e);
 
 /* Inside the caller's transaction: the link row between two node ids,
  * with fresh ports, none of them in avoid[0..navoid) (ports the caller

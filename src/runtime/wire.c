@@ -498,12 +498,9 @@ wire_plug_remote(struct wire *w, struct lab *lab, const char *node_id, struct wi
 				err_set(e, "no UDP ports free here and on the host after %d tries", tries);
 				goto out;
 			}
-			if (link_ports_pick(lab, avoid, navoid, 2 * n, ports, e) != 0) {
-				char why[sizeof e->msg];
-				snprintf(why, sizeof why, "%s", e->msg);
-				err_set(e, "the wires of a node on another host: %s", why);
+			if (link_ports_pick(lab, avoid, navoid, 2 * n, ports,
+			    "the wires of a node on another host", e) != 0)
 				goto out;
-			}
 		}
 		for (int i = 0; i < n && !bad; i++) {
 			char what[16];

@@ -12,8 +12,9 @@
 # is replaced by one that takes the domain and its wire's ports over.
 # Bad input: a host with no address, an address that is no one machine's,
 # the host unreachable when r starts (a starts anyway and waits for it),
-# and the wire's port here taken when the domain is taken over (r runs,
-# its NIC waits for a restart, which mends it).
+# ports of r's wire taken by another program when r starts (skipped; too
+# few left: refused), and the wire's port here taken when the domain is
+# taken over (r runs, its NIC waits for a restart, which mends it).
 # tests/run timeout: 1500
 set -eu
 source "$(dirname "$0")/../lib.sh"
@@ -42,24 +43,37 @@ link_ports() {
 	"$S" link set a:eth0 --port "$aport" >/dev/null
 	"$S" link set r:eth0 --port "$rport" >/dev/null
 }
-# plug_range: "P-Q", two UDP ports of this run's link range (P, Q = P+1)
-# free on 127.0.0.1 now: r's start takes its wire's ports from there,
-# P here (where its domain sends) and Q on the host (where it binds).
+# plug_range N: "P-Q", N UDP ports in a row (Q = P+N-1) of this run's
+# link range, free on 127.0.0.1 now: r's start takes its wire's two
+# ports from there, the first here (where its domain sends), the next
+# free one on the host (where it binds).
 plug_range() {
 	python3 -c 'import socket, sys
 lo, hi = map(int, sys.argv[1].split("-"))
-for p in range(lo, hi):
+n = int(sys.argv[2])
+for p in range(lo, hi - n + 2):
     free = 0
-    for q in (p, p + 1):
+    for q in range(p, p + n):
         s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
         try:
             s.bind(("127.0.0.1", q)); free += 1
         except OSError:
             pass
         s.close()
-    if free == 2:
-        print("%d-%d" % (p, p + 1)); break' "${SANDLAB_LINK_PORTS:-40000-49999}"
+    if free == n:
+        print("%d-%d" % (p, p + n - 1)); break' "${SANDLAB_LINK_PORTS:-40000-49999}" "$1"
 }
+# hold PORT: another program holds UDP 127.0.0.1:PORT until unhold.
+holder=
+hold() {
+	python3 -c 'import socket, sys, time
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); s.bind(("127.0.0.1", int(sys.argv[1])))
+open(sys.argv[2], "w").close(); time.sleep(600)' "$1" "$T/held.$1" &
+	holder=$!
+	wait_for 10 test -e "$T/held.$1" || true
+}
+unhold() { [ -z "$holder" ] || { kill "$holder"; wait "$holder" 2>/dev/null || true; holder=; }; }
+at_exit unhold
 "$S" link add a:eth0 r:eth0 >/dev/null
 link_ports
 
@@ -98,10 +112,23 @@ lv_sshd_start
 check "a starts while r is stopped" "$S" node start a
 guest_up 1 a
 
-# Now r: its eth0 is a UDP interface from lv's address to r's wire here.
-pr=$(plug_range)
+# Ports for r's wire taken by another program: a range of two with one
+# held has no two left, and nothing is made on the host.
+pr=$(plug_range 3)
 here=${pr%-*} there=${pr#*-}
+hold $((here + 1))
+rc=0
+out=$(SANDLAB_LINK_PORTS=$here-$((here + 1)) timeout 180 "$S" node start r 2>&1) || rc=$?
+check "r does not start with one port of two free" test "$rc" != 0
+check "and says why" has "$out" \
+	"no two free UDP ports left in $here-$((here + 1)) for the wires of a node on another host"
+check "nothing runs on the host" test -z "$(lv_doms)"
+
+# Now r: its eth0 is a UDP interface from lv's address to r's wire
+# here, on the range's first port here and, the next one being held, its
+# third on the host.
 out=$(SANDLAB_LINK_PORTS=$pr timeout 300 "$S" node start r 2>&1) || true
+unhold
 if state_is r running; then ok "r starts on lv with its link"; else not_ok "r starts on lv" "$out"; fi
 xml=$(lv_virsh dumpxml "$dom_r" 2>&1 || true)
 check "r's eth0 is UDP from lv's 127.0.0.1:$there to its wire's 127.0.0.1:$here" python3 -c '
@@ -186,21 +213,15 @@ if pings 1 2; then ok "a pings r after the takeover"; else not_ok "ping after ta
 kp=$(run_get r keeper_pid)
 kill -9 "$kp"
 check "r's keeper killed again: orphaned" wait_for 30 state_is r orphaned
-python3 -c 'import socket, sys, time
-s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); s.bind(("127.0.0.1", int(sys.argv[1])))
-open(sys.argv[2], "w").close(); time.sleep(600)' "$here" "$T/held" &
-holder=$!
-at_exit "kill $holder 2>/dev/null || true"
-wait_for 10 test -e "$T/held" || true
+hold "$here"
 out=$(timeout 300 "$S" node start r 2>&1) || true
 check "r is taken over all the same" state_is r running
 check "and its start says the port is taken" has "$out" \
 	"the domain's NICs are on no wire: eth0: cannot listen on UDP 127\\.0\\.0\\.1:$here, where its domain sends its frames \\(free it, or restart the node\\)"
 check "link ls: r's end waits for a restart" has "$("$S" link ls)" "a:eth0 +r:eth0 .* up, restart$"
-kill "$holder"
-wait "$holder" 2>/dev/null || true
+unhold
 console_close 2
-pr=$(plug_range)
+pr=$(plug_range 2)
 check "r restarts" env SANDLAB_LINK_PORTS="$pr" "$S" node restart r --grace 30
 check "link ls: up at both ends after r's restart" has "$("$S" link ls)" "a:eth0 +r:eth0 .* up, up$"
 guest_up 3 r
