@@ -167,19 +167,10 @@ if gsh 1 40 "ping -c 3 -w 20 10.9.0.2 | awk -F'time=' '/time=/ { n++; if (\$2 + 
 check "link set r:eth0 --clear" "$S" link set r:eth0 --clear
 
 # A capture at r's end: both directions, with the two MACs.
-MAC_A=$(nic_mac a 0) MAC_R=$(nic_mac r 0)
-"$S" capture r:eth0 -w "$T/r.pcap" 2>"$T/cap.err" &
-cap=$!
-pcap_started "$T/r.pcap" || true
-pings 1 2 3 || true
-kill -INT "$cap"
-rc=0; wait "$cap" || rc=$?
-tcpdump -n -e -r "$T/r.pcap" >"$T/r.txt" 2>"$T/r.tcpdump" || true
-req=$(grep -c "$MAC_A > $MAC_R.*10.9.0.1 > 10.9.0.2: ICMP echo request" "$T/r.txt" || true)
-rep=$(grep -c "$MAC_R > $MAC_A.*10.9.0.2 > 10.9.0.1: ICMP echo reply" "$T/r.txt" || true)
-if [ "$rc" = 0 ] && [ "$req" = 3 ] && [ "$rep" = 3 ]; then
+MAC_FROM=$(nic_mac a 0) MAC_TO=$(nic_mac r 0) FROM_IP=10.9.0.1 capture_pings r:eth0 "$T/r.pcap" 1 10.9.0.2
+if [ "$capture_rc" = 0 ] && [ "$capture_req" = 3 ] && [ "$capture_rep" = 3 ]; then
 	ok "capture at r: 3 echo requests a>r and 3 replies r>a, with their MACs"
-else not_ok "capture at r" "rc=$rc req=$req rep=$rep $(cat "$T/cap.err" "$T/r.tcpdump") $(head -5 "$T/r.txt")"; fi
+else not_ok "capture at r" "rc=$capture_rc req=$capture_req rep=$capture_rep $(cat "$T/r.pcap.err" "$T/r.pcap.tcpdump") $(head -5 "$T/r.pcap.txt")"; fi
 
 # link rm and link add while r runs: in effect at once at both ends.
 out=$("$S" link rm a:eth0 2>&1)
