@@ -130,6 +130,18 @@ lv_sshd_start() {
 	wait_for 10 nc -z 127.0.0.1 "$LV_PORT"
 }
 
+# lv_drop NODE: a real drop of NODE's connection to the host: its sshd
+# stopped (it answers no new login), then the ssh the node's keeper's
+# libvirt runs (a child of the keeper, its session alive past the stop)
+# killed. $lv_dropped is the pid it killed, or empty.
+lv_drop() {
+	local kp
+	lv_sshd_stop
+	kp=$(run_get "$1" keeper_pid)
+	lv_dropped=$(pgrep -P "$kp" -x ssh | head -n 1 || true)
+	[ -z "$lv_dropped" ] || kill "$lv_dropped"
+}
+
 # lv_lab: lv_start, then the lab's image tiny and the host lv added,
 # nodes ended before the host (last added runs first). The session
 # daemon runs as nobody and cannot write the default pool folder; the

@@ -116,6 +116,27 @@ pcap_started() {
 	wait_for 60 sh -c "[ \$(stat -c %s '$1' 2>/dev/null || echo 0) -ge 24 ]"
 }
 
+# capture_pings REF FILE CONSOLE PEER_IP: `sandlab capture REF -w FILE`
+# while console CONSOLE's guest pings PEER_IP 3 times, ended with Ctrl-C
+# as a user ends it; FILE read back by tcpdump -n -e into FILE.txt (its
+# complaints in FILE.tcpdump, the capture's in FILE.err). Sets capture_rc
+# (the capture's exit status) and capture_req/capture_rep (the echo
+# requests MAC_FROM > MAC_TO from FROM_IP, and the replies back, as
+# tcpdump shows them; MAC_FROM MAC_TO FROM_IP are the caller's).
+capture_pings() {
+	local cap
+	"$SANDLAB" capture "$1" -w "$2" 2>"$2.err" &
+	cap=$!
+	pcap_started "$2" || true
+	gsh "$3" 40 "ping -c 3 -w 20 $4 >/dev/null" || true
+	kill -INT "$cap"
+	capture_rc=0
+	wait "$cap" || capture_rc=$?
+	tcpdump -n -e -r "$2" >"$2.txt" 2>"$2.tcpdump" || true
+	capture_req=$(grep -c "$MAC_FROM > $MAC_TO.*$FROM_IP > $4: ICMP echo request" "$2.txt" || true)
+	capture_rep=$(grep -c "$MAC_TO > $MAC_FROM.*$4 > $FROM_IP: ICMP echo reply" "$2.txt" || true)
+}
+
 # wire_frames HOST FROM TO NAME: a capture of two frames on a:eth0 while a
 # socket of this test bound to HOST:FROM sends two (WIRE_SRC_MAC to
 # WIRE_DST_MAC, ethertype 0x88b5, NAME in the payload) to 127.0.0.1:TO.

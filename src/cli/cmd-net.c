@@ -340,7 +340,7 @@ cmd_link_add(struct cli *c, int argc, char **argv)
 	for (int k = 0; k < 2; k++) {
 		const struct link_end *end = k ? &l.b : &l.a;
 		char *t;
-		if (end->on_host[0] == '\0' || end->host[0] != '\0')
+		if (end->on_host[0] == '\0' || end->on_addr[0] != '\0')
 			continue;
 		t = xasprintf("%s; %s:eth%d is on host %s, which has no address for links (sandlab host "
 		    "set %s --address IP)", what, end->name, end->idx, end->on_host, end->on_host);
@@ -412,13 +412,15 @@ cmd_link_ls(struct cli *c, int argc, char **argv)
 			const struct link_end *end = k ? &v[i].b : &v[i].a;
 			char at[LINK_HOST_LEN + 16];
 			int off = link_end_addr(end, at, sizeof at);
-			if (end->on_host[0] != '\0' && end->host[0] == '\0')
+			if (end->on_host[0] != '\0' && end->on_addr[0] == '\0')
 				printf("%.8s  %s:eth%d is on host %s, which has no address for links "
 				    "(sandlab host set %s --address IP)\n", v[i].id, end->name, end->idx,
 				    end->on_host, end->on_host);
-			else if (off || end->on_host[0] != '\0')
-				printf("%.8s  %s:eth%d listens on %s%s%s\n", v[i].id, end->name, end->idx, at,
-				    end->on_host[0] ? " on host " : "", end->on_host);
+			else if (end->on_host[0] != '\0')
+				printf("%.8s  %s:eth%d runs on host %s (%s); its wire is here, on %s\n", v[i].id,
+				    end->name, end->idx, end->on_host, end->on_addr, at);
+			else if (off)
+				printf("%.8s  %s:eth%d listens on %s\n", v[i].id, end->name, end->idx, at);
 		}
 	}
 	if (n == 0)

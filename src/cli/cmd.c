@@ -87,12 +87,13 @@ const struct cmd cmd_table[] = {
 	{ "node", "cmd", cmd_node_cmd, "node cmd NAME [--json]", "print the QEMU command line of a node", 0 },
 	{ "host", "add", cmd_host_add, "host add NAME URI [--address IP]",
 	  "add a machine that runs nodes through libvirt (URI such as qemu+ssh://user@machine/system); "
-	  "--address is where its peers' links reach it", 0 },
+	  "--address is where its nodes' NICs exchange their links' frames with this machine", 0 },
 	{ "host", "ls", cmd_host_ls, "host ls [--timeout S] [--json]",
 	  "list hosts: reachable or not (each asked at once, at most S seconds, default 5), "
 	  "libvirt and QEMU versions, KVM, CPUs, free memory, nodes placed there", 0 },
 	{ "host", "set", cmd_host_set, "host set NAME --address IP",
-	  "change where the peers of a host's links reach it (its nodes' link ends listen there)", 0 },
+	  "change the address a host's nodes' NICs exchange their links' frames with this machine "
+	  "at (a running node there takes it when it restarts)", 0 },
 	{ "host", "rm", cmd_host_rm, "host rm NAME", "remove a host no node is placed on", 0 },
 	{ "nic", "ls", cmd_nic_ls, "nic ls NODE [--json]",
 	  "a node's NICs: model, MAC, what each attaches to, forwards, changes waiting for a restart", 0 },

@@ -19,22 +19,23 @@
 
 #define LINK_PORTS (NET_LINK_PORT_MAX - NET_LINK_PORT_MIN + 1)
 
-/* Two ports no link of the lab has, none of avoid[0..navoid) (ports a
- * caller is about to give ends of its own) and the host has free; in a
- * txn. From SANDLAB_LINK_PORTS when it is set: a port is picked here but
- * bound only when its node starts, so two labs picking at once could both
- * take one that is free now; labs given ranges of their own cannot. */
-static int
-link_ports(struct lab *lab, const int *avoid, int navoid, int *pa, int *pb, struct err *e)
+int
+link_ports_pick(struct lab *lab, const int *avoid, int navoid, int n, int *out, const char *purpose,
+    struct err *e)
 {
 	const char *env = getenv("SANDLAB_LINK_PORTS");
 	int lo = NET_LINK_PORT_MIN, hi = NET_LINK_PORT_MAX;
 	sqlite3_stmt *st;
 	char *used;
-	int rc, got = 0, ports[2];
+	int rc, got = 0;
 
+	/* A port is picked here but bound only when its node starts, so two
+	 * labs picking at once could both take one that is free now; labs
+	 * given ranges of their own (SANDLAB_LINK_PORTS) cannot. */
 	if (env != NULL && *env != '\0' && net_link_range_parse(env, &lo, &hi, e) != 0)
 		return -1;
+	if (n < 1 || n > 64)
+		return err_set(e, "cannot pick %d link ports at once", n);
 	st = db_prepare(lab->db, "SELECT a_port FROM links UNION ALL SELECT b_port FROM links", e);
 	if (st == NULL)
 		return -1;
@@ -52,14 +53,16 @@ link_ports(struct lab *lab, const int *avoid, int navoid, int *pa, int *pb, stru
 	for (int i = 0; i < navoid; i++)
 		if (avoid[i] >= NET_LINK_PORT_MIN && avoid[i] <= NET_LINK_PORT_MAX)
 			used[avoid[i] - NET_LINK_PORT_MIN] = 1;
-	for (int i = lo - NET_LINK_PORT_MIN; i <= hi - NET_LINK_PORT_MIN && got < 2; i++)
+	for (int i = lo - NET_LINK_PORT_MIN; i <= hi - NET_LINK_PORT_MIN && got < n; i++)
 		if (!used[i] && net_port_free("udp", NET_LINK_PORT_MIN + i))
-			ports[got++] = NET_LINK_PORT_MIN + i;
+			out[got++] = NET_LINK_PORT_MIN + i;
 	free(used);
-	if (got < 2)
-		return err_set(e, "no two free UDP ports left in %d-%d for a link", lo, hi);
-	*pa = ports[0];
-	*pb = ports[1];
+	if (got < n) {
+		char count[16];
+		snprintf(count, sizeof count, "%d", n);
+		return err_set(e, "no %s free UDP ports left in %d-%d for %s", n == 2 ? "two" : count, lo,
+		    hi, purpose);
+	}
 	return 0;
 }
 
@@ -70,9 +73,13 @@ link_insert(struct lab *lab, const char *a_id, int a_idx, const char *b_id, int 
 	struct link l;
 
 	memset(&l, 0, sizeof l);
+	int ports[2];
+
 	node_new_id(l.id);
-	if (link_ports(lab, avoid, navoid, &l.a.port, &l.b.port, e) != 0)
+	if (link_ports_pick(lab, avoid, navoid, 2, ports, "a link", e) != 0)
 		return -1;
+	l.a.port = ports[0];
+	l.b.port = ports[1];
 	if (db_run(lab->db, "adding the link", e, "INSERT INTO links (id, a_node, a_idx, a_port, "
 	    "b_node, b_idx, b_port) VALUES (?, ?, ?, ?, ?, ?, ?)", "ttiitii", l.id, a_id, a_idx,
 	    l.a.port, b_id, b_idx, l.b.port) != 0 ||
@@ -138,7 +145,7 @@ link_add(struct lab *lab, const char *a_key, int a_idx, const char *b_key, int b
 	net_note_add(lab, note, b_id, b_name);
 	nic_list_free(av, an);
 	nic_list_free(bv, bn);
-	/* Read back: an end on another host listens at that host's address. */
+	/* Read back: where the ends' nodes are placed. */
 	if (link_of_nic(lab, a_id, a_idx, &l, e) != 1) {
 		db_rollback(lab->db);
 		return -1;
@@ -155,10 +162,13 @@ fail:
 	return -1;
 }
 
-#define LINK_COLS "l.id, l.a_node, a.name, l.a_idx, l.a_port, " NET_END_HOST("a", "l.a_host") \
-	", l.a_shape, l.b_node, b.name, l.b_idx, l.b_port, " NET_END_HOST("b", "l.b_host") \
+/* The address of the host an end's node is placed on, '' when none. */
+#define LINK_ON_ADDR(node) \
+	"coalesce((SELECT address FROM hosts h WHERE h.name = " node ".host), '')"
+#define LINK_COLS "l.id, l.a_node, a.name, l.a_idx, l.a_port, l.a_host" \
+	", l.a_shape, l.b_node, b.name, l.b_idx, l.b_port, l.b_host" \
 	", l.b_shape, l.up, l.a_port_set, l.b_port_set, coalesce(ac.port, ''), coalesce(bc.port, ''), " \
-	"coalesce(a.host, ''), coalesce(b.host, '') " \
+	"coalesce(a.host, ''), coalesce(b.host, ''), " LINK_ON_ADDR("a") ", " LINK_ON_ADDR("b") " " \
 	"FROM links l JOIN nodes a ON a.id = l.a_node JOIN nodes b ON b.id = l.b_node " \
 	"LEFT JOIN nics ac ON ac.node_id = l.a_node AND ac.idx = l.a_idx " \
 	"LEFT JOIN nics bc ON bc.node_id = l.b_node AND bc.idx = l.b_idx "
@@ -188,6 +198,7 @@ link_from_row(sqlite3_stmt *st, struct link *l)
 		end[i]->port_set = sqlite3_column_int(st, 14 + i);
 		link_col(end[i]->pname, sizeof end[i]->pname, st, 16 + i);
 		link_col(end[i]->on_host, sizeof end[i]->on_host, st, 18 + i);
+		link_col(end[i]->on_addr, sizeof end[i]->on_addr, st, 20 + i);
 	}
 	l->up = sqlite3_column_int(st, 13);
 }
@@ -358,9 +369,6 @@ link_set_address(struct lab *lab, struct link *l, int named_b, const struct link
 	struct link_end *end = named_b ? &l->b : &l->a;
 	char host[LINK_HOST_LEN];
 
-	if (end->on_host[0] != '\0')
-		return err_set(e, "%s is placed on host %s: its end listens at that host's address "
-		    "(sandlab host set %s --address IP)", end->name, end->on_host, end->on_host);
 	if (link_address_parse(c->address, c->allow_remote, host, sizeof host, e) != 0)
 		return -1;
 	if (db_run(lab->db, "changing a link end", e, named_b ?
@@ -400,8 +408,7 @@ link_set_port(struct lab *lab, const char *id, int b, int port, struct err *e)
 	if (port == (b ? l.a.port : l.b.port))
 		return err_set(e, "UDP port %d is the other end's of this link; choose another port",
 		    port);
-	/* An end on another host binds there: this machine cannot tell. */
-	if (me->on_host[0] == '\0' && !net_port_free_at("udp", me->host, port))
+	if (!net_port_free_at("udp", me->host, port))
 		return err_set(e, "UDP port %d on %s is in use by another program; free it or choose "
 		    "another port", port, me->host);
 	return db_run(lab->db, "changing a link end", e, b ?
@@ -473,41 +480,6 @@ fail:
 	return -1;
 }
 
-void
-link_remote_line(const struct link *l, const struct link_end *me, char *buf, size_t len)
-{
-	const struct link_end *peer = me == &l->a ? &l->b : &l->a;
-
-	/* A local peer's wire pulls the cable itself, live: not the domain's. */
-	snprintf(buf, len, "link eth%d %s:%d>%s:%d%s", me->idx, me->host, me->port, peer->host,
-	    peer->port, !l->up && peer->on_host[0] != '\0' ? " down" : "");
-}
-
-/* The state of a running end on another host: "up" when its domain was
- * started with the link as it is now (the keeper recorded its
- * link_remote_line among the run's network lines), else "restart". */
-static const char *
-link_remote_state(struct lab *lab, const struct link_end *end)
-{
-	struct link l;
-	struct err e;
-	char line[256], *sig = NULL;
-	const char *p;
-	size_t len;
-	int found = 0;
-
-	if (link_of_nic(lab, end->id, end->idx, &l, &e) != 1 ||
-	    net_running_get(lab, end->id, &sig, &e) != 0)
-		return "unknown";
-	link_remote_line(&l, strcmp(l.a.id, end->id) == 0 && l.a.idx == end->idx ? &l.a : &l.b,
-	    line, sizeof line);
-	len = strlen(line);
-	for (p = sig; p != NULL && *p && !found; p = strchr(p, '\n') ? strchr(p, '\n') + 1 : p + strlen(p))
-		found = strncmp(p, line, len) == 0 && (p[len] == '\n' || p[len] == '\0');
-	free(sig);
-	return found ? "up" : "restart";
-}
-
 int
 link_end_addr(const struct link_end *end, char *buf, size_t len)
 {
@@ -527,52 +499,9 @@ link_end_state(struct lab *lab, const struct link_end *end)
 
 	if (!runstate_live(lab, end->id))
 		return "stopped";
-	if (end->on_host[0] != '\0')
-		return link_remote_state(lab, end);
 	if (net_nics_get(lab, end->id, &v, &n, &e) != 0)
 		return "unknown";
 	pend = net_pending_node(lab, end->id, v, n);
 	nic_list_free(v, n);
 	return pend & (1u << end->idx) ? "restart" : "up";
-}
-
-/* 1 when host is a loopback address (127/8, ::1). */
-static int
-link_loopback(const char *host)
-{
-	unsigned char a[16];
-
-	if (inet_pton(AF_INET, host, a) == 1)
-		return a[0] == 127;
-	return inet_pton(AF_INET6, host, a) == 1 &&
-	    memcmp(a, "\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\1", 16) == 0;
-}
-
-int
-link_ends_check(const struct link_end *me, const struct link_end *peer, struct err *e)
-{
-	const struct link_end *end[2] = { me, peer };
-
-	if (me->on_host[0] == '\0' && peer->on_host[0] == '\0')
-		return 0;
-	for (int i = 0; i < 2; i++)
-		if (end[i]->on_host[0] != '\0' && end[i]->host[0] == '\0')
-			return err_set(e, "%s:eth%d is placed on host %s, which has no address for links "
-			    "(sandlab host set %s --address IP)", end[i]->name, end[i]->idx,
-			    end[i]->on_host, end[i]->on_host);
-	/* A loopback end is out of reach of an end that is not. */
-	for (int i = 0; i < 2; i++) {
-		const struct link_end *lo = end[i], *far = end[!i];
-		if (!link_loopback(lo->host) || link_loopback(far->host))
-			continue;
-		if (lo->on_host[0] != '\0')
-			return err_set(e, "%s:eth%d listens on host %s's %s, out of reach of %s:eth%d at %s "
-			    "(sandlab host set %s --address IP)", lo->name, lo->idx, lo->on_host, lo->host,
-			    far->name, far->idx, far->host, lo->on_host);
-		return err_set(e, "%s:eth%d listens on %s, out of reach of %s:eth%d at %s (give it an "
-		    "address of this machine that %s reaches: sandlab link set %s:eth%d --address IP "
-		    "--allow-remote)", lo->name, lo->idx, lo->host, far->name, far->idx, far->host,
-		    far->on_host[0] ? far->on_host : "the other", lo->name, lo->idx);
-	}
-	return 0;
 }

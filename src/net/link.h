@@ -11,6 +11,10 @@
  * An end's address is 127.0.0.1 unless set (link_set, address): only
  * loopback unless the user asks for more; its port may be moved
  * (link_set, port) and the peer's wire then sends to the new one.
+ * Every end's wire is on this machine, in its node's keeper, wherever
+ * the node runs: a node on another host reaches its keeper's wire from
+ * there (wire_plug_remote), so a link behaves the same whatever hosts
+ * its nodes are placed on.
  */
 #ifndef SANDLAB_LINK_H
 #define SANDLAB_LINK_H
@@ -29,11 +33,13 @@ struct link_end {
 	int  idx;
 	int  port;              /* where this end listens */
 	int  port_set;          /* 1: the user chose port (link set --port) */
-	char host[LINK_HOST_LEN];/* ... on this address (127.0.0.1 unless set) */
+	char host[LINK_HOST_LEN];/* ... on this address of this machine (127.0.0.1 unless set) */
 	char shape[SHAPE_TEXT_MAX]; /* impairments of the frames this end sends */
-	/* The host its node is placed on, "" for this machine; host is
-	 * then that host's address ("" when it has none). */
+	/* The host its node is placed on, "" for this machine, and that
+	 * host's address ("" when it has none: the node's NICs cannot reach
+	 * their wires here). */
 	char on_host[64];
+	char on_addr[LINK_HOST_LEN];
 	char pname[NIC_PORT_MAX];   /* the NIC's port name (portname.h), "" when none */
 };
 
@@ -71,6 +77,14 @@ int link_address_parse(const char *text, int allow_remote, char *host, size_t le
 int link_add(struct lab *lab, const char *a_key, int a_idx, const char *b_key, int b_idx,
     struct link *out, struct net_note *note, struct err *e);
 
+/* n ports (at most 64) from the link range (NET_LINK_PORT_MIN..MAX, or
+ * $SANDLAB_LINK_PORTS) that no link of the lab has, none of
+ * avoid[0..navoid), each free on 127.0.0.1 now, into out; in the
+ * caller's transaction. 0, or -1 with a message ("no two free UDP ports
+ * left in 40000-40003 for " purpose). */
+int link_ports_pick(struct lab *lab, const int *avoid, int navoid, int n, int *out, const char *purpose,
+    struct err *e);
+
 /* Inside the caller's transaction: the link row between two node ids,
  * with fresh ports, none of them in avoid[0..navoid) (ports the caller
  * gives ends next, with link_set_port), and both NICs attach=link; no
@@ -103,26 +117,15 @@ int link_set_port(struct lab *lab, const char *id, int b, int port, struct err *
  * has none, -1 with a message. */
 int link_of_nic(struct lab *lab, const char *node_id, int idx, struct link *out, struct err *e);
 
-/* The line a keeper of a node on another host records among its run's
- * network lines (net_record) for its end me of link l as the domain has
- * it: addresses, ports, and the link's state when no local wire pulls
- * it. link_end_state compares it with the lab's. */
-void link_remote_line(const struct link *l, const struct link_end *me, char *buf, size_t len);
-
 /* Where an end listens, "127.0.0.9:40001" or "[::1]:40001", into
  * buf[0..len); 1 when that is off 127.0.0.1 (worth saying: another
  * host's end, or a test address), else 0. */
 int link_end_addr(const struct link_end *end, char *buf, size_t len);
 
 /* "up" (its node runs with this link), "restart" (its node runs without
- * the link's present set-up until it restarts) or "stopped". */
+ * the link's present set-up until it restarts: a NIC not on a wire) or
+ * "stopped". */
 const char *link_end_state(struct lab *lab, const struct link_end *end);
-
-/* Whether frames can cross between the ends me and peer of a link, as
- * they are placed: an end on a host that has no address, or an end on
- * loopback facing one that is not, cannot be reached. 0 (always for two
- * ends on this machine), or -1 with what to change. */
-int link_ends_check(const struct link_end *me, const struct link_end *peer, struct err *e);
 
 /* Every link, by the name of its `a` node, then its NIC index. */
 int link_list(struct lab *lab, struct link **out, size_t *n, struct err *e);

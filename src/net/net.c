@@ -206,14 +206,16 @@ net_qemu_nics_free(struct qemu_nic *q, int n)
 	free(q);
 }
 
-/* The signature line of one NIC, without its newline; caller frees. */
+/* The signature line of one NIC, without its newline; caller frees.
+ * off: the NIC is on no wire (net_signature_off). */
 static char *
-net_nic_line(const struct nic *c)
+net_nic_line(const struct nic *c, int off)
 {
 	/* A NIC that is not on user-mode NAT is plugged into its keeper's
 	 * wire whether linked or not: linking it changes nothing QEMU has. */
 	int user = strcmp(c->attach, "user") == 0;
-	char *s = xasprintf("eth%d %s %s %s", c->idx, c->model, c->mac, user ? "user" : "wire"), *t;
+	char *s = xasprintf("eth%d %s %s %s", c->idx, c->model, c->mac, user ? "user" : off ? "off" :
+	    "wire"), *t;
 	char f[32];
 
 	for (int j = 0; strcmp(c->attach, "user") == 0 && j < c->nfwds; j++) {
@@ -225,18 +227,24 @@ net_nic_line(const struct nic *c)
 }
 
 char *
-net_signature(const struct nic *v, int n)
+net_signature_off(const struct nic *v, int n, uint64_t off)
 {
 	char *s = xstrdup(""), *t, *l;
 
 	for (int i = 0; i < n; i++) {
-		l = net_nic_line(&v[i]);
+		l = net_nic_line(&v[i], v[i].idx >= 0 && v[i].idx < 64 && (off >> v[i].idx & 1));
 		t = xasprintf("%s%s\n", s, l);
 		free(l);
 		free(s);
 		s = t;
 	}
 	return s;
+}
+
+char *
+net_signature(const struct nic *v, int n)
+{
+	return net_signature_off(v, n, 0);
 }
 
 unsigned
@@ -248,7 +256,7 @@ net_pending(const char *running, const struct nic *v, int n)
 	if (running == NULL)
 		return 0;
 	for (int i = 0; i < n; i++) {
-		char *l = net_nic_line(&v[i]);
+		char *l = net_nic_line(&v[i], 0);
 		size_t len = strlen(l);
 		int found = 0;
 		for (p = running; *p && !found; p = strchr(p, '\n') ? strchr(p, '\n') + 1 : p + strlen(p))
@@ -377,8 +385,8 @@ net_nics_get(struct lab *lab, const char *node_id, struct nic **out, int *n, str
 	    " CASE WHEN l.a_node = c.node_id AND l.a_idx = c.idx THEN l.a_port ELSE l.b_port END,"
 	    " CASE WHEN l.a_node = c.node_id AND l.a_idx = c.idx THEN l.b_port ELSE l.a_port END,"
 	    " c.port, pc.port, "
-	    NET_END_HOST("p", "CASE WHEN l.a_node = c.node_id AND l.a_idx = c.idx THEN l.b_host"
-	    " ELSE l.a_host END") ", coalesce(p.host, '') "
+	    " CASE WHEN l.a_node = c.node_id AND l.a_idx = c.idx THEN l.b_host ELSE l.a_host END,"
+	    " coalesce(p.host, '') "
 	    "FROM nics c LEFT JOIN links l ON (l.a_node = c.node_id AND l.a_idx = c.idx)"
 	    " OR (l.b_node = c.node_id AND l.b_idx = c.idx) "
 	    "LEFT JOIN nodes p ON p.id = CASE WHEN l.a_node = c.node_id AND l.a_idx = c.idx"

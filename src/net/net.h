@@ -10,6 +10,7 @@
 #define SANDLAB_NET_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "lab.h"
 #include "nic.h"
@@ -27,15 +28,6 @@
  * system services do): a forward from one is refused unless asked for
  * with net_forward_add_privileged. */
 #define NET_FWD_PRIVILEGED 1024
-
-/* SQL: the address a link end listens on, for the end whose node is the
- * row alias `node` and whose stored address is the expression `col`: an
- * end whose node is placed on another host listens where that host is
- * reached (hosts.address, '' when it has none), whatever its row says:
- * the host's QEMU binds there, and the peer sends there. */
-#define NET_END_HOST(node, col) \
-	"CASE WHEN " node ".host IS NULL THEN " col " ELSE " \
-	"coalesce((SELECT address FROM hosts h WHERE h.name = " node ".host), '') END"
 
 /* Which of the nodes a change touched are running: the change reaches
  * them when they restart. */
@@ -79,6 +71,10 @@ void net_qemu_nics_free(struct qemu_nic *q, int n);
  * links and their ports being the wire's, not QEMU's); what the keeper
  * records at start. Caller frees. */
 char *net_signature(const struct nic *v, int n);
+/* The same for a node on another host whose NICs in off (bit idx) are on
+ * no wire (its host had no address for them): their lines say "off",
+ * which no NIC's rows give, so they show as waiting for a restart. */
+char *net_signature_off(const struct nic *v, int n, uint64_t off);
 /* Bits (1 << idx) of the NICs whose set-up in v differs from the
  * recorded signature `running`, NICs added or removed since included. */
 unsigned net_pending(const char *running, const struct nic *v, int n);

@@ -676,14 +676,6 @@ rdom_destroy(struct rdom *r, struct err *e)
 	return 0;
 }
 
-int
-rdom_update_device(struct rdom *r, const char *xml, struct err *e)
-{
-	if (virt.virDomainUpdateDeviceFlags(r->dom, xml, VIR_DOMAIN_AFFECT_LIVE) != 0)
-		return virt_error(e, "libvirt did not change the running domain's device");
-	return 0;
-}
-
 const char *
 rdom_stopped_str(int detail)
 {

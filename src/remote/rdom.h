@@ -107,11 +107,6 @@ int rdom_event_fd(const struct rdom *r);
 /* 1 with the next event, 0 when none waits. */
 int rdom_event_next(struct rdom *r, struct rdom_ev *ev);
 
-/* Changes a device of the running domain to xml (an <interface> whose
- * MAC names it), live only. 0, or -1 with libvirt's reason (it refuses
- * what it cannot change on a running guest). */
-int rdom_update_device(struct rdom *r, const char *xml, struct err *e);
-
 /* ACPI powerdown / destroy of the domain. 0, or -1 with libvirt's reason. */
 int rdom_shutdown(struct rdom *r, struct err *e);
 int rdom_destroy(struct rdom *r, struct err *e);

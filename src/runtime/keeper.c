@@ -146,11 +146,6 @@ struct keeper {
 	int           rlost;        /* the connection dropped: rdom is NULL, retrying */
 	int           rtries;       /* attempts to reconnect so far */
 	int64_t       rretry_at;    /* monotonic ms of the next attempt */
-	/* Its links as the domain has them, by NIC index (keeper_remote_link);
-	 * rlinked has bit idx for each, rnet the NIC lines it started with. */
-	struct link   rlinks[NET_NIC_IDX_MAX + 1];
-	uint64_t      rlinked;
-	char         *rnet;
 };
 
 static void keeper_finish(struct keeper *k, int wait_status);
@@ -969,7 +964,7 @@ keeper_ctl_command(struct keeper *k, struct kctl *c, const char *line)
 		keeper_cdrom(k, c->fd);
 	else if (strcmp(line, "wire") == 0) {
 		/* A link of this node changed in the lab: in effect now. */
-		if (k->rdom != NULL)
+		if (k->wire != NULL && !node_is_local(&k->node))
 			keeper_remote_wire(k, reply, sizeof reply);
 		else if (k->wire == NULL)
 			snprintf(reply, sizeof reply, "wired\n");
@@ -1279,94 +1274,137 @@ keeper_remote_step(void *arg, const char *fmt, ...)
 }
 
 /*
- * A linked NIC of a node on a host is a UDP interface of its QEMU there,
- * bound to the host's address (host add --address) at this end's port
- * and sending to the peer's end: the wire of a local peer (which sends
- * back to the host's address), or the other host's address when the
- * peer is on a host too. Ports are the lab's link ports, as for two
- * local nodes. No wire of ours sits on the host's side, so:
- *  - the local peer's wire carries every frame of the link, both ways:
- *    --down there drops both directions, as for two local nodes, and
- *    the local end's impairments shape what it sends;
- *  - the impairments of the remote end (frames it sends) are not
- *    applied; the keeper says so at start;
- *  - between two hosts, --down is the interface's link state (the guest
- *    sees its carrier go), and no impairment applies.
- * NIC n into *out (strings borrowed from *l, its link); 0, or -1 with
- * a message naming what to change.
+ * The NICs of a node on a host that are not on user-mode NAT are UDP
+ * interfaces of its domain there, each bound to the host's address (host
+ * add --address) and sending to its wire in this keeper (wire.c, "A node
+ * on another host"), so its links are wired here as a local node's are.
+ * A host with no address cannot reach its wires: its unlinked NICs get
+ * no backend (link state down) and a linked one is refused, naming what
+ * to set. The wires of a domain taken over are the ones its run recorded
+ * (runs.net's plug lines), fixed for its life.
+ *
+ * SANDLAB_BENCH_DIRECT_LINKS (a benchmark hook, off unless set) gives
+ * linked NICs the older direct path instead, the domain's UDP straight
+ * to its peer's host, with no wire: what the wire costs is measured
+ * beside it (tests/bench/wire-hosts.sh).
  */
-static const struct link_end *
-keeper_remote_end(const struct keeper *k, const struct link *l, int idx)
-{
-	return strcmp(l->a.id, k->node.id) == 0 && l->a.idx == idx ? &l->a : &l->b;
-}
+struct kremote_nics {
+	struct domxml_nic *dn;          /* as libvirt is told them */
+	struct wire_plug   plug[NET_NIC_IDX_MAX + 1];
+	int                nplug;
+	uint64_t           off;         /* NICs on no wire (bit idx) */
+};
 
+/* The direct path of the benchmark hook: NIC n's link straight to its
+ * peer's host (or a local peer's end). */
 static int
-keeper_remote_link(struct keeper *k, const struct nic *n, struct link *l, struct domxml_nic *out,
+keeper_remote_direct(struct keeper *k, const struct nic *n, struct link *l, struct domxml_nic *out,
     struct err *e)
 {
-	const struct link_end *me, *peer;
 	int got = link_of_nic(k->lab, k->node.id, n->idx, l, e);
+	const struct link_end *me, *peer;
 
 	if (got <= 0)
-		return got < 0 ? -1 : err_set(e, "eth%d is linked, but the lab has no link of it",
-		    n->idx);
-	me = keeper_remote_end(k, l, n->idx);
+		return got < 0 ? -1 : err_set(e, "eth%d is linked, but the lab has no link of it", n->idx);
+	me = strcmp(l->a.id, k->node.id) == 0 && l->a.idx == n->idx ? &l->a : &l->b;
 	peer = me == &l->a ? &l->b : &l->a;
-	if (link_ends_check(me, peer, e) != 0)
-		return -1;
-	if (me->shape[0] != '\0')
-		keeper_step(k, "eth%d: the impairments of the frames it sends (%s) are not applied "
-		    "on a host", n->idx, me->shape);
-	*out = (struct domxml_nic){ .idx = n->idx, .model = n->model, .mac = n->mac,
-	    .attach = n->attach, .local_host = me->host, .local_port = me->port,
-	    .remote_host = peer->host, .remote_port = peer->port,
-	    .down = !l->up && peer->on_host[0] != '\0' };
+	*out = (struct domxml_nic){ .idx = n->idx, .model = n->model, .mac = n->mac, .attach = "link",
+	    .local_host = k->host.address, .local_port = me->port,
+	    .remote_host = peer->on_host[0] ? peer->on_addr : peer->host, .remote_port = peer->port };
 	return 0;
 }
 
-/* The node's NICs as libvirt is told them; what it cannot express is
- * refused by name. *nics holds the strings *out borrows. */
+/* The node's NICs as libvirt is told them, each not on user-mode NAT on
+ * its wire here (prior: the run being taken over, its recorded signature;
+ * NULL for a fresh domain); what libvirt cannot express is refused by
+ * name. r->dn borrows strings of nics and of r. 0, or -1 with a message
+ * and nothing plugged. */
 static int
-keeper_remote_nics(struct keeper *k, struct nic **nics, int *nn, struct domxml_nic **out,
-    struct err *e)
+keeper_remote_nics(struct keeper *k, const struct nic *nics, int nn, const char *here,
+    const char *prior, struct kremote_nics *r, struct link *links, struct err *e)
 {
-	*out = NULL;
-	if (net_nics_get(k->lab, k->node.id, nics, nn, e) != 0)
-		return -1;
-	*out = xcalloc((size_t)(*nn ? *nn : 1), sizeof **out);
-	for (int i = 0; i < *nn; i++) {
-		const struct nic *n = &(*nics)[i];
-		if (strcmp(n->attach, "link") == 0) {
-			if (n->idx < 0 || n->idx > NET_NIC_IDX_MAX ||
-			    keeper_remote_link(k, n, &k->rlinks[n->idx], &(*out)[i], e) != 0)
+	int direct = k->wire == NULL;
+
+	r->dn = xcalloc((size_t)(nn ? nn : 1), sizeof *r->dn);
+	r->nplug = 0;
+	r->off = 0;
+	for (int i = 0; i < nn; i++) {
+		const struct nic *n = &nics[i];
+		int linked = strcmp(n->attach, "link") == 0;
+		struct wire_plug *p;
+		r->dn[i] = (struct domxml_nic){ .idx = n->idx, .model = n->model, .mac = n->mac,
+		    .attach = n->attach };
+		if (n->idx < 0 || n->idx > NET_NIC_IDX_MAX)
+			return err_set(e, "eth%d: no such NIC index", n->idx);
+		if (strcmp(n->attach, "user") == 0)
+			continue;   /* forwards were refused before (keeper_remote_start) */
+		if (direct) {
+			if (linked && keeper_remote_direct(k, n, &links[n->idx], &r->dn[i], e) != 0)
 				return -1;
-			k->rlinked |= 1ULL << n->idx;
 			continue;
 		}
-		/* Debian 12's libvirt has no port forwards in domain XML. */
-		if (n->nfwds > 0)
-			return err_set(e, "eth%d forwards ports: libvirt cannot express user-mode port "
-			    "forwards, so a node on another host cannot have them", n->idx);
-		(*out)[i] = (struct domxml_nic){ .idx = n->idx, .model = n->model, .mac = n->mac,
-		    .attach = n->attach };
+		if (k->host.address[0] == '\0') {
+			/* Unlinked (a link was refused before): no backend. */
+			r->dn[i].attach = "none";
+			r->off |= 1ULL << n->idx;
+			continue;
+		}
+		p = &r->plug[r->nplug];
+		memset(p, 0, sizeof *p);
+		p->idx = n->idx;
+		if (prior != NULL) {
+			/* The domain's own ports, as its run recorded them. */
+			int found = 0;
+			for (const char *l = prior; *l && !found; l = strchr(l, '\n') ? strchr(l, '\n') + 1 : "")
+				found = wire_plug_parse(l, p) && p->idx == n->idx;
+			if (!found) {
+				keeper_step(k, "eth%d of the domain taken over is on no wire of this keeper: "
+				    "its links wait for a restart", n->idx);
+				r->off |= 1ULL << n->idx;
+				continue;
+			}
+		} else {
+			snprintf(p->here, sizeof p->here, "%s", here);
+			snprintf(p->there, sizeof p->there, "%s", k->host.address);
+			p->idx = n->idx;
+		}
+		r->dn[i].attach = "link";
+		r->nplug++;
 	}
+	if (!direct && r->nplug > 0 && wire_plug_remote(k->wire, k->lab, k->node.id, r->plug, r->nplug,
+	    e) != 0) {
+		if (prior == NULL)
+			return -1;
+		/* The domain runs on: its NICs wait for a restart, and the
+		 * keeper takes it over all the same. */
+		keeper_step(k, "the domain's NICs are on no wire: %s", e->msg);
+		for (int j = 0; j < r->nplug; j++)
+			r->off |= 1ULL << r->plug[j].idx;
+		r->nplug = 0;
+	}
+	/* Each plugged NIC: the domain binds there and sends here. */
+	for (int i = 0, j = 0; i < nn && j < r->nplug; i++)
+		if (nics[i].idx == r->plug[j].idx) {
+			r->dn[i].local_host = r->plug[j].there;
+			r->dn[i].local_port = r->plug[j].there_port;
+			r->dn[i].remote_host = r->plug[j].here;
+			r->dn[i].remote_port = r->plug[j].here_port;
+			j++;
+		}
 	return 0;
 }
 
-/* The run's network lines: the NICs the domain started with, and its
- * links as it has them now (link_remote_line), which link ls compares
- * with the lab's to say "restart". */
+/* The run's network lines: its NICs as the domain has them (those on no
+ * wire say so: net_signature_off) and their wires' ports (wire_plug_line),
+ * which a keeper taking the domain over reads back. */
 static void
-keeper_remote_record(struct keeper *k)
+keeper_remote_record(struct keeper *k, const struct nic *nics, int nn, const struct kremote_nics *r)
 {
-	char *sig = xstrdup(k->rnet ? k->rnet : ""), *t, line[256];
+	char *sig = net_signature_off(nics, nn, r->off), *t, line[160];
 	struct err e;
 
-	for (int i = 0; i <= NET_NIC_IDX_MAX; i++) {
-		if (!(k->rlinked & (1ULL << i)))
-			continue;
-		link_remote_line(&k->rlinks[i], keeper_remote_end(k, &k->rlinks[i], i), line, sizeof line);
+	for (int i = 0; i < r->nplug; i++) {
+		wire_plug_line(&r->plug[i], line, sizeof line);
 		t = xasprintf("%s%s\n", sig, line);
 		free(sig);
 		sig = t;
@@ -1376,61 +1414,30 @@ keeper_remote_record(struct keeper *k)
 	free(sig);
 }
 
-/* A link of the node changed in the lab ("wire" on the control
- * socket): each NIC whose link is no longer what the domain has is
- * changed live when libvirt can (virDomainUpdateDeviceFlags; it can pull
- * and plug a cable between two hosts, not give a running NIC another
- * backend), else it waits for the next start. The answer, into reply:
- * "wired", or "wire-pending" and what waits, and why. */
+/* After a link change on a node on another host: its wire took it
+ * (reply "wired"), unless a linked NIC is on no wire here, which waits
+ * for the next start ("wire-pending" and why). */
 static void
 keeper_remote_wire(struct keeper *k, char *reply, size_t len)
 {
-	char why[400] = "", line[2][256];
+	char why[300] = "";
 	struct nic *v = NULL;
 	struct err e;
 	size_t used = 0;
 	int n = 0;
 
-	if (net_nics_get(k->lab, k->node.id, &v, &n, &e) != 0) {
+	if (wire_load(k->wire, k->lab, k->node.id, &e) != 0 ||
+	    net_nics_get(k->lab, k->node.id, &v, &n, &e) != 0) {
 		snprintf(reply, len, "wire-failed %.300s\n", e.msg);
 		return;
 	}
-	for (int i = 0; i < n; i++) {
-		int idx = v[i].idx, had, linked = strcmp(v[i].attach, "link") == 0;
-		struct link want;
-		struct domxml_nic dn = { .idx = idx, .model = v[i].model, .mac = v[i].mac,
-		    .attach = "none" };
-		char *xml = NULL;
-		if (idx < 0 || idx > NET_NIC_IDX_MAX)
-			continue;
-		had = (k->rlinked & (1ULL << idx)) != 0;
-		line[0][0] = line[1][0] = '\0';
-		if (had)
-			link_remote_line(&k->rlinks[idx], keeper_remote_end(k, &k->rlinks[idx], idx),
-			    line[0], sizeof line[0]);
-		if (linked && keeper_remote_link(k, &v[i], &want, &dn, &e) == 0)
-			link_remote_line(&want, keeper_remote_end(k, &want, idx), line[1], sizeof line[1]);
-		else if (linked)
-			goto pending;
-		if (strcmp(line[0], line[1]) == 0)
-			continue;
-		if ((xml = domxml_interface(&dn, &e)) != NULL &&
-		    rdom_update_device(k->rdom, xml, &e) == 0) {
-			free(xml);
-			if (linked)
-				k->rlinks[idx] = want;
-			k->rlinked = linked ? k->rlinked | 1ULL << idx : k->rlinked & ~(1ULL << idx);
-			keeper_step(k, "eth%d changed on the running domain", idx);
-			continue;
-		}
-		free(xml);
-pending:
-		if (used < sizeof why)
-			used += (size_t)snprintf(why + used, sizeof why - used, "%seth%d: %s",
-			    used ? "; " : "", idx, e.msg);
-	}
+	for (int i = 0; i < n; i++)
+		if (strcmp(v[i].attach, "link") == 0 && !wire_qemu_plugged(k->wire, v[i].idx) &&
+		    used < sizeof why)
+			used += (size_t)snprintf(why + used, sizeof why - used, "%seth%d is on no wire: host "
+			    "%s had no address for links when %s started", used ? "; " : "", v[i].idx,
+			    k->host.name, k->node.name);
 	nic_list_free(v, n);
-	keeper_remote_record(k);
 	if (used == 0)
 		snprintf(reply, len, "wired\n");
 	else
@@ -1584,20 +1591,52 @@ keeper_remote_start(struct keeper *k)
 	struct err e;
 	struct image im;
 	struct nic *nics = NULL;
-	struct domxml_nic *dn = NULL;
+	struct kremote_nics rn;
 	int nn = 0, made = 0, rc = -1, fd, port, arc;
-	char *img_path = NULL, *name = NULL, *vol = NULL, *volxml = NULL, *domxml = NULL;
+	char *img_path = NULL, *name = NULL, *vol = NULL, *volxml = NULL, *domxml = NULL, *prior = NULL;
+	char here[LINK_HOST_LEN] = "";
 	const char *accel;
 	struct kremote_hw rhw;
+	/* Links of the direct path (the benchmark hook): strings rn borrows. */
+	struct link *links = xcalloc(NET_NIC_IDX_MAX + 1, sizeof *links);
 
 	memset(&im, 0, sizeof im);
 	memset(&rhw, 0, sizeof rhw);
+	memset(&rn, 0, sizeof rn);
 	e.msg[0] = '\0';
+	/* The wire, unless the benchmark hook asks for the direct path. */
+	wire_free(k->wire);
+	k->wire = getenv("SANDLAB_BENCH_DIRECT_LINKS") ? NULL : wire_new(keeper_tap, k);
 	if (runrow_starting(k->lab->db, k->node.id, k->node.accel, "", (int)getpid(), &e) != 0 ||
 	    host_get(k->lab, k->node.host, &k->host, &e) != 0 ||
 	    image_get(k->lab, k->node.image_id, &im, &e) != 0 ||
-	    keeper_remote_nics(k, &nics, &nn, &dn, &e) != 0)
+	    net_nics_get(k->lab, k->node.id, &nics, &nn, &e) != 0)
 		goto out;
+	/* Refused before the host is asked: a link a host with no address
+	 * cannot reach, forwards libvirt cannot express. */
+	for (int i = 0; i < nn; i++) {
+		if (strcmp(nics[i].attach, "link") == 0 && k->host.address[0] == '\0') {
+			err_set(&e, "%s:eth%d is placed on host %s, which has no address for links (sandlab "
+			    "host set %s --address IP)", k->node.name, nics[i].idx, k->host.name,
+			    k->host.name);
+			goto out;
+		}
+		/* Debian 12's libvirt has no port forwards in domain XML. */
+		if (strcmp(nics[i].attach, "user") == 0 && nics[i].nfwds > 0) {
+			err_set(&e, "eth%d forwards ports: libvirt cannot express user-mode port forwards, "
+			    "so a node on another host cannot have them", nics[i].idx);
+			goto out;
+		}
+	}
+	/* Where the host's domains send their frames: this machine's address
+	 * toward the host, asked of the routing table before the host is. */
+	if (k->host.address[0] != '\0' && wire_here(k->host.address, here, sizeof here, &e) != 0) {
+		char why[sizeof e.msg];
+		snprintf(why, sizeof why, "%s", e.msg);
+		err_set(&e, "host %s's address %s cannot be reached from here: %s (sandlab host set %s "
+		    "--address IP)", k->host.name, k->host.address, why, k->host.name);
+		goto out;
+	}
 	keeper_step(k, "connecting to host %s", k->host.name);
 	if ((k->rdom = rdom_connect(k->host.uri, &e)) == NULL) {
 		char why[sizeof e.msg];
@@ -1613,6 +1652,14 @@ keeper_remote_start(struct keeper *k)
 	vol = domxml_disk_volume(name, 0);
 	if ((arc = keeper_remote_adopt(k, name, &e)) < 0)
 		goto out;
+	/* A domain taken over keeps the wires its run recorded. */
+	if (arc == 0 && net_running_get(k->lab, k->node.id, &prior, &e) != 0)
+		goto out;
+	if (keeper_remote_nics(k, nics, nn, here, arc == 0 ? (prior ? prior : "") : NULL, &rn, links,
+	    &e) != 0)
+		goto out;
+	if (k->wire && wire_load(k->wire, k->lab, k->node.id, &e) != 0)
+		keeper_step(k, "a link is not wired: %s", e.msg);
 	if (arc == 0)
 		goto held;
 	if (keeper_remote_files(k, accel, &rhw, &e) != 0 ||
@@ -1625,7 +1672,7 @@ keeper_remote_start(struct keeper *k)
 	keeper_remote_nvram(k, name, img_path, &rhw);
 	struct domxml_cfg cfg = { .name = name, .title = k->node.name, .accel = accel,
 	    .ram_mb = k->node.ram_mb, .cpus = k->node.cpus, .pool = RDOM_POOL, .volume = vol,
-	    .nics = dn, .nnics = nn, .hw = &k->node.hw, .disks = rhw.disks, .ndisks = k->node.ndisks,
+	    .nics = rn.dn, .nnics = nn, .hw = &k->node.hw, .disks = rhw.disks, .ndisks = k->node.ndisks,
 	    .cdrom = rhw.file[HW_CDROM], .kernel = rhw.file[HW_KERNEL], .initrd = rhw.file[HW_INITRD],
 	    .loader = rhw.loader, .nvram_template = rhw.vars, .nvram = rhw.nvram, .boot_once = 1,
 	    .vnc_password = k->vnc_pw };
@@ -1649,8 +1696,7 @@ held:
 	if (runrow_running(k->lab->db, k->node.id, 0, &e) != 0 ||
 	    node_hw_started(k->lab, &k->node, &e) != 0)
 		klog("%s", e.msg);
-	k->rnet = net_signature(nics, nn);
-	keeper_remote_record(k);
+	keeper_remote_record(k, nics, nn, &rn);
 	/* libvirt chose the port: `sandlab vnc` reads it here. */
 	if ((port = rdom_vnc_port(k->rdom)) < 0 || vnc_remote_port_save(k->lab, k->node.id, port, &e) != 0)
 		klog("the domain's VNC port is not known: %s", port < 0 ? "libvirt did not say" : e.msg);
@@ -1665,10 +1711,14 @@ out:
 		snprintf(k->fail_msg, sizeof k->fail_msg, "%.*s", (int)sizeof k->fail_msg - 1, e.msg);
 		rdom_free(k->rdom);
 		k->rdom = NULL;
+		if (k->wire != NULL)
+			wire_unplug(k->wire);
 	}
 	image_clear(&im);
 	nic_list_free(nics, nn);
-	free(dn);
+	free(rn.dn);
+	free(prior);
+	free(links);
 	free(img_path);
 	free(name);
 	free(vol);
@@ -1779,7 +1829,12 @@ keeper_remote_lost(struct keeper *k)
 		return;
 	while (k->serial_fd >= 0 && keeper_read_serial(k) > 0)
 		;
-	keeper_close_qemu_fds(k);
+	/* The console goes with the connection; the wires stay: the
+	 * domain's frames never crossed libvirt, and flow on meanwhile. */
+	if (k->serial_fd >= 0)
+		close(k->serial_fd);
+	k->serial_fd = -1;
+	bufq_free(&k->to_guest);
 	rdom_free(k->rdom);
 	k->rdom = NULL;
 	k->rlost = 1;
@@ -2130,8 +2185,6 @@ keeper_teardown(struct keeper *k)
 	rdom_free(k->rdom);
 	k->rdom = NULL;
 	free(k->rname);
-	free(k->rnet);
-	k->rnet = NULL;
 	host_clear(&k->host);
 	conlog_close(&k->log);
 	ring_free(&k->ring);

@@ -33,6 +33,22 @@
  * in a 0700 folder); the keeper re-reads its links and answers "wired"
  * once they are in effect.
  *
+ * A node on another host (libvirt) has the same wire in its keeper
+ * here: each of its NICs not on user-mode NAT is a UDP interface of its
+ * domain, bound to the host's address and sending to this machine's
+ * address (the one the routing table sends to that host from) at a port
+ * of the keeper's, both fixed for the domain's life (wire_plug_remote).
+ * That UDP socket stands where a local QEMU's socketpair does, so down,
+ * impairments both ways, captures and live link add/rm work on a remote
+ * node as on a local one, and two hosts' nodes meet here:
+ *
+ *   domain on host 1 --UDP--> keeper r1 --UDP--> keeper r2 --UDP--> domain on host 2
+ *
+ * The cost: frames between two hosts cross this machine (README, "Across
+ * hosts", has the figures). libvirt 9.0 cannot give a running NIC another
+ * backend, so a wire whose peer could change would need the domain
+ * restarted; this one never changes.
+ *
  * Impairments apply where frames leave a node (each end shapes what it
  * sends), in a queue ordered by due time: the poll timeout wakes the
  * keeper when the first frame is due, nothing ever sleeps, so a delayed
@@ -53,6 +69,7 @@
 #include <unistd.h>
 
 #include "ctl.h"
+#include "db.h"
 #include "net.h"
 #include "node.h"
 #include "runstate.h"
@@ -76,6 +93,7 @@ struct wire_nic {
 	int               plugged;     /* QEMU has this NIC on the wire */
 	int               qfd;         /* our end of QEMU's pair, or -1 */
 	int               qemu_end;    /* QEMU's end until the fork, or -1 */
+	int               qudp;        /* qfd is UDP to a domain on another host */
 	int               ufd;         /* UDP to the peer's wire, or -1 */
 	char              bound[LINK_HOST_LEN + 16], peer[LINK_HOST_LEN + 16];
 	int               up;
@@ -233,7 +251,7 @@ wire_unplug(struct wire *w)
 	for (int i = 0; i < WIRE_NICS; i++) {
 		wire_close(&w->nic[i].qfd);
 		wire_close(&w->nic[i].qemu_end);
-		w->nic[i].plugged = 0;
+		w->nic[i].plugged = w->nic[i].qudp = 0;
 	}
 }
 
@@ -262,42 +280,55 @@ wire_addr(const char *host, int port, struct sockaddr_storage *sa, socklen_t *le
 	return err_set(e, "\"%.46s\" is not an IP address", host);
 }
 
+/* A UDP socket bound to host:port and connected to to_host:to_port (the
+ * kernel then hands it that peer's datagrams only): 0 with *fd, or -1
+ * with a message naming what (a NIC, "eth1"), hint after a failed bind. */
+static int
+wire_udp(const char *what, const char *hint, const char *host, int port, const char *to_host,
+    int to_port, int *fd, struct err *e)
+{
+	struct sockaddr_storage la, pa;
+	socklen_t ll, pl;
+	int sz = WIRE_SOCKBUF, saved;
+
+	if (wire_addr(host, port, &la, &ll, e) != 0 || wire_addr(to_host, to_port, &pa, &pl, e) != 0)
+		return -1;
+	*fd = socket(la.ss_family, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	if (*fd < 0)
+		return err_sys(e, "%s: cannot make a UDP socket", what);
+	setsockopt(*fd, SOL_SOCKET, SO_RCVBUF, &sz, sizeof sz);
+	setsockopt(*fd, SOL_SOCKET, SO_SNDBUF, &sz, sizeof sz);
+	if (bind(*fd, (struct sockaddr *)&la, ll) != 0)
+		err_sys(e, "%s: cannot listen on UDP %s:%d%s", what, host, port, hint);
+	else if (connect(*fd, (struct sockaddr *)&pa, pl) != 0)
+		err_sys(e, "%s: cannot aim at UDP %s:%d", what, to_host, to_port);
+	else
+		return 0;
+	saved = errno;      /* the caller may ask why */
+	close(*fd);
+	*fd = -1;
+	errno = saved;
+	return -1;
+}
+
 /* Binds and connects NIC c's UDP socket as the link says, unless it
  * already is. */
 static int
 wire_link(struct wire_nic *c, int idx, const struct link_end *me, const struct link_end *peer,
     struct err *e)
 {
-	char bound[sizeof c->bound], to[sizeof c->peer];
-	struct sockaddr_storage la, pa;
-	socklen_t ll, pl;
-	int fd, sz = WIRE_SOCKBUF;
+	char bound[sizeof c->bound], to[sizeof c->peer], what[16];
+	int fd;
 
 	snprintf(bound, sizeof bound, "%s:%d", me->host, me->port);
 	snprintf(to, sizeof to, "%s:%d", peer->host, peer->port);
 	if (c->ufd >= 0 && strcmp(bound, c->bound) == 0 && strcmp(to, c->peer) == 0)
 		return 0;
 	wire_unlink(c);
-	if (wire_addr(me->host, me->port, &la, &ll, e) != 0 ||
-	    wire_addr(peer->host, peer->port, &pa, &pl, e) != 0)
+	snprintf(what, sizeof what, "eth%d", idx);
+	if (wire_udp(what, " (free it, or give the link new ports: link rm, then link add)", me->host,
+	    me->port, peer->host, peer->port, &fd, e) != 0)
 		return -1;
-	fd = socket(la.ss_family, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
-	if (fd < 0)
-		return err_sys(e, "eth%d: cannot make a UDP socket", idx);
-	setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &sz, sizeof sz);
-	setsockopt(fd, SOL_SOCKET, SO_SNDBUF, &sz, sizeof sz);
-	if (bind(fd, (struct sockaddr *)&la, ll) != 0) {
-		err_sys(e, "eth%d: cannot listen on UDP %s (free it, or give the link new ports: "
-		    "link rm, then link add)", idx, bound);
-		close(fd);
-		return -1;
-	}
-	/* Connected: the kernel hands us the peer's datagrams only. */
-	if (connect(fd, (struct sockaddr *)&pa, pl) != 0) {
-		err_sys(e, "eth%d: cannot aim at UDP %s", idx, to);
-		close(fd);
-		return -1;
-	}
 	c->ufd = fd;
 	snprintf(c->bound, sizeof c->bound, "%s", bound);
 	snprintf(c->peer, sizeof c->peer, "%s", to);
@@ -331,7 +362,7 @@ wire_load(struct wire *w, struct lab *lab, const char *node_id, struct err *e)
 		}
 		int is_a = strcmp(l.a.id, node_id) == 0 && l.a.idx == idx;
 		const struct link_end *me = is_a ? &l.a : &l.b, *peer = is_a ? &l.b : &l.a;
-		if (link_ends_check(me, peer, &e1) != 0 || wire_link(c, idx, me, peer, &e1) != 0) {
+		if (wire_link(c, idx, me, peer, &e1) != 0) {
 			if (rc == 0)
 				*e = e1;
 			rc = -1;
@@ -348,6 +379,182 @@ wire_load(struct wire *w, struct lab *lab, const char *node_id, struct err *e)
 		if (!(linked & (1u << i)))
 			wire_unlink(&w->nic[i]);
 	nic_list_free(v, n);
+	return rc;
+}
+
+/* ---- a node on another host ---- */
+
+int
+wire_here(const char *there, char *here, size_t len, struct err *e)
+{
+	struct sockaddr_storage sa, me;
+	socklen_t sl, ml = sizeof me;
+	int fd, rc;
+
+	/* A UDP connect sends nothing: it only asks the routing table. */
+	if (wire_addr(there, 9, &sa, &sl, e) != 0)
+		return -1;
+	fd = socket(sa.ss_family, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return err_sys(e, "cannot make a UDP socket");
+	rc = connect(fd, (struct sockaddr *)&sa, sl) == 0 &&
+	    getsockname(fd, (struct sockaddr *)&me, &ml) == 0 ? 0 : -1;
+	if (rc != 0)
+		err_sys(e, "this machine has no route to %s", there);
+	close(fd);
+	if (rc != 0)
+		return -1;
+	if (getnameinfo((struct sockaddr *)&me, ml, here, (socklen_t)len, NULL, 0, NI_NUMERICHOST) != 0)
+		return err_set(e, "cannot tell this machine's address toward %s", there);
+	return 0;
+}
+
+void
+wire_plug_line(const struct wire_plug *p, char *buf, size_t len)
+{
+	snprintf(buf, len, "plug eth%d %s %d %s %d", p->idx, p->here, p->here_port, p->there,
+	    p->there_port);
+}
+
+int
+wire_plug_parse(const char *line, struct wire_plug *p)
+{
+	struct wire_plug q;
+	char here[LINK_HOST_LEN], there[LINK_HOST_LEN];
+
+	memset(&q, 0, sizeof q);
+	if (sscanf(line, "plug eth%d %45s %d %45s %d", &q.idx, here, &q.here_port, there,
+	    &q.there_port) != 5 || q.idx < 0 || q.idx >= WIRE_NICS || q.here_port < 1 ||
+	    q.here_port > 65535 || q.there_port < 1 || q.there_port > 65535)
+		return 0;
+	snprintf(q.here, sizeof q.here, "%s", here);
+	snprintf(q.there, sizeof q.there, "%s", there);
+	*p = q;
+	return 1;
+}
+
+/* The ports other runs of the lab recorded for their plugs, appended to
+ * *v (*n of them). 0, or -1 with a message. */
+static int
+wire_plug_ports_taken(struct lab *lab, const char *node_id, int **v, int *n, struct err *e)
+{
+	sqlite3_stmt *st = db_query(lab->db, e, "SELECT net FROM runs WHERE node_id <> ? AND "
+	    "net LIKE '%plug eth%'", "t", node_id);
+	int rc;
+
+	if (st == NULL)
+		return -1;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		const char *t = (const char *)sqlite3_column_text(st, 0);
+		for (const char *l = t; l != NULL && *l; l = strchr(l, '\n') ? strchr(l, '\n') + 1 : NULL) {
+			struct wire_plug q;
+			if (!wire_plug_parse(l, &q))
+				continue;
+			*v = xreallocarray(*v, (size_t)*n + 2, sizeof **v);
+			(*v)[(*n)++] = q.here_port;
+			(*v)[(*n)++] = q.there_port;
+		}
+	}
+	sqlite3_finalize(st);
+	return rc == SQLITE_DONE ? 0 : db_fail(lab->db, e, "reading the ports of remote wires");
+}
+
+/* 1 when UDP port on host is held by a program of this machine (an
+ * address not of this machine cannot be told: 0). */
+static int
+wire_port_held(const char *host, int port)
+{
+	struct sockaddr_storage sa;
+	socklen_t sl;
+	int fd, held;
+
+	if (wire_addr(host, port, &sa, &sl, NULL) != 0 ||
+	    (fd = socket(sa.ss_family, SOCK_DGRAM | SOCK_CLOEXEC, 0)) < 0)
+		return 0;
+	held = bind(fd, (struct sockaddr *)&sa, sl) != 0 && errno == EADDRINUSE;
+	close(fd);
+	return held;
+}
+
+#define WIRE_PICK_TRIES 16
+
+int
+wire_plug_remote(struct wire *w, struct lab *lab, const char *node_id, struct wire_plug *p,
+    int n, struct err *e)
+{
+	int fds[WIRE_NICS], *avoid = NULL, navoid = 0, pick = n > 0 && p[0].here_port == 0, rc = -1;
+
+	if (n > WIRE_NICS)
+		return err_set(e, "a node has at most %d NICs", WIRE_NICS);
+	for (int i = 0; i < n; i++)
+		fds[i] = -1;
+	if (pick && (db_begin(lab->db, e) != 0 ||
+	    wire_plug_ports_taken(lab, node_id, &avoid, &navoid, e) != 0))
+		goto out;
+	for (int tries = 0; ; tries++) {
+		int ports[2 * WIRE_NICS], bad = 0;
+		if (pick) {
+			if (tries == WIRE_PICK_TRIES) {
+				err_set(e, "no UDP ports free here and on the host after %d tries", tries);
+				goto out;
+			}
+			if (link_ports_pick(lab, avoid, navoid, 2 * n, ports,
+			    "the wires of a node on another host", e) != 0)
+				goto out;
+		}
+		for (int i = 0; i < n && !bad; i++) {
+			char what[16];
+			if (pick) {
+				p[i].here_port = ports[2 * i];
+				p[i].there_port = ports[2 * i + 1];
+			}
+			snprintf(what, sizeof what, "eth%d", p[i].idx);
+			if (pick && wire_port_held(p[i].there, p[i].there_port))
+				bad = p[i].there_port;
+			else if (wire_udp(what, pick ? "" : ", where its domain sends its frames (free it, "
+			    "or restart the node)", p[i].here, p[i].here_port, p[i].there, p[i].there_port,
+			    &fds[i], e) != 0) {
+				/* Taken: pick again; anything else is the answer. */
+				if (!pick || errno != EADDRINUSE)
+					goto out;
+				bad = p[i].here_port;
+			}
+		}
+		if (!bad)
+			break;
+		for (int i = 0; i < n; i++)
+			wire_close(&fds[i]);
+		avoid = xreallocarray(avoid, (size_t)navoid + 1, sizeof *avoid);
+		avoid[navoid++] = bad;
+	}
+	if (pick) {
+		char *sig = xstrdup(""), line[160], *t;
+		for (int i = 0; i < n; i++) {
+			wire_plug_line(&p[i], line, sizeof line);
+			t = xasprintf("%s%s\n", sig, line);
+			free(sig);
+			sig = t;
+		}
+		rc = net_record(lab, node_id, sig, e) != 0 || db_commit(lab->db, e) != 0 ? -1 : 0;
+		free(sig);
+		pick = 0;   /* committed or rolled back */
+		if (rc != 0)
+			goto out;
+	}
+	for (int i = 0; i < n; i++) {
+		struct wire_nic *c = &w->nic[p[i].idx];
+		wire_close(&c->qfd);
+		c->qfd = fds[i];
+		fds[i] = -1;
+		c->plugged = c->qudp = 1;
+	}
+	rc = 0;
+out:
+	if (pick)
+		db_rollback(lab->db);
+	for (int i = 0; i < n; i++)
+		wire_close(&fds[i]);
+	free(avoid);
 	return rc;
 }
 
@@ -472,6 +679,10 @@ wire_from_guest(struct wire *w, int idx)
 	for (int i = 0; i < WIRE_BATCH && c->qfd >= 0; i++) {
 		ssize_t n = recv(c->qfd, w->buf, sizeof w->buf, MSG_DONTWAIT);
 		if (n < 0) {
+			/* A domain not (yet) there made an earlier send fail: the
+			 * socket stays, as on a link's own. */
+			if (c->qudp && errno == ECONNREFUSED)
+				continue;
 			if (errno != EAGAIN && errno != EINTR)
 				wire_close(&c->qfd);
 			return;
@@ -535,7 +746,7 @@ wire_events(struct wire *w, const struct pollfd *p, size_t n)
 		for (int i = 0; i < WIRE_NICS; i++) {
 			struct wire_nic *c = &w->nic[i];
 			if (p[j].fd == c->qfd) {
-				if (p[j].revents & POLLIN)
+				if ((p[j].revents & POLLIN) || c->qudp)
 					wire_from_guest(w, i);
 				else
 					wire_close(&c->qfd);  /* QEMU's end is gone */

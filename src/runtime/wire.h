@@ -69,6 +69,44 @@ int wire_timeout_ms(const struct wire *w);
 /* Sends every queued frame that is due. */
 void wire_due(struct wire *w);
 
+/* ---- a node on another host ---- */
+
+/* One NIC of a node on another host, on its wire here: the domain's UDP
+ * interface binds there:there_port (the host's address) and sends to
+ * here:here_port, an address of this machine that the host reaches, in
+ * place of the socketpair a local QEMU has. Fixed for the domain's life:
+ * links change, go down, get impaired and captured here, and the domain
+ * is never touched. */
+struct wire_plug {
+	int  idx;
+	char here[LINK_HOST_LEN];
+	int  here_port;
+	char there[LINK_HOST_LEN];
+	int  there_port;
+};
+
+/* The address of this machine that datagrams to there (an IP address)
+ * leave from, as the routing table chooses it, into here[0..len). 0, or
+ * -1 with why (no route, not an address). */
+int wire_here(const char *there, char *here, size_t len, struct err *e);
+
+/* Plugs each of p[0..n) into NIC p[i].idx's wire: a UDP socket bound to
+ * here:here_port and connected to there:there_port, so the kernel takes
+ * that NIC's frames only. With here_port 0 (a fresh domain) the ports
+ * are picked first, two per NIC from the link range (link_ports_pick):
+ * none another run of the lab recorded, here's bound now, there's free
+ * when that address is this machine's; the picks go into the node's run
+ * (net_record, wire_plug_line) in the same transaction, so two starts do
+ * not pick alike. Given ports (a domain taken over) are bound as they
+ * are. 0, or -1 with a message naming the port, and none plugged. */
+int wire_plug_remote(struct wire *w, struct lab *lab, const char *node_id, struct wire_plug *p,
+    int n, struct err *e);
+
+/* "plug eth1 HERE PORT THERE PORT": the line a run records for p, and
+ * back (1 when line is one, into *p; 0 when not). */
+void wire_plug_line(const struct wire_plug *p, char *buf, size_t len);
+int wire_plug_parse(const char *line, struct wire_plug *p);
+
 /* Counters of NIC idx: frames from its guest, sent to the peer, from the
  * peer, given to the guest, dropped (down, impaired, or full). */
 struct wire_stats {

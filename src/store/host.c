@@ -60,15 +60,29 @@ host_check_uri(const char *uri, struct err *e)
 int
 host_check_address(const char *address, struct err *e)
 {
+	static const unsigned char any6[16];
 	unsigned char buf[16];
+	int v4 = inet_pton(AF_INET, address, buf) == 1, bad;
+	char *shown;
 
-	if (inet_pton(AF_INET, address, buf) != 1 && inet_pton(AF_INET6, address, buf) != 1) {
-		char *shown = sanitize(address, strlen(address));
+	if (v4)
+		/* Where a host's domains bind their NICs: one address of it. */
+		bad = (buf[0] == 0 && buf[1] == 0 && buf[2] == 0 && buf[3] == 0) || buf[0] >= 224;
+	else if (inet_pton(AF_INET6, address, buf) == 1)
+		bad = memcmp(buf, any6, 16) == 0 || buf[0] == 0xff;
+	else {
+		shown = sanitize(address, strlen(address));
 		err_set(e, "\"%s\" is not an IPv4 or IPv6 address", shown);
 		free(shown);
 		return -1;
 	}
-	return 0;
+	if (!bad)
+		return 0;
+	shown = sanitize(address, strlen(address));
+	err_set(e, "%s is not one host's address (any, multicast or broadcast): give the address "
+	    "this machine reaches the host at", shown);
+	free(shown);
+	return -1;
 }
 
 int

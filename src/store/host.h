@@ -31,7 +31,8 @@ void host_list_free(struct host *v, size_t n);
  * qemu+libssh2://, qemu+tcp://, qemu+tls://, qemu+unix://) of printable
  * characters, at most HOST_URI_MAX bytes. 0, or -1 with why. */
 int host_check_uri(const char *uri, struct err *e);
-/* Checks an address: an IPv4 or IPv6 literal. 0, or -1 with why. */
+/* Checks an address: an IPv4 or IPv6 literal of one machine (not any,
+ * multicast or broadcast). 0, or -1 with why. */
 int host_check_address(const char *address, struct err *e);
 
 /* Adds a host. 0, or -1 with a message: a bad name, "local" or a name

@@ -43,7 +43,7 @@ struct nic {
 	char  peer_port[NIC_PORT_MAX];  /* the other end's port name, "" when none */
 	int   local_port;
 	int   remote_port;
-	char  peer_host[46];    /* the address the other end listens on */
+	char  peer_host[46];    /* the address the other end's wire listens on, here */
 	char  peer_on[64];      /* the host its node is placed on, "" for local */
 	/* attach user */
 	struct nic_fwd *fwds;

@@ -18,16 +18,6 @@ source "$TOP/tests/lib-libvirt.sh"
 S=$SANDLAB
 lv_lab
 
-# drop NODE: a real drop of NODE's connection: the host's sshd stopped,
-# then the ssh its keeper's libvirt runs (a child of the keeper) killed.
-# $dropped is the pid it killed, or empty.
-drop() {
-	local kp
-	lv_sshd_stop
-	kp=$(run_get "$1" keeper_pid)
-	dropped=$(pgrep -P "$kp" -x ssh | head -n 1 || true)
-	[ -z "$dropped" ] || kill "$dropped"
-}
 # start NODE: node start with a deadline; its output in $out.
 start() { out=$(timeout 180 "$S" node start "$1" 2>&1) || true; }
 
@@ -44,8 +34,8 @@ console_send 1 'before-drop\r'
 check "the guest echoes" wait_for 30 out_has 1 $'before-drop\r\n'
 
 # The drop: unreachable everywhere, the console client stays.
-drop r1
-check "the keeper's ssh child was found and killed" test -n "$dropped"
+lv_drop r1
+check "the keeper's ssh child was found and killed" test -n "$lv_dropped"
 check "node show says r1 is unreachable" wait_for 60 state_is r1 unreachable
 check "node ls says so" has "$("$S" node ls)" "^r1 +lv +tiny +unreachable "
 check "node show's text says so" has "$("$S" node show r1)" "^state: +unreachable$"
@@ -72,7 +62,7 @@ console_close 2
 console_close 1
 
 # The domain destroyed while the host was away: recorded as gone.
-drop r1
+lv_drop r1
 check "a second drop" wait_for 60 state_is r1 unreachable
 lv_virsh destroy "$dom1" >/dev/null
 lv_sshd_start
@@ -83,7 +73,7 @@ check "with that reason" ended r1 crashed crashed "domain $dom1 was gone from ho
 # the domain back when the host answers.
 start r1
 check "r1 starts again" state_is r1 running
-drop r1
+lv_drop r1
 check "a third drop" wait_for 60 state_is r1 unreachable
 check "node kill while lv is unreachable" timeout 60 "$S" node kill r1
 check "the keeper let go, and says where the domain is" ended r1 stopped lost \

@@ -59,18 +59,10 @@ if gsh 1 120 "ping -c 200 -i 0.1 -w 100 10.0.0.2 | awk '/packet loss/ { sub(/%.*
 check "link set --clear" "$SANDLAB" link set a:eth0 --clear --out
 
 # A capture of three pings, both ways, to a file; Ctrl-C ends it.
-"$SANDLAB" capture a:eth0 -w "$T/a.pcap" 2>"$T/cap.err" &
-cap=$!
-pcap_started "$T/a.pcap" || true
-pings 1 2 3 >/dev/null || true
-kill -INT "$cap"
-rc=0; wait "$cap" || rc=$?
-tcpdump -n -e -r "$T/a.pcap" >"$T/a.txt" 2>"$T/a.tcpdump" || true
-req=$(grep -c "$MAC_A > $MAC_B.*10.0.0.1 > 10.0.0.2: ICMP echo request" "$T/a.txt" || true)
-rep=$(grep -c "$MAC_B > $MAC_A.*10.0.0.2 > 10.0.0.1: ICMP echo reply" "$T/a.txt" || true)
-if [ "$rc" = 0 ] && [ "$req" = 3 ] && [ "$rep" = 3 ]; then
+MAC_FROM=$MAC_A MAC_TO=$MAC_B FROM_IP=10.0.0.1 capture_pings a:eth0 "$T/a.pcap" 1 10.0.0.2
+if [ "$capture_rc" = 0 ] && [ "$capture_req" = 3 ] && [ "$capture_rep" = 3 ]; then
 	ok "capture to a file: 3 echo requests a>b and 3 replies b>a, with their MACs (Ctrl-C ends it)"
-else not_ok "capture to a file" "rc=$rc req=$req rep=$rep $(cat "$T/cap.err" "$T/a.tcpdump") $(head -5 "$T/a.txt")"; fi
+else not_ok "capture to a file" "rc=$capture_rc req=$capture_req rep=$capture_rep $(cat "$T/a.pcap.err" "$T/a.pcap.tcpdump") $(head -5 "$T/a.pcap.txt")"; fi
 
 # Through a pipe, live, as `| tcpdump -n -r -`.
 # tee keeps a copy of what went down the pipe: its header says the

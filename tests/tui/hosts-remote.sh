@@ -43,11 +43,8 @@ keys C-]
 tui_settle "Enter type" 30 >/dev/null || true
 
 # The host goes away under the dashboard.
-lv_sshd_stop
-kp=$(run_get r1 keeper_pid)
-p=$(pgrep -P "$kp" -x ssh | head -n 1 || true)
-check "the keeper's ssh child was found" test -n "$p"
-[ -z "$p" ] || kill "$p"
+lv_drop r1
+check "the keeper's ssh child was found" test -n "$lv_dropped"
 check "the nodes pane shows r1 offline" wait_for 60 screen_re "r1 +lv +offline"
 check "the tile says the host is unreachable" wait_for 30 screen_has "[sandlab: host lv is unreachable"
 check "the tile's title says so" screen_has "r1 · unreachable"

@@ -9,7 +9,9 @@
 #include <string.h>
 #include <cmocka.h>
 
+#include "host.h"
 #include "net.h"
+#include "wire.h"
 
 static void
 refs(void **state)
@@ -181,6 +183,83 @@ signature_and_pending(void **state)
 	assert_int_equal(net_pending("eth0 virtio-net-pci 52:54:00:00:00:00 user tcp:2222:22 tcp:1:1\n"
 	    "eth1 virtio-net-pci 52:54:00:00:00:01 wire\n", v, 2), 1u << 0);
 	free(sig);
+	/* A remote node's NIC on no wire: "off", which rows never give, so
+	 * it waits for a restart; a user-mode NIC is user whatever the mask. */
+	sig = net_signature_off(v, 3, 1u << 0 | 1u << 2);
+	assert_string_equal(sig,
+	    "eth0 virtio-net-pci 52:54:00:00:00:00 user tcp:2222:22\n"
+	    "eth1 virtio-net-pci 52:54:00:00:00:01 wire\n"
+	    "eth2 virtio-net-pci 52:54:00:00:00:02 off\n");
+	assert_int_equal(net_pending(sig, v, 3), 1u << 2);
+	free(sig);
+}
+
+/* The line a remote node's run records for each wire, and back. */
+static void
+plug_lines(void **state)
+{
+	struct wire_plug p = { .idx = 3, .here = "fd00::2", .here_port = 45010, .there = "10.0.0.5",
+	    .there_port = 45011 }, q;
+	char line[160];
+
+	(void)state;
+	wire_plug_line(&p, line, sizeof line);
+	assert_string_equal(line, "plug eth3 fd00::2 45010 10.0.0.5 45011");
+	memset(&q, 0, sizeof q);
+	assert_int_equal(wire_plug_parse(line, &q), 1);
+	assert_int_equal(q.idx, 3);
+	assert_string_equal(q.here, "fd00::2");
+	assert_int_equal(q.here_port, 45010);
+	assert_string_equal(q.there, "10.0.0.5");
+	assert_int_equal(q.there_port, 45011);
+	/* Not plug lines, or out of range: left alone. */
+	q.idx = 7;
+	assert_int_equal(wire_plug_parse("eth3 virtio-net-pci 52:54:00:00:00:03 wire", &q), 0);
+	assert_int_equal(wire_plug_parse("plug eth3 127.0.0.1 0 127.0.0.1 45011", &q), 0);
+	assert_int_equal(wire_plug_parse("plug eth3 127.0.0.1 45010 127.0.0.1 65536", &q), 0);
+	assert_int_equal(wire_plug_parse("plug eth32 127.0.0.1 45010 127.0.0.1 45011", &q), 0);
+	assert_int_equal(wire_plug_parse("plug eth3 127.0.0.1 45010", &q), 0);
+	assert_int_equal(q.idx, 7);
+}
+
+/* This machine's address toward a host, from the routing table. */
+static void
+here_toward(void **state)
+{
+	char here[46];
+	struct err e;
+
+	(void)state;
+	assert_int_equal(wire_here("127.0.0.1", here, sizeof here, &e), 0);
+	assert_string_equal(here, "127.0.0.1");
+	assert_int_equal(wire_here("::1", here, sizeof here, &e), 0);
+	assert_string_equal(here, "::1");
+	/* A link-local address without its zone cannot be sent to. */
+	assert_int_equal(wire_here("fe80::1", here, sizeof here, &e), -1);
+	assert_non_null(strstr(e.msg, "this machine has no route to fe80::1: "));
+	assert_int_equal(wire_here("lv.example", here, sizeof here, &e), -1);
+	assert_string_equal(e.msg, "\"lv.example\" is not an IP address");
+}
+
+/* A host's address is one machine's. */
+static void
+host_addresses(void **state)
+{
+	static const char *good[] = { "10.0.0.5", "127.0.0.1", "192.0.2.9", "223.255.255.254",
+	    "::1", "fd00::2", "fe80::1" };
+	static const char *bad[] = { "0.0.0.0", "224.0.0.1", "239.1.2.3", "255.255.255.255", "::",
+	    "ff02::1" };
+	struct err e;
+
+	(void)state;
+	for (size_t i = 0; i < sizeof good / sizeof *good; i++)
+		assert_int_equal(host_check_address(good[i], &e), 0);
+	for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+		assert_int_equal(host_check_address(bad[i], &e), -1);
+		assert_non_null(strstr(e.msg, " is not one host's address (any, multicast or broadcast)"));
+	}
+	assert_int_equal(host_check_address("lv.example", &e), -1);
+	assert_string_equal(e.msg, "\"lv.example\" is not an IPv4 or IPv6 address");
 }
 
 static void
@@ -214,6 +293,9 @@ main(void)
 		cmocka_unit_test(link_range),
 		cmocka_unit_test(models),
 		cmocka_unit_test(signature_and_pending),
+		cmocka_unit_test(plug_lines),
+		cmocka_unit_test(here_toward),
+		cmocka_unit_test(host_addresses),
 		cmocka_unit_test(qemu_view),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
