@@ -16,6 +16,7 @@
 #include "form-hw.h"
 #include "form-node.h"
 #include "guard.h"
+#include "nic.h"
 #include "node.h"
 #include "template.h"
 #include "util.h"
@@ -32,6 +33,8 @@ form_create_default(int i, char *buf, size_t len)
 
 	if (i == NF_ACCEL)
 		snprintf(buf, len, "%s", form_node_accels[0]);
+	else if (i == NF_NIC_MODEL)
+		snprintf(buf, len, "%s", NIC_MODEL_DEFAULT);
 	else if (i >= NF_HW)
 		snprintf(buf, len, "%s", hw_fields[i - NF_HW].dflt);
 	else
@@ -64,6 +67,8 @@ form_create_fill(struct form *fm, struct app *a)
 			snprintf(buf, sizeof buf, "%s", t.image_name ? t.image_name : "");
 		else if (i == NF_ACCEL)
 			snprintf(buf, sizeof buf, "%s", t.accel);
+		else if (i == NF_NIC_MODEL)
+			snprintf(buf, sizeof buf, "%s", t.nic_model);
 		else if (i >= NF_HW)
 			snprintf(buf, sizeof buf, "%s", t.hw.v[i - NF_HW]);
 		else
@@ -120,6 +125,13 @@ form_create_submit(struct form *fm, struct app *a)
 
 	if (form_hw_check_all(fm, a, NF_HW) != 0 || form_disk_check_all(fm, NF_DISKS, NF_HW) != 0)
 		return -1;
+	/* a model this QEMU lacks, as node create --nic-model refuses it */
+	if (form_create_given(fm, NF_NIC_MODEL, tpl) &&
+	    guard_nic_model(a->lab, fm->f[NF_NIC_MODEL].buf, form_hw_value(fm, NF_HW, HW_ARCH), fm->msg,
+	    sizeof fm->msg)) {
+		fm->focus = NF_NIC_MODEL;
+		return -1;
+	}
 	if (tpl && template_get(a->lab, form_value(&fm->f[NF_TEMPLATE]), &t, &e) != 0) {
 		snprintf(fm->msg, sizeof fm->msg, "%s", e.msg);
 		return -1;
@@ -138,6 +150,8 @@ form_create_submit(struct form *fm, struct app *a)
 		spec.nics = parse_int(fm->f[NF_NICS].buf, 0, NODE_NICS_MAX, &v) == 0 ? (int)v : -1;
 	if (form_create_given(fm, NF_ACCEL, tpl))
 		spec.accel = form_value(&fm->f[NF_ACCEL]);
+	if (form_create_given(fm, NF_NIC_MODEL, tpl))
+		spec.nic_model = fm->f[NF_NIC_MODEL].buf;
 	spec.disks = disks;
 	spec.ndisks = form_disk_added(fm, NF_DISKS, disks);
 	if (template_node_create(a->lab, tpl ? &t : NULL, &spec, &ch, &out, &e) != 0) {
@@ -245,6 +259,7 @@ form_create_open(struct app *a, const char *image_name)
 	snprintf(form_text(fm, "NICs", num, FF_TEXT)->hint, 256, "0 to %d", NODE_NICS_MAX);
 	snprintf(form_choice(fm, "Accelerator", form_node_accels, 3, 0)->hint, 256,
 	    "auto: KVM when the host has it, else TCG");
+	snprintf(form_text(fm, "NIC model", NIC_MODEL_DEFAULT, FF_TEXT)->hint, 256, FORM_NODE_NIC_MODEL_HINT);
 	form_page(fm, "Machine");
 	form_hw_add(fm, a, NULL);
 	form_page(fm, "Disks");

@@ -11,7 +11,10 @@ struct form;
 
 /* Fields of node forms, in order (the edit form has no template nor
  * image); the machine's (form-hw.h) follow on a page of their own. */
-enum { NF_TEMPLATE, NF_IMAGE, NF_NAME, NF_RAM, NF_CPUS, NF_NICS, NF_ACCEL, NF_HW };
+enum { NF_TEMPLATE, NF_IMAGE, NF_NAME, NF_RAM, NF_CPUS, NF_NICS, NF_ACCEL, NF_NIC_MODEL, NF_HW };
+
+/* The NIC model field's hint. */
+#define FORM_NODE_NIC_MODEL_HINT "of every NIC: virtio-net-pci, e1000, rtl8139, ..."
 
 /* The accelerator choices: "auto", "kvm", "tcg". */
 extern const char *const form_node_accels[FORM_NODE_NACCELS];
