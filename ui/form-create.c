@@ -16,6 +16,7 @@
 #include "form-hw.h"
 #include "form-node.h"
 #include "guard.h"
+#include "nic.h"
 #include "node.h"
 #include "template.h"
 #include "util.h"
@@ -36,6 +37,8 @@ form_create_default(int i, char *buf, size_t len)
 		snprintf(buf, len, "%s", form_node_accels[0]);
 	else if (i == NF_CONSOLE)
 		snprintf(buf, len, "%s", form_node_consoles[0]);
+	else if (i == NF_NIC_MODEL)
+		snprintf(buf, len, "%s", NIC_MODEL_DEFAULT);
 	else if (i >= NF_HW)
 		snprintf(buf, len, "%s", hw_fields[i - NF_HW].dflt);
 	else
@@ -77,6 +80,8 @@ form_create_fill(struct form *fm, struct app *a)
 			snprintf(buf, sizeof buf, "%s", t.accel);
 		else if (i == NF_CONSOLE)
 			snprintf(buf, sizeof buf, "%s", t.console);
+		else if (i == NF_NIC_MODEL)
+			snprintf(buf, sizeof buf, "%s", t.nic_model);
 		else if (i >= NF_HW)
 			snprintf(buf, sizeof buf, "%s", t.hw.v[i - NF_HW]);
 		else
@@ -133,6 +138,13 @@ form_create_submit(struct form *fm, struct app *a)
 
 	if (form_hw_check_all(fm, a, NF_HW) != 0 || form_disk_check_all(fm, NF_DISKS, NF_HW) != 0)
 		return -1;
+	/* a model this QEMU lacks, as node create --nic-model refuses it */
+	if (form_create_given(fm, NF_NIC_MODEL, tpl) &&
+	    guard_nic_model(a->lab, fm->f[NF_NIC_MODEL].buf, form_hw_value(fm, NF_HW, HW_ARCH), fm->msg,
+	    sizeof fm->msg)) {
+		fm->focus = NF_NIC_MODEL;
+		return -1;
+	}
 	if (tpl && template_get(a->lab, form_value(&fm->f[NF_TEMPLATE]), &t, &e) != 0) {
 		snprintf(fm->msg, sizeof fm->msg, "%s", e.msg);
 		return -1;
@@ -153,6 +165,8 @@ form_create_submit(struct form *fm, struct app *a)
 		spec.accel = form_value(&fm->f[NF_ACCEL]);
 	if (form_create_given(fm, NF_CONSOLE, tpl))
 		spec.console = form_value(&fm->f[NF_CONSOLE]);
+	if (form_create_given(fm, NF_NIC_MODEL, tpl))
+		spec.nic_model = fm->f[NF_NIC_MODEL].buf;
 	spec.disks = disks;
 	spec.ndisks = form_disk_added(fm, NF_DISKS, disks);
 	if (template_node_create(a->lab, tpl ? &t : NULL, &spec, &ch, &out, &e) != 0) {
@@ -260,6 +274,7 @@ form_create_open(struct app *a, const char *image_name)
 	snprintf(form_text(fm, "NICs", num, FF_TEXT)->hint, 256, "0 to %d", NODE_NICS_MAX);
 	snprintf(form_choice(fm, "Accelerator", form_node_accels, 3, 0)->hint, 256,
 	    "auto: KVM when the host has it, else TCG");
+	snprintf(form_text(fm, "NIC model", NIC_MODEL_DEFAULT, FF_TEXT)->hint, 256, FORM_NODE_NIC_MODEL_HINT);
 	snprintf(form_choice(fm, "Console", form_node_consoles, 2, 0)->hint, 256,
 	    "what Enter opens: the serial line, or vnc for a viewer");
 	form_page(fm, "Machine");

@@ -16,10 +16,35 @@
 #include "form-hw.h"
 #include "form-node.h"
 #include "guard.h"
+#include "net.h"
+#include "nic.h"
 #include "node.h"
 #include "util.h"
 
-enum { EF_NAME, EF_RAM, EF_CPUS, EF_NICS, EF_ACCEL, EF_HW, EF_DISKS = EF_HW + HW_NKEYS };
+enum { EF_NAME, EF_RAM, EF_CPUS, EF_NICS, EF_ACCEL, EF_NIC_MODEL, EF_HW, EF_DISKS = EF_HW + HW_NKEYS };
+
+/* The NIC model field's value: eth0's model, and in hint whether the
+ * other NICs differ (the field sets them all alike). */
+static void
+form_edit_nic_model(struct app *a, const struct node *n, char *val, size_t len, char *hint, size_t hlen)
+{
+	struct nic *v = NULL;
+	int nn = 0, mixed = 0;
+	struct err e;
+
+	snprintf(val, len, "%s", NIC_MODEL_DEFAULT);
+	snprintf(hint, hlen, "%s", FORM_NODE_NIC_MODEL_HINT);
+	if (net_nics_get(a->lab, n->id, &v, &nn, &e) != 0 || nn == 0) {
+		nic_list_free(v, nn);
+		return;
+	}
+	snprintf(val, len, "%s", v[0].model);
+	for (int i = 1; i < nn; i++)
+		mixed |= strcmp(v[i].model, v[0].model) != 0;
+	if (mixed)
+		snprintf(hint, hlen, "now mixed (eth0's shown); a change sets every NIC");
+	nic_list_free(v, nn);
+}
 
 static int
 form_edit_check(struct form *fm, struct app *a, int i)
@@ -42,6 +67,7 @@ form_edit_submit(struct form *fm, struct app *a)
 	struct err e;
 	long v;
 	int hw = 0, live;
+	char cur_model[NIC_MODEL_MAX], hint[8];
 
 	if (i < 0) {
 		snprintf(fm->msg, sizeof fm->msg, "the node is gone (deleted elsewhere)");
@@ -69,9 +95,19 @@ form_edit_submit(struct form *fm, struct app *a)
 		c.nics = (int)v;
 	if (strcmp(form_value(&fm->f[EF_ACCEL]), n->accel) != 0)
 		c.accel = form_value(&fm->f[EF_ACCEL]);
+	/* as the form showed it: a change sets every NIC's model */
+	form_edit_nic_model(a, n, cur_model, sizeof cur_model, hint, sizeof hint);
+	if (strcmp(fm->f[EF_NIC_MODEL].buf, cur_model) != 0) {
+		if (guard_nic_model(a->lab, fm->f[EF_NIC_MODEL].buf, form_hw_value(fm, EF_HW, HW_ARCH), fm->msg,
+		    sizeof fm->msg)) {
+			fm->focus = EF_NIC_MODEL;
+			return -1;
+		}
+		c.nic_model = fm->f[EF_NIC_MODEL].buf;
+	}
 	if (strcmp(fm->f[EF_NAME].buf, n->name) != 0)
 		new_name = fm->f[EF_NAME].buf;
-	if ((c.ram_mb || c.cpus || c.nics >= 0 || c.accel || new_name || hw) &&
+	if ((c.ram_mb || c.cpus || c.nics >= 0 || c.nic_model || c.accel || new_name || hw) &&
 	    node_set_rename(a->lab, fm->node_id, &c, new_name, &e) != 0) {
 		/* Started since the form opened: say it in the dashboard's words. */
 		app_reload(a);
@@ -93,7 +129,7 @@ void
 form_edit_open(struct app *a, const struct model_node *mn)
 {
 	struct form *fm = xcalloc(1, sizeof *fm);
-	char num[16];
+	char num[16], model[NIC_MODEL_MAX], hint[256];
 
 	fm->title = "Edit the node";
 	fm->submit_label = "save";
@@ -112,6 +148,8 @@ form_edit_open(struct app *a, const struct model_node *mn)
 	snprintf(form_text(fm, "NICs", num, FF_TEXT)->hint, 256, "0 to %d", NODE_NICS_MAX);
 	snprintf(form_choice(fm, "Accelerator", form_node_accels, 3, form_node_accel_index(mn->n.accel))->hint, 256,
 	    "changes apply at the next start");
+	form_edit_nic_model(a, &mn->n, model, sizeof model, hint, sizeof hint);
+	snprintf(form_text(fm, "NIC model", model, FF_TEXT)->hint, 256, "%s", hint);
 	form_page(fm, "Machine");
 	form_hw_add(fm, a, &mn->n.hw);
 	form_page(fm, "Disks");

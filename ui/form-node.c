@@ -10,6 +10,7 @@
 
 #include "contype.h"
 #include "form.h"
+#include "nic.h"
 #include "node.h"
 
 const char *const form_node_accels[FORM_NODE_NACCELS] = { "auto", "kvm", "tcg" };
@@ -38,6 +39,15 @@ form_node_check(struct form *fm, struct app *a, int i, int base, const char *own
 		return form_check_int(f, "CPUs", 0, 1024, node_check_cpus);
 	case NF_NICS:
 		return form_check_int(f, "NICs", 0, 1024, node_check_nics);
+	case NF_NIC_MODEL: {
+		struct err e;
+		if (nic_model_check(f->buf, &e) != 0) {
+			snprintf(f->err, sizeof f->err, "%s", e.msg);
+			return -1;
+		}
+		f->err[0] = '\0';
+		return 0;
+	}
 	default:
 		f->err[0] = '\0';
 		return 0;

@@ -10,12 +10,17 @@ struct app;
 struct form;
 
 /* Fields of node forms, in order (the edit form has no template nor
- * image, and its own order); the machine's (form-hw.h) follow on a page
+ * image; from NF_NAME to NF_NIC_MODEL its fields are in this order, so
+ * form_node_check serves both); the machine's (form-hw.h) follow on a page
  * of their own. */
-enum { NF_TEMPLATE, NF_IMAGE, NF_NAME, NF_RAM, NF_CPUS, NF_NICS, NF_ACCEL, NF_CONSOLE, NF_HW };
+enum { NF_TEMPLATE, NF_IMAGE, NF_NAME, NF_RAM, NF_CPUS, NF_NICS, NF_ACCEL, NF_NIC_MODEL, NF_CONSOLE,
+    NF_HW };
 
 /* The console choices: "serial", "vnc" (contype.h). */
 extern const char *const form_node_consoles[2];
+
+/* The NIC model field's hint. */
+#define FORM_NODE_NIC_MODEL_HINT "of every NIC: virtio-net-pci, e1000, rtl8139, ..."
 
 /* The accelerator choices: "auto", "kvm", "tcg". */
 extern const char *const form_node_accels[FORM_NODE_NACCELS];

@@ -110,3 +110,17 @@ guard_hw_cpu(struct lab *lab, const char *model, const char *arch, char *buf, si
 	    "qemu-system-%s -cpu help lists", form_hw_label(HW_CPU_MODEL), shown, arch, arch);
 	return 1;
 }
+
+int
+guard_nic_model(struct lab *lab, const char *model, const char *arch, char *buf, size_t len)
+{
+	char shown[96];
+	struct err e;
+
+	if (qemuprobe_check_nic(lab, model, arch, "NIC model", &e) == 0)
+		return 0;
+	sanitize_to(model, strlen(model), shown, sizeof shown);
+	snprintf(buf, len, "NIC model \"%s\": qemu-system-%s has no such network device; one that "
+	    "qemu-system-%s -device help lists, as e1000 or rtl8139", shown, arch, arch);
+	return 1;
+}

@@ -35,6 +35,9 @@ int guard_hw_all(const struct hw *h, char *buf, size_t len);
  * 1, and buf says so in a few words (the CLI's list of models would not
  * fit a form); else 0. */
 int guard_hw_cpu(struct lab *lab, const char *model, const char *arch, char *buf, size_t len);
+/* The same for a NIC model: 1 and buf says so when this QEMU (for arch)
+ * has no network device of that name (qemuprobe_check_nic); else 0. */
+int guard_nic_model(struct lab *lab, const char *model, const char *arch, char *buf, size_t len);
 /* msg, a core message, with the machine's CLI options in it
  * ("--cpu-model", "(--kernel IMAGE)") put as the form's fields. */
 void guard_hw_words(const char *msg, char *buf, size_t len);

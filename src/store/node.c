@@ -1021,6 +1021,7 @@ node_set_rename(struct lab *lab, const char *key, const struct node_changes *c, 
 	if ((c->ram_mb && node_check_ram(c->ram_mb, e) != 0) ||
 	    (c->cpus && node_check_cpus(c->cpus, e) != 0) ||
 	    (c->nics >= 0 && node_check_nics(c->nics, e) != 0) ||
+	    (c->nic_model && nic_model_check(c->nic_model, e) != 0) ||
 	    (c->accel && node_check_accel(c->accel, e) != 0))
 		return -1;
 	for (int k = 0; k < HW_NKEYS; k++)
@@ -1031,7 +1032,8 @@ node_set_rename(struct lab *lab, const char *key, const struct node_changes *c, 
 		}
 	/* the machine may change while the node runs: it waits for a
 	 * restart (node_hw_pending); the rest needs the node stopped */
-	hw_only = new_name == NULL && !c->ram_mb && !c->cpus && c->nics < 0 && !c->accel && !c->host;
+	hw_only = new_name == NULL && !c->ram_mb && !c->cpus && c->nics < 0 && !c->nic_model && !c->accel &&
+	    !c->host;
 	/* the new disks' files first, outside the transaction (pending.h) */
 	if (c->ndisks_add > 0 && (disk_parse_all(lab, c->disks_add, c->ndisks_add, &dv, e) != 0 ||
 	    node_disks_make(lab, dv, c->ndisks_add, NULL, &db, e) != 0))
@@ -1070,7 +1072,11 @@ node_set_rename(struct lab *lab, const char *key, const struct node_changes *c, 
 		goto fail_node;
 	if (c->nics > n.nnics && nic_add(lab, n.id, n.nnics, c->nics, NULL, e) != 0)
 		goto fail_node;
-	if (new_name == NULL || c->ram_mb || c->cpus || c->nics >= 0 || c->accel || c->host || hw_mask || disks)
+	for (int i = 0; c->nic_model && i < (c->nics >= 0 ? c->nics : n.nnics); i++)
+		if (nic_update(lab, n.id, i, c->nic_model, NULL, NULL, e) != 0)
+			goto fail_node;
+	if (new_name == NULL || c->ram_mb || c->cpus || c->nics >= 0 || c->nic_model || c->accel || c->host ||
+	    hw_mask || disks)
 		db_event(lab->db, n.id, "set", "");
 	if (new_name != NULL && strcmp(new_name, n.name) != 0) {
 		if (node_name_taken(lab, new_name, n.id, e) != 0 ||

@@ -112,6 +112,7 @@ struct node_changes {
 	int         ram_mb;
 	int         cpus;
 	int         nics;      /* -1 = unchanged */
+	const char *nic_model; /* of every NIC, added ones too (nic.h); NULL = unchanged */
 	const char *accel;
 	const char *hw[HW_NKEYS]; /* machine fields (hw.h); NULL = unchanged */
 	const char *const *disks_add; /* extra disks to add (disk_parse) */
@@ -120,7 +121,7 @@ struct node_changes {
 	int         ndisks_rm;
 	const char *host;      /* NULL = unchanged; HOST_LOCAL or a host's name */
 };
-/* All in one transaction. RAM, CPUs, NICs, accel and host are refused while
+/* All in one transaction. RAM, CPUs, NICs, NIC model, accel and host are refused while
  * the node runs; machine fields and extra disks are not: a running node
  * shows them as pending a restart (node_hw_pending), and a removed disk's
  * file goes at once (a running QEMU keeps it open until it stops). NICs added get fresh MACs, and

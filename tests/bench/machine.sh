@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Machine figures, under TCG with the tiny guest: `sandlab node start` to
+# Machine figures, under TCG (--accel tcg: auto would try KVM first, and
+# bare QEMU would be given -accel kvm) with the tiny guest: `sandlab node start` to
 # the banner at a console client for each boot disk bus on pc and on q35,
 # and with the uefi guest (OVMF, q35) to its shell prompt,
 # beside bare QEMU started with the same machine words (the node's own
@@ -56,10 +57,15 @@ def bare_argv(sandlab, node, overlay):
         i += 1
     return out + ["-chardev", "stdio,id=s,signal=off", "-serial", "chardev:s"]
 
+# In a session of its own, as the keeper (setsid) runs sandlab's QEMU:
+# with the kernel's autogroup scheduling each session is a CPU group, and
+# on a loaded machine a QEMU sharing the bench's group booted up to 1.5 s
+# (36 s under OVMF) slower than the keeper's.
 def bare(argv):
     t0 = time.monotonic()
     a, b = socket.socketpair()
-    p = subprocess.Popen(argv, stdin=b.fileno(), stdout=b.fileno(), stderr=subprocess.DEVNULL)
+    p = subprocess.Popen(argv, stdin=b.fileno(), stdout=b.fileno(), stderr=subprocess.DEVNULL,
+                         start_new_session=True)
     b.close()
     dt = wait_banner(a, t0)
     p.kill(); p.wait(); a.close()
@@ -83,7 +89,7 @@ PY
 for m in pc q35; do
 	for bus in virtio ide sata scsi; do
 		n=$m-$bus
-		"$SANDLAB" node create "$n" --image tiny --ram 64 --nics 0 --machine "$m" --disk-bus "$bus" >/dev/null
+		"$SANDLAB" node create "$n" --image tiny --ram 64 --nics 0 --accel tcg --machine "$m" --disk-bus "$bus" >/dev/null
 		rm -f "$T/bare.qcow2"
 		qemu-img create -q -f qcow2 -F qcow2 -b "$IMAGES/tiny.qcow2" "$T/bare.qcow2"
 		python3 "$T/bench.py" "$SANDLAB" "$n" "$SANDLAB_LAB/run/$(node_id "$n")/console.sock" \
@@ -92,10 +98,11 @@ for m in pc q35; do
 done
 
 # UEFI: OVMF on q35 boots the uefi guest (systemd-boot, the kernel's EFI
-# stub) to its shell; fewer runs, each takes seconds to a minute.
+# stub) to its shell; as many runs as the buses (BENCH_UEFI_RUNS to take
+# fewer: each takes seconds to a minute).
 lab_image uefi
-"$SANDLAB" node create q35-uefi --image uefi --ram 256 --nics 0 --machine q35 --firmware uefi >/dev/null
+"$SANDLAB" node create q35-uefi --image uefi --ram 256 --nics 0 --accel tcg --machine q35 --firmware uefi >/dev/null
 rm -f "$T/bare.qcow2"
 qemu-img create -q -f qcow2 -F qcow2 -b "$IMAGES/uefi.qcow2" "$T/bare.qcow2"
 BENCH_BANNER='linux# ' python3 "$T/bench.py" "$SANDLAB" q35-uefi \
-	"$SANDLAB_LAB/run/$(node_id q35-uefi)/console.sock" "$T/bare.qcow2" "${BENCH_UEFI_RUNS:-3}" q35/uefi
+	"$SANDLAB_LAB/run/$(node_id q35-uefi)/console.sock" "$T/bare.qcow2" "${BENCH_UEFI_RUNS:-$RUNS}" q35/uefi

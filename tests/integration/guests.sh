@@ -60,8 +60,8 @@ why() { printf 'log ends: %s' "$(tail -c 120 "$T/$1.log" | od -An -c | tr -s ' \
 
 # The NIC models sandlab offers beyond virtio, and the driver that binds
 # each in the linux guest (QEMU's rtl8139 is a C+ chip: 8139cp takes it).
-NIC_MODELS="e1000 e1000e rtl8139 vmxnet3 pcnet"
-NIC_DRIVERS="8139cp e1000 e1000e pcnet32 virtio_net vmxnet3"
+NIC_MODELS="e1000 e1000e rtl8139 vmxnet3 pcnet i82559er ne2k_pci"
+NIC_DRIVERS="8139cp e100 e1000 e1000e ne2k-pci pcnet32 virtio_net vmxnet3"
 
 run_tests() {
 	local nics=() m

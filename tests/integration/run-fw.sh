@@ -3,7 +3,8 @@
 # one guest at a time: UEFI (OVMF) on q35 and on pc, with a node's own
 # NVRAM file through create, clone, reset and rm; NIC models beyond virtio, bound by their
 # drivers in the linux guest, which reaches its user-mode gateway; the
-# linux ISO as a node's CD-ROM with --boot cdrom, and --boot-once cdrom
+# linux ISO as a node's CD-ROM with --boot cdrom and a blank --disk 64M
+# that the guest sees at its size and writes, and --boot-once cdrom
 # (the ISO once, then the disk). Bad input: an unknown NIC model names
 # what this QEMU offers; UEFI without OVMF's files names the package; a
 # lab file carries firmware= and model=.
@@ -137,12 +138,24 @@ for pair in e1000e:e1000e rtl8139:8139cp; do
 done
 "$S" node rm l1 >/dev/null
 
-# ---- the linux ISO: --boot cdrom boots it; --boot-once cdrom once only
-"$S" node create iso --image tiny --ram 256 --cdrom linux-iso --boot cdrom,disk >/dev/null
+# ---- the linux ISO: --boot cdrom boots it, with a blank extra disk the
+# installer-like guest sees at its size and writes; --boot-once cdrom once only
+"$S" node create iso --image tiny --ram 256 --cdrom linux-iso --boot cdrom,disk --disk 64M >/dev/null
 check "node cmd has the ISO in the CD-ROM drive and boots it first" sh -c \
 	"'$S' node cmd iso | grep -q -- 'id=hd0,bootindex=2 .*linux-iso.iso,format=raw,if=none,id=cdrom0,media=cdrom,readonly=on -device ide-cd,id=cd0,drive=cdrom0,bus=ide.1,bootindex=1'"
 check "the linux ISO boots from the CD-ROM to the shell" "$S" node start iso --wait-for 'linux# ' --timeout "$BOOT_WAIT"
+# the tiny boot disk is vda, the blank one vdb
+out=$("$S" expect iso --timeout 60 --sendline 'echo vdb=$(cat /sys/block/vdb/size)' --expect 'vdb=131072' 2>&1) &&
+	ok "booted from the CD-ROM, the guest sees the blank disk at 64 MiB (131072 sectors)" ||
+	not_ok "booted from the CD-ROM, the guest sees the blank disk at 64 MiB (131072 sectors)" "$out"
+# fsync: a flush reaches QEMU, which then writes the qcow2 metadata too
+# (a bare sync leaves it in QEMU's cache, lost to the kill below)
+out=$("$S" expect iso --timeout 60 --sendline 'printf cd-wrote-disk | dd of=/dev/vdb conv=fsync 2>/dev/null && echo wrote-$((1+1))' --expect 'wrote-2' 2>&1) &&
+	ok "the guest writes to the blank disk" || not_ok "the guest writes to the blank disk" "$out"
 "$S" node kill iso >/dev/null
+iso_disk=$("$S" node show iso --json | python3 -c 'import json,sys; print(json.load(sys.stdin)["disks"][0]["file"])')
+check "the disk file holds what the guest wrote" sh -c \
+	"qemu-io -f qcow2 -r -c 'read -v 0 16' '$iso_disk' | grep -q '63 64 2d 77 72 6f 74 65 2d 64 69 73 6b'"
 "$S" node rm iso >/dev/null
 "$S" node create once --image tiny --ram 256 --cdrom linux-iso --boot-once cdrom >/dev/null
 check "--boot-once cdrom boots the ISO" "$S" node start once --wait-for 'linux# ' --timeout "$BOOT_WAIT"

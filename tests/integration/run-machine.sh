@@ -8,7 +8,9 @@
 # has sse4_2 and popcnt; a machine change on a running node waits for a
 # restart; a boot-once is spent by one start; each bad value is refused
 # naming what is offered, and leaves nothing; a lab file carries every
-# key: export, import into an empty lab, export again gives the same bytes.
+# machine key (firmware, NIC models and extra disks too): export, import
+# into an empty lab, export again gives the same bytes, and the imported
+# node has them.
 set -eu
 source "$(dirname "$0")/../lib.sh"
 source "$(dirname "$0")/../lib-run.sh"
@@ -175,12 +177,16 @@ fi
 "$S" node kill kb >/dev/null
 
 # ---- lab files carry every key
-"$S" node create all --image tiny --ram 64 --disk-bus scsi --machine q35 --cpu-model Skylake-Client \
-	--arch i386 --vga cirrus --boot network,cdrom,disk --boot-once cdrom --cdrom two \
-	--kernel vmlinuz --initrd initrd --append 'console=ttyS0 quiet' >/dev/null
+"$S" node create all --image tiny --ram 64 --disk-bus scsi --machine q35 --firmware uefi \
+	--cpu-model Skylake-Client --arch i386 --vga cirrus --boot network,cdrom,disk --boot-once cdrom \
+	--cdrom two --kernel vmlinuz --initrd initrd --append 'console=ttyS0 quiet' \
+	--disk 64M,bus=sata --disk image:tiny,bus=scsi --nics 2 --nic-model e1000 >/dev/null
+"$S" nic set all:eth0 --mac 52:54:00:10:10:01 >/dev/null
+"$S" nic set all:eth1 --model vmxnet3 --mac 52:54:00:10:10:02 >/dev/null
 "$S" lab export "$T/a.lab"
-check "the lab file has every machine key" grep -qx 'node all image=tiny ram=64 cpus=1 accel=auto disk-bus=scsi machine=q35 cpu-model=Skylake-Client arch=i386 vga=cirrus boot=network,cdrom,disk boot-once=cdrom cdrom=two kernel=vmlinuz initrd=initrd' "$T/a.lab"
+check "the lab file has every machine key" grep -qx 'node all image=tiny ram=64 cpus=1 accel=auto disk-bus=scsi machine=q35 firmware=uefi cpu-model=Skylake-Client arch=i386 vga=cirrus boot=network,cdrom,disk boot-once=cdrom cdrom=two kernel=vmlinuz initrd=initrd disk=64M,bus=sata disk=image:tiny,bus=scsi' "$T/a.lab"
 check "the lab file has the command line" grep -qx 'append all console=ttyS0 quiet' "$T/a.lab"
+check "the lab file has each NIC's model" sh -c "grep -qx 'nic all:eth0 model=e1000 mac=52:54:00:10:10:01 attach=none' '$T/a.lab' && grep -qx 'nic all:eth1 model=vmxnet3 mac=52:54:00:10:10:02 attach=none' '$T/a.lab'"
 check "a node at the defaults writes no machine key" grep -qx 'node kb image=tiny ram=256 cpus=1 accel=auto kernel=vmlinuz initrd=initrd' "$T/a.lab"
 (
 	export SANDLAB_LAB="$T/lab2"
@@ -193,6 +199,27 @@ check "a node at the defaults writes no machine key" grep -qx 'node kb image=tin
 	"$S" lab export "$T/b.lab"
 )
 check "export, import into an empty lab, export again: the same bytes" cmp "$T/a.lab" "$T/b.lab"
+# what the import made, read back through node show and node cmd
+all2=$(SANDLAB_LAB="$T/lab2" "$S" node show all --json)
+if text "$all2" | python3 -c 'import json,sys
+d = json.load(sys.stdin); m = d["machine"]
+want = {"disk-bus": "scsi", "machine": "q35", "firmware": "uefi", "cpu-model": "Skylake-Client", "arch": "i386",
+        "vga": "cirrus", "boot": "network,cdrom,disk", "boot-once": "cdrom", "cdrom": "two", "kernel": "vmlinuz",
+        "initrd": "initrd", "append": "console=ttyS0 quiet"}
+bad = {k: m.get(k) for k in want if m.get(k) != want[k]}
+assert not bad, bad
+assert [(x["bus"]) for x in d["disks"]] == ["sata", "scsi"], d["disks"]'; then
+	ok "the imported node has every machine field and both disks"
+else
+	not_ok "the imported node has every machine field and both disks" "$all2"
+fi
+cmd2=$(SANDLAB_LAB="$T/lab2" "$S" node cmd all)
+if text "$cmd2" | grep -qF -- "-device vmxnet3,id=nic1,netdev=net1,mac=52:54:00:10:10:02" &&
+    text "$cmd2" | grep -qF -- "qemu-system-i386 " && text "$cmd2" | grep -qF -- "if=pflash,format=raw,unit=1,file="; then
+	ok "the imported node's argv has the NIC model, the arch and its own NVRAM"
+else
+	not_ok "the imported node's argv has the NIC model, the arch and its own NVRAM" "$cmd2"
+fi
 sed 's/^node all \(.*\) vga=cirrus/node all \1 vga=qxl/' "$T/a.lab" >"$T/bad.lab"
 expect_fail "a lab file's bad machine value names its line" 'line [0-9]+: --vga "qxl": one of std' \
 	env SANDLAB_LAB="$T/lab3" "$S" lab import "$T/bad.lab"
