@@ -35,6 +35,7 @@ struct rdom {
 	int           bridge_watch; /* virEventAddHandle's id, or -1 */
 	int           ev_pipe[2];
 	char         *ident;        /* the domain's description: whose it is */
+	char         *refusal;      /* libvirt's whole message when rdom_start was refused */
 	/* Console input the stream did not take yet (event thread only). */
 	char          pend[RDOM_TO_CONSOLE];
 	size_t        npend;
@@ -114,6 +115,7 @@ rdom_free(struct rdom *r)
 	close(r->ev_pipe[0]);
 	close(r->ev_pipe[1]);
 	free(r->ident);
+	free(r->refusal);
 	free(r);
 }
 
@@ -540,6 +542,23 @@ rdom_console_open(struct rdom *r, unsigned flags, struct err *e)
 	return 0;
 }
 
+/* libvirt's last message, whole (virt_error cuts what it shows): QEMU's
+ * own lines are in it when QEMU ended during the start. */
+static void
+rdom_keep_refusal(struct rdom *r)
+{
+	const char *msg = virt.virGetLastErrorMessage();
+
+	free(r->refusal);
+	r->refusal = xstrdup(msg != NULL ? msg : "");
+}
+
+const char *
+rdom_refusal(const struct rdom *r)
+{
+	return r->refusal != NULL ? r->refusal : "";
+}
+
 int
 rdom_start(struct rdom *r, const char *name, const char *xml, struct err *e)
 {
@@ -550,10 +569,14 @@ rdom_start(struct rdom *r, const char *name, const char *xml, struct err *e)
 		return err_set(e, "the host already runs a domain named %s (left by a keeper that "
 		    "died? see virsh list there)", name);
 	}
+	free(r->refusal);
+	r->refusal = NULL;
 	/* Paused first: the console and the lifecycle watch are in place
 	 * before the guest's first byte or its end. */
-	if ((r->dom = virt.virDomainCreateXML(r->c, xml, VIR_DOMAIN_START_PAUSED)) == NULL)
+	if ((r->dom = virt.virDomainCreateXML(r->c, xml, VIR_DOMAIN_START_PAUSED)) == NULL) {
+		rdom_keep_refusal(r);
 		return virt_error(e, "the host refused the domain");
+	}
 	r->ev_cb = virt.virConnectDomainEventRegisterAny(r->c, r->dom, VIR_DOMAIN_EVENT_ID_LIFECYCLE,
 	    VIR_DOMAIN_EVENT_CALLBACK(rdom_lifecycle), r, NULL);
 	if (r->ev_cb < 0) {
@@ -573,6 +596,7 @@ rdom_start(struct rdom *r, const char *name, const char *xml, struct err *e)
 		return -1;
 	}
 	if (virt.virDomainResume(r->dom) != 0) {
+		rdom_keep_refusal(r);
 		virt_error(e, "cannot resume the domain");
 		virt.virDomainDestroy(r->dom);
 		return -1;
@@ -650,14 +674,6 @@ rdom_vnc_port(struct rdom *r)
 
 	free(xml);
 	return port;
-}
-
-int
-rdom_device_update(struct rdom *r, const char *xml, struct err *e)
-{
-	if (virt.virDomainUpdateDeviceFlags(r->dom, xml, VIR_DOMAIN_AFFECT_LIVE) != 0)
-		return virt_error(e, "the host refused the change");
-	return 0;
 }
 
 int

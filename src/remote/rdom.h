@@ -72,10 +72,6 @@ int rdom_ovmf(struct rdom *r, const char *machine, const char *accel, char **cod
  * loopback, or -1 when it has none. */
 int rdom_vnc_port(struct rdom *r);
 
-/* Changes a device of the running domain (the CD-ROM's medium) to the
- * one xml describes. 0, or -1 with libvirt's reason. */
-int rdom_device_update(struct rdom *r, const char *xml, struct err *e);
-
 /* 1 when the host offers KVM domains for x86_64. */
 int rdom_kvm(struct rdom *r);
 
@@ -84,6 +80,12 @@ int rdom_kvm(struct rdom *r);
  * description. Refused when the host already has a domain of that name
  * (the keeper tries rdom_attach first). */
 int rdom_start(struct rdom *r, const char *name, const char *xml, struct err *e);
+
+/* libvirt's whole message (not sanitised, not cut) when the last
+ * rdom_start was refused or its domain ended before it ran; "" when it
+ * was not. With QEMU's own lines in it, it says why (accel_retry_tcg
+ * reads it as it reads a local QEMU's stderr). Borrowed from r. */
+const char *rdom_refusal(const struct rdom *r);
 
 /* The text every domain this keeper makes carries as its description
  * ("sandlab node UUID"): how a later keeper knows the domain is its
@@ -108,8 +110,9 @@ int rdom_event_fd(const struct rdom *r);
 int rdom_event_next(struct rdom *r, struct rdom_ev *ev);
 
 /* Changes a device of the running domain to xml (an <interface> whose
- * MAC names it), live only. 0, or -1 with libvirt's reason (it refuses
- * what it cannot change on a running guest). */
+ * MAC names it, the CD-ROM's <disk> whose target names it), live only.
+ * 0, or -1 with libvirt's reason (it refuses what it cannot change on a
+ * running guest). */
 int rdom_update_device(struct rdom *r, const char *xml, struct err *e);
 
 /* ACPI powerdown / destroy of the domain. 0, or -1 with libvirt's reason. */

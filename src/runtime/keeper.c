@@ -1585,10 +1585,11 @@ keeper_remote_start(struct keeper *k)
 	struct image im;
 	struct nic *nics = NULL;
 	struct domxml_nic *dn = NULL;
-	int nn = 0, made = 0, rc = -1, fd, port, arc;
+	int nn = 0, made = 0, made_now, rc = -1, fd, port, arc;
 	char *img_path = NULL, *name = NULL, *vol = NULL, *volxml = NULL, *domxml = NULL;
 	const char *accel;
 	struct kremote_hw rhw;
+	struct accel_choice retry;
 
 	memset(&im, 0, sizeof im);
 	memset(&rhw, 0, sizeof rhw);
@@ -1605,8 +1606,8 @@ keeper_remote_start(struct keeper *k)
 		err_set(&e, "host %s is unreachable: %s", k->host.name, why);
 		goto out;
 	}
-	accel = keeper_remote_accel(k);
-	snprintf(k->accel.accel, sizeof k->accel.accel, "%s", accel);
+	snprintf(k->accel.accel, sizeof k->accel.accel, "%s", keeper_remote_accel(k));
+	accel = k->accel.accel;
 	if (runrow_starting(k->lab->db, k->node.id, accel, "", (int)getpid(), &e) != 0)
 		goto out;
 	name = domxml_name(k->lab->root, k->node.name, k->node.id);
@@ -1615,13 +1616,15 @@ keeper_remote_start(struct keeper *k)
 		goto out;
 	if (arc == 0)
 		goto held;
+again:
 	if (keeper_remote_files(k, accel, &rhw, &e) != 0 ||
 	    rdom_image(k->rdom, k->node.image_file, im.id, keeper_remote_step, k, &img_path, &e) != 0 ||
 	    (volxml = domxml_volume(vol, (long long)im.virtual_size, img_path, im.format, &e)) == NULL ||
-	    rdom_disk(k->rdom, vol, volxml, &made, &e) != 0)
-		goto out;
-	if (made)
+	    rdom_disk(k->rdom, vol, volxml, &made_now, &e) != 0)
+		goto fail;
+	if (made_now)
 		keeper_step(k, "made the node's disk %s on the host (backing store %s)", vol, im.name);
+	made |= made_now;
 	keeper_remote_nvram(k, name, img_path, &rhw);
 	struct domxml_cfg cfg = { .name = name, .title = k->node.name, .accel = accel,
 	    .ram_mb = k->node.ram_mb, .cpus = k->node.cpus, .pool = RDOM_POOL, .volume = vol,
@@ -1631,9 +1634,23 @@ keeper_remote_start(struct keeper *k)
 	    .vnc_password = k->vnc_pw };
 	if (keeper_remote_disks(k, name, &rhw, &e) != 0 || (domxml = domxml_domain(&cfg, &e)) == NULL ||
 	    rdom_start(k->rdom, name, domxml, &e) != 0) {
-		if (made)
-			rdom_disk_rm(k->rdom, vol);
-		goto out;
+		/* auto on a host that offers KVM but cannot run this guest
+		 * with it (QEMU ended in its KVM code): once more with tcg,
+		 * as a local start does (keeper_qemu_exited). */
+		if (!k->tcg_retried && accel_retry_tcg(k->node.accel, accel, rdom_refusal(k->rdom), &retry)) {
+			k->tcg_retried = 1;
+			k->accel = retry;
+			keeper_step(k, "%s; trying again with tcg", retry.why);
+			keeper_remote_hw_clear(k, &rhw, 1);
+			free(img_path);
+			free(volxml);
+			free(domxml);
+			img_path = volxml = domxml = NULL;
+			if (runrow_starting(k->lab->db, k->node.id, accel, k->accel.why, (int)getpid(), &e) != 0)
+				goto fail;
+			goto again;
+		}
+		goto fail;
 	}
 held:
 	if ((fd = fcntl(rdom_console_fd(k->rdom), F_DUPFD_CLOEXEC, 3)) < 0) {
@@ -1654,11 +1671,15 @@ held:
 	/* libvirt chose the port: `sandlab vnc` reads it here. */
 	if ((port = rdom_vnc_port(k->rdom)) < 0 || vnc_remote_port_save(k->lab, k->node.id, port, &e) != 0)
 		klog("the domain's VNC port is not known: %s", port < 0 ? "libvirt did not say" : e.msg);
-	keeper_step(k, "running on host %s as domain %s (%s), VNC on that host's %s:%d", k->host.name,
-	    name, accel, DOMXML_VNC_HOST, port);
+	keeper_step(k, "running on host %s as domain %s (%s%s%s), VNC on that host's %s:%d", k->host.name,
+	    name, accel, k->accel.why[0] ? ": " : "", k->accel.why, DOMXML_VNC_HOST, port);
 	k->rname = xstrdup(name);
 	keeper_report_end(k, "ready", NULL);
 	rc = 0;
+	goto out;
+fail:
+	if (made)
+		rdom_disk_rm(k->rdom, vol);
 out:
 	keeper_remote_hw_clear(k, &rhw, rc != 0);
 	if (rc != 0) {
