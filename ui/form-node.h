@@ -9,9 +9,9 @@
 struct app;
 struct form;
 
-/* Fields of node forms, in order (the edit form has no template nor
- * image); the machine's (form-hw.h) follow on a page of their own. */
-enum { NF_TEMPLATE, NF_IMAGE, NF_NAME, NF_RAM, NF_CPUS, NF_NICS, NF_ACCEL, NF_HW };
+/* Fields of node forms, in order (the edit form has no template, image
+ * nor host); the machine's (form-hw.h) follow on a page of their own. */
+enum { NF_TEMPLATE, NF_IMAGE, NF_NAME, NF_RAM, NF_CPUS, NF_NICS, NF_ACCEL, NF_HOST, NF_HW };
 
 /* The accelerator choices: "auto", "kvm", "tcg". */
 extern const char *const form_node_accels[FORM_NODE_NACCELS];

@@ -54,8 +54,8 @@ const struct cmd cmd_table[] = {
 	  "its disks (stopped)", 0 },
 	{ "template", "create", cmd_template_create, "template create NAME --image IMAGE" CMD_TEMPLATE_USAGE,
 	  "a named machine nodes are made from: a disk image, RAM, CPUs, NIC count and model, the "
-	  "machine options of node create, cloud-init, the console used (serial or vnc) and a usage "
-	  "text with login hints", 0 },
+	  "machine options of node create, cloud-init, the console used (serial or vnc), a usage "
+	  "text with login hints and the host its nodes are placed on (--host; local unless given)", 0 },
 	{ "template", "ls", cmd_template_ls, "template ls [--json]",
 	  "list templates and how many nodes were made from each", 0 },
 	{ "template", "show", cmd_template_show, "template show NAME [--json]",

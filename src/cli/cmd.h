@@ -143,7 +143,7 @@ int cmd_node_rm(struct cli *c, int argc, char **argv);
 
 /* The options of template create and set after NAME (and --image). */
 #define CMD_TEMPLATE_USAGE " [--ram MB] [--cpus N] [--nics N] [--nic-model MODEL] [--accel auto|kvm|tcg]" \
-	" [--cloud-init on|off] [--ci-user NAME] [--console serial|vnc] [--usage TEXT]" CMD_NODE_HW_USAGE
+	" [--cloud-init on|off] [--ci-user NAME] [--console serial|vnc] [--usage TEXT] [--host HOST]" CMD_NODE_HW_USAGE
 int cmd_template_create(struct cli *c, int argc, char **argv);
 int cmd_template_ls(struct cli *c, int argc, char **argv);
 int cmd_template_show(struct cli *c, int argc, char **argv);

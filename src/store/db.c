@@ -355,6 +355,10 @@ static const char *const db_migrations[] = {
 	 * connection to the node's host and tries again (the node shows as
 	 * unreachable); runrow_running clears it. */
 	"ALTER TABLE runs ADD COLUMN host_lost INTEGER NOT NULL DEFAULT 0;",
+	/* 20 -> 21: templates.host: where the nodes made from a template are
+	 * placed (host.h), NULL for `local`, as nodes.host; a host a
+	 * template names cannot go either. */
+	"ALTER TABLE templates ADD COLUMN host TEXT REFERENCES hosts(name) ON DELETE RESTRICT;",
 };
 
 const int DB_VERSION = (int)(sizeof db_migrations / sizeof db_migrations[0]);
