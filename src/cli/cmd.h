@@ -123,6 +123,10 @@ struct cmd_node_opts {
 	const char *hw[HW_NKEYS];
 	int         ram_mb, ncpus, nnics, ci_on;
 };
+/* A keeper's step for node (run.h's run_step_cb; arg points to the CLI's
+ * json flag): to stdout, or to stderr when stdout carries JSON. */
+void cmd_run_step(const char *node, const char *step, void *arg);
+
 #define CMD_NODE_OPTS_N (7 + HW_NKEYS)   /* most options cmd_node_opts_add adds */
 /* Clears *o, adds its options (--image too when image) to opts from
  * index at, ends the table; returns how many it added. */

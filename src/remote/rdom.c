@@ -667,6 +667,30 @@ rdom_event_next(struct rdom *r, struct rdom_ev *ev)
 }
 
 int
+rdom_vnc_password(struct rdom *r, char *buf, size_t len)
+{
+	char *xml = r->dom ? virt.virDomainGetXMLDesc(r->dom, VIR_DOMAIN_XML_SECURE) : NULL;
+
+	buf[0] = '\0';
+	if (xml != NULL) {
+		remote_domxml_vnc_password(xml, buf, len);
+		explicit_bzero(xml, strlen(xml));
+	}
+	free(xml);
+	return buf[0] ? 0 : -1;
+}
+
+int
+rdom_cdrom_target(struct rdom *r, char *dev, size_t devlen, char *bus, size_t buslen)
+{
+	char *xml = r->dom ? virt.virDomainGetXMLDesc(r->dom, 0) : NULL;
+	int rc = xml ? remote_domxml_cdrom(xml, dev, devlen, bus, buslen) : -1;
+
+	free(xml);
+	return rc;
+}
+
+int
 rdom_vnc_port(struct rdom *r)
 {
 	char *xml = r->dom ? virt.virDomainGetXMLDesc(r->dom, 0) : NULL;
@@ -693,9 +717,10 @@ rdom_destroy(struct rdom *r, struct err *e)
 }
 
 int
-rdom_update_device(struct rdom *r, const char *xml, struct err *e)
+rdom_update_device(struct rdom *r, const char *xml, int force, struct err *e)
 {
-	if (virt.virDomainUpdateDeviceFlags(r->dom, xml, VIR_DOMAIN_AFFECT_LIVE) != 0)
+	if (virt.virDomainUpdateDeviceFlags(r->dom, xml, VIR_DOMAIN_AFFECT_LIVE |
+	    (force ? VIR_DOMAIN_DEVICE_MODIFY_FORCE : 0)) != 0)
 		return virt_error(e, "libvirt did not change the running domain's device");
 	return 0;
 }

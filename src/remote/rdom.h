@@ -68,6 +68,15 @@ void rdom_disk_rm(struct rdom *r, const char *name);
 int rdom_ovmf(struct rdom *r, const char *machine, const char *accel, char **code, char **vars,
     struct err *e);
 
+/* The password the running domain's VNC has (libvirt gives it to a
+ * read-write connection) into buf: 0, or -1 when it has none or libvirt
+ * did not say. */
+int rdom_vnc_password(struct rdom *r, char *buf, size_t len);
+
+/* The target of the running domain's CD-ROM drive (remote_domxml_cdrom):
+ * 0, or -1 when it has none or libvirt did not say. */
+int rdom_cdrom_target(struct rdom *r, char *dev, size_t devlen, char *bus, size_t buslen);
+
 /* The TCP port the running domain's VNC listens on, on the host's
  * loopback, or -1 when it has none. */
 int rdom_vnc_port(struct rdom *r);
@@ -112,8 +121,9 @@ int rdom_event_next(struct rdom *r, struct rdom_ev *ev);
 /* Changes a device of the running domain to xml (an <interface> whose
  * MAC names it, the CD-ROM's <disk> whose target names it), live only.
  * 0, or -1 with libvirt's reason (it refuses what it cannot change on a
- * running guest). */
-int rdom_update_device(struct rdom *r, const char *xml, struct err *e);
+ * running guest). force: a CD-ROM is ejected even when the guest locked
+ * its tray. */
+int rdom_update_device(struct rdom *r, const char *xml, int force, struct err *e);
 
 /* ACPI powerdown / destroy of the domain. 0, or -1 with libvirt's reason. */
 int rdom_shutdown(struct rdom *r, struct err *e);

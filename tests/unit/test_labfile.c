@@ -110,7 +110,7 @@ static const char canonical_tpl[] =
     "ci-user=lab console=serial\n"
     "\n"
     "template rtr image=linux ram=512 cpus=2 nics=4 nic-model=e1000 accel=tcg cloud-init=on "
-    "ci-user=bob console=vnc disk-bus=ide machine=q35 kernel=vmlinuz\n"
+    "ci-user=bob console=vnc host=big disk-bus=ide machine=q35 kernel=vmlinuz\n"
     "template-append rtr console=ttyS0 quiet\n"
     "usage rtr Login: admin%0A\n"
     "usage rtr %20%20Password:%20%20none %231 100%25%09tab%20\n"
@@ -137,6 +137,9 @@ templates(void **state)
 	assert_string_equal(lf.templates[1].ci_user, "bob");
 	assert_int_equal(lf.templates[1].cloud_init, 1);
 	assert_int_equal(lf.templates[1].nics, 4);
+	/* where its nodes are placed; local is no key at all */
+	assert_string_equal(lf.templates[1].host, "big");
+	assert_string_equal(lf.templates[0].host, "");
 	assert_string_equal(lf.nodes[0].template, "RTR");
 	text = labfile_format(&lf);
 	assert_string_equal(text, canonical_tpl);
