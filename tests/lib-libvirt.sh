@@ -51,7 +51,21 @@ lv_start() {
 	chown -R "$LV_USER" "$LV_DIR"
 	chmod 0700 "$LV_DIR"
 	LV_SOCK="$LV_DIR/run/libvirt-sock"
-	setpriv --reuid="$LV_USER" --regid=nogroup --clear-groups \
+	# $LV_KVM=1: the daemon sees a /dev/kvm it may open, so its
+	# capabilities offer kvm domains (a session daemon offers kvm only
+	# when its user can open /dev/kvm, and this machine's is root's
+	# 0600). The node is the test's own (same device numbers, owned by
+	# $LV_USER), bound over /dev/kvm in a mount namespace of the
+	# daemon's alone: the machine's /dev/kvm is not changed.
+	local ns=()
+	if [ "${LV_KVM:-0}" = 1 ]; then
+		[ -c /dev/kvm ] || lv_skip "no /dev/kvm"
+		command -v unshare >/dev/null || lv_skip "unshare is missing"
+		mknod -m 0600 "$LV_DIR/kvm" c "$((16#$(stat -c %t /dev/kvm)))" "$((16#$(stat -c %T /dev/kvm)))"
+		chown "$LV_USER" "$LV_DIR/kvm"
+		ns=(unshare -m --propagation private sh -c 'mount --bind "$0" /dev/kvm && exec "$@"' "$LV_DIR/kvm")
+	fi
+	"${ns[@]}" setpriv --reuid="$LV_USER" --regid=nogroup --clear-groups \
 		env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin HOME="$LV_DIR/home" \
 		XDG_RUNTIME_DIR="$LV_DIR/run" XDG_CONFIG_HOME="$LV_DIR/config" \
 		XDG_CACHE_HOME="$LV_DIR/cache" XDG_DATA_HOME="$LV_DIR/data" \

@@ -1,7 +1,8 @@
 /*
  * form-create.c: the "Create a node" dialog: the node (from a template or
- * a bare image) on one page, its machine on the next, its extra disks on
- * the last; one template_node_create on submit, as `node create` makes it.
+ * a bare image) and where it runs (local or a host of the lab) on one
+ * page, its machine on the next, its extra disks on the last; one
+ * template_node_create on submit, as `node create` makes it.
  */
 #include "form-create.h"
 
@@ -17,6 +18,7 @@
 #include "form-node.h"
 #include "guard.h"
 #include "nic.h"
+#include "host.h"
 #include "node.h"
 #include "template.h"
 #include "util.h"
@@ -39,6 +41,8 @@ form_create_default(int i, char *buf, size_t len)
 		snprintf(buf, len, "%s", form_node_consoles[0]);
 	else if (i == NF_NIC_MODEL)
 		snprintf(buf, len, "%s", NIC_MODEL_DEFAULT);
+	else if (i == NF_HOST)
+		snprintf(buf, len, "%s", HOST_LOCAL);
 	else if (i >= NF_HW)
 		snprintf(buf, len, "%s", hw_fields[i - NF_HW].dflt);
 	else
@@ -82,6 +86,8 @@ form_create_fill(struct form *fm, struct app *a)
 			snprintf(buf, sizeof buf, "%s", t.console);
 		else if (i == NF_NIC_MODEL)
 			snprintf(buf, sizeof buf, "%s", t.nic_model);
+		else if (i == NF_HOST)
+			snprintf(buf, sizeof buf, "%s", t.host);
 		else if (i >= NF_HW)
 			snprintf(buf, sizeof buf, "%s", t.hw.v[i - NF_HW]);
 		else
@@ -167,6 +173,8 @@ form_create_submit(struct form *fm, struct app *a)
 		spec.console = form_value(&fm->f[NF_CONSOLE]);
 	if (form_create_given(fm, NF_NIC_MODEL, tpl))
 		spec.nic_model = fm->f[NF_NIC_MODEL].buf;
+	if (form_create_given(fm, NF_HOST, tpl))
+		spec.host = form_value(&fm->f[NF_HOST]);
 	spec.disks = disks;
 	spec.ndisks = form_disk_added(fm, NF_DISKS, disks);
 	if (template_node_create(a->lab, tpl ? &t : NULL, &spec, &ch, &out, &e) != 0) {
@@ -174,11 +182,9 @@ form_create_submit(struct form *fm, struct app *a)
 		template_clear(&t);
 		return -1;
 	}
-	if (tpl)
-		app_msg(a, APP_MSG_INFO, "created node %s from template %s on %s", out.name, t.name,
-		    out.image_name);
-	else
-		app_msg(a, APP_MSG_INFO, "created node %s on %s", out.name, out.image_name);
+	app_msg(a, APP_MSG_INFO, "created node %s%s%s on %s%s%s", out.name, tpl ? " from template " : "",
+	    tpl ? t.name : "", out.image_name, node_is_local(&out) ? "" : ", placed on host ",
+	    node_is_local(&out) ? "" : out.host);
 	/* The next keys are about the new node, wherever the form was opened. */
 	app_reload(a);
 	a->sel_node = model_node_index(&a->model, out.id);
@@ -212,6 +218,30 @@ form_create_pick(struct app *a, const char *image_name)
 	if (pick < 0 && sel != NULL)
 		pick = (int)(sel - a->model.images);
 	return pick < 0 ? 0 : pick;
+}
+
+/* The Host field: local, then the lab's hosts by name (a lab without
+ * any says how to add one). */
+static void
+form_create_hosts(struct form *fm, struct app *a)
+{
+	struct host *v = NULL;
+	size_t n = 0;
+	struct err e;
+	const char **names;
+	struct form_field *f;
+
+	if (host_list(a->lab, &v, &n, &e) != 0)
+		n = 0;
+	names = xcalloc(n + 1, sizeof *names);
+	names[0] = HOST_LOCAL;
+	for (size_t i = 0; i < n; i++)
+		names[i + 1] = v[i].name;
+	f = form_choice(fm, "Host", names, (int)n + 1, 0);
+	snprintf(f->hint, sizeof f->hint, "%s", n == 0 ? "local: this machine; sandlab host add adds others" :
+	    "where it runs: local (this machine) or a host of the lab");
+	free(names);
+	host_list_free(v, n);
 }
 
 /* The Template field: none, then the lab's templates by name. */
@@ -277,6 +307,11 @@ form_create_open(struct app *a, const char *image_name)
 	snprintf(form_text(fm, "NIC model", NIC_MODEL_DEFAULT, FF_TEXT)->hint, 256, FORM_NODE_NIC_MODEL_HINT);
 	snprintf(form_choice(fm, "Console", form_node_consoles, 2, 0)->hint, 256,
 	    "what Enter opens: the serial line, or vnc for a viewer");
+	form_create_hosts(fm, a);
+	/* Ten fields and their hints outgrow 80x24: from RAM on, a field's
+	 * hint shows while it has the focus (a complaint always shows). */
+	for (int i = NF_RAM; i < NF_HW; i++)
+		fm->f[i].quiet = 1;
 	form_page(fm, "Machine");
 	form_hw_add(fm, a, NULL);
 	form_page(fm, "Disks");

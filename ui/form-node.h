@@ -9,12 +9,12 @@
 struct app;
 struct form;
 
-/* Fields of node forms, in order (the edit form has no template nor
- * image; from NF_NAME to NF_NIC_MODEL its fields are in this order, so
+/* Fields of node forms, in order (the edit form has no template, image
+ * nor host; from NF_NAME to NF_NIC_MODEL its fields are in this order, so
  * form_node_check serves both); the machine's (form-hw.h) follow on a page
  * of their own. */
 enum { NF_TEMPLATE, NF_IMAGE, NF_NAME, NF_RAM, NF_CPUS, NF_NICS, NF_ACCEL, NF_NIC_MODEL, NF_CONSOLE,
-    NF_HW };
+    NF_HOST, NF_HW };
 
 /* The console choices: "serial", "vnc" (contype.h). */
 extern const char *const form_node_consoles[2];

@@ -826,7 +826,7 @@ cmd_node_cdrom(struct cli *c, int argc, char **argv)
 		if (!c->json)
 			printf("%s is stopped: it starts with %s%s\n", n.name, eject ? "an empty CD-ROM drive" :
 			    n.hw.v[HW_CDROM], eject ? "" : " in its CD-ROM drive");
-	} else if (run_cdrom(lab, n.id, &e) != 0) {
+	} else if (run_cdrom(lab, n.id, cmd_run_step, &c->json, &e) != 0) {
 		/* the drive kept its medium: so does the row */
 		struct err ignored;
 		ch.hw[HW_CDROM] = was;

@@ -25,8 +25,7 @@
 
 #define CMD_RUN_MAX_NODES 4096
 
-/* Steps go to stdout, or to stderr when stdout carries JSON. */
-static void
+void
 cmd_run_step(const char *node, const char *step, void *arg)
 {
 	FILE *f = *(int *)arg ? stderr : stdout;

@@ -78,11 +78,11 @@ template_json(const void *item, void *arg)
 	(void)arg;
 	for (int k = 0; k < HW_NKEYS; k++)
 		json_object_set_new(hw, hw_fields[k].name, json_string(t->hw.v[k]));
-	json_t *o = json_pack("{s:s, s:s, s:s, s:s, s:i, s:i, s:i, s:s, s:s, s:{s:b, s:s}, s:s, s:s?, s:i, s:o}",
+	json_t *o = json_pack("{s:s, s:s, s:s, s:s, s:i, s:i, s:i, s:s, s:s, s:{s:b, s:s}, s:s, s:s?, s:s, s:i, s:o}",
 	    "id", t->id, "name", t->name, "image", t->image_name, "image_id", t->image_id,
 	    "ram_mb", t->ram_mb, "cpus", t->cpus, "nics", t->nics, "nic_model", t->nic_model,
 	    "accel", t->accel, "cloud_init", "on", t->cloud_init, "user", t->ci_user,
-	    "console", t->console, "usage", t->usage,
+	    "console", t->console, "usage", t->usage, "host", t->host,
 	    "nodes", t->nodes, "machine", hw);
 	json_object_set_new(o, "ports", template_ports_json(&t->ports, t->nics));
 	json_object_set_new(o, "disks", cmd_disks_json(t->disks, t->ndisks));
@@ -95,21 +95,22 @@ static int
 template_opts(int argc, char **argv, const char *usage, int is_set, char **name, struct template_spec *s)
 {
 	static struct cmd_node_opts o;
-	static const char *model, *console, *usage_text, *pformat, *pfirst, *pseg;
+	static const char *model, *console, *usage_text, *pformat, *pfirst, *pseg, *host;
 	static int seg;
-	static struct cli_opt opts[6 + CMD_NODE_OPTS_N + 1];
+	static struct cli_opt opts[7 + CMD_NODE_OPTS_N + 1];
 	struct err e;
 	char *pos[1];
 	int npos;
 
-	model = console = usage_text = pformat = pfirst = pseg = NULL;
+	model = console = usage_text = pformat = pfirst = pseg = host = NULL;
 	opts[0] = (struct cli_opt){ "--nic-model", &model, NULL };
 	opts[1] = (struct cli_opt){ "--console", &console, NULL };
 	opts[2] = (struct cli_opt){ "--usage", &usage_text, NULL };
 	opts[3] = (struct cli_opt){ "--port-format", &pformat, NULL };
 	opts[4] = (struct cli_opt){ "--port-first", &pfirst, NULL };
 	opts[5] = (struct cli_opt){ "--port-segment", &pseg, NULL };
-	cmd_node_opts_add(opts, 6, &o, 1);
+	opts[6] = (struct cli_opt){ "--host", &host, NULL };
+	cmd_node_opts_add(opts, 7, &o, 1);
 	if (cmd_node_disks_take(&argc, argv, &o, is_set) != 0 ||
 	    cli_parse(argc, argv, opts, pos, 1, &npos, usage) != 0)
 		return 2;
@@ -128,11 +129,13 @@ template_opts(int argc, char **argv, const char *usage, int is_set, char **name,
 	    .nic_model = model, .accel = o.accel, .cloud_init = o.ci_on, .ci_user = o.ci_user,
 	    .console = console, .usage = usage_text, .port_format = pformat, .port_first = pfirst,
 	    .port_segment = pseg ? &seg : NULL, .disks = o.disks, .ndisks = o.ndisks, .disks_rm = o.disks_rm,
-	    .ndisks_rm = o.ndisks_rm };
+	    .ndisks_rm = o.ndisks_rm, .host = host };
 	memcpy(s->hw, o.hw, sizeof s->hw);
-	if (is_set && !cmd_node_opts_any(&o) && !model && !console && !usage_text && !pformat && !pfirst && !pseg)
+	if (is_set && !cmd_node_opts_any(&o) && !model && !console && !usage_text && !pformat && !pfirst && !pseg &&
+	    !host)
 		return cli_fail("nothing to change: give --image, a node option, --nic-model, --console, --usage, "
-		    "--port-format, --port-first, --port-segment, --disk or --disk-rm (see: sandlab template set --help)");
+		    "--port-format, --port-first, --port-segment, --disk, --disk-rm or --host (see: sandlab template "
+		    "set --help)");
 	return 0;
 }
 
@@ -148,8 +151,9 @@ template_print_after(struct cli *c, struct lab *lab, const char *name, const cha
 	if (c->json)
 		cli_json_out(template_json(&t, NULL));
 	else
-		printf("%s template %s on %s (%d MiB, %d CPU%s, %d NIC%s %s)\n", done, t.name, t.image_name,
-		    t.ram_mb, t.cpus, t.cpus == 1 ? "" : "s", t.nics, t.nics == 1 ? "" : "s", t.nic_model);
+		printf("%s template %s on %s (%d MiB, %d CPU%s, %d NIC%s %s)%s%s\n", done, t.name, t.image_name,
+		    t.ram_mb, t.cpus, t.cpus == 1 ? "" : "s", t.nics, t.nics == 1 ? "" : "s", t.nic_model,
+		    template_is_local(&t) ? "" : ", its nodes placed on host ", template_is_local(&t) ? "" : t.host);
 	template_clear(&t);
 	return 0;
 }
@@ -213,14 +217,18 @@ cmd_template_ls(struct cli *c, int argc, char **argv)
 	else if (n == 0)
 		printf("(no templates: make one with sandlab template create NAME --image IMAGE)\n");
 	else {
-		printf("%-20s %-16s %7s %4s %-20s %-6s %-10s %5s\n", "NAME", "IMAGE", "RAM", "CPUS", "NICS",
-		    "CONS", "CLOUDINIT", "NODES");
+		/* A HOST column only when a template places its nodes elsewhere. */
+		int hosts = 0;
+		for (size_t i = 0; i < n; i++)
+			hosts |= !template_is_local(&v[i]);
+		printf("%-20s %-16s %7s %4s %-20s %-6s %-10s %5s%s\n", "NAME", "IMAGE", "RAM", "CPUS", "NICS",
+		    "CONS", "CLOUDINIT", "NODES", hosts ? " HOST" : "");
 		for (size_t i = 0; i < n; i++) {
 			char nics[40];
 			snprintf(nics, sizeof nics, "%d %s", v[i].nics, v[i].nic_model);
-			printf("%-20s %-16s %4dMiB %4d %-20s %-6s %-10s %5d\n", v[i].name, v[i].image_name,
+			printf("%-20s %-16s %4dMiB %4d %-20s %-6s %-10s %5d%s%s\n", v[i].name, v[i].image_name,
 			    v[i].ram_mb, v[i].cpus, nics, v[i].console, v[i].cloud_init ? v[i].ci_user : "off",
-			    v[i].nodes);
+			    v[i].nodes, hosts ? " " : "", hosts ? v[i].host : "");
 		}
 	}
 	template_list_free(v, n);
@@ -247,8 +255,9 @@ cmd_template_show(struct cli *c, int argc, char **argv)
 		return 0;
 	}
 	printf("name:      %s\nid:        %s\nimage:     %s\ncpus:      %d\nram:       %d MiB\n"
-	    "nics:      %d %s\naccel:     %s\nconsole:   %s\n", t.name, t.id, t.image_name, t.cpus,
-	    t.ram_mb, t.nics, t.nic_model, t.accel, t.console);
+	    "nics:      %d %s\naccel:     %s\nconsole:   %s\nhost:      %s%s\n", t.name, t.id, t.image_name,
+	    t.cpus, t.ram_mb, t.nics, t.nic_model, t.accel, t.console, t.host,
+	    template_is_local(&t) ? " (this machine)" : ": its nodes are placed there");
 	cmd_node_hw_print(&t.hw, 0);
 	for (int i = 0; i < t.ndisks; i++) {
 		char *d = disk_text(&t.disks[i]);

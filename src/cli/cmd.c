@@ -42,7 +42,8 @@ const struct cmd cmd_table[] = {
 	  " adds one; --disk-rm N removes extra disk N and its file (node show numbers them)", 0 },
 	{ "node", "cdrom", cmd_node_cdrom, "node cdrom NAME [IMAGE] [--eject]",
 	  "put an image of kind iso into a node's CD-ROM drive, or take it out with --eject: at once "
-	  "through QMP while the node runs (the guest sees it), else recorded for its next start", 0 },
+	  "while the node runs (the guest sees it; through QMP, or through libvirt for a node on another "
+	  "host, the ISO uploaded there once), else recorded for its next start", 0 },
 	{ "node", "rename", cmd_node_rename, "node rename NAME NEW-NAME", "rename a stopped node", 0 },
 	{ "node", "reset", cmd_node_reset, "node reset NAME", "give a stopped node a fresh overlay and fresh extra disks (its disk changes are lost)", 0 },
 	{ "node", "rm", cmd_node_rm, "node rm NAME... [--force]",
@@ -55,7 +56,8 @@ const struct cmd cmd_table[] = {
 	{ "template", "create", cmd_template_create, CMD_TEMPLATE_CREATE_USAGE,
 	  "a named machine nodes are made from: a disk image, RAM, CPUs, NIC count and model, the "
 	  "machine options of node create, cloud-init, the console used (serial or vnc), a usage "
-	  "text with login hints" CMD_TEMPLATE_PORTS_HELP, 0 },
+	  "text with login hints, the host its nodes are placed on (--host; local unless given)"
+	  CMD_TEMPLATE_PORTS_HELP, 0 },
 	{ "template", "ls", cmd_template_ls, "template ls [--json]",
 	  "list templates and how many nodes were made from each", 0 },
 	{ "template", "show", cmd_template_show, "template show NAME [--json]",

@@ -127,6 +127,10 @@ struct cmd_node_opts {
 	const char *disks[DISK_MAX + 1], *disks_rm_text[DISK_MAX + 1];
 	int         ndisks, ndisks_rm, disks_rm[DISK_MAX];
 };
+/* A keeper's step for node (run.h's run_step_cb; arg points to the CLI's
+ * json flag): to stdout, or to stderr when stdout carries JSON. */
+void cmd_run_step(const char *node, const char *step, void *arg);
+
 #define CMD_NODE_OPTS_N (7 + HW_NKEYS)   /* most options cmd_node_opts_add adds */
 /* Clears *o, adds its options (--image too when image) to opts from
  * index at, ends the table; returns how many it added. */
@@ -155,7 +159,7 @@ int cmd_node_rm(struct cli *c, int argc, char **argv);
 
 /* The options of template create and set after NAME (and --image). */
 #define CMD_TEMPLATE_USAGE " [--ram MB] [--cpus N] [--nics N] [--nic-model MODEL] [--accel auto|kvm|tcg]" \
-	" [--cloud-init on|off] [--ci-user NAME] [--console serial|vnc] [--usage TEXT]" \
+	" [--cloud-init on|off] [--ci-user NAME] [--console serial|vnc] [--usage TEXT] [--host HOST]" \
 	" [--port-format FORMAT] [--port-first NAME] [--port-segment N]" CMD_NODE_HW_USAGE CMD_NODE_DISK_USAGE
 #define CMD_TEMPLATE_CREATE_USAGE "template create NAME --image IMAGE" CMD_TEMPLATE_USAGE
 #define CMD_TEMPLATE_SET_USAGE "template set NAME [--image IMAGE]" CMD_TEMPLATE_USAGE " [--disk-rm N]"

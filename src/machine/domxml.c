@@ -399,26 +399,92 @@ domxml_disk(struct dx *d, struct domxml_letters *l, const char *pool, const char
 	dx_end(d);
 }
 
-/* The CD-ROM drive with the ISO in it, read-only: IDE's hdc on pc as
- * qemu.c has it, SATA on q35 (which has no IDE). */
+/* VNC on the host's loopback, its port libvirt's choice; the host's
+ * loopback is open to its other users, as ours is (vnc.h): a password. */
 static void
-domxml_cdrom(struct dx *d, struct domxml_letters *l, const struct domxml_cfg *c)
+domxml_vnc(struct dx *d, const char *password)
 {
-	if (domxml_hw(c, HW_CDROM)[0] == '\0')
-		return;
-	dx_disk_open(d, "file", "cdrom", "raw");
-	dx_empty(d, "source", "file", c->cdrom);
-	if (strcmp(domxml_hw(c, HW_MACHINE), "q35") == 0)
-		domxml_target(d, l, "sata");
-	else {
-		dx_start(d, "target");
-		dx_attr(d, "dev", "hdc");
-		dx_attr(d, "bus", "ide");
-		dx_end(d);
+	dx_start(d, "graphics");
+	dx_attr(d, "type", "vnc");
+	dx_attr(d, "port", "-1");
+	dx_attr(d, "autoport", "yes");
+	dx_attr(d, "listen", DOMXML_VNC_HOST);
+	if (password != NULL)
+		dx_attr(d, "passwd", password);
+	dx_start(d, "listen");
+	dx_attr(d, "type", "address");
+	dx_attr(d, "address", DOMXML_VNC_HOST);
+	dx_end(d);
+	dx_end(d);
+}
+
+char *
+domxml_graphics(const char *password, struct err *e)
+{
+	struct dx d;
+
+	if (password == NULL || *password == '\0' || strlen(password) > 8) {
+		err_set(e, "a VNC password has 1 to 8 bytes");
+		return NULL;
 	}
+	if (dx_open(&d, e) != 0)
+		return NULL;
+	domxml_vnc(&d, password);
+	return dx_close(&d);
+}
+
+/* A read-only CD-ROM drive at target dev on bus, with the file at path
+ * in it, or empty (path NULL). */
+static void
+domxml_cdrom_drive(struct dx *d, const char *path, const char *dev, const char *bus)
+{
+	dx_disk_open(d, "file", "cdrom", "raw");
+	if (path != NULL)
+		dx_empty(d, "source", "file", path);
+	dx_start(d, "target");
+	dx_attr(d, "dev", dev);
+	dx_attr(d, "bus", bus);
+	dx_end(d);
 	dx_start(d, "readonly");
 	dx_end(d);
 	dx_end(d);
+}
+
+/* The CD-ROM drive, always there as qemu.c has it (so a medium can go in
+ * while the node runs: domxml_cdrom_disk), with the ISO in it when the
+ * machine has one: IDE's hdc on pc, the next SATA unit on q35 (which has
+ * no IDE). */
+static void
+domxml_cdrom(struct dx *d, struct domxml_letters *l, const struct domxml_cfg *c)
+{
+	char dev[4] = "sd";
+
+	if (strcmp(domxml_hw(c, HW_MACHINE), "q35") != 0) {
+		domxml_cdrom_drive(d, domxml_hw(c, HW_CDROM)[0] ? c->cdrom : NULL, "hdc", "ide");
+		return;
+	}
+	dev[2] = l->sd++;
+	domxml_cdrom_drive(d, domxml_hw(c, HW_CDROM)[0] ? c->cdrom : NULL, dev, "sata");
+}
+
+char *
+domxml_cdrom_disk(const char *dev, const char *bus, const char *path, struct err *e)
+{
+	struct dx d;
+
+	if (dev == NULL || bus == NULL || (strcmp(bus, "ide") != 0 && strcmp(bus, "sata") != 0 &&
+	    strcmp(bus, "scsi") != 0)) {
+		err_set(e, "the CD-ROM drive's target is not known");
+		return NULL;
+	}
+	if (path != NULL && path[0] != '/') {
+		err_set(e, "cdrom: its file on the host is not an absolute path");
+		return NULL;
+	}
+	if (dx_open(&d, e) != 0)
+		return NULL;
+	domxml_cdrom_drive(&d, path, dev, bus);
+	return dx_close(&d);
 }
 
 /* 1 when the boot disk or an extra disk is on SCSI (one controller). */
@@ -499,19 +565,7 @@ domxml_domain(const struct domxml_cfg *c, struct err *e)
 	dx_attr(&d, "port", "0");
 	dx_end(&d);
 	dx_end(&d);
-	dx_start(&d, "graphics");
-	dx_attr(&d, "type", "vnc");
-	dx_attr(&d, "port", "-1");
-	dx_attr(&d, "autoport", "yes");
-	dx_attr(&d, "listen", DOMXML_VNC_HOST);
-	/* The host's loopback is open to its other users, as ours is (vnc.h). */
-	if (c->vnc_password != NULL)
-		dx_attr(&d, "passwd", c->vnc_password);
-	dx_start(&d, "listen");
-	dx_attr(&d, "type", "address");
-	dx_attr(&d, "address", DOMXML_VNC_HOST);
-	dx_end(&d);
-	dx_end(&d);
+	domxml_vnc(&d, c->vnc_password);
 	vga = domxml_hw(c, HW_VGA);
 	dx_start(&d, "video");
 	dx_empty(&d, "model", "type", strcmp(vga, "std") == 0 ? "vga" : vga);

@@ -86,6 +86,19 @@ char *domxml_domain(const struct domxml_cfg *c, struct err *e);
  * device update of a running domain. NULL and a message as there. */
 char *domxml_interface(const struct domxml_nic *n, struct err *e);
 
+/* The <graphics> XML of the domain's VNC as domxml_domain writes it, with
+ * password (1 to 8 bytes): what a live change of the password sends
+ * (rdom_update_device; libvirt refuses a change of its port or address,
+ * and this has neither). NULL and a message for a bad password. */
+char *domxml_graphics(const char *password, struct err *e);
+
+/* The <disk> XML of the CD-ROM drive at target dev on bus (ide, sata or
+ * scsi, as the running domain has it: remote_domxml_cdrom), read-only,
+ * with the ISO at path (absolute, on the host) in it, or empty for path
+ * NULL: what a live medium change or eject sends (rdom_update_device).
+ * NULL and a message for a target it cannot be. */
+char *domxml_cdrom_disk(const char *dev, const char *bus, const char *path, struct err *e);
+
 /* The <volume> XML of a node's disk: qcow2 of capacity bytes whose
  * backing store is the image volume at backing_path, with its format
  * (qcow2 or raw) always given. NULL and a message on bad arguments. */

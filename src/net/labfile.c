@@ -217,6 +217,24 @@ lf_node_stop(struct lf_parse *p, struct labfile_node *n, unsigned *seen, const c
 	return 1;
 }
 
+/* host=NAME of a node or template line (seen's bit `bit`) into host
+ * (len bytes): "" for local, the default, written as no key at all. 0,
+ * or -1 after lf_fail. */
+static int
+lf_host_key(struct lf_parse *p, unsigned *seen, int bit, const char *key, const char *val,
+    char *host, size_t len)
+{
+	struct err e;
+
+	if (lf_once(p, seen, bit, key) != 0)
+		return -1;
+	if (name_check(val, "host name", &e) != 0)
+		return lf_fail(p, "%s", e.msg);
+	if (strcasecmp(val, HOST_LOCAL) != 0)
+		snprintf(host, len, "%s", val);
+	return 0;
+}
+
 /* cloud-init= and ci-user= of a template or node line, into *on and user
  * (CLOUDINIT_USER_MAX + 1 bytes): 1 when key is neither, 0 when taken, -1
  * after lf_fail. Bits 26 and 27 of seen are theirs. */
@@ -374,13 +392,8 @@ lf_node(struct lf_parse *p, char **w, int nw)
 			regfree(&re);
 			snprintf(n->ready, sizeof n->ready, "%s", val);
 		} else if (strcmp(key, "host") == 0) {
-			if (lf_once(p, &seen, 6 + HW_NKEYS, key) != 0)
+			if (lf_host_key(p, &seen, 6 + HW_NKEYS, key, val, n->host, sizeof n->host) != 0)
 				return -1;
-			if (name_check(val, "host name", &e) != 0)
-				return lf_fail(p, "%s", e.msg);
-			/* local is the default, and written as no key at all */
-			if (strcasecmp(val, HOST_LOCAL) != 0)
-				snprintf(n->host, sizeof n->host, "%s", val);
 		} else if (strcmp(key, "disk") == 0) {
 			if (lf_disk_key(p, n->name, n->disks, &n->ndisks, val) != 0)
 				return -1;
@@ -428,13 +441,15 @@ lf_template_key(struct lf_parse *p, struct labfile_template *t, unsigned *seen, 
 		return b;
 	if (strcmp(key, "disk") == 0)
 		return lf_disk_key(p, t->name, t->disks, &t->ndisks, val);
+	if (strcmp(key, "host") == 0)
+		return lf_host_key(p, seen, 10 + HW_NKEYS, key, val, t->host, sizeof t->host);
 	for (b = 0; b < (int)(sizeof keys / sizeof keys[0]); b++)
 		if (strcmp(key, keys[b]) == 0)
 			break;
 	if (b == (int)(sizeof keys / sizeof keys[0])) {
 		if ((k = hw_key_find(key)) < 0 || k == HW_APPEND)
 			return lf_fail(p, "unknown key \"%s\" for a template (known: image, ram, cpus, nics, "
-			    "nic-model, accel, cloud-init, ci-user, console, port-format, port-first, "
+			    "nic-model, accel, cloud-init, ci-user, console, host, port-format, port-first, "
 			    "port-segment, disk and a node's machine keys)",
 			    lf_shown(key, shown, sizeof shown));
 		if (lf_once(p, seen, 10 + k, key) != 0)
@@ -548,7 +563,8 @@ lf_template(struct lf_parse *p, char **w, int nw)
 
 	if (nw < 2)
 		return lf_fail(p, "a template line is: template NAME image=IMAGE [ram=MB] [cpus=N] [nics=N] "
-		    "[nic-model=M] [accel=A] [cloud-init=on|off] [ci-user=U] [console=serial|vnc] [machine keys]");
+		    "[nic-model=M] [accel=A] [cloud-init=on|off] [ci-user=U] [console=serial|vnc] [host=HOST] "
+		    "[machine keys]");
 	if (name_check(w[1], "template name", &e) != 0)
 		return lf_fail(p, "%s", e.msg);
 	if ((other = lf_template_find(p, w[1])) >= 0)
@@ -1165,6 +1181,8 @@ labfile_format(const struct labfile *lf)
 		lf_put(&b, "\ntemplate %s image=%s ram=%d cpus=%d nics=%d nic-model=%s accel=%s cloud-init=%s "
 		    "ci-user=%s console=%s", t->name, t->image, t->ram_mb, t->cpus, t->nics, t->nic_model,
 		    t->accel, t->cloud_init ? "on" : "off", t->ci_user, t->console);
+		if (t->host[0])
+			lf_put(&b, " host=%s", t->host);
 		for (int k = 0; k < HW_APPEND; k++)
 			if (t->hw[k] && !lf_hw_default(k, t->hw[k]))
 				lf_put(&b, " %s=%s", hw_fields[k].name, t->hw[k]);
@@ -1412,6 +1430,8 @@ lf_export_templates(struct lab *lab, struct labfile *out, struct err *e)
 		d->cloud_init = v[i].cloud_init;
 		snprintf(d->ci_user, sizeof d->ci_user, "%s", v[i].ci_user);
 		snprintf(d->console, sizeof d->console, "%s", v[i].console);
+		if (!template_is_local(&v[i]))
+			snprintf(d->host, sizeof d->host, "%s", v[i].host);
 		d->usage = xstrdup(v[i].usage);
 		for (int k = 0; k < HW_NKEYS; k++)
 			d->hw[k] = xstrdup(v[i].hw.v[k]);
@@ -1599,7 +1619,8 @@ lf_templates_make(struct lab *lab, const struct labfile *lf, struct template *tm
 		struct template_spec sp = { .image = t->image, .ram_mb = t->ram_mb, .cpus = t->cpus,
 		    .nics = t->nics, .nic_model = t->nic_model, .accel = t->accel, .cloud_init = t->cloud_init,
 		    .ci_user = t->ci_user, .console = t->console, .usage = t->usage, .ports = &t->ports,
-		    .disks = (const char *const *)t->disks, .ndisks = t->ndisks };
+		    .disks = (const char *const *)t->disks, .ndisks = t->ndisks,
+		    .host = t->host[0] ? t->host : NULL };
 		memcpy(sp.hw, t->hw, sizeof sp.hw);
 		template_init(&tm[i], t->name);
 		node_new_id(tm[i].id);

@@ -94,6 +94,7 @@ struct labfile_template {
 	int   cloud_init;
 	char  ci_user[33];
 	char  console[8];
+	char  host[64];             /* host=NAME where its nodes are placed; "" = local */
 	char *usage;                /* decoded from its usage lines */
 	char *hw[HW_NKEYS];
 	struct portname_spec ports; /* port-format= port-first= port-segment=, adapter lines */

@@ -35,6 +35,7 @@ struct rdom {
 	int           bridge_watch; /* virEventAddHandle's id, or -1 */
 	int           ev_pipe[2];
 	char         *ident;        /* the domain's description: whose it is */
+	char         *refusal;      /* libvirt's whole message when rdom_start was refused */
 	/* Console input the stream did not take yet (event thread only). */
 	char          pend[RDOM_TO_CONSOLE];
 	size_t        npend;
@@ -114,6 +115,7 @@ rdom_free(struct rdom *r)
 	close(r->ev_pipe[0]);
 	close(r->ev_pipe[1]);
 	free(r->ident);
+	free(r->refusal);
 	free(r);
 }
 
@@ -540,6 +542,23 @@ rdom_console_open(struct rdom *r, unsigned flags, struct err *e)
 	return 0;
 }
 
+/* libvirt's last message, whole (virt_error cuts what it shows): QEMU's
+ * own lines are in it when QEMU ended during the start. */
+static void
+rdom_keep_refusal(struct rdom *r)
+{
+	const char *msg = virt.virGetLastErrorMessage();
+
+	free(r->refusal);
+	r->refusal = xstrdup(msg != NULL ? msg : "");
+}
+
+const char *
+rdom_refusal(const struct rdom *r)
+{
+	return r->refusal != NULL ? r->refusal : "";
+}
+
 int
 rdom_start(struct rdom *r, const char *name, const char *xml, struct err *e)
 {
@@ -550,10 +569,14 @@ rdom_start(struct rdom *r, const char *name, const char *xml, struct err *e)
 		return err_set(e, "the host already runs a domain named %s (left by a keeper that "
 		    "died? see virsh list there)", name);
 	}
+	free(r->refusal);
+	r->refusal = NULL;
 	/* Paused first: the console and the lifecycle watch are in place
 	 * before the guest's first byte or its end. */
-	if ((r->dom = virt.virDomainCreateXML(r->c, xml, VIR_DOMAIN_START_PAUSED)) == NULL)
+	if ((r->dom = virt.virDomainCreateXML(r->c, xml, VIR_DOMAIN_START_PAUSED)) == NULL) {
+		rdom_keep_refusal(r);
 		return virt_error(e, "the host refused the domain");
+	}
 	r->ev_cb = virt.virConnectDomainEventRegisterAny(r->c, r->dom, VIR_DOMAIN_EVENT_ID_LIFECYCLE,
 	    VIR_DOMAIN_EVENT_CALLBACK(rdom_lifecycle), r, NULL);
 	if (r->ev_cb < 0) {
@@ -573,6 +596,7 @@ rdom_start(struct rdom *r, const char *name, const char *xml, struct err *e)
 		return -1;
 	}
 	if (virt.virDomainResume(r->dom) != 0) {
+		rdom_keep_refusal(r);
 		virt_error(e, "cannot resume the domain");
 		virt.virDomainDestroy(r->dom);
 		return -1;
@@ -643,6 +667,30 @@ rdom_event_next(struct rdom *r, struct rdom_ev *ev)
 }
 
 int
+rdom_vnc_password(struct rdom *r, char *buf, size_t len)
+{
+	char *xml = r->dom ? virt.virDomainGetXMLDesc(r->dom, VIR_DOMAIN_XML_SECURE) : NULL;
+
+	buf[0] = '\0';
+	if (xml != NULL) {
+		remote_domxml_vnc_password(xml, buf, len);
+		explicit_bzero(xml, strlen(xml));
+	}
+	free(xml);
+	return buf[0] ? 0 : -1;
+}
+
+int
+rdom_cdrom_target(struct rdom *r, char *dev, size_t devlen, char *bus, size_t buslen)
+{
+	char *xml = r->dom ? virt.virDomainGetXMLDesc(r->dom, 0) : NULL;
+	int rc = xml ? remote_domxml_cdrom(xml, dev, devlen, bus, buslen) : -1;
+
+	free(xml);
+	return rc;
+}
+
+int
 rdom_vnc_port(struct rdom *r)
 {
 	char *xml = r->dom ? virt.virDomainGetXMLDesc(r->dom, 0) : NULL;
@@ -650,14 +698,6 @@ rdom_vnc_port(struct rdom *r)
 
 	free(xml);
 	return port;
-}
-
-int
-rdom_device_update(struct rdom *r, const char *xml, struct err *e)
-{
-	if (virt.virDomainUpdateDeviceFlags(r->dom, xml, VIR_DOMAIN_AFFECT_LIVE) != 0)
-		return virt_error(e, "the host refused the change");
-	return 0;
 }
 
 int
@@ -673,6 +713,15 @@ rdom_destroy(struct rdom *r, struct err *e)
 {
 	if (virt.virDomainDestroy(r->dom) != 0)
 		return virt_error(e, "cannot destroy the domain");
+	return 0;
+}
+
+int
+rdom_update_device(struct rdom *r, const char *xml, int force, struct err *e)
+{
+	if (virt.virDomainUpdateDeviceFlags(r->dom, xml, VIR_DOMAIN_AFFECT_LIVE |
+	    (force ? VIR_DOMAIN_DEVICE_MODIFY_FORCE : 0)) != 0)
+		return virt_error(e, "libvirt did not change the running domain's device");
 	return 0;
 }
 

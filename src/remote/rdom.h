@@ -68,13 +68,18 @@ void rdom_disk_rm(struct rdom *r, const char *name);
 int rdom_ovmf(struct rdom *r, const char *machine, const char *accel, char **code, char **vars,
     struct err *e);
 
+/* The password the running domain's VNC has (libvirt gives it to a
+ * read-write connection) into buf: 0, or -1 when it has none or libvirt
+ * did not say. */
+int rdom_vnc_password(struct rdom *r, char *buf, size_t len);
+
+/* The target of the running domain's CD-ROM drive (remote_domxml_cdrom):
+ * 0, or -1 when it has none or libvirt did not say. */
+int rdom_cdrom_target(struct rdom *r, char *dev, size_t devlen, char *bus, size_t buslen);
+
 /* The TCP port the running domain's VNC listens on, on the host's
  * loopback, or -1 when it has none. */
 int rdom_vnc_port(struct rdom *r);
-
-/* Changes a device of the running domain (the CD-ROM's medium) to the
- * one xml describes. 0, or -1 with libvirt's reason. */
-int rdom_device_update(struct rdom *r, const char *xml, struct err *e);
 
 /* 1 when the host offers KVM domains for x86_64. */
 int rdom_kvm(struct rdom *r);
@@ -84,6 +89,12 @@ int rdom_kvm(struct rdom *r);
  * description. Refused when the host already has a domain of that name
  * (the keeper tries rdom_attach first). */
 int rdom_start(struct rdom *r, const char *name, const char *xml, struct err *e);
+
+/* libvirt's whole message (not sanitised, not cut) when the last
+ * rdom_start was refused or its domain ended before it ran; "" when it
+ * was not. With QEMU's own lines in it, it says why (accel_retry_tcg
+ * reads it as it reads a local QEMU's stderr). Borrowed from r. */
+const char *rdom_refusal(const struct rdom *r);
 
 /* The text every domain this keeper makes carries as its description
  * ("sandlab node UUID"): how a later keeper knows the domain is its
@@ -106,6 +117,13 @@ int rdom_console_fd(const struct rdom *r);
 int rdom_event_fd(const struct rdom *r);
 /* 1 with the next event, 0 when none waits. */
 int rdom_event_next(struct rdom *r, struct rdom_ev *ev);
+
+/* Changes a device of the running domain to xml (an <interface> whose
+ * MAC names it, the CD-ROM's <disk> whose target names it), live only.
+ * 0, or -1 with libvirt's reason (it refuses what it cannot change on a
+ * running guest). force: a CD-ROM is ejected even when the guest locked
+ * its tray. */
+int rdom_update_device(struct rdom *r, const char *xml, int force, struct err *e);
 
 /* ACPI powerdown / destroy of the domain. 0, or -1 with libvirt's reason. */
 int rdom_shutdown(struct rdom *r, struct err *e);

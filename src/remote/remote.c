@@ -98,6 +98,33 @@ remote_domxml_vnc_port(const char *dom_xml)
 	return port;
 }
 
+/* The string expr gives of xml into buf ("" when none). */
+static void
+remote_xq_string(const char *xml, const char *expr, char *buf, size_t len)
+{
+	struct remote_xq q;
+
+	buf[0] = '\0';
+	remote_xq_open(&q, xml, expr);
+	if (q.r != NULL && q.r->type == XPATH_STRING && q.r->stringval != NULL)
+		snprintf(buf, len, "%s", (const char *)q.r->stringval);
+	remote_xq_close(&q);
+}
+
+void
+remote_domxml_vnc_password(const char *dom_xml, char *buf, size_t len)
+{
+	remote_xq_string(dom_xml, "string(/domain/devices/graphics[@type='vnc'][1]/@passwd)", buf, len);
+}
+
+int
+remote_domxml_cdrom(const char *dom_xml, char *dev, size_t devlen, char *bus, size_t buslen)
+{
+	remote_xq_string(dom_xml, "string(/domain/devices/disk[@device='cdrom'][1]/target/@dev)", dev, devlen);
+	remote_xq_string(dom_xml, "string(/domain/devices/disk[@device='cdrom'][1]/target/@bus)", bus, buslen);
+	return dev[0] && bus[0] ? 0 : -1;
+}
+
 /* How good a loader file is for a node: 2 firmware.h's own build, 1
  * another build without Secure Boot, 0 one that needs keys or SMM. */
 static int

@@ -56,6 +56,15 @@ int remote_caps_kvm(const char *caps_xml);
  * or -1 when it has none. Pure. */
 int remote_domxml_vnc_port(const char *dom_xml);
 
+/* The password of a domain's VNC from its XML with secrets
+ * (VIR_DOMAIN_XML_SECURE) into buf, "" when it has none. Pure. */
+void remote_domxml_vnc_password(const char *dom_xml, char *buf, size_t len);
+
+/* The target of a domain's (first) CD-ROM drive from its XML: *dev
+ * ("hdc", "sda") and *bus ("ide", "sata"). Pure: 0, or -1 when it has
+ * none (both ""). */
+int remote_domxml_cdrom(const char *dom_xml, char *dev, size_t devlen, char *bus, size_t buslen);
+
 /* The UEFI firmware a host offers, from its domain capabilities XML
  * (virConnectGetDomainCapabilities): *code (caller frees) the OVMF code
  * file without Secure Boot that firmware.h gives a local node (its 4 MiB

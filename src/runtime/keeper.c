@@ -155,6 +155,7 @@ static void keeper_remote_shutdown(struct keeper *k);
 static void keeper_remote_event(struct keeper *k);
 static void keeper_remote_let_go(struct keeper *k);
 static void keeper_remote_wire(struct keeper *k, char *reply, size_t len);
+static void keeper_remote_step(void *arg, const char *fmt, ...);
 
 /* Diagnostics go to the keeper's own log (its stderr), with a time. */
 static void
@@ -898,7 +899,7 @@ keeper_deadline(struct keeper *k)
 static void
 keeper_cdrom_reply(struct keeper *k, const char *fmt, const char *text)
 {
-	char line[256];
+	char line[480];
 
 	snprintf(line, sizeof line, fmt, text);
 	for (size_t i = 0; i < k->nctls; i++)
@@ -908,9 +909,54 @@ keeper_cdrom_reply(struct keeper *k, const char *fmt, const char *text)
 	k->cdrom_fd = -1;
 }
 
+/* The medium change of a node on another host, at once (the keeper waits
+ * for libvirt, as it does for a start): the ISO the row names goes to
+ * the host once, as a start sends it (rdom_image), and the running
+ * domain's CD-ROM drive gets it, or is emptied, live
+ * (virDomainUpdateDeviceFlags on the drive's target, forced like QEMU's
+ * eject). */
+static void
+keeper_remote_cdrom(struct keeper *k, const struct node *n)
+{
+	const char *iso = n->hw.v[HW_CDROM];
+	char *path = NULL, *xml = NULL, dev[16], bus[16], why[ERR_MAX];
+	struct err e;
+
+	if (k->rdom == NULL) {
+		keeper_cdrom_reply(k, "cdrom error host %s is unreachable; change it when the host answers "
+		    "again (sandlab node show says)\n", k->host.name);
+		return;
+	}
+	if (rdom_cdrom_target(k->rdom, dev, sizeof dev, bus, sizeof bus) != 0) {
+		keeper_cdrom_reply(k, "cdrom error its domain on host %s has no CD-ROM drive (a run started "
+		    "before sandlab gave every remote node one): restart it\n", k->host.name);
+		return;
+	}
+	if (iso[0] && rdom_image(k->rdom, n->hw.file[HW_CDROM], n->hw.id[HW_CDROM], keeper_remote_step, k,
+	    &path, &e) != 0) {
+		snprintf(why, sizeof why, "%s", e.msg);
+		err_set(&e, "cannot put %s on host %s: %s", iso, k->host.name, why);
+	} else if ((xml = domxml_cdrom_disk(dev, bus, path, &e)) != NULL &&
+	    rdom_update_device(k->rdom, xml, 1, &e) == 0) {
+		keeper_step(k, "host %s: %s", k->host.name, iso[0] ? "the CD-ROM drive holds the new medium" :
+		    "the CD-ROM drive is empty");
+		e.msg[0] = '\0';
+	} else {
+		snprintf(why, sizeof why, "%s", e.msg);
+		err_set(&e, "libvirt on host %s refused the medium change: %s", k->host.name, why);
+	}
+	if (e.msg[0])
+		keeper_cdrom_reply(k, "cdrom error %s\n", e.msg);
+	else
+		keeper_cdrom_reply(k, "cdrom ok%s\n", "");
+	free(path);
+	free(xml);
+}
+
 /* "cdrom": puts the medium the node's row now names into the drive, or
  * ejects it when the row names none. The row is the truth (node cdrom
- * records it first), so nothing from the socket reaches QEMU as a path. */
+ * records it first), so nothing from the socket reaches QEMU (or libvirt)
+ * as a path. */
 static void
 keeper_cdrom(struct keeper *k, int fd)
 {
@@ -919,14 +965,6 @@ keeper_cdrom(struct keeper *k, int fd)
 	json_t *a;
 	char *s;
 
-	/* libvirt would take it (virDomainUpdateDeviceFlags), after the
-	 * ISO's upload; not built yet. */
-	if (k->rdom != NULL) {
-		k->cdrom_fd = fd;
-		keeper_cdrom_reply(k, "cdrom error %s\n", "a node on another host changes its CD-ROM when "
-		    "stopped only, as yet: stop it, change it, start it");
-		return;
-	}
 	if (!k->ready || k->stop != STOP_NONE || k->cdrom_id >= 0) {
 		for (size_t i = 0; i < k->nctls; i++)
 			if (k->ctls[i].fd == fd)
@@ -937,6 +975,12 @@ keeper_cdrom(struct keeper *k, int fd)
 	if (node_get(k->lab, k->node.id, &n, &e) != 0) {
 		k->cdrom_fd = fd;
 		keeper_cdrom_reply(k, "cdrom error %s\n", e.msg);
+		return;
+	}
+	if (!node_is_local(&k->node)) {
+		k->cdrom_fd = fd;
+		keeper_remote_cdrom(k, &n);
+		node_clear(&n);
 		return;
 	}
 	if (n.hw.v[HW_CDROM][0])
@@ -1098,7 +1142,7 @@ keeper_qmp_line(struct keeper *k, const char *line, size_t len)
 	case QMP_ERROR:
 		klog("QMP error: %s", m.error);
 		if (m.id >= 0 && m.id == k->cdrom_id) {
-			keeper_cdrom_reply(k, "cdrom error %s\n", m.error);
+			keeper_cdrom_reply(k, "cdrom error QEMU refused the medium change: %s\n", m.error);
 			break;
 		}
 		if (m.id >= 0 && (m.id == k->caps_id || m.id == k->pw_id || m.id == k->status_id) &&
@@ -1566,6 +1610,34 @@ keeper_remote_ident(struct keeper *k, struct rdom *r)
 	free(ident);
 }
 
+/* The domain taken over still has the VNC password its first keeper gave
+ * it, and this keeper made and recorded a new one: the domain gets the
+ * new one live (its <graphics> updated: port and address unchanged), or,
+ * when libvirt refuses, the record gets the domain's, so that `sandlab
+ * vnc` gives the one that works. */
+static void
+keeper_remote_vnc_adopt(struct keeper *k)
+{
+	char *xml, old[VNC_PASSWORD_LEN + 16];
+	struct err e, e2;
+
+	if (k->vnc_pw == NULL)
+		return;
+	if ((xml = domxml_graphics(k->vnc_pw, &e)) != NULL && rdom_update_device(k->rdom, xml, 0, &e) == 0)
+		keeper_step(k, "gave the domain's VNC a new password");
+	else if (rdom_vnc_password(k->rdom, old, sizeof old) == 0 &&
+	    vnc_password_save(k->lab, k->node.id, old, &e2) == 0) {
+		keeper_step(k, "kept the domain's VNC password (%s)", e.msg);
+		explicit_bzero(k->vnc_pw, strlen(k->vnc_pw));
+		free(k->vnc_pw);
+		k->vnc_pw = xstrdup(old);
+	} else
+		keeper_step(k, "the domain's VNC password is not known: sandlab vnc gives one that does not "
+		    "work (%s)", e.msg);
+	explicit_bzero(old, sizeof old);
+	free(xml);
+}
+
 /* A domain of the node's name that runs on the host already was left by
  * a keeper of this node that died: this keeper takes it over. 0 when
  * taken, 1 when there is none (a start makes one), -1 when the domain
@@ -1576,9 +1648,11 @@ keeper_remote_adopt(struct keeper *k, const char *name, struct err *e)
 	int rc;
 
 	keeper_remote_ident(k, k->rdom);
-	if ((rc = rdom_attach(k->rdom, name, e)) == 0)
+	if ((rc = rdom_attach(k->rdom, name, e)) == 0) {
 		keeper_step(k, "host %s runs domain %s already, this node's (its keeper had died): "
 		    "taking it over", k->host.name, name);
+		keeper_remote_vnc_adopt(k);
+	}
 	return rc;
 }
 
@@ -1592,11 +1666,12 @@ keeper_remote_start(struct keeper *k)
 	struct image im;
 	struct nic *nics = NULL;
 	struct kremote_nics rn;
-	int nn = 0, made = 0, rc = -1, fd, port, arc;
+	int nn = 0, made = 0, made_now, rc = -1, fd, port, arc;
 	char *img_path = NULL, *name = NULL, *vol = NULL, *volxml = NULL, *domxml = NULL, *prior = NULL;
 	char here[LINK_HOST_LEN] = "";
 	const char *accel;
 	struct kremote_hw rhw;
+	struct accel_choice retry;
 	/* Links of the direct path (the benchmark hook): strings rn borrows. */
 	struct link *links = xcalloc(NET_NIC_IDX_MAX + 1, sizeof *links);
 
@@ -1644,8 +1719,8 @@ keeper_remote_start(struct keeper *k)
 		err_set(&e, "host %s is unreachable: %s", k->host.name, why);
 		goto out;
 	}
-	accel = keeper_remote_accel(k);
-	snprintf(k->accel.accel, sizeof k->accel.accel, "%s", accel);
+	snprintf(k->accel.accel, sizeof k->accel.accel, "%s", keeper_remote_accel(k));
+	accel = k->accel.accel;
 	if (runrow_starting(k->lab->db, k->node.id, accel, "", (int)getpid(), &e) != 0)
 		goto out;
 	name = domxml_name(k->lab->root, k->node.name, k->node.id);
@@ -1662,13 +1737,15 @@ keeper_remote_start(struct keeper *k)
 		keeper_step(k, "a link is not wired: %s", e.msg);
 	if (arc == 0)
 		goto held;
+again:
 	if (keeper_remote_files(k, accel, &rhw, &e) != 0 ||
 	    rdom_image(k->rdom, k->node.image_file, im.id, keeper_remote_step, k, &img_path, &e) != 0 ||
 	    (volxml = domxml_volume(vol, (long long)im.virtual_size, img_path, im.format, &e)) == NULL ||
-	    rdom_disk(k->rdom, vol, volxml, &made, &e) != 0)
-		goto out;
-	if (made)
+	    rdom_disk(k->rdom, vol, volxml, &made_now, &e) != 0)
+		goto fail;
+	if (made_now)
 		keeper_step(k, "made the node's disk %s on the host (backing store %s)", vol, im.name);
+	made |= made_now;
 	keeper_remote_nvram(k, name, img_path, &rhw);
 	struct domxml_cfg cfg = { .name = name, .title = k->node.name, .accel = accel,
 	    .ram_mb = k->node.ram_mb, .cpus = k->node.cpus, .pool = RDOM_POOL, .volume = vol,
@@ -1678,9 +1755,23 @@ keeper_remote_start(struct keeper *k)
 	    .vnc_password = k->vnc_pw };
 	if (keeper_remote_disks(k, name, &rhw, &e) != 0 || (domxml = domxml_domain(&cfg, &e)) == NULL ||
 	    rdom_start(k->rdom, name, domxml, &e) != 0) {
-		if (made)
-			rdom_disk_rm(k->rdom, vol);
-		goto out;
+		/* auto on a host that offers KVM but cannot run this guest
+		 * with it (QEMU ended in its KVM code): once more with tcg,
+		 * as a local start does (keeper_qemu_exited). */
+		if (!k->tcg_retried && accel_retry_tcg(k->node.accel, accel, rdom_refusal(k->rdom), &retry)) {
+			k->tcg_retried = 1;
+			k->accel = retry;
+			keeper_step(k, "%s; trying again with tcg", retry.why);
+			keeper_remote_hw_clear(k, &rhw, 1);
+			free(img_path);
+			free(volxml);
+			free(domxml);
+			img_path = volxml = domxml = NULL;
+			if (runrow_starting(k->lab->db, k->node.id, accel, k->accel.why, (int)getpid(), &e) != 0)
+				goto fail;
+			goto again;
+		}
+		goto fail;
 	}
 held:
 	if ((fd = fcntl(rdom_console_fd(k->rdom), F_DUPFD_CLOEXEC, 3)) < 0) {
@@ -1700,11 +1791,15 @@ held:
 	/* libvirt chose the port: `sandlab vnc` reads it here. */
 	if ((port = rdom_vnc_port(k->rdom)) < 0 || vnc_remote_port_save(k->lab, k->node.id, port, &e) != 0)
 		klog("the domain's VNC port is not known: %s", port < 0 ? "libvirt did not say" : e.msg);
-	keeper_step(k, "running on host %s as domain %s (%s), VNC on that host's %s:%d", k->host.name,
-	    name, accel, DOMXML_VNC_HOST, port);
+	keeper_step(k, "running on host %s as domain %s (%s%s%s), VNC on that host's %s:%d", k->host.name,
+	    name, accel, k->accel.why[0] ? ": " : "", k->accel.why, DOMXML_VNC_HOST, port);
 	k->rname = xstrdup(name);
 	keeper_report_end(k, "ready", NULL);
 	rc = 0;
+	goto out;
+fail:
+	if (made)
+		rdom_disk_rm(k->rdom, vol);
 out:
 	keeper_remote_hw_clear(k, &rhw, rc != 0);
 	if (rc != 0) {
@@ -2217,7 +2312,10 @@ keeper_main(const char *lab_dir, int argc, char **argv)
 {
 	struct keeper k = { .lock_fd = -1, .report_fd = -1, .sig_fd = -1, .gone_fd = -1, .con_fd = -1,
 	    .live_fd = -1,
-	    .ctl_fd = -1, .serial_fd = -1, .err_fd = -1, .qmp_fd = -1, .display = -1 };
+	    .ctl_fd = -1, .serial_fd = -1, .err_fd = -1, .qmp_fd = -1, .display = -1,
+	    /* no medium change under way (a remote node never spawns QEMU,
+	     * where keeper_spawn sets them for a local one) */
+	    .cdrom_id = -1, .cdrom_fd = -1 };
 	const char *node_id = NULL;
 	struct accel_probe probe;
 	struct err e;

@@ -537,23 +537,29 @@ run_start(struct lab *lab, const char *key, run_step_cb cb, void *arg, struct er
 /* ---- stopping and killing ---- */
 
 int
-run_cdrom(struct lab *lab, const char *key, struct err *e)
+run_cdrom(struct lab *lab, const char *key, run_step_cb cb, void *arg, struct err *e)
 {
 	struct node n;
 	char buf[512];
 	size_t len = 0;
-	int64_t until = mono_ms() + 15000;
+	/* Without a word from the keeper for this long, it is stuck: a
+	 * remote node's keeper uploads an ISO first and says how far it got
+	 * (a quarter at a time), so any line starts the wait again. */
+	int64_t quiet = 15000, until;
 	int fd, rc = -1;
 
 	if (node_get(lab, key, &n, e) != 0)
 		return -1;
+	if (!node_is_local(&n))
+		quiet = 600000;
+	until = mono_ms() + quiet;
 	if ((fd = ctl_connect(lab, n.id, n.name, "ctl.sock", e)) < 0)
 		goto out;
 	if (write_all(fd, "cdrom\n", 6) != 0) {
 		err_sys(e, "cannot talk to the keeper of %s", n.name);
 		goto out;
 	}
-	/* Step lines of a stop may come first; ours starts with "cdrom ". */
+	/* Step lines may come first; ours starts with "cdrom ". */
 	for (;;) {
 		struct pollfd p = { fd, POLLIN, 0 };
 		int64_t left = until - mono_ms();
@@ -569,6 +575,7 @@ run_cdrom(struct lab *lab, const char *key, struct err *e)
 		}
 		len += (size_t)r;
 		buf[len] = '\0';
+		until = mono_ms() + quiet;
 		while ((nl = strchr(buf, '\n')) != NULL) {
 			*nl = '\0';
 			if (strcmp(buf, "cdrom ok") == 0) {
@@ -577,9 +584,15 @@ run_cdrom(struct lab *lab, const char *key, struct err *e)
 			}
 			if (strncmp(buf, "cdrom error ", 12) == 0) {
 				char *why = sanitize(buf + 12, strlen(buf + 12));
-				err_set(e, "QEMU refused the medium change of %s: %s", n.name, why);
+				err_set(e, "cannot change the CD-ROM of %s: %s", n.name, why);
 				free(why);
 				goto out;
+			}
+			if (cb != NULL && strncmp(buf, "step ", 5) == 0) {
+				/* sanitised where the keeper made it */
+				char shown[sizeof buf + 64];
+				sanitize_again_to(buf + 5, strlen(buf + 5), shown, sizeof shown);
+				cb(n.name, shown, arg);
 			}
 			len -= (size_t)(nl + 1 - buf);
 			memmove(buf, nl + 1, len + 1);

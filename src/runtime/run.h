@@ -78,9 +78,11 @@ int run_kill(struct lab *lab, const char *key, run_step_cb cb, void *arg, struct
 
 /* Asks the keeper of a running node to put the CD-ROM medium its row now
  * names into the drive (or eject it when the row names none), through
- * QMP; the guest sees it at once. 0 once QEMU has done it, or -1 with a
- * message (QEMU's refusal, the node not running). */
-int run_cdrom(struct lab *lab, const char *key, struct err *e);
+ * QMP, or for a node on another host through libvirt after the ISO's
+ * upload there (its steps go to cb); the guest sees it at once. 0 once
+ * it is done, or -1 with a message naming who refused (QEMU, libvirt on
+ * the host) or why not (the node not running, its host unreachable). */
+int run_cdrom(struct lab *lab, const char *key, run_step_cb cb, void *arg, struct err *e);
 
 /* Connects to the node's console socket. The stream is raw bytes both
  * ways: the keeper sends its replay of recent output, then live output;

@@ -368,6 +368,10 @@ static const char *const db_migrations[] = {
 	"  CHECK ((size IS NULL) <> (image_id IS NULL)),"
 	"  PRIMARY KEY (template_id, idx));"
 	"CREATE INDEX template_disks_image ON template_disks(image_id);",
+	/* 21 -> 22: templates.host: where the nodes made from a template are
+	 * placed (host.h), NULL for `local`, as nodes.host; a host a
+	 * template names cannot go either. */
+	"ALTER TABLE templates ADD COLUMN host TEXT REFERENCES hosts(name) ON DELETE RESTRICT;",
 };
 
 const int DB_VERSION = (int)(sizeof db_migrations / sizeof db_migrations[0]);

@@ -218,32 +218,63 @@ host_set_address(struct lab *lab, const char *name, const char *address, struct 
 	return rc;
 }
 
+/* The names the query (one parameter: the host's name as stored) gives,
+ * ", " between, up to three and "..." into names ("" for none). 0, or -1
+ * with a message. */
+static int
+host_names(struct lab *lab, const char *sql, const char *name, char *names, size_t len,
+    struct err *e)
+{
+	sqlite3_stmt *st = db_query(lab->db, e, sql, "t", name);
+	size_t used = 0;
+	int rc, i;
+
+	names[0] = '\0';
+	if (st == NULL)
+		return -1;
+	for (i = 0; (rc = sqlite3_step(st)) == SQLITE_ROW; i++) {
+		int w = snprintf(names + used, len - used, "%s%s", i ? ", " : "",
+		    i < 3 ? (const char *)sqlite3_column_text(st, 0) : "...");
+		if (w > 0 && (size_t)w < len - used)
+			used += (size_t)w;
+	}
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE)
+		return db_fail(lab->db, e, "reading what names a host");
+	return 0;
+}
+
 int
 host_rm(struct lab *lab, const char *name, struct err *e)
 {
 	struct host h;
-	sqlite3_stmt *st;
-	char names[256] = "";
-	size_t used = 0;
-	int rc;
+	char names[256];
+	int rc, many;
 
 	if (strcasecmp(name, HOST_LOCAL) == 0)
 		return err_set(e, "\"%s\" is this machine's own host and cannot be removed", HOST_LOCAL);
 	if (host_get(lab, name, &h, e) != 0)
 		return -1;
 	if (h.nodes > 0) {
-		st = db_query(lab->db, e, "SELECT name FROM nodes WHERE host = ?1 ORDER BY name LIMIT 4",
-		    "t", h.name);
-		for (int i = 0; st != NULL && (rc = sqlite3_step(st)) == SQLITE_ROW; i++) {
-			const char *nm = (const char *)sqlite3_column_text(st, 0);
-			int w = snprintf(names + used, sizeof names - used, "%s%s", i ? ", " : "",
-			    i < 3 ? nm : "...");
-			if (w > 0 && (size_t)w < sizeof names - used)
-				used += (size_t)w;
-		}
-		sqlite3_finalize(st);
-		err_set(e, "host %s has %d node%s placed on it (%s): move them (sandlab node set "
-		    "NODE --host local) or remove them first", h.name, h.nodes, h.nodes == 1 ? "" : "s", names);
+		if (host_names(lab, "SELECT name FROM nodes WHERE host = ?1 ORDER BY name LIMIT 4", h.name,
+		    names, sizeof names, e) == 0)
+			err_set(e, "host %s has %d node%s placed on it (%s): move them (sandlab node set "
+			    "NODE --host local) or remove them first", h.name, h.nodes, h.nodes == 1 ? "" : "s",
+			    names);
+		host_clear(&h);
+		return -1;
+	}
+	/* The nodes a template makes would be placed there. */
+	if (host_names(lab, "SELECT name FROM templates WHERE host = ?1 ORDER BY name LIMIT 4", h.name,
+	    names, sizeof names, e) != 0) {
+		host_clear(&h);
+		return -1;
+	}
+	if (names[0]) {
+		many = strchr(names, ',') != NULL;
+		err_set(e, "host %s is named by template%s %s, whose nodes are placed there: move %s "
+		    "(sandlab template set TEMPLATE --host local) or remove %s first", h.name,
+		    many ? "s" : "", names, many ? "them" : "it", many ? "them" : "it");
 		host_clear(&h);
 		return -1;
 	}

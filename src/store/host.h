@@ -60,7 +60,7 @@ int host_get(struct lab *lab, const char *name, struct host *out, struct err *e)
 int host_set_address(struct lab *lab, const char *name, const char *address, struct err *e);
 
 /* Removes a host; refused (-1, naming up to a few of them) while nodes
- * are placed on it, and for `local`. */
+ * are placed on it or templates name it, and for `local`. */
 int host_rm(struct lab *lab, const char *name, struct err *e);
 
 #endif

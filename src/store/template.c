@@ -11,9 +11,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "contype.h"
 #include "db.h"
+#include "host.h"
 #include "image.h"
 #include "name.h"
 #include "nic.h"
@@ -27,14 +29,21 @@
 	"(SELECT count(*) FROM template_nodes tn WHERE tn.template_id = t.id), " \
 	"t.disk_bus, t.machine, t.firmware, t.cpu_model, t.arch, t.vga, t.boot, t.boot_once, " \
 	"t.cdrom_id, ic.name, ic.file, t.kernel_id, ik.name, ik.file, t.initrd_id, ir.name, ir.file, " \
-	"t.append, t.port_format, t.port_first, t.port_segment"
+	"t.append, t.port_format, t.port_first, t.port_segment, COALESCE(t.host, '" HOST_LOCAL "')"
 #define TPL_FROM "templates t JOIN images i ON i.id = t.image_id " \
 	"LEFT JOIN images ic ON ic.id = t.cdrom_id LEFT JOIN images ik ON ik.id = t.kernel_id " \
 	"LEFT JOIN images ir ON ir.id = t.initrd_id"
 #define TPL_HW_COL 14
 #define TPL_PORT_COL (TPL_HW_COL + 18)   /* after the 18 machine columns */
+#define TPL_HOST_COL (TPL_PORT_COL + 3)
 
 _Static_assert(PORTNAME_ADAPTERS == NODE_NICS_MAX, "a custom adapter is one NIC's");
+
+int
+template_is_local(const struct template *t)
+{
+	return t->host == NULL || strcasecmp(t->host, HOST_LOCAL) == 0;
+}
 
 void
 template_clear(struct template *t)
@@ -42,6 +51,7 @@ template_clear(struct template *t)
 	free(t->name);
 	free(t->image_name);
 	free(t->usage);
+	free(t->host);
 	hw_clear(&t->hw);
 	disk_list_free(t->disks, t->ndisks);
 	memset(t, 0, sizeof *t);
@@ -130,6 +140,7 @@ template_init(struct template *t, const char *name)
 	snprintf(t->ci_user, sizeof t->ci_user, "%s", CLOUDINIT_USER_DEFAULT);
 	snprintf(t->console, sizeof t->console, "serial");
 	t->usage = xstrdup("");
+	t->host = xstrdup(HOST_LOCAL);
 	hw_init(&t->hw);
 }
 
@@ -194,6 +205,13 @@ template_apply(struct lab *lab, struct template *t, const struct template_spec *
 	if (s->usage) {
 		free(t->usage);
 		t->usage = xstrdup(s->usage);
+	}
+	if (s->host) {
+		char *h;
+		if (node_host_resolve(lab, s->host, &h, e) != 0)
+			return -1;
+		free(t->host);
+		t->host = h ? h : xstrdup(HOST_LOCAL);
 	}
 	if (s->image) {
 		struct image im;
@@ -260,24 +278,25 @@ template_write(struct lab *lab, const struct template *t, struct err *e)
 	if (db_run(lab->db, "recording the template", e, "INSERT INTO templates (id, name, image_id, "
 	    "ram_mb, cpus, nics, nic_model, accel, disk_bus, machine, cpu_model, arch, vga, boot, "
 	    "boot_once, cdrom_id, kernel_id, initrd_id, append, cloud_init, ci_user, console, usage, "
-	    "created_at, firmware) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, "
-	    "?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25) ON CONFLICT (id) DO UPDATE SET name = ?2, "
+	    "created_at, firmware, host) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, "
+	    "?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26) ON CONFLICT (id) DO UPDATE SET name = ?2, "
 	    "image_id = ?3, ram_mb = ?4, cpus = ?5, nics = ?6, nic_model = ?7, accel = ?8, "
 	    "disk_bus = ?9, machine = ?10, cpu_model = ?11, arch = ?12, vga = ?13, boot = ?14, "
 	    "boot_once = ?15, cdrom_id = ?16, kernel_id = ?17, initrd_id = ?18, append = ?19, "
-	    "cloud_init = ?20, ci_user = ?21, console = ?22, usage = ?23, firmware = ?25",
-	    "tttiiitttttttttttttitttIt", t->id, t->name, t->image_id, t->ram_mb, t->cpus, t->nics,
+	    "cloud_init = ?20, ci_user = ?21, console = ?22, usage = ?23, firmware = ?25, host = ?26",
+	    "tttiiitttttttttttttitttItt", t->id, t->name, t->image_id, t->ram_mb, t->cpus, t->nics,
 	    t->nic_model, t->accel, hw_column_value(h, HW_DISK_BUS), hw_column_value(h, HW_MACHINE),
 	    hw_column_value(h, HW_CPU_MODEL), hw_column_value(h, HW_ARCH), hw_column_value(h, HW_VGA),
 	    hw_column_value(h, HW_BOOT), hw_column_value(h, HW_BOOT_ONCE), hw_column_value(h, HW_CDROM),
 	    hw_column_value(h, HW_KERNEL), hw_column_value(h, HW_INITRD), hw_column_value(h, HW_APPEND),
 	    t->cloud_init, t->ci_user, t->console, t->usage, (int64_t)now_s(),
-	    hw_column_value(h, HW_FIRMWARE)) == 0)
+	    hw_column_value(h, HW_FIRMWARE),
+	    template_is_local(t) ? NULL : t->host) == 0)
 		return template_write_ports(lab, t, e);
 	if (sqlite3_extended_errcode(lab->db) == SQLITE_CONSTRAINT_UNIQUE)
 		return err_set(e, "a template named \"%s\" already exists", t->name);
 	if (sqlite3_extended_errcode(lab->db) == SQLITE_CONSTRAINT_FOREIGNKEY)
-		return err_set(e, "an image of template \"%s\" was removed meanwhile", t->name);
+		return err_set(e, "an image or the host of template \"%s\" was removed meanwhile", t->name);
 	return -1;
 }
 
@@ -351,6 +370,7 @@ template_from_row(struct lab *lab, sqlite3_stmt *st, struct template *t)
 	snprintf(t->ports.format, sizeof t->ports.format, "%s", (const char *)sqlite3_column_text(st, TPL_PORT_COL));
 	snprintf(t->ports.first, sizeof t->ports.first, "%s", (const char *)sqlite3_column_text(st, TPL_PORT_COL + 1));
 	t->ports.segment = sqlite3_column_int(st, TPL_PORT_COL + 2);
+	t->host = db_text(st, TPL_HOST_COL);
 }
 
 /* The extra disks of t, by index, images resolved. 0, or -1 with a
@@ -519,6 +539,7 @@ template_node_spec(const struct template *t, struct node_spec *s, struct cloudin
 	s->cpus = s->cpus ? s->cpus : t->cpus;
 	s->nics = s->nics >= 0 ? s->nics : t->nics;
 	s->accel = s->accel ? s->accel : t->accel;
+	s->host = s->host ? s->host : t->host;
 	for (int k = 0; k < HW_NKEYS; k++)
 		s->hw[k] = s->hw[k] ? s->hw[k] : t->hw.v[k];
 	if (ch->on < 0 && t->cloud_init)

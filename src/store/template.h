@@ -8,6 +8,8 @@
  * of the lab has it, later nodes get fresh ones, as MACs are one NIC's)
  * and its extra disks (disk.h, spelled as a node's: each node made from
  * it gets a fresh blank disk or a fresh overlay on the image of each).
+ * A template may name a host (host.h): the nodes made from it are placed
+ * there unless told otherwise.
  * A node made from a template is a copy: it records the template's name
  * (template_nodes), and a later change of the template changes no node.
  * A template that a node still names cannot be removed.
@@ -39,6 +41,7 @@ struct template {
 	int   cloud_init;               /* 0 or 1 */
 	char  ci_user[CLOUDINIT_USER_MAX + 1];
 	char  console[8];               /* serial, vnc */
+	char *host;                     /* HOST_LOCAL, or a hosts row's name as stored */
 	char *usage;                    /* "" when none; may hold newlines */
 	int   nodes;                    /* nodes made from it that name it */
 	struct hw hw;                   /* images resolved to names, ids, files */
@@ -46,6 +49,9 @@ struct template {
 	struct disk *disks;             /* its extra disks by idx, images resolved, no files */
 	int   ndisks;
 };
+
+/* 1 when the nodes made from t are placed on `local` (this machine). */
+int template_is_local(const struct template *t);
 
 /* Frees the strings and zeroes t; safe on a zeroed one. */
 void template_clear(struct template *t);
@@ -66,6 +72,7 @@ struct template_spec {
 	const char *ci_user;
 	const char *console;
 	const char *usage;
+	const char *host;       /* HOST_LOCAL or a host's name (case-blind) */
 	const char *hw[HW_NKEYS];
 	const struct portname_spec *ports;  /* NULL: unchanged; checked here */
 	/* Then one part of it (template create|set --port-*): NULL unchanged;

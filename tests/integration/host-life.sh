@@ -7,7 +7,9 @@
 # the console goes on, its replay whole. A domain destroyed while the
 # host was away is recorded as gone. A kill while the host is away lets
 # go of the domain. A keeper killed with SIGKILL leaves the node
-# orphaned; node start takes its domain over (console, stop). A domain
+# orphaned; node start takes its domain over (console, stop, and its VNC
+# given the new keeper's password: `sandlab vnc` gives the one that
+# works, an RFB handshake shows it). A domain
 # of the node's name that is not this node's is refused and left alone.
 set -eu
 source "$(dirname "$0")/../lib.sh"
@@ -86,6 +88,14 @@ start r1
 check "node start takes the let-go domain over" has "$out" \
 	"host lv runs domain $dom1 already, this node's \\(its keeper had died\\): taking it over"
 check "and r1 runs" state_is r1 running
+# vnc_json KEY: KEY of `sandlab vnc r1 --json` (its port on the host, its password).
+vnc_json() { "$S" vnc r1 --json | python3 -c 'import json,sys; print(json.load(sys.stdin)[sys.argv[1]])' "$1"; }
+# rfb PASSWORD: an RFB handshake with the domain's VNC (the test's host's loopback is ours).
+rfb() { python3 "$TOP/tests/rfb-auth.py" 127.0.0.1 "$(vnc_json remote_port)" "$1" 2>&1 || true; }
+check "the domain taken over got this keeper's VNC password" has "$out" "gave the domain's VNC a new password"
+pw_old=$(vnc_json password)
+check "sandlab vnc gives the password that works" test "$(rfb "$pw_old")" = "types 2
+auth ok"
 kp=$(run_get r1 keeper_pid)
 kill -9 "$kp"
 check "a keeper killed with SIGKILL leaves r1 orphaned" wait_for 30 state_is r1 orphaned
@@ -96,6 +106,12 @@ check "the domain runs on, on the host" test "$(lv_doms)" = "$dom1"
 start r1
 check "node start takes it over" has "$out" "taking it over"
 check "r1 runs" state_is r1 running
+pw_new=$(vnc_json password)
+check "the new keeper's password is new" test -n "$pw_new" -a "$pw_new" != "$pw_old"
+check "and it is the one that works" test "$(rfb "$pw_new")" = "types 2
+auth ok"
+check "the dead keeper's password no longer does" test "$(rfb "$pw_old")" = "types 2
+auth failed"
 console_open 3 r1
 console_send 3 'adopted\r'
 check "the console of the domain taken over works" wait_for 30 out_has 3 $'adopted\r\n'

@@ -127,11 +127,44 @@ v3=$(lv_virsh vol-dumpxml --pool sandlab "$dom1.disk3.qcow2" 2>&1 || true)
 xml_check "the image disk is an overlay on the uploaded image, its format given" "$v3" "
 assert d.find('backingStore/path').text == '$LV_DIR/pool/image-$tiny', d.find('backingStore/path').text
 assert d.find('backingStore/format').get('type') == 'qcow2'"
-# A medium change while it runs is not built for a remote node: refused,
-# and the node keeps its ISO.
-expect_fail "node cdrom --eject of a running remote node is refused" \
-	'a node on another host changes its CD-ROM when stopped only, as yet' "$S" node cdrom m1 --eject
-check "and its CD-ROM is still the ISO" test "$(field m1 cdrom)" = linux-iso
+# A medium change while it runs, live through libvirt: eject, the same
+# ISO back (on the host already), another ISO (uploaded once, checked).
+# cdrom_src: the file in the running domain's CD-ROM drive (hdc), or "".
+cdrom_src() {
+	lv_virsh dumpxml "$dom1" | python3 -c '
+import sys, xml.etree.ElementTree as ET
+d = ET.fromstring(sys.stdin.read())
+c = [x for x in d.findall("devices/disk") if x.get("device") == "cdrom"]
+assert len(c) == 1 and c[0].find("target").get("dev") == "hdc", c
+s = c[0].find("source")
+print("" if s is None or s.get("file") is None else s.get("file"))'
+}
+out=$("$S" node cdrom m1 --eject 2>&1) || true
+check "node cdrom --eject of a running remote node, live on the host" test "$out" = "m1: host lv: the CD-ROM drive is empty
+ejected the CD-ROM of m1"
+check "its domain's drive is empty, and the row says none" test "$(cdrom_src):$(field m1 cdrom)" = ":"
+out=$("$S" node cdrom m1 linux-iso 2>&1) || true
+check "the ISO back in: on the host already, not sent again" has "$out" "^m1: image linux-iso.iso is on the host already$"
+check "and the drive holds it" has "$out" "^m1: the CD-ROM drive now holds linux-iso$"
+check "its domain's drive has the ISO's volume" test "$(cdrom_src)" = "$LV_DIR/pool/image-$iso"
+cp "$IMAGES/linux.iso" "$T/other.iso"
+"$S" image import "$T/other.iso" --name other-iso >/dev/null
+iso2=$(img_id other-iso)
+out=$("$S" node cdrom m1 other-iso 2>&1) || true
+check "another ISO goes to the host once, checked" has "$out" "^m1: image other-iso.iso uploaded and checked \\(size and SHA-256\\)$"
+check "and into the drive" test "$(cdrom_src):$(field m1 cdrom)" = "$LV_DIR/pool/image-$iso2:other-iso"
+check "its volume and mark are in the pool" sh -c 'printf "%s\n" "$1" | grep -qx "image-$2" && printf "%s\n" "$1" | grep -qx "image-$2.ok"' \
+	_ "$(pool_vols)" "$iso2"
+# Bad input: an ISO whose file is gone here cannot go to the host: the
+# message names the host, and the drive and the row keep what they had.
+cp "$IMAGES/linux.iso" "$T/gone.iso"
+"$S" image import "$T/gone.iso" --name gone-iso >/dev/null
+rm -f "$SANDLAB_LAB/images/$(sqlite3 "$SANDLAB_LAB/lab.db" "SELECT file FROM images WHERE name = 'gone-iso'")"
+expect_fail "an ISO that cannot be sent: refused, naming the host" \
+	'cannot change the CD-ROM of m1: cannot put gone-iso on host lv: cannot read the image' \
+	"$S" node cdrom m1 gone-iso
+check "the drive and the row keep other-iso" test "$(cdrom_src):$(field m1 cdrom)" = "$LV_DIR/pool/image-$iso2:other-iso"
+check "node cdrom m1 linux-iso (back for what follows)" "$S" node cdrom m1 linux-iso
 
 # ---- VNC on the host's loopback: the ssh -L command, and --tunnel
 vnc=$(lv_virsh vncdisplay "$dom1" 2>/dev/null || true)

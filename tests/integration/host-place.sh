@@ -4,7 +4,9 @@
 # what node ls, node show (--json) and lab files say, host rm refused
 # while a node is placed, a start of a node placed on an unreachable host
 # failing with why and nothing left running here; bad hosts refused with
-# nothing changed.
+# nothing changed. Templates: template create|set --host places the nodes
+# made from them (options given win), template show and lab files say it,
+# host rm is refused while a template names the host.
 source "$(dirname "$0")/../lib.sh"
 
 S=$SANDLAB
@@ -84,6 +86,8 @@ check "b is stopped, its start recorded as failed" \
 # Completion offers local and the hosts added.
 check "--host completes local and far" test \
 	"$("$S" __complete node create x --host '' | sort | tr '\n' ' ')" = "far local "
+check "template create --host completes local and far" test \
+	"$("$S" __complete template create x --host '' | sort | tr '\n' ' ')" = "far local "
 check "host rm completes the hosts" test "$("$S" __complete host rm f)" = far
 
 # Lab files: host= on a node placed elsewhere, nothing for local.
@@ -106,9 +110,52 @@ expect_fail "a lab file with a bad host name" 'line 2: .*host name' env SANDLAB_
 printf 'sandlab-lab 1\nnode x image=tiny host=far host=far\n' >"$T/bad.lab"
 expect_fail "a lab file with host= twice" 'line 2: .*host' env SANDLAB_LAB="$L2" "$S" lab import "$T/bad.lab"
 
+# Templates place the nodes made from them.
+tpl_host() { sqlite3 "$DB" "SELECT coalesce(host, 'NULL') FROM templates WHERE name = '$1'"; }
+check "template create tf --host FAR" "$S" template create tf --image tiny --nics 0 --host FAR
+check "tf's row names far as it was added" test "$(tpl_host tf)" = far
+check "template show tf says its host" sh -c '"$1" template show tf | grep -qx "host:      far: its nodes are placed there"' _ "$S"
+check "template show --json and template ls --json carry the host" python3 -c '
+import json, sys
+assert json.loads(sys.argv[1])["host"] == "far"
+assert [t["host"] for t in json.loads(sys.argv[2])] == ["far"]' "$("$S" template show tf --json)" "$("$S" template ls --json)"
+check "template ls has a HOST column with far" sh -c '
+	"$1" template ls | head -n 1 | grep -Eq " HOST$" && "$1" template ls | grep -Eq "^tf .* far$"' _ "$S"
+check "node create t1 --template tf" "$S" node create t1 --template tf
+check "t1 is placed on far, as its template" test "$(host_of t1)" = far
+check "node create t2 --template tf --host local" "$S" node create t2 --template tf --host local
+check "the option given wins: t2 is local" test "$(host_of t2)" = NULL
+check "node rm t1 t2" "$S" node rm t1 t2
+n_tpl=$(sqlite3 "$DB" "SELECT count(*) FROM templates")
+expect_fail "template create on a host never added" 'no host named "nowhere"' \
+	"$S" template create tn --image tiny --host nowhere
+expect_fail "template set to a host never added" 'no host named "nowhere"' \
+	"$S" template set tf --host nowhere --ram 64
+check "the refused ones made no template and left tf on far with its RAM" test \
+	"$(sqlite3 "$DB" "SELECT count(*) FROM templates") $(tpl_host tf) $(sqlite3 "$DB" "SELECT ram_mb FROM templates WHERE name = 'tf'")" \
+	= "$n_tpl far 256"
+"$S" lab export "$T/tpl.lab"
+check "the lab file's template line says host=far" grep -Eq '^template tf image=tiny .* host=far( |$)' "$T/tpl.lab"
+L3="$T/lab3"
+SANDLAB_LAB=$L3 "$S" image import "$TINY" --name tiny >/dev/null 2>&1
+tline=$(grep -n '^template tf ' "$T/tpl.lab" | cut -d: -f1)
+expect_fail "a template's host the importing lab lacks: refused, naming its line" \
+	"line $tline: no host named \"far\"" env SANDLAB_LAB="$L3" "$S" lab import "$T/tpl.lab"
+check "the refused import made no template" test "$(sqlite3 "$L3/lab.db" 'SELECT count(*) FROM templates')" = 0
+printf 'sandlab-lab 1\ntemplate tx image=tiny host=far host=far\n' >"$T/bad.lab"
+expect_fail "a template line with host= twice" 'line 2: .*host' env SANDLAB_LAB="$L3" "$S" lab import "$T/bad.lab"
+env SANDLAB_LAB="$L3" "$S" host add far 'qemu:///system' >/dev/null
+check "the import, far added, places tf on far" env SANDLAB_LAB="$L3" "$S" lab import "$T/tpl.lab"
+check "tf of the third lab names far" test "$(sqlite3 "$L3/lab.db" "SELECT coalesce(host, 'NULL') FROM templates WHERE name = 'tf'")" = far
+
 # Moving between hosts needs the node stopped.
 check "move b back to local" "$S" node set b --host local
-check "host rm far once nothing is placed there" "$S" host rm far
+expect_fail "host rm refused while template tf names far" \
+	'host far is named by template tf, whose nodes are placed there: move it \(sandlab template set TEMPLATE --host local\)' \
+	"$S" host rm far
+check "template set tf --host local" "$S" template set tf --host local
+check "tf's row names no host (local)" test "$(tpl_host tf)" = NULL
+check "host rm far once nothing is placed there nor named" "$S" host rm far
 check "start a (local)" "$S" node start a
 expect_fail "node set --host of a running node is refused" 'node "a" is running; stop it' \
 	"$S" node set a --host local

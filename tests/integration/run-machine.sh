@@ -135,7 +135,7 @@ check "the eject is recorded" test "$(field cd1 cdrom)" = ""
 check "a medium change is no pending restart" test "$("$S" node show cd1 --json | python3 -c 'import json,sys; print(json.load(sys.stdin)["machine_pending_restart"])')" = False
 # QEMU's refusal reaches the user: a medium whose file went away.
 mv "$SANDLAB_LAB/images/one.iso" "$T/one-moved.iso"
-expect_fail "a medium QEMU cannot open is QEMU's refusal, named" 'QEMU refused the medium change of cd1' \
+expect_fail "a medium QEMU cannot open is QEMU's refusal, named" 'cannot change the CD-ROM of cd1: QEMU refused the medium change: ' \
 	"$S" node cdrom cd1 one
 mv "$T/one-moved.iso" "$SANDLAB_LAB/images/one.iso"
 expect_fail "node cdrom needs an image or --eject" 'give an image of kind iso, or --eject' "$S" node cdrom cd1

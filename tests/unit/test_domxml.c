@@ -63,6 +63,12 @@ domain_basic(void **state)
 	    "      <source pool=\"sandlab\" volume=\"r1-0123abcd.qcow2\"/>\n"
 	    "      <target dev=\"vda\" bus=\"virtio\"/>\n"
 	    "    </disk>\n"
+	    /* always a drive, empty here, as qemu.c has it: a medium can go in live */
+	    "    <disk type=\"file\" device=\"cdrom\">\n"
+	    "      <driver name=\"qemu\" type=\"raw\"/>\n"
+	    "      <target dev=\"hdc\" bus=\"ide\"/>\n"
+	    "      <readonly/>\n"
+	    "    </disk>\n"
 	    "    <serial type=\"pty\">\n"
 	    "      <target port=\"0\"/>\n"
 	    "    </serial>\n"
@@ -244,10 +250,58 @@ domain_disks(void **state)
 	    "      <source pool=\"sandlab\" volume=\"d.disk4.qcow2\"/>\n"
 	    "      <target dev=\"sda\" bus=\"scsi\"/>\n"
 	    "    </disk>\n"
+	    "    <disk type=\"file\" device=\"cdrom\">\n"
+	    "      <driver name=\"qemu\" type=\"raw\"/>\n"
+	    "      <target dev=\"hdc\" bus=\"ide\"/>\n"
+	    "      <readonly/>\n"
+	    "    </disk>\n"
 	    "    <controller type=\"scsi\" model=\"virtio-scsi\"/>\n");
 	free(part);
 	free(x);
+	/* q35: the empty drive is the next SATA unit after a SCSI disk's sda */
+	hw_set(&h, HW_MACHINE, "q35");
+	x = domxml_domain(&c, &e);
+	assert_non_null(x);
+	assert_non_null(strstr(x, "    <disk type=\"file\" device=\"cdrom\">\n"
+	    "      <driver name=\"qemu\" type=\"raw\"/>\n"
+	    "      <target dev=\"sdb\" bus=\"sata\"/>\n"
+	    "      <readonly/>\n"
+	    "    </disk>\n"));
+	free(x);
 	hw_clear(&h);
+}
+
+/* A live medium change: the drive at the running domain's target, with
+ * the ISO in it or empty (an eject); a bad target or a relative path is
+ * refused. */
+static void
+cdrom_change(void **state)
+{
+	struct err e;
+	char *x = domxml_cdrom_disk("hdc", "ide", "/pool/image-i1", &e);
+
+	assert_non_null(x);
+	assert_string_equal(x,
+	    "<disk type=\"file\" device=\"cdrom\">\n"
+	    "  <driver name=\"qemu\" type=\"raw\"/>\n"
+	    "  <source file=\"/pool/image-i1\"/>\n"
+	    "  <target dev=\"hdc\" bus=\"ide\"/>\n"
+	    "  <readonly/>\n"
+	    "</disk>\n");
+	free(x);
+	x = domxml_cdrom_disk("sdb", "sata", NULL, &e);
+	assert_non_null(x);
+	assert_string_equal(x,
+	    "<disk type=\"file\" device=\"cdrom\">\n"
+	    "  <driver name=\"qemu\" type=\"raw\"/>\n"
+	    "  <target dev=\"sdb\" bus=\"sata\"/>\n"
+	    "  <readonly/>\n"
+	    "</disk>\n");
+	free(x);
+	assert_null(domxml_cdrom_disk("hdc", "virtio", "/pool/i", &e));
+	assert_string_equal(e.msg, "the CD-ROM drive's target is not known");
+	assert_null(domxml_cdrom_disk("hdc", "ide", "pool/i", &e));
+	assert_string_equal(e.msg, "cdrom: its file on the host is not an absolute path");
 }
 
 /* The CD-ROM read-only on hdc (pc) or the next SATA unit (q35), a kernel
@@ -557,6 +611,7 @@ main(void)
 		cmocka_unit_test(domain_hw_refused),
 		cmocka_unit_test(domain_disks),
 		cmocka_unit_test(domain_cdrom_kernel),
+		cmocka_unit_test(cdrom_change),
 		cmocka_unit_test(domain_uefi),
 		cmocka_unit_test(values_escaped),
 		cmocka_unit_test(domain_refused),

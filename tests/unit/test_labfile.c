@@ -110,7 +110,7 @@ static const char canonical_tpl[] =
     "ci-user=lab console=serial\n"
     "\n"
     "template rtr image=linux ram=512 cpus=2 nics=4 nic-model=e1000 accel=tcg cloud-init=on "
-    "ci-user=bob console=vnc disk-bus=ide machine=q35 kernel=vmlinuz disk=64M,bus=sata disk=image:data\n"
+    "ci-user=bob console=vnc host=big disk-bus=ide machine=q35 kernel=vmlinuz disk=64M,bus=sata disk=image:data\n"
     "template-append rtr console=ttyS0 quiet\n"
     "usage rtr Login: admin%0A\n"
     "usage rtr %20%20Password:%20%20none %231 100%25%09tab%20\n"
@@ -141,6 +141,9 @@ templates(void **state)
 	assert_int_equal(lf.templates[1].ndisks, 2);
 	assert_string_equal(lf.templates[1].disks[0], "64M,bus=sata");
 	assert_string_equal(lf.templates[1].disks[1], "image:data");
+	/* where its nodes are placed; local is no key at all */
+	assert_string_equal(lf.templates[1].host, "big");
+	assert_string_equal(lf.templates[0].host, "");
 	assert_string_equal(lf.nodes[0].template, "RTR");
 	text = labfile_format(&lf);
 	assert_string_equal(text, canonical_tpl);

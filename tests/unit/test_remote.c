@@ -107,6 +107,26 @@ vnc_port(void **state)
 	assert_int_equal(remote_domxml_vnc_port("<domain"), -1);
 }
 
+/* The running domain's CD-ROM drive: the first of device cdrom, not a
+ * disk before it. */
+static void
+cdrom_target(void **state)
+{
+	char dev[16], bus[16];
+
+	assert_int_equal(remote_domxml_cdrom("<domain><devices>"
+	    "<disk type='volume' device='disk'><target dev='sda' bus='sata'/></disk>"
+	    "<disk type='file' device='cdrom'><driver name='qemu' type='raw'/>"
+	    "<target dev='sdb' bus='sata'/><readonly/></disk></devices></domain>",
+	    dev, sizeof dev, bus, sizeof bus), 0);
+	assert_string_equal(dev, "sdb");
+	assert_string_equal(bus, "sata");
+	assert_int_equal(remote_domxml_cdrom("<domain><devices><disk type='volume' device='disk'>"
+	    "<target dev='vda' bus='virtio'/></disk></devices></domain>", dev, sizeof dev, bus, sizeof bus), -1);
+	assert_string_equal(dev, "");
+	assert_int_equal(remote_domxml_cdrom("<domain", dev, sizeof dev, bus, sizeof bus), -1);
+}
+
 /* A word of argv by its index ("" past the end). */
 static const char *
 word(char **argv, int i)
@@ -165,6 +185,7 @@ main(void)
 		cmocka_unit_test(caps),
 		cmocka_unit_test(domcaps_ovmf),
 		cmocka_unit_test(vnc_port),
+		cmocka_unit_test(cdrom_target),
 		cmocka_unit_test(ssh_forward),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
