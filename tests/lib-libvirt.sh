@@ -153,6 +153,22 @@ pool_vols() {
 	lv_virsh vol-list sandlab 2>/dev/null | awk '{print $1}' | sort
 }
 
+# lv_conn_ssh NODE: the pid of the ssh that carries NODE's libvirt
+# connection: the lab's one ssh to host lv (its argv forwards the lab's
+# run/hosts/lv.sock), or else an ssh child of the node's keeper (a URI
+# that cannot share one); empty when there is none.
+lv_conn_ssh() {
+	local p kp
+	for p in $(pgrep -x ssh || true); do
+		if tr '\0' ' ' <"/proc/$p/cmdline" 2>/dev/null | grep -qF -- " $SANDLAB_LAB/run/hosts/lv.sock:"; then
+			echo "$p"
+			return 0
+		fi
+	done
+	kp=$(run_get "$1" keeper_pid)
+	[ -z "$kp" ] || pgrep -P "$kp" -x ssh | head -n 1 || true
+}
+
 # lv_virsh ARGS...: virsh on the test's daemon, straight through its socket.
 lv_virsh() { virsh -q -c "qemu:///session?socket=$LV_SOCK" "$@"; }
 

@@ -2,7 +2,8 @@
 # host-run.sh: a tiny node on the test's own libvirt host over qemu+ssh
 # (tests/lib-libvirt.sh), with the commands of a local node: start (the
 # image uploaded once, checked), the banner through `sandlab console`,
-# two clients at once, replay on a new attach, node ls and host ls with
+# two clients at once, replay on a new attach, one ssh to the host for
+# two nodes (ended with the last), node ls and host ls with
 # the host's sshd stopped, stop and kill recorded with their reasons,
 # kill -9 of its QEMU on the host seen as a crash;
 # and bad input: the host unreachable at start, an upload cut short, a
@@ -106,8 +107,37 @@ out=$(timeout 180 "$S" node start r2 2>&1) || true
 check "r2 starts" state_is r2 running
 check "its image is on the host already" has "$out" "image tiny.qcow2 is on the host already"
 check "and was not uploaded again" test "$(text "$out" | grep -c uploading)" = 0
+
+# One ssh for the lab's nodes on lv: r1 and r2 running share it.
+timeout 180 "$S" node start r1 >/dev/null 2>&1 || true
+check "r1 runs beside r2" state_is r1 running
+ssh_pids() {
+	local p
+	for p in $(pgrep -x ssh || true); do
+		tr '\0' ' ' <"/proc/$p/cmdline" 2>/dev/null | grep -qF -- " $SANDLAB_LAB/run/hosts/lv.sock:" && echo "$p"
+	done
+	return 0
+}
+sp=$(ssh_pids)
+check "one ssh to lv for both nodes" test "$(echo $sp | wc -w)" = 1
+check "and no keeper runs an ssh of its own" test -z "$(for n in r1 r2; do pgrep -P "$(run_get $n keeper_pid)" -x ssh || true; done)"
+check "one TCP connection to lv's sshd from here" test "$(ss -Htn state established "( dport = :$LV_PORT )" | wc -l)" = 1
+sargv=$(tr '\0' ' ' <"/proc/${sp:-0}/cmdline" 2>/dev/null || true)
+check "it forwards the lab's socket to the daemon's (socket=)" has "$sargv" " -L $SANDLAB_LAB/run/hosts/lv\.sock:$LV_SOCK -p $LV_PORT -- root@127\.0\.0\.1 $"
+check "with the keepalive and the socket's mask" has "$sargv" " -N -T -o ExitOnForwardFailure=yes -o StreamLocalBindUnlink=yes -o StreamLocalBindMask=0177 -o ServerAliveInterval=5 -o ServerAliveCountMax=3 -L "
+hp=$(ps -o ppid= -p "${sp:-0}" | tr -d ' ' || true)
+check "started through the URI's command= by its holder" has "$(tr '\0' ' ' <"/proc/${hp:-0}/cmdline" 2>/dev/null || true)" \
+	"^sandlab __hostconn $SANDLAB_LAB/run/hosts/lv\.lock $SANDLAB_LAB/run/hosts/lv\.ctl $SANDLAB_LAB/run/hosts/lv\.sock $SANDLAB_LAB/run/hosts/lv\.log -- $LV_SSH -N "
+check "run/hosts is the owner's alone" test "$(stat -c %a "$SANDLAB_LAB/run/hosts")" = 700
+check "the forwarded socket is 0600" test "$(stat -c %a:%F "$SANDLAB_LAB/run/hosts/lv.sock")" = "600:socket"
+check "the holder's socket is 0600" test "$(stat -c %a:%F "$SANDLAB_LAB/run/hosts/lv.ctl")" = "600:socket"
+check "node kill r1" timeout 60 "$S" node kill r1
+check "the ssh stays for r2" test "$(ssh_pids)" = "$sp"
 check "node kill r2" timeout 60 "$S" node kill r2
 check "the kill is recorded" ended r2 stopped killed "killed by the user (node kill)"
+check "the ssh ends with its last user" wait_for 30 pid_gone "${sp:-0}"
+check "and its holder" wait_for 30 pid_gone "${hp:-0}"
+check "which removed both sockets" test ! -e "$SANDLAB_LAB/run/hosts/lv.sock" -a ! -e "$SANDLAB_LAB/run/hosts/lv.ctl"
 
 # kill -9 of the QEMU libvirt started for r2: a crash.
 timeout 180 "$S" node start r2 >/dev/null 2>&1 || true
