@@ -370,13 +370,16 @@ hostconn_main(int argc, char **argv)
 		int64_t left = end - mono_ms();
 		if (left <= 0 || poll(&w, 1, left > 50 ? 50 : (int)left) > 0) {
 			int dead = waitpid(pid, NULL, WNOHANG) != 0;
+			/* The program's name, not its path: the message goes into
+			 * a run's short reason. */
+			const char *prog = strrchr(ssh[0], '/') ? strrchr(ssh[0], '/') + 1 : ssh[0];
 			hostconn_last_words(logp, why, sizeof why);
 			if (dead)
-				dprintf(report, "cannot connect: %s to %s ended: %s\n", ssh[0], argv[argc - 1],
+				dprintf(report, "cannot connect: %s to %s ended: %s\n", prog, argv[argc - 1],
 				    why[0] ? why : "it said nothing");
 			else
 				dprintf(report, "cannot connect: %s to %s did not forward libvirt's socket within "
-				    "%d s\n", ssh[0], argv[argc - 1], HOSTCONN_START_MS / 1000);
+				    "%d s\n", prog, argv[argc - 1], HOSTCONN_START_MS / 1000);
 			unlink(ctl);
 			hostconn_end_ssh(pid);
 			unlink(sock);

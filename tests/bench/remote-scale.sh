@@ -13,11 +13,11 @@
 #   splits a shared page among the processes that map it, so the sum of
 #   PSS is what they cost the machine together;
 # - the ssh processes of the lab (libvirt's ssh transport, a child of
-#   each keeper, or the ssh one host link forwards for all of them, whose
-#   argv names the lab's folder) and the host links' own processes
-#   (`__hostlink`): how many, their summed RSS and PSS;
+#   each keeper, or the lab's one ssh to the host that forwards for all
+#   of them, whose argv names the lab's folder) and its holder
+#   (`__hostconn`): how many, their summed RSS and PSS;
 # - the TCP connections to the host's sshd (ss);
-# - CPU of keepers and ssh children over 60 s of idle nodes (utime +
+# - CPU of keepers, ssh and holders over 60 s of idle nodes (utime +
 #   stime from /proc/PID/stat, every thread), as seconds per minute.
 # Then the nodes are killed and the next round starts from none.
 set -eu
@@ -93,7 +93,7 @@ for n in 1 5 10 20; do
 	# shellcheck disable=SC2086
 	nssh=$( (for p in $c; do [ "$(cat "/proc/$p/comm" 2>/dev/null)" = ssh ] && echo "$p"; done; lab_procs ssh) |
 		sort -u | tr '\n' ' ')
-	hl=$(for p in $(pgrep -f -- "__hostlink" || true); do
+	hl=$(for p in $(pgrep -f -- "__hostconn" || true); do
 		tr '\0' ' ' <"/proc/$p/cmdline" 2>/dev/null | grep -qF "$SANDLAB_LAB" && echo "$p"; done | tr '\n' ' ')
 	conns=$(ss -Htn state established "( dport = :$LV_PORT )" | wc -l)
 	# shellcheck disable=SC2086
@@ -107,7 +107,7 @@ for n in 1 5 10 20; do
 	    -v srss="$(status_sum VmRSS $nssh)" -v spss="$(pss_sum $nssh)" -v nhl="$(echo $hl | wc -w)" \
 	    -v hpss="$(pss_sum $hl)" -v conns="$conns" -v dt=$((c1 - c0)) -v hz="$HZ" \
 	    -v idle="$IDLE_S" 'BEGIN {
-		printf "N=%-2d start all %5.1f s | keepers %2d: RSS %6.1f MB, PSS %6.1f MB, %3d threads | ssh %2d: RSS %5.1f MB, PSS %5.1f MB | host links %d: PSS %4.1f MB | TCP to the host %2d | idle CPU %.2f s/min\n",
+		printf "N=%-2d start all %5.1f s | keepers %2d: RSS %6.1f MB, PSS %6.1f MB, %3d threads | ssh %2d: RSS %5.1f MB, PSS %5.1f MB | holders %d: PSS %4.1f MB | TCP to the host %2d | idle CPU %.2f s/min\n",
 		    n, ns / 1e9, nk, krss / 1024, kpss / 1024, thr, nssh, srss / 1024, spss / 1024, nhl, hpss / 1024, conns, dt / hz * 60 / idle }'
 	"$S" node kill --all >/dev/null 2>&1 || true
 done

@@ -27,6 +27,8 @@ rc=0
 out=$(timeout 120 "$S" node start r1 2>&1) || rc=$?
 check "start with the host's sshd stopped fails" test "$rc" != 0
 check "and says the host is unreachable" has "$out" "cannot start r1: host lv is unreachable: cannot connect"
+check "with the last words of the lab's ssh to it" has "$out" \
+	"cannot connect: lv-ssh to root@127\\.0\\.0\\.1 ended: ssh: connect to host 127\\.0\\.0\\.1 port $LV_PORT: Connection refused"
 check "and r1 is stopped, its last start failed" ended r1 stopped failed
 lv_sshd_start
 check "nothing was made on the host" test -z "$(pool_vols)$(lv_doms)"
