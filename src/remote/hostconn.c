@@ -51,7 +51,6 @@ static int
 hostconn_paths(const char *run, const char *name, struct hostconn_paths *p, struct err *e)
 {
 	char base[80];
-	uint32_t h = 2166136261u;
 
 	memset(p, 0, sizeof p[0]);
 	p->dir = xasprintf("%s/hosts", run);
@@ -59,9 +58,7 @@ hostconn_paths(const char *run, const char *name, struct hostconn_paths *p, stru
 		return -1;
 	snprintf(base, sizeof base, "%s", name);
 	if (strlen(p->dir) + 1 + strlen(base) + 5 > HOSTCONN_PATH_MAX) {
-		for (const char *s = name; *s; s++)
-			h = (h ^ (unsigned char)*s) * 16777619u;
-		snprintf(base, sizeof base, "h-%08x", (unsigned)h);
+		snprintf(base, sizeof base, "h-%08x", (unsigned)lab_hash(name));
 	}
 	p->lock = xasprintf("%s/%s.lock", p->dir, base);
 	p->ctl = xasprintf("%s/%s.ctl", p->dir, base);
@@ -276,24 +273,6 @@ hostconn_last_words(const char *log, char *buf, size_t len)
 	sanitize_to(line, strlen(line), buf, len);
 }
 
-/* Ends ssh (SIGTERM, then SIGKILL after two seconds) and reaps it. */
-static void
-hostconn_end_ssh(pid_t pid)
-{
-	int st;
-
-	if (pid <= 0)
-		return;
-	kill(pid, SIGTERM);
-	for (int i = 0; i < 40; i++) {
-		if (waitpid(pid, &st, WNOHANG) != 0)
-			return;
-		poll(NULL, 0, 50);
-	}
-	kill(pid, SIGKILL);
-	waitpid(pid, &st, 0);
-}
-
 /* ssh, a child of the holder that dies with it. */
 static pid_t
 hostconn_ssh(char *const *argv, int logfd)
@@ -360,7 +339,7 @@ hostconn_main(int argc, char **argv)
 	    (pidfd = (int)syscall(SYS_pidfd_open, pid, 0)) < 0) {
 		dprintf(report, "cannot connect: cannot start %s: %s\n", ssh[0], strerror(errno));
 		unlink(ctl);
-		hostconn_end_ssh(pid);
+		proc_end_child(pid, 2000);
 		return 1;
 	}
 	/* ssh makes the socket once it is in and forwards. */
@@ -381,7 +360,7 @@ hostconn_main(int argc, char **argv)
 				dprintf(report, "cannot connect: %s to %s did not forward libvirt's socket within "
 				    "%d s\n", prog, argv[argc - 1], HOSTCONN_START_MS / 1000);
 			unlink(ctl);
-			hostconn_end_ssh(pid);
+			proc_end_child(pid, 2000);
 			unlink(sock);
 			return 1;
 		}
@@ -442,7 +421,7 @@ hostconn_main(int argc, char **argv)
 		unlink(ctl);
 		close(lfd);
 		lfd = -1;
-		hostconn_end_ssh(pid);
+		proc_end_child(pid, 2000);
 		pid = -1;
 		unlink(sock);
 		close(lock);
@@ -457,7 +436,7 @@ hostconn_main(int argc, char **argv)
 		close(lfd);
 		if (lock >= 0)
 			close(lock);
-		hostconn_end_ssh(pid);
+		proc_end_child(pid, 2000);
 	}
 	for (int i = 2; i < 2 + nc; i++)
 		close(pf[i].fd);

@@ -111,8 +111,8 @@ check "its image is on the host already" has "$out" "image tiny.qcow2 is on the 
 check "and was not uploaded again" test "$(text "$out" | grep -c uploading)" = 0
 
 # One ssh for the lab's nodes on lv: r1 and r2 running share it.
-timeout 180 "$S" node start r1 >/dev/null 2>&1 || true
-check "r1 runs beside r2" state_is r1 running
+out=$(timeout 180 "$S" node start r1 2>&1) || true
+if state_is r1 running; then ok "r1 runs beside r2"; else not_ok "r1 runs beside r2" "$out $(tail -n 5 "$SANDLAB_LAB/logs/$id1.keeper.log")"; fi
 ssh_pids() {
 	local p
 	for p in $(pgrep -x ssh || true); do
