@@ -3,7 +3,8 @@
 # (tests/lib-libvirt.sh), with the commands of a local node: start (the
 # image uploaded once, checked), the banner through `sandlab console`,
 # two clients at once, replay on a new attach, one ssh to the host for
-# two nodes (ended with the last), node ls and host ls with
+# two nodes (made again when its holder is killed, ended with the last),
+# node ls and host ls with
 # the host's sshd stopped, stop and kill recorded with their reasons,
 # kill -9 of its QEMU on the host seen as a crash;
 # and bad input: the host unreachable at start, an upload cut short, a
@@ -135,6 +136,17 @@ check "the forwarded socket is 0600" test "$(stat -c %a:%F "$SANDLAB_LAB/run/hos
 check "the holder's socket is 0600" test "$(stat -c %a:%F "$SANDLAB_LAB/run/hosts/lv.ctl")" = "600:socket"
 check "node kill r1" timeout 60 "$S" node kill r1
 check "the ssh stays for r2" test "$(ssh_pids)" = "$sp"
+# The holder killed with SIGKILL: its ssh dies with it, the keeper's
+# connection drops, and its reconnect makes a new holder and ssh.
+kill -9 "${hp:-0}"
+check "the ssh dies with its holder" wait_for 30 pid_gone "${sp:-0}"
+id2=$(node_id r2)
+held_again() { grep -qF "host lv answers again; holding domain $(lv_dom r2) again" "$SANDLAB_LAB/logs/$id2.keeper.log"; }
+check "r2's keeper holds its domain again" wait_for 120 held_again
+check "and r2 is running" state_is r2 running
+new_ssh() { sp=$(ssh_pids); [ -n "$sp" ]; }
+check "a new ssh to lv" wait_for 60 new_ssh
+hp=$(ps -o ppid= -p "${sp:-0}" | tr -d ' ' || true)
 check "node kill r2" timeout 60 "$S" node kill r2
 check "the kill is recorded" ended r2 stopped killed "killed by the user (node kill)"
 check "the ssh ends with its last user" wait_for 30 pid_gone "${sp:-0}"
