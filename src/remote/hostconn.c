@@ -20,6 +20,7 @@
 #include <sys/syscall.h>
 #include <sys/un.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "lab.h"
@@ -193,12 +194,53 @@ hostconn_spawn(const struct hostconn_paths *p, char *const *ssh, struct err *e)
 	return err_set(e, "%s", line[0] ? line : "the holder of the host's ssh ended without a word");
 }
 
+/* The wall clock in ns: the time a failed start is noted with. */
+static int64_t
+hostconn_now_ns(void)
+{
+	struct timespec t;
+
+	clock_gettime(CLOCK_REALTIME, &t);
+	return (int64_t)t.tv_sec * 1000000000 + t.tv_nsec;
+}
+
+/* Notes in the lock file (held) that a start failed now, and why. */
+static void
+hostconn_fail_note(int lock, const char *why)
+{
+	char *rec = xasprintf("%lld %s", (long long)hostconn_now_ns(), why);
+
+	if (ftruncate(lock, 0) != 0 || pwrite(lock, rec, strlen(rec), 0) < 0)
+		(void)0;
+	free(rec);
+}
+
+/* 1 with that start's reason in e when the lock file (held) notes a
+ * failed start at or after since; 0 otherwise. */
+static int
+hostconn_failed_since(int lock, int64_t since, struct err *e)
+{
+	char rec[ERR_MAX + 32], *why;
+	ssize_t n = pread(lock, rec, sizeof rec - 1, 0);
+	long long at;
+
+	if (n <= 0)
+		return 0;
+	rec[n] = '\0';
+	at = strtoll(rec, &why, 10);
+	if (why == rec || *why != ' ' || at < since)
+		return 0;
+	err_set(e, "%s", why + 1);
+	return 1;
+}
+
 int
 hostconn_open(const char *run, const char *name, const char *uri, struct hostconn *hc, struct err *e)
 {
 	struct hostconn_paths p;
 	char **ssh = NULL, *kuri = NULL;
 	int lock = -1, rc = -1;
+	int64_t asked;
 
 	hc->uri = NULL;
 	hc->fd = -1;
@@ -211,13 +253,20 @@ hostconn_open(const char *run, const char *name, const char *uri, struct hostcon
 		rc = 0;
 		goto out;
 	}
+	asked = hostconn_now_ns();
 	if ((lock = hostconn_lock(p.lock)) < 0) {
 		err_sys(e, "cannot lock %s", p.lock);
 		goto out;
 	}
-	/* Under the lock, a holder that listens stays until we are counted. */
-	if ((hc->fd = hostconn_dial(p.ctl)) < 0 && hostconn_spawn(&p, ssh, e) == 0 &&
-	    (hc->fd = hostconn_dial(p.ctl)) < 0)
+	/* Under the lock, a holder that listens stays until we are counted.
+	 * A start that failed while we waited for the lock is our answer
+	 * too: the keepers of many nodes started at once on a host that does
+	 * not answer must not each wait out ssh in turn. */
+	e->msg[0] = '\0';
+	if ((hc->fd = hostconn_dial(p.ctl)) < 0 && hostconn_failed_since(lock, asked, e) == 0 &&
+	    hostconn_spawn(&p, ssh, e) != 0)
+		hostconn_fail_note(lock, e->msg);
+	else if (hc->fd < 0 && e->msg[0] == '\0' && (hc->fd = hostconn_dial(p.ctl)) < 0)
 		err_sys(e, "cannot reach the holder of the host's ssh");
 	if (hc->fd >= 0) {
 		hc->uri = kuri;

@@ -31,6 +31,24 @@ check "and says the host is unreachable" has "$out" "cannot start r1: host lv is
 check "with the last words of the lab's ssh to it" has "$out" \
 	"cannot connect: lv-ssh to root@127\\.0\\.0\\.1 ended: ssh: connect to host 127\\.0\\.0\\.1 port $LV_PORT: Connection refused"
 check "and r1 is stopped, its last start failed" ended r1 stopped failed
+# Two nodes started at once on a host that does not answer: one ssh
+# tries, and the keeper that waited for it takes its answer. The host
+# lv2 is lv through a command= that counts its runs and waits 10 s
+# first, so the second keeper comes while the first one's ssh runs.
+printf '#!/bin/sh\necho run >>%s\nsleep 10\nexec %s "$@"\n' "$T/ssh/runs" "$LV_SSH" >"$T/ssh/count-ssh"
+chmod 0700 "$T/ssh/count-ssh"
+"$S" host add lv2 "${LV_URI/command=$LV_SSH/command=$T/ssh/count-ssh}" --address 127.0.0.1 >/dev/null
+"$S" node create q1 --image tiny --ram 64 --nics 0 --host lv2 >/dev/null
+"$S" node create q2 --image tiny --ram 64 --nics 0 --host lv2 >/dev/null
+out=$(timeout 120 "$S" node start q1 q2 2>&1) || true
+if [ "$(text "$out" | grep -c "^sandlab: cannot start q[12]: host lv2 is unreachable: cannot connect: count-ssh to root@127.0.0.1 ended: ssh: connect to host 127.0.0.1 port $LV_PORT: Connection refused$")" = 2 ]; then
+	ok "both starts fail with the ssh's words"
+else
+	not_ok "both starts fail with the ssh's words" "$out"
+fi
+check "from one ssh run" test "$(wc -l <"$T/ssh/runs")" = 1
+"$S" node rm --force q1 q2 >/dev/null 2>&1
+"$S" host rm lv2 >/dev/null
 lv_sshd_start
 check "nothing was made on the host" test -z "$(pool_vols)$(lv_doms)"
 
