@@ -24,7 +24,8 @@ TICKIT_VERSION := $(shell pkg-config --modversion tickit 2>/dev/null || echo non
 #   ui/       the dashboard          (beside cli; main.c starts it)
 #   runtime   keeper, run, qmp, console, conlog, vnc, accel, expect, conwait, wire, ctl,
 #             seed, qemuprobe
-#   remote    remote, virt, rdom     other hosts, through libvirt
+#   remote    remote, virt, rdom,    other hosts, through libvirt; the lab's one
+#             hostconn               ssh per host
 #   net       net, link, shape, labfile, clone, snapshot
 #   machine   qemu, domxml           the pure QEMU argv and libvirt XML builders
 #   store     db, lab, pending, image, overlay, node, nic, event, runrow, ...

@@ -149,10 +149,8 @@ lv_sshd_start() {
 # libvirt runs (a child of the keeper, its session alive past the stop)
 # killed. $lv_dropped is the pid it killed, or empty.
 lv_drop() {
-	local kp
 	lv_sshd_stop
-	kp=$(run_get "$1" keeper_pid)
-	lv_dropped=$(pgrep -P "$kp" -x ssh | head -n 1 || true)
+	lv_dropped=$(lv_conn_ssh "$1")
 	[ -z "$lv_dropped" ] || kill "$lv_dropped"
 }
 
@@ -177,6 +175,22 @@ lv_doms() { lv_virsh list --name 2>/dev/null | sed '/^$/d' | sort; }
 pool_vols() {
 	lv_virsh pool-refresh sandlab >/dev/null 2>&1 || true
 	lv_virsh vol-list sandlab 2>/dev/null | awk '{print $1}' | sort
+}
+
+# lv_conn_ssh NODE: the pid of the ssh that carries NODE's libvirt
+# connection: the lab's one ssh to host lv (its argv forwards the lab's
+# run/hosts/lv.sock), or else an ssh child of the node's keeper (a URI
+# that cannot share one); empty when there is none.
+lv_conn_ssh() {
+	local p kp
+	for p in $(pgrep -x ssh || true); do
+		if tr '\0' ' ' <"/proc/$p/cmdline" 2>/dev/null | grep -qF -- " $SANDLAB_LAB/run/hosts/lv.sock:"; then
+			echo "$p"
+			return 0
+		fi
+	done
+	kp=$(run_get "$1" keeper_pid)
+	[ -z "$kp" ] || pgrep -P "$kp" -x ssh | head -n 1 || true
 }
 
 # lv_virsh ARGS...: virsh on the test's daemon, straight through its socket.

@@ -288,3 +288,20 @@ proc_errtext(const struct proc_result *r)
 		n--;
 	return sanitize(r->errout, n);
 }
+
+void
+proc_end_child(pid_t pid, int grace_ms)
+{
+	/* Only our own child, by the pid fork gave us: never 0 or -1. */
+	if (pid <= 0)
+		return;
+	kill(pid, SIGTERM);
+	for (int waited = 0; waited < grace_ms; waited += 50) {
+		if (waitpid(pid, NULL, WNOHANG) != 0)
+			return;
+		poll(NULL, 0, 50);
+	}
+	kill(pid, SIGKILL);
+	while (waitpid(pid, NULL, 0) < 0 && errno == EINTR)
+		;
+}

@@ -2,14 +2,15 @@
  * proc.h: runs a helper program (qemu-img) from an argv, never a shell,
  * with CPU, address-space and wall-clock limits, and collects its output.
  * Also the small facts about processes the layers above share: the one
- * way to free an argv, and a process's start time (to tell a live owner
- * from a reused pid).
+ * way to free an argv, ending a child by its pid, and a process's start
+ * time (to tell a live owner from a reused pid).
  */
 #ifndef SANDLAB_PROC_H
 #define SANDLAB_PROC_H
 
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/types.h>
 
 #include "util.h"
 
@@ -62,6 +63,10 @@ char *proc_errtext(const struct proc_result *r);
 void proc_close_fds(int keep);
 /* The same, keeping first + i for each bit i set in mask. */
 void proc_close_fds_mask(int first, uint64_t mask);
+
+/* Ends a child of ours by its pid: SIGTERM, then SIGKILL when it has not
+ * ended within grace_ms, and reaps it. pid <= 0 is nothing. */
+void proc_end_child(pid_t pid, int grace_ms);
 
 /* Start time of a process (clock ticks since boot), 0 if it does not exist. */
 uint64_t proc_start_time(int pid);

@@ -23,7 +23,7 @@
 	X(xmlTextWriterEndDocument) X(xmlTextWriterStartElement) X(xmlTextWriterEndElement) \
 	X(xmlTextWriterWriteAttribute) X(xmlTextWriterWriteElement) X(xmlTextWriterWriteString) \
 	X(xmlTextWriterWriteFormatString) X(xmlTextWriterWriteFormatElement) \
-	X(xmlParseURI) X(xmlFreeURI) X(xmlURIUnescapeString)
+	X(xmlParseURI) X(xmlFreeURI) X(xmlURIUnescapeString) X(xmlURIEscapeStr)
 struct xmllib_calls { XMLLIB_CALLS(DL_FIELD) };
 
 /* Filled by xmllib_open; all NULL before. */

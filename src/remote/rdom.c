@@ -19,6 +19,7 @@
 #include <unistd.h>
 
 #include "domxml.h"
+#include "hostconn.h"
 #include "remote.h"
 #include "virt.h"
 
@@ -26,6 +27,7 @@
 #define RDOM_TO_CONSOLE 4096
 
 struct rdom {
+	struct hostconn hc;         /* the way to the host: the lab's ssh to it */
 	virConnectPtr c;
 	virDomainPtr  dom;
 	virStreamPtr  con;
@@ -58,23 +60,25 @@ rdom_closed(virConnectPtr c, int reason, void *opaque)
 }
 
 struct rdom *
-rdom_connect(const char *uri, struct err *e)
+rdom_connect(const char *run, const char *host, const char *uri, struct err *e)
 {
-	struct rdom *r;
+	struct rdom *r = xcalloc(1, sizeof *r);
 
-	if (virt_open(e) != 0)
-		return NULL;
-	if (virt_loop_start(e) != 0)
-		return NULL;
-	r = xcalloc(1, sizeof *r);
 	r->ev_cb = r->bridge_watch = -1;
 	r->con_fd = r->bridge_fd = -1;
-	if (pipe2(r->ev_pipe, O_CLOEXEC | O_NONBLOCK) != 0) {
-		err_sys(e, "cannot make a pipe");
-		free(r);
+	r->ev_pipe[0] = r->ev_pipe[1] = -1;
+	/* First, before libvirt's thread runs: it may start the holder. */
+	if (hostconn_open(run, host, uri, &r->hc, e) != 0 || virt_open(e) != 0 ||
+	    virt_loop_start(e) != 0) {
+		rdom_free(r);
 		return NULL;
 	}
-	if ((r->c = virt.virConnectOpen(uri)) == NULL) {
+	if (pipe2(r->ev_pipe, O_CLOEXEC | O_NONBLOCK) != 0) {
+		err_sys(e, "cannot make a pipe");
+		rdom_free(r);
+		return NULL;
+	}
+	if ((r->c = virt.virConnectOpen(r->hc.uri)) == NULL) {
 		virt_error(e, "cannot connect");
 		rdom_free(r);
 		return NULL;
@@ -112,8 +116,12 @@ rdom_free(struct rdom *r)
 		close(r->con_fd);
 	if (r->bridge_fd >= 0)
 		close(r->bridge_fd);
-	close(r->ev_pipe[0]);
-	close(r->ev_pipe[1]);
+	if (r->ev_pipe[0] >= 0) {
+		close(r->ev_pipe[0]);
+		close(r->ev_pipe[1]);
+	}
+	/* After libvirt's connection: the last user's close ends the ssh. */
+	hostconn_close(&r->hc);
 	free(r->ident);
 	free(r->refusal);
 	free(r);

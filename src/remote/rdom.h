@@ -36,9 +36,11 @@ struct rdom_ev {
 
 typedef void (*rdom_step_cb)(void *arg, const char *fmt, ...);
 
-/* Opens libvirt, starts its event loop and connects to uri. NULL with
- * the reason (libvirt's, sanitised). */
-struct rdom *rdom_connect(const char *uri, struct err *e);
+/* Opens libvirt, starts its event loop and connects to the host `host`
+ * (URI uri) of the lab whose run folder is run: through the lab's one ssh
+ * to that host (hostconn.h), or, when the URI cannot go so, as it says.
+ * NULL with the reason (ssh's or libvirt's, sanitised). */
+struct rdom *rdom_connect(const char *run, const char *host, const char *uri, struct err *e);
 
 /* Closes the connection and the descriptors. libvirt's event thread
  * stays until the process ends (libvirt has no way to stop it). */

@@ -372,63 +372,147 @@ remote_query_param(const char *query, const char *key)
 	return NULL;
 }
 
-char **
-remote_ssh_forward(const char *uri, int local_port, int remote_port, int *local, struct err *e)
+/* What an ssh URI says about reaching its host. */
+struct remote_ssh {
+	char *host;        /* the server, an IPv6 literal without brackets; NULL for none */
+	char *user;        /* or NULL */
+	int   port;        /* or 0 */
+	int   ssh;         /* 1 for an ssh transport */
+	char *cmd, *key;   /* command=, keyfile=, or NULL */
+	char *path;        /* "/system", "/session" */
+	char *socket;      /* socket=, the daemon's socket on the host, or NULL */
+	char *scheme;
+};
+
+static void
+remote_ssh_clear(struct remote_ssh *s)
+{
+	free(s->host);
+	free(s->user);
+	free(s->cmd);
+	free(s->key);
+	free(s->path);
+	free(s->socket);
+	free(s->scheme);
+	memset(s, 0, sizeof *s);
+}
+
+/* Reads uri into *s. 0, or -1 when it cannot be read. */
+static int
+remote_ssh_parse(const char *uri, struct remote_ssh *s, struct err *e)
 {
 	static const char *const ssh[] = { "qemu+ssh", "qemu+libssh", "qemu+libssh2" };
-	xmlURIPtr u = NULL;
-	char **argv = NULL, *cmd = NULL, *key = NULL, *host = NULL;
-	int n = 0, ok = 0;
+	xmlURIPtr u;
 
-	*local = 0;
+	memset(s, 0, sizeof *s);
 	if (xmllib_open(e) != 0)
-		return NULL;
+		return -1;
 	u = xmllib.xmlParseURI(uri);
 	if (u == NULL || u->scheme == NULL) {
-		err_set(e, "the host's URI cannot be read");
-		goto out;
+		if (u != NULL)
+			xmllib.xmlFreeURI(u);
+		return err_set(e, "the host's URI cannot be read");
 	}
-	if (u->server == NULL || *u->server == '\0') {
-		*local = 1;
-		goto out;
-	}
+	s->scheme = xstrdup(u->scheme);
 	for (size_t i = 0; i < sizeof ssh / sizeof *ssh; i++)
-		ok |= strcmp(u->scheme, ssh[i]) == 0;
-	if (!ok) {
-		err_set(e, "the host's URI (%s://) has no ssh to forward VNC through: forward its "
-		    "127.0.0.1:%d yourself", strcmp(u->scheme, "qemu+tcp") == 0 ? "qemu+tcp" :
-		    strcmp(u->scheme, "qemu+tls") == 0 ? "qemu+tls" : "qemu", remote_port);
-		goto out;
-	}
+		s->ssh |= strcmp(u->scheme, ssh[i]) == 0;
 	/* An IPv6 literal comes in brackets, which ssh does not take. */
-	host = u->server[0] == '[' ? xstrndup(u->server + 1, strcspn(u->server + 1, "]")) :
-	    xstrdup(u->server);
-	cmd = remote_query_param(u->query_raw, "command");
-	key = remote_query_param(u->query_raw, "keyfile");
-	argv = xcalloc(16, sizeof *argv);
-	argv[n++] = xstrdup(cmd && *cmd ? cmd : "ssh");
-	argv[n++] = xstrdup("-N");
-	argv[n++] = xstrdup("-o");
-	argv[n++] = xstrdup("ExitOnForwardFailure=yes");
-	argv[n++] = xstrdup("-L");
-	argv[n++] = xasprintf("%d:127.0.0.1:%d", local_port, remote_port);
-	if (u->port > 0) {
+	if (u->server != NULL && *u->server != '\0')
+		s->host = u->server[0] == '[' ? xstrndup(u->server + 1, strcspn(u->server + 1, "]")) :
+		    xstrdup(u->server);
+	s->user = u->user && *u->user ? xstrdup(u->user) : NULL;
+	s->port = u->port > 0 ? u->port : 0;
+	s->path = xstrdup(u->path ? u->path : "");
+	s->cmd = remote_query_param(u->query_raw, "command");
+	s->key = remote_query_param(u->query_raw, "keyfile");
+	s->socket = remote_query_param(u->query_raw, "socket");
+	xmllib.xmlFreeURI(u);
+	return 0;
+}
+
+/* The ssh argv to the host of s, as its URI reaches it: argv[0] its
+ * command= or "ssh", then opts (NULL-terminated), -p, -i, "--" and
+ * [user@]host. */
+static char **
+remote_ssh_argv(const struct remote_ssh *s, const char *const *opts)
+{
+	char **argv;
+	int n = 0, nopts = 0;
+
+	while (opts[nopts] != NULL)
+		nopts++;
+	argv = xcalloc((size_t)nopts + 8, sizeof *argv);
+	argv[n++] = xstrdup(s->cmd && *s->cmd ? s->cmd : "ssh");
+	for (int i = 0; i < nopts; i++)
+		argv[n++] = xstrdup(opts[i]);
+	if (s->port > 0) {
 		argv[n++] = xstrdup("-p");
-		argv[n++] = xasprintf("%d", u->port);
+		argv[n++] = xasprintf("%d", s->port);
 	}
-	if (key && *key) {
+	if (s->key && *s->key) {
 		argv[n++] = xstrdup("-i");
-		argv[n++] = xstrdup(key);
+		argv[n++] = xstrdup(s->key);
 	}
 	/* "--": a host name never becomes an option of ssh. */
 	argv[n++] = xstrdup("--");
-	argv[n++] = u->user && *u->user ? xasprintf("%s@%s", u->user, host) : xstrdup(host);
-out:
-	free(cmd);
-	free(key);
-	free(host);
-	if (u != NULL)
-		xmllib.xmlFreeURI(u);
+	argv[n++] = s->user ? xasprintf("%s@%s", s->user, s->host) : xstrdup(s->host);
+	return argv;
+}
+
+char **
+remote_ssh_forward(const char *uri, int local_port, int remote_port, int *local, struct err *e)
+{
+	struct remote_ssh s;
+	char **argv = NULL, *fwd;
+
+	*local = 0;
+	if (remote_ssh_parse(uri, &s, e) != 0)
+		return NULL;
+	if (s.host == NULL) {
+		*local = 1;
+	} else if (!s.ssh) {
+		err_set(e, "the host's URI (%s://) has no ssh to forward VNC through: forward its "
+		    "127.0.0.1:%d yourself", strcmp(s.scheme, "qemu+tcp") == 0 ? "qemu+tcp" :
+		    strcmp(s.scheme, "qemu+tls") == 0 ? "qemu+tls" : "qemu", remote_port);
+	} else {
+		fwd = xasprintf("%d:127.0.0.1:%d", local_port, remote_port);
+		argv = remote_ssh_argv(&s, (const char *const[]){ "-N", "-o", "ExitOnForwardFailure=yes",
+		    "-L", fwd, NULL });
+		free(fwd);
+	}
+	remote_ssh_clear(&s);
+	return argv;
+}
+
+char **
+remote_ssh_link(const char *uri, const char *local_sock, char **keeper_uri, struct err *e)
+{
+	struct remote_ssh s;
+	char **argv = NULL, *fwd, *esc;
+	const char *rsock;
+
+	*keeper_uri = NULL;
+	if (remote_ssh_parse(uri, &s, e) != 0)
+		return NULL;
+	e->msg[0] = '\0';
+	rsock = s.socket && *s.socket ? s.socket :
+	    strcmp(s.path, "/system") == 0 ? REMOTE_SYSTEM_SOCK : NULL;
+	/* ssh reads a ':' in either path as the end of it. */
+	if (s.host != NULL && s.ssh && rsock != NULL && rsock[0] == '/' && strchr(rsock, ':') == NULL &&
+	    strchr(local_sock, ':') == NULL) {
+		fwd = xasprintf("%s:%s", local_sock, rsock);
+		/* The socket is made 0600 (the mask), and one a dead ssh left
+		 * is replaced; a host that stops answering ends ssh within
+		 * about 20 s, as libvirt's keepalive would have. */
+		argv = remote_ssh_argv(&s, (const char *const[]){ "-N", "-T", "-o", "ExitOnForwardFailure=yes",
+		    "-o", "StreamLocalBindUnlink=yes", "-o", "StreamLocalBindMask=0177",
+		    "-o", "ServerAliveInterval=5", "-o", "ServerAliveCountMax=3", "-L", fwd, NULL });
+		free(fwd);
+		esc = (char *)xmllib.xmlURIEscapeStr(BAD_CAST local_sock, BAD_CAST "/");
+		*keeper_uri = xasprintf("qemu+unix://%s?socket=%s", s.path, esc ? esc : local_sock);
+		xmllib_free(esc);
+	}
+	remote_ssh_clear(&s);
 	return argv;
 }
 

@@ -84,4 +84,20 @@ int remote_domcaps_ovmf(const char *domcaps_xml, char **code, char **vars);
 char **remote_ssh_forward(const char *uri, int local_port, int remote_port, int *local,
     struct err *e);
 
+/* Where a system daemon listens on its host, for a qemu+ssh URI that names
+ * no socket= (libvirtd's socket; virtproxyd's where the daemons are
+ * modular). */
+#define REMOTE_SYSTEM_SOCK "/var/run/libvirt/libvirt-sock"
+
+/* The ssh argv (as remote_ssh_forward, free with proc_argv_free) that
+ * forwards the unix socket local_sock here to the libvirt daemon's socket
+ * on the host of an ssh URI (its socket=, or REMOTE_SYSTEM_SOCK for
+ * /system), and *keeper_uri (caller frees) the qemu+unix:// URI that
+ * reaches that daemon through it. NULL with *keeper_uri NULL and no
+ * message when the URI cannot go so (no host, no ssh transport, a session
+ * daemon whose socket it does not name, a ':' in a path): its users then
+ * connect as the URI says. NULL and a message for a URI that cannot be
+ * read. Pure. */
+char **remote_ssh_link(const char *uri, const char *local_sock, char **keeper_uri, struct err *e);
+
 #endif

@@ -1713,7 +1713,7 @@ keeper_remote_start(struct keeper *k)
 		goto out;
 	}
 	keeper_step(k, "connecting to host %s", k->host.name);
-	if ((k->rdom = rdom_connect(k->host.uri, &e)) == NULL) {
+	if ((k->rdom = rdom_connect(k->lab->run, k->host.name, k->host.uri, &e)) == NULL) {
 		char why[sizeof e.msg];
 		snprintf(why, sizeof why, "%s", e.msg);
 		err_set(&e, "host %s is unreachable: %s", k->host.name, why);
@@ -1972,7 +1972,7 @@ keeper_remote_retry(struct keeper *k)
 
 	k->rtries++;
 	e.msg[0] = '\0';
-	if ((r = rdom_connect(k->host.uri, &e)) == NULL)
+	if ((r = rdom_connect(k->lab->run, k->host.name, k->host.uri, &e)) == NULL)
 		rc = -1;
 	else {
 		keeper_remote_ident(k, r);

@@ -108,15 +108,5 @@ tunnel_open(char *const *argv, int local_port, int timeout_ms, pid_t *pid, struc
 void
 tunnel_close(pid_t pid)
 {
-	/* Only our own child, by the pid fork gave us: never 0 or -1. */
-	if (pid <= 0)
-		return;
-	kill(pid, SIGTERM);
-	for (int i = 0; i < 20; i++) {
-		if (waitpid(pid, NULL, WNOHANG) != 0)
-			return;
-		poll(NULL, 0, 50);
-	}
-	kill(pid, SIGKILL);
-	waitpid(pid, NULL, 0);
+	proc_end_child(pid, 1000);
 }

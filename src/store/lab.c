@@ -51,8 +51,7 @@ lab_path(const struct lab *lab, const char *sub, const char *name)
 	return xasprintf("%s/%s/%s", lab->root, sub, name);
 }
 
-/* FNV-1a, to give each long lab path its own private run folder. */
-static uint32_t
+uint32_t
 lab_hash(const char *s)
 {
 	uint32_t h = 2166136261u;

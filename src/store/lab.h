@@ -7,6 +7,7 @@
 #define SANDLAB_LAB_H
 
 #include <sqlite3.h>
+#include <stdint.h>
 
 #include "util.h"
 
@@ -56,6 +57,10 @@ char *lab_path(const struct lab *lab, const char *sub, const char *name);
  * by someone else or is not a folder (a symlink). 0, or -1 with a
  * message. */
 int lab_private_dir(const char *path, struct err *e);
+
+/* FNV-1a of s: a short name of its own for a name too long for a socket's
+ * path (a long lab path's private run folder, a host's sockets). */
+uint32_t lab_hash(const char *s);
 
 /* The run folder of a node (0700, created), by node id; caller frees. */
 char *lab_node_run_dir(const struct lab *lab, const char *node_id, struct err *e);

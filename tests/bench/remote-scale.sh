@@ -7,11 +7,17 @@
 # this side only:
 # - the time to start them all (the image is on the host already: a
 #   round before the first uploads it);
-# - the keepers: their summed RSS and threads (/proc/PID/status);
-# - the ssh children of the keepers (libvirt's ssh transport): how many,
-#   their summed RSS;
+# - the keepers: their summed RSS, PSS and threads (/proc/PID/status,
+#   /proc/PID/smaps_rollup). RSS counts every shared page (libvirt and
+#   the libraries it loads, sandlab's own text) once per process; PSS
+#   splits a shared page among the processes that map it, so the sum of
+#   PSS is what they cost the machine together;
+# - the ssh processes of the lab (libvirt's ssh transport, a child of
+#   each keeper, or the lab's one ssh to the host that forwards for all
+#   of them, whose argv names the lab's folder) and its holder
+#   (`__hostconn`): how many, their summed RSS and PSS;
 # - the TCP connections to the host's sshd (ss);
-# - CPU of keepers and ssh children over 60 s of idle nodes (utime +
+# - CPU of keepers, ssh and holders over 60 s of idle nodes (utime +
 #   stime from /proc/PID/stat, every thread), as seconds per minute.
 # Then the nodes are killed and the next round starts from none.
 set -eu
@@ -48,6 +54,23 @@ ticks() {
 	done
 	echo "$s"
 }
+# pss_sum PID...: the summed PSS of the processes, kB.
+pss_sum() {
+	local p s=0 v
+	for p in "$@"; do
+		v=$(awk '$1 == "Pss:" {print $2}' "/proc/$p/smaps_rollup" 2>/dev/null || echo 0)
+		s=$((s + ${v:-0}))
+	done
+	echo "$s"
+}
+# lab_procs COMM: the processes named COMM whose argv names the lab's folder.
+lab_procs() {
+	local p
+	for p in $(pgrep -x "$1" || true); do
+		tr '\0' ' ' <"/proc/$p/cmdline" 2>/dev/null | grep -qF "$SANDLAB_LAB" && echo "$p"
+	done
+	return 0
+}
 HZ=$(getconf CLK_TCK)
 
 # The upload, once, out of the rounds.
@@ -68,19 +91,23 @@ for n in 1 5 10 20; do
 	# shellcheck disable=SC2086
 	c=$(children $k | tr -s ' \n' ' ')
 	# shellcheck disable=SC2086
-	nssh=$(for p in $c; do [ "$(cat "/proc/$p/comm" 2>/dev/null)" = ssh ] && echo "$p"; done | tr '\n' ' ')
+	nssh=$( (for p in $c; do [ "$(cat "/proc/$p/comm" 2>/dev/null)" = ssh ] && echo "$p"; done; lab_procs ssh) |
+		sort -u | tr '\n' ' ')
+	hl=$(for p in $(pgrep -f -- "__hostconn" || true); do
+		tr '\0' ' ' <"/proc/$p/cmdline" 2>/dev/null | grep -qF "$SANDLAB_LAB" && echo "$p"; done | tr '\n' ' ')
 	conns=$(ss -Htn state established "( dport = :$LV_PORT )" | wc -l)
 	# shellcheck disable=SC2086
-	c0=$(ticks $k $nssh)
+	c0=$(ticks $k $nssh $hl)
 	sleep "$IDLE_S"
 	# shellcheck disable=SC2086
-	c1=$(ticks $k $nssh)
+	c1=$(ticks $k $nssh $hl)
 	# shellcheck disable=SC2086
 	awk -v n="$n" -v ns=$((t1 - t0)) -v nk="$(echo $k | wc -w)" -v krss="$(status_sum VmRSS $k)" \
-	    -v thr="$(status_sum Threads $k)" -v nssh="$(echo $nssh | wc -w)" \
-	    -v srss="$(status_sum VmRSS $nssh)" -v conns="$conns" -v dt=$((c1 - c0)) -v hz="$HZ" \
+	    -v kpss="$(pss_sum $k)" -v thr="$(status_sum Threads $k)" -v nssh="$(echo $nssh | wc -w)" \
+	    -v srss="$(status_sum VmRSS $nssh)" -v spss="$(pss_sum $nssh)" -v nhl="$(echo $hl | wc -w)" \
+	    -v hpss="$(pss_sum $hl)" -v conns="$conns" -v dt=$((c1 - c0)) -v hz="$HZ" \
 	    -v idle="$IDLE_S" 'BEGIN {
-		printf "N=%-2d start all %5.1f s | keepers %2d: RSS %6.1f MB, %3d threads | ssh %2d: RSS %6.1f MB | TCP to the host %2d | idle CPU %.2f s/min\n",
-		    n, ns / 1e9, nk, krss / 1024, thr, nssh, srss / 1024, conns, dt / hz * 60 / idle }'
+		printf "N=%-2d start all %5.1f s | keepers %2d: RSS %6.1f MB, PSS %6.1f MB, %3d threads | ssh %2d: RSS %5.1f MB, PSS %5.1f MB | holders %d: PSS %4.1f MB | TCP to the host %2d | idle CPU %.2f s/min\n",
+		    n, ns / 1e9, nk, krss / 1024, kpss / 1024, thr, nssh, srss / 1024, spss / 1024, nhl, hpss / 1024, conns, dt / hz * 60 / idle }'
 	"$S" node kill --all >/dev/null 2>&1 || true
 done

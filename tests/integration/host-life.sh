@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # host-life.sh: a remote node's life past its connection and its keeper,
 # on the test's own libvirt host over qemu+ssh (tests/lib-libvirt.sh).
-# A real drop (the host's sshd stopped, then the keeper's own ssh child
+# A real drop (the host's sshd stopped, then the lab's one ssh to it
 # killed): node ls, node show and the console say the host is
 # unreachable; when sshd is back the keeper takes the domain again and
 # the console goes on, its replay whole. A domain destroyed while the
@@ -37,7 +37,7 @@ check "the guest echoes" wait_for 30 out_has 1 $'before-drop\r\n'
 
 # The drop: unreachable everywhere, the console client stays.
 lv_drop r1
-check "the keeper's ssh child was found and killed" test -n "$lv_dropped"
+check "the lab's ssh to lv was found and killed" test -n "$lv_dropped"
 check "node show says r1 is unreachable" wait_for 60 state_is r1 unreachable
 check "node ls says so" has "$("$S" node ls)" "^r1 +lv +tiny +unreachable "
 check "node show's text says so" has "$("$S" node show r1)" "^state: +unreachable$"
@@ -99,6 +99,8 @@ auth ok"
 kp=$(run_get r1 keeper_pid)
 kill -9 "$kp"
 check "a keeper killed with SIGKILL leaves r1 orphaned" wait_for 30 state_is r1 orphaned
+no_lab_ssh() { test -z "$(lv_conn_ssh r1)"; }
+check "and the lab's ssh to lv ends with its last user" wait_for 30 no_lab_ssh
 check "node ls says so" has "$("$S" node ls)" "^r1 +lv +tiny +orphaned "
 check "and why" test "$(run_get r1 last_exit.detail)" = \
 	"its keeper (pid $kp) died while the node was running; its domain may still run on host lv (node start takes it over)"

@@ -2,7 +2,9 @@
 # host-run.sh: a tiny node on the test's own libvirt host over qemu+ssh
 # (tests/lib-libvirt.sh), with the commands of a local node: start (the
 # image uploaded once, checked), the banner through `sandlab console`,
-# two clients at once, replay on a new attach, node ls and host ls with
+# two clients at once, replay on a new attach, one ssh to the host for
+# two nodes (made again when its holder is killed, ended with the last),
+# node ls and host ls with
 # the host's sshd stopped, stop and kill recorded with their reasons,
 # kill -9 of its QEMU on the host seen as a crash;
 # and bad input: the host unreachable at start, an upload cut short, a
@@ -26,7 +28,27 @@ rc=0
 out=$(timeout 120 "$S" node start r1 2>&1) || rc=$?
 check "start with the host's sshd stopped fails" test "$rc" != 0
 check "and says the host is unreachable" has "$out" "cannot start r1: host lv is unreachable: cannot connect"
+check "with the last words of the lab's ssh to it" has "$out" \
+	"cannot connect: lv-ssh to root@127\\.0\\.0\\.1 ended: ssh: connect to host 127\\.0\\.0\\.1 port $LV_PORT: Connection refused"
 check "and r1 is stopped, its last start failed" ended r1 stopped failed
+# Two nodes started at once on a host that does not answer: one ssh
+# tries, and the keeper that waited for it takes its answer. The host
+# lv2 is lv through a command= that counts its runs and waits 10 s
+# first, so the second keeper comes while the first one's ssh runs.
+printf '#!/bin/sh\necho run >>%s\nsleep 10\nexec %s "$@"\n' "$T/ssh/runs" "$LV_SSH" >"$T/ssh/count-ssh"
+chmod 0700 "$T/ssh/count-ssh"
+"$S" host add lv2 "${LV_URI/command=$LV_SSH/command=$T/ssh/count-ssh}" --address 127.0.0.1 >/dev/null
+"$S" node create q1 --image tiny --ram 64 --nics 0 --host lv2 >/dev/null
+"$S" node create q2 --image tiny --ram 64 --nics 0 --host lv2 >/dev/null
+out=$(timeout 120 "$S" node start q1 q2 2>&1) || true
+if [ "$(text "$out" | grep -c "^sandlab: cannot start q[12]: host lv2 is unreachable: cannot connect: count-ssh to root@127.0.0.1 ended: ssh: connect to host 127.0.0.1 port $LV_PORT: Connection refused$")" = 2 ]; then
+	ok "both starts fail with the ssh's words"
+else
+	not_ok "both starts fail with the ssh's words" "$out"
+fi
+check "from one ssh run" test "$(wc -l <"$T/ssh/runs")" = 1
+"$S" node rm --force q1 q2 >/dev/null 2>&1
+"$S" host rm lv2 >/dev/null
 lv_sshd_start
 check "nothing was made on the host" test -z "$(pool_vols)$(lv_doms)"
 
@@ -106,8 +128,48 @@ out=$(timeout 180 "$S" node start r2 2>&1) || true
 check "r2 starts" state_is r2 running
 check "its image is on the host already" has "$out" "image tiny.qcow2 is on the host already"
 check "and was not uploaded again" test "$(text "$out" | grep -c uploading)" = 0
+
+# One ssh for the lab's nodes on lv: r1 and r2 running share it.
+out=$(timeout 180 "$S" node start r1 2>&1) || true
+if state_is r1 running; then ok "r1 runs beside r2"; else not_ok "r1 runs beside r2" "$out $(tail -n 5 "$SANDLAB_LAB/logs/$id1.keeper.log")"; fi
+ssh_pids() {
+	local p
+	for p in $(pgrep -x ssh || true); do
+		tr '\0' ' ' <"/proc/$p/cmdline" 2>/dev/null | grep -qF -- " $SANDLAB_LAB/run/hosts/lv.sock:" && echo "$p"
+	done
+	return 0
+}
+sp=$(ssh_pids)
+check "one ssh to lv for both nodes" test "$(echo $sp | wc -w)" = 1
+check "and no keeper runs an ssh of its own" test -z "$(for n in r1 r2; do pgrep -P "$(run_get $n keeper_pid)" -x ssh || true; done)"
+check "one TCP connection to lv's sshd from here" test "$(ss -Htn state established "( dport = :$LV_PORT )" | wc -l)" = 1
+sargv=$(tr '\0' ' ' <"/proc/${sp:-0}/cmdline" 2>/dev/null || true)
+check "it forwards the lab's socket to the daemon's (socket=)" has "$sargv" " -L $SANDLAB_LAB/run/hosts/lv\.sock:$LV_SOCK -p $LV_PORT -- root@127\.0\.0\.1 $"
+check "with the keepalive and the socket's mask" has "$sargv" " -N -T -o ExitOnForwardFailure=yes -o StreamLocalBindUnlink=yes -o StreamLocalBindMask=0177 -o ServerAliveInterval=5 -o ServerAliveCountMax=3 -L "
+hp=$(ps -o ppid= -p "${sp:-0}" | tr -d ' ' || true)
+check "started through the URI's command= by its holder" has "$(tr '\0' ' ' <"/proc/${hp:-0}/cmdline" 2>/dev/null || true)" \
+	"^sandlab __hostconn $SANDLAB_LAB/run/hosts/lv\.lock $SANDLAB_LAB/run/hosts/lv\.ctl $SANDLAB_LAB/run/hosts/lv\.sock $SANDLAB_LAB/run/hosts/lv\.log -- $LV_SSH -N "
+check "run/hosts is the owner's alone" test "$(stat -c %a "$SANDLAB_LAB/run/hosts")" = 700
+check "the forwarded socket is 0600" test "$(stat -c %a:%F "$SANDLAB_LAB/run/hosts/lv.sock")" = "600:socket"
+check "the holder's socket is 0600" test "$(stat -c %a:%F "$SANDLAB_LAB/run/hosts/lv.ctl")" = "600:socket"
+check "node kill r1" timeout 60 "$S" node kill r1
+check "the ssh stays for r2" test "$(ssh_pids)" = "$sp"
+# The holder killed with SIGKILL: its ssh dies with it, the keeper's
+# connection drops, and its reconnect makes a new holder and ssh.
+kill -9 "${hp:-0}"
+check "the ssh dies with its holder" wait_for 30 pid_gone "${sp:-0}"
+id2=$(node_id r2)
+held_again() { grep -qF "host lv answers again; holding domain $(lv_dom r2) again" "$SANDLAB_LAB/logs/$id2.keeper.log"; }
+check "r2's keeper holds its domain again" wait_for 120 held_again
+check "and r2 is running" state_is r2 running
+new_ssh() { sp=$(ssh_pids); [ -n "$sp" ]; }
+check "a new ssh to lv" wait_for 60 new_ssh
+hp=$(ps -o ppid= -p "${sp:-0}" | tr -d ' ' || true)
 check "node kill r2" timeout 60 "$S" node kill r2
 check "the kill is recorded" ended r2 stopped killed "killed by the user (node kill)"
+check "the ssh ends with its last user" wait_for 30 pid_gone "${sp:-0}"
+check "and its holder" wait_for 30 pid_gone "${hp:-0}"
+check "which removed both sockets" test ! -e "$SANDLAB_LAB/run/hosts/lv.sock" -a ! -e "$SANDLAB_LAB/run/hosts/lv.ctl"
 
 # kill -9 of the QEMU libvirt started for r2: a crash.
 timeout 180 "$S" node start r2 >/dev/null 2>&1 || true

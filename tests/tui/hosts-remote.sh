@@ -3,7 +3,7 @@
 # libvirt host over qemu+ssh (tests/lib-libvirt.sh): the nodes pane shows
 # both hosts; Enter on the remote node opens its console in a tile with
 # the guest's banner, and typing echoes; when the host becomes
-# unreachable (its sshd stopped, the keeper's ssh killed) the dashboard
+# unreachable (its sshd stopped, the lab's ssh to it killed) the dashboard
 # answers keys and shows it (the list, the tile); when the
 # host answers again the tile's console goes on.
 set -eu
@@ -44,7 +44,7 @@ tui_settle "Enter type" 30 >/dev/null || true
 
 # The host goes away under the dashboard.
 lv_drop r1
-check "the keeper's ssh child was found" test -n "$lv_dropped"
+check "the lab's ssh to lv was found" test -n "$lv_dropped"
 check "the nodes pane shows r1 offline" wait_for 60 screen_re "r1 +lv +offline"
 check "the tile says the host is unreachable" wait_for 30 screen_has "[sandlab: host lv is unreachable"
 check "the tile's title says so" screen_has "r1 · unreachable"

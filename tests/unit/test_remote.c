@@ -177,6 +177,60 @@ ssh_forward(void **state)
 	assert_string_equal(e.msg, "the host's URI cannot be read");
 }
 
+/* The lab's one ssh to a host: the argv that forwards the daemon's
+ * socket, and the URI its keepers connect with. */
+static void
+ssh_link(void **state)
+{
+	struct err e;
+	char **a, *ku;
+
+	a = remote_ssh_link("qemu+ssh://alice@lab1.example:2222/system?keyfile=/k%20ey&no_tty=1",
+	    "/lab/run/hosts/big.sock", &ku, &e);
+	assert_non_null(a);
+	const char *want[] = { "ssh", "-N", "-T", "-o", "ExitOnForwardFailure=yes", "-o",
+	    "StreamLocalBindUnlink=yes", "-o", "StreamLocalBindMask=0177", "-o", "ServerAliveInterval=5",
+	    "-o", "ServerAliveCountMax=3", "-L", "/lab/run/hosts/big.sock:/var/run/libvirt/libvirt-sock",
+	    "-p", "2222", "-i", "/k ey", "--", "alice@lab1.example", NULL };
+	for (int i = 0; i < 22; i++)
+		assert_string_equal(word(a, i), want[i] ? want[i] : "");
+	assert_null(a[21]);
+	assert_string_equal(ku, "qemu+unix:///system?socket=/lab/run/hosts/big.sock");
+	proc_argv_free(a);
+	free(ku);
+	/* A session daemon's socket= and command=; a lab path with a space
+	 * is escaped in the URI (libvirt unescapes it), not in the argv. */
+	a = remote_ssh_link("qemu+ssh://[::1]/session?socket=/run/u/libvirt-sock&command=/opt/my%2Dssh&proxy=netcat",
+	    "/my lab/run/hosts/lv.sock", &ku, &e);
+	assert_non_null(a);
+	assert_string_equal(word(a, 0), "/opt/my-ssh");
+	assert_string_equal(word(a, 14), "/my lab/run/hosts/lv.sock:/run/u/libvirt-sock");
+	assert_string_equal(word(a, 15), "--");
+	assert_string_equal(word(a, 16), "::1");
+	assert_null(a[17]);
+	assert_string_equal(ku, "qemu+unix:///session?socket=/my%20lab/run/hosts/lv.sock");
+	proc_argv_free(a);
+	free(ku);
+	/* What cannot share one: no message, its users connect as it says. */
+	const char *direct[] = {
+		"qemu+ssh://h1/session",                    /* a session socket it does not name */
+		"qemu+tcp://h1/system",                     /* no ssh */
+		"qemu:///system",                           /* this machine */
+		"qemu+ssh://h1/system?socket=relative",     /* not a path */
+		"qemu+ssh://h1/system?socket=/a:b",         /* ssh would read the ':' */
+	};
+	for (size_t i = 0; i < sizeof direct / sizeof *direct; i++) {
+		e.msg[0] = 'x';
+		assert_null(remote_ssh_link(direct[i], "/lab/run/hosts/h1.sock", &ku, &e));
+		assert_null(ku);
+		assert_string_equal(e.msg, "");
+	}
+	assert_null(remote_ssh_link("qemu+ssh://h1/system", "/a:b/run/hosts/h1.sock", &ku, &e));
+	assert_null(ku);
+	assert_null(remote_ssh_link("not a uri", "/s", &ku, &e));
+	assert_string_equal(e.msg, "the host's URI cannot be read");
+}
+
 int
 main(void)
 {
@@ -187,6 +241,7 @@ main(void)
 		cmocka_unit_test(vnc_port),
 		cmocka_unit_test(cdrom_target),
 		cmocka_unit_test(ssh_forward),
+		cmocka_unit_test(ssh_link),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
