@@ -44,8 +44,15 @@ lv_start() {
 	# theirs: libvirt's check that a port is free and QEMU's bind of it
 	# are two steps, and one remote start here failed with display 0
 	# taken between them.
-	printf 'stdio_handler = "file"\nremote_display_port_min = 45900\nremote_display_port_max = 46899\n%s\n' \
-		"${LV_QEMU_CONF:-}" >"$LV_DIR/config/libvirt/qemu.conf"
+	# Tests in other lanes of tests/run (TESTS_LANE=K/N) run daemons of
+	# their own at the same time: each lane takes its part of the range,
+	# or two daemons could both find one port free and hand it out.
+	local vnc_min=45900 vnc_span=1000 lane=${TESTS_LANE:-0/1}
+	case "$lane" in
+	[0-9]*/[1-9]*) vnc_span=$((1000 / ${lane#*/})) vnc_min=$((45900 + ${lane%/*} * vnc_span)) ;;
+	esac
+	printf 'stdio_handler = "file"\nremote_display_port_min = %s\nremote_display_port_max = %s\n%s\n' \
+		"$vnc_min" "$((vnc_min + vnc_span - 1))" "${LV_QEMU_CONF:-}" >"$LV_DIR/config/libvirt/qemu.conf"
 	printf 'unix_sock_dir = "%s"\nunix_sock_rw_perms = "0700"\nauth_unix_rw = "none"\n' \
 		"$LV_DIR/run" >"$LV_DIR/libvirtd.conf"
 	chown -R "$LV_USER" "$LV_DIR"

@@ -116,9 +116,9 @@ tui_pid() {
 # two captures 0.1 s apart are equal; leaves the screen in $SCREEN.
 tui_settle() {
 	local marker=$1 secs=${2:-20} flag=${3:-}
-	local end=$(( $(date +%s) + secs )) prev=""
+	local end=$(( EPOCHSECONDS + secs )) prev=""
 	SETTLE_FLAG=$flag
-	while [ "$(date +%s)" -lt "$end" ]; do
+	while [ "$EPOCHSECONDS" -lt "$end" ]; do
 		SCREEN=$(tui_cap $flag)
 		if [ "$SCREEN" = "$prev" ] && text "$SCREEN" | grep -qF -- "$marker" &&
 			! text "$SCREEN" | grep -qF "KVM: probing"; then

@@ -159,6 +159,7 @@ check "host rm far once nothing is placed there nor named" "$S" host rm far
 check "start a (local)" "$S" node start a
 expect_fail "node set --host of a running node is refused" 'node "a" is running; stop it' \
 	"$S" node set a --host local
-check "stop a" "$S" node stop a
+# tiny ignores ACPI: a short grace, not the default 30 s of waiting
+check "stop a" "$S" node stop a --grace 1
 
 done_testing

@@ -83,5 +83,9 @@ check "b's end goes back to 127.0.0.1" "$SANDLAB" link set b:eth0 --address 127.
 if tui_settle "Map of the lab" && wait_for 20 sh -c '! tmux -L "$0" -f /dev/null capture-pane -p -t t | grep -qF "127.0.0.9:$1"' "$TMUX_SOCK" "$pb"; then
 	ok "back on 127.0.0.1, the map shows no address for b"
 else not_ok "map address gone" "$(tui_cap)"; fi
+# Escape closes the map first: there q is not quit, and tui_quit would
+# wait 10 s for an exit that does not come before it tries Escape itself.
+keys Escape
+tui_settle "Nodes (" >/dev/null || true
 tui_quit
 run_done
