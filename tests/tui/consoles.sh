@@ -10,8 +10,10 @@ source "$(dirname "$0")/../lib.sh"
 source "$TOP/tests/tui-lib.sh"
 
 "$SANDLAB" image import "$TOP/images/tiny.qcow2" --name tiny >/dev/null 2>&1
-"$SANDLAB" node create c1 --image tiny --ram 32 >/dev/null
-"$SANDLAB" node create c2 --image tiny --ram 32 >/dev/null
+# tcg: the goldens show the state line, which with auto names what this
+# machine's KVM did.
+"$SANDLAB" node create c1 --image tiny --ram 32 --accel tcg >/dev/null
+"$SANDLAB" node create c2 --image tiny --ram 32 --accel tcg >/dev/null
 at_exit "$SANDLAB node kill c1 c2"
 "$SANDLAB" node start c1 c2 >/dev/null
 
