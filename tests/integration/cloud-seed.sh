@@ -109,6 +109,10 @@ ino=$(stat -c %i "$iso")
 check "same inputs: the same seed file" test "$(stat -c %i "$iso")" = "$ino"
 printf '#!/bin/sh\necho hi >/run/ran\n' >"$T/script"
 check "own user-data (a script)" "$S" node set c1 --user-data "$T/script"
+# sandlab's user and password are not in the guest then: not offered.
+if "$S" node show c1 | grep -qxF "cloud-init: on: own user-data, so no user of sandlab's (instance-id $id-1)" &&
+	! "$S" node show c1 | grep -qF "$pw"; then ok "node show with own user-data offers no login of sandlab's"
+else not_ok "node show with own user-data offers no login of sandlab's" "$("$S" node show c1)"; fi
 "$S" node start c1 >/dev/null && "$S" node stop c1 --grace 1 >/dev/null
 xorriso -osirrox on -indev "$iso" -extract /user-data "$T/ud2" >/dev/null 2>&1
 check "changed inputs: a new seed with the user's own user-data" cmp "$T/ud2" "$T/script"
