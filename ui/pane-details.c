@@ -242,8 +242,11 @@ pane_details_node(struct pane *p, struct app *a, const struct model_node *mn)
 	if (y <= last && cloudinit_get(a->lab, n->id, &ci, &e) == 0) {
 		/* The password for the serial console login (letters and digits). */
 		if (ci.on) {
-			snprintf(buf, sizeof buf, "user %s, password %s (cloud-init%s)", ci.user, ci.password,
-			    ci.user_data ? ", own user-data" : "");
+			/* Own user-data replaces sandlab's user: its login is the user's. */
+			if (ci.user_data)
+				snprintf(buf, sizeof buf, "as the node's own user-data says (cloud-init)");
+			else
+				snprintf(buf, sizeof buf, "user %s, password %s (cloud-init)", ci.user, ci.password);
 			pane_details_row(w, y++, inner, "login", buf, theme_attr(ROLE_NORMAL));
 		}
 		cloudinit_clear(&ci);

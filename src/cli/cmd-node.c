@@ -643,11 +643,16 @@ cmd_node_show(struct cli *c, int argc, char **argv)
 	if (ci != NULL) {
 		/* The password is sandlab's own letters and digits; the user
 		 * name passed cloudinit_check_user. */
-		if (json_is_true(json_object_get(ci, "on")))
+		const char *ud = json_string_value(json_object_get(ci, "user_data"));
+		/* The user's own user-data replaces sandlab's, so the user and
+		 * password sandlab keeps are not in the guest: not shown as a login. */
+		if (json_is_true(json_object_get(ci, "on")) && strcmp(ud, "own") == 0)
+			printf("cloud-init: on: own user-data, so no user of sandlab's (instance-id %s)\n",
+			    json_string_value(json_object_get(ci, "instance_id")));
+		else if (json_is_true(json_object_get(ci, "on")))
 			printf("cloud-init: on: user %s, password %s (%s user-data, instance-id %s)\n",
 			    json_string_value(json_object_get(ci, "user")),
-			    json_string_value(json_object_get(ci, "password")),
-			    json_string_value(json_object_get(ci, "user_data")),
+			    json_string_value(json_object_get(ci, "password")), ud,
 			    json_string_value(json_object_get(ci, "instance_id")));
 		else
 			printf("cloud-init: off\n");

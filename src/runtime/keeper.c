@@ -32,6 +32,7 @@
 
 #include "accel.h"
 #include "bufq.h"
+#include "cloudinit.h"
 #include "conlog.h"
 #include "console.h"
 #include "db.h"
@@ -1358,6 +1359,28 @@ keeper_remote_direct(struct keeper *k, const struct nic *n, struct link *l, stru
 	return 0;
 }
 
+/* A seed is made and attached only by a local start (seed.h), and its ssh
+ * forward cannot be written in domain XML: a node on a host with
+ * cloud-init on would boot to a login nobody can pass, so it is refused
+ * before anything is sent. 0, or -1 with a message short enough for
+ * fail_msg. */
+static int
+keeper_remote_no_seed(struct keeper *k, struct err *e)
+{
+	struct cloudinit ci;
+	int on;
+
+	if (cloudinit_get(k->lab, k->node.id, &ci, e) != 0)
+		return -1;
+	on = ci.on;
+	cloudinit_clear(&ci);
+	if (on)
+		return err_set(e, "cloud-init seeds are made only for nodes on this machine, not on "
+		    "host %s: sandlab node set %s --cloud-init off, or --host local", k->host.name,
+		    k->node.name);
+	return 0;
+}
+
 /* The node's NICs as libvirt is told them, each not on user-mode NAT on
  * its wire here (prior: the run being taken over, its recorded signature;
  * NULL for a fresh domain); what libvirt cannot express is refused by
@@ -1684,6 +1707,7 @@ keeper_remote_start(struct keeper *k)
 	k->wire = getenv("SANDLAB_BENCH_DIRECT_LINKS") ? NULL : wire_new(keeper_tap, k);
 	if (runrow_starting(k->lab->db, k->node.id, k->node.accel, "", (int)getpid(), &e) != 0 ||
 	    host_get(k->lab, k->node.host, &k->host, &e) != 0 ||
+	    keeper_remote_no_seed(k, &e) != 0 ||
 	    image_get(k->lab, k->node.image_id, &im, &e) != 0 ||
 	    net_nics_get(k->lab, k->node.id, &nics, &nn, &e) != 0)
 		goto out;

@@ -6,7 +6,9 @@
 # test expects, attached read-only; an ssh forward added; the host key
 # pinned; node cmd shows the seed drive before the start; files 0600; the
 # seed left alone when nothing changed and rebuilt
-# when something did; a reset and a clone change the instance-id.
+# when something did; a reset and a clone change the instance-id; ssh to a
+# node with no NAT NIC, and a start on another host (no seed is made
+# there), refused with the reason.
 set -eu
 source "$(dirname "$0")/../lib.sh"
 source "$(dirname "$0")/../lib-run.sh"
@@ -109,6 +111,10 @@ ino=$(stat -c %i "$iso")
 check "same inputs: the same seed file" test "$(stat -c %i "$iso")" = "$ino"
 printf '#!/bin/sh\necho hi >/run/ran\n' >"$T/script"
 check "own user-data (a script)" "$S" node set c1 --user-data "$T/script"
+# sandlab's user and password are not in the guest then: not offered.
+if "$S" node show c1 | grep -qxF "cloud-init: on: own user-data, so no user of sandlab's (instance-id $id-1)" &&
+	! "$S" node show c1 | grep -qF "$pw"; then ok "node show with own user-data offers no login of sandlab's"
+else not_ok "node show with own user-data offers no login of sandlab's" "$("$S" node show c1)"; fi
 "$S" node start c1 >/dev/null && "$S" node stop c1 --grace 1 >/dev/null
 xorriso -osirrox on -indev "$iso" -extract /user-data "$T/ud2" >/dev/null 2>&1
 check "changed inputs: a new seed with the user's own user-data" cmp "$T/ud2" "$T/script"
@@ -136,7 +142,27 @@ expect_fail "ssh to a node with cloud-init off" "cloud-init off" "$S" ssh c2 -- 
 "$S" node stop c2 --grace 1 >/dev/null
 expect_fail "ssh to a stopped node" "is not running" "$S" ssh c1 -- true
 
-check "rm removes the rows" "$S" node rm c1 c2
+# ssh to a node whose NICs give no way in: no NAT NIC, so no forward.
+check "c3: cloud-init on, no NIC" "$S" node create c3 --image tiny --nics 0 --cloud-init on
+check "c3 starts" "$S" node start c3
+expect_fail "ssh to a node with no NAT NIC" "c3 has no user-mode NAT NIC with a forward to port 22" "$S" ssh c3 -- true
+"$S" node kill c3 >/dev/null
+
+# A node on another host gets no seed (it is made for local starts only):
+# its start is refused before the host is asked, nothing left running.
+check "add host far (nothing listens there)" "$S" host add far 'qemu+ssh://root@127.0.0.1:1/system' --address 127.0.0.1
+check "c3 moves to far" "$S" node set c3 --host far
+expect_fail "a node on a host with cloud-init on is refused" \
+	"cannot start c3: cloud-init seeds are made only for nodes on this machine, not on host far: sandlab node set c3 --cloud-init off, or --host local$" \
+	"$S" node start c3
+check "c3 is stopped after the refusal" state_is c3 stopped
+check "with cloud-init off, the start gets past that to the host" sh -c '
+	"$1" node set c3 --cloud-init off >/dev/null
+	out=$(timeout 120 "$1" node start c3 2>&1) && exit 1
+	printf "%s\n" "$out" | grep -qF "host far is unreachable"' _ "$S"
+check "c3 comes back here" "$S" node set c3 --host local --cloud-init on
+
+check "rm removes the rows" "$S" node rm c1 c2 c3
 check "no cloudinit rows left" test "$(db "SELECT count(*) FROM cloudinit")" = 0
 check "no seed folders left (their keys and passwords)" test -z "$(ls -A "$SANDLAB_LAB/seeds")"
 run_done
