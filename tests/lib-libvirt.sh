@@ -183,6 +183,8 @@ pool_vols() {
 	lv_virsh pool-refresh sandlab >/dev/null 2>&1 || true
 	lv_virsh vol-list sandlab 2>/dev/null | awk '{print $1}' | sort
 }
+# pool_is NAME...: the pool holds exactly these volumes.
+pool_is() { [ "$(pool_vols | tr '\n' ' ')" = "$(printf '%s\n' "$@" | sort | tr '\n' ' ')" ]; }
 
 # lv_conn_ssh NODE: the pid of the ssh that carries NODE's libvirt
 # connection: the lab's one ssh to host lv (its argv forwards the lab's

@@ -178,11 +178,15 @@ pace_point(const char *name)
 	long ms = 0;
 	const char *p;
 
-	if (at == NULL || strncmp(at, name, n) != 0 || at[n] != ':')
+	/* "NAME:MS", or several of them joined by commas. */
+	for (; at != NULL; at = (p = strchr(at, ',')) != NULL ? p + 1 : NULL)
+		if (strncmp(at, name, n) == 0 && at[n] == ':')
+			break;
+	if (at == NULL)
 		return;
 	for (p = at + n + 1; *p >= '0' && *p <= '9' && ms <= 1000; p++)
 		ms = ms * 10 + (*p - '0');
-	if (*p != '\0' || ms <= 0)
+	if ((*p != '\0' && *p != ',') || ms <= 0)
 		return;
 	if (ms > 1000)
 		ms = 1000;

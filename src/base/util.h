@@ -46,8 +46,9 @@ void str_copy(char *dst, size_t len, const char *src);
  * point, the process kills itself with SIGKILL right here. */
 void crash_point(const char *name);
 /* Fault injection for race tests: when $SANDLAB_PACE is "NAME:MS" for
- * this point, the process sleeps MS milliseconds (at most 1000) here, so
- * that a test can act while a long loop is under way. */
+ * this point (or holds it among others: "A:MS,B:MS"), the process sleeps
+ * MS milliseconds (at most 1000) here, so that a test can act while a
+ * long loop is under way. */
 void pace_point(const char *name);
 
 /* Seconds since the epoch, and a monotonic clock in milliseconds. */

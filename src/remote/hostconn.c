@@ -31,9 +31,10 @@
 /* sockaddr_un.sun_path holds 108 bytes with its terminator. */
 #define HOSTCONN_PATH_MAX 107
 
-/* The files of one host's connection, in run/hosts. */
+/* The files of one host's connection, in run/hosts, and the folder of
+ * the lab's other locks on that host (hostconn_lock_file). */
 struct hostconn_paths {
-	char *dir, *lock, *ctl, *sock, *log;
+	char *dir, *lock, *ctl, *sock, *log, *locks;
 };
 
 static void
@@ -44,6 +45,7 @@ hostconn_paths_clear(struct hostconn_paths *p)
 	free(p->ctl);
 	free(p->sock);
 	free(p->log);
+	free(p->locks);
 }
 
 /* run/hosts/NAME.*, or, when a socket's path would be too long for
@@ -65,6 +67,7 @@ hostconn_paths(const char *run, const char *name, struct hostconn_paths *p, stru
 	p->ctl = xasprintf("%s/%s.ctl", p->dir, base);
 	p->sock = xasprintf("%s/%s.sock", p->dir, base);
 	p->log = xasprintf("%s/%s.log", p->dir, base);
+	p->locks = xasprintf("%s/%s.locks", p->dir, base);
 	if (strlen(p->sock) > HOSTCONN_PATH_MAX)
 		return err_set(e, "the lab's run folder %s is too long for a socket", run);
 	return 0;
@@ -280,6 +283,29 @@ out:
 	proc_argv_free(ssh);
 	hostconn_paths_clear(&p);
 	return rc;
+}
+
+int
+hostconn_lock_file(const char *run, const char *name, const char *what, struct err *e)
+{
+	struct hostconn_paths p;
+	char *path = NULL;
+	int fd = -1;
+
+	/* A name of sandlab's own making; never a path. */
+	if (what[0] == '\0' || what[0] == '.' || strchr(what, '/') != NULL) {
+		err_set(e, "no lock may be named \"%s\"", what);
+		return -1;
+	}
+	if (hostconn_paths(run, name, &p, e) != 0 || lab_private_dir(p.locks, e) != 0)
+		goto out;
+	path = xasprintf("%s/%s.lock", p.locks, what);
+	if ((fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600)) < 0)
+		err_sys(e, "cannot open the lock %s", path);
+out:
+	free(path);
+	hostconn_paths_clear(&p);
+	return fd;
 }
 
 void

@@ -42,6 +42,14 @@ struct hostconn {
 int hostconn_open(const char *run, const char *name, const char *uri, struct hostconn *hc,
     struct err *e);
 
+/* The lab's lock file of `what` on host `name` (a word of sandlab's own,
+ * as "vol-image-ID"): run/hosts/NAME.locks/WHAT.lock, 0600 in a 0700
+ * folder, made when missing. Every keeper of the lab runs on this
+ * machine, so an flock on it orders what they do to one thing on the
+ * host. Its descriptor, not yet locked (close it to let go), or -1 with
+ * why. */
+int hostconn_lock_file(const char *run, const char *name, const char *what, struct err *e);
+
 /* Lets go of the host: the holder ends its ssh when this was its last
  * user. Safe on a cleared or closed hc. */
 void hostconn_close(struct hostconn *hc);

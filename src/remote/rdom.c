@@ -10,10 +10,12 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <nettle/sha2.h>
+#include <poll.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -28,6 +30,7 @@
 
 struct rdom {
 	struct hostconn hc;         /* the way to the host: the lab's ssh to it */
+	char         *run, *host;   /* the lab's run folder, the host's name: its locks */
 	virConnectPtr c;
 	virDomainPtr  dom;
 	virStreamPtr  con;
@@ -67,6 +70,8 @@ rdom_connect(const char *run, const char *host, const char *uri, struct err *e)
 	r->ev_cb = r->bridge_watch = -1;
 	r->con_fd = r->bridge_fd = -1;
 	r->ev_pipe[0] = r->ev_pipe[1] = -1;
+	r->run = xstrdup(run);
+	r->host = xstrdup(host);
 	/* First, before libvirt's thread runs: it may start the holder. */
 	if (hostconn_open(run, host, uri, &r->hc, e) != 0 || virt_open(e) != 0 ||
 	    virt_loop_start(e) != 0) {
@@ -122,15 +127,76 @@ rdom_free(struct rdom *r)
 	}
 	/* After libvirt's connection: the last user's close ends the ssh. */
 	hostconn_close(&r->hc);
+	free(r->run);
+	free(r->host);
 	free(r->ident);
 	free(r->refusal);
 	free(r);
 }
 
+/* ---- locks: what the lab's keepers do to one thing on the host ---- */
+
+/* What the lock file of a volume says while its holder uploads it. */
+#define RDOM_UPLOADING    "upload\n"
+#define RDOM_LOCK_POLL_MS 100
+
+/* Notes in a held lock file whether its holder uploads now (what a
+ * waiting keeper tells its user); the lock works without the note. */
+static void
+rdom_lock_note(int fd, int uploading)
+{
+	if (ftruncate(fd, 0) != 0 ||
+	    (uploading && pwrite(fd, RDOM_UPLOADING, strlen(RDOM_UPLOADING), 0) < 0))
+		(void)0;
+}
+
+/*
+ * Holds the lab's lock of `what` on the host (hostconn_lock_file): its
+ * descriptor (close it to let go), or -1 with why. Two keepers that
+ * start nodes of one image at once would otherwise both find its volume
+ * missing, or not whole, and both make it (one is refused) or delete the
+ * one the other is still sending. The other keeper holds the lock while
+ * it looks the volume up, uploads it and marks it whole, which may take
+ * minutes; this one waits until that keeper lets go, or dies (the kernel
+ * lets go for it). It asks every RDOM_LOCK_POLL_MS rather than sleeping
+ * in flock, so that it tells the user that it waits (step, once, naming
+ * shown) only once the holder notes that it uploads (rdom_lock_note),
+ * never while the holder merely looks. shown NULL: a short wait, silent.
+ */
+static int
+rdom_lock(struct rdom *r, const char *what, const char *shown, rdom_step_cb step, void *arg,
+    struct err *e)
+{
+	int fd = hostconn_lock_file(r->run, r->host, what, e), told = 0;
+	const size_t len = strlen(RDOM_UPLOADING);
+	char note[16];
+
+	if (fd < 0)
+		return -1;
+	while (flock(fd, LOCK_EX | LOCK_NB) != 0) {
+		if (errno != EWOULDBLOCK && errno != EINTR) {
+			err_sys(e, "cannot lock %s of host %s", what, r->host);
+			close(fd);
+			return -1;
+		}
+		if (!told && shown != NULL && pread(fd, note, sizeof note, 0) == (ssize_t)len &&
+		    memcmp(note, RDOM_UPLOADING, len) == 0) {
+			step(arg, "waiting for another node's upload of %s to the host", shown);
+			told = 1;
+		}
+		poll(NULL, 0, RDOM_LOCK_POLL_MS);
+	}
+	/* What a holder that died noted is true no longer. */
+	rdom_lock_note(fd, 0);
+	return fd;
+}
+
 /* ---- the pool and the image ---- */
 
+/* The pool, defined, built and started when the host lacks it (which
+ * the caller holds the pool's lock for). */
 static virStoragePoolPtr
-rdom_pool(struct rdom *r, struct err *e)
+rdom_pool_ensure(struct rdom *r, struct err *e)
 {
 	virStoragePoolPtr p = virt.virStoragePoolLookupByName(r->c, RDOM_POOL);
 	const char *dir = getenv("SANDLAB_REMOTE_POOL_DIR");
@@ -146,6 +212,8 @@ rdom_pool(struct rdom *r, struct err *e)
 			virt_error(e, "cannot define the storage pool " RDOM_POOL);
 			return NULL;
 		}
+		/* Race tests: other starts come while it is defined, not built. */
+		pace_point("pool-defined");
 		if (virt.virStoragePoolBuild(p, 0) != 0) {
 			virt_error(e, "cannot make the folder of the storage pool " RDOM_POOL);
 			virt.virStoragePoolFree(p);
@@ -158,8 +226,24 @@ rdom_pool(struct rdom *r, struct err *e)
 		virt.virStoragePoolFree(p);
 		return NULL;
 	}
+	return p;
+}
+
+/* The pool, ready: under the lab's lock of it, or two keepers on a host
+ * that lacks it would both define it (one is refused) and both start it. */
+static virStoragePoolPtr
+rdom_pool(struct rdom *r, struct err *e)
+{
+	int lock = rdom_lock(r, "pool-" RDOM_POOL, NULL, NULL, NULL, e);
+	virStoragePoolPtr p;
+
+	if (lock < 0)
+		return NULL;
+	p = rdom_pool_ensure(r, e);
+	close(lock);
 	/* Volumes made by another client since the pool was last read. */
-	virt.virStoragePoolRefresh(p, 0);
+	if (p != NULL)
+		virt.virStoragePoolRefresh(p, 0);
 	return p;
 }
 
@@ -220,6 +304,8 @@ rdom_upload(struct rdom *r, virStorageVolPtr v, int fd, long long size, const ch
 			break;
 		}
 		sha256_update(&h, (size_t)n, (const uint8_t *)buf);
+		/* Race tests widen the upload: another start comes during it. */
+		pace_point("upload-chunk");
 		for (ssize_t off = 0; off < n; ) {
 			int w = virt.virStreamSend(st, buf + off, (size_t)(n - off));
 			if (w <= 0) {
@@ -303,9 +389,10 @@ rdom_image(struct rdom *r, const char *file, const char *id, rdom_step_cb step, 
 	virStorageVolInfo info;
 	unsigned char sent[32], back[32];
 	char *name = xasprintf("image-%s", id), *mark = xasprintf("image-%s.ok", id);
+	char *what = xasprintf("vol-%s", name);
 	const char *shown = strrchr(file, '/') ? strrchr(file, '/') + 1 : file;
 	struct stat sb;
-	int fd = -1, rc = -1;
+	int fd = -1, lock = -1, rc = -1;
 
 	*path = NULL;
 	if ((p = rdom_pool(r, e)) == NULL)
@@ -314,6 +401,10 @@ rdom_image(struct rdom *r, const char *file, const char *id, rdom_step_cb step, 
 		err_sys(e, "cannot read the image %s", shown);
 		goto out;
 	}
+	/* Looked up, sent and marked by one keeper of the lab at a time: the
+	 * next one finds it whole. */
+	if ((lock = rdom_lock(r, what, shown, step, arg, e)) < 0)
+		goto out;
 	v = virt.virStorageVolLookupByName(p, name);
 	ok = virt.virStorageVolLookupByName(p, mark);
 	/* Its bytes on the host, not the capacity: libvirt reads a qcow2's
@@ -339,6 +430,7 @@ rdom_image(struct rdom *r, const char *file, const char *id, rdom_step_cb step, 
 	}
 	if ((v = rdom_vol_make(r, p, name, sb.st_size, e)) == NULL)
 		goto out;
+	rdom_lock_note(lock, 1);
 	step(arg, "uploading image %s (%lld bytes) to the host", shown, (long long)sb.st_size);
 	if (rdom_upload(r, v, fd, sb.st_size, shown, step, arg, sent, e) != 0 ||
 	    rdom_readback(r, v, sb.st_size, back, e) != 0)
@@ -358,6 +450,10 @@ drop:
 out:
 	if (rc == 0 && (*path = virt.virStorageVolGetPath(v)) == NULL)
 		rc = virt_error(e, "cannot find the image's path on the host");
+	if (lock >= 0) {
+		rdom_lock_note(lock, 0);
+		close(lock);
+	}
 	if (fd >= 0)
 		close(fd);
 	if (v != NULL)
@@ -368,6 +464,7 @@ out:
 		virt.virStoragePoolFree(p);
 	free(name);
 	free(mark);
+	free(what);
 	return rc;
 }
 

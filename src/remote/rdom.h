@@ -51,7 +51,11 @@ void rdom_free(struct rdom *r);
  * its path on the host. Whole means: a volume of the file's size and a
  * marker volume made only after the bytes read back gave the file's
  * SHA-256; a volume without its marker (an upload cut short) is removed
- * and sent again. step tells the user what is going on. */
+ * and sent again. step tells the user what is going on.
+ * The lab's keepers do this one at a time per volume (a lock in the run
+ * folder, hostconn_lock_file): a start that comes while another node's
+ * keeper uploads the same file waits for it, says so ("waiting for
+ * another node's upload of FILE to the host"), then finds it whole. */
 int rdom_image(struct rdom *r, const char *file, const char *id, rdom_step_cb step, void *arg,
     char **path, struct err *e);
 

@@ -14,8 +14,6 @@ source "$TOP/tests/lib-libvirt.sh"
 S=$SANDLAB
 lv_lab
 
-# pool_is NAME...: the pool holds exactly these volumes.
-pool_is() { [ "$(pool_vols | tr '\n' ' ')" = "$(printf '%s\n' "$@" | sort | tr '\n' ' ')" ]; }
 # names: the lab's node names, one a line.
 names() { "$S" node ls --json | python3 -c 'import json, sys
 for n in json.load(sys.stdin): print(n["name"])'; }

@@ -458,6 +458,35 @@ interface_one(void **state)
 	assert_string_equal(e.msg, "NIC 2: a link needs two addresses and two UDP ports");
 }
 
+/* The NIC models a local node is tested with (net-link.sh) go to
+ * libvirt by libvirt's names: virtio-net-pci as virtio, the others as
+ * they are, i82559er among them. */
+static void
+nic_models(void **state)
+{
+	static const char *const models[][2] = {
+		{ "virtio-net-pci", "virtio" }, { "e1000", "e1000" }, { "e1000e", "e1000e" },
+		{ "rtl8139", "rtl8139" }, { "vmxnet3", "vmxnet3" }, { "pcnet", "pcnet" },
+		{ "i82559er", "i82559er" }, { "ne2k_pci", "ne2k_pci" },
+	};
+	struct domxml_nic n = { .idx = 1, .mac = "52:54:00:aa:bb:0a", .attach = "none" };
+	struct err e;
+
+	for (size_t i = 0; i < sizeof models / sizeof *models; i++) {
+		char *want = xasprintf("<model type=\"%s\"/>", models[i][1]);
+		char *x;
+		n.model = models[i][0];
+		x = domxml_interface(&n, &e);
+		assert_non_null(x);
+		assert_non_null(strstr(x, want));
+		free(want);
+		free(x);
+	}
+	n.model = "-e1000";
+	assert_null(domxml_interface(&n, &e));
+	assert_non_null(strstr(e.msg, "NIC model \"-e1000\": a QEMU network device name"));
+}
+
 static void
 values_escaped(void **state)
 {
@@ -500,9 +529,14 @@ domain_refused(void **state)
 	assert_null(domxml_domain(&c, &e));
 	assert_string_equal(e.msg, "NIC 2: a link needs two addresses and two UDP ports");
 	bad = nics[0];
-	bad.model = "i82559er";
+	bad.model = "e1000,x=1";
 	assert_null(domxml_domain(&c, &e));
-	assert_string_equal(e.msg, "NIC 0: unknown model");
+	assert_string_equal(e.msg, "NIC model \"e1000,x=1\": a QEMU network device name such as "
+	    "virtio-net-pci, e1000, e1000e, rtl8139 or vmxnet3 (qemu-system-x86_64 -device help lists them)");
+	bad.model = NULL;
+	assert_null(domxml_domain(&c, &e));
+	assert_string_equal(e.msg, "NIC model \"\": a QEMU network device name such as "
+	    "virtio-net-pci, e1000, e1000e, rtl8139 or vmxnet3 (qemu-system-x86_64 -device help lists them)");
 	bad = nics[0];
 	bad.mac = "52:54:00:aa:bb";
 	assert_null(domxml_domain(&c, &e));
@@ -607,6 +641,7 @@ main(void)
 		cmocka_unit_test(domain_basic),
 		cmocka_unit_test(domain_nics),
 		cmocka_unit_test(interface_one),
+		cmocka_unit_test(nic_models),
 		cmocka_unit_test(domain_hw),
 		cmocka_unit_test(domain_hw_refused),
 		cmocka_unit_test(domain_disks),
