@@ -123,6 +123,12 @@ check "no refused --bios made a node" test -z "$(nodes)"
 check "node cmd has -bios with the image's file" sh -c "'$S' node cmd bb | grep -qF -- '-bios $SANDLAB_LAB/images/sea.bios '"
 check "node show has the bios" sh -c "'$S' node show bb | grep -qx 'bios:      sea'"
 check "the tiny guest boots on the imported SeaBIOS to its banner" "$S" node start bb --wait-for 'tiny login: ' --timeout 60
+pid=$(run_get bb qemu_pid)
+if tr '\0' '\n' <"/proc/$pid/cmdline" | grep -A1 -qxF -- -bios && tr '\0' '\n' <"/proc/$pid/cmdline" | grep -A1 -xF -- -bios | tail -n 1 | grep -qxF "$SANDLAB_LAB/images/sea.bios"; then
+	ok "the running QEMU was given the ROM as -bios"
+else
+	not_ok "the running QEMU was given the ROM as -bios" "$(tr '\0' ' ' <"/proc/$pid/cmdline")"
+fi
 expect_fail "a ROM a node uses cannot be removed" 'used by 1 node' "$S" image rm sea
 "$S" node kill bb >/dev/null
 expect_fail "UEFI on a node with a ROM is refused" 'cannot boot with --firmware uefi' "$S" node set bb --firmware uefi
