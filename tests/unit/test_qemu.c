@@ -651,6 +651,15 @@ machine_checks(void **state)
 	hw_set(&b, HW_DISK_BUS, "ide");
 	sb = hw_sig(&b);
 	assert_string_not_equal(sa, sb);
+	free(sb);
+	/* no BIOS image: the machine as before --bios existed, so a node
+	 * started then shows no restart pending; one is part of it by id */
+	assert_string_equal(sa, "disk-bus=virtio;machine=pc;firmware=bios;cpu-model=auto;arch=x86_64;vga=std;"
+	    "boot=;kernel=;initrd=;append=");
+	hw_set(&a, HW_BIOS, "rom");
+	snprintf(a.id[HW_BIOS], sizeof a.id[HW_BIOS], "%s", "0123");
+	sb = hw_sig(&a);
+	assert_non_null(strstr(sb, ";initrd=;bios=0123;append="));
 	free(sa);
 	free(sb);
 	hw_clear(&a);
