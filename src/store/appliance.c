@@ -97,8 +97,10 @@ static const char *const appl_nic_models[][2] = {
 	{ "e1000", "e1000" }, { "virtio-net-pci", "virtio-net-pci" }, { "virtio", "virtio-net-pci" },
 	{ NULL, NULL },
 };
-/* Why -bios among the options is left out: it names a file on the GNS3
- * server; the appliance's own ROM comes as bios_image (a --bios image). */
+/* Why -bios among the options is left out, unless it names OVMF (UEFI,
+ * which sandlab boots from the host's own OVMF): it names a file on the
+ * GNS3 server; the appliance's own ROM comes as bios_image (a --bios
+ * image). */
 static const char appl_no_bios[] = "-bios names a file of the GNS3 server; an appliance gives its "
     "firmware ROM as bios_image, which becomes the template's --bios";
 
@@ -143,10 +145,13 @@ appl_options(struct appl *a, json_t *v)
 		const char *arg = NULL;
 		char field[64], first[128];
 		int takes = strcmp(w, "-cpu") == 0 || strcmp(w, "-machine") == 0 || strcmp(w, "-M") == 0 ||
-		    strcmp(w, "-smp") == 0 || strcmp(w, "-vga") == 0;
+		    strcmp(w, "-smp") == 0 || strcmp(w, "-vga") == 0 || strcmp(w, "-bios") == 0;
 		json_t *jw;
 		if (takes && (arg = strtok_r(NULL, " \t\n", &save)) == NULL) {
-			appl_unmapped(a, "qemu.options", json_string(w), "%s needs a value", w);
+			/* appl_unmapped borrows the value */
+			jw = json_string(w);
+			appl_unmapped(a, "qemu.options", jw, "%s needs a value", w);
+			json_decref(jw);
 			break;
 		}
 		snprintf(field, sizeof field, "qemu.options %s", w);
@@ -193,8 +198,14 @@ appl_options(struct appl *a, json_t *v)
 			json_object_set_new(a->machine, hw_fields[HW_VGA].name, json_string("none"));
 			appl_mapped(a, field);
 		} else if (strcmp(w, "-bios") == 0) {
-			appl_unmapped(a, field, jw, "%s", appl_no_bios);
-			strtok_r(NULL, " \t\n", &save);
+			const char *base = strrchr(arg, '/') ? strrchr(arg, '/') + 1 : arg;
+			if (strncasecmp(base, "OVMF", 4) != 0)
+				appl_unmapped(a, field, jw, "%s", appl_no_bios);
+			else if (appl_hw(a, field, jw, HW_FIRMWARE, "uefi") == 0) {
+				appl_mapped(a, field);
+				json_array_append_new(a->notes, json_sprintf("qemu.options -bios %s: UEFI, booted "
+				    "from the host's OVMF (--firmware uefi), not from that file", base));
+			}
 		} else {
 			/* an option with its value, when one follows */
 			char *opt = xstrdup(w), *peek = save ? save + strspn(save, " \t\n") : NULL;

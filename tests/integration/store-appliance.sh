@@ -135,6 +135,22 @@ assert o["mapped"] == ["qemu.adapter_type", "qemu.adapters", "qemu.ram", "qemu.h
 assert o["unmapped"] == [], o["unmapped"]
 ' "$("$S" appliance show "$A/disks.gns3a" --json)"
 
+# -bios in the options: OVMF is UEFI from the host's own OVMF (a note
+# says so); any other file is left out, its name as the value.
+printf '{"name": "Uefi Box", "registry_version": 6, "qemu": {"adapters": 1, "ram": 256, "options": "-bios /usr/share/qemu/OVMF-edk2.fd"}}\n' >"$A/ovmf.gns3a"
+check "options -bios OVMF: firmware uefi, with a note" jq_py '
+assert o["template"]["machine"] == {"firmware": "uefi"}, o["template"]
+assert "qemu.options -bios" in o["mapped"] and o["unmapped"] == [], o
+assert o["notes"][0] == "qemu.options -bios OVMF-edk2.fd: UEFI, booted from the host\x27s OVMF (--firmware uefi), not from that file", o["notes"]
+' "$("$S" appliance show "$A/ovmf.gns3a" --json)"
+printf '{"name": "Rom Opt", "registry_version": 6, "qemu": {"adapters": 1, "ram": 256, "options": "-bios /opt/vendor/rom.bin -bios"}}\n' >"$A/biosopt.gns3a"
+check "options -bios FILE: left out with its file and the reason; a -bios with no file said" jq_py '
+assert [(u["field"], u["value"]) for u in o["unmapped"]] == [("qemu.options -bios", "\"/opt/vendor/rom.bin\""),
+    ("qemu.options", "\"-bios\"")], o["unmapped"]
+assert "bios_image" in o["unmapped"][0]["reason"] and o["unmapped"][1]["reason"] == "-bios needs a value", o["unmapped"]
+assert "firmware" not in o["template"].get("machine", {}), o["template"]
+' "$("$S" appliance show "$A/biosopt.gns3a" --json)"
+
 # A NIC model this QEMU does not offer, named with what it offers.
 cat >"$A/nic.gns3a" <<'EOF'
 {"name": "Odd NIC", "registry_version": 3, "qemu": {"adapter_type": "i82559zz", "adapters": 12, "ram": 8, "hda_disk_interface": "pflash", "boot_priority": "x", "weird": 1}}
