@@ -277,8 +277,8 @@ form_create_open(struct app *a, const char *image_name)
 	int pick = form_create_pick(a, image_name), n = 0, sel = 0;
 	char num[16];
 
-	/* A node grows on a disk; an ISO, a kernel or an initrd is picked on
-	 * the machine's page. */
+	/* A node grows on a disk; an ISO, a kernel, an initrd or a BIOS is
+	 * picked on the machine's page. */
 	for (size_t i = 0; i < a->model.nimages; i++) {
 		if (strcmp(a->model.images[i].kind, "disk") != 0)
 			continue;

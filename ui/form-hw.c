@@ -24,6 +24,7 @@ static const struct { const char *name, *label; } form_hw_spelled[] = {
 	{ "vga", "VGA" },
 	{ "cdrom", "CD-ROM" },
 	{ "boot", "Boot order" },
+	{ "bios", "BIOS" },
 };
 
 const char *

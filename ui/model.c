@@ -172,17 +172,19 @@ model_place(const struct model *m, const char *name)
 }
 
 /* The id of the k-th image node n may use (its disk, CD-ROM, kernel,
- * initrd, then its extra disks), "" for none there, NULL past the last. */
+ * initrd, BIOS, then its extra disks), "" for none there, NULL past the
+ * last. */
 static const char *
 model_image_ref(const struct node *n, int k)
 {
-	static const int hw[] = { HW_CDROM, HW_KERNEL, HW_INITRD };
+	static const int hw[] = { HW_CDROM, HW_KERNEL, HW_INITRD, HW_BIOS };
+	const int nhw = (int)(sizeof hw / sizeof hw[0]);
 
 	if (k == 0)
 		return n->image_id;
-	if (k <= 3)
+	if (k <= nhw)
 		return n->hw.id[hw[k - 1]];
-	return k - 4 < n->ndisks ? n->disks[k - 4].image_id : NULL;
+	return k - nhw - 1 < n->ndisks ? n->disks[k - nhw - 1].image_id : NULL;
 }
 
 /* Adds delta to the user count of each image n uses, once an image as

@@ -150,7 +150,7 @@ int
 cmd_image_import(struct cli *c, int argc, char **argv)
 {
 	static const char usage[] = "image import FILE [--name NAME] [--format raw|qcow2] [--max-size SIZE]"
-	    " [--kind disk|iso|kernel|initrd]";
+	    " [--kind disk|iso|kernel|initrd|bios]";
 	const char *name = NULL, *format = NULL, *max = NULL, *kind = NULL;
 	struct cli_opt opts[] = {
 		{ "--name", &name, NULL }, { "--format", &format, NULL }, { "--max-size", &max, NULL },

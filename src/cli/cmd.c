@@ -14,9 +14,10 @@ const struct cmd cmd_table[] = {
 	{ "image", "show", cmd_image_show, "image show NAME [--json]",
 	  "show one image: its file, kind, format, the format it came in, sizes, nodes using it", 0 },
 	{ "image", "import", cmd_image_import, "image import FILE [--name NAME] [--format raw|qcow2] [--max-size SIZE]"
-	  " [--kind disk|iso|kernel|initrd]",
+	  " [--kind disk|iso|kernel|initrd|bios]",
 	  "verify an image and copy it into the lab; its kind is told by its bytes (an ISO 9660 "
-	  "file is an iso, a bzImage a kernel) unless given, and an initrd needs --kind initrd; vmdk, "
+	  "file is an iso, a bzImage a kernel) unless given, an initrd needs --kind initrd, and a firmware "
+	  "ROM --kind bios (raw, whole 64 KiB blocks, at most 64 MiB); vmdk, "
 	  "vdi, vhdx, vpc and qed disks are converted to qcow2, and each disk of an OVA becomes an image", 0 },
 	{ "image", "scan", cmd_image_scan, "image scan [--max-size SIZE]",
 	  "take in image files dropped into images/ by hand, through the same checks", 0 },
@@ -29,7 +30,8 @@ const struct cmd cmd_table[] = {
 	  "for guests that ignore ACPI); its machine: "
 	  "the boot disk's bus, pc or q35, BIOS or UEFI (OVMF), CPU model (auto: host under KVM, max under TCG), arch, VGA, "
 	  "boot order (disk,cdrom,network) and a boot-once, a CD-ROM (an image of kind iso), a kernel "
-	  "boot (images of kind kernel and initrd, and the kernel's command line); --host places it on "
+	  "boot (images of kind kernel and initrd, and the kernel's command line), a BIOS ROM in place of "
+	  "SeaBIOS (an image of kind bios, with --firmware bios); --host places it on "
 	  "a host added with host add (local, this machine, unless given); --nic-model: the model of "
 	  "its NICs, one this QEMU offers (virtio-net-pci unless given); --console: where it is worked, "
 	  "its serial line or, for vnc, its screen (the template's unless given)" CMD_NODE_DISK_HELP, 0 },

@@ -96,7 +96,7 @@ int cmd_node_show(struct cli *c, int argc, char **argv);
 	" [--cpu-model MODEL]" \
 	" [--arch x86_64|i386] [--vga std|virtio|cirrus|none] [--boot ORDER]" \
 	" [--boot-once disk|cdrom|network|none] [--cdrom IMAGE|none] [--kernel IMAGE|none]" \
-	" [--initrd IMAGE|none] [--append TEXT]"
+	" [--initrd IMAGE|none] [--bios IMAGE|none] [--append TEXT]"
 /* Extra disks (disk.h): --disk repeatable, each SIZE or image:NAME with
  * an optional ,bus=B; node set removes one by its number. */
 #define CMD_NODE_DISK_USAGE " [--disk SIZE|image:NAME]"

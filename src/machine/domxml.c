@@ -160,8 +160,8 @@ domxml_hw(const struct domxml_cfg *c, enum hw_key k)
 static int
 domxml_check_hw(const struct domxml_cfg *c, struct err *e)
 {
-	static const enum hw_key files[] = { HW_CDROM, HW_KERNEL, HW_INITRD };
-	const char *const given[] = { c->cdrom, c->kernel, c->initrd };
+	static const enum hw_key files[] = { HW_CDROM, HW_KERNEL, HW_INITRD, HW_BIOS };
+	const char *const given[] = { c->cdrom, c->kernel, c->initrd, c->bios };
 	const char *boot = domxml_hw(c, HW_BOOT), *once = domxml_hw(c, HW_BOOT_ONCE);
 
 	if (c->ndisks < 0 || c->ndisks > DISK_MAX || (c->ndisks > 0 && c->disks == NULL))
@@ -185,6 +185,8 @@ domxml_check_hw(const struct domxml_cfg *c, struct err *e)
 		    "node's NVRAM file");
 	if (strcmp(domxml_hw(c, HW_FIRMWARE), "uefi") != 0 && strcmp(domxml_hw(c, HW_FIRMWARE), "bios") != 0)
 		return err_set(e, "firmware %s: bios or uefi", domxml_hw(c, HW_FIRMWARE));
+	if (domxml_hw(c, HW_BIOS)[0] != '\0' && strcmp(domxml_hw(c, HW_FIRMWARE), "uefi") == 0)
+		return err_set(e, "bios: a BIOS image cannot boot with firmware uefi");
 	if (*once && hw_check(HW_BOOT_ONCE, once, e) != 0)
 		return -1;
 	for (const char *p = boot; *p; ) {
@@ -318,10 +320,19 @@ domxml_cpu(struct dx *d, const struct domxml_cfg *c, const char *model)
 	dx_end(d);
 }
 
-/* UEFI's loader and NVRAM, and a kernel boot's files, inside <os>. */
+/* UEFI's loader and NVRAM, a BIOS ROM of the node's own (libvirt gives
+ * QEMU a loader of type rom as -bios), and a kernel boot's files,
+ * inside <os>. */
 static void
 domxml_os_files(struct dx *d, const struct domxml_cfg *c)
 {
+	if (domxml_hw(c, HW_BIOS)[0] != '\0') {
+		dx_start(d, "loader");
+		dx_attr(d, "readonly", "yes");
+		dx_attr(d, "type", "rom");
+		d->bad |= xmllib.xmlTextWriterWriteString(d->w, BAD_CAST c->bios) < 0;
+		dx_end(d);
+	}
 	if (strcmp(domxml_hw(c, HW_FIRMWARE), "uefi") == 0) {
 		/* Read-only code and a VARS of the node's own: what the guest
 		 * writes to NVRAM stays with the node, as firmware.h does here. */

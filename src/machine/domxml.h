@@ -51,10 +51,12 @@ struct domxml_cfg {
 	int         ndisks;
 	/* The machine's files on the host (rdom_image's paths, NULL when the
 	 * machine has none): the ISO in a read-only CD-ROM drive, the kernel
-	 * and initrd of a direct kernel boot (the command line is hw's). */
+	 * and initrd of a direct kernel boot (the command line is hw's), a
+	 * BIOS ROM (a loader of type rom). */
 	const char *cdrom;
 	const char *kernel;
 	const char *initrd;
+	const char *bios;
 	/* firmware uefi: the host's OVMF code (remote_domcaps_ovmf), its VARS
 	 * template, and the node's own NVRAM file in the pool's folder
 	 * (domxml_nvram_volume's name), which the host makes from the

@@ -443,12 +443,15 @@ qemu_add_kernel(struct argv_buf *a, const struct qemu_cfg *c)
 
 /* UEFI: OVMF's code read-only as pflash unit 0 and the node's own VARS
  * as unit 1, so what the guest writes to NVRAM stays with the node. On
- * pc as on q35 (OVMF runs on both). */
+ * pc as on q35 (OVMF runs on both). BIOS: SeaBIOS, or the node's own ROM
+ * as -bios, a plain file name (hw_check_all refused it with UEFI). */
 static void
 qemu_add_firmware(struct argv_buf *a, const struct qemu_cfg *c)
 {
 	char *esc;
 
+	if (c->hw != NULL && c->hw->v[HW_BIOS][0] != '\0')
+		argv_pair(a, "-bios", xstrdup(c->hw->file[HW_BIOS]));
 	if (strcmp(qemu_hw(c, HW_FIRMWARE), "uefi") != 0)
 		return;
 	esc = qemu_escape(c->fw_code);

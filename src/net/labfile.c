@@ -419,7 +419,7 @@ lf_node(struct lf_parse *p, char **w, int nw)
 		} else
 			return lf_fail(p, "unknown key \"%s\" for a node (known: image, ram, cpus, accel, console, "
 			    "ready, host, template, disk-bus, machine, firmware, cpu-model, arch, vga, boot, boot-once, "
-			    "cdrom, kernel, initrd, disk, on-stop, stop-grace, cloud-init, ci-user, console-type)",
+			    "cdrom, kernel, initrd, bios, disk, on-stop, stop-grace, cloud-init, ci-user, console-type)",
 			    lf_shown(key, shown, sizeof shown));
 	}
 	if (n->image[0] == '\0')

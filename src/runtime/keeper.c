@@ -1525,7 +1525,7 @@ keeper_remote_accel(struct keeper *k)
 /* What a remote node's machine has on its host beyond its disk: the
  * files its XML names, and the extra disks' volumes. */
 struct kremote_hw {
-	char *file[HW_NKEYS];           /* CD-ROM, kernel, initrd: paths on the host */
+	char *file[HW_NKEYS];           /* CD-ROM, kernel, initrd, BIOS: paths on the host */
 	char *loader, *vars, *nvram;    /* UEFI */
 	struct domxml_disk disks[DISK_MAX];
 	char *vols[DISK_MAX];
@@ -1539,7 +1539,7 @@ struct kremote_hw {
 static int
 keeper_remote_files(struct keeper *k, const char *accel, struct kremote_hw *h, struct err *e)
 {
-	static const enum hw_key files[] = { HW_CDROM, HW_KERNEL, HW_INITRD };
+	static const enum hw_key files[] = { HW_CDROM, HW_KERNEL, HW_INITRD, HW_BIOS };
 	const struct hw *hw = &k->node.hw;
 
 	if (strcmp(hw->v[HW_FIRMWARE], "uefi") == 0 &&
@@ -1775,6 +1775,7 @@ again:
 	    .ram_mb = k->node.ram_mb, .cpus = k->node.cpus, .pool = RDOM_POOL, .volume = vol,
 	    .nics = rn.dn, .nnics = nn, .hw = &k->node.hw, .disks = rhw.disks, .ndisks = k->node.ndisks,
 	    .cdrom = rhw.file[HW_CDROM], .kernel = rhw.file[HW_KERNEL], .initrd = rhw.file[HW_INITRD],
+	    .bios = rhw.file[HW_BIOS],
 	    .loader = rhw.loader, .nvram_template = rhw.vars, .nvram = rhw.nvram, .boot_once = 1,
 	    .vnc_password = k->vnc_pw };
 	if (keeper_remote_disks(k, name, &rhw, &e) != 0 || (domxml = domxml_domain(&cfg, &e)) == NULL ||

@@ -97,10 +97,12 @@ static const char *const appl_nic_models[][2] = {
 	{ "e1000", "e1000" }, { "virtio-net-pci", "virtio-net-pci" }, { "virtio", "virtio-net-pci" },
 	{ NULL, NULL },
 };
-/* Why a firmware file of the appliance's own (bios_image, -bios) is left
- * out: sandlab boots the firmware Debian ships, which it can name. */
-static const char appl_no_bios[] = "a firmware file of the appliance's own is not used: a node boots "
-    "QEMU's SeaBIOS (--firmware bios) or Debian's OVMF (--firmware uefi)";
+/* Why -bios among the options is left out, unless it names OVMF (UEFI,
+ * which sandlab boots from the host's own OVMF): it names a file on the
+ * GNS3 server; the appliance's own ROM comes as bios_image (a --bios
+ * image). */
+static const char appl_no_bios[] = "-bios names a file of the GNS3 server; an appliance gives its "
+    "firmware ROM as bios_image, which becomes the template's --bios";
 
 static const char *const appl_buses[][2] = {
 	{ "ide", "ide" }, { "sata", "sata" }, { "scsi", "scsi" }, { "virtio", "virtio" }, { NULL, NULL },
@@ -143,10 +145,13 @@ appl_options(struct appl *a, json_t *v)
 		const char *arg = NULL;
 		char field[64], first[128];
 		int takes = strcmp(w, "-cpu") == 0 || strcmp(w, "-machine") == 0 || strcmp(w, "-M") == 0 ||
-		    strcmp(w, "-smp") == 0 || strcmp(w, "-vga") == 0;
+		    strcmp(w, "-smp") == 0 || strcmp(w, "-vga") == 0 || strcmp(w, "-bios") == 0;
 		json_t *jw;
 		if (takes && (arg = strtok_r(NULL, " \t\n", &save)) == NULL) {
-			appl_unmapped(a, "qemu.options", json_string(w), "%s needs a value", w);
+			/* appl_unmapped borrows the value */
+			jw = json_string(w);
+			appl_unmapped(a, "qemu.options", jw, "%s needs a value", w);
+			json_decref(jw);
 			break;
 		}
 		snprintf(field, sizeof field, "qemu.options %s", w);
@@ -193,8 +198,14 @@ appl_options(struct appl *a, json_t *v)
 			json_object_set_new(a->machine, hw_fields[HW_VGA].name, json_string("none"));
 			appl_mapped(a, field);
 		} else if (strcmp(w, "-bios") == 0) {
-			appl_unmapped(a, field, jw, "%s", appl_no_bios);
-			strtok_r(NULL, " \t\n", &save);
+			const char *base = strrchr(arg, '/') ? strrchr(arg, '/') + 1 : arg;
+			if (strncasecmp(base, "OVMF", 4) != 0)
+				appl_unmapped(a, field, jw, "%s", appl_no_bios);
+			else if (appl_hw(a, field, jw, HW_FIRMWARE, "uefi") == 0) {
+				appl_mapped(a, field);
+				json_array_append_new(a->notes, json_sprintf("qemu.options -bios %s: UEFI, booted "
+				    "from the host's OVMF (--firmware uefi), not from that file", base));
+			}
 		} else {
 			/* an option with its value, when one follows */
 			char *opt = xstrdup(w), *peek = save ? save + strspn(save, " \t\n") : NULL;
@@ -534,7 +545,7 @@ static const char *const appl_meta[] = {
 /* The image slots of a version, and what each becomes. */
 static const char *const appl_slots[][2] = {
 	{ "hda_disk_image", "image" }, { "cdrom_image", "cdrom" }, { "kernel_image", "kernel" },
-	{ "initrd", "initrd" }, { NULL, NULL },
+	{ "initrd", "initrd" }, { "bios_image", "bios" }, { NULL, NULL },
 };
 
 /* The extra disk slots and the interface that gives each one's bus. */
@@ -643,9 +654,7 @@ appl_version(struct appl *a, json_t *root, const char *version, struct err *e)
 		if (as != NULL) {
 			json_object_set_new(strcmp(as, "image") == 0 ? a->tpl : a->machine, as, json_string(file));
 			appl_mapped(a, field);
-		} else if (strcmp(slot, "bios_image") == 0)
-			appl_unmapped(a, field, v, "%s", appl_no_bios);
-		else if (appl_word(appl_disk_slots, slot) == NULL)
+		} else if (appl_word(appl_disk_slots, slot) == NULL)
 			appl_unmapped(a, field, v, "not an image slot sandlab knows");
 	}
 	appl_disks(a, root, json_object_get(chosen, "images"));
@@ -848,11 +857,13 @@ fail:
 static const char *const appl_kinds[][3] = {
 	{ "hda_disk_image", "disk", "hda" }, { "cdrom_image", "iso", "cdrom" },
 	{ "kernel_image", "kernel", "kernel" }, { "initrd", "initrd", "initrd" },
+	{ "bios_image", "bios", "bios" },
 	{ "hdb_disk_image", "disk", "hdb" }, { "hdc_disk_image", "disk", "hdc" },
 	{ "hdd_disk_image", "disk", "hdd" }, { NULL, NULL, NULL },
 };
-#define APPL_KINDS 7
-#define APPL_KIND_HDB 4
+#define APPL_KINDS 8
+#define APPL_KIND_BIOS 4
+#define APPL_KIND_HDB 5
 
 /* The entry of template.disks (appliance_read's) for slot, or NULL: a
  * disk left out (unmapped) is not imported. */
@@ -977,6 +988,7 @@ appliance_import(struct lab *lab, json_t *o, const char *path, const char *dir, 
 	s.hw[HW_CDROM] = found[1] ? inames[1] : NULL;
 	s.hw[HW_KERNEL] = found[2] ? inames[2] : NULL;
 	s.hw[HW_INITRD] = found[3] ? inames[3] : NULL;
+	s.hw[HW_BIOS] = found[APPL_KIND_BIOS] ? inames[APPL_KIND_BIOS] : NULL;
 	s.disks = (const char *const *)disks;
 	s.ndisks = ndisks;
 	rc = template_create(lab, tname, &s, e);

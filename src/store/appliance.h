@@ -22,7 +22,7 @@
  * or NULL: the first). 0 with *out, a JSON object the caller frees:
  *   name, registry_version, version (or null), versions [names],
  *   template {image, ram_mb, cpus, nics, nic_model, accel, console, usage,
- *             cdrom, kernel, initrd, machine {hw field: value},
+ *             cdrom, kernel, initrd, bios, machine {hw field: value},
  *             ports {format, first, segment, adapters [{adapter, port,
  *             model, mac}], names [a NIC's port name or ""]},
  *             disks [{slot, file, bus}] (hdb to hdd, on the buses their
@@ -41,8 +41,8 @@ int appliance_read(const char *text, size_t len, const char *version, json_t **o
  * image file of its version is looked for by name in dir (NULL: none),
  * beside the appliance file, then in the lab's images/; its size and
  * md5sum are checked where the file gives them; it is imported through
- * the image checks as NAME-hda, NAME-cdrom, NAME-kernel, NAME-initrd and
- * NAME-hdb to NAME-hdd (the template's extra disks, those of its disks
+ * the image checks as NAME-hda, NAME-cdrom, NAME-kernel, NAME-initrd,
+ * NAME-bios (a firmware ROM, kind bios, the template's --bios) and NAME-hdb to NAME-hdd (the template's extra disks, those of its disks
  * only); then the template NAME is made (name NULL: from the appliance's name
  * and version). All or nothing: on failure no image and no template of
  * it are left. 0 with the template's name in tname (64 bytes), or -1 with

@@ -372,6 +372,31 @@ static const char *const db_migrations[] = {
 	 * placed (host.h), NULL for `local`, as nodes.host; a host a
 	 * template names cannot go either. */
 	"ALTER TABLE templates ADD COLUMN host TEXT REFERENCES hosts(name) ON DELETE RESTRICT;",
+	/* 22 -> 23: a firmware ROM of the node's own (issue 11, a GNS3
+	 * appliance's bios_image): images of kind bios, and nodes.bios_id
+	 * and templates.bios_id as the kernel's. The images table is made
+	 * anew for its kind's CHECK, as nics was in 12 -> 13: its rows and
+	 * ids stay, and the trigger on it goes and comes back. */
+	"DROP TRIGGER changes_image_upd;"
+	"CREATE TABLE images_new ("
+	"  id TEXT PRIMARY KEY,"
+	"  name TEXT NOT NULL UNIQUE COLLATE NOCASE,"
+	"  file TEXT NOT NULL UNIQUE,"
+	"  format TEXT NOT NULL CHECK (format IN ('raw', 'qcow2')),"
+	"  virtual_size INTEGER NOT NULL CHECK (virtual_size >= 0),"
+	"  file_size INTEGER NOT NULL CHECK (file_size >= 0),"
+	"  imported_at INTEGER NOT NULL,"
+	"  kind TEXT NOT NULL DEFAULT 'disk' CHECK (kind IN ('disk', 'iso', 'kernel', 'initrd', 'bios')),"
+	"  source_format TEXT NOT NULL DEFAULT '');"
+	"INSERT INTO images_new (id, name, file, format, virtual_size, file_size, imported_at, kind, source_format)"
+	" SELECT id, name, file, format, virtual_size, file_size, imported_at, kind, source_format FROM images;"
+	"DROP TABLE images;"
+	"ALTER TABLE images_new RENAME TO images;"
+	"CREATE TRIGGER changes_image_upd AFTER UPDATE ON images BEGIN"
+	" INSERT INTO changes (node_id) VALUES (''); END;"
+	"ALTER TABLE nodes ADD COLUMN bios_id TEXT REFERENCES images(id) ON DELETE RESTRICT;"
+	"ALTER TABLE templates ADD COLUMN bios_id TEXT REFERENCES images(id) ON DELETE RESTRICT;"
+	"CREATE INDEX nodes_bios ON nodes(bios_id);",
 };
 
 const int DB_VERSION = (int)(sizeof db_migrations / sizeof db_migrations[0]);

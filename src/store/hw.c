@@ -26,6 +26,7 @@ const struct hw_field hw_fields[HW_NKEYS] = {
 	[HW_CDROM]     = { "cdrom", "cdrom_id", "an image of kind iso, or none", "", "iso" },
 	[HW_KERNEL]    = { "kernel", "kernel_id", "an image of kind kernel, or none", "", "kernel" },
 	[HW_INITRD]    = { "initrd", "initrd_id", "an image of kind initrd, or none", "", "initrd" },
+	[HW_BIOS]      = { "bios", "bios_id", "an image of kind bios, or none", "", "bios" },
 	[HW_APPEND]    = { "append", "append", "the kernel's command line", "", NULL },
 };
 
@@ -168,6 +169,7 @@ hw_check(enum hw_key k, const char *val, struct err *e)
 	case HW_CDROM:
 	case HW_KERNEL:
 	case HW_INITRD:
+	case HW_BIOS:
 		if (!hw_none(val) && name_check(val, "image name", &why) != 0)
 			return err_set(e, "--%s \"%s\": %s", f->name, shown, f->values);
 		return 0;
@@ -190,6 +192,11 @@ hw_check_all(const struct hw *h, struct err *e)
 		return err_set(e, "an initrd needs a kernel (--kernel IMAGE)");
 	if (h->v[HW_KERNEL][0] == '\0' && h->v[HW_APPEND][0] != '\0')
 		return err_set(e, "a kernel command line (--append) needs a kernel (--kernel IMAGE)");
+	/* QEMU's -bios replaces SeaBIOS; UEFI is OVMF's pflash, which a ROM
+	 * of the node's own cannot be */
+	if (h->v[HW_BIOS][0] != '\0' && strcmp(h->v[HW_FIRMWARE], "uefi") == 0)
+		return err_set(e, "a BIOS image (--bios %s) replaces SeaBIOS and cannot boot with --firmware uefi "
+		    "(OVMF); use --firmware bios or --bios none", h->v[HW_BIOS]);
 	return 0;
 }
 
@@ -205,9 +212,11 @@ hw_sig(const struct hw *h)
 	s[0] = '\0';
 	/* image fields by id: an image renamed is the same machine; the
 	 * boot-once is spent by the start itself, and the CD-ROM's medium
-	 * changes while the node runs (node cdrom), so neither is part of it */
+	 * changes while the node runs (node cdrom), so neither is part of it;
+	 * no BIOS image is left out, so a node started before --bios existed
+	 * has the same machine */
 	for (int k = 0; k < HW_NKEYS; k++)
-		if (k != HW_BOOT_ONCE && k != HW_CDROM)
+		if (k != HW_BOOT_ONCE && k != HW_CDROM && !(k == HW_BIOS && h->id[k][0] == '\0'))
 				sprintf(s + strlen(s), "%s%s=%s", k ? ";" : "", hw_fields[k].name,
 			    hw_fields[k].image_kind ? h->id[k] : h->v[k]);
 	return s;

@@ -1,7 +1,8 @@
 /*
  * hw.h: a node's machine (the hardware QEMU gives it): the boot disk's
  * bus, machine type, firmware (BIOS or UEFI), CPU model, architecture,
- * VGA, boot order, a CD-ROM and a direct kernel boot. One table names each field once (its CLI
+ * VGA, boot order, a CD-ROM, a direct kernel boot and a firmware ROM of
+ * the node's own (--bios, a GNS3 appliance's bios_image). One table names each field once (its CLI
  * option --NAME, its lab-file key NAME=, its nodes column, its values),
  * so the store, the CLI, the lab file and node show cannot drift. Pure:
  * reading rows and images is node.c's.
@@ -15,7 +16,7 @@
 
 enum hw_key {
 	HW_DISK_BUS, HW_MACHINE, HW_FIRMWARE, HW_CPU_MODEL, HW_ARCH, HW_VGA, HW_BOOT, HW_BOOT_ONCE,
-	HW_CDROM, HW_KERNEL, HW_INITRD, HW_APPEND, HW_NKEYS
+	HW_CDROM, HW_KERNEL, HW_INITRD, HW_BIOS, HW_APPEND, HW_NKEYS
 };
 
 /* Longest value of any field, with its NUL (the kernel's command line). */
@@ -55,7 +56,7 @@ int hw_key_find(const char *name);
  * names the field and what it takes. */
 int hw_check(enum hw_key k, const char *val, struct err *e);
 /* Checks fields against each other (an initrd or a command line needs a
- * kernel). Pure: 0, or -1 with a message. */
+ * kernel; a BIOS ROM needs --firmware bios). Pure: 0, or -1 with a message. */
 int hw_check_all(const struct hw *h, struct err *e);
 
 /* The value of field k as a row holds it (nodes, templates): an image

@@ -352,6 +352,29 @@ image_check_disk(const struct image *im, struct err *e)
 	    im->name, im->kind, im->kind, im->name);
 }
 
+/* A firmware ROM QEMU's -bios maps below 4 GiB: a raw file of whole
+ * 64 KiB blocks (QEMU refuses any other size), at most IMAGE_BIOS_MAX,
+ * and no disk: a qcow2, VMDK or other header, or a partition table,
+ * means a disk given as a ROM. */
+static int
+image_bios_check(const unsigned char *head, size_t hn, const unsigned char *tail, uint64_t size,
+    struct err *e)
+{
+	unsigned m;
+
+	if (size > IMAGE_BIOS_MAX)
+		return err_set(e, "a BIOS image is at most %d MiB, and this is %llu bytes",
+		    IMAGE_BIOS_MAX >> 20, (unsigned long long)size);
+	m = image_sniff(head, hn, tail, size) & ~(unsigned)FMT_RAW;
+	if (m != 0)
+		return err_set(e, "it is a disk image (%s), not a BIOS ROM; import it as a disk",
+		    image_fmt_name(m & -m));
+	if (size % 65536 != 0)
+		return err_set(e, "a BIOS image is whole 64 KiB blocks (as QEMU's -bios takes), and this "
+		    "is %llu bytes", (unsigned long long)size);
+	return 0;
+}
+
 static int
 image_kind_check(const char *kind, struct err *e)
 {
@@ -362,7 +385,7 @@ image_kind_check(const char *kind, struct err *e)
 	if (ok)
 		return 0;
 	sanitize_to(kind, strlen(kind), shown, sizeof shown);
-	return err_set(e, "--kind \"%s\": one of disk, iso, kernel, initrd", shown);
+	return err_set(e, "--kind \"%s\": one of disk, iso, kernel, initrd, bios", shown);
 }
 
 /* The kind to record, from what the bytes tell (sniffed, or NULL for a
@@ -429,6 +452,9 @@ image_verify(const char *path, int *fmt_io, const char **kind_io, uint64_t cap, 
 			return err_set(e, "a file of kind %s is read as it is (--format raw, or none)", kind);
 		if ((uint64_t)sb.st_size > cap)
 			return err_set(e, "it is larger than the cap of %llu bytes", (unsigned long long)cap);
+		if (strcmp(kind, "bios") == 0 &&
+		    image_bios_check(head, (size_t)hn, tail, (uint64_t)sb.st_size, e) != 0)
+			return -1;
 		info->virtual_size = info->actual_size = (uint64_t)sb.st_size;
 		*fmt_io = FMT_RAW;
 		return 0;
@@ -499,12 +525,13 @@ image_list_free(struct image *v, size_t n)
 }
 
 /* The nodes that use an image: those it is the disk of, plus the others
- * that have it as CD-ROM, kernel, initrd or an extra disk, each term
- * found through its index (migration 18), so no node row is read. */
+ * that have it as CD-ROM, kernel, initrd, BIOS or an extra disk, each term
+ * found through its index (migrations 18 and 23), so no node row is read. */
 #define IMAGE_COLS "i.id, i.name, i.file, i.format, i.virtual_size, i.file_size, i.imported_at, " \
 	"(SELECT count(*) FROM nodes n WHERE n.image_id = i.id) + " \
 	"(SELECT count(*) FROM nodes n WHERE (n.cdrom_id = i.id OR n.kernel_id = i.id OR " \
-	"n.initrd_id = i.id OR n.id IN (SELECT d.node_id FROM disks d WHERE d.image_id = i.id)) " \
+	"n.initrd_id = i.id OR n.bios_id = i.id OR " \
+	"n.id IN (SELECT d.node_id FROM disks d WHERE d.image_id = i.id)) " \
 	"AND n.image_id <> i.id), i.kind, i.source_format"
 
 static void

@@ -76,13 +76,17 @@ struct image {
 	uint64_t virtual_size;
 	uint64_t file_size;     /* bytes on disk when imported */
 	int64_t  imported_at;
-	int      nodes;         /* nodes that use it (overlay, CD-ROM, kernel, extra disk) */
-	char     kind[8];       /* disk, iso, kernel, initrd */
+	int      nodes;         /* nodes that use it (overlay, CD-ROM, kernel, BIOS, extra disk) */
+	char     kind[8];       /* disk, iso, kernel, initrd, bios */
 };
 
 /* The kinds of image: a disk a node's overlay grows on, an ISO 9660 file
- * for a CD-ROM, a kernel and an initrd for a direct kernel boot. */
-#define IMAGE_KINDS "disk|iso|kernel|initrd"
+ * for a CD-ROM, a kernel and an initrd for a direct kernel boot, a
+ * firmware ROM (--bios) that replaces SeaBIOS. */
+#define IMAGE_KINDS "disk|iso|kernel|initrd|bios"
+
+/* The largest BIOS ROM imported (QEMU maps it below 4 GiB). */
+#define IMAGE_BIOS_MAX (64 << 20)
 
 /* The kind the first bytes tell (and 32 KiB in, where ISO 9660 keeps
  * "CD001"): "iso", "kernel" (a bzImage: "HdrS" at 0x202), or NULL for

@@ -198,16 +198,16 @@ node_list_free(struct node *v, size_t n)
 	"n.cpus, n.accel, n.created_at, n.console_cols, n.console_rows, n.ready, " \
 	"n.disk_bus, n.machine, n.firmware, n.cpu_model, n.arch, n.vga, n.boot, n.boot_once, " \
 	"n.cdrom_id, ic.name, ic.file, n.kernel_id, ik.name, ik.file, n.initrd_id, ir.name, ir.file, " \
-	"n.append, COALESCE(n.host, '" HOST_LOCAL "')"
+	"n.bios_id, ib.name, ib.file, n.append, COALESCE(n.host, '" HOST_LOCAL "')"
 #define NODE_FROM "nodes n JOIN images i ON i.id = n.image_id " \
 	"LEFT JOIN images ic ON ic.id = n.cdrom_id LEFT JOIN images ik ON ik.id = n.kernel_id " \
-	"LEFT JOIN images ir ON ir.id = n.initrd_id"
+	"LEFT JOIN images ir ON ir.id = n.initrd_id LEFT JOIN images ib ON ib.id = n.bios_id"
 /* the host follows the 14 columns before the machine and the machine's
- * (12 fields, the 3 images three columns each) */
-#define NODE_COL_HOST (14 + HW_NKEYS + 2 * 3)
+ * (13 fields, the 4 images three columns each) */
+#define NODE_COL_HOST (14 + HW_NKEYS + 2 * 4)
 _Static_assert(HW_FIRMWARE == HW_MACHINE + 1 && HW_CPU_MODEL == HW_FIRMWARE + 1 &&
     HW_CDROM == HW_BOOT_ONCE + 1 && HW_KERNEL == HW_CDROM + 1 && HW_INITRD == HW_KERNEL + 1 &&
-    HW_APPEND == HW_NKEYS - 1, "NODE_COLS lists the machine in enum hw_key order");
+    HW_BIOS == HW_INITRD + 1 && HW_APPEND == HW_NKEYS - 1, "NODE_COLS lists the machine in enum hw_key order");
 
 void
 node_hw_from_row(struct lab *lab, sqlite3_stmt *st, int col, struct hw *h)
@@ -828,19 +828,19 @@ node_row_insert(struct lab *lab, const struct node_row *r, struct err *e)
 	const char *m[HW_NKEYS];
 
 	/* the machine in the same statement: one INSERT per node, as before */
-	_Static_assert(HW_NKEYS == 12, "the INSERT below lists the machine's 12 columns");
+	_Static_assert(HW_NKEYS == 13, "the INSERT below lists the machine's 13 columns");
 	for (int k = 0; k < HW_NKEYS; k++)
 		m[k] = r->hw == NULL ? (hw_fields[k].image_kind ? NULL : hw_fields[k].dflt) :
 		    hw_column_value(r->hw, k);
 	if (db_run(lab->db, "recording the node", e, "INSERT INTO nodes (id, name, image_id, overlay, "
 	    "ram_mb, cpus, accel, created_at, console_cols, console_rows, ready, disk_bus, machine, "
-	    "firmware, cpu_model, arch, vga, boot, boot_once, cdrom_id, kernel_id, initrd_id, append, host) "
-	    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-	    "ttttiitIiitttttttttttttt", r->id, r->name, r->image_id, r->overlay_file, r->ram_mb, r->cpus,
+	    "firmware, cpu_model, arch, vga, boot, boot_once, cdrom_id, kernel_id, initrd_id, bios_id, append, "
+	    "host) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+	    "ttttiitIiittttttttttttttt", r->id, r->name, r->image_id, r->overlay_file, r->ram_mb, r->cpus,
 	    r->accel, now_s(), r->console_cols ? r->console_cols : CONSIZE_COLS_DEFAULT,
 	    r->console_rows ? r->console_rows : CONSIZE_ROWS_DEFAULT, r->ready ? r->ready : "",
 	    m[HW_DISK_BUS], m[HW_MACHINE], m[HW_FIRMWARE], m[HW_CPU_MODEL], m[HW_ARCH], m[HW_VGA], m[HW_BOOT],
-	    m[HW_BOOT_ONCE], m[HW_CDROM], m[HW_KERNEL], m[HW_INITRD], m[HW_APPEND], r->host) == 0)
+	    m[HW_BOOT_ONCE], m[HW_CDROM], m[HW_KERNEL], m[HW_INITRD], m[HW_BIOS], m[HW_APPEND], r->host) == 0)
 		return 0;
 	if (sqlite3_extended_errcode(lab->db) == SQLITE_CONSTRAINT_UNIQUE)
 		return err_set(e, "a node named \"%s\" already exists", r->name);

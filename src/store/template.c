@@ -29,12 +29,12 @@
 	"(SELECT count(*) FROM template_nodes tn WHERE tn.template_id = t.id), " \
 	"t.disk_bus, t.machine, t.firmware, t.cpu_model, t.arch, t.vga, t.boot, t.boot_once, " \
 	"t.cdrom_id, ic.name, ic.file, t.kernel_id, ik.name, ik.file, t.initrd_id, ir.name, ir.file, " \
-	"t.append, t.port_format, t.port_first, t.port_segment, COALESCE(t.host, '" HOST_LOCAL "')"
+	"t.bios_id, ib.name, ib.file, t.append, t.port_format, t.port_first, t.port_segment, COALESCE(t.host, '" HOST_LOCAL "')"
 #define TPL_FROM "templates t JOIN images i ON i.id = t.image_id " \
 	"LEFT JOIN images ic ON ic.id = t.cdrom_id LEFT JOIN images ik ON ik.id = t.kernel_id " \
-	"LEFT JOIN images ir ON ir.id = t.initrd_id"
+	"LEFT JOIN images ir ON ir.id = t.initrd_id LEFT JOIN images ib ON ib.id = t.bios_id"
 #define TPL_HW_COL 14
-#define TPL_PORT_COL (TPL_HW_COL + 18)   /* after the 18 machine columns */
+#define TPL_PORT_COL (TPL_HW_COL + 21)   /* after the 21 machine columns */
 #define TPL_HOST_COL (TPL_PORT_COL + 3)
 
 _Static_assert(PORTNAME_ADAPTERS == NODE_NICS_MAX, "a custom adapter is one NIC's");
@@ -274,24 +274,24 @@ template_write(struct lab *lab, const struct template *t, struct err *e)
 {
 	const struct hw *h = &t->hw;
 
-	_Static_assert(HW_NKEYS == 12, "the statement below lists the machine's 12 columns");
+	_Static_assert(HW_NKEYS == 13, "the statement below lists the machine's 13 columns");
 	if (db_run(lab->db, "recording the template", e, "INSERT INTO templates (id, name, image_id, "
 	    "ram_mb, cpus, nics, nic_model, accel, disk_bus, machine, cpu_model, arch, vga, boot, "
 	    "boot_once, cdrom_id, kernel_id, initrd_id, append, cloud_init, ci_user, console, usage, "
-	    "created_at, firmware, host) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, "
-	    "?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26) ON CONFLICT (id) DO UPDATE SET name = ?2, "
+	    "created_at, firmware, host, bios_id) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, "
+	    "?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26, ?27) ON CONFLICT (id) DO UPDATE SET name = ?2, "
 	    "image_id = ?3, ram_mb = ?4, cpus = ?5, nics = ?6, nic_model = ?7, accel = ?8, "
 	    "disk_bus = ?9, machine = ?10, cpu_model = ?11, arch = ?12, vga = ?13, boot = ?14, "
 	    "boot_once = ?15, cdrom_id = ?16, kernel_id = ?17, initrd_id = ?18, append = ?19, "
-	    "cloud_init = ?20, ci_user = ?21, console = ?22, usage = ?23, firmware = ?25, host = ?26",
-	    "tttiiitttttttttttttitttItt", t->id, t->name, t->image_id, t->ram_mb, t->cpus, t->nics,
+	    "cloud_init = ?20, ci_user = ?21, console = ?22, usage = ?23, firmware = ?25, host = ?26, bios_id = ?27",
+	    "tttiiitttttttttttttitttIttt", t->id, t->name, t->image_id, t->ram_mb, t->cpus, t->nics,
 	    t->nic_model, t->accel, hw_column_value(h, HW_DISK_BUS), hw_column_value(h, HW_MACHINE),
 	    hw_column_value(h, HW_CPU_MODEL), hw_column_value(h, HW_ARCH), hw_column_value(h, HW_VGA),
 	    hw_column_value(h, HW_BOOT), hw_column_value(h, HW_BOOT_ONCE), hw_column_value(h, HW_CDROM),
 	    hw_column_value(h, HW_KERNEL), hw_column_value(h, HW_INITRD), hw_column_value(h, HW_APPEND),
 	    t->cloud_init, t->ci_user, t->console, t->usage, (int64_t)now_s(),
 	    hw_column_value(h, HW_FIRMWARE),
-	    template_is_local(t) ? NULL : t->host) == 0)
+	    template_is_local(t) ? NULL : t->host, hw_column_value(h, HW_BIOS)) == 0)
 		return template_write_ports(lab, t, e);
 	if (sqlite3_extended_errcode(lab->db) == SQLITE_CONSTRAINT_UNIQUE)
 		return err_set(e, "a template named \"%s\" already exists", t->name);

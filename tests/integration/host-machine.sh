@@ -8,7 +8,8 @@
 # to the pool; UEFI with the host's OVMF and the node's own NVRAM file in
 # the pool, the uefi guest booting to its shell; `sandlab vnc` printing
 # the address on the host and the ssh -L command, and --tunnel running
-# it (an RFB handshake through it), ended by Ctrl-C and by the node's end.
+# it (an RFB handshake through it), ended by Ctrl-C and by the node's end;
+# SeaBIOS's ROM as --bios, uploaded and given as <loader type='rom'>.
 # Bad input: a kernel given as the CD-ROM and a disk image imported as an
 # ISO are refused; UEFI on a host that offers no OVMF is refused before
 # anything is sent there; an ISO upload cut short leaves no volume.
@@ -221,6 +222,18 @@ assert d.find('os/kernel').text == '$LV_DIR/pool/image-$(img_id vmlinuz)', d.fin
 assert d.find('os/initrd').text == '$LV_DIR/pool/image-$(img_id initrd)', d.find('os/initrd').text
 assert d.find('os/cmdline').text == 'console=ttyS0,115200 quiet rdinit=/init cryptomgr.notests'"
 check "node kill k1" timeout 60 "$S" node kill k1
+
+# ---- a BIOS ROM of the node's own: SeaBIOS's bios-256k.bin, uploaded to
+# the pool and given as a loader of type rom, boots the tiny guest
+"$S" image import /usr/share/seabios/bios-256k.bin --name sea --kind bios >/dev/null
+"$S" node create b1 --image tiny --ram 32 --nics 0 --host lv --bios sea >/dev/null
+if starts b1 'tiny login: '; then ok "the tiny guest boots on the uploaded ROM on the host"; else not_ok "the tiny guest boots on the uploaded ROM on the host" "$(tail -n 3 "$T/start.out")"; fi
+xml=$(lv_virsh dumpxml "$(lv_dom b1)" 2>&1 || true)
+xml_check "the domain has the uploaded ROM as a loader of type rom" "$xml" "
+l = d.find('os/loader')
+assert l.text == '$LV_DIR/pool/image-$(img_id sea)' and l.get('type') == 'rom', (l.text, l.attrib)"
+check "the pool's ROM has the file's bytes" cmp /usr/share/seabios/bios-256k.bin "$LV_DIR/pool/image-$(img_id sea)"
+check "node kill b1" timeout 60 "$S" node kill b1
 
 # ---- UEFI with the host's OVMF and the node's own NVRAM
 "$S" node create u1 --image uefi --ram 256 --nics 0 --host lv --firmware uefi --machine q35 >/dev/null

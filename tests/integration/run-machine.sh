@@ -5,7 +5,8 @@
 # told by their bytes; a CD-ROM medium changes while the node runs and is
 # recorded while it is stopped; the linux guest's kernel and initrd boot
 # as images with --append, and under TCG with --cpu-model auto its CPU
-# has sse4_2 and popcnt; a machine change on a running node waits for a
+# has sse4_2 and popcnt; SeaBIOS's own bios-256k.bin imported as an image
+# of kind bios (--bios) boots the tiny guest; a machine change on a running node waits for a
 # restart; a boot-once is spent by one start; each bad value is refused
 # naming what is offered, and leaves nothing; a lab file carries every
 # machine key (firmware, NIC models and extra disks too): export, import
@@ -93,6 +94,45 @@ expect_fail "a kernel as a CD-ROM is refused" 'image vmlinuz is of kind kernel, 
 	"$S" node create b1 --image tiny --cdrom vmlinuz
 expect_fail "a kernel as a disk is refused" 'image vmlinuz is a kernel, not a disk: give it as --kernel vmlinuz' \
 	"$S" node create b1 --image vmlinuz
+
+# ---- a firmware ROM of the node's own: SeaBIOS's bios-256k.bin as kind bios
+ROM=/usr/share/seabios/bios-256k.bin
+cp "$ROM" "$T/sea.rom"
+check "a firmware ROM is imported with --kind bios" sh -c "'$S' image import '$T/sea.rom' --name sea --kind bios | grep -q '^imported sea (bios, raw,'"
+check "the bios image holds the file's bytes" cmp "$ROM" "$SANDLAB_LAB/images/sea.bios"
+expect_fail "a qcow2 disk imported as a bios is refused" 'it is a disk image \(qcow2\), not a BIOS ROM' \
+	"$S" image import "$IMAGES/tiny.qcow2" --name b2 --kind bios
+head -c 100000 "$ROM" >"$T/short.rom"
+expect_fail "a ROM of no whole 64 KiB blocks is refused" 'a BIOS image is whole 64 KiB blocks .*100000 bytes' \
+	"$S" image import "$T/short.rom" --name b3 --kind bios
+truncate -s 65M "$T/huge.rom"
+expect_fail "a ROM over 64 MiB is refused" 'a BIOS image is at most 64 MiB, and this is 68157440 bytes' \
+	"$S" image import "$T/huge.rom" --name b4 --kind bios
+rm -f "$T/huge.rom"
+expect_fail "a kernel imported as a bios is refused" 'it is a kernel, not bios; import it with --kind kernel' \
+	"$S" image import "$T/vmlinuz" --name b5 --kind bios
+check "no refused ROM left an image" sh -c "! '$S' image ls | grep -Eq '^(b2|b3|b4|b5) '"
+expect_fail "a disk image as --bios is refused" 'image tiny is of kind disk, not bios' \
+	"$S" node create b1 --image tiny --bios tiny
+expect_fail "a bios image as a node's disk is refused" 'image sea is a bios, not a disk: give it as --bios sea' \
+	"$S" node create b1 --image sea
+expect_fail "a bios image with UEFI is refused" 'a BIOS image \(--bios sea\) replaces SeaBIOS and cannot boot with --firmware uefi' \
+	"$S" node create b1 --image tiny --firmware uefi --bios sea
+check "no refused --bios made a node" test -z "$(nodes)"
+"$S" node create bb --image tiny --ram 32 --bios sea >/dev/null
+check "node cmd has -bios with the image's file" sh -c "'$S' node cmd bb | grep -qF -- '-bios $SANDLAB_LAB/images/sea.bios '"
+check "node show has the bios" sh -c "'$S' node show bb | grep -qx 'bios:      sea'"
+check "the tiny guest boots on the imported SeaBIOS to its banner" "$S" node start bb --wait-for 'tiny login: ' --timeout 60
+pid=$(run_get bb qemu_pid)
+if tr '\0' '\n' <"/proc/$pid/cmdline" | grep -A1 -qxF -- -bios && tr '\0' '\n' <"/proc/$pid/cmdline" | grep -A1 -xF -- -bios | tail -n 1 | grep -qxF "$SANDLAB_LAB/images/sea.bios"; then
+	ok "the running QEMU was given the ROM as -bios"
+else
+	not_ok "the running QEMU was given the ROM as -bios" "$(tr '\0' ' ' <"/proc/$pid/cmdline")"
+fi
+expect_fail "a ROM a node uses cannot be removed" 'used by 1 node' "$S" image rm sea
+"$S" node kill bb >/dev/null
+expect_fail "UEFI on a node with a ROM is refused" 'cannot boot with --firmware uefi' "$S" node set bb --firmware uefi
+check "the refused node set left the firmware" test "$(field bb firmware)" = bios
 
 # ---- the tiny guest boots from each bus, on pc and on q35
 for m in pc q35; do
@@ -188,6 +228,7 @@ check "the lab file has every machine key" grep -qx 'node all image=tiny ram=64 
 check "the lab file has the command line" grep -qx 'append all console=ttyS0 quiet' "$T/a.lab"
 check "the lab file has each NIC's model" sh -c "grep -qx 'nic all:eth0 model=e1000 mac=52:54:00:10:10:01 attach=none' '$T/a.lab' && grep -qx 'nic all:eth1 model=vmxnet3 mac=52:54:00:10:10:02 attach=none' '$T/a.lab'"
 check "a node at the defaults writes no machine key" grep -qx 'node kb image=tiny ram=256 cpus=1 accel=auto kernel=vmlinuz initrd=initrd' "$T/a.lab"
+check "the lab file has the bios" grep -qx 'node bb image=tiny ram=32 cpus=1 accel=auto bios=sea' "$T/a.lab"
 (
 	export SANDLAB_LAB="$T/lab2"
 	"$S" image import "$IMAGES/tiny.qcow2" --name tiny >/dev/null 2>&1
@@ -195,6 +236,7 @@ check "a node at the defaults writes no machine key" grep -qx 'node kb image=tin
 	"$S" image import "$T/one.iso" --name one >/dev/null
 	"$S" image import "$T/vmlinuz" --name vmlinuz >/dev/null
 	"$S" image import "$T/initrd.gz" --name initrd --kind initrd >/dev/null
+	"$S" image import "$T/sea.rom" --name sea --kind bios >/dev/null
 	"$S" lab import "$T/a.lab" >/dev/null
 	"$S" lab export "$T/b.lab"
 )
@@ -213,6 +255,7 @@ assert [(x["bus"]) for x in d["disks"]] == ["sata", "scsi"], d["disks"]'; then
 else
 	not_ok "the imported node has every machine field and both disks" "$all2"
 fi
+check "the imported node has the bios, given to QEMU" sh -c "SANDLAB_LAB='$T/lab2' '$S' node cmd bb | grep -qF -- '-bios $T/lab2/images/sea.bios '"
 cmd2=$(SANDLAB_LAB="$T/lab2" "$S" node cmd all)
 if text "$cmd2" | grep -qF -- "-device vmxnet3,id=nic1,netdev=net1,mac=52:54:00:10:10:02" &&
     text "$cmd2" | grep -qF -- "qemu-system-i386 " && text "$cmd2" | grep -qF -- "if=pflash,format=raw,unit=1,file="; then
@@ -225,13 +268,14 @@ expect_fail "a lab file's bad machine value names its line" 'line [0-9]+: --vga 
 	env SANDLAB_LAB="$T/lab3" "$S" lab import "$T/bad.lab"
 sed 's/^append all .*/append all a  b/' "$T/a.lab" >"$T/bad.lab"
 check "an append line's spacing is normalised by the word split" env SANDLAB_LAB="$T/lab4" sh -c \
-	"'$S' image import '$IMAGES/tiny.qcow2' --name tiny >/dev/null 2>&1; '$S' image import '$T/two.iso' --name two >/dev/null; '$S' image import '$T/vmlinuz' --name vmlinuz >/dev/null; '$S' image import '$T/initrd.gz' --name initrd --kind initrd >/dev/null; '$S' lab import '$T/bad.lab' >/dev/null && '$S' node show all --json | grep -q '\"append\": \"a b\"'"
+	"'$S' image import '$IMAGES/tiny.qcow2' --name tiny >/dev/null 2>&1; '$S' image import '$T/two.iso' --name two >/dev/null; '$S' image import '$T/vmlinuz' --name vmlinuz >/dev/null; '$S' image import '$T/initrd.gz' --name initrd --kind initrd >/dev/null; '$S' image import '$T/sea.rom' --name sea --kind bios >/dev/null; '$S' lab import '$T/bad.lab' >/dev/null && '$S' node show all --json | grep -q '\"append\": \"a b\"'"
 sed 's/^append all .*/append nobody console=ttyS0/' "$T/a.lab" >"$T/bad.lab"
 expect_fail "an append line for no node is refused" 'line [0-9]+: no node nobody above this line' \
 	env SANDLAB_LAB="$T/lab5" "$S" lab import "$T/bad.lab"
 
 # ---- removal: the node's images are free again
-"$S" node rm all cd1 kb >/dev/null
+"$S" node rm all cd1 kb bb >/dev/null
 check "with its nodes gone an ISO can be removed" "$S" image rm two
+check "with its node gone a ROM can be removed" "$S" image rm sea
 
 done_testing

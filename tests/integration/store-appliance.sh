@@ -57,24 +57,23 @@ assert (t["nic_model"], t["nics"], t["ram_mb"], t["cpus"], t["accel"], t["consol
 assert t["image"] == "router-1.0.qcow2", t
 assert t["usage"] == "Log in as admin.\nNo password.", t
 assert t["machine"] == {"disk-bus": "ide", "arch": "x86_64", "boot": "cdrom,disk", "append": "console=ttyS0",
-    "vga": "none", "cpu-model": "Haswell"}, t["machine"]
+    "vga": "none", "cpu-model": "Haswell", "bios": "bios.bin"}, t["machine"]
 assert o["version"] == "1.0" and o["versions"] == ["1.0"] and o["registry_version"] == 4, o
 assert o["images"]["hda_disk_image"] == {"file": "router-1.0.qcow2", "md5sum": "0123456789abcdef0123456789abcdef", "filesize": 1048576}, o["images"]
 ' "$out"
 check "router: what is left out, each with its reason" jq_py '
 got = [(u["field"], u["value"]) for u in o["unmapped"]]
 assert got == [("qemu.on_close", "\"power_off\""), ("qemu.options -smp", "\"2,sockets=1\""),
-    ("qemu.options", "\"-usb\""), ("qemu.options", "\"-device foo\""),
-    ("images.bios_image", "\"bios.bin\"")], got
+    ("qemu.options", "\"-usb\""), ("qemu.options", "\"-device foo\"")], got
 assert all(u["reason"] for u in o["unmapped"]), o["unmapped"]
 assert "never passed to QEMU" in o["unmapped"][2]["reason"], o["unmapped"][2]
 assert o["notes"] == ["qemu.console_type spice: the graphic console is VNC (sandlab offers no SPICE)"], o["notes"]
-assert len(o["mapped"]) == 16 and "port_name_format" in o["mapped"], o["mapped"]
+assert len(o["mapped"]) == 17 and "port_name_format" in o["mapped"] and "images.bios_image" in o["mapped"], o["mapped"]
 assert o["template"]["disks"] == [{"slot": "hdb_disk_image", "file": "extra.qcow2", "bus": "virtio"}], o["template"]
 assert o["template"]["ports"]["names"] == ["Gi0/0", "Gi0/1", "Gi0/2", "Gi0/3"], o["template"]
 ' "$out"
 text=$("$S" appliance show "$A/router.gns3a")
-check "router: the text says how many fields were mapped and left out" sh -c 'printf "%s\n" "$1" | grep -qx "mapped: 16 fields" && printf "%s\n" "$1" | grep -qx "unmapped: 5 fields" && printf "%s\n" "$1" | grep -qx "  disk       hdb extra.qcow2 on virtio"' _ "$text"
+check "router: the text says how many fields were mapped and left out" sh -c 'printf "%s\n" "$1" | grep -qx "mapped: 17 fields" && printf "%s\n" "$1" | grep -qx "unmapped: 4 fields" && printf "%s\n" "$1" | grep -qx "  disk       hdb extra.qcow2 on virtio"' _ "$text"
 check "router: the usage text shown line by line" sh -c 'printf "%s\n" "$1" | grep -qx "  usage      Log in as admin." && printf "%s\n" "$1" | grep -qx "             No password."' _ "$text"
 
 # Versions: --version picks the files; the default is the first.
@@ -108,8 +107,8 @@ check "sandlab --version still answers before a command" sh -c "'$S' --version |
 
 # Images: the CD-ROM, kernel and initrd map onto the machine; the disks
 # hdb to hdd are the template's extra disks on the buses their
-# hdX_disk_interface give (virtio when none), bios_image is left out with
-# the firmware sandlab boots; console_type vnc makes a VNC-first template.
+# hdX_disk_interface give (virtio when none), bios_image is the machine's
+# --bios; console_type vnc makes a VNC-first template.
 cat >"$A/disks.gns3a" <<'EOF'
 {
   "name": "Disk Box", "registry_version": 5,
@@ -125,18 +124,32 @@ cat >"$A/disks.gns3a" <<'EOF'
   ]
 }
 EOF
-check "disks: the template and what is left out" jq_py '
+check "disks: the template, nothing left out" jq_py '
 assert o["template"] == {"console": "vnc", "image": "box.qcow2", "nic_model": "e1000", "nics": 2, "ram_mb": 128,
-    "machine": {"cdrom": "box.iso", "disk-bus": "sata", "initrd": "initrd.gz", "kernel": "vmlinuz"},
+    "machine": {"cdrom": "box.iso", "disk-bus": "sata", "initrd": "initrd.gz", "kernel": "vmlinuz", "bios": "box.rom"},
     "disks": [{"slot": "hdb_disk_image", "file": "data.qcow2", "bus": "scsi"},
         {"slot": "hdd_disk_image", "file": "spare.qcow2", "bus": "virtio"}]}, o["template"]
 assert o["mapped"] == ["qemu.adapter_type", "qemu.adapters", "qemu.ram", "qemu.hda_disk_interface", "qemu.console_type",
-    "images.hda_disk_image", "images.cdrom_image", "images.kernel_image", "images.initrd",
+    "images.hda_disk_image", "images.cdrom_image", "images.kernel_image", "images.initrd", "images.bios_image",
     "images.hdb_disk_image", "qemu.hdb_disk_interface", "images.hdd_disk_image"], o["mapped"]
-bios = "a firmware file of the appliance\x27s own is not used: a node boots QEMU\x27s SeaBIOS (--firmware bios) or Debian\x27s OVMF (--firmware uefi)"
-assert o["unmapped"] == [
-    {"field": "images.bios_image", "value": "\"box.rom\"", "reason": bios}], o["unmapped"]
+assert o["unmapped"] == [], o["unmapped"]
 ' "$("$S" appliance show "$A/disks.gns3a" --json)"
+
+# -bios in the options: OVMF is UEFI from the host's own OVMF (a note
+# says so); any other file is left out, its name as the value.
+printf '{"name": "Uefi Box", "registry_version": 6, "qemu": {"adapters": 1, "ram": 256, "options": "-bios /usr/share/qemu/OVMF-edk2.fd"}}\n' >"$A/ovmf.gns3a"
+check "options -bios OVMF: firmware uefi, with a note" jq_py '
+assert o["template"]["machine"] == {"firmware": "uefi"}, o["template"]
+assert "qemu.options -bios" in o["mapped"] and o["unmapped"] == [], o
+assert o["notes"][0] == "qemu.options -bios OVMF-edk2.fd: UEFI, booted from the host\x27s OVMF (--firmware uefi), not from that file", o["notes"]
+' "$("$S" appliance show "$A/ovmf.gns3a" --json)"
+printf '{"name": "Rom Opt", "registry_version": 6, "qemu": {"adapters": 1, "ram": 256, "options": "-bios /opt/vendor/rom.bin -bios"}}\n' >"$A/biosopt.gns3a"
+check "options -bios FILE: left out with its file and the reason; a -bios with no file said" jq_py '
+assert [(u["field"], u["value"]) for u in o["unmapped"]] == [("qemu.options -bios", "\"/opt/vendor/rom.bin\""),
+    ("qemu.options", "\"-bios\"")], o["unmapped"]
+assert "bios_image" in o["unmapped"][0]["reason"] and o["unmapped"][1]["reason"] == "-bios needs a value", o["unmapped"]
+assert "firmware" not in o["template"].get("machine", {}), o["template"]
+' "$("$S" appliance show "$A/biosopt.gns3a" --json)"
 
 # A NIC model this QEMU does not offer, named with what it offers.
 cat >"$A/nic.gns3a" <<'EOF'
@@ -212,6 +225,38 @@ check "import beside the appliance file, under another name" sh -c "cp '$A/tiny.
 check "node create from the imported template" "$S" node create t1 --template Tiny-Guest-1
 check "the node from the appliance boots (its banner)" "$S" node start t1 --wait-for 'tiny login: ' --timeout 120
 check "node kill" "$S" node kill t1
+
+# bios_image: imported as kind bios, the template's --bios; a disk given
+# as the ROM refuses the whole import, leaving nothing.
+cp /usr/share/seabios/bios-256k.bin "$A/files/own.rom"
+cp "$TINY" "$A/files/disk.rom"
+rmd5=$(md5sum "$A/files/own.rom" | cut -d' ' -f1)
+bios_appliance() { # FILE NAME ROM
+	cat >"$1" <<EOF
+{"name": "$2", "registry_version": 8,
+ "qemu": {"adapter_type": "e1000", "adapters": 1, "ram": 32, "console_type": "telnet", "kvm": "disable"},
+ "images": [{"filename": "tiny-1.qcow2", "version": "1", "md5sum": "$md5", "filesize": $size},
+   {"filename": "$3", "version": "1"}],
+ "versions": [{"name": "1", "images": {"hda_disk_image": "tiny-1.qcow2", "bios_image": "$3"}}]}
+EOF
+}
+bios_appliance "$A/rombad.gns3a" "Rom Bad" disk.rom
+before=$(state)
+expect_fail "bios: a disk image as bios_image refuses the import" 'disk.rom: it is a disk image \(qcow2\), not a BIOS ROM' \
+	"$S" appliance import "$A/rombad.gns3a" --images "$A/files"
+check "bios: the refused ROM left no image and no template" test "$(state)" = "$before"
+bios_appliance "$A/rom.gns3a" "Rom Box" own.rom
+check "bios: show maps bios_image onto the machine" jq_py '
+assert o["template"]["machine"] == {"bios": "own.rom"}, o["template"]
+assert "images.bios_image" in o["mapped"] and o["unmapped"] == [], o
+' "$("$S" appliance show "$A/rom.gns3a" --json)"
+check "bios: import" "$S" appliance import "$A/rom.gns3a" --images "$A/files"
+check "bios: the ROM is an image of kind bios, the template's bios" test \
+	"$(sqlite3 "$SANDLAB_LAB/lab.db" "SELECT i.name || ':' || i.kind || ':' || i.file_size FROM templates t JOIN images i ON i.id = t.bios_id WHERE t.name = 'Rom-Box-1'")" = "Rom-Box-1-bios:bios:262144"
+check "bios: the imported ROM has the file's bytes" sh -c "test \"\$(md5sum '$SANDLAB_LAB'/images/Rom-Box-1-bios.* | cut -d' ' -f1)\" = '$rmd5'"
+"$S" node create rb1 --template Rom-Box-1 >/dev/null
+check "bios: a node made from it is given the ROM as -bios" sh -c "'$S' node cmd rb1 | grep -qF -- '-bios $SANDLAB_LAB/images/Rom-Box-1-bios.'"
+"$S" node rm rb1 >/dev/null
 
 # Extra disks: hdb and hdc imported with the boot disk as the template's
 # disks, on the buses their interfaces give; a missing hdb file refuses

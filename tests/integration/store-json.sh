@@ -39,6 +39,7 @@ cat >"$T/want" <<'JSON'
     "machine": {
       "append": "",
       "arch": "x86_64",
+      "bios": "",
       "boot": "",
       "boot-once": "",
       "cdrom": "",
@@ -104,6 +105,7 @@ cat >"$T/want" <<'JSON'
     "machine": {
       "append": "",
       "arch": "x86_64",
+      "bios": "",
       "boot": "",
       "boot-once": "",
       "cdrom": "",

@@ -85,6 +85,30 @@ expect_fail "image rm while a template uses it" 'image "tiny3" is used by a temp
 check "refusals changed no template" test "$(tpl_rows)" = "$before"
 check "refusals made no node" test "$(db 'SELECT count(*) FROM nodes')" = "$nodes_before"
 
+# A template's --bios: an image of kind bios, refused with UEFI and as a
+# disk image; the nodes made from it are given it.
+"$S" image import /usr/share/seabios/bios-256k.bin --name sea --kind bios >/dev/null
+expect_fail "template --bios with a disk image refused" 'image tiny is of kind disk, not bios' \
+	"$S" template create romt --image tiny --bios tiny
+expect_fail "template --bios with UEFI refused" 'cannot boot with --firmware uefi' \
+	"$S" template create romt --image tiny --bios sea --firmware uefi
+expect_fail "template with a bios image as its disk refused" 'image sea is a bios, not a disk' \
+	"$S" template create romt --image sea
+check "template create --bios" "$S" template create romt --image tiny --ram 32 --bios sea
+check "the template row names the bios image" test \
+	"$(db "SELECT i.name || ':' || i.kind FROM templates t JOIN images i ON i.id = t.bios_id WHERE t.name = 'romt'")" = "sea:bios"
+check "template show has the bios" sh -c "'$S' template show romt --json | python3 -c 'import json,sys; assert json.load(sys.stdin)[\"machine\"][\"bios\"] == \"sea\"'"
+expect_fail "template set --firmware uefi on a template with a bios refused" 'cannot boot with --firmware uefi' \
+	"$S" template set romt --firmware uefi
+"$S" node create romn --template romt >/dev/null
+check "a node made from it has the bios" test "$(db "SELECT i.name FROM nodes n JOIN images i ON i.id = n.bios_id WHERE n.name = 'romn'")" = sea
+check "and is given it as -bios" sh -c "'$S' node cmd romn | grep -qF -- '-bios $LABDIR/images/sea.bios '"
+check "template set --bios none" "$S" template set romt --bios none
+check "the template row has no bios" test "$(db "SELECT count(*) FROM templates WHERE name = 'romt' AND bios_id IS NULL")" = 1
+"$S" node rm romn >/dev/null
+"$S" template rm romt >/dev/null
+check "the bios image goes when nothing uses it" "$S" image rm sea
+
 # Completion knows templates.
 check "completion offers template names" test "$("$S" __complete node create x --template r)" = rtr
 check "completion offers template names to template show" test "$("$S" __complete template show p)" = plain

@@ -133,9 +133,9 @@ else
 		"$(hw m1 append); $SCREEN"
 fi
 keys C-u
-# Up to the boot order (Initrd, Kernel, CD-ROM, Boot once, Boot order):
+# Up to the boot order (BIOS, Initrd, Kernel, CD-ROM, Boot once, Boot order):
 # a device twice is said at once.
-keys Up Up Up Up Up
+keys Up Up Up Up Up Up
 keys -l "disk,disk"
 if tui_settle "disk,disk" &&
 	tui_whole 'Boot order "disk,disk": an order of disk, cdrom and network, each at most once, comma-separated (e.g. cdrom,disk)'; then

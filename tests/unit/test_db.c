@@ -181,6 +181,13 @@ migrate_from_every_version(void **state)
 			    had_firmware ? "vmxnet3" : "virtio-net-pci");
 			text_is(db, "SELECT model FROM nics WHERE node_id = 'n1' AND idx = 0", "virtio-net-pci");
 		}
+		/* the images table remade for kind bios keeps its rows, and
+		 * the trigger on it comes back */
+		if (from >= 7)
+			text_is(db, "SELECT kind || ' ' || name || ' ' || file_size FROM images WHERE id = 'i2'",
+			    "iso inst 4096");
+		assert_int_equal(scalar(db, "SELECT count(*) FROM sqlite_master WHERE type = 'trigger' AND "
+		    "name = 'changes_image_upd' AND tbl_name = 'images'"), 1);
 		assert_int_equal(scalar(db, "PRAGMA foreign_keys"), 1);
 		/* every table the store relies on exists */
 		assert_int_equal(scalar(db, "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND "
@@ -259,6 +266,12 @@ constraints_hold(void **state)
 	/* an ISO a node holds as its CD-ROM cannot go */
 	assert_int_equal(db_exec(db, "DELETE FROM images WHERE id = 'i2'", &e), -1);
 	assert_int_equal(db_exec(db, "UPDATE nodes SET cdrom_id = 'nope' WHERE id = 'n1'", &e), -1);
+	/* a BIOS ROM is a kind of image; one a node holds cannot go */
+	assert_int_equal(db_exec(db, "INSERT INTO images (id, name, file, format, virtual_size, file_size, "
+	    "imported_at, kind) VALUES ('i3', 'rom', 'rom.bios', 'raw', 262144, 262144, 1, 'bios');"
+	    "UPDATE nodes SET bios_id = 'i3' WHERE id = 'n1'", &e), 0);
+	assert_int_equal(db_exec(db, "DELETE FROM images WHERE id = 'i3'", &e), -1);
+	assert_int_equal(db_exec(db, "UPDATE nodes SET bios_id = 'nope' WHERE id = 'n1'", &e), -1);
 	/* a NIC is an end of one link at most, whichever end it would be */
 	assert_int_equal(db_exec(db, NODE_INSERT "('n4', 'r4', 'i1', 'n4.qcow2', 256, 1, 'auto', 2);"
 	    "INSERT INTO nics (node_id, idx, mac) VALUES ('n4', 0, '52:54:00:00:00:04'), ('n4', 1, '52:54:00:00:00:05')", &e), 0);

@@ -362,6 +362,42 @@ domain_cdrom_kernel(void **state)
 	hw_clear(&h);
 }
 
+/* A BIOS ROM of the node's own: a loader of type rom (libvirt's -bios),
+ * its file on the host given; refused without it and with UEFI. */
+static void
+domain_bios(void **state)
+{
+	struct domxml_cfg c = base_cfg();
+	struct hw h;
+	struct err e;
+	char *x, *part;
+
+	hw_init(&h);
+	hw_set(&h, HW_BIOS, "rom");
+	c.hw = &h;
+	assert_null(domxml_domain(&c, &e));
+	assert_string_equal(e.msg, "bios: its file on the host is not given");
+	c.bios = "/pool/image-b1";
+	x = domxml_domain(&c, &e);
+	assert_non_null(x);
+	part = between(x, "  <os>", "  <features");
+	assert_string_equal(part,
+	    "  <os>\n"
+	    "    <type arch=\"x86_64\" machine=\"pc\">hvm</type>\n"
+	    "    <loader readonly=\"yes\" type=\"rom\">/pool/image-b1</loader>\n"
+	    "    <boot dev=\"hd\"/>\n"
+	    "  </os>\n");
+	free(part);
+	free(x);
+	hw_set(&h, HW_FIRMWARE, "uefi");
+	c.loader = "/usr/share/OVMF/OVMF_CODE_4M.fd";
+	c.nvram_template = "/usr/share/OVMF/OVMF_VARS_4M.fd";
+	c.nvram = "/pool/sandlab-lab1-r1-0123abcd.vars.fd";
+	assert_null(domxml_domain(&c, &e));
+	assert_string_equal(e.msg, "bios: a BIOS image cannot boot with firmware uefi");
+	hw_clear(&h);
+}
+
 /* UEFI: the host's OVMF code read-only as pflash, and the node's own
  * NVRAM file made from the host's template. */
 static void
@@ -646,6 +682,7 @@ main(void)
 		cmocka_unit_test(domain_hw_refused),
 		cmocka_unit_test(domain_disks),
 		cmocka_unit_test(domain_cdrom_kernel),
+		cmocka_unit_test(domain_bios),
 		cmocka_unit_test(cdrom_change),
 		cmocka_unit_test(domain_uefi),
 		cmocka_unit_test(values_escaped),

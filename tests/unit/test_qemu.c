@@ -651,6 +651,15 @@ machine_checks(void **state)
 	hw_set(&b, HW_DISK_BUS, "ide");
 	sb = hw_sig(&b);
 	assert_string_not_equal(sa, sb);
+	free(sb);
+	/* no BIOS image: the machine as before --bios existed, so a node
+	 * started then shows no restart pending; one is part of it by id */
+	assert_string_equal(sa, "disk-bus=virtio;machine=pc;firmware=bios;cpu-model=auto;arch=x86_64;vga=std;"
+	    "boot=;kernel=;initrd=;append=");
+	hw_set(&a, HW_BIOS, "rom");
+	snprintf(a.id[HW_BIOS], sizeof a.id[HW_BIOS], "%s", "0123");
+	sb = hw_sig(&a);
+	assert_non_null(strstr(sb, ";initrd=;bios=0123;append="));
 	free(sa);
 	free(sb);
 	hw_clear(&a);
@@ -714,7 +723,33 @@ machine_firmware(void **state)
 	v = qemu_argv(&c, &e);
 	assert_non_null(v);
 	assert_string_equal(opt_value(v, "-drive", 0), "file=/lab/overlays/a.qcow2,format=qcow2,if=none,id=disk0");
+	assert_null(opt_value(v, "-bios", 0));
 	proc_argv_free(v);
+	/* a BIOS ROM of the node's own: -bios and its file as it is (a plain
+	 * file name, a comma kept), the disk as before */
+	hw_set(&h, HW_BIOS, "rom");
+	assert_null(qemu_argv(&c, &e)); /* no file: refused */
+	assert_string_equal(e.msg, "the machine's bios has no file");
+	h.file[HW_BIOS] = xstrdup("/lab/images/rom,1.bios");
+	v = qemu_argv(&c, &e);
+	assert_non_null(v);
+	assert_string_equal(opt_value(v, "-bios", 0), "/lab/images/rom,1.bios");
+	assert_null(opt_value(v, "-bios", 1));
+	assert_string_equal(opt_value(v, "-drive", 0), "file=/lab/overlays/a.qcow2,format=qcow2,if=none,id=disk0");
+	proc_argv_free(v);
+	/* with UEFI it is no argv: -bios would replace OVMF */
+	hw_set(&h, HW_FIRMWARE, "uefi");
+	h.file[HW_FIRMWARE] = firmware_vars_path("/lab/overlays/a,b.qcow2");
+	assert_null(qemu_argv(&c, &e));
+	assert_string_equal(e.msg, "a BIOS image (--bios rom) replaces SeaBIOS and cannot boot with --firmware "
+	    "uefi (OVMF); use --firmware bios or --bios none");
+	hw_set(&h, HW_FIRMWARE, "bios");
+	assert_int_equal(hw_check(HW_BIOS, "../rom", &e), -1);
+	assert_string_equal(e.msg, "--bios \"../rom\": an image of kind bios, or none");
+	assert_int_equal(hw_check(HW_BIOS, "none", &e), 0);
+	hw_set(&h, HW_BIOS, "none");
+	assert_string_equal(h.v[HW_BIOS], "");
+	assert_int_equal(hw_key_find("bios"), HW_BIOS);
 	assert_int_equal(hw_check(HW_FIRMWARE, "coreboot", &e), -1);
 	assert_string_equal(e.msg, "--firmware \"coreboot\": one of bios|uefi");
 	assert_int_equal(hw_key_find("firmware"), HW_FIRMWARE);
