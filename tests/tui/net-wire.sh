@@ -170,7 +170,10 @@ else not_ok "capture ends with the link" "$name2: $("$SANDLAB" capture ls)"; fi
 # Its node stops: the dashboard's capture ends, the file complete, and
 # neither the view nor capture ls shows it running.
 "$SANDLAB" link add a:eth0 b:eth0 >/dev/null
-tui_settle "a:eth0" >/dev/null
+# The link's row in the view (the status line still names a:eth0 from the
+# capture before, and w on no row starts nothing).
+link_row() { tui_cap | grep -qE -- "a:eth0 +b:eth0"; }
+wait_for 20 link_row || true
 keys w
 tui_settle "capturing a:eth0 into captures/" >/dev/null
 name4=$(cap_name)
