@@ -11,6 +11,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 
+#include "jsonrow.h"
 #include "sanitize.h"
 
 int
@@ -85,10 +86,6 @@ cli_rm_each(const struct cli *c, struct lab *lab, char **names, int n,
 		json_decref(removed);
 	return rc;
 }
-
-/* cli_json_item's buffer, kept from row to row. */
-static char  *cli_item_buf;
-static size_t cli_item_cap;
 
 /* The arena of cli_json_arena: blocks that hold one item's JSON, reset
  * after the item is printed. */
@@ -203,37 +200,21 @@ cli_json_item_in_order(json_t *o, int first)
 static void
 cli_json_item_flags(json_t *o, int first, size_t sort)
 {
-	/* Dumped inside a one-element array, o comes out with the indent
-	 * of an element: the text between "[\n" and "\n]" is the element,
-	 * ready to print, with no pass over its lines. */
-	json_t *wrap = json_pack("[o]", o);
-	size_t flags = JSON_INDENT(2) | JSON_ENSURE_ASCII | sort, n;
+	size_t n;
+	const char *text = jsonrow_text(o, sort, &n);
 
-	if (wrap == NULL)
-		fatal("cannot format JSON output");
-	for (;;) {
-		n = json_dumpb(wrap, cli_item_buf, cli_item_cap, flags);
-		if (n == 0)
-			fatal("cannot format JSON output");
-		if (n <= cli_item_cap)
-			break;
-		free(cli_item_buf);
-		cli_item_cap = n * 2;
-		cli_item_buf = xmalloc(cli_item_cap);
-	}
 	if (cli_arena != NULL)
 		cli_arena_reset(); /* the item and all jansson made for it */
 	else
-		json_decref(wrap);
-	if (n < 4 || memcmp(cli_item_buf, "[\n", 2) != 0 || memcmp(cli_item_buf + n - 2, "\n]", 2) != 0)
-		fatal("cannot format JSON output");
+		json_decref(o);
 	fputs(first ? "[\n" : ",\n", stdout);
-	fwrite(cli_item_buf + 2, 1, n - 4, stdout);
+	fwrite(text, 1, n, stdout);
 }
 
 void
 cli_json_end(size_t n)
 {
+	jsonrow_forget();
 	fputs(n > 0 ? "\n]\n" : "[]\n", stdout);
 }
 

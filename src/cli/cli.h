@@ -62,7 +62,9 @@ int cli_json_out(json_t *v);
 void cli_json_item(json_t *v, int first);
 /* cli_json_item for a v whose objects were built with their keys in
  * sorted order (strcmp): printed without jansson's sort, which costs a
- * qsort and a hash lookup a key (a tenth of node ls --json). */
+ * qsort and a hash lookup a key (a tenth of node ls --json), and put
+ * together from the text of the last item of the same shape and the
+ * dumps of the values that changed (jsonrow_text). */
 void cli_json_item_in_order(json_t *v, int first);
 /* on: until cli_json_arena(0), every JSON value is made in an arena
  * that each cli_json_item empties after printing its item, instead of

@@ -197,4 +197,61 @@ check "the list is still one array of three" python3 -c '
 import json, sys
 sys.exit(len(json.load(open(sys.argv[1]))) != 3)' "$T/got"
 
+# node ls --json puts an item of a shape seen before together from the
+# text of the last such item and the values that changed (jsonrow.c):
+# three nodes of one shape (one NIC, no extra disk), each value of the
+# second differing from the first, most by the same length (tcg/kvm, the
+# MAC's last digit), the port from a string to null, and the third back
+# at the first's values but for the ready pattern and the MAC. Every
+# value is the test's own, checked as printed.
+export SANDLAB_LAB="$T/lab2"
+"$S" image import "$TINY" --name tiny >/dev/null 2>&1
+check "template with a port name" "$S" template create tp --image tiny --nics 1 --port-format 'Gi0/{0}'
+check "create p1" "$S" node create p1 --template tp --accel tcg --ram 64 --cpus 2 --console-size 100x30 --ready 'a"1'
+check "create p2" "$S" node create p2 --image tiny --accel kvm --ram 65 --cpus 1
+check "create p3" "$S" node create p3 --template tp --accel tcg --ram 64 --cpus 2 --console-size 100x30 --ready 'b"1'
+check "p1's NIC" "$S" nic set p1:eth0 --mac 52:54:00:00:00:01 --attach user
+check "p2's NIC" "$S" nic set p2:eth0 --mac 52:54:00:00:00:02 --attach none
+check "p3's NIC" "$S" nic set p3:eth0 --mac 52:54:00:00:00:03 --attach user
+"$S" node ls --json >"$T/got.raw"
+grep -E '^    "(accel|cpus|disks|name|ram_mb|ready)": |^      "(cols|rows)": |^        "(attach|mac|port)": ' \
+    "$T/got.raw" >"$T/got"
+cat >"$T/want" <<'JSON'
+    "accel": "tcg",
+      "cols": 100,
+      "rows": 30
+    "cpus": 2,
+    "disks": [],
+    "name": "p1",
+        "attach": "user",
+        "mac": "52:54:00:00:00:01",
+        "port": "Gi0/0"
+    "ram_mb": 64,
+    "ready": "a\"1",
+    "accel": "kvm",
+      "cols": 80,
+      "rows": 24
+    "cpus": 1,
+    "disks": [],
+    "name": "p2",
+        "attach": "none",
+        "mac": "52:54:00:00:00:02",
+        "port": null
+    "ram_mb": 65,
+    "ready": "",
+    "accel": "tcg",
+      "cols": 100,
+      "rows": 30
+    "cpus": 2,
+    "disks": [],
+    "name": "p3",
+        "attach": "user",
+        "mac": "52:54:00:00:00:03",
+        "port": "Gi0/0"
+    "ram_mb": 64,
+    "ready": "b\"1",
+JSON
+check "no value is left from the node before" diff "$T/want" "$T/got"
+check "each node printed whole, of one shape: 3 x 59 lines and the brackets" test "$(wc -l <"$T/got.raw")" = 179
+
 done_testing
