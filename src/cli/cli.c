@@ -9,7 +9,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <stdarg.h>
-#include <stddef.h>
 
 #include "jsonrow.h"
 #include "sanitize.h"
@@ -87,66 +86,6 @@ cli_rm_each(const struct cli *c, struct lab *lab, char **names, int n,
 	return rc;
 }
 
-/* The arena of cli_json_arena: blocks that hold one item's JSON, reset
- * after the item is printed. */
-struct cli_arena_block {
-	struct cli_arena_block *next;
-	size_t                  used, cap;
-	max_align_t             data[];
-};
-static struct cli_arena_block *cli_arena, *cli_arena_cur;
-
-static void *
-cli_arena_alloc(size_t len)
-{
-	struct cli_arena_block *b = cli_arena_cur;
-	size_t need = (len + sizeof(max_align_t) - 1) / sizeof(max_align_t) * sizeof(max_align_t);
-
-	while (b->used + need > b->cap) {
-		if (b->next == NULL) {
-			size_t cap = need > 65536 ? need : 65536;
-			b->next = xmalloc(sizeof *b + cap);
-			*b->next = (struct cli_arena_block){ .cap = cap };
-		}
-		b = cli_arena_cur = b->next;
-		b->used = 0;
-	}
-	b->used += need;
-	return (char *)b->data + b->used - need;
-}
-
-static void
-cli_arena_free(void *p)
-{
-	(void)p; /* all at once, at the next item */
-}
-
-static void
-cli_arena_reset(void)
-{
-	cli_arena_cur = cli_arena;
-	cli_arena->used = 0;
-}
-
-void
-cli_json_arena(int on)
-{
-	if (on && cli_arena == NULL) {
-		cli_arena = xmalloc(sizeof *cli_arena + 65536);
-		*cli_arena = (struct cli_arena_block){ .cap = 65536 };
-		cli_arena_reset();
-		json_set_alloc_funcs(cli_arena_alloc, cli_arena_free);
-	} else if (!on && cli_arena != NULL) {
-		json_set_alloc_funcs(malloc, free);
-		while (cli_arena != NULL) {
-			struct cli_arena_block *next = cli_arena->next;
-			free(cli_arena);
-			cli_arena = next;
-		}
-		cli_arena_cur = NULL;
-	}
-}
-
 #ifdef __SANITIZE_ADDRESS__
 /* 1 when every object in v holds its keys in the order JSON_SORT_KEYS
  * would print them (jansson's order: bytes, then length). */
@@ -203,10 +142,7 @@ cli_json_item_flags(json_t *o, int first, size_t sort)
 	size_t n;
 	const char *text = jsonrow_text(o, sort, &n);
 
-	if (cli_arena != NULL)
-		cli_arena_reset(); /* the item and all jansson made for it */
-	else
-		json_decref(o);
+	json_decref(o);
 	fputs(first ? "[\n" : ",\n", stdout);
 	fwrite(text, 1, n, stdout);
 }

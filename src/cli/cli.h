@@ -66,12 +66,6 @@ void cli_json_item(json_t *v, int first);
  * together from the text of the last item of the same shape and the
  * dumps of the values that changed (jsonrow_text). */
 void cli_json_item_in_order(json_t *v, int first);
-/* on: until cli_json_arena(0), every JSON value is made in an arena
- * that each cli_json_item empties after printing its item, instead of
- * malloc and a json_decref walk (a third of `node ls --json`'s
- * instructions). Between the two calls a JSON value must not outlive
- * the item it is part of, and none made before may be freed. */
-void cli_json_arena(int on);
 /* Ends an array of n items printed by cli_json_item ("[]" for none). */
 void cli_json_end(size_t n);
 

@@ -27,9 +27,11 @@
 
 /* The node as JSON is built key by key in the order `--json` prints
  * (sorted), so that cli_json_item can dump it without sorting, and
- * without json_pack's pass over a format: `node ls --json` builds
- * 10,000 of these. Keys are literals, so they skip the UTF-8 check;
- * values do not. */
+ * without json_pack's pass over a format. `node ls --json` makes one
+ * object and puts each later node's values over the ones there
+ * (node_put): no key is hashed again and no value made again that did
+ * not change. Keys are literals, so they skip the UTF-8 check; values
+ * do not. */
 
 /* s as a JSON string, or null when s is NULL or empty. A value that is
  * not UTF-8 cannot be printed: fatal, as json_pack's NULL was. ASCII,
@@ -61,29 +63,166 @@ node_json_set(json_t *o, const char *key, json_t *v)
 		fatal("cannot format JSON output");
 }
 
-/* The node's runtime facts as JSON (state, accelerator really used and
- * why, VNC, uptime, last exit). */
+/* Where node_json_put puts values: into a new object o, or (reuse) over
+ * the values of an object made for an earlier node, whose keys must come
+ * in the order they are put (it: the next). A key that is not the next
+ * one there, or one left over, marks it stale: the caller makes it anew. */
+struct node_put {
+	json_t *o;
+	void   *it;
+	int     reuse;
+	int    *stale;
+};
+
+/* Reuse: the value at key, o's next key, and its place in *at; NULL
+ * (stale) when the next key is another. */
 static json_t *
-node_run_json(const struct run_info *ri)
+node_put_next(struct node_put *p, const char *key, void **at)
 {
-	json_t *o = json_object(), *ex = json_object();
+	if (*p->stale || p->it == NULL || strcmp(json_object_iter_key(p->it), key) != 0) {
+		*p->stale = 1;
+		return NULL;
+	}
+	*at = p->it;
+	p->it = json_object_iter_next(p->o, p->it);
+	return json_object_iter_value(*at);
+}
+
+/* Puts v (taken) at key, or at *at when reusing. */
+static void
+node_put_set(struct node_put *p, const char *key, void *at, json_t *v)
+{
+	if (!p->reuse)
+		node_json_set(p->o, key, v);
+	else if (v == NULL || json_object_iter_set_new(p->o, at, v) != 0)
+		fatal("cannot format JSON output");
+}
+
+/* Reuse: an object left with keys not put is stale. */
+static void
+node_put_end(const struct node_put *p)
+{
+	if (p->reuse && p->it != NULL)
+		*p->stale = 1;
+}
+
+/* s at key as node_json_str makes it; optional: left out when not
+ * UTF-8 instead (then a reused object is stale). */
+static void
+node_put_str(struct node_put *p, const char *key, const char *s, int empty_null, int optional)
+{
+	json_t *old = NULL, *v;
+	void *at = NULL;
+
+	if (p->reuse) {
+		if ((old = node_put_next(p, key, &at)) == NULL)
+			return;
+		if (s == NULL || (empty_null && s[0] == '\0')) {
+			if (json_is_null(old))
+				return;
+		} else if (json_is_string(old) && strcmp(json_string_value(old), s) == 0)
+			return;
+	}
+	v = optional ? json_string(s) : node_json_str(s, empty_null);
+	if (v == NULL) {
+		if (p->reuse)
+			*p->stale = 1;
+		return;
+	}
+	node_put_set(p, key, at, v);
+}
+
+static void
+node_put_int(struct node_put *p, const char *key, json_int_t i)
+{
+	json_t *old = NULL;
+	void *at = NULL;
+
+	if (p->reuse && (old = node_put_next(p, key, &at)) == NULL)
+		return;
+	if (json_is_integer(old))
+		json_integer_set(old, i);
+	else
+		node_put_set(p, key, at, json_integer(i));
+}
+
+/* The object at key, to put its keys into (end it with node_put_end). */
+static struct node_put
+node_put_obj(struct node_put *p, const char *key)
+{
+	struct node_put c = { .reuse = p->reuse, .stale = p->stale };
+	void *at;
+
+	if (!p->reuse) {
+		c.o = json_object();
+		node_json_set(p->o, key, c.o);
+	} else if ((c.o = node_put_next(p, key, &at)) != NULL && json_is_object(c.o))
+		c.it = json_object_iter(c.o);
+	else
+		*p->stale = 1;
+	return c;
+}
+
+/* The array at key, with n objects to put keys into: the one there when
+ * reusing and it holds n objects, else a new one (*fresh set). NULL when
+ * stale. */
+static json_t *
+node_put_arr(struct node_put *p, const char *key, size_t n, int *fresh)
+{
+	json_t *a = NULL;
+	void *at = NULL;
+
+	if (p->reuse && (a = node_put_next(p, key, &at)) == NULL)
+		return NULL;
+	*fresh = !p->reuse || !json_is_array(a) || json_array_size(a) != n;
+	for (size_t i = 0; !*fresh && i < n; i++)
+		*fresh = !json_is_object(json_array_get(a, i));
+	if (*fresh)
+		node_put_set(p, key, at, a = json_array());
+	return a;
+}
+
+/* Element i of an array from node_put_arr, to put keys into. */
+static struct node_put
+node_put_elem(struct node_put *p, json_t *a, size_t i, int fresh)
+{
+	struct node_put c = { .reuse = !fresh, .stale = p->stale };
+
+	if (fresh) {
+		c.o = json_object();
+		if (c.o == NULL || json_array_append_new(a, c.o) != 0)
+			fatal("cannot format JSON output");
+	} else {
+		c.o = json_array_get(a, i);
+		c.it = json_object_iter(c.o);
+	}
+	return c;
+}
+
+/* The node's runtime facts (state, accelerator really used and why,
+ * VNC, uptime, last exit). */
+static void
+node_run_put(struct node_put *p, const struct run_info *ri)
+{
+	struct node_put o = node_put_obj(p, "run"), ex;
 	char up[32];
 
 	run_uptime(ri, up, sizeof up);
-	node_json_set(o, "accel", node_json_str(ri->accel, 1));
-	node_json_set(o, "accel_why", node_json_str(ri->accel_why, 1));
-	node_json_set(o, "keeper_pid", json_integer(ri->keeper_pid));
-	node_json_set(ex, "at", json_integer(ri->exit_at));
-	node_json_set(ex, "detail", node_json_str(ri->exit_detail, 1));
-	node_json_set(ex, "kind", node_json_str(ri->exit_kind, 1));
-	node_json_set(o, "last_exit", ex);
-	node_json_set(o, "qemu_pid", json_integer(ri->qemu_pid));
-	node_json_set(o, "started_at", json_integer(ri->started_at));
-	node_json_set(o, "state", node_json_str(run_state_shown(ri), 0));
-	node_json_set(o, "uptime", node_json_str(up, 0));
-	node_json_set(o, "vnc", node_json_str(ri->vnc, 1));
-	node_json_set(o, "vnc_display", json_integer(ri->vnc_display));
-	return o;
+	node_put_str(&o, "accel", ri->accel, 1, 0);
+	node_put_str(&o, "accel_why", ri->accel_why, 1, 0);
+	node_put_int(&o, "keeper_pid", ri->keeper_pid);
+	ex = node_put_obj(&o, "last_exit");
+	node_put_int(&ex, "at", ri->exit_at);
+	node_put_str(&ex, "detail", ri->exit_detail, 1, 0);
+	node_put_str(&ex, "kind", ri->exit_kind, 1, 0);
+	node_put_end(&ex);
+	node_put_int(&o, "qemu_pid", ri->qemu_pid);
+	node_put_int(&o, "started_at", ri->started_at);
+	node_put_str(&o, "state", run_state_shown(ri), 0, 0);
+	node_put_str(&o, "uptime", up, 0, 0);
+	node_put_str(&o, "vnc", ri->vnc, 1, 0);
+	node_put_int(&o, "vnc_display", ri->vnc_display);
+	node_put_end(&o);
 }
 
 static int
@@ -92,12 +231,12 @@ node_hw_cmp(const void *a, const void *b)
 	return strcmp(hw_fields[*(const int *)a].name, hw_fields[*(const int *)b].name);
 }
 
-/* The machine as JSON: every field by its name. */
-static json_t *
-node_hw_json(const struct hw *h)
+/* The machine: every field by its name. */
+static void
+node_hw_put(struct node_put *p, const struct hw *h)
 {
 	static int order[HW_NKEYS], sorted;
-	json_t *o = json_object();
+	struct node_put o = node_put_obj(p, "machine");
 
 	if (!sorted) {
 		for (int k = 0; k < HW_NKEYS; k++)
@@ -106,8 +245,8 @@ node_hw_json(const struct hw *h)
 		sorted = 1;
 	}
 	for (int i = 0; i < HW_NKEYS; i++)
-		node_json_set(o, hw_fields[order[i]].name, node_json_str(h->v[order[i]], 0));
-	return o;
+		node_put_str(&o, hw_fields[order[i]].name, h->v[order[i]], 0, 0);
+	node_put_end(&o);
 }
 
 json_t *
@@ -132,45 +271,75 @@ cmd_disks_json(const struct disk *v, int n)
 	return a;
 }
 
+/* The disks: an empty array stays; any other is made anew (rare). */
+static void
+node_disks_put(struct node_put *p, const struct node *n)
+{
+	json_t *old = NULL;
+	void *at = NULL;
+
+	if (p->reuse && (old = node_put_next(p, "disks", &at)) == NULL)
+		return;
+	if (p->reuse && n->ndisks == 0 && json_is_array(old) && json_array_size(old) == 0)
+		return;
+	node_put_set(p, "disks", at, cmd_disks_json(n->disks, n->ndisks));
+}
+
+/* The node (and its runtime facts when ri is not NULL) into p. */
+static void
+node_json_put(struct node_put *p, const struct node *n, const struct run_info *ri)
+{
+	struct node_put o;
+	json_t *nics;
+	int fresh;
+
+	node_put_str(p, "accel", n->accel, 0, 0);
+	o = node_put_obj(p, "console_size");
+	node_put_int(&o, "cols", n->console_cols);
+	node_put_int(&o, "rows", n->console_rows);
+	node_put_end(&o);
+	node_put_int(p, "cpus", n->cpus);
+	node_put_int(p, "created_at", n->created_at);
+	node_disks_put(p, n);
+	node_put_str(p, "host", n->host, 0, 0);
+	node_put_str(p, "id", n->id, 0, 0);
+	node_put_str(p, "image", n->image_name, 0, 0);
+	node_put_str(p, "image_id", n->image_id, 0, 0);
+	node_hw_put(p, &n->hw);
+	node_put_str(p, "name", n->name, 0, 0);
+	if ((nics = node_put_arr(p, "nics", (size_t)n->nnics, &fresh)) != NULL)
+		for (int i = 0; i < n->nnics; i++) {
+			const struct nic *c = &n->nics[i];
+
+			o = node_put_elem(p, nics, (size_t)i, fresh);
+			node_put_str(&o, "attach", c->attach, 0, 0);
+			node_put_int(&o, "index", c->idx);
+			node_put_str(&o, "mac", c->mac, 0, 0);
+			node_put_str(&o, "model", c->model, 0, 0);
+			node_put_str(&o, "port", c->port, 1, 0);
+			node_put_end(&o);
+		}
+	node_put_str(p, "overlay", n->overlay, 0, 0);
+	node_put_int(p, "ram_mb", n->ram_mb);
+	/* a pattern that is not UTF-8 cannot be a JSON string: then left out */
+	node_put_str(p, "ready", n->ready, 0, 1);
+	if (ri != NULL) {
+		node_run_put(p, ri);
+		node_put_str(p, "state", run_state_shown(ri), 0, 0);
+	}
+	node_put_end(p);
+}
+
 static json_t *
 node_json(const struct node *n, const struct run_info *ri)
 {
-	json_t *nics = json_array(), *o = json_object(), *cs = json_object();
+	int stale = 0;
+	struct node_put p = { .o = json_object(), .stale = &stale };
 
-	for (int i = 0; i < n->nnics; i++) {
-		const struct nic *c = &n->nics[i];
-		json_t *x = json_object();
-
-		node_json_set(x, "attach", node_json_str(c->attach, 0));
-		node_json_set(x, "index", json_integer(c->idx));
-		node_json_set(x, "mac", node_json_str(c->mac, 0));
-		node_json_set(x, "model", node_json_str(c->model, 0));
-		node_json_set(x, "port", node_json_str(c->port, 1));
-		json_array_append_new(nics, x);
-	}
-	node_json_set(o, "accel", node_json_str(n->accel, 0));
-	node_json_set(cs, "cols", json_integer(n->console_cols));
-	node_json_set(cs, "rows", json_integer(n->console_rows));
-	node_json_set(o, "console_size", cs);
-	node_json_set(o, "cpus", json_integer(n->cpus));
-	node_json_set(o, "created_at", json_integer(n->created_at));
-	node_json_set(o, "disks", cmd_disks_json(n->disks, n->ndisks));
-	node_json_set(o, "host", node_json_str(n->host, 0));
-	node_json_set(o, "id", node_json_str(n->id, 0));
-	node_json_set(o, "image", node_json_str(n->image_name, 0));
-	node_json_set(o, "image_id", node_json_str(n->image_id, 0));
-	node_json_set(o, "machine", node_hw_json(&n->hw));
-	node_json_set(o, "name", node_json_str(n->name, 0));
-	node_json_set(o, "nics", nics);
-	node_json_set(o, "overlay", node_json_str(n->overlay, 0));
-	node_json_set(o, "ram_mb", json_integer(n->ram_mb));
-	/* a pattern that is not UTF-8 cannot be a JSON string: then left out */
-	json_object_set_new_nocheck(o, "ready", json_string(n->ready));
-	if (ri != NULL) {
-		node_json_set(o, "run", node_run_json(ri));
-		node_json_set(o, "state", node_json_str(run_state_shown(ri), 0));
-	}
-	return o;
+	if (p.o == NULL)
+		fatal("cannot format JSON output");
+	node_json_put(&p, n, ri);
+	return p.o;
 }
 
 /* The accelerator column: the one really used while running, else the
@@ -462,11 +631,29 @@ struct node_ls {
 	struct lab *lab;
 	struct run_list *runs;
 	int         json;
+	json_t     *o;      /* --json: the last node's object, reused */
 	size_t      n;
 	int         hosts;  /* some node is on another host: a HOST column */
 	char        why[sizeof ((struct run_info *)0)->accel_why]; /* first fall back */
 	struct err  e;
 };
+
+/* The node as JSON in the object of the node before, its values put
+ * over that node's (made anew when its keys are other). Borrowed. */
+static json_t *
+node_ls_json(struct node_ls *k, const struct node *n, const struct run_info *ri)
+{
+	if (k->o != NULL) {
+		int stale = 0;
+		struct node_put p = { .o = k->o, .it = json_object_iter(k->o), .reuse = 1, .stale = &stale };
+
+		node_json_put(&p, n, ri);
+		if (!stale)
+			return k->o;
+		json_decref(k->o);
+	}
+	return k->o = node_json(n, ri);
+}
 
 static int
 node_ls_one(struct node *n, void *arg)
@@ -478,7 +665,7 @@ node_ls_one(struct node *n, void *arg)
 	if (run_list_get(k->runs, n->id, &ri, &k->e) != 0)
 		return 1;
 	if (k->json) {
-		cli_json_item_in_order(node_json(n, &ri), k->n++ == 0);
+		cli_json_item_in_order(json_incref(node_ls_json(k, n, &ri)), k->n++ == 0);
 		return 0;
 	}
 	/* The HOST column only in a lab that uses other hosts: a lab on
@@ -518,9 +705,8 @@ cmd_node_ls(struct cli *c, int argc, char **argv)
 		run_list_free(k.runs);
 		return cli_fail("%s", k.e.msg);
 	}
-	cli_json_arena(k.json);
 	rc = node_each(k.lab, node_ls_one, &k, &k.e);
-	cli_json_arena(0);
+	json_decref(k.o);
 	run_list_free(k.runs);
 	/* What was printed stays; the message says the list is cut short. */
 	if (k.json && (k.n > 0 || rc == 0))
