@@ -22,14 +22,20 @@ struct jsonrow_buf {
 };
 
 static void
+jsonrow_grow(struct jsonrow_buf *b, size_t n)
+{
+	b->cap = (b->len + n) * 2;
+	b->p = xrealloc(b->p, b->cap);
+}
+
+/* Inline: most calls copy a few bytes, known when compiled (a size). */
+static inline void
 jsonrow_put(struct jsonrow_buf *b, const void *p, size_t n)
 {
 	if (n == 0)
 		return;
-	if (b->len + n > b->cap) {
-		b->cap = (b->len + n) * 2;
-		b->p = xrealloc(b->p, b->cap);
-	}
+	if (b->len + n > b->cap)
+		jsonrow_grow(b, n);
 	memcpy(b->p + b->len, p, n);
 	b->len += n;
 }
