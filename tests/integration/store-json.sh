@@ -254,4 +254,30 @@ JSON
 check "no value is left from the node before" diff "$T/want" "$T/got"
 check "each node printed whole, of one shape: 3 x 59 lines and the brackets" test "$(wc -l <"$T/got.raw")" = 179
 
+# A ready pattern that is not UTF-8 cannot be a JSON string: its key is
+# left out. The node after it then has a key more, the one before a key
+# less, than the object they would reuse: each is made anew, whole.
+export SANDLAB_LAB="$T/lab3"
+"$S" image import "$TINY" --name tiny >/dev/null 2>&1
+check "create q0" "$S" node create q0 --image tiny
+check "create q1, its pattern not UTF-8" "$S" node create q1 --image tiny --ready $'a\xffb'
+check "create q2" "$S" node create q2 --image tiny --ready ok
+"$S" node ls --json >"$T/got.raw"
+grep -E '^    "(name|ram_mb|ready|state)": ' "$T/got.raw" >"$T/got"
+cat >"$T/want" <<'JSON'
+    "name": "q0",
+    "ram_mb": 256,
+    "ready": "",
+    "state": "stopped"
+    "name": "q1",
+    "ram_mb": 256,
+    "state": "stopped"
+    "name": "q2",
+    "ram_mb": 256,
+    "ready": "ok",
+    "state": "stopped"
+JSON
+check "q1 without its ready key, q0 and q2 with theirs" diff "$T/want" "$T/got"
+check "each node printed whole: 59, 58 and 59 lines and the brackets" test "$(wc -l <"$T/got.raw")" = 178
+
 done_testing
