@@ -103,7 +103,7 @@ node_hw_apply(struct lab *lab, struct hw *h, const char *const vals[HW_NKEYS], s
 			return -1;
 		if (!kind || hw_none(vals[k]))
 			continue;
-		if (image_get(lab, vals[k], &im, e) != 0)
+		if (image_find(lab, vals[k], &im, e) != 0)
 			return -1;
 		if (strcmp(im.kind, kind) != 0) {
 			err_set(e, "--%s %s: image %s is of kind %s, not %s%s", hw_fields[k].name, im.name,
@@ -899,7 +899,7 @@ node_create(struct lab *lab, const struct node_spec *s, struct node *out, struct
 	hw_init(&hw);
 	if (node_name_taken(lab, s->name, NULL, e) != 0 || node_hw_apply(lab, &hw, s->hw, e) != 0 ||
 	    node_host_resolve(lab, s->host, &host, e) != 0 ||
-	    image_get(lab, s->image, &im, e) != 0 || image_check_disk(&im, e) != 0 ||
+	    image_find(lab, s->image, &im, e) != 0 || image_check_disk(&im, e) != 0 ||
 	    disk_parse_all(lab, s->disks, s->ndisks, &dv, e) != 0)
 		goto fail;
 	if (disk_check_buses(hw.v[HW_DISK_BUS], dv, s->ndisks, e) != 0)
