@@ -21,7 +21,8 @@ TICKIT_VERSION := $(shell pkg-config --modversion tickit 2>/dev/null || echo non
 # layer or of layers below it (tests/integration/layers.sh checks this):
 #
 #   cli       cli, cmd, cmd-*, main  the command table (cmd.c) and its commands
-#   ui/       the dashboard          (beside cli; main.c starts it)
+#   ui/       the dashboard          (beside cli; sandlab-ui.so, which
+#                                    main.c opens through cli/dashlib.c)
 #   runtime   keeper, run, qmp, console, conlog, vnc, accel, expect, conwait, wire, ctl,
 #             seed, qemuprobe
 #   remote    remote, virt, rdom,    other hosts, through libvirt; the lab's one
@@ -51,22 +52,40 @@ PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 # them, their relocation was over half of a `node create`'s instructions.
 # ASan resolves the real xdr_* calls it intercepts at start, so under SAN=1
 # libtirpc (libvirt's xdr) must be loaded from the start or they are NULL.
-PKG_LIBS   := $(shell pkg-config --libs $(filter-out libvirt libpcap libarchive libxml-2.0,$(PKGS)) $(if $(SANFLAGS),libtirpc) 2>/dev/null)
+# sqlite and nettle are linked from their static archives (libsqlite3-dev
+# and nettle-dev ship them): each of the libraries is built with -z now
+# and calls its own exported functions through its PLT, so loading
+# libsqlite3.so resolved about 1,600 symbols and libnettle.so 550 at every
+# start, a fifth of a `node create`'s instructions; linked in, sandlab
+# takes only the objects it calls (nettle's md5 and sha256) and the linker
+# resolves them once. A new sqlite then needs a rebuild of sandlab, as a
+# Debian package built against a static library would; STATIC_LIBS= (empty)
+# links both as shared libraries again.
+STATIC_LIBS ?= sqlite3 nettle
+STATIC_LINK := -Wl,-Bstatic $(STATIC_LIBS:%=-l%) -Wl,-Bdynamic -lm
+# The dashboard's libraries are linked into sandlab-ui.so alone, which the
+# program opens when it draws (src/cli/dashlib.h).
+UI_PKGS    := ncursesw vterm tickit
+UI_LIBS    := $(shell pkg-config --libs $(UI_PKGS) 2>/dev/null)
+PKG_LIBS   := $(shell pkg-config --libs $(filter-out libvirt libpcap libarchive libxml-2.0 $(STATIC_LIBS) $(UI_PKGS),$(PKGS)) $(if $(SANFLAGS),libtirpc) 2>/dev/null) \
+	$(if $(STATIC_LIBS),$(STATIC_LINK))
 ALL_CFLAGS := -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -Wshadow -Wno-unused-parameter \
 	$(SRC_DIRS:%=-I%) -Iui $(PKG_CFLAGS) $(CFLAGS) $(SANFLAGS) -MMD -MP \
-	-DSANDLAB_DATADIR='"$(PREFIX)/share/sandlab"'
+	-DSANDLAB_DATADIR='"$(PREFIX)/share/sandlab"' -DSANDLAB_LIBDIR='"$(PREFIX)/lib/sandlab"'
 ALL_LDFLAGS := $(SANFLAGS) $(LDFLAGS)
 
 CORE_SRC := $(filter-out src/cli/main.c,$(wildcard $(SRC_DIRS:%=%/*.c)))
 UI_SRC   := $(wildcard ui/*.c)
 CORE_OBJ := $(CORE_SRC:%.c=$(B)/obj/%.o)
-UI_OBJ   := $(UI_SRC:%.c=$(B)/obj/%.o)
+# ui/ is compiled as position-independent code, into a folder of its own,
+# for sandlab-ui.so (and the unit tests of ui/ code).
+UI_OBJ   := $(UI_SRC:%.c=$(B)/pic/%.o)
 MAIN_OBJ := $(B)/obj/src/cli/main.o
 UNIT_SRC := $(wildcard tests/unit/test_*.c)
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(B)/tests/%)
 
 .PHONY: all deps check run bench install clean guests guests-cloud check-cloud unit tests-build fuzz FORCE mutate
-all: $(B)/sandlab $(B)/sandlab.1
+all: $(B)/sandlab $(B)/sandlab-ui.so $(B)/sandlab.1
 
 # V=1 shows the whole command lines.
 Q := $(if $(V),,@)
@@ -80,9 +99,26 @@ $(B)/libsandlab.a: $(CORE_OBJ)
 	@rm -f $@
 	$(Q)ar rcs $@ $^
 
-$(B)/sandlab: $(MAIN_OBJ) $(UI_OBJ) $(B)/libsandlab.a
+$(B)/pic/%.o: %.c
+	@mkdir -p $(dir $@)
+	@$(if $(V),,echo "  CC      $< (PIC)")
+	$(Q)$(CC) $(ALL_CFLAGS) -fPIC -c -o $@ $<
+
+# The program holds the whole core (sandlab-ui.so calls parts no command
+# does) and exports to the dashboard only the core's symbols that ui/
+# calls: ui.syms, the names ui/'s objects leave undefined.
+$(B)/ui.syms: $(UI_OBJ)
+	$(Q)nm -u $(UI_OBJ) | awk 'NF == 2 && $$1 == "U" { print "  " $$2 ";" }' | sort -u | \
+		{ echo "{"; cat; echo "};"; } >$@.tmp && mv $@.tmp $@
+
+$(B)/sandlab: $(MAIN_OBJ) $(B)/libsandlab.a $(B)/ui.syms
 	@$(if $(V),,echo "  LD      $@")
-	$(Q)$(CC) $(ALL_LDFLAGS) -o $@ $(MAIN_OBJ) $(UI_OBJ) $(B)/libsandlab.a $(PKG_LIBS)
+	$(Q)$(CC) $(ALL_LDFLAGS) -Wl,--dynamic-list=$(B)/ui.syms -o $@ $(MAIN_OBJ) \
+		-Wl,--whole-archive $(B)/libsandlab.a -Wl,--no-whole-archive $(PKG_LIBS)
+
+$(B)/sandlab-ui.so: $(UI_OBJ)
+	@$(if $(V),,echo "  LD      $@")
+	$(Q)$(CC) $(ALL_LDFLAGS) -shared -o $@ $(UI_OBJ) $(UI_LIBS)
 
 # Only cmd-version.o sees the versions; it is rebuilt when they change.
 $(B)/version.stamp: FORCE
@@ -98,18 +134,18 @@ $(B)/obj/src/cli/cmd-version.o: ALL_CFLAGS += -DSANDLAB_VERSION='"$(VERSION)"' \
 $(B)/prefix.stamp: FORCE
 	@mkdir -p $(dir $@)
 	@echo "$(PREFIX)" | cmp -s - $@ || echo "$(PREFIX)" >$@
-$(B)/obj/ui/theme.o: $(B)/prefix.stamp
+$(B)/pic/ui/theme.o $(B)/obj/src/cli/dashlib.o: $(B)/prefix.stamp
 
 # sandlab(1): the hand-written prologue in doc/ around the command table
 # and the key table, which the binary prints.
-$(B)/sandlab.1: $(B)/sandlab doc/sandlab.1.in doc/mkman
+$(B)/sandlab.1: $(B)/sandlab $(B)/sandlab-ui.so doc/sandlab.1.in doc/mkman
 	@$(if $(V),,echo "  MAN     $@")
 	$(Q)bash doc/mkman $(B)/sandlab doc/sandlab.1.in "$(VERSION)" >$@.tmp && mv $@.tmp $@
 
 $(B)/tests/%: tests/unit/%.c $(B)/libsandlab.a
 	@mkdir -p $(dir $@)
 	@$(if $(V),,echo "  TEST    $@")
-	$(Q)$(CC) $(ALL_CFLAGS) -o $@ $< $(UI_TEST_LIB) $(B)/libsandlab.a $(PKG_LIBS) -lcmocka $(ALL_LDFLAGS)
+	$(Q)$(CC) $(ALL_CFLAGS) -o $@ $< $(UI_TEST_LIB) $(B)/libsandlab.a $(PKG_LIBS) $(UI_LIBS) -lcmocka $(ALL_LDFLAGS)
 
 # Unit tests of ui/ code (tests/unit/test_vt*.c, test_ui_*.c) also link the
 # ui objects. They come from an archive, so a test pulls in only the
@@ -121,7 +157,7 @@ UI_TESTS := $(filter $(B)/tests/test_vt% $(B)/tests/test_ui_%,$(UNIT_BIN))
 $(UI_TESTS): $(B)/libsandlab-ui.a
 $(UI_TESTS): UI_TEST_LIB := $(B)/libsandlab-ui.a
 
-tests-build: $(B)/sandlab $(B)/sandlab.1 $(UNIT_BIN)
+tests-build: $(B)/sandlab $(B)/sandlab-ui.so $(B)/sandlab.1 $(UNIT_BIN)
 
 # libFuzzer targets (clang): `make fuzz`, then e.g. build/fuzz/vtcon
 # -max_total_time=60. Not part of check, which runs the bounded fuzzers
@@ -132,7 +168,7 @@ fuzz: build/fuzz/vtcon
 build/fuzz/vtcon: $(FUZZ_VTCON_SRC) $(wildcard ui/*.h src/*/*.h)
 	@mkdir -p $(dir $@)
 	$(Q)clang -std=c11 -D_GNU_SOURCE -g -O1 $(SRC_DIRS:%=-I%) -Iui $(PKG_CFLAGS) \
-		-fsanitize=fuzzer,address,undefined -o $@ $(FUZZ_VTCON_SRC) $(PKG_LIBS)
+		-fsanitize=fuzzer,address,undefined -o $@ $(FUZZ_VTCON_SRC) $(PKG_LIBS) $(UI_LIBS)
 
 # Debian packages: the build's, the tests', and the guests' (images/DEPS).
 DEB_PKGS := build-essential pkg-config libncurses-dev libvterm-dev \
@@ -202,10 +238,12 @@ MAN1DIR  := $(PREFIX)/share/man/man1
 BASHCOMP := $(PREFIX)/share/bash-completion/completions
 ZSHCOMP  := $(PREFIX)/share/zsh/vendor-completions
 
-install: $(B)/sandlab $(B)/sandlab.1
+install: $(B)/sandlab $(B)/sandlab-ui.so $(B)/sandlab.1
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/sandlab/themes \
 		$(DESTDIR)$(MAN1DIR) $(DESTDIR)$(BASHCOMP) $(DESTDIR)$(ZSHCOMP)
 	install -m 0755 $(B)/sandlab $(DESTDIR)$(PREFIX)/bin/sandlab
+	install -d $(DESTDIR)$(PREFIX)/lib/sandlab
+	install -m 0644 $(B)/sandlab-ui.so $(DESTDIR)$(PREFIX)/lib/sandlab/sandlab-ui.so
 	install -m 0644 $(B)/sandlab.1 $(DESTDIR)$(MAN1DIR)/sandlab.1
 	install -m 0644 completion/sandlab.bash $(DESTDIR)$(BASHCOMP)/sandlab
 	install -m 0644 completion/_sandlab $(DESTDIR)$(ZSHCOMP)/_sandlab

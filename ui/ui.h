@@ -1,6 +1,7 @@
 /*
- * ui.h: the dashboard's entry point. Nothing here includes curses, so
- * main.c can call it without knowing how the dashboard draws.
+ * ui.h: the dashboard's entry point, in sandlab-ui.so, which main.c
+ * opens through src/cli/dashlib.c when it draws. Nothing here includes
+ * curses, so main.c can call it without knowing how the dashboard draws.
  */
 #ifndef SANDLAB_UI_H
 #define SANDLAB_UI_H

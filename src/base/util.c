@@ -303,10 +303,13 @@ port_ok(int port)
 int
 mkdir_p(const char *path, unsigned mode, struct err *e)
 {
-	char *p = xstrdup(path);
-	char *s;
+	char *p, *s;
 	int rc = 0;
 
+	/* The common case, a folder that is there, in one call. */
+	if (mkdir(path, mode) == 0 || errno == EEXIST)
+		return 0;
+	p = xstrdup(path);
 	for (s = p + 1; ; s++) {
 		if (*s != '/' && *s != '\0')
 			continue;

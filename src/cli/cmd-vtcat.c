@@ -4,7 +4,7 @@
  */
 #include "cmd.h"
 
-#include "vtcat.h"
+#include "dashlib.h"
 #include "vtcon.h"
 
 int
@@ -30,7 +30,9 @@ cmd_vtcat(int argc, char **argv)
 	    cli_int(cols, "--cols", 1, 1000, &o.cols) != 0 ||
 	    cli_int(sbs, "--scrollback", 0, 1000000, &o.scrollback) != 0)
 		return 2;
-	if ((rc = vtcat_run(&o, &e)) < 0)
+	if (dashlib_open(&e) != 0)
+		return cli_fail("%s", e.msg);
+	if ((rc = dashlib.vtcat_run(&o, &e)) < 0)
 		return cli_fail("%s", e.msg);
 	return rc;
 }

@@ -7,21 +7,24 @@
 #include <string.h>
 
 #include "cmd.h"
+#include "dashlib.h"
 #include "hostconn.h"
-#include "ui.h"
 
 int
 main(int argc, char **argv)
 {
 	struct cmd_dashboard dash = { 0 };
 	struct ui_opts o = { 0 };
+	struct err e;
 	int rc;
 
 	setlocale(LC_ALL, "");
 	signal(SIGPIPE, SIG_IGN);
 	/* The dashboard's key table as Markdown, for the README. */
 	if (argc == 2 && strcmp(argv[1], "__keys") == 0) {
-		ui_keys_markdown();
+		if (dashlib_open(&e) != 0)
+			return cli_fail("%s", e.msg);
+		dashlib.ui_keys_markdown();
 		return 0;
 	}
 	/* a hidden viewer for tests and benchmarks; it draws, so it lives in ui/ */
@@ -36,5 +39,7 @@ main(int argc, char **argv)
 		return rc;
 	o.lab_dir = dash.lab_dir;
 	o.theme = dash.theme;
-	return ui_main(&o);
+	if (dashlib_open(&e) != 0)
+		return cli_fail("%s", e.msg);
+	return dashlib.ui_main(&o);
 }

@@ -1680,7 +1680,7 @@ labfile_import(struct lab *lab, const struct labfile *lf, struct err *e)
 		char *backing;
 		struct disk *dv = NULL;
 		int made_ok;
-		if (image_get(lab, n->image, &im, &why) != 0) {
+		if (image_find(lab, n->image, &im, &why) != 0) {
 			err_set(e, "line %d: no image named %s in this lab (see: sandlab image ls; add it "
 			    "with: sandlab image import FILE --name %s)", n->line, n->image, n->image);
 			goto out;

@@ -1574,7 +1574,7 @@ keeper_remote_disks(struct keeper *k, const char *name, struct kremote_hw *h, st
 		h->n = i + 1;
 		if (d->image_id[0] == '\0')
 			xml = domxml_blank_volume(h->vols[i], (long long)d->size, e);
-		else if (image_get(k->lab, d->image_id, &im, e) == 0 &&
+		else if (image_find(k->lab, d->image_id, &im, e) == 0 &&
 		    rdom_image(k->rdom, d->image_file, d->image_id, keeper_remote_step, k, &path, e) == 0)
 			xml = domxml_volume(h->vols[i], (long long)im.virtual_size, path, im.format, e);
 		rc = xml != NULL ? rdom_disk(k->rdom, h->vols[i], xml, &h->made[i], e) : -1;
@@ -1708,7 +1708,7 @@ keeper_remote_start(struct keeper *k)
 	if (runrow_starting(k->lab->db, k->node.id, k->node.accel, "", (int)getpid(), &e) != 0 ||
 	    host_get(k->lab, k->node.host, &k->host, &e) != 0 ||
 	    keeper_remote_no_seed(k, &e) != 0 ||
-	    image_get(k->lab, k->node.image_id, &im, &e) != 0 ||
+	    image_find(k->lab, k->node.image_id, &im, &e) != 0 ||
 	    net_nics_get(k->lab, k->node.id, &nics, &nn, &e) != 0)
 		goto out;
 	/* Refused before the host is asked: a link a host with no address

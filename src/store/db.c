@@ -685,6 +685,8 @@ db_migrate(sqlite3 *db, int target, struct err *e)
 /* Pages the WAL may grow to before a commit copies them into lab.db
  * (db_open_raw says why not sqlite's 1000). */
 #define DB_WAL_PAGES "128"
+/* Bytes of a statement journal kept in memory (db_open_raw). */
+#define DB_STMT_SPILL (4 << 20)
 
 sqlite3 *
 db_open_raw(const char *path, struct err *e)
@@ -699,6 +701,12 @@ db_open_raw(const char *path, struct err *e)
 	if (!configured) {
 		configured = 1;
 		sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+		/* A statement that may fail half-way (a node's INSERT, with its
+		 * triggers and indexes) keeps the pages it changes in a
+		 * statement journal, which sqlite writes to a temporary file
+		 * in /var/tmp past 64 KiB: a `node create` went past it and
+		 * made, wrote and removed such a file. In memory up to DB_STMT_SPILL. */
+		sqlite3_config(SQLITE_CONFIG_STMTJRNL_SPILL, DB_STMT_SPILL);
 	}
 	if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL) != SQLITE_OK) {
 		err_set(e, "cannot open database %s: %s", path, db ? sqlite3_errmsg(db) : "out of memory");

@@ -225,7 +225,7 @@ disk_resolve(struct lab *lab, struct disk *d, struct err *e)
 
 	if (d->image == NULL)
 		return 0;
-	if (image_get(lab, d->image, &im, e) != 0)
+	if (image_find(lab, d->image, &im, e) != 0)
 		return -1;
 	if (strcmp(im.kind, "disk") != 0) {
 		err_set(e, "--disk image:%s: image %s is of kind %s, not disk%s", im.name, im.name, im.kind,

@@ -527,12 +527,17 @@ image_list_free(struct image *v, size_t n)
 /* The nodes that use an image: those it is the disk of, plus the others
  * that have it as CD-ROM, kernel, initrd, BIOS or an extra disk, each term
  * found through its index (migrations 18 and 23), so no node row is read. */
-#define IMAGE_COLS "i.id, i.name, i.file, i.format, i.virtual_size, i.file_size, i.imported_at, " \
+#define IMAGE_COLS_BEFORE_COUNT "i.id, i.name, i.file, i.format, i.virtual_size, i.file_size, i.imported_at, "
+#define IMAGE_COLS_AFTER_COUNT ", i.kind, i.source_format"
+#define IMAGE_COLS IMAGE_COLS_BEFORE_COUNT \
 	"(SELECT count(*) FROM nodes n WHERE n.image_id = i.id) + " \
 	"(SELECT count(*) FROM nodes n WHERE (n.cdrom_id = i.id OR n.kernel_id = i.id OR " \
 	"n.initrd_id = i.id OR n.bios_id = i.id OR " \
 	"n.id IN (SELECT d.node_id FROM disks d WHERE d.image_id = i.id)) " \
-	"AND n.image_id <> i.id), i.kind, i.source_format"
+	"AND n.image_id <> i.id)" IMAGE_COLS_AFTER_COUNT
+/* The same columns with 0 for the count, for a caller that does not
+ * show it: counting reads every node's entry in the indexes. */
+#define IMAGE_COLS_UNCOUNTED IMAGE_COLS_BEFORE_COUNT "0" IMAGE_COLS_AFTER_COUNT
 
 static void
 image_from_row(sqlite3_stmt *st, struct image *im)
@@ -575,14 +580,17 @@ image_list(struct lab *lab, struct image **out, size_t *n, struct err *e)
 	return 0;
 }
 
-int
-image_get(struct lab *lab, const char *key, struct image *out, struct err *e)
+/* image_get and image_find: cols is IMAGE_COLS or IMAGE_COLS_UNCOUNTED. */
+static int
+image_lookup(struct lab *lab, const char *cols, const char *key, struct image *out, struct err *e)
 {
 	sqlite3_stmt *st;
-	char shown[96];
-	int rc = db_row(lab->db, &st, "looking up an image", e, "SELECT " IMAGE_COLS " FROM images i "
-	    "WHERE i.name = ?1 COLLATE NOCASE OR i.id = ?1", "t", key);
+	char shown[96], sql[1024];
+	int rc;
 
+	snprintf(sql, sizeof sql, "SELECT %s FROM images i WHERE i.name = ?1 COLLATE NOCASE OR i.id = ?1",
+	    cols);
+	rc = db_row(lab->db, &st, "looking up an image", e, sql, "t", key);
 	memset(out, 0, sizeof *out);
 	if (rc < 0)
 		return -1;
@@ -593,6 +601,18 @@ image_get(struct lab *lab, const char *key, struct image *out, struct err *e)
 	}
 	sanitize_to(key, strlen(key), shown, sizeof shown);
 	return err_set(e, "no image named \"%s\" (see: sandlab image ls)", shown);
+}
+
+int
+image_get(struct lab *lab, const char *key, struct image *out, struct err *e)
+{
+	return image_lookup(lab, IMAGE_COLS, key, out, e);
+}
+
+int
+image_find(struct lab *lab, const char *key, struct image *out, struct err *e)
+{
+	return image_lookup(lab, IMAGE_COLS_UNCOUNTED, key, out, e);
 }
 
 /* Copies src into dst, keeping holes; reports progress. Only the data

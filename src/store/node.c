@@ -103,7 +103,7 @@ node_hw_apply(struct lab *lab, struct hw *h, const char *const vals[HW_NKEYS], s
 			return -1;
 		if (!kind || hw_none(vals[k]))
 			continue;
-		if (image_get(lab, vals[k], &im, e) != 0)
+		if (image_find(lab, vals[k], &im, e) != 0)
 			return -1;
 		if (strcmp(im.kind, kind) != 0) {
 			err_set(e, "--%s %s: image %s is of kind %s, not %s%s", hw_fields[k].name, im.name,
@@ -272,6 +272,18 @@ struct node_parts {
 	sqlite3_stmt *disks;
 };
 
+/* Reads out's NICs and disks (out holds its row). 0, or -1 with a
+ * message and *out clear. */
+static int
+node_nics_disks(struct lab *lab, struct node_parts *p, struct node *out, struct err *e)
+{
+	if (nic_each_with(lab, &p->nics, out->id, node_add_one_nic, out, e) == 0 &&
+	    disk_list_with(lab, &p->disks, out->id, &out->disks, &out->ndisks, e) == 0)
+		return 0;
+	node_clear(out);
+	return -1;
+}
+
 static void
 node_parts_free(struct node_parts *p)
 {
@@ -286,11 +298,7 @@ static int
 node_whole(struct lab *lab, sqlite3_stmt *st, struct node_parts *p, struct node *out, struct err *e)
 {
 	node_from_row(lab, st, out);
-	if (nic_each_with(lab, &p->nics, out->id, node_add_one_nic, out, e) == 0 &&
-	    disk_list_with(lab, &p->disks, out->id, &out->disks, &out->ndisks, e) == 0)
-		return 0;
-	node_clear(out);
-	return -1;
+	return node_nics_disks(lab, p, out, e);
 }
 
 /* node_each's walk: nodes by name, merged with NIC rows by node name. */
@@ -837,7 +845,7 @@ node_row_insert(struct lab *lab, const struct node_row *r, struct err *e)
 	    "firmware, cpu_model, arch, vga, boot, boot_once, cdrom_id, kernel_id, initrd_id, bios_id, append, "
 	    "host) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
 	    "ttttiitIiittttttttttttttt", r->id, r->name, r->image_id, r->overlay_file, r->ram_mb, r->cpus,
-	    r->accel, now_s(), r->console_cols ? r->console_cols : CONSIZE_COLS_DEFAULT,
+	    r->accel, r->created_at ? r->created_at : now_s(), r->console_cols ? r->console_cols : CONSIZE_COLS_DEFAULT,
 	    r->console_rows ? r->console_rows : CONSIZE_ROWS_DEFAULT, r->ready ? r->ready : "",
 	    m[HW_DISK_BUS], m[HW_MACHINE], m[HW_FIRMWARE], m[HW_CPU_MODEL], m[HW_ARCH], m[HW_VGA], m[HW_BOOT],
 	    m[HW_BOOT_ONCE], m[HW_CDROM], m[HW_KERNEL], m[HW_INITRD], m[HW_BIOS], m[HW_APPEND], r->host) == 0)
@@ -874,6 +882,53 @@ node_vars_new(const struct hw *h, const char *overlay, const char *from_overlay,
 	return rc;
 }
 
+/* The node node_create wrote, as node_get reads it, from the values it
+ * wrote (r, its image im) and with its NICs and disks read: parsing
+ * node_get's SELECT, five tables joined, again was an eighth of a `node
+ * create`. store-nodes compares the two. 0, or -1 with a message and
+ * *out clear. */
+static int
+node_made(struct lab *lab, const struct node_row *r, const struct image *im, struct node *out,
+    struct err *e)
+{
+	struct node_parts p = { 0 };
+	int rc;
+
+	memset(out, 0, sizeof *out);
+	str_copy(out->id, sizeof out->id, r->id);
+	out->name = xstrdup(r->name);
+	str_copy(out->image_id, sizeof out->image_id, im->id);
+	out->image_name = xstrdup(im->name);
+	out->image_file = path_join(lab->images, im->file);
+	out->image_format = xstrdup(im->format);
+	out->overlay = path_join(lab->overlays, r->overlay_file);
+	out->ram_mb = r->ram_mb;
+	out->cpus = r->cpus;
+	str_copy(out->accel, sizeof out->accel, r->accel);
+	out->created_at = r->created_at;
+	out->console_cols = r->console_cols ? r->console_cols : CONSIZE_COLS_DEFAULT;
+	out->console_rows = r->console_rows ? r->console_rows : CONSIZE_ROWS_DEFAULT;
+	str_copy(out->ready, sizeof out->ready, r->ready ? r->ready : "");
+	/* as node_hw_from_row reads the row: an image field is its image's
+	 * name, id and file, or "" */
+	for (int k = 0; k < HW_NKEYS; k++) {
+		if (!hw_fields[k].image_kind)
+			out->hw.v[k] = xstrdup(r->hw->v[k]);
+		else if (r->hw->id[k][0] != '\0') {
+			out->hw.v[k] = xstrdup(r->hw->v[k]);
+			str_copy(out->hw.id[k], sizeof out->hw.id[k], r->hw->id[k]);
+			out->hw.file[k] = xstrdup(r->hw->file[k]);
+		} else
+			out->hw.v[k] = xstrdup("");
+	}
+	if (strcmp(out->hw.v[HW_FIRMWARE], "uefi") == 0)
+		out->hw.file[HW_FIRMWARE] = firmware_vars_path(out->overlay);
+	out->host = xstrdup(r->host ? r->host : HOST_LOCAL);
+	rc = node_nics_disks(lab, &p, out, e);
+	node_parts_free(&p);
+	return rc;
+}
+
 int
 node_create(struct lab *lab, const struct node_spec *s, struct node *out, struct err *e)
 {
@@ -899,7 +954,7 @@ node_create(struct lab *lab, const struct node_spec *s, struct node *out, struct
 	hw_init(&hw);
 	if (node_name_taken(lab, s->name, NULL, e) != 0 || node_hw_apply(lab, &hw, s->hw, e) != 0 ||
 	    node_host_resolve(lab, s->host, &host, e) != 0 ||
-	    image_get(lab, s->image, &im, e) != 0 || image_check_disk(&im, e) != 0 ||
+	    image_find(lab, s->image, &im, e) != 0 || image_check_disk(&im, e) != 0 ||
 	    disk_parse_all(lab, s->disks, s->ndisks, &dv, e) != 0)
 		goto fail;
 	if (disk_check_buses(hw.v[HW_DISK_BUS], dv, s->ndisks, e) != 0)
@@ -917,13 +972,19 @@ node_create(struct lab *lab, const struct node_spec *s, struct node *out, struct
 	struct node_row row = { .id = id, .name = s->name, .image_id = im.id, .image_name = im.name,
 	    .overlay_file = d.file, .ram_mb = ram, .cpus = cpus, .accel = accel,
 	    .console_cols = s->console_cols, .console_rows = s->console_rows, .ready = s->ready,
-	    .hw = &hw, .host = host };
+	    .hw = &hw, .host = host, .created_at = now_s() };
 	if (node_row_insert(lab, &row, e) != 0 || nic_add(lab, id, 0, nics, s->nic_model, e) != 0 ||
 	    node_disk_place(lab, &d, e) != 0 || node_disks_place(lab, id, &db, e) != 0)
 		goto fail;
 	db_event(lab->db, id, "create", s->name);
-	if (db_commit(lab->db, e) != 0)
+	/* read inside the transaction: the NICs and disks as committed */
+	if (out != NULL && node_made(lab, &row, &im, out, e) != 0)
 		goto fail;
+	if (db_commit(lab->db, e) != 0) {
+		if (out != NULL)
+			node_clear(out);
+		goto fail;
+	}
 	image_clear(&im);
 	hw_clear(&hw);
 	node_disk_free(&d);
@@ -931,7 +992,7 @@ node_create(struct lab *lab, const struct node_spec *s, struct node *out, struct
 	disk_list_free(dv, s->ndisks);
 	free(backing);
 	free(host);
-	return out ? node_get(lab, id, out, e) : 0;
+	return 0;
 
 fail:
 	db_rollback(lab->db);

@@ -230,6 +230,7 @@ struct node_row {
 	const char *ready;        /* NULL = none */
 	const struct hw *hw;      /* NULL = defaults; image fields by id[] */
 	const char *host;         /* NULL = local, else a hosts row's name as stored */
+	int64_t     created_at;   /* 0 = now */
 };
 int node_row_insert(struct lab *lab, const struct node_row *r, struct err *e);
 

@@ -215,7 +215,7 @@ template_apply(struct lab *lab, struct template *t, const struct template_spec *
 	}
 	if (s->image) {
 		struct image im;
-		if (image_get(lab, s->image, &im, e) != 0)
+		if (image_find(lab, s->image, &im, e) != 0)
 			return -1;
 		if (image_check_disk(&im, e) != 0) {
 			image_clear(&im);

@@ -157,4 +157,46 @@ expect_fail "a lab file of 16385 nodes is refused before it is read" "the file d
 	"$S" lab import "$T/over.lab"
 check "the refused file made no node" test "$(sqlite3 "$LABDIR/lab.db" "SELECT count(*) FROM nodes WHERE name LIKE 'm%'")" = 0
 
+# node create's answer is made from what it wrote, not read back
+# (node_made): it must equal node show's, key by key, for nodes that use
+# every kind of field; and hold the values given here.
+mkdir -p "$T/isodir" && printf 'x\n' >"$T/isodir/x.txt"
+xorriso -as mkisofs -quiet -V X -o "$T/x.iso" "$T/isodir" 2>/dev/null
+"$S" image import "$T/x.iso" --name cd >/dev/null
+"$S" image import /usr/share/seabios/bios-256k.bin --name sea --kind bios >/dev/null
+"$S" node create made1 --image tiny --ram 48 --cpus 2 --nics 3 --accel tcg --console-size 100x30 \
+	--ready 'login:' --machine q35 --cpu-model max --vga virtio --boot cdrom,disk --boot-once cdrom \
+	--cdrom cd --disk 8M,bus=sata --disk image:tiny --nic-model e1000 --json >"$T/made1.json"
+"$S" node create made2 --image TINY --firmware uefi --json >"$T/made2.json"
+"$S" node create made3 --image tiny --bios sea --nics 0 --json >"$T/made3.json"
+same_as_show() { # NAME: create's JSON keys equal show's
+	"$S" node show "$1" --json >"$T/$1.show.json"
+	python3 -c '
+import json, sys
+c, s = json.load(open(sys.argv[1])), json.load(open(sys.argv[2]))
+bad = [k for k in c if k not in s or c[k] != s[k]]
+assert not bad, [(k, c[k], s.get(k)) for k in bad]
+' "$T/$1.json" "$T/$1.show.json"
+}
+for n in made1 made2 made3; do
+	check "node create --json of $n equals node show --json" same_as_show "$n"
+done
+check "made1 holds the values given" python3 -c '
+import json, sys
+c = json.load(open(sys.argv[1]))
+assert (c["name"], c["image"], c["ram_mb"], c["cpus"], c["accel"]) == ("made1", "tiny", 48, 2, "tcg"), c
+assert c["console_size"] == {"cols": 100, "rows": 30}, c["console_size"]
+m = c["machine"]
+assert (m["machine"], m["cpu-model"], m["vga"], m["boot"], m["boot-once"], m["cdrom"]) == \
+	("q35", "max", "virtio", "cdrom,disk", "cdrom", "cd"), m
+assert [(n["index"], n["model"]) for n in c["nics"]] == [(0, "e1000"), (1, "e1000"), (2, "e1000")], c["nics"]
+assert [(d["index"], d["bus"], d["image"]) for d in c["disks"]] == [(1, "sata", None), (2, "virtio", "tiny")], c["disks"]
+' "$T/made1.json"
+check "made2 is UEFI on tiny (the image named in another case), made3 boots sea with no NIC" python3 -c '
+import json, sys
+a, b = json.load(open(sys.argv[1])), json.load(open(sys.argv[2]))
+assert (a["image"], a["machine"]["firmware"]) == ("tiny", "uefi"), a
+assert (b["machine"]["bios"], b["nics"]) == ("sea", []), b
+' "$T/made2.json" "$T/made3.json"
+
 done_testing
