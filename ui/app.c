@@ -705,7 +705,10 @@ app_run(struct app *a)
 
 		fds[nfds++] = (struct pollfd){ .fd = STDIN_FILENO, .events = POLLIN };
 		fds[nfds++] = (struct pollfd){ .fd = term_signal_fd(), .events = POLLIN };
-		fds[nfds++] = (struct pollfd){ .fd = a->inotify_fd, .events = POLLIN };
+		/* While a reload is due, the lab's events wait in the queue and
+		 * are read at once before it: one write from another process
+		 * is a hundred events, each a wake-up when read one by one. */
+		fds[nfds++] = (struct pollfd){ .fd = a->reload_due > 0 ? -1 : a->inotify_fd, .events = POLLIN };
 		fds[nfds++] = (struct pollfd){ .fd = job_fd(), .events = POLLIN };
 		for (size_t i = 0; i < a->nconsoles; i++) {
 			polled[i] = a->consoles[i];
@@ -740,8 +743,11 @@ app_run(struct app *a)
 		}
 		if (rc > 0 && job_fd() >= 0 && (fds[3].revents & POLLIN))
 			job_drain(a);
-		if (a->reload_due > 0 && now >= a->reload_due)
+		if (a->reload_due > 0 && now >= a->reload_due) {
+			if (a->inotify_fd >= 0)
+				app_watch_read(a);
 			app_reload(a);
+		}
 		if (a->uptime_due > 0 && now >= a->uptime_due)
 			a->nodes->dirty = 1;
 		if (a->quit)
