@@ -654,24 +654,28 @@ app_timeout(struct app *a, int input_wait)
 		if (due < 0 || a->reload_due < due)
 			due = a->reload_due;
 	}
-	/* The uptime column changes once a minute while nodes run. */
-	if (a->nodes->win) {
-		int64_t s = now_s(), next = -1;
-		for (size_t i = 0; i < a->model.nnodes; i++) {
-			const struct run_info *r = &model_node_at(&a->model, i)->run;
-			if (r->state == RUN_RUNNING && r->started_at > 0) {
-				int64_t t = pane_nodes_next_tick(r->started_at, s);
-				if (next < 0 || t < next)
-					next = t;
+	/* The uptime column changes once a minute while nodes run. The next
+	 * change is found again only when it has come or the model changed:
+	 * a pass over 10,000 nodes at every wake-up cost more than the
+	 * change it waited for. */
+	if (a->nodes->win && a->model.nrunning > 0) {
+		if (a->uptime_due <= now || a->uptime_gen != a->model.generation) {
+			int64_t s = now_s(), next = -1;
+			for (size_t i = 0; i < a->model.nnodes; i++) {
+				const struct run_info *r = &model_node_at(&a->model, i)->run;
+				if (r->state == RUN_RUNNING && r->started_at > 0) {
+					int64_t t = pane_nodes_next_tick(r->started_at, s);
+					if (next < 0 || t < next)
+						next = t;
+				}
 			}
+			a->uptime_due = next >= 0 ? now + next * 1000 : 0;
+			a->uptime_gen = a->model.generation;
 		}
-		if (next >= 0) {
-			a->uptime_due = now + next * 1000;
-			if (due < 0 || a->uptime_due < due)
-				due = a->uptime_due;
-		} else
-			a->uptime_due = 0;
-	}
+		if (a->uptime_due > 0 && (due < 0 || a->uptime_due < due))
+			due = a->uptime_due;
+	} else
+		a->uptime_due = 0;
 	if (input_wait >= 0 && (due < 0 || now + input_wait < due))
 		due = now + input_wait;
 	if (due < 0)
@@ -701,7 +705,10 @@ app_run(struct app *a)
 
 		fds[nfds++] = (struct pollfd){ .fd = STDIN_FILENO, .events = POLLIN };
 		fds[nfds++] = (struct pollfd){ .fd = term_signal_fd(), .events = POLLIN };
-		fds[nfds++] = (struct pollfd){ .fd = a->inotify_fd, .events = POLLIN };
+		/* While a reload is due, the lab's events wait in the queue and
+		 * are read at once before it: one write from another process
+		 * is a hundred events, each a wake-up when read one by one. */
+		fds[nfds++] = (struct pollfd){ .fd = a->reload_due > 0 ? -1 : a->inotify_fd, .events = POLLIN };
 		fds[nfds++] = (struct pollfd){ .fd = job_fd(), .events = POLLIN };
 		for (size_t i = 0; i < a->nconsoles; i++) {
 			polled[i] = a->consoles[i];
@@ -736,8 +743,11 @@ app_run(struct app *a)
 		}
 		if (rc > 0 && job_fd() >= 0 && (fds[3].revents & POLLIN))
 			job_drain(a);
-		if (a->reload_due > 0 && now >= a->reload_due)
+		if (a->reload_due > 0 && now >= a->reload_due) {
+			if (a->inotify_fd >= 0)
+				app_watch_read(a);
 			app_reload(a);
+		}
 		if (a->uptime_due > 0 && now >= a->uptime_due)
 			a->nodes->dirty = 1;
 		if (a->quit)

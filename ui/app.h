@@ -61,6 +61,7 @@ struct app {
 	int           reload_all;
 	int64_t       reload_due;     /* mono ms of the next model reload, or 0 */
 	int64_t       uptime_due;     /* mono ms when an uptime shown changes, or 0 */
+	unsigned      uptime_gen;     /* the model's generation it was found at */
 	int           quit;
 	int64_t       last_frame;
 

@@ -19,15 +19,26 @@ static size_t
 draw_wide(const char *s, int maxw, wchar_t *out, size_t outmax, int *cols)
 {
 	mbstate_t st;
-	size_t n = 0;
+	size_t n = 0, left = strlen(s);
 	int used = 0;
 
 	memset(&st, 0, sizeof st);
 	while (*s && n + 1 < outmax) {
 		wchar_t wc;
-		size_t k = mbrtowc(&wc, s, strlen(s), &st);
+		size_t k;
 		int cw;
 
+		/* Printable ASCII is one cell in every locale sandlab draws in:
+		 * no conversion (most of a frame's text, a row a node). */
+		if ((unsigned char)*s >= 0x20 && (unsigned char)*s < 0x7f && mbsinit(&st)) {
+			if (used + 1 > maxw)
+				break;
+			out[n++] = (wchar_t)*s++;
+			used++;
+			left--;
+			continue;
+		}
+		k = mbrtowc(&wc, s, left, &st);
 		if (k == (size_t)-1 || k == (size_t)-2 || k == 0) {
 			/* Not valid in this locale: show a replacement. */
 			memset(&st, 0, sizeof st);
@@ -44,6 +55,7 @@ draw_wide(const char *s, int maxw, wchar_t *out, size_t outmax, int *cols)
 		out[n++] = wc;
 		used += cw;
 		s += k;
+		left -= k;
 	}
 	out[n] = L'\0';
 	*cols = used;

@@ -44,12 +44,97 @@ model_live(const struct model_node *mn)
 	return mn->run.state == RUN_STARTING || mn->run.state == RUN_STOPPING;
 }
 
+/* Adds delta (1 or -1) to the counts node mn is in: its name's width,
+ * remote, starting or stopping, running with an uptime. Every change to
+ * a node in the model goes between a -1 and a +1, so that the counts are
+ * right without a pass over all nodes. */
+static void
+model_count(struct model *m, const struct model_node *mn, int delta)
+{
+	int w = mn->name_w > MODEL_NAME_W_MAX ? MODEL_NAME_W_MAX : mn->name_w;
+
+	m->widths[w] += (size_t)delta;
+	m->nremote += (size_t)(delta * !node_is_local(&mn->n));
+	m->ntransitional += (size_t)(delta * model_live(mn));
+	m->nrunning += (size_t)(delta * (mn->run.state == RUN_RUNNING && mn->run.started_at > 0));
+}
+
+/* The widest name's cells (at least 1), from the counts. */
+static void
+model_widest(struct model *m)
+{
+	int w = MODEL_NAME_W_MAX;
+
+	while (w > 1 && m->widths[w] == 0)
+		w--;
+	m->name_cols = w;
+}
+
+/* Re-reads the runtime state of node mn, counted. */
+static void
+model_state(struct model *m, struct model_node *mn, struct lab *lab)
+{
+	model_count(m, mn, -1);
+	model_run(mn, lab, NULL);
+	model_count(m, mn, 1);
+}
+
+/* An id's first 16 hex digits as a number (an id is a UUID): what
+ * keys[] holds. Ids that share it are told apart by strcmp. */
+static uint64_t
+model_key(const char *id)
+{
+	uint64_t k = 0;
+
+	for (int n = 0; n < 16 && *id; id++) {
+		int c = (unsigned char)*id, v;
+		if (c >= '0' && c <= '9')
+			v = c - '0';
+		else if ((c | 0x20) >= 'a' && (c | 0x20) <= 'f')
+			v = (c | 0x20) - 'a' + 10;
+		else
+			continue;
+		k = k << 4 | (uint64_t)v;
+		n++;
+	}
+	return k;
+}
+
 /* Room for one more node's pointer. */
 static void
 model_grow(struct model *m)
 {
-	if (m->nnodes == m->cap)
-		m->nodes = xreallocarray(m->nodes, m->cap = m->cap ? m->cap * 2 : 64, sizeof *m->nodes);
+	if (m->nnodes == m->cap) {
+		m->cap = m->cap ? m->cap * 2 : 64;
+		m->nodes = xreallocarray(m->nodes, m->cap, sizeof *m->nodes);
+		m->keys = xreallocarray(m->keys, m->cap, sizeof *m->keys);
+	}
+}
+
+/* Opens a slot at index at (at most nnodes) for a new node; returns it. */
+static struct model_node *
+model_insert(struct model *m, size_t at)
+{
+	struct model_node *mn = xcalloc(1, sizeof *mn);
+
+	model_grow(m);
+	/* Only the pointers and keys after it move: 16 bytes a row. */
+	memmove(&m->nodes[at + 1], &m->nodes[at], (m->nnodes - at) * sizeof *m->nodes);
+	memmove(&m->keys[at + 1], &m->keys[at], (m->nnodes - at) * sizeof *m->keys);
+	m->nodes[at] = mn;
+	m->nnodes++;
+	return mn;
+}
+
+/* Moves n into mn (cleared before) with its name measured and its key
+ * set at index at. */
+static void
+model_take(struct model *m, size_t at, struct model_node *mn, struct node *n)
+{
+	mn->n = *n;
+	memset(n, 0, sizeof *n);    /* moved into the model */
+	mn->name_w = draw_width(mn->n.name);
+	m->keys[at] = model_key(mn->n.id);
 }
 
 /* Frees one node and its fields. */
@@ -67,36 +152,11 @@ model_add_node(struct node *n, void *arg)
 	struct model_fill *f = arg;
 	struct model_node *mn;
 
-	model_grow(f->m);
-	mn = f->m->nodes[f->m->nnodes++] = xcalloc(1, sizeof *mn);
-	mn->n = *n;
-	memset(n, 0, sizeof *n);    /* moved into the model */
+	mn = model_insert(f->m, f->m->nnodes);
+	model_take(f->m, f->m->nnodes - 1, mn, n);
 	model_run(mn, NULL, f->runs);
+	model_count(f->m, mn, 1);
 	return 0;
-}
-
-/* The widest name and the remote count, over every node: once per load,
- * and after an update took away a widest name. Every frame measuring all
- * names cost a frame 10,000 measures at 10,000 nodes. */
-static void
-model_measure(struct model *m)
-{
-	m->name_cols = 1;
-	m->nremote = 0;
-	for (size_t i = 0; i < m->nnodes; i++) {
-		int w = draw_width(m->nodes[i]->n.name);
-		if (w > m->name_cols)
-			m->name_cols = w;
-		m->nremote += !node_is_local(&m->nodes[i]->n);
-	}
-}
-
-static void
-model_transitional(struct model *m)
-{
-	m->transitional = 0;
-	for (size_t i = 0; i < m->nnodes && !m->transitional; i++)
-		m->transitional = model_live(m->nodes[i]);
 }
 
 /* model_load and model_load_first: every node (limit 0) or the first
@@ -121,16 +181,19 @@ model_read(struct model *m, struct lab *lab, size_t limit, const struct node_cou
 		model_free(&fresh);
 		return -1;
 	}
-	if (fresh.nodes == NULL)
+	if (fresh.nodes == NULL) {
 		fresh.nodes = xcalloc(fresh.cap = 1, sizeof *fresh.nodes);
+		fresh.keys = xcalloc(1, sizeof *fresh.keys);
+	}
 	if (c) {
+		/* The first rows' counts stand until the whole lab is read. */
 		fresh.partial = 1;
 		fresh.nall = c->n;
 		fresh.name_cols = c->longest > 0 ? c->longest : 1;
 		fresh.nremote = c->remote;
 	} else
-		model_measure(&fresh);
-	model_transitional(&fresh);
+		model_widest(&fresh);
+	fresh.transitional = fresh.ntransitional > 0;
 	fresh.generation = m->generation + 1;
 	model_free(m);
 	*m = fresh;
@@ -213,56 +276,41 @@ model_users(struct model *m, const struct node *n, int delta)
 	return rc;
 }
 
-/* Takes node i out; *remeasure when it was a widest name. */
+/* Takes node i out, uncounted. */
 static void
-model_remove(struct model *m, size_t i, int *remeasure)
+model_remove(struct model *m, size_t i)
 {
-	struct model_node *mn = m->nodes[i];
-
-	if (draw_width(mn->n.name) >= m->name_cols)
-		*remeasure = 1;
-	m->nremote -= !node_is_local(&mn->n);
-	model_node_free(mn);
+	model_count(m, m->nodes[i], -1);
+	model_node_free(m->nodes[i]);
 	memmove(&m->nodes[i], &m->nodes[i + 1], (m->nnodes - i - 1) * sizeof *m->nodes);
+	memmove(&m->keys[i], &m->keys[i + 1], (m->nnodes - i - 1) * sizeof *m->keys);
 	m->nnodes--;
 }
 
 /* Puts n (moved in) with its state read now in place of node i (-1: a
  * new node), keeping the order by name; returns it. */
 static struct model_node *
-model_put(struct model *m, int i, struct node *n, struct lab *lab, int *remeasure)
+model_put(struct model *m, int i, struct node *n, struct lab *lab)
 {
 	struct model_node *mn;
 	size_t at = (size_t)i;
-	int w = draw_width(n->name);
 
 	if (i >= 0 && !((i == 0 || strcasecmp(m->nodes[i - 1]->n.name, n->name) < 0) &&
 	    ((size_t)i + 1 == m->nnodes || strcasecmp(n->name, m->nodes[i + 1]->n.name) < 0))) {
 		/* Renamed out of its place. */
-		model_remove(m, (size_t)i, remeasure);
+		model_remove(m, (size_t)i);
 		i = -1;
 	}
 	if (i >= 0) {
 		mn = m->nodes[at];
-		if (draw_width(mn->n.name) >= m->name_cols && w < m->name_cols)
-			*remeasure = 1;
-		m->nremote -= !node_is_local(&mn->n);
+		model_count(m, mn, -1);
 		node_clear(&mn->n);
 		memset(mn, 0, sizeof *mn);
-	} else {
-		/* Only the pointers after it move: 8 bytes a row. */
-		model_grow(m);
-		at = model_place(m, n->name);
-		memmove(&m->nodes[at + 1], &m->nodes[at], (m->nnodes - at) * sizeof *m->nodes);
-		mn = m->nodes[at] = xcalloc(1, sizeof *mn);
-		m->nnodes++;
-	}
-	mn->n = *n;
-	memset(n, 0, sizeof *n);
+	} else
+		mn = model_insert(m, at = model_place(m, n->name));
+	model_take(m, at, mn, n);
 	model_run(mn, lab, NULL);
-	if (w > m->name_cols)
-		m->name_cols = w;
-	m->nremote += !node_is_local(&mn->n);
+	model_count(m, mn, 1);
 	return mn;
 }
 
@@ -273,7 +321,7 @@ model_update(struct model *m, struct lab *lab, char (*ids)[37], size_t nids, str
 	struct change *ch = NULL;
 	size_t nch = 0;
 	int64_t last = m->seq;
-	int rc, images = 0, remeasure = 0, written;
+	int rc, images = 0, written;
 
 	if (m->partial)
 		return model_load(m, lab, e);
@@ -298,7 +346,7 @@ model_update(struct model *m, struct lab *lab, char (*ids)[37], size_t nids, str
 		if (ch[k].gone) {
 			if (i >= 0) {
 				images |= model_users(m, &m->nodes[i]->n, -1) != 0;
-				model_remove(m, (size_t)i, &remeasure);
+				model_remove(m, (size_t)i);
 			}
 			continue;
 		}
@@ -309,7 +357,7 @@ model_update(struct model *m, struct lab *lab, char (*ids)[37], size_t nids, str
 		}
 		if (i >= 0)
 			images |= model_users(m, &m->nodes[i]->n, -1) != 0;
-		images |= model_users(m, &model_put(m, i, &n, lab, &remeasure)->n, 1) != 0;
+		images |= model_users(m, &model_put(m, i, &n, lab)->n, 1) != 0;
 	}
 	free(ch);
 	/* Keepers come and go in run/, and a start or stop in progress moves
@@ -317,12 +365,15 @@ model_update(struct model *m, struct lab *lab, char (*ids)[37], size_t nids, str
 	for (size_t k = 0; k < nids; k++) {
 		int i = model_node_index(m, ids[k]);
 		if (i >= 0)
-			model_run(m->nodes[i], lab, NULL);
+			model_state(m, m->nodes[i], lab);
 	}
-	if (m->transitional)
-		for (size_t i = 0; i < m->nnodes; i++)
-			if (model_live(m->nodes[i]))
-				model_run(m->nodes[i], lab, NULL);
+	/* Those starting or stopping: each is read once (a node read above
+	 * may be counted live again, and counted at most once here). */
+	for (size_t i = 0, left = m->ntransitional; i < m->nnodes && left > 0; i++)
+		if (model_live(m->nodes[i])) {
+			left--;
+			model_state(m, m->nodes[i], lab);
+		}
 	/* No node changed: something else was written (an image, a link);
 	 * nothing at all when the stamp stayed (the WAL checkpointed). */
 	if (images || (written && nch == 0)) {
@@ -334,9 +385,8 @@ model_update(struct model *m, struct lab *lab, char (*ids)[37], size_t nids, str
 		m->images = v;
 		m->nimages = n;
 	}
-	if (remeasure)
-		model_measure(m);
-	model_transitional(m);
+	model_widest(m);
+	m->transitional = m->ntransitional > 0;
 	m->seq = last;
 	m->stamp = stamp;
 	m->generation++;
@@ -350,6 +400,7 @@ model_free(struct model *m)
 	for (size_t i = 0; i < m->nnodes; i++)
 		model_node_free(m->nodes[i]);
 	free(m->nodes);
+	free(m->keys);
 	memset(m, 0, sizeof *m);
 }
 
@@ -362,8 +413,10 @@ model_node_at(const struct model *m, size_t i)
 int
 model_node_index(const struct model *m, const char *id)
 {
+	uint64_t k = model_key(id);
+
 	for (size_t i = 0; i < m->nnodes; i++)
-		if (strcmp(m->nodes[i]->n.id, id) == 0)
+		if (m->keys[i] == k && strcmp(m->nodes[i]->n.id, id) == 0)
 			return (int)i;
 	return -1;
 }
@@ -380,8 +433,7 @@ model_image_index(const struct model *m, const char *id)
 const struct model_node *
 model_node_by_name(const struct model *m, const char *name)
 {
-	for (size_t i = 0; i < m->nnodes; i++)
-		if (strcasecmp(m->nodes[i]->n.name, name) == 0)
-			return m->nodes[i];
-	return NULL;
+	size_t i = model_place(m, name);
+
+	return i < m->nnodes && strcasecmp(m->nodes[i]->n.name, name) == 0 ? m->nodes[i] : NULL;
 }

@@ -16,7 +16,12 @@
 struct model_node {
 	struct node     n;
 	struct run_info run;
+	int             name_w;         /* draw_width(n.name), measured once */
 };
+
+/* Name widths counted up to this many cells (a name is at most
+ * NAME_MAX_LEN bytes, so at most that many cells); wider counts here. */
+#define MODEL_NAME_W_MAX 64
 
 struct model {
 	struct image      *images;
@@ -27,8 +32,20 @@ struct model {
 	                                      its place moves pointers, not
 	                                      rows (about 2 KiB each) */
 	size_t             nnodes;
-	size_t             cap;            /* pointers allocated */
+	uint64_t          *keys;           /* keys[i]: node i's id as a number
+	                                      (model_key), moved with nodes: an
+	                                      id is found in one sequential pass
+	                                      over 8 bytes a node, not a string
+	                                      compare in each node's 2 KiB */
+	size_t             cap;            /* pointers and keys allocated */
 	int                transitional;   /* some node is starting or stopping */
+	size_t             ntransitional;  /* how many (kept as states change:
+	                                      no pass over all nodes) */
+	size_t             nrunning;       /* nodes running with a start time
+	                                      (their uptime column ticks) */
+	size_t             widths[MODEL_NAME_W_MAX + 1]; /* nodes by name_w: the
+	                                      widest left after a removal is
+	                                      found here, not by measuring all */
 	unsigned           generation;     /* one more at every load or update that
 	                                      changed something: views that read
 	                                      more of the lab reload then */

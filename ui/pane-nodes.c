@@ -166,8 +166,9 @@ pane_nodes_draw(struct pane *p, struct app *a)
 		return;
 	{
 		/* The name takes what it needs; slack goes to the right end. */
-		/* The model keeps the widest name (model_measure): measuring
-		 * every name per frame cost 10,000 measures at 10,000 nodes. */
+		/* The model keeps the widest name (counted by width as nodes
+		 * come and go): measuring every name per frame cost 10,000
+		 * measures at 10,000 nodes. */
 		int longest = a->model.name_cols + 1 < 8 ? 8 : a->model.name_cols + 1;
 		width[COL_NAME] = pane_nodes_fit(inner - 1, longest, a->model.nremote > 0, show);
 	}

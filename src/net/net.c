@@ -351,7 +351,7 @@ net_copy_col(char *dst, size_t len, sqlite3_stmt *st, int col)
 static int
 net_load_fwds(struct lab *lab, const char *node_id, struct nic *v, int n, struct err *e)
 {
-	sqlite3_stmt *st = db_query(lab->db, e, "SELECT idx, proto, host_port, guest_port FROM forwards "
+	sqlite3_stmt *st = db_kept_query(lab->db, &lab->kept, e, "SELECT idx, proto, host_port, guest_port FROM forwards "
 	    "WHERE node_id = ? ORDER BY idx, proto, host_port", "t", node_id);
 	int rc;
 
@@ -369,7 +369,7 @@ net_load_fwds(struct lab *lab, const char *node_id, struct nic *v, int n, struct
 			f->guest_port = sqlite3_column_int(st, 3);
 		}
 	}
-	sqlite3_finalize(st);
+	db_kept_done(lab->kept, st);
 	if (rc != SQLITE_DONE)
 		return db_fail(lab->db, e, "reading port forwards");
 	return 0;
@@ -379,7 +379,7 @@ int
 net_nics_get(struct lab *lab, const char *node_id, struct nic **out, int *n, struct err *e)
 {
 	/* is_a: this NIC is the link's `a` end. */
-	sqlite3_stmt *st = db_prepare(lab->db,
+	sqlite3_stmt *st = db_kept_query(lab->db, &lab->kept, e,
 	    "SELECT c.idx, c.model, c.mac, c.attach, l.id, p.id, p.name,"
 	    " CASE WHEN l.a_node = c.node_id AND l.a_idx = c.idx THEN l.b_idx ELSE l.a_idx END,"
 	    " CASE WHEN l.a_node = c.node_id AND l.a_idx = c.idx THEN l.a_port ELSE l.b_port END,"
@@ -393,7 +393,7 @@ net_nics_get(struct lab *lab, const char *node_id, struct nic **out, int *n, str
 	    " THEN l.b_node ELSE l.a_node END "
 	    "LEFT JOIN nics pc ON pc.node_id = p.id AND pc.idx = CASE WHEN l.a_node = c.node_id"
 	    " AND l.a_idx = c.idx THEN l.b_idx ELSE l.a_idx END "
-	    "WHERE c.node_id = ? ORDER BY c.idx", e);
+	    "WHERE c.node_id = ? ORDER BY c.idx", "t", node_id);
 	struct nic *v = NULL;
 	int len = 0, rc, own_txn;
 
@@ -401,10 +401,6 @@ net_nics_get(struct lab *lab, const char *node_id, struct nic **out, int *n, str
 	*n = 0;
 	if (st == NULL)
 		return -1;
-	if (db_bind(lab->db, st, e, "t", node_id) != 0) {
-		sqlite3_finalize(st);
-		return -1;
-	}
 	own_txn = sqlite3_get_autocommit(lab->db) && db_exec(lab->db, "BEGIN", NULL) == 0;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		v = xreallocarray(v, (size_t)len + 1, sizeof *v);
@@ -427,7 +423,7 @@ net_nics_get(struct lab *lab, const char *node_id, struct nic **out, int *n, str
 			net_copy_col(c->peer_on, sizeof c->peer_on, st, 13);
 		}
 	}
-	sqlite3_finalize(st);
+	db_kept_done(lab->kept, st);
 	if (rc != SQLITE_DONE)
 		db_fail(lab->db, e, "reading NICs");
 	else if (net_load_fwds(lab, node_id, v, len, e) == 0) {

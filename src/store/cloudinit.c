@@ -56,7 +56,7 @@ cloudinit_get(struct lab *lab, const char *node_id, struct cloudinit *out, struc
 	int rc;
 
 	memset(out, 0, sizeof *out);
-	rc = db_row(lab->db, &st, "reading a node's cloud-init settings", e,
+	rc = db_kept_row(lab->db, &lab->kept, &st, "reading a node's cloud-init settings", e,
 	    "SELECT enabled, user, password, user_data, generation FROM cloudinit WHERE node_id = ?",
 	    "t", node_id);
 	if (rc < 0)
@@ -71,7 +71,7 @@ cloudinit_get(struct lab *lab, const char *node_id, struct cloudinit *out, struc
 	if (sqlite3_column_type(st, 3) != SQLITE_NULL)
 		out->user_data = db_text(st, 3);
 	out->generation = sqlite3_column_int64(st, 4);
-	sqlite3_finalize(st);
+	db_kept_done(lab->kept, st);
 	return 0;
 }
 

@@ -22,11 +22,11 @@ int
 contype_is_vnc(struct lab *lab, const char *node_id, struct err *e)
 {
 	sqlite3_stmt *st;
-	int rc = db_row(lab->db, &st, "reading a node's console type", e,
+	int rc = db_kept_row(lab->db, &lab->kept, &st, "reading a node's console type", e,
 	    "SELECT 1 FROM contypes WHERE node_id = ? AND type = 'vnc'", "t", node_id);
 
 	if (rc == 1)
-		sqlite3_finalize(st);
+		db_kept_done(lab->kept, st);
 	return rc;
 }
 

@@ -495,14 +495,84 @@ db_bind(sqlite3 *db, sqlite3_stmt *st, struct err *e, const char *types, ...)
 	return rc;
 }
 
-/* db_query with a va_list. */
+/* The set of kept statements: each sql's address with its statement,
+ * and whether a caller has it now. */
+struct db_kept {
+	struct db_kept_one {
+		const char   *sql;
+		sqlite3_stmt *st;
+		int           busy;
+	}     *v;
+	size_t n;
+};
+
+/* sql's kept statement when k is given and it is free (prepared at the
+ * first call), else a fresh one; NULL with a message. */
 static sqlite3_stmt *
-db_queryv(sqlite3 *db, struct err *e, const char *sql, const char *types, va_list ap)
+db_kept_prepare(sqlite3 *db, struct db_kept **k, const char *sql, struct err *e)
 {
-	sqlite3_stmt *st = db_prepare(db, sql, e);
+	struct db_kept_one *o;
+	sqlite3_stmt *st = NULL;
+
+	if (k == NULL)
+		return db_prepare(db, sql, e);
+	if (*k == NULL)
+		*k = xcalloc(1, sizeof **k);
+	for (size_t i = 0; i < (*k)->n; i++)
+		if ((*k)->v[i].sql == sql) {
+			if ((*k)->v[i].busy)
+				return db_prepare(db, sql, e);
+			(*k)->v[i].busy = 1;
+			return (*k)->v[i].st;
+		}
+	/* PERSISTENT: sqlite takes its memory from the heap, not from the
+	 * lookaside meant for short-lived statements. */
+	if (sqlite3_prepare_v3(db, sql, -1, SQLITE_PREPARE_PERSISTENT, &st, NULL) != SQLITE_OK) {
+		db_fail(db, e, "database");
+		return NULL;
+	}
+	(*k)->v = xreallocarray((*k)->v, (*k)->n + 1, sizeof *(*k)->v);
+	o = &(*k)->v[(*k)->n++];
+	*o = (struct db_kept_one){ .sql = sql, .st = st, .busy = 1 };
+	return st;
+}
+
+void
+db_kept_done(struct db_kept *k, sqlite3_stmt *st)
+{
+	if (st == NULL)
+		return;
+	for (size_t i = 0; k && i < k->n; i++)
+		if (k->v[i].st == st) {
+			/* Reset lets go of the read snapshot; the values bound
+			 * SQLITE_STATIC point into the caller's memory. */
+			sqlite3_reset(st);
+			sqlite3_clear_bindings(st);
+			k->v[i].busy = 0;
+			return;
+		}
+	sqlite3_finalize(st);
+}
+
+void
+db_kept_free(struct db_kept *k)
+{
+	if (k == NULL)
+		return;
+	for (size_t i = 0; i < k->n; i++)
+		sqlite3_finalize(k->v[i].st);
+	free(k->v);
+	free(k);
+}
+
+/* db_query with a va_list, kept in *k when k is given. */
+static sqlite3_stmt *
+db_queryv(sqlite3 *db, struct db_kept **k, struct err *e, const char *sql, const char *types, va_list ap)
+{
+	sqlite3_stmt *st = db_kept_prepare(db, k, sql, e);
 
 	if (st != NULL && db_bindv(db, st, e, types, ap) != 0) {
-		sqlite3_finalize(st);
+		db_kept_done(k ? *k : NULL, st);
 		return NULL;
 	}
 	return st;
@@ -515,17 +585,29 @@ db_query(sqlite3 *db, struct err *e, const char *sql, const char *types, ...)
 	va_list ap;
 
 	va_start(ap, types);
-	st = db_queryv(db, e, sql, types, ap);
+	st = db_queryv(db, NULL, e, sql, types, ap);
 	va_end(ap);
 	return st;
 }
 
-/* db_row with a va_list. */
-static int
-db_rowv(sqlite3 *db, sqlite3_stmt **out, const char *what, struct err *e, const char *sql,
-    const char *types, va_list ap)
+sqlite3_stmt *
+db_kept_query(sqlite3 *db, struct db_kept **k, struct err *e, const char *sql, const char *types, ...)
 {
-	sqlite3_stmt *st = db_queryv(db, e, sql, types, ap);
+	sqlite3_stmt *st;
+	va_list ap;
+
+	va_start(ap, types);
+	st = db_queryv(db, k, e, sql, types, ap);
+	va_end(ap);
+	return st;
+}
+
+/* db_row with a va_list, kept in *k when k is given. */
+static int
+db_rowv(sqlite3 *db, struct db_kept **k, sqlite3_stmt **out, const char *what, struct err *e,
+    const char *sql, const char *types, va_list ap)
+{
+	sqlite3_stmt *st = db_queryv(db, k, e, sql, types, ap);
 	int rc;
 
 	*out = NULL;
@@ -538,7 +620,7 @@ db_rowv(sqlite3 *db, sqlite3_stmt **out, const char *what, struct err *e, const 
 	}
 	if (rc != SQLITE_DONE)
 		db_fail(db, e, what);
-	sqlite3_finalize(st);
+	db_kept_done(k ? *k : NULL, st);
 	return rc == SQLITE_DONE ? 0 : -1;
 }
 
@@ -550,7 +632,20 @@ db_row(sqlite3 *db, sqlite3_stmt **out, const char *what, struct err *e, const c
 	int rc;
 
 	va_start(ap, types);
-	rc = db_rowv(db, out, what, e, sql, types, ap);
+	rc = db_rowv(db, NULL, out, what, e, sql, types, ap);
+	va_end(ap);
+	return rc;
+}
+
+int
+db_kept_row(sqlite3 *db, struct db_kept **k, sqlite3_stmt **out, const char *what, struct err *e,
+    const char *sql, const char *types, ...)
+{
+	va_list ap;
+	int rc;
+
+	va_start(ap, types);
+	rc = db_rowv(db, k, out, what, e, sql, types, ap);
 	va_end(ap);
 	return rc;
 }
@@ -563,7 +658,7 @@ db_run(sqlite3 *db, const char *what, struct err *e, const char *sql, const char
 	int rc;
 
 	va_start(ap, types);
-	rc = db_rowv(db, &st, what, e, sql, types, ap);
+	rc = db_rowv(db, NULL, &st, what, e, sql, types, ap);
 	va_end(ap);
 	if (rc == 1)
 		sqlite3_finalize(st);

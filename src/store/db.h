@@ -74,6 +74,33 @@ int db_run(sqlite3 *db, const char *what, struct err *e, const char *sql, const 
 int db_row(sqlite3 *db, sqlite3_stmt **out, const char *what, struct err *e, const char *sql,
     const char *types, ...);
 
+/*
+ * Statements kept prepared for the life of a connection: the queries a
+ * long-lived process runs again at every change it reads (the dashboard
+ * after another process wrote) are parsed once, not at every call.
+ * struct lab holds one set (lab->kept); lab_close finalizes it before
+ * closing. sql must be a string constant: its address is the key. After
+ * a schema change (another process migrated the lab) sqlite prepares a
+ * kept statement again by itself at its next step.
+ *
+ * db_kept_query and db_kept_row are db_query and db_row with sql's kept
+ * statement; give it back with db_kept_done, never sqlite3_finalize.
+ * While the kept one is out (a walk inside a walk), a fresh statement is
+ * made, which db_kept_done finalizes. On failure nothing is left to give
+ * back.
+ */
+struct db_kept;
+sqlite3_stmt *db_kept_query(sqlite3 *db, struct db_kept **k, struct err *e, const char *sql,
+    const char *types, ...);
+int db_kept_row(sqlite3 *db, struct db_kept **k, sqlite3_stmt **out, const char *what, struct err *e,
+    const char *sql, const char *types, ...);
+/* Resets st (its read snapshot let go, its values unbound) and keeps it
+ * for the next call, or finalizes a statement k does not keep. NULL st:
+ * nothing. */
+void db_kept_done(struct db_kept *k, sqlite3_stmt *st);
+/* Finalizes every kept statement and frees k (NULL: nothing). */
+void db_kept_free(struct db_kept *k);
+
 /* Fills e with "what: sqlite's message" and returns -1. */
 int db_fail(sqlite3 *db, struct err *e, const char *what);
 

@@ -174,21 +174,19 @@ disk_from_row(struct lab *lab, sqlite3_stmt *st, int col, struct disk *d)
 }
 
 int
-disk_list_with(struct lab *lab, sqlite3_stmt **stp, const char *node_id, struct disk **out, int *n,
-    struct err *e)
+disk_list(struct lab *lab, const char *node_id, struct disk **out, int *n, struct err *e)
 {
-	sqlite3_stmt *st = *stp;
+	sqlite3_stmt *st;
 	struct disk *v = NULL;
 	int len = 0, rc;
 
 	*out = NULL;
 	*n = 0;
-	if (st == NULL && (st = *stp = db_prepare(lab->db, "SELECT d.idx, d.bus, d.size, d.image_id, "
+	/* Kept prepared (db.h): a walk over nodes asks node after node. */
+	st = db_kept_query(lab->db, &lab->kept, e, "SELECT d.idx, d.bus, d.size, d.image_id, "
 	    "i.name, i.file, i.format, d.file FROM disks d LEFT JOIN images i ON i.id = d.image_id "
-	    "WHERE d.node_id = ? ORDER BY d.idx", e)) == NULL)
-		return -1;
-	sqlite3_reset(st);
-	if (db_bind(lab->db, st, e, "t", node_id) != 0)
+	    "WHERE d.node_id = ? ORDER BY d.idx", "t", node_id);
+	if (st == NULL)
 		return -1;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		struct disk *d;
@@ -198,24 +196,15 @@ disk_list_with(struct lab *lab, sqlite3_stmt **stp, const char *node_id, struct 
 		d->file = xasprintf("%s/%s", lab->overlays, (const char *)sqlite3_column_text(st, 7));
 	}
 	if (rc != SQLITE_DONE) {
+		db_fail(lab->db, e, "listing a node's disks");
+		db_kept_done(lab->kept, st);
 		disk_list_free(v, len);
-		return db_fail(lab->db, e, "listing a node's disks");
+		return -1;
 	}
-	/* Reset, so that the statement holds no read lock between nodes. */
-	sqlite3_reset(st);
+	db_kept_done(lab->kept, st);
 	*out = v;
 	*n = len;
 	return 0;
-}
-
-int
-disk_list(struct lab *lab, const char *node_id, struct disk **out, int *n, struct err *e)
-{
-	sqlite3_stmt *st = NULL;
-	int rc = disk_list_with(lab, &st, node_id, out, n, e);
-
-	sqlite3_finalize(st);
-	return rc;
 }
 
 int

@@ -63,11 +63,6 @@ void disk_list_free(struct disk *v, int n);
 /* The disks of a node, by index: 0 with *v (free with disk_list_free,
  * NULL when none) and *n, or -1 with a message and nothing to free. */
 int disk_list(struct lab *lab, const char *node_id, struct disk **v, int *n, struct err *e);
-/* disk_list for a walk over many nodes: *st is its statement, prepared
- * at the first call (*st NULL) and kept for the next ones, so the query is
- * parsed once, not once a node; the caller finalizes it at the end. */
-int disk_list_with(struct lab *lab, sqlite3_stmt **st, const char *node_id, struct disk **v, int *n,
-    struct err *e);
 
 /* A disk from the columns col.. of st: idx, bus, size, image_id and the
  * image's name, file and format (NULL for a blank disk), as the disks and

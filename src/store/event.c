@@ -18,7 +18,7 @@ event_recent(struct lab *lab, const char *node_id, size_t max, struct event **ou
 
 	*out = NULL;
 	*n = 0;
-	st = db_query(lab->db, e, "SELECT at, kind, detail FROM events WHERE node_id = ? "
+	st = db_kept_query(lab->db, &lab->kept, e, "SELECT at, kind, detail FROM events WHERE node_id = ? "
 	    "ORDER BY id DESC LIMIT ?", "tI", node_id, (int64_t)max);
 	if (st == NULL)
 		return -1;
@@ -31,11 +31,11 @@ event_recent(struct lab *lab, const char *node_id, size_t max, struct event **ou
 	}
 	if (rc != SQLITE_DONE && rc != SQLITE_ROW) {
 		db_fail(lab->db, e, "reading events");
-		sqlite3_finalize(st);
+		db_kept_done(lab->kept, st);
 		event_list_free(v, k);
 		return -1;
 	}
-	sqlite3_finalize(st);
+	db_kept_done(lab->kept, st);
 	*out = v;
 	*n = k;
 	return 0;

@@ -215,6 +215,7 @@ lab_close(struct lab *lab)
 {
 	if (lab == NULL)
 		return;
+	db_kept_free(lab->kept);
 	if (lab->db != NULL)
 		sqlite3_close(lab->db);
 	free(lab->root);

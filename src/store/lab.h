@@ -38,6 +38,8 @@ struct lab {
 	int      tightened; /* entries that were open to other users, made
 	                     * private by lab_open: the caller says so once */
 	struct lab_tpl *tpls; /* freed by lab_close */
+	struct db_kept *kept; /* statements kept prepared (db.h), finalized
+	                       * by lab_close */
 };
 
 /* The lab folder: opt (--lab), else $SANDLAB_LAB, else

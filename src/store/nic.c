@@ -93,32 +93,23 @@ nic_rows(struct lab *lab, sqlite3_stmt *st, nic_each_fn fn, void *arg, struct er
 }
 
 int
-nic_each_with(struct lab *lab, sqlite3_stmt **stp, const char *node_id, nic_each_fn fn, void *arg,
-    struct err *e)
-{
-	if (*stp == NULL && (*stp = db_prepare(lab->db, "SELECT node_id, idx, model, mac, attach, port "
-	    "FROM nics WHERE node_id = ? ORDER BY idx", e)) == NULL)
-		return -1;
-	sqlite3_reset(*stp);
-	if (db_bind(lab->db, *stp, e, "t", node_id) != 0)
-		return -1;
-	return nic_rows(lab, *stp, fn, arg, e);
-}
-
-int
 nic_each(struct lab *lab, const char *node_id, nic_each_fn fn, void *arg, struct err *e)
 {
-	sqlite3_stmt *st = NULL;
+	sqlite3_stmt *st;
 	int stop;
 
+	/* One node's: kept prepared (db.h), since a walk over nodes and the
+	 * dashboard's reading of a change ask for it node after node. */
 	if (node_id != NULL)
-		stop = nic_each_with(lab, &st, node_id, fn, arg, e);
-	else if ((st = db_query(lab->db, e, "SELECT c.node_id, c.idx, c.model, c.mac, c.attach, c.port FROM nics c "
-	    "JOIN nodes n ON n.id = c.node_id ORDER BY n.name, c.idx", "")) == NULL)
-		return -1;
+		st = db_kept_query(lab->db, &lab->kept, e, "SELECT node_id, idx, model, mac, attach, port "
+		    "FROM nics WHERE node_id = ? ORDER BY idx", "t", node_id);
 	else
-		stop = nic_rows(lab, st, fn, arg, e);
-	sqlite3_finalize(st);
+		st = db_kept_query(lab->db, &lab->kept, e, "SELECT c.node_id, c.idx, c.model, c.mac, c.attach, "
+		    "c.port FROM nics c JOIN nodes n ON n.id = c.node_id ORDER BY n.name, c.idx", "");
+	if (st == NULL)
+		return -1;
+	stop = nic_rows(lab, st, fn, arg, e);
+	db_kept_done(lab->kept, st);
 	return stop;
 }
 

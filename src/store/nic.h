@@ -73,11 +73,6 @@ int nic_model_check(const char *model, struct err *e);
  * caller's transaction when there is one. */
 typedef int (*nic_each_fn)(const char *node_id, const struct nic *c, void *arg);
 int nic_each(struct lab *lab, const char *node_id, nic_each_fn fn, void *arg, struct err *e);
-/* nic_each of one node for a walk over many (as disk_list_with): *st is
- * prepared at the first call (*st NULL) and kept for the next ones; the
- * caller finalizes it at the end. */
-int nic_each_with(struct lab *lab, sqlite3_stmt **st, const char *node_id, nic_each_fn fn, void *arg,
-    struct err *e);
 
 /* Inside the caller's transaction: one NIC row, values already checked;
  * mac NULL: a fresh random one unique in the lab; port NULL or "": no

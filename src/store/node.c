@@ -265,47 +265,32 @@ node_add_one_nic(const char *node_id, const struct nic *c, void *arg)
 	return 0;
 }
 
-/* Statements kept over a walk that reads each node's NICs and disks
- * apart (node_first): parsed once, not once a node. */
-struct node_parts {
-	sqlite3_stmt *nics;
-	sqlite3_stmt *disks;
-};
-
-/* Reads out's NICs and disks (out holds its row). 0, or -1 with a
- * message and *out clear. */
+/* Reads out's NICs and disks (out holds its row) through the lab's kept
+ * statements. 0, or -1 with a message and *out clear. */
 static int
-node_nics_disks(struct lab *lab, struct node_parts *p, struct node *out, struct err *e)
+node_nics_disks(struct lab *lab, struct node *out, struct err *e)
 {
-	if (nic_each_with(lab, &p->nics, out->id, node_add_one_nic, out, e) == 0 &&
-	    disk_list_with(lab, &p->disks, out->id, &out->disks, &out->ndisks, e) == 0)
+	if (nic_each(lab, out->id, node_add_one_nic, out, e) == 0 &&
+	    disk_list(lab, out->id, &out->disks, &out->ndisks, e) == 0)
 		return 0;
 	node_clear(out);
 	return -1;
 }
 
-static void
-node_parts_free(struct node_parts *p)
-{
-	sqlite3_finalize(p->nics);
-	sqlite3_finalize(p->disks);
-}
-
 /* A node from the row st is on, with its NICs and disks read one node at
- * a time through p (node_get, node_first). 0, or -1 with a message and
- * *out clear. */
+ * a time (node_get, node_first; their statements are kept prepared, so a
+ * walk parses each once). 0, or -1 with a message and *out clear. */
 static int
-node_whole(struct lab *lab, sqlite3_stmt *st, struct node_parts *p, struct node *out, struct err *e)
+node_whole(struct lab *lab, sqlite3_stmt *st, struct node *out, struct err *e)
 {
 	node_from_row(lab, st, out);
-	return node_nics_disks(lab, p, out, e);
+	return node_nics_disks(lab, out, e);
 }
 
 /* node_each's walk: nodes by name, merged with NIC rows by node name. */
 struct node_walk {
 	struct lab   *lab;
 	sqlite3_stmt *st;
-	sqlite3_stmt *disks;     /* disk_list_with's, kept from node to node */
 	struct node   cur;
 	int           has_cur;   /* cur holds a row not yet given to fn */
 	int           rc;        /* sqlite3_step's last, or SQLITE_ROW */
@@ -328,7 +313,7 @@ node_walk_next(struct node_walk *w)
 	if (stop == 0 && (w->rc = sqlite3_step(w->st)) == SQLITE_ROW) {
 		node_from_row(w->lab, w->st, &w->cur);
 		w->has_cur = 1;
-		if (disk_list_with(w->lab, &w->disks, w->cur.id, &w->cur.disks, &w->cur.ndisks, w->e) != 0)
+		if (disk_list(w->lab, w->cur.id, &w->cur.disks, &w->cur.ndisks, w->e) != 0)
 			return -1;
 	}
 	return stop;
@@ -373,7 +358,6 @@ node_each(struct lab *lab, node_each_fn fn, void *arg, struct err *e)
 	if (w.has_cur)
 		node_clear(&w.cur);
 	sqlite3_finalize(w.st);
-	sqlite3_finalize(w.disks);
 	if (own_txn)
 		db_rollback(lab->db);
 	return stop;
@@ -416,18 +400,15 @@ node_get(struct lab *lab, const char *key, struct node *out, struct err *e)
 {
 	sqlite3_stmt *st;
 	char shown[96];
-	int rc = db_row(lab->db, &st, "looking up a node", e, "SELECT " NODE_COLS " FROM " NODE_FROM
-	    " WHERE n.name = ?1 COLLATE NOCASE OR n.id = ?1",
-	    "t", key);
+	int rc = db_kept_row(lab->db, &lab->kept, &st, "looking up a node", e, "SELECT " NODE_COLS " FROM "
+	    NODE_FROM " WHERE n.name = ?1 COLLATE NOCASE OR n.id = ?1", "t", key);
 
 	memset(out, 0, sizeof *out);
 	if (rc < 0)
 		return -1;
 	if (rc == 1) {
-		struct node_parts p = { 0 };
-		rc = node_whole(lab, st, &p, out, e);
-		node_parts_free(&p);
-		sqlite3_finalize(st);
+		rc = node_whole(lab, st, out, e);
+		db_kept_done(lab->kept, st);
 		return rc;
 	}
 	sanitize_to(key, strlen(key), shown, sizeof shown);
@@ -439,7 +420,6 @@ node_first(struct lab *lab, size_t limit, node_each_fn fn, void *arg, struct err
 {
 	sqlite3_stmt *st = db_query(lab->db, e, "SELECT " NODE_COLS " FROM " NODE_FROM " ORDER BY n.name LIMIT ?",
 	    "I", (int64_t)limit);
-	struct node_parts p = { 0 };
 	int rc, stop = 0, own_txn;
 
 	if (st == NULL)
@@ -447,7 +427,7 @@ node_first(struct lab *lab, size_t limit, node_each_fn fn, void *arg, struct err
 	own_txn = sqlite3_get_autocommit(lab->db) && db_exec(lab->db, "BEGIN", NULL) == 0;
 	while (stop == 0 && (rc = sqlite3_step(st)) == SQLITE_ROW) {
 		struct node n;
-		if (node_whole(lab, st, &p, &n, e) != 0) {
+		if (node_whole(lab, st, &n, e) != 0) {
 			stop = -1;
 			break;
 		}
@@ -456,7 +436,6 @@ node_first(struct lab *lab, size_t limit, node_each_fn fn, void *arg, struct err
 	}
 	if (stop == 0 && rc != SQLITE_DONE)
 		stop = db_fail(lab->db, e, "listing nodes");
-	node_parts_free(&p);
 	sqlite3_finalize(st);
 	if (own_txn)
 		db_rollback(lab->db);
@@ -891,9 +870,6 @@ static int
 node_made(struct lab *lab, const struct node_row *r, const struct image *im, struct node *out,
     struct err *e)
 {
-	struct node_parts p = { 0 };
-	int rc;
-
 	memset(out, 0, sizeof *out);
 	str_copy(out->id, sizeof out->id, r->id);
 	out->name = xstrdup(r->name);
@@ -924,9 +900,7 @@ node_made(struct lab *lab, const struct node_row *r, const struct image *im, str
 	if (strcmp(out->hw.v[HW_FIRMWARE], "uefi") == 0)
 		out->hw.file[HW_FIRMWARE] = firmware_vars_path(out->overlay);
 	out->host = xstrdup(r->host ? r->host : HOST_LOCAL);
-	rc = node_nics_disks(lab, &p, out, e);
-	node_parts_free(&p);
-	return rc;
+	return node_nics_disks(lab, out, e);
 }
 
 int

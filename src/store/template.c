@@ -650,7 +650,7 @@ int
 template_of_node(struct lab *lab, const char *node_id, char *buf, size_t len, struct err *e)
 {
 	sqlite3_stmt *st;
-	int rc = db_row(lab->db, &st, "looking up a node's template", e, "SELECT t.name FROM "
+	int rc = db_kept_row(lab->db, &lab->kept, &st, "looking up a node's template", e, "SELECT t.name FROM "
 	    "template_nodes tn JOIN templates t ON t.id = tn.template_id WHERE tn.node_id = ?", "t", node_id);
 
 	buf[0] = '\0';
@@ -658,7 +658,7 @@ template_of_node(struct lab *lab, const char *node_id, char *buf, size_t len, st
 		return -1;
 	if (rc == 1) {
 		snprintf(buf, len, "%s", (const char *)sqlite3_column_text(st, 0));
-		sqlite3_finalize(st);
+		db_kept_done(lab->kept, st);
 	}
 	return 0;
 }

@@ -27,11 +27,16 @@ dashboard's own. Used by tests/bench/dashboard.sh.
       another process), waits until NEW-MARKER is drawn and 1 s more, and
       prints the CPU time the dashboard spent meanwhile (all threads,
       /proc/PID/task/*/schedstat, in ns) and the ms until it was drawn
+  ptyterm.py changeinstr COLS ROWS MARKER NEW-MARKER CHANGE-CMD... -- CMD...
+      the same change with CMD under valgrind --tool=callgrind, its
+      collection on from just before CHANGE-CMD until NEW-MARKER is drawn
+      and 2 s more: the dashboard's instructions for the change, which
+      the load of a shared machine does not change as it changes CPU
   ptyterm.py keys COLS ROWS MARKER N -- CMD...
       waits for MARKER and until the dashboard is idle, sends N down-arrows 50 ms apart and
       prints the dashboard's CPU time per key (the same /proc count)
 """
-import fcntl, os, pty, select, struct, sys, termios, time, glob, signal, subprocess
+import fcntl, os, pty, select, struct, sys, termios, time, glob, signal, subprocess, tempfile, shutil
 
 def spawn(cols, rows, argv, nice=None):
     pid, fd = pty.fork()
@@ -132,6 +137,11 @@ def main():
             os.setpriority(os.PRIO_PROCESS, 0, -15)
         except OSError:
             pass
+    if mode == 'changeinstr':
+        cgdir = tempfile.mkdtemp()
+        cgout = os.path.join(cgdir, 'callgrind.out')
+        cmd = ['valgrind', '--tool=callgrind', '--instr-atstart=no',
+               '--callgrind-out-file=' + cgout] + cmd
     t0 = time.monotonic()
     pid, fd = spawn(cols, rows, cmd, nice)
     if mode == 'firstframe':
@@ -187,6 +197,27 @@ def main():
         drawn = (time.monotonic() - t) * 1000
         pump(fd, 1)
         print('%.1f ms CPU, drawn %.0f ms after the change' % ((cpu_ns(pid) - a) / 1e6, drawn))
+    elif mode == 'changeinstr':
+        # Valgrind runs the dashboard some 50 times slower: its first
+        # frame and its reading of the rest take seconds.
+        wait_for(fd, args[2].encode(), 600)
+        wait_idle(pid, fd, 600)
+        subprocess.run(['callgrind_control', '-i', 'on', str(pid)], check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        subprocess.run(args[4:], check=True, stdout=subprocess.DEVNULL)
+        wait_for(fd, args[3].encode())
+        pump(fd, 2)
+        subprocess.run(['callgrind_control', '-i', 'off', str(pid)], check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        finish(pid, fd)
+        total = None
+        with open(cgout) as f:
+            for line in f:
+                if line.startswith('totals:'):
+                    total = int(line.split()[1])
+        shutil.rmtree(cgdir)
+        if total is None:
+            sys.exit('no totals in the callgrind output')
+        print('%.2f M instructions' % (total / 1e6))
+        return
     elif mode == 'keys':
         # CPU of the dashboard per key: N down-arrows, each given 50 ms
         # to be drawn (a frame is at most 16 ms apart).

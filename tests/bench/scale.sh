@@ -97,14 +97,24 @@ row "dashboard first frame, 10,000 nodes" "median $(cut -d' ' -f1 "$W/ff" | med)
 got=$($P keys 200 50 "Nodes (10000)" 40 -- "$S")
 row "dashboard, one key in the node list, 10,000 nodes" "$got" "(no goal; every frame)" "not measured" \
     "dashboard idle in a 200x50 pty, then 40 down-arrows 50 ms apart; CPU of the dashboard per key (ptyterm.py keys)"
+# The same three changes on a copy of the lab, the dashboard under
+# callgrind: instructions, which do not vary with the machine's load.
+instr_rename="n/a (valgrind is not installed)" instr_create=$instr_rename instr_rm=$instr_rename
+if command -v valgrind >/dev/null; then
+	cp -a "$T/lab10000" "$T/lab10000i"
+	instr_rename=$(SANDLAB_LAB="$T/lab10000i" $P changeinstr 200 50 "Nodes (10000)" "aa-renamed" "$S" node rename n1 aa-renamed -- "$S")
+	instr_create=$(SANDLAB_LAB="$T/lab10000i" $P changeinstr 200 50 "Nodes (10000)" "a0-made" "$S" node create a0-made --image tiny -- "$S")
+	instr_rm=$(SANDLAB_LAB="$T/lab10000i" $P changeinstr 200 50 "Nodes (10001)" "9999)" "$S" node rm a0-made aa-renamed -- "$S")
+	rm -rf -- "${T:?}/lab10000i"
+fi
 got=$($P change 200 50 "Nodes (10000)" "aa-renamed" "$S" node rename n1 aa-renamed -- "$S")
-row "dashboard after one external change (rename), 10,000 nodes" "$got" "under 10 ms" "0.37 s CPU" \
-    "dashboard idle in a 200x50 pty, then sandlab node rename n1 aa-renamed from another process; CPU of the dashboard until the new name is drawn and 1 s more (ptyterm.py change)"
+row "dashboard after one external change (rename), 10,000 nodes" "$got; $instr_rename" "under 10 ms" "0.37 s CPU" \
+    "dashboard idle in a 200x50 pty, then sandlab node rename n1 aa-renamed from another process; CPU of the dashboard until the new name is drawn and 1 s more (ptyterm.py change); instructions: the same on a copy of the lab under callgrind, collected from the change until drawn and 2 s more (ptyterm.py changeinstr)"
 got=$($P change 200 50 "Nodes (10000)" "a0-made" "$S" node create a0-made --image tiny -- "$S")
-row "dashboard after one external change (create, first in the list), 10,000 nodes" "$got" "under 10 ms" "0.37 s CPU" \
+row "dashboard after one external change (create, first in the list), 10,000 nodes" "$got; $instr_create" "under 10 ms" "0.37 s CPU" \
     "as above with sandlab node create a0-made --image tiny (its row goes first: every row moves)"
 got=$($P change 200 50 "Nodes (10001)" "9999)" "$S" node rm a0-made aa-renamed -- "$S")
-row "dashboard after one external change (rm of the first two), 10,000 nodes" "$got" "under 10 ms" "0.37 s CPU" \
+row "dashboard after one external change (rm of the first two), 10,000 nodes" "$got; $instr_rm" "under 10 ms" "0.37 s CPU" \
     "as above with sandlab node rm a0-made aa-renamed, the first two rows (the title goes to 9999: a marker ncurses draws whole, where 10001 -> 10000 redraws one digit)"
 
 got=$(RUNTIME_START_ONLY=1 bash "$TOP/tests/bench/runtime.sh" | sed -n 's/^start to banner: //p')

@@ -7,8 +7,11 @@
 # node, by id, while rows are added before it. `/` finds a node in the
 # middle by part of its name. Nodes created before the selection far
 # down keep it where it is, and the images pane's USED column follows
-# them. The selected node is read from the details pane's first line
-# ("node NAME").
+# them. The selected node removed elsewhere passes the selection to the
+# row that takes its place; renames move rows out of and into the window;
+# a find stays on its match while rows move; the NAME column widens for
+# a long name made elsewhere and narrows back when it goes. The selected
+# node is read from the details pane's first line ("node NAME").
 set -eu
 source "$(dirname "$0")/../lib.sh"
 source "$TOP/tests/tui-lib.sh"
@@ -133,6 +136,56 @@ if shown "Nodes ($((N + 70)))"; then ok "70 nodes imported elsewhere are counted
 keys Home
 if sel_is a-bulk001 && shown "│ a-bulk001 "; then ok "70 nodes imported elsewhere: the first is at the top"
 else not_ok "bulk" "selected: $(selected)"; fi
+
+# The first six rows of the node list, top down: their names (the nodes
+# pane is right of the images pane: its rows follow "││ ").
+rows() { tui_cap | sed -n 's/.*││ \([a-z][a-z0-9-]*\)  *[a-z].*/\1/p' | head -n 6 | tr '\n' ' '; }
+rows_now() { [ "$(rows)" = "$1" ]; }
+rows_are() { wait_for 20 rows_now "$1"; }
+
+# The selected row removed elsewhere: the row that took its place is
+# selected, a-bulk004.
+keys Down Down
+if sel_is a-bulk003; then ok "two rows down: a-bulk003"; else not_ok "down to a-bulk003" "selected: $(selected)"; fi
+"$SANDLAB" node rm a-bulk003 >/dev/null
+if rows_are "a-bulk001 a-bulk002 a-bulk004 a-bulk005 a-bulk006 a-bulk007 " && sel_is a-bulk004; then
+	ok "the selected node removed elsewhere: a-bulk004 takes its row and the selection"
+else not_ok "rm of the selected" "selected: $(selected); rows: $(rows)"; fi
+
+# A shown row renamed elsewhere to sort past the window leaves it; a node
+# far below renamed to sort first comes into it; the selection stays.
+"$SANDLAB" node rename a-bulk002 zz-moved-out >/dev/null
+"$SANDLAB" node rename "$(printf 'n%05d' $((N - 5)))" a-bulk000 >/dev/null
+if rows_are "a-bulk000 a-bulk001 a-bulk004 a-bulk005 a-bulk006 a-bulk007 " && [ "$(selected)" = a-bulk004 ]; then
+	ok "renames elsewhere move rows out of and into the window; a-bulk004 stays selected"
+else not_ok "rename across the window" "selected: $(selected); rows: $(rows)"; fi
+
+# While find is open on a match, a node created and one removed elsewhere
+# before it move its row: the match stays selected, and Enter keeps it.
+keys /
+tui_settle "Find a node" >/dev/null || true
+keys -l bulk01
+if sel_is a-bulk010; then ok "find: bulk01 selects a-bulk010"; else not_ok "find bulk01" "selected: $(selected)"; fi
+"$SANDLAB" node create a-bulk0005 --image tiny --ram 32 >/dev/null
+"$SANDLAB" node rm a-bulk001 >/dev/null
+if rows_are "a-bulk000 a-bulk0005 a-bulk004 a-bulk005 a-bulk006 a-bulk007 " && [ "$(selected)" = a-bulk010 ] &&
+	screen_has "Find a node"; then
+	ok "find: changes elsewhere before the match keep a-bulk010 selected, find still open"
+else not_ok "find and changes" "selected: $(selected); rows: $(rows)"; fi
+keys Enter
+if gone "Find a node" && [ "$(selected)" = a-bulk010 ]; then ok "find: Enter keeps a-bulk010"; else not_ok "find Enter after changes" "selected: $(selected)"; fi
+
+# The widest name made and removed elsewhere: the NAME column widens for
+# it (36 characters: 37 columns) and narrows back to the widest left,
+# zz-moved-out (12: 13 columns), when it goes. The widths are counted as
+# nodes come and go, not measured again.
+narrow="││ NAME          STATE    ACCEL"
+wide="││ NAME                                  STATE    ACCEL"
+if shown "$narrow"; then ok "the NAME column fits zz-moved-out"; else not_ok "narrow" "$(tui_cap | grep -m1 -F NAME)"; fi
+"$SANDLAB" node create a-long-name-of-thirty-six-characters --image tiny --ram 32 >/dev/null
+if shown "$wide"; then ok "a 36-character name made elsewhere widens the NAME column"; else not_ok "wide" "$(tui_cap | grep -m1 -F NAME)"; fi
+"$SANDLAB" node rm a-long-name-of-thirty-six-characters >/dev/null
+if shown "$narrow"; then ok "removed elsewhere: the NAME column narrows back"; else not_ok "narrow again" "$(tui_cap | grep -m1 -F NAME)"; fi
 
 tui_quit
 done_testing

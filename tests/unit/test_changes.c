@@ -1,6 +1,9 @@
 /* Unit tests: the change log (changes.h) that the schema's triggers fill
  * and the dashboard reads: each node once with whether it is gone, a
- * write that touches many nodes, and a reader too far behind. */
+ * write that touches many nodes, and a reader too far behind; and the
+ * statements it keeps prepared (db.h): reused, fresh when nested, reading
+ * what another connection wrote, prepared again after a schema change
+ * and all finalized at the end. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -38,7 +41,11 @@ teardown(void **state)
 	char cmd[128];
 
 	(void)state;
-	sqlite3_close(lab.db);
+	db_kept_free(lab.kept);
+	lab.kept = NULL;
+	/* Nothing kept is left open: the close succeeds. */
+	if (sqlite3_next_stmt(lab.db, NULL) != NULL || sqlite3_close(lab.db) != SQLITE_OK)
+		return -1;
 	snprintf(cmd, sizeof cmd, "rm -rf -- '%s'", dir);
 	return system(cmd) == 0 ? 0 : -1;
 }
@@ -118,11 +125,90 @@ test_log(void **state)
 	assert_int_equal(changes_since(&lab, seq + 9000, &v, &n, &last, &e), 1);
 }
 
+/* The count of rows in t through a kept statement, and how many columns
+ * the statement has now. */
+static const char kept_sql[] = "SELECT * FROM kept_t";
+
+static int
+kept_count(int *cols)
+{
+	sqlite3_stmt *st;
+	struct err e;
+	int n = 0, rc;
+
+	st = db_kept_query(lab.db, &lab.kept, &e, kept_sql, "");
+	assert_non_null(st);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+		n++;
+	assert_int_equal(rc, SQLITE_DONE);
+	*cols = sqlite3_column_count(st);
+	db_kept_done(lab.kept, st);
+	return n;
+}
+
+static void
+test_kept(void **state)
+{
+	sqlite3_stmt *a, *b, *c;
+	sqlite3 *other;
+	struct err e;
+	char *p;
+	int64_t seq, last;
+	struct change *v;
+	size_t n;
+	int cols;
+
+	(void)state;
+	sql("CREATE TABLE kept_t (a)");
+	sql("INSERT INTO kept_t VALUES (1)");
+	/* Kept: the same statement at the next call; while it is out, a
+	 * fresh one (finalized by db_kept_done, which ASan would catch if
+	 * it were kept or freed twice). */
+	a = db_kept_query(lab.db, &lab.kept, &e, kept_sql, "");
+	assert_non_null(a);
+	b = db_kept_query(lab.db, &lab.kept, &e, kept_sql, "");
+	assert_non_null(b);
+	assert_ptr_not_equal(a, b);
+	db_kept_done(lab.kept, b);
+	db_kept_done(lab.kept, a);
+	c = db_kept_query(lab.db, &lab.kept, &e, kept_sql, "");
+	assert_ptr_equal(c, a);
+	db_kept_done(lab.kept, c);
+	/* A bad statement: a message, nothing kept or left open. */
+	assert_null(db_kept_query(lab.db, &lab.kept, &e, "SELECT * FROM no_such_table", ""));
+	assert_non_null(strstr(e.msg, "no_such_table"));
+
+	/* Another connection adds a row and a column: the kept statement
+	 * reads the new row (it holds no old snapshot) and is prepared again
+	 * for the new schema (two columns). */
+	assert_int_equal(kept_count(&cols), 1);
+	assert_int_equal(cols, 1);
+	p = xasprintf("%s/lab.db", dir);
+	other = db_open(p, &e);
+	free(p);
+	assert_non_null(other);
+	assert_int_equal(db_exec(other, "ALTER TABLE kept_t ADD COLUMN b; INSERT INTO kept_t VALUES (2, 3)", &e), 0);
+	assert_int_equal(kept_count(&cols), 2);
+	assert_int_equal(cols, 2);
+
+	/* The change log through kept statements sees the other's writes. */
+	assert_int_equal(changes_last(&lab, &seq, &e), 0);
+	assert_int_equal(db_exec(other, "INSERT INTO nodes (id, name, image_id, overlay, ram_mb, cpus, "
+	    "created_at) VALUES ('node-k', 'k', 'img-1', 'k.qcow2', 64, 1, 0)", &e), 0);
+	assert_int_equal(changes_since(&lab, seq, &v, &n, &last, &e), 0);
+	assert_int_equal(n, 1);
+	assert_string_equal(v[0].id, "node-k");
+	assert_int_equal(last, seq + 1);
+	free(v);
+	assert_int_equal(sqlite3_close(other), SQLITE_OK);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_log),
+		cmocka_unit_test(test_kept),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
