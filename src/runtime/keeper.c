@@ -374,11 +374,15 @@ keeper_spawn(struct keeper *k, struct err *e)
 	 * link ports held by our own last attempt. */
 	wire_free(k->wire);
 	k->wire = direct ? NULL : wire_new(keeper_tap, k);
-	argv = net_node_argv(k->lab, &k->node, &run, 1, &sig, e);
+	/* One read of the NICs serves the argv, the wire and the boot order. */
+	if (net_nics_get(k->lab, k->node.id, &nics, &nn, e) != 0) {
+		free(seed);
+		return -1;
+	}
+	argv = net_node_argv_nics(&k->node, &run, nics, nn, 1, &sig, e);
 	free(seed);
 	if (argv == NULL || net_record(k->lab, k->node.id, sig, e) != 0 ||
 	    node_hw_started(k->lab, &k->node, e) != 0 ||
-	    net_nics_get(k->lab, k->node.id, &nics, &nn, e) != 0 ||
 	    (k->wire && wire_plumb(k->wire, nics, nn, &wired, e) != 0)) {
 		free(sig);
 		nic_list_free(nics, nn);
@@ -388,10 +392,10 @@ keeper_spawn(struct keeper *k, struct err *e)
 	k->nboot_nics = 0;
 	for (int i = 0; i < nn && k->nboot_nics < QEMU_BOOT_MAX; i++)
 		k->boot_nics[k->nboot_nics++] = nics[i].idx;
-	nic_list_free(nics, nn);
 	free(sig);
-	if (k->wire && wire_load(k->wire, k->lab, k->node.id, &we) != 0)
+	if (k->wire && wire_load_nics(k->wire, k->lab, k->node.id, nics, nn, &we) != 0)
 		keeper_step(k, "a link is not wired: %s", we.msg);
+	nic_list_free(nics, nn);
 	if ((lfd = keeper_listen(k->qmp_path, 1, e)) < 0)
 		goto fail;
 	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sp) != 0 || pipe2(ep, O_CLOEXEC) != 0) {
