@@ -2401,11 +2401,12 @@ keeper_main(const char *lab_dir, int argc, char **argv)
 		}
 	}
 	klog("keeping node %s (%s)", k.node.name, k.node.id);
-	/* Probed afresh on every start; a node set to tcg needs no probe. */
+	/* /dev/kvm is probed afresh on every start, QEMU's accelerators once
+	 * per binary; a node set to tcg needs no probe. */
 	memset(&probe, 0, sizeof probe);
 	/* A node on another host: that host's libvirt decides (keeper_remote_start). */
 	if (node_is_local(&k.node) && strcmp(k.node.accel, "tcg") != 0)
-		accel_probe(QEMU_BIN_DEFAULT, 0, &probe);
+		accel_probe_lab(k.lab, "x86_64", &probe);
 	if (node_is_local(&k.node) && accel_decide(k.node.accel, &probe, &k.accel, &e) != 0) {
 		struct err e2;
 		if (runrow_finish(k.lab->db, k.node.id, "stopped", "failed", e.msg, &e2) != 0)

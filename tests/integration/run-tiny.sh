@@ -37,6 +37,39 @@ else
 	not_ok "sandlab accel prints the probe and why"
 fi
 
+# QEMU's accelerators are asked once per binary and kept in the run folder
+# (the kernel's /dev/kvm checks are made afresh on every start). QEMU is
+# asked only when those pass, so only such a host can show it.
+acache="$SANDLAB_LAB/run/qemu-accels-x86_64.cache"
+if "$SANDLAB" accel --json | python3 -c 'import json,sys; sys.exit(0 if json.load(sys.stdin)["create_vm"] else 1)'; then
+	qbin=$(command -v qemu-system-x86_64)
+	check "auto's start kept QEMU's accelerators under the binary's identity" \
+		grep -qx "$qbin $(stat -c %s "$qbin") $(stat -c %Y "$qbin")\.[0-9]*" "$acache"
+	check "the kept answer is its owner's alone" test "$(stat -c %a "$acache")" = 600
+	"$SANDLAB" node create a2 --image tiny --ram 64 --nics 0 >/dev/null
+	# The same identity with an answer this test wrote: the start must
+	# take it as it is, without asking QEMU.
+	{ head -n 1 "$acache"; echo tcg; } >"$T/acache" && cp "$T/acache" "$acache"
+	out=$("$SANDLAB" node start a2 2>&1) || true
+	if has "$out" "a2: accelerator tcg: this QEMU does not list kvm among its accelerators"; then
+		ok "an unchanged QEMU is not asked again"
+	else
+		not_ok "an unchanged QEMU is not asked again" "$out"
+	fi
+	"$SANDLAB" node stop a2 --grace 0 >/dev/null 2>&1 || true
+	printf 'Sandlab\377\000not a cache\ntcg\n' >"$acache"
+	out=$("$SANDLAB" node start a2 2>&1) || true
+	if has "$out" "a2: accelerator kvm" && grep -qx kvm "$acache" &&
+	    grep -qx "$qbin $(stat -c %s "$qbin") $(stat -c %Y "$qbin")\.[0-9]*" "$acache"; then
+		ok "a cache that does not match is asked again and replaced"
+	else
+		not_ok "a cache that does not match is asked again and replaced" "$out / $(head -c 200 "$acache" | tr -c '[:print:]\n' '?')"
+	fi
+	"$SANDLAB" node stop a2 --grace 0 >/dev/null 2>&1 || true
+else
+	ok "QEMU's accelerators are kept once per binary # SKIP no usable /dev/kvm here"
+fi
+
 # node cmd: the argv, readable and as JSON.
 if "$SANDLAB" node cmd t1 --json | python3 -c '
 import json, sys
