@@ -171,6 +171,7 @@ cmd_run_many(struct cli *c, int argc, char **argv, int start)
 	    { "--timeout", &timeout_s, NULL }, { 0 } };
 	struct err re_err;
 	struct run_start_opts o = { 0 };
+	struct run_starts *starts = NULL;
 	char *pos[CMD_RUN_MAX_NODES], **keys;
 	struct lab *lab;
 	struct err *errs;
@@ -188,17 +189,28 @@ cmd_run_many(struct cli *c, int argc, char **argv, int start)
 		cli_fail("--wait-for: %s", re_err.msg);
 		return 2;
 	}
-	if ((lab = cli_lab(c)) == NULL)
+	o.vnc_host = start ? val : NULL;
+	/* Named nodes: their keepers load while this opens the lab and
+	 * checks the names (run.h). */
+	if (start && !all) {
+		char *dir = lab_dir_choose(c->lab_dir);
+		starts = run_starts_spawn(dir, pos, npos, &o);
+		free(dir);
+	}
+	if ((lab = cli_lab(c)) == NULL) {
+		if (starts != NULL)
+			run_starts_abandon(starts);
 		return 1;
+	}
 	/* --all: what is stopped for start, what runs for stop. */
 	if ((keys = cmd_run_targets(lab, pos, npos, all, !start, &n)) == NULL)
 		return 1;
 	if (n == 0 && all && !c->json)
 		printf("%s\n", start ? "every node is already running" : "no node is running");
 	errs = xcalloc((size_t)n + 1, sizeof *errs);
-	o.vnc_host = start ? val : NULL;
 	if (start) {
-		failed = run_start_many(lab, keys, n, &o, cmd_run_step, &c->json, errs);
+		failed = starts != NULL ? run_starts_finish(starts, lab, cmd_run_step, &c->json, errs) :
+		    run_start_many(lab, keys, n, &o, cmd_run_step, &c->json, errs);
 		if (wait_for != NULL)
 			failed += cmd_run_wait_for(c, lab, keys, n, errs, wait_for, timeout);
 	} else

@@ -156,7 +156,7 @@ const struct cmd cmd_table[] = {
 	{ NULL, "accel", cmd_accel, "accel [--json]", "say whether KVM is usable here, and why", 0 },
 	{ NULL, "help", cmd_help, "help [COMMAND...]",
 	  "list every command, or say what one command or group does", 0 },
-	{ NULL, "__keeper", cmd_keeper, "__keeper NODE-ID [--report-fd FD] [--vnc-host ADDR]",
+	{ NULL, "__keeper", cmd_keeper, "__keeper NODE [--report-fd FD] [--go-fd FD] [--log] [--vnc-host ADDR]",
 	  "the process that owns a running node (started by node start)", 1 },
 	{ NULL, "__complete", cmd_complete, "__complete WORD...",
 	  "what may come next after WORD... (asked by shell completion)", 1 },

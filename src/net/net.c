@@ -440,23 +440,17 @@ net_nics_get(struct lab *lab, const char *node_id, struct nic **out, int *n, str
 }
 
 char **
-net_node_argv(struct lab *lab, const struct node *n, const struct qemu_cfg *run,
+net_node_argv_nics(const struct node *n, const struct qemu_cfg *run, const struct nic *v, int nn,
     int check_ports, char **sig, struct err *e)
 {
-	struct nic *v;
 	struct qemu_nic *q;
 	struct qemu_cfg cfg = *run;
 	char **argv = NULL, *code = NULL;
-	int nn;
 
 	/* OVMF is looked for at each start, so a missing package is named */
 	if (strcmp(n->hw.v[HW_FIRMWARE], "uefi") == 0 && firmware_files(&code, NULL, e) != 0)
 		return NULL;
 	cfg.fw_code = code;
-	if (net_nics_get(lab, n->id, &v, &nn, e) != 0) {
-		free(code);
-		return NULL;
-	}
 	if (!check_ports || net_ports_check(n->name, v, nn, e) == 0) {
 		q = net_qemu_nics(v, nn);
 		argv = qemu_node_argv(n, &cfg, q, nn, e);
@@ -464,8 +458,22 @@ net_node_argv(struct lab *lab, const struct node *n, const struct qemu_cfg *run,
 		if (argv != NULL && sig != NULL)
 			*sig = net_signature(v, nn);
 	}
-	nic_list_free(v, nn);
 	free(code);
+	return argv;
+}
+
+char **
+net_node_argv(struct lab *lab, const struct node *n, const struct qemu_cfg *run,
+    int check_ports, char **sig, struct err *e)
+{
+	struct nic *v;
+	char **argv;
+	int nn;
+
+	if (net_nics_get(lab, n->id, &v, &nn, e) != 0)
+		return NULL;
+	argv = net_node_argv_nics(n, run, v, nn, check_ports, sig, e);
+	nic_list_free(v, nn);
 	return argv;
 }
 

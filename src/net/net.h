@@ -104,6 +104,10 @@ struct node;
  * and *sig untouched. */
 char **net_node_argv(struct lab *lab, const struct node *n, const struct qemu_cfg *run,
     int check_ports, char **sig, struct err *e);
+/* net_node_argv with the node's NICs v[0..nn) as net_nics_get read them:
+ * a keeper reads them once for the argv, the wire and the boot order. */
+char **net_node_argv_nics(const struct node *n, const struct qemu_cfg *run, const struct nic *v,
+    int nn, int check_ports, char **sig, struct err *e);
 
 /* The signature its keeper recorded when the node (by id) last started
  * (NULL when none); caller frees. 0, or -1 with a message and *sig NULL. */

@@ -1,7 +1,8 @@
 /*
  * accel.c: the KVM probe and the accelerator decision. The probe asks the
- * kernel and QEMU each time it runs; the decision functions are pure so
- * every combination of findings is unit-tested.
+ * kernel each time it runs, and QEMU each time or, for a start, once per
+ * binary (qemuprobe.h); the decision functions are pure so every
+ * combination of findings is unit-tested.
  */
 #include "accel.h"
 
@@ -14,36 +15,34 @@
 #include <unistd.h>
 
 #include "proc.h"
+#include "qemuprobe.h"
 #include "sanitize.h"
+
+/* p->qemu_kvm and p->qemu_accels from the names QEMU listed. */
+static void
+accel_set_names(char **v, size_t n, struct accel_probe *p)
+{
+	p->qemu_kvm = 0;
+	p->qemu_accels[0] = '\0';
+	for (size_t i = 0; i < n; i++) {
+		size_t used = strlen(p->qemu_accels);
+		if (strcmp(v[i], "kvm") == 0)
+			p->qemu_kvm = 1;
+		if (used + strlen(v[i]) + 3 < sizeof p->qemu_accels)
+			snprintf(p->qemu_accels + used, sizeof p->qemu_accels - used, "%s%s",
+			    used ? ", " : "", v[i]);
+	}
+}
 
 void
 accel_parse_help(const char *out, struct accel_probe *p)
 {
-	const char *line = out;
+	char **v;
+	size_t n;
 
-	p->qemu_kvm = 0;
-	p->qemu_accels[0] = '\0';
-	while (line != NULL && *line != '\0') {
-		const char *end = strchr(line, '\n');
-		size_t n = end ? (size_t)(end - line) : strlen(line);
-		char word[32];
-
-		while (n > 0 && (line[n - 1] == '\r' || line[n - 1] == ' '))
-			n--;
-		/* The header line has spaces; accelerator names do not. */
-		if (n > 0 && n < sizeof word && memchr(line, ' ', n) == NULL &&
-		    memchr(line, ':', n) == NULL) {
-			memcpy(word, line, n);
-			word[n] = '\0';
-			if (strcmp(word, "kvm") == 0)
-				p->qemu_kvm = 1;
-			size_t used = strlen(p->qemu_accels);
-			if (used + n + 3 < sizeof p->qemu_accels)
-				snprintf(p->qemu_accels + used, sizeof p->qemu_accels - used, "%s%s",
-				    used ? ", " : "", word);
-		}
-		line = end ? end + 1 : NULL;
-	}
+	qemuprobe_parse_accels(out, &v, &n);
+	accel_set_names(v, n, p);
+	qemuprobe_free(v, n);
 }
 
 static void
@@ -68,8 +67,9 @@ accel_probe_qemu(const char *qemu_bin, struct accel_probe *p)
 	proc_result_free(&r);
 }
 
-void
-accel_probe(const char *qemu_bin, int full, struct accel_probe *p)
+/* The kernel's checks of /dev/kvm, asked every time. */
+static void
+accel_probe_kvm(struct accel_probe *p)
 {
 	int fd, v;
 
@@ -94,10 +94,34 @@ accel_probe(const char *qemu_bin, int full, struct accel_probe *p)
 		}
 		close(fd);
 	}
+	p->qemu_kvm = -1;
+}
+
+void
+accel_probe(const char *qemu_bin, int full, struct accel_probe *p)
+{
+	accel_probe_kvm(p);
 	if (full || p->create_vm == 1)
 		accel_probe_qemu(qemu_bin, p);
-	else
-		p->qemu_kvm = -1;
+}
+
+void
+accel_probe_lab(struct lab *lab, const char *arch, struct accel_probe *p)
+{
+	char **v;
+	size_t n;
+	struct err e;
+
+	accel_probe_kvm(p);
+	if (p->create_vm != 1)
+		return;
+	if (qemuprobe_accels(lab, arch, &v, &n, &e) != 0) {
+		p->qemu_kvm = 0;
+		sanitize_to(e.msg, strlen(e.msg), p->qemu_error, sizeof p->qemu_error);
+		return;
+	}
+	accel_set_names(v, n, p);
+	qemuprobe_free(v, n);
 }
 
 int

@@ -1,6 +1,8 @@
 /*
  * accel.h: which accelerator a node runs with. accel_probe looks at this
- * host (fresh on every start: nothing is cached); accel_decide is a pure
+ * host: /dev/kvm afresh every time, and QEMU's list of accelerators afresh
+ * (accel_probe) or once per QEMU binary (accel_probe_lab, for a start);
+ * accel_decide is a pure
  * function from the node's setting and the probe's findings to a choice
  * and the words that explain it. Nothing here starts a VM.
  */
@@ -9,6 +11,7 @@
 
 #include <stddef.h>
 
+#include "lab.h"
 #include "util.h"
 
 #define ACCEL_KVM_API 12
@@ -36,6 +39,12 @@ struct accel_choice {
  * decide, and saves running QEMU once). Never fails: what could not be
  * checked is recorded as failed or not reached, with its reason. */
 void accel_probe(const char *qemu_bin, int full, struct accel_probe *p);
+
+/* accel_probe(.., 0, ..) for a start of a node of arch in lab: /dev/kvm is
+ * asked afresh, and QEMU's `-accel help` is kept in the lab's run folder
+ * under the binary's identity (qemuprobe_accels), so an unchanged QEMU is
+ * not run once more on every start. Never fails, as accel_probe. */
+void accel_probe_lab(struct lab *lab, const char *arch, struct accel_probe *p);
 
 /* 1 when every check passed. */
 int accel_kvm_usable(const struct accel_probe *p);

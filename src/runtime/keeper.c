@@ -73,6 +73,7 @@
 #define KEEPER_RETRY_MAX_S   30
 #define KEEPER_LOCK_TRIES    100            /* x 10 ms: outlasts a reader's brief shared lock */
 #define KEEPER_CTL_LINE      128
+#define KEEPER_LOG_MAX       (1 << 20)      /* its own log, started afresh beyond this */
 /* A capture client further behind than this loses frames, not the link. */
 #define KEEPER_CAPTURE_QUEUE (4u << 20)
 
@@ -103,6 +104,9 @@ struct keeper {
 	char         *end_path;
 	int           end_kept;     /* the end is in end_path, not in the db */
 	int           lock_fd, report_fd, sig_fd, con_fd, live_fd, ctl_fd;
+	int           go_fd;        /* run.c's word to go on, or -1 */
+	int           own_log;      /* diagnostics to the node's keeper log */
+	int           sent_away;    /* run.c called the start off: say nothing */
 	int           gone_fd;      /* inotify: our lock file was deleted */
 	const char   *vnc_host;     /* NULL: loopback */
 	char         *vnc_pw;
@@ -374,11 +378,15 @@ keeper_spawn(struct keeper *k, struct err *e)
 	 * link ports held by our own last attempt. */
 	wire_free(k->wire);
 	k->wire = direct ? NULL : wire_new(keeper_tap, k);
-	argv = net_node_argv(k->lab, &k->node, &run, 1, &sig, e);
+	/* One read of the NICs serves the argv, the wire and the boot order. */
+	if (net_nics_get(k->lab, k->node.id, &nics, &nn, e) != 0) {
+		free(seed);
+		return -1;
+	}
+	argv = net_node_argv_nics(&k->node, &run, nics, nn, 1, &sig, e);
 	free(seed);
 	if (argv == NULL || net_record(k->lab, k->node.id, sig, e) != 0 ||
 	    node_hw_started(k->lab, &k->node, e) != 0 ||
-	    net_nics_get(k->lab, k->node.id, &nics, &nn, e) != 0 ||
 	    (k->wire && wire_plumb(k->wire, nics, nn, &wired, e) != 0)) {
 		free(sig);
 		nic_list_free(nics, nn);
@@ -388,10 +396,10 @@ keeper_spawn(struct keeper *k, struct err *e)
 	k->nboot_nics = 0;
 	for (int i = 0; i < nn && k->nboot_nics < QEMU_BOOT_MAX; i++)
 		k->boot_nics[k->nboot_nics++] = nics[i].idx;
-	nic_list_free(nics, nn);
 	free(sig);
-	if (k->wire && wire_load(k->wire, k->lab, k->node.id, &we) != 0)
+	if (k->wire && wire_load_nics(k->wire, k->lab, k->node.id, nics, nn, &we) != 0)
 		keeper_step(k, "a link is not wired: %s", we.msg);
+	nic_list_free(nics, nn);
 	if ((lfd = keeper_listen(k->qmp_path, 1, e)) < 0)
 		goto fail;
 	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sp) != 0 || pipe2(ep, O_CLOEXEC) != 0) {
@@ -2210,6 +2218,25 @@ keeper_lock(struct keeper *k, struct err *e)
 	return err_set(e, "node %s is already running (another keeper holds its lock)", k->node.name);
 }
 
+/* Diagnostics (stderr) to logs/ID.keeper.log, appended, started afresh
+ * when it grew past KEEPER_LOG_MAX; without it they stay where they went. */
+static void
+keeper_log_open(struct keeper *k)
+{
+	char *log = xasprintf("%s/%s.keeper.log", k->lab->logs, k->node.id);
+	int fd = open(log, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC | O_NOFOLLOW, 0600);
+	struct stat sb;
+
+	free(log);
+	if (fd < 0)
+		return;
+	/* failing that is harmless: the log is only longer */
+	if (fstat(fd, &sb) == 0 && sb.st_size > KEEPER_LOG_MAX && ftruncate(fd, 0) != 0)
+		sb.st_size = 0;
+	dup2(fd, 2);
+	close(fd);
+}
+
 static int
 keeper_setup(struct keeper *k, const char *lab_dir, const char *node_id, struct err *e)
 {
@@ -2224,6 +2251,8 @@ keeper_setup(struct keeper *k, const char *lab_dir, const char *node_id, struct 
 		return -1;
 	if (node_get(k->lab, node_id, &k->node, e) != 0)
 		return -1;
+	if (k->own_log)
+		keeper_log_open(k);
 	if ((k->dir = lab_node_run_dir(k->lab, k->node.id, e)) == NULL)
 		return -1;
 	k->lock_path = runstate_lock_path(k->lab, k->node.id);
@@ -2234,6 +2263,20 @@ keeper_setup(struct keeper *k, const char *lab_dir, const char *node_id, struct 
 	k->pw_path = xasprintf("%s/vnc.pw", k->dir);
 	k->end_path = xasprintf("%s/end", k->dir);
 	k->log_path = xasprintf("%s/%s.log", k->lab->logs, k->node.id);
+	/* run.c spawned us before it checked the node; its word comes now,
+	 * before the lock, which its check would otherwise have seen. */
+	if (k->go_fd >= 0) {
+		char go = 0;
+		ssize_t r;
+		while ((r = read(k->go_fd, &go, 1)) < 0 && errno == EINTR)
+			;
+		close(k->go_fd);
+		k->go_fd = -1;
+		if (r != 1 || go != 'g') {
+			k->sent_away = 1;
+			return err_set(e, "the start was called off");
+		}
+	}
 	if (keeper_lock(k, e) != 0)
 		return -1;
 	if (keeper_clean_stale(k, e) != 0 || runstate_end_reserve(k->lab, k->node.id, e) != 0)
@@ -2335,7 +2378,7 @@ keeper_teardown(struct keeper *k)
 int
 keeper_main(const char *lab_dir, int argc, char **argv)
 {
-	struct keeper k = { .lock_fd = -1, .report_fd = -1, .sig_fd = -1, .gone_fd = -1, .con_fd = -1,
+	struct keeper k = { .lock_fd = -1, .report_fd = -1, .go_fd = -1, .sig_fd = -1, .gone_fd = -1, .con_fd = -1,
 	    .live_fd = -1,
 	    .ctl_fd = -1, .serial_fd = -1, .err_fd = -1, .qmp_fd = -1, .display = -1,
 	    /* no medium change under way (a remote node never spawns QEMU,
@@ -2349,11 +2392,21 @@ keeper_main(const char *lab_dir, int argc, char **argv)
 	k.log.fd = -1;
 	for (int i = 0; i < argc; i++) {
 		long v;
+		if (strcmp(argv[i], "--") == 0 && i + 1 < argc) {
+			node_id = argv[++i];
+			break;
+		}
 		if (strcmp(argv[i], "--report-fd") == 0 && i + 1 < argc &&
 		    parse_int(argv[i + 1], 3, 1024, &v) == 0) {
 			k.report_fd = (int)v;
 			i++;
-		} else if (strcmp(argv[i], "--vnc-host") == 0 && i + 1 < argc)
+		} else if (strcmp(argv[i], "--go-fd") == 0 && i + 1 < argc &&
+		    parse_int(argv[i + 1], 3, 1024, &v) == 0) {
+			k.go_fd = (int)v;
+			i++;
+		} else if (strcmp(argv[i], "--log") == 0)
+			k.own_log = 1;
+		else if (strcmp(argv[i], "--vnc-host") == 0 && i + 1 < argc)
 			k.vnc_host = argv[++i];
 		else
 			node_id = argv[i];
@@ -2379,10 +2432,15 @@ keeper_main(const char *lab_dir, int argc, char **argv)
 		return 2;
 	}
 	if (keeper_setup(&k, lab_dir, node_id, &e) != 0) {
-		klog("%s", e.msg);
-		keeper_report_end(&k, "failed", e.msg);
+		int away = k.sent_away;
+		if (!away) {
+			klog("%s", e.msg);
+			keeper_report_end(&k, "failed", e.msg);
+		}
+		if (k.go_fd >= 0)
+			close(k.go_fd);
 		keeper_teardown(&k);
-		return 1;
+		return away ? 0 : 1;
 	}
 	if (k.vnc_pw == NULL) {
 		char pw[VNC_PASSWORD_LEN + 1];
@@ -2397,11 +2455,12 @@ keeper_main(const char *lab_dir, int argc, char **argv)
 		}
 	}
 	klog("keeping node %s (%s)", k.node.name, k.node.id);
-	/* Probed afresh on every start; a node set to tcg needs no probe. */
+	/* /dev/kvm is probed afresh on every start, QEMU's accelerators once
+	 * per binary; a node set to tcg needs no probe. */
 	memset(&probe, 0, sizeof probe);
 	/* A node on another host: that host's libvirt decides (keeper_remote_start). */
 	if (node_is_local(&k.node) && strcmp(k.node.accel, "tcg") != 0)
-		accel_probe(QEMU_BIN_DEFAULT, 0, &probe);
+		accel_probe_lab(k.lab, "x86_64", &probe);
 	if (node_is_local(&k.node) && accel_decide(k.node.accel, &probe, &k.accel, &e) != 0) {
 		struct err e2;
 		if (runrow_finish(k.lab->db, k.node.id, "stopped", "failed", e.msg, &e2) != 0)

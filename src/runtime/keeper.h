@@ -22,8 +22,10 @@
 /* How long QEMU has to go after QMP quit before it is killed. */
 #define KEEPER_QUIT_WAIT_S 5
 
-/* argv after the command word: [--report-fd N] [--vnc-host H] NODE-ID.
- * Returns the process's exit status. */
+/* argv after the command word: [--report-fd N] [--go-fd N] [--log]
+ * [--vnc-host H] [--] NODE (a name or an id). --go-fd: wait there, before
+ * taking the lock, for one 'g' (anything else: leave quietly); --log:
+ * diagnostics to logs/ID.keeper.log. Returns the process's exit status. */
 int keeper_main(const char *lab_dir, int argc, char **argv);
 
 #endif

@@ -146,6 +146,35 @@ qemuprobe_cpus(struct lab *lab, const char *arch, char ***out, size_t *n, struct
 	return qemuprobe_ask(lab, arch, "cpus", "-cpu", qemuprobe_parse_cpus, out, n, e);
 }
 
+void
+qemuprobe_parse_accels(const char *help, char ***out, size_t *n)
+{
+	char **v = NULL;
+	size_t len = 0;
+
+	for (const char *l = help; l && *l; ) {
+		const char *end = strchr(l, '\n');
+		size_t ll = end ? (size_t)(end - l) : strlen(l);
+
+		while (ll > 0 && (l[ll - 1] == '\r' || l[ll - 1] == ' '))
+			ll--;
+		/* The header line has spaces; accelerator names do not. */
+		if (ll > 0 && ll < 32 && memchr(l, ' ', ll) == NULL && memchr(l, ':', ll) == NULL) {
+			v = xreallocarray(v, len + 1, sizeof *v);
+			v[len++] = xstrndup(l, ll);
+		}
+		l = end ? end + 1 : NULL;
+	}
+	*out = v;
+	*n = len;
+}
+
+int
+qemuprobe_accels(struct lab *lab, const char *arch, char ***out, size_t *n, struct err *e)
+{
+	return qemuprobe_ask(lab, arch, "accels", "-accel", qemuprobe_parse_accels, out, n, e);
+}
+
 /* Appends the names of the PCI devices in the "Network devices:" section
  * of -device help text (lines 'name "NAME", bus PCI, ...') to *out. */
 void

@@ -1,10 +1,10 @@
 /*
- * qemuprobe.h: what this QEMU offers, asked once per binary. `-cpu help`
- * and `-device help` are run under limits and its answer kept in the lab's run folder under
+ * qemuprobe.h: what this QEMU offers, asked once per binary. `-cpu help`,
+ * `-device help` and `-accel help` are run under limits and its answer kept in the lab's run folder under
  * the binary's identity (its path, size and mtime): an unchanged QEMU is
  * never asked again, an upgraded one is. Used to check a CPU model or
- * NIC model name before a node is made with it, and to name what is
- * offered instead.
+ * NIC model name before a node is made with it, to name what is offered
+ * instead, and for the accelerators at each start (accel.h).
  */
 #ifndef SANDLAB_QEMUPROBE_H
 #define SANDLAB_QEMUPROBE_H
@@ -42,5 +42,14 @@ int qemuprobe_nics(struct lab *lab, const char *arch, char ***out, size_t *n, st
  * passes (QEMU itself says no at start). */
 int qemuprobe_check_nic(struct lab *lab, const char *model, const char *arch, const char *opt,
     struct err *e);
+
+/* The accelerator names in `-accel help` text: its lines that are one
+ * word (the header line has spaces). Pure, as above. */
+void qemuprobe_parse_accels(const char *help, char ***out, size_t *n);
+
+/* The accelerators of the QEMU for arch, from the cache or by asking it
+ * (a QEMU start of about 20 ms that a node start need not pay again).
+ * 0 with *out and *n, or -1 with a message. */
+int qemuprobe_accels(struct lab *lab, const char *arch, char ***out, size_t *n, struct err *e);
 
 #endif

@@ -35,7 +35,6 @@
 #define RUN_START_WAIT_MS 120000
 #define RUN_EXIT_WAIT_MS  15000
 #define RUN_LINE_MAX      512
-#define KEEPER_LOG_MAX    (1 << 20)
 
 const char *
 run_state_name(enum run_state s)
@@ -402,53 +401,54 @@ run_jobs_wait(struct run_job *jobs, int n, int64_t deadline, run_step_cb cb, voi
 
 /* ---- starting ---- */
 
-/* Starts `sandlab __keeper` for the node, detached: the child makes a new
- * session and forks again, so the keeper is no session leader, has no
- * controlling terminal, and is not our child. Returns the read end of the
- * keeper's report pipe. */
+/* Starts `sandlab __keeper` for the node key (a name or an id) in the lab
+ * at lab_dir, detached: the child makes a new session and forks again,
+ * so the keeper is no session leader, has no controlling terminal, and
+ * is not our child. Returns the read end of the keeper's report pipe, and
+ * in *go the write end of the pipe the keeper waits on before it takes
+ * the node's lock: one 'g' lets it go, closing it sends it away. The
+ * keeper writes its diagnostics to the node's keeper log (--log). */
 static int
-run_spawn_keeper(struct lab *lab, const char *node_id, const struct run_start_opts *o,
+run_spawn_keeper(const char *lab_dir, const char *key, const struct run_start_opts *o, int *go,
     struct err *e)
 {
-	char exe[PATH_MAX], *log, *argv[12];
-	int p[2], n = 0, logfd, devnull, status;
+	char exe[PATH_MAX], *argv[16];
+	int p[2] = { -1, -1 }, g[2] = { -1, -1 }, n = 0, devnull, status;
 	ssize_t len;
-	struct stat sb;
 	pid_t pid;
 
+	*go = -1;
 	len = readlink("/proc/self/exe", exe, sizeof exe - 1);
 	if (len <= 0)
 		return err_sys(e, "cannot find the sandlab program to start a keeper");
 	exe[len] = '\0';
-	log = xasprintf("%s/%s.keeper.log", lab->logs, node_id);
-	logfd = open(log, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC | O_NOFOLLOW, 0600);
-	free(log);
-	/* An oversized keeper log is started afresh; failing that is harmless. */
-	if (logfd >= 0 && fstat(logfd, &sb) == 0 && sb.st_size > KEEPER_LOG_MAX &&
-	    ftruncate(logfd, 0) != 0)
-		sb.st_size = 0;
 	devnull = open("/dev/null", O_RDWR | O_CLOEXEC);
-	if (devnull < 0 || pipe2(p, O_CLOEXEC) != 0) {
+	if (devnull < 0 || pipe2(p, O_CLOEXEC) != 0 || pipe2(g, O_CLOEXEC) != 0) {
 		err_sys(e, "cannot prepare a keeper");
 		goto fail_fds;
 	}
 	argv[n++] = "sandlab";
 	argv[n++] = "--lab";
-	argv[n++] = lab->root;
+	argv[n++] = (char *)lab_dir;
 	argv[n++] = "__keeper";
 	argv[n++] = "--report-fd";
 	argv[n++] = "3";
+	argv[n++] = "--go-fd";
+	argv[n++] = "4";
+	argv[n++] = "--log";
 	if (o != NULL && o->vnc_host != NULL) {
 		argv[n++] = "--vnc-host";
 		argv[n++] = (char *)o->vnc_host;
 	}
-	argv[n++] = (char *)node_id;
+	/* The key is the user's text: never an option to the keeper. */
+	argv[n++] = "--";
+	argv[n++] = (char *)key;
 	argv[n] = NULL;
+	/* Nothing buffered may be written twice by a child. */
+	fflush(NULL);
 	pid = fork();
 	if (pid < 0) {
 		err_sys(e, "cannot start a keeper");
-		close(p[0]);
-		close(p[1]);
 		goto fail_fds;
 	}
 	if (pid == 0) {
@@ -457,51 +457,123 @@ run_spawn_keeper(struct lab *lab, const char *node_id, const struct run_start_op
 		pid = fork();
 		if (pid != 0)
 			_exit(pid < 0 ? 1 : 0);
-		int r = fcntl(p[1], F_DUPFD_CLOEXEC, 10);
-		if (r < 0 || dup2(devnull, 0) < 0 || dup2(devnull, 1) < 0 ||
-		    dup2(logfd >= 0 ? logfd : devnull, 2) < 0 || dup2(r, 3) < 0)
+		int r = fcntl(p[1], F_DUPFD_CLOEXEC, 10), w = fcntl(g[0], F_DUPFD_CLOEXEC, 10);
+		if (r < 0 || w < 0 || dup2(devnull, 0) < 0 || dup2(devnull, 1) < 0 ||
+		    dup2(devnull, 2) < 0 || dup2(r, 3) < 0 || dup2(w, 4) < 0)
 			_exit(127);
-		proc_close_fds(3);
+		proc_close_fds_mask(3, 3);
 		sigemptyset(&none);
 		sigprocmask(SIG_SETMASK, &none, NULL);
 		signal(SIGPIPE, SIG_DFL);
 		execv(exe, argv);
-		dprintf(2, "cannot run %s: %s\n", exe, strerror(errno));
+		dprintf(3, "failed cannot run the keeper (%s): %s\n", exe, strerror(errno));
 		_exit(127);
 	}
 	close(p[1]);
+	close(g[0]);
 	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
 		;
-	if (logfd >= 0)
-		close(logfd);
 	close(devnull);
+	*go = g[1];
 	return p[0];
 fail_fds:
-	if (logfd >= 0)
-		close(logfd);
+	for (int i = 0; i < 2; i++) {
+		if (p[i] >= 0)
+			close(p[i]);
+		if (g[i] >= 0)
+			close(g[i]);
+	}
 	if (devnull >= 0)
 		close(devnull);
 	return -1;
 }
 
-int
-run_start_many(struct lab *lab, char *const *keys, int n, const struct run_start_opts *o,
-    run_step_cb cb, void *arg, struct err *errs)
+struct run_starts {
+	struct run_job *jobs;
+	int            *go;
+	int             n;
+	struct run_start_opts o;
+};
+
+struct run_starts *
+run_starts_spawn(const char *lab_dir, char *const *keys, int n, const struct run_start_opts *o)
 {
-	struct run_job *jobs = xcalloc((size_t)n, sizeof *jobs);
-	int failed = 0;
+	struct run_starts *s = xcalloc(1, sizeof *s);
+
+	s->n = n;
+	if (o != NULL)
+		s->o = *o;
+	s->jobs = xcalloc((size_t)n + 1, sizeof *s->jobs);
+	s->go = xcalloc((size_t)n + 1, sizeof *s->go);
+	for (int i = 0; i < n; i++) {
+		/* A keeper that could not be spawned is tried again, with its
+		 * reason, once the key is checked. */
+		s->jobs[i].fd = run_spawn_keeper(lab_dir, keys[i], &s->o, &s->go[i], &(struct err){ "" });
+		s->jobs[i].name = xstrdup(keys[i]);
+	}
+	return s;
+}
+
+/* Lets the keeper of job i go ('g'), or sends it away (go 0). */
+static void
+run_starts_go(struct run_starts *s, int i, int go)
+{
+	if (s->go[i] >= 0) {
+		if (go && write_all(s->go[i], "g", 1) != 0)
+			go = 0;
+		close(s->go[i]);
+		s->go[i] = -1;
+	}
+	if (!go && s->jobs[i].fd >= 0) {
+		close(s->jobs[i].fd);
+		s->jobs[i].fd = -1;
+	}
+}
+
+static void
+run_starts_free(struct run_starts *s)
+{
+	run_jobs_free(s->jobs, s->n);
+	free(s->go);
+	free(s);
+}
+
+void
+run_starts_abandon(struct run_starts *s)
+{
+	for (int i = 0; i < s->n; i++)
+		run_starts_go(s, i, 0);
+	run_starts_free(s);
+}
+
+int
+run_starts_finish(struct run_starts *s, struct lab *lab, run_step_cb cb, void *arg,
+    struct err *errs)
+{
+	struct run_job *jobs = s->jobs;
+	int n = s->n, failed = 0;
 
 	for (int i = 0; i < n; i++) {
 		struct run_job *j = &jobs[i];
-		if (run_job_init(lab, j, keys[i], &errs[i]) != 0)
-			continue;
-		if (runstate_live(lab, j->id)) {
+		int fd = j->fd;
+		char *key = j->name;
+		j->fd = -1;
+		j->name = NULL;
+		if (run_job_init(lab, j, key, &errs[i]) != 0) {
+			j->fd = fd;
+			run_starts_go(s, i, 0);
+		} else if (runstate_live(lab, j->id)) {
 			err_set(j->err, "%s is already running (stop it first, or see: sandlab node ls)", j->name);
 			j->done = 1;
-			continue;
-		}
-		if ((j->fd = run_spawn_keeper(lab, j->id, o, j->err)) < 0)
+			j->fd = fd;
+			run_starts_go(s, i, 0);
+		} else if (fd < 0 && (fd = run_spawn_keeper(lab->root, j->id, &s->o, &s->go[i], j->err)) < 0) {
 			j->done = 1;
+		} else {
+			j->fd = fd;
+			run_starts_go(s, i, 1);
+		}
+		free(key);
 	}
 	run_jobs_wait(jobs, n, mono_ms() + RUN_START_WAIT_MS, cb, arg);
 	for (int i = 0; i < n; i++) {
@@ -522,8 +594,15 @@ run_start_many(struct lab *lab, char *const *keys, int n, const struct run_start
 		if (!j->ok)
 			failed++;
 	}
-	run_jobs_free(jobs, n);
+	run_starts_free(s);
 	return failed;
+}
+
+int
+run_start_many(struct lab *lab, char *const *keys, int n, const struct run_start_opts *o,
+    run_step_cb cb, void *arg, struct err *errs)
+{
+	return run_starts_finish(run_starts_spawn(lab->root, keys, n, o), lab, cb, arg, errs);
 }
 
 int

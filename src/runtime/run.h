@@ -108,6 +108,21 @@ struct run_start_opts {
 int run_start_many(struct lab *lab, char *const *keys, int n, const struct run_start_opts *o,
     run_step_cb cb, void *arg, struct err *errs);
 
+/* run_start_many in two halves, so that a command can start the keepers
+ * before it opens the lab itself (lab_dir as lab_dir_choose gives it):
+ * the keepers load and read their nodes while the caller opens the lab
+ * and checks each key, and none takes a node's lock before
+ * run_starts_finish says go (a key that is no node, or a node that is
+ * already running, tells its keeper to leave). run_starts_finish frees s
+ * and returns as run_start_many. */
+struct run_starts;
+struct run_starts *run_starts_spawn(const char *lab_dir, char *const *keys, int n,
+    const struct run_start_opts *o);
+int run_starts_finish(struct run_starts *s, struct lab *lab, run_step_cb cb, void *arg,
+    struct err *errs);
+/* Sends every keeper of s away (the lab could not be opened) and frees s. */
+void run_starts_abandon(struct run_starts *s);
+
 /* Stops n nodes at once (as run_stop). Returns how many failed. */
 int run_stop_many(struct lab *lab, char *const *keys, int n, int grace_s, run_step_cb cb,
     void *arg, struct err *errs);

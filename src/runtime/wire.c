@@ -339,11 +339,22 @@ int
 wire_load(struct wire *w, struct lab *lab, const char *node_id, struct err *e)
 {
 	struct nic *v;
-	int n, rc = 0;
-	uint32_t linked = 0;
+	int n, rc;
 
 	if (net_nics_get(lab, node_id, &v, &n, e) != 0)
 		return -1;
+	rc = wire_load_nics(w, lab, node_id, v, n, e);
+	nic_list_free(v, n);
+	return rc;
+}
+
+int
+wire_load_nics(struct wire *w, struct lab *lab, const char *node_id, const struct nic *v, int n,
+    struct err *e)
+{
+	int rc = 0;
+	uint32_t linked = 0;
+
 	for (int i = 0; i < n; i++) {
 		struct wire_nic *c;
 		struct link l;
@@ -378,7 +389,6 @@ wire_load(struct wire *w, struct lab *lab, const char *node_id, struct err *e)
 	for (int i = 0; i < WIRE_NICS; i++)
 		if (!(linked & (1u << i)))
 			wire_unlink(&w->nic[i]);
-	nic_list_free(v, n);
 	return rc;
 }
 

@@ -56,6 +56,9 @@ void wire_unplug(struct wire *w);
  * closes, pulls and shapes. 0, or -1 with a message (the NICs it could
  * set up are set up). */
 int wire_load(struct wire *w, struct lab *lab, const char *node_id, struct err *e);
+/* wire_load with the node's NICs v[0..n) as net_nics_get read them. */
+int wire_load_nics(struct wire *w, struct lab *lab, const char *node_id, const struct nic *v, int n,
+    struct err *e);
 
 /* The most descriptors wire_pollfds gives. */
 #define WIRE_POLLFDS_MAX (2 * 32)

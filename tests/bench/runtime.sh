@@ -1,7 +1,14 @@
 #!/usr/bin/env bash
 # Runtime figures, all under TCG with the tiny guest:
-#  - `sandlab node start` to the banner at a console client, median of 10,
-#    beside bare QEMU (same machine options, serial on a pipe) to banner;
+#  - `sandlab node start` to the banner at a console client, beside bare
+#    QEMU to the banner: one of each in turn, ten times (a noisy machine
+#    then slows both alike), medians. The bare QEMU runs the argv sandlab
+#    gave its QEMU (read from /proc on a first start), with only its disk,
+#    QMP socket and VNC display its own, serial on a pipe. It is also run
+#    as the smaller machine this bench used before (no VGA, CD-ROM, QMP,
+#    sandbox or -cpu max), printed on a line of its own. With
+#    $RUNTIME_OLD_SANDLAB set, that sandlab's start is run in the same turns,
+#    on the same node, to compare two builds in one run;
 #  - RSS per keeper (and per QEMU, for scale) with 5 nodes running;
 #  - wakeups of an idle keeper over 10 s with a silent guest: context
 #    switches from /proc/PID/status, and syscalls counted by strace -c;
@@ -17,7 +24,7 @@ lab_image tiny
 sock="$SANDLAB_LAB/run/$(node_id b1)/console.sock"
 
 cat >"$T/bench.py" <<'PY'
-import os, socket, statistics, subprocess, sys, time
+import json, os, socket, statistics, subprocess, sys, time
 
 def wait_banner(sock, t0, limit=30):
     buf = b""
@@ -39,18 +46,56 @@ def start(sandlab, sockpath):
     subprocess.run([sandlab, "node", "stop", "b1", "--grace", "0"], check=True, stdout=subprocess.DEVNULL)
     return dt
 
-def bare(overlay):
+def node_argv(sandlab):
+    """The argv of the QEMU that sandlab starts for b1."""
+    subprocess.run([sandlab, "node", "start", "b1"], check=True, stdout=subprocess.DEVNULL)
+    show = json.loads(subprocess.run([sandlab, "node", "show", "b1", "--json"], check=True,
+        stdout=subprocess.PIPE).stdout)
+    with open("/proc/%d/cmdline" % show["run"]["qemu_pid"], "rb") as f:
+        argv = [a.decode() for a in f.read().split(b"\0")[:-1]]
+    subprocess.run([sandlab, "node", "stop", "b1", "--grace", "0"], check=True, stdout=subprocess.DEVNULL)
+    return argv
+
+def free_display():
+    """A VNC display whose port is free on loopback now."""
+    for d in range(60, 100):
+        s = socket.socket()
+        try:
+            s.bind(("127.0.0.1", 5900 + d))
+            return d
+        except OSError:
+            pass
+        finally:
+            s.close()
+    raise SystemExit("no free VNC port in 5960-5999")
+
+def same_argv(argv, overlay, qmp):
+    """sandlab's QEMU argv with the bench's own disk, QMP socket and VNC display."""
+    out = []
+    for a in argv:
+        if a.startswith("file=") and ",format=qcow2," in a:
+            a = "file=%s,%s" % (overlay, a.split(",", 1)[1])
+        elif a.startswith("socket,id=qmp,"):
+            a = "socket,id=qmp,path=%s,server=on,wait=off" % qmp
+        elif a.startswith("127.0.0.1:") and "," in a:
+            a = "127.0.0.1:%d,%s" % (free_display(), a.split(",", 1)[1])
+        out.append(a)
+    return out
+
+def bare(argv):
     t0 = time.monotonic()
     a, b = socket.socketpair()
-    p = subprocess.Popen(["qemu-system-x86_64", "-nodefaults", "-no-user-config", "-machine", "pc",
-        "-accel", "tcg", "-m", "64", "-display", "none",
-        "-drive", "file=%s,format=qcow2,if=virtio" % overlay,
-        "-chardev", "stdio,id=s,signal=off", "-serial", "chardev:s"],
-        stdin=b.fileno(), stdout=b.fileno(), stderr=subprocess.DEVNULL)
+    p = subprocess.Popen(argv, stdin=b.fileno(), stdout=b.fileno(), stderr=subprocess.DEVNULL)
     b.close()
     dt = wait_banner(a, t0)
     p.kill(); p.wait(); a.close()
     return dt
+
+def small_argv(overlay):
+    return ["qemu-system-x86_64", "-nodefaults", "-no-user-config", "-machine", "pc",
+        "-accel", "tcg", "-m", "64", "-display", "none",
+        "-drive", "file=%s,format=qcow2,if=virtio" % overlay,
+        "-chardev", "stdio,id=s,signal=off", "-serial", "chardev:s"]
 
 def rtt(sock, n=300):
     sock.settimeout(10)
@@ -68,10 +113,25 @@ def rtt(sock, n=300):
 
 mode = sys.argv[1]
 if mode == "start":
-    ks = [start(sys.argv[2], sys.argv[3]) for _ in range(10)]
-    bs = [bare(sys.argv[4]) for _ in range(10)]
-    print("start to banner: sandlab node start %.0f ms, bare qemu %.0f ms (median of 10; min %.0f / %.0f)"
-          % (statistics.median(ks) * 1000, statistics.median(bs) * 1000, min(ks) * 1000, min(bs) * 1000))
+    # start SANDLAB SOCK OVERLAY QMP [OLD_SANDLAB]
+    new, sock, overlay, qmp = sys.argv[2:6]
+    old = sys.argv[6] if len(sys.argv) > 6 else None
+    same, small = same_argv(node_argv(new), overlay, qmp), small_argv(overlay)
+    ks, os_, bs, ss = [], [], [], []
+    for _ in range(10):
+        ks.append(start(new, sock))
+        if old:
+            os_.append(start(old, sock))
+        bs.append(bare(same_argv(same, overlay, qmp)))
+        ss.append(bare(small))
+    med = lambda v: statistics.median(v) * 1000
+    print("start to banner: sandlab node start %.0f ms, bare qemu %.0f ms (%.2fx; median of 10, one of each in turn; min %.0f / %.0f)"
+          % (med(ks), med(bs), med(ks) / med(bs), min(ks) * 1000, min(bs) * 1000))
+    if old:
+        print("start to banner, %s in the same turns: %.0f ms (%.2fx the bare qemu; min %.0f)"
+              % (old, med(os_), med(os_) / med(bs), min(os_) * 1000))
+    print("start to banner, bare qemu with the smaller machine this bench used before (no VGA, CD-ROM, QMP, sandbox, -cpu max): %.0f ms (sandlab %.2fx it)"
+          % (med(ss), med(ks) / med(ss)))
 elif mode == "rtt-keeper":
     s = socket.socket(socket.AF_UNIX); s.connect(sys.argv[2])
     wait_banner(s, time.monotonic())
@@ -97,7 +157,7 @@ elif mode == "rtt-bare":
 PY
 
 qemu-img create -q -f qcow2 -F qcow2 -b "$IMAGES/tiny.qcow2" "$T/bare.qcow2"
-python3 "$T/bench.py" start "$SANDLAB" "$sock" "$T/bare.qcow2"
+python3 "$T/bench.py" start "$SANDLAB" "$sock" "$T/bare.qcow2" "$T/bare-qmp.sock" ${RUNTIME_OLD_SANDLAB:+"$RUNTIME_OLD_SANDLAB"}
 # scale.sh takes this one figure for its table.
 [ -z "${RUNTIME_START_ONLY:-}" ] || exit 0
 

@@ -120,4 +120,4 @@ row "dashboard after one external change (rm of the first two), 10,000 nodes" "$
 got=$(RUNTIME_START_ONLY=1 bash "$TOP/tests/bench/runtime.sh" | sed -n 's/^start to banner: //p')
 ratio=$(text "$got" | sed -n 's/^sandlab node start \([0-9]*\) ms, bare qemu \([0-9]*\) ms.*/\1 \2/p' | awk '{ if ($2 > 0) printf "%.2fx", $1 / $2 }')
 row "node start to tiny banner" "$ratio ($got)" "under 1.2x" "1.43x (0.222 s vs 0.153 s)" \
-    "tests/bench/runtime.sh: node start until the banner at a console client, beside bare QEMU with the same options, median of 10"
+    "tests/bench/runtime.sh: node start until the banner at a console client, and bare QEMU running the argv sandlab gave its QEMU, one of each in turn ten times, medians"

@@ -37,6 +37,39 @@ else
 	not_ok "sandlab accel prints the probe and why"
 fi
 
+# QEMU's accelerators are asked once per binary and kept in the run folder
+# (the kernel's /dev/kvm checks are made afresh on every start). QEMU is
+# asked only when those pass, so only such a host can show it.
+acache="$SANDLAB_LAB/run/qemu-accels-x86_64.cache"
+if "$SANDLAB" accel --json | python3 -c 'import json,sys; sys.exit(0 if json.load(sys.stdin)["create_vm"] else 1)'; then
+	qbin=$(command -v qemu-system-x86_64)
+	check "auto's start kept QEMU's accelerators under the binary's identity" \
+		grep -qx "$qbin $(stat -c %s "$qbin") $(stat -c %Y "$qbin")\.[0-9]*" "$acache"
+	check "the kept answer is its owner's alone" test "$(stat -c %a "$acache")" = 600
+	"$SANDLAB" node create a2 --image tiny --ram 64 --nics 0 >/dev/null
+	# The same identity with an answer this test wrote: the start must
+	# take it as it is, without asking QEMU.
+	{ head -n 1 "$acache"; echo tcg; } >"$T/acache" && cp "$T/acache" "$acache"
+	out=$("$SANDLAB" node start a2 2>&1) || true
+	if has "$out" "a2: accelerator tcg: this QEMU does not list kvm among its accelerators"; then
+		ok "an unchanged QEMU is not asked again"
+	else
+		not_ok "an unchanged QEMU is not asked again" "$out"
+	fi
+	"$SANDLAB" node stop a2 --grace 0 >/dev/null 2>&1 || true
+	printf 'Sandlab\377\000not a cache\ntcg\n' >"$acache"
+	out=$("$SANDLAB" node start a2 2>&1) || true
+	if has "$out" "a2: accelerator kvm" && grep -qx kvm "$acache" &&
+	    grep -qx "$qbin $(stat -c %s "$qbin") $(stat -c %Y "$qbin")\.[0-9]*" "$acache"; then
+		ok "a cache that does not match is asked again and replaced"
+	else
+		not_ok "a cache that does not match is asked again and replaced" "$out / $(head -c 200 "$acache" | tr -c '[:print:]\n' '?')"
+	fi
+	"$SANDLAB" node stop a2 --grace 0 >/dev/null 2>&1 || true
+else
+	ok "QEMU's accelerators are kept once per binary # SKIP no usable /dev/kvm here"
+fi
+
 # node cmd: the argv, readable and as JSON.
 if "$SANDLAB" node cmd t1 --json | python3 -c '
 import json, sys
@@ -159,6 +192,40 @@ else
 	not_ok "a second keeper refuses the held lock and leaves the sockets alone" "rc=$rc $(cat "$T/k2.err")"
 fi
 "$SANDLAB" node stop d1 --grace 0 >/dev/null
+# node start spawns each keeper before it opens the lab and checks the
+# name; the keeper waits for its word on --go-fd before it takes the lock.
+# Called off (no 'g'): it leaves without a word and starts nothing.
+rc=0
+timeout 30 "$SANDLAB" __keeper --report-fd 3 --go-fd 4 d1 3>"$T/k3.report" 4</dev/null 2>"$T/k3.err" || rc=$?
+if [ "$rc" = 0 ] && [ ! -s "$T/k3.report" ] && [ ! -s "$T/k3.err" ] && state_is d1 stopped; then
+	ok "a keeper called off before the lock leaves without a word and starts nothing"
+else
+	not_ok "a keeper called off before the lock leaves without a word and starts nothing" \
+		"rc=$rc $(cat "$T/k3.report" "$T/k3.err")"
+fi
+# With the word it goes on, by the node's name, its diagnostics in its log.
+printf g >"$T/go"
+"$SANDLAB" __keeper --report-fd 3 --go-fd 4 --log d1 3>"$T/k4.report" 4<"$T/go" 2>"$T/k4.err" &
+kp=$!
+if wait_for 30 grep -qx ready "$T/k4.report" && state_is d1 running && [ ! -s "$T/k4.err" ] &&
+    grep -q "keeping node d1" "$SANDLAB_LAB/logs/$(node_id d1).keeper.log"; then
+	ok "given the word, the keeper starts the node and logs to the node's keeper log"
+else
+	not_ok "given the word, the keeper starts the node and logs to the node's keeper log" \
+		"$(cat "$T/k4.report" "$T/k4.err")"
+fi
+# A start of a running node and of no node: each refused in the CLI's
+# words, and the keepers spawned for them are gone.
+rc=0
+out=$("$SANDLAB" node start d1 nosuch 2>&1) || rc=$?
+if [ "$rc" = 1 ] && has "$out" "d1 is already running \\(stop it first" && has "$out" 'no node named "nosuch"' &&
+    wait_for 20 sh -c '[ "$(pgrep -c -f -- "--lab $SANDLAB_LAB __keeper")" = 1 ]' && state_is d1 running; then
+	ok "start of a running node and of no node: refused, no keeper left behind"
+else
+	not_ok "start of a running node and of no node: refused, no keeper left behind" "rc=$rc $out $(lab_pids)"
+fi
+"$SANDLAB" node stop d1 --grace 0 >/dev/null
+wait "$kp" || true
 
 # console --follow: the log's end, then what the guest writes next.
 "$SANDLAB" console t1 --follow >"$T/follow.out" 2>&1 &
