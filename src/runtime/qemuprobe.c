@@ -29,25 +29,43 @@ qemuprobe_free(char **v, size_t n)
 	free(v);
 }
 
+/* The line at *at, its length in *len (no newline), and *at moved past
+ * it; NULL once the text ends. One walk serves every help parser here. */
+static const char *
+qemuprobe_line(const char **at, size_t *len)
+{
+	const char *l = *at, *end;
+
+	if (l == NULL || *l == '\0')
+		return NULL;
+	end = strchr(l, '\n');
+	*len = end ? (size_t)(end - l) : strlen(l);
+	*at = end ? end + 1 : NULL;
+	return l;
+}
+
+/* Appends the w bytes of name to the list v of *n. */
+static void
+qemuprobe_add(char ***v, size_t *n, const char *name, size_t w)
+{
+	*v = xreallocarray(*v, *n + 1, sizeof **v);
+	(*v)[(*n)++] = xstrndup(name, w);
+}
+
 /* Appends the names of "x86 NAME ..." lines of text to *out. */
 void
 qemuprobe_parse_cpus(const char *help, char ***out, size_t *n)
 {
 	char **v = NULL;
-	size_t len = 0;
+	size_t len = 0, ll;
 
-	for (const char *l = help; l && *l; ) {
-		const char *end = strchr(l, '\n');
-		size_t ll = end ? (size_t)(end - l) : strlen(l);
+	for (const char *at = help, *l; (l = qemuprobe_line(&at, &ll)) != NULL; ) {
 		if (ll > 4 && strncmp(l, "x86 ", 4) == 0) {
 			const char *w = l + 4;
 			size_t wl = strcspn(w, " \t\n");
-			if (wl > 0 && w + wl <= l + ll) {
-				v = xreallocarray(v, len + 1, sizeof *v);
-				v[len++] = xstrndup(w, wl);
-			}
+			if (wl > 0 && w + wl <= l + ll)
+				qemuprobe_add(&v, &len, w, wl);
 		}
-		l = end ? end + 1 : NULL;
 	}
 	*out = v;
 	*n = len;
@@ -150,20 +168,14 @@ void
 qemuprobe_parse_accels(const char *help, char ***out, size_t *n)
 {
 	char **v = NULL;
-	size_t len = 0;
+	size_t len = 0, ll;
 
-	for (const char *l = help; l && *l; ) {
-		const char *end = strchr(l, '\n');
-		size_t ll = end ? (size_t)(end - l) : strlen(l);
-
+	for (const char *at = help, *l; (l = qemuprobe_line(&at, &ll)) != NULL; ) {
 		while (ll > 0 && (l[ll - 1] == '\r' || l[ll - 1] == ' '))
 			ll--;
 		/* The header line has spaces; accelerator names do not. */
-		if (ll > 0 && ll < 32 && memchr(l, ' ', ll) == NULL && memchr(l, ':', ll) == NULL) {
-			v = xreallocarray(v, len + 1, sizeof *v);
-			v[len++] = xstrndup(l, ll);
-		}
-		l = end ? end + 1 : NULL;
+		if (ll > 0 && ll < 32 && memchr(l, ' ', ll) == NULL && memchr(l, ':', ll) == NULL)
+			qemuprobe_add(&v, &len, l, ll);
 	}
 	*out = v;
 	*n = len;
@@ -183,12 +195,10 @@ qemuprobe_parse_nics(const char *help, char ***out, size_t *n)
 	/* PCI devices that take no netdev= (a switch, an RDMA card) */
 	static const char *const not_nics[] = { "rocker", "pvrdma" };
 	char **v = NULL;
-	size_t len = 0;
+	size_t len = 0, ll;
 	int in = 0;
 
-	for (const char *l = help; l && *l; ) {
-		const char *end = strchr(l, '\n');
-		size_t ll = end ? (size_t)(end - l) : strlen(l);
+	for (const char *at = help, *l; (l = qemuprobe_line(&at, &ll)) != NULL; ) {
 		char *line = xstrndup(l, ll);
 		if (ll == 0 || (ll > 0 && line[ll - 1] == ':'))
 			in = strcmp(line, "Network devices:") == 0;
@@ -198,13 +208,10 @@ qemuprobe_parse_nics(const char *help, char ***out, size_t *n)
 			int skip = w[wl] != '"' || strncmp(w + wl, "\", bus PCI", 9) != 0 || wl == 0;
 			for (size_t i = 0; i < sizeof not_nics / sizeof not_nics[0]; i++)
 				skip |= strlen(not_nics[i]) == wl && strncmp(w, not_nics[i], wl) == 0;
-			if (!skip) {
-				v = xreallocarray(v, len + 1, sizeof *v);
-				v[len++] = xstrndup(w, wl);
-			}
+			if (!skip)
+				qemuprobe_add(&v, &len, w, wl);
 		}
 		free(line);
-		l = end ? end + 1 : NULL;
 	}
 	*out = v;
 	*n = len;
