@@ -127,7 +127,7 @@ struct keeper {
 	int           cdrom_fd;     /* the control client that asked for it */
 	char          errtail[KEEPER_ERR_TAIL];
 	size_t        errlen;
-	char          fail_msg[160];
+	char          fail_msg[ERR_MAX]; /* a whole err: report lines cut it to fit */
 	int           ready;
 	enum kstop    stop;
 	int64_t       deadline;     /* monotonic ms; 0 = nothing pending */
@@ -191,7 +191,8 @@ kctl_send(struct kctl *c, const char *line)
 static void
 keeper_step(struct keeper *k, const char *fmt, ...)
 {
-	char text[300], line[320];
+	/* "step ", the text and a newline fit in a report line */
+	char text[KEEPER_LINE_MAX - 8], line[KEEPER_LINE_MAX];
 	va_list ap;
 
 	va_start(ap, fmt);
@@ -212,11 +213,13 @@ keeper_step(struct keeper *k, const char *fmt, ...)
 static void
 keeper_report_end(struct keeper *k, const char *word, const char *text)
 {
-	char line[320];
+	char line[KEEPER_LINE_MAX];
+	/* the word, a space and a newline beside the text fit in the line */
+	int room = (int)(sizeof line - strlen(word) - 3);
 
 	if (k->report_fd < 0)
 		return;
-	snprintf(line, sizeof line, "%s%s%s\n", word, text ? " " : "", text ? text : "");
+	snprintf(line, sizeof line, "%s%s%.*s\n", word, text ? " " : "", room, text ? text : "");
 	write_all(k->report_fd, line, strlen(line));
 	close(k->report_fd);
 	k->report_fd = -1;

@@ -21,6 +21,10 @@
 #define KEEPER_GRACE_NODE (-1)
 /* How long QEMU has to go after QMP quit before it is killed. */
 #define KEEPER_QUIT_WAIT_S 5
+/* The longest line, its newline included, the keeper writes on its
+ * report pipe and ctl.sock; run.c reads lines of up to this. A longer
+ * text is cut to fit, never sent whole to be dropped as overlong. */
+#define KEEPER_LINE_MAX 512
 
 /* argv after the command word: [--report-fd N] [--go-fd N] [--log]
  * [--vnc-host H] [--] NODE (a name or an id). --go-fd: wait there, before

@@ -34,7 +34,7 @@
 
 #define RUN_START_WAIT_MS 120000
 #define RUN_EXIT_WAIT_MS  15000
-#define RUN_LINE_MAX      512
+#define RUN_LINE_MAX      KEEPER_LINE_MAX
 
 const char *
 run_state_name(enum run_state s)

@@ -99,7 +99,7 @@ s.bind(("127.0.0.1", int(sys.argv[1]))); s.listen(1); time.sleep(120)' "$hp" &
 holder=$!
 at_exit "kill $holder"
 wait_for 10 python3 -c 'import socket,sys; socket.create_connection(("127.0.0.1", int(sys.argv[1])), 1)' "$hp" || true
-expect_fail "start refused: the forward's host port is taken" "host port tcp 127.0.0.1:$hp \(forwarded to t:eth0 port 22\) is in use by another program" "$SANDLAB" node start t
+expect_fail "start refused: the forward's host port is taken" "host port tcp 127.0.0.1:$hp \(forwarded to t:eth0 port 22\) is in use by another program; free it, or forward another port \(sandlab nic unforward t:eth0 tcp:$hp:22\)$" "$SANDLAB" node start t
 kill "$holder"
 python3 -c 'import socket,sys,time
 s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
@@ -107,7 +107,9 @@ s.bind(("127.0.0.1", int(sys.argv[1]))); time.sleep(120)' "$up" &
 holder=$!
 at_exit "kill $holder"
 wait_for 10 sh -c "ss -lun | grep -q '127.0.0.1:$up '" || true
-expect_fail "start refused: the link's UDP port is taken" "UDP port $up on 127.0.0.1, the end of the link t:eth1 - c:eth0, is in use" "$SANDLAB" node start t
+# The whole message, its advice at the end too: the keeper's reason
+# was once cut at 159 bytes, mid-advice.
+expect_fail "start refused: the link's UDP port is taken" "UDP port $up on 127.0.0.1, the end of the link t:eth1 - c:eth0, is in use by another program; free it, or give the link new ports \(sandlab link rm t:eth1, then link add again\)$" "$SANDLAB" node start t
 kill "$holder"
 wait_for 10 sh -c "! ss -lun | grep -q '127.0.0.1:$up '" || true
 check "start once the ports are free" "$SANDLAB" node start t
