@@ -423,6 +423,20 @@ job_verb(int kind)
 	}
 }
 
+/* m's reason without the "cannot VERB NAME: " the CLI's wording puts
+ * before it (run.c): the status line already says "NAME: VERB failed:",
+ * and at 80 columns the repeat cost the reason its end. */
+static const char *
+job_reason(const struct job_msg *m)
+{
+	char said[sizeof m->name + 32];
+	size_t n;
+
+	snprintf(said, sizeof said, "cannot %s %s: ", job_verb(m->job), m->name);
+	n = strlen(said);
+	return strncmp(m->text, said, n) == 0 ? m->text + n : m->text;
+}
+
 void
 job_drain(struct app *a)
 {
@@ -465,7 +479,8 @@ job_drain(struct app *a)
 		if (m.rc == 0)
 			app_msg(a, APP_MSG_INFO, "%s: %s done", m.name, job_verb(m.job));
 		else
-			app_msg(a, APP_MSG_ERROR, "%s: %s failed: %s", m.name, job_verb(m.job), m.text);
+			app_msg(a, APP_MSG_ERROR, "%s: %s failed: %s", m.name, job_verb(m.job),
+			    job_reason(&m));
 		/* The reload also attaches consoles of nodes that now run. */
 		app_reload(a);
 	}
