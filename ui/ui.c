@@ -153,8 +153,8 @@ ui_main(const struct ui_opts *o)
 	app_uistate_restore(a);
 	snprintf(a->accel_text, sizeof a->accel_text, "KVM: probing");
 	if (a->lab->tightened)
-		app_msg(a, APP_MSG_WARN, "the lab was open to other users (%d entries); it is now "
-		    "private to you", a->lab->tightened);
+		app_msg(a, APP_MSG_WARN, "the lab was open to other users (%d %s); it is now "
+		    "private to you", a->lab->tightened, a->lab->tightened == 1 ? "entry" : "entries");
 	if (cfg_bad)
 		app_msg(a, APP_MSG_WARN, "%s", cfg_err.msg);
 	else if (theme_err.msg[0])

@@ -271,8 +271,10 @@ cli_lab(struct cli *c)
 		cli_fail("%s", e.msg);
 	else if (c->lab->tightened) {
 		char *shown = sanitize(c->lab->root, strlen(c->lab->root));
-		fprintf(stderr, "sandlab: %s was open to other users (%d entries); it is now private "
-		    "to you: folders 0700, files 0600\n", shown, c->lab->tightened);
+		fprintf(stderr, "sandlab: %s was open to other users (%d %s); it is now private "
+		    "to you: the folder and the lab's own folders 0700, the lab's files 0600, other "
+		    "files in it as they were\n", shown, c->lab->tightened,
+		    c->lab->tightened == 1 ? "entry" : "entries");
 		free(shown);
 	}
 	return c->lab;

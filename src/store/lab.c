@@ -3,8 +3,9 @@
  * except the run folder, which moves to a private folder under
  * $XDG_RUNTIME_DIR (or /tmp) when unix socket paths would be too long.
  * A lab is its owner's alone: folders 0700, files 0600, whatever the
- * umask the user runs with; a lab made looser than that is tightened on
- * open.
+ * umask the user runs with. A lab root found open to others is closed on
+ * open, and the lab's own entries in it are tightened; what else the
+ * root holds (make run's lab is the checkout) keeps its modes.
  */
 #include "lab.h"
 
@@ -62,6 +63,19 @@ lab_hash(const char *s)
 }
 
 int
+lab_id_ok(const char *s, size_t n)
+{
+	if (n != LAB_ID_LEN)
+		return 0;
+	for (size_t i = 0; i < n; i++) {
+		int dash = i == 8 || i == 13 || i == 18 || i == 23;
+		if (dash ? s[i] != '-' : !strchr("0123456789abcdef", s[i]) || s[i] == '\0')
+			return 0;
+	}
+	return 1;
+}
+
+int
 lab_private_dir(const char *path, struct err *e)
 {
 	struct stat sb;
@@ -105,6 +119,16 @@ lab_run_dir(const char *root, struct err *e)
 	return alt;
 }
 
+/* Takes group and other bits off one entry of ours (not a symlink, whose
+ * mode means nothing); 1 when it had any. */
+static int
+lab_tighten_entry(const char *path, const struct stat *sb)
+{
+	if (S_ISLNK(sb->st_mode) || sb->st_uid != geteuid() || (sb->st_mode & 0077) == 0)
+		return 0;
+	return chmod(path, sb->st_mode & 07700) == 0;
+}
+
 /* nftw has no argument for its callback: the count of entries made
  * private by the walk in progress. */
 static int lab_tighten_count;
@@ -113,30 +137,138 @@ static int
 lab_tighten_one(const char *path, const struct stat *sb, int type, struct FTW *ftw)
 {
 	(void)ftw;
-	if (type == FTW_SL || type == FTW_SLN || sb->st_uid != geteuid())
+	if (type == FTW_NS || type == FTW_SL || type == FTW_SLN)
 		return FTW_CONTINUE;
 	/* Nobody else can reach what is under a folder of ours that is
-	 * closed to others, so its contents need no look: a lab of 10,000
-	 * nodes costs a stat of its root, not 10,000 on every command. */
-	if ((sb->st_mode & 0077) == 0)
-		return type == FTW_D ? FTW_SKIP_SUBTREE : FTW_CONTINUE;
-	if (type != FTW_D && type != FTW_DP && type != FTW_DNR && type != FTW_F)
-		return FTW_CONTINUE;
-	if (chmod(path, sb->st_mode & 07700) == 0)
-		lab_tighten_count++;
+	 * closed to others, so its contents need no look. */
+	if (type == FTW_D && sb->st_uid == geteuid() && (sb->st_mode & 0077) == 0)
+		return FTW_SKIP_SUBTREE;
+	lab_tighten_count += lab_tighten_entry(path, sb);
 	return FTW_CONTINUE;
 }
 
-/* Takes group and other bits off everything of ours under root that
- * others could reach (every folder on the way open to them), without
- * following links or crossing into another file system; returns how many
- * entries were open to others. A stat per entry: no contents are read. */
+/* Takes group and other bits off everything of ours under path (a folder
+ * only sandlab writes in) that others could reach, without following
+ * links or crossing into another file system; returns how many entries
+ * were open to others. A stat per entry: no contents are read. */
 static int
-lab_tighten(const char *root)
+lab_tighten_tree(const char *path)
 {
 	lab_tighten_count = 0;
-	nftw(root, lab_tighten_one, 16, FTW_PHYS | FTW_MOUNT | FTW_ACTIONRETVAL);
+	nftw(path, lab_tighten_one, 16, FTW_PHYS | FTW_MOUNT | FTW_ACTIONRETVAL);
 	return lab_tighten_count;
+}
+
+/* lab_tighten_entry on dir/name, when it exists. */
+static int
+lab_tighten_at(const char *dir, const char *name)
+{
+	char *p = path_join(dir, name);
+	struct stat sb;
+	int n = lstat(p, &sb) == 0 ? lab_tighten_entry(p, &sb) : 0;
+
+	free(p);
+	return n;
+}
+
+/*
+ * What the lab makes at its root besides its folders: sqlite's files
+ * beside lab.db, the ssh host keys it pinned (seed.c) and the dashboard's
+ * memory (uistate.c). Its passing files (.ui-state.PID.tmp, the .new-
+ * and .import- files of pending.h) are made under the umask lab_open
+ * sets, 0600 from their first instant.
+ */
+static const char *const lab_own_files[] = {
+	LAB_DB_FILE, LAB_DB_FILE "-wal", LAB_DB_FILE "-shm", LAB_DB_FILE "-journal",
+	"known_hosts", "ui-state",
+};
+/* Folders nothing but sandlab writes in: all they hold is the lab's. */
+static const char *const lab_own_trees[] = { "logs", "run", "cache", "captures", "seeds" };
+
+/* The lab's files in overlays/: sandlab names each after an id (a node's
+ * or a disk's ID.qcow2, a UEFI node's ID.vars.fd, .new-ID.qcow2 while it
+ * is made). A checkout's overlays/.keep is not one. */
+static int
+lab_tighten_overlays(const char *dir)
+{
+	DIR *d = opendir(dir);
+	struct dirent *de;
+	int n = 0;
+
+	if (d == NULL)
+		return 0;
+	while ((de = readdir(d)) != NULL) {
+		const char *id = de->d_name;
+
+		if (strncmp(id, ".new-", 5) == 0)
+			id += 5;
+		if (lab_id_ok(id, LAB_ID_LEN) && (id[LAB_ID_LEN] == '.' || id[LAB_ID_LEN] == '\0'))
+			n += lab_tighten_at(dir, de->d_name);
+	}
+	closedir(d);
+	return n;
+}
+
+/*
+ * A lab root open to others. The root is closed (0700) whatever else it
+ * holds: nothing under a closed folder can be reached by others, so the
+ * lab is private at once, whatever sandlab or a later version makes in
+ * it, and every later open costs one stat. A root that is also the
+ * user's own folder (make run's checkout) gets the same: the user's
+ * files in it keep their modes (the walk of older versions took their
+ * group and other bits; git keeps none but x, so nobody learned why),
+ * and a chmod of the root alone opens them again. Then the lab's own
+ * entries, so that they stay private if the root is opened again: the
+ * files above, images/ and overlays/ themselves (a checkout's hold its
+ * build scripts and test-only guests too, which are left alone), the
+ * lab's files in overlays/, and the folders only sandlab writes in,
+ * walked whole. Its images are lab_tighten_images' (the database names
+ * them). Returns how many entries were open to others.
+ */
+static int
+lab_tighten_root(const char *root, const struct stat *sb)
+{
+	int n = lab_tighten_entry(root, sb);
+	char *p;
+
+	for (size_t i = 0; i < sizeof lab_own_files / sizeof lab_own_files[0]; i++)
+		n += lab_tighten_at(root, lab_own_files[i]);
+	n += lab_tighten_at(root, "images");
+	n += lab_tighten_at(root, "overlays");
+	p = path_join(root, "overlays");
+	n += lab_tighten_overlays(p);
+	free(p);
+	for (size_t i = 0; i < sizeof lab_own_trees / sizeof lab_own_trees[0]; i++) {
+		p = path_join(root, lab_own_trees[i]);
+		n += lab_tighten_tree(p);
+		free(p);
+	}
+	return n;
+}
+
+/* The lab's files in images/: the ones its images table names. Adds to
+ * lab->tightened; 0, or -1 with a message. */
+static int
+lab_tighten_images(struct lab *lab, struct err *e)
+{
+	sqlite3_stmt *st = db_prepare(lab->db, "SELECT file FROM images", e);
+	int rc;
+
+	if (st == NULL)
+		return -1;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		const char *f = (const char *)sqlite3_column_text(st, 0);
+
+		if (f != NULL && *f != '\0' && *f != '.' && strchr(f, '/') == NULL)
+			lab->tightened += lab_tighten_at(lab->images, f);
+	}
+	if (rc != SQLITE_DONE) {
+		db_fail(lab->db, e, "reading the lab's image files");
+		sqlite3_finalize(st);
+		return -1;
+	}
+	sqlite3_finalize(st);
+	return 0;
 }
 
 /* lab.db is made before sqlite opens it, so that it is never readable by
@@ -168,7 +300,7 @@ lab_open(const char *dir, struct err *e)
 	struct lab *lab;
 	char *real;
 	struct stat sb;
-	int loose;
+	int open_root;
 
 	/* Everything this process (and QEMU, qemu-img and keepers, which
 	 * inherit it) makes from now on is its owner's alone. */
@@ -184,10 +316,11 @@ lab_open(const char *dir, struct err *e)
 		free(real);
 		return NULL;
 	}
-	loose = lab_tighten(real);
+	/* A closed root: a stat, not a walk (a lab of 10,000 nodes). */
+	open_root = (sb.st_mode & 0077) != 0;
 	lab = xcalloc(1, sizeof *lab);
 	lab->root = real;
-	lab->tightened = loose;
+	lab->tightened = open_root ? lab_tighten_root(real, &sb) : 0;
 	lab->images = lab_path(lab, "images", NULL);
 	lab->overlays = lab_path(lab, "overlays", NULL);
 	lab->logs = lab_path(lab, "logs", NULL);
@@ -199,10 +332,12 @@ lab_open(const char *dir, struct err *e)
 		goto fail;
 	/* A run folder outside the lab: its contents too. */
 	if (strncmp(lab->run, lab->root, strlen(lab->root)) != 0)
-		lab->tightened += lab_tighten(lab->run);
+		lab->tightened += lab_tighten_tree(lab->run);
 	if ((lab->db = db_open(lab->db_path, e)) == NULL)
 		goto fail;
 	if (pending_recover(lab->db, lab->root, e) != 0)
+		goto fail;
+	if (open_root && lab_tighten_images(lab, e) != 0)
 		goto fail;
 	return lab;
 fail:

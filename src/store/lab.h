@@ -19,6 +19,10 @@
  * names of the node run folders are. */
 #define LAB_ID_LEN 36
 
+/* 1 when the n bytes at s are an id (n is LAB_ID_LEN, lowercase hex and
+ * dashes where a uuid has them); reads no further than a terminator. */
+int lab_id_ok(const char *s, size_t n);
+
 /* An empty overlay this process has read (node.c), by its key. */
 struct lab_tpl {
 	struct lab_tpl *next;
@@ -36,7 +40,8 @@ struct lab {
 	char    *db_path;   /* root/lab.db */
 	sqlite3 *db;
 	int      tightened; /* entries that were open to other users, made
-	                     * private by lab_open: the caller says so once */
+	                     * private by lab_open (the root, the lab's own
+	                     * entries): the caller says so once */
 	struct lab_tpl *tpls; /* freed by lab_close */
 	struct db_kept *kept; /* statements kept prepared (db.h), finalized
 	                       * by lab_close */
@@ -47,7 +52,9 @@ struct lab {
 char *lab_dir_choose(const char *opt);
 
 /* Creates the layout if needed, opens and migrates the database, removes
- * what dead processes left half-made. NULL and a message on failure. */
+ * what dead processes left half-made. A root open to other users is
+ * closed (0700) and the lab's own entries in it made private; other
+ * files in the root keep their modes. NULL and a message on failure. */
 struct lab *lab_open(const char *dir, struct err *e);
 void lab_close(struct lab *lab);
 

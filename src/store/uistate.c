@@ -52,19 +52,6 @@ uistate_lock(struct lab *lab, int *other_pid, struct err *e)
 	return fd;
 }
 
-static int
-uistate_id_ok(const char *s, size_t n)
-{
-	if (n != LAB_ID_LEN)
-		return 0;
-	for (size_t i = 0; i < n; i++) {
-		int dash = i == 8 || i == 13 || i == 18 || i == 23;
-		if (dash ? s[i] != '-' : !strchr("0123456789abcdef", s[i]) || s[i] == '\0')
-			return 0;
-	}
-	return 1;
-}
-
 void
 uistate_parse(const char *text, size_t len, struct uistate *out)
 {
@@ -78,7 +65,7 @@ uistate_parse(const char *text, size_t len, struct uistate *out)
 		size_t n = nl ? (size_t)(nl - line) : len - pos;
 
 		pos += n + 1;
-		if (n > 8 && memcmp(line, "console ", 8) == 0 && uistate_id_ok(line + 8, n - 8) &&
+		if (n > 8 && memcmp(line, "console ", 8) == 0 && lab_id_ok(line + 8, n - 8) &&
 		    out->n < UISTATE_MAX_CONSOLES) {
 			int dup = 0;
 			for (size_t i = 0; i < out->n; i++)
@@ -87,7 +74,7 @@ uistate_parse(const char *text, size_t len, struct uistate *out)
 				memcpy(out->consoles[out->n], line + 8, LAB_ID_LEN);
 				out->consoles[out->n++][LAB_ID_LEN] = '\0';
 			}
-		} else if (n > 5 && memcmp(line, "zoom ", 5) == 0 && uistate_id_ok(line + 5, n - 5)) {
+		} else if (n > 5 && memcmp(line, "zoom ", 5) == 0 && lab_id_ok(line + 5, n - 5)) {
 			memcpy(zoom, line + 5, LAB_ID_LEN);
 			zoom[LAB_ID_LEN] = '\0';
 		}

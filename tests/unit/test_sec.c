@@ -163,22 +163,41 @@ lab_private(void **state)
 	free(path);
 	lab_close(lab);
 
-	/* Made looser by hand: tightened on the next open, and said once. */
+	/* Made looser by hand: tightened on the next open, and said once.
+	 * The lab's own entries are (the root, images/, lab.db, an overlay
+	 * named by an id); a file no row or name makes the lab's is left as
+	 * it was, and so is one of the lab's under a closed root. */
 	chmod(dir, 0755);
 	path = xasprintf("%s/images", dir);
 	chmod(path, 0777);
+	free(path);
+	path = xasprintf("%s/lab.db", dir);
+	chmod(path, 0644);
 	free(path);
 	path = xasprintf("%s/images/loose.img", dir);
 	assert_non_null(f = fopen(path, "w"));
 	fclose(f);
 	chmod(path, 0644);
 	free(path);
+	path = xasprintf("%s/overlays/0123abcd-0000-4000-8000-00000000cafe.qcow2", dir);
+	assert_non_null(f = fopen(path, "w"));
+	fclose(f);
+	chmod(path, 0640);
+	free(path);
+	path = xasprintf("%s/overlays/.keep", dir);
+	assert_non_null(f = fopen(path, "w"));
+	fclose(f);
+	chmod(path, 0644);
+	free(path);
 	lab = lab_open(dir, &e);
 	assert_non_null(lab);
-	assert_int_equal(lab->tightened, 3);
+	assert_int_equal(lab->tightened, 4);
 	assert_mode(dir, ".", 0700);
 	assert_mode(dir, "images", 0700);
-	assert_mode(dir, "images/loose.img", 0600);
+	assert_mode(dir, "lab.db", 0600);
+	assert_mode(dir, "overlays/0123abcd-0000-4000-8000-00000000cafe.qcow2", 0600);
+	assert_mode(dir, "images/loose.img", 0644);
+	assert_mode(dir, "overlays/.keep", 0644);
 	lab_close(lab);
 	lab = lab_open(dir, &e);
 	assert_int_equal(lab->tightened, 0);
