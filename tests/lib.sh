@@ -139,6 +139,50 @@ wait_ran_out() {
 # (last added runs first): a library ends what it started there.
 done_hook() { _done_hooks+=("$*"); }
 
+# tree_make ROOT LIST: makes LIST's entries under ROOT in order, a line
+# each: "d MODE PATH" a folder, "f MODE PATH" a file holding its PATH;
+# each is given MODE (a literal the test chose).
+tree_make() {
+	local root=${1:?} t m p
+	while read -r t m p; do
+		[ -n "$t" ] || continue
+		case $t in
+		d) mkdir -p -- "$root/$p" ;;
+		f) printf '%s\n' "$p" >"$root/$p" ;;
+		esac
+		chmod "$m" "$root/$p"
+	done <<<"$2"
+}
+
+# tree_modes ROOT LIST: LIST's lines with each entry's mode as it is now
+# (the same line when the mode is LIST's), "gone" for a missing one.
+tree_modes() {
+	local root=${1:?} t m p
+	while read -r t m p; do
+		[ -n "$t" ] || continue
+		m=$(stat -c %a -- "$root/$p" 2>/dev/null || echo gone)
+		echo "$t $m $p"
+	done <<<"$2"
+}
+
+# as_nobody CMD...: runs CMD as the user nobody with no groups (setpriv);
+# only root can. nobody_ok says whether this test can.
+as_nobody() {
+	setpriv --reuid=nobody --regid="$(id -g nobody)" --clear-groups --inh-caps=-all -- "$@"
+}
+nobody_ok() { [ "$(id -u)" -eq 0 ] && id nobody >/dev/null 2>&1 && command -v setpriv >/dev/null; }
+
+# nobody_leaks CMDLINE...: runs each command line (split on spaces) as
+# nobody and prints, in brackets, those that succeeded or printed
+# anything: nothing when nobody could read nothing.
+nobody_leaks() {
+	local c out
+	for c in "$@"; do
+		# shellcheck disable=SC2086 # words on purpose
+		if out=$(as_nobody $c 2>/dev/null) || [ -n "$out" ]; then printf '[%s] ' "$c"; fi
+	done
+}
+
 # lab_pids: pids of this lab's keepers (their command line names the lab).
 lab_pids() { pgrep -f -- "--lab $SANDLAB_LAB __keeper" || true; }
 
