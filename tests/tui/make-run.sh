@@ -67,7 +67,13 @@ fi
 # The run target's two steps, from the checkout.
 cd "$CO"
 export SANDLAB_LAB="$CO"
-check "make run's tests/demo-lab" bash tests/demo-lab
+# Its first command says what it closed (the root, images/, overlays/).
+said="sandlab: $CO was open to other users (3 entries); it is now private to you: the folder and the lab's own folders 0700, the lab's files 0600, other files in it as they were"
+if out=$(bash tests/demo-lab 2>&1) && [ "$out" = "$said" ]; then
+	ok "make run's tests/demo-lab runs and says, in these words, that it closed the checkout"
+else
+	not_ok "make run's tests/demo-lab runs and says that it closed the checkout" "$out"
+fi
 SANDLAB=./build/sandlab
 tui_start 80 24
 if tui_settle "Nodes (3)"; then ok "the dashboard opens the demo lab at 80x24"; else not_ok "the dashboard opens the demo lab at 80x24" "$SCREEN"; fi
