@@ -139,19 +139,38 @@ wait_ran_out() {
 # (last added runs first): a library ends what it started there.
 done_hook() { _done_hooks+=("$*"); }
 
-# tree_make ROOT LIST: makes LIST's entries under ROOT in order, a line
-# each: "d MODE PATH" a folder, "f MODE PATH" a file holding its PATH;
-# each is given MODE (a literal the test chose).
+# tree_make ROOT LIST: LIST's entries under ROOT, in order, a line each:
+# "d MODE PATH" a folder, "f MODE PATH" a file (one not there yet is made
+# holding its PATH); each is given MODE (a literal the test chose).
 tree_make() {
 	local root=${1:?} t m p
 	while read -r t m p; do
 		[ -n "$t" ] || continue
 		case $t in
 		d) mkdir -p -- "$root/$p" ;;
-		f) printf '%s\n' "$p" >"$root/$p" ;;
+		f) [ -e "$root/$p" ] || printf '%s\n' "$p" >"$root/$p" ;;
 		esac
 		chmod "$m" "$root/$p"
 	done <<<"$2"
+}
+
+# demo_checkout DIR: what make run's tests/demo-lab needs of a checkout,
+# copied into DIR: tests/demo-lab, build/sandlab (the sandlab under
+# test), images/ with the tiny, linux and flood guests and .scan-skip,
+# and overlays/. A guest image not built fails the test.
+demo_checkout() {
+	local co=${1:?} f
+	mkdir -p "$co/tests" "$co/build" "$co/images" "$co/overlays"
+	cp "$TOP/tests/demo-lab" "$co/tests/"
+	ln -s "$(readlink -f "$SANDLAB")" "$co/build/sandlab"
+	for f in tiny linux flood; do
+		if [ ! -f "$TOP/images/$f.qcow2" ]; then
+			not_ok "guest image $f" "images/$f.qcow2 is missing: run bash images/build"
+			done_testing
+		fi
+		cp "$TOP/images/$f.qcow2" "$co/images/"
+	done
+	cp "$TOP/images/.scan-skip" "$co/images/"
 }
 
 # tree_modes ROOT LIST: LIST's lines with each entry's mode as it is now

@@ -4,20 +4,11 @@
 # the test-only ones named in images/.scan-skip stay out; two Linux nodes
 # linked and a tiny node that powers off on stop; a second run changes
 # nothing. A lab without .scan-skip still takes in every image.
+set -eu
 source "$(dirname "$0")/../lib.sh"
 
 CO="$T/co"
-mkdir -p "${CO:?}/tests" "$CO/build" "$CO/images" "$CO/overlays"
-cp "$TOP/tests/demo-lab" "$CO/tests/"
-ln -s "$(readlink -f "$SANDLAB")" "$CO/build/sandlab"
-for f in tiny linux flood; do
-	if [ ! -f "$TOP/images/$f.qcow2" ]; then
-		not_ok "guest image $f" "images/$f.qcow2 is missing: run bash images/build"
-		done_testing
-	fi
-	cp "$TOP/images/$f.qcow2" "$CO/images/"
-done
-cp "$TOP/images/.scan-skip" "$CO/images/"
+demo_checkout "${CO:?}"
 
 names() { python3 -c 'import json,sys; print(" ".join(sorted(x["name"] for x in json.load(sys.stdin))))'; }
 

@@ -35,18 +35,8 @@ f 644 images/tiny.qcow2
 d 755 overlays
 f 644 overlays/.keep"
 mkdir -m 0755 "$CO"
+demo_checkout "$CO"
 tree_make "$CO" "$co"
-# Over the files tree_make made, which keep the modes it gave them.
-cp "$TOP/tests/demo-lab" "$CO/tests/demo-lab"
-cp "$TOP/images/.scan-skip" "$CO/images/.scan-skip"
-for f in flood linux tiny; do
-	if [ ! -f "$TOP/images/$f.qcow2" ]; then
-		not_ok "guest image $f" "images/$f.qcow2 is missing: run bash images/build"
-		done_testing
-	fi
-	cp "$TOP/images/$f.qcow2" "$CO/images/$f.qcow2"
-done
-ln -s "$(readlink -f "$SANDLAB")" "$CO/build/sandlab"
 # After make run: the images the demo lab took in are the lab's (0400,
 # read-only once imported); the test-only flood image is not.
 co_after=$(text "$co" | sed -E -e 's/^d 755 (images|overlays)$/d 700 \1/' \
