@@ -174,9 +174,9 @@ lab_tighten_at(const char *dir, const char *name)
 /*
  * What the lab makes at its root besides its folders: sqlite's files
  * beside lab.db, the ssh host keys it pinned (seed.c) and the dashboard's
- * memory (uistate.c). Its passing files (.ui-state.PID.tmp, the .new-
- * and .import- files of pending.h) are made under the umask lab_open
- * sets, 0600 from their first instant.
+ * memory (uistate.c). The lab's passing files (.ui-state.PID.tmp here,
+ * the .new- and .import- files pending.h journals in its folders) are
+ * made under the umask lab_open sets, 0600 from their first instant.
  */
 static const char *const lab_own_files[] = {
 	LAB_DB_FILE, LAB_DB_FILE "-wal", LAB_DB_FILE "-shm", LAB_DB_FILE "-journal",
