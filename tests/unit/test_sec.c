@@ -156,7 +156,7 @@ set_mode(const char *root, const char *sub, unsigned mode, int make)
 static void
 lab_private(void **state)
 {
-	char *dir = xasprintf("%s/lab", tmpdir), *path;
+	char *dir = xasprintf("%s/lab", tmpdir), *path, *link_to;
 	struct lab *lab;
 	struct err e;
 
@@ -187,6 +187,14 @@ lab_private(void **state)
 	set_mode(dir, "images/loose.img", 0644, 1);
 	set_mode(dir, "overlays/0123abcd-0000-4000-8000-00000000cafe.qcow2", 0640, 1);
 	set_mode(dir, "overlays/.keep", 0644, 1);
+	/* A link where the lab keeps a file of its own is not followed: the
+	 * file outside keeps its mode. */
+	set_mode(tmpdir, "outside", 0644, 1);
+	path = xasprintf("%s/known_hosts", dir);
+	link_to = xasprintf("%s/outside", tmpdir);
+	assert_int_equal(symlink(link_to, path), 0);
+	free(link_to);
+	free(path);
 	lab = lab_open(dir, &e);
 	assert_non_null(lab);
 	assert_int_equal(lab->tightened, 4);
@@ -196,6 +204,7 @@ lab_private(void **state)
 	assert_mode(dir, "overlays/0123abcd-0000-4000-8000-00000000cafe.qcow2", 0600);
 	assert_mode(dir, "images/loose.img", 0644);
 	assert_mode(dir, "overlays/.keep", 0644);
+	assert_mode(tmpdir, "outside", 0644);
 	lab_close(lab);
 	lab = lab_open(dir, &e);
 	assert_int_equal(lab->tightened, 0);
