@@ -176,7 +176,7 @@ DEB_PKGS := build-essential pkg-config libncurses-dev libvterm-dev \
 	qemu-system-x86 qemu-utils tmux python3 sqlite3 procps time groff-base openssl xorriso mtools \
 	openssh-client python3-yaml libpcap-dev tcpdump ncurses-term \
 	nettle-dev libvirt-dev libtirpc-dev libvirt-clients libvirt-daemon-system libvirt-daemon-driver-qemu \
-	openssh-server netcat-openbsd ovmf \
+	openssh-server netcat-openbsd ovmf locales \
 	$(shell cat images/DEPS 2>/dev/null)
 
 deps:

@@ -780,8 +780,6 @@ db_migrate(sqlite3 *db, int target, struct err *e)
 /* Pages the WAL may grow to before a commit copies them into lab.db
  * (db_open_raw says why not sqlite's 1000). */
 #define DB_WAL_PAGES "128"
-/* Bytes of a statement journal kept in memory (db_open_raw). */
-#define DB_STMT_SPILL (4 << 20)
 
 sqlite3 *
 db_open_raw(const char *path, struct err *e)
@@ -800,8 +798,13 @@ db_open_raw(const char *path, struct err *e)
 		 * triggers and indexes) keeps the pages it changes in a
 		 * statement journal, which sqlite writes to a temporary file
 		 * in /var/tmp past 64 KiB: a `node create` went past it and
-		 * made, wrote and removed such a file. In memory up to DB_STMT_SPILL. */
-		sqlite3_config(SQLITE_CONFIG_STMTJRNL_SPILL, DB_STMT_SPILL);
+		 * made, wrote and removed such a file. It stays in memory: -1
+		 * never spills, and grows in sqlite's small chunks. A positive
+		 * limit (4 MiB here before) is also the size of the first chunk,
+		 * so every such statement mapped 4 MiB, faulted in the pages
+		 * it wrote and unmapped them. sandlab's statements change a
+		 * few rows each, so the journal stays a few pages. */
+		sqlite3_config(SQLITE_CONFIG_STMTJRNL_SPILL, -1);
 	}
 	if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL) != SQLITE_OK) {
 		err_set(e, "cannot open database %s: %s", path, db ? sqlite3_errmsg(db) : "out of memory");
