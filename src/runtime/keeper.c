@@ -440,10 +440,12 @@ keeper_spawn(struct keeper *k, struct err *e)
 		if (getppid() != keeper)
 			_exit(127);
 		setsid();
+		/* Each end first above every place one is moved to, so no
+		 * move lands on an end not yet moved. */
 		int s = fcntl(sp[1], F_DUPFD_CLOEXEC, 10), er = fcntl(ep[1], F_DUPFD_CLOEXEC, 10),
-		    q = fcntl(qp[1], F_DUPFD_CLOEXEC, 10);
-		if (s < 0 || er < 0 || q < 0 || dup2(s, 0) < 0 || dup2(s, 1) < 0 || dup2(er, 2) < 0 ||
-		    dup2(q, 3) < 0 || dup3(xp[1], KEEPER_EXEC_FD, O_CLOEXEC) < 0)
+		    q = fcntl(qp[1], F_DUPFD_CLOEXEC, 10), x = fcntl(xp[1], F_DUPFD_CLOEXEC, KEEPER_EXEC_FD + 1);
+		if (s < 0 || er < 0 || q < 0 || x < 0 || dup2(s, 0) < 0 || dup2(s, 1) < 0 || dup2(er, 2) < 0 ||
+		    dup2(q, 3) < 0)
 			_exit(127);
 		/* The wire's ends to NET_WIRE_FD_BASE + idx: first all above
 		 * that range, so no move lands on an end not yet moved. */
@@ -455,6 +457,8 @@ keeper_spawn(struct keeper *k, struct err *e)
 		for (int i = 0; i < 64; i++)
 			if ((wired >> i & 1) && dup2(moved[i], NET_WIRE_FD_BASE + i) < 0)
 				_exit(127);
+		if (dup3(x, KEEPER_EXEC_FD, O_CLOEXEC) < 0)
+			_exit(127);
 		proc_close_fds_mask(3, 1 | wired << (NET_WIRE_FD_BASE - 3) | 1ull << (KEEPER_EXEC_FD - 3));
 		sigemptyset(&none);
 		sigprocmask(SIG_SETMASK, &none, NULL);
