@@ -292,6 +292,7 @@ struct run_job {
 	int         done;
 	int         ok;
 	int         skip;        /* nothing to do for this node */
+	int         went;        /* its keeper was let go to start it */
 	struct err *err;
 };
 
@@ -571,11 +572,20 @@ run_starts_finish(struct run_starts *s, struct lab *lab, run_step_cb cb, void *a
 			j->done = 1;
 		} else {
 			j->fd = fd;
+			j->went = 1;
 			run_starts_go(s, i, 1);
 		}
 		free(key);
 	}
 	run_jobs_wait(jobs, n, mono_ms() + RUN_START_WAIT_MS, cb, arg);
+	/* A keeper that failed has recorded its end and lets the lock go as
+	 * it exits: wait for that, so that the node reads stopped, and can
+	 * be started again, once this returns. */
+	int64_t until = mono_ms() + RUN_EXIT_WAIT_MS;
+	for (int i = 0; i < n; i++)
+		while (jobs[i].went && jobs[i].done && !jobs[i].ok && runstate_live(lab, jobs[i].id) &&
+		    mono_ms() < until)
+			usleep(10000);
 	for (int i = 0; i < n; i++) {
 		struct run_job *j = &jobs[i];
 		if (!j->done && errs[i].msg[0] == '\0') {
