@@ -2311,7 +2311,13 @@ keeper_setup(struct keeper *k, const char *lab_dir, const char *node_id, struct 
 			return err_set(e, "the start was called off");
 		}
 	}
-	if (keeper_lock(k, e) != 0 || keeper_clean_stale(k, e) != 0)
+	if (keeper_lock(k, e) != 0)
+		return -1;
+	/* run.c waits for a keeper that took the lock and then failed to
+	 * let it go, not for one refused by another keeper's lock. */
+	if (k->report_fd >= 0)
+		write_all(k->report_fd, "locked\n", 7);
+	if (keeper_clean_stale(k, e) != 0)
 		return -1;
 	/* Blocked from here: a QEMU that ends before the signalfd exists
 	 * leaves its SIGCHLD pending for it. */
