@@ -512,8 +512,10 @@ qemu_argv(const struct qemu_cfg *c, struct err *e)
 	 * holds before QEMU runs, so no byte of the boot is lost. */
 	argv_pair(&a, "-chardev", xstrdup("stdio,id=serial0,signal=off"));
 	argv_pair(&a, "-serial", xstrdup("chardev:serial0"));
+	/* A connected socket: nothing to bind, listen on or connect to
+	 * before QEMU runs, and no path in run/ for anyone else. */
 	if (c->qmp_fd >= 0)
-		argv_pair(&a, "-chardev", xasprintf("socket,id=qmp,fd=%d,server=on,wait=off", c->qmp_fd));
+		argv_pair(&a, "-chardev", xasprintf("socket,id=qmp,fd=%d", c->qmp_fd));
 	else {
 		esc = qemu_escape(c->qmp_path);
 		argv_pair(&a, "-chardev", xasprintf("socket,id=qmp,path=%s,server=on,wait=off", esc));

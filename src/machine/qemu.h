@@ -62,7 +62,8 @@ struct qemu_cfg {
 	int         vnc_display;/* -1: no VNC */
 	const char *vnc_host;   /* NULL: 127.0.0.1 */
 	int         vnc_password;/* 1: password=on; the keeper sets it over QMP */
-	int         qmp_fd;     /* listening socket inherited by QEMU, or -1 */
+	int         qmp_fd;     /* QEMU's end of a connected socket (the keeper holds
+	                         * the other), or -1 */
 	const char *qmp_path;   /* when qmp_fd < 0: QEMU listens here */
 	const struct qemu_nic *nics;
 	int         nnics;

@@ -76,6 +76,11 @@
 #define KEEPER_LOG_MAX       (1 << 20)      /* its own log, started afresh beyond this */
 /* A capture client further behind than this loses frames, not the link. */
 #define KEEPER_CAPTURE_QUEUE (4u << 20)
+/* QEMU's child keeps this descriptor (the last its keep mask can name)
+ * until its exec closes it: the keeper waits for that before it goes on,
+ * so on a busy machine its own work never keeps QEMU's exec waiting. */
+#define KEEPER_EXEC_FD       (3 + 63)
+_Static_assert(NET_WIRE_FD_BASE + NET_NIC_IDX_MAX < KEEPER_EXEC_FD, "the wire's descriptors stay below");
 
 struct kclient {
 	int         fd;
@@ -100,7 +105,7 @@ enum kstop {
 struct keeper {
 	struct lab   *lab;
 	struct node   node;
-	char         *dir, *lock_path, *con_path, *live_path, *ctl_path, *qmp_path, *log_path, *pw_path;
+	char         *dir, *lock_path, *con_path, *live_path, *ctl_path, *log_path, *pw_path;
 	char         *end_path;
 	int           end_kept;     /* the end is in end_path, not in the db */
 	int           lock_fd, report_fd, sig_fd, con_fd, live_fd, ctl_fd;
@@ -142,6 +147,7 @@ struct keeper {
 	size_t        nctls;
 	int           done;
 	int           locked;       /* the lock is ours: so are the sockets */
+	int           attended;     /* keeper_attend done: sockets, log, end room */
 	struct wire  *wire;         /* the NICs' live wires (wire.h) */
 	/* A node on another host: its domain there, through libvirt. */
 	struct rdom  *rdom;
@@ -154,6 +160,9 @@ struct keeper {
 };
 
 static void keeper_finish(struct keeper *k, int wait_status);
+static int keeper_attend(struct keeper *k, struct err *e);
+static void keeper_close_qemu_fds(struct keeper *k);
+static void keeper_signal_qemu(struct keeper *k, int sig);
 static int keeper_remote_start(struct keeper *k);
 static void keeper_remote_destroy(struct keeper *k);
 static void keeper_remote_shutdown(struct keeper *k);
@@ -298,7 +307,6 @@ keeper_clean_stale(struct keeper *k, struct err *e0)
 	unlink(k->con_path);
 	unlink(k->live_path);
 	unlink(k->ctl_path);
-	unlink(k->qmp_path);
 	unlink(k->pw_path);
 	/* The last keeper's end, kept because the db could not take it. */
 	if (runstate_end_apply(k->lab, k->node.id, &r)) {
@@ -345,16 +353,33 @@ keeper_tap(int idx, const struct wire_rec *r, const void *frame, void *arg)
 	}
 }
 
+/* QEMU after a failed step of its start: killed and reaped at once (it
+ * has not run the guest yet), its descriptors closed. */
+static void
+keeper_spawn_undo(struct keeper *k)
+{
+	klog("killing QEMU (pid %d): its start failed", (int)k->qemu_pid);
+	keeper_signal_qemu(k, SIGKILL);
+	while (k->qemu_pid > 0 && waitpid(k->qemu_pid, NULL, 0) < 0 && errno == EINTR)
+		;
+	k->qemu_pid = 0;
+	keeper_close_qemu_fds(k);
+}
+
+/* Starts QEMU. Only what its argv and descriptors need comes before the
+ * fork: the rows that record the start, the keeper's sockets and log
+ * (keeper_attend) are written while QEMU loads, which takes it tens of
+ * milliseconds before it reads its first QMP line. A step that fails
+ * then kills QEMU, and the start fails with that step's reason. */
 static int
 keeper_spawn(struct keeper *k, struct err *e)
 {
-	struct sockaddr_un sa = { .sun_family = AF_UNIX };
-	int sp[2] = { -1, -1 }, ep[2] = { -1, -1 }, lfd = -1, cfd = -1;
+	int sp[2] = { -1, -1 }, qp[2] = { -1, -1 }, ep[2] = { -1, -1 }, xp[2] = { -1, -1 };
 	pid_t keeper = getpid(), pid;
 	char **argv, *sig = NULL;
 	struct nic *nics = NULL;
 	uint64_t wired = 0;
-	int nn = 0;
+	int nn = 0, rc = -1;
 
 	/* The NICs as the rows say now, not as they were when the keeper
 	 * read its node; what QEMU gets is recorded, so a change made while
@@ -388,33 +413,25 @@ keeper_spawn(struct keeper *k, struct err *e)
 	}
 	argv = net_node_argv_nics(&k->node, &run, nics, nn, 1, &sig, e);
 	free(seed);
-	if (argv == NULL || net_record(k->lab, k->node.id, sig, e) != 0 ||
-	    node_hw_started(k->lab, &k->node, e) != 0 ||
-	    (k->wire && wire_plumb(k->wire, nics, nn, &wired, e) != 0)) {
-		free(sig);
-		nic_list_free(nics, nn);
-		proc_argv_free(argv);
-		return -1;
-	}
+	if (argv == NULL || (k->wire && wire_plumb(k->wire, nics, nn, &wired, e) != 0))
+		goto out;
 	k->nboot_nics = 0;
 	for (int i = 0; i < nn && k->nboot_nics < QEMU_BOOT_MAX; i++)
 		k->boot_nics[k->nboot_nics++] = nics[i].idx;
-	free(sig);
-	if (k->wire && wire_load_nics(k->wire, k->lab, k->node.id, nics, nn, &we) != 0)
-		keeper_step(k, "a link is not wired: %s", we.msg);
-	nic_list_free(nics, nn);
-	if ((lfd = keeper_listen(k->qmp_path, 1, e)) < 0)
-		goto fail;
-	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sp) != 0 || pipe2(ep, O_CLOEXEC) != 0) {
+	/* Serial line and QMP: connected before QEMU runs, so no byte is
+	 * lost and there is nothing to connect to. */
+	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sp) != 0 ||
+	    socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, qp) != 0 || pipe2(ep, O_CLOEXEC) != 0 ||
+	    pipe2(xp, O_CLOEXEC) != 0) {
 		err_sys(e, "cannot create QEMU's pipes");
-		goto fail;
+		goto out;
 	}
 	k->errlen = 0;
 	k->errtail[0] = '\0';
 	pid = fork();
 	if (pid < 0) {
 		err_sys(e, "cannot start QEMU");
-		goto fail;
+		goto out;
 	}
 	if (pid == 0) {
 		sigset_t none;
@@ -423,10 +440,12 @@ keeper_spawn(struct keeper *k, struct err *e)
 		if (getppid() != keeper)
 			_exit(127);
 		setsid();
+		/* Each end first above every place one is moved to, so no
+		 * move lands on an end not yet moved. */
 		int s = fcntl(sp[1], F_DUPFD_CLOEXEC, 10), er = fcntl(ep[1], F_DUPFD_CLOEXEC, 10),
-		    l = fcntl(lfd, F_DUPFD_CLOEXEC, 10);
-		if (s < 0 || er < 0 || l < 0 || dup2(s, 0) < 0 || dup2(s, 1) < 0 || dup2(er, 2) < 0 ||
-		    dup2(l, 3) < 0)
+		    q = fcntl(qp[1], F_DUPFD_CLOEXEC, 10), x = fcntl(xp[1], F_DUPFD_CLOEXEC, KEEPER_EXEC_FD + 1);
+		if (s < 0 || er < 0 || q < 0 || x < 0 || dup2(s, 0) < 0 || dup2(s, 1) < 0 || dup2(er, 2) < 0 ||
+		    dup2(q, 3) < 0)
 			_exit(127);
 		/* The wire's ends to NET_WIRE_FD_BASE + idx: first all above
 		 * that range, so no move lands on an end not yet moved. */
@@ -438,7 +457,9 @@ keeper_spawn(struct keeper *k, struct err *e)
 		for (int i = 0; i < 64; i++)
 			if ((wired >> i & 1) && dup2(moved[i], NET_WIRE_FD_BASE + i) < 0)
 				_exit(127);
-		proc_close_fds_mask(3, 1 | wired << (NET_WIRE_FD_BASE - 3));
+		if (dup3(x, KEEPER_EXEC_FD, O_CLOEXEC) < 0)
+			_exit(127);
+		proc_close_fds_mask(3, 1 | wired << (NET_WIRE_FD_BASE - 3) | 1ull << (KEEPER_EXEC_FD - 3));
 		sigemptyset(&none);
 		sigprocmask(SIG_SETMASK, &none, NULL);
 		signal(SIGPIPE, SIG_DFL);
@@ -449,52 +470,54 @@ keeper_spawn(struct keeper *k, struct err *e)
 		dprintf(2, "cannot run %s: %s\n", argv[0], strerror(errno));
 		_exit(127);
 	}
-	proc_argv_free(argv);
-	argv = NULL;
 	close(sp[1]);
+	close(qp[1]);
 	close(ep[1]);
+	close(xp[1]);
+	sp[1] = qp[1] = ep[1] = xp[1] = -1;
+	/* End of file: QEMU's exec happened (or its child gave up). */
+	while (read(xp[0], &(char){ 0 }, 1) < 0 && errno == EINTR)
+		;
 	if (k->wire)
 		wire_plumbed(k->wire);
-	/* Connect before QEMU accepts: the connection waits in the backlog of
-	 * the socket we made, so there is nothing to poll for. */
-	snprintf(sa.sun_path, sizeof sa.sun_path, "%s", k->qmp_path);
-	cfd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-	if (cfd < 0 || connect(cfd, (struct sockaddr *)&sa, sizeof sa) != 0) {
-		err_sys(e, "cannot connect to QEMU's QMP socket");
-		kill(pid, SIGKILL);
-		waitpid(pid, NULL, 0);
-		if (cfd >= 0)
-			close(cfd);
-		close(sp[0]);
-		close(ep[0]);
-		close(lfd);
-		return -1;
-	}
-	close(lfd);
 	k->qemu_pid = pid;
 	k->serial_fd = sp[0];
 	k->err_fd = ep[0];
-	k->qmp_fd = cfd;
+	k->qmp_fd = qp[0];
+	sp[0] = qp[0] = ep[0] = -1;
 	set_nonblock(k->serial_fd);
 	set_nonblock(k->err_fd);
 	set_nonblock(k->qmp_fd);
 	k->caps_id = k->pw_id = k->status_id = k->cdrom_id = -1;
 	k->cdrom_fd = -1;
 	k->deadline = mono_ms() + KEEPER_START_MS;
+	/* While QEMU loads. */
+	if (keeper_attend(k, e) != 0 ||
+	    runrow_starting(k->lab->db, k->node.id, k->accel.accel, k->accel.why, (int)getpid(), e) != 0 ||
+	    net_record(k->lab, k->node.id, sig, e) != 0 || node_hw_started(k->lab, &k->node, e) != 0) {
+		keeper_spawn_undo(k);
+		goto out;
+	}
+	if (k->wire && wire_load_nics(k->wire, k->lab, k->node.id, nics, nn, &we) != 0)
+		keeper_step(k, "a link is not wired: %s", we.msg);
 	keeper_step(k, "QEMU started (pid %d, %s, VNC %s:%d)", (int)pid, k->accel.accel,
 	    k->vnc_host ? k->vnc_host : QEMU_VNC_HOST, QEMU_VNC_PORT_BASE + k->display);
-	return 0;
-fail:
-	proc_argv_free(argv);
+	rc = 0;
+out:
 	for (int i = 0; i < 2; i++) {
 		if (sp[i] >= 0)
 			close(sp[i]);
+		if (qp[i] >= 0)
+			close(qp[i]);
 		if (ep[i] >= 0)
 			close(ep[i]);
+		if (xp[i] >= 0)
+			close(xp[i]);
 	}
-	if (lfd >= 0)
-		close(lfd);
-	return -1;
+	free(sig);
+	nic_list_free(nics, nn);
+	proc_argv_free(argv);
+	return rc;
 }
 
 /* A test hook, off unless $SANDLAB_TEST_VNC_GATE names a path: before its
@@ -533,7 +556,6 @@ keeper_attempt(struct keeper *k)
 	if (!node_is_local(&k->node))
 		return keeper_remote_start(k);
 	if (vnc_reserve(k->lab, k->node.id, k->vnc_host, k->skip, k->nskip, &k->display, &e) != 0 ||
-	    runrow_starting(k->lab->db, k->node.id, k->accel.accel, k->accel.why, (int)getpid(), &e) != 0 ||
 	    keeper_test_gate(k) != 0 || keeper_spawn(k, &e) != 0) {
 		snprintf(k->fail_msg, sizeof k->fail_msg, "%.*s", (int)sizeof k->fail_msg - 1, e.msg);
 		return -1;
@@ -570,8 +592,6 @@ keeper_close_qemu_fds(struct keeper *k)
 	qmp_reader_free(&k->qmp_in);
 	bufq_free(&k->qmp_out);
 	bufq_free(&k->to_guest);
-	if (k->locked)
-		unlink(k->qmp_path);
 }
 
 /* A boot-once is for this start's first boot only: its device came first
@@ -2240,6 +2260,18 @@ keeper_log_open(struct keeper *k)
 	close(fd);
 }
 
+/* The signals the keeper takes through its signalfd. */
+static void
+keeper_sigset(sigset_t *set)
+{
+	sigemptyset(set);
+	sigaddset(set, SIGCHLD);
+	sigaddset(set, SIGTERM);
+	sigaddset(set, SIGINT);
+}
+
+/* What a start needs before QEMU: the lab, the node, the go-ahead, the
+ * lock, and whatever a dead keeper left. keeper_attend does the rest. */
 static int
 keeper_setup(struct keeper *k, const char *lab_dir, const char *node_id, struct err *e)
 {
@@ -2262,7 +2294,6 @@ keeper_setup(struct keeper *k, const char *lab_dir, const char *node_id, struct 
 	k->con_path = xasprintf("%s/console.sock", k->dir);
 	k->live_path = xasprintf("%s/live.sock", k->dir);
 	k->ctl_path = xasprintf("%s/ctl.sock", k->dir);
-	k->qmp_path = xasprintf("%s/qmp.sock", k->dir);
 	k->pw_path = xasprintf("%s/vnc.pw", k->dir);
 	k->end_path = xasprintf("%s/end", k->dir);
 	k->log_path = xasprintf("%s/%s.log", k->lab->logs, k->node.id);
@@ -2282,13 +2313,34 @@ keeper_setup(struct keeper *k, const char *lab_dir, const char *node_id, struct 
 	}
 	if (keeper_lock(k, e) != 0)
 		return -1;
-	if (keeper_clean_stale(k, e) != 0 || runstate_end_reserve(k->lab, k->node.id, e) != 0)
+	/* run.c waits for a keeper that took the lock and then failed to
+	 * let it go, not for one refused by another keeper's lock. */
+	if (k->report_fd >= 0)
+		write_all(k->report_fd, "locked\n", 7);
+	if (keeper_clean_stale(k, e) != 0)
 		return -1;
-	sigemptyset(&set);
-	sigaddset(&set, SIGCHLD);
-	sigaddset(&set, SIGTERM);
-	sigaddset(&set, SIGINT);
+	/* Blocked from here: a QEMU that ends before the signalfd exists
+	 * leaves its SIGCHLD pending for it. */
+	keeper_sigset(&set);
 	sigprocmask(SIG_BLOCK, &set, NULL);
+	return 0;
+}
+
+/* The keeper's own set-up, done once while its first QEMU loads (a
+ * remote node's before the host is asked): the room for the run's end,
+ * the signalfd, the console and control sockets, the console log and
+ * the VNC password's file. Nothing reads QEMU's output or answers a
+ * client before this is done, so no byte and no client is lost. */
+static int
+keeper_attend(struct keeper *k, struct err *e)
+{
+	sigset_t set;
+
+	if (k->attended)
+		return 0;
+	if (runstate_end_reserve(k->lab, k->node.id, e) != 0)
+		return -1;
+	keeper_sigset(&set);
 	if ((k->sig_fd = signalfd(-1, &set, SFD_NONBLOCK | SFD_CLOEXEC)) < 0)
 		return err_sys(e, "cannot set up signals");
 	if ((k->con_fd = keeper_listen(k->con_path, 16, e)) < 0 ||
@@ -2304,6 +2356,9 @@ keeper_setup(struct keeper *k, const char *lab_dir, const char *node_id, struct 
 	if (conlog_open(&k->log, k->log_path, conlog_max_from_env(), e) != 0)
 		return -1;
 	ring_init(&k->ring, KEEPER_REPLAY);
+	if (vnc_password_save(k->lab, k->node.id, k->vnc_pw, e) != 0)
+		return -1;
+	k->attended = 1;
 	return 0;
 }
 
@@ -2329,7 +2384,6 @@ keeper_teardown(struct keeper *k)
 		unlink(k->con_path);
 		unlink(k->live_path);
 		unlink(k->ctl_path);
-		unlink(k->qmp_path);
 		unlink(k->pw_path);
 		vnc_remote_port_rm(k->lab, k->node.id);
 		if (!k->end_kept)
@@ -2372,7 +2426,6 @@ keeper_teardown(struct keeper *k)
 	free(k->con_path);
 	free(k->live_path);
 	free(k->ctl_path);
-	free(k->qmp_path);
 	free(k->pw_path);
 	free(k->end_path);
 	free(k->log_path);
@@ -2450,12 +2503,6 @@ keeper_main(const char *lab_dir, int argc, char **argv)
 		vnc_password_new(pw);
 		k.vnc_pw = xstrdup(pw);
 		explicit_bzero(pw, sizeof pw);
-		if (vnc_password_save(k.lab, k.node.id, k.vnc_pw, &e) != 0) {
-			klog("%s", e.msg);
-			keeper_report_end(&k, "failed", e.msg);
-			keeper_teardown(&k);
-			return 1;
-		}
 	}
 	klog("keeping node %s (%s)", k.node.name, k.node.id);
 	/* /dev/kvm is probed afresh on every start, QEMU's accelerators once
@@ -2475,7 +2522,11 @@ keeper_main(const char *lab_dir, int argc, char **argv)
 	}
 	if (node_is_local(&k.node))
 		keeper_step(&k, "accelerator %s%s%s", k.accel.accel, k.accel.why[0] ? ": " : "", k.accel.why);
-	if (keeper_attempt(&k) != 0) {
+	/* A local node's keeper attends to itself while its QEMU loads
+	 * (keeper_spawn); a remote one's start waits on the host anyway. */
+	if (!node_is_local(&k.node) && keeper_attend(&k, &e) != 0)
+		snprintf(k.fail_msg, sizeof k.fail_msg, "%.*s", (int)sizeof k.fail_msg - 1, e.msg);
+	if (k.fail_msg[0] || keeper_attempt(&k) != 0) {
 		struct err e2;
 		if (runrow_finish(k.lab->db, k.node.id, "stopped", "failed", k.fail_msg, &e2) != 0)
 			klog("%s", e2.msg);

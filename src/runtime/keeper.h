@@ -11,7 +11,8 @@
  * (the same without the replay: for scripts that wait for new output), ctl.sock
  * (lines: "stop SECONDS", "stop -1" for the node's own stop method and
  * grace (stopmode.h), or "kill"; answers "step TEXT" lines and
- * "end STATE KIND DETAIL"), qmp.sock (QEMU's, used by the keeper only).
+ * "end STATE KIND DETAIL"). QMP is a socketpair, QEMU's end its fd 3:
+ * no path for anyone else.
  */
 #ifndef SANDLAB_KEEPER_H
 #define SANDLAB_KEEPER_H

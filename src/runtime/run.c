@@ -292,6 +292,7 @@ struct run_job {
 	int         done;
 	int         ok;
 	int         skip;        /* nothing to do for this node */
+	int         locked;      /* its keeper holds the node's lock ("locked") */
 	struct err *err;
 };
 
@@ -327,7 +328,8 @@ run_job_init(struct lab *lab, struct run_job *j, const char *key, struct err *er
 	return 0;
 }
 
-/* Handles one line from a keeper: "step T", "ready", "failed T", "end S K D". */
+/* Handles one line from a keeper: "locked", "step T", "ready", "failed T",
+ * "end S K D". */
 static void
 run_job_line(struct run_job *j, char *line, run_step_cb cb, void *arg)
 {
@@ -338,6 +340,8 @@ run_job_line(struct run_job *j, char *line, run_step_cb cb, void *arg)
 	if (strncmp(line, "step ", 5) == 0) {
 		if (cb)
 			cb(j->name, shown + 5, arg);
+	} else if (strcmp(line, "locked") == 0) {
+		j->locked = 1;
 	} else if (strcmp(line, "ready") == 0) {
 		j->done = j->ok = 1;
 	} else if (strncmp(line, "failed", 6) == 0) {
@@ -576,6 +580,15 @@ run_starts_finish(struct run_starts *s, struct lab *lab, run_step_cb cb, void *a
 		free(key);
 	}
 	run_jobs_wait(jobs, n, mono_ms() + RUN_START_WAIT_MS, cb, arg);
+	/* A keeper that took the lock and failed has recorded its end and
+	 * lets the lock go as it exits: wait for that, so that the node reads
+	 * stopped, and can be started again, once this returns. (One that
+	 * lost the lock to another keeper has nothing to wait for.) */
+	int64_t until = mono_ms() + RUN_EXIT_WAIT_MS;
+	for (int i = 0; i < n; i++)
+		while (jobs[i].locked && jobs[i].done && !jobs[i].ok && runstate_live(lab, jobs[i].id) &&
+		    mono_ms() < until)
+			usleep(10000);
 	for (int i = 0; i < n; i++) {
 		struct run_job *j = &jobs[i];
 		if (!j->done && errs[i].msg[0] == '\0') {

@@ -1,14 +1,16 @@
 #!/usr/bin/env bash
 # Runtime figures, all under TCG with the tiny guest:
 #  - `sandlab node start` to the banner at a console client, beside bare
-#    QEMU to the banner: one of each in turn, ten times (a noisy machine
-#    then slows both alike), medians. The bare QEMU runs the argv sandlab
+#    QEMU to the banner: one of each in turn, ten times ($RUNTIME_TURNS;
+#    a noisy machine then slows both alike), medians. The bare QEMU runs the argv sandlab
 #    gave its QEMU (read from /proc on a first start), with only its disk,
 #    QMP socket and VNC display its own, serial on a pipe. It is also run
 #    as the smaller machine this bench used before (no VGA, CD-ROM, QMP,
 #    sandbox or -cpu max), printed on a line of its own. With
 #    $RUNTIME_OLD_SANDLAB set, that sandlab's start is run in the same turns,
-#    on the same node, to compare two builds in one run;
+#    on the same node, to compare two builds in one run. A line gives the
+#    median of each turn's own ratio, steadier than the ratio of medians
+#    on a busy machine;
 #  - RSS per keeper (and per QEMU, for scale) with 5 nodes running;
 #  - wakeups of an idle keeper over 10 s with a silent guest: context
 #    switches from /proc/PID/status, and syscalls counted by strace -c;
@@ -118,18 +120,24 @@ if mode == "start":
     old = sys.argv[6] if len(sys.argv) > 6 else None
     same, small = same_argv(node_argv(new), overlay, qmp), small_argv(overlay)
     ks, os_, bs, ss = [], [], [], []
-    for _ in range(10):
+    turns = int(os.environ.get("RUNTIME_TURNS", "10"))
+    for _ in range(turns):
         ks.append(start(new, sock))
         if old:
             os_.append(start(old, sock))
         bs.append(bare(same_argv(same, overlay, qmp)))
         ss.append(bare(small))
     med = lambda v: statistics.median(v) * 1000
-    print("start to banner: sandlab node start %.0f ms, bare qemu %.0f ms (%.2fx; median of 10, one of each in turn; min %.0f / %.0f)"
-          % (med(ks), med(bs), med(ks) / med(bs), min(ks) * 1000, min(bs) * 1000))
+    # Each turn's own ratio: the two starts of a turn share the machine's
+    # state, so its median moves less with load than the ratio of medians.
+    paired = lambda v: statistics.median(a / b for a, b in zip(v, bs))
+    print("start to banner: sandlab node start %.0f ms, bare qemu %.0f ms (%.2fx; median of %d, one of each in turn; min %.0f / %.0f)"
+          % (med(ks), med(bs), med(ks) / med(bs), turns, min(ks) * 1000, min(bs) * 1000))
     if old:
         print("start to banner, %s in the same turns: %.0f ms (%.2fx the bare qemu; min %.0f)"
               % (old, med(os_), med(os_) / med(bs), min(os_) * 1000))
+    print("start to banner, median of each turn's ratio to the bare qemu: sandlab %.2fx%s"
+          % (paired(ks), ", %s %.2fx" % (old, paired(os_)) if old else ""))
     print("start to banner, bare qemu with the smaller machine this bench used before (no VGA, CD-ROM, QMP, sandbox, -cpu max): %.0f ms (sandlab %.2fx it)"
           % (med(ss), med(ks) / med(ss)))
 elif mode == "rtt-keeper":

@@ -227,6 +227,56 @@ fi
 "$SANDLAB" node stop d1 --grace 0 >/dev/null
 wait "$kp" || true
 
+# QEMU is started before the keeper makes its sockets, log and rows (they
+# are made while QEMU loads). The run folder holds the keeper's files
+# only: QMP is a socket QEMU got connected, as descriptor 3.
+"$SANDLAB" node create q1 --image tiny --ram 32 --nics 0 >/dev/null
+q1=$(node_id q1)
+check "q1 starts" "$SANDLAB" node start q1
+files=$(cd "$SANDLAB_LAB/run/$q1" && stat -c '%n %a %F' -- * | sort | tr '\n' ';')
+want="console.sock 600 socket;ctl.sock 600 socket;end 600 regular file;keeper.lock 600 regular empty file;live.sock 600 socket;vnc.pw 600 regular file;"
+if [ "$files" = "$want" ]; then ok "the run folder holds the keeper's files, no QMP socket"; else not_ok "the run folder holds the keeper's files, no QMP socket" "$files"; fi
+qpid=$(run_get q1 qemu_pid)
+if tr '\0' '\n' <"/proc/$qpid/cmdline" | grep -qx 'socket,id=qmp,fd=3' && [ "$(readlink "/proc/$qpid/fd/3" | cut -c1-8)" = "socket:[" ]; then
+	ok "QEMU's QMP is the connected socket it got as descriptor 3"
+else
+	not_ok "QEMU's QMP is the connected socket it got as descriptor 3" "$(tr '\0' ' ' <"/proc/$qpid/cmdline")"
+fi
+# The stop goes through QMP: quit after the grace the guest ignores.
+if "$SANDLAB" node stop q1 --grace 0 >/dev/null && ended q1 stopped shutdown \
+    "quit over QMP after the guest ignored ACPI powerdown for 0 s"; then
+	ok "QMP over that socket quits QEMU"
+else
+	not_ok "QMP over that socket quits QEMU" "$("$SANDLAB" node show q1)"
+fi
+# A step after QEMU's start that fails (here the console socket: a folder
+# holds its path) kills that QEMU and fails the start with its reason.
+mkdir "$SANDLAB_LAB/run/$q1/console.sock"
+overlay=$("$SANDLAB" node show q1 --json | python3 -c 'import json,sys; print(json.load(sys.stdin)["overlay"])')
+rc=0
+out=$("$SANDLAB" node start q1 2>&1) || rc=$?
+why="cannot listen on $SANDLAB_LAB/run/$q1/console.sock: Address already in use"
+if [ "$rc" = 1 ] && text "$out" | grep -qxF "sandlab: cannot start q1: $why" &&
+    ended q1 stopped failed "$why" && ! pgrep -f -- "file=$overlay," >/dev/null &&
+    grep -q "killing QEMU (pid [0-9]*): its start failed" "$SANDLAB_LAB/logs/$q1.keeper.log"; then
+	ok "a step failing after QEMU started: QEMU killed, the start fails with the step's reason"
+else
+	not_ok "a step failing after QEMU started: QEMU killed, the start fails with the step's reason" \
+		"rc=$rc $out | $(pgrep -af -- "file=$overlay," || true)"
+fi
+# A failed start returns once its keeper is gone: the node reads stopped
+# and can be started again at once (its lock file goes as the keeper ends).
+rc=0
+for i in 1 2 3 4 5; do
+	"$SANDLAB" node start q1 >/dev/null 2>&1 && rc=1
+	[ -e "$SANDLAB_LAB/run/$q1/keeper.lock" ] && rc=2
+	[ "$rc" = 0 ] || break
+done
+if [ "$rc" = 0 ]; then ok "a failed start returns with its keeper gone"; else not_ok "a failed start returns with its keeper gone" "rc=$rc at try $i"; fi
+rmdir "$SANDLAB_LAB/run/$q1/console.sock"
+check "with the folder gone, q1 starts" "$SANDLAB" node start q1
+"$SANDLAB" node stop q1 --grace 0 >/dev/null
+
 # console --follow: the log's end, then what the guest writes next.
 "$SANDLAB" console t1 --follow >"$T/follow.out" 2>&1 &
 fpid=$!

@@ -87,7 +87,7 @@ basic(void **state)
 	assert_string_equal(opt_value(v, "-vnc", 0), "127.0.0.1:3");
 	assert_string_equal(opt_value(v, "-serial", 0), "chardev:serial0");
 	assert_string_equal(opt_value(v, "-chardev", 0), "stdio,id=serial0,signal=off");
-	assert_string_equal(opt_value(v, "-chardev", 1), "socket,id=qmp,fd=3,server=on,wait=off");
+	assert_string_equal(opt_value(v, "-chardev", 1), "socket,id=qmp,fd=3");
 	/* No shell: nothing in the argv is a shell or its -c. */
 	for (int i = 0; v[i]; i++) {
 		assert_string_not_equal(v[i], "/bin/sh");
