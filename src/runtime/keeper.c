@@ -752,9 +752,12 @@ keeper_client_input(struct keeper *k, struct kclient *c)
 static void
 keeper_broadcast_end(struct keeper *k, const struct run_exit *x)
 {
-	char line[320];
+	char line[KEEPER_LINE_MAX];
+	/* "end", the state, the kind, three spaces and a newline beside the
+	 * detail fit in the line: the detail is cut, the newline kept */
+	int room = (int)(sizeof line - strlen(x->state) - strlen(x->kind) - 8);
 
-	snprintf(line, sizeof line, "end %s %s %s\n", x->state, x->kind, x->detail);
+	snprintf(line, sizeof line, "end %s %s %.*s\n", x->state, x->kind, room, x->detail);
 	for (size_t i = 0; i < k->nctls; i++)
 		if (!k->ctls[i].capture)
 			kctl_send(&k->ctls[i], line);

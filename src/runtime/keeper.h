@@ -16,6 +16,8 @@
 #ifndef SANDLAB_KEEPER_H
 #define SANDLAB_KEEPER_H
 
+#include "runrow.h"
+
 /* A stop with the node's own method and grace (stopmode.h): what
  * "stop -1" asks, and what SIGTERM to the keeper does. */
 #define KEEPER_GRACE_NODE (-1)
@@ -23,8 +25,9 @@
 #define KEEPER_QUIT_WAIT_S 5
 /* The longest line, its newline included, the keeper writes on its
  * report pipe and ctl.sock; run.c reads lines of up to this. A longer
- * text is cut to fit, never sent whole to be dropped as overlong. */
-#define KEEPER_LINE_MAX 512
+ * text is cut to fit, never sent whole to be dropped as overlong. The
+ * runs row keeps a run's end detail up to the same limit. */
+#define KEEPER_LINE_MAX RUNROW_DETAIL_MAX
 
 /* argv after the command word: [--report-fd N] [--go-fd N] [--log]
  * [--vnc-host H] [--] NODE (a name or an id). --go-fd: wait there, before
