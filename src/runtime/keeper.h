@@ -29,10 +29,15 @@
  * runs row keeps a run's end detail up to the same limit. */
 #define KEEPER_LINE_MAX RUNROW_DETAIL_MAX
 
+/* The word on the go pipe: 'g' and the node's id (36 characters). */
+#define KEEPER_GO_LEN 37
+
 /* argv after the command word: [--report-fd N] [--go-fd N] [--log]
  * [--vnc-host H] [--] NODE (a name or an id). --go-fd: wait there, before
- * taking the lock, for one 'g' (anything else: leave quietly); --log:
- * diagnostics to logs/ID.keeper.log. Returns the process's exit status. */
+ * taking the lock, for 'g' and the id of the node to start, the node
+ * run.c checked (NODE may name another one by then, or none); anything
+ * else: leave quietly. --log: diagnostics to logs/ID.keeper.log. Returns
+ * the process's exit status. */
 int keeper_main(const char *lab_dir, int argc, char **argv);
 
 #endif
