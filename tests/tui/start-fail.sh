@@ -11,18 +11,14 @@ set -eu
 source "$(dirname "$0")/../lib.sh"
 source "$TOP/tests/tui-lib.sh"
 source "$TOP/tests/lib-run.sh"
+source "$TOP/tests/lib-net.sh"
 
 lab_image tiny
 "$SANDLAB" node create a --image tiny --ram 32 >/dev/null
 "$SANDLAB" node create b --image tiny --ram 32 >/dev/null
 "$SANDLAB" link add a:eth0 b:eth0 >/dev/null
 port=$("$SANDLAB" link ls --json | python3 -c 'import json,sys; print(json.load(sys.stdin)[0]["a"]["port"])')
-python3 -c 'import socket,sys,time
-s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-s.bind(("127.0.0.1", int(sys.argv[1]))); time.sleep(120)' "$port" &
-holder=$!
-at_exit "kill $holder"
-wait_for 10 sh -c "ss -lun | grep -q '127.0.0.1:$port '" || true
+hold_port udp "$port"
 
 want="a: start failed: UDP port $port on 127.0.0.1, the end of the link a:eth0 - b:eth0, is in use by another program; free it, or give the link new ports (sandlab link rm a:eth0, then link add again)"
 tui_start 80 24
