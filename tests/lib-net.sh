@@ -59,6 +59,50 @@ for p in random.sample(range(20000, 30000), 200):
     break' "$1"
 }
 
+# hold_port PROTO PORT: another program (a python3 of the test's) holds
+# PROTO port PORT on 127.0.0.1 (udp: bound; tcp: listening), as a
+# program of the user's would, until unhold_port PORT or the test's end.
+# Returns once the port is held (the holder writes its file only after
+# bind and listen); PORT 0 takes any free one. The port held is left in
+# HELD_PORT. 1, with the holder's words, when it cannot be held.
+declare -gA _held_pids=()
+hold_port() {
+	local proto=$1 port=$2 file pid
+	file="$T/held.$proto.$port.$RANDOM"
+	python3 -c 'import os, socket, sys, time
+tcp = sys.argv[1] == "tcp"
+s = socket.socket(socket.AF_INET, socket.SOCK_STREAM if tcp else socket.SOCK_DGRAM)
+if tcp:
+    s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+s.bind(("127.0.0.1", int(sys.argv[2])))
+if tcp:
+    s.listen(8)
+with open(sys.argv[3] + ".tmp", "w") as f:
+    f.write("%d\n" % s.getsockname()[1])
+os.rename(sys.argv[3] + ".tmp", sys.argv[3])
+time.sleep(600)' "$proto" "$port" "$file" 2>"$file.err" &
+	pid=$!
+	if ! wait_for 30 sh -c "[ -s '$file' ] || ! kill -0 $pid 2>/dev/null" || [ ! -s "$file" ]; then
+		echo "hold_port $proto $port: $(tail -n 1 "$file.err")" >&2
+		kill "$pid" 2>/dev/null || true
+		wait "$pid" 2>/dev/null || true
+		return 1
+	fi
+	HELD_PORT=$(cat "$file")
+	_held_pids[$HELD_PORT]=$pid
+	at_exit "unhold_port $HELD_PORT"
+}
+
+# unhold_port PORT: ends the holder of PORT (by its pid) and waits for it:
+# the port is free when this returns.
+unhold_port() {
+	local pid=${_held_pids[$1]:-}
+	[ -n "$pid" ] || return 0
+	unset "_held_pids[$1]"
+	kill "$pid" 2>/dev/null || true
+	wait "$pid" 2>/dev/null || true
+}
+
 # dump: the lab's network and nodes as rows, and its overlay files.
 dump() {
 	sqlite3 "$SANDLAB_LAB/lab.db" "SELECT 'node', name, image_id, overlay, ram_mb, cpus, accel FROM nodes ORDER BY name;
@@ -137,25 +181,32 @@ capture_pings() {
 	capture_rep=$(grep -c "$MAC_TO > $MAC_FROM.*$4 > $FROM_IP: ICMP echo reply" "$2.txt" || true)
 }
 
-# wire_frames HOST FROM TO NAME: a capture of two frames on a:eth0 while a
-# socket of this test bound to HOST:FROM sends two (WIRE_SRC_MAC to
-# WIRE_DST_MAC, ethertype 0x88b5, NAME in the payload) to 127.0.0.1:TO.
-# 0 when both arrive with NAME; else 1 and what was seen on stdout.
+# wire_send HOST FROM TO N NAME: a socket of this test bound to
+# HOST:FROM (a stopped peer's end, say) sends N Ethernet frames to
+# 127.0.0.1:TO, as the peer's wire would: WIRE_SRC_MAC to WIRE_DST_MAC,
+# ethertype 0x88b5, NAME in the payload.
+wire_send() {
+	python3 - "$1" "$2" "$3" "$4" "$WIRE_SRC_MAC" "$WIRE_DST_MAC" "$5" <<'PY'
+import socket, sys
+mac = lambda m: bytes(int(x, 16) for x in m.split(":"))
+frame = mac(sys.argv[6]) + mac(sys.argv[5]) + b"\x88\xb5" + sys.argv[7].encode().ljust(46, b".")
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+s.bind((sys.argv[1], int(sys.argv[2])))
+for _ in range(int(sys.argv[4])):
+    s.sendto(frame, ("127.0.0.1", int(sys.argv[3])))
+PY
+}
+
+# wire_frames HOST FROM TO NAME: a capture of two frames on a:eth0 while
+# wire_send sends two from HOST:FROM to 127.0.0.1:TO. 0 when both arrive
+# with NAME; else 1 and what was seen on stdout.
 wire_frames() {
 	local host=$1 from=$2 to=$3 name=$4 cap n
 	rm -f "$T/r.pcap"
 	"$SANDLAB" capture a:eth0 -w "$T/r.pcap" -c 2 2>"$T/cap.err" &
 	cap=$!
 	pcap_started "$T/r.pcap" || true
-	python3 - "$host" "$from" "$to" "$WIRE_SRC_MAC" "$WIRE_DST_MAC" "$name" <<'PY'
-import socket, sys
-mac = lambda m: bytes(int(x, 16) for x in m.split(":"))
-frame = mac(sys.argv[5]) + mac(sys.argv[4]) + b"\x88\xb5" + sys.argv[6].encode().ljust(46, b".")
-s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-s.bind((sys.argv[1], int(sys.argv[2])))
-for _ in range(2):
-    s.sendto(frame, ("127.0.0.1", int(sys.argv[3])))
-PY
+	wire_send "$host" "$from" "$to" 2 "$name"
 	if wait_for 60 pid_gone "$cap"; then
 		n=$(tcpdump -n -e -r "$T/r.pcap" 2>/dev/null | grep -c "$WIRE_SRC_MAC > $WIRE_DST_MAC, ethertype Unknown (0x88b5)" || true)
 		wait "$cap" 2>/dev/null || true

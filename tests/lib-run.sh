@@ -37,6 +37,12 @@ ended() {
 		{ [ $# -lt 4 ] || [ "$(run_get "$1" last_exit.detail)" = "$4" ]; }
 }
 
+# last_exit_shown NODE: `node show`'s last exit, "KIND: DETAIL", its time
+# left out.
+last_exit_shown() {
+	"$SANDLAB" node show "$1" | sed -n 's/^last exit: \(.*\) at [0-9]\{4\}-[0-9-]* [0-9:]*$/\1/p'
+}
+
 # pid_gone PID: no such process, or only its zombie left for init to reap.
 pid_gone() {
 	[ ! -e "/proc/$1" ] && return 0

@@ -558,8 +558,12 @@ app_uistate_restore(struct app *a)
 			a->consoles[a->nconsoles++] = pane_console_new(a, s.consoles[i]);
 	if (s.zoom >= 0 && (size_t)s.zoom < s.n)
 		for (size_t i = 0; i < a->nconsoles; i++)
-			if (strcmp(pane_console_node(a->consoles[i]), s.consoles[s.zoom]) == 0)
+			if (strcmp(pane_console_node(a->consoles[i]), s.consoles[s.zoom]) == 0) {
+				/* The zoomed console is all the screen shows: keys go
+				 * there (z, s), not to the node list behind it. */
 				a->zoom = (int)i;
+				a->focus = a->consoles[i];
+			}
 	a->need_layout = 1;
 }
 

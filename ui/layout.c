@@ -133,8 +133,9 @@ layout_tree(struct app *a, int H, int W)
 	if (a->zoom >= 0 && (size_t)a->zoom < a->nconsoles) {
 		struct pane *z = a->consoles[a->zoom];
 		layout_add(root, layout_leaf(z, 0));
-		/* A guest screen that fits only in the whole terminal gets it:
-		 * frame and status line give way while zoomed. */
+		/* An attached guest's screen that fits only in the whole
+		 * terminal gets it: frame and status line give way while
+		 * zoomed. A stopped node's keep them (its state, its keys). */
 		if (pane_console_needs_screen(z, H + 1, W)) {
 			pane_console_set_bare(z, 1);
 			return root;

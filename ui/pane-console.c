@@ -198,6 +198,7 @@ pane_console_detach(struct pane *p, struct app *a)
 	c->fd = -1;
 	c->nout = 0;
 	p->dirty = 1;
+	a->need_layout = 1; /* a bare zoom gets its frame back */
 	/* The node probably stopped: find out soon. */
 	a->need_reload = 1;
 	if (a->reload_due == 0)
@@ -234,6 +235,7 @@ pane_console_attach(struct pane *p, struct app *a)
 	}
 	c->attached_once = 1;
 	p->dirty = 1;
+	a->need_layout = 1; /* a zoom may need the whole screen now */
 }
 
 void
@@ -389,8 +391,11 @@ pane_console_title_parts(struct pane *p, struct app *a, const struct model_node 
 	v[n++].prio = 1;
 	if (c->fd < 0) {
 		int live = mn->run.state == RUN_RUNNING || mn->run.state == RUN_STARTING;
-		snprintf(v[n].text, sizeof v[n].text, "%s", live ? ", attaching" : ", not attached: s starts it");
-		snprintf(v[n].brief, sizeof v[n].brief, "%s", live ? "" : ", s starts it");
+		/* Zoomed, this tile is all there is: it says how to leave. */
+		const char *leave = a->zoom >= 0 && (size_t)a->zoom < a->nconsoles &&
+		    a->consoles[a->zoom] == p ? ", z unzooms" : "";
+		snprintf(v[n].text, sizeof v[n].text, "%s%s", live ? ", attaching" : ", not attached: s starts it", leave);
+		snprintf(v[n].brief, sizeof v[n].brief, "%s%s", live ? "" : ", s starts it", leave);
 		v[n++].prio = 4;
 	}
 	if (title[0]) {
@@ -687,6 +692,11 @@ pane_console_needs_screen(const struct pane *p, int lines, int columns)
 	const struct console *c = p->data;
 	int rows, cols;
 
+	/* Not attached (stopped, or not yet reached), the guest shows
+	 * nothing new: the frame and the status line stay, to say the
+	 * node's state and the keys that start it or leave the zoom. */
+	if (c->fd < 0)
+		return 0;
 	vtcon_size(c->vc, &rows, &cols);
 	/* a frame takes two rows and two columns, the status line a row */
 	return rows + 3 > lines || cols + 2 > columns;

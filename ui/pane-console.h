@@ -54,7 +54,9 @@ size_t pane_console_marked_count(const struct app *a);
  * pane_console_needs_screen). */
 void pane_console_set_bare(struct pane *p, int bare);
 /* Whether the guest's screen needs the whole terminal of lines x columns
- * to be shown whole (no room for a frame and the status line). */
+ * to be shown whole (no room for a frame and the status line). Never
+ * while the console is not attached: a stopped node's zoom keeps the
+ * frame and status line that say its state and the keys to use. */
 int pane_console_needs_screen(const struct pane *p, int lines, int columns);
 
 /* Moves the view on a guest screen larger than the tile by rows and by

@@ -38,16 +38,17 @@ pane_details_row(WINDOW *w, int y, int inner, const char *label, const char *val
 	draw_text(w, y, 12, inner - 11, value, at);
 }
 
-/* As pane_details_row, the value wrapped onto up to 3 rows (not past
- * row last): a fallback's reason (/dev/kvm ...) is read whole. The rows. */
+/* As pane_details_row, the value wrapped onto up to `most` rows (not
+ * past row last): a fallback's reason (/dev/kvm ...) is read whole. The
+ * rows. */
 static int
-pane_details_wrap(WINDOW *w, int y, int last, int inner, const char *label, const char *value,
-    attr_t at)
+pane_details_wrap(WINDOW *w, int y, int last, int inner, int most, const char *label,
+    const char *value, attr_t at)
 {
 	int room = last - y + 1;
 
 	draw_text(w, y, 2, 10, label, theme_attr(ROLE_DIM));
-	return draw_wrap(w, y, 12, inner - 11, room < 3 ? room : 3, value, at);
+	return draw_wrap(w, y, 12, inner - 11, room < most ? room : most, value, at);
 }
 
 static void
@@ -116,7 +117,7 @@ pane_details_nics(struct pane *p, struct app *a, const struct node *n, int y)
 		if (waits)
 			snprintf(buf + strlen(buf), sizeof buf - strlen(buf), "; at restart");
 		/* Wrapped: a link's peer and ports come last and were cut at 80 columns. */
-		int rows = pane_details_wrap(p->win, y, last, inner, i == 0 ? "NICs" : "", buf,
+		int rows = pane_details_wrap(p->win, y, last, inner, 3, i == 0 ? "NICs" : "", buf,
 		    theme_attr(waits ? ROLE_WARN : ROLE_NORMAL));
 		y += rows > 0 ? rows : 1;
 	}
@@ -218,7 +219,7 @@ pane_details_node(struct pane *p, struct app *a, const struct model_node *mn)
 		snprintf(buf, sizeof buf, "%s with %s (%s)", run_state_shown(r), r->accel, r->accel_why);
 	else if (r->accel[0])
 		snprintf(buf, sizeof buf, "%s with %s", run_state_shown(r), r->accel);
-	y += pane_details_wrap(w, y, last, inner, "state", buf, theme_attr(ROLE_NORMAL));
+	y += pane_details_wrap(w, y, last, inner, 3, "state", buf, theme_attr(ROLE_NORMAL));
 	if (y <= last && r->vnc[0]) {
 		snprintf(buf, sizeof buf, "%s  password %s", r->vnc,
 		    r->vnc_password[0] ? r->vnc_password : "as given at start");
@@ -276,10 +277,13 @@ pane_details_node(struct pane *p, struct app *a, const struct model_node *mn)
 	}
 	y = pane_details_nics(p, a, n, y);
 	if (r->exit_kind[0] && y <= last) {
+		/* Whole, on as many rows as it takes: a failed start's reason
+		 * ends with what to do about it. */
+		char ex[sizeof r->exit_kind + sizeof r->exit_detail + sizeof when + 8];
 		pane_details_time(r->exit_at, when, sizeof when);
-		snprintf(buf, sizeof buf, "%s%s%s at %s", r->exit_kind, r->exit_detail[0] ? ": " : "",
+		snprintf(ex, sizeof ex, "%s%s%s at %s", r->exit_kind, r->exit_detail[0] ? ": " : "",
 		    r->exit_detail, when);
-		y += pane_details_wrap(w, y, last, inner, "last exit", buf,
+		y += pane_details_wrap(w, y, last, inner, last - y + 1, "last exit", ex,
 		    theme_attr(strcmp(r->exit_kind, "crashed") == 0 ? ROLE_CRASHED : ROLE_NORMAL));
 	}
 	if (y > last)

@@ -660,7 +660,7 @@ node_ls_one(struct node *n, void *arg)
 {
 	struct node_ls *k = arg;
 	struct run_info ri;
-	char accel[16], up[32], ex[200];
+	char accel[16], up[32], ex[sizeof ri.exit_kind + sizeof ri.exit_detail + 2];
 
 	if (run_list_get(k->runs, n->id, &ri, &k->e) != 0)
 		return 1;

@@ -772,9 +772,12 @@ keeper_client_input(struct keeper *k, struct kclient *c)
 static void
 keeper_broadcast_end(struct keeper *k, const struct run_exit *x)
 {
-	char line[320];
+	char line[KEEPER_LINE_MAX];
+	/* "end", the state, the kind, three spaces and a newline beside the
+	 * detail fit in the line: the detail is cut, the newline kept */
+	int room = (int)(sizeof line - strlen(x->state) - strlen(x->kind) - 8);
 
-	snprintf(line, sizeof line, "end %s %s %s\n", x->state, x->kind, x->detail);
+	snprintf(line, sizeof line, "end %s %s %.*s\n", x->state, x->kind, room, x->detail);
 	for (size_t i = 0; i < k->nctls; i++)
 		if (!k->ctls[i].capture)
 			kctl_send(&k->ctls[i], line);
@@ -2270,6 +2273,34 @@ keeper_sigset(sigset_t *set)
 	sigaddset(set, SIGINT);
 }
 
+/* run.c's word on the go pipe: 'g' and the id of the node it checked
+ * (KEEPER_GO_LEN bytes in one write), then the pipe closes. 0 with id
+ * filled, or -1 (the pipe closed without it, or anything else): the
+ * start was called off. */
+static int
+keeper_go_word(struct keeper *k, char id[37])
+{
+	char word[KEEPER_GO_LEN + 1];
+	size_t have = 0;
+	ssize_t r;
+
+	while (have < sizeof word) {
+		r = read(k->go_fd, word + have, sizeof word - have);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r <= 0)
+			break;
+		have += (size_t)r;
+	}
+	close(k->go_fd);
+	k->go_fd = -1;
+	if (have != KEEPER_GO_LEN || word[0] != 'g' || !lab_id_ok(word + 1, KEEPER_GO_LEN - 1))
+		return -1;
+	memcpy(id, word + 1, 36);
+	id[36] = '\0';
+	return 0;
+}
+
 /* What a start needs before QEMU: the lab, the node, the go-ahead, the
  * lock, and whatever a dead keeper left. keeper_attend does the rest. */
 static int
@@ -2284,7 +2315,27 @@ keeper_setup(struct keeper *k, const char *lab_dir, const char *node_id, struct 
 	free(dir);
 	if (k->lab == NULL)
 		return -1;
-	if (node_get(k->lab, node_id, &k->node, e) != 0)
+	if (k->go_fd >= 0) {
+		/* run.c spawned us before it checked the node; its word comes
+		 * now, before the lock, which its check would otherwise have
+		 * seen. The word names the node it checked by id: that node
+		 * starts, whatever node_id names by now (a rename in between
+		 * gave the name to another node, or to none). The key is read
+		 * meanwhile, so that only a rename costs a second lookup. */
+		char id[37];
+		struct err e2;
+		int have = node_get(k->lab, node_id, &k->node, &e2) == 0;
+		if (keeper_go_word(k, id) != 0) {
+			k->sent_away = 1;
+			return err_set(e, "the start was called off");
+		}
+		if (have && strcmp(k->node.id, id) != 0) {
+			node_clear(&k->node);
+			have = 0;
+		}
+		if (!have && node_get_id(k->lab, id, &k->node, e) != 0)
+			return -1;
+	} else if (node_get(k->lab, node_id, &k->node, e) != 0)
 		return -1;
 	if (k->own_log)
 		keeper_log_open(k);
@@ -2297,20 +2348,6 @@ keeper_setup(struct keeper *k, const char *lab_dir, const char *node_id, struct 
 	k->pw_path = xasprintf("%s/vnc.pw", k->dir);
 	k->end_path = xasprintf("%s/end", k->dir);
 	k->log_path = xasprintf("%s/%s.log", k->lab->logs, k->node.id);
-	/* run.c spawned us before it checked the node; its word comes now,
-	 * before the lock, which its check would otherwise have seen. */
-	if (k->go_fd >= 0) {
-		char go = 0;
-		ssize_t r;
-		while ((r = read(k->go_fd, &go, 1)) < 0 && errno == EINTR)
-			;
-		close(k->go_fd);
-		k->go_fd = -1;
-		if (r != 1 || go != 'g') {
-			k->sent_away = 1;
-			return err_set(e, "the start was called off");
-		}
-	}
 	if (keeper_lock(k, e) != 0)
 		return -1;
 	/* run.c waits for a keeper that took the lock and then failed to

@@ -17,6 +17,8 @@
 #ifndef SANDLAB_KEEPER_H
 #define SANDLAB_KEEPER_H
 
+#include "runrow.h"
+
 /* A stop with the node's own method and grace (stopmode.h): what
  * "stop -1" asks, and what SIGTERM to the keeper does. */
 #define KEEPER_GRACE_NODE (-1)
@@ -24,13 +26,19 @@
 #define KEEPER_QUIT_WAIT_S 5
 /* The longest line, its newline included, the keeper writes on its
  * report pipe and ctl.sock; run.c reads lines of up to this. A longer
- * text is cut to fit, never sent whole to be dropped as overlong. */
-#define KEEPER_LINE_MAX 512
+ * text is cut to fit, never sent whole to be dropped as overlong. The
+ * runs row keeps a run's end detail up to the same limit. */
+#define KEEPER_LINE_MAX RUNROW_DETAIL_MAX
+
+/* The word on the go pipe: 'g' and the node's id (36 characters). */
+#define KEEPER_GO_LEN 37
 
 /* argv after the command word: [--report-fd N] [--go-fd N] [--log]
  * [--vnc-host H] [--] NODE (a name or an id). --go-fd: wait there, before
- * taking the lock, for one 'g' (anything else: leave quietly); --log:
- * diagnostics to logs/ID.keeper.log. Returns the process's exit status. */
+ * taking the lock, for 'g' and the id of the node to start, the node
+ * run.c checked (NODE may name another one by then, or none); anything
+ * else: leave quietly. --log: diagnostics to logs/ID.keeper.log. Returns
+ * the process's exit status. */
 int keeper_main(const char *lab_dir, int argc, char **argv);
 
 #endif

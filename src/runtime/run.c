@@ -410,8 +410,9 @@ run_jobs_wait(struct run_job *jobs, int n, int64_t deadline, run_step_cb cb, voi
  * so the keeper is no session leader, has no controlling terminal, and
  * is not our child. Returns the read end of the keeper's report pipe, and
  * in *go the write end of the pipe the keeper waits on before it takes
- * the node's lock: one 'g' lets it go, closing it sends it away. The
- * keeper writes its diagnostics to the node's keeper log (--log). */
+ * the node's lock: 'g' and the node's id let it go (run_starts_go),
+ * closing it sends it away. The keeper writes its diagnostics to the
+ * node's keeper log (--log). */
 static int
 run_spawn_keeper(const char *lab_dir, const char *key, const struct run_start_opts *o, int *go,
     struct err *e)
@@ -518,12 +519,16 @@ run_starts_spawn(const char *lab_dir, char *const *keys, int n, const struct run
 	return s;
 }
 
-/* Lets the keeper of job i go ('g'), or sends it away (go 0). */
+/* Lets the keeper of job i go with the id of the node checked ('g' and
+ * the id: the keeper starts that node, even one renamed since), or sends
+ * it away (go 0). */
 static void
 run_starts_go(struct run_starts *s, int i, int go)
 {
 	if (s->go[i] >= 0) {
-		if (go && write_all(s->go[i], "g", 1) != 0)
+		char word[KEEPER_GO_LEN + 1];
+		if (go && (snprintf(word, sizeof word, "g%s", s->jobs[i].id) != KEEPER_GO_LEN ||
+		    write_all(s->go[i], word, KEEPER_GO_LEN) != 0))
 			go = 0;
 		close(s->go[i]);
 		s->go[i] = -1;

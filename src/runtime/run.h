@@ -16,6 +16,7 @@
 #include <stdint.h>
 
 #include "lab.h"
+#include "runrow.h"
 
 enum run_state {
 	RUN_STOPPED,
@@ -33,7 +34,7 @@ struct run_info {
 	int      vnc_display;       /* -1 when none */
 	int64_t  started_at;        /* 0 when not running */
 	char     exit_kind[16];     /* shutdown, crashed, killed, failed, or "" */
-	char     exit_detail[160];  /* "signal 9", "status 1", QEMU's message... */
+	char     exit_detail[RUNROW_DETAIL_MAX]; /* "signal 9", "status 1", why a start failed... */
 	int64_t  exit_at;
 	int      keeper_pid;
 	int      qemu_pid;

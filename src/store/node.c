@@ -395,24 +395,46 @@ node_list(struct lab *lab, struct node **out, size_t *n, struct err *e)
 	return 0;
 }
 
-int
-node_get(struct lab *lab, const char *key, struct node *out, struct err *e)
+/* The node that sql (a SELECT of NODE_COLS taking key as ?1) finds: 1,
+ * 0 when none, -1 with a message; *out is zeroed unless 1. */
+static int
+node_get_by(struct lab *lab, const char *sql, const char *key, struct node *out, struct err *e)
 {
 	sqlite3_stmt *st;
-	char shown[96];
-	int rc = db_kept_row(lab->db, &lab->kept, &st, "looking up a node", e, "SELECT " NODE_COLS " FROM "
-	    NODE_FROM " WHERE n.name = ?1 COLLATE NOCASE OR n.id = ?1", "t", key);
+	int rc = db_kept_row(lab->db, &lab->kept, &st, "looking up a node", e, sql, "t", key);
 
 	memset(out, 0, sizeof *out);
-	if (rc < 0)
-		return -1;
 	if (rc == 1) {
 		rc = node_whole(lab, st, out, e);
 		db_kept_done(lab->kept, st);
-		return rc;
+		return rc == 0 ? 1 : -1;
 	}
+	return rc;
+}
+
+int
+node_get(struct lab *lab, const char *key, struct node *out, struct err *e)
+{
+	char shown[96];
+	int rc = node_get_by(lab, "SELECT " NODE_COLS " FROM " NODE_FROM
+	    " WHERE n.name = ?1 COLLATE NOCASE OR n.id = ?1", key, out, e);
+
+	if (rc != 0)
+		return rc == 1 ? 0 : -1;
 	sanitize_to(key, strlen(key), shown, sizeof shown);
 	return err_set(e, "no node named \"%s\" (see: sandlab node ls)", shown);
+}
+
+int
+node_get_id(struct lab *lab, const char *id, struct node *out, struct err *e)
+{
+	char shown[96];
+	int rc = node_get_by(lab, "SELECT " NODE_COLS " FROM " NODE_FROM " WHERE n.id = ?1", id, out, e);
+
+	if (rc != 0)
+		return rc == 1 ? 0 : -1;
+	sanitize_to(id, strlen(id), shown, sizeof shown);
+	return err_set(e, "no node has the id %s any more (it was removed)", shown);
 }
 
 int

@@ -106,6 +106,9 @@ int node_names(struct lab *lab, void (*fn)(const char *name, void *arg), void *a
 /* By name (case-insensitive) or id: 0 with *out filled (caller clears
  * it), or -1 with a message ("no node named ...") and *out zeroed. */
 int node_get(struct lab *lab, const char *key, struct node *out, struct err *e);
+/* By id alone (whatever its name, even one that reads as another node's
+ * id): as node_get, the message "no node has the id ...". */
+int node_get_id(struct lab *lab, const char *id, struct node *out, struct err *e);
 
 /* Changes: fields left at 0 / NULL / -1 are unchanged. */
 struct node_changes {

@@ -13,6 +13,12 @@
 
 #include "util.h"
 
+/* The longest detail of a run's end, its NUL included: as long as a line
+ * of the keeper's report (KEEPER_LINE_MAX, keeper.h, is this limit), so
+ * that `node show` and the dashboard read back a start's reason as whole
+ * as the start itself said it. */
+#define RUNROW_DETAIL_MAX 512
+
 struct run_row {
 	int     present;
 	char    state[12];        /* starting, running, stopping, stopped, crashed */
@@ -24,7 +30,7 @@ struct run_row {
 	int     qemu_pid;
 	int64_t started_at;
 	char    exit_kind[16];
-	char    exit_detail[160];
+	char    exit_detail[RUNROW_DETAIL_MAX];
 	int64_t exit_at;
 	int     host_lost;        /* running, but its host stopped answering */
 };
@@ -75,7 +81,7 @@ struct run_exit_facts {
 struct run_exit {
 	char state[12];          /* stopped or crashed */
 	char kind[16];           /* shutdown, crashed, killed, failed */
-	char detail[160];        /* sanitised */
+	char detail[RUNROW_DETAIL_MAX]; /* sanitised */
 };
 
 /* Pure. */

@@ -14,8 +14,11 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-/* "state\nkind\ndetail\nat\n", zero-padded: the detail is at most 160. */
-#define RUNSTATE_END_ROOM 512
+/* "state\nkind\ndetail\nat\n", zero-padded: the detail is shorter than
+ * RUNROW_DETAIL_MAX, the state, kind and time fit in the rest. */
+#define RUNSTATE_END_ROOM 1024
+_Static_assert(RUNSTATE_END_ROOM > RUNROW_DETAIL_MAX + 11 + 15 + 20 + 4,
+    "an end record holds the longest detail with its state, kind and time");
 
 char *
 runstate_lock_path(const struct lab *lab, const char *node_id)
@@ -83,7 +86,7 @@ runstate_end_keep(const struct lab *lab, const char *node_id, const char *state,
 	free(path);
 	if (fd < 0)
 		return -1;
-	char one[200];
+	char one[RUNROW_DETAIL_MAX];
 
 	/* One line: the detail comes sanitised, but a newline would end it. */
 	snprintf(one, sizeof one, "%s", detail);

@@ -58,12 +58,7 @@ check "the libvirt host listens on loopback only" test -z "$bad"
 # A port that accepts and never speaks: ssh waits for a banner forever,
 # so only the deadline ends the question.
 mute=$(free_port tcp)
-python3 -c 'import socket, sys, time
-s = socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-s.bind(("127.0.0.1", int(sys.argv[1]))); s.listen(8); time.sleep(600)' "$mute" &
-mute_pid=$!
-at_exit "kill $mute_pid"
-wait_for 10 nc -z 127.0.0.1 "$mute"
+hold_port tcp "$mute"
 check "add a host that never answers" "$S" host add mute \
 	"qemu+ssh://root@127.0.0.1:$mute/session?command=$LV_SSH"
 lv_sshd_stop
@@ -87,8 +82,7 @@ TINY="$TOP/images/tiny.qcow2"
 check "create a node placed on lv" "$S" node create r1 --image tiny --host lv
 # The mute host has had its checks: with its listener gone it is refused
 # at once, and host ls no longer waits its whole 60 s deadline for it.
-kill "$mute_pid"
-wait "$mute_pid" 2>/dev/null || true
+unhold_port "$mute"
 check "host ls: lv up again once its sshd is back, with its one node" sh -c \
 	'"$1" host ls --timeout 60 --json | python3 -c "import json,sys; h={x[\"name\"]: x for x in json.load(sys.stdin)}; assert h[\"lv\"][\"reachable\"] and h[\"lv\"][\"nodes\"] == 1, h"' _ "$S"
 expect_fail "host rm lv is refused while r1 is placed there" 'host lv has 1 node placed on it \(r1\)' \

@@ -63,17 +63,6 @@ for p in range(lo, hi - n + 2):
     if free == n:
         print("%d-%d" % (p, p + n - 1)); break' "${SANDLAB_LINK_PORTS:-40000-49999}" "$1"
 }
-# hold PORT: another program holds UDP 127.0.0.1:PORT until unhold.
-holder=
-hold() {
-	python3 -c 'import socket, sys, time
-s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); s.bind(("127.0.0.1", int(sys.argv[1])))
-open(sys.argv[2], "w").close(); time.sleep(600)' "$1" "$T/held.$1" &
-	holder=$!
-	wait_for 10 test -e "$T/held.$1" || true
-}
-unhold() { [ -z "$holder" ] || { kill "$holder"; wait "$holder" 2>/dev/null || true; holder=; }; }
-at_exit unhold
 "$S" link add a:eth0 r:eth0 >/dev/null
 link_ports
 
@@ -116,7 +105,7 @@ guest_up 1 a
 # held has no two left, and nothing is made on the host.
 pr=$(plug_range 3)
 here=${pr%-*} there=${pr#*-}
-hold $((here + 1))
+hold_port udp $((here + 1))
 rc=0
 out=$(SANDLAB_LINK_PORTS=$here-$((here + 1)) timeout 180 "$S" node start r 2>&1) || rc=$?
 check "r does not start with one port of two free" test "$rc" != 0
@@ -128,7 +117,7 @@ check "nothing runs on the host" test -z "$(lv_doms)"
 # here, on the range's first port here and, the next one being held, its
 # third on the host.
 out=$(SANDLAB_LINK_PORTS=$pr timeout 300 "$S" node start r 2>&1) || true
-unhold
+unhold_port $((here + 1))
 if state_is r running; then ok "r starts on lv with its link"; else not_ok "r starts on lv" "$out"; fi
 xml=$(lv_virsh dumpxml "$dom_r" 2>&1 || true)
 check "r's eth0 is UDP from lv's 127.0.0.1:$there to its wire's 127.0.0.1:$here" python3 -c '
@@ -204,13 +193,13 @@ if pings 1 2; then ok "a pings r after the takeover"; else not_ok "ping after ta
 kp=$(run_get r keeper_pid)
 kill -9 "$kp"
 check "r's keeper killed again: orphaned" wait_for 30 state_is r orphaned
-hold "$here"
+hold_port udp "$here"
 out=$(timeout 300 "$S" node start r 2>&1) || true
 check "r is taken over all the same" state_is r running
 check "and its start says the port is taken" has "$out" \
 	"the domain's NICs are on no wire: eth0: cannot listen on UDP 127\\.0\\.0\\.1:$here, where its domain sends its frames \\(free it, or restart the node\\)"
 check "link ls: r's end waits for a restart" has "$("$S" link ls)" "a:eth0 +r:eth0 .* up, restart$"
-unhold
+unhold_port "$here"
 console_close 2
 pr=$(plug_range 2)
 check "r restarts" env SANDLAB_LINK_PORTS="$pr" "$S" node restart r --grace 30

@@ -93,25 +93,45 @@ hp=$(free_port tcp)
 up=$(sqlite3 "$DB" "SELECT CASE WHEN a_node = n.id THEN a_port ELSE b_port END FROM links, nodes n WHERE n.name = 't' AND (a_node = n.id OR b_node = n.id)")
 
 # Another program holds the forward's host port, then the link's port.
-python3 -c 'import socket,sys,time
-s = socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-s.bind(("127.0.0.1", int(sys.argv[1]))); s.listen(1); time.sleep(120)' "$hp" &
-holder=$!
-at_exit "kill $holder"
-wait_for 10 python3 -c 'import socket,sys; socket.create_connection(("127.0.0.1", int(sys.argv[1])), 1)' "$hp" || true
+hold_port tcp "$hp"
 expect_fail "start refused: the forward's host port is taken" "host port tcp 127.0.0.1:$hp \(forwarded to t:eth0 port 22\) is in use by another program; free it, or forward another port \(sandlab nic unforward t:eth0 tcp:$hp:22\)$" "$SANDLAB" node start t
-kill "$holder"
-python3 -c 'import socket,sys,time
-s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-s.bind(("127.0.0.1", int(sys.argv[1]))); time.sleep(120)' "$up" &
-holder=$!
-at_exit "kill $holder"
-wait_for 10 sh -c "ss -lun | grep -q '127.0.0.1:$up '" || true
+unhold_port "$hp"
+hold_port udp "$up"
 # The whole message, its advice at the end too: the keeper's reason
 # was once cut at 159 bytes, mid-advice.
 expect_fail "start refused: the link's UDP port is taken" "UDP port $up on 127.0.0.1, the end of the link t:eth1 - c:eth0, is in use by another program; free it, or give the link new ports \(sandlab link rm t:eth1, then link add again\)$" "$SANDLAB" node start t
-kill "$holder"
-wait_for 10 sh -c "! ss -lun | grep -q '127.0.0.1:$up '" || true
+# Kept whole for later too (the runs row kept 160 bytes of it once).
+want="UDP port $up on 127.0.0.1, the end of the link t:eth1 - c:eth0, is in use by another program; free it, or give the link new ports (sandlab link rm t:eth1, then link add again)"
+if [ "$(last_exit_shown t)" = "failed: $want" ] && ended t stopped failed "$want"; then
+	ok "node show and node show --json: the refused start's reason whole"
+else
+	not_ok "node show and node show --json: the refused start's reason whole" "$(last_exit_shown t) / $(run_get t last_exit.detail)"
+fi
+unhold_port "$up"
+# The same with the longest names (63 characters): a reason of over 350
+# bytes, whole from the start and read back whole.
+l1=$(printf 'n%.0s' $(seq 62))1
+l2=$(printf 'n%.0s' $(seq 62))2
+"$SANDLAB" node create "$l1" --image tiny --ram 32 >/dev/null
+"$SANDLAB" node create "$l2" --image tiny --ram 32 >/dev/null
+"$SANDLAB" link add "$l1:eth0" "$l2:eth0" >/dev/null
+lp=$(sqlite3 "$DB" "SELECT CASE WHEN a_node = n.id THEN a_port ELSE b_port END FROM links, nodes n WHERE n.name = '$l1' AND (a_node = n.id OR b_node = n.id)")
+hold_port udp "$lp"
+want="UDP port $lp on 127.0.0.1, the end of the link $l1:eth0 - $l2:eth0, is in use by another program; free it, or give the link new ports (sandlab link rm $l1:eth0, then link add again)"
+said=$("$SANDLAB" node start "$l1" 2>&1 >/dev/null) || true
+if [ "$said" = "sandlab: cannot start $l1: $want" ]; then
+	ok "a ${#want}-byte reason: the start says it whole"
+else
+	not_ok "a ${#want}-byte reason: the start says it whole" "$said"
+fi
+if [ "$(last_exit_shown "$l1")" = "failed: $want" ] && ended "$l1" stopped failed "$want"; then
+	ok "a ${#want}-byte reason: node show and --json read it back whole"
+else
+	not_ok "a ${#want}-byte reason: node show and --json read it back whole" "$(last_exit_shown "$l1") / $(run_get "$l1" last_exit.detail)"
+fi
+unhold_port "$lp"
+"$SANDLAB" link rm "$l1:eth0" >/dev/null
+"$SANDLAB" node rm "$l1" "$l2" >/dev/null
 check "start once the ports are free" "$SANDLAB" node start t
 kpid=$(run_get t keeper_pid)
 if ss -ltnp | grep -q "127.0.0.1:$hp .*qemu" && ss -uanp | grep -q "127.0.0.1:$up .*pid=$kpid,"; then

@@ -13,30 +13,15 @@ source "$(dirname "$0")/../lib-net.sh"
 command -v tcpdump >/dev/null || { not_ok "tcpdump is installed" "make deps installs it"; run_done; exit 1; }
 SRC_MAC=52:54:00:79:01:01
 DST_MAC=52:54:00:79:01:0a
+WIRE_SRC_MAC=$SRC_MAC WIRE_DST_MAC=$DST_MAC
 lab_image tiny
 for n in a b; do "$SANDLAB" node create "$n" --image tiny --ram 32 >/dev/null; done
 "$SANDLAB" nic set a:eth0 --mac "$DST_MAC" >/dev/null
 "$SANDLAB" link add a:eth0 b:eth0 >/dev/null
-end() {
-	"$SANDLAB" link ls --json | python3 -c 'import json,sys
-for l in json.load(sys.stdin):
-    for e in (l["a"], l["b"]):
-        if e["node"] == sys.argv[1]: print(e[sys.argv[2]])' "$1" "$2"
-}
 # frames FILE: how many of this test's frames tcpdump reads in FILE.
 frames() { tcpdump -n -e -r "$1" 2>/dev/null | grep -c "$SRC_MAC > $DST_MAC, ethertype Unknown (0x88b5)" || true; }
 # send N: N frames from b's port to a's wire end.
-send() {
-	python3 - "$(end b port)" "$(end a port)" "$1" "$SRC_MAC" "$DST_MAC" <<'EOF'
-import socket, sys
-mac = lambda m: bytes(int(x, 16) for x in m.split(":"))
-frame = mac(sys.argv[5]) + mac(sys.argv[4]) + b"\x88\xb5" + b"capend".ljust(46, b".")
-s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-s.bind(("127.0.0.1", int(sys.argv[1])))
-for _ in range(int(sys.argv[3])):
-    s.sendto(frame, ("127.0.0.1", int(sys.argv[2])))
-EOF
-}
+send() { wire_send 127.0.0.1 "$(link_end b port)" "$(link_end a port)" "$1" capend; }
 # capture_until N FILE HOW: a capture of a:eth0 into FILE with N frames
 # sent, then a ended by HOW (a command); true when the capture ends by
 # itself with its message and FILE holds the N frames.

@@ -17,17 +17,9 @@ source "$(dirname "$0")/../lib-net.sh"
 command -v tcpdump >/dev/null || { not_ok "tcpdump is installed" "make deps installs it"; run_done; exit 1; }
 wire_lab 52:54:00:78:01:01 52:54:00:78:01:0a
 
-# A UDP port this test holds while the refusals run; ended by its pid.
-python3 -c 'import socket, sys, time
-s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-s.bind(("127.0.0.1", 0))
-open(sys.argv[1] + ".tmp", "w").write("%d\n" % s.getsockname()[1])
-import os; os.rename(sys.argv[1] + ".tmp", sys.argv[1])
-time.sleep(3600)' "$T/held" &
-holder=$!
-at_exit "kill $holder"
-wait_for 30 test -s "$T/held" || true
-held=$(cat "$T/held")
+# A UDP port another program holds while the refusals run.
+hold_port udp 0
+held=$HELD_PORT
 dport=$(link_end d port)
 aport=$(link_end a port)
 refused "a port below 1024" "--port needs a UDP port from 1024 to 65535, not \"80\"" "$SANDLAB" link set b:eth0 --port 80
@@ -36,8 +28,7 @@ refused "a port that is no number" "--port needs a UDP port from 1024 to 65535, 
 refused "another link's port" "UDP port $dport is already an end of the link c:eth0 - d:eth0" "$SANDLAB" link set b:eth0 --port "$dport"
 refused "the other end's port" "UDP port $aport is the other end's of this link" "$SANDLAB" link set b:eth0 --port "$aport"
 refused "a port another program holds" "UDP port $held on 127.0.0.1 is in use by another program" "$SANDLAB" link set b:eth0 --port "$held"
-kill "$holder"
-wait "$holder" 2>/dev/null || true
+unhold_port "$held"
 
 # b (stopped) moves; a's wire now aims at the new port.
 newb=$(free_port udp)

@@ -203,8 +203,9 @@ else
 	not_ok "a keeper called off before the lock leaves without a word and starts nothing" \
 		"rc=$rc $(cat "$T/k3.report" "$T/k3.err")"
 fi
-# With the word it goes on, by the node's name, its diagnostics in its log.
-printf g >"$T/go"
+# With the word ('g' and the id of the node the CLI checked) it goes on,
+# its diagnostics in the node's log.
+printf 'g%s' "$(node_id d1)" >"$T/go"
 "$SANDLAB" __keeper --report-fd 3 --go-fd 4 --log d1 3>"$T/k4.report" 4<"$T/go" 2>"$T/k4.err" &
 kp=$!
 if wait_for 30 grep -qx ready "$T/k4.report" && state_is d1 running && [ ! -s "$T/k4.err" ] &&
@@ -226,6 +227,60 @@ else
 fi
 "$SANDLAB" node stop d1 --grace 0 >/dev/null
 wait "$kp" || true
+# The word names the node by id: a rename after the CLI's check cannot
+# make the keeper start another node, or none. w1's name moves to w2.
+"$SANDLAB" node create w1 --image tiny --ram 32 --nics 0 >/dev/null
+"$SANDLAB" node create w2 --image tiny --ram 32 --nics 0 >/dev/null
+w1=$(node_id w1)
+w2=$(node_id w2)
+"$SANDLAB" node rename w1 w1-old >/dev/null
+"$SANDLAB" node rename w2 w1 >/dev/null
+printf 'g%s' "$w1" >"$T/go5"
+"$SANDLAB" __keeper --report-fd 3 --go-fd 4 --log w1 3>"$T/k5.report" 4<"$T/go5" 2>"$T/k5.err" &
+kp=$!
+if wait_for 30 grep -qx ready "$T/k5.report" && [ "$(node_id w1-old)" = "$w1" ] && state_is w1-old running &&
+    [ "$(node_id w1)" = "$w2" ] && state_is w1 stopped; then
+	ok "a keeper given a name renamed onto another node starts the node of the word's id"
+else
+	not_ok "a keeper given a name renamed onto another node starts the node of the word's id" \
+		"$(cat "$T/k5.report" "$T/k5.err"; "$SANDLAB" node ls)"
+fi
+# (both: when the wrong one ran, the keeper waited on stays)
+"$SANDLAB" node stop w1-old w1 --grace 0 >/dev/null
+wait "$kp" || true
+# Renamed away: the name names no node now, the id still does.
+"$SANDLAB" node rename w1-old w3 >/dev/null
+printf 'g%s' "$w1" >"$T/go6"
+"$SANDLAB" __keeper --report-fd 3 --go-fd 4 --log w1-old 3>"$T/k6.report" 4<"$T/go6" 2>"$T/k6.err" &
+kp=$!
+if wait_for 30 grep -qx ready "$T/k6.report" && [ "$(node_id w3)" = "$w1" ] && state_is w3 running; then
+	ok "a keeper given a name no node has any more starts the node of the word's id"
+else
+	not_ok "a keeper given a name no node has any more starts the node of the word's id" \
+		"$(cat "$T/k6.report" "$T/k6.err"; "$SANDLAB" node ls)"
+fi
+"$SANDLAB" node stop w3 --grace 0 >/dev/null
+wait "$kp" || true
+# An id no node has (removed in between): refused in words, nothing runs.
+rc=0
+printf 'g%s' 00000000-0000-4000-8000-000000000000 >"$T/go7"
+timeout 30 "$SANDLAB" __keeper --report-fd 3 --go-fd 4 w1 3>"$T/k7.report" 4<"$T/go7" 2>"$T/k7.err" || rc=$?
+if [ "$rc" = 1 ] &&
+    [ "$(cat "$T/k7.report")" = "failed no node has the id 00000000-0000-4000-8000-000000000000 any more (it was removed)" ] &&
+    state_is w1 stopped && state_is w3 stopped; then
+	ok "a keeper given the id of no node says so and starts nothing"
+else
+	not_ok "a keeper given the id of no node says so and starts nothing" "rc=$rc $(cat "$T/k7.report" "$T/k7.err")"
+fi
+# A word without the id (the old 'g' alone) calls the start off.
+rc=0
+printf g >"$T/go8"
+timeout 30 "$SANDLAB" __keeper --report-fd 3 --go-fd 4 w1 3>"$T/k8.report" 4<"$T/go8" 2>"$T/k8.err" || rc=$?
+if [ "$rc" = 0 ] && [ ! -s "$T/k8.report" ] && [ ! -s "$T/k8.err" ] && state_is w1 stopped; then
+	ok "a word without an id calls the start off: no word back, nothing started"
+else
+	not_ok "a word without an id calls the start off: no word back, nothing started" "rc=$rc $(cat "$T/k8.report" "$T/k8.err")"
+fi
 
 # QEMU is started before the keeper makes its sockets, log and rows (they
 # are made while QEMU loads). The run folder holds the keeper's files

@@ -19,6 +19,7 @@ source "$TOP/tests/lib-net.sh"
 command -v tcpdump >/dev/null || { not_ok "tcpdump is installed" "make deps installs it"; run_done; exit 1; }
 SRC_MAC=52:54:00:77:00:01
 DST_MAC=52:54:00:77:00:0a
+WIRE_SRC_MAC=$SRC_MAC WIRE_DST_MAC=$DST_MAC
 lab_image tiny
 for n in a b; do "$SANDLAB" node create "$n" --image tiny --ram 32 >/dev/null; done
 "$SANDLAB" nic set a:eth0 --mac "$DST_MAC" >/dev/null
@@ -42,18 +43,7 @@ cap_is() { [ "$(cap_field "$1" "$2")" = "$3" ]; }
 cap_name() { text "$SCREEN" | grep -oE 'captures/a-eth0-[0-9]{8}-[0-9]{6}(-[0-9]+)?\.pcap' | head -n 1 | sed 's|captures/||'; }
 # send N TAG: N Ethernet frames (ethertype 0x88b5, TAG in the payload)
 # from b's UDP port to a's wire end, as b's wire would send them.
-send() {
-	python3 - "$(link_field 'l["b"]["port"]')" "$(link_field 'l["a"]["port"]')" "$1" "$2" "$SRC_MAC" "$DST_MAC" <<'EOF'
-import socket, sys
-src, dst, n, tag = int(sys.argv[1]), int(sys.argv[2]), int(sys.argv[3]), sys.argv[4].encode()
-mac = lambda m: bytes(int(x, 16) for x in m.split(":"))
-frame = mac(sys.argv[6]) + mac(sys.argv[5]) + b"\x88\xb5" + tag.ljust(46, b".")
-s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-s.bind(("127.0.0.1", src))
-for _ in range(n):
-    s.sendto(frame, ("127.0.0.1", dst))
-EOF
-}
+send() { wire_send 127.0.0.1 "$(link_end b port)" "$(link_end a port)" "$1" "$2"; }
 
 tui_start 120 40
 tui_settle "Nodes (2)" >/dev/null
