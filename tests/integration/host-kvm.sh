@@ -16,7 +16,18 @@ source "$TOP/tests/lib-libvirt.sh"
 S=$SANDLAB
 LV_KVM=1 lv_lab
 
-if lv_virsh capabilities | grep -q "<domain type='kvm'"; then
+# caps_has TYPE: the daemon's capabilities offer TYPE domains. One look
+# is not enough: on a loaded machine a look failed or came back without
+# the kvm domains that the next look, a moment later, had (seen in CI),
+# and the test skipped itself. So: wait for the qemu domains, which any
+# daemon that has probed QEMU offers, then give kvm a few seconds.
+caps_has() { lv_virsh capabilities 2>/dev/null | grep -q "<domain type='$1'"; }
+if ! wait_for 60 caps_has qemu; then
+	not_ok "the test's host offers qemu domains" "$(lv_virsh capabilities 2>&1 | tail -n 5)"
+	run_done
+	exit 0
+fi
+if wait_for 10 caps_has kvm; then
 	ok "the test's host offers kvm domains"
 else
 	echo "ok - the host offers no kvm domains # SKIP its daemon cannot use /dev/kvm here"
