@@ -519,6 +519,17 @@ run_starts_spawn(const char *lab_dir, char *const *keys, int n, const struct run
 	return s;
 }
 
+/* Waits (in 10 ms steps, until the monotonic ms until) for the keeper of
+ * node id to let the node's lock go, as it does once it has recorded the
+ * run's end; 1 when it has. */
+static int
+run_wait_gone(struct lab *lab, const char *id, int64_t until)
+{
+	while (runstate_live(lab, id) && mono_ms() < until)
+		usleep(10000);
+	return !runstate_live(lab, id);
+}
+
 /* Lets the keeper of job i go with the id of the node checked ('g' and
  * the id: the keeper starts that node, even one renamed since), or sends
  * it away (go 0). */
@@ -591,9 +602,8 @@ run_starts_finish(struct run_starts *s, struct lab *lab, run_step_cb cb, void *a
 	 * lost the lock to another keeper has nothing to wait for.) */
 	int64_t until = mono_ms() + RUN_EXIT_WAIT_MS;
 	for (int i = 0; i < n; i++)
-		while (jobs[i].locked && jobs[i].done && !jobs[i].ok && runstate_live(lab, jobs[i].id) &&
-		    mono_ms() < until)
-			usleep(10000);
+		if (jobs[i].locked && jobs[i].done && !jobs[i].ok)
+			run_wait_gone(lab, jobs[i].id, until);
 	for (int i = 0; i < n; i++) {
 		struct run_job *j = &jobs[i];
 		if (!j->done && errs[i].msg[0] == '\0') {
@@ -743,9 +753,7 @@ run_ctl_many(struct lab *lab, char *const *keys, int n, const char *cmd, int64_t
 		struct run_job *j = &jobs[i];
 		if (j->skip || (j->err->msg[0] && !j->ok))
 			continue;
-		while (runstate_live(lab, j->id) && mono_ms() < until)
-			usleep(10000);
-		if (runstate_live(lab, j->id)) {
+		if (!run_wait_gone(lab, j->id, until)) {
 			j->ok = 0;
 			err_set(j->err, "%s: its keeper is still running; see sandlab node show %s",
 			    j->name, j->name);
